@@ -1,0 +1,163 @@
+"""Role-named users and clients, and a pinned clock, for the whole suite."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+from django.db import connection
+from django.test import Client
+
+from safehub.accounts.models import AgencyKind, Role, Team, User
+from safehub.accounts.tests.factories import PartnerAgencyFactory, TeamFactory, user_with_role
+from safehub.audit.triggers import set_purge_allowed
+
+NOW = dt.datetime(2026, 11, 24, 10, 0, tzinfo=dt.UTC)  # a Tuesday
+
+
+@pytest.fixture(autouse=True)
+def _audit_purge_for_transactional_tests(request: pytest.FixtureRequest) -> Iterator[None]:
+    """Transactional tests empty every table at teardown; only they may empty the audit tables."""
+    if "transactional_db" in request.fixturenames or "live_server" in request.fixturenames:
+        request.getfixturevalue("transactional_db")
+        set_purge_allowed(connection, allowed=True)
+    return
+
+
+@pytest.fixture
+def now(time_machine: Any) -> dt.datetime:
+    """Pin the clock at Tuesday 24 November 2026, 10:00 UTC."""
+    time_machine.move_to(NOW, tick=False)
+    return NOW
+
+
+@pytest.fixture
+def mash_team(db: None) -> Team:
+    return TeamFactory()
+
+
+@pytest.fixture
+def other_team(db: None) -> Team:
+    return TeamFactory(name="Another MASH team")
+
+
+def _user(role: Role, team: Team, username: str) -> User:
+    return user_with_role(role, team=team, username=username)
+
+
+@pytest.fixture
+def contact_officer(mash_team: Team) -> User:
+    return _user(Role.CONTACT_OFFICER, mash_team, "contact.officer")
+
+
+@pytest.fixture
+def social_worker(mash_team: Team) -> User:
+    return _user(Role.SOCIAL_WORKER, mash_team, "social.worker")
+
+
+@pytest.fixture
+def senior_practitioner(mash_team: Team) -> User:
+    return _user(Role.SENIOR_PRACTITIONER, mash_team, "senior.practitioner")
+
+
+@pytest.fixture
+def manager(mash_team: Team) -> User:
+    return _user(Role.TEAM_MANAGER, mash_team, "team.manager")
+
+
+@pytest.fixture
+def second_manager(mash_team: Team) -> User:
+    return _user(Role.TEAM_MANAGER, mash_team, "second.manager")
+
+
+@pytest.fixture
+def strategy_coordinator(mash_team: Team) -> User:
+    return _user(Role.STRATEGY_COORDINATOR, mash_team, "strategy.coordinator")
+
+
+@pytest.fixture
+def performance_lead(mash_team: Team) -> User:
+    return _user(Role.PERFORMANCE_LEAD, mash_team, "performance.lead")
+
+
+@pytest.fixture
+def data_protection_officer(mash_team: Team) -> User:
+    return _user(Role.DATA_PROTECTION_OFFICER, mash_team, "data.protection")
+
+
+@pytest.fixture
+def administrator(mash_team: Team) -> User:
+    return _user(Role.ADMINISTRATOR, mash_team, "administrator")
+
+
+@pytest.fixture
+def police_partner(db: None) -> User:
+    police = PartnerAgencyFactory(name="Example Police", kind=AgencyKind.POLICE)
+    return _user(Role.PARTNER_PROFESSIONAL, TeamFactory(name="Public protection desk", agency=police), "police.partner")
+
+
+@pytest.fixture
+def other_team_social_worker(other_team: Team) -> User:
+    return _user(Role.SOCIAL_WORKER, other_team, "other.social.worker")
+
+
+def _client_for(user: User) -> Client:
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+@pytest.fixture
+def contact_officer_client(contact_officer: User) -> Client:
+    return _client_for(contact_officer)
+
+
+@pytest.fixture
+def social_worker_client(social_worker: User) -> Client:
+    return _client_for(social_worker)
+
+
+@pytest.fixture
+def manager_client(manager: User) -> Client:
+    return _client_for(manager)
+
+
+@pytest.fixture
+def police_partner_client(police_partner: User) -> Client:
+    return _client_for(police_partner)
+
+
+@pytest.fixture
+def data_protection_officer_client(data_protection_officer: User) -> Client:
+    return _client_for(data_protection_officer)
+
+
+@pytest.fixture
+def administrator_client(administrator: User) -> Client:
+    return _client_for(administrator)
+
+
+ROLE_FIXTURES = {
+    Role.CONTACT_OFFICER: "contact_officer",
+    Role.SOCIAL_WORKER: "social_worker",
+    Role.SENIOR_PRACTITIONER: "senior_practitioner",
+    Role.TEAM_MANAGER: "manager",
+    Role.PARTNER_PROFESSIONAL: "police_partner",
+    Role.STRATEGY_COORDINATOR: "strategy_coordinator",
+    Role.PERFORMANCE_LEAD: "performance_lead",
+    Role.DATA_PROTECTION_OFFICER: "data_protection_officer",
+    Role.ADMINISTRATOR: "administrator",
+}
+
+
+@pytest.fixture
+def client_for_role(request: pytest.FixtureRequest) -> Any:
+    """`client_for_role(Role.X)` gives a logged-in client for that role (for permission matrices)."""
+
+    def make(role: Role) -> Client:
+        user: User = request.getfixturevalue(ROLE_FIXTURES[role])
+        return _client_for(user)
+
+    return make

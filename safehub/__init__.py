@@ -1,0 +1,1 @@
+"""Safehub: case management for a Multi-Agency Safeguarding Hub."""

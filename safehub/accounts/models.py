@@ -1,0 +1,120 @@
+from __future__ import annotations
+
+from django.contrib.auth.models import AbstractUser
+from django.db import models
+from django.db.models import Q
+
+
+class AgencyKind(models.TextChoices):
+    CHILDRENS_SOCIAL_CARE = "childrens_social_care", "Children's social care"
+    POLICE = "police", "Police"
+    HEALTH = "health", "Health"
+    GP_PRACTICE = "gp_practice", "GP practice"
+    EDUCATION = "education", "Education"
+    PROBATION = "probation", "Probation"
+    HOUSING = "housing", "Housing"
+    DOMESTIC_ABUSE = "domestic_abuse", "Domestic abuse service"
+    SUBSTANCE_MISUSE = "substance_misuse", "Substance misuse service"
+    EARLY_YEARS = "early_years", "Early years"
+    ADULT_SOCIAL_CARE = "adult_social_care", "Adult social care"
+    EARLY_HELP = "early_help", "Early help"
+    YOUTH_JUSTICE = "youth_justice", "Youth justice"
+    OTHER = "other", "Other agency"
+
+
+class Agency(models.Model):
+    """An organisation in the hub: the local authority's children's social care or a partner."""
+
+    name = models.CharField(max_length=200, unique=True)
+    kind = models.CharField(max_length=40, choices=AgencyKind)
+    is_host = models.BooleanField(default=False, help_text="The local authority that runs the hub.")
+
+    class Meta:
+        verbose_name_plural = "agencies"
+        ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(fields=["is_host"], condition=Q(is_host=True), name="one_host_agency"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Team(models.Model):
+    name = models.CharField(max_length=200)
+    agency = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="teams")
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [models.UniqueConstraint(fields=["agency", "name"], name="team_name_unique_in_agency")]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Role(models.TextChoices):
+    CONTACT_OFFICER = "contact_officer", "Contact officer"
+    SOCIAL_WORKER = "social_worker", "Social worker"
+    SENIOR_PRACTITIONER = "senior_practitioner", "Senior practitioner"
+    TEAM_MANAGER = "team_manager", "Team manager"
+    PARTNER_PROFESSIONAL = "partner_professional", "Partner professional"
+    STRATEGY_COORDINATOR = "strategy_coordinator", "Strategy coordinator"
+    PERFORMANCE_LEAD = "performance_lead", "Performance lead"
+    DATA_PROTECTION_OFFICER = "data_protection_officer", "Data protection officer"
+    ADMINISTRATOR = "administrator", "Administrator"
+
+
+# Roles that work on the hub's own case records (children's social care staff).
+CASE_ROLES = frozenset(
+    {
+        Role.CONTACT_OFFICER,
+        Role.SOCIAL_WORKER,
+        Role.SENIOR_PRACTITIONER,
+        Role.TEAM_MANAGER,
+        Role.STRATEGY_COORDINATOR,
+    }
+)
+# Roles qualified to make and recommend threshold decisions (002 appendix: SW, SSW, manager).
+QUALIFIED_ROLES = frozenset({Role.SOCIAL_WORKER, Role.SENIOR_PRACTITIONER, Role.TEAM_MANAGER})
+# Roles that may approve a threshold decision (004 §5, §7: a manager approves every decision).
+APPROVER_ROLES = frozenset({Role.TEAM_MANAGER})
+
+
+class User(AbstractUser):
+    job_title = models.CharField(max_length=200, blank=True)
+
+    class Meta:
+        ordering = ["last_name", "first_name"]
+
+    def __str__(self) -> str:
+        return self.get_full_name() or self.username
+
+    def roles(self) -> frozenset[str]:
+        cached: frozenset[str] | None = getattr(self, "_roles_cache", None)
+        if cached is None:
+            cached = frozenset(self.memberships.values_list("role", flat=True))
+            self._roles_cache = cached
+        return cached
+
+    def has_role(self, *roles: str) -> bool:
+        return bool(self.roles() & set(roles))
+
+    def agencies(self) -> models.QuerySet[Agency]:
+        return Agency.objects.filter(teams__memberships__user=self).distinct()
+
+
+class Membership(models.Model):
+    """A user's role in a team. A partner professional's team belongs to their agency."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="memberships")
+    team = models.ForeignKey(Team, on_delete=models.PROTECT, related_name="memberships")
+    role = models.CharField(max_length=40, choices=Role)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["user", "team", "role"], name="membership_unique"),
+            models.CheckConstraint(condition=Q(role__in=Role.values), name="membership_role_valid"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} — {self.get_role_display()}, {self.team}"

@@ -1,0 +1,62 @@
+from __future__ import annotations
+
+from typing import Any
+
+import factory
+from factory.django import DjangoModelFactory
+
+from safehub.accounts.models import Agency, AgencyKind, Membership, Role, Team, User
+
+
+class AgencyFactory(DjangoModelFactory):
+    class Meta:
+        model = Agency
+        django_get_or_create = ("name",)
+
+    name = "Example Children's Services"
+    kind = AgencyKind.CHILDRENS_SOCIAL_CARE
+    is_host = True
+
+
+class PartnerAgencyFactory(AgencyFactory):
+    name = "Example Police"
+    kind = AgencyKind.POLICE
+    is_host = False
+
+
+class TeamFactory(DjangoModelFactory):
+    class Meta:
+        model = Team
+        django_get_or_create = ("agency", "name")
+
+    name = "MASH"
+    agency = factory.SubFactory(AgencyFactory)
+
+
+class UserFactory(DjangoModelFactory):
+    class Meta:
+        model = User
+        django_get_or_create = ("username",)
+        skip_postgeneration_save = True
+
+    username = factory.Sequence(lambda n: f"user{n}")
+    first_name = factory.Faker("first_name")
+    last_name = factory.Faker("last_name")
+    email = factory.LazyAttribute(lambda u: f"{u.username}@example.org")
+    password = factory.django.Password("correct horse battery staple")
+
+
+class MembershipFactory(DjangoModelFactory):
+    class Meta:
+        model = Membership
+
+    user = factory.SubFactory(UserFactory)
+    team = factory.SubFactory(TeamFactory)
+    role = Role.SOCIAL_WORKER
+
+
+def user_with_role(role: Role, *, team: Team | None = None, **kwargs: Any) -> User:
+    """A user holding `role` in `team` (the MASH team of the host agency by default)."""
+    user: User = UserFactory(**kwargs)
+    MembershipFactory(user=user, team=team or TeamFactory(), role=role)
+    return user

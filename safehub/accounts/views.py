@@ -1,0 +1,60 @@
+from __future__ import annotations
+
+from django.conf import settings
+from django.contrib.auth import login, logout
+from django.contrib.auth.decorators import login_not_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.http import require_http_methods, require_POST
+
+from safehub.accounts import services
+from safehub.accounts.demo import DEMO_PASSWORD, DEMO_USERNAME_PREFIX
+from safehub.accounts.forms import SignInForm
+from safehub.accounts.models import User
+from safehub.core.http import AuthenticatedHttpRequest
+
+
+def _demo_accounts() -> list[User]:
+    if not settings.DEMO_MODE:
+        return []
+    return list(
+        User.objects.filter(username__startswith=DEMO_USERNAME_PREFIX)
+        .prefetch_related("memberships__team")
+        .order_by("username")
+    )
+
+
+@login_not_required
+@require_http_methods(["GET", "POST"])
+def sign_in(request: HttpRequest) -> HttpResponse:
+    form = SignInForm(request, data=request.POST or None)
+    if request.method == "POST":
+        if form.is_valid():
+            user = form.get_user()
+            login(request, user)
+            services.record_sign_in(user)
+            target = request.POST.get("next") or request.GET.get("next") or ""
+            if url_has_allowed_host_and_scheme(
+                target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+            ):
+                return redirect(target)
+            return redirect(settings.LOGIN_REDIRECT_URL)
+        services.record_failed_sign_in(request.POST.get("username", ""))
+    return render(
+        request,
+        "accounts/sign_in.html",
+        {
+            "form": form,
+            "next": request.GET.get("next", ""),
+            "demo_accounts": _demo_accounts(),
+            "demo_password": DEMO_PASSWORD,
+        },
+    )
+
+
+@require_POST
+def sign_out(request: AuthenticatedHttpRequest) -> HttpResponse:
+    services.record_sign_out(request.user)
+    logout(request)
+    return redirect(settings.LOGOUT_REDIRECT_URL)

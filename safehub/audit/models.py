@@ -1,0 +1,74 @@
+from __future__ import annotations
+
+from django.conf import settings
+from django.core.serializers.json import DjangoJSONEncoder
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+
+
+class Verb(models.TextChoices):
+    CONTACT_VIEWED = "contact_viewed", "Viewed contact"
+    PERSON_VIEWED = "person_viewed", "Viewed person record"
+    CONTACT_RECORDED = "contact_recorded", "Recorded contact"
+    CONTACT_UPDATED = "contact_updated", "Updated contact"
+    PERSON_RECORDED = "person_recorded", "Recorded person"
+    PERSON_UPDATED = "person_updated", "Updated person record"
+    RELATIONSHIP_RECORDED = "relationship_recorded", "Recorded relationship"
+    INVOLVEMENT_RECORDED = "involvement_recorded", "Recorded involvement"
+    INVOLVEMENTS_IMPORTED = "involvements_imported", "Imported involvements"
+    STATE_CHANGED = "state_changed", "Changed state"
+    SCREENING_RECORDED = "screening_recorded", "Recorded basic screening"
+    PERSON_SEARCHED = "person_searched", "Searched for a person"
+    RISK_RATED = "risk_rated", "Rated risk"
+    RECOMMENDATION_RECORDED = "recommendation_recorded", "Recorded recommendation"
+    DECISION_APPROVED = "decision_approved", "Approved decision"
+    DECISION_RETURNED = "decision_returned", "Returned recommendation"
+    OUTCOME_ACTIONED = "outcome_actioned", "Actioned outcome"
+    REFERRAL_CREATED = "referral_created", "Created referral"
+    CONSULTATION_RECORDED = "consultation_recorded", "Recorded consultation"
+    CONSULTATION_SUMMARY_SENT = "consultation_summary_sent", "Sent consultation summary"
+    PROTOCOL_CHANGED = "protocol_changed", "Changed local protocol"
+    LOGIN = "login", "Signed in"
+    LOGIN_FAILED = "login_failed", "Failed sign-in"
+    LOGOUT = "logout", "Signed out"
+    REPORT_EXPORTED = "report_exported", "Exported report"
+
+
+class AuditEvent(models.Model):
+    """One append-only, hash-chained entry. Never updated or deleted (database triggers)."""
+
+    seq = models.PositiveBigIntegerField(unique=True)
+    at = models.DateTimeField(default=timezone.now, db_index=True)
+    verb = models.CharField(max_length=40, choices=Verb)
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT)
+    system_process = models.CharField(max_length=60, blank=True)
+    contact = models.ForeignKey("contacts.Contact", null=True, blank=True, on_delete=models.PROTECT)
+    person = models.ForeignKey("people.Person", null=True, blank=True, on_delete=models.PROTECT)
+    data = models.JSONField(default=dict, encoder=DjangoJSONEncoder)
+    prev_hash = models.CharField(max_length=64)
+    row_hash = models.CharField(max_length=64, unique=True)
+
+    class Meta:
+        ordering = ["seq"]
+        indexes = [
+            models.Index(fields=["contact", "at"]),
+            models.Index(fields=["person", "at"]),
+            models.Index(fields=["by", "at"]),
+        ]
+        constraints = [
+            models.CheckConstraint(condition=Q(by__isnull=False) | ~Q(system_process=""), name="audit_event_has_actor"),
+        ]
+
+    def __str__(self) -> str:
+        return f"#{self.seq} {self.get_verb_display()}"
+
+
+class AuditHead(models.Model):
+    """The single row through which every append is serialised (pk is always 1)."""
+
+    seq = models.PositiveBigIntegerField(default=0)
+    last_hash = models.CharField(max_length=64, default="0" * 64)
+
+    def __str__(self) -> str:
+        return f"audit head at #{self.seq}"

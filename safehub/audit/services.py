@@ -1,0 +1,95 @@
+"""Writing to the audit trail. Call `record` from services, `record_view` from detail views."""
+
+from __future__ import annotations
+
+import json
+from typing import TYPE_CHECKING, Any
+
+from django.conf import settings
+from django.core.serializers.json import DjangoJSONEncoder
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+
+from safehub.audit.chain import ChainReport, canonical, link_hash, verify
+from safehub.audit.models import AuditEvent, AuditHead, Verb
+
+if TYPE_CHECKING:
+    from datetime import datetime
+
+    from safehub.accounts.models import User
+    from safehub.contacts.models import Contact
+    from safehub.people.models import Person
+
+
+class AnonymousAuditError(ValueError):
+    """Every audit entry needs a user or a named system process."""
+
+
+def _clean(data: dict[str, Any]) -> dict[str, Any]:
+    excluded = settings.AUDIT_EXCLUDED_FIELDS
+    leaked = excluded & set(data)
+    if leaked:
+        raise ValueError(f"Audit data must not contain free-text fields: {sorted(leaked)}")
+    # Round-trip through JSON so that what is hashed is exactly what the database returns.
+    cleaned: dict[str, Any] = json.loads(json.dumps(data, cls=DjangoJSONEncoder))
+    return cleaned
+
+
+def record(
+    verb: Verb,
+    *,
+    by: User | None = None,
+    system_process: str = "",
+    contact: Contact | None = None,
+    person: Person | None = None,
+    data: dict[str, Any] | None = None,
+    at: datetime | None = None,
+) -> AuditEvent:
+    """Append one entry to the chain, inside the caller's transaction."""
+    if by is None and not system_process:
+        raise AnonymousAuditError("An audit entry needs `by` or `system_process`.")
+    payload = _clean(data or {})
+    moment = at or timezone.now()
+    with transaction.atomic():
+        # The UPDATE takes the head row's lock (PostgreSQL) or the write lock (SQLite),
+        # so concurrent appends queue here and the chain cannot fork.
+        AuditHead.objects.filter(pk=1).update(seq=F("seq") + 1)
+        head = AuditHead.objects.get(pk=1)
+        body = canonical(
+            seq=head.seq,
+            at=moment,
+            verb=str(verb),
+            by_id=by.pk if by else None,
+            system_process=system_process,
+            contact_id=contact.pk if contact else None,
+            person_id=person.pk if person else None,
+            data=payload,
+        )
+        row_hash = link_hash(head.last_hash, body)
+        event = AuditEvent.objects.create(
+            seq=head.seq,
+            at=moment,
+            verb=verb,
+            by=by,
+            system_process=system_process,
+            contact=contact,
+            person=person,
+            data=payload,
+            prev_hash=head.last_hash,
+            row_hash=row_hash,
+        )
+        AuditHead.objects.filter(pk=1).update(last_hash=row_hash)
+    return event
+
+
+def record_view(user: User, *, contact: Contact | None = None, person: Person | None = None, page: str) -> AuditEvent:
+    """Every read of a child's record leaves a trace."""
+    verb = Verb.CONTACT_VIEWED if contact is not None else Verb.PERSON_VIEWED
+    return record(verb, by=user, contact=contact, person=person, data={"page": page})
+
+
+def verify_chain(*, batch_size: int = 2000) -> ChainReport:
+    head = AuditHead.objects.get(pk=1)
+    rows = AuditEvent.objects.order_by("seq").iterator(chunk_size=batch_size)
+    return verify(rows, head_seq=head.seq, head_hash=head.last_hash)

@@ -1,0 +1,293 @@
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
+
+from safehub.accounts.models import CASE_ROLES, Team, User
+from safehub.contacts.workflow import ContactState, Event
+from safehub.people.models import Ethnicity, Person, PersonKind, Sex
+
+STATE_CHOICES = [(s.value, s.label) for s in ContactState]
+EVENT_CHOICES = [(e.value, e.label) for e in Event]
+
+
+class Channel(models.TextChoices):
+    PHONE = "phone", "Phone"
+    EMAIL = "email", "Email"
+    FORM = "form", "Request for support form"
+    IN_PERSON = "in_person", "In person"
+    POLICE_NOTIFICATION = "police_notification", "Police notification"
+    LETTER = "letter", "Letter"
+
+
+class ReferralSource(models.TextChoices):
+    """CIN census referral source codes."""
+
+    INDIVIDUAL_FAMILY = "1A", "Individual: family member, relative or carer"
+    INDIVIDUAL_ACQUAINTANCE = "1B", "Individual: acquaintance (including neighbours and friends)"
+    INDIVIDUAL_SELF = "1C", "Individual: self"
+    INDIVIDUAL_OTHER = "1D", "Individual: other"
+    SCHOOLS = "2A", "Schools"
+    EDUCATION_SERVICES = "2B", "Education services"
+    HEALTH_GP = "3A", "Health services: GP"
+    HEALTH_VISITOR = "3B", "Health services: health visitor"
+    HEALTH_SCHOOL_NURSE = "3C", "Health services: school nurse"
+    HEALTH_OTHER_PRIMARY = "3D", "Health services: other primary health services"
+    HEALTH_A_AND_E = "3E", "Health services: A&E (emergency department)"
+    HEALTH_OTHER = "3F", "Health services: other"
+    LA_SOCIAL_CARE = "4", "Local authority services: social care"
+    LA_HOUSING = "5A", "Housing: local authority housing or housing association"
+    LA_OTHER = "5B", "Other local authority services"
+    LA_EXTERNAL = "5C", "Local authority: external, for example another authority"
+    POLICE = "6", "Police"
+    OTHER_LEGAL = "7", "Other legal agency"
+    OTHER = "8", "Other"
+    ANONYMOUS = "9", "Anonymous"
+    UNKNOWN = "10", "Unknown"
+
+
+class ReferrerKind(models.TextChoices):
+    PROFESSIONAL = "professional", "A professional"
+    PUBLIC = "public", "A member of the public or family member"
+    ANONYMOUS = "anonymous", "Anonymous"
+
+
+class ConcernCategory(models.TextChoices):
+    PHYSICAL_ABUSE = "physical_abuse", "Physical abuse"
+    SEXUAL_ABUSE = "sexual_abuse", "Sexual abuse"
+    EMOTIONAL_ABUSE = "emotional_abuse", "Emotional abuse"
+    NEGLECT = "neglect", "Neglect"
+    DOMESTIC_ABUSE = "domestic_abuse", "Domestic abuse"
+    PARENTAL_MENTAL_HEALTH = "parental_mental_health", "Parental mental health"
+    PARENTAL_SUBSTANCE_MISUSE = "parental_substance_misuse", "Parental substance misuse"
+    CHILD_SEXUAL_EXPLOITATION = "child_sexual_exploitation", "Child sexual exploitation"
+    CHILD_CRIMINAL_EXPLOITATION = "child_criminal_exploitation", "Child criminal exploitation"
+    GOING_MISSING = "going_missing", "Going missing"
+    RADICALISATION = "radicalisation", "Radicalisation"
+    FGM = "fgm", "Female genital mutilation"
+    SELF_HARM = "self_harm", "Self-harm"
+    CHILD_MENTAL_HEALTH = "child_mental_health", "Child's mental health"
+    DISABILITY = "disability", "Disability"
+    HOUSING = "housing", "Housing or homelessness"
+    SCHOOL_EXCLUSION = "school_exclusion", "Exclusion or risk of exclusion from school"
+    PRIVATE_FOSTERING = "private_fostering", "Private fostering"
+    TRAFFICKING = "trafficking", "Trafficking or modern slavery"
+    ALLEGATION_AGAINST_PROFESSIONAL = (
+        "allegation_against_professional",
+        "Allegation against someone who works with children",
+    )
+    OTHER = "other", "Other"
+
+
+class YesNoUnknown(models.TextChoices):
+    YES = "yes", "Yes"
+    NO = "no", "No"
+    UNKNOWN = "unknown", "Not known"
+
+
+class ConsentPosition(models.TextChoices):
+    """Consent as stated by the referrer (002 §18–19)."""
+
+    GIVEN = "given", "Consent given"
+    INFORMED = "informed", "Family informed, consent not given"
+    NOT_INFORMED_SAFEGUARDING = (
+        "not_informed_safeguarding",
+        "Not informed: would increase risk or prejudice an investigation",
+    )
+    REFUSED = "refused", "Consent refused"
+    NOT_REQUIRED_PUBLIC = "not_required_public", "Not required: member of the public"
+    NOT_KNOWN = "not_known", "Not known"
+
+
+class ContactQuerySet(models.QuerySet["Contact"]):
+    def visible_to(self, user: User) -> ContactQuerySet:
+        """The only way views read contacts (scripts/check_scoped_queries.py enforces it).
+
+        Children's social care staff in a team see that team's contacts; a restricted contact
+        only its named users. Partner professionals see no contact directly.
+        """
+        if not user.has_role(*CASE_ROLES):
+            return self.none()
+        in_my_team = Q(team__memberships__user=user)
+        not_restricted = Q(is_restricted=False) | Q(restricted_access__user=user)
+        return self.filter(in_my_team & not_restricted).distinct()
+
+    def open(self) -> ContactQuerySet:
+        return self.exclude(state=ContactState.CLOSED)
+
+    def in_state(self, state: ContactState) -> ContactQuerySet:
+        return self.filter(state=state)
+
+    def overdue(self, *, at: datetime) -> ContactQuerySet:
+        return self.filter(current_due_at__lt=at).open()
+
+
+class Contact(models.Model):
+    """A concern about one or more children, as it arrived at the front door."""
+
+    reference = models.CharField(max_length=20, unique=True)
+    team = models.ForeignKey(Team, on_delete=models.PROTECT, related_name="contacts")
+    received_at = models.DateTimeField()
+    channel = models.CharField(max_length=30, choices=Channel)
+    source = models.CharField("Referral source", max_length=3, choices=ReferralSource)
+    # The referrer (002 §4: relationship with and knowledge of the child).
+    referrer_kind = models.CharField(max_length=20, choices=ReferrerKind)
+    referrer_name = models.CharField(max_length=200, blank=True)
+    referrer_role = models.CharField(max_length=200, blank=True)
+    referrer_agency = models.CharField(max_length=200, blank=True)
+    referrer_phone = models.CharField(max_length=40, blank=True)
+    referrer_email = models.EmailField(blank=True)
+    referrer_address = models.CharField(max_length=300, blank=True)
+    referrer_relationship = models.CharField("Relationship to the child", max_length=200, blank=True)
+    referrer_knowledge = models.TextField("Referrer's knowledge of the child and family", blank=True)
+    # The concern.
+    concern_categories = models.JSONField(default=list)
+    narrative = models.TextField("What is the concern?")
+    significant_events = models.TextField("Significant recent or past events", blank=True)
+    child_location = models.TextField("Where the child is now and their condition", blank=True)
+    immediate_protection = models.CharField(
+        "Does the child need immediate protection?", max_length=10, choices=YesNoUnknown
+    )
+    alleged_perpetrator = models.TextField("Alleged perpetrator", blank=True)
+    other_agencies = models.TextField("Other agencies known to be involved", blank=True)
+    parents_aware = models.CharField("Do the parents know about this contact?", max_length=10, choices=YesNoUnknown)
+    parents_agree = models.CharField("Do the parents agree to it?", max_length=10, choices=YesNoUnknown)
+    consent = models.CharField("Consent as stated by the referrer", max_length=30, choices=ConsentPosition)
+    consent_notes = models.TextField(blank=True)
+    # Lifecycle.
+    state = models.CharField(max_length=30, choices=STATE_CHOICES, default=ContactState.RECEIVED)
+    version = models.PositiveIntegerField(default=0)
+    current_due_at = models.DateTimeField(null=True, blank=True, db_index=True)
+    is_restricted = models.BooleanField(default=False)
+    recorded_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+    recorded_at = models.DateTimeField(default=timezone.now)
+    submission_key = models.UUIDField(unique=True, null=True, blank=True, editable=False)
+
+    objects = ContactQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-received_at"]
+        indexes = [models.Index(fields=["state", "current_due_at"])]
+        constraints = [
+            models.CheckConstraint(condition=Q(state__in=[s.value for s in ContactState]), name="contact_state_valid"),
+            models.CheckConstraint(condition=Q(channel__in=Channel.values), name="contact_channel_valid"),
+        ]
+
+    def __str__(self) -> str:
+        return self.reference
+
+    def get_absolute_url(self) -> str:
+        return reverse("contacts:contact", args=[self.pk])
+
+    @property
+    def state_enum(self) -> ContactState:
+        return ContactState(self.state)
+
+    def is_overdue(self, *, at: datetime) -> bool:
+        return self.state != ContactState.CLOSED and self.current_due_at is not None and self.current_due_at < at
+
+
+class ContactRestriction(models.Model):
+    """A named user who may see a restricted contact (for example a staff member's child)."""
+
+    contact = models.ForeignKey(Contact, on_delete=models.CASCADE, related_name="restricted_access")
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="+")
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["contact", "user"], name="contact_restriction_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.user} may see {self.contact}"
+
+
+class SubjectRole(models.TextChoices):
+    CHILD = "child", "Child the concern is about"
+    SIBLING = "sibling", "Sibling or other child in the household"
+    PARENT = "parent", "Parent or carer"
+    HOUSEHOLD_MEMBER = "household_member", "Other household member"
+    ALLEGED_PERPETRATOR = "alleged_perpetrator", "Alleged perpetrator"
+    OTHER_ADULT = "other_adult", "Other adult"
+
+
+CHILD_ROLES = frozenset({SubjectRole.CHILD, SubjectRole.SIBLING})
+
+
+class ContactSubject(models.Model):
+    """A child or adult named in a contact, as the referrer described them.
+
+    `person` links them to the person index once screening has identified them.
+    """
+
+    contact = models.ForeignKey(Contact, on_delete=models.CASCADE, related_name="subjects")
+    role = models.CharField(max_length=30, choices=SubjectRole)
+    kind = models.CharField(max_length=10, choices=PersonKind)
+    given_name = models.CharField(max_length=100, blank=True)
+    family_name = models.CharField(max_length=100, blank=True)
+    sex = models.CharField(max_length=10, choices=Sex, default=Sex.UNKNOWN)
+    date_of_birth = models.DateField(null=True, blank=True)
+    expected_date_of_delivery = models.DateField(null=True, blank=True)
+    nhs_number = models.CharField("NHS number", max_length=10, blank=True)
+    address = models.CharField(max_length=300, blank=True)
+    postcode = models.CharField(max_length=8, blank=True)
+    school = models.CharField("School or nursery", max_length=200, blank=True)
+    ethnicity = models.CharField(max_length=4, choices=Ethnicity, blank=True)
+    first_language = models.CharField(max_length=100, blank=True)
+    religion = models.CharField(max_length=100, blank=True)
+    needs = models.TextField("Disability or special needs", blank=True)
+    communication = models.TextField("How they communicate", blank=True)
+    has_parental_responsibility = models.BooleanField(default=False)
+    person = models.ForeignKey(Person, null=True, blank=True, on_delete=models.PROTECT, related_name="contact_subjects")
+    order = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["contact", "order"]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(kind=PersonKind.UNBORN) | Q(date_of_birth__isnull=True),
+                name="subject_unborn_has_no_date_of_birth",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.display_name
+
+    @property
+    def display_name(self) -> str:
+        name = " ".join(p for p in (self.given_name, self.family_name) if p)
+        if self.kind == PersonKind.UNBORN and not self.given_name:
+            return f"Unborn {self.family_name}".strip()
+        return name or "Name not known"
+
+    @property
+    def is_child(self) -> bool:
+        return self.role in CHILD_ROLES
+
+    def age_on(self, day: date) -> int | None:
+        if self.date_of_birth is None:
+            return None
+        born = self.date_of_birth
+        return day.year - born.year - ((day.month, day.day) < (born.month, born.day))
+
+
+class StateChange(models.Model):
+    """Who moved the contact from which state to which, when, and why. Never edited."""
+
+    contact = models.ForeignKey(Contact, on_delete=models.CASCADE, related_name="state_changes")
+    at = models.DateTimeField(default=timezone.now)
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    event = models.CharField(max_length=40, choices=EVENT_CHOICES)
+    from_state = models.CharField(max_length=30, choices=STATE_CHOICES)
+    to_state = models.CharField(max_length=30, choices=STATE_CHOICES)
+    note = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["at", "pk"]
+        indexes = [models.Index(fields=["contact", "at"])]
+
+    def __str__(self) -> str:
+        return f"{self.contact}: {self.from_state} → {self.to_state}"

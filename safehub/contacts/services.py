@@ -1,0 +1,111 @@
+"""Recording contacts and moving them through their lifecycle."""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from django.db import IntegrityError, transaction
+from django.db.models import F
+
+from safehub.accounts.models import Team, User
+from safehub.audit.models import Verb
+from safehub.audit.services import record
+from safehub.contacts import workflow
+from safehub.contacts.models import Contact, ContactSubject, StateChange
+from safehub.contacts.workflow import ContactState, Event
+from safehub.core.errors import ConcurrentChange, DomainError
+from safehub.protocols.models import Brag, Clock
+from safehub.protocols.policy import due_time
+
+
+@dataclass(frozen=True)
+class ContactDetails:
+    """What the form hands the service: the contact's own fields and its subjects."""
+
+    fields: dict[str, Any]
+    subjects: list[dict[str, Any]] = field(default_factory=list)
+
+
+def transition(
+    contact: Contact, event: Event, *, by: User, due_at: datetime | None, note: str = "", at: datetime
+) -> None:
+    """Move the contact on by `event`. Call only from inside another service's transaction."""
+    current = ContactState(contact.state)
+    new_state = workflow.next_state(current, event)
+    changed = Contact.objects.filter(pk=contact.pk, version=contact.version).update(
+        state=new_state, version=F("version") + 1, current_due_at=due_at
+    )
+    if changed != 1:
+        raise ConcurrentChange()
+    StateChange.objects.create(
+        contact=contact, at=at, by=by, event=event, from_state=current, to_state=new_state, note=note
+    )
+    record(
+        Verb.STATE_CHANGED,
+        by=by,
+        contact=contact,
+        at=at,
+        data={"from": current.value, "to": new_state.value, "event": event.value},
+    )
+    contact.state, contact.version, contact.current_due_at = new_state, contact.version + 1, due_at
+
+
+def screening_due(contact: Contact) -> datetime | None:
+    return due_time(Clock.SCREENING, start=contact.received_at)
+
+
+def threshold_due(contact: Contact) -> datetime | None:
+    rating = Brag.RED if contact.immediate_protection == "yes" else ""
+    return due_time(Clock.THRESHOLD_DECISION, start=contact.received_at, rating=rating)
+
+
+@transaction.atomic(durable=True)
+def record_contact(
+    details: ContactDetails, *, team: Team, by: User, at: datetime, submission_key: uuid.UUID | None = None
+) -> Contact:
+    """Record a contact and the people named in it. A repeated `submission_key` returns the first."""
+    if submission_key is not None:
+        existing = Contact.objects.filter(submission_key=submission_key).first()
+        if existing is not None:
+            return existing
+    if not any(s.get("role") in ("child", "sibling") for s in details.subjects):
+        raise DomainError("Add at least one child the concern is about", field="subjects")
+    received_at = details.fields["received_at"]
+    if received_at > at:
+        raise DomainError("The date the contact was received must be today or in the past", field="received_at")
+    try:
+        with transaction.atomic():
+            contact = Contact.objects.create(
+                reference=f"pending-{uuid.uuid4().hex[:12]}",
+                team=team,
+                recorded_by=by,
+                recorded_at=at,
+                submission_key=submission_key,
+                **details.fields,
+            )
+    except IntegrityError:
+        existing = Contact.objects.filter(submission_key=submission_key).first()
+        if existing is None:
+            raise
+        return existing
+    contact.reference = f"C{received_at.year}-{contact.pk:06d}"
+    contact.current_due_at = screening_due(contact)
+    Contact.objects.filter(pk=contact.pk).update(reference=contact.reference, current_due_at=contact.current_due_at)
+    for order, subject in enumerate(details.subjects):
+        ContactSubject.objects.create(contact=contact, order=order, **subject)
+    record(
+        Verb.CONTACT_RECORDED,
+        by=by,
+        contact=contact,
+        at=at,
+        data={"channel": contact.channel, "source": contact.source, "subjects": len(details.subjects)},
+    )
+    return contact
+
+
+@transaction.atomic(durable=True)
+def start_screening(contact: Contact, *, by: User, at: datetime) -> None:
+    transition(contact, Event.START_SCREENING, by=by, due_at=screening_due(contact), at=at)

@@ -1,0 +1,136 @@
+"""GOV.UK Design System forms: classes, error states, date inputs and bad-input guards."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxLengthValidator
+
+MAX_TEXT = 10_000
+MAX_LINE = 200
+
+
+class GovukDateWidget(forms.MultiWidget):
+    template_name = "govuk/widgets/date.html"
+    use_fieldset = True
+
+    def __init__(self, attrs: dict[str, Any] | None = None) -> None:
+        super().__init__(
+            [
+                forms.TextInput(
+                    attrs={"inputmode": "numeric", "class": "govuk-input govuk-date-input__input govuk-input--width-2"}
+                ),
+                forms.TextInput(
+                    attrs={"inputmode": "numeric", "class": "govuk-input govuk-date-input__input govuk-input--width-2"}
+                ),
+                forms.TextInput(
+                    attrs={"inputmode": "numeric", "class": "govuk-input govuk-date-input__input govuk-input--width-4"}
+                ),
+            ],
+            attrs,
+        )
+
+    def decompress(self, value: Any) -> list[Any]:
+        if isinstance(value, date):
+            return [value.day, value.month, value.year]
+        return [None, None, None]
+
+
+class GovukDateField(forms.MultiValueField):
+    """Day, month and year boxes with the Design System's error wording."""
+
+    widget = GovukDateWidget
+
+    def __init__(self, *, label_for_errors: str = "The date", **kwargs: Any) -> None:
+        self.label_for_errors = label_for_errors
+        fields = (forms.CharField(), forms.CharField(), forms.CharField())
+        super().__init__(fields=fields, require_all_fields=False, **kwargs)
+
+    def compress(self, data_list: list[str]) -> date | None:
+        if not data_list or not any(data_list):
+            return None
+        day, month, year = (part.strip() if part else "" for part in [*list(data_list), "", "", ""][:3])
+        missing = [name for name, part in (("day", day), ("month", month), ("year", year)) if not part]
+        if missing:
+            raise ValidationError(f"{self.label_for_errors} must include a {' and '.join(missing)}")
+        if not (day.isdigit() and month.isdigit() and year.isdigit()) or len(year) != 4:
+            raise ValidationError(f"{self.label_for_errors} must be a real date")
+        try:
+            return date(int(year), int(month), int(day))
+        except ValueError:
+            raise ValidationError(f"{self.label_for_errors} must be a real date") from None
+
+    def clean(self, value: Any) -> date | None:
+        if self.required and (not value or not any(value)):
+            raise ValidationError(self.error_messages["required"], code="required")
+        result: date | None = self.compress(value or [])
+        return result
+
+
+class GovukFormMixin:
+    """Adds GOV.UK classes to widgets and error classes once the form is validated."""
+
+    fields: dict[str, forms.Field]
+    errors: Any
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("label_suffix", "")
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            widget = field.widget
+            css = {
+                forms.Textarea: "govuk-textarea",
+                forms.Select: "govuk-select",
+                forms.RadioSelect: "",
+                forms.CheckboxSelectMultiple: "",
+                forms.CheckboxInput: "govuk-checkboxes__input",
+                GovukDateWidget: "",
+            }
+            cls = next((value for kind, value in css.items() if isinstance(widget, kind)), "govuk-input")
+            if cls:
+                existing = widget.attrs.get("class", "")
+                widget.attrs["class"] = f"{existing} {cls}".strip()
+            if isinstance(widget, forms.RadioSelect):
+                widget.template_name = "govuk/widgets/radios.html"
+            elif isinstance(widget, forms.CheckboxSelectMultiple):
+                widget.template_name = "govuk/widgets/checkboxes.html"
+            if isinstance(field, forms.CharField) and field.max_length is None:
+                # Oversized text gets a clear message instead of reaching the database.
+                field.max_length = MAX_TEXT if isinstance(widget, forms.Textarea) else MAX_LINE
+                field.validators.append(
+                    MaxLengthValidator(field.max_length, f"Enter no more than {field.max_length:,} characters")
+                )
+
+    def full_clean(self) -> None:
+        super().full_clean()  # type: ignore[misc]
+        for name in self.errors:
+            if name in self.fields:
+                widget = self.fields[name].widget
+                widget.attrs["aria-describedby"] = f"{self[name].auto_id}_error"  # type: ignore[index]
+                if isinstance(widget, forms.Textarea):
+                    widget.attrs["class"] += " govuk-textarea--error"
+                elif isinstance(widget, forms.Select):
+                    widget.attrs["class"] += " govuk-select--error"
+                elif isinstance(widget, GovukDateWidget):
+                    for sub in widget.widgets:
+                        if "govuk-input--error" not in sub.attrs["class"]:
+                            sub.attrs["class"] += " govuk-input--error"
+                elif "govuk-input" in widget.attrs.get("class", ""):
+                    widget.attrs["class"] += " govuk-input--error"
+
+
+class GovukForm(GovukFormMixin, forms.Form):
+    pass
+
+
+class GovukModelForm(GovukFormMixin, forms.ModelForm):  # type: ignore[type-arg]
+    pass
+
+
+class VersionForm(GovukForm):
+    """A hidden compare-and-set guard: the version of the record the user saw."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=0)

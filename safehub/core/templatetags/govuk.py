@@ -1,0 +1,36 @@
+"""Template tags for GOV.UK components. Display only: no business rules here."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms, template
+
+register = template.Library()
+
+
+def _error_links(form: forms.BaseForm) -> list[tuple[str, str]]:
+    links: list[tuple[str, str]] = [("", str(error)) for error in form.non_field_errors()]
+    for bound in form:
+        for error in bound.errors:
+            target = bound.auto_id or ""
+            if target and bound.field.widget.use_fieldset:
+                target = f"{target}_0"
+            links.append((target, str(error)))
+    return links
+
+
+@register.inclusion_tag("govuk/error_summary.html")
+def error_summary(*forms_or_formsets: Any) -> dict[str, Any]:
+    """The error summary for one or more forms and formsets, linking to each field."""
+    errors: list[tuple[str, str]] = []
+    for item in forms_or_formsets:
+        if item is None:
+            continue
+        if isinstance(item, forms.BaseFormSet):
+            errors += [("", str(error)) for error in item.non_form_errors()]
+            for form in item.forms:
+                errors += _error_links(form)
+        else:
+            errors += _error_links(item)
+    return {"errors": errors}

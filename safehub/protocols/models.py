@@ -1,0 +1,114 @@
+"""The local protocol: each hub's rules as data, one profile active per installation."""
+
+from __future__ import annotations
+
+from datetime import date, time
+
+from django.db import models
+from django.db.models import Q
+
+from safehub.core.working_time import ClockUnit, WorkingHours
+
+
+class Brag(models.TextChoices):
+    """The BRAG rating used by MASH meetings (002 §7)."""
+
+    BLUE = "blue", "Blue"
+    RED = "red", "Red"
+    AMBER = "amber", "Amber"
+    GREEN = "green", "Green"
+
+
+class Clock(models.TextChoices):
+    SCREENING = "screening", "Basic screening"
+    THRESHOLD_DECISION = "threshold_decision", "Threshold decision (recommendation)"
+    APPROVAL = "approval", "Manager approval"
+    OUTCOME_TO_REFERRER = "outcome_to_referrer", "Outcome sent to referrer"
+    CONSULTATION_SUMMARY = "consultation_summary", "Consultation summary sent"
+    MASH_CHECKS = "mash_checks", "MASH checks"
+    STRATEGY_DISCUSSION = "strategy_discussion", "Strategy discussion"
+
+
+class LocalProtocol(models.Model):
+    slug = models.SlugField(max_length=40, unique=True)
+    name = models.CharField(max_length=200)
+    source = models.CharField(max_length=200, blank=True, help_text="The document the rules come from.")
+    is_active = models.BooleanField(default=False)
+    working_day_start = models.TimeField(default=time(9, 0))
+    working_day_end = models.TimeField(default=time(17, 0))
+    three_month_rule = models.BooleanField(
+        default=False, help_text="Allocate to the previous social worker if open to CSC in the last three months."
+    )
+    daily_meeting = models.CharField(max_length=200, blank=True)
+    early_help_criteria = models.JSONField(default=list, blank=True)
+    always_checked_agencies = models.JSONField(default=list, blank=True)
+    version = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(fields=["is_active"], condition=Q(is_active=True), name="one_active_protocol"),
+            models.CheckConstraint(
+                condition=Q(working_day_start__lt=models.F("working_day_end")), name="protocol_working_day_order"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def working_hours(self) -> WorkingHours:
+        return WorkingHours(self.working_day_start, self.working_day_end)
+
+    def extra_holidays(self) -> frozenset[date]:
+        return frozenset(self.local_holidays.values_list("day", flat=True))
+
+
+class ThresholdLevel(models.Model):
+    protocol = models.ForeignKey(LocalProtocol, on_delete=models.CASCADE, related_name="levels")
+    order = models.PositiveSmallIntegerField()
+    code = models.SlugField(max_length=40)
+    label = models.CharField(max_length=100)
+    description = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["protocol", "order"]
+        constraints = [models.UniqueConstraint(fields=["protocol", "code"], name="threshold_level_code_unique")]
+
+    def __str__(self) -> str:
+        return self.label
+
+
+class Timescale(models.Model):
+    """How long a step may take: `amount` `unit`s, for one BRAG rating or for any rating."""
+
+    protocol = models.ForeignKey(LocalProtocol, on_delete=models.CASCADE, related_name="timescales")
+    clock = models.CharField(max_length=40, choices=Clock)
+    rating = models.CharField(max_length=10, choices=Brag, blank=True, help_text="Blank: any rating.")
+    amount = models.DecimalField(max_digits=6, decimal_places=2)
+    unit = models.CharField(max_length=20, choices=[(u.value, u.value.replace("_", " ")) for u in ClockUnit])
+    note = models.CharField(max_length=300, blank=True, help_text="Where the rule comes from.")
+
+    class Meta:
+        ordering = ["protocol", "clock", "rating"]
+        constraints = [
+            models.UniqueConstraint(fields=["protocol", "clock", "rating"], name="timescale_unique"),
+            models.CheckConstraint(condition=Q(amount__gte=0), name="timescale_amount_not_negative"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_clock_display()} {self.rating or 'any'}: {self.amount} {self.unit}"
+
+
+class LocalHoliday(models.Model):
+    """A one-off closure day on top of England and Wales bank holidays."""
+
+    protocol = models.ForeignKey(LocalProtocol, on_delete=models.CASCADE, related_name="local_holidays")
+    day = models.DateField()
+    name = models.CharField(max_length=100)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["protocol", "day"], name="local_holiday_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.day}: {self.name}"
