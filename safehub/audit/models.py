@@ -40,7 +40,8 @@ class AuditEvent(models.Model):
 
     seq = models.PositiveBigIntegerField(unique=True)
     at = models.DateTimeField(default=timezone.now, db_index=True)
-    verb = models.CharField(max_length=40, choices=Verb)
+    # No `choices`: new verbs are added to `Verb` without a migration; services only accept `Verb`.
+    verb = models.CharField(max_length=40)
     by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT)
     system_process = models.CharField(max_length=60, blank=True)
     contact = models.ForeignKey("contacts.Contact", null=True, blank=True, on_delete=models.PROTECT)
@@ -61,7 +62,11 @@ class AuditEvent(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"#{self.seq} {self.get_verb_display()}"
+        return f"#{self.seq} {self.verb_label}"
+
+    @property
+    def verb_label(self) -> str:
+        return Verb(self.verb).label if self.verb in Verb.values else self.verb
 
 
 class AuditHead(models.Model):
