@@ -1,4 +1,9 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from safehub.contacts import views
 
 app_name = "contacts"
-urlpatterns: list = []  # type: ignore[type-arg]
+urlpatterns = [
+    path("new/", views.record_contact, name="record-contact"),
+    path("<int:pk>/", views.contact_detail, name="contact"),
+]

@@ -97,7 +97,11 @@ class GovukFormMixin:
                 widget.template_name = "govuk/widgets/radios.html"
             elif isinstance(widget, forms.CheckboxSelectMultiple):
                 widget.template_name = "govuk/widgets/checkboxes.html"
-            if isinstance(field, forms.CharField) and field.max_length is None:
+            if (
+                isinstance(field, forms.CharField)
+                and not isinstance(field, forms.UUIDField)
+                and field.max_length is None
+            ):
                 # Oversized text gets a clear message instead of reaching the database.
                 field.max_length = MAX_TEXT if isinstance(widget, forms.Textarea) else MAX_LINE
                 field.validators.append(

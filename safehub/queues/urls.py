@@ -1,4 +1,9 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from safehub.queues import views
 
 app_name = "queues"
-urlpatterns: list = []  # type: ignore[type-arg]
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("queues/<slug:slug>/", views.queue, name="queue"),
+]

@@ -1,4 +1,8 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from safehub.screening import views
 
 app_name = "screening"
-urlpatterns: list = []  # type: ignore[type-arg]
+urlpatterns = [
+    path("<int:pk>/screening/", views.screen_contact, name="screen-contact"),
+]

@@ -1,0 +1,224 @@
+"""The record-a-contact form: the contact itself and a formset of the people it names."""
+
+from __future__ import annotations
+
+import re
+from datetime import date, datetime, time
+from typing import Any
+
+from django import forms
+from django.core.exceptions import ValidationError
+
+from safehub.contacts.models import (
+    ConcernCategory,
+    Contact,
+    ContactSubject,
+    ReferrerKind,
+)
+from safehub.core.forms import GovukDateField, GovukModelForm
+from safehub.core.working_time import LONDON
+from safehub.people.identifiers import (
+    is_valid_nhs_number,
+    is_valid_postcode,
+    normalise_nhs_number,
+    normalise_postcode,
+)
+from safehub.people.models import PersonKind
+
+_TIME = re.compile(r"^([01]?\d|2[0-3])[:.]([0-5]\d)$")
+
+
+class ContactForm(GovukModelForm):
+    received_on = GovukDateField(label="Date received", label_for_errors="Date received")
+    received_time = forms.CharField(
+        label="Time received", help_text="Use the 24-hour clock, for example 14:30", max_length=5
+    )
+    concern_categories = forms.MultipleChoiceField(
+        label="What kind of concern is it?",
+        help_text="Select all that apply",
+        choices=ConcernCategory.choices,
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={"required": "Select at least one kind of concern"},
+    )
+    submission_key = forms.UUIDField(widget=forms.HiddenInput)
+
+    class Meta:
+        model = Contact
+        fields = [
+            "channel",
+            "source",
+            "referrer_kind",
+            "referrer_name",
+            "referrer_role",
+            "referrer_agency",
+            "referrer_phone",
+            "referrer_email",
+            "referrer_address",
+            "referrer_relationship",
+            "referrer_knowledge",
+            "narrative",
+            "significant_events",
+            "child_location",
+            "immediate_protection",
+            "alleged_perpetrator",
+            "other_agencies",
+            "parents_aware",
+            "parents_agree",
+            "consent",
+            "consent_notes",
+        ]
+        widgets = {
+            "channel": forms.RadioSelect,
+            "referrer_kind": forms.RadioSelect,
+            "immediate_protection": forms.RadioSelect,
+            "parents_aware": forms.RadioSelect,
+            "parents_agree": forms.RadioSelect,
+            "consent": forms.RadioSelect,
+        }
+        error_messages = {
+            "channel": {"required": "Select how the contact was made"},
+            "source": {"required": "Select the referral source"},
+            "referrer_kind": {"required": "Select who made the contact"},
+            "narrative": {"required": "Describe the concern"},
+            "immediate_protection": {"required": "Select whether the child needs immediate protection"},
+            "parents_aware": {"required": "Select whether the parents know about this contact"},
+            "parents_agree": {"required": "Select whether the parents agree to this contact"},
+            "consent": {"required": "Select the consent position the referrer gave"},
+        }
+
+    field_order = ["received_on", "received_time"]
+
+    def __init__(self, *args: Any, at: datetime, **kwargs: Any) -> None:
+        self.at = at
+        super().__init__(*args, **kwargs)
+        local = at.astimezone(LONDON)
+        self.fields["received_on"].initial = local.date()
+        self.fields["received_time"].initial = local.strftime("%H:%M")
+        self.fields["source"].choices = [("", "Select a source")] + list(self.fields["source"].choices)[1:]
+        for name in ("channel", "referrer_kind", "immediate_protection", "parents_aware", "parents_agree", "consent"):
+            self.fields[name].choices = [c for c in self.fields[name].choices if c[0] != ""]
+
+    def clean_received_time(self) -> time:
+        value: str = self.cleaned_data["received_time"].strip()
+        match = _TIME.match(value)
+        if not match:
+            raise ValidationError("Enter the time received as hours and minutes, like 14:30")
+        return time(int(match.group(1)), int(match.group(2)))
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        day, clock = data.get("received_on"), data.get("received_time")
+        if isinstance(day, date) and isinstance(clock, time):
+            received = datetime.combine(day, clock, tzinfo=LONDON)
+            if received > self.at:
+                self.add_error("received_on", "The date received must be today or in the past")
+            data["received_at"] = received
+        kind = data.get("referrer_kind")
+        if kind == ReferrerKind.PROFESSIONAL and not data.get("referrer_name"):
+            self.add_error("referrer_name", "Enter the referrer's name")
+        if kind == ReferrerKind.PROFESSIONAL and not data.get("referrer_agency"):
+            self.add_error("referrer_agency", "Enter the referrer's agency")
+        if kind == ReferrerKind.ANONYMOUS:
+            for name in ("referrer_name", "referrer_phone", "referrer_email", "referrer_address"):
+                data[name] = ""
+        return data
+
+    def contact_fields(self) -> dict[str, Any]:
+        fields = {name: self.cleaned_data[name] for name in self.Meta.fields}
+        fields["received_at"] = self.cleaned_data["received_at"]
+        fields["concern_categories"] = list(self.cleaned_data["concern_categories"])
+        return fields
+
+
+class SubjectForm(GovukModelForm):
+    date_of_birth = GovukDateField(label="Date of birth", label_for_errors="Date of birth", required=False)
+    expected_date_of_delivery = GovukDateField(
+        label="Expected date of delivery (unborn child)", label_for_errors="Expected date of delivery", required=False
+    )
+
+    class Meta:
+        model = ContactSubject
+        fields = [
+            "role",
+            "kind",
+            "given_name",
+            "family_name",
+            "sex",
+            "date_of_birth",
+            "expected_date_of_delivery",
+            "nhs_number",
+            "address",
+            "postcode",
+            "school",
+            "ethnicity",
+            "first_language",
+            "religion",
+            "needs",
+            "communication",
+            "has_parental_responsibility",
+        ]
+        labels = {"given_name": "First name", "family_name": "Last name", "kind": "Child, unborn child or adult"}
+        widgets = {"needs": forms.Textarea(attrs={"rows": 2}), "communication": forms.Textarea(attrs={"rows": 2})}
+        error_messages = {
+            "role": {"required": "Select how this person is involved"},
+            "kind": {"required": "Select whether this is a child, an unborn child or an adult"},
+        }
+
+    def __init__(self, *args: Any, at: datetime, **kwargs: Any) -> None:
+        self.at = at
+        super().__init__(*args, **kwargs)
+        self.fields["ethnicity"].choices = [("", "Not known")] + list(self.fields["ethnicity"].choices)[1:]
+
+    def clean_nhs_number(self) -> str:
+        value = normalise_nhs_number(self.cleaned_data.get("nhs_number", ""))
+        if value and not is_valid_nhs_number(value):
+            raise ValidationError("Enter a valid 10-digit NHS number")
+        return value
+
+    def clean_postcode(self) -> str:
+        value: str = self.cleaned_data.get("postcode", "").strip()
+        if value and not is_valid_postcode(value):
+            raise ValidationError("Enter a real postcode, like B1 1AA")
+        return normalise_postcode(value) if value else ""
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        today = self.at.astimezone(LONDON).date()
+        born, expected, kind = data.get("date_of_birth"), data.get("expected_date_of_delivery"), data.get("kind")
+        if born and born > today:
+            self.add_error("date_of_birth", "Date of birth must be today or in the past")
+        if kind == PersonKind.UNBORN:
+            if born:
+                self.add_error(
+                    "date_of_birth", "An unborn child has no date of birth: enter the expected date of delivery"
+                )
+            if expected and (today - expected).days > 60:
+                self.add_error("expected_date_of_delivery", "The expected date of delivery is too far in the past")
+        elif expected:
+            self.add_error("expected_date_of_delivery", "Only an unborn child has an expected date of delivery")
+        if not (data.get("given_name") or data.get("family_name")) and kind != PersonKind.UNBORN:
+            self.add_error("family_name", "Enter at least a first or last name")
+        return data
+
+
+class BaseSubjectFormSet(forms.BaseFormSet):  # type: ignore[type-arg]
+    def clean(self) -> None:
+        if any(self.errors):
+            return
+        roles = [f.cleaned_data.get("role") for f in self.forms if f.cleaned_data]
+        if not any(role in ("child", "sibling") for role in roles):
+            raise ValidationError("Add at least one child the concern is about")
+
+
+SubjectFormSet = forms.formset_factory(
+    SubjectForm, formset=BaseSubjectFormSet, extra=0, min_num=1, validate_min=True, max_num=20, validate_max=True
+)
+
+
+def received_before_birth_errors(received_at: datetime, subjects: list[dict[str, Any]]) -> list[str]:
+    received_day = received_at.astimezone(LONDON).date()
+    return [
+        f"The contact cannot be received before {s.get('given_name') or 'a child'} was born"
+        for s in subjects
+        if s.get("date_of_birth") and s["date_of_birth"] > received_day
+    ]

@@ -1,0 +1,90 @@
+"""What the contact page shows: rows, people, timeline and the next actions."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from django.urls import reverse
+
+from safehub.accounts.models import User
+from safehub.contacts import permissions
+from safehub.contacts.models import ConcernCategory, Contact, StateChange
+from safehub.contacts.workflow import ContactState, Event
+from safehub.core.presenters import Due, brag_tag_class, due
+
+STATE_TAGS = {
+    ContactState.RECEIVED: "govuk-tag govuk-tag--light-blue",
+    ContactState.SCREENING: "govuk-tag govuk-tag--blue",
+    ContactState.AWAITING_THRESHOLD: "govuk-tag govuk-tag--purple",
+    ContactState.AWAITING_APPROVAL: "govuk-tag govuk-tag--pink",
+    ContactState.APPROVED: "govuk-tag govuk-tag--turquoise",
+    ContactState.CLOSED: "govuk-tag govuk-tag--grey",
+}
+
+
+@dataclass(frozen=True)
+class Action:
+    text: str
+    href: str
+
+
+@dataclass(frozen=True)
+class TimelineEntry:
+    title: str
+    at: datetime
+    by: str
+    note: str
+
+
+def concern_labels(codes: list[str]) -> list[str]:
+    labels = dict(ConcernCategory.choices)
+    return [labels.get(code, code) for code in codes]
+
+
+def state_tag_class(state: str) -> str:
+    return STATE_TAGS.get(ContactState(state), "govuk-tag")
+
+
+def actions_for(user: User, contact: Contact) -> list[Action]:
+    """The buttons the user may press now; the workflow table decides what can come next."""
+    candidates = [
+        (permissions.can_screen(user, contact), "Screen this contact", "screening:screen-contact"),
+        (permissions.can_recommend(user, contact), "Rate and recommend", "decisions:recommend"),
+        (permissions.can_approve(user, contact), "Approve or return the recommendation", "decisions:approve"),
+        (permissions.can_action_outcome(user, contact), "Record the outcome as actioned", "decisions:action-outcome"),
+    ]
+    return [Action(text, reverse(url, args=[contact.pk])) for allowed, text, url in candidates if allowed]
+
+
+def timeline(changes: list[StateChange]) -> list[TimelineEntry]:
+    return [
+        TimelineEntry(Event(change.event).label, change.at, str(change.by), change.note)
+        for change in sorted(changes, key=lambda c: (c.at, c.pk), reverse=True)
+    ]
+
+
+@dataclass(frozen=True)
+class ContactPage:
+    contact: Contact
+    state_label: str
+    state_tag: str
+    due: Due | None
+    concerns: list[str]
+    rating_tag: str
+    actions: list[Action]
+    timeline: list[TimelineEntry]
+
+
+def contact_page(user: User, contact: Contact, *, at: datetime) -> ContactPage:
+    latest = max(contact.recommendations.all(), key=lambda r: (r.recommended_at, r.pk), default=None)
+    return ContactPage(
+        contact=contact,
+        state_label=ContactState(contact.state).label,
+        state_tag=state_tag_class(contact.state),
+        due=due(contact.current_due_at, at=at) if contact.state != ContactState.CLOSED else None,
+        concerns=concern_labels(contact.concern_categories),
+        rating_tag=brag_tag_class(latest.rating) if latest else "",
+        actions=actions_for(user, contact),
+        timeline=timeline(list(contact.state_changes.all())),
+    )

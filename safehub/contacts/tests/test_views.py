@@ -1,0 +1,170 @@
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+
+from safehub.audit.models import AuditEvent, Verb
+from safehub.contacts.models import Contact
+from safehub.contacts.tests.factories import ContactFactory
+
+pytestmark = pytest.mark.django_db
+
+URL = reverse("contacts:record-contact")
+KEY = "0b3c4a52-55f2-4c69-9a5a-6f1f9c3f2f11"
+
+
+def contact_post(**overrides: Any) -> dict[str, Any]:
+    data: dict[str, Any] = {
+        "submission_key": KEY,
+        "received_on_0": "24",
+        "received_on_1": "11",
+        "received_on_2": "2026",
+        "received_time": "09:15",
+        "channel": "phone",
+        "source": "2A",
+        "referrer_kind": "professional",
+        "referrer_name": "Priya Shah",
+        "referrer_role": "Designated safeguarding lead",
+        "referrer_agency": "Example Primary School",
+        "concern_categories": ["neglect"],
+        "narrative": "Arrived hungry on several days.",
+        "immediate_protection": "no",
+        "parents_aware": "yes",
+        "parents_agree": "yes",
+        "consent": "given",
+        "person-TOTAL_FORMS": "1",
+        "person-INITIAL_FORMS": "0",
+        "person-MIN_NUM_FORMS": "1",
+        "person-MAX_NUM_FORMS": "20",
+        "person-0-role": "child",
+        "person-0-kind": "child",
+        "person-0-given_name": "Mia",
+        "person-0-family_name": "Harlow",
+        "person-0-sex": "female",
+        "person-0-date_of_birth_0": "17",
+        "person-0-date_of_birth_1": "5",
+        "person-0-date_of_birth_2": "2016",
+        "person-0-postcode": "da6 7at",
+        "person-0-nhs_number": "",
+    }
+    data.update(overrides)
+    return data
+
+
+def test_contact_officer_sees_the_form(contact_officer_client: Client) -> None:
+    response = contact_officer_client.get(URL)
+    assert response.status_code == 200
+    assert "Record a contact" in response.content.decode()
+
+
+def test_contact_officer_records_a_contact(contact_officer_client: Client, now: dt.datetime) -> None:
+    response = contact_officer_client.post(URL, contact_post(), follow=True)
+    contact = Contact.objects.get()
+    assert response.redirect_chain[-1][0] == contact.get_absolute_url()
+    assert f"Contact {contact.reference} recorded" in response.content.decode()
+    subject = contact.subjects.get()
+    assert (subject.given_name, subject.postcode) == ("Mia", "DA6 7AT")
+    assert AuditEvent.objects.filter(verb=Verb.CONTACT_RECORDED, contact=contact).exists()
+
+
+def test_a_double_submission_records_one_contact(contact_officer_client: Client, now: dt.datetime) -> None:
+    contact_officer_client.post(URL, contact_post())
+    contact_officer_client.post(URL, contact_post())
+    assert Contact.objects.count() == 1
+
+
+def test_add_another_person_keeps_what_was_typed_and_saves_nothing(
+    contact_officer_client: Client, now: dt.datetime
+) -> None:
+    response = contact_officer_client.post(URL, contact_post(**{"add-person": "1"}))
+    page = response.content.decode()
+    assert Contact.objects.count() == 0
+    assert 'value="Mia"' in page
+    assert "Arrived hungry on several days." in page
+    assert "Person 2" in page
+    assert "There is a problem" not in page
+
+
+@pytest.mark.parametrize(
+    ("overrides", "message"),
+    [
+        ({"narrative": ""}, "Describe the concern"),
+        ({"person-0-date_of_birth_0": "31", "person-0-date_of_birth_1": "2"}, "Date of birth must be a real date"),
+        ({"person-0-date_of_birth_2": "2027"}, "Date of birth must be today or in the past"),
+        ({"received_on_2": "2015"}, "The contact cannot be received before Mia was born"),
+        ({"received_on_0": "25"}, "The date received must be today or in the past"),
+        ({"person-0-nhs_number": "1234567890"}, "Enter a valid 10-digit NHS number"),
+        ({"person-0-postcode": "XYZ"}, "Enter a real postcode, like B1 1AA"),
+        ({"narrative": "x" * 10_001}, "Enter no more than 10,000 characters"),
+        ({"referrer_name": ""}, "Enter the referrer&#x27;s name"),
+        ({"person-0-role": "parent", "person-0-kind": "adult"}, "Add at least one child the concern is about"),
+        (
+            {"person-0-kind": "unborn", "person-0-given_name": ""},
+            "An unborn child has no date of birth",
+        ),
+        ({"received_time": "25:00"}, "Enter the time received as hours and minutes"),
+    ],
+)
+def test_bad_input_is_explained_and_saves_nothing(
+    contact_officer_client: Client, now: dt.datetime, overrides: dict[str, str], message: str
+) -> None:
+    response = contact_officer_client.post(URL, contact_post(**overrides))
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert "There is a problem" in page
+    assert message in page
+    assert Contact.objects.count() == 0
+    assert not AuditEvent.objects.filter(verb=Verb.CONTACT_RECORDED).exists()
+
+
+@pytest.mark.parametrize(
+    "role_fixture",
+    ["police_partner", "data_protection_officer", "administrator", "performance_lead", "strategy_coordinator"],
+)
+def test_roles_outside_the_front_door_cannot_record(request: pytest.FixtureRequest, role_fixture: str) -> None:
+    client = Client()
+    client.force_login(request.getfixturevalue(role_fixture))
+    assert client.get(URL).status_code == 403
+
+
+def test_team_member_sees_the_contact_and_the_view_is_audited(
+    social_worker: Any, social_worker_client: Client, mash_team: Any, now: dt.datetime
+) -> None:
+    contact = ContactFactory(team=mash_team)
+    response = social_worker_client.get(contact.get_absolute_url())
+    assert response.status_code == 200
+    assert contact.reference in response.content.decode()
+    assert AuditEvent.objects.filter(verb=Verb.CONTACT_VIEWED, contact=contact, by=social_worker).exists()
+
+
+@pytest.mark.parametrize(
+    "role_fixture",
+    ["other_team_social_worker", "police_partner", "data_protection_officer", "administrator", "performance_lead"],
+)
+def test_people_outside_the_team_get_404(request: pytest.FixtureRequest, role_fixture: str, mash_team: Any) -> None:
+    contact = ContactFactory(team=mash_team)
+    client = Client()
+    client.force_login(request.getfixturevalue(role_fixture))
+    assert client.get(contact.get_absolute_url()).status_code == 404
+    assert not AuditEvent.objects.filter(verb=Verb.CONTACT_VIEWED).exists()
+
+
+def test_unknown_contact_is_404(social_worker_client: Client) -> None:
+    assert social_worker_client.get(reverse("contacts:contact", args=[999999])).status_code == 404
+
+
+def test_contact_page_is_read_only(social_worker_client: Client, mash_team: Any) -> None:
+    contact = ContactFactory(team=mash_team)
+    assert social_worker_client.post(contact.get_absolute_url()).status_code == 405
+
+
+def test_contact_page_query_count_is_bounded(
+    social_worker_client: Client, mash_team: Any, django_assert_max_num_queries: Any, now: dt.datetime
+) -> None:
+    contact = ContactFactory(team=mash_team)
+    with django_assert_max_num_queries(25):
+        social_worker_client.get(contact.get_absolute_url())

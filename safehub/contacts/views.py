@@ -1,0 +1,101 @@
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_GET, require_http_methods
+
+from safehub.accounts.models import CASE_ROLES, Team
+from safehub.audit.services import record_view
+from safehub.contacts import permissions, presenters, services
+from safehub.contacts.forms import ContactForm, SubjectFormSet, received_before_birth_errors
+from safehub.contacts.queries import get_contact_for, load_history
+from safehub.core.errors import DomainError
+from safehub.core.http import AuthenticatedHttpRequest
+
+PREFIX = "person"
+
+
+def _case_team(request: AuthenticatedHttpRequest) -> Team:
+    membership = request.user.memberships.filter(role__in=CASE_ROLES).select_related("team").first()
+    if membership is None:
+        raise PermissionDenied
+    return membership.team
+
+
+def _typed_values(form: Any) -> dict[str, Any]:
+    """What the user typed, without validating it (for 'add another person')."""
+    return {name: form[name].value() for name in form.fields}
+
+
+def _rebuilt(request: AuthenticatedHttpRequest, at: Any) -> tuple[ContactForm, Any] | None:
+    """Handle 'Add another person' and 'Remove': re-render with what was typed, save nothing."""
+    post = request.POST
+    removing = next((key for key in post if key.startswith("remove-person-")), None)
+    if "add-person" not in post and removing is None:
+        return None
+    bound_contact = ContactForm(post, at=at)
+    bound_people = SubjectFormSet(post, prefix=PREFIX, form_kwargs={"at": at})
+    people = [_typed_values(form) for form in bound_people.forms]
+    if removing is not None:
+        index = int(removing.rsplit("-", 1)[1]) if removing.rsplit("-", 1)[1].isdigit() else -1
+        if 0 <= index < len(people) and len(people) > 1:
+            del people[index]
+    else:
+        people.append({"role": "", "kind": ""})
+    contact_form = ContactForm(initial=_typed_values(bound_contact), at=at)
+    formset = SubjectFormSet(initial=people, prefix=PREFIX, form_kwargs={"at": at})
+    formset.extra = 0
+    return contact_form, formset
+
+
+@require_http_methods(["GET", "POST"])
+def record_contact(request: AuthenticatedHttpRequest) -> HttpResponse:
+    if not permissions.can_record_contact(request.user):
+        raise PermissionDenied
+    at = timezone.now()
+    if request.method == "GET":
+        contact_form = ContactForm(initial={"submission_key": uuid.uuid4()}, at=at)
+        formset = SubjectFormSet(prefix=PREFIX, initial=[{"role": "child", "kind": "child"}], form_kwargs={"at": at})
+        return render(request, "contacts/record_contact.html", {"form": contact_form, "formset": formset})
+
+    rebuilt = _rebuilt(request, at)
+    if rebuilt is not None:
+        contact_form, formset = rebuilt
+        return render(request, "contacts/record_contact.html", {"form": contact_form, "formset": formset})
+
+    contact_form = ContactForm(request.POST, at=at)
+    formset = SubjectFormSet(request.POST, prefix=PREFIX, form_kwargs={"at": at})
+    if contact_form.is_valid() and formset.is_valid():
+        subjects = [form.cleaned_data for form in formset.forms]
+        birth_errors = received_before_birth_errors(contact_form.cleaned_data["received_at"], subjects)
+        for error in birth_errors:
+            contact_form.add_error("received_on", error)
+        if not birth_errors:
+            try:
+                contact = services.record_contact(
+                    services.ContactDetails(contact_form.contact_fields(), subjects),
+                    team=_case_team(request),
+                    by=request.user,
+                    at=at,
+                    submission_key=contact_form.cleaned_data["submission_key"],
+                )
+            except DomainError as error:
+                contact_form.add_error(None, error.message)
+            else:
+                messages.success(request, f"Contact {contact.reference} recorded")
+                return redirect(contact)
+    return render(request, "contacts/record_contact.html", {"form": contact_form, "formset": formset}, status=200)
+
+
+@require_GET
+def contact_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    contact = load_history(get_contact_for(request.user, pk))
+    record_view(request.user, contact=contact, page="contact")
+    page = presenters.contact_page(request.user, contact, at=timezone.now())
+    return render(request, "contacts/contact.html", {"page": page, "contact": contact})

@@ -1,0 +1,200 @@
+"""Threshold decisions: recommend, approve or return, and action the outcome."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+
+from safehub.accounts.models import User
+from safehub.audit.models import Verb
+from safehub.audit.services import record
+from safehub.contacts import permissions
+from safehub.contacts.models import ConsentPosition, Contact, ReferrerKind
+from safehub.contacts.services import threshold_due, transition
+from safehub.contacts.workflow import Event
+from safehub.core.errors import ConcurrentChange, DomainError
+from safehub.decisions.models import (
+    STATUTORY_OUTCOMES,
+    Decision,
+    Outcome,
+    OutcomeAction,
+    Recommendation,
+    Referral,
+    Verdict,
+)
+from safehub.protocols.models import Brag, Clock, ThresholdLevel
+from safehub.protocols.policy import active_protocol, due_time
+
+NOT_RECOMMENDABLE = frozenset({Outcome.FORWARD_TO_ALLOCATED_WORKER})
+
+
+def _check_version(contact: Contact, version: int) -> None:
+    if contact.version != version:
+        raise ConcurrentChange()
+
+
+def _require_rationale(rationale: str, message: str) -> str:
+    text = rationale.strip()
+    if not text:
+        raise DomainError(message, field="rationale")
+    return text
+
+
+def check_outcome_allowed(contact: Contact, outcome: Outcome) -> None:
+    """Early help always needs consent (002 §9, §19)."""
+    if outcome == Outcome.EARLY_HELP and contact.consent != ConsentPosition.GIVEN:
+        raise DomainError(
+            "Early help needs the family's consent. Record consent on the contact, or choose another outcome",
+            field="outcome",
+        )
+
+
+@transaction.atomic(durable=True)
+def recommend(
+    contact: Contact,
+    *,
+    rating: Brag,
+    level: ThresholdLevel,
+    outcome: Outcome,
+    rationale: str,
+    by: User,
+    at: datetime,
+    version: int,
+) -> Recommendation:
+    if not permissions.can_recommend(by, contact):
+        raise PermissionDenied
+    _check_version(contact, version)
+    text = _require_rationale(rationale, "Enter a rationale for your recommendation")
+    if level.protocol_id != active_protocol().pk:
+        raise DomainError("Choose a level of need from the active local protocol", field="level")
+    if outcome in NOT_RECOMMENDABLE:
+        raise DomainError("Open cases are forwarded at screening, not recommended", field="outcome")
+    check_outcome_allowed(contact, outcome)
+    recommendation = Recommendation.objects.create(
+        contact=contact,
+        rating=rating,
+        level=level,
+        outcome=outcome,
+        rationale=text,
+        recommended_by=by,
+        recommended_at=at,
+    )
+    transition(contact, Event.RECOMMEND, by=by, at=at, due_at=due_time(Clock.APPROVAL, start=at, rating=rating))
+    record(Verb.RISK_RATED, by=by, contact=contact, at=at, data={"rating": rating.value, "level": level.code})
+    record(Verb.RECOMMENDATION_RECORDED, by=by, contact=contact, at=at, data={"outcome": outcome.value})
+    return recommendation
+
+
+def _latest_recommendation(contact: Contact) -> Recommendation:
+    latest = contact.recommendations.order_by("-recommended_at", "-pk").first()
+    if latest is None or Decision.objects.filter(recommendation=latest).exists():
+        raise DomainError("There is no recommendation waiting for a decision")
+    return latest
+
+
+def _check_approver(contact: Contact, by: User) -> None:
+    if not permissions.can_approve(by, contact):
+        if permissions.latest_recommender_id(contact) == by.pk:
+            raise DomainError("You made this recommendation, so another manager must approve it")
+        raise PermissionDenied
+
+
+@transaction.atomic(durable=True)
+def approve(contact: Contact, *, outcome: Outcome, rationale: str, by: User, at: datetime, version: int) -> Decision:
+    _check_approver(contact, by)
+    _check_version(contact, version)
+    text = _require_rationale(rationale, "Enter a rationale for the decision")
+    recommendation = _latest_recommendation(contact)
+    if outcome in NOT_RECOMMENDABLE:
+        raise DomainError("Open cases are forwarded at screening, not decided here", field="outcome")
+    check_outcome_allowed(contact, outcome)
+    decision = Decision.objects.create(
+        contact=contact,
+        recommendation=recommendation,
+        verdict=Verdict.APPROVED,
+        outcome=outcome,
+        rationale=text,
+        decided_by=by,
+        decided_at=at,
+    )
+    transition(contact, Event.APPROVE, by=by, at=at, due_at=due_time(Clock.OUTCOME_TO_REFERRER, start=at))
+    record(
+        Verb.DECISION_APPROVED,
+        by=by,
+        contact=contact,
+        at=at,
+        data={"outcome": outcome.value, "as_recommended": outcome == recommendation.outcome},
+    )
+    if outcome in STATUTORY_OUTCOMES:
+        Referral.objects.create(contact=contact, decision=decision, outcome=outcome, referred_at=at)
+        record(Verb.REFERRAL_CREATED, by=by, contact=contact, at=at, data={"outcome": outcome.value})
+    return decision
+
+
+@transaction.atomic(durable=True)
+def return_recommendation(contact: Contact, *, rationale: str, by: User, at: datetime, version: int) -> Decision:
+    _check_approver(contact, by)
+    _check_version(contact, version)
+    text = _require_rationale(rationale, "Enter why you are returning the recommendation")
+    recommendation = _latest_recommendation(contact)
+    decision = Decision.objects.create(
+        contact=contact,
+        recommendation=recommendation,
+        verdict=Verdict.RETURNED,
+        outcome="",
+        rationale=text,
+        decided_by=by,
+        decided_at=at,
+    )
+    transition(contact, Event.RETURN_FOR_RECONSIDERATION, by=by, at=at, due_at=threshold_due(contact), note=text)
+    record(Verb.DECISION_RETURNED, by=by, contact=contact, at=at, data={"recommendation": recommendation.pk})
+    return decision
+
+
+@transaction.atomic(durable=True)
+def action_outcome(
+    contact: Contact,
+    *,
+    sent_to: str,
+    referrer_informed_at: datetime | None,
+    referrer_informed_by: str,
+    notes: str,
+    by: User,
+    at: datetime,
+    version: int,
+) -> OutcomeAction:
+    if not permissions.can_action_outcome(by, contact):
+        raise PermissionDenied
+    _check_version(contact, version)
+    decision = contact.decisions.filter(verdict=Verdict.APPROVED).order_by("-decided_at", "-pk").first()
+    if decision is None:
+        raise DomainError("There is no approved decision to action")
+    if contact.referrer_kind == ReferrerKind.ANONYMOUS and referrer_informed_at:
+        raise DomainError("The referrer was anonymous, so they cannot have been told", field="referrer_informed_at")
+    if contact.referrer_kind != ReferrerKind.ANONYMOUS and referrer_informed_at is None:
+        raise DomainError("Enter when the referrer was told the outcome", field="referrer_informed_at")
+    if referrer_informed_at and referrer_informed_at > at:
+        raise DomainError("The date the referrer was told must be today or in the past", field="referrer_informed_at")
+    if decision.outcome in STATUTORY_OUTCOMES and not sent_to.strip():
+        raise DomainError("Enter the team the referral was sent to", field="sent_to")
+    action = OutcomeAction.objects.create(
+        contact=contact,
+        decision=decision,
+        actioned_by=by,
+        actioned_at=at,
+        sent_to=sent_to.strip(),
+        referrer_informed_at=referrer_informed_at,
+        referrer_informed_by=referrer_informed_by,
+        notes=notes,
+    )
+    transition(contact, Event.ACTION_OUTCOME, by=by, at=at, due_at=None)
+    record(
+        Verb.OUTCOME_ACTIONED,
+        by=by,
+        contact=contact,
+        at=at,
+        data={"outcome": decision.outcome, "referrer_informed": referrer_informed_at is not None},
+    )
+    return action

@@ -1,0 +1,164 @@
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_http_methods
+
+from safehub.contacts import permissions
+from safehub.contacts.models import Contact
+from safehub.contacts.presenters import concern_labels
+from safehub.contacts.queries import get_contact_for
+from safehub.core.errors import ConcurrentChange, DomainError
+from safehub.core.forms import GovukForm
+from safehub.core.http import AuthenticatedHttpRequest
+from safehub.decisions import services
+from safehub.decisions.forms import ApprovalForm, OutcomeActionForm, RecommendationForm
+from safehub.decisions.models import Outcome
+from safehub.protocols.models import Brag
+from safehub.protocols.policy import active_protocol
+
+
+def _guard(
+    request: AuthenticatedHttpRequest,
+    pk: int,
+    allowed: Callable[[Any, Contact], bool],
+    qualified: Callable[[Any], bool],
+) -> Contact | HttpResponse:
+    """404 if not visible; 403 if the role can never do this; back to the contact if the state is wrong."""
+    contact = get_contact_for(request.user, pk)
+    if allowed(request.user, contact):
+        return contact
+    if not qualified(request.user):
+        raise PermissionDenied
+    messages.info(request, "That step is not open for this contact now.")
+    return redirect(contact)
+
+
+def _render(
+    request: AuthenticatedHttpRequest, template: str, contact: Contact, form: GovukForm, status: int = 200, **extra: Any
+) -> HttpResponse:
+    context = {"contact": contact, "form": form, "concerns": concern_labels(contact.concern_categories), **extra}
+    return render(request, template, context, status=status)
+
+
+def _run(form: GovukForm, action: Callable[[], Any]) -> tuple[bool, int]:
+    """Call the service; put its refusal on the form. Returns (done, status)."""
+    try:
+        action()
+    except ConcurrentChange as error:
+        form.add_error(None, error.message)
+        return False, 409
+    except DomainError as error:
+        form.add_error(error.field if error.field in form.fields else None, error.message)
+        return False, 200
+    return True, 200
+
+
+@require_http_methods(["GET", "POST"])
+def recommend(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    guarded = _guard(request, pk, permissions.can_recommend, lambda u: u.has_role(*permissions.QUALIFIED_ROLES))
+    if isinstance(guarded, HttpResponse):
+        return guarded
+    contact = guarded
+    levels = active_protocol().levels.all()
+    form = RecommendationForm(request.POST or None, levels=levels, initial={"version": contact.version})
+    status = 200
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        done, status = _run(
+            form,
+            lambda: services.recommend(
+                contact,
+                rating=Brag(data["rating"]),
+                level=data["level"],
+                outcome=Outcome(data["outcome"]),
+                rationale=data["rationale"],
+                by=request.user,
+                at=timezone.now(),
+                version=data["version"],
+            ),
+        )
+        if done:
+            messages.success(request, "Recommendation recorded and sent to a manager for approval")
+            return redirect(contact)
+    return _render(request, "decisions/recommend.html", contact, form, status)
+
+
+@require_http_methods(["GET", "POST"])
+def approve(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    guarded = _guard(request, pk, permissions.can_approve, lambda u: u.has_role(*permissions.APPROVER_ROLES))
+    if isinstance(guarded, HttpResponse):
+        return guarded
+    contact = guarded
+    recommendation = (
+        contact.recommendations.order_by("-recommended_at", "-pk").select_related("recommended_by", "level").first()
+    )
+    form = ApprovalForm(
+        request.POST or None,
+        initial={"version": contact.version, "outcome": recommendation.outcome if recommendation else ""},
+    )
+    status = 200
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        at = timezone.now()
+        if data["verdict"] == "approve":
+            done, status = _run(
+                form,
+                lambda: services.approve(
+                    contact,
+                    outcome=Outcome(data["outcome"]),
+                    rationale=data["rationale"],
+                    by=request.user,
+                    at=at,
+                    version=data["version"],
+                ),
+            )
+            message = "Decision approved"
+        else:
+            done, status = _run(
+                form,
+                lambda: services.return_recommendation(
+                    contact, rationale=data["rationale"], by=request.user, at=at, version=data["version"]
+                ),
+            )
+            message = "Recommendation returned to the social worker"
+        if done:
+            messages.success(request, message)
+            return redirect(contact)
+    return _render(request, "decisions/approve.html", contact, form, status, recommendation=recommendation)
+
+
+@require_http_methods(["GET", "POST"])
+def action_outcome(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    guarded = _guard(request, pk, permissions.can_action_outcome, lambda u: u.has_role(*permissions.FRONT_DOOR_ROLES))
+    if isinstance(guarded, HttpResponse):
+        return guarded
+    contact = guarded
+    decision = contact.decisions.filter(verdict="approved").order_by("-decided_at").first()
+    form = OutcomeActionForm(request.POST or None, initial={"version": contact.version})
+    status = 200
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        done, status = _run(
+            form,
+            lambda: services.action_outcome(
+                contact,
+                sent_to=data["sent_to"],
+                referrer_informed_at=data["referrer_informed_at"],
+                referrer_informed_by=data["informed_by"],
+                notes=data["notes"],
+                by=request.user,
+                at=timezone.now(),
+                version=data["version"],
+            ),
+        )
+        if done:
+            messages.success(request, "Outcome recorded as actioned. The contact is closed")
+            return redirect(contact)
+    return _render(request, "decisions/action_outcome.html", contact, form, status, decision=decision)

@@ -1,0 +1,43 @@
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import datetime
+
+from safehub.contacts.models import Contact
+from safehub.contacts.presenters import concern_labels, state_tag_class
+from safehub.contacts.workflow import ContactState
+from safehub.core.presenters import Due, brag_tag_class, due
+
+
+@dataclass(frozen=True)
+class QueueRow:
+    contact: Contact
+    children: str
+    concerns: str
+    rating: str
+    rating_tag: str
+    state: str
+    state_tag: str
+    due: Due | None
+
+
+def rows(contacts: Iterable[Contact], *, at: datetime) -> list[QueueRow]:
+    result = []
+    for contact in contacts:
+        subjects = list(contact.subjects.all())
+        recommendations = list(contact.recommendations.all())
+        latest = recommendations[-1] if recommendations else None
+        result.append(
+            QueueRow(
+                contact=contact,
+                children=", ".join(s.display_name for s in subjects if s.is_child) or "Not recorded",
+                concerns=", ".join(concern_labels(contact.concern_categories)),
+                rating=latest.get_rating_display() if latest else "",
+                rating_tag=brag_tag_class(latest.rating) if latest else "",
+                state=ContactState(contact.state).label,
+                state_tag=state_tag_class(contact.state),
+                due=due(contact.current_due_at, at=at),
+            )
+        )
+    return result

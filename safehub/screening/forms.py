@@ -1,0 +1,43 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+
+from safehub.core.forms import VersionForm
+from safehub.screening.models import ScreeningRoute
+
+
+class IdentifyForm(VersionForm):
+    person = forms.CharField(
+        label="Who is this?",
+        widget=forms.RadioSelect,
+        error_messages={"required": "Select the matching person, or create a new record"},
+    )
+
+    def __init__(self, *args: Any, choices: list[tuple[str, str]], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["person"].widget.choices = choices
+        self.allowed = {value for value, _ in choices}
+
+    def clean_person(self) -> str:
+        value: str = self.cleaned_data["person"]
+        if value not in self.allowed:
+            raise forms.ValidationError("Select the matching person, or create a new record")
+        return value
+
+
+class RouteForm(VersionForm):
+    route = forms.ChoiceField(
+        label="Where does the contact go next?",
+        widget=forms.RadioSelect,
+        error_messages={"required": "Select where the contact goes next"},
+    )
+    signposted_to = forms.CharField(
+        label="Service signposted to", required=False, help_text="Only for information or advice"
+    )
+    notes = forms.CharField(label="Screening notes", widget=forms.Textarea(attrs={"rows": 3}), required=False)
+
+    def __init__(self, *args: Any, routes: list[ScreeningRoute], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["route"].choices = [(r.value, r.label) for r in routes]

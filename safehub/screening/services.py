@@ -1,0 +1,184 @@
+"""Basic screening: identify the people in a contact, find out if they are known, route the contact."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.db.models import Max
+
+from safehub.accounts.models import User
+from safehub.audit.models import Verb
+from safehub.audit.services import record
+from safehub.contacts import permissions
+from safehub.contacts.models import Contact, ContactSubject
+from safehub.contacts.services import threshold_due, transition
+from safehub.contacts.workflow import ContactState, Event
+from safehub.core.errors import ConcurrentChange, DomainError
+from safehub.people.identifiers import normalise_postcode
+from safehub.people.models import Address, Involvement, Person
+from safehub.protocols.policy import active_protocol
+from safehub.screening.models import KnownStatus, Screening, ScreeningRoute
+
+ROUTE_EVENTS = {
+    ScreeningRoute.SIGNPOST: Event.SIGNPOST,
+    ScreeningRoute.FORWARD_TO_ALLOCATED_WORKER: Event.FORWARD_TO_ALLOCATED_WORKER,
+    ScreeningRoute.ALLOCATE_TO_PREVIOUS_WORKER: Event.ALLOCATE_TO_PREVIOUS_WORKER,
+    ScreeningRoute.REFER_FOR_THRESHOLD: Event.REFER_FOR_THRESHOLD,
+}
+
+
+@dataclass(frozen=True)
+class Finding:
+    """What the person index says about the contact's people at the time of screening."""
+
+    status: KnownStatus
+    worker: str = ""
+    team: str = ""
+
+    @property
+    def allowed_routes(self) -> list[ScreeningRoute]:
+        if self.status == KnownStatus.OPEN_CASE:
+            return [ScreeningRoute.FORWARD_TO_ALLOCATED_WORKER]
+        routes = [ScreeningRoute.REFER_FOR_THRESHOLD, ScreeningRoute.SIGNPOST]
+        if self.status == KnownStatus.RECENTLY_CLOSED:
+            routes.insert(0, ScreeningRoute.ALLOCATE_TO_PREVIOUS_WORKER)
+        return routes
+
+
+def _check_version(contact: Contact, version: int) -> None:
+    if contact.version != version:
+        raise ConcurrentChange()
+
+
+def finding_for(contact: Contact, *, at: datetime) -> Finding:
+    """Open case first, then the three-month rule (where the protocol has it), then known, then not known."""
+    people = [s.person_id for s in contact.subjects.all() if s.person_id]
+    involvements = Involvement.objects.filter(person_id__in=people).childrens_social_care()
+    open_case = involvements.filter(ended_on__isnull=True).order_by("-started_on").first()
+    if open_case:
+        return Finding(KnownStatus.OPEN_CASE, open_case.allocated_worker, open_case.team)
+    if active_protocol().three_month_rule:
+        recent = involvements.closed_within_three_months(at=at).order_by("-ended_on").first()
+        if recent:
+            return Finding(KnownStatus.RECENTLY_CLOSED, recent.allocated_worker, recent.team)
+    if Involvement.objects.filter(person_id__in=people).exists():
+        return Finding(KnownStatus.KNOWN_CLOSED)
+    return Finding(KnownStatus.NOT_KNOWN)
+
+
+def _next_local_id() -> str:
+    highest = Person.objects.filter(local_id__startswith="P").aggregate(top=Max("local_id"))["top"]
+    number = int(highest[1:]) + 1 if highest and highest[1:].isdigit() else 1
+    return f"P{number:07d}"
+
+
+@transaction.atomic(durable=True)
+def identify_subject(subject: ContactSubject, *, person: Person | None, by: User, at: datetime, version: int) -> Person:
+    """Link a subject to a known person, or (person=None) create a new person record from the subject."""
+    contact = subject.contact
+    if not permissions.can_screen(by, contact) or contact.state != ContactState.SCREENING:
+        raise PermissionDenied
+    _check_version(contact, version)
+    if person is None:
+        address = None
+        if subject.address or subject.postcode:
+            address = Address.objects.create(
+                line_1=subject.address or "Address not known", postcode=normalise_postcode(subject.postcode)
+            )
+        person = Person.objects.create(
+            kind=subject.kind,
+            given_name=subject.given_name,
+            family_name=subject.family_name,
+            sex=subject.sex,
+            date_of_birth=subject.date_of_birth,
+            expected_date_of_delivery=subject.expected_date_of_delivery,
+            nhs_number=subject.nhs_number,
+            local_id=_next_local_id(),
+            ethnicity=subject.ethnicity,
+            first_language=subject.first_language,
+            religion=subject.religion,
+            needs=subject.needs,
+            communication=subject.communication,
+            school=subject.school,
+            address=address,
+        )
+        record(Verb.PERSON_RECORDED, by=by, person=person, contact=contact, at=at, data={"from_subject": subject.pk})
+    ContactSubject.objects.filter(pk=subject.pk).update(person=person)
+    # Linking changes what the contact means, so it moves the version on like any other change.
+    changed = Contact.objects.filter(pk=contact.pk, version=version).update(version=version + 1)
+    if changed != 1:
+        raise ConcurrentChange()
+    record(
+        Verb.CONTACT_UPDATED,
+        by=by,
+        contact=contact,
+        person=person,
+        at=at,
+        data={"subject": subject.pk, "linked_person": person.pk},
+    )
+    subject.person = person
+    contact.version = version + 1
+    return person
+
+
+@transaction.atomic(durable=True)
+def record_screening(
+    contact: Contact,
+    *,
+    route: ScreeningRoute,
+    signposted_to: str = "",
+    notes: str = "",
+    by: User,
+    at: datetime,
+    version: int,
+) -> Screening:
+    if not permissions.can_screen(by, contact):
+        raise PermissionDenied
+    if contact.state != ContactState.SCREENING:
+        raise DomainError("Start screening before recording its result.")
+    _check_version(contact, version)
+    unidentified = [s.display_name for s in contact.subjects.all() if s.is_child and s.person_id is None]
+    if unidentified:
+        raise DomainError(
+            f"Link {', '.join(unidentified)} to a person record, or create a new one, before routing the contact",
+            field="route",
+        )
+    finding = finding_for(contact, at=at)
+    if route not in finding.allowed_routes:
+        raise DomainError(_refusal(route, finding), field="route")
+    if route == ScreeningRoute.SIGNPOST and not signposted_to.strip():
+        raise DomainError("Enter the service you signposted the family to", field="signposted_to")
+    screening = Screening.objects.create(
+        contact=contact,
+        known_status=finding.status,
+        route=route,
+        allocated_worker=finding.worker,
+        allocated_team=finding.team,
+        signposted_to=signposted_to.strip(),
+        notes=notes,
+        screened_by=by,
+        screened_at=at,
+    )
+    due = threshold_due(contact) if route == ScreeningRoute.REFER_FOR_THRESHOLD else None
+    transition(contact, ROUTE_EVENTS[route], by=by, due_at=due, at=at, note=finding.worker)
+    record(
+        Verb.SCREENING_RECORDED,
+        by=by,
+        contact=contact,
+        at=at,
+        data={"known_status": finding.status.value, "route": route.value},
+    )
+    return screening
+
+
+def _refusal(route: ScreeningRoute, finding: Finding) -> str:
+    if finding.status == KnownStatus.OPEN_CASE:
+        return f"The child has an open case: forward the contact to the allocated worker ({finding.worker or 'named on the involvement'})"
+    if route == ScreeningRoute.FORWARD_TO_ALLOCATED_WORKER:
+        return "Nobody in this contact has an open case, so there is no allocated worker to forward it to"
+    if route == ScreeningRoute.ALLOCATE_TO_PREVIOUS_WORKER:
+        return "The three-month rule does not apply: no one was open to children's social care in the last three months under this protocol"
+    return "Choose where the contact goes next"

@@ -1,0 +1,125 @@
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_http_methods
+
+from safehub.contacts import permissions
+from safehub.contacts.models import Contact
+from safehub.contacts.queries import get_contact_for
+from safehub.contacts.services import start_screening
+from safehub.contacts.workflow import ContactState
+from safehub.core.errors import ConcurrentChange, DomainError
+from safehub.core.forms import VersionForm
+from safehub.core.http import AuthenticatedHttpRequest
+from safehub.people.models import Person
+from safehub.screening import services
+from safehub.screening.forms import IdentifyForm, RouteForm
+from safehub.screening.models import ScreeningRoute
+from safehub.screening.presenters import NEW_PERSON, prefix_for, subject_checks
+
+
+def _page(
+    request: AuthenticatedHttpRequest,
+    contact: Contact,
+    *,
+    route_form: RouteForm | None = None,
+    identify_form: IdentifyForm | None = None,
+    error: str = "",
+    status: int = 200,
+) -> HttpResponse:
+    at = timezone.now()
+    subjects = list(contact.subjects.select_related("person").order_by("order"))
+    index = Person.objects.visible_to(request.user).prefetch_related("involvements")
+    finding = services.finding_for(contact, at=at) if contact.state == ContactState.SCREENING else None
+    if route_form is None and finding is not None:
+        route_form = RouteForm(initial={"version": contact.version}, routes=finding.allowed_routes)
+    context = {
+        "contact": contact,
+        "checks": subject_checks(subjects, index=index, version=contact.version, bound=identify_form),
+        "finding": finding,
+        "route_form": route_form,
+        "error": error,
+        "start_form": VersionForm(initial={"version": contact.version}),
+    }
+    return render(request, "screening/screen_contact.html", context, status=status)
+
+
+@require_http_methods(["GET", "POST"])
+def screen_contact(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    contact = get_contact_for(request.user, pk)
+    if not permissions.can_screen(request.user, contact):
+        if contact.state not in (ContactState.RECEIVED, ContactState.SCREENING):
+            messages.info(request, "This contact has already been screened.")
+            return redirect(contact)
+        raise PermissionDenied
+    if request.method == "GET":
+        return _page(request, contact)
+
+    at = timezone.now()
+    action = request.POST.get("action")
+    try:
+        if action == "start":
+            form = VersionForm(request.POST)
+            if not form.is_valid() or form.cleaned_data["version"] != contact.version:
+                raise ConcurrentChange()
+            start_screening(contact, by=request.user, at=at)
+            return redirect("screening:screen-contact", pk=contact.pk)
+        if action == "identify":
+            return _identify(request, contact, at)
+        if action == "route":
+            return _route(request, contact, at)
+    except ConcurrentChange as error:
+        contact.refresh_from_db()
+        return _page(request, contact, error=error.message, status=409)
+    except DomainError as error:
+        return _page(request, contact, error=error.message)
+    return _page(request, contact, error="Choose an action on this page")
+
+
+def _identify(request: AuthenticatedHttpRequest, contact: Contact, at: object) -> HttpResponse:
+    subject = contact.subjects.filter(pk=request.POST.get("subject_pk", "").strip() or 0).first()
+    if subject is None:
+        return _page(request, contact, error="That person is not part of this contact")
+    checks = subject_checks([subject], index=Person.objects.visible_to(request.user), version=contact.version)
+    choices = checks[0].form.fields["person"].widget.choices if checks[0].form else []
+    form = IdentifyForm(request.POST, choices=list(choices), prefix=prefix_for(subject))
+    if not form.is_valid():
+        return _page(request, contact, identify_form=form)
+    chosen = form.cleaned_data["person"]
+    person = None if chosen == NEW_PERSON else Person.objects.visible_to(request.user).get(pk=int(chosen))
+    services.identify_subject(
+        subject, person=person, by=request.user, at=timezone.now(), version=form.cleaned_data["version"]
+    )
+    messages.success(request, f"{subject.display_name} linked to a person record")
+    return redirect("screening:screen-contact", pk=contact.pk)
+
+
+def _route(request: AuthenticatedHttpRequest, contact: Contact, at: object) -> HttpResponse:
+    finding = services.finding_for(contact, at=timezone.now())
+    form = RouteForm(
+        request.POST, routes=finding.allowed_routes + [r for r in ScreeningRoute if r not in finding.allowed_routes]
+    )
+    if not form.is_valid():
+        return _page(request, contact, route_form=form)
+    try:
+        services.record_screening(
+            contact,
+            route=ScreeningRoute(form.cleaned_data["route"]),
+            signposted_to=form.cleaned_data["signposted_to"],
+            notes=form.cleaned_data["notes"],
+            by=request.user,
+            at=timezone.now(),
+            version=form.cleaned_data["version"],
+        )
+    except ConcurrentChange:
+        raise
+    except DomainError as error:
+        form.add_error(error.field if error.field in form.fields else None, error.message)
+        form.fields["route"].choices = [(r.value, r.label) for r in finding.allowed_routes]
+        return _page(request, contact, route_form=form)
+    messages.success(request, "Screening recorded")
+    return redirect(contact)
