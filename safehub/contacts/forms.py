@@ -15,7 +15,7 @@ from safehub.contacts.models import (
     ContactSubject,
     ReferrerKind,
 )
-from safehub.core.forms import GovukDateField, GovukModelForm
+from safehub.core.forms import GovukDateField, GovukModelForm, choice_field
 from safehub.core.working_time import LONDON
 from safehub.people.identifiers import (
     is_valid_nhs_number,
@@ -94,9 +94,11 @@ class ContactForm(GovukModelForm):
         local = at.astimezone(LONDON)
         self.fields["received_on"].initial = local.date()
         self.fields["received_time"].initial = local.strftime("%H:%M")
-        self.fields["source"].choices = [("", "Select a source")] + list(self.fields["source"].choices)[1:]
+        source = choice_field(self.fields["source"])
+        source.choices = [("", "Select a source"), *list(source.choices)[1:]]
         for name in ("channel", "referrer_kind", "immediate_protection", "parents_aware", "parents_agree", "consent"):
-            self.fields[name].choices = [c for c in self.fields[name].choices if c[0] != ""]
+            field = choice_field(self.fields[name])
+            field.choices = [c for c in field.choices if c[0] != ""]
 
     def clean_received_time(self) -> time:
         value: str = self.cleaned_data["received_time"].strip()
@@ -167,7 +169,8 @@ class SubjectForm(GovukModelForm):
     def __init__(self, *args: Any, at: datetime, **kwargs: Any) -> None:
         self.at = at
         super().__init__(*args, **kwargs)
-        self.fields["ethnicity"].choices = [("", "Not known")] + list(self.fields["ethnicity"].choices)[1:]
+        ethnicity = choice_field(self.fields["ethnicity"])
+        ethnicity.choices = [("", "Not known"), *list(ethnicity.choices)[1:]]
 
     def clean_nhs_number(self) -> str:
         value = normalise_nhs_number(self.cleaned_data.get("nhs_number", ""))

@@ -93,10 +93,11 @@ class GovukFormMixin:
             if cls:
                 existing = widget.attrs.get("class", "")
                 widget.attrs["class"] = f"{existing} {cls}".strip()
-            if isinstance(widget, forms.RadioSelect):
-                widget.template_name = "govuk/widgets/radios.html"
-            elif isinstance(widget, forms.CheckboxSelectMultiple):
+            # CheckboxSelectMultiple is a subclass of RadioSelect: test it first.
+            if isinstance(widget, forms.CheckboxSelectMultiple):
                 widget.template_name = "govuk/widgets/checkboxes.html"
+            elif isinstance(widget, forms.RadioSelect):
+                widget.template_name = "govuk/widgets/radios.html"
             if (
                 isinstance(field, forms.CharField)
                 and not isinstance(field, forms.UUIDField)
@@ -138,3 +139,10 @@ class VersionForm(GovukForm):
     """A hidden compare-and-set guard: the version of the record the user saw."""
 
     version = forms.IntegerField(widget=forms.HiddenInput, min_value=0)
+
+
+def choice_field(field: forms.Field) -> forms.ChoiceField:
+    """The field as a ChoiceField, to set its choices at run time."""
+    if not isinstance(field, forms.ChoiceField):
+        raise TypeError(f"{field!r} is not a choice field")
+    return field

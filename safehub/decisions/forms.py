@@ -49,9 +49,7 @@ class RecommendationForm(VersionForm):
 
     def __init__(self, *args: Any, levels: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        level_field = self.fields["level"]
-        assert isinstance(level_field, forms.ModelChoiceField)
-        level_field.queryset = levels
+        self.fields["level"].queryset = levels  # type: ignore[attr-defined]
 
 
 class ApprovalForm(VersionForm):

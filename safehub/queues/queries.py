@@ -9,7 +9,7 @@ from datetime import datetime
 from django.db.models import F, Prefetch, QuerySet
 
 from safehub.accounts.models import User
-from safehub.contacts.models import Contact, ContactSubject
+from safehub.contacts.models import Contact, ContactQuerySet, ContactSubject
 from safehub.contacts.workflow import ContactState
 from safehub.decisions.models import Recommendation
 
@@ -19,7 +19,7 @@ class Queue:
     slug: str
     title: str
     description: str
-    select: Callable[[QuerySet[Contact], datetime], QuerySet[Contact]]
+    select: Callable[[ContactQuerySet, datetime], QuerySet[Contact]]
 
 
 QUEUES: list[Queue] = [

@@ -4,7 +4,7 @@ from typing import Any
 
 from django import forms
 
-from safehub.core.forms import VersionForm
+from safehub.core.forms import VersionForm, choice_field
 from safehub.screening.models import ScreeningRoute
 
 
@@ -40,4 +40,4 @@ class RouteForm(VersionForm):
 
     def __init__(self, *args: Any, routes: list[ScreeningRoute], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["route"].choices = [(r.value, r.label) for r in routes]
+        choice_field(self.fields["route"]).choices = [(r.value, r.label) for r in routes]

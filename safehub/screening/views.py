@@ -13,7 +13,7 @@ from safehub.contacts.queries import get_contact_for
 from safehub.contacts.services import start_screening
 from safehub.contacts.workflow import ContactState
 from safehub.core.errors import ConcurrentChange, DomainError
-from safehub.core.forms import VersionForm
+from safehub.core.forms import VersionForm, choice_field
 from safehub.core.http import AuthenticatedHttpRequest
 from safehub.people.models import Person
 from safehub.screening import services
@@ -119,7 +119,7 @@ def _route(request: AuthenticatedHttpRequest, contact: Contact, at: object) -> H
         raise
     except DomainError as error:
         form.add_error(error.field if error.field in form.fields else None, error.message)
-        form.fields["route"].choices = [(r.value, r.label) for r in finding.allowed_routes]
+        choice_field(form.fields["route"]).choices = [(r.value, r.label) for r in finding.allowed_routes]
         return _page(request, contact, route_form=form)
     messages.success(request, "Screening recorded")
     return redirect(contact)
