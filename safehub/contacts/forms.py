@@ -10,10 +10,14 @@ from django import forms
 from django.core.exceptions import ValidationError
 
 from safehub.contacts.models import (
+    Channel,
     ConcernCategory,
+    ConsentPosition,
     Contact,
     ContactSubject,
+    ReferralSource,
     ReferrerKind,
+    YesNoUnknown,
 )
 from safehub.core.forms import GovukDateField, GovukModelForm, choice_field
 from safehub.core.working_time import LONDON
@@ -23,7 +27,7 @@ from safehub.people.identifiers import (
     normalise_nhs_number,
     normalise_postcode,
 )
-from safehub.people.models import PersonKind
+from safehub.people.models import Ethnicity, PersonKind
 
 _TIME = re.compile(r"^([01]?\d|2[0-3])[:.]([0-5]\d)$")
 
@@ -94,11 +98,17 @@ class ContactForm(GovukModelForm):
         local = at.astimezone(LONDON)
         self.fields["received_on"].initial = local.date()
         self.fields["received_time"].initial = local.strftime("%H:%M")
-        source = choice_field(self.fields["source"])
-        source.choices = [("", "Select a source"), *list(source.choices)[1:]]
-        for name in ("channel", "referrer_kind", "immediate_protection", "parents_aware", "parents_agree", "consent"):
-            field = choice_field(self.fields[name])
-            field.choices = [c for c in field.choices if c[0] != ""]
+        choice_field(self.fields["source"]).choices = [("", "Select a source"), *ReferralSource.choices]
+        radios = {
+            "channel": Channel,
+            "referrer_kind": ReferrerKind,
+            "immediate_protection": YesNoUnknown,
+            "parents_aware": YesNoUnknown,
+            "parents_agree": YesNoUnknown,
+            "consent": ConsentPosition,
+        }
+        for name, choices in radios.items():
+            choice_field(self.fields[name]).choices = choices.choices
 
     def clean_received_time(self) -> time:
         value: str = self.cleaned_data["received_time"].strip()
@@ -169,8 +179,7 @@ class SubjectForm(GovukModelForm):
     def __init__(self, *args: Any, at: datetime, **kwargs: Any) -> None:
         self.at = at
         super().__init__(*args, **kwargs)
-        ethnicity = choice_field(self.fields["ethnicity"])
-        ethnicity.choices = [("", "Not known"), *list(ethnicity.choices)[1:]]
+        choice_field(self.fields["ethnicity"]).choices = [("", "Not known"), *Ethnicity.choices]
 
     def clean_nhs_number(self) -> str:
         value = normalise_nhs_number(self.cleaned_data.get("nhs_number", ""))

@@ -125,6 +125,8 @@ def due_at(
     extra_holidays: frozenset[date] = frozenset(),
 ) -> datetime:
     """When something that started at `start` is due, `amount` `unit`s later (returned in UTC)."""
+    if amount < 0:
+        raise ValueError("amount must not be negative")
     if unit is ClockUnit.ELAPSED_HOURS:
         result = _local(start).astimezone(UTC) + timedelta(hours=amount)
     elif unit is ClockUnit.WORKING_HOURS:
