@@ -6,7 +6,9 @@ from dataclasses import dataclass
 from datetime import date
 
 from django.db.models import Q, QuerySet
+from django.http import Http404
 
+from safehub.accounts.models import User
 from safehub.people.identifiers import normalise_nhs_number
 from safehub.people.models import Person
 
@@ -75,3 +77,17 @@ def find_candidates(query: PersonQuery, *, within: QuerySet[Person], limit: int 
         candidates.append(Candidate(person, tuple(reasons)))
     candidates.sort(key=lambda c: (-c.strength, c.person.family_name, c.person.given_name))
     return candidates[:limit]
+
+
+def get_person_for(user: User, pk: int) -> Person:
+    """The person, if `user` may see the person index; otherwise 404."""
+    person = (
+        Person.objects.visible_to(user)
+        .select_related("address", "mother")
+        .prefetch_related("involvements", "relationships__relative", "relationships_in__person")
+        .filter(pk=pk)
+        .first()
+    )
+    if person is None:
+        raise Http404("No person found")
+    return person

@@ -1,4 +1,9 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from safehub.people import views
 
 app_name = "people"
-urlpatterns: list = []  # type: ignore[type-arg]
+urlpatterns = [
+    path("", views.search, name="search"),
+    path("<int:pk>/", views.person_detail, name="person"),
+]

@@ -1,0 +1,181 @@
+"""A contact taken from arrival to an actioned outcome through the pages, as staff would."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+
+from safehub.audit.models import AuditEvent, Verb
+from safehub.audit.services import verify_chain
+from safehub.contacts.models import Contact, StateChange
+from safehub.contacts.tests.factories import ContactFactory
+from safehub.contacts.workflow import ContactState
+from safehub.decisions.models import Decision, Referral
+from safehub.people.models import Person
+from safehub.protocols.models import LocalProtocol
+
+pytestmark = pytest.mark.django_db
+
+
+def _version(contact: Contact) -> int:
+    contact.refresh_from_db()
+    return contact.version
+
+
+def _screen_and_refer(client: Client, contact: Contact) -> None:
+    url = reverse("screening:screen-contact", args=[contact.pk])
+    assert client.post(url, {"action": "start", "version": _version(contact)}).status_code == 302
+    subject = contact.subjects.get()
+    prefix = f"subject-{subject.pk}"
+    response = client.post(
+        url,
+        {
+            "action": "identify",
+            "subject_pk": subject.pk,
+            f"{prefix}-person": "new",
+            f"{prefix}-version": _version(contact),
+        },
+    )
+    assert response.status_code == 302
+    response = client.post(url, {"action": "route", "route": "refer_for_threshold", "version": _version(contact)})
+    assert response.status_code == 302, response.content.decode()
+
+
+def _recommend(client: Client, contact: Contact, outcome: str) -> None:
+    level = LocalProtocol.objects.get(is_active=True).levels.get(code="specialist")
+    response = client.post(
+        reverse("decisions:recommend", args=[contact.pk]),
+        {
+            "rating": "amber",
+            "level": level.pk,
+            "outcome": outcome,
+            "rationale": "Needs are complex.",
+            "version": _version(contact),
+        },
+    )
+    assert response.status_code == 302, response.content.decode()
+
+
+def test_contact_goes_from_arrival_to_referral(
+    contact_officer_client: Client,
+    social_worker_client: Client,
+    manager_client: Client,
+    mash_team: Any,
+    now: dt.datetime,
+) -> None:
+    contact = ContactFactory(team=mash_team)
+    _screen_and_refer(contact_officer_client, contact)
+    assert Person.objects.count() == 1
+    _recommend(social_worker_client, contact, "section_17_assessment")
+
+    response = manager_client.post(
+        reverse("decisions:approve", args=[contact.pk]),
+        {
+            "verdict": "approve",
+            "outcome": "section_17_assessment",
+            "rationale": "Agreed.",
+            "version": _version(contact),
+        },
+    )
+    assert response.status_code == 302
+    assert Referral.objects.get(contact=contact).outcome == "section_17_assessment"
+
+    response = contact_officer_client.post(
+        reverse("decisions:action-outcome", args=[contact.pk]),
+        {
+            "sent_to": "Assessment team 2",
+            "informed_on_0": "24",
+            "informed_on_1": "11",
+            "informed_on_2": "2026",
+            "informed_time": "09:45",
+            "informed_by": "email",
+            "version": _version(contact),
+        },
+    )
+    assert response.status_code == 302, response.content.decode()
+    contact.refresh_from_db()
+    assert contact.state == ContactState.CLOSED
+    assert contact.current_due_at is None
+    assert list(StateChange.objects.filter(contact=contact).values_list("to_state", flat=True)) == [
+        "screening",
+        "awaiting_threshold",
+        "awaiting_approval",
+        "approved",
+        "closed",
+    ]
+    assert AuditEvent.objects.filter(contact=contact, verb=Verb.REFERRAL_CREATED).count() == 1
+    assert verify_chain().intact
+    page = contact_officer_client.get(contact.get_absolute_url()).content.decode()
+    assert "Approved by a manager" in page
+    assert "Outcome actioned and contact closed" in page
+
+
+def test_a_manager_cannot_approve_their_own_recommendation(
+    manager: Any, manager_client: Client, mash_team: Any, now: dt.datetime
+) -> None:
+    contact = ContactFactory(team=mash_team, state=ContactState.AWAITING_THRESHOLD)
+    _recommend(manager_client, contact, "early_help")
+    response = manager_client.post(
+        reverse("decisions:approve", args=[contact.pk]),
+        {"verdict": "approve", "outcome": "early_help", "rationale": "Fine.", "version": _version(contact)},
+    )
+    assert response.status_code == 302
+    assert not Decision.objects.exists()
+
+
+def test_a_second_manager_can_return_it(
+    manager_client: Client, second_manager: Any, mash_team: Any, now: dt.datetime
+) -> None:
+    contact = ContactFactory(team=mash_team, state=ContactState.AWAITING_THRESHOLD)
+    _recommend(manager_client, contact, "early_help")
+    client = Client()
+    client.force_login(second_manager)
+    response = client.post(
+        reverse("decisions:approve", args=[contact.pk]),
+        {"verdict": "return", "rationale": "Check with school first.", "version": _version(contact)},
+    )
+    assert response.status_code == 302
+    contact.refresh_from_db()
+    assert contact.state == ContactState.AWAITING_THRESHOLD
+    assert Decision.objects.get().verdict == "returned"
+
+
+def test_a_stale_form_is_refused_and_saves_nothing(
+    social_worker_client: Client, mash_team: Any, now: dt.datetime
+) -> None:
+    contact = ContactFactory(team=mash_team, state=ContactState.AWAITING_THRESHOLD)
+    level = LocalProtocol.objects.get(is_active=True).levels.first()
+    data = {
+        "rating": "red",
+        "level": level.pk,
+        "outcome": "strategy_discussion",
+        "rationale": "Bruising.",
+        "version": contact.version,
+    }
+    assert social_worker_client.post(reverse("decisions:recommend", args=[contact.pk]), data).status_code == 302
+    Contact.objects.filter(pk=contact.pk).update(state=ContactState.AWAITING_THRESHOLD)
+    response = social_worker_client.post(reverse("decisions:recommend", args=[contact.pk]), data)
+    assert response.status_code == 409
+    assert "changed by someone else" in response.content.decode()
+    assert contact.recommendations.count() == 1
+
+
+def test_early_help_needs_consent(social_worker_client: Client, mash_team: Any, now: dt.datetime) -> None:
+    contact = ContactFactory(team=mash_team, state=ContactState.AWAITING_THRESHOLD, consent="refused")
+    level = LocalProtocol.objects.get(is_active=True).levels.first()
+    response = social_worker_client.post(
+        reverse("decisions:recommend", args=[contact.pk]),
+        {
+            "rating": "green",
+            "level": level.pk,
+            "outcome": "early_help",
+            "rationale": "Support.",
+            "version": contact.version,
+        },
+    )
+    assert "Early help needs the family&#x27;s consent" in response.content.decode()
+    assert contact.recommendations.count() == 0
