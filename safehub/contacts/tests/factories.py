@@ -28,6 +28,7 @@ RECEIVED_AT = dt.datetime(2026, 11, 24, 9, 30, tzinfo=dt.UTC)
 class ContactFactory(DjangoModelFactory):
     class Meta:
         model = Contact
+        skip_postgeneration_save = True
 
     reference = factory.Sequence(lambda n: f"C2026-{n:06d}")
     team = factory.SubFactory(TeamFactory)

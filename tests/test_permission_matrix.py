@@ -1,0 +1,136 @@
+"""Each role against each page: allowed (200/302), forbidden (403), or not found (404).
+
+Rows are pages, columns are roles. A contact page answers 404 to anyone who may not see the
+contact, so that its existence does not leak; an action the role can never take answers 403.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+
+from safehub.accounts.models import Role
+from safehub.contacts.models import Contact
+from safehub.contacts.tests.factories import ContactFactory
+from safehub.contacts.workflow import ContactState
+from safehub.people.tests.factories import PersonFactory
+
+pytestmark = pytest.mark.django_db
+
+CO, SW, SP, TM = Role.CONTACT_OFFICER, Role.SOCIAL_WORKER, Role.SENIOR_PRACTITIONER, Role.TEAM_MANAGER
+PARTNER, STRAT, PERF, DPO, ADMIN = (
+    Role.PARTNER_PROFESSIONAL,
+    Role.STRATEGY_COORDINATOR,
+    Role.PERFORMANCE_LEAD,
+    Role.DATA_PROTECTION_OFFICER,
+    Role.ADMINISTRATOR,
+)
+ALL = [CO, SW, SP, TM, PARTNER, STRAT, PERF, DPO, ADMIN]
+OUTSIDERS = {PARTNER: 404, PERF: 404, DPO: 404, ADMIN: 404}
+
+
+def _contact(state: ContactState) -> Callable[[Any], str]:
+    def make(team: Any) -> str:
+        contact: Contact = ContactFactory(team=team, state=state)
+        return contact.get_absolute_url()
+
+    return make
+
+
+def _contact_step(url_name: str, state: ContactState) -> Callable[[Any], str]:
+    def make(team: Any) -> str:
+        contact: Contact = ContactFactory(team=team, state=state)
+        return reverse(url_name, args=[contact.pk])
+
+    return make
+
+
+def _person(team: Any) -> str:
+    return reverse("people:person", args=[PersonFactory().pk])
+
+
+PAGES: list[tuple[str, Callable[[Any], str], dict[Role, int]]] = [
+    (
+        "record contact",
+        lambda team: reverse("contacts:record-contact"),
+        {CO: 200, SW: 200, SP: 200, TM: 200, STRAT: 403, PARTNER: 403, PERF: 403, DPO: 403, ADMIN: 403},
+    ),
+    ("contact page", _contact(ContactState.RECEIVED), {CO: 200, SW: 200, SP: 200, TM: 200, STRAT: 200, **OUTSIDERS}),
+    (
+        "screening",
+        _contact_step("screening:screen-contact", ContactState.SCREENING),
+        {CO: 200, SW: 200, SP: 200, TM: 200, STRAT: 403, **OUTSIDERS},
+    ),
+    (
+        "recommend",
+        _contact_step("decisions:recommend", ContactState.AWAITING_THRESHOLD),
+        {CO: 403, SW: 200, SP: 200, TM: 200, STRAT: 403, **OUTSIDERS},
+    ),
+    (
+        "approve",
+        _contact_step("decisions:approve", ContactState.AWAITING_APPROVAL),
+        {CO: 403, SW: 403, SP: 403, TM: 200, STRAT: 403, **OUTSIDERS},
+    ),
+    (
+        "action outcome",
+        _contact_step("decisions:action-outcome", ContactState.APPROVED),
+        {CO: 200, SW: 200, SP: 200, TM: 200, STRAT: 403, **OUTSIDERS},
+    ),
+    ("person page", _person, {CO: 200, SW: 200, SP: 200, TM: 200, STRAT: 200, **OUTSIDERS}),
+    (
+        "person search",
+        lambda team: reverse("people:search"),
+        {CO: 200, SW: 200, SP: 200, TM: 200, STRAT: 200, **OUTSIDERS},
+    ),
+    (
+        "screening queue",
+        lambda team: reverse("queues:queue", args=["screening"]),
+        {CO: 200, SW: 200, SP: 200, TM: 200, STRAT: 200, PARTNER: 403, PERF: 403, DPO: 403, ADMIN: 403},
+    ),
+    (
+        "overdue queue",
+        lambda team: reverse("queues:queue", args=["overdue"]),
+        {CO: 200, SW: 200, SP: 200, TM: 200, STRAT: 200, PARTNER: 403, PERF: 403, DPO: 403, ADMIN: 403},
+    ),
+    (
+        "home",
+        lambda team: reverse("queues:home"),
+        {CO: 302, SW: 302, SP: 302, TM: 302, STRAT: 302, PARTNER: 200, PERF: 200, DPO: 200, ADMIN: 200},
+    ),
+]
+
+
+@pytest.mark.parametrize("role", ALL, ids=[r.value for r in ALL])
+@pytest.mark.parametrize(("page", "make_url", "expected"), PAGES, ids=[p[0] for p in PAGES])
+def test_permission_matrix(
+    role: Role,
+    page: str,
+    make_url: Callable[[Any], str],
+    expected: dict[Role, int],
+    client_for_role: Callable[[Role], Client],
+    mash_team: Any,
+    now: dt.datetime,
+) -> None:
+    client = client_for_role(role)
+    url = make_url(mash_team)
+    assert client.get(url).status_code == expected[role], f"{role} on {page}"
+
+
+def test_another_teams_contact_is_not_found(other_team_social_worker: Any, mash_team: Any) -> None:
+    contact: Contact = ContactFactory(team=mash_team, state=ContactState.AWAITING_THRESHOLD)
+    client = Client()
+    client.force_login(other_team_social_worker)
+    for url in (contact.get_absolute_url(), reverse("decisions:recommend", args=[contact.pk])):
+        assert client.get(url).status_code == 404
+
+
+def test_anonymous_users_are_sent_to_sign_in(client: Client, mash_team: Any) -> None:
+    contact: Contact = ContactFactory(team=mash_team)
+    response = client.get(contact.get_absolute_url())
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("accounts:login"))
