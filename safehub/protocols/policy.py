@@ -21,9 +21,7 @@ class Deadlines:
 
     def __init__(self, protocol: LocalProtocol) -> None:
         self.protocol = protocol
-        self.timescales: dict[tuple[str, str], Timescale] = {
-            (t.clock, t.rating): t for t in protocol.timescales.all()
-        }
+        self.timescales: dict[tuple[str, str], Timescale] = {(t.clock, t.rating): t for t in protocol.timescales.all()}
         self.hours = protocol.working_hours
         self.holidays = protocol.extra_holidays()
 

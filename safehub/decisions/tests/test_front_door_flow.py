@@ -97,9 +97,8 @@ def test_contact_goes_from_arrival_to_referral(
         },
     )
     assert response.status_code == 302, response.content.decode()
-    contact.refresh_from_db()
-    assert contact.state == ContactState.CLOSED
-    assert contact.current_due_at is None
+    closed = Contact.objects.values("state", "current_due_at").get(pk=contact.pk)
+    assert closed == {"state": ContactState.CLOSED, "current_due_at": None}
     assert list(StateChange.objects.filter(contact=contact).values_list("to_state", flat=True)) == [
         "screening",
         "awaiting_threshold",
