@@ -7,12 +7,14 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
-from django.db import connection
+from django.db import DEFAULT_DB_ALIAS, connections
 from django.test import Client
 
 from safehub.accounts.models import AgencyKind, Role, Team, User
 from safehub.accounts.tests.factories import PartnerAgencyFactory, TeamFactory, user_with_role
+from safehub.audit.models import AuditHead
 from safehub.audit.triggers import set_purge_allowed
+from safehub.protocols.services import load_seed_profiles
 
 NOW = dt.datetime(2026, 11, 24, 10, 0, tzinfo=dt.UTC)  # a Tuesday
 
@@ -22,7 +24,11 @@ def _audit_purge_for_transactional_tests(request: pytest.FixtureRequest) -> Iter
     """Transactional tests empty every table at teardown; only they may empty the audit tables."""
     if "transactional_db" in request.fixturenames or "live_server" in request.fixturenames:
         request.getfixturevalue("transactional_db")
-        set_purge_allowed(connection, allowed=True)
+        # The connection itself, not the `django.db.connection` proxy: SQLite keys the flag by its id.
+        set_purge_allowed(connections[DEFAULT_DB_ALIAS], allowed=True)
+        # A transactional test's teardown empties every table, including what migrations created.
+        AuditHead.objects.get_or_create(pk=1)
+        load_seed_profiles()
     return
 
 

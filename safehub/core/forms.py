@@ -64,9 +64,12 @@ class GovukDateField(forms.MultiValueField):
             raise ValidationError(f"{self.label_for_errors} must be a real date") from None
 
     def clean(self, value: Any) -> date | None:
+        if isinstance(value, date):  # a disabled field is cleaned from its initial value
+            return value
         if self.required and (not value or not any(value)):
             raise ValidationError(self.error_messages["required"], code="required")
         result: date | None = self.compress(value or [])
+        self.run_validators(result)
         return result
 
 
@@ -113,18 +116,27 @@ class GovukFormMixin:
         super().full_clean()  # type: ignore[misc]
         for name in self.errors:
             if name in self.fields:
-                widget = self.fields[name].widget
-                widget.attrs["aria-describedby"] = f"{self[name].auto_id}_error"  # type: ignore[index]
+                field = self.fields[name]
+                widget = field.widget
+                auto_id = self[name].auto_id  # type: ignore[index]
+                # The hint stays announced along with the error (GOV.UK: "hint-id error-id").
+                hint = f"{auto_id}_helptext " if field.help_text and not widget.use_fieldset else ""
+                widget.attrs["aria-describedby"] = f"{hint}{auto_id}_error"
                 if isinstance(widget, forms.Textarea):
-                    widget.attrs["class"] += " govuk-textarea--error"
+                    _add_class(widget, "govuk-textarea--error")
                 elif isinstance(widget, forms.Select):
-                    widget.attrs["class"] += " govuk-select--error"
+                    _add_class(widget, "govuk-select--error")
                 elif isinstance(widget, GovukDateWidget):
                     for sub in widget.widgets:
-                        if "govuk-input--error" not in sub.attrs["class"]:
-                            sub.attrs["class"] += " govuk-input--error"
-                elif "govuk-input" in widget.attrs.get("class", ""):
-                    widget.attrs["class"] += " govuk-input--error"
+                        _add_class(sub, "govuk-input--error")
+                elif "govuk-input" in widget.attrs.get("class", "").split():
+                    _add_class(widget, "govuk-input--error")
+
+
+def _add_class(widget: forms.Widget, css_class: str) -> None:
+    classes = widget.attrs.get("class", "").split()
+    if css_class not in classes:
+        widget.attrs["class"] = " ".join([*classes, css_class])
 
 
 class GovukForm(GovukFormMixin, forms.Form):

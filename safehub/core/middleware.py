@@ -6,8 +6,9 @@ from collections.abc import Callable
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
+from django.contrib.auth.views import redirect_to_login
+from django.contrib.messages.storage import default_storage
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect
 
 IDLE_KEY = "safehub_last_seen"
 
@@ -24,10 +25,19 @@ class IdleTimeoutMiddleware:
             last_seen = request.session.get(IDLE_KEY)
             if last_seen is not None and now - float(last_seen) > settings.SESSION_IDLE_TIMEOUT_SECONDS:
                 logout(request)
-                messages.info(request, "You were signed out because you were inactive. Sign in again.")
-                return redirect(settings.LOGIN_URL)
+                return _signed_out_for_inactivity(request)
             request.session[IDLE_KEY] = now
         return self.get_response(request)
+
+
+def _signed_out_for_inactivity(request: HttpRequest) -> HttpResponse:
+    # This middleware runs before MessageMiddleware has set up `request._messages`, so the
+    # message goes straight into a message store of its own, saved on the redirect.
+    store = default_storage(request)
+    store.add(messages.INFO, "You were signed out because you were inactive. Sign in again.")
+    response = redirect_to_login(request.get_full_path())
+    store.update(response)
+    return response
 
 
 class NoStoreMiddleware:
