@@ -6,6 +6,8 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 
+from safehub.accounts.models import Role, User
+
 
 class Verb(models.TextChoices):
     CONTACT_VIEWED = "contact_viewed", "Viewed contact"
@@ -35,6 +37,14 @@ class Verb(models.TextChoices):
     REPORT_EXPORTED = "report_exported", "Exported report"
 
 
+class AuditEventQuerySet(models.QuerySet["AuditEvent"]):
+    def visible_to(self, user: User) -> AuditEventQuerySet:
+        """The audit trail is read by the data protection officer only."""
+        if user.has_role(Role.DATA_PROTECTION_OFFICER):
+            return self
+        return self.none()
+
+
 class AuditEvent(models.Model):
     """One append-only, hash-chained entry. Never updated or deleted (database triggers)."""
 
@@ -49,6 +59,8 @@ class AuditEvent(models.Model):
     data = models.JSONField(default=dict, encoder=DjangoJSONEncoder)
     prev_hash = models.CharField(max_length=64)
     row_hash = models.CharField(max_length=64, unique=True)
+
+    objects = AuditEventQuerySet.as_manager()
 
     class Meta:
         ordering = ["seq"]

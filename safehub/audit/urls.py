@@ -1,4 +1,6 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from safehub.audit import views
 
 app_name = "audit"
-urlpatterns: list = []  # type: ignore[type-arg]
+urlpatterns = [path("", views.events, name="events")]

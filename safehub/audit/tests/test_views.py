@@ -1,0 +1,46 @@
+from __future__ import annotations
+
+import pytest
+from django.db import connection
+from django.test import Client
+from django.urls import reverse
+
+from safehub.audit.models import AuditEvent, Verb
+from safehub.audit.services import record
+from safehub.audit.triggers import statements
+
+pytestmark = pytest.mark.django_db
+URL = reverse("audit:events")
+
+
+def test_dpo_reads_and_filters_the_trail(data_protection_officer_client: Client) -> None:
+    record(Verb.LOGIN_FAILED, system_process="sign-in", data={"username": "x"})
+    record(Verb.REPORT_EXPORTED, system_process="reports")
+    page = data_protection_officer_client.get(URL, {"verb": "report_exported"}).content.decode()
+    assert "Exported report" in page
+    assert "<td class=\"govuk-table__cell\">Failed sign-in</td>" not in page
+    assert "<td class=\"govuk-table__cell\">Exported report</td>" in page
+
+
+def test_dpo_checks_the_chain(data_protection_officer_client: Client) -> None:
+    record(Verb.LOGIN_FAILED, system_process="sign-in")
+    assert "Intact: 1 entries checked" in data_protection_officer_client.get(URL, {"verify": "1"}).content.decode()
+
+
+def test_a_broken_chain_is_shown(data_protection_officer_client: Client) -> None:
+    event = record(Verb.LOGIN_FAILED, system_process="sign-in")
+    with connection.cursor() as cursor:
+        for sql in statements(connection.vendor, install=False):
+            cursor.execute(sql)
+        cursor.execute("UPDATE audit_auditevent SET system_process = %s WHERE id = %s", ["forged", event.pk])
+    page = data_protection_officer_client.get(URL, {"verify": "1"}).content.decode()
+    assert "The audit chain is broken" in page
+    assert f"Entry #{event.seq}" in page
+
+
+@pytest.mark.parametrize(
+    "fixture", ["social_worker_client", "manager_client", "administrator_client", "police_partner_client"]
+)
+def test_nobody_else_reads_the_trail(request: pytest.FixtureRequest, fixture: str) -> None:
+    assert request.getfixturevalue(fixture).get(URL).status_code == 403
+    assert AuditEvent.objects.visible_to(request.getfixturevalue(fixture.removesuffix("_client"))).count() == 0
