@@ -18,8 +18,8 @@ def test_dpo_reads_and_filters_the_trail(data_protection_officer_client: Client)
     record(Verb.REPORT_EXPORTED, system_process="reports")
     page = data_protection_officer_client.get(URL, {"verb": "report_exported"}).content.decode()
     assert "Exported report" in page
-    assert "<td class=\"govuk-table__cell\">Failed sign-in</td>" not in page
-    assert "<td class=\"govuk-table__cell\">Exported report</td>" in page
+    assert '<td class="govuk-table__cell">Failed sign-in</td>' not in page
+    assert '<td class="govuk-table__cell">Exported report</td>' in page
 
 
 def test_dpo_checks_the_chain(data_protection_officer_client: Client) -> None:
