@@ -170,10 +170,11 @@ class HistoryMaker:
                     ["Grandparent", "Neighbour", "Aunt", "Family friend", "Parent"]
                 ),
             }
-        agency = {
+        agencies: dict[str, str] = {
             ReferralSource.POLICE: "Demo Constabulary",
             ReferralSource.SCHOOLS: f"{fake.last_name()} Primary School",
-        }.get(source, f"Demo {ReferralSource(source).label.split(':')[0]}")
+        }
+        agency = agencies.get(source, f"Demo {ReferralSource(source).label.split(':')[0]}")
         return {
             "referrer_kind": ReferrerKind.PROFESSIONAL,
             "referrer_name": fake.name(),
