@@ -163,7 +163,7 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
         "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
-        if (TESTING or DEBUG)
+        if (TESTING or DEBUG or DEMO_MODE)
         else "whitenoise.storage.CompressedManifestStaticFilesStorage"
     },
 }
