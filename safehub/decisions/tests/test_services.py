@@ -1,0 +1,188 @@
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import pytest
+from django.core.exceptions import PermissionDenied
+
+from safehub.audit.models import AuditEvent, Verb
+from safehub.contacts.models import Contact
+from safehub.contacts.tests.factories import ContactAwaitingThresholdFactory
+from safehub.contacts.workflow import ContactState
+from safehub.core.errors import ConcurrentChange, DomainError
+from safehub.decisions import services
+from safehub.decisions.models import STATUTORY_OUTCOMES, Outcome, Referral
+from safehub.protocols.models import Brag, LocalProtocol, ThresholdLevel
+
+pytestmark = pytest.mark.django_db
+
+
+def _level() -> ThresholdLevel:
+    return LocalProtocol.objects.get(is_active=True).levels.get(code="specialist")
+
+
+def _recommended(
+    by: Any, team: Any, at: dt.datetime, outcome: Outcome = Outcome.SECTION_17_ASSESSMENT, rating: Brag = Brag.AMBER
+) -> Contact:
+    contact: Contact = ContactAwaitingThresholdFactory(team=team)
+    services.recommend(
+        contact,
+        rating=rating,
+        level=_level(),
+        outcome=outcome,
+        rationale="Reasons.",
+        by=by,
+        at=at,
+        version=contact.version,
+    )
+    return contact
+
+
+def test_recommendation_sets_the_approval_clock_by_rating(social_worker: Any, mash_team: Any, now: dt.datetime) -> None:
+    contact = _recommended(social_worker, mash_team, now, Outcome.STRATEGY_DISCUSSION, Brag.RED)
+    contact.refresh_from_db()
+    assert contact.state == ContactState.AWAITING_APPROVAL
+    assert contact.current_due_at == now + dt.timedelta(hours=2)  # Bexley: red approved within 2 hours
+    assert AuditEvent.objects.filter(verb=Verb.RISK_RATED, contact=contact, data__rating="red").exists()
+    assert AuditEvent.objects.filter(verb=Verb.RECOMMENDATION_RECORDED, contact=contact).exists()
+
+
+def test_a_rationale_is_required(social_worker: Any, mash_team: Any, now: dt.datetime) -> None:
+    contact: Contact = ContactAwaitingThresholdFactory(team=mash_team)
+    with pytest.raises(DomainError, match="Enter a rationale"):
+        services.recommend(
+            contact,
+            rating=Brag.GREEN,
+            level=_level(),
+            outcome=Outcome.SIGNPOST,
+            rationale="  ",
+            by=social_worker,
+            at=now,
+            version=contact.version,
+        )
+
+
+def test_a_contact_officer_cannot_recommend(contact_officer: Any, mash_team: Any, now: dt.datetime) -> None:
+    contact: Contact = ContactAwaitingThresholdFactory(team=mash_team)
+    with pytest.raises(PermissionDenied):
+        services.recommend(
+            contact,
+            rating=Brag.GREEN,
+            level=_level(),
+            outcome=Outcome.SIGNPOST,
+            rationale="x",
+            by=contact_officer,
+            at=now,
+            version=contact.version,
+        )
+
+
+@pytest.mark.parametrize("outcome", [o for o in Outcome if o != Outcome.FORWARD_TO_ALLOCATED_WORKER])
+def test_a_referral_exists_exactly_for_statutory_outcomes(
+    outcome: Outcome, social_worker: Any, manager: Any, mash_team: Any, now: dt.datetime
+) -> None:
+    contact = _recommended(social_worker, mash_team, now, outcome)
+    contact.refresh_from_db()
+    services.approve(contact, outcome=outcome, rationale="Agreed.", by=manager, at=now, version=contact.version)
+    assert Referral.objects.filter(contact=contact).exists() == (outcome in STATUTORY_OUTCOMES)
+    assert AuditEvent.objects.filter(verb=Verb.REFERRAL_CREATED, contact=contact).exists() == (
+        outcome in STATUTORY_OUTCOMES
+    )
+    assert AuditEvent.objects.filter(verb=Verb.DECISION_APPROVED, contact=contact).exists()
+
+
+def test_a_manager_cannot_approve_their_own_recommendation(manager: Any, mash_team: Any, now: dt.datetime) -> None:
+    contact = _recommended(manager, mash_team, now)
+    contact.refresh_from_db()
+    with pytest.raises(DomainError, match="another manager must approve it"):
+        services.approve(
+            contact, outcome=Outcome.SECTION_17_ASSESSMENT, rationale="x", by=manager, at=now, version=contact.version
+        )
+
+
+def test_a_social_worker_cannot_approve(
+    social_worker: Any, senior_practitioner: Any, mash_team: Any, now: dt.datetime
+) -> None:
+    contact = _recommended(senior_practitioner, mash_team, now)
+    contact.refresh_from_db()
+    with pytest.raises(PermissionDenied):
+        services.approve(
+            contact,
+            outcome=Outcome.SECTION_17_ASSESSMENT,
+            rationale="x",
+            by=social_worker,
+            at=now,
+            version=contact.version,
+        )
+
+
+def test_approval_with_a_stale_version_changes_nothing(
+    social_worker: Any, manager: Any, mash_team: Any, now: dt.datetime
+) -> None:
+    contact = _recommended(social_worker, mash_team, now)
+    with pytest.raises(ConcurrentChange):
+        services.approve(contact, outcome=Outcome.SECTION_17_ASSESSMENT, rationale="x", by=manager, at=now, version=0)
+    assert not Referral.objects.exists()
+
+
+def test_early_help_without_consent_is_refused(social_worker: Any, mash_team: Any, now: dt.datetime) -> None:
+    contact: Contact = ContactAwaitingThresholdFactory(team=mash_team, consent="informed")
+    with pytest.raises(DomainError, match="consent"):
+        services.recommend(
+            contact,
+            rating=Brag.GREEN,
+            level=_level(),
+            outcome=Outcome.EARLY_HELP,
+            rationale="x",
+            by=social_worker,
+            at=now,
+            version=contact.version,
+        )
+
+
+def test_returning_restarts_the_threshold_clock(
+    social_worker: Any, manager: Any, mash_team: Any, now: dt.datetime
+) -> None:
+    contact = _recommended(social_worker, mash_team, now)
+    contact.refresh_from_db()
+    services.return_recommendation(
+        contact, rationale="Check health records.", by=manager, at=now, version=contact.version
+    )
+    contact.refresh_from_db()
+    assert contact.state == ContactState.AWAITING_THRESHOLD
+    assert AuditEvent.objects.filter(verb=Verb.DECISION_RETURNED, contact=contact).exists()
+
+
+def test_actioning_needs_the_referrer_told(
+    social_worker: Any, manager: Any, contact_officer: Any, mash_team: Any, now: dt.datetime
+) -> None:
+    contact = _recommended(social_worker, mash_team, now)
+    contact.refresh_from_db()
+    services.approve(
+        contact, outcome=Outcome.SECTION_17_ASSESSMENT, rationale="Agreed.", by=manager, at=now, version=contact.version
+    )
+    with pytest.raises(DomainError, match="Enter when the referrer was told"):
+        services.action_outcome(
+            contact,
+            sent_to="Team 2",
+            referrer_informed_at=None,
+            referrer_informed_by="",
+            notes="",
+            by=contact_officer,
+            at=now,
+            version=contact.version,
+        )
+    services.action_outcome(
+        contact,
+        sent_to="Team 2",
+        referrer_informed_at=now,
+        referrer_informed_by="email",
+        notes="",
+        by=contact_officer,
+        at=now,
+        version=contact.version,
+    )
+    contact.refresh_from_db()
+    assert (contact.state, contact.current_due_at) == (ContactState.CLOSED, None)
+    assert AuditEvent.objects.filter(verb=Verb.OUTCOME_ACTIONED, contact=contact).exists()
