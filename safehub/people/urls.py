@@ -6,4 +6,6 @@ app_name = "people"
 urlpatterns = [
     path("", views.search, name="search"),
     path("<int:pk>/", views.person_detail, name="person"),
+    path("<int:pk>/involvements/new/", views.add_involvement, name="add-involvement"),
+    path("involvements/import/", views.import_involvements_page, name="import-involvements"),
 ]

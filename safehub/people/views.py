@@ -1,17 +1,23 @@
 from __future__ import annotations
 
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.http import Http404, HttpResponse
-from django.shortcuts import render
-from django.views.decorators.http import require_GET
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_GET, require_http_methods
 
-from safehub.accounts.models import CASE_ROLES
+from safehub.accounts.models import CASE_ROLES, Role
 from safehub.audit.models import Verb
 from safehub.audit.services import record, record_view
 from safehub.contacts.models import Contact
+from safehub.contacts.permissions import FRONT_DOOR_ROLES
+from safehub.core.errors import DomainError
 from safehub.core.http import AuthenticatedHttpRequest
-from safehub.people import presenters
-from safehub.people.forms import PersonSearchForm
+from safehub.people import presenters, services
+from safehub.people.forms import ImportForm, InvolvementForm, PersonSearchForm
+from safehub.people.importers import ImportRefused, import_involvements
 from safehub.people.models import Person
 from safehub.people.queries import PersonQuery, find_candidates, get_person_for
 
@@ -59,3 +65,42 @@ def person_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
             "contacts": contacts,
         },
     )
+
+
+@require_http_methods(["GET", "POST"])
+def add_involvement(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    person = get_person_for(request.user, pk)
+    if not request.user.has_role(*FRONT_DOOR_ROLES):
+        raise PermissionDenied
+    at = timezone.now()
+    form = InvolvementForm(request.POST or None, today=at.date())
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.record_involvement(person, **form.cleaned_data, by=request.user, at=at)
+        except DomainError as error:
+            form.add_error(error.field if error.field in form.fields else None, error.message)
+        else:
+            messages.success(request, "Involvement recorded")
+            return redirect("people:person", pk=person.pk)
+    return render(request, "people/add_involvement.html", {"person": person, "form": form})
+
+
+@require_http_methods(["GET", "POST"])
+def import_involvements_page(request: AuthenticatedHttpRequest) -> HttpResponse:
+    if not request.user.has_role(Role.TEAM_MANAGER):
+        raise PermissionDenied
+    form = ImportForm(request.POST or None, request.FILES or None)
+    line_errors: list[str] = []
+    if request.method == "POST" and form.is_valid():
+        try:
+            result = import_involvements(form.cleaned_data["file"], by=request.user, at=timezone.now())
+        except ImportRefused as refused:
+            line_errors = refused.errors
+            form.add_error("file", f"Nothing was imported: the file has {len(line_errors)} problem(s), listed below")
+        else:
+            messages.success(
+                request,
+                f"Imported {result.rows} rows: {result.created} involvements created, {result.updated} updated, {result.created_people} new people",
+            )
+            return redirect("people:import-involvements")
+    return render(request, "people/import_involvements.html", {"form": form, "line_errors": line_errors})

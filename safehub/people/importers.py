@@ -1,0 +1,201 @@
+"""Importing involvements from the hub's case systems as CSV (format: docs/involvements-csv.md).
+
+All or nothing: every bad row is reported with its line number, and then nothing is written.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import IO, Any
+
+from django.db import transaction
+
+from safehub.accounts.models import User
+from safehub.audit.models import Verb
+from safehub.audit.services import record
+from safehub.people.identifiers import is_valid_nhs_number, is_valid_postcode, normalise_nhs_number, normalise_postcode
+from safehub.people.models import Address, Involvement, Person, PersonKind, Service
+
+COLUMNS = [
+    "local_person_id",
+    "given_name",
+    "family_name",
+    "date_of_birth",
+    "nhs_number",
+    "postcode",
+    "service",
+    "started_on",
+    "ended_on",
+    "allocated_worker",
+    "worker_email",
+    "team",
+    "external_ref",
+]
+REQUIRED = {"local_person_id", "family_name", "date_of_birth", "service", "started_on"}
+MAX_BYTES = 20 * 1024 * 1024
+MAX_ERRORS = 200
+
+
+class ImportRefused(Exception):  # noqa: N818 (a statement of what happened)
+    def __init__(self, errors: list[str]) -> None:
+        super().__init__("; ".join(errors[:5]))
+        self.errors = errors
+
+
+@dataclass(frozen=True)
+class ImportResult:
+    rows: int
+    created_people: int
+    created: int
+    updated: int
+
+
+@dataclass(frozen=True)
+class Row:
+    line: int
+    values: dict[str, Any]
+
+
+def _date(text: str) -> date:
+    for pattern in ("%Y-%m-%d", "%d/%m/%Y"):
+        try:
+            return datetime.strptime(text, pattern).date()  # noqa: DTZ007 - a calendar date, no time
+        except ValueError:
+            continue
+    raise ValueError
+
+
+def _parse(raw: bytes, *, today: date) -> list[Row]:
+    if not raw.strip():
+        raise ImportRefused(["The file is empty"])
+    if len(raw) > MAX_BYTES:
+        raise ImportRefused(["The file is larger than 20 MB: split it into smaller files"])
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        raise ImportRefused([f"The file must be saved as UTF-8 (byte {error.start} is not)"]) from None
+    reader = csv.DictReader(io.StringIO(text, newline=""))
+    header = [name.strip() for name in (reader.fieldnames or [])]
+    missing = [name for name in COLUMNS if name not in header]
+    if missing:
+        raise ImportRefused([f"Line 1: the header is missing the column(s) {', '.join(missing)}"])
+    errors: list[str] = []
+    rows: list[Row] = []
+    for values in reader:
+        line = reader.line_num
+        clean: dict[str, Any] = {name: (values.get(name) or "").strip() for name in COLUMNS}
+        problems = [f"{name} is required" for name in sorted(REQUIRED) if not clean[name]]
+        for name in ("date_of_birth", "started_on", "ended_on"):
+            if clean[name]:
+                try:
+                    clean[name] = _date(clean[name])
+                except ValueError:
+                    problems.append(f"{name} '{clean[name]}' is not a real date")
+            else:
+                clean[name] = None
+        if clean["service"] and clean["service"] not in Service.values:
+            problems.append(f"service '{clean['service']}' is not one of {', '.join(Service.values)}")
+        if clean["nhs_number"]:
+            clean["nhs_number"] = normalise_nhs_number(clean["nhs_number"])
+            if not is_valid_nhs_number(clean["nhs_number"]):
+                problems.append(f"nhs_number '{clean['nhs_number']}' is not a valid NHS number")
+        if clean["postcode"]:
+            if is_valid_postcode(clean["postcode"]):
+                clean["postcode"] = normalise_postcode(clean["postcode"])
+            else:
+                problems.append(f"postcode '{clean['postcode']}' is not a real postcode")
+        born, started, ended = clean["date_of_birth"], clean["started_on"], clean["ended_on"]
+        if isinstance(born, date) and born > today:
+            problems.append("date_of_birth is in the future")
+        if isinstance(started, date) and started > today:
+            problems.append("started_on is in the future")
+        if isinstance(started, date) and isinstance(ended, date) and ended < started:
+            problems.append("ended_on is before started_on")
+        errors += [f"Line {line}: {problem}" for problem in problems]
+        if len(errors) >= MAX_ERRORS:
+            errors.append("Too many errors: the rest of the file was not checked")
+            break
+        rows.append(Row(line, clean))
+    if not rows and not errors:
+        errors.append("The file has a header but no rows")
+    if errors:
+        raise ImportRefused(errors)
+    return rows
+
+
+@transaction.atomic(durable=True)
+def import_involvements(file: IO[bytes], *, by: User, at: datetime) -> ImportResult:
+    rows = _parse(file.read(MAX_BYTES + 1), today=at.date())
+    ids = {row.values["local_person_id"] for row in rows}
+    people = {p.local_id: p for p in Person.objects.filter(local_id__in=ids)}
+    errors = [
+        f"Line {row.line}: date_of_birth {row.values['date_of_birth']} does not match person {row.values['local_person_id']} ({people[row.values['local_person_id']].date_of_birth})"
+        for row in rows
+        if row.values["local_person_id"] in people
+        and people[row.values["local_person_id"]].date_of_birth != row.values["date_of_birth"]
+    ]
+    first_seen: dict[str, Row] = {}
+    for row in rows:
+        earlier = first_seen.setdefault(row.values["local_person_id"], row)
+        if earlier.values["date_of_birth"] != row.values["date_of_birth"]:
+            errors.append(
+                f"Line {row.line}: date_of_birth {row.values['date_of_birth']} does not match person "
+                f"{row.values['local_person_id']} on line {earlier.line} ({earlier.values['date_of_birth']})"
+            )
+    if errors:
+        raise ImportRefused(errors)
+    created_people = 0
+    for row in rows:
+        v = row.values
+        if v["local_person_id"] in people:
+            continue
+        address = Address.objects.create(line_1="Address not known", postcode=v["postcode"]) if v["postcode"] else None
+        age = (at.date() - v["date_of_birth"]).days // 365
+        people[v["local_person_id"]] = Person.objects.create(
+            local_id=v["local_person_id"],
+            kind=PersonKind.CHILD if age < 18 else PersonKind.ADULT,
+            given_name=v["given_name"],
+            family_name=v["family_name"],
+            date_of_birth=v["date_of_birth"],
+            nhs_number=v["nhs_number"],
+            address=address,
+        )
+        created_people += 1
+    existing = {
+        (i.person_id, i.service, i.started_on): i for i in Involvement.objects.filter(person__in=people.values())
+    }
+    to_create: dict[tuple[int, str, date], Involvement] = {}
+    to_update: list[Involvement] = []
+    fields = ("ended_on", "allocated_worker", "worker_email", "team", "external_ref")
+    for row in rows:
+        v = row.values
+        person = people[v["local_person_id"]]
+        key = (person.pk, v["service"], v["started_on"])
+        current = existing.get(key) or to_create.get(key)
+        if current is None:
+            to_create[key] = Involvement(
+                person=person, service=v["service"], started_on=v["started_on"], **{f: v[f] for f in fields}
+            )
+        else:
+            for f in fields:
+                setattr(current, f, v[f])
+            if current.pk:
+                to_update.append(current)
+    Involvement.objects.bulk_create(list(to_create.values()), batch_size=1000)
+    Involvement.objects.bulk_update(to_update, list(fields), batch_size=1000)
+    result = ImportResult(rows=len(rows), created_people=created_people, created=len(to_create), updated=len(to_update))
+    record(
+        Verb.INVOLVEMENTS_IMPORTED,
+        by=by,
+        at=at,
+        data={
+            "rows": result.rows,
+            "people_created": created_people,
+            "created": result.created,
+            "updated": result.updated,
+        },
+    )
+    return result

@@ -1,0 +1,137 @@
+from __future__ import annotations
+
+import datetime as dt
+import io
+from typing import Any
+
+import pytest
+from django.core.management import CommandError, call_command
+from django.test import Client
+from django.urls import reverse
+
+from safehub.audit.models import AuditEvent, Verb
+from safehub.people.importers import ImportRefused, import_involvements
+from safehub.people.models import Involvement, Person
+from safehub.people.tests.factories import PersonFactory
+
+pytestmark = pytest.mark.django_db
+HEADER = "local_person_id,given_name,family_name,date_of_birth,nhs_number,postcode,service,started_on,ended_on,allocated_worker,worker_email,team,external_ref\n"
+GOOD = (
+    HEADER
+    + "LCS1,Mia,Harlow,2016-05-17,9434765919,DA6 7AT,child_in_need,2026-01-05,,Sam Okafor,sam@example.org,Team 2,CIN-1\n"
+    + "LCS2,Dawn,Harlow,03/02/1988,,,adult_social_care,01/03/2025,01/09/2025,Ali Khan,,ASC,ASC-9\n"
+)
+
+
+def _run(text: str | bytes, by: Any, at: dt.datetime) -> Any:
+    raw = text.encode() if isinstance(text, str) else text
+    return import_involvements(io.BytesIO(raw), by=by, at=at)
+
+
+def test_a_good_file_creates_people_and_involvements(manager: Any, now: dt.datetime) -> None:
+    result = _run(GOOD, manager, now)
+    assert (result.rows, result.created_people, result.created, result.updated) == (2, 2, 2, 0)
+    assert Person.objects.get(local_id="LCS1").kind == "child"
+    assert Person.objects.get(local_id="LCS2").kind == "adult"
+    assert AuditEvent.objects.get(verb=Verb.INVOLVEMENTS_IMPORTED).data["created"] == 2
+
+
+def test_importing_again_updates_instead_of_duplicating(manager: Any, now: dt.datetime) -> None:
+    _run(GOOD, manager, now)
+    result = _run(GOOD.replace(",Sam Okafor,", ",Jo Baines,"), manager, now)
+    assert (result.created, result.updated, result.created_people) == (0, 2, 0)
+    assert Involvement.objects.count() == 2
+    assert Involvement.objects.get(person__local_id="LCS1").allocated_worker == "Jo Baines"
+
+
+@pytest.mark.parametrize(
+    ("row", "message"),
+    [
+        (
+            "LCS3,A,B,2016-02-31,,,child_in_need,2026-01-05,,,,,",
+            "Line 3: date_of_birth '2016-02-31' is not a real date",
+        ),
+        ("LCS3,A,B,2016-02-01,,,wardship,2026-01-05,,,,,", "Line 3: service 'wardship' is not one of"),
+        (
+            "LCS3,A,B,2016-02-01,1234567890,,child_in_need,2026-01-05,,,,,",
+            "Line 3: nhs_number '1234567890' is not a valid NHS number",
+        ),
+        ("LCS3,A,B,2016-02-01,,ZZZ,child_in_need,2026-01-05,,,,,", "Line 3: postcode 'ZZZ' is not a real postcode"),
+        ("LCS3,A,B,2016-02-01,,,child_in_need,2026-01-05,2025-01-01,,,,", "Line 3: ended_on is before started_on"),
+        ("LCS3,A,,2016-02-01,,,child_in_need,2026-01-05,,,,,", "Line 3: family_name is required"),
+        (
+            "LCS1,Mia,Harlow,2016-05-18,,,child_in_need,2026-02-05,,,,,",
+            "date_of_birth 2016-05-18 does not match person LCS1",
+        ),
+    ],
+)
+def test_a_bad_row_is_reported_with_its_line_and_nothing_is_imported(
+    manager: Any, now: dt.datetime, row: str, message: str
+) -> None:
+    with pytest.raises(ImportRefused) as refused:
+        _run(GOOD.splitlines(keepends=True)[0] + GOOD.splitlines(keepends=True)[1] + row + "\n", manager, now)
+    assert any(message in error for error in refused.value.errors), refused.value.errors
+    assert not Person.objects.exists()
+    assert not Involvement.objects.exists()
+
+
+@pytest.mark.parametrize(
+    ("raw", "message"),
+    [
+        (b"", "The file is empty"),
+        (b"name,dob\nx,y\n", "the header is missing the column(s) local_person_id"),
+        (GOOD.encode("utf-16"), "must be saved as UTF-8"),
+        (HEADER.encode(), "no rows"),
+    ],
+)
+def test_unreadable_files_are_refused_whole(manager: Any, now: dt.datetime, raw: bytes, message: str) -> None:
+    with pytest.raises(ImportRefused) as refused:
+        _run(raw, manager, now)
+    assert message in refused.value.errors[0]
+    assert not Involvement.objects.exists()
+
+
+def test_the_command_reports_problems_and_exits_non_zero(
+    manager: Any, tmp_path: Any, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = tmp_path / "bad.csv"
+    path.write_text(HEADER + "LCS3,A,B,2016-02-31,,,child_in_need,2026-01-05,,,,,\n", encoding="utf-8")
+    with pytest.raises(CommandError, match="Nothing was imported"):
+        call_command("import_involvements", str(path), "--as", manager.username)
+    assert "Line 2: date_of_birth" in capsys.readouterr().err
+    good = tmp_path / "good.csv"
+    good.write_text(GOOD, encoding="utf-8")
+    call_command("import_involvements", str(good), "--as", manager.username)
+    assert Involvement.objects.count() == 2
+
+
+def test_the_upload_page_lists_line_errors(manager_client: Client) -> None:
+    upload = io.BytesIO((HEADER + "LCS3,A,B,2016-02-31,,,child_in_need,2026-01-05,,,,,\n").encode())
+    upload.name = "bad.csv"
+    response = manager_client.post(reverse("people:import-involvements"), {"file": upload})
+    page = response.content.decode()
+    assert "Nothing was imported" in page
+    assert "Line 2: date_of_birth" in page
+
+
+def test_only_managers_import(social_worker_client: Client) -> None:
+    assert social_worker_client.get(reverse("people:import-involvements")).status_code == 403
+
+
+def test_an_involvement_by_hand(social_worker_client: Client, now: dt.datetime) -> None:
+    person = PersonFactory()
+    url = reverse("people:add-involvement", args=[person.pk])
+    data = {
+        "service": "early_help",
+        "started_on_0": "1",
+        "started_on_1": "9",
+        "started_on_2": "2026",
+        "team": "Early help hub",
+    }
+    assert social_worker_client.post(url, data).status_code == 302
+    response = social_worker_client.post(url, data)
+    assert "already has that service" in response.content.decode()
+    bad = social_worker_client.post(url, {**data, "started_on_2": "2027"})
+    assert "The start date must be today or in the past" in bad.content.decode()
+    assert Involvement.objects.filter(person=person).count() == 1
+    assert AuditEvent.objects.filter(verb=Verb.INVOLVEMENT_RECORDED, person=person).count() == 1
