@@ -1,0 +1,69 @@
+from __future__ import annotations
+
+import uuid
+from datetime import datetime
+from typing import Any
+
+from django.core.exceptions import PermissionDenied
+from django.db import IntegrityError, transaction
+
+from safehub.accounts.models import QUALIFIED_ROLES, Team, User
+from safehub.audit.models import Verb
+from safehub.audit.services import record
+from safehub.consultations.models import Consultation, ConsultationKind
+from safehub.core.errors import ConcurrentChange, DomainError
+from safehub.protocols.models import Clock
+from safehub.protocols.policy import due_time
+
+CHILD_FIELDS = ("child_given_name", "child_family_name", "child_date_of_birth", "child_postcode")
+
+
+@transaction.atomic(durable=True)
+def record_consultation(
+    fields: dict[str, Any], *, team: Team, by: User, at: datetime, submission_key: uuid.UUID | None = None
+) -> Consultation:
+    if not by.has_role(*QUALIFIED_ROLES):
+        raise PermissionDenied
+    if submission_key is not None:
+        existing = Consultation.objects.filter(submission_key=submission_key).first()
+        if existing is not None:
+            return existing
+    if fields["kind"] == ConsultationKind.ANONYMOUS and any(fields.get(name) for name in CHILD_FIELDS):
+        raise DomainError("An anonymous consultation records no details of the child: remove them or choose named")
+    if fields["kind"] == ConsultationKind.NAMED and not (
+        fields.get("child_given_name") or fields.get("child_family_name")
+    ):
+        raise DomainError("Enter the child's name for a named consultation", field="child_family_name")
+    if fields["received_at"] > at:
+        raise DomainError("The consultation cannot be in the future", field="received_on")
+    try:
+        with transaction.atomic():
+            consultation = Consultation.objects.create(
+                team=team,
+                recorded_by=by,
+                submission_key=submission_key,
+                summary_due_at=due_time(Clock.CONSULTATION_SUMMARY, start=fields["received_at"]),
+                **fields,
+            )
+    except IntegrityError:
+        existing = Consultation.objects.filter(submission_key=submission_key).first()
+        if existing is None:
+            raise
+        return existing
+    record(Verb.CONSULTATION_RECORDED, by=by, at=at, data={"consultation": consultation.pk, "kind": consultation.kind})
+    return consultation
+
+
+@transaction.atomic(durable=True)
+def send_summary(consultation: Consultation, *, by: User, at: datetime, version: int) -> None:
+    if not by.has_role(*QUALIFIED_ROLES):
+        raise PermissionDenied
+    if consultation.summary_sent_at is not None:
+        raise DomainError("The summary has already been sent")
+    changed = Consultation.objects.filter(pk=consultation.pk, version=version, summary_sent_at__isnull=True).update(
+        summary_sent_at=at, summary_sent_by=by, version=version + 1
+    )
+    if changed != 1:
+        raise ConcurrentChange("consultation")
+    record(Verb.CONSULTATION_SUMMARY_SENT, by=by, at=at, data={"consultation": consultation.pk})
+    consultation.summary_sent_at, consultation.summary_sent_by, consultation.version = at, by, version + 1

@@ -1,0 +1,96 @@
+from __future__ import annotations
+
+import uuid
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from safehub.accounts.models import CASE_ROLES, QUALIFIED_ROLES
+from safehub.consultations import services
+from safehub.consultations.forms import ConsultationForm
+from safehub.consultations.models import Consultation
+from safehub.core.errors import ConcurrentChange, DomainError
+from safehub.core.forms import VersionForm
+from safehub.core.http import AuthenticatedHttpRequest
+from safehub.core.presenters import due
+
+
+def get_consultation_for(request: AuthenticatedHttpRequest, pk: int) -> Consultation:
+    consultation = Consultation.objects.visible_to(request.user).filter(pk=pk).first()
+    if consultation is None:
+        raise Http404("No consultation found")
+    return consultation
+
+
+@require_GET
+def consultation_list(request: AuthenticatedHttpRequest) -> HttpResponse:
+    if not request.user.has_role(*CASE_ROLES):
+        raise PermissionDenied
+    at = timezone.now()
+    rows = [
+        (c, None if c.summary_sent_at else due(c.summary_due_at, at=at))
+        for c in Consultation.objects.visible_to(request.user).select_related("recorded_by")[:200]
+    ]
+    return render(
+        request, "consultations/list.html", {"rows": rows, "can_record": request.user.has_role(*QUALIFIED_ROLES)}
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def record_consultation(request: AuthenticatedHttpRequest) -> HttpResponse:
+    if not request.user.has_role(*QUALIFIED_ROLES):
+        raise PermissionDenied
+    at = timezone.now()
+    form = ConsultationForm(request.POST or None, at=at, initial={"submission_key": uuid.uuid4()})
+    if request.method == "POST" and form.is_valid():
+        team = request.user.memberships.filter(role__in=QUALIFIED_ROLES).select_related("team").first()
+        assert team is not None  # noqa: S101 - guaranteed by the role check above
+        try:
+            consultation = services.record_consultation(
+                form.consultation_fields(),
+                team=team.team,
+                by=request.user,
+                at=at,
+                submission_key=form.cleaned_data["submission_key"],
+            )
+        except DomainError as error:
+            form.add_error(error.field if error.field in form.fields else None, error.message)
+        else:
+            messages.success(request, "Consultation recorded. Send the summary to the consultee")
+            return redirect(consultation)
+    return render(request, "consultations/record.html", {"form": form})
+
+
+@require_GET
+def consultation_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    consultation = get_consultation_for(request, pk)
+    return render(
+        request,
+        "consultations/consultation.html",
+        {
+            "consultation": consultation,
+            "due": due(consultation.summary_due_at, at=timezone.now()) if not consultation.summary_sent_at else None,
+            "form": VersionForm(initial={"version": consultation.version}),
+            "can_send": request.user.has_role(*QUALIFIED_ROLES) and consultation.summary_sent_at is None,
+        },
+    )
+
+
+@require_POST
+def send_summary(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    consultation = get_consultation_for(request, pk)
+    form = VersionForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "Reload the page and try again")
+        return redirect(consultation)
+    try:
+        services.send_summary(consultation, by=request.user, at=timezone.now(), version=form.cleaned_data["version"])
+    except (ConcurrentChange, DomainError) as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, "Summary recorded as sent")
+    return redirect(consultation)
