@@ -98,6 +98,36 @@ PAGES: list[tuple[str, Callable[[Any], str], dict[Role, int]]] = [
         {CO: 200, SW: 200, SP: 200, TM: 200, STRAT: 200, PARTNER: 403, PERF: 403, DPO: 403, ADMIN: 403},
     ),
     (
+        "add involvement",
+        lambda team: reverse("people:add-involvement", args=[PersonFactory().pk]),
+        {CO: 200, SW: 200, SP: 200, TM: 200, STRAT: 403, **OUTSIDERS},
+    ),
+    (
+        "import involvements",
+        lambda team: reverse("people:import-involvements"),
+        {CO: 403, SW: 403, SP: 403, TM: 200, STRAT: 403, PARTNER: 403, PERF: 403, DPO: 403, ADMIN: 403},
+    ),
+    (
+        "consultations",
+        lambda team: reverse("consultations:list"),
+        {CO: 200, SW: 200, SP: 200, TM: 200, STRAT: 200, PARTNER: 403, PERF: 403, DPO: 403, ADMIN: 403},
+    ),
+    (
+        "record consultation",
+        lambda team: reverse("consultations:record"),
+        {CO: 403, SW: 200, SP: 200, TM: 200, STRAT: 403, PARTNER: 403, PERF: 403, DPO: 403, ADMIN: 403},
+    ),
+    (
+        "protocols",
+        lambda team: reverse("protocols:list"),
+        {CO: 403, SW: 403, SP: 403, TM: 200, STRAT: 403, PARTNER: 403, PERF: 403, DPO: 403, ADMIN: 200},
+    ),
+    (
+        "audit trail",
+        lambda team: reverse("audit:events"),
+        {CO: 403, SW: 403, SP: 403, TM: 403, STRAT: 403, PARTNER: 403, PERF: 403, DPO: 200, ADMIN: 403},
+    ),
+    (
         "home",
         lambda team: reverse("queues:home"),
         {CO: 302, SW: 302, SP: 302, TM: 302, STRAT: 302, PARTNER: 200, PERF: 200, DPO: 200, ADMIN: 200},
