@@ -93,7 +93,7 @@ class Referral(models.Model):
         ordering = ["-referred_at"]
         constraints = [
             models.CheckConstraint(
-                condition=Q(outcome__in=[o.value for o in STATUTORY_OUTCOMES]), name="referral_outcome_statutory"
+                condition=Q(outcome__in=sorted(o.value for o in STATUTORY_OUTCOMES)), name="referral_outcome_statutory"
             ),
         ]
 

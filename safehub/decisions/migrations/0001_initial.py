@@ -87,6 +87,6 @@ class Migration(migrations.Migration):
         ),
         migrations.AddConstraint(
             model_name='referral',
-            constraint=models.CheckConstraint(condition=models.Q(('outcome__in', ['children_with_disability', 'strategy_discussion', 'section_17_assessment'])), name='referral_outcome_statutory'),
+            constraint=models.CheckConstraint(condition=models.Q(('outcome__in', ['children_with_disability', 'section_17_assessment', 'strategy_discussion'])), name='referral_outcome_statutory'),
         ),
     ]
