@@ -1,0 +1,70 @@
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+
+from safehub.accounts.models import Role
+from safehub.contacts.models import Contact
+from safehub.contacts.tests.factories import ContactFactory
+from safehub.contacts.workflow import ContactState
+
+pytestmark = pytest.mark.django_db
+
+
+def _at(hours: float) -> dt.datetime:
+    return dt.datetime(2026, 11, 24, 10, 0, tzinfo=dt.UTC) + dt.timedelta(hours=hours)
+
+
+def test_queue_is_ordered_by_due_time_with_due_and_overdue_wording(
+    social_worker_client: Client, mash_team: Any, now: dt.datetime
+) -> None:
+    later = ContactFactory(team=mash_team, state=ContactState.AWAITING_THRESHOLD, current_due_at=_at(5))
+    overdue = ContactFactory(team=mash_team, state=ContactState.AWAITING_THRESHOLD, current_due_at=_at(-3))
+    ContactFactory(team=mash_team, state=ContactState.AWAITING_APPROVAL, current_due_at=_at(1))
+    page = social_worker_client.get(reverse("queues:queue", args=["threshold"])).content.decode()
+    assert page.index(overdue.reference) < page.index(later.reference)
+    assert "Overdue by 3 hours" in page
+    assert "Due in 5 hours" in page
+    assert "2 contacts, soonest due first" in page
+
+
+def test_overdue_queue_holds_only_open_overdue_contacts(
+    manager_client: Client, mash_team: Any, now: dt.datetime
+) -> None:
+    late: Contact = ContactFactory(team=mash_team, state=ContactState.SCREENING, current_due_at=_at(-1))
+    ContactFactory(team=mash_team, state=ContactState.SCREENING, current_due_at=_at(1))
+    ContactFactory(team=mash_team, state=ContactState.CLOSED, current_due_at=None)
+    page = manager_client.get(reverse("queues:queue", args=["overdue"])).content.decode()
+    assert late.reference in page
+    assert "1 contact, soonest due first" in page
+
+
+def test_another_teams_contacts_never_appear(social_worker_client: Client, other_team: Any, now: dt.datetime) -> None:
+    hidden: Contact = ContactFactory(team=other_team, state=ContactState.AWAITING_THRESHOLD)
+    assert (
+        hidden.reference not in social_worker_client.get(reverse("queues:queue", args=["threshold"])).content.decode()
+    )
+
+
+def test_home_sends_each_role_to_its_queue(client_for_role: Any) -> None:
+    expected = {Role.CONTACT_OFFICER: "screening", Role.SOCIAL_WORKER: "threshold", Role.TEAM_MANAGER: "approval"}
+    for role, slug in expected.items():
+        assert client_for_role(role).get(reverse("queues:home"))["Location"] == reverse("queues:queue", args=[slug])
+
+
+def test_unknown_queue_is_404(social_worker_client: Client) -> None:
+    assert social_worker_client.get(reverse("queues:queue", args=["everything"])).status_code == 404
+
+
+def test_queue_query_count_does_not_grow_with_contacts(
+    social_worker_client: Client, mash_team: Any, now: dt.datetime, django_assert_max_num_queries: Any
+) -> None:
+    for _ in range(20):
+        ContactFactory(team=mash_team, state=ContactState.AWAITING_THRESHOLD)
+    with django_assert_max_num_queries(20):
+        response = social_worker_client.get(reverse("queues:queue", args=["threshold"]))
+    assert "20 contacts" in response.content.decode()
