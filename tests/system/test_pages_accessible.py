@@ -1,0 +1,72 @@
+"""Every other page, as the role that uses it, passes axe-core (WCAG 2.2 A and AA)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import pytest
+from django.urls import reverse
+from playwright.sync_api import Page
+
+from safehub.accounts.models import User
+from safehub.people.tests.factories import InvolvementFactory, PersonFactory, RelationshipFactory
+
+Check = Callable[[Page], None]
+
+
+@pytest.mark.parametrize(
+    "url_name",
+    [
+        "people:search",
+        "people:import-involvements",
+        "consultations:list",
+        "consultations:record",
+        "protocols:list",
+        "queues:home",
+    ],
+)
+def test_manager_pages_are_accessible(
+    url_name: str,
+    page: Page,
+    sign_in_as: Callable[..., None],
+    assert_accessible: Check,
+    console_errors: list[str],
+    manager: User,
+) -> None:
+    sign_in_as(page, manager)
+    page.goto(reverse(url_name))
+    assert_accessible(page)
+    assert console_errors == []
+
+
+def test_person_page_and_search_results_are_accessible(
+    page: Page, sign_in_as: Callable[..., None], assert_accessible: Check, social_worker: User
+) -> None:
+    child = PersonFactory(given_name="Mia", family_name="Harlow")
+    InvolvementFactory(person=child)
+    RelationshipFactory(relative=child)
+    sign_in_as(page, social_worker)
+    page.goto(reverse("people:search") + "?family_name=Harlow&given_name=Mia")
+    assert_accessible(page)
+    page.get_by_role("link", name="Mia Harlow").click()
+    assert_accessible(page)
+    page.get_by_role("link", name="Add an involvement").click()
+    page.get_by_role("button", name="Save involvement").click()
+    assert_accessible(page)  # with the error summary showing
+
+
+def test_protocol_and_audit_pages_are_accessible(
+    page: Page,
+    sign_in_as: Callable[..., None],
+    assert_accessible: Check,
+    administrator: User,
+    data_protection_officer: User,
+) -> None:
+    sign_in_as(page, administrator)
+    page.goto(reverse("protocols:list"))
+    page.get_by_role("link", name="Bexley MASH").click()
+    assert_accessible(page)
+    page.get_by_role("button", name="Sign out").click()
+    sign_in_as(page, data_protection_officer)
+    page.goto(reverse("audit:events") + "?verify=1")
+    assert_accessible(page)
