@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 from django.urls import reverse
 
@@ -74,6 +75,7 @@ class ContactPage:
     rating_tag: str
     actions: list[Action]
     timeline: list[TimelineEntry]
+    screening: Any
 
 
 def contact_page(user: User, contact: Contact, *, at: datetime) -> ContactPage:
@@ -87,4 +89,5 @@ def contact_page(user: User, contact: Contact, *, at: datetime) -> ContactPage:
         rating_tag=brag_tag_class(latest.rating) if latest else "",
         actions=actions_for(user, contact),
         timeline=timeline(list(contact.state_changes.all())),
+        screening=getattr(contact, "screening", None),
     )

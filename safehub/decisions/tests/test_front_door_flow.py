@@ -111,6 +111,7 @@ def test_contact_goes_from_arrival_to_referral(
     page = contact_officer_client.get(contact.get_absolute_url()).content.decode()
     assert "Approved by a manager" in page
     assert "Outcome actioned and contact closed" in page
+    assert "Not known to children&#x27;s services" in page  # the basic screening's finding
 
 
 def test_a_manager_cannot_approve_their_own_recommendation(
