@@ -8,7 +8,8 @@ import pytest
 from django.urls import reverse
 from playwright.sync_api import Page
 
-from safehub.accounts.models import User
+from safehub.accounts.models import Team, User
+from safehub.contacts.tests.factories import ContactApprovedFactory
 from safehub.people.tests.factories import InvolvementFactory, PersonFactory, RelationshipFactory
 
 Check = Callable[[Page], None]
@@ -69,4 +70,15 @@ def test_protocol_and_audit_pages_are_accessible(
     page.get_by_role("button", name="Sign out").click()
     sign_in_as(page, data_protection_officer)
     page.goto(reverse("audit:events") + "?verify=1")
+    assert_accessible(page)
+
+
+def test_outcome_page_with_errors_is_accessible(
+    page: Page, sign_in_as: Callable[..., None], assert_accessible: Check, contact_officer: User, mash_team: Team
+) -> None:
+    contact = ContactApprovedFactory(team=mash_team)
+    sign_in_as(page, contact_officer)
+    page.goto(reverse("decisions:action-outcome", args=[contact.pk]))
+    assert_accessible(page)
+    page.get_by_role("button", name="Close the contact").click()
     assert_accessible(page)
