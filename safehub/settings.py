@@ -74,6 +74,7 @@ INSTALLED_APPS = [
     "safehub.audit",
     "safehub.protocols",
     "safehub.people",
+    "safehub.matching",
     "safehub.contacts",
     "safehub.screening",
     "safehub.decisions",

@@ -35,6 +35,11 @@ class Verb(models.TextChoices):
     LOGIN_FAILED = "login_failed", "Failed sign-in"
     LOGOUT = "logout", "Signed out"
     REPORT_EXPORTED = "report_exported", "Exported report"
+    MATCHER_TRAINED = "matcher_trained", "Trained the person matcher"
+    PERSON_LINKED = "person_linked", "Linked a contact's subject to a person"
+    PERSONS_MERGED = "persons_merged", "Merged duplicate person records"
+    PERSONS_UNMERGED = "persons_unmerged", "Reversed a merge of person records"
+    NOT_SAME_PERSON = "not_same_person", "Marked records as not the same person"
 
 
 class AuditEventQuerySet(models.QuerySet["AuditEvent"]):

@@ -9,7 +9,7 @@ from datetime import date, datetime, timedelta
 from django.db import transaction
 from faker import Faker
 
-from safehub.people.identifiers import is_valid_nhs_number, is_valid_postcode, normalise_postcode
+from safehub.people.identifiers import is_valid_postcode, normalise_postcode, random_nhs_number
 from safehub.people.models import (
     Address,
     Ethnicity,
@@ -49,18 +49,6 @@ class Household:
     worker: str = ""
 
 
-def nhs_number(rng: random.Random) -> str:
-    while True:
-        digits = [rng.randint(0, 9) for _ in range(9)]
-        digits[0] = rng.randint(4, 6)
-        check = 11 - sum(d * (10 - i) for i, d in enumerate(digits)) % 11
-        check = 0 if check == 11 else check
-        if check != 10:
-            number = "".join(map(str, digits)) + str(check)
-            if is_valid_nhs_number(number):
-                return number
-
-
 def _postcode(fake: Faker) -> str:
     while True:
         code = normalise_postcode(fake.postcode())
@@ -95,7 +83,7 @@ class PeopleBuilder:
             first_language="English"
             if self.rng.random() < 0.85
             else self.rng.choice(["Urdu", "Polish", "Punjabi", "Somali", "Romanian", "Arabic"]),
-            nhs_number=nhs_number(self.rng) if self.rng.random() < 0.9 else "",
+            nhs_number=random_nhs_number(self.rng) if self.rng.random() < 0.9 else "",
         )
 
     def household(self) -> Household:

@@ -21,6 +21,7 @@ from safehub.contacts.workflow import ContactState, Event, next_state
 from safehub.decisions.models import STATUTORY_OUTCOMES, Decision, OutcomeAction, Recommendation, Referral
 from safehub.demo.histories import HistoryMaker, Staff
 from safehub.demo.households import create_households
+from safehub.matching.index import index_people
 from safehub.protocols.policy import Deadlines, active_protocol
 from safehub.screening.models import Screening
 
@@ -111,6 +112,8 @@ def load_demo(
         houses = create_households(people, rng=rng, fake=fake, at=at)
         count_people = sum(len(h.adults) + len(h.children) + (1 if h.unborn else 0) for h in houses)
         progress(f"{count_people} people in {len(houses)} households")
+        index_people()
+        progress("Person index built for matching")
         protocol = active_protocol()
         staff = Staff(
             officers=[users["contact_officer"], users["contact_officer_2"]],

@@ -7,8 +7,8 @@ from django import forms
 from django.core.exceptions import ValidationError
 
 from safehub.core.forms import GovukDateField, GovukForm
-from safehub.people.identifiers import is_valid_nhs_number, normalise_nhs_number
-from safehub.people.models import Service
+from safehub.people.identifiers import is_valid_nhs_number, is_valid_postcode, normalise_nhs_number, normalise_postcode
+from safehub.people.models import Service, Sex
 
 
 class PersonSearchForm(GovukForm):
@@ -16,6 +16,19 @@ class PersonSearchForm(GovukForm):
     family_name = forms.CharField(label="Last name", required=False, max_length=100)
     date_of_birth = GovukDateField(label="Date of birth", label_for_errors="Date of birth", required=False)
     nhs_number = forms.CharField(label="NHS number", required=False, max_length=14)
+    sex = forms.ChoiceField(
+        label="Sex", required=False, choices=[("", "Not known"), *[c for c in Sex.choices if c[0] != Sex.UNKNOWN]]
+    )
+    postcode = forms.CharField(
+        label="Postcode", required=False, max_length=8, widget=forms.TextInput(attrs={"class": "govuk-input--width-10"})
+    )
+    parent_given_name = forms.CharField(label="A parent's first name", required=False, max_length=100)
+
+    def clean_postcode(self) -> str:
+        value = normalise_postcode(self.cleaned_data.get("postcode", ""))
+        if value and not is_valid_postcode(value):
+            raise ValidationError("Enter a real postcode, like B1 1AA")
+        return value
 
     def clean_nhs_number(self) -> str:
         value = normalise_nhs_number(self.cleaned_data.get("nhs_number", ""))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import random
 import re
 
 _POSTCODE = re.compile(r"^(GIR ?0AA|[A-PR-UWYZ][A-HK-Y]?[0-9][0-9A-HJKMNPR-Y]? ?[0-9][ABD-HJLNP-UW-Z]{2})$")
@@ -23,6 +24,15 @@ def is_valid_nhs_number(value: str) -> bool:
     if check == 10:
         return False
     return check == int(digits[9])
+
+
+def random_nhs_number(rng: random.Random) -> str:
+    """A made-up number that passes the check digit, for demo and test data (first digit 4-6)."""
+    while True:
+        digits = [rng.randint(4, 6)] + [rng.randint(0, 9) for _ in range(8)]
+        check = 11 - sum(d * (10 - i) for i, d in enumerate(digits)) % 11
+        if check != 10:
+            return "".join(map(str, digits)) + str(0 if check == 11 else check)
 
 
 def normalise_postcode(value: str) -> str:

@@ -16,6 +16,7 @@ from django.db import transaction
 from safehub.accounts.models import User
 from safehub.audit.models import Verb
 from safehub.audit.services import record
+from safehub.matching.index import index_people
 from safehub.people.identifiers import is_valid_nhs_number, is_valid_postcode, normalise_nhs_number, normalise_postcode
 from safehub.people.models import Address, Involvement, Person, PersonKind, Service
 
@@ -148,6 +149,7 @@ def import_involvements(file: IO[bytes], *, by: User, at: datetime) -> ImportRes
     if errors:
         raise ImportRefused(errors)
     created_people = 0
+    new_ids: list[int] = []
     for row in rows:
         v = row.values
         if v["local_person_id"] in people:
@@ -164,6 +166,8 @@ def import_involvements(file: IO[bytes], *, by: User, at: datetime) -> ImportRes
             address=address,
         )
         created_people += 1
+        new_ids.append(people[v["local_person_id"]].pk)
+    index_people(new_ids)
     existing = {
         (i.person_id, i.service, i.started_on): i for i in Involvement.objects.filter(person__in=people.values())
     }

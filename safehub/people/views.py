@@ -15,11 +15,14 @@ from safehub.contacts.models import Contact
 from safehub.contacts.permissions import FRONT_DOOR_ROLES
 from safehub.core.errors import DomainError
 from safehub.core.http import AuthenticatedHttpRequest
+from safehub.matching.features import PersonDetails
+from safehub.matching.presenters import candidate_views
+from safehub.matching.search import search as search_people
 from safehub.people import presenters, services
 from safehub.people.forms import ImportForm, InvolvementForm, PersonSearchForm
 from safehub.people.importers import ImportRefused, import_involvements
 from safehub.people.models import Person
-from safehub.people.queries import PersonQuery, find_candidates, get_person_for
+from safehub.people.queries import get_person_for
 
 
 def _require_case_role(request: AuthenticatedHttpRequest) -> None:
@@ -34,10 +37,16 @@ def search(request: AuthenticatedHttpRequest) -> HttpResponse:
     results = None
     if form.is_bound and form.is_valid():
         data = form.cleaned_data
-        query = PersonQuery(data["given_name"], data["family_name"], data["date_of_birth"], data["nhs_number"])
-        results = find_candidates(
-            query, within=Person.objects.visible_to(request.user).prefetch_related("involvements")
+        details = PersonDetails(
+            given_name=data["given_name"],
+            family_name=data["family_name"],
+            date_of_birth=data["date_of_birth"],
+            sex=data["sex"],
+            postcode=data["postcode"],
+            nhs_number=data["nhs_number"],
+            parent_given_names=tuple(filter(None, [data["parent_given_name"]])),
         )
+        results = candidate_views(search_people(details, within=Person.objects.visible_to(request.user)))
         with transaction.atomic():
             record(Verb.PERSON_SEARCHED, by=request.user, data={"results": len(results)})
     return render(request, "people/search.html", {"form": form, "results": results})

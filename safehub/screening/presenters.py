@@ -2,8 +2,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from django.db.models import QuerySet
+
 from safehub.contacts.models import ContactSubject
-from safehub.people.queries import Candidate, PersonQuery, find_candidates
+from safehub.matching.features import PersonDetails
+from safehub.matching.presenters import CandidateView, candidate_views
+from safehub.matching.search import search
+from safehub.people.models import Person
 from safehub.screening.forms import IdentifyForm
 
 NEW_PERSON = "new"
@@ -12,17 +17,30 @@ NEW_PERSON = "new"
 @dataclass(frozen=True)
 class SubjectCheck:
     subject: ContactSubject
-    candidates: list[Candidate]
+    candidates: list[CandidateView]
     form: IdentifyForm | None
 
 
-def candidate_label(candidate: Candidate) -> str:
-    person = candidate.person
+def details_of(subject: ContactSubject) -> PersonDetails:
+    return PersonDetails(
+        given_name=subject.given_name,
+        family_name=subject.family_name,
+        date_of_birth=subject.date_of_birth,
+        expected_date_of_delivery=subject.expected_date_of_delivery,
+        sex=subject.sex,
+        address=subject.address,
+        postcode=subject.postcode,
+        nhs_number=subject.nhs_number,
+    )
+
+
+def candidate_label(view: CandidateView) -> str:
+    person = view.person
     born = person.date_of_birth.strftime("%d/%m/%Y") if person.date_of_birth else "date of birth not known"
     postcode = person.address.postcode if person.address else "no address"
     open_services = [i.get_service_display() for i in person.involvements.all() if i.is_open]
     services = f"; open: {', '.join(open_services)}" if open_services else ""
-    return f"{person.full_name}, born {born}, {postcode} ({person.local_id}){services}. Matched on {', '.join(candidate.reasons)}"
+    return f"{person.full_name}, born {born}, {postcode} ({person.local_id}){services}: {view.percent} match"
 
 
 def prefix_for(subject: ContactSubject) -> str:
@@ -30,22 +48,21 @@ def prefix_for(subject: ContactSubject) -> str:
 
 
 def subject_checks(
-    subjects: list[ContactSubject], *, index: object, version: int, bound: IdentifyForm | None = None
+    subjects: list[ContactSubject], *, index: QuerySet[Person], version: int, bound: IdentifyForm | None = None
 ) -> list[SubjectCheck]:
-    """For each unidentified subject, the candidate people in the index and a form to choose one."""
+    """For each unidentified subject, the likely people in the index and a form to choose one."""
     checks = []
     for subject in subjects:
         if subject.person_id:
             checks.append(SubjectCheck(subject, [], None))
             continue
-        query = PersonQuery(subject.given_name, subject.family_name, subject.date_of_birth, subject.nhs_number)
-        candidates = find_candidates(query, within=index, limit=10)  # type: ignore[arg-type]
-        choices = [(str(c.person.pk), candidate_label(c)) for c in candidates]
+        views = candidate_views(search(details_of(subject), within=index, limit=10))
+        choices = [(str(v.person.pk), candidate_label(v)) for v in views]
         choices.append((NEW_PERSON, "Not known: create a new person record"))
         if bound is not None and bound.prefix == prefix_for(subject):
             form = bound
             form.fields["person"].widget.choices = choices
         else:
             form = IdentifyForm(initial={"version": version}, choices=choices, prefix=prefix_for(subject))
-        checks.append(SubjectCheck(subject, candidates, form))
+        checks.append(SubjectCheck(subject, views, form))
     return checks

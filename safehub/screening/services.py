@@ -17,6 +17,7 @@ from safehub.contacts.models import Contact, ContactSubject
 from safehub.contacts.services import threshold_due, transition
 from safehub.contacts.workflow import ContactState, Event
 from safehub.core.errors import ConcurrentChange, DomainError
+from safehub.matching.index import index_people
 from safehub.people.identifiers import normalise_postcode
 from safehub.people.models import Address, Involvement, Person
 from safehub.protocols.policy import active_protocol
@@ -105,6 +106,7 @@ def identify_subject(subject: ContactSubject, *, person: Person | None, by: User
             school=subject.school,
             address=address,
         )
+        index_people([person.pk])
         record(Verb.PERSON_RECORDED, by=by, person=person, contact=contact, at=at, data={"from_subject": subject.pk})
     ContactSubject.objects.filter(pk=subject.pk).update(person=person)
     # Linking changes what the contact means, so it moves the version on like any other change.

@@ -33,7 +33,7 @@ def _page(
 ) -> HttpResponse:
     at = timezone.now()
     subjects = list(contact.subjects.select_related("person").order_by("order"))
-    index = Person.objects.visible_to(request.user).prefetch_related("involvements")
+    index = Person.objects.visible_to(request.user)
     finding = services.finding_for(contact, at=at) if contact.state == ContactState.SCREENING else None
     if route_form is None and finding is not None:
         route_form = RouteForm(initial={"version": contact.version}, routes=finding.allowed_routes)

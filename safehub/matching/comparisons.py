@@ -1,0 +1,305 @@
+"""The comparisons matching makes between two people, each level written once for both engines.
+
+Every level has a SQL condition (DuckDB dialect; Splink translates it for Spark) used in training
+and batch linkage, and a Python test used by the interactive search. They must agree on every pair;
+`tests/test_parity.py` checks that they do against Splink itself.
+"""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from rapidfuzz.distance import DamerauLevenshtein, JaroWinkler
+
+from safehub.matching.features import Features
+
+Test = Callable[[Features, Features], bool]
+
+
+class Agreement(enum.StrEnum):
+    AGREE = "agreed"
+    PARTLY = "partly agreed"
+    DISAGREE = "disagreed"
+    MISSING = "not compared"
+
+
+@dataclass(frozen=True)
+class Level:
+    key: str
+    label: str  # completes "<field> ...", e.g. "First name: forms of the same name"
+    sql: str
+    test: Test
+    agreement: Agreement
+
+
+@dataclass(frozen=True)
+class Comparison:
+    name: str
+    title: str
+    columns: tuple[str, ...]
+    levels: tuple[Level, ...]  # the null level first, the else level last
+    tf_column: str | None = None
+
+    @property
+    def null_level(self) -> Level:
+        return self.levels[0]
+
+    def level_for(self, left: Features, right: Features) -> int:
+        """The index of the first level whose test holds (the null level when a value is missing)."""
+        for index, level in enumerate(self.levels):
+            if level.test(left, right):
+                return index
+        raise AssertionError(f"{self.name}: no level matched, the else level is missing")
+
+    def level_by_key(self, key: str) -> int:
+        return next(i for i, level in enumerate(self.levels) if level.key == key)
+
+
+def _same(a: object, b: object) -> bool:
+    """SQL's equality: a missing value equals nothing, not even another missing value."""
+    return a is not None and a == b
+
+
+def _jw(a: str | None, b: str | None) -> float:
+    return JaroWinkler.similarity(a, b) if a is not None and b is not None else 0.0
+
+
+def _overlap(a: list[str] | None, b: list[str] | None) -> bool:
+    return bool(a and b and not set(a).isdisjoint(b))
+
+
+def _days_apart(left: Features, right: Features) -> int:
+    if left.dob_days is None or right.dob_days is None:
+        return 1 << 30  # unreachable after the null level; as far apart as can be
+    return abs(left.dob_days - right.dob_days)
+
+
+def _null(*columns: str) -> Level:
+    sql = " OR ".join(f"{c}_l IS NULL OR {c}_r IS NULL" for c in columns)
+
+    def test(left: Features, right: Features) -> bool:
+        return any(getattr(left, c) is None or getattr(right, c) is None for c in columns)
+
+    return Level("null", "not known on one side", sql, test, Agreement.MISSING)
+
+
+def _exact(column: str, label: str = "agree", key: str = "exact", agreement: Agreement = Agreement.AGREE) -> Level:
+    return Level(
+        key,
+        label,
+        f"{column}_l = {column}_r",
+        lambda left, right: _same(getattr(left, column), getattr(right, column)),
+        agreement,
+    )
+
+
+def _jaro_winkler(column: str, threshold: float, label: str) -> Level:
+    return Level(
+        f"jw{round(threshold * 100)}",
+        label,
+        f"jaro_winkler_similarity({column}_l, {column}_r) >= {threshold}",
+        lambda left, right: _jw(getattr(left, column), getattr(right, column)) >= threshold,
+        Agreement.PARTLY,
+    )
+
+
+def _any_shared(column: str, key: str, label: str, agreement: Agreement = Agreement.PARTLY) -> Level:
+    return Level(
+        key,
+        label,
+        f"list_has_any({column}_l, {column}_r)",
+        lambda left, right: _overlap(getattr(left, column), getattr(right, column)),
+        agreement,
+    )
+
+
+def _else() -> Level:
+    return Level("else", "disagree", "ELSE", lambda left, right: True, Agreement.DISAGREE)
+
+
+def _jaccard(a: list[str] | None, b: list[str] | None) -> float:
+    if not a or not b:
+        return 0.0
+    left, right = set(a), set(b)
+    return len(left & right) / len(left | right)
+
+
+def _shared_words(threshold: float, label: str) -> Level:
+    return Level(
+        f"words{round(threshold * 100)}",
+        label,
+        f"len(list_intersect(address_tokens_l, address_tokens_r)) / len(list_distinct(list_concat(address_tokens_l, address_tokens_r))) >= {threshold}",
+        lambda left, right: _jaccard(left.address_tokens, right.address_tokens) >= threshold,
+        Agreement.PARTLY,
+    )
+
+
+_NAMES_SWAPPED = Level(
+    "swapped",
+    "match the other record's names the other way round",
+    "given_name_l = family_name_r AND family_name_l = given_name_r",
+    lambda left, right: _same(left.given_name, right.family_name) and _same(left.family_name, right.given_name),
+    Agreement.PARTLY,
+)
+
+
+def _crossed(label: str) -> Level:
+    """One record's first name is the other's last name, give or take a typing error."""
+    return Level(
+        "crossed",
+        label,
+        "jaro_winkler_similarity(given_name_l, family_name_r) >= 0.9"
+        " OR jaro_winkler_similarity(family_name_l, given_name_r) >= 0.9",
+        lambda left, right: _jw(left.given_name, right.family_name) >= 0.9
+        or _jw(left.family_name, right.given_name) >= 0.9,
+        Agreement.PARTLY,
+    )
+
+
+GIVEN_NAME = Comparison(
+    "given_name",
+    "First name",
+    ("given_name", "given_forms", "given_all", "family_name"),
+    (
+        _null("given_name"),
+        _exact("given_name"),
+        _NAMES_SWAPPED,
+        _any_shared("given_forms", "forms", "are forms of the same name (such as Alfie and Alfred)"),
+        _jaro_winkler("given_name", 0.92, "are spelt almost the same"),
+        _crossed("matches the other record's last name, as if the names were entered the wrong way round"),
+        _any_shared("given_all", "middle", "match another of the given or middle names"),
+        _jaro_winkler("given_name", 0.8, "are spelt similarly"),
+        _else(),
+    ),
+    tf_column="given_name",
+)
+
+FAMILY_NAME = Comparison(
+    "family_name",
+    "Last name",
+    ("family_name", "family_parts", "given_name"),
+    (
+        _null("family_name"),
+        _exact("family_name"),
+        _NAMES_SWAPPED,
+        _any_shared("family_parts", "part", "share part of a double-barrelled or hyphenated name"),
+        _jaro_winkler("family_name", 0.92, "are spelt almost the same"),
+        _crossed("matches the other record's first name, as if the names were entered the wrong way round"),
+        _jaro_winkler("family_name", 0.8, "are spelt similarly"),
+        _else(),
+    ),
+    tf_column="family_name",
+)
+
+DATE_OF_BIRTH = Comparison(
+    "dob",
+    "Date of birth",
+    ("dob", "dob_swapped", "dob_days", "dob_expected"),
+    (
+        _null("dob"),
+        _exact("dob"),
+        Level(
+            "swapped",
+            "agree with day and month swapped",
+            "dob_swapped_l = dob_r",
+            lambda left, right: _same(left.dob_swapped, right.dob),
+            Agreement.PARTLY,
+        ),
+        Level(
+            "near",
+            "differ by one day or one digit",
+            "abs(dob_days_l - dob_days_r) <= 1 OR damerau_levenshtein(dob_l, dob_r) <= 1",
+            lambda left, right: _days_apart(left, right) <= 1
+            or DamerauLevenshtein.distance(left.dob or "", right.dob or "", score_cutoff=2) <= 1,
+            Agreement.PARTLY,
+        ),
+        Level(
+            "expected",
+            "are within six weeks, one being an expected date of delivery",
+            "(dob_expected_l OR dob_expected_r) AND abs(dob_days_l - dob_days_r) <= 42",
+            lambda left, right: bool(left.dob_expected or right.dob_expected) and _days_apart(left, right) <= 42,
+            Agreement.PARTLY,
+        ),
+        Level(
+            "year",
+            "are within a year",
+            "abs(dob_days_l - dob_days_r) <= 366",
+            lambda left, right: _days_apart(left, right) <= 366,
+            Agreement.PARTLY,
+        ),
+        _else(),
+    ),
+)
+
+SEX = Comparison("sex", "Sex", ("sex",), (_null("sex"), _exact("sex"), _else()))
+
+POSTCODE = Comparison(
+    "postcode",
+    "Postcode",
+    ("postcode", "postcode_sector", "postcode_district"),
+    (
+        _null("postcode"),
+        _exact("postcode"),
+        _exact("postcode_sector", "are in the same sector (such as B1 1)", "sector", Agreement.PARTLY),
+        _exact("postcode_district", "are in the same district (such as B1)", "district", Agreement.PARTLY),
+        Level(
+            "typo",
+            "differ by one character",
+            "damerau_levenshtein(postcode_l, postcode_r) <= 1",
+            lambda left, right: DamerauLevenshtein.distance(left.postcode or "", right.postcode or "", score_cutoff=2)
+            <= 1,
+            Agreement.PARTLY,
+        ),
+        _else(),
+    ),
+)
+
+ADDRESS = Comparison(
+    "address",
+    "Address",
+    ("address", "address_tokens"),
+    (
+        _null("address"),
+        _exact("address"),
+        _jaro_winkler("address", 0.9, "are almost the same"),
+        _shared_words(0.6, "have most words in common"),
+        _jaro_winkler("address", 0.75, "are similar"),
+        _shared_words(0.3, "have some words in common"),
+        _else(),
+    ),
+)
+
+NHS_NUMBER = Comparison(
+    "nhs_number", "NHS number", ("nhs_number",), (_null("nhs_number"), _exact("nhs_number"), _else())
+)
+
+PARENTS = Comparison(
+    "parents",
+    "Parents' first names",
+    ("parent_names",),
+    (_null("parent_names"), _any_shared("parent_names", "shared", "include the same name", Agreement.AGREE), _else()),
+)
+
+COMPARISONS: tuple[Comparison, ...] = (
+    GIVEN_NAME,
+    FAMILY_NAME,
+    DATE_OF_BIRTH,
+    SEX,
+    POSTCODE,
+    ADDRESS,
+    NHS_NUMBER,
+    PARENTS,
+)
+BY_NAME = {c.name: c for c in COMPARISONS}
+
+
+def _check_distinct_keys() -> None:
+    for comparison in COMPARISONS:
+        keys = [level.key for level in comparison.levels]
+        if len(keys) != len(set(keys)):
+            raise ValueError(f"{comparison.name}: level keys must be distinct, got {keys}")
+
+
+_check_distinct_keys()

@@ -1,0 +1,59 @@
+"""Batch linkage: score every plausible pair between two tables (or within one) with Splink."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import pandas as pd
+
+from safehub.matching import rules
+from safehub.matching.comparisons import BY_NAME
+from safehub.matching.features import Features, features_from_row
+from safehub.matching.model import MatchModel
+from safehub.matching.training import new_linker
+
+
+def predict_pairs(frames: Sequence[pd.DataFrame], model: MatchModel, *, threshold: float) -> pd.DataFrame:
+    """Pairs at or above `threshold`, after the relatives rules: left_id, right_id, match_probability."""
+    settings = dict(model.splink_settings)
+    settings["link_type"] = "link_only" if len(frames) == 2 else "dedupe_only"
+    settings["retain_intermediate_calculation_columns"] = True
+    linker = new_linker(frames, settings)
+    predictions = linker.inference.predict(threshold_match_probability=threshold).as_pandas_dataframe()  # type: ignore[no-untyped-call]
+    if predictions.empty:
+        return pd.DataFrame({"left_id": [], "right_id": [], "match_probability": []})
+    if not model.relatives_rule:
+        return _pairs(predictions, threshold)
+    # Splink does not return the levels reached, so the rules look at the pairs above the threshold again.
+    features = [_features_by_id(frame) for frame in frames]
+    right_side = features[-1]
+    capped = [
+        rules.relative_guard(_levels(features[0][left], right_side[right])) is not None
+        for left, right in zip(
+            predictions["unique_id_l"].astype(str), predictions["unique_id_r"].astype(str), strict=True
+        )
+    ]
+    predictions.loc[capped, "match_probability"] = predictions.loc[capped, "match_probability"].clip(
+        upper=rules.RELATIVE_CAP
+    )
+    return _pairs(predictions, threshold)
+
+
+def _pairs(predictions: pd.DataFrame, threshold: float) -> pd.DataFrame:
+    kept = predictions[predictions["match_probability"] >= threshold]
+    return pd.DataFrame(
+        {
+            "left_id": kept["unique_id_l"].astype(str),
+            "right_id": kept["unique_id_r"].astype(str),
+            "match_probability": kept["match_probability"].astype(float),
+        }
+    ).reset_index(drop=True)
+
+
+def _features_by_id(frame: pd.DataFrame) -> dict[str, Features]:
+    return {str(row["unique_id"]): features_from_row(row) for row in frame.to_dict("records")}
+
+
+def _levels(left: Features, right: Features) -> dict[str, str]:
+    wanted = ("given_name", "family_name", "dob", "nhs_number")
+    return {name: BY_NAME[name].levels[BY_NAME[name].level_for(left, right)].key for name in wanted}

@@ -1,0 +1,247 @@
+"""Estimating the model's parameters with Splink (DuckDB, embedded), unsupervised.
+
+u probabilities come from random pairs; m probabilities from expectation maximisation in two
+sessions blocked on different fields, so that every comparison is estimated at least once; the
+prior from pairs that agree on an identifier or on every name and the date of birth.
+"""
+
+from __future__ import annotations
+
+import logging
+import math
+from collections.abc import Iterable, Sequence
+from typing import Any, Literal
+
+import pandas as pd
+import splink.comparison_level_library as cll
+import splink.comparison_library as cl
+from splink import Linker, SettingsCreator, block_on
+from splink.backends.duckdb import DuckDBAPI
+from splink.internals.blocking_rule_creator import BlockingRuleCreator
+
+from safehub.matching.comparisons import COMPARISONS, Comparison
+from safehub.matching.features import COLUMNS
+from safehub.matching.model import ComparisonWeights, MatchModel
+
+log = logging.getLogger(__name__)
+LinkType = Literal["link_only", "dedupe_only"]
+
+
+def block_on_sql(rule: str) -> dict[str, Any]:
+    return {"blocking_rule": rule}
+
+
+# Pairs Splink scores in batch linkage: any one of these must agree for two records to be compared.
+PREDICTION_BLOCKS = (
+    "l.nhs_number = r.nhs_number",
+    "l.dob = r.dob",
+    "l.dob_swapped = r.dob",
+    "l.given_name = r.given_name AND l.family_name = r.family_name",
+    "l.given_name = r.family_name AND l.family_name = r.given_name",
+    "l.family_name = r.family_name AND l.postcode = r.postcode",
+    "l.given_name = r.given_name AND l.postcode = r.postcode",
+    "l.family_name = r.family_name AND substr(l.dob, 1, 7) = substr(r.dob, 1, 7)",
+    "l.given_name = r.given_name AND substr(l.dob, 1, 4) = substr(r.dob, 1, 4)",
+)
+# Deterministic rules for the prior: an identifier, or every name and the date of birth.
+CERTAIN_RULES = (
+    "l.nhs_number = r.nhs_number",
+    "l.given_name = r.given_name AND l.family_name = r.family_name AND l.dob = r.dob",
+)
+
+
+def _splink_comparison(comparison: Comparison) -> cl.CustomComparison:
+    levels: list[Any] = []
+    for index, level in enumerate(comparison.levels):
+        if level.key == "null":
+            levels.append(cll.CustomLevel(level.sql, "null", base_dialect_str="duckdb").configure(is_null_level=True))
+        elif level.key == "else":
+            levels.append(cll.ElseLevel())
+        else:
+            creator = cll.CustomLevel(level.sql, level.key, base_dialect_str="duckdb")
+            if level.key == "exact" and comparison.tf_column and index == 1:
+                creator.configure(tf_adjustment_column=comparison.tf_column, tf_adjustment_weight=1.0)
+            levels.append(creator)
+    return cl.CustomComparison(levels, output_column_name=comparison.name, comparison_description=comparison.title)
+
+
+def usable_comparisons(frames: Iterable[pd.DataFrame]) -> tuple[Comparison, ...]:
+    """The comparisons whose fields are present in every input (a comparison with no data cannot be trained)."""
+    frames = list(frames)
+    usable = []
+    for comparison in COMPARISONS:
+        main_column = comparison.null_level.sql.split("_l IS NULL")[0]
+        if all(frame[main_column].notna().any() for frame in frames):
+            usable.append(comparison)
+    return tuple(usable)
+
+
+def settings_for(comparisons: Sequence[Comparison], *, link_type: LinkType) -> SettingsCreator:
+    return SettingsCreator(
+        link_type=link_type,
+        unique_id_column_name="unique_id",
+        comparisons=[_splink_comparison(c) for c in comparisons],
+        blocking_rules_to_generate_predictions=[block_on_sql(rule) for rule in PREDICTION_BLOCKS],
+        retain_intermediate_calculation_columns=False,
+        retain_matching_columns=False,
+        additional_columns_to_retain=[],
+    )
+
+
+def prepare(frame: pd.DataFrame) -> pd.DataFrame:
+    """The feature columns in Splink's expected order, with a string unique_id."""
+    missing = [c for c in ("unique_id", *COLUMNS) if c not in frame.columns]
+    if missing:
+        raise ValueError(f"Feature table is missing columns: {', '.join(missing)}")
+    prepared = frame[["unique_id", *COLUMNS]].copy()
+    prepared["unique_id"] = prepared["unique_id"].astype(str)
+    return prepared
+
+
+def new_linker(frames: Sequence[pd.DataFrame], settings: SettingsCreator | dict[str, Any]) -> Linker:
+    api = DuckDBAPI()
+    tables = [api.register(prepare(frame)) for frame in frames]
+    return Linker(tables if len(tables) > 1 else tables[0], settings, log_level=logging.ERROR)
+
+
+# The relatives rules need first names that are rarely wrong: when more true matches than this have
+# entirely different first names, a different first name is not evidence of a different person.
+RELIABLE_FIRST_NAMES = 0.05
+
+
+def train(
+    frames: Sequence[pd.DataFrame],
+    *,
+    relatives_rule: bool | None = None,
+    max_pairs: float = 2e6,
+    seed: int = 20261124,
+) -> MatchModel:
+    """Estimate a model on one table (find duplicates within it) or two (link them).
+
+    relatives_rule: True or False to decide; None to decide from the data (see RELIABLE_FIRST_NAMES).
+    """
+    link_type: LinkType = "link_only" if len(frames) == 2 else "dedupe_only"
+    comparisons = usable_comparisons(frames)
+    if not any(c.name in ("given_name", "family_name") for c in comparisons):
+        raise ValueError("There are no names to match on: at least one of given_name or family_name must have values")
+    linker = new_linker(frames, settings_for(comparisons, link_type=link_type))
+    training = linker.training
+    certain: list[str | BlockingRuleCreator] = [
+        r for r in CERTAIN_RULES if "nhs_number" not in r or any(c.name == "nhs_number" for c in comparisons)
+    ]
+    training.estimate_probability_two_random_records_match(certain, recall=0.8)
+    training.estimate_u_using_random_sampling(max_pairs=max_pairs, seed=seed)
+    names = {c.name for c in comparisons}
+    if "nhs_number" in names and _labelled_pairs(frames) >= MINIMUM_LABELLED_PAIRS:
+        # Records sharing an NHS number are the same person: learn m from them, not from EM, whose
+        # "matches" among same-birthday pairs would include every pair of twins.
+        training.estimate_m_from_label_column("nhs_number")
+    else:
+        if "dob" in names:
+            training.estimate_parameters_using_expectation_maximisation(
+                block_on("dob"), estimate_without_term_frequencies=True
+            )
+        training.estimate_parameters_using_expectation_maximisation(
+            block_on("given_name", "family_name"), estimate_without_term_frequencies=True
+        )
+        if "postcode" in names:
+            training.estimate_parameters_using_expectation_maximisation(
+                block_on("postcode"), estimate_without_term_frequencies=True
+            )
+    settings = _bounded(linker.misc.save_model_to_json())
+    frequencies = _term_frequencies(frames, comparisons)
+    if relatives_rule is None:
+        relatives_rule = first_names_reliable(settings)
+    return model_from_splink(
+        settings, frequencies, trained_on=sum(len(f) for f in frames), relatives_rule=relatives_rule
+    )
+
+
+MINIMUM_LABELLED_PAIRS = 200
+# Bounds on estimated probabilities: a level never seen among matches is unlikely, not impossible.
+M_FLOOR = 1e-3
+U_FLOOR = 1e-8
+# An NHS number is recorded wrongly about once in two hundred records (assumed; it cannot be
+# learnt from pairs that are labelled by the NHS number itself).
+NHS_NUMBER_M = {"exact": 0.995, "else": 0.005}
+
+
+def _labelled_pairs(frames: Sequence[pd.DataFrame]) -> int:
+    counts = pd.concat([f["nhs_number"] for f in frames]).dropna().value_counts()
+    return int((counts * (counts - 1) // 2).sum())
+
+
+def _bounded(settings: dict[str, Any]) -> dict[str, Any]:
+    for item in settings["comparisons"]:
+        levels = [level for level in item["comparison_levels"] if not level.get("is_null_level")]
+        labels = ["exact", "else"] if item["output_column_name"] == "nhs_number" else []
+        for index, level in enumerate(levels):
+            if labels and level.get("u_probability") is not None:
+                level["m_probability"] = NHS_NUMBER_M[labels[min(index, 1)]]
+            u = level.get("u_probability")
+            if u is None:
+                continue
+            u = level["u_probability"] = max(u, U_FLOOR)
+            # Never seen among matches: at most neutral evidence, and never proof against a match.
+            level["m_probability"] = max(level.get("m_probability") or 0.0, min(M_FLOOR, u))
+    return settings
+
+
+def first_names_reliable(settings: dict[str, Any]) -> bool:
+    """True when the model says true matches rarely have an entirely different first name."""
+    for item in settings["comparisons"]:
+        if item["output_column_name"] == "given_name":
+            m_else = item["comparison_levels"][-1].get("m_probability")
+            return m_else is not None and m_else <= RELIABLE_FIRST_NAMES
+    return False
+
+
+def _term_frequencies(frames: Sequence[pd.DataFrame], comparisons: Sequence[Comparison]) -> dict[str, dict[str, float]]:
+    """Splink's definition: the share of non-missing values equal to this one, over all inputs."""
+    result = {}
+    for comparison in comparisons:
+        if comparison.tf_column is None:
+            continue
+        values = pd.concat([f[comparison.tf_column] for f in frames]).dropna()
+        shares = values.value_counts(normalize=True)
+        result[comparison.tf_column] = {str(k): float(v) for k, v in shares.items()}
+    return result
+
+
+def _weight(level: dict[str, Any]) -> float:
+    m, u = level.get("m_probability"), level.get("u_probability")
+    if level.get("is_null_level") or not m or not u:
+        return 0.0
+    return math.log2(m / u)
+
+
+def model_from_splink(
+    settings: dict[str, Any],
+    frequencies: dict[str, dict[str, float]],
+    *,
+    trained_on: int = 0,
+    relatives_rule: bool = True,
+) -> MatchModel:
+    """Read the m and u probabilities Splink estimated into our model, level by level."""
+    by_name = {c.name: c for c in COMPARISONS}
+    comparisons = []
+    for item in settings["comparisons"]:
+        comparison = by_name[item["output_column_name"]]
+        levels = item["comparison_levels"]
+        if len(levels) != len(comparison.levels):
+            raise ValueError(
+                f"Splink's {comparison.name} comparison has {len(levels)} levels, ours {len(comparison.levels)}"
+            )
+        exact = levels[1] if comparison.levels[1].key == "exact" else None
+        comparisons.append(
+            ComparisonWeights(
+                comparison,
+                tuple(_weight(level) for level in levels),
+                exact.get("u_probability") if exact else None,
+                frequencies.get(comparison.tf_column or "", {}),
+                float(exact.get("tf_minimum_u_value", 0.0)) if exact else 0.0,
+            )
+        )
+    return MatchModel(
+        settings["probability_two_random_records_match"], tuple(comparisons), settings, trained_on, relatives_rule
+    )
