@@ -44,6 +44,7 @@ class PersonTruth:
     address: str
     postcode: str
     nhs_number: str
+    parent_given_names: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -60,6 +61,7 @@ class AgencyRecord:
     postcode: str
     nhs_number: str
     dob_is_expected: bool = False
+    parent_given_names: tuple[str, ...] = ()
 
 
 @cache
@@ -135,6 +137,7 @@ class Population:
             children_family = f"{mother_family}-{father_family}"
         else:
             children_family = rng.choice([mother_family, father_family])
+        parents = tuple(p.given_name for p in people)
         oldest = min(today - timedelta(days=17 * 365), mother_born + timedelta(days=17 * 365))
         for _ in range(rng.choice([1, 1, 2, 2, 2, 3, 3, 4])):
             born = oldest + timedelta(days=rng.randint(0, max(1, (today - oldest).days)))
@@ -152,6 +155,7 @@ class Population:
                         date_of_birth=born,
                         address=address,
                         postcode=postcode,
+                        parent_given_names=parents,
                     )
                 )
         if rng.random() < 0.04:
@@ -220,6 +224,9 @@ class Population:
             sex = ""
         if rng.random() < 0.5:
             middle = ""
+        parents: tuple[str, ...] = ()
+        if person.parent_given_names and rng.random() < 0.5:
+            parents = tuple(rng.sample(person.parent_given_names, rng.randint(1, len(person.parent_given_names))))
         return AgencyRecord(
             f"{agency[:3].upper()}{number:08d}",
             person.key,
@@ -233,6 +240,7 @@ class Population:
             postcode,
             nhs,
             person.date_of_birth is None,
+            parents,
         )
 
     def records(self, people: list[PersonTruth]) -> Iterator[AgencyRecord]:
@@ -259,6 +267,7 @@ def truth_as_record(person: PersonTruth) -> AgencyRecord:
         person.postcode,
         person.nhs_number,
         person.date_of_birth is None,
+        person.parent_given_names,
     )
 
 
@@ -277,6 +286,7 @@ def details_of(record: AgencyRecord) -> PersonDetails:
         address=record.address,
         postcode=record.postcode,
         nhs_number=record.nhs_number,
+        parent_given_names=record.parent_given_names,
     )
 
 

@@ -17,7 +17,7 @@ import splink.comparison_level_library as cll
 import splink.comparison_library as cl
 from splink import Linker, SettingsCreator, block_on
 from splink.backends.duckdb import DuckDBAPI
-from splink.internals.blocking_rule_creator import BlockingRuleCreator
+from splink.internals.exceptions import EMTrainingException
 
 from safehub.matching.comparisons import COMPARISONS, Comparison
 from safehub.matching.features import COLUMNS
@@ -43,11 +43,32 @@ PREDICTION_BLOCKS = (
     "l.family_name = r.family_name AND substr(l.dob, 1, 7) = substr(r.dob, 1, 7)",
     "l.given_name = r.given_name AND substr(l.dob, 1, 4) = substr(r.dob, 1, 4)",
 )
-# Deterministic rules for the prior: an identifier, or every name and the date of birth.
-CERTAIN_RULES = (
-    "l.nhs_number = r.nhs_number",
-    "l.given_name = r.given_name AND l.family_name = r.family_name AND l.dob = r.dob",
-)
+# Deterministic rules for the prior: an identifier, or every name and the date of birth; they are
+# assumed to find this share of the true matches.
+CERTAIN_RULES = (("nhs_number",), ("given_name", "family_name", "dob"))
+CERTAIN_RECALL = 0.8
+
+
+def estimate_prior(frames: Sequence[pd.DataFrame]) -> float:
+    """The probability that two records picked at random are the same person.
+
+    Pairs agreeing on a certain rule, scaled up by the rules' recall, over all pairs; at least one
+    pair, so that an index without a single duplicate still gives a usable model.
+    """
+    sizes = [len(f) for f in frames]
+    total = sizes[0] * sizes[1] if len(frames) == 2 else sizes[0] * (sizes[0] - 1) / 2
+    if total <= 0:
+        raise ValueError("There are too few records to compare")
+    found = 0.0
+    for columns in CERTAIN_RULES:
+        counts = [f.dropna(subset=list(columns)).groupby(list(columns)).size() for f in frames]
+        if len(frames) == 2:
+            joined = counts[0].to_frame("left").join(counts[1].to_frame("right"), how="inner")
+            pairs = float((joined["left"] * joined["right"]).sum())
+        else:
+            pairs = float((counts[0] * (counts[0] - 1) / 2).sum())
+        found = max(found, pairs)
+    return float(min(max(found / CERTAIN_RECALL, 1.0) / total, 0.5))
 
 
 def _splink_comparison(comparison: Comparison) -> cl.CustomComparison:
@@ -76,9 +97,10 @@ def usable_comparisons(frames: Iterable[pd.DataFrame]) -> tuple[Comparison, ...]
     return tuple(usable)
 
 
-def settings_for(comparisons: Sequence[Comparison], *, link_type: LinkType) -> SettingsCreator:
+def settings_for(comparisons: Sequence[Comparison], *, link_type: LinkType, prior: float = 1e-4) -> SettingsCreator:
     return SettingsCreator(
         link_type=link_type,
+        probability_two_random_records_match=prior,
         unique_id_column_name="unique_id",
         comparisons=[_splink_comparison(c) for c in comparisons],
         blocking_rules_to_generate_predictions=[block_on_sql(rule) for rule in PREDICTION_BLOCKS],
@@ -124,30 +146,14 @@ def train(
     comparisons = usable_comparisons(frames)
     if not any(c.name in ("given_name", "family_name") for c in comparisons):
         raise ValueError("There are no names to match on: at least one of given_name or family_name must have values")
-    linker = new_linker(frames, settings_for(comparisons, link_type=link_type))
-    training = linker.training
-    certain: list[str | BlockingRuleCreator] = [
-        r for r in CERTAIN_RULES if "nhs_number" not in r or any(c.name == "nhs_number" for c in comparisons)
-    ]
-    training.estimate_probability_two_random_records_match(certain, recall=0.8)
-    training.estimate_u_using_random_sampling(max_pairs=max_pairs, seed=seed)
-    names = {c.name for c in comparisons}
-    if "nhs_number" in names and _labelled_pairs(frames) >= MINIMUM_LABELLED_PAIRS:
-        # Records sharing an NHS number are the same person: learn m from them, not from EM, whose
-        # "matches" among same-birthday pairs would include every pair of twins.
-        training.estimate_m_from_label_column("nhs_number")
-    else:
-        if "dob" in names:
-            training.estimate_parameters_using_expectation_maximisation(
-                block_on("dob"), estimate_without_term_frequencies=True
-            )
-        training.estimate_parameters_using_expectation_maximisation(
-            block_on("given_name", "family_name"), estimate_without_term_frequencies=True
-        )
-        if "postcode" in names:
-            training.estimate_parameters_using_expectation_maximisation(
-                block_on("postcode"), estimate_without_term_frequencies=True
-            )
+    linker = new_linker(frames, settings_for(comparisons, link_type=link_type, prior=estimate_prior(frames)))
+    try:
+        _estimate(linker, frames, {c.name for c in comparisons}, max_pairs=max_pairs, seed=seed)
+    except (ValueError, EMTrainingException) as error:
+        raise ValueError(
+            "The records hold too few people recorded more than once to learn from"
+            f" (Splink: {str(error)[:120]})"
+        ) from error
     settings = _bounded(linker.misc.save_model_to_json())
     frequencies = _term_frequencies(frames, comparisons)
     if relatives_rule is None:
@@ -194,6 +200,27 @@ def first_names_reliable(settings: dict[str, Any]) -> bool:
             m_else = item["comparison_levels"][-1].get("m_probability")
             return m_else is not None and m_else <= RELIABLE_FIRST_NAMES
     return False
+
+
+def _estimate(linker: Linker, frames: Sequence[pd.DataFrame], names: set[str], *, max_pairs: float, seed: int) -> None:
+    training = linker.training
+    training.estimate_u_using_random_sampling(max_pairs=max_pairs, seed=seed)
+    if "nhs_number" in names and _labelled_pairs(frames) >= MINIMUM_LABELLED_PAIRS:
+        # Records sharing an NHS number are the same person: learn m from them, not from EM, whose
+        # "matches" among same-birthday pairs would include every pair of twins.
+        training.estimate_m_from_label_column("nhs_number")
+    else:
+        if "dob" in names:
+            training.estimate_parameters_using_expectation_maximisation(
+                block_on("dob"), estimate_without_term_frequencies=True
+            )
+        training.estimate_parameters_using_expectation_maximisation(
+            block_on("given_name", "family_name"), estimate_without_term_frequencies=True
+        )
+        if "postcode" in names:
+            training.estimate_parameters_using_expectation_maximisation(
+                block_on("postcode"), estimate_without_term_frequencies=True
+            )
 
 
 def _term_frequencies(frames: Sequence[pd.DataFrame], comparisons: Sequence[Comparison]) -> dict[str, dict[str, float]]:
