@@ -49,16 +49,11 @@ CERTAIN_RULES = (("nhs_number",), ("given_name", "family_name", "dob"))
 CERTAIN_RECALL = 0.8
 
 
-def estimate_prior(frames: Sequence[pd.DataFrame]) -> float:
-    """The probability that two records picked at random are the same person.
+MINIMUM_CERTAIN_PAIRS = 20
 
-    Pairs agreeing on a certain rule, scaled up by the rules' recall, over all pairs; at least one
-    pair, so that an index without a single duplicate still gives a usable model.
-    """
-    sizes = [len(f) for f in frames]
-    total = sizes[0] * sizes[1] if len(frames) == 2 else sizes[0] * (sizes[0] - 1) / 2
-    if total <= 0:
-        raise ValueError("There are too few records to compare")
+
+def certain_pairs(frames: Sequence[pd.DataFrame]) -> float:
+    """How many pairs agree on the most productive certain rule."""
     found = 0.0
     for columns in CERTAIN_RULES:
         counts = [f.dropna(subset=list(columns)).groupby(list(columns)).size() for f in frames]
@@ -68,7 +63,15 @@ def estimate_prior(frames: Sequence[pd.DataFrame]) -> float:
         else:
             pairs = float((counts[0] * (counts[0] - 1) / 2).sum())
         found = max(found, pairs)
-    return float(min(max(found / CERTAIN_RECALL, 1.0) / total, 0.5))
+    return found
+
+
+def estimate_prior(frames: Sequence[pd.DataFrame], found: float) -> float:
+    """The probability that two records picked at random are the same person: the certain pairs,
+    scaled up by the rules' recall, over all pairs."""
+    sizes = [len(f) for f in frames]
+    total = sizes[0] * sizes[1] if len(frames) == 2 else sizes[0] * (sizes[0] - 1) / 2
+    return float(min(found / CERTAIN_RECALL / total, 0.5))
 
 
 def _splink_comparison(comparison: Comparison) -> cl.CustomComparison:
@@ -146,13 +149,18 @@ def train(
     comparisons = usable_comparisons(frames)
     if not any(c.name in ("given_name", "family_name") for c in comparisons):
         raise ValueError("There are no names to match on: at least one of given_name or family_name must have values")
-    linker = new_linker(frames, settings_for(comparisons, link_type=link_type, prior=estimate_prior(frames)))
+    found = certain_pairs(frames)
+    if found < MINIMUM_CERTAIN_PAIRS:
+        raise ValueError(
+            f"The records hold too few people recorded more than once to learn from: {found:.0f} pairs share an"
+            f" NHS number or every name and the date of birth, and training needs {MINIMUM_CERTAIN_PAIRS}"
+        )
+    linker = new_linker(frames, settings_for(comparisons, link_type=link_type, prior=estimate_prior(frames, found)))
     try:
         _estimate(linker, frames, {c.name for c in comparisons}, max_pairs=max_pairs, seed=seed)
     except (ValueError, EMTrainingException) as error:
         raise ValueError(
-            "The records hold too few people recorded more than once to learn from"
-            f" (Splink: {str(error)[:120]})"
+            f"The records hold too few people recorded more than once to learn from (Splink: {str(error)[:120]})"
         ) from error
     settings = _bounded(linker.misc.save_model_to_json())
     frequencies = _term_frequencies(frames, comparisons)
