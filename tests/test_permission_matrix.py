@@ -18,6 +18,7 @@ from safehub.accounts.models import Role
 from safehub.contacts.models import Contact
 from safehub.contacts.tests.factories import ContactFactory
 from safehub.contacts.workflow import ContactState
+from safehub.matching.models import DuplicatePair
 from safehub.people.tests.factories import PersonFactory
 
 pytestmark = pytest.mark.django_db
@@ -52,6 +53,12 @@ def _contact_step(url_name: str, state: ContactState) -> Callable[[Any], str]:
 
 def _person(team: Any) -> str:
     return reverse("people:person", args=[PersonFactory().pk])
+
+
+def _pair(team: Any) -> str:
+    left, right = sorted([PersonFactory(), PersonFactory()], key=lambda p: p.pk)
+    pair = DuplicatePair.objects.create(left=left, right=right, probability=0.8, found_at=dt.datetime.now(dt.UTC))
+    return reverse("matching:pair", args=[pair.pk])
 
 
 PAGES: list[tuple[str, Callable[[Any], str], dict[Role, int]]] = [
@@ -107,6 +114,12 @@ PAGES: list[tuple[str, Callable[[Any], str], dict[Role, int]]] = [
         lambda team: reverse("people:import-involvements"),
         {CO: 403, SW: 403, SP: 403, TM: 200, STRAT: 403, PARTNER: 403, PERF: 403, DPO: 403, ADMIN: 403},
     ),
+    (
+        "possible duplicates",
+        lambda team: reverse("matching:duplicates"),
+        {CO: 403, SW: 403, SP: 200, TM: 200, STRAT: 403, **OUTSIDERS},
+    ),
+    ("duplicate pair", _pair, {CO: 403, SW: 403, SP: 200, TM: 200, STRAT: 403, **OUTSIDERS}),
     (
         "consultations",
         lambda team: reverse("consultations:list"),

@@ -40,6 +40,7 @@ class Verb(models.TextChoices):
     PERSONS_MERGED = "persons_merged", "Merged duplicate person records"
     PERSONS_UNMERGED = "persons_unmerged", "Reversed a merge of person records"
     NOT_SAME_PERSON = "not_same_person", "Marked records as not the same person"
+    DUPLICATES_FOUND = "duplicates_found", "Searched the person index for duplicates"
 
 
 class AuditEventQuerySet(models.QuerySet["AuditEvent"]):

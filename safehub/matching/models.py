@@ -51,3 +51,57 @@ class BlockingKey(models.Model):
 
     def __str__(self) -> str:
         return self.key
+
+
+class PairStatus(models.TextChoices):
+    PENDING = "pending", "Waiting for review"
+    MERGED = "merged", "Merged"
+    NOT_SAME = "not_same", "Not the same person"
+
+
+class DuplicatePair(models.Model):
+    """Two person records the matcher thinks may be one person, waiting for a person to decide."""
+
+    left = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="+")
+    right = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="+")
+    probability = models.FloatField()
+    found_at = models.DateTimeField()
+    status = models.CharField(max_length=10, choices=PairStatus, default=PairStatus.PENDING)
+    reviewed_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT)
+    reviewed_at = models.DateTimeField(null=True, blank=True)
+    version = models.PositiveIntegerField(default=1)
+
+    class Meta:
+        ordering = ["-probability", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["left", "right"], name="duplicate_pair_unique"),
+            models.CheckConstraint(condition=Q(left__lt=models.F("right")), name="duplicate_pair_ordered"),
+            models.CheckConstraint(
+                condition=Q(probability__gte=0, probability__lte=1), name="duplicate_pair_probability"
+            ),
+        ]
+        indexes = [models.Index(fields=["status", "-probability"])]
+
+    def __str__(self) -> str:
+        return f"Possible duplicate: {self.left_id} and {self.right_id}"
+
+
+class Merge(models.Model):
+    """One merge of `merged` into `kept`, with every link it moved, so that it can be undone exactly."""
+
+    pair = models.ForeignKey(DuplicatePair, on_delete=models.PROTECT, related_name="merges")
+    kept = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="+")
+    merged = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="+")
+    merged_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    merged_at = models.DateTimeField()
+    moved = models.JSONField(help_text="Ids of the rows re-pointed from the merged record to the kept one, by kind.")
+    undone_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    undone_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-merged_at"]
+
+    def __str__(self) -> str:
+        return f"Merge of {self.merged_id} into {self.kept_id}"

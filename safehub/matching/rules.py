@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-RELATIVE_CAP = 0.5
+RELATIVE_CAP = 0.25  # below every threshold at which a pair is suggested or matched
 
 _FIRST_NAMES_DIFFER = frozenset({"jw80", "else"})
 _SAME_FAMILY = frozenset({"exact", "part", "jw92"})
