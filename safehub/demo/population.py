@@ -139,16 +139,21 @@ class Population:
             children_family = rng.choice([mother_family, father_family])
         parents = tuple(p.given_name for p in people)
         oldest = min(today - timedelta(days=17 * 365), mother_born + timedelta(days=17 * 365))
+        taken: set[str] = set()  # brothers and sisters do not share a first name
         for _ in range(rng.choice([1, 1, 2, 2, 2, 3, 3, 4])):
             born = oldest + timedelta(days=rng.randint(0, max(1, (today - oldest).days)))
             twins = 2 if rng.random() < 0.04 else 1
             sexes = [rng.choice(["female", "male"]) for _ in range(twins)]
             for sex in sexes:
+                given = self._given(sex)
+                while given in taken:
+                    given = self._given(sex)
+                taken.add(given)
                 people.append(
                     self._person(
                         number,
                         "twin" if twins == 2 else "child",
-                        given_name=self._given(sex),
+                        given_name=given,
                         middle_names=self._given(sex) if rng.random() < 0.3 else "",
                         family_name=children_family,
                         sex=sex,

@@ -146,14 +146,14 @@ _NAMES_SWAPPED = Level(
 
 
 def _crossed(label: str) -> Level:
-    """One record's first name is the other's last name, give or take a typing error."""
+    """The names are the other way round, give or take a typing error in either."""
     return Level(
         "crossed",
         label,
         "jaro_winkler_similarity(given_name_l, family_name_r) >= 0.9"
-        " OR jaro_winkler_similarity(family_name_l, given_name_r) >= 0.9",
+        " AND jaro_winkler_similarity(family_name_l, given_name_r) >= 0.9",
         lambda left, right: _jw(left.given_name, right.family_name) >= 0.9
-        or _jw(left.family_name, right.given_name) >= 0.9,
+        and _jw(left.family_name, right.given_name) >= 0.9,
         Agreement.PARTLY,
     )
 
@@ -168,7 +168,7 @@ GIVEN_NAME = Comparison(
         _NAMES_SWAPPED,
         _any_shared("given_forms", "forms", "are forms of the same name (such as Alfie and Alfred)"),
         _jaro_winkler("given_name", 0.92, "are spelt almost the same"),
-        _crossed("matches the other record's last name, as if the names were entered the wrong way round"),
+        _crossed("are the other way round, with a spelling difference"),
         _any_shared("given_all", "middle", "match another of the given or middle names"),
         _jaro_winkler("given_name", 0.8, "are spelt similarly"),
         _else(),
@@ -186,7 +186,7 @@ FAMILY_NAME = Comparison(
         _NAMES_SWAPPED,
         _any_shared("family_parts", "part", "share part of a double-barrelled or hyphenated name"),
         _jaro_winkler("family_name", 0.92, "are spelt almost the same"),
-        _crossed("matches the other record's first name, as if the names were entered the wrong way round"),
+        _crossed("are the other way round, with a spelling difference"),
         _jaro_winkler("family_name", 0.8, "are spelt similarly"),
         _else(),
     ),

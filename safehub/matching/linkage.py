@@ -13,12 +13,18 @@ from safehub.matching.model import MatchModel
 from safehub.matching.training import new_linker
 
 
-def predict_pairs(frames: Sequence[pd.DataFrame], model: MatchModel, *, threshold: float) -> pd.DataFrame:
-    """Pairs at or above `threshold`, after the relatives rules: left_id, right_id, match_probability."""
+def predict_pairs(
+    frames: Sequence[pd.DataFrame], model: MatchModel, *, threshold: float, engine: str = "duckdb"
+) -> pd.DataFrame:
+    """Pairs at or above `threshold`, after the relatives rules: left_id, right_id, match_probability.
+
+    engine="spark" scores the pairs on Spark (local mode here; a cluster where SPARK_REMOTE or the
+    session's master says so) for extracts too large for one machine; the model is the same.
+    """
     settings = dict(model.splink_settings)
     settings["link_type"] = "link_only" if len(frames) == 2 else "dedupe_only"
     settings["retain_intermediate_calculation_columns"] = True
-    linker = new_linker(frames, settings)
+    linker = new_linker(frames, settings, engine=engine)
     predictions = linker.inference.predict(threshold_match_probability=threshold).as_pandas_dataframe()  # type: ignore[no-untyped-call]
     if predictions.empty:
         return pd.DataFrame({"left_id": [], "right_id": [], "match_probability": []})

@@ -1,9 +1,10 @@
 """Rules on top of the model that keep relatives apart.
 
 Twins share a surname, an address and a birthday; siblings and parents share a surname and an
-address. A Fellegi–Sunter score adds those agreements up and can call a twin the same child. These
-rules look at which level each comparison reached and cap the probability below any match
-threshold when the evidence says "relative", unless the NHS number agrees.
+address, and sometimes a first name (a father and son both called Mohammed). A Fellegi–Sunter score
+adds those agreements up and can call a twin the same child. These rules look at which level each
+comparison reached and hold the probability below every threshold at which a pair is suggested or
+matched when the evidence says "relative", unless the NHS number agrees.
 """
 
 from __future__ import annotations
@@ -13,12 +14,13 @@ from collections.abc import Mapping
 RELATIVE_CAP = 0.25  # below every threshold at which a pair is suggested or matched
 
 _FIRST_NAMES_DIFFER = frozenset({"jw80", "else"})
-_SAME_FAMILY = frozenset({"exact", "part", "jw92"})
 _SAME_BIRTH = frozenset({"exact", "swapped", "near", "expected"})
 
 DIFFERENT_FIRST_NAMES = (
-    "The first names differ while the family name agrees: probably a relative such as a twin, sibling"
-    " or parent, not the same person"
+    "The first names are different: probably a relative such as a twin, sibling or parent, not the same person"
+)
+BORN_APART = (
+    "The dates of birth are more than a year apart: probably a parent and child, or siblings, with the same name"
 )
 NO_FIRST_NAME = (
     "There is no first name to compare (as for an unborn child), and the dates of birth are not close:"
@@ -31,8 +33,10 @@ def relative_guard(levels: Mapping[str, str]) -> str | None:
     if levels.get("nhs_number") == "exact":
         return None
     given = levels.get("given_name")
-    if given in _FIRST_NAMES_DIFFER and levels.get("family_name") in _SAME_FAMILY:
+    if given in _FIRST_NAMES_DIFFER:
         return DIFFERENT_FIRST_NAMES
+    if levels.get("dob") == "else":
+        return BORN_APART
     if given == "null" and levels.get("dob") not in _SAME_BIRTH:
         return NO_FIRST_NAME
     return None

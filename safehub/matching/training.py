@@ -123,10 +123,30 @@ def prepare(frame: pd.DataFrame) -> pd.DataFrame:
     return prepared
 
 
-def new_linker(frames: Sequence[pd.DataFrame], settings: SettingsCreator | dict[str, Any]) -> Linker:
-    api = DuckDBAPI()
+def new_linker(
+    frames: Sequence[pd.DataFrame], settings: SettingsCreator | dict[str, Any], *, engine: str = "duckdb"
+) -> Linker:
+    api = spark_api() if engine == "spark" else DuckDBAPI()
     tables = [api.register(prepare(frame)) for frame in frames]
     return Linker(tables if len(tables) > 1 else tables[0], settings, log_level=logging.ERROR)
+
+
+def spark_api() -> Any:
+    """Splink's Spark backend on a local session (pyspark is the optional extra `safehub[spark]`)."""
+    try:
+        from pyspark.sql import SparkSession  # an optional dependency, loaded only when asked for
+        from splink.backends.spark import SparkAPI, similarity_jar_location
+    except ImportError as error:
+        raise ImportError("--engine spark needs pyspark: pip install 'safehub[spark]' (and Java 17)") from error
+    session = (
+        SparkSession.builder.appName("safehub-linkage")
+        .config("spark.jars", similarity_jar_location())
+        .config("spark.sql.shuffle.partitions", "8")
+        .config("spark.ui.enabled", "false")
+        .getOrCreate()
+    )
+    session.sparkContext.setLogLevel("ERROR")
+    return SparkAPI(spark_session=session)  # type: ignore[no-untyped-call]
 
 
 # The relatives rules need first names that are rarely wrong: when more true matches than this have

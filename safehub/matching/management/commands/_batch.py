@@ -1,0 +1,52 @@
+"""Options and error reporting shared by `safehub link` and `safehub dedupe`."""
+
+from __future__ import annotations
+
+import logging
+import time
+from pathlib import Path
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+
+from safehub.matching import batch
+from safehub.matching.csvio import CsvRefused
+
+
+class BatchCommand(BaseCommand):
+    inputs = 1
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument(
+            "--out", type=Path, required=True, help="Where to write left_id,right_id,match_probability."
+        )
+        parser.add_argument("--threshold", type=float, default=0.9, help="Lowest match probability written (0.9).")
+        parser.add_argument(
+            "--model",
+            choices=["train", "hub"],
+            default="train",
+            help="train: learn the parameters from the input files (default); hub: use the hub's active model.",
+        )
+        parser.add_argument("--engine", choices=["duckdb", "spark"], default="duckdb")
+
+    def run_batch(self, paths: list[Path], options: dict[str, Any]) -> None:
+        logging.getLogger("splink").setLevel(logging.ERROR)
+        started = time.perf_counter()
+        try:
+            result = batch.run(
+                paths,
+                Path(options["out"]),
+                threshold=options["threshold"],
+                model=options["model"],
+                engine=options["engine"],
+            )
+        except CsvRefused as refused:
+            for error in refused.errors:
+                self.stderr.write(f"{refused.path}: {error}")
+            raise CommandError(f"Nothing was written: {refused.path} has {len(refused.errors)} problem(s)") from None
+        except (ValueError, ImportError) as error:
+            raise CommandError(f"Nothing was written: {error}") from None
+        self.stdout.write(
+            f"{result.pairs} pairs at or above {options['threshold']} from {' × '.join(map(str, result.records))}"
+            f" records, written to {options['out']} ({time.perf_counter() - started:.1f} s)"
+        )
