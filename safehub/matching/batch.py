@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Literal
 
@@ -26,17 +26,27 @@ class BatchResult:
 
 
 def run(
-    inputs: Sequence[Path], out: Path, *, threshold: float, model: ModelChoice = "train", engine: str = "duckdb"
+    inputs: Sequence[Path],
+    out: Path,
+    *,
+    threshold: float,
+    model: ModelChoice = "train",
+    engine: str = "duckdb",
+    relatives_rule: bool = True,
 ) -> BatchResult:
     """Link two files (or find duplicates in one) and write the pairs at or above `threshold`.
 
     model="train" estimates the parameters on the inputs themselves (unsupervised); "hub" uses the
-    hub's active model. Nothing is written unless every input is valid.
+    hub's active model. relatives_rule=False is for data known to hold no relatives (such as FEBRL):
+    there a different first name may be a recording error rather than a brother or sister. Nothing is
+    written unless every input is valid.
     """
     if not 0.0 < threshold <= 1.0:
         raise ValueError("--threshold must be above 0 and at most 1")
     frames = [feature_frame(read_people(path)) for path in inputs]
-    chosen = train(frames) if model == "train" else active_model()
+    chosen = train(frames, relatives_rule=relatives_rule) if model == "train" else active_model()
+    if chosen.relatives_rule != relatives_rule:
+        chosen = replace(chosen, relatives_rule=relatives_rule)
     pairs: pd.DataFrame = predict_pairs(frames, chosen, threshold=threshold, engine=engine)
     write_pairs(pairs, out)
     return BatchResult(tuple(len(f) for f in frames), len(pairs), chosen)

@@ -149,21 +149,16 @@ def spark_api() -> Any:
     return SparkAPI(spark_session=session)  # type: ignore[no-untyped-call]
 
 
-# The relatives rules need first names that are rarely wrong: when more true matches than this have
-# entirely different first names, a different first name is not evidence of a different person.
-RELIABLE_FIRST_NAMES = 0.05
-
-
 def train(
     frames: Sequence[pd.DataFrame],
     *,
-    relatives_rule: bool | None = None,
+    relatives_rule: bool = True,
     max_pairs: float = 2e6,
     seed: int = 20261124,
 ) -> MatchModel:
     """Estimate a model on one table (find duplicates within it) or two (link them).
 
-    relatives_rule: True or False to decide; None to decide from the data (see RELIABLE_FIRST_NAMES).
+    relatives_rule: whether the rules that keep relatives apart apply to the model (see rules.py).
     """
     link_type: LinkType = "link_only" if len(frames) == 2 else "dedupe_only"
     comparisons = usable_comparisons(frames)
@@ -184,8 +179,6 @@ def train(
         ) from error
     settings = _bounded(linker.misc.save_model_to_json())
     frequencies = _term_frequencies(frames, comparisons)
-    if relatives_rule is None:
-        relatives_rule = first_names_reliable(settings)
     return model_from_splink(
         settings, frequencies, trained_on=sum(len(f) for f in frames), relatives_rule=relatives_rule
     )
@@ -221,15 +214,6 @@ def _bounded(settings: dict[str, Any]) -> dict[str, Any]:
     return settings
 
 
-def first_names_reliable(settings: dict[str, Any]) -> bool:
-    """True when the model says true matches rarely have an entirely different first name."""
-    for item in settings["comparisons"]:
-        if item["output_column_name"] == "given_name":
-            m_else = item["comparison_levels"][-1].get("m_probability")
-            return m_else is not None and m_else <= RELIABLE_FIRST_NAMES
-    return False
-
-
 def _estimate(linker: Linker, frames: Sequence[pd.DataFrame], names: set[str], *, max_pairs: float, seed: int) -> None:
     training = linker.training
     training.estimate_u_using_random_sampling(max_pairs=max_pairs, seed=seed)
@@ -245,10 +229,6 @@ def _estimate(linker: Linker, frames: Sequence[pd.DataFrame], names: set[str], *
         training.estimate_parameters_using_expectation_maximisation(
             block_on("given_name", "family_name"), estimate_without_term_frequencies=True
         )
-        if "postcode" in names:
-            training.estimate_parameters_using_expectation_maximisation(
-                block_on("postcode"), estimate_without_term_frequencies=True
-            )
 
 
 def _term_frequencies(frames: Sequence[pd.DataFrame], comparisons: Sequence[Comparison]) -> dict[str, dict[str, float]]:

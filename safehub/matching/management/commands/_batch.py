@@ -28,6 +28,13 @@ class BatchCommand(BaseCommand):
             help="train: learn the parameters from the input files (default); hub: use the hub's active model.",
         )
         parser.add_argument("--engine", choices=["duckdb", "spark"], default="duckdb")
+        parser.add_argument(
+            "--relatives-rule",
+            choices=["on", "off"],
+            default="on",
+            help="on (default): a different first name or a birth years apart is never a match unless the NHS"
+            " number agrees; off: only for data known to hold no relatives, such as test sets.",
+        )
 
     def run_batch(self, paths: list[Path], options: dict[str, Any]) -> None:
         logging.getLogger("splink").setLevel(logging.ERROR)

@@ -1,0 +1,131 @@
+from __future__ import annotations
+
+import csv
+from pathlib import Path
+
+import pytest
+from django.core.management import CommandError, call_command
+
+from safehub.demo.population import AgencyRecord, Population
+from safehub.matching.benchmarks import synthetic
+from safehub.matching.csvio import REQUIRED, CsvRefused, read_people
+
+HEADER = ",".join(REQUIRED)
+
+
+def _write(path: Path, records: list[AgencyRecord]) -> Path:
+    with path.open("w", encoding="utf-8", newline="") as file:
+        writer = csv.writer(file)
+        writer.writerow(REQUIRED)
+        for r in records:
+            dob = r.dob.isoformat() if r.dob and not r.dob_is_expected else ""
+            writer.writerow([r.id, r.given_name, r.family_name, dob, r.sex, r.address, r.postcode, r.nhs_number])
+    return path
+
+
+@pytest.fixture(scope="module")
+def agency_files(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path, dict[str, str]]:
+    """Police and health extracts of one generated population; the truth maps record id to person."""
+    population = Population(seed=5)
+    people = list(population.people(150))
+    police = [population.record(p, "police", n) for n, p in enumerate(people)]
+    health = [population.record(p, "health", n) for n, p in enumerate(people) if n % 3]
+    folder = tmp_path_factory.mktemp("extracts")
+    owner = {r.id: r.person_key for r in police + health}
+    return _write(folder / "police.csv", police), _write(folder / "health.csv", health), owner
+
+
+def _pairs(path: Path) -> list[dict[str, str]]:
+    with path.open(encoding="utf-8") as file:
+        return list(csv.DictReader(file))
+
+
+def test_link_writes_probable_pairs_that_are_mostly_true(
+    agency_files: tuple[Path, Path, dict[str, str]], tmp_path: Path
+) -> None:
+    police, health, owner = agency_files
+    out = tmp_path / "pairs.csv"
+    call_command("link", str(police), str(health), out=out)
+    rows = _pairs(out)
+    assert rows
+    assert set(rows[0]) == {"left_id", "right_id", "match_probability"}
+    assert all(float(r["match_probability"]) >= 0.9 for r in rows)
+    correct = sum(owner[r["left_id"]] == owner[r["right_id"]] for r in rows)
+    expected = sum(1 for record_id in owner if record_id.startswith("HEA"))
+    assert correct / len(rows) >= 0.97
+    assert correct / expected >= 0.9
+
+
+def test_dedupe_within_one_file(agency_files: tuple[Path, Path, dict[str, str]], tmp_path: Path) -> None:
+    police, health, owner = agency_files
+    both = tmp_path / "both.csv"
+    both.write_text(police.read_text() + "".join(health.read_text().splitlines(keepends=True)[1:]))
+    out = tmp_path / "pairs.csv"
+    call_command("dedupe", str(both), out=out, threshold=0.95)
+    rows = _pairs(out)
+    assert rows
+    assert all(float(r["match_probability"]) >= 0.95 for r in rows)
+    assert sum(owner[r["left_id"]] == owner[r["right_id"]] for r in rows) / len(rows) >= 0.97
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        ("given_name,family_name\nAmy,Smith\n", "Line 1: the header must name"),
+        (f"{HEADER}\n1,Amy,Smith,2015-02-30,F,,DA6 7AT,\n", "Line 2: dob '2015-02-30' is not a date"),
+        (f"{HEADER}\n1,Amy,Smith,,X,,,\n", "Line 2: sex 'X'"),
+        (f"{HEADER}\n1,Amy,Smith,,,,,1234567890\n", "Line 2: nhs_number"),
+        (f"{HEADER}\n1,Amy,Smith,,,,,\n1,Ben,Smith,,,,,\n", "Line 3: id '1' appears more than once"),
+        (f"{HEADER}\n,Amy,Smith,,,,,\n", "Line 2: id is blank"),
+        (f"{HEADER}\n1,Amy,Smith,,,,,,extra\n", "Line 2: more values than columns"),
+        (f"{HEADER}\n", "no rows"),
+    ],
+)
+def test_malformed_files_are_reported_by_line(tmp_path: Path, content: str, message: str) -> None:
+    path = tmp_path / "people.csv"
+    path.write_text(content, encoding="utf-8")
+    with pytest.raises(CsvRefused) as refused:
+        read_people(path)
+    assert any(message in error for error in refused.value.errors), refused.value.errors
+
+
+def test_a_file_that_is_not_utf8_is_refused_with_its_line(tmp_path: Path) -> None:
+    path = tmp_path / "people.csv"
+    path.write_bytes(f"{HEADER}\n1,Zoë,Smith,,,,,\n".encode("latin-1"))
+    with pytest.raises(CsvRefused) as refused:
+        read_people(path)
+    assert refused.value.errors == ["Line 2: the file is not UTF-8 text; save it as CSV UTF-8 and try again"]
+
+
+def test_uk_dates_and_a_byte_order_mark_are_accepted(tmp_path: Path) -> None:
+    path = tmp_path / "people.csv"
+    path.write_text(f"\ufeff{HEADER}\n1,Amy,Smith,17/05/2016,F,,,943 476 5919\n", encoding="utf-8")
+    [row] = read_people(path)
+    assert row.details.date_of_birth is not None
+    assert row.details.date_of_birth.isoformat() == "2016-05-17"
+    assert row.details.nhs_number == "9434765919"
+
+
+def test_a_bad_file_writes_nothing(agency_files: tuple[Path, Path, dict[str, str]], tmp_path: Path) -> None:
+    police, _, _ = agency_files
+    bad = tmp_path / "bad.csv"
+    bad.write_text(f"{HEADER}\n1,Amy,Smith,yesterday,,,,\n", encoding="utf-8")
+    out = tmp_path / "pairs.csv"
+    with pytest.raises(CommandError, match="Nothing was written"):
+        call_command("link", str(police), str(bad), out=out)
+    assert not out.exists()
+    assert list(tmp_path.iterdir()) == [bad]
+
+
+def test_threshold_out_of_range_is_refused(agency_files: tuple[Path, Path, dict[str, str]], tmp_path: Path) -> None:
+    police, health, _ = agency_files
+    with pytest.raises(CommandError, match="--threshold"):
+        call_command("link", str(police), str(health), out=tmp_path / "pairs.csv", threshold=1.5)
+
+
+def test_small_end_to_end_accuracy_on_the_synthetic_population() -> None:
+    """The large runs are in the benchmark; this keeps a floor under every change."""
+    result = synthetic(400, seed=3)
+    assert result.pairs.precision >= 0.97
+    assert result.pairs.f1 >= 0.93
+    assert result.relatives.relative_rate <= 0.05
