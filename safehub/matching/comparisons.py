@@ -1,6 +1,6 @@
 """The comparisons matching makes between two people, each level written once for both engines.
 
-Every level has a SQL condition (DuckDB dialect; Splink translates it for Spark) used in training
+Every level has a SQL condition (a template rendered for DuckDB or Spark) used in training
 and batch linkage, and a Python test used by the interactive search. They must agree on every pair;
 `tests/test_parity.py` checks that they do against Splink itself.
 """
@@ -8,6 +8,7 @@ and batch linkage, and a Python test used by the interactive search. They must a
 from __future__ import annotations
 
 import enum
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -25,13 +26,36 @@ class Agreement(enum.StrEnum):
     MISSING = "not compared"
 
 
+# SQL functions by engine. Levels write `{jw}(a, b)`; `{jaccard}(a, b)` is a whole expression.
+DIALECTS: dict[str, dict[str, str]] = {
+    "duckdb": {
+        "jw": "jaro_winkler_similarity",
+        "dl": "damerau_levenshtein",
+        "overlap": "list_has_any",
+        "jaccard": "len(list_intersect({a}, {b})) / len(list_distinct(list_concat({a}, {b})))",
+    },
+    "spark": {
+        "jw": "jaro_winkler",
+        "dl": "damerau_levenshtein",
+        "overlap": "arrays_overlap",
+        "jaccard": "size(array_intersect({a}, {b})) / size(array_union({a}, {b}))",
+    },
+}
+_JACCARD = re.compile(r"\{jaccard\}\((\w+), (\w+)\)")
+
+
 @dataclass(frozen=True)
 class Level:
     key: str
     label: str  # completes "<field> ...", e.g. "First name: forms of the same name"
-    sql: str
+    sql: str  # a template: see DIALECTS
     test: Test
     agreement: Agreement
+
+    def sql_for(self, dialect: str) -> str:
+        functions = DIALECTS[dialect]
+        expanded = _JACCARD.sub(lambda m: functions["jaccard"].format(a=m[1], b=m[2]), self.sql)
+        return expanded.format(**functions)
 
 
 @dataclass(frozen=True)
@@ -99,7 +123,7 @@ def _jaro_winkler(column: str, threshold: float, label: str) -> Level:
     return Level(
         f"jw{round(threshold * 100)}",
         label,
-        f"jaro_winkler_similarity({column}_l, {column}_r) >= {threshold}",
+        f"{{jw}}({column}_l, {column}_r) >= {threshold}",
         lambda left, right: _jw(getattr(left, column), getattr(right, column)) >= threshold,
         Agreement.PARTLY,
     )
@@ -109,7 +133,7 @@ def _any_shared(column: str, key: str, label: str, agreement: Agreement = Agreem
     return Level(
         key,
         label,
-        f"list_has_any({column}_l, {column}_r)",
+        f"{{overlap}}({column}_l, {column}_r)",
         lambda left, right: _overlap(getattr(left, column), getattr(right, column)),
         agreement,
     )
@@ -130,7 +154,7 @@ def _shared_words(threshold: float, label: str) -> Level:
     return Level(
         f"words{round(threshold * 100)}",
         label,
-        f"len(list_intersect(address_tokens_l, address_tokens_r)) / len(list_distinct(list_concat(address_tokens_l, address_tokens_r))) >= {threshold}",
+        f"{{jaccard}}(address_tokens_l, address_tokens_r) >= {threshold}",
         lambda left, right: _jaccard(left.address_tokens, right.address_tokens) >= threshold,
         Agreement.PARTLY,
     )
@@ -150,8 +174,7 @@ def _crossed(label: str) -> Level:
     return Level(
         "crossed",
         label,
-        "jaro_winkler_similarity(given_name_l, family_name_r) >= 0.9"
-        " AND jaro_winkler_similarity(family_name_l, given_name_r) >= 0.9",
+        "{jw}(given_name_l, family_name_r) >= 0.9 AND {jw}(family_name_l, given_name_r) >= 0.9",
         lambda left, right: _jw(left.given_name, right.family_name) >= 0.9
         and _jw(left.family_name, right.given_name) >= 0.9,
         Agreement.PARTLY,
@@ -210,7 +233,7 @@ DATE_OF_BIRTH = Comparison(
         Level(
             "near",
             "differ by one day or one digit",
-            "abs(dob_days_l - dob_days_r) <= 1 OR damerau_levenshtein(dob_l, dob_r) <= 1",
+            "abs(dob_days_l - dob_days_r) <= 1 OR {dl}(dob_l, dob_r) <= 1",
             lambda left, right: _days_apart(left, right) <= 1
             or DamerauLevenshtein.distance(left.dob or "", right.dob or "", score_cutoff=2) <= 1,
             Agreement.PARTLY,
@@ -247,7 +270,7 @@ POSTCODE = Comparison(
         Level(
             "typo",
             "differ by one character",
-            "damerau_levenshtein(postcode_l, postcode_r) <= 1",
+            "{dl}(postcode_l, postcode_r) <= 1",
             lambda left, right: DamerauLevenshtein.distance(left.postcode or "", right.postcode or "", score_cutoff=2)
             <= 1,
             Agreement.PARTLY,

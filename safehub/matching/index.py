@@ -8,11 +8,12 @@ a day-month swap are tried on the search side.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterable, Iterator
 from dataclasses import replace
 from datetime import timedelta
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import QuerySet
 
 from safehub.matching import names
@@ -121,7 +122,22 @@ def index_people(ids: Iterable[int] | None = None) -> int:
                 f = features_of(details_of(person, parents.get(person.pk, ())))
                 entries.append(PersonIndexEntry(person=person, features=f.as_row()))
                 keys.extend(BlockingKey(key=key, person=person) for key in sorted(record_keys(f)))
-            PersonIndexEntry.objects.bulk_create(entries)
-            BlockingKey.objects.bulk_create(keys)
+            _insert(entries, keys)
             count += len(chunk)
     return count
+
+
+def _insert(entries: list[PersonIndexEntry], keys: list[BlockingKey]) -> None:
+    """Bulk insert; on PostgreSQL with COPY, which is what makes indexing a million people practical."""
+    if connection.vendor != "postgresql":
+        PersonIndexEntry.objects.bulk_create(entries, batch_size=500)
+        BlockingKey.objects.bulk_create(keys, batch_size=500)
+        return
+    with connection.cursor() as cursor:
+        raw = cursor.cursor
+        with raw.copy(f"COPY {PersonIndexEntry._meta.db_table} (person_id, features) FROM STDIN") as copy:
+            for entry in entries:
+                copy.write_row((entry.person_id, json.dumps(entry.features)))
+        with raw.copy(f"COPY {BlockingKey._meta.db_table} (key, person_id) FROM STDIN") as copy:
+            for key in keys:
+                copy.write_row((key.key, key.person_id))

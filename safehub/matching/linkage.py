@@ -10,7 +10,7 @@ from safehub.matching import rules
 from safehub.matching.comparisons import BY_NAME
 from safehub.matching.features import Features, features_from_row
 from safehub.matching.model import MatchModel
-from safehub.matching.training import new_linker
+from safehub.matching.training import new_linker, settings_for_engine
 
 
 def predict_pairs(
@@ -21,7 +21,7 @@ def predict_pairs(
     engine="spark" scores the pairs on Spark (local mode here; a cluster where SPARK_REMOTE or the
     session's master says so) for extracts too large for one machine; the model is the same.
     """
-    settings = dict(model.splink_settings)
+    settings = settings_for_engine(dict(model.splink_settings), engine)
     settings["link_type"] = "link_only" if len(frames) == 2 else "dedupe_only"
     settings["retain_intermediate_calculation_columns"] = True
     linker = new_linker(frames, settings, engine=engine)

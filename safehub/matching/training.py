@@ -7,8 +7,10 @@ prior from pairs that agree on an identifier or on every name and the date of bi
 
 from __future__ import annotations
 
+import copy
 import logging
 import math
+import tempfile
 from collections.abc import Iterable, Sequence
 from typing import Any, Literal
 
@@ -78,11 +80,11 @@ def _splink_comparison(comparison: Comparison) -> cl.CustomComparison:
     levels: list[Any] = []
     for index, level in enumerate(comparison.levels):
         if level.key == "null":
-            levels.append(cll.CustomLevel(level.sql, "null", base_dialect_str="duckdb").configure(is_null_level=True))
+            levels.append(cll.CustomLevel(level.sql_for("duckdb"), "null").configure(is_null_level=True))
         elif level.key == "else":
             levels.append(cll.ElseLevel())
         else:
-            creator = cll.CustomLevel(level.sql, level.key, base_dialect_str="duckdb")
+            creator = cll.CustomLevel(level.sql_for("duckdb"), level.key)
             if level.key == "exact" and comparison.tf_column and index == 1:
                 creator.configure(tf_adjustment_column=comparison.tf_column, tf_adjustment_weight=1.0)
             levels.append(creator)
@@ -94,7 +96,7 @@ def usable_comparisons(frames: Iterable[pd.DataFrame]) -> tuple[Comparison, ...]
     frames = list(frames)
     usable = []
     for comparison in COMPARISONS:
-        main_column = comparison.null_level.sql.split("_l IS NULL")[0]
+        main_column = comparison.columns[0]
         if all(frame[main_column].notna().any() for frame in frames):
             usable.append(comparison)
     return tuple(usable)
@@ -146,6 +148,7 @@ def spark_api() -> Any:
         .getOrCreate()
     )
     session.sparkContext.setLogLevel("ERROR")
+    session.sparkContext.setCheckpointDir(tempfile.mkdtemp(prefix="safehub-spark-"))
     return SparkAPI(spark_session=session)  # type: ignore[no-untyped-call]
 
 
@@ -280,3 +283,18 @@ def model_from_splink(
     return MatchModel(
         settings["probability_two_random_records_match"], tuple(comparisons), settings, trained_on, relatives_rule
     )
+
+
+def settings_for_engine(settings: dict[str, Any], engine: str) -> dict[str, Any]:
+    """A stored model's Splink settings with each level's SQL rendered for another engine."""
+    if engine == "duckdb":
+        return settings
+    rendered = copy.deepcopy(settings)
+    rendered["sql_dialect"] = engine
+    by_name = {c.name: c for c in COMPARISONS}
+    for item in rendered["comparisons"]:
+        comparison = by_name[item["output_column_name"]]
+        for stored, level in zip(item["comparison_levels"], comparison.levels, strict=True):
+            if level.key != "else":
+                stored["sql_condition"] = level.sql_for(engine)
+    return rendered

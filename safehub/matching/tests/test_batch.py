@@ -129,3 +129,14 @@ def test_small_end_to_end_accuracy_on_the_synthetic_population() -> None:
     assert result.pairs.precision >= 0.97
     assert result.pairs.f1 >= 0.93
     assert result.relatives.relative_rate <= 0.05
+
+
+def test_spark_engine_gives_the_same_pairs(agency_files: tuple[Path, Path, dict[str, str]], tmp_path: Path) -> None:
+    """Spark in local mode (pyspark and Java 17 are installed for the test suite)."""
+    police, health, _ = agency_files
+    call_command("link", str(police), str(health), out=tmp_path / "duckdb.csv")
+    call_command("link", str(police), str(health), out=tmp_path / "spark.csv", engine="spark")
+    on_duckdb = {(r["left_id"], r["right_id"]) for r in _pairs(tmp_path / "duckdb.csv")}
+    on_spark = {(r["left_id"], r["right_id"]) for r in _pairs(tmp_path / "spark.csv")}
+    assert on_spark == on_duckdb
+    assert on_spark

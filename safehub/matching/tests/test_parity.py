@@ -28,7 +28,10 @@ def test_python_scores_equal_splink_scores(trained: tuple[pd.DataFrame, MatchMod
     features = {str(row["unique_id"]): features_from_row(row) for row in frame.to_dict("records")}
     for row in predictions.sample(n=1000, random_state=1).to_dict("records"):
         score = model.score(features[str(row["unique_id_l"])], features[str(row["unique_id_r"])])
-        assert score.match_weight == pytest.approx(row["match_weight"], abs=1e-6), (row["unique_id_l"], row["unique_id_r"])
+        assert score.match_weight == pytest.approx(row["match_weight"], abs=1e-6), (
+            row["unique_id_l"],
+            row["unique_id_r"],
+        )
         for contribution in score.contributions:
             assert contribution.weight == pytest.approx(row[f"mw_{contribution.comparison}"], abs=1e-6)
 
