@@ -9,6 +9,7 @@ from datetime import date, datetime, timedelta
 from django.db import transaction
 from faker import Faker
 
+from safehub.demo.population import diminutives
 from safehub.people.identifiers import is_valid_postcode, normalise_postcode, random_nhs_number
 from safehub.people.models import (
     Address,
@@ -244,3 +245,39 @@ def create_households(count_people: int, *, rng: random.Random, fake: Faker, at:
     Relationship.objects.bulk_create(relationships, batch_size=1000)
     Involvement.objects.bulk_create([i for h in houses for i in _involvements(h, rng, today)], batch_size=1000)
     return houses
+
+
+def create_duplicate_records(houses: list[Household], *, rng: random.Random, count: int) -> list[Person]:
+    """Children recorded a second time, as an agency import or a hurried contact would: a nickname, a
+    typing error or day and month swapped, sometimes with the NHS number. For the duplicate review."""
+    children = [c for h in houses for c in h.children if c.date_of_birth]
+    forms = diminutives()
+    copies = []
+    for number, child in enumerate(rng.sample(children, min(count, len(children))), start=1):
+        given, family, born = child.given_name, child.family_name, child.date_of_birth
+        change = rng.choice(["nickname", "typo", "swap"])
+        if change == "nickname" and given.lower() in forms:
+            given = rng.choice(forms[given.lower()]).title()
+        elif change == "swap" and born and born.day <= 12 and born.day != born.month:
+            born = date(born.year, born.day, born.month)
+        elif len(family) > 3:
+            i = rng.randrange(1, len(family) - 1)
+            family = family[:i] + family[i + 1] + family[i] + family[i + 2 :]
+        address = child.address
+        copies.append(
+            Person(
+                kind=child.kind,
+                given_name=given,
+                family_name=family,
+                sex=child.sex,
+                date_of_birth=born,
+                local_id=f"D{number:07d}",
+                ethnicity=child.ethnicity,
+                nhs_number=child.nhs_number if rng.random() < 0.4 else "",
+                address=Address.objects.create(line_1=address.line_1, town=address.town, postcode=address.postcode)
+                if address
+                else None,
+            )
+        )
+    Person.objects.bulk_create(copies)
+    return copies

@@ -20,7 +20,8 @@ from safehub.contacts.models import Contact, ContactSubject, StateChange
 from safehub.contacts.workflow import ContactState, Event, next_state
 from safehub.decisions.models import STATUTORY_OUTCOMES, Decision, OutcomeAction, Recommendation, Referral
 from safehub.demo.histories import HistoryMaker, Staff
-from safehub.demo.households import create_households
+from safehub.demo.households import create_duplicate_records, create_households
+from safehub.matching.duplicates import find_duplicates
 from safehub.matching.index import index_people
 from safehub.protocols.policy import Deadlines, active_protocol
 from safehub.screening.models import Screening
@@ -98,6 +99,9 @@ def _users(fake: Faker) -> tuple[Team, dict[str, User]]:
     return mash, users
 
 
+DUPLICATE_RECORDS = 24
+
+
 def load_demo(
     *, people: int = 2000, weeks: int = 6, seed: int = 2026, at: datetime, progress: Callable[[str], None] = print
 ) -> DemoSummary:
@@ -112,8 +116,10 @@ def load_demo(
         houses = create_households(people, rng=rng, fake=fake, at=at)
         count_people = sum(len(h.adults) + len(h.children) + (1 if h.unborn else 0) for h in houses)
         progress(f"{count_people} people in {len(houses)} households")
+        duplicates = create_duplicate_records(houses, rng=rng, count=DUPLICATE_RECORDS)
         index_people()
-        progress("Person index built for matching")
+        found = find_duplicates(at=at)
+        progress(f"Person index built; {len(duplicates)} children recorded twice, {found.new} pairs queued for review")
         protocol = active_protocol()
         staff = Staff(
             officers=[users["contact_officer"], users["contact_officer_2"]],

@@ -65,7 +65,7 @@ class AgencyRecord:
 
 
 @cache
-def _forms() -> dict[str, list[str]]:
+def diminutives() -> dict[str, list[str]]:
     """Formal name → diminutives, from our own table, for 'Alfred recorded as Alfie'."""
     result: dict[str, list[str]] = {}
     with DIMINUTIVES_CSV.open(encoding="utf-8") as rows:
@@ -85,7 +85,7 @@ class Population:
         if self.rng.random() < 0.12:
             return self.rng.choice(EXTRA_GIVEN[sex])
         if self.rng.random() < 0.2:
-            formal = [f for f in _forms() if f[0].isalpha()]
+            formal = [f for f in diminutives() if f[0].isalpha()]
             return self.rng.choice(formal).title()
         return self.faker.first_name_female() if sex == "female" else self.faker.first_name_male()
 
@@ -203,8 +203,8 @@ class Population:
         given, family, middle = person.given_name, person.family_name, person.middle_names
         dob = person.date_of_birth or person.expected_date_of_delivery
         address, postcode, nhs, sex = person.address, person.postcode, person.nhs_number, person.sex
-        if rng.random() < 0.1 and given.lower() in _forms():
-            given = rng.choice(_forms()[given.lower()]).title()
+        if rng.random() < 0.1 and given.lower() in diminutives():
+            given = rng.choice(diminutives()[given.lower()]).title()
         if rng.random() < 0.03:
             given = self._typo(given)
         if rng.random() < 0.03:

@@ -10,7 +10,7 @@ from typing import Literal
 import pandas as pd
 
 from safehub.matching.csvio import feature_frame, read_people, write_pairs
-from safehub.matching.linkage import predict_pairs
+from safehub.matching.linkage import predict_pairs, refine_prior
 from safehub.matching.model import MatchModel
 from safehub.matching.services import active_model
 from safehub.matching.training import train
@@ -44,7 +44,7 @@ def run(
     if not 0.0 < threshold <= 1.0:
         raise ValueError("--threshold must be above 0 and at most 1")
     frames = [feature_frame(read_people(path)) for path in inputs]
-    chosen = train(frames, relatives_rule=relatives_rule) if model == "train" else active_model()
+    chosen = refine_prior(frames, train(frames, relatives_rule=relatives_rule)) if model == "train" else active_model()
     if chosen.relatives_rule != relatives_rule:
         chosen = replace(chosen, relatives_rule=relatives_rule)
     pairs: pd.DataFrame = predict_pairs(frames, chosen, threshold=threshold, engine=engine)

@@ -294,6 +294,10 @@ ADDRESS = Comparison(
     ),
 )
 
+HOUSE_NUMBER = Comparison(
+    "house_number", "House number", ("house_number",), (_null("house_number"), _exact("house_number"), _else())
+)
+
 NHS_NUMBER = Comparison(
     "nhs_number", "NHS number", ("nhs_number",), (_null("nhs_number"), _exact("nhs_number"), _else())
 )
@@ -312,6 +316,7 @@ COMPARISONS: tuple[Comparison, ...] = (
     SEX,
     POSTCODE,
     ADDRESS,
+    HOUSE_NUMBER,
     NHS_NUMBER,
     PARENTS,
 )

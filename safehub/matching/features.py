@@ -53,6 +53,7 @@ class Features:
     postcode_district: str | None = None
     address: str | None = None
     address_tokens: list[str] | None = None
+    house_number: str | None = None
     nhs_number: str | None = None
     parent_names: list[str] | None = field(default=None)
 
@@ -81,6 +82,15 @@ def _postcode(value: str) -> tuple[str | None, str | None, str | None]:
 def _address(value: str) -> str | None:
     words = _ADDRESS_WORDS.findall((value or "").lower())
     return " ".join(words) or None
+
+
+_HOUSE_NUMBER = re.compile(r"\b(\d+[a-z]?)\b")
+
+
+def _house_number(value: str) -> str | None:
+    """The first number in the address ('Flat 3, 12 Elm Road' gives '3': flats count as the number)."""
+    found = _HOUSE_NUMBER.search((value or "").lower())
+    return found[1] if found else None
 
 
 def _nhs(value: str) -> str | None:
@@ -113,6 +123,7 @@ def features_of(details: PersonDetails) -> Features:
         postcode_sector=sector,
         postcode_district=district,
         address=_address(details.address),
+        house_number=_house_number(details.address),
         address_tokens=_or_none(sorted(set(_ADDRESS_WORDS.findall((details.address or "").lower())))),
         nhs_number=_nhs(details.nhs_number),
         parent_names=_or_none(parents),

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import replace
 
 import pandas as pd
 
@@ -10,7 +11,7 @@ from safehub.matching import rules
 from safehub.matching.comparisons import BY_NAME
 from safehub.matching.features import Features, features_from_row
 from safehub.matching.model import MatchModel
-from safehub.matching.training import new_linker, settings_for_engine
+from safehub.matching.training import new_linker, prediction_blocks, settings_for_engine
 
 
 def predict_pairs(
@@ -24,6 +25,8 @@ def predict_pairs(
     settings = settings_for_engine(dict(model.splink_settings), engine)
     settings["link_type"] = "link_only" if len(frames) == 2 else "dedupe_only"
     settings["retain_intermediate_calculation_columns"] = True
+    # Which pairs to compare is this version's choice, not a parameter of the stored model.
+    settings["blocking_rules_to_generate_predictions"] = prediction_blocks()
     linker = new_linker(frames, settings, engine=engine)
     predictions = linker.inference.predict(threshold_match_probability=threshold).as_pandas_dataframe()  # type: ignore[no-untyped-call]
     if predictions.empty:
@@ -63,3 +66,26 @@ def _features_by_id(frame: pd.DataFrame) -> dict[str, Features]:
 def _levels(left: Features, right: Features) -> dict[str, str]:
     wanted = ("given_name", "family_name", "dob", "nhs_number")
     return {name: BY_NAME[name].levels[BY_NAME[name].level_for(left, right)].key for name in wanted}
+
+
+def with_prior(model: MatchModel, prior: float) -> MatchModel:
+    settings = {**model.splink_settings, "probability_two_random_records_match": prior}
+    return replace(model, prior=prior, splink_settings=settings)
+
+
+def refine_prior(frames: Sequence[pd.DataFrame], model: MatchModel, *, rounds: int = 2) -> MatchModel:
+    """Re-estimate the prior as the expected number of matches among the blocked pairs over all pairs.
+
+    The first estimate assumes the certain rules find 80% of the matches; on heavily corrupted data
+    they find far fewer. Summing the model's own probabilities is the self-consistent answer.
+    """
+    sizes = [len(f) for f in frames]
+    total = sizes[0] * sizes[1] if len(frames) == 2 else sizes[0] * (sizes[0] - 1) / 2
+    for _ in range(rounds):
+        settings = settings_for_engine(dict(model.splink_settings), "duckdb")
+        settings["link_type"] = "link_only" if len(frames) == 2 else "dedupe_only"
+        settings["blocking_rules_to_generate_predictions"] = prediction_blocks()
+        scored = new_linker(frames, settings).inference.predict(threshold_match_probability=0.001)
+        expected = float(scored.as_pandas_dataframe()["match_probability"].sum())  # type: ignore[no-untyped-call]
+        model = with_prior(model, min(max(expected, 1.0) / total, 0.5))
+    return model

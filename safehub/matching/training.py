@@ -19,6 +19,7 @@ import splink.comparison_level_library as cll
 import splink.comparison_library as cl
 from splink import Linker, SettingsCreator, block_on
 from splink.backends.duckdb import DuckDBAPI
+from splink.internals.blocking_rule_creator import BlockingRuleCreator
 from splink.internals.exceptions import EMTrainingException
 
 from safehub.matching.comparisons import COMPARISONS, Comparison
@@ -44,6 +45,11 @@ PREDICTION_BLOCKS = (
     "l.given_name = r.given_name AND l.postcode = r.postcode",
     "l.family_name = r.family_name AND substr(l.dob, 1, 7) = substr(r.dob, 1, 7)",
     "l.given_name = r.given_name AND substr(l.dob, 1, 4) = substr(r.dob, 1, 4)",
+    "l.address = r.address",
+    "l.postcode = r.postcode",
+    "l.family_name = r.family_name AND substr(l.given_name, 1, 1) = substr(r.given_name, 1, 1)",
+    "l.house_number = r.house_number AND substr(l.family_name, 1, 1) = substr(r.family_name, 1, 1)",
+    "l.house_number = r.house_number AND l.given_name = r.given_name",
 )
 # Deterministic rules for the prior: an identifier, or every name and the date of birth; they are
 # assumed to find this share of the true matches.
@@ -102,13 +108,17 @@ def usable_comparisons(frames: Iterable[pd.DataFrame]) -> tuple[Comparison, ...]
     return tuple(usable)
 
 
+def prediction_blocks() -> list[dict[str, Any]]:
+    return [block_on_sql(rule) for rule in PREDICTION_BLOCKS]
+
+
 def settings_for(comparisons: Sequence[Comparison], *, link_type: LinkType, prior: float = 1e-4) -> SettingsCreator:
     return SettingsCreator(
         link_type=link_type,
         probability_two_random_records_match=prior,
         unique_id_column_name="unique_id",
         comparisons=[_splink_comparison(c) for c in comparisons],
-        blocking_rules_to_generate_predictions=[block_on_sql(rule) for rule in PREDICTION_BLOCKS],
+        blocking_rules_to_generate_predictions=list[BlockingRuleCreator | dict[str, Any]](prediction_blocks()),
         retain_intermediate_calculation_columns=False,
         retain_matching_columns=False,
         additional_columns_to_retain=[],

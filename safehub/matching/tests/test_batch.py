@@ -1,14 +1,18 @@
 from __future__ import annotations
 
 import csv
+import json
 from pathlib import Path
 
 import pytest
 from django.core.management import CommandError, call_command
 
 from safehub.demo.population import AgencyRecord, Population
+from safehub.matching import batch
 from safehub.matching.benchmarks import synthetic
 from safehub.matching.csvio import REQUIRED, CsvRefused, read_people
+from safehub.matching.model import MatchModel
+from safehub.matching.services import DEFAULT_MODEL
 
 HEADER = ",".join(REQUIRED)
 
@@ -140,3 +144,21 @@ def test_spark_engine_gives_the_same_pairs(agency_files: tuple[Path, Path, dict[
     on_spark = {(r["left_id"], r["right_id"]) for r in _pairs(tmp_path / "spark.csv")}
     assert on_spark == on_duckdb
     assert on_spark
+
+
+@pytest.mark.parametrize(("given", "expected"), [(None, True), ("on", True), ("off", False)])
+def test_the_relatives_rule_option_reaches_the_linkage(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path, given: str | None, expected: bool
+) -> None:
+    seen: dict[str, object] = {}
+
+    def fake_run(paths: list[Path], out: Path, **options: object) -> batch.BatchResult:
+        seen.update(options)
+        return batch.BatchResult((1,), 0, model)
+
+    model = MatchModel.from_json(json.loads(DEFAULT_MODEL.read_text(encoding="utf-8")))
+
+    monkeypatch.setattr(batch, "run", fake_run)
+    options = {"relatives_rule": given} if given else {}
+    call_command("dedupe", str(tmp_path / "any.csv"), out=tmp_path / "pairs.csv", **options)
+    assert seen["relatives_rule"] is expected

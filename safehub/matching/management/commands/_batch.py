@@ -46,6 +46,7 @@ class BatchCommand(BaseCommand):
                 threshold=options["threshold"],
                 model=options["model"],
                 engine=options["engine"],
+                relatives_rule=options["relatives_rule"] != "off",
             )
         except CsvRefused as refused:
             for error in refused.errors:
