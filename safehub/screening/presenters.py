@@ -4,7 +4,7 @@ from dataclasses import dataclass
 
 from django.db.models import QuerySet
 
-from safehub.contacts.models import ContactSubject
+from safehub.contacts.models import ContactSubject, SubjectRole
 from safehub.matching.features import PersonDetails
 from safehub.matching.presenters import CandidateView, candidate_views
 from safehub.matching.search import search
@@ -21,7 +21,8 @@ class SubjectCheck:
     form: IdentifyForm | None
 
 
-def details_of(subject: ContactSubject) -> PersonDetails:
+def details_of(subject: ContactSubject, parents: tuple[str, ...] = ()) -> PersonDetails:
+    """What the referrer told us about someone; for a child, with the first names of the contact's parents."""
     return PersonDetails(
         given_name=subject.given_name,
         family_name=subject.family_name,
@@ -31,6 +32,7 @@ def details_of(subject: ContactSubject) -> PersonDetails:
         address=subject.address,
         postcode=subject.postcode,
         nhs_number=subject.nhs_number,
+        parent_given_names=parents if subject.is_child else (),
     )
 
 
@@ -52,11 +54,12 @@ def subject_checks(
 ) -> list[SubjectCheck]:
     """For each unidentified subject, the likely people in the index and a form to choose one."""
     checks = []
+    parents = tuple(s.given_name for s in subjects if s.role == SubjectRole.PARENT and s.given_name)
     for subject in subjects:
         if subject.person_id:
             checks.append(SubjectCheck(subject, [], None))
             continue
-        views = candidate_views(search(details_of(subject), within=index, limit=10))
+        views = candidate_views(search(details_of(subject, parents), within=index, limit=10))
         choices = [(str(v.person.pk), candidate_label(v)) for v in views]
         choices.append((NEW_PERSON, "Not known: create a new person record"))
         if bound is not None and bound.prefix == prefix_for(subject):

@@ -84,8 +84,10 @@ def _identify(request: AuthenticatedHttpRequest, contact: Contact, at: object) -
     subject = contact.subjects.filter(pk=request.POST.get("subject_pk", "").strip() or 0).first()
     if subject is None:
         return _page(request, contact, error="That person is not part of this contact")
-    checks = subject_checks([subject], index=Person.objects.visible_to(request.user), version=contact.version)
-    choices = checks[0].form.fields["person"].widget.choices if checks[0].form else []
+    subjects = list(contact.subjects.order_by("order"))
+    checks = subject_checks(subjects, index=Person.objects.visible_to(request.user), version=contact.version)
+    check = next(c for c in checks if c.subject.pk == subject.pk)
+    choices = check.form.fields["person"].widget.choices if check.form else []
     form = IdentifyForm(request.POST, choices=list(choices), prefix=prefix_for(subject))
     if not form.is_valid():
         return _page(request, contact, identify_form=form)

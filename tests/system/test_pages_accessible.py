@@ -10,6 +10,7 @@ from playwright.sync_api import Page
 
 from safehub.accounts.models import Team, User
 from safehub.contacts.tests.factories import ContactApprovedFactory
+from safehub.matching.index import index_people
 from safehub.people.tests.factories import InvolvementFactory, PersonFactory, RelationshipFactory
 
 Check = Callable[[Page], None]
@@ -46,6 +47,7 @@ def test_person_page_and_search_results_are_accessible(
     child = PersonFactory(given_name="Mia", family_name="Harlow")
     InvolvementFactory(person=child)
     RelationshipFactory(relative=child)
+    index_people()
     sign_in_as(page, social_worker)
     page.goto(reverse("people:search") + "?family_name=Harlow&given_name=Mia")
     assert_accessible(page)
