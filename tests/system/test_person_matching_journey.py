@@ -127,7 +127,7 @@ def test_manager_merges_a_duplicate_and_undoes_it(
 
     # Then the records are merged, and the merge can be undone
     expect(page.locator(".govuk-notification-banner--success")).to_contain_text("Merged into Katarzyna Nowak")
-    assert Person.objects.get(pk=second.pk).merged_into == first
+    assert Person.objects.get(pk=second.pk).merged_into_id == first.pk
     page.get_by_role("button", name="Undo this merge").click()
     expect(page.locator(".govuk-notification-banner--success")).to_contain_text("Merge undone")
     assert Person.objects.get(pk=second.pk).merged_into is None
