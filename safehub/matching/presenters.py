@@ -90,6 +90,10 @@ class CandidateView:
     def score(self) -> Score:
         return self.candidate.score
 
+    @property
+    def probability(self) -> float:
+        return self.candidate.probability
+
 
 def candidate_views(candidates: list[Candidate]) -> list[CandidateView]:
     return [

@@ -77,8 +77,21 @@ def _next_local_id() -> str:
 
 
 @transaction.atomic(durable=True)
-def identify_subject(subject: ContactSubject, *, person: Person | None, by: User, at: datetime, version: int) -> Person:
-    """Link a subject to a known person, or (person=None) create a new person record from the subject."""
+def identify_subject(
+    subject: ContactSubject,
+    *,
+    person: Person | None,
+    by: User,
+    at: datetime,
+    version: int,
+    match_probability: float | None = None,
+    candidates_shown: int = 0,
+) -> Person:
+    """Link a subject to a known person, or (person=None) record "not known" by creating a new person.
+
+    The audit event keeps what the search offered: the chosen candidate's match probability and how
+    many candidates were shown, so a later review can see what the decision was based on.
+    """
     contact = subject.contact
     if not permissions.can_screen(by, contact) or contact.state != ContactState.SCREENING:
         raise PermissionDenied
@@ -119,7 +132,13 @@ def identify_subject(subject: ContactSubject, *, person: Person | None, by: User
         contact=contact,
         person=person,
         at=at,
-        data={"subject": subject.pk, "linked_person": person.pk},
+        data={
+            "subject": subject.pk,
+            "linked_person": person.pk,
+            "not_known": match_probability is None,
+            "match_probability": round(match_probability, 4) if match_probability is not None else None,
+            "candidates_shown": candidates_shown,
+        },
     )
     subject.person = person
     contact.version = version + 1

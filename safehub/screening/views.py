@@ -93,8 +93,15 @@ def _identify(request: AuthenticatedHttpRequest, contact: Contact, at: object) -
         return _page(request, contact, identify_form=form)
     chosen = form.cleaned_data["person"]
     person = None if chosen == NEW_PERSON else Person.objects.visible_to(request.user).get(pk=int(chosen))
+    shown = {str(v.person.pk): v.probability for v in check.candidates}
     services.identify_subject(
-        subject, person=person, by=request.user, at=timezone.now(), version=form.cleaned_data["version"]
+        subject,
+        person=person,
+        by=request.user,
+        at=timezone.now(),
+        version=form.cleaned_data["version"],
+        match_probability=shown.get(chosen),
+        candidates_shown=len(shown),
     )
     messages.success(request, f"{subject.display_name} linked to a person record")
     return redirect("screening:screen-contact", pk=contact.pk)

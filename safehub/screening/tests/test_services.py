@@ -11,6 +11,7 @@ from safehub.contacts.models import Contact, ContactSubject, StateChange
 from safehub.contacts.tests.factories import ContactInScreeningFactory
 from safehub.contacts.workflow import ContactState
 from safehub.core.errors import ConcurrentChange, DomainError
+from safehub.matching.models import PersonIndexEntry
 from safehub.people.models import Person, Service
 from safehub.people.tests.factories import InvolvementFactory, PersonFactory
 from safehub.protocols.models import LocalProtocol
@@ -43,6 +44,31 @@ def test_a_new_person_is_created_from_what_the_referrer_said(
     assert subject.person == person
     assert AuditEvent.objects.filter(verb=Verb.PERSON_RECORDED, person=person).exists()
     assert AuditEvent.objects.filter(verb=Verb.CONTACT_UPDATED, contact=contact).exists()
+
+
+def test_linking_records_what_the_search_offered(contact_officer: Any, mash_team: Any, now: dt.datetime) -> None:
+    contact = _contact_about(None, mash_team)
+    known = PersonFactory(given_name="Mia", family_name="Harlow")
+    identify_subject(
+        contact.subjects.get(),
+        person=known,
+        by=contact_officer,
+        at=now,
+        version=contact.version,
+        match_probability=0.98765,
+        candidates_shown=3,
+    )
+    event = AuditEvent.objects.get(verb=Verb.CONTACT_UPDATED, contact=contact)
+    assert event.data["linked_person"] == known.pk
+    assert event.data["match_probability"] == 0.9877
+    assert event.data["candidates_shown"] == 3
+    assert event.data["not_known"] is False
+
+
+def test_a_new_person_is_indexed_for_the_next_search(contact_officer: Any, mash_team: Any, now: dt.datetime) -> None:
+    contact = _contact_about(None, mash_team)
+    person = identify_subject(contact.subjects.get(), person=None, by=contact_officer, at=now, version=contact.version)
+    assert PersonIndexEntry.objects.filter(person=person).exists()
 
 
 def test_linking_with_a_stale_version_changes_nothing(contact_officer: Any, mash_team: Any, now: dt.datetime) -> None:
