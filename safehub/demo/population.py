@@ -11,7 +11,7 @@ from __future__ import annotations
 import csv
 import random
 from collections.abc import Iterator
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import date, timedelta
 from functools import cache
 from pathlib import Path
@@ -255,29 +255,6 @@ class Population:
             for agency in agencies:
                 number += 1
                 yield self.record(person, agency, number)
-
-
-def truth_as_record(person: PersonTruth) -> AgencyRecord:
-    """A person's true details as a clean record (what the hub's own index would hold)."""
-    return AgencyRecord(
-        person.key,
-        person.key,
-        "index",
-        person.given_name,
-        person.middle_names,
-        person.family_name,
-        person.sex,
-        person.date_of_birth or person.expected_date_of_delivery,
-        person.address,
-        person.postcode,
-        person.nhs_number,
-        person.date_of_birth is None,
-        person.parent_given_names,
-    )
-
-
-def without(record: AgencyRecord, **changes: object) -> AgencyRecord:
-    return replace(record, **changes)  # type: ignore[arg-type]
 
 
 def details_of(record: AgencyRecord) -> PersonDetails:

@@ -46,13 +46,11 @@ def generate(records: int, *, seed: int) -> Generated:
     return Generated(population, people, made[:records])
 
 
-def build(generated: Generated, *, progress: Callable[[str], None]) -> None:
-    """Person rows (one per agency record, as an unmerged index holds them), then the matching index."""
-    if Person.objects.exists():
-        raise ValueError("The database already holds people: build the benchmark index in an empty database")
+def store(records: list[AgencyRecord], *, progress: Callable[[str], None] = lambda _: None) -> None:
+    """One person row per agency record, as an index that has never been deduplicated holds them."""
     now = datetime.now(UTC)
-    for start in range(0, len(generated.records), BATCH):
-        chunk = generated.records[start : start + BATCH]
+    for start in range(0, len(records), BATCH):
+        chunk = records[start : start + BATCH]
         with transaction.atomic():
             addresses = Address.objects.bulk_create(
                 [Address(line_1=r.address[:200], postcode=r.postcode[:8], created_at=now) for r in chunk]
@@ -77,6 +75,13 @@ def build(generated: Generated, *, progress: Callable[[str], None]) -> None:
             )
         if (start // BATCH) % 20 == 0:
             progress(f"  {start + len(chunk):,} people stored")
+
+
+def build(generated: Generated, *, progress: Callable[[str], None]) -> None:
+    """Person rows for every generated record, then the matching index."""
+    if Person.objects.exists():
+        raise ValueError("The database already holds people: build the benchmark index in an empty database")
+    store(generated.records, progress=progress)
     progress("Building the matching index")
     index_people()
     if connection.vendor == "postgresql":

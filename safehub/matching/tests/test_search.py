@@ -9,13 +9,13 @@ from django.test.utils import CaptureQueriesContext
 from safehub.accounts.models import User
 from safehub.audit.models import AuditEvent, Verb
 from safehub.demo.population import Population
-from safehub.matching import rules
+from safehub.matching import rules, speed
 from safehub.matching.features import PersonDetails, features_of
 from safehub.matching.index import index_people, record_keys, search_keys
 from safehub.matching.models import BlockingKey, MatcherModel, PersonIndexEntry
 from safehub.matching.search import search
 from safehub.matching.services import MINIMUM_PEOPLE, active_model, train_and_activate
-from safehub.people.models import Address, Person, PersonKind, RelationshipKind, Sex
+from safehub.people.models import Person, RelationshipKind, Sex
 from safehub.people.tests.factories import AddressFactory, AdultFactory, PersonFactory, RelationshipFactory
 
 pytestmark = pytest.mark.django_db
@@ -177,19 +177,7 @@ def test_training_needs_enough_people(social_worker: User, now: dt.datetime) -> 
 def _index_from_population(households: int) -> int:
     """Person records as agencies hold them: several per person, with recording errors."""
     population = Population(seed=11)
-    records = list(population.records(list(population.people(households))))
-    for number, r in enumerate(records):
-        Person.objects.create(
-            local_id=f"S{number:07d}",
-            kind=PersonKind.UNBORN if r.dob_is_expected else PersonKind.CHILD,
-            given_name=r.given_name,
-            family_name=r.family_name,
-            sex=r.sex or Sex.UNKNOWN,
-            date_of_birth=None if r.dob_is_expected else r.dob,
-            expected_date_of_delivery=r.dob if r.dob_is_expected else None,
-            nhs_number=r.nhs_number,
-            address=Address.objects.create(line_1=r.address, postcode=r.postcode),
-        )
+    speed.store(list(population.records(list(population.people(households)))))
     return index_people()
 
 
