@@ -1,0 +1,72 @@
+from __future__ import annotations
+
+import pytest
+
+from safehub.matching import names
+
+
+def test_tokens_fold_accents_apostrophes_and_hyphens() -> None:
+    assert names.tokens("Zoë O'Brien-Smith") == ["zoe", "obrien", "smith"]
+    assert names.tokens("  ") == []
+    assert names.tokens(None) == []
+
+
+@pytest.mark.parametrize("placeholder", ["Baby", "UNBORN", "baby of", "Twin", "Not known", "NK"])
+def test_placeholder_first_names_are_not_names(placeholder: str) -> None:
+    assert names.first_given_name(placeholder) is None
+
+
+def test_the_first_given_name_is_the_first_word() -> None:
+    assert names.first_given_name("Mary-Jane") == "mary"
+    assert names.given_names("Mary-Jane", "Baby Rose") == ["mary", "jane", "rose"]
+
+
+def test_family_names_join_their_parts_and_keep_them() -> None:
+    assert names.family_name("Smith-Jones") == "smithjones"
+    assert names.family_name_parts("Smith Jones") == ["smith", "jones"]
+    assert names.family_name("Unknown") is None
+    assert names.family_name_parts("Unknown") == []
+
+
+@pytest.mark.parametrize(
+    ("short", "formal"),
+    [
+        ("alfie", "alfred"),
+        ("kasia", "katarzyna"),
+        ("charlie", "charlotte"),
+        ("charlie", "charles"),
+        ("mo", "mohammed"),
+        ("muhammad", "mohammed"),
+        ("seun", "oluwaseun"),
+        ("evie", "evelyn"),
+        ("ollie", "oliver"),
+        ("kuba", "jakub"),
+    ],
+)
+def test_diminutives_share_a_form_with_the_formal_name(short: str, formal: str) -> None:
+    assert set(names.name_forms(short)) & set(names.name_forms(formal))
+
+
+@pytest.mark.parametrize(("one", "other"), [("charles", "charlotte"), ("oliver", "olivia"), ("samuel", "samantha")])
+def test_a_brother_and_sister_do_not_share_a_form(one: str, other: str) -> None:
+    assert not set(names.name_forms(one)) & set(names.name_forms(other))
+
+
+def test_an_unknown_name_has_only_itself() -> None:
+    assert names.name_forms("zebedeus") == ["zebedeus"]
+    assert names.name_forms(None) == []
+
+
+@pytest.mark.parametrize(
+    ("word", "code"),
+    [
+        ("robert", "r163"),
+        ("rupert", "r163"),
+        ("smith", "s530"),
+        ("smyth", "s530"),
+        ("ashcraft", "a261"),
+        ("lee", "l000"),
+    ],
+)
+def test_soundex(word: str, code: str) -> None:
+    assert names.soundex(word) == code
