@@ -18,7 +18,7 @@ from safehub.matching.services import active_model
 from safehub.people.models import Person
 
 RETRIEVE = 200
-SHOW_ABOVE = 0.01  # candidates less likely than this are not worth a social worker's time
+SHOW_ABOVE = 1e-4  # below one in ten thousand a candidate is noise, not a lead
 
 
 @dataclass(frozen=True)

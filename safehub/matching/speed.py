@@ -95,6 +95,7 @@ class SpeedResult:
     found_in_top_ten: int
     found_first: int
     milliseconds: list[float]
+    misses: list[str]
 
     def percentile(self, share: float) -> float:
         ordered = sorted(self.milliseconds)
@@ -116,7 +117,7 @@ def measure(generated: Generated, *, searches: int, seed: int) -> SpeedResult:
     targets = rng.sample(sorted(by_person), searches)
     everyone = Person.objects.all()
     search(details_of(generated.population.record(generated.people[targets[0]], "police", 0)), within=everyone)
-    timings, top_ten, first = [], 0, 0
+    timings, top_ten, first, misses = [], 0, 0, []
     for number, key in enumerate(targets):
         incoming = generated.population.record(generated.people[key], "police", number)
         started = time.perf_counter()
@@ -124,6 +125,9 @@ def measure(generated: Generated, *, searches: int, seed: int) -> SpeedResult:
         explanation = [c.score.contributions for c in found]  # part of what the page shows
         timings.append((time.perf_counter() - started) * 1000)
         ids = [c.person.local_id for c in found]
-        top_ten += bool(by_person[key] & set(ids))
+        hit = bool(by_person[key] & set(ids))
+        top_ten += hit
+        if not hit:
+            misses.append(f"{incoming.given_name} {incoming.family_name} {incoming.dob} {incoming.postcode}: {ids[:3]}")
         first += bool(ids) and ids[0] in by_person[key] and bool(explanation)
-    return SpeedResult(searches, top_ten, first, timings)
+    return SpeedResult(searches, top_ten, first, timings, misses)

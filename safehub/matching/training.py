@@ -190,7 +190,7 @@ def train(
         raise ValueError(
             f"The records hold too few people recorded more than once to learn from (Splink: {str(error)[:120]})"
         ) from error
-    settings = _bounded(linker.misc.save_model_to_json())
+    settings = _bounded(linker.misc.save_model_to_json(), max_pairs=max_pairs)
     frequencies = _term_frequencies(frames, comparisons)
     return model_from_splink(
         settings, frequencies, trained_on=sum(len(f) for f in frames), relatives_rule=relatives_rule
@@ -211,19 +211,24 @@ def _labelled_pairs(frames: Sequence[pd.DataFrame]) -> int:
     return int((counts * (counts - 1) // 2).sum())
 
 
-def _bounded(settings: dict[str, Any]) -> dict[str, Any]:
+def _bounded(settings: dict[str, Any], *, max_pairs: float) -> dict[str, Any]:
+    """Fill in what sampling could not see, conservatively.
+
+    A level seen among matches but never among `max_pairs` random pairs (an agreeing NHS number,
+    names the other way round) is rarer than one in `max_pairs`: that bound is its u. A level never
+    seen among matches is at most neutral evidence and never proof against a match.
+    """
     for item in settings["comparisons"]:
         levels = [level for level in item["comparison_levels"] if not level.get("is_null_level")]
-        labels = ["exact", "else"] if item["output_column_name"] == "nhs_number" else []
+        is_nhs = item["output_column_name"] == "nhs_number"
         for index, level in enumerate(levels):
-            if labels and level.get("u_probability") is not None:
-                level["m_probability"] = NHS_NUMBER_M[labels[min(index, 1)]]
-            u = level.get("u_probability")
-            if u is None:
+            if is_nhs:
+                level["m_probability"] = NHS_NUMBER_M["exact" if index == 0 else "else"]
+            u, m = level.get("u_probability"), level.get("m_probability")
+            if u is None and m is None:
                 continue
-            u = level["u_probability"] = max(u, U_FLOOR)
-            # Never seen among matches: at most neutral evidence, and never proof against a match.
-            level["m_probability"] = max(level.get("m_probability") or 0.0, min(M_FLOOR, u))
+            u = level["u_probability"] = max(u if u is not None else 1.0 / max_pairs, U_FLOOR)
+            level["m_probability"] = max(m or 0.0, min(M_FLOOR, u))
     return settings
 
 

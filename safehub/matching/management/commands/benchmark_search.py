@@ -58,5 +58,8 @@ class Command(BaseCommand):
             f"True person in the top ten: {result.found_in_top_ten / result.searches:.2%};"
             f" first: {result.found_first / result.searches:.2%}"
         )
+        if options["verbosity"] > 1:
+            for miss in result.misses:
+                say(f"  not in the top ten: {miss}")
         peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
         say(f"Peak memory of this process: {peak:.0f} MB")
