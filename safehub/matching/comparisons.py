@@ -65,6 +65,10 @@ class Comparison:
     columns: tuple[str, ...]
     levels: tuple[Level, ...]  # the null level first, the else level last
     tf_column: str | None = None
+    plural: str = ""  # what the level labels complete: "Postcodes" + " agree"
+
+    def describe(self, level: Level) -> str:
+        return f"{self.plural or self.title} {level.label}"
 
     @property
     def null_level(self) -> Level:
@@ -106,7 +110,7 @@ def _null(*columns: str) -> Level:
     def test(left: Features, right: Features) -> bool:
         return any(getattr(left, c) is None or getattr(right, c) is None for c in columns)
 
-    return Level("null", "not known on one side", sql, test, Agreement.MISSING)
+    return Level("null", "are missing from one record or both", sql, test, Agreement.MISSING)
 
 
 def _exact(column: str, label: str = "agree", key: str = "exact", agreement: Agreement = Agreement.AGREE) -> Level:
@@ -197,6 +201,7 @@ GIVEN_NAME = Comparison(
         _else(),
     ),
     tf_column="given_name",
+    plural="First names",
 )
 
 FAMILY_NAME = Comparison(
@@ -214,6 +219,7 @@ FAMILY_NAME = Comparison(
         _else(),
     ),
     tf_column="family_name",
+    plural="Last names",
 )
 
 DATE_OF_BIRTH = Comparison(
@@ -254,9 +260,10 @@ DATE_OF_BIRTH = Comparison(
         ),
         _else(),
     ),
+    plural="Dates of birth",
 )
 
-SEX = Comparison("sex", "Sex", ("sex",), (_null("sex"), _exact("sex"), _else()))
+SEX = Comparison("sex", "Sex", ("sex",), (_null("sex"), _exact("sex"), _else()), plural="The recorded sexes")
 
 POSTCODE = Comparison(
     "postcode",
@@ -277,6 +284,7 @@ POSTCODE = Comparison(
         ),
         _else(),
     ),
+    plural="Postcodes",
 )
 
 ADDRESS = Comparison(
@@ -292,14 +300,23 @@ ADDRESS = Comparison(
         _shared_words(0.3, "have some words in common"),
         _else(),
     ),
+    plural="Addresses",
 )
 
 HOUSE_NUMBER = Comparison(
-    "house_number", "House number", ("house_number",), (_null("house_number"), _exact("house_number"), _else())
+    "house_number",
+    "House number",
+    ("house_number",),
+    (_null("house_number"), _exact("house_number"), _else()),
+    plural="House numbers",
 )
 
 NHS_NUMBER = Comparison(
-    "nhs_number", "NHS number", ("nhs_number",), (_null("nhs_number"), _exact("nhs_number"), _else())
+    "nhs_number",
+    "NHS number",
+    ("nhs_number",),
+    (_null("nhs_number"), _exact("nhs_number"), _else()),
+    plural="NHS numbers",
 )
 
 PARENTS = Comparison(
@@ -307,6 +324,7 @@ PARENTS = Comparison(
     "Parents' first names",
     ("parent_names",),
     (_null("parent_names"), _any_shared("parent_names", "shared", "include the same name", Agreement.AGREE), _else()),
+    plural="Parents' first names",
 )
 
 COMPARISONS: tuple[Comparison, ...] = (

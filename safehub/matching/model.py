@@ -29,6 +29,7 @@ class Contribution:
     agreement: Agreement
     weight: float
     term_frequency_adjustment: float = 0.0
+    description: str = ""  # the whole sentence: "First names are forms of the same name"
 
     @property
     def total(self) -> float:
@@ -106,6 +107,7 @@ class MatchModel:
                 level.agreement,
                 weights.weights[index],
                 tf_adjustment,
+                comparison.describe(level),
             )
             contributions.append(contribution)
             total += contribution.total

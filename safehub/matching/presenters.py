@@ -55,8 +55,7 @@ def explanation(score: Score) -> list[ExplanationRow]:
         ExplanationRow(
             c.title,
             c.agreement.value.capitalize(),
-            f"{c.title} {c.label}"
-            + (" (an uncommon name counts for more)" if c.term_frequency_adjustment > 0.5 else ""),
+            c.description + (" (an uncommon name counts for more)" if c.term_frequency_adjustment > 0.5 else ""),
             _signed(c.total),
             TAG_CLASSES[c.agreement],
         )

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
+from pathlib import Path
 
 from django.urls import reverse
 from playwright.sync_api import Page, expect
@@ -48,6 +49,7 @@ def test_screening_finds_the_known_child_and_explains_why(
     sign_in_as: Callable[..., None],
     assert_accessible: Check,
     console_errors: list[str],
+    screenshot: Callable[[Page, str], Path | None],
     contact_officer: User,
     mash_team: Team,
 ) -> None:
@@ -79,9 +81,10 @@ def test_screening_finds_the_known_child_and_explains_why(
     expect(page.locator("details").nth(1)).to_contain_text("probably a relative such as a twin")
     page.locator("details").first.locator("summary").click()
     explanation = page.locator("details").first
-    expect(explanation).to_contain_text("First name are forms of the same name")
-    expect(explanation).to_contain_text("agree with day and month swapped")
+    expect(explanation).to_contain_text("First names are forms of the same name")
+    expect(explanation).to_contain_text("Dates of birth agree with day and month swapped")
     assert_accessible(page)
+    screenshot(page, "screening-candidates")
 
     # And linking the subject to Alfred routes the contact to his allocated worker
     page.get_by_label("Alfred Okafor", exact=False).check()
