@@ -7,6 +7,7 @@ from datetime import date, time
 from django.db import models
 from django.db.models import Q
 
+from safehub.accounts.models import AgencyKind
 from safehub.core.working_time import ClockUnit, WorkingHours
 
 
@@ -85,6 +86,9 @@ class Timescale(models.Model):
     protocol = models.ForeignKey(LocalProtocol, on_delete=models.CASCADE, related_name="timescales")
     clock = models.CharField(max_length=40, choices=Clock)
     rating = models.CharField(max_length=10, choices=Brag, blank=True, help_text="Blank: any rating.")
+    agency = models.CharField(
+        max_length=40, choices=AgencyKind, blank=True, help_text="For MASH checks: blank for any agency."
+    )
     amount = models.DecimalField(max_digits=6, decimal_places=2)
     unit = models.CharField(max_length=20, choices=[(u.value, u.value.replace("_", " ")) for u in ClockUnit])
     note = models.CharField(max_length=300, blank=True, help_text="Where the rule comes from.")
@@ -92,12 +96,13 @@ class Timescale(models.Model):
     class Meta:
         ordering = ["protocol", "clock", "rating"]
         constraints = [
-            models.UniqueConstraint(fields=["protocol", "clock", "rating"], name="timescale_unique"),
+            models.UniqueConstraint(fields=["protocol", "clock", "rating", "agency"], name="timescale_unique"),
             models.CheckConstraint(condition=Q(amount__gte=0), name="timescale_amount_not_negative"),
         ]
 
     def __str__(self) -> str:
-        return f"{self.get_clock_display()} {self.rating or 'any'}: {self.amount} {self.unit}"
+        agency = f" ({self.get_agency_display()})" if self.agency else ""
+        return f"{self.get_clock_display()}{agency} {self.rating or 'any'}: {self.amount} {self.unit}"
 
 
 class LocalHoliday(models.Model):

@@ -21,7 +21,11 @@ class Deadlines:
 
     def __init__(self, protocol: LocalProtocol) -> None:
         self.protocol = protocol
-        self.timescales: dict[tuple[str, str], Timescale] = {(t.clock, t.rating): t for t in protocol.timescales.all()}
+        every = list(protocol.timescales.all())
+        self.timescales: dict[tuple[str, str], Timescale] = {(t.clock, t.rating): t for t in every if not t.agency}
+        self.by_agency: dict[tuple[str, str, str], Timescale] = {
+            (t.clock, t.rating, t.agency): t for t in every if t.agency
+        }
         self.hours = protocol.working_hours
         self.holidays = protocol.extra_holidays()
 
@@ -36,6 +40,26 @@ class Deadlines:
         return due_at(
             start, float(timescale.amount), ClockUnit(timescale.unit), hours=self.hours, extra_holidays=self.holidays
         )
+
+    def request_due(self, *, start: datetime, rating: str = "", agency: str = "") -> datetime | None:
+        """When a MASH check request to `agency` is due: the strictest rule that applies to it.
+
+        A rule for the rating (Bexley red: 4 hours), for the agency (Walsall health: 1 hour) or for
+        both may apply alongside the default; the earliest due time wins.
+        """
+        clock = Clock.MASH_CHECKS
+        rules = [
+            self.timescales.get((clock, rating)),
+            self.timescales.get((clock, "")),
+            self.by_agency.get((clock, rating, agency)),
+            self.by_agency.get((clock, "", agency)),
+        ]
+        times = [
+            due_at(start, float(t.amount), ClockUnit(t.unit), hours=self.hours, extra_holidays=self.holidays)
+            for t in rules
+            if t is not None
+        ]
+        return min(times) if times else None
 
 
 def timescale_for(protocol: LocalProtocol, clock: Clock, rating: str = "") -> Timescale | None:

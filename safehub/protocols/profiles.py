@@ -119,7 +119,7 @@ PROFILES: list[dict[str, Any]] = [
             ("outcome_to_referrer", "", 2, WD, "Local default"),
             ("consultation_summary", "", 2, WD, "Local default"),
             ("mash_checks", "", 1, WD, "Local default"),
-            ("mash_checks", "red", 1, H, "§5: health requests within one hour"),
+            ("mash_checks", "", 1, H, "§5: health information requests answered within one hour", "health"),
             ("strategy_discussion", "", 2, H, "§6: within 2 hours"),
         ],
     },
@@ -149,9 +149,13 @@ def install(protocol_model: Any, level_model: Any, timescale_model: Any, *, acti
             continue
         for order, (code, label, description) in enumerate(profile["levels"], start=1):
             level_model.objects.create(protocol=protocol, order=order, code=code, label=label, description=description)
-        for clock, rating, amount, unit, note in profile["timescales"]:
+        knows_agencies = any(field.name == "agency" for field in timescale_model._meta.get_fields())
+        for clock, rating, amount, unit, note, *agency in profile["timescales"]:
+            extra = {"agency": agency[0]} if agency else {}
+            if extra and not knows_agencies:
+                continue  # an early migration's model: migration 0004 adds agency rules
             timescale_model.objects.create(
-                protocol=protocol, clock=clock, rating=rating, amount=amount, unit=unit, note=note
+                protocol=protocol, clock=clock, rating=rating, amount=amount, unit=unit, note=note, **extra
             )
     if not protocol_model.objects.filter(is_active=True).exists():
         protocol_model.objects.filter(slug=activate).update(is_active=True)

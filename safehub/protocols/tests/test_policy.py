@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime, time
+from datetime import date, datetime, time, timedelta
 
 import pytest
 
@@ -10,7 +10,7 @@ from safehub.accounts.models import User
 from safehub.core.errors import DomainError
 from safehub.core.working_time import LONDON
 from safehub.protocols.models import Brag, Clock, LocalHoliday, LocalProtocol
-from safehub.protocols.policy import active_protocol, due_time
+from safehub.protocols.policy import Deadlines, active_protocol, due_time
 from safehub.protocols.services import activate_protocol
 
 pytestmark = pytest.mark.django_db
@@ -86,7 +86,7 @@ EXPECTED: dict[str, list[tuple[Clock, str, datetime]]] = {
         (Clock.OUTCOME_TO_REFERRER, ANY, TUE_15),
         (Clock.CONSULTATION_SUMMARY, ANY, TUE_15),
         (Clock.MASH_CHECKS, ANY, MON_15),
-        (Clock.MASH_CHECKS, RED, FRI_16),
+        (Clock.MASH_CHECKS, RED, MON_15),  # the one-hour rule is for health requests: see request_due
         (Clock.STRATEGY_DISCUSSION, ANY, FRI_17),
     ],
 }
@@ -187,3 +187,14 @@ def test_the_protocols_working_day_is_used() -> None:
 
     # 1 hour on Friday (15:00 to 16:00), then 3 hours on Monday from 09:00.
     assert due_time(Clock.SCREENING, start=START) == london(11, 30, 12)
+
+
+def test_request_due_takes_the_strictest_rule_for_the_agency_and_rating() -> None:
+    walsall = Deadlines(LocalProtocol.objects.get(slug="walsall"))
+    bexley = Deadlines(LocalProtocol.objects.get(slug="bexley"))
+    assert walsall.request_due(start=START, agency="health") == FRI_16  # one elapsed hour
+    assert walsall.request_due(start=START, agency="police") == MON_15  # one working day
+    assert bexley.request_due(start=START, rating=RED, agency="police") == START + timedelta(hours=4)
+    assert bexley.request_due(start=START, rating="green", agency="police") == bexley.due(
+        Clock.MASH_CHECKS, start=START
+    )
