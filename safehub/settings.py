@@ -78,6 +78,7 @@ INSTALLED_APPS = [
     "safehub.contacts",
     "safehub.screening",
     "safehub.decisions",
+    "safehub.checks",
     "safehub.consultations",
     "safehub.queues",
     "safehub.demo",

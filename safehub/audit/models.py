@@ -41,6 +41,12 @@ class Verb(models.TextChoices):
     PERSONS_UNMERGED = "persons_unmerged", "Reversed a merge of person records"
     NOT_SAME_PERSON = "not_same_person", "Marked records as not the same person"
     DUPLICATES_FOUND = "duplicates_found", "Searched the person index for duplicates"
+    MASH_CHECKS_STARTED = "mash_checks_started", "Started MASH checks"
+    DISCLOSURE_MADE = "disclosure_made", "Disclosed information to a partner agency"
+    AGENCY_RESPONSE_SAVED = "agency_response_saved", "Saved a draft agency response"
+    AGENCY_RESPONSE_SUBMITTED = "agency_response_submitted", "Submitted an agency response"
+    AGENCY_RESPONSE_CORRECTED = "agency_response_corrected", "Corrected an agency response"
+    MASH_CHECKS_SUBMITTED = "mash_checks_submitted", "Submitted MASH checks for decision"
 
 
 class AuditEventQuerySet(models.QuerySet["AuditEvent"]):

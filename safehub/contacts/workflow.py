@@ -13,6 +13,7 @@ class ContactState(StrEnum):
     RECEIVED = "received"
     SCREENING = "screening"
     AWAITING_THRESHOLD = "awaiting_threshold"
+    MASH_CHECKS = "mash_checks"
     AWAITING_APPROVAL = "awaiting_approval"
     APPROVED = "approved"
     CLOSED = "closed"
@@ -26,6 +27,7 @@ STATE_LABELS: Final[Mapping[ContactState, str]] = {
     ContactState.RECEIVED: "Received",
     ContactState.SCREENING: "In basic screening",
     ContactState.AWAITING_THRESHOLD: "Awaiting threshold decision",
+    ContactState.MASH_CHECKS: "MASH checks under way",
     ContactState.AWAITING_APPROVAL: "Awaiting manager approval",
     ContactState.APPROVED: "Approved: outcome to action",
     ContactState.CLOSED: "Closed",
@@ -38,6 +40,8 @@ class Event(StrEnum):
     FORWARD_TO_ALLOCATED_WORKER = "forward_to_allocated_worker"
     ALLOCATE_TO_PREVIOUS_WORKER = "allocate_to_previous_worker"
     REFER_FOR_THRESHOLD = "refer_for_threshold"
+    START_MASH_CHECKS = "start_mash_checks"
+    SUBMIT_CHECKS_FOR_DECISION = "submit_checks_for_decision"
     RECOMMEND = "recommend"
     RETURN_FOR_RECONSIDERATION = "return_for_reconsideration"
     APPROVE = "approve"
@@ -54,6 +58,8 @@ EVENT_LABELS: Final[Mapping[Event, str]] = {
     Event.FORWARD_TO_ALLOCATED_WORKER: "Forwarded to the allocated worker (open case)",
     Event.ALLOCATE_TO_PREVIOUS_WORKER: "Allocated to the previous social worker (three-month rule)",
     Event.REFER_FOR_THRESHOLD: "Sent to a MASH social worker for a threshold decision",
+    Event.START_MASH_CHECKS: "MASH checks started: partner agencies asked what they hold",
+    Event.SUBMIT_CHECKS_FOR_DECISION: "MASH checks collated and submitted for a threshold decision",
     Event.RECOMMEND: "Rated and recommended an outcome",
     Event.RETURN_FOR_RECONSIDERATION: "Returned by the manager for reconsideration",
     Event.APPROVE: "Approved by a manager",
@@ -68,6 +74,8 @@ TRANSITIONS: Final[Mapping[tuple[ContactState, Event], ContactState]] = {
     (S.SCREENING, Event.ALLOCATE_TO_PREVIOUS_WORKER): S.CLOSED,
     (S.SCREENING, Event.REFER_FOR_THRESHOLD): S.AWAITING_THRESHOLD,
     (S.AWAITING_THRESHOLD, Event.RECOMMEND): S.AWAITING_APPROVAL,
+    (S.AWAITING_THRESHOLD, Event.START_MASH_CHECKS): S.MASH_CHECKS,
+    (S.MASH_CHECKS, Event.SUBMIT_CHECKS_FOR_DECISION): S.AWAITING_THRESHOLD,
     (S.AWAITING_APPROVAL, Event.RETURN_FOR_RECONSIDERATION): S.AWAITING_THRESHOLD,
     (S.AWAITING_APPROVAL, Event.APPROVE): S.APPROVED,
     (S.APPROVED, Event.ACTION_OUTCOME): S.CLOSED,

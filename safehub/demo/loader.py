@@ -19,6 +19,7 @@ from safehub.audit.services import record
 from safehub.contacts.models import Contact, ContactSubject, StateChange
 from safehub.contacts.workflow import ContactState, Event, next_state
 from safehub.decisions.models import STATUTORY_OUTCOMES, Decision, OutcomeAction, Recommendation, Referral
+from safehub.demo.checks import add_mash_checks
 from safehub.demo.histories import HistoryMaker, Staff
 from safehub.demo.households import create_duplicate_records, create_households
 from safehub.matching.duplicates import find_duplicates
@@ -100,6 +101,7 @@ def _users(fake: Faker) -> tuple[Team, dict[str, User]]:
 
 
 DUPLICATE_RECORDS = 24
+MASH_CHECKS = 30
 
 
 def load_demo(
@@ -134,6 +136,10 @@ def load_demo(
         histories = [maker.contact(rng.choice(houses), received) for received in times]
         progress(f"{total} contacts over {weeks} weeks")
         _save(histories, mash=mash, recorder=users["contact_officer"], at=at)
+    checked = add_mash_checks(
+        managers=staff.managers, coordinators=staff.social_workers, rng=rng, now=at, count=MASH_CHECKS
+    )
+    progress(f"MASH checks on {checked} contacts, answered by the demo partner agencies or still outstanding")
     states = Counter(Contact.objects.values_list("state", flat=True))
     summary = DemoSummary(
         people=count_people,

@@ -1,0 +1,163 @@
+"""MASH checks: partner agencies asked what they hold about a contact's people, on the clock."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+
+from safehub.accounts.models import Agency, AgencyKind, Role, User
+from safehub.contacts.models import Contact
+from safehub.protocols.models import Brag
+
+
+class ChecksState(models.TextChoices):
+    OPEN = "open", "Waiting for agencies"
+    SUBMITTED = "submitted", "Submitted for decision"
+
+
+class MashChecks(models.Model):
+    """A manager's decision that a contact needs MASH checks, and the coordinator's collation of them."""
+
+    contact = models.ForeignKey(Contact, on_delete=models.PROTECT, related_name="mash_checks")
+    reason = models.TextField()
+    rating = models.CharField(max_length=10, choices=Brag, help_text="The level of risk the due times follow.")
+    lawful_basis = models.CharField(max_length=300)
+    coordinator = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    started_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    started_at = models.DateTimeField()
+    state = models.CharField(max_length=10, choices=ChecksState, default=ChecksState.OPEN)
+    analysis = models.TextField(blank=True)
+    outstanding_reason = models.TextField(blank=True)
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    submitted_at = models.DateTimeField(null=True, blank=True)
+    version = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["-started_at"]
+        constraints = [
+            models.UniqueConstraint(fields=["contact"], condition=Q(state="open"), name="one_open_checks_per_contact"),
+            models.CheckConstraint(
+                condition=Q(state="open") | Q(submitted_at__isnull=False), name="submitted_checks_have_a_time"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"MASH checks on {self.contact.reference}"
+
+
+class RequestState(models.TextChoices):
+    SENT = "sent", "Waiting for the agency"
+    ANSWERED = "answered", "Answered"
+    WITHDRAWN = "withdrawn", "Withdrawn"
+
+
+def partner_agencies(user: User) -> models.QuerySet[Agency]:
+    """The agencies a user works for as a partner professional."""
+    return Agency.objects.filter(
+        teams__memberships__user=user, teams__memberships__role=Role.PARTNER_PROFESSIONAL
+    ).distinct()
+
+
+class AgencyRequestQuerySet(models.QuerySet["AgencyRequest"]):
+    def for_partner(self, user: User) -> AgencyRequestQuerySet:
+        """A partner professional sees the requests addressed to their own agency, and nothing else;
+        the hub's health professional also sees GP practice requests, to record GPs' answers (003 §2.6)."""
+        agencies = list(partner_agencies(user))
+        mine = Q(agency__in=agencies)
+        if any(agency.kind == AgencyKind.HEALTH for agency in agencies):
+            mine |= Q(agency__kind=AgencyKind.GP_PRACTICE)
+        return self.filter(mine)
+
+    def outstanding(self) -> AgencyRequestQuerySet:
+        return self.filter(state=RequestState.SENT)
+
+
+class AgencyRequest(models.Model):
+    """What one agency is asked: only what it needs to search its systems (000 partner offers)."""
+
+    checks = models.ForeignKey(MashChecks, on_delete=models.PROTECT, related_name="requests")
+    agency = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="mash_requests")
+    questions = models.TextField()
+    subjects = models.JSONField(help_text="Names, dates of birth, address and NHS number of the people to search for.")
+    due_at = models.DateTimeField(db_index=True)
+    sent_at = models.DateTimeField()
+    state = models.CharField(max_length=10, choices=RequestState, default=RequestState.SENT)
+    answered_at = models.DateTimeField(null=True, blank=True)
+    version = models.PositiveIntegerField(default=0)
+
+    objects = AgencyRequestQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["due_at", "pk"]
+        constraints = [models.UniqueConstraint(fields=["checks", "agency"], name="one_request_per_agency")]
+        indexes = [models.Index(fields=["agency", "state", "due_at"])]
+
+    def __str__(self) -> str:
+        return f"Request to {self.agency} about {self.checks.contact.reference}"
+
+
+class Disclosure(models.Model):
+    """A record of information shared with a partner agency: what, to whom, why, on what basis."""
+
+    request = models.OneToOneField(AgencyRequest, on_delete=models.PROTECT, related_name="disclosure")
+    contact = models.ForeignKey(Contact, on_delete=models.PROTECT, related_name="disclosures")
+    agency = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="+")
+    disclosed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    disclosed_at = models.DateTimeField()
+    purpose = models.TextField()
+    lawful_basis = models.CharField(max_length=300)
+    consent_position = models.CharField(max_length=200)
+    content = models.JSONField(help_text="Exactly what was sent.")
+
+    class Meta:
+        ordering = ["-disclosed_at"]
+
+    def __str__(self) -> str:
+        return f"Disclosure to {self.agency} on {self.disclosed_at:%d/%m/%Y}"
+
+
+class ResponseStatus(models.TextChoices):
+    DRAFT = "draft", "Draft"
+    SUBMITTED = "submitted", "Submitted"
+
+
+class AgencyResponse(models.Model):
+    """What an agency holds and what it means for the child. Submitted responses never change:
+    a correction is a new response that supersedes, with a reason."""
+
+    request = models.ForeignKey(AgencyRequest, on_delete=models.PROTECT, related_name="responses")
+    status = models.CharField(max_length=10, choices=ResponseStatus, default=ResponseStatus.DRAFT)
+    nothing_known = models.BooleanField(default=False)
+    information = models.TextField(blank=True)
+    analysis = models.TextField(blank=True, help_text="What the information means for the child (002 §16).")
+    sources_searched = models.TextField(blank=True)
+    handling_restriction = models.TextField(blank=True)
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    on_behalf_of = models.CharField(max_length=200, blank=True, help_text="A GP practice answering by phone or email.")
+    created_at = models.DateTimeField()
+    submitted_at = models.DateTimeField(null=True, blank=True)
+    supersedes = models.OneToOneField(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="superseded_by"
+    )
+    correction_reason = models.TextField(blank=True)
+    version = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["request"], condition=Q(status="draft"), name="one_draft_response_per_request"
+            ),
+            models.CheckConstraint(
+                condition=Q(status="draft") | Q(submitted_at__isnull=False), name="submitted_response_has_a_time"
+            ),
+            models.CheckConstraint(
+                condition=Q(supersedes__isnull=True) | ~Q(correction_reason=""), name="correction_has_a_reason"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Response to request {self.request_id} ({self.get_status_display()})"

@@ -1,0 +1,309 @@
+"""Starting MASH checks, answering them, and submitting them for a decision. Every action is one
+transaction with its audit events; every request sent is a recorded disclosure."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+
+from safehub.accounts.models import APPROVER_ROLES, QUALIFIED_ROLES, Agency, User
+from safehub.audit.models import Verb
+from safehub.audit.services import record
+from safehub.checks.models import (
+    AgencyRequest,
+    AgencyResponse,
+    ChecksState,
+    Disclosure,
+    MashChecks,
+    RequestState,
+    ResponseStatus,
+)
+from safehub.contacts.models import Contact, ContactSubject
+from safehub.contacts.services import threshold_due, transition
+from safehub.contacts.workflow import ContactState, Event
+from safehub.core.errors import ConcurrentChange, DomainError
+from safehub.protocols.models import Brag
+from safehub.protocols.policy import Deadlines, active_protocol
+
+PURPOSE = "MASH checks: to decide whether the child needs help or protection (Children Act 1989 s17 and s47)"
+
+
+def preselected_agencies() -> list[Agency]:
+    """The active protocol's always-checked agencies (Bexley: health, education, police)."""
+    kinds = active_protocol().always_checked_agencies
+    return list(Agency.objects.filter(kind__in=kinds, is_host=False).order_by("name"))
+
+
+def _person(subject: ContactSubject) -> dict[str, Any]:
+    return {
+        "name": subject.display_name,
+        "role": subject.get_role_display(),
+        "date_of_birth": subject.date_of_birth.isoformat() if subject.date_of_birth else "",
+        "expected_date_of_delivery": (
+            subject.expected_date_of_delivery.isoformat() if subject.expected_date_of_delivery else ""
+        ),
+        "address": subject.address,
+        "postcode": subject.postcode,
+        "nhs_number": subject.nhs_number,
+    }
+
+
+def request_subjects(contact: Contact) -> list[dict[str, Any]]:
+    """What an agency needs to search its systems, and no more: no narrative, no referrer."""
+    subjects = list(contact.subjects.order_by("order"))
+    mother = next((s for s in subjects if s.role == "parent" and s.sex == "female"), None)
+    people = []
+    for subject in subjects:
+        person = _person(subject)
+        if subject.kind == "unborn" and mother is not None:
+            person["mother"] = _person(mother)
+        people.append(person)
+    return people
+
+
+@dataclass(frozen=True)
+class StartChecks:
+    reason: str
+    rating: Brag
+    coordinator: User
+    agencies: Sequence[Agency]
+    questions: str
+    lawful_basis: str
+
+
+def _validate(contact: Contact, start: StartChecks, by: User) -> None:
+    if not by.has_role(*APPROVER_ROLES):
+        raise PermissionDenied
+    if contact.state != ContactState.AWAITING_THRESHOLD:
+        raise DomainError("MASH checks start while a contact is waiting for its threshold decision")
+    if not start.reason.strip():
+        raise DomainError("Enter why MASH checks are needed", field="reason")
+    if not start.coordinator.has_role(*QUALIFIED_ROLES):
+        raise DomainError("Choose a social worker to coordinate the checks", field="coordinator")
+    if not start.agencies:
+        raise DomainError("Choose at least one agency to ask", field="agencies")
+    if any(agency.is_host for agency in start.agencies):
+        raise DomainError("Children's social care holds the person index: choose partner agencies", field="agencies")
+    if not start.questions.strip():
+        raise DomainError("Enter what the agencies are asked", field="questions")
+    if not start.lawful_basis.strip():
+        raise DomainError("Enter the lawful basis for sharing", field="lawful_basis")
+
+
+@transaction.atomic(durable=True)
+def start_checks(contact: Contact, start: StartChecks, *, by: User, at: datetime, version: int) -> MashChecks:
+    """A manager decides checks are needed: one request, with its due time and disclosure, per agency."""
+    _validate(contact, start, by)
+    if contact.version != version:
+        raise ConcurrentChange()
+    deadlines = Deadlines(active_protocol())
+    checks = MashChecks.objects.create(
+        contact=contact,
+        reason=start.reason.strip(),
+        rating=start.rating,
+        lawful_basis=start.lawful_basis.strip(),
+        coordinator=start.coordinator,
+        started_by=by,
+        started_at=at,
+    )
+    subjects = request_subjects(contact)
+    consent = contact.get_consent_display()
+    latest = at
+    for agency in sorted(set(start.agencies), key=lambda a: a.name):
+        due = deadlines.request_due(start=at, rating=start.rating, agency=agency.kind)
+        if due is None:
+            raise DomainError("The local protocol sets no time for MASH checks: an administrator must add one")
+        latest = max(latest, due)
+        request = AgencyRequest.objects.create(
+            checks=checks, agency=agency, questions=start.questions.strip(), subjects=subjects, due_at=due, sent_at=at
+        )
+        content = {
+            "subjects": subjects,
+            "reason": checks.reason,
+            "risk": start.rating.label,
+            "consent": consent,
+            "questions": request.questions,
+            "respond_by": due.isoformat(),
+        }
+        Disclosure.objects.create(
+            request=request,
+            contact=contact,
+            agency=agency,
+            disclosed_by=by,
+            disclosed_at=at,
+            purpose=PURPOSE,
+            lawful_basis=checks.lawful_basis,
+            consent_position=consent,
+            content=content,
+        )
+        record(Verb.DISCLOSURE_MADE, by=by, contact=contact, at=at, data={"request": request.pk, "agency": agency.pk})
+    transition(contact, Event.START_MASH_CHECKS, by=by, due_at=latest, at=at, note=checks.reason)
+    record(
+        Verb.MASH_CHECKS_STARTED,
+        by=by,
+        contact=contact,
+        at=at,
+        data={"checks": checks.pk, "agencies": len(set(start.agencies)), "rating": start.rating.value},
+    )
+    return checks
+
+
+# Answering -------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Answer:
+    nothing_known: bool = False
+    information: str = ""
+    analysis: str = ""
+    sources_searched: str = ""
+    handling_restriction: str = ""
+    on_behalf_of: str = ""
+
+
+def can_answer(user: User, request: AgencyRequest) -> bool:
+    """A partner professional of the request's agency (or, for a GP practice, the hub's health partner)."""
+    return AgencyRequest.objects.for_partner(user).filter(pk=request.pk).exists()
+
+
+def _check_answer(answer: Answer, *, submitting: bool) -> None:
+    if answer.nothing_known and answer.information.strip():
+        raise DomainError("Choose 'nothing known' or describe what your agency holds, not both", field="information")
+    if submitting and not answer.nothing_known and not answer.information.strip():
+        raise DomainError("Say what your agency holds, or that nothing is known", field="information")
+    if submitting and not answer.sources_searched.strip():
+        raise DomainError("Enter the systems you searched", field="sources_searched")
+
+
+@transaction.atomic(durable=True)
+def save_response(
+    request: AgencyRequest, answer: Answer, *, by: User, at: datetime, submit: bool, version: int
+) -> AgencyResponse:
+    """Save the agency's draft, or submit it. A submitted response cannot be changed here."""
+    if not can_answer(by, request):
+        raise PermissionDenied
+    if request.state != RequestState.SENT:
+        raise DomainError("This request has already been answered or withdrawn: to change an answer, correct it")
+    if request.version != version:
+        raise ConcurrentChange("request")
+    _check_answer(answer, submitting=submit)
+    draft = request.responses.filter(status=ResponseStatus.DRAFT).first()
+    fields = {
+        "nothing_known": answer.nothing_known,
+        "information": answer.information.strip(),
+        "analysis": answer.analysis.strip(),
+        "sources_searched": answer.sources_searched.strip(),
+        "handling_restriction": answer.handling_restriction.strip(),
+        "on_behalf_of": answer.on_behalf_of.strip(),
+        "author": by,
+    }
+    if draft is None:
+        draft = AgencyResponse.objects.create(request=request, created_at=at, **fields)
+    else:
+        for name, value in fields.items():
+            setattr(draft, name, value)
+    new_version = request.version + 1
+    changes: dict[str, Any] = {"version": new_version}
+    if submit:
+        draft.status, draft.submitted_at = ResponseStatus.SUBMITTED, at
+        changes.update(state=RequestState.ANSWERED, answered_at=at)
+    draft.save()
+    if AgencyRequest.objects.filter(pk=request.pk, version=version).update(**changes) != 1:
+        raise ConcurrentChange("request")
+    for name, value in changes.items():
+        setattr(request, name, value)
+    verb = Verb.AGENCY_RESPONSE_SUBMITTED if submit else Verb.AGENCY_RESPONSE_SAVED
+    record(verb, by=by, contact=request.checks.contact, at=at, data={"request": request.pk, "response": draft.pk})
+    return draft
+
+
+@transaction.atomic(durable=True)
+def correct_response(
+    response: AgencyResponse, answer: Answer, *, reason: str, by: User, at: datetime
+) -> AgencyResponse:
+    """A submitted response stays as it was; the correction is a new response that supersedes it."""
+    request = response.request
+    if not can_answer(by, request):
+        raise PermissionDenied
+    if response.status != ResponseStatus.SUBMITTED:
+        raise DomainError("Only a submitted response can be corrected; a draft can simply be changed")
+    if AgencyResponse.objects.filter(supersedes=response).exists():
+        raise DomainError("This response has already been corrected: correct the latest one")
+    if not reason.strip():
+        raise DomainError("Enter why the response is being corrected", field="reason")
+    _check_answer(answer, submitting=True)
+    correction = AgencyResponse.objects.create(
+        request=request,
+        status=ResponseStatus.SUBMITTED,
+        nothing_known=answer.nothing_known,
+        information=answer.information.strip(),
+        analysis=answer.analysis.strip(),
+        sources_searched=answer.sources_searched.strip(),
+        handling_restriction=answer.handling_restriction.strip(),
+        on_behalf_of=answer.on_behalf_of.strip(),
+        author=by,
+        created_at=at,
+        submitted_at=at,
+        supersedes=response,
+        correction_reason=reason.strip(),
+    )
+    record(
+        Verb.AGENCY_RESPONSE_CORRECTED,
+        by=by,
+        contact=request.checks.contact,
+        at=at,
+        data={"request": request.pk, "response": correction.pk, "supersedes": response.pk},
+    )
+    return correction
+
+
+# Submitting for decision -----------------------------------------------------------------------
+
+
+@transaction.atomic(durable=True)
+def submit_for_decision(
+    checks: MashChecks, *, analysis: str, outstanding_reason: str = "", by: User, at: datetime, version: int
+) -> MashChecks:
+    """The coordinator's analysis goes with the responses to the threshold decision. Submitting with a
+    request still outstanding needs a recorded reason (a late answer is flagged on the contact)."""
+    if by != checks.coordinator and not by.has_role(*APPROVER_ROLES):
+        raise PermissionDenied
+    if checks.state != ChecksState.OPEN:
+        raise DomainError("These checks have already been submitted for decision")
+    if checks.version != version:
+        raise ConcurrentChange("set of checks")
+    if not analysis.strip():
+        raise DomainError("Enter your analysis of what the agencies hold", field="analysis")
+    outstanding = checks.requests.outstanding().count()
+    if outstanding and not outstanding_reason.strip():
+        raise DomainError(
+            f"{outstanding} agency request{'s are' if outstanding > 1 else ' is'} still outstanding:"
+            " give the reason for not waiting",
+            field="outstanding_reason",
+        )
+    changed = MashChecks.objects.filter(pk=checks.pk, version=version, state=ChecksState.OPEN).update(
+        state=ChecksState.SUBMITTED,
+        analysis=analysis.strip(),
+        outstanding_reason=outstanding_reason.strip(),
+        submitted_by=by,
+        submitted_at=at,
+        version=version + 1,
+    )
+    if changed != 1:
+        raise ConcurrentChange("set of checks")
+    contact = checks.contact
+    transition(contact, Event.SUBMIT_CHECKS_FOR_DECISION, by=by, due_at=threshold_due(contact), at=at)
+    record(
+        Verb.MASH_CHECKS_SUBMITTED,
+        by=by,
+        contact=contact,
+        at=at,
+        data={"checks": checks.pk, "outstanding": outstanding},
+    )
+    checks.refresh_from_db()
+    return checks

@@ -1,0 +1,102 @@
+"""MASH checks in the demo hub, made through the real services: started by a manager, answered or not
+by the demo partner agencies, some collated and submitted for decision, some late."""
+
+from __future__ import annotations
+
+import random
+from datetime import datetime, timedelta
+
+from safehub.accounts.models import Agency, AgencyKind, User
+from safehub.checks import services
+from safehub.checks.models import AgencyRequest
+from safehub.checks.services import Answer, StartChecks
+from safehub.contacts.models import Contact
+from safehub.contacts.workflow import ContactState
+from safehub.protocols.models import Brag
+
+LAWFUL_BASIS = "Children Act 1989 s17 and s47; UK GDPR Art 6(1)(e) and Art 9(2)(g); Data Protection Act 2018 Sch 8"
+FINDINGS = {
+    AgencyKind.POLICE: ("Domestic incident at the address last year; mother recorded as the victim.", "Niche, PND"),
+    AgencyKind.HEALTH: ("Missed health visitor appointments; child not brought to two clinic visits.", "SystmOne"),
+    AgencyKind.EDUCATION: ("Attendance 82% this term; often arrives hungry.", "School MIS"),
+    AgencyKind.HOUSING: ("Rent arrears; notice seeking possession served.", "Housing register"),
+}
+
+
+def _partner(agency: Agency) -> User | None:
+    return User.objects.filter(memberships__team__agency=agency).first()
+
+
+def add_mash_checks(
+    *, managers: list[User], coordinators: list[User], rng: random.Random, now: datetime, count: int
+) -> int:
+    """Start checks on up to `count` contacts waiting for a threshold decision; returns how many."""
+    waiting = list(
+        Contact.objects.filter(state=ContactState.AWAITING_THRESHOLD)
+        .prefetch_related("state_changes")
+        .order_by("received_at")
+    )
+    chosen = rng.sample(waiting, min(count, len(waiting)))
+    always = services.preselected_agencies()
+    extra = list(Agency.objects.filter(kind__in=[AgencyKind.HOUSING, AgencyKind.PROBATION], is_host=False))
+    for number, contact in enumerate(chosen):
+        last = max(change.at for change in contact.state_changes.all())
+        start_at = min(last + timedelta(minutes=rng.randint(20, 240)), now - timedelta(minutes=5))
+        rating = rng.choice([Brag.RED, Brag.AMBER, Brag.AMBER, Brag.GREEN])
+        agencies = always + ([rng.choice(extra)] if extra and rng.random() < 0.3 else [])
+        checks = services.start_checks(
+            contact,
+            StartChecks(
+                reason="Need and risk are unclear: partner information is needed before deciding",
+                rating=rating,
+                coordinator=rng.choice(coordinators),
+                agencies=agencies,
+                questions="Is the family known to you? Any concerns about the children or the adults?",
+                lawful_basis=LAWFUL_BASIS,
+            ),
+            by=rng.choice(managers),
+            at=start_at,
+            version=contact.version,
+        )
+        answered_all = True
+        for request in AgencyRequest.objects.filter(checks=checks).select_related("agency"):
+            answered_all &= _answer(request, rng=rng, now=now)
+        if number % 3 == 0:
+            checks.refresh_from_db()
+            when = min(max(r.answered_at or start_at for r in checks.requests.all()) + timedelta(hours=1), now)
+            services.submit_for_decision(
+                checks,
+                analysis="Partner information gathered; see the responses. Risk appears to be escalating.",
+                outstanding_reason=""
+                if answered_all
+                else "Enough is known to decide; late answers go to the allocated worker",
+                by=checks.coordinator,
+                at=when,
+                version=checks.version,
+            )
+    return len(chosen)
+
+
+def _answer(request: AgencyRequest, *, rng: random.Random, now: datetime) -> bool:
+    """Answer (or not) as a partner would; True when answered."""
+    partner = _partner(request.agency)
+    roll = rng.random()
+    if partner is None or roll < 0.25:
+        return False  # still outstanding: some of these will be overdue
+    when = request.sent_at + timedelta(minutes=rng.randint(30, 60 * 30))
+    if when >= now:
+        return False
+    finding, sources = FINDINGS.get(AgencyKind(request.agency.kind), ("", "Case management system"))
+    nothing = not finding or rng.random() < 0.4
+    answer = Answer(
+        nothing_known=nothing,
+        information="" if nothing else finding,
+        analysis="" if nothing else "Suggests the child's needs are not being met consistently.",
+        sources_searched=sources,
+        handling_restriction="Not to be disclosed to the family without police agreement"
+        if request.agency.kind == AgencyKind.POLICE and not nothing
+        else "",
+    )
+    submit = roll > 0.35
+    services.save_response(request, answer, by=partner, at=when, submit=submit, version=request.version)
+    return submit
