@@ -9,6 +9,7 @@ urlpatterns = [
     path("contacts/", include("safehub.decisions.urls")),
     path("people/", include("safehub.people.urls")),
     path("matching/", include("safehub.matching.urls")),
+    path("checks/", include("safehub.checks.urls")),
     path("consultations/", include("safehub.consultations.urls")),
     path("protocols/", include("safehub.protocols.urls")),
     path("audit/", include("safehub.audit.urls")),

@@ -15,6 +15,8 @@ from django.test import Client
 from django.urls import reverse
 
 from safehub.accounts.models import Role
+from safehub.accounts.tests.factories import user_with_role
+from safehub.checks.models import MashChecks
 from safehub.contacts.models import Contact
 from safehub.contacts.tests.factories import ContactFactory
 from safehub.contacts.workflow import ContactState
@@ -53,6 +55,21 @@ def _contact_step(url_name: str, state: ContactState) -> Callable[[Any], str]:
 
 def _person(team: Any) -> str:
     return reverse("people:person", args=[PersonFactory().pk])
+
+
+def _checks(team: Any) -> str:
+    contact = ContactFactory(team=team, state=ContactState.MASH_CHECKS)
+    coordinator = user_with_role(Role.SOCIAL_WORKER, team=team, username="matrix.coordinator")
+    checks = MashChecks.objects.create(
+        contact=contact,
+        reason="Unclear risk",
+        rating="amber",
+        lawful_basis="s17",
+        coordinator=coordinator,
+        started_by=coordinator,
+        started_at=dt.datetime(2026, 11, 24, 9, tzinfo=dt.UTC),
+    )
+    return reverse("checks:checks", args=[checks.pk])
 
 
 def _pair(team: Any) -> str:
@@ -120,6 +137,17 @@ PAGES: list[tuple[str, Callable[[Any], str], dict[Role, int]]] = [
         {CO: 403, SW: 403, SP: 200, TM: 200, STRAT: 403, **OUTSIDERS},
     ),
     ("duplicate pair", _pair, {CO: 403, SW: 403, SP: 200, TM: 200, STRAT: 403, **OUTSIDERS}),
+    (
+        "start MASH checks",
+        _contact_step("checks:start", ContactState.AWAITING_THRESHOLD),
+        {CO: 403, SW: 403, SP: 403, TM: 200, STRAT: 403, **OUTSIDERS},
+    ),
+    ("MASH checks", _checks, {CO: 200, SW: 200, SP: 200, TM: 200, STRAT: 200, **OUTSIDERS}),
+    (
+        "partner workspace",
+        lambda team: reverse("checks:workspace"),
+        {CO: 404, SW: 404, SP: 404, TM: 404, STRAT: 404, PARTNER: 200, PERF: 404, DPO: 404, ADMIN: 404},
+    ),
     (
         "consultations",
         lambda team: reverse("consultations:list"),

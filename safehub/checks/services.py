@@ -30,6 +30,9 @@ from safehub.core.errors import ConcurrentChange, DomainError
 from safehub.protocols.models import Brag
 from safehub.protocols.policy import Deadlines, active_protocol
 
+DEFAULT_LAWFUL_BASIS = (
+    "Children Act 1989 s17 and s47; UK GDPR Art 6(1)(e) and Art 9(2)(g); Data Protection Act 2018 Sch 8"
+)
 PURPOSE = "MASH checks: to decide whether the child needs help or protection (Children Act 1989 s17 and s47)"
 
 

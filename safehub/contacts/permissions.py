@@ -35,6 +35,11 @@ def can_approve(user: User, contact: Contact) -> bool:
     )
 
 
+def can_start_checks(user: User, contact: Contact) -> bool:
+    """A manager decides that MASH checks are needed, before the threshold decision."""
+    return user.has_role(*APPROVER_ROLES) and contact.state == ContactState.AWAITING_THRESHOLD
+
+
 def can_action_outcome(user: User, contact: Contact) -> bool:
     return user.has_role(*FRONT_DOOR_ROLES) and contact.state == ContactState.APPROVED
 

@@ -52,6 +52,7 @@ def actions_for(user: User, contact: Contact) -> list[Action]:
     candidates = [
         (permissions.can_screen(user, contact), "Screen this contact", "screening:screen-contact"),
         (permissions.can_recommend(user, contact), "Rate and recommend", "decisions:recommend"),
+        (permissions.can_start_checks(user, contact), "Start MASH checks", "checks:start"),
         (permissions.can_approve(user, contact), "Approve or return the recommendation", "decisions:approve"),
         (permissions.can_action_outcome(user, contact), "Record the outcome as actioned", "decisions:action-outcome"),
     ]

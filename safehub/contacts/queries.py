@@ -31,5 +31,6 @@ def load_history(contact: Contact) -> Contact:
         "recommendations__level",
         "decisions__decided_by",
         "state_changes__by",
+        "mash_checks",
     )
     return contact

@@ -14,7 +14,6 @@ from safehub.contacts.models import Contact
 from safehub.contacts.workflow import ContactState
 from safehub.protocols.models import Brag
 
-LAWFUL_BASIS = "Children Act 1989 s17 and s47; UK GDPR Art 6(1)(e) and Art 9(2)(g); Data Protection Act 2018 Sch 8"
 FINDINGS = {
     AgencyKind.POLICE: ("Domestic incident at the address last year; mother recorded as the victim.", "Niche, PND"),
     AgencyKind.HEALTH: ("Missed health visitor appointments; child not brought to two clinic visits.", "SystmOne"),
@@ -52,7 +51,7 @@ def add_mash_checks(
                 coordinator=rng.choice(coordinators),
                 agencies=agencies,
                 questions="Is the family known to you? Any concerns about the children or the adults?",
-                lawful_basis=LAWFUL_BASIS,
+                lawful_basis=services.DEFAULT_LAWFUL_BASIS,
             ),
             by=rng.choice(managers),
             at=start_at,

@@ -1,0 +1,110 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.db.models import QuerySet
+
+from safehub.accounts.models import Agency, User
+from safehub.checks.services import DEFAULT_LAWFUL_BASIS
+from safehub.core.forms import VersionForm
+from safehub.decisions.forms import BRAG_HINTS
+from safehub.protocols.models import Brag
+
+TEXT = 5000
+
+
+class StartChecksForm(VersionForm):
+    reason = forms.CharField(
+        label="Why are MASH checks needed?",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=TEXT,
+        error_messages={"required": "Enter why MASH checks are needed"},
+    )
+    rating = forms.ChoiceField(
+        label="Level of risk (sets the due times)",
+        choices=[(b.value, BRAG_HINTS[b]) for b in Brag if b != Brag.BLUE],
+        widget=forms.RadioSelect,
+        error_messages={"required": "Select the level of risk"},
+    )
+    coordinator = forms.ModelChoiceField(
+        label="Coordinating social worker",
+        queryset=User.objects.none(),
+        empty_label="Choose a social worker",
+        error_messages={"required": "Choose the coordinating social worker"},
+    )
+    agencies = forms.ModelMultipleChoiceField(
+        label="Agencies to ask",
+        help_text="The local protocol's always-checked agencies are selected. Add others only where proportionate.",
+        queryset=Agency.objects.none(),
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={"required": "Choose at least one agency to ask"},
+    )
+    questions = forms.CharField(
+        label="What are the agencies asked?",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=TEXT,
+        initial="Is the family known to you? What do you hold about the children and the adults, and what does it mean for the children?",
+        error_messages={"required": "Enter what the agencies are asked"},
+    )
+    lawful_basis = forms.CharField(
+        label="Lawful basis for sharing",
+        max_length=300,
+        initial=DEFAULT_LAWFUL_BASIS,
+        error_messages={"required": "Enter the lawful basis for sharing"},
+    )
+
+    def __init__(self, *args: Any, coordinators: QuerySet[User], agencies: QuerySet[Agency], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["coordinator"].queryset = coordinators  # type: ignore[attr-defined]
+        self.fields["agencies"].queryset = agencies  # type: ignore[attr-defined]
+
+
+class ResponseForm(VersionForm):
+    nothing_known = forms.BooleanField(
+        label="Nothing known: our systems hold nothing about these people", required=False
+    )
+    information = forms.CharField(
+        label="What your agency holds", widget=forms.Textarea(attrs={"rows": 5}), max_length=TEXT, required=False
+    )
+    analysis = forms.CharField(
+        label="What it means for the child",
+        help_text="Your agency's analysis of the risk or need (002 §16).",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=TEXT,
+        required=False,
+    )
+    sources_searched = forms.CharField(label="Systems searched", max_length=500, required=False)
+    handling_restriction = forms.CharField(
+        label="Handling restriction (optional)",
+        help_text="For example: not to be disclosed to the family or onward without police agreement.",
+        max_length=500,
+        required=False,
+    )
+    on_behalf_of = forms.CharField(
+        label="Answering for (GP practice and clinician, if you record their answer)", max_length=200, required=False
+    )
+
+
+class CorrectionForm(ResponseForm):
+    reason = forms.CharField(
+        label="Why is the response being corrected?",
+        widget=forms.Textarea(attrs={"rows": 2}),
+        max_length=TEXT,
+        error_messages={"required": "Enter why the response is being corrected"},
+    )
+
+
+class SubmitForDecisionForm(VersionForm):
+    analysis = forms.CharField(
+        label="Your analysis of what the agencies hold",
+        widget=forms.Textarea(attrs={"rows": 5}),
+        max_length=TEXT,
+        error_messages={"required": "Enter your analysis of what the agencies hold"},
+    )
+    outstanding_reason = forms.CharField(
+        label="Why submit before every agency has answered? (only if any are outstanding)",
+        widget=forms.Textarea(attrs={"rows": 2}),
+        max_length=TEXT,
+        required=False,
+    )

@@ -1,0 +1,173 @@
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+
+from safehub.accounts.models import Agency, AgencyKind, Role, User
+from safehub.accounts.tests.factories import PartnerAgencyFactory, TeamFactory, user_with_role
+from safehub.checks import services
+from safehub.checks.models import AgencyRequest, ChecksState, MashChecks, RequestState, ResponseStatus
+from safehub.contacts.models import Contact
+from safehub.contacts.tests.factories import ContactAwaitingThresholdFactory
+from safehub.contacts.workflow import ContactState
+from safehub.protocols.models import Brag
+
+pytestmark = pytest.mark.django_db
+
+
+def _partner_client(agency: Agency, username: str) -> tuple[User, Client]:
+    user = user_with_role(
+        Role.PARTNER_PROFESSIONAL, team=TeamFactory(name=f"{agency.name} desk", agency=agency), username=username
+    )
+    client = Client()
+    client.force_login(user)
+    return user, client
+
+
+@pytest.fixture
+def police() -> Agency:
+    return PartnerAgencyFactory(name="Example Police", kind=AgencyKind.POLICE)
+
+
+@pytest.fixture
+def health() -> Agency:
+    return PartnerAgencyFactory(name="Example Health Trust", kind=AgencyKind.HEALTH)
+
+
+@pytest.fixture
+def contact(mash_team: Any) -> Contact:
+    return ContactAwaitingThresholdFactory(team=mash_team)
+
+
+@pytest.fixture
+def checks(
+    contact: Contact, manager: User, social_worker: User, police: Agency, health: Agency, now: dt.datetime
+) -> MashChecks:
+    return services.start_checks(
+        contact,
+        services.StartChecks(
+            reason="Unclear risk",
+            rating=Brag.AMBER,
+            coordinator=social_worker,
+            agencies=[police, health],
+            questions="Known?",
+            lawful_basis=services.DEFAULT_LAWFUL_BASIS,
+        ),
+        by=manager,
+        at=now,
+        version=contact.version,
+    )
+
+
+def test_a_manager_starts_checks_from_the_contact(
+    contact: Contact, manager_client: Client, social_worker: User, police: Agency, health: Agency, now: dt.datetime
+) -> None:
+    url = reverse("checks:start", args=[contact.pk])
+    page = manager_client.get(url)
+    assert page.status_code == 200
+    assert b"Example Police" in page.content
+    response = manager_client.post(
+        url,
+        {
+            "version": contact.version,
+            "reason": "Unclear risk",
+            "rating": "amber",
+            "coordinator": social_worker.pk,
+            "agencies": [police.pk, health.pk],
+            "questions": "Known?",
+            "lawful_basis": services.DEFAULT_LAWFUL_BASIS,
+        },
+    )
+    assert response.status_code == 302
+    assert AgencyRequest.objects.count() == 2
+    contact.refresh_from_db()
+    assert contact.state == ContactState.MASH_CHECKS
+
+
+def test_starting_without_agencies_shows_the_error_and_starts_nothing(
+    contact: Contact, manager_client: Client, social_worker: User, police: Agency
+) -> None:
+    response = manager_client.post(
+        reverse("checks:start", args=[contact.pk]),
+        {
+            "version": contact.version,
+            "reason": "x",
+            "rating": "amber",
+            "coordinator": social_worker.pk,
+            "questions": "q",
+            "lawful_basis": "b",
+        },
+    )
+    assert response.status_code == 200
+    assert b"Choose at least one agency to ask" in response.content
+    assert not MashChecks.objects.exists()
+
+
+def test_partners_see_only_their_own_agencys_request(checks: MashChecks, police: Agency, health: Agency) -> None:
+    _, police_client = _partner_client(police, "pc.one")
+    police_request = checks.requests.get(agency=police)
+    health_request = checks.requests.get(agency=health)
+    workspace = police_client.get(reverse("checks:workspace"))
+    assert workspace.status_code == 200
+    assert f"Request {police_request.pk}".encode() in workspace.content
+    assert f"Request {health_request.pk}".encode() not in workspace.content
+    assert police_client.get(reverse("checks:request", args=[police_request.pk])).status_code == 200
+    assert police_client.get(reverse("checks:request", args=[health_request.pk])).status_code == 404
+    assert police_client.get(reverse("checks:checks", args=[checks.pk])).status_code == 404
+    assert police_client.get(checks.contact.get_absolute_url()).status_code == 404
+
+
+def test_the_request_page_shows_only_what_was_sent(checks: MashChecks, police: Agency) -> None:
+    _, police_client = _partner_client(police, "pc.one")
+    page = police_client.get(reverse("checks:request", args=[checks.requests.get(agency=police).pk]))
+    assert checks.contact.narrative.encode() not in page.content
+    assert checks.contact.referrer_name.encode() not in page.content
+    assert b"Mia Harlow" in page.content
+
+
+def test_a_partner_saves_a_draft_then_submits(checks: MashChecks, police: Agency) -> None:
+    _, police_client = _partner_client(police, "pc.one")
+    request = checks.requests.get(agency=police)
+    url = reverse("checks:request", args=[request.pk])
+    answer = {"information": "Domestic incident 2026", "sources_searched": "Niche", "analysis": "Child present"}
+    assert police_client.post(url, {"version": 0, "action": "draft", **answer}).status_code == 302
+    assert request.responses.get().status == ResponseStatus.DRAFT
+    page = police_client.get(url)
+    assert b"Domestic incident 2026" in page.content  # the draft comes back
+    assert police_client.post(url, {"version": 1, "action": "submit", **answer}).status_code == 302
+    request.refresh_from_db()
+    assert request.state == RequestState.ANSWERED
+    # A double submission with the old form changes nothing and says why.
+    again = police_client.post(url, {"version": 1, "action": "submit", **answer})
+    assert again.status_code == 200
+    assert request.responses.count() == 1
+
+
+def test_an_empty_response_is_refused_on_the_page(checks: MashChecks, police: Agency) -> None:
+    _, police_client = _partner_client(police, "pc.one")
+    request = checks.requests.get(agency=police)
+    response = police_client.post(reverse("checks:request", args=[request.pk]), {"version": 0, "action": "submit"})
+    assert response.status_code == 200
+    assert b"Say what your agency holds, or that nothing is known" in response.content
+    assert not request.responses.exists()
+
+
+def test_the_coordinator_submits_for_decision_with_a_reason(
+    checks: MashChecks, social_worker: User, social_worker_client: Client
+) -> None:
+    url = reverse("checks:checks", args=[checks.pk])
+    page = social_worker_client.get(url)
+    assert page.status_code == 200
+    assert b"Example Police" in page.content
+    refused = social_worker_client.post(url, {"version": checks.version, "analysis": "Police hold DA"})
+    assert b"still outstanding" in refused.content
+    done = social_worker_client.post(
+        url, {"version": checks.version, "analysis": "Police hold DA", "outstanding_reason": "Decide now"}
+    )
+    assert done.status_code == 302
+    checks.refresh_from_db()
+    assert checks.state == ChecksState.SUBMITTED

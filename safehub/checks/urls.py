@@ -1,0 +1,11 @@
+from django.urls import path
+
+from safehub.checks import views
+
+app_name = "checks"
+urlpatterns = [
+    path("", views.workspace, name="workspace"),
+    path("requests/<int:pk>/", views.request_view, name="request"),
+    path("<int:pk>/", views.checks_view, name="checks"),
+    path("contacts/<int:pk>/start/", views.start, name="start"),
+]

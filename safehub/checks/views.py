@@ -1,0 +1,181 @@
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_GET, require_http_methods
+
+from safehub.accounts.models import APPROVER_ROLES, QUALIFIED_ROLES, Agency, Role, User
+from safehub.audit.services import record_view
+from safehub.checks import services
+from safehub.checks.forms import CorrectionForm, ResponseForm, StartChecksForm, SubmitForDecisionForm
+from safehub.checks.models import AgencyRequest, ChecksState, RequestState, ResponseStatus
+from safehub.checks.presenters import request_rows
+from safehub.checks.queries import get_checks_for, get_request_for_partner
+from safehub.contacts.queries import get_contact_for
+from safehub.contacts.workflow import ContactState
+from safehub.core.errors import ConcurrentChange, DomainError
+from safehub.core.http import AuthenticatedHttpRequest
+from safehub.core.presenters import due
+from safehub.protocols.models import Brag
+
+
+def _answer(data: dict[str, object]) -> services.Answer:
+    return services.Answer(
+        nothing_known=bool(data["nothing_known"]),
+        information=str(data["information"]),
+        analysis=str(data["analysis"]),
+        sources_searched=str(data["sources_searched"]),
+        handling_restriction=str(data["handling_restriction"]),
+        on_behalf_of=str(data["on_behalf_of"]),
+    )
+
+
+def _add(form: StartChecksForm | ResponseForm | SubmitForDecisionForm, error: DomainError) -> None:
+    form.add_error(error.field if error.field in form.fields else None, error.message)
+
+
+@require_http_methods(["GET", "POST"])
+def start(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    contact = get_contact_for(request.user, pk)
+    if not request.user.has_role(*APPROVER_ROLES):
+        raise PermissionDenied
+    if contact.state != ContactState.AWAITING_THRESHOLD:
+        messages.info(request, "MASH checks start while a contact is waiting for its threshold decision.")
+        return redirect(contact)
+    coordinators = User.objects.filter(
+        memberships__team=contact.team, memberships__role__in=QUALIFIED_ROLES, is_active=True
+    ).distinct()
+    agencies = Agency.objects.filter(is_host=False).order_by("name")
+    initial = {"version": contact.version, "agencies": services.preselected_agencies(), "rating": ""}
+    form = StartChecksForm(request.POST or None, initial=initial, coordinators=coordinators, agencies=agencies)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            checks = services.start_checks(
+                contact,
+                services.StartChecks(
+                    reason=data["reason"],
+                    rating=Brag(data["rating"]),
+                    coordinator=data["coordinator"],
+                    agencies=list(data["agencies"]),
+                    questions=data["questions"],
+                    lawful_basis=data["lawful_basis"],
+                ),
+                by=request.user,
+                at=timezone.now(),
+                version=data["version"],
+            )
+        except ConcurrentChange as error:
+            form.add_error(None, error.message)
+        except DomainError as error:
+            _add(form, error)
+        else:
+            messages.success(request, f"MASH checks started: {checks.requests.count()} agencies asked")
+            return redirect("checks:checks", pk=checks.pk)
+    return render(request, "checks/start.html", {"contact": contact, "form": form})
+
+
+@require_http_methods(["GET", "POST"])
+def checks_view(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    """The coordinator's view: every request and response side by side, and submit for decision."""
+    checks = get_checks_for(request.user, pk)
+    record_view(request.user, contact=checks.contact, page="mash-checks")
+    at = timezone.now()
+    may_submit = checks.state == ChecksState.OPEN and (
+        request.user == checks.coordinator or request.user.has_role(*APPROVER_ROLES)
+    )
+    form = SubmitForDecisionForm(request.POST or None, initial={"version": checks.version}) if may_submit else None
+    if request.method == "POST":
+        if form is None:
+            raise PermissionDenied
+        if form.is_valid():
+            try:
+                services.submit_for_decision(
+                    checks,
+                    analysis=form.cleaned_data["analysis"],
+                    outstanding_reason=form.cleaned_data["outstanding_reason"],
+                    by=request.user,
+                    at=at,
+                    version=form.cleaned_data["version"],
+                )
+            except DomainError as error:
+                _add(form, error)
+            else:
+                messages.success(request, "MASH checks submitted for a threshold decision")
+                return redirect(checks.contact)
+    context = {"checks": checks, "rows": request_rows(checks, at=at), "form": form}
+    return render(request, "checks/checks.html", context)
+
+
+def _require_partner(request: AuthenticatedHttpRequest) -> None:
+    if not request.user.has_role(Role.PARTNER_PROFESSIONAL):
+        raise Http404("No such page")
+
+
+@require_GET
+def workspace(request: AuthenticatedHttpRequest) -> HttpResponse:
+    """A partner's queue: requests to their agency, outstanding first, by due time."""
+    _require_partner(request)
+    at = timezone.now()
+    requests = (
+        AgencyRequest.objects.for_partner(request.user)
+        .select_related("agency", "checks__contact")
+        .order_by("state", "due_at")
+    )
+    outstanding = [r for r in requests if r.state == RequestState.SENT]
+    answered = [r for r in requests if r.state != RequestState.SENT][:50]
+    rows = [(r, due(r.due_at, at=at)) for r in outstanding]
+    return render(request, "checks/workspace.html", {"rows": rows, "answered": answered})
+
+
+@require_http_methods(["GET", "POST"])
+def request_view(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    """One request as the agency sees it (only what was sent), and its response."""
+    _require_partner(request)
+    agency_request = get_request_for_partner(request.user, pk)
+    at = timezone.now()
+    form: ResponseForm | None = None
+    correction: CorrectionForm | None = None
+    responses = list(agency_request.responses.all())
+    latest = next((r for r in reversed(responses) if r.status == ResponseStatus.SUBMITTED), None)
+    if agency_request.state == RequestState.SENT:
+        draft = next((r for r in responses if r.status == ResponseStatus.DRAFT), None)
+        initial = {"version": agency_request.version}
+        if draft is not None:
+            initial.update({f: getattr(draft, f) for f in ResponseForm.base_fields if f != "version"})
+        form = ResponseForm(request.POST or None, initial=initial)
+    elif latest is not None:
+        correction = CorrectionForm(request.POST or None, initial={"version": agency_request.version})
+    if request.method == "POST":
+        try:
+            if form is not None and form.is_valid():
+                submit = request.POST.get("action") == "submit"
+                services.save_response(
+                    agency_request,
+                    _answer(form.cleaned_data),
+                    by=request.user,
+                    at=at,
+                    submit=submit,
+                    version=form.cleaned_data["version"],
+                )
+                messages.success(request, "Response submitted" if submit else "Draft saved")
+                return redirect("checks:request", pk=agency_request.pk)
+            if correction is not None and latest is not None and correction.is_valid():
+                services.correct_response(
+                    latest,
+                    _answer(correction.cleaned_data),
+                    reason=correction.cleaned_data["reason"],
+                    by=request.user,
+                    at=at,
+                )
+                messages.success(request, "Correction submitted: it supersedes the earlier response")
+                return redirect("checks:request", pk=agency_request.pk)
+        except DomainError as error:  # a stale form (ConcurrentChange) included
+            target = form if form is not None else correction
+            if target is not None:
+                _add(target, error)
+    context = {"request_": agency_request, "form": form, "correction": correction, "responses": responses}
+    return render(request, "checks/request.html", context)
