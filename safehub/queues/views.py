@@ -26,6 +26,8 @@ def home(request: AuthenticatedHttpRequest) -> HttpResponse:
     for role, slug in HOME_QUEUE:
         if request.user.has_role(role):
             return redirect("queues:queue", slug=slug)
+    if request.user.has_role(Role.PARTNER_PROFESSIONAL):
+        return redirect("checks:workspace")
     return render(request, "queues/no_queue.html", {"roles": sorted(request.user.roles())})
 
 

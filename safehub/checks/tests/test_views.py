@@ -171,3 +171,8 @@ def test_the_coordinator_submits_for_decision_with_a_reason(
     assert done.status_code == 302
     checks.refresh_from_db()
     assert checks.state == ChecksState.SUBMITTED
+
+
+def test_the_contact_page_links_to_its_checks(checks: MashChecks, social_worker_client: Client) -> None:
+    page = social_worker_client.get(checks.contact.get_absolute_url())
+    assert reverse("checks:checks", args=[checks.pk]).encode() in page.content

@@ -1,0 +1,106 @@
+"""MASH checks in a real browser: a manager starts checks, police and health answer in their
+workspace, and the coordinating social worker collates them and submits for decision."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from playwright.sync_api import Page, expect
+
+from safehub.accounts.models import AgencyKind, Role, Team, User
+from safehub.accounts.tests.factories import PartnerAgencyFactory, TeamFactory, user_with_role
+from safehub.checks.models import ChecksState, MashChecks
+from safehub.contacts.models import Contact
+from safehub.contacts.tests.factories import ContactAwaitingThresholdFactory
+from safehub.contacts.workflow import ContactState
+
+Check = Callable[[Page], None]
+
+
+def _partner(kind: AgencyKind, name: str, username: str) -> User:
+    agency = PartnerAgencyFactory(name=name, kind=kind)
+    return user_with_role(
+        Role.PARTNER_PROFESSIONAL, team=TeamFactory(name="MASH desk", agency=agency), username=username
+    )
+
+
+def _sign_out(page: Page) -> None:
+    page.get_by_role("button", name="Sign out").click()
+    page.wait_for_load_state()
+
+
+def _answer(page: Page, *, holds: str, sources: str, assert_accessible: Check) -> None:
+    page.locator("table").get_by_role("link").first.click()
+    expect(page.get_by_role("table", name="People to search for")).to_be_visible()
+    assert_accessible(page)
+    if holds:
+        page.get_by_label("What your agency holds").fill(holds)
+        page.get_by_label("What it means for the child").fill("The child was present during the incident.")
+    else:
+        page.get_by_label("Nothing known", exact=False).check()
+    page.get_by_label("Systems searched").fill(sources)
+    page.get_by_role("button", name="Submit response").click()
+    expect(page.locator(".govuk-notification-banner--success")).to_contain_text("Response submitted")
+
+
+def test_manager_starts_checks_partners_answer_coordinator_submits(
+    page: Page,
+    sign_in_as: Callable[..., None],
+    assert_accessible: Check,
+    console_errors: list[str],
+    manager: User,
+    social_worker: User,
+    mash_team: Team,
+) -> None:
+    police = _partner(AgencyKind.POLICE, "Example Police", "police.desk")
+    health = _partner(AgencyKind.HEALTH, "Example Health Trust", "health.desk")
+    PartnerAgencyFactory(name="Example Education Service", kind=AgencyKind.EDUCATION)
+    contact: Contact = ContactAwaitingThresholdFactory(team=mash_team)
+
+    # Given a manager who decides the contact needs MASH checks
+    sign_in_as(page, manager)
+    page.goto(contact.get_absolute_url())
+    page.get_by_role("link", name="Start MASH checks").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Start MASH checks")
+    assert_accessible(page)
+    expect(page.get_by_label("Example Police")).to_be_checked()  # always checked under the protocol
+    page.get_by_label("Why are MASH checks needed?").fill("Neglect and a possible domestic abuse history")
+    page.get_by_label("Amber", exact=False).check()
+    page.get_by_label("Coordinating social worker").select_option(str(social_worker.pk))
+    page.get_by_label("Example Education Service").uncheck()
+    page.get_by_role("button", name="Send the requests").click()
+    expect(page.locator(".govuk-notification-banner--success")).to_contain_text("2 agencies asked")
+    assert_accessible(page)
+    _sign_out(page)
+
+    # When police and health answer in their workspace
+    sign_in_as(page, police)
+    expect(page.get_by_role("heading", level=1)).to_have_text("Requests to your agency")
+    assert_accessible(page)
+    _answer(
+        page,
+        holds="Domestic incident at the address in March 2026.",
+        sources="Niche, PND",
+        assert_accessible=assert_accessible,
+    )
+    _sign_out(page)
+    sign_in_as(page, health)
+    _answer(page, holds="", sources="SystmOne", assert_accessible=assert_accessible)
+    _sign_out(page)
+
+    # Then the coordinator sees both answers side by side and submits for decision
+    sign_in_as(page, social_worker)
+    page.goto(contact.get_absolute_url())
+    page.get_by_role("link", name="MASH checks started", exact=False).click()
+    expect(page.get_by_text("Domestic incident at the address in March 2026.")).to_be_visible()
+    expect(page.get_by_text("Nothing known")).to_be_visible()
+    assert_accessible(page)
+    page.get_by_label("Your analysis of what the agencies hold").fill(
+        "Police hold a DA incident; health nothing known."
+    )
+    page.get_by_role("button", name="Submit for decision").click()
+    expect(page.locator(".govuk-notification-banner--success")).to_contain_text("submitted for a threshold decision")
+    contact.refresh_from_db()
+    assert contact.state == ContactState.AWAITING_THRESHOLD
+    assert MashChecks.objects.get(contact=contact).state == ChecksState.SUBMITTED
+    assert console_errors == []
