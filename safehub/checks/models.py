@@ -161,3 +161,31 @@ class AgencyResponse(models.Model):
 
     def __str__(self) -> str:
         return f"Response to request {self.request_id} ({self.get_status_display()})"
+
+
+class AlertKind(models.TextChoices):
+    REMINDER = "reminder", "Reminder: answer due soon"
+    BREACH = "breach", "Overdue: the due time has passed"
+
+
+class Alert(models.Model):
+    """One alert to one person about one request. The unique constraint is what makes each alert
+    happen once: however many workers run, or however often one restarts, the row exists once,
+    and it is sent in the same transaction that marks it sent."""
+
+    request = models.ForeignKey(AgencyRequest, on_delete=models.CASCADE, related_name="alerts")
+    kind = models.CharField(max_length=10, choices=AlertKind)
+    recipient = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="alerts")
+    created_at = models.DateTimeField()
+    sent_at = models.DateTimeField(null=True, blank=True)
+    read_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        constraints = [
+            models.UniqueConstraint(fields=["request", "kind", "recipient"], name="one_alert_per_request_kind_person")
+        ]
+        indexes = [models.Index(fields=["sent_at", "created_at"]), models.Index(fields=["recipient", "read_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} to {self.recipient} about request {self.request_id}"

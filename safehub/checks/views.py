@@ -11,7 +11,7 @@ from safehub.accounts.models import APPROVER_ROLES, QUALIFIED_ROLES, Agency, Rol
 from safehub.audit.services import record_view
 from safehub.checks import services
 from safehub.checks.forms import CorrectionForm, ResponseForm, StartChecksForm, SubmitForDecisionForm
-from safehub.checks.models import AgencyRequest, ChecksState, RequestState, ResponseStatus
+from safehub.checks.models import AgencyRequest, Alert, ChecksState, RequestState, ResponseStatus
 from safehub.checks.presenters import request_rows
 from safehub.checks.queries import get_checks_for, get_request_for_partner
 from safehub.contacts.queries import get_contact_for
@@ -128,7 +128,8 @@ def workspace(request: AuthenticatedHttpRequest) -> HttpResponse:
     outstanding = [r for r in requests if r.state == RequestState.SENT]
     answered = [r for r in requests if r.state != RequestState.SENT][:50]
     rows = [(r, due(r.due_at, at=at)) for r in outstanding]
-    return render(request, "checks/workspace.html", {"rows": rows, "answered": answered})
+    alerts = Alert.objects.filter(recipient=request.user).select_related("request__agency")[:20]
+    return render(request, "checks/workspace.html", {"rows": rows, "answered": answered, "alerts": alerts})
 
 
 @require_http_methods(["GET", "POST"])

@@ -1,0 +1,41 @@
+from __future__ import annotations
+
+import signal
+import time
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandParser
+from django.utils import timezone
+
+from safehub.checks.alerts import run_once
+
+
+class Command(BaseCommand):
+    help = (
+        "The background worker: every --interval seconds, queue due reminders and overdue escalations for"
+        " MASH check requests and send them, each exactly once. Safe to run several at once."
+    )
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("--interval", type=float, default=30.0, help="Seconds between rounds (30).")
+        parser.add_argument("--once", action="store_true", help="Run one round and stop.")
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        stopping: list[bool] = []  # set by SIGTERM or Ctrl+C: finish the round, then stop
+
+        def stop(signum: int, frame: object) -> None:
+            stopping.append(True)
+
+        signal.signal(signal.SIGTERM, stop)
+        signal.signal(signal.SIGINT, stop)
+        while True:
+            result = run_once(timezone.now())
+            if result.queued or result.sent or options["verbosity"] > 1:
+                self.stdout.write(f"{timezone.now():%H:%M:%S} alerts queued {result.queued}, sent {result.sent}")
+            if options["once"]:
+                return
+            deadline = time.monotonic() + options["interval"]
+            while time.monotonic() < deadline and not stopping:
+                time.sleep(0.5)
+            if stopping:
+                return

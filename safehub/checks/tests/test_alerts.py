@@ -1,0 +1,145 @@
+from __future__ import annotations
+
+import datetime as dt
+import threading
+from typing import Any
+
+import pytest
+from django.core import mail
+from django.core.management import call_command
+from django.db import connection
+
+from safehub.accounts.models import Agency, AgencyKind, Role, User
+from safehub.accounts.tests.factories import PartnerAgencyFactory, TeamFactory, user_with_role
+from safehub.checks import alerts, services
+from safehub.checks.models import Alert, AlertKind, MashChecks
+from safehub.contacts.tests.factories import ContactAwaitingThresholdFactory
+from safehub.protocols.models import Brag
+
+
+@pytest.fixture
+def police(db: None) -> Agency:
+    return PartnerAgencyFactory(name="Example Police", kind=AgencyKind.POLICE)
+
+
+@pytest.fixture
+def police_desk(police: Agency) -> User:
+    return user_with_role(
+        Role.PARTNER_PROFESSIONAL,
+        team=TeamFactory(name="MASH desk", agency=police),
+        username="pc.desk",
+        email="pc.desk@police.example",
+    )
+
+
+@pytest.fixture
+def checks(mash_team: Any, manager: User, social_worker: User, police: Agency, police_desk: User) -> MashChecks:
+    contact = ContactAwaitingThresholdFactory(team=mash_team)
+    started = dt.datetime(2026, 11, 24, 10, 0, tzinfo=dt.UTC)
+    return services.start_checks(
+        contact,
+        services.StartChecks(
+            reason="Unclear risk",
+            rating=Brag.RED,  # Bexley: 4 hours
+            coordinator=social_worker,
+            agencies=[police],
+            questions="Known?",
+            lawful_basis=services.DEFAULT_LAWFUL_BASIS,
+        ),
+        by=manager,
+        at=started,
+        version=contact.version,
+    )
+
+
+def _at(hour: int, minute: int = 0) -> dt.datetime:
+    return dt.datetime(2026, 11, 24, hour, minute, tzinfo=dt.UTC)
+
+
+@pytest.mark.django_db
+def test_nothing_is_due_early_then_one_reminder_then_one_escalation(checks: MashChecks, police_desk: User) -> None:
+    assert alerts.run_once(_at(11)).queued == 0  # due at 14:00
+    first = alerts.run_once(_at(13, 10))
+    assert (first.queued, first.sent) == (1, 1)
+    assert mail.outbox[0].to == ["pc.desk@police.example"]
+    assert "due at" in mail.outbox[0].subject
+    again = alerts.run_once(_at(13, 40))
+    assert (again.queued, again.sent) == (0, 0)
+    breach = alerts.run_once(_at(14, 5))
+    kinds = set(Alert.objects.values_list("kind", "recipient__username"))
+    assert (AlertKind.BREACH, checks.coordinator.username) in kinds
+    assert (AlertKind.BREACH, "pc.desk") in kinds
+    assert breach.queued == 2
+    alerts.run_once(_at(15))
+    assert Alert.objects.count() == 3  # one reminder, two escalations: never twice
+
+
+@pytest.mark.django_db
+def test_an_answered_request_raises_no_alert(checks: MashChecks, police_desk: User) -> None:
+    request = checks.requests.get()
+    services.save_response(
+        request,
+        services.Answer(nothing_known=True, sources_searched="Niche"),
+        by=police_desk,
+        at=_at(11),
+        submit=True,
+        version=request.version,
+    )
+    assert alerts.run_once(_at(15)) == alerts.Delivery(0, 0)
+
+
+@pytest.mark.django_db
+def test_a_worker_killed_while_sending_sends_the_alert_once_after_restart(
+    checks: MashChecks, police_desk: User, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    alerts.queue_alerts(_at(13, 10))
+
+    def killed(*args: object, **kwargs: object) -> None:
+        raise SystemExit("worker killed")
+
+    monkeypatch.setattr(alerts, "send_mail", killed)
+    with pytest.raises(SystemExit):
+        alerts.deliver_alerts(_at(13, 10))
+    assert Alert.objects.get().sent_at is None  # rolled back with the transaction
+    monkeypatch.undo()
+    assert alerts.deliver_alerts(_at(13, 11)) == 1
+    assert alerts.deliver_alerts(_at(13, 12)) == 0
+    assert len(mail.outbox) == 1
+
+
+def test_two_workers_at_once_send_each_alert_once(
+    transactional_db: None, checks: MashChecks, police_desk: User
+) -> None:
+    for number in range(5):
+        user_with_role(
+            Role.PARTNER_PROFESSIONAL,
+            team=TeamFactory(name="MASH desk", agency=checks.requests.get().agency),
+            username=f"pc.{number}",
+            email=f"pc.{number}@police.example",
+        )
+    alerts.queue_alerts(_at(14, 5))
+    total = Alert.objects.count()
+    results: list[int] = []
+
+    def worker() -> None:
+        try:
+            results.append(alerts.deliver_alerts(_at(14, 6)))
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=worker) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert sum(results) == total
+    assert len(mail.outbox) == total
+    assert len({m.to[0] for m in mail.outbox}) == total
+
+
+@pytest.mark.django_db
+def test_the_worker_command_runs_one_round(checks: MashChecks, police_desk: User, time_machine: Any) -> None:
+    time_machine.move_to(_at(14, 30), tick=False)
+    call_command("run_worker", "--once")
+    assert Alert.objects.filter(kind=AlertKind.BREACH).exists()
+    assert Alert.objects.filter(sent_at__isnull=True).count() == 0
