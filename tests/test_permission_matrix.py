@@ -149,6 +149,11 @@ PAGES: list[tuple[str, Callable[[Any], str], dict[Role, int]]] = [
         {CO: 404, SW: 404, SP: 404, TM: 404, STRAT: 404, PARTNER: 200, PERF: 404, DPO: 404, ADMIN: 404},
     ),
     (
+        "checks timeliness",
+        lambda team: reverse("checks:timeliness"),
+        {CO: 403, SW: 403, SP: 403, TM: 200, STRAT: 403, PARTNER: 404, PERF: 200, DPO: 403, ADMIN: 403},
+    ),
+    (
         "consultations",
         lambda team: reverse("consultations:list"),
         {CO: 200, SW: 200, SP: 200, TM: 200, STRAT: 200, PARTNER: 403, PERF: 403, DPO: 403, ADMIN: 403},

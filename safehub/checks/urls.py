@@ -5,6 +5,7 @@ from safehub.checks import views
 app_name = "checks"
 urlpatterns = [
     path("", views.workspace, name="workspace"),
+    path("timeliness/", views.timeliness, name="timeliness"),
     path("requests/<int:pk>/", views.request_view, name="request"),
     path("<int:pk>/", views.checks_view, name="checks"),
     path("contacts/<int:pk>/start/", views.start, name="start"),

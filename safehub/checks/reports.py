@@ -1,0 +1,98 @@
+"""Timeliness of partner agencies' answers, per agency and month (sent in that month, London time)."""
+
+from __future__ import annotations
+
+import csv
+import io
+import statistics
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from safehub.checks.models import AgencyRequest, RequestState
+from safehub.core.working_time import LONDON
+
+HEADER = (
+    "agency",
+    "month",
+    "requests",
+    "answered_on_time",
+    "answered_late",
+    "outstanding",
+    "median_hours",
+    "p90_hours",
+)
+
+
+@dataclass(frozen=True)
+class TimelinessRow:
+    agency: str
+    month: date
+    requests: int
+    answered_on_time: int
+    answered_late: int
+    outstanding: int
+    median_hours: float | None
+    p90_hours: float | None
+
+    @property
+    def on_time_percent(self) -> str:
+        return f"{self.answered_on_time / self.requests:.0%}" if self.requests else "–"
+
+
+def _percentile(values: list[float], share: float) -> float | None:
+    if not values:
+        return None
+    ordered = sorted(values)
+    index = min(len(ordered) - 1, max(0, round(share * (len(ordered) - 1))))
+    return ordered[index]
+
+
+def timeliness(*, since: datetime | None = None) -> list[TimelinessRow]:
+    requests = AgencyRequest.objects.exclude(state=RequestState.WITHDRAWN)
+    if since is not None:
+        requests = requests.filter(sent_at__gte=since)
+    groups: dict[tuple[str, date], list[tuple[datetime, datetime, datetime | None]]] = defaultdict(list)
+    for agency, sent, due, answered in requests.values_list(
+        "agency__name", "sent_at", "due_at", "answered_at"
+    ).iterator(chunk_size=5000):
+        local = sent.astimezone(LONDON)
+        groups[(agency, date(local.year, local.month, 1))].append((sent, due, answered))
+    rows = []
+    for (agency, month), items in sorted(groups.items(), key=lambda kv: (kv[0][1], kv[0][0])):
+        hours = [(answered - sent).total_seconds() / 3600 for sent, _, answered in items if answered]
+        on_time = sum(1 for _, due, answered in items if answered and answered <= due)
+        late = sum(1 for _, due, answered in items if answered and answered > due)
+        rows.append(
+            TimelinessRow(
+                agency,
+                month,
+                len(items),
+                on_time,
+                late,
+                len(items) - on_time - late,
+                round(statistics.median(hours), 2) if hours else None,
+                round(_percentile(hours, 0.9) or 0.0, 2) if hours else None,
+            )
+        )
+    return rows
+
+
+def as_csv(rows: list[TimelinessRow]) -> str:
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(HEADER)
+    for r in rows:
+        writer.writerow(
+            [
+                r.agency,
+                r.month.strftime("%Y-%m"),
+                r.requests,
+                r.answered_on_time,
+                r.answered_late,
+                r.outstanding,
+                "" if r.median_hours is None else r.median_hours,
+                "" if r.p90_hours is None else r.p90_hours,
+            ]
+        )
+    return out.getvalue()

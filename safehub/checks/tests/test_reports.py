@@ -1,0 +1,72 @@
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+
+from safehub.accounts.models import Agency, AgencyKind, Role, User
+from safehub.accounts.tests.factories import PartnerAgencyFactory, TeamFactory, user_with_role
+from safehub.audit.models import AuditEvent, Verb
+from safehub.checks import reports, services
+from safehub.contacts.tests.factories import ContactAwaitingThresholdFactory
+from safehub.protocols.models import Brag
+
+pytestmark = pytest.mark.django_db
+START = dt.datetime(2026, 11, 2, 10, 0, tzinfo=dt.UTC)  # a Monday
+
+
+def _request_answered_after(
+    hours: float | None, *, agency: Agency, partner: User, team: Any, manager: User, coordinator: User
+) -> None:
+    contact = ContactAwaitingThresholdFactory(team=team)
+    checks = services.start_checks(
+        contact,
+        services.StartChecks("Unclear", Brag.RED, coordinator, [agency], "Known?", services.DEFAULT_LAWFUL_BASIS),
+        by=manager,
+        at=START,
+        version=contact.version,
+    )
+    if hours is None:
+        return
+    request = checks.requests.get()
+    services.save_response(
+        request,
+        services.Answer(nothing_known=True, sources_searched="Niche"),
+        by=partner,
+        at=START + dt.timedelta(hours=hours),
+        submit=True,
+        version=request.version,
+    )
+
+
+def test_timeliness_counts_on_time_late_outstanding_and_percentiles(
+    mash_team: Any, manager: User, social_worker: User
+) -> None:
+    police = PartnerAgencyFactory(name="Example Police", kind=AgencyKind.POLICE)
+    partner = user_with_role(Role.PARTNER_PROFESSIONAL, team=TeamFactory(name="desk", agency=police), username="desk")
+    for hours in (1, 2, 3, 6, None):  # red in Bexley: due within 4 hours
+        _request_answered_after(
+            hours, agency=police, partner=partner, team=mash_team, manager=manager, coordinator=social_worker
+        )
+    [row] = reports.timeliness()
+    assert (row.agency, row.month) == ("Example Police", dt.date(2026, 11, 1))
+    assert (row.requests, row.answered_on_time, row.answered_late, row.outstanding) == (5, 3, 1, 1)
+    assert row.median_hours == 2.5
+    assert row.p90_hours == 6.0
+    assert reports.as_csv([row]).splitlines()[1] == "Example Police,2026-11,5,3,1,1,2.5,6.0"
+
+
+def test_the_report_page_and_csv_are_for_managers_and_the_performance_lead(
+    manager_client: Client, social_worker_client: Client, police_partner_client: Client
+) -> None:
+    url = reverse("checks:timeliness")
+    assert manager_client.get(url).status_code == 200
+    assert social_worker_client.get(url).status_code == 403
+    assert police_partner_client.get(url).status_code == 404
+    download = manager_client.get(url + "?format=csv")
+    assert download["Content-Type"].startswith("text/csv")
+    assert download.content.decode().startswith(",".join(reports.HEADER))
+    assert AuditEvent.objects.filter(verb=Verb.REPORT_EXPORTED).count() == 1
