@@ -174,6 +174,18 @@ def can_answer(user: User, request: AgencyRequest) -> bool:
     return AgencyRequest.objects.for_partner(user).filter(pk=request.pk).exists()
 
 
+def _response_fields(answer: Answer, by: User) -> dict[str, Any]:
+    return {
+        "nothing_known": answer.nothing_known,
+        "information": answer.information.strip(),
+        "analysis": answer.analysis.strip(),
+        "sources_searched": answer.sources_searched.strip(),
+        "handling_restriction": answer.handling_restriction.strip(),
+        "on_behalf_of": answer.on_behalf_of.strip(),
+        "author": by,
+    }
+
+
 def _check_answer(answer: Answer, *, submitting: bool) -> None:
     if answer.nothing_known and answer.information.strip():
         raise DomainError("Choose 'nothing known' or describe what your agency holds, not both", field="information")
@@ -196,15 +208,7 @@ def save_response(
         raise ConcurrentChange("request")
     _check_answer(answer, submitting=submit)
     draft = request.responses.filter(status=ResponseStatus.DRAFT).first()
-    fields = {
-        "nothing_known": answer.nothing_known,
-        "information": answer.information.strip(),
-        "analysis": answer.analysis.strip(),
-        "sources_searched": answer.sources_searched.strip(),
-        "handling_restriction": answer.handling_restriction.strip(),
-        "on_behalf_of": answer.on_behalf_of.strip(),
-        "author": by,
-    }
+    fields = _response_fields(answer, by)
     if draft is None:
         draft = AgencyResponse.objects.create(request=request, created_at=at, **fields)
     else:
@@ -243,13 +247,7 @@ def correct_response(
     correction = AgencyResponse.objects.create(
         request=request,
         status=ResponseStatus.SUBMITTED,
-        nothing_known=answer.nothing_known,
-        information=answer.information.strip(),
-        analysis=answer.analysis.strip(),
-        sources_searched=answer.sources_searched.strip(),
-        handling_restriction=answer.handling_restriction.strip(),
-        on_behalf_of=answer.on_behalf_of.strip(),
-        author=by,
+        **_response_fields(answer, by),
         created_at=at,
         submitted_at=at,
         supersedes=response,
