@@ -7,6 +7,7 @@ urlpatterns = [
     path("", views.workspace, name="workspace"),
     path("timeliness/", views.timeliness, name="timeliness"),
     path("requests/<int:pk>/", views.request_view, name="request"),
+    path("requests/<int:pk>/gp-form.pdf", views.gp_form, name="gp-form"),
     path("<int:pk>/", views.checks_view, name="checks"),
     path("contacts/<int:pk>/start/", views.start, name="start"),
 ]

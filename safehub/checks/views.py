@@ -8,11 +8,12 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 
-from safehub.accounts.models import APPROVER_ROLES, QUALIFIED_ROLES, Agency, Role, User
+from safehub.accounts.models import APPROVER_ROLES, QUALIFIED_ROLES, Agency, AgencyKind, Role, User
 from safehub.audit.models import Verb
 from safehub.audit.services import record, record_view
 from safehub.checks import reports, services
 from safehub.checks.forms import CorrectionForm, ResponseForm, StartChecksForm, SubmitForDecisionForm
+from safehub.checks.gp_form import gp_form_pdf
 from safehub.checks.models import AgencyRequest, Alert, ChecksState, RequestState, ResponseStatus
 from safehub.checks.presenters import request_rows
 from safehub.checks.queries import get_checks_for, get_request_for_partner
@@ -202,3 +203,23 @@ def timeliness(request: AuthenticatedHttpRequest) -> HttpResponse:
         response["Content-Disposition"] = 'attachment; filename="mash-check-timeliness.csv"'
         return response
     return render(request, "checks/timeliness.html", {"rows": rows})
+
+
+@require_GET
+def gp_form(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    """The request for information as a PDF, for the health partner to send to the GP practice."""
+    _require_partner(request)
+    agency_request = get_request_for_partner(request.user, pk)
+    if agency_request.agency.kind != AgencyKind.GP_PRACTICE:
+        raise Http404("Only GP practice requests have a form")
+    pdf = gp_form_pdf(agency_request)
+    with transaction.atomic():
+        record(
+            Verb.REPORT_EXPORTED,
+            by=request.user,
+            contact=agency_request.checks.contact,
+            data={"report": "gp-request-for-information", "request": agency_request.pk},
+        )
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="request-{agency_request.pk}-for-information.pdf"'
+    return response
