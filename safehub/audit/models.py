@@ -47,6 +47,7 @@ class Verb(models.TextChoices):
     AGENCY_RESPONSE_SUBMITTED = "agency_response_submitted", "Submitted an agency response"
     AGENCY_RESPONSE_CORRECTED = "agency_response_corrected", "Corrected an agency response"
     MASH_CHECKS_SUBMITTED = "mash_checks_submitted", "Submitted MASH checks for decision"
+    LATE_ANSWER_FORWARDED = "late_answer_forwarded", "Forwarded a MASH check answer that came after the decision"
 
 
 class AuditEventQuerySet(models.QuerySet["AuditEvent"]):

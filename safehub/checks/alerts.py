@@ -81,6 +81,8 @@ def _message(alert: Alert) -> tuple[str, str]:
     request = alert.request
     if alert.kind == AlertKind.REMINDER:
         subject = f"Safehub: MASH check request {request.pk} is due at {request.due_at:%H:%M on %d %B}"
+    elif alert.kind == AlertKind.LATE_ANSWER:
+        subject = f"Safehub: {request.agency} answered request {request.pk} after the checks went for decision"
     else:
         subject = f"Safehub: MASH check request {request.pk} to {request.agency} is overdue"
     body = (

@@ -47,6 +47,12 @@ class MashChecks(models.Model):
     def __str__(self) -> str:
         return f"MASH checks on {self.contact.reference}"
 
+    def late_requests(self) -> list[AgencyRequest]:
+        """Requests answered after the checks were submitted for decision (uses prefetched requests)."""
+        if self.submitted_at is None:
+            return []
+        return [r for r in self.requests.all() if r.answered_at is not None and r.answered_at > self.submitted_at]
+
 
 class RequestState(models.TextChoices):
     SENT = "sent", "Waiting for the agency"
@@ -166,6 +172,7 @@ class AgencyResponse(models.Model):
 class AlertKind(models.TextChoices):
     REMINDER = "reminder", "Reminder: answer due soon"
     BREACH = "breach", "Overdue: the due time has passed"
+    LATE_ANSWER = "late_answer", "Answered after the checks went for decision"
 
 
 class Alert(models.Model):
@@ -174,7 +181,7 @@ class Alert(models.Model):
     and it is sent in the same transaction that marks it sent."""
 
     request = models.ForeignKey(AgencyRequest, on_delete=models.CASCADE, related_name="alerts")
-    kind = models.CharField(max_length=10, choices=AlertKind)
+    kind = models.CharField(max_length=20, choices=AlertKind)
     recipient = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="alerts")
     created_at = models.DateTimeField()
     sent_at = models.DateTimeField(null=True, blank=True)

@@ -17,6 +17,8 @@ from safehub.audit.services import record
 from safehub.checks.models import (
     AgencyRequest,
     AgencyResponse,
+    Alert,
+    AlertKind,
     ChecksState,
     Disclosure,
     MashChecks,
@@ -27,6 +29,7 @@ from safehub.contacts.models import Contact, ContactSubject
 from safehub.contacts.services import threshold_due, transition
 from safehub.contacts.workflow import ContactState, Event
 from safehub.core.errors import ConcurrentChange, DomainError
+from safehub.decisions.models import Decision
 from safehub.protocols.models import Brag
 from safehub.protocols.policy import Deadlines, active_protocol
 
@@ -226,7 +229,32 @@ def save_response(
         setattr(request, name, value)
     verb = Verb.AGENCY_RESPONSE_SUBMITTED if submit else Verb.AGENCY_RESPONSE_SAVED
     record(verb, by=by, contact=request.checks.contact, at=at, data={"request": request.pk, "response": draft.pk})
+    if submit:
+        _forward_if_late(request, by=by, at=at)
     return draft
+
+
+def _forward_if_late(request: AgencyRequest, *, by: User, at: datetime) -> None:
+    """An answer after the checks went for decision goes to the coordinator and whoever decided (000):
+    as an alert (in the app and by email, through the worker) and flagged on the contact page."""
+    checks = MashChecks.objects.get(pk=request.checks_id)
+    if checks.state != ChecksState.SUBMITTED:
+        return
+    people = {checks.coordinator}
+    decision = Decision.objects.filter(contact_id=checks.contact_id).order_by("-decided_at").first()
+    if decision is not None:
+        people.add(decision.decided_by)
+    Alert.objects.bulk_create(
+        [Alert(request=request, kind=AlertKind.LATE_ANSWER, recipient=user, created_at=at) for user in people],
+        ignore_conflicts=True,
+    )
+    record(
+        Verb.LATE_ANSWER_FORWARDED,
+        by=by,
+        contact=checks.contact,
+        at=at,
+        data={"request": request.pk, "to": sorted(user.pk for user in people)},
+    )
 
 
 @transaction.atomic(durable=True)
@@ -260,6 +288,7 @@ def correct_response(
         at=at,
         data={"request": request.pk, "response": correction.pk, "supersedes": response.pk},
     )
+    _forward_if_late(request, by=by, at=at)
     return correction
 
 

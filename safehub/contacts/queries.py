@@ -31,6 +31,6 @@ def load_history(contact: Contact) -> Contact:
         "recommendations__level",
         "decisions__decided_by",
         "state_changes__by",
-        "mash_checks",
+        "mash_checks__requests__agency",
     )
     return contact

@@ -10,7 +10,16 @@ from safehub.accounts.models import Agency, AgencyKind, Role, User
 from safehub.accounts.tests.factories import PartnerAgencyFactory, TeamFactory, user_with_role
 from safehub.audit.models import AuditEvent, Verb
 from safehub.checks import services
-from safehub.checks.models import AgencyRequest, ChecksState, Disclosure, MashChecks, RequestState, ResponseStatus
+from safehub.checks.models import (
+    AgencyRequest,
+    Alert,
+    AlertKind,
+    ChecksState,
+    Disclosure,
+    MashChecks,
+    RequestState,
+    ResponseStatus,
+)
 from safehub.checks.services import Answer, StartChecks
 from safehub.contacts.models import Contact, ContactSubject
 from safehub.contacts.tests.factories import ContactAwaitingThresholdFactory
@@ -317,3 +326,38 @@ def test_only_the_coordinator_or_a_manager_submits(started: Any, senior_practiti
         services.submit_for_decision(
             started, analysis="x", outstanding_reason="y", by=senior_practitioner, at=now, version=0
         )
+
+
+def test_an_answer_after_submission_is_forwarded_and_flagged(
+    started: MashChecks, agencies: dict[str, Agency], social_worker: User, now: dt.datetime, social_worker_client: Any
+) -> None:
+    services.submit_for_decision(
+        started, analysis="Enough to decide", outstanding_reason="Risk is clear", by=social_worker, at=now, version=0
+    )
+    police = _partner(agencies["police"], "pc.one")
+    request = started.requests.get(agency=agencies["police"])
+    later = now + dt.timedelta(hours=3)
+    services.save_response(
+        request,
+        Answer(information="Firearms licence at the address", sources_searched="Niche"),
+        by=police,
+        at=later,
+        submit=True,
+        version=request.version,
+    )
+    alert = Alert.objects.get(kind=AlertKind.LATE_ANSWER)
+    assert alert.recipient == social_worker
+    assert AuditEvent.objects.filter(verb=Verb.LATE_ANSWER_FORWARDED, contact=started.contact).exists()
+    page = social_worker_client.get(started.contact.get_absolute_url())
+    assert b"after the checks went for decision" in page.content
+
+
+def test_an_answer_before_submission_is_not_forwarded(
+    started: MashChecks, agencies: dict[str, Agency], now: dt.datetime
+) -> None:
+    police = _partner(agencies["police"], "pc.one")
+    request = started.requests.get(agency=agencies["police"])
+    services.save_response(
+        request, Answer(nothing_known=True, sources_searched="Niche"), by=police, at=now, submit=True, version=0
+    )
+    assert not Alert.objects.filter(kind=AlertKind.LATE_ANSWER).exists()
