@@ -30,7 +30,8 @@ if [ ! -f .venv/.installed ] || [ pyproject.toml -nt .venv/.installed ]; then
   touch .venv/.installed
 fi
 
-if [ ! -f safehub/static/govuk/govuk-frontend.min.css ] || [ package-lock.json -nt safehub/static/govuk/govuk-frontend.min.css ]; then
+# The source maps go too: the CSS and JS name them, and collecting static files for production checks that.
+if [ ! -f safehub/static/govuk/govuk-frontend.min.css.map ] || [ package-lock.json -nt safehub/static/govuk/govuk-frontend.min.css ]; then
   if ! command -v npm >/dev/null 2>&1; then
     echo "Safehub needs npm to fetch the GOV.UK Frontend assets: install Node.js and npm (for example 'apt-get install npm')." >&2
     exit 1
@@ -40,6 +41,8 @@ if [ ! -f safehub/static/govuk/govuk-frontend.min.css ] || [ package-lock.json -
   rm -rf safehub/static/govuk
   mkdir -p safehub/static/govuk
   cp -R node_modules/govuk-frontend/dist/govuk/govuk-frontend.min.css \
+        node_modules/govuk-frontend/dist/govuk/govuk-frontend.min.css.map \
         node_modules/govuk-frontend/dist/govuk/govuk-frontend.min.js \
+        node_modules/govuk-frontend/dist/govuk/govuk-frontend.min.js.map \
         node_modules/govuk-frontend/dist/govuk/assets safehub/static/govuk/
 fi

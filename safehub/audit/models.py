@@ -48,6 +48,7 @@ class Verb(models.TextChoices):
     AGENCY_RESPONSE_CORRECTED = "agency_response_corrected", "Corrected an agency response"
     MASH_CHECKS_SUBMITTED = "mash_checks_submitted", "Submitted MASH checks for decision"
     LATE_ANSWER_FORWARDED = "late_answer_forwarded", "Forwarded a MASH check answer that came after the decision"
+    AGENCY_REQUEST_WITHDRAWN = "agency_request_withdrawn", "Withdrew a MASH check request"
 
 
 class AuditEventQuerySet(models.QuerySet["AuditEvent"]):

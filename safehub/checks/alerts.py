@@ -5,19 +5,26 @@ Two steps, both safe to run from any number of workers at once and to repeat aft
 1. `queue_alerts(at)` inserts the alert rows that are due now. The unique constraint on
    (request, kind, recipient) means a second worker, or the same one after a restart, inserts
    nothing new.
-2. `deliver_alerts(at)` takes one unsent alert at a time with a row lock that other workers skip,
-   sends its email and marks it sent in the same transaction. A worker killed before the commit
-   leaves the alert unsent (it is sent once, later); the in-app alert is the row itself.
+2. `deliver_alerts(at)` takes a batch of unsent alerts with row locks that other workers skip,
+   marks them sent and emails them in the same transaction. A worker killed before the commit
+   leaves them unsent (they are sent once, later); the in-app alert is the row itself.
+
+Email cannot be part of a database transaction: a worker killed after the mail server accepted a
+message but before the commit sends that message (and the rest of its batch) again after the restart. Each alert's email
+therefore carries a Message-ID made from the alert, the same on every attempt, so that the
+receiving mail system can drop the repeat (docs/adr/0006-alerts-exactly-once.md).
 """
 
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from django.conf import settings
-from django.core.mail import send_mail
+from django.core.mail import EmailMessage, get_connection
+from django.core.mail.backends.base import BaseEmailBackend
 from django.db import OperationalError, connection, transaction
 
 from safehub.accounts.models import Role, User
@@ -26,6 +33,8 @@ from safehub.checks.models import AgencyRequest, Alert, AlertKind, RequestState
 REMINDER_LEAD = timedelta(hours=1)  # at most this long before the due time
 REMINDER_SHARE = 0.25  # or, for short timescales, when a quarter of the time is left
 BUSY_RETRIES = 500
+BATCH = 50  # alerts claimed and sent in one transaction
+STILL_TRUE_WHILE_SENT = frozenset({AlertKind.REMINDER, AlertKind.BREACH})
 
 
 @dataclass(frozen=True)
@@ -52,9 +61,21 @@ def _agency_leads(agency_id: int) -> list[User]:
     return list(leads)
 
 
+class _PerAgency(dict[int, list[User]]):
+    """Who to tell at each agency, looked up once per round."""
+
+    def __init__(self, find: Callable[[int], list[User]]) -> None:
+        super().__init__()
+        self.find = find
+
+    def __missing__(self, agency_id: int) -> list[User]:
+        self[agency_id] = people = self.find(agency_id)
+        return people
+
+
 def queue_alerts(at: datetime) -> int:
     """Insert every alert now due; returns how many rows this call added."""
-    outstanding = AgencyRequest.objects.filter(state=RequestState.SENT).select_related("checks")
+    outstanding = AgencyRequest.objects.filter(state=RequestState.SENT).select_related("checks__coordinator")
     soon = [
         request
         for request in outstanding.filter(due_at__gt=at, due_at__lte=at + REMINDER_LEAD)
@@ -62,19 +83,25 @@ def queue_alerts(at: datetime) -> int:
     ]
     overdue = outstanding.filter(due_at__lte=at)
     rows: list[Alert] = []
-    partners: dict[int, list[User]] = {}
+    partners = _PerAgency(_partners)
+    leads = _PerAgency(_agency_leads)
     for request in soon:
-        for user in partners.setdefault(request.agency_id, _partners(request.agency_id)):
+        for user in partners[request.agency_id]:
             rows.append(Alert(request=request, kind=AlertKind.REMINDER, recipient=user, created_at=at))
-    leads: dict[int, list[User]] = {}
     for request in overdue:
-        people = [request.checks.coordinator, *leads.setdefault(request.agency_id, _agency_leads(request.agency_id))]
-        people += partners.setdefault(request.agency_id, _partners(request.agency_id))
+        people = [request.checks.coordinator, *leads[request.agency_id], *partners[request.agency_id]]
         for user in {p.pk: p for p in people}.values():
             rows.append(Alert(request=request, kind=AlertKind.BREACH, recipient=user, created_at=at))
-    before = Alert.objects.count()
-    Alert.objects.bulk_create(rows, batch_size=1000, ignore_conflicts=True)
-    return Alert.objects.count() - before
+    # Leave out the alerts that exist already (most rounds, nearly all of them); the unique
+    # constraint still settles a race with another worker inserting the same row.
+    made = set(
+        Alert.objects.filter(request__in={row.request_id for row in rows}).values_list(
+            "request_id", "kind", "recipient_id"
+        )
+    )
+    new = [row for row in rows if (row.request_id, row.kind, row.recipient_id) not in made]
+    Alert.objects.bulk_create(new, batch_size=1000, ignore_conflicts=True)
+    return len(new)
 
 
 def _message(alert: Alert) -> tuple[str, str]:
@@ -92,37 +119,90 @@ def _message(alert: Alert) -> tuple[str, str]:
     return subject, body
 
 
-def _next_unsent() -> Alert | None:
-    pending = Alert.objects.filter(sent_at__isnull=True).select_related("request__agency", "recipient")
+def message_id(alert: Alert) -> str:
+    """The same for every attempt to email this alert, so a repeat after a crash can be recognised."""
+    domain = settings.DEFAULT_FROM_EMAIL.rpartition("@")[2] or "safehub.invalid"
+    return f"<safehub-alert-{alert.pk}@{domain}>"
+
+
+def email_for(alert: Alert) -> EmailMessage:
+    subject, body = _message(alert)
+    return EmailMessage(
+        subject,
+        body,
+        settings.DEFAULT_FROM_EMAIL,
+        [alert.recipient.email],
+        headers={"Message-ID": message_id(alert), "Auto-Submitted": "auto-generated"},
+    )
+
+
+def _claim(batch: int) -> list[Alert]:
+    """The oldest unsent alerts, locked against other workers (who skip them and take the next).
+    The lock is taken on the alert rows alone (a narrow query the partial index answers), then
+    what the emails need is read for those rows."""
+    pending = Alert.objects.filter(sent_at__isnull=True).order_by("created_at", "pk")
     if connection.vendor == "postgresql":
-        pending = pending.select_for_update(skip_locked=True, of=("self",))
-    return pending.order_by("created_at", "pk").first()
+        pending = pending.select_for_update(skip_locked=True)
+    ids = list(pending.values_list("pk", flat=True)[:batch])
+    return list(
+        Alert.objects.filter(pk__in=ids).select_related("request__agency", "recipient").order_by("created_at", "pk")
+    )
 
 
-def deliver_alerts(at: datetime, *, limit: int = 10_000) -> int:
-    """Send unsent alerts, one transaction each; returns how many this call sent."""
+def deliver_alerts(at: datetime, *, limit: int = 100_000, batch: int = BATCH) -> int:
+    """Send unsent alerts over one mail connection, a batch to a transaction; returns how many this call sent.
+
+    Each batch is claimed, marked sent and emailed in one transaction: if the worker dies, the
+    whole batch stays unsent and is sent once, later (emails again with the same Message-IDs)."""
     sent = 0
     busy = 0
-    while sent < limit:
-        try:
-            with transaction.atomic():
-                alert = _next_unsent()
-                if alert is None:
-                    break
-                # Claim it: a second worker that read the same row before our lock finds it changed.
-                if Alert.objects.filter(pk=alert.pk, sent_at__isnull=True).update(sent_at=at) != 1:
-                    continue
-                if alert.recipient.email:
-                    subject, body = _message(alert)
-                    send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [alert.recipient.email])
-                sent += 1
-        except OperationalError as error:
-            # SQLite has one writer at a time: another worker holds the lock. Wait and try again.
-            busy += 1
-            if connection.vendor != "sqlite" or "locked" not in str(error) or busy > BUSY_RETRIES:
-                raise
-            time.sleep(0.02)
+    mail = get_connection(fail_silently=False)
+    try:
+        while sent < limit:
+            try:
+                with transaction.atomic():
+                    claimed = _claim(min(batch, limit - sent))
+                    if not claimed:
+                        break
+                    stale = [
+                        a.pk
+                        for a in claimed
+                        if a.kind in STILL_TRUE_WHILE_SENT and a.request.state != RequestState.SENT
+                    ]
+                    if stale:  # answered or withdrawn since they were queued: no longer true, never shown
+                        Alert.objects.filter(pk__in=stale).delete()
+                    due = [a for a in claimed if a.pk not in stale]
+                    # A second worker that read the same rows before our lock finds them changed.
+                    if Alert.objects.filter(pk__in=[a.pk for a in due], sent_at__isnull=True).update(sent_at=at) != len(
+                        due
+                    ):
+                        raise _OvertakenError()
+                    for alert in due:
+                        if alert.recipient.email:
+                            _send(mail, email_for(alert))
+                    sent += len(due)
+            except _OvertakenError:
+                continue
+            except OperationalError as error:
+                # SQLite has one writer at a time: another worker holds the lock. Wait and try again.
+                busy += 1
+                if connection.vendor != "sqlite" or "locked" not in str(error) or busy > BUSY_RETRIES:
+                    raise
+                time.sleep(0.02)
+    finally:
+        mail.close()
     return sent
+
+
+class _OvertakenError(Exception):
+    """Another worker sent part of this batch first: roll back and claim again."""
+
+
+def _send(mail: BaseEmailBackend, message: EmailMessage) -> None:
+    """Hand one message to the mail backend; raises if it was not accepted (the alert stays unsent)."""
+    mail.open()  # once per connection: SMTP keeps it open between messages
+    if mail.send_messages([message]) != 1:
+        raise ConnectionError(f"The mail server did not accept {message.extra_headers['Message-ID']}")
 
 
 def run_once(at: datetime) -> Delivery:

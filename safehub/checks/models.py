@@ -92,17 +92,36 @@ class AgencyRequest(models.Model):
     sent_at = models.DateTimeField()
     state = models.CharField(max_length=10, choices=RequestState, default=RequestState.SENT)
     answered_at = models.DateTimeField(null=True, blank=True)
+    withdrawn_at = models.DateTimeField(null=True, blank=True)
+    withdrawn_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    withdrawn_reason = models.TextField(blank=True)
     version = models.PositiveIntegerField(default=0)
 
     objects = AgencyRequestQuerySet.as_manager()
 
     class Meta:
         ordering = ["due_at", "pk"]
-        constraints = [models.UniqueConstraint(fields=["checks", "agency"], name="one_request_per_agency")]
-        indexes = [models.Index(fields=["agency", "state", "due_at"])]
+        constraints = [
+            models.UniqueConstraint(fields=["checks", "agency"], name="one_request_per_agency"),
+            models.CheckConstraint(
+                condition=~Q(state="withdrawn") | (Q(withdrawn_at__isnull=False) & ~Q(withdrawn_reason="")),
+                name="withdrawn_request_has_a_time_and_reason",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["agency", "state", "due_at"]),
+            models.Index(fields=["agency", "state", "-answered_at"], name="checks_request_answered_idx"),
+        ]
 
     def __str__(self) -> str:
         return f"Request to {self.agency} about {self.checks.contact.reference}"
+
+    @property
+    def people(self) -> str:
+        """Who the request is about, as the agency was told."""
+        return ", ".join(str(person.get("name", "")) for person in self.subjects if person.get("name"))
 
 
 class Disclosure(models.Model):
@@ -192,7 +211,16 @@ class Alert(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["request", "kind", "recipient"], name="one_alert_per_request_kind_person")
         ]
-        indexes = [models.Index(fields=["sent_at", "created_at"]), models.Index(fields=["recipient", "read_at"])]
+        indexes = [
+            models.Index(
+                fields=["created_at", "id"], condition=Q(sent_at__isnull=True), name="checks_alert_unsent_idx"
+            ),
+            models.Index(
+                fields=["recipient", "-created_at", "-id"],
+                condition=Q(read_at__isnull=True, sent_at__isnull=False),
+                name="checks_alert_unread_idx",
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} to {self.recipient} about request {self.request_id}"

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+from django.db.models import QuerySet
 from django.http import Http404
 
 from safehub.accounts.models import User
-from safehub.checks.models import AgencyRequest, MashChecks
+from safehub.checks.models import AgencyRequest, Alert, MashChecks
 from safehub.contacts.models import Contact
 
 
@@ -24,14 +25,26 @@ def get_request_for_partner(user: User, pk: int) -> AgencyRequest:
 
 
 def get_checks_for(user: User, pk: int) -> MashChecks:
-    """The checks on a contact the user may see (hub staff of the contact's team); otherwise 404."""
+    """The checks on a contact the user may see (hub staff of the contact's team); otherwise 404.
+
+    The checks are found by key first and the contact's visibility asked of that one contact: a
+    subquery over every contact the user may see is slow in a year's data."""
     checks = (
-        MashChecks.objects.filter(contact__in=Contact.objects.visible_to(user))
-        .select_related("contact", "coordinator", "started_by", "submitted_by")
+        MashChecks.objects.select_related("contact", "coordinator", "started_by", "submitted_by")
         .prefetch_related("requests__agency", "requests__responses__author")
         .filter(pk=pk)
         .first()
     )
-    if checks is None:
+    if checks is None or not Contact.objects.visible_to(user).filter(pk=checks.contact_id).exists():
         raise Http404("No such checks")
     return checks
+
+
+def unread_alerts(user: User, *, limit: int = 10) -> QuerySet[Alert]:
+    """The user's alerts that the worker has delivered and that are still to act on (not dismissed,
+    and, for reminders and escalations, the request not yet answered or withdrawn), newest first."""
+    return (
+        Alert.objects.filter(recipient=user, sent_at__isnull=False, read_at__isnull=True)
+        .select_related("request__agency")
+        .order_by("-created_at", "-pk")[:limit]
+    )

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 
 from safehub.checks.models import AgencyRequest, RequestState
+from safehub.core.stats import percentile
 from safehub.core.working_time import LONDON
 
 HEADER = (
@@ -40,14 +41,6 @@ class TimelinessRow:
         return f"{self.answered_on_time / self.requests:.0%}" if self.requests else "–"
 
 
-def _percentile(values: list[float], share: float) -> float | None:
-    if not values:
-        return None
-    ordered = sorted(values)
-    index = min(len(ordered) - 1, max(0, round(share * (len(ordered) - 1))))
-    return ordered[index]
-
-
 def timeliness(*, since: datetime | None = None) -> list[TimelinessRow]:
     requests = AgencyRequest.objects.exclude(state=RequestState.WITHDRAWN)
     if since is not None:
@@ -72,7 +65,7 @@ def timeliness(*, since: datetime | None = None) -> list[TimelinessRow]:
                 late,
                 len(items) - on_time - late,
                 round(statistics.median(hours), 2) if hours else None,
-                round(_percentile(hours, 0.9) or 0.0, 2) if hours else None,
+                round(percentile(hours, 0.9), 2) if hours else None,
             )
         )
     return rows

@@ -10,6 +10,7 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
+from django.utils.timezone import localtime
 
 from safehub.accounts.models import APPROVER_ROLES, QUALIFIED_ROLES, Agency, User
 from safehub.audit.models import Verb
@@ -80,9 +81,10 @@ class StartChecks:
     agencies: Sequence[Agency]
     questions: str
     lawful_basis: str
+    respond_by: datetime | None = None  # sooner than the protocol asks, for a strategy meeting say
 
 
-def _validate(contact: Contact, start: StartChecks, by: User) -> None:
+def _validate(contact: Contact, start: StartChecks, by: User, at: datetime) -> None:
     if not by.has_role(*APPROVER_ROLES):
         raise PermissionDenied
     if contact.state != ContactState.AWAITING_THRESHOLD:
@@ -99,12 +101,30 @@ def _validate(contact: Contact, start: StartChecks, by: User) -> None:
         raise DomainError("Enter what the agencies are asked", field="questions")
     if not start.lawful_basis.strip():
         raise DomainError("Enter the lawful basis for sharing", field="lawful_basis")
+    if start.respond_by is not None and start.respond_by <= at:
+        raise DomainError("The time to respond by must be in the future", field="respond_by")
+
+
+def _due(deadlines: Deadlines, start: StartChecks, agency: Agency, at: datetime) -> datetime:
+    """The protocol's due time for this agency, or the manager's sooner one; never later than the protocol."""
+    due = deadlines.request_due(start=at, rating=start.rating, agency=agency.kind)
+    if due is None:
+        raise DomainError("The local protocol sets no time for MASH checks: an administrator must add one")
+    if start.respond_by is None:
+        return due
+    if start.respond_by > due:
+        raise DomainError(
+            f"The local protocol asks {agency} to answer by {localtime(due):%H:%M on %d %B}:"
+            " you can ask for answers sooner, not later",
+            field="respond_by",
+        )
+    return start.respond_by
 
 
 @transaction.atomic(durable=True)
 def start_checks(contact: Contact, start: StartChecks, *, by: User, at: datetime, version: int) -> MashChecks:
     """A manager decides checks are needed: one request, with its due time and disclosure, per agency."""
-    _validate(contact, start, by)
+    _validate(contact, start, by, at)
     if contact.version != version:
         raise ConcurrentChange()
     deadlines = Deadlines(active_protocol())
@@ -121,9 +141,7 @@ def start_checks(contact: Contact, start: StartChecks, *, by: User, at: datetime
     consent = contact.get_consent_display()
     latest = at
     for agency in sorted(set(start.agencies), key=lambda a: a.name):
-        due = deadlines.request_due(start=at, rating=start.rating, agency=agency.kind)
-        if due is None:
-            raise DomainError("The local protocol sets no time for MASH checks: an administrator must add one")
+        due = _due(deadlines, start, agency, at)
         latest = max(latest, due)
         request = AgencyRequest.objects.create(
             checks=checks, agency=agency, questions=start.questions.strip(), subjects=subjects, due_at=due, sent_at=at
@@ -205,8 +223,10 @@ def save_response(
     """Save the agency's draft, or submit it. A submitted response cannot be changed here."""
     if not can_answer(by, request):
         raise PermissionDenied
+    if request.state == RequestState.WITHDRAWN:
+        raise DomainError("The hub withdrew this request: there is nothing to answer")
     if request.state != RequestState.SENT:
-        raise DomainError("This request has already been answered or withdrawn: to change an answer, correct it")
+        raise DomainError("This request has already been answered: to change the answer, correct it")
     if request.version != version:
         raise ConcurrentChange("request")
     _check_answer(answer, submitting=submit)
@@ -227,11 +247,20 @@ def save_response(
         raise ConcurrentChange("request")
     for name, value in changes.items():
         setattr(request, name, value)
+    if submit:
+        _settle_alerts(request, at=at)
     verb = Verb.AGENCY_RESPONSE_SUBMITTED if submit else Verb.AGENCY_RESPONSE_SAVED
     record(verb, by=by, contact=request.checks.contact, at=at, data={"request": request.pk, "response": draft.pk})
     if submit:
         _forward_if_late(request, by=by, at=at)
     return draft
+
+
+def _settle_alerts(request: AgencyRequest, *, at: datetime) -> None:
+    """Reminders and escalations about a request stop showing once it is answered or withdrawn."""
+    Alert.objects.filter(request=request, kind__in=[AlertKind.REMINDER, AlertKind.BREACH], read_at__isnull=True).update(
+        read_at=at
+    )
 
 
 def _forward_if_late(request: AgencyRequest, *, by: User, at: datetime) -> None:
@@ -290,6 +319,42 @@ def correct_response(
     )
     _forward_if_late(request, by=by, at=at)
     return correction
+
+
+@transaction.atomic(durable=True)
+def withdraw_request(request: AgencyRequest, *, reason: str, by: User, at: datetime, version: int) -> AgencyRequest:
+    """The hub no longer needs an agency's answer (asked in error, or no longer proportionate). The
+    agency sees the request as withdrawn, with the reason, and is reminded of it no more."""
+    checks = request.checks
+    if by != checks.coordinator and not by.has_role(*APPROVER_ROLES):
+        raise PermissionDenied
+    if request.state != RequestState.SENT:
+        raise DomainError(
+            f"Only an outstanding request can be withdrawn: this one is {request.get_state_display().lower()}"
+        )
+    if request.version != version:
+        raise ConcurrentChange("request")
+    if not reason.strip():
+        raise DomainError("Enter why the request is withdrawn", field="reason")
+    changed = AgencyRequest.objects.filter(pk=request.pk, version=version, state=RequestState.SENT).update(
+        state=RequestState.WITHDRAWN,
+        withdrawn_at=at,
+        withdrawn_by=by,
+        withdrawn_reason=reason.strip(),
+        version=version + 1,
+    )
+    if changed != 1:
+        raise ConcurrentChange("request")
+    _settle_alerts(request, at=at)
+    record(
+        Verb.AGENCY_REQUEST_WITHDRAWN,
+        by=by,
+        contact=checks.contact,
+        at=at,
+        data={"request": request.pk, "agency": request.agency_id},
+    )
+    request.refresh_from_db()
+    return request
 
 
 # Submitting for decision -----------------------------------------------------------------------

@@ -1,12 +1,16 @@
 from __future__ import annotations
 
+from datetime import timedelta
+
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
 from django.db import transaction
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
-from django.views.decorators.http import require_GET, require_http_methods
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from safehub.accounts.models import APPROVER_ROLES, QUALIFIED_ROLES, Agency, AgencyKind, Role, User
 from safehub.audit.models import Verb
@@ -16,7 +20,7 @@ from safehub.checks.forms import CorrectionForm, ResponseForm, StartChecksForm, 
 from safehub.checks.gp_form import gp_form_pdf
 from safehub.checks.models import AgencyRequest, Alert, ChecksState, RequestState, ResponseStatus
 from safehub.checks.presenters import request_rows
-from safehub.checks.queries import get_checks_for, get_request_for_partner
+from safehub.checks.queries import get_checks_for, get_request_for_partner, unread_alerts
 from safehub.contacts.queries import get_contact_for
 from safehub.contacts.workflow import ContactState
 from safehub.core.errors import ConcurrentChange, DomainError
@@ -118,21 +122,55 @@ def _require_partner(request: AuthenticatedHttpRequest) -> None:
         raise Http404("No such page")
 
 
+QUEUE_PAGE = 25
+WITHDRAWN_SHOWN = timedelta(days=7)
+QUEUE_FIELDS = (
+    "pk",
+    "state",
+    "due_at",
+    "sent_at",
+    "answered_at",
+    "subjects",
+    "agency__name",
+    "agency__kind",
+    "checks__rating",
+)
+
+
 @require_GET
 def workspace(request: AuthenticatedHttpRequest) -> HttpResponse:
     """A partner's queue: requests to their agency, outstanding first, by due time."""
     _require_partner(request)
     at = timezone.now()
-    requests = (
-        AgencyRequest.objects.for_partner(request.user)
-        .select_related("agency", "checks__contact")
-        .order_by("state", "due_at")
-    )
-    outstanding = [r for r in requests if r.state == RequestState.SENT]
-    answered = [r for r in requests if r.state != RequestState.SENT][:50]
-    rows = [(r, due(r.due_at, at=at)) for r in outstanding]
-    alerts = Alert.objects.filter(recipient=request.user).select_related("request__agency")[:20]
-    return render(request, "checks/workspace.html", {"rows": rows, "answered": answered, "alerts": alerts})
+    mine = AgencyRequest.objects.for_partner(request.user).select_related("agency", "checks").only(*QUEUE_FIELDS)
+    outstanding = mine.filter(state=RequestState.SENT).order_by("due_at", "pk")
+    page = Paginator(outstanding, QUEUE_PAGE).get_page(request.GET.get("page"))
+    first_page = page.number == 1
+    answered = mine.filter(state=RequestState.ANSWERED).order_by("-answered_at", "-pk")[:10] if first_page else []
+    withdrawn = mine.filter(state=RequestState.WITHDRAWN, withdrawn_at__gte=at - WITHDRAWN_SHOWN) if first_page else []
+    rows = [(r, due(r.due_at, at=at)) for r in page.object_list]
+    overdue = outstanding.filter(due_at__lte=at).count()
+    context = {
+        "rows": rows,
+        "page": page,
+        "overdue": overdue,
+        "answered": answered,
+        "withdrawn": withdrawn,
+        "alerts": unread_alerts(request.user),
+        "for_partner": True,
+    }
+    return render(request, "checks/workspace.html", context)
+
+
+@require_POST
+def dismiss_alerts(request: AuthenticatedHttpRequest) -> HttpResponse:
+    """Mark the alerts the user has seen as read; they no longer show."""
+    shown = [int(pk) for pk in request.POST.getlist("alert") if pk.isdigit()]
+    Alert.objects.filter(recipient=request.user, pk__in=shown, read_at__isnull=True).update(read_at=timezone.now())
+    back = request.POST.get("next", "")
+    if url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
+        return redirect(back)
+    return redirect("queues:home")
 
 
 @require_http_methods(["GET", "POST"])

@@ -7,14 +7,14 @@ from django import forms
 from django.core.exceptions import ValidationError
 
 from safehub.consultations.models import Consultation
-from safehub.core.forms import GovukDateField, GovukModelForm
+from safehub.core.forms import ClockField, GovukDateField, GovukModelForm
 from safehub.core.working_time import LONDON
 from safehub.people.identifiers import is_valid_postcode, normalise_postcode
 
 
 class ConsultationForm(GovukModelForm):
     received_on = GovukDateField(label="Date of the consultation", label_for_errors="The date")
-    received_time = forms.CharField(label="Time", help_text="For example 14:30", max_length=5)
+    received_time = ClockField(label="Time", help_text="For example 14:30")
     child_date_of_birth = GovukDateField(
         label="Child's date of birth", label_for_errors="The child's date of birth", required=False
     )
@@ -62,13 +62,9 @@ class ConsultationForm(GovukModelForm):
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
-        day, clock = data.get("received_on"), data.get("received_time", "")
-        if isinstance(day, date):
-            try:
-                hours, minutes = (int(part) for part in clock.replace(".", ":").split(":"))
-                data["received_at"] = datetime.combine(day, time(hours, minutes), tzinfo=LONDON)
-            except ValueError:
-                self.add_error("received_time", "Enter the time as hours and minutes, like 14:30")
+        day, clock = data.get("received_on"), data.get("received_time")
+        if isinstance(day, date) and isinstance(clock, time):
+            data["received_at"] = datetime.combine(day, clock, tzinfo=LONDON)
         born = data.get("child_date_of_birth")
         if born and born > self.at.date():
             self.add_error("child_date_of_birth", "The child's date of birth must be today or in the past")

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from datetime import date, datetime, time
 from typing import Any
 
@@ -19,7 +18,7 @@ from safehub.contacts.models import (
     ReferrerKind,
     YesNoUnknown,
 )
-from safehub.core.forms import GovukDateField, GovukModelForm, choice_field
+from safehub.core.forms import ClockField, GovukDateField, GovukModelForm, choice_field
 from safehub.core.working_time import LONDON
 from safehub.people.identifiers import (
     is_valid_nhs_number,
@@ -29,13 +28,13 @@ from safehub.people.identifiers import (
 )
 from safehub.people.models import Ethnicity, PersonKind
 
-_TIME = re.compile(r"^([01]?\d|2[0-3])[:.]([0-5]\d)$")
-
 
 class ContactForm(GovukModelForm):
     received_on = GovukDateField(label="Date received", label_for_errors="Date received")
-    received_time = forms.CharField(
-        label="Time received", help_text="Use the 24-hour clock, for example 14:30", max_length=5
+    received_time = ClockField(
+        label="Time received",
+        help_text="Use the 24-hour clock, for example 14:30",
+        invalid="Enter the time received as hours and minutes, like 14:30",
     )
     concern_categories = forms.MultipleChoiceField(
         label="What kind of concern is it?",
@@ -109,13 +108,6 @@ class ContactForm(GovukModelForm):
         }
         for name, choices in radios.items():
             choice_field(self.fields[name]).choices = choices.choices
-
-    def clean_received_time(self) -> time:
-        value: str = self.cleaned_data["received_time"].strip()
-        match = _TIME.match(value)
-        if not match:
-            raise ValidationError("Enter the time received as hours and minutes, like 14:30")
-        return time(int(match.group(1)), int(match.group(2)))
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from datetime import date
+import re
+from datetime import date, time
 from typing import Any
 
 from django import forms
@@ -145,6 +146,27 @@ class GovukForm(GovukFormMixin, forms.Form):
 
 class GovukModelForm(GovukFormMixin, forms.ModelForm):  # type: ignore[type-arg]
     pass
+
+
+_CLOCK = re.compile(r"^([01]?\d|2[0-3])[:.]([0-5]\d)$")
+
+
+class ClockField(forms.CharField):
+    """A time of day typed on the 24-hour clock ("14:30" or "14.30"), cleaned to a `time`."""
+
+    def __init__(self, *, invalid: str = "Enter the time as hours and minutes, like 14:30", **kwargs: Any) -> None:
+        kwargs.setdefault("max_length", 5)
+        super().__init__(**kwargs)
+        self.error_messages["invalid"] = invalid
+
+    def clean(self, value: Any) -> time | None:
+        text: str = super().clean(value).strip()
+        if not text:
+            return None
+        match = _CLOCK.match(text)
+        if not match:
+            raise ValidationError(self.error_messages["invalid"], code="invalid")
+        return time(int(match.group(1)), int(match.group(2)))
 
 
 class VersionForm(GovukForm):

@@ -4,9 +4,8 @@ from datetime import datetime, time
 from typing import Any
 
 from django import forms
-from django.core.exceptions import ValidationError
 
-from safehub.core.forms import GovukDateField, VersionForm
+from safehub.core.forms import ClockField, GovukDateField, VersionForm
 from safehub.core.working_time import LONDON
 from safehub.decisions.models import Outcome
 from safehub.protocols.models import Brag, ThresholdLevel
@@ -84,8 +83,11 @@ class OutcomeActionForm(VersionForm):
     informed_on = GovukDateField(
         label="Date the referrer was told", label_for_errors="Date the referrer was told", required=False
     )
-    informed_time = forms.CharField(
-        label="Time the referrer was told", help_text="For example 15:45", required=False, max_length=5
+    informed_time = ClockField(
+        label="Time the referrer was told",
+        help_text="For example 15:45",
+        required=False,
+        invalid="Enter the time as hours and minutes, like 15:45",
     )
     informed_by = forms.ChoiceField(
         label="How the referrer was told",
@@ -96,24 +98,14 @@ class OutcomeActionForm(VersionForm):
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
-        day, clock = data.get("informed_on"), (data.get("informed_time") or "").strip()
+        day, clock = data.get("informed_on"), data.get("informed_time")
         data["referrer_informed_at"] = None
         if day:
-            try:
-                hours, minutes = (int(part) for part in (clock or "12:00").replace(".", ":").split(":"))
-                moment = time(hours, minutes)
-            except ValueError:
-                self.add_error("informed_time", "Enter the time as hours and minutes, like 15:45")
+            if "informed_time" in self.errors:
                 return data
-            data["referrer_informed_at"] = datetime.combine(day, moment, tzinfo=LONDON)
+            data["referrer_informed_at"] = datetime.combine(day, clock or time(12, 0), tzinfo=LONDON)
             if not data.get("informed_by"):
                 self.add_error("informed_by", "Select how the referrer was told")
         elif data.get("informed_by"):
             self.add_error("informed_on", "Enter the date the referrer was told")
         return data
-
-    def clean_informed_time(self) -> str:
-        value: str = self.cleaned_data.get("informed_time", "")
-        if value and ":" not in value and "." not in value:
-            raise ValidationError("Enter the time as hours and minutes, like 15:45")
-        return value

@@ -16,6 +16,7 @@ from datetime import UTC, datetime
 
 from django.db import connection, transaction
 
+from safehub.core.stats import percentile
 from safehub.demo.population import AgencyRecord, PersonTruth, Population, details_of
 from safehub.matching.index import index_people
 from safehub.people.models import Address, Person, PersonKind, Sex
@@ -98,8 +99,7 @@ class SpeedResult:
     misses: list[str]
 
     def percentile(self, share: float) -> float:
-        ordered = sorted(self.milliseconds)
-        return ordered[min(len(ordered) - 1, int(share * len(ordered)))]
+        return percentile(self.milliseconds, share)
 
     @property
     def mean(self) -> float:

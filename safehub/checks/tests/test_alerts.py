@@ -2,11 +2,15 @@ from __future__ import annotations
 
 import datetime as dt
 import threading
+from collections.abc import Sequence
 from typing import Any
 
 import pytest
 from django.core import mail
+from django.core.mail import EmailMessage
+from django.core.mail.backends.base import BaseEmailBackend
 from django.core.management import call_command
+from django.core.management.base import CommandError
 from django.db import connection
 
 from safehub.accounts.models import Agency, AgencyKind, Role, User
@@ -88,23 +92,46 @@ def test_an_answered_request_raises_no_alert(checks: MashChecks, police_desk: Us
     assert alerts.run_once(_at(15)) == alerts.Delivery(0, 0)
 
 
-@pytest.mark.django_db
-def test_a_worker_killed_while_sending_sends_the_alert_once_after_restart(
-    checks: MashChecks, police_desk: User, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    alerts.queue_alerts(_at(13, 10))
+class KilledAfterTheMailServerAccepted(BaseEmailBackend):
+    """The worst moment to die: the mail server has the message, the database has not committed."""
 
-    def killed(*args: object, **kwargs: object) -> None:
+    accepted: list[str] = []
+
+    def send_messages(self, email_messages: Sequence[EmailMessage]) -> int:
+        self.accepted.extend(m.extra_headers["Message-ID"] for m in email_messages)
         raise SystemExit("worker killed")
 
-    monkeypatch.setattr(alerts, "send_mail", killed)
+
+@pytest.mark.django_db
+def test_a_worker_killed_while_sending_sends_the_alert_once_after_restart(
+    checks: MashChecks, police_desk: User, settings: Any
+) -> None:
+    alerts.queue_alerts(_at(13, 10))
+    settings.EMAIL_BACKEND = f"{__name__}.KilledAfterTheMailServerAccepted"
     with pytest.raises(SystemExit):
         alerts.deliver_alerts(_at(13, 10))
-    assert Alert.objects.get().sent_at is None  # rolled back with the transaction
-    monkeypatch.undo()
+    alert = Alert.objects.get()
+    assert alert.sent_at is None  # rolled back with the transaction
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
     assert alerts.deliver_alerts(_at(13, 11)) == 1
     assert alerts.deliver_alerts(_at(13, 12)) == 0
     assert len(mail.outbox) == 1
+    # The repeat carries the Message-ID of the first attempt, so the mail system can drop it.
+    assert KilledAfterTheMailServerAccepted.accepted == [mail.outbox[0].extra_headers["Message-ID"]]
+    assert mail.outbox[0].extra_headers["Message-ID"] == alerts.message_id(alert)
+
+
+@pytest.mark.django_db
+def test_a_mail_server_that_is_down_leaves_alerts_queued_and_the_worker_running(
+    checks: MashChecks, police_desk: User, settings: Any, time_machine: Any
+) -> None:
+    time_machine.move_to(_at(14, 30), tick=False)
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST, settings.EMAIL_PORT, settings.EMAIL_TIMEOUT = "127.0.0.1", 9, 1  # nothing listens
+    with pytest.raises(CommandError, match="Alerts not sent"):
+        call_command("run_worker", "--once")
+    assert Alert.objects.exists()
+    assert not Alert.objects.filter(sent_at__isnull=False).exists()
 
 
 def test_two_workers_at_once_send_each_alert_once(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import importlib.util
+import json
 import re
 from collections.abc import Iterator
 from datetime import timedelta
@@ -15,11 +16,13 @@ from django.conf import settings
 from django.contrib.auth import SESSION_KEY
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ImproperlyConfigured, ValidationError
+from django.core.management import call_command
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 import safehub.settings as settings_module
 from safehub.accounts.models import User
+from safehub.core.middleware import IDLE_KEY
 
 SIGN_IN = "/account/sign-in/"
 SAMPLE_VALUES = {
@@ -262,3 +265,28 @@ def test_passwords_must_have_at_least_twelve_characters() -> None:
         validate_password("Kestrel-49x")  # 11 characters
 
     validate_password("Kestrel-49xq")  # 12 characters
+
+
+def test_static_files_collect_for_production(settings: Any, tmp_path: Path) -> None:
+    """Production serves hashed, compressed static files: every file a stylesheet or script names must exist."""
+    settings.STATIC_ROOT = tmp_path
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
+    }
+    call_command("collectstatic", "--no-input", verbosity=0)
+    manifest = json.loads((tmp_path / "staticfiles.json").read_text())
+    assert "govuk/govuk-frontend.min.css" in manifest["paths"]
+
+
+class TestIdleClockWrites:
+    def test_pages_within_a_minute_do_not_rewrite_the_session(self, manager_client: Client, time_machine: Any) -> None:
+        time_machine.move_to("2026-11-24T10:00:00Z", tick=False)
+        manager_client.get("/no-such-page/")
+        first = manager_client.session[IDLE_KEY]
+        time_machine.shift(timedelta(seconds=30))
+        manager_client.get("/no-such-page/")
+        assert manager_client.session[IDLE_KEY] == first
+        time_machine.shift(timedelta(seconds=31))
+        manager_client.get("/no-such-page/")
+        assert manager_client.session[IDLE_KEY] == first + 61

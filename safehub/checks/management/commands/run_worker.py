@@ -4,7 +4,9 @@ import signal
 import time
 from typing import Any
 
-from django.core.management.base import BaseCommand, CommandParser
+from django import db
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.db import DatabaseError
 from django.utils import timezone
 
 from safehub.checks.alerts import run_once
@@ -29,9 +31,17 @@ class Command(BaseCommand):
         signal.signal(signal.SIGTERM, stop)
         signal.signal(signal.SIGINT, stop)
         while True:
-            result = run_once(timezone.now())
-            if result.queued or result.sent or options["verbosity"] > 1:
-                self.stdout.write(f"{timezone.now():%H:%M:%S} alerts queued {result.queued}, sent {result.sent}")
+            try:
+                result = run_once(timezone.now())
+            except (DatabaseError, OSError) as error:
+                # The database or the mail server is away: what was not sent stays queued for the next round.
+                if options["once"]:
+                    raise CommandError(f"Alerts not sent: {error}") from error
+                self.stderr.write(f"{timezone.now():%H:%M:%S} alerts not sent this round: {error}")
+                db.close_old_connections()
+            else:
+                if result.queued or result.sent or options["verbosity"] > 1:
+                    self.stdout.write(f"{timezone.now():%H:%M:%S} alerts queued {result.queued}, sent {result.sent}")
             if options["once"]:
                 return
             deadline = time.monotonic() + options["interval"]

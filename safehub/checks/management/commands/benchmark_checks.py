@@ -1,0 +1,130 @@
+from __future__ import annotations
+
+import random
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.db import connection
+from django.urls import reverse
+from django.utils import timezone
+
+from safehub.checks import alert_storm, load_data
+from safehub.core import loadtest
+
+
+class Command(BaseCommand):
+    help = (
+        "Load benchmark for MASH checks: store a year of contacts, checks and agency requests (once), then"
+        " time a partner's queue and the coordinator's view under gunicorn with many signed-in users, and the"
+        " deadline worker sending a storm of overdue alerts. Run it against an empty PostgreSQL database."
+    )
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("--contacts", type=int, default=100_000)
+        parser.add_argument("--checks", type=int, default=30_000)
+        parser.add_argument("--requests", type=int, default=150_000)
+        parser.add_argument("--users", type=int, default=50, help="Signed-in users at once (50).")
+        parser.add_argument("--seconds", type=float, default=60.0, help="How long the users work (60).")
+        parser.add_argument("--warm-up", type=float, default=5.0, help="Seconds left out of the figures (5).")
+        parser.add_argument(
+            "--think", type=float, default=1.0, help="Average seconds a user reads a page before the next (1)."
+        )
+        parser.add_argument("--workers", type=int, default=4, help="gunicorn worker processes (4).")
+        parser.add_argument("--threads", type=int, default=4, help="Threads in each gunicorn worker (4).")
+        parser.add_argument("--port", type=int, default=8765)
+        parser.add_argument("--alerts", type=int, default=10_000, help="Overdue alerts in the storm (10,000).")
+        parser.add_argument("--alert-workers", type=int, default=2, help="Deadline workers at once (2).")
+        parser.add_argument("--skip-load", action="store_true", help="Only the alert storm.")
+        parser.add_argument("--skip-alerts", action="store_true", help="Only the page load.")
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        if connection.vendor != "postgresql":
+            self.stderr.write("Warning: the targets are for PostgreSQL; this database is " + connection.vendor)
+        now = timezone.now()
+        try:
+            scale = load_data.Scale(options["contacts"], options["checks"], options["requests"])
+        except ValueError as error:
+            raise CommandError(str(error)) from error
+        data = load_data.existing(now=now)
+        if data is None:
+            began = time.perf_counter()
+            try:
+                data = load_data.populate(scale, now=now, progress=lambda text: self.stdout.write(f"Storing {text}"))
+            except ValueError as error:
+                raise CommandError(str(error)) from error
+            self.stdout.write(f"Stored in {time.perf_counter() - began:.0f} s")
+        else:
+            self.stdout.write("Using the benchmark data already in this database")
+        self.stdout.write(
+            f"Data: {data.contacts:,} contacts, {data.checks:,} sets of checks ({len(data.open_checks)} open),"
+            f" {data.requests:,} agency requests"
+        )
+        if not options["skip_load"]:
+            self._load(data, options)
+        if not options["skip_alerts"]:
+            self._storm(data, options)
+
+    def _load(self, data: load_data.Populated, options: dict[str, Any]) -> None:
+        users = _users(data, options["users"])
+        log = Path(tempfile.gettempdir()) / "safehub-benchmark-gunicorn.log"
+        self.stdout.write(
+            f"{len(users)} users for {options['seconds']:.0f} s, thinking {options['think']} s on average;"
+            f" gunicorn {options['workers']} workers × {options['threads']} threads (log: {log})"
+        )
+        with loadtest.serve(
+            port=options["port"], workers=options["workers"], threads=options["threads"], log=log
+        ) as url:
+            result = loadtest.run_users(url, users, seconds=options["seconds"], think=options["think"])
+        after = options["warm_up"]
+        for page in result.pages():
+            figures = result.summary(page, after=after)
+            self.stdout.write(
+                f"{page}: {figures['requests']:.0f} requests, p50 {figures['p50']:.1f} ms,"
+                f" p95 {figures['p95']:.1f} ms, p99 {figures['p99']:.1f} ms, max {figures['max']:.1f} ms"
+            )
+        total = sum(len(result.times(page, after=after)) for page in result.pages())
+        self.stdout.write(
+            f"Throughput {total / max(options['seconds'] - after, 1):.1f} pages/s;"
+            f" errors {result.failures(after=0)} (of {len(result.hits)} requests, warm-up included)"
+        )
+        for error in result.errors[:10]:
+            self.stdout.write(f"  {error}")
+
+    def _storm(self, data: load_data.Populated, options: dict[str, Any]) -> None:
+        at = timezone.now()
+        alert_storm.settle_storms(at=at)
+        storm = alert_storm.make_storm(data.cast, alerts_wanted=options["alerts"], now=at)
+        self.stdout.write(f"Alert storm: {storm.requests:,} requests overdue on {storm.checks} sets of checks")
+        with tempfile.TemporaryDirectory() as folder:
+            result = alert_storm.deliver_with_workers(options["alert_workers"], at=at, mail_dir=Path(folder))
+            emails, distinct = alert_storm.count_emails(Path(folder))
+        self.stdout.write(
+            f"{options['alert_workers']} workers queued {result.queued:,} alerts and sent {result.sent:,}"
+            f" in {result.seconds:.2f} s; emails written {emails:,} for {distinct:,} different alerts"
+            f" ({emails - distinct} sent twice)"
+        )
+        alert_storm.settle_storms(at=timezone.now())
+
+
+def _users(data: load_data.Populated, count: int) -> list[loadtest.SimulatedUser]:
+    """Half partners at their queue, half coordinators opening checks (mostly open ones)."""
+    partners = data.cast.all_partners
+    coordinators = data.cast.social_workers
+    queue = reverse("checks:workspace")
+    people: list[loadtest.SimulatedUser] = []
+    for n in range(count):
+        if n % 2 == 0:
+            cookie = loadtest.sign_in(partners[(n // 2) % len(partners)])
+            people.append(loadtest.SimulatedUser(cookie, lambda rng: ("partner queue", queue)))
+        else:
+            cookie = loadtest.sign_in(coordinators[(n // 2) % len(coordinators)])
+            people.append(loadtest.SimulatedUser(cookie, lambda rng: ("coordinator view", _checks_page(rng, data))))
+    return people
+
+
+def _checks_page(rng: random.Random, data: load_data.Populated) -> str:
+    pool = data.open_checks if data.open_checks and rng.random() < 0.8 else data.all_checks
+    return reverse("checks:checks", kwargs={"pk": rng.choice(pool)})

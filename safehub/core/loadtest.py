@@ -1,0 +1,217 @@
+"""Load a running Safehub like a hub's staff do: many signed-in users, each loading a page, reading
+it, loading the next. Used by the load benchmarks; nothing here runs inside the web application.
+
+`serve` starts Safehub under gunicorn (as it is deployed) against the configured database;
+`sign_in` makes a session for a user the way the sign-in page does; `run_users` drives the
+users from threads and returns every request's time and status.
+"""
+
+from __future__ import annotations
+
+import http.client
+import os
+import random
+import subprocess
+import sys
+import threading
+import time
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from django.conf import settings
+from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
+from django.contrib.sessions.backends.db import SessionStore
+from django.urls import reverse
+
+from safehub.accounts.models import User
+from safehub.core.middleware import IDLE_KEY
+from safehub.core.stats import percentile
+
+BACKEND = "django.contrib.auth.backends.ModelBackend"
+
+
+def sign_in(user: User) -> str:
+    """A session for `user`, as the sign-in page would make it; returns the session cookie's value."""
+    session = SessionStore()
+    session[SESSION_KEY] = str(user.pk)
+    session[BACKEND_SESSION_KEY] = BACKEND
+    session[HASH_SESSION_KEY] = user.get_session_auth_hash()
+    session[IDLE_KEY] = time.time()
+    session.save()
+    return str(session.session_key)
+
+
+@contextmanager
+def serve(*, port: int, workers: int, threads: int, log: Path) -> Iterator[str]:
+    """Safehub under gunicorn on 127.0.0.1:`port` with this process's database settings, production
+    settings otherwise (no debug, static files collected). Yields the base URL; stops it after."""
+    env = {
+        **os.environ,
+        "DEBUG": "false",
+        "SAFEHUB_DEMO": "false",
+        "SAFEHUB_TESTING": "false",
+        "SAFEHUB_HTTPS": "false",
+        # The sessions this process makes must verify in the server: the same key.
+        "SECRET_KEY": settings.SECRET_KEY,
+        "ALLOWED_HOSTS": "127.0.0.1",
+        "DATABASE_URL": _database_url(),
+        "DATABASE_CONN_MAX_AGE": "600",
+    }
+    subprocess.run(  # noqa: S603 - our own interpreter and fixed arguments
+        [sys.executable, "-m", "django", "collectstatic", "--no-input", "-v", "0"],
+        env={**env, "DJANGO_SETTINGS_MODULE": "safehub.settings"},
+        check=True,
+    )
+    command = [
+        sys.executable,
+        "-m",
+        "gunicorn",
+        "safehub.wsgi:application",
+        "--bind",
+        f"127.0.0.1:{port}",
+        "--workers",
+        str(workers),
+        "--threads",
+        str(threads),
+        "--worker-class",
+        "gthread",
+        "--keep-alive",
+        "30",
+        "--backlog",
+        "512",
+    ]
+    with log.open("w") as out:
+        server = subprocess.Popen(  # noqa: S603 - our own interpreter and fixed arguments
+            command, env=env, stdout=out, stderr=subprocess.STDOUT
+        )
+        try:
+            _wait_until_up(port, server)
+            yield f"http://127.0.0.1:{port}"
+        finally:
+            server.terminate()
+            try:
+                server.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                server.kill()
+
+
+def _database_url() -> str:
+    db = settings.DATABASES["default"]
+    if db["ENGINE"].endswith("sqlite3"):
+        return f"sqlite:///{db['NAME']}"
+    host, port = db.get("HOST") or "127.0.0.1", db.get("PORT") or 5432
+    password = f":{db['PASSWORD']}" if db.get("PASSWORD") else ""
+    return f"postgres://{db.get('USER') or ''}{password}@{host}:{port}/{db['NAME']}"
+
+
+def _wait_until_up(port: int, server: subprocess.Popen[bytes], *, timeout: float = 60.0) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if server.poll() is not None:
+            raise RuntimeError(f"The web server stopped as it started (exit {server.returncode}); see its log")
+        try:
+            connection = http.client.HTTPConnection("127.0.0.1", port, timeout=2)
+            connection.request("GET", reverse("accounts:login"))
+            if connection.getresponse().status == 200:
+                return
+        except OSError:
+            pass
+        time.sleep(0.3)
+    raise RuntimeError("The web server did not answer within a minute")
+
+
+@dataclass(frozen=True)
+class Hit:
+    page: str
+    status: int
+    milliseconds: float
+    at: float  # seconds since the run started
+
+
+@dataclass(frozen=True)
+class SimulatedUser:
+    """One signed-in person: their session and how they choose the next page (name, path)."""
+
+    cookie: str
+    next_page: Callable[[random.Random], tuple[str, str]]
+
+
+@dataclass
+class LoadResult:
+    hits: list[Hit] = field(default_factory=list)
+    errors: list[str] = field(default_factory=list)
+
+    def pages(self) -> list[str]:
+        return sorted({hit.page for hit in self.hits})
+
+    def times(self, page: str, *, after: float = 0.0) -> list[float]:
+        return [hit.milliseconds for hit in self.hits if hit.page == page and hit.at >= after]
+
+    def failures(self, *, after: float = 0.0) -> int:
+        return sum(1 for hit in self.hits if hit.status != 200 and hit.at >= after)
+
+    def summary(self, page: str, *, after: float = 0.0) -> dict[str, float]:
+        times = self.times(page, after=after)
+        if not times:
+            return {"requests": 0}
+        return {
+            "requests": len(times),
+            "p50": percentile(times, 0.5),
+            "p95": percentile(times, 0.95),
+            "p99": percentile(times, 0.99),
+            "max": max(times),
+        }
+
+
+def run_users(
+    base_url: str,
+    users: Sequence[SimulatedUser],
+    *,
+    seconds: float,
+    think: float,
+    seed: int = 1,
+) -> LoadResult:
+    """Every user in a thread of their own: load a page, think for `think` seconds on average
+    (uniformly 0.5–1.5 times it), repeat until `seconds` have passed. Users start spread over the
+    first think time, as people do, not all in the same millisecond."""
+    host, port = base_url.removeprefix("http://").split(":")
+    result = LoadResult()
+    lock = threading.Lock()
+    started = time.monotonic()
+    stop_at = started + seconds
+
+    def work(number: int, user: SimulatedUser) -> None:
+        rng = random.Random(seed * 1000 + number)  # noqa: S311 - simulated users, not security
+        time.sleep(rng.uniform(0, think))
+        connection = http.client.HTTPConnection(host, int(port), timeout=30)
+        headers = {"Cookie": f"{settings.SESSION_COOKIE_NAME}={user.cookie}"}
+        while time.monotonic() < stop_at:
+            page, path = user.next_page(rng)
+            begun = time.monotonic()
+            try:
+                connection.request("GET", path, headers=headers)
+                response = connection.getresponse()
+                response.read()
+                status = response.status
+            except (OSError, http.client.HTTPException) as error:
+                status = 0
+                connection.close()
+                connection = http.client.HTTPConnection(host, int(port), timeout=30)
+                with lock:
+                    result.errors.append(f"{page} {path}: {error!r}")
+            elapsed = (time.monotonic() - begun) * 1000
+            with lock:
+                result.hits.append(Hit(page, status, elapsed, begun - started))
+                if status not in (0, 200):
+                    result.errors.append(f"{page} {path}: HTTP {status}")
+            time.sleep(rng.uniform(0.5 * think, 1.5 * think))
+        connection.close()
+
+    threads = [threading.Thread(target=work, args=(n, user), daemon=True) for n, user in enumerate(users)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return result
