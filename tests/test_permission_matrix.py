@@ -12,11 +12,11 @@ from typing import Any
 
 import pytest
 from django.test import Client
-from django.urls import reverse
+from django.urls import resolve, reverse
 
 from safehub.accounts.models import Role
-from safehub.accounts.tests.factories import user_with_role
-from safehub.checks.models import MashChecks
+from safehub.accounts.tests.factories import PartnerAgencyFactory, user_with_role
+from safehub.checks.models import AgencyRequest, MashChecks
 from safehub.contacts.models import Contact
 from safehub.contacts.tests.factories import ContactFactory
 from safehub.contacts.workflow import ContactState
@@ -70,6 +70,20 @@ def _checks(team: Any) -> str:
         started_at=dt.datetime(2026, 11, 24, 9, tzinfo=dt.UTC),
     )
     return reverse("checks:checks", args=[checks.pk])
+
+
+def _withdraw(team: Any) -> str:
+    """The coordinator (a social worker) and managers may withdraw; the matrix signs in as others."""
+    checks = MashChecks.objects.get(pk=resolve(_checks(team)).kwargs["pk"])
+    request = AgencyRequest.objects.create(
+        checks=checks,
+        agency=PartnerAgencyFactory(),
+        questions="Known?",
+        subjects=[{"name": "Test Child"}],
+        due_at=dt.datetime(2026, 11, 24, 13, tzinfo=dt.UTC),
+        sent_at=checks.started_at,
+    )
+    return reverse("checks:withdraw", args=[checks.pk, request.pk])
 
 
 def _pair(team: Any) -> str:
@@ -143,6 +157,7 @@ PAGES: list[tuple[str, Callable[[Any], str], dict[Role, int]]] = [
         {CO: 403, SW: 403, SP: 403, TM: 200, STRAT: 403, **OUTSIDERS},
     ),
     ("MASH checks", _checks, {CO: 200, SW: 200, SP: 200, TM: 200, STRAT: 200, **OUTSIDERS}),
+    ("withdraw a request", _withdraw, {CO: 403, SW: 403, SP: 403, TM: 200, STRAT: 403, **OUTSIDERS}),
     (
         "partner workspace",
         lambda team: reverse("checks:workspace"),

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
 from django import forms
@@ -7,7 +8,8 @@ from django.db.models import QuerySet
 
 from safehub.accounts.models import Agency, User
 from safehub.checks.services import DEFAULT_LAWFUL_BASIS
-from safehub.core.forms import VersionForm
+from safehub.core.forms import ClockField, GovukDateField, VersionForm
+from safehub.core.working_time import LONDON
 from safehub.decisions.forms import BRAG_HINTS
 from safehub.protocols.models import Brag
 
@@ -53,11 +55,40 @@ class StartChecksForm(VersionForm):
         initial=DEFAULT_LAWFUL_BASIS,
         error_messages={"required": "Enter the lawful basis for sharing"},
     )
+    respond_by_date = GovukDateField(
+        label="Answers needed sooner? Date (optional)",
+        label_for_errors="The date to respond by",
+        help_text="Leave blank to use the local protocol's time. For example, before a strategy meeting.",
+        required=False,
+    )
+    respond_by_time = ClockField(label="Time to respond by (optional)", help_text="For example 13:00", required=False)
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        day, clock = data.get("respond_by_date"), data.get("respond_by_time")
+        data["respond_by"] = None
+        if day and clock:
+            data["respond_by"] = datetime.combine(day, clock, tzinfo=LONDON)
+        elif day and "respond_by_time" not in self.errors:
+            self.add_error("respond_by_time", "Enter the time to respond by, like 13:00")
+        elif clock and "respond_by_date" not in self.errors:
+            self.add_error("respond_by_date", "Enter the date to respond by")
+        return data
 
     def __init__(self, *args: Any, coordinators: QuerySet[User], agencies: QuerySet[Agency], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["coordinator"].queryset = coordinators  # type: ignore[attr-defined]
         self.fields["agencies"].queryset = agencies  # type: ignore[attr-defined]
+
+
+class WithdrawForm(VersionForm):
+    reason = forms.CharField(
+        label="Why is the request withdrawn?",
+        help_text="The agency sees this reason.",
+        widget=forms.Textarea(attrs={"rows": 2}),
+        max_length=TEXT,
+        error_messages={"required": "Enter why the request is withdrawn"},
+    )
 
 
 class ResponseForm(VersionForm):

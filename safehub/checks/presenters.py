@@ -3,7 +3,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from safehub.checks.models import AgencyRequest, AgencyResponse, MashChecks, ResponseStatus
+from safehub.checks.models import AgencyRequest, AgencyResponse, MashChecks, RequestState, ResponseStatus
 from safehub.core.presenters import Due, due
 
 
@@ -16,7 +16,13 @@ class RequestRow:
     late: bool  # answered after its due time, or after the checks were submitted
 
     @property
+    def withdrawn(self) -> bool:
+        return self.request.state == RequestState.WITHDRAWN
+
+    @property
     def status(self) -> str:
+        if self.withdrawn:
+            return "Withdrawn"
         if self.current is None:
             return "Outstanding"
         return "Nothing known" if self.current.nothing_known else "Information held"
@@ -34,7 +40,7 @@ def request_rows(checks: MashChecks, *, at: datetime) -> list[RequestRow]:
         rows.append(
             RequestRow(
                 request,
-                None if current else due(request.due_at, at=at),
+                due(request.due_at, at=at) if request.state == RequestState.SENT else None,
                 current,
                 submitted[:-1],
                 late,

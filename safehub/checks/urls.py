@@ -10,5 +10,6 @@ urlpatterns = [
     path("requests/<int:pk>/", views.request_view, name="request"),
     path("requests/<int:pk>/gp-form.pdf", views.gp_form, name="gp-form"),
     path("<int:pk>/", views.checks_view, name="checks"),
+    path("<int:pk>/requests/<int:request_pk>/withdraw/", views.withdraw, name="withdraw"),
     path("contacts/<int:pk>/start/", views.start, name="start"),
 ]

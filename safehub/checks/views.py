@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
@@ -16,7 +17,7 @@ from safehub.accounts.models import APPROVER_ROLES, QUALIFIED_ROLES, Agency, Age
 from safehub.audit.models import Verb
 from safehub.audit.services import record, record_view
 from safehub.checks import reports, services
-from safehub.checks.forms import CorrectionForm, ResponseForm, StartChecksForm, SubmitForDecisionForm
+from safehub.checks.forms import CorrectionForm, ResponseForm, StartChecksForm, SubmitForDecisionForm, WithdrawForm
 from safehub.checks.gp_form import gp_form_pdf
 from safehub.checks.models import AgencyRequest, Alert, ChecksState, RequestState, ResponseStatus
 from safehub.checks.presenters import request_rows
@@ -40,8 +41,9 @@ def _answer(data: dict[str, object]) -> services.Answer:
     )
 
 
-def _add(form: StartChecksForm | ResponseForm | SubmitForDecisionForm, error: DomainError) -> None:
-    form.add_error(error.field if error.field in form.fields else None, error.message)
+def _add(form: forms.Form, error: DomainError) -> None:
+    field = {"respond_by": "respond_by_date"}.get(error.field or "", error.field)
+    form.add_error(field if field in form.fields else None, error.message)
 
 
 @require_http_methods(["GET", "POST"])
@@ -70,6 +72,7 @@ def start(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
                     agencies=list(data["agencies"]),
                     questions=data["questions"],
                     lawful_basis=data["lawful_basis"],
+                    respond_by=data["respond_by"],
                 ),
                 by=request.user,
                 at=timezone.now(),
@@ -113,8 +116,39 @@ def checks_view(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
             else:
                 messages.success(request, "MASH checks submitted for a threshold decision")
                 return redirect(checks.contact)
-    context = {"checks": checks, "rows": request_rows(checks, at=at), "form": form}
+    may_withdraw = request.user == checks.coordinator or request.user.has_role(*APPROVER_ROLES)
+    context = {"checks": checks, "rows": request_rows(checks, at=at), "form": form, "may_withdraw": may_withdraw}
     return render(request, "checks/checks.html", context)
+
+
+@require_http_methods(["GET", "POST"])
+def withdraw(request: AuthenticatedHttpRequest, pk: int, request_pk: int) -> HttpResponse:
+    """The coordinator or a manager withdraws an outstanding request, with a reason the agency sees."""
+    checks = get_checks_for(request.user, pk)
+    agency_request = next((r for r in checks.requests.all() if r.pk == request_pk), None)
+    if agency_request is None:
+        raise Http404("No such request")
+    if request.user != checks.coordinator and not request.user.has_role(*APPROVER_ROLES):
+        raise PermissionDenied
+    if agency_request.state != RequestState.SENT:
+        messages.info(request, f"The request to {agency_request.agency} is no longer outstanding.")
+        return redirect("checks:checks", pk=checks.pk)
+    form = WithdrawForm(request.POST or None, initial={"version": agency_request.version})
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.withdraw_request(
+                agency_request,
+                reason=form.cleaned_data["reason"],
+                by=request.user,
+                at=timezone.now(),
+                version=form.cleaned_data["version"],
+            )
+        except DomainError as error:
+            _add(form, error)
+        else:
+            messages.success(request, f"Request to {agency_request.agency} withdrawn")
+            return redirect("checks:checks", pk=checks.pk)
+    return render(request, "checks/withdraw.html", {"checks": checks, "request_": agency_request, "form": form})
 
 
 def _require_partner(request: AuthenticatedHttpRequest) -> None:
@@ -191,6 +225,9 @@ def request_view(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         form = ResponseForm(request.POST or None, initial=initial)
     elif latest is not None:
         correction = CorrectionForm(request.POST or None, initial={"version": agency_request.version})
+    if request.method == "POST" and form is None and correction is None:
+        messages.error(request, "The hub withdrew this request: there is nothing to answer")
+        return redirect("checks:request", pk=agency_request.pk)
     if request.method == "POST":
         try:
             if form is not None and form.is_valid():

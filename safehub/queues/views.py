@@ -8,6 +8,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET
 
 from safehub.accounts.models import CASE_ROLES, Role
+from safehub.checks.queries import unread_alerts
 from safehub.core.http import AuthenticatedHttpRequest
 from safehub.queues import presenters
 from safehub.queues.queries import QUEUE_BY_SLUG, QUEUES, queue_contacts, queue_counts
@@ -49,5 +50,6 @@ def queue(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
             "counts": queue_counts(request.user, at=at),
             "page": page,
             "rows": presenters.rows(page.object_list, at=at),
+            "alerts": unread_alerts(request.user),
         },
     )

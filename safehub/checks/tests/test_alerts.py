@@ -12,6 +12,8 @@ from django.core.mail.backends.base import BaseEmailBackend
 from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.db import connection
+from django.test import Client
+from django.urls import reverse
 
 from safehub.accounts.models import Agency, AgencyKind, Role, User
 from safehub.accounts.tests.factories import PartnerAgencyFactory, TeamFactory, user_with_role
@@ -170,3 +172,61 @@ def test_the_worker_command_runs_one_round(checks: MashChecks, police_desk: User
     call_command("run_worker", "--once")
     assert Alert.objects.filter(kind=AlertKind.BREACH).exists()
     assert Alert.objects.filter(sent_at__isnull=True).count() == 0
+
+
+@pytest.mark.django_db
+def test_an_alert_queued_before_the_answer_is_never_sent(checks: MashChecks, police_desk: User) -> None:
+    assert alerts.queue_alerts(_at(13, 10)) == 1  # the reminder
+    request = checks.requests.get()
+    services.save_response(
+        request,
+        services.Answer(nothing_known=True, sources_searched="Niche"),
+        by=police_desk,
+        at=_at(13, 11),
+        submit=True,
+        version=request.version,
+    )
+    assert alerts.deliver_alerts(_at(13, 12)) == 0
+    assert not Alert.objects.exists()
+    assert mail.outbox == []
+
+
+@pytest.mark.django_db
+def test_hub_staff_see_their_alerts_on_their_queue_and_can_dismiss_them(
+    checks: MashChecks, police_desk: User, social_worker_client: Any, time_machine: Any
+) -> None:
+    alerts.run_once(_at(14, 5))
+    time_machine.move_to(_at(14, 6), tick=False)
+    queue = social_worker_client.get(reverse("queues:home"), follow=True).content.decode()
+    assert "Overdue: the due time has passed" in queue
+    assert reverse("checks:checks", args=[checks.pk]) in queue
+    shown = Alert.objects.get(recipient=checks.coordinator)
+    social_worker_client.post(reverse("checks:dismiss-alerts"), {"alert": [shown.pk], "next": "https://evil.example/"})
+    shown.refresh_from_db()
+    assert shown.read_at is not None
+    assert (
+        "Overdue: the due time has passed"
+        not in social_worker_client.get(reverse("queues:home"), follow=True).content.decode()
+    )
+
+
+@pytest.mark.django_db
+def test_answering_settles_the_alerts_the_partner_was_shown(
+    checks: MashChecks, police_desk: User, time_machine: Any
+) -> None:
+    alerts.run_once(_at(14, 5))
+    client = Client()
+    client.force_login(police_desk)
+    time_machine.move_to(_at(14, 6), tick=False)
+    assert "Overdue: the due time has passed" in client.get(reverse("checks:workspace")).content.decode()
+    request = checks.requests.get()
+    services.save_response(
+        request,
+        services.Answer(nothing_known=True, sources_searched="Niche"),
+        by=police_desk,
+        at=_at(14, 7),
+        submit=True,
+        version=request.version,
+    )
+    assert "Overdue: the due time has passed" not in client.get(reverse("checks:workspace")).content.decode()
+    assert not Alert.objects.filter(read_at__isnull=True, kind__in=[AlertKind.REMINDER, AlertKind.BREACH]).exists()

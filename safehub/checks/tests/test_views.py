@@ -9,6 +9,7 @@ from django.urls import reverse
 
 from safehub.accounts.models import Agency, AgencyKind, Role, User
 from safehub.accounts.tests.factories import PartnerAgencyFactory, TeamFactory, user_with_role
+from safehub.audit.models import AuditEvent, Verb
 from safehub.checks import services
 from safehub.checks.models import AgencyRequest, ChecksState, MashChecks, RequestState, ResponseStatus
 from safehub.contacts.models import Contact
@@ -176,3 +177,115 @@ def test_the_coordinator_submits_for_decision_with_a_reason(
 def test_the_contact_page_links_to_its_checks(checks: MashChecks, social_worker_client: Client) -> None:
     page = social_worker_client.get(checks.contact.get_absolute_url())
     assert reverse("checks:checks", args=[checks.pk]).encode() in page.content
+
+
+def _start_form(contact: Contact, coordinator: User, agencies: list[Agency], **extra: str) -> dict[str, Any]:
+    return {
+        "version": contact.version,
+        "reason": "Strategy meeting at two",
+        "rating": "amber",
+        "coordinator": coordinator.pk,
+        "agencies": [a.pk for a in agencies],
+        "questions": "Known?",
+        "lawful_basis": services.DEFAULT_LAWFUL_BASIS,
+        **extra,
+    }
+
+
+def _respond_by(day: dt.date, clock: str) -> dict[str, str]:
+    return {
+        "respond_by_date_0": str(day.day),
+        "respond_by_date_1": str(day.month),
+        "respond_by_date_2": str(day.year),
+        "respond_by_time": clock,
+    }
+
+
+@pytest.mark.parametrize(
+    ("when", "clock", "message"),
+    [
+        (dt.date(2026, 11, 24), "09:30", "The time to respond by must be in the future"),
+        (dt.date(2026, 11, 26), "09:00", "you can ask for answers sooner, not later"),
+        (dt.date(2026, 11, 24), "", "Enter the time to respond by, like 13:00"),
+        (dt.date(2026, 11, 24), "25:00", "Enter the time as hours and minutes"),
+    ],
+)
+def test_a_bad_respond_by_time_is_refused_and_nothing_is_sent(
+    contact: Contact,
+    manager_client: Client,
+    social_worker: User,
+    police: Agency,
+    now: dt.datetime,
+    when: dt.date,
+    clock: str,
+    message: str,
+) -> None:
+    response = manager_client.post(
+        reverse("checks:start", args=[contact.pk]),
+        _start_form(contact, social_worker, [police], **_respond_by(when, clock)),
+    )
+    assert response.status_code == 200
+    assert message in response.content.decode()
+    assert not MashChecks.objects.exists()
+    contact.refresh_from_db()
+    assert contact.state == ContactState.AWAITING_THRESHOLD
+
+
+def test_a_manager_can_ask_for_answers_sooner_than_the_protocol(
+    contact: Contact, manager_client: Client, social_worker: User, police: Agency, now: dt.datetime
+) -> None:
+    response = manager_client.post(
+        reverse("checks:start", args=[contact.pk]),
+        _start_form(contact, social_worker, [police], **_respond_by(dt.date(2026, 11, 24), "13:00")),
+    )
+    assert response.status_code == 302
+    request = AgencyRequest.objects.get()
+    assert request.due_at == dt.datetime(2026, 11, 24, 13, 0, tzinfo=dt.UTC)  # London is on GMT in November
+    assert request.disclosure.content["respond_by"] == "2026-11-24T13:00:00+00:00"
+
+
+def test_the_coordinator_withdraws_a_request_and_the_agency_sees_why(
+    checks: MashChecks, social_worker_client: Client, police: Agency, now: dt.datetime
+) -> None:
+    request = checks.requests.get(agency=police)
+    url = reverse("checks:withdraw", args=[checks.pk, request.pk])
+    assert social_worker_client.get(url).status_code == 200
+    empty = social_worker_client.post(url, {"version": request.version, "reason": " "})
+    assert "Enter why the request is withdrawn" in empty.content.decode()
+    response = social_worker_client.post(url, {"version": request.version, "reason": "Asked in error"})
+    assert response.status_code == 302
+    request.refresh_from_db()
+    assert (request.state, request.withdrawn_reason) == (RequestState.WITHDRAWN, "Asked in error")
+    assert AuditEvent.objects.filter(contact=checks.contact, verb=Verb.AGENCY_REQUEST_WITHDRAWN).count() == 1
+    page = social_worker_client.get(reverse("checks:checks", args=[checks.pk])).content.decode()
+    assert "Withdrawn" in page
+    assert "Asked in error" in page
+
+    _, partner = _partner_client(police, "pc.withdrawn")
+    shown = partner.get(reverse("checks:request", args=[request.pk])).content.decode()
+    assert "The hub withdrew this request" in shown
+    assert "Asked in error" in shown
+    answer = partner.post(
+        reverse("checks:request", args=[request.pk]),
+        {"version": request.version, "nothing_known": "on", "sources_searched": "PND", "action": "submit"},
+        follow=True,
+    )
+    assert "there is nothing to answer" in answer.content.decode()
+    assert not request.responses.exists()
+    again = social_worker_client.post(url, {"version": request.version, "reason": "Twice"}, follow=True)
+    assert "no longer outstanding" in again.content.decode()
+    request.refresh_from_db()
+    assert request.withdrawn_reason == "Asked in error"
+
+
+def test_only_the_coordinator_or_a_manager_withdraws(checks: MashChecks, police: Agency, mash_team: Any) -> None:
+    request = checks.requests.get(agency=police)
+    other = user_with_role(Role.SOCIAL_WORKER, team=mash_team, username="other.sw")
+    client = Client()
+    client.force_login(other)
+    url = reverse("checks:withdraw", args=[checks.pk, request.pk])
+    assert client.post(url, {"version": request.version, "reason": "x"}).status_code == 403
+    _, partner = _partner_client(police, "pc.nowithdraw")
+    assert partner.get(url).status_code == 404
+    request.refresh_from_db()
+    assert request.state == RequestState.SENT
