@@ -7,6 +7,7 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db import transaction
+from django.db.models import Count, Q
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -178,16 +179,18 @@ def workspace(request: AuthenticatedHttpRequest) -> HttpResponse:
     at = timezone.now()
     mine = AgencyRequest.objects.for_partner(request.user).select_related("agency", "checks").only(*QUEUE_FIELDS)
     outstanding = mine.filter(state=RequestState.SENT).order_by("due_at", "pk")
-    page = Paginator(outstanding, QUEUE_PAGE).get_page(request.GET.get("page"))
+    counts = outstanding.aggregate(waiting=Count("pk"), overdue=Count("pk", filter=Q(due_at__lte=at)))
+    paginator = Paginator(outstanding, QUEUE_PAGE)
+    paginator.count = counts["waiting"]  # one query counts both the waiting and the overdue requests
+    page = paginator.get_page(request.GET.get("page"))
     first_page = page.number == 1
     answered = mine.filter(state=RequestState.ANSWERED).order_by("-answered_at", "-pk")[:10] if first_page else []
     withdrawn = mine.filter(state=RequestState.WITHDRAWN, withdrawn_at__gte=at - WITHDRAWN_SHOWN) if first_page else []
     rows = [(r, due(r.due_at, at=at)) for r in page.object_list]
-    overdue = outstanding.filter(due_at__lte=at).count()
     context = {
         "rows": rows,
         "page": page,
-        "overdue": overdue,
+        "overdue": counts["overdue"],
         "answered": answered,
         "withdrawn": withdrawn,
         "alerts": unread_alerts(request.user),

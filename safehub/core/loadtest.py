@@ -44,7 +44,7 @@ def sign_in(user: User) -> str:
 
 
 @contextmanager
-def serve(*, port: int, workers: int, threads: int, log: Path) -> Iterator[str]:
+def serve(*, port: int, workers: int, threads: int, log: Path, worker_class: str = "gthread") -> Iterator[str]:
     """Safehub under gunicorn on 127.0.0.1:`port` with this process's database settings, production
     settings otherwise (no debug, static files collected). Yields the base URL; stops it after."""
     env = {
@@ -76,7 +76,7 @@ def serve(*, port: int, workers: int, threads: int, log: Path) -> Iterator[str]:
         "--threads",
         str(threads),
         "--worker-class",
-        "gthread",
+        worker_class,
         "--keep-alive",
         "30",
         "--backlog",

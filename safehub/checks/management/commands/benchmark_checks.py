@@ -32,8 +32,16 @@ class Command(BaseCommand):
         parser.add_argument(
             "--think", type=float, default=1.0, help="Average seconds a user reads a page before the next (1)."
         )
-        parser.add_argument("--workers", type=int, default=4, help="gunicorn worker processes (4).")
-        parser.add_argument("--threads", type=int, default=4, help="Threads in each gunicorn worker (4).")
+        # Sync workers take a connection only when free, so the load spreads over them; gthread workers
+        # keep the connections they accepted, and on two cores one of them ends up with most users.
+        parser.add_argument("--workers", type=int, default=5, help="gunicorn worker processes (5: 2 × cores + 1).")
+        parser.add_argument("--threads", type=int, default=1, help="Threads in each gunicorn worker (1).")
+        parser.add_argument(
+            "--worker-class",
+            choices=["sync", "gthread"],
+            default="sync",
+            help="gunicorn worker class (sync).",
+        )
         parser.add_argument("--port", type=int, default=8765)
         parser.add_argument("--alerts", type=int, default=10_000, help="Overdue alerts in the storm (10,000).")
         parser.add_argument("--alert-workers", type=int, default=2, help="Deadline workers at once (2).")
@@ -72,10 +80,14 @@ class Command(BaseCommand):
         log = Path(tempfile.gettempdir()) / "safehub-benchmark-gunicorn.log"
         self.stdout.write(
             f"{len(users)} users for {options['seconds']:.0f} s, thinking {options['think']} s on average;"
-            f" gunicorn {options['workers']} workers × {options['threads']} threads (log: {log})"
+            f" gunicorn {options['workers']} {options['worker_class']} workers × {options['threads']} threads (log: {log})"
         )
         with loadtest.serve(
-            port=options["port"], workers=options["workers"], threads=options["threads"], log=log
+            port=options["port"],
+            workers=options["workers"],
+            threads=options["threads"],
+            log=log,
+            worker_class=options["worker_class"],
         ) as url:
             result = loadtest.run_users(url, users, seconds=options["seconds"], think=options["think"])
         after = options["warm_up"]
