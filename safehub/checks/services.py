@@ -216,6 +216,15 @@ def _check_answer(answer: Answer, *, submitting: bool) -> None:
         raise DomainError("Enter the systems you searched", field="sources_searched")
 
 
+def why_not_open(request: AgencyRequest) -> str:
+    """Why the request can no longer take a first answer, or "" while it can."""
+    if request.state == RequestState.WITHDRAWN:
+        return "The hub withdrew this request: there is nothing to answer"
+    if request.state != RequestState.SENT:
+        return "This request has already been answered (your answer is below): to change it, correct it"
+    return ""
+
+
 @transaction.atomic(durable=True)
 def save_response(
     request: AgencyRequest, answer: Answer, *, by: User, at: datetime, submit: bool, version: int
@@ -223,10 +232,9 @@ def save_response(
     """Save the agency's draft, or submit it. A submitted response cannot be changed here."""
     if not can_answer(by, request):
         raise PermissionDenied
-    if request.state == RequestState.WITHDRAWN:
-        raise DomainError("The hub withdrew this request: there is nothing to answer")
-    if request.state != RequestState.SENT:
-        raise DomainError("This request has already been answered: to change the answer, correct it")
+    closed = why_not_open(request)
+    if closed:
+        raise DomainError(closed)
     if request.version != version:
         raise ConcurrentChange("request")
     _check_answer(answer, submitting=submit)

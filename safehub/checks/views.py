@@ -228,8 +228,10 @@ def request_view(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         form = ResponseForm(request.POST or None, initial=initial)
     elif latest is not None:
         correction = CorrectionForm(request.POST or None, initial={"version": agency_request.version})
-    if request.method == "POST" and form is None and correction is None:
-        messages.error(request, "The hub withdrew this request: there is nothing to answer")
+    if request.method == "POST" and form is None and (correction is None or "action" in request.POST):
+        # An answer form sent again (a double click, a retry after a lost connection) or after the
+        # hub withdrew the request: say why, change nothing.
+        messages.error(request, services.why_not_open(agency_request))
         return redirect("checks:request", pk=agency_request.pk)
     if request.method == "POST":
         try:

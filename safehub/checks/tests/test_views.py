@@ -143,8 +143,8 @@ def test_a_partner_saves_a_draft_then_submits(checks: MashChecks, police: Agency
     request.refresh_from_db()
     assert request.state == RequestState.ANSWERED
     # A double submission with the old form changes nothing and says why.
-    again = police_client.post(url, {"version": 1, "action": "submit", **answer})
-    assert again.status_code == 200
+    again = police_client.post(url, {"version": 1, "action": "submit", **answer}, follow=True)
+    assert "This request has already been answered (your answer is below)" in again.content.decode()
     assert request.responses.count() == 1
 
 
