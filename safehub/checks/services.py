@@ -30,7 +30,7 @@ from safehub.contacts.models import Contact, ContactSubject
 from safehub.contacts.services import threshold_due, transition
 from safehub.contacts.workflow import ContactState, Event
 from safehub.core.errors import ConcurrentChange, DomainError
-from safehub.decisions.models import Decision
+from safehub.decisions.models import Decision, OutcomeAction
 from safehub.protocols.models import Brag
 from safehub.protocols.policy import Deadlines, active_protocol
 
@@ -272,8 +272,9 @@ def _settle_alerts(request: AgencyRequest, *, at: datetime) -> None:
 
 
 def _forward_if_late(request: AgencyRequest, *, by: User, at: datetime) -> None:
-    """An answer after the checks went for decision goes to the coordinator and whoever decided (000):
-    as an alert (in the app and by email, through the worker) and flagged on the contact page."""
+    """An answer after the checks went for decision goes to the coordinator, whoever decided and,
+    once the outcome names one, the allocated social worker (000): as an alert (in the app, and by
+    email through the worker) and flagged on the contact page."""
     checks = MashChecks.objects.get(pk=request.checks_id)
     if checks.state != ChecksState.SUBMITTED:
         return
@@ -281,6 +282,13 @@ def _forward_if_late(request: AgencyRequest, *, by: User, at: datetime) -> None:
     decision = Decision.objects.filter(contact_id=checks.contact_id).order_by("-decided_at").first()
     if decision is not None:
         people.add(decision.decided_by)
+    action = OutcomeAction.objects.filter(contact_id=checks.contact_id, allocated_worker__isnull=False).first()
+    if action is not None and action.allocated_worker is not None:
+        people.add(action.allocated_worker)
+    _alert_late_answer(request, people, by=by, at=at)
+
+
+def _alert_late_answer(request: AgencyRequest, people: set[User], *, by: User, at: datetime) -> None:
     Alert.objects.bulk_create(
         [Alert(request=request, kind=AlertKind.LATE_ANSWER, recipient=user, created_at=at) for user in people],
         ignore_conflicts=True,
@@ -288,10 +296,24 @@ def _forward_if_late(request: AgencyRequest, *, by: User, at: datetime) -> None:
     record(
         Verb.LATE_ANSWER_FORWARDED,
         by=by,
-        contact=checks.contact,
+        contact=request.checks.contact,
         at=at,
         data={"request": request.pk, "to": sorted(user.pk for user in people)},
     )
+
+
+def forward_late_answers(contact: Contact, worker: User, *, by: User, at: datetime) -> int:
+    """When an outcome names the allocated social worker, the answers that came after the checks
+    went for decision go to them too (000: "forwarded to the allocated social worker"). Called by
+    the service that records the outcome, inside its transaction. Returns how many were forwarded."""
+    late = [
+        request
+        for checks in contact.mash_checks.filter(state=ChecksState.SUBMITTED).prefetch_related("requests")
+        for request in checks.late_requests()
+    ]
+    for request in late:
+        _alert_late_answer(request, {worker}, by=by, at=at)
+    return len(late)
 
 
 @transaction.atomic(durable=True)

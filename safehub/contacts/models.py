@@ -108,14 +108,17 @@ class ContactQuerySet(models.QuerySet["Contact"]):
     def visible_to(self, user: User) -> ContactQuerySet:
         """The only way views read contacts (scripts/check_scoped_queries.py enforces it).
 
-        Children's social care staff in a team see that team's contacts; a restricted contact
-        only its named users. Partner professionals see no contact directly.
+        Children's social care staff in a team see that team's contacts, and a social worker the
+        contacts whose outcome allocated the child to them; a restricted contact only its named
+        users. Partner professionals see no contact directly.
         """
         if not user.has_role(*CASE_ROLES):
             return self.none()
-        in_my_team = Q(team__memberships__user=user)
+        in_my_team = Q(team__in=Team.objects.filter(memberships__user=user).values("pk"))
+        # The social worker the outcome allocated the child to, whatever their team (one outcome per contact).
+        allocated = Q(outcome_action__allocated_worker=user)
         not_restricted = Q(is_restricted=False) | Q(restricted_access__user=user)
-        return self.filter(in_my_team & not_restricted).distinct()
+        return self.filter((in_my_team | allocated) & not_restricted).distinct()
 
     def open(self) -> ContactQuerySet:
         return self.exclude(state=ContactState.CLOSED)

@@ -4,7 +4,9 @@ from datetime import datetime, time
 from typing import Any
 
 from django import forms
+from django.db.models import QuerySet
 
+from safehub.accounts.models import QUALIFIED_ROLES, User
 from safehub.core.forms import ClockField, GovukDateField, VersionForm
 from safehub.core.working_time import LONDON
 from safehub.decisions.models import Outcome
@@ -16,6 +18,13 @@ BRAG_HINTS = {
     Brag.AMBER: "Amber: needs are complex or risk is unclear",
     Brag.GREEN: "Green: additional needs that early help or universal services can meet",
 }
+
+
+def qualified_staff() -> QuerySet[User]:
+    """Social workers, senior practitioners and managers who can be allocated a child."""
+    return User.objects.filter(is_active=True, memberships__role__in=QUALIFIED_ROLES).distinct()
+
+
 DECIDABLE = [(o.value, o.label) for o in Outcome if o != Outcome.FORWARD_TO_ALLOCATED_WORKER]
 
 
@@ -94,7 +103,19 @@ class OutcomeActionForm(VersionForm):
         choices=[("", "Not told"), ("letter", "Letter"), ("email", "Email"), ("phone", "Phone")],
         required=False,
     )
+    allocated_worker = forms.ModelChoiceField(
+        label="Social worker allocated (if known)",
+        help_text="They can open this contact, and answers from partner agencies that arrive late are sent to them.",
+        queryset=User.objects.none(),
+        required=False,
+        empty_label="Not allocated yet",
+        error_messages={"invalid_choice": "Choose a social worker from the list"},
+    )
     notes = forms.CharField(label="Notes", widget=forms.Textarea(attrs={"rows": 3}), required=False)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["allocated_worker"].queryset = qualified_staff()  # type: ignore[attr-defined]
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}

@@ -109,6 +109,15 @@ class OutcomeAction(models.Model):
     actioned_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     actioned_at = models.DateTimeField(default=timezone.now)
     sent_to = models.CharField("Service or team the child was referred to", max_length=200, blank=True)
+    allocated_worker = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="Social worker allocated",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="allocated_contacts",
+        help_text="Sees the contact, and is sent partner agencies' answers that arrive after the decision (000).",
+    )
     referrer_informed_at = models.DateTimeField(null=True, blank=True)
     referrer_informed_by = models.CharField(max_length=30, blank=True)
     notes = models.TextField(blank=True)

@@ -7,9 +7,10 @@ from datetime import datetime
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 
-from safehub.accounts.models import User
+from safehub.accounts.models import QUALIFIED_ROLES, User
 from safehub.audit.models import Verb
 from safehub.audit.services import record
+from safehub.checks.services import forward_late_answers
 from safehub.contacts import permissions
 from safehub.contacts.models import ConsentPosition, Contact, ReferrerKind
 from safehub.contacts.services import threshold_due, transition
@@ -164,6 +165,7 @@ def action_outcome(
     by: User,
     at: datetime,
     version: int,
+    allocated_worker: User | None = None,
 ) -> OutcomeAction:
     if not permissions.can_action_outcome(by, contact):
         raise PermissionDenied
@@ -179,12 +181,17 @@ def action_outcome(
         raise DomainError("The date the referrer was told must be today or in the past", field="referrer_informed_at")
     if decision.outcome in STATUTORY_OUTCOMES and not sent_to.strip():
         raise DomainError("Enter the team the referral was sent to", field="sent_to")
+    if allocated_worker is not None and not (
+        allocated_worker.is_active and allocated_worker.has_role(*QUALIFIED_ROLES)
+    ):
+        raise DomainError("Choose a social worker, senior practitioner or manager", field="allocated_worker")
     action = OutcomeAction.objects.create(
         contact=contact,
         decision=decision,
         actioned_by=by,
         actioned_at=at,
         sent_to=sent_to.strip(),
+        allocated_worker=allocated_worker,
         referrer_informed_at=referrer_informed_at,
         referrer_informed_by=referrer_informed_by,
         notes=notes,
@@ -195,6 +202,12 @@ def action_outcome(
         by=by,
         contact=contact,
         at=at,
-        data={"outcome": decision.outcome, "referrer_informed": referrer_informed_at is not None},
+        data={
+            "outcome": decision.outcome,
+            "referrer_informed": referrer_informed_at is not None,
+            "allocated_worker": allocated_worker.pk if allocated_worker else None,
+        },
     )
+    if allocated_worker is not None:
+        forward_late_answers(contact, allocated_worker, by=by, at=at)
     return action

@@ -156,6 +156,7 @@ def action_outcome(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
                 by=request.user,
                 at=timezone.now(),
                 version=data["version"],
+                allocated_worker=data["allocated_worker"],
             ),
         )
         if done:
