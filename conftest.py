@@ -16,6 +16,8 @@ from safehub.audit.models import AuditHead
 from safehub.audit.triggers import set_purge_allowed
 from safehub.protocols.services import load_seed_profiles
 
+pytest_plugins = ["safehub.core.tests.fake_notify"]
+
 NOW = dt.datetime(2026, 11, 24, 10, 0, tzinfo=dt.UTC)  # a Tuesday
 
 

@@ -213,6 +213,10 @@ EMAIL_BACKEND = (
     else os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 )
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "safehub@localhost")
+# GOV.UK Notify, for EMAIL_BACKEND=safehub.core.notify.NotifyEmailBackend (safehub/core/notify.py).
+NOTIFY_API_KEY = env_secret("NOTIFY_API_KEY") or ""
+NOTIFY_EMAIL_TEMPLATE_ID = os.environ.get("NOTIFY_EMAIL_TEMPLATE_ID", "")
+NOTIFY_BASE_URL = os.environ.get("NOTIFY_BASE_URL", "https://api.notifications.service.gov.uk")
 
 # Fields never copied into audit data.
 AUDIT_EXCLUDED_FIELDS = frozenset({"narrative", "password", "notes", "summary", "rationale"})

@@ -81,6 +81,7 @@ def serve(*, port: int, workers: int, threads: int, log: Path, worker_class: str
         "30",
         "--backlog",
         "512",
+        "--no-control-socket",  # gunicorn 27's control socket is one path per machine: two servers would share it
     ]
     with log.open("w") as out:
         server = subprocess.Popen(  # noqa: S603 - our own interpreter and fixed arguments

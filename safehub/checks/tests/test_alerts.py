@@ -20,6 +20,8 @@ from safehub.accounts.tests.factories import PartnerAgencyFactory, TeamFactory, 
 from safehub.checks import alerts, services
 from safehub.checks.models import Alert, AlertKind, MashChecks
 from safehub.contacts.tests.factories import ContactAwaitingThresholdFactory
+from safehub.core.notify import NotifyError
+from safehub.core.tests.fake_notify import FakeNotify
 from safehub.protocols.models import Brag
 
 
@@ -230,3 +232,19 @@ def test_answering_settles_the_alerts_the_partner_was_shown(
     )
     assert "Overdue: the due time has passed" not in client.get(reverse("checks:workspace")).content.decode()
     assert not Alert.objects.filter(read_at__isnull=True, kind__in=[AlertKind.REMINDER, AlertKind.BREACH]).exists()
+
+
+@pytest.mark.django_db
+def test_the_worker_sends_through_gov_uk_notify_and_keeps_a_refused_alert_for_the_next_round(
+    checks: MashChecks, police_desk: User, notify: FakeNotify
+) -> None:
+    notify.status = 429  # Notify's rate limit
+    with pytest.raises(NotifyError):
+        alerts.run_once(_at(13, 10))
+    assert Alert.objects.get().sent_at is None  # the reminder is still to send
+    notify.status = 201
+    assert alerts.deliver_alerts(_at(13, 11)) == 1
+    (sent,) = notify.received
+    assert sent["email_address"] == "pc.desk@police.example"
+    assert sent["reference"] == alerts.message_id(Alert.objects.get()).strip("<>")
+    assert "due at" in sent["personalisation"]["subject"]

@@ -1,0 +1,138 @@
+"""A Django email backend that sends through GOV.UK Notify, the government's messaging service.
+
+Set `EMAIL_BACKEND=safehub.core.notify.NotifyEmailBackend`, `NOTIFY_API_KEY` (or `NOTIFY_API_KEY_FILE`)
+and `NOTIFY_EMAIL_TEMPLATE_ID`: the id of an email template in the council's Notify service whose
+subject is `((subject))` and whose message is `((body))`. Each recipient of each message is one
+request to Notify's `POST /v2/notifications/email`, authenticated by a JSON Web Token (HS256) that
+names the service (`iss`) and the time (`iat`) and is signed with the key's secret.
+
+A message counts as sent when Notify accepted it for every recipient (201 Created). Anything else
+raises `NotifyError` with Notify's own explanation, unless the backend was opened with
+`fail_silently`; the alert worker then leaves the alert unsent and tries again next round.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import hmac
+import json
+import re
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
+from django.core.mail import EmailMessage
+from django.core.mail.backends.base import BaseEmailBackend
+
+PUBLIC_API = "https://api.notifications.service.gov.uk"
+SEND_EMAIL = "/v2/notifications/email"
+UUID = r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}"
+API_KEY = re.compile(rf"^(?P<name>.+)-(?P<service>{UUID})-(?P<secret>{UUID})$")
+TIMEOUT_SECONDS = 10
+
+
+class NotifyError(OSError):
+    """Notify refused a message, or could not be reached (an OSError, as a mail server's refusal is)."""
+
+
+@dataclass(frozen=True)
+class ApiKey:
+    service_id: str
+    secret: str
+
+    @classmethod
+    def parse(cls, key: str) -> ApiKey:
+        """A Notify API key is `{key name}-{service id}-{secret}`, the last two UUIDs."""
+        match = API_KEY.match(key.strip())
+        if match is None:
+            raise ImproperlyConfigured(
+                "NOTIFY_API_KEY is not a GOV.UK Notify API key: expected the key name, the service id"
+                " and the secret, as Notify shows it when the key is made"
+            )
+        return cls(match["service"], match["secret"])
+
+
+def _b64(data: bytes) -> str:
+    return base64.urlsafe_b64encode(data).rstrip(b"=").decode("ascii")
+
+
+def token(key: ApiKey, *, now: float | None = None) -> str:
+    """The bearer token for one request: valid for about 30 seconds either side of `now`."""
+    header = _b64(json.dumps({"typ": "JWT", "alg": "HS256"}, separators=(",", ":")).encode())
+    issued = int(time.time() if now is None else now)
+    claims = _b64(json.dumps({"iss": key.service_id, "iat": issued}, separators=(",", ":")).encode())
+    signing_input = f"{header}.{claims}".encode("ascii")
+    signature = _b64(hmac.new(key.secret.encode(), signing_input, hashlib.sha256).digest())
+    return f"{header}.{claims}.{signature}"
+
+
+def _explain(status: int, body: bytes) -> str:
+    """Notify's own words for a refusal, from its JSON error body when it sent one."""
+    try:
+        errors = json.loads(body)["errors"]
+        words = "; ".join(f"{e.get('error', '')}: {e.get('message', '')}" for e in errors)
+    except (ValueError, KeyError, TypeError, AttributeError):
+        words = body[:200].decode("utf-8", "replace")
+    return f"GOV.UK Notify answered {status}: {words}"
+
+
+class NotifyEmailBackend(BaseEmailBackend):
+    def __init__(self, fail_silently: bool = False, **kwargs: Any) -> None:
+        super().__init__(fail_silently=fail_silently, **kwargs)
+        key = getattr(settings, "NOTIFY_API_KEY", "")
+        self.template_id = getattr(settings, "NOTIFY_EMAIL_TEMPLATE_ID", "")
+        if not key or not self.template_id:
+            raise ImproperlyConfigured(
+                "Set NOTIFY_API_KEY and NOTIFY_EMAIL_TEMPLATE_ID to send email with GOV.UK Notify"
+            )
+        if not re.fullmatch(UUID, self.template_id):
+            raise ImproperlyConfigured("NOTIFY_EMAIL_TEMPLATE_ID must be the template's id, as Notify shows it")
+        self.key = ApiKey.parse(key)
+        self.url = getattr(settings, "NOTIFY_BASE_URL", PUBLIC_API).rstrip("/") + SEND_EMAIL
+
+    def send_messages(self, email_messages: Sequence[EmailMessage]) -> int:
+        sent = 0
+        for message in email_messages:
+            try:
+                for recipient in message.recipients():
+                    self._post(message, recipient)
+            except NotifyError:
+                if not self.fail_silently:
+                    raise
+            else:
+                sent += 1
+        return sent
+
+    def _post(self, message: EmailMessage, recipient: str) -> None:
+        payload: dict[str, Any] = {
+            "email_address": recipient,
+            "template_id": self.template_id,
+            "personalisation": {"subject": message.subject, "body": message.body},
+        }
+        reference = message.extra_headers.get("Message-ID")
+        if reference:  # the alert's stable id: the same on every attempt, so a repeat can be traced
+            payload["reference"] = reference.strip("<>")
+        request = urllib.request.Request(  # noqa: S310 - the URL is the configured https endpoint
+            self.url,
+            data=json.dumps(payload).encode(),
+            method="POST",
+            headers={
+                "Authorization": f"Bearer {token(self.key)}",
+                "Content-Type": "application/json",
+                "User-Agent": "safehub-notify-backend",
+            },
+        )
+        try:
+            with urllib.request.urlopen(request, timeout=TIMEOUT_SECONDS) as response:  # noqa: S310
+                if response.status != 201:
+                    raise NotifyError(_explain(response.status, response.read()))
+        except urllib.error.HTTPError as error:
+            raise NotifyError(_explain(error.code, error.read())) from error
+        except (urllib.error.URLError, TimeoutError, ConnectionError) as error:
+            raise NotifyError(f"GOV.UK Notify could not be reached: {error}") from error

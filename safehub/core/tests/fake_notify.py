@@ -1,0 +1,85 @@
+"""A stand-in for GOV.UK Notify's API on this machine, as the `notify` fixture (a pytest plugin,
+named in the root conftest.py): it checks each request's token, records what it was sent and
+answers with `status`. While the fixture is active, Django sends email through Notify to it."""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import hmac
+import json
+import threading
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any
+
+import pytest
+from django.test import override_settings
+
+SERVICE = "26785a09-ab16-4eb0-8407-a37497a57506"
+SECRET = "3d844edf-8d35-48ac-975b-e847b4f122b0"
+KEY = f"safehub_test-{SERVICE}-{SECRET}"
+TEMPLATE = "f33517ff-2a88-4f6e-b855-c550268ce08a"
+
+
+@dataclass
+class FakeNotify:
+    """Answers like Notify: checks the token, records what it was sent, replies with `status`."""
+
+    url: str = ""
+    status: int = 201
+    received: list[dict[str, Any]] = field(default_factory=list)
+    tokens: list[str] = field(default_factory=list)
+
+
+def _valid(bearer: str) -> bool:
+    header, claims, signature = bearer.split(".")
+    expected = hmac.new(SECRET.encode(), f"{header}.{claims}".encode(), hashlib.sha256).digest()
+    given = base64.urlsafe_b64decode(signature + "=" * (-len(signature) % 4))
+    body = json.loads(base64.urlsafe_b64decode(claims + "=" * (-len(claims) % 4)))
+    return hmac.compare_digest(expected, given) and body["iss"] == SERVICE and abs(body["iat"] - time.time()) < 30
+
+
+@pytest.fixture
+def notify() -> Iterator[FakeNotify]:
+    fake = FakeNotify()
+
+    class Handler(BaseHTTPRequestHandler):
+        def do_POST(self) -> None:
+            bearer = self.headers.get("Authorization", "").removeprefix("Bearer ")
+            fake.tokens.append(bearer)
+            body = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
+            status = fake.status if _valid(bearer) and self.path == "/v2/notifications/email" else 403
+            if status == 201:
+                fake.received.append(body)
+                reply: dict[str, Any] = {"id": f"n-{len(fake.received)}", "reference": body.get("reference")}
+            else:
+                message = "Exceeded rate limit for key type LIVE" if status == 429 else "Invalid token"
+                reply = {"status_code": status, "errors": [{"error": "SomeError", "message": message}]}
+            data = json.dumps(reply).encode()
+            self.send_response(status)
+            self.send_header("Content-Type", "application/json")
+            self.send_header("Content-Length", str(len(data)))
+            self.end_headers()
+            self.wfile.write(data)
+
+        def log_message(self, format: str, *args: Any) -> None:
+            return
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    fake.url = f"http://127.0.0.1:{server.server_address[1]}"
+    try:
+        with override_settings(
+            EMAIL_BACKEND="safehub.core.notify.NotifyEmailBackend",
+            NOTIFY_API_KEY=KEY,
+            NOTIFY_EMAIL_TEMPLATE_ID=TEMPLATE,
+            NOTIFY_BASE_URL=fake.url,
+        ):
+            yield fake
+    finally:
+        server.shutdown()
+        server.server_close()
