@@ -72,10 +72,11 @@ class AgencyRequestQuerySet(models.QuerySet["AgencyRequest"]):
         """A partner professional sees the requests addressed to their own agency, and nothing else;
         the hub's health professional also sees GP practice requests, to record GPs' answers (003 §2.6)."""
         agencies = list(partner_agencies(user))
-        mine = Q(agency__in=agencies)
+        ids = {agency.pk for agency in agencies}
         if any(agency.kind == AgencyKind.HEALTH for agency in agencies):
-            mine |= Q(agency__kind=AgencyKind.GP_PRACTICE)
-        return self.filter(mine)
+            # Named, not joined: a filter on the request's own agency column keeps to its indexes.
+            ids.update(Agency.objects.filter(kind=AgencyKind.GP_PRACTICE).values_list("pk", flat=True))
+        return self.filter(agency_id__in=sorted(ids))
 
     def outstanding(self) -> AgencyRequestQuerySet:
         return self.filter(state=RequestState.SENT)
@@ -112,6 +113,8 @@ class AgencyRequest(models.Model):
         ]
         indexes = [
             models.Index(fields=["agency", "state", "due_at"]),
+            # Outstanding requests by due time: a partner's queue, and the worker's reminders and escalations.
+            models.Index(fields=["due_at", "id"], condition=Q(state="sent"), name="checks_request_outstanding_idx"),
             models.Index(fields=["agency", "state", "-answered_at"], name="checks_request_answered_idx"),
         ]
 

@@ -21,13 +21,12 @@ from safehub.checks import reports, services
 from safehub.checks.forms import CorrectionForm, ResponseForm, StartChecksForm, SubmitForDecisionForm, WithdrawForm
 from safehub.checks.gp_form import gp_form_pdf
 from safehub.checks.models import AgencyRequest, Alert, ChecksState, RequestState, ResponseStatus
-from safehub.checks.presenters import request_rows
+from safehub.checks.presenters import queue_rows, request_rows
 from safehub.checks.queries import get_checks_for, get_request_for_partner, unread_alerts
 from safehub.contacts.queries import get_contact_for
 from safehub.contacts.workflow import ContactState
 from safehub.core.errors import ConcurrentChange, DomainError
 from safehub.core.http import AuthenticatedHttpRequest
-from safehub.core.presenters import due
 from safehub.protocols.models import Brag
 
 
@@ -158,7 +157,7 @@ def _require_partner(request: AuthenticatedHttpRequest) -> None:
 
 
 QUEUE_PAGE = 25
-WITHDRAWN_SHOWN = timedelta(days=7)
+RECENT = timedelta(days=7)  # answered and withdrawn requests stay on the queue this long
 QUEUE_FIELDS = (
     "pk",
     "state",
@@ -177,22 +176,31 @@ def workspace(request: AuthenticatedHttpRequest) -> HttpResponse:
     """A partner's queue: requests to their agency, outstanding first, by due time."""
     _require_partner(request)
     at = timezone.now()
-    mine = AgencyRequest.objects.for_partner(request.user).select_related("agency", "checks").only(*QUEUE_FIELDS)
-    outstanding = mine.filter(state=RequestState.SENT).order_by("due_at", "pk")
+    mine = AgencyRequest.objects.for_partner(request.user)
+    outstanding = (
+        mine.filter(state=RequestState.SENT)
+        .select_related("agency", "checks")
+        .only(*QUEUE_FIELDS)
+        .order_by("due_at", "pk")
+    )
     counts = outstanding.aggregate(waiting=Count("pk"), overdue=Count("pk", filter=Q(due_at__lte=at)))
     paginator = Paginator(outstanding, QUEUE_PAGE)
     paginator.count = counts["waiting"]  # one query counts both the waiting and the overdue requests
     page = paginator.get_page(request.GET.get("page"))
     first_page = page.number == 1
-    answered = mine.filter(state=RequestState.ANSWERED).order_by("-answered_at", "-pk")[:10] if first_page else []
-    withdrawn = mine.filter(state=RequestState.WITHDRAWN, withdrawn_at__gte=at - WITHDRAWN_SHOWN) if first_page else []
-    rows = [(r, due(r.due_at, at=at)) for r in page.object_list]
+    answered = (
+        mine.filter(state=RequestState.ANSWERED, answered_at__gte=at - RECENT)
+        .only("pk", "state", "subjects", "sent_at", "answered_at")
+        .order_by("-answered_at", "-pk")
+    )
+    withdrawn = mine.filter(state=RequestState.WITHDRAWN, withdrawn_at__gte=at - RECENT)
+    rows = queue_rows(page.object_list, at=at)
     context = {
         "rows": rows,
         "page": page,
         "overdue": counts["overdue"],
-        "answered": answered,
-        "withdrawn": withdrawn,
+        "answered": queue_rows(answered[:10], at=at) if first_page else [],
+        "withdrawn": withdrawn if first_page else [],
         "alerts": unread_alerts(request.user),
         "for_partner": True,
     }
