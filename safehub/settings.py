@@ -213,6 +213,13 @@ EMAIL_BACKEND = (
     else os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 )
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "safehub@localhost")
+# SMTP, for EMAIL_BACKEND=django.core.mail.backends.smtp.EmailBackend.
+EMAIL_HOST = os.environ.get("EMAIL_HOST", "localhost")
+EMAIL_PORT = env_int("EMAIL_PORT", 25)
+EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = env_secret("EMAIL_HOST_PASSWORD") or ""
+EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS")
+EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 30)
 # GOV.UK Notify, for EMAIL_BACKEND=safehub.core.notify.NotifyEmailBackend (safehub/core/notify.py).
 NOTIFY_API_KEY = env_secret("NOTIFY_API_KEY") or ""
 NOTIFY_EMAIL_TEMPLATE_ID = os.environ.get("NOTIFY_EMAIL_TEMPLATE_ID", "")

@@ -101,6 +101,7 @@ class Staff:
     officers: list[User]
     social_workers: list[User]
     managers: list[User]
+    assessment: list[User]  # social workers outside the MASH whom statutory outcomes allocate children to
 
 
 @dataclass
@@ -365,6 +366,7 @@ class HistoryMaker:
             "actioned_by": actor,
             "actioned_at": t,
             "sent_to": "Assessment team 1" if outcome in STATUTORY_OUTCOMES else "",
+            "allocated_worker": rng.choice(staff.assessment) if outcome in STATUTORY_OUTCOMES else None,
             "referrer_informed_at": None if anonymous else t,
             "referrer_informed_by": "" if anonymous else "email",
         }

@@ -56,6 +56,10 @@ HUB_STAFF = [
     ("administrator", Role.ADMINISTRATOR, "System administrator"),
 ]
 
+# The social workers statutory outcomes allocate children to: they see those contacts, and late MASH
+# check answers about them.
+ASSESSMENT_STAFF = ["assessment_social_worker", "assessment_social_worker_2"]
+
 
 @dataclass(frozen=True)
 class DemoSummary:
@@ -93,6 +97,9 @@ def _users(fake: Faker) -> tuple[Team, dict[str, User]]:
 
     for handle, role, title in HUB_STAFF:
         make(handle, role, title, mash)
+    assessment = Team.objects.create(name="Assessment team 1", agency=host)
+    for handle in ASSESSMENT_STAFF:
+        make(handle, Role.SOCIAL_WORKER, "Assessment social worker", assessment)
     for name, kind, handle in PARTNERS:
         agency = Agency.objects.create(name=name, kind=kind)
         team = Team.objects.create(name="MASH desk", agency=agency)
@@ -127,6 +134,7 @@ def load_demo(
             officers=[users["contact_officer"], users["contact_officer_2"]],
             social_workers=[users["social_worker"], users["social_worker_2"], users["senior_practitioner"]],
             managers=[users["team_manager"], users["team_manager_2"]],
+            assessment=[users[handle] for handle in ASSESSMENT_STAFF],
         )
         maker = HistoryMaker(
             rng=rng, fake=fake, staff=staff, deadlines=Deadlines(protocol), levels=list(protocol.levels.all()), now=at

@@ -12,7 +12,7 @@ from safehub.accounts.models import Role, User
 from safehub.audit.services import verify_chain
 from safehub.contacts.models import Contact, StateChange
 from safehub.contacts.workflow import ContactState, Event, next_state
-from safehub.decisions.models import STATUTORY_OUTCOMES, Decision, Referral
+from safehub.decisions.models import STATUTORY_OUTCOMES, Decision, OutcomeAction, Referral
 from safehub.people.identifiers import is_valid_nhs_number
 from safehub.people.models import Person, PersonKind
 
@@ -88,3 +88,15 @@ def test_if_empty_adds_nothing_the_second_time(demo: str) -> None:
     assert Contact.objects.count() == before
     with pytest.raises(CommandError, match="empty database"):
         call_command("load_demo", people=20, weeks=1, stdout=StringIO())
+
+
+def test_statutory_outcomes_name_an_assessment_social_worker_who_can_open_the_contact(demo: str) -> None:
+    actions = OutcomeAction.objects.select_related("decision", "allocated_worker", "contact")
+    statutory = [a for a in actions if a.decision.outcome in STATUTORY_OUTCOMES]
+    assert statutory
+    assert all(a.allocated_worker is not None for a in statutory)
+    assert not any(a.allocated_worker for a in actions if a.decision.outcome not in STATUTORY_OUTCOMES)
+    worker = statutory[0].allocated_worker
+    assert worker is not None
+    assert worker.memberships.get().team.name == "Assessment team 1"
+    assert Contact.objects.visible_to(worker).filter(pk=statutory[0].contact_id).exists()
