@@ -28,10 +28,9 @@ def setup() -> dict[str, Any]:
 
     from safehub.accounts.models import AgencyKind, Role
     from safehub.accounts.tests.factories import PartnerAgencyFactory, TeamFactory, user_with_role
-    from safehub.checks import services
+    from safehub.checks.tests.helpers import start_checks
     from safehub.contacts.tests.factories import ContactAwaitingThresholdFactory
     from safehub.core.loadtest import sign_in
-    from safehub.protocols.models import Brag
 
     # A fresh name per run: both scenarios share the database, and each needs its own people.
     run = uuid.uuid4().hex[:8]
@@ -42,20 +41,7 @@ def setup() -> dict[str, Any]:
     manager = user_with_role(Role.TEAM_MANAGER, team=mash_team, username=f"team.manager.{run}")
     social_worker = user_with_role(Role.SOCIAL_WORKER, team=mash_team, username=f"social.worker.{run}")
     contact = ContactAwaitingThresholdFactory(team=mash_team, reference=f"KILL-{run}", recorded_by=social_worker)
-    checks = services.start_checks(
-        contact,
-        services.StartChecks(
-            reason="Unclear risk",
-            rating=Brag.AMBER,
-            coordinator=social_worker,
-            agencies=[police],
-            questions="Is the family known to you?",
-            lawful_basis=services.DEFAULT_LAWFUL_BASIS,
-        ),
-        by=manager,
-        at=timezone.now(),
-        version=contact.version,
-    )
+    checks = start_checks(contact, by=manager, coordinator=social_worker, agencies=[police], at=timezone.now())
     request = checks.requests.get()
     return {"request": request.pk, "version": request.version, "cookie": sign_in(partner)}
 

@@ -17,8 +17,9 @@ from django.urls import reverse
 
 from safehub.accounts.models import Agency, AgencyKind, Role, User
 from safehub.accounts.tests.factories import PartnerAgencyFactory, TeamFactory, user_with_role
-from safehub.checks import alerts, services
+from safehub.checks import alerts
 from safehub.checks.models import Alert, AlertKind, MashChecks
+from safehub.checks.tests.helpers import start_checks, submit_answer
 from safehub.contacts.tests.factories import ContactAwaitingThresholdFactory
 from safehub.core.notify import NotifyError
 from safehub.core.tests.fake_notify import FakeNotify
@@ -44,20 +45,8 @@ def police_desk(police: Agency) -> User:
 def checks(mash_team: Any, manager: User, social_worker: User, police: Agency, police_desk: User) -> MashChecks:
     contact = ContactAwaitingThresholdFactory(team=mash_team)
     started = dt.datetime(2026, 11, 24, 10, 0, tzinfo=dt.UTC)
-    return services.start_checks(
-        contact,
-        services.StartChecks(
-            reason="Unclear risk",
-            rating=Brag.RED,  # Bexley: 4 hours
-            coordinator=social_worker,
-            agencies=[police],
-            questions="Known?",
-            lawful_basis=services.DEFAULT_LAWFUL_BASIS,
-        ),
-        by=manager,
-        at=started,
-        version=contact.version,
-    )
+    # Bexley: red within 4 hours.
+    return start_checks(contact, by=manager, coordinator=social_worker, agencies=[police], at=started, rating=Brag.RED)
 
 
 def _at(hour: int, minute: int = 0) -> dt.datetime:
@@ -84,15 +73,7 @@ def test_nothing_is_due_early_then_one_reminder_then_one_escalation(checks: Mash
 
 @pytest.mark.django_db
 def test_an_answered_request_raises_no_alert(checks: MashChecks, police_desk: User) -> None:
-    request = checks.requests.get()
-    services.save_response(
-        request,
-        services.Answer(nothing_known=True, sources_searched="Niche"),
-        by=police_desk,
-        at=_at(11),
-        submit=True,
-        version=request.version,
-    )
+    submit_answer(checks.requests.get(), by=police_desk, at=_at(11))
     assert alerts.run_once(_at(15)) == alerts.Delivery(0, 0)
 
 
@@ -179,15 +160,7 @@ def test_the_worker_command_runs_one_round(checks: MashChecks, police_desk: User
 @pytest.mark.django_db
 def test_an_alert_queued_before_the_answer_is_never_sent(checks: MashChecks, police_desk: User) -> None:
     assert alerts.queue_alerts(_at(13, 10)) == 1  # the reminder
-    request = checks.requests.get()
-    services.save_response(
-        request,
-        services.Answer(nothing_known=True, sources_searched="Niche"),
-        by=police_desk,
-        at=_at(13, 11),
-        submit=True,
-        version=request.version,
-    )
+    submit_answer(checks.requests.get(), by=police_desk, at=_at(13, 11))
     assert alerts.deliver_alerts(_at(13, 12)) == 0
     assert not Alert.objects.exists()
     assert mail.outbox == []
@@ -221,15 +194,7 @@ def test_answering_settles_the_alerts_the_partner_was_shown(
     client.force_login(police_desk)
     time_machine.move_to(_at(14, 6), tick=False)
     assert "Overdue: the due time has passed" in client.get(reverse("checks:workspace")).content.decode()
-    request = checks.requests.get()
-    services.save_response(
-        request,
-        services.Answer(nothing_known=True, sources_searched="Niche"),
-        by=police_desk,
-        at=_at(14, 7),
-        submit=True,
-        version=request.version,
-    )
+    submit_answer(checks.requests.get(), by=police_desk, at=_at(14, 7))
     assert "Overdue: the due time has passed" not in client.get(reverse("checks:workspace")).content.decode()
     assert not Alert.objects.filter(read_at__isnull=True, kind__in=[AlertKind.REMINDER, AlertKind.BREACH]).exists()
 

@@ -13,7 +13,7 @@ from safehub.accounts.tests.factories import PartnerAgencyFactory, TeamFactory, 
 from safehub.audit.models import AuditEvent, Verb
 from safehub.checks import services
 from safehub.checks.models import Alert, AlertKind, MashChecks
-from safehub.checks.services import Answer, StartChecks
+from safehub.checks.tests.helpers import start_checks, submit_answer
 from safehub.contacts.models import Contact
 from safehub.contacts.tests.factories import ContactAwaitingThresholdFactory
 from safehub.core.errors import DomainError
@@ -54,20 +54,7 @@ def decided(
 ) -> MashChecks:
     """Checks sent to the police, submitted for decision without their answer; a s17 assessment approved."""
     contact: Contact = ContactAwaitingThresholdFactory(team=mash_team)
-    checks = services.start_checks(
-        contact,
-        StartChecks(
-            reason="Unclear risk",
-            rating=Brag.AMBER,
-            coordinator=social_worker,
-            agencies=[police],
-            questions="Known at the address?",
-            lawful_basis=services.DEFAULT_LAWFUL_BASIS,
-        ),
-        by=manager,
-        at=now,
-        version=contact.version,
-    )
+    checks = start_checks(contact, by=manager, coordinator=social_worker, agencies=[police], at=now)
     checks = services.submit_for_decision(
         checks,
         analysis="Health and school answers show neglect",
@@ -116,15 +103,7 @@ def _action(checks: MashChecks, by: User, worker: User | None, at: dt.datetime) 
 
 
 def _police_answer(checks: MashChecks, desk: User, at: dt.datetime) -> None:
-    request = checks.requests.get()
-    services.save_response(
-        request,
-        Answer(information="Firearms licence at the address", sources_searched="Niche"),
-        by=desk,
-        at=at,
-        submit=True,
-        version=request.version,
-    )
+    submit_answer(checks.requests.get(), by=desk, at=at, information="Firearms licence at the address")
 
 
 def _late_alert_recipients() -> set[User]:
