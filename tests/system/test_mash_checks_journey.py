@@ -5,11 +5,14 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from django.urls import reverse
+from django.utils import timezone
 from playwright.sync_api import Page, expect
 
 from safehub.accounts.models import AgencyKind, Role, Team, User
 from safehub.accounts.tests.factories import PartnerAgencyFactory, TeamFactory, user_with_role
 from safehub.checks.models import ChecksState, MashChecks
+from safehub.checks.tests.helpers import start_checks
 from safehub.contacts.models import Contact
 from safehub.contacts.tests.factories import ContactAwaitingThresholdFactory
 from safehub.contacts.workflow import ContactState
@@ -103,4 +106,44 @@ def test_manager_starts_checks_partners_answer_coordinator_submits(
     contact.refresh_from_db()
     assert contact.state == ContactState.AWAITING_THRESHOLD
     assert MashChecks.objects.get(contact=contact).state == ChecksState.SUBMITTED
+    assert console_errors == []
+
+
+def test_coordinator_withdraws_a_request_and_the_agency_sees_why(
+    page: Page,
+    sign_in_as: Callable[..., None],
+    assert_accessible: Check,
+    console_errors: list[str],
+    manager: User,
+    social_worker: User,
+    mash_team: Team,
+) -> None:
+    police = _partner(AgencyKind.POLICE, "Example Police", "police.withdrawn")
+    contact: Contact = ContactAwaitingThresholdFactory(team=mash_team)
+    agency = police.memberships.get().team.agency
+    assert agency is not None
+    checks = start_checks(contact, by=manager, coordinator=social_worker, agencies=[agency], at=timezone.now())
+
+    # Given the coordinator on the checks page
+    sign_in_as(page, social_worker)
+    page.goto(reverse("checks:checks", args=[checks.pk]))
+    page.get_by_role("link", name="Withdraw this request to Example Police").click()
+    assert_accessible(page)
+    # When they try without a reason, then give one
+    page.get_by_role("button", name="Withdraw the request").click()
+    expect(page.locator(".govuk-error-summary")).to_contain_text("Enter why the request is withdrawn")
+    assert_accessible(page)
+    page.get_by_label("Why is the request withdrawn?").fill("The family moved out of the area yesterday")
+    page.get_by_role("button", name="Withdraw the request").click()
+    expect(page.locator(".govuk-notification-banner--success")).to_contain_text("withdrawn")
+    expect(page.get_by_text("The family moved out of the area yesterday")).to_be_visible()
+    _sign_out(page)
+
+    # Then the police desk sees the request withdrawn, with the reason, and nothing to answer
+    sign_in_as(page, police)
+    expect(page.get_by_role("heading", name="Withdrawn by the hub this week")).to_be_visible()
+    page.get_by_role("link", name=f"Request {checks.requests.get().pk}").click()
+    expect(page.locator(".govuk-inset-text")).to_contain_text("The family moved out of the area yesterday")
+    expect(page.get_by_role("button", name="Submit response")).to_have_count(0)
+    assert_accessible(page)
     assert console_errors == []
