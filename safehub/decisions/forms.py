@@ -25,6 +25,10 @@ def qualified_staff() -> QuerySet[User]:
     return User.objects.filter(is_active=True, memberships__role__in=QUALIFIED_ROLES).distinct()
 
 
+def _with_job_title(user: User) -> str:
+    return f"{user}, {user.job_title}" if user.job_title else str(user)
+
+
 DECIDABLE = [(o.value, o.label) for o in Outcome if o != Outcome.FORWARD_TO_ALLOCATED_WORKER]
 
 
@@ -115,7 +119,9 @@ class OutcomeActionForm(VersionForm):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["allocated_worker"].queryset = qualified_staff()  # type: ignore[attr-defined]
+        field = self.fields["allocated_worker"]
+        field.queryset = qualified_staff()  # type: ignore[attr-defined]
+        field.label_from_instance = _with_job_title  # type: ignore[attr-defined]
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}

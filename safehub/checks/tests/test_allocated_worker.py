@@ -193,3 +193,10 @@ def test_the_outcome_page_records_the_allocated_worker(
     assert manager_client.post(url, {**form, "allocated_worker": allocated.pk}).status_code == 302
     assert OutcomeAction.objects.get().allocated_worker == allocated
     assert "Social worker allocated" in manager_client.get(contact.get_absolute_url()).content.decode()
+
+
+def test_the_choice_of_worker_names_their_job(decided: MashChecks, manager_client: Client, allocated: User) -> None:
+    User.objects.filter(pk=allocated.pk).update(job_title="Assessment social worker")
+    allocated.refresh_from_db()
+    page = manager_client.get(reverse("decisions:action-outcome", args=[decided.contact_id])).content.decode()
+    assert f"{allocated}, Assessment social worker" in page
