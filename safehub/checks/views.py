@@ -223,6 +223,7 @@ def request_view(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """One request as the agency sees it (only what was sent), and its response."""
     _require_partner(request)
     agency_request = get_request_for_partner(request.user, pk)
+    record_view(request.user, contact=agency_request.checks.contact, page="agency-request")
     at = timezone.now()
     form: ResponseForm | None = None
     correction: CorrectionForm | None = None

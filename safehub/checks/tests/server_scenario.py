@@ -66,6 +66,8 @@ def state(request_pk: int) -> dict[str, Any]:
             for data in AuditEvent.objects.filter(verb=Verb.AGENCY_RESPONSE_SUBMITTED).values_list("data", flat=True)
             if data.get("request") == request_pk
         ),
+        # Every page a partner opens is recorded as a read; what changes the record is the rest.
+        "audit_writes": AuditEvent.objects.exclude(verb__in=[Verb.CONTACT_VIEWED, Verb.PERSON_VIEWED]).count(),
         "audit": {"intact": report.intact, "checked": report.checked, "reason": report.reason},
     }
 

@@ -289,3 +289,12 @@ def test_only_the_coordinator_or_a_manager_withdraws(checks: MashChecks, police:
     assert partner.get(url).status_code == 404
     request.refresh_from_db()
     assert request.state == RequestState.SENT
+
+
+def test_a_partner_reading_a_request_is_recorded_in_the_audit_trail(checks: MashChecks, police: Agency) -> None:
+    partner, client = _partner_client(police, "pc.audited")
+    request = checks.requests.get(agency=police)
+    assert client.get(reverse("checks:request", args=[request.pk])).status_code == 200
+    event = AuditEvent.objects.get(verb=Verb.CONTACT_VIEWED, by=partner)
+    assert event.contact == checks.contact
+    assert event.data == {"page": "agency-request"}
