@@ -118,3 +118,12 @@ class Membership(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} — {self.get_role_display()}, {self.team}"
+
+
+def qualified_staff(*, team: Team | None = None) -> models.QuerySet[User]:
+    """Active social workers, senior practitioners and managers (of `team`, when given): the people
+    who may coordinate MASH checks or be allocated a child."""
+    staff = User.objects.filter(is_active=True, memberships__role__in=QUALIFIED_ROLES)
+    if team is not None:
+        staff = staff.filter(memberships__team=team)
+    return staff.distinct()

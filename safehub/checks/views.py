@@ -14,7 +14,7 @@ from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from safehub.accounts.models import APPROVER_ROLES, QUALIFIED_ROLES, Agency, AgencyKind, Role, User
+from safehub.accounts.models import APPROVER_ROLES, Agency, AgencyKind, Role, qualified_staff
 from safehub.audit.models import Verb
 from safehub.audit.services import record, record_view
 from safehub.checks import reports, services
@@ -54,9 +54,7 @@ def start(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     if contact.state != ContactState.AWAITING_THRESHOLD:
         messages.info(request, "MASH checks start while a contact is waiting for its threshold decision.")
         return redirect(contact)
-    coordinators = User.objects.filter(
-        memberships__team=contact.team, memberships__role__in=QUALIFIED_ROLES, is_active=True
-    ).distinct()
+    coordinators = qualified_staff(team=contact.team)
     agencies = Agency.objects.filter(is_host=False).order_by("name")
     initial = {"version": contact.version, "agencies": services.preselected_agencies(), "rating": ""}
     form = StartChecksForm(request.POST or None, initial=initial, coordinators=coordinators, agencies=agencies)

@@ -4,9 +4,8 @@ from datetime import datetime, time
 from typing import Any
 
 from django import forms
-from django.db.models import QuerySet
 
-from safehub.accounts.models import QUALIFIED_ROLES, User
+from safehub.accounts.models import User, qualified_staff
 from safehub.core.forms import ClockField, GovukDateField, VersionForm
 from safehub.core.working_time import LONDON
 from safehub.decisions.models import Outcome
@@ -18,11 +17,6 @@ BRAG_HINTS = {
     Brag.AMBER: "Amber: needs are complex or risk is unclear",
     Brag.GREEN: "Green: additional needs that early help or universal services can meet",
 }
-
-
-def qualified_staff() -> QuerySet[User]:
-    """Social workers, senior practitioners and managers who can be allocated a child."""
-    return User.objects.filter(is_active=True, memberships__role__in=QUALIFIED_ROLES).distinct()
 
 
 def _with_job_title(user: User) -> str:
