@@ -32,5 +32,7 @@ def load_history(contact: Contact) -> Contact:
         "decisions__decided_by",
         "state_changes__by",
         "mash_checks__requests__agency",
+        "outcome_action__actioned_by",
+        "outcome_action__allocated_worker",
     )
     return contact
