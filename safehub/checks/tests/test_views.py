@@ -12,6 +12,7 @@ from safehub.accounts.tests.factories import PartnerAgencyFactory, TeamFactory, 
 from safehub.audit.models import AuditEvent, Verb
 from safehub.checks import services
 from safehub.checks.models import AgencyRequest, ChecksState, MashChecks, RequestState, ResponseStatus
+from safehub.checks.tests.helpers import start_checks, submit_answer
 from safehub.contacts.models import Contact
 from safehub.contacts.tests.factories import ContactAwaitingThresholdFactory
 from safehub.contacts.workflow import ContactState
@@ -298,3 +299,30 @@ def test_a_partner_reading_a_request_is_recorded_in_the_audit_trail(checks: Mash
     event = AuditEvent.objects.get(verb=Verb.CONTACT_VIEWED, by=partner)
     assert event.contact == checks.contact
     assert event.data == {"page": "agency-request"}
+
+
+def test_the_queue_counts_overdue_requests_and_shows_this_weeks_answers_only(
+    mash_team: Any, manager: User, social_worker: User, police: Agency, time_machine: Any
+) -> None:
+    partner, client = _partner_client(police, "pc.queue")
+    start = dt.datetime(2026, 11, 10, 10, tzinfo=dt.UTC)  # a Tuesday; amber: due in one working day
+    old, recent, waiting, late = (
+        start_checks(
+            ContactAwaitingThresholdFactory(team=mash_team),
+            by=manager,
+            coordinator=social_worker,
+            agencies=[police],
+            at=start + dt.timedelta(days=day),
+        ).requests.get()
+        for day in (0, 13, 14, 1)
+    )
+    submit_answer(old, by=partner, at=start + dt.timedelta(hours=2))
+    submit_answer(recent, by=partner, at=start + dt.timedelta(days=13, hours=2))
+    time_machine.move_to(start + dt.timedelta(days=14, hours=3), tick=False)  # Tuesday 24 November, 13:00
+
+    page = client.get(reverse("checks:workspace")).content.decode()
+    assert "2 waiting for your answer, 1 overdue" in page
+    answered = page.split("Answered this week")[1]
+    assert f"Request {recent.pk}<" in answered
+    assert f"Request {old.pk}<" not in answered
+    assert page.index(f"Request {late.pk}<") < page.index(f"Request {waiting.pk}<")  # soonest due first
