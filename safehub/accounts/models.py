@@ -78,6 +78,8 @@ CASE_ROLES = frozenset(
 QUALIFIED_ROLES = frozenset({Role.SOCIAL_WORKER, Role.SENIOR_PRACTITIONER, Role.TEAM_MANAGER})
 # Roles that may approve a threshold decision (004 §5, §7: a manager approves every decision).
 APPROVER_ROLES = frozenset({Role.TEAM_MANAGER})
+# Roles that record contacts and work them through screening and the outcome (the front door).
+FRONT_DOOR_ROLES = frozenset({Role.CONTACT_OFFICER, *QUALIFIED_ROLES})
 
 
 class User(AbstractUser):

@@ -10,8 +10,7 @@ from safehub.accounts.models import Agency, User
 from safehub.checks.services import DEFAULT_LAWFUL_BASIS
 from safehub.core.forms import ClockField, GovukDateField, VersionForm
 from safehub.core.working_time import LONDON
-from safehub.decisions.forms import BRAG_HINTS
-from safehub.protocols.models import Brag
+from safehub.protocols.models import BRAG_HINTS, Brag
 
 TEXT = 5000
 

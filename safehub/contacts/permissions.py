@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-from safehub.accounts.models import APPROVER_ROLES, QUALIFIED_ROLES, Role, User
+from safehub.accounts.models import APPROVER_ROLES, FRONT_DOOR_ROLES, QUALIFIED_ROLES, User
 from safehub.contacts.models import Contact
 from safehub.contacts.workflow import ContactState
-
-FRONT_DOOR_ROLES = frozenset({Role.CONTACT_OFFICER, *QUALIFIED_ROLES})
 
 
 def can_record_contact(user: User) -> bool:

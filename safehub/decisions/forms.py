@@ -9,14 +9,7 @@ from safehub.accounts.models import User, qualified_staff
 from safehub.core.forms import ClockField, GovukDateField, VersionForm
 from safehub.core.working_time import LONDON
 from safehub.decisions.models import Outcome
-from safehub.protocols.models import Brag, ThresholdLevel
-
-BRAG_HINTS = {
-    Brag.BLUE: "Blue: information or advice; no service from children's social care",
-    Brag.RED: "Red: risk of significant harm; act now",
-    Brag.AMBER: "Amber: needs are complex or risk is unclear",
-    Brag.GREEN: "Green: additional needs that early help or universal services can meet",
-}
+from safehub.protocols.models import BRAG_HINTS, Brag, ThresholdLevel
 
 
 def _with_job_title(user: User) -> str:

@@ -7,10 +7,9 @@ from datetime import date, datetime
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 
-from safehub.accounts.models import User
+from safehub.accounts.models import FRONT_DOOR_ROLES, User
 from safehub.audit.models import Verb
 from safehub.audit.services import record
-from safehub.contacts.permissions import FRONT_DOOR_ROLES
 from safehub.core.errors import DomainError
 from safehub.people.models import Involvement, Person
 

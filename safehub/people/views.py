@@ -8,11 +8,10 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 
-from safehub.accounts.models import CASE_ROLES, Role
+from safehub.accounts.models import CASE_ROLES, FRONT_DOOR_ROLES, Role
 from safehub.audit.models import Verb
 from safehub.audit.services import record, record_view
 from safehub.contacts.models import Contact
-from safehub.contacts.permissions import FRONT_DOOR_ROLES
 from safehub.core.errors import DomainError
 from safehub.core.http import AuthenticatedHttpRequest
 from safehub.matching.features import PersonDetails

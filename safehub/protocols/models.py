@@ -20,6 +20,15 @@ class Brag(models.TextChoices):
     GREEN = "green", "Green"
 
 
+# What each rating means, as the forms offer it (002 §7).
+BRAG_HINTS = {
+    Brag.BLUE: "Blue: information or advice; no service from children's social care",
+    Brag.RED: "Red: risk of significant harm; act now",
+    Brag.AMBER: "Amber: needs are complex or risk is unclear",
+    Brag.GREEN: "Green: additional needs that early help or universal services can meet",
+}
+
+
 class Clock(models.TextChoices):
     SCREENING = "screening", "Basic screening"
     THRESHOLD_DECISION = "threshold_decision", "Threshold decision (recommendation)"
