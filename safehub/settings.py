@@ -77,10 +77,13 @@ INSTALLED_APPS = [
     "safehub.matching",
     "safehub.contacts",
     "safehub.screening",
+    "safehub.sharing",
     "safehub.decisions",
     "safehub.checks",
     "safehub.consultations",
     "safehub.queues",
+    "safehub.reports",
+    "safehub.pages",
     "safehub.demo",
 ]
 

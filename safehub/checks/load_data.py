@@ -25,7 +25,6 @@ from safehub.checks.models import (
     Alert,
     AlertKind,
     ChecksState,
-    Disclosure,
     MashChecks,
     RequestState,
     ResponseStatus,
@@ -45,6 +44,7 @@ from safehub.contacts.workflow import ContactState
 from safehub.people.models import PersonKind, Sex
 from safehub.protocols.models import Brag, LocalProtocol
 from safehub.protocols.policy import Deadlines
+from safehub.sharing.models import Disclosure, origin_label
 
 TEAM = "MASH load benchmark"
 PREFIX = "LB"
@@ -390,7 +390,8 @@ def _disclosures(
     for request in requests:
         row = checks[request.checks_id]
         yield Disclosure(
-            request_id=request.pk,
+            origin=origin_label(request),
+            origin_id=request.pk,
             contact_id=contact_of[request.checks_id],
             agency=request.agency,
             disclosed_by_id=row.started_by_id,

@@ -5,10 +5,12 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils.functional import cached_property
 
 from safehub.accounts.models import Agency, AgencyKind, Role, User
 from safehub.contacts.models import Contact
 from safehub.protocols.models import Brag
+from safehub.sharing.models import Disclosure
 
 
 class ChecksState(models.TextChoices):
@@ -121,30 +123,15 @@ class AgencyRequest(models.Model):
     def __str__(self) -> str:
         return f"Request to {self.agency} about {self.checks.contact.reference}"
 
+    @cached_property
+    def disclosure(self) -> Disclosure:
+        """What the agency was sent with this request: its one disclosure in the sharing ledger."""
+        return Disclosure.objects.made_for(self).get()
+
     @property
     def people(self) -> str:
         """Who the request is about, as the agency was told."""
         return ", ".join(str(person.get("name", "")) for person in self.subjects if person.get("name"))
-
-
-class Disclosure(models.Model):
-    """A record of information shared with a partner agency: what, to whom, why, on what basis."""
-
-    request = models.OneToOneField(AgencyRequest, on_delete=models.PROTECT, related_name="disclosure")
-    contact = models.ForeignKey(Contact, on_delete=models.PROTECT, related_name="disclosures")
-    agency = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="+")
-    disclosed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    disclosed_at = models.DateTimeField()
-    purpose = models.TextField()
-    lawful_basis = models.CharField(max_length=300)
-    consent_position = models.CharField(max_length=200)
-    content = models.JSONField(help_text="Exactly what was sent.")
-
-    class Meta:
-        ordering = ["-disclosed_at"]
-
-    def __str__(self) -> str:
-        return f"Disclosure to {self.agency} on {self.disclosed_at:%d/%m/%Y}"
 
 
 class ResponseStatus(models.TextChoices):

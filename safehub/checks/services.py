@@ -21,7 +21,6 @@ from safehub.checks.models import (
     Alert,
     AlertKind,
     ChecksState,
-    Disclosure,
     MashChecks,
     RequestState,
     ResponseStatus,
@@ -33,11 +32,11 @@ from safehub.core.errors import ConcurrentChange, DomainError
 from safehub.decisions.models import Decision, OutcomeAction
 from safehub.protocols.models import Brag
 from safehub.protocols.policy import Deadlines, active_protocol
+from safehub.sharing.services import record_disclosure
+from safehub.sharing.vocabulary import MASH_CHECKS_BASIS, Purpose
 
-DEFAULT_LAWFUL_BASIS = (
-    "Children Act 1989 s17 and s47; UK GDPR Art 6(1)(e) and Art 9(2)(g); Data Protection Act 2018 Sch 8"
-)
-PURPOSE = "MASH checks: to decide whether the child needs help or protection (Children Act 1989 s17 and s47)"
+DEFAULT_LAWFUL_BASIS = str(MASH_CHECKS_BASIS)
+PURPOSE = Purpose.MASH_CHECKS
 
 
 def preselected_agencies() -> list[Agency]:
@@ -154,18 +153,17 @@ def start_checks(contact: Contact, start: StartChecks, *, by: User, at: datetime
             "questions": request.questions,
             "respond_by": due.isoformat(),
         }
-        Disclosure.objects.create(
-            request=request,
-            contact=contact,
-            agency=agency,
-            disclosed_by=by,
-            disclosed_at=at,
+        record_disclosure(
+            contact,
+            to=agency,
+            content=content,
             purpose=PURPOSE,
             lawful_basis=checks.lawful_basis,
             consent_position=consent,
-            content=content,
+            origin=request,
+            by=by,
+            at=at,
         )
-        record(Verb.DISCLOSURE_MADE, by=by, contact=contact, at=at, data={"request": request.pk, "agency": agency.pk})
     transition(contact, Event.START_MASH_CHECKS, by=by, due_at=latest, at=at, note=checks.reason)
     record(
         Verb.MASH_CHECKS_STARTED,
