@@ -1,5 +1,6 @@
 from django.contrib import admin
 from django.urls import include, path
+from django.views.generic import RedirectView
 
 urlpatterns = [
     path("", include("safehub.queues.urls")),
@@ -9,10 +10,13 @@ urlpatterns = [
     path("contacts/", include("safehub.decisions.urls")),
     path("people/", include("safehub.people.urls")),
     path("matching/", include("safehub.matching.urls")),
+    # The MASH checks timeliness report moved to the reports app; old links and bookmarks still work.
+    path("checks/timeliness/", RedirectView.as_view(pattern_name="reports:checks-timeliness", query_string=True)),
     path("checks/", include("safehub.checks.urls")),
     path("consultations/", include("safehub.consultations.urls")),
     path("protocols/", include("safehub.protocols.urls")),
     path("audit/", include("safehub.audit.urls")),
+    path("reports/", include("safehub.reports.urls")),
     path("admin/", admin.site.urls),
 ]
 

@@ -165,7 +165,7 @@ PAGES: list[tuple[str, Callable[[Any], str], dict[Role, int]]] = [
     ),
     (
         "checks timeliness",
-        lambda team: reverse("checks:timeliness"),
+        lambda team: reverse("reports:checks-timeliness"),
         {CO: 403, SW: 403, SP: 403, TM: 200, STRAT: 403, PARTNER: 404, PERF: 200, DPO: 403, ADMIN: 403},
     ),
     (

@@ -6,7 +6,6 @@ app_name = "checks"
 urlpatterns = [
     path("", views.workspace, name="workspace"),
     path("alerts/read/", views.dismiss_alerts, name="dismiss-alerts"),
-    path("timeliness/", views.timeliness, name="timeliness"),
     path("requests/<int:pk>/", views.request_view, name="request"),
     path("requests/<int:pk>/gp-form.pdf", views.gp_form, name="gp-form"),
     path("<int:pk>/", views.checks_view, name="checks"),

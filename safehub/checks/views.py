@@ -17,7 +17,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from safehub.accounts.models import APPROVER_ROLES, Agency, AgencyKind, Role, qualified_staff
 from safehub.audit.models import Verb
 from safehub.audit.services import record, record_view
-from safehub.checks import reports, services
+from safehub.checks import services
 from safehub.checks.forms import CorrectionForm, ResponseForm, StartChecksForm, SubmitForDecisionForm, WithdrawForm
 from safehub.checks.gp_form import gp_form_pdf
 from safehub.checks.models import AgencyRequest, Alert, ChecksState, RequestState, ResponseStatus
@@ -270,26 +270,6 @@ def request_view(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
                 _add(target, error)
     context = {"request_": agency_request, "form": form, "correction": correction, "responses": responses}
     return render(request, "checks/request.html", context)
-
-
-REPORT_ROLES = (Role.PERFORMANCE_LEAD, Role.TEAM_MANAGER)
-
-
-@require_GET
-def timeliness(request: AuthenticatedHttpRequest) -> HttpResponse:
-    """Per agency and month: requests, answered on time, median and 90th percentile hours, outstanding."""
-    if request.user.has_role(Role.PARTNER_PROFESSIONAL) and not request.user.has_role(*REPORT_ROLES):
-        raise Http404("No such page")
-    if not request.user.has_role(*REPORT_ROLES):
-        raise PermissionDenied
-    rows = reports.timeliness()
-    if request.GET.get("format") == "csv":
-        with transaction.atomic():
-            record(Verb.REPORT_EXPORTED, by=request.user, data={"report": "mash-check-timeliness", "rows": len(rows)})
-        response = HttpResponse(reports.as_csv(rows), content_type="text/csv; charset=utf-8")
-        response["Content-Disposition"] = 'attachment; filename="mash-check-timeliness.csv"'
-        return response
-    return render(request, "checks/timeliness.html", {"rows": rows})
 
 
 @require_GET

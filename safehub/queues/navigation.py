@@ -23,7 +23,7 @@ SECTIONS: list[tuple[str, str, frozenset[str]]] = [
     ("Consultations", "consultations:list", CASE_ROLES),
     ("People", "people:search", CASE_ROLES),
     ("Requests to your agency", "checks:workspace", frozenset({Role.PARTNER_PROFESSIONAL})),
-    ("Checks timeliness", "checks:timeliness", frozenset({Role.PERFORMANCE_LEAD, Role.TEAM_MANAGER})),
+    ("Checks timeliness", "reports:checks-timeliness", frozenset({Role.PERFORMANCE_LEAD, Role.TEAM_MANAGER})),
     ("Duplicates", "matching:duplicates", frozenset({Role.TEAM_MANAGER, Role.SENIOR_PRACTITIONER})),
     ("Local protocol", "protocols:list", frozenset({Role.ADMINISTRATOR, Role.TEAM_MANAGER})),
     ("Audit trail", "audit:events", frozenset({Role.DATA_PROTECTION_OFFICER})),

@@ -1,4 +1,5 @@
-"""Timeliness of partner agencies' answers, per agency and month (sent in that month, London time)."""
+"""Timeliness of partner agencies' answers to MASH checks, per agency and month (sent in that month,
+London time): the first indicator."""
 
 from __future__ import annotations
 

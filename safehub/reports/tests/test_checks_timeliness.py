@@ -10,9 +10,10 @@ from django.urls import reverse
 from safehub.accounts.models import Agency, AgencyKind, Role, User
 from safehub.accounts.tests.factories import PartnerAgencyFactory, TeamFactory, user_with_role
 from safehub.audit.models import AuditEvent, Verb
-from safehub.checks import reports, services
+from safehub.checks import services
 from safehub.contacts.tests.factories import ContactAwaitingThresholdFactory
 from safehub.protocols.models import Brag
+from safehub.reports.indicators import checks_timeliness
 
 pytestmark = pytest.mark.django_db
 START = dt.datetime(2026, 11, 2, 10, 0, tzinfo=dt.UTC)  # a Monday
@@ -51,22 +52,35 @@ def test_timeliness_counts_on_time_late_outstanding_and_percentiles(
         _request_answered_after(
             hours, agency=police, partner=partner, team=mash_team, manager=manager, coordinator=social_worker
         )
-    [row] = reports.timeliness()
+    [row] = checks_timeliness.timeliness()
     assert (row.agency, row.month) == ("Example Police", dt.date(2026, 11, 1))
     assert (row.requests, row.answered_on_time, row.answered_late, row.outstanding) == (5, 3, 1, 1)
     assert row.median_hours == 2.5
     assert row.p90_hours == 6.0
-    assert reports.as_csv([row]).splitlines()[1] == "Example Police,2026-11,5,3,1,1,2.5,6.0"
+    assert checks_timeliness.as_csv([row]).splitlines()[1] == "Example Police,2026-11,5,3,1,1,2.5,6.0"
 
 
 def test_the_report_page_and_csv_are_for_managers_and_the_performance_lead(
     manager_client: Client, social_worker_client: Client, police_partner_client: Client
 ) -> None:
-    url = reverse("checks:timeliness")
+    url = reverse("reports:checks-timeliness")
     assert manager_client.get(url).status_code == 200
     assert social_worker_client.get(url).status_code == 403
     assert police_partner_client.get(url).status_code == 404
     download = manager_client.get(url + "?format=csv")
     assert download["Content-Type"].startswith("text/csv")
-    assert download.content.decode().startswith(",".join(reports.HEADER))
+    assert download.content.decode().startswith(",".join(checks_timeliness.HEADER))
     assert AuditEvent.objects.filter(verb=Verb.REPORT_EXPORTED).count() == 1
+
+
+def test_the_old_address_of_the_report_leads_to_it(manager_client: Client) -> None:
+    response = manager_client.get("/checks/timeliness/?format=csv")
+    assert response.status_code == 302
+    assert response["Location"] == reverse("reports:checks-timeliness") + "?format=csv"
+
+
+def test_the_navigation_leads_to_the_report(manager_client: Client) -> None:
+    url = reverse("reports:checks-timeliness")
+    page = manager_client.get(url).content.decode()
+    assert f'href="{url}"' in page
+    assert "Checks timeliness" in page

@@ -1,0 +1,36 @@
+from __future__ import annotations
+
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.http import Http404, HttpResponse
+from django.shortcuts import render
+from django.views.decorators.http import require_GET
+
+from safehub.accounts.models import Role
+from safehub.audit.models import Verb
+from safehub.audit.services import record
+from safehub.core.http import AuthenticatedHttpRequest
+from safehub.reports.indicators import checks_timeliness
+from safehub.reports.permissions import can_read_reports
+
+
+def _require_reader(request: AuthenticatedHttpRequest) -> None:
+    """A partner professional is not told the hub's reports exist; other staff are refused."""
+    if request.user.has_role(Role.PARTNER_PROFESSIONAL) and not can_read_reports(request.user):
+        raise Http404("No such page")
+    if not can_read_reports(request.user):
+        raise PermissionDenied
+
+
+@require_GET
+def mash_checks_timeliness(request: AuthenticatedHttpRequest) -> HttpResponse:
+    """Per agency and month: requests, answered on time, median and 90th percentile hours, outstanding."""
+    _require_reader(request)
+    rows = checks_timeliness.timeliness()
+    if request.GET.get("format") == "csv":
+        with transaction.atomic():
+            record(Verb.REPORT_EXPORTED, by=request.user, data={"report": "mash-check-timeliness", "rows": len(rows)})
+        response = HttpResponse(checks_timeliness.as_csv(rows), content_type="text/csv; charset=utf-8")
+        response["Content-Disposition"] = 'attachment; filename="mash-check-timeliness.csv"'
+        return response
+    return render(request, "reports/checks_timeliness.html", {"rows": rows})
