@@ -3,11 +3,15 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
+from django.db.models import Prefetch
 from django.urls import reverse
 from django.utils.timezone import localtime
 
+from safehub.accounts.models import User
 from safehub.checks.models import AgencyRequest, AgencyResponse, MashChecks, RequestState, ResponseStatus
+from safehub.contacts.models import Contact
 from safehub.core.presenters import Due, due
 
 
@@ -95,3 +99,30 @@ def queue_rows(requests: Iterable[AgencyRequest], *, at: datetime) -> list[Queue
             )
         )
     return rows
+
+
+class ContactPanel:
+    """The contact's MASH checks, with a warning for each answer that came after they went for
+    decision and, once the outcome names one, the social worker it was sent to."""
+
+    template_name = "checks/_contact_panel.html"
+    lookups: tuple[str | Prefetch[Any, Any, Any], ...] = (
+        Prefetch(
+            "mash_checks",
+            queryset=MashChecks.objects.prefetch_related(
+                Prefetch("requests", queryset=AgencyRequest.objects.select_related("agency"))
+            ),
+        ),
+        "outcome_action__allocated_worker",
+    )
+
+    def present(self, contact: Contact, *, user: User, at: datetime) -> dict[str, Any] | None:
+        checks = list(contact.mash_checks.all())
+        if not checks:
+            return None
+        outcome = getattr(contact, "outcome_action", None)
+        return {
+            "checks": checks,
+            "late": [request for each in checks for request in each.late_requests()],
+            "allocated_worker": outcome.allocated_worker if outcome is not None else None,
+        }

@@ -1,4 +1,5 @@
-"""What the contact page shows: rows, people, timeline and the next actions."""
+"""The contacts app's part of the contact page: its details and people, its history, the state
+tag and the next actions. The page itself is assembled in `safehub.pages`."""
 
 from __future__ import annotations
 
@@ -6,13 +7,13 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from django.db.models import Prefetch
 from django.urls import reverse
 
 from safehub.accounts.models import User
 from safehub.contacts import permissions
-from safehub.contacts.models import ConcernCategory, Contact, StateChange
+from safehub.contacts.models import ConcernCategory, Contact, ContactSubject, StateChange
 from safehub.contacts.workflow import ContactState, Event
-from safehub.core.presenters import Due, brag_tag_class, due
 
 STATE_TAGS = {
     ContactState.RECEIVED: "govuk-tag govuk-tag--light-blue",
@@ -66,29 +67,25 @@ def timeline(changes: list[StateChange]) -> list[TimelineEntry]:
     ]
 
 
-@dataclass(frozen=True)
-class ContactPage:
-    contact: Contact
-    state_label: str
-    state_tag: str
-    due: Due | None
-    concerns: list[str]
-    rating_tag: str
-    actions: list[Action]
-    timeline: list[TimelineEntry]
-    screening: Any
+class DetailsPanel:
+    """The people named in the contact, the concern and the referrer."""
 
-
-def contact_page(user: User, contact: Contact, *, at: datetime) -> ContactPage:
-    latest = max(contact.recommendations.all(), key=lambda r: (r.recommended_at, r.pk), default=None)
-    return ContactPage(
-        contact=contact,
-        state_label=ContactState(contact.state).label,
-        state_tag=state_tag_class(contact.state),
-        due=due(contact.current_due_at, at=at) if contact.state != ContactState.CLOSED else None,
-        concerns=concern_labels(contact.concern_categories),
-        rating_tag=brag_tag_class(latest.rating) if latest else "",
-        actions=actions_for(user, contact),
-        timeline=timeline(list(contact.state_changes.all())),
-        screening=getattr(contact, "screening", None),
+    template_name = "contacts/_details_panel.html"
+    lookups: tuple[str | Prefetch[Any, Any, Any], ...] = (
+        Prefetch("subjects", queryset=ContactSubject.objects.select_related("person")),
     )
+
+    def present(self, contact: Contact, *, user: User, at: datetime) -> dict[str, Any] | None:
+        return {"concerns": concern_labels(contact.concern_categories)}
+
+
+class HistoryPanel:
+    """Every change of the contact's state, newest first, and its recording."""
+
+    template_name = "contacts/_history_panel.html"
+    lookups: tuple[str | Prefetch[Any, Any, Any], ...] = (
+        Prefetch("state_changes", queryset=StateChange.objects.select_related("by")),
+    )
+
+    def present(self, contact: Contact, *, user: User, at: datetime) -> dict[str, Any] | None:
+        return {"timeline": timeline(list(contact.state_changes.all()))}

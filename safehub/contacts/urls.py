@@ -1,9 +1,10 @@
 from django.urls import path
 
 from safehub.contacts import views
+from safehub.pages import views as pages  # the contact page is assembled above every app that has a panel on it
 
 app_name = "contacts"
 urlpatterns = [
     path("new/", views.record_contact, name="record-contact"),
-    path("<int:pk>/", views.contact_detail, name="contact"),
+    path("<int:pk>/", pages.contact, name="contact"),
 ]

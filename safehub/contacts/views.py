@@ -8,13 +8,11 @@ from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_http_methods
 
 from safehub.accounts.models import CASE_ROLES, Team
-from safehub.audit.services import record_view
-from safehub.contacts import permissions, presenters, services
+from safehub.contacts import permissions, services
 from safehub.contacts.forms import ContactForm, SubjectFormSet, received_before_birth_errors
-from safehub.contacts.queries import get_contact_for, load_history
 from safehub.core.errors import DomainError
 from safehub.core.http import AuthenticatedHttpRequest
 
@@ -91,11 +89,3 @@ def record_contact(request: AuthenticatedHttpRequest) -> HttpResponse:
                 messages.success(request, f"Contact {contact.reference} recorded")
                 return redirect(contact)
     return render(request, "contacts/record_contact.html", {"form": contact_form, "formset": formset}, status=200)
-
-
-@require_GET
-def contact_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
-    contact = load_history(get_contact_for(request.user, pk))
-    record_view(request.user, contact=contact, page="contact")
-    page = presenters.contact_page(request.user, contact, at=timezone.now())
-    return render(request, "contacts/contact.html", {"page": page, "contact": contact})

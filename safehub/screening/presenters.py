@@ -1,10 +1,13 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
 
-from django.db.models import QuerySet
+from django.db.models import Prefetch, QuerySet
 
-from safehub.contacts.models import ContactSubject, SubjectRole
+from safehub.accounts.models import User
+from safehub.contacts.models import Contact, ContactSubject, SubjectRole
 from safehub.matching.features import PersonDetails
 from safehub.matching.presenters import CandidateView, candidate_views
 from safehub.matching.search import search
@@ -69,3 +72,14 @@ def subject_checks(
             form = IdentifyForm(initial={"version": version}, choices=choices, prefix=prefix_for(subject))
         checks.append(SubjectCheck(subject, views, form))
     return checks
+
+
+class ContactPanel:
+    """The contact's basic screening, once it is done."""
+
+    template_name = "screening/_contact_panel.html"
+    lookups: tuple[str | Prefetch[Any, Any, Any], ...] = ("screening__screened_by",)
+
+    def present(self, contact: Contact, *, user: User, at: datetime) -> dict[str, Any] | None:
+        screening = getattr(contact, "screening", None)
+        return {"screening": screening} if screening is not None else None

@@ -1,0 +1,34 @@
+"""The decisions app's part of the contact page: recommendations, the manager's decisions, the outcome."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from datetime import datetime
+from typing import Any
+
+from django.db.models import Prefetch
+
+from safehub.accounts.models import User
+from safehub.contacts.models import Contact
+from safehub.decisions.models import Decision, OutcomeAction, Recommendation
+
+
+class ContactPanel:
+    """Each recommendation with the manager's decision on it, and the outcome once actioned."""
+
+    template_name = "decisions/_contact_panel.html"
+    lookups: tuple[str | Prefetch[Any, Any, Any], ...] = (
+        Prefetch("recommendations", queryset=Recommendation.objects.select_related("recommended_by", "level")),
+        Prefetch("decisions", queryset=Decision.objects.select_related("decided_by")),
+        Prefetch("outcome_action", queryset=OutcomeAction.objects.select_related("actioned_by", "allocated_worker")),
+    )
+
+    def present(self, contact: Contact, *, user: User, at: datetime) -> dict[str, Any] | None:
+        decided: dict[int, list[Decision]] = defaultdict(list)
+        for decision in contact.decisions.all():
+            decided[decision.recommendation_id].append(decision)
+        recommendations = [(r, decided[r.pk]) for r in contact.recommendations.all()]
+        outcome = getattr(contact, "outcome_action", None)
+        if not recommendations and outcome is None:
+            return None
+        return {"recommendations": recommendations, "outcome": outcome}

@@ -1,0 +1,98 @@
+"""The contact page, assembled from the panels each app contributes.
+
+A panel is a presenter with a partial template: it names the related rows it shows (`lookups`,
+fetched for the whole page at once) and turns the contact into its template's context, or None
+when it has nothing to show. A new capability adds its panel to `PANELS`; the contacts app's
+queries, presenters and templates do not change.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any, Protocol, TypeAlias
+
+from django.db.models import Prefetch, prefetch_related_objects
+
+from safehub.accounts.models import User
+from safehub.checks.presenters import ContactPanel as ChecksPanel
+from safehub.contacts.models import Contact
+from safehub.contacts.presenters import Action, DetailsPanel, HistoryPanel, actions_for, state_tag_class
+from safehub.contacts.workflow import ContactState
+from safehub.core.presenters import Due, brag_tag_class, due
+from safehub.decisions.presenters import ContactPanel as DecisionsPanel
+from safehub.screening.presenters import ContactPanel as ScreeningPanel
+
+Lookup: TypeAlias = "str | Prefetch[Any, Any, Any]"
+
+
+class Panel(Protocol):
+    template_name: str
+    lookups: tuple[Lookup, ...]
+
+    def present(self, contact: Contact, *, user: User, at: datetime) -> Mapping[str, Any] | None: ...
+
+
+# In the order the page shows them.
+PANELS: tuple[Panel, ...] = (DetailsPanel(), ScreeningPanel(), ChecksPanel(), DecisionsPanel(), HistoryPanel())
+
+
+@dataclass(frozen=True)
+class ShownPanel:
+    template_name: str
+    context: Mapping[str, Any]
+
+
+@dataclass(frozen=True)
+class Tag:
+    text: str
+    tag_class: str
+
+
+@dataclass(frozen=True)
+class ContactPage:
+    state_label: str
+    state_tag: str
+    due: Due | None
+    rating: Tag | None
+    actions: list[Action]
+    panels: list[ShownPanel]
+
+
+# The page's own heading shows the latest rating.
+HEADING_LOOKUPS: tuple[Lookup, ...] = ("recommendations",)
+
+
+def page_lookups(panels: Sequence[Panel], *, heading: Sequence[Lookup] = HEADING_LOOKUPS) -> list[Lookup]:
+    """Every panel's lookups, each once. Those with their own queryset go first, so that a plain
+    lookup through the same relation (another panel's, or the heading's) reuses the rows instead
+    of clashing. Only one panel may give a relation its own queryset."""
+    lookups = [*heading, *(lookup for panel in panels for lookup in panel.lookups)]
+    prefetches = [lookup for lookup in lookups if isinstance(lookup, Prefetch)]
+    plain = list(dict.fromkeys(lookup for lookup in lookups if isinstance(lookup, str)))
+    return [*prefetches, *plain]
+
+
+def _rating(contact: Contact) -> Tag | None:
+    """The latest recommendation's BRAG rating (recommendations are fetched by the decisions panel)."""
+    latest = max(contact.recommendations.all(), key=lambda r: (r.recommended_at, r.pk), default=None)
+    return Tag(latest.get_rating_display(), brag_tag_class(latest.rating)) if latest is not None else None
+
+
+def contact_page(user: User, contact: Contact, *, at: datetime, panels: Sequence[Panel] = PANELS) -> ContactPage:
+    """Fetch what every panel shows in one pass (a fixed number of queries), then present each."""
+    prefetch_related_objects([contact], *page_lookups(panels))
+    shown = []
+    for panel in panels:
+        context = panel.present(contact, user=user, at=at)
+        if context is not None:
+            shown.append(ShownPanel(panel.template_name, context))
+    return ContactPage(
+        state_label=ContactState(contact.state).label,
+        state_tag=state_tag_class(contact.state),
+        due=due(contact.current_due_at, at=at) if contact.state != ContactState.CLOSED else None,
+        rating=_rating(contact),
+        actions=actions_for(user, contact),
+        panels=shown,
+    )

@@ -1,0 +1,184 @@
+"""The contact page is the panels of every app, in order, fetched in a fixed number of queries."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from datetime import datetime
+from typing import Any
+
+import pytest
+from django.db.models import Prefetch
+from django.test import Client
+
+from safehub.accounts.models import Agency, AgencyKind, Role, User
+from safehub.accounts.tests.factories import PartnerAgencyFactory, TeamFactory, user_with_role
+from safehub.audit.models import AuditEvent, Verb
+from safehub.checks import services
+from safehub.checks.tests.helpers import start_checks, submit_answer
+from safehub.contacts.models import Contact
+from safehub.contacts.tests.factories import ContactAwaitingThresholdFactory, ContactFactory
+from safehub.decisions import services as decisions
+from safehub.decisions.models import Outcome
+from safehub.pages.presenters import PANELS, contact_page, page_lookups
+from safehub.protocols.models import Brag, LocalProtocol
+from safehub.screening.models import KnownStatus, Screening, ScreeningRoute
+
+pytestmark = pytest.mark.django_db
+HOUR = dt.timedelta(hours=1)
+
+HEADINGS = [
+    "Children and adults",
+    "The concern",
+    "Referrer",
+    "Basic screening",
+    "MASH checks",
+    "Recommendations and decisions",
+    "Outcome actioned",
+    "Timeline",
+]
+
+
+def _through_to_the_outcome(
+    team: Any, *, agencies: list[Agency], manager: User, second_manager: User, social_worker: User, at: datetime
+) -> Contact:
+    """Screened, checked (one agency answering after the decision), recommended, approved, actioned."""
+    contact: Contact = ContactAwaitingThresholdFactory(team=team)
+    Screening.objects.create(
+        contact=contact,
+        known_status=KnownStatus.values[0],
+        route=ScreeningRoute.values[0],
+        screened_by=social_worker,
+        screened_at=at - HOUR,
+    )
+    checks = start_checks(contact, by=manager, coordinator=social_worker, agencies=agencies, at=at)
+    services.submit_for_decision(
+        checks, analysis="Enough", outstanding_reason="Decide now", by=social_worker, at=at + HOUR, version=0
+    )
+    level = LocalProtocol.objects.get(is_active=True).levels.get(code="specialist")
+    contact.refresh_from_db()
+    decisions.recommend(
+        contact,
+        rating=Brag.AMBER,
+        level=level,
+        outcome=Outcome.SECTION_17_ASSESSMENT,
+        rationale="Neglect",
+        by=social_worker,
+        at=at + 2 * HOUR,
+        version=contact.version,
+    )
+    contact.refresh_from_db()
+    decisions.approve(
+        contact,
+        outcome=Outcome.SECTION_17_ASSESSMENT,
+        rationale="Agreed",
+        by=second_manager,
+        at=at + 2 * HOUR,
+        version=contact.version,
+    )
+    contact.refresh_from_db()
+    decisions.action_outcome(
+        contact,
+        sent_to="Assessment team north",
+        referrer_informed_at=at + 3 * HOUR,
+        referrer_informed_by="phone",
+        notes="",
+        by=manager,
+        at=at + 3 * HOUR,
+        version=contact.version,
+        allocated_worker=social_worker,
+    )
+    desk = user_with_role(Role.PARTNER_PROFESSIONAL, team=TeamFactory(name="desk", agency=agencies[0]), username="desk")
+    submit_answer(checks.requests.get(agency=agencies[0]), by=desk, at=at + 4 * HOUR, information="Known")
+    return contact
+
+
+@pytest.fixture
+def full_contact(mash_team: Any, manager: User, second_manager: User, social_worker: User, now: dt.datetime) -> Contact:
+    agencies = [PartnerAgencyFactory(name=f"Example Police {n}", kind=AgencyKind.POLICE) for n in range(3)]
+    return _through_to_the_outcome(
+        mash_team,
+        agencies=agencies,
+        manager=manager,
+        second_manager=second_manager,
+        social_worker=social_worker,
+        at=now,
+    )
+
+
+def test_every_panel_shows_in_order(full_contact: Contact, social_worker_client: Client) -> None:
+    page = social_worker_client.get(full_contact.get_absolute_url()).content.decode()
+    assert re.findall(r'<h2 class="govuk-heading-m">([^<]+)</h2>', page) == HEADINGS
+    assert "Example Police 0 answered on" in page
+    assert "It was sent to the allocated social worker" in page
+
+
+def test_a_contact_with_nothing_yet_shows_only_its_details_and_history(
+    mash_team: Any, social_worker_client: Client, now: dt.datetime
+) -> None:
+    contact = ContactFactory(team=mash_team)
+    page = social_worker_client.get(contact.get_absolute_url()).content.decode()
+    assert re.findall(r'<h2 class="govuk-heading-m">([^<]+)</h2>', page) == [
+        "Children and adults",
+        "The concern",
+        "Referrer",
+        "Timeline",
+    ]
+
+
+def test_the_page_takes_a_fixed_number_of_queries_however_much_it_shows(
+    full_contact: Contact, social_worker_client: Client, django_assert_num_queries: Any
+) -> None:
+    # Session, user and roles (3); the contact, its screening joined in (1); the audited read (6);
+    # subjects, MASH checks, their requests, recommendations, decisions, outcome and state changes,
+    # each with its people joined in (7); the session saved (3). Before panels: 27.
+    with django_assert_num_queries(20):
+        response = social_worker_client.get(full_contact.get_absolute_url())
+    assert response.status_code == 200
+
+
+def test_each_view_of_the_page_is_one_audited_read(full_contact: Contact, social_worker_client: Client) -> None:
+    before = AuditEvent.objects.filter(verb=Verb.CONTACT_VIEWED).count()
+    social_worker_client.get(full_contact.get_absolute_url())
+    assert AuditEvent.objects.filter(verb=Verb.CONTACT_VIEWED).count() == before + 1
+    event = AuditEvent.objects.filter(verb=Verb.CONTACT_VIEWED).latest("seq")
+    assert event.contact_id == full_contact.pk
+    assert event.data["page"] == "contact"
+
+
+def test_lookups_with_their_own_queryset_come_first_and_each_lookup_once() -> None:
+    lookups = page_lookups(PANELS)
+    prefetches = [lookup for lookup in lookups if isinstance(lookup, Prefetch)]
+    assert lookups[: len(prefetches)] == prefetches
+    assert len({p.prefetch_to for p in prefetches}) == len(prefetches)
+    plain = lookups[len(prefetches) :]
+    assert len(set(plain)) == len(plain)
+    assert "recommendations" in plain
+
+
+class _NotesPanel:
+    """A capability that arrives later: its panel is added to the list, nothing else changes."""
+
+    template_name = "notes/_contact_panel.html"
+    lookups: tuple[str, ...] = ("state_changes",)
+
+    def present(self, contact: Contact, *, user: User, at: datetime) -> dict[str, Any] | None:
+        return {"changes": len(contact.state_changes.all())}
+
+
+def test_a_new_panel_is_presented_where_it_is_listed(
+    full_contact: Contact, social_worker: User, now: dt.datetime
+) -> None:
+    panels = (*PANELS[:-1], _NotesPanel(), PANELS[-1])
+    page = contact_page(social_worker, full_contact, at=now, panels=panels)
+    assert [shown.template_name for shown in page.panels] == [
+        "contacts/_details_panel.html",
+        "screening/_contact_panel.html",
+        "checks/_contact_panel.html",
+        "decisions/_contact_panel.html",
+        "notes/_contact_panel.html",
+        "contacts/_history_panel.html",
+    ]
+    assert page.panels[4].context == {"changes": full_contact.state_changes.count()}
+    assert page.rating is not None
+    assert page.rating.text == Brag.AMBER.label
