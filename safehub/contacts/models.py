@@ -8,7 +8,8 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 
-from safehub.accounts.models import CASE_ROLES, Team, User
+from safehub.accounts.models import Team, User
+from safehub.accounts.permissions import can_work_on_cases
 from safehub.contacts.workflow import ContactState, Event
 from safehub.people.models import Ethnicity, Person, PersonKind, Sex
 
@@ -112,7 +113,7 @@ class ContactQuerySet(models.QuerySet["Contact"]):
         contacts whose outcome allocated the child to them; a restricted contact only its named
         users. Partner professionals see no contact directly.
         """
-        if not user.has_role(*CASE_ROLES):
+        if not can_work_on_cases(user):
             return self.none()
         in_my_team = Q(team__in=Team.objects.filter(memberships__user=user).values("pk"))
         # The social worker the outcome allocated the child to, whatever their team (one outcome per contact).

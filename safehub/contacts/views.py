@@ -11,7 +11,6 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 
 from safehub.accounts.models import CASE_ROLES, Team
-from safehub.audit.services import record_view
 from safehub.contacts import permissions, presenters, services
 from safehub.contacts.forms import ContactForm, SubjectFormSet, received_before_birth_errors
 from safehub.contacts.queries import get_contact_for, load_history
@@ -95,7 +94,6 @@ def record_contact(request: AuthenticatedHttpRequest) -> HttpResponse:
 
 @require_GET
 def contact_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
-    contact = load_history(get_contact_for(request.user, pk))
-    record_view(request.user, contact=contact, page="contact")
+    contact = load_history(get_contact_for(request.user, pk, purpose="contact"))
     page = presenters.contact_page(request.user, contact, at=timezone.now())
     return render(request, "contacts/contact.html", {"page": page, "contact": contact})
