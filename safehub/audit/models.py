@@ -17,6 +17,8 @@ class Verb(models.TextChoices):
     READ_REFUSED = "read_refused", "Refused a record the user may not see"
     CONTACT_RECORDED = "contact_recorded", "Recorded contact"
     CONTACT_UPDATED = "contact_updated", "Updated contact"
+    CONTACT_RESTRICTED = "contact_restricted", "Restricted a contact to named people"
+    CONTACT_RESTRICTION_LIFTED = "contact_restriction_lifted", "Lifted a contact's restriction"
     PERSON_RECORDED = "person_recorded", "Recorded person"
     PERSON_UPDATED = "person_updated", "Updated person record"
     RELATIONSHIP_RECORDED = "relationship_recorded", "Recorded relationship"

@@ -10,6 +10,7 @@ from django.urls import reverse
 
 from safehub.accounts.models import User
 from safehub.checks.permissions import can_start_checks
+from safehub.contacts import permissions
 from safehub.contacts.models import ConcernCategory, Contact, StateChange
 from safehub.contacts.workflow import ContactState, Event
 from safehub.core.presenters import Due, brag_tag_class, due
@@ -79,6 +80,7 @@ class ContactPage:
     actions: list[Action]
     timeline: list[TimelineEntry]
     screening: Any
+    can_restrict: bool
 
 
 def contact_page(user: User, contact: Contact, *, at: datetime) -> ContactPage:
@@ -93,4 +95,5 @@ def contact_page(user: User, contact: Contact, *, at: datetime) -> ContactPage:
         actions=actions_for(user, contact),
         timeline=timeline(list(contact.state_changes.all())),
         screening=getattr(contact, "screening", None),
+        can_restrict=permissions.can_restrict(user, contact),
     )

@@ -20,7 +20,7 @@ def get_contact_for(user: User, pk: int, *, purpose: str) -> Contact:
     it); otherwise 404, so its existence does not leak, and the refusal recorded."""
     contact = (
         Contact.objects.visible_to(user)
-        .select_related("team", "recorded_by", "screening__screened_by")
+        .select_related("team", "recorded_by", "restricted_by", "screening__screened_by")
         .filter(pk=pk)
         .first()
     )
@@ -44,4 +44,6 @@ def load_history(contact: Contact) -> Contact:
         "outcome_action__actioned_by",
         "outcome_action__allocated_worker",
     )
+    if contact.is_restricted:
+        prefetch_related_objects([contact], "restricted_access__user")
     return contact
