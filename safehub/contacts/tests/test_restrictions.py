@@ -135,7 +135,9 @@ def test_manager_restricts_from_the_page_and_the_contact_says_so(
     assert "Change who can see this contact" in page
 
 
-def test_the_restriction_page_shows_errors_and_changes_nothing(mash_team: Team, manager: User, now: dt.datetime) -> None:
+def test_the_restriction_page_shows_errors_and_changes_nothing(
+    mash_team: Team, manager: User, now: dt.datetime
+) -> None:
     contact = ContactFactory(team=mash_team)
     client = Client()
     client.force_login(manager)
@@ -146,7 +148,9 @@ def test_the_restriction_page_shows_errors_and_changes_nothing(mash_team: Team, 
     assert not Contact.objects.get(pk=contact.pk).is_restricted
 
 
-def test_a_stale_restriction_form_answers_409(mash_team: Team, manager: User, social_worker: User, now: dt.datetime) -> None:
+def test_a_stale_restriction_form_answers_409(
+    mash_team: Team, manager: User, social_worker: User, now: dt.datetime
+) -> None:
     contact = ContactFactory(team=mash_team)
     _restrict(contact, manager, social_worker)
     client = Client()
