@@ -207,7 +207,7 @@ def workspace(request: AuthenticatedHttpRequest) -> HttpResponse:
 def dismiss_alerts(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Mark the alerts the user has seen as read; they no longer show."""
     shown = [int(pk) for pk in request.POST.getlist("alert") if pk.isdigit()]
-    Alert.objects.filter(recipient=request.user, pk__in=shown, read_at__isnull=True).update(read_at=timezone.now())
+    Alert.objects.visible_to(request.user).filter(pk__in=shown, read_at__isnull=True).update(read_at=timezone.now())
     back = request.POST.get("next", "")
     if url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
         return redirect(back)

@@ -50,9 +50,11 @@ def duplicate_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     )
 
 
-def _comparison(pair: DuplicatePair) -> CandidateView | None:
+def _comparison(request: AuthenticatedHttpRequest, pair: DuplicatePair) -> CandidateView | None:
     entries = dict(
-        PersonIndexEntry.objects.filter(person__in=[pair.left, pair.right]).values_list("person_id", "features")
+        PersonIndexEntry.objects.visible_to(request.user)
+        .filter(person__in=[pair.left, pair.right])
+        .values_list("person_id", "features")
     )
     if len(entries) != 2:
         return None
@@ -71,7 +73,7 @@ def _render_pair(
     context = {
         "pair": pair,
         "form": form,
-        "view": _comparison(pair),
+        "view": _comparison(request, pair),
         "merges": merges,
         "people": [pair.left, pair.right],
     }
