@@ -8,6 +8,7 @@ from django.db.models import Q
 from django.utils.functional import cached_property
 
 from safehub.accounts.models import Agency, AgencyKind, Role, User
+from safehub.accounts.permissions import can_work_on_cases
 from safehub.contacts.models import Contact
 from safehub.protocols.models import Brag
 from safehub.sharing.models import Disclosure
@@ -70,9 +71,12 @@ def partner_agencies(user: User) -> models.QuerySet[Agency]:
 
 
 class AgencyRequestQuerySet(models.QuerySet["AgencyRequest"]):
-    def for_partner(self, user: User) -> AgencyRequestQuerySet:
+    def visible_to(self, user: User) -> AgencyRequestQuerySet:
         """A partner professional sees the requests addressed to their own agency, and nothing else;
-        the hub's health professional also sees GP practice requests, to record GPs' answers (003 §2.6)."""
+        the hub's health professional also sees GP practice requests, to record GPs' answers (003 §2.6).
+        Hub staff see the requests on the contacts they may see."""
+        if can_work_on_cases(user):
+            return self.filter(checks__contact__in=Contact.objects.visible_to(user).values("pk"))
         agencies = list(partner_agencies(user))
         ids = {agency.pk for agency in agencies}
         if any(agency.kind == AgencyKind.HEALTH for agency in agencies):
@@ -184,6 +188,12 @@ class AlertKind(models.TextChoices):
     LATE_ANSWER = "late_answer", "Answered after the checks went for decision"
 
 
+class AlertQuerySet(models.QuerySet["Alert"]):
+    def visible_to(self, user: User) -> AlertQuerySet:
+        """An alert is seen by the person it was sent to, and nobody else."""
+        return self.filter(recipient=user)
+
+
 class Alert(models.Model):
     """One alert to one person about one request. The unique constraint is what makes each alert
     happen once: however many workers run, or however often one restarts, the row exists once,
@@ -195,6 +205,8 @@ class Alert(models.Model):
     created_at = models.DateTimeField()
     sent_at = models.DateTimeField(null=True, blank=True)
     read_at = models.DateTimeField(null=True, blank=True)
+
+    objects = AlertQuerySet.as_manager()
 
     class Meta:
         ordering = ["-created_at"]

@@ -7,4 +7,5 @@ app_name = "contacts"
 urlpatterns = [
     path("new/", views.record_contact, name="record-contact"),
     path("<int:pk>/", pages.contact, name="contact"),
+    path("<int:pk>/restriction/", views.restrict, name="restrict"),
 ]

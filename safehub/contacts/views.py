@@ -5,15 +5,18 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
+from django.db.models import Q
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
-from safehub.accounts.models import CASE_ROLES, Team
-from safehub.contacts import permissions, services
-from safehub.contacts.forms import ContactForm, SubjectFormSet, received_before_birth_errors
+from safehub.accounts.models import CASE_ROLES, Team, User, case_staff
+from safehub.contacts import permissions, restrictions, services
+from safehub.contacts.forms import ContactForm, RestrictionForm, SubjectFormSet
+from safehub.contacts.queries import get_contact_for
 from safehub.core.errors import DomainError
+from safehub.core.forms import add_refusal
 from safehub.core.http import AuthenticatedHttpRequest
 
 PREFIX = "person"
@@ -71,21 +74,55 @@ def record_contact(request: AuthenticatedHttpRequest) -> HttpResponse:
     formset = SubjectFormSet(request.POST, prefix=PREFIX, form_kwargs={"at": at})
     if contact_form.is_valid() and formset.is_valid():
         subjects = [form.cleaned_data for form in formset.forms]
-        birth_errors = received_before_birth_errors(contact_form.cleaned_data["received_at"], subjects)
-        for error in birth_errors:
-            contact_form.add_error("received_on", error)
-        if not birth_errors:
-            try:
-                contact = services.record_contact(
-                    services.ContactDetails(contact_form.contact_fields(), subjects),
-                    team=_case_team(request),
+        try:
+            contact = services.record_contact(
+                services.ContactDetails(contact_form.contact_fields(), subjects),
+                team=_case_team(request),
+                by=request.user,
+                at=at,
+                submission_key=contact_form.cleaned_data["submission_key"],
+            )
+        except DomainError as error:
+            add_refusal(contact_form, error, fields={"received_at": "received_on"}, items=formset.forms)
+        else:
+            messages.success(request, f"Contact {contact.reference} recorded")
+            return redirect(contact)
+    return render(request, "contacts/record_contact.html", {"form": contact_form, "formset": formset}, status=200)
+
+
+@require_http_methods(["GET", "POST"])
+def restrict(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    """A manager restricts the contact to named people, changes who they are, or lifts it."""
+    contact = get_contact_for(request.user, pk, purpose="restrict-contact")
+    if not permissions.can_restrict(request.user, contact):
+        raise PermissionDenied
+    named = list(User.objects.filter(contact_restrictions__contact=contact).order_by("last_name", "first_name"))
+    staff = User.objects.filter(
+        Q(pk__in=case_staff(team=contact.team).values("pk")) | Q(pk__in=[user.pk for user in named])
+    ).order_by("last_name", "first_name")
+    initial = {"version": contact.version, "people": named, "reason": contact.restriction_reason}
+    form = RestrictionForm(request.POST or None, initial=initial, staff=staff)
+    status = 200
+    if request.method == "POST" and form.is_valid():
+        data, at = form.cleaned_data, timezone.now()
+        try:
+            if request.POST.get("action") == "lift":
+                restrictions.lift_restriction(contact, by=request.user, at=at, version=data["version"])
+                message = "Restriction lifted: the contact's team can see it again"
+            else:
+                people = restrictions.restrict_contact(
+                    contact,
+                    people=data["people"],
+                    reason=data["reason"],
                     by=request.user,
                     at=at,
-                    submission_key=contact_form.cleaned_data["submission_key"],
+                    version=data["version"],
                 )
-            except DomainError as error:
-                contact_form.add_error(None, error.message)
-            else:
-                messages.success(request, f"Contact {contact.reference} recorded")
-                return redirect(contact)
-    return render(request, "contacts/record_contact.html", {"form": contact_form, "formset": formset}, status=200)
+                message = f"Contact restricted: only {', '.join(map(str, people))} can see it"
+        except DomainError as error:
+            status = add_refusal(form, error)
+        else:
+            messages.success(request, message)
+            return redirect(contact)
+    context = {"contact": contact, "form": form, "named": named}
+    return render(request, "contacts/restrict.html", context, status=status)

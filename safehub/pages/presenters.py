@@ -18,10 +18,12 @@ from django.db.models import Prefetch, prefetch_related_objects
 from safehub.accounts.models import User
 from safehub.checks.presenters import ContactPanel as ChecksPanel
 from safehub.contacts.models import Contact
+from safehub.contacts.permissions import can_restrict
 from safehub.contacts.presenters import Action, DetailsPanel, HistoryPanel, actions_for, state_tag_class
 from safehub.contacts.workflow import ContactState
 from safehub.core.presenters import Due, brag_tag_class, due
 from safehub.decisions.presenters import ContactPanel as DecisionsPanel
+from safehub.decisions.queries import latest_recommendation
 from safehub.screening.presenters import ContactPanel as ScreeningPanel
 
 Lookup: TypeAlias = "str | Prefetch[Any, Any, Any]"
@@ -56,12 +58,14 @@ class ContactPage:
     state_tag: str
     due: Due | None
     rating: Tag | None
+    can_restrict: bool
     actions: list[Action]
     panels: list[ShownPanel]
 
 
-# The page's own heading shows the latest rating.
+# The page's own heading shows the latest rating and, on a restricted contact, who may see it.
 HEADING_LOOKUPS: tuple[Lookup, ...] = ("recommendations",)
+RESTRICTED_LOOKUPS: tuple[Lookup, ...] = ("restricted_access__user",)
 
 
 def page_lookups(panels: Sequence[Panel], *, heading: Sequence[Lookup] = HEADING_LOOKUPS) -> list[Lookup]:
@@ -75,14 +79,15 @@ def page_lookups(panels: Sequence[Panel], *, heading: Sequence[Lookup] = HEADING
 
 
 def _rating(contact: Contact) -> Tag | None:
-    """The latest recommendation's BRAG rating (recommendations are fetched by the decisions panel)."""
-    latest = max(contact.recommendations.all(), key=lambda r: (r.recommended_at, r.pk), default=None)
+    """The latest recommendation's BRAG rating."""
+    latest = latest_recommendation(contact)
     return Tag(latest.get_rating_display(), brag_tag_class(latest.rating)) if latest is not None else None
 
 
 def contact_page(user: User, contact: Contact, *, at: datetime, panels: Sequence[Panel] = PANELS) -> ContactPage:
     """Fetch what every panel shows in one pass (a fixed number of queries), then present each."""
-    prefetch_related_objects([contact], *page_lookups(panels))
+    heading = HEADING_LOOKUPS + (RESTRICTED_LOOKUPS if contact.is_restricted else ())
+    prefetch_related_objects([contact], *page_lookups(panels, heading=heading))
     shown = []
     for panel in panels:
         context = panel.present(contact, user=user, at=at)
@@ -93,6 +98,7 @@ def contact_page(user: User, contact: Contact, *, at: datetime, panels: Sequence
         state_tag=state_tag_class(contact.state),
         due=due(contact.current_due_at, at=at) if contact.state != ContactState.CLOSED else None,
         rating=_rating(contact),
+        can_restrict=can_restrict(user, contact),
         actions=actions_for(user, contact),
         panels=shown,
     )

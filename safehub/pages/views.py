@@ -5,7 +5,6 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
-from safehub.audit.services import record_view
 from safehub.contacts.queries import get_contact_for
 from safehub.core.http import AuthenticatedHttpRequest
 from safehub.pages.presenters import contact_page
@@ -13,8 +12,8 @@ from safehub.pages.presenters import contact_page
 
 @require_GET
 def contact(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
-    """The contact page (URL name `contacts:contact`): every app's panel about one contact."""
-    contact = get_contact_for(request.user, pk)
-    record_view(request.user, contact=contact, page="contact")
+    """The contact page (URL name `contacts:contact`): every app's panel about one contact; its
+    read is recorded once."""
+    contact = get_contact_for(request.user, pk, purpose="contact")
     page = contact_page(request.user, contact, at=timezone.now())
     return render(request, "pages/contact.html", {"page": page, "contact": contact})

@@ -6,19 +6,19 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
-from safehub.accounts.models import Role
+from safehub.accounts.permissions import can_read_performance
 from safehub.audit.models import Verb
 from safehub.audit.services import record
+from safehub.checks.permissions import can_answer_requests
 from safehub.core.http import AuthenticatedHttpRequest
 from safehub.reports.indicators import checks_timeliness
-from safehub.reports.permissions import can_read_reports
 
 
 def _require_reader(request: AuthenticatedHttpRequest) -> None:
     """A partner professional is not told the hub's reports exist; other staff are refused."""
-    if request.user.has_role(Role.PARTNER_PROFESSIONAL) and not can_read_reports(request.user):
-        raise Http404("No such page")
-    if not can_read_reports(request.user):
+    if not can_read_performance(request.user):
+        if can_answer_requests(request.user):
+            raise Http404("No such page")
         raise PermissionDenied
 
 
