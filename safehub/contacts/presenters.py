@@ -15,6 +15,7 @@ from safehub.contacts.models import ConcernCategory, Contact, StateChange
 from safehub.contacts.workflow import ContactState, Event
 from safehub.core.presenters import Due, brag_tag_class, due
 from safehub.decisions.permissions import can_action_outcome, can_approve, can_recommend
+from safehub.decisions.queries import latest_recommendation
 from safehub.screening.permissions import can_screen
 
 STATE_TAGS = {
@@ -76,6 +77,7 @@ class ContactPage:
     state_tag: str
     due: Due | None
     concerns: list[str]
+    rating: str
     rating_tag: str
     actions: list[Action]
     timeline: list[TimelineEntry]
@@ -84,13 +86,14 @@ class ContactPage:
 
 
 def contact_page(user: User, contact: Contact, *, at: datetime) -> ContactPage:
-    latest = max(contact.recommendations.all(), key=lambda r: (r.recommended_at, r.pk), default=None)
+    latest = latest_recommendation(contact)
     return ContactPage(
         contact=contact,
         state_label=ContactState(contact.state).label,
         state_tag=state_tag_class(contact.state),
         due=due(contact.current_due_at, at=at) if contact.state != ContactState.CLOSED else None,
         concerns=concern_labels(contact.concern_categories),
+        rating=latest.get_rating_display() if latest else "",
         rating_tag=brag_tag_class(latest.rating) if latest else "",
         actions=actions_for(user, contact),
         timeline=timeline(list(contact.state_changes.all())),

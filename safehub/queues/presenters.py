@@ -8,6 +8,7 @@ from safehub.contacts.models import Contact
 from safehub.contacts.presenters import concern_labels, state_tag_class
 from safehub.contacts.workflow import ContactState
 from safehub.core.presenters import Due, brag_tag_class, due
+from safehub.decisions.queries import latest_recommendation
 
 
 @dataclass(frozen=True)
@@ -26,8 +27,7 @@ def rows(contacts: Iterable[Contact], *, at: datetime) -> list[QueueRow]:
     result = []
     for contact in contacts:
         subjects = list(contact.subjects.all())
-        recommendations = list(contact.recommendations.all())
-        latest = recommendations[-1] if recommendations else None
+        latest = latest_recommendation(contact)
         result.append(
             QueueRow(
                 contact=contact,
