@@ -1,4 +1,5 @@
-"""Writing to the audit trail. Call `record` from services, `record_view` from detail views."""
+"""Writing to the audit trail. Call `record` from services, `record_view` from detail views; signing in
+and out is recorded here too."""
 
 from __future__ import annotations
 
@@ -87,6 +88,22 @@ def record_view(user: User, *, contact: Contact | None = None, person: Person | 
     """Every read of a child's record leaves a trace."""
     verb = Verb.CONTACT_VIEWED if contact is not None else Verb.PERSON_VIEWED
     return record(verb, by=user, contact=contact, person=person, data={"page": page})
+
+
+@transaction.atomic
+def record_sign_in(user: User) -> None:
+    record(Verb.LOGIN, by=user, at=timezone.now())
+
+
+@transaction.atomic
+def record_failed_sign_in(username: str) -> None:
+    # The username typed is kept (it may not exist); never the password.
+    record(Verb.LOGIN_FAILED, system_process="sign-in", data={"username": username[:150]})
+
+
+@transaction.atomic
+def record_sign_out(user: User) -> None:
+    record(Verb.LOGOUT, by=user)
 
 
 def verify_chain(*, batch_size: int = 2000) -> ChainReport:
