@@ -16,6 +16,7 @@ from safehub.accounts.demo import DEMO_PASSWORD, DEMO_USERNAME_PREFIX
 from safehub.accounts.models import Agency, AgencyKind, Membership, Role, Team, User
 from safehub.audit.models import Verb
 from safehub.audit.services import record
+from safehub.checks.services import forward_late_answers, note_decision
 from safehub.contacts.models import Contact, ContactSubject, StateChange
 from safehub.contacts.workflow import ContactState, Event, next_state
 from safehub.decisions.models import STATUTORY_OUTCOMES, Decision, OutcomeAction, Recommendation, Referral
@@ -236,6 +237,13 @@ def _save(histories: list, *, mash: Team, recorder: User, at: datetime) -> None:
         if h.action:
             actions.append(OutcomeAction(contact=contact, decision=approved[contact.pk], **h.action))
     OutcomeAction.objects.bulk_create(actions, batch_size=1000)
+    # What the decision services tell the checks, so that a later answer reaches these people.
+    latest = {d.contact.pk: d for d, _ in sorted(decisions, key=lambda pair: pair[0].decided_at)}
+    for decision in latest.values():
+        note_decision(decision.contact, decided_by=decision.decided_by)
+    for action in actions:
+        if action.allocated_worker is not None:
+            forward_late_answers(action.contact, action.allocated_worker, by=action.actioned_by, at=action.actioned_at)
     for contact in contacts:
         record(
             Verb.CONTACT_RECORDED,
