@@ -24,7 +24,6 @@ from safehub.demo.checks import add_mash_checks
 from safehub.demo.histories import HistoryMaker, Staff
 from safehub.demo.households import create_duplicate_records, create_households
 from safehub.matching.duplicates import find_duplicates
-from safehub.matching.index import index_people
 from safehub.protocols.policy import Deadlines, active_protocol
 from safehub.screening.models import Screening
 
@@ -127,7 +126,6 @@ def load_demo(
         count_people = sum(len(h.adults) + len(h.children) + (1 if h.unborn else 0) for h in houses)
         progress(f"{count_people} people in {len(houses)} households")
         duplicates = create_duplicate_records(houses, rng=rng, count=DUPLICATE_RECORDS)
-        index_people()
         found = find_duplicates(at=at)
         progress(f"Person index built; {len(duplicates)} children recorded twice, {found.new} pairs queued for review")
         protocol = active_protocol()
