@@ -7,6 +7,7 @@ from django.db import models
 from django.db.models import Q
 
 from safehub.accounts.models import Agency, AgencyKind, Role, User
+from safehub.accounts.permissions import can_work_on_cases
 from safehub.contacts.models import Contact
 from safehub.protocols.models import Brag
 
@@ -68,9 +69,12 @@ def partner_agencies(user: User) -> models.QuerySet[Agency]:
 
 
 class AgencyRequestQuerySet(models.QuerySet["AgencyRequest"]):
-    def for_partner(self, user: User) -> AgencyRequestQuerySet:
+    def visible_to(self, user: User) -> AgencyRequestQuerySet:
         """A partner professional sees the requests addressed to their own agency, and nothing else;
-        the hub's health professional also sees GP practice requests, to record GPs' answers (003 §2.6)."""
+        the hub's health professional also sees GP practice requests, to record GPs' answers (003 §2.6).
+        Hub staff see the requests on the contacts they may see."""
+        if can_work_on_cases(user):
+            return self.filter(checks__contact__in=Contact.objects.visible_to(user).values("pk"))
         agencies = list(partner_agencies(user))
         ids = {agency.pk for agency in agencies}
         if any(agency.kind == AgencyKind.HEALTH for agency in agencies):

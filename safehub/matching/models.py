@@ -1,11 +1,17 @@
 from __future__ import annotations
 
+from typing import ClassVar, TypeVar
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 
+from safehub.accounts.models import User
+from safehub.matching.permissions import can_review_duplicates
 from safehub.people.models import Person
+
+_Reviewed = TypeVar("_Reviewed", bound=models.Model)
 
 
 class MatcherModel(models.Model):
@@ -59,6 +65,12 @@ class PairStatus(models.TextChoices):
     NOT_SAME = "not_same", "Not the same person"
 
 
+class ReviewQuerySet(models.QuerySet[_Reviewed]):
+    def visible_to(self, user: User) -> ReviewQuerySet[_Reviewed]:
+        """Suspected duplicates and merges are for the reviewers of the person index."""
+        return self if can_review_duplicates(user) else self.none()
+
+
 class DuplicatePair(models.Model):
     """Two person records the matcher thinks may be one person, waiting for a person to decide."""
 
@@ -70,6 +82,8 @@ class DuplicatePair(models.Model):
     reviewed_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT)
     reviewed_at = models.DateTimeField(null=True, blank=True)
     version = models.PositiveIntegerField(default=1)
+
+    objects: ClassVar[ReviewQuerySet[DuplicatePair]] = ReviewQuerySet.as_manager()  # type: ignore[assignment]
 
     class Meta:
         ordering = ["-probability", "pk"]
@@ -99,6 +113,8 @@ class Merge(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     undone_at = models.DateTimeField(null=True, blank=True)
+
+    objects: ClassVar[ReviewQuerySet[Merge]] = ReviewQuerySet.as_manager()  # type: ignore[assignment]
 
     class Meta:
         ordering = ["-merged_at"]
