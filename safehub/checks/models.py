@@ -201,6 +201,12 @@ class AlertKind(models.TextChoices):
     LATE_ANSWER = "late_answer", "Answered after the checks went for decision"
 
 
+class AlertQuerySet(models.QuerySet["Alert"]):
+    def visible_to(self, user: User) -> AlertQuerySet:
+        """An alert is seen by the person it was sent to, and nobody else."""
+        return self.filter(recipient=user)
+
+
 class Alert(models.Model):
     """One alert to one person about one request. The unique constraint is what makes each alert
     happen once: however many workers run, or however often one restarts, the row exists once,
@@ -212,6 +218,8 @@ class Alert(models.Model):
     created_at = models.DateTimeField()
     sent_at = models.DateTimeField(null=True, blank=True)
     read_at = models.DateTimeField(null=True, blank=True)
+
+    objects = AlertQuerySet.as_manager()
 
     class Meta:
         ordering = ["-created_at"]

@@ -55,7 +55,8 @@ def unread_alerts(user: User, *, limit: int = 10) -> QuerySet[Alert]:
     """The user's alerts that the worker has delivered and that are still to act on (not dismissed,
     and, for reminders and escalations, the request not yet answered or withdrawn), newest first."""
     return (
-        Alert.objects.filter(recipient=user, sent_at__isnull=False, read_at__isnull=True)
+        Alert.objects.visible_to(user)
+        .filter(sent_at__isnull=False, read_at__isnull=True)
         .select_related("request__agency")
         .order_by("-created_at", "-pk")[:limit]
     )

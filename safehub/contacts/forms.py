@@ -29,7 +29,7 @@ from safehub.people.identifiers import (
     normalise_nhs_number,
     normalise_postcode,
 )
-from safehub.people.models import Ethnicity, PersonKind
+from safehub.people.models import Ethnicity
 
 
 class ContactForm(GovukModelForm):
@@ -116,18 +116,7 @@ class ContactForm(GovukModelForm):
         data = super().clean() or {}
         day, clock = data.get("received_on"), data.get("received_time")
         if isinstance(day, date) and isinstance(clock, time):
-            received = datetime.combine(day, clock, tzinfo=LONDON)
-            if received > self.at:
-                self.add_error("received_on", "The date received must be today or in the past")
-            data["received_at"] = received
-        kind = data.get("referrer_kind")
-        if kind == ReferrerKind.PROFESSIONAL and not data.get("referrer_name"):
-            self.add_error("referrer_name", "Enter the referrer's name")
-        if kind == ReferrerKind.PROFESSIONAL and not data.get("referrer_agency"):
-            self.add_error("referrer_agency", "Enter the referrer's agency")
-        if kind == ReferrerKind.ANONYMOUS:
-            for name in ("referrer_name", "referrer_phone", "referrer_email", "referrer_address"):
-                data[name] = ""
+            data["received_at"] = datetime.combine(day, clock, tzinfo=LONDON)
         return data
 
     def contact_fields(self) -> dict[str, Any]:
@@ -188,47 +177,12 @@ class SubjectForm(GovukModelForm):
             raise ValidationError("Enter a real postcode, like B1 1AA")
         return normalise_postcode(value) if value else ""
 
-    def clean(self) -> dict[str, Any]:
-        data = super().clean() or {}
-        today = self.at.astimezone(LONDON).date()
-        born, expected, kind = data.get("date_of_birth"), data.get("expected_date_of_delivery"), data.get("kind")
-        if born and born > today:
-            self.add_error("date_of_birth", "Date of birth must be today or in the past")
-        if kind == PersonKind.UNBORN:
-            if born:
-                self.add_error(
-                    "date_of_birth", "An unborn child has no date of birth: enter the expected date of delivery"
-                )
-            if expected and (today - expected).days > 60:
-                self.add_error("expected_date_of_delivery", "The expected date of delivery is too far in the past")
-        elif expected:
-            self.add_error("expected_date_of_delivery", "Only an unborn child has an expected date of delivery")
-        if not (data.get("given_name") or data.get("family_name")) and kind != PersonKind.UNBORN:
-            self.add_error("family_name", "Enter at least a first or last name")
-        return data
 
-
-class BaseSubjectFormSet(forms.BaseFormSet):  # type: ignore[type-arg]
-    def clean(self) -> None:
-        if any(self.errors):
-            return
-        roles = [f.cleaned_data.get("role") for f in self.forms if f.cleaned_data]
-        if not any(role in ("child", "sibling") for role in roles):
-            raise ValidationError("Add at least one child the concern is about")
-
-
+# Whether the people make a contact (a child among them, dates that agree) is the service's
+# rule (contacts.rules), so that every way of recording a contact is refused alike.
 SubjectFormSet = forms.formset_factory(
-    SubjectForm, formset=BaseSubjectFormSet, extra=0, min_num=1, validate_min=True, max_num=20, validate_max=True
+    SubjectForm, extra=0, min_num=1, validate_min=True, max_num=20, validate_max=True
 )
-
-
-def received_before_birth_errors(received_at: datetime, subjects: list[dict[str, Any]]) -> list[str]:
-    received_day = received_at.astimezone(LONDON).date()
-    return [
-        f"The contact cannot be received before {s.get('given_name') or 'a child'} was born"
-        for s in subjects
-        if s.get("date_of_birth") and s["date_of_birth"] > received_day
-    ]
 
 
 class RestrictionForm(VersionForm):

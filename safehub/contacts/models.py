@@ -263,6 +263,7 @@ class ContactSubject(models.Model):
             models.CheckConstraint(
                 condition=~Q(kind=PersonKind.UNBORN) | Q(date_of_birth__isnull=True),
                 name="subject_unborn_has_no_date_of_birth",
+                violation_error_message="An unborn child has no date of birth: enter the expected date of delivery",
             ),
         ]
 

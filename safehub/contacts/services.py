@@ -14,9 +14,10 @@ from safehub.accounts.models import Team, User
 from safehub.audit.models import Verb
 from safehub.audit.services import record
 from safehub.contacts import workflow
-from safehub.contacts.models import Contact, ContactSubject, StateChange
+from safehub.contacts.models import Contact, ContactSubject, ReferrerKind, StateChange
+from safehub.contacts.rules import ANONYMOUS_BLANKS, contact_problems
 from safehub.contacts.workflow import ContactState, Event
-from safehub.core.errors import ConcurrentChange, DomainError
+from safehub.core.errors import ConcurrentChange, Refused
 from safehub.protocols.models import Brag, Clock
 from safehub.protocols.policy import due_time
 
@@ -71,11 +72,13 @@ def record_contact(
         existing = Contact.objects.filter(submission_key=submission_key).first()
         if existing is not None:
             return existing
-    if not any(s.get("role") in ("child", "sibling") for s in details.subjects):
-        raise DomainError("Add at least one child the concern is about", field="subjects")
-    received_at = details.fields["received_at"]
-    if received_at > at:
-        raise DomainError("The date the contact was received must be today or in the past", field="received_at")
+    problems = contact_problems(details.fields, details.subjects, at=at)
+    if problems:
+        raise Refused(problems)
+    fields = dict(details.fields)
+    if fields.get("referrer_kind") == ReferrerKind.ANONYMOUS:
+        fields.update(dict.fromkeys(ANONYMOUS_BLANKS, ""))
+    received_at = fields["received_at"]
     try:
         with transaction.atomic():
             contact = Contact.objects.create(
@@ -84,7 +87,7 @@ def record_contact(
                 recorded_by=by,
                 recorded_at=at,
                 submission_key=submission_key,
-                **details.fields,
+                **fields,
             )
     except IntegrityError:
         existing = Contact.objects.filter(submission_key=submission_key).first()

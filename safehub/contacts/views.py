@@ -13,7 +13,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from safehub.accounts.models import CASE_ROLES, Team, User, case_staff
 from safehub.contacts import permissions, presenters, restrictions, services
-from safehub.contacts.forms import ContactForm, RestrictionForm, SubjectFormSet, received_before_birth_errors
+from safehub.contacts.forms import ContactForm, RestrictionForm, SubjectFormSet
 from safehub.contacts.queries import get_contact_for, load_history
 from safehub.core.errors import DomainError
 from safehub.core.forms import add_refusal
@@ -74,23 +74,19 @@ def record_contact(request: AuthenticatedHttpRequest) -> HttpResponse:
     formset = SubjectFormSet(request.POST, prefix=PREFIX, form_kwargs={"at": at})
     if contact_form.is_valid() and formset.is_valid():
         subjects = [form.cleaned_data for form in formset.forms]
-        birth_errors = received_before_birth_errors(contact_form.cleaned_data["received_at"], subjects)
-        for error in birth_errors:
-            contact_form.add_error("received_on", error)
-        if not birth_errors:
-            try:
-                contact = services.record_contact(
-                    services.ContactDetails(contact_form.contact_fields(), subjects),
-                    team=_case_team(request),
-                    by=request.user,
-                    at=at,
-                    submission_key=contact_form.cleaned_data["submission_key"],
-                )
-            except DomainError as error:
-                contact_form.add_error(None, error.message)
-            else:
-                messages.success(request, f"Contact {contact.reference} recorded")
-                return redirect(contact)
+        try:
+            contact = services.record_contact(
+                services.ContactDetails(contact_form.contact_fields(), subjects),
+                team=_case_team(request),
+                by=request.user,
+                at=at,
+                submission_key=contact_form.cleaned_data["submission_key"],
+            )
+        except DomainError as error:
+            add_refusal(contact_form, error, fields={"received_at": "received_on"}, items=formset.forms)
+        else:
+            messages.success(request, f"Contact {contact.reference} recorded")
+            return redirect(contact)
     return render(request, "contacts/record_contact.html", {"form": contact_form, "formset": formset}, status=200)
 
 

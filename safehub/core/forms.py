@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from datetime import date, time
 from http import HTTPStatus
 from typing import Any
@@ -12,7 +12,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxLengthValidator
 
-from safehub.core.errors import ConcurrentChange, DomainError
+from safehub.core.errors import ConcurrentChange, DomainError, Problem, Refused
 
 MAX_TEXT = 10_000
 MAX_LINE = 200
@@ -186,11 +186,21 @@ def choice_field(field: forms.Field) -> forms.ChoiceField:
     return field
 
 
-def add_refusal(form: forms.Form, error: DomainError, *, fields: Mapping[str, str] | None = None) -> int:
+def add_refusal(
+    form: forms.BaseForm,
+    error: DomainError,
+    *,
+    fields: Mapping[str, str] | None = None,
+    items: Sequence[forms.BaseForm] = (),
+) -> int:
     """Put a service's refusal on the form that asked: beside its field when the form has that
-    field (`fields` maps a service's field name to the form's where they differ), else at the top.
+    field (`fields` maps a service's field name to the form's where they differ), else at the top;
+    a problem with one item of a list (`Refused` problems with `item`) goes on that item's form.
     Returns the status the page answers with: 409 when the record changed since the form was
     loaded (a stale version), else 200."""
-    name = (fields or {}).get(error.field or "", error.field)
-    form.add_error(name if name in form.fields else None, error.message)
+    problems = error.problems if isinstance(error, Refused) else [Problem(error.message, field=error.field)]
+    for problem in problems:
+        target = items[problem.item] if problem.item is not None and problem.item < len(items) else form
+        name = (fields or {}).get(problem.field or "", problem.field)
+        target.add_error(name if name in target.fields else None, problem.message)
     return HTTPStatus.CONFLICT if isinstance(error, ConcurrentChange) else HTTPStatus.OK

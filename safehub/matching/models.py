@@ -8,6 +8,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from safehub.accounts.models import User
+from safehub.accounts.permissions import can_work_on_cases
 from safehub.matching.permissions import can_review_duplicates
 from safehub.people.models import Person
 
@@ -35,11 +36,19 @@ class MatcherModel(models.Model):
         return f"Matcher version {self.version}"
 
 
+class PersonIndexEntryQuerySet(models.QuerySet["PersonIndexEntry"]):
+    def visible_to(self, user: User) -> PersonIndexEntryQuerySet:
+        """The person index is for children's social care staff, as the person records are."""
+        return self if can_work_on_cases(user) else self.none()
+
+
 class PersonIndexEntry(models.Model):
     """A person's normalised matching fields, kept beside the person record for fast scoring."""
 
     person = models.OneToOneField(Person, primary_key=True, on_delete=models.CASCADE, related_name="+")
     features = models.JSONField()
+
+    objects = PersonIndexEntryQuerySet.as_manager()
 
     def __str__(self) -> str:
         return f"Index entry for person {self.person_id}"

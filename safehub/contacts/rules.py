@@ -1,0 +1,72 @@
+"""What a contact must say before it is recorded, whoever records it (the form, an import, a later
+API): every rule once, each problem with the field (and person) it belongs to."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any
+
+from safehub.contacts.models import CHILD_ROLES, ReferrerKind
+from safehub.core.errors import Problem
+from safehub.core.working_time import LONDON
+from safehub.people.models import PersonKind
+
+# An expected date of delivery this long past is a mistake, not a late baby.
+EXPECTED_DATE_GRACE_DAYS = 60
+# What is kept of an anonymous referrer: nothing that names or reaches them.
+ANONYMOUS_BLANKS = ("referrer_name", "referrer_phone", "referrer_email", "referrer_address")
+
+
+def contact_problems(fields: dict[str, Any], subjects: list[dict[str, Any]], *, at: datetime) -> list[Problem]:
+    problems: list[Problem] = []
+    received = fields.get("received_at")
+    if received is not None and received > at:
+        problems.append(Problem("The date received must be today or in the past", field="received_at"))
+    if fields.get("referrer_kind") == ReferrerKind.PROFESSIONAL:
+        if not fields.get("referrer_name"):
+            problems.append(Problem("Enter the referrer's name", field="referrer_name"))
+        if not fields.get("referrer_agency"):
+            problems.append(Problem("Enter the referrer's agency", field="referrer_agency"))
+    if not any(subject.get("role") in CHILD_ROLES for subject in subjects):
+        problems.append(Problem("Add at least one child the concern is about", field="subjects"))
+    today = at.astimezone(LONDON).date()
+    received_day = received.astimezone(LONDON).date() if received is not None else today
+    for item, subject in enumerate(subjects):
+        problems += subject_problems(subject, item=item, today=today)
+        born = subject.get("date_of_birth")
+        if born and today >= born > received_day:
+            name = subject.get("given_name") or "a child"
+            problems.append(Problem(f"The contact cannot be received before {name} was born", field="received_at"))
+    return problems
+
+
+def subject_problems(subject: dict[str, Any], *, item: int, today: date) -> list[Problem]:
+    """One person named in a contact, as the referrer described them."""
+    problems = []
+    born, expected, kind = subject.get("date_of_birth"), subject.get("expected_date_of_delivery"), subject.get("kind")
+    if born and born > today:
+        problems.append(Problem("Date of birth must be today or in the past", field="date_of_birth", item=item))
+    if kind == PersonKind.UNBORN:
+        if born:
+            problems.append(
+                Problem(
+                    "An unborn child has no date of birth: enter the expected date of delivery",
+                    field="date_of_birth",
+                    item=item,
+                )
+            )
+        if expected and (today - expected).days > EXPECTED_DATE_GRACE_DAYS:
+            problems.append(
+                Problem(
+                    "The expected date of delivery is too far in the past", field="expected_date_of_delivery", item=item
+                )
+            )
+    elif expected:
+        problems.append(
+            Problem(
+                "Only an unborn child has an expected date of delivery", field="expected_date_of_delivery", item=item
+            )
+        )
+    if not (subject.get("given_name") or subject.get("family_name")) and kind != PersonKind.UNBORN:
+        problems.append(Problem("Enter at least a first or last name", field="family_name", item=item))
+    return problems

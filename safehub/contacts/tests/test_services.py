@@ -1,0 +1,92 @@
+"""Recording a contact refuses what the rules refuse, whoever calls (a form, an import, an API)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import pytest
+
+from safehub.accounts.models import Team, User
+from safehub.contacts.models import Contact, ReferrerKind
+from safehub.contacts.services import ContactDetails, record_contact
+from safehub.core.errors import Refused
+
+pytestmark = pytest.mark.django_db
+
+
+def _fields(at: dt.datetime, **overrides: Any) -> dict[str, Any]:
+    fields: dict[str, Any] = {
+        "received_at": at - dt.timedelta(hours=1),
+        "channel": "phone",
+        "source": "2A",
+        "referrer_kind": ReferrerKind.PROFESSIONAL,
+        "referrer_name": "Priya Shah",
+        "referrer_agency": "Example Primary School",
+        "concern_categories": ["neglect"],
+        "narrative": "Arrived hungry on several days.",
+        "immediate_protection": "no",
+        "parents_aware": "yes",
+        "parents_agree": "yes",
+        "consent": "given",
+    }
+    fields.update(overrides)
+    return fields
+
+
+def _child(**overrides: Any) -> dict[str, Any]:
+    return {"role": "child", "kind": "child", "given_name": "Mia", "family_name": "Harlow", **overrides}
+
+
+def test_every_problem_is_reported_at_once_with_its_field_and_person(
+    mash_team: Team, contact_officer: User, now: dt.datetime
+) -> None:
+    details = ContactDetails(
+        _fields(now, received_at=now + dt.timedelta(days=1), referrer_name=""),
+        [
+            _child(role="parent", kind="adult"),
+            _child(role="parent", kind="adult", given_name="", family_name="", date_of_birth=dt.date(2030, 1, 1)),
+        ],
+    )
+    with pytest.raises(Refused) as refused:
+        record_contact(details, team=mash_team, by=contact_officer, at=now)
+    found = {(p.message, p.field, p.item) for p in refused.value.problems}
+    assert found == {
+        ("The date received must be today or in the past", "received_at", None),
+        ("Enter the referrer's name", "referrer_name", None),
+        ("Add at least one child the concern is about", "subjects", None),
+        ("Date of birth must be today or in the past", "date_of_birth", 1),
+        ("Enter at least a first or last name", "family_name", 1),
+    }
+    assert not Contact.objects.exists()
+
+
+def test_a_contact_cannot_be_received_before_the_child_was_born(
+    mash_team: Team, contact_officer: User, now: dt.datetime
+) -> None:
+    details = ContactDetails(
+        _fields(now, received_at=dt.datetime(2015, 1, 1, tzinfo=dt.UTC)), [_child(date_of_birth=dt.date(2016, 5, 17))]
+    )
+    with pytest.raises(Refused, match="cannot be received before Mia was born"):
+        record_contact(details, team=mash_team, by=contact_officer, at=now)
+
+
+@pytest.mark.parametrize(
+    ("subject", "message"),
+    [
+        (_child(kind="unborn", date_of_birth=dt.date(2026, 1, 1)), "An unborn child has no date of birth"),
+        (_child(kind="unborn", expected_date_of_delivery=dt.date(2026, 6, 1)), "too far in the past"),
+        (_child(expected_date_of_delivery=dt.date(2027, 1, 1)), "Only an unborn child has an expected date"),
+    ],
+)
+def test_unborn_children_have_an_expected_date_not_a_birthday(
+    mash_team: Team, contact_officer: User, now: dt.datetime, subject: dict[str, Any], message: str
+) -> None:
+    with pytest.raises(Refused, match=message):
+        record_contact(ContactDetails(_fields(now), [subject]), team=mash_team, by=contact_officer, at=now)
+
+
+def test_an_anonymous_referrer_is_kept_anonymous(mash_team: Team, contact_officer: User, now: dt.datetime) -> None:
+    fields = _fields(now, referrer_kind=ReferrerKind.ANONYMOUS, referrer_phone="07700 900000")
+    contact = record_contact(ContactDetails(fields, [_child()]), team=mash_team, by=contact_officer, at=now)
+    assert (contact.referrer_name, contact.referrer_phone) == ("", "")
