@@ -82,6 +82,7 @@ INSTALLED_APPS = [
     "safehub.consultations",
     "safehub.queues",
     "safehub.demo",
+    "safehub.benchmarks",
 ]
 
 MIDDLEWARE = [

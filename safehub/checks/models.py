@@ -239,3 +239,20 @@ class Alert(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} to {self.recipient} about request {self.request_id}"
+
+
+class LateAnswerRecipients(models.Model):
+    """Who, beside the coordinator, is told of an answer that arrives after the checks went for
+    decision (000): the manager who last decided on the contact and the social worker its outcome
+    allocated the child to. The decision services write it; the checks read it."""
+
+    contact = models.OneToOneField(Contact, on_delete=models.CASCADE, related_name="late_answer_recipients")
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    allocated_worker = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+
+    def __str__(self) -> str:
+        return f"Late answers on contact {self.contact_id}"

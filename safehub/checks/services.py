@@ -23,6 +23,7 @@ from safehub.checks.models import (
     AlertKind,
     ChecksState,
     Disclosure,
+    LateAnswerRecipients,
     MashChecks,
     RequestState,
     ResponseStatus,
@@ -31,7 +32,6 @@ from safehub.contacts.models import Contact, ContactSubject
 from safehub.contacts.services import threshold_due, transition
 from safehub.contacts.workflow import Event
 from safehub.core.errors import ConcurrentChange, DomainError
-from safehub.decisions.models import Decision, OutcomeAction
 from safehub.protocols.models import Brag
 from safehub.protocols.policy import Deadlines, active_protocol
 
@@ -275,12 +275,9 @@ def _forward_if_late(request: AgencyRequest, *, by: User, at: datetime) -> None:
     if checks.state != ChecksState.SUBMITTED:
         return
     people = {checks.coordinator}
-    decision = Decision.objects.filter(contact_id=checks.contact_id).order_by("-decided_at").first()
-    if decision is not None:
-        people.add(decision.decided_by)
-    action = OutcomeAction.objects.filter(contact_id=checks.contact_id, allocated_worker__isnull=False).first()
-    if action is not None and action.allocated_worker is not None:
-        people.add(action.allocated_worker)
+    also = LateAnswerRecipients.objects.filter(contact_id=checks.contact_id).first()
+    if also is not None:
+        people |= {user for user in (also.decided_by, also.allocated_worker) if user is not None}
     _alert_late_answer(request, people, by=by, at=at)
 
 
@@ -298,10 +295,18 @@ def _alert_late_answer(request: AgencyRequest, people: set[User], *, by: User, a
     )
 
 
+def note_decision(contact: Contact, *, decided_by: User) -> None:
+    """Later answers go to whoever decided last. Called by the decision services, inside their
+    transaction, for every decision (approved or returned)."""
+    LateAnswerRecipients.objects.update_or_create(contact=contact, defaults={"decided_by": decided_by})
+
+
 def forward_late_answers(contact: Contact, worker: User, *, by: User, at: datetime) -> int:
     """When an outcome names the allocated social worker, the answers that came after the checks
-    went for decision go to them too (000: "forwarded to the allocated social worker"). Called by
-    the service that records the outcome, inside its transaction. Returns how many were forwarded."""
+    went for decision go to them too (000: "forwarded to the allocated social worker"), and so do
+    later ones. Called by the service that records the outcome, inside its transaction. Returns how
+    many were forwarded."""
+    LateAnswerRecipients.objects.update_or_create(contact=contact, defaults={"allocated_worker": worker})
     late = [
         request
         for checks in contact.mash_checks.filter(state=ChecksState.SUBMITTED).prefetch_related("requests")

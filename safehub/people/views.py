@@ -15,11 +15,11 @@ from safehub.core.errors import DomainError
 from safehub.core.forms import add_refusal
 from safehub.core.http import AuthenticatedHttpRequest
 from safehub.matching.features import PersonDetails
+from safehub.matching.importers import ImportRefused, import_involvements
 from safehub.matching.presenters import candidate_views
 from safehub.matching.search import search as search_people
 from safehub.people import permissions, presenters, services
 from safehub.people.forms import ImportForm, InvolvementForm, PersonSearchForm
-from safehub.people.importers import ImportRefused, import_involvements
 from safehub.people.models import Person
 from safehub.people.queries import get_person_for
 
