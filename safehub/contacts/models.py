@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from datetime import date, datetime
+from typing import ClassVar
 
 from django.conf import settings
 from django.db import models
@@ -9,7 +10,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from safehub.accounts.models import CASE_ROLES, Team, User
-from safehub.contacts.workflow import ContactState, Event
+from safehub.contacts.workflow import LIFECYCLE, ContactState, Event
+from safehub.core.lifecycle import Lifecycle
 from safehub.people.models import Ethnicity, Person, PersonKind, Sex
 
 STATE_CHOICES = [(s.value, s.label) for s in ContactState]
@@ -172,6 +174,7 @@ class Contact(models.Model):
     submission_key = models.UUIDField(unique=True, null=True, blank=True, editable=False)
 
     objects = ContactQuerySet.as_manager()
+    lifecycle: ClassVar[Lifecycle[ContactState, Event]] = Lifecycle(LIFECYCLE)
 
     class Meta:
         ordering = ["-received_at"]
