@@ -141,12 +141,13 @@ class Stateful(Protocol):
     version: int
 
 
-def compare_and_set(obj: Stateful, *, noun: str, **changes: Any) -> None:
-    """Write `changes` to the record only if nobody has since: the row must still have the version
-    the caller read. Bumps the version, and the object's own fields to match."""
+def compare_and_set(obj: Stateful, *, noun: str, where: Mapping[str, Any] | None = None, **changes: Any) -> None:
+    """Write `changes` (plain values) to the record only if nobody has since: the row must still have
+    the version the caller read (and the `where` values). Bumps the version, in the row and in `obj`.
+    One UPDATE; raises `ConcurrentChange` if it matched no row."""
     record = cast(models.Model, obj)
-    manager = type(record)._default_manager
-    if manager.filter(pk=record.pk, version=obj.version).update(version=obj.version + 1, **changes) != 1:
+    rows = type(record)._default_manager.filter(pk=record.pk, version=obj.version, **(where or {}))
+    if rows.update(version=obj.version + 1, **changes) != 1:
         raise ConcurrentChange(noun)
     for name, value in changes.items():
         setattr(obj, name, value)
@@ -170,7 +171,13 @@ def transition(
     table = lifecycle.table
     current = table.state(getattr(obj, lifecycle.state_field))
     new_state = table.next_state(current, event)
-    compare_and_set(obj, noun=table.noun, **{lifecycle.state_field: new_state}, **(fields or {}))
+    compare_and_set(
+        obj,
+        noun=table.noun,
+        where={lifecycle.state_field: current},
+        **{lifecycle.state_field: new_state},
+        **(fields or {}),
+    )
     getattr(obj, lifecycle.history).create(
         at=at, by=by, event=event.value, from_state=current.value, to_state=new_state.value, note=note
     )
