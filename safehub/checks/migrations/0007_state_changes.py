@@ -20,9 +20,17 @@ def record_earlier_changes(apps, schema_editor):
     ChecksStateChange.objects.bulk_create(
         (
             ChecksStateChange(
-                checks_id=pk, at=at, by_id=by_id, event="submit_for_decision", from_state="open", to_state="submitted"
+                checks_id=pk,
+                at=at,
+                by_id=by_id,
+                event="submit_for_decision",
+                from_state="open",
+                to_state="submitted",
+                note=reason,
             )
-            for pk, at, by_id in submitted.values_list("pk", "submitted_at", "submitted_by_id").iterator()
+            for pk, at, by_id, reason in submitted.values_list(
+                "pk", "submitted_at", "submitted_by_id", "outstanding_reason"
+            ).iterator()
         ),
         batch_size=1000,
     )
