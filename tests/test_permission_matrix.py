@@ -17,6 +17,7 @@ from django.urls import resolve, reverse
 from safehub.accounts.models import Role
 from safehub.accounts.tests.factories import PartnerAgencyFactory, user_with_role
 from safehub.checks.models import AgencyRequest, MashChecks
+from safehub.consultations.models import Consultation, ConsultationKind
 from safehub.contacts.models import Contact
 from safehub.contacts.tests.factories import ContactFactory
 from safehub.contacts.workflow import ContactState
@@ -86,6 +87,20 @@ def _withdraw(team: Any) -> str:
     return reverse("checks:withdraw", args=[checks.pk, request.pk])
 
 
+def _consultation(team: Any) -> str:
+    recorder = user_with_role(Role.SOCIAL_WORKER, team=team, username="matrix.consultant")
+    consultation = Consultation.objects.create(
+        kind=ConsultationKind.ANONYMOUS,
+        team=team,
+        received_at=dt.datetime(2026, 11, 24, 9, tzinfo=dt.UTC),
+        consultee_name="A teacher",
+        question="Should I refer?",
+        advice="Yes",
+        recorded_by=recorder,
+    )
+    return reverse("consultations:consultation", args=[consultation.pk])
+
+
 def _pair(team: Any) -> str:
     left, right = sorted([PersonFactory(), PersonFactory()], key=lambda p: p.pk)
     pair = DuplicatePair.objects.create(left=left, right=right, probability=0.8, found_at=dt.datetime.now(dt.UTC))
@@ -119,6 +134,12 @@ PAGES: list[tuple[str, Callable[[Any], str], dict[Role, int]]] = [
         _contact_step("decisions:action-outcome", ContactState.APPROVED),
         {CO: 200, SW: 200, SP: 200, TM: 200, STRAT: 403, **OUTSIDERS},
     ),
+    (
+        "restrict a contact",
+        _contact_step("contacts:restrict", ContactState.AWAITING_THRESHOLD),
+        {CO: 403, SW: 403, SP: 403, TM: 200, STRAT: 403, **OUTSIDERS},
+    ),
+    ("consultation", _consultation, {CO: 200, SW: 200, SP: 200, TM: 200, STRAT: 200, **OUTSIDERS}),
     ("person page", _person, {CO: 200, SW: 200, SP: 200, TM: 200, STRAT: 200, **OUTSIDERS}),
     (
         "person search",

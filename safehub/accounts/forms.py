@@ -1,5 +1,6 @@
 from typing import Any
 
+from django import forms
 from django.contrib.auth.forms import AuthenticationForm
 
 from safehub.core.forms import GovukFormMixin
@@ -17,3 +18,21 @@ class SignInForm(GovukFormMixin, AuthenticationForm):
         self.fields["password"].error_messages["required"] = "Enter your password"
         # The page starts at the top for screen reader users (GOV.UK: do not autofocus fields).
         self.fields["username"].widget.attrs.pop("autofocus", None)
+
+
+def _named_with_job_title(user: Any) -> str:
+    return f"{user}, {user.job_title}" if user.job_title else str(user)
+
+
+class StaffChoiceField(forms.ModelChoiceField):  # type: ignore[type-arg]
+    """Choose a member of staff, shown with their job title."""
+
+    def label_from_instance(self, obj: Any) -> str:
+        return _named_with_job_title(obj)
+
+
+class StaffMultipleChoiceField(forms.ModelMultipleChoiceField):  # type: ignore[type-arg]
+    """Choose members of staff, each shown with their job title."""
+
+    def label_from_instance(self, obj: Any) -> str:
+        return _named_with_job_title(obj)

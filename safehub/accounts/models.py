@@ -122,6 +122,11 @@ class Membership(models.Model):
         return f"{self.user} — {self.get_role_display()}, {self.team}"
 
 
+def case_staff(*, team: Team) -> models.QuerySet[User]:
+    """Active children's social care staff of `team`: the people a contact can be restricted to."""
+    return User.objects.filter(is_active=True, memberships__team=team, memberships__role__in=CASE_ROLES).distinct()
+
+
 def qualified_staff(*, team: Team | None = None) -> models.QuerySet[User]:
     """Active social workers, senior practitioners and managers (of `team`, when given): the people
     who may coordinate MASH checks or be allocated a child."""

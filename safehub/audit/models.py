@@ -6,14 +6,19 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 
-from safehub.accounts.models import Role, User
+from safehub.accounts.models import User
+from safehub.audit.permissions import can_read_audit
 
 
 class Verb(models.TextChoices):
     CONTACT_VIEWED = "contact_viewed", "Viewed contact"
     PERSON_VIEWED = "person_viewed", "Viewed person record"
+    CONSULTATION_VIEWED = "consultation_viewed", "Viewed consultation"
+    READ_REFUSED = "read_refused", "Refused a record the user may not see"
     CONTACT_RECORDED = "contact_recorded", "Recorded contact"
     CONTACT_UPDATED = "contact_updated", "Updated contact"
+    CONTACT_RESTRICTED = "contact_restricted", "Restricted a contact to named people"
+    CONTACT_RESTRICTION_LIFTED = "contact_restriction_lifted", "Lifted a contact's restriction"
     PERSON_RECORDED = "person_recorded", "Recorded person"
     PERSON_UPDATED = "person_updated", "Updated person record"
     RELATIONSHIP_RECORDED = "relationship_recorded", "Recorded relationship"
@@ -54,7 +59,7 @@ class Verb(models.TextChoices):
 class AuditEventQuerySet(models.QuerySet["AuditEvent"]):
     def visible_to(self, user: User) -> AuditEventQuerySet:
         """The audit trail is read by the data protection officer only."""
-        if user.has_role(Role.DATA_PROTECTION_OFFICER):
+        if can_read_audit(user):
             return self
         return self.none()
 

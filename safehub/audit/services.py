@@ -1,4 +1,4 @@
-"""Writing to the audit trail. Call `record` from services, `record_view` from detail views."""
+"""Writing to the audit trail. Services call `record`; reads are noted by the audited fetches (`reads`)."""
 
 from __future__ import annotations
 
@@ -45,10 +45,15 @@ def record(
     person: Person | None = None,
     data: dict[str, Any] | None = None,
     at: datetime | None = None,
+    contact_id: int | None = None,
+    person_id: int | None = None,
 ) -> AuditEvent:
-    """Append one entry to the chain, inside the caller's transaction."""
+    """Append one entry to the chain, inside the caller's transaction. A record may be named by
+    instance or by id (`contact_id`, `person_id`: a refused read knows only the id)."""
     if by is None and not system_process:
         raise AnonymousAuditError("An audit entry needs `by` or `system_process`.")
+    contact_id = contact.pk if contact is not None else contact_id
+    person_id = person.pk if person is not None else person_id
     payload = _clean(data or {})
     moment = at or timezone.now()
     with transaction.atomic():
@@ -62,8 +67,8 @@ def record(
             verb=str(verb),
             by_id=by.pk if by else None,
             system_process=system_process,
-            contact_id=contact.pk if contact else None,
-            person_id=person.pk if person else None,
+            contact_id=contact_id,
+            person_id=person_id,
             data=payload,
         )
         row_hash = link_hash(head.last_hash, body)
@@ -73,20 +78,14 @@ def record(
             verb=verb,
             by=by,
             system_process=system_process,
-            contact=contact,
-            person=person,
+            contact_id=contact_id,
+            person_id=person_id,
             data=payload,
             prev_hash=head.last_hash,
             row_hash=row_hash,
         )
         AuditHead.objects.filter(pk=1).update(last_hash=row_hash)
     return event
-
-
-def record_view(user: User, *, contact: Contact | None = None, person: Person | None = None, page: str) -> AuditEvent:
-    """Every read of a child's record leaves a trace."""
-    verb = Verb.CONTACT_VIEWED if contact is not None else Verb.PERSON_VIEWED
-    return record(verb, by=user, contact=contact, person=person, data={"page": page})
 
 
 def verify_chain(*, batch_size: int = 2000) -> ChainReport:

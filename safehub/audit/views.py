@@ -7,8 +7,8 @@ from django.http import HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
-from safehub.accounts.models import Role
 from safehub.audit.models import AuditEvent, Verb
+from safehub.audit.permissions import can_read_audit
 from safehub.audit.services import verify_chain
 from safehub.core.forms import GovukDateField, GovukForm
 from safehub.core.http import AuthenticatedHttpRequest
@@ -25,7 +25,7 @@ class AuditFilterForm(GovukForm):
 @require_GET
 def events(request: AuthenticatedHttpRequest) -> HttpResponse:
     """The audit trail, for the data protection officer only."""
-    if not request.user.has_role(Role.DATA_PROTECTION_OFFICER):
+    if not can_read_audit(request.user):
         raise PermissionDenied
     form = AuditFilterForm(request.GET or None)
     rows = AuditEvent.objects.visible_to(request.user).select_related("by", "contact").order_by("-seq")

@@ -6,6 +6,7 @@ from typing import Any
 from django import forms
 from django.db.models import QuerySet
 
+from safehub.accounts.forms import StaffChoiceField
 from safehub.accounts.models import Agency, User
 from safehub.checks.services import DEFAULT_LAWFUL_BASIS
 from safehub.core.forms import ClockField, GovukDateField, VersionForm
@@ -28,7 +29,7 @@ class StartChecksForm(VersionForm):
         widget=forms.RadioSelect,
         error_messages={"required": "Select the level of risk"},
     )
-    coordinator = forms.ModelChoiceField(
+    coordinator = StaffChoiceField(
         label="Coordinating social worker",
         queryset=User.objects.none(),
         empty_label="Choose a social worker",

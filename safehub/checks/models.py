@@ -10,6 +10,7 @@ from django.db import models
 from django.db.models import Q
 
 from safehub.accounts.models import Agency, AgencyKind, Role, User
+from safehub.accounts.permissions import can_work_on_cases
 from safehub.checks import workflow
 from safehub.checks.workflow import ChecksEvent, RequestEvent, ResponseEvent
 from safehub.checks.workflow import ChecksState as ChecksState
@@ -73,9 +74,12 @@ def partner_agencies(user: User) -> models.QuerySet[Agency]:
 
 
 class AgencyRequestQuerySet(models.QuerySet["AgencyRequest"]):
-    def for_partner(self, user: User) -> AgencyRequestQuerySet:
+    def visible_to(self, user: User) -> AgencyRequestQuerySet:
         """A partner professional sees the requests addressed to their own agency, and nothing else;
-        the hub's health professional also sees GP practice requests, to record GPs' answers (003 §2.6)."""
+        the hub's health professional also sees GP practice requests, to record GPs' answers (003 §2.6).
+        Hub staff see the requests on the contacts they may see."""
+        if can_work_on_cases(user):
+            return self.filter(checks__contact__in=Contact.objects.visible_to(user).values("pk"))
         agencies = list(partner_agencies(user))
         ids = {agency.pk for agency in agencies}
         if any(agency.kind == AgencyKind.HEALTH for agency in agencies):
@@ -248,6 +252,12 @@ class AlertKind(models.TextChoices):
     LATE_ANSWER = "late_answer", "Answered after the checks went for decision"
 
 
+class AlertQuerySet(models.QuerySet["Alert"]):
+    def visible_to(self, user: User) -> AlertQuerySet:
+        """An alert is seen by the person it was sent to, and nobody else."""
+        return self.filter(recipient=user)
+
+
 class Alert(models.Model):
     """One alert to one person about one request. The unique constraint is what makes each alert
     happen once: however many workers run, or however often one restarts, the row exists once,
@@ -259,6 +269,8 @@ class Alert(models.Model):
     created_at = models.DateTimeField()
     sent_at = models.DateTimeField(null=True, blank=True)
     read_at = models.DateTimeField(null=True, blank=True)
+
+    objects = AlertQuerySet.as_manager()
 
     class Meta:
         ordering = ["-created_at"]

@@ -1,4 +1,5 @@
-"""Reading MASH checks for a user: partners through their agency, hub staff through the contact."""
+"""Reading MASH checks for a user, through the one audited door: partners through their agency,
+hub staff through the contact."""
 
 from __future__ import annotations
 
@@ -6,26 +7,33 @@ from django.db.models import QuerySet
 from django.http import Http404
 
 from safehub.accounts.models import User
+from safehub.audit.models import Verb
+from safehub.audit.reads import Read, note_read, note_refusal
 from safehub.checks.models import AgencyRequest, Alert, MashChecks
 from safehub.contacts.models import Contact
 
 
-def get_request_for_partner(user: User, pk: int) -> AgencyRequest:
-    """A request addressed to the user's agency; anything else is 404 (it must not leak)."""
+def get_request_for(user: User, pk: int, *, purpose: str) -> AgencyRequest:
+    """A request the user may see (a partner: addressed to their agency), its read recorded as a
+    read of the contact it is about; anything else is 404 (it must not leak) and the refusal recorded."""
     request = (
-        AgencyRequest.objects.for_partner(user)
+        AgencyRequest.objects.visible_to(user)
         .select_related("agency", "checks__contact")
         .prefetch_related("responses__author")
         .filter(pk=pk)
         .first()
     )
     if request is None:
+        contact_id = AgencyRequest.objects.filter(pk=pk).values_list("checks__contact_id", flat=True).first()
+        note_refusal(user, Read(Verb.CONTACT_VIEWED, "agency-request", pk, purpose, contact_id=contact_id))
         raise Http404("No such request")
+    note_read(user, Read(Verb.CONTACT_VIEWED, "agency-request", pk, purpose, contact_id=request.checks.contact_id))
     return request
 
 
-def get_checks_for(user: User, pk: int) -> MashChecks:
-    """The checks on a contact the user may see (hub staff of the contact's team); otherwise 404.
+def get_checks_for(user: User, pk: int, *, purpose: str) -> MashChecks:
+    """The checks on a contact the user may see (hub staff of the contact's team), its read
+    recorded as a read of the contact; otherwise 404 and the refusal recorded.
 
     The checks are found by key first and the contact's visibility asked of that one contact: a
     subquery over every contact the user may see is slow in a year's data."""
@@ -36,7 +44,10 @@ def get_checks_for(user: User, pk: int) -> MashChecks:
         .first()
     )
     if checks is None or not Contact.objects.visible_to(user).filter(pk=checks.contact_id).exists():
+        contact_id = checks.contact_id if checks is not None else None
+        note_refusal(user, Read(Verb.CONTACT_VIEWED, "mash-checks", pk, purpose, contact_id=contact_id))
         raise Http404("No such checks")
+    note_read(user, Read(Verb.CONTACT_VIEWED, "mash-checks", pk, purpose, contact_id=checks.contact_id))
     return checks
 
 
@@ -44,7 +55,8 @@ def unread_alerts(user: User, *, limit: int = 10) -> QuerySet[Alert]:
     """The user's alerts that the worker has delivered and that are still to act on (not dismissed,
     and, for reminders and escalations, the request not yet answered or withdrawn), newest first."""
     return (
-        Alert.objects.filter(recipient=user, sent_at__isnull=False, read_at__isnull=True)
+        Alert.objects.visible_to(user)
+        .filter(sent_at__isnull=False, read_at__isnull=True)
         .select_related("request__agency")
         .order_by("-created_at", "-pk")[:limit]
     )

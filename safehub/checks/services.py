@@ -12,9 +12,10 @@ from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils.timezone import localtime
 
-from safehub.accounts.models import APPROVER_ROLES, QUALIFIED_ROLES, Agency, User
+from safehub.accounts.models import Agency, User
 from safehub.audit.models import Verb
 from safehub.audit.services import record
+from safehub.checks import permissions
 from safehub.checks.models import (
     AgencyRequest,
     AgencyResponse,
@@ -29,7 +30,7 @@ from safehub.checks.models import (
 from safehub.checks.workflow import ChecksEvent, RequestEvent, ResponseEvent
 from safehub.contacts.models import Contact, ContactSubject
 from safehub.contacts.services import threshold_due, transition
-from safehub.contacts.workflow import ContactState, Event
+from safehub.contacts.workflow import Event
 from safehub.core import lifecycle
 from safehub.core.errors import ConcurrentChange, DomainError
 from safehub.decisions.models import Decision, OutcomeAction
@@ -87,13 +88,13 @@ class StartChecks:
 
 
 def _validate(contact: Contact, start: StartChecks, by: User, at: datetime) -> None:
-    if not by.has_role(*APPROVER_ROLES):
+    if not permissions.can_start_checks(by):
         raise PermissionDenied
-    if contact.state != ContactState.AWAITING_THRESHOLD:
+    if not permissions.can_start_checks(by, contact):
         raise DomainError("MASH checks start while a contact is waiting for its threshold decision")
     if not start.reason.strip():
         raise DomainError("Enter why MASH checks are needed", field="reason")
-    if not start.coordinator.has_role(*QUALIFIED_ROLES):
+    if not permissions.can_be_coordinator(start.coordinator):
         raise DomainError("Choose a social worker to coordinate the checks", field="coordinator")
     if not start.agencies:
         raise DomainError("Choose at least one agency to ask", field="agencies")
@@ -192,11 +193,6 @@ class Answer:
     on_behalf_of: str = ""
 
 
-def can_answer(user: User, request: AgencyRequest) -> bool:
-    """A partner professional of the request's agency (or, for a GP practice, the hub's health partner)."""
-    return AgencyRequest.objects.for_partner(user).filter(pk=request.pk).exists()
-
-
 def _response_fields(answer: Answer, by: User) -> dict[str, Any]:
     return {
         "nothing_known": answer.nothing_known,
@@ -232,7 +228,7 @@ def save_response(
     request: AgencyRequest, answer: Answer, *, by: User, at: datetime, submit: bool, version: int
 ) -> AgencyResponse:
     """Save the agency's draft, or submit it. A submitted response cannot be changed here."""
-    if not can_answer(by, request):
+    if not permissions.can_answer(by, request):
         raise PermissionDenied
     closed = why_not_open(request)
     if closed:
@@ -321,7 +317,7 @@ def correct_response(
 ) -> AgencyResponse:
     """A submitted response stays as it was; the correction is a new response that supersedes it."""
     request = response.request
-    if not can_answer(by, request):
+    if not permissions.can_answer(by, request):
         raise PermissionDenied
     if response.status != ResponseStatus.SUBMITTED:
         raise DomainError("Only a submitted response can be corrected; a draft can simply be changed")
@@ -355,7 +351,7 @@ def withdraw_request(request: AgencyRequest, *, reason: str, by: User, at: datet
     """The hub no longer needs an agency's answer (asked in error, or no longer proportionate). The
     agency sees the request as withdrawn, with the reason, and is reminded of it no more."""
     checks = request.checks
-    if by != checks.coordinator and not by.has_role(*APPROVER_ROLES):
+    if not permissions.can_withdraw_request(by, checks):
         raise PermissionDenied
     if request.state != RequestState.SENT:
         raise DomainError(
@@ -393,7 +389,7 @@ def submit_for_decision(
 ) -> MashChecks:
     """The coordinator's analysis goes with the responses to the threshold decision. Submitting with a
     request still outstanding needs a recorded reason (a late answer is flagged on the contact)."""
-    if by != checks.coordinator and not by.has_role(*APPROVER_ROLES):
+    if not permissions.can_coordinate(by, checks):
         raise PermissionDenied
     if checks.state != ChecksState.OPEN:
         raise DomainError("These checks have already been submitted for decision")

@@ -14,17 +14,17 @@ from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from safehub.accounts.models import APPROVER_ROLES, Agency, AgencyKind, Role, qualified_staff
+from safehub.accounts.models import Agency, AgencyKind, qualified_staff
+from safehub.accounts.permissions import can_read_performance
 from safehub.audit.models import Verb
-from safehub.audit.services import record, record_view
-from safehub.checks import reports, services
+from safehub.audit.services import record
+from safehub.checks import permissions, reports, services
 from safehub.checks.forms import CorrectionForm, ResponseForm, StartChecksForm, SubmitForDecisionForm, WithdrawForm
 from safehub.checks.gp_form import gp_form_pdf
-from safehub.checks.models import AgencyRequest, Alert, ChecksState, RequestState, ResponseStatus
+from safehub.checks.models import AgencyRequest, Alert, RequestState, ResponseStatus
 from safehub.checks.presenters import queue_rows, request_rows
-from safehub.checks.queries import get_checks_for, get_request_for_partner, unread_alerts
+from safehub.checks.queries import get_checks_for, get_request_for, unread_alerts
 from safehub.contacts.queries import get_contact_for
-from safehub.contacts.workflow import ContactState
 from safehub.core.errors import ConcurrentChange, DomainError
 from safehub.core.http import AuthenticatedHttpRequest
 from safehub.protocols.models import Brag
@@ -48,10 +48,10 @@ def _add(form: forms.Form, error: DomainError) -> None:
 
 @require_http_methods(["GET", "POST"])
 def start(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
-    contact = get_contact_for(request.user, pk)
-    if not request.user.has_role(*APPROVER_ROLES):
+    contact = get_contact_for(request.user, pk, purpose="start-checks")
+    if not permissions.can_start_checks(request.user):
         raise PermissionDenied
-    if contact.state != ContactState.AWAITING_THRESHOLD:
+    if not permissions.can_start_checks(request.user, contact):
         messages.info(request, "MASH checks start while a contact is waiting for its threshold decision.")
         return redirect(contact)
     coordinators = qualified_staff(team=contact.team)
@@ -89,12 +89,9 @@ def start(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def checks_view(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """The coordinator's view: every request and response side by side, and submit for decision."""
-    checks = get_checks_for(request.user, pk)
-    record_view(request.user, contact=checks.contact, page="mash-checks")
+    checks = get_checks_for(request.user, pk, purpose="mash-checks")
     at = timezone.now()
-    may_submit = checks.state == ChecksState.OPEN and (
-        request.user == checks.coordinator or request.user.has_role(*APPROVER_ROLES)
-    )
+    may_submit = permissions.can_submit_checks(request.user, checks)
     form = SubmitForDecisionForm(request.POST or None, initial={"version": checks.version}) if may_submit else None
     if request.method == "POST":
         if form is None:
@@ -114,7 +111,7 @@ def checks_view(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
             else:
                 messages.success(request, "MASH checks submitted for a threshold decision")
                 return redirect(checks.contact)
-    may_withdraw = request.user == checks.coordinator or request.user.has_role(*APPROVER_ROLES)
+    may_withdraw = permissions.can_withdraw_request(request.user, checks)
     context = {"checks": checks, "rows": request_rows(checks, at=at), "form": form, "may_withdraw": may_withdraw}
     return render(request, "checks/checks.html", context)
 
@@ -122,11 +119,11 @@ def checks_view(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def withdraw(request: AuthenticatedHttpRequest, pk: int, request_pk: int) -> HttpResponse:
     """The coordinator or a manager withdraws an outstanding request, with a reason the agency sees."""
-    checks = get_checks_for(request.user, pk)
+    checks = get_checks_for(request.user, pk, purpose="withdraw-request")
     agency_request = next((r for r in checks.requests.all() if r.pk == request_pk), None)
     if agency_request is None:
         raise Http404("No such request")
-    if request.user != checks.coordinator and not request.user.has_role(*APPROVER_ROLES):
+    if not permissions.can_withdraw_request(request.user, checks):
         raise PermissionDenied
     if agency_request.state != RequestState.SENT:
         messages.info(request, f"The request to {agency_request.agency} is no longer outstanding.")
@@ -150,7 +147,8 @@ def withdraw(request: AuthenticatedHttpRequest, pk: int, request_pk: int) -> Htt
 
 
 def _require_partner(request: AuthenticatedHttpRequest) -> None:
-    if not request.user.has_role(Role.PARTNER_PROFESSIONAL):
+    """The partner's workspace answers 404 to everyone else (hub staff read requests on the checks page)."""
+    if not permissions.can_answer_requests(request.user):
         raise Http404("No such page")
 
 
@@ -174,7 +172,7 @@ def workspace(request: AuthenticatedHttpRequest) -> HttpResponse:
     """A partner's queue: requests to their agency, outstanding first, by due time."""
     _require_partner(request)
     at = timezone.now()
-    mine = AgencyRequest.objects.for_partner(request.user)
+    mine = AgencyRequest.objects.visible_to(request.user)
     outstanding = (
         mine.filter(state=RequestState.SENT)
         .select_related("agency", "checks")
@@ -209,7 +207,7 @@ def workspace(request: AuthenticatedHttpRequest) -> HttpResponse:
 def dismiss_alerts(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Mark the alerts the user has seen as read; they no longer show."""
     shown = [int(pk) for pk in request.POST.getlist("alert") if pk.isdigit()]
-    Alert.objects.filter(recipient=request.user, pk__in=shown, read_at__isnull=True).update(read_at=timezone.now())
+    Alert.objects.visible_to(request.user).filter(pk__in=shown, read_at__isnull=True).update(read_at=timezone.now())
     back = request.POST.get("next", "")
     if url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
         return redirect(back)
@@ -219,9 +217,8 @@ def dismiss_alerts(request: AuthenticatedHttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def request_view(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """One request as the agency sees it (only what was sent), and its response."""
+    agency_request = get_request_for(request.user, pk, purpose="agency-request")
     _require_partner(request)
-    agency_request = get_request_for_partner(request.user, pk)
-    record_view(request.user, contact=agency_request.checks.contact, page="agency-request")
     at = timezone.now()
     form: ResponseForm | None = None
     correction: CorrectionForm | None = None
@@ -272,15 +269,12 @@ def request_view(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     return render(request, "checks/request.html", context)
 
 
-REPORT_ROLES = (Role.PERFORMANCE_LEAD, Role.TEAM_MANAGER)
-
-
 @require_GET
 def timeliness(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Per agency and month: requests, answered on time, median and 90th percentile hours, outstanding."""
-    if request.user.has_role(Role.PARTNER_PROFESSIONAL) and not request.user.has_role(*REPORT_ROLES):
-        raise Http404("No such page")
-    if not request.user.has_role(*REPORT_ROLES):
+    if not can_read_performance(request.user):
+        if permissions.can_answer_requests(request.user):
+            raise Http404("No such page")
         raise PermissionDenied
     rows = reports.timeliness()
     if request.GET.get("format") == "csv":
@@ -295,8 +289,8 @@ def timeliness(request: AuthenticatedHttpRequest) -> HttpResponse:
 @require_GET
 def gp_form(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """The request for information as a PDF, for the health partner to send to the GP practice."""
+    agency_request = get_request_for(request.user, pk, purpose="gp-request-for-information")
     _require_partner(request)
-    agency_request = get_request_for_partner(request.user, pk)
     if agency_request.agency.kind != AgencyKind.GP_PRACTICE:
         raise Http404("Only GP practice requests have a form")
     pdf = gp_form_pdf(agency_request)

@@ -10,7 +10,8 @@ from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 
-from safehub.accounts.models import CASE_ROLES, Team, User
+from safehub.accounts.models import Team, User
+from safehub.accounts.permissions import can_work_on_cases
 from safehub.consultations.workflow import LIFECYCLE, ConsultationEvent, ConsultationState
 from safehub.core.lifecycle import Lifecycle
 from safehub.core.models import StateChangeRecord
@@ -25,7 +26,7 @@ class ConsultationKind(models.TextChoices):
 
 class ConsultationQuerySet(models.QuerySet["Consultation"]):
     def visible_to(self, user: User) -> ConsultationQuerySet:
-        if not user.has_role(*CASE_ROLES):
+        if not can_work_on_cases(user):
             return self.none()
         return self.filter(team__memberships__user=user).distinct()
 

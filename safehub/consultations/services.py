@@ -7,9 +7,10 @@ from typing import Any
 from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
 
-from safehub.accounts.models import QUALIFIED_ROLES, Team, User
+from safehub.accounts.models import Team, User
 from safehub.audit.models import Verb
 from safehub.audit.services import record
+from safehub.consultations import permissions
 from safehub.consultations.models import Consultation, ConsultationKind
 from safehub.consultations.workflow import ConsultationEvent
 from safehub.core import lifecycle
@@ -24,7 +25,7 @@ CHILD_FIELDS = ("child_given_name", "child_family_name", "child_date_of_birth", 
 def record_consultation(
     fields: dict[str, Any], *, team: Team, by: User, at: datetime, submission_key: uuid.UUID | None = None
 ) -> Consultation:
-    if not by.has_role(*QUALIFIED_ROLES):
+    if not permissions.can_record_consultation(by):
         raise PermissionDenied
     if submission_key is not None:
         existing = Consultation.objects.filter(submission_key=submission_key).first()
@@ -58,7 +59,7 @@ def record_consultation(
 
 @transaction.atomic(durable=True)
 def send_summary(consultation: Consultation, *, by: User, at: datetime, version: int) -> None:
-    if not by.has_role(*QUALIFIED_ROLES):
+    if not permissions.can_send_summary(by):
         raise PermissionDenied
     if consultation.summary_sent_at is not None:
         raise DomainError("The summary has already been sent")

@@ -4,31 +4,25 @@ import uuid
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from safehub.accounts.models import CASE_ROLES, QUALIFIED_ROLES
-from safehub.consultations import services
+from safehub.accounts.models import QUALIFIED_ROLES
+from safehub.consultations import permissions, services
 from safehub.consultations.forms import ConsultationForm
 from safehub.consultations.models import Consultation
+from safehub.consultations.queries import get_consultation_for
 from safehub.core.errors import ConcurrentChange, DomainError
 from safehub.core.forms import VersionForm
 from safehub.core.http import AuthenticatedHttpRequest
 from safehub.core.presenters import due
 
 
-def get_consultation_for(request: AuthenticatedHttpRequest, pk: int) -> Consultation:
-    consultation = Consultation.objects.visible_to(request.user).filter(pk=pk).first()
-    if consultation is None:
-        raise Http404("No consultation found")
-    return consultation
-
-
 @require_GET
 def consultation_list(request: AuthenticatedHttpRequest) -> HttpResponse:
-    if not request.user.has_role(*CASE_ROLES):
+    if not permissions.can_see_consultations(request.user):
         raise PermissionDenied
     at = timezone.now()
     rows = [
@@ -36,13 +30,15 @@ def consultation_list(request: AuthenticatedHttpRequest) -> HttpResponse:
         for c in Consultation.objects.visible_to(request.user).select_related("recorded_by")[:200]
     ]
     return render(
-        request, "consultations/list.html", {"rows": rows, "can_record": request.user.has_role(*QUALIFIED_ROLES)}
+        request,
+        "consultations/list.html",
+        {"rows": rows, "can_record": permissions.can_record_consultation(request.user)},
     )
 
 
 @require_http_methods(["GET", "POST"])
 def record_consultation(request: AuthenticatedHttpRequest) -> HttpResponse:
-    if not request.user.has_role(*QUALIFIED_ROLES):
+    if not permissions.can_record_consultation(request.user):
         raise PermissionDenied
     at = timezone.now()
     form = ConsultationForm(request.POST or None, at=at, initial={"submission_key": uuid.uuid4()})
@@ -67,7 +63,7 @@ def record_consultation(request: AuthenticatedHttpRequest) -> HttpResponse:
 
 @require_GET
 def consultation_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
-    consultation = get_consultation_for(request, pk)
+    consultation = get_consultation_for(request.user, pk, purpose="consultation")
     return render(
         request,
         "consultations/consultation.html",
@@ -75,14 +71,14 @@ def consultation_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpRespo
             "consultation": consultation,
             "due": due(consultation.summary_due_at, at=timezone.now()) if not consultation.summary_sent_at else None,
             "form": VersionForm(initial={"version": consultation.version}),
-            "can_send": request.user.has_role(*QUALIFIED_ROLES) and consultation.summary_sent_at is None,
+            "can_send": permissions.can_send_summary(request.user, consultation),
         },
     )
 
 
 @require_POST
 def send_summary(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
-    consultation = get_consultation_for(request, pk)
+    consultation = get_consultation_for(request.user, pk, purpose="send-summary")
     form = VersionForm(request.POST)
     if not form.is_valid():
         messages.error(request, "Reload the page and try again")

@@ -7,7 +7,10 @@ from typing import Any
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.db.models import QuerySet
 
+from safehub.accounts.forms import StaffMultipleChoiceField
+from safehub.accounts.models import User
 from safehub.contacts.models import (
     Channel,
     ConcernCategory,
@@ -18,7 +21,7 @@ from safehub.contacts.models import (
     ReferrerKind,
     YesNoUnknown,
 )
-from safehub.core.forms import ClockField, GovukDateField, GovukModelForm, choice_field
+from safehub.core.forms import MAX_TEXT, ClockField, GovukDateField, GovukModelForm, VersionForm, choice_field
 from safehub.core.working_time import LONDON
 from safehub.people.identifiers import (
     is_valid_nhs_number,
@@ -226,3 +229,26 @@ def received_before_birth_errors(received_at: datetime, subjects: list[dict[str,
         for s in subjects
         if s.get("date_of_birth") and s["date_of_birth"] > received_day
     ]
+
+
+class RestrictionForm(VersionForm):
+    """Who may see a restricted contact, and why (contacts.restrictions)."""
+
+    people = StaffMultipleChoiceField(
+        label="Who may see this contact?",
+        help_text="Only the people you select, and you, will see it: in queues, searches and links.",
+        queryset=User.objects.none(),
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+    )
+    reason = forms.CharField(
+        label="Why is the contact restricted?",
+        help_text="For example: the child of a member of staff. Everyone who may see the contact reads this.",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=MAX_TEXT,
+        required=False,
+    )
+
+    def __init__(self, *args: Any, staff: QuerySet[User], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["people"].queryset = staff  # type: ignore[attr-defined]

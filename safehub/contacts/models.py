@@ -9,7 +9,8 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 
-from safehub.accounts.models import CASE_ROLES, Team, User
+from safehub.accounts.models import Team, User
+from safehub.accounts.permissions import can_work_on_cases
 from safehub.contacts.workflow import LIFECYCLE, ContactState, Event
 from safehub.core.lifecycle import Lifecycle
 from safehub.people.models import Ethnicity, Person, PersonKind, Sex
@@ -114,7 +115,7 @@ class ContactQuerySet(models.QuerySet["Contact"]):
         contacts whose outcome allocated the child to them; a restricted contact only its named
         users. Partner professionals see no contact directly.
         """
-        if not user.has_role(*CASE_ROLES):
+        if not can_work_on_cases(user):
             return self.none()
         in_my_team = Q(team__in=Team.objects.filter(memberships__user=user).values("pk"))
         # The social worker the outcome allocated the child to, whatever their team (one outcome per contact).
@@ -168,7 +169,12 @@ class Contact(models.Model):
     state = models.CharField(max_length=30, choices=STATE_CHOICES, default=ContactState.RECEIVED)
     version = models.PositiveIntegerField(default=0)
     current_due_at = models.DateTimeField(null=True, blank=True, db_index=True)
+    # A manager may restrict a contact to named people (a staff member's child, a high-profile
+    # family): contacts.services.restrict_contact. Only they see it, in any queue or search.
     is_restricted = models.BooleanField(default=False)
+    restriction_reason = models.TextField(blank=True)
+    restricted_by = models.ForeignKey(User, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    restricted_at = models.DateTimeField(null=True, blank=True)
     recorded_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
     recorded_at = models.DateTimeField(default=timezone.now)
     submission_key = models.UUIDField(unique=True, null=True, blank=True, editable=False)
@@ -182,6 +188,10 @@ class Contact(models.Model):
         constraints = [
             models.CheckConstraint(condition=Q(state__in=[s.value for s in ContactState]), name="contact_state_valid"),
             models.CheckConstraint(condition=Q(channel__in=Channel.values), name="contact_channel_valid"),
+            models.CheckConstraint(
+                condition=Q(is_restricted=False) | (~Q(restriction_reason="") & Q(restricted_by__isnull=False)),
+                name="restricted_contact_has_a_reason",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -202,7 +212,7 @@ class ContactRestriction(models.Model):
     """A named user who may see a restricted contact (for example a staff member's child)."""
 
     contact = models.ForeignKey(Contact, on_delete=models.CASCADE, related_name="restricted_access")
-    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="+")
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="contact_restrictions")
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["contact", "user"], name="contact_restriction_unique")]

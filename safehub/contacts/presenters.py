@@ -9,10 +9,13 @@ from typing import Any
 from django.urls import reverse
 
 from safehub.accounts.models import User
+from safehub.checks.permissions import can_start_checks
 from safehub.contacts import permissions
 from safehub.contacts.models import ConcernCategory, Contact, StateChange
 from safehub.contacts.workflow import STATES, ContactState, Event
 from safehub.core.presenters import Due, brag_tag_class, due
+from safehub.decisions.permissions import can_action_outcome, can_approve, can_recommend
+from safehub.screening.permissions import can_screen
 
 
 @dataclass(frozen=True)
@@ -41,11 +44,11 @@ def state_tag_class(state: str) -> str:
 def actions_for(user: User, contact: Contact) -> list[Action]:
     """The buttons the user may press now; the workflow table decides what can come next."""
     candidates = [
-        (permissions.can_screen(user, contact), "Screen this contact", "screening:screen-contact"),
-        (permissions.can_recommend(user, contact), "Rate and recommend", "decisions:recommend"),
-        (permissions.can_start_checks(user, contact), "Start MASH checks", "checks:start"),
-        (permissions.can_approve(user, contact), "Approve or return the recommendation", "decisions:approve"),
-        (permissions.can_action_outcome(user, contact), "Record the outcome as actioned", "decisions:action-outcome"),
+        (can_screen(user, contact), "Screen this contact", "screening:screen-contact"),
+        (can_recommend(user, contact), "Rate and recommend", "decisions:recommend"),
+        (can_start_checks(user, contact), "Start MASH checks", "checks:start"),
+        (can_approve(user, contact), "Approve or return the recommendation", "decisions:approve"),
+        (can_action_outcome(user, contact), "Record the outcome as actioned", "decisions:action-outcome"),
     ]
     return [Action(text, reverse(url, args=[contact.pk])) for allowed, text, url in candidates if allowed]
 
@@ -68,6 +71,7 @@ class ContactPage:
     actions: list[Action]
     timeline: list[TimelineEntry]
     screening: Any
+    can_restrict: bool
 
 
 def contact_page(user: User, contact: Contact, *, at: datetime) -> ContactPage:
@@ -82,4 +86,5 @@ def contact_page(user: User, contact: Contact, *, at: datetime) -> ContactPage:
         actions=actions_for(user, contact),
         timeline=timeline(list(contact.state_changes.all())),
         screening=getattr(contact, "screening", None),
+        can_restrict=permissions.can_restrict(user, contact),
     )

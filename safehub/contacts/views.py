@@ -5,17 +5,18 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
+from django.db.models import Q
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 
-from safehub.accounts.models import CASE_ROLES, Team
-from safehub.audit.services import record_view
-from safehub.contacts import permissions, presenters, services
-from safehub.contacts.forms import ContactForm, SubjectFormSet, received_before_birth_errors
+from safehub.accounts.models import CASE_ROLES, Team, User, case_staff
+from safehub.contacts import permissions, presenters, restrictions, services
+from safehub.contacts.forms import ContactForm, RestrictionForm, SubjectFormSet, received_before_birth_errors
 from safehub.contacts.queries import get_contact_for, load_history
 from safehub.core.errors import DomainError
+from safehub.core.forms import add_refusal
 from safehub.core.http import AuthenticatedHttpRequest
 
 PREFIX = "person"
@@ -95,7 +96,44 @@ def record_contact(request: AuthenticatedHttpRequest) -> HttpResponse:
 
 @require_GET
 def contact_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
-    contact = load_history(get_contact_for(request.user, pk))
-    record_view(request.user, contact=contact, page="contact")
+    contact = load_history(get_contact_for(request.user, pk, purpose="contact"))
     page = presenters.contact_page(request.user, contact, at=timezone.now())
     return render(request, "contacts/contact.html", {"page": page, "contact": contact})
+
+
+@require_http_methods(["GET", "POST"])
+def restrict(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    """A manager restricts the contact to named people, changes who they are, or lifts it."""
+    contact = get_contact_for(request.user, pk, purpose="restrict-contact")
+    if not permissions.can_restrict(request.user, contact):
+        raise PermissionDenied
+    named = list(User.objects.filter(contact_restrictions__contact=contact).order_by("last_name", "first_name"))
+    staff = User.objects.filter(
+        Q(pk__in=case_staff(team=contact.team).values("pk")) | Q(pk__in=[user.pk for user in named])
+    ).order_by("last_name", "first_name")
+    initial = {"version": contact.version, "people": named, "reason": contact.restriction_reason}
+    form = RestrictionForm(request.POST or None, initial=initial, staff=staff)
+    status = 200
+    if request.method == "POST" and form.is_valid():
+        data, at = form.cleaned_data, timezone.now()
+        try:
+            if request.POST.get("action") == "lift":
+                restrictions.lift_restriction(contact, by=request.user, at=at, version=data["version"])
+                message = "Restriction lifted: the contact's team can see it again"
+            else:
+                people = restrictions.restrict_contact(
+                    contact,
+                    people=data["people"],
+                    reason=data["reason"],
+                    by=request.user,
+                    at=at,
+                    version=data["version"],
+                )
+                message = f"Contact restricted: only {', '.join(map(str, people))} can see it"
+        except DomainError as error:
+            status = add_refusal(form, error)
+        else:
+            messages.success(request, message)
+            return redirect(contact)
+    context = {"contact": contact, "form": form, "named": named}
+    return render(request, "contacts/restrict.html", context, status=status)

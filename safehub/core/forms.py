@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from datetime import date, time
+from http import HTTPStatus
 from typing import Any
 
 from django import forms
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxLengthValidator
+
+from safehub.core.errors import ConcurrentChange, DomainError
 
 MAX_TEXT = 10_000
 MAX_LINE = 200
@@ -180,3 +184,13 @@ def choice_field(field: forms.Field) -> forms.ChoiceField:
     if not isinstance(field, forms.ChoiceField):
         raise TypeError(f"{field!r} is not a choice field")
     return field
+
+
+def add_refusal(form: forms.Form, error: DomainError, *, fields: Mapping[str, str] | None = None) -> int:
+    """Put a service's refusal on the form that asked: beside its field when the form has that
+    field (`fields` maps a service's field name to the form's where they differ), else at the top.
+    Returns the status the page answers with: 409 when the record changed since the form was
+    loaded (a stale version), else 200."""
+    name = (fields or {}).get(error.field or "", error.field)
+    form.add_error(name if name in form.fields else None, error.message)
+    return HTTPStatus.CONFLICT if isinstance(error, ConcurrentChange) else HTTPStatus.OK

@@ -5,16 +5,12 @@ from typing import Any
 
 from django import forms
 
+from safehub.accounts.forms import StaffChoiceField
 from safehub.accounts.models import User, qualified_staff
 from safehub.core.forms import ClockField, GovukDateField, VersionForm
 from safehub.core.working_time import LONDON
 from safehub.decisions.models import Outcome
 from safehub.protocols.models import BRAG_HINTS, Brag, ThresholdLevel
-
-
-def _with_job_title(user: User) -> str:
-    return f"{user}, {user.job_title}" if user.job_title else str(user)
-
 
 DECIDABLE = [(o.value, o.label) for o in Outcome if o != Outcome.FORWARD_TO_ALLOCATED_WORKER]
 
@@ -94,7 +90,7 @@ class OutcomeActionForm(VersionForm):
         choices=[("", "Not told"), ("letter", "Letter"), ("email", "Email"), ("phone", "Phone")],
         required=False,
     )
-    allocated_worker = forms.ModelChoiceField(
+    allocated_worker = StaffChoiceField(
         label="Social worker allocated (if known)",
         help_text="They can open this contact, and answers from partner agencies that arrive late are sent to them.",
         queryset=User.objects.none(),
@@ -108,7 +104,6 @@ class OutcomeActionForm(VersionForm):
         super().__init__(*args, **kwargs)
         field = self.fields["allocated_worker"]
         field.queryset = qualified_staff()  # type: ignore[attr-defined]
-        field.label_from_instance = _with_job_title  # type: ignore[attr-defined]
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}

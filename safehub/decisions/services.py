@@ -7,15 +7,16 @@ from datetime import datetime
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 
-from safehub.accounts.models import QUALIFIED_ROLES, User
+from safehub.accounts.models import User
+from safehub.accounts.permissions import can_make_threshold_decisions
 from safehub.audit.models import Verb
 from safehub.audit.services import record
 from safehub.checks.services import forward_late_answers
-from safehub.contacts import permissions
 from safehub.contacts.models import ConsentPosition, Contact, ReferrerKind
 from safehub.contacts.services import threshold_due, transition
 from safehub.contacts.workflow import Event
 from safehub.core.errors import ConcurrentChange, DomainError
+from safehub.decisions import permissions
 from safehub.decisions.models import (
     STATUTORY_OUTCOMES,
     Decision,
@@ -25,6 +26,7 @@ from safehub.decisions.models import (
     Referral,
     Verdict,
 )
+from safehub.decisions.queries import latest_recommendation, the_decision
 from safehub.protocols.models import Brag, Clock, ThresholdLevel
 from safehub.protocols.policy import active_protocol, due_time
 
@@ -89,7 +91,7 @@ def recommend(
 
 
 def _latest_recommendation(contact: Contact) -> Recommendation:
-    latest = contact.recommendations.order_by("-recommended_at", "-pk").first()
+    latest = latest_recommendation(contact)
     if latest is None or Decision.objects.filter(recommendation=latest).exists():
         raise DomainError("There is no recommendation waiting for a decision")
     return latest
@@ -97,7 +99,8 @@ def _latest_recommendation(contact: Contact) -> Recommendation:
 
 def _check_approver(contact: Contact, by: User) -> None:
     if not permissions.can_approve(by, contact):
-        if permissions.latest_recommender_id(contact) == by.pk:
+        latest = latest_recommendation(contact)
+        if latest is not None and latest.recommended_by_id == by.pk:
             raise DomainError("You made this recommendation, so another manager must approve it")
         raise PermissionDenied
 
@@ -170,7 +173,7 @@ def action_outcome(
     if not permissions.can_action_outcome(by, contact):
         raise PermissionDenied
     _check_version(contact, version)
-    decision = contact.decisions.filter(verdict=Verdict.APPROVED).order_by("-decided_at", "-pk").first()
+    decision = the_decision(contact)
     if decision is None:
         raise DomainError("There is no approved decision to action")
     if contact.referrer_kind == ReferrerKind.ANONYMOUS and referrer_informed_at:
@@ -182,7 +185,7 @@ def action_outcome(
     if decision.outcome in STATUTORY_OUTCOMES and not sent_to.strip():
         raise DomainError("Enter the team the referral was sent to", field="sent_to")
     if allocated_worker is not None and not (
-        allocated_worker.is_active and allocated_worker.has_role(*QUALIFIED_ROLES)
+        allocated_worker.is_active and can_make_threshold_decisions(allocated_worker)
     ):
         raise DomainError("Choose a social worker, senior practitioner or manager", field="allocated_worker")
     action = OutcomeAction.objects.create(

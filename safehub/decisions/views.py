@@ -10,31 +10,28 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
-from safehub.contacts import permissions
 from safehub.contacts.models import Contact
 from safehub.contacts.presenters import concern_labels
 from safehub.contacts.queries import get_contact_for
 from safehub.core.errors import ConcurrentChange, DomainError
 from safehub.core.forms import GovukForm
 from safehub.core.http import AuthenticatedHttpRequest
-from safehub.decisions import services
+from safehub.decisions import permissions, services
 from safehub.decisions.forms import ApprovalForm, OutcomeActionForm, RecommendationForm
 from safehub.decisions.models import Outcome
+from safehub.decisions.queries import latest_recommendation, the_decision
 from safehub.protocols.models import Brag
 from safehub.protocols.policy import active_protocol
 
 
 def _guard(
-    request: AuthenticatedHttpRequest,
-    pk: int,
-    allowed: Callable[[Any, Contact], bool],
-    qualified: Callable[[Any], bool],
+    request: AuthenticatedHttpRequest, pk: int, allowed: Callable[..., bool], *, purpose: str
 ) -> Contact | HttpResponse:
     """404 if not visible; 403 if the role can never do this; back to the contact if the state is wrong."""
-    contact = get_contact_for(request.user, pk)
+    contact = get_contact_for(request.user, pk, purpose=purpose)
     if allowed(request.user, contact):
         return contact
-    if not qualified(request.user):
+    if not allowed(request.user):
         raise PermissionDenied
     messages.info(request, "That step is not open for this contact now.")
     return redirect(contact)
@@ -62,7 +59,7 @@ def _run(form: GovukForm, action: Callable[[], Any]) -> tuple[bool, int]:
 
 @require_http_methods(["GET", "POST"])
 def recommend(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
-    guarded = _guard(request, pk, permissions.can_recommend, lambda u: u.has_role(*permissions.QUALIFIED_ROLES))
+    guarded = _guard(request, pk, permissions.can_recommend, purpose="recommend")
     if isinstance(guarded, HttpResponse):
         return guarded
     contact = guarded
@@ -92,13 +89,11 @@ def recommend(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 def approve(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
-    guarded = _guard(request, pk, permissions.can_approve, lambda u: u.has_role(*permissions.APPROVER_ROLES))
+    guarded = _guard(request, pk, permissions.can_approve, purpose="approve")
     if isinstance(guarded, HttpResponse):
         return guarded
     contact = guarded
-    recommendation = (
-        contact.recommendations.order_by("-recommended_at", "-pk").select_related("recommended_by", "level").first()
-    )
+    recommendation = latest_recommendation(contact)
     form = ApprovalForm(
         request.POST or None,
         initial={"version": contact.version, "outcome": recommendation.outcome if recommendation else ""},
@@ -136,11 +131,11 @@ def approve(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 def action_outcome(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
-    guarded = _guard(request, pk, permissions.can_action_outcome, lambda u: u.has_role(*permissions.FRONT_DOOR_ROLES))
+    guarded = _guard(request, pk, permissions.can_action_outcome, purpose="action-outcome")
     if isinstance(guarded, HttpResponse):
         return guarded
     contact = guarded
-    decision = contact.decisions.filter(verdict="approved").order_by("-decided_at").first()
+    decision = the_decision(contact)
     form = OutcomeActionForm(request.POST or None, initial={"version": contact.version})
     status = 200
     if request.method == "POST" and form.is_valid():

@@ -9,7 +9,7 @@ from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.db.models import Q
 
-from safehub.accounts.models import Role, User
+from safehub.accounts.models import User
 from safehub.audit.models import Verb
 from safehub.audit.services import record
 from safehub.contacts.models import ContactSubject
@@ -17,15 +17,11 @@ from safehub.core.errors import ConcurrentChange, DomainError
 from safehub.matching.index import index_people
 from safehub.matching.linkage import predict_pairs
 from safehub.matching.models import DuplicatePair, Merge, PairStatus
+from safehub.matching.permissions import can_review_duplicates
 from safehub.matching.services import active_model, index_frame
 from safehub.people.models import Involvement, Person, Relationship
 
 REVIEW_THRESHOLD = 0.5
-REVIEWER_ROLES = (Role.TEAM_MANAGER, Role.SENIOR_PRACTITIONER)
-
-
-def can_review(user: User) -> bool:
-    return user.has_role(*REVIEWER_ROLES)
 
 
 @dataclass(frozen=True)
@@ -60,7 +56,7 @@ def find_duplicates(*, at: datetime, threshold: float = REVIEW_THRESHOLD) -> Fin
 
 
 def _claim(pair: DuplicatePair, *, version: int, by: User, at: datetime, status: PairStatus) -> None:
-    if not can_review(by):
+    if not can_review_duplicates(by):
         raise PermissionDenied
     changed = DuplicatePair.objects.filter(pk=pair.pk, version=version, status=PairStatus.PENDING).update(
         status=status, reviewed_by=by, reviewed_at=at, version=version + 1
@@ -134,7 +130,7 @@ def _counts(moved: dict[str, list[int]]) -> dict[str, int]:
 @transaction.atomic(durable=True)
 def unmerge(done: Merge, *, by: User, at: datetime) -> None:
     """Undo a merge exactly: every moved link goes back, both records are separate again."""
-    if not can_review(by):
+    if not can_review_duplicates(by):
         raise PermissionDenied
     claimed = Merge.objects.filter(pk=done.pk, undone_at__isnull=True).update(undone_by=by, undone_at=at)
     if claimed != 1:

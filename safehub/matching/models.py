@@ -1,11 +1,18 @@
 from __future__ import annotations
 
+from typing import ClassVar, TypeVar
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 
+from safehub.accounts.models import User
+from safehub.accounts.permissions import can_work_on_cases
+from safehub.matching.permissions import can_review_duplicates
 from safehub.people.models import Person
+
+_Reviewed = TypeVar("_Reviewed", bound=models.Model)
 
 
 class MatcherModel(models.Model):
@@ -29,11 +36,19 @@ class MatcherModel(models.Model):
         return f"Matcher version {self.version}"
 
 
+class PersonIndexEntryQuerySet(models.QuerySet["PersonIndexEntry"]):
+    def visible_to(self, user: User) -> PersonIndexEntryQuerySet:
+        """The person index is for children's social care staff, as the person records are."""
+        return self if can_work_on_cases(user) else self.none()
+
+
 class PersonIndexEntry(models.Model):
     """A person's normalised matching fields, kept beside the person record for fast scoring."""
 
     person = models.OneToOneField(Person, primary_key=True, on_delete=models.CASCADE, related_name="+")
     features = models.JSONField()
+
+    objects = PersonIndexEntryQuerySet.as_manager()
 
     def __str__(self) -> str:
         return f"Index entry for person {self.person_id}"
@@ -59,6 +74,12 @@ class PairStatus(models.TextChoices):
     NOT_SAME = "not_same", "Not the same person"
 
 
+class ReviewQuerySet(models.QuerySet[_Reviewed]):
+    def visible_to(self, user: User) -> ReviewQuerySet[_Reviewed]:
+        """Suspected duplicates and merges are for the reviewers of the person index."""
+        return self if can_review_duplicates(user) else self.none()
+
+
 class DuplicatePair(models.Model):
     """Two person records the matcher thinks may be one person, waiting for a person to decide."""
 
@@ -70,6 +91,8 @@ class DuplicatePair(models.Model):
     reviewed_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT)
     reviewed_at = models.DateTimeField(null=True, blank=True)
     version = models.PositiveIntegerField(default=1)
+
+    objects: ClassVar[ReviewQuerySet[DuplicatePair]] = ReviewQuerySet.as_manager()  # type: ignore[assignment]
 
     class Meta:
         ordering = ["-probability", "pk"]
@@ -99,6 +122,8 @@ class Merge(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     undone_at = models.DateTimeField(null=True, blank=True)
+
+    objects: ClassVar[ReviewQuerySet[Merge]] = ReviewQuerySet.as_manager()  # type: ignore[assignment]
 
     class Meta:
         ordering = ["-merged_at"]

@@ -2,31 +2,30 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.db import transaction
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from safehub.accounts.models import CASE_ROLES
-from safehub.audit.services import record_view
 from safehub.core.errors import ConcurrentChange, DomainError
 from safehub.core.http import AuthenticatedHttpRequest
-from safehub.matching import duplicates
+from safehub.matching import duplicates, permissions
 from safehub.matching.features import features_from_row
 from safehub.matching.forms import NOT_SAME, PairDecisionForm
 from safehub.matching.models import DuplicatePair, Merge, PairStatus, PersonIndexEntry
 from safehub.matching.presenters import CandidateView, candidate_views
+from safehub.matching.queries import get_pair_for
 from safehub.matching.search import Candidate
 from safehub.matching.services import active_model
+from safehub.people.permissions import can_search_people
 
 PAGE_SIZE = 50
 
 
 def _require_reviewer(request: AuthenticatedHttpRequest) -> None:
-    if not request.user.has_role(*CASE_ROLES):
+    if not can_search_people(request.user):
         raise Http404("No such page")
-    if not duplicates.can_review(request.user):
+    if not permissions.can_review_duplicates(request.user):
         raise PermissionDenied
 
 
@@ -34,11 +33,16 @@ def _require_reviewer(request: AuthenticatedHttpRequest) -> None:
 def duplicate_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     _require_reviewer(request)
     pending = (
-        DuplicatePair.objects.filter(status=PairStatus.PENDING, left__merged_into=None, right__merged_into=None)
+        DuplicatePair.objects.visible_to(request.user)
+        .filter(status=PairStatus.PENDING, left__merged_into=None, right__merged_into=None)
         .select_related("left", "right")
         .order_by("-probability", "pk")
     )
-    recent = Merge.objects.filter(undone_at__isnull=True).select_related("kept", "merged", "merged_by")[:20]
+    recent = (
+        Merge.objects.visible_to(request.user)
+        .filter(undone_at__isnull=True)
+        .select_related("kept", "merged", "merged_by")[:20]
+    )
     return render(
         request,
         "matching/duplicates.html",
@@ -46,16 +50,11 @@ def duplicate_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     )
 
 
-def _pair_for(pk: int) -> DuplicatePair:
-    pair = DuplicatePair.objects.select_related("left__address", "right__address").filter(pk=pk).first()
-    if pair is None:
-        raise Http404("No such pair")
-    return pair
-
-
-def _comparison(pair: DuplicatePair) -> CandidateView | None:
+def _comparison(request: AuthenticatedHttpRequest, pair: DuplicatePair) -> CandidateView | None:
     entries = dict(
-        PersonIndexEntry.objects.filter(person__in=[pair.left, pair.right]).values_list("person_id", "features")
+        PersonIndexEntry.objects.visible_to(request.user)
+        .filter(person__in=[pair.left, pair.right])
+        .values_list("person_id", "features")
     )
     if len(entries) != 2:
         return None
@@ -66,11 +65,15 @@ def _comparison(pair: DuplicatePair) -> CandidateView | None:
 def _render_pair(
     request: AuthenticatedHttpRequest, pair: DuplicatePair, form: PairDecisionForm, status: int = 200
 ) -> HttpResponse:
-    merges = Merge.objects.filter(pair=pair).select_related("kept", "merged", "merged_by", "undone_by")
+    merges = (
+        Merge.objects.visible_to(request.user)
+        .filter(pair=pair)
+        .select_related("kept", "merged", "merged_by", "undone_by")
+    )
     context = {
         "pair": pair,
         "form": form,
-        "view": _comparison(pair),
+        "view": _comparison(request, pair),
         "merges": merges,
         "people": [pair.left, pair.right],
     }
@@ -87,10 +90,7 @@ def _keep_choices(pair: DuplicatePair) -> list[tuple[str, str]]:
 @require_http_methods(["GET", "POST"])
 def duplicate_pair(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     _require_reviewer(request)
-    pair = _pair_for(pk)
-    with transaction.atomic():
-        for person in (pair.left, pair.right):
-            record_view(request.user, person=person, page="duplicate-pair")
+    pair = get_pair_for(request.user, pk, purpose="duplicate-pair")
     if request.method == "GET" or pair.status != PairStatus.PENDING:
         form = PairDecisionForm(initial={"version": pair.version}, keep_choices=_keep_choices(pair))
         return _render_pair(request, pair, form)
@@ -120,7 +120,7 @@ def duplicate_pair(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def undo_merge(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     _require_reviewer(request)
-    done = Merge.objects.select_related("pair", "kept", "merged").filter(pk=pk).first()
+    done = Merge.objects.visible_to(request.user).select_related("pair", "kept", "merged").filter(pk=pk).first()
     if done is None:
         raise Http404("No such merge")
     try:

@@ -6,7 +6,8 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 
-from safehub.accounts.models import CASE_ROLES, User
+from safehub.accounts.models import User
+from safehub.accounts.permissions import can_work_on_cases
 from safehub.core.models import TimeStampedModel
 from safehub.people.identifiers import is_valid_nhs_number, is_valid_postcode, normalise_postcode
 
@@ -70,7 +71,7 @@ class Address(TimeStampedModel):
 class PersonQuerySet(models.QuerySet["Person"]):
     def visible_to(self, user: User) -> PersonQuerySet:
         """Children's social care staff see the person index; partners see nobody through it."""
-        if user.has_role(*CASE_ROLES):
+        if can_work_on_cases(user):
             return self.filter(merged_into__isnull=True)
         return self.none()
 

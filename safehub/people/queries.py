@@ -5,11 +5,18 @@ from __future__ import annotations
 from django.http import Http404
 
 from safehub.accounts.models import User
+from safehub.audit.models import Verb
+from safehub.audit.reads import Read, note_read, note_refusal
 from safehub.people.models import Person
 
 
-def get_person_for(user: User, pk: int) -> Person:
-    """The person, if `user` may see the person index; otherwise 404."""
+def person_read(person_id: int, *, purpose: str, exists: bool = True) -> Read:
+    return Read(Verb.PERSON_VIEWED, "person", person_id, purpose, person_id=person_id if exists else None)
+
+
+def get_person_for(user: User, pk: int, *, purpose: str) -> Person:
+    """The person, if `user` may see the person index, its read recorded for `purpose`;
+    otherwise 404, and the refusal recorded."""
     person = (
         Person.objects.visible_to(user)
         .select_related("address", "mother")
@@ -18,5 +25,7 @@ def get_person_for(user: User, pk: int) -> Person:
         .first()
     )
     if person is None:
+        note_refusal(user, person_read(pk, purpose=purpose, exists=Person.objects.filter(pk=pk).exists()))
         raise Http404("No person found")
+    note_read(user, person_read(person.pk, purpose=purpose))
     return person

@@ -7,10 +7,11 @@ from datetime import date, datetime
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 
-from safehub.accounts.models import FRONT_DOOR_ROLES, User
+from safehub.accounts.models import User
 from safehub.audit.models import Verb
 from safehub.audit.services import record
 from safehub.core.errors import DomainError
+from safehub.people import permissions
 from safehub.people.models import Involvement, Person
 
 
@@ -28,7 +29,7 @@ def record_involvement(
     by: User,
     at: datetime,
 ) -> Involvement:
-    if not by.has_role(*FRONT_DOOR_ROLES):
+    if not permissions.can_record_involvement(by, person):
         raise PermissionDenied
     if Involvement.objects.filter(person=person, service=service, started_on=started_on).exists():
         raise DomainError("This person already has that service starting on that date", field="started_on")

@@ -8,16 +8,15 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 
-from safehub.accounts.models import CASE_ROLES, FRONT_DOOR_ROLES, Role
 from safehub.audit.models import Verb
-from safehub.audit.services import record, record_view
+from safehub.audit.services import record
 from safehub.contacts.models import Contact
 from safehub.core.errors import DomainError
 from safehub.core.http import AuthenticatedHttpRequest
 from safehub.matching.features import PersonDetails
 from safehub.matching.presenters import candidate_views
 from safehub.matching.search import search as search_people
-from safehub.people import presenters, services
+from safehub.people import permissions, presenters, services
 from safehub.people.forms import ImportForm, InvolvementForm, PersonSearchForm
 from safehub.people.importers import ImportRefused, import_involvements
 from safehub.people.models import Person
@@ -25,7 +24,7 @@ from safehub.people.queries import get_person_for
 
 
 def _require_case_role(request: AuthenticatedHttpRequest) -> None:
-    if not request.user.has_role(*CASE_ROLES):
+    if not permissions.can_search_people(request.user):
         raise Http404("No such page")
 
 
@@ -53,9 +52,7 @@ def search(request: AuthenticatedHttpRequest) -> HttpResponse:
 
 @require_GET
 def person_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
-    person = get_person_for(request.user, pk)
-    with transaction.atomic():
-        record_view(request.user, person=person, page="person")
+    person = get_person_for(request.user, pk, purpose="person")
     contacts = (
         Contact.objects.visible_to(request.user)
         .filter(subjects__person=person)
@@ -77,8 +74,8 @@ def person_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 def add_involvement(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
-    person = get_person_for(request.user, pk)
-    if not request.user.has_role(*FRONT_DOOR_ROLES):
+    person = get_person_for(request.user, pk, purpose="add-involvement")
+    if not permissions.can_record_involvement(request.user, person):
         raise PermissionDenied
     at = timezone.now()
     form = InvolvementForm(request.POST or None, today=at.date())
@@ -95,7 +92,7 @@ def add_involvement(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 def import_involvements_page(request: AuthenticatedHttpRequest) -> HttpResponse:
-    if not request.user.has_role(Role.TEAM_MANAGER):
+    if not permissions.can_import_involvements(request.user):
         raise PermissionDenied
     form = ImportForm(request.POST or None, request.FILES or None)
     line_errors: list[str] = []

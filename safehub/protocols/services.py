@@ -8,11 +8,12 @@ from decimal import Decimal
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 
-from safehub.accounts.models import Role, User
+from safehub.accounts.models import User
 from safehub.audit.models import Verb
 from safehub.audit.services import record
 from safehub.core.errors import ConcurrentChange, DomainError
 from safehub.core.working_time import ClockUnit
+from safehub.protocols import permissions
 from safehub.protocols.models import LocalProtocol, ThresholdLevel, Timescale
 from safehub.protocols.profiles import install
 
@@ -25,7 +26,7 @@ def load_seed_profiles(*, activate: str = "bexley") -> None:
 
 @transaction.atomic
 def activate_protocol(protocol: LocalProtocol, *, by: User) -> None:
-    if not by.has_role(Role.ADMINISTRATOR):
+    if not permissions.can_change_protocols(by):
         raise PermissionDenied
     current = LocalProtocol.objects.filter(pk=protocol.pk, version=protocol.version).exists()
     if not current:
@@ -47,7 +48,7 @@ def update_protocol(
     version: int,
 ) -> None:
     """Change a protocol's working day, three-month rule and timescales, all or nothing."""
-    if not by.has_role(Role.ADMINISTRATOR):
+    if not permissions.can_change_protocols(by):
         raise PermissionDenied
     if working_day_start >= working_day_end:
         raise DomainError("The working day must end after it starts", field="working_day_end")

@@ -6,21 +6,19 @@ from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from safehub.accounts.models import Role
 from safehub.core.errors import ConcurrentChange, DomainError
 from safehub.core.forms import VersionForm
 from safehub.core.http import AuthenticatedHttpRequest
-from safehub.protocols import services
+from safehub.protocols import permissions, services
 from safehub.protocols.forms import ProtocolForm, TimescaleFormSet, protocol_initial
 from safehub.protocols.models import LocalProtocol, Timescale
 
-VIEWERS = (Role.ADMINISTRATOR, Role.TEAM_MANAGER)
-
 
 def _require_viewer(request: AuthenticatedHttpRequest) -> bool:
-    if not request.user.has_role(*VIEWERS):
+    """403 unless the user may read the protocol; whether they may change it."""
+    if not permissions.can_view_protocols(request.user):
         raise PermissionDenied
-    return request.user.has_role(Role.ADMINISTRATOR)
+    return permissions.can_change_protocols(request.user)
 
 
 @require_GET

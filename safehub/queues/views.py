@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
@@ -7,27 +9,35 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
-from safehub.accounts.models import CASE_ROLES, Role
+from safehub.accounts.models import User
+from safehub.accounts.permissions import (
+    can_coordinate_strategy,
+    can_make_threshold_decisions,
+    can_manage,
+    can_work_the_front_door,
+)
+from safehub.checks.permissions import can_answer_requests
 from safehub.checks.queries import unread_alerts
+from safehub.contacts.permissions import can_see_contacts
 from safehub.core.http import AuthenticatedHttpRequest
 from safehub.queues import presenters
 from safehub.queues.queries import QUEUE_BY_SLUG, QUEUES, queue_contacts, queue_counts
 
-HOME_QUEUE = [
-    (Role.TEAM_MANAGER, "approval"),
-    (Role.SENIOR_PRACTITIONER, "threshold"),
-    (Role.SOCIAL_WORKER, "threshold"),
-    (Role.CONTACT_OFFICER, "screening"),
-    (Role.STRATEGY_COORDINATOR, "overdue"),
+# Where each kind of user starts the day: the first that applies.
+HOME_QUEUE: list[tuple[Callable[[User], bool], str]] = [
+    (can_manage, "approval"),
+    (can_make_threshold_decisions, "threshold"),
+    (can_work_the_front_door, "screening"),
+    (can_coordinate_strategy, "overdue"),
 ]
 
 
 @require_GET
 def home(request: AuthenticatedHttpRequest) -> HttpResponse:
-    for role, slug in HOME_QUEUE:
-        if request.user.has_role(role):
+    for applies, slug in HOME_QUEUE:
+        if applies(request.user):
             return redirect("queues:queue", slug=slug)
-    if request.user.has_role(Role.PARTNER_PROFESSIONAL):
+    if can_answer_requests(request.user):
         return redirect("checks:workspace")
     return render(request, "queues/no_queue.html", {"roles": sorted(request.user.roles())})
 
@@ -36,7 +46,7 @@ def home(request: AuthenticatedHttpRequest) -> HttpResponse:
 def queue(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
     if slug not in QUEUE_BY_SLUG:
         raise Http404("No such queue")
-    if not request.user.has_role(*CASE_ROLES):
+    if not can_see_contacts(request.user):
         raise PermissionDenied
     at = timezone.now()
     current = QUEUE_BY_SLUG[slug]

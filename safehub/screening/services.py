@@ -12,7 +12,6 @@ from django.db.models import Max
 from safehub.accounts.models import User
 from safehub.audit.models import Verb
 from safehub.audit.services import record
-from safehub.contacts import permissions
 from safehub.contacts.models import Contact, ContactSubject
 from safehub.contacts.services import threshold_due, transition
 from safehub.contacts.workflow import ContactState, Event
@@ -22,6 +21,7 @@ from safehub.people.identifiers import normalise_postcode
 from safehub.people.models import Address, Involvement, Person
 from safehub.protocols.policy import active_protocol
 from safehub.screening.models import KnownStatus, Screening, ScreeningRoute
+from safehub.screening.permissions import can_screen
 
 ROUTE_EVENTS = {
     ScreeningRoute.SIGNPOST: Event.SIGNPOST,
@@ -93,7 +93,7 @@ def identify_subject(
     many candidates were shown, so a later review can see what the decision was based on.
     """
     contact = subject.contact
-    if not permissions.can_screen(by, contact) or contact.state != ContactState.SCREENING:
+    if not can_screen(by, contact) or contact.state != ContactState.SCREENING:
         raise PermissionDenied
     _check_version(contact, version)
     if person is None:
@@ -156,7 +156,7 @@ def record_screening(
     at: datetime,
     version: int,
 ) -> Screening:
-    if not permissions.can_screen(by, contact):
+    if not can_screen(by, contact):
         raise PermissionDenied
     if contact.state != ContactState.SCREENING:
         raise DomainError("Start screening before recording its result.")

@@ -7,7 +7,6 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
-from safehub.contacts import permissions
 from safehub.contacts.models import Contact
 from safehub.contacts.queries import get_contact_for
 from safehub.contacts.services import start_screening
@@ -16,7 +15,7 @@ from safehub.core.errors import ConcurrentChange, DomainError
 from safehub.core.forms import VersionForm, choice_field
 from safehub.core.http import AuthenticatedHttpRequest
 from safehub.people.models import Person
-from safehub.screening import services
+from safehub.screening import permissions, services
 from safehub.screening.forms import IdentifyForm, RouteForm
 from safehub.screening.models import ScreeningRoute
 from safehub.screening.presenters import NEW_PERSON, prefix_for, subject_checks
@@ -50,9 +49,9 @@ def _page(
 
 @require_http_methods(["GET", "POST"])
 def screen_contact(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
-    contact = get_contact_for(request.user, pk)
+    contact = get_contact_for(request.user, pk, purpose="screening")
     if not permissions.can_screen(request.user, contact):
-        if contact.state not in (ContactState.RECEIVED, ContactState.SCREENING):
+        if permissions.can_screen(request.user):
             messages.info(request, "This contact has already been screened.")
             return redirect(contact)
         raise PermissionDenied

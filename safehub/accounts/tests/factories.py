@@ -60,3 +60,10 @@ def user_with_role(role: Role, *, team: Team | None = None, **kwargs: Any) -> Us
     user: User = UserFactory(**kwargs)
     MembershipFactory(user=user, team=team or TeamFactory(), role=role)
     return user
+
+
+def person_holding(*roles: Role, pk: int = 1) -> User:
+    """An unsaved user who holds `roles`: for predicate tests that need no database."""
+    user = User(pk=pk, username=f"user{pk}", is_active=True)
+    user._roles_cache = frozenset(roles)
+    return user

@@ -189,10 +189,10 @@ def test_a_partner_sees_only_their_agencys_requests(started: Any, agencies: dict
     police = _partner(agencies["police"], "pc.one")
     health = _partner(agencies["health"], "health.one")
     education = _partner(agencies["education"], "school.one")
-    assert {r.agency for r in AgencyRequest.objects.for_partner(police)} == {agencies["police"]}
+    assert {r.agency for r in AgencyRequest.objects.visible_to(police)} == {agencies["police"]}
     # The hub's health professional also answers for GP practices.
-    assert {r.agency for r in AgencyRequest.objects.for_partner(health)} == {agencies["health"], agencies["gp"]}
-    assert not AgencyRequest.objects.for_partner(education).exists()
+    assert {r.agency for r in AgencyRequest.objects.visible_to(health)} == {agencies["health"], agencies["gp"]}
+    assert not AgencyRequest.objects.visible_to(education).exists()
 
 
 def test_a_draft_is_saved_then_submitted_once_and_never_changed(

@@ -6,8 +6,9 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils import timezone
 
-from safehub.accounts.models import Role, User
+from safehub.accounts.models import User
 from safehub.people.importers import ImportRefused, import_involvements
+from safehub.people.permissions import can_import_involvements
 
 
 class Command(BaseCommand):
@@ -19,7 +20,7 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         user = User.objects.filter(username=options["username"]).first()
-        if user is None or not user.has_role(Role.TEAM_MANAGER):
+        if user is None or not can_import_involvements(user):
             raise CommandError(f"{options['username']} is not a team manager in Safehub")
         path: Path = options["path"]
         if not path.is_file():

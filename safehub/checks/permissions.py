@@ -1,0 +1,43 @@
+"""Who may start MASH checks, coordinate them, and answer them for an agency."""
+
+from __future__ import annotations
+
+from safehub.accounts.models import User
+from safehub.accounts.permissions import can_answer_for_an_agency, can_make_threshold_decisions, can_manage
+from safehub.checks.models import AgencyRequest, ChecksState, MashChecks
+from safehub.contacts.models import Contact
+from safehub.contacts.workflow import ContactState
+
+
+def can_start_checks(user: User, contact: Contact | None = None) -> bool:
+    """A manager decides that MASH checks are needed, before the threshold decision (002 §15);
+    without a contact, whether the user's role ever may."""
+    return can_manage(user) and (contact is None or contact.state == ContactState.AWAITING_THRESHOLD)
+
+
+def can_coordinate(user: User, checks: MashChecks) -> bool:
+    """The coordinating social worker, or a manager (000: the MASH social worker coordinates)."""
+    return user.pk == checks.coordinator_id or can_manage(user)
+
+
+def can_submit_checks(user: User, checks: MashChecks) -> bool:
+    return checks.state == ChecksState.OPEN and can_coordinate(user, checks)
+
+
+def can_withdraw_request(user: User, checks: MashChecks) -> bool:
+    return can_coordinate(user, checks)
+
+
+def can_be_coordinator(user: User) -> bool:
+    """A qualified social worker coordinates the checks (002 §15)."""
+    return user.is_active and can_make_threshold_decisions(user)
+
+
+def can_answer_requests(user: User) -> bool:
+    """Partner professionals answer the requests to their agency in their workspace (002 §16)."""
+    return can_answer_for_an_agency(user)
+
+
+def can_answer(user: User, request: AgencyRequest) -> bool:
+    """A partner professional of the request's agency (or, for a GP practice, the hub's health partner)."""
+    return can_answer_requests(user) and AgencyRequest.objects.visible_to(user).filter(pk=request.pk).exists()

@@ -1,0 +1,32 @@
+"""Who may recommend, approve and action a threshold decision. Each predicate without a contact
+answers whether the user's role ever may (a 403), with one whether they may now (else the
+contact has moved on)."""
+
+from __future__ import annotations
+
+from safehub.accounts.models import User
+from safehub.accounts.permissions import can_make_threshold_decisions, can_manage, can_work_the_front_door
+from safehub.contacts.models import Contact
+from safehub.contacts.workflow import ContactState
+from safehub.decisions.queries import latest_recommendation
+
+
+def can_recommend(user: User, contact: Contact | None = None) -> bool:
+    """A qualified social worker rates the contact and recommends an outcome (002 appendix)."""
+    return can_make_threshold_decisions(user) and (contact is None or contact.state == ContactState.AWAITING_THRESHOLD)
+
+
+def can_approve(user: User, contact: Contact | None = None) -> bool:
+    """A team manager approves every recommendation (004 §5, §7), never their own (four eyes)."""
+    if not can_manage(user):
+        return False
+    if contact is None:
+        return True
+    if contact.state != ContactState.AWAITING_APPROVAL:
+        return False
+    latest = latest_recommendation(contact)
+    return latest is None or latest.recommended_by_id != user.pk
+
+
+def can_action_outcome(user: User, contact: Contact | None = None) -> bool:
+    return can_work_the_front_door(user) and (contact is None or contact.state == ContactState.APPROVED)

@@ -1,0 +1,26 @@
+"""The two facts every page and service asks of a contact's decisions, each defined once."""
+
+from __future__ import annotations
+
+from safehub.contacts.models import Contact
+from safehub.decisions.models import Decision, Recommendation, Verdict
+
+
+def _prefetched(contact: Contact, name: str) -> bool:
+    return name in getattr(contact, "_prefetched_objects_cache", {})
+
+
+def latest_recommendation(contact: Contact) -> Recommendation | None:
+    """The newest recommendation (a returned contact gets a new one); prefetched ones are used."""
+    if _prefetched(contact, "recommendations"):
+        return max(contact.recommendations.all(), key=lambda r: (r.recommended_at, r.pk), default=None)
+    return contact.recommendations.select_related("recommended_by", "level").order_by("-recommended_at", "-pk").first()
+
+
+def the_decision(contact: Contact) -> Decision | None:
+    """The manager's approval that decides the contact's outcome: the newest approved decision
+    (a returned recommendation is not a decision)."""
+    if _prefetched(contact, "decisions"):
+        approved = [d for d in contact.decisions.all() if d.verdict == Verdict.APPROVED]
+        return max(approved, key=lambda d: (d.decided_at, d.pk), default=None)
+    return contact.decisions.filter(verdict=Verdict.APPROVED).order_by("-decided_at", "-pk").first()

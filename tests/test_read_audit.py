@@ -1,0 +1,281 @@
+"""Every page and export that shows a child's record records exactly one read of it; a refusal
+records who tried which record; a POST and its redirect are one read. A new page with a record id
+in its address must be listed here (or said not to show a child's record), so it cannot skip."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+
+import pytest
+from django.test import Client
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+from safehub.accounts.models import AgencyKind, Role, Team, User
+from safehub.accounts.tests.factories import PartnerAgencyFactory, TeamFactory, user_with_role
+from safehub.audit.models import AuditEvent, Verb
+from safehub.checks import services as checks_services
+from safehub.checks.models import AgencyRequest, MashChecks
+from safehub.consultations.models import Consultation, ConsultationKind
+from safehub.contacts.models import Contact
+from safehub.contacts.tests.factories import ContactAwaitingThresholdFactory, ContactFactory
+from safehub.contacts.workflow import ContactState
+from safehub.matching.models import DuplicatePair
+from safehub.people.models import Person
+from safehub.people.tests.factories import PersonFactory
+from safehub.protocols.models import Brag
+
+pytestmark = pytest.mark.django_db
+
+READ_VERBS = (Verb.CONTACT_VIEWED, Verb.PERSON_VIEWED, Verb.CONSULTATION_VIEWED)
+
+
+@dataclass(frozen=True)
+class Shown:
+    """A page as one user opens it, and the records it must record a read of."""
+
+    user: User
+    url: str
+    contacts: tuple[int, ...] = ()
+    people: tuple[int, ...] = ()
+    consultations: tuple[int, ...] = ()
+
+
+@dataclass
+class Hub:
+    team: Team
+    manager: User
+    social_worker: User
+    contact_officer: User
+    senior_practitioner: User
+    at: dt.datetime
+
+    def checks(self, *kinds: AgencyKind) -> MashChecks:
+        agencies = [PartnerAgencyFactory(name=f"Example {kind.label}", kind=kind) for kind in kinds]
+        contact = ContactAwaitingThresholdFactory(team=self.team)
+        start = checks_services.StartChecks("Unclear risk", Brag.AMBER, self.social_worker, agencies, "Known?", "s17")
+        return checks_services.start_checks(contact, start, by=self.manager, at=self.at, version=contact.version)
+
+    def partner_of(self, request: AgencyRequest, kind: AgencyKind = AgencyKind.POLICE) -> User:
+        agency = request.agency if kind == request.agency.kind else PartnerAgencyFactory(kind=kind)
+        desk = TeamFactory(name=f"{agency.name} desk", agency=agency)
+        return user_with_role(Role.PARTNER_PROFESSIONAL, team=desk, username=f"partner.{agency.pk}")
+
+
+def _contact_page(url_name: str, state: ContactState, role: str) -> Callable[[Hub], Shown]:
+    def make(hub: Hub) -> Shown:
+        contact = ContactFactory(team=hub.team, state=state)
+        return Shown(getattr(hub, role), reverse(url_name, args=[contact.pk]), contacts=(contact.pk,))
+
+    return make
+
+
+def _checks_page(hub: Hub) -> Shown:
+    checks = hub.checks(AgencyKind.POLICE)
+    return Shown(hub.social_worker, reverse("checks:checks", args=[checks.pk]), contacts=(checks.contact_id,))
+
+
+def _withdraw_page(hub: Hub) -> Shown:
+    checks = hub.checks(AgencyKind.POLICE)
+    url = reverse("checks:withdraw", args=[checks.pk, checks.requests.get().pk])
+    return Shown(hub.manager, url, contacts=(checks.contact_id,))
+
+
+def _agency_request_page(hub: Hub) -> Shown:
+    request = hub.checks(AgencyKind.POLICE).requests.get()
+    url = reverse("checks:request", args=[request.pk])
+    return Shown(hub.partner_of(request), url, contacts=(request.checks.contact_id,))
+
+
+def _gp_form(hub: Hub) -> Shown:
+    request = hub.checks(AgencyKind.GP_PRACTICE).requests.get()
+    url = reverse("checks:gp-form", args=[request.pk])
+    return Shown(hub.partner_of(request, AgencyKind.HEALTH), url, contacts=(request.checks.contact_id,))
+
+
+def _consultation_page(hub: Hub) -> Shown:
+    consultation = Consultation.objects.create(
+        kind=ConsultationKind.NAMED,
+        team=hub.team,
+        received_at=hub.at,
+        consultee_name="A teacher",
+        child_family_name="Harlow",
+        question="Should I refer?",
+        advice="Yes",
+        recorded_by=hub.social_worker,
+    )
+    url = reverse("consultations:consultation", args=[consultation.pk])
+    return Shown(hub.social_worker, url, consultations=(consultation.pk,))
+
+
+def _person_page(url_name: str, role: str) -> Callable[[Hub], Shown]:
+    def make(hub: Hub) -> Shown:
+        person: Person = PersonFactory()
+        return Shown(getattr(hub, role), reverse(url_name, args=[person.pk]), people=(person.pk,))
+
+    return make
+
+
+def _pair_page(hub: Hub) -> Shown:
+    left, right = sorted([PersonFactory(), PersonFactory()], key=lambda p: p.pk)
+    pair = DuplicatePair.objects.create(left=left, right=right, probability=0.8, found_at=hub.at)
+    return Shown(hub.manager, reverse("matching:pair", args=[pair.pk]), people=(left.pk, right.pk))
+
+
+# Every page or export that shows a child's record, by URL name.
+PAGES: dict[str, Callable[[Hub], Shown]] = {
+    "contacts:contact": _contact_page("contacts:contact", ContactState.RECEIVED, "social_worker"),
+    "contacts:restrict": _contact_page("contacts:restrict", ContactState.RECEIVED, "manager"),
+    "screening:screen-contact": _contact_page("screening:screen-contact", ContactState.SCREENING, "contact_officer"),
+    "decisions:recommend": _contact_page("decisions:recommend", ContactState.AWAITING_THRESHOLD, "social_worker"),
+    "decisions:approve": _contact_page("decisions:approve", ContactState.AWAITING_APPROVAL, "manager"),
+    "decisions:action-outcome": _contact_page("decisions:action-outcome", ContactState.APPROVED, "contact_officer"),
+    "checks:start": _contact_page("checks:start", ContactState.AWAITING_THRESHOLD, "manager"),
+    "checks:checks": _checks_page,
+    "checks:withdraw": _withdraw_page,
+    "checks:request": _agency_request_page,
+    "checks:gp-form": _gp_form,
+    "consultations:consultation": _consultation_page,
+    "people:person": _person_page("people:person", "social_worker"),
+    "people:add-involvement": _person_page("people:add-involvement", "contact_officer"),
+    "matching:pair": _pair_page,
+}
+
+# Addresses with a record id that show no child's record (or only act and redirect).
+NOT_A_CHILDS_RECORD = {
+    "consultations:send-summary": "POST only: records the summary as sent and redirects",
+    "matching:undo-merge": "POST only: undoes a merge and redirects",
+    "protocols:protocol": "a local protocol",
+    "protocols:activate": "POST only: a local protocol",
+}
+
+
+@pytest.fixture
+def hub(
+    mash_team: Team,
+    manager: User,
+    social_worker: User,
+    contact_officer: User,
+    senior_practitioner: User,
+    now: dt.datetime,
+) -> Hub:
+    return Hub(mash_team, manager, social_worker, contact_officer, senior_practitioner, now)
+
+
+def _client(user: User) -> Client:
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+def _reads() -> list[AuditEvent]:
+    return list(AuditEvent.objects.filter(verb__in=READ_VERBS).order_by("seq"))
+
+
+@pytest.mark.parametrize("url_name", sorted(PAGES))
+def test_every_page_that_shows_a_childs_record_records_exactly_one_read_of_it(url_name: str, hub: Hub) -> None:
+    shown = PAGES[url_name](hub)
+    before = AuditEvent.objects.filter(verb__in=READ_VERBS).count()
+    response = _client(shown.user).get(shown.url)
+    assert response.status_code == 200, url_name
+    reads = _reads()[before:]
+    recorded = sorted(
+        (event.verb, event.contact_id or event.person_id or 0)
+        for event in reads
+        if event.by_id == shown.user.pk and event.verb != Verb.CONSULTATION_VIEWED
+    )
+    expected = sorted(
+        [(Verb.CONTACT_VIEWED.value, pk) for pk in shown.contacts]
+        + [(Verb.PERSON_VIEWED.value, pk) for pk in shown.people]
+    )
+    assert recorded == expected, url_name
+    assert len(reads) == len(shown.contacts) + len(shown.people) + len(shown.consultations), url_name
+
+
+def _named_routes(
+    patterns: list[URLPattern | URLResolver], namespace: str = "", prefix: str = ""
+) -> Iterator[tuple[str, str]]:
+    for pattern in patterns:
+        if isinstance(pattern, URLResolver):
+            inner = f"{namespace}{pattern.namespace}:" if pattern.namespace else namespace
+            yield from _named_routes(pattern.url_patterns, inner, prefix + str(pattern.pattern))
+        elif pattern.name:
+            yield f"{namespace}{pattern.name}", prefix + str(pattern.pattern)
+
+
+def test_every_address_with_a_record_id_is_listed_as_audited_or_not_a_childs_record() -> None:
+    with_ids = {
+        name
+        for name, route in _named_routes(get_resolver().url_patterns)
+        if "<int:" in route and not name.startswith("admin:")
+    }
+    unlisted = with_ids - set(PAGES) - set(NOT_A_CHILDS_RECORD)
+    assert not unlisted, f"add these pages to PAGES (with the read they record) or NOT_A_CHILDS_RECORD: {unlisted}"
+    assert not (set(PAGES) | set(NOT_A_CHILDS_RECORD)) - with_ids  # nothing listed that no longer exists
+
+
+def test_another_teams_contact_answers_404_and_records_who_tried(hub: Hub, other_team_social_worker: User) -> None:
+    contact: Contact = ContactFactory(team=hub.team)
+    response = _client(other_team_social_worker).get(reverse("screening:screen-contact", args=[contact.pk]))
+    assert response.status_code == 404
+    assert not AuditEvent.objects.filter(verb__in=READ_VERBS).exists()
+    refusal = AuditEvent.objects.get(verb=Verb.READ_REFUSED)
+    assert refusal.by == other_team_social_worker
+    assert refusal.contact_id == contact.pk
+    assert refusal.data == {"page": "screening", "record": "contact", "id": contact.pk, "status": 404}
+
+
+def test_a_record_that_does_not_exist_is_refused_by_its_id(hub: Hub) -> None:
+    missing = (Contact.objects.order_by("-pk").values_list("pk", flat=True).first() or 0) + 100
+    assert _client(hub.social_worker).get(reverse("contacts:contact", args=[missing])).status_code == 404
+    refusal = AuditEvent.objects.get(verb=Verb.READ_REFUSED)
+    assert refusal.contact_id is None
+    assert refusal.data["id"] == missing
+
+
+def test_a_page_the_role_may_never_open_answers_403_and_the_refusal_is_recorded(hub: Hub) -> None:
+    contact: Contact = ContactFactory(team=hub.team, state=ContactState.AWAITING_APPROVAL)
+    assert _client(hub.social_worker).get(reverse("decisions:approve", args=[contact.pk])).status_code == 403
+    assert not AuditEvent.objects.filter(verb__in=READ_VERBS).exists()
+    refusal = AuditEvent.objects.get(verb=Verb.READ_REFUSED)
+    assert (refusal.by, refusal.contact_id, refusal.data["status"]) == (hub.social_worker, contact.pk, 403)
+
+
+def test_a_partner_probing_a_contact_is_refused_and_recorded(hub: Hub, police_partner: User) -> None:
+    contact: Contact = ContactFactory(team=hub.team)
+    assert _client(police_partner).get(contact.get_absolute_url()).status_code == 404
+    assert AuditEvent.objects.get(verb=Verb.READ_REFUSED).by == police_partner
+
+
+def test_a_page_that_sends_the_user_elsewhere_records_no_read(hub: Hub) -> None:
+    contact: Contact = ContactFactory(team=hub.team, state=ContactState.SCREENING)
+    response = _client(hub.social_worker).get(reverse("decisions:recommend", args=[contact.pk]))
+    assert response.status_code == 302
+    assert not AuditEvent.objects.filter(verb__in=(*READ_VERBS, Verb.READ_REFUSED)).exists()
+
+
+def test_a_partners_answer_and_the_page_it_returns_to_are_one_read(hub: Hub) -> None:
+    request = hub.checks(AgencyKind.POLICE).requests.get()
+    partner = hub.partner_of(request)
+    client = _client(partner)
+    url = reverse("checks:request", args=[request.pk])
+    form = {"version": request.version, "information": "Known to police", "analysis": "Risk", "action": "save"}
+    response = client.post(url, form, follow=True)
+    assert response.redirect_chain == [(url, 302)]
+    assert AuditEvent.objects.filter(verb=Verb.AGENCY_RESPONSE_SAVED, by=partner).count() == 1
+    assert AuditEvent.objects.filter(verb=Verb.CONTACT_VIEWED, by=partner).count() == 1
+
+
+def test_the_data_protection_officer_lists_refusals_by_user(
+    hub: Hub, other_team_social_worker: User, data_protection_officer_client: Client
+) -> None:
+    contact: Contact = ContactFactory(team=hub.team)
+    _client(other_team_social_worker).get(contact.get_absolute_url())
+    _client(hub.social_worker).get(contact.get_absolute_url())
+    page = data_protection_officer_client.get(
+        reverse("audit:events"), {"verb": Verb.READ_REFUSED.value, "username": other_team_social_worker.username}
+    ).content.decode()
+    assert Verb.READ_REFUSED.label in page
+    assert page.count(Verb.READ_REFUSED.label) >= 2  # the filter's option and the row
+    assert Verb.CONTACT_VIEWED.label not in page.split("</form>")[-1]
