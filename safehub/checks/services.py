@@ -28,9 +28,11 @@ from safehub.checks.models import (
     RequestState,
     ResponseStatus,
 )
+from safehub.checks.workflow import ChecksEvent, RequestEvent, ResponseEvent
 from safehub.contacts.models import Contact, ContactSubject
 from safehub.contacts.services import threshold_due, transition
 from safehub.contacts.workflow import Event
+from safehub.core import lifecycle
 from safehub.core.errors import ConcurrentChange, DomainError
 from safehub.protocols.models import Brag
 from safehub.protocols.policy import Deadlines, active_protocol
@@ -238,21 +240,18 @@ def save_response(
     fields = _response_fields(answer, by)
     if draft is None:
         draft = AgencyResponse.objects.create(request=request, created_at=at, **fields)
-    else:
+    elif not submit:
         for name, value in fields.items():
             setattr(draft, name, value)
-    new_version = request.version + 1
-    changes: dict[str, Any] = {"version": new_version}
+        draft.save()
     if submit:
-        draft.status, draft.submitted_at = ResponseStatus.SUBMITTED, at
-        changes.update(state=RequestState.ANSWERED, answered_at=at)
-    draft.save()
-    if AgencyRequest.objects.filter(pk=request.pk, version=version).update(**changes) != 1:
-        raise ConcurrentChange("request")
-    for name, value in changes.items():
-        setattr(request, name, value)
-    if submit:
+        # The request first: a stale form is refused as a change to the request, as it always was.
+        lifecycle.transition(request, RequestEvent.ANSWER, by=by, at=at, fields={"answered_at": at})
+        # A draft saved earlier takes its final wording in the same update that submits it.
+        lifecycle.transition(draft, ResponseEvent.SUBMIT, by=by, at=at, fields={**fields, "submitted_at": at})
         _settle_alerts(request, at=at)
+    else:
+        lifecycle.compare_and_set(request, noun="request")  # saving a draft moves the request's version on
     verb = Verb.AGENCY_RESPONSE_SUBMITTED if submit else Verb.AGENCY_RESPONSE_SAVED
     record(verb, by=by, contact=request.checks.contact, at=at, data={"request": request.pk, "response": draft.pk})
     if submit:
@@ -367,15 +366,14 @@ def withdraw_request(request: AgencyRequest, *, reason: str, by: User, at: datet
         raise ConcurrentChange("request")
     if not reason.strip():
         raise DomainError("Enter why the request is withdrawn", field="reason")
-    changed = AgencyRequest.objects.filter(pk=request.pk, version=version, state=RequestState.SENT).update(
-        state=RequestState.WITHDRAWN,
-        withdrawn_at=at,
-        withdrawn_by=by,
-        withdrawn_reason=reason.strip(),
-        version=version + 1,
+    lifecycle.transition(
+        request,
+        RequestEvent.WITHDRAW,
+        by=by,
+        at=at,
+        note=reason.strip(),
+        fields={"withdrawn_at": at, "withdrawn_by": by, "withdrawn_reason": reason.strip()},
     )
-    if changed != 1:
-        raise ConcurrentChange("request")
     _settle_alerts(request, at=at)
     record(
         Verb.AGENCY_REQUEST_WITHDRAWN,
@@ -384,7 +382,6 @@ def withdraw_request(request: AgencyRequest, *, reason: str, by: User, at: datet
         at=at,
         data={"request": request.pk, "agency": request.agency_id},
     )
-    request.refresh_from_db()
     return request
 
 
@@ -412,16 +409,19 @@ def submit_for_decision(
             " give the reason for not waiting",
             field="outstanding_reason",
         )
-    changed = MashChecks.objects.filter(pk=checks.pk, version=version, state=ChecksState.OPEN).update(
-        state=ChecksState.SUBMITTED,
-        analysis=analysis.strip(),
-        outstanding_reason=outstanding_reason.strip(),
-        submitted_by=by,
-        submitted_at=at,
-        version=version + 1,
+    lifecycle.transition(
+        checks,
+        ChecksEvent.SUBMIT_FOR_DECISION,
+        by=by,
+        at=at,
+        note=outstanding_reason.strip(),
+        fields={
+            "analysis": analysis.strip(),
+            "outstanding_reason": outstanding_reason.strip(),
+            "submitted_by": by,
+            "submitted_at": at,
+        },
     )
-    if changed != 1:
-        raise ConcurrentChange("set of checks")
     contact = checks.contact
     transition(contact, Event.SUBMIT_CHECKS_FOR_DECISION, by=by, due_at=threshold_due(contact), at=at)
     record(
@@ -431,5 +431,4 @@ def submit_for_decision(
         at=at,
         data={"checks": checks.pk, "outstanding": outstanding},
     )
-    checks.refresh_from_db()
     return checks

@@ -12,20 +12,11 @@ from safehub.accounts.models import User
 from safehub.checks.permissions import can_start_checks
 from safehub.contacts import permissions
 from safehub.contacts.models import ConcernCategory, Contact, StateChange
-from safehub.contacts.workflow import ContactState, Event
+from safehub.contacts.workflow import STATES, ContactState, Event
 from safehub.core.presenters import Due, brag_tag_class, due
 from safehub.decisions.permissions import can_action_outcome, can_approve, can_recommend
 from safehub.decisions.queries import latest_recommendation
 from safehub.screening.permissions import can_screen
-
-STATE_TAGS = {
-    ContactState.RECEIVED: "govuk-tag govuk-tag--light-blue",
-    ContactState.SCREENING: "govuk-tag govuk-tag--blue",
-    ContactState.AWAITING_THRESHOLD: "govuk-tag govuk-tag--purple",
-    ContactState.AWAITING_APPROVAL: "govuk-tag govuk-tag--pink",
-    ContactState.APPROVED: "govuk-tag govuk-tag--turquoise",
-    ContactState.CLOSED: "govuk-tag govuk-tag--grey",
-}
 
 
 @dataclass(frozen=True)
@@ -48,7 +39,7 @@ def concern_labels(codes: list[str]) -> list[str]:
 
 
 def state_tag_class(state: str) -> str:
-    return STATE_TAGS.get(ContactState(state), "govuk-tag")
+    return STATES[ContactState(state)].tag_class
 
 
 def actions_for(user: User, contact: Contact) -> list[Action]:
