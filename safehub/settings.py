@@ -85,6 +85,7 @@ INSTALLED_APPS = [
     "safehub.reports",
     "safehub.pages",
     "safehub.demo",
+    "safehub.benchmarks",
 ]
 
 MIDDLEWARE = [

@@ -8,10 +8,10 @@ from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_http_methods, require_POST
 
-from safehub.accounts import services
 from safehub.accounts.demo import DEMO_PASSWORD, DEMO_USERNAME_PREFIX
 from safehub.accounts.forms import SignInForm
 from safehub.accounts.models import User
+from safehub.audit import services as audit
 from safehub.core.http import AuthenticatedHttpRequest
 
 
@@ -33,14 +33,14 @@ def sign_in(request: HttpRequest) -> HttpResponse:
         if form.is_valid():
             user = form.get_user()
             login(request, user)
-            services.record_sign_in(user)
+            audit.record_sign_in(user)
             target = request.POST.get("next") or request.GET.get("next") or ""
             if url_has_allowed_host_and_scheme(
                 target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
             ):
                 return redirect(target)
             return redirect(settings.LOGIN_REDIRECT_URL)
-        services.record_failed_sign_in(request.POST.get("username", ""))
+        audit.record_failed_sign_in(request.POST.get("username", ""))
     return render(
         request,
         "accounts/sign_in.html",
@@ -55,6 +55,6 @@ def sign_in(request: HttpRequest) -> HttpResponse:
 
 @require_POST
 def sign_out(request: AuthenticatedHttpRequest) -> HttpResponse:
-    services.record_sign_out(request.user)
+    audit.record_sign_out(request.user)
     logout(request)
     return redirect(settings.LOGOUT_REDIRECT_URL)

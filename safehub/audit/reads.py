@@ -45,9 +45,13 @@ class Read:
     purpose: str  # the page or export that shows it
     contact_id: int | None = None
     person_id: int | None = None
+    restricted: bool = False  # a restricted contact: its reads are marked for the DPO (STYLE §4.9)
 
     def data(self) -> dict[str, object]:
         return {"page": self.purpose, "record": self.record, "id": self.record_id}
+
+    def read_data(self) -> dict[str, object]:
+        return {"page": self.purpose, "restricted": True} if self.restricted else {"page": self.purpose}
 
 
 @dataclass
@@ -85,9 +89,7 @@ def note_refusal(user: User, read: Read) -> None:
 def _write_reads(user: User, reads: list[Read]) -> None:
     with transaction.atomic():
         for read in reads:
-            record(
-                read.verb, by=user, contact_id=read.contact_id, person_id=read.person_id, data={"page": read.purpose}
-            )
+            record(read.verb, by=user, contact_id=read.contact_id, person_id=read.person_id, data=read.read_data())
 
 
 def _write_refusals(user: User, reads: list[Read], *, status: int) -> None:

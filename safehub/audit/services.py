@@ -1,4 +1,5 @@
-"""Writing to the audit trail. Services call `record`; reads are noted by the audited fetches (`reads`)."""
+"""Writing to the audit trail. Services call `record`; reads are noted by the audited fetches (`reads`);
+signing in and out is recorded here too."""
 
 from __future__ import annotations
 
@@ -86,6 +87,22 @@ def record(
         )
         AuditHead.objects.filter(pk=1).update(last_hash=row_hash)
     return event
+
+
+@transaction.atomic
+def record_sign_in(user: User) -> None:
+    record(Verb.LOGIN, by=user, at=timezone.now())
+
+
+@transaction.atomic
+def record_failed_sign_in(username: str) -> None:
+    # The username typed is kept (it may not exist); never the password.
+    record(Verb.LOGIN_FAILED, system_process="sign-in", data={"username": username[:150]})
+
+
+@transaction.atomic
+def record_sign_out(user: User) -> None:
+    record(Verb.LOGOUT, by=user)
 
 
 def verify_chain(*, batch_size: int = 2000) -> ChainReport:

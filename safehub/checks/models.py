@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from enum import StrEnum
+from typing import ClassVar
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -9,14 +12,20 @@ from django.utils.functional import cached_property
 
 from safehub.accounts.models import Agency, AgencyKind, Role, User
 from safehub.accounts.permissions import can_work_on_cases
+from safehub.checks import workflow
+from safehub.checks.workflow import ChecksEvent, RequestEvent, ResponseEvent
+from safehub.checks.workflow import ChecksState as ChecksState
+from safehub.checks.workflow import RequestState as RequestState
+from safehub.checks.workflow import ResponseStatus as ResponseStatus
 from safehub.contacts.models import Contact
+from safehub.core.lifecycle import Lifecycle
+from safehub.core.models import StateChangeRecord
 from safehub.protocols.models import Brag
 from safehub.sharing.models import Disclosure
 
 
-class ChecksState(models.TextChoices):
-    OPEN = "open", "Waiting for agencies"
-    SUBMITTED = "submitted", "Submitted for decision"
+def _choices(states: type[ChecksState | RequestState | ResponseStatus]) -> list[tuple[str, str]]:
+    return [(state.value, state.label) for state in states]
 
 
 class MashChecks(models.Model):
@@ -29,7 +38,7 @@ class MashChecks(models.Model):
     coordinator = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     started_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     started_at = models.DateTimeField()
-    state = models.CharField(max_length=10, choices=ChecksState, default=ChecksState.OPEN)
+    state = models.CharField(max_length=10, choices=_choices(ChecksState), default=ChecksState.OPEN)
     analysis = models.TextField(blank=True)
     outstanding_reason = models.TextField(blank=True)
     submitted_by = models.ForeignKey(
@@ -37,6 +46,8 @@ class MashChecks(models.Model):
     )
     submitted_at = models.DateTimeField(null=True, blank=True)
     version = models.PositiveIntegerField(default=0)
+
+    lifecycle: ClassVar[Lifecycle[ChecksState, ChecksEvent]] = Lifecycle(workflow.CHECKS)
 
     class Meta:
         ordering = ["-started_at"]
@@ -55,12 +66,6 @@ class MashChecks(models.Model):
         if self.submitted_at is None:
             return []
         return [r for r in self.requests.all() if r.answered_at is not None and r.answered_at > self.submitted_at]
-
-
-class RequestState(models.TextChoices):
-    SENT = "sent", "Waiting for the agency"
-    ANSWERED = "answered", "Answered"
-    WITHDRAWN = "withdrawn", "Withdrawn"
 
 
 def partner_agencies(user: User) -> models.QuerySet[Agency]:
@@ -97,7 +102,7 @@ class AgencyRequest(models.Model):
     subjects = models.JSONField(help_text="Names, dates of birth, address and NHS number of the people to search for.")
     due_at = models.DateTimeField(db_index=True)
     sent_at = models.DateTimeField()
-    state = models.CharField(max_length=10, choices=RequestState, default=RequestState.SENT)
+    state = models.CharField(max_length=10, choices=_choices(RequestState), default=RequestState.SENT)
     answered_at = models.DateTimeField(null=True, blank=True)
     withdrawn_at = models.DateTimeField(null=True, blank=True)
     withdrawn_by = models.ForeignKey(
@@ -107,6 +112,7 @@ class AgencyRequest(models.Model):
     version = models.PositiveIntegerField(default=0)
 
     objects = AgencyRequestQuerySet.as_manager()
+    lifecycle: ClassVar[Lifecycle[RequestState, RequestEvent]] = Lifecycle(workflow.REQUESTS)
 
     class Meta:
         ordering = ["due_at", "pk"]
@@ -138,17 +144,12 @@ class AgencyRequest(models.Model):
         return ", ".join(str(person.get("name", "")) for person in self.subjects if person.get("name"))
 
 
-class ResponseStatus(models.TextChoices):
-    DRAFT = "draft", "Draft"
-    SUBMITTED = "submitted", "Submitted"
-
-
 class AgencyResponse(models.Model):
     """What an agency holds and what it means for the child. Submitted responses never change:
     a correction is a new response that supersedes, with a reason."""
 
     request = models.ForeignKey(AgencyRequest, on_delete=models.PROTECT, related_name="responses")
-    status = models.CharField(max_length=10, choices=ResponseStatus, default=ResponseStatus.DRAFT)
+    status = models.CharField(max_length=10, choices=_choices(ResponseStatus), default=ResponseStatus.DRAFT)
     nothing_known = models.BooleanField(default=False)
     information = models.TextField(blank=True)
     analysis = models.TextField(blank=True, help_text="What the information means for the child (002 §16).")
@@ -163,6 +164,8 @@ class AgencyResponse(models.Model):
     )
     correction_reason = models.TextField(blank=True)
     version = models.PositiveIntegerField(default=0)
+
+    lifecycle: ClassVar[Lifecycle[ResponseStatus, ResponseEvent]] = Lifecycle(workflow.RESPONSES, state_field="status")
 
     class Meta:
         ordering = ["created_at", "pk"]
@@ -180,6 +183,54 @@ class AgencyResponse(models.Model):
 
     def __str__(self) -> str:
         return f"Response to request {self.request_id} ({self.get_status_display()})"
+
+
+def _valid(states: type[ChecksState | RequestState | ResponseStatus], events: type[StrEnum]) -> Q:
+    values = [state.value for state in states]
+    return Q(from_state__in=values, to_state__in=values, event__in=[event.value for event in events])
+
+
+class ChecksStateChange(StateChangeRecord):
+    """A set of checks moving on (submitted for decision), written by `core.lifecycle.transition`."""
+
+    checks = models.ForeignKey(MashChecks, on_delete=models.CASCADE, related_name="state_changes")
+
+    class Meta(StateChangeRecord.Meta):
+        indexes = [models.Index(fields=["checks", "at"])]
+        constraints = [models.CheckConstraint(condition=_valid(ChecksState, ChecksEvent), name="checks_change_valid")]
+
+    def __str__(self) -> str:
+        return f"Checks {self.checks_id}: {self.from_state} → {self.to_state}"
+
+
+class RequestStateChange(StateChangeRecord):
+    """A request answered or withdrawn, written by `core.lifecycle.transition`."""
+
+    request = models.ForeignKey(AgencyRequest, on_delete=models.CASCADE, related_name="state_changes")
+
+    class Meta(StateChangeRecord.Meta):
+        indexes = [models.Index(fields=["request", "at"])]
+        constraints = [
+            models.CheckConstraint(condition=_valid(RequestState, RequestEvent), name="request_change_valid")
+        ]
+
+    def __str__(self) -> str:
+        return f"Request {self.request_id}: {self.from_state} → {self.to_state}"
+
+
+class ResponseStateChange(StateChangeRecord):
+    """A draft response submitted, written by `core.lifecycle.transition`."""
+
+    response = models.ForeignKey(AgencyResponse, on_delete=models.CASCADE, related_name="state_changes")
+
+    class Meta(StateChangeRecord.Meta):
+        indexes = [models.Index(fields=["response", "at"])]
+        constraints = [
+            models.CheckConstraint(condition=_valid(ResponseStatus, ResponseEvent), name="response_change_valid")
+        ]
+
+    def __str__(self) -> str:
+        return f"Response {self.response_id}: {self.from_state} → {self.to_state}"
 
 
 class AlertKind(models.TextChoices):
@@ -226,3 +277,20 @@ class Alert(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} to {self.recipient} about request {self.request_id}"
+
+
+class LateAnswerRecipients(models.Model):
+    """Who, beside the coordinator, is told of an answer that arrives after the checks went for
+    decision (000): the manager who last decided on the contact and the social worker its outcome
+    allocated the child to. The decision services write it; the checks read it."""
+
+    contact = models.OneToOneField(Contact, on_delete=models.CASCADE, related_name="late_answer_recipients")
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    allocated_worker = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+
+    def __str__(self) -> str:
+        return f"Late answers on contact {self.contact_id}"

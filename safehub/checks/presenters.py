@@ -10,7 +10,14 @@ from django.urls import reverse
 from django.utils.timezone import localtime
 
 from safehub.accounts.models import User
-from safehub.checks.models import AgencyRequest, AgencyResponse, MashChecks, RequestState, ResponseStatus
+from safehub.checks.models import (
+    AgencyRequest,
+    AgencyResponse,
+    LateAnswerRecipients,
+    MashChecks,
+    RequestState,
+    ResponseStatus,
+)
 from safehub.contacts.models import Contact
 from safehub.core.presenters import Due, due
 
@@ -103,7 +110,7 @@ def queue_rows(requests: Iterable[AgencyRequest], *, at: datetime) -> list[Queue
 
 class ContactPanel:
     """The contact's MASH checks, with a warning for each answer that came after they went for
-    decision and, once the outcome names one, the social worker it was sent to."""
+    decision and, once the outcome names one, the allocated social worker it was sent to."""
 
     template_name = "checks/_contact_panel.html"
     lookups: tuple[str | Prefetch[Any, Any, Any], ...] = (
@@ -113,16 +120,16 @@ class ContactPanel:
                 Prefetch("requests", queryset=AgencyRequest.objects.select_related("agency"))
             ),
         ),
-        "outcome_action__allocated_worker",
+        Prefetch("late_answer_recipients", queryset=LateAnswerRecipients.objects.select_related("allocated_worker")),
     )
 
     def present(self, contact: Contact, *, user: User, at: datetime) -> dict[str, Any] | None:
         checks = list(contact.mash_checks.all())
         if not checks:
             return None
-        outcome = getattr(contact, "outcome_action", None)
+        recipients = getattr(contact, "late_answer_recipients", None)
         return {
             "checks": checks,
             "late": [request for each in checks for request in each.late_requests()],
-            "allocated_worker": outcome.allocated_worker if outcome is not None else None,
+            "allocated_worker": recipients.allocated_worker if recipients is not None else None,
         }

@@ -22,15 +22,17 @@ from safehub.checks.models import (
     Alert,
     AlertKind,
     ChecksState,
+    LateAnswerRecipients,
     MashChecks,
     RequestState,
     ResponseStatus,
 )
+from safehub.checks.workflow import ChecksEvent, RequestEvent, ResponseEvent
 from safehub.contacts.models import Contact, ContactSubject
 from safehub.contacts.services import threshold_due, transition
 from safehub.contacts.workflow import Event
+from safehub.core import lifecycle
 from safehub.core.errors import ConcurrentChange, DomainError
-from safehub.decisions.models import Decision, OutcomeAction
 from safehub.protocols.models import Brag
 from safehub.protocols.policy import Deadlines, active_protocol
 from safehub.sharing.services import record_disclosure
@@ -236,21 +238,18 @@ def save_response(
     fields = _response_fields(answer, by)
     if draft is None:
         draft = AgencyResponse.objects.create(request=request, created_at=at, **fields)
-    else:
+    elif not submit:
         for name, value in fields.items():
             setattr(draft, name, value)
-    new_version = request.version + 1
-    changes: dict[str, Any] = {"version": new_version}
+        draft.save()
     if submit:
-        draft.status, draft.submitted_at = ResponseStatus.SUBMITTED, at
-        changes.update(state=RequestState.ANSWERED, answered_at=at)
-    draft.save()
-    if AgencyRequest.objects.filter(pk=request.pk, version=version).update(**changes) != 1:
-        raise ConcurrentChange("request")
-    for name, value in changes.items():
-        setattr(request, name, value)
-    if submit:
+        # The request first: a stale form is refused as a change to the request, as it always was.
+        lifecycle.transition(request, RequestEvent.ANSWER, by=by, at=at, fields={"answered_at": at})
+        # A draft saved earlier takes its final wording in the same update that submits it.
+        lifecycle.transition(draft, ResponseEvent.SUBMIT, by=by, at=at, fields={**fields, "submitted_at": at})
         _settle_alerts(request, at=at)
+    else:
+        lifecycle.compare_and_set(request, noun="request")  # saving a draft moves the request's version on
     verb = Verb.AGENCY_RESPONSE_SUBMITTED if submit else Verb.AGENCY_RESPONSE_SAVED
     record(verb, by=by, contact=request.checks.contact, at=at, data={"request": request.pk, "response": draft.pk})
     if submit:
@@ -273,12 +272,9 @@ def _forward_if_late(request: AgencyRequest, *, by: User, at: datetime) -> None:
     if checks.state != ChecksState.SUBMITTED:
         return
     people = {checks.coordinator}
-    decision = Decision.objects.filter(contact_id=checks.contact_id).order_by("-decided_at").first()
-    if decision is not None:
-        people.add(decision.decided_by)
-    action = OutcomeAction.objects.filter(contact_id=checks.contact_id, allocated_worker__isnull=False).first()
-    if action is not None and action.allocated_worker is not None:
-        people.add(action.allocated_worker)
+    also = LateAnswerRecipients.objects.filter(contact_id=checks.contact_id).first()
+    if also is not None:
+        people |= {user for user in (also.decided_by, also.allocated_worker) if user is not None}
     _alert_late_answer(request, people, by=by, at=at)
 
 
@@ -296,10 +292,18 @@ def _alert_late_answer(request: AgencyRequest, people: set[User], *, by: User, a
     )
 
 
+def note_decision(contact: Contact, *, decided_by: User) -> None:
+    """Later answers go to whoever decided last. Called by the decision services, inside their
+    transaction, for every decision (approved or returned)."""
+    LateAnswerRecipients.objects.update_or_create(contact=contact, defaults={"decided_by": decided_by})
+
+
 def forward_late_answers(contact: Contact, worker: User, *, by: User, at: datetime) -> int:
     """When an outcome names the allocated social worker, the answers that came after the checks
-    went for decision go to them too (000: "forwarded to the allocated social worker"). Called by
-    the service that records the outcome, inside its transaction. Returns how many were forwarded."""
+    went for decision go to them too (000: "forwarded to the allocated social worker"), and so do
+    later ones. Called by the service that records the outcome, inside its transaction. Returns how
+    many were forwarded."""
+    LateAnswerRecipients.objects.update_or_create(contact=contact, defaults={"allocated_worker": worker})
     late = [
         request
         for checks in contact.mash_checks.filter(state=ChecksState.SUBMITTED).prefetch_related("requests")
@@ -360,15 +364,14 @@ def withdraw_request(request: AgencyRequest, *, reason: str, by: User, at: datet
         raise ConcurrentChange("request")
     if not reason.strip():
         raise DomainError("Enter why the request is withdrawn", field="reason")
-    changed = AgencyRequest.objects.filter(pk=request.pk, version=version, state=RequestState.SENT).update(
-        state=RequestState.WITHDRAWN,
-        withdrawn_at=at,
-        withdrawn_by=by,
-        withdrawn_reason=reason.strip(),
-        version=version + 1,
+    lifecycle.transition(
+        request,
+        RequestEvent.WITHDRAW,
+        by=by,
+        at=at,
+        note=reason.strip(),
+        fields={"withdrawn_at": at, "withdrawn_by": by, "withdrawn_reason": reason.strip()},
     )
-    if changed != 1:
-        raise ConcurrentChange("request")
     _settle_alerts(request, at=at)
     record(
         Verb.AGENCY_REQUEST_WITHDRAWN,
@@ -377,7 +380,6 @@ def withdraw_request(request: AgencyRequest, *, reason: str, by: User, at: datet
         at=at,
         data={"request": request.pk, "agency": request.agency_id},
     )
-    request.refresh_from_db()
     return request
 
 
@@ -405,16 +407,19 @@ def submit_for_decision(
             " give the reason for not waiting",
             field="outstanding_reason",
         )
-    changed = MashChecks.objects.filter(pk=checks.pk, version=version, state=ChecksState.OPEN).update(
-        state=ChecksState.SUBMITTED,
-        analysis=analysis.strip(),
-        outstanding_reason=outstanding_reason.strip(),
-        submitted_by=by,
-        submitted_at=at,
-        version=version + 1,
+    lifecycle.transition(
+        checks,
+        ChecksEvent.SUBMIT_FOR_DECISION,
+        by=by,
+        at=at,
+        note=outstanding_reason.strip(),
+        fields={
+            "analysis": analysis.strip(),
+            "outstanding_reason": outstanding_reason.strip(),
+            "submitted_by": by,
+            "submitted_at": at,
+        },
     )
-    if changed != 1:
-        raise ConcurrentChange("set of checks")
     contact = checks.contact
     transition(contact, Event.SUBMIT_CHECKS_FOR_DECISION, by=by, due_at=threshold_due(contact), at=at)
     record(
@@ -424,5 +429,4 @@ def submit_for_decision(
         at=at,
         data={"checks": checks.pk, "outstanding": outstanding},
     )
-    checks.refresh_from_db()
     return checks

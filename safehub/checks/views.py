@@ -2,7 +2,6 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
@@ -24,7 +23,8 @@ from safehub.checks.models import AgencyRequest, Alert, RequestState, ResponseSt
 from safehub.checks.presenters import queue_rows, request_rows
 from safehub.checks.queries import get_checks_for, get_request_for, unread_alerts
 from safehub.contacts.queries import get_contact_for
-from safehub.core.errors import ConcurrentChange, DomainError
+from safehub.core.errors import DomainError
+from safehub.core.forms import add_refusal
 from safehub.core.http import AuthenticatedHttpRequest
 from safehub.protocols.models import Brag
 
@@ -40,9 +40,7 @@ def _answer(data: dict[str, object]) -> services.Answer:
     )
 
 
-def _add(form: forms.Form, error: DomainError) -> None:
-    field = {"respond_by": "respond_by_date"}.get(error.field or "", error.field)
-    form.add_error(field if field in form.fields else None, error.message)
+FORM_FIELDS = {"respond_by": "respond_by_date"}  # the service's name for a field -> the form's
 
 
 @require_http_methods(["GET", "POST"])
@@ -57,6 +55,7 @@ def start(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     agencies = Agency.objects.filter(is_host=False).order_by("name")
     initial = {"version": contact.version, "agencies": services.preselected_agencies(), "rating": ""}
     form = StartChecksForm(request.POST or None, initial=initial, coordinators=coordinators, agencies=agencies)
+    status = 200
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -75,14 +74,12 @@ def start(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
                 at=timezone.now(),
                 version=data["version"],
             )
-        except ConcurrentChange as error:
-            form.add_error(None, error.message)
         except DomainError as error:
-            _add(form, error)
+            status = add_refusal(form, error, fields=FORM_FIELDS)
         else:
             messages.success(request, f"MASH checks started: {checks.requests.count()} agencies asked")
             return redirect("checks:checks", pk=checks.pk)
-    return render(request, "checks/start.html", {"contact": contact, "form": form})
+    return render(request, "checks/start.html", {"contact": contact, "form": form}, status=status)
 
 
 @require_http_methods(["GET", "POST"])
@@ -92,6 +89,7 @@ def checks_view(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     at = timezone.now()
     may_submit = permissions.can_submit_checks(request.user, checks)
     form = SubmitForDecisionForm(request.POST or None, initial={"version": checks.version}) if may_submit else None
+    status = 200
     if request.method == "POST":
         if form is None:
             raise PermissionDenied
@@ -106,13 +104,13 @@ def checks_view(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
                     version=form.cleaned_data["version"],
                 )
             except DomainError as error:
-                _add(form, error)
+                status = add_refusal(form, error)
             else:
                 messages.success(request, "MASH checks submitted for a threshold decision")
                 return redirect(checks.contact)
     may_withdraw = permissions.can_withdraw_request(request.user, checks)
     context = {"checks": checks, "rows": request_rows(checks, at=at), "form": form, "may_withdraw": may_withdraw}
-    return render(request, "checks/checks.html", context)
+    return render(request, "checks/checks.html", context, status=status)
 
 
 @require_http_methods(["GET", "POST"])
@@ -128,6 +126,7 @@ def withdraw(request: AuthenticatedHttpRequest, pk: int, request_pk: int) -> Htt
         messages.info(request, f"The request to {agency_request.agency} is no longer outstanding.")
         return redirect("checks:checks", pk=checks.pk)
     form = WithdrawForm(request.POST or None, initial={"version": agency_request.version})
+    status = 200
     if request.method == "POST" and form.is_valid():
         try:
             services.withdraw_request(
@@ -138,11 +137,12 @@ def withdraw(request: AuthenticatedHttpRequest, pk: int, request_pk: int) -> Htt
                 version=form.cleaned_data["version"],
             )
         except DomainError as error:
-            _add(form, error)
+            status = add_refusal(form, error)
         else:
             messages.success(request, f"Request to {agency_request.agency} withdrawn")
             return redirect("checks:checks", pk=checks.pk)
-    return render(request, "checks/withdraw.html", {"checks": checks, "request_": agency_request, "form": form})
+    context = {"checks": checks, "request_": agency_request, "form": form}
+    return render(request, "checks/withdraw.html", context, status=status)
 
 
 def _require_partner(request: AuthenticatedHttpRequest) -> None:
@@ -236,6 +236,7 @@ def request_view(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         # hub withdrew the request: say why, change nothing.
         messages.error(request, services.why_not_open(agency_request))
         return redirect("checks:request", pk=agency_request.pk)
+    status = 200
     if request.method == "POST":
         try:
             if form is not None and form.is_valid():
@@ -263,9 +264,9 @@ def request_view(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         except DomainError as error:  # a stale form (ConcurrentChange) included
             target = form if form is not None else correction
             if target is not None:
-                _add(target, error)
+                status = add_refusal(target, error)
     context = {"request_": agency_request, "form": form, "correction": correction, "responses": responses}
-    return render(request, "checks/request.html", context)
+    return render(request, "checks/request.html", context, status=status)
 
 
 @require_GET

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import ClassVar
 
 from django.conf import settings
 from django.db import models
@@ -11,6 +12,11 @@ from django.urls import reverse
 
 from safehub.accounts.models import Team, User
 from safehub.accounts.permissions import can_work_on_cases
+from safehub.consultations.workflow import LIFECYCLE, ConsultationEvent, ConsultationState
+from safehub.core.lifecycle import Lifecycle
+from safehub.core.models import StateChangeRecord
+
+STATE_CHOICES = [(state.value, state.label) for state in ConsultationState]
 
 
 class ConsultationKind(models.TextChoices):
@@ -43,6 +49,7 @@ class Consultation(models.Model):
     child_postcode = models.CharField("Child's postcode", max_length=8, blank=True)
     question = models.TextField("What the consultee asked")
     advice = models.TextField("Advice given")
+    state = models.CharField(max_length=20, choices=STATE_CHOICES, default=ConsultationState.AWAITING_SUMMARY.value)
     summary_due_at = models.DateTimeField(null=True, blank=True)
     summary_sent_at = models.DateTimeField(null=True, blank=True)
     summary_sent_by = models.ForeignKey(
@@ -53,10 +60,16 @@ class Consultation(models.Model):
     version = models.PositiveIntegerField(default=0)
 
     objects = ConsultationQuerySet.as_manager()
+    lifecycle: ClassVar[Lifecycle[ConsultationState, ConsultationEvent]] = Lifecycle(LIFECYCLE)
 
     class Meta:
         ordering = ["-received_at"]
         constraints = [
+            models.CheckConstraint(
+                condition=Q(state=ConsultationState.AWAITING_SUMMARY.value, summary_sent_at__isnull=True)
+                | Q(state=ConsultationState.SUMMARY_SENT.value, summary_sent_at__isnull=False),
+                name="consultation_summary_sent_has_a_time",
+            ),
             models.CheckConstraint(
                 condition=~Q(kind="anonymous")
                 | (
@@ -81,3 +94,25 @@ class Consultation(models.Model):
     @property
     def child_name(self) -> str:
         return " ".join(p for p in (self.child_given_name, self.child_family_name) if p)
+
+
+class ConsultationStateChange(StateChangeRecord):
+    """A consultation moving on (its summary sent), written by `core.lifecycle.transition`."""
+
+    consultation = models.ForeignKey(Consultation, on_delete=models.CASCADE, related_name="state_changes")
+
+    class Meta(StateChangeRecord.Meta):
+        indexes = [models.Index(fields=["consultation", "at"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(
+                    from_state__in=[state.value for state in ConsultationState],
+                    to_state__in=[state.value for state in ConsultationState],
+                    event__in=[event.value for event in ConsultationEvent],
+                ),
+                name="consultation_change_valid",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"Consultation {self.consultation_id}: {self.from_state} → {self.to_state}"

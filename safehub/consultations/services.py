@@ -12,6 +12,8 @@ from safehub.audit.models import Verb
 from safehub.audit.services import record
 from safehub.consultations import permissions
 from safehub.consultations.models import Consultation, ConsultationKind
+from safehub.consultations.workflow import ConsultationEvent
+from safehub.core import lifecycle
 from safehub.core.errors import ConcurrentChange, DomainError
 from safehub.protocols.models import Clock
 from safehub.protocols.policy import due_time
@@ -61,10 +63,13 @@ def send_summary(consultation: Consultation, *, by: User, at: datetime, version:
         raise PermissionDenied
     if consultation.summary_sent_at is not None:
         raise DomainError("The summary has already been sent")
-    changed = Consultation.objects.filter(pk=consultation.pk, version=version, summary_sent_at__isnull=True).update(
-        summary_sent_at=at, summary_sent_by=by, version=version + 1
-    )
-    if changed != 1:
+    if consultation.version != version:
         raise ConcurrentChange("consultation")
+    lifecycle.transition(
+        consultation,
+        ConsultationEvent.SEND_SUMMARY,
+        by=by,
+        at=at,
+        fields={"summary_sent_at": at, "summary_sent_by": by},
+    )
     record(Verb.CONSULTATION_SUMMARY_SENT, by=by, at=at, data={"consultation": consultation.pk})
-    consultation.summary_sent_at, consultation.summary_sent_by, consultation.version = at, by, version + 1

@@ -14,8 +14,8 @@ from safehub.consultations import permissions, services
 from safehub.consultations.forms import ConsultationForm
 from safehub.consultations.models import Consultation
 from safehub.consultations.queries import get_consultation_for
-from safehub.core.errors import ConcurrentChange, DomainError
-from safehub.core.forms import VersionForm
+from safehub.core.errors import DomainError
+from safehub.core.forms import VersionForm, add_refusal
 from safehub.core.http import AuthenticatedHttpRequest
 from safehub.core.presenters import due
 
@@ -54,26 +54,28 @@ def record_consultation(request: AuthenticatedHttpRequest) -> HttpResponse:
                 submission_key=form.cleaned_data["submission_key"],
             )
         except DomainError as error:
-            form.add_error(error.field if error.field in form.fields else None, error.message)
+            add_refusal(form, error)
         else:
             messages.success(request, "Consultation recorded. Send the summary to the consultee")
             return redirect(consultation)
     return render(request, "consultations/record.html", {"form": form})
 
 
+def _page(
+    request: AuthenticatedHttpRequest, consultation: Consultation, form: VersionForm | None = None, status: int = 200
+) -> HttpResponse:
+    context = {
+        "consultation": consultation,
+        "due": due(consultation.summary_due_at, at=timezone.now()) if not consultation.summary_sent_at else None,
+        "form": form or VersionForm(initial={"version": consultation.version}),
+        "can_send": permissions.can_send_summary(request.user, consultation),
+    }
+    return render(request, "consultations/consultation.html", context, status=status)
+
+
 @require_GET
 def consultation_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
-    consultation = get_consultation_for(request.user, pk, purpose="consultation")
-    return render(
-        request,
-        "consultations/consultation.html",
-        {
-            "consultation": consultation,
-            "due": due(consultation.summary_due_at, at=timezone.now()) if not consultation.summary_sent_at else None,
-            "form": VersionForm(initial={"version": consultation.version}),
-            "can_send": permissions.can_send_summary(request.user, consultation),
-        },
-    )
+    return _page(request, get_consultation_for(request.user, pk, purpose="consultation"))
 
 
 @require_POST
@@ -85,8 +87,9 @@ def send_summary(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         return redirect(consultation)
     try:
         services.send_summary(consultation, by=request.user, at=timezone.now(), version=form.cleaned_data["version"])
-    except (ConcurrentChange, DomainError) as error:
-        messages.error(request, error.message)
-    else:
-        messages.success(request, "Summary recorded as sent")
+    except DomainError as error:
+        # Shown again as it is now (sent by someone else, say), with why nothing changed.
+        consultation.refresh_from_db()
+        return _page(request, consultation, form, status=add_refusal(form, error))
+    messages.success(request, "Summary recorded as sent")
     return redirect(consultation)

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from datetime import date, datetime
+from typing import ClassVar
 
 from django.conf import settings
 from django.db import models
@@ -10,7 +11,8 @@ from django.utils import timezone
 
 from safehub.accounts.models import Team, User
 from safehub.accounts.permissions import can_work_on_cases
-from safehub.contacts.workflow import ContactState, Event
+from safehub.contacts.workflow import LIFECYCLE, ContactState, Event
+from safehub.core.lifecycle import Lifecycle
 from safehub.people.models import Ethnicity, Person, PersonKind, Sex
 
 STATE_CHOICES = [(s.value, s.label) for s in ContactState]
@@ -178,6 +180,7 @@ class Contact(models.Model):
     submission_key = models.UUIDField(unique=True, null=True, blank=True, editable=False)
 
     objects = ContactQuerySet.as_manager()
+    lifecycle: ClassVar[Lifecycle[ContactState, Event]] = Lifecycle(LIFECYCLE)
 
     class Meta:
         ordering = ["-received_at"]

@@ -13,18 +13,9 @@ from django.urls import reverse
 from safehub.accounts.models import User
 from safehub.checks.permissions import can_start_checks
 from safehub.contacts.models import ConcernCategory, Contact, ContactSubject, StateChange
-from safehub.contacts.workflow import ContactState, Event
+from safehub.contacts.workflow import STATES, ContactState, Event
 from safehub.decisions.permissions import can_action_outcome, can_approve, can_recommend
 from safehub.screening.permissions import can_screen
-
-STATE_TAGS = {
-    ContactState.RECEIVED: "govuk-tag govuk-tag--light-blue",
-    ContactState.SCREENING: "govuk-tag govuk-tag--blue",
-    ContactState.AWAITING_THRESHOLD: "govuk-tag govuk-tag--purple",
-    ContactState.AWAITING_APPROVAL: "govuk-tag govuk-tag--pink",
-    ContactState.APPROVED: "govuk-tag govuk-tag--turquoise",
-    ContactState.CLOSED: "govuk-tag govuk-tag--grey",
-}
 
 
 @dataclass(frozen=True)
@@ -47,7 +38,7 @@ def concern_labels(codes: list[str]) -> list[str]:
 
 
 def state_tag_class(state: str) -> str:
-    return STATE_TAGS.get(ContactState(state), "govuk-tag")
+    return STATES[ContactState(state)].tag_class
 
 
 def actions_for(user: User, contact: Contact) -> list[Action]:

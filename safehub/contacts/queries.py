@@ -10,8 +10,9 @@ from safehub.audit.reads import Read, note_read, note_refusal
 from safehub.contacts.models import Contact
 
 
-def contact_read(contact_id: int, *, purpose: str, exists: bool = True) -> Read:
-    return Read(Verb.CONTACT_VIEWED, "contact", contact_id, purpose, contact_id=contact_id if exists else None)
+def contact_read(contact_id: int, *, purpose: str, exists: bool = True, restricted: bool = False) -> Read:
+    contact = contact_id if exists else None
+    return Read(Verb.CONTACT_VIEWED, "contact", contact_id, purpose, contact_id=contact, restricted=restricted)
 
 
 def get_contact_for(user: User, pk: int, *, purpose: str) -> Contact:
@@ -26,5 +27,5 @@ def get_contact_for(user: User, pk: int, *, purpose: str) -> Contact:
     if contact is None:
         note_refusal(user, contact_read(pk, purpose=purpose, exists=Contact.objects.filter(pk=pk).exists()))
         raise Http404("No contact found")
-    note_read(user, contact_read(contact.pk, purpose=purpose))
+    note_read(user, contact_read(contact.pk, purpose=purpose, restricted=contact.is_restricted))
     return contact

@@ -8,16 +8,15 @@ from datetime import datetime
 from typing import Any
 
 from django.db import IntegrityError, transaction
-from django.db.models import F
 
 from safehub.accounts.models import Team, User
 from safehub.audit.models import Verb
 from safehub.audit.services import record
-from safehub.contacts import workflow
-from safehub.contacts.models import Contact, ContactSubject, ReferrerKind, StateChange
+from safehub.contacts.models import Contact, ContactSubject, ReferrerKind
 from safehub.contacts.rules import ANONYMOUS_BLANKS, contact_problems
 from safehub.contacts.workflow import ContactState, Event
-from safehub.core.errors import ConcurrentChange, Refused
+from safehub.core import lifecycle
+from safehub.core.errors import Refused
 from safehub.protocols.models import Brag, Clock
 from safehub.protocols.policy import due_time
 
@@ -33,25 +32,17 @@ class ContactDetails:
 def transition(
     contact: Contact, event: Event, *, by: User, due_at: datetime | None, note: str = "", at: datetime
 ) -> None:
-    """Move the contact on by `event`. Call only from inside another service's transaction."""
+    """Move the contact on by `event` and set its next due time. Call only from inside another
+    service's transaction."""
     current = ContactState(contact.state)
-    new_state = workflow.next_state(current, event)
-    changed = Contact.objects.filter(pk=contact.pk, version=contact.version).update(
-        state=new_state, version=F("version") + 1, current_due_at=due_at
-    )
-    if changed != 1:
-        raise ConcurrentChange()
-    StateChange.objects.create(
-        contact=contact, at=at, by=by, event=event, from_state=current, to_state=new_state, note=note
-    )
+    lifecycle.transition(contact, event, by=by, at=at, note=note, fields={"current_due_at": due_at})
     record(
         Verb.STATE_CHANGED,
         by=by,
         contact=contact,
         at=at,
-        data={"from": current.value, "to": new_state.value, "event": event.value},
+        data={"from": current.value, "to": ContactState(contact.state).value, "event": event.value},
     )
-    contact.state, contact.version, contact.current_due_at = new_state, contact.version + 1, due_at
 
 
 def screening_due(contact: Contact) -> datetime | None:

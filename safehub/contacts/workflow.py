@@ -1,4 +1,4 @@
-"""The contact lifecycle as a transition table (pure Python)."""
+"""The contact lifecycle as a transition table (pure Python; the machinery is core.lifecycle's)."""
 
 from __future__ import annotations
 
@@ -6,7 +6,8 @@ from collections.abc import Mapping
 from enum import StrEnum
 from typing import Final
 
-from safehub.core.errors import DomainError
+from safehub.core.lifecycle import NO_QUEUE, StateInfo, Table, Tag
+from safehub.core.lifecycle import TransitionNotAllowed as TransitionNotAllowed
 
 
 class ContactState(StrEnum):
@@ -20,17 +21,19 @@ class ContactState(StrEnum):
 
     @property
     def label(self) -> str:
-        return STATE_LABELS[self]
+        return STATES[self].label
 
 
-STATE_LABELS: Final[Mapping[ContactState, str]] = {
-    ContactState.RECEIVED: "Received",
-    ContactState.SCREENING: "In basic screening",
-    ContactState.AWAITING_THRESHOLD: "Awaiting threshold decision",
-    ContactState.MASH_CHECKS: "MASH checks under way",
-    ContactState.AWAITING_APPROVAL: "Awaiting manager approval",
-    ContactState.APPROVED: "Approved: outcome to action",
-    ContactState.CLOSED: "Closed",
+# Each state's label, tag and the work queue (queues.queries) a contact in it waits on: the queues,
+# the tags and the labels are all read from here, so a new state cannot be left out of one of them.
+STATES: Final[Mapping[ContactState, StateInfo]] = {
+    ContactState.RECEIVED: StateInfo("Received", Tag.LIGHT_BLUE, queue="screening"),
+    ContactState.SCREENING: StateInfo("In basic screening", Tag.BLUE, queue="screening"),
+    ContactState.AWAITING_THRESHOLD: StateInfo("Awaiting threshold decision", Tag.PURPLE, queue="threshold"),
+    ContactState.MASH_CHECKS: StateInfo("MASH checks under way", Tag.YELLOW, queue="checks"),
+    ContactState.AWAITING_APPROVAL: StateInfo("Awaiting manager approval", Tag.PINK, queue="approval"),
+    ContactState.APPROVED: StateInfo("Approved: outcome to action", Tag.TURQUOISE, queue="outcomes"),
+    ContactState.CLOSED: StateInfo("Closed", Tag.GREY, queue=NO_QUEUE),
 }
 
 
@@ -82,25 +85,18 @@ TRANSITIONS: Final[Mapping[tuple[ContactState, Event], ContactState]] = {
 }
 
 
-class TransitionNotAllowed(DomainError):  # noqa: N818 (a domain phrase)
-    def __init__(self, state: ContactState, event: Event) -> None:
-        super().__init__(
-            f"This contact is now '{state.label}', so it cannot be '{event.label.lower()}'. Reload the page."
-        )
-        self.state = state
-        self.event = event
+LIFECYCLE: Final = Table(
+    noun="contact", initial=ContactState.RECEIVED, states=STATES, events=EVENT_LABELS, transitions=TRANSITIONS
+)
 
 
 def next_state(current: ContactState, event: Event) -> ContactState:
-    try:
-        return TRANSITIONS[(current, event)]
-    except KeyError:
-        raise TransitionNotAllowed(current, event) from None
+    return LIFECYCLE.next_state(current, event)
 
 
 def allowed_events(current: ContactState) -> list[Event]:
-    return [event for (state, event) in TRANSITIONS if state == current]
+    return LIFECYCLE.allowed_events(current)
 
 
 def terminal_states() -> list[ContactState]:
-    return [state for state in ContactState if not allowed_events(state)]
+    return LIFECYCLE.terminal_states()

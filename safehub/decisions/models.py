@@ -76,10 +76,6 @@ class Decision(models.Model):
     def __str__(self) -> str:
         return f"{self.get_verdict_display()}: {self.get_outcome_display()}"
 
-    @property
-    def is_statutory(self) -> bool:
-        return self.outcome in STATUTORY_OUTCOMES
-
 
 class Referral(models.Model):
     """A contact accepted for a statutory service. Exists exactly when such a decision is approved."""

@@ -11,7 +11,7 @@ from safehub.accounts.models import User
 from safehub.accounts.permissions import can_make_threshold_decisions
 from safehub.audit.models import Verb
 from safehub.audit.services import record
-from safehub.checks.services import forward_late_answers
+from safehub.checks.services import forward_late_answers, note_decision
 from safehub.contacts.models import ConsentPosition, Contact, ReferrerKind
 from safehub.contacts.services import threshold_due, transition
 from safehub.contacts.workflow import Event
@@ -124,6 +124,7 @@ def approve(contact: Contact, *, outcome: Outcome, rationale: str, by: User, at:
         decided_at=at,
     )
     transition(contact, Event.APPROVE, by=by, at=at, due_at=due_time(Clock.OUTCOME_TO_REFERRER, start=at))
+    note_decision(contact, decided_by=by)
     record(
         Verb.DECISION_APPROVED,
         by=by,
@@ -153,6 +154,7 @@ def return_recommendation(contact: Contact, *, rationale: str, by: User, at: dat
         decided_at=at,
     )
     transition(contact, Event.RETURN_FOR_RECONSIDERATION, by=by, at=at, due_at=threshold_due(contact), note=text)
+    note_decision(contact, decided_by=by)
     record(Verb.DECISION_RETURNED, by=by, contact=contact, at=at, data={"recommendation": recommendation.pk})
     return decision
 

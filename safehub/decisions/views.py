@@ -13,8 +13,8 @@ from django.views.decorators.http import require_http_methods
 from safehub.contacts.models import Contact
 from safehub.contacts.presenters import concern_labels
 from safehub.contacts.queries import get_contact_for
-from safehub.core.errors import ConcurrentChange, DomainError
-from safehub.core.forms import GovukForm
+from safehub.core.errors import DomainError
+from safehub.core.forms import GovukForm, add_refusal
 from safehub.core.http import AuthenticatedHttpRequest
 from safehub.decisions import permissions, services
 from safehub.decisions.forms import ApprovalForm, OutcomeActionForm, RecommendationForm
@@ -48,12 +48,8 @@ def _run(form: GovukForm, action: Callable[[], Any]) -> tuple[bool, int]:
     """Call the service; put its refusal on the form. Returns (done, status)."""
     try:
         action()
-    except ConcurrentChange as error:
-        form.add_error(None, error.message)
-        return False, 409
     except DomainError as error:
-        form.add_error(error.field if error.field in form.fields else None, error.message)
-        return False, 200
+        return False, add_refusal(form, error)
     return True, 200
 
 

@@ -9,7 +9,8 @@ from datetime import date, datetime, timedelta
 from django.db import transaction
 from faker import Faker
 
-from safehub.demo.population import diminutives
+from safehub.matching.index import record_people
+from safehub.matching.population import diminutives
 from safehub.people.identifiers import is_valid_postcode, normalise_postcode, random_nhs_number
 from safehub.people.models import (
     Address,
@@ -206,17 +207,11 @@ def create_households(count_people: int, *, rng: random.Random, fake: Faker, at:
         house = builder.household()
         houses.append(house)
         total += len(house.adults) + len(house.children) + (1 if house.unborn else 0)
-    Address.objects.bulk_create([h.address for h in houses], batch_size=500)
     for house in houses:
         for person in [*house.adults, *house.children]:
             person.address = house.address
         if house.unborn:
             house.unborn.address = house.address
-    Person.objects.bulk_create([p for h in houses for p in [*h.adults, *h.children]], batch_size=500)
-    for house in houses:
-        if house.unborn:
-            house.unborn.mother = house.adults[0]
-    Person.objects.bulk_create([h.unborn for h in houses if h.unborn], batch_size=500)
     relationships: list[Relationship] = []
     for house in houses:
         mother, partner = house.adults[0], (house.adults[1] if len(house.adults) > 1 else None)
@@ -242,7 +237,11 @@ def create_households(count_people: int, *, rng: random.Random, fake: Faker, at:
                 )
         for older, younger in zip(house.children, house.children[1:], strict=False):
             relationships.append(Relationship(person=older, relative=younger, kind=RelationshipKind.SIBLING))
-    Relationship.objects.bulk_create(relationships, batch_size=1000)
+    record_people([p for h in houses for p in [*h.adults, *h.children]], relationships=relationships)
+    for house in houses:
+        if house.unborn:
+            house.unborn.mother = house.adults[0]
+    record_people([h.unborn for h in houses if h.unborn])
     Involvement.objects.bulk_create([i for h in houses for i in _involvements(h, rng, today)], batch_size=1000)
     return houses
 
@@ -274,10 +273,9 @@ def create_duplicate_records(houses: list[Household], *, rng: random.Random, cou
                 local_id=f"D{number:07d}",
                 ethnicity=child.ethnicity,
                 nhs_number=child.nhs_number if rng.random() < 0.4 else "",
-                address=Address.objects.create(line_1=address.line_1, town=address.town, postcode=address.postcode)
+                address=Address(line_1=address.line_1, town=address.town, postcode=address.postcode)
                 if address
                 else None,
             )
         )
-    Person.objects.bulk_create(copies)
-    return copies
+    return record_people(copies)

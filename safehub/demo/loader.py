@@ -16,6 +16,7 @@ from safehub.accounts.demo import DEMO_PASSWORD, DEMO_USERNAME_PREFIX
 from safehub.accounts.models import Agency, AgencyKind, Membership, Role, Team, User
 from safehub.audit.models import Verb
 from safehub.audit.services import record
+from safehub.checks.services import forward_late_answers, note_decision
 from safehub.contacts.models import Contact, ContactSubject, StateChange
 from safehub.contacts.workflow import ContactState, Event, next_state
 from safehub.decisions.models import STATUTORY_OUTCOMES, Decision, OutcomeAction, Recommendation, Referral
@@ -23,7 +24,6 @@ from safehub.demo.checks import add_mash_checks
 from safehub.demo.histories import HistoryMaker, Staff
 from safehub.demo.households import create_duplicate_records, create_households
 from safehub.matching.duplicates import find_duplicates
-from safehub.matching.index import index_people
 from safehub.protocols.policy import Deadlines, active_protocol
 from safehub.screening.models import Screening
 
@@ -126,7 +126,6 @@ def load_demo(
         count_people = sum(len(h.adults) + len(h.children) + (1 if h.unborn else 0) for h in houses)
         progress(f"{count_people} people in {len(houses)} households")
         duplicates = create_duplicate_records(houses, rng=rng, count=DUPLICATE_RECORDS)
-        index_people()
         found = find_duplicates(at=at)
         progress(f"Person index built; {len(duplicates)} children recorded twice, {found.new} pairs queued for review")
         protocol = active_protocol()
@@ -236,6 +235,13 @@ def _save(histories: list, *, mash: Team, recorder: User, at: datetime) -> None:
         if h.action:
             actions.append(OutcomeAction(contact=contact, decision=approved[contact.pk], **h.action))
     OutcomeAction.objects.bulk_create(actions, batch_size=1000)
+    # What the decision services tell the checks, so that a later answer reaches these people.
+    latest = {d.contact.pk: d for d, _ in sorted(decisions, key=lambda pair: pair[0].decided_at)}
+    for decision in latest.values():
+        note_decision(decision.contact, decided_by=decision.decided_by)
+    for action in actions:
+        if action.allocated_worker is not None:
+            forward_late_answers(action.contact, action.allocated_worker, by=action.actioned_by, at=action.actioned_at)
     for contact in contacts:
         record(
             Verb.CONTACT_RECORDED,

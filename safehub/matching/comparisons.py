@@ -70,10 +70,6 @@ class Comparison:
     def describe(self, level: Level) -> str:
         return f"{self.plural or self.title} {level.label}"
 
-    @property
-    def null_level(self) -> Level:
-        return self.levels[0]
-
     def level_for(self, left: Features, right: Features) -> int:
         """The index of the first level whose test holds (the null level when a value is missing)."""
         for index, level in enumerate(self.levels):

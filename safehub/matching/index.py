@@ -1,5 +1,8 @@
 """The person index for matching: each person's features and retrieval keys, kept in the database.
 
+`record_people` is the one way people are added (from screening, the involvements import, the demo
+and the benchmarks): it stores them and indexes them together, so the index never misses anyone.
+
 Retrieval keys are chosen so that the true person shares at least one key with a search despite
 the errors real records carry: a misspelt name still shares the date of birth; a wrong date of
 birth still shares name and postcode; a nickname still shares its formal form; swapped names and
@@ -9,7 +12,7 @@ a day-month swap are tried on the search side.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import replace
 from datetime import timedelta
 
@@ -19,7 +22,7 @@ from django.db.models import QuerySet
 from safehub.matching import names
 from safehub.matching.features import EPOCH, Features, PersonDetails, features_of
 from safehub.matching.models import BlockingKey, PersonIndexEntry
-from safehub.people.models import Person, PersonKind, Relationship, RelationshipKind
+from safehub.people.models import Address, Person, PersonKind, Relationship, RelationshipKind
 
 PARENT_KINDS = (RelationshipKind.PARENT, RelationshipKind.STEP_PARENT, RelationshipKind.CARER)
 BATCH = 2000
@@ -101,6 +104,21 @@ def _chunks(people: QuerySet[Person]) -> Iterator[list[Person]]:
             chunk = []
     if chunk:
         yield chunk
+
+
+def record_people(people: Sequence[Person], *, relationships: Sequence[Relationship] = ()) -> list[Person]:
+    """Store new people (unsaved, with their unsaved addresses, which may be shared), the relationships
+    between them, and their index entries, in one transaction. The caller records the audit event."""
+    with transaction.atomic():
+        addresses: dict[int, Address] = {}
+        for person in people:
+            if person.address is not None and person.address._state.adding:
+                addresses.setdefault(id(person.address), person.address)
+        Address.objects.bulk_create(list(addresses.values()), batch_size=BATCH)
+        stored = Person.objects.bulk_create(people, batch_size=BATCH)
+        Relationship.objects.bulk_create(relationships, batch_size=BATCH)
+        index_people([p.pk for p in stored])
+    return stored
 
 
 def index_people(ids: Iterable[int] | None = None) -> int:

@@ -7,7 +7,8 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from safehub.core.errors import ConcurrentChange, DomainError
+from safehub.core.errors import DomainError
+from safehub.core.forms import add_refusal
 from safehub.core.http import AuthenticatedHttpRequest
 from safehub.matching import duplicates, permissions
 from safehub.matching.features import features_from_row
@@ -106,14 +107,9 @@ def duplicate_pair(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
             keep = pair.left if form.cleaned_data["decision"] == str(pair.left_id) else pair.right
             duplicates.merge(pair, keep=keep, by=request.user, at=at, version=version)
             messages.success(request, f"Merged into {keep.full_name} ({keep.local_id}). You can undo this below.")
-    except ConcurrentChange as error:
+    except DomainError as error:  # a stale form (ConcurrentChange) included: shown as the pair is now
         pair.refresh_from_db()
-        form = PairDecisionForm(initial={"version": pair.version}, keep_choices=_keep_choices(pair))
-        form.add_error(None, error.message)
-        return _render_pair(request, pair, form, status=409)
-    except DomainError as error:
-        form.add_error(None, error.message)
-        return _render_pair(request, pair, form)
+        return _render_pair(request, pair, form, status=add_refusal(form, error))
     return redirect("matching:pair", pk=pair.pk)
 
 

@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta
+from datetime import datetime, timedelta
 
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -125,12 +125,6 @@ class Person(TimeStampedModel):
             return f"Unborn child of {self.mother}" if self.mother else f"Unborn {self.family_name}".strip()
         return name or "Name not known"
 
-    def age_on(self, day: date) -> int | None:
-        if self.date_of_birth is None:
-            return None
-        born = self.date_of_birth
-        return day.year - born.year - ((day.month, day.day) < (born.month, born.day))
-
     def clean(self) -> None:
         errors: dict[str, str] = {}
         if self.nhs_number and not is_valid_nhs_number(self.nhs_number):
@@ -185,9 +179,6 @@ THREE_MONTHS = timedelta(days=91)
 
 
 class InvolvementQuerySet(models.QuerySet["Involvement"]):
-    def open_on(self, day: date) -> InvolvementQuerySet:
-        return self.filter(Q(ended_on__isnull=True) | Q(ended_on__gte=day), started_on__lte=day)
-
     def childrens_social_care(self) -> InvolvementQuerySet:
         return self.filter(service__in=CSC_SERVICES)
 

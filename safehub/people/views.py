@@ -12,13 +12,14 @@ from safehub.audit.models import Verb
 from safehub.audit.services import record
 from safehub.contacts.models import Contact
 from safehub.core.errors import DomainError
+from safehub.core.forms import add_refusal
 from safehub.core.http import AuthenticatedHttpRequest
 from safehub.matching.features import PersonDetails
+from safehub.matching.importers import ImportRefused, import_involvements
 from safehub.matching.presenters import candidate_views
 from safehub.matching.search import search as search_people
 from safehub.people import permissions, presenters, services
 from safehub.people.forms import ImportForm, InvolvementForm, PersonSearchForm
-from safehub.people.importers import ImportRefused, import_involvements
 from safehub.people.models import Person
 from safehub.people.queries import get_person_for
 
@@ -79,15 +80,16 @@ def add_involvement(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         raise PermissionDenied
     at = timezone.now()
     form = InvolvementForm(request.POST or None, today=at.date())
+    status = 200
     if request.method == "POST" and form.is_valid():
         try:
             services.record_involvement(person, **form.cleaned_data, by=request.user, at=at)
         except DomainError as error:
-            form.add_error(error.field if error.field in form.fields else None, error.message)
+            status = add_refusal(form, error)
         else:
             messages.success(request, "Involvement recorded")
             return redirect("people:person", pk=person.pk)
-    return render(request, "people/add_involvement.html", {"person": person, "form": form})
+    return render(request, "people/add_involvement.html", {"person": person, "form": form}, status=status)
 
 
 @require_http_methods(["GET", "POST"])

@@ -62,10 +62,6 @@ class Deadlines:
         return min(times) if times else None
 
 
-def timescale_for(protocol: LocalProtocol, clock: Clock, rating: str = "") -> Timescale | None:
-    return Deadlines(protocol).timescale(clock, rating)
-
-
 def due_time(
     clock: Clock, *, start: datetime, rating: str = "", protocol: LocalProtocol | None = None
 ) -> datetime | None:

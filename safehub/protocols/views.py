@@ -7,7 +7,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from safehub.core.errors import ConcurrentChange, DomainError
-from safehub.core.forms import VersionForm
+from safehub.core.forms import VersionForm, add_refusal
 from safehub.core.http import AuthenticatedHttpRequest
 from safehub.protocols import permissions, services
 from safehub.protocols.forms import ProtocolForm, TimescaleFormSet, protocol_initial
@@ -71,11 +71,8 @@ def protocol_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
                     by=request.user,
                     version=data["version"],
                 )
-            except ConcurrentChange as error:
-                form.add_error(None, error.message)
-                status = 409
             except DomainError as error:
-                form.add_error(error.field if error.field in form.fields else None, error.message)
+                status = add_refusal(form, error)
             else:
                 messages.success(request, f"{protocol.name} saved")
                 return redirect("protocols:protocol", pk=protocol.pk)

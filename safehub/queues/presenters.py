@@ -5,9 +5,10 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from safehub.contacts.models import Contact
-from safehub.contacts.presenters import concern_labels, state_tag_class
-from safehub.contacts.workflow import ContactState
+from safehub.contacts.presenters import concern_labels
+from safehub.contacts.workflow import STATES, ContactState
 from safehub.core.presenters import Due, brag_tag_class, due
+from safehub.decisions.queries import latest_recommendation
 
 
 @dataclass(frozen=True)
@@ -26,8 +27,8 @@ def rows(contacts: Iterable[Contact], *, at: datetime) -> list[QueueRow]:
     result = []
     for contact in contacts:
         subjects = list(contact.subjects.all())
-        recommendations = list(contact.recommendations.all())
-        latest = recommendations[-1] if recommendations else None
+        state = STATES[ContactState(contact.state)]
+        latest = latest_recommendation(contact)
         result.append(
             QueueRow(
                 contact=contact,
@@ -35,8 +36,8 @@ def rows(contacts: Iterable[Contact], *, at: datetime) -> list[QueueRow]:
                 concerns=", ".join(concern_labels(contact.concern_categories)),
                 rating=latest.get_rating_display() if latest else "",
                 rating_tag=brag_tag_class(latest.rating) if latest else "",
-                state=ContactState(contact.state).label,
-                state_tag=state_tag_class(contact.state),
+                state=state.label,
+                state_tag=state.tag_class,
                 due=due(contact.current_due_at, at=at),
             )
         )

@@ -2,15 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 
-from django.db.models import F, Prefetch, QuerySet
+from django.db.models import Count, F, Prefetch, QuerySet
 
 from safehub.accounts.models import User
 from safehub.contacts.models import Contact, ContactQuerySet, ContactSubject
-from safehub.contacts.workflow import ContactState
+from safehub.contacts.workflow import STATES, ContactState
 from safehub.decisions.models import Recommendation
 
 
@@ -19,40 +18,34 @@ class Queue:
     slug: str
     title: str
     description: str
-    select: Callable[[ContactQuerySet, datetime], QuerySet[Contact]]
+    states: tuple[ContactState, ...]  # the states whose contacts it holds; none for "Overdue"
+
+    def select(self, contacts: ContactQuerySet, at: datetime) -> QuerySet[Contact]:
+        if not self.states:
+            return contacts.overdue(at=at)
+        return contacts.filter(state__in=self.states)
+
+
+def _holding(slug: str, title: str, description: str) -> Queue:
+    """A queue of the contacts whose state the lifecycle puts on it (contacts.workflow.STATES)."""
+    return Queue(slug, title, description, tuple(state for state, info in STATES.items() if info.queue == slug))
 
 
 QUEUES: list[Queue] = [
-    Queue(
-        "screening",
-        "To screen",
-        "New contacts and contacts in basic screening.",
-        lambda qs, at: qs.filter(state__in=[ContactState.RECEIVED, ContactState.SCREENING]),
-    ),
-    Queue(
+    _holding("screening", "To screen", "New contacts and contacts in basic screening."),
+    _holding(
         "threshold",
         "Awaiting threshold decision",
         "Screened contacts waiting for a MASH social worker's rating and recommendation.",
-        lambda qs, at: qs.filter(state=ContactState.AWAITING_THRESHOLD),
     ),
-    Queue(
-        "approval",
-        "Awaiting approval",
-        "Recommendations waiting for a team manager.",
-        lambda qs, at: qs.filter(state=ContactState.AWAITING_APPROVAL),
+    _holding(
+        "checks",
+        "MASH checks",
+        "Contacts whose partner agencies are being asked what they hold, until the checks go for decision.",
     ),
-    Queue(
-        "outcomes",
-        "Outcome to action",
-        "Approved decisions whose outcome has not been carried out yet.",
-        lambda qs, at: qs.filter(state=ContactState.APPROVED),
-    ),
-    Queue(
-        "overdue",
-        "Overdue",
-        "Every open contact past its due time, most overdue first.",
-        lambda qs, at: qs.overdue(at=at),
-    ),
+    _holding("approval", "Awaiting approval", "Recommendations waiting for a team manager."),
+    _holding("outcomes", "Outcome to action", "Approved decisions whose outcome has not been carried out yet."),
+    Queue("overdue", "Overdue", "Every open contact past its due time, most overdue first.", states=()),
 ]
 QUEUE_BY_SLUG = {queue.slug: queue for queue in QUEUES}
 
@@ -70,5 +63,12 @@ def queue_contacts(user: User, queue: Queue, *, at: datetime) -> QuerySet[Contac
 
 
 def queue_counts(user: User, *, at: datetime) -> dict[str, int]:
+    """How many contacts each queue holds: one query counts them by state, one the overdue ones."""
     base = Contact.objects.visible_to(user)
-    return {queue.slug: queue.select(base, at).count() for queue in QUEUES}
+    by_state = dict(base.order_by().values_list("state").annotate(n=Count("pk", distinct=True)))
+    return {
+        queue.slug: sum(by_state.get(state, 0) for state in queue.states)
+        if queue.states
+        else queue.select(base, at).count()
+        for queue in QUEUES
+    }

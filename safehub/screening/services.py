@@ -16,7 +16,7 @@ from safehub.contacts.models import Contact, ContactSubject
 from safehub.contacts.services import threshold_due, transition
 from safehub.contacts.workflow import ContactState, Event
 from safehub.core.errors import ConcurrentChange, DomainError
-from safehub.matching.index import index_people
+from safehub.matching.index import record_people
 from safehub.people.identifiers import normalise_postcode
 from safehub.people.models import Address, Involvement, Person
 from safehub.protocols.policy import active_protocol
@@ -99,10 +99,10 @@ def identify_subject(
     if person is None:
         address = None
         if subject.address or subject.postcode:
-            address = Address.objects.create(
+            address = Address(
                 line_1=subject.address or "Address not known", postcode=normalise_postcode(subject.postcode)
             )
-        person = Person.objects.create(
+        person = Person(
             kind=subject.kind,
             given_name=subject.given_name,
             family_name=subject.family_name,
@@ -119,7 +119,7 @@ def identify_subject(
             school=subject.school,
             address=address,
         )
-        index_people([person.pk])
+        record_people([person])
         record(Verb.PERSON_RECORDED, by=by, person=person, contact=contact, at=at, data={"from_subject": subject.pk})
     ContactSubject.objects.filter(pk=subject.pk).update(person=person)
     # Linking changes what the contact means, so it moves the version on like any other change.

@@ -12,7 +12,7 @@ from safehub.contacts.queries import get_contact_for
 from safehub.contacts.services import start_screening
 from safehub.contacts.workflow import ContactState
 from safehub.core.errors import ConcurrentChange, DomainError
-from safehub.core.forms import VersionForm, choice_field
+from safehub.core.forms import VersionForm, add_refusal, choice_field
 from safehub.core.http import AuthenticatedHttpRequest
 from safehub.people.models import Person
 from safehub.screening import permissions, services
@@ -126,7 +126,7 @@ def _route(request: AuthenticatedHttpRequest, contact: Contact, at: object) -> H
     except ConcurrentChange:
         raise
     except DomainError as error:
-        form.add_error(error.field if error.field in form.fields else None, error.message)
+        add_refusal(form, error)
         choice_field(form.fields["route"]).choices = [(r.value, r.label) for r in finding.allowed_routes]
         return _page(request, contact, route_form=form)
     messages.success(request, "Screening recorded")

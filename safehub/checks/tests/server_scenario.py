@@ -28,9 +28,9 @@ def setup() -> dict[str, Any]:
 
     from safehub.accounts.models import AgencyKind, Role
     from safehub.accounts.tests.factories import PartnerAgencyFactory, TeamFactory, user_with_role
+    from safehub.benchmarks.loadtest import sign_in
     from safehub.checks.tests.helpers import start_checks
     from safehub.contacts.tests.factories import ContactAwaitingThresholdFactory
-    from safehub.core.loadtest import sign_in
 
     # A fresh name per run: both scenarios share the database, and each needs its own people.
     run = uuid.uuid4().hex[:8]

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import datetime as dt
+import importlib
 
 import pytest
+from django.apps import apps
 from django.test import Client
 from django.urls import reverse
 
@@ -12,7 +14,7 @@ from safehub.accounts.models import Agency, AgencyKind, Role, Team, User
 from safehub.accounts.tests.factories import PartnerAgencyFactory, TeamFactory, user_with_role
 from safehub.audit.models import AuditEvent, Verb
 from safehub.checks import services
-from safehub.checks.models import Alert, AlertKind, MashChecks
+from safehub.checks.models import Alert, AlertKind, LateAnswerRecipients, MashChecks
 from safehub.checks.tests.helpers import start_checks, submit_answer
 from safehub.contacts.models import Contact
 from safehub.contacts.tests.factories import ContactAwaitingThresholdFactory
@@ -200,3 +202,14 @@ def test_the_choice_of_worker_names_their_job(decided: MashChecks, manager_clien
     allocated.refresh_from_db()
     page = manager_client.get(reverse("decisions:action-outcome", args=[decided.contact_id])).content.decode()
     assert f"{allocated}, Assessment social worker" in page
+
+
+def test_contacts_decided_before_the_checks_kept_their_own_list_still_send_late_answers_on(
+    decided: MashChecks, manager: User, second_manager: User, allocated: User, now: dt.datetime
+) -> None:
+    _action(decided, manager, allocated, now + 3 * HOUR)
+    LateAnswerRecipients.objects.all().delete()
+    migration = importlib.import_module("safehub.checks.migrations.0007_late_answer_recipients")
+    migration.from_decisions(apps, None)
+    row = LateAnswerRecipients.objects.get(contact_id=decided.contact_id)
+    assert (row.decided_by, row.allocated_worker) == (second_manager, allocated)

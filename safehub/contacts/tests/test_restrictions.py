@@ -133,6 +133,8 @@ def test_manager_restricts_from_the_page_and_the_contact_says_so(
     assert "Only the people named can see this contact" in page
     assert "Child of a member of staff" in page
     assert "Change who can see this contact" in page
+    read = AuditEvent.objects.filter(verb=Verb.CONTACT_VIEWED, contact=contact).latest("seq")
+    assert read.data == {"page": "contact", "restricted": True}  # reads of a restricted contact stand out
 
 
 def test_the_restriction_page_shows_errors_and_changes_nothing(

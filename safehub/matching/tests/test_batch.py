@@ -7,11 +7,11 @@ from pathlib import Path
 import pytest
 from django.core.management import CommandError, call_command
 
-from safehub.demo.population import AgencyRecord, Population
+from safehub.benchmarks.matching import synthetic
 from safehub.matching import batch
-from safehub.matching.benchmarks import synthetic
 from safehub.matching.csvio import REQUIRED, CsvRefused, read_people
 from safehub.matching.model import MatchModel
+from safehub.matching.population import AgencyRecord, Population
 from safehub.matching.services import DEFAULT_MODEL
 
 HEADER = ",".join(REQUIRED)

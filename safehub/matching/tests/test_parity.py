@@ -6,9 +6,9 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from safehub.demo.population import Population, feature_frame
 from safehub.matching.features import features_from_row
 from safehub.matching.model import MatchModel
+from safehub.matching.population import Population, feature_frame
 from safehub.matching.training import new_linker, train
 
 

@@ -8,11 +8,12 @@ from django.test.utils import CaptureQueriesContext
 
 from safehub.accounts.models import User
 from safehub.audit.models import AuditEvent, Verb
-from safehub.demo.population import Population
-from safehub.matching import rules, speed
+from safehub.benchmarks import search_speed
+from safehub.matching import rules
 from safehub.matching.features import PersonDetails, features_of
 from safehub.matching.index import index_people, record_keys, search_keys
 from safehub.matching.models import BlockingKey, MatcherModel, PersonIndexEntry
+from safehub.matching.population import Population
 from safehub.matching.search import search
 from safehub.matching.services import MINIMUM_PEOPLE, active_model, train_and_activate
 from safehub.people.models import Person, RelationshipKind, Sex
@@ -177,7 +178,7 @@ def test_training_needs_enough_people(social_worker: User, now: dt.datetime) -> 
 def _index_from_population(households: int) -> int:
     """Person records as agencies hold them: several per person, with recording errors."""
     population = Population(seed=11)
-    speed.store(list(population.records(list(population.people(households)))))
+    search_speed.store(list(population.records(list(population.people(households)))))
     return index_people()
 
 

@@ -16,7 +16,7 @@ from safehub.contacts.tests.factories import ContactAwaitingThresholdFactory
 from safehub.sharing.models import Disclosure
 from safehub.sharing.vocabulary import Purpose
 
-BEFORE_THE_MOVE = [("checks", "0006_outstanding_requests_index"), ("sharing", None)]
+BEFORE_THE_MOVE = [("checks", "0008_state_changes"), ("sharing", None)]
 SENTENCE = Purpose.MASH_CHECKS.label
 
 

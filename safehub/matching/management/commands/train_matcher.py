@@ -9,7 +9,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils import timezone
 
-from safehub.demo.population import Population, feature_frame
+from safehub.matching.population import Population, feature_frame
 from safehub.matching.services import train_and_activate
 from safehub.matching.training import train
 

@@ -11,8 +11,7 @@ from django.db import connection
 from django.urls import reverse
 from django.utils import timezone
 
-from safehub.checks import alert_storm, load_data
-from safehub.core import loadtest
+from safehub.benchmarks import alert_storm, checks_data, loadtest
 
 
 class Command(BaseCommand):
@@ -53,14 +52,14 @@ class Command(BaseCommand):
             self.stderr.write("Warning: the targets are for PostgreSQL; this database is " + connection.vendor)
         now = timezone.now()
         try:
-            scale = load_data.Scale(options["contacts"], options["checks"], options["requests"])
+            scale = checks_data.Scale(options["contacts"], options["checks"], options["requests"])
         except ValueError as error:
             raise CommandError(str(error)) from error
-        data = load_data.existing(now=now)
+        data = checks_data.existing(now=now)
         if data is None:
             began = time.perf_counter()
             try:
-                data = load_data.populate(scale, now=now, progress=lambda text: self.stdout.write(f"Storing {text}"))
+                data = checks_data.populate(scale, now=now, progress=lambda text: self.stdout.write(f"Storing {text}"))
             except ValueError as error:
                 raise CommandError(str(error)) from error
             self.stdout.write(f"Stored in {time.perf_counter() - began:.0f} s")
@@ -75,7 +74,7 @@ class Command(BaseCommand):
         if not options["skip_alerts"]:
             self._storm(data, options)
 
-    def _load(self, data: load_data.Populated, options: dict[str, Any]) -> None:
+    def _load(self, data: checks_data.Populated, options: dict[str, Any]) -> None:
         users = _users(data, options["users"])
         log = Path(tempfile.gettempdir()) / "safehub-benchmark-gunicorn.log"
         self.stdout.write(
@@ -105,7 +104,7 @@ class Command(BaseCommand):
         for error in result.errors[:10]:
             self.stdout.write(f"  {error}")
 
-    def _storm(self, data: load_data.Populated, options: dict[str, Any]) -> None:
+    def _storm(self, data: checks_data.Populated, options: dict[str, Any]) -> None:
         at = timezone.now()
         alert_storm.settle_storms(at=at)
         storm = alert_storm.make_storm(data.cast, alerts_wanted=options["alerts"], now=at)
@@ -121,7 +120,7 @@ class Command(BaseCommand):
         alert_storm.settle_storms(at=timezone.now())
 
 
-def _users(data: load_data.Populated, count: int) -> list[loadtest.SimulatedUser]:
+def _users(data: checks_data.Populated, count: int) -> list[loadtest.SimulatedUser]:
     """Half partners at their queue, half coordinators opening checks (mostly open ones)."""
     partners = data.cast.all_partners
     coordinators = data.cast.social_workers
@@ -137,6 +136,6 @@ def _users(data: load_data.Populated, count: int) -> list[loadtest.SimulatedUser
     return people
 
 
-def _checks_page(rng: random.Random, data: load_data.Populated) -> str:
+def _checks_page(rng: random.Random, data: checks_data.Populated) -> str:
     pool = data.open_checks if data.open_checks and rng.random() < 0.8 else data.all_checks
     return reverse("checks:checks", kwargs={"pk": rng.choice(pool)})

@@ -8,7 +8,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandParser
 
-from safehub.matching import benchmarks
+from safehub.benchmarks import matching
 
 
 class Command(BaseCommand):
@@ -25,14 +25,14 @@ class Command(BaseCommand):
             workdir = options["workdir"] or Path(temporary)
             if options["febrl"]:
                 for rule in ("off", "on"):
-                    m = benchmarks.febrl4(workdir, relatives_rule=rule)
+                    m = matching.febrl4(workdir, relatives_rule=rule)
                     self.stdout.write(
                         f"FEBRL4 via safehub link --relatives-rule {rule}: precision {m.precision:.4f},"
                         f" recall {m.recall:.4f}, F1 {m.f1:.4f} ({m.true_positives} of {m.true_pairs} true links,"
                         f" {m.predicted - m.true_positives} false; {m.seconds:.1f} s including training)"
                     )
             if options["synthetic"]:
-                r = benchmarks.synthetic(options["synthetic"])
+                r = matching.synthetic(options["synthetic"])
                 p = r.pairs
                 self.stdout.write(
                     f"Synthetic: {r.people} people, {r.records} agency records; trained in {r.training_seconds:.1f} s;"

@@ -17,8 +17,8 @@ from datetime import UTC, datetime
 from django.db import connection, transaction
 
 from safehub.core.stats import percentile
-from safehub.demo.population import AgencyRecord, PersonTruth, Population, details_of
-from safehub.matching.index import index_people
+from safehub.matching.index import record_people
+from safehub.matching.population import AgencyRecord, PersonTruth, Population, details_of
 from safehub.people.models import Address, Person, PersonKind, Sex
 
 BATCH = 5000
@@ -48,15 +48,14 @@ def generate(records: int, *, seed: int) -> Generated:
 
 
 def store(records: list[AgencyRecord], *, progress: Callable[[str], None] = lambda _: None) -> None:
-    """One person row per agency record, as an index that has never been deduplicated holds them."""
+    """One person row per agency record, as an index that has never been deduplicated holds them,
+    stored and indexed in batches."""
     now = datetime.now(UTC)
     for start in range(0, len(records), BATCH):
         chunk = records[start : start + BATCH]
         with transaction.atomic():
-            addresses = Address.objects.bulk_create(
-                [Address(line_1=r.address[:200], postcode=r.postcode[:8], created_at=now) for r in chunk]
-            )
-            Person.objects.bulk_create(
+            addresses = [Address(line_1=r.address[:200], postcode=r.postcode[:8], created_at=now) for r in chunk]
+            record_people(
                 [
                     Person(
                         local_id=f"{LOCAL_ID_PREFIX}{r.id}",
@@ -75,16 +74,14 @@ def store(records: list[AgencyRecord], *, progress: Callable[[str], None] = lamb
                 ]
             )
         if (start // BATCH) % 20 == 0:
-            progress(f"  {start + len(chunk):,} people stored")
+            progress(f"  {start + len(chunk):,} people stored and indexed")
 
 
 def build(generated: Generated, *, progress: Callable[[str], None]) -> None:
-    """Person rows for every generated record, then the matching index."""
+    """Person rows and their index entries for every generated record."""
     if Person.objects.exists():
         raise ValueError("The database already holds people: build the benchmark index in an empty database")
     store(generated.records, progress=progress)
-    progress("Building the matching index")
-    index_people()
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
             cursor.execute("ANALYZE")

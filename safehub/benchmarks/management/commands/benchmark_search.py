@@ -9,7 +9,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import connection
 from django.utils import timezone
 
-from safehub.matching import speed
+from safehub.benchmarks import search_speed
 from safehub.matching.services import train_and_activate
 from safehub.people.models import Person
 
@@ -32,7 +32,7 @@ class Command(BaseCommand):
         say = self.stdout.write
         say(f"Database: {connection.vendor}")
         started = time.perf_counter()
-        generated = speed.generate(options["records"], seed=options["seed"])
+        generated = search_speed.generate(options["records"], seed=options["seed"])
         say(
             f"Generated {len(generated.records):,} records of {len(generated.people):,} people in {time.perf_counter() - started:.0f} s"
         )
@@ -42,14 +42,14 @@ class Command(BaseCommand):
         else:
             started = time.perf_counter()
             try:
-                speed.build(generated, progress=say)
+                search_speed.build(generated, progress=say)
             except ValueError as error:
                 raise CommandError(str(error)) from None
             say(f"Stored and indexed in {time.perf_counter() - started:.0f} s")
         if options["train"]:
             stored = train_and_activate(by=None, at=timezone.now())
             say(f"train-matcher on {stored.records:,} people: {stored.seconds:.1f} s")
-        result = speed.measure(generated, searches=options["searches"], seed=options["seed"])
+        result = search_speed.measure(generated, searches=options["searches"], seed=options["seed"])
         say(
             f"{result.searches} searches: p50 {result.percentile(0.5):.1f} ms, p95 {result.percentile(0.95):.1f} ms,"
             f" p99 {result.percentile(0.99):.1f} ms, mean {result.mean:.1f} ms"
