@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import datetime
 from typing import ClassVar
 
 from django.conf import settings
@@ -126,9 +126,6 @@ class ContactQuerySet(models.QuerySet["Contact"]):
     def open(self) -> ContactQuerySet:
         return self.exclude(state=ContactState.CLOSED)
 
-    def in_state(self, state: ContactState) -> ContactQuerySet:
-        return self.filter(state=state)
-
     def overdue(self, *, at: datetime) -> ContactQuerySet:
         return self.filter(current_due_at__lt=at).open()
 
@@ -199,10 +196,6 @@ class Contact(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("contacts:contact", args=[self.pk])
-
-    @property
-    def state_enum(self) -> ContactState:
-        return ContactState(self.state)
 
     def is_overdue(self, *, at: datetime) -> bool:
         return self.state != ContactState.CLOSED and self.current_due_at is not None and self.current_due_at < at
@@ -283,12 +276,6 @@ class ContactSubject(models.Model):
     @property
     def is_child(self) -> bool:
         return self.role in CHILD_ROLES
-
-    def age_on(self, day: date) -> int | None:
-        if self.date_of_birth is None:
-            return None
-        born = self.date_of_birth
-        return day.year - born.year - ((day.month, day.day) < (born.month, born.day))
 
 
 class StateChange(models.Model):

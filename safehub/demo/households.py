@@ -9,6 +9,7 @@ from datetime import date, datetime, timedelta
 from django.db import transaction
 from faker import Faker
 
+from safehub.core.ages import age_on
 from safehub.matching.index import record_people
 from safehub.matching.population import diminutives
 from safehub.people.identifiers import is_valid_postcode, normalise_postcode, random_nhs_number
@@ -104,7 +105,7 @@ class PeopleBuilder:
             house.adults.append(
                 self._person(PersonKind.ADULT, partner_family, Sex.MALE, _birthday(rng, self.today, 21, 50), ethnicity)
             )
-        mother_age = (self.today - mother.date_of_birth).days // 365 if mother.date_of_birth else 30
+        mother_age = age_on(mother.date_of_birth, self.today) if mother.date_of_birth else 30
         for _ in range(rng.choice([1, 1, 2, 2, 2, 3, 3, 4])):
             born = _birthday(rng, self.today, 0, max(0, min(17, mother_age - 17)))
             sex = rng.choice([Sex.FEMALE, Sex.MALE])

@@ -16,6 +16,7 @@ from django.db import transaction
 from safehub.accounts.models import User
 from safehub.audit.models import Verb
 from safehub.audit.services import record
+from safehub.core.ages import is_child_on
 from safehub.matching.index import record_people
 from safehub.people.identifiers import is_valid_nhs_number, is_valid_postcode, normalise_nhs_number, normalise_postcode
 from safehub.people.models import Address, Involvement, Person, PersonKind, Service
@@ -154,10 +155,9 @@ def import_involvements(file: IO[bytes], *, by: User, at: datetime) -> ImportRes
         if v["local_person_id"] in people:
             continue
         address = Address(line_1="Address not known", postcode=v["postcode"]) if v["postcode"] else None
-        age = (at.date() - v["date_of_birth"]).days // 365
         people[v["local_person_id"]] = Person(
             local_id=v["local_person_id"],
-            kind=PersonKind.CHILD if age < 18 else PersonKind.ADULT,
+            kind=PersonKind.CHILD if is_child_on(v["date_of_birth"], at.date()) else PersonKind.ADULT,
             given_name=v["given_name"],
             family_name=v["family_name"],
             date_of_birth=v["date_of_birth"],

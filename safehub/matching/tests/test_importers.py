@@ -135,3 +135,11 @@ def test_an_involvement_by_hand(social_worker_client: Client, now: dt.datetime) 
     assert "The start date must be today or in the past" in bad.content.decode()
     assert Involvement.objects.filter(person=person).count() == 1
     assert AuditEvent.objects.filter(verb=Verb.INVOLVEMENT_RECORDED, person=person).count() == 1
+
+
+def test_a_young_person_days_from_eighteen_is_imported_as_a_child(manager: Any, now: dt.datetime) -> None:
+    """Counted in 365-day years they would be 18 already; they are 17 until their birthday."""
+    born = dt.date(now.year - 18, now.month, now.day) + dt.timedelta(days=3)
+    row = f"LCS5,Jo,Reed,{born.isoformat()},,,child_in_need,2026-01-05,,,,,\n"
+    _run(HEADER + row, manager, now)
+    assert Person.objects.get(local_id="LCS5").kind == "child"
