@@ -27,14 +27,9 @@ class SubjectCheck:
 def details_of(subject: ContactSubject, parents: tuple[str, ...] = ()) -> PersonDetails:
     """What the referrer told us about someone; for a child, with the first names of the contact's parents."""
     return PersonDetails(
-        given_name=subject.given_name,
-        family_name=subject.family_name,
-        date_of_birth=subject.date_of_birth,
-        expected_date_of_delivery=subject.expected_date_of_delivery,
-        sex=subject.sex,
+        **subject.identity(),
         address=subject.address,
         postcode=subject.postcode,
-        nhs_number=subject.nhs_number,
         parent_given_names=parents if subject.is_child else (),
     )
 
