@@ -18,8 +18,9 @@ from safehub.checks.models import (
     RequestState,
     ResponseStatus,
 )
+from safehub.checks.permissions import can_start_checks
 from safehub.contacts.models import Contact
-from safehub.core.presenters import Due, due
+from safehub.core.presenters import Action, Due, Panel, due
 
 
 @dataclass(frozen=True)
@@ -108,7 +109,7 @@ def queue_rows(requests: Iterable[AgencyRequest], *, at: datetime) -> list[Queue
     return rows
 
 
-class ContactPanel:
+class ContactPanel(Panel):
     """The contact's MASH checks, with a warning for each answer that came after they went for
     decision and, once the outcome names one, the allocated social worker it was sent to."""
 
@@ -133,3 +134,8 @@ class ContactPanel:
             "late": [request for each in checks for request in each.late_requests()],
             "allocated_worker": recipients.allocated_worker if recipients is not None else None,
         }
+
+    def actions(self, record: Contact, *, user: User) -> list[Action]:
+        if not can_start_checks(user, record):
+            return []
+        return [Action("Start MASH checks", reverse("checks:start", args=[record.pk]))]

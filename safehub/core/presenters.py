@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Any
 
 BRAG_TAG_CLASSES = {
     "blue": "govuk-tag app-tag--blue",
@@ -45,3 +47,26 @@ def due(due_at: datetime | None, *, at: datetime) -> Due | None:
 
 def brag_tag_class(rating: str) -> str:
     return BRAG_TAG_CLASSES.get(rating, "govuk-tag govuk-tag--grey")
+
+
+@dataclass(frozen=True)
+class Action:
+    """A button on a page: what it says and where it goes."""
+
+    text: str
+    href: str
+
+
+class Panel:
+    """One app's part of a record's page (the contact page is assembled from them in
+    `safehub.pages`): the related rows it shows (`lookups`, fetched once for the whole page), its
+    template's context (None when it has nothing to show) and the buttons it offers the user now."""
+
+    template_name: str = ""
+    lookups: tuple[Any, ...] = ()
+
+    def present(self, record: Any, *, user: Any, at: datetime) -> Mapping[str, Any] | None:
+        raise NotImplementedError
+
+    def actions(self, record: Any, *, user: Any) -> list[Action]:
+        return []

@@ -5,14 +5,17 @@ from datetime import datetime
 from typing import Any
 
 from django.db.models import Prefetch, QuerySet
+from django.urls import reverse
 
 from safehub.accounts.models import User
 from safehub.contacts.models import Contact, ContactSubject, SubjectRole
+from safehub.core.presenters import Action, Panel
 from safehub.matching.features import PersonDetails
 from safehub.matching.presenters import CandidateView, candidate_views
 from safehub.matching.search import search
 from safehub.people.models import Person
 from safehub.screening.forms import IdentifyForm
+from safehub.screening.permissions import can_screen
 
 NEW_PERSON = "new"
 
@@ -69,7 +72,7 @@ def subject_checks(
     return checks
 
 
-class ContactPanel:
+class ContactPanel(Panel):
     """The contact's basic screening, once it is done."""
 
     template_name = "screening/_contact_panel.html"
@@ -78,3 +81,8 @@ class ContactPanel:
     def present(self, contact: Contact, *, user: User, at: datetime) -> dict[str, Any] | None:
         screening = getattr(contact, "screening", None)
         return {"screening": screening} if screening is not None else None
+
+    def actions(self, record: Contact, *, user: User) -> list[Action]:
+        if not can_screen(user, record):
+            return []
+        return [Action("Screen this contact", reverse("screening:screen-contact", args=[record.pk]))]
