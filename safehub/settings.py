@@ -103,6 +103,10 @@ MIDDLEWARE = [
     "csp.middleware.CSPMiddleware",
     "safehub.core.middleware.NoStoreMiddleware",
 ]
+# The load benchmark's server reports each page's CPU time and queries (core.middleware); never in production.
+SERVER_TIMING = env_bool("SAFEHUB_SERVER_TIMING")
+if SERVER_TIMING:
+    MIDDLEWARE.insert(0, "safehub.core.middleware.ServerTimingMiddleware")
 
 ROOT_URLCONF = "safehub.urls"
 WSGI_APPLICATION = "safehub.wsgi.application"

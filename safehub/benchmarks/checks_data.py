@@ -3,7 +3,9 @@
 `populate` fills the database with contacts, their subjects, MASH checks, agency requests with
 their disclosures, responses and alerts, shaped like a year's work: checks started more than two
 days ago have been submitted for decision and nearly all their requests answered (some late, a
-few never); recent checks are still open with some answers in. Rows are written with bulk inserts,
+few never); recent checks are still open with some answers in. The last few days' other contacts
+are still on the hub's work queues (OPEN_WORK), each with the screening, recommendation and
+decision its state implies, so every queue holds what a large hub's does at any moment. Rows are written with bulk inserts,
 not through the services, so that a year takes a minute rather than hours; the shapes (states,
 due times from the active protocol, one disclosure per request) are what the services make.
 """
@@ -41,9 +43,11 @@ from safehub.contacts.models import (
     YesNoUnknown,
 )
 from safehub.contacts.workflow import ContactState
+from safehub.decisions.models import Decision, Outcome, Recommendation, Verdict
 from safehub.people.models import PersonKind, Sex
-from safehub.protocols.models import Brag, LocalProtocol
+from safehub.protocols.models import Brag, Clock, LocalProtocol, ThresholdLevel
 from safehub.protocols.policy import Deadlines
+from safehub.screening.models import KnownStatus, Screening, ScreeningRoute
 from safehub.sharing.models import Disclosure, origin_label
 
 TEAM = "MASH load benchmark"
@@ -62,6 +66,17 @@ PARTNERS_PER_AGENCY = 5
 SOCIAL_WORKERS = 30
 MANAGERS = 5
 GIVEN = ("Amelia", "Olivia", "Isla", "Noah", "Oliver", "Muhammad", "Leo", "Ava", "Freya", "Harry", "Aisha", "Zain")
+# The contacts on the work queues at any moment (besides the open MASH checks), newest first: a
+# day's intake waiting to be screened, then those waiting for a threshold decision, for a
+# manager's approval and for their outcome to be carried out. About 100,000 contacts a year is
+# 270 a day, so these are the last three days' contacts that did not need checks.
+OPEN_WORK: tuple[tuple[ContactState, int], ...] = (
+    (ContactState.RECEIVED, 120),
+    (ContactState.SCREENING, 180),
+    (ContactState.AWAITING_THRESHOLD, 150),
+    (ContactState.AWAITING_APPROVAL, 80),
+    (ContactState.APPROVED, 60),
+)
 FAMILY = ("Smith", "Jones", "Khan", "Ahmed", "Williams", "Taylor", "Brown", "Ali", "Patel", "Evans", "Davies")
 
 Row = TypeVar("Row", bound=models.Model)
@@ -106,6 +121,8 @@ class Populated:
     requests: int
     open_checks: list[int]
     all_checks: list[int]
+    open_contacts: list[int]  # on a work queue: not closed
+    all_contacts: list[int]
 
 
 def existing(*, now: datetime) -> Populated | None:
@@ -115,13 +132,16 @@ def existing(*, now: datetime) -> Populated | None:
         return None
     contacts = Contact.objects.filter(team=team, reference__regex=rf"^{PREFIX}[0-9]")  # not the alert storms
     checks = MashChecks.objects.filter(contact__in=contacts)
+    every = list(contacts.order_by("pk").values_list("pk", flat=True))
     return Populated(
         cast=_cast(team),
-        contacts=contacts.count(),
+        contacts=len(every),
         checks=checks.count(),
         requests=AgencyRequest.objects.filter(checks__in=checks).count(),
         open_checks=list(checks.filter(state=ChecksState.OPEN).values_list("pk", flat=True)),
         all_checks=list(checks.values_list("pk", flat=True)),
+        open_contacts=list(contacts.exclude(state=ContactState.CLOSED).order_by("pk").values_list("pk", flat=True)),
+        all_contacts=every,
     )
 
 
@@ -278,6 +298,8 @@ def populate(
         if start > recent:
             contacts[n].state = ContactState.MASH_CHECKS
             contacts[n].current_due_at = start + timedelta(hours=24)
+    newest = sorted((n for n in range(scale.contacts) if n not in with_checks), key=lambda n: contacts[n].received_at)
+    open_work = _open_work([contacts[n] for n in reversed(newest)], deadlines)
     with transaction.atomic():
         _batches(iter(contacts), Contact)
     stored = {c.reference: c.pk for c in Contact.objects.filter(team=cast.team).only("pk", "reference")}
@@ -286,6 +308,7 @@ def populate(
     subjects = {n: _subjects(rng, contacts[n]) for n in range(scale.contacts)}
     with transaction.atomic():
         _batches((s for pair in subjects.values() for s in pair), ContactSubject)
+        _store_open_work(open_work, cast, list(protocol.levels.all()), rng)
 
     progress(f"{scale.checks:,} sets of MASH checks")
     order = sorted(with_checks, key=lambda n: starts[n])
@@ -357,7 +380,90 @@ def populate(
         with connection.cursor() as cursor:
             cursor.execute("ANALYZE")
     open_checks = [row.pk for row in checks_rows if row.state == ChecksState.OPEN]
-    return Populated(cast, scale.contacts, scale.checks, len(requests), open_checks, [r.pk for r in checks_rows])
+    return Populated(
+        cast,
+        scale.contacts,
+        scale.checks,
+        len(requests),
+        open_checks,
+        [r.pk for r in checks_rows],
+        open_contacts=sorted(c.pk for c in contacts if c.state != ContactState.CLOSED),
+        all_contacts=sorted(c.pk for c in contacts),
+    )
+
+
+def _open_work(newest_first: Sequence[Contact], deadlines: Deadlines) -> list[Contact]:
+    """Put the newest contacts on the work queues, OPEN_WORK's numbers of each state, with the due
+    time their state's clock gives (the screening clock from receipt, approval from the
+    recommendation, as the services start them). Returns the contacts it changed."""
+    changed: list[Contact] = []
+    remaining = iter(newest_first)
+    for state, count in OPEN_WORK:
+        for _, contact in zip(range(count), remaining, strict=False):
+            contact.state = state
+            received = contact.received_at
+            clock = {
+                ContactState.RECEIVED: Clock.SCREENING,
+                ContactState.SCREENING: Clock.SCREENING,
+                ContactState.AWAITING_THRESHOLD: Clock.THRESHOLD_DECISION,
+                ContactState.AWAITING_APPROVAL: Clock.APPROVAL,
+                ContactState.APPROVED: Clock.OUTCOME_TO_REFERRER,
+            }[state]
+            start = _recommended_at(contact) if state == ContactState.AWAITING_APPROVAL else received
+            contact.current_due_at = deadlines.due(clock, start=start) or received + timedelta(hours=24)
+            changed.append(contact)
+    return changed
+
+
+def _screened_at(contact: Contact) -> datetime:
+    return contact.received_at + timedelta(hours=1)
+
+
+def _recommended_at(contact: Contact) -> datetime:
+    return contact.received_at + timedelta(hours=3)
+
+
+def _store_open_work(
+    contacts: Sequence[Contact], cast: Cast, levels: Sequence[ThresholdLevel], rng: random.Random
+) -> None:
+    """The screening, recommendation and decision that each open contact's state implies."""
+    screened = [c for c in contacts if c.state not in (ContactState.RECEIVED, ContactState.SCREENING)]
+    Screening.objects.bulk_create(
+        Screening(
+            contact=contact,
+            known_status=rng.choice(KnownStatus.values),
+            route=ScreeningRoute.REFER_FOR_THRESHOLD,
+            screened_by=rng.choice(cast.social_workers),
+            screened_at=_screened_at(contact),
+        )
+        for contact in screened
+    )
+    recommended = [c for c in screened if c.state != ContactState.AWAITING_THRESHOLD]
+    recommendations = Recommendation.objects.bulk_create(
+        Recommendation(
+            contact=contact,
+            rating=rng.choice([Brag.RED, Brag.AMBER, Brag.AMBER, Brag.GREEN]),
+            level=rng.choice(levels),
+            outcome=rng.choice([Outcome.EARLY_HELP, Outcome.SECTION_17_ASSESSMENT, Outcome.NO_FURTHER_ACTION]),
+            rationale="Needs and risks weighed against the threshold document; records checked.",
+            recommended_by=rng.choice(cast.social_workers),
+            recommended_at=_recommended_at(contact),
+        )
+        for contact in recommended
+    )
+    Decision.objects.bulk_create(
+        Decision(
+            contact=recommendation.contact,
+            recommendation=recommendation,
+            verdict=Verdict.APPROVED,
+            outcome=recommendation.outcome,
+            rationale="Agreed with the recommendation.",
+            decided_by=rng.choice(cast.managers),
+            decided_at=recommendation.recommended_at + timedelta(hours=2),
+        )
+        for recommendation in recommendations
+        if recommendation.contact.state == ContactState.APPROVED
+    )
 
 
 def _spread(total: int, buckets: int, most: int, rng: random.Random) -> list[int]:

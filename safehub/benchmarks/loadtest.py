@@ -1,9 +1,12 @@
 """Load a running Safehub like a hub's staff do: many signed-in users, each loading a page, reading
 it, loading the next. Used by the load benchmarks; nothing here runs inside the web application.
 
-`serve` starts Safehub under gunicorn (as it is deployed) against the configured database;
-`sign_in` makes a session for a user the way the sign-in page does; `run_users` drives the
-users from threads and returns every request's time and status.
+`serve` starts Safehub under gunicorn (as it is deployed) against the configured database, with
+each response reporting the page's server CPU time and queries (`Server-Timing`, see
+core.middleware.ServerTimingMiddleware); `sign_in` makes a session for a user the way the sign-in
+page does; `run_users` drives the users from threads in this process (outside the server's) and
+returns every request's time, status and server cost, and the CPU the server's processes and this
+one used while the figures were taken.
 """
 
 from __future__ import annotations
@@ -26,6 +29,7 @@ from django.contrib.sessions.backends.db import SessionStore
 from django.urls import reverse
 
 from safehub.accounts.models import User
+from safehub.benchmarks import machine
 from safehub.core.middleware import IDLE_KEY
 from safehub.core.stats import percentile
 
@@ -43,12 +47,20 @@ def sign_in(user: User) -> str:
     return str(session.session_key)
 
 
+@dataclass(frozen=True)
+class Server:
+    url: str
+    pid: int  # gunicorn's master: its workers are its children
+
+
 @contextmanager
-def serve(*, port: int, workers: int, threads: int, log: Path, worker_class: str = "gthread") -> Iterator[str]:
+def serve(*, port: int, workers: int, threads: int, log: Path, worker_class: str = "gthread") -> Iterator[Server]:
     """Safehub under gunicorn on 127.0.0.1:`port` with this process's database settings, production
-    settings otherwise (no debug, static files collected). Yields the base URL; stops it after."""
+    settings otherwise (no debug, static files collected), reporting each page's cost in a
+    Server-Timing header. Yields the server; stops it after."""
     env = {
         **os.environ,
+        "SAFEHUB_SERVER_TIMING": "true",
         "DEBUG": "false",
         "SAFEHUB_DEMO": "false",
         "SAFEHUB_TESTING": "false",
@@ -89,7 +101,7 @@ def serve(*, port: int, workers: int, threads: int, log: Path, worker_class: str
         )
         try:
             _wait_until_up(port, server)
-            yield f"http://127.0.0.1:{port}"
+            yield Server(f"http://127.0.0.1:{port}", server.pid)
         finally:
             server.terminate()
             try:
@@ -129,6 +141,59 @@ class Hit:
     status: int
     milliseconds: float
     at: float  # seconds since the run started
+    cpu_ms: float | None = None  # the server's CPU time for the page, from its Server-Timing header
+    queries: int | None = None
+
+
+def parse_server_timing(header: str) -> dict[str, dict[str, str]]:
+    """A Server-Timing header as {metric: {"dur": …, "desc": …}}: `cpu;dur=1.5, db;desc="9 queries"`."""
+    metrics: dict[str, dict[str, str]] = {}
+    for metric in header.split(","):
+        name, *params = (part.strip() for part in metric.split(";"))
+        if not name:
+            continue
+        values = {}
+        for param in params:
+            key, _, value = param.partition("=")
+            values[key.strip()] = value.strip().strip('"')
+        metrics[name] = values
+    return metrics
+
+
+def page_cost(header: str | None) -> tuple[float | None, int | None]:
+    """(CPU milliseconds, queries) from a response's Server-Timing header; None for what it lacks."""
+    if not header:
+        return None, None
+    metrics = parse_server_timing(header)
+    cpu = metrics.get("cpu", {}).get("dur")
+    queries = metrics.get("db", {}).get("desc", "").split(" ")[0]
+    return (float(cpu) if cpu else None), (int(queries) if queries.isdigit() else None)
+
+
+@dataclass(frozen=True)
+class Snapshot:
+    """CPU seconds used so far by the server's processes and by this (the users') process."""
+
+    wall: float
+    server: float
+    client: float
+
+
+def snapshot(server_pid: int) -> Snapshot:
+    return Snapshot(time.monotonic(), machine.tree_cpu_seconds(server_pid), time.process_time())
+
+
+@dataclass(frozen=True)
+class Window:
+    """What the server and the users' process used between two snapshots."""
+
+    seconds: float
+    server_cpu: float
+    client_cpu: float
+
+    @classmethod
+    def between(cls, first: Snapshot, last: Snapshot) -> Window:
+        return cls(last.wall - first.wall, last.server - first.server, last.client - first.client)
 
 
 @dataclass(frozen=True)
@@ -143,6 +208,7 @@ class SimulatedUser:
 class LoadResult:
     hits: list[Hit] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)
+    window: Window | None = None  # from the end of the warm-up to the last user's last page
 
     def pages(self) -> list[str]:
         return sorted({hit.page for hit in self.hits})
@@ -154,16 +220,45 @@ class LoadResult:
         return sum(1 for hit in self.hits if hit.status != 200 and hit.at >= after)
 
     def summary(self, page: str, *, after: float = 0.0) -> dict[str, float]:
-        times = self.times(page, after=after)
-        if not times:
+        """Latency percentiles, and the server's CPU milliseconds (median, mean) and queries (median,
+        most) per page, of `page`'s requests begun `after` seconds or later."""
+        hits = [hit for hit in self.hits if hit.page == page and hit.at >= after]
+        if not hits:
             return {"requests": 0}
-        return {
+        times = [hit.milliseconds for hit in hits]
+        figures = {
             "requests": len(times),
             "p50": percentile(times, 0.5),
             "p95": percentile(times, 0.95),
             "p99": percentile(times, 0.99),
             "max": max(times),
         }
+        cpu = [hit.cpu_ms for hit in hits if hit.cpu_ms is not None]
+        if cpu:
+            figures |= {"cpu_median": percentile(cpu, 0.5), "cpu_mean": sum(cpu) / len(cpu)}
+            figures["pages_per_core_second"] = 1000 / figures["cpu_mean"] if figures["cpu_mean"] else 0.0
+        queries = [hit.queries for hit in hits if hit.queries is not None]
+        if queries:
+            figures |= {"queries_median": percentile(queries, 0.5), "queries_max": max(queries)}
+        return figures
+
+    def totals(self, *, after: float = 0.0) -> dict[str, float]:
+        """The whole run after the warm-up: pages a second, and from the processes' CPU use (the
+        window) the server's CPU per page, pages a second per core of server CPU, the cores the
+        server and the users' process kept busy."""
+        pages = sum(1 for hit in self.hits if hit.at >= after)
+        figures: dict[str, float] = {"pages": pages}
+        window = self.window
+        if window is None or window.seconds <= 0:
+            return figures
+        figures["pages_per_second"] = pages / window.seconds
+        figures["server_cores"] = window.server_cpu / window.seconds
+        figures["client_cores"] = window.client_cpu / window.seconds
+        if pages:
+            figures["server_cpu_ms_per_page"] = window.server_cpu * 1000 / pages
+        if window.server_cpu > 0:
+            figures["pages_per_second_per_core"] = pages / window.server_cpu
+        return figures
 
 
 def run_users(
@@ -173,15 +268,23 @@ def run_users(
     seconds: float,
     think: float,
     seed: int = 1,
+    warm_up: float = 0.0,
+    measure: Callable[[], Snapshot] | None = None,
 ) -> LoadResult:
     """Every user in a thread of their own: load a page, think for `think` seconds on average
     (uniformly 0.5–1.5 times it), repeat until `seconds` have passed. Users start spread over the
-    first think time, as people do, not all in the same millisecond."""
+    first think time, as people do, not all in the same millisecond. With `measure`, snapshots are
+    taken when the `warm_up` seconds have passed and when the last user stops: the result's window."""
     host, port = base_url.removeprefix("http://").split(":")
     result = LoadResult()
     lock = threading.Lock()
     started = time.monotonic()
     stop_at = started + seconds
+    first: list[Snapshot] = []
+    timer = threading.Timer(warm_up, lambda: first.append(measure())) if measure else None
+    if timer:
+        timer.daemon = True
+        timer.start()
 
     def work(number: int, user: SimulatedUser) -> None:
         rng = random.Random(seed * 1000 + number)  # noqa: S311 - simulated users, not security
@@ -191,11 +294,13 @@ def run_users(
         while time.monotonic() < stop_at:
             page, path = user.next_page(rng)
             begun = time.monotonic()
+            cpu_ms, queries = None, None
             try:
                 connection.request("GET", path, headers=headers)
                 response = connection.getresponse()
                 response.read()
                 status = response.status
+                cpu_ms, queries = page_cost(response.getheader("Server-Timing"))
             except (OSError, http.client.HTTPException) as error:
                 status = 0
                 connection.close()
@@ -204,7 +309,7 @@ def run_users(
                     result.errors.append(f"{page} {path}: {error!r}")
             elapsed = (time.monotonic() - begun) * 1000
             with lock:
-                result.hits.append(Hit(page, status, elapsed, begun - started))
+                result.hits.append(Hit(page, status, elapsed, begun - started, cpu_ms, queries))
                 if status not in (0, 200):
                     result.errors.append(f"{page} {path}: HTTP {status}")
             time.sleep(rng.uniform(0.5 * think, 1.5 * think))
@@ -215,4 +320,8 @@ def run_users(
         thread.start()
     for thread in threads:
         thread.join()
+    if measure and timer:
+        timer.join()
+        if first:
+            result.window = Window.between(first[0], measure())
     return result

@@ -2,12 +2,14 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
+from typing import Any
 
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth.views import redirect_to_login
 from django.contrib.messages.storage import default_storage
+from django.db import connection
 from django.http import HttpRequest, HttpResponse
 
 IDLE_KEY = "safehub_last_seen"
@@ -58,3 +60,43 @@ class NoStoreMiddleware:
             response.setdefault("Cache-Control", "no-store")
         response.setdefault("Permissions-Policy", "camera=(), microphone=(), geolocation=()")
         return response
+
+
+class ServerTimingMiddleware:
+    """Tell the load benchmark what each page cost the server: the worker process's CPU time
+    across the request, and the number of database queries and the time spent waiting for them,
+    in a `Server-Timing` header (`cpu;dur=12.3, db;dur=4.5;desc="9 queries"`).
+
+    Installed only when SAFEHUB_SERVER_TIMING is true, which the benchmark's server sets; it is
+    off by default and in production, since the header tells a visitor how busy the server is.
+    The CPU figure is the whole process's, so it is a page's own only in a single-threaded
+    (sync) worker. It must be the first middleware, to count the others' work too.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        counter = _QueryCounter()
+        began = time.process_time()
+        with connection.execute_wrapper(counter):
+            response = self.get_response(request)
+        cpu = (time.process_time() - began) * 1000
+        response["Server-Timing"] = (
+            f'cpu;dur={cpu:.3f}, db;dur={counter.seconds * 1000:.3f};desc="{counter.queries} queries"'
+        )
+        return response
+
+
+class _QueryCounter:
+    def __init__(self) -> None:
+        self.queries = 0
+        self.seconds = 0.0
+
+    def __call__(self, execute: Callable[..., Any], sql: str, params: Any, many: bool, context: dict[str, Any]) -> Any:
+        began = time.perf_counter()
+        try:
+            return execute(sql, params, many, context)
+        finally:
+            self.queries += 1
+            self.seconds += time.perf_counter() - began

@@ -11,13 +11,15 @@ from django.db import connection
 from django.urls import reverse
 from django.utils import timezone
 
-from safehub.benchmarks import alert_storm, checks_data, loadtest
+from safehub.accounts.models import User
+from safehub.benchmarks import alert_storm, checks_data, loadtest, machine
 
 
 class Command(BaseCommand):
     help = (
         "Load benchmark for MASH checks: store a year of contacts, checks and agency requests (once), then"
-        " time a partner's queue and the coordinator's view under gunicorn with many signed-in users, and the"
+        " time a partner's queue, the coordinator's view, every work queue and the contact page under gunicorn with"
+        " many signed-in users (latency, and the server's CPU time and queries per page), and the"
         " deadline worker sending a storm of overdue alerts. Run it against an empty PostgreSQL database."
     )
 
@@ -77,30 +79,57 @@ class Command(BaseCommand):
     def _load(self, data: checks_data.Populated, options: dict[str, Any]) -> None:
         users = _users(data, options["users"])
         log = Path(tempfile.gettempdir()) / "safehub-benchmark-gunicorn.log"
+        speed = machine.speed()
+        mark = f"[machine {speed:.1f} M steps/s, {machine.cores()} cores]"
         self.stdout.write(
             f"{len(users)} users for {options['seconds']:.0f} s, thinking {options['think']} s on average;"
             f" gunicorn {options['workers']} {options['worker_class']} workers × {options['threads']} threads (log: {log})"
         )
+        self.stdout.write(f"Machine speed: {speed:.1f} million steps a second of a fixed Python loop {mark}")
         with loadtest.serve(
             port=options["port"],
             workers=options["workers"],
             threads=options["threads"],
             log=log,
             worker_class=options["worker_class"],
-        ) as url:
-            result = loadtest.run_users(url, users, seconds=options["seconds"], think=options["think"])
-        after = options["warm_up"]
-        for page in result.pages():
-            figures = result.summary(page, after=after)
-            self.stdout.write(
-                f"{page}: {figures['requests']:.0f} requests, p50 {figures['p50']:.1f} ms,"
-                f" p95 {figures['p95']:.1f} ms, p99 {figures['p99']:.1f} ms, max {figures['max']:.1f} ms"
+        ) as server:
+            result = loadtest.run_users(
+                server.url,
+                users,
+                seconds=options["seconds"],
+                think=options["think"],
+                warm_up=options["warm_up"],
+                measure=lambda: loadtest.snapshot(server.pid),
             )
-        total = sum(len(result.times(page, after=after)) for page in result.pages())
+        after = options["warm_up"]
         self.stdout.write(
-            f"Throughput {total / max(options['seconds'] - after, 1):.1f} pages/s;"
-            f" errors {result.failures(after=0)} (of {len(result.hits)} requests, warm-up included)"
+            "| page | requests | server CPU ms median | mean | queries | p50 ms | p95 ms | p99 ms | pages/s/core |"
         )
+        self.stdout.write("|---|---|---|---|---|---|---|---|---|")
+        for page in result.pages():
+            f = result.summary(page, after=after)
+            if not f["requests"]:
+                continue
+            self.stdout.write(
+                f"| {page} | {f['requests']:.0f} | {f.get('cpu_median', 0):.1f} | {f.get('cpu_mean', 0):.1f}"
+                f" | {f.get('queries_median', 0):.0f} (≤ {f.get('queries_max', 0):.0f}) | {f['p50']:.1f}"
+                f" | {f['p95']:.1f} | {f['p99']:.1f} | {f.get('pages_per_core_second', 0):.0f} | {mark}"
+            )
+        totals = result.totals(after=after)
+        self.stdout.write(
+            f"Throughput {totals.get('pages_per_second', 0):.1f} pages/s; errors {result.failures(after=0)}"
+            f" (of {len(result.hits)} requests, warm-up included) {mark}"
+        )
+        if "server_cores" in totals:
+            self.stdout.write(
+                f"Server processes (gunicorn master and workers, from the kernel's counts):"
+                f" {totals.get('server_cpu_ms_per_page', 0):.1f} ms CPU a page,"
+                f" {totals.get('pages_per_second_per_core', 0):.0f} pages/s per core,"
+                f" {totals['server_cores']:.2f} cores busy; the simulated users' process"
+                f" {totals['client_cores']:.2f} cores {mark}"
+            )
+        after_speed = machine.speed()
+        self.stdout.write(f"Machine speed after the run: {after_speed:.1f} M steps/s")
         for error in result.errors[:10]:
             self.stdout.write(f"  {error}")
 
@@ -120,22 +149,54 @@ class Command(BaseCommand):
         alert_storm.settle_storms(at=timezone.now())
 
 
+# Which work queue a hub user opens, by weight: each role mostly its own (queues.views.HOME_QUEUE).
+SOCIAL_WORKER_QUEUES = {"threshold": 3, "screening": 2, "checks": 2, "overdue": 2, "outcomes": 1, "approval": 1}
+MANAGER_QUEUES = {"approval": 4, "overdue": 2, "threshold": 1, "checks": 1, "screening": 1, "outcomes": 1}
+
+
 def _users(data: checks_data.Populated, count: int) -> list[loadtest.SimulatedUser]:
-    """Half partners at their queue, half coordinators opening checks (mostly open ones)."""
+    """Three in ten partners at their agency's queue, three in ten coordinators opening checks
+    (mostly open ones), three in ten social workers and one in ten managers moving between their
+    work queues and contact pages."""
     partners = data.cast.all_partners
     coordinators = data.cast.social_workers
+    managers = data.cast.managers
     queue = reverse("checks:workspace")
     people: list[loadtest.SimulatedUser] = []
+    seen: dict[str, int] = {}
+
+    def next_of(kind: str, pool: list[User]) -> str:
+        seen[kind] = seen.get(kind, 0) + 1
+        return loadtest.sign_in(pool[(seen[kind] - 1) % len(pool)])
+
     for n in range(count):
-        if n % 2 == 0:
-            cookie = loadtest.sign_in(partners[(n // 2) % len(partners)])
-            people.append(loadtest.SimulatedUser(cookie, lambda rng: ("partner queue", queue)))
+        slot = n % 10
+        if slot < 3:
+            people.append(loadtest.SimulatedUser(next_of("partner", partners), lambda rng: ("partner queue", queue)))
+        elif slot < 6:
+            people.append(
+                loadtest.SimulatedUser(
+                    next_of("coordinator", coordinators), lambda rng: ("coordinator view", _checks_page(rng, data))
+                )
+            )
+        elif slot < 9:
+            cookie = next_of("social worker", coordinators)
+            people.append(loadtest.SimulatedUser(cookie, lambda rng: _hub_page(rng, data, SOCIAL_WORKER_QUEUES)))
         else:
-            cookie = loadtest.sign_in(coordinators[(n // 2) % len(coordinators)])
-            people.append(loadtest.SimulatedUser(cookie, lambda rng: ("coordinator view", _checks_page(rng, data))))
+            cookie = next_of("manager", managers)
+            people.append(loadtest.SimulatedUser(cookie, lambda rng: _hub_page(rng, data, MANAGER_QUEUES)))
     return people
 
 
 def _checks_page(rng: random.Random, data: checks_data.Populated) -> str:
     pool = data.open_checks if data.open_checks and rng.random() < 0.8 else data.all_checks
     return reverse("checks:checks", kwargs={"pk": rng.choice(pool)})
+
+
+def _hub_page(rng: random.Random, data: checks_data.Populated, weights: dict[str, int]) -> tuple[str, str]:
+    """Half the time a work queue, half a contact from the queues (four in five) or from the year."""
+    if rng.random() < 0.5:
+        slug = rng.choices(list(weights), weights=list(weights.values()))[0]
+        return f"queue: {slug}", reverse("queues:queue", kwargs={"slug": slug})
+    pool = data.open_contacts if data.open_contacts and rng.random() < 0.8 else data.all_contacts
+    return "contact page", reverse("contacts:contact", kwargs={"pk": rng.choice(pool)})

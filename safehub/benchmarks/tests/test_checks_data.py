@@ -1,0 +1,43 @@
+"""The benchmark's year of data fills every work queue, and the pages the simulated users load
+answer on it."""
+
+from __future__ import annotations
+
+from collections import Counter
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+from django.utils import timezone
+
+from safehub.benchmarks import checks_data
+from safehub.contacts.models import Contact
+from safehub.contacts.workflow import ContactState
+from safehub.queues.queries import QUEUES
+
+
+@pytest.mark.django_db
+def test_the_year_leaves_open_work_on_every_queue_and_its_pages_answer(client: Client) -> None:
+    now = timezone.now()
+    data = checks_data.populate(checks_data.Scale(contacts=2000, checks=100, requests=300), now=now)
+
+    states = Counter(Contact.objects.values_list("state", flat=True))
+    for state, count in checks_data.OPEN_WORK:
+        assert states[state] == count
+    assert sorted(data.open_contacts) == sorted(
+        Contact.objects.exclude(state=ContactState.CLOSED).values_list("pk", flat=True)
+    )
+    again = checks_data.existing(now=now)
+    assert again is not None
+    assert (again.open_contacts, again.all_contacts) == (data.open_contacts, data.all_contacts)
+
+    client.force_login(data.cast.social_workers[0])
+    for queue in QUEUES:
+        response = client.get(reverse("queues:queue", kwargs={"slug": queue.slug}))
+        assert response.status_code == 200
+        if queue.states:
+            assert response.context["page"].paginator.count == sum(states[state] for state in queue.states)
+    for state, _ in checks_data.OPEN_WORK:
+        contact = Contact.objects.filter(state=state).first()
+        assert contact is not None
+        assert client.get(reverse("contacts:contact", kwargs={"pk": contact.pk})).status_code == 200
