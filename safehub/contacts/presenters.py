@@ -23,9 +23,11 @@ class TimelineEntry:
     note: str
 
 
+CONCERN_LABELS: dict[str, str] = dict(ConcernCategory.choices)  # built once: the queues label every row
+
+
 def concern_labels(codes: list[str]) -> list[str]:
-    labels = dict(ConcernCategory.choices)
-    return [labels.get(code, code) for code in codes]
+    return [CONCERN_LABELS.get(code, code) for code in codes]
 
 
 def state_tag_class(state: str) -> str:

@@ -2,8 +2,13 @@
 
 from __future__ import annotations
 
+from django.db.models import OuterRef, Subquery
+
 from safehub.contacts.models import Contact
 from safehub.decisions.models import Decision, Recommendation, Verdict
+
+# Newest first: a returned contact gets a new recommendation, and the newest is the one that counts.
+NEWEST_RECOMMENDATION = ("-recommended_at", "-pk")
 
 
 def _prefetched(contact: Contact, name: str) -> bool:
@@ -14,7 +19,14 @@ def latest_recommendation(contact: Contact) -> Recommendation | None:
     """The newest recommendation (a returned contact gets a new one); prefetched ones are used."""
     if _prefetched(contact, "recommendations"):
         return max(contact.recommendations.all(), key=lambda r: (r.recommended_at, r.pk), default=None)
-    return contact.recommendations.select_related("recommended_by", "level").order_by("-recommended_at", "-pk").first()
+    return contact.recommendations.select_related("recommended_by", "level").order_by(*NEWEST_RECOMMENDATION).first()
+
+
+def latest_rating() -> Subquery:
+    """The newest recommendation's rating, as a column of a contacts query (`OuterRef("pk")`):
+    the same recommendation as `latest_recommendation`, for a list that shows only its rating."""
+    newest = Recommendation.objects.filter(contact=OuterRef("pk")).order_by(*NEWEST_RECOMMENDATION)
+    return Subquery(newest.values("rating")[:1])
 
 
 def the_decision(contact: Contact) -> Decision | None:

@@ -4,16 +4,21 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 
+from django.urls import reverse
+
+from safehub.checks.presenters import short_time
 from safehub.contacts.models import Contact
 from safehub.contacts.presenters import concern_labels
 from safehub.contacts.workflow import STATES, ContactState
 from safehub.core.presenters import Due, brag_tag_class, due
-from safehub.decisions.queries import latest_recommendation
+from safehub.protocols.models import Brag
 
 
 @dataclass(frozen=True)
 class QueueRow:
     contact: Contact
+    href: str
+    received: str
     children: str
     concerns: str
     rating: str
@@ -26,16 +31,18 @@ class QueueRow:
 def rows(contacts: Iterable[Contact], *, at: datetime) -> list[QueueRow]:
     result = []
     for contact in contacts:
-        subjects = list(contact.subjects.all())
+        subjects = contact.listed_subjects  # type: ignore[attr-defined]  # queues.queries.queue_contacts
         state = STATES[ContactState(contact.state)]
-        latest = latest_recommendation(contact)
+        rating = contact.latest_rating  # type: ignore[attr-defined]
         result.append(
             QueueRow(
                 contact=contact,
+                href=reverse("contacts:contact", args=[contact.pk]),
+                received=short_time(contact.received_at),
                 children=", ".join(s.display_name for s in subjects if s.is_child) or "Not recorded",
                 concerns=", ".join(concern_labels(contact.concern_categories)),
-                rating=latest.get_rating_display() if latest else "",
-                rating_tag=brag_tag_class(latest.rating) if latest else "",
+                rating=Brag(rating).label if rating else "",
+                rating_tag=brag_tag_class(rating) if rating else "",
                 state=state.label,
                 state_tag=state.tag_class,
                 due=due(contact.current_due_at, at=at),

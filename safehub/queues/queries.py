@@ -10,7 +10,7 @@ from django.db.models import Count, F, Prefetch, QuerySet
 from safehub.accounts.models import User
 from safehub.contacts.models import Contact, ContactQuerySet, ContactSubject
 from safehub.contacts.workflow import STATES, ContactState
-from safehub.decisions.models import Recommendation
+from safehub.decisions.queries import latest_rating
 
 
 @dataclass(frozen=True)
@@ -50,22 +50,41 @@ QUEUES: list[Queue] = [
 QUEUE_BY_SLUG = {queue.slug: queue for queue in QUEUES}
 
 
+# What a queue's row shows (queues.presenters.rows): only these columns are read, not the whole
+# contact (its narrative and referrer details); its subjects come as a plain list and its latest
+# rating as a column, without a queryset made for every row.
+ROW_FIELDS = ("pk", "reference", "received_at", "state", "current_due_at", "concern_categories")
+SUBJECT_FIELDS = ("pk", "contact_id", "role", "kind", "given_name", "family_name", "order")
+
+
 def queue_contacts(user: User, queue: Queue, *, at: datetime) -> QuerySet[Contact]:
+    """The queue's contacts, soonest due first, each with `listed_subjects` (in order) and
+    `latest_rating` (the newest recommendation's BRAG rating, or None)."""
     base = Contact.objects.visible_to(user)
     return (
         queue.select(base, at)
+        .only(*ROW_FIELDS)
+        .annotate(latest_rating=latest_rating())
         .order_by(F("current_due_at").asc(nulls_last=True), "received_at")
         .prefetch_related(
-            Prefetch("subjects", queryset=ContactSubject.objects.order_by("order")),
-            Prefetch("recommendations", queryset=Recommendation.objects.order_by("recommended_at", "pk")),
+            Prefetch(
+                "subjects",
+                queryset=ContactSubject.objects.only(*SUBJECT_FIELDS).order_by("order"),
+                to_attr="listed_subjects",
+            )
         )
     )
 
 
 def queue_counts(user: User, *, at: datetime) -> dict[str, int]:
-    """How many contacts each queue holds: one query counts them by state, one the overdue ones."""
+    """How many contacts each queue holds: one query counts them by state, one the overdue ones.
+    Only the queues' states are counted: a year's closed contacts would be a hundred thousand rows
+    read and sorted on every page (the state index finds the few hundred open ones)."""
     base = Contact.objects.visible_to(user)
-    by_state = dict(base.order_by().values_list("state").annotate(n=Count("pk", distinct=True)))
+    queued = [state for queue in QUEUES for state in queue.states]
+    by_state = dict(
+        base.filter(state__in=queued).order_by().values_list("state").annotate(n=Count("pk", distinct=True))
+    )
     return {
         queue.slug: sum(by_state.get(state, 0) for state in queue.states)
         if queue.states

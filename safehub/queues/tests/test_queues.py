@@ -11,6 +11,8 @@ from safehub.accounts.models import Role
 from safehub.contacts.models import Contact
 from safehub.contacts.tests.factories import ContactFactory
 from safehub.contacts.workflow import ContactState
+from safehub.decisions.models import Outcome, Recommendation
+from safehub.protocols.models import ThresholdLevel
 
 pytestmark = pytest.mark.django_db
 
@@ -68,3 +70,48 @@ def test_queue_query_count_does_not_grow_with_contacts(
     with django_assert_max_num_queries(20):
         response = social_worker_client.get(reverse("queues:queue", args=["threshold"]))
     assert "20 contacts" in response.content.decode()
+
+
+def _recommend(contact: Contact, rating: str, *, by: Any, at: dt.datetime) -> None:
+    Recommendation.objects.create(
+        contact=contact,
+        rating=rating,
+        level=ThresholdLevel.objects.first(),
+        outcome=Outcome.EARLY_HELP,
+        rationale="Needs support",
+        recommended_by=by,
+        recommended_at=at,
+    )
+
+
+def test_a_queue_shows_each_contacts_newest_rating(
+    manager_client: Client, social_worker: Any, mash_team: Any, now: dt.datetime
+) -> None:
+    contact = ContactFactory(team=mash_team, state=ContactState.AWAITING_APPROVAL, current_due_at=_at(2))
+    _recommend(contact, "amber", by=social_worker, at=_at(-5))
+    _recommend(contact, "red", by=social_worker, at=_at(-1))  # after the manager returned it
+    ContactFactory(team=mash_team, state=ContactState.AWAITING_APPROVAL, current_due_at=_at(3))
+    page = manager_client.get(reverse("queues:queue", args=["approval"])).content.decode()
+    assert page.count(">Red</strong>") == 1
+    assert ">Amber<" not in page
+    assert "Not rated" in page
+
+
+@pytest.mark.parametrize("contacts", [1, 20])
+def test_a_queue_page_takes_nine_queries_however_many_contacts_and_ratings_it_shows(
+    contacts: int,
+    manager_client: Client,
+    social_worker: Any,
+    mash_team: Any,
+    now: dt.datetime,
+    django_assert_num_queries: Any,
+) -> None:
+    for n in range(contacts):
+        contact = ContactFactory(team=mash_team, state=ContactState.AWAITING_APPROVAL, current_due_at=_at(n))
+        _recommend(contact, "amber", by=social_worker, at=_at(-1))
+    manager_client.get(reverse("queues:queue", args=["approval"]))  # the first page saves the session's clock
+    # Session, user, roles; the page's contacts, their subjects, how many there are; each queue's
+    # count (by state, overdue); the unread alerts. The ratings come with the contacts.
+    with django_assert_num_queries(9):
+        response = manager_client.get(reverse("queues:queue", args=["approval"]))
+    assert response.content.decode().count(">Amber</strong>") == contacts
