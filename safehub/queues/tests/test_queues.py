@@ -8,7 +8,7 @@ from django.test import Client
 from django.urls import reverse
 
 from safehub.accounts.models import Role
-from safehub.contacts.models import Contact
+from safehub.contacts.models import Contact, ContactRestriction
 from safehub.contacts.tests.factories import ContactFactory
 from safehub.contacts.workflow import ContactState
 from safehub.decisions.models import Outcome, Recommendation
@@ -115,3 +115,21 @@ def test_a_queue_page_takes_nine_queries_however_many_contacts_and_ratings_it_sh
     with django_assert_num_queries(9):
         response = manager_client.get(reverse("queues:queue", args=["approval"]))
     assert response.content.decode().count(">Amber</strong>") == contacts
+
+
+def test_a_contact_restricted_to_several_people_is_listed_and_counted_once(
+    social_worker_client: Client, social_worker: Any, manager: Any, mash_team: Any, now: dt.datetime
+) -> None:
+    contact = ContactFactory(
+        team=mash_team,
+        state=ContactState.AWAITING_THRESHOLD,
+        is_restricted=True,
+        restriction_reason="A staff member's child",
+        restricted_by=manager,
+    )
+    for user in (social_worker, manager):
+        ContactRestriction.objects.create(contact=contact, user=user)
+    response = social_worker_client.get(reverse("queues:queue", args=["threshold"]))
+    assert response.context["page"].paginator.count == 1
+    assert response.context["counts"]["threshold"] == 1
+    assert response.content.decode().count(contact.reference) == 1
