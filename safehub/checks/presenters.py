@@ -13,6 +13,7 @@ from safehub.accounts.models import User
 from safehub.checks.models import (
     AgencyRequest,
     AgencyResponse,
+    Alert,
     LateAnswerRecipients,
     MashChecks,
     RequestState,
@@ -107,6 +108,34 @@ def queue_rows(requests: Iterable[AgencyRequest], *, at: datetime) -> list[Queue
             )
         )
     return rows
+
+
+@dataclass(frozen=True)
+class AlertRow:
+    pk: int
+    kind: str
+    request_id: int
+    href: str  # the request, for its agency's partner; the set of checks, for the hub
+    agency: str
+    due: str
+
+
+def alert_rows(alerts: Iterable[Alert], *, for_partner: bool) -> list[AlertRow]:
+    """The alerts banner's lines (checks/_alerts.html): each alert's links and times made once here,
+    not by template tags on every page that shows the banner."""
+    return [
+        AlertRow(
+            pk=alert.pk,
+            kind=alert.get_kind_display(),
+            request_id=alert.request_id,
+            href=reverse("checks:request", args=[alert.request_id])
+            if for_partner
+            else reverse("checks:checks", args=[alert.request.checks_id]),
+            agency=str(alert.request.agency),
+            due=short_time(alert.request.due_at),
+        )
+        for alert in alerts
+    ]
 
 
 class ContactPanel(Panel):

@@ -20,7 +20,7 @@ from safehub.checks import permissions, services
 from safehub.checks.forms import CorrectionForm, ResponseForm, StartChecksForm, SubmitForDecisionForm, WithdrawForm
 from safehub.checks.gp_form import gp_form_pdf
 from safehub.checks.models import AgencyRequest, Alert, RequestState, ResponseStatus
-from safehub.checks.presenters import queue_rows, request_rows
+from safehub.checks.presenters import alert_rows, queue_rows, request_rows
 from safehub.checks.queries import get_checks_for, get_request_for, unread_alerts
 from safehub.contacts.queries import get_contact_for
 from safehub.core.errors import DomainError
@@ -196,7 +196,7 @@ def workspace(request: AuthenticatedHttpRequest) -> HttpResponse:
         "overdue": counts["overdue"],
         "answered": queue_rows(answered[:10], at=at) if first_page else [],
         "withdrawn": withdrawn if first_page else [],
-        "alerts": unread_alerts(request.user),
+        "alerts": alert_rows(unread_alerts(request.user), for_partner=True),
         "for_partner": True,
     }
     return render(request, "checks/workspace.html", context)

@@ -17,6 +17,7 @@ from safehub.accounts.permissions import (
     can_work_the_front_door,
 )
 from safehub.checks.permissions import can_answer_requests
+from safehub.checks.presenters import alert_rows
 from safehub.checks.queries import unread_alerts
 from safehub.contacts.permissions import can_see_contacts
 from safehub.core.http import AuthenticatedHttpRequest
@@ -60,6 +61,6 @@ def queue(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
             "counts": queue_counts(request.user, at=at),
             "page": page,
             "rows": presenters.rows(page.object_list, at=at),
-            "alerts": unread_alerts(request.user),
+            "alerts": alert_rows(unread_alerts(request.user), for_partner=False),
         },
     )
