@@ -137,5 +137,8 @@ def restrict(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         else:
             messages.success(request, message)
             return redirect(contact)
-    context = {"contact": contact, "form": form, "named": named}
+    # Who has worked on it (moved it on): restricting without them takes it off their queues.
+    workers = User.objects.filter(pk__in=contact.state_changes.values("by")).exclude(pk=request.user.pk)
+    working_on_it = [user for user in workers.order_by("last_name", "first_name") if user not in named]
+    context = {"contact": contact, "form": form, "named": named, "working_on_it": working_on_it}
     return render(request, "contacts/restrict.html", context, status=status)
