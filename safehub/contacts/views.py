@@ -14,6 +14,7 @@ from django.views.decorators.http import require_http_methods
 from safehub.accounts.models import CASE_ROLES, Team, User, case_staff
 from safehub.contacts import permissions, restrictions, services
 from safehub.contacts.forms import ContactForm, RestrictionForm, SubjectFormSet
+from safehub.contacts.presenters import restriction_labels
 from safehub.contacts.queries import get_contact_for
 from safehub.core.errors import DomainError
 from safehub.core.forms import add_refusal
@@ -124,5 +125,5 @@ def restrict(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         else:
             messages.success(request, message)
             return redirect(contact)
-    context = {"contact": contact, "form": form, "named": named}
+    context = {"contact": contact, "form": form, "named": named, "labels": restriction_labels(contact)}
     return render(request, "contacts/restrict.html", context, status=status)
