@@ -18,8 +18,9 @@ from safehub.checks.models import (
     RequestState,
     ResponseStatus,
 )
+from safehub.checks.permissions import can_start_checks
 from safehub.contacts.models import Contact
-from safehub.core.presenters import Due, due, shown_date
+from safehub.core.presenters import Action, Due, Panel, due, shown_date
 
 
 @dataclass(frozen=True)
@@ -108,7 +109,7 @@ def queue_rows(requests: Iterable[AgencyRequest], *, at: datetime) -> list[Queue
     return rows
 
 
-class ContactPanel:
+class ContactPanel(Panel):
     """The contact's MASH checks, with a warning for each answer that came after they went for
     decision and, once the outcome names one, the allocated social worker it was sent to."""
 
@@ -140,6 +141,11 @@ class ContactPanel:
             ],
             "allocated_worker": worker,
         }
+
+    def actions(self, record: Contact, *, user: User) -> list[Action]:
+        if not can_start_checks(user, record):
+            return []
+        return [Action("Start MASH checks", reverse("checks:start", args=[record.pk]))]
 
 
 def queue_caption(*, waiting: int, overdue: int, page_number: int, pages: int) -> str:

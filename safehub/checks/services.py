@@ -33,6 +33,7 @@ from safehub.contacts.services import threshold_due, transition
 from safehub.contacts.workflow import Event
 from safehub.core import lifecycle
 from safehub.core.errors import ConcurrentChange, DomainError
+from safehub.people.models import PersonKind
 from safehub.protocols.models import Brag
 from safehub.protocols.policy import Deadlines, active_protocol
 from safehub.sharing.services import record_disclosure
@@ -65,11 +66,11 @@ def _person(subject: ContactSubject) -> dict[str, Any]:
 def request_subjects(contact: Contact) -> list[dict[str, Any]]:
     """What an agency needs to search its systems, and no more: no narrative, no referrer."""
     subjects = list(contact.subjects.order_by("order"))
-    mother = next((s for s in subjects if s.role == "parent" and s.sex == "female"), None)
+    mother = next((s for s in subjects if s.is_mother), None)
     people = []
     for subject in subjects:
         person = _person(subject)
-        if subject.kind == "unborn" and mother is not None:
+        if subject.kind == PersonKind.UNBORN and mother is not None:
             person["mother"] = _person(mother)
         people.append(person)
     return people

@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import ClassVar
+from typing import Any, ClassVar
 
 from django.conf import settings
 from django.db import models
@@ -226,6 +226,11 @@ class SubjectRole(models.TextChoices):
 CHILD_ROLES = frozenset({SubjectRole.CHILD, SubjectRole.SIBLING})
 
 
+# The fields a contact's subject shares with a person record, by the same names.
+IDENTITY_FIELDS = ("given_name", "family_name", "sex", "date_of_birth", "expected_date_of_delivery", "nhs_number")
+DESCRIPTION_FIELDS = ("ethnicity", "first_language", "religion", "needs", "communication", "school")
+
+
 class ContactSubject(models.Model):
     """A child or adult named in a contact, as the referrer described them.
 
@@ -276,6 +281,19 @@ class ContactSubject(models.Model):
     @property
     def is_child(self) -> bool:
         return self.role in CHILD_ROLES
+
+    @property
+    def is_mother(self) -> bool:
+        return self.role == SubjectRole.PARENT and self.sex == Sex.FEMALE
+
+    def identity(self) -> dict[str, Any]:
+        """Who the referrer says this is, in the person index's own field names: what matching
+        compares and what a new person record starts from."""
+        return {name: getattr(self, name) for name in IDENTITY_FIELDS}
+
+    def person_fields(self) -> dict[str, Any]:
+        """Everything a new person record takes from this subject (its address apart)."""
+        return {"kind": self.kind, **self.identity(), **{name: getattr(self, name) for name in DESCRIPTION_FIELDS}}
 
 
 class StateChange(models.Model):

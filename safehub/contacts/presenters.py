@@ -8,20 +8,11 @@ from datetime import datetime
 from typing import Any
 
 from django.db.models import Prefetch
-from django.urls import reverse
 
 from safehub.accounts.models import User
-from safehub.checks.permissions import can_start_checks
 from safehub.contacts.models import ConcernCategory, Contact, ContactSubject, StateChange
 from safehub.contacts.workflow import STATES, ContactState, Event
-from safehub.decisions.permissions import can_action_outcome, can_approve, can_recommend
-from safehub.screening.permissions import can_screen
-
-
-@dataclass(frozen=True)
-class Action:
-    text: str
-    href: str
+from safehub.core.presenters import Panel
 
 
 @dataclass(frozen=True)
@@ -39,18 +30,6 @@ def concern_labels(codes: list[str]) -> list[str]:
 
 def state_tag_class(state: str) -> str:
     return STATES[ContactState(state)].tag_class
-
-
-def actions_for(user: User, contact: Contact) -> list[Action]:
-    """The buttons the user may press now; the workflow table decides what can come next."""
-    candidates = [
-        (can_screen(user, contact), "Screen this contact", "screening:screen-contact"),
-        (can_recommend(user, contact), "Rate and recommend", "decisions:recommend"),
-        (can_start_checks(user, contact), "Start MASH checks", "checks:start"),
-        (can_approve(user, contact), "Approve or return the recommendation", "decisions:approve"),
-        (can_action_outcome(user, contact), "Record the outcome as actioned", "decisions:action-outcome"),
-    ]
-    return [Action(text, reverse(url, args=[contact.pk])) for allowed, text, url in candidates if allowed]
 
 
 def referrer(contact: Contact) -> str:
@@ -75,7 +54,7 @@ def timeline(changes: list[StateChange]) -> list[TimelineEntry]:
     ]
 
 
-class DetailsPanel:
+class DetailsPanel(Panel):
     """The people named in the contact, the concern and the referrer."""
 
     template_name = "contacts/_details_panel.html"
@@ -87,7 +66,7 @@ class DetailsPanel:
         return {"concerns": concern_labels(contact.concern_categories), "referrer": referrer(contact)}
 
 
-class HistoryPanel:
+class HistoryPanel(Panel):
     """Every change of the contact's state, newest first, and its recording."""
 
     template_name = "contacts/_history_panel.html"

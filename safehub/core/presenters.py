@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from typing import Any
 
 from django.utils.formats import date_format
 from django.utils.timezone import is_aware, localtime
@@ -57,3 +59,26 @@ def shown_date(value: date | datetime | None, pattern: str = "j F Y, H:i") -> st
     if isinstance(value, datetime) and is_aware(value):
         value = localtime(value)
     return date_format(value, pattern)
+
+
+@dataclass(frozen=True)
+class Action:
+    """A button on a page: what it says and where it goes."""
+
+    text: str
+    href: str
+
+
+class Panel:
+    """One app's part of a record's page (the contact page is assembled from them in
+    `safehub.pages`): the related rows it shows (`lookups`, fetched once for the whole page), its
+    template's context (None when it has nothing to show) and the buttons it offers the user now."""
+
+    template_name: str = ""
+    lookups: tuple[Any, ...] = ()
+
+    def present(self, record: Any, *, user: Any, at: datetime) -> Mapping[str, Any] | None:
+        raise NotImplementedError
+
+    def actions(self, record: Any, *, user: Any) -> list[Action]:
+        return []

@@ -7,10 +7,13 @@ from datetime import datetime
 from typing import Any
 
 from django.db.models import Prefetch
+from django.urls import reverse
 
 from safehub.accounts.models import User
 from safehub.contacts.models import Contact
+from safehub.core.presenters import Action, Panel
 from safehub.decisions.models import Decision, OutcomeAction, Recommendation
+from safehub.decisions.permissions import can_action_outcome, can_approve, can_recommend
 
 
 def verdict(decision: Decision) -> str:
@@ -24,7 +27,7 @@ def children_named(contact: Contact) -> str:
     return ", ".join(s.display_name for s in contact.subjects.all() if s.is_child)
 
 
-class ContactPanel:
+class ContactPanel(Panel):
     """Each recommendation with the manager's decision on it, and the outcome once actioned."""
 
     template_name = "decisions/_contact_panel.html"
@@ -43,3 +46,11 @@ class ContactPanel:
         if not recommendations and outcome is None:
             return None
         return {"recommendations": recommendations, "outcome": outcome}
+
+    def actions(self, record: Contact, *, user: User) -> list[Action]:
+        offered = [
+            (can_recommend(user, record), "Rate and recommend", "decisions:recommend"),
+            (can_approve(user, record), "Approve or return the recommendation", "decisions:approve"),
+            (can_action_outcome(user, record), "Record the outcome as actioned", "decisions:action-outcome"),
+        ]
+        return [Action(text, reverse(url, args=[record.pk])) for allowed, text, url in offered if allowed]

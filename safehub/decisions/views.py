@@ -13,6 +13,7 @@ from django.views.decorators.http import require_http_methods
 from safehub.contacts.models import Contact
 from safehub.contacts.presenters import concern_labels
 from safehub.contacts.queries import get_contact_for
+from safehub.contacts.workflow import ContactState
 from safehub.core.errors import DomainError
 from safehub.core.forms import GovukForm, add_refusal
 from safehub.core.http import AuthenticatedHttpRequest
@@ -34,7 +35,15 @@ def _guard(
         return contact
     if not allowed(request.user):
         raise PermissionDenied
-    messages.info(request, "That step is not open for this contact now.")
+    if request.method == "POST":
+        # Someone else moved the contact on while this form was open (another manager approved it, say).
+        messages.error(
+            request,
+            f"Nothing was saved: this contact was changed by someone else and is now '{ContactState(contact.state).label}'."
+            " Read what was recorded below.",
+        )
+    else:
+        messages.info(request, "That step is not open for this contact now.")
     return redirect(contact)
 
 

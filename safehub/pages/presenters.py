@@ -1,8 +1,8 @@
 """The contact page, assembled from the panels each app contributes.
 
-A panel is a presenter with a partial template: it names the related rows it shows (`lookups`,
-fetched for the whole page at once) and turns the contact into its template's context, or None
-when it has nothing to show. A new capability adds its panel to `PANELS`; the contacts app's
+A panel (`core.presenters.Panel`) is a presenter with a partial template: it names the related
+rows it shows (`lookups`, fetched for the whole page at once), turns the contact into its
+template's context (None when it has nothing to show) and offers the buttons the user may press now. A new capability adds its panel to `PANELS`; the contacts app's
 queries, presenters and templates do not change.
 """
 
@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any, Protocol, TypeAlias
+from typing import Any, TypeAlias
 
 from django.db.models import Prefetch, prefetch_related_objects
 
@@ -19,21 +19,14 @@ from safehub.accounts.models import User
 from safehub.checks.presenters import ContactPanel as ChecksPanel
 from safehub.contacts.models import Contact
 from safehub.contacts.permissions import can_restrict
-from safehub.contacts.presenters import Action, DetailsPanel, HistoryPanel, actions_for, state_tag_class
+from safehub.contacts.presenters import DetailsPanel, HistoryPanel, state_tag_class
 from safehub.contacts.workflow import ContactState
-from safehub.core.presenters import Due, brag_tag_class, due
+from safehub.core.presenters import Action, Due, Panel, brag_tag_class, due
 from safehub.decisions.presenters import ContactPanel as DecisionsPanel
 from safehub.decisions.queries import latest_recommendation
 from safehub.screening.presenters import ContactPanel as ScreeningPanel
 
 Lookup: TypeAlias = "str | Prefetch[Any, Any, Any]"
-
-
-class Panel(Protocol):
-    template_name: str
-    lookups: tuple[Lookup, ...]
-
-    def present(self, contact: Contact, *, user: User, at: datetime) -> Mapping[str, Any] | None: ...
 
 
 # In the order the page shows them.
@@ -103,6 +96,6 @@ def contact_page(user: User, contact: Contact, *, at: datetime, panels: Sequence
         can_restrict=can_restrict(user, contact),
         restrict_link=f"{'Change' if contact.is_restricted else 'Restrict'} who can see this contact",
         restricted_to=[str(r.user) for r in contact.restricted_access.all()] if contact.is_restricted else [],
-        actions=actions_for(user, contact),
+        actions=[action for panel in panels for action in panel.actions(contact, user=user)],
         panels=shown,
     )

@@ -5,16 +5,18 @@ from datetime import datetime
 from typing import Any
 
 from django.db.models import Prefetch, QuerySet
+from django.urls import reverse
 
 from safehub.accounts.models import User
 from safehub.contacts.models import Contact, ContactSubject, SubjectRole
-from safehub.core.presenters import shown_date
+from safehub.core.presenters import Action, Panel, shown_date
 from safehub.matching.features import PersonDetails
 from safehub.matching.presenters import CandidateView, candidate_views
 from safehub.matching.search import search
 from safehub.people.models import Person
 from safehub.screening.forms import IdentifyForm
 from safehub.screening.models import Screening
+from safehub.screening.permissions import can_screen
 from safehub.screening.services import Finding
 
 NEW_PERSON = "new"
@@ -56,14 +58,9 @@ def route(screening: Screening) -> str:
 def details_of(subject: ContactSubject, parents: tuple[str, ...] = ()) -> PersonDetails:
     """What the referrer told us about someone; for a child, with the first names of the contact's parents."""
     return PersonDetails(
-        given_name=subject.given_name,
-        family_name=subject.family_name,
-        date_of_birth=subject.date_of_birth,
-        expected_date_of_delivery=subject.expected_date_of_delivery,
-        sex=subject.sex,
+        **subject.identity(),
         address=subject.address,
         postcode=subject.postcode,
-        nhs_number=subject.nhs_number,
         parent_given_names=parents if subject.is_child else (),
     )
 
@@ -103,7 +100,7 @@ def subject_checks(
     return checks
 
 
-class ContactPanel:
+class ContactPanel(Panel):
     """The contact's basic screening, once it is done."""
 
     template_name = "screening/_contact_panel.html"
@@ -112,3 +109,8 @@ class ContactPanel:
     def present(self, contact: Contact, *, user: User, at: datetime) -> dict[str, Any] | None:
         screening = getattr(contact, "screening", None)
         return {"screening": screening, "route": route(screening)} if screening is not None else None
+
+    def actions(self, record: Contact, *, user: User) -> list[Action]:
+        if not can_screen(user, record):
+            return []
+        return [Action("Screen this contact", reverse("screening:screen-contact", args=[record.pk]))]

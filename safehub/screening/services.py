@@ -102,23 +102,7 @@ def identify_subject(
             address = Address(
                 line_1=subject.address or "Address not known", postcode=normalise_postcode(subject.postcode)
             )
-        person = Person(
-            kind=subject.kind,
-            given_name=subject.given_name,
-            family_name=subject.family_name,
-            sex=subject.sex,
-            date_of_birth=subject.date_of_birth,
-            expected_date_of_delivery=subject.expected_date_of_delivery,
-            nhs_number=subject.nhs_number,
-            local_id=_next_local_id(),
-            ethnicity=subject.ethnicity,
-            first_language=subject.first_language,
-            religion=subject.religion,
-            needs=subject.needs,
-            communication=subject.communication,
-            school=subject.school,
-            address=address,
-        )
+        person = Person(local_id=_next_local_id(), address=address, **subject.person_fields())
         record_people([person])
         record(Verb.PERSON_RECORDED, by=by, person=person, contact=contact, at=at, data={"from_subject": subject.pk})
     ContactSubject.objects.filter(pk=subject.pk).update(person=person)

@@ -18,6 +18,7 @@ from safehub.checks import services
 from safehub.checks.tests.helpers import start_checks, submit_answer
 from safehub.contacts.models import Contact
 from safehub.contacts.tests.factories import ContactAwaitingThresholdFactory, ContactFactory
+from safehub.core.presenters import Action, Panel
 from safehub.decisions import services as decisions
 from safehub.decisions.models import Outcome
 from safehub.pages.presenters import PANELS, contact_page, page_lookups
@@ -157,7 +158,7 @@ def test_lookups_with_their_own_queryset_come_first_and_each_lookup_once() -> No
     assert "recommendations" in plain
 
 
-class _NotesPanel:
+class _NotesPanel(Panel):
     """A capability that arrives later: its panel is added to the list, nothing else changes."""
 
     template_name = "notes/_contact_panel.html"
@@ -165,6 +166,9 @@ class _NotesPanel:
 
     def present(self, contact: Contact, *, user: User, at: datetime) -> dict[str, Any] | None:
         return {"changes": len(contact.state_changes.all())}
+
+    def actions(self, contact: Contact, *, user: User) -> list[Action]:
+        return [Action("Add a note", f"/notes/{contact.pk}/")]
 
 
 def test_a_new_panel_is_presented_where_it_is_listed(
@@ -181,5 +185,6 @@ def test_a_new_panel_is_presented_where_it_is_listed(
         "contacts/_history_panel.html",
     ]
     assert page.panels[4].context == {"changes": full_contact.state_changes.count()}
+    assert Action("Add a note", f"/notes/{full_contact.pk}/") in page.actions  # its button too
     assert page.rating is not None
     assert page.rating.text == Brag.AMBER.label
