@@ -14,6 +14,7 @@ from django.views.decorators.http import require_http_methods
 from safehub.accounts.models import CASE_ROLES, Team, User, case_staff
 from safehub.contacts import permissions, restrictions, services
 from safehub.contacts.forms import RECEIVED_FIELD, ContactForm, RestrictionForm, SubjectFormSet
+from safehub.contacts.presenters import restriction_labels
 from safehub.contacts.queries import get_contact_for
 from safehub.contacts.rules import people_problems
 from safehub.core.errors import DomainError, Refused
@@ -140,5 +141,11 @@ def restrict(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     # Who has worked on it (moved it on): restricting without them takes it off their queues.
     workers = User.objects.filter(pk__in=contact.state_changes.values("by")).exclude(pk=request.user.pk)
     working_on_it = [user for user in workers.order_by("last_name", "first_name") if user not in named]
-    context = {"contact": contact, "form": form, "named": named, "working_on_it": working_on_it}
+    context = {
+        "contact": contact,
+        "form": form,
+        "named": named,
+        "labels": restriction_labels(contact),
+        "working_on_it": working_on_it,
+    }
     return render(request, "contacts/restrict.html", context, status=status)

@@ -20,6 +20,7 @@ from safehub.core.http import AuthenticatedHttpRequest
 from safehub.decisions import permissions, services
 from safehub.decisions.forms import ApprovalForm, OutcomeActionForm, RecommendationForm
 from safehub.decisions.models import Outcome
+from safehub.decisions.presenters import children_named
 from safehub.decisions.queries import latest_recommendation, the_decision
 from safehub.protocols.models import Brag
 from safehub.protocols.policy import active_protocol
@@ -49,7 +50,13 @@ def _guard(
 def _render(
     request: AuthenticatedHttpRequest, template: str, contact: Contact, form: GovukForm, status: int = 200, **extra: Any
 ) -> HttpResponse:
-    context = {"contact": contact, "form": form, "concerns": concern_labels(contact.concern_categories), **extra}
+    context = {
+        "contact": contact,
+        "form": form,
+        "concerns": concern_labels(contact.concern_categories),
+        "children": children_named(contact),
+        **extra,
+    }
     return render(request, template, context, status=status)
 
 
