@@ -11,14 +11,15 @@ from django.views.decorators.http import require_http_methods, require_POST
 from safehub.accounts.demo import DEMO_PASSWORD, DEMO_USERNAME_PREFIX
 from safehub.accounts.forms import SignInForm
 from safehub.accounts.models import User
+from safehub.accounts.presenters import DemoAccount, demo_accounts
 from safehub.audit import services as audit
 from safehub.core.http import AuthenticatedHttpRequest
 
 
-def _demo_accounts() -> list[User]:
+def _demo_accounts() -> list[DemoAccount]:
     if not settings.DEMO_MODE:
         return []
-    return list(
+    return demo_accounts(
         User.objects.filter(username__startswith=DEMO_USERNAME_PREFIX)
         .prefetch_related("memberships__team")
         .order_by("username")

@@ -10,12 +10,18 @@ from django.template.loader import render_to_string
 from weasyprint import HTML
 
 from safehub.checks.models import AgencyRequest
+from safehub.checks.presenters import sent_people
 
 
 def gp_form_html(request: AgencyRequest) -> str:
     return render_to_string(
         "checks/gp_form.html",
-        {"request_": request, "checks": request.checks, "disclosure": request.disclosure},
+        {
+            "request_": request,
+            "people": sent_people(request.subjects, mothers_born=False),
+            "checks": request.checks,
+            "disclosure": request.disclosure,
+        },
     )
 
 

@@ -21,7 +21,7 @@ from safehub.checks.models import (
 )
 from safehub.checks.permissions import can_start_checks
 from safehub.contacts.models import Contact
-from safehub.core.presenters import Action, Due, Panel, due
+from safehub.core.presenters import Action, Due, Panel, due, shown_date
 
 
 @dataclass(frozen=True)
@@ -158,13 +158,71 @@ class ContactPanel(Panel):
         if not checks:
             return None
         recipients = getattr(contact, "late_answer_recipients", None)
+        worker = recipients.allocated_worker if recipients is not None else None
+        sent_to = f" It was sent to the allocated social worker, {worker}." if worker is not None else ""
         return {
             "checks": checks,
-            "late": [request for each in checks for request in each.late_requests()],
-            "allocated_worker": recipients.allocated_worker if recipients is not None else None,
+            "late": [
+                f"{request.agency} answered on {shown_date(request.answered_at)}, after the checks went for decision."
+                f" Read the answer before acting on the decision.{sent_to}"
+                for each in checks
+                for request in each.late_requests()
+            ],
+            "allocated_worker": worker,
         }
 
     def actions(self, record: Contact, *, user: User) -> list[Action]:
         if not can_start_checks(user, record):
             return []
         return [Action("Start MASH checks", reverse("checks:start", args=[record.pk]))]
+
+
+def queue_caption(*, waiting: int, overdue: int, page_number: int, pages: int) -> str:
+    """'3 waiting for your answer, 1 overdue; soonest due first (page 1 of 2)', above a partner's queue."""
+    overdue_part = f", {overdue} overdue" if overdue else ""
+    page_part = f" (page {page_number} of {pages})" if pages > 1 else ""
+    return f"{waiting} waiting for your answer{overdue_part}; soonest due first{page_part}"
+
+
+def sent_people(subjects: Iterable[dict[str, Any]], *, mothers_born: bool) -> list[dict[str, Any]]:
+    """The people a request was sent about, each with `label`: "Mia Okafor (child); mother: Ada Okafor",
+    and the mother's date of birth after it if `mothers_born`."""
+    people = []
+    for person in subjects:
+        label = f"{person.get('name', '')} ({person.get('role', '')})"
+        mother = person.get("mother")
+        if mother:
+            born = f", born {mother['date_of_birth']}" if mothers_born and mother.get("date_of_birth") else ""
+            label += f"; mother: {mother.get('name', '')}{born}"
+        people.append({**person, "label": label})
+    return people
+
+
+@dataclass(frozen=True)
+class SubmittedResponse:
+    """A submitted response (or correction) as the agency's request page shows it."""
+
+    heading: str  # "Correction submitted 2 March 2026, 10:05 by Jo Bloggs"
+    reason: str  # " (why it was corrected)" after the heading, for a correction
+    information: str
+    analysis: str
+    searched: str  # "Searched: …. Restriction: …"
+
+
+def submitted_responses(responses: Iterable[AgencyResponse]) -> list[SubmittedResponse]:
+    shown = []
+    for response in responses:
+        if response.status != ResponseStatus.SUBMITTED:
+            continue
+        kind = "Correction" if response.supersedes_id else "Response"
+        restriction = f". Restriction: {response.handling_restriction}" if response.handling_restriction else ""
+        shown.append(
+            SubmittedResponse(
+                heading=f"{kind} submitted {shown_date(response.submitted_at)} by {response.author}",
+                reason=f" ({response.correction_reason})" if response.supersedes_id else "",
+                information="Nothing known." if response.nothing_known else response.information,
+                analysis=response.analysis,
+                searched=f"Searched: {response.sources_searched}{restriction}",
+            )
+        )
+    return shown

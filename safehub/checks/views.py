@@ -20,7 +20,14 @@ from safehub.checks import permissions, services
 from safehub.checks.forms import CorrectionForm, ResponseForm, StartChecksForm, SubmitForDecisionForm, WithdrawForm
 from safehub.checks.gp_form import gp_form_pdf
 from safehub.checks.models import AgencyRequest, Alert, RequestState, ResponseStatus
-from safehub.checks.presenters import alert_rows, queue_rows, request_rows
+from safehub.checks.presenters import (
+    alert_rows,
+    queue_caption,
+    queue_rows,
+    request_rows,
+    sent_people,
+    submitted_responses,
+)
 from safehub.checks.queries import get_checks_for, get_request_for, unread_alerts
 from safehub.contacts.queries import get_contact_for
 from safehub.core.errors import DomainError
@@ -193,7 +200,9 @@ def workspace(request: AuthenticatedHttpRequest) -> HttpResponse:
     context = {
         "rows": rows,
         "page": page,
-        "overdue": counts["overdue"],
+        "caption": queue_caption(
+            waiting=counts["waiting"], overdue=counts["overdue"], page_number=page.number, pages=paginator.num_pages
+        ),
         "answered": queue_rows(answered[:10], at=at) if first_page else [],
         "withdrawn": withdrawn if first_page else [],
         "alerts": alert_rows(unread_alerts(request.user), for_partner=True),
@@ -265,7 +274,13 @@ def request_view(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
             target = form if form is not None else correction
             if target is not None:
                 status = add_refusal(target, error)
-    context = {"request_": agency_request, "form": form, "correction": correction, "responses": responses}
+    context = {
+        "request_": agency_request,
+        "people": sent_people(agency_request.subjects, mothers_born=True),
+        "form": form,
+        "correction": correction,
+        "responses": submitted_responses(responses),
+    }
     return render(request, "checks/request.html", context, status=status)
 
 

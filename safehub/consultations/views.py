@@ -13,6 +13,7 @@ from safehub.accounts.models import QUALIFIED_ROLES
 from safehub.consultations import permissions, services
 from safehub.consultations.forms import ConsultationForm
 from safehub.consultations.models import Consultation
+from safehub.consultations.presenters import after_name, child, consultee
 from safehub.consultations.queries import get_consultation_for
 from safehub.core.errors import DomainError
 from safehub.core.forms import VersionForm, add_refusal
@@ -26,7 +27,7 @@ def consultation_list(request: AuthenticatedHttpRequest) -> HttpResponse:
         raise PermissionDenied
     at = timezone.now()
     rows = [
-        (c, None if c.summary_sent_at else due(c.summary_due_at, at=at))
+        (c, None if c.summary_sent_at else due(c.summary_due_at, at=at), after_name(c))
         for c in Consultation.objects.visible_to(request.user).select_related("recorded_by")[:200]
     ]
     return render(
@@ -66,6 +67,8 @@ def _page(
 ) -> HttpResponse:
     context = {
         "consultation": consultation,
+        "consultee": consultee(consultation),
+        "child": child(consultation),
         "due": due(consultation.summary_due_at, at=timezone.now()) if not consultation.summary_sent_at else None,
         "form": form or VersionForm(initial={"version": consultation.version}),
         "can_send": permissions.can_send_summary(request.user, consultation),

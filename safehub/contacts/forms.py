@@ -21,6 +21,7 @@ from safehub.contacts.models import (
     ReferrerKind,
     YesNoUnknown,
 )
+from safehub.contacts.rules import referral_problems, subject_problems
 from safehub.core.forms import MAX_TEXT, ClockField, GovukDateField, GovukModelForm, VersionForm, choice_field
 from safehub.core.working_time import LONDON
 from safehub.people.identifiers import (
@@ -117,6 +118,9 @@ class ContactForm(GovukModelForm):
         day, clock = data.get("received_on"), data.get("received_time")
         if isinstance(day, date) and isinstance(clock, time):
             data["received_at"] = datetime.combine(day, clock, tzinfo=LONDON)
+        # The service's rules, shown beside this form's fields with any other problem (all at once).
+        for problem in referral_problems(data, at=self.at):
+            self.add_error(RECEIVED_FIELD.get(problem.field or "", problem.field), problem.message)
         return data
 
     def contact_fields(self) -> dict[str, Any]:
@@ -177,11 +181,23 @@ class SubjectForm(GovukModelForm):
             raise ValidationError("Enter a real postcode, like B1 1AA")
         return normalise_postcode(value) if value else ""
 
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        # The service's rules for one person, shown beside this person's fields (contacts.rules).
+        for problem in subject_problems(data, item=0, today=self.at.astimezone(LONDON).date()):
+            if problem.field not in self.errors:
+                self.add_error(problem.field, problem.message)
+        return data
+
+
+RECEIVED_FIELD = {"received_at": "received_on"}  # the service's field -> this form's
+MAX_PEOPLE = 20  # a contact names at most this many people; a form claiming more is not drawn
+
 
 # Whether the people make a contact (a child among them, dates that agree) is the service's
 # rule (contacts.rules), so that every way of recording a contact is refused alike.
 SubjectFormSet = forms.formset_factory(
-    SubjectForm, extra=0, min_num=1, validate_min=True, max_num=20, validate_max=True
+    SubjectForm, extra=0, min_num=1, validate_min=True, max_num=MAX_PEOPLE, validate_max=True, absolute_max=MAX_PEOPLE
 )
 
 

@@ -34,6 +34,21 @@ def state_tag_class(state: str) -> str:
     return STATES[ContactState(state)].tag_class
 
 
+def referrer(contact: Contact) -> str:
+    """'Professional: Jo Bloggs, Health visitor, NHS Trust': who made the contact, as far as they said."""
+    name = f": {contact.referrer_name}" if contact.referrer_name else ""
+    role = f", {contact.referrer_role}" if contact.referrer_role else ""
+    agency = f", {contact.referrer_agency}" if contact.referrer_agency else ""
+    return f"{contact.get_referrer_kind_display()}{name}{role}{agency}"
+
+
+def restriction_labels(contact: Contact) -> dict[str, str]:
+    """The words of the restrict page's heading and button, for a contact restricted or not yet."""
+    if contact.is_restricted:
+        return {"heading": "Who may see this restricted contact", "button": "Save who may see it"}
+    return {"heading": "Restrict this contact", "button": "Restrict the contact"}
+
+
 def timeline(changes: list[StateChange]) -> list[TimelineEntry]:
     return [
         TimelineEntry(Event(change.event).label, change.at, str(change.by), change.note)
@@ -50,7 +65,7 @@ class DetailsPanel(Panel):
     )
 
     def present(self, contact: Contact, *, user: User, at: datetime) -> dict[str, Any] | None:
-        return {"concerns": concern_labels(contact.concern_categories)}
+        return {"concerns": concern_labels(contact.concern_categories), "referrer": referrer(contact)}
 
 
 class HistoryPanel(Panel):

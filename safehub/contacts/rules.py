@@ -18,6 +18,18 @@ ANONYMOUS_BLANKS = ("referrer_name", "referrer_phone", "referrer_email", "referr
 
 
 def contact_problems(fields: dict[str, Any], subjects: list[dict[str, Any]], *, at: datetime) -> list[Problem]:
+    """Everything wrong with a contact and the people it names, at once (the service's check)."""
+    today = at.astimezone(LONDON).date()
+    people = [
+        problem
+        for item, subject in enumerate(subjects)
+        for problem in subject_problems(subject, item=item, today=today)
+    ]
+    return referral_problems(fields, at=at) + people + people_problems(fields, subjects, at=at)
+
+
+def referral_problems(fields: dict[str, Any], *, at: datetime) -> list[Problem]:
+    """When the contact arrived and who made it (the form shows these beside its own fields)."""
     problems: list[Problem] = []
     received = fields.get("received_at")
     if received is not None and received > at:
@@ -27,12 +39,19 @@ def contact_problems(fields: dict[str, Any], subjects: list[dict[str, Any]], *, 
             problems.append(Problem("Enter the referrer's name", field="referrer_name"))
         if not fields.get("referrer_agency"):
             problems.append(Problem("Enter the referrer's agency", field="referrer_agency"))
+    return problems
+
+
+def people_problems(fields: dict[str, Any], subjects: list[dict[str, Any]], *, at: datetime) -> list[Problem]:
+    """What the people named must say together with the contact: a child among them, born by the
+    time the contact arrived."""
+    problems: list[Problem] = []
     if not any(subject.get("role") in CHILD_ROLES for subject in subjects):
         problems.append(Problem("Add at least one child the concern is about", field="subjects"))
     today = at.astimezone(LONDON).date()
+    received = fields.get("received_at")
     received_day = received.astimezone(LONDON).date() if received is not None else today
-    for item, subject in enumerate(subjects):
-        problems += subject_problems(subject, item=item, today=today)
+    for subject in subjects:
         born = subject.get("date_of_birth")
         if born and today >= born > received_day:
             name = subject.get("given_name") or "a child"

@@ -13,9 +13,11 @@ from django.views.decorators.http import require_http_methods
 
 from safehub.accounts.models import CASE_ROLES, Team, User, case_staff
 from safehub.contacts import permissions, restrictions, services
-from safehub.contacts.forms import ContactForm, RestrictionForm, SubjectFormSet
+from safehub.contacts.forms import RECEIVED_FIELD, ContactForm, RestrictionForm, SubjectFormSet
+from safehub.contacts.presenters import restriction_labels
 from safehub.contacts.queries import get_contact_for
-from safehub.core.errors import DomainError
+from safehub.contacts.rules import people_problems
+from safehub.core.errors import DomainError, Refused
 from safehub.core.forms import add_refusal
 from safehub.core.http import AuthenticatedHttpRequest
 
@@ -27,6 +29,16 @@ def _case_team(request: AuthenticatedHttpRequest) -> Team:
     if membership is None:
         raise PermissionDenied
     return membership.team
+
+
+def _show_people_problems(contact_form: ContactForm, formset: Any, *, at: Any) -> None:
+    """With other problems on the page, the service's rules about the people together (a child
+    among them, born by the contact's date) are shown too, so nothing comes up one submit later."""
+    fields = getattr(contact_form, "cleaned_data", {})
+    subjects = [getattr(form, "cleaned_data", {}) for form in formset.forms]
+    problems = [p for p in people_problems(fields, subjects, at=at) if p.field not in contact_form.errors]
+    if problems:
+        add_refusal(contact_form, Refused(problems), fields=RECEIVED_FIELD)
 
 
 def _typed_values(form: Any) -> dict[str, Any]:
@@ -72,7 +84,9 @@ def record_contact(request: AuthenticatedHttpRequest) -> HttpResponse:
 
     contact_form = ContactForm(request.POST, at=at)
     formset = SubjectFormSet(request.POST, prefix=PREFIX, form_kwargs={"at": at})
-    if contact_form.is_valid() and formset.is_valid():
+    if not (contact_form.is_valid() & formset.is_valid()):  # both validated, so every problem shows at once
+        _show_people_problems(contact_form, formset, at=at)
+    else:
         subjects = [form.cleaned_data for form in formset.forms]
         try:
             contact = services.record_contact(
@@ -83,7 +97,7 @@ def record_contact(request: AuthenticatedHttpRequest) -> HttpResponse:
                 submission_key=contact_form.cleaned_data["submission_key"],
             )
         except DomainError as error:
-            add_refusal(contact_form, error, fields={"received_at": "received_on"}, items=formset.forms)
+            add_refusal(contact_form, error, fields=RECEIVED_FIELD, items=formset.forms)
         else:
             messages.success(request, f"Contact {contact.reference} recorded")
             return redirect(contact)
@@ -124,5 +138,14 @@ def restrict(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         else:
             messages.success(request, message)
             return redirect(contact)
-    context = {"contact": contact, "form": form, "named": named}
+    # Who has worked on it (moved it on): restricting without them takes it off their queues.
+    workers = User.objects.filter(pk__in=contact.state_changes.values("by")).exclude(pk=request.user.pk)
+    working_on_it = [user for user in workers.order_by("last_name", "first_name") if user not in named]
+    context = {
+        "contact": contact,
+        "form": form,
+        "named": named,
+        "labels": restriction_labels(contact),
+        "working_on_it": working_on_it,
+    }
     return render(request, "contacts/restrict.html", context, status=status)

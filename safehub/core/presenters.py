@@ -1,11 +1,14 @@
-"""Display helpers shared by every page: due-time wording and BRAG tags."""
+"""Display helpers shared by every page: due-time wording, BRAG tags, and dates."""
 
 from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
+
+from django.utils.formats import date_format
+from django.utils.timezone import is_aware, localtime
 
 BRAG_TAG_CLASSES = {
     "blue": "govuk-tag app-tag--blue",
@@ -47,6 +50,15 @@ def due(due_at: datetime | None, *, at: datetime) -> Due | None:
 
 def brag_tag_class(rating: str) -> str:
     return BRAG_TAG_CLASSES.get(rating, "govuk-tag govuk-tag--grey")
+
+
+def shown_date(value: date | datetime | None, pattern: str = "j F Y, H:i") -> str:
+    """A date or time as the templates' `date` filter shows it (times in London time); "" for None."""
+    if value is None:
+        return ""
+    if isinstance(value, datetime) and is_aware(value):
+        value = localtime(value)
+    return date_format(value, pattern)
 
 
 @dataclass(frozen=True)

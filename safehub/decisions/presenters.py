@@ -16,6 +16,17 @@ from safehub.decisions.models import Decision, OutcomeAction, Recommendation
 from safehub.decisions.permissions import can_action_outcome, can_approve, can_recommend
 
 
+def verdict(decision: Decision) -> str:
+    """'Approved: Refer to children's social care': the manager's verdict, with the outcome it set."""
+    outcome = f": {decision.get_outcome_display()}" if decision.outcome else ""
+    return f"{decision.get_verdict_display()}{outcome}"
+
+
+def children_named(contact: Contact) -> str:
+    """The children named in the contact (subjects prefetched), as a list in a sentence."""
+    return ", ".join(s.display_name for s in contact.subjects.all() if s.is_child)
+
+
 class ContactPanel(Panel):
     """Each recommendation with the manager's decision on it, and the outcome once actioned."""
 
@@ -30,7 +41,7 @@ class ContactPanel(Panel):
         decided: dict[int, list[Decision]] = defaultdict(list)
         for decision in contact.decisions.all():
             decided[decision.recommendation_id].append(decision)
-        recommendations = [(r, decided[r.pk]) for r in contact.recommendations.all()]
+        recommendations = [(r, [(d, verdict(d)) for d in decided[r.pk]]) for r in contact.recommendations.all()]
         outcome = getattr(contact, "outcome_action", None)
         if not recommendations and outcome is None:
             return None

@@ -13,12 +13,14 @@ from django.views.decorators.http import require_http_methods
 from safehub.contacts.models import Contact
 from safehub.contacts.presenters import concern_labels
 from safehub.contacts.queries import get_contact_for
+from safehub.contacts.workflow import ContactState
 from safehub.core.errors import DomainError
 from safehub.core.forms import GovukForm, add_refusal
 from safehub.core.http import AuthenticatedHttpRequest
 from safehub.decisions import permissions, services
 from safehub.decisions.forms import ApprovalForm, OutcomeActionForm, RecommendationForm
 from safehub.decisions.models import Outcome
+from safehub.decisions.presenters import children_named
 from safehub.decisions.queries import latest_recommendation, the_decision
 from safehub.protocols.models import Brag
 from safehub.protocols.policy import active_protocol
@@ -33,14 +35,28 @@ def _guard(
         return contact
     if not allowed(request.user):
         raise PermissionDenied
-    messages.info(request, "That step is not open for this contact now.")
+    if request.method == "POST":
+        # Someone else moved the contact on while this form was open (another manager approved it, say).
+        messages.error(
+            request,
+            f"Nothing was saved: this contact was changed by someone else and is now '{ContactState(contact.state).label}'."
+            " Read what was recorded below.",
+        )
+    else:
+        messages.info(request, "That step is not open for this contact now.")
     return redirect(contact)
 
 
 def _render(
     request: AuthenticatedHttpRequest, template: str, contact: Contact, form: GovukForm, status: int = 200, **extra: Any
 ) -> HttpResponse:
-    context = {"contact": contact, "form": form, "concerns": concern_labels(contact.concern_categories), **extra}
+    context = {
+        "contact": contact,
+        "form": form,
+        "concerns": concern_labels(contact.concern_categories),
+        "children": children_named(contact),
+        **extra,
+    }
     return render(request, template, context, status=status)
 
 

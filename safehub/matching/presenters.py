@@ -4,8 +4,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from safehub.accounts.models import User
+from safehub.core.presenters import shown_date
 from safehub.matching.comparisons import Agreement
 from safehub.matching.model import Score
+from safehub.matching.models import DuplicatePair, Merge
 from safehub.matching.search import Candidate
 from safehub.people.models import Person
 
@@ -90,6 +93,19 @@ class CandidateView:
         return self.candidate.score
 
     @property
+    def born_and_postcode(self) -> str:
+        """'Born 2 Mar 2019; postcode DA6 7AT.', with 'expected' for an unborn child, 'not known' if not."""
+        person = self.person
+        if person.date_of_birth:
+            born = shown_date(person.date_of_birth, "j M Y")
+        elif person.expected_date_of_delivery:
+            born = f"expected {shown_date(person.expected_date_of_delivery, 'j M Y')}"
+        else:
+            born = "not known"
+        postcode = person.address.postcode if person.address is not None else ""
+        return f"Born {born}; postcode {postcode or 'not known'}."
+
+    @property
     def probability(self) -> float:
         return self.candidate.probability
 
@@ -99,3 +115,27 @@ def candidate_views(candidates: list[Candidate]) -> list[CandidateView]:
         CandidateView(c, percent(c.probability), likelihood(c.probability), explanation(c.score), summary(c.score))
         for c in candidates
     ]
+
+
+def _name(user: User) -> str:
+    return user.get_full_name() or user.username
+
+
+def reviewed(pair: DuplicatePair) -> str:
+    """' by Jo Bloggs on 2 March 2026, 10:05' after a pair's decision, once someone has reviewed it."""
+    if pair.reviewed_by is None:
+        return ""
+    return f" by {_name(pair.reviewed_by)} on {shown_date(pair.reviewed_at)}"
+
+
+def merge_history(merge: Merge) -> str:
+    """Who merged which record into which, and when; who undid it, if anyone."""
+    merged, kept = merge.merged, merge.kept
+    text = (
+        f"{merged.full_name} ({merged.local_id}) merged into {kept.full_name} ({kept.local_id})"
+        f" by {_name(merge.merged_by)} on {shown_date(merge.merged_at)}"
+    )
+    if merge.undone_at:
+        undone_by = _name(merge.undone_by) if merge.undone_by is not None else ""
+        text += f"; undone by {undone_by} on {shown_date(merge.undone_at)}"
+    return f"{text}."

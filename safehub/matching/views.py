@@ -14,7 +14,7 @@ from safehub.matching import duplicates, permissions
 from safehub.matching.features import features_from_row
 from safehub.matching.forms import NOT_SAME, PairDecisionForm
 from safehub.matching.models import DuplicatePair, Merge, PairStatus, PersonIndexEntry
-from safehub.matching.presenters import CandidateView, candidate_views
+from safehub.matching.presenters import CandidateView, candidate_views, merge_history, reviewed
 from safehub.matching.queries import get_pair_for
 from safehub.matching.search import Candidate
 from safehub.matching.services import active_model
@@ -75,7 +75,8 @@ def _render_pair(
         "pair": pair,
         "form": form,
         "view": _comparison(request, pair),
-        "merges": merges,
+        "merges": [(merge, merge_history(merge)) for merge in merges],
+        "reviewed": reviewed(pair),
         "people": [pair.left, pair.right],
     }
     return render(request, "matching/pair.html", context, status=status)

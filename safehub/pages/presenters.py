@@ -52,6 +52,8 @@ class ContactPage:
     due: Due | None
     rating: Tag | None
     can_restrict: bool
+    restrict_link: str  # the words of the link to the restrict page
+    restricted_to: list[str]  # on a restricted contact, the people who may see it
     actions: list[Action]
     panels: list[ShownPanel]
 
@@ -92,6 +94,8 @@ def contact_page(user: User, contact: Contact, *, at: datetime, panels: Sequence
         due=due(contact.current_due_at, at=at) if contact.state != ContactState.CLOSED else None,
         rating=_rating(contact),
         can_restrict=can_restrict(user, contact),
+        restrict_link=f"{'Change' if contact.is_restricted else 'Restrict'} who can see this contact",
+        restricted_to=[str(r.user) for r in contact.restricted_access.all()] if contact.is_restricted else [],
         actions=[action for panel in panels for action in panel.actions(contact, user=user)],
         panels=shown,
     )

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from safehub.people.models import Person
+from safehub.people.models import Involvement, Person
 
 
 def format_nhs_number(value: str) -> str:
@@ -20,3 +20,9 @@ def relatives(person: Person) -> list[RelativeRow]:
     rows = [RelativeRow(r.relative, f"{r.get_kind_display()} of this person") for r in person.relationships.all()]
     rows += [RelativeRow(r.person, r.get_kind_display()) for r in person.relationships_in.all()]
     return rows
+
+
+def worker_and_team(involvement: Involvement) -> str:
+    """'Jo Bloggs, Team A', or 'Not allocated' and the team."""
+    team = f", {involvement.team}" if involvement.team else ""
+    return f"{involvement.allocated_worker or 'Not allocated'}{team}"

@@ -68,6 +68,7 @@ def person_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
             "person": person,
             "nhs_number": presenters.format_nhs_number(person.nhs_number),
             "relatives": presenters.relatives(person),
+            "involvements": [(i, presenters.worker_and_team(i)) for i in person.involvements.all()],
             "contacts": contacts,
         },
     )

@@ -9,7 +9,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from safehub.core.errors import ConcurrentChange, DomainError
 from safehub.core.forms import VersionForm, add_refusal
 from safehub.core.http import AuthenticatedHttpRequest
-from safehub.protocols import permissions, services
+from safehub.protocols import permissions, presenters, services
 from safehub.protocols.forms import ProtocolForm, TimescaleFormSet, protocol_initial
 from safehub.protocols.models import LocalProtocol, Timescale
 
@@ -91,6 +91,12 @@ def _render(
     can_edit: bool,
     status: int,
 ) -> HttpResponse:
-    rows = list(zip(timescales, formset, strict=True))  # type: ignore[call-overload]
-    context = {"protocol": protocol, "form": form, "formset": formset, "rows": rows, "can_edit": can_edit}
+    context = {
+        "protocol": protocol,
+        "caption": presenters.caption(protocol),
+        "form": form,
+        "formset": formset,
+        "rows": presenters.timescale_rows(timescales, formset),
+        "can_edit": can_edit,
+    }
     return render(request, "protocols/protocol.html", context, status=status)

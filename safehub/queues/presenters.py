@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -12,6 +12,7 @@ from safehub.contacts.presenters import concern_labels
 from safehub.contacts.workflow import STATES, ContactState
 from safehub.core.presenters import Due, brag_tag_class, due
 from safehub.protocols.models import Brag
+from safehub.queues.queries import Queue
 
 
 @dataclass(frozen=True)
@@ -49,3 +50,19 @@ def rows(contacts: Iterable[Contact], *, at: datetime) -> list[QueueRow]:
             )
         )
     return result
+
+
+@dataclass(frozen=True)
+class QueueLink:
+    label: str  # "Screening (3)"
+    href: str  # "" for the queue being shown
+
+
+def queue_links(queues: Iterable[Queue], *, current: Queue, counts: Mapping[str, int]) -> list[QueueLink]:
+    """The queues to move between, each with how many contacts it holds."""
+    links = []
+    for queue in queues:
+        count = f" ({counts[queue.slug]})" if queue.slug in counts else ""
+        href = "" if queue.slug == current.slug else reverse("queues:queue", args=[queue.slug])
+        links.append(QueueLink(f"{queue.title}{count}", href))
+    return links

@@ -52,13 +52,14 @@ def queue(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
     at = timezone.now()
     current = QUEUE_BY_SLUG[slug]
     page = Paginator(queue_contacts(request.user, current, at=at), 50).get_page(request.GET.get("page"))
+    counts = queue_counts(request.user, at=at)
     return render(
         request,
         "queues/queue.html",
         {
             "queue": current,
-            "queues": QUEUES,
-            "counts": queue_counts(request.user, at=at),
+            "queues": presenters.queue_links(QUEUES, current=current, counts=counts),
+            "counts": counts,
             "page": page,
             "rows": presenters.rows(page.object_list, at=at),
             "alerts": alert_rows(unread_alerts(request.user), for_partner=False),

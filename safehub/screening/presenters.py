@@ -9,13 +9,15 @@ from django.urls import reverse
 
 from safehub.accounts.models import User
 from safehub.contacts.models import Contact, ContactSubject, SubjectRole
-from safehub.core.presenters import Action, Panel
+from safehub.core.presenters import Action, Panel, shown_date
 from safehub.matching.features import PersonDetails
 from safehub.matching.presenters import CandidateView, candidate_views
 from safehub.matching.search import search
 from safehub.people.models import Person
 from safehub.screening.forms import IdentifyForm
+from safehub.screening.models import Screening
 from safehub.screening.permissions import can_screen
+from safehub.screening.services import Finding
 
 NEW_PERSON = "new"
 
@@ -25,6 +27,32 @@ class SubjectCheck:
     subject: ContactSubject
     candidates: list[CandidateView]
     form: IdentifyForm | None
+
+    @property
+    def about(self) -> str:
+        """'Child, born 2 March 2019' under the person's name."""
+        subject = self.subject
+        born = f", born {shown_date(subject.date_of_birth, 'j F Y')}" if subject.date_of_birth else ""
+        return f"{subject.get_role_display()}{born}"
+
+
+def worker_note(finding: Finding) -> str:
+    """' (worker: Jo Bloggs, Team A)' after what the records show, when a worker is allocated."""
+    if not finding.worker:
+        return ""
+    team = f", {finding.team}" if finding.team else ""
+    return f" (worker: {finding.worker}{team})"
+
+
+def route(screening: Screening) -> str:
+    """'Forward to the allocated worker: Jo Bloggs, Team A' or 'Signpost: Early help'."""
+    text = screening.get_route_display()
+    if screening.allocated_worker:
+        team = f", {screening.allocated_team}" if screening.allocated_team else ""
+        text += f": {screening.allocated_worker}{team}"
+    if screening.signposted_to:
+        text += f": {screening.signposted_to}"
+    return text
 
 
 def details_of(subject: ContactSubject, parents: tuple[str, ...] = ()) -> PersonDetails:
@@ -80,7 +108,7 @@ class ContactPanel(Panel):
 
     def present(self, contact: Contact, *, user: User, at: datetime) -> dict[str, Any] | None:
         screening = getattr(contact, "screening", None)
-        return {"screening": screening} if screening is not None else None
+        return {"screening": screening, "route": route(screening)} if screening is not None else None
 
     def actions(self, record: Contact, *, user: User) -> list[Action]:
         if not can_screen(user, record):

@@ -18,7 +18,7 @@ from safehub.people.models import Person
 from safehub.screening import permissions, services
 from safehub.screening.forms import IdentifyForm, RouteForm
 from safehub.screening.models import ScreeningRoute
-from safehub.screening.presenters import NEW_PERSON, prefix_for, subject_checks
+from safehub.screening.presenters import NEW_PERSON, prefix_for, subject_checks, worker_note
 
 
 def _page(
@@ -40,6 +40,7 @@ def _page(
         "contact": contact,
         "checks": subject_checks(subjects, index=index, version=contact.version, bound=identify_form),
         "finding": finding,
+        "worker_note": worker_note(finding) if finding is not None else "",
         "route_form": route_form,
         "error": error,
         "start_form": VersionForm(initial={"version": contact.version}),

@@ -161,13 +161,14 @@ def demo_user(mash_team: Any) -> User:
     return user_with_role(Role.SOCIAL_WORKER, team=mash_team, username=f"{DEMO_USERNAME_PREFIX}social.worker")
 
 
-def test_demo_accounts_are_listed_in_demo_mode(client: Client, demo_user: User, settings: Any) -> None:
+def test_demo_accounts_are_listed_in_demo_mode(client: Client, demo_user: User, mash_team: Any, settings: Any) -> None:
     settings.DEMO_MODE = True
 
     html = client.get(SIGN_IN).content.decode()
 
     assert "Demo accounts" in html
     assert demo_user.username in html
+    assert f'<td class="govuk-table__cell">{Role.SOCIAL_WORKER.label}, {mash_team}</td>' in html
     assert DEMO_PASSWORD in html
     assert "Every person in this demo hub is made up" in html
 

@@ -14,6 +14,7 @@ from safehub.accounts.tests.factories import user_with_role
 from safehub.audit.models import AuditEvent, Verb
 from safehub.contacts.models import Contact, ContactRestriction
 from safehub.contacts.restrictions import lift_restriction, restrict_contact
+from safehub.contacts.services import start_screening
 from safehub.contacts.tests.factories import ContactFactory
 from safehub.contacts.workflow import ContactState
 from safehub.core.errors import ConcurrentChange, DomainError
@@ -182,3 +183,14 @@ def test_only_managers_open_the_restriction_page(mash_team: Team, role: Role, no
     client = Client()
     client.force_login(user_with_role(role, team=mash_team, username="someone"))
     assert client.get(reverse("contacts:restrict", args=[contact.pk])).status_code == 403
+
+
+def test_the_manager_is_warned_who_would_lose_a_contact_they_work_on(
+    mash_team: Team, manager: User, contact_officer: User, now: dt.datetime
+) -> None:
+    contact = ContactFactory(team=mash_team, state=ContactState.RECEIVED)
+    start_screening(contact, by=contact_officer, at=now)
+    client = Client()
+    client.force_login(manager)
+    page = client.get(reverse("contacts:restrict", args=[contact.pk])).content.decode()
+    assert f"Already working on this contact: {contact_officer}" in page

@@ -168,3 +168,42 @@ def test_contact_page_query_count_is_bounded(
     contact = ContactFactory(team=mash_team)
     with django_assert_max_num_queries(25):
         social_worker_client.get(contact.get_absolute_url())
+
+
+def test_every_problem_with_the_contact_is_shown_at_once_beside_its_field(
+    contact_officer_client: Client, now: dt.datetime
+) -> None:
+    post = contact_post(
+        **{
+            "narrative": "",
+            "referrer_name": "",
+            "person-0-date_of_birth_2": "2030",
+            "person-TOTAL_FORMS": "2",
+            "person-1-role": "sibling",
+            "person-1-kind": "unborn",
+            "person-1-family_name": "Harlow",
+            "person-1-date_of_birth_0": "1",
+            "person-1-date_of_birth_1": "1",
+            "person-1-date_of_birth_2": "2026",
+        }
+    )
+    page = contact_officer_client.post(URL, post).content.decode()
+    summary = page.split('class="govuk-error-summary"')[1].split("</div>")[0]
+    for message in (
+        "Describe the concern",
+        "Enter the referrer&#x27;s name",
+        "Date of birth must be today or in the past",
+        "An unborn child has no date of birth",
+    ):
+        assert message in summary, message
+        assert page.count(message) >= 2, f"{message} is not shown beside its field too"
+    assert Contact.objects.count() == 0
+
+
+def test_a_form_claiming_hundreds_of_people_is_refused_without_drawing_them(
+    contact_officer_client: Client, now: dt.datetime
+) -> None:
+    response = contact_officer_client.post(URL, contact_post(**{"person-TOTAL_FORMS": "500"}))
+    assert response.status_code == 200
+    assert response.content.decode().count("Person ") <= 25
+    assert Contact.objects.count() == 0

@@ -5,6 +5,8 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms, template
+from django.utils.html import format_html
+from django.utils.safestring import SafeString
 
 register = template.Library()
 
@@ -33,4 +35,8 @@ def error_summary(*forms_or_formsets: Any) -> dict[str, Any]:
                 errors += _error_links(form)
         else:
             errors += _error_links(item)
-    return {"errors": errors}
+    # Each item whole (a link to the field, or the message alone), so that it stays one <li>.
+    items: list[str | SafeString] = [
+        format_html('<a href="#{}">{}</a>', href, message) if href else message for href, message in errors
+    ]
+    return {"errors": errors, "items": items}

@@ -214,3 +214,14 @@ def test_the_error_summary_links_to_the_first_box_of_a_date() -> None:
 
     assert ("id_name", "This field is required.") in errors
     assert ("id_date_of_birth_0", "Date of birth must include a month") in errors
+
+
+def test_a_fieldset_points_to_its_hint_and_its_error() -> None:
+    class KindForm(GovukForm):
+        kind = forms.ChoiceField(
+            label="Kind", choices=[("child", "Child")], widget=forms.RadioSelect, help_text="Who it is about"
+        )
+
+    html = str(KindForm(data={})["kind"].as_field_group())
+
+    assert '<fieldset class="govuk-fieldset" aria-describedby="id_kind_helptext id_kind_error">' in html

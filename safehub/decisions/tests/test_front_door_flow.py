@@ -9,6 +9,7 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
+from safehub.accounts.models import User
 from safehub.audit.models import AuditEvent, Verb
 from safehub.audit.services import verify_chain
 from safehub.contacts.models import Contact, StateChange
@@ -179,3 +180,22 @@ def test_early_help_needs_consent(social_worker_client: Client, mash_team: Any, 
     )
     assert "Early help needs the family&#x27;s consent" in response.content.decode()
     assert contact.recommendations.count() == 0
+
+
+def test_a_second_manager_deciding_after_the_first_is_told_nothing_was_saved(
+    mash_team: Any, manager: User, second_manager: User, social_worker: User, now: Any
+) -> None:
+    contact = ContactFactory(team=mash_team, state=ContactState.AWAITING_APPROVAL)
+    other = Client()
+    other.force_login(second_manager)
+    url = reverse("decisions:approve", args=[contact.pk])
+    form = other.get(url)
+    assert form.status_code == 200
+    Contact.objects.filter(pk=contact.pk).update(state=ContactState.APPROVED, version=contact.version + 1)
+    response = other.post(
+        url, {"version": contact.version, "verdict": "return", "rationale": "Needs more"}, follow=True
+    )
+    page = response.content.decode()
+    assert "Nothing was saved: this contact was changed by someone else" in page
+    assert "Approved: outcome to action" in page
+    assert not Decision.objects.filter(contact=contact).exists()
