@@ -133,3 +133,11 @@ def test_a_contact_restricted_to_several_people_is_listed_and_counted_once(
     assert response.context["page"].paginator.count == 1
     assert response.context["counts"]["threshold"] == 1
     assert response.content.decode().count(contact.reference) == 1
+
+
+def test_the_performance_leads_home_page_leads_to_the_reports(performance_lead: Any) -> None:
+    client = Client()
+    client.force_login(performance_lead)
+    page = client.get(reverse("queues:home")).content.decode()
+    assert reverse("reports:checks-timeliness") in page
+    assert "will appear here" not in page
