@@ -3,13 +3,14 @@ hub staff through the contact."""
 
 from __future__ import annotations
 
-from django.db.models import QuerySet
+from django.db.models import OuterRef, QuerySet, Subquery
 from django.http import Http404
 
 from safehub.accounts.models import User
 from safehub.audit.models import Verb
 from safehub.audit.reads import Read, note_read, note_refusal
 from safehub.checks.models import AgencyRequest, Alert, MashChecks
+from safehub.checks.workflow import ChecksState
 from safehub.contacts.models import Contact
 
 
@@ -60,3 +61,10 @@ def unread_alerts(user: User, *, limit: int = 10) -> QuerySet[Alert]:
         .select_related("request__agency")
         .order_by("-created_at", "-pk")[:limit]
     )
+
+
+def open_checks_rating() -> Subquery:
+    """The level of risk a contact's open MASH checks follow, as a column of a contacts query
+    (`OuterRef("pk")`): what a work queue shows before any recommendation has rated the contact."""
+    open_checks = MashChecks.objects.filter(contact=OuterRef("pk"), state=ChecksState.OPEN)
+    return Subquery(open_checks.values("rating")[:1])

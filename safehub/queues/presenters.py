@@ -34,7 +34,9 @@ def rows(contacts: Iterable[Contact], *, at: datetime) -> list[QueueRow]:
     for contact in contacts:
         subjects = contact.listed_subjects  # type: ignore[attr-defined]  # queues.queries.queue_contacts
         state = STATES[ContactState(contact.state)]
-        rating = contact.latest_rating  # type: ignore[attr-defined]
+        # Rated by a recommendation; before that, under MASH checks, the risk level the checks follow.
+        rating = contact.latest_rating or contact.checks_rating  # type: ignore[attr-defined]
+        suffix = "" if contact.latest_rating or not rating else " (MASH checks)"  # type: ignore[attr-defined]
         result.append(
             QueueRow(
                 contact=contact,
@@ -42,7 +44,7 @@ def rows(contacts: Iterable[Contact], *, at: datetime) -> list[QueueRow]:
                 received=short_time(contact.received_at),
                 children=", ".join(s.display_name for s in subjects if s.is_child) or "Not recorded",
                 concerns=", ".join(concern_labels(contact.concern_categories)),
-                rating=Brag(rating).label if rating else "",
+                rating=f"{Brag(rating).label}{suffix}" if rating else "",
                 rating_tag=brag_tag_class(rating) if rating else "",
                 state=state.label,
                 state_tag=state.tag_class,

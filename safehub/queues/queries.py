@@ -8,6 +8,7 @@ from datetime import datetime
 from django.db.models import Count, F, Prefetch, QuerySet
 
 from safehub.accounts.models import User
+from safehub.checks.queries import open_checks_rating
 from safehub.contacts.models import Contact, ContactQuerySet, ContactSubject
 from safehub.contacts.workflow import STATES, ContactState
 from safehub.decisions.queries import latest_rating
@@ -59,12 +60,13 @@ SUBJECT_FIELDS = ("pk", "contact_id", "role", "kind", "given_name", "family_name
 
 def queue_contacts(user: User, queue: Queue, *, at: datetime) -> QuerySet[Contact]:
     """The queue's contacts, soonest due first, each with `listed_subjects` (in order) and
-    `latest_rating` (the newest recommendation's BRAG rating, or None)."""
+    `latest_rating` (the newest recommendation's BRAG rating, or None) and `checks_rating` (the
+    risk level of its open MASH checks, or None)."""
     base = Contact.objects.visible_to(user)
     return (
         queue.select(base, at)
         .only(*ROW_FIELDS)
-        .annotate(latest_rating=latest_rating())
+        .annotate(latest_rating=latest_rating(), checks_rating=open_checks_rating())
         .order_by(F("current_due_at").asc(nulls_last=True), "received_at")
         .prefetch_related(
             Prefetch(

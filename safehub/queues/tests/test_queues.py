@@ -8,11 +8,12 @@ from django.test import Client
 from django.urls import reverse
 
 from safehub.accounts.models import Role
+from safehub.checks.tests.helpers import start_checks
 from safehub.contacts.models import Contact, ContactRestriction
 from safehub.contacts.tests.factories import ContactFactory
 from safehub.contacts.workflow import ContactState
 from safehub.decisions.models import Outcome, Recommendation
-from safehub.protocols.models import ThresholdLevel
+from safehub.protocols.models import Brag, ThresholdLevel
 
 pytestmark = pytest.mark.django_db
 
@@ -141,3 +142,14 @@ def test_the_performance_leads_home_page_leads_to_the_reports(performance_lead: 
     page = client.get(reverse("queues:home")).content.decode()
     assert reverse("reports:checks-timeliness") in page
     assert "will appear here" not in page
+
+
+def test_a_contact_under_mash_checks_shows_the_checks_risk_level_until_it_is_rated(
+    manager_client: Client, manager: Any, social_worker: Any, mash_team: Any, police_partner: Any, now: dt.datetime
+) -> None:
+    contact = ContactFactory(team=mash_team, state=ContactState.AWAITING_THRESHOLD, current_due_at=_at(2))
+    agency = police_partner.agencies().get()
+    start_checks(contact, by=manager, coordinator=social_worker, agencies=[agency], at=now, rating=Brag.AMBER)
+    page = manager_client.get(reverse("queues:queue", args=["checks"])).content.decode()
+    assert ">Amber (MASH checks)</strong>" in page
+    assert "Not rated" not in page
