@@ -21,7 +21,7 @@ from safehub.contacts.tests.factories import ContactAwaitingThresholdFactory
 from safehub.core.errors import DomainError
 from safehub.decisions import services as decisions
 from safehub.decisions.models import Outcome, OutcomeAction
-from safehub.protocols.models import Brag, LocalProtocol
+from safehub.decisions.tests.helpers import recommend_and_approve
 
 pytestmark = pytest.mark.django_db
 
@@ -65,26 +65,12 @@ def decided(
         at=now + HOUR,
         version=checks.version,
     )
-    contact.refresh_from_db()
-    level = LocalProtocol.objects.get(is_active=True).levels.get(code="specialist")
-    decisions.recommend(
-        contact,
-        rating=Brag.AMBER,
-        level=level,
-        outcome=Outcome.SECTION_17_ASSESSMENT,
-        rationale="Neglect",
-        by=social_worker,
-        at=now + 2 * HOUR,
-        version=contact.version,
-    )
-    contact.refresh_from_db()
-    decisions.approve(
+    contact = recommend_and_approve(
         contact,
         outcome=Outcome.SECTION_17_ASSESSMENT,
-        rationale="Agreed",
-        by=second_manager,
+        recommended_by=social_worker,
+        approved_by=second_manager,
         at=now + 2 * HOUR,
-        version=contact.version,
     )
     return checks
 

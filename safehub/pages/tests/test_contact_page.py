@@ -21,8 +21,9 @@ from safehub.contacts.tests.factories import ContactAwaitingThresholdFactory, Co
 from safehub.core.presenters import Action, Panel
 from safehub.decisions import services as decisions
 from safehub.decisions.models import Outcome
+from safehub.decisions.tests.helpers import recommend_and_approve
 from safehub.pages.presenters import PANELS, contact_page, page_lookups
-from safehub.protocols.models import Brag, LocalProtocol
+from safehub.protocols.models import Brag
 from safehub.screening.models import KnownStatus, Screening, ScreeningRoute
 
 pytestmark = pytest.mark.django_db
@@ -56,26 +57,12 @@ def _through_to_the_outcome(
     services.submit_for_decision(
         checks, analysis="Enough", outstanding_reason="Decide now", by=social_worker, at=at + HOUR, version=0
     )
-    level = LocalProtocol.objects.get(is_active=True).levels.get(code="specialist")
-    contact.refresh_from_db()
-    decisions.recommend(
-        contact,
-        rating=Brag.AMBER,
-        level=level,
-        outcome=Outcome.SECTION_17_ASSESSMENT,
-        rationale="Neglect",
-        by=social_worker,
-        at=at + 2 * HOUR,
-        version=contact.version,
-    )
-    contact.refresh_from_db()
-    decisions.approve(
+    contact = recommend_and_approve(
         contact,
         outcome=Outcome.SECTION_17_ASSESSMENT,
-        rationale="Agreed",
-        by=second_manager,
+        recommended_by=social_worker,
+        approved_by=second_manager,
         at=at + 2 * HOUR,
-        version=contact.version,
     )
     contact.refresh_from_db()
     decisions.action_outcome(
