@@ -9,6 +9,9 @@ Two steps, both safe to run from any number of workers at once and to repeat aft
    marks them sent and emails them in the same transaction. A worker killed before the commit
    leaves them unsent (they are sent once, later); the in-app alert is the row itself.
 
+Once a request is answered or withdrawn, `settle_alerts` marks its reminders and escalations read,
+and `deliver_alerts` drops the ones not yet sent.
+
 Email cannot be part of a database transaction: a worker killed after the mail server accepted a
 message but before the commit sends that message (and the rest of its batch) again after the restart. Each alert's email
 therefore carries a Message-ID made from the alert, the same on every attempt, so that the
@@ -102,6 +105,12 @@ def queue_alerts(at: datetime) -> int:
     new = [row for row in rows if (row.request_id, row.kind, row.recipient_id) not in made]
     Alert.objects.bulk_create(new, batch_size=1000, ignore_conflicts=True)
     return len(new)
+
+
+def settle_alerts(request: AgencyRequest, *, at: datetime) -> None:
+    """Reminders and escalations about a request stop showing once it is answered or withdrawn.
+    Called by the services that answer and withdraw a request, inside their transaction."""
+    Alert.objects.filter(request=request, kind__in=STILL_TRUE_WHILE_SENT, read_at__isnull=True).update(read_at=at)
 
 
 def _message(alert: Alert) -> tuple[str, str]:

@@ -1,5 +1,7 @@
-"""Starting MASH checks, answering them, and submitting them for a decision. Every action is one
-transaction with its audit events; every request sent is a recorded disclosure."""
+"""The hub's side of MASH checks: starting them, withdrawing a request that is no longer needed, and
+submitting the checks for a decision. Every action is one transaction with its audit events; every
+request sent is a recorded disclosure. A partner agency's answer is in `checks.answers`, and the
+forwarding of answers that come after the checks went for decision in `checks.late_answers`."""
 
 from __future__ import annotations
 
@@ -16,18 +18,9 @@ from safehub.accounts.models import Agency, User
 from safehub.audit.models import Verb
 from safehub.audit.services import record
 from safehub.checks import permissions
-from safehub.checks.models import (
-    AgencyRequest,
-    AgencyResponse,
-    Alert,
-    AlertKind,
-    ChecksState,
-    LateAnswerRecipients,
-    MashChecks,
-    RequestState,
-    ResponseStatus,
-)
-from safehub.checks.workflow import ChecksEvent, RequestEvent, ResponseEvent
+from safehub.checks.alerts import settle_alerts
+from safehub.checks.models import AgencyRequest, ChecksState, MashChecks, RequestState
+from safehub.checks.workflow import ChecksEvent, RequestEvent
 from safehub.contacts.models import Contact, ContactSubject
 from safehub.contacts.services import threshold_due, transition
 from safehub.contacts.workflow import Event
@@ -179,175 +172,7 @@ def start_checks(contact: Contact, start: StartChecks, *, by: User, at: datetime
     return checks
 
 
-# Answering -------------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Answer:
-    nothing_known: bool = False
-    information: str = ""
-    analysis: str = ""
-    sources_searched: str = ""
-    handling_restriction: str = ""
-    on_behalf_of: str = ""
-
-
-def _response_fields(answer: Answer, by: User) -> dict[str, Any]:
-    return {
-        "nothing_known": answer.nothing_known,
-        "information": answer.information.strip(),
-        "analysis": answer.analysis.strip(),
-        "sources_searched": answer.sources_searched.strip(),
-        "handling_restriction": answer.handling_restriction.strip(),
-        "on_behalf_of": answer.on_behalf_of.strip(),
-        "author": by,
-    }
-
-
-def _check_answer(answer: Answer, *, submitting: bool) -> None:
-    if answer.nothing_known and answer.information.strip():
-        raise DomainError("Choose 'nothing known' or describe what your agency holds, not both", field="information")
-    if submitting and not answer.nothing_known and not answer.information.strip():
-        raise DomainError("Say what your agency holds, or that nothing is known", field="information")
-    if submitting and not answer.sources_searched.strip():
-        raise DomainError("Enter the systems you searched", field="sources_searched")
-
-
-def why_not_open(request: AgencyRequest) -> str:
-    """Why the request can no longer take a first answer, or "" while it can."""
-    if request.state == RequestState.WITHDRAWN:
-        return "The hub withdrew this request: there is nothing to answer"
-    if request.state != RequestState.SENT:
-        return "This request has already been answered (your answer is below): to change it, correct it"
-    return ""
-
-
-@transaction.atomic(durable=True)
-def save_response(
-    request: AgencyRequest, answer: Answer, *, by: User, at: datetime, submit: bool, version: int
-) -> AgencyResponse:
-    """Save the agency's draft, or submit it. A submitted response cannot be changed here."""
-    if not permissions.can_answer(by, request):
-        raise PermissionDenied
-    closed = why_not_open(request)
-    if closed:
-        raise DomainError(closed)
-    if request.version != version:
-        raise ConcurrentChange("request")
-    _check_answer(answer, submitting=submit)
-    draft = request.responses.filter(status=ResponseStatus.DRAFT).first()
-    fields = _response_fields(answer, by)
-    if draft is None:
-        draft = AgencyResponse.objects.create(request=request, created_at=at, **fields)
-    elif not submit:
-        for name, value in fields.items():
-            setattr(draft, name, value)
-        draft.save()
-    if submit:
-        # The request first: a stale form is refused as a change to the request, as it always was.
-        lifecycle.transition(request, RequestEvent.ANSWER, by=by, at=at, fields={"answered_at": at})
-        # A draft saved earlier takes its final wording in the same update that submits it.
-        lifecycle.transition(draft, ResponseEvent.SUBMIT, by=by, at=at, fields={**fields, "submitted_at": at})
-        _settle_alerts(request, at=at)
-    else:
-        lifecycle.compare_and_set(request, noun="request")  # saving a draft moves the request's version on
-    verb = Verb.AGENCY_RESPONSE_SUBMITTED if submit else Verb.AGENCY_RESPONSE_SAVED
-    record(verb, by=by, contact=request.checks.contact, at=at, data={"request": request.pk, "response": draft.pk})
-    if submit:
-        _forward_if_late(request, by=by, at=at)
-    return draft
-
-
-def _settle_alerts(request: AgencyRequest, *, at: datetime) -> None:
-    """Reminders and escalations about a request stop showing once it is answered or withdrawn."""
-    Alert.objects.filter(request=request, kind__in=[AlertKind.REMINDER, AlertKind.BREACH], read_at__isnull=True).update(
-        read_at=at
-    )
-
-
-def _forward_if_late(request: AgencyRequest, *, by: User, at: datetime) -> None:
-    """An answer after the checks went for decision goes to the coordinator, whoever decided and,
-    once the outcome names one, the allocated social worker (000): as an alert (in the app, and by
-    email through the worker) and flagged on the contact page."""
-    checks = MashChecks.objects.get(pk=request.checks_id)
-    if checks.state != ChecksState.SUBMITTED:
-        return
-    people = {checks.coordinator}
-    also = LateAnswerRecipients.objects.filter(contact_id=checks.contact_id).first()
-    if also is not None:
-        people |= {user for user in (also.decided_by, also.allocated_worker) if user is not None}
-    _alert_late_answer(request, people, by=by, at=at)
-
-
-def _alert_late_answer(request: AgencyRequest, people: set[User], *, by: User, at: datetime) -> None:
-    Alert.objects.bulk_create(
-        [Alert(request=request, kind=AlertKind.LATE_ANSWER, recipient=user, created_at=at) for user in people],
-        ignore_conflicts=True,
-    )
-    record(
-        Verb.LATE_ANSWER_FORWARDED,
-        by=by,
-        contact=request.checks.contact,
-        at=at,
-        data={"request": request.pk, "to": sorted(user.pk for user in people)},
-    )
-
-
-def note_decision(contact: Contact, *, decided_by: User) -> None:
-    """Later answers go to whoever decided last. Called by the decision services, inside their
-    transaction, for every decision (approved or returned)."""
-    LateAnswerRecipients.objects.update_or_create(contact=contact, defaults={"decided_by": decided_by})
-
-
-def forward_late_answers(contact: Contact, worker: User, *, by: User, at: datetime) -> int:
-    """When an outcome names the allocated social worker, the answers that came after the checks
-    went for decision go to them too (000: "forwarded to the allocated social worker"), and so do
-    later ones. Called by the service that records the outcome, inside its transaction. Returns how
-    many were forwarded."""
-    LateAnswerRecipients.objects.update_or_create(contact=contact, defaults={"allocated_worker": worker})
-    late = [
-        request
-        for checks in contact.mash_checks.filter(state=ChecksState.SUBMITTED).prefetch_related("requests")
-        for request in checks.late_requests()
-    ]
-    for request in late:
-        _alert_late_answer(request, {worker}, by=by, at=at)
-    return len(late)
-
-
-@transaction.atomic(durable=True)
-def correct_response(
-    response: AgencyResponse, answer: Answer, *, reason: str, by: User, at: datetime
-) -> AgencyResponse:
-    """A submitted response stays as it was; the correction is a new response that supersedes it."""
-    request = response.request
-    if not permissions.can_answer(by, request):
-        raise PermissionDenied
-    if response.status != ResponseStatus.SUBMITTED:
-        raise DomainError("Only a submitted response can be corrected; a draft can simply be changed")
-    if AgencyResponse.objects.filter(supersedes=response).exists():
-        raise DomainError("This response has already been corrected: correct the latest one")
-    if not reason.strip():
-        raise DomainError("Enter why the response is being corrected", field="reason")
-    _check_answer(answer, submitting=True)
-    correction = AgencyResponse.objects.create(
-        request=request,
-        status=ResponseStatus.SUBMITTED,
-        **_response_fields(answer, by),
-        created_at=at,
-        submitted_at=at,
-        supersedes=response,
-        correction_reason=reason.strip(),
-    )
-    record(
-        Verb.AGENCY_RESPONSE_CORRECTED,
-        by=by,
-        contact=request.checks.contact,
-        at=at,
-        data={"request": request.pk, "response": correction.pk, "supersedes": response.pk},
-    )
-    _forward_if_late(request, by=by, at=at)
-    return correction
+# Withdrawing a request --------------------------------------------------------------------------
 
 
 @transaction.atomic(durable=True)
@@ -373,7 +198,7 @@ def withdraw_request(request: AgencyRequest, *, reason: str, by: User, at: datet
         note=reason.strip(),
         fields={"withdrawn_at": at, "withdrawn_by": by, "withdrawn_reason": reason.strip()},
     )
-    _settle_alerts(request, at=at)
+    settle_alerts(request, at=at)
     record(
         Verb.AGENCY_REQUEST_WITHDRAWN,
         by=by,

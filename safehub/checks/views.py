@@ -16,7 +16,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from safehub.accounts.models import Agency, AgencyKind, qualified_staff
 from safehub.audit.models import Verb
 from safehub.audit.services import record
-from safehub.checks import permissions, services
+from safehub.checks import answers, permissions, services
 from safehub.checks.forms import CorrectionForm, ResponseForm, StartChecksForm, SubmitForDecisionForm, WithdrawForm
 from safehub.checks.gp_form import gp_form_pdf
 from safehub.checks.models import AgencyRequest, Alert, RequestState, ResponseStatus
@@ -36,8 +36,8 @@ from safehub.core.http import AuthenticatedHttpRequest
 from safehub.protocols.models import Brag
 
 
-def _answer(data: dict[str, object]) -> services.Answer:
-    return services.Answer(
+def _answer(data: dict[str, object]) -> answers.Answer:
+    return answers.Answer(
         nothing_known=bool(data["nothing_known"]),
         information=str(data["information"]),
         analysis=str(data["analysis"]),
@@ -243,14 +243,14 @@ def request_view(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     if request.method == "POST" and form is None and (correction is None or "action" in request.POST):
         # An answer form sent again (a double click, a retry after a lost connection) or after the
         # hub withdrew the request: say why, change nothing.
-        messages.error(request, services.why_not_open(agency_request))
+        messages.error(request, answers.why_not_open(agency_request))
         return redirect("checks:request", pk=agency_request.pk)
     status = 200
     if request.method == "POST":
         try:
             if form is not None and form.is_valid():
                 submit = request.POST.get("action") == "submit"
-                services.save_response(
+                answers.save_response(
                     agency_request,
                     _answer(form.cleaned_data),
                     by=request.user,
@@ -261,7 +261,7 @@ def request_view(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
                 messages.success(request, "Response submitted" if submit else "Draft saved")
                 return redirect("checks:request", pk=agency_request.pk)
             if correction is not None and latest is not None and correction.is_valid():
-                services.correct_response(
+                answers.correct_response(
                     latest,
                     _answer(correction.cleaned_data),
                     reason=correction.cleaned_data["reason"],

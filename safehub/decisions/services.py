@@ -11,7 +11,7 @@ from safehub.accounts.models import User
 from safehub.accounts.permissions import can_make_threshold_decisions
 from safehub.audit.models import Verb
 from safehub.audit.services import record
-from safehub.checks.services import forward_late_answers, note_decision
+from safehub.checks.late_answers import forward_late_answers, note_decision
 from safehub.contacts.models import ConsentPosition, Contact, ReferrerKind
 from safehub.contacts.services import threshold_due, transition
 from safehub.contacts.workflow import Event

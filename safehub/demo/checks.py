@@ -7,9 +7,10 @@ import random
 from datetime import datetime, timedelta
 
 from safehub.accounts.models import Agency, AgencyKind, User
-from safehub.checks import services
+from safehub.checks import answers, services
+from safehub.checks.answers import Answer
 from safehub.checks.models import AgencyRequest
-from safehub.checks.services import Answer, StartChecks
+from safehub.checks.services import StartChecks
 from safehub.contacts.models import Contact
 from safehub.contacts.workflow import ContactState
 from safehub.protocols.models import Brag
@@ -97,5 +98,5 @@ def _answer(request: AgencyRequest, *, rng: random.Random, now: datetime) -> boo
         else "",
     )
     submit = roll > 0.35
-    services.save_response(request, answer, by=partner, at=when, submit=submit, version=request.version)
+    answers.save_response(request, answer, by=partner, at=when, submit=submit, version=request.version)
     return submit

@@ -16,7 +16,7 @@ from safehub.accounts.demo import DEMO_PASSWORD, DEMO_USERNAME_PREFIX
 from safehub.accounts.models import Agency, AgencyKind, Membership, Role, Team, User
 from safehub.audit.models import Verb
 from safehub.audit.services import record
-from safehub.checks.services import forward_late_answers, note_decision
+from safehub.checks.late_answers import forward_late_answers, note_decision
 from safehub.contacts.models import Contact, ContactSubject, StateChange
 from safehub.contacts.workflow import ContactState, Event, next_state
 from safehub.decisions.models import STATUTORY_OUTCOMES, Decision, OutcomeAction, Recommendation, Referral

@@ -7,7 +7,7 @@ from datetime import datetime
 from typing import Any
 
 from safehub.accounts.models import Agency, User
-from safehub.checks import services
+from safehub.checks import answers, services
 from safehub.checks.models import AgencyRequest, AgencyResponse, MashChecks
 from safehub.contacts.models import Contact
 from safehub.protocols.models import Brag
@@ -44,6 +44,4 @@ def submit_answer(request: AgencyRequest, *, by: User, at: datetime, **answer: A
     fields = {"nothing_known": True, "sources_searched": "Niche", **answer}
     if fields.get("information"):
         fields["nothing_known"] = False
-    return services.save_response(
-        request, services.Answer(**fields), by=by, at=at, submit=True, version=request.version
-    )
+    return answers.save_response(request, answers.Answer(**fields), by=by, at=at, submit=True, version=request.version)

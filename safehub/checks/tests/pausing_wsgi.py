@@ -51,9 +51,9 @@ def _pause() -> None:
 
 def _pause_in_transaction() -> None:
     from safehub.audit.models import Verb
-    from safehub.checks import services
+    from safehub.checks import answers
 
-    record = services.record
+    record = answers.record
 
     def record_then_pause(verb: Verb, **kwargs: Any) -> AuditEvent:
         event = record(verb, **kwargs)
@@ -61,7 +61,7 @@ def _pause_in_transaction() -> None:
             _pause()
         return event
 
-    services.record = record_then_pause
+    answers.record = record_then_pause
 
 
 def _pause_after_commit() -> None:

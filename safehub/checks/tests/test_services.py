@@ -9,7 +9,8 @@ from django.core.exceptions import PermissionDenied
 from safehub.accounts.models import Agency, AgencyKind, Role, User
 from safehub.accounts.tests.factories import PartnerAgencyFactory, TeamFactory, user_with_role
 from safehub.audit.models import AuditEvent, Verb
-from safehub.checks import services
+from safehub.checks import answers, services
+from safehub.checks.answers import Answer
 from safehub.checks.models import (
     AgencyRequest,
     Alert,
@@ -20,7 +21,7 @@ from safehub.checks.models import (
     RequestState,
     ResponseStatus,
 )
-from safehub.checks.services import Answer, StartChecks
+from safehub.checks.services import StartChecks
 from safehub.contacts.models import Contact, ContactSubject
 from safehub.contacts.tests.factories import ContactAwaitingThresholdFactory
 from safehub.contacts.workflow import ContactState
@@ -200,7 +201,7 @@ def test_a_draft_is_saved_then_submitted_once_and_never_changed(
 ) -> None:
     police = _partner(agencies["police"], "pc.one")
     request = started.requests.get(agency=agencies["police"])
-    draft = services.save_response(
+    draft = answers.save_response(
         request,
         Answer(information="Domestic incident, March 2026"),
         by=police,
@@ -216,13 +217,13 @@ def test_a_draft_is_saved_then_submitted_once_and_never_changed(
         sources_searched="Niche, PND",
         handling_restriction="Not to be disclosed to the family without police agreement",
     )
-    submitted = services.save_response(request, answer, by=police, at=later, submit=True, version=request.version)
+    submitted = answers.save_response(request, answer, by=police, at=later, submit=True, version=request.version)
     assert submitted.pk == draft.pk
     assert submitted.status == ResponseStatus.SUBMITTED
     request.refresh_from_db()
     assert request.state == RequestState.ANSWERED
     with pytest.raises(DomainError, match="already been answered"):
-        services.save_response(request, answer, by=police, at=later, submit=True, version=request.version)
+        answers.save_response(request, answer, by=police, at=later, submit=True, version=request.version)
     assert AuditEvent.objects.filter(verb=Verb.AGENCY_RESPONSE_SUBMITTED).count() == 1
 
 
@@ -230,7 +231,7 @@ def test_another_agency_cannot_answer(started: Any, agencies: dict[str, Agency],
     health = _partner(agencies["health"], "health.one")
     request = started.requests.get(agency=agencies["police"])
     with pytest.raises(PermissionDenied):
-        services.save_response(
+        answers.save_response(
             request, Answer(nothing_known=True, sources_searched="x"), by=health, at=now, submit=True, version=0
         )
     assert not request.responses.exists()
@@ -250,7 +251,7 @@ def test_an_empty_or_contradictory_response_is_refused(
     police = _partner(agencies["police"], "pc.one")
     request = started.requests.get(agency=agencies["police"])
     with pytest.raises(DomainError) as refused:
-        services.save_response(request, answer, by=police, at=now, submit=True, version=request.version)
+        answers.save_response(request, answer, by=police, at=now, submit=True, version=request.version)
     assert refused.value.field == field
     assert not request.responses.exists()
 
@@ -258,14 +259,14 @@ def test_an_empty_or_contradictory_response_is_refused(
 def test_a_correction_supersedes_with_a_reason(started: Any, agencies: dict[str, Agency], now: dt.datetime) -> None:
     police = _partner(agencies["police"], "pc.one")
     request = started.requests.get(agency=agencies["police"])
-    first = services.save_response(
+    first = answers.save_response(
         request, Answer(nothing_known=True, sources_searched="Niche"), by=police, at=now, submit=True, version=0
     )
     with pytest.raises(DomainError, match="why"):
-        services.correct_response(
+        answers.correct_response(
             first, Answer(information="Found a record", sources_searched="PND"), reason=" ", by=police, at=now
         )
-    correction = services.correct_response(
+    correction = answers.correct_response(
         first,
         Answer(information="Found a 2019 record", sources_searched="PND"),
         reason="Missed on PND",
@@ -276,7 +277,7 @@ def test_a_correction_supersedes_with_a_reason(started: Any, agencies: dict[str,
     first.refresh_from_db()
     assert first.nothing_known is True  # unchanged
     with pytest.raises(DomainError, match="latest"):
-        services.correct_response(
+        answers.correct_response(
             first, Answer(nothing_known=True, sources_searched="x"), reason="again", by=police, at=now
         )
 
@@ -286,7 +287,7 @@ def test_the_health_partner_records_a_gp_answer_on_its_behalf(
 ) -> None:
     health = _partner(agencies["health"], "health.one")
     request = started.requests.get(agency=agencies["gp"])
-    response = services.save_response(
+    response = answers.save_response(
         request,
         Answer(
             nothing_known=True, sources_searched="GP record (phone call)", on_behalf_of="Elm Road Surgery, Dr Patel"
@@ -337,7 +338,7 @@ def test_an_answer_after_submission_is_forwarded_and_flagged(
     police = _partner(agencies["police"], "pc.one")
     request = started.requests.get(agency=agencies["police"])
     later = now + dt.timedelta(hours=3)
-    services.save_response(
+    answers.save_response(
         request,
         Answer(information="Firearms licence at the address", sources_searched="Niche"),
         by=police,
@@ -357,7 +358,7 @@ def test_an_answer_before_submission_is_not_forwarded(
 ) -> None:
     police = _partner(agencies["police"], "pc.one")
     request = started.requests.get(agency=agencies["police"])
-    services.save_response(
+    answers.save_response(
         request, Answer(nothing_known=True, sources_searched="Niche"), by=police, at=now, submit=True, version=0
     )
     assert not Alert.objects.filter(kind=AlertKind.LATE_ANSWER).exists()

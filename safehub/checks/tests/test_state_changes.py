@@ -11,7 +11,7 @@ import pytest
 from django.apps import apps
 
 from safehub.accounts.models import Agency, User
-from safehub.checks import services
+from safehub.checks import answers, services
 from safehub.checks.models import (
     AgencyRequest,
     AgencyResponse,
@@ -76,8 +76,8 @@ def test_an_answer_records_the_requests_and_the_responses_change(
     checks: MashChecks, police_partner: User, now: dt.datetime
 ) -> None:
     request = checks.requests.get()
-    services.save_response(
-        request, services.Answer(information="Draft"), by=police_partner, at=now, submit=False, version=0
+    answers.save_response(
+        request, answers.Answer(information="Draft"), by=police_partner, at=now, submit=False, version=0
     )
     assert request.version == 1
     assert not RequestStateChange.objects.exists()

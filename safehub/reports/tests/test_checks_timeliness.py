@@ -10,7 +10,7 @@ from django.urls import reverse
 from safehub.accounts.models import Agency, AgencyKind, Role, User
 from safehub.accounts.tests.factories import PartnerAgencyFactory, TeamFactory, user_with_role
 from safehub.audit.models import AuditEvent, Verb
-from safehub.checks import services
+from safehub.checks import answers, services
 from safehub.contacts.tests.factories import ContactAwaitingThresholdFactory
 from safehub.protocols.models import Brag
 from safehub.reports.indicators import checks_timeliness
@@ -33,9 +33,9 @@ def _request_answered_after(
     if hours is None:
         return
     request = checks.requests.get()
-    services.save_response(
+    answers.save_response(
         request,
-        services.Answer(nothing_known=True, sources_searched="Niche"),
+        answers.Answer(nothing_known=True, sources_searched="Niche"),
         by=partner,
         at=START + dt.timedelta(hours=hours),
         submit=True,
