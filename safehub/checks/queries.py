@@ -52,6 +52,9 @@ def get_checks_for(user: User, pk: int, *, purpose: str) -> MashChecks:
     return checks
 
 
+ALERT_BANNER_FIELDS = ("kind", "request__checks_id", "request__due_at", "request__agency__name")
+
+
 def unread_alerts(user: User, *, limit: int = 10) -> QuerySet[Alert]:
     """The user's alerts that the worker has delivered and that are still to act on (not dismissed,
     and, for reminders and escalations, the request not yet answered or withdrawn), newest first."""
@@ -59,6 +62,8 @@ def unread_alerts(user: User, *, limit: int = 10) -> QuerySet[Alert]:
         Alert.objects.visible_to(user)
         .filter(sent_at__isnull=False, read_at__isnull=True)
         .select_related("request__agency")
+        # What the banner shows (checks.presenters.alert_rows), not the request's people and questions.
+        .only(*ALERT_BANNER_FIELDS)
         .order_by("-created_at", "-pk")[:limit]
     )
 

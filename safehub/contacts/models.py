@@ -229,6 +229,14 @@ class SubjectRole(models.TextChoices):
 CHILD_ROLES = frozenset({SubjectRole.CHILD, SubjectRole.SIBLING})
 
 
+def subject_name(given_name: str, family_name: str, kind: str) -> str:
+    """How a contact's subject is named on every page: an unborn baby with no name yet is
+    'Unborn <family name>'."""
+    if kind == PersonKind.UNBORN and not given_name:
+        return f"Unborn {family_name}".strip()
+    return " ".join(part for part in (given_name, family_name) if part) or "Name not known"
+
+
 # The fields a contact's subject shares with a person record, by the same names.
 IDENTITY_FIELDS = ("given_name", "family_name", "sex", "date_of_birth", "expected_date_of_delivery", "nhs_number")
 DESCRIPTION_FIELDS = ("ethnicity", "first_language", "religion", "needs", "communication", "school")
@@ -276,10 +284,7 @@ class ContactSubject(models.Model):
 
     @property
     def display_name(self) -> str:
-        name = " ".join(p for p in (self.given_name, self.family_name) if p)
-        if self.kind == PersonKind.UNBORN and not self.given_name:
-            return f"Unborn {self.family_name}".strip()
-        return name or "Name not known"
+        return subject_name(self.given_name, self.family_name, self.kind)
 
     @property
     def is_child(self) -> bool:

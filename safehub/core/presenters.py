@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from html import escape
 from typing import Any
 
+from django.urls import reverse
 from django.utils.formats import date_format
+from django.utils.safestring import SafeString, mark_safe
 from django.utils.timezone import is_aware, localtime
 
 BRAG_TAG_CLASSES = {
@@ -46,6 +49,28 @@ def due(due_at: datetime | None, *, at: datetime) -> Due | None:
     if due_at < at:
         return Due(f"Overdue by {_span(at - due_at)}", True)
     return Due(f"Due in {_span(due_at - at)}", False)
+
+
+def record_links(url_name: str) -> Callable[[int], str]:
+    """`reverse(url_name, args=[pk])` for every row of a list: the address is reversed once and
+    each row's id put in its place (reversing is the slowest part of drawing a 50-row list)."""
+    marker = "2147483647"
+    head, found, tail = reverse(url_name, args=[int(marker)]).rpartition(marker)
+    if not found:
+        raise ValueError(f"{url_name} does not put its one argument in the path")
+    return lambda pk: f"{head}{int(pk)}{tail}"
+
+
+def format_row_html(template: str, **values: str | SafeString) -> SafeString:
+    """`django.utils.html.format_html` for the rows of a long list: each value escaped with the
+    standard library's `html.escape` (what Django's `escape` calls), unless it is already safe
+    HTML. format_html's lazy-text handling costs a 50-row table a tenth of a page's time; rows
+    hold plain text, never lazy translations."""
+    escaped = {
+        name: value.__html__() if hasattr(value, "__html__") else escape(str(value), quote=True)
+        for name, value in values.items()
+    }
+    return mark_safe(template.format(**escaped))  # noqa: S308 - every value is escaped above
 
 
 def brag_tag_class(rating: str) -> str:

@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
-from django.db.models import Count, F, Prefetch, QuerySet
+from django.db.models import Count, F, Q, QuerySet
 
 from safehub.accounts.models import User
 from safehub.checks.queries import open_checks_rating
-from safehub.contacts.models import Contact, ContactQuerySet, ContactSubject
+from safehub.contacts.models import CHILD_ROLES, Contact, ContactQuerySet, ContactSubject, subject_name
 from safehub.contacts.workflow import STATES, ContactState
 from safehub.decisions.queries import latest_rating
 
@@ -51,45 +53,57 @@ QUEUES: list[Queue] = [
 QUEUE_BY_SLUG = {queue.slug: queue for queue in QUEUES}
 
 
-# What a queue's row shows (queues.presenters.rows): only these columns are read, not the whole
-# contact (its narrative and referrer details); its subjects come as a plain list and its latest
-# rating as a column, without a queryset made for every row.
+# What a queue's row shows (queues.presenters.rows): a row of plain values per contact, not a
+# model instance: only these columns, the newest rating and the open checks' risk level as
+# columns of the same query, and the children's names from one query for the whole page.
 ROW_FIELDS = ("pk", "reference", "received_at", "state", "current_due_at", "concern_categories")
-SUBJECT_FIELDS = ("pk", "contact_id", "role", "kind", "given_name", "family_name", "order")
 
 
-def queue_contacts(user: User, queue: Queue, *, at: datetime) -> QuerySet[Contact]:
-    """The queue's contacts, soonest due first, each with `listed_subjects` (in order) and
-    `latest_rating` (the newest recommendation's BRAG rating, or None) and `checks_rating` (the
-    risk level of its open MASH checks, or None)."""
-    base = Contact.objects.visible_to(user)
-    return (
-        queue.select(base, at)
-        .only(*ROW_FIELDS)
-        .annotate(latest_rating=latest_rating(), checks_rating=open_checks_rating())
+def queue_contacts(user: User, queue: Queue, *, at: datetime) -> QuerySet[Contact, dict[str, Any]]:
+    """The queue's contacts, soonest due first, each a dict of ROW_FIELDS with `latest_rating`
+    (the newest recommendation's BRAG rating, or None) and `checks_rating` (the risk level of its
+    open MASH checks, or None)."""
+    contacts: QuerySet[Contact, dict[str, Any]] = (
+        queue.select(Contact.objects.visible_to(user), at)
         .order_by(F("current_due_at").asc(nulls_last=True), "received_at")
-        .prefetch_related(
-            Prefetch(
-                "subjects",
-                queryset=ContactSubject.objects.only(*SUBJECT_FIELDS).order_by("order"),
-                to_attr="listed_subjects",
-            )
-        )
+        .values(*ROW_FIELDS, latest_rating=latest_rating(), checks_rating=open_checks_rating())
     )
+    return contacts
+
+
+def children_named(contact_ids: Sequence[int]) -> dict[int, list[str]]:
+    """The children each of these contacts names, in the contact's order. The ids come from a
+    scoped query (queue_contacts), so only contacts the user may see are read."""
+    names: dict[int, list[str]] = {pk: [] for pk in contact_ids}
+    subjects = (
+        ContactSubject.objects.filter(contact_id__in=contact_ids, role__in=CHILD_ROLES)
+        .order_by("contact_id", "order")
+        .values_list("contact_id", "given_name", "family_name", "kind")
+    )
+    for contact_id, given, family, kind in subjects:
+        names[contact_id].append(subject_name(given, family, kind))
+    return names
+
+
+# The states a queue holds, and every open state for "Overdue": counted in one query.
+OPEN_STATES = tuple(state for state in ContactState if state != ContactState.CLOSED)
 
 
 def queue_counts(user: User, *, at: datetime) -> dict[str, int]:
-    """How many contacts each queue holds: one query counts them by state, one the overdue ones.
-    Only the queues' states are counted: a year's closed contacts would be a hundred thousand rows
-    read and sorted on every page (the state index finds the few hundred open ones)."""
-    base = Contact.objects.visible_to(user)
-    queued = [state for queue in QUEUES for state in queue.states]
-    by_state = dict(
-        base.filter(state__in=queued).order_by().values_list("state").annotate(n=Count("pk", distinct=True))
-    )
+    """How many contacts each queue holds, from one query that counts the open contacts by state,
+    and those past their due time. Only open states are counted: a year's closed contacts would be
+    a hundred thousand rows read on every page (the state index finds the few hundred open ones)."""
+    by_state = {
+        state: (count, overdue)
+        for state, count, overdue in Contact.objects.visible_to(user)
+        .filter(state__in=OPEN_STATES)
+        .order_by()
+        .values_list("state")
+        .annotate(count=Count("pk"), overdue=Count("pk", filter=Q(current_due_at__lt=at)))
+    }
     return {
-        queue.slug: sum(by_state.get(state, 0) for state in queue.states)
+        queue.slug: sum(by_state.get(state, (0, 0))[0] for state in queue.states)
         if queue.states
-        else queue.select(base, at).count()
+        else sum(overdue for _, overdue in by_state.values())
         for queue in QUEUES
     }

@@ -22,7 +22,7 @@ from safehub.checks.queries import unread_alerts
 from safehub.contacts.permissions import can_see_contacts
 from safehub.core.http import AuthenticatedHttpRequest
 from safehub.queues import presenters
-from safehub.queues.queries import QUEUE_BY_SLUG, QUEUES, queue_contacts, queue_counts
+from safehub.queues.queries import QUEUE_BY_SLUG, QUEUES, children_named, queue_contacts, queue_counts
 
 # Where each kind of user starts the day: the first that applies.
 HOME_QUEUE: list[tuple[Callable[[User], bool], str]] = [
@@ -51,8 +51,11 @@ def queue(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
         raise PermissionDenied
     at = timezone.now()
     current = QUEUE_BY_SLUG[slug]
-    page = Paginator(queue_contacts(request.user, current, at=at), 50).get_page(request.GET.get("page"))
     counts = queue_counts(request.user, at=at)
+    paginator = Paginator(queue_contacts(request.user, current, at=at), 50)
+    paginator.count = counts[current.slug]  # what queue_counts counted, from the same scoped contacts
+    page = paginator.get_page(request.GET.get("page"))
+    shown = list(page.object_list)
     return render(
         request,
         "queues/queue.html",
@@ -61,7 +64,7 @@ def queue(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
             "queues": presenters.queue_links(QUEUES, current=current, counts=counts),
             "counts": counts,
             "page": page,
-            "rows": presenters.rows(page.object_list, at=at),
+            "rows": presenters.rows(shown, children_named([row["pk"] for row in shown]), at=at),
             "alerts": alert_rows(unread_alerts(request.user), for_partner=False),
         },
     )

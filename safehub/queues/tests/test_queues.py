@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from typing import Any
 
 import pytest
@@ -10,7 +11,7 @@ from django.urls import reverse
 from safehub.accounts.models import Role
 from safehub.checks.tests.helpers import start_checks
 from safehub.contacts.models import Contact, ContactRestriction
-from safehub.contacts.tests.factories import ContactFactory
+from safehub.contacts.tests.factories import ContactFactory, ContactSubjectFactory
 from safehub.contacts.workflow import ContactState
 from safehub.decisions.models import Outcome, Recommendation
 from safehub.protocols.models import Brag, ThresholdLevel
@@ -99,7 +100,7 @@ def test_a_queue_shows_each_contacts_newest_rating(
 
 
 @pytest.mark.parametrize("contacts", [1, 20])
-def test_a_queue_page_takes_nine_queries_however_many_contacts_and_ratings_it_shows(
+def test_a_queue_page_takes_seven_queries_however_many_contacts_and_ratings_it_shows(
     contacts: int,
     manager_client: Client,
     social_worker: Any,
@@ -111,9 +112,10 @@ def test_a_queue_page_takes_nine_queries_however_many_contacts_and_ratings_it_sh
         contact = ContactFactory(team=mash_team, state=ContactState.AWAITING_APPROVAL, current_due_at=_at(n))
         _recommend(contact, "amber", by=social_worker, at=_at(-1))
     manager_client.get(reverse("queues:queue", args=["approval"]))  # the first page saves the session's clock
-    # Session, user, roles; the page's contacts, their subjects, how many there are; each queue's
-    # count (by state, overdue); the unread alerts. The ratings come with the contacts.
-    with django_assert_num_queries(9):
+    # Session, user, roles; every queue's count (by state and overdue, in one query, which also
+    # gives the page's count); the page's contacts with their ratings; their children's names; the
+    # unread alerts.
+    with django_assert_num_queries(7):
         response = manager_client.get(reverse("queues:queue", args=["approval"]))
     assert response.content.decode().count(">Amber</strong>") == contacts
 
@@ -153,3 +155,34 @@ def test_a_contact_under_mash_checks_shows_the_checks_risk_level_until_it_is_rat
     page = manager_client.get(reverse("queues:queue", args=["checks"])).content.decode()
     assert ">Amber (MASH checks)</strong>" in page
     assert "Not rated" not in page
+
+
+def test_each_queue_lists_and_pages_as_many_contacts_as_its_count_says(
+    social_worker_client: Client, mash_team: Any, now: dt.datetime
+) -> None:
+    """The page's count is the queues' count (no second COUNT): they must agree, overdue included."""
+    for n in range(55):
+        ContactFactory(team=mash_team, state=ContactState.AWAITING_THRESHOLD, current_due_at=_at(n - 30))
+    for n in range(3):
+        ContactFactory(team=mash_team, state=ContactState.SCREENING, current_due_at=_at(-n - 1))
+    ContactFactory(team=mash_team, state=ContactState.CLOSED, current_due_at=_at(-5))  # closed: never overdue
+    expected = {"threshold": 55, "screening": 3, "overdue": 30 + 3}
+    for slug, count in expected.items():
+        first = social_worker_client.get(reverse("queues:queue", args=[slug])).content.decode()
+        assert f"{count} contacts, soonest due first" in first, slug
+        listed = len(re.findall(r'href="/contacts/[0-9]+/"', first))
+        if count > 50:
+            second = social_worker_client.get(reverse("queues:queue", args=[slug]) + "?page=2").content.decode()
+            listed += len(re.findall(r'href="/contacts/[0-9]+/"', second))
+        assert listed == count, slug
+
+
+def test_a_queue_row_shows_names_and_words_escaped(
+    social_worker_client: Client, mash_team: Any, now: dt.datetime
+) -> None:
+    contact = ContactFactory(team=mash_team, state=ContactState.AWAITING_THRESHOLD, current_due_at=_at(2))
+    ContactSubjectFactory(contact=contact, given_name="<script>alert(1)</script>", family_name="O'Neill & Co")
+    page = social_worker_client.get(reverse("queues:queue", args=["threshold"])).content.decode()
+    assert "<script>alert(1)" not in page
+    assert "&lt;script&gt;alert(1)&lt;/script&gt; O&#x27;Neill &amp; Co" in page
+    assert '<strong class="govuk-tag govuk-tag--grey">Due in 2 hours</strong>' in page
