@@ -145,6 +145,7 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"
+AUTHENTICATION_BACKENDS = ["safehub.accounts.backends.AccountsBackend"]
 LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "queues:home"
 LOGOUT_REDIRECT_URL = "accounts:login"

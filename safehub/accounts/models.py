@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.db.models import Q
@@ -91,12 +93,24 @@ class User(AbstractUser):
     def __str__(self) -> str:
         return self.get_full_name() or self.username
 
+    def cache_memberships(self, rows: Iterable[tuple[str, int]]) -> tuple[frozenset[str], frozenset[int]]:
+        """Keep the user's (role, team) memberships on this user object (a request's user, read
+        with them by accounts.backends)."""
+        pairs = list(rows)
+        self._memberships_cache = (frozenset(role for role, _ in pairs), frozenset(team for _, team in pairs))
+        return self._memberships_cache
+
+    def _memberships(self) -> tuple[frozenset[str], frozenset[int]]:
+        """The user's roles and teams, read once for this user object."""
+        cached: tuple[frozenset[str], frozenset[int]] | None = getattr(self, "_memberships_cache", None)
+        return cached if cached is not None else self.cache_memberships(self.memberships.values_list("role", "team_id"))
+
     def roles(self) -> frozenset[str]:
-        cached: frozenset[str] | None = getattr(self, "_roles_cache", None)
-        if cached is None:
-            cached = frozenset(self.memberships.values_list("role", flat=True))
-            self._roles_cache = cached
-        return cached
+        return self._memberships()[0]
+
+    def team_ids(self) -> frozenset[int]:
+        """The teams the user is a member of, in any role."""
+        return self._memberships()[1]
 
     def has_role(self, *roles: str) -> bool:
         return bool(self.roles() & set(roles))

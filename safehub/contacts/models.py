@@ -117,7 +117,8 @@ class ContactQuerySet(models.QuerySet["Contact"]):
         """
         if not can_work_on_cases(user):
             return self.none()
-        in_my_team = Q(team__in=Team.objects.filter(memberships__user=user).values("pk"))
+        # The user's teams were read with their roles (User.team_ids): a list, not a subquery.
+        in_my_team = Q(team_id__in=sorted(user.team_ids()))
         # The social worker the outcome allocated the child to, whatever their team (one outcome per contact).
         allocated = Q(outcome_action__allocated_worker=user)
         named = ContactRestriction.objects.filter(contact=OuterRef("pk"), user=user)

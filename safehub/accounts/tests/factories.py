@@ -65,5 +65,5 @@ def user_with_role(role: Role, *, team: Team | None = None, **kwargs: Any) -> Us
 def person_holding(*roles: Role, pk: int = 1) -> User:
     """An unsaved user who holds `roles`: for predicate tests that need no database."""
     user = User(pk=pk, username=f"user{pk}", is_active=True)
-    user._roles_cache = frozenset(roles)
+    user._memberships_cache = (frozenset(roles), frozenset())
     return user

@@ -38,4 +38,3 @@ def test_safe_html_goes_into_a_row_as_it_is_and_everything_else_is_escaped() -> 
 @pytest.mark.parametrize("pk", [1, 7, 2147483646, 10**12])
 def test_a_record_link_is_the_address_reverse_gives(pk: int) -> None:
     assert record_links("contacts:contact")(pk) == reverse("contacts:contact", args=[pk])
-

@@ -100,7 +100,7 @@ def test_a_queue_shows_each_contacts_newest_rating(
 
 
 @pytest.mark.parametrize("contacts", [1, 20])
-def test_a_queue_page_takes_seven_queries_however_many_contacts_and_ratings_it_shows(
+def test_a_queue_page_takes_six_queries_however_many_contacts_and_ratings_it_shows(
     contacts: int,
     manager_client: Client,
     social_worker: Any,
@@ -112,10 +112,10 @@ def test_a_queue_page_takes_seven_queries_however_many_contacts_and_ratings_it_s
         contact = ContactFactory(team=mash_team, state=ContactState.AWAITING_APPROVAL, current_due_at=_at(n))
         _recommend(contact, "amber", by=social_worker, at=_at(-1))
     manager_client.get(reverse("queues:queue", args=["approval"]))  # the first page saves the session's clock
-    # Session, user, roles; every queue's count (by state and overdue, in one query, which also
-    # gives the page's count); the page's contacts with their ratings; their children's names; the
-    # unread alerts.
-    with django_assert_num_queries(7):
+    # Session; the user with their roles and teams; every queue's count (by state and overdue, in
+    # one query, which also gives the page's count); the page's contacts with their ratings; their
+    # children's names; the unread alerts.
+    with django_assert_num_queries(6):
         response = manager_client.get(reverse("queues:queue", args=["approval"]))
     assert response.content.decode().count(">Amber</strong>") == contacts
 
