@@ -7,7 +7,7 @@ from django.test import Client
 from django.urls import reverse
 
 from safehub.accounts.backends import AccountsBackend
-from safehub.accounts.models import Role
+from safehub.accounts.models import Role, User
 from safehub.accounts.tests.factories import MembershipFactory, TeamFactory, UserFactory, user_with_role
 
 pytestmark = pytest.mark.django_db
@@ -27,7 +27,7 @@ def test_the_signed_in_user_comes_with_every_role_and_team_in_one_query(django_a
 
 
 def test_a_user_without_a_team_is_still_found_with_no_roles() -> None:
-    user = UserFactory()
+    user: User = UserFactory()
     found = AccountsBackend().get_user(user.pk)
     assert found == user
     assert found is not None
