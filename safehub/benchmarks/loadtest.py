@@ -33,14 +33,12 @@ from safehub.benchmarks import machine
 from safehub.core.middleware import IDLE_KEY
 from safehub.core.stats import percentile
 
-BACKEND = "django.contrib.auth.backends.ModelBackend"
-
 
 def sign_in(user: User) -> str:
     """A session for `user`, as the sign-in page would make it; returns the session cookie's value."""
     session = SessionStore()
     session[SESSION_KEY] = str(user.pk)
-    session[BACKEND_SESSION_KEY] = BACKEND
+    session[BACKEND_SESSION_KEY] = settings.AUTHENTICATION_BACKENDS[0]  # as django.contrib.auth.login does
     session[HASH_SESSION_KEY] = user.get_session_auth_hash()
     session[IDLE_KEY] = time.time()
     session.save()

@@ -14,7 +14,6 @@ from safehub.checks.models import (
     AgencyRequest,
     AgencyResponse,
     Alert,
-    LateAnswerRecipients,
     MashChecks,
     RequestState,
     ResponseStatus,
@@ -150,8 +149,8 @@ class ContactPanel(Panel):
                 Prefetch("requests", queryset=AgencyRequest.objects.select_related("agency"))
             ),
         ),
-        Prefetch("late_answer_recipients", queryset=LateAnswerRecipients.objects.select_related("allocated_worker")),
     )
+    related = ("late_answer_recipients__allocated_worker",)
 
     def present(self, contact: Contact, *, user: User, at: datetime) -> dict[str, Any] | None:
         checks = list(contact.mash_checks.all())

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from django.http import Http404
 
 from safehub.accounts.models import User
@@ -15,12 +17,13 @@ def contact_read(contact_id: int, *, purpose: str, exists: bool = True, restrict
     return Read(Verb.CONTACT_VIEWED, "contact", contact_id, purpose, contact_id=contact, restricted=restricted)
 
 
-def get_contact_for(user: User, pk: int, *, purpose: str) -> Contact:
+def get_contact_for(user: User, pk: int, *, purpose: str, related: Sequence[str] = ()) -> Contact:
     """The contact, if `user` may see it, its read recorded for `purpose` (the page that shows
-    it); otherwise 404, so its existence does not leak, and the refusal recorded."""
+    it); otherwise 404, so its existence does not leak, and the refusal recorded. `related` adds
+    one-to-one rows to fetch in the same query (select_related paths)."""
     contact = (
         Contact.objects.visible_to(user)
-        .select_related("team", "recorded_by", "restricted_by", "screening__screened_by")
+        .select_related("team", "recorded_by", "restricted_by", "screening__screened_by", *related)
         .filter(pk=pk)
         .first()
     )

@@ -97,9 +97,13 @@ class Action:
 class Panel:
     """One app's part of a record's page (the contact page is assembled from them in
     `safehub.pages`): the related rows it shows (`lookups`, fetched once for the whole page), its
-    template's context (None when it has nothing to show) and the buttons it offers the user now."""
+    template's context (None when it has nothing to show) and the buttons it offers the user now.
+
+    `related` names the rows there is at most one of (a one-to-one, with the users it names), which
+    come with the record in its own query; `lookups` the rest, one query each for the whole page."""
 
     template_name: str = ""
+    related: tuple[str, ...] = ()
     lookups: tuple[Any, ...] = ()
 
     def present(self, record: Any, *, user: Any, at: datetime) -> Mapping[str, Any] | None:

@@ -12,7 +12,7 @@ from django.urls import reverse
 from safehub.accounts.models import User
 from safehub.contacts.models import Contact
 from safehub.core.presenters import Action, Panel
-from safehub.decisions.models import Decision, OutcomeAction, Recommendation
+from safehub.decisions.models import Decision, Recommendation
 from safehub.decisions.permissions import can_action_outcome, can_approve, can_recommend
 
 
@@ -34,8 +34,8 @@ class ContactPanel(Panel):
     lookups: tuple[str | Prefetch[Any, Any, Any], ...] = (
         Prefetch("recommendations", queryset=Recommendation.objects.select_related("recommended_by", "level")),
         Prefetch("decisions", queryset=Decision.objects.select_related("decided_by")),
-        Prefetch("outcome_action", queryset=OutcomeAction.objects.select_related("actioned_by", "allocated_worker")),
     )
+    related = ("outcome_action__actioned_by", "outcome_action__allocated_worker")
 
     def present(self, contact: Contact, *, user: User, at: datetime) -> dict[str, Any] | None:
         decided: dict[int, list[Decision]] = defaultdict(list)

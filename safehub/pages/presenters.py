@@ -66,11 +66,19 @@ RESTRICTED_LOOKUPS: tuple[Lookup, ...] = ("restricted_access__user",)
 def page_lookups(panels: Sequence[Panel], *, heading: Sequence[Lookup] = HEADING_LOOKUPS) -> list[Lookup]:
     """Every panel's lookups, each once. Those with their own queryset go first, so that a plain
     lookup through the same relation (another panel's, or the heading's) reuses the rows instead
-    of clashing. Only one panel may give a relation its own queryset."""
-    lookups = [*heading, *(lookup for panel in panels for lookup in panel.lookups)]
+    of clashing. Only one panel may give a relation its own queryset. The one-to-one rows
+    (`related`) come last: fetched with the contact (page_related), they cost no query here, and
+    a contact fetched without them still gets them."""
+    lookups = [*heading, *(lookup for panel in panels for lookup in (*panel.lookups, *panel.related))]
     prefetches = [lookup for lookup in lookups if isinstance(lookup, Prefetch)]
     plain = list(dict.fromkeys(lookup for lookup in lookups if isinstance(lookup, str)))
     return [*prefetches, *plain]
+
+
+def page_related(panels: Sequence[Panel]) -> list[str]:
+    """Every panel's one-to-one rows, each once: fetched with the contact itself, a join each
+    rather than a query each (a query costs the server more than the columns it adds)."""
+    return list(dict.fromkeys(path for panel in panels for path in panel.related))
 
 
 def _rating(contact: Contact) -> Tag | None:

@@ -4,7 +4,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import QuerySet
 from django.urls import reverse
 
 from safehub.accounts.models import User
@@ -104,7 +104,7 @@ class ContactPanel(Panel):
     """The contact's basic screening, once it is done."""
 
     template_name = "screening/_contact_panel.html"
-    lookups: tuple[str | Prefetch[Any, Any, Any], ...] = ("screening__screened_by",)
+    related = ("screening__screened_by",)
 
     def present(self, contact: Contact, *, user: User, at: datetime) -> dict[str, Any] | None:
         screening = getattr(contact, "screening", None)

@@ -117,12 +117,12 @@ def test_a_contact_with_nothing_yet_shows_only_its_details_and_history(
 def test_the_page_takes_a_fixed_number_of_queries_however_much_it_shows(
     full_contact: Contact, social_worker_client: Client, django_assert_num_queries: Any
 ) -> None:
-    # Session, and the user with their roles and teams (2); the contact, its screening joined in
-    # (1); subjects, MASH checks, their requests, who late answers go to, recommendations,
-    # decisions, outcome and state changes, each with its people joined in (8); the recorded read
-    # (8); the session saved (3). One prefetch lookup per related table took 14 where the panels
-    # take 8.
-    with django_assert_num_queries(22):
+    # Session, and the user with their roles and teams (2); the contact with its one-to-one rows
+    # joined in: screening, who late answers go to, the outcome, and the people they name (1);
+    # subjects, MASH checks, their requests, recommendations, decisions and state changes, each
+    # with its people joined in (6); the recorded read (8); the session saved (3). One prefetch
+    # lookup per related table took 14 where the panels take 6.
+    with django_assert_num_queries(20):
         response = social_worker_client.get(full_contact.get_absolute_url())
     assert response.status_code == 200
 
