@@ -101,6 +101,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
+    "safehub.core.middleware.MethodNotAllowedPageMiddleware",
     "safehub.core.middleware.NoStoreMiddleware",
 ]
 # The load benchmark's server reports each page's CPU time and queries (core.middleware); never in production.

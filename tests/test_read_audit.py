@@ -279,3 +279,12 @@ def test_the_data_protection_officer_lists_refusals_by_user(
     assert Verb.READ_REFUSED.label in page
     assert page.count(Verb.READ_REFUSED.label) >= 2  # the filter's option and the row
     assert Verb.CONTACT_VIEWED.label not in page.split("</form>")[-1]
+
+
+def test_the_trail_says_which_record_a_refusal_was_for_even_one_that_does_not_exist(
+    hub: Hub, data_protection_officer_client: Client
+) -> None:
+    missing = (Contact.objects.order_by("-pk").values_list("pk", flat=True).first() or 0) + 100
+    _client(hub.social_worker).get(reverse("contacts:contact", args=[missing]))
+    page = data_protection_officer_client.get(reverse("audit:events"), {"verb": Verb.READ_REFUSED.value})
+    assert f"contact {missing}, answered 404, on the contact page" in page.content.decode()

@@ -96,6 +96,22 @@ class AuditEvent(models.Model):
     def verb_label(self) -> str:
         return Verb(self.verb).label if self.verb in Verb.values else self.verb
 
+    @property
+    def details(self) -> str:
+        """What a read or refusal was of, for the audit trail's reader: "contact 999999, answered
+        404, on the contact page"; "" for entries that hold none of these."""
+        data = self.data if isinstance(self.data, dict) else {}
+        parts = []
+        if data.get("record"):
+            parts.append(f"{data['record']} {data.get('id', '')}".strip())
+        if data.get("status"):
+            parts.append(f"answered {data['status']}")
+        if data.get("page"):
+            parts.append(f"on the {data['page']} page")
+        if data.get("restricted"):
+            parts.append("a restricted contact")
+        return ", ".join(parts)
+
 
 class AuditHead(models.Model):
     """The single row through which every append is serialised (pk is always 1)."""

@@ -10,7 +10,6 @@ from safehub.accounts.models import User
 from safehub.audit.models import Verb
 from safehub.audit.reads import Read, note_read, note_refusal
 from safehub.checks.models import AgencyRequest, Alert, MashChecks
-from safehub.checks.workflow import ChecksState
 from safehub.contacts.models import Contact
 
 
@@ -68,8 +67,9 @@ def unread_alerts(user: User, *, limit: int = 10) -> QuerySet[Alert]:
     )
 
 
-def open_checks_rating() -> Subquery:
-    """The level of risk a contact's open MASH checks follow, as a column of a contacts query
-    (`OuterRef("pk")`): what a work queue shows before any recommendation has rated the contact."""
-    open_checks = MashChecks.objects.filter(contact=OuterRef("pk"), state=ChecksState.OPEN)
-    return Subquery(open_checks.values("rating")[:1])
+def checks_rating() -> Subquery:
+    """The level of risk the contact's newest MASH checks follow, open or submitted for decision,
+    as a column of a contacts query (`OuterRef("pk")`): what a work queue shows until a
+    recommendation rates the contact (a red contact whose checks went for decision stays red)."""
+    newest = MashChecks.objects.filter(contact=OuterRef("pk")).order_by("-started_at", "-pk")
+    return Subquery(newest.values("rating")[:1])

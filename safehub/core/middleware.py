@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import time
+from http import HTTPStatus
 from collections.abc import Callable
 from typing import Any
 
@@ -11,6 +12,7 @@ from django.contrib.auth.views import redirect_to_login
 from django.contrib.messages.storage import default_storage
 from django.db import connection
 from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
 
 IDLE_KEY = "safehub_last_seen"
 
@@ -44,6 +46,24 @@ def _signed_out_for_inactivity(request: HttpRequest) -> HttpResponse:
     response = redirect_to_login(request.get_full_path())
     store.update(response)
     return response
+
+
+class MethodNotAllowedPageMiddleware:
+    """A web address that only takes a form's POST, typed into the address bar or followed as a
+    link, answers 405 with an empty body (`require_POST`), which browsers show as a broken page.
+    Give it a page that says what happened, keeping the status and the Allow header."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        if response.status_code != HTTPStatus.METHOD_NOT_ALLOWED or response.content:
+            return response
+        page = render(request, "405.html", status=HTTPStatus.METHOD_NOT_ALLOWED)
+        if response.has_header("Allow"):
+            page["Allow"] = response["Allow"]
+        return page
 
 
 class NoStoreMiddleware:

@@ -10,7 +10,7 @@ from typing import Any
 from django.db.models import Count, F, Q, QuerySet
 
 from safehub.accounts.models import User
-from safehub.checks.queries import open_checks_rating
+from safehub.checks.queries import checks_rating
 from safehub.contacts.models import CHILD_ROLES, Contact, ContactQuerySet, ContactSubject, subject_name
 from safehub.contacts.workflow import STATES, ContactState
 from safehub.decisions.queries import latest_rating
@@ -62,11 +62,11 @@ ROW_FIELDS = ("pk", "reference", "received_at", "state", "current_due_at", "conc
 def queue_contacts(user: User, queue: Queue, *, at: datetime) -> QuerySet[Contact, dict[str, Any]]:
     """The queue's contacts, soonest due first, each a dict of ROW_FIELDS with `latest_rating`
     (the newest recommendation's BRAG rating, or None) and `checks_rating` (the risk level of its
-    open MASH checks, or None)."""
+    newest MASH checks, or None)."""
     contacts: QuerySet[Contact, dict[str, Any]] = (
         queue.select(Contact.objects.visible_to(user), at)
         .order_by(F("current_due_at").asc(nulls_last=True), "received_at")
-        .values(*ROW_FIELDS, latest_rating=latest_rating(), checks_rating=open_checks_rating())
+        .values(*ROW_FIELDS, latest_rating=latest_rating(), checks_rating=checks_rating())
     )
     return contacts
 

@@ -290,3 +290,17 @@ class TestIdleClockWrites:
         time_machine.shift(timedelta(seconds=31))
         manager_client.get("/no-such-page/")
         assert manager_client.session[IDLE_KEY] == first + 61
+
+
+@pytest.mark.parametrize("url_name", ["accounts:logout", "checks:dismiss-alerts"])
+def test_an_address_for_a_button_typed_into_the_address_bar_says_so_and_changes_nothing(
+    url_name: str, social_worker_client: Client
+) -> None:
+    response = social_worker_client.get(reverse(url_name))
+    assert response.status_code == 405
+    assert "POST" in response["Allow"]
+    page = response.content.decode()
+    assert "This address is for a button, not a link" in page
+    assert "Nothing was changed" in page
+    assert social_worker_client.get(reverse("queues:home")).status_code == 302  # still signed in: on to their queue
+    assert "/account/sign-in/" not in social_worker_client.get(reverse("queues:home"))["Location"]

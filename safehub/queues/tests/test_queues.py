@@ -9,6 +9,7 @@ from django.test import Client
 from django.urls import reverse
 
 from safehub.accounts.models import Role
+from safehub.checks import services
 from safehub.checks.tests.helpers import start_checks
 from safehub.contacts.models import Contact, ContactRestriction
 from safehub.contacts.tests.factories import ContactFactory, ContactSubjectFactory
@@ -153,6 +154,20 @@ def test_a_contact_under_mash_checks_shows_the_checks_risk_level_until_it_is_rat
     agency = police_partner.agencies().get()
     start_checks(contact, by=manager, coordinator=social_worker, agencies=[agency], at=now, rating=Brag.AMBER)
     page = manager_client.get(reverse("queues:queue", args=["checks"])).content.decode()
+    assert ">Amber (MASH checks)</strong>" in page
+    assert "Not rated" not in page
+    # Submitted for decision with an answer outstanding, it is back awaiting a threshold decision:
+    # still amber until a social worker's recommendation rates it.
+    checks = contact.mash_checks.get()
+    services.submit_for_decision(
+        checks,
+        analysis="Enough is known to decide.",
+        outstanding_reason="The police answer can follow",
+        by=social_worker,
+        at=now,
+        version=checks.version,
+    )
+    page = manager_client.get(reverse("queues:queue", args=["threshold"])).content.decode()
     assert ">Amber (MASH checks)</strong>" in page
     assert "Not rated" not in page
 
