@@ -1,8 +1,8 @@
 from __future__ import annotations
 
 import time
-from http import HTTPStatus
 from collections.abc import Callable
+from http import HTTPStatus
 from typing import Any
 
 from django.conf import settings
