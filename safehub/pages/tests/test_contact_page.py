@@ -119,9 +119,9 @@ def test_the_page_takes_a_fixed_number_of_queries_however_much_it_shows(
 ) -> None:
     # Session, user and roles (3); the contact, its screening joined in (1); the user's teams (1);
     # subjects, MASH checks, their requests, who late answers go to, recommendations, decisions,
-    # outcome and state changes, each with its people joined in (8); the recorded read (8); the
+    # outcome and state changes, each with its people joined in (8); the recorded read (5); the
     # session saved (3). One prefetch lookup per related table took 14 where the panels take 8.
-    with django_assert_num_queries(23):
+    with django_assert_num_queries(20):
         response = social_worker_client.get(full_contact.get_absolute_url())
     assert response.status_code == 200
 
