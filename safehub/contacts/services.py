@@ -88,8 +88,9 @@ def record_contact(
     contact.reference = f"C{received_at.year}-{contact.pk:06d}"
     contact.current_due_at = screening_due(contact)
     Contact.objects.filter(pk=contact.pk).update(reference=contact.reference, current_due_at=contact.current_due_at)
-    for order, subject in enumerate(details.subjects):
-        ContactSubject.objects.create(contact=contact, order=order, **subject)
+    ContactSubject.objects.bulk_create(
+        ContactSubject(contact=contact, order=order, **subject) for order, subject in enumerate(details.subjects)
+    )
     record(
         Verb.CONTACT_RECORDED,
         by=by,

@@ -56,7 +56,11 @@ def _check_version(contact: Contact, version: int) -> None:
 
 def finding_for(contact: Contact, *, at: datetime) -> Finding:
     """Open case first, then the three-month rule (where the protocol has it), then known, then not known."""
-    people = [s.person_id for s in contact.subjects.all() if s.person_id]
+    return _finding(list(contact.subjects.exclude(person=None).values_list("person_id", flat=True)), at=at)
+
+
+def _finding(people: list[int], *, at: datetime) -> Finding:
+    """What the index holds about these people (the ids of the contact's linked subjects)."""
     involvements = Involvement.objects.filter(person_id__in=people).childrens_social_care()
     open_case = involvements.filter(ended_on__isnull=True).order_by("-started_on").first()
     if open_case:
@@ -145,13 +149,14 @@ def record_screening(
     if contact.state != ContactState.SCREENING:
         raise DomainError("Start screening before recording its result.")
     _check_version(contact, version)
-    unidentified = [s.display_name for s in contact.subjects.all() if s.is_child and s.person_id is None]
+    subjects = list(contact.subjects.all())
+    unidentified = [s.display_name for s in subjects if s.is_child and s.person_id is None]
     if unidentified:
         raise DomainError(
             f"Link {', '.join(unidentified)} to a person record, or create a new one, before routing the contact",
             field="route",
         )
-    finding = finding_for(contact, at=at)
+    finding = _finding([s.person_id for s in subjects if s.person_id is not None], at=at)
     if route not in finding.allowed_routes:
         raise DomainError(_refusal(route, finding), field="route")
     if route == ScreeningRoute.SIGNPOST and not signposted_to.strip():
