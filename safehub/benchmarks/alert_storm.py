@@ -19,7 +19,7 @@ from django.conf import settings
 from django.db import connections, transaction
 
 from safehub.accounts.models import Agency
-from safehub.benchmarks.checks_data import ALWAYS, PREFIX, SOMETIMES, Cast, _batches
+from safehub.benchmarks.checks_data import ALWAYS, SOMETIMES, STORM_PREFIX, Cast, _batches
 from safehub.checks import alerts
 from safehub.checks.models import AgencyRequest, Alert, ChecksState, MashChecks, RequestState
 from safehub.checks.services import DEFAULT_LAWFUL_BASIS
@@ -27,7 +27,6 @@ from safehub.contacts.models import Contact
 from safehub.contacts.workflow import ContactState
 from safehub.protocols.models import Brag
 
-STORM_PREFIX = f"{PREFIX}S"
 MESSAGE_ID = re.compile(r"^Message-ID: (<safehub-alert-\d+@[^>]+>)$", re.MULTILINE)
 
 

@@ -1,31 +1,37 @@
-"""Synthetic contact histories: each contact walks the real lifecycle table, step by step in time."""
+"""Synthetic contact histories: what the demo hub's people do with each contact, walked through the
+real services (`synthetic.walk`), step by step in time."""
 
 from __future__ import annotations
 
 import random
-from dataclasses import dataclass, field
+from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
 from faker import Faker
 
-from safehub.accounts.models import User
+from safehub.accounts.models import Team, User
 from safehub.contacts.models import (
     Channel,
     ConcernCategory,
     ConsentPosition,
+    Contact,
+    ContactSubject,
     ReferralSource,
     ReferrerKind,
     SubjectRole,
     YesNoUnknown,
 )
-from safehub.contacts.workflow import ContactState, Event, next_state
+from safehub.contacts.services import ContactDetails
+from safehub.contacts.workflow import ContactState
 from safehub.core.working_time import LONDON
-from safehub.decisions.models import STATUTORY_OUTCOMES, Outcome
+from safehub.decisions.models import Outcome, Referral
 from safehub.demo.households import Household
-from safehub.protocols.models import Brag, Clock, ThresholdLevel
-from safehub.protocols.policy import Deadlines
-from safehub.screening.models import KnownStatus, ScreeningRoute
+from safehub.people.models import Person
+from safehub.protocols.models import Brag, ThresholdLevel
+from safehub.screening.models import ScreeningRoute
+from safehub.synthetic.walk import Action, Approve, Recommend, Return, Screen, Turn, Walk
 
 # Share of contacts by CIN referral source (police notifications are the largest stream).
 SOURCES = [
@@ -96,6 +102,26 @@ RATING_FOR = {
 LEVEL_FOR = {Brag.RED: -1, Brag.AMBER: -2, Brag.GREEN: 1, Brag.BLUE: 0}
 
 
+# The routes screening may offer, weighted as the hub takes them: where the three-month rule offers
+# the previous worker, four in five go there; of the rest, 28% are signposted and closed.
+ROUTE_WEIGHTS = {
+    ScreeningRoute.FORWARD_TO_ALLOCATED_WORKER: 100.0,
+    ScreeningRoute.ALLOCATE_TO_PREVIOUS_WORKER: 80.0,
+    ScreeningRoute.SIGNPOST: 20 * 0.28,
+    ScreeningRoute.REFER_FOR_THRESHOLD: 20 * 0.72,
+}
+# Hours from one step to the next, by the state the contact waits in (four times as long for the
+# one contact in eight that waits longer than the rest).
+PACE = {
+    ContactState.RECEIVED: (0.1, 2.0),
+    ContactState.SCREENING: (0.3, 3.0),
+    ContactState.AWAITING_THRESHOLD: (1.0, 18.0),
+    ContactState.AWAITING_APPROVAL: (0.5, 10.0),
+    ContactState.APPROVED: (1.0, 30.0),
+}
+RETURN_RATIONALE = "Please check school and health records first."
+
+
 @dataclass
 class Staff:
     officers: list[User]
@@ -103,28 +129,78 @@ class Staff:
     managers: list[User]
     assessment: list[User]  # social workers outside the MASH whom statutory outcomes allocate children to
 
+    def for_step(self, state: ContactState, rng: random.Random) -> User:
+        """Who picks up a contact waiting for a threshold decision, an approval or its outcome."""
+        if state == ContactState.AWAITING_THRESHOLD:
+            return rng.choice(self.social_workers)
+        if state == ContactState.AWAITING_APPROVAL:
+            return rng.choice(self.managers)
+        return rng.choice(self.officers)
+
 
 @dataclass
-class Step:
-    event: Event
-    at: datetime
-    by: User
-    note: str = ""
+class DemoContact:
+    """One demo contact's scenario: what the hub's people do with it, at the hub's pace. The
+    services decide the rest (the state, due times, known status, referral and audit)."""
 
+    rng: random.Random
+    staff: Staff
+    levels: list[ThresholdLevel]
+    people: list[Person]  # who each subject is, in the contact's order
+    anonymous: bool
+    officer: User
+    slow: float
+    outcome: Outcome
+    returns: int  # times the manager returns the recommendation before approving it
+    moment: datetime | None = None  # of the turn last given
 
-@dataclass
-class History:
-    """One contact and everything that happened to it, before any of it is saved."""
+    def turn(self, contact: Contact, *, after: datetime) -> Turn | None:
+        state = ContactState(contact.state)
+        if state not in PACE:
+            return None
+        low, high = PACE[state]
+        self.moment = after + timedelta(hours=self.rng.uniform(low, high) * self.slow)
+        if state in (ContactState.RECEIVED, ContactState.SCREENING):
+            return Turn(self.officer, self.moment)  # screening stays with the officer who recorded it
+        return Turn(self.staff.for_step(state, self.rng), self.moment)
 
-    fields: dict[str, Any]
-    subjects: list[dict[str, Any]]
-    steps: list[Step] = field(default_factory=list)
-    screening: dict[str, Any] | None = None
-    recommendations: list[dict[str, Any]] = field(default_factory=list)
-    decisions: list[dict[str, Any]] = field(default_factory=list)
-    action: dict[str, Any] | None = None
-    state: ContactState = ContactState.RECEIVED
-    due_at: datetime | None = None
+    def identities(self, subjects: Sequence[ContactSubject]) -> list[tuple[ContactSubject, Person | None]]:
+        return [(subject, self.people[subject.order]) for subject in subjects]
+
+    def screening(self, contact: Contact, allowed: Sequence[ScreeningRoute], refused: Sequence[Screen]) -> Screen:
+        open_routes = [route for route in allowed if route not in {r.route for r in refused}]
+        route = self.rng.choices(open_routes, [ROUTE_WEIGHTS.get(r, 1.0) for r in open_routes])[0]
+        return Screen(route, signposted_to="Children's centre" if route == ScreeningRoute.SIGNPOST else "")
+
+    def recommendation(self, contact: Contact, refused: Sequence[Recommend]) -> Recommend:
+        if self.outcome in {r.outcome for r in refused}:
+            # The service refused the outcome planned (early help without consent): the social
+            # worker recommends another that needs no more than the hub has.
+            others = [o for o in NON_STATUTORY if o not in {r.outcome for r in refused}]
+            self.outcome = self.rng.choice(others)
+        rating = RATING_FOR[self.outcome]
+        return Recommend(
+            rating=rating,
+            level=self.levels[LEVEL_FOR[rating]],
+            outcome=self.outcome,
+            rationale="Needs and risks weighed against the threshold document; records checked.",
+        )
+
+    def decision(self, contact: Contact, refused: Sequence[Approve | Return]) -> Approve | Return:
+        if self.returns > 0:
+            self.returns -= 1
+            return Return(RETURN_RATIONALE)
+        return Approve(self.outcome, "Agreed with the recommendation.")
+
+    def action(self, contact: Contact, refused: Sequence[Action]) -> Action:
+        # The decision service made a referral if the outcome is a statutory service's.
+        referred = Referral.objects.filter(contact=contact).exists()
+        return Action(
+            sent_to="Assessment team 1" if referred else "",
+            allocated_worker=self.rng.choice(self.staff.assessment) if referred else None,
+            referrer_informed_at=None if self.anonymous else self.moment,
+            referrer_informed_by="" if self.anonymous else "email",
+        )
 
 
 class HistoryMaker:
@@ -134,18 +210,11 @@ class HistoryMaker:
         rng: random.Random,
         fake: Faker,
         staff: Staff,
-        deadlines: Deadlines,
+        team: Team,
         levels: list[ThresholdLevel],
         now: datetime,
     ) -> None:
-        self.rng, self.fake, self.staff, self.deadlines, self.levels, self.now = (
-            rng,
-            fake,
-            staff,
-            deadlines,
-            levels,
-            now,
-        )
+        self.rng, self.fake, self.staff, self.team, self.levels, self.now = rng, fake, staff, team, levels, now
 
     def received_at(self, weeks: int) -> datetime:
         rng = self.rng
@@ -193,8 +262,11 @@ class HistoryMaker:
             "referrer_email": fake.email(),
         }
 
-    def contact(self, house: Household, received: datetime) -> History:
+    def contact(self, houses: Sequence[Household], received: datetime) -> Walk:
+        """A contact about children in one of `houses`, received at `received`, and what the hub does
+        with it."""
         rng = self.rng
+        house = self._household(houses, received)
         source = rng.choices([s for s, _ in SOURCES], [w for _, w in SOURCES])[0]
         concerns = rng.sample(CONCERNS.get(source, DEFAULT_CONCERNS), k=rng.choice([1, 1, 2]))
         consent = (
@@ -218,25 +290,46 @@ class HistoryMaker:
             "consent": consent,
             **self._referrer(source),
         }
-        subjects = self._subjects(house)
-        history = History(fields, subjects)
-        self._walk(history, house, source, received)
-        return history
+        people = self._people(house, received)
+        subjects = [self._subject(person, role) for person, role in people]
+        officer = rng.choice(self.staff.officers)
+        scenario = DemoContact(
+            rng=rng,
+            staff=self.staff,
+            levels=self.levels,
+            people=[person for person, _ in people],
+            anonymous=fields["referrer_kind"] == ReferrerKind.ANONYMOUS,
+            officer=officer,
+            slow=4.0 if rng.random() < 0.12 else 1.0,
+            outcome=self._outcome(source),
+            returns=1 if rng.random() < 0.06 else 0,
+        )
+        return Walk(
+            ContactDetails(fields, subjects), team=self.team, recorded=Turn(officer, received), scenario=scenario
+        )
 
-    def _subjects(self, house: Household) -> list[dict[str, Any]]:
+    def _household(self, houses: Sequence[Household], received: datetime) -> Household:
+        """A household with a child by the time the contact arrives, born or expected."""
+        while True:
+            house = self.rng.choice(houses)
+            if house.unborn is not None or _born_by(house, received):
+                return house
+
+    def _people(self, house: Household, received: datetime) -> list[tuple[Person, SubjectRole]]:
+        """The children the referrer names (those born by then), perhaps an unborn baby and a parent."""
         rng = self.rng
-        people = rng.sample(house.children, k=min(len(house.children), rng.choice([1, 1, 1, 2, 3])))
-        if house.unborn is not None and rng.random() < 0.5:
-            people.append(house.unborn)
-        rows = []
-        for order, person in enumerate(people):
-            role = SubjectRole.CHILD if order == 0 else SubjectRole.SIBLING
-            rows.append(self._subject(person, role, order))
+        born = _born_by(house, received)
+        children = rng.sample(born, k=min(len(born), rng.choice([1, 1, 1, 2, 3])))
+        if house.unborn is not None and (not children or rng.random() < 0.5):
+            children.append(house.unborn)
+        people = [
+            (child, SubjectRole.CHILD if order == 0 else SubjectRole.SIBLING) for order, child in enumerate(children)
+        ]
         if rng.random() < 0.6:
-            rows.append(self._subject(house.adults[0], SubjectRole.PARENT, len(rows)))
-        return rows
+            people.append((house.adults[0], SubjectRole.PARENT))
+        return people
 
-    def _subject(self, person: Any, role: SubjectRole, order: int) -> dict[str, Any]:
+    def _subject(self, person: Person, role: SubjectRole) -> dict[str, Any]:
         return {
             "role": role,
             "kind": person.kind,
@@ -250,143 +343,9 @@ class HistoryMaker:
             "school": person.school,
             "ethnicity": person.ethnicity,
             "has_parental_responsibility": role == SubjectRole.PARENT,
-            "order": order,
-            "_person": person,
         }
 
-    def _happened(self, history: History, event: Event, at: datetime, by: User, note: str = "") -> bool:
-        if at > self.now:
-            return False
-        history.steps.append(Step(event, at, by, note))
-        history.state = next_state(history.state, event)
-        return True
-
-    def _walk(self, history: History, house: Household, source: str, received: datetime) -> None:
-        rng, staff = self.rng, self.staff
-        slow = 4.0 if rng.random() < 0.12 else 1.0
-
-        def hours(low: float, high: float) -> timedelta:
-            return timedelta(hours=rng.uniform(low, high) * slow)
-
-        officer = rng.choice(staff.officers)
-        t = received + hours(0.1, 2)
-        history.due_at = self.deadlines.due(Clock.SCREENING, start=received)
-        if not self._happened(history, Event.START_SCREENING, t, officer):
-            return
-        t += hours(0.3, 3)
-        route, status = self._route(house)
-        if t > self.now:
-            return
-        history.screening = {
-            "known_status": status,
-            "route": route,
-            "allocated_worker": house.worker
-            if route in (ScreeningRoute.FORWARD_TO_ALLOCATED_WORKER, ScreeningRoute.ALLOCATE_TO_PREVIOUS_WORKER)
-            else "",
-            "signposted_to": "Children's centre" if route == ScreeningRoute.SIGNPOST else "",
-            "screened_by": officer,
-            "screened_at": t,
-        }
-        event = {
-            ScreeningRoute.SIGNPOST: Event.SIGNPOST,
-            ScreeningRoute.FORWARD_TO_ALLOCATED_WORKER: Event.FORWARD_TO_ALLOCATED_WORKER,
-            ScreeningRoute.ALLOCATE_TO_PREVIOUS_WORKER: Event.ALLOCATE_TO_PREVIOUS_WORKER,
-            ScreeningRoute.REFER_FOR_THRESHOLD: Event.REFER_FOR_THRESHOLD,
-        }[route]
-        self._happened(history, event, t, officer)
-        if route != ScreeningRoute.REFER_FOR_THRESHOLD:
-            history.due_at = None
-            return
-        rating_hint = Brag.RED if history.fields["immediate_protection"] == YesNoUnknown.YES else ""
-        history.due_at = self.deadlines.due(Clock.THRESHOLD_DECISION, start=received, rating=rating_hint)
-        outcome = self._outcome(source, history.fields["consent"])
-        returned_once = rng.random() < 0.06
-        while True:
-            worker = rng.choice(staff.social_workers)
-            t += hours(1, 18)
-            rating = RATING_FOR[outcome]
-            if t > self.now:
-                return
-            history.recommendations.append(
-                {
-                    "rating": rating,
-                    "level": self._level(rating),
-                    "outcome": outcome,
-                    "rationale": "Needs and risks weighed against the threshold document; records checked.",
-                    "recommended_by": worker,
-                    "recommended_at": t,
-                }
-            )
-            self._happened(history, Event.RECOMMEND, t, worker)
-            history.due_at = self.deadlines.due(Clock.APPROVAL, start=t, rating=rating)
-            manager = rng.choice(staff.managers)
-            t += hours(0.5, 10)
-            if t > self.now:
-                return
-            if returned_once:
-                returned_once = False
-                history.decisions.append(
-                    {
-                        "recommendation": len(history.recommendations) - 1,
-                        "verdict": "returned",
-                        "outcome": "",
-                        "rationale": "Please check school and health records first.",
-                        "decided_by": manager,
-                        "decided_at": t,
-                    }
-                )
-                self._happened(
-                    history,
-                    Event.RETURN_FOR_RECONSIDERATION,
-                    t,
-                    manager,
-                    "Please check school and health records first.",
-                )
-                history.due_at = self.deadlines.due(Clock.THRESHOLD_DECISION, start=received, rating=rating_hint)
-                continue
-            history.decisions.append(
-                {
-                    "recommendation": len(history.recommendations) - 1,
-                    "verdict": "approved",
-                    "outcome": outcome,
-                    "rationale": "Agreed with the recommendation.",
-                    "decided_by": manager,
-                    "decided_at": t,
-                }
-            )
-            self._happened(history, Event.APPROVE, t, manager)
-            history.due_at = self.deadlines.due(Clock.OUTCOME_TO_REFERRER, start=t)
-            break
-        t += hours(1, 30)
-        actor = rng.choice(staff.officers)
-        if t > self.now:
-            return
-        anonymous = history.fields["referrer_kind"] == ReferrerKind.ANONYMOUS
-        history.action = {
-            "actioned_by": actor,
-            "actioned_at": t,
-            "sent_to": "Assessment team 1" if outcome in STATUTORY_OUTCOMES else "",
-            "allocated_worker": rng.choice(staff.assessment) if outcome in STATUTORY_OUTCOMES else None,
-            "referrer_informed_at": None if anonymous else t,
-            "referrer_informed_by": "" if anonymous else "email",
-        }
-        self._happened(history, Event.ACTION_OUTCOME, t, actor)
-        history.due_at = None
-
-    def _route(self, house: Household) -> tuple[ScreeningRoute, KnownStatus]:
-        rng = self.rng
-        if house.status == "open_case":
-            return ScreeningRoute.FORWARD_TO_ALLOCATED_WORKER, KnownStatus.OPEN_CASE
-        status = {"recently_closed": KnownStatus.RECENTLY_CLOSED, "known_closed": KnownStatus.KNOWN_CLOSED}.get(
-            house.status, KnownStatus.NOT_KNOWN
-        )
-        if status == KnownStatus.RECENTLY_CLOSED and self.deadlines.protocol.three_month_rule and rng.random() < 0.8:
-            return ScreeningRoute.ALLOCATE_TO_PREVIOUS_WORKER, status
-        if rng.random() < 0.28:
-            return ScreeningRoute.SIGNPOST, status
-        return ScreeningRoute.REFER_FOR_THRESHOLD, status
-
-    def _outcome(self, source: str, consent: str) -> Outcome:
+    def _outcome(self, source: str) -> Outcome:
         rng = self.rng
         # Education contacts convert at about half (001 table d); the hub overall at about a third.
         statutory_share = 0.8 if source in EDUCATION else 0.5
@@ -395,10 +354,9 @@ class HistoryMaker:
                 [Outcome.SECTION_17_ASSESSMENT, Outcome.STRATEGY_DISCUSSION, Outcome.CHILDREN_WITH_DISABILITY],
                 [6, 3, 1],
             )[0]
-        outcome = rng.choice(NON_STATUTORY)
-        if outcome == Outcome.EARLY_HELP and consent != ConsentPosition.GIVEN:
-            return Outcome.SIGNPOST
-        return outcome
+        return rng.choice(NON_STATUTORY)
 
-    def _level(self, rating: Brag) -> ThresholdLevel:
-        return self.levels[LEVEL_FOR[rating]]
+
+def _born_by(house: Household, moment: datetime) -> list[Person]:
+    day = moment.astimezone(LONDON).date()
+    return [child for child in house.children if child.date_of_birth is not None and child.date_of_birth <= day]

@@ -10,8 +10,9 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from safehub.benchmarks import checks_data
-from safehub.contacts.models import Contact
+from safehub.audit.models import AuditEvent, Verb
+from safehub.benchmarks import checks_data, open_work
+from safehub.contacts.models import Contact, StateChange
 from safehub.contacts.workflow import ContactState
 from safehub.queues.queries import QUEUES
 
@@ -22,11 +23,17 @@ def test_the_year_leaves_open_work_on_every_queue_and_its_pages_answer(client: C
     data = checks_data.populate(checks_data.Scale(contacts=2000, checks=100, requests=300), now=now)
 
     states = Counter(Contact.objects.values_list("state", flat=True))
-    for state, count in checks_data.OPEN_WORK:
+    for state, count in open_work.OPEN_WORK:
         assert states[state] == count
     assert sorted(data.open_contacts) == sorted(
         Contact.objects.exclude(state=ContactState.CLOSED).values_list("pk", flat=True)
     )
+    # The open work went through the front door's services: every move has its state-change row
+    # and its audit event, and no step is later than now.
+    walked = Contact.objects.filter(pk__in=data.open_contacts).exclude(state=ContactState.MASH_CHECKS)
+    changes = StateChange.objects.filter(contact__in=walked)
+    assert changes.count() == AuditEvent.objects.filter(verb=Verb.STATE_CHANGED, contact__in=walked).count() > 0
+    assert not changes.filter(at__gt=now).exists()
     again = checks_data.existing(now=now)
     assert again is not None
     assert (again.open_contacts, again.all_contacts) == (data.open_contacts, data.all_contacts)
@@ -37,7 +44,7 @@ def test_the_year_leaves_open_work_on_every_queue_and_its_pages_answer(client: C
         assert response.status_code == 200
         if queue.states:
             assert response.context["page"].paginator.count == sum(states[state] for state in queue.states)
-    for state, _ in checks_data.OPEN_WORK:
+    for state, _ in open_work.OPEN_WORK:
         contact = Contact.objects.filter(state=state).first()
         assert contact is not None
         assert client.get(reverse("contacts:contact", kwargs={"pk": contact.pk})).status_code == 200

@@ -1,29 +1,59 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections import Counter
+from collections.abc import Iterator
 from io import StringIO
 
 import pytest
+import time_machine
 from django.contrib.auth import authenticate
 from django.core.management import CommandError, call_command
+from django.test import TestCase
+from pytest_django import DjangoDbBlocker
 
 from safehub.accounts.demo import DEMO_PASSWORD
 from safehub.accounts.models import Role, User
+from safehub.audit.models import AuditEvent, Verb
 from safehub.audit.services import verify_chain
-from safehub.contacts.models import Contact, StateChange
+from safehub.contacts.models import Contact, ContactSubject, StateChange
 from safehub.contacts.workflow import ContactState, Event, next_state
-from safehub.decisions.models import STATUTORY_OUTCOMES, Decision, OutcomeAction, Referral
+from safehub.decisions.models import (
+    STATUTORY_OUTCOMES,
+    Decision,
+    OutcomeAction,
+    Recommendation,
+    Referral,
+    Verdict,
+)
 from safehub.people.identifiers import is_valid_nhs_number
 from safehub.people.models import Person, PersonKind
+from safehub.screening.models import Screening
 
 pytestmark = pytest.mark.django_db
 
+LOADED_AT = dt.datetime(2026, 11, 24, 10, 0, tzinfo=dt.UTC)  # the suite's pinned clock (`now`)
 
-@pytest.fixture
-def demo(now: dt.datetime) -> str:
-    out = StringIO()
-    call_command("load_demo", people=150, weeks=2, seed=7, stdout=out)
-    return out.getvalue()
+
+class _DemoData(TestCase):
+    """Holds the module's demo hub in a transaction, as a TestCase holds its class's test data."""
+
+    __test__ = False
+
+
+@pytest.fixture(scope="module")
+def demo(django_db_setup: None, django_db_blocker: DjangoDbBlocker) -> Iterator[str]:
+    """One demo hub for the whole module, rolled back after its last test: every contact is walked
+    through the services, so loading it once per test would take minutes."""
+    with django_db_blocker.unblock():
+        _DemoData.setUpClass()
+        try:
+            out = StringIO()
+            with time_machine.travel(LOADED_AT, tick=False):
+                call_command("load_demo", people=150, weeks=2, seed=7, stdout=out)
+            yield out.getvalue()
+        finally:
+            _DemoData.tearDownClass()
 
 
 def test_every_role_has_a_demo_account_that_signs_in(demo: str) -> None:
@@ -40,6 +70,7 @@ def test_contacts_are_in_every_state(demo: str) -> None:
 
 
 def test_histories_follow_the_workflow_table(demo: str) -> None:
+    linked = Counter(ContactSubject.objects.exclude(person=None).values_list("contact", flat=True))
     for contact in Contact.objects.prefetch_related("state_changes"):
         state = ContactState.RECEIVED
         changes = sorted(contact.state_changes.all(), key=lambda c: (c.at, c.pk))
@@ -48,7 +79,34 @@ def test_histories_follow_the_workflow_table(demo: str) -> None:
             state = next_state(state, Event(change.event))
             assert change.to_state == state
         assert contact.state == state
-        assert contact.version == len(changes)
+        # Every change moves the version on: each state change, and each person screening linked.
+        assert contact.version == len(changes) + linked[contact.pk]
+
+
+def test_every_step_has_the_audit_events_its_service_writes(demo: str) -> None:
+    """The steps are taken by the services, so each has its service's audit event, by the person
+    who took it, at the moment it was taken."""
+    events = AuditEvent.objects.exclude(contact=None)
+    changed = Counter((e.contact_id, e.data["event"], e.by_id, e.at) for e in events.filter(verb=Verb.STATE_CHANGED))
+    changes = Counter((c.contact_id, c.event, c.by_id, c.at) for c in StateChange.objects.all())
+    assert changes
+    assert changed == changes
+    recorded = {e.contact_id: e for e in events.filter(verb=Verb.CONTACT_RECORDED)}
+    for contact in Contact.objects.all():
+        assert recorded[contact.pk].by_id == contact.recorded_by_id
+        assert recorded[contact.pk].at == contact.recorded_at
+    linked = events.filter(verb=Verb.CONTACT_UPDATED, data__linked_person__isnull=False)
+    assert linked.count() == ContactSubject.objects.exclude(person=None).count()
+    for verb, rows in [
+        (Verb.SCREENING_RECORDED, Screening.objects.all()),
+        (Verb.RECOMMENDATION_RECORDED, Recommendation.objects.all()),
+        (Verb.DECISION_APPROVED, Decision.objects.filter(verdict=Verdict.APPROVED)),
+        (Verb.DECISION_RETURNED, Decision.objects.filter(verdict=Verdict.RETURNED)),
+        (Verb.REFERRAL_CREATED, Referral.objects.all()),
+        (Verb.OUTCOME_ACTIONED, OutcomeAction.objects.all()),
+    ]:
+        assert rows.exists(), verb
+        assert events.filter(verb=verb).count() == rows.count(), verb
 
 
 def test_referrals_exist_exactly_for_approved_statutory_decisions(demo: str) -> None:
@@ -75,6 +133,7 @@ def test_people_are_plausible(demo: str) -> None:
 
 
 def test_closed_contacts_have_no_due_time_and_the_audit_chain_holds(demo: str, now: dt.datetime) -> None:
+    assert AuditEvent.objects.filter(at__gt=now).count() == 0
     assert not Contact.objects.filter(state=ContactState.CLOSED, current_due_at__isnull=False).exists()
     assert StateChange.objects.filter(at__gt=now).count() == 0
     assert verify_chain().intact

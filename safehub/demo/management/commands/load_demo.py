@@ -16,7 +16,7 @@ class Command(BaseCommand):
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--if-empty", action="store_true", help="Do nothing if the database already has contacts.")
         parser.add_argument("--people", type=int, default=2000)
-        parser.add_argument("--weeks", type=int, default=6)
+        parser.add_argument("--weeks", type=int, default=3)
         parser.add_argument("--seed", type=int, default=2026)
 
     def handle(self, *args: Any, **options: Any) -> None:

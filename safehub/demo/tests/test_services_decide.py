@@ -1,0 +1,50 @@
+"""The demo asks the services rather than copying their rules (its own module: the other demo tests
+share one loaded hub, and this one loads another with the rules changed)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from io import StringIO
+
+import pytest
+from django.core.management import call_command
+
+from safehub.contacts.models import ConsentPosition, Contact
+from safehub.core.errors import DomainError
+from safehub.decisions import services as decisions
+from safehub.decisions.models import Outcome, Recommendation
+from safehub.screening.models import Screening, ScreeningRoute
+from safehub.screening.services import Finding
+
+pytestmark = pytest.mark.django_db
+
+
+def test_rules_a_service_gains_reach_the_demo(monkeypatch: pytest.MonkeyPatch, now: dt.datetime) -> None:
+    """The demo asks the services rather than copying their rules: a route screening stops offering
+    is never taken, and an outcome the decision service starts refusing is never recommended (the
+    social worker chooses another)."""
+    offered = Finding.allowed_routes.fget
+    assert offered is not None
+    monkeypatch.setattr(
+        Finding, "allowed_routes", property(lambda f: [r for r in offered(f) if r != ScreeningRoute.SIGNPOST])
+    )
+    allowed = decisions.check_outcome_allowed
+
+    def no_signposting(contact: Contact, outcome: Outcome) -> None:
+        allowed(contact, outcome)
+        if outcome == Outcome.SIGNPOST:
+            raise DomainError("Signposting is no longer an outcome here", field="outcome")
+
+    monkeypatch.setattr(decisions, "check_outcome_allowed", no_signposting)
+    call_command("load_demo", people=60, weeks=1, seed=3, stdout=StringIO())
+
+    assert Screening.objects.exists()
+    assert not Screening.objects.filter(route=ScreeningRoute.SIGNPOST).exists()
+    assert Recommendation.objects.exists()
+    assert not Recommendation.objects.filter(outcome=Outcome.SIGNPOST).exists()
+    # Early help without consent is still refused, and the demo still chooses another outcome.
+    assert (
+        not Recommendation.objects.filter(outcome=Outcome.EARLY_HELP)
+        .exclude(contact__consent=ConsentPosition.GIVEN)
+        .exists()
+    )
