@@ -127,11 +127,13 @@ class ContactQuerySet(models.QuerySet["Contact"]):
         # comes once without DISTINCT, which made PostgreSQL sort each page's rows on all columns.
         return self.filter((in_my_team | allocated) & not_restricted)
 
-    def open(self) -> ContactQuerySet:
-        return self.exclude(state=ContactState.CLOSED)
-
     def overdue(self, *, at: datetime) -> ContactQuerySet:
-        return self.filter(current_due_at__lt=at).open()
+        return self.filter(overdue_at(at))
+
+
+def overdue_at(at: datetime) -> Q:
+    """An open contact past its due time at `at`: the Overdue queue, and its count."""
+    return Q(current_due_at__lt=at) & ~Q(state=ContactState.CLOSED)
 
 
 class Contact(models.Model):

@@ -7,11 +7,11 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from django.db.models import Count, F, Q, QuerySet
+from django.db.models import Count, F, QuerySet
 
 from safehub.accounts.models import User
 from safehub.checks.queries import checks_rating
-from safehub.contacts.models import CHILD_ROLES, Contact, ContactQuerySet, ContactSubject, subject_name
+from safehub.contacts.models import CHILD_ROLES, Contact, ContactQuerySet, ContactSubject, overdue_at, subject_name
 from safehub.contacts.workflow import STATES, ContactState
 from safehub.decisions.queries import latest_rating
 
@@ -54,7 +54,7 @@ QUEUE_BY_SLUG = {queue.slug: queue for queue in QUEUES}
 
 
 # What a queue's row shows (queues.presenters.rows): a row of plain values per contact, not a
-# model instance: only these columns, the newest rating and the open checks' risk level as
+# model instance: only these columns, the newest rating and the newest checks' risk level as
 # columns of the same query, and the children's names from one query for the whole page.
 ROW_FIELDS = ("pk", "reference", "received_at", "state", "current_due_at", "concern_categories")
 
@@ -99,7 +99,7 @@ def queue_counts(user: User, *, at: datetime) -> dict[str, int]:
         .filter(state__in=OPEN_STATES)
         .order_by()
         .values_list("state")
-        .annotate(count=Count("pk"), overdue=Count("pk", filter=Q(current_due_at__lt=at)))
+        .annotate(count=Count("pk"), overdue=Count("pk", filter=overdue_at(at)))
     }
     return {
         queue.slug: sum(by_state.get(state, (0, 0))[0] for state in queue.states)
