@@ -9,6 +9,7 @@ from typing import Any
 import pytest
 from django.db import DEFAULT_DB_ALIAS, connections
 from django.test import Client
+from pytest_django.plugin import blocking_manager_key
 
 from safehub.accounts.models import AgencyKind, Role, Team, User
 from safehub.accounts.tests.factories import PartnerAgencyFactory, TeamFactory, user_with_role
@@ -21,17 +22,32 @@ pytest_plugins = ["safehub.core.tests.fake_notify"]
 NOW = dt.datetime(2026, 11, 24, 10, 0, tzinfo=dt.UTC)  # a Tuesday
 
 
+def _is_transactional(item: pytest.Item) -> bool:
+    names = getattr(item, "fixturenames", ())
+    return "transactional_db" in names or "live_server" in names
+
+
 @pytest.fixture(autouse=True)
-def _audit_purge_for_transactional_tests(request: pytest.FixtureRequest) -> Iterator[None]:
+def _audit_purge_for_transactional_tests(request: pytest.FixtureRequest) -> None:
     """Transactional tests empty every table at teardown; only they may empty the audit tables."""
-    if "transactional_db" in request.fixturenames or "live_server" in request.fixturenames:
+    if _is_transactional(request.node):
         request.getfixturevalue("transactional_db")
         # The connection itself, not the `django.db.connection` proxy: SQLite keys the flag by its id.
         set_purge_allowed(connections[DEFAULT_DB_ALIAS], allowed=True)
-        # A transactional test's teardown empties every table, including what migrations created.
-        AuditHead.objects.get_or_create(pk=1)
-        load_seed_profiles()
-    return
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_teardown(item: pytest.Item, nextitem: pytest.Item | None) -> Iterator[None]:
+    """A transactional test's teardown empties every table, including what the migrations wrote
+    (the audit head, the seed hubs' protocols). Put that back at once, so that the next test finds
+    the database as migrated whichever test it is: with several workers, transactional tests are
+    not all at the end of a worker's run."""
+    yield
+    if _is_transactional(item):
+        with item.config.stash[blocking_manager_key].unblock():
+            AuditHead.objects.get_or_create(pk=1)
+            load_seed_profiles()
+            set_purge_allowed(connections[DEFAULT_DB_ALIAS], allowed=False)
 
 
 @pytest.fixture

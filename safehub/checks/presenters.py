@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -13,14 +13,14 @@ from safehub.accounts.models import User
 from safehub.checks.models import (
     AgencyRequest,
     AgencyResponse,
-    Alert,
+    AlertKind,
     MashChecks,
     RequestState,
     ResponseStatus,
 )
 from safehub.checks.permissions import can_start_checks
 from safehub.contacts.models import Contact
-from safehub.core.presenters import Action, Due, Panel, due, shown_date
+from safehub.core.presenters import Action, Due, Panel, due, record_links, shown_date
 
 
 @dataclass(frozen=True)
@@ -119,19 +119,19 @@ class AlertRow:
     due: str
 
 
-def alert_rows(alerts: Iterable[Alert], *, for_partner: bool) -> list[AlertRow]:
-    """The alerts banner's lines (checks/_alerts.html): each alert's links and times made once here,
-    not by template tags on every page that shows the banner."""
+def alert_rows(alerts: Iterable[Mapping[str, Any]], *, for_partner: bool) -> list[AlertRow]:
+    """The alerts banner's lines (checks/_alerts.html) from `checks.queries.unread_alerts`: each
+    alert's links and times made once here, not by template tags on every page that shows it."""
+    request_link = record_links("checks:request")
+    checks_link = record_links("checks:checks")
     return [
         AlertRow(
-            pk=alert.pk,
-            kind=alert.get_kind_display(),
-            request_id=alert.request_id,
-            href=reverse("checks:request", args=[alert.request_id])
-            if for_partner
-            else reverse("checks:checks", args=[alert.request.checks_id]),
-            agency=str(alert.request.agency),
-            due=short_time(alert.request.due_at),
+            pk=alert["pk"],
+            kind=AlertKind(alert["kind"]).label,
+            request_id=alert["request_id"],
+            href=request_link(alert["request_id"]) if for_partner else checks_link(alert["request__checks_id"]),
+            agency=alert["request__agency__name"],
+            due=short_time(alert["request__due_at"]),
         )
         for alert in alerts
     ]

@@ -3,6 +3,8 @@ hub staff through the contact."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.db.models import OuterRef, QuerySet, Subquery
 from django.http import Http404
 
@@ -11,17 +13,17 @@ from safehub.audit.models import Verb
 from safehub.audit.reads import Read, note_read, note_refusal
 from safehub.checks.models import AgencyRequest, Alert, MashChecks
 from safehub.contacts.models import Contact
+from safehub.core.queries import by_pk
 
 
 def get_request_for(user: User, pk: int, *, purpose: str) -> AgencyRequest:
     """A request the user may see (a partner: addressed to their agency), its read recorded as a
     read of the contact it is about; anything else is 404 (it must not leak) and the refusal recorded."""
-    request = (
+    request = by_pk(
         AgencyRequest.objects.visible_to(user)
         .select_related("agency", "checks__contact")
-        .prefetch_related("responses__author")
-        .filter(pk=pk)
-        .first()
+        .prefetch_related("responses__author"),
+        pk,
     )
     if request is None:
         contact_id = AgencyRequest.objects.filter(pk=pk).values_list("checks__contact_id", flat=True).first()
@@ -37,11 +39,11 @@ def get_checks_for(user: User, pk: int, *, purpose: str) -> MashChecks:
 
     The checks are found by key first and the contact's visibility asked of that one contact: a
     subquery over every contact the user may see is slow in a year's data."""
-    checks = (
-        MashChecks.objects.select_related("contact", "coordinator", "started_by", "submitted_by")
-        .prefetch_related("requests__agency", "requests__responses__author")
-        .filter(pk=pk)
-        .first()
+    checks = by_pk(
+        MashChecks.objects.select_related("contact", "coordinator", "started_by", "submitted_by").prefetch_related(
+            "requests__agency", "requests__responses__author"
+        ),
+        pk,
     )
     if checks is None or not Contact.objects.visible_to(user).filter(pk=checks.contact_id).exists():
         contact_id = checks.contact_id if checks is not None else None
@@ -51,20 +53,21 @@ def get_checks_for(user: User, pk: int, *, purpose: str) -> MashChecks:
     return checks
 
 
-ALERT_BANNER_FIELDS = ("kind", "request__checks_id", "request__due_at", "request__agency__name")
+# What the alerts banner shows (checks.presenters.alert_rows), not the request's people and questions.
+ALERT_BANNER_FIELDS = ("pk", "kind", "request_id", "request__checks_id", "request__due_at", "request__agency__name")
 
 
-def unread_alerts(user: User, *, limit: int = 10) -> QuerySet[Alert]:
+def unread_alerts(user: User, *, limit: int = 10) -> QuerySet[Alert, dict[str, Any]]:
     """The user's alerts that the worker has delivered and that are still to act on (not dismissed,
-    and, for reminders and escalations, the request not yet answered or withdrawn), newest first."""
-    return (
+    and, for reminders and escalations, the request not yet answered or withdrawn), newest first,
+    as rows of what the banner shows."""
+    rows: QuerySet[Alert, dict[str, Any]] = (
         Alert.objects.visible_to(user)
         .filter(sent_at__isnull=False, read_at__isnull=True)
-        .select_related("request__agency")
-        # What the banner shows (checks.presenters.alert_rows), not the request's people and questions.
-        .only(*ALERT_BANNER_FIELDS)
-        .order_by("-created_at", "-pk")[:limit]
+        .order_by("-created_at", "-pk")
+        .values(*ALERT_BANNER_FIELDS)[:limit]
     )
+    return rows
 
 
 def checks_rating() -> Subquery:

@@ -8,11 +8,12 @@ from safehub.accounts.models import User
 from safehub.audit.models import Verb
 from safehub.audit.reads import Read, note_read, note_refusal
 from safehub.consultations.models import Consultation
+from safehub.core.queries import by_pk
 
 
 def get_consultation_for(user: User, pk: int, *, purpose: str) -> Consultation:
     """The consultation, if `user` may see it (their team's), its read recorded; otherwise 404, refusal recorded."""
-    consultation = Consultation.objects.visible_to(user).select_related("recorded_by").filter(pk=pk).first()
+    consultation = by_pk(Consultation.objects.visible_to(user).select_related("recorded_by"), pk)
     read = Read(Verb.CONSULTATION_VIEWED, "consultation", pk, purpose)
     if consultation is None:
         note_refusal(user, read)

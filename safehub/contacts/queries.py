@@ -10,6 +10,7 @@ from safehub.accounts.models import User
 from safehub.audit.models import Verb
 from safehub.audit.reads import Read, note_read, note_refusal
 from safehub.contacts.models import Contact
+from safehub.core.queries import by_pk
 
 
 def contact_read(contact_id: int, *, purpose: str, exists: bool = True, restricted: bool = False) -> Read:
@@ -21,11 +22,11 @@ def get_contact_for(user: User, pk: int, *, purpose: str, related: Sequence[str]
     """The contact, if `user` may see it, its read recorded for `purpose` (the page that shows
     it); otherwise 404, so its existence does not leak, and the refusal recorded. `related` adds
     one-to-one rows to fetch in the same query (select_related paths)."""
-    contact = (
-        Contact.objects.visible_to(user)
-        .select_related("team", "recorded_by", "restricted_by", "screening__screened_by", *related)
-        .filter(pk=pk)
-        .first()
+    contact = by_pk(
+        Contact.objects.visible_to(user).select_related(
+            "team", "recorded_by", "restricted_by", "screening__screened_by", *related
+        ),
+        pk,
     )
     if contact is None:
         note_refusal(user, contact_read(pk, purpose=purpose, exists=Contact.objects.filter(pk=pk).exists()))

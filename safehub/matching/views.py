@@ -10,6 +10,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from safehub.core.errors import DomainError
 from safehub.core.forms import add_refusal
 from safehub.core.http import AuthenticatedHttpRequest
+from safehub.core.queries import by_pk
 from safehub.matching import duplicates, permissions
 from safehub.matching.features import features_from_row
 from safehub.matching.forms import NOT_SAME, PairDecisionForm
@@ -117,7 +118,7 @@ def duplicate_pair(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def undo_merge(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     _require_reviewer(request)
-    done = Merge.objects.visible_to(request.user).select_related("pair", "kept", "merged").filter(pk=pk).first()
+    done = by_pk(Merge.objects.visible_to(request.user).select_related("pair", "kept", "merged"), pk)
     if done is None:
         raise Http404("No such merge")
     try:

@@ -7,6 +7,7 @@ from django.http import Http404
 from safehub.accounts.models import User
 from safehub.audit.models import Verb
 from safehub.audit.reads import Read, note_read, note_refusal
+from safehub.core.queries import by_pk
 from safehub.people.models import Person
 
 
@@ -17,12 +18,11 @@ def person_read(person_id: int, *, purpose: str, exists: bool = True) -> Read:
 def get_person_for(user: User, pk: int, *, purpose: str) -> Person:
     """The person, if `user` may see the person index, its read recorded for `purpose`;
     otherwise 404, and the refusal recorded."""
-    person = (
+    person = by_pk(
         Person.objects.visible_to(user)
         .select_related("address", "mother")
-        .prefetch_related("involvements", "relationships__relative", "relationships_in__person")
-        .filter(pk=pk)
-        .first()
+        .prefetch_related("involvements", "relationships__relative", "relationships_in__person"),
+        pk,
     )
     if person is None:
         note_refusal(user, person_read(pk, purpose=purpose, exists=Person.objects.filter(pk=pk).exists()))
