@@ -273,7 +273,8 @@ class ContactSubject(models.Model):
     order = models.PositiveSmallIntegerField(default=0)
 
     class Meta:
-        ordering = ["contact", "order"]
+        # The column, not "contact": that would join the contact to order by the contact's own ordering.
+        ordering = ["contact_id", "order"]
         constraints = [
             models.CheckConstraint(
                 condition=~Q(kind=PersonKind.UNBORN) | Q(date_of_birth__isnull=True),

@@ -41,7 +41,7 @@ class Recommendation(models.Model):
     recommended_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
-        ordering = ["contact", "recommended_at", "pk"]
+        ordering = ["contact_id", "recommended_at", "pk"]
         get_latest_by = ["recommended_at", "pk"]
 
     def __str__(self) -> str:
@@ -65,7 +65,7 @@ class Decision(models.Model):
     decided_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
-        ordering = ["contact", "decided_at", "pk"]
+        ordering = ["contact_id", "decided_at", "pk"]
         constraints = [
             models.CheckConstraint(
                 condition=Q(verdict="returned", outcome="") | (Q(verdict="approved") & ~Q(outcome="")),

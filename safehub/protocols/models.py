@@ -82,7 +82,7 @@ class ThresholdLevel(models.Model):
     description = models.TextField(blank=True)
 
     class Meta:
-        ordering = ["protocol", "order"]
+        ordering = ["protocol_id", "order"]
         constraints = [models.UniqueConstraint(fields=["protocol", "code"], name="threshold_level_code_unique")]
 
     def __str__(self) -> str:
@@ -103,7 +103,7 @@ class Timescale(models.Model):
     note = models.CharField(max_length=300, blank=True, help_text="Where the rule comes from.")
 
     class Meta:
-        ordering = ["protocol", "clock", "rating"]
+        ordering = ["protocol_id", "clock", "rating"]
         constraints = [
             models.UniqueConstraint(fields=["protocol", "clock", "rating", "agency"], name="timescale_unique"),
             models.CheckConstraint(condition=Q(amount__gte=0), name="timescale_amount_not_negative"),
