@@ -43,7 +43,8 @@ def pytest_runtest_teardown(item: pytest.Item, nextitem: pytest.Item | None) -> 
     the database as migrated whichever test it is: with several workers, transactional tests are
     not all at the end of a worker's run."""
     yield
-    if _is_transactional(item):
+    # After the last test the test database itself is gone (nextitem is None): nothing to put back.
+    if _is_transactional(item) and nextitem is not None:
         with item.config.stash[blocking_manager_key].unblock():
             AuditHead.objects.get_or_create(pk=1)
             load_seed_profiles()

@@ -57,6 +57,8 @@ class Consultation(models.Model):
     )
     recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     submission_key = models.UUIDField(unique=True, null=True, blank=True, editable=False)
+    # What was submitted (core.submissions): the same details from the same person are one consultation.
+    content_key = models.CharField(max_length=64, blank=True, editable=False)
     version = models.PositiveIntegerField(default=0)
 
     objects = ConsultationQuerySet.as_manager()
@@ -65,6 +67,9 @@ class Consultation(models.Model):
     class Meta:
         ordering = ["-received_at"]
         constraints = [
+            models.UniqueConstraint(
+                fields=["recorded_by", "content_key"], condition=~Q(content_key=""), name="consultation_recorded_once"
+            ),
             models.CheckConstraint(
                 condition=Q(state=ConsultationState.AWAITING_SUMMARY.value, summary_sent_at__isnull=True)
                 | Q(state=ConsultationState.SUMMARY_SENT.value, summary_sent_at__isnull=False),

@@ -5,7 +5,7 @@ from datetime import datetime
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
-from django.db import IntegrityError, transaction
+from django.db import transaction
 
 from safehub.accounts.models import Team, User
 from safehub.audit.models import Verb
@@ -15,10 +15,19 @@ from safehub.consultations.models import Consultation, ConsultationKind
 from safehub.consultations.workflow import ConsultationEvent
 from safehub.core import lifecycle
 from safehub.core.errors import ConcurrentChange, DomainError
+from safehub.core.submissions import content_key, create_once, earlier_submission
 from safehub.protocols.models import Clock
 from safehub.protocols.policy import due_time
 
 CHILD_FIELDS = ("child_given_name", "child_family_name", "child_date_of_birth", "child_postcode")
+
+
+def already_recorded(
+    fields: dict[str, Any], *, by: User, submission_key: uuid.UUID | None = None
+) -> Consultation | None:
+    """The consultation this submission already made: the same one-time key, or the same details
+    recorded by the same person (core.submissions)."""
+    return earlier_submission(Consultation, by=by, submission_key=submission_key, content=content_key(fields))
 
 
 @transaction.atomic(durable=True)
@@ -27,10 +36,9 @@ def record_consultation(
 ) -> Consultation:
     if not permissions.can_record_consultation(by):
         raise PermissionDenied
-    if submission_key is not None:
-        existing = Consultation.objects.filter(submission_key=submission_key).first()
-        if existing is not None:
-            return existing
+    existing = already_recorded(fields, by=by, submission_key=submission_key)
+    if existing is not None:
+        return existing
     if fields["kind"] == ConsultationKind.ANONYMOUS and any(fields.get(name) for name in CHILD_FIELDS):
         raise DomainError("An anonymous consultation records no details of the child: remove them or choose named")
     if fields["kind"] == ConsultationKind.NAMED and not (
@@ -39,20 +47,23 @@ def record_consultation(
         raise DomainError("Enter the child's name for a named consultation", field="child_family_name")
     if fields["received_at"] > at:
         raise DomainError("The consultation cannot be in the future", field="received_on")
-    try:
-        with transaction.atomic():
-            consultation = Consultation.objects.create(
-                team=team,
-                recorded_by=by,
-                submission_key=submission_key,
-                summary_due_at=due_time(Clock.CONSULTATION_SUMMARY, start=fields["received_at"]),
-                **fields,
-            )
-    except IntegrityError:
-        existing = Consultation.objects.filter(submission_key=submission_key).first()
-        if existing is None:
-            raise
-        return existing
+    content = content_key(fields)
+    consultation, created = create_once(
+        Consultation,
+        lambda: Consultation.objects.create(
+            team=team,
+            recorded_by=by,
+            submission_key=submission_key,
+            content_key=content,
+            summary_due_at=due_time(Clock.CONSULTATION_SUMMARY, start=fields["received_at"]),
+            **fields,
+        ),
+        by=by,
+        submission_key=submission_key,
+        content=content,
+    )
+    if not created:
+        return consultation
     record(Verb.CONSULTATION_RECORDED, by=by, at=at, data={"consultation": consultation.pk, "kind": consultation.kind})
     return consultation
 

@@ -46,6 +46,12 @@ def record_consultation(request: AuthenticatedHttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         team = request.user.memberships.filter(role__in=QUALIFIED_ROLES).select_related("team").first()
         assert team is not None  # noqa: S101 - guaranteed by the role check above
+        earlier = services.already_recorded(
+            form.consultation_fields(), by=request.user, submission_key=form.cleaned_data["submission_key"]
+        )
+        if earlier is not None:
+            messages.info(request, "You had already recorded this consultation: nothing new was saved")
+            return redirect(earlier)
         try:
             consultation = services.record_consultation(
                 form.consultation_fields(),

@@ -181,6 +181,8 @@ class Contact(models.Model):
     recorded_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
     recorded_at = models.DateTimeField(default=timezone.now)
     submission_key = models.UUIDField(unique=True, null=True, blank=True, editable=False)
+    # What was submitted (core.submissions): the same details from the same person are one contact.
+    content_key = models.CharField(max_length=64, blank=True, editable=False)
 
     objects = ContactQuerySet.as_manager()
     lifecycle: ClassVar[Lifecycle[ContactState, Event]] = Lifecycle(LIFECYCLE)
@@ -194,6 +196,9 @@ class Contact(models.Model):
             models.CheckConstraint(
                 condition=Q(is_restricted=False) | (~Q(restriction_reason="") & Q(restricted_by__isnull=False)),
                 name="restricted_contact_has_a_reason",
+            ),
+            models.UniqueConstraint(
+                fields=["recorded_by", "content_key"], condition=~Q(content_key=""), name="contact_recorded_once"
             ),
         ]
 

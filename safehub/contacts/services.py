@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from django.db import IntegrityError, transaction
+from django.db import transaction
 
 from safehub.accounts.models import Team, User
 from safehub.audit.models import Verb
@@ -17,6 +17,7 @@ from safehub.contacts.rules import ANONYMOUS_BLANKS, contact_problems
 from safehub.contacts.workflow import ContactState, Event
 from safehub.core import lifecycle
 from safehub.core.errors import Refused
+from safehub.core.submissions import content_key, create_once, earlier_submission
 from safehub.protocols.models import Brag, Clock
 from safehub.protocols.policy import due_time
 
@@ -54,15 +55,25 @@ def threshold_due(contact: Contact) -> datetime | None:
     return due_time(Clock.THRESHOLD_DECISION, start=contact.received_at, rating=rating)
 
 
+def already_recorded(details: ContactDetails, *, by: User, submission_key: uuid.UUID | None = None) -> Contact | None:
+    """The contact this submission already made, if it is a second submission: the same one-time
+    key, or the same details recorded by the same person (core.submissions)."""
+    return earlier_submission(Contact, by=by, submission_key=submission_key, content=_content_key(details))
+
+
+def _content_key(details: ContactDetails) -> str:
+    return content_key(details.fields, details.subjects)
+
+
 @transaction.atomic(durable=True)
 def record_contact(
     details: ContactDetails, *, team: Team, by: User, at: datetime, submission_key: uuid.UUID | None = None
 ) -> Contact:
-    """Record a contact and the people named in it. A repeated `submission_key` returns the first."""
-    if submission_key is not None:
-        existing = Contact.objects.filter(submission_key=submission_key).first()
-        if existing is not None:
-            return existing
+    """Record a contact and the people named in it. A second submission (`already_recorded`) returns
+    the contact the first made and changes nothing."""
+    existing = already_recorded(details, by=by, submission_key=submission_key)
+    if existing is not None:
+        return existing
     problems = contact_problems(details.fields, details.subjects, at=at)
     if problems:
         raise Refused(problems)
@@ -70,21 +81,24 @@ def record_contact(
     if fields.get("referrer_kind") == ReferrerKind.ANONYMOUS:
         fields.update(dict.fromkeys(ANONYMOUS_BLANKS, ""))
     received_at = fields["received_at"]
-    try:
-        with transaction.atomic():
-            contact = Contact.objects.create(
-                reference=f"pending-{uuid.uuid4().hex[:12]}",
-                team=team,
-                recorded_by=by,
-                recorded_at=at,
-                submission_key=submission_key,
-                **fields,
-            )
-    except IntegrityError:
-        existing = Contact.objects.filter(submission_key=submission_key).first()
-        if existing is None:
-            raise
-        return existing
+    content = _content_key(details)
+    contact, created = create_once(
+        Contact,
+        lambda: Contact.objects.create(
+            reference=f"pending-{uuid.uuid4().hex[:12]}",
+            team=team,
+            recorded_by=by,
+            recorded_at=at,
+            submission_key=submission_key,
+            content_key=content,
+            **fields,
+        ),
+        by=by,
+        submission_key=submission_key,
+        content=content,
+    )
+    if not created:
+        return contact
     contact.reference = f"C{received_at.year}-{contact.pk:06d}"
     contact.current_due_at = screening_due(contact)
     Contact.objects.filter(pk=contact.pk).update(reference=contact.reference, current_due_at=contact.current_due_at)

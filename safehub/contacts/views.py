@@ -47,7 +47,9 @@ def _typed_values(form: Any) -> dict[str, Any]:
 
 
 def _rebuilt(request: AuthenticatedHttpRequest, at: Any) -> tuple[ContactForm, Any] | None:
-    """Handle 'Add another person' and 'Remove': re-render with what was typed, save nothing."""
+    """Handle 'Add another person' and 'Remove': re-render with what was typed, save nothing, and
+    put the user back where they were working: on the person added, or on the one that now takes
+    the removed person's place (the browser scrolls to the field it focuses)."""
     post = request.POST
     removing = next((key for key in post if key.startswith("remove-person-")), None)
     if "add-person" not in post and removing is None:
@@ -59,11 +61,14 @@ def _rebuilt(request: AuthenticatedHttpRequest, at: Any) -> tuple[ContactForm, A
         index = int(removing.rsplit("-", 1)[1]) if removing.rsplit("-", 1)[1].isdigit() else -1
         if 0 <= index < len(people) and len(people) > 1:
             del people[index]
+        focus = min(max(index, 0), len(people) - 1)
     else:
         people.append({"role": "", "kind": ""})
+        focus = len(people) - 1
     contact_form = ContactForm(initial=_typed_values(bound_contact), at=at)
     formset = SubjectFormSet(initial=people, prefix=PREFIX, form_kwargs={"at": at})
     formset.extra = 0
+    formset.forms[focus].fields["role"].widget.attrs["autofocus"] = True
     return contact_form, formset
 
 
@@ -87,14 +92,17 @@ def record_contact(request: AuthenticatedHttpRequest) -> HttpResponse:
     if not (contact_form.is_valid() & formset.is_valid()):  # both validated, so every problem shows at once
         _show_people_problems(contact_form, formset, at=at)
     else:
-        subjects = [form.cleaned_data for form in formset.forms]
+        details = services.ContactDetails(contact_form.contact_fields(), [form.cleaned_data for form in formset.forms])
+        key = contact_form.cleaned_data["submission_key"]
+        earlier = services.already_recorded(details, by=request.user, submission_key=key)
+        if earlier is not None:
+            messages.info(
+                request, f"You had already recorded this contact as {earlier.reference}: nothing new was saved"
+            )
+            return redirect(earlier)
         try:
             contact = services.record_contact(
-                services.ContactDetails(contact_form.contact_fields(), subjects),
-                team=_case_team(request),
-                by=request.user,
-                at=at,
-                submission_key=contact_form.cleaned_data["submission_key"],
+                details, team=_case_team(request), by=request.user, at=at, submission_key=key
             )
         except DomainError as error:
             add_refusal(contact_form, error, fields=RECEIVED_FIELD, items=formset.forms)

@@ -35,6 +35,15 @@ class SubjectCheck:
         born = f", born {shown_date(subject.date_of_birth, 'j F Y')}" if subject.date_of_birth else ""
         return f"{subject.get_role_display()}{born}"
 
+    @property
+    def anchor(self) -> str:
+        return subject_anchor(self.subject)
+
+
+def subject_anchor(subject: ContactSubject) -> str:
+    """The id of a person's block on the screening page (where "Link" brings the user back to)."""
+    return f"block-{prefix_for(subject)}"
+
 
 def worker_note(finding: Finding) -> str:
     """' (worker: Jo Bloggs, Team A)' after what the records show, when a worker is allocated."""

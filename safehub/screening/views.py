@@ -4,6 +4,7 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
@@ -18,7 +19,7 @@ from safehub.people.models import Person
 from safehub.screening import permissions, services
 from safehub.screening.forms import IdentifyForm, RouteForm
 from safehub.screening.models import ScreeningRoute
-from safehub.screening.presenters import NEW_PERSON, prefix_for, subject_checks, worker_note
+from safehub.screening.presenters import NEW_PERSON, prefix_for, subject_anchor, subject_checks, worker_note
 
 
 def _page(
@@ -104,7 +105,8 @@ def _identify(request: AuthenticatedHttpRequest, contact: Contact, at: object) -
         candidates_shown=len(shown),
     )
     messages.success(request, f"{subject.display_name} linked to a person record")
-    return redirect("screening:screen-contact", pk=contact.pk)
+    # Back to the block just worked on (init.mjs focuses it), not the top of a long page.
+    return redirect(f"{reverse('screening:screen-contact', args=[contact.pk])}#{subject_anchor(subject)}")
 
 
 def _route(request: AuthenticatedHttpRequest, contact: Contact, at: object) -> HttpResponse:

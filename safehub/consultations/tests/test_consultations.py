@@ -47,6 +47,18 @@ def test_a_double_submission_records_once(social_worker_client: Client, now: dt.
     assert Consultation.objects.count() == 1
 
 
+def test_back_and_submit_again_lands_on_the_consultation_already_recorded(
+    social_worker_client: Client, now: dt.datetime
+) -> None:
+    """Back redraws the form with a new one-time key; the browser puts back what was typed."""
+    social_worker_client.post(URL, _post())
+    again = social_worker_client.post(URL, _post(submission_key="0c9e7b1a-3d4f-4e5a-8b6c-7d8e9f0a1b2c"), follow=True)
+    consultation = Consultation.objects.get()
+    assert again.redirect_chain[-1][0] == consultation.get_absolute_url()
+    assert "You had already recorded this consultation: nothing new was saved" in again.content.decode()
+    assert AuditEvent.objects.filter(verb=Verb.CONSULTATION_RECORDED).count() == 1
+
+
 @pytest.mark.parametrize(
     ("overrides", "message"),
     [

@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import datetime as dt
+import uuid
 from typing import Any
 
 import pytest
 
 from safehub.accounts.models import Team, User
+from safehub.audit.models import AuditEvent, Verb
+from safehub.contacts import services
 from safehub.contacts.models import Contact, ReferrerKind
 from safehub.contacts.services import ContactDetails, record_contact
 from safehub.core.errors import Refused
@@ -90,3 +93,34 @@ def test_an_anonymous_referrer_is_kept_anonymous(mash_team: Team, contact_office
     fields = _fields(now, referrer_kind=ReferrerKind.ANONYMOUS, referrer_phone="07700 900000")
     contact = record_contact(ContactDetails(fields, [_child()]), team=mash_team, by=contact_officer, at=now)
     assert (contact.referrer_name, contact.referrer_phone) == ("", "")
+
+
+def test_the_same_details_submitted_again_are_the_contact_already_recorded(
+    mash_team: Team, contact_officer: User, now: dt.datetime
+) -> None:
+    details = ContactDetails(_fields(now), [_child()])
+    first = record_contact(details, team=mash_team, by=contact_officer, at=now, submission_key=uuid.uuid4())
+    retyped = ContactDetails(_fields(now, narrative=f"  {details.fields['narrative']} "), [_child()])
+    again = record_contact(retyped, team=mash_team, by=contact_officer, at=now, submission_key=uuid.uuid4())
+    assert again.pk == first.pk
+    assert (Contact.objects.count(), first.subjects.count()) == (1, 1)
+    assert AuditEvent.objects.filter(verb=Verb.CONTACT_RECORDED).count() == 1
+
+
+def test_two_submissions_at_the_same_moment_make_one_contact(
+    mash_team: Team, contact_officer: User, now: dt.datetime, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The other tab's submission commits between our check and our insert: the constraint decides."""
+    details = ContactDetails(_fields(now), [_child()])
+    theirs = record_contact(details, team=mash_team, by=contact_officer, at=now, submission_key=uuid.uuid4())
+    real = services.already_recorded
+    calls: list[int] = []
+
+    def not_yet_then_real(*args: Any, **kwargs: Any) -> Contact | None:
+        calls.append(1)
+        return None if len(calls) == 1 else real(*args, **kwargs)
+
+    monkeypatch.setattr(services, "already_recorded", not_yet_then_real)
+    ours = record_contact(details, team=mash_team, by=contact_officer, at=now, submission_key=uuid.uuid4())
+    assert ours.pk == theirs.pk
+    assert Contact.objects.count() == 1

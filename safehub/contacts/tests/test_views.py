@@ -1,12 +1,15 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from typing import Any
 
 import pytest
 from django.test import Client
 from django.urls import reverse
 
+from safehub.accounts.models import Role, Team
+from safehub.accounts.tests.factories import user_with_role
 from safehub.audit.models import AuditEvent, Verb
 from safehub.contacts.models import Contact
 from safehub.contacts.tests.factories import ContactFactory
@@ -77,6 +80,43 @@ def test_a_double_submission_records_one_contact(contact_officer_client: Client,
     assert Contact.objects.count() == 1
 
 
+def test_back_and_submit_again_lands_on_the_contact_already_recorded(
+    contact_officer_client: Client, now: dt.datetime
+) -> None:
+    """Back redraws the form with a new one-time key; the browser puts back what was typed."""
+    first = contact_officer_client.post(URL, contact_post(), follow=True)
+    contact = Contact.objects.get()
+    again = contact_officer_client.post(
+        URL, contact_post(submission_key="5d1f3bb0-8a58-4c0e-b1a4-0c6a2b0e9d17"), follow=True
+    )
+    assert Contact.objects.count() == 1
+    assert contact.subjects.count() == 1
+    assert AuditEvent.objects.filter(verb=Verb.CONTACT_RECORDED).count() == 1
+    assert again.redirect_chain[-1][0] == first.redirect_chain[-1][0] == contact.get_absolute_url()
+    assert (
+        f"You had already recorded this contact as {contact.reference}: nothing new was saved" in again.content.decode()
+    )
+
+
+def test_different_details_after_back_are_a_new_contact(contact_officer_client: Client, now: dt.datetime) -> None:
+    contact_officer_client.post(URL, contact_post())
+    contact_officer_client.post(
+        URL, contact_post(submission_key="5d1f3bb0-8a58-4c0e-b1a4-0c6a2b0e9d17", **{"person-0-given_name": "Leo"})
+    )
+    assert Contact.objects.count() == 2
+
+
+def test_the_same_details_from_another_officer_are_their_own_contact(
+    contact_officer_client: Client, mash_team: Team, now: dt.datetime
+) -> None:
+    """Two people recording the same call is a duplicate for screening to find, not a resubmission."""
+    contact_officer_client.post(URL, contact_post())
+    colleague = Client()
+    colleague.force_login(user_with_role(Role.CONTACT_OFFICER, team=mash_team, username="second.officer"))
+    colleague.post(URL, contact_post(submission_key="5d1f3bb0-8a58-4c0e-b1a4-0c6a2b0e9d17"))
+    assert Contact.objects.count() == 2
+
+
 def test_add_another_person_keeps_what_was_typed_and_saves_nothing(
     contact_officer_client: Client, now: dt.datetime
 ) -> None:
@@ -87,6 +127,28 @@ def test_add_another_person_keeps_what_was_typed_and_saves_nothing(
     assert "Arrived hungry on several days." in page
     assert "Person 2" in page
     assert "There is a problem" not in page
+
+
+def test_add_another_person_puts_the_user_on_the_new_person(contact_officer_client: Client, now: dt.datetime) -> None:
+    page = contact_officer_client.post(URL, contact_post(**{"add-person": "1"})).content.decode()
+    assert 'id="person-2"' in page
+    assert page.count("autofocus") == 1
+    assert re.search(r'<select name="person-1-role"[^>]*autofocus', page)
+
+
+def test_remove_puts_the_user_on_the_person_now_in_that_place(contact_officer_client: Client, now: dt.datetime) -> None:
+    two = contact_post(
+        **{
+            "person-TOTAL_FORMS": "3",
+            "person-1-given_name": "Leo",
+            "person-2-given_name": "Ava",
+            "remove-person-1": "1",
+        }
+    )
+    page = contact_officer_client.post(URL, two).content.decode()
+    assert 'value="Ava"' in page
+    assert 'value="Leo"' not in page
+    assert re.search(r'<select name="person-1-role"[^>]*autofocus', page)  # Ava, now person 2
 
 
 @pytest.mark.parametrize(
