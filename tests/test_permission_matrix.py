@@ -22,7 +22,7 @@ from safehub.contacts.models import Contact
 from safehub.contacts.tests.factories import ContactFactory
 from safehub.contacts.workflow import ContactState
 from safehub.matching.models import DuplicatePair
-from safehub.people.tests.factories import PersonFactory
+from safehub.people.tests.factories import InvolvementFactory, PersonFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -56,6 +56,11 @@ def _contact_step(url_name: str, state: ContactState) -> Callable[[Any], str]:
 
 def _person(team: Any) -> str:
     return reverse("people:person", args=[PersonFactory().pk])
+
+
+def _end_involvement(team: Any) -> str:
+    involvement = InvolvementFactory()
+    return reverse("people:end-involvement", args=[involvement.person_id, involvement.pk])
 
 
 def _checks(team: Any) -> str:
@@ -159,6 +164,11 @@ PAGES: list[tuple[str, Callable[[Any], str], dict[Role, int]]] = [
     (
         "add involvement",
         lambda team: reverse("people:add-involvement", args=[PersonFactory().pk]),
+        {CO: 200, SW: 200, SP: 200, TM: 200, STRAT: 403, **OUTSIDERS},
+    ),
+    (
+        "end an involvement",
+        _end_involvement,
         {CO: 200, SW: 200, SP: 200, TM: 200, STRAT: 403, **OUTSIDERS},
     ),
     (

@@ -23,7 +23,7 @@ from safehub.contacts.tests.factories import ContactAwaitingThresholdFactory, Co
 from safehub.contacts.workflow import ContactState
 from safehub.matching.models import DuplicatePair
 from safehub.people.models import Person
-from safehub.people.tests.factories import PersonFactory
+from safehub.people.tests.factories import InvolvementFactory, PersonFactory
 from safehub.protocols.models import Brag
 
 pytestmark = pytest.mark.django_db
@@ -117,6 +117,12 @@ def _person_page(url_name: str, role: str) -> Callable[[Hub], Shown]:
     return make
 
 
+def _end_involvement_page(hub: Hub) -> Shown:
+    involvement = InvolvementFactory()
+    url = reverse("people:end-involvement", args=[involvement.person_id, involvement.pk])
+    return Shown(hub.contact_officer, url, people=(involvement.person_id,))
+
+
 def _pair_page(hub: Hub) -> Shown:
     left, right = sorted([PersonFactory(), PersonFactory()], key=lambda p: p.pk)
     pair = DuplicatePair.objects.create(left=left, right=right, probability=0.8, found_at=hub.at)
@@ -139,6 +145,7 @@ PAGES: dict[str, Callable[[Hub], Shown]] = {
     "consultations:consultation": _consultation_page,
     "people:person": _person_page("people:person", "social_worker"),
     "people:add-involvement": _person_page("people:add-involvement", "contact_officer"),
+    "people:end-involvement": _end_involvement_page,
     "matching:pair": _pair_page,
 }
 

@@ -21,6 +21,7 @@ class Verb(models.TextChoices):
     CONTACT_RESTRICTION_LIFTED = "contact_restriction_lifted", "Lifted a contact's restriction"
     PERSON_RECORDED = "person_recorded", "Recorded person"
     INVOLVEMENT_RECORDED = "involvement_recorded", "Recorded involvement"
+    INVOLVEMENT_ENDED = "involvement_ended", "Recorded the end of an involvement"
     INVOLVEMENTS_IMPORTED = "involvements_imported", "Imported involvements"
     STATE_CHANGED = "state_changed", "Changed state"
     SCREENING_RECORDED = "screening_recorded", "Recorded basic screening"

@@ -6,13 +6,14 @@ from datetime import datetime
 
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
+from django.utils.timezone import localdate
 
 from safehub.accounts.models import User
 from safehub.accounts.permissions import can_make_threshold_decisions
 from safehub.audit.models import Verb
 from safehub.audit.services import record
 from safehub.checks.late_answers import forward_late_answers, note_decision
-from safehub.contacts.models import ConsentPosition, Contact, ReferrerKind
+from safehub.contacts.models import CHILD_ROLES, ConsentPosition, Contact, ReferrerKind
 from safehub.contacts.services import threshold_due, transition
 from safehub.contacts.workflow import Event
 from safehub.core.errors import ConcurrentChange, DomainError
@@ -27,6 +28,8 @@ from safehub.decisions.models import (
     Verdict,
 )
 from safehub.decisions.queries import latest_recommendation, the_decision
+from safehub.people.models import Service
+from safehub.people.services import open_involvements_from_outcome
 from safehub.protocols.models import Brag, Clock, ThresholdLevel
 from safehub.protocols.policy import active_protocol, due_time
 
@@ -215,4 +218,35 @@ def action_outcome(
     )
     if allocated_worker is not None:
         forward_late_answers(contact, allocated_worker, by=by, at=at)
+    _open_involvements(contact, decision.outcome, action, by=by, at=at)
     return action
+
+
+# The service each actioned outcome opens for the children it covers (people.models.Service).
+OUTCOME_SERVICES = {
+    Outcome.SECTION_17_ASSESSMENT: Service.CSC_ASSESSMENT,
+    Outcome.STRATEGY_DISCUSSION: Service.SECTION_47_ENQUIRY,
+    Outcome.CHILDREN_WITH_DISABILITY: Service.CHILDREN_WITH_DISABILITY,
+    Outcome.EARLY_HELP: Service.EARLY_HELP,
+}
+
+
+def _open_involvements(contact: Contact, outcome: str, action: OutcomeAction, *, by: User, at: datetime) -> None:
+    """The hub's own decision makes the children known: each child on the contact gets an open
+    involvement of the service the outcome sends them to, with its worker and team."""
+    service = OUTCOME_SERVICES.get(Outcome(outcome))
+    if service is None:
+        return
+    children = contact.subjects.filter(role__in=CHILD_ROLES).exclude(person=None).select_related("person")
+    worker = action.allocated_worker
+    open_involvements_from_outcome(
+        [subject.person for subject in children if subject.person is not None],
+        service=service,
+        started_on=localdate(at),
+        allocated_worker=worker.get_full_name() if worker else "",
+        worker_email=worker.email if worker else "",
+        team=action.sent_to,
+        external_ref=contact.reference,
+        by=by,
+        at=at,
+    )

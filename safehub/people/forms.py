@@ -80,3 +80,7 @@ class InvolvementForm(GovukForm):
 
 class ImportForm(GovukForm):
     file = forms.FileField(label="CSV file", help_text="UTF-8, with the header row described in the import guide")
+
+
+class EndInvolvementForm(GovukForm):
+    ended_on = GovukDateField(label="Ended", label_for_errors="The end date")

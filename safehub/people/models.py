@@ -168,19 +168,34 @@ class Service(models.TextChoices):
     CHILD_PROTECTION_PLAN = "child_protection_plan", "Children's social care: child protection plan"
     CHILD_IN_CARE = "child_in_care", "Children's social care: child in care"
     CSC_ASSESSMENT = "csc_assessment", "Children's social care: assessment"
+    SECTION_47_ENQUIRY = "section_47_enquiry", "Children's social care: strategy discussion and section 47 enquiry"
+    CHILDREN_WITH_DISABILITY = "children_with_disability", "Children with disability service"
     EARLY_HELP = "early_help", "Early help"
     ADULT_SOCIAL_CARE = "adult_social_care", "Adult social care"
 
 
 CSC_SERVICES = frozenset(
-    {Service.CHILD_IN_NEED, Service.CHILD_PROTECTION_PLAN, Service.CHILD_IN_CARE, Service.CSC_ASSESSMENT}
+    {
+        Service.CHILD_IN_NEED,
+        Service.CHILD_PROTECTION_PLAN,
+        Service.CHILD_IN_CARE,
+        Service.CSC_ASSESSMENT,
+        Service.SECTION_47_ENQUIRY,
+        Service.CHILDREN_WITH_DISABILITY,
+    }
 )
+# A child receiving one of these has a worker that a new contact is forwarded to: "the allocated
+# social worker, or key worker" (002 §3, which screens the early help system as well).
+OPEN_CASE_SERVICES = CSC_SERVICES | {Service.EARLY_HELP}
 THREE_MONTHS = timedelta(days=91)
 
 
 class InvolvementQuerySet(models.QuerySet["Involvement"]):
     def childrens_social_care(self) -> InvolvementQuerySet:
         return self.filter(service__in=CSC_SERVICES)
+
+    def with_a_worker_to_forward_to(self) -> InvolvementQuerySet:
+        return self.filter(service__in=OPEN_CASE_SERVICES)
 
     def closed_within_three_months(self, *, at: datetime) -> InvolvementQuerySet:
         today = at.date()

@@ -2,17 +2,20 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import date, datetime
 
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
+from django.db.models import Q
+from django.utils.timezone import localdate
 
 from safehub.accounts.models import User
 from safehub.audit.models import Verb
 from safehub.audit.services import record
-from safehub.core.errors import DomainError
+from safehub.core.errors import ConcurrentChange, DomainError
 from safehub.people import permissions
-from safehub.people.models import Involvement, Person
+from safehub.people.models import Involvement, Person, Service
 
 
 @transaction.atomic(durable=True)
@@ -45,3 +48,68 @@ def record_involvement(
     )
     record(Verb.INVOLVEMENT_RECORDED, by=by, person=person, at=at, data={"service": service, "open": ended_on is None})
     return involvement
+
+
+def open_involvements_from_outcome(
+    people: Iterable[Person],
+    *,
+    service: Service,
+    started_on: date,
+    allocated_worker: str,
+    worker_email: str,
+    team: str,
+    external_ref: str,
+    by: User,
+    at: datetime,
+) -> list[Involvement]:
+    """The hub's own actioned outcome as an open involvement of each child it covers, so the next
+    contact about them finds them known, forwards to their worker and applies the three-month
+    rule. A child already open to that service keeps the involvement they have. Runs inside the
+    outcome's transaction (decisions.services.action_outcome), which checked who may action it."""
+    opened = []
+    for person in people:
+        already = Involvement.objects.filter(person=person, service=service).filter(
+            Q(ended_on__isnull=True) | Q(started_on=started_on)
+        )
+        if already.exists():
+            continue
+        involvement = Involvement.objects.create(
+            person=person,
+            service=service,
+            started_on=started_on,
+            allocated_worker=allocated_worker,
+            worker_email=worker_email,
+            team=team,
+            external_ref=external_ref,
+        )
+        record(
+            Verb.INVOLVEMENT_RECORDED,
+            by=by,
+            person=person,
+            at=at,
+            data={"service": service.value, "open": True, "from_contact": external_ref},
+        )
+        opened.append(involvement)
+    return opened
+
+
+@transaction.atomic(durable=True)
+def end_involvement(involvement: Involvement, *, ended_on: date, by: User, at: datetime) -> None:
+    """Record that an open involvement has ended (the case system's import does the same in bulk)."""
+    if not permissions.can_record_involvement(by, involvement.person):
+        raise PermissionDenied
+    if ended_on > localdate(at):
+        raise DomainError("The end date must be today or in the past", field="ended_on")
+    if ended_on < involvement.started_on:
+        raise DomainError("The end date must be the same as or after the start date", field="ended_on")
+    changed = Involvement.objects.filter(pk=involvement.pk, ended_on__isnull=True).update(ended_on=ended_on)
+    if changed != 1:
+        raise ConcurrentChange("involvement")
+    involvement.ended_on = ended_on
+    record(
+        Verb.INVOLVEMENT_ENDED,
+        by=by,
+        person=involvement.person,
+        at=at,
+        data={"service": involvement.service, "ended_on": ended_on.isoformat()},
+    )

@@ -7,5 +7,6 @@ urlpatterns = [
     path("", views.search, name="search"),
     path("<int:pk>/", views.person_detail, name="person"),
     path("<int:pk>/involvements/new/", views.add_involvement, name="add-involvement"),
+    path("<int:pk>/involvements/<int:involvement_pk>/end/", views.end_involvement, name="end-involvement"),
     path("involvements/import/", views.import_involvements_page, name="import-involvements"),
 ]

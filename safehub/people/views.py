@@ -4,7 +4,7 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.http import Http404, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 
@@ -19,7 +19,7 @@ from safehub.matching.importers import ImportRefused, import_involvements
 from safehub.matching.presenters import candidate_views
 from safehub.matching.search import search as search_people
 from safehub.people import permissions, presenters, services
-from safehub.people.forms import ImportForm, InvolvementForm, PersonSearchForm
+from safehub.people.forms import EndInvolvementForm, ImportForm, InvolvementForm, PersonSearchForm
 from safehub.people.models import Person
 from safehub.people.queries import get_person_for
 
@@ -70,6 +70,7 @@ def person_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
             "relatives": presenters.relatives(person),
             "involvements": [(i, presenters.worker_and_team(i)) for i in person.involvements.all()],
             "contacts": contacts,
+            "can_record_involvement": permissions.can_record_involvement(request.user, person),
         },
     )
 
@@ -91,6 +92,32 @@ def add_involvement(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
             messages.success(request, "Involvement recorded")
             return redirect("people:person", pk=person.pk)
     return render(request, "people/add_involvement.html", {"person": person, "form": form}, status=status)
+
+
+@require_http_methods(["GET", "POST"])
+def end_involvement(request: AuthenticatedHttpRequest, pk: int, involvement_pk: int) -> HttpResponse:
+    """Record by hand that a service has ended (the case system's import does it in bulk)."""
+    person = get_person_for(request.user, pk, purpose="end-involvement")
+    if not permissions.can_record_involvement(request.user, person):
+        raise PermissionDenied
+    involvement = get_object_or_404(person.involvements, pk=involvement_pk)
+    if not involvement.is_open:
+        messages.info(request, f"{involvement.get_service_display()} had already ended")
+        return redirect("people:person", pk=person.pk)
+    form = EndInvolvementForm(request.POST or None)
+    status = 200
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.end_involvement(
+                involvement, ended_on=form.cleaned_data["ended_on"], by=request.user, at=timezone.now()
+            )
+        except DomainError as error:
+            status = add_refusal(form, error)
+        else:
+            messages.success(request, f"{involvement.get_service_display()}: end recorded")
+            return redirect("people:person", pk=person.pk)
+    context = {"person": person, "involvement": involvement, "form": form}
+    return render(request, "people/end_involvement.html", context, status=status)
 
 
 @require_http_methods(["GET", "POST"])

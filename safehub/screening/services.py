@@ -61,10 +61,11 @@ def finding_for(contact: Contact, *, at: datetime) -> Finding:
 
 def _finding(people: list[int], *, at: datetime) -> Finding:
     """What the index holds about these people (the ids of the contact's linked subjects)."""
-    involvements = Involvement.objects.filter(person_id__in=people).childrens_social_care()
-    open_case = involvements.filter(ended_on__isnull=True).order_by("-started_on").first()
+    theirs = Involvement.objects.filter(person_id__in=people)
+    open_case = theirs.with_a_worker_to_forward_to().filter(ended_on__isnull=True).order_by("-started_on").first()
     if open_case:
         return Finding(KnownStatus.OPEN_CASE, open_case.allocated_worker, open_case.team)
+    involvements = theirs.childrens_social_care()
     if active_protocol().three_month_rule:
         recent = involvements.closed_within_three_months(at=at).order_by("-ended_on").first()
         if recent:

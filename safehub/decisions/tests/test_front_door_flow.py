@@ -13,11 +13,13 @@ from safehub.accounts.models import User
 from safehub.audit.models import AuditEvent, Verb
 from safehub.audit.services import verify_chain
 from safehub.contacts.models import Contact, StateChange
-from safehub.contacts.tests.factories import ContactFactory
+from safehub.contacts.tests.factories import ContactFactory, ContactSubjectFactory
 from safehub.contacts.workflow import ContactState
 from safehub.decisions.models import Decision, Referral
-from safehub.people.models import Person
+from safehub.people.models import Involvement, Person, Service
 from safehub.protocols.models import LocalProtocol
+from safehub.screening.models import KnownStatus
+from safehub.screening.services import finding_for
 
 pytestmark = pytest.mark.django_db
 
@@ -113,6 +115,21 @@ def test_contact_goes_from_arrival_to_referral(
     assert "Approved by a manager" in page
     assert "Outcome actioned and contact closed" in page
     assert "Not known to children&#x27;s services" in page  # the basic screening's finding
+
+    # The hub's own referral makes the child known: the next contact finds the open assessment.
+    child = Person.objects.get()
+    involvement = Involvement.objects.get(person=child)
+    assert (involvement.service, involvement.started_on, involvement.ended_on) == (
+        Service.CSC_ASSESSMENT,
+        dt.date(2026, 11, 24),
+        None,
+    )
+    assert (involvement.team, involvement.external_ref) == ("Assessment team 2", contact.reference)
+    event = AuditEvent.objects.get(verb=Verb.INVOLVEMENT_RECORDED, person=child)
+    assert event.data["from_contact"] == contact.reference
+    later = ContactFactory(team=mash_team, subject=None)
+    ContactSubjectFactory(contact=later, person=child)
+    assert finding_for(later, at=now).status == KnownStatus.OPEN_CASE
 
 
 def test_a_manager_cannot_approve_their_own_recommendation(
