@@ -11,6 +11,7 @@ from playwright.sync_api import Page, expect
 from safehub.accounts.models import User
 from safehub.contacts.models import Contact
 from safehub.decisions.models import Referral
+from tests.system.contact_form import fill_child, fill_concern, fill_referrer, person_block
 
 Check = Callable[[Page], None]
 
@@ -24,34 +25,19 @@ def _record_contact(page: Page, check: Check) -> str:
     page.get_by_role("link", name="Record a contact").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Record a contact")
     check(page)
-    page.get_by_label("Phone", exact=True).check()
-    page.get_by_label("Referral source").select_option("2A")
-    page.get_by_label("A professional").check()
-    page.get_by_label("Referrer name", exact=True).fill("Priya Shah")
-    page.get_by_label("Referrer agency", exact=True).fill("Example Primary School")
-    person = page.locator("fieldset", has=page.get_by_text("Person 1", exact=True))
-    person.get_by_label("First name", exact=True).fill("Mia")
-    person.get_by_label("Last name", exact=True).fill("Harlow")
-    person.get_by_label("Day", exact=True).first.fill("17")
-    person.get_by_label("Month", exact=True).first.fill("5")
-    person.get_by_label("Year", exact=True).first.fill("2016")
+    fill_referrer(page)
+    person = person_block(page, 1)
+    fill_child(person)
     person.get_by_label("Postcode", exact=True).fill("DA6 7AT")
     # Add a parent without JavaScript-only tricks: the page comes back with what was typed.
     page.get_by_role("button", name="Add another person").click()
-    expect(
-        page.locator("fieldset", has=page.get_by_text("Person 1", exact=True)).get_by_label("First name", exact=True)
-    ).to_have_value("Mia")
-    parent = page.locator("fieldset", has=page.get_by_text("Person 2", exact=True))
+    expect(person_block(page, 1).get_by_label("First name", exact=True)).to_have_value("Mia")
+    parent = person_block(page, 2)
     parent.locator("select[name$='-role']").select_option("parent")
     parent.locator("select[name$='-kind']").select_option("adult")
     parent.get_by_label("First name", exact=True).fill("Dawn")
     parent.get_by_label("Last name", exact=True).fill("Harlow")
-    page.get_by_label("Neglect", exact=True).check()
-    page.get_by_label("What is the concern?").fill("Mia has come to school hungry on most days this month.")
-    page.locator("input[name='immediate_protection'][value='no']").check()
-    page.locator("input[name='parents_aware'][value='yes']").check()
-    page.locator("input[name='parents_agree'][value='yes']").check()
-    page.get_by_label("Consent given", exact=True).check()
+    fill_concern(page)
     page.get_by_role("button", name="Record contact").click()
     expect(page.locator(".govuk-notification-banner--success")).to_contain_text("recorded")
     reference = page.get_by_role("heading", level=1).inner_text()
