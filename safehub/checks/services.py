@@ -247,7 +247,9 @@ def submit_for_decision(
         },
     )
     contact = checks.contact
-    transition(contact, Event.SUBMIT_CHECKS_FOR_DECISION, by=by, due_at=threshold_due(contact), at=at)
+    # The level of risk the checks were started at carries into the decision clock.
+    due = threshold_due(contact, rating=checks.rating)
+    transition(contact, Event.SUBMIT_CHECKS_FOR_DECISION, by=by, due_at=due, at=at)
     record(
         Verb.MASH_CHECKS_SUBMITTED,
         by=by,

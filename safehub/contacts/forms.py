@@ -21,7 +21,7 @@ from safehub.contacts.models import (
     ReferrerKind,
     YesNoUnknown,
 )
-from safehub.contacts.rules import referral_problems, subject_problems
+from safehub.contacts.rules import rating_problems, referral_problems, subject_problems
 from safehub.core.forms import MAX_TEXT, ClockField, GovukDateField, GovukModelForm, VersionForm, choice_field
 from safehub.core.working_time import LONDON
 from safehub.people.identifiers import (
@@ -31,6 +31,17 @@ from safehub.people.identifiers import (
     normalise_postcode,
 )
 from safehub.people.models import Ethnicity
+from safehub.protocols.models import BRAG_HINTS, Brag
+
+# The initial rating, as the contact form and the screening page offer it.
+RATING_CHOICES = [("", "Not rated yet"), *((b.value, BRAG_HINTS[b]) for b in Brag)]
+RATING_HELP = "If the risk is clear now. A child who needs immediate protection is Red."
+
+
+class RatingForm(VersionForm):
+    initial_rating = forms.ChoiceField(
+        label="Initial rating", choices=RATING_CHOICES, required=False, widget=forms.RadioSelect, help_text=RATING_HELP
+    )
 
 
 class ContactForm(GovukModelForm):
@@ -67,6 +78,7 @@ class ContactForm(GovukModelForm):
             "significant_events",
             "child_location",
             "immediate_protection",
+            "initial_rating",
             "alleged_perpetrator",
             "other_agencies",
             "parents_aware",
@@ -78,6 +90,7 @@ class ContactForm(GovukModelForm):
             "channel": forms.RadioSelect,
             "referrer_kind": forms.RadioSelect,
             "immediate_protection": forms.RadioSelect,
+            "initial_rating": forms.RadioSelect,
             "parents_aware": forms.RadioSelect,
             "parents_agree": forms.RadioSelect,
             "consent": forms.RadioSelect,
@@ -112,6 +125,10 @@ class ContactForm(GovukModelForm):
         }
         for name, choices in radios.items():
             choice_field(self.fields[name]).choices = choices.choices
+        rating = self.fields["initial_rating"]
+        choice_field(rating).choices = RATING_CHOICES
+        rating.initial = ""
+        rating.help_text = RATING_HELP
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
@@ -119,7 +136,7 @@ class ContactForm(GovukModelForm):
         if isinstance(day, date) and isinstance(clock, time):
             data["received_at"] = datetime.combine(day, clock, tzinfo=LONDON)
         # The service's rules, shown beside this form's fields with any other problem (all at once).
-        for problem in referral_problems(data, at=self.at):
+        for problem in referral_problems(data, at=self.at) + rating_problems(data):
             self.add_error(RECEIVED_FIELD.get(problem.field or "", problem.field), problem.message)
         return data
 

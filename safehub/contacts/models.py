@@ -14,6 +14,7 @@ from safehub.accounts.permissions import can_work_on_cases
 from safehub.contacts.workflow import LIFECYCLE, ContactState, Event
 from safehub.core.lifecycle import Lifecycle
 from safehub.people.models import Ethnicity, Person, PersonKind, Sex
+from safehub.protocols.models import Brag
 
 STATE_CHOICES = [(s.value, s.label) for s in ContactState]
 EVENT_CHOICES = [(e.value, e.label) for e in Event]
@@ -162,6 +163,10 @@ class Contact(models.Model):
     immediate_protection = models.CharField(
         "Does the child need immediate protection?", max_length=10, choices=YesNoUnknown
     )
+    # The risk as first seen, by whoever records or screens the contact: it sets the screening and
+    # threshold clocks until a social worker's recommendation rates the contact (a child who needs
+    # immediate protection is always Red: contacts.rules.rating_problems).
+    initial_rating = models.CharField("Initial rating", max_length=10, choices=Brag, blank=True)
     alleged_perpetrator = models.TextField("Alleged perpetrator", blank=True)
     other_agencies = models.TextField("Other agencies known to be involved", blank=True)
     parents_aware = models.CharField("Do the parents know about this contact?", max_length=10, choices=YesNoUnknown)

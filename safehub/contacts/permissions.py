@@ -5,6 +5,7 @@ from __future__ import annotations
 from safehub.accounts.models import User
 from safehub.accounts.permissions import can_manage, can_work_on_cases, can_work_the_front_door
 from safehub.contacts.models import Contact
+from safehub.contacts.workflow import ContactState
 
 
 def can_see_contacts(user: User) -> bool:
@@ -14,6 +15,15 @@ def can_see_contacts(user: User) -> bool:
 
 def can_record_contact(user: User) -> bool:
     return can_work_the_front_door(user)
+
+
+# Until a social worker's recommendation rates it, the contact's initial rating may be changed.
+RATEABLE_STATES = frozenset({ContactState.RECEIVED, ContactState.SCREENING, ContactState.AWAITING_THRESHOLD})
+
+
+def can_rate(user: User, contact: Contact | None = None) -> bool:
+    """Front door staff set or change a contact's initial rating before it is recommended."""
+    return can_work_the_front_door(user) and (contact is None or contact.state in RATEABLE_STATES)
 
 
 def can_restrict(user: User, contact: Contact | None = None) -> bool:

@@ -6,10 +6,11 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any
 
-from safehub.contacts.models import CHILD_ROLES, ReferrerKind
+from safehub.contacts.models import CHILD_ROLES, ReferrerKind, YesNoUnknown
 from safehub.core.errors import Problem
 from safehub.core.working_time import LONDON
 from safehub.people.models import PersonKind
+from safehub.protocols.models import Brag
 
 # An expected date of delivery this long past is a mistake, not a late baby.
 EXPECTED_DATE_GRACE_DAYS = 60
@@ -25,7 +26,17 @@ def contact_problems(fields: dict[str, Any], subjects: list[dict[str, Any]], *, 
         for item, subject in enumerate(subjects)
         for problem in subject_problems(subject, item=item, today=today)
     ]
-    return referral_problems(fields, at=at) + people + people_problems(fields, subjects, at=at)
+    return (
+        referral_problems(fields, at=at) + rating_problems(fields) + people + people_problems(fields, subjects, at=at)
+    )
+
+
+def rating_problems(fields: dict[str, Any]) -> list[Problem]:
+    """A child who needs immediate protection is at risk of significant harm: Red (002 §7, §11)."""
+    rating = fields.get("initial_rating") or ""
+    if fields.get("immediate_protection") == YesNoUnknown.YES and rating not in ("", Brag.RED):
+        return [Problem("A child who needs immediate protection is rated Red", field="initial_rating")]
+    return []
 
 
 def referral_problems(fields: dict[str, Any], *, at: datetime) -> list[Problem]:

@@ -7,16 +7,18 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
+from django.core.exceptions import PermissionDenied
 from django.db import transaction
 
 from safehub.accounts.models import Team, User
 from safehub.audit.models import Verb
 from safehub.audit.services import record
-from safehub.contacts.models import Contact, ContactSubject, ReferrerKind
-from safehub.contacts.rules import ANONYMOUS_BLANKS, contact_problems
+from safehub.contacts import permissions
+from safehub.contacts.models import Contact, ContactSubject, ReferrerKind, YesNoUnknown
+from safehub.contacts.rules import ANONYMOUS_BLANKS, contact_problems, rating_problems
 from safehub.contacts.workflow import ContactState, Event
 from safehub.core import lifecycle
-from safehub.core.errors import Refused
+from safehub.core.errors import ConcurrentChange, Refused
 from safehub.core.submissions import content_key, create_once, earlier_submission
 from safehub.protocols.models import Brag, Clock
 from safehub.protocols.policy import due_time
@@ -46,13 +48,23 @@ def transition(
     )
 
 
+def clock_rating(contact: Contact, rating: str = "") -> str:
+    """The rating a contact's clocks follow before a recommendation rates it: Red for a child who
+    needs immediate protection, else the rating given (the MASH checks' level of risk), else the
+    contact's initial rating."""
+    if contact.immediate_protection == YesNoUnknown.YES:
+        return Brag.RED
+    return rating or contact.initial_rating
+
+
 def screening_due(contact: Contact) -> datetime | None:
-    return due_time(Clock.SCREENING, start=contact.received_at)
+    return due_time(Clock.SCREENING, start=contact.received_at, rating=clock_rating(contact))
 
 
-def threshold_due(contact: Contact) -> datetime | None:
-    rating = Brag.RED if contact.immediate_protection == "yes" else ""
-    return due_time(Clock.THRESHOLD_DECISION, start=contact.received_at, rating=rating)
+def threshold_due(contact: Contact, *, rating: str = "") -> datetime | None:
+    """The threshold decision's due time, from receipt (000: a decision within 24 hours of the
+    contact), at the rating the contact is known by (clock_rating)."""
+    return due_time(Clock.THRESHOLD_DECISION, start=contact.received_at, rating=clock_rating(contact, rating))
 
 
 def already_recorded(details: ContactDetails, *, by: User, submission_key: uuid.UUID | None = None) -> Contact | None:
@@ -80,6 +92,8 @@ def record_contact(
     fields = dict(details.fields)
     if fields.get("referrer_kind") == ReferrerKind.ANONYMOUS:
         fields.update(dict.fromkeys(ANONYMOUS_BLANKS, ""))
+    if fields.get("immediate_protection") == YesNoUnknown.YES:
+        fields["initial_rating"] = Brag.RED
     received_at = fields["received_at"]
     content = _content_key(details)
     contact, created = create_once(
@@ -118,3 +132,31 @@ def record_contact(
 @transaction.atomic(durable=True)
 def start_screening(contact: Contact, *, by: User, at: datetime) -> None:
     transition(contact, Event.START_SCREENING, by=by, due_at=screening_due(contact), at=at)
+
+
+@transaction.atomic(durable=True)
+def rate_contact(contact: Contact, *, rating: str, by: User, at: datetime, version: int) -> None:
+    """Set or change the contact's initial rating; its current clock is worked out again from
+    receipt at the new rating (a Red contact moves to the front of its queue)."""
+    if not permissions.can_rate(by, contact):
+        raise PermissionDenied
+    problems = rating_problems({"immediate_protection": contact.immediate_protection, "initial_rating": rating})
+    if problems:
+        raise Refused(problems)
+    before = contact.initial_rating
+    contact.initial_rating = rating
+    due = threshold_due(contact) if contact.state == ContactState.AWAITING_THRESHOLD else screening_due(contact)
+    changed = Contact.objects.filter(pk=contact.pk, version=version).update(
+        initial_rating=rating, current_due_at=due, version=version + 1
+    )
+    if changed != 1:
+        contact.initial_rating = before
+        raise ConcurrentChange()
+    contact.version, contact.current_due_at = version + 1, due
+    record(
+        Verb.CONTACT_UPDATED,
+        by=by,
+        contact=contact,
+        at=at,
+        data={"initial_rating": {"from": before, "to": rating}},
+    )

@@ -82,9 +82,13 @@ def page_related(panels: Sequence[Panel]) -> list[str]:
 
 
 def _rating(contact: Contact) -> Tag | None:
-    """The latest recommendation's BRAG rating."""
+    """The latest recommendation's BRAG rating; before one, the contact's initial rating."""
     latest = latest_recommendation(contact)
-    return Tag(latest.get_rating_display(), brag_tag_class(latest.rating)) if latest is not None else None
+    if latest is not None:
+        return Tag(latest.get_rating_display(), brag_tag_class(latest.rating))
+    if contact.initial_rating:
+        return Tag(f"{contact.get_initial_rating_display()} (initial)", brag_tag_class(contact.initial_rating))
+    return None
 
 
 def contact_page(user: User, contact: Contact, *, at: datetime, panels: Sequence[Panel] = PANELS) -> ContactPage:

@@ -34,6 +34,7 @@ PROFILES: list[dict[str, Any]] = [
         ],
         "timescales": [
             ("screening", "", 4, WH, "Local default: contact screened within half a working day"),
+            ("screening", "red", 1, H, "§11: significant harm referred immediately (Red screened within the hour)"),
             ("threshold_decision", "", 24, H, "§9–10: referral made within 24 hours"),
             ("threshold_decision", "red", 4, H, "§11: significant harm referred immediately"),
             ("approval", "", 1, WD, "Local default"),
@@ -61,6 +62,7 @@ PROFILES: list[dict[str, Any]] = [
         ],
         "timescales": [
             ("screening", "", 4, WH, "Same-day triage by a Referral and Advice Officer"),
+            ("screening", "red", 1, H, "Immediate risk: a phone call at once (Red screened within the hour)"),
             ("threshold_decision", "", 24, H, "Decision within 24 hours"),
             ("threshold_decision", "red", 4, H, "Urgent: within hours"),
             ("approval", "", 24, H, "Decision within 24 hours"),
@@ -88,6 +90,7 @@ PROFILES: list[dict[str, Any]] = [
         ],
         "timescales": [
             ("screening", "", 4, WH, "Local default"),
+            ("screening", "red", 1, H, "Local default: Red screened within the hour"),
             ("threshold_decision", "", 24, WH, "GP information by phone when needed within 24 working hours"),
             ("approval", "", 1, WD, "Local default"),
             ("approval", "red", 2, H, "Local default for red"),
@@ -112,6 +115,7 @@ PROFILES: list[dict[str, Any]] = [
         ],
         "timescales": [
             ("screening", "", 4, WH, "Local default"),
+            ("screening", "red", 1, H, "§6: a child protection concern progressed within 2 hours"),
             ("threshold_decision", "", 1, WD, "Local default"),
             ("threshold_decision", "red", 2, H, "§6: child protection concern progressed within 2 hours"),
             ("approval", "", 1, WD, "§5, §7: every recommendation approved by a manager"),

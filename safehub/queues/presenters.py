@@ -64,15 +64,26 @@ class QueueRow:
         )
 
 
+def _rating(contact: Mapping[str, Any]) -> tuple[str, str]:
+    """The rating a row shows, and where it comes from: a recommendation's; before that, under MASH
+    checks, the risk level the checks follow; before that, the initial rating given at intake or
+    screening."""
+    if contact["latest_rating"]:
+        return contact["latest_rating"], ""
+    if contact["checks_rating"]:
+        return contact["checks_rating"], " (MASH checks)"
+    if contact["initial_rating"]:
+        return contact["initial_rating"], " (initial)"
+    return "", ""
+
+
 def rows(contacts: Iterable[Mapping[str, Any]], children: Mapping[int, list[str]], *, at: datetime) -> list[QueueRow]:
     """A queue's rows from `queues.queries.queue_contacts` and the children each contact names."""
     link = record_links("contacts:contact")
     result = []
     for contact in contacts:
         state = STATES[ContactState(contact["state"])]
-        # Rated by a recommendation; before that, under MASH checks, the risk level the checks follow.
-        rating = contact["latest_rating"] or contact["checks_rating"]
-        suffix = "" if contact["latest_rating"] or not rating else " (MASH checks)"
+        rating, suffix = _rating(contact)
         result.append(
             QueueRow(
                 reference=contact["reference"],

@@ -56,7 +56,7 @@ QUEUE_BY_SLUG = {queue.slug: queue for queue in QUEUES}
 # What a queue's row shows (queues.presenters.rows): a row of plain values per contact, not a
 # model instance: only these columns, the newest rating and the newest checks' risk level as
 # columns of the same query, and the children's names from one query for the whole page.
-ROW_FIELDS = ("pk", "reference", "received_at", "state", "current_due_at", "concern_categories")
+ROW_FIELDS = ("pk", "reference", "received_at", "state", "current_due_at", "concern_categories", "initial_rating")
 
 
 def queue_contacts(user: User, queue: Queue, *, at: datetime) -> QuerySet[Contact, dict[str, Any]]:

@@ -8,9 +8,11 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
+from safehub.contacts.forms import RatingForm
 from safehub.contacts.models import Contact
+from safehub.contacts.permissions import can_rate
 from safehub.contacts.queries import get_contact_for
-from safehub.contacts.services import start_screening
+from safehub.contacts.services import rate_contact, start_screening
 from safehub.contacts.workflow import ContactState
 from safehub.core.errors import ConcurrentChange, DomainError
 from safehub.core.forms import VersionForm, add_refusal, choice_field
@@ -28,10 +30,13 @@ def _page(
     *,
     route_form: RouteForm | None = None,
     identify_form: IdentifyForm | None = None,
+    rating_form: RatingForm | None = None,
     error: str = "",
     status: int = 200,
 ) -> HttpResponse:
     at = timezone.now()
+    if rating_form is None and can_rate(request.user, contact):
+        rating_form = RatingForm(initial={"version": contact.version, "initial_rating": contact.initial_rating})
     subjects = list(contact.subjects.select_related("person").order_by("order"))
     index = Person.objects.visible_to(request.user)
     finding = services.finding_for(contact, at=at) if contact.state == ContactState.SCREENING else None
@@ -45,6 +50,7 @@ def _page(
         "route_form": route_form,
         "error": error,
         "start_form": VersionForm(initial={"version": contact.version}),
+        "rating_form": rating_form,
     }
     return render(request, "screening/screen_contact.html", context, status=status)
 
@@ -71,6 +77,8 @@ def screen_contact(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
             return redirect("screening:screen-contact", pk=contact.pk)
         if action == "identify":
             return _identify(request, contact, at)
+        if action == "rate":
+            return _rate(request, contact)
         if action == "route":
             return _route(request, contact, at)
     except ConcurrentChange as error:
@@ -107,6 +115,28 @@ def _identify(request: AuthenticatedHttpRequest, contact: Contact, at: object) -
     messages.success(request, f"{subject.display_name} linked to a person record")
     # Back to the block just worked on (init.mjs focuses it), not the top of a long page.
     return redirect(f"{reverse('screening:screen-contact', args=[contact.pk])}#{subject_anchor(subject)}")
+
+
+def _rate(request: AuthenticatedHttpRequest, contact: Contact) -> HttpResponse:
+    form = RatingForm(request.POST)
+    if not form.is_valid():
+        return _page(request, contact, rating_form=form)
+    try:
+        rate_contact(
+            contact,
+            rating=form.cleaned_data["initial_rating"],
+            by=request.user,
+            at=timezone.now(),
+            version=form.cleaned_data["version"],
+        )
+    except ConcurrentChange:
+        raise
+    except DomainError as error:
+        add_refusal(form, error)
+        return _page(request, contact, rating_form=form)
+    label = contact.get_initial_rating_display() if contact.initial_rating else "not rated"
+    messages.success(request, f"Initial rating saved: {label}")
+    return redirect(f"{reverse('screening:screen-contact', args=[contact.pk])}#initial-rating")
 
 
 def _route(request: AuthenticatedHttpRequest, contact: Contact, at: object) -> HttpResponse:

@@ -362,3 +362,22 @@ def test_an_answer_before_submission_is_not_forwarded(
         request, Answer(nothing_known=True, sources_searched="Niche"), by=police, at=now, submit=True, version=0
     )
     assert not Alert.objects.filter(kind=AlertKind.LATE_ANSWER).exists()
+
+
+def test_the_checks_level_of_risk_carries_into_the_decision_clock(
+    contact: Contact, manager: User, social_worker: User, agencies: dict[str, Agency], now: dt.datetime
+) -> None:
+    """Red checks on a contact nobody rated Red at intake: the threshold decision is due on the Red
+    clock from receipt (Bexley §11: 4 hours), not the 24 hours of an unrated contact."""
+    checks = _start(contact, manager, social_worker, [agencies["police"]], now, rating=Brag.RED)
+    done = services.submit_for_decision(
+        checks,
+        analysis="Police: a domestic abuse incident last week",
+        outstanding_reason="Risk is clear enough to decide now",
+        by=social_worker,
+        at=now,
+        version=0,
+    )
+    contact.refresh_from_db()
+    assert done.state == ChecksState.SUBMITTED
+    assert contact.current_due_at == contact.received_at + dt.timedelta(hours=4)

@@ -155,6 +155,10 @@ def test_remove_puts_the_user_on_the_person_now_in_that_place(contact_officer_cl
     ("overrides", "message"),
     [
         ({"narrative": ""}, "Describe the concern"),
+        (
+            {"immediate_protection": "yes", "initial_rating": "blue"},
+            "A child who needs immediate protection is rated Red",
+        ),
         ({"person-0-date_of_birth_0": "31", "person-0-date_of_birth_1": "2"}, "Date of birth must be a real date"),
         ({"person-0-date_of_birth_2": "2027"}, "Date of birth must be today or in the past"),
         ({"received_on_2": "2015"}, "The contact cannot be received before Mia was born"),

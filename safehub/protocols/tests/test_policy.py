@@ -40,7 +40,7 @@ AMBER = Brag.AMBER.value
 EXPECTED: dict[str, list[tuple[Clock, str, datetime]]] = {
     "bexley": [
         (Clock.SCREENING, ANY, MON_11),
-        (Clock.SCREENING, RED, MON_11),
+        (Clock.SCREENING, RED, FRI_16),  # a child who needs immediate protection is not left to Monday
         (Clock.THRESHOLD_DECISION, ANY, SAT_15),
         (Clock.THRESHOLD_DECISION, AMBER, SAT_15),
         (Clock.THRESHOLD_DECISION, RED, FRI_19),
@@ -54,6 +54,7 @@ EXPECTED: dict[str, list[tuple[Clock, str, datetime]]] = {
     ],
     "birmingham": [
         (Clock.SCREENING, ANY, MON_11),
+        (Clock.SCREENING, RED, FRI_16),
         (Clock.THRESHOLD_DECISION, ANY, SAT_15),
         (Clock.THRESHOLD_DECISION, RED, FRI_19),
         (Clock.APPROVAL, ANY, SAT_15),
@@ -67,6 +68,7 @@ EXPECTED: dict[str, list[tuple[Clock, str, datetime]]] = {
     ],
     "sefton": [
         (Clock.SCREENING, ANY, MON_11),
+        (Clock.SCREENING, RED, FRI_16),
         (Clock.THRESHOLD_DECISION, ANY, WED_15),
         (Clock.THRESHOLD_DECISION, RED, WED_15),  # no red row: the "any" row applies
         (Clock.APPROVAL, ANY, MON_15),
@@ -79,6 +81,7 @@ EXPECTED: dict[str, list[tuple[Clock, str, datetime]]] = {
     ],
     "walsall": [
         (Clock.SCREENING, ANY, MON_11),
+        (Clock.SCREENING, RED, FRI_16),
         (Clock.THRESHOLD_DECISION, ANY, MON_15),
         (Clock.THRESHOLD_DECISION, RED, FRI_17),
         (Clock.APPROVAL, ANY, MON_15),
