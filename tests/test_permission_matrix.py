@@ -192,7 +192,18 @@ PAGES: list[tuple[str, Callable[[Any], str], dict[Role, int]]] = [
     (
         "partner workspace",
         lambda team: reverse("checks:workspace"),
-        {CO: 404, SW: 404, SP: 404, TM: 404, STRAT: 404, PARTNER: 200, PERF: 404, DPO: 404, ADMIN: 404},
+        # Hub staff who coordinate checks are sent to their own worktray.
+        {CO: 404, SW: 302, SP: 302, TM: 302, STRAT: 404, PARTNER: 200, PERF: 404, DPO: 404, ADMIN: 404},
+    ),
+    (
+        "checks I coordinate",
+        lambda team: reverse("checks:worktray"),
+        {CO: 403, SW: 200, SP: 200, TM: 200, STRAT: 403, PARTNER: 403, PERF: 403, DPO: 403, ADMIN: 403},
+    ),
+    (
+        "MASH checks under way",
+        lambda team: reverse("checks:worktray") + "?tray=all",
+        {CO: 403, SW: 404, SP: 404, TM: 200, STRAT: 403, PARTNER: 403, PERF: 403, DPO: 403, ADMIN: 403},
     ),
     (
         "checks timeliness",

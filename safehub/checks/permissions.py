@@ -33,6 +33,11 @@ def can_be_coordinator(user: User) -> bool:
     return user.is_active and can_make_threshold_decisions(user)
 
 
+def can_see_checks_under_way(user: User) -> bool:
+    """Every set of MASH checks the hub has open, not only those the user coordinates: managers."""
+    return can_manage(user)
+
+
 def can_answer_requests(user: User) -> bool:
     """Partner professionals answer the requests to their agency in their workspace (002 §16)."""
     return can_answer_for_an_agency(user)

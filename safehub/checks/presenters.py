@@ -20,7 +20,8 @@ from safehub.checks.models import (
 )
 from safehub.checks.permissions import can_start_checks
 from safehub.contacts.models import Contact
-from safehub.core.presenters import Action, Due, Panel, due, record_links, shown_date
+from safehub.core.presenters import Action, Due, Panel, brag_tag_class, due, record_links, shown_date
+from safehub.protocols.models import Brag
 
 
 @dataclass(frozen=True)
@@ -225,3 +226,44 @@ def submitted_responses(responses: Iterable[AgencyResponse]) -> list[SubmittedRe
             )
         )
     return shown
+
+
+@dataclass(frozen=True)
+class WorktrayRow:
+    reference: str
+    href: str
+    children: str
+    rating: str
+    rating_tag: str
+    coordinator: str
+    answers: str  # "1 of 3 answered"
+    overdue: int
+    due: Due | None
+
+
+def worktray_rows(
+    rows: Iterable[Mapping[str, Any]],
+    *,
+    children: Mapping[int, list[str]],
+    coordinators: Mapping[int, str],
+    at: datetime,
+) -> list[WorktrayRow]:
+    """The rows of the checks worktray (checks.worktray.open_checks), one per set of checks."""
+    link = record_links("checks:checks")
+    result = []
+    for row in rows:
+        answered = row["requests_sent"] - row["outstanding"]
+        result.append(
+            WorktrayRow(
+                reference=row["contact__reference"],
+                href=link(row["pk"]),
+                children=", ".join(children.get(row["contact_id"], ())) or "Not recorded",
+                rating=Brag(row["rating"]).label,
+                rating_tag=brag_tag_class(row["rating"]),
+                coordinator=coordinators.get(row["coordinator_id"], ""),
+                answers=f"{answered} of {row['requests_sent']} answered",
+                overdue=row["overdue"],
+                due=due(row["next_due"], at=at),
+            )
+        )
+    return result

@@ -5,6 +5,7 @@ from safehub.checks import views
 app_name = "checks"
 urlpatterns = [
     path("", views.workspace, name="workspace"),
+    path("worktray/", views.worktray, name="worktray"),
     path("alerts/read/", views.dismiss_alerts, name="dismiss-alerts"),
     path("requests/<int:pk>/", views.request_view, name="request"),
     path("requests/<int:pk>/gp-form.pdf", views.gp_form, name="gp-form"),

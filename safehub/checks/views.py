@@ -13,10 +13,11 @@ from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from safehub.accounts.models import Agency, AgencyKind, qualified_staff
+from safehub.accounts.models import Agency, AgencyKind, User, qualified_staff
 from safehub.audit.models import Verb
 from safehub.audit.services import record
 from safehub.checks import answers, permissions, services
+from safehub.checks import worktray as worktrays
 from safehub.checks.forms import CorrectionForm, ResponseForm, StartChecksForm, SubmitForDecisionForm, WithdrawForm
 from safehub.checks.gp_form import gp_form_pdf
 from safehub.checks.models import AgencyRequest, Alert, RequestState, ResponseStatus
@@ -27,9 +28,10 @@ from safehub.checks.presenters import (
     request_rows,
     sent_people,
     submitted_responses,
+    worktray_rows,
 )
 from safehub.checks.queries import get_checks_for, get_request_for, unread_alerts
-from safehub.contacts.queries import get_contact_for
+from safehub.contacts.queries import children_named, get_contact_for
 from safehub.core.errors import DomainError
 from safehub.core.forms import add_refusal
 from safehub.core.http import AuthenticatedHttpRequest
@@ -158,6 +160,35 @@ def _require_partner(request: AuthenticatedHttpRequest) -> None:
         raise Http404("No such page")
 
 
+@require_GET
+def worktray(request: AuthenticatedHttpRequest) -> HttpResponse:
+    """The hub's MASH checks: those the user coordinates and, for a manager, all under way."""
+    if not permissions.can_be_coordinator(request.user):
+        raise PermissionDenied
+    everyone = permissions.can_see_checks_under_way(request.user)
+    default = worktrays.ALL if everyone else worktrays.MINE
+    tray = worktrays.TRAYS.get(request.GET.get("tray", default.slug))
+    if tray is None or (tray is worktrays.ALL and not everyone):
+        raise Http404("No such list")
+    at = timezone.now()
+    page = Paginator(worktrays.open_checks(request.user, tray, at=at), QUEUE_PAGE).get_page(request.GET.get("page"))
+    shown = list(page.object_list)
+    coordinator_ids = {row["coordinator_id"] for row in shown}
+    names = {user.pk: user.get_full_name() or user.username for user in User.objects.filter(pk__in=coordinator_ids)}
+    rows = worktray_rows(
+        shown, children=children_named([row["contact_id"] for row in shown]), coordinators=names, at=at
+    )
+    context = {
+        "tray": tray,
+        "trays": [worktrays.MINE, worktrays.ALL] if everyone else [],
+        "page": page,
+        "rows": rows,
+        "show_coordinator": tray is worktrays.ALL,
+        "alerts": alert_rows(unread_alerts(request.user), for_partner=False),
+    }
+    return render(request, "checks/worktray.html", context)
+
+
 QUEUE_PAGE = 25
 RECENT = timedelta(days=7)  # answered and withdrawn requests stay on the queue this long
 QUEUE_FIELDS = (
@@ -175,7 +206,10 @@ QUEUE_FIELDS = (
 
 @require_GET
 def workspace(request: AuthenticatedHttpRequest) -> HttpResponse:
-    """A partner's queue: requests to their agency, outstanding first, by due time."""
+    """A partner's queue: requests to their agency, outstanding first, by due time. Hub staff who
+    coordinate checks have their own worktray."""
+    if not permissions.can_answer_requests(request.user) and permissions.can_be_coordinator(request.user):
+        return redirect("checks:worktray")
     _require_partner(request)
     at = timezone.now()
     mine = AgencyRequest.objects.visible_to(request.user)

@@ -9,7 +9,7 @@ from django.http import Http404
 from safehub.accounts.models import User
 from safehub.audit.models import Verb
 from safehub.audit.reads import Read, note_read, note_refusal
-from safehub.contacts.models import Contact
+from safehub.contacts.models import CHILD_ROLES, Contact, ContactSubject, subject_name
 from safehub.core.queries import by_pk
 
 
@@ -33,3 +33,17 @@ def get_contact_for(user: User, pk: int, *, purpose: str, related: Sequence[str]
         raise Http404("No contact found")
     note_read(user, contact_read(contact.pk, purpose=purpose, restricted=contact.is_restricted))
     return contact
+
+
+def children_named(contact_ids: Sequence[int]) -> dict[int, list[str]]:
+    """The children each of these contacts names, in the contact's order. The ids come from a
+    scoped query (a work queue, say), so only contacts the user may see are read."""
+    names: dict[int, list[str]] = {pk: [] for pk in contact_ids}
+    subjects = (
+        ContactSubject.objects.filter(contact_id__in=contact_ids, role__in=CHILD_ROLES)
+        .order_by("contact_id", "order")
+        .values_list("contact_id", "given_name", "family_name", "kind")
+    )
+    for contact_id, given, family, kind in subjects:
+        names[contact_id].append(subject_name(given, family, kind))
+    return names

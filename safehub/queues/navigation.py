@@ -11,7 +11,7 @@ from django.urls import NoReverseMatch, reverse
 from safehub.accounts.models import User
 from safehub.accounts.permissions import can_read_performance
 from safehub.audit.permissions import can_read_audit
-from safehub.checks.permissions import can_answer_requests
+from safehub.checks.permissions import can_answer_requests, can_be_coordinator
 from safehub.consultations.permissions import can_see_consultations
 from safehub.contacts.permissions import can_record_contact
 from safehub.matching.permissions import can_review_duplicates
@@ -36,6 +36,7 @@ SECTIONS: list[tuple[str, str, Callable[[User], bool]]] = [
     ("Record a contact", "contacts:record-contact", can_record_contact),
     ("Consultations", "consultations:list", can_see_consultations),
     ("People", "people:search", can_search_people),
+    ("MASH checks", "checks:worktray", can_be_coordinator),
     ("Requests to your agency", "checks:workspace", can_answer_requests),
     ("Checks timeliness", "reports:checks-timeliness", can_read_performance),
     ("Duplicates", "matching:duplicates", can_review_duplicates),

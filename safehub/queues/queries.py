@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -11,7 +10,7 @@ from django.db.models import Count, F, QuerySet
 
 from safehub.accounts.models import User
 from safehub.checks.queries import checks_rating
-from safehub.contacts.models import CHILD_ROLES, Contact, ContactQuerySet, ContactSubject, overdue_at, subject_name
+from safehub.contacts.models import Contact, ContactQuerySet, overdue_at
 from safehub.contacts.workflow import STATES, ContactState
 from safehub.decisions.queries import latest_rating
 
@@ -69,20 +68,6 @@ def queue_contacts(user: User, queue: Queue, *, at: datetime) -> QuerySet[Contac
         .values(*ROW_FIELDS, latest_rating=latest_rating(), checks_rating=checks_rating())
     )
     return contacts
-
-
-def children_named(contact_ids: Sequence[int]) -> dict[int, list[str]]:
-    """The children each of these contacts names, in the contact's order. The ids come from a
-    scoped query (queue_contacts), so only contacts the user may see are read."""
-    names: dict[int, list[str]] = {pk: [] for pk in contact_ids}
-    subjects = (
-        ContactSubject.objects.filter(contact_id__in=contact_ids, role__in=CHILD_ROLES)
-        .order_by("contact_id", "order")
-        .values_list("contact_id", "given_name", "family_name", "kind")
-    )
-    for contact_id, given, family, kind in subjects:
-        names[contact_id].append(subject_name(given, family, kind))
-    return names
 
 
 # The states a queue holds, and every open state for "Overdue": counted in one query.

@@ -20,9 +20,10 @@ from safehub.checks.permissions import can_answer_requests
 from safehub.checks.presenters import alert_rows
 from safehub.checks.queries import unread_alerts
 from safehub.contacts.permissions import can_see_contacts
+from safehub.contacts.queries import children_named
 from safehub.core.http import AuthenticatedHttpRequest
 from safehub.queues import presenters
-from safehub.queues.queries import QUEUE_BY_SLUG, QUEUES, children_named, queue_contacts, queue_counts
+from safehub.queues.queries import QUEUE_BY_SLUG, QUEUES, queue_contacts, queue_counts
 
 # Where each kind of user starts the day: the first that applies.
 HOME_QUEUE: list[tuple[Callable[[User], bool], str]] = [

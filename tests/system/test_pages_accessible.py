@@ -25,6 +25,7 @@ Check = Callable[[Page], None]
         "consultations:record",
         "protocols:list",
         "queues:home",
+        "checks:worktray",
     ],
 )
 def test_manager_pages_are_accessible(
@@ -84,3 +85,14 @@ def test_outcome_page_with_errors_is_accessible(
     assert_accessible(page)
     page.get_by_role("button", name="Close the contact").click()
     assert_accessible(page)
+
+
+def test_ending_an_involvement_is_accessible(
+    page: Page, sign_in_as: Callable[..., None], assert_accessible: Check, contact_officer: User
+) -> None:
+    involvement = InvolvementFactory()
+    sign_in_as(page, contact_officer)
+    page.goto(reverse("people:person", args=[involvement.person_id]))
+    page.get_by_role("link", name="Record the end").click()
+    page.get_by_role("button", name="Record the end").click()
+    assert_accessible(page)  # with the error summary showing
