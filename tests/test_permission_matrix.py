@@ -233,7 +233,7 @@ PAGES: list[tuple[str, Callable[[Any], str], dict[Role, int]]] = [
     (
         "home",
         lambda team: reverse("queues:home"),
-        {CO: 302, SW: 302, SP: 302, TM: 302, STRAT: 302, PARTNER: 302, PERF: 200, DPO: 200, ADMIN: 200},
+        {CO: 302, SW: 302, SP: 302, TM: 302, STRAT: 302, PARTNER: 302, PERF: 302, DPO: 302, ADMIN: 302},
     ),
 ]
 

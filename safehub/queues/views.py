@@ -14,23 +14,32 @@ from safehub.accounts.permissions import (
     can_coordinate_strategy,
     can_make_threshold_decisions,
     can_manage,
+    can_read_performance,
     can_work_the_front_door,
 )
+from safehub.audit.permissions import can_read_audit
 from safehub.checks.permissions import can_answer_requests
 from safehub.checks.presenters import alert_rows
 from safehub.checks.queries import unread_alerts
 from safehub.contacts.permissions import can_see_contacts
 from safehub.contacts.queries import children_named
 from safehub.core.http import AuthenticatedHttpRequest
+from safehub.protocols.permissions import can_change_protocols
 from safehub.queues import presenters
 from safehub.queues.queries import QUEUE_BY_SLUG, QUEUES, queue_contacts, queue_counts
 
-# Where each kind of user starts the day: the first that applies.
+# Where each kind of user starts the day, on a page of their own work: the first that applies.
 HOME_QUEUE: list[tuple[Callable[[User], bool], str]] = [
     (can_manage, "approval"),
     (can_make_threshold_decisions, "threshold"),
     (can_work_the_front_door, "screening"),
     (can_coordinate_strategy, "overdue"),
+]
+HOME_PAGE: list[tuple[Callable[[User], bool], str]] = [
+    (can_answer_requests, "checks:workspace"),
+    (can_read_audit, "audit:events"),
+    (can_read_performance, "reports:checks-timeliness"),
+    (can_change_protocols, "protocols:list"),
 ]
 
 
@@ -39,9 +48,10 @@ def home(request: AuthenticatedHttpRequest) -> HttpResponse:
     for applies, slug in HOME_QUEUE:
         if applies(request.user):
             return redirect("queues:queue", slug=slug)
-    if can_answer_requests(request.user):
-        return redirect("checks:workspace")
-    return render(request, "queues/no_queue.html", {"roles": sorted(request.user.roles())})
+    for applies, url_name in HOME_PAGE:
+        if applies(request.user):
+            return redirect(url_name)
+    return render(request, "queues/no_queue.html")
 
 
 @require_GET

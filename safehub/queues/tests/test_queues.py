@@ -9,6 +9,7 @@ from django.test import Client
 from django.urls import reverse
 
 from safehub.accounts.models import Role
+from safehub.accounts.tests.factories import UserFactory
 from safehub.checks import services
 from safehub.checks.tests.helpers import start_checks
 from safehub.contacts.models import Contact, ContactRestriction
@@ -59,6 +60,21 @@ def test_home_sends_each_role_to_its_queue(client_for_role: Any) -> None:
     expected = {Role.CONTACT_OFFICER: "screening", Role.SOCIAL_WORKER: "threshold", Role.TEAM_MANAGER: "approval"}
     for role, slug in expected.items():
         assert client_for_role(role).get(reverse("queues:home"))["Location"] == reverse("queues:queue", args=[slug])
+
+
+def test_every_role_lands_on_a_page_of_its_own_work(client_for_role: Any) -> None:
+    """No dead ends: the roles with no contact queue start on the work their role does."""
+    expected = {
+        Role.PARTNER_PROFESSIONAL: reverse("checks:workspace"),
+        Role.DATA_PROTECTION_OFFICER: reverse("audit:events"),
+        Role.PERFORMANCE_LEAD: reverse("reports:checks-timeliness"),
+        Role.ADMINISTRATOR: reverse("protocols:list"),
+        Role.STRATEGY_COORDINATOR: reverse("queues:queue", args=["overdue"]),
+    }
+    for role, address in expected.items():
+        home = client_for_role(role).get(reverse("queues:home"))
+        assert home["Location"] == address, role
+        assert client_for_role(role).get(address).status_code == 200, role
 
 
 def test_unknown_queue_is_404(social_worker_client: Client) -> None:
@@ -139,14 +155,6 @@ def test_a_contact_restricted_to_several_people_is_listed_and_counted_once(
     assert response.content.decode().count(contact.reference) == 1
 
 
-def test_the_performance_leads_home_page_leads_to_the_reports(performance_lead: Any) -> None:
-    client = Client()
-    client.force_login(performance_lead)
-    page = client.get(reverse("queues:home")).content.decode()
-    assert reverse("reports:checks-timeliness") in page
-    assert "will appear here" not in page
-
-
 def test_a_contact_under_mash_checks_shows_the_checks_risk_level_until_it_is_rated(
     manager_client: Client, manager: Any, social_worker: Any, mash_team: Any, police_partner: Any, now: dt.datetime
 ) -> None:
@@ -201,3 +209,10 @@ def test_a_queue_row_shows_names_and_words_escaped(
     assert "<script>alert(1)" not in page
     assert "&lt;script&gt;alert(1)&lt;/script&gt; O&#x27;Neill &amp; Co" in page
     assert '<strong class="govuk-tag govuk-tag--grey">Due in 2 hours</strong>' in page
+
+
+def test_an_account_with_no_role_is_told_what_to_do(db: None) -> None:
+    client = Client()
+    client.force_login(UserFactory(username="new.starter"))
+    page = client.get(reverse("queues:home")).content.decode()
+    assert "Ask an administrator to add you to your team" in page
