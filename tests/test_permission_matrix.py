@@ -140,6 +140,21 @@ PAGES: list[tuple[str, Callable[[Any], str], dict[Role, int]]] = [
         {CO: 200, SW: 200, SP: 200, TM: 200, STRAT: 403, **OUTSIDERS},
     ),
     (
+        "allocate a contact",
+        _contact_step("contacts:allocate", ContactState.AWAITING_THRESHOLD),
+        {CO: 403, SW: 403, SP: 403, TM: 200, STRAT: 403, **OUTSIDERS},
+    ),
+    (
+        "my work",
+        lambda team: reverse("queues:queue", args=["mine"]),
+        {CO: 200, SW: 200, SP: 200, TM: 200, STRAT: 200, PARTNER: 403, PERF: 403, DPO: 403, ADMIN: 403},
+    ),
+    (
+        "unallocated contacts",
+        lambda team: reverse("queues:queue", args=["unallocated"]),
+        {CO: 403, SW: 403, SP: 403, TM: 200, STRAT: 403, PARTNER: 403, PERF: 403, DPO: 403, ADMIN: 403},
+    ),
+    (
         "restrict a contact",
         _contact_step("contacts:restrict", ContactState.AWAITING_THRESHOLD),
         {CO: 403, SW: 403, SP: 403, TM: 200, STRAT: 403, **OUTSIDERS},

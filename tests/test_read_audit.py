@@ -133,6 +133,7 @@ def _pair_page(hub: Hub) -> Shown:
 PAGES: dict[str, Callable[[Hub], Shown]] = {
     "contacts:contact": _contact_page("contacts:contact", ContactState.RECEIVED, "social_worker"),
     "contacts:restrict": _contact_page("contacts:restrict", ContactState.RECEIVED, "manager"),
+    "contacts:allocate": _contact_page("contacts:allocate", ContactState.SCREENING, "manager"),
     "screening:screen-contact": _contact_page("screening:screen-contact", ContactState.SCREENING, "contact_officer"),
     "decisions:recommend": _contact_page("decisions:recommend", ContactState.AWAITING_THRESHOLD, "social_worker"),
     "decisions:approve": _contact_page("decisions:approve", ContactState.AWAITING_APPROVAL, "manager"),

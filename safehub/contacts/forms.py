@@ -9,7 +9,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 
-from safehub.accounts.forms import StaffMultipleChoiceField
+from safehub.accounts.forms import StaffChoiceField, StaffMultipleChoiceField
 from safehub.accounts.models import User
 from safehub.contacts.models import (
     Channel,
@@ -239,3 +239,18 @@ class RestrictionForm(VersionForm):
     def __init__(self, *args: Any, staff: QuerySet[User], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["people"].queryset = staff  # type: ignore[attr-defined]
+
+
+class AllocationForm(VersionForm):
+    worker = StaffChoiceField(
+        label="Allocate to",
+        queryset=User.objects.none(),
+        empty_label="Choose a worker",
+        error_messages={"required": "Choose who to allocate the contact to", "invalid_choice": "Choose someone listed"},
+    )
+
+    def __init__(self, *args: Any, staff: QuerySet[User], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        worker = self.fields["worker"]
+        assert isinstance(worker, StaffChoiceField)  # noqa: S101 - declared above
+        worker.queryset = staff

@@ -177,6 +177,13 @@ class Contact(models.Model):
     state = models.CharField(max_length=30, choices=STATE_CHOICES, default=ContactState.RECEIVED)
     version = models.PositiveIntegerField(default=0)
     current_due_at = models.DateTimeField(null=True, blank=True, db_index=True)
+    # The worker a manager allocated the contact to at the front door (screening or the threshold
+    # decision): it is on their "My work" list. Not the social worker the outcome allocates the
+    # child to afterwards (decisions.OutcomeAction.allocated_worker).
+    allocated_to = models.ForeignKey(
+        User, null=True, blank=True, on_delete=models.PROTECT, related_name="allocated_front_door_contacts"
+    )
+    allocated_at = models.DateTimeField(null=True, blank=True)
     # A manager may restrict a contact to named people (a staff member's child, a high-profile
     # family): contacts.services.restrict_contact. Only they see it, in any queue or search.
     is_restricted = models.BooleanField(default=False)

@@ -26,6 +26,14 @@ def can_rate(user: User, contact: Contact | None = None) -> bool:
     return can_work_the_front_door(user) and (contact is None or contact.state in RATEABLE_STATES)
 
 
+# A manager allocates a contact waiting for screening or for its threshold decision (and may move it).
+ALLOCATABLE_STATES = frozenset({ContactState.RECEIVED, ContactState.SCREENING, ContactState.AWAITING_THRESHOLD})
+
+
+def can_allocate(user: User, contact: Contact | None = None) -> bool:
+    return can_manage(user) and (contact is None or contact.state in ALLOCATABLE_STATES)
+
+
 def can_restrict(user: User, contact: Contact | None = None) -> bool:
     """A manager restricts a contact to named people (a staff member's child, a high-profile family).
     The caller has already fetched the contact through `get_contact_for`."""

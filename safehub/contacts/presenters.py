@@ -11,8 +11,9 @@ from django.db.models import Prefetch
 
 from safehub.accounts.models import User
 from safehub.contacts.models import ConcernCategory, Contact, ContactSubject, StateChange
+from safehub.contacts.permissions import ALLOCATABLE_STATES
 from safehub.contacts.workflow import STATES, ContactState, Event
-from safehub.core.presenters import Panel
+from safehub.core.presenters import Panel, shown_date
 
 
 @dataclass(frozen=True)
@@ -63,9 +64,18 @@ class DetailsPanel(Panel):
     lookups: tuple[str | Prefetch[Any, Any, Any], ...] = (
         Prefetch("subjects", queryset=ContactSubject.objects.select_related("person")),
     )
+    related = ("allocated_to",)
 
     def present(self, contact: Contact, *, user: User, at: datetime) -> dict[str, Any] | None:
         return {"concerns": concern_labels(contact.concern_categories), "referrer": referrer(contact)}
+
+
+def allocation(contact: Contact) -> str:
+    """Who the contact is allocated to at the front door, for its page."""
+    worker = contact.allocated_to
+    if worker is None:
+        return "Not allocated to a worker" if contact.state in ALLOCATABLE_STATES else ""
+    return f"Allocated to {worker.get_full_name() or worker.username} since {shown_date(contact.allocated_at)}"
 
 
 class HistoryPanel(Panel):

@@ -11,6 +11,7 @@ from django.core.exceptions import PermissionDenied
 from django.db import transaction
 
 from safehub.accounts.models import Team, User
+from safehub.accounts.permissions import can_make_threshold_decisions, can_work_the_front_door
 from safehub.audit.models import Verb
 from safehub.audit.services import record
 from safehub.contacts import permissions
@@ -18,7 +19,7 @@ from safehub.contacts.models import Contact, ContactSubject, ReferrerKind, YesNo
 from safehub.contacts.rules import ANONYMOUS_BLANKS, contact_problems, rating_problems
 from safehub.contacts.workflow import ContactState, Event
 from safehub.core import lifecycle
-from safehub.core.errors import ConcurrentChange, Refused
+from safehub.core.errors import ConcurrentChange, DomainError, Problem, Refused
 from safehub.core.submissions import content_key, create_once, earlier_submission
 from safehub.protocols.models import Brag, Clock
 from safehub.protocols.policy import due_time
@@ -160,3 +161,37 @@ def rate_contact(contact: Contact, *, rating: str, by: User, at: datetime, versi
         at=at,
         data={"initial_rating": {"from": before, "to": rating}},
     )
+
+
+def allocation_problems(contact: Contact, worker: User) -> list[Problem]:
+    """Who a contact may be allocated to: an active member of its team who can do the next step
+    (anyone at the front door to screen it; a qualified social worker for the threshold decision)."""
+    if not worker.is_active or contact.team_id not in worker.team_ids():
+        return [Problem("Choose someone in the contact's team", field="worker")]
+    step_needs_a_social_worker = contact.state == ContactState.AWAITING_THRESHOLD
+    if step_needs_a_social_worker and not can_make_threshold_decisions(worker):
+        return [Problem("A threshold decision needs a social worker, senior practitioner or manager", field="worker")]
+    if not can_work_the_front_door(worker):
+        return [Problem("Choose someone who works at the front door", field="worker")]
+    return []
+
+
+@transaction.atomic(durable=True)
+def allocate(contact: Contact, *, worker: User, by: User, at: datetime, version: int) -> None:
+    """A manager allocates the contact to a named worker, or moves it to another (audited, with
+    who had it before)."""
+    if not permissions.can_allocate(by, contact):
+        raise PermissionDenied
+    problems = allocation_problems(contact, worker)
+    if problems:
+        raise Refused(problems)
+    before = contact.allocated_to_id
+    if before == worker.pk:
+        raise DomainError(f"The contact is already allocated to {worker.get_full_name() or worker}", field="worker")
+    changed = Contact.objects.filter(pk=contact.pk, version=version).update(
+        allocated_to=worker, allocated_at=at, version=version + 1
+    )
+    if changed != 1:
+        raise ConcurrentChange()
+    contact.allocated_to, contact.allocated_at, contact.version = worker, at, version + 1
+    record(Verb.CONTACT_ALLOCATED, by=by, contact=contact, at=at, data={"from": before, "to": worker.pk})

@@ -8,4 +8,5 @@ urlpatterns = [
     path("new/", views.record_contact, name="record-contact"),
     path("<int:pk>/", pages.contact, name="contact"),
     path("<int:pk>/restriction/", views.restrict, name="restrict"),
+    path("<int:pk>/allocation/", views.allocate, name="allocate"),
 ]

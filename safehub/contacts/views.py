@@ -5,18 +5,20 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
-from safehub.accounts.models import CASE_ROLES, Team, User, case_staff
+from safehub.accounts.models import CASE_ROLES, FRONT_DOOR_ROLES, Team, User, case_staff, qualified_staff
 from safehub.contacts import permissions, restrictions, services
-from safehub.contacts.forms import RECEIVED_FIELD, ContactForm, RestrictionForm, SubjectFormSet
+from safehub.contacts.forms import RECEIVED_FIELD, AllocationForm, ContactForm, RestrictionForm, SubjectFormSet
+from safehub.contacts.models import Contact
 from safehub.contacts.presenters import restriction_labels
 from safehub.contacts.queries import get_contact_for
 from safehub.contacts.rules import people_problems
+from safehub.contacts.workflow import ContactState
 from safehub.core.errors import DomainError, Refused
 from safehub.core.forms import add_refusal
 from safehub.core.http import AuthenticatedHttpRequest
@@ -157,3 +159,38 @@ def restrict(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         "working_on_it": working_on_it,
     }
     return render(request, "contacts/restrict.html", context, status=status)
+
+
+def _allocatable_staff(contact: Contact) -> QuerySet[User]:
+    """Who the contact can go to now: the team's front door staff, or its social workers for a
+    threshold decision (contacts.services.allocation_problems)."""
+    if contact.state == ContactState.AWAITING_THRESHOLD:
+        staff = qualified_staff(team=contact.team)
+    else:
+        staff = User.objects.filter(
+            is_active=True, memberships__team=contact.team, memberships__role__in=FRONT_DOOR_ROLES
+        ).distinct()
+    return staff.order_by("last_name", "first_name")
+
+
+@require_http_methods(["GET", "POST"])
+def allocate(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    """A manager allocates a contact waiting for screening or a threshold decision to a worker."""
+    contact = get_contact_for(request.user, pk, purpose="allocate-contact")
+    if not permissions.can_allocate(request.user, contact):
+        raise PermissionDenied
+    initial = {"version": contact.version, "worker": contact.allocated_to_id}
+    form = AllocationForm(request.POST or None, initial=initial, staff=_allocatable_staff(contact))
+    status = 200
+    if request.method == "POST" and form.is_valid():
+        worker = form.cleaned_data["worker"]
+        try:
+            services.allocate(
+                contact, worker=worker, by=request.user, at=timezone.now(), version=form.cleaned_data["version"]
+            )
+        except DomainError as error:
+            status = add_refusal(form, error)
+        else:
+            messages.success(request, f"Contact allocated to {worker.get_full_name() or worker}")
+            return redirect(contact)
+    return render(request, "contacts/allocate.html", {"contact": contact, "form": form}, status=status)

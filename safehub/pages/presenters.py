@@ -18,8 +18,8 @@ from django.db.models import Prefetch, prefetch_related_objects
 from safehub.accounts.models import User
 from safehub.checks.presenters import ContactPanel as ChecksPanel
 from safehub.contacts.models import Contact
-from safehub.contacts.permissions import can_restrict
-from safehub.contacts.presenters import DetailsPanel, HistoryPanel, state_tag_class
+from safehub.contacts.permissions import can_allocate, can_restrict
+from safehub.contacts.presenters import DetailsPanel, HistoryPanel, allocation, state_tag_class
 from safehub.contacts.workflow import ContactState
 from safehub.core.presenters import Action, Due, Panel, brag_tag_class, due
 from safehub.decisions.presenters import ContactPanel as DecisionsPanel
@@ -54,6 +54,8 @@ class ContactPage:
     can_restrict: bool
     restrict_link: str  # the words of the link to the restrict page
     restricted_to: list[str]  # on a restricted contact, the people who may see it
+    allocation: str  # "Allocated to Sam Okafor since …", or "" once the front door is done
+    allocate_link: str  # the words of the manager's link to the allocation page, or "" for others
     actions: list[Action]
     panels: list[ShownPanel]
 
@@ -108,6 +110,10 @@ def contact_page(user: User, contact: Contact, *, at: datetime, panels: Sequence
         can_restrict=can_restrict(user, contact),
         restrict_link=f"{'Change' if contact.is_restricted else 'Restrict'} who can see this contact",
         restricted_to=[str(r.user) for r in contact.restricted_access.all()] if contact.is_restricted else [],
+        allocation=allocation(contact),
+        allocate_link=("Change who it is allocated to" if contact.allocated_to_id else "Allocate to a worker")
+        if can_allocate(user, contact)
+        else "",
         actions=[action for panel in panels for action in panel.actions(contact, user=user)],
         panels=shown,
     )

@@ -26,6 +26,7 @@ ROW_HTML = (
     '<td class="govuk-table__cell">{concerns}</td>'
     '<td class="govuk-table__cell">{rating}</td>'
     '<td class="govuk-table__cell"><strong class="{state_tag}">{state}</strong></td>'
+    '<td class="govuk-table__cell">{worker}</td>'
     '<td class="govuk-table__cell">{due}</td>'
     "</tr>"
 )
@@ -47,6 +48,7 @@ class QueueRow:
     rating_tag: str
     state: str
     state_tag: str
+    worker: str
     due: Due | None
 
     def html(self) -> SafeString:
@@ -60,6 +62,7 @@ class QueueRow:
             rating=_tag(self.rating, self.rating_tag, otherwise="Not rated"),
             state_tag=self.state_tag,
             state=self.state,
+            worker=self.worker,
             due=_tag(self.due.text, self.due.tag_class, otherwise="") if self.due else "No due time",
         )
 
@@ -95,6 +98,9 @@ def rows(contacts: Iterable[Mapping[str, Any]], children: Mapping[int, list[str]
                 rating_tag=brag_tag_class(rating) if rating else "",
                 state=state.label,
                 state_tag=state.tag_class,
+                worker=" ".join(
+                    filter(None, (contact["allocated_to__first_name"], contact["allocated_to__last_name"]))
+                ),
                 due=due(contact["current_due_at"], at=at),
             )
         )

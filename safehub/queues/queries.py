@@ -6,11 +6,12 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from django.db.models import Count, F, QuerySet
+from django.db.models import Count, F, Q, QuerySet
 
 from safehub.accounts.models import User
 from safehub.checks.queries import checks_rating
 from safehub.contacts.models import Contact, ContactQuerySet, overdue_at
+from safehub.contacts.permissions import ALLOCATABLE_STATES, can_allocate
 from safehub.contacts.workflow import STATES, ContactState
 from safehub.decisions.queries import latest_rating
 
@@ -21,8 +22,15 @@ class Queue:
     title: str
     description: str
     states: tuple[ContactState, ...]  # the states whose contacts it holds; none for "Overdue"
+    # Whose contacts: any ("" — the state queues and Overdue), the user's own ("mine") or nobody's yet
+    # ("unallocated"), from the manager's allocation at the front door (contacts.services.allocate).
+    allocated: str = ""
 
-    def select(self, contacts: ContactQuerySet, at: datetime) -> QuerySet[Contact]:
+    def select(self, contacts: ContactQuerySet, at: datetime, *, user: User | None = None) -> QuerySet[Contact]:
+        if self.allocated == "mine":
+            return contacts.filter(state__in=self.states, allocated_to=user)
+        if self.allocated == "unallocated":
+            return contacts.filter(state__in=self.states, allocated_to__isnull=True)
         if not self.states:
             return contacts.overdue(at=at)
         return contacts.filter(state__in=self.states)
@@ -49,13 +57,45 @@ QUEUES: list[Queue] = [
     _holding("outcomes", "Outcome to action", "Approved decisions whose outcome has not been carried out yet."),
     Queue("overdue", "Overdue", "Every open contact past its due time, most overdue first.", states=()),
 ]
-QUEUE_BY_SLUG = {queue.slug: queue for queue in QUEUES}
+# The state queues above hold every contact in their states; these hold a worker's own.
+MY_WORK = Queue(
+    "mine",
+    "My work",
+    "Contacts a manager has allocated to you, soonest due first.",
+    tuple(state for state in ContactState if state != ContactState.CLOSED),
+    allocated="mine",
+)
+UNALLOCATED = Queue(
+    "unallocated",
+    "Unallocated",
+    "Contacts waiting for screening or a threshold decision that no one has been allocated yet.",
+    tuple(sorted(ALLOCATABLE_STATES)),
+    allocated="unallocated",
+)
+WORKER_QUEUES = [MY_WORK, UNALLOCATED]
+QUEUE_BY_SLUG = {queue.slug: queue for queue in [*QUEUES, *WORKER_QUEUES]}
+
+
+def queues_for(user: User) -> list[Queue]:
+    """The queues the user moves between: their own work, the unallocated contacts for a manager
+    (who allocates them), and the state queues."""
+    return [MY_WORK, *([UNALLOCATED] if can_allocate(user) else []), *QUEUES]
 
 
 # What a queue's row shows (queues.presenters.rows): a row of plain values per contact, not a
 # model instance: only these columns, the newest rating and the newest checks' risk level as
 # columns of the same query, and the children's names from one query for the whole page.
-ROW_FIELDS = ("pk", "reference", "received_at", "state", "current_due_at", "concern_categories", "initial_rating")
+ROW_FIELDS = (
+    "pk",
+    "reference",
+    "received_at",
+    "state",
+    "current_due_at",
+    "concern_categories",
+    "initial_rating",
+    "allocated_to__first_name",
+    "allocated_to__last_name",
+)
 
 
 def queue_contacts(user: User, queue: Queue, *, at: datetime) -> QuerySet[Contact, dict[str, Any]]:
@@ -63,7 +103,7 @@ def queue_contacts(user: User, queue: Queue, *, at: datetime) -> QuerySet[Contac
     (the newest recommendation's BRAG rating, or None) and `checks_rating` (the risk level of its
     newest MASH checks, or None)."""
     contacts: QuerySet[Contact, dict[str, Any]] = (
-        queue.select(Contact.objects.visible_to(user), at)
+        queue.select(Contact.objects.visible_to(user), at, user=user)
         .order_by(F("current_due_at").asc(nulls_last=True), "received_at")
         .values(*ROW_FIELDS, latest_rating=latest_rating(), checks_rating=checks_rating())
     )
@@ -76,19 +116,27 @@ OPEN_STATES = tuple(state for state in ContactState if state != ContactState.CLO
 
 def queue_counts(user: User, *, at: datetime) -> dict[str, int]:
     """How many contacts each queue holds, from one query that counts the open contacts by state,
-    and those past their due time. Only open states are counted: a year's closed contacts would be
-    a hundred thousand rows read on every page (the state index finds the few hundred open ones)."""
+    those past their due time, those allocated to the user and those allocated to no one. Only
+    open states are counted: a year's closed contacts would be a hundred thousand rows read on
+    every page (the state index finds the few hundred open ones)."""
     by_state = {
-        state: (count, overdue)
-        for state, count, overdue in Contact.objects.visible_to(user)
+        state: counts
+        for state, *counts in Contact.objects.visible_to(user)
         .filter(state__in=OPEN_STATES)
         .order_by()
         .values_list("state")
-        .annotate(count=Count("pk"), overdue=Count("pk", filter=overdue_at(at)))
+        .annotate(
+            count=Count("pk"),
+            overdue=Count("pk", filter=overdue_at(at)),
+            mine=Count("pk", filter=Q(allocated_to=user)),
+            unallocated=Count("pk", filter=Q(allocated_to__isnull=True)),
+        )
     }
-    return {
-        queue.slug: sum(by_state.get(state, (0, 0))[0] for state in queue.states)
-        if queue.states
-        else sum(overdue for _, overdue in by_state.values())
-        for queue in QUEUES
-    }
+    column = {"": 0, "mine": 2, "unallocated": 3}
+
+    def count(queue: Queue) -> int:
+        if not queue.states:
+            return sum(counts[1] for counts in by_state.values())
+        return sum(by_state[state][column[queue.allocated]] for state in queue.states if state in by_state)
+
+    return {queue.slug: count(queue) for queue in [*QUEUES, *WORKER_QUEUES]}

@@ -21,12 +21,12 @@ from safehub.audit.permissions import can_read_audit
 from safehub.checks.permissions import can_answer_requests
 from safehub.checks.presenters import alert_rows
 from safehub.checks.queries import unread_alerts
-from safehub.contacts.permissions import can_see_contacts
+from safehub.contacts.permissions import can_allocate, can_see_contacts
 from safehub.contacts.queries import children_named
 from safehub.core.http import AuthenticatedHttpRequest
 from safehub.protocols.permissions import can_change_protocols
 from safehub.queues import presenters
-from safehub.queues.queries import QUEUE_BY_SLUG, QUEUES, queue_contacts, queue_counts
+from safehub.queues.queries import QUEUE_BY_SLUG, UNALLOCATED, queue_contacts, queue_counts, queues_for
 
 # Where each kind of user starts the day, on a page of their own work: the first that applies.
 HOME_QUEUE: list[tuple[Callable[[User], bool], str]] = [
@@ -58,7 +58,7 @@ def home(request: AuthenticatedHttpRequest) -> HttpResponse:
 def queue(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
     if slug not in QUEUE_BY_SLUG:
         raise Http404("No such queue")
-    if not can_see_contacts(request.user):
+    if not can_see_contacts(request.user) or (slug == UNALLOCATED.slug and not can_allocate(request.user)):
         raise PermissionDenied
     at = timezone.now()
     current = QUEUE_BY_SLUG[slug]
@@ -72,7 +72,7 @@ def queue(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
         "queues/queue.html",
         {
             "queue": current,
-            "queues": presenters.queue_links(QUEUES, current=current, counts=counts),
+            "queues": presenters.queue_links(queues_for(request.user), current=current, counts=counts),
             "counts": counts,
             "page": page,
             "rows": presenters.rows(shown, children_named([row["pk"] for row in shown]), at=at),

@@ -50,7 +50,9 @@ def demo(django_db_setup: None, django_db_blocker: DjangoDbBlocker) -> Iterator[
         try:
             out = StringIO()
             with time_machine.travel(LOADED_AT, tick=False):
-                call_command("load_demo", people=150, weeks=2, seed=7, stdout=out)
+                # Enough families that, with the hub's own outcomes making children known (so that
+                # their next contacts are forwarded to their worker), every state still has contacts.
+                call_command("load_demo", people=600, weeks=2, seed=7, stdout=out)
             yield out.getvalue()
         finally:
             _DemoData.tearDownClass()

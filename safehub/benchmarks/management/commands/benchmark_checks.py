@@ -150,8 +150,25 @@ class Command(BaseCommand):
 
 
 # Which work queue a hub user opens, by weight: each role mostly its own (queues.views.HOME_QUEUE).
-SOCIAL_WORKER_QUEUES = {"threshold": 3, "screening": 2, "checks": 2, "overdue": 2, "outcomes": 1, "approval": 1}
-MANAGER_QUEUES = {"approval": 4, "overdue": 2, "threshold": 1, "checks": 1, "screening": 1, "outcomes": 1}
+SOCIAL_WORKER_QUEUES = {
+    "threshold": 3,
+    "screening": 2,
+    "checks": 2,
+    "overdue": 2,
+    "mine": 2,
+    "outcomes": 1,
+    "approval": 1,
+}
+MANAGER_QUEUES = {
+    "approval": 4,
+    "overdue": 2,
+    "unallocated": 2,
+    "threshold": 1,
+    "checks": 1,
+    "screening": 1,
+    "outcomes": 1,
+    "mine": 1,
+}
 
 
 def _users(data: checks_data.Populated, count: int) -> list[loadtest.SimulatedUser]:
