@@ -46,6 +46,7 @@ class Verb(models.TextChoices):
     NOT_SAME_PERSON = "not_same_person", "Marked records as not the same person"
     DUPLICATES_FOUND = "duplicates_found", "Searched the person index for duplicates"
     MASH_CHECKS_STARTED = "mash_checks_started", "Started MASH checks"
+    MASH_CHECKS_ASKED_FOR = "mash_checks_asked_for", "Asked a manager to start MASH checks"
     DISCLOSURE_MADE = "disclosure_made", "Disclosed information to a partner agency"
     AGENCY_RESPONSE_SAVED = "agency_response_saved", "Saved a draft agency response"
     AGENCY_RESPONSE_SUBMITTED = "agency_response_submitted", "Submitted an agency response"

@@ -9,7 +9,7 @@ from django.db.models import QuerySet
 from safehub.accounts.forms import StaffChoiceField
 from safehub.accounts.models import Agency, User
 from safehub.checks.services import DEFAULT_LAWFUL_BASIS
-from safehub.core.forms import ClockField, GovukDateField, VersionForm
+from safehub.core.forms import MAX_TEXT, ClockField, GovukDateField, VersionForm
 from safehub.core.working_time import LONDON
 from safehub.protocols.models import BRAG_HINTS, Brag
 
@@ -138,4 +138,13 @@ class SubmitForDecisionForm(VersionForm):
         widget=forms.Textarea(attrs={"rows": 2}),
         max_length=TEXT,
         required=False,
+    )
+
+
+class AskForChecksForm(VersionForm):
+    reason = forms.CharField(
+        label="What do the partner agencies need to be asked, and why?",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=MAX_TEXT,
+        error_messages={"required": "Say what the partner agencies need to be asked, and why"},
     )

@@ -294,3 +294,24 @@ class LateAnswerRecipients(models.Model):
 
     def __str__(self) -> str:
         return f"Late answers on contact {self.contact_id}"
+
+
+class ChecksAsked(models.Model):
+    """A social worker asks a manager to start MASH checks on a contact waiting for its threshold
+    decision (only a manager starts them, 002 §15). Settled when checks start on the contact."""
+
+    contact = models.ForeignKey(Contact, on_delete=models.PROTECT, related_name="checks_asked")
+    reason = models.TextField()
+    asked_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    asked_at = models.DateTimeField()
+    settled_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["contact"], condition=Q(settled_at__isnull=True), name="one_open_ask_for_checks_per_contact"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"MASH checks asked for on {self.contact.reference}"

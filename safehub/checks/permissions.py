@@ -15,6 +15,16 @@ def can_start_checks(user: User, contact: Contact | None = None) -> bool:
     return can_manage(user) and (contact is None or contact.state == ContactState.AWAITING_THRESHOLD)
 
 
+def can_ask_for_checks(user: User, contact: Contact | None = None) -> bool:
+    """A social worker or senior practitioner deciding the threshold asks a manager for checks (a
+    manager starts them directly)."""
+    return (
+        can_make_threshold_decisions(user)
+        and not can_manage(user)
+        and (contact is None or contact.state == ContactState.AWAITING_THRESHOLD)
+    )
+
+
 def can_coordinate(user: User, checks: MashChecks) -> bool:
     """The coordinating social worker, or a manager (000: the MASH social worker coordinates)."""
     return user.pk == checks.coordinator_id or can_manage(user)

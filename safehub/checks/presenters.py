@@ -10,6 +10,7 @@ from django.urls import reverse
 from django.utils.timezone import localtime
 
 from safehub.accounts.models import User
+from safehub.checks.forms import AskForChecksForm
 from safehub.checks.models import (
     AgencyRequest,
     AgencyResponse,
@@ -18,7 +19,7 @@ from safehub.checks.models import (
     RequestState,
     ResponseStatus,
 )
-from safehub.checks.permissions import can_start_checks
+from safehub.checks.permissions import can_ask_for_checks, can_start_checks
 from safehub.contacts.models import Contact
 from safehub.core.presenters import Action, Due, Panel, brag_tag_class, due, record_links, shown_date
 from safehub.protocols.models import Brag
@@ -267,3 +268,14 @@ def worktray_rows(
             )
         )
     return result
+
+
+def ask_for_checks(user: User, contact: Contact, *, form: Any = None) -> dict[str, Any] | None:
+    """On the threshold page: the social worker's form to ask a manager for MASH checks, or the
+    ask already made (for everyone), or nothing."""
+    asked = contact.checks_asked.filter(settled_at__isnull=True).select_related("asked_by").first()
+    if asked is not None:
+        return {"asked": asked}
+    if not can_ask_for_checks(user, contact):
+        return None
+    return {"form": form or AskForChecksForm(initial={"version": contact.version}), "contact": contact}

@@ -5,13 +5,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import OuterRef, QuerySet, Subquery
+from django.db.models import Exists, OuterRef, QuerySet, Subquery
 from django.http import Http404
 
 from safehub.accounts.models import User
 from safehub.audit.models import Verb
 from safehub.audit.reads import Read, note_read, note_refusal
-from safehub.checks.models import AgencyRequest, Alert, MashChecks
+from safehub.checks.models import AgencyRequest, Alert, ChecksAsked, MashChecks
 from safehub.contacts.models import Contact
 from safehub.core.queries import by_pk
 
@@ -76,3 +76,9 @@ def checks_rating() -> Subquery:
     recommendation rates the contact (a red contact whose checks went for decision stays red)."""
     newest = MashChecks.objects.filter(contact=OuterRef("pk")).order_by("-started_at", "-pk")
     return Subquery(newest.values("rating")[:1])
+
+
+def checks_asked_for() -> Exists:
+    """Whether a social worker has asked a manager to start MASH checks on the contact and they have
+    not started yet, as a column of a contacts query (`OuterRef("pk")`)."""
+    return Exists(ChecksAsked.objects.filter(contact=OuterRef("pk"), settled_at__isnull=True))

@@ -11,7 +11,7 @@ from datetime import datetime
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils.timezone import localtime
 
 from safehub.accounts.models import Agency, User
@@ -19,7 +19,7 @@ from safehub.audit.models import Verb
 from safehub.audit.services import record
 from safehub.checks import permissions
 from safehub.checks.alerts import settle_alerts
-from safehub.checks.models import AgencyRequest, ChecksState, MashChecks, RequestState
+from safehub.checks.models import AgencyRequest, ChecksAsked, ChecksState, MashChecks, RequestState
 from safehub.checks.workflow import ChecksEvent, RequestEvent
 from safehub.contacts.models import Contact, ContactSubject
 from safehub.contacts.services import threshold_due, transition
@@ -169,7 +169,34 @@ def start_checks(contact: Contact, start: StartChecks, *, by: User, at: datetime
         at=at,
         data={"checks": checks.pk, "agencies": len(set(start.agencies)), "rating": start.rating.value},
     )
+    ChecksAsked.objects.filter(contact=contact, settled_at__isnull=True).update(settled_at=at)
     return checks
+
+
+MIN_ASK_REASON = 15  # characters: what the manager needs to know, not "please"
+ALREADY_ASKED = "A manager has already been asked to start MASH checks on this contact"
+
+
+@transaction.atomic(durable=True)
+def ask_for_checks(contact: Contact, *, reason: str, by: User, at: datetime, version: int) -> ChecksAsked:
+    """A social worker asks a manager to start MASH checks, saying what they need to know. The ask
+    shows on the threshold queue and the contact page until checks start."""
+    if not permissions.can_ask_for_checks(by, contact):
+        raise PermissionDenied
+    if contact.version != version:
+        raise ConcurrentChange()
+    text = reason.strip()
+    if len(text) < MIN_ASK_REASON:
+        raise DomainError("Say what the partner agencies need to be asked, and why", field="reason")
+    if ChecksAsked.objects.filter(contact=contact, settled_at__isnull=True).exists():
+        raise DomainError(ALREADY_ASKED, field="reason")
+    try:
+        with transaction.atomic():
+            asked = ChecksAsked.objects.create(contact=contact, reason=text, asked_by=by, asked_at=at)
+    except IntegrityError:  # another social worker asked at the same moment
+        raise DomainError(ALREADY_ASKED, field="reason") from None
+    record(Verb.MASH_CHECKS_ASKED_FOR, by=by, contact=contact, at=at, data={"asked": asked.pk})
+    return asked
 
 
 # Withdrawing a request --------------------------------------------------------------------------

@@ -62,7 +62,14 @@ def start(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         return redirect(contact)
     coordinators = qualified_staff(team=contact.team)
     agencies = Agency.objects.filter(is_host=False).order_by("name")
-    initial = {"version": contact.version, "agencies": services.preselected_agencies(), "rating": ""}
+    asked = contact.checks_asked.filter(settled_at__isnull=True).first()
+    initial = {
+        "version": contact.version,
+        "agencies": services.preselected_agencies(),
+        "rating": "",
+        # What the social worker who asked for the checks said they need to know.
+        "reason": asked.reason if asked is not None else "",
+    }
     form = StartChecksForm(request.POST or None, initial=initial, coordinators=coordinators, agencies=agencies)
     status = 200
     if request.method == "POST" and form.is_valid():

@@ -10,6 +10,10 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
+from safehub.checks.forms import AskForChecksForm
+from safehub.checks.permissions import can_ask_for_checks
+from safehub.checks.presenters import ask_for_checks
+from safehub.checks.services import ask_for_checks as ask_checks
 from safehub.contacts.models import Contact
 from safehub.contacts.presenters import concern_labels
 from safehub.contacts.queries import get_contact_for
@@ -75,6 +79,8 @@ def recommend(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     if isinstance(guarded, HttpResponse):
         return guarded
     contact = guarded
+    if request.method == "POST" and request.POST.get("action") == "ask-for-checks":
+        return _ask_for_checks(request, contact)
     levels = active_protocol().levels.all()
     form = RecommendationForm(request.POST or None, levels=levels, initial={"version": contact.version})
     status = 200
@@ -96,7 +102,32 @@ def recommend(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         if done:
             messages.success(request, "Recommendation recorded and sent to a manager for approval")
             return redirect(contact)
-    return _render(request, "decisions/recommend.html", contact, form, status)
+    return _render(
+        request, "decisions/recommend.html", contact, form, status, ask=ask_for_checks(request.user, contact)
+    )
+
+
+def _ask_for_checks(request: AuthenticatedHttpRequest, contact: Contact) -> HttpResponse:
+    """The social worker asks a manager to start MASH checks before deciding (checks.services)."""
+    if not can_ask_for_checks(request.user, contact):
+        raise PermissionDenied
+    ask_form = AskForChecksForm(request.POST)
+    status = 200
+    if ask_form.is_valid():
+        data = ask_form.cleaned_data
+        done, status = _run(
+            ask_form,
+            lambda: ask_checks(
+                contact, reason=data["reason"], by=request.user, at=timezone.now(), version=data["version"]
+            ),
+        )
+        if done:
+            messages.success(request, "A manager has been asked to start MASH checks")
+            return redirect("decisions:recommend", pk=contact.pk)
+    levels = active_protocol().levels.all()
+    form = RecommendationForm(levels=levels, initial={"version": contact.version})
+    ask = ask_for_checks(request.user, contact, form=ask_form)
+    return _render(request, "decisions/recommend.html", contact, form, status, ask=ask, ask_form=ask_form)
 
 
 @require_http_methods(["GET", "POST"])

@@ -6,7 +6,7 @@ from datetime import datetime
 from typing import Any
 
 from django.urls import reverse
-from django.utils.safestring import SafeString
+from django.utils.safestring import SafeString, mark_safe
 
 from safehub.checks.presenters import short_time
 from safehub.contacts.presenters import concern_labels
@@ -25,11 +25,12 @@ ROW_HTML = (
     '<td class="govuk-table__cell">{children}</td>'
     '<td class="govuk-table__cell">{concerns}</td>'
     '<td class="govuk-table__cell">{rating}</td>'
-    '<td class="govuk-table__cell"><strong class="{state_tag}">{state}</strong></td>'
+    '<td class="govuk-table__cell"><strong class="{state_tag}">{state}</strong>{asked}</td>'
     '<td class="govuk-table__cell">{worker}</td>'
     '<td class="govuk-table__cell">{due}</td>'
     "</tr>"
 )
+ASKED_HTML = mark_safe('<br><strong class="govuk-tag govuk-tag--yellow">MASH checks asked for</strong>')
 TAG_HTML = '<strong class="{tag_class}">{text}</strong>'
 
 
@@ -48,6 +49,7 @@ class QueueRow:
     rating_tag: str
     state: str
     state_tag: str
+    checks_asked: bool
     worker: str
     due: Due | None
 
@@ -62,6 +64,7 @@ class QueueRow:
             rating=_tag(self.rating, self.rating_tag, otherwise="Not rated"),
             state_tag=self.state_tag,
             state=self.state,
+            asked=ASKED_HTML if self.checks_asked else "",
             worker=self.worker,
             due=_tag(self.due.text, self.due.tag_class, otherwise="") if self.due else "No due time",
         )
@@ -98,6 +101,7 @@ def rows(contacts: Iterable[Mapping[str, Any]], children: Mapping[int, list[str]
                 rating_tag=brag_tag_class(rating) if rating else "",
                 state=state.label,
                 state_tag=state.tag_class,
+                checks_asked=bool(contact["asked_for_checks"]),
                 worker=" ".join(
                     filter(None, (contact["allocated_to__first_name"], contact["allocated_to__last_name"]))
                 ),

@@ -9,7 +9,7 @@ from typing import Any
 from django.db.models import Count, F, Q, QuerySet
 
 from safehub.accounts.models import User
-from safehub.checks.queries import checks_rating
+from safehub.checks.queries import checks_asked_for, checks_rating
 from safehub.contacts.models import Contact, ContactQuerySet, overdue_at
 from safehub.contacts.permissions import ALLOCATABLE_STATES, can_allocate
 from safehub.contacts.workflow import STATES, ContactState
@@ -105,7 +105,12 @@ def queue_contacts(user: User, queue: Queue, *, at: datetime) -> QuerySet[Contac
     contacts: QuerySet[Contact, dict[str, Any]] = (
         queue.select(Contact.objects.visible_to(user), at, user=user)
         .order_by(F("current_due_at").asc(nulls_last=True), "received_at")
-        .values(*ROW_FIELDS, latest_rating=latest_rating(), checks_rating=checks_rating())
+        .values(
+            *ROW_FIELDS,
+            latest_rating=latest_rating(),
+            checks_rating=checks_rating(),
+            asked_for_checks=checks_asked_for(),
+        )
     )
     return contacts
 
