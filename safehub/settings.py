@@ -1,17 +1,20 @@
 """Safehub settings: one module, driven by environment variables.
 
-Secure by default: DEBUG is off, SECRET_KEY must be given outside tests and demo mode,
-ALLOWED_HOSTS must be set.
+Secure by default: DEBUG is off, SECRET_KEY must be given to serve web requests outside tests
+and demo mode (offline commands make up their own: ADR 0013), ALLOWED_HOSTS must be set.
 """
 
 from __future__ import annotations
 
 import os
+import secrets
 from pathlib import Path
 
 import dj_database_url
 from csp.constants import NONCE, SELF
 from django.core.exceptions import ImproperlyConfigured
+
+from safehub import entrypoint
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -39,7 +42,11 @@ def env_secret(name: str, default: str | None = None) -> str | None:
     """Read NAME, or the contents of the file named by NAME_FILE."""
     path = os.environ.get(f"{name}_FILE")
     if path:
-        return Path(path).read_text(encoding="utf-8").strip()
+        try:
+            return Path(path).read_text(encoding="utf-8").strip()
+        except (OSError, UnicodeDecodeError) as error:
+            reason = error.strerror if isinstance(error, OSError) else "it is not UTF-8 text"
+            raise ImproperlyConfigured(f"{name}_FILE names {path}, which cannot be read: {reason}") from None
     return os.environ.get(name, default)
 
 
@@ -48,11 +55,16 @@ DEMO_MODE = env_bool("SAFEHUB_DEMO")
 DEBUG = env_bool("DEBUG")
 
 _secret = env_secret("SECRET_KEY")
+SECRET_KEY_IS_EPHEMERAL = False  # a key made up for this process alone (an offline command's)
 if not _secret:
     if TESTING or DEMO_MODE or DEBUG:
         _secret = "insecure-key-for-tests-and-demo-only-" + "x" * 32
+    elif not entrypoint.serves_web_requests:
+        # A command that serves no web request signs nothing that outlives it (ADR 0013).
+        _secret = secrets.token_urlsafe(50)
+        SECRET_KEY_IS_EPHEMERAL = True
     else:
-        raise ImproperlyConfigured("Set SECRET_KEY (or SECRET_KEY_FILE) to run Safehub.")
+        raise ImproperlyConfigured("Set SECRET_KEY (or SECRET_KEY_FILE) to serve Safehub.")
 SECRET_KEY: str = _secret
 
 ALLOWED_HOSTS = [h for h in os.environ.get("ALLOWED_HOSTS", "").split(",") if h]
