@@ -254,6 +254,9 @@ AUDIT_EXCLUDED_FIELDS = frozenset({"narrative", "password", "notes", "summary", 
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
+    # A refused request (403, 404: any 4xx) is one line, without a traceback; a 500 keeps its traceback.
+    "filters": {"refused_requests": {"()": "safehub.core.request_log.RefusedRequestFilter"}},
     "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "loggers": {"django.request": {"filters": ["refused_requests"]}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "WARNING")},
 }
