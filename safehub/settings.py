@@ -96,6 +96,7 @@ INSTALLED_APPS = [
     "safehub.queues",
     "safehub.reports",
     "safehub.pages",
+    "safehub.outbox",
     "safehub.demo",
     "safehub.benchmarks",
 ]
@@ -230,11 +231,14 @@ CONTENT_SECURITY_POLICY = {
     }
 }
 
+# The demo prints no email: it keeps them for the Outbox page and writes each to OUTBOX_DIR (safehub/outbox).
 EMAIL_BACKEND = (
     "django.core.mail.backends.locmem.EmailBackend"
     if TESTING
-    else os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+    else os.environ.get("EMAIL_BACKEND")
+    or ("safehub.outbox.backends.OutboxEmailBackend" if DEMO_MODE else "django.core.mail.backends.console.EmailBackend")
 )
+OUTBOX_DIR = Path(os.environ.get("SAFEHUB_OUTBOX_DIR") or BASE_DIR / "demo-outbox")
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "safehub@localhost")
 # SMTP, for EMAIL_BACKEND=django.core.mail.backends.smtp.EmailBackend.
 EMAIL_HOST = os.environ.get("EMAIL_HOST", "localhost")
