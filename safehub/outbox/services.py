@@ -25,6 +25,7 @@ def keep_email(message: EmailMessage, *, at: datetime, folder: Path) -> list[Out
         for recipient in message.recipients()
     )
     folder.mkdir(parents=True, exist_ok=True)
-    first = rows[0].pk if rows else "none"
-    (folder / f"{at:%Y%m%d-%H%M%S}-{first}.eml").write_bytes(message.message().as_bytes())
+    first = rows[0].pk if rows else 0
+    # Named by time and row, so that the folder lists the emails in the order they were sent.
+    (folder / f"{at:%Y%m%d-%H%M%S}-{first:08d}.eml").write_bytes(message.message().as_bytes())
     return rows

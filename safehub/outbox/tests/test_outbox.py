@@ -84,6 +84,8 @@ def test_an_email_is_kept_for_each_recipient_and_written_once(demo: Path, capsys
         ("b@demo.invalid", "Safehub: request 7 is overdue"),
     ]
     [written] = demo.glob("*.eml")
+    first = OutboxEmail.objects.earliest("pk")
+    assert written.name == f"{first.sent_at:%Y%m%d-%H%M%S}-{first.pk:08d}.eml"
     assert "Subject: Safehub: request 7 is overdue" in written.read_text(encoding="utf-8")
     assert capsys.readouterr() == ("", "")  # nothing on the console
 
