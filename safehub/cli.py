@@ -4,7 +4,7 @@
 
 Only the commands that serve web requests need the real SECRET_KEY; the rest (offline data commands
 such as `safehub link`, and any command's `--help`) run with a key of their own (ADR 0013). A missing
-or bad setting is one line on stderr and a non-zero exit, never a traceback.
+or bad setting is one line on stderr and a non-zero exit, never a traceback (unless --traceback asks for it).
 """
 
 from __future__ import annotations
@@ -39,6 +39,8 @@ def main(argv: list[str] | None = None) -> None:
         settings.INSTALLED_APPS  # noqa: B018 - read the settings now, so that a bad one stops here
         execute_from_command_line(args)
     except ImproperlyConfigured as error:
+        if "--traceback" in args:
+            raise
         sys.exit(f"safehub: {' '.join(str(error).split())}")
 
 

@@ -112,6 +112,14 @@ def test_a_bad_setting_is_one_line_not_a_traceback(env: dict[str, str], message:
     assert result.stderr == message
 
 
+def test_traceback_still_shows_the_traceback_when_asked_for() -> None:
+    result = _run([str(SAFEHUB), "benchmark-checks", "--help", "--traceback"], DEBUG="yes")
+
+    assert result.returncode != 0
+    assert "Traceback" in result.stderr
+    assert result.stderr.endswith("ImproperlyConfigured: DEBUG must be 'true' or 'false', not 'yes'\n")
+
+
 @pytest.mark.parametrize(
     ("argv", "serves"),
     [
