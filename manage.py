@@ -1,9 +1,7 @@
 #!/usr/bin/env python
-import os
-import sys
+"""Django's manage.py, the same as the `safehub` command (safehub/cli.py)."""
+
+from safehub.cli import main
 
 if __name__ == "__main__":
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "safehub.settings")
-    from django.core.management import execute_from_command_line
-
-    execute_from_command_line(sys.argv)
+    main()

@@ -1,17 +1,20 @@
 """Safehub settings: one module, driven by environment variables.
 
-Secure by default: DEBUG is off, SECRET_KEY must be given outside tests and demo mode,
-ALLOWED_HOSTS must be set.
+Secure by default: DEBUG is off, SECRET_KEY must be given to serve web requests outside tests
+and demo mode (offline commands make up their own: ADR 0013), ALLOWED_HOSTS must be set.
 """
 
 from __future__ import annotations
 
 import os
+import secrets
 from pathlib import Path
 
 import dj_database_url
 from csp.constants import NONCE, SELF
 from django.core.exceptions import ImproperlyConfigured
+
+from safehub import entrypoint
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -39,7 +42,11 @@ def env_secret(name: str, default: str | None = None) -> str | None:
     """Read NAME, or the contents of the file named by NAME_FILE."""
     path = os.environ.get(f"{name}_FILE")
     if path:
-        return Path(path).read_text(encoding="utf-8").strip()
+        try:
+            return Path(path).read_text(encoding="utf-8").strip()
+        except (OSError, UnicodeDecodeError) as error:
+            reason = error.strerror if isinstance(error, OSError) else "it is not UTF-8 text"
+            raise ImproperlyConfigured(f"{name}_FILE names {path}, which cannot be read: {reason}") from None
     return os.environ.get(name, default)
 
 
@@ -48,11 +55,16 @@ DEMO_MODE = env_bool("SAFEHUB_DEMO")
 DEBUG = env_bool("DEBUG")
 
 _secret = env_secret("SECRET_KEY")
+SECRET_KEY_IS_EPHEMERAL = False  # a key made up for this process alone (an offline command's)
 if not _secret:
     if TESTING or DEMO_MODE or DEBUG:
         _secret = "insecure-key-for-tests-and-demo-only-" + "x" * 32
+    elif not entrypoint.serves_web_requests:
+        # A command that serves no web request signs nothing that outlives it (ADR 0013).
+        _secret = secrets.token_urlsafe(50)
+        SECRET_KEY_IS_EPHEMERAL = True
     else:
-        raise ImproperlyConfigured("Set SECRET_KEY (or SECRET_KEY_FILE) to run Safehub.")
+        raise ImproperlyConfigured("Set SECRET_KEY (or SECRET_KEY_FILE) to serve Safehub.")
 SECRET_KEY: str = _secret
 
 ALLOWED_HOSTS = [h for h in os.environ.get("ALLOWED_HOSTS", "").split(",") if h]
@@ -84,6 +96,7 @@ INSTALLED_APPS = [
     "safehub.queues",
     "safehub.reports",
     "safehub.pages",
+    "safehub.outbox",
     "safehub.demo",
     "safehub.benchmarks",
 ]
@@ -218,11 +231,14 @@ CONTENT_SECURITY_POLICY = {
     }
 }
 
+# The demo prints no email: it keeps them for the Outbox page and writes each to OUTBOX_DIR (safehub/outbox).
 EMAIL_BACKEND = (
     "django.core.mail.backends.locmem.EmailBackend"
     if TESTING
-    else os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+    else os.environ.get("EMAIL_BACKEND")
+    or ("safehub.outbox.backends.OutboxEmailBackend" if DEMO_MODE else "django.core.mail.backends.console.EmailBackend")
 )
+OUTBOX_DIR = Path(os.environ.get("SAFEHUB_OUTBOX_DIR") or BASE_DIR / "demo-outbox")
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "safehub@localhost")
 # SMTP, for EMAIL_BACKEND=django.core.mail.backends.smtp.EmailBackend.
 EMAIL_HOST = os.environ.get("EMAIL_HOST", "localhost")
@@ -242,6 +258,9 @@ AUDIT_EXCLUDED_FIELDS = frozenset({"narrative", "password", "notes", "summary", 
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
+    # A refused request (403, 404: any 4xx) is one line, without a traceback; a 500 keeps its traceback.
+    "filters": {"refused_requests": {"()": "safehub.core.request_log.RefusedRequestFilter"}},
     "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "loggers": {"django.request": {"filters": ["refused_requests"]}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "WARNING")},
 }

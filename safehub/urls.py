@@ -17,6 +17,7 @@ urlpatterns = [
     path("protocols/", include("safehub.protocols.urls")),
     path("audit/", include("safehub.audit.urls")),
     path("reports/", include("safehub.reports.urls")),
+    path("outbox/", include("safehub.outbox.urls")),  # demo mode only
     path("admin/", admin.site.urls),
 ]
 

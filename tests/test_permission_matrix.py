@@ -250,6 +250,12 @@ PAGES: list[tuple[str, Callable[[Any], str], dict[Role, int]]] = [
         lambda team: reverse("queues:home"),
         {CO: 302, SW: 302, SP: 302, TM: 302, STRAT: 302, PARTNER: 302, PERF: 302, DPO: 302, ADMIN: 302},
     ),
+    ("outbox outside demo mode", lambda team: reverse("outbox:outbox"), dict.fromkeys(ALL, 404)),
+]
+
+# Pages that exist only in demo mode (SAFEHUB_DEMO=true, as `./run start` sets).
+DEMO_PAGES: list[tuple[str, Callable[[Any], str], dict[Role, int]]] = [
+    ("outbox", lambda team: reverse("outbox:outbox"), dict.fromkeys(ALL, 200)),  # each sees their own emails
 ]
 
 
@@ -267,6 +273,22 @@ def test_permission_matrix(
     client = client_for_role(role)
     url = make_url(mash_team)
     assert client.get(url).status_code == expected[role], f"{role} on {page}"
+
+
+@pytest.mark.parametrize("role", ALL, ids=[r.value for r in ALL])
+@pytest.mark.parametrize(("page", "make_url", "expected"), DEMO_PAGES, ids=[p[0] for p in DEMO_PAGES])
+def test_permission_matrix_in_demo_mode(
+    role: Role,
+    page: str,
+    make_url: Callable[[Any], str],
+    expected: dict[Role, int],
+    client_for_role: Callable[[Role], Client],
+    mash_team: Any,
+    settings: Any,
+) -> None:
+    settings.DEMO_MODE = True
+    client = client_for_role(role)
+    assert client.get(make_url(mash_team)).status_code == expected[role], f"{role} on {page}"
 
 
 def test_another_teams_contact_is_not_found(other_team_social_worker: Any, mash_team: Any) -> None:

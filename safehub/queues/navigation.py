@@ -15,6 +15,7 @@ from safehub.checks.permissions import can_answer_requests, can_be_coordinator
 from safehub.consultations.permissions import can_see_consultations
 from safehub.contacts.permissions import can_record_contact
 from safehub.matching.permissions import can_review_duplicates
+from safehub.outbox.permissions import can_read_outbox
 from safehub.people.permissions import can_search_people
 from safehub.protocols.permissions import can_view_protocols
 
@@ -42,6 +43,7 @@ SECTIONS: list[tuple[str, str, Callable[[User], bool]]] = [
     ("Duplicates", "matching:duplicates", can_review_duplicates),
     ("Local protocol", "protocols:list", can_view_protocols),
     ("Audit trail", "audit:events", can_read_audit),
+    ("Outbox", "outbox:outbox", can_read_outbox),  # demo mode only
 ]
 
 

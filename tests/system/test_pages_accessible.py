@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable
+from typing import Any
 
 import pytest
 from django.urls import reverse
-from playwright.sync_api import Page
+from playwright.sync_api import Page, expect
 
 from safehub.accounts.models import Team, User
 from safehub.contacts.tests.factories import ContactApprovedFactory
 from safehub.matching.index import index_people
+from safehub.outbox.models import OutboxEmail
 from safehub.people.tests.factories import InvolvementFactory, PersonFactory, RelationshipFactory
 
 Check = Callable[[Page], None]
@@ -74,6 +77,34 @@ def test_protocol_and_audit_pages_are_accessible(
     sign_in_as(page, data_protection_officer)
     page.goto(reverse("audit:events") + "?verify=1")
     assert_accessible(page)
+
+
+def test_demo_outbox_is_accessible(
+    page: Page,
+    sign_in_as: Callable[..., None],
+    assert_accessible: Check,
+    console_errors: list[str],
+    administrator: User,
+    settings: Any,
+) -> None:
+    settings.DEMO_MODE = True
+    sent = dt.datetime(2026, 11, 24, 9, tzinfo=dt.UTC)
+    for n in range(15):  # two pages
+        OutboxEmail.objects.create(
+            sender="safehub@localhost",
+            recipient=f"desk{n % 3}@police.example",
+            subject=f"Safehub: MASH check request {n} to Example Police is overdue",
+            body=f"Overdue.\n\nRequest {n} to Example Police was due at 09:00. Sign in to Safehub to see it.",
+            sent_at=sent + dt.timedelta(minutes=n),
+        )
+    sign_in_as(page, administrator)
+    page.get_by_role("link", name="Outbox").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Outbox")
+    assert_accessible(page)
+    page.get_by_role("link", name="Next page").click()
+    expect(page.get_by_text("Page 2 of 2")).to_be_visible()
+    assert_accessible(page)
+    assert console_errors == []
 
 
 def test_outcome_page_with_errors_is_accessible(

@@ -21,7 +21,9 @@ from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 import safehub.settings as settings_module
+from safehub import entrypoint
 from safehub.accounts.models import User
+from safehub.core.checks import check_secret_key_is_given
 from safehub.core.middleware import IDLE_KEY
 
 SIGN_IN = "/account/sign-in/"
@@ -206,6 +208,35 @@ def test_argon2_is_available() -> None:
 def test_production_refuses_to_start_without_a_secret_key(monkeypatch: pytest.MonkeyPatch) -> None:
     with pytest.raises(ImproperlyConfigured, match="SECRET_KEY"):
         _load_settings(monkeypatch)
+
+
+def test_an_offline_command_makes_up_a_key_of_its_own(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(entrypoint, "serves_web_requests", False)  # as safehub.cli declares for `safehub link`
+
+    first, second = _load_settings(monkeypatch), _load_settings(monkeypatch)
+
+    assert first.SECRET_KEY_IS_EPHEMERAL is True
+    assert len(first.SECRET_KEY) >= 50
+    assert first.SECRET_KEY != second.SECRET_KEY  # random each time, never a default anyone could know
+
+
+def test_a_given_secret_key_is_used_by_offline_commands_too(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(entrypoint, "serves_web_requests", False)
+
+    offline = _load_settings(monkeypatch, **PRODUCTION)
+
+    assert offline.SECRET_KEY.startswith("a-production-secret-")
+    assert offline.SECRET_KEY_IS_EPHEMERAL is False
+
+
+def test_the_deployment_check_reports_a_made_up_key(settings: Any) -> None:
+    assert check_secret_key_is_given(None) == []
+
+    settings.SECRET_KEY_IS_EPHEMERAL = True
+    [error] = check_secret_key_is_given(None)
+
+    assert error.id == "safehub.E001"
+    assert "SECRET_KEY is not set" in error.msg
 
 
 def test_the_secret_key_can_come_from_a_file(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
