@@ -141,6 +141,18 @@ def case_staff(*, team: Team) -> models.QuerySet[User]:
     return User.objects.filter(is_active=True, memberships__team=team, memberships__role__in=CASE_ROLES).distinct()
 
 
+def front_door_staff(*, team_ids: Iterable[int]) -> models.QuerySet[User]:
+    """Active contact officers, social workers, senior practitioners and managers of these teams:
+    who a contact can be allocated to, and the workers a manager filters a queue by."""
+    return (
+        User.objects.filter(
+            is_active=True, memberships__team_id__in=list(team_ids), memberships__role__in=FRONT_DOOR_ROLES
+        )
+        .distinct()
+        .order_by("last_name", "first_name")
+    )
+
+
 def qualified_staff(*, team: Team | None = None) -> models.QuerySet[User]:
     """Active social workers, senior practitioners and managers (of `team`, when given): the people
     who may coordinate MASH checks or be allocated a child."""

@@ -11,7 +11,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
-from safehub.accounts.models import CASE_ROLES, FRONT_DOOR_ROLES, Team, User, case_staff, qualified_staff
+from safehub.accounts.models import CASE_ROLES, Team, User, case_staff, front_door_staff, qualified_staff
 from safehub.contacts import permissions, restrictions, services
 from safehub.contacts.forms import RECEIVED_FIELD, AllocationForm, ContactForm, RestrictionForm, SubjectFormSet
 from safehub.contacts.models import Contact
@@ -165,12 +165,8 @@ def _allocatable_staff(contact: Contact) -> QuerySet[User]:
     """Who the contact can go to now: the team's front door staff, or its social workers for a
     threshold decision (contacts.services.allocation_problems)."""
     if contact.state == ContactState.AWAITING_THRESHOLD:
-        staff = qualified_staff(team=contact.team)
-    else:
-        staff = User.objects.filter(
-            is_active=True, memberships__team=contact.team, memberships__role__in=FRONT_DOOR_ROLES
-        ).distinct()
-    return staff.order_by("last_name", "first_name")
+        return qualified_staff(team=contact.team).order_by("last_name", "first_name")
+    return front_door_staff(team_ids=[contact.team_id])
 
 
 @require_http_methods(["GET", "POST"])

@@ -5,6 +5,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from django.template.defaultfilters import pluralize
 from django.urls import reverse
 from django.utils.safestring import SafeString, mark_safe
 
@@ -13,6 +14,7 @@ from safehub.contacts.presenters import concern_labels
 from safehub.contacts.workflow import STATES, ContactState
 from safehub.core.presenters import Due, brag_tag_class, due, format_row_html, record_links
 from safehub.protocols.models import Brag
+from safehub.queues.filters import QueueFilters
 from safehub.queues.queries import Queue
 
 # A queue's row, drawn here rather than in queue.html: a 50-row table of eleven template variables
@@ -125,3 +127,9 @@ def queue_links(queues: Iterable[Queue], *, current: Queue, counts: Mapping[str,
         href = "" if queue.slug == current.slug else reverse("queues:queue", args=[queue.slug])
         links.append(QueueLink(f"{queue.title}{count}", href))
     return links
+
+
+def caption(count: int, filters: QueueFilters) -> str:
+    """'12 contacts, soonest due first'; '3 contacts matching, red first' when filtered."""
+    matching = " matching" if filters.chosen else ""
+    return f"{count} contact{pluralize(count)}{matching}, {filters.order_label.lower()}"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -98,19 +99,21 @@ ROW_FIELDS = (
 )
 
 
-def queue_contacts(user: User, queue: Queue, *, at: datetime) -> QuerySet[Contact, dict[str, Any]]:
-    """The queue's contacts, soonest due first, each a dict of ROW_FIELDS with `latest_rating`
-    (the newest recommendation's BRAG rating, or None) and `checks_rating` (the risk level of its
-    newest MASH checks, or None)."""
-    contacts: QuerySet[Contact, dict[str, Any]] = (
-        queue.select(Contact.objects.visible_to(user), at, user=user)
-        .order_by(F("current_due_at").asc(nulls_last=True), "received_at")
-        .values(
-            *ROW_FIELDS,
-            latest_rating=latest_rating(),
-            checks_rating=checks_rating(),
-            asked_for_checks=checks_asked_for(),
-        )
+def queue_contacts(
+    user: User, queue: Queue, *, at: datetime, narrow: Callable[[QuerySet[Contact]], QuerySet[Contact]] | None = None
+) -> QuerySet[Contact, dict[str, Any]]:
+    """The queue's contacts, soonest due first (or as `narrow` filters and orders them: the queue
+    page's filters), each a dict of ROW_FIELDS with `latest_rating` (the newest recommendation's
+    BRAG rating, or None) and `checks_rating` (the risk level of its newest MASH checks, or None)."""
+    selected = queue.select(Contact.objects.visible_to(user), at, user=user)
+    selected = (
+        narrow(selected) if narrow else selected.order_by(F("current_due_at").asc(nulls_last=True), "received_at")
+    )
+    contacts: QuerySet[Contact, dict[str, Any]] = selected.values(
+        *ROW_FIELDS,
+        latest_rating=latest_rating(),
+        checks_rating=checks_rating(),
+        asked_for_checks=checks_asked_for(),
     )
     return contacts
 

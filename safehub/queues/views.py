@@ -9,7 +9,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
-from safehub.accounts.models import User
+from safehub.accounts.models import User, front_door_staff
 from safehub.accounts.permissions import (
     can_coordinate_strategy,
     can_make_threshold_decisions,
@@ -26,6 +26,7 @@ from safehub.contacts.queries import children_named
 from safehub.core.http import AuthenticatedHttpRequest
 from safehub.protocols.permissions import can_change_protocols
 from safehub.queues import presenters
+from safehub.queues.filters import QueueFilters
 from safehub.queues.queries import QUEUE_BY_SLUG, UNALLOCATED, queue_contacts, queue_counts, queues_for
 
 # Where each kind of user starts the day, on a page of their own work: the first that applies.
@@ -63,8 +64,14 @@ def queue(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
     at = timezone.now()
     current = QUEUE_BY_SLUG[slug]
     counts = queue_counts(request.user, at=at)
-    paginator = Paginator(queue_contacts(request.user, current, at=at), 50)
-    paginator.count = counts[current.slug]  # what queue_counts counted, from the same scoped contacts
+    # A manager filters by any worker of their teams; everyone else by themselves or nobody.
+    workers = list(front_door_staff(team_ids=request.user.team_ids())) if can_allocate(request.user) else []
+    filters = QueueFilters(request.GET, user=request.user, workers=workers)
+    today = timezone.localdate(at)
+    narrow = (lambda contacts: filters.apply(contacts, today=today)) if filters.in_use else None
+    paginator = Paginator(queue_contacts(request.user, current, at=at, narrow=narrow), 50)
+    if narrow is None:
+        paginator.count = counts[current.slug]  # what queue_counts counted, from the same scoped contacts
     page = paginator.get_page(request.GET.get("page"))
     shown = list(page.object_list)
     return render(
@@ -77,5 +84,8 @@ def queue(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
             "page": page,
             "rows": presenters.rows(shown, children_named([row["pk"] for row in shown]), at=at),
             "alerts": alert_rows(unread_alerts(request.user), for_partner=False),
+            "filters": filters,
+            "caption": presenters.caption(page.paginator.count, filters),
+            "query": filters.query(),
         },
     )
