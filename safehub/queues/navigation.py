@@ -13,7 +13,7 @@ from safehub.accounts.permissions import can_read_performance
 from safehub.audit.permissions import can_read_audit
 from safehub.checks.permissions import can_answer_requests
 from safehub.consultations.permissions import can_see_consultations
-from safehub.contacts.permissions import can_record_contact
+from safehub.contacts.permissions import can_find_contacts, can_record_contact
 from safehub.matching.permissions import can_review_duplicates
 from safehub.people.permissions import can_search_people
 from safehub.protocols.permissions import can_view_protocols
@@ -34,6 +34,7 @@ def _anyone(user: User) -> bool:
 SECTIONS: list[tuple[str, str, Callable[[User], bool]]] = [
     ("Work queues", "queues:home", _anyone),
     ("Record a contact", "contacts:record-contact", can_record_contact),
+    ("Find a contact", "contacts:find-contact", can_find_contacts),
     ("Consultations", "consultations:list", can_see_consultations),
     ("People", "people:search", can_search_people),
     ("Requests to your agency", "checks:workspace", can_answer_requests),
