@@ -5,20 +5,19 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any
 
-from django.db.models import Exists, F, OuterRef, Prefetch, Q, QuerySet, Value
-from django.db.models.functions import Concat, Lower, Replace
+from django.db.models import Prefetch, QuerySet
 from django.http import Http404
 
 from safehub.accounts.models import User
 from safehub.audit.models import Verb
 from safehub.audit.reads import Read, note_read, note_refusal
-from safehub.contacts.models import CHILD_ROLES, Contact, ContactSubject
+from safehub.contacts.models import CHILD_ROLES, Contact, ContactSearchTerm, ContactSubject
+from safehub.contacts.search_terms import POSTCODE, WORD
 from safehub.core.queries import by_pk
 from safehub.people.identifiers import is_valid_postcode, normalise_postcode
 from safehub.people.models import SearchTerm
-from safehub.people.search_terms import GIVEN, SURNAME, words
+from safehub.people.search_terms import GIVEN, SURNAME, word_forms, words
 
 
 def contact_read(contact_id: int, *, purpose: str, exists: bool = True, restricted: bool = False) -> Read:
@@ -45,15 +44,13 @@ def get_contact_for(user: User, pk: int, *, purpose: str, related: Sequence[str]
 
 # A contact's reference as typed: "C2026-000123", "c2026-123", "c2026000123", "2026/123".
 _REFERENCE = re.compile(r"^(?:c\s*(\d{4})\s*[-/ ]?|(\d{4})\s*[-/])\s*(\d{1,9})$", re.IGNORECASE)
-# What separates words in a name, an agency or an address, besides spaces.
-_SEPARATORS = "-,./()&;:"
-_APOSTROPHES = "'’‘`"
 
 
 @dataclass(frozen=True)
 class ContactQuery:
     """What 'Find a contact' looks for, from one line of text: a reference, a postcode, or words
-    (a name of someone on the contact, the referrer's name or agency, an address)."""
+    (of a name of someone on the contact, the referrer's name or agency, an address), folded as
+    contacts.search_terms stores them."""
 
     reference: str = ""
     postcode: str = ""
@@ -67,7 +64,7 @@ class ContactQuery:
             return cls(reference=f"C{found[1] or found[2]}-{int(found[3]):06d}")
         if is_valid_postcode(text):
             return cls(postcode=normalise_postcode(text))
-        return cls(words=tuple(dict.fromkeys(_typed_words(text))))
+        return cls(words=tuple(dict.fromkeys(words(text))))
 
     @property
     def kind(self) -> str:
@@ -78,36 +75,17 @@ class ContactQuery:
         return not (self.reference or self.postcode or self.words)
 
 
-def _typed_words(text: str) -> list[str]:
-    """Lower-case words as they are written (accents kept, apostrophes out), to compare with the
-    contact's fields folded the same way in the database (`_folded`)."""
-    lowered = text.lower()
-    for apostrophe in _APOSTROPHES:
-        lowered = lowered.replace(apostrophe, "")
-    return [word for word in re.split(r"[\W_]+", lowered) if word]
-
-
-def _folded(*fields: str) -> Any:
-    """' mia o donnell ' from 'Mia', "O'Donnell": the fields lower-cased, apostrophes taken out and
-    other punctuation made a space, between spaces, so that a whole word is ' word '."""
-    expression: Any = Lower(Concat(*[part for field in fields for part in (Value(" "), F(field))], Value(" ")))
-    for apostrophe in _APOSTROPHES:
-        expression = Replace(expression, Value(apostrophe), Value(""))
-    for separator in _SEPARATORS:
-        expression = Replace(expression, Value(separator), Value(" "))
-    return expression
-
-
-def _has_words(expression: str, words: tuple[str, ...]) -> Q:
-    return Q(*[Q(**{f"{expression}__contains": f" {word} "}) for word in words])
+def _having(terms: list[str]) -> QuerySet[ContactSearchTerm, int]:
+    """The ids of the contacts that have one of these terms (as a subquery)."""
+    return ContactSearchTerm.objects.filter(term__in=terms).order_by().values_list("contact_id", flat=True)
 
 
 def find_contacts(user: User, query: ContactQuery) -> QuerySet[Contact]:
     """The contacts `user` may see (`visible_to`, so another team's or a restricted contact never
-    shows) that `query` finds, newest first: by reference exactly; by a postcode of someone on the
-    contact; or with every word in the name of someone on it (as typed, or as the person index
-    holds the person it is linked to), in the referrer's name or agency, or in an address on it.
-    Each comes with the children it names (`children`)."""
+    shows) that `query` finds, newest first: by reference exactly; by the postcode of someone on
+    the contact; or with every word somewhere in the names of the people on it, their addresses,
+    the referrer's name or agency (contacts.search_terms), or in the name the person index holds
+    for someone on it. Each comes with the children it names (`children`)."""
     children = Prefetch("subjects", queryset=ContactSubject.objects.filter(role__in=CHILD_ROLES), to_attr="children")
     contacts = (
         Contact.objects.visible_to(user)
@@ -117,22 +95,16 @@ def find_contacts(user: User, query: ContactQuery) -> QuerySet[Contact]:
     )
     if query.reference:
         return contacts.filter(reference=query.reference)
-    subjects = ContactSubject.objects.filter(contact=OuterRef("pk"))
     if query.postcode:
-        return contacts.filter(Exists(subjects.filter(postcode=query.postcode)))
+        return contacts.filter(pk__in=_having([POSTCODE + query.postcode]))
     if not query.words:
         return contacts.none()
-    # Linked to a person in the index with every word as a given name or a surname (folded there:
-    # accents aside), or named on the contact with every word, or living at an address with them.
-    linked = [
-        Q(person__in=SearchTerm.objects.filter(term__in=[SURNAME + word, GIVEN + word]).values("person_id"))
-        for word in words(" ".join(query.words))
-    ]
-    matches = _has_words("name", query.words) | _has_words("place", query.words)
-    if linked:
-        matches |= Q(*linked)
-    found_subjects = subjects.alias(name=_folded("given_name", "family_name"), place=_folded("address")).filter(matches)
-    referrer = contacts.alias(referrer=_folded("referrer_name"), agency=_folded("referrer_agency"))
-    return referrer.filter(
-        _has_words("referrer", query.words) | _has_words("agency", query.words) | Exists(found_subjects)
-    )
+    on_contact = _having([WORD + form for form in word_forms(query.words[0])])
+    for word in query.words[1:]:
+        on_contact = on_contact.filter(contact_id__in=_having([WORD + form for form in word_forms(word)]))
+    linked = ContactSubject.objects.order_by()
+    for word in query.words:
+        named = SearchTerm.objects.filter(term__in=[SURNAME + word, GIVEN + word])
+        linked = linked.filter(person__in=named.values("person_id"))
+    # One subquery of ids, so that the database starts from the terms' index, not from every contact.
+    return contacts.filter(pk__in=on_contact.union(linked.values_list("contact_id", flat=True)))

@@ -12,6 +12,7 @@ from django.db import transaction
 from safehub.accounts.models import Team, User
 from safehub.audit.models import Verb
 from safehub.audit.services import record
+from safehub.contacts import search_terms
 from safehub.contacts.models import Contact, ContactSubject, ReferrerKind
 from safehub.contacts.rules import ANONYMOUS_BLANKS, contact_problems
 from safehub.contacts.workflow import ContactState, Event
@@ -102,9 +103,10 @@ def record_contact(
     contact.reference = f"C{received_at.year}-{contact.pk:06d}"
     contact.current_due_at = screening_due(contact)
     Contact.objects.filter(pk=contact.pk).update(reference=contact.reference, current_due_at=contact.current_due_at)
-    ContactSubject.objects.bulk_create(
+    subjects = ContactSubject.objects.bulk_create(
         ContactSubject(contact=contact, order=order, **subject) for order, subject in enumerate(details.subjects)
     )
+    search_terms.write([contact], subjects)  # what Find a contact looks it up by
     record(
         Verb.CONTACT_RECORDED,
         by=by,

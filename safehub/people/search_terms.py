@@ -25,8 +25,7 @@ import re
 import unicodedata
 from collections.abc import Iterable
 
-from django.db import connection
-
+from safehub.core.bulk import insert_rows
 from safehub.people.models import Person, SearchTerm
 
 SURNAME, GIVEN, ADDRESS = "s:", "g:", "a:"
@@ -79,7 +78,12 @@ def given_terms(text: str) -> list[str]:
     return [_term(GIVEN, word) for word in words(text)]
 
 
-def _address_words(text: str) -> list[str]:
+def word_forms(word: str) -> list[str]:
+    """A typed word and the word it may stand for in an address ('rd' → ['rd', 'road'])."""
+    return [word, _STREET_WORDS[word]] if word in _STREET_WORDS else [word]
+
+
+def address_words(text: str) -> list[str]:
     found = words(text)
     if found and found[-1] in _STREET_WORDS:
         found[-1] = _STREET_WORDS[found[-1]]
@@ -88,17 +92,17 @@ def _address_words(text: str) -> list[str]:
 
 def address_term(text: str) -> str | None:
     """The term a typed first line of an address looks up: "12 Elm Rd" → a:12 elm road."""
-    found = _address_words(text)
+    found = address_words(text)
     return _term(ADDRESS, " ".join(found)) if found else None
 
 
 def _address_keys(line: str) -> set[str]:
-    whole = " ".join(_address_words(line))
+    whole = " ".join(address_words(line))
     if not whole or whole in PLACEHOLDER_ADDRESSES:
         return set()
     keys = {whole}
     for part in line.split(","):
-        found = _address_words(part)
+        found = address_words(part)
         if not found:
             continue
         keys.add(" ".join(found))
@@ -141,13 +145,6 @@ def forget(ids: Iterable[int] | None) -> None:
 
 def write(people: Iterable[Person]) -> None:
     """Store the terms of these people (with their addresses loaded), whose terms are not stored yet."""
-    rows = [(term, person.pk) for person in people for term in sorted(terms_of(person))]
-    if connection.vendor != "postgresql":
-        SearchTerm.objects.bulk_create([SearchTerm(term=term, person_id=pk) for term, pk in rows], batch_size=500)
-        return
-    with (
-        connection.cursor() as cursor,
-        cursor.cursor.copy(f"COPY {SearchTerm._meta.db_table} (term, person_id) FROM STDIN") as copy,
-    ):
-        for row in rows:
-            copy.write_row(row)
+    insert_rows(
+        SearchTerm, ("term", "person_id"), ((term, person.pk) for person in people for term in sorted(terms_of(person)))
+    )

@@ -25,7 +25,11 @@ def _odonnells() -> Person:
     """Twenty-seven O'Donnells (two pages), one of them Aoife, at 14 Elm Road."""
     home = AddressFactory(line_1="14 Elm Road", town="Bexleyheath", postcode="DA6 7AT")
     aoife = PersonFactory(
-        given_name="Aoife", family_name="O'Donnell", date_of_birth=dt.date(2015, 4, 2), address=home, local_id="P0000901"
+        given_name="Aoife",
+        family_name="O'Donnell",
+        date_of_birth=dt.date(2015, 4, 2),
+        address=home,
+        local_id="P0000901",
     )
     for number in range(26):
         PersonFactory(given_name=f"Cousin{number:02d}", family_name="O’Donnell", date_of_birth=dt.date(2010, 1, 1))
