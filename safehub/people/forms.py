@@ -25,8 +25,9 @@ def _text(label: str, max_length: int, *, named: str, **kwargs: Any) -> forms.Ch
 
 
 class PersonSearchForm(GovukForm):
-    """The People search: any detail a team knows. A name with a date of birth or an NHS number is
-    ranked by likelihood (safehub.matching.search); less than that is looked up exactly."""
+    """The People search: any detail a team knows. A first and a last name, a name with a date of
+    birth, or an NHS number is ranked by likelihood (safehub.matching.search); less than that is
+    looked up exactly (people.queries.find_people)."""
 
     given_name = _text("First name", 100, named="First name")
     family_name = _text("Last name", 100, named="Last name")

@@ -48,9 +48,10 @@ def _details(criteria: PersonCriteria) -> PersonDetails:
 
 @require_GET
 def search(request: AuthenticatedHttpRequest) -> HttpResponse:
-    """Find a person by what the team knows. A name with a date of birth or an NHS number gives
-    the screening search's ranked, explained candidates; anything less (a surname, a postcode, an
-    address) the people who have exactly that, in name order, a page at a time."""
+    """Find a person by what the team knows. A first and a last name, a name with a date of birth,
+    or an NHS number gives the screening search's ranked, explained candidates; anything less (a
+    surname, a postcode, an address) the people who have exactly that, in name order, a page at a
+    time."""
     _require_case_role(request)
     form = PersonSearchForm(request.GET or None)
     context: dict[str, object] = {"form": form}
