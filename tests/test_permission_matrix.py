@@ -118,6 +118,11 @@ PAGES: list[tuple[str, Callable[[Any], str], dict[Role, int]]] = [
         lambda team: reverse("contacts:record-contact"),
         {CO: 200, SW: 200, SP: 200, TM: 200, STRAT: 403, PARTNER: 403, PERF: 403, DPO: 403, ADMIN: 403},
     ),
+    (
+        "find a contact",
+        lambda team: reverse("contacts:find-contact") + "?q=Harlow",
+        {CO: 200, SW: 200, SP: 200, TM: 200, STRAT: 200, PARTNER: 403, PERF: 403, DPO: 403, ADMIN: 403},
+    ),
     ("contact page", _contact(ContactState.RECEIVED), {CO: 200, SW: 200, SP: 200, TM: 200, STRAT: 200, **OUTSIDERS}),
     (
         "screening",
@@ -164,6 +169,11 @@ PAGES: list[tuple[str, Callable[[Any], str], dict[Role, int]]] = [
     (
         "person search",
         lambda team: reverse("people:search"),
+        {CO: 200, SW: 200, SP: 200, TM: 200, STRAT: 200, **OUTSIDERS},
+    ),
+    (
+        "person search by surname",
+        lambda team: reverse("people:search") + "?family_name=Harlow",
         {CO: 200, SW: 200, SP: 200, TM: 200, STRAT: 200, **OUTSIDERS},
     ),
     (

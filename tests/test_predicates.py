@@ -25,6 +25,7 @@ QUALIFIED = {R.SOCIAL_WORKER, R.SENIOR_PRACTITIONER, R.TEAM_MANAGER}
 
 MATRIX: list[tuple[str, Callable[[User], bool], set[Role]]] = [
     ("see contacts", contacts.can_see_contacts, CASE),
+    ("find contacts", contacts.can_find_contacts, CASE),
     ("record a contact", contacts.can_record_contact, FRONT_DOOR),
     ("restrict a contact", lambda user: contacts.can_restrict(user, Contact()), {R.TEAM_MANAGER}),
     ("see consultations", consultations.can_see_consultations, CASE),

@@ -21,6 +21,7 @@ from safehub.consultations.models import Consultation, ConsultationKind
 from safehub.contacts.models import Contact
 from safehub.contacts.tests.factories import ContactAwaitingThresholdFactory, ContactFactory
 from safehub.contacts.workflow import ContactState
+from safehub.matching.index import index_people
 from safehub.matching.models import DuplicatePair
 from safehub.people.models import Person
 from safehub.people.tests.factories import InvolvementFactory, PersonFactory
@@ -221,6 +222,30 @@ def test_every_address_with_a_record_id_is_listed_as_audited_or_not_a_childs_rec
     unlisted = with_ids - set(PAGES) - set(NOT_A_CHILDS_RECORD)
     assert not unlisted, f"add these pages to PAGES (with the read they record) or NOT_A_CHILDS_RECORD: {unlisted}"
     assert not (set(PAGES) | set(NOT_A_CHILDS_RECORD)) - with_ids  # nothing listed that no longer exists
+
+
+# Search results list names of many records: each search is one event saying how many it found,
+# never one read per row; opening a result records its read.
+SEARCHES = [
+    ("contacts:find-contact", {"q": "Harlow"}, Verb.CONTACTS_SEARCHED),
+    ("people:search", {"family_name": "Harlow"}, Verb.PERSON_SEARCHED),
+]
+
+
+@pytest.mark.parametrize(("url_name", "query", "verb"), SEARCHES, ids=[s[0] for s in SEARCHES])
+def test_a_search_records_one_search_and_no_read_of_the_records_it_lists(
+    url_name: str, query: dict[str, str], verb: Verb, hub: Hub
+) -> None:
+    for _ in range(3):
+        ContactFactory(team=hub.team)  # each names Mia Harlow
+    harlows = [PersonFactory(family_name="Harlow") for _ in range(3)]
+    index_people([person.pk for person in harlows])
+    response = _client(hub.social_worker).get(reverse(url_name), query)
+    assert response.status_code == 200
+    assert "3 " in response.content.decode()
+    event = AuditEvent.objects.get(verb=verb)
+    assert (event.by, event.data["results"]) == (hub.social_worker, 3)
+    assert not AuditEvent.objects.filter(verb__in=READ_VERBS).exists()
 
 
 def test_another_teams_contact_answers_404_and_records_who_tried(hub: Hub, other_team_social_worker: User) -> None:

@@ -27,6 +27,7 @@ class Verb(models.TextChoices):
     STATE_CHANGED = "state_changed", "Changed state"
     SCREENING_RECORDED = "screening_recorded", "Recorded basic screening"
     PERSON_SEARCHED = "person_searched", "Searched for a person"
+    CONTACTS_SEARCHED = "contacts_searched", "Searched for contacts"
     RISK_RATED = "risk_rated", "Rated risk"
     RECOMMENDATION_RECORDED = "recommendation_recorded", "Recorded recommendation"
     DECISION_APPROVED = "decision_approved", "Approved decision"

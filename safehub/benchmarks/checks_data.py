@@ -43,6 +43,7 @@ from safehub.contacts.models import (
     SubjectRole,
     YesNoUnknown,
 )
+from safehub.contacts.search_terms import index_contacts
 from safehub.contacts.workflow import ContactState
 from safehub.people.models import PersonKind, Sex
 from safehub.protocols.models import Brag, LocalProtocol
@@ -302,6 +303,7 @@ def populate(
             ),
             ContactSubject,
         )
+        index_contacts()  # what Find a contact looks them up by (those walked below write their own)
     progress(f"{len(open_work)} of the newest through the front door's services, to wait on the work queues")
     walked = walk_open_work(
         [(fields[n], subjects[n]) for n in open_work],

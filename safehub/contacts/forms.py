@@ -21,8 +21,17 @@ from safehub.contacts.models import (
     ReferrerKind,
     YesNoUnknown,
 )
+from safehub.contacts.queries import ContactQuery
 from safehub.contacts.rules import rating_problems, referral_problems, subject_problems
-from safehub.core.forms import MAX_TEXT, ClockField, GovukDateField, GovukModelForm, VersionForm, choice_field
+from safehub.core.forms import (
+    MAX_TEXT,
+    ClockField,
+    GovukDateField,
+    GovukForm,
+    GovukModelForm,
+    VersionForm,
+    choice_field,
+)
 from safehub.core.working_time import LONDON
 from safehub.people.identifiers import (
     is_valid_nhs_number,
@@ -254,3 +263,30 @@ class AllocationForm(VersionForm):
         worker = self.fields["worker"]
         assert isinstance(worker, StaffChoiceField)  # noqa: S101 - declared above
         worker.queryset = staff
+
+
+class ContactSearchForm(GovukForm):
+    """'Find a contact': one line, read as a reference, a postcode or words (contacts.queries.ContactQuery)."""
+
+    q = forms.CharField(
+        label="Reference, name, referrer or address",
+        max_length=200,
+        help_text=(
+            "A contact reference like C2026-000123, the name of a child or adult on the contact, the referrer's"
+            " name or agency, an address or a postcode"
+        ),
+        error_messages={
+            "required": "Enter a contact reference, a name, a referrer, an address or a postcode",
+            "max_length": "Search for 200 characters or fewer",
+        },
+    )
+
+    def clean_q(self) -> ContactQuery:
+        query = ContactQuery.parse(self.cleaned_data["q"])
+        if query.is_empty:
+            raise ValidationError(
+                "Enter a contact reference, a name, a referrer, an address or a postcode using letters or numbers"
+            )
+        if query.words and all(len(word) < 2 for word in query.words):
+            raise ValidationError("Enter more than one letter or number: one alone would find too many contacts")
+        return query

@@ -224,6 +224,22 @@ class Contact(models.Model):
         return self.state != ContactState.CLOSED and self.current_due_at is not None and self.current_due_at < at
 
 
+class ContactSearchTerm(models.Model):
+    """One term 'Find a contact' looks a contact up by ('w:harlow', 'p:DA6 7AT'): contacts.search_terms
+    says which, and writes them as the contact is recorded. A search reads this table's key, not the
+    contacts and their people."""
+
+    pk = models.CompositePrimaryKey("term", "contact")
+    term = models.CharField(max_length=120)
+    contact = models.ForeignKey(Contact, on_delete=models.CASCADE, related_name="+", db_index=False)
+
+    class Meta:
+        indexes = [models.Index(fields=["contact"], name="contactsearchterm_contact")]
+
+    def __str__(self) -> str:
+        return self.term
+
+
 class ContactRestriction(models.Model):
     """A named user who may see a restricted contact (for example a staff member's child)."""
 

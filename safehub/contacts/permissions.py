@@ -13,6 +13,11 @@ def can_see_contacts(user: User) -> bool:
     return can_work_on_cases(user)
 
 
+def can_find_contacts(user: User) -> bool:
+    """Whoever sees contacts may search them; what a search finds is still only what `visible_to` shows them."""
+    return can_see_contacts(user)
+
+
 def can_record_contact(user: User) -> bool:
     return can_work_the_front_door(user)
 

@@ -3,6 +3,7 @@ tag and the next actions. The page itself is assembled in `safehub.pages`."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -13,7 +14,7 @@ from safehub.accounts.models import User
 from safehub.contacts.models import ConcernCategory, Contact, ContactSubject, StateChange
 from safehub.contacts.permissions import ALLOCATABLE_STATES
 from safehub.contacts.workflow import STATES, ContactState, Event
-from safehub.core.presenters import Panel, shown_date
+from safehub.core.presenters import Panel, record_links, shown_date
 
 
 @dataclass(frozen=True)
@@ -88,3 +89,42 @@ class HistoryPanel(Panel):
 
     def present(self, contact: Contact, *, user: User, at: datetime) -> dict[str, Any] | None:
         return {"timeline": timeline(list(contact.state_changes.all()))}
+
+
+@dataclass(frozen=True)
+class FoundContact:
+    """A row of 'Find a contact'."""
+
+    reference: str
+    href: str
+    received: str
+    children: str
+    concerns: str
+    state: str
+    state_tag: str
+
+
+def found_contacts(contacts: Iterable[Contact]) -> list[FoundContact]:
+    """The rows of a page of contacts found, each with its children (prefetched as `children`)."""
+    link = record_links("contacts:contact")
+    rows = []
+    for contact in contacts:
+        state = STATES[ContactState(contact.state)]
+        children: list[ContactSubject] = getattr(contact, "children", [])
+        rows.append(
+            FoundContact(
+                reference=contact.reference,
+                href=link(contact.pk),
+                received=shown_date(contact.received_at, "j M Y"),
+                children=", ".join(child.display_name for child in children) or "Not recorded",
+                concerns=", ".join(concern_labels(contact.concern_categories)),
+                state=state.label,
+                state_tag=state.tag_class,
+            )
+        )
+    return rows
+
+
+def contacts_found(count: int) -> str:
+    """'12 contacts found', '1 contact found'."""
+    return f"{count:,} contact{'' if count == 1 else 's'} found"

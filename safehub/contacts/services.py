@@ -14,7 +14,7 @@ from safehub.accounts.models import Team, User
 from safehub.accounts.permissions import can_make_threshold_decisions, can_work_the_front_door
 from safehub.audit.models import Verb
 from safehub.audit.services import record
-from safehub.contacts import permissions
+from safehub.contacts import permissions, search_terms
 from safehub.contacts.models import Contact, ContactSubject, ReferrerKind, YesNoUnknown
 from safehub.contacts.rules import ANONYMOUS_BLANKS, contact_problems, rating_problems
 from safehub.contacts.workflow import ContactState, Event
@@ -117,9 +117,10 @@ def record_contact(
     contact.reference = f"C{received_at.year}-{contact.pk:06d}"
     contact.current_due_at = screening_due(contact)
     Contact.objects.filter(pk=contact.pk).update(reference=contact.reference, current_due_at=contact.current_due_at)
-    ContactSubject.objects.bulk_create(
+    subjects = ContactSubject.objects.bulk_create(
         ContactSubject(contact=contact, order=order, **subject) for order, subject in enumerate(details.subjects)
     )
+    search_terms.write([contact], subjects)  # what Find a contact looks it up by
     record(
         Verb.CONTACT_RECORDED,
         by=by,

@@ -5,18 +5,29 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.db import transaction
 from django.db.models import Q, QuerySet
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_GET, require_http_methods
 
 from safehub.accounts.models import CASE_ROLES, Team, User, case_staff, front_door_staff, qualified_staff
+from safehub.audit.models import Verb
+from safehub.audit.services import record
 from safehub.contacts import permissions, restrictions, services
-from safehub.contacts.forms import RECEIVED_FIELD, AllocationForm, ContactForm, RestrictionForm, SubjectFormSet
+from safehub.contacts.forms import (
+    RECEIVED_FIELD,
+    AllocationForm,
+    ContactForm,
+    ContactSearchForm,
+    RestrictionForm,
+    SubjectFormSet,
+)
 from safehub.contacts.models import Contact
-from safehub.contacts.presenters import restriction_labels
-from safehub.contacts.queries import get_contact_for
+from safehub.contacts.presenters import contacts_found, found_contacts, restriction_labels
+from safehub.contacts.queries import ContactQuery, find_contacts, get_contact_for
 from safehub.contacts.rules import people_problems
 from safehub.contacts.workflow import ContactState
 from safehub.core.errors import DomainError, Refused
@@ -24,6 +35,7 @@ from safehub.core.forms import add_refusal
 from safehub.core.http import AuthenticatedHttpRequest
 
 PREFIX = "person"
+PAGE_SIZE = 25
 
 
 def _case_team(request: AuthenticatedHttpRequest) -> Team:
@@ -190,3 +202,29 @@ def allocate(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
             messages.success(request, f"Contact allocated to {worker.get_full_name() or worker}")
             return redirect(contact)
     return render(request, "contacts/allocate.html", {"contact": contact, "form": form}, status=status)
+
+
+@require_GET
+def find_contact(request: AuthenticatedHttpRequest) -> HttpResponse:
+    """Find a contact by its reference, someone on it, its referrer or an address, among the
+    contacts the user may see, newest first. The list is one search in the audit trail, not a read
+    of each contact: opening one records its read."""
+    if not permissions.can_find_contacts(request.user):
+        raise PermissionDenied
+    form = ContactSearchForm(request.GET or None)
+    context: dict[str, object] = {"form": form}
+    if form.is_bound and form.is_valid():
+        query: ContactQuery = form.cleaned_data["q"]
+        page = Paginator(find_contacts(request.user, query), PAGE_SIZE).get_page(request.GET.get("page"))
+        typed = request.GET.copy()
+        typed.pop("page", None)
+        context.update(
+            page=page,
+            contacts=found_contacts(page.object_list),
+            contacts_found=contacts_found(page.paginator.count),
+            query=typed.urlencode(),
+        )
+        with transaction.atomic():
+            data = {"results": page.paginator.count, "search": query.kind}
+            record(Verb.CONTACTS_SEARCHED, by=request.user, data=data)
+    return render(request, "contacts/find_contact.html", context)

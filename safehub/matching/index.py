@@ -22,6 +22,7 @@ from django.db.models import QuerySet
 from safehub.matching import names
 from safehub.matching.features import EPOCH, Features, PersonDetails, features_of
 from safehub.matching.models import BlockingKey, PersonIndexEntry
+from safehub.people import search_terms
 from safehub.people.models import Address, Person, PersonKind, Relationship, RelationshipKind
 
 PARENT_KINDS = (RelationshipKind.PARENT, RelationshipKind.STEP_PARENT, RelationshipKind.CARER)
@@ -132,6 +133,7 @@ def index_people(ids: Iterable[int] | None = None) -> int:
             ids = list(ids)
             PersonIndexEntry.objects.filter(person_id__in=ids).delete()
             BlockingKey.objects.filter(person_id__in=ids).delete()
+        search_terms.forget(ids)  # the People search's exact terms are kept with the index
         for chunk in _chunks(_people(ids)):
             parents = _parent_names([p.pk for p in chunk])
             entries: list[PersonIndexEntry] = []
@@ -141,6 +143,7 @@ def index_people(ids: Iterable[int] | None = None) -> int:
                 entries.append(PersonIndexEntry(person=person, features=f.as_row()))
                 keys.extend(BlockingKey(key=key, person=person) for key in sorted(record_keys(f)))
             _insert(entries, keys)
+            search_terms.write(chunk)
             count += len(chunk)
     return count
 

@@ -9,20 +9,52 @@ from django.core.exceptions import ValidationError
 from safehub.core.forms import GovukDateField, GovukForm
 from safehub.people.identifiers import is_valid_nhs_number, is_valid_postcode, normalise_nhs_number, normalise_postcode
 from safehub.people.models import Service, Sex
+from safehub.people.queries import PersonCriteria
+from safehub.people.search_terms import words
+
+
+def _text(label: str, max_length: int, *, named: str, **kwargs: Any) -> forms.CharField:
+    """An optional line of text, with the Design System's wording when it is too long."""
+    return forms.CharField(
+        label=label,
+        required=False,
+        max_length=max_length,
+        error_messages={"max_length": f"{named} must be {max_length} characters or fewer"},
+        **kwargs,
+    )
 
 
 class PersonSearchForm(GovukForm):
-    given_name = forms.CharField(label="First name", required=False, max_length=100)
-    family_name = forms.CharField(label="Last name", required=False, max_length=100)
+    """The People search: any detail a team knows. A first and a last name, a name with a date of
+    birth, or an NHS number is ranked by likelihood (safehub.matching.search); less than that is
+    looked up exactly (people.queries.find_people)."""
+
+    given_name = _text("First name", 100, named="First name")
+    family_name = _text("Last name", 100, named="Last name")
+    parent_given_name = _text(
+        "A parent's first name",
+        100,
+        named="A parent's first name",
+        help_text="With a last name or a postcode: finds the children of a parent, step-parent or carer of that name",
+    )
     date_of_birth = GovukDateField(label="Date of birth", label_for_errors="Date of birth", required=False)
-    nhs_number = forms.CharField(label="NHS number", required=False, max_length=14)
     sex = forms.ChoiceField(
         label="Sex", required=False, choices=[("", "Not known"), *[c for c in Sex.choices if c[0] != Sex.UNKNOWN]]
     )
-    postcode = forms.CharField(
-        label="Postcode", required=False, max_length=8, widget=forms.TextInput(attrs={"class": "govuk-input--width-10"})
+    address = _text(
+        "Address: first line", 200, named="The first line of the address", help_text="For example, 12 Elm Road"
     )
-    parent_given_name = forms.CharField(label="A parent's first name", required=False, max_length=100)
+    postcode = _text("Postcode", 20, named="Postcode", widget=forms.TextInput(attrs={"class": "govuk-input--width-10"}))
+    nhs_number = _text("NHS number", 20, named="NHS number", widget=forms.TextInput(attrs={"inputmode": "numeric"}))
+    local_id = _text("Local person ID", 40, named="Local person ID")
+
+    # A field that holds no letters or digits once folded finds nobody: say so instead.
+    _NEEDS_WORDS = {
+        "given_name": "Enter a first name using letters",
+        "family_name": "Enter a last name using letters",
+        "parent_given_name": "Enter the parent's first name using letters",
+        "address": "Enter the first line of the address using letters and numbers, like 12 Elm Road",
+    }
 
     def clean_postcode(self) -> str:
         value = normalise_postcode(self.cleaned_data.get("postcode", ""))
@@ -36,11 +68,43 @@ class PersonSearchForm(GovukForm):
             raise ValidationError("Enter a valid 10-digit NHS number")
         return value
 
+    def clean_local_id(self) -> str:
+        return str(self.cleaned_data.get("local_id", "")).strip()
+
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
-        if not any(data.get(name) for name in ("given_name", "family_name", "date_of_birth", "nhs_number")):
-            raise ValidationError("Enter a name, a date of birth or an NHS number to search")
+        for name, message in self._NEEDS_WORDS.items():
+            if data.get(name) and not words(data[name]):
+                self.add_error(name, message)
+        if self.errors:
+            return data
+        criteria = self.criteria()
+        if not criteria.used():
+            raise ValidationError(
+                "Enter what you know about the person: a last name, a postcode, an address, a date of birth,"
+                " an NHS number or a local person ID"
+            )
+        if not criteria.is_identifying and not criteria.narrows:
+            raise ValidationError(
+                "Add a last name, a date of birth, a postcode or an address: a first name, a sex or a parent's"
+                " name on its own would find too many people"
+            )
         return data
+
+    def criteria(self) -> PersonCriteria:
+        """What to search for, once the form is valid."""
+        data = self.cleaned_data
+        texts = (
+            "given_name",
+            "family_name",
+            "parent_given_name",
+            "sex",
+            "address",
+            "postcode",
+            "nhs_number",
+            "local_id",
+        )
+        return PersonCriteria(date_of_birth=data.get("date_of_birth"), **{name: data.get(name) or "" for name in texts})
 
 
 class InvolvementForm(GovukForm):

@@ -135,6 +135,22 @@ class Person(TimeStampedModel):
             raise ValidationError(errors)
 
 
+class SearchTerm(models.Model):
+    """One exact term a person is found by in the People search ('s:odonnell', 'a:12 elm road'):
+    people.search_terms says which, and writes them with the person's matching index entry. A
+    surname or street search looks its term up in this table's key instead of reading every person."""
+
+    pk = models.CompositePrimaryKey("term", "person")
+    term = models.CharField(max_length=120)
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="+", db_index=False)
+
+    class Meta:
+        indexes = [models.Index(fields=["person"], name="searchterm_person")]
+
+    def __str__(self) -> str:
+        return self.term
+
+
 class RelationshipKind(models.TextChoices):
     PARENT = "parent", "Parent"
     CARER = "carer", "Carer"
@@ -143,6 +159,10 @@ class RelationshipKind(models.TextChoices):
     HOUSEHOLD_MEMBER = "household_member", "Household member"
     ALLEGED_PERPETRATOR = "alleged_perpetrator", "Alleged perpetrator"
     OTHER_RELATIVE = "other_relative", "Other relative"
+
+
+# Who counts as a parent when a search names "a parent's first name".
+PARENTAL_KINDS = (RelationshipKind.PARENT, RelationshipKind.STEP_PARENT, RelationshipKind.CARER)
 
 
 class Relationship(TimeStampedModel):

@@ -1,14 +1,21 @@
-"""Reading person records for a user (the search for people is in safehub.matching.search)."""
+"""Reading person records for a user: one person (`get_person_for`), and the exact lookups of the
+People search (`find_people`). The probabilistic search for a person is safehub.matching.search."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass, fields
+from datetime import date
+
+from django.db.models import Exists, F, OuterRef, QuerySet
+from django.db.models.functions import Lower
 from django.http import Http404
 
 from safehub.accounts.models import User
 from safehub.audit.models import Verb
 from safehub.audit.reads import Read, note_read, note_refusal
 from safehub.core.queries import by_pk
-from safehub.people.models import Person
+from safehub.people.models import PARENTAL_KINDS, Person, Relationship, SearchTerm
+from safehub.people.search_terms import address_term, given_terms, surname_term
 
 
 def person_read(person_id: int, *, purpose: str, exists: bool = True) -> Read:
@@ -29,3 +36,85 @@ def get_person_for(user: User, pk: int, *, purpose: str) -> Person:
         raise Http404("No person found")
     note_read(user, person_read(person.pk, purpose=purpose))
     return person
+
+
+@dataclass(frozen=True)
+class PersonCriteria:
+    """What was typed into the People search, cleaned (people.forms.PersonSearchForm): every
+    field may be empty; the postcode is normalised, the NHS number digits only."""
+
+    given_name: str = ""
+    family_name: str = ""
+    parent_given_name: str = ""
+    date_of_birth: date | None = None
+    sex: str = ""
+    address: str = ""
+    postcode: str = ""
+    nhs_number: str = ""
+    local_id: str = ""
+
+    @property
+    def is_identifying(self) -> bool:
+        """Enough to rank candidates by how likely each is the person (safehub.matching.search): an
+        NHS number, a name with a date of birth, or a first and a last name. Anything less (a
+        surname alone, a postcode, a street) is looked up exactly by `find_people`, as is a local
+        person ID, which names one record."""
+        if self.local_id:
+            return False
+        named = bool(self.given_name or self.family_name)
+        return (
+            bool(self.nhs_number)
+            or (named and self.date_of_birth is not None)
+            or bool(self.given_name and self.family_name)
+        )
+
+    @property
+    def narrows(self) -> bool:
+        """Whether an exact lookup has something that narrows the index down: a first name, a
+        sex or a parent's first name alone would list a large part of it."""
+        return any((self.family_name, self.address, self.postcode, self.date_of_birth, self.local_id, self.nhs_number))
+
+    def used(self) -> list[str]:
+        """The names of the fields given (for the audit trail, which never holds what was typed)."""
+        return [field.name for field in fields(self) if getattr(self, field.name)]
+
+
+def _with_term(people: QuerySet[Person], term: str) -> QuerySet[Person]:
+    return people.filter(pk__in=SearchTerm.objects.filter(term=term).values("person_id"))
+
+
+def find_people(criteria: PersonCriteria, *, within: QuerySet[Person]) -> QuerySet[Person]:
+    """The people among `within` (the user's view of the index) who have every detail given, by
+    surname, given name, date of birth. Names and the address are compared folded (case, accents
+    and apostrophes aside; either part of a double-barrelled surname) through their indexed
+    terms (people.search_terms); the rest must be equal."""
+    terms = [*given_terms(criteria.given_name)]
+    for typed, term_of in ((criteria.family_name, surname_term), (criteria.address, address_term)):
+        if typed:
+            found = term_of(typed)
+            if found is None:  # nothing in it to look up, so nobody has it
+                return within.none()
+            terms.append(found)
+    people = within
+    for term in terms:
+        people = _with_term(people, term)
+    if criteria.parent_given_name:
+        parents = Relationship.objects.filter(relative=OuterRef("pk"), kind__in=PARENTAL_KINDS)
+        parent_terms = given_terms(criteria.parent_given_name)
+        if not parent_terms:
+            return within.none()
+        for term in parent_terms:
+            parents = parents.filter(person__in=SearchTerm.objects.filter(term=term).values("person_id"))
+        people = people.filter(Exists(parents))
+    exact = {
+        "date_of_birth": criteria.date_of_birth,
+        "sex": criteria.sex,
+        "address__postcode": criteria.postcode,
+        "nhs_number": criteria.nhs_number,
+    }
+    people = people.filter(**{name: value for name, value in exact.items() if value})
+    if criteria.local_id:
+        people = people.filter(local_id__in={criteria.local_id, criteria.local_id.upper()})
+    return people.select_related("address").order_by(
+        Lower("family_name"), Lower("given_name"), F("date_of_birth").asc(nulls_last=True), "pk"
+    )

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
 from django.db import transaction
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -21,7 +22,7 @@ from safehub.matching.search import search as search_people
 from safehub.people import permissions, presenters, services
 from safehub.people.forms import EndInvolvementForm, ImportForm, InvolvementForm, PersonSearchForm
 from safehub.people.models import Person
-from safehub.people.queries import get_person_for
+from safehub.people.queries import PersonCriteria, find_people, get_person_for
 
 
 def _require_case_role(request: AuthenticatedHttpRequest) -> None:
@@ -29,26 +30,53 @@ def _require_case_role(request: AuthenticatedHttpRequest) -> None:
         raise Http404("No such page")
 
 
+PAGE_SIZE = 25
+
+
+def _details(criteria: PersonCriteria) -> PersonDetails:
+    return PersonDetails(
+        given_name=criteria.given_name,
+        family_name=criteria.family_name,
+        date_of_birth=criteria.date_of_birth,
+        sex=criteria.sex,
+        address=criteria.address,
+        postcode=criteria.postcode,
+        nhs_number=criteria.nhs_number,
+        parent_given_names=tuple(filter(None, [criteria.parent_given_name])),
+    )
+
+
 @require_GET
 def search(request: AuthenticatedHttpRequest) -> HttpResponse:
+    """Find a person by what the team knows. A first and a last name, a name with a date of birth,
+    or an NHS number gives the screening search's ranked, explained candidates; anything less (a
+    surname, a postcode, an address) the people who have exactly that, in name order, a page at a
+    time."""
     _require_case_role(request)
     form = PersonSearchForm(request.GET or None)
-    results = None
+    context: dict[str, object] = {"form": form}
     if form.is_bound and form.is_valid():
-        data = form.cleaned_data
-        details = PersonDetails(
-            given_name=data["given_name"],
-            family_name=data["family_name"],
-            date_of_birth=data["date_of_birth"],
-            sex=data["sex"],
-            postcode=data["postcode"],
-            nhs_number=data["nhs_number"],
-            parent_given_names=tuple(filter(None, [data["parent_given_name"]])),
-        )
-        results = candidate_views(search_people(details, within=Person.objects.visible_to(request.user)))
+        criteria = form.criteria()
+        within = Person.objects.visible_to(request.user)
+        if criteria.is_identifying:
+            candidates = candidate_views(search_people(_details(criteria), within=within))
+            found, kind = len(candidates), "likely"
+            context["results"] = candidates
+        else:
+            page = Paginator(find_people(criteria, within=within), PAGE_SIZE).get_page(request.GET.get("page"))
+            found, kind = page.paginator.count, "exact"
+            query = request.GET.copy()
+            query.pop("page", None)
+            context.update(
+                page=page,
+                people=presenters.found_people(page.object_list),
+                people_found=presenters.people_found(found),
+                query=query.urlencode(),
+            )
         with transaction.atomic():
-            record(Verb.PERSON_SEARCHED, by=request.user, data={"results": len(results)})
-    return render(request, "people/search.html", {"form": form, "results": results})
+            data = {"results": found, "search": kind, "fields": criteria.used()}
+            record(Verb.PERSON_SEARCHED, by=request.user, data=data)
+    return render(request, "people/search.html", context)
 
 
 @require_GET

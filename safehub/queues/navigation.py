@@ -13,7 +13,7 @@ from safehub.accounts.permissions import can_read_performance
 from safehub.audit.permissions import can_read_audit
 from safehub.checks.permissions import can_answer_requests, can_be_coordinator
 from safehub.consultations.permissions import can_see_consultations
-from safehub.contacts.permissions import can_record_contact
+from safehub.contacts.permissions import can_find_contacts, can_record_contact
 from safehub.matching.permissions import can_review_duplicates
 from safehub.outbox.permissions import can_read_outbox
 from safehub.people.permissions import can_search_people
@@ -35,6 +35,7 @@ def _anyone(user: User) -> bool:
 SECTIONS: list[tuple[str, str, Callable[[User], bool]]] = [
     ("Work queues", "queues:home", _anyone),
     ("Record a contact", "contacts:record-contact", can_record_contact),
+    ("Find a contact", "contacts:find-contact", can_find_contacts),
     ("Consultations", "consultations:list", can_see_consultations),
     ("People", "people:search", can_search_people),
     ("MASH checks", "checks:worktray", can_be_coordinator),

@@ -19,10 +19,17 @@ from safehub.contacts.models import (
     SubjectRole,
     YesNoUnknown,
 )
+from safehub.contacts.search_terms import index_contacts
 from safehub.contacts.workflow import ContactState
 from safehub.people.models import PersonKind, Sex
 
 RECEIVED_AT = dt.datetime(2026, 11, 24, 9, 30, tzinfo=dt.UTC)
+
+
+def _index(create: bool, contact_id: int) -> None:
+    """Write the terms Find a contact looks a contact up by, as record_contact does."""
+    if create:
+        index_contacts([contact_id])
 
 
 class ContactFactory(DjangoModelFactory):
@@ -53,10 +60,13 @@ class ContactFactory(DjangoModelFactory):
         "safehub.contacts.tests.factories.ContactSubjectFactory", factory_related_name="contact"
     )
 
+    search_terms = factory.PostGeneration(lambda contact, create, *_, **__: _index(create, contact.pk))
+
 
 class ContactSubjectFactory(DjangoModelFactory):
     class Meta:
         model = ContactSubject
+        skip_postgeneration_save = True
 
     contact = factory.SubFactory(ContactFactory, subject=None)
     role = SubjectRole.CHILD
@@ -66,6 +76,8 @@ class ContactSubjectFactory(DjangoModelFactory):
     sex = Sex.FEMALE
     date_of_birth = dt.date(2016, 5, 17)
     postcode = "DA6 7AT"
+
+    search_terms = factory.PostGeneration(lambda subject, create, *_, **__: _index(create, subject.contact_id))
 
 
 class ContactInScreeningFactory(ContactFactory):

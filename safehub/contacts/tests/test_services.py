@@ -11,7 +11,7 @@ import pytest
 from safehub.accounts.models import Team, User
 from safehub.audit.models import AuditEvent, Verb
 from safehub.contacts import services
-from safehub.contacts.models import Contact, ReferrerKind
+from safehub.contacts.models import Contact, ContactSearchTerm, ReferrerKind
 from safehub.contacts.services import ContactDetails, record_contact
 from safehub.core.errors import Refused
 
@@ -124,3 +124,28 @@ def test_two_submissions_at_the_same_moment_make_one_contact(
     ours = record_contact(details, team=mash_team, by=contact_officer, at=now, submission_key=uuid.uuid4())
     assert ours.pk == theirs.pk
     assert Contact.objects.count() == 1
+
+
+def test_recording_a_contact_writes_the_terms_find_a_contact_looks_it_up_by(
+    mash_team: Team, contact_officer: User, now: dt.datetime
+) -> None:
+    child = _child(family_name="O’Donnell-Zoë", address="Flat 3, 12 Elm Rd", postcode="da67at")
+    contact = record_contact(ContactDetails(_fields(now), [child]), team=mash_team, by=contact_officer, at=now)
+    terms = set(ContactSearchTerm.objects.filter(contact=contact).values_list("term", flat=True))
+    assert terms == {
+        "w:mia",
+        "w:odonnell",
+        "w:zoe",
+        "w:flat",
+        "w:3",
+        "w:12",
+        "w:elm",
+        "w:rd",
+        "w:road",
+        "w:priya",
+        "w:shah",
+        "w:example",
+        "w:primary",
+        "w:school",
+        "p:DA6 7AT",
+    }
