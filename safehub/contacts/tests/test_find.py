@@ -191,7 +191,7 @@ def test_the_terms_of_contacts_stored_in_bulk_can_be_written_again(contacts: dic
     assert index_contacts() == 3
     assert set(ContactSearchTerm.objects.values_list("term", "contact_id")) == before
     ContactSearchTerm.objects.all().delete()
-    migration = importlib.import_module("safehub.contacts.migrations.0006_search_terms")
+    migration = importlib.import_module("safehub.contacts.migrations.0008_search_terms")
     migration.fill_search_terms(apps, None)
     assert set(ContactSearchTerm.objects.values_list("term", "contact_id")) == before
 
