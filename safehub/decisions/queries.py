@@ -36,3 +36,9 @@ def the_decision(contact: Contact) -> Decision | None:
         approved = [d for d in contact.decisions.all() if d.verdict == Verdict.APPROVED]
         return max(approved, key=lambda d: (d.decided_at, d.pk), default=None)
     return contact.decisions.filter(verdict=Verdict.APPROVED).order_by("-decided_at", "-pk").first()
+
+
+def decided_outcome() -> Subquery:
+    """The outcome `the_decision` approved, as a column of a contacts query (`OuterRef("pk")`)."""
+    approved = Decision.objects.filter(contact=OuterRef("pk"), verdict=Verdict.APPROVED).order_by("-decided_at", "-pk")
+    return Subquery(approved.values("outcome")[:1])

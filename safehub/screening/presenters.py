@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from django.db.models import QuerySet
@@ -9,11 +9,16 @@ from django.urls import reverse
 
 from safehub.accounts.models import User
 from safehub.contacts.models import Contact, ContactSubject, SubjectRole
-from safehub.core.presenters import Action, Panel, shown_date
+from safehub.contacts.presenters import concern_labels
+from safehub.core.presenters import Action, Panel, record_links, shown_date
+from safehub.decisions.models import Outcome
+from safehub.decisions.queries import decided_outcome, latest_rating
 from safehub.matching.features import PersonDetails
 from safehub.matching.presenters import CandidateView, candidate_views
 from safehub.matching.search import search
+from safehub.people.households import family_of
 from safehub.people.models import Person
+from safehub.protocols.models import Brag
 from safehub.screening.forms import IdentifyForm
 from safehub.screening.models import Screening
 from safehub.screening.permissions import can_screen
@@ -123,3 +128,105 @@ class ContactPanel(Panel):
         if not can_screen(user, record):
             return []
         return [Action("Screen this contact", reverse("screening:screen-contact", args=[record.pk]))]
+
+
+# How far back screening looks for earlier contacts about the family.
+HISTORY = timedelta(days=365)
+
+
+@dataclass(frozen=True)
+class PastContact:
+    reference: str
+    href: str
+    received: str
+    concerns: str
+    rating: str
+    outcome: str
+
+
+@dataclass(frozen=True)
+class FamilyMember:
+    name: str
+    href: str
+    about: str  # "Child on this contact", "Family"
+    born: str
+    involvements: list[str]
+    contacts: list[PastContact]
+    repeat: str  # "3rd contact about Mia Harlow in 12 months", or ""
+
+
+def ordinal(number: int) -> str:
+    suffix = "th" if 10 <= number % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(number % 10, "th")
+    return f"{number}{suffix}"
+
+
+def family_history(contact: Contact, *, user: User, at: datetime) -> list[FamilyMember]:
+    """What decides the route: for each child on the contact and everyone in their family
+    (people.households), their services, open and closed, and every contact about them in the last
+    12 months that the user may see (date, concern, rating, outcome), with a warning for a child
+    contacted about again."""
+    on_contact = {s.person_id: s for s in contact.subjects.all() if s.person_id is not None}
+    if not on_contact:
+        return []
+    family = family_of(on_contact)
+    people = {p.pk: p for p in Person.objects.visible_to(user).filter(pk__in=family).prefetch_related("involvements")}
+    earlier = (
+        Contact.objects.visible_to(user)
+        .filter(
+            pk__in=ContactSubject.objects.filter(person_id__in=people).values("contact_id"),
+            received_at__gte=at - HISTORY,
+        )
+        .exclude(pk=contact.pk)
+        .order_by("-received_at")
+        .values(
+            "pk", "reference", "received_at", "concern_categories", rating=latest_rating(), outcome=decided_outcome()
+        )
+    )
+    by_id = {row["pk"]: row for row in earlier}
+    about: dict[int, list[int]] = {}
+    for person_id, contact_id in ContactSubject.objects.filter(contact_id__in=by_id, person_id__in=people).values_list(
+        "person_id", "contact_id"
+    ):
+        about.setdefault(person_id, []).append(contact_id)
+    link = record_links("contacts:contact")
+    person_link = record_links("people:person")
+    members = []
+    order = sorted(people, key=lambda pk: (pk not in on_contact, on_contact[pk].order if pk in on_contact else 0, pk))
+    for pk in order:
+        person = people[pk]
+        rows = sorted((by_id[c] for c in set(about.get(pk, ()))), key=lambda r: r["received_at"], reverse=True)
+        past = [
+            PastContact(
+                reference=row["reference"],
+                href=link(row["pk"]),
+                received=shown_date(row["received_at"], "j M Y"),
+                concerns=", ".join(concern_labels(row["concern_categories"])),
+                rating=Brag(row["rating"]).label if row["rating"] else "Not rated",
+                outcome=Outcome(row["outcome"]).label if row["outcome"] else "Not decided",
+            )
+            for row in rows
+        ]
+        subject = on_contact.get(pk)
+        is_child = subject is not None and subject.is_child
+        repeat = f"{ordinal(len(past) + 1)} contact about {person.full_name} in 12 months" if is_child and past else ""
+        members.append(
+            FamilyMember(
+                name=person.full_name,
+                href=person_link(pk),
+                about=f"{subject.get_role_display()} on this contact" if subject else "Family",
+                born=shown_date(person.date_of_birth, "j M Y") if person.date_of_birth else "Date of birth not known",
+                involvements=[
+                    f"{i.get_service_display()}: {'open' if i.is_open else 'closed'} since "
+                    f"{shown_date(i.started_on if i.is_open else i.ended_on, 'j M Y')}"
+                    + (
+                        f" ({i.allocated_worker}{', ' + i.team if i.team else ''})"
+                        if i.allocated_worker or i.team
+                        else ""
+                    )
+                    for i in person.involvements.all()
+                ],
+                contacts=past,
+                repeat=repeat,
+            )
+        )
+    return members

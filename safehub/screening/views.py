@@ -21,7 +21,14 @@ from safehub.people.models import Person
 from safehub.screening import permissions, services
 from safehub.screening.forms import IdentifyForm, RouteForm
 from safehub.screening.models import ScreeningRoute
-from safehub.screening.presenters import NEW_PERSON, prefix_for, subject_anchor, subject_checks, worker_note
+from safehub.screening.presenters import (
+    NEW_PERSON,
+    family_history,
+    prefix_for,
+    subject_anchor,
+    subject_checks,
+    worker_note,
+)
 
 
 def _page(
@@ -51,6 +58,7 @@ def _page(
         "error": error,
         "start_form": VersionForm(initial={"version": contact.version}),
         "rating_form": rating_form,
+        "family": family_history(contact, user=request.user, at=at) if finding is not None else [],
     }
     return render(request, "screening/screen_contact.html", context, status=status)
 

@@ -1,0 +1,101 @@
+"""Screening shows the history that decides the route: the family as the index links it, their
+services, and every contact about them in the last 12 months, with a repeat-contact warning."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+
+from safehub.accounts.models import Team, User
+from safehub.contacts.models import ContactRestriction, ContactSubject
+from safehub.contacts.tests.factories import ContactFactory
+from safehub.contacts.workflow import ContactState
+from safehub.decisions.models import Decision, Recommendation, Verdict
+from safehub.people.households import family_of
+from safehub.people.models import RelationshipKind, Service
+from safehub.people.tests.factories import InvolvementFactory, PersonFactory, RelationshipFactory
+from safehub.protocols.models import LocalProtocol
+
+pytestmark = pytest.mark.django_db
+
+
+def test_a_sibling_three_links_away_is_family() -> None:
+    a, b, c, d = (PersonFactory(address=None) for _ in range(4))
+    for one, other in ((a, b), (b, c), (c, d)):
+        RelationshipFactory(person=one, relative=other, kind=RelationshipKind.SIBLING)
+    assert family_of([a.pk]) == {a.pk, b.pk, c.pk, d.pk}
+
+
+def test_children_of_one_parent_and_people_at_one_home_are_family_others_are_not() -> None:
+    mia, leo = PersonFactory(address=None), PersonFactory(address=None)
+    mum = PersonFactory(address=None, kind="adult")
+    RelationshipFactory(person=mum, relative=mia, kind=RelationshipKind.PARENT)
+    RelationshipFactory(person=mum, relative=leo, kind=RelationshipKind.PARENT)
+    lodger = PersonFactory(kind="adult")
+    housemate = PersonFactory(kind="adult", address=lodger.address)
+    suspect = PersonFactory(kind="adult", address=None)
+    RelationshipFactory(person=suspect, relative=mia, kind=RelationshipKind.ALLEGED_PERPETRATOR)
+    assert family_of([mia.pk]) == {mia.pk, mum.pk, leo.pk}
+    assert family_of([lodger.pk]) == {lodger.pk, housemate.pk}
+
+
+def _decided(contact: Any, outcome: str, by: User, at: dt.datetime) -> None:
+    level = LocalProtocol.objects.get(is_active=True).levels.first()
+    rec = Recommendation.objects.create(
+        contact=contact,
+        rating="amber",
+        level=level,
+        outcome=outcome,
+        rationale="x",
+        recommended_by=by,
+        recommended_at=at,
+    )
+    Decision.objects.create(
+        contact=contact,
+        recommendation=rec,
+        verdict=Verdict.APPROVED,
+        outcome=outcome,
+        rationale="y",
+        decided_by=by,
+        decided_at=at,
+    )
+
+
+def test_the_screening_page_shows_the_familys_history_and_warns_of_a_repeat_contact(
+    mash_team: Team, manager: User, contact_officer: User, contact_officer_client: Client, now: dt.datetime
+) -> None:
+    mia = PersonFactory(given_name="Mia", family_name="Harlow", address=None)
+    leo = PersonFactory(given_name="Leo", family_name="Harlow", address=None)
+    RelationshipFactory(person=mia, relative=leo, kind=RelationshipKind.SIBLING)
+    InvolvementFactory(person=leo, service=Service.EARLY_HELP, ended_on=dt.date(2026, 6, 1), team="Family wellbeing")
+    past = []
+    for months, outcome in ((2, "early_help"), (8, "signpost"), (13, "no_further_action")):
+        earlier = ContactFactory(
+            team=mash_team, state=ContactState.CLOSED, received_at=now - dt.timedelta(days=30 * months)
+        )
+        ContactSubject.objects.filter(contact=earlier).update(person=mia)
+        _decided(earlier, outcome, manager, earlier.received_at)
+        past.append(earlier)
+    hidden = ContactFactory(team=mash_team, state=ContactState.CLOSED, received_at=now - dt.timedelta(days=20))
+    ContactSubject.objects.filter(contact=hidden).update(person=mia)
+    hidden.is_restricted, hidden.restriction_reason, hidden.restricted_by = True, "Staff member's child", manager
+    hidden.save()
+    ContactRestriction.objects.create(contact=hidden, user=manager)
+
+    contact = ContactFactory(team=mash_team, state=ContactState.SCREENING)
+    ContactSubject.objects.filter(contact=contact).update(person=mia)
+    page = contact_officer_client.get(reverse("screening:screen-contact", args=[contact.pk])).content.decode()
+
+    assert "What the records show about the family" in page
+    assert "3rd contact about Mia Harlow in 12 months" in page
+    assert past[0].reference in page
+    assert "Early help (family wellbeing)" in page
+    assert past[1].reference in page
+    assert past[2].reference not in page  # 13 months ago
+    assert hidden.reference not in page  # restricted to someone else
+    assert "Leo Harlow" in page  # the sibling, with their early help
+    assert "Early help: closed since 1 Jun 2026 (Sam Okafor, Family wellbeing)" in page
