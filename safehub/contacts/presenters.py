@@ -68,7 +68,26 @@ class DetailsPanel(Panel):
     related = ("allocated_to",)
 
     def present(self, contact: Contact, *, user: User, at: datetime) -> dict[str, Any] | None:
-        return {"concerns": concern_labels(contact.concern_categories), "referrer": referrer(contact)}
+        return {
+            "concerns": concern_labels(contact.concern_categories),
+            "referrer": referrer(contact),
+            "people": [(subject, about(subject)) for subject in contact.subjects.all()],
+        }
+
+
+def about(subject: ContactSubject) -> str:
+    """What the form recorded about a person besides their name and birthday, in one line:
+    'School: Elm Primary · White British · First language: Polish · Has parental responsibility'."""
+    parts = [
+        f"School: {subject.school}" if subject.school else "",
+        subject.get_ethnicity_display() if subject.ethnicity else "",
+        f"First language: {subject.first_language}" if subject.first_language else "",
+        f"Religion: {subject.religion}" if subject.religion else "",
+        f"Needs: {subject.needs}" if subject.needs else "",
+        f"Communicates: {subject.communication}" if subject.communication else "",
+        "Has parental responsibility" if subject.has_parental_responsibility else "",
+    ]
+    return " · ".join(part for part in parts if part)
 
 
 def allocation(contact: Contact) -> str:
