@@ -65,9 +65,11 @@ class Queued:
 
     def recommendation(self, contact: Contact, refused: Sequence[Recommend]) -> Recommend:
         self.outcome = self.rng.choice([o for o in OUTCOMES if o not in {r.outcome for r in refused}])
+        # A rating and level that fit the outcome (decisions.services.check_rating_fits): none of
+        # these outcomes is for significant harm, so neither Red nor the highest level.
         return Recommend(
-            rating=self.rng.choice([Brag.RED, Brag.AMBER, Brag.AMBER, Brag.GREEN]),
-            level=self.rng.choice(self.levels),
+            rating=self.rng.choice([Brag.AMBER, Brag.AMBER, Brag.GREEN]),
+            level=self.rng.choice(sorted(self.levels, key=lambda level: level.order)[:-1]),
             outcome=self.outcome,
             rationale="Needs and risks weighed against the threshold document; records checked.",
         )

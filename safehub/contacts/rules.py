@@ -7,11 +7,14 @@ from datetime import date, datetime
 from typing import Any
 
 from safehub.contacts.models import CHILD_ROLES, ReferrerKind, YesNoUnknown
+from safehub.core.ages import is_child_on
 from safehub.core.errors import Problem
 from safehub.core.working_time import LONDON
 from safehub.people.models import PersonKind
 from safehub.protocols.models import Brag
 
+# A date of birth before this is a typing error ("1800"), not a person the hub will see.
+EARLIEST_BIRTH_YEAR = 1900
 # An expected date of delivery this long past is a mistake, not a late baby.
 EXPECTED_DATE_GRACE_DAYS = 60
 # What is kept of an anonymous referrer: nothing that names or reaches them.
@@ -76,6 +79,16 @@ def subject_problems(subject: dict[str, Any], *, item: int, today: date) -> list
     born, expected, kind = subject.get("date_of_birth"), subject.get("expected_date_of_delivery"), subject.get("kind")
     if born and born > today:
         problems.append(Problem("Date of birth must be today or in the past", field="date_of_birth", item=item))
+    elif born and born.year < EARLIEST_BIRTH_YEAR:
+        problems.append(Problem("Check the date of birth: it is too long ago", field="date_of_birth", item=item))
+    elif born and subject.get("role") in CHILD_ROLES and not is_child_on(born, today):
+        problems.append(
+            Problem(
+                "A child is under 18: check the date of birth, or record them as an adult",
+                field="date_of_birth",
+                item=item,
+            )
+        )
     if kind == PersonKind.UNBORN:
         if born:
             problems.append(

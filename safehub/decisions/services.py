@@ -48,6 +48,33 @@ def _require_rationale(rationale: str, message: str) -> str:
     return text
 
 
+def check_rating_fits(rating: str, outcome: Outcome, level: ThresholdLevel | None = None) -> None:
+    """A rating and an outcome that contradict each other (002 §7, §11): significant harm is Red,
+    Red is never closed with no further action, and Blue (advice only) is no statutory service."""
+    if outcome == Outcome.STRATEGY_DISCUSSION and rating != Brag.RED:
+        raise DomainError(
+            "A strategy discussion is for a child at risk of significant harm: rate Red, or choose another outcome",
+            field="rating",
+        )
+    if rating == Brag.RED and outcome in (Outcome.NO_FURTHER_ACTION, Outcome.SIGNPOST):
+        raise DomainError(
+            "Red means a risk of significant harm: it cannot close with no further action or a signpost",
+            field="outcome",
+        )
+    if rating == Brag.BLUE and outcome in STATUTORY_OUTCOMES:
+        raise DomainError(
+            "Blue is information or advice only: a statutory service needs a higher rating", field="rating"
+        )
+    if level is not None and rating != Brag.RED and level.order == _highest_level_order(level):
+        raise DomainError(
+            f"The level '{level.label}' is for a child at risk of significant harm: rate Red", field="rating"
+        )
+
+
+def _highest_level_order(level: ThresholdLevel) -> int:
+    return max(ThresholdLevel.objects.filter(protocol_id=level.protocol_id).values_list("order", flat=True))
+
+
 def check_outcome_allowed(contact: Contact, outcome: Outcome) -> None:
     """Early help always needs consent (002 §9, §19)."""
     if outcome == Outcome.EARLY_HELP and contact.consent != ConsentPosition.GIVEN:
@@ -78,6 +105,7 @@ def recommend(
     if outcome in NOT_RECOMMENDABLE:
         raise DomainError("Open cases are forwarded at screening, not recommended", field="outcome")
     check_outcome_allowed(contact, outcome)
+    check_rating_fits(rating, outcome, level)
     recommendation = Recommendation.objects.create(
         contact=contact,
         rating=rating,
@@ -117,6 +145,7 @@ def approve(contact: Contact, *, outcome: Outcome, rationale: str, by: User, at:
     if outcome in NOT_RECOMMENDABLE:
         raise DomainError("Open cases are forwarded at screening, not decided here", field="outcome")
     check_outcome_allowed(contact, outcome)
+    check_rating_fits(recommendation.rating, outcome)
     decision = Decision.objects.create(
         contact=contact,
         recommendation=recommendation,

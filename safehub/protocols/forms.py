@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import Any
 
 from django import forms
@@ -28,10 +29,19 @@ class TimescaleForm(GovukForm):
     pk = forms.IntegerField(widget=forms.HiddenInput)
     amount = forms.DecimalField(
         label="Amount",
-        min_value=0,
+        min_value=Decimal("0.01"),
+        max_value=Decimal("9999.99"),
         max_digits=6,
         decimal_places=2,
-        error_messages={"min_value": "A timescale cannot be negative", "required": "Enter a timescale"},
+        error_messages={
+            "min_value": "A timescale must be more than zero",
+            "max_value": "A timescale can be at most 9,999.99",
+            "max_digits": "A timescale can be at most 9,999.99",
+            "max_whole_digits": "A timescale can be at most 9,999.99",
+            "max_decimal_places": "Use at most two decimal places",
+            "invalid": "Enter a number, like 4 or 1.5",
+            "required": "Enter a timescale",
+        },
     )
     unit = forms.ChoiceField(label="Unit", choices=UNIT_CHOICES)
 

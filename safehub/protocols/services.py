@@ -17,6 +17,8 @@ from safehub.protocols import permissions
 from safehub.protocols.models import LocalProtocol, ThresholdLevel, Timescale
 from safehub.protocols.profiles import install
 
+MAX_TIMESCALE = Decimal("9999.99")  # what the column holds (6 digits, 2 after the point)
+
 
 @transaction.atomic
 def load_seed_profiles(*, activate: str = "bexley") -> None:
@@ -65,8 +67,10 @@ def update_protocol(
         row = rows.get(pk)
         if row is None:
             raise DomainError("A timescale does not belong to this protocol")
-        if amount < 0:
-            raise DomainError("A timescale cannot be negative")
+        if amount <= 0:
+            raise DomainError("A timescale must be more than zero: a step cannot be due when it starts")
+        if amount > MAX_TIMESCALE:
+            raise DomainError(f"A timescale can be at most {MAX_TIMESCALE:,}")
         if unit == ClockUnit.WORKING_DAYS and amount != amount.to_integral_value():
             raise DomainError("Working days must be a whole number")
         row.amount, row.unit = amount, unit

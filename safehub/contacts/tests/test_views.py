@@ -155,6 +155,8 @@ def test_remove_puts_the_user_on_the_person_now_in_that_place(contact_officer_cl
     ("overrides", "message"),
     [
         ({"narrative": ""}, "Describe the concern"),
+        ({"person-0-date_of_birth_2": "1800"}, "Check the date of birth: it is too long ago"),
+        ({"person-0-date_of_birth_2": "2001"}, "A child is under 18: check the date of birth"),
         (
             {"immediate_protection": "yes", "initial_rating": "blue"},
             "A child who needs immediate protection is rated Red",

@@ -12,7 +12,7 @@ from safehub.contacts.tests.factories import ContactAwaitingThresholdFactory
 from safehub.contacts.workflow import ContactState
 from safehub.core.errors import ConcurrentChange, DomainError
 from safehub.decisions import services
-from safehub.decisions.models import STATUTORY_OUTCOMES, Outcome, Referral
+from safehub.decisions.models import STATUTORY_OUTCOMES, Outcome, Recommendation, Referral
 from safehub.protocols.models import Brag, LocalProtocol, ThresholdLevel
 
 pytestmark = pytest.mark.django_db
@@ -82,7 +82,8 @@ def test_a_contact_officer_cannot_recommend(contact_officer: Any, mash_team: Any
 def test_a_referral_exists_exactly_for_statutory_outcomes(
     outcome: Outcome, social_worker: Any, manager: Any, mash_team: Any, now: dt.datetime
 ) -> None:
-    contact = _recommended(social_worker, mash_team, now, outcome)
+    rating = Brag.RED if outcome == Outcome.STRATEGY_DISCUSSION else Brag.AMBER  # a rating that fits the outcome
+    contact = _recommended(social_worker, mash_team, now, outcome, rating)
     contact.refresh_from_db()
     services.approve(contact, outcome=outcome, rationale="Agreed.", by=manager, at=now, version=contact.version)
     assert Referral.objects.filter(contact=contact).exists() == (outcome in STATUTORY_OUTCOMES)
@@ -186,3 +187,53 @@ def test_actioning_needs_the_referrer_told(
     contact.refresh_from_db()
     assert (contact.state, contact.current_due_at) == (ContactState.CLOSED, None)
     assert AuditEvent.objects.filter(verb=Verb.OUTCOME_ACTIONED, contact=contact).exists()
+
+
+@pytest.mark.parametrize(
+    ("rating", "outcome", "message"),
+    [
+        (Brag.AMBER, Outcome.STRATEGY_DISCUSSION, "A strategy discussion is for a child at risk of significant harm"),
+        (Brag.BLUE, Outcome.STRATEGY_DISCUSSION, "A strategy discussion is for a child at risk of significant harm"),
+        (Brag.RED, Outcome.NO_FURTHER_ACTION, "Red means a risk of significant harm"),
+        (Brag.RED, Outcome.SIGNPOST, "Red means a risk of significant harm"),
+        (Brag.BLUE, Outcome.SECTION_17_ASSESSMENT, "Blue is information or advice only"),
+    ],
+)
+def test_a_rating_that_contradicts_the_outcome_is_refused(
+    rating: Brag, outcome: Outcome, message: str, social_worker: Any, mash_team: Any, now: dt.datetime
+) -> None:
+    """002 §7 (what each BRAG rating means) and §11 (significant harm: a strategy meeting)."""
+    contact: Contact = ContactAwaitingThresholdFactory(team=mash_team)
+    levels = list(LocalProtocol.objects.get(is_active=True).levels.order_by("order"))
+    with pytest.raises(DomainError, match=message):
+        services.recommend(
+            contact, rating=rating, level=levels[1], outcome=outcome, rationale="x", by=social_worker, at=now, version=0
+        )
+    assert not Recommendation.objects.filter(contact=contact).exists()
+
+
+def test_the_significant_harm_level_needs_a_red_rating(social_worker: Any, mash_team: Any, now: dt.datetime) -> None:
+    contact: Contact = ContactAwaitingThresholdFactory(team=mash_team)
+    highest = LocalProtocol.objects.get(is_active=True).levels.order_by("order").last()
+    with pytest.raises(DomainError, match="is for a child at risk of significant harm: rate Red"):
+        services.recommend(
+            contact,
+            rating=Brag.AMBER,
+            level=highest,
+            outcome=Outcome.SECTION_17_ASSESSMENT,
+            rationale="x",
+            by=social_worker,
+            at=now,
+            version=0,
+        )
+
+
+def test_a_manager_cannot_approve_a_strategy_discussion_on_an_amber_recommendation(
+    social_worker: Any, manager: Any, mash_team: Any, now: dt.datetime
+) -> None:
+    contact = _recommended(social_worker, mash_team, now, Outcome.SECTION_17_ASSESSMENT, Brag.AMBER)
+    contact.refresh_from_db()
+    with pytest.raises(DomainError, match="A strategy discussion is for a child at risk of significant harm"):
+        services.approve(
+            contact, outcome=Outcome.STRATEGY_DISCUSSION, rationale="No.", by=manager, at=now, version=contact.version
+        )

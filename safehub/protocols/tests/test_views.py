@@ -50,7 +50,10 @@ def test_administrator_edits_a_timescale_and_it_is_audited(administrator_client:
 @pytest.mark.parametrize(
     ("overrides", "message"),
     [
-        ({"timescale-0-amount": "-1"}, "A timescale cannot be negative"),
+        ({"timescale-0-amount": "-1"}, "A timescale must be more than zero"),
+        ({"timescale-0-amount": "0"}, "A timescale must be more than zero"),
+        ({"timescale-0-amount": "123456"}, "A timescale can be at most 9,999.99"),
+        ({"timescale-0-amount": "1.234"}, "Use at most two decimal places"),
         ({"working_day_end": "08:00"}, "The working day must end after it starts"),
         ({"working_day_start": "nine"}, "Enter a valid time"),
     ],
