@@ -187,7 +187,10 @@ def ask_for_checks(contact: Contact, *, reason: str, by: User, at: datetime, ver
         raise ConcurrentChange()
     text = reason.strip()
     if len(text) < MIN_ASK_REASON:
-        raise DomainError("Say what the partner agencies need to be asked, and why", field="reason")
+        raise DomainError(
+            f"Say what the partner agencies need to be asked, and why, in at least {MIN_ASK_REASON} characters",
+            field="reason",
+        )
     if ChecksAsked.objects.filter(contact=contact, settled_at__isnull=True).exists():
         raise DomainError(ALREADY_ASKED, field="reason")
     try:

@@ -32,6 +32,8 @@ from safehub.checks.presenters import (
 )
 from safehub.checks.queries import get_checks_for, get_request_for, unread_alerts
 from safehub.contacts.queries import children_named, get_contact_for
+from safehub.contacts.services import clock_rating
+from safehub.contacts.workflow import ContactState
 from safehub.core.errors import DomainError
 from safehub.core.forms import add_refusal
 from safehub.core.http import AuthenticatedHttpRequest
@@ -58,7 +60,10 @@ def start(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     if not permissions.can_start_checks(request.user):
         raise PermissionDenied
     if not permissions.can_start_checks(request.user, contact):
-        messages.info(request, "MASH checks start while a contact is waiting for its threshold decision.")
+        if contact.state == ContactState.MASH_CHECKS:
+            messages.info(request, "MASH checks have already been started on this contact, perhaps by a colleague.")
+        else:
+            messages.info(request, "MASH checks start while a contact is waiting for its threshold decision.")
         return redirect(contact)
     coordinators = qualified_staff(team=contact.team)
     agencies = Agency.objects.filter(is_host=False).order_by("name")
@@ -66,9 +71,11 @@ def start(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     initial = {
         "version": contact.version,
         "agencies": services.preselected_agencies(),
-        "rating": "",
-        # What the social worker who asked for the checks said they need to know.
+        # What the social worker who asked for the checks said they need to know; they coordinate.
         "reason": asked.reason if asked is not None else "",
+        "coordinator": asked.asked_by_id if asked is not None else None,
+        # The rating the contact is known by so far (its initial rating, Red for immediate protection).
+        "rating": clock_rating(contact),
     }
     form = StartChecksForm(request.POST or None, initial=initial, coordinators=coordinators, agencies=agencies)
     status = 200

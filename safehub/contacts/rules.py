@@ -34,10 +34,13 @@ def contact_problems(fields: dict[str, Any], subjects: list[dict[str, Any]], *, 
     )
 
 
-def rating_problems(fields: dict[str, Any]) -> list[Problem]:
-    """A child who needs immediate protection is at risk of significant harm: Red (002 §7, §11)."""
+def rating_problems(fields: dict[str, Any], *, blank_means_red: bool = True) -> list[Problem]:
+    """A child who needs immediate protection is at risk of significant harm: Red (002 §7, §11).
+    At intake a blank rating is made Red (contacts.services.record_contact); a rating changed later
+    may not be taken back to "not rated"."""
     rating = fields.get("initial_rating") or ""
-    if fields.get("immediate_protection") == YesNoUnknown.YES and rating not in ("", Brag.RED):
+    allowed = ("", Brag.RED) if blank_means_red else (Brag.RED,)
+    if fields.get("immediate_protection") == YesNoUnknown.YES and rating not in allowed:
         return [Problem("A child who needs immediate protection is rated Red", field="initial_rating")]
     return []
 

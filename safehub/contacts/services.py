@@ -142,7 +142,8 @@ def rate_contact(contact: Contact, *, rating: str, by: User, at: datetime, versi
     receipt at the new rating (a Red contact moves to the front of its queue)."""
     if not permissions.can_rate(by, contact):
         raise PermissionDenied
-    problems = rating_problems({"immediate_protection": contact.immediate_protection, "initial_rating": rating})
+    fields = {"immediate_protection": contact.immediate_protection, "initial_rating": rating}
+    problems = rating_problems(fields, blank_means_red=False)
     if problems:
         raise Refused(problems)
     before = contact.initial_rating

@@ -12,8 +12,9 @@ from django.urls import reverse
 from safehub.accounts.models import User
 from safehub.contacts.models import Contact
 from safehub.core.presenters import Action, Panel
-from safehub.decisions.models import Decision, Recommendation
+from safehub.decisions.models import Decision, Recommendation, Verdict
 from safehub.decisions.permissions import can_action_outcome, can_approve, can_recommend
+from safehub.decisions.queries import latest_recommendation
 
 
 def verdict(decision: Decision) -> str:
@@ -54,3 +55,20 @@ class ContactPanel(Panel):
             (can_action_outcome(user, record), "Record the outcome as actioned", "decisions:action-outcome"),
         ]
         return [Action(text, reverse(url, args=[record.pk])) for allowed, text, url in offered if allowed]
+
+
+def returned(contact: Contact) -> dict[str, Any] | None:
+    """On the threshold page after a manager returned the recommendation: their reason and what
+    was recommended before, so the social worker reconsiders with both in front of them."""
+    latest = latest_recommendation(contact)
+    if latest is None:
+        return None
+    decision = (
+        Decision.objects.filter(recommendation=latest, verdict=Verdict.RETURNED)
+        .select_related("decided_by")
+        .order_by("-decided_at")
+        .first()
+    )
+    if decision is None:
+        return None
+    return {"decision": decision, "recommendation": latest}

@@ -24,7 +24,7 @@ from safehub.core.http import AuthenticatedHttpRequest
 from safehub.decisions import permissions, services
 from safehub.decisions.forms import ApprovalForm, OutcomeActionForm, RecommendationForm
 from safehub.decisions.models import Outcome
-from safehub.decisions.presenters import children_named
+from safehub.decisions.presenters import children_named, returned
 from safehub.decisions.queries import latest_recommendation, the_decision
 from safehub.protocols.models import Brag
 from safehub.protocols.policy import active_protocol
@@ -103,7 +103,13 @@ def recommend(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
             messages.success(request, "Recommendation recorded and sent to a manager for approval")
             return redirect(contact)
     return _render(
-        request, "decisions/recommend.html", contact, form, status, ask=ask_for_checks(request.user, contact)
+        request,
+        "decisions/recommend.html",
+        contact,
+        form,
+        status,
+        ask=ask_for_checks(request.user, contact),
+        returned=returned(contact),
     )
 
 
@@ -127,7 +133,16 @@ def _ask_for_checks(request: AuthenticatedHttpRequest, contact: Contact) -> Http
     levels = active_protocol().levels.all()
     form = RecommendationForm(levels=levels, initial={"version": contact.version})
     ask = ask_for_checks(request.user, contact, form=ask_form)
-    return _render(request, "decisions/recommend.html", contact, form, status, ask=ask, ask_form=ask_form)
+    return _render(
+        request,
+        "decisions/recommend.html",
+        contact,
+        form,
+        status,
+        ask=ask,
+        ask_form=ask_form,
+        returned=returned(contact),
+    )
 
 
 @require_http_methods(["GET", "POST"])

@@ -14,6 +14,11 @@ class IdentifyForm(VersionForm):
         widget=forms.RadioSelect,
         error_messages={"required": "Select the matching person, or create a new record"},
     )
+    confirm_unlikely = forms.BooleanField(
+        label="I have checked that this unlikely match is the same person",
+        required=False,
+        help_text="Needed only to link someone the index rates as an unlikely match",
+    )
 
     def __init__(self, *args: Any, choices: list[tuple[str, str]], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

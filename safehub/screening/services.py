@@ -13,12 +13,13 @@ from safehub.accounts.models import User
 from safehub.audit.models import Verb
 from safehub.audit.services import record
 from safehub.contacts.models import Contact, ContactSubject
-from safehub.contacts.services import threshold_due, transition
+from safehub.contacts.services import clock_rating, threshold_due, transition
 from safehub.contacts.workflow import ContactState, Event
 from safehub.core.errors import ConcurrentChange, DomainError
 from safehub.matching.index import record_people
 from safehub.people.identifiers import normalise_postcode
 from safehub.people.models import Address, Involvement, Person
+from safehub.protocols.models import Brag
 from safehub.protocols.policy import active_protocol
 from safehub.screening.models import KnownStatus, Screening, ScreeningRoute
 from safehub.screening.permissions import can_screen
@@ -160,6 +161,12 @@ def record_screening(
     finding = _finding([s.person_id for s in subjects if s.person_id is not None], at=at)
     if route not in finding.allowed_routes:
         raise DomainError(_refusal(route, finding), field="route")
+    if route == ScreeningRoute.SIGNPOST and clock_rating(contact) == Brag.RED:
+        raise DomainError(
+            "A Red contact (a risk of significant harm) is never closed at screening: send it to a MASH social "
+            "worker for a threshold decision",
+            field="route",
+        )
     if route == ScreeningRoute.SIGNPOST and not signposted_to.strip():
         raise DomainError("Enter the service you signposted the family to", field="signposted_to")
     screening = Screening.objects.create(

@@ -97,6 +97,10 @@ def screen_contact(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     return _page(request, contact, error="Choose an action on this page")
 
 
+# Below this match probability a link needs the screener's confirmation.
+UNLIKELY = 0.5
+
+
 def _identify(request: AuthenticatedHttpRequest, contact: Contact, at: object) -> HttpResponse:
     subject = contact.subjects.filter(pk=request.POST.get("subject_pk", "").strip() or 0).first()
     if subject is None:
@@ -109,8 +113,17 @@ def _identify(request: AuthenticatedHttpRequest, contact: Contact, at: object) -
     if not form.is_valid():
         return _page(request, contact, identify_form=form)
     chosen = form.cleaned_data["person"]
-    person = None if chosen == NEW_PERSON else Person.objects.visible_to(request.user).get(pk=int(chosen))
     shown = {str(v.person.pk): v.probability for v in check.candidates}
+    probability = shown.get(chosen)
+    if probability is not None and probability < UNLIKELY and not form.cleaned_data["confirm_unlikely"]:
+        # Linking a child to the wrong record merges two children's histories: ask before doing it.
+        form.add_error(
+            "person",
+            f"This record is an unlikely match ({probability:.0%}): check the name, sex and date of birth, "
+            "then tick the box to confirm, or create a new record",
+        )
+        return _page(request, contact, identify_form=form)
+    person = None if chosen == NEW_PERSON else Person.objects.visible_to(request.user).get(pk=int(chosen))
     services.identify_subject(
         subject,
         person=person,

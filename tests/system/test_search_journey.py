@@ -66,7 +66,7 @@ def test_a_contact_officer_finds_a_family_by_surname_and_a_contact_by_reference(
 
     # Then every O'Donnell is listed in name order, 25 a page
     table = page.locator("table.govuk-table")
-    expect(table.locator("caption")).to_have_text("27 people found, by last name")
+    expect(table.locator("caption")).to_have_text("27 people found, in order of last name")
     expect(table.locator("tbody tr")).to_have_count(25)
     expect(table.locator("tbody tr").first).to_contain_text("Aoife O'Donnell")
     assert_accessible(page)

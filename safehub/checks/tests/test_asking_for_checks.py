@@ -75,3 +75,13 @@ def test_starting_the_checks_settles_the_ask(
     start_checks(contact, by=manager, coordinator=social_worker, agencies=[police], at=now)
     assert ChecksAsked.objects.get().settled_at == now
     assert "MASH checks asked for" not in manager_client.get(reverse("queues:queue", args=["checks"])).content.decode()
+
+
+def test_a_second_manager_is_told_the_checks_have_already_started(
+    mash_team: Team, manager: User, social_worker: User, manager_client: Client, now: dt.datetime
+) -> None:
+    contact = ContactAwaitingThresholdFactory(team=mash_team)
+    police: Any = PartnerAgencyFactory(name="Example Police", kind=AgencyKind.POLICE)
+    start_checks(contact, by=manager, coordinator=social_worker, agencies=[police], at=now)
+    page = manager_client.get(reverse("checks:start", args=[contact.pk]), follow=True).content.decode()
+    assert "MASH checks have already been started on this contact" in page

@@ -128,3 +128,15 @@ def test_the_screening_page_saves_the_rating(
     assert contact.initial_rating == Brag.AMBER
     stale = contact_officer_client.post(url, {"action": "rate", "initial_rating": "red", "version": 0})
     assert stale.status_code == 409
+
+
+def test_the_contact_form_offers_the_initial_rating(contact_officer_client: Client) -> None:
+    page = contact_officer_client.get(reverse("contacts:record-contact")).content.decode()
+    assert 'name="initial_rating"' in page
+    assert "Not rated yet" in page
+
+
+def test_immediate_protection_cannot_be_unrated_later(mash_team: Team, contact_officer: User, now: dt.datetime) -> None:
+    contact = record_contact(_details(now, immediate_protection="yes"), team=mash_team, by=contact_officer, at=now)
+    with pytest.raises(Refused, match="rated Red"):
+        rate_contact(contact, rating="", by=contact_officer, at=now, version=contact.version)

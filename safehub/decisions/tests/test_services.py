@@ -237,3 +237,19 @@ def test_a_manager_cannot_approve_a_strategy_discussion_on_an_amber_recommendati
         services.approve(
             contact, outcome=Outcome.STRATEGY_DISCUSSION, rationale="No.", by=manager, at=now, version=contact.version
         )
+
+
+def test_the_threshold_page_shows_why_the_manager_returned_it(
+    social_worker: Any, manager: Any, social_worker_client: Any, mash_team: Any, now: dt.datetime
+) -> None:
+    from django.urls import reverse
+
+    contact = _recommended(social_worker, mash_team, now)
+    contact.refresh_from_db()
+    services.return_recommendation(
+        contact, rationale="Please consider a strategy discussion.", by=manager, at=now, version=contact.version
+    )
+    page = social_worker_client.get(reverse("decisions:recommend", args=[contact.pk])).content.decode()
+    assert "Returned for reconsideration" in page
+    assert "Please consider a strategy discussion." in page
+    assert "Reasons." in page  # what was recommended before

@@ -36,3 +36,53 @@ def test_linking_a_person_returns_to_their_block_on_the_page(
     assert response["Location"] == f"{url}#block-subject-{second.pk}"
     page = contact_officer_client.get(url).content.decode()
     assert f'id="block-subject-{second.pk}" tabindex="-1"' in page
+
+
+def test_a_red_contact_is_never_signposted_and_closed_at_screening(
+    contact_officer: Any, mash_team: Any, now: dt.datetime
+) -> None:
+    from safehub.contacts.workflow import ContactState
+    from safehub.core.errors import DomainError
+    from safehub.people.tests.factories import PersonFactory
+    from safehub.screening.models import ScreeningRoute
+    from safehub.screening.services import record_screening
+
+    contact = ContactFactory(team=mash_team, state=ContactState.SCREENING, immediate_protection="yes")
+    contact.subjects.update(person=PersonFactory())
+    with pytest.raises(DomainError, match="A Red contact"):
+        record_screening(
+            contact, route=ScreeningRoute.SIGNPOST, signposted_to="Family hub", by=contact_officer, at=now, version=0
+        )
+
+
+def test_linking_to_an_unlikely_match_needs_a_confirmation(
+    contact_officer_client: Client, mash_team: Any, now: dt.datetime, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A match below the threshold (the walk-through saw a brother offered at 2% for his sister) is
+    linked only when the screener confirms it."""
+    from safehub.contacts.workflow import ContactState
+    from safehub.matching.index import index_people
+    from safehub.people.tests.factories import PersonFactory
+    from safehub.screening import views
+
+    someone = PersonFactory(given_name="Zara", family_name="Harlow", sex="female", date_of_birth=dt.date(2014, 8, 9))
+    index_people()
+    monkeypatch.setattr(views, "UNLIKELY", 1.01)  # so that even this good match counts as unlikely
+    contact = ContactFactory(team=mash_team, state=ContactState.SCREENING)
+    subject = contact.subjects.get()
+    subject.given_name, subject.family_name, subject.sex = "Zara", "Harlow", "female"
+    subject.date_of_birth = dt.date(2014, 8, 9)
+    subject.save()
+    url = reverse("screening:screen-contact", args=[contact.pk])
+    prefix = f"subject-{subject.pk}"
+    offered = f'name="{prefix}-person" id="id_{prefix}-person_0" value="{someone.pk}"'
+    assert offered in contact_officer_client.get(url).content.decode()
+    data = {"action": "identify", "subject_pk": subject.pk, f"{prefix}-person": someone.pk, f"{prefix}-version": 0}
+    refused = contact_officer_client.post(url, data)
+    assert "This record is an unlikely match" in refused.content.decode()
+    subject.refresh_from_db()
+    assert subject.person_id is None
+    confirmed = contact_officer_client.post(url, {**data, f"{prefix}-confirm_unlikely": "on"})
+    assert confirmed.status_code == 302
+    subject.refresh_from_db()
+    assert subject.person_id == someone.pk
