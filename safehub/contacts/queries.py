@@ -76,6 +76,9 @@ class ContactQuery:
         found = _REFERENCE.match(text)
         if found:
             return cls(reference=f"C{found[1] or found[2]}-{int(found[3]):06d}")
+        if text.isdigit() and 3 <= len(text) <= 9:
+            # The number of a reference without its year ("001576" or "1576"): numbers never repeat.
+            return cls(reference=f"-{int(text):06d}")
         if is_valid_postcode(text):
             return cls(postcode=normalise_postcode(text))
         return cls(words=tuple(dict.fromkeys(words(text))))
@@ -107,6 +110,8 @@ def find_contacts(user: User, query: ContactQuery) -> QuerySet[Contact]:
         .prefetch_related(children)
         .order_by("-received_at", "-pk")
     )
+    if query.reference.startswith("-"):
+        return contacts.filter(reference__endswith=query.reference)
     if query.reference:
         return contacts.filter(reference=query.reference)
     if query.postcode:
