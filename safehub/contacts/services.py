@@ -21,6 +21,7 @@ from safehub.contacts.workflow import ContactState, Event
 from safehub.core import lifecycle
 from safehub.core.errors import ConcurrentChange, DomainError, Problem, Refused
 from safehub.core.submissions import content_key, create_once, earlier_submission
+from safehub.core.working_time import LONDON
 from safehub.protocols.models import Brag, Clock
 from safehub.protocols.policy import due_time
 
@@ -75,7 +76,14 @@ def already_recorded(details: ContactDetails, *, by: User, submission_key: uuid.
 
 
 def _content_key(details: ContactDetails) -> str:
-    return content_key(details.fields, details.subjects)
+    """The fingerprint of what was typed. The day the contact arrived counts, not its time: the form
+    fills in the time it was opened, so a form drawn again after Back (a minute later, say) shows
+    a later time that nobody typed."""
+    fields = dict(details.fields)
+    received = fields.pop("received_at", None)
+    if isinstance(received, datetime):
+        fields["received_on"] = received.astimezone(LONDON).date()
+    return content_key(fields, details.subjects)
 
 
 @transaction.atomic(durable=True)

@@ -149,3 +149,14 @@ def test_recording_a_contact_writes_the_terms_find_a_contact_looks_it_up_by(
         "w:school",
         "p:DA6 7AT",
     }
+
+
+def test_a_form_drawn_again_a_minute_later_is_still_the_same_contact(
+    mash_team: Team, contact_officer: User, now: dt.datetime
+) -> None:
+    """After Back, the form is drawn again with the time it is opened; nobody typed that time."""
+    first = record_contact(ContactDetails(_fields(now), [_child()]), team=mash_team, by=contact_officer, at=now)
+    later = _fields(now, received_at=now - dt.timedelta(minutes=59))
+    again = record_contact(ContactDetails(later, [_child()]), team=mash_team, by=contact_officer, at=now)
+    assert again.pk == first.pk
+    assert Contact.objects.count() == 1
