@@ -29,7 +29,8 @@ class Command(BaseCommand):
                     self.stdout.write(
                         f"FEBRL4 via safehub link --relatives-rule {rule}: precision {m.precision:.4f},"
                         f" recall {m.recall:.4f}, F1 {m.f1:.4f} ({m.true_positives} of {m.true_pairs} true links,"
-                        f" {m.predicted - m.true_positives} false; {m.seconds:.1f} s including training)"
+                        f" {m.predicted - m.true_positives} false; {m.seconds:.1f} s including training;"
+                        f" {m.unreadable} unreadable values read as not known)"
                     )
             if options["synthetic"]:
                 r = matching.synthetic(options["synthetic"])
