@@ -84,6 +84,8 @@ class MatchModel:
     # Whether the relatives rules apply (see rules.py and docs/adr/0005): always for the hub's person
     # index; for other data only when first names are reliable enough to tell relatives apart.
     relatives_rule: bool = True
+    # First-name forms learnt from the records trained on (learned_names.py): name → its other forms.
+    name_forms: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
 
     @property
     def prior_weight(self) -> float:
@@ -125,6 +127,7 @@ class MatchModel:
             "prior": self.prior,
             "trained_on": self.trained_on,
             "relatives_rule": self.relatives_rule,
+            "name_forms": {name: list(forms) for name, forms in self.name_forms.items()},
             "comparisons": [
                 {
                     "name": w.comparison.name,
@@ -166,4 +169,5 @@ class MatchModel:
             data.get("splink_settings") or {},
             data.get("trained_on", 0),
             bool(data.get("relatives_rule", True)),
+            {name: tuple(forms) for name, forms in (data.get("name_forms") or {}).items()},
         )

@@ -6,10 +6,12 @@ most keys; scoring applies the active model's weights in Python. No table is sca
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django.db.models import Count, QuerySet
 
+from safehub.matching import learned_names
 from safehub.matching.features import Features, PersonDetails, features_from_row, features_of
 from safehub.matching.index import search_keys
 from safehub.matching.model import MatchModel, Score
@@ -51,21 +53,25 @@ def retrieve(query: Features, *, limit: int = RETRIEVE) -> list[int]:
     return [row["person_id"] for row in rows]
 
 
-def score_ids(query: Features, ids: list[int], model: MatchModel) -> list[ScoredId]:
-    entries = PersonIndexEntry.objects.filter(person_id__in=ids).values_list("person_id", "features")
-    scored = [ScoredId(person_id, model.score(query, features_from_row(features))) for person_id, features in entries]
+def rank(query: Features, candidates: Iterable[tuple[int, Features]], model: MatchModel) -> list[ScoredId]:
+    """Score each candidate against the query, most likely first (the benchmarks rank the same way)."""
+    scored = [ScoredId(person_id, model.score(query, features)) for person_id, features in candidates]
     scored.sort(key=lambda s: (-s.score.probability, -s.score.match_weight, s.person_id))
     return scored
+
+
+def score_ids(query: Features, ids: list[int], model: MatchModel) -> list[ScoredId]:
+    entries = PersonIndexEntry.objects.filter(person_id__in=ids).values_list("person_id", "features")
+    return rank(query, ((person_id, features_from_row(features)) for person_id, features in entries), model)
 
 
 def search(
     details: PersonDetails, *, within: QuerySet[Person], limit: int = 10, model: MatchModel | None = None
 ) -> list[Candidate]:
     """The `limit` most likely people for these details, among those `within` (the user's view)."""
-    query = features_of(details)
-    scored = [
-        s for s in score_ids(query, retrieve(query), model or active_model()) if s.score.probability >= SHOW_ABOVE
-    ]
+    model = model or active_model()
+    query = learned_names.add_to_features(features_of(details), model.name_forms)
+    scored = [s for s in score_ids(query, retrieve(query), model) if s.score.probability >= SHOW_ABOVE]
     allowed = {s.person_id for s in scored}
     people = within.filter(pk__in=allowed).select_related("address").prefetch_related("involvements").in_bulk()
     candidates = [Candidate(people[s.person_id], s.score) for s in scored if s.person_id in people]

@@ -15,7 +15,7 @@ OPTIONS = {
         "--skip-load",
         "--skip-alerts",
     },
-    "benchmark_matching": {"--febrl", "--synthetic", "--workdir"},
+    "benchmark_matching": {"--febrl", "--synthetic", "--held-out", "--held-out-seed", "--workdir"},
     "benchmark_search": {"--records", "--searches", "--seed", "--reuse", "--train"},
 }
 
