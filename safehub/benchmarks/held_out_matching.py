@@ -60,6 +60,7 @@ class HeldOutResult:
     twins_joined: int
     misses: Counter[str]  # missed true pairs by reason
     missed_errors: Counter[str]  # missed true pairs by the recording errors either record carries
+    pairs_by_error: Counter[str]  # true pairs by the recording errors either record carries
     search: SearchMetrics
     training_seconds: float
 
@@ -138,6 +139,9 @@ def held_out(
         per_person[r.person_key].append(r.id)
     true_pairs = [(a, b) for ids in per_person.values() for i, a in enumerate(ids) for b in ids[i + 1 :]]
     missed = [pair for pair in true_pairs if (min(pair), max(pair)) not in found]
+    pairs_by_error: Counter[str] = Counter()
+    for a, b in true_pairs:
+        pairs_by_error.update(_pair_errors(by_id[a], by_id[b]))
     compared = _compared(missed, frame)
     misses: Counter[str] = Counter()
     missed_errors: Counter[str] = Counter()
@@ -156,7 +160,17 @@ def held_out(
         population, people, records, features, search_model or result.model, threshold=threshold, searches=searches
     )
     return HeldOutResult(
-        seed, len(people), len(records), metrics, relatives, twins, misses, missed_errors, search, seconds
+        seed,
+        len(people),
+        len(records),
+        metrics,
+        relatives,
+        twins,
+        misses,
+        missed_errors,
+        pairs_by_error,
+        search,
+        seconds,
     )
 
 

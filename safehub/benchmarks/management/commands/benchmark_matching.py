@@ -80,11 +80,13 @@ class Command(BaseCommand):
             f"  pairs joining two relatives: {r.relatives_joined} of {p.predicted} predicted ({r.relatives_share:.3%});"
             f" twins among them: {r.twins_joined}"
         )
-        missed = p.true_pairs - p.true_positives
         say("  missed pairs by reason: " + ", ".join(f"{why} {n}" for why, n in r.misses.most_common()))
         say(
-            f"  missed pairs by the errors either record carries (of {missed}): "
-            + ", ".join(f"{error} {n}" for error, n in r.missed_errors.most_common())
+            "  recall of the pairs where either record carries each error: "
+            + ", ".join(
+                f"{error} {1 - r.missed_errors[error] / total:.3f} ({total - r.missed_errors[error]} of {total})"
+                for error, total in sorted(r.pairs_by_error.items(), key=lambda item: -r.missed_errors[item[0]])
+            )
         )
         say(
             f"  screening search, {s.searches} searches: true person in the top ten {s.top_ten / s.searches:.2%},"
