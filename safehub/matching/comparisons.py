@@ -397,8 +397,24 @@ ADDRESS = Comparison(
 HOUSE_NUMBER = Comparison(
     "house_number",
     "House number",
-    ("house_number",),
-    (_null("house_number"), _exact("house_number"), _else()),
+    ("house_number", "address", "address_tokens"),
+    (
+        _null("house_number"),
+        _exact("house_number"),
+        Level(
+            "elsewhere",
+            "differ, as the whole addresses do (counted with the addresses)",
+            "NOT ({jw}(address_l, address_r) >= 0.75 OR {jaccard}(address_tokens_l, address_tokens_r) >= 0.3)",
+            lambda left, right: left.address is not None
+            and right.address is not None
+            and not (
+                _jw(left.address, right.address) >= 0.75 or _jaccard(left.address_tokens, right.address_tokens) >= 0.3
+            ),
+            Agreement.DISAGREE,
+            counted_elsewhere=True,
+        ),
+        _else(),
+    ),
     plural="House numbers",
 )
 

@@ -177,3 +177,11 @@ def test_sql_renders_for_both_engines() -> None:
     forms = c.GIVEN_NAME.levels[c.GIVEN_NAME.level_by_key("forms")]
     assert forms.sql_for("duckdb") == "list_has_any(given_forms_l, given_forms_r)"
     assert forms.sql_for("spark") == "arrays_overlap(given_forms_l, given_forms_r)"
+
+
+def test_a_house_number_that_differs_with_the_whole_address_is_counted_with_the_address() -> None:
+    """A household that moves changes both: the move is weighed once, by the address."""
+    moved = level(c.HOUSE_NUMBER, f(address="14 Elm Road"), f(address="3 Birch Close, Leeds"))
+    neighbour = level(c.HOUSE_NUMBER, f(address="14 Elm Road"), f(address="16 Elm Road"))
+    assert (moved, neighbour) == ("elsewhere", "else")
+    assert c.HOUSE_NUMBER.levels[c.HOUSE_NUMBER.level_by_key("elsewhere")].counted_elsewhere
