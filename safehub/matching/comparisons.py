@@ -105,9 +105,12 @@ def _days_apart(left: Features, right: Features) -> int:
 
 def _null(*columns: str) -> Level:
     sql = " OR ".join(f"{c}_l IS NULL OR {c}_r IS NULL" for c in columns)
+    [first, *others] = columns
 
     def test(left: Features, right: Features) -> bool:
-        return any(getattr(left, c) is None or getattr(right, c) is None for c in columns)
+        if getattr(left, first) is None or getattr(right, first) is None:
+            return True
+        return any(getattr(left, c) is None or getattr(right, c) is None for c in others)
 
     return Level("null", "are missing from one record or both", sql, test, Agreement.MISSING)
 

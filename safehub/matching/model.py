@@ -119,6 +119,25 @@ class MatchModel:
             probability = rules.RELATIVE_CAP
         return Score(total, probability, tuple(contributions), self.prior_weight, reason or "")
 
+    def quick(self, left: Features, right: Features) -> tuple[float, float]:
+        """The match weight and probability `score` gives, without the explanation: for ranking many candidates,
+        of which only the few shown are scored in full."""
+        total = self.prior_weight
+        levels: dict[str, str] = {}
+        for weights in self.comparisons:
+            comparison = weights.comparison
+            index = comparison.level_for(left, right)
+            tf_adjustment = 0.0
+            if comparison.tf_column:
+                tf_adjustment = weights.term_frequency_adjustment(index, getattr(left, comparison.tf_column))
+            total += weights.weights[index] + tf_adjustment  # added as `score` adds, so the two agree exactly
+            if comparison.name in rules.READS:
+                levels[comparison.name] = comparison.levels[index].key
+        probability = probability_from_weight(total)
+        if self.relatives_rule and probability > rules.RELATIVE_CAP and rules.relative_guard(levels):
+            probability = rules.RELATIVE_CAP
+        return total, probability
+
     # Storage -----------------------------------------------------------------------------------
 
     def to_json(self) -> dict[str, Any]:

@@ -16,7 +16,7 @@ OPTIONS = {
         "--skip-alerts",
     },
     "benchmark_matching": {"--febrl", "--synthetic", "--held-out", "--held-out-seed", "--workdir"},
-    "benchmark_search": {"--records", "--searches", "--seed", "--reuse", "--train"},
+    "benchmark_search": {"--records", "--searches", "--seed", "--reuse", "--train", "--no-baseline"},
 }
 
 

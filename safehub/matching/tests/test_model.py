@@ -151,3 +151,19 @@ def test_names_the_other_way_round_are_the_same_child(model: MatchModel) -> None
 
 def test_identical_names_without_a_date_of_birth_at_the_same_home_are_the_same_child(model: MatchModel) -> None:
     assert model.score(child(), child(date_of_birth=None)).probability > 0.9
+
+
+def test_the_quick_score_used_for_ranking_equals_the_full_score(model: MatchModel) -> None:
+    people = [
+        child(),
+        child(given_name="Chioma"),
+        child(given_name="Authony", sex="M"),
+        child(date_of_birth=dt.date(1990, 5, 1)),
+        child(given_name="Okafor", family_name="Amara", postcode="B1 1AA"),
+        f(given_name="Baby", family_name="Okafor", expected_date_of_delivery=dt.date(2025, 1, 10), **HOME),
+        f(),
+    ]
+    for left in people:
+        for right in people:
+            full = model.score(left, right)
+            assert model.quick(left, right) == (full.match_weight, full.probability)
