@@ -32,6 +32,7 @@ from safehub.matching.features import Features, features_of
 from safehub.matching.index import record_keys, search_keys
 from safehub.matching.model import MatchModel
 from safehub.matching.search import RETRIEVE, SHOW_ABOVE, rank
+from safehub.matching.services import shipped_model
 from safehub.matching.training import PREDICTION_BLOCKS
 
 NOT_COMPARED = "never compared (no blocking rule)"
@@ -61,7 +62,8 @@ class HeldOutResult:
     misses: Counter[str]  # missed true pairs by reason
     missed_errors: Counter[str]  # missed true pairs by the recording errors either record carries
     pairs_by_error: Counter[str]  # true pairs by the recording errors either record carries
-    search: SearchMetrics
+    search: SearchMetrics  # with the model trained on this set, as a hub that has trained on its index
+    search_shipped: SearchMetrics  # with the model shipped with Safehub, as a hub that has not
     training_seconds: float
 
     @property
@@ -156,8 +158,14 @@ def held_out(
             misses[UNDER_THRESHOLD] += 1
         missed_errors.update(_pair_errors(by_id[a], by_id[b]))
     metrics = PairMetrics(len(true_pairs), len(predicted), len(found), seconds, len(result.unreadable))
-    search = _search(
-        population, people, records, features, search_model or result.model, threshold=threshold, searches=searches
+    search, search_shipped = _search(
+        population,
+        people,
+        records,
+        features,
+        [search_model or result.model, shipped_model()],
+        threshold=threshold,
+        searches=searches,
     )
     return HeldOutResult(
         seed,
@@ -170,6 +178,7 @@ def held_out(
         missed_errors,
         pairs_by_error,
         search,
+        search_shipped,
         seconds,
     )
 
@@ -199,11 +208,12 @@ def _search(
     people: Sequence[Person],
     records: Sequence[Record],
     features: dict[str, Features],
-    model: MatchModel,
+    models: Sequence[MatchModel],
     *,
     threshold: float,
     searches: int,
-) -> SearchMetrics:
+) -> list[SearchMetrics]:
+    """The same searches with each model."""
     rng = random.Random(population.rng.random())  # noqa: S311 - choosing benchmark records
     index = _Index(features)
     owner = {r.id: r.person_key for r in records}
@@ -215,25 +225,35 @@ def _search(
     with tempfile.TemporaryDirectory() as temporary:
         queries = [population.record(person, "police") for person in chosen]
         query_features = _features(write_csv(queries, Path(temporary) / "queries.csv"))
-    top_ten = first = first_at = 0
-    unknown = matched = matched_relative = 0
     children = {p.key for p in people if p.role in ("child", "twin", "namesake_son")}
+    unknown = {person.key for person in chosen if person.key in children and rng.random() < 0.2}
+    tallies = [Counter[str]() for _ in models]
     for person, query in zip(chosen, queries, strict=True):
-        q = learned_names.add_to_features(query_features[query.id], model.name_forms)
-        unknown_child = person.key in children and rng.random() < 0.2
-        leave_out = frozenset(held[person.key]) if unknown_child else frozenset()
-        ranked = [
-            s for s in rank(q, index.retrieve(q, leave_out=leave_out), model) if s.score.probability >= SHOW_ABOVE
-        ]
-        shown = [(owner[index.ids[s.person_id]], s.score.probability) for s in ranked[:10]]
-        if unknown_child:
-            unknown += 1
-            above = [key for key, probability in shown if probability >= threshold]
-            matched += bool(above)
-            matched_relative += any(household[key] == person.household for key in above)
-            continue
-        top_ten += any(key == person.key for key, _ in shown)
-        if shown and shown[0][0] == person.key:
-            first += 1
-            first_at += shown[0][1] >= threshold
-    return SearchMetrics(len(chosen) - unknown, top_ten, first, first_at, unknown, matched, matched_relative)
+        leave_out = frozenset(held[person.key]) if person.key in unknown else frozenset()
+        for model, tally in zip(models, tallies, strict=True):
+            q = learned_names.add_to_features(query_features[query.id], model.name_forms)
+            ranked = [
+                s for s in rank(q, index.retrieve(q, leave_out=leave_out), model) if s.score.probability >= SHOW_ABOVE
+            ]
+            shown = [(owner[index.ids[s.person_id]], s.score.probability) for s in ranked[:10]]
+            if person.key in unknown:
+                above = [key for key, probability in shown if probability >= threshold]
+                tally["unknown_matched"] += bool(above)
+                tally["unknown_matched_relative"] += any(household[key] == person.household for key in above)
+                continue
+            tally["top_ten"] += any(key == person.key for key, _ in shown)
+            if shown and shown[0][0] == person.key:
+                tally["first"] += 1
+                tally["first_at"] += shown[0][1] >= threshold
+    return [
+        SearchMetrics(
+            len(chosen) - len(unknown),
+            t["top_ten"],
+            t["first"],
+            t["first_at"],
+            len(unknown),
+            t["unknown_matched"],
+            t["unknown_matched_relative"],
+        )
+        for t in tallies
+    ]

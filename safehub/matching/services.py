@@ -31,6 +31,11 @@ def _default_model() -> MatchModel:
     return MatchModel.from_json(json.loads(DEFAULT_MODEL.read_text(encoding="utf-8")))
 
 
+def shipped_model() -> MatchModel:
+    """The model shipped with Safehub, trained on a generated population: used until the hub trains its own."""
+    return _default_model()
+
+
 @cache
 def _stored_model(version: int) -> MatchModel:
     try:
