@@ -19,6 +19,7 @@ from pathlib import Path
 import pandas as pd
 from django.core.management import call_command
 
+from safehub.matching.csvio import report_path
 from safehub.matching.features import Features, features_of
 from safehub.matching.linkage import predict_pairs
 from safehub.matching.model import MatchModel
@@ -34,6 +35,7 @@ class PairMetrics:
     predicted: int
     true_positives: int
     seconds: float
+    unreadable: int = 0  # values the linkage read as not known (listed in its report)
 
     @property
     def precision(self) -> float:
@@ -50,11 +52,11 @@ class PairMetrics:
 
 
 def _febrl_dob(value: object) -> str:
-    """FEBRL's YYYYMMDD, or blank where the corrupted value is not a real date (64 records in B)."""
-    if not isinstance(value, str):
-        return ""
-    parsed = pd.to_datetime(value, format="%Y%m%d", errors="coerce")
-    return "" if pd.isna(parsed) else parsed.strftime("%Y-%m-%d")
+    """FEBRL's YYYYMMDD as YYYY-MM-DD, as it stands: 64 records in B hold impossible dates such as
+    `1966-00-91`, which `safehub link --unreadable-values blank` reads as not known and lists."""
+    if not isinstance(value, str) or len(value) != 8:
+        return value if isinstance(value, str) else ""
+    return f"{value[:4]}-{value[4:6]}-{value[6:]}"
 
 
 def _febrl_address(row: pd.Series) -> str:
@@ -99,11 +101,13 @@ def febrl4(workdir: Path, *, threshold: float = 0.9, relatives_rule: str = "off"
         out=out,
         threshold=threshold,
         relatives_rule=relatives_rule,
+        unreadable_values="blank",
     )
     seconds = time.perf_counter() - started
     pairs = pd.read_csv(out, dtype=str)
     truth = sum(a.split("-")[1] == b.split("-")[1] for a, b in zip(pairs["left_id"], pairs["right_id"], strict=True))
-    return PairMetrics(5000, len(pairs), truth, seconds)
+    unreadable = len(pd.read_csv(report_path(out), dtype=str))
+    return PairMetrics(5000, len(pairs), truth, seconds, unreadable)
 
 
 @dataclass(frozen=True)

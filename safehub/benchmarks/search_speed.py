@@ -3,6 +3,12 @@
 `build` fills the database with a generated multi-agency index (several records per person, with
 recording errors); `measure` times searches for people in it, each made from a fresh record of the
 person with new errors, and checks that one of the person's records is in the top ten.
+
+Beside the search it times a baseline, the usual way to use a trained Splink model on a new record:
+the same retrieval from the same index, then Splink's own inference scoring the same candidates
+(`Linker.inference.score_pairs`, DuckDB), the same rules on the levels Splink reports, the same ranking
+and the same people loaded. Both run in one process on the same queries, alternately, so their ratio
+holds across machines where absolute times do not.
 """
 
 from __future__ import annotations
@@ -11,14 +17,21 @@ import random
 import statistics
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 
+import pandas as pd
 from django.db import connection, transaction
+from django.db.models import QuerySet
 
 from safehub.core.stats import percentile
+from safehub.matching import learned_names, rules
+from safehub.matching.features import COLUMNS, Features, PersonDetails, features_of
 from safehub.matching.index import record_people
+from safehub.matching.model import MatchModel
 from safehub.matching.population import AgencyRecord, PersonTruth, Population, details_of
+from safehub.matching.search import SHOW_ABOVE, candidates, search
+from safehub.matching.training import new_linker
 from safehub.people.models import Address, Person, PersonKind, Sex
 
 BATCH = 5000
@@ -103,28 +116,138 @@ class SpeedResult:
         return statistics.fmean(self.milliseconds)
 
 
-def measure(generated: Generated, *, searches: int, seed: int) -> SpeedResult:
-    """Time `searches` screening searches (retrieval, scoring, explanation, loading the people)."""
-    from safehub.matching.search import search  # imported late: it loads the active model from the database
+class SplinkBaseline:
+    """The screening search as the usual practice would score it: Splink's inference on the same candidates."""
 
+    def __init__(self, model: MatchModel) -> None:
+        self.model = model
+        settings = {**model.splink_settings, "retain_intermediate_calculation_columns": True}
+        anyone = pd.DataFrame([{"unique_id": "anyone", **Features().as_row()}], columns=["unique_id", *COLUMNS])
+        self.linker = new_linker([anyone], settings)
+        self.tf = {w.comparison.tf_column: w.tf for w in model.comparisons if w.comparison.tf_column}
+
+    def _record(self, unique_id: str, features: Features) -> dict[str, object]:
+        record: dict[str, object] = {"unique_id": unique_id, **features.as_row()}
+        for column, frequencies in self.tf.items():
+            value = getattr(features, column)
+            record[f"tf_{column}"] = frequencies.get(value) if value is not None else None
+        return record
+
+    def shown(self, details: PersonDetails) -> tuple[list[str], bool]:
+        """As `_search`, for the benchmark."""
+        found = self.search(details, within=Person.objects.all(), limit=10)
+        return [person.local_id for person, _, _ in found], all(weights for _, _, weights in found)
+
+    def _levels(self, row: dict[str, object]) -> dict[str, str]:
+        levels = {}
+        for weights in self.model.comparisons:
+            comparison = weights.comparison
+            gamma = int(row[f"gamma_{comparison.name}"])  # type: ignore[call-overload]
+            levels[comparison.name] = comparison.levels[0 if gamma < 0 else len(comparison.levels) - 1 - gamma].key
+        return levels
+
+    def search(
+        self, details: PersonDetails, *, within: QuerySet[Person], limit: int = 10
+    ) -> list[tuple[Person, float, dict[str, float]]]:
+        """The `limit` most likely people, each with its probability and each comparison's weight."""
+        query = learned_names.add_to_features(features_of(details), self.model.name_forms)
+        found = candidates(query)
+        if not found:
+            return []
+        scored = self.linker.inference.score_pairs(
+            [self._record("query", query)], [self._record(str(person_id), features) for person_id, features in found]
+        ).as_pandas_dataframe()  # type: ignore[no-untyped-call]
+        ranked = []
+        for row in scored.to_dict("records"):
+            probability = float(row["match_probability"])
+            if (
+                self.model.relatives_rule
+                and probability > rules.RELATIVE_CAP
+                and rules.relative_guard(self._levels(row))
+            ):
+                probability = rules.RELATIVE_CAP
+            weights = {
+                name: float(row[f"mw_{name}"]) + float(row.get(f"mw_tf_adj_{name}", 0.0))
+                for name in (w.comparison.name for w in self.model.comparisons)
+            }
+            ranked.append((probability, float(row["match_weight"]), int(row["unique_id_r"]), weights))
+        ranked.sort(key=lambda r: (-r[0], -r[1], r[2]))
+        likely = [(person_id, (p, w)) for p, _, person_id, w in ranked if p >= SHOW_ABOVE]
+        shown: list[tuple[Person, float, dict[str, float]]] = []
+        for start in range(0, len(likely), 2 * limit):
+            batch = likely[start : start + 2 * limit]
+            people = within.filter(pk__in=[person_id for person_id, _ in batch])
+            loaded = people.select_related("address").prefetch_related("involvements").in_bulk()
+            for person_id, (probability, weights) in batch:
+                if person_id in loaded:
+                    shown.append((loaded[person_id], probability, weights))
+                    if len(shown) == limit:
+                        return shown
+        return shown
+
+
+@dataclass(frozen=True)
+class SpeedComparison:
+    ours: SpeedResult
+    splink: SpeedResult | None
+
+    def ratio(self, share: float) -> float:
+        """How many times faster the search is than the baseline at this percentile."""
+        if self.splink is None:
+            return float("nan")
+        return self.splink.percentile(share) / self.ours.percentile(share)
+
+
+def measure(generated: Generated, *, searches: int, seed: int, baseline: MatchModel | None = None) -> SpeedComparison:
+    """Time `searches` screening searches (retrieval, scoring, explanation, loading the people), and the
+    Splink baseline on each of the same queries when given the model to run it with."""
     rng = random.Random(seed)  # noqa: S311 - choosing benchmark records, not security
     by_person: dict[str, set[str]] = {}
     for r in generated.records:
         by_person.setdefault(r.person_key, set()).add(f"{LOCAL_ID_PREFIX}{r.id}")
     targets = rng.sample(sorted(by_person), searches)
-    everyone = Person.objects.all()
-    search(details_of(generated.population.record(generated.people[targets[0]], "police", 0)), within=everyone)
-    timings, top_ten, first, misses = [], 0, 0, []
+    splink = SplinkBaseline(baseline) if baseline is not None else None
+    warm = details_of(generated.population.record(generated.people[targets[0]], "police", 0))
+    _search(warm)
+    if splink is not None:
+        splink.shown(warm)
+    ours, theirs = _Tally(), _Tally()
     for number, key in enumerate(targets):
         incoming = generated.population.record(generated.people[key], "police", number)
-        started = time.perf_counter()
-        found = search(details_of(incoming), within=everyone, limit=10)
-        explanation = [c.score.contributions for c in found]  # part of what the page shows
-        timings.append((time.perf_counter() - started) * 1000)
-        ids = [c.person.local_id for c in found]
-        hit = bool(by_person[key] & set(ids))
-        top_ten += hit
+        details = details_of(incoming)
+        runs: list[tuple[Callable[[PersonDetails], tuple[list[str], bool]], _Tally]] = [(_search, ours)]
+        if splink is not None:
+            runs.append((splink.shown, theirs))
+        for run, tally in runs if number % 2 == 0 else runs[::-1]:
+            started = time.perf_counter()
+            ids, explained = run(details)
+            tally.add((time.perf_counter() - started) * 1000, ids, by_person[key], explained, incoming)
+    return SpeedComparison(ours.result(), theirs.result() if splink is not None else None)
+
+
+def _search(details: PersonDetails) -> tuple[list[str], bool]:
+    """The people the screening search shows (local ids), and whether each came with its explanation."""
+    found = search(details, within=Person.objects.all(), limit=10)
+    explanation = [c.score.contributions for c in found]  # part of what the page shows
+    return [c.person.local_id for c in found], all(explanation)
+
+
+@dataclass
+class _Tally:
+    timings: list[float] = field(default_factory=list)
+    top_ten: int = 0
+    first: int = 0
+    misses: list[str] = field(default_factory=list)
+
+    def add(self, ms: float, ids: list[str], truth: set[str], explained: bool, incoming: AgencyRecord) -> None:
+        self.timings.append(ms)
+        hit = bool(truth & set(ids))
+        self.top_ten += hit
         if not hit:
-            misses.append(f"{incoming.given_name} {incoming.family_name} {incoming.dob} {incoming.postcode}: {ids[:3]}")
-        first += bool(ids) and ids[0] in by_person[key] and bool(explanation)
-    return SpeedResult(searches, top_ten, first, timings, misses)
+            self.misses.append(
+                f"{incoming.given_name} {incoming.family_name} {incoming.dob} {incoming.postcode}: {ids[:3]}"
+            )
+        self.first += bool(ids) and ids[0] in truth and explained
+
+    def result(self) -> SpeedResult:
+        return SpeedResult(len(self.timings), self.top_ten, self.first, self.timings, self.misses)

@@ -10,7 +10,7 @@ from __future__ import annotations
 import enum
 import re
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from rapidfuzz.distance import DamerauLevenshtein, JaroWinkler
 
@@ -51,6 +51,9 @@ class Level:
     sql: str  # a template: see DIALECTS
     test: Test
     agreement: Agreement
+    # Weighed by another comparison already (names the other way round count once, in the first name):
+    # training fixes its weight at 0 so that one piece of evidence is not added twice.
+    counted_elsewhere: bool = False
 
     def sql_for(self, dialect: str) -> str:
         functions = DIALECTS[dialect]
@@ -102,9 +105,12 @@ def _days_apart(left: Features, right: Features) -> int:
 
 def _null(*columns: str) -> Level:
     sql = " OR ".join(f"{c}_l IS NULL OR {c}_r IS NULL" for c in columns)
+    [first, *others] = columns
 
     def test(left: Features, right: Features) -> bool:
-        return any(getattr(left, c) is None or getattr(right, c) is None for c in columns)
+        if getattr(left, first) is None or getattr(right, first) is None:
+            return True
+        return any(getattr(left, c) is None or getattr(right, c) is None for c in others)
 
     return Level("null", "are missing from one record or both", sql, test, Agreement.MISSING)
 
@@ -150,26 +156,101 @@ def _jaccard(a: list[str] | None, b: list[str] | None) -> float:
     return len(left & right) / len(left | right)
 
 
-def _shared_words(threshold: float, label: str) -> Level:
-    return Level(
-        f"words{round(threshold * 100)}",
-        label,
-        f"{{jaccard}}(address_tokens_l, address_tokens_r) >= {threshold}",
-        lambda left, right: _jaccard(left.address_tokens, right.address_tokens) >= threshold,
-        Agreement.PARTLY,
-    )
+def _swapped(left: Features, right: Features) -> bool:
+    """One record's last name is among the other's first names, and its first name is among the other's
+    last names or is a form of the other's last name ('Kemp Madison' and 'Maddie Kemp')."""
+
+    def one_way(a: Features, b: Features) -> bool:
+        return _overlap(a.given_all, b.family_parts) and (
+            _overlap(a.family_parts, b.given_all) or _overlap(a.family_forms, b.given_forms)
+        )
+
+    return one_way(left, right) or one_way(right, left)
 
 
+_SWAPPED_ONE_WAY = (
+    "{overlap}(given_all_{a}, family_parts_{b})"
+    " AND ({overlap}(family_parts_{a}, given_all_{b}) OR {overlap}(family_forms_{a}, given_forms_{b}))"
+)
 _NAMES_SWAPPED = Level(
     "swapped",
     "match the other record's names the other way round",
-    "given_name_l = family_name_r AND family_name_l = given_name_r",
-    lambda left, right: _same(left.given_name, right.family_name) and _same(left.family_name, right.given_name),
+    "("
+    + _SWAPPED_ONE_WAY.replace("{a}", "l").replace("{b}", "r")
+    + ") OR ("
+    + _SWAPPED_ONE_WAY.replace("{a}", "r").replace("{b}", "l")
+    + ")",
+    _swapped,
     Agreement.PARTLY,
 )
 
 
-def _crossed(label: str) -> Level:
+def _typo(column: str, label: str) -> Level:
+    """One typing error (a letter changed, added, dropped, or two swapped) after the same first letter:
+    'Authony' and 'Anthony'. Names that differ in their first letter (Ava and Eva) are other names."""
+    return Level(
+        "typo",
+        label,
+        f"{{dl}}({column}_l, {column}_r) <= 1 AND substr({column}_l, 1, 1) = substr({column}_r, 1, 1)",
+        lambda left, right: _one_typo(getattr(left, column), getattr(right, column)),
+        Agreement.PARTLY,
+    )
+
+
+def _one_typo(a: str | None, b: str | None) -> bool:
+    return a is not None and b is not None and a[:1] == b[:1] and DamerauLevenshtein.distance(a, b, score_cutoff=2) <= 1
+
+
+SHORT_FORM = (3, 5)  # the letters a short form from the start of a name may have (Dani, Alex)
+SHORT_END = 4  # the fewest letters a short form from the end of a name may have (Tina, Xander)
+SHORT_FORM_SHORTER = 2  # at least this many letters shorter than the name: Louis is not short for Louise
+
+
+def _short_form(a: str | None, b: str | None) -> bool:
+    """One name is the start of the other (Dani, Daniella) or its end (Tina, Valentina)."""
+    if a is None or b is None:
+        return False
+    short, long = sorted((a, b), key=len)
+    if len(long) - len(short) < SHORT_FORM_SHORTER:
+        return False
+    lowest, highest = SHORT_FORM
+    return (lowest <= len(short) <= highest and long.startswith(short)) or (
+        len(short) >= SHORT_END and long.endswith(short)
+    )
+
+
+def _short_form_sql(column: str) -> str:
+    lowest, highest = SHORT_FORM
+    one_way = (
+        "(length({g}) - length({s}) >= {shorter} AND ("
+        "(length({s}) BETWEEN {lowest} AND {highest} AND substr({g}, 1, length({s})) = {s})"
+        " OR (length({s}) >= {end} AND substr({g}, length({g}) - length({s}) + 1) = {s})))"
+    )
+    left, right = f"{column}_l", f"{column}_r"
+    return " OR ".join(
+        one_way.format(s=s, g=g, lowest=lowest, highest=highest, shorter=SHORT_FORM_SHORTER, end=SHORT_END)
+        for s, g in ((left, right), (right, left))
+    )
+
+
+SHORT_FORM_LEVEL = Level(
+    "short",
+    "are a short form of one another (such as Dani and Daniella, or Tina and Valentina)",
+    _short_form_sql("given_name"),
+    lambda left, right: _short_form(left.given_name, right.given_name),
+    Agreement.PARTLY,
+)
+
+SOUNDS_ALIKE = Level(
+    "sound",
+    "are other spellings of one name (such as Szymon and Simon)",
+    "given_sound_l = given_sound_r",
+    lambda left, right: _same(left.given_sound, right.given_sound),
+    Agreement.PARTLY,
+)
+
+
+def _crossed(label: str, *, counted_elsewhere: bool = False) -> Level:
     """The names are the other way round, give or take a typing error in either."""
     return Level(
         "crossed",
@@ -178,19 +259,23 @@ def _crossed(label: str) -> Level:
         lambda left, right: _jw(left.given_name, right.family_name) >= 0.9
         and _jw(left.family_name, right.given_name) >= 0.9,
         Agreement.PARTLY,
+        counted_elsewhere,
     )
 
 
 GIVEN_NAME = Comparison(
     "given_name",
     "First name",
-    ("given_name", "given_forms", "given_all", "family_name"),
+    ("given_name", "given_forms", "given_all", "given_sound", "family_name", "family_parts", "family_forms"),
     (
         _null("given_name"),
         _exact("given_name"),
         _NAMES_SWAPPED,
         _any_shared("given_forms", "forms", "are forms of the same name (such as Alfie and Alfred)"),
+        _typo("given_name", "differ by one typing error"),
+        SOUNDS_ALIKE,
         _jaro_winkler("given_name", 0.92, "are spelt almost the same"),
+        SHORT_FORM_LEVEL,
         _crossed("are the other way round, with a spelling difference"),
         _any_shared("given_all", "middle", "match another of the given or middle names"),
         _jaro_winkler("given_name", 0.8, "are spelt similarly"),
@@ -203,14 +288,16 @@ GIVEN_NAME = Comparison(
 FAMILY_NAME = Comparison(
     "family_name",
     "Last name",
-    ("family_name", "family_parts", "given_name"),
+    ("family_name", "family_parts", "family_forms", "given_name", "given_all", "given_forms"),
     (
         _null("family_name"),
         _exact("family_name"),
-        _NAMES_SWAPPED,
+        replace(_NAMES_SWAPPED, label="are the other way round (counted with the first names)", counted_elsewhere=True),
         _any_shared("family_parts", "part", "share part of a double-barrelled or hyphenated name"),
         _jaro_winkler("family_name", 0.92, "are spelt almost the same"),
-        _crossed("are the other way round, with a spelling difference"),
+        _crossed(
+            "are the other way round, with a spelling difference (counted with the first names)", counted_elsewhere=True
+        ),
         _jaro_winkler("family_name", 0.8, "are spelt similarly"),
         _else(),
     ),
@@ -261,6 +348,17 @@ DATE_OF_BIRTH = Comparison(
 
 SEX = Comparison("sex", "Sex", ("sex",), (_null("sex"), _exact("sex"), _else()), plural="The recorded sexes")
 
+
+def _shared_words(threshold: float, label: str) -> Level:
+    return Level(
+        f"words{round(threshold * 100)}",
+        label,
+        f"{{jaccard}}(address_tokens_l, address_tokens_r) >= {threshold}",
+        lambda left, right: _jaccard(left.address_tokens, right.address_tokens) >= threshold,
+        Agreement.PARTLY,
+    )
+
+
 POSTCODE = Comparison(
     "postcode",
     "Postcode",
@@ -302,8 +400,24 @@ ADDRESS = Comparison(
 HOUSE_NUMBER = Comparison(
     "house_number",
     "House number",
-    ("house_number",),
-    (_null("house_number"), _exact("house_number"), _else()),
+    ("house_number", "address", "address_tokens"),
+    (
+        _null("house_number"),
+        _exact("house_number"),
+        Level(
+            "elsewhere",
+            "differ, as the whole addresses do (counted with the addresses)",
+            "NOT ({jw}(address_l, address_r) >= 0.75 OR {jaccard}(address_tokens_l, address_tokens_r) >= 0.3)",
+            lambda left, right: left.address is not None
+            and right.address is not None
+            and not (
+                _jw(left.address, right.address) >= 0.75 or _jaccard(left.address_tokens, right.address_tokens) >= 0.3
+            ),
+            Agreement.DISAGREE,
+            counted_elsewhere=True,
+        ),
+        _else(),
+    ),
     plural="House numbers",
 )
 

@@ -2,6 +2,11 @@
 
 Columns (header required, any value but `id` may be blank):
     id, given_name, family_name, dob, sex, address, postcode, nhs_number
+
+A value that cannot be read (a date such as FEBRL's `1966-00-91`, a sex that is none of the known
+ones, an NHS number that fails its check) refuses the whole file unless the caller asks for such
+values to be treated as not known (`BadValues.BLANK`): then each is listed, by line, in a report
+written beside the output. A file whose shape is wrong (header, ids, columns, encoding) is always refused.
 """
 
 from __future__ import annotations
@@ -10,9 +15,12 @@ import csv
 import io
 import os
 import tempfile
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
+from enum import StrEnum
 from pathlib import Path
+from typing import IO
 
 import pandas as pd
 
@@ -22,6 +30,14 @@ from safehub.people.identifiers import is_valid_nhs_number, normalise_nhs_number
 REQUIRED = ("id", "given_name", "family_name", "dob", "sex", "address", "postcode", "nhs_number")
 SEXES = {"", "f", "female", "m", "male", "u", "unknown", "not known"}
 MAX_ERRORS = 50
+REPORT_HEADER = ("file", "line", "id", "column", "value", "problem")
+
+
+class BadValues(StrEnum):
+    """What reading does with a value it cannot read."""
+
+    REFUSE = "refuse"  # refuse the whole file, listing every such value (the default)
+    BLANK = "blank"  # treat it as not known, and list it in a report beside the output
 
 
 class CsvRefused(Exception):  # noqa: N818 - reads as "the CSV was refused"
@@ -37,6 +53,24 @@ class PersonRow:
     details: PersonDetails
 
 
+@dataclass(frozen=True)
+class UnreadableValue:
+    """A value read as not known, and why."""
+
+    path: Path
+    line: int
+    id: str
+    column: str
+    value: str
+    problem: str
+
+
+@dataclass(frozen=True)
+class PeopleFile:
+    rows: list[PersonRow]
+    unreadable: list[UnreadableValue]
+
+
 def _date(value: str) -> date | None:
     for pattern in ("%Y-%m-%d", "%d/%m/%Y"):
         try:
@@ -48,6 +82,28 @@ def _date(value: str) -> date | None:
 
 def read_people(path: Path) -> list[PersonRow]:
     """Every row, or CsvRefused listing each problem with its line number (and nothing returned)."""
+    return read_people_file(path).rows
+
+
+def _value_problems(row: dict[str, str]) -> list[tuple[str, str]]:
+    """(column, problem) for each value in the row that cannot be read."""
+    problems = []
+    if row["dob"]:
+        try:
+            _date(row["dob"])
+        except ValueError:
+            problems.append(("dob", f"dob {row['dob']!r} is not a date (use YYYY-MM-DD or DD/MM/YYYY)"))
+    if row["sex"].lower() not in SEXES:
+        problems.append(("sex", f"sex {row['sex']!r} is not one of F, M or blank"))
+    nhs = normalise_nhs_number(row["nhs_number"])
+    if nhs and not is_valid_nhs_number(nhs):
+        problems.append(("nhs_number", f"nhs_number {row['nhs_number']!r} is not a valid NHS number"))
+    return problems
+
+
+def read_people_file(path: Path, *, bad_values: BadValues = BadValues.REFUSE) -> PeopleFile:
+    """Every row, with the values read as not known (BadValues.BLANK only); or CsvRefused listing each
+    problem with its line number (and nothing returned)."""
     try:
         text = path.read_bytes().decode("utf-8-sig")
     except FileNotFoundError:
@@ -67,6 +123,7 @@ def read_people(path: Path) -> list[PersonRow]:
         )
     reader.fieldnames = header
     rows: list[PersonRow] = []
+    unreadable: list[UnreadableValue] = []
     errors: list[str] = []
     seen: set[str] = set()
     for number, raw in enumerate(reader, start=2):
@@ -79,17 +136,12 @@ def read_people(path: Path) -> list[PersonRow]:
             problems.append("id is blank")
         elif row["id"] in seen:
             problems.append(f"id {row['id']!r} appears more than once")
-        born = None
-        if row["dob"]:
-            try:
-                born = _date(row["dob"])
-            except ValueError:
-                problems.append(f"dob {row['dob']!r} is not a date (use YYYY-MM-DD or DD/MM/YYYY)")
-        if row["sex"].lower() not in SEXES:
-            problems.append(f"sex {row['sex']!r} is not one of F, M or blank")
-        nhs = normalise_nhs_number(row["nhs_number"])
-        if nhs and not is_valid_nhs_number(nhs):
-            problems.append(f"nhs_number {row['nhs_number']!r} is not a valid NHS number")
+        for column, problem in _value_problems(row):
+            if bad_values == BadValues.REFUSE:
+                problems.append(problem)
+            else:
+                unreadable.append(UnreadableValue(path, number, row["id"], column, row[column], problem))
+                row[column] = ""
         if problems:
             errors.append(f"Line {number}: {'; '.join(problems)}")
             if len(errors) >= MAX_ERRORS:
@@ -100,18 +152,18 @@ def read_people(path: Path) -> list[PersonRow]:
         details = PersonDetails(
             given_name=row["given_name"],
             family_name=row["family_name"],
-            date_of_birth=born,
+            date_of_birth=_date(row["dob"]) if row["dob"] else None,
             sex=row["sex"],
             address=row["address"],
             postcode=row["postcode"],
-            nhs_number=nhs,
+            nhs_number=normalise_nhs_number(row["nhs_number"]),
         )
         rows.append(PersonRow(row["id"], details))
     if errors:
         raise CsvRefused(path, errors)
     if not rows:
         raise CsvRefused(path, ["The file has a header but no rows"])
-    return rows
+    return PeopleFile(rows, unreadable)
 
 
 def feature_frame(rows: list[PersonRow]) -> pd.DataFrame:
@@ -119,14 +171,41 @@ def feature_frame(rows: list[PersonRow]) -> pd.DataFrame:
     return pd.DataFrame(data, columns=["unique_id", *COLUMNS])
 
 
-def write_pairs(pairs: pd.DataFrame, out: Path) -> None:
-    """Write left_id, right_id, match_probability; the file appears whole or not at all."""
+def _write_whole(out: Path, write: Callable[[IO[str]], None]) -> None:
+    """Write a file through a temporary one beside it, so that it appears whole or not at all."""
     out.parent.mkdir(parents=True, exist_ok=True)
-    handle, temporary = tempfile.mkstemp(prefix=".pairs-", suffix=".csv", dir=out.parent)
+    handle, temporary = tempfile.mkstemp(prefix=f".{out.stem}-", suffix=".csv", dir=out.parent)
     try:
         with os.fdopen(handle, "w", encoding="utf-8", newline="") as file:
-            pairs.to_csv(file, index=False, columns=["left_id", "right_id", "match_probability"], float_format="%.6f")
+            write(file)
         os.replace(temporary, out)
     except BaseException:
         Path(temporary).unlink(missing_ok=True)
         raise
+
+
+def write_pairs(pairs: pd.DataFrame, out: Path) -> None:
+    """Write left_id, right_id, match_probability; the file appears whole or not at all."""
+    _write_whole(
+        out,
+        lambda file: pairs.to_csv(
+            file, index=False, columns=["left_id", "right_id", "match_probability"], float_format="%.6f"
+        ),
+    )
+
+
+def report_path(out: Path) -> Path:
+    """Where the values read as not known are listed: beside the output, `pairs.csv` → `pairs-unreadable.csv`."""
+    return out.with_name(f"{out.stem}-unreadable.csv")
+
+
+def write_unreadable(values: Sequence[UnreadableValue], out: Path) -> None:
+    """One row per value read as not known: file, line, id, column, value, problem (a header alone when none)."""
+
+    def write(file: IO[str]) -> None:
+        writer = csv.writer(file)
+        writer.writerow(REPORT_HEADER)
+        for v in values:
+            writer.writerow([v.path.name, v.line, v.id, v.column, v.value, v.problem])
+
+    _write_whole(out, write)

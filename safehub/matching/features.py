@@ -41,8 +41,10 @@ class Features:
     given_name: str | None = None
     given_forms: list[str] | None = None
     given_all: list[str] | None = None
+    given_sound: str | None = None
     family_name: str | None = None
     family_parts: list[str] | None = None
+    family_forms: list[str] | None = None  # the forms of the last name read as a first name, for names swapped
     dob: str | None = None
     dob_swapped: str | None = None
     dob_days: int | None = None
@@ -112,8 +114,10 @@ def features_of(details: PersonDetails) -> Features:
         given_name=given,
         given_forms=_or_none(names.name_forms(given)),
         given_all=_or_none(names.given_names(details.given_name, details.middle_names)),
+        given_sound=names.sounds_like(given),
         family_name=family,
         family_parts=_or_none(names.family_name_parts(details.family_name)),
+        family_forms=_or_none(names.name_forms(names.first_given_name(details.family_name) if family else None)),
         dob=born.isoformat() if born else None,
         dob_swapped=_swapped(born) if born else None,
         dob_days=(born - EPOCH).days if born else None,

@@ -7,7 +7,7 @@ from dataclasses import replace
 
 import pandas as pd
 
-from safehub.matching import rules
+from safehub.matching import learned_names, rules
 from safehub.matching.comparisons import BY_NAME
 from safehub.matching.features import Features, features_from_row
 from safehub.matching.model import MatchModel
@@ -22,6 +22,7 @@ def predict_pairs(
     engine="spark" scores the pairs on Spark (local mode here; a cluster where SPARK_REMOTE or the
     session's master says so) for extracts too large for one machine; the model is the same.
     """
+    frames = [learned_names.add_to_frame(frame, model.name_forms) for frame in frames]
     settings = settings_for_engine(dict(model.splink_settings), engine)
     settings["link_type"] = "link_only" if len(frames) == 2 else "dedupe_only"
     settings["retain_intermediate_calculation_columns"] = True
@@ -35,17 +36,50 @@ def predict_pairs(
         return _pairs(predictions, threshold)
     # Splink does not return the levels reached, so the rules look at the pairs above the threshold again.
     features = [_features_by_id(frame) for frame in frames]
-    right_side = features[-1]
+    left_side, right_side = features[0], features[-1]
+    left_ids = predictions["unique_id_l"].astype(str).tolist()
+    right_ids = predictions["unique_id_r"].astype(str).tolist()
     capped = [
-        rules.relative_guard(_levels(features[0][left], right_side[right])) is not None
-        for left, right in zip(
-            predictions["unique_id_l"].astype(str), predictions["unique_id_r"].astype(str), strict=True
-        )
+        rules.relative_guard(_levels(left_side[left], right_side[right])) is not None
+        for left, right in zip(left_ids, right_ids, strict=True)
     ]
+    capped = _ambiguous(left_ids, right_ids, capped, predictions["match_probability"].tolist(), threshold, features)
     predictions.loc[capped, "match_probability"] = predictions.loc[capped, "match_probability"].clip(
         upper=rules.RELATIVE_CAP
     )
     return _pairs(predictions, threshold)
+
+
+def _ambiguous(
+    left_ids: list[str],
+    right_ids: list[str],
+    capped: list[bool],
+    probabilities: list[float],
+    threshold: float,
+    features: list[dict[str, Features]],
+) -> list[bool]:
+    """`capped`, and also each pair whose record matches two people told apart (rules.told_apart)."""
+    two_files = len(features) == 2
+    partners: dict[tuple[int, str], list[tuple[int, int, str]]] = {}
+    for row, (left, right, held, probability) in enumerate(
+        zip(left_ids, right_ids, capped, probabilities, strict=True)
+    ):
+        if held or probability < threshold:
+            continue
+        partners.setdefault((0, left), []).append((row, 1 if two_files else 0, right))
+        partners.setdefault((1 if two_files else 0, right), []).append((row, 0, left))
+    result = list(capped)
+    for found in partners.values():
+        if len(found) < 2:
+            continue
+
+        def apart(one: tuple[int, int, str], other: tuple[int, int, str]) -> bool:
+            side = features[one[1]]
+            return rules.relative_guard(_levels(side[one[2]], side[other[2]])) in rules.DIFFERENT_PEOPLE
+
+        for row, _, _ in rules.told_apart(found, apart):
+            result[row] = True
+    return result
 
 
 def _pairs(predictions: pd.DataFrame, threshold: float) -> pd.DataFrame:
@@ -64,8 +98,7 @@ def _features_by_id(frame: pd.DataFrame) -> dict[str, Features]:
 
 
 def _levels(left: Features, right: Features) -> dict[str, str]:
-    wanted = ("given_name", "family_name", "dob", "nhs_number")
-    return {name: BY_NAME[name].levels[BY_NAME[name].level_for(left, right)].key for name in wanted}
+    return {name: BY_NAME[name].levels[BY_NAME[name].level_for(left, right)].key for name in rules.READS}
 
 
 def with_prior(model: MatchModel, prior: float) -> MatchModel:
@@ -81,6 +114,7 @@ def refine_prior(frames: Sequence[pd.DataFrame], model: MatchModel, *, rounds: i
     """
     sizes = [len(f) for f in frames]
     total = sizes[0] * sizes[1] if len(frames) == 2 else sizes[0] * (sizes[0] - 1) / 2
+    frames = [learned_names.add_to_frame(frame, model.name_forms) for frame in frames]
     for _ in range(rounds):
         settings = settings_for_engine(dict(model.splink_settings), "duckdb")
         settings["link_type"] = "link_only" if len(frames) == 2 else "dedupe_only"

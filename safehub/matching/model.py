@@ -84,6 +84,8 @@ class MatchModel:
     # Whether the relatives rules apply (see rules.py and docs/adr/0005): always for the hub's person
     # index; for other data only when first names are reliable enough to tell relatives apart.
     relatives_rule: bool = True
+    # First-name forms learnt from the records trained on (learned_names.py): name → its other forms.
+    name_forms: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
 
     @property
     def prior_weight(self) -> float:
@@ -117,6 +119,25 @@ class MatchModel:
             probability = rules.RELATIVE_CAP
         return Score(total, probability, tuple(contributions), self.prior_weight, reason or "")
 
+    def quick(self, left: Features, right: Features) -> tuple[float, float]:
+        """The match weight and probability `score` gives, without the explanation: for ranking many candidates,
+        of which only the few shown are scored in full."""
+        total = self.prior_weight
+        levels: dict[str, str] = {}
+        for weights in self.comparisons:
+            comparison = weights.comparison
+            index = comparison.level_for(left, right)
+            tf_adjustment = 0.0
+            if comparison.tf_column:
+                tf_adjustment = weights.term_frequency_adjustment(index, getattr(left, comparison.tf_column))
+            total += weights.weights[index] + tf_adjustment  # added as `score` adds, so the two agree exactly
+            if comparison.name in rules.READS:
+                levels[comparison.name] = comparison.levels[index].key
+        probability = probability_from_weight(total)
+        if self.relatives_rule and probability > rules.RELATIVE_CAP and rules.relative_guard(levels):
+            probability = rules.RELATIVE_CAP
+        return total, probability
+
     # Storage -----------------------------------------------------------------------------------
 
     def to_json(self) -> dict[str, Any]:
@@ -125,6 +146,7 @@ class MatchModel:
             "prior": self.prior,
             "trained_on": self.trained_on,
             "relatives_rule": self.relatives_rule,
+            "name_forms": {name: list(forms) for name, forms in self.name_forms.items()},
             "comparisons": [
                 {
                     "name": w.comparison.name,
@@ -166,4 +188,5 @@ class MatchModel:
             data.get("splink_settings") or {},
             data.get("trained_on", 0),
             bool(data.get("relatives_rule", True)),
+            {name: tuple(forms) for name, forms in (data.get("name_forms") or {}).items()},
         )

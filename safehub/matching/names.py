@@ -124,3 +124,44 @@ def soundex(word: str | None) -> str | None:
         if letter not in "hw":
             previous = digit
     return "".join(code)[:4].ljust(4, "0")
+
+
+_SOUND_SPELLINGS = (
+    ("ph", "f"),
+    ("sz", "s"),
+    ("cz", "X"),
+    ("ch", "X"),
+    ("sh", "X"),
+    ("ck", "k"),
+    ("q", "k"),
+    ("x", "ks"),
+)
+_SOUND_LETTERS = str.maketrans({"c": "k", "z": "s", "w": "v"})
+_VOWEL_CLASSES = {"a": "a", "o": "o", "u": "o", "e": "i", "i": "i", "y": "i"}
+
+
+def sounds_like(name: str | None) -> str | None:
+    """A key that other spellings of a name share: Simon and Szymon, Ciara and Keira, Kieran and Ciaran,
+    Philip and Filip, Sophia and Zofia. Only equal keys count: names that sound alike but are other
+    names (Lily and Lola, Harry and Harvey, Ava and Eva, Thea and Theo) keep different keys."""
+    if not name:
+        return None
+    word = name
+    for spelling, sound in _SOUND_SPELLINGS:
+        word = word.replace(spelling, sound)
+    word = (word[0] + word[1:].replace("h", "")).translate(_SOUND_LETTERS)
+    key: list[str] = []
+    run = ""  # the vowels read since the last consonant
+    for index, letter in enumerate(word):
+        vowel = letter in _VOWEL_CLASSES and not (letter == "y" and word[index + 1 : index + 2] in _VOWEL_CLASSES)
+        if vowel:
+            run += letter
+            continue
+        if run:
+            key.append(_VOWEL_CLASSES[run[0]])  # a run of vowels sounds as its first
+            run = ""
+        if not key or key[-1] != letter:  # a doubled letter sounds as one
+            key.append(letter)
+    if run:
+        key.append(_VOWEL_CLASSES[run[-1]])  # the last vowel of a name is heard: Thea and Theo differ
+    return "".join(key)

@@ -5,22 +5,49 @@ address, and sometimes a first name (a father and son both called Mohammed). A F
 adds those agreements up and can call a twin the same child. These rules look at which level each
 comparison reached and hold the probability below every threshold at which a pair is suggested or
 matched when the evidence says "relative", unless the NHS number agrees.
+
+A first name with one typing error ('Authony' and 'Anthony'), another spelling ('Szymon' and 'Simon')
+or a short form ('Dani' and 'Daniella') is the same name mistyped, spelt or shortened, not a twin's
+name, unless the recorded sexes differ (Louis and Louise, Daniel and Daniela).
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Hashable, Mapping, Sequence
+from itertools import combinations
+from typing import TypeVar
+
+Key = TypeVar("Key", bound=Hashable)
 
 RELATIVE_CAP = 0.25  # below every threshold at which a pair is suggested or matched
+READS = ("given_name", "family_name", "dob", "sex", "nhs_number")  # the comparisons whose levels the rules read
 
 _FIRST_NAMES_DIFFER = frozenset({"jw80", "else"})
+# Close but not the same name: the same person's name mistyped or shortened, or a brother and sister's.
+_FIRST_NAMES_CLOSE = frozenset({"typo", "sound", "jw92", "short", "crossed", "middle"})
+# The same first name, or one typing error or spelling from it: enough to stand beside a last name that
+# differs (a step-parent's surname, a married name).
+_FIRST_NAMES_SAME = frozenset({"exact", "forms", "swapped", "typo", "sound"})
 _SAME_BIRTH = frozenset({"exact", "swapped", "near", "expected"})
 
 DIFFERENT_FIRST_NAMES = (
     "The first names are different: probably a relative such as a twin, sibling or parent, not the same person"
 )
+BROTHER_AND_SISTER = (
+    "The first names are alike but the recorded sexes differ: probably a brother and sister, not the same person"
+)
+BOTH_NAMES_DIFFER = (
+    "The last names are different and the first names are not the same name: probably not the same person"
+)
+DIFFERENT_NHS_NUMBERS = (
+    "The NHS numbers are different and the names or dates of birth are not the same: probably different people"
+)
 BORN_APART = (
     "The dates of birth are more than a year apart: probably a parent and child, or siblings, with the same name"
+)
+AMBIGUOUS = (
+    "The record matches two people whom these rules tell apart (a father and a son of one name, say):"
+    " it cannot be said which of them it is"
 )
 NO_FIRST_NAME = (
     "There is no first name to compare (as for an unborn child), and the dates of birth are not close:"
@@ -30,13 +57,39 @@ NO_FIRST_NAME = (
 
 def relative_guard(levels: Mapping[str, str]) -> str | None:
     """Why these levels must not count as the same person, or None when the score may stand."""
-    if levels.get("nhs_number") == "exact":
+    nhs = levels.get("nhs_number")
+    if nhs == "exact":
         return None
-    given = levels.get("given_name")
+    given, dob = levels.get("given_name"), levels.get("dob")
     if given in _FIRST_NAMES_DIFFER:
         return DIFFERENT_FIRST_NAMES
-    if levels.get("dob") == "else":
+    if given in _FIRST_NAMES_CLOSE and levels.get("sex") == "else":
+        return BROTHER_AND_SISTER
+    if levels.get("family_name") == "else" and given not in _FIRST_NAMES_SAME:
+        return BOTH_NAMES_DIFFER
+    if nhs == "else" and (given != "exact" or dob != "exact"):
+        return DIFFERENT_NHS_NUMBERS
+    if dob == "else":
         return BORN_APART
-    if given == "null" and levels.get("dob") not in _SAME_BIRTH:
+    if given == "null" and dob not in _SAME_BIRTH:
         return NO_FIRST_NAME
     return None
+
+
+# The reasons that say two records are different people even when one of them has a mistyped or
+# shortened name: their births are years apart, their NHS numbers differ, or one is a boy and one a girl.
+DIFFERENT_PEOPLE = frozenset({BORN_APART, DIFFERENT_NHS_NUMBERS, BROTHER_AND_SISTER})
+
+
+def told_apart(partners: Sequence[Key], apart: Callable[[Key, Key], bool]) -> set[Key]:
+    """The partners of one record that are told apart from another of its partners.
+
+    A record with no date of birth may match a father's records and his namesake son's: each pair
+    passes, but the father and the son are told apart by their births. The record cannot be both
+    people, and nothing in it says which, so neither match may stand (AMBIGUOUS).
+    """
+    found: set[Key] = set()
+    for one, other in combinations(partners, 2):
+        if apart(one, other):
+            found |= {one, other}
+    return found

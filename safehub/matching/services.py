@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import logging
 import time
 from datetime import datetime
 from functools import cache
@@ -20,6 +21,7 @@ from safehub.matching.model import MatchModel
 from safehub.matching.models import MatcherModel, PersonIndexEntry
 from safehub.matching.training import train
 
+log = logging.getLogger(__name__)
 DEFAULT_MODEL = Path(__file__).with_name("data") / "default_model.json"
 MINIMUM_PEOPLE = 200
 
@@ -29,13 +31,25 @@ def _default_model() -> MatchModel:
     return MatchModel.from_json(json.loads(DEFAULT_MODEL.read_text(encoding="utf-8")))
 
 
+def shipped_model() -> MatchModel:
+    """The model shipped with Safehub, trained on a generated population: used until the hub trains its own."""
+    return _default_model()
+
+
 @cache
 def _stored_model(version: int) -> MatchModel:
-    return MatchModel.from_json(MatcherModel.objects.get(version=version).parameters)
+    try:
+        return MatchModel.from_json(MatcherModel.objects.get(version=version).parameters)
+    except ValueError as error:
+        # Trained by an earlier version of Safehub whose comparisons differ: the search keeps working
+        # with the shipped model until the hub trains again.
+        log.warning("Matcher version %s cannot be used (%s); using the model shipped with Safehub", version, error)
+        return _default_model()
 
 
 def active_model() -> MatchModel:
-    """The active trained model; before the hub has trained one, the model shipped with Safehub."""
+    """The active trained model; before the hub has trained one, or when the active one was trained by an
+    earlier version of Safehub with other comparisons, the model shipped with Safehub."""
     version = MatcherModel.objects.filter(is_active=True).values_list("version", flat=True).first()
     return _stored_model(version) if version is not None else _default_model()
 

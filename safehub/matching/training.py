@@ -12,6 +12,7 @@ import logging
 import math
 import tempfile
 from collections.abc import Iterable, Sequence
+from dataclasses import replace
 from typing import Any, Literal
 
 import pandas as pd
@@ -22,7 +23,8 @@ from splink.backends.duckdb import DuckDBAPI
 from splink.internals.blocking_rule_creator import BlockingRuleCreator
 from splink.internals.exceptions import EMTrainingException
 
-from safehub.matching.comparisons import COMPARISONS, Comparison
+from safehub.matching import learned_names
+from safehub.matching.comparisons import BY_NAME, COMPARISONS, Comparison
 from safehub.matching.features import COLUMNS
 from safehub.matching.model import ComparisonWeights, MatchModel
 
@@ -45,6 +47,7 @@ PREDICTION_BLOCKS = (
     "l.given_name = r.given_name AND l.postcode = r.postcode",
     "l.family_name = r.family_name AND substr(l.dob, 1, 7) = substr(r.dob, 1, 7)",
     "l.given_name = r.given_name AND substr(l.dob, 1, 4) = substr(r.dob, 1, 4)",
+    "l.given_name = r.given_name AND substr(l.family_name, 1, 3) = substr(r.family_name, 1, 3)",
     "l.address = r.address",
     "l.postcode = r.postcode",
     "l.family_name = r.family_name AND substr(l.given_name, 1, 1) = substr(r.given_name, 1, 1)",
@@ -183,6 +186,8 @@ def train(
             f"The records hold too few people recorded more than once to learn from: {found:.0f} pairs share an"
             f" NHS number or every name and the date of birth, and training needs {MINIMUM_CERTAIN_PAIRS}"
         )
+    name_forms = learned_names.learn(frames)
+    frames = [learned_names.add_to_frame(frame, name_forms) for frame in frames]
     linker = new_linker(frames, settings_for(comparisons, link_type=link_type, prior=estimate_prior(frames, found)))
     try:
         _estimate(linker, frames, {c.name for c in comparisons}, max_pairs=max_pairs, seed=seed)
@@ -192,9 +197,10 @@ def train(
         ) from error
     settings = _bounded(linker.misc.save_model_to_json(), max_pairs=max_pairs)
     frequencies = _term_frequencies(frames, comparisons)
-    return model_from_splink(
+    model = model_from_splink(
         settings, frequencies, trained_on=sum(len(f) for f in frames), relatives_rule=relatives_rule
     )
+    return replace(model, name_forms=name_forms)
 
 
 MINIMUM_LABELLED_PAIRS = 200
@@ -219,16 +225,21 @@ def _bounded(settings: dict[str, Any], *, max_pairs: float) -> dict[str, Any]:
     seen among matches is at most neutral evidence and never proof against a match.
     """
     for item in settings["comparisons"]:
-        levels = [level for level in item["comparison_levels"] if not level.get("is_null_level")]
+        ours = BY_NAME[item["output_column_name"]].levels
+        levels = [
+            (level, own)
+            for level, own in zip(item["comparison_levels"], ours, strict=True)
+            if not level.get("is_null_level")
+        ]
         is_nhs = item["output_column_name"] == "nhs_number"
-        for index, level in enumerate(levels):
+        for index, (level, own) in enumerate(levels):
             if is_nhs:
                 level["m_probability"] = NHS_NUMBER_M["exact" if index == 0 else "else"]
             u, m = level.get("u_probability"), level.get("m_probability")
             if u is None and m is None:
                 continue
             u = level["u_probability"] = max(u if u is not None else 1.0 / max_pairs, U_FLOOR)
-            level["m_probability"] = max(m or 0.0, min(M_FLOOR, u))
+            level["m_probability"] = u if own.counted_elsewhere else max(m or 0.0, min(M_FLOOR, u))
     return settings
 
 

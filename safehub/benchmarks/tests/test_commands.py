@@ -15,8 +15,8 @@ OPTIONS = {
         "--skip-load",
         "--skip-alerts",
     },
-    "benchmark_matching": {"--febrl", "--synthetic", "--workdir"},
-    "benchmark_search": {"--records", "--searches", "--seed", "--reuse", "--train"},
+    "benchmark_matching": {"--febrl", "--synthetic", "--held-out", "--held-out-seed", "--workdir"},
+    "benchmark_search": {"--records", "--searches", "--seed", "--reuse", "--train", "--no-baseline"},
 }
 
 

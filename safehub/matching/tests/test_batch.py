@@ -9,7 +9,7 @@ from django.core.management import CommandError, call_command
 
 from safehub.benchmarks.matching import synthetic
 from safehub.matching import batch
-from safehub.matching.csvio import REQUIRED, CsvRefused, read_people
+from safehub.matching.csvio import REQUIRED, BadValues, CsvRefused, read_people, read_people_file
 from safehub.matching.model import MatchModel
 from safehub.matching.population import AgencyRecord, Population
 from safehub.matching.services import DEFAULT_MODEL
@@ -162,3 +162,114 @@ def test_the_relatives_rule_option_reaches_the_linkage(
     options = {"relatives_rule": given} if given else {}
     call_command("dedupe", str(tmp_path / "any.csv"), out=tmp_path / "pairs.csv", **options)
     assert seen["relatives_rule"] is expected
+
+
+def _with_unreadable_values(source: Path, target: Path) -> dict[str, tuple[str, str]]:
+    """A copy of `source` with an impossible value in every tenth row; returns id → (column, value)."""
+    with source.open(encoding="utf-8") as file:
+        rows = list(csv.DictReader(file))
+    spoilt: dict[str, tuple[str, str]] = {}
+    for number, row in enumerate(rows):
+        if number % 10 == 0:
+            column, value = [("dob", "1966-00-91"), ("sex", "X"), ("nhs_number", "1234567890")][number % 3]
+            row[column] = value
+            spoilt[row["id"]] = (column, value)
+    with target.open("w", encoding="utf-8", newline="") as file:
+        writer = csv.DictWriter(file, fieldnames=REQUIRED)
+        writer.writeheader()
+        writer.writerows(rows)
+    return spoilt
+
+
+def test_an_impossible_date_refuses_the_file_by_default(
+    agency_files: tuple[Path, Path, dict[str, str]], tmp_path: Path
+) -> None:
+    police, health, _ = agency_files
+    spoilt = _with_unreadable_values(health, tmp_path / "health.csv")
+    out = tmp_path / "pairs.csv"
+    with pytest.raises(CommandError, match=f"Nothing was written: .*health.csv has {len(spoilt)} problem"):
+        call_command("link", str(police), str(tmp_path / "health.csv"), out=out)
+    assert not out.exists()
+    assert not (tmp_path / "pairs-unreadable.csv").exists()
+
+
+def test_unreadable_values_can_be_read_as_not_known_and_are_listed_beside_the_output(
+    agency_files: tuple[Path, Path, dict[str, str]], tmp_path: Path
+) -> None:
+    police, health, owner = agency_files
+    spoilt = _with_unreadable_values(health, tmp_path / "health.csv")
+    out = tmp_path / "pairs.csv"
+    call_command("link", str(police), str(tmp_path / "health.csv"), out=out, unreadable_values="blank")
+    report = _pairs(tmp_path / "pairs-unreadable.csv")
+    assert {r["id"]: (r["column"], r["value"]) for r in report} == spoilt
+    assert {r["file"] for r in report} == {"health.csv"}
+    first = report[0]
+    assert (first["line"], first["column"], first["value"]) == ("2", "dob", "1966-00-91")
+    assert first["problem"] == "dob '1966-00-91' is not a date (use YYYY-MM-DD or DD/MM/YYYY)"
+    # The records with an unreadable value are still linked, on what else they hold.
+    linked = {r["right_id"] for r in _pairs(out) if owner[r["left_id"]] == owner[r["right_id"]]}
+    assert len(linked & set(spoilt)) >= 0.8 * len(spoilt)
+
+
+def test_a_value_read_as_not_known_is_blank_in_the_record(tmp_path: Path) -> None:
+    path = tmp_path / "people.csv"
+    path.write_text(f"{HEADER}\n7,Amy,Smith,1966-00-91,X,,,1234567890\n8,Ben,Smith,2016-05-17,M,,,\n", encoding="utf-8")
+    read = read_people_file(path, bad_values=BadValues.BLANK)
+    amy, ben = read.rows
+    assert (amy.details.date_of_birth, amy.details.sex, amy.details.nhs_number) == (None, "", "")
+    assert ben.details.date_of_birth is not None
+    assert [(v.line, v.id, v.column, v.value) for v in read.unreadable] == [
+        (2, "7", "dob", "1966-00-91"),
+        (2, "7", "sex", "X"),
+        (2, "7", "nhs_number", "1234567890"),
+    ]
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        (f"{HEADER}\n1,Amy,Smith,1966-00-91,,,,\n1,Ben,Smith,,,,,\n", "Line 3: id '1' appears more than once"),
+        (f"{HEADER}\n,Amy,Smith,1966-00-91,,,,\n", "Line 2: id is blank"),
+        ("given_name,family_name\nAmy,Smith\n", "Line 1: the header must name"),
+    ],
+)
+def test_a_file_of_the_wrong_shape_is_refused_even_when_values_may_be_blank(
+    tmp_path: Path, content: str, message: str
+) -> None:
+    path = tmp_path / "people.csv"
+    path.write_text(content, encoding="utf-8")
+    with pytest.raises(CsvRefused) as refused:
+        read_people_file(path, bad_values=BadValues.BLANK)
+    assert any(message in error for error in refused.value.errors), refused.value.errors
+
+
+def test_a_report_is_written_even_when_every_value_can_be_read(
+    agency_files: tuple[Path, Path, dict[str, str]], tmp_path: Path
+) -> None:
+    """So that the report of an earlier run on other files is never left beside new pairs."""
+    police, health, _ = agency_files
+    report = tmp_path / "pairs-unreadable.csv"
+    report.write_text("file,line,id,column,value,problem\nold.csv,2,1,dob,1966-00-91,old\n", encoding="utf-8")
+    call_command("link", str(police), str(health), out=tmp_path / "pairs.csv", unreadable_values="blank")
+    assert report.read_text(encoding="utf-8").splitlines() == ["file,line,id,column,value,problem"]
+
+
+@pytest.mark.parametrize(
+    ("given", "expected"), [(None, BadValues.REFUSE), ("refuse", BadValues.REFUSE), ("blank", BadValues.BLANK)]
+)
+@pytest.mark.parametrize("command", ["link", "dedupe"])
+def test_the_unreadable_values_option_reaches_the_linkage(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path, command: str, given: str | None, expected: BadValues
+) -> None:
+    seen: dict[str, object] = {}
+    model = MatchModel.from_json(json.loads(DEFAULT_MODEL.read_text(encoding="utf-8")))
+
+    def fake_run(paths: list[Path], out: Path, **options: object) -> batch.BatchResult:
+        seen.update(options)
+        return batch.BatchResult((1,), 0, model)
+
+    monkeypatch.setattr(batch, "run", fake_run)
+    files = [str(tmp_path / "a.csv")] + ([str(tmp_path / "b.csv")] if command == "link" else [])
+    options = {"unreadable_values": given} if given else {}
+    call_command(command, *files, out=tmp_path / "pairs.csv", **options)
+    assert seen["bad_values"] is expected

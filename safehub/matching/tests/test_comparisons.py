@@ -24,10 +24,17 @@ def level(comparison: c.Comparison, left: Features, right: Features) -> str:
         ({"given_name": "Okafor", "family_name": "Amara"}, {"given_name": "Amara", "family_name": "Okafor"}, "swapped"),
         ({"given_name": "Alfie"}, {"given_name": "Alfred"}, "forms"),
         ({"given_name": "Jonathon"}, {"given_name": "Jonathan"}, "forms"),
-        ({"given_name": "Amarah"}, {"given_name": "Amara"}, "jw92"),
+        ({"given_name": "Amarah"}, {"given_name": "Amara"}, "typo"),
+        ({"given_name": "Authony"}, {"given_name": "Anthony"}, "typo"),
+        ({"given_name": "Stephan"}, {"given_name": "Steffan"}, "sound"),
+        ({"given_name": "Szymon"}, {"given_name": "Simon"}, "sound"),
+        ({"given_name": "Keira"}, {"given_name": "Ciara"}, "sound"),
+        ({"given_name": "Ella"}, {"given_name": "Bella"}, "jw92"),
+        ({"given_name": "Dani"}, {"given_name": "Daniella"}, "short"),
+        ({"given_name": "Tina"}, {"given_name": "Valentina"}, "short"),
         ({"given_name": "Okafr", "family_name": "Amara"}, {"given_name": "Amara", "family_name": "Okafor"}, "crossed"),
         ({"given_name": "Rose", "middle_names": "Amara"}, {"given_name": "Amara"}, "middle"),
-        ({"given_name": "Stephan"}, {"given_name": "Steffan"}, "jw80"),
+        ({"given_name": "Harvey"}, {"given_name": "Harry"}, "jw80"),
         ({"given_name": "Chioma"}, {"given_name": "Amara"}, "else"),
         ({"given_name": "Baby"}, {"given_name": "Baby"}, "null"),
         ({}, {"given_name": "Amara"}, "null"),
@@ -35,6 +42,41 @@ def level(comparison: c.Comparison, left: Features, right: Features) -> str:
 )
 def test_first_name_levels(a: dict[str, Any], b: dict[str, Any], expected: str) -> None:
     assert level(c.GIVEN_NAME, f(**a), f(**b)) == expected
+
+
+@pytest.mark.parametrize(
+    ("a", "b"),
+    [
+        ("Ava", "Eva"),  # one letter apart, but the first: another name, as twins are given
+        ("Lily", "Lola"),  # they sound alike, but are not one name spelt two ways
+        ("Mia", "Amelia"),  # too short to be taken as the end of a name
+        ("Alexandra", "Alexander"),  # a sister's and a brother's names are not short forms of each other
+    ],
+)
+def test_other_names_are_not_taken_for_a_typing_error_a_spelling_or_a_short_form(a: str, b: str) -> None:
+    assert level(c.GIVEN_NAME, f(given_name=a), f(given_name=b)) not in {"typo", "sound", "short"}
+
+
+@pytest.mark.parametrize(
+    ("a", "b"),
+    [
+        ({"given_name": "Kemp", "family_name": "Alfred"}, {"given_name": "Alfie", "family_name": "Kemp"}),
+        ({"given_name": "Smith-Jones", "family_name": "Amy"}, {"given_name": "Amy", "family_name": "Smith-Jones"}),
+        ({"given_name": "Albie Harjit", "family_name": "Coakley"}, {"given_name": "Coakley", "family_name": "Albie"}),
+    ],
+)
+def test_names_the_other_way_round_are_found_with_a_nickname_or_a_double_barrelled_name(
+    a: dict[str, Any], b: dict[str, Any]
+) -> None:
+    assert level(c.GIVEN_NAME, f(**a), f(**b)) == "swapped"
+    assert level(c.FAMILY_NAME, f(**a), f(**b)) == "swapped"
+
+
+def test_names_the_other_way_round_are_weighed_once_with_the_first_name() -> None:
+    family_levels = {lvl.key: lvl for lvl in c.FAMILY_NAME.levels}
+    assert family_levels["swapped"].counted_elsewhere
+    assert family_levels["crossed"].counted_elsewhere
+    assert not any(lvl.counted_elsewhere for lvl in c.GIVEN_NAME.levels)
 
 
 @pytest.mark.parametrize(
@@ -135,3 +177,11 @@ def test_sql_renders_for_both_engines() -> None:
     forms = c.GIVEN_NAME.levels[c.GIVEN_NAME.level_by_key("forms")]
     assert forms.sql_for("duckdb") == "list_has_any(given_forms_l, given_forms_r)"
     assert forms.sql_for("spark") == "arrays_overlap(given_forms_l, given_forms_r)"
+
+
+def test_a_house_number_that_differs_with_the_whole_address_is_counted_with_the_address() -> None:
+    """A household that moves changes both: the move is weighed once, by the address."""
+    moved = level(c.HOUSE_NUMBER, f(address="14 Elm Road"), f(address="3 Birch Close, Leeds"))
+    neighbour = level(c.HOUSE_NUMBER, f(address="14 Elm Road"), f(address="16 Elm Road"))
+    assert (moved, neighbour) == ("elsewhere", "else")
+    assert c.HOUSE_NUMBER.levels[c.HOUSE_NUMBER.level_by_key("elsewhere")].counted_elsewhere

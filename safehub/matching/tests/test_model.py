@@ -126,3 +126,44 @@ def test_a_stored_model_with_other_levels_is_refused(model: MatchModel) -> None:
 )
 def test_percentages_never_overstate_certainty(probability: float, text: str) -> None:
     assert presenters.percent(probability) == text
+
+
+def test_a_first_name_with_a_typing_error_is_still_the_same_child(model: MatchModel) -> None:
+    score = model.score(child(given_name="Anthony", sex="M"), child(given_name="Authony", sex="M"))
+    assert score.levels["given_name"] == "typo"
+    assert score.rule == ""
+    assert score.probability > 0.9
+
+
+def test_a_brother_and_sister_with_alike_names_are_held_below_every_threshold(model: MatchModel) -> None:
+    score = model.score(child(given_name="Daniel", sex="M"), child(given_name="Daniela", sex="F"))
+    assert score.probability <= rules.RELATIVE_CAP
+    assert score.rule == rules.BROTHER_AND_SISTER
+
+
+def test_names_the_other_way_round_are_the_same_child(model: MatchModel) -> None:
+    score = model.score(child(), child(given_name="Okafor", family_name="Amara"))
+    assert score.levels["given_name"] == "swapped"
+    assert score.probability > 0.9
+    family = next(c for c in score.contributions if c.comparison == "family_name")
+    assert family.weight == 0.0  # counted once, with the first name
+
+
+def test_identical_names_without_a_date_of_birth_at_the_same_home_are_the_same_child(model: MatchModel) -> None:
+    assert model.score(child(), child(date_of_birth=None)).probability > 0.9
+
+
+def test_the_quick_score_used_for_ranking_equals_the_full_score(model: MatchModel) -> None:
+    people = [
+        child(),
+        child(given_name="Chioma"),
+        child(given_name="Authony", sex="M"),
+        child(date_of_birth=dt.date(1990, 5, 1)),
+        child(given_name="Okafor", family_name="Amara", postcode="B1 1AA"),
+        f(given_name="Baby", family_name="Okafor", expected_date_of_delivery=dt.date(2025, 1, 10), **HOME),
+        f(),
+    ]
+    for left in people:
+        for right in people:
+            full = model.score(left, right)
+            assert model.quick(left, right) == (full.match_weight, full.probability)

@@ -70,3 +70,23 @@ def test_an_unknown_name_has_only_itself() -> None:
 )
 def test_soundex(word: str, code: str) -> None:
     assert names.soundex(word) == code
+
+
+@pytest.mark.parametrize(
+    ("one", "other"),
+    [("szymon", "simon"), ("keira", "ciara"), ("kieran", "ciaran"), ("philip", "filip"), ("zofia", "sophia")],
+)
+def test_other_spellings_of_a_name_sound_alike(one: str, other: str) -> None:
+    assert names.sounds_like(one) == names.sounds_like(other)
+
+
+@pytest.mark.parametrize(
+    ("one", "other"), [("lily", "lola"), ("harry", "harvey"), ("ava", "eva"), ("thea", "theo"), ("jack", "jake")]
+)
+def test_names_that_rhyme_or_differ_in_a_vowel_do_not_sound_alike(one: str, other: str) -> None:
+    assert names.sounds_like(one) != names.sounds_like(other)
+
+
+def test_no_name_has_no_sound() -> None:
+    assert names.sounds_like(None) is None
+    assert names.sounds_like("") is None

@@ -15,7 +15,7 @@ from safehub.matching.index import index_people, record_keys, search_keys
 from safehub.matching.models import BlockingKey, MatcherModel, PersonIndexEntry
 from safehub.matching.population import Population
 from safehub.matching.search import search
-from safehub.matching.services import MINIMUM_PEOPLE, active_model, train_and_activate
+from safehub.matching.services import MINIMUM_PEOPLE, _default_model, active_model, train_and_activate
 from safehub.people.models import Person, RelationshipKind, Sex
 from safehub.people.tests.factories import AddressFactory, AdultFactory, PersonFactory, RelationshipFactory
 
@@ -202,3 +202,11 @@ def test_an_index_without_duplicates_is_refused_with_a_reason(now: dt.datetime) 
     with pytest.raises(ValueError, match="too few people recorded more than once"):
         train_and_activate(by=None, at=now)
     assert not MatcherModel.objects.exists()
+
+
+def test_a_model_trained_with_other_comparisons_gives_way_to_the_shipped_one(now: dt.datetime) -> None:
+    """After an upgrade that changes the comparisons, the search works until the hub trains again."""
+    stale = active_model().to_json()
+    stale["comparisons"][0]["levels"] = ["null", "exact", "else"]
+    MatcherModel.objects.create(version=7, trained_at=now, records=500, parameters=stale, is_active=True)
+    assert active_model() == _default_model()

@@ -10,7 +10,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from safehub.matching import batch
-from safehub.matching.csvio import CsvRefused
+from safehub.matching.csvio import BadValues, CsvRefused
 
 
 class BatchCommand(BaseCommand):
@@ -35,6 +35,14 @@ class BatchCommand(BaseCommand):
             help="on (default): a different first name or a birth years apart is never a match unless the NHS"
             " number agrees; off: only for data known to hold no relatives, such as test sets.",
         )
+        parser.add_argument(
+            "--unreadable-values",
+            choices=[choice.value for choice in BadValues],
+            default=BadValues.REFUSE.value,
+            help="refuse (default): a value that cannot be read (a date such as 1966-00-91, an unknown sex, an NHS"
+            " number that fails its check) refuses its file; blank: read it as not known and list it, by file and"
+            " line, in OUT-unreadable.csv beside the output.",
+        )
 
     def run_batch(self, paths: list[Path], options: dict[str, Any]) -> None:
         logging.getLogger("splink").setLevel(logging.ERROR)
@@ -47,6 +55,7 @@ class BatchCommand(BaseCommand):
                 model=options["model"],
                 engine=options["engine"],
                 relatives_rule=options["relatives_rule"] != "off",
+                bad_values=BadValues(options["unreadable_values"]),
             )
         except CsvRefused as refused:
             for error in refused.errors:
@@ -58,3 +67,8 @@ class BatchCommand(BaseCommand):
             f"{result.pairs} pairs at or above {options['threshold']} from {' × '.join(map(str, result.records))}"
             f" records, written to {options['out']} ({time.perf_counter() - started:.1f} s)"
         )
+        if result.report is not None:
+            self.stdout.write(
+                f"{len(result.unreadable)} value(s) could not be read and were taken as not known:"
+                f" listed in {result.report}"
+            )
