@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
@@ -69,21 +69,32 @@ def threshold_due(contact: Contact, *, rating: str = "") -> datetime | None:
     return due_time(Clock.THRESHOLD_DECISION, start=contact.received_at, rating=clock_rating(contact, rating))
 
 
-def already_recorded(details: ContactDetails, *, by: User, submission_key: uuid.UUID | None = None) -> Contact | None:
+def already_recorded(
+    details: ContactDetails, *, by: User, at: datetime, submission_key: uuid.UUID | None = None
+) -> Contact | None:
     """The contact this submission already made, if it is a second submission: the same one-time
-    key, or the same details recorded by the same person (core.submissions)."""
-    return earlier_submission(Contact, by=by, submission_key=submission_key, content=_content_key(details))
+    key, or the same details recorded by the same person within about an hour (core.submissions)."""
+    return earlier_submission(Contact, by=by, submission_key=submission_key, content=_content_keys(details, at=at))
 
 
-def _content_key(details: ContactDetails) -> str:
-    """The fingerprint of what was typed. The day the contact arrived counts, not its time: the form
-    fills in the time it was opened, so a form drawn again after Back (a minute later, say) shows
-    a later time that nobody typed."""
+# A resubmission (Back, then the form again) comes within minutes; the same details typed again
+# hours later are a repeat call, a contact of its own.
+RESUBMISSION_WINDOW = timedelta(hours=1)
+
+
+def _content_keys(details: ContactDetails, *, at: datetime) -> list[str]:
+    """The fingerprints of what was typed: this hour's first (the one stored), then the last hour's.
+    The day the contact arrived counts, not its time: the form fills in the time it was opened, so a
+    form drawn again after Back (a minute later, say) shows a later time that nobody typed."""
     fields = dict(details.fields)
     received = fields.pop("received_at", None)
     if isinstance(received, datetime):
         fields["received_on"] = received.astimezone(LONDON).date()
-    return content_key(fields, details.subjects)
+    hour = at.replace(minute=0, second=0, microsecond=0)
+    return [
+        content_key({**fields, "submitted_in_hour": window}, details.subjects)
+        for window in (hour, hour - RESUBMISSION_WINDOW)
+    ]
 
 
 @transaction.atomic(durable=True)
@@ -92,7 +103,7 @@ def record_contact(
 ) -> Contact:
     """Record a contact and the people named in it. A second submission (`already_recorded`) returns
     the contact the first made and changes nothing."""
-    existing = already_recorded(details, by=by, submission_key=submission_key)
+    existing = already_recorded(details, by=by, at=at, submission_key=submission_key)
     if existing is not None:
         return existing
     problems = contact_problems(details.fields, details.subjects, at=at)
@@ -104,7 +115,7 @@ def record_contact(
     if fields.get("immediate_protection") == YesNoUnknown.YES:
         fields["initial_rating"] = Brag.RED
     received_at = fields["received_at"]
-    content = _content_key(details)
+    content = _content_keys(details, at=at)
     contact, created = create_once(
         Contact,
         lambda: Contact.objects.create(
@@ -113,7 +124,7 @@ def record_contact(
             recorded_by=by,
             recorded_at=at,
             submission_key=submission_key,
-            content_key=content,
+            content_key=content[0],
             **fields,
         ),
         by=by,

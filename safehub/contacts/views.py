@@ -108,7 +108,7 @@ def record_contact(request: AuthenticatedHttpRequest) -> HttpResponse:
     else:
         details = services.ContactDetails(contact_form.contact_fields(), [form.cleaned_data for form in formset.forms])
         key = contact_form.cleaned_data["submission_key"]
-        earlier = services.already_recorded(details, by=request.user, submission_key=key)
+        earlier = services.already_recorded(details, by=request.user, at=at, submission_key=key)
         if earlier is not None:
             messages.info(
                 request, f"You had already recorded this contact as {earlier.reference}: nothing new was saved"

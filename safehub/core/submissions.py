@@ -39,19 +39,28 @@ def content_key(fields: Mapping[str, Any], items: Sequence[Mapping[str, Any]] = 
 M = TypeVar("M", bound=Model)
 
 
-def earlier_submission(model: type[M], *, by: Model, submission_key: uuid.UUID | None, content: str) -> M | None:
-    """The record a submission already made: the same one-time key, or the same content from the
-    same person. `model` has `submission_key`, `content_key` and `recorded_by`."""
+def earlier_submission(
+    model: type[M], *, by: Model, submission_key: uuid.UUID | None, content: str | Sequence[str]
+) -> M | None:
+    """The record a submission already made: the same one-time key, or the same content (any of
+    these fingerprints) from the same person. `model` has `submission_key`, `content_key` and
+    `recorded_by`."""
     records = model._default_manager.all()
     if submission_key is not None:
         found = records.filter(submission_key=submission_key).first()
         if found is not None:
             return found
-    return records.filter(recorded_by=by, content_key=content).first()
+    keys = [content] if isinstance(content, str) else list(content)
+    return records.filter(recorded_by=by, content_key__in=keys).first()
 
 
 def create_once(
-    model: type[M], create: Callable[[], M], *, by: Model, submission_key: uuid.UUID | None, content: str
+    model: type[M],
+    create: Callable[[], M],
+    *,
+    by: Model,
+    submission_key: uuid.UUID | None,
+    content: str | Sequence[str],
 ) -> tuple[M, bool]:
     """`create()` in a savepoint, and True; or, when the insert collides with the same submission
     made a moment earlier (another tab, another process), the record that one made, and False."""

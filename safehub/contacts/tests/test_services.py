@@ -160,3 +160,12 @@ def test_a_form_drawn_again_a_minute_later_is_still_the_same_contact(
     again = record_contact(ContactDetails(later, [_child()]), team=mash_team, by=contact_officer, at=now)
     assert again.pk == first.pk
     assert Contact.objects.count() == 1
+
+
+def test_the_same_details_typed_again_hours_later_are_a_repeat_call_of_their_own(
+    mash_team: Team, contact_officer: User, now: dt.datetime
+) -> None:
+    details = ContactDetails(_fields(now), [_child()])
+    first = record_contact(details, team=mash_team, by=contact_officer, at=now)
+    later = record_contact(details, team=mash_team, by=contact_officer, at=now + dt.timedelta(hours=3))
+    assert later.pk != first.pk

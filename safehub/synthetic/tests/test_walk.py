@@ -69,14 +69,21 @@ def plan(contact_officer: User, social_worker: User, manager: User) -> Plan:
     return Plan(contact_officer, social_worker, manager, ContactState.APPROVED, [Outcome.SECTION_17_ASSESSMENT])
 
 
-def _walk(plan: Plan, team: Team, received: dt.datetime, *, consent: str = ConsentPosition.GIVEN) -> Walk:
+def _walk(
+    plan: Plan,
+    team: Team,
+    received: dt.datetime,
+    *,
+    consent: str = ConsentPosition.GIVEN,
+    narrative: str = "Arrived hungry on several days.",
+) -> Walk:
     fields = {
         "received_at": received,
         "channel": "phone",
         "source": "2A",
         "referrer_kind": ReferrerKind.ANONYMOUS,
         "concern_categories": ["neglect"],
-        "narrative": "Arrived hungry on several days.",
+        "narrative": narrative,
         "immediate_protection": "no",
         "parents_aware": "yes",
         "parents_agree": "yes",
@@ -111,7 +118,8 @@ def test_walks_are_taken_together_in_time_order_up_to_the_moment_given(
     plan: Plan, mash_team: Team, now: dt.datetime
 ) -> None:
     early = _walk(plan, mash_team, now - 4 * HOUR - HOUR / 2)
-    late = _walk(plan, mash_team, now - 2 * HOUR - 3 * HOUR / 4)
+    # Another concern the same day (the same words twice would be one contact submitted twice).
+    late = _walk(plan, mash_team, now - 2 * HOUR - 3 * HOUR / 4, narrative="Seen outside alone late at night.")
     walk_together([late, early], until=now)
 
     moments = list(AuditEvent.objects.exclude(contact=None).order_by("seq").values_list("at", flat=True))
