@@ -19,7 +19,7 @@ from safehub.matching.models import BlockingKey, PersonIndexEntry
 from safehub.matching.services import active_model
 from safehub.people.models import Person
 
-RETRIEVE = 100  # the people sharing most keys; 200 found no one more in the benchmarks (docs/benchmarks.md)
+RETRIEVE = 200
 SHOW_ABOVE = 1e-4  # below one in ten thousand a candidate is noise, not a lead
 
 
