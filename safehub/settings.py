@@ -88,6 +88,7 @@ INSTALLED_APPS = [
     "safehub.people",
     "safehub.matching",
     "safehub.contacts",
+    "safehub.handoffs",
     "safehub.screening",
     "safehub.sharing",
     "safehub.decisions",

@@ -9,6 +9,7 @@ urlpatterns = [
     path("contacts/", include("safehub.screening.urls")),
     path("contacts/", include("safehub.decisions.urls")),
     path("people/", include("safehub.people.urls")),
+    path("handoffs/", include("safehub.handoffs.urls")),
     path("matching/", include("safehub.matching.urls")),
     # The MASH checks timeliness report moved to the reports app; old links and bookmarks still work.
     path("checks/timeliness/", RedirectView.as_view(pattern_name="reports:checks-timeliness", query_string=True)),

@@ -155,6 +155,7 @@ PAGES: dict[str, Callable[[Hub], Shown]] = {
 NOT_A_CHILDS_RECORD = {
     "consultations:send-summary": "POST only: records the summary as sent and redirects",
     "matching:undo-merge": "POST only: undoes a merge and redirects",
+    "handoffs:mark-received": "POST only: marks a hand-off received and redirects to the contact",
     "protocols:protocol": "a local protocol",
     "protocols:activate": "POST only: a local protocol",
 }

@@ -18,6 +18,8 @@ class Verb(models.TextChoices):
     CONTACT_RECORDED = "contact_recorded", "Recorded contact"
     CONTACT_UPDATED = "contact_updated", "Updated contact"
     CONTACT_ALLOCATED = "contact_allocated", "Allocated a contact to a worker"
+    CONTACT_HANDED_OFF = "contact_handed_off", "Handed a contact to a worker"
+    HANDOFF_RECEIVED = "handoff_received", "Marked a handed-over contact received"
     CONTACT_RESTRICTED = "contact_restricted", "Restricted a contact to named people"
     CONTACT_RESTRICTION_LIFTED = "contact_restriction_lifted", "Lifted a contact's restriction"
     PERSON_RECORDED = "person_recorded", "Recorded person"

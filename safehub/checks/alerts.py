@@ -20,22 +20,20 @@ receiving mail system can drop the repeat (docs/adr/0006-alerts-exactly-once.md)
 
 from __future__ import annotations
 
-import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from django.conf import settings
-from django.core.mail import EmailMessage, get_connection
-from django.core.mail.backends.base import BaseEmailBackend
-from django.db import OperationalError, connection, transaction
+from django.core.mail import EmailMessage
 
 from safehub.accounts.models import Role, User
 from safehub.checks.models import AgencyRequest, Alert, AlertKind, RequestState
+from safehub.core.mail_batches import OvertakenError, deliver_in_batches, lock_for_sending
+from safehub.handoffs.services import deliver_handoff_emails
 
 REMINDER_LEAD = timedelta(hours=1)  # at most this long before the due time
 REMINDER_SHARE = 0.25  # or, for short timescales, when a quarter of the time is left
-BUSY_RETRIES = 500
 BATCH = 50  # alerts claimed and sent in one transaction
 STILL_TRUE_WHILE_SENT = frozenset({AlertKind.REMINDER, AlertKind.BREACH})
 
@@ -149,10 +147,8 @@ def _claim(batch: int) -> list[Alert]:
     """The oldest unsent alerts, locked against other workers (who skip them and take the next).
     The lock is taken on the alert rows alone (a narrow query the partial index answers), then
     what the emails need is read for those rows."""
-    pending = Alert.objects.filter(sent_at__isnull=True).order_by("created_at", "pk")
-    if connection.vendor == "postgresql":
-        pending = pending.select_for_update(skip_locked=True)
-    ids = list(pending.values_list("pk", flat=True)[:batch])
+    pending = lock_for_sending(Alert.objects.filter(sent_at__isnull=True).order_by("created_at", "pk"))
+    ids = list(pending.values_list("pk", flat=True)[:batch])  # type: ignore[attr-defined]
     return list(
         Alert.objects.filter(pk__in=ids).select_related("request__agency", "recipient").order_by("created_at", "pk")
     )
@@ -163,56 +159,22 @@ def deliver_alerts(at: datetime, *, limit: int = 100_000, batch: int = BATCH) ->
 
     Each batch is claimed, marked sent and emailed in one transaction: if the worker dies, the
     whole batch stays unsent and is sent once, later (emails again with the same Message-IDs)."""
-    sent = 0
-    busy = 0
-    mail = get_connection(fail_silently=False)
-    try:
-        while sent < limit:
-            try:
-                with transaction.atomic():
-                    claimed = _claim(min(batch, limit - sent))
-                    if not claimed:
-                        break
-                    stale = [
-                        a.pk
-                        for a in claimed
-                        if a.kind in STILL_TRUE_WHILE_SENT and a.request.state != RequestState.SENT
-                    ]
-                    if stale:  # answered or withdrawn since they were queued: no longer true, never shown
-                        Alert.objects.filter(pk__in=stale).delete()
-                    due = [a for a in claimed if a.pk not in stale]
-                    # A second worker that read the same rows before our lock finds them changed.
-                    if Alert.objects.filter(pk__in=[a.pk for a in due], sent_at__isnull=True).update(sent_at=at) != len(
-                        due
-                    ):
-                        raise _OvertakenError()
-                    for alert in due:
-                        if alert.recipient.email:
-                            _send(mail, email_for(alert))
-                    sent += len(due)
-            except _OvertakenError:
-                continue
-            except OperationalError as error:
-                # SQLite has one writer at a time: another worker holds the lock. Wait and try again.
-                busy += 1
-                if connection.vendor != "sqlite" or "locked" not in str(error) or busy > BUSY_RETRIES:
-                    raise
-                time.sleep(0.02)
-    finally:
-        mail.close()
-    return sent
 
+    def mark_sent(claimed: Sequence[Alert]) -> tuple[int, list[EmailMessage]]:
+        stale = [a.pk for a in claimed if a.kind in STILL_TRUE_WHILE_SENT and a.request.state != RequestState.SENT]
+        if stale:  # answered or withdrawn since they were queued: no longer true, never shown
+            Alert.objects.filter(pk__in=stale).delete()
+        due = [a for a in claimed if a.pk not in stale]
+        # A second worker that read the same rows before our lock finds them changed.
+        if Alert.objects.filter(pk__in=[a.pk for a in due], sent_at__isnull=True).update(sent_at=at) != len(due):
+            raise OvertakenError()
+        return len(due), [email_for(alert) for alert in due if alert.recipient.email]
 
-class _OvertakenError(Exception):
-    """Another worker sent part of this batch first: roll back and claim again."""
-
-
-def _send(mail: BaseEmailBackend, message: EmailMessage) -> None:
-    """Hand one message to the mail backend; raises if it was not accepted (the alert stays unsent)."""
-    mail.open()  # once per connection: SMTP keeps it open between messages
-    if mail.send_messages([message]) != 1:
-        raise ConnectionError(f"The mail server did not accept {message.extra_headers['Message-ID']}")
+    return deliver_in_batches(_claim, mark_sent, limit=limit, batch=batch)
 
 
 def run_once(at: datetime) -> Delivery:
-    return Delivery(queue_alerts(at), deliver_alerts(at))
+    """One round of the background worker: the alerts due now, then every email not yet sent
+    (alerts, and contacts handed to a worker)."""
+    queued = queue_alerts(at)
+    return Delivery(queued, deliver_alerts(at) + deliver_handoff_emails(at))

@@ -122,11 +122,13 @@ class ContactQuerySet(models.QuerySet["Contact"]):
         in_my_team = Q(team_id__in=sorted(user.team_ids()))
         # The social worker the outcome allocated the child to, whatever their team (one outcome per contact).
         allocated = Q(outcome_action__allocated_worker=user)
+        # A worker the contact was handed to (handoffs: an open case's worker, the previous worker).
+        handed = Exists(ContactAccess.objects.filter(contact=OuterRef("pk"), user=user))
         named = ContactRestriction.objects.filter(contact=OuterRef("pk"), user=user)
         not_restricted = Q(is_restricted=False) | Exists(named)
         # Each condition is a subquery or a join to at most one row (the outcome), so every contact
         # comes once without DISTINCT, which made PostgreSQL sort each page's rows on all columns.
-        return self.filter((in_my_team | allocated) & not_restricted)
+        return self.filter((in_my_team | allocated | handed) & not_restricted)
 
     def overdue(self, *, at: datetime) -> ContactQuerySet:
         return self.filter(overdue_at(at))
@@ -251,6 +253,23 @@ class ContactRestriction(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} may see {self.contact}"
+
+
+class ContactAccess(models.Model):
+    """A user outside the contact's team who was given the contact to work on: the allocated worker
+    of an open case it was forwarded to, or the previous social worker under the three-month rule.
+    Granted by the service that hands the contact over, never taken away (what they were sent stays theirs)."""
+
+    contact = models.ForeignKey(Contact, on_delete=models.CASCADE, related_name="granted_access")
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="contact_access")
+    reason = models.CharField(max_length=200)
+    granted_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["contact", "user"], name="contact_access_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.user} was given {self.contact}"
 
 
 class SubjectRole(models.TextChoices):

@@ -15,7 +15,7 @@ from safehub.accounts.permissions import can_make_threshold_decisions, can_work_
 from safehub.audit.models import Verb
 from safehub.audit.services import record
 from safehub.contacts import permissions, search_terms
-from safehub.contacts.models import Contact, ContactSubject, ReferrerKind, YesNoUnknown
+from safehub.contacts.models import Contact, ContactAccess, ContactSubject, ReferrerKind, YesNoUnknown
 from safehub.contacts.rules import ANONYMOUS_BLANKS, contact_problems, rating_problems
 from safehub.contacts.workflow import ContactState, Event
 from safehub.core import lifecycle
@@ -216,3 +216,12 @@ def allocate(contact: Contact, *, worker: User, by: User, at: datetime, version:
         raise ConcurrentChange()
     contact.allocated_to, contact.allocated_at, contact.version = worker, at, version + 1
     record(Verb.CONTACT_ALLOCATED, by=by, contact=contact, at=at, data={"from": before, "to": worker.pk})
+
+
+def grant_access(contact: Contact, user: User, *, reason: str, at: datetime) -> bool:
+    """Let `user` see the contact although it is not their team's (a worker it was handed to).
+    Inside the caller's transaction; returns whether the grant is new."""
+    _, made = ContactAccess.objects.get_or_create(
+        contact=contact, user=user, defaults={"reason": reason[:200], "granted_at": at}
+    )
+    return made

@@ -28,6 +28,8 @@ from safehub.decisions.models import (
     Verdict,
 )
 from safehub.decisions.queries import latest_recommendation, the_decision
+from safehub.handoffs.models import HandoffKind
+from safehub.handoffs.services import hand_off, worker_from_user
 from safehub.people.models import Service
 from safehub.people.services import open_involvements_from_outcome
 from safehub.protocols.models import Brag, Clock, ThresholdLevel
@@ -248,7 +250,16 @@ def action_outcome(
     if allocated_worker is not None:
         forward_late_answers(contact, allocated_worker, by=by, at=at)
     _open_involvements(contact, decision.outcome, action, by=by, at=at)
+    _hand_off(action, by=by, at=at)
     return action
+
+
+def _hand_off(action: OutcomeAction, *, by: User, at: datetime) -> None:
+    """The social worker allocated with the outcome must receive the contact, not only be named on
+    it. (Open cases are forwarded at screening, which hands them off there.)"""
+    if action.allocated_worker is not None:
+        worker = worker_from_user(action.allocated_worker, team=action.sent_to)
+        hand_off(action.contact, worker, kind=HandoffKind.ALLOCATED, by=by, at=at)
 
 
 # The service each actioned outcome opens for the children it covers (people.models.Service).

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import random
+import re
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
@@ -130,6 +131,11 @@ class PeopleBuilder:
         return house
 
 
+def _work_address(name: str) -> str:
+    """A made-up work address for a locality worker outside Safehub (the hand-off emails them)."""
+    return re.sub(r"[^a-z]+", ".", name.lower()).strip(".") + "@locality.demo.invalid"
+
+
 def _involvements(house: Household, rng: random.Random, today: date) -> list[Involvement]:
     rows: list[Involvement] = []
     if not house.children:
@@ -146,6 +152,7 @@ def _involvements(house: Household, rng: random.Random, today: date) -> list[Inv
                 service=service,
                 started_on=today - timedelta(days=rng.randint(20, 400)),
                 allocated_worker=house.worker,
+                worker_email=_work_address(house.worker),
                 team=team,
             )
         )
@@ -158,6 +165,7 @@ def _involvements(house: Household, rng: random.Random, today: date) -> list[Inv
                 started_on=ended - timedelta(days=rng.randint(30, 300)),
                 ended_on=ended,
                 allocated_worker=house.worker,
+                worker_email=_work_address(house.worker),
                 team=team,
             )
         )
@@ -171,6 +179,7 @@ def _involvements(house: Household, rng: random.Random, today: date) -> list[Inv
                 started_on=ended - timedelta(days=rng.randint(20, 300)),
                 ended_on=ended,
                 allocated_worker=house.worker,
+                worker_email=_work_address(house.worker),
                 team=team,
             )
         )

@@ -24,13 +24,21 @@ from safehub.contacts.workflow import ContactState
 from safehub.core.presenters import Action, Due, Panel, brag_tag_class, due
 from safehub.decisions.presenters import ContactPanel as DecisionsPanel
 from safehub.decisions.queries import latest_recommendation
+from safehub.handoffs.presenters import ContactPanel as HandoffsPanel
 from safehub.screening.presenters import ContactPanel as ScreeningPanel
 
 Lookup: TypeAlias = "str | Prefetch[Any, Any, Any]"
 
 
 # In the order the page shows them.
-PANELS: tuple[Panel, ...] = (DetailsPanel(), ScreeningPanel(), ChecksPanel(), DecisionsPanel(), HistoryPanel())
+PANELS: tuple[Panel, ...] = (
+    DetailsPanel(),
+    ScreeningPanel(),
+    ChecksPanel(),
+    DecisionsPanel(),
+    HandoffsPanel(),
+    HistoryPanel(),
+)
 
 
 @dataclass(frozen=True)

@@ -14,6 +14,7 @@ from safehub.audit.permissions import can_read_audit
 from safehub.checks.permissions import can_answer_requests, can_be_coordinator
 from safehub.consultations.permissions import can_see_consultations
 from safehub.contacts.permissions import can_find_contacts, can_record_contact
+from safehub.handoffs.permissions import can_see_caseload
 from safehub.matching.permissions import can_review_duplicates
 from safehub.outbox.permissions import can_read_outbox
 from safehub.people.permissions import can_search_people
@@ -34,6 +35,7 @@ def _anyone(user: User) -> bool:
 # Each section is shown to the users its app's predicate lets in (the page itself asks the same).
 SECTIONS: list[tuple[str, str, Callable[[User], bool]]] = [
     ("Work queues", "queues:home", _anyone),
+    ("My caseload", "queues:caseload", can_see_caseload),
     ("Record a contact", "contacts:record-contact", can_record_contact),
     ("Find a contact", "contacts:find-contact", can_find_contacts),
     ("Consultations", "consultations:list", can_see_consultations),

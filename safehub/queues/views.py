@@ -24,8 +24,12 @@ from safehub.checks.queries import unread_alerts
 from safehub.contacts.permissions import can_allocate, can_see_contacts
 from safehub.contacts.queries import children_named
 from safehub.core.http import AuthenticatedHttpRequest
+from safehub.handoffs.permissions import can_see_caseload
+from safehub.handoffs.presenters import row as handoff_row
+from safehub.handoffs.queries import handoffs_to
 from safehub.protocols.permissions import can_change_protocols
 from safehub.queues import presenters
+from safehub.queues.caseload import SHOWN, caseload_contacts, children_of, late_answers, waiting_handoffs
 from safehub.queues.filters import QueueFilters
 from safehub.queues.queries import QUEUE_BY_SLUG, UNALLOCATED, queue_contacts, queue_counts, queues_for
 
@@ -84,8 +88,29 @@ def queue(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
             "page": page,
             "rows": presenters.rows(shown, children_named([row["pk"] for row in shown]), at=at),
             "alerts": alert_rows(unread_alerts(request.user), for_partner=False),
+            "handoffs_waiting": handoffs_to(request.user).not_received().count(),
             "filters": filters,
             "caption": presenters.caption(page.paginator.count, filters),
             "query": filters.query(),
+        },
+    )
+
+
+@require_GET
+def caseload(request: AuthenticatedHttpRequest) -> HttpResponse:
+    """The worker's own caseload: contacts sent to them to mark received, the children on the
+    contacts handed or allocated to them, and late answers from partner agencies."""
+    if not can_see_caseload(request.user):
+        raise PermissionDenied
+    contacts = caseload_contacts(request.user)
+    return render(
+        request,
+        "queues/caseload.html",
+        {
+            "waiting": [handoff_row(h, user=request.user) for h in waiting_handoffs(request.user)],
+            "children": children_of(contacts),
+            "late_answers": alert_rows(late_answers(request.user), for_partner=False),
+            "shown": SHOWN,
+            "full": len(contacts) >= SHOWN,
         },
     )

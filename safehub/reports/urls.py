@@ -5,4 +5,6 @@ from safehub.reports import views
 app_name = "reports"
 urlpatterns = [
     path("mash-checks-timeliness/", views.mash_checks_timeliness, name="checks-timeliness"),
+    # The download has an address of its own that ends in .csv, so browsers and tools know it for one.
+    path("mash-checks-timeliness.csv", views.mash_checks_timeliness_csv, name="checks-timeliness-csv"),
 ]

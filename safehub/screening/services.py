@@ -16,6 +16,8 @@ from safehub.contacts.models import Contact, ContactSubject
 from safehub.contacts.services import clock_rating, threshold_due, transition
 from safehub.contacts.workflow import ContactState, Event
 from safehub.core.errors import ConcurrentChange, DomainError
+from safehub.handoffs.models import HandoffKind
+from safehub.handoffs.services import Worker, hand_off
 from safehub.matching.index import record_people
 from safehub.people.identifiers import normalise_postcode
 from safehub.people.models import Address, Involvement, Person
@@ -31,6 +33,12 @@ ROUTE_EVENTS = {
     ScreeningRoute.REFER_FOR_THRESHOLD: Event.REFER_FOR_THRESHOLD,
 }
 
+# The routes that send the contact to a named worker (002 §3; the three-month rule, 000).
+HANDOFF_KINDS = {
+    ScreeningRoute.FORWARD_TO_ALLOCATED_WORKER: HandoffKind.OPEN_CASE,
+    ScreeningRoute.ALLOCATE_TO_PREVIOUS_WORKER: HandoffKind.PREVIOUS_WORKER,
+}
+
 
 @dataclass(frozen=True)
 class Finding:
@@ -39,6 +47,11 @@ class Finding:
     status: KnownStatus
     worker: str = ""
     team: str = ""
+    email: str = ""
+
+    @property
+    def handed_to(self) -> Worker:
+        return Worker(name=self.worker, email=self.email, team=self.team)
 
     @property
     def allowed_routes(self) -> list[ScreeningRoute]:
@@ -48,6 +61,14 @@ class Finding:
         if self.status == KnownStatus.RECENTLY_CLOSED:
             routes.insert(0, ScreeningRoute.ALLOCATE_TO_PREVIOUS_WORKER)
         return routes
+
+
+# Below this match probability a link needs the screener's confirmation.
+UNLIKELY = 0.5
+
+
+class UnlikelyMatch(DomainError):  # noqa: N818 (a domain word, not a suffix)
+    """A link to a record the search rated unlikely, not confirmed by the screener."""
 
 
 def _check_version(contact: Contact, version: int) -> None:
@@ -65,12 +86,12 @@ def _finding(people: list[int], *, at: datetime) -> Finding:
     theirs = Involvement.objects.filter(person_id__in=people)
     open_case = theirs.with_a_worker_to_forward_to().filter(ended_on__isnull=True).order_by("-started_on").first()
     if open_case:
-        return Finding(KnownStatus.OPEN_CASE, open_case.allocated_worker, open_case.team)
+        return Finding(KnownStatus.OPEN_CASE, open_case.allocated_worker, open_case.team, open_case.worker_email)
     involvements = theirs.childrens_social_care()
     if active_protocol().three_month_rule:
         recent = involvements.closed_within_three_months(at=at).order_by("-ended_on").first()
         if recent:
-            return Finding(KnownStatus.RECENTLY_CLOSED, recent.allocated_worker, recent.team)
+            return Finding(KnownStatus.RECENTLY_CLOSED, recent.allocated_worker, recent.team, recent.worker_email)
     if Involvement.objects.filter(person_id__in=people).exists():
         return Finding(KnownStatus.KNOWN_CLOSED)
     return Finding(KnownStatus.NOT_KNOWN)
@@ -92,6 +113,7 @@ def identify_subject(
     version: int,
     match_probability: float | None = None,
     candidates_shown: int = 0,
+    unlikely_confirmed: bool = False,
 ) -> Person:
     """Link a subject to a known person, or (person=None) record "not known" by creating a new person.
 
@@ -102,6 +124,13 @@ def identify_subject(
     if not can_screen(by, contact) or contact.state != ContactState.SCREENING:
         raise PermissionDenied
     _check_version(contact, version)
+    if person is not None and match_probability is not None and match_probability < UNLIKELY and not unlikely_confirmed:
+        # Linking a child to the wrong record merges two children's histories: ask before doing it.
+        raise UnlikelyMatch(
+            f"This record is an unlikely match ({match_probability:.0%}): check the name, sex and date of birth, "
+            "then tick the box to confirm, or create a new record",
+            field="person",
+        )
     if person is None:
         address = None
         if subject.address or subject.postcode:
@@ -189,6 +218,8 @@ def record_screening(
         at=at,
         data={"known_status": finding.status.value, "route": route.value},
     )
+    if route in HANDOFF_KINDS:
+        hand_off(contact, finding.handed_to, kind=HANDOFF_KINDS[route], by=by, at=at)
     return screening
 
 

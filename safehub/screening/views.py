@@ -97,14 +97,19 @@ def screen_contact(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     return _page(request, contact, error="Choose an action on this page")
 
 
-# Below this match probability a link needs the screener's confirmation.
-UNLIKELY = 0.5
-
-
 def _identify(request: AuthenticatedHttpRequest, contact: Contact, at: object) -> HttpResponse:
     subject = contact.subjects.filter(pk=request.POST.get("subject_pk", "").strip() or 0).first()
     if subject is None:
         return _page(request, contact, error="That person is not part of this contact")
+    if subject.person_id is not None:  # linked by someone else (or in another tab) since the page was loaded
+        contact.refresh_from_db()
+        return _page(
+            request,
+            contact,
+            error=f"{subject.display_name} was linked to a person record while this page was open: check the link, "
+            "and change it only if it is wrong",
+            status=409,
+        )
     subjects = list(contact.subjects.order_by("order"))
     checks = subject_checks(subjects, index=Person.objects.visible_to(request.user), version=contact.version)
     check = next(c for c in checks if c.subject.pk == subject.pk)
@@ -114,25 +119,21 @@ def _identify(request: AuthenticatedHttpRequest, contact: Contact, at: object) -
         return _page(request, contact, identify_form=form)
     chosen = form.cleaned_data["person"]
     shown = {str(v.person.pk): v.probability for v in check.candidates}
-    probability = shown.get(chosen)
-    if probability is not None and probability < UNLIKELY and not form.cleaned_data["confirm_unlikely"]:
-        # Linking a child to the wrong record merges two children's histories: ask before doing it.
-        form.add_error(
-            "person",
-            f"This record is an unlikely match ({probability:.0%}): check the name, sex and date of birth, "
-            "then tick the box to confirm, or create a new record",
-        )
-        return _page(request, contact, identify_form=form)
     person = None if chosen == NEW_PERSON else Person.objects.visible_to(request.user).get(pk=int(chosen))
-    services.identify_subject(
-        subject,
-        person=person,
-        by=request.user,
-        at=timezone.now(),
-        version=form.cleaned_data["version"],
-        match_probability=shown.get(chosen),
-        candidates_shown=len(shown),
-    )
+    try:
+        services.identify_subject(
+            subject,
+            person=person,
+            by=request.user,
+            at=timezone.now(),
+            version=form.cleaned_data["version"],
+            match_probability=shown.get(chosen),
+            candidates_shown=len(shown),
+            unlikely_confirmed=form.cleaned_data["confirm_unlikely"],
+        )
+    except services.UnlikelyMatch as error:
+        form.add_error("person", error.message)
+        return _page(request, contact, identify_form=form)
     messages.success(request, f"{subject.display_name} linked to a person record")
     # Back to the block just worked on (init.mjs focuses it), not the top of a long page.
     return redirect(f"{reverse('screening:screen-contact', args=[contact.pk])}#{subject_anchor(subject)}")

@@ -37,6 +37,7 @@ HEADINGS = [
     "MASH checks",
     "Recommendations and decisions",
     "Outcome actioned",
+    "Sent to",
     "Timeline",
 ]
 
@@ -119,10 +120,10 @@ def test_the_page_takes_a_fixed_number_of_queries_however_much_it_shows(
 ) -> None:
     # Session, and the user with their roles and teams (2); the contact with its one-to-one rows
     # joined in: screening, who late answers go to, the outcome, and the people they name (1);
-    # subjects, MASH checks, their requests, recommendations, decisions and state changes, each
-    # with its people joined in (6); the recorded read (5); the session saved (3). One prefetch
+    # subjects, MASH checks, their requests, recommendations, decisions, hand-offs and state
+    # changes, each with its people joined in (7); the recorded read (5); the session saved (3). One prefetch
     # lookup per related table took 14 where the panels take 6.
-    with django_assert_num_queries(17):
+    with django_assert_num_queries(18):
         response = social_worker_client.get(full_contact.get_absolute_url())
     assert response.status_code == 200
 
@@ -169,10 +170,11 @@ def test_a_new_panel_is_presented_where_it_is_listed(
         "screening/_contact_panel.html",
         "checks/_contact_panel.html",
         "decisions/_contact_panel.html",
+        "handoffs/_contact_panel.html",
         "notes/_contact_panel.html",
         "contacts/_history_panel.html",
     ]
-    assert page.panels[4].context == {"changes": full_contact.state_changes.count()}
+    assert page.panels[5].context == {"changes": full_contact.state_changes.count()}
     assert Action("Add a note", f"/notes/{full_contact.pk}/") in page.actions  # its button too
     assert page.rating is not None
     assert page.rating.text == Brag.AMBER.label

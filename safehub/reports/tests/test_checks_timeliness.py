@@ -67,10 +67,22 @@ def test_the_report_page_and_csv_are_for_managers_and_the_performance_lead(
     assert manager_client.get(url).status_code == 200
     assert social_worker_client.get(url).status_code == 403
     assert police_partner_client.get(url).status_code == 404
-    download = manager_client.get(url + "?format=csv")
+    download = manager_client.get(reverse("reports:checks-timeliness-csv"))
     assert download["Content-Type"].startswith("text/csv")
     assert download.content.decode().startswith(",".join(checks_timeliness.HEADER))
     assert AuditEvent.objects.filter(verb=Verb.REPORT_EXPORTED).count() == 1
+    assert social_worker_client.get(reverse("reports:checks-timeliness-csv")).status_code == 403
+    assert police_partner_client.get(reverse("reports:checks-timeliness-csv")).status_code == 404
+    old = manager_client.get(url + "?format=csv")  # links saved before the download had its own address
+    assert old.content == download.content
+    assert AuditEvent.objects.filter(verb=Verb.REPORT_EXPORTED).count() == 2
+
+
+def test_the_download_link_is_an_address_that_ends_in_csv(manager_client: Client) -> None:
+    """Browsers and link-following tools treat it as a file, not a page to open."""
+    page = manager_client.get(reverse("reports:checks-timeliness")).content.decode()
+    assert f'href="{reverse("reports:checks-timeliness-csv")}"' in page
+    assert reverse("reports:checks-timeliness-csv").endswith(".csv")
 
 
 def test_the_old_address_of_the_report_leads_to_it(manager_client: Client) -> None:

@@ -16,7 +16,7 @@ from safehub.people.models import Person, Service
 from safehub.people.tests.factories import InvolvementFactory, PersonFactory
 from safehub.protocols.models import LocalProtocol
 from safehub.screening.models import KnownStatus, Screening, ScreeningRoute
-from safehub.screening.services import finding_for, identify_subject, record_screening
+from safehub.screening.services import UnlikelyMatch, finding_for, identify_subject, record_screening
 
 pytestmark = pytest.mark.django_db
 
@@ -199,3 +199,32 @@ def test_a_strategy_coordinator_cannot_screen(strategy_coordinator: Any, mash_te
         record_screening(
             contact, route=ScreeningRoute.REFER_FOR_THRESHOLD, by=strategy_coordinator, at=now, version=contact.version
         )
+
+
+def test_an_unlikely_match_is_linked_only_when_the_screener_confirms_it(
+    contact_officer: Any, mash_team: Any, now: dt.datetime
+) -> None:
+    """The rule is the service's, not only the page's: nothing links a child to a record the search
+    rated unlikely unless the screener said they checked it."""
+    contact = _contact_about(None, mash_team)
+    someone = PersonFactory(given_name="Leo", family_name="Harlow")
+    with pytest.raises(UnlikelyMatch, match="unlikely match \\(2%\\)"):
+        identify_subject(
+            contact.subjects.get(),
+            person=someone,
+            by=contact_officer,
+            at=now,
+            version=contact.version,
+            match_probability=0.02,
+        )
+    assert contact.subjects.get().person is None
+    identify_subject(
+        contact.subjects.get(),
+        person=someone,
+        by=contact_officer,
+        at=now,
+        version=contact.version,
+        match_probability=0.02,
+        unlikely_confirmed=True,
+    )
+    assert contact.subjects.get().person == someone

@@ -63,11 +63,11 @@ def test_linking_to_an_unlikely_match_needs_a_confirmation(
     from safehub.contacts.workflow import ContactState
     from safehub.matching.index import index_people
     from safehub.people.tests.factories import PersonFactory
-    from safehub.screening import views
+    from safehub.screening import services
 
     someone = PersonFactory(given_name="Zara", family_name="Harlow", sex="female", date_of_birth=dt.date(2014, 8, 9))
     index_people()
-    monkeypatch.setattr(views, "UNLIKELY", 1.01)  # so that even this good match counts as unlikely
+    monkeypatch.setattr(services, "UNLIKELY", 1.01)  # so that even this good match counts as unlikely
     contact = ContactFactory(team=mash_team, state=ContactState.SCREENING)
     subject = contact.subjects.get()
     subject.given_name, subject.family_name, subject.sex = "Zara", "Harlow", "female"
@@ -86,3 +86,31 @@ def test_linking_to_an_unlikely_match_needs_a_confirmation(
     assert confirmed.status_code == 302
     subject.refresh_from_db()
     assert subject.person_id == someone.pk
+
+
+def test_linking_a_person_someone_else_has_just_linked_says_so_and_changes_nothing(
+    contact_officer_client: Client, mash_team: Any, now: dt.datetime
+) -> None:
+    contact = ContactFactory(team=mash_team)
+    second = ContactSubjectFactory(contact=contact, order=1, given_name="Leo")
+    url = reverse("screening:screen-contact", args=[contact.pk])
+    contact_officer_client.post(url, {"action": "start", "version": contact.version})
+    contact.refresh_from_db()
+    prefix = f"subject-{second.pk}"
+    link = {
+        "action": "identify",
+        "subject_pk": second.pk,
+        f"{prefix}-person": "new",
+        f"{prefix}-version": contact.version,
+    }
+    assert contact_officer_client.post(url, link).status_code == 302
+    second.refresh_from_db()
+    linked_to = second.person_id
+
+    stale = contact_officer_client.post(url, link)  # the same Link pressed again from a page loaded before
+
+    assert stale.status_code == 409
+    assert "Leo" in stale.content.decode()
+    assert "was linked to a person record while this page was open" in stale.content.decode()
+    second.refresh_from_db()
+    assert second.person_id == linked_to

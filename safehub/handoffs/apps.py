@@ -1,0 +1,7 @@
+from django.apps import AppConfig
+
+
+class HandoffsConfig(AppConfig):
+    name = "safehub.handoffs"
+    label = "handoffs"
+    verbose_name = "Hand-offs"

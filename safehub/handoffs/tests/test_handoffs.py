@@ -1,0 +1,262 @@
+"""Hand-offs (issue 11 §2): forwarding to an open case's worker, allocating to the previous social
+worker (three-month rule) or with the outcome reaches the worker: their caseload and an alert,
+an email, and the contact page says who received it and when."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import pytest
+from django.core import mail
+from django.core.exceptions import PermissionDenied
+from django.test import Client
+from django.urls import reverse
+
+from safehub.accounts.models import Role
+from safehub.accounts.tests.factories import TeamFactory, user_with_role
+from safehub.audit.models import AuditEvent, Verb
+from safehub.checks.alerts import run_once
+from safehub.contacts.models import Contact, ContactSubject
+from safehub.contacts.tests.factories import ContactAwaitingThresholdFactory, ContactInScreeningFactory
+from safehub.decisions import services as decisions
+from safehub.decisions.models import Outcome
+from safehub.decisions.tests.helpers import recommend_and_approve
+from safehub.handoffs.models import Handoff, HandoffKind
+from safehub.handoffs.services import deliver_handoff_emails, mark_received, message_id
+from safehub.people.models import Person, Service
+from safehub.people.tests.factories import InvolvementFactory, PersonFactory
+from safehub.protocols.models import LocalProtocol
+from safehub.screening.models import ScreeningRoute
+from safehub.screening.services import record_screening
+
+pytestmark = pytest.mark.django_db
+
+
+def _contact_about(person: Person, team: Any) -> Contact:
+    contact: Contact = ContactInScreeningFactory(team=team)
+    ContactSubject.objects.filter(contact=contact).update(person=person)
+    return contact
+
+
+@pytest.fixture
+def locality_worker(db: None) -> Any:
+    """A social worker in a locality team, outside the MASH: the child's allocated worker."""
+    worker = user_with_role(Role.SOCIAL_WORKER, team=TeamFactory(name="Locality team 2"), username="locality.sw")
+    worker.first_name, worker.last_name, worker.email = "Sam", "Okafor", "sam.okafor@example.org"
+    worker.save()
+    return worker
+
+
+def _forward(contact: Contact, by: Any, at: dt.datetime) -> Handoff:
+    record_screening(contact, route=ScreeningRoute.FORWARD_TO_ALLOCATED_WORKER, by=by, at=at, version=contact.version)
+    return Handoff.objects.get(contact=contact)
+
+
+def test_forwarding_an_open_case_hands_the_contact_to_the_worker_who_is_a_safehub_user(
+    contact_officer: Any, mash_team: Any, locality_worker: Any, now: dt.datetime
+) -> None:
+    child = PersonFactory()
+    InvolvementFactory(
+        person=child,
+        service=Service.CHILD_IN_NEED,
+        allocated_worker="Sam Okafor",
+        worker_email="SAM.OKAFOR@example.org",
+        team="Locality team 2",
+    )
+    contact = _contact_about(child, mash_team)
+    assert not Contact.objects.visible_to(locality_worker).filter(pk=contact.pk).exists()
+
+    handoff = _forward(contact, contact_officer, now)
+
+    assert (handoff.kind, handoff.recipient, handoff.team) == (
+        HandoffKind.OPEN_CASE,
+        locality_worker,
+        "Locality team 2",
+    )
+    assert Contact.objects.visible_to(locality_worker).filter(pk=contact.pk).exists()  # not their team's, but theirs
+    event = AuditEvent.objects.get(verb=Verb.CONTACT_HANDED_OFF, contact=contact)
+    assert event.data == {"handoff": handoff.pk, "kind": "open_case", "to_user": locality_worker.pk, "in_safehub": True}
+
+
+def test_a_worker_outside_safehub_is_emailed_at_the_address_the_involvement_holds(
+    contact_officer: Any, mash_team: Any, now: dt.datetime
+) -> None:
+    child = PersonFactory(given_name="Ava", family_name="Brook")
+    InvolvementFactory(
+        person=child, service=Service.CHILD_IN_NEED, allocated_worker="Pat Reid", worker_email="pat@example.org"
+    )
+    contact = _contact_about(child, mash_team)
+    handoff = _forward(contact, contact_officer, now)
+    assert handoff.recipient is None
+
+    assert deliver_handoff_emails(now) == 1
+    assert deliver_handoff_emails(now) == 0  # exactly once
+    (message,) = mail.outbox
+    assert message.to == ["pat@example.org"]
+    assert contact.reference in message.subject
+    assert message.extra_headers["Message-ID"] == message_id(handoff)
+    assert "Mia Harlow" in message.body  # enough to find the child on their own case list
+    handoff.refresh_from_db()
+    assert handoff.emailed_at == now
+
+
+def test_a_safehub_user_is_emailed_without_personal_details(
+    contact_officer: Any, mash_team: Any, locality_worker: Any, now: dt.datetime
+) -> None:
+    child = PersonFactory()
+    InvolvementFactory(person=child, service=Service.CHILD_IN_NEED, worker_email=locality_worker.email)
+    contact = _contact_about(child, mash_team)
+    _forward(contact, contact_officer, now)
+    run_once(now)  # the background worker's round sends it
+    (message,) = mail.outbox
+    assert message.to == [locality_worker.email]
+    assert "Mia" not in message.body
+    assert "Harlow" not in message.body
+    assert "My caseload" in message.body
+
+
+def test_an_involvement_without_an_address_says_so_on_the_contact_page(
+    contact_officer: Any, manager_client: Client, mash_team: Any, now: dt.datetime
+) -> None:
+    child = PersonFactory()
+    InvolvementFactory(person=child, service=Service.CHILD_IN_NEED, allocated_worker="Pat Reid", worker_email="")
+    contact = _contact_about(child, mash_team)
+    _forward(contact, contact_officer, now)
+    deliver_handoff_emails(now)
+    assert not mail.outbox
+    page = manager_client.get(contact.get_absolute_url()).content.decode()
+    assert "Pat Reid, Assessment team 2 (not a Safehub user)" in page
+    assert "tell them by phone" in page
+
+
+def test_the_three_month_rule_hands_the_contact_to_the_previous_worker(
+    contact_officer: Any, mash_team: Any, locality_worker: Any, now: dt.datetime
+) -> None:
+    LocalProtocol.objects.update(is_active=False)
+    LocalProtocol.objects.filter(three_month_rule=True).update(is_active=True)
+    child = PersonFactory()
+    InvolvementFactory(
+        person=child,
+        service=Service.CHILD_IN_NEED,
+        started_on=now.date() - dt.timedelta(days=200),
+        ended_on=now.date() - dt.timedelta(days=30),
+        allocated_worker="Sam Okafor",
+        worker_email=locality_worker.email,
+    )
+    contact = _contact_about(child, mash_team)
+    record_screening(
+        contact,
+        route=ScreeningRoute.ALLOCATE_TO_PREVIOUS_WORKER,
+        by=contact_officer,
+        at=now,
+        version=contact.version,
+    )
+    handoff = Handoff.objects.get(contact=contact)
+    assert (handoff.kind, handoff.recipient) == (HandoffKind.PREVIOUS_WORKER, locality_worker)
+
+
+def test_the_worker_finds_it_on_their_caseload_and_marks_it_received(
+    contact_officer: Any, mash_team: Any, locality_worker: Any, now: dt.datetime
+) -> None:
+    child = PersonFactory()
+    InvolvementFactory(person=child, service=Service.CHILD_IN_NEED, worker_email=locality_worker.email)
+    contact = _contact_about(child, mash_team)
+    handoff = _forward(contact, contact_officer, now)
+    client = Client()
+    client.force_login(locality_worker)
+
+    queue = client.get(reverse("queues:home"), follow=True).content.decode()
+    assert "A contact was sent to you and is not yet marked received" in queue
+    caseload = client.get(reverse("queues:caseload")).content.decode()
+    assert contact.reference in caseload
+    assert "Mia Harlow" in caseload
+    assert f"Mark {contact.reference} as received" in caseload
+
+    response = client.post(reverse("handoffs:mark-received", args=[handoff.pk]), follow=True)
+    assert response.redirect_chain[-1][0] == contact.get_absolute_url()
+    assert f"Contact {contact.reference} marked as received" in response.content.decode()
+    handoff.refresh_from_db()
+    assert handoff.received_at is not None
+    assert AuditEvent.objects.filter(verb=Verb.HANDOFF_RECEIVED, contact=contact).count() == 1
+
+    again = client.post(reverse("handoffs:mark-received", args=[handoff.pk]), follow=True)  # back and resubmit
+    assert "You had already marked this contact as received" in again.content.decode()
+    assert AuditEvent.objects.filter(verb=Verb.HANDOFF_RECEIVED, contact=contact).count() == 1
+    assert "not yet marked received" not in client.get(reverse("queues:caseload")).content.decode()
+
+
+def test_nobody_else_may_mark_it_received(
+    contact_officer: Any, manager: Any, mash_team: Any, locality_worker: Any, now: dt.datetime
+) -> None:
+    child = PersonFactory()
+    InvolvementFactory(person=child, service=Service.CHILD_IN_NEED, worker_email=locality_worker.email)
+    handoff = _forward(_contact_about(child, mash_team), contact_officer, now)
+    client = Client()
+    client.force_login(manager)  # sees the contact, but it was not sent to them
+    assert client.post(reverse("handoffs:mark-received", args=[handoff.pk])).status_code == 404
+    assert client.get(reverse("handoffs:mark-received", args=[handoff.pk])).status_code == 405
+    handoff.refresh_from_db()
+    assert handoff.received_at is None
+    assert AuditEvent.objects.filter(verb=Verb.READ_REFUSED, by=manager).exists()
+    with pytest.raises(PermissionDenied):
+        mark_received(handoff, by=manager, at=now)
+
+
+def test_the_contact_page_says_who_received_it_and_when(
+    contact_officer: Any, manager_client: Client, mash_team: Any, locality_worker: Any, now: dt.datetime
+) -> None:
+    child = PersonFactory()
+    InvolvementFactory(
+        person=child, service=Service.CHILD_IN_NEED, worker_email=locality_worker.email, team="Locality team 2"
+    )
+    contact = _contact_about(child, mash_team)
+    handoff = _forward(contact, contact_officer, now)
+    page = manager_client.get(contact.get_absolute_url()).content.decode()
+    assert "Not yet received" in page
+    mark_received(handoff, by=locality_worker, at=now + dt.timedelta(minutes=30))
+    deliver_handoff_emails(now)
+    page = manager_client.get(contact.get_absolute_url()).content.decode()
+    assert "Sam Okafor, Locality team 2" in page
+    assert "Not yet received" not in page
+    assert f"Emailed to {locality_worker.email}" in page
+
+
+def test_the_social_worker_allocated_with_the_outcome_gets_it_on_their_caseload(
+    social_worker: Any, manager: Any, second_manager: Any, mash_team: Any, locality_worker: Any, now: dt.datetime
+) -> None:
+    contact = recommend_and_approve(
+        ContactAwaitingThresholdFactory(team=mash_team),
+        outcome=Outcome.SECTION_17_ASSESSMENT,
+        recommended_by=social_worker,
+        approved_by=second_manager,
+        at=now,
+    )
+    decisions.action_outcome(
+        contact,
+        sent_to="Assessment team north",
+        referrer_informed_at=now,
+        referrer_informed_by="phone",
+        notes="",
+        by=manager,
+        at=now,
+        version=contact.version,
+        allocated_worker=locality_worker,
+    )
+    handoff = Handoff.objects.get(contact=contact)
+    assert (handoff.kind, handoff.recipient, handoff.team) == (
+        HandoffKind.ALLOCATED,
+        locality_worker,
+        "Assessment team north",
+    )
+    client = Client()
+    client.force_login(locality_worker)
+    caseload = client.get(reverse("queues:caseload")).content.decode()
+    assert "Children allocated to you" in caseload
+    assert "Mia Harlow" in caseload
+    assert "assessment (section 17, child in need)" in caseload
+    assert client.get(contact.get_absolute_url()).status_code == 200
+
+
+def test_the_caseload_is_for_childrens_social_care_staff(police_partner_client: Client) -> None:
+    assert police_partner_client.get(reverse("queues:caseload")).status_code == 403

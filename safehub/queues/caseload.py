@@ -1,0 +1,83 @@
+"""A worker's caseload: the contacts handed to them and the children on them, and what to do next.
+
+The worker a contact is sent to (an open case's allocated worker, the previous social worker under
+the three-month rule, the social worker allocated with the outcome) is not on the MASH team and has
+no queue of their own at the front door. Their caseload is where the hand-off arrives: those not
+yet marked received first (the in-app alert), the children, and partner agencies' answers that
+came after the decision (000: "sent to the allocated social worker").
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any
+
+from django.db.models import Exists, OuterRef, Q
+
+from safehub.accounts.models import User
+from safehub.checks.models import AlertKind
+from safehub.checks.queries import unread_alerts
+from safehub.contacts.models import CHILD_ROLES, Contact, ContactSubject
+from safehub.decisions.models import Outcome
+from safehub.decisions.queries import decided_outcome
+from safehub.handoffs.models import Handoff
+from safehub.handoffs.queries import handoffs_to
+from safehub.screening.models import ScreeningRoute
+
+# The most contacts the page lists (newest first); a worker's caseload is far smaller.
+SHOWN = 200
+
+
+@dataclass(frozen=True)
+class CaseloadChild:
+    name: str
+    born: date | None
+    contact_id: int
+    reference: str
+    received: datetime
+    outcome: str  # the approved outcome, or where screening sent the contact
+
+
+def caseload_contacts(user: User) -> list[dict[str, Any]]:
+    """The contacts handed or allocated to `user` that they may see, newest first."""
+    handed = Handoff.objects.filter(contact=OuterRef("pk"), recipient=user)
+    return list(
+        Contact.objects.visible_to(user)
+        .filter(Q(outcome_action__allocated_worker=user) | Exists(handed))
+        .annotate(outcome=decided_outcome())
+        .order_by("-received_at", "-pk")
+        .values("pk", "reference", "received_at", "outcome", "screening__route")[:SHOWN]
+    )
+
+
+def children_of(contacts: list[dict[str, Any]]) -> list[CaseloadChild]:
+    by_contact = {row["pk"]: row for row in contacts}
+    subjects = ContactSubject.objects.filter(contact_id__in=list(by_contact), role__in=CHILD_ROLES).order_by(
+        "contact_id", "order"
+    )
+    children = []
+    for subject in subjects:
+        contact = by_contact[subject.contact_id]
+        outcome = contact["outcome"]
+        route = contact["screening__route"]
+        children.append(
+            CaseloadChild(
+                name=subject.display_name,
+                born=subject.date_of_birth,
+                contact_id=subject.contact_id,
+                reference=str(contact["reference"]),
+                received=contact["received_at"],
+                outcome=Outcome(outcome).label if outcome else ScreeningRoute(route).label if route else "",
+            )
+        )
+    return sorted(children, key=lambda c: (-c.received.timestamp(), c.contact_id))
+
+
+def late_answers(user: User) -> list[dict[str, Any]]:
+    """Partner agencies' answers that came after the decision, sent to this worker and not yet read."""
+    return [row for row in unread_alerts(user, limit=50) if row["kind"] == AlertKind.LATE_ANSWER]
+
+
+def waiting_handoffs(user: User) -> list[Handoff]:
+    return list(handoffs_to(user).not_received().select_related("recipient"))
