@@ -15,7 +15,8 @@ from safehub.checks.alerts import run_once
 class Command(BaseCommand):
     help = (
         "The background worker: every --interval seconds, queue due reminders and overdue escalations for"
-        " MASH check requests and send them, each exactly once. Safe to run several at once."
+        " MASH check requests and send them, and email contacts handed to a worker, each exactly once."
+        " Safe to run several at once."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
