@@ -22,7 +22,7 @@ class HandoffRow:
     contact_id: int
     reference: str
     kind: str
-    to: str  # "Sam Okafor, Locality team 2"
+    to: str  # "Sam Okafor, Locality team 2", and "(not a Safehub user)" for a worker only emailed
     in_safehub: bool
     sent: datetime
     sent_by: str
@@ -34,12 +34,13 @@ class HandoffRow:
 
 def row(handoff: Handoff, *, user: User) -> HandoffRow:
     team = f", {handoff.team}" if handoff.team else ""
+    outside = "" if handoff.recipient_id is not None else " (not a Safehub user)"
     return HandoffRow(
         pk=handoff.pk,
         contact_id=handoff.contact_id,
         reference=handoff.contact.reference,
         kind=handoff.get_kind_display(),
-        to=f"{handoff.recipient_name}{team}",
+        to=f"{handoff.recipient_name}{team}{outside}",
         in_safehub=handoff.recipient_id is not None,
         sent=handoff.sent_at,
         sent_by=handoff.sent_by.get_full_name() or handoff.sent_by.username,
