@@ -21,7 +21,7 @@ from safehub.checks.models import (
 )
 from safehub.checks.permissions import can_ask_for_checks, can_start_checks
 from safehub.contacts.models import Contact
-from safehub.core.presenters import Action, Due, Panel, brag_tag_class, due, record_links, shown_date
+from safehub.core.presenters import Action, Due, Panel, brag_tag_class, due, record_links, shown_date, shown_day
 from safehub.protocols.models import Brag
 
 
@@ -193,7 +193,9 @@ def sent_people(subjects: Iterable[dict[str, Any]], *, mothers_born: bool) -> li
         label = f"{person.get('name', '')} ({person.get('role', '')})"
         mother = person.get("mother")
         if mother:
-            born = f", born {mother['date_of_birth']}" if mothers_born and mother.get("date_of_birth") else ""
+            born = (
+                f", born {shown_day(mother['date_of_birth'])}" if mothers_born and mother.get("date_of_birth") else ""
+            )
             label += f"; mother: {mother.get('name', '')}{born}"
         people.append({**person, "label": label})
     return people
