@@ -170,9 +170,7 @@ class ContactPanel(Panel):
     decision and, once the outcome names one, the allocated social worker it was sent to."""
 
     template_name = "checks/_contact_panel.html"
-    lookups: tuple[str | Prefetch[Any, Any, Any], ...] = (
-        Prefetch("mash_checks", queryset=checks_with_answers()),
-    )
+    lookups: tuple[str | Prefetch[Any, Any, Any], ...] = (Prefetch("mash_checks", queryset=checks_with_answers()),)
     related = ("late_answer_recipients__allocated_worker",)
 
     def present(self, contact: Contact, *, user: User, at: datetime) -> dict[str, Any] | None:

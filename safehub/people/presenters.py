@@ -5,6 +5,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
+from safehub.contacts.models import SubjectRole
 from safehub.contacts.presenters import concern_labels
 from safehub.contacts.workflow import ContactState
 from safehub.core.ages import age_on
@@ -45,7 +46,7 @@ class Flag:
     tag_class: str
 
 
-def flags(person: Person, *, today: date) -> list[Flag]:
+def flags(person: Person) -> list[Flag]:
     """What a worker must know before anything else, from what the index holds: an open child
     protection plan, a child in care (involvements), missing from home or care, and a warning for
     workers' safety (the person's warnings)."""
@@ -117,9 +118,9 @@ class ChronologyRow:
     outcome: str
 
 
-def chronology(contacts: Iterable[Mapping[str, Any]], *, roles: Mapping[int, str]) -> list[ChronologyRow]:
-    """Every contact about the person the user may see (people.views), newest first: when it
-    came, the person's part in it (`roles`, by contact), the concern, the rating (the newest
+def chronology(contacts: Iterable[Mapping[str, Any]]) -> list[ChronologyRow]:
+    """Every contact about the person the user may see (decisions.queries.contacts_about), newest
+    first: when it came, the person's part in it, the concern, the rating (the newest
     recommendation's, or the initial rating) and the outcome the manager approved (or where the
     contact is, before one)."""
     link = record_links("contacts:contact")
@@ -141,13 +142,19 @@ def chronology(contacts: Iterable[Mapping[str, Any]], *, roles: Mapping[int, str
                 reference=row["reference"],
                 href=link(row["pk"]),
                 received=shown_day(row["received_at"]),
-                role=roles.get(row["pk"], ""),
+                role=SubjectRole(row["role"]).label if row["role"] else "",
                 concerns=", ".join(concern_labels(row["concern_categories"])),
                 rating=rating,
                 outcome=outcome,
             )
         )
     return rows
+
+
+def open_since(involvement: Involvement) -> str:
+    """'Early help, open since 5 January 2026, Family wellbeing.' (the team if known)."""
+    team = f", {involvement.team}" if involvement.team else ""
+    return f"{involvement.get_service_display()}, open since {shown_day(involvement.started_on)}{team}."
 
 
 def worker_and_team(involvement: Involvement) -> str:

@@ -48,12 +48,12 @@ def merged_into_for(user: User, pk: int) -> tuple[Person, Person] | None:
     merged = Person.objects.filter(pk=pk, merged_into__isnull=False).first()
     if merged is None:
         return None
-    target = merged.merged_into_id
+    target: int = merged.merged_into_id or merged.pk
     for _ in range(MAX_MERGES):
-        row = Person.objects.filter(pk=target).values_list("merged_into_id", flat=True).first()
-        if row is None:
+        later = Person.objects.filter(pk=target).values_list("merged_into_id", flat=True).first()
+        if later is None:
             break
-        target = row
+        target = later
     survivor = Person.objects.visible_to(user).filter(pk=target).first()
     return (merged, survivor) if survivor is not None else None
 

@@ -11,16 +11,15 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from safehub.audit.models import Verb
 from safehub.audit.services import record
-from safehub.contacts.models import Contact, ContactSubject, SubjectRole
 from safehub.core.errors import DomainError
 from safehub.core.forms import add_refusal
 from safehub.core.http import AuthenticatedHttpRequest
+from safehub.decisions.queries import contacts_about
 from safehub.matching.features import PersonDetails
 from safehub.matching.importers import ImportRefused, import_involvements
 from safehub.matching.presenters import candidate_views
 from safehub.matching.search import search as search_people
 from safehub.people import permissions, presenters, services
-from safehub.decisions.queries import decided_outcome, latest_rating
 from safehub.people.forms import EndInvolvementForm, ImportForm, InvolvementForm, PersonSearchForm, WarningsForm
 from safehub.people.models import Person
 from safehub.people.queries import PersonCriteria, find_people, get_person_for, merged_into_for
@@ -110,38 +109,16 @@ def person_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         return sent_on
     person = get_person_for(request.user, pk, purpose="person")
     today = timezone.localdate()
-    contacts = (
-        Contact.objects.visible_to(request.user)
-        .filter(pk__in=ContactSubject.objects.filter(person=person).values("contact_id"))
-        .order_by("-received_at", "-pk")
-        .values(
-            "pk",
-            "reference",
-            "received_at",
-            "concern_categories",
-            "initial_rating",
-            "state",
-            rating=latest_rating(),
-            outcome=decided_outcome(),
-        )
-    )
-    rows = list(contacts)
-    roles = {
-        contact_id: SubjectRole(role).label
-        for contact_id, role in ContactSubject.objects.filter(
-            person=person, contact_id__in=[row["pk"] for row in rows]
-        ).values_list("contact_id", "role")
-    }
     return render(
         request,
         "people/person.html",
         {
             "person": person,
             "age": presenters.age(person, today=today),
-            "flags": presenters.flags(person, today=today),
+            "flags": presenters.flags(person),
             "relatives": presenters.relatives(person),
             "involvements": [(i, presenters.worker_and_team(i)) for i in person.involvements.all()],
-            "chronology": presenters.chronology(rows, roles=roles),
+            "chronology": presenters.chronology(contacts_about(request.user, person.pk)),
             "can_record_involvement": permissions.can_record_involvement(request.user, person),
             "can_record_warnings": permissions.can_record_warnings(request.user, person),
         },
@@ -222,7 +199,12 @@ def end_involvement(request: AuthenticatedHttpRequest, pk: int, involvement_pk: 
         else:
             messages.success(request, f"{involvement.get_service_display()}: end recorded")
             return redirect("people:person", pk=person.pk)
-    context = {"person": person, "involvement": involvement, "form": form}
+    context = {
+        "person": person,
+        "involvement": involvement,
+        "form": form,
+        "open_since": presenters.open_since(involvement),
+    }
     return render(request, "people/end_involvement.html", context, status=status)
 
 
