@@ -140,6 +140,8 @@ TEMPLATES = [
                 "safehub.core.context_processors.safehub",
                 "safehub.queues.navigation.navigation",
             ],
+            # Days, times and NHS numbers in one format on every page (core.templatetags.shown).
+            "builtins": ["safehub.core.templatetags.shown"],
         },
     },
 ]

@@ -58,6 +58,12 @@ def _person(team: Any) -> str:
     return reverse("people:person", args=[PersonFactory().pk])
 
 
+def _merged_person(team: Any) -> str:
+    """A record merged into another: its address sends on whoever may see the survivor."""
+    kept = PersonFactory()
+    return reverse("people:person", args=[PersonFactory(merged_into=kept).pk])
+
+
 def _end_involvement(team: Any) -> str:
     involvement = InvolvementFactory()
     return reverse("people:end-involvement", args=[involvement.person_id, involvement.pk])
@@ -125,6 +131,11 @@ PAGES: list[tuple[str, Callable[[Any], str], dict[Role, int]]] = [
     ),
     ("contact page", _contact(ContactState.RECEIVED), {CO: 200, SW: 200, SP: 200, TM: 200, STRAT: 200, **OUTSIDERS}),
     (
+        "contact PDF pack",
+        _contact_step("contacts:contact-pack", ContactState.AWAITING_THRESHOLD),
+        {CO: 200, SW: 200, SP: 200, TM: 200, STRAT: 200, **OUTSIDERS},
+    ),
+    (
         "screening",
         _contact_step("screening:screen-contact", ContactState.SCREENING),
         {CO: 200, SW: 200, SP: 200, TM: 200, STRAT: 403, **OUTSIDERS},
@@ -166,6 +177,12 @@ PAGES: list[tuple[str, Callable[[Any], str], dict[Role, int]]] = [
     ),
     ("consultation", _consultation, {CO: 200, SW: 200, SP: 200, TM: 200, STRAT: 200, **OUTSIDERS}),
     ("person page", _person, {CO: 200, SW: 200, SP: 200, TM: 200, STRAT: 200, **OUTSIDERS}),
+    (
+        "record a person's warnings",
+        lambda team: reverse("people:record-warnings", args=[PersonFactory().pk]),
+        {CO: 200, SW: 200, SP: 200, TM: 200, STRAT: 403, **OUTSIDERS},
+    ),
+    ("merged person's old address", _merged_person, {CO: 302, SW: 302, SP: 302, TM: 302, STRAT: 302, **OUTSIDERS}),
     (
         "person search",
         lambda team: reverse("people:search"),

@@ -133,6 +133,7 @@ def _pair_page(hub: Hub) -> Shown:
 # Every page or export that shows a child's record, by URL name.
 PAGES: dict[str, Callable[[Hub], Shown]] = {
     "contacts:contact": _contact_page("contacts:contact", ContactState.RECEIVED, "social_worker"),
+    "contacts:contact-pack": _contact_page("contacts:contact-pack", ContactState.AWAITING_THRESHOLD, "social_worker"),
     "contacts:restrict": _contact_page("contacts:restrict", ContactState.RECEIVED, "manager"),
     "contacts:allocate": _contact_page("contacts:allocate", ContactState.SCREENING, "manager"),
     "screening:screen-contact": _contact_page("screening:screen-contact", ContactState.SCREENING, "contact_officer"),
@@ -147,6 +148,7 @@ PAGES: dict[str, Callable[[Hub], Shown]] = {
     "consultations:consultation": _consultation_page,
     "people:person": _person_page("people:person", "social_worker"),
     "people:add-involvement": _person_page("people:add-involvement", "contact_officer"),
+    "people:record-warnings": _person_page("people:record-warnings", "contact_officer"),
     "people:end-involvement": _end_involvement_page,
     "matching:pair": _pair_page,
 }

@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import importlib
 import importlib.util
+import re
 import sys
 from pathlib import Path
 from types import ModuleType
 
 import pytest
+from django import forms
+from django.apps import apps
 
 SCRIPT = Path(__file__).resolve().parent.parent / "scripts" / "check_template_text.py"
 
@@ -74,3 +78,59 @@ def test_attribute_values_count_but_the_space_between_attributes_does_not(check:
 
 def test_the_project_templates_reformat_without_changing_their_text(check: ModuleType) -> None:
     assert check.check([SCRIPT.parent.parent / "safehub"]) == []
+
+
+# What the pages say to their users ------------------------------------------------------------
+
+SAFEHUB = SCRIPT.parent.parent / "safehub"
+# A citation of the seed protocols or our own documents ("002 §16", "003 App. 5", "ADR 0008",
+# "docs/adr/…"): it belongs in a code comment, never in what a user reads.
+DOCUMENT_REFERENCE = re.compile(r"\b00\d\s*(§|App)|§\s*\d|\bADR\s*\d|docs/")
+TEMPLATE_COMMENT = re.compile(r"\{#.*?#\}|\{%\s*comment\s*%\}.*?\{%\s*endcomment\s*%\}", re.S)
+# Every page shows days and times with the `day` and `day_time` filters (core.templatetags.shown),
+# never a `date` format of its own; the audit trail shows seconds and a report its months.
+OWN_DATE_FORMATS = {"audit/events.html": 'date:"j M Y, H:i:s"', "reports/checks_timeliness.html": 'date:"F Y"'}
+
+
+def _templates() -> list[Path]:
+    return sorted(SAFEHUB.rglob("templates/**/*.html"))
+
+
+def test_no_template_cites_a_document_to_its_reader() -> None:
+    found = []
+    for path in _templates():
+        text = TEMPLATE_COMMENT.sub("", path.read_text(encoding="utf-8"))
+        found += [f"{path.relative_to(SAFEHUB)}: {m.group(0)}" for m in DOCUMENT_REFERENCE.finditer(text)]
+    assert found == []
+
+
+@pytest.mark.django_db
+def test_no_form_label_or_hint_cites_a_document() -> None:
+    for config in apps.get_app_configs():
+        if config.name.startswith("safehub."):
+            try:
+                importlib.import_module(f"{config.name}.forms")
+            except ModuleNotFoundError:
+                continue
+    found = []
+    pending: list[type[forms.BaseForm]] = [forms.Form, forms.ModelForm]
+    while pending:
+        form = pending.pop()
+        pending += form.__subclasses__()
+        if not form.__module__.startswith("safehub."):
+            continue
+        for name, field in getattr(form, "base_fields", {}).items():
+            for text in (field.label, field.help_text):
+                if text and DOCUMENT_REFERENCE.search(str(text)):
+                    found.append(f"{form.__module__}.{form.__name__}.{name}: {text}")
+    assert found == []
+
+
+def test_every_template_shows_days_and_times_in_the_one_format() -> None:
+    found = []
+    for path in _templates():
+        name = str(path.relative_to(SAFEHUB)).split("templates/", 1)[1]
+        for match in re.finditer(r"\|\s*date\s*:\s*\"[^\"]*\"|\.isoformat", path.read_text(encoding="utf-8")):
+            if OWN_DATE_FORMATS.get(name) != match.group(0).lstrip("|").strip():
+                found.append(f"{name}: {match.group(0)}")
+    assert found == []

@@ -26,6 +26,8 @@ class Verb(models.TextChoices):
     INVOLVEMENT_RECORDED = "involvement_recorded", "Recorded involvement"
     INVOLVEMENT_ENDED = "involvement_ended", "Recorded the end of an involvement"
     INVOLVEMENTS_IMPORTED = "involvements_imported", "Imported involvements"
+    PERSON_WARNINGS_RECORDED = "person_warnings_recorded", "Recorded a person's warnings (missing, workers' safety)"
+    MERGED_PERSON_FOLLOWED = "merged_person_followed", "Sent from a merged person record to the one it was merged into"
     STATE_CHANGED = "state_changed", "Changed state"
     SCREENING_RECORDED = "screening_recorded", "Recorded basic screening"
     PERSON_SEARCHED = "person_searched", "Searched for a person"

@@ -98,9 +98,10 @@ class ResponseForm(VersionForm):
     information = forms.CharField(
         label="What your agency holds", widget=forms.Textarea(attrs={"rows": 5}), max_length=TEXT, required=False
     )
+    # 002 §16: each agency analyses what it holds (the reference stays here, not on the page).
     analysis = forms.CharField(
         label="What it means for the child",
-        help_text="Your agency's analysis of the risk or need (002 §16).",
+        help_text="Your agency's analysis of the risk or need.",
         widget=forms.Textarea(attrs={"rows": 3}),
         max_length=TEXT,
         required=False,

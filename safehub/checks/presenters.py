@@ -20,8 +20,9 @@ from safehub.checks.models import (
     ResponseStatus,
 )
 from safehub.checks.permissions import can_ask_for_checks, can_start_checks
+from safehub.checks.queries import checks_with_answers
 from safehub.contacts.models import Contact
-from safehub.core.presenters import Action, Due, Panel, brag_tag_class, due, record_links, shown_date
+from safehub.core.presenters import Action, Due, Panel, brag_tag_class, due, record_links, shown_date, shown_day
 from safehub.protocols.models import Brag
 
 
@@ -65,6 +66,31 @@ def request_rows(checks: MashChecks, *, at: datetime) -> list[RequestRow]:
             )
         )
     return rows
+
+
+@dataclass(frozen=True)
+class ChecksShown:
+    """A set of MASH checks as every page that shows its answers draws it (checks/_answers.html):
+    the checks page, the contact page, the recommend and approve pages and the contact's PDF pack."""
+
+    checks: MashChecks
+    questions: str  # what every agency was asked, when it was the same for all; else "" (each card says)
+    rows: list[RequestRow]
+
+    @property
+    def status(self) -> str:
+        """'Submitted for decision on 24 November 2026, 10:05 by Sam Okafor', or 'Open'."""
+        checks = self.checks
+        if checks.submitted_at is None:
+            return checks.get_state_display()
+        return f"{checks.get_state_display()} on {shown_date(checks.submitted_at)} by {checks.submitted_by}"
+
+
+def checks_shown(checks: MashChecks, *, at: datetime) -> ChecksShown:
+    """The checks with their requests and answers (prefetched: requests, agencies, responses)."""
+    rows = request_rows(checks, at=at)
+    asked = {row.request.questions for row in rows}
+    return ChecksShown(checks, asked.pop() if len(asked) == 1 else "", rows)
 
 
 def short_time(when: datetime | None) -> str:
@@ -144,14 +170,7 @@ class ContactPanel(Panel):
     decision and, once the outcome names one, the allocated social worker it was sent to."""
 
     template_name = "checks/_contact_panel.html"
-    lookups: tuple[str | Prefetch[Any, Any, Any], ...] = (
-        Prefetch(
-            "mash_checks",
-            queryset=MashChecks.objects.prefetch_related(
-                Prefetch("requests", queryset=AgencyRequest.objects.select_related("agency"))
-            ),
-        ),
-    )
+    lookups: tuple[str | Prefetch[Any, Any, Any], ...] = (Prefetch("mash_checks", queryset=checks_with_answers()),)
     related = ("late_answer_recipients__allocated_worker",)
 
     def present(self, contact: Contact, *, user: User, at: datetime) -> dict[str, Any] | None:
@@ -163,6 +182,7 @@ class ContactPanel(Panel):
         sent_to = f" It was sent to the allocated social worker, {worker}." if worker is not None else ""
         return {
             "checks": checks,
+            "shown": [checks_shown(each, at=at) for each in checks],
             "late": [
                 f"{request.agency} answered on {shown_date(request.answered_at)}, after the checks went for decision."
                 f" Read the answer before acting on the decision.{sent_to}"
@@ -193,7 +213,9 @@ def sent_people(subjects: Iterable[dict[str, Any]], *, mothers_born: bool) -> li
         label = f"{person.get('name', '')} ({person.get('role', '')})"
         mother = person.get("mother")
         if mother:
-            born = f", born {mother['date_of_birth']}" if mothers_born and mother.get("date_of_birth") else ""
+            born = (
+                f", born {shown_day(mother['date_of_birth'])}" if mothers_born and mother.get("date_of_birth") else ""
+            )
             label += f"; mother: {mother.get('name', '')}{born}"
         people.append({**person, "label": label})
     return people

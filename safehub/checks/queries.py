@@ -5,13 +5,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import Exists, OuterRef, QuerySet, Subquery
+from django.db.models import Exists, OuterRef, Prefetch, QuerySet, Subquery
 from django.http import Http404
 
 from safehub.accounts.models import User
 from safehub.audit.models import Verb
 from safehub.audit.reads import Read, note_read, note_refusal
-from safehub.checks.models import AgencyRequest, Alert, ChecksAsked, MashChecks
+from safehub.checks.models import AgencyRequest, AgencyResponse, Alert, ChecksAsked, MashChecks
 from safehub.contacts.models import Contact
 from safehub.core.queries import by_pk
 
@@ -31,6 +31,22 @@ def get_request_for(user: User, pk: int, *, purpose: str) -> AgencyRequest:
         raise Http404("No such request")
     note_read(user, Read(Verb.CONTACT_VIEWED, "agency-request", pk, purpose, contact_id=request.checks.contact_id))
     return request
+
+
+def checks_with_answers() -> QuerySet[MashChecks]:
+    """MashChecks with what a page needs to show their answers (checks.presenters.checks_shown):
+    the people named on them, each request's agency and every response with its author."""
+    return MashChecks.objects.select_related("coordinator", "started_by", "submitted_by").prefetch_related(
+        Prefetch("requests", queryset=AgencyRequest.objects.select_related("agency")),
+        Prefetch("requests__responses", queryset=AgencyResponse.objects.select_related("author")),
+    )
+
+
+def checks_on(contact: Contact) -> list[MashChecks]:
+    """Every set of checks on a contact the caller has already fetched for the user
+    (contacts.queries.get_contact_for, which recorded the read), newest first, with their answers:
+    beside the recommend and approve forms, and in the contact's PDF pack."""
+    return list(checks_with_answers().filter(contact=contact).order_by("-started_at", "-pk"))
 
 
 def get_checks_for(user: User, pk: int, *, purpose: str) -> MashChecks:

@@ -43,22 +43,32 @@ def preselected_agencies() -> list[Agency]:
 
 
 def _person(subject: ContactSubject) -> dict[str, Any]:
+    """What an agency needs to find one person in its systems, and no more: the name, date of
+    birth, address and NHS number "if known" (000, partner offers; 000 "Proportionate": only what
+    is necessary). What the referrer did not give is taken from the person index's record the
+    subject was linked to at screening, so a request carries every identifier the hub holds."""
+    known = subject.person
+    born = subject.date_of_birth or (known.date_of_birth if known is not None else None)
+    expected = subject.expected_date_of_delivery or (known.expected_date_of_delivery if known is not None else None)
+    address, postcode = subject.address, subject.postcode
+    if not (address or postcode) and known is not None and known.address is not None:
+        held = known.address
+        address = ", ".join(part for part in (held.line_1, held.line_2, held.town) if part)
+        postcode = held.postcode
     return {
         "name": subject.display_name,
         "role": subject.get_role_display(),
-        "date_of_birth": subject.date_of_birth.isoformat() if subject.date_of_birth else "",
-        "expected_date_of_delivery": (
-            subject.expected_date_of_delivery.isoformat() if subject.expected_date_of_delivery else ""
-        ),
-        "address": subject.address,
-        "postcode": subject.postcode,
-        "nhs_number": subject.nhs_number,
+        "date_of_birth": born.isoformat() if born else "",
+        "expected_date_of_delivery": expected.isoformat() if expected else "",
+        "address": address,
+        "postcode": postcode,
+        "nhs_number": subject.nhs_number or (known.nhs_number if known is not None else ""),
     }
 
 
 def request_subjects(contact: Contact) -> list[dict[str, Any]]:
     """What an agency needs to search its systems, and no more: no narrative, no referrer."""
-    subjects = list(contact.subjects.order_by("order"))
+    subjects = list(contact.subjects.select_related("person__address").order_by("order"))
     mother = next((s for s in subjects if s.is_mother), None)
     people = []
     for subject in subjects:

@@ -23,9 +23,9 @@ from safehub.checks.gp_form import gp_form_pdf
 from safehub.checks.models import AgencyRequest, Alert, RequestState, ResponseStatus
 from safehub.checks.presenters import (
     alert_rows,
+    checks_shown,
     queue_caption,
     queue_rows,
-    request_rows,
     sent_people,
     submitted_responses,
     worktray_rows,
@@ -132,7 +132,7 @@ def checks_view(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
                 messages.success(request, "MASH checks submitted for a threshold decision")
                 return redirect(checks.contact)
     may_withdraw = permissions.can_withdraw_request(request.user, checks)
-    context = {"checks": checks, "rows": request_rows(checks, at=at), "form": form, "may_withdraw": may_withdraw}
+    context = {"checks": checks, "shown": checks_shown(checks, at=at), "form": form, "may_withdraw": may_withdraw}
     return render(request, "checks/checks.html", context, status=status)
 
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from safehub.consultations.models import Consultation
-from safehub.core.presenters import shown_date
+from safehub.core.presenters import shown_day
 
 
 def consultee(consultation: Consultation) -> str:
@@ -19,5 +19,5 @@ def after_name(consultation: Consultation) -> str:
 
 def child(consultation: Consultation) -> str:
     """'Mia Okafor, born 2 March 2019': the child discussed, with their date of birth if given."""
-    born = f", born {shown_date(consultation.child_date_of_birth, 'j F Y')}" if consultation.child_date_of_birth else ""
+    born = f", born {shown_day(consultation.child_date_of_birth)}" if consultation.child_date_of_birth else ""
     return f"{consultation.child_name}{born}"

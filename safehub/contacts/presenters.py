@@ -14,7 +14,7 @@ from safehub.accounts.models import User
 from safehub.contacts.models import ConcernCategory, Contact, ContactSubject, StateChange
 from safehub.contacts.permissions import ALLOCATABLE_STATES
 from safehub.contacts.workflow import STATES, ContactState, Event
-from safehub.core.presenters import Panel, record_links, shown_date
+from safehub.core.presenters import Panel, record_links, shown_date, shown_day
 
 
 @dataclass(frozen=True)
@@ -134,7 +134,7 @@ def found_contacts(contacts: Iterable[Contact]) -> list[FoundContact]:
             FoundContact(
                 reference=contact.reference,
                 href=link(contact.pk),
-                received=shown_date(contact.received_at, "j M Y"),
+                received=shown_day(contact.received_at),
                 children=", ".join(child.display_name for child in children) or "Not recorded",
                 concerns=", ".join(concern_labels(contact.concern_categories)),
                 state=state.label,

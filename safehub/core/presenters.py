@@ -77,13 +77,43 @@ def brag_tag_class(rating: str) -> str:
     return BRAG_TAG_CLASSES.get(rating, "govuk-tag govuk-tag--grey")
 
 
-def shown_date(value: date | datetime | None, pattern: str = "j F Y, H:i") -> str:
+# The one way every page shows a day and a moment: "5 December 2026", "5 December 2026, 14:05"
+# (London time). The templates use the same through the `day` and `day_time` filters.
+DAY = "j F Y"
+DAY_TIME = "j F Y, H:i"
+
+
+def shown_date(value: date | datetime | None, pattern: str = DAY_TIME) -> str:
     """A date or time as the templates' `date` filter shows it (times in London time); "" for None."""
     if value is None:
         return ""
     if isinstance(value, datetime) and is_aware(value):
         value = localtime(value)
     return date_format(value, pattern)
+
+
+def as_day(value: date | datetime | str | None) -> date | datetime | None:
+    """A date, a time, or a date written as ISO text (as a sent request holds it), as a date or
+    time to show; None for nothing or text that is not a date."""
+    if value is None or value == "":
+        return None
+    if isinstance(value, str):
+        try:
+            return datetime.fromisoformat(value) if len(value) > 10 else date.fromisoformat(value)
+        except ValueError:
+            return None
+    return value
+
+
+def shown_day(value: date | datetime | str | None) -> str:
+    """'5 December 2026' (a time's day in London); "" for nothing."""
+    return shown_date(as_day(value), DAY)
+
+
+def shown_nhs_number(value: str) -> str:
+    """'485 777 3456', as the NHS writes it; anything not ten digits as it is."""
+    digits = "".join(value.split())
+    return f"{digits[:3]} {digits[3:6]} {digits[6:]}" if len(digits) == 10 and digits.isdigit() else value
 
 
 @dataclass(frozen=True)

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.db.models import OuterRef, Subquery
 
-from safehub.contacts.models import Contact
+from safehub.accounts.models import User
+from safehub.contacts.models import Contact, ContactSubject
 from safehub.decisions.models import Decision, Recommendation, Verdict
 
 # Newest first: a returned contact gets a new recommendation, and the newest is the one that counts.
@@ -42,3 +45,27 @@ def decided_outcome() -> Subquery:
     """The outcome `the_decision` approved, as a column of a contacts query (`OuterRef("pk")`)."""
     approved = Decision.objects.filter(contact=OuterRef("pk"), verdict=Verdict.APPROVED).order_by("-decided_at", "-pk")
     return Subquery(approved.values("outcome")[:1])
+
+
+def contacts_about(user: User, person_id: int) -> list[dict[str, Any]]:
+    """The contacts about a person that `user` may see, newest first, each as a row of what the
+    person page's chronology shows: when it came, its concerns, its initial rating, state, the
+    newest recommendation's rating, the outcome approved and the person's `role` in it."""
+    on = ContactSubject.objects.filter(person_id=person_id)
+    rows = list(
+        Contact.objects.visible_to(user)
+        .filter(pk__in=on.values("contact_id"))
+        .order_by("-received_at", "-pk")
+        .values(
+            "pk",
+            "reference",
+            "received_at",
+            "concern_categories",
+            "initial_rating",
+            "state",
+            rating=latest_rating(),
+            outcome=decided_outcome(),
+        )
+    )
+    roles = dict(on.filter(contact_id__in=[row["pk"] for row in rows]).values_list("contact_id", "role"))
+    return [{**row, "role": roles.get(row["pk"], "")} for row in rows]

@@ -12,7 +12,8 @@ from django.views.decorators.http import require_http_methods
 
 from safehub.checks.forms import AskForChecksForm
 from safehub.checks.permissions import can_ask_for_checks
-from safehub.checks.presenters import ask_for_checks
+from safehub.checks.presenters import ask_for_checks, checks_shown
+from safehub.checks.queries import checks_on
 from safehub.checks.services import ask_for_checks as ask_checks
 from safehub.contacts.models import Contact
 from safehub.contacts.presenters import concern_labels
@@ -59,6 +60,8 @@ def _render(
         "form": form,
         "concerns": concern_labels(contact.concern_categories),
         "children": children_named(contact),
+        # Beside the form: the agencies' answers and the coordinator's analysis (decisions/_checks_beside.html).
+        "checks_beside": [checks_shown(checks, at=timezone.now()) for checks in checks_on(contact)],
         **extra,
     }
     return render(request, template, context, status=status)

@@ -10,7 +10,6 @@ from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.core.mail import EmailMessage
 from django.db import transaction
-from django.utils import timezone
 
 from safehub.accounts.models import User
 from safehub.audit.models import Verb
@@ -19,6 +18,7 @@ from safehub.contacts.models import Contact
 from safehub.contacts.services import grant_access
 from safehub.core.errors import DomainError
 from safehub.core.mail_batches import OvertakenError, deliver_in_batches, lock_for_sending
+from safehub.core.presenters import shown_date, shown_day
 from safehub.handoffs.models import Handoff, HandoffKind
 from safehub.handoffs.permissions import can_mark_received, can_receive_handoffs
 
@@ -108,26 +108,26 @@ def email_for(handoff: Handoff) -> EmailMessage | None:
     if not address:
         return None
     sender = handoff.sent_by.get_full_name() or handoff.sent_by.username
-    sent = timezone.localtime(handoff.sent_at)
+    sent = shown_date(handoff.sent_at)
     subject = f"Safehub: contact {contact.reference} was sent to you: {handoff.get_kind_display().lower()}"
     if handoff.recipient is not None:
         body = (
-            f"{sender} sent contact {contact.reference} to you on {sent:%-d %B %Y at %H:%M}"
+            f"{sender} sent contact {contact.reference} to you on {sent}"
             f" ({handoff.get_kind_display().lower()}).\n\nSign in to Safehub and open My caseload to read it"
             " and mark it received. This email holds no personal details."
         )
     else:
         children = [
-            f"- {s.display_name}, born {s.date_of_birth:%-d %B %Y}" if s.date_of_birth else f"- {s.display_name}"
+            f"- {s.display_name}, born {shown_day(s.date_of_birth)}" if s.date_of_birth else f"- {s.display_name}"
             for s in contact.subjects.all()
             if s.is_child
         ]
         body = (
             f"The Multi-Agency Safeguarding Hub received contact {contact.reference} on"
-            f" {timezone.localtime(contact.received_at):%-d %B %Y} about:\n"
+            f" {shown_day(contact.received_at)} about:\n"
             + "\n".join(children)
             + f"\n\nOur records show you as the allocated worker ({handoff.get_kind_display().lower()})."
-            f" {sender} ({handoff.sent_by.email or 'the MASH'}) sent it on {sent:%-d %B %Y at %H:%M}: contact them"
+            f" {sender} ({handoff.sent_by.email or 'the MASH'}) sent it on {sent}: contact them"
             " for the full contact."
         )
     return EmailMessage(

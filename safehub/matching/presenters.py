@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from safehub.accounts.models import User
-from safehub.core.presenters import shown_date
+from safehub.core.presenters import shown_date, shown_day
 from safehub.matching.comparisons import Agreement
 from safehub.matching.model import Score
 from safehub.matching.models import DuplicatePair, Merge
@@ -97,9 +97,9 @@ class CandidateView:
         """'Born 2 Mar 2019; postcode DA6 7AT.', with 'expected' for an unborn child, 'not known' if not."""
         person = self.person
         if person.date_of_birth:
-            born = shown_date(person.date_of_birth, "j M Y")
+            born = shown_day(person.date_of_birth)
         elif person.expected_date_of_delivery:
-            born = f"expected {shown_date(person.expected_date_of_delivery, 'j M Y')}"
+            born = f"expected {shown_day(person.expected_date_of_delivery)}"
         else:
             born = "not known"
         postcode = person.address.postcode if person.address is not None else ""

@@ -6,7 +6,7 @@ from typing import Any
 from django import forms
 from django.core.exceptions import ValidationError
 
-from safehub.core.forms import GovukDateField, GovukForm
+from safehub.core.forms import GovukDateField, GovukForm, VersionForm
 from safehub.people.identifiers import is_valid_nhs_number, is_valid_postcode, normalise_nhs_number, normalise_postcode
 from safehub.people.models import Service, Sex
 from safehub.people.queries import PersonCriteria
@@ -148,3 +148,32 @@ class ImportForm(GovukForm):
 
 class EndInvolvementForm(GovukForm):
     ended_on = GovukDateField(label="Ended", label_for_errors="The end date")
+
+
+class WarningsForm(VersionForm):
+    """The warnings the index holds about a person (people.services.record_warnings)."""
+
+    missing_since = GovukDateField(
+        label="Missing from home or care since",
+        label_for_errors="The date they went missing",
+        required=False,
+        help_text="Leave blank when they are not missing; clear it when they are found",
+    )
+    worker_safety_warning = forms.CharField(
+        label="Warning for workers' safety",
+        required=False,
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="A risk to anyone visiting: a dangerous dog, a violent adult at the address. Leave blank if none",
+        error_messages={"max_length": "The warning must be 1000 characters or fewer"},
+    )
+
+    def __init__(self, *args: Any, today: date, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.today = today
+
+    def clean_missing_since(self) -> date | None:
+        missing: date | None = self.cleaned_data.get("missing_since")
+        if missing and missing > self.today:
+            raise ValidationError("The date they went missing must be today or in the past")
+        return missing

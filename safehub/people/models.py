@@ -98,6 +98,12 @@ class Person(TimeStampedModel):
     address = models.ForeignKey(Address, null=True, blank=True, on_delete=models.SET_NULL, related_name="residents")
     school = models.CharField("School or nursery", max_length=200, blank=True)
     merged_into = models.ForeignKey("self", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    # Warnings the index holds beside the services (people.services.record_warnings): a child
+    # missing from home or care now, and a risk to a visiting worker's safety. They show as flags
+    # at the top of the person page, with an open child protection plan and a child in care.
+    missing_since = models.DateField("Missing since", null=True, blank=True)
+    worker_safety_warning = models.TextField("Warning for workers' safety", blank=True)
+    version = models.PositiveIntegerField(default=0)  # compare-and-set guard for the warnings
 
     objects = PersonQuerySet.as_manager()
 

@@ -19,3 +19,9 @@ def can_record_involvement(user: User, person: Person | None = None) -> bool:
 def can_import_involvements(user: User) -> bool:
     """A manager imports the case system's involvements (docs/involvements-csv.md)."""
     return can_manage(user)
+
+
+def can_record_warnings(user: User, person: Person | None = None) -> bool:
+    """Whoever works the front door records that a child is missing or that a visiting worker is
+    at risk, as they record involvements."""
+    return can_work_the_front_door(user)

@@ -28,7 +28,7 @@ def get_person_for(user: User, pk: int, *, purpose: str) -> Person:
     person = by_pk(
         Person.objects.visible_to(user)
         .select_related("address", "mother")
-        .prefetch_related("involvements", "relationships__relative", "relationships_in__person"),
+        .prefetch_related("involvements", "relationships__relative", "relationships_in__person", "unborn"),
         pk,
     )
     if person is None:
@@ -36,6 +36,26 @@ def get_person_for(user: User, pk: int, *, purpose: str) -> Person:
         raise Http404("No person found")
     note_read(user, person_read(person.pk, purpose=purpose))
     return person
+
+
+MAX_MERGES = 10  # a chain of merges longer than this is a data error, not a record to follow
+
+
+def merged_into_for(user: User, pk: int) -> tuple[Person, Person] | None:
+    """For the address of a record merged into another (matching.duplicates.merge): the merged
+    record and the live record it now lives on, if `user` may see that one, following later merges
+    of the survivor too; None for any other address. The caller records that it sent the user on."""
+    merged = Person.objects.filter(pk=pk, merged_into__isnull=False).first()
+    if merged is None:
+        return None
+    target: int = merged.merged_into_id or merged.pk
+    for _ in range(MAX_MERGES):
+        later = Person.objects.filter(pk=target).values_list("merged_into_id", flat=True).first()
+        if later is None:
+            break
+        target = later
+    survivor = Person.objects.visible_to(user).filter(pk=target).first()
+    return (merged, survivor) if survivor is not None else None
 
 
 @dataclass(frozen=True)

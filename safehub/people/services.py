@@ -113,3 +113,42 @@ def end_involvement(involvement: Involvement, *, ended_on: date, by: User, at: d
         at=at,
         data={"service": involvement.service, "ended_on": ended_on.isoformat()},
     )
+
+
+@transaction.atomic(durable=True)
+def record_warnings(
+    person: Person,
+    *,
+    missing_since: date | None,
+    worker_safety_warning: str,
+    by: User,
+    at: datetime,
+    version: int,
+) -> Person:
+    """Record (or clear) that a child is missing and a warning for workers' safety: the flags at
+    the top of the person page. A form loaded before someone else changed them changes nothing."""
+    if not permissions.can_record_warnings(by, person):
+        raise PermissionDenied
+    if missing_since is not None and missing_since > localdate(at):
+        raise DomainError("The date they went missing must be today or in the past", field="missing_since")
+    warning = worker_safety_warning.strip()
+    changed = Person.objects.filter(pk=person.pk, version=version).update(
+        missing_since=missing_since, worker_safety_warning=warning, version=version + 1
+    )
+    if changed != 1:
+        raise ConcurrentChange("person record")
+    was_missing, was_warned = person.missing_since is not None, bool(person.worker_safety_warning)
+    person.missing_since, person.worker_safety_warning, person.version = missing_since, warning, version + 1
+    record(
+        Verb.PERSON_WARNINGS_RECORDED,
+        by=by,
+        person=person,
+        at=at,
+        data={
+            "missing": missing_since is not None,
+            "was_missing": was_missing,
+            "worker_safety_warning": bool(warning),
+            "had_worker_safety_warning": was_warned,
+        },
+    )
+    return person

@@ -11,18 +11,18 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from safehub.audit.models import Verb
 from safehub.audit.services import record
-from safehub.contacts.models import Contact
 from safehub.core.errors import DomainError
 from safehub.core.forms import add_refusal
 from safehub.core.http import AuthenticatedHttpRequest
+from safehub.decisions.queries import contacts_about
 from safehub.matching.features import PersonDetails
 from safehub.matching.importers import ImportRefused, import_involvements
 from safehub.matching.presenters import candidate_views
 from safehub.matching.search import search as search_people
 from safehub.people import permissions, presenters, services
-from safehub.people.forms import EndInvolvementForm, ImportForm, InvolvementForm, PersonSearchForm
+from safehub.people.forms import EndInvolvementForm, ImportForm, InvolvementForm, PersonSearchForm, WarningsForm
 from safehub.people.models import Person
-from safehub.people.queries import PersonCriteria, find_people, get_person_for
+from safehub.people.queries import PersonCriteria, find_people, get_person_for, merged_into_for
 
 
 def _require_case_role(request: AuthenticatedHttpRequest) -> None:
@@ -79,28 +79,83 @@ def search(request: AuthenticatedHttpRequest) -> HttpResponse:
     return render(request, "people/search.html", context)
 
 
+def _merged_away(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse | None:
+    """The address of a record merged into another sends the user on to the record it lives on,
+    saying so, if they may see that one (a read of the merged record, recorded here: a redirect
+    records no read of its own); otherwise None, and the page answers 404 as for any record."""
+    found = merged_into_for(request.user, pk)
+    if found is None:
+        return None
+    merged, survivor = found
+    with transaction.atomic():
+        record(
+            Verb.MERGED_PERSON_FOLLOWED,
+            by=request.user,
+            person=merged,
+            data={"page": "person", "merged": merged.pk, "survivor": survivor.pk},
+        )
+    messages.info(
+        request,
+        f"The record {merged.local_id} ({merged.full_name}) was merged into this one."
+        " Everything it held is shown here; use this page's address from now on.",
+    )
+    return redirect("people:person", pk=survivor.pk)
+
+
 @require_GET
 def person_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    sent_on = _merged_away(request, pk)
+    if sent_on is not None:
+        return sent_on
     person = get_person_for(request.user, pk, purpose="person")
-    contacts = (
-        Contact.objects.visible_to(request.user)
-        .filter(subjects__person=person)
-        .prefetch_related("decisions")
-        .distinct()
-        .order_by("-received_at")
-    )
+    today = timezone.localdate()
     return render(
         request,
         "people/person.html",
         {
             "person": person,
-            "nhs_number": presenters.format_nhs_number(person.nhs_number),
+            "age": presenters.age(person, today=today),
+            "flags": presenters.flags(person),
             "relatives": presenters.relatives(person),
             "involvements": [(i, presenters.worker_and_team(i)) for i in person.involvements.all()],
-            "contacts": contacts,
+            "chronology": presenters.chronology(contacts_about(request.user, person.pk)),
             "can_record_involvement": permissions.can_record_involvement(request.user, person),
+            "can_record_warnings": permissions.can_record_warnings(request.user, person),
         },
     )
+
+
+@require_http_methods(["GET", "POST"])
+def record_warnings(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    """Record that a child is missing, or a warning for workers' safety, or clear either."""
+    person = get_person_for(request.user, pk, purpose="record-warnings")
+    if not permissions.can_record_warnings(request.user, person):
+        raise PermissionDenied
+    at = timezone.now()
+    initial = {
+        "missing_since": person.missing_since,
+        "worker_safety_warning": person.worker_safety_warning,
+        "version": person.version,
+    }
+    form = WarningsForm(request.POST or None, initial=initial, today=timezone.localdate(at))
+    status = 200
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.record_warnings(
+                person,
+                missing_since=data["missing_since"],
+                worker_safety_warning=data["worker_safety_warning"],
+                by=request.user,
+                at=at,
+                version=data["version"],
+            )
+        except DomainError as error:
+            status = add_refusal(form, error)
+        else:
+            messages.success(request, "Warnings saved")
+            return redirect("people:person", pk=person.pk)
+    return render(request, "people/warnings.html", {"person": person, "form": form}, status=status)
 
 
 @require_http_methods(["GET", "POST"])
@@ -144,7 +199,12 @@ def end_involvement(request: AuthenticatedHttpRequest, pk: int, involvement_pk: 
         else:
             messages.success(request, f"{involvement.get_service_display()}: end recorded")
             return redirect("people:person", pk=person.pk)
-    context = {"person": person, "involvement": involvement, "form": form}
+    context = {
+        "person": person,
+        "involvement": involvement,
+        "form": form,
+        "open_since": presenters.open_since(involvement),
+    }
     return render(request, "people/end_involvement.html", context, status=status)
 
 

@@ -10,7 +10,7 @@ from django.urls import reverse
 from safehub.accounts.models import User
 from safehub.contacts.models import Contact, ContactSubject, SubjectRole
 from safehub.contacts.presenters import concern_labels
-from safehub.core.presenters import Action, Panel, record_links, shown_date
+from safehub.core.presenters import Action, Panel, record_links, shown_day
 from safehub.decisions.models import Outcome
 from safehub.decisions.queries import decided_outcome, latest_rating
 from safehub.matching.features import PersonDetails
@@ -37,7 +37,7 @@ class SubjectCheck:
     def about(self) -> str:
         """'Child, born 2 March 2019' under the person's name."""
         subject = self.subject
-        born = f", born {shown_date(subject.date_of_birth, 'j F Y')}" if subject.date_of_birth else ""
+        born = f", born {shown_day(subject.date_of_birth)}" if subject.date_of_birth else ""
         return f"{subject.get_role_display()}{born}"
 
     @property
@@ -81,7 +81,7 @@ def details_of(subject: ContactSubject, parents: tuple[str, ...] = ()) -> Person
 
 def candidate_label(view: CandidateView) -> str:
     person = view.person
-    born = person.date_of_birth.strftime("%d/%m/%Y") if person.date_of_birth else "date of birth not known"
+    born = shown_day(person.date_of_birth) or "date of birth not known"
     postcode = person.address.postcode if person.address else "no address"
     open_services = [i.get_service_display() for i in person.involvements.all() if i.is_open]
     services = f"; open: {', '.join(open_services)}" if open_services else ""
@@ -199,7 +199,7 @@ def family_history(contact: Contact, *, user: User, at: datetime) -> list[Family
             PastContact(
                 reference=row["reference"],
                 href=link(row["pk"]),
-                received=shown_date(row["received_at"], "j M Y"),
+                received=shown_day(row["received_at"]),
                 concerns=", ".join(concern_labels(row["concern_categories"])),
                 rating=Brag(row["rating"]).label if row["rating"] else "Not rated",
                 outcome=Outcome(row["outcome"]).label if row["outcome"] else "Not decided",
@@ -214,10 +214,10 @@ def family_history(contact: Contact, *, user: User, at: datetime) -> list[Family
                 name=person.full_name,
                 href=person_link(pk),
                 about=f"{subject.get_role_display()} on this contact" if subject else "Family",
-                born=shown_date(person.date_of_birth, "j M Y") if person.date_of_birth else "Date of birth not known",
+                born=shown_day(person.date_of_birth) if person.date_of_birth else "Date of birth not known",
                 involvements=[
                     f"{i.get_service_display()}: {'open' if i.is_open else 'closed'} since "
-                    f"{shown_date(i.started_on if i.is_open else i.ended_on, 'j M Y')}"
+                    f"{shown_day(i.started_on if i.is_open else i.ended_on)}"
                     + (
                         f" ({i.allocated_worker}{', ' + i.team if i.team else ''})"
                         if i.allocated_worker or i.team

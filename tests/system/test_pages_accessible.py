@@ -11,9 +11,10 @@ from django.urls import reverse
 from playwright.sync_api import Page, expect
 
 from safehub.accounts.models import Team, User
-from safehub.contacts.tests.factories import ContactApprovedFactory
+from safehub.contacts.tests.factories import ContactApprovedFactory, ContactSubjectFactory
 from safehub.matching.index import index_people
 from safehub.outbox.models import OutboxEmail
+from safehub.people.models import Person, Service
 from safehub.people.tests.factories import InvolvementFactory, PersonFactory, RelationshipFactory
 
 Check = Callable[[Page], None]
@@ -127,3 +128,43 @@ def test_ending_an_involvement_is_accessible(
     page.get_by_role("link", name="Record the end").click()
     page.get_by_role("button", name="Record the end").click()
     assert_accessible(page)  # with the error summary showing
+
+
+def test_person_page_with_flags_warnings_and_chronology_is_accessible(
+    page: Page, sign_in_as: Callable[..., None], assert_accessible: Check, contact_officer: User, mash_team: Team
+) -> None:
+    child = PersonFactory(given_name="Mia", family_name="Harlow", missing_since=dt.date(2026, 11, 1))
+    PersonFactory.create(merged_into=child, local_id="P0000999")
+    InvolvementFactory(person=child, service=Service.CHILD_PROTECTION_PLAN)
+    RelationshipFactory(relative=child)
+    contact = ContactApprovedFactory(team=mash_team, subject=None)
+    ContactSubjectFactory(contact=contact, person=child)
+    merged = Person.objects.get(local_id="P0000999")
+    sign_in_as(page, contact_officer)
+    page.goto(reverse("people:person", args=[merged.pk]))  # sent on to Mia's record, with a notice
+    expect(page.get_by_text("was merged into this one")).to_be_visible()
+    expect(page.get_by_text("Child protection plan").first).to_be_visible()
+    assert_accessible(page)
+    page.get_by_role("link", name="Record or clear a warning").click()
+    page.get_by_label("Warning for workers' safety").fill("Dog at the address")
+    page.get_by_role("button", name="Save warnings").click()
+    expect(page.get_by_text("Workers' safety: Dog at the address")).to_be_visible()
+    assert_accessible(page)
+
+
+def test_contact_page_printed_shows_no_navigation_and_is_accessible(
+    page: Page, sign_in_as: Callable[..., None], assert_accessible: Check, social_worker: User, mash_team: Team
+) -> None:
+    contact = ContactApprovedFactory(team=mash_team)
+    sign_in_as(page, social_worker)
+    page.goto(contact.get_absolute_url())
+    page.emulate_media(media="print")
+    expect(page.get_by_role("heading", name=contact.reference)).to_be_visible()
+    for hidden in (
+        page.locator(".govuk-header"),
+        page.locator(".govuk-service-navigation"),
+        page.locator(".govuk-footer"),
+    ):
+        expect(hidden).to_be_hidden()
+    expect(page.get_by_role("link", name="Download the contact and its MASH checks (PDF)")).to_be_hidden()
+    assert_accessible(page)

@@ -14,7 +14,7 @@ from safehub.audit.models import AuditEvent, Verb
 from safehub.checks import services
 from safehub.checks.models import MashChecks
 from safehub.contacts.tests.factories import ContactAwaitingThresholdFactory
-from safehub.core.working_time import LONDON
+from safehub.core.presenters import shown_date
 from safehub.protocols.models import Brag
 
 pytestmark = pytest.mark.django_db
@@ -57,7 +57,7 @@ def test_the_gp_form_holds_the_request_the_due_time_and_the_consent(checks: Mash
         "Is the family registered?",
         checks.contact.get_consent_display(),
         "s17",
-        f"Please respond by {request.due_at.astimezone(LONDON):%H:%M}",
+        f"Please respond by {shown_date(request.due_at)}",
     ):
         assert expected in text, expected
     assert checks.contact.narrative not in text

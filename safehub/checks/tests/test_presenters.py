@@ -12,7 +12,7 @@ def test_the_queue_caption_names_the_overdue_and_the_page_only_when_there_are_an
 
 
 def test_a_person_sent_is_labelled_with_their_role_and_mother() -> None:
-    mia = {"name": "Mia Okafor", "role": "Child", "mother": {"name": "Ada Okafor", "date_of_birth": "2 March 1990"}}
+    mia = {"name": "Mia Okafor", "role": "Child", "mother": {"name": "Ada Okafor", "date_of_birth": "1990-03-02"}}
     sam = {"name": "Sam Okafor", "role": "Adult"}
 
     on_the_page = sent_people([mia, sam], mothers_born=True)

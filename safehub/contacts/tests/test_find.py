@@ -216,7 +216,7 @@ def test_each_row_shows_the_contact_at_a_glance(contacts: dict[str, Contact], so
     page = _found(social_worker_client, "C2026-000123")
     row = page.split("<tbody")[1]
     assert f'href="/contacts/{contacts["school"].pk}/"' in row
-    assert "20 Nov 2026" in row
+    assert "20 November 2026" in row
     assert "Aoife O&#x27;Donnell" in row
     assert "Siobhan" not in row  # children only
     assert "Neglect" in row

@@ -98,4 +98,4 @@ def test_the_screening_page_shows_the_familys_history_and_warns_of_a_repeat_cont
     assert past[2].reference not in page  # 13 months ago
     assert hidden.reference not in page  # restricted to someone else
     assert "Leo Harlow" in page  # the sibling, with their early help
-    assert "Early help: closed since 1 Jun 2026 (Sam Okafor, Family wellbeing)" in page
+    assert "Early help: closed since 1 June 2026 (Sam Okafor, Family wellbeing)" in page
