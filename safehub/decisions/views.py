@@ -5,7 +5,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.http import HttpResponse
+from django.http import HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods
@@ -23,10 +23,15 @@ from safehub.core.forms import GovukForm, add_refusal
 from safehub.core.http import AuthenticatedHttpRequest
 from safehub.decisions import permissions, services
 from safehub.decisions.forms import ApprovalForm, OutcomeActionForm, RecommendationForm
-from safehub.decisions.models import Outcome
-from safehub.decisions.presenters import children_named, returned
-from safehub.decisions.queries import latest_recommendation, the_decision
-from safehub.protocols.models import Brag
+from safehub.decisions.presenters import (
+    action_summary,
+    children_named,
+    recommendation_layout,
+    recommended_children,
+    recommended_rows,
+    returned,
+)
+from safehub.decisions.queries import child_outcomes, latest_recommendation, the_decision
 from safehub.protocols.policy import active_protocol
 
 
@@ -81,8 +86,7 @@ def recommend(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     contact = guarded
     if request.method == "POST" and request.POST.get("action") == "ask-for-checks":
         return _ask_for_checks(request, contact)
-    levels = active_protocol().levels.all()
-    form = RecommendationForm(request.POST or None, levels=levels, initial={"version": contact.version})
+    form = _recommendation_form(contact, request.POST or None)
     status = 200
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -90,9 +94,7 @@ def recommend(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
             form,
             lambda: services.recommend(
                 contact,
-                rating=Brag(data["rating"]),
-                level=data["level"],
-                outcome=Outcome(data["outcome"]),
+                children=data["children"],
                 rationale=data["rationale"],
                 by=request.user,
                 at=timezone.now(),
@@ -110,6 +112,18 @@ def recommend(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         status,
         ask=ask_for_checks(request.user, contact),
         returned=returned(contact),
+        **recommendation_layout(form),
+    )
+
+
+def _recommendation_form(contact: Contact, data: QueryDict | None) -> RecommendationForm:
+    children = services.children_on(contact)
+    return RecommendationForm(
+        data,
+        levels=active_protocol().levels.all(),
+        children=children,
+        forwardable=services.forwardable(children, at=timezone.now()),
+        initial={"version": contact.version},
     )
 
 
@@ -130,8 +144,7 @@ def _ask_for_checks(request: AuthenticatedHttpRequest, contact: Contact) -> Http
         if done:
             messages.success(request, "A manager has been asked to start MASH checks")
             return redirect("decisions:recommend", pk=contact.pk)
-    levels = active_protocol().levels.all()
-    form = RecommendationForm(levels=levels, initial={"version": contact.version})
+    form = _recommendation_form(contact, None)
     ask = ask_for_checks(request.user, contact, form=ask_form)
     return _render(
         request,
@@ -142,6 +155,7 @@ def _ask_for_checks(request: AuthenticatedHttpRequest, contact: Contact) -> Http
         ask=ask,
         ask_form=ask_form,
         returned=returned(contact),
+        **recommendation_layout(form),
     )
 
 
@@ -152,9 +166,12 @@ def approve(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         return guarded
     contact = guarded
     recommendation = latest_recommendation(contact)
+    recommended = recommended_children(recommendation)
     form = ApprovalForm(
         request.POST or None,
-        initial={"version": contact.version, "outcome": recommendation.outcome if recommendation else ""},
+        recommended=recommended,
+        forwardable=services.forwardable([child.subject for child in recommended], at=timezone.now()),
+        initial={"version": contact.version},
     )
     status = 200
     if request.method == "POST" and form.is_valid():
@@ -165,7 +182,7 @@ def approve(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
                 form,
                 lambda: services.approve(
                     contact,
-                    outcome=Outcome(data["outcome"]),
+                    outcomes=data["outcomes"],
                     rationale=data["rationale"],
                     by=request.user,
                     at=at,
@@ -184,7 +201,15 @@ def approve(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         if done:
             messages.success(request, message)
             return redirect(contact)
-    return _render(request, "decisions/approve.html", contact, form, status, recommendation=recommendation)
+    return _render(
+        request,
+        "decisions/approve.html",
+        contact,
+        form,
+        status,
+        recommendation=recommendation,
+        recommended_rows=recommended_rows(recommended),
+    )
 
 
 @require_http_methods(["GET", "POST"])
@@ -194,6 +219,7 @@ def action_outcome(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         return guarded
     contact = guarded
     decision = the_decision(contact)
+    outcomes = child_outcomes([contact.pk])[contact.pk]
     form = OutcomeActionForm(request.POST or None, initial={"version": contact.version})
     status = 200
     if request.method == "POST" and form.is_valid():
@@ -215,4 +241,13 @@ def action_outcome(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         if done:
             messages.success(request, "Outcome recorded as actioned. The contact is closed")
             return redirect(contact)
-    return _render(request, "decisions/action_outcome.html", contact, form, status, decision=decision)
+    return _render(
+        request,
+        "decisions/action_outcome.html",
+        contact,
+        form,
+        status,
+        decision=decision,
+        outcomes=outcomes,
+        summary=action_summary(outcomes),
+    )

@@ -39,6 +39,7 @@ class Finding:
     status: KnownStatus
     worker: str = ""
     team: str = ""
+    worker_email: str = ""
 
     @property
     def allowed_routes(self) -> list[ScreeningRoute]:
@@ -57,20 +58,21 @@ def _check_version(contact: Contact, version: int) -> None:
 
 def finding_for(contact: Contact, *, at: datetime) -> Finding:
     """Open case first, then the three-month rule (where the protocol has it), then known, then not known."""
-    return _finding(list(contact.subjects.exclude(person=None).values_list("person_id", flat=True)), at=at)
+    return finding_for_people(list(contact.subjects.exclude(person=None).values_list("person_id", flat=True)), at=at)
 
 
-def _finding(people: list[int], *, at: datetime) -> Finding:
-    """What the index holds about these people (the ids of the contact's linked subjects)."""
+def finding_for_people(people: list[int], *, at: datetime) -> Finding:
+    """What the index holds about these people (the ids of the contact's linked subjects, or of one
+    child, whose own outcome a threshold decision may forward: decisions.services)."""
     theirs = Involvement.objects.filter(person_id__in=people)
     open_case = theirs.with_a_worker_to_forward_to().filter(ended_on__isnull=True).order_by("-started_on").first()
     if open_case:
-        return Finding(KnownStatus.OPEN_CASE, open_case.allocated_worker, open_case.team)
+        return Finding(KnownStatus.OPEN_CASE, open_case.allocated_worker, open_case.team, open_case.worker_email)
     involvements = theirs.childrens_social_care()
     if active_protocol().three_month_rule:
         recent = involvements.closed_within_three_months(at=at).order_by("-ended_on").first()
         if recent:
-            return Finding(KnownStatus.RECENTLY_CLOSED, recent.allocated_worker, recent.team)
+            return Finding(KnownStatus.RECENTLY_CLOSED, recent.allocated_worker, recent.team, recent.worker_email)
     if Involvement.objects.filter(person_id__in=people).exists():
         return Finding(KnownStatus.KNOWN_CLOSED)
     return Finding(KnownStatus.NOT_KNOWN)
@@ -158,7 +160,7 @@ def record_screening(
             f"Link {', '.join(unidentified)} to a person record, or create a new one, before routing the contact",
             field="route",
         )
-    finding = _finding([s.person_id for s in subjects if s.person_id is not None], at=at)
+    finding = finding_for_people([s.person_id for s in subjects if s.person_id is not None], at=at)
     if route not in finding.allowed_routes:
         raise DomainError(_refusal(route, finding), field="route")
     if route == ScreeningRoute.SIGNPOST and clock_rating(contact) == Brag.RED:
