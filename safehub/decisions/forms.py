@@ -30,6 +30,30 @@ def _outcomes(subject: ContactSubject, forwardable: Collection[int]) -> list[tup
     return [*DECIDABLE, FORWARD] if subject.pk in forwardable else DECIDABLE
 
 
+def _per_child(
+    key: str, levels: QuerySet[ThresholdLevel], outcomes: list[tuple[str, str]], *, required: bool
+) -> dict[str, forms.Field]:
+    """One child's (or, with the key ALL, every child's) rating, level of need and outcome."""
+    as_all = [] if required or key == ALL else [("", AS_FOR_ALL)]
+    return {
+        f"child-{key}-rating": forms.ChoiceField(
+            label="BRAG rating", choices=[*as_all, *RATINGS], widget=forms.RadioSelect, required=False
+        ),
+        f"child-{key}-level": forms.ModelChoiceField(
+            label="Level of need",
+            queryset=levels,
+            widget=forms.RadioSelect,
+            required=False,
+            blank=bool(as_all),
+            empty_label=AS_FOR_ALL if as_all else None,
+            error_messages={"invalid_choice": "Select the level of need"},
+        ),
+        f"child-{key}-outcome": forms.ChoiceField(
+            label="Recommended outcome", choices=[*as_all, *outcomes], widget=forms.RadioSelect, required=False
+        ),
+    }
+
+
 class RecommendationForm(VersionForm):
     """A rating, level of need and outcome for each child. With several children, the first
     fieldset's choices stand for every child left 'As for all the children' in their own."""
@@ -55,32 +79,13 @@ class RecommendationForm(VersionForm):
             kwargs.setdefault("initial", {}).update(
                 {child_field(s.pk, name): "" for s in self.children for name in ("rating", "level", "outcome")}
             )
-        super().__init__(*args, **kwargs)
-        if self.several:
-            self._add(ALL, levels, DECIDABLE, required=False)
+        extra = _per_child(ALL, levels, DECIDABLE, required=False) if self.several else {}
         for subject in self.children:
-            self._add(str(subject.pk), levels, _outcomes(subject, forwardable), required=not self.several)
+            extra |= _per_child(str(subject.pk), levels, _outcomes(subject, forwardable), required=not self.several)
+        # Declared before the form is built, so that their GOV.UK widgets are set up as every field's are.
+        self.base_fields = {**self.base_fields, **extra}  # type: ignore[misc]
+        super().__init__(*args, **kwargs)
         self.order_fields([*(name for name in self.fields if name != "rationale"), "rationale"])
-
-    def _add(
-        self, key: str, levels: QuerySet[ThresholdLevel], outcomes: list[tuple[str, str]], *, required: bool
-    ) -> None:
-        as_all = [] if required or key == ALL else [("", AS_FOR_ALL)]
-        self.fields[f"child-{key}-rating"] = forms.ChoiceField(
-            label="BRAG rating", choices=[*as_all, *RATINGS], widget=forms.RadioSelect, required=False
-        )
-        self.fields[f"child-{key}-level"] = forms.ModelChoiceField(
-            label="Level of need",
-            queryset=levels,
-            widget=forms.RadioSelect,
-            required=False,
-            blank=bool(as_all),
-            empty_label=AS_FOR_ALL if as_all else None,
-            error_messages={"invalid_choice": "Select the level of need"},
-        )
-        self.fields[f"child-{key}-outcome"] = forms.ChoiceField(
-            label="Recommended outcome", choices=[*as_all, *outcomes], widget=forms.RadioSelect, required=False
-        )
 
     def fieldsets(self) -> list[tuple[str, list[forms.BoundField]]]:
         """Each child's fields under their name; first, with several children, those for all."""
@@ -145,16 +150,21 @@ class ApprovalForm(VersionForm):
         kwargs.setdefault("initial", {}).update(
             {child_field(child.subject_id, "outcome"): child.outcome for child in self.recommended}
         )
+        self.base_fields = {  # type: ignore[misc]
+            **self.base_fields,
+            **{
+                child_field(child.subject_id, "outcome"): forms.ChoiceField(
+                    label="Outcome",
+                    choices=_outcomes(child.subject, forwardable),
+                    widget=forms.RadioSelect,
+                    required=False,
+                    help_text=f"Recommended: {child.get_outcome_display()} ({child.get_rating_display()}, "
+                    f"{child.level}). Change it if you decide otherwise",
+                )
+                for child in self.recommended
+            },
+        }
         super().__init__(*args, **kwargs)
-        for child in self.recommended:
-            self.fields[child_field(child.subject_id, "outcome")] = forms.ChoiceField(
-                label="Outcome",
-                choices=_outcomes(child.subject, forwardable),
-                widget=forms.RadioSelect,
-                required=False,
-                help_text=f"Recommended: {child.get_outcome_display()} ({child.get_rating_display()}, {child.level}). "
-                "Change it if you decide otherwise",
-            )
         self.order_fields(["verdict", *(child_field(c.subject_id, "outcome") for c in self.recommended), "rationale"])
 
     def fieldsets(self) -> list[tuple[str, list[forms.BoundField]]]:

@@ -47,12 +47,12 @@ def recommended_rows(children: Iterable[ChildRecommendation]) -> list[ChildRow]:
     ]
 
 
-def decided_rows(decision: Decision, recommendation: Recommendation) -> list[ChildRow]:
-    """Each child's approved outcome, saying where the manager changed the recommended one."""
+def decided_rows(decision: Decision, recommendation: Recommendation, *, changes: bool = True) -> list[ChildRow]:
+    """Each child's approved outcome, saying (`changes`) where the manager changed the recommended one."""
     recommended = {c.subject_id: c.outcome for c in recommendation.children.all()}
     rows = []
     for child in _in_order(decision.children.all()):
-        changed = recommended.get(child.subject_id) not in (None, child.outcome)
+        changed = changes and recommended.get(child.subject_id) not in (None, child.outcome)
         note = f" (changed from {Outcome(recommended[child.subject_id]).label})" if changed else ""
         rows.append(
             ChildRow(
@@ -113,7 +113,9 @@ class ContactPanel(Panel):
             return None
         deciding = the_decision(contact)
         by_pk = {r.pk: r for r in contact.recommendations.all()}
-        approved = decided_rows(deciding, by_pk[deciding.recommendation_id]) if deciding and outcome else []
+        approved = (
+            decided_rows(deciding, by_pk[deciding.recommendation_id], changes=False) if deciding and outcome else []
+        )
         return {"recommendations": recommendations, "outcome": outcome, "approved": approved}
 
     def actions(self, record: Contact, *, user: User) -> list[Action]:
