@@ -31,7 +31,7 @@ from safehub.decisions.presenters import (
     recommended_rows,
     returned,
 )
-from safehub.decisions.queries import child_outcomes, latest_recommendation, the_decision
+from safehub.decisions.queries import child_outcomes, latest_recommendation
 from safehub.protocols.policy import active_protocol
 
 
@@ -218,7 +218,6 @@ def action_outcome(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     if isinstance(guarded, HttpResponse):
         return guarded
     contact = guarded
-    decision = the_decision(contact)
     outcomes = child_outcomes([contact.pk])[contact.pk]
     form = OutcomeActionForm(request.POST or None, initial={"version": contact.version})
     status = 200
@@ -247,7 +246,6 @@ def action_outcome(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         contact,
         form,
         status,
-        decision=decision,
-        outcomes=outcomes,
         summary=action_summary(outcomes),
+        mixed=len({child.outcome for child in outcomes}) > 1,
     )
