@@ -86,7 +86,14 @@ def _recommend(hub: Hub) -> Post:
     contact = ContactAwaitingThresholdFactory(team=hub.team)
     level = active_protocol().levels.first()
     assert level is not None
-    data = {"version": STALE, "rating": "amber", "level": level.pk, "outcome": "early_help", "rationale": "Needs help"}
+    child = f"child-{contact.subjects.get().pk}"
+    data = {
+        "version": STALE,
+        f"{child}-rating": "amber",
+        f"{child}-level": level.pk,
+        f"{child}-outcome": "early_help",
+        "rationale": "Needs help",
+    }
     return Post(hub.social_worker, reverse("decisions:recommend", args=[contact.pk]), data)
 
 

@@ -1,65 +1,137 @@
 from __future__ import annotations
 
+from collections.abc import Collection, Sequence
 from datetime import datetime, time
 from typing import Any
 
 from django import forms
+from django.db.models import QuerySet
 
 from safehub.accounts.forms import StaffChoiceField
 from safehub.accounts.models import User, qualified_staff
+from safehub.contacts.models import ContactSubject
 from safehub.core.forms import ClockField, GovukDateField, VersionForm
 from safehub.core.working_time import LONDON
-from safehub.decisions.models import Outcome
+from safehub.decisions.models import ChildRecommendation, Outcome
+from safehub.decisions.services import ChildChoice, child_field
 from safehub.protocols.models import BRAG_HINTS, Brag, ThresholdLevel
 
 DECIDABLE = [(o.value, o.label) for o in Outcome if o != Outcome.FORWARD_TO_ALLOCATED_WORKER]
 
 
+RATINGS = [(b.value, BRAG_HINTS[b]) for b in Brag]
+FORWARD = (Outcome.FORWARD_TO_ALLOCATED_WORKER.value, Outcome.FORWARD_TO_ALLOCATED_WORKER.label)
+AS_FOR_ALL = "As for all the children"
+ALL = "all"  # the prefix of the fields that hold the choice for every child
+
+
+def _outcomes(subject: ContactSubject, forwardable: Collection[int]) -> list[tuple[str, str]]:
+    """The outcomes offered for a child: forwarding only to a child with an open case (002 §3)."""
+    return [*DECIDABLE, FORWARD] if subject.pk in forwardable else DECIDABLE
+
+
+def _per_child(
+    key: str, levels: QuerySet[ThresholdLevel], outcomes: list[tuple[str, str]], *, required: bool
+) -> dict[str, forms.Field]:
+    """One child's (or, with the key ALL, every child's) rating, level of need and outcome."""
+    as_all = [] if required or key == ALL else [("", AS_FOR_ALL)]
+    return {
+        f"child-{key}-rating": forms.ChoiceField(
+            label="BRAG rating", choices=[*as_all, *RATINGS], widget=forms.RadioSelect, required=False
+        ),
+        f"child-{key}-level": forms.ModelChoiceField(
+            label="Level of need",
+            queryset=levels,
+            widget=forms.RadioSelect,
+            required=False,
+            blank=bool(as_all),
+            empty_label=AS_FOR_ALL if as_all else None,
+            error_messages={"invalid_choice": "Select the level of need"},
+        ),
+        f"child-{key}-outcome": forms.ChoiceField(
+            label="Recommended outcome", choices=[*as_all, *outcomes], widget=forms.RadioSelect, required=False
+        ),
+    }
+
+
 class RecommendationForm(VersionForm):
-    rating = forms.ChoiceField(
-        label="BRAG rating",
-        choices=[(b.value, BRAG_HINTS[b]) for b in Brag],
-        widget=forms.RadioSelect,
-        error_messages={"required": "Select a BRAG rating"},
-    )
-    level = forms.ModelChoiceField(
-        label="Level of need",
-        queryset=ThresholdLevel.objects.none(),
-        widget=forms.RadioSelect,
-        empty_label=None,
-        error_messages={"required": "Select the level of need", "invalid_choice": "Select the level of need"},
-    )
-    outcome = forms.ChoiceField(
-        label="Recommended outcome",
-        choices=DECIDABLE,
-        widget=forms.RadioSelect,
-        error_messages={"required": "Select the outcome you recommend"},
-    )
+    """A rating, level of need and outcome for each child. With several children, the first
+    fieldset's choices stand for every child left 'As for all the children' in their own."""
+
     rationale = forms.CharField(
         label="Rationale",
-        help_text="Why this rating and outcome: the needs, the risks and what the records show",
+        help_text="Why these ratings and outcomes: the needs, the risks and what the records show",
         widget=forms.Textarea(attrs={"rows": 6}),
         error_messages={"required": "Enter a rationale for your recommendation"},
     )
 
-    def __init__(self, *args: Any, levels: Any, **kwargs: Any) -> None:
+    def __init__(
+        self,
+        *args: Any,
+        levels: QuerySet[ThresholdLevel],
+        children: Sequence[ContactSubject],
+        forwardable: Collection[int] = (),
+        **kwargs: Any,
+    ) -> None:
+        self.children = list(children)
+        self.several = len(self.children) > 1
+        if self.several:
+            kwargs.setdefault("initial", {}).update(
+                {child_field(s.pk, name): "" for s in self.children for name in ("rating", "level", "outcome")}
+            )
+        extra = _per_child(ALL, levels, DECIDABLE, required=False) if self.several else {}
+        for subject in self.children:
+            extra |= _per_child(str(subject.pk), levels, _outcomes(subject, forwardable), required=not self.several)
+        # Declared before the form is built, so that their GOV.UK widgets are set up as every field's are.
+        self.base_fields = {**self.base_fields, **extra}  # type: ignore[misc]
         super().__init__(*args, **kwargs)
-        self.fields["level"].queryset = levels  # type: ignore[attr-defined]
+        self.order_fields([*(name for name in self.fields if name != "rationale"), "rationale"])
+
+    def fieldsets(self) -> list[tuple[str, list[forms.BoundField]]]:
+        """Each child's fields under their name; first, with several children, those for all."""
+        keys = ([(ALL, "All the children")] if self.several else []) + [
+            (str(s.pk), s.display_name) for s in self.children
+        ]
+        return [
+            (legend, [self[f"child-{key}-{name}"] for name in ("rating", "level", "outcome")]) for key, legend in keys
+        ]
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        missing = {
+            "rating": "Select a BRAG rating",
+            "level": "Select the level of need",
+            "outcome": "Select the outcome you recommend",
+        }
+        chosen: dict[int, dict[str, Any]] = {}
+        for name, message in missing.items():
+            common = data.get(f"child-{ALL}-{name}") if self.several else None
+            unset = [s for s in self.children if not data.get(child_field(s.pk, name)) and not common]
+            if self.several and unset and len(unset) == len(self.children):
+                self.add_error(f"child-{ALL}-{name}", f"{message} for all the children, or for each child")
+                continue
+            for subject in unset:
+                field = child_field(subject.pk, name)
+                if field not in self.errors:
+                    self.add_error(field, f"{message} for {subject.display_name}" if self.several else message)
+            for subject in self.children:
+                chosen.setdefault(subject.pk, {})[name] = data.get(child_field(subject.pk, name)) or common
+        if not self.errors:
+            data["children"] = {
+                pk: ChildChoice(Brag(values["rating"]), values["level"], Outcome(values["outcome"]))
+                for pk, values in chosen.items()
+            }
+        return data
 
 
 class ApprovalForm(VersionForm):
+    """Approve (each child's outcome, as recommended or changed) or return the recommendation."""
+
     verdict = forms.ChoiceField(
         label="Your decision",
         choices=[("approve", "Approve"), ("return", "Return to the social worker for reconsideration")],
         widget=forms.RadioSelect,
         error_messages={"required": "Select whether you approve or return the recommendation"},
-    )
-    outcome = forms.ChoiceField(
-        label="Outcome",
-        choices=DECIDABLE,
-        widget=forms.RadioSelect,
-        required=False,
-        help_text="Starts as the recommended outcome; change it if you decide otherwise",
     )
     rationale = forms.CharField(
         label="Rationale",
@@ -67,10 +139,49 @@ class ApprovalForm(VersionForm):
         error_messages={"required": "Enter a rationale for the decision"},
     )
 
+    def __init__(
+        self,
+        *args: Any,
+        recommended: Sequence[ChildRecommendation],
+        forwardable: Collection[int] = (),
+        **kwargs: Any,
+    ) -> None:
+        self.recommended = list(recommended)
+        kwargs.setdefault("initial", {}).update(
+            {child_field(child.subject_id, "outcome"): child.outcome for child in self.recommended}
+        )
+        self.base_fields = {  # type: ignore[misc]
+            **self.base_fields,
+            **{
+                child_field(child.subject_id, "outcome"): forms.ChoiceField(
+                    label="Outcome",
+                    choices=_outcomes(child.subject, forwardable),
+                    widget=forms.RadioSelect,
+                    required=False,
+                    help_text=f"Recommended: {child.get_outcome_display()} ({child.get_rating_display()}, "
+                    f"{child.level}). Change it if you decide otherwise",
+                )
+                for child in self.recommended
+            },
+        }
+        super().__init__(*args, **kwargs)
+        self.order_fields(["verdict", *(child_field(c.subject_id, "outcome") for c in self.recommended), "rationale"])
+
+    def fieldsets(self) -> list[tuple[str, list[forms.BoundField]]]:
+        return [(c.subject.display_name, [self[child_field(c.subject_id, "outcome")]]) for c in self.recommended]
+
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
-        if data.get("verdict") == "approve" and not data.get("outcome"):
-            self.add_error("outcome", "Select the outcome you approve")
+        if data.get("verdict") != "approve":
+            return data
+        outcomes = {}
+        for child in self.recommended:
+            field = child_field(child.subject_id, "outcome")
+            if data.get(field):
+                outcomes[child.subject_id] = Outcome(data[field])
+            else:
+                self.add_error(field, f"Select the outcome you approve for {child.subject.display_name}")
+        data["outcomes"] = outcomes
         return data
 
 

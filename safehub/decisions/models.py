@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 
-from safehub.contacts.models import Contact
+from safehub.contacts.models import Contact, ContactSubject
 from safehub.protocols.models import Brag, ThresholdLevel
 
 
@@ -22,20 +24,42 @@ class Outcome(models.TextChoices):
     LADO = "lado", "LADO (allegation against someone who works with children)"
 
 
-# A contact becomes a referral exactly when its approved outcome is one of these (001).
+# Each outcome as a list of children's outcomes names it: "Ann Smith: Section 17; Ben Smith: Early help".
+SHORT_LABELS = {
+    Outcome.NO_FURTHER_ACTION: "No further action",
+    Outcome.SIGNPOST: "Signpost",
+    Outcome.EARLY_HELP: "Early help",
+    Outcome.SECTION_17_ASSESSMENT: "Section 17 assessment",
+    Outcome.CHILDREN_WITH_DISABILITY: "Children with disability",
+    Outcome.STRATEGY_DISCUSSION: "Strategy discussion",
+    Outcome.FORWARD_TO_ALLOCATED_WORKER: "Forward to allocated worker",
+    Outcome.LADO: "LADO",
+}
+
+# A child becomes a referral exactly when their approved outcome is one of these (001); the CIN
+# census counts referrals per child.
 STATUTORY_OUTCOMES = frozenset(
     {Outcome.SECTION_17_ASSESSMENT, Outcome.CHILDREN_WITH_DISABILITY, Outcome.STRATEGY_DISCUSSION}
 )
 
+# The ratings, most serious first: a contact is rated as its most serious child (002 §7).
+MOST_SERIOUS_FIRST = (Brag.RED, Brag.AMBER, Brag.GREEN, Brag.BLUE)
+
+
+def most_serious(ratings: Iterable[str]) -> Brag:
+    """The most serious of these ratings (at least one)."""
+    given = set(ratings)
+    return next(rating for rating in MOST_SERIOUS_FIRST if rating in given)
+
 
 class Recommendation(models.Model):
-    """A MASH social worker's BRAG rating, level of need and recommended outcome. Never edited:
-    a contact returned by the manager gets a new recommendation."""
+    """A MASH social worker's recommendation for a contact: the act (who, when, why) with each
+    child's rating, level of need and outcome (`children`). Never edited: a contact returned by the
+    manager gets a new recommendation."""
 
     contact = models.ForeignKey(Contact, on_delete=models.PROTECT, related_name="recommendations")
+    # The contact's rating, for its clocks and the queues: its most serious child's (`most_serious`).
     rating = models.CharField(max_length=10, choices=Brag)
-    level = models.ForeignKey(ThresholdLevel, on_delete=models.PROTECT, related_name="+")
-    outcome = models.CharField(max_length=40, choices=Outcome)
     rationale = models.TextField()
     recommended_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     recommended_at = models.DateTimeField(default=timezone.now)
@@ -43,6 +67,25 @@ class Recommendation(models.Model):
     class Meta:
         ordering = ["contact_id", "recommended_at", "pk"]
         get_latest_by = ["recommended_at", "pk"]
+
+    def __str__(self) -> str:
+        return f"Recommendation for {self.contact}: {self.get_rating_display()}"
+
+
+class ChildRecommendation(models.Model):
+    """One child's rating, level of need and recommended outcome, in a recommendation. Never edited."""
+
+    recommendation = models.ForeignKey(Recommendation, on_delete=models.PROTECT, related_name="children")
+    subject = models.ForeignKey(ContactSubject, on_delete=models.PROTECT, related_name="+")
+    rating = models.CharField(max_length=10, choices=Brag)
+    level = models.ForeignKey(ThresholdLevel, on_delete=models.PROTECT, related_name="+")
+    outcome = models.CharField(max_length=40, choices=Outcome)
+
+    class Meta:
+        ordering = ["recommendation_id", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["recommendation", "subject"], name="child_recommendation_once_per_child"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.get_rating_display()}: {self.get_outcome_display()}"
@@ -54,47 +97,62 @@ class Verdict(models.TextChoices):
 
 
 class Decision(models.Model):
-    """A manager's approval (or return) of one recommendation. Never edited."""
+    """A manager's approval (or return) of one recommendation: the act. An approval holds each
+    child's approved outcome (`children`); a return holds none. Never edited."""
 
     contact = models.ForeignKey(Contact, on_delete=models.PROTECT, related_name="decisions")
     recommendation = models.OneToOneField(Recommendation, on_delete=models.PROTECT, related_name="decision")
     verdict = models.CharField(max_length=20, choices=Verdict)
-    outcome = models.CharField(max_length=40, choices=Outcome, blank=True)
     rationale = models.TextField()
     decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     decided_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
         ordering = ["contact_id", "decided_at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.get_verdict_display()} for {self.contact}"
+
+
+class ChildDecision(models.Model):
+    """One child's approved outcome, in a manager's approval: the recommended one, or the one the
+    manager chose instead. Never edited."""
+
+    decision = models.ForeignKey(Decision, on_delete=models.PROTECT, related_name="children")
+    subject = models.ForeignKey(ContactSubject, on_delete=models.PROTECT, related_name="+")
+    outcome = models.CharField(max_length=40, choices=Outcome)
+
+    class Meta:
+        ordering = ["decision_id", "pk"]
         constraints = [
-            models.CheckConstraint(
-                condition=Q(verdict="returned", outcome="") | (Q(verdict="approved") & ~Q(outcome="")),
-                name="decision_outcome_only_when_approved",
-            ),
+            models.UniqueConstraint(fields=["decision", "subject"], name="child_decision_once_per_child"),
         ]
 
     def __str__(self) -> str:
-        return f"{self.get_verdict_display()}: {self.get_outcome_display()}"
+        return self.get_outcome_display()
 
 
 class Referral(models.Model):
-    """A contact accepted for a statutory service. Exists exactly when such a decision is approved."""
+    """A child accepted for a statutory service: exists exactly when a manager approves such an
+    outcome for that child, one per child on the contact (the CIN census counts referrals per child)."""
 
-    contact = models.OneToOneField(Contact, on_delete=models.PROTECT, related_name="referral")
-    decision = models.OneToOneField(Decision, on_delete=models.PROTECT, related_name="referral")
+    contact = models.ForeignKey(Contact, on_delete=models.PROTECT, related_name="referrals")
+    subject = models.ForeignKey(ContactSubject, on_delete=models.PROTECT, related_name="referrals")
+    decision = models.ForeignKey(Decision, on_delete=models.PROTECT, related_name="referrals")
     outcome = models.CharField(max_length=40, choices=Outcome)
     referred_at = models.DateTimeField()
 
     class Meta:
-        ordering = ["-referred_at"]
+        ordering = ["-referred_at", "pk"]
         constraints = [
             models.CheckConstraint(
                 condition=Q(outcome__in=sorted(o.value for o in STATUTORY_OUTCOMES)), name="referral_outcome_statutory"
             ),
+            models.UniqueConstraint(fields=["contact", "subject"], name="referral_once_per_child"),
         ]
 
     def __str__(self) -> str:
-        return f"Referral from {self.contact}"
+        return f"Referral of {self.subject} from {self.contact}"
 
 
 class OutcomeAction(models.Model):

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import Any, TypeVar
 
 from django.db.models import Prefetch
 from django.urls import reverse
@@ -12,15 +14,73 @@ from django.urls import reverse
 from safehub.accounts.models import User
 from safehub.contacts.models import Contact
 from safehub.core.presenters import Action, Panel
-from safehub.decisions.models import Decision, Recommendation, Verdict
+from safehub.decisions.forms import RecommendationForm
+from safehub.decisions.models import (
+    STATUTORY_OUTCOMES,
+    ChildDecision,
+    ChildRecommendation,
+    Decision,
+    Outcome,
+    Recommendation,
+    Verdict,
+)
 from safehub.decisions.permissions import can_action_outcome, can_approve, can_recommend
-from safehub.decisions.queries import latest_recommendation
+from safehub.decisions.queries import ChildOutcome, latest_recommendation, the_decision
+
+Child = TypeVar("Child", ChildRecommendation, ChildDecision)
 
 
-def verdict(decision: Decision) -> str:
-    """'Approved: Refer to children's social care': the manager's verdict, with the outcome it set."""
-    outcome = f": {decision.get_outcome_display()}" if decision.outcome else ""
-    return f"{decision.get_verdict_display()}{outcome}"
+@dataclass(frozen=True)
+class ChildRow:
+    """One child's line in a recommendation or decision: 'Ann Smith', 'Amber, specialist: Section 17'."""
+
+    name: str
+    text: str
+    referral: bool = False
+
+
+def recommended_rows(children: Iterable[ChildRecommendation]) -> list[ChildRow]:
+    """Each child's recommended outcome, rating and level of need (their subjects and levels fetched)."""
+    return [
+        ChildRow(c.subject.display_name, f"{c.get_outcome_display()} ({c.get_rating_display()}, {c.level})")
+        for c in _in_order(children)
+    ]
+
+
+def decided_rows(decision: Decision, recommendation: Recommendation, *, changes: bool = True) -> list[ChildRow]:
+    """Each child's approved outcome, saying (`changes`) where the manager changed the recommended one."""
+    recommended = {c.subject_id: c.outcome for c in recommendation.children.all()}
+    rows = []
+    for child in _in_order(decision.children.all()):
+        changed = changes and recommended.get(child.subject_id) not in (None, child.outcome)
+        note = f" (changed from {Outcome(recommended[child.subject_id]).label})" if changed else ""
+        rows.append(
+            ChildRow(
+                child.subject.display_name,
+                f"{child.get_outcome_display()}{note}",
+                referral=child.outcome in STATUTORY_OUTCOMES,
+            )
+        )
+    return rows
+
+
+def _in_order(children: Iterable[Child]) -> list[Child]:
+    return sorted(children, key=lambda c: (c.subject.order, c.subject_id))
+
+
+def recommended_children(recommendation: Recommendation | None) -> list[ChildRecommendation]:
+    """The newest recommendation's children in the contact's order, with their subjects and levels."""
+    if recommendation is None:
+        return []
+    return list(recommendation.children.select_related("subject", "level").order_by("subject__order", "subject_id"))
+
+
+def action_summary(outcomes: Sequence[ChildOutcome]) -> list[str]:
+    """What the outcome page says will happen to each child: 'Ann Smith: Section 17 assessment (a referral)'."""
+    return [
+        f"{child.name}: {child.outcome.label}{' (a referral)' if child.outcome in STATUTORY_OUTCOMES else ''}"
+        for child in outcomes
+    ]
 
 
 def children_named(contact: Contact) -> str:
@@ -33,8 +93,10 @@ class ContactPanel(Panel):
 
     template_name = "decisions/_contact_panel.html"
     lookups: tuple[str | Prefetch[Any, Any, Any], ...] = (
-        Prefetch("recommendations", queryset=Recommendation.objects.select_related("recommended_by", "level")),
+        Prefetch("recommendations", queryset=Recommendation.objects.select_related("recommended_by")),
+        Prefetch("recommendations__children", queryset=ChildRecommendation.objects.select_related("subject", "level")),
         Prefetch("decisions", queryset=Decision.objects.select_related("decided_by")),
+        Prefetch("decisions__children", queryset=ChildDecision.objects.select_related("subject")),
     )
     related = ("outcome_action__actioned_by", "outcome_action__allocated_worker")
 
@@ -42,11 +104,19 @@ class ContactPanel(Panel):
         decided: dict[int, list[Decision]] = defaultdict(list)
         for decision in contact.decisions.all():
             decided[decision.recommendation_id].append(decision)
-        recommendations = [(r, [(d, verdict(d)) for d in decided[r.pk]]) for r in contact.recommendations.all()]
+        recommendations = [
+            (r, recommended_rows(r.children.all()), [(d, decided_rows(d, r)) for d in decided[r.pk]])
+            for r in contact.recommendations.all()
+        ]
         outcome = getattr(contact, "outcome_action", None)
         if not recommendations and outcome is None:
             return None
-        return {"recommendations": recommendations, "outcome": outcome}
+        deciding = the_decision(contact)
+        by_pk = {r.pk: r for r in contact.recommendations.all()}
+        approved = (
+            decided_rows(deciding, by_pk[deciding.recommendation_id], changes=False) if deciding and outcome else []
+        )
+        return {"recommendations": recommendations, "outcome": outcome, "approved": approved}
 
     def actions(self, record: Contact, *, user: User) -> list[Action]:
         offered = [
@@ -71,4 +141,16 @@ def returned(contact: Contact) -> dict[str, Any] | None:
     )
     if decision is None:
         return None
-    return {"decision": decision, "recommendation": latest}
+    return {"decision": decision, "recommendation": latest, "children": recommended_rows(recommended_children(latest))}
+
+
+def recommendation_layout(form: RecommendationForm) -> dict[str, Any]:
+    """The recommendation form's fieldsets: with several children, the one for all of them first
+    and each child's in a 'Choose differently' section, open when a child has a choice or an error
+    of their own (so that the error summary's link lands on a field that shows)."""
+    fieldsets = form.fieldsets()
+    if not form.several:
+        return {"all_children": [], "each_child": fieldsets, "each_open": False}
+    each = fieldsets[1:]
+    own = any(field.errors or (form.is_bound and field.value()) for _, fields in each for field in fields)
+    return {"all_children": fieldsets[:1], "each_child": each, "each_open": own}

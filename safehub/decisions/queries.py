@@ -1,14 +1,32 @@
-"""The two facts every page and service asks of a contact's decisions, each defined once."""
+"""The facts every page and service asks of a contact's decisions, each defined once."""
 
 from __future__ import annotations
 
+<<<<<<< HEAD
+=======
+from collections.abc import Sequence
+from dataclasses import dataclass
+>>>>>>> perchild
 from typing import Any
 
 from django.db.models import OuterRef, Subquery
 
+<<<<<<< HEAD
 from safehub.accounts.models import User
 from safehub.contacts.models import Contact, ContactSubject
 from safehub.decisions.models import Decision, Recommendation, Verdict
+=======
+from safehub.contacts.models import Contact, subject_name
+from safehub.decisions.models import (
+    SHORT_LABELS,
+    ChildDecision,
+    ChildRecommendation,
+    Decision,
+    Outcome,
+    Recommendation,
+    Verdict,
+)
+>>>>>>> perchild
 
 # Newest first: a returned contact gets a new recommendation, and the newest is the one that counts.
 NEWEST_RECOMMENDATION = ("-recommended_at", "-pk")
@@ -22,7 +40,7 @@ def latest_recommendation(contact: Contact) -> Recommendation | None:
     """The newest recommendation (a returned contact gets a new one); prefetched ones are used."""
     if _prefetched(contact, "recommendations"):
         return max(contact.recommendations.all(), key=lambda r: (r.recommended_at, r.pk), default=None)
-    return contact.recommendations.select_related("recommended_by", "level").order_by(*NEWEST_RECOMMENDATION).first()
+    return contact.recommendations.select_related("recommended_by").order_by(*NEWEST_RECOMMENDATION).first()
 
 
 def latest_rating() -> Subquery:
@@ -41,6 +59,7 @@ def the_decision(contact: Contact) -> Decision | None:
     return contact.decisions.filter(verdict=Verdict.APPROVED).order_by("-decided_at", "-pk").first()
 
 
+<<<<<<< HEAD
 def decided_outcome() -> Subquery:
     """The outcome `the_decision` approved, as a column of a contacts query (`OuterRef("pk")`)."""
     approved = Decision.objects.filter(contact=OuterRef("pk"), verdict=Verdict.APPROVED).order_by("-decided_at", "-pk")
@@ -69,3 +88,57 @@ def contacts_about(user: User, person_id: int) -> list[dict[str, Any]]:
     )
     roles = dict(on.filter(contact_id__in=[row["pk"] for row in rows]).values_list("contact_id", "role"))
     return [{**row, "role": roles.get(row["pk"], "")} for row in rows]
+=======
+@dataclass(frozen=True)
+class ChildOutcome:
+    """One child's outcome on a contact: approved by the manager, or, before that, recommended."""
+
+    subject: int
+    person: int | None
+    name: str
+    outcome: Outcome
+    approved: bool
+
+    @property
+    def text(self) -> str:
+        """'Ann Smith: Section 17 assessment', or '…(recommended)' before the manager approves it."""
+        return f"{self.name}: {SHORT_LABELS[self.outcome]}{'' if self.approved else ' (recommended)'}"
+
+
+def child_outcomes(contact_ids: Sequence[int]) -> dict[int, list[ChildOutcome]]:
+    """Each child's outcome on each of these contacts, in the contact's order: the outcomes of the
+    decision that counts (`the_decision`), or, for a contact waiting for approval, of the
+    recommendation waiting (not one returned); a contact with neither has none. Two queries for
+    any number of contacts. The ids come from a scoped query, so only contacts the user may see
+    are read."""
+    people = ("subject_id", "subject__person_id", "subject__given_name", "subject__family_name", "subject__kind")
+    order = ("subject__order", "subject_id")
+    decided = ChildDecision.objects.filter(
+        decision__contact_id__in=contact_ids, decision__verdict=Verdict.APPROVED
+    ).values_list("decision__contact_id", "decision__decided_at", "decision_id", *people, "outcome")
+    waiting = ChildRecommendation.objects.filter(
+        recommendation__contact_id__in=contact_ids, recommendation__decision__isnull=True
+    ).values_list(
+        "recommendation__contact_id", "recommendation__recommended_at", "recommendation_id", *people, "outcome"
+    )
+    result: dict[int, list[ChildOutcome]] = {pk: [] for pk in contact_ids}
+    # An approval counts before a recommendation, and a newer act before an older one.
+    counting: dict[int, tuple[bool, Any, int]] = {}
+    for rows, approved in ((decided.order_by(*order), True), (waiting.order_by(*order), False)):
+        for contact_id, at, act, subject, person, given, family, kind, outcome in rows:
+            rank = (approved, at, act)
+            if contact_id in counting and rank < counting[contact_id]:
+                continue
+            if counting.get(contact_id) != rank:
+                counting[contact_id], result[contact_id] = rank, []
+            child = ChildOutcome(subject, person, subject_name(given, family, kind), Outcome(outcome), approved)
+            result[contact_id].append(child)
+    return result
+
+
+def outcomes_text(outcomes: Sequence[ChildOutcome]) -> str:
+    """'Ann Smith: Section 17 assessment; Ben Smith: Early help'; for one child, the outcome alone."""
+    if len(outcomes) == 1:
+        return SHORT_LABELS[outcomes[0].outcome]
+    return "; ".join(child.text for child in outcomes)
+>>>>>>> perchild

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
 from datetime import datetime
 
 from django.core.exceptions import PermissionDenied
@@ -13,19 +15,22 @@ from safehub.accounts.permissions import can_make_threshold_decisions
 from safehub.audit.models import Verb
 from safehub.audit.services import record
 from safehub.checks.late_answers import forward_late_answers, note_decision
-from safehub.contacts.models import CHILD_ROLES, ConsentPosition, Contact, ReferrerKind
+from safehub.contacts.models import CHILD_ROLES, ConsentPosition, Contact, ContactSubject, ReferrerKind
 from safehub.contacts.services import threshold_due, transition
 from safehub.contacts.workflow import Event
-from safehub.core.errors import ConcurrentChange, DomainError
+from safehub.core.errors import ConcurrentChange, DomainError, Problem, Refused
 from safehub.decisions import permissions
 from safehub.decisions.models import (
     STATUTORY_OUTCOMES,
+    ChildDecision,
+    ChildRecommendation,
     Decision,
     Outcome,
     OutcomeAction,
     Recommendation,
     Referral,
     Verdict,
+    most_serious,
 )
 from safehub.decisions.queries import latest_recommendation, the_decision
 from safehub.handoffs.models import HandoffKind
@@ -34,8 +39,8 @@ from safehub.people.models import Service
 from safehub.people.services import open_involvements_from_outcome
 from safehub.protocols.models import Brag, Clock, ThresholdLevel
 from safehub.protocols.policy import active_protocol, due_time
-
-NOT_RECOMMENDABLE = frozenset({Outcome.FORWARD_TO_ALLOCATED_WORKER})
+from safehub.screening.models import KnownStatus
+from safehub.screening.services import Finding, finding_for_people
 
 
 def _check_version(contact: Contact, version: int) -> None:
@@ -86,41 +91,159 @@ def check_outcome_allowed(contact: Contact, outcome: Outcome) -> None:
         )
 
 
+@dataclass(frozen=True)
+class ChildChoice:
+    """What a social worker recommends for one child: rating, level of need and outcome."""
+
+    rating: Brag
+    level: ThresholdLevel
+    outcome: Outcome
+
+
+def child_field(subject: int, name: str) -> str:
+    """The name a refusal gives one child's field ('child-12-outcome'), as the forms name it."""
+    return f"child-{subject}-{name}"
+
+
+def children_on(contact: Contact) -> list[ContactSubject]:
+    """The children a threshold decision is about, in the contact's order (adults get none)."""
+    return list(contact.subjects.filter(role__in=CHILD_ROLES).order_by("order", "pk"))
+
+
+def same_for_all(contact: Contact, choice: ChildChoice) -> dict[int, ChildChoice]:
+    """The same rating, level and outcome for every child on the contact."""
+    return {subject.pk: choice for subject in children_on(contact)}
+
+
+def _open_case(subject: ContactSubject, *, at: datetime) -> Finding | None:
+    """The child's own open case (an allocated worker to forward to), if they have one."""
+    if subject.person_id is None:
+        return None
+    finding = finding_for_people([subject.person_id], at=at)
+    return finding if finding.status == KnownStatus.OPEN_CASE else None
+
+
+def forwardable(subjects: Sequence[ContactSubject], *, at: datetime) -> set[int]:
+    """The children (subject ids) with an open case of their own, whose outcome may forward them."""
+    return {subject.pk for subject in subjects if _open_case(subject, at=at) is not None}
+
+
+def _check_child_outcome(
+    contact: Contact,
+    subject: ContactSubject,
+    outcome: Outcome,
+    *,
+    rating: str,
+    level: ThresholdLevel | None,
+    at: datetime,
+) -> None:
+    """The rules every child's outcome meets, at the recommendation and again at the approval: an
+    open case is forwarded to the child's own allocated worker (002 §3), early help needs consent
+    (002 §9, §19), and the rating fits the outcome (002 §7, §11)."""
+    if outcome == Outcome.FORWARD_TO_ALLOCATED_WORKER and _open_case(subject, at=at) is None:
+        raise DomainError(
+            f"{subject.display_name} has no open case, so there is no allocated worker to forward them to",
+            field="outcome",
+        )
+    check_outcome_allowed(contact, outcome)
+    check_rating_fits(rating, outcome, level)
+
+
+def _per_child(
+    subjects: list[ContactSubject],
+    given: Mapping[int, object],
+    check: Callable[[ContactSubject], None],
+    *,
+    missing: str,
+) -> None:
+    """Runs `check` for every child, and refuses with every child's problem at once, each beside
+    that child's field, named: 'Ben Smith: Early help needs the family's consent…'."""
+    problems = []
+    for subject in subjects:
+        if subject.pk not in given:
+            problems.append(Problem(f"{missing} for {subject.display_name}", field=child_field(subject.pk, "outcome")))
+            continue
+        try:
+            check(subject)
+        except DomainError as error:
+            field = child_field(subject.pk, error.field or "outcome")
+            problems.append(Problem(f"{subject.display_name}: {error.message}", field=field))
+    if problems:
+        raise Refused(problems)
+
+
 @transaction.atomic(durable=True)
 def recommend(
     contact: Contact,
     *,
-    rating: Brag,
-    level: ThresholdLevel,
-    outcome: Outcome,
+    children: Mapping[int, ChildChoice],
     rationale: str,
     by: User,
     at: datetime,
     version: int,
 ) -> Recommendation:
+    """The social worker's recommendation: for each child on the contact (`children`, by subject
+    id), a rating, level of need and outcome. The contact is rated as its most serious child."""
     if not permissions.can_recommend(by, contact):
         raise PermissionDenied
     _check_version(contact, version)
     text = _require_rationale(rationale, "Enter a rationale for your recommendation")
-    if level.protocol_id != active_protocol().pk:
-        raise DomainError("Choose a level of need from the active local protocol", field="level")
-    if outcome in NOT_RECOMMENDABLE:
-        raise DomainError("Open cases are forwarded at screening, not recommended", field="outcome")
-    check_outcome_allowed(contact, outcome)
-    check_rating_fits(rating, outcome, level)
+    subjects = children_on(contact)
+    if not subjects:
+        raise DomainError("The contact names no child: add the child the concern is about first")
+    _refuse_others(subjects, children)
+    protocol = active_protocol().pk
+
+    def check(subject: ContactSubject) -> None:
+        choice = children[subject.pk]
+        if choice.level.protocol_id != protocol:
+            raise DomainError("Choose a level of need from the active local protocol", field="level")
+        _check_child_outcome(contact, subject, choice.outcome, rating=choice.rating, level=choice.level, at=at)
+
+    _per_child(subjects, children, check, missing="Choose a rating, level of need and outcome")
+    rating = most_serious(children[s.pk].rating for s in subjects)
     recommendation = Recommendation.objects.create(
-        contact=contact,
-        rating=rating,
-        level=level,
-        outcome=outcome,
-        rationale=text,
-        recommended_by=by,
-        recommended_at=at,
+        contact=contact, rating=rating, rationale=text, recommended_by=by, recommended_at=at
+    )
+    ChildRecommendation.objects.bulk_create(
+        ChildRecommendation(
+            recommendation=recommendation,
+            subject=subject,
+            rating=children[subject.pk].rating,
+            level=children[subject.pk].level,
+            outcome=children[subject.pk].outcome,
+        )
+        for subject in subjects
     )
     transition(contact, Event.RECOMMEND, by=by, at=at, due_at=due_time(Clock.APPROVAL, start=at, rating=rating))
-    record(Verb.RISK_RATED, by=by, contact=contact, at=at, data={"rating": rating.value, "level": level.code})
-    record(Verb.RECOMMENDATION_RECORDED, by=by, contact=contact, at=at, data={"outcome": outcome.value})
+    record(
+        Verb.RISK_RATED,
+        by=by,
+        contact=contact,
+        at=at,
+        data={
+            "rating": rating.value,
+            "children": [
+                {"subject": s.pk, "rating": children[s.pk].rating.value, "level": children[s.pk].level.code}
+                for s in subjects
+            ],
+        },
+    )
+    record(
+        Verb.RECOMMENDATION_RECORDED,
+        by=by,
+        contact=contact,
+        at=at,
+        data={"children": [{"subject": s.pk, "outcome": children[s.pk].outcome.value} for s in subjects]},
+    )
     return recommendation
+
+
+def _refuse_others(subjects: list[ContactSubject], given: Mapping[int, object]) -> None:
+    """A choice for someone who is not a child on the contact (now) is refused, not ignored."""
+    others = set(given) - {s.pk for s in subjects}
+    if others:
+        raise DomainError("The children on this contact have changed. Reload the page and decide for each of them")
 
 
 def _latest_recommendation(contact: Contact) -> Recommendation:
@@ -139,36 +262,69 @@ def _check_approver(contact: Contact, by: User) -> None:
 
 
 @transaction.atomic(durable=True)
-def approve(contact: Contact, *, outcome: Outcome, rationale: str, by: User, at: datetime, version: int) -> Decision:
+def approve(
+    contact: Contact, *, outcomes: Mapping[int, Outcome], rationale: str, by: User, at: datetime, version: int
+) -> Decision:
+    """The manager approves each child's outcome (`outcomes`, by subject id): the recommended one or
+    another. Each child with a statutory outcome becomes a referral of their own."""
     _check_approver(contact, by)
     _check_version(contact, version)
     text = _require_rationale(rationale, "Enter a rationale for the decision")
     recommendation = _latest_recommendation(contact)
-    if outcome in NOT_RECOMMENDABLE:
-        raise DomainError("Open cases are forwarded at screening, not decided here", field="outcome")
-    check_outcome_allowed(contact, outcome)
-    check_rating_fits(recommendation.rating, outcome)
+    recommended = {child.subject_id: child for child in recommendation.children.select_related("level")}
+    subjects = children_on(contact)
+    if {s.pk for s in subjects} != set(recommended):
+        raise DomainError(
+            "The children on this contact changed after the recommendation: return it, so that the social worker "
+            "rates every child"
+        )
+    _refuse_others(subjects, outcomes)
+
+    def check(subject: ContactSubject) -> None:
+        outcome = outcomes[subject.pk]
+        _check_child_outcome(contact, subject, outcome, rating=recommended[subject.pk].rating, level=None, at=at)
+
+    _per_child(subjects, outcomes, check, missing="Select the outcome you approve")
     decision = Decision.objects.create(
         contact=contact,
         recommendation=recommendation,
         verdict=Verdict.APPROVED,
-        outcome=outcome,
         rationale=text,
         decided_by=by,
         decided_at=at,
     )
+    ChildDecision.objects.bulk_create(
+        ChildDecision(decision=decision, subject=subject, outcome=outcomes[subject.pk]) for subject in subjects
+    )
     transition(contact, Event.APPROVE, by=by, at=at, due_at=due_time(Clock.OUTCOME_TO_REFERRER, start=at))
     note_decision(contact, decided_by=by)
+    as_recommended = {s.pk: outcomes[s.pk] == recommended[s.pk].outcome for s in subjects}
     record(
         Verb.DECISION_APPROVED,
         by=by,
         contact=contact,
         at=at,
-        data={"outcome": outcome.value, "as_recommended": outcome == recommendation.outcome},
+        data={
+            "as_recommended": all(as_recommended.values()),
+            "children": [
+                {"subject": s.pk, "outcome": outcomes[s.pk].value, "as_recommended": as_recommended[s.pk]}
+                for s in subjects
+            ],
+        },
     )
-    if outcome in STATUTORY_OUTCOMES:
-        Referral.objects.create(contact=contact, decision=decision, outcome=outcome, referred_at=at)
-        record(Verb.REFERRAL_CREATED, by=by, contact=contact, at=at, data={"outcome": outcome.value})
+    for subject in subjects:
+        outcome = outcomes[subject.pk]
+        if outcome in STATUTORY_OUTCOMES:
+            Referral.objects.create(
+                contact=contact, subject=subject, decision=decision, outcome=outcome, referred_at=at
+            )
+            record(
+                Verb.REFERRAL_CREATED,
+                by=by,
+                contact=contact,
+                at=at,
+                data={"subject": subject.pk, "outcome": outcome.value},
+            )
     return decision
 
 
@@ -182,7 +338,6 @@ def return_recommendation(contact: Contact, *, rationale: str, by: User, at: dat
         contact=contact,
         recommendation=recommendation,
         verdict=Verdict.RETURNED,
-        outcome="",
         rationale=text,
         decided_by=by,
         decided_at=at,
@@ -191,6 +346,53 @@ def return_recommendation(contact: Contact, *, rationale: str, by: User, at: dat
     note_decision(contact, decided_by=by)
     record(Verb.DECISION_RETURNED, by=by, contact=contact, at=at, data={"recommendation": recommendation.pk})
     return decision
+
+
+@dataclass(frozen=True)
+class HandOff:
+    """Where one child's actioned outcome sends them, and to whom: the team and the social worker
+    allocated on the outcome page for a child referred to children's social care (or, with no such
+    child, for early help); a forwarded child's own open case's worker, as the person index holds
+    them (002 §3). `user` is the allocated worker when Safehub knows them as a user."""
+
+    subject: ContactSubject
+    outcome: Outcome
+    team: str = ""
+    worker: str = ""
+    worker_email: str = ""
+    user: User | None = None
+
+
+def hand_offs(contact: Contact, decision: Decision, action: OutcomeAction, *, at: datetime) -> list[HandOff]:
+    """Each child's hand-off as the outcome is actioned: a forwarded child to their own allocated
+    worker, a child opening a service to the team and worker entered on the outcome page."""
+    children = list(decision.children.select_related("subject").order_by("subject__order", "pk"))
+    statutory = any(child.outcome in STATUTORY_OUTCOMES for child in children)
+    allocated = action.allocated_worker
+    result = []
+    for child in children:
+        outcome = Outcome(child.outcome)
+        if outcome == Outcome.FORWARD_TO_ALLOCATED_WORKER:
+            case = _open_case(child.subject, at=at)
+            result.append(
+                HandOff(child.subject, outcome, case.team, case.worker, case.worker_email)
+                if case
+                else HandOff(child.subject, outcome)
+            )
+        elif outcome in STATUTORY_OUTCOMES or (outcome == Outcome.EARLY_HELP and not statutory):
+            result.append(
+                HandOff(
+                    child.subject,
+                    outcome,
+                    team=action.sent_to,
+                    worker=allocated.get_full_name() if allocated else "",
+                    worker_email=allocated.email if allocated else "",
+                    user=allocated,
+                )
+            )
+        else:
+            result.append(HandOff(child.subject, outcome))
+    return result
 
 
 @transaction.atomic(durable=True)
@@ -206,19 +408,24 @@ def action_outcome(
     version: int,
     allocated_worker: User | None = None,
 ) -> OutcomeAction:
+    """Every child's approved outcome carried out at once, and the contact closed: the team and the
+    social worker entered are those of the children referred to children's social care (or, with
+    none, of those sent to early help); a forwarded child goes to their own allocated worker
+    (`hand_offs`); each child opening a service gets an involvement of their own."""
     if not permissions.can_action_outcome(by, contact):
         raise PermissionDenied
     _check_version(contact, version)
     decision = the_decision(contact)
     if decision is None:
         raise DomainError("There is no approved decision to action")
+    outcomes = set(decision.children.values_list("outcome", flat=True))
     if contact.referrer_kind == ReferrerKind.ANONYMOUS and referrer_informed_at:
         raise DomainError("The referrer was anonymous, so they cannot have been told", field="referrer_informed_at")
     if contact.referrer_kind != ReferrerKind.ANONYMOUS and referrer_informed_at is None:
         raise DomainError("Enter when the referrer was told the outcome", field="referrer_informed_at")
     if referrer_informed_at and referrer_informed_at > at:
         raise DomainError("The date the referrer was told must be today or in the past", field="referrer_informed_at")
-    if decision.outcome in STATUTORY_OUTCOMES and not sent_to.strip():
+    if outcomes & STATUTORY_OUTCOMES and not sent_to.strip():
         raise DomainError("Enter the team the referral was sent to", field="sent_to")
     if allocated_worker is not None and not (
         allocated_worker.is_active and can_make_threshold_decisions(allocated_worker)
@@ -236,19 +443,24 @@ def action_outcome(
         notes=notes,
     )
     transition(contact, Event.ACTION_OUTCOME, by=by, at=at, due_at=None)
+    handed = hand_offs(contact, decision, action, at=at)
     record(
         Verb.OUTCOME_ACTIONED,
         by=by,
         contact=contact,
         at=at,
         data={
-            "outcome": decision.outcome,
             "referrer_informed": referrer_informed_at is not None,
             "allocated_worker": allocated_worker.pk if allocated_worker else None,
+            "children": [
+                {"subject": h.subject.pk, "outcome": h.outcome.value, "worker": h.worker, "team": h.team}
+                for h in handed
+            ],
         },
     )
     if allocated_worker is not None:
         forward_late_answers(contact, allocated_worker, by=by, at=at)
+<<<<<<< HEAD
     _open_involvements(contact, decision.outcome, action, by=by, at=at)
     _hand_off(action, by=by, at=at)
     return action
@@ -263,6 +475,13 @@ def _hand_off(action: OutcomeAction, *, by: User, at: datetime) -> None:
 
 
 # The service each actioned outcome opens for the children it covers (people.models.Service).
+=======
+    _open_involvements(contact, handed, by=by, at=at)
+    return action
+
+
+# The service each actioned outcome opens for the child it is for (people.models.Service).
+>>>>>>> perchild
 OUTCOME_SERVICES = {
     Outcome.SECTION_17_ASSESSMENT: Service.CSC_ASSESSMENT,
     Outcome.STRATEGY_DISCUSSION: Service.SECTION_47_ENQUIRY,
@@ -271,22 +490,22 @@ OUTCOME_SERVICES = {
 }
 
 
-def _open_involvements(contact: Contact, outcome: str, action: OutcomeAction, *, by: User, at: datetime) -> None:
-    """The hub's own decision makes the children known: each child on the contact gets an open
-    involvement of the service the outcome sends them to, with its worker and team."""
-    service = OUTCOME_SERVICES.get(Outcome(outcome))
-    if service is None:
-        return
-    children = contact.subjects.filter(role__in=CHILD_ROLES).exclude(person=None).select_related("person")
-    worker = action.allocated_worker
-    open_involvements_from_outcome(
-        [subject.person for subject in children if subject.person is not None],
-        service=service,
-        started_on=localdate(at),
-        allocated_worker=worker.get_full_name() if worker else "",
-        worker_email=worker.email if worker else "",
-        team=action.sent_to,
-        external_ref=contact.reference,
-        by=by,
-        at=at,
-    )
+def _open_involvements(contact: Contact, handed: list[HandOff], *, by: User, at: datetime) -> None:
+    """The hub's own decision makes each child known: a child whose outcome sends them to a service
+    gets an open involvement of that service, with the worker and team they were handed to."""
+    for hand_off in handed:
+        service = OUTCOME_SERVICES.get(hand_off.outcome)
+        person = hand_off.subject.person
+        if service is None or person is None:
+            continue
+        open_involvements_from_outcome(
+            [person],
+            service=service,
+            started_on=localdate(at),
+            allocated_worker=hand_off.worker,
+            worker_email=hand_off.worker_email,
+            team=hand_off.team,
+            external_ref=contact.reference,
+            by=by,
+            at=at,
+        )

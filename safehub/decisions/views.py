@@ -5,7 +5,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.http import HttpResponse
+from django.http import HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods
@@ -24,10 +24,15 @@ from safehub.core.forms import GovukForm, add_refusal
 from safehub.core.http import AuthenticatedHttpRequest
 from safehub.decisions import permissions, services
 from safehub.decisions.forms import ApprovalForm, OutcomeActionForm, RecommendationForm
-from safehub.decisions.models import Outcome
-from safehub.decisions.presenters import children_named, returned
-from safehub.decisions.queries import latest_recommendation, the_decision
-from safehub.protocols.models import Brag
+from safehub.decisions.presenters import (
+    action_summary,
+    children_named,
+    recommendation_layout,
+    recommended_children,
+    recommended_rows,
+    returned,
+)
+from safehub.decisions.queries import child_outcomes, latest_recommendation
 from safehub.protocols.policy import active_protocol
 
 
@@ -84,8 +89,7 @@ def recommend(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     contact = guarded
     if request.method == "POST" and request.POST.get("action") == "ask-for-checks":
         return _ask_for_checks(request, contact)
-    levels = active_protocol().levels.all()
-    form = RecommendationForm(request.POST or None, levels=levels, initial={"version": contact.version})
+    form = _recommendation_form(contact, request.POST or None)
     status = 200
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -93,9 +97,7 @@ def recommend(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
             form,
             lambda: services.recommend(
                 contact,
-                rating=Brag(data["rating"]),
-                level=data["level"],
-                outcome=Outcome(data["outcome"]),
+                children=data["children"],
                 rationale=data["rationale"],
                 by=request.user,
                 at=timezone.now(),
@@ -113,6 +115,18 @@ def recommend(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         status,
         ask=ask_for_checks(request.user, contact),
         returned=returned(contact),
+        **recommendation_layout(form),
+    )
+
+
+def _recommendation_form(contact: Contact, data: QueryDict | None) -> RecommendationForm:
+    children = services.children_on(contact)
+    return RecommendationForm(
+        data,
+        levels=active_protocol().levels.all(),
+        children=children,
+        forwardable=services.forwardable(children, at=timezone.now()),
+        initial={"version": contact.version},
     )
 
 
@@ -133,8 +147,7 @@ def _ask_for_checks(request: AuthenticatedHttpRequest, contact: Contact) -> Http
         if done:
             messages.success(request, "A manager has been asked to start MASH checks")
             return redirect("decisions:recommend", pk=contact.pk)
-    levels = active_protocol().levels.all()
-    form = RecommendationForm(levels=levels, initial={"version": contact.version})
+    form = _recommendation_form(contact, None)
     ask = ask_for_checks(request.user, contact, form=ask_form)
     return _render(
         request,
@@ -145,6 +158,7 @@ def _ask_for_checks(request: AuthenticatedHttpRequest, contact: Contact) -> Http
         ask=ask,
         ask_form=ask_form,
         returned=returned(contact),
+        **recommendation_layout(form),
     )
 
 
@@ -155,9 +169,12 @@ def approve(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         return guarded
     contact = guarded
     recommendation = latest_recommendation(contact)
+    recommended = recommended_children(recommendation)
     form = ApprovalForm(
         request.POST or None,
-        initial={"version": contact.version, "outcome": recommendation.outcome if recommendation else ""},
+        recommended=recommended,
+        forwardable=services.forwardable([child.subject for child in recommended], at=timezone.now()),
+        initial={"version": contact.version},
     )
     status = 200
     if request.method == "POST" and form.is_valid():
@@ -168,7 +185,7 @@ def approve(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
                 form,
                 lambda: services.approve(
                     contact,
-                    outcome=Outcome(data["outcome"]),
+                    outcomes=data["outcomes"],
                     rationale=data["rationale"],
                     by=request.user,
                     at=at,
@@ -187,7 +204,15 @@ def approve(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         if done:
             messages.success(request, message)
             return redirect(contact)
-    return _render(request, "decisions/approve.html", contact, form, status, recommendation=recommendation)
+    return _render(
+        request,
+        "decisions/approve.html",
+        contact,
+        form,
+        status,
+        recommendation=recommendation,
+        recommended_rows=recommended_rows(recommended),
+    )
 
 
 @require_http_methods(["GET", "POST"])
@@ -196,7 +221,7 @@ def action_outcome(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     if isinstance(guarded, HttpResponse):
         return guarded
     contact = guarded
-    decision = the_decision(contact)
+    outcomes = child_outcomes([contact.pk])[contact.pk]
     form = OutcomeActionForm(request.POST or None, initial={"version": contact.version})
     status = 200
     if request.method == "POST" and form.is_valid():
@@ -218,4 +243,12 @@ def action_outcome(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         if done:
             messages.success(request, "Outcome recorded as actioned. The contact is closed")
             return redirect(contact)
-    return _render(request, "decisions/action_outcome.html", contact, form, status, decision=decision)
+    return _render(
+        request,
+        "decisions/action_outcome.html",
+        contact,
+        form,
+        status,
+        summary=action_summary(outcomes),
+        mixed=len({child.outcome for child in outcomes}) > 1,
+    )

@@ -26,7 +26,8 @@ from safehub.contacts.models import (
 from safehub.contacts.services import ContactDetails
 from safehub.contacts.workflow import ContactState
 from safehub.core.working_time import LONDON
-from safehub.decisions.models import Outcome, Referral
+from safehub.decisions.models import STATUTORY_OUTCOMES, Outcome, Referral
+from safehub.decisions.services import ChildChoice
 from safehub.demo.households import Household
 from safehub.people.models import Person
 from safehub.protocols.models import Brag, ThresholdLevel
@@ -153,6 +154,7 @@ class DemoContact:
     outcome: Outcome
     returns: int  # times the manager returns the recommendation before approving it
     moment: datetime | None = None  # of the turn last given
+    differently: tuple[tuple[int, ChildChoice], ...] = ()  # siblings recommended something else
 
     def turn(self, contact: Contact, *, after: datetime) -> Turn | None:
         state = ContactState(contact.state)
@@ -179,18 +181,30 @@ class DemoContact:
             others = [o for o in NON_STATUTORY if o not in {r.outcome for r in refused}]
             self.outcome = self.rng.choice(others)
         rating = RATING_FOR[self.outcome]
+        # Siblings often need something else: in one statutory contact in three, the siblings of the
+        # child the concern is about are sent to early help (with consent) or need nothing further.
+        self.differently = ()
+        if not refused and self.outcome in STATUTORY_OUTCOMES and self.rng.random() < 1 / 3:
+            other = Outcome.EARLY_HELP if contact.consent == ConsentPosition.GIVEN else Outcome.NO_FURTHER_ACTION
+            choice = ChildChoice(RATING_FOR[other], self.levels[LEVEL_FOR[RATING_FOR[other]]], other)
+            self.differently = tuple((s.pk, choice) for s in contact.subjects.all() if s.role == SubjectRole.SIBLING)
         return Recommend(
             rating=rating,
             level=self.levels[LEVEL_FOR[rating]],
             outcome=self.outcome,
             rationale="Needs and risks weighed against the threshold document; records checked.",
+            differently=self.differently,
         )
 
     def decision(self, contact: Contact, refused: Sequence[Approve | Return]) -> Approve | Return:
         if self.returns > 0:
             self.returns -= 1
             return Return(RETURN_RATIONALE)
-        return Approve(self.outcome, "Agreed with the recommendation.")
+        return Approve(
+            self.outcome,
+            "Agreed with the recommendation.",
+            differently=tuple((pk, choice.outcome) for pk, choice in self.differently),
+        )
 
     def action(self, contact: Contact, refused: Sequence[Action]) -> Action:
         # The decision service made a referral if the outcome is a statutory service's.

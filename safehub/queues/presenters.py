@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -13,6 +13,7 @@ from safehub.checks.presenters import short_time
 from safehub.contacts.presenters import concern_labels
 from safehub.contacts.workflow import STATES, ContactState
 from safehub.core.presenters import Due, brag_tag_class, due, format_row_html, record_links
+from safehub.decisions.queries import ChildOutcome
 from safehub.protocols.models import Brag
 from safehub.queues.filters import QueueFilters
 from safehub.queues.queries import Queue
@@ -85,8 +86,16 @@ def _rating(contact: Mapping[str, Any]) -> tuple[str, str]:
     return "", ""
 
 
-def rows(contacts: Iterable[Mapping[str, Any]], children: Mapping[int, list[str]], *, at: datetime) -> list[QueueRow]:
-    """A queue's rows from `queues.queries.queue_contacts` and the children each contact names."""
+def rows(
+    contacts: Iterable[Mapping[str, Any]],
+    children: Mapping[int, list[str]],
+    *,
+    at: datetime,
+    outcomes: Mapping[int, Sequence[ChildOutcome]] | None = None,
+) -> list[QueueRow]:
+    """A queue's rows from `queues.queries.queue_contacts` and the children each contact names;
+    where a child has an outcome (recommended, or approved), each child with theirs."""
+    outcomes = outcomes or {}
     link = record_links("contacts:contact")
     result = []
     for contact in contacts:
@@ -97,7 +106,9 @@ def rows(contacts: Iterable[Mapping[str, Any]], children: Mapping[int, list[str]
                 reference=contact["reference"],
                 href=link(contact["pk"]),
                 received=short_time(contact["received_at"]),
-                children=", ".join(children.get(contact["pk"], ())) or "Not recorded",
+                children="; ".join(c.text for c in outcomes.get(contact["pk"], ()))
+                or ", ".join(children.get(contact["pk"], ()))
+                or "Not recorded",
                 concerns=", ".join(concern_labels(contact["concern_categories"])),
                 rating=f"{Brag(rating).label}{suffix}" if rating else "",
                 rating_tag=brag_tag_class(rating) if rating else "",

@@ -24,9 +24,13 @@ from safehub.checks.queries import unread_alerts
 from safehub.contacts.permissions import can_allocate, can_see_contacts
 from safehub.contacts.queries import children_named
 from safehub.core.http import AuthenticatedHttpRequest
+<<<<<<< HEAD
 from safehub.handoffs.permissions import can_see_caseload
 from safehub.handoffs.presenters import row as handoff_row
 from safehub.handoffs.queries import handoffs_to
+=======
+from safehub.decisions.queries import child_outcomes
+>>>>>>> perchild
 from safehub.protocols.permissions import can_change_protocols
 from safehub.queues import presenters
 from safehub.queues.caseload import SHOWN, caseload_contacts, children_of, late_answers, waiting_handoffs
@@ -78,6 +82,7 @@ def queue(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
         paginator.count = counts[current.slug]  # what queue_counts counted, from the same scoped contacts
     page = paginator.get_page(request.GET.get("page"))
     shown = list(page.object_list)
+    shown_ids = [row["pk"] for row in shown]
     return render(
         request,
         "queues/queue.html",
@@ -86,7 +91,7 @@ def queue(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
             "queues": presenters.queue_links(queues_for(request.user), current=current, counts=counts),
             "counts": counts,
             "page": page,
-            "rows": presenters.rows(shown, children_named([row["pk"] for row in shown]), at=at),
+            "rows": presenters.rows(shown, children_named(shown_ids), at=at, outcomes=child_outcomes(shown_ids)),
             "alerts": alert_rows(unread_alerts(request.user), for_partner=False),
             "handoffs_waiting": handoffs_to(request.user).not_received().count(),
             "filters": filters,

@@ -10,9 +10,14 @@ from django.urls import reverse
 from safehub.accounts.models import User
 from safehub.contacts.models import Contact, ContactSubject, SubjectRole
 from safehub.contacts.presenters import concern_labels
+<<<<<<< HEAD
 from safehub.core.presenters import Action, Panel, record_links, shown_day
 from safehub.decisions.models import Outcome
 from safehub.decisions.queries import decided_outcome, latest_rating
+=======
+from safehub.core.presenters import Action, Panel, record_links, shown_date
+from safehub.decisions.queries import ChildOutcome, child_outcomes, latest_rating, outcomes_text
+>>>>>>> perchild
 from safehub.matching.features import PersonDetails
 from safehub.matching.presenters import CandidateView, candidate_views
 from safehub.matching.search import search
@@ -160,6 +165,15 @@ def ordinal(number: int) -> str:
     return f"{number}{suffix}"
 
 
+def _outcome_for(person: int, outcomes: list[ChildOutcome]) -> str:
+    """The outcome a past contact decided for this person, if they were a child on it; else every
+    child's ('Ann Smith: Early help; Ben Smith: No further action')."""
+    own = [child for child in outcomes if child.person == person]
+    if own:
+        return own[0].outcome.label
+    return outcomes_text(outcomes) or "Not decided"
+
+
 def family_history(contact: Contact, *, user: User, at: datetime) -> list[FamilyMember]:
     """What decides the route: for each child on the contact and everyone in their family
     (people.households), their services, open and closed, and every contact about them in the last
@@ -178,11 +192,10 @@ def family_history(contact: Contact, *, user: User, at: datetime) -> list[Family
         )
         .exclude(pk=contact.pk)
         .order_by("-received_at")
-        .values(
-            "pk", "reference", "received_at", "concern_categories", rating=latest_rating(), outcome=decided_outcome()
-        )
+        .values("pk", "reference", "received_at", "concern_categories", rating=latest_rating())
     )
     by_id = {row["pk"]: row for row in earlier}
+    outcomes = {pk: [c for c in children if c.approved] for pk, children in child_outcomes(list(by_id)).items()}
     about: dict[int, list[int]] = {}
     for person_id, contact_id in ContactSubject.objects.filter(contact_id__in=by_id, person_id__in=people).values_list(
         "person_id", "contact_id"
@@ -202,7 +215,7 @@ def family_history(contact: Contact, *, user: User, at: datetime) -> list[Family
                 received=shown_day(row["received_at"]),
                 concerns=", ".join(concern_labels(row["concern_categories"])),
                 rating=Brag(row["rating"]).label if row["rating"] else "Not rated",
-                outcome=Outcome(row["outcome"]).label if row["outcome"] else "Not decided",
+                outcome=_outcome_for(pk, outcomes.get(row["pk"], [])),
             )
             for row in rows
         ]

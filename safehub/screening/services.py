@@ -47,11 +47,15 @@ class Finding:
     status: KnownStatus
     worker: str = ""
     team: str = ""
+<<<<<<< HEAD
     email: str = ""
 
     @property
     def handed_to(self) -> Worker:
         return Worker(name=self.worker, email=self.email, team=self.team)
+=======
+    worker_email: str = ""
+>>>>>>> perchild
 
     @property
     def allowed_routes(self) -> list[ScreeningRoute]:
@@ -78,11 +82,12 @@ def _check_version(contact: Contact, version: int) -> None:
 
 def finding_for(contact: Contact, *, at: datetime) -> Finding:
     """Open case first, then the three-month rule (where the protocol has it), then known, then not known."""
-    return _finding(list(contact.subjects.exclude(person=None).values_list("person_id", flat=True)), at=at)
+    return finding_for_people(list(contact.subjects.exclude(person=None).values_list("person_id", flat=True)), at=at)
 
 
-def _finding(people: list[int], *, at: datetime) -> Finding:
-    """What the index holds about these people (the ids of the contact's linked subjects)."""
+def finding_for_people(people: list[int], *, at: datetime) -> Finding:
+    """What the index holds about these people (the ids of the contact's linked subjects, or of one
+    child, whose own outcome a threshold decision may forward: decisions.services)."""
     theirs = Involvement.objects.filter(person_id__in=people)
     open_case = theirs.with_a_worker_to_forward_to().filter(ended_on__isnull=True).order_by("-started_on").first()
     if open_case:
@@ -187,7 +192,7 @@ def record_screening(
             f"Link {', '.join(unidentified)} to a person record, or create a new one, before routing the contact",
             field="route",
         )
-    finding = _finding([s.person_id for s in subjects if s.person_id is not None], at=at)
+    finding = finding_for_people([s.person_id for s in subjects if s.person_id is not None], at=at)
     if route not in finding.allowed_routes:
         raise DomainError(_refusal(route, finding), field="route")
     if route == ScreeningRoute.SIGNPOST and clock_rating(contact) == Brag.RED:

@@ -24,6 +24,7 @@ from safehub.contacts.workflow import ContactState
 from safehub.core.errors import ConcurrentChange, DomainError
 from safehub.decisions import services as decisions
 from safehub.decisions.models import Outcome
+from safehub.decisions.services import ChildChoice
 from safehub.people.models import Person
 from safehub.protocols.models import Brag, ThresholdLevel
 from safehub.screening.models import ScreeningRoute
@@ -49,16 +50,31 @@ class Screen:
 
 @dataclass(frozen=True)
 class Recommend:
+    """A rating, level and outcome for every child, but those `differently` (subject id, choice)."""
+
     rating: Brag
     level: ThresholdLevel
     outcome: Outcome
     rationale: str
+    differently: tuple[tuple[int, ChildChoice], ...] = ()
+
+    def children(self, contact: Contact) -> dict[int, ChildChoice]:
+        return {
+            **decisions.same_for_all(contact, ChildChoice(self.rating, self.level, self.outcome)),
+            **dict(self.differently),
+        }
 
 
 @dataclass(frozen=True)
 class Approve:
+    """An outcome for every child, but those `differently` (subject id, outcome)."""
+
     outcome: Outcome
     rationale: str
+    differently: tuple[tuple[int, Outcome], ...] = ()
+
+    def outcomes(self, contact: Contact) -> dict[int, Outcome]:
+        return {**{s.pk: self.outcome for s in decisions.children_on(contact)}, **dict(self.differently)}
 
 
 @dataclass(frozen=True)
@@ -148,9 +164,7 @@ def _recommend(contact: Contact, scenario: Scenario, turn: Turn) -> None:
     def recommend(choice: Recommend) -> None:
         decisions.recommend(
             contact,
-            rating=choice.rating,
-            level=choice.level,
-            outcome=choice.outcome,
+            children=choice.children(contact),
             rationale=choice.rationale,
             by=turn.by,
             at=turn.at,
@@ -169,7 +183,7 @@ def _decide(contact: Contact, scenario: Scenario, turn: Turn) -> None:
         else:
             decisions.approve(
                 contact,
-                outcome=choice.outcome,
+                outcomes=choice.outcomes(contact),
                 rationale=choice.rationale,
                 by=turn.by,
                 at=turn.at,

@@ -14,21 +14,20 @@ from safehub.protocols.models import Brag, LocalProtocol
 def recommend_and_approve(
     contact: Contact, *, outcome: Outcome, recommended_by: User, approved_by: User, at: datetime
 ) -> Contact:
-    """A social worker rates the contact amber (level: specialist) and recommends `outcome`; a second
-    person, a manager, approves it. Returns the contact as it now is."""
+    """A social worker rates every child on the contact amber (level: specialist) and recommends
+    `outcome` for each; a second person, a manager, approves it. Returns the contact as it now is."""
     level = LocalProtocol.objects.get(is_active=True).levels.get(code="specialist")
     contact.refresh_from_db()
     services.recommend(
         contact,
-        rating=Brag.AMBER,
-        level=level,
-        outcome=outcome,
+        children=services.same_for_all(contact, services.ChildChoice(Brag.AMBER, level, outcome)),
         rationale="Neglect",
         by=recommended_by,
         at=at,
         version=contact.version,
     )
     contact.refresh_from_db()
-    services.approve(contact, outcome=outcome, rationale="Agreed", by=approved_by, at=at, version=contact.version)
+    outcomes = {subject.pk: outcome for subject in services.children_on(contact)}
+    services.approve(contact, outcomes=outcomes, rationale="Agreed", by=approved_by, at=at, version=contact.version)
     contact.refresh_from_db()
     return contact

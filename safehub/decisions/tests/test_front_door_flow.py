@@ -48,14 +48,18 @@ def _screen_and_refer(client: Client, contact: Contact) -> None:
     assert response.status_code == 302, response.content.decode()
 
 
+def _for_the_child(contact: Contact, **values: Any) -> dict[str, Any]:
+    """The contact's one child's fields of a recommendation or approval form."""
+    child = contact.subjects.get().pk
+    return {f"child-{child}-{name}": value for name, value in values.items()}
+
+
 def _recommend(client: Client, contact: Contact, outcome: str) -> None:
     level = LocalProtocol.objects.get(is_active=True).levels.get(code="specialist")
     response = client.post(
         reverse("decisions:recommend", args=[contact.pk]),
         {
-            "rating": "amber",
-            "level": level.pk,
-            "outcome": outcome,
+            **_for_the_child(contact, rating="amber", level=level.pk, outcome=outcome),
             "rationale": "Needs are complex.",
             "version": _version(contact),
         },
@@ -79,7 +83,7 @@ def test_contact_goes_from_arrival_to_referral(
         reverse("decisions:approve", args=[contact.pk]),
         {
             "verdict": "approve",
-            "outcome": "section_17_assessment",
+            **_for_the_child(contact, outcome="section_17_assessment"),
             "rationale": "Agreed.",
             "version": _version(contact),
         },
@@ -140,7 +144,12 @@ def test_a_manager_cannot_approve_their_own_recommendation(
     _recommend(manager_client, contact, "early_help")
     response = manager_client.post(
         reverse("decisions:approve", args=[contact.pk]),
-        {"verdict": "approve", "outcome": "early_help", "rationale": "Fine.", "version": _version(contact)},
+        {
+            "verdict": "approve",
+            **_for_the_child(contact, outcome="early_help"),
+            "rationale": "Fine.",
+            "version": _version(contact),
+        },
     )
     assert response.status_code == 302
     assert not Decision.objects.exists()
@@ -169,9 +178,7 @@ def test_a_stale_form_is_refused_and_saves_nothing(
     contact = ContactFactory(team=mash_team, state=ContactState.AWAITING_THRESHOLD)
     level = LocalProtocol.objects.get(is_active=True).levels.first()
     data = {
-        "rating": "red",
-        "level": level.pk,
-        "outcome": "strategy_discussion",
+        **_for_the_child(contact, rating="red", level=level.pk, outcome="strategy_discussion"),
         "rationale": "Bruising.",
         "version": contact.version,
     }
@@ -189,9 +196,7 @@ def test_early_help_needs_consent(social_worker_client: Client, mash_team: Any, 
     response = social_worker_client.post(
         reverse("decisions:recommend", args=[contact.pk]),
         {
-            "rating": "green",
-            "level": level.pk,
-            "outcome": "early_help",
+            **_for_the_child(contact, rating="green", level=level.pk, outcome="early_help"),
             "rationale": "Support.",
             "version": contact.version,
         },

@@ -12,8 +12,7 @@ from safehub.contacts.models import Contact
 from safehub.contacts.tests.factories import ContactFactory
 from safehub.contacts.workflow import ContactState
 from safehub.decisions import permissions
-from safehub.decisions.models import Outcome, Recommendation
-from safehub.protocols.models import ThresholdLevel
+from safehub.decisions.models import Recommendation
 
 pytestmark = pytest.mark.django_db
 
@@ -44,8 +43,6 @@ def _recommended_by(user: User) -> Contact:
     Recommendation.objects.create(
         contact=contact,
         rating="amber",
-        level=ThresholdLevel.objects.first(),
-        outcome=Outcome.EARLY_HELP,
         rationale="Needs support",
         recommended_by=user,
     )

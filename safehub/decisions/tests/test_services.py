@@ -22,15 +22,21 @@ def _level() -> ThresholdLevel:
     return LocalProtocol.objects.get(is_active=True).levels.get(code="specialist")
 
 
+def _all(contact: Contact, rating: Brag, level: ThresholdLevel, outcome: Outcome) -> dict[int, services.ChildChoice]:
+    return services.same_for_all(contact, services.ChildChoice(rating, level, outcome))
+
+
+def _each(contact: Contact, outcome: Outcome) -> dict[int, Outcome]:
+    return {subject.pk: outcome for subject in services.children_on(contact)}
+
+
 def _recommended(
     by: Any, team: Any, at: dt.datetime, outcome: Outcome = Outcome.SECTION_17_ASSESSMENT, rating: Brag = Brag.AMBER
 ) -> Contact:
     contact: Contact = ContactAwaitingThresholdFactory(team=team)
     services.recommend(
         contact,
-        rating=rating,
-        level=_level(),
-        outcome=outcome,
+        children=_all(contact, rating, _level(), outcome),
         rationale="Reasons.",
         by=by,
         at=at,
@@ -53,9 +59,7 @@ def test_a_rationale_is_required(social_worker: Any, mash_team: Any, now: dt.dat
     with pytest.raises(DomainError, match="Enter a rationale"):
         services.recommend(
             contact,
-            rating=Brag.GREEN,
-            level=_level(),
-            outcome=Outcome.SIGNPOST,
+            children=_all(contact, Brag.GREEN, _level(), Outcome.SIGNPOST),
             rationale="  ",
             by=social_worker,
             at=now,
@@ -68,9 +72,7 @@ def test_a_contact_officer_cannot_recommend(contact_officer: Any, mash_team: Any
     with pytest.raises(PermissionDenied):
         services.recommend(
             contact,
-            rating=Brag.GREEN,
-            level=_level(),
-            outcome=Outcome.SIGNPOST,
+            children=_all(contact, Brag.GREEN, _level(), Outcome.SIGNPOST),
             rationale="x",
             by=contact_officer,
             at=now,
@@ -85,7 +87,9 @@ def test_a_referral_exists_exactly_for_statutory_outcomes(
     rating = Brag.RED if outcome == Outcome.STRATEGY_DISCUSSION else Brag.AMBER  # a rating that fits the outcome
     contact = _recommended(social_worker, mash_team, now, outcome, rating)
     contact.refresh_from_db()
-    services.approve(contact, outcome=outcome, rationale="Agreed.", by=manager, at=now, version=contact.version)
+    services.approve(
+        contact, outcomes=_each(contact, outcome), rationale="Agreed.", by=manager, at=now, version=contact.version
+    )
     assert Referral.objects.filter(contact=contact).exists() == (outcome in STATUTORY_OUTCOMES)
     assert AuditEvent.objects.filter(verb=Verb.REFERRAL_CREATED, contact=contact).exists() == (
         outcome in STATUTORY_OUTCOMES
@@ -98,7 +102,12 @@ def test_a_manager_cannot_approve_their_own_recommendation(manager: Any, mash_te
     contact.refresh_from_db()
     with pytest.raises(DomainError, match="another manager must approve it"):
         services.approve(
-            contact, outcome=Outcome.SECTION_17_ASSESSMENT, rationale="x", by=manager, at=now, version=contact.version
+            contact,
+            outcomes=_each(contact, Outcome.SECTION_17_ASSESSMENT),
+            rationale="x",
+            by=manager,
+            at=now,
+            version=contact.version,
         )
 
 
@@ -110,7 +119,7 @@ def test_a_social_worker_cannot_approve(
     with pytest.raises(PermissionDenied):
         services.approve(
             contact,
-            outcome=Outcome.SECTION_17_ASSESSMENT,
+            outcomes=_each(contact, Outcome.SECTION_17_ASSESSMENT),
             rationale="x",
             by=social_worker,
             at=now,
@@ -123,7 +132,14 @@ def test_approval_with_a_stale_version_changes_nothing(
 ) -> None:
     contact = _recommended(social_worker, mash_team, now)
     with pytest.raises(ConcurrentChange):
-        services.approve(contact, outcome=Outcome.SECTION_17_ASSESSMENT, rationale="x", by=manager, at=now, version=0)
+        services.approve(
+            contact,
+            outcomes=_each(contact, Outcome.SECTION_17_ASSESSMENT),
+            rationale="x",
+            by=manager,
+            at=now,
+            version=0,
+        )
     assert not Referral.objects.exists()
 
 
@@ -132,9 +148,7 @@ def test_early_help_without_consent_is_refused(social_worker: Any, mash_team: An
     with pytest.raises(DomainError, match="consent"):
         services.recommend(
             contact,
-            rating=Brag.GREEN,
-            level=_level(),
-            outcome=Outcome.EARLY_HELP,
+            children=_all(contact, Brag.GREEN, _level(), Outcome.EARLY_HELP),
             rationale="x",
             by=social_worker,
             at=now,
@@ -161,7 +175,12 @@ def test_actioning_needs_the_referrer_told(
     contact = _recommended(social_worker, mash_team, now)
     contact.refresh_from_db()
     services.approve(
-        contact, outcome=Outcome.SECTION_17_ASSESSMENT, rationale="Agreed.", by=manager, at=now, version=contact.version
+        contact,
+        outcomes=_each(contact, Outcome.SECTION_17_ASSESSMENT),
+        rationale="Agreed.",
+        by=manager,
+        at=now,
+        version=contact.version,
     )
     with pytest.raises(DomainError, match="Enter when the referrer was told"):
         services.action_outcome(
@@ -207,7 +226,12 @@ def test_a_rating_that_contradicts_the_outcome_is_refused(
     levels = list(LocalProtocol.objects.get(is_active=True).levels.order_by("order"))
     with pytest.raises(DomainError, match=message):
         services.recommend(
-            contact, rating=rating, level=levels[1], outcome=outcome, rationale="x", by=social_worker, at=now, version=0
+            contact,
+            children=_all(contact, rating, levels[1], outcome),
+            rationale="x",
+            by=social_worker,
+            at=now,
+            version=0,
         )
     assert not Recommendation.objects.filter(contact=contact).exists()
 
@@ -218,9 +242,7 @@ def test_the_significant_harm_level_needs_a_red_rating(social_worker: Any, mash_
     with pytest.raises(DomainError, match="is for a child at risk of significant harm: rate Red"):
         services.recommend(
             contact,
-            rating=Brag.AMBER,
-            level=highest,
-            outcome=Outcome.SECTION_17_ASSESSMENT,
+            children=_all(contact, Brag.AMBER, highest, Outcome.SECTION_17_ASSESSMENT),
             rationale="x",
             by=social_worker,
             at=now,
@@ -235,7 +257,12 @@ def test_a_manager_cannot_approve_a_strategy_discussion_on_an_amber_recommendati
     contact.refresh_from_db()
     with pytest.raises(DomainError, match="A strategy discussion is for a child at risk of significant harm"):
         services.approve(
-            contact, outcome=Outcome.STRATEGY_DISCUSSION, rationale="No.", by=manager, at=now, version=contact.version
+            contact,
+            outcomes=_each(contact, Outcome.STRATEGY_DISCUSSION),
+            rationale="No.",
+            by=manager,
+            at=now,
+            version=contact.version,
         )
 
 

@@ -20,6 +20,7 @@ from safehub.contacts.models import Contact, ContactSubject, StateChange
 from safehub.contacts.workflow import ContactState, Event, next_state
 from safehub.decisions.models import (
     STATUTORY_OUTCOMES,
+    ChildDecision,
     Decision,
     OutcomeAction,
     Recommendation,
@@ -111,14 +112,19 @@ def test_every_step_has_the_audit_events_its_service_writes(demo: str) -> None:
         assert events.filter(verb=verb).count() == rows.count(), verb
 
 
-def test_referrals_exist_exactly_for_approved_statutory_decisions(demo: str) -> None:
+def test_referrals_exist_exactly_for_each_child_with_an_approved_statutory_outcome(demo: str) -> None:
     approved_statutory = set(
-        Decision.objects.filter(verdict="approved", outcome__in=[o.value for o in STATUTORY_OUTCOMES]).values_list(
-            "contact", flat=True
-        )
+        ChildDecision.objects.filter(
+            decision__verdict="approved", outcome__in=[o.value for o in STATUTORY_OUTCOMES]
+        ).values_list("decision__contact", "subject")
     )
     assert approved_statutory
-    assert set(Referral.objects.values_list("contact", flat=True)) == approved_statutory
+    assert set(Referral.objects.values_list("contact", "subject")) == approved_statutory
+    # Siblings are decided for one by one: some contacts refer one child and send another elsewhere.
+    outcomes: dict[int, set[str]] = {}
+    for contact, outcome in ChildDecision.objects.values_list("decision__contact", "outcome"):
+        outcomes.setdefault(contact, set()).add(outcome)
+    assert any(len(each) > 1 for each in outcomes.values())
 
 
 def test_no_one_approves_their_own_recommendation(demo: str) -> None:
@@ -152,11 +158,12 @@ def test_if_empty_adds_nothing_the_second_time(demo: str) -> None:
 
 
 def test_statutory_outcomes_name_an_assessment_social_worker_who_can_open_the_contact(demo: str) -> None:
-    actions = OutcomeAction.objects.select_related("decision", "allocated_worker", "contact")
-    statutory = [a for a in actions if a.decision.outcome in STATUTORY_OUTCOMES]
+    actions = OutcomeAction.objects.select_related("allocated_worker", "contact").prefetch_related("decision__children")
+    referring = {a.pk: any(c.outcome in STATUTORY_OUTCOMES for c in a.decision.children.all()) for a in actions}
+    statutory = [a for a in actions if referring[a.pk]]
     assert statutory
     assert all(a.allocated_worker is not None for a in statutory)
-    assert not any(a.allocated_worker for a in actions if a.decision.outcome not in STATUTORY_OUTCOMES)
+    assert not any(a.allocated_worker for a in actions if not referring[a.pk])
     worker = statutory[0].allocated_worker
     assert worker is not None
     assert worker.memberships.get().team.name == "Assessment team 1"

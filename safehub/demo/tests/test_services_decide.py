@@ -12,7 +12,7 @@ from django.core.management import call_command
 from safehub.contacts.models import ConsentPosition, Contact
 from safehub.core.errors import DomainError
 from safehub.decisions import services as decisions
-from safehub.decisions.models import Outcome, Recommendation
+from safehub.decisions.models import ChildRecommendation, Outcome
 from safehub.screening.models import Screening, ScreeningRoute
 from safehub.screening.services import Finding
 
@@ -40,11 +40,11 @@ def test_rules_a_service_gains_reach_the_demo(monkeypatch: pytest.MonkeyPatch, n
 
     assert Screening.objects.exists()
     assert not Screening.objects.filter(route=ScreeningRoute.SIGNPOST).exists()
-    assert Recommendation.objects.exists()
-    assert not Recommendation.objects.filter(outcome=Outcome.SIGNPOST).exists()
+    assert ChildRecommendation.objects.exists()
+    assert not ChildRecommendation.objects.filter(outcome=Outcome.SIGNPOST).exists()
     # Early help without consent is still refused, and the demo still chooses another outcome.
     assert (
-        not Recommendation.objects.filter(outcome=Outcome.EARLY_HELP)
-        .exclude(contact__consent=ConsentPosition.GIVEN)
+        not ChildRecommendation.objects.filter(outcome=Outcome.EARLY_HELP)
+        .exclude(recommendation__contact__consent=ConsentPosition.GIVEN)
         .exists()
     )

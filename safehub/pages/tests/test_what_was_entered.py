@@ -10,10 +10,17 @@ import pytest
 from django.test import Client
 
 from safehub.accounts.models import Team, User
-from safehub.contacts.models import ContactSubject
+from safehub.contacts.models import CHILD_ROLES, ContactSubject
 from safehub.contacts.tests.factories import ContactFactory
 from safehub.contacts.workflow import ContactState
-from safehub.decisions.models import Decision, OutcomeAction, Recommendation, Verdict
+from safehub.decisions.models import (
+    ChildDecision,
+    ChildRecommendation,
+    Decision,
+    OutcomeAction,
+    Recommendation,
+    Verdict,
+)
 from safehub.protocols.models import LocalProtocol
 from safehub.screening.models import KnownStatus, Screening, ScreeningRoute
 
@@ -43,17 +50,15 @@ def test_the_contact_page_shows_everything_the_forms_recorded(
         screened_at=now,
     )
     level = LocalProtocol.objects.get(is_active=True).levels.first()
-    rec = Recommendation.objects.create(
-        contact=contact, rating="green", level=level, outcome="signpost", rationale="x", recommended_by=manager
-    )
+    rec = Recommendation.objects.create(contact=contact, rating="green", rationale="x", recommended_by=manager)
     decision = Decision.objects.create(
-        contact=contact,
-        recommendation=rec,
-        verdict=Verdict.APPROVED,
-        outcome="signpost",
-        rationale="y",
-        decided_by=manager,
+        contact=contact, recommendation=rec, verdict=Verdict.APPROVED, rationale="y", decided_by=manager
     )
+    for subject in contact.subjects.filter(role__in=CHILD_ROLES):
+        ChildRecommendation.objects.create(
+            recommendation=rec, subject=subject, rating="green", level=level, outcome="signpost"
+        )
+        ChildDecision.objects.create(decision=decision, subject=subject, outcome="signpost")
     OutcomeAction.objects.create(
         contact=contact,
         decision=decision,

@@ -15,7 +15,7 @@ from safehub.checks.tests.helpers import start_checks
 from safehub.contacts.models import Contact, ContactRestriction
 from safehub.contacts.tests.factories import ContactFactory, ContactSubjectFactory
 from safehub.contacts.workflow import ContactState
-from safehub.decisions.models import Outcome, Recommendation
+from safehub.decisions.models import ChildRecommendation, Outcome, Recommendation
 from safehub.protocols.models import Brag, ThresholdLevel
 
 pytestmark = pytest.mark.django_db
@@ -92,15 +92,17 @@ def test_queue_query_count_does_not_grow_with_contacts(
 
 
 def _recommend(contact: Contact, rating: str, *, by: Any, at: dt.datetime) -> None:
-    Recommendation.objects.create(
-        contact=contact,
-        rating=rating,
-        level=ThresholdLevel.objects.first(),
-        outcome=Outcome.EARLY_HELP,
-        rationale="Needs support",
-        recommended_by=by,
-        recommended_at=at,
+    recommendation = Recommendation.objects.create(
+        contact=contact, rating=rating, rationale="Needs support", recommended_by=by, recommended_at=at
     )
+    for subject in contact.subjects.all():
+        ChildRecommendation.objects.create(
+            recommendation=recommendation,
+            subject=subject,
+            rating=rating,
+            level=ThresholdLevel.objects.first(),
+            outcome=Outcome.EARLY_HELP,
+        )
 
 
 def test_a_queue_shows_each_contacts_newest_rating(
@@ -131,9 +133,15 @@ def test_a_queue_page_takes_eight_queries_however_many_contacts_and_ratings_it_s
     manager_client.get(reverse("queues:queue", args=["approval"]))  # the first page saves the session's clock
     # Session; the user with their roles and teams; every queue's count (by state and overdue, in
     # one query, which also gives the page's count); the manager's team's workers to filter by; the
+<<<<<<< HEAD
     # page's contacts with their ratings; their children's names; the unread alerts; how many
     # contacts sent to the user wait to be marked received.
     with django_assert_num_queries(8):
+=======
+    # page's contacts with their ratings; their children's names; the children's outcomes approved
+    # and recommended (2); the unread alerts.
+    with django_assert_num_queries(9):
+>>>>>>> perchild
         response = manager_client.get(reverse("queues:queue", args=["approval"]))
     assert response.content.decode().count(">Amber</strong>") == contacts
 

@@ -14,7 +14,7 @@ from safehub.accounts.models import Team, User
 from safehub.contacts.models import ContactRestriction, ContactSubject
 from safehub.contacts.tests.factories import ContactFactory
 from safehub.contacts.workflow import ContactState
-from safehub.decisions.models import Decision, Recommendation, Verdict
+from safehub.decisions.models import ChildDecision, ChildRecommendation, Decision, Recommendation, Verdict
 from safehub.people.households import family_of
 from safehub.people.models import RelationshipKind, Service
 from safehub.people.tests.factories import InvolvementFactory, PersonFactory, RelationshipFactory
@@ -46,23 +46,16 @@ def test_children_of_one_parent_and_people_at_one_home_are_family_others_are_not
 def _decided(contact: Any, outcome: str, by: User, at: dt.datetime) -> None:
     level = LocalProtocol.objects.get(is_active=True).levels.first()
     rec = Recommendation.objects.create(
-        contact=contact,
-        rating="amber",
-        level=level,
-        outcome=outcome,
-        rationale="x",
-        recommended_by=by,
-        recommended_at=at,
+        contact=contact, rating="amber", rationale="x", recommended_by=by, recommended_at=at
     )
-    Decision.objects.create(
-        contact=contact,
-        recommendation=rec,
-        verdict=Verdict.APPROVED,
-        outcome=outcome,
-        rationale="y",
-        decided_by=by,
-        decided_at=at,
+    decision = Decision.objects.create(
+        contact=contact, recommendation=rec, verdict=Verdict.APPROVED, rationale="y", decided_by=by, decided_at=at
     )
+    for subject in contact.subjects.all():
+        ChildRecommendation.objects.create(
+            recommendation=rec, subject=subject, rating="amber", level=level, outcome=outcome
+        )
+        ChildDecision.objects.create(decision=decision, subject=subject, outcome=outcome)
 
 
 def test_the_screening_page_shows_the_familys_history_and_warns_of_a_repeat_contact(

@@ -15,7 +15,7 @@ from safehub.audit.models import AuditEvent, Verb
 from safehub.contacts.models import ConsentPosition, Contact, ContactSubject, ReferrerKind
 from safehub.contacts.services import ContactDetails
 from safehub.contacts.workflow import ContactState
-from safehub.decisions.models import Outcome, Recommendation
+from safehub.decisions.models import ChildRecommendation, Outcome
 from safehub.people.models import Person
 from safehub.protocols.models import Brag, LocalProtocol
 from safehub.screening.models import ScreeningRoute
@@ -58,7 +58,7 @@ class Plan:
         return Recommend(Brag.AMBER, level, self.outcomes[len(refused)], "Neglect")
 
     def decision(self, contact: Contact, refused: Sequence[Approve | Return]) -> Approve | Return:
-        return Approve(Outcome(contact.recommendations.get().outcome), "Agreed")
+        return Approve(Outcome(contact.recommendations.get().children.get().outcome), "Agreed")
 
     def action(self, contact: Contact, refused: Sequence[Action]) -> Action:
         return Action(sent_to="Assessment team", referrer_informed_at=None, referrer_informed_by="")
@@ -111,7 +111,7 @@ def test_a_walk_takes_each_step_with_its_service_until_its_scenario_leaves_it(
         "approve",
     ]
     assert contact.subjects.get().person is not None  # screening recorded the child as a new person
-    assert hasattr(contact, "referral")  # the decision service referred the statutory outcome
+    assert contact.referrals.get().subject == contact.subjects.get()  # the decision service referred the child
 
 
 def test_walks_are_taken_together_in_time_order_up_to_the_moment_given(
@@ -141,5 +141,5 @@ def test_a_choice_the_service_refuses_is_made_again(plan: Plan, mash_team: Team,
     walk_together([walk], until=now)
 
     assert plan.refusals == [Outcome.EARLY_HELP]  # early help needs consent: the service said no
-    assert list(Recommendation.objects.values_list("outcome", flat=True)) == [Outcome.NO_FURTHER_ACTION]
+    assert list(ChildRecommendation.objects.values_list("outcome", flat=True)) == [Outcome.NO_FURTHER_ACTION]
     assert AuditEvent.objects.filter(verb=Verb.RECOMMENDATION_RECORDED).count() == 1
