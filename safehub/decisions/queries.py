@@ -2,21 +2,14 @@
 
 from __future__ import annotations
 
-<<<<<<< HEAD
-=======
 from collections.abc import Sequence
 from dataclasses import dataclass
->>>>>>> perchild
 from typing import Any
 
 from django.db.models import OuterRef, Subquery
 
-<<<<<<< HEAD
 from safehub.accounts.models import User
-from safehub.contacts.models import Contact, ContactSubject
-from safehub.decisions.models import Decision, Recommendation, Verdict
-=======
-from safehub.contacts.models import Contact, subject_name
+from safehub.contacts.models import Contact, ContactSubject, subject_name
 from safehub.decisions.models import (
     SHORT_LABELS,
     ChildDecision,
@@ -26,7 +19,6 @@ from safehub.decisions.models import (
     Recommendation,
     Verdict,
 )
->>>>>>> perchild
 
 # Newest first: a returned contact gets a new recommendation, and the newest is the one that counts.
 NEWEST_RECOMMENDATION = ("-recommended_at", "-pk")
@@ -59,36 +51,6 @@ def the_decision(contact: Contact) -> Decision | None:
     return contact.decisions.filter(verdict=Verdict.APPROVED).order_by("-decided_at", "-pk").first()
 
 
-<<<<<<< HEAD
-def decided_outcome() -> Subquery:
-    """The outcome `the_decision` approved, as a column of a contacts query (`OuterRef("pk")`)."""
-    approved = Decision.objects.filter(contact=OuterRef("pk"), verdict=Verdict.APPROVED).order_by("-decided_at", "-pk")
-    return Subquery(approved.values("outcome")[:1])
-
-
-def contacts_about(user: User, person_id: int) -> list[dict[str, Any]]:
-    """The contacts about a person that `user` may see, newest first, each as a row of what the
-    person page's chronology shows: when it came, its concerns, its initial rating, state, the
-    newest recommendation's rating, the outcome approved and the person's `role` in it."""
-    on = ContactSubject.objects.filter(person_id=person_id)
-    rows = list(
-        Contact.objects.visible_to(user)
-        .filter(pk__in=on.values("contact_id"))
-        .order_by("-received_at", "-pk")
-        .values(
-            "pk",
-            "reference",
-            "received_at",
-            "concern_categories",
-            "initial_rating",
-            "state",
-            rating=latest_rating(),
-            outcome=decided_outcome(),
-        )
-    )
-    roles = dict(on.filter(contact_id__in=[row["pk"] for row in rows]).values_list("contact_id", "role"))
-    return [{**row, "role": roles.get(row["pk"], "")} for row in rows]
-=======
 @dataclass(frozen=True)
 class ChildOutcome:
     """One child's outcome on a contact: approved by the manager, or, before that, recommended."""
@@ -141,4 +103,42 @@ def outcomes_text(outcomes: Sequence[ChildOutcome]) -> str:
     if len(outcomes) == 1:
         return SHORT_LABELS[outcomes[0].outcome]
     return "; ".join(child.text for child in outcomes)
->>>>>>> perchild
+
+
+def contacts_about(user: User, person_id: int) -> list[dict[str, Any]]:
+    """The contacts about a person that `user` may see, newest first, each as a row of what the
+    person page's chronology shows: when it came, its concerns, its initial rating, state, the
+    newest recommendation's rating, the outcome approved (for a child, their own) and the person's
+    `role` in it."""
+    on = ContactSubject.objects.filter(person_id=person_id)
+    rows = list(
+        Contact.objects.visible_to(user)
+        .filter(pk__in=on.values("contact_id"))
+        .order_by("-received_at", "-pk")
+        .values(
+            "pk",
+            "reference",
+            "received_at",
+            "concern_categories",
+            "initial_rating",
+            "state",
+            rating=latest_rating(),
+        )
+    )
+    ids = [row["pk"] for row in rows]
+    roles = dict(on.filter(contact_id__in=ids).values_list("contact_id", "role"))
+    outcomes = child_outcomes(ids)
+    return [
+        {**row, "role": roles.get(row["pk"], ""), "outcome": outcome_for_person(person_id, outcomes[row["pk"]])}
+        for row in rows
+    ]
+
+
+def outcome_for_person(person_id: int, outcomes: Sequence[ChildOutcome]) -> str:
+    """The outcome a contact's approval gave this person, if they were a child on it; else every
+    child's ('Ann Smith: Early help; Ben Smith: No further action'); "" before the approval."""
+    approved = [child for child in outcomes if child.approved]
+    own = [child for child in approved if child.person == person_id]
+    if own:
+        return own[0].outcome.label
+    return outcomes_text(approved)

@@ -34,7 +34,7 @@ from safehub.decisions.models import (
 )
 from safehub.decisions.queries import latest_recommendation, the_decision
 from safehub.handoffs.models import HandoffKind
-from safehub.handoffs.services import hand_off, worker_from_user
+from safehub.handoffs.services import Worker, hand_off, worker_from_user
 from safehub.people.models import Service
 from safehub.people.services import open_involvements_from_outcome
 from safehub.protocols.models import Brag, Clock, ThresholdLevel
@@ -349,7 +349,7 @@ def return_recommendation(contact: Contact, *, rationale: str, by: User, at: dat
 
 
 @dataclass(frozen=True)
-class HandOff:
+class ChildRoute:
     """Where one child's actioned outcome sends them, and to whom: the team and the social worker
     allocated on the outcome page for a child referred to children's social care (or, with no such
     child, for early help); a forwarded child's own open case's worker, as the person index holds
@@ -363,7 +363,7 @@ class HandOff:
     user: User | None = None
 
 
-def hand_offs(contact: Contact, decision: Decision, action: OutcomeAction, *, at: datetime) -> list[HandOff]:
+def child_routes(contact: Contact, decision: Decision, action: OutcomeAction, *, at: datetime) -> list[ChildRoute]:
     """Each child's hand-off as the outcome is actioned: a forwarded child to their own allocated
     worker, a child opening a service to the team and worker entered on the outcome page."""
     children = list(decision.children.select_related("subject").order_by("subject__order", "pk"))
@@ -375,13 +375,13 @@ def hand_offs(contact: Contact, decision: Decision, action: OutcomeAction, *, at
         if outcome == Outcome.FORWARD_TO_ALLOCATED_WORKER:
             case = _open_case(child.subject, at=at)
             result.append(
-                HandOff(child.subject, outcome, case.team, case.worker, case.worker_email)
+                ChildRoute(child.subject, outcome, case.team, case.worker, case.worker_email)
                 if case
-                else HandOff(child.subject, outcome)
+                else ChildRoute(child.subject, outcome)
             )
         elif outcome in STATUTORY_OUTCOMES or (outcome == Outcome.EARLY_HELP and not statutory):
             result.append(
-                HandOff(
+                ChildRoute(
                     child.subject,
                     outcome,
                     team=action.sent_to,
@@ -391,7 +391,7 @@ def hand_offs(contact: Contact, decision: Decision, action: OutcomeAction, *, at
                 )
             )
         else:
-            result.append(HandOff(child.subject, outcome))
+            result.append(ChildRoute(child.subject, outcome))
     return result
 
 
@@ -411,7 +411,7 @@ def action_outcome(
     """Every child's approved outcome carried out at once, and the contact closed: the team and the
     social worker entered are those of the children referred to children's social care (or, with
     none, of those sent to early help); a forwarded child goes to their own allocated worker
-    (`hand_offs`); each child opening a service gets an involvement of their own."""
+    (`child_routes`); each child opening a service gets an involvement of their own."""
     if not permissions.can_action_outcome(by, contact):
         raise PermissionDenied
     _check_version(contact, version)
@@ -443,7 +443,7 @@ def action_outcome(
         notes=notes,
     )
     transition(contact, Event.ACTION_OUTCOME, by=by, at=at, due_at=None)
-    handed = hand_offs(contact, decision, action, at=at)
+    routes = child_routes(contact, decision, action, at=at)
     record(
         Verb.OUTCOME_ACTIONED,
         by=by,
@@ -453,35 +453,34 @@ def action_outcome(
             "referrer_informed": referrer_informed_at is not None,
             "allocated_worker": allocated_worker.pk if allocated_worker else None,
             "children": [
-                {"subject": h.subject.pk, "outcome": h.outcome.value, "worker": h.worker, "team": h.team}
-                for h in handed
+                {"subject": r.subject.pk, "outcome": r.outcome.value, "worker": r.worker, "team": r.team}
+                for r in routes
             ],
         },
     )
     if allocated_worker is not None:
         forward_late_answers(contact, allocated_worker, by=by, at=at)
-<<<<<<< HEAD
-    _open_involvements(contact, decision.outcome, action, by=by, at=at)
-    _hand_off(action, by=by, at=at)
+    _open_involvements(contact, routes, by=by, at=at)
+    _hand_over(contact, routes, by=by, at=at)
     return action
 
 
-def _hand_off(action: OutcomeAction, *, by: User, at: datetime) -> None:
-    """The social worker allocated with the outcome must receive the contact, not only be named on
-    it. (Open cases are forwarded at screening, which hands them off there.)"""
-    if action.allocated_worker is not None:
-        worker = worker_from_user(action.allocated_worker, team=action.sent_to)
-        hand_off(action.contact, worker, kind=HandoffKind.ALLOCATED, by=by, at=at)
-
-
-# The service each actioned outcome opens for the children it covers (people.models.Service).
-=======
-    _open_involvements(contact, handed, by=by, at=at)
-    return action
+def _hand_over(contact: Contact, routes: list[ChildRoute], *, by: User, at: datetime) -> None:
+    """Each worker a child goes to must receive the contact, not only be named on it (handoffs):
+    a forwarded child's own allocated worker, the social worker allocated with the outcome. A
+    worker several children go to receives it once."""
+    for route in routes:
+        if route.user is not None:
+            worker = worker_from_user(route.user, team=route.team)
+        elif route.worker or route.worker_email:
+            worker = Worker(name=route.worker, email=route.worker_email, team=route.team)
+        else:
+            continue
+        forwarded = route.outcome == Outcome.FORWARD_TO_ALLOCATED_WORKER
+        hand_off(contact, worker, kind=HandoffKind.OPEN_CASE if forwarded else HandoffKind.ALLOCATED, by=by, at=at)
 
 
 # The service each actioned outcome opens for the child it is for (people.models.Service).
->>>>>>> perchild
 OUTCOME_SERVICES = {
     Outcome.SECTION_17_ASSESSMENT: Service.CSC_ASSESSMENT,
     Outcome.STRATEGY_DISCUSSION: Service.SECTION_47_ENQUIRY,
@@ -490,21 +489,21 @@ OUTCOME_SERVICES = {
 }
 
 
-def _open_involvements(contact: Contact, handed: list[HandOff], *, by: User, at: datetime) -> None:
+def _open_involvements(contact: Contact, routes: list[ChildRoute], *, by: User, at: datetime) -> None:
     """The hub's own decision makes each child known: a child whose outcome sends them to a service
     gets an open involvement of that service, with the worker and team they were handed to."""
-    for hand_off in handed:
-        service = OUTCOME_SERVICES.get(hand_off.outcome)
-        person = hand_off.subject.person
+    for route in routes:
+        service = OUTCOME_SERVICES.get(route.outcome)
+        person = route.subject.person
         if service is None or person is None:
             continue
         open_involvements_from_outcome(
             [person],
             service=service,
             started_on=localdate(at),
-            allocated_worker=hand_off.worker,
-            worker_email=hand_off.worker_email,
-            team=hand_off.team,
+            allocated_worker=route.worker,
+            worker_email=route.worker_email,
+            team=route.team,
             external_ref=contact.reference,
             by=by,
             at=at,

@@ -10,7 +10,6 @@ from safehub.contacts.presenters import concern_labels
 from safehub.contacts.workflow import ContactState
 from safehub.core.ages import age_on
 from safehub.core.presenters import record_links, shown_day
-from safehub.decisions.models import Outcome
 from safehub.people.models import Involvement, Person, PersonKind, RelationshipKind, Service
 from safehub.protocols.models import Brag
 
@@ -132,11 +131,7 @@ def chronology(contacts: Iterable[Mapping[str, Any]]) -> list[ChronologyRow]:
             rating = f"{Brag(row['initial_rating']).label} (initial)"
         else:
             rating = "Not rated"
-        outcome = (
-            Outcome(row["outcome"]).label
-            if row["outcome"]
-            else f"Not decided yet: {ContactState(row['state']).label.lower()}"
-        )
+        outcome = row["outcome"] or f"Not decided yet: {ContactState(row['state']).label.lower()}"
         rows.append(
             ChronologyRow(
                 reference=row["reference"],

@@ -19,8 +19,7 @@ from safehub.accounts.models import User
 from safehub.checks.models import AlertKind
 from safehub.checks.queries import unread_alerts
 from safehub.contacts.models import CHILD_ROLES, Contact, ContactSubject
-from safehub.decisions.models import Outcome
-from safehub.decisions.queries import decided_outcome
+from safehub.decisions.queries import child_outcomes
 from safehub.handoffs.models import Handoff
 from safehub.handoffs.queries import handoffs_to
 from safehub.screening.models import ScreeningRoute
@@ -42,13 +41,13 @@ class CaseloadChild:
 def caseload_contacts(user: User) -> list[dict[str, Any]]:
     """The contacts handed or allocated to `user` that they may see, newest first."""
     handed = Handoff.objects.filter(contact=OuterRef("pk"), recipient=user)
-    return list(
+    rows = (
         Contact.objects.visible_to(user)
         .filter(Q(outcome_action__allocated_worker=user) | Exists(handed))
-        .annotate(outcome=decided_outcome())
         .order_by("-received_at", "-pk")
-        .values("pk", "reference", "received_at", "outcome", "screening__route")[:SHOWN]
+        .values("pk", "reference", "received_at", "screening__route")[:SHOWN]
     )
+    return [dict(row) for row in rows]
 
 
 def children_of(contacts: list[dict[str, Any]]) -> list[CaseloadChild]:
@@ -56,10 +55,16 @@ def children_of(contacts: list[dict[str, Any]]) -> list[CaseloadChild]:
     subjects = ContactSubject.objects.filter(contact_id__in=list(by_contact), role__in=CHILD_ROLES).order_by(
         "contact_id", "order"
     )
+    # Each child's own approved outcome (decisions per child), or where screening sent the contact.
+    decided = {
+        child.subject: child.outcome.label
+        for outcomes in child_outcomes(list(by_contact)).values()
+        for child in outcomes
+        if child.approved
+    }
     children = []
     for subject in subjects:
         contact = by_contact[subject.contact_id]
-        outcome = contact["outcome"]
         route = contact["screening__route"]
         children.append(
             CaseloadChild(
@@ -68,7 +73,7 @@ def children_of(contacts: list[dict[str, Any]]) -> list[CaseloadChild]:
                 contact_id=subject.contact_id,
                 reference=str(contact["reference"]),
                 received=contact["received_at"],
-                outcome=Outcome(outcome).label if outcome else ScreeningRoute(route).label if route else "",
+                outcome=decided.get(subject.pk) or (ScreeningRoute(route).label if route else ""),
             )
         )
     return sorted(children, key=lambda c: (-c.received.timestamp(), c.contact_id))

@@ -24,13 +24,10 @@ from safehub.checks.queries import unread_alerts
 from safehub.contacts.permissions import can_allocate, can_see_contacts
 from safehub.contacts.queries import children_named
 from safehub.core.http import AuthenticatedHttpRequest
-<<<<<<< HEAD
+from safehub.decisions.queries import child_outcomes
 from safehub.handoffs.permissions import can_see_caseload
 from safehub.handoffs.presenters import row as handoff_row
 from safehub.handoffs.queries import handoffs_to
-=======
-from safehub.decisions.queries import child_outcomes
->>>>>>> perchild
 from safehub.protocols.permissions import can_change_protocols
 from safehub.queues import presenters
 from safehub.queues.caseload import SHOWN, caseload_contacts, children_of, late_answers, waiting_handoffs

@@ -10,14 +10,8 @@ from django.urls import reverse
 from safehub.accounts.models import User
 from safehub.contacts.models import Contact, ContactSubject, SubjectRole
 from safehub.contacts.presenters import concern_labels
-<<<<<<< HEAD
 from safehub.core.presenters import Action, Panel, record_links, shown_day
-from safehub.decisions.models import Outcome
-from safehub.decisions.queries import decided_outcome, latest_rating
-=======
-from safehub.core.presenters import Action, Panel, record_links, shown_date
-from safehub.decisions.queries import ChildOutcome, child_outcomes, latest_rating, outcomes_text
->>>>>>> perchild
+from safehub.decisions.queries import child_outcomes, latest_rating, outcome_for_person
 from safehub.matching.features import PersonDetails
 from safehub.matching.presenters import CandidateView, candidate_views
 from safehub.matching.search import search
@@ -165,15 +159,6 @@ def ordinal(number: int) -> str:
     return f"{number}{suffix}"
 
 
-def _outcome_for(person: int, outcomes: list[ChildOutcome]) -> str:
-    """The outcome a past contact decided for this person, if they were a child on it; else every
-    child's ('Ann Smith: Early help; Ben Smith: No further action')."""
-    own = [child for child in outcomes if child.person == person]
-    if own:
-        return own[0].outcome.label
-    return outcomes_text(outcomes) or "Not decided"
-
-
 def family_history(contact: Contact, *, user: User, at: datetime) -> list[FamilyMember]:
     """What decides the route: for each child on the contact and everyone in their family
     (people.households), their services, open and closed, and every contact about them in the last
@@ -215,7 +200,7 @@ def family_history(contact: Contact, *, user: User, at: datetime) -> list[Family
                 received=shown_day(row["received_at"]),
                 concerns=", ".join(concern_labels(row["concern_categories"])),
                 rating=Brag(row["rating"]).label if row["rating"] else "Not rated",
-                outcome=_outcome_for(pk, outcomes.get(row["pk"], [])),
+                outcome=outcome_for_person(pk, outcomes.get(row["pk"], [])) or "Not decided",
             )
             for row in rows
         ]

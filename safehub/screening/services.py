@@ -47,15 +47,11 @@ class Finding:
     status: KnownStatus
     worker: str = ""
     team: str = ""
-<<<<<<< HEAD
-    email: str = ""
+    worker_email: str = ""
 
     @property
     def handed_to(self) -> Worker:
-        return Worker(name=self.worker, email=self.email, team=self.team)
-=======
-    worker_email: str = ""
->>>>>>> perchild
+        return Worker(name=self.worker, email=self.worker_email, team=self.team)
 
     @property
     def allowed_routes(self) -> list[ScreeningRoute]:

@@ -152,7 +152,7 @@ def test_only_a_child_with_an_open_case_is_forwarded_to_their_own_allocated_work
         version=contact.version,
         allocated_worker=social_worker,
     )
-    handed = {h.subject.pk: h for h in services.hand_offs(contact, action.decision, action, at=now)}
+    handed = {h.subject.pk: h for h in services.child_routes(contact, action.decision, action, at=now)}
     assert (handed[ben.pk].worker, handed[ben.pk].worker_email, handed[ben.pk].team) == (
         "Sam Okafor",
         "sam.okafor@example.gov.uk",

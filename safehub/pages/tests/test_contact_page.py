@@ -120,15 +120,10 @@ def test_the_page_takes_a_fixed_number_of_queries_however_much_it_shows(
 ) -> None:
     # Session, and the user with their roles and teams (2); the contact with its one-to-one rows
     # joined in: screening, who late answers go to, the outcome, and the people they name (1);
-<<<<<<< HEAD
-    # subjects, MASH checks, their requests, the agencies' answers, recommendations, decisions,
-    # hand-offs and state changes, each with its people joined in (8); the recorded read (5); the
-    # session saved (3). A prefetch lookup per related table would take twice as many.
-=======
-    # subjects, MASH checks, their requests, recommendations, decisions, each one's children (per
-    # child outcomes) and state changes, each with its people joined in (8); the recorded read (5);
-    # the session saved (3). One prefetch lookup per related table took 14 where the panels take 6.
->>>>>>> perchild
+    # subjects, MASH checks, their requests, the agencies' answers, recommendations, decisions, each
+    # one's children (per-child outcomes), hand-offs and state changes, each with its people joined
+    # in (10); the recorded read (5); the session saved (3). A prefetch lookup per related table
+    # would take about twice as many.
     with django_assert_num_queries(19):
         response = social_worker_client.get(full_contact.get_absolute_url())
     assert response.status_code == 200

@@ -97,11 +97,12 @@ def test_the_recommend_and_approve_pages_show_the_answers_and_the_analysis_besid
         assert shown in recommend, shown
     assert recommend.index(ANALYSIS) < recommend.index("Send to a manager for approval")
     contact.refresh_from_db()
+    level = LocalProtocol.objects.get(is_active=True).levels.get(code="specialist")
     decisions.recommend(
         contact,
-        rating=Brag.AMBER,
-        level=LocalProtocol.objects.get(is_active=True).levels.get(code="specialist"),
-        outcome=Outcome.SECTION_17_ASSESSMENT,
+        children=decisions.same_for_all(
+            contact, decisions.ChildChoice(Brag.AMBER, level, Outcome.SECTION_17_ASSESSMENT)
+        ),
         rationale="Known to police",
         by=social_worker,
         at=now + 3 * HOUR,

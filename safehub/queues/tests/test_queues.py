@@ -133,15 +133,10 @@ def test_a_queue_page_takes_eight_queries_however_many_contacts_and_ratings_it_s
     manager_client.get(reverse("queues:queue", args=["approval"]))  # the first page saves the session's clock
     # Session; the user with their roles and teams; every queue's count (by state and overdue, in
     # one query, which also gives the page's count); the manager's team's workers to filter by; the
-<<<<<<< HEAD
-    # page's contacts with their ratings; their children's names; the unread alerts; how many
-    # contacts sent to the user wait to be marked received.
-    with django_assert_num_queries(8):
-=======
     # page's contacts with their ratings; their children's names; the children's outcomes approved
-    # and recommended (2); the unread alerts.
-    with django_assert_num_queries(9):
->>>>>>> perchild
+    # and recommended (2); the unread alerts; how many contacts sent to the user wait to be marked
+    # received.
+    with django_assert_num_queries(10):
         response = manager_client.get(reverse("queues:queue", args=["approval"]))
     assert response.content.decode().count(">Amber</strong>") == contacts
 

@@ -227,4 +227,4 @@ def test_an_unlikely_match_is_linked_only_when_the_screener_confirms_it(
         match_probability=0.02,
         unlikely_confirmed=True,
     )
-    assert contact.subjects.get().person == someone
+    assert contact.subjects.get().person_id == someone.pk
