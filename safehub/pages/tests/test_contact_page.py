@@ -124,7 +124,7 @@ def test_the_page_takes_a_fixed_number_of_queries_however_much_it_shows(
     # one's children (per-child outcomes), hand-offs and state changes, each with its people joined
     # in (10); the recorded read (5); the session saved (3). A prefetch lookup per related table
     # would take about twice as many.
-    with django_assert_num_queries(19):
+    with django_assert_num_queries(21):
         response = social_worker_client.get(full_contact.get_absolute_url())
     assert response.status_code == 200
 

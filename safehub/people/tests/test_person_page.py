@@ -18,7 +18,7 @@ from safehub.contacts.models import SubjectRole
 from safehub.contacts.tests.factories import ContactFactory, ContactSubjectFactory
 from safehub.contacts.workflow import ContactState
 from safehub.core.errors import ConcurrentChange, DomainError
-from safehub.decisions.models import Decision, Outcome, Recommendation, Verdict
+from safehub.decisions.models import ChildDecision, ChildRecommendation, Decision, Outcome, Recommendation, Verdict
 from safehub.people.models import Person, PersonKind, RelationshipKind, Service
 from safehub.people.services import record_warnings
 from safehub.people.tests.factories import (
@@ -98,24 +98,16 @@ def test_the_chronology_lists_each_contact_with_its_concern_rating_and_outcome(
         concern_categories=["neglect"],
         received_at=dt.datetime(2026, 3, 2, 9, tzinfo=dt.UTC),
     )
-    ContactSubjectFactory(contact=decided, person=child)
+    subject = ContactSubjectFactory(contact=decided, person=child)
     level = LocalProtocol.objects.get(is_active=True).levels.first()
-    rec = Recommendation.objects.create(
-        contact=decided,
-        rating="amber",
-        level=level,
-        outcome=Outcome.SECTION_17_ASSESSMENT,
-        rationale="x",
-        recommended_by=manager,
+    rec = Recommendation.objects.create(contact=decided, rating="amber", rationale="x", recommended_by=manager)
+    ChildRecommendation.objects.create(
+        recommendation=rec, subject=subject, rating="amber", level=level, outcome=Outcome.SECTION_17_ASSESSMENT
     )
-    Decision.objects.create(
-        contact=decided,
-        recommendation=rec,
-        verdict=Verdict.APPROVED,
-        outcome=Outcome.SECTION_17_ASSESSMENT,
-        rationale="y",
-        decided_by=manager,
+    decision = Decision.objects.create(
+        contact=decided, recommendation=rec, verdict=Verdict.APPROVED, rationale="y", decided_by=manager
     )
+    ChildDecision.objects.create(decision=decision, subject=subject, outcome=Outcome.SECTION_17_ASSESSMENT)
     waiting = ContactFactory(
         team=mash_team,
         state=ContactState.SCREENING,
