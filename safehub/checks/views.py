@@ -25,6 +25,7 @@ from safehub.checks.presenters import (
     alert_rows,
     queue_caption,
     queue_rows,
+    request_phone_prompt,
     request_rows,
     sent_people,
     submitted_responses,
@@ -328,6 +329,7 @@ def request_view(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         "form": form,
         "correction": correction,
         "responses": submitted_responses(responses),
+        "phone": request_phone_prompt(agency_request),
     }
     return render(request, "checks/request.html", context, status=status)
 

@@ -31,7 +31,7 @@ from safehub.decisions.queries import latest_recommendation, the_decision
 from safehub.people.models import Service
 from safehub.people.services import open_involvements_from_outcome
 from safehub.protocols.models import Brag, Clock, ThresholdLevel
-from safehub.protocols.policy import active_protocol, due_time
+from safehub.protocols.policy import active_protocol, approval_due_time, due_time
 
 NOT_RECOMMENDABLE = frozenset({Outcome.FORWARD_TO_ALLOCATED_WORKER})
 
@@ -115,7 +115,8 @@ def recommend(
         recommended_by=by,
         recommended_at=at,
     )
-    transition(contact, Event.RECOMMEND, by=by, at=at, due_at=due_time(Clock.APPROVAL, start=at, rating=rating))
+    due = approval_due_time(received_at=contact.received_at, recommended_at=at, rating=rating)
+    transition(contact, Event.RECOMMEND, by=by, at=at, due_at=due)
     record(Verb.RISK_RATED, by=by, contact=contact, at=at, data={"rating": rating.value, "level": level.code})
     record(Verb.RECOMMENDATION_RECORDED, by=by, contact=contact, at=at, data={"outcome": outcome.value})
     return recommendation
