@@ -60,7 +60,7 @@ def phone_prompt(request: AgencyRequest, prompts: Deadlines | None, *, rating: s
         return ""
     return (
         f"Telephone {request.agency} as well: the answer is needed within less than"
-        f" {prompt.amount:g} {prompt.get_unit_display()} of the request (local protocol)"
+        f" {prompt.amount.normalize():f} {prompt.get_unit_display()} of the request (local protocol)"
     )
 
 
