@@ -76,10 +76,7 @@ def protocol_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
             try:
                 services.update_protocol(
                     protocol,
-                    settings=services.ProtocolSettings(
-                        **{name: data[name] for name in services.SETTINGS_FIELDS if name not in LISTS},
-                        **{name: tuple(data[name]) for name in LISTS},
-                    ),
+                    settings=_settings(data),
                     levels=[services.LevelRow(**f.cleaned_data) for f in _filled(level_forms)],
                     timescales=[services.TimescaleRow(**f.cleaned_data) for f in _filled(timescale_forms)],
                     by=request.user,
@@ -99,7 +96,18 @@ def protocol_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     return _render(request, protocol, timescales, form, level_forms, timescale_forms, can_edit, 200)
 
 
-LISTS = ("early_help_criteria", "always_checked_agencies", "approver_roles")
+def _settings(data: dict[str, Any]) -> services.ProtocolSettings:
+    return services.ProtocolSettings(
+        name=data["name"],
+        source=data["source"],
+        working_day_start=data["working_day_start"],
+        working_day_end=data["working_day_end"],
+        three_month_rule=data["three_month_rule"],
+        daily_meeting=data["daily_meeting"],
+        early_help_criteria=tuple(data["early_help_criteria"]),
+        always_checked_agencies=tuple(data["always_checked_agencies"]),
+        approver_roles=tuple(data["approver_roles"]),
+    )
 
 
 def _filled(formset: Any) -> list[Any]:

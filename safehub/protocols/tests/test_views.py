@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import Any
 
 import pytest
@@ -136,7 +137,7 @@ def test_administrator_edits_everything_the_profile_holds(administrator_client: 
         (4, "acute", "Acute"),
     ]
     added = protocol.timescales.get(clock="mash_checks", rating="red", agency="police")
-    assert (added.amount, added.unit, added.note) == (2, "elapsed_hours", "Agreed with the police, 2026")
+    assert (added.amount, added.unit, added.note) == (Decimal(2), "elapsed_hours", "Agreed with the police, 2026")
     assert not protocol.timescales.filter(clock="strategy_discussion").exists()
     event = AuditEvent.objects.get(verb=Verb.PROTOCOL_CHANGED)
     assert event.data["levels"] == {
