@@ -5,11 +5,15 @@ contact has moved on)."""
 from __future__ import annotations
 
 from safehub.accounts.models import User
-from safehub.accounts.permissions import can_make_threshold_decisions, can_work_the_front_door
+from safehub.accounts.permissions import (
+    can_make_threshold_decisions,
+    can_work_the_front_door,
+    could_approve,
+    holds_one_of,
+)
 from safehub.contacts.models import Contact
 from safehub.contacts.workflow import ContactState
 from safehub.decisions.queries import latest_recommendation
-from safehub.protocols.models import APPROVER_ROLE_VALUES
 from safehub.protocols.policy import approver_roles
 
 
@@ -21,11 +25,11 @@ def can_recommend(user: User, contact: Contact | None = None) -> bool:
 def can_approve(user: User, contact: Contact | None = None) -> bool:
     """Whoever the local protocol lets approve a recommendation (a team manager, 004 §5, §7; Bexley's
     senior practitioners too, 002 roles table), never their own recommendation (four eyes)."""
-    if not user.has_role(*APPROVER_ROLE_VALUES):
-        return False  # no protocol lets this role approve: asked without reading the protocol
+    if not could_approve(user):
+        return False  # no protocol lets this role approve: answered without reading the protocol
     if contact is not None and contact.state != ContactState.AWAITING_APPROVAL:
         return False
-    if not user.has_role(*approver_roles()):
+    if not holds_one_of(user, approver_roles()):
         return False
     if contact is None:
         return True

@@ -7,7 +7,7 @@ from datetime import date, time
 from django.db import models
 from django.db.models import Q
 
-from safehub.accounts.models import AgencyKind, Role
+from safehub.accounts.models import APPROVAL_CANDIDATE_ROLES, AgencyKind, Role
 from safehub.core.working_time import ClockUnit, WorkingHours
 
 
@@ -54,7 +54,7 @@ STEP_CLOCKS = tuple(clock for clock in Clock if clock is not Clock.PHONE_AGENCY)
 AGENCY_CLOCKS = frozenset({Clock.MASH_CHECKS, Clock.PHONE_AGENCY})
 # Who may approve a threshold recommendation, as a protocol may choose (004 §5, §7: a manager;
 # 002 roles table: the MASH team manager and the CSC senior practitioner are both decision makers).
-APPROVER_CHOICES = [(role.value, role.label) for role in (Role.TEAM_MANAGER, Role.SENIOR_PRACTITIONER)]
+APPROVER_CHOICES = [(role.value, role.label) for role in Role if role in APPROVAL_CANDIDATE_ROLES]
 APPROVER_ROLE_VALUES = frozenset(value for value, _ in APPROVER_CHOICES)
 
 
