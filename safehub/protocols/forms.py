@@ -134,7 +134,9 @@ class TimescaleForm(GovukForm):
         choices=[("", "Choose a unit"), *UNIT_CHOICES],
         error_messages={"required": "Choose the unit of time"},
     )
-    note = forms.CharField(label="Where the rule comes from", max_length=300, required=False)
+    note = forms.CharField(
+        label="Where the rule comes from", max_length=300, required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
     remove = forms.BooleanField(label="Remove", required=False)
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:

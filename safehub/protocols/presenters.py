@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
 from safehub.accounts.models import AgencyKind, Role
-from safehub.protocols.models import Clock, LocalProtocol, Timescale
+from safehub.protocols.models import Brag, Clock, LocalProtocol, Timescale
 
 # From when each clock counts (protocols.policy; ADR 0004, ADR 0017), as the protocol page says it.
 CLOCK_STARTS = {
@@ -20,6 +21,15 @@ CLOCK_STARTS = {
     Clock.STRATEGY_DISCUSSION: "For reference: no step is timed by it yet",
     Clock.PHONE_AGENCY: "A prompt: telephone the agency too when its answer is needed sooner than this",
 }
+
+
+STEP_ORDER = {clock.value: index for index, clock in enumerate(Clock)}
+RATING_ORDER = {"": 0, **{rating.value: index for index, rating in enumerate(Brag, start=1)}}
+
+
+def in_step_order(timescales: Iterable[Timescale]) -> list[Timescale]:
+    """The timescales in the order a contact meets the steps, any rating before each rating's own."""
+    return sorted(timescales, key=lambda t: (STEP_ORDER.get(t.clock, 99), RATING_ORDER.get(t.rating, 9), t.agency))
 
 
 def caption(protocol: LocalProtocol) -> str:

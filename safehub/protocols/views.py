@@ -62,7 +62,7 @@ def protocol_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     can_edit = _require_viewer(request)
     protocol = get_object_or_404(LocalProtocol, pk=pk)
     levels = list(protocol.levels.all())
-    timescales = list(protocol.timescales.all())
+    timescales = presenters.in_step_order(protocol.timescales.all())
     level_start, timescale_start = level_initial(levels), timescale_initial(timescales)
     if request.method == "POST":
         if not can_edit:

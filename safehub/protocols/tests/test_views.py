@@ -12,6 +12,7 @@ from safehub.contacts.tests.factories import ContactFactory
 from safehub.contacts.workflow import ContactState
 from safehub.decisions.models import Outcome, Recommendation
 from safehub.protocols.models import LocalProtocol
+from safehub.protocols.presenters import in_step_order
 
 pytestmark = pytest.mark.django_db
 
@@ -24,7 +25,7 @@ def _edit_post(protocol: LocalProtocol, **overrides: Any) -> dict[str, Any]:
     """The page's form as an administrator sends it unchanged (but for `overrides`), with its
     blank rows for a new level and a new timescale."""
     levels = list(protocol.levels.all())
-    rows = list(protocol.timescales.all())
+    rows = in_step_order(protocol.timescales.all())
     data: dict[str, Any] = {
         "version": protocol.version,
         "name": protocol.name,
@@ -69,7 +70,7 @@ def _edit_post(protocol: LocalProtocol, **overrides: Any) -> dict[str, Any]:
 
 def _index(protocol: LocalProtocol, clock: str, rating: str = "", agency: str = "") -> int:
     """The row of the timescales formset that holds this timescale."""
-    rows = list(protocol.timescales.values_list("clock", "rating", "agency"))
+    rows = [(t.clock, t.rating, t.agency) for t in in_step_order(protocol.timescales.all())]
     return rows.index((clock, rating, agency))
 
 
