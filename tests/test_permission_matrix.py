@@ -23,6 +23,7 @@ from safehub.contacts.tests.factories import ContactFactory
 from safehub.contacts.workflow import ContactState
 from safehub.matching.models import DuplicatePair
 from safehub.people.tests.factories import InvolvementFactory, PersonFactory
+from safehub.protocols.models import LocalProtocol
 
 pytestmark = pytest.mark.django_db
 
@@ -50,6 +51,17 @@ def _contact_step(url_name: str, state: ContactState) -> Callable[[Any], str]:
     def make(team: Any) -> str:
         contact: Contact = ContactFactory(team=team, state=state)
         return reverse(url_name, args=[contact.pk])
+
+    return make
+
+
+def _under_walsall(make_url: Callable[[Any], str]) -> Callable[[Any], str]:
+    """The page with Walsall's protocol active, whose approver is a manager (004 §5, §7)."""
+
+    def make(team: Any) -> str:
+        LocalProtocol.objects.filter(is_active=True).update(is_active=False)
+        LocalProtocol.objects.filter(slug="walsall").update(is_active=True)
+        return make_url(team)
 
     return make
 
@@ -146,8 +158,14 @@ PAGES: list[tuple[str, Callable[[Any], str], dict[Role, int]]] = [
         {CO: 403, SW: 200, SP: 200, TM: 200, STRAT: 403, **OUTSIDERS},
     ),
     (
+        # Bexley, active after migrating: its senior practitioners decide too (002 roles table).
         "approve",
         _contact_step("decisions:approve", ContactState.AWAITING_APPROVAL),
+        {CO: 403, SW: 403, SP: 200, TM: 200, STRAT: 403, **OUTSIDERS},
+    ),
+    (
+        "approve where only managers may",
+        _under_walsall(_contact_step("decisions:approve", ContactState.AWAITING_APPROVAL)),
         {CO: 403, SW: 403, SP: 403, TM: 200, STRAT: 403, **OUTSIDERS},
     ),
     (
@@ -270,6 +288,12 @@ PAGES: list[tuple[str, Callable[[Any], str], dict[Role, int]]] = [
     (
         "protocols",
         lambda team: reverse("protocols:list"),
+        {CO: 403, SW: 403, SP: 403, TM: 200, STRAT: 403, PARTNER: 403, PERF: 403, DPO: 403, ADMIN: 200},
+    ),
+    (
+        # Administrators edit the whole profile on it; managers read it.
+        "protocol settings",
+        lambda team: reverse("protocols:protocol", args=[LocalProtocol.objects.get(slug="bexley").pk]),
         {CO: 403, SW: 403, SP: 403, TM: 200, STRAT: 403, PARTNER: 403, PERF: 403, DPO: 403, ADMIN: 200},
     ),
     (

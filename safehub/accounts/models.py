@@ -78,8 +78,11 @@ CASE_ROLES = frozenset(
 )
 # Roles qualified to make and recommend threshold decisions (002 appendix: SW, SSW, manager).
 QUALIFIED_ROLES = frozenset({Role.SOCIAL_WORKER, Role.SENIOR_PRACTITIONER, Role.TEAM_MANAGER})
-# Roles that may approve a threshold decision (004 §5, §7: a manager approves every decision).
+# Roles that manage the hub's work: allocate, start MASH checks, restrict records (004 §5, §7).
 APPROVER_ROLES = frozenset({Role.TEAM_MANAGER})
+# Roles a local protocol may let approve a threshold recommendation: a manager (004 §5, §7) and, in
+# Bexley, the senior practitioner (002 roles table). Which of them do is the protocol's setting.
+APPROVAL_CANDIDATE_ROLES = frozenset({Role.TEAM_MANAGER, Role.SENIOR_PRACTITIONER})
 # Roles that record contacts and work them through screening and the outcome (the front door).
 FRONT_DOOR_ROLES = frozenset({Role.CONTACT_OFFICER, *QUALIFIED_ROLES})
 

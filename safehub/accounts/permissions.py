@@ -3,7 +3,17 @@ builds its `can_<verb>(user, obj)` predicates on these; nothing else asks for a 
 
 from __future__ import annotations
 
-from safehub.accounts.models import APPROVER_ROLES, CASE_ROLES, FRONT_DOOR_ROLES, QUALIFIED_ROLES, Role, User
+from collections.abc import Iterable
+
+from safehub.accounts.models import (
+    APPROVAL_CANDIDATE_ROLES,
+    APPROVER_ROLES,
+    CASE_ROLES,
+    FRONT_DOOR_ROLES,
+    QUALIFIED_ROLES,
+    Role,
+    User,
+)
 
 
 def can_work_on_cases(user: User) -> bool:
@@ -24,6 +34,17 @@ def can_make_threshold_decisions(user: User) -> bool:
 def can_manage(user: User) -> bool:
     """A team manager: approves every decision, starts MASH checks, restricts records (004 §5, §7)."""
     return user.has_role(*APPROVER_ROLES)
+
+
+def could_approve(user: User) -> bool:
+    """Team managers and senior practitioners: the roles a local protocol may let approve a
+    threshold recommendation (decisions.permissions.can_approve asks the protocol which do)."""
+    return user.has_role(*APPROVAL_CANDIDATE_ROLES)
+
+
+def holds_one_of(user: User, roles: Iterable[str]) -> bool:
+    """Whether the user holds one of `roles`, as a setting names them (a protocol's approvers)."""
+    return user.has_role(*roles)
 
 
 def can_supervise(user: User) -> bool:

@@ -24,6 +24,7 @@ from safehub.checks.queries import checks_with_answers
 from safehub.contacts.models import Contact
 from safehub.core.presenters import Action, Due, Panel, brag_tag_class, due, record_links, shown_date, shown_day
 from safehub.protocols.models import Brag
+from safehub.protocols.policy import Deadlines, telephone_prompts
 
 
 @dataclass(frozen=True)
@@ -33,6 +34,7 @@ class RequestRow:
     current: AgencyResponse | None  # the latest submitted response, corrections included
     history: list[AgencyResponse]  # earlier, superseded responses
     late: bool  # answered after its due time, or after the checks were submitted
+    phone: str = ""  # the protocol's prompt to telephone the agency too (003 §2.6), while it is outstanding
 
     @property
     def withdrawn(self) -> bool:
@@ -47,8 +49,30 @@ class RequestRow:
         return "Nothing known" if self.current.nothing_known else "Information held"
 
 
+def phone_prompt(request: AgencyRequest, prompts: Deadlines | None, *, rating: str) -> str:
+    """'Telephone Elm Road Surgery as well: …' while an outstanding request's answer is needed
+    sooner than the protocol's telephone prompt says (Sefton 003 §2.6); else ''."""
+    if prompts is None or request.state != RequestState.SENT:
+        return ""
+    prompt = prompts.phone_prompt(
+        sent_at=request.sent_at, due_at=request.due_at, agency=request.agency.kind, rating=rating
+    )
+    if prompt is None:
+        return ""
+    return (
+        f"Telephone {request.agency} as well: the answer is needed within less than"
+        f" {prompt.amount.normalize():f} {prompt.get_unit_display()} of the request (local protocol)"
+    )
+
+
+def request_phone_prompt(request: AgencyRequest) -> str:
+    """The telephone prompt for one request (its page), under the active protocol."""
+    return phone_prompt(request, telephone_prompts(), rating=request.checks.rating)
+
+
 def request_rows(checks: MashChecks, *, at: datetime) -> list[RequestRow]:
     rows = []
+    prompts = telephone_prompts()
     for request in checks.requests.all():
         submitted = [r for r in request.responses.all() if r.status == ResponseStatus.SUBMITTED]
         current = submitted[-1] if submitted else None
@@ -63,6 +87,7 @@ def request_rows(checks: MashChecks, *, at: datetime) -> list[RequestRow]:
                 current,
                 submitted[:-1],
                 late,
+                phone_prompt(request, prompts, rating=checks.rating),
             )
         )
     return rows

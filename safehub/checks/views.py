@@ -26,6 +26,7 @@ from safehub.checks.presenters import (
     checks_shown,
     queue_caption,
     queue_rows,
+    request_phone_prompt,
     sent_people,
     submitted_responses,
     worktray_rows,
@@ -328,6 +329,7 @@ def request_view(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         "form": form,
         "correction": correction,
         "responses": submitted_responses(responses),
+        "phone": request_phone_prompt(agency_request),
     }
     return render(request, "checks/request.html", context, status=status)
 

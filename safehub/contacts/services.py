@@ -23,7 +23,7 @@ from safehub.core.errors import ConcurrentChange, DomainError, Problem, Refused
 from safehub.core.submissions import content_key, create_once, earlier_submission
 from safehub.core.working_time import LONDON
 from safehub.protocols.models import Brag, Clock
-from safehub.protocols.policy import due_time
+from safehub.protocols.policy import due_time, threshold_due_time
 
 
 @dataclass(frozen=True)
@@ -64,9 +64,9 @@ def screening_due(contact: Contact) -> datetime | None:
 
 
 def threshold_due(contact: Contact, *, rating: str = "") -> datetime | None:
-    """The threshold decision's due time, from receipt (000: a decision within 24 hours of the
-    contact), at the rating the contact is known by (clock_rating)."""
-    return due_time(Clock.THRESHOLD_DECISION, start=contact.received_at, rating=clock_rating(contact, rating))
+    """The threshold recommendation's due time, from receipt (000: a clear decision within 24 hours
+    of the contact), at the rating the contact is known by (clock_rating)."""
+    return threshold_due_time(received_at=contact.received_at, rating=clock_rating(contact, rating))
 
 
 def already_recorded(

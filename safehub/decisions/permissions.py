@@ -5,10 +5,16 @@ contact has moved on)."""
 from __future__ import annotations
 
 from safehub.accounts.models import User
-from safehub.accounts.permissions import can_make_threshold_decisions, can_manage, can_work_the_front_door
+from safehub.accounts.permissions import (
+    can_make_threshold_decisions,
+    can_work_the_front_door,
+    could_approve,
+    holds_one_of,
+)
 from safehub.contacts.models import Contact
 from safehub.contacts.workflow import ContactState
 from safehub.decisions.queries import latest_recommendation
+from safehub.protocols.policy import approver_roles
 
 
 def can_recommend(user: User, contact: Contact | None = None) -> bool:
@@ -17,13 +23,16 @@ def can_recommend(user: User, contact: Contact | None = None) -> bool:
 
 
 def can_approve(user: User, contact: Contact | None = None) -> bool:
-    """A team manager approves every recommendation (004 §5, §7), never their own (four eyes)."""
-    if not can_manage(user):
+    """Whoever the local protocol lets approve a recommendation (a team manager, 004 §5, §7; Bexley's
+    senior practitioners too, 002 roles table), never their own recommendation (four eyes)."""
+    if not could_approve(user):
+        return False  # no protocol lets this role approve: answered without reading the protocol
+    if contact is not None and contact.state != ContactState.AWAITING_APPROVAL:
+        return False
+    if not holds_one_of(user, approver_roles()):
         return False
     if contact is None:
         return True
-    if contact.state != ContactState.AWAITING_APPROVAL:
-        return False
     latest = latest_recommendation(contact)
     return latest is None or latest.recommended_by_id != user.pk
 

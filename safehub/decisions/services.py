@@ -38,7 +38,7 @@ from safehub.handoffs.services import Worker, hand_off, worker_from_user
 from safehub.people.models import Service
 from safehub.people.services import open_involvements_from_outcome
 from safehub.protocols.models import Brag, Clock, ThresholdLevel
-from safehub.protocols.policy import active_protocol, due_time
+from safehub.protocols.policy import active_protocol, approval_due_time, due_time
 from safehub.screening.models import KnownStatus
 from safehub.screening.services import Finding, finding_for_people
 
@@ -215,7 +215,8 @@ def recommend(
         )
         for subject in subjects
     )
-    transition(contact, Event.RECOMMEND, by=by, at=at, due_at=due_time(Clock.APPROVAL, start=at, rating=rating))
+    due = approval_due_time(received_at=contact.received_at, recommended_at=at, rating=rating)
+    transition(contact, Event.RECOMMEND, by=by, at=at, due_at=due)
     record(
         Verb.RISK_RATED,
         by=by,

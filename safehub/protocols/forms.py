@@ -5,28 +5,114 @@ from typing import Any
 
 from django import forms
 
+from safehub.accounts.models import AgencyKind
 from safehub.core.forms import GovukForm, VersionForm
 from safehub.core.working_time import ClockUnit
-from safehub.protocols.models import LocalProtocol
+from safehub.protocols.models import APPROVER_CHOICES, Brag, Clock, LocalProtocol, ThresholdLevel, Timescale
 
 UNIT_CHOICES = [
     (ClockUnit.ELAPSED_HOURS.value, "hours (elapsed)"),
     (ClockUnit.WORKING_HOURS.value, "working hours"),
     (ClockUnit.WORKING_DAYS.value, "working days"),
 ]
+PARTNER_KINDS = [(kind.value, kind.label) for kind in AgencyKind if kind != AgencyKind.CHILDRENS_SOCIAL_CARE]
 
 
 class ProtocolForm(VersionForm):
+    name = forms.CharField(label="Name", max_length=200, error_messages={"required": "Enter the protocol's name"})
+    source = forms.CharField(label="Source document", max_length=200, required=False)
     working_day_start = forms.TimeField(label="Working day starts", help_text="For example 09:00")
     working_day_end = forms.TimeField(label="Working day ends", help_text="For example 17:00")
     three_month_rule = forms.BooleanField(
         label="Allocate to the previous social worker if the family was open to children's social care in the last three months",
         required=False,
     )
+    daily_meeting = forms.CharField(
+        label="Daily MASH meeting",
+        help_text="When it meets, for example: Tuesday to Friday at 11:00 (BRAG). Leave blank if there is none.",
+        max_length=200,
+        required=False,
+    )
+    approver_roles = forms.MultipleChoiceField(
+        label="Who may approve a threshold recommendation",
+        help_text="Never the person who made the recommendation.",
+        choices=APPROVER_CHOICES,
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={"required": "Choose who may approve a threshold recommendation"},
+    )
+    always_checked_agencies = forms.MultipleChoiceField(
+        label="Agencies asked in every set of MASH checks",
+        choices=PARTNER_KINDS,
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+    )
+    early_help_criteria = forms.CharField(
+        label="Early help criteria",
+        help_text="One on each line.",
+        widget=forms.Textarea(attrs={"rows": 5}),
+        required=False,
+    )
+
+    def clean_early_help_criteria(self) -> list[str]:
+        """One criterion a line, blank lines and repeats left out."""
+        text: str = self.cleaned_data["early_help_criteria"]
+        criteria: list[str] = []
+        for line in text.splitlines():
+            criterion = line.strip()
+            if len(criterion) > 200:
+                raise forms.ValidationError("Write each criterion in at most 200 characters")
+            if criterion and criterion not in criteria:
+                criteria.append(criterion)
+        return criteria
+
+
+class LevelForm(GovukForm):
+    pk = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    order = forms.IntegerField(
+        label="Order",
+        min_value=1,
+        max_value=99,
+        error_messages={
+            "required": "Enter the level's place in the order, like 1",
+            "invalid": "Enter the level's place in the order as a number, like 1",
+            "min_value": "Enter a number from 1 to 99",
+            "max_value": "Enter a number from 1 to 99",
+        },
+    )
+    code = forms.SlugField(
+        label="Code",
+        max_length=40,
+        error_messages={
+            "required": "Enter the level's code",
+            "invalid": "Enter a code of lower-case letters, numbers, hyphens or underscores",
+            "max_length": "Enter a code of at most 40 characters",
+        },
+    )
+    label = forms.CharField(label="Name", max_length=100, error_messages={"required": "Enter the level's name"})
+    description = forms.CharField(label="What it leads to", max_length=500, required=False)
+    remove = forms.BooleanField(label="Remove", required=False)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["order"].widget.attrs["class"] += " govuk-input--width-2"
+        self.fields["code"].widget.attrs["class"] += " govuk-input--width-10"
+
+    def clean_code(self) -> str:
+        code: str = self.cleaned_data["code"]
+        if code != code.lower():
+            raise forms.ValidationError("Enter the code in lower-case letters")
+        return code
 
 
 class TimescaleForm(GovukForm):
-    pk = forms.IntegerField(widget=forms.HiddenInput)
+    pk = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    clock = forms.ChoiceField(
+        label="Step",
+        choices=[("", "Choose a step"), *Clock.choices],
+        error_messages={"required": "Choose the step the timescale is for"},
+    )
+    rating = forms.ChoiceField(label="Rating", choices=[("", "Any rating"), *Brag.choices], required=False)
+    agency = forms.ChoiceField(label="Agency", choices=[("", "Any agency"), *PARTNER_KINDS], required=False)
     amount = forms.DecimalField(
         label="Amount",
         min_value=Decimal("0.01"),
@@ -43,20 +129,64 @@ class TimescaleForm(GovukForm):
             "required": "Enter a timescale",
         },
     )
-    unit = forms.ChoiceField(label="Unit", choices=UNIT_CHOICES)
+    unit = forms.ChoiceField(
+        label="Unit",
+        choices=[("", "Choose a unit"), *UNIT_CHOICES],
+        error_messages={"required": "Choose the unit of time"},
+    )
+    note = forms.CharField(
+        label="Where the rule comes from", max_length=300, required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+    remove = forms.BooleanField(label="Remove", required=False)
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["amount"].widget.attrs["class"] += " govuk-input--width-5"
 
 
-TimescaleFormSet = forms.formset_factory(TimescaleForm, extra=0)
+# One blank row in each, to add a level or a timescale without script (the page posts it as any other).
+LevelFormSet = forms.formset_factory(LevelForm, extra=1)
+TimescaleFormSet = forms.formset_factory(TimescaleForm, extra=1)
 
 
 def protocol_initial(protocol: LocalProtocol) -> dict[str, Any]:
     return {
         "version": protocol.version,
+        "name": protocol.name,
+        "source": protocol.source,
         "working_day_start": protocol.working_day_start,
         "working_day_end": protocol.working_day_end,
         "three_month_rule": protocol.three_month_rule,
+        "daily_meeting": protocol.daily_meeting,
+        "approver_roles": list(protocol.approver_roles),
+        "always_checked_agencies": list(protocol.always_checked_agencies),
+        "early_help_criteria": "\n".join(protocol.early_help_criteria),
     }
+
+
+def level_initial(levels: list[ThresholdLevel]) -> list[dict[str, Any]]:
+    return [
+        {
+            "pk": level.pk,
+            "order": level.order,
+            "code": level.code,
+            "label": level.label,
+            "description": level.description,
+        }
+        for level in levels
+    ]
+
+
+def timescale_initial(timescales: list[Timescale]) -> list[dict[str, Any]]:
+    return [
+        {
+            "pk": t.pk,
+            "clock": t.clock,
+            "rating": t.rating,
+            "agency": t.agency,
+            "amount": t.amount,
+            "unit": t.unit,
+            "note": t.note,
+        }
+        for t in timescales
+    ]

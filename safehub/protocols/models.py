@@ -7,7 +7,7 @@ from datetime import date, time
 from django.db import models
 from django.db.models import Q
 
-from safehub.accounts.models import AgencyKind
+from safehub.accounts.models import APPROVAL_CANDIDATE_ROLES, AgencyKind, Role
 from safehub.core.working_time import ClockUnit, WorkingHours
 
 
@@ -30,13 +30,36 @@ BRAG_HINTS = {
 
 
 class Clock(models.TextChoices):
+    """What a timescale row times, and from when (ADR 0017; `CLOCK_STARTS` in presenters says it
+    in words). DECISION is the overall clock some seeds set: from the contact's receipt to the
+    approved decision, shared by the recommendation and the approval, each due by the earlier of
+    its own clock and this one (protocols.policy). PHONE_AGENCY is no step: a request to the
+    agency that must be answered sooner than its time is to be telephoned too (003 §2.6)."""
+
     SCREENING = "screening", "Basic screening"
     THRESHOLD_DECISION = "threshold_decision", "Threshold decision (recommendation)"
-    APPROVAL = "approval", "Manager approval"
+    APPROVAL = "approval", "Approval of the recommendation"
+    DECISION = "decision", "Decision, recommendation and approval together"
     OUTCOME_TO_REFERRER = "outcome_to_referrer", "Outcome sent to referrer"
     CONSULTATION_SUMMARY = "consultation_summary", "Consultation summary sent"
     MASH_CHECKS = "mash_checks", "MASH checks"
     STRATEGY_DISCUSSION = "strategy_discussion", "Strategy discussion"
+    PHONE_AGENCY = "phone_agency", "Telephone the agency too"
+
+
+# The clocks that time a step of a contact (every profile gives each step a due time); the
+# others are prompts.
+STEP_CLOCKS = tuple(clock for clock in Clock if clock is not Clock.PHONE_AGENCY)
+# Clocks whose rows may name an agency: the requests of MASH checks, and the telephone prompt.
+AGENCY_CLOCKS = frozenset({Clock.MASH_CHECKS, Clock.PHONE_AGENCY})
+# Who may approve a threshold recommendation, as a protocol may choose (004 §5, §7: a manager;
+# 002 roles table: the MASH team manager and the CSC senior practitioner are both decision makers).
+APPROVER_CHOICES = [(role.value, role.label) for role in Role if role in APPROVAL_CANDIDATE_ROLES]
+APPROVER_ROLE_VALUES = frozenset(value for value, _ in APPROVER_CHOICES)
+
+
+def default_approver_roles() -> list[str]:
+    return [Role.TEAM_MANAGER.value]
 
 
 class LocalProtocol(models.Model):
@@ -52,6 +75,9 @@ class LocalProtocol(models.Model):
     daily_meeting = models.CharField(max_length=200, blank=True)
     early_help_criteria = models.JSONField(default=list, blank=True)
     always_checked_agencies = models.JSONField(default=list, blank=True)
+    approver_roles = models.JSONField(
+        default=default_approver_roles, help_text="The roles that may approve a threshold recommendation."
+    )
     version = models.PositiveIntegerField(default=0)
 
     class Meta:
@@ -96,7 +122,10 @@ class Timescale(models.Model):
     clock = models.CharField(max_length=40, choices=Clock)
     rating = models.CharField(max_length=10, choices=Brag, blank=True, help_text="Blank: any rating.")
     agency = models.CharField(
-        max_length=40, choices=AgencyKind, blank=True, help_text="For MASH checks: blank for any agency."
+        max_length=40,
+        choices=AgencyKind,
+        blank=True,
+        help_text="For MASH checks and the telephone prompt: blank for any agency.",
     )
     amount = models.DecimalField(max_digits=6, decimal_places=2)
     unit = models.CharField(max_length=20, choices=[(u.value, u.value.replace("_", " ")) for u in ClockUnit])

@@ -2,36 +2,87 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from safehub.protocols.models import LocalProtocol, Timescale
+from safehub.accounts.models import AgencyKind, Role
+from safehub.protocols.models import Brag, Clock, LocalProtocol, Timescale
+
+# From when each clock counts (protocols.policy; ADR 0004, ADR 0017), as the protocol page says it.
+CLOCK_STARTS = {
+    Clock.SCREENING: "Counts from receipt",
+    Clock.THRESHOLD_DECISION: "Counts from receipt",
+    Clock.APPROVAL: "Counts from the recommendation",
+    Clock.DECISION: "Counts from receipt to the approved decision: the recommendation and the approval share it",
+    Clock.OUTCOME_TO_REFERRER: "Counts from the approved decision",
+    Clock.CONSULTATION_SUMMARY: "Counts from the consultation",
+    Clock.MASH_CHECKS: "Counts from the request to the agency",
+    Clock.STRATEGY_DISCUSSION: "For reference: no step is timed by it yet",
+    Clock.PHONE_AGENCY: "A prompt: telephone the agency too when its answer is needed sooner than this",
+}
+
+
+STEP_ORDER = {clock.value: index for index, clock in enumerate(Clock)}
+RATING_ORDER = {"": 0, **{rating.value: index for index, rating in enumerate(Brag, start=1)}}
+
+
+def in_step_order(timescales: Iterable[Timescale]) -> list[Timescale]:
+    """The timescales in the order a contact meets the steps, any rating before each rating's own."""
+    return sorted(timescales, key=lambda t: (STEP_ORDER.get(t.clock, 99), RATING_ORDER.get(t.rating, 9), t.agency))
 
 
 def caption(protocol: LocalProtocol) -> str:
     return "Local protocol (active)" if protocol.is_active else "Local protocol"
 
 
+def approvers(protocol: LocalProtocol) -> str:
+    """'Team manager, Senior practitioner': who may approve a recommendation."""
+    return ", ".join(Role(role).label for role in protocol.approver_roles if role in Role.values) or "No one"
+
+
+def agencies(protocol: LocalProtocol) -> str:
+    return ", ".join(AgencyKind(kind).label for kind in protocol.always_checked_agencies if kind in AgencyKind.values)
+
+
 @dataclass(frozen=True)
 class TimescaleRow:
-    timescale: Timescale
+    timescale: Timescale | None  # None for the blank row that adds one
     form: Any  # the row of the formset that edits it
-    step: str  # "Agency checks: Police requests"
-    label: str  # "Agency checks (Police), Red": what the row's fields are for, for their labels
+    step: str  # "MASH checks: GP practice requests"
+    starts: str  # "Counts from receipt"
+    label: str  # "MASH checks (GP practice), Red": what the row's fields are for, for their labels
+
+
+def _describe(timescale: Timescale) -> tuple[str, str, str]:
+    clock = timescale.get_clock_display()
+    agency = timescale.get_agency_display() if timescale.agency else ""
+    rating = timescale.get_rating_display() or "any rating"
+    step = f"{clock}: {agency} requests" if agency else clock
+    label = f"{clock} ({agency}), {rating}" if agency else f"{clock}, {rating}"
+    return step, CLOCK_STARTS.get(Clock(timescale.clock), ""), label
 
 
 def timescale_rows(timescales: list[Timescale], forms: Any) -> list[TimescaleRow]:
+    """A row per timescale (with its form, when the page edits them), then the blank rows that add one."""
+    by_pk = {t.pk: t for t in timescales}
+    if forms is None:
+        return [TimescaleRow(t, None, *_describe(t)) for t in timescales]
     rows = []
-    for timescale, form in zip(timescales, forms, strict=True):
-        clock = timescale.get_clock_display()
-        agency = timescale.get_agency_display() if timescale.agency else ""
-        rating = timescale.get_rating_display() or "any rating"
-        rows.append(
-            TimescaleRow(
-                timescale,
-                form,
-                step=f"{clock}: {agency} requests" if agency else clock,
-                label=f"{clock} ({agency}), {rating}" if agency else f"{clock}, {rating}",
-            )
-        )
+    for form in forms:
+        timescale = by_pk.get(form.initial.get("pk"))
+        if timescale is None:
+            rows.append(TimescaleRow(None, form, "New timescale", "", "the new timescale"))
+        else:
+            rows.append(TimescaleRow(timescale, form, *_describe(timescale)))
     return rows
+
+
+@dataclass(frozen=True)
+class LevelRow:
+    form: Any
+    label: str  # "Intensive", or "the new level": for the fields' labels
+
+
+def level_rows(forms: Any) -> list[LevelRow]:
+    return [LevelRow(form, form.initial.get("label") or "the new level") for form in forms]

@@ -1,7 +1,10 @@
 """The four seed hubs' protocols, shipped as data (DESIGN.md §3).
 
-Each timescale names the passage of the seed it comes from; where a seed is silent the value
-is a stated local default that an administrator can change.
+Each timescale's note quotes the sentence of the seed it comes from. Where a seed is silent, the
+value is a local default that an administrator can change, and its note begins "Local default"
+and says what the seed does say (ADR 0017). Every step of a contact has a due time in every
+profile: the recommendation and the approval either by their own clocks or by the overall
+decision clock from receipt that some seeds set (000: 24 hours to a clear decision).
 """
 
 from __future__ import annotations
@@ -11,6 +14,9 @@ from typing import Any
 H = "elapsed_hours"
 WH = "working_hours"
 WD = "working_days"
+
+TEAM_MANAGER = "team_manager"
+SENIOR_PRACTITIONER = "senior_practitioner"
 
 PROFILES: list[dict[str, Any]] = [
     {
@@ -33,18 +39,59 @@ PROFILES: list[dict[str, Any]] = [
             ("significant_harm", "Significant harm", "Strategy discussion (s47)."),
         ],
         "timescales": [
-            ("screening", "", 4, WH, "Local default: contact screened within half a working day"),
-            ("screening", "red", 1, H, "§11: significant harm referred immediately (Red screened within the hour)"),
-            ("threshold_decision", "", 24, H, "§9–10: referral made within 24 hours"),
-            ("threshold_decision", "red", 4, H, "§11: significant harm referred immediately"),
-            ("approval", "", 1, WD, "Local default"),
-            ("approval", "red", 2, H, "§11: significant harm referred immediately"),
-            ("outcome_to_referrer", "", 48, H, "§12: outcome shared in writing within 48 hours"),
-            ("consultation_summary", "", 48, H, "§5–6: summary sent within 48 hours"),
-            ("mash_checks", "", 1, WD, "§13: other MASH checks within 1 working day"),
-            ("mash_checks", "red", 4, H, "§13: high-risk MASH checks within 4 hours"),
-            ("strategy_discussion", "", 4, H, "§11: immediate referral for a strategy meeting"),
+            ("screening", "", 4, WH, "Local default: §2–3 set no time for basic screening"),
+            (
+                "screening",
+                "red",
+                1,
+                H,
+                "Local default: Red screened within the hour, for §11: 'The MASH will immediately make a referral'",
+            ),
+            (
+                "decision",
+                "",
+                24,
+                H,
+                "§9: 'The MASH social worker will make a referral to the Family Wellbeing service (Within 24 hours)';"
+                " §10: 'a referral will be made to the Children with Disability service. (Within 24 hours)'",
+            ),
+            (
+                "decision",
+                "red",
+                4,
+                H,
+                "Local default: 4 hours from receipt, for §11: 'The MASH will immediately make a referral to the"
+                " Children's Social Care Assessment service for a Child Protection Strategy Meeting'",
+            ),
+            (
+                "outcome_to_referrer",
+                "",
+                48,
+                H,
+                "§12: decision and outcome shared in writing 'with the person making contact with the MASH,"
+                " within 48 hours' (from the decision)",
+            ),
+            (
+                "consultation_summary",
+                "",
+                48,
+                H,
+                "§5: 'a copy sent to the person who sought the consultation, within 48 hours'; §6 likewise",
+            ),
+            ("mash_checks", "", 1, WD, "§13: 'other MASH checks must be completed within 1 working day'"),
+            ("mash_checks", "red", 4, H, "§13: 'High-risk MASH checks will be completed within a maximum of 4 hours'"),
+            (
+                "strategy_discussion",
+                "",
+                4,
+                H,
+                "Local default: 4 hours, for §11: 'The MASH will immediately make a referral to the Children's"
+                " Social Care Assessment service for a Child Protection Strategy Meeting'",
+            ),
         ],
+        # Roles table: the MASH team manager and the CSC senior practitioners are each 'Decision maker
+        # on contacts, screening, MASH checks and service provision for specialist services at levels 3 and 4'.
+        "approver_roles": [TEAM_MANAGER, SENIOR_PRACTITIONER],
     },
     {
         "slug": "birmingham",
@@ -61,18 +108,57 @@ PROFILES: list[dict[str, Any]] = [
             ("significant", "Significant", "Child protection (s47)."),
         ],
         "timescales": [
-            ("screening", "", 4, WH, "Same-day triage by a Referral and Advice Officer"),
-            ("screening", "red", 1, H, "Immediate risk: a phone call at once (Red screened within the hour)"),
-            ("threshold_decision", "", 24, H, "Decision within 24 hours"),
-            ("threshold_decision", "red", 4, H, "Urgent: within hours"),
-            ("approval", "", 24, H, "Decision within 24 hours"),
-            ("approval", "red", 2, H, "Urgent: within hours"),
-            ("outcome_to_referrer", "", 1, WD, "Outcomes sent to partners (local default: next working day)"),
-            ("consultation_summary", "", 2, WD, "Local default"),
-            ("mash_checks", "", 8, WH, "Same day"),
-            ("mash_checks", "red", 4, H, "Urgent: within hours"),
-            ("strategy_discussion", "", 24, H, "Strategy meetings within 24 hours (72 by recorded exception)"),
+            ("screening", "", 4, WH, "Local default: 000 sets no time for screening a request for support"),
+            ("screening", "red", 1, H, "Local default: Red screened within the hour (000 sets no time)"),
+            (
+                "decision",
+                "",
+                24,
+                H,
+                "000, Role and function of CASS and MASH: 'There is a 24-hour timescale set for all enquires to"
+                " have clear decisions'",
+            ),
+            (
+                "decision",
+                "red",
+                4,
+                H,
+                "Local default: 4 hours from receipt for Red, within 000's 24 hours for all enquiries",
+            ),
+            (
+                "outcome_to_referrer",
+                "",
+                1,
+                WD,
+                "Local default: 000 asks for outcomes to be shared with partners and sets no time",
+            ),
+            ("consultation_summary", "", 2, WD, "Local default: 000 sets no time"),
+            (
+                "mash_checks",
+                "",
+                8,
+                WH,
+                "000: 'Same day responses are required from partners to allow CASS to make timely and"
+                " proportionate recommendations without delay' (as 8 working hours)",
+            ),
+            (
+                "mash_checks",
+                "red",
+                4,
+                H,
+                "Local default: 4 hours, for 000: 'There are occasions when information is required back within"
+                " hour/s due to the nature of the risks raised'",
+            ),
+            (
+                "strategy_discussion",
+                "",
+                24,
+                H,
+                "000: 'MASH aim to respond to all strategy meetings within 24 hours unless there is a clear risk"
+                " assessment that allows for up to 72-hour exception'",
+            ),
         ],
+        "approver_roles": [TEAM_MANAGER],
     },
     {
         "slug": "sefton",
@@ -89,16 +175,34 @@ PROFILES: list[dict[str, Any]] = [
             ("level_4", "Level 4: specialist", "Acute needs; child protection."),
         ],
         "timescales": [
-            ("screening", "", 4, WH, "Local default"),
-            ("screening", "red", 1, H, "Local default: Red screened within the hour"),
-            ("threshold_decision", "", 24, WH, "GP information by phone when needed within 24 working hours"),
-            ("approval", "", 1, WD, "Local default"),
-            ("approval", "red", 2, H, "Local default for red"),
-            ("outcome_to_referrer", "", 1, WD, "Outcome to the referrer within one working day"),
-            ("consultation_summary", "", 2, WD, "Local default"),
-            ("mash_checks", "", 24, WH, "Information returned within 24 working hours"),
-            ("strategy_discussion", "", 24, H, "Local default"),
+            ("screening", "", 4, WH, "Local default: 003 sets no time for screening"),
+            ("screening", "red", 1, H, "Local default: Red screened within the hour (003 sets no time)"),
+            ("threshold_decision", "", 1, WD, "Local default: 003 sets no time for the decision"),
+            ("approval", "", 1, WD, "Local default: 003 sets no time for the manager's decision"),
+            ("decision", "red", 4, H, "Local default: Red decided within 4 hours of receipt (003 sets no time)"),
+            (
+                "outcome_to_referrer",
+                "",
+                1,
+                WD,
+                "App. 4 §10: 'they will inform the referrer of their decision by letter or telephone within 1"
+                " working day'",
+            ),
+            ("consultation_summary", "", 2, WD, "Local default: 003 sets no time"),
+            ("mash_checks", "", 1, WD, "Local default: 003 sets no time for agencies' answers"),
+            ("mash_checks", "red", 4, H, "Local default: Red checks within 4 hours (003 sets no time)"),
+            ("strategy_discussion", "", 24, H, "Local default: 003 sets no time"),
+            (
+                "phone_agency",
+                "",
+                24,
+                WH,
+                "§2.6: 'it is expected that MASH will also telephone GP surgeries if information is required"
+                " within less than 24 working hours'",
+                "gp_practice",
+            ),
         ],
+        "approver_roles": [TEAM_MANAGER],
     },
     {
         "slug": "walsall",
@@ -114,18 +218,48 @@ PROFILES: list[dict[str, Any]] = [
             ("cp", "Child protection", "Strategy discussion within 2 hours."),
         ],
         "timescales": [
-            ("screening", "", 4, WH, "Local default"),
-            ("screening", "red", 1, H, "§6: a child protection concern progressed within 2 hours"),
-            ("threshold_decision", "", 1, WD, "Local default"),
-            ("threshold_decision", "red", 2, H, "§6: child protection concern progressed within 2 hours"),
-            ("approval", "", 1, WD, "§5, §7: every recommendation approved by a manager"),
-            ("approval", "red", 2, H, "§6: within 2 hours"),
-            ("outcome_to_referrer", "", 2, WD, "Local default"),
-            ("consultation_summary", "", 2, WD, "Local default"),
-            ("mash_checks", "", 1, WD, "Local default"),
-            ("mash_checks", "", 1, H, "§5: health information requests answered within one hour", "health"),
-            ("strategy_discussion", "", 2, H, "§6: within 2 hours"),
+            ("screening", "", 4, WH, "Local default: 004 sets no time for screening"),
+            ("screening", "red", 1, H, "Local default: Red screened within the hour, inside §6's 2 hours"),
+            ("threshold_decision", "", 1, WD, "Local default: 004 sets no time for the recommendation"),
+            (
+                "approval",
+                "",
+                1,
+                WD,
+                "Local default: §5 'A recommendation will then be made as to the next course of action, which"
+                " will be approved by a manager', with no time",
+            ),
+            (
+                "decision",
+                "red",
+                2,
+                H,
+                "§6: 'The agreed standard for the Walsall MASH to progress a child protection concern is within a"
+                " maximum of 2 hours'",
+            ),
+            ("outcome_to_referrer", "", 2, WD, "Local default: 004 sets no time"),
+            ("consultation_summary", "", 2, WD, "Local default: 004 sets no time"),
+            ("mash_checks", "", 1, WD, "Local default: 004 sets no time"),
+            (
+                "mash_checks",
+                "",
+                1,
+                H,
+                "§5: 'there is agreement for the sharing of health information requests to be made within one"
+                " hour of the request being made'",
+                "health",
+            ),
+            (
+                "strategy_discussion",
+                "",
+                2,
+                H,
+                "§6: the MASH will 'hold a strategy meeting'; 'The agreed standard for the Walsall MASH to"
+                " progress a child protection concern is within a maximum of 2 hours'",
+            ),
         ],
+        # §5, §7: every recommendation 'approved by a manager'.
+        "approver_roles": [TEAM_MANAGER],
     },
 ]
 
@@ -137,17 +271,20 @@ PROTOCOL_FIELDS = (
     "daily_meeting",
     "early_help_criteria",
     "always_checked_agencies",
+    "approver_roles",
 )
 
 
 def install(protocol_model: Any, level_model: Any, timescale_model: Any, *, activate: str = "bexley") -> None:
     """Create the seed profiles that are missing; leave edited ones alone; activate one if none is.
 
-    Takes the model classes so that a data migration can pass its historical models.
+    Takes the model classes so that a data migration can pass its historical models (an early
+    migration's models lack the later fields: migrations 0004 and 0007 add what they hold).
     """
     for profile in PROFILES:
+        known = {field.name for field in protocol_model._meta.get_fields()}
         protocol, created = protocol_model.objects.get_or_create(
-            slug=profile["slug"], defaults={key: profile[key] for key in PROTOCOL_FIELDS}
+            slug=profile["slug"], defaults={key: profile[key] for key in PROTOCOL_FIELDS if key in known}
         )
         if not created:
             continue
@@ -157,7 +294,7 @@ def install(protocol_model: Any, level_model: Any, timescale_model: Any, *, acti
         for clock, rating, amount, unit, note, *agency in profile["timescales"]:
             extra = {"agency": agency[0]} if agency else {}
             if extra and not knows_agencies:
-                continue  # an early migration's model: migration 0004 adds agency rules
+                continue  # an early migration's model: migrations 0004 and 0007 add agency rules
             timescale_model.objects.create(
                 protocol=protocol, clock=clock, rating=rating, amount=amount, unit=unit, note=note, **extra
             )

@@ -1,16 +1,26 @@
 from __future__ import annotations
 
+from http import HTTPStatus
+from typing import Any
+
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from safehub.core.errors import ConcurrentChange, DomainError
-from safehub.core.forms import VersionForm, add_refusal
+from safehub.core.errors import ConcurrentChange, DomainError, Problem, Refused
+from safehub.core.forms import VersionForm
 from safehub.core.http import AuthenticatedHttpRequest
 from safehub.protocols import permissions, presenters, services
-from safehub.protocols.forms import ProtocolForm, TimescaleFormSet, protocol_initial
+from safehub.protocols.forms import (
+    LevelFormSet,
+    ProtocolForm,
+    TimescaleFormSet,
+    level_initial,
+    protocol_initial,
+    timescale_initial,
+)
 from safehub.protocols.models import LocalProtocol, Timescale
 
 
@@ -47,56 +57,100 @@ def activate(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 def protocol_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    """The protocol, and for an administrator the form that edits all of it (settings, levels of
+    need, timescales), saved all or nothing."""
     can_edit = _require_viewer(request)
     protocol = get_object_or_404(LocalProtocol, pk=pk)
-    timescales = list(protocol.timescales.all())
-    initial = [{"pk": t.pk, "amount": t.amount, "unit": t.unit} for t in timescales]
+    levels = list(protocol.levels.all())
+    timescales = presenters.in_step_order(protocol.timescales.all())
+    level_start, timescale_start = level_initial(levels), timescale_initial(timescales)
     if request.method == "POST":
         if not can_edit:
             raise PermissionDenied
         form = ProtocolForm(request.POST)
-        formset = TimescaleFormSet(request.POST, initial=initial, prefix="timescale")
+        level_forms = LevelFormSet(request.POST, initial=level_start, prefix="level")
+        timescale_forms = TimescaleFormSet(request.POST, initial=timescale_start, prefix="timescale")
         status = 200
-        if form.is_valid() and formset.is_valid():
+        if all([form.is_valid(), level_forms.is_valid(), timescale_forms.is_valid()]):
             data = form.cleaned_data
             try:
                 services.update_protocol(
                     protocol,
-                    working_day_start=data["working_day_start"],
-                    working_day_end=data["working_day_end"],
-                    three_month_rule=data["three_month_rule"],
-                    timescales={
-                        f.cleaned_data["pk"]: (f.cleaned_data["amount"], f.cleaned_data["unit"]) for f in formset
-                    },
+                    settings=_settings(data),
+                    levels=[services.LevelRow(**f.cleaned_data) for f in _filled(level_forms)],
+                    timescales=[services.TimescaleRow(**f.cleaned_data) for f in _filled(timescale_forms)],
                     by=request.user,
                     version=data["version"],
                 )
             except DomainError as error:
-                status = add_refusal(form, error)
+                status = _refuse(error, form, _filled(level_forms), _filled(timescale_forms))
             else:
                 messages.success(request, f"{protocol.name} saved")
                 return redirect("protocols:protocol", pk=protocol.pk)
-        return _render(request, protocol, timescales, form, formset, can_edit, status)
+        return _render(request, protocol, timescales, form, level_forms, timescale_forms, can_edit, status)
+    if not can_edit:
+        return _render(request, protocol, timescales, None, None, None, can_edit, 200)
     form = ProtocolForm(initial=protocol_initial(protocol))
-    formset = TimescaleFormSet(initial=initial, prefix="timescale")
-    return _render(request, protocol, timescales, form, formset, can_edit, 200)
+    level_forms = LevelFormSet(initial=level_start, prefix="level")
+    timescale_forms = TimescaleFormSet(initial=timescale_start, prefix="timescale")
+    return _render(request, protocol, timescales, form, level_forms, timescale_forms, can_edit, 200)
+
+
+def _settings(data: dict[str, Any]) -> services.ProtocolSettings:
+    return services.ProtocolSettings(
+        name=data["name"],
+        source=data["source"],
+        working_day_start=data["working_day_start"],
+        working_day_end=data["working_day_end"],
+        three_month_rule=data["three_month_rule"],
+        daily_meeting=data["daily_meeting"],
+        early_help_criteria=tuple(data["early_help_criteria"]),
+        always_checked_agencies=tuple(data["always_checked_agencies"]),
+        approver_roles=tuple(data["approver_roles"]),
+    )
+
+
+def _filled(formset: Any) -> list[Any]:
+    """The formset's rows that hold something: the blank row for adding one is left out."""
+    return [f for f in formset if f.cleaned_data or f.initial] if formset.is_bound and formset.is_valid() else []
+
+
+def _refuse(error: DomainError, form: ProtocolForm, levels: list[Any], timescales: list[Any]) -> int:
+    """Put each problem beside what it is about: a level's or a timescale's on its row (the
+    service names them 'level:code', 'timescale:amount'), the rest on the protocol's own form."""
+    problems = error.problems if isinstance(error, Refused) else [Problem(error.message, field=error.field)]
+    rows = {"level": levels, "timescale": timescales}
+    status = HTTPStatus.CONFLICT if isinstance(error, ConcurrentChange) else HTTPStatus.OK
+    for problem in problems:
+        kind, _, name = (problem.field or "").partition(":")
+        if kind in rows and problem.item is not None and problem.item < len(rows[kind]):
+            target = rows[kind][problem.item]
+            target.add_error(name if name in target.fields else None, problem.message)
+        else:
+            form.add_error(problem.field if problem.field in form.fields else None, problem.message)
+    return status
 
 
 def _render(
     request: AuthenticatedHttpRequest,
     protocol: LocalProtocol,
     timescales: list[Timescale],
-    form: ProtocolForm,
-    formset: object,
+    form: ProtocolForm | None,
+    level_forms: Any,
+    timescale_forms: Any,
     can_edit: bool,
     status: int,
 ) -> HttpResponse:
     context = {
         "protocol": protocol,
         "caption": presenters.caption(protocol),
+        "approvers": presenters.approvers(protocol),
+        "agencies": presenters.agencies(protocol),
         "form": form,
-        "formset": formset,
-        "rows": presenters.timescale_rows(timescales, formset),
+        "level_forms": level_forms,
+        "timescale_forms": timescale_forms,
+        "levels": presenters.level_rows(level_forms) if level_forms is not None else [],
+        "rows": presenters.timescale_rows(timescales, timescale_forms),
         "can_edit": can_edit,
     }
     return render(request, "protocols/protocol.html", context, status=status)

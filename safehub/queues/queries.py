@@ -54,7 +54,11 @@ QUEUES: list[Queue] = [
         "MASH checks",
         "Contacts whose partner agencies are being asked what they hold, until the checks go for decision.",
     ),
-    _holding("approval", "Awaiting approval", "Recommendations waiting for a team manager."),
+    _holding(
+        "approval",
+        "Awaiting approval",
+        "Recommendations waiting for approval by a team manager, or whoever the local protocol names.",
+    ),
     _holding("outcomes", "Outcome to action", "Approved decisions whose outcome has not been carried out yet."),
     Queue("overdue", "Overdue", "Every open contact past its due time, most overdue first.", states=()),
 ]

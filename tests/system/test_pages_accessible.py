@@ -74,6 +74,11 @@ def test_protocol_and_audit_pages_are_accessible(
     page.goto(reverse("protocols:list"))
     page.get_by_role("link", name="Bexley MASH").click()
     assert_accessible(page)
+    page.get_by_label("Amount for Basic screening, any rating").fill("0")
+    page.get_by_label("Code of Additional").fill("Not a code")
+    page.get_by_role("button", name="Save protocol").click()
+    expect(page.locator(".govuk-error-summary")).to_contain_text("A timescale must be more than zero")
+    assert_accessible(page)  # with the error summary and the rows' errors showing
     page.get_by_role("button", name="Sign out").click()
     sign_in_as(page, data_protection_officer)
     page.goto(reverse("audit:events") + "?verify=1")

@@ -22,6 +22,7 @@ MATRIX: list[tuple[Callable[[User], bool], set[Role]]] = [
     (permissions.can_make_threshold_decisions, {R.SOCIAL_WORKER, R.SENIOR_PRACTITIONER, R.TEAM_MANAGER}),
     (permissions.can_manage, {R.TEAM_MANAGER}),
     (permissions.can_supervise, {R.SENIOR_PRACTITIONER, R.TEAM_MANAGER}),
+    (permissions.could_approve, {R.SENIOR_PRACTITIONER, R.TEAM_MANAGER}),  # as the local protocol says
     (permissions.can_answer_for_an_agency, {R.PARTNER_PROFESSIONAL}),
     (permissions.can_coordinate_strategy, {R.STRATEGY_COORDINATOR}),
     (permissions.can_read_performance, {R.PERFORMANCE_LEAD, R.TEAM_MANAGER}),

@@ -13,6 +13,7 @@ from safehub.contacts.tests.factories import ContactFactory
 from safehub.contacts.workflow import ContactState
 from safehub.decisions import permissions
 from safehub.decisions.models import Recommendation
+from safehub.protocols.models import LocalProtocol
 
 pytestmark = pytest.mark.django_db
 
@@ -21,7 +22,8 @@ QUALIFIED = {R.SOCIAL_WORKER, R.SENIOR_PRACTITIONER, R.TEAM_MANAGER}
 FRONT_DOOR = {R.CONTACT_OFFICER, *QUALIFIED}
 MATRIX: list[tuple[Callable[..., bool], ContactState, set[Role]]] = [
     (permissions.can_recommend, S.AWAITING_THRESHOLD, QUALIFIED),
-    (permissions.can_approve, S.AWAITING_APPROVAL, {R.TEAM_MANAGER}),
+    # Bexley, active after migrating: its senior practitioners approve too (002 roles table).
+    (permissions.can_approve, S.AWAITING_APPROVAL, {R.TEAM_MANAGER, R.SENIOR_PRACTITIONER}),
     (permissions.can_action_outcome, S.APPROVED, FRONT_DOOR),
 ]
 
@@ -55,3 +57,20 @@ def test_a_manager_never_approves_their_own_recommendation() -> None:
     contact = _recommended_by(manager)
     assert not permissions.can_approve(manager, contact)
     assert permissions.can_approve(other, contact)
+
+
+def test_who_may_approve_is_the_local_protocols_setting() -> None:
+    senior = user_with_role(R.SENIOR_PRACTITIONER, username="senior.approver")
+    contact = _recommended_by(user_with_role(R.SOCIAL_WORKER, username="author.worker"))
+    assert permissions.can_approve(senior, contact)  # Bexley
+    LocalProtocol.objects.filter(is_active=True).update(is_active=False)
+    LocalProtocol.objects.filter(slug="walsall").update(is_active=True)
+    assert not permissions.can_approve(senior, contact)  # Walsall 004 §5, §7: a manager
+    assert not permissions.can_approve(senior)
+
+
+def test_a_senior_practitioner_never_approves_their_own_recommendation() -> None:
+    senior = user_with_role(R.SENIOR_PRACTITIONER, username="author.senior")
+    contact = _recommended_by(senior)
+    assert not permissions.can_approve(senior, contact)
+    assert permissions.can_approve(user_with_role(R.SENIOR_PRACTITIONER, username="other.senior"), contact)

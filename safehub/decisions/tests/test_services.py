@@ -49,7 +49,8 @@ def test_recommendation_sets_the_approval_clock_by_rating(social_worker: Any, ma
     contact = _recommended(social_worker, mash_team, now, Outcome.STRATEGY_DISCUSSION, Brag.RED)
     contact.refresh_from_db()
     assert contact.state == ContactState.AWAITING_APPROVAL
-    assert contact.current_due_at == now + dt.timedelta(hours=2)  # Bexley: red approved within 2 hours
+    # Bexley: Red decided within 4 hours of receipt (002 §11, local default), the approval included.
+    assert contact.current_due_at == contact.received_at + dt.timedelta(hours=4)
     assert AuditEvent.objects.filter(verb=Verb.RISK_RATED, contact=contact, data__rating="red").exists()
     assert AuditEvent.objects.filter(verb=Verb.RECOMMENDATION_RECORDED, contact=contact).exists()
 

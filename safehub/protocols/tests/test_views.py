@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import Any
 
 import pytest
@@ -7,7 +8,11 @@ from django.test import Client
 from django.urls import reverse
 
 from safehub.audit.models import AuditEvent, Verb
+from safehub.contacts.tests.factories import ContactFactory
+from safehub.contacts.workflow import ContactState
+from safehub.decisions.models import Outcome, Recommendation
 from safehub.protocols.models import LocalProtocol
+from safehub.protocols.presenters import in_step_order
 
 pytestmark = pytest.mark.django_db
 
@@ -17,55 +22,265 @@ def _bexley() -> LocalProtocol:
 
 
 def _edit_post(protocol: LocalProtocol, **overrides: Any) -> dict[str, Any]:
-    rows = list(protocol.timescales.all())
+    """The page's form as an administrator sends it unchanged (but for `overrides`), with its
+    blank rows for a new level and a new timescale."""
+    levels = list(protocol.levels.all())
+    rows = in_step_order(protocol.timescales.all())
     data: dict[str, Any] = {
         "version": protocol.version,
+        "name": protocol.name,
+        "source": protocol.source,
         "working_day_start": "08:30",
         "working_day_end": "17:30",
         "three_month_rule": "on",
-        "timescale-TOTAL_FORMS": str(len(rows)),
+        "daily_meeting": protocol.daily_meeting,
+        "approver_roles": list(protocol.approver_roles),
+        "always_checked_agencies": list(protocol.always_checked_agencies),
+        "early_help_criteria": "\n".join(protocol.early_help_criteria),
+        "level-TOTAL_FORMS": str(len(levels) + 1),
+        "level-INITIAL_FORMS": str(len(levels)),
+        "timescale-TOTAL_FORMS": str(len(rows) + 1),
         "timescale-INITIAL_FORMS": str(len(rows)),
     }
+    for i, level in enumerate(levels):
+        data.update(
+            {
+                f"level-{i}-pk": level.pk,
+                f"level-{i}-order": level.order,
+                f"level-{i}-code": level.code,
+                f"level-{i}-label": level.label,
+                f"level-{i}-description": level.description,
+            }
+        )
     for i, row in enumerate(rows):
-        data[f"timescale-{i}-pk"] = row.pk
-        data[f"timescale-{i}-amount"] = str(row.amount)
-        data[f"timescale-{i}-unit"] = row.unit
+        data.update(
+            {
+                f"timescale-{i}-pk": row.pk,
+                f"timescale-{i}-clock": row.clock,
+                f"timescale-{i}-rating": row.rating,
+                f"timescale-{i}-agency": row.agency,
+                f"timescale-{i}-amount": str(row.amount),
+                f"timescale-{i}-unit": row.unit,
+                f"timescale-{i}-note": row.note,
+            }
+        )
     data.update(overrides)
     return data
 
 
+def _index(protocol: LocalProtocol, clock: str, rating: str = "", agency: str = "") -> int:
+    """The row of the timescales formset that holds this timescale."""
+    rows = [(t.clock, t.rating, t.agency) for t in in_step_order(protocol.timescales.all())]
+    return rows.index((clock, rating, agency))
+
+
+def _post(client: Client, protocol: LocalProtocol, **overrides: Any) -> Any:
+    return client.post(reverse("protocols:protocol", args=[protocol.pk]), _edit_post(protocol, **overrides))
+
+
 def test_administrator_edits_a_timescale_and_it_is_audited(administrator_client: Client) -> None:
     protocol = _bexley()
-    response = administrator_client.post(
-        reverse("protocols:protocol", args=[protocol.pk]), _edit_post(protocol, **{"timescale-0-amount": "3"})
-    )
+    i = _index(protocol, "screening")
+    response = _post(administrator_client, protocol, **{f"timescale-{i}-amount": "3"})
     assert response.status_code == 302
     protocol.refresh_from_db()
     assert protocol.version == 1
     assert str(protocol.working_day_start) == "08:30:00"
-    assert protocol.timescales.all()[0].amount == 3
-    assert AuditEvent.objects.filter(verb=Verb.PROTOCOL_CHANGED).exists()
+    assert protocol.timescales.get(clock="screening", rating="").amount == 3
+    event = AuditEvent.objects.get(verb=Verb.PROTOCOL_CHANGED)
+    assert event.data["timescales"]["changed"] == ["Basic screening, any rating"]
+    assert event.data["settings"] == ["working_day_end", "working_day_start"]
 
 
-@pytest.mark.parametrize(
-    ("overrides", "message"),
-    [
-        ({"timescale-0-amount": "-1"}, "A timescale must be more than zero"),
-        ({"timescale-0-amount": "0"}, "A timescale must be more than zero"),
-        ({"timescale-0-amount": "123456"}, "A timescale can be at most 9,999.99"),
-        ({"timescale-0-amount": "1.234"}, "Use at most two decimal places"),
-        ({"working_day_end": "08:00"}, "The working day must end after it starts"),
-        ({"working_day_start": "nine"}, "Enter a valid time"),
-    ],
-)
-def test_bad_input_changes_nothing(administrator_client: Client, overrides: dict[str, str], message: str) -> None:
+def test_administrator_edits_everything_the_profile_holds(administrator_client: Client) -> None:
     protocol = _bexley()
-    response = administrator_client.post(
-        reverse("protocols:protocol", args=[protocol.pk]), _edit_post(protocol, **overrides)
+    levels = list(protocol.levels.all())
+    n, t = len(levels), protocol.timescales.count()
+    strategy = _index(protocol, "strategy_discussion")
+    response = _post(
+        administrator_client,
+        protocol,
+        name="Bexley MASH (2026 revision)",
+        daily_meeting="Monday to Friday at 10:30",
+        approver_roles=["team_manager"],
+        always_checked_agencies=["health", "police", "housing"],
+        early_help_criteria="Parental domestic violence\n\nYoung carer\nYoung carer\n",
+        **{
+            # A new level above the rest, one renamed, one removed.
+            f"level-{n}-order": "9",
+            f"level-{n}-code": "acute",
+            f"level-{n}-label": "Acute",
+            f"level-{n}-description": "Immediate protection.",
+            "level-1-label": "Intensive (family wellbeing)",
+            "level-0-remove": "on",
+            # A new timescale: Red MASH checks of the police within 2 hours; the strategy row removed.
+            f"timescale-{t}-clock": "mash_checks",
+            f"timescale-{t}-rating": "red",
+            f"timescale-{t}-agency": "police",
+            f"timescale-{t}-amount": "2",
+            f"timescale-{t}-unit": "elapsed_hours",
+            f"timescale-{t}-note": "Agreed with the police, 2026",
+            f"timescale-{strategy}-remove": "on",
+        },
     )
-    assert message in response.content.decode()
+
+    assert response.status_code == 302
+    protocol.refresh_from_db()
+    assert protocol.name == "Bexley MASH (2026 revision)"
+    assert protocol.daily_meeting == "Monday to Friday at 10:30"
+    assert protocol.approver_roles == ["team_manager"]
+    assert protocol.always_checked_agencies == ["health", "police", "housing"]
+    assert protocol.early_help_criteria == ["Parental domestic violence", "Young carer"]
+    assert [(level.order, level.code, level.label) for level in protocol.levels.all()] == [
+        (1, "intensive", "Intensive (family wellbeing)"),
+        (2, "specialist", "Specialist"),
+        (3, "significant_harm", "Significant harm"),
+        (4, "acute", "Acute"),
+    ]
+    added = protocol.timescales.get(clock="mash_checks", rating="red", agency="police")
+    assert (added.amount, added.unit, added.note) == (Decimal(2), "elapsed_hours", "Agreed with the police, 2026")
+    assert not protocol.timescales.filter(clock="strategy_discussion").exists()
+    event = AuditEvent.objects.get(verb=Verb.PROTOCOL_CHANGED)
+    assert event.data["levels"] == {
+        "added": ["acute"],
+        "changed": ["intensive", "specialist", "significant_harm"],
+        "removed": ["additional"],
+    }
+    assert event.data["timescales"]["added"] == ["MASH checks (Police), Red"]
+    assert event.data["timescales"]["removed"] == ["Strategy discussion, any rating"]
+    assert {"name", "daily_meeting", "approver_roles", "always_checked_agencies", "early_help_criteria"} <= set(
+        event.data["settings"]
+    )
+
+
+def test_two_levels_can_swap_codes(administrator_client: Client) -> None:
+    protocol = _bexley()
+    response = _post(administrator_client, protocol, **{"level-0-code": "intensive", "level-1-code": "additional"})
+    assert response.status_code == 302
+    assert list(protocol.levels.values_list("code", flat=True)) == [
+        "intensive",
+        "additional",
+        "specialist",
+        "significant_harm",
+    ]
+
+
+def test_the_page_says_from_when_each_clock_counts_and_who_approves(manager_client: Client) -> None:
+    page = manager_client.get(reverse("protocols:protocol", args=[_bexley().pk])).content.decode()
+    assert "Counts from receipt to the approved decision" in page
+    assert "The MASH social worker will make a referral to the Family Wellbeing service (Within 24 hours)" in page
+    assert "Team manager, Senior practitioner" in page
+
+
+def _row(protocol: LocalProtocol, clock: str, field: str, rating: str = "", agency: str = "") -> str:
+    return f"timescale-{_index(protocol, clock, rating, agency)}-{field}"
+
+
+BAD_INPUT: list[tuple[str, Any, str]] = [
+    ("a negative timescale", lambda p: {_row(p, "screening", "amount"): "-1"}, "A timescale must be more than zero"),
+    ("a zero timescale", lambda p: {_row(p, "screening", "amount"): "0"}, "A timescale must be more than zero"),
+    ("a huge timescale", lambda p: {_row(p, "screening", "amount"): "123456"}, "A timescale can be at most 9,999.99"),
+    ("three decimals", lambda p: {_row(p, "screening", "amount"): "1.234"}, "Use at most two decimal places"),
+    ("words for a number", lambda p: {_row(p, "screening", "amount"): "four"}, "Enter a number, like 4 or 1.5"),
+    (
+        "half a working day",
+        lambda p: {_row(p, "mash_checks", "amount"): "1.5"},
+        "Working days must be a whole number",
+    ),
+    ("a day that ends first", lambda p: {"working_day_end": "08:00"}, "The working day must end after it starts"),
+    ("a time in words", lambda p: {"working_day_start": "nine"}, "Enter a valid time"),
+    ("no name", lambda p: {"name": " "}, "Enter the protocol&#x27;s name"),
+    ("no approver", lambda p: {"approver_roles": []}, "Choose who may approve a threshold recommendation"),
+    ("a social worker approving", lambda p: {"approver_roles": ["social_worker"]}, "Select a valid choice"),
+    ("an unknown agency", lambda p: {"always_checked_agencies": ["spies"]}, "Select a valid choice"),
+    (
+        "a long early help criterion",
+        lambda p: {"early_help_criteria": "x" * 201},
+        "Write each criterion in at most 200 characters",
+    ),
+    (
+        "an agency for screening",
+        lambda p: {_row(p, "screening", "agency"): "police"},
+        "Only MASH checks and the telephone prompt can be for one agency",
+    ),
+    (
+        "two rows for one step",
+        lambda p: {_row(p, "strategy_discussion", "clock"): "consultation_summary"},
+        "Two timescales are for Consultation summary sent, any rating: remove one",
+    ),
+    (
+        "no screening time left",
+        lambda p: {_row(p, "screening", "remove"): "on"},
+        "Keep a timescale for basic screening at any rating",
+    ),
+    (
+        "no decision time left",
+        lambda p: {_row(p, "decision", "remove"): "on"},
+        "Keep a timescale for the threshold recommendation at any rating",
+    ),
+    (
+        "a note too long",
+        lambda p: {_row(p, "screening", "note"): "x" * 301},
+        "Ensure this value has at most 300 characters",
+    ),
+    (
+        "a new row with no unit",
+        lambda p: {
+            f"timescale-{p.timescales.count()}-clock": "approval",
+            f"timescale-{p.timescales.count()}-amount": "2",
+        },
+        "Choose the unit of time",
+    ),
+    ("a level with no name", lambda p: {"level-0-label": ""}, "Enter the level&#x27;s name"),
+    ("a level code with spaces", lambda p: {"level-0-code": "very high"}, "Enter a code of lower-case letters"),
+    ("a level code in capitals", lambda p: {"level-0-code": "High"}, "Enter the code in lower-case letters"),
+    ("two levels with one code", lambda p: {"level-1-code": "additional"}, "Two levels have the code"),
+    ("two levels with one number", lambda p: {"level-1-order": "1"}, "Two levels are number 1"),
+    (
+        "no levels left",
+        lambda p: {f"level-{i}-remove": "on" for i in range(p.levels.count())},
+        "Keep at least one level of need",
+    ),
+    (
+        "a timescale of another protocol",
+        lambda p: {_row(p, "screening", "pk"): LocalProtocol.objects.get(slug="walsall").timescales.first().pk},  # type: ignore[union-attr]
+        "A timescale does not belong to this protocol",
+    ),
+    ("a form with no rows", lambda p: {"timescale-TOTAL_FORMS": "", "level-TOTAL_FORMS": "x"}, "ManagementForm data"),
+]
+
+
+@pytest.mark.parametrize(("case", "overrides", "message"), BAD_INPUT, ids=[case for case, *_ in BAD_INPUT])
+def test_bad_input_changes_nothing(administrator_client: Client, case: str, overrides: Any, message: str) -> None:
+    protocol = _bexley()
+    before = (list(protocol.timescales.values()), list(protocol.levels.values()))
+    response = _post(administrator_client, protocol, **overrides(protocol))
+    assert response.status_code == 200, case
+    assert message in response.content.decode(), case
+    assert "govuk-error-summary" in response.content.decode()
     protocol.refresh_from_db()
     assert protocol.version == 0
+    assert (list(protocol.timescales.values()), list(protocol.levels.values())) == before
+    assert not AuditEvent.objects.filter(verb=Verb.PROTOCOL_CHANGED).exists()
+
+
+def test_a_level_used_in_a_recommendation_stays(administrator_client: Client, social_worker: Any) -> None:
+    protocol = _bexley()
+    level = protocol.levels.get(code="additional")
+    Recommendation.objects.create(
+        contact=ContactFactory(state=ContactState.AWAITING_APPROVAL),
+        rating="green",
+        level=level,
+        outcome=Outcome.SIGNPOST,
+        rationale="Universal services",
+        recommended_by=social_worker,
+    )
+    response = _post(administrator_client, protocol, **{"level-0-remove": "on", "name": "Renamed"})
+    assert response.status_code == 200
+    assert "The level &#x27;Additional&#x27; is in recommendations already" in response.content.decode()
+    protocol.refresh_from_db()
+    assert (protocol.version, protocol.name) == (0, "Bexley MASH")
+    assert protocol.levels.filter(code="additional").exists()
     assert not AuditEvent.objects.filter(verb=Verb.PROTOCOL_CHANGED).exists()
 
 
@@ -75,6 +290,7 @@ def test_a_stale_form_is_refused(administrator_client: Client) -> None:
     administrator_client.post(url, _edit_post(protocol))
     response = administrator_client.post(url, _edit_post(protocol, working_day_start="10:00"))
     assert response.status_code == 409
+    assert "This protocol was changed by someone else" in response.content.decode()
     protocol.refresh_from_db()
     assert str(protocol.working_day_start) == "08:30:00"
 
