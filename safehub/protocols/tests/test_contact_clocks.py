@@ -32,9 +32,7 @@ def _recommend(contact: Contact, *, rating: Brag, outcome: Outcome, level: str, 
     protocol = LocalProtocol.objects.get(is_active=True)
     services.recommend(
         contact,
-        rating=rating,
-        level=protocol.levels.get(code=level),
-        outcome=outcome,
+        children=services.same_for_all(contact, services.ChildChoice(rating, protocol.levels.get(code=level), outcome)),
         rationale="Reasons.",
         by=by,
         at=at,
@@ -138,7 +136,7 @@ def test_a_bexley_senior_practitioner_approves(senior_practitioner: User, social
 
     decision = services.approve(
         contact,
-        outcome=Outcome.SECTION_17_ASSESSMENT,
+        outcomes={subject.pk: Outcome.SECTION_17_ASSESSMENT for subject in services.children_on(contact)},
         rationale="Agreed.",
         by=senior_practitioner,
         at=RECEIVED + dt.timedelta(hours=2),

@@ -10,7 +10,7 @@ from django.urls import reverse
 from safehub.audit.models import AuditEvent, Verb
 from safehub.contacts.tests.factories import ContactFactory
 from safehub.contacts.workflow import ContactState
-from safehub.decisions.models import Outcome, Recommendation
+from safehub.decisions.models import ChildRecommendation, Outcome, Recommendation
 from safehub.protocols.models import LocalProtocol
 from safehub.protocols.presenters import in_step_order
 
@@ -267,13 +267,16 @@ def test_bad_input_changes_nothing(administrator_client: Client, case: str, over
 def test_a_level_used_in_a_recommendation_stays(administrator_client: Client, social_worker: Any) -> None:
     protocol = _bexley()
     level = protocol.levels.get(code="additional")
-    Recommendation.objects.create(
-        contact=ContactFactory(state=ContactState.AWAITING_APPROVAL),
+    contact = ContactFactory(state=ContactState.AWAITING_APPROVAL)
+    recommendation = Recommendation.objects.create(
+        contact=contact, rating="green", rationale="Universal services", recommended_by=social_worker
+    )
+    ChildRecommendation.objects.create(
+        recommendation=recommendation,
+        subject=contact.subjects.get(),
         rating="green",
         level=level,
         outcome=Outcome.SIGNPOST,
-        rationale="Universal services",
-        recommended_by=social_worker,
     )
     response = _post(administrator_client, protocol, **{"level-0-remove": "on", "name": "Renamed"})
     assert response.status_code == 200
