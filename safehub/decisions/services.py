@@ -13,7 +13,8 @@ from safehub.accounts.permissions import can_make_threshold_decisions
 from safehub.audit.models import Verb
 from safehub.audit.services import record
 from safehub.checks.late_answers import forward_late_answers, note_decision
-from safehub.contacts.models import CHILD_ROLES, ConsentPosition, Contact, ReferrerKind
+from safehub.contacts.amendments import consent_given
+from safehub.contacts.models import CHILD_ROLES, Contact, ReferrerKind
 from safehub.contacts.services import threshold_due, transition
 from safehub.contacts.workflow import Event
 from safehub.core.errors import ConcurrentChange, DomainError
@@ -32,6 +33,7 @@ from safehub.people.models import Service
 from safehub.people.services import open_involvements_from_outcome
 from safehub.protocols.models import Brag, Clock, ThresholdLevel
 from safehub.protocols.policy import active_protocol, due_time
+from safehub.screening.services import added_children_unidentified
 
 NOT_RECOMMENDABLE = frozenset({Outcome.FORWARD_TO_ALLOCATED_WORKER})
 
@@ -76,11 +78,24 @@ def _highest_level_order(level: ThresholdLevel) -> int:
 
 
 def check_outcome_allowed(contact: Contact, outcome: Outcome) -> None:
-    """Early help always needs consent (002 §9, §19)."""
-    if outcome == Outcome.EARLY_HELP and contact.consent != ConsentPosition.GIVEN:
+    """Early help always needs consent (002 §9, §19): the referrer's, or the family's given later
+    and recorded on the contact (contacts.amendments.record_consent)."""
+    if outcome == Outcome.EARLY_HELP and not consent_given(contact):
         raise DomainError(
-            "Early help needs the family's consent. Record consent on the contact, or choose another outcome",
+            "Early help needs the family's consent. Record consent on the contact (Amend this contact),"
+            " or choose another outcome",
             field="outcome",
+        )
+
+
+def check_children_identified(contact: Contact) -> None:
+    """A child added to the contact after screening is identified before the threshold decision."""
+    unidentified = added_children_unidentified(contact)
+    if unidentified:
+        raise DomainError(
+            f"{', '.join(unidentified)} {'was' if len(unidentified) == 1 else 'were'} added to the contact after"
+            " screening: link them to a person record, or create a new one, before recommending"
+            " (Identify the people added)"
         )
 
 
@@ -104,6 +119,7 @@ def recommend(
         raise DomainError("Choose a level of need from the active local protocol", field="level")
     if outcome in NOT_RECOMMENDABLE:
         raise DomainError("Open cases are forwarded at screening, not recommended", field="outcome")
+    check_children_identified(contact)
     check_outcome_allowed(contact, outcome)
     check_rating_fits(rating, outcome, level)
     recommendation = Recommendation.objects.create(

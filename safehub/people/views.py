@@ -84,7 +84,7 @@ def person_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     person = get_person_for(request.user, pk, purpose="person")
     contacts = (
         Contact.objects.visible_to(request.user)
-        .filter(subjects__person=person)
+        .filter(subjects__person=person, subjects__removed_at=None)  # not those they were removed from
         .prefetch_related("decisions")
         .distinct()
         .order_by("-received_at")
