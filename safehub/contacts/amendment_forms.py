@@ -73,8 +73,13 @@ CORRECT_REASON = (
 )
 
 
+class PersonChoiceField(forms.ModelChoiceField):  # type: ignore[type-arg]
+    def label_from_instance(self, obj: Any) -> str:
+        return f"{obj.display_name} ({obj.get_role_display().lower()})"
+
+
 class RemovePersonForm(AmendmentForm):
-    subject = forms.ModelChoiceField(
+    subject = PersonChoiceField(
         label="Who should not be on this contact?",
         queryset=ContactSubject.objects.none(),
         widget=forms.RadioSelect,
@@ -91,7 +96,6 @@ class RemovePersonForm(AmendmentForm):
         subject = self.fields["subject"]
         assert isinstance(subject, forms.ModelChoiceField)  # noqa: S101 - declared above
         subject.queryset = ContactSubject.objects.filter(pk__in=[p.pk for p in people]).order_by("order")
-        subject.label_from_instance = lambda s: f"{s.display_name} ({s.get_role_display().lower()})"
 
 
 class CorrectContactForm(ContactForm):

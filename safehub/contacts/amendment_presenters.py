@@ -12,7 +12,7 @@ from django.db.models import Prefetch
 from django.urls import reverse
 
 from safehub.accounts.models import User
-from safehub.contacts.amendments import is_addendum
+from safehub.contacts.amendments import column, is_addendum
 from safehub.contacts.models import (
     Amendment,
     AmendmentKind,
@@ -107,7 +107,7 @@ def shown_value(model: type[models.Model], name: str, value: Any) -> str:
         return "Yes" if value else "No"
     if name == "concern_categories":
         return ", ".join(CONCERNS.get(code, code) for code in value)
-    field = model._meta.get_field(name)
+    field = column(model, name)
     if field.choices:
         return str(dict(field.flatchoices).get(value, value))
     if isinstance(field, models.DateField):

@@ -55,6 +55,11 @@ def _not_open(request: AuthenticatedHttpRequest, contact: Contact, kind: Amendme
     return redirect("contacts:amend", pk=contact.pk)
 
 
+def _sent(request: AuthenticatedHttpRequest) -> Any:
+    """What was sent, even nothing at all (an empty form is still answered with its errors)."""
+    return request.POST if request.method == "POST" else None
+
+
 def _initial(contact: Contact, **values: Any) -> dict[str, Any]:
     return {"version": contact.version, "submission_key": uuid.uuid4(), **values}
 
@@ -106,7 +111,7 @@ def amend(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     contact = _contact(request, pk)
     people = amendments.people_now(contact)
     choices = change_choices(contact, people)
-    form = ChangeForm(request.POST or None, choices=[(c.value, c.label) for c in choices])
+    form = ChangeForm(_sent(request), choices=[(c.value, c.label) for c in choices])
     if request.method == "POST" and form.is_valid():
         chosen = next(c for c in choices if c.value == form.cleaned_data["change"])
         return redirect(chosen.href)
@@ -131,7 +136,7 @@ def add_person(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     if (elsewhere := _not_open(request, contact, K.PERSON_ADDED)) is not None:
         return elsewhere
     at = timezone.now()
-    form = PersonForm(request.POST or None, at=at, reason=ADD_REASON, initial=_initial(contact, role="sibling"))
+    form = PersonForm(_sent(request), at=at, reason=ADD_REASON, initial=_initial(contact, role="sibling", kind="child"))
     status = 200
     if request.method == "POST" and form.is_valid():
         done, status = _submit(
@@ -151,8 +156,8 @@ def add_person(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
             name = subject_name(person["given_name"], person["family_name"], person["kind"])
             return _saved(request, contact, done, f"{name} added")
     intro = (
-        "The person found later is recorded as the referrer or whoever told you described them. Screening then links"
-        " them to the person index: a child not yet identified stops the threshold recommendation."
+        "Record them as whoever told you about them described them. Screening then links them to the person index:"
+        " until a child added is identified, the contact cannot be recommended."
     )
     if amendments.is_addendum(contact):
         intro = "The addendum records them; the people the decision was made about stay as they were."
@@ -175,7 +180,7 @@ def correct_person(request: AuthenticatedHttpRequest, pk: int, subject_pk: int) 
     subject = _subject(contact, subject_pk)
     at = timezone.now()
     initial = _initial(contact, **amendments.known_subject_values(subject))
-    form = PersonForm(request.POST or None, at=at, reason=CORRECT_REASON, initial=initial)
+    form = PersonForm(_sent(request), at=at, reason=CORRECT_REASON, initial=initial)
     status = 200
     if request.method == "POST" and form.is_valid():
         done, status = _submit(
@@ -211,7 +216,7 @@ def correct_contact(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         return elsewhere
     at = timezone.now()
     form = CorrectContactForm(
-        request.POST or None, at=at, initial=_initial(contact, **amendments.known_contact_values(contact))
+        _sent(request), at=at, initial=_initial(contact, **amendments.known_contact_values(contact))
     )
     status = 200
     if request.method == "POST" and form.is_valid():
@@ -248,7 +253,7 @@ def remove_person(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     contact = _contact(request, pk)
     if (elsewhere := _not_open(request, contact, K.PERSON_REMOVED)) is not None:
         return elsewhere
-    form = RemovePersonForm(request.POST or None, people=amendments.people_now(contact), initial=_initial(contact))
+    form = RemovePersonForm(_sent(request), people=amendments.people_now(contact), initial=_initial(contact))
     status = 200
     if request.method == "POST" and form.is_valid():
         subject = form.cleaned_data["subject"]
@@ -282,7 +287,7 @@ def record_consent(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     contact = _contact(request, pk)
     if (elsewhere := _not_open(request, contact, K.CONSENT_RECORDED)) is not None:
         return elsewhere
-    form = ConsentForm(request.POST or None, initial=_initial(contact))
+    form = ConsentForm(_sent(request), initial=_initial(contact))
     status = 200
     if request.method == "POST" and form.is_valid():
         done, status = _submit(
@@ -317,7 +322,7 @@ def add_information(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     contact = _contact(request, pk)
     if (elsewhere := _not_open(request, contact, K.INFORMATION_ADDED)) is not None:
         return elsewhere
-    form = InformationForm(request.POST or None, initial=_initial(contact))
+    form = InformationForm(_sent(request), initial=_initial(contact))
     status = 200
     if request.method == "POST" and form.is_valid():
         done, status = _submit(

@@ -127,8 +127,16 @@ def plain(value: Any) -> Any:
     return value
 
 
+def column(model: type[models.Model], name: str) -> models.Field[Any, Any]:
+    """The model's field of that name (a column: never a relation's reverse side)."""
+    found = model._meta.get_field(name)
+    if not isinstance(found, models.Field):
+        raise TypeError(f"{model.__name__}.{name} is not a column")
+    return found
+
+
 def _typed(model: type[models.Model], name: str, value: Any) -> Any:
-    return None if value is None else model._meta.get_field(name).to_python(value)
+    return None if value is None else column(model, name).to_python(value)
 
 
 def _changes(model: type[models.Model], known: Mapping[str, Any], new: Mapping[str, Any]) -> dict[str, dict[str, Any]]:
@@ -452,7 +460,7 @@ def _needs(text: str, message: str, *, field: str = "reason") -> list[Problem]:
 
 
 def _is_text(model: type[models.Model], name: str) -> bool:
-    return isinstance(model._meta.get_field(name), models.CharField | models.TextField)
+    return isinstance(column(model, name), models.CharField | models.TextField)
 
 
 def _stripped(value: Any) -> Any:
@@ -560,7 +568,7 @@ def audit_data(amendment: Amendment) -> dict[str, Any]:
 
     def shown(name: str, value: Any) -> Any:
         try:
-            model_field = model._meta.get_field(name)
+            model_field = column(model, name)
         except FieldDoesNotExist:  # "removed": a flag, not a column
             return value
         if model_field.choices or not _is_text(model, name):

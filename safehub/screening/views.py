@@ -218,7 +218,7 @@ def _added_page(
     context = {
         "contact": contact,
         "checks": subject_checks(subjects, index=index, version=contact.version, bound=identify_form),
-        "unidentified": services.unidentified_children(subjects),
+        "unidentified": services.added_children_unidentified(contact),
         "finding": finding,
         "worker_note": worker_note(finding),
         "changed": screening is not None and screening.known_status != finding.status,
