@@ -21,7 +21,7 @@ from safehub.checks import permissions
 from safehub.checks.alerts import settle_alerts
 from safehub.checks.models import AgencyRequest, ChecksAsked, ChecksState, MashChecks, RequestState
 from safehub.checks.workflow import ChecksEvent, RequestEvent
-from safehub.contacts.amendments import consent_label
+from safehub.contacts.consent import consent_label
 from safehub.contacts.models import Contact, ContactSubject
 from safehub.contacts.services import threshold_due, transition
 from safehub.contacts.workflow import Event

@@ -6,8 +6,8 @@ from typing import Any
 
 from django import forms
 
-from safehub.contacts.amendments import CORRECTABLE_CONTACT_FIELDS
 from safehub.contacts.forms import ContactForm, SubjectForm
+from safehub.contacts.known import CORRECTABLE_CONTACT_FIELDS
 from safehub.contacts.models import SUBJECT_FIELDS, ConsentAnswer, ConsentGiver, ConsentMethod, ContactSubject
 from safehub.core.forms import GovukDateField, GovukForm, VersionForm, choice_field
 

@@ -12,7 +12,7 @@ from django.db.models import Prefetch
 from django.urls import reverse
 
 from safehub.accounts.models import User
-from safehub.contacts.amendments import column, is_addendum
+from safehub.contacts.known import column, is_addendum
 from safehub.contacts.models import (
     Amendment,
     AmendmentKind,

@@ -15,7 +15,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
-from safehub.contacts import amendments, permissions
+from safehub.contacts import amendments, known, permissions
 from safehub.contacts.amendment_forms import (
     ADD_REASON,
     CORRECT_REASON,
@@ -90,7 +90,7 @@ def _page(
         "heading": heading,
         "button": button,
         "intro": intro,
-        "addendum": amendments.is_addendum(contact),
+        "addendum": known.is_addendum(contact),
     }
     return render(request, "contacts/amend_form.html", context, status=status)
 
@@ -109,7 +109,7 @@ def _submit(
 def amend(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """What do you want to change? Only what the contact's state allows is offered."""
     contact = _contact(request, pk)
-    people = amendments.people_now(contact)
+    people = known.people_now(contact)
     choices = change_choices(contact, people)
     form = ChangeForm(_sent(request), choices=[(c.value, c.label) for c in choices])
     if request.method == "POST" and form.is_valid():
@@ -118,7 +118,7 @@ def amend(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     context = {
         "contact": contact,
         "form": form,
-        "addendum": amendments.is_addendum(contact),
+        "addendum": known.is_addendum(contact),
         "not_open": sorted(
             {
                 permissions.why_not_amendable(contact, kind)
@@ -159,14 +159,14 @@ def add_person(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         "Record them as whoever told you about them described them. Screening then links them to the person index:"
         " until a child added is identified, the contact cannot be recommended."
     )
-    if amendments.is_addendum(contact):
+    if known.is_addendum(contact):
         intro = "The addendum records them; the people the decision was made about stay as they were."
     return _page(request, contact, form, heading="Add a person", button="Add the person", intro=intro, status=status)
 
 
 def _subject(contact: Contact, subject_pk: int) -> ContactSubject:
     """One of the people on the contact now (a person removed, or on another contact, is not found)."""
-    found = next((s for s in amendments.people_now(contact) if s.pk == subject_pk), None)
+    found = next((s for s in known.people_now(contact) if s.pk == subject_pk), None)
     if found is None:
         raise Http404("No such person on this contact")
     return found
@@ -179,7 +179,7 @@ def correct_person(request: AuthenticatedHttpRequest, pk: int, subject_pk: int) 
         return elsewhere
     subject = _subject(contact, subject_pk)
     at = timezone.now()
-    initial = _initial(contact, **amendments.known_subject_values(subject))
+    initial = _initial(contact, **known.known_subject_values(subject))
     form = PersonForm(_sent(request), at=at, reason=CORRECT_REASON, initial=initial)
     status = 200
     if request.method == "POST" and form.is_valid():
@@ -215,9 +215,7 @@ def correct_contact(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     if (elsewhere := _not_open(request, contact, K.DETAILS_CORRECTED)) is not None:
         return elsewhere
     at = timezone.now()
-    form = CorrectContactForm(
-        _sent(request), at=at, initial=_initial(contact, **amendments.known_contact_values(contact))
-    )
+    form = CorrectContactForm(_sent(request), at=at, initial=_initial(contact, **known.known_contact_values(contact)))
     status = 200
     if request.method == "POST" and form.is_valid():
         done, status = _submit(
@@ -253,7 +251,7 @@ def remove_person(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     contact = _contact(request, pk)
     if (elsewhere := _not_open(request, contact, K.PERSON_REMOVED)) is not None:
         return elsewhere
-    form = RemovePersonForm(_sent(request), people=amendments.people_now(contact), initial=_initial(contact))
+    form = RemovePersonForm(_sent(request), people=known.people_now(contact), initial=_initial(contact))
     status = 200
     if request.method == "POST" and form.is_valid():
         subject = form.cleaned_data["subject"]

@@ -26,6 +26,16 @@ from safehub.accounts.models import User
 from safehub.audit.models import Verb
 from safehub.audit.services import record
 from safehub.contacts import permissions, search_terms
+from safehub.contacts.consent import current_consent
+from safehub.contacts.known import (
+    CORRECTABLE_CONTACT_FIELDS,
+    column,
+    is_addendum,
+    known_contact_values,
+    known_subject_values,
+    people_now,
+    plain,
+)
 from safehub.contacts.models import (
     SUBJECT_FIELDS,
     Amendment,
@@ -33,7 +43,6 @@ from safehub.contacts.models import (
     ConsentAnswer,
     ConsentGiver,
     ConsentMethod,
-    ConsentPosition,
     Contact,
     ContactSubject,
     ReferrerKind,
@@ -46,32 +55,6 @@ from safehub.core.working_time import LONDON
 
 K = AmendmentKind
 
-# What a correction may change on the contact. The time it was received, whether the child needs
-# immediate protection and the initial rating set its clocks, and the rating has its own page
-# (screening); they are not corrected here.
-CORRECTABLE_CONTACT_FIELDS = (
-    "channel",
-    "source",
-    "referrer_kind",
-    "referrer_name",
-    "referrer_role",
-    "referrer_agency",
-    "referrer_phone",
-    "referrer_email",
-    "referrer_address",
-    "referrer_relationship",
-    "referrer_knowledge",
-    "concern_categories",
-    "narrative",
-    "significant_events",
-    "child_location",
-    "alleged_perpetrator",
-    "other_agencies",
-    "parents_aware",
-    "parents_agree",
-    "consent",
-    "consent_notes",
-)
 # Changing these changes what Find a contact finds the contact by (contacts.search_terms).
 SEARCHED_FIELDS = frozenset({"referrer_name", "referrer_agency", "given_name", "family_name", "address", "postcode"})
 # A stale form sent again with the same details by the same person this soon is a resubmission.
@@ -111,34 +94,6 @@ class _Plan:
     row: dict[str, Any] = field(default_factory=dict)  # the amendment's own columns (reason, consent…)
 
 
-def is_addendum(contact: Contact) -> bool:
-    """An amendment made now is made after the decision: it changes nothing on the contact."""
-    return contact.state in permissions.DECIDED_STATES
-
-
-def plain(value: Any) -> Any:
-    """A value as the amendment keeps it (JSON): dates as ISO text, text without surrounding spaces."""
-    if isinstance(value, date):
-        return value.isoformat()
-    if isinstance(value, str):
-        return value.strip()
-    if isinstance(value, list | tuple):
-        return [plain(item) for item in value]
-    return value
-
-
-def column(model: type[models.Model], name: str) -> models.Field[Any, Any]:
-    """The model's field of that name (a column: never a relation's reverse side)."""
-    found = model._meta.get_field(name)
-    if not isinstance(found, models.Field):
-        raise TypeError(f"{model.__name__}.{name} is not a column")
-    return found
-
-
-def _typed(model: type[models.Model], name: str, value: Any) -> Any:
-    return None if value is None else column(model, name).to_python(value)
-
-
 def _changes(model: type[models.Model], known: Mapping[str, Any], new: Mapping[str, Any]) -> dict[str, dict[str, Any]]:
     """Each field whose value differs, as {"from": old, "to": new}; "" and None are the same blank."""
     found = {}
@@ -148,71 +103,6 @@ def _changes(model: type[models.Model], known: Mapping[str, Any], new: Mapping[s
             continue
         found[name] = {"from": before, "to": after}
     return found
-
-
-def _overlay(values: dict[str, Any], model: type[models.Model], addenda: list[Amendment]) -> dict[str, Any]:
-    for addendum in addenda:
-        for name, change in addendum.changes.items():
-            if name in values:
-                values[name] = _typed(model, name, change["to"])
-    return values
-
-
-def _corrections(contact: Contact, subject: ContactSubject | None) -> list[Amendment]:
-    """The addenda correcting the contact's own details (subject None) or one person's, oldest first."""
-    return list(
-        contact.amendments.filter(kind=K.DETAILS_CORRECTED, after_decision=True, subject=subject).order_by("at", "pk")
-    )
-
-
-def known_contact_values(contact: Contact) -> dict[str, Any]:
-    """The contact's correctable details as known now: as recorded (and amended before the
-    decision), with any later addenda's corrections over them."""
-    values = {name: getattr(contact, name) for name in CORRECTABLE_CONTACT_FIELDS}
-    return _overlay(values, Contact, _corrections(contact, None))
-
-
-def known_subject_values(subject: ContactSubject) -> dict[str, Any]:
-    """A person's details as known now (see known_contact_values)."""
-    values = {name: getattr(subject, name) for name in SUBJECT_FIELDS}
-    return _overlay(values, ContactSubject, _corrections(subject.contact, subject))
-
-
-def removed_by_addenda(contact: Contact) -> set[int]:
-    """The people an addendum says should not be on the contact (they stay in what the decision saw)."""
-    return set(
-        contact.amendments.filter(kind=K.PERSON_REMOVED, after_decision=True).values_list("subject_id", flat=True)
-    )
-
-
-def people_now(contact: Contact) -> list[ContactSubject]:
-    """The people on the contact as known now: after the decision, without those an addendum removed."""
-    gone = removed_by_addenda(contact) if is_addendum(contact) else set()
-    return [subject for subject in contact.subjects.order_by("order") if subject.pk not in gone]
-
-
-def latest_consent(contact: Contact) -> Amendment | None:
-    return contact.amendments.filter(kind=K.CONSENT_RECORDED).order_by("-at", "-pk").first()
-
-
-def current_consent(contact: Contact) -> str:
-    """The consent position now: the family's answer when last asked after the contact, or else
-    what the referrer said (a ConsentPosition value; the answers share its 'given' and 'refused')."""
-    latest = latest_consent(contact)
-    return latest.consent_answer if latest is not None else contact.consent
-
-
-def consent_given(contact: Contact) -> bool:
-    """Whether the family has consented (early help always needs it: 002 §9, §19)."""
-    return current_consent(contact) == ConsentPosition.GIVEN
-
-
-def consent_label(contact: Contact) -> str:
-    """The consent position now, in words: the referrer's, or the family's answer given later."""
-    latest = latest_consent(contact)
-    if latest is None:
-        return contact.get_consent_display()
-    return f"{latest.get_consent_answer_display()} after the contact ({latest.consent_on:%-d %B %Y})"
 
 
 # --- the services -------------------------------------------------------------------------------

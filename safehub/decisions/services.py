@@ -13,7 +13,7 @@ from safehub.accounts.permissions import can_make_threshold_decisions
 from safehub.audit.models import Verb
 from safehub.audit.services import record
 from safehub.checks.late_answers import forward_late_answers, note_decision
-from safehub.contacts.amendments import consent_given
+from safehub.contacts.consent import consent_given
 from safehub.contacts.models import CHILD_ROLES, Contact, ReferrerKind
 from safehub.contacts.services import threshold_due, transition
 from safehub.contacts.workflow import Event

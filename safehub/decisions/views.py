@@ -14,7 +14,7 @@ from safehub.checks.forms import AskForChecksForm
 from safehub.checks.permissions import can_ask_for_checks
 from safehub.checks.presenters import ask_for_checks
 from safehub.checks.services import ask_for_checks as ask_checks
-from safehub.contacts.amendments import consent_label
+from safehub.contacts.consent import consent_label
 from safehub.contacts.models import Contact
 from safehub.contacts.presenters import concern_labels
 from safehub.contacts.queries import get_contact_for

@@ -14,7 +14,7 @@ from django.core.exceptions import PermissionDenied
 
 from safehub.accounts.models import User
 from safehub.audit.models import AuditEvent, Verb
-from safehub.contacts import amendments
+from safehub.contacts import amendments, consent, known
 from safehub.contacts.amendments import Consent
 from safehub.contacts.models import (
     Amendment,
@@ -141,7 +141,7 @@ def test_a_correction_changes_the_contact_and_keeps_the_old_value(
 ) -> None:
     contact = ContactFactory(team=mash_team, state=ContactState.SCREENING)
     mia = _mia(contact)
-    fields = {**amendments.known_subject_values(mia), "date_of_birth": dt.date(2016, 6, 17), "given_name": "Mya"}
+    fields = {**known.known_subject_values(mia), "date_of_birth": dt.date(2016, 6, 17), "given_name": "Mya"}
     done = amendments.correct_person(
         contact, mia, fields, reason="Hospital records", by=contact_officer, at=now, version=0
     )
@@ -162,7 +162,7 @@ def test_correcting_the_concern_records_what_changed_and_digests_free_text(
 ) -> None:
     contact = ContactAwaitingThresholdFactory(team=mash_team)
     before = contact.narrative
-    fields = {**amendments.known_contact_values(contact), "narrative": "Hungry most days.", "source": "3A"}
+    fields = {**known.known_contact_values(contact), "narrative": "Hungry most days.", "source": "3A"}
     done = amendments.correct_contact(contact, fields, reason="Typed wrongly", by=social_worker, at=now, version=0)
     contact.refresh_from_db()
     assert (contact.narrative, contact.source) == ("Hungry most days.", "3A")
@@ -174,7 +174,7 @@ def test_correcting_the_concern_records_what_changed_and_digests_free_text(
 
 def test_a_correction_that_changes_nothing_is_refused(social_worker: User, mash_team: Any, now: dt.datetime) -> None:
     contact = ContactAwaitingThresholdFactory(team=mash_team)
-    fields = amendments.known_contact_values(contact)
+    fields = known.known_contact_values(contact)
     with pytest.raises(DomainError, match="You have not changed any detail"):
         amendments.correct_contact(contact, fields, reason="Nothing", by=social_worker, at=now, version=0)
     contact.refresh_from_db()
@@ -185,7 +185,7 @@ def test_a_professional_referrer_keeps_a_name_and_an_anonymous_one_keeps_none(
     social_worker: User, mash_team: Any, now: dt.datetime
 ) -> None:
     contact = ContactAwaitingThresholdFactory(team=mash_team)
-    fields = {**amendments.known_contact_values(contact), "referrer_name": ""}
+    fields = {**known.known_contact_values(contact), "referrer_name": ""}
     with pytest.raises(Refused, match="Enter the referrer's name"):
         amendments.correct_contact(contact, fields, reason="x", by=social_worker, at=now, version=0)
     fields["referrer_kind"] = "anonymous"
@@ -198,9 +198,9 @@ def test_consent_obtained_later_is_the_consent_position_from_then_on(
     social_worker: User, mash_team: Any, now: dt.datetime
 ) -> None:
     contact = ContactAwaitingThresholdFactory(team=mash_team, consent=ConsentPosition.INFORMED)
-    assert not amendments.consent_given(contact)
+    assert not consent.consent_given(contact)
     done = amendments.record_consent(contact, CONSENT, by=social_worker, at=now, version=0)
-    assert amendments.consent_given(contact)
+    assert consent.consent_given(contact)
     contact.refresh_from_db()
     assert contact.consent == ConsentPosition.INFORMED  # the referrer's statement stays as they made it
     row = done.amendment
@@ -221,7 +221,7 @@ def test_consent_obtained_later_is_the_consent_position_from_then_on(
     # Withdrawn later: no longer given.
     withdrawn = Consent("refused", "parent", "Dawn Harlow", dt.date(2026, 11, 24), "written")
     amendments.record_consent(contact, withdrawn, by=social_worker, at=now, version=1)
-    assert not amendments.consent_given(contact)
+    assert not consent.consent_given(contact)
 
 
 def test_consent_needs_who_when_and_how(social_worker: User, mash_team: Any, now: dt.datetime) -> None:
@@ -308,7 +308,7 @@ def test_after_approval_a_correction_is_an_addendum_that_changes_nothing(
 ) -> None:
     contact = ContactApprovedFactory(team=mash_team)
     mia = _mia(contact)
-    fields = {**amendments.known_subject_values(mia), "date_of_birth": dt.date(2016, 6, 17)}
+    fields = {**known.known_subject_values(mia), "date_of_birth": dt.date(2016, 6, 17)}
     done = amendments.correct_person(
         contact, mia, fields, reason="Birth certificate", by=social_worker, at=now, version=0
     )
@@ -316,10 +316,10 @@ def test_after_approval_a_correction_is_an_addendum_that_changes_nothing(
     mia.refresh_from_db()
     assert mia.date_of_birth == dt.date(2016, 5, 17)  # what the decision saw
     # The next correction starts from what is known now, the addendum's value.
-    known = amendments.known_subject_values(mia)
-    assert known["date_of_birth"] == dt.date(2016, 6, 17)
+    as_known = known.known_subject_values(mia)
+    assert as_known["date_of_birth"] == dt.date(2016, 6, 17)
     later = amendments.correct_person(
-        contact, mia, {**known, "given_name": "Mya"}, reason="Spelling", by=social_worker, at=now, version=1
+        contact, mia, {**as_known, "given_name": "Mya"}, reason="Spelling", by=social_worker, at=now, version=1
     )
     assert later.amendment.changes == {"given_name": {"from": "Mia", "to": "Mya"}}
     assert _events(contact)[0].data["after_decision"] is True
@@ -344,7 +344,7 @@ def test_after_approval_a_removal_is_an_addendum_and_the_person_stays(
     )
     amendments.remove_person(contact, uncle, reason="Not in the household", by=social_worker, at=now, version=0)
     assert uncle in contact.subjects.all()  # what the decision saw
-    assert amendments.removed_by_addenda(contact) == {uncle.pk}
+    assert known.removed_by_addenda(contact) == {uncle.pk}
     with pytest.raises(DomainError, match="not on this contact now"):
         amendments.remove_person(contact, uncle, reason="Again", by=social_worker, at=now, version=1)
 
@@ -364,7 +364,7 @@ def _attempt(kind: AmendmentKind, contact: Contact, by: User, at: dt.datetime) -
         aunt = ContactSubjectFactory(contact=contact, role=SubjectRole.OTHER_ADULT, kind=PersonKind.ADULT)
         return amendments.remove_person(contact, aunt, reason="Mistake", by=by, at=at, version=0)
     if kind == K.DETAILS_CORRECTED:
-        fields = {**amendments.known_subject_values(mia), "given_name": "Mya"}
+        fields = {**known.known_subject_values(mia), "given_name": "Mya"}
         return amendments.correct_person(contact, mia, fields, reason="Spelling", by=by, at=at, version=0)
     if kind == K.CONSENT_RECORDED:
         return amendments.record_consent(contact, CONSENT, by=by, at=at, version=0)

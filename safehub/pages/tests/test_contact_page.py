@@ -16,7 +16,7 @@ from safehub.accounts.tests.factories import PartnerAgencyFactory, TeamFactory, 
 from safehub.audit.models import AuditEvent, Verb
 from safehub.checks import services
 from safehub.checks.tests.helpers import start_checks, submit_answer
-from safehub.contacts import amendments
+from safehub.contacts import amendments, known
 from safehub.contacts.models import Contact
 from safehub.contacts.tests.factories import ContactAwaitingThresholdFactory, ContactFactory
 from safehub.core.presenters import Action, Panel
@@ -82,7 +82,7 @@ def _through_to_the_outcome(
     )
     contact.refresh_from_db()
     mia = contact.subjects.get()
-    fields = {**amendments.known_subject_values(mia), "given_name": "Mya"}
+    fields = {**known.known_subject_values(mia), "given_name": "Mya"}
     amendments.correct_person(
         contact, mia, fields, reason="Spelling", by=social_worker, at=at + 3 * HOUR, version=contact.version
     )
