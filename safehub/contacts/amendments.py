@@ -15,7 +15,7 @@ import hashlib
 import uuid
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 from typing import Any
 
 from django.core.exceptions import FieldDoesNotExist, PermissionDenied
@@ -48,6 +48,7 @@ from safehub.contacts.models import (
     ReferrerKind,
 )
 from safehub.contacts.rules import ANONYMOUS_BLANKS, child_problems, referral_problems, subject_problems
+from safehub.contacts.services import RESUBMISSION_WINDOW  # a contact's form sent again: the same hour
 from safehub.core.errors import ConcurrentChange, DomainError, Problem, Refused
 from safehub.core.lifecycle import compare_and_set
 from safehub.core.submissions import content_key
@@ -57,8 +58,6 @@ K = AmendmentKind
 
 # Changing these changes what Find a contact finds the contact by (contacts.search_terms).
 SEARCHED_FIELDS = frozenset({"referrer_name", "referrer_agency", "given_name", "family_name", "address", "postcode"})
-# A stale form sent again with the same details by the same person this soon is a resubmission.
-RESUBMISSION_WINDOW = timedelta(hours=1)
 
 
 @dataclass(frozen=True)
@@ -94,7 +93,7 @@ class _Plan:
     row: dict[str, Any] = field(default_factory=dict)  # the amendment's own columns (reason, consent…)
 
 
-def _changes(model: type[models.Model], known: Mapping[str, Any], new: Mapping[str, Any]) -> dict[str, dict[str, Any]]:
+def _changes(known: Mapping[str, Any], new: Mapping[str, Any]) -> dict[str, dict[str, Any]]:
     """Each field whose value differs, as {"from": old, "to": new}; "" and None are the same blank."""
     found = {}
     for name, value in new.items():
@@ -129,7 +128,7 @@ def add_person(
         problems += _needs(reason, "Enter how you found out about them")
         if problems:
             raise Refused(problems)
-        changes = _changes(ContactSubject, {}, details)
+        changes = _changes({}, details)
 
         def write() -> ContactSubject:
             last = ContactSubject.everyone.filter(contact=contact).aggregate(top=Max("order"))["top"]
@@ -208,7 +207,7 @@ def correct_contact(
         known = known_contact_values(contact)
         if new.get("referrer_kind", known["referrer_kind"]) == ReferrerKind.ANONYMOUS:
             new.update(dict.fromkeys((name for name in ANONYMOUS_BLANKS if name in known), ""))
-        changes = _changes(Contact, known, new)
+        changes = _changes(known, new)
         problems = referral_problems({**known, **new}, at=at) + _needs(reason, "Enter why the details are corrected")
         if problems:
             raise Refused(problems)
@@ -248,7 +247,7 @@ def correct_person(
         problems += _needs(reason, "Enter why the details are corrected")
         if problems:
             raise Refused(problems)
-        changes = _changes(ContactSubject, known, new)
+        changes = _changes(known, new)
         if not changes:
             raise DomainError("You have not changed any detail: change one, or cancel")
         written = {name: new[name] for name in changes}

@@ -27,4 +27,6 @@ def consent_label(contact: Contact) -> str:
     latest = latest_consent(contact)
     if latest is None:
         return contact.get_consent_display()
-    return f"{latest.get_consent_answer_display()} after the contact ({latest.consent_on:%-d %B %Y})"
+    given_on = latest.consent_on
+    when = f" ({given_on.day} {given_on:%B %Y})" if given_on is not None else ""
+    return f"{latest.get_consent_answer_display()} after the contact{when}"

@@ -319,7 +319,6 @@ def test_identifying_after_screening_stops_at_the_recommendation(
     contact = ContactAwaitingThresholdFactory(team=mash_team)
     amendments.add_person(contact, _person(), reason="Found", by=social_worker, at=now, version=0)
     contact.refresh_from_db()
-    decisions.check_children_identified  # noqa: B018 - the rule the recommendation applies
     level = LocalProtocol.objects.get(is_active=True).levels.get(code="specialist")
     leo = contact.subjects.get(given_name="Leo")
     identify_subject(leo, person=None, by=social_worker, at=now, version=1)

@@ -11,6 +11,7 @@ from typing import Any
 
 import pytest
 from django.core.exceptions import PermissionDenied
+from django.urls import reverse
 
 from safehub.accounts.models import User
 from safehub.audit.models import AuditEvent, Verb
@@ -35,6 +36,7 @@ from safehub.contacts.tests.factories import (
 from safehub.contacts.workflow import ContactState
 from safehub.core.errors import ConcurrentChange, DomainError, Refused
 from safehub.people.models import PersonKind, Sex
+from safehub.people.tests.factories import PersonFactory
 
 pytestmark = pytest.mark.django_db
 K = AmendmentKind
@@ -211,6 +213,8 @@ def test_consent_obtained_later_is_the_consent_position_from_then_on(
         "phone",
     )
     assert row.changes == {"consent": {"from": "informed", "to": "given"}}
+    # What the recommend, approve and action pages and MASH check disclosures say about consent now.
+    assert consent.consent_label(contact) == "Consent given after the contact (23 November 2026)"
     (event,) = _events(contact)
     assert event.data["changes"] == {"consent": {"from": "informed", "to": "given"}}
     assert (event.data["consent_from"], event.data["consent_how"], event.data["consent_on"]) == (
@@ -401,3 +405,17 @@ def test_each_state_allows_the_amendments_its_table_names(
     contact.refresh_from_db()
     assert contact.state == state  # an amendment never moves the contact on
     assert contact.version == 1
+
+
+def test_the_person_page_no_longer_lists_a_contact_they_were_removed_from(
+    social_worker: User, social_worker_client: Any, mash_team: Any, now: dt.datetime
+) -> None:
+    contact = ContactAwaitingThresholdFactory(team=mash_team)
+    person = PersonFactory(given_name="Jo")
+    aunt = ContactSubjectFactory(
+        contact=contact, role=SubjectRole.OTHER_ADULT, kind=PersonKind.ADULT, given_name="Jo", person=person
+    )
+    page = reverse("people:person", args=[person.pk])
+    assert contact.reference in social_worker_client.get(page).content.decode()
+    amendments.remove_person(contact, aunt, reason="Named by mistake", by=social_worker, at=now, version=0)
+    assert contact.reference not in social_worker_client.get(page).content.decode()
