@@ -66,6 +66,22 @@ def _under_walsall(make_url: Callable[[Any], str]) -> Callable[[Any], str]:
     return make
 
 
+def _correct_person(team: Any) -> str:
+    contact: Contact = ContactFactory(team=team, state=ContactState.AWAITING_THRESHOLD)
+    return reverse("contacts:amend-person", args=[contact.pk, contact.subjects.get().pk])
+
+
+FRONT_DOOR_ON_A_CONTACT = {CO: 200, SW: 200, SP: 200, TM: 200, STRAT: 403, **OUTSIDERS}
+AMEND_PAGES = [
+    "amend",
+    "amend-add-person",
+    "amend-remove-person",
+    "amend-details",
+    "amend-consent",
+    "amend-information",
+]
+
+
 def _person(team: Any) -> str:
     return reverse("people:person", args=[PersonFactory().pk])
 
@@ -177,6 +193,20 @@ PAGES: list[tuple[str, Callable[[Any], str], dict[Role, int]]] = [
         "allocate a contact",
         _contact_step("contacts:allocate", ContactState.AWAITING_THRESHOLD),
         {CO: 403, SW: 403, SP: 403, TM: 200, STRAT: 403, **OUTSIDERS},
+    ),
+    *(
+        (
+            f"contacts:{name}",
+            _contact_step(f"contacts:{name}", ContactState.AWAITING_THRESHOLD),
+            FRONT_DOOR_ON_A_CONTACT,
+        )
+        for name in AMEND_PAGES
+    ),
+    ("correct a person's details", _correct_person, FRONT_DOOR_ON_A_CONTACT),
+    (
+        "identify the people added",
+        _contact_step("screening:identify-people", ContactState.AWAITING_THRESHOLD),
+        FRONT_DOOR_ON_A_CONTACT,
     ),
     (
         "my work",

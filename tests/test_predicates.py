@@ -17,6 +17,7 @@ from safehub.contacts.models import Contact
 from safehub.matching.permissions import can_review_duplicates
 from safehub.people import permissions as people
 from safehub.protocols import permissions as protocols
+from safehub.screening.permissions import can_identify
 
 R = Role
 CASE = {R.CONTACT_OFFICER, R.SOCIAL_WORKER, R.SENIOR_PRACTITIONER, R.TEAM_MANAGER, R.STRATEGY_COORDINATOR}
@@ -28,6 +29,8 @@ MATRIX: list[tuple[str, Callable[[User], bool], set[Role]]] = [
     ("find contacts", contacts.can_find_contacts, CASE),
     ("record a contact", contacts.can_record_contact, FRONT_DOOR),
     ("restrict a contact", lambda user: contacts.can_restrict(user, Contact()), {R.TEAM_MANAGER}),
+    ("amend a contact", contacts.can_amend_contact, FRONT_DOOR),
+    ("identify the people on a contact", can_identify, FRONT_DOOR),
     ("see consultations", consultations.can_see_consultations, CASE),
     ("record a consultation", consultations.can_record_consultation, QUALIFIED),
     ("send a summary", lambda user: consultations.can_send_summary(user, Consultation()), QUALIFIED),

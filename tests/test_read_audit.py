@@ -95,6 +95,12 @@ def _gp_form(hub: Hub) -> Shown:
     return Shown(hub.partner_of(request, AgencyKind.HEALTH), url, contacts=(request.checks.contact_id,))
 
 
+def _correct_person_page(hub: Hub) -> Shown:
+    contact = ContactFactory(team=hub.team, state=ContactState.AWAITING_THRESHOLD)
+    url = reverse("contacts:amend-person", args=[contact.pk, contact.subjects.get().pk])
+    return Shown(hub.social_worker, url, contacts=(contact.pk,))
+
+
 def _consultation_page(hub: Hub) -> Shown:
     consultation = Consultation.objects.create(
         kind=ConsultationKind.NAMED,
@@ -136,7 +142,16 @@ PAGES: dict[str, Callable[[Hub], Shown]] = {
     "contacts:contact-pack": _contact_page("contacts:contact-pack", ContactState.AWAITING_THRESHOLD, "social_worker"),
     "contacts:restrict": _contact_page("contacts:restrict", ContactState.RECEIVED, "manager"),
     "contacts:allocate": _contact_page("contacts:allocate", ContactState.SCREENING, "manager"),
+    **{
+        f"contacts:{name}": _contact_page(f"contacts:{name}", ContactState.AWAITING_THRESHOLD, "social_worker")
+        for name in ("amend", "amend-add-person", "amend-remove-person", "amend-details", "amend-consent")
+    },
+    "contacts:amend-information": _contact_page("contacts:amend-information", ContactState.APPROVED, "contact_officer"),
+    "contacts:amend-person": _correct_person_page,
     "screening:screen-contact": _contact_page("screening:screen-contact", ContactState.SCREENING, "contact_officer"),
+    "screening:identify-people": _contact_page(
+        "screening:identify-people", ContactState.AWAITING_THRESHOLD, "social_worker"
+    ),
     "decisions:recommend": _contact_page("decisions:recommend", ContactState.AWAITING_THRESHOLD, "social_worker"),
     "decisions:approve": _contact_page("decisions:approve", ContactState.AWAITING_APPROVAL, "manager"),
     "decisions:action-outcome": _contact_page("decisions:action-outcome", ContactState.APPROVED, "contact_officer"),

@@ -4,6 +4,7 @@ nothing: in every app whose forms carry a version."""
 from __future__ import annotations
 
 import datetime as dt
+import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -111,6 +112,20 @@ def _restrict(hub: Hub) -> Post:
     )
 
 
+def _amend(hub: Hub) -> Post:
+    contact = ContactAwaitingThresholdFactory(team=hub.team)
+    data = {"version": STALE, "submission_key": str(uuid.uuid4()), "information": "Dad is back", "source": "School"}
+    return Post(hub.social_worker, reverse("contacts:amend-information", args=[contact.pk]), data)
+
+
+def _identify_added(hub: Hub) -> Post:
+    contact = ContactAwaitingThresholdFactory(team=hub.team)
+    subject = contact.subjects.get()
+    prefix = f"subject-{subject.pk}"
+    data = {"action": "identify", "subject_pk": subject.pk, f"{prefix}-person": "new", f"{prefix}-version": STALE}
+    return Post(hub.social_worker, reverse("screening:identify-people", args=[contact.pk]), data)
+
+
 def _duplicate_pair(hub: Hub) -> Post:
     left, right = sorted([PersonFactory(), PersonFactory()], key=lambda p: p.pk)
     pair = DuplicatePair.objects.create(left=left, right=right, probability=0.8, found_at=hub.at)
@@ -125,6 +140,8 @@ STALE_POSTS: dict[str, Callable[[Hub], Post]] = {
     "recommend": _recommend,
     "screening": _screening,
     "restrict a contact": _restrict,
+    "amend a contact": _amend,
+    "identify a person added": _identify_added,
     "duplicate pair": _duplicate_pair,
 }
 

@@ -17,6 +17,7 @@ class Verb(models.TextChoices):
     READ_REFUSED = "read_refused", "Refused a record the user may not see"
     CONTACT_RECORDED = "contact_recorded", "Recorded contact"
     CONTACT_UPDATED = "contact_updated", "Updated contact"
+    CONTACT_AMENDED = "contact_amended", "Amended a contact (or added an addendum after its decision)"
     CONTACT_ALLOCATED = "contact_allocated", "Allocated a contact to a worker"
     CONTACT_HANDED_OFF = "contact_handed_off", "Handed a contact to a worker"
     HANDOFF_RECEIVED = "handoff_received", "Marked a handed-over contact received"

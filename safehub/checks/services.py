@@ -21,6 +21,7 @@ from safehub.checks import permissions
 from safehub.checks.alerts import settle_alerts
 from safehub.checks.models import AgencyRequest, ChecksAsked, ChecksState, MashChecks, RequestState
 from safehub.checks.workflow import ChecksEvent, RequestEvent
+from safehub.contacts.consent import consent_label
 from safehub.contacts.models import Contact, ContactSubject
 from safehub.contacts.services import threshold_due, transition
 from safehub.contacts.workflow import Event
@@ -144,7 +145,7 @@ def start_checks(contact: Contact, start: StartChecks, *, by: User, at: datetime
         started_at=at,
     )
     subjects = request_subjects(contact)
-    consent = contact.get_consent_display()
+    consent = consent_label(contact)  # the family's answer given later, when there is one
     latest = at
     for agency in sorted(set(start.agencies), key=lambda a: a.name):
         due = _due(deadlines, start, agency, at)

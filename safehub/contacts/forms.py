@@ -12,6 +12,7 @@ from django.db.models import QuerySet
 from safehub.accounts.forms import StaffChoiceField, StaffMultipleChoiceField
 from safehub.accounts.models import User
 from safehub.contacts.models import (
+    SUBJECT_FIELDS,
     Channel,
     ConcernCategory,
     ConsentPosition,
@@ -164,25 +165,7 @@ class SubjectForm(GovukModelForm):
 
     class Meta:
         model = ContactSubject
-        fields = [
-            "role",
-            "kind",
-            "given_name",
-            "family_name",
-            "sex",
-            "date_of_birth",
-            "expected_date_of_delivery",
-            "nhs_number",
-            "address",
-            "postcode",
-            "school",
-            "ethnicity",
-            "first_language",
-            "religion",
-            "needs",
-            "communication",
-            "has_parental_responsibility",
-        ]
+        fields = list(SUBJECT_FIELDS)
         labels = {"given_name": "First name", "family_name": "Last name", "kind": "Child, unborn child or adult"}
         widgets = {"needs": forms.Textarea(attrs={"rows": 2}), "communication": forms.Textarea(attrs={"rows": 2})}
         error_messages = {

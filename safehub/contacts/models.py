@@ -295,12 +295,44 @@ def subject_name(given_name: str, family_name: str, kind: str) -> str:
 # The fields a contact's subject shares with a person record, by the same names.
 IDENTITY_FIELDS = ("given_name", "family_name", "sex", "date_of_birth", "expected_date_of_delivery", "nhs_number")
 DESCRIPTION_FIELDS = ("ethnicity", "first_language", "religion", "needs", "communication", "school")
+# Everything the referrer tells us about a person on the contact: the form asks for these, and an
+# amendment adds or corrects them.
+SUBJECT_FIELDS = (
+    "role",
+    "kind",
+    "given_name",
+    "family_name",
+    "sex",
+    "date_of_birth",
+    "expected_date_of_delivery",
+    "nhs_number",
+    "address",
+    "postcode",
+    "school",
+    "ethnicity",
+    "first_language",
+    "religion",
+    "needs",
+    "communication",
+    "has_parental_responsibility",
+)
+
+
+class OnContactManager(models.Manager["ContactSubject"]):
+    """The people on the contact now: a person removed by an amendment (contacts.amendments) stays
+    in the database, with the amendment saying who removed them, when and why, but is on no page,
+    queue, search, MASH check or outcome. `ContactSubject.everyone` still has them."""
+
+    def get_queryset(self) -> models.QuerySet[ContactSubject]:
+        return super().get_queryset().filter(removed_at__isnull=True)
 
 
 class ContactSubject(models.Model):
     """A child or adult named in a contact, as the referrer described them.
 
-    `person` links them to the person index once screening has identified them.
+    `person` links them to the person index once screening has identified them. Nobody is ever
+    deleted from a contact: an amendment made before the decision marks them removed
+    (`removed_at`), and the default manager (`objects`, and so `contact.subjects`) leaves them out.
     """
 
     contact = models.ForeignKey(Contact, on_delete=models.CASCADE, related_name="subjects")
@@ -323,10 +355,19 @@ class ContactSubject(models.Model):
     has_parental_responsibility = models.BooleanField(default=False)
     person = models.ForeignKey(Person, null=True, blank=True, on_delete=models.PROTECT, related_name="contact_subjects")
     order = models.PositiveSmallIntegerField(default=0)
+    # Set by contacts.amendments.remove_person before the decision; the amendment says who and why.
+    removed_at = models.DateTimeField(null=True, blank=True)
+
+    everyone = models.Manager()  # the removed too (the amendments' history, merges of person records)
+    objects = OnContactManager()
 
     class Meta:
         # The column, not "contact": that would join the contact to order by the contact's own ordering.
         ordering = ["contact_id", "order"]
+        # `contact.subjects` is the people on the contact now; a foreign key to a subject (an
+        # amendment's) reaches the removed too.
+        default_manager_name = "objects"
+        base_manager_name = "everyone"
         constraints = [
             models.CheckConstraint(
                 condition=~Q(kind=PersonKind.UNBORN) | Q(date_of_birth__isnull=True),
@@ -377,3 +418,94 @@ class StateChange(models.Model):
 
     def __str__(self) -> str:
         return f"{self.contact}: {self.from_state} → {self.to_state}"
+
+
+class AmendmentKind(models.TextChoices):
+    PERSON_ADDED = "person_added", "Person added"
+    PERSON_REMOVED = "person_removed", "Person removed"
+    DETAILS_CORRECTED = "details_corrected", "Details corrected"
+    CONSENT_RECORDED = "consent_recorded", "Consent recorded"
+    INFORMATION_ADDED = "information_added", "Information added"
+
+
+class ConsentAnswer(models.TextChoices):
+    """What the family said when asked after the contact (002 §18–19)."""
+
+    GIVEN = "given", "Consent given"
+    REFUSED = "refused", "Consent refused or withdrawn"
+
+
+class ConsentGiver(models.TextChoices):
+    """Who may give consent (003 App. 4 §4: a parent or carer, a young person of 16 or over, or one
+    of 12 to 15 competent to understand what is asked)."""
+
+    PARENT = "parent", "A parent or carer with parental responsibility"
+    YOUNG_PERSON = "young_person", "The young person (16 or over)"
+    COMPETENT_CHILD = "competent_child", "The young person (12 to 15, judged competent to decide)"
+
+
+class ConsentMethod(models.TextChoices):
+    IN_PERSON = "in_person", "In person"
+    PHONE = "phone", "By phone"
+    WRITTEN = "written", "In writing (letter, email or form)"
+
+
+class Amendment(models.Model):
+    """One change to a contact after it was recorded (contacts.amendments): who made it, when, why,
+    and each field's value before and after (`changes`: {field: {"from": old, "to": new}}). Never
+    edited. Made after the decision (`after_decision`), it is an addendum: it changes nothing on the
+    contact, so what the decision was based on stays as it was, and is shown apart from it."""
+
+    contact = models.ForeignKey(Contact, on_delete=models.CASCADE, related_name="amendments")
+    kind = models.CharField(max_length=30, choices=AmendmentKind)
+    # The person added, removed or corrected (none for the contact's own details, consent or
+    # information, or for a person added after the decision: an addendum adds nobody to the contact).
+    subject = models.ForeignKey(
+        ContactSubject, null=True, blank=True, on_delete=models.CASCADE, related_name="amendments"
+    )
+    changes = models.JSONField(default=dict, blank=True)
+    reason = models.TextField("Why, or where it came from", blank=True)
+    information = models.TextField(blank=True)
+    consent_answer = models.CharField(max_length=10, choices=ConsentAnswer, blank=True)
+    consent_from = models.CharField(max_length=20, choices=ConsentGiver, blank=True)
+    consent_from_name = models.CharField(max_length=200, blank=True)
+    consent_on = models.DateField(null=True, blank=True)
+    consent_how = models.CharField(max_length=10, choices=ConsentMethod, blank=True)
+    after_decision = models.BooleanField()
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    at = models.DateTimeField()
+    submission_key = models.UUIDField(unique=True, null=True, blank=True, editable=False)
+    # What was submitted (core.submissions): a stale resubmission of the same by the same person is this one.
+    content_key = models.CharField(max_length=64, blank=True, editable=False)
+
+    class Meta:
+        ordering = ["at", "pk"]
+        indexes = [models.Index(fields=["contact", "at"])]
+        constraints = [
+            models.CheckConstraint(condition=Q(kind__in=AmendmentKind.values), name="amendment_kind_valid"),
+            models.CheckConstraint(
+                condition=(
+                    Q(kind=AmendmentKind.CONSENT_RECORDED)
+                    & Q(consent_answer__in=ConsentAnswer.values)
+                    & Q(consent_from__in=ConsentGiver.values)
+                    & Q(consent_how__in=ConsentMethod.values)
+                    & Q(consent_on__isnull=False)
+                )
+                | (
+                    ~Q(kind=AmendmentKind.CONSENT_RECORDED)
+                    & Q(consent_answer="", consent_from="", consent_how="", consent_on__isnull=True)
+                ),
+                name="amendment_consent_who_when_how",
+            ),
+            models.CheckConstraint(
+                condition=~Q(kind=AmendmentKind.INFORMATION_ADDED) | ~Q(information=""),
+                name="amendment_information_not_empty",
+            ),
+            models.CheckConstraint(
+                condition=~Q(kind=AmendmentKind.PERSON_REMOVED) | Q(subject__isnull=False),
+                name="amendment_removal_names_the_person",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.contact}: {self.get_kind_display()}"

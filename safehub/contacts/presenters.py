@@ -3,7 +3,7 @@ tag and the next actions. The page itself is assembled in `safehub.pages`."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -11,7 +11,8 @@ from typing import Any
 from django.db.models import Prefetch
 
 from safehub.accounts.models import User
-from safehub.contacts.models import ConcernCategory, Contact, ContactSubject, StateChange
+from safehub.contacts.amendment_presenters import AMENDMENTS, Change, amendment_view, before_the_decision
+from safehub.contacts.models import Amendment, ConcernCategory, Contact, ContactSubject, StateChange
 from safehub.contacts.permissions import ALLOCATABLE_STATES
 from safehub.contacts.workflow import STATES, ContactState, Event
 from safehub.core.presenters import Panel, record_links, shown_date, shown_day
@@ -23,6 +24,8 @@ class TimelineEntry:
     at: datetime
     by: str
     note: str
+    changes: tuple[Change, ...] = ()  # an amendment's fields, before and after
+    addendum: bool = False  # an amendment made after the decision
 
 
 CONCERN_LABELS: dict[str, str] = dict(ConcernCategory.choices)  # built once: the queues label every row
@@ -51,11 +54,21 @@ def restriction_labels(contact: Contact) -> dict[str, str]:
     return {"heading": "Restrict this contact", "button": "Restrict the contact"}
 
 
-def timeline(changes: list[StateChange]) -> list[TimelineEntry]:
-    return [
-        TimelineEntry(Event(change.event).label, change.at, str(change.by), change.note)
-        for change in sorted(changes, key=lambda c: (c.at, c.pk), reverse=True)
+def timeline(changes: Sequence[StateChange], amendments: Sequence[Amendment] = ()) -> list[TimelineEntry]:
+    """Every change of state and every amendment, newest first."""
+    entries = [
+        (change.at, TimelineEntry(Event(change.event).label, change.at, str(change.by), change.note))
+        for change in changes
     ]
+    for amendment in amendments:
+        view = amendment_view(amendment)
+        note = " ".join(
+            part for part in (view.information, f"{view.reason_label}: {view.reason}" if view.reason else "") if part
+        )
+        entries.append(
+            (view.at, TimelineEntry(view.title, view.at, view.by, note, tuple(view.changes), view.after_decision))
+        )
+    return [entry for _, entry in sorted(entries, key=lambda pair: pair[0], reverse=True)]
 
 
 class DetailsPanel(Panel):
@@ -64,14 +77,19 @@ class DetailsPanel(Panel):
     template_name = "contacts/_details_panel.html"
     lookups: tuple[str | Prefetch[Any, Any, Any], ...] = (
         Prefetch("subjects", queryset=ContactSubject.objects.select_related("person")),
+        AMENDMENTS,
     )
     related = ("allocated_to",)
 
     def present(self, contact: Contact, *, user: User, at: datetime) -> dict[str, Any] | None:
+        amended = before_the_decision(contact)
         return {
             "concerns": concern_labels(contact.concern_categories),
             "referrer": referrer(contact),
-            "people": [(subject, about(subject)) for subject in contact.subjects.all()],
+            "people": [
+                (subject, about(subject), amended["added"].get(subject.pk, "")) for subject in contact.subjects.all()
+            ],
+            **amended,
         }
 
 
@@ -99,15 +117,16 @@ def allocation(contact: Contact) -> str:
 
 
 class HistoryPanel(Panel):
-    """Every change of the contact's state, newest first, and its recording."""
+    """Every change of the contact's state and every amendment, newest first, and its recording."""
 
     template_name = "contacts/_history_panel.html"
     lookups: tuple[str | Prefetch[Any, Any, Any], ...] = (
         Prefetch("state_changes", queryset=StateChange.objects.select_related("by")),
+        "amendments",
     )
 
     def present(self, contact: Contact, *, user: User, at: datetime) -> dict[str, Any] | None:
-        return {"timeline": timeline(list(contact.state_changes.all()))}
+        return {"timeline": timeline(list(contact.state_changes.all()), list(contact.amendments.all()))}
 
 
 @dataclass(frozen=True)

@@ -62,9 +62,7 @@ def referral_problems(fields: dict[str, Any], *, at: datetime) -> list[Problem]:
 def people_problems(fields: dict[str, Any], subjects: list[dict[str, Any]], *, at: datetime) -> list[Problem]:
     """What the people named must say together with the contact: a child among them, born by the
     time the contact arrived."""
-    problems: list[Problem] = []
-    if not any(subject.get("role") in CHILD_ROLES for subject in subjects):
-        problems.append(Problem("Add at least one child the concern is about", field="subjects"))
+    problems = child_problems(subjects)
     today = at.astimezone(LONDON).date()
     received = fields.get("received_at")
     received_day = received.astimezone(LONDON).date() if received is not None else today
@@ -74,6 +72,13 @@ def people_problems(fields: dict[str, Any], subjects: list[dict[str, Any]], *, a
             name = subject.get("given_name") or "a child"
             problems.append(Problem(f"The contact cannot be received before {name} was born", field="received_at"))
     return problems
+
+
+def child_problems(subjects: list[dict[str, Any]]) -> list[Problem]:
+    """A contact is about at least one child, when it is recorded and after every amendment."""
+    if not any(subject.get("role") in CHILD_ROLES for subject in subjects):
+        return [Problem("Add at least one child the concern is about", field="subjects")]
+    return []
 
 
 def subject_problems(subject: dict[str, Any], *, item: int, today: date) -> list[Problem]:

@@ -8,7 +8,8 @@
 
 A search for words finds the contacts that have every word, in any of those places; for a postcode,
 those with it. The terms are written when the contact is recorded (contacts.services.record_contact),
-in the same transaction; the people and referrer of a contact do not change after that.
+in the same transaction, and written again when an amendment changes the people or the referrer
+(contacts.amendments).
 """
 
 from __future__ import annotations

@@ -15,7 +15,8 @@ from safehub.accounts.permissions import can_make_threshold_decisions
 from safehub.audit.models import Verb
 from safehub.audit.services import record
 from safehub.checks.late_answers import forward_late_answers, note_decision
-from safehub.contacts.models import CHILD_ROLES, ConsentPosition, Contact, ContactSubject, ReferrerKind
+from safehub.contacts.consent import consent_given
+from safehub.contacts.models import CHILD_ROLES, Contact, ContactSubject, ReferrerKind
 from safehub.contacts.services import threshold_due, transition
 from safehub.contacts.workflow import Event
 from safehub.core.errors import ConcurrentChange, DomainError, Problem, Refused
@@ -40,7 +41,7 @@ from safehub.people.services import open_involvements_from_outcome
 from safehub.protocols.models import Brag, Clock, ThresholdLevel
 from safehub.protocols.policy import active_protocol, approval_due_time, due_time
 from safehub.screening.models import KnownStatus
-from safehub.screening.services import Finding, finding_for_people
+from safehub.screening.services import Finding, added_children_unidentified, finding_for_people
 
 
 def _check_version(contact: Contact, version: int) -> None:
@@ -83,10 +84,12 @@ def _highest_level_order(level: ThresholdLevel) -> int:
 
 
 def check_outcome_allowed(contact: Contact, outcome: Outcome) -> None:
-    """Early help always needs consent (002 §9, §19)."""
-    if outcome == Outcome.EARLY_HELP and contact.consent != ConsentPosition.GIVEN:
+    """Early help always needs consent (002 §9, §19): the referrer's, or the family's given later
+    and recorded on the contact (contacts.amendments.record_consent)."""
+    if outcome == Outcome.EARLY_HELP and not consent_given(contact):
         raise DomainError(
-            "Early help needs the family's consent. Record consent on the contact, or choose another outcome",
+            "Early help needs the family's consent. Record consent on the contact (Amend this contact),"
+            " or choose another outcome",
             field="outcome",
         )
 
@@ -172,6 +175,17 @@ def _per_child(
         raise Refused(problems)
 
 
+def check_children_identified(contact: Contact) -> None:
+    """A child added to the contact after screening is identified before the threshold decision."""
+    unidentified = added_children_unidentified(contact)
+    if unidentified:
+        raise DomainError(
+            f"{', '.join(unidentified)} {'was' if len(unidentified) == 1 else 'were'} added to the contact after"
+            " screening: link them to a person record, or create a new one, before recommending"
+            " (Identify the people added)"
+        )
+
+
 @transaction.atomic(durable=True)
 def recommend(
     contact: Contact,
@@ -192,6 +206,7 @@ def recommend(
     if not subjects:
         raise DomainError("The contact names no child: add the child the concern is about first")
     _refuse_others(subjects, children)
+    check_children_identified(contact)
     protocol = active_protocol().pk
 
     def check(subject: ContactSubject) -> None:

@@ -15,6 +15,7 @@ from safehub.checks.permissions import can_ask_for_checks
 from safehub.checks.presenters import ask_for_checks, checks_shown
 from safehub.checks.queries import checks_on
 from safehub.checks.services import ask_for_checks as ask_checks
+from safehub.contacts.consent import consent_label
 from safehub.contacts.models import Contact
 from safehub.contacts.presenters import concern_labels
 from safehub.contacts.queries import get_contact_for
@@ -67,6 +68,7 @@ def _render(
         "children": children_named(contact),
         # Beside the form: the agencies' answers and the coordinator's analysis (decisions/_checks_beside.html).
         "checks_beside": [checks_shown(checks, at=timezone.now()) for checks in checks_on(contact)],
+        "consent": consent_label(contact),
         **extra,
     }
     return render(request, template, context, status=status)

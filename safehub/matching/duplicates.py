@@ -99,11 +99,12 @@ def merge(pair: DuplicatePair, *, keep: Person, by: User, at: datetime, version:
     involvements = [
         i.pk for i in Involvement.objects.filter(person=merged) if (i.service, i.started_on) not in existing_services
     ]
-    subjects = list(ContactSubject.objects.filter(person=merged).values_list("pk", flat=True))
+    # Everyone named on a contact, those an amendment removed too: their link moves with the rest.
+    subjects = list(ContactSubject.everyone.filter(person=merged).values_list("pk", flat=True))
     unborn = list(Person.objects.filter(mother=merged).values_list("pk", flat=True))
     as_person, as_relative = _movable_relationships(merged, keep)
     Involvement.objects.filter(pk__in=involvements).update(person=keep)
-    ContactSubject.objects.filter(pk__in=subjects).update(person=keep)
+    ContactSubject.everyone.filter(pk__in=subjects).update(person=keep)
     Person.objects.filter(pk__in=unborn).update(mother=keep)
     Relationship.objects.filter(pk__in=as_person).update(person=keep)
     Relationship.objects.filter(pk__in=as_relative).update(relative=keep)
@@ -139,7 +140,7 @@ def unmerge(done: Merge, *, by: User, at: datetime) -> None:
     if Person.objects.filter(Q(merged_into=merged) | Q(pk=kept.pk, merged_into__isnull=False)).exists():
         raise DomainError("A later merge involves these records: undo that one first")
     Involvement.objects.filter(pk__in=moved["involvements"]).update(person=merged)
-    ContactSubject.objects.filter(pk__in=moved["contact_subjects"]).update(person=merged)
+    ContactSubject.everyone.filter(pk__in=moved["contact_subjects"]).update(person=merged)
     Person.objects.filter(pk__in=moved["unborn"]).update(mother=merged)
     Relationship.objects.filter(pk__in=moved["relationships_as_person"]).update(person=merged)
     Relationship.objects.filter(pk__in=moved["relationships_as_relative"]).update(relative=merged)

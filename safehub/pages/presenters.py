@@ -17,6 +17,7 @@ from django.db.models import Prefetch, prefetch_related_objects
 
 from safehub.accounts.models import User
 from safehub.checks.presenters import ContactPanel as ChecksPanel
+from safehub.contacts.amendment_presenters import AddendaPanel
 from safehub.contacts.models import Contact
 from safehub.contacts.permissions import can_allocate, can_restrict
 from safehub.contacts.presenters import DetailsPanel, HistoryPanel, allocation, state_tag_class
@@ -37,6 +38,7 @@ PANELS: tuple[Panel, ...] = (
     ChecksPanel(),
     DecisionsPanel(),
     HandoffsPanel(),
+    AddendaPanel(),
     HistoryPanel(),
 )
 

@@ -8,7 +8,7 @@ from django.db.models import QuerySet
 from django.urls import reverse
 
 from safehub.accounts.models import User
-from safehub.contacts.models import Contact, ContactSubject, SubjectRole
+from safehub.contacts.models import AmendmentKind, Contact, ContactSubject, SubjectRole
 from safehub.contacts.presenters import concern_labels
 from safehub.core.presenters import Action, Panel, record_links, shown_day
 from safehub.decisions.queries import child_outcomes, latest_rating, outcome_for_person
@@ -20,7 +20,7 @@ from safehub.people.models import Person
 from safehub.protocols.models import Brag
 from safehub.screening.forms import IdentifyForm
 from safehub.screening.models import Screening
-from safehub.screening.permissions import can_screen
+from safehub.screening.permissions import can_identify, can_screen
 from safehub.screening.services import Finding
 
 NEW_PERSON = "new"
@@ -124,9 +124,18 @@ class ContactPanel(Panel):
         return {"screening": screening, "route": route(screening)} if screening is not None else None
 
     def actions(self, record: Contact, *, user: User) -> list[Action]:
-        if not can_screen(user, record):
-            return []
-        return [Action("Screen this contact", reverse("screening:screen-contact", args=[record.pk]))]
+        if can_screen(user, record):
+            return [Action("Screen this contact", reverse("screening:screen-contact", args=[record.pk]))]
+        if can_identify(user, record) and waiting_to_be_identified(record):
+            return [Action("Identify the people added", reverse("screening:identify-people", args=[record.pk]))]
+        return []
+
+
+def waiting_to_be_identified(contact: Contact) -> list[ContactSubject]:
+    """The people on a screened contact not linked to the person index that should be: a child,
+    or anyone added since the contact was recorded (subjects and amendments prefetched)."""
+    added = {a.subject_id for a in contact.amendments.all() if a.kind == AmendmentKind.PERSON_ADDED}
+    return [s for s in contact.subjects.all() if s.person_id is None and (s.is_child or s.pk in added)]
 
 
 # How far back screening looks for earlier contacts about the family.

@@ -12,7 +12,7 @@ from django.db.models import Max
 from safehub.accounts.models import User
 from safehub.audit.models import Verb
 from safehub.audit.services import record
-from safehub.contacts.models import Contact, ContactSubject
+from safehub.contacts.models import AmendmentKind, Contact, ContactSubject
 from safehub.contacts.services import clock_rating, threshold_due, transition
 from safehub.contacts.workflow import ContactState, Event
 from safehub.core.errors import ConcurrentChange, DomainError
@@ -24,7 +24,7 @@ from safehub.people.models import Address, Involvement, Person
 from safehub.protocols.models import Brag
 from safehub.protocols.policy import active_protocol
 from safehub.screening.models import KnownStatus, Screening, ScreeningRoute
-from safehub.screening.permissions import can_screen
+from safehub.screening.permissions import can_identify, can_screen
 
 ROUTE_EVENTS = {
     ScreeningRoute.SIGNPOST: Event.SIGNPOST,
@@ -122,9 +122,11 @@ def identify_subject(
     many candidates were shown, so a later review can see what the decision was based on.
     """
     contact = subject.contact
-    if not can_screen(by, contact) or contact.state != ContactState.SCREENING:
+    if not can_identify(by, contact):
         raise PermissionDenied
     _check_version(contact, version)
+    if subject.person_id is not None and contact.state != ContactState.SCREENING:
+        raise DomainError(f"{subject.display_name} is already linked to a person record")
     if person is not None and match_probability is not None and match_probability < UNLIKELY and not unlikely_confirmed:
         # Linking a child to the wrong record merges two children's histories: ask before doing it.
         raise UnlikelyMatch(
@@ -182,7 +184,7 @@ def record_screening(
         raise DomainError("Start screening before recording its result.")
     _check_version(contact, version)
     subjects = list(contact.subjects.all())
-    unidentified = [s.display_name for s in subjects if s.is_child and s.person_id is None]
+    unidentified = unidentified_children(subjects)
     if unidentified:
         raise DomainError(
             f"Link {', '.join(unidentified)} to a person record, or create a new one, before routing the contact",
@@ -222,6 +224,21 @@ def record_screening(
     if route in HANDOFF_KINDS:
         hand_off(contact, finding.handed_to, kind=HANDOFF_KINDS[route], by=by, at=at)
     return screening
+
+
+def unidentified_children(subjects: list[ContactSubject]) -> list[str]:
+    """The children on a contact not yet linked to the person index, by name: screening cannot
+    route the contact, nor a social worker recommend on it (a child added after screening), until
+    each is known or recorded as new (002 §2: screening confirms who the child is)."""
+    return [s.display_name for s in subjects if s.is_child and s.person_id is None]
+
+
+def added_children_unidentified(contact: Contact) -> list[str]:
+    """The children added to the contact after it was recorded (contacts.amendments) and not yet
+    linked to the person index, by name: the threshold recommendation waits for them, as screening
+    waited for the others."""
+    added = contact.amendments.filter(kind=AmendmentKind.PERSON_ADDED).values("subject_id")
+    return unidentified_children(list(contact.subjects.filter(pk__in=added, person=None)))
 
 
 def _refusal(route: ScreeningRoute, finding: Finding) -> str:

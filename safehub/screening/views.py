@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from typing import Protocol
+
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse
@@ -84,7 +86,7 @@ def screen_contact(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
             start_screening(contact, by=request.user, at=at)
             return redirect("screening:screen-contact", pk=contact.pk)
         if action == "identify":
-            return _identify(request, contact, at)
+            return _identify(request, contact, page=_page, back="screening:screen-contact")
         if action == "rate":
             return _rate(request, contact)
         if action == "route":
@@ -97,13 +99,27 @@ def screen_contact(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     return _page(request, contact, error="Choose an action on this page")
 
 
-def _identify(request: AuthenticatedHttpRequest, contact: Contact, at: object) -> HttpResponse:
+class Page(Protocol):
+    def __call__(
+        self,
+        request: AuthenticatedHttpRequest,
+        contact: Contact,
+        *,
+        identify_form: IdentifyForm | None = ...,
+        error: str = ...,
+        status: int = ...,
+    ) -> HttpResponse: ...
+
+
+def _identify(request: AuthenticatedHttpRequest, contact: Contact, *, page: Page, back: str) -> HttpResponse:
+    """Link one of the contact's people to the person index (or create a new record), then back to
+    `back`, on the block just worked on; a problem shows on `page`."""
     subject = contact.subjects.filter(pk=request.POST.get("subject_pk", "").strip() or 0).first()
     if subject is None:
-        return _page(request, contact, error="That person is not part of this contact")
+        return page(request, contact, error="That person is not part of this contact")
     if subject.person_id is not None:  # linked by someone else (or in another tab) since the page was loaded
         contact.refresh_from_db()
-        return _page(
+        return page(
             request,
             contact,
             error=f"{subject.display_name} was linked to a person record while this page was open: check the link, "
@@ -116,7 +132,7 @@ def _identify(request: AuthenticatedHttpRequest, contact: Contact, at: object) -
     choices = check.form.fields["person"].widget.choices if check.form else []
     form = IdentifyForm(request.POST, choices=list(choices), prefix=prefix_for(subject))
     if not form.is_valid():
-        return _page(request, contact, identify_form=form)
+        return page(request, contact, identify_form=form)
     chosen = form.cleaned_data["person"]
     shown = {str(v.person.pk): v.probability for v in check.candidates}
     person = None if chosen == NEW_PERSON else Person.objects.visible_to(request.user).get(pk=int(chosen))
@@ -133,10 +149,10 @@ def _identify(request: AuthenticatedHttpRequest, contact: Contact, at: object) -
         )
     except services.UnlikelyMatch as error:
         form.add_error("person", error.message)
-        return _page(request, contact, identify_form=form)
+        return page(request, contact, identify_form=form)
     messages.success(request, f"{subject.display_name} linked to a person record")
     # Back to the block just worked on (init.mjs focuses it), not the top of a long page.
-    return redirect(f"{reverse('screening:screen-contact', args=[contact.pk])}#{subject_anchor(subject)}")
+    return redirect(f"{reverse(back, args=[contact.pk])}#{subject_anchor(subject)}")
 
 
 def _rate(request: AuthenticatedHttpRequest, contact: Contact) -> HttpResponse:
@@ -186,3 +202,55 @@ def _route(request: AuthenticatedHttpRequest, contact: Contact, at: object) -> H
         return _page(request, contact, route_form=form)
     messages.success(request, "Screening recorded")
     return redirect(contact)
+
+
+def _added_page(
+    request: AuthenticatedHttpRequest,
+    contact: Contact,
+    *,
+    identify_form: IdentifyForm | None = None,
+    error: str = "",
+    status: int = 200,
+) -> HttpResponse:
+    at = timezone.now()
+    subjects = list(contact.subjects.select_related("person").order_by("order"))
+    index = Person.objects.visible_to(request.user)
+    finding = services.finding_for(contact, at=at)
+    screening = getattr(contact, "screening", None)
+    context = {
+        "contact": contact,
+        "checks": subject_checks(subjects, index=index, version=contact.version, bound=identify_form),
+        "unidentified": services.added_children_unidentified(contact),
+        "finding": finding,
+        "worker_note": worker_note(finding),
+        "changed": screening is not None and screening.known_status != finding.status,
+        "screening": screening,
+        "error": error,
+        "family": family_history(contact, user=request.user, at=at),
+    }
+    return render(request, "screening/identify_people.html", context, status=status)
+
+
+@require_http_methods(["GET", "POST"])
+def identify_people(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    """After screening: link the people added to the contact since (contacts.amendments) to the
+    person index, as screening did the others, with what the records now show about the family."""
+    contact = get_contact_for(request.user, pk, purpose="identify-people")
+    if not permissions.can_identify(request.user):
+        raise PermissionDenied
+    if permissions.can_screen(request.user, contact):
+        return redirect("screening:screen-contact", pk=contact.pk)  # the screening page identifies everyone
+    if not permissions.can_identify(request.user, contact):
+        messages.info(
+            request, "People added after screening are identified while the contact waits for its threshold decision."
+        )
+        return redirect(contact)
+    if request.method == "GET":
+        return _added_page(request, contact)
+    try:
+        return _identify(request, contact, page=_added_page, back="screening:identify-people")
+    except ConcurrentChange as error:
+        contact.refresh_from_db()
+        return _added_page(request, contact, error=error.message, status=409)
+    except DomainError as error:
+        return _added_page(request, contact, error=error.message)

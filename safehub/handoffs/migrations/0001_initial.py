@@ -10,7 +10,7 @@ class Migration(migrations.Migration):
     initial = True
 
     dependencies = [
-        ('contacts', '0009_contact_access'),
+        ('contacts', '0010_contact_access'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

@@ -16,6 +16,7 @@ from safehub.accounts.tests.factories import PartnerAgencyFactory, TeamFactory, 
 from safehub.audit.models import AuditEvent, Verb
 from safehub.checks import services
 from safehub.checks.tests.helpers import start_checks, submit_answer
+from safehub.contacts import amendments, known
 from safehub.contacts.models import Contact
 from safehub.contacts.tests.factories import ContactAwaitingThresholdFactory, ContactFactory
 from safehub.core.presenters import Action, Panel
@@ -33,11 +34,13 @@ HEADINGS = [
     "Children and adults",
     "The concern",
     "Referrer",
+    "Information added since the contact",
     "Basic screening",
     "MASH checks",
     "Recommendations and decisions",
     "Outcome actioned",
     "Sent to",
+    "Added after the decision",
     "Timeline",
 ]
 
@@ -54,6 +57,7 @@ def _through_to_the_outcome(
         screened_by=social_worker,
         screened_at=at - HOUR,
     )
+    amendments.add_information(contact, "Dad is back", source="School", by=social_worker, at=at, version=0)
     checks = start_checks(contact, by=manager, coordinator=social_worker, agencies=agencies, at=at)
     services.submit_for_decision(
         checks, analysis="Enough", outstanding_reason="Decide now", by=social_worker, at=at + HOUR, version=0
@@ -76,6 +80,12 @@ def _through_to_the_outcome(
         at=at + 3 * HOUR,
         version=contact.version,
         allocated_worker=social_worker,
+    )
+    contact.refresh_from_db()
+    mia = contact.subjects.get()
+    fields = {**known.known_subject_values(mia), "given_name": "Mya"}
+    amendments.correct_person(
+        contact, mia, fields, reason="Spelling", by=social_worker, at=at + 3 * HOUR, version=contact.version
     )
     desk = user_with_role(Role.PARTNER_PROFESSIONAL, team=TeamFactory(name="desk", agency=agencies[0]), username="desk")
     submit_answer(checks.requests.get(agency=agencies[0]), by=desk, at=at + 4 * HOUR, information="Known")
@@ -121,10 +131,10 @@ def test_the_page_takes_a_fixed_number_of_queries_however_much_it_shows(
     # Session, and the user with their roles and teams (2); the contact with its one-to-one rows
     # joined in: screening, who late answers go to, the outcome, and the people they name (1);
     # subjects, MASH checks, their requests, the agencies' answers, recommendations, decisions, each
-    # one's children (per-child outcomes), hand-offs and state changes, each with its people joined
-    # in (10); the recorded read (5); the session saved (3). A prefetch lookup per related table
-    # would take about twice as many.
-    with django_assert_num_queries(21):
+    # one's children (per-child outcomes), hand-offs, state changes and amendments, each with its
+    # people joined in (11); the recorded read (5); the session saved (3). A prefetch lookup per
+    # related table would take about twice as many.
+    with django_assert_num_queries(22):
         response = social_worker_client.get(full_contact.get_absolute_url())
     assert response.status_code == 200
 
@@ -172,10 +182,11 @@ def test_a_new_panel_is_presented_where_it_is_listed(
         "checks/_contact_panel.html",
         "decisions/_contact_panel.html",
         "handoffs/_contact_panel.html",
+        "contacts/_addenda_panel.html",
         "notes/_contact_panel.html",
         "contacts/_history_panel.html",
     ]
-    assert page.panels[5].context == {"changes": full_contact.state_changes.count()}
+    assert page.panels[6].context == {"changes": full_contact.state_changes.count()}
     assert Action("Add a note", f"/notes/{full_contact.pk}/") in page.actions  # its button too
     assert page.rating is not None
     assert page.rating.text == Brag.AMBER.label

@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('contacts', '0008_search_terms'),
+        ('contacts', '0009_amendments'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

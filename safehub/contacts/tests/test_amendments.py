@@ -1,0 +1,421 @@
+"""Amending a contact after intake (contacts.amendments, ADR 0018): each kind, its audit event with
+the values before and after, the states that allow it, stale forms and double submissions, and
+addenda after the decision that leave what the decision saw as it was."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import uuid
+from typing import Any
+
+import pytest
+from django.core.exceptions import PermissionDenied
+from django.urls import reverse
+
+from safehub.accounts.models import User
+from safehub.audit.models import AuditEvent, Verb
+from safehub.contacts import amendments, consent, known
+from safehub.contacts.amendments import Consent
+from safehub.contacts.models import (
+    Amendment,
+    AmendmentKind,
+    ConsentPosition,
+    Contact,
+    ContactSearchTerm,
+    ContactSubject,
+    SubjectRole,
+)
+from safehub.contacts.permissions import AMENDMENTS, DECIDED_STATES
+from safehub.contacts.tests.factories import (
+    ContactApprovedFactory,
+    ContactAwaitingThresholdFactory,
+    ContactFactory,
+    ContactSubjectFactory,
+)
+from safehub.contacts.workflow import ContactState
+from safehub.core.errors import ConcurrentChange, DomainError, Refused
+from safehub.people.models import PersonKind, Sex
+from safehub.people.tests.factories import PersonFactory
+
+pytestmark = pytest.mark.django_db
+K = AmendmentKind
+
+SIBLING = {
+    "role": SubjectRole.SIBLING,
+    "kind": PersonKind.CHILD,
+    "given_name": "Leo",
+    "family_name": "Harlow",
+    "sex": Sex.MALE,
+    "date_of_birth": dt.date(2019, 3, 2),
+    "postcode": "DA6 7AT",
+    "has_parental_responsibility": False,
+}
+CONSENT = Consent(
+    answer="given", given_by="parent", name="Dawn Harlow", given_on=dt.date(2026, 11, 23), how="phone", notes=""
+)
+
+
+def _events(contact: Contact) -> list[AuditEvent]:
+    return list(AuditEvent.objects.filter(verb=Verb.CONTACT_AMENDED, contact=contact))
+
+
+def _digest(text: str) -> str:
+    return f"sha256:{hashlib.sha256(text.encode()).hexdigest()}"
+
+
+def _mia(contact: Contact) -> ContactSubject:
+    return contact.subjects.get(given_name="Mia")
+
+
+def test_a_sibling_found_later_joins_the_contact_not_yet_identified(
+    social_worker: User, mash_team: Any, now: dt.datetime
+) -> None:
+    contact = ContactAwaitingThresholdFactory(team=mash_team)
+    done = amendments.add_person(
+        contact, SIBLING, reason="School told us", by=social_worker, at=now, version=0, submission_key=uuid.uuid4()
+    )
+    assert done.created
+    leo = contact.subjects.get(given_name="Leo")
+    assert leo.person is None  # not identified yet: screening links him (screening.views.identify_people)
+    assert leo.order == _mia(contact).order + 1
+    amendment = done.amendment
+    assert (amendment.kind, amendment.subject, amendment.after_decision) == (K.PERSON_ADDED, leo, False)
+    assert amendment.changes["given_name"] == {"from": None, "to": "Leo"}
+    assert amendment.changes["date_of_birth"] == {"from": None, "to": "2019-03-02"}
+    contact.refresh_from_db()
+    assert contact.version == 1
+    # Find a contact finds it by him now.
+    assert ContactSearchTerm.objects.filter(contact=contact, term="w:leo").exists()
+    (event,) = _events(contact)
+    assert event.data["kind"] == "person_added"
+    assert event.data["subject"] == leo.pk
+    assert event.data["changes"]["date_of_birth"] == {"from": None, "to": "2019-03-02"}
+    assert event.data["changes"]["role"] == {"from": None, "to": "sibling"}
+    assert event.data["changes"]["given_name"] == {"from": None, "to": _digest("Leo")}  # names only as digests
+
+
+def test_a_person_added_needs_a_valid_description_and_a_reason(
+    social_worker: User, mash_team: Any, now: dt.datetime
+) -> None:
+    contact = ContactAwaitingThresholdFactory(team=mash_team)
+    bad = {**SIBLING, "date_of_birth": dt.date(2030, 1, 1)}
+    with pytest.raises(Refused) as refused:
+        amendments.add_person(contact, bad, reason=" ", by=social_worker, at=now, version=0)
+    assert {p.field for p in refused.value.problems} == {"date_of_birth", "reason"}
+    assert contact.subjects.count() == 1
+    assert not Amendment.objects.exists()
+    assert _events(contact) == []
+
+
+def test_removing_someone_marks_them_removed_and_never_deletes_them(
+    social_worker: User, mash_team: Any, now: dt.datetime
+) -> None:
+    contact = ContactAwaitingThresholdFactory(team=mash_team)
+    aunt = ContactSubjectFactory(contact=contact, role=SubjectRole.OTHER_ADULT, kind=PersonKind.ADULT, given_name="Jo")
+    done = amendments.remove_person(contact, aunt, reason="Named by mistake", by=social_worker, at=now, version=0)
+    assert list(contact.subjects.all()) == [_mia(contact)]
+    kept = ContactSubject.everyone.get(pk=aunt.pk)
+    assert kept.removed_at == now
+    assert done.amendment.subject == kept
+    assert done.amendment.reason == "Named by mistake"
+    (event,) = _events(contact)
+    assert event.data["changes"] == {"removed": {"from": False, "to": True}}
+    assert "reason" not in event.data  # free text stays on the amendment, out of the trail
+    assert not ContactSearchTerm.objects.filter(contact=contact, term="w:jo").exists()
+
+
+def test_the_last_child_cannot_be_removed(social_worker: User, mash_team: Any, now: dt.datetime) -> None:
+    contact = ContactAwaitingThresholdFactory(team=mash_team)
+    with pytest.raises(DomainError, match="Mia Harlow is the only child on this contact"):
+        amendments.remove_person(contact, _mia(contact), reason="Wrong", by=social_worker, at=now, version=0)
+    assert _mia(contact).removed_at is None
+    # With a sibling added, either child may go, not both.
+    amendments.add_person(contact, SIBLING, reason="Found", by=social_worker, at=now, version=0)
+    amendments.remove_person(contact, _mia(contact), reason="Wrong family", by=social_worker, at=now, version=1)
+    leo = contact.subjects.get()
+    with pytest.raises(DomainError, match="Leo Harlow is the only child"):
+        amendments.remove_person(contact, leo, reason="Wrong", by=social_worker, at=now, version=2)
+
+
+def test_a_correction_changes_the_contact_and_keeps_the_old_value(
+    contact_officer: User, mash_team: Any, now: dt.datetime
+) -> None:
+    contact = ContactFactory(team=mash_team, state=ContactState.SCREENING)
+    mia = _mia(contact)
+    fields = {**known.known_subject_values(mia), "date_of_birth": dt.date(2016, 6, 17), "given_name": "Mya"}
+    done = amendments.correct_person(
+        contact, mia, fields, reason="Hospital records", by=contact_officer, at=now, version=0
+    )
+    mia.refresh_from_db()
+    assert (mia.given_name, mia.date_of_birth) == ("Mya", dt.date(2016, 6, 17))
+    assert done.amendment.changes == {
+        "given_name": {"from": "Mia", "to": "Mya"},
+        "date_of_birth": {"from": "2016-05-17", "to": "2016-06-17"},
+    }
+    (event,) = _events(contact)
+    assert event.data["changes"]["date_of_birth"] == {"from": "2016-05-17", "to": "2016-06-17"}
+    assert event.data["changes"]["given_name"] == {"from": _digest("Mia"), "to": _digest("Mya")}
+    assert ContactSearchTerm.objects.filter(contact=contact, term="w:mya").exists()
+
+
+def test_correcting_the_concern_records_what_changed_and_digests_free_text(
+    social_worker: User, mash_team: Any, now: dt.datetime
+) -> None:
+    contact = ContactAwaitingThresholdFactory(team=mash_team)
+    before = contact.narrative
+    fields = {**known.known_contact_values(contact), "narrative": "Hungry most days.", "source": "3A"}
+    done = amendments.correct_contact(contact, fields, reason="Typed wrongly", by=social_worker, at=now, version=0)
+    contact.refresh_from_db()
+    assert (contact.narrative, contact.source) == ("Hungry most days.", "3A")
+    assert set(done.amendment.changes) == {"narrative", "source"}
+    (event,) = _events(contact)
+    assert event.data["changes"]["source"] == {"from": "2A", "to": "3A"}
+    assert event.data["changes"]["narrative"] == {"from": _digest(before), "to": _digest("Hungry most days.")}
+
+
+def test_a_correction_that_changes_nothing_is_refused(social_worker: User, mash_team: Any, now: dt.datetime) -> None:
+    contact = ContactAwaitingThresholdFactory(team=mash_team)
+    fields = known.known_contact_values(contact)
+    with pytest.raises(DomainError, match="You have not changed any detail"):
+        amendments.correct_contact(contact, fields, reason="Nothing", by=social_worker, at=now, version=0)
+    contact.refresh_from_db()
+    assert contact.version == 0
+
+
+def test_a_professional_referrer_keeps_a_name_and_an_anonymous_one_keeps_none(
+    social_worker: User, mash_team: Any, now: dt.datetime
+) -> None:
+    contact = ContactAwaitingThresholdFactory(team=mash_team)
+    fields = {**known.known_contact_values(contact), "referrer_name": ""}
+    with pytest.raises(Refused, match="Enter the referrer's name"):
+        amendments.correct_contact(contact, fields, reason="x", by=social_worker, at=now, version=0)
+    fields["referrer_kind"] = "anonymous"
+    amendments.correct_contact(contact, fields, reason="Asked not to be named", by=social_worker, at=now, version=0)
+    contact.refresh_from_db()
+    assert (contact.referrer_name, contact.referrer_phone) == ("", "")
+
+
+def test_consent_obtained_later_is_the_consent_position_from_then_on(
+    social_worker: User, mash_team: Any, now: dt.datetime
+) -> None:
+    contact = ContactAwaitingThresholdFactory(team=mash_team, consent=ConsentPosition.INFORMED)
+    assert not consent.consent_given(contact)
+    done = amendments.record_consent(contact, CONSENT, by=social_worker, at=now, version=0)
+    assert consent.consent_given(contact)
+    contact.refresh_from_db()
+    assert contact.consent == ConsentPosition.INFORMED  # the referrer's statement stays as they made it
+    row = done.amendment
+    assert (row.consent_from, row.consent_from_name, row.consent_on, row.consent_how) == (
+        "parent",
+        "Dawn Harlow",
+        dt.date(2026, 11, 23),
+        "phone",
+    )
+    assert row.changes == {"consent": {"from": "informed", "to": "given"}}
+    # What the recommend, approve and action pages and MASH check disclosures say about consent now.
+    assert consent.consent_label(contact) == "Consent given after the contact (23 November 2026)"
+    (event,) = _events(contact)
+    assert event.data["changes"] == {"consent": {"from": "informed", "to": "given"}}
+    assert (event.data["consent_from"], event.data["consent_how"], event.data["consent_on"]) == (
+        "parent",
+        "phone",
+        "2026-11-23",
+    )
+    # Withdrawn later: no longer given.
+    withdrawn = Consent("refused", "parent", "Dawn Harlow", dt.date(2026, 11, 24), "written")
+    amendments.record_consent(contact, withdrawn, by=social_worker, at=now, version=1)
+    assert not consent.consent_given(contact)
+
+
+def test_consent_needs_who_when_and_how(social_worker: User, mash_team: Any, now: dt.datetime) -> None:
+    contact = ContactAwaitingThresholdFactory(team=mash_team)
+    with pytest.raises(Refused) as refused:
+        amendments.record_consent(
+            contact,
+            Consent("maybe", "neighbour", " ", dt.date(2026, 12, 1), "fax"),
+            by=social_worker,
+            at=now,
+            version=0,
+        )
+    assert {p.field for p in refused.value.problems} == {"answer", "given_by", "name", "given_on", "how"}
+    assert not Amendment.objects.exists()
+
+
+def test_information_needs_what_and_where_from(social_worker: User, mash_team: Any, now: dt.datetime) -> None:
+    contact = ContactAwaitingThresholdFactory(team=mash_team)
+    with pytest.raises(Refused) as refused:
+        amendments.add_information(contact, " ", source="", by=social_worker, at=now, version=0)
+    assert {p.field for p in refused.value.problems} == {"information", "reason"}
+    done = amendments.add_information(
+        contact, "Dad moved back in last week.", source="Mother, by phone", by=social_worker, at=now, version=0
+    )
+    assert (done.amendment.information, done.amendment.reason) == ("Dad moved back in last week.", "Mother, by phone")
+    (event,) = _events(contact)
+    assert event.data["changes"] == {}
+    assert "information" not in event.data
+
+
+def test_a_stale_form_is_refused_and_changes_nothing(social_worker: User, mash_team: Any, now: dt.datetime) -> None:
+    contact = ContactAwaitingThresholdFactory(team=mash_team)
+    amendments.add_information(contact, "First", source="School", by=social_worker, at=now, version=0)
+    with pytest.raises(ConcurrentChange, match="changed by someone else"):
+        amendments.add_person(contact, SIBLING, reason="Found", by=social_worker, at=now, version=0)
+    assert contact.subjects.count() == 1
+    assert Amendment.objects.count() == 1
+    assert len(_events(contact)) == 1
+
+
+def test_a_form_sent_twice_makes_one_amendment(social_worker: User, mash_team: Any, now: dt.datetime) -> None:
+    contact = ContactAwaitingThresholdFactory(team=mash_team)
+    key = uuid.uuid4()
+    first = amendments.add_person(
+        contact, SIBLING, reason="Found", by=social_worker, at=now, version=0, submission_key=key
+    )
+    again = amendments.add_person(
+        contact, SIBLING, reason="Found", by=social_worker, at=now, version=0, submission_key=key
+    )
+    assert (first.created, again.created) == (True, False)
+    assert again.amendment == first.amendment
+    assert contact.subjects.count() == 2
+    assert len(_events(contact)) == 1
+
+
+def test_the_same_details_sent_again_on_a_stale_form_land_on_the_first(
+    social_worker: User, mash_team: Any, now: dt.datetime
+) -> None:
+    """Back, then Send: the page drawn again has a new one-time key but the old version."""
+    contact = ContactAwaitingThresholdFactory(team=mash_team)
+    first = amendments.record_consent(
+        contact, CONSENT, by=social_worker, at=now, version=0, submission_key=uuid.uuid4()
+    )
+    again = amendments.record_consent(
+        contact, CONSENT, by=social_worker, at=now, version=0, submission_key=uuid.uuid4()
+    )
+    assert (again.amendment, again.created) == (first.amendment, False)
+    other = Consent("refused", "parent", "Dawn Harlow", dt.date(2026, 11, 23), "phone")
+    with pytest.raises(ConcurrentChange):
+        amendments.record_consent(contact, other, by=social_worker, at=now, version=0, submission_key=uuid.uuid4())
+
+
+def test_only_front_door_staff_amend(strategy_coordinator: User, mash_team: Any, now: dt.datetime) -> None:
+    contact = ContactAwaitingThresholdFactory(team=mash_team)
+    with pytest.raises(PermissionDenied):
+        amendments.add_information(contact, "x", source="y", by=strategy_coordinator, at=now, version=0)
+
+
+# --- after the decision: addenda --------------------------------------------------------------
+
+
+def test_after_approval_a_correction_is_an_addendum_that_changes_nothing(
+    social_worker: User, mash_team: Any, now: dt.datetime
+) -> None:
+    contact = ContactApprovedFactory(team=mash_team)
+    mia = _mia(contact)
+    fields = {**known.known_subject_values(mia), "date_of_birth": dt.date(2016, 6, 17)}
+    done = amendments.correct_person(
+        contact, mia, fields, reason="Birth certificate", by=social_worker, at=now, version=0
+    )
+    assert done.amendment.after_decision
+    mia.refresh_from_db()
+    assert mia.date_of_birth == dt.date(2016, 5, 17)  # what the decision saw
+    # The next correction starts from what is known now, the addendum's value.
+    as_known = known.known_subject_values(mia)
+    assert as_known["date_of_birth"] == dt.date(2016, 6, 17)
+    later = amendments.correct_person(
+        contact, mia, {**as_known, "given_name": "Mya"}, reason="Spelling", by=social_worker, at=now, version=1
+    )
+    assert later.amendment.changes == {"given_name": {"from": "Mia", "to": "Mya"}}
+    assert _events(contact)[0].data["after_decision"] is True
+
+
+def test_after_approval_a_person_added_is_recorded_but_not_added(
+    social_worker: User, mash_team: Any, now: dt.datetime
+) -> None:
+    contact = ContactApprovedFactory(team=mash_team)
+    done = amendments.add_person(contact, SIBLING, reason="Found at the visit", by=social_worker, at=now, version=0)
+    assert done.amendment.subject is None
+    assert done.amendment.changes["given_name"] == {"from": None, "to": "Leo"}
+    assert contact.subjects.count() == 1  # the decision was about Mia alone
+
+
+def test_after_approval_a_removal_is_an_addendum_and_the_person_stays(
+    social_worker: User, mash_team: Any, now: dt.datetime
+) -> None:
+    contact = ContactApprovedFactory(team=mash_team)
+    uncle = ContactSubjectFactory(
+        contact=contact, role=SubjectRole.OTHER_ADULT, kind=PersonKind.ADULT, given_name="Ray"
+    )
+    amendments.remove_person(contact, uncle, reason="Not in the household", by=social_worker, at=now, version=0)
+    assert uncle in contact.subjects.all()  # what the decision saw
+    assert known.removed_by_addenda(contact) == {uncle.pk}
+    with pytest.raises(DomainError, match="not on this contact now"):
+        amendments.remove_person(contact, uncle, reason="Again", by=social_worker, at=now, version=1)
+
+
+# --- which states allow which amendments -------------------------------------------------------
+
+
+def test_every_state_says_which_amendments_it_allows() -> None:
+    assert set(AMENDMENTS) == set(ContactState)
+
+
+def _attempt(kind: AmendmentKind, contact: Contact, by: User, at: dt.datetime) -> amendments.Amended:
+    mia = _mia(contact)
+    if kind == K.PERSON_ADDED:
+        return amendments.add_person(contact, SIBLING, reason="Found", by=by, at=at, version=0)
+    if kind == K.PERSON_REMOVED:
+        aunt = ContactSubjectFactory(contact=contact, role=SubjectRole.OTHER_ADULT, kind=PersonKind.ADULT)
+        return amendments.remove_person(contact, aunt, reason="Mistake", by=by, at=at, version=0)
+    if kind == K.DETAILS_CORRECTED:
+        fields = {**known.known_subject_values(mia), "given_name": "Mya"}
+        return amendments.correct_person(contact, mia, fields, reason="Spelling", by=by, at=at, version=0)
+    if kind == K.CONSENT_RECORDED:
+        return amendments.record_consent(contact, CONSENT, by=by, at=at, version=0)
+    return amendments.add_information(contact, "More", source="School", by=by, at=at, version=0)
+
+
+@pytest.mark.parametrize("kind", list(AmendmentKind), ids=[k.value for k in AmendmentKind])
+@pytest.mark.parametrize("state", list(ContactState), ids=[s.value for s in ContactState])
+def test_each_state_allows_the_amendments_its_table_names(
+    state: ContactState, kind: AmendmentKind, social_worker: User, mash_team: Any, now: dt.datetime
+) -> None:
+    contact = ContactFactory(team=mash_team, state=state)
+    allowed = kind in AMENDMENTS[state]
+    expected = {
+        ContactState.RECEIVED: set(AmendmentKind),
+        ContactState.SCREENING: set(AmendmentKind),
+        ContactState.AWAITING_THRESHOLD: set(AmendmentKind),
+        ContactState.MASH_CHECKS: set(AmendmentKind),
+        ContactState.AWAITING_APPROVAL: {K.CONSENT_RECORDED, K.INFORMATION_ADDED},
+        ContactState.APPROVED: set(AmendmentKind),
+        ContactState.CLOSED: set(AmendmentKind) - {K.CONSENT_RECORDED},
+    }[state]
+    assert allowed is (kind in expected)
+    if not allowed:
+        with pytest.raises(DomainError):
+            _attempt(kind, contact, social_worker, now)
+        assert not Amendment.objects.exists()
+        contact.refresh_from_db()
+        assert contact.version == 0
+        return
+    done = _attempt(kind, contact, social_worker, now)
+    assert done.created
+    assert done.amendment.after_decision is (state in DECIDED_STATES)
+    contact.refresh_from_db()
+    assert contact.state == state  # an amendment never moves the contact on
+    assert contact.version == 1
+
+
+def test_the_person_page_no_longer_lists_a_contact_they_were_removed_from(
+    social_worker: User, social_worker_client: Any, mash_team: Any, now: dt.datetime
+) -> None:
+    contact = ContactAwaitingThresholdFactory(team=mash_team)
+    person = PersonFactory(given_name="Jo")
+    aunt = ContactSubjectFactory(
+        contact=contact, role=SubjectRole.OTHER_ADULT, kind=PersonKind.ADULT, given_name="Jo", person=person
+    )
+    page = reverse("people:person", args=[person.pk])
+    assert contact.reference in social_worker_client.get(page).content.decode()
+    amendments.remove_person(contact, aunt, reason="Named by mistake", by=social_worker, at=now, version=0)
+    assert contact.reference not in social_worker_client.get(page).content.decode()
