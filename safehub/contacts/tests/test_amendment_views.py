@@ -203,7 +203,13 @@ def test_consent_recorded_later_lets_early_help_be_recommended(
 ) -> None:
     contact = ContactAwaitingThresholdFactory(team=mash_team, consent=ConsentPosition.INFORMED)
     level = LocalProtocol.objects.get(is_active=True).levels.get(code="intensive")
-    recommendation = {"rating": "green", "level": level.pk, "outcome": "early_help", "rationale": "Support"}
+    child = contact.subjects.get().pk
+    recommendation = {
+        f"child-{child}-rating": "green",
+        f"child-{child}-level": level.pk,
+        f"child-{child}-outcome": "early_help",
+        "rationale": "Support",
+    }
     refused = social_worker_client.post(
         reverse("decisions:recommend", args=[contact.pk]), {**recommendation, "version": 0}
     )
@@ -227,7 +233,7 @@ def test_consent_recorded_later_lets_early_help_be_recommended(
     )
     assert response.status_code == 302
     contact.refresh_from_db()
-    assert contact.recommendations.get().outcome == Outcome.EARLY_HELP
+    assert contact.recommendations.get().children.get().outcome == Outcome.EARLY_HELP
 
 
 def test_consent_in_the_future_is_refused(social_worker_client: Client, mash_team: Any, now: dt.datetime) -> None:
