@@ -198,7 +198,8 @@ class OutcomeActionForm(VersionForm):
     )
     informed_by = forms.ChoiceField(
         label="How the referrer was told",
-        choices=[("", "Not told"), ("letter", "Letter"), ("email", "Email"), ("phone", "Phone")],
+        help_text="An anonymous referrer is not told: leave the date and this empty.",
+        choices=[("", "Select how"), ("letter", "Letter"), ("email", "Email"), ("phone", "Phone")],
         required=False,
     )
     allocated_worker = StaffChoiceField(

@@ -298,7 +298,19 @@ def approve(
 
     def check(subject: ContactSubject) -> None:
         outcome = outcomes[subject.pk]
-        _check_child_outcome(contact, subject, outcome, rating=recommended[subject.pk].rating, level=None, at=at)
+        rating = recommended[subject.pk].rating
+        try:
+            _check_child_outcome(contact, subject, outcome, rating=rating, level=None, at=at)
+        except DomainError as error:
+            if error.field != "rating":
+                raise
+            # The manager approves outcomes; the rating is the social worker's, so the way on is
+            # another outcome or a return for a new rating, beside the outcome the manager chose.
+            raise DomainError(
+                f"{error.message.split(':')[0]}, and the social worker rated this child {Brag(rating).label}:"
+                " choose another outcome, or return the recommendation for a new rating",
+                field="outcome",
+            ) from error
 
     _per_child(subjects, outcomes, check, missing="Select the outcome you approve")
     decision = Decision.objects.create(

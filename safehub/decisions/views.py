@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from typing import Any
 
 from django.contrib import messages
@@ -74,12 +74,13 @@ def _render(
     return render(request, template, context, status=status)
 
 
-def _run(form: GovukForm, action: Callable[[], Any]) -> tuple[bool, int]:
-    """Call the service; put its refusal on the form. Returns (done, status)."""
+def _run(form: GovukForm, action: Callable[[], Any], *, fields: Mapping[str, str] | None = None) -> tuple[bool, int]:
+    """Call the service; put its refusal on the form, beside the field it is about (`fields` maps
+    a service's field name to the form's where they differ). Returns (done, status)."""
     try:
         action()
     except DomainError as error:
-        return False, add_refusal(form, error)
+        return False, add_refusal(form, error, fields=fields)
     return True, 200
 
 
@@ -241,6 +242,7 @@ def action_outcome(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
                 version=data["version"],
                 allocated_worker=data["allocated_worker"],
             ),
+            fields={"referrer_informed_at": "informed_on"},
         )
         if done:
             messages.success(request, "Outcome recorded as actioned. The contact is closed")

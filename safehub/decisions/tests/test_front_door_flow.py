@@ -91,6 +91,14 @@ def test_contact_goes_from_arrival_to_referral(
     assert response.status_code == 302
     assert Referral.objects.get(contact=contact).outcome == "section_17_assessment"
 
+    untold = contact_officer_client.post(
+        reverse("decisions:action-outcome", args=[contact.pk]),
+        {"sent_to": "Assessment team 2", "version": _version(contact)},
+    )
+    # Beside the date field, linked from the summary: the referrer is told (002 §12).
+    shown = untold.content.decode()
+    assert '<a href="#id_informed_on_0">Enter when the referrer was told the outcome</a>' in shown
+    assert shown.count("Enter when the referrer was told the outcome") == 2  # in the summary and beside the date
     response = contact_officer_client.post(
         reverse("decisions:action-outcome", args=[contact.pk]),
         {

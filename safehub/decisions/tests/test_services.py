@@ -10,7 +10,7 @@ from safehub.audit.models import AuditEvent, Verb
 from safehub.contacts.models import Contact
 from safehub.contacts.tests.factories import ContactAwaitingThresholdFactory
 from safehub.contacts.workflow import ContactState
-from safehub.core.errors import ConcurrentChange, DomainError
+from safehub.core.errors import ConcurrentChange, DomainError, Refused
 from safehub.decisions import services
 from safehub.decisions.models import STATUTORY_OUTCOMES, Outcome, Recommendation, Referral
 from safehub.protocols.models import Brag, LocalProtocol, ThresholdLevel
@@ -256,7 +256,7 @@ def test_a_manager_cannot_approve_a_strategy_discussion_on_an_amber_recommendati
 ) -> None:
     contact = _recommended(social_worker, mash_team, now, Outcome.SECTION_17_ASSESSMENT, Brag.AMBER)
     contact.refresh_from_db()
-    with pytest.raises(DomainError, match="A strategy discussion is for a child at risk of significant harm"):
+    with pytest.raises(Refused) as refused:
         services.approve(
             contact,
             outcomes=_each(contact, Outcome.STRATEGY_DISCUSSION),
@@ -265,6 +265,14 @@ def test_a_manager_cannot_approve_a_strategy_discussion_on_an_amber_recommendati
             at=now,
             version=contact.version,
         )
+    # The manager has no rating to change: the way on is another outcome or a return, beside the outcome.
+    (problem,) = refused.value.problems
+    child = contact.subjects.get()
+    assert problem.field == f"child-{child.pk}-outcome"
+    assert problem.message == (
+        f"{child.display_name}: A strategy discussion is for a child at risk of significant harm, and the social"
+        " worker rated this child Amber: choose another outcome, or return the recommendation for a new rating"
+    )
 
 
 def test_the_threshold_page_shows_why_the_manager_returned_it(
