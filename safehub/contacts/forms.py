@@ -158,6 +158,13 @@ class ContactForm(GovukModelForm):
 
 
 class SubjectForm(GovukModelForm):
+    # Typed as the NHS writes it ("485 777 3456") or without spaces: 10 digits once normalised.
+    nhs_number = forms.CharField(
+        label="NHS number",
+        max_length=20,
+        required=False,
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "spellcheck": "false", "autocomplete": "off"}),
+    )
     date_of_birth = GovukDateField(label="Date of birth", label_for_errors="Date of birth", required=False)
     expected_date_of_delivery = GovukDateField(
         label="Expected date of delivery (unborn child)", label_for_errors="Expected date of delivery", required=False

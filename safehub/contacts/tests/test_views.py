@@ -11,6 +11,7 @@ from django.urls import reverse
 from safehub.accounts.models import Role, Team
 from safehub.accounts.tests.factories import user_with_role
 from safehub.audit.models import AuditEvent, Verb
+from safehub.contacts.forms import SubjectForm
 from safehub.contacts.models import Contact
 from safehub.contacts.tests.factories import ContactFactory
 
@@ -275,3 +276,22 @@ def test_a_form_claiming_hundreds_of_people_is_refused_without_drawing_them(
     assert response.status_code == 200
     assert response.content.decode().count("Person ") <= 25
     assert Contact.objects.count() == 0
+
+
+def test_an_nhs_number_is_taken_as_the_nhs_writes_it(now: dt.datetime) -> None:
+    """The walk-through typed '542 189 3553' (as Safehub shows NHS numbers) and the field cut it
+    to '542 189 35', then refused it."""
+    form = SubjectForm(
+        data={
+            "role": "child",
+            "kind": "child",
+            "given_name": "Mia",
+            "family_name": "Harlow",
+            "sex": "female",
+            "nhs_number": "943 476 5919",
+        },
+        at=now,
+    )
+    assert 'maxlength="20"' in str(form["nhs_number"])
+    assert form.is_valid(), form.errors
+    assert form.cleaned_data["nhs_number"] == "9434765919"
