@@ -14,6 +14,7 @@ from safehub.contacts.models import Contact
 from safehub.core.presenters import Panel
 from safehub.handoffs.models import Handoff
 from safehub.handoffs.permissions import can_mark_received
+from safehub.handoffs.services import is_urgent
 
 
 @dataclass(frozen=True)
@@ -30,6 +31,7 @@ class HandoffRow:
     email: str  # the address it went to, or ""
     received: datetime | None
     mark_received_href: str  # for the recipient, until they have marked it
+    urgent: bool  # rated Red: the row and the email say so
 
 
 def row(handoff: Handoff, *, user: User) -> HandoffRow:
@@ -47,6 +49,7 @@ def row(handoff: Handoff, *, user: User) -> HandoffRow:
         emailed=handoff.emailed_at,
         email=handoff.recipient.email if handoff.recipient is not None else handoff.recipient_email,
         received=handoff.received_at,
+        urgent=is_urgent(handoff.contact),
         mark_received_href=(
             reverse("handoffs:mark-received", args=[handoff.pk])
             if handoff.received_at is None and can_mark_received(user, handoff)

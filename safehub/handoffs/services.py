@@ -15,14 +15,22 @@ from safehub.accounts.models import User
 from safehub.audit.models import Verb
 from safehub.audit.services import record
 from safehub.contacts.models import Contact
-from safehub.contacts.services import grant_access
+from safehub.contacts.services import clock_rating, grant_access
 from safehub.core.errors import DomainError
 from safehub.core.mail_batches import OvertakenError, deliver_in_batches, lock_for_sending
 from safehub.core.presenters import shown_date, shown_day
 from safehub.handoffs.models import Handoff, HandoffKind
 from safehub.handoffs.permissions import can_mark_received, can_receive_handoffs
+from safehub.protocols.models import Brag
 
 BATCH = 50
+URGENT = "Rated Red: a risk of significant harm. Act on it now, today."
+
+
+def is_urgent(contact: Contact) -> bool:
+    """A contact rated Red (or a child needing immediate protection): its hand-off says so
+    everywhere, because forwarding closes it at the front door and no queue will show it overdue."""
+    return clock_rating(contact) == Brag.RED
 
 
 @dataclass(frozen=True)
@@ -109,9 +117,14 @@ def email_for(handoff: Handoff) -> EmailMessage | None:
         return None
     sender = handoff.sent_by.get_full_name() or handoff.sent_by.username
     sent = shown_date(handoff.sent_at)
-    subject = f"Safehub: contact {contact.reference} was sent to you: {handoff.get_kind_display().lower()}"
+    urgent = is_urgent(contact)
+    subject = (
+        f"Safehub: {'RED: act now: ' if urgent else ''}contact {contact.reference} was sent to you:"
+        f" {handoff.get_kind_display().lower()}"
+    )
+    warning = f"{URGENT}\n\n" if urgent else ""
     if handoff.recipient is not None:
-        body = (
+        body = warning + (
             f"{sender} sent contact {contact.reference} to you on {sent}"
             f" ({handoff.get_kind_display().lower()}).\n\nSign in to Safehub and open My caseload to read it"
             " and mark it received. This email holds no personal details."
@@ -122,7 +135,7 @@ def email_for(handoff: Handoff) -> EmailMessage | None:
             for s in contact.subjects.all()
             if s.is_child
         ]
-        body = (
+        body = warning + (
             f"The Multi-Agency Safeguarding Hub received contact {contact.reference} on"
             f" {shown_day(contact.received_at)} about:\n"
             + "\n".join(children)

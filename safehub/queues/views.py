@@ -105,12 +105,19 @@ def caseload(request: AuthenticatedHttpRequest) -> HttpResponse:
     if not can_see_caseload(request.user):
         raise PermissionDenied
     contacts = caseload_contacts(request.user)
+    waiting = [handoff_row(h, user=request.user) for h in waiting_handoffs(request.user)]
+    names = children_named([row.contact_id for row in waiting])
+    children = Paginator(children_of(contacts), 50).get_page(request.GET.get("page"))
     return render(
         request,
         "queues/caseload.html",
         {
-            "waiting": [handoff_row(h, user=request.user) for h in waiting_handoffs(request.user)],
-            "children": children_of(contacts),
+            # Red first: forwarding closed them at the front door, so no queue shows them overdue.
+            "waiting": sorted(
+                ((row, ", ".join(names.get(row.contact_id, ()))) for row in waiting), key=lambda w: not w[0].urgent
+            ),
+            "children": children,
+            "page": children,
             "late_answers": alert_rows(late_answers(request.user), for_partner=False),
             "shown": SHOWN,
             "full": len(contacts) >= SHOWN,

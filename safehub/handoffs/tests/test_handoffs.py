@@ -260,3 +260,27 @@ def test_the_social_worker_allocated_with_the_outcome_gets_it_on_their_caseload(
 
 def test_the_caseload_is_for_childrens_social_care_staff(police_partner_client: Client) -> None:
     assert police_partner_client.get(reverse("queues:caseload")).status_code == 403
+
+
+def test_a_red_contact_forwarded_to_an_open_case_says_act_now_everywhere(
+    contact_officer: Any, mash_team: Any, locality_worker: Any, now: dt.datetime
+) -> None:
+    """Forwarding closes a contact at the front door, so no queue will show it overdue: the
+    walk-through forwarded a Red contact and nothing the worker saw said it was urgent."""
+    child = PersonFactory()
+    InvolvementFactory(person=child, service=Service.CHILD_IN_NEED, worker_email=locality_worker.email)
+    contact = _contact_about(child, mash_team)
+    Contact.objects.filter(pk=contact.pk).update(initial_rating="red")
+    contact.refresh_from_db()
+    _forward(contact, contact_officer, now)
+    deliver_handoff_emails(now)
+    (message,) = mail.outbox
+    assert message.subject.startswith("Safehub: RED: act now: contact")
+    assert message.body.startswith("Rated Red: a risk of significant harm")
+    client = Client()
+    client.force_login(locality_worker)
+    caseload = client.get(reverse("queues:caseload")).content.decode()
+    waiting = caseload[: caseload.index("Late answers")]
+    assert "Red: act now" in waiting
+    assert "Mia Harlow" in waiting
+    assert "Red: act now" in client.get(contact.get_absolute_url()).content.decode()
