@@ -13,7 +13,7 @@ from django.db.models.functions import Coalesce, NullIf
 from django.utils.http import urlencode
 
 from safehub.accounts.models import User
-from safehub.checks.queries import checks_rating
+from safehub.checks.queries import checks_asked_for, checks_rating
 from safehub.contacts.models import CHILD_ROLES, Channel, ConcernCategory, Contact, ContactSubject, ReferralSource
 from safehub.core.forms import GovukForm
 from safehub.decisions.queries import latest_rating
@@ -54,6 +54,9 @@ def rating_of_row() -> Coalesce:
     return Coalesce(latest_rating(), checks_rating(), NullIf(F("initial_rating"), Value("")))
 
 
+ASKED = "asked"  # the contacts a social worker asked a manager to start MASH checks on
+
+
 def _choices(pairs: Any, empty: str) -> list[tuple[str, str]]:
     return [("", empty), *pairs]
 
@@ -75,6 +78,11 @@ class QueueFilters(GovukForm):
     worker = forms.ChoiceField(label="Allocated to", required=False)
     source = forms.ChoiceField(label="Source", required=False, choices=_choices(ReferralSource.choices, "Any source"))
     channel = forms.ChoiceField(label="How it came", required=False, choices=_choices(Channel.choices, "Any way"))
+    checks = forms.ChoiceField(
+        label="MASH checks",
+        required=False,
+        choices=_choices([(ASKED, "A social worker asked a manager to start them")], "Any"),
+    )
     sort = forms.ChoiceField(label="Order", required=False, choices=list(SORTS.items()))
 
     def __init__(self, *args: Any, user: User, workers: list[User], **kwargs: Any) -> None:
@@ -134,6 +142,8 @@ class QueueFilters(GovukForm):
             contacts = contacts.filter(source=source)
         if channel := chosen.get("channel"):
             contacts = contacts.filter(channel=channel)
+        if chosen.get("checks") == ASKED:
+            contacts = contacts.filter(checks_asked_for())
         return contacts.order_by(*ordering(self.order))
 
     @staticmethod

@@ -126,6 +126,9 @@ def queue_contacts(
 OPEN_STATES = tuple(state for state in ContactState if state != ContactState.CLOSED)
 
 
+ASKED_FOR_CHECKS = "asked-for-checks"
+
+
 def queue_counts(user: User, *, at: datetime) -> dict[str, int]:
     """How many contacts each queue holds, from one query that counts the open contacts by state,
     those past their due time, those allocated to the user and those allocated to no one. Only
@@ -142,6 +145,7 @@ def queue_counts(user: User, *, at: datetime) -> dict[str, int]:
             overdue=Count("pk", filter=overdue_at(at)),
             mine=Count("pk", filter=Q(allocated_to=user)),
             unallocated=Count("pk", filter=Q(allocated_to__isnull=True)),
+            asked=Count("pk", filter=Q(checks_asked_for())),
         )
     }
     column = {"": 0, "mine": 2, "unallocated": 3}
@@ -151,4 +155,7 @@ def queue_counts(user: User, *, at: datetime) -> dict[str, int]:
             return sum(counts[1] for counts in by_state.values())
         return sum(by_state[state][column[queue.allocated]] for state in queue.states if state in by_state)
 
-    return {queue.slug: count(queue) for queue in [*QUEUES, *WORKER_QUEUES]}
+    counts = {queue.slug: count(queue) for queue in [*QUEUES, *WORKER_QUEUES]}
+    # Contacts a social worker asked a manager to start MASH checks on (the managers' banner).
+    counts[ASKED_FOR_CHECKS] = sum(state_counts[4] for state_counts in by_state.values())
+    return counts

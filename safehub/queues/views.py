@@ -18,7 +18,7 @@ from safehub.accounts.permissions import (
     can_work_the_front_door,
 )
 from safehub.audit.permissions import can_read_audit
-from safehub.checks.permissions import can_answer_requests
+from safehub.checks.permissions import can_answer_requests, can_start_checks
 from safehub.checks.presenters import alert_rows
 from safehub.checks.queries import unread_alerts
 from safehub.contacts.permissions import can_allocate, can_see_contacts
@@ -32,7 +32,14 @@ from safehub.protocols.permissions import can_change_protocols
 from safehub.queues import presenters
 from safehub.queues.caseload import SHOWN, caseload_contacts, children_of, late_answers, waiting_handoffs
 from safehub.queues.filters import QueueFilters
-from safehub.queues.queries import QUEUE_BY_SLUG, UNALLOCATED, queue_contacts, queue_counts, queues_for
+from safehub.queues.queries import (
+    ASKED_FOR_CHECKS,
+    QUEUE_BY_SLUG,
+    UNALLOCATED,
+    queue_contacts,
+    queue_counts,
+    queues_for,
+)
 
 # Where each kind of user starts the day, on a page of their own work: the first that applies.
 HOME_QUEUE: list[tuple[Callable[[User], bool], str]] = [
@@ -91,6 +98,8 @@ def queue(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
             "rows": presenters.rows(shown, children_named(shown_ids), at=at, outcomes=child_outcomes(shown_ids)),
             "alerts": alert_rows(unread_alerts(request.user), for_partner=False),
             "handoffs_waiting": handoffs_to(request.user).not_received().count(),
+            # A manager is told when social workers have asked them to start MASH checks (002 §15).
+            "asked_for_checks": counts[ASKED_FOR_CHECKS] if can_start_checks(request.user) else 0,
             "filters": filters,
             "caption": presenters.caption(page.paginator.count, filters),
             "query": filters.query(),

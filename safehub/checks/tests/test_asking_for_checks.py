@@ -85,3 +85,22 @@ def test_a_second_manager_is_told_the_checks_have_already_started(
     start_checks(contact, by=manager, coordinator=social_worker, agencies=[police], at=now)
     page = manager_client.get(reverse("checks:start", args=[contact.pk]), follow=True).content.decode()
     assert "MASH checks have already been started on this contact" in page
+
+
+def test_a_manager_is_told_on_whatever_queue_they_open(
+    mash_team: Team, social_worker: User, manager_client: Client, social_worker_client: Client, now: dt.datetime
+) -> None:
+    """The walk-through asked, and no manager saw it: they land on the approval queue, and the
+    flag was only on the threshold queue's row."""
+    asked = ContactAwaitingThresholdFactory(team=mash_team)
+    other = ContactAwaitingThresholdFactory(team=mash_team)
+    ask_for_checks(asked, reason=REASON, by=social_worker, at=now, version=asked.version)
+
+    landing = manager_client.get(reverse("queues:home"), follow=True).content.decode()
+    assert "A social worker has asked a manager to start MASH checks on a contact." in landing
+    listed = manager_client.get(reverse("queues:queue", args=["threshold"]) + "?checks=asked").content.decode()
+    assert asked.reference in listed
+    assert other.reference not in listed
+    # Social workers cannot start checks, so the banner is not theirs.
+    mine = social_worker_client.get(reverse("queues:queue", args=["threshold"])).content.decode()
+    assert "has asked a manager to start MASH checks on a contact" not in mine
