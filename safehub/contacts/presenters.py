@@ -15,7 +15,8 @@ from safehub.contacts.amendment_presenters import AMENDMENTS, Change, amendment_
 from safehub.contacts.models import Amendment, ConcernCategory, Contact, ContactSubject, StateChange
 from safehub.contacts.permissions import ALLOCATABLE_STATES
 from safehub.contacts.workflow import STATES, ContactState, Event
-from safehub.core.presenters import Panel, record_links, shown_date, shown_day
+from safehub.core.presenters import Panel, record_links, shown_date, shown_day, shown_nhs_number
+from safehub.people.models import Sex
 
 
 @dataclass(frozen=True)
@@ -95,8 +96,13 @@ class DetailsPanel(Panel):
 
 def about(subject: ContactSubject) -> str:
     """What the form recorded about a person besides their name and birthday, in one line:
-    'School: Elm Primary · White British · First language: Polish · Has parental responsibility'."""
+    'Female · NHS number 943 476 5919 · 4 Elm Road, SE2 9AA · School: Elm Primary · White British ·
+    First language: Polish · Has parental responsibility'."""
+    where = ", ".join(part for part in (subject.address, subject.postcode) if part)
     parts = [
+        subject.get_sex_display() if subject.sex != Sex.UNKNOWN else "",
+        f"NHS number {shown_nhs_number(subject.nhs_number)}" if subject.nhs_number else "",
+        where,
         f"School: {subject.school}" if subject.school else "",
         subject.get_ethnicity_display() if subject.ethnicity else "",
         f"First language: {subject.first_language}" if subject.first_language else "",

@@ -38,7 +38,14 @@ def test_the_contact_page_shows_everything_the_forms_recorded(
         initial_rating="amber",
     )
     ContactSubject.objects.filter(contact=contact).update(
-        school="Elm Primary", ethnicity="WBRI", first_language="Polish", needs="Hearing aid"
+        school="Elm Primary",
+        ethnicity="WBRI",
+        first_language="Polish",
+        needs="Hearing aid",
+        sex="female",
+        nhs_number="9434765919",
+        address="4 Elm Road",
+        postcode="DA6 7AB",
     )
     Screening.objects.create(
         contact=contact,
@@ -72,6 +79,7 @@ def test_the_contact_page_shows_everything_the_forms_recorded(
         "Elm Primary School, 1 School Lane, DA6 7AT",
         "Has taught Mia for two years; knows mum well.",
         "School: Elm Primary",
+        "Female · NHS number 943 476 5919 · 4 Elm Road, DA6 7AB",  # the walk-through missed these
         "First language: Polish",
         "Needs: Hearing aid",
         "Amber",
