@@ -30,6 +30,7 @@ from django.core.mail import EmailMessage
 from safehub.accounts.models import Role, User
 from safehub.checks.models import AgencyRequest, Alert, AlertKind, RequestState
 from safehub.core.mail_batches import OvertakenError, deliver_in_batches, lock_for_sending
+from safehub.core.presenters import shown_date
 from safehub.handoffs.services import deliver_handoff_emails
 
 REMINDER_LEAD = timedelta(hours=1)  # at most this long before the due time
@@ -112,16 +113,23 @@ def settle_alerts(request: AgencyRequest, *, at: datetime) -> None:
 
 
 def _message(alert: Alert) -> tuple[str, str]:
+    """Subject and body, naming the request and its contact's reference (no personal details), with
+    times in London time as the pages show them."""
     request = alert.request
+    contact = request.checks.contact.reference
+    due = shown_date(request.due_at)
     if alert.kind == AlertKind.REMINDER:
-        subject = f"Safehub: MASH check request {request.pk} is due at {request.due_at:%H:%M on %d %B}"
+        subject = f"Safehub: MASH check request {request.pk} (contact {contact}) is due at {due}"
     elif alert.kind == AlertKind.LATE_ANSWER:
-        subject = f"Safehub: {request.agency} answered request {request.pk} after the checks went for decision"
+        subject = (
+            f"Safehub: {request.agency} answered request {request.pk} (contact {contact}) after the checks went"
+            " for decision"
+        )
     else:
-        subject = f"Safehub: MASH check request {request.pk} to {request.agency} is overdue"
+        subject = f"Safehub: MASH check request {request.pk} (contact {contact}) to {request.agency} is overdue"
     body = (
-        f"{alert.get_kind_display()}.\n\nRequest {request.pk} to {request.agency} was due at "
-        f"{request.due_at:%H:%M on %d %B %Y}. Sign in to Safehub to see it. This email holds no personal details."
+        f"{alert.get_kind_display()}.\n\nRequest {request.pk} to {request.agency} about contact {contact} was due"
+        f" at {due}. Sign in to Safehub to see it. This email holds no personal details."
     )
     return subject, body
 
@@ -150,7 +158,9 @@ def _claim(batch: int) -> list[Alert]:
     pending = lock_for_sending(Alert.objects.filter(sent_at__isnull=True).order_by("created_at", "pk"))
     ids = list(pending.values_list("pk", flat=True)[:batch])  # type: ignore[attr-defined]
     return list(
-        Alert.objects.filter(pk__in=ids).select_related("request__agency", "recipient").order_by("created_at", "pk")
+        Alert.objects.filter(pk__in=ids)
+        .select_related("request__agency", "request__checks__contact", "recipient")
+        .order_by("created_at", "pk")
     )
 
 
