@@ -40,10 +40,12 @@ def predict_pairs(
     left_ids = predictions["unique_id_l"].astype(str).tolist()
     right_ids = predictions["unique_id_r"].astype(str).tolist()
     capped = [
-        rules.relative_guard(_levels(left_side[left], right_side[right])) is not None
+        model.guard(_levels(left_side[left], right_side[right]), left_side[left], right_side[right]) is not None
         for left, right in zip(left_ids, right_ids, strict=True)
     ]
-    capped = _ambiguous(left_ids, right_ids, capped, predictions["match_probability"].tolist(), threshold, features)
+    capped = _ambiguous(
+        left_ids, right_ids, capped, predictions["match_probability"].tolist(), threshold, features, model
+    )
     predictions.loc[capped, "match_probability"] = predictions.loc[capped, "match_probability"].clip(
         upper=rules.RELATIVE_CAP
     )
@@ -57,8 +59,13 @@ def _ambiguous(
     probabilities: list[float],
     threshold: float,
     features: list[dict[str, Features]],
+    model: MatchModel,
 ) -> list[bool]:
-    """`capped`, and also each pair whose record matches two people told apart (rules.told_apart)."""
+    """`capped`, and also each pair whose record matches two people told apart (rules.told_apart).
+
+    A partner sharing the record's NHS number is the record's person: it stands, and only the partners
+    told apart from it are dropped.
+    """
     two_files = len(features) == 2
     partners: dict[tuple[int, str], list[tuple[int, int, str]]] = {}
     for row, (left, right, held, probability) in enumerate(
@@ -69,17 +76,23 @@ def _ambiguous(
         partners.setdefault((0, left), []).append((row, 1 if two_files else 0, right))
         partners.setdefault((1 if two_files else 0, right), []).append((row, 0, left))
     result = list(capped)
-    for found in partners.values():
+    for (side, record_id), found in partners.items():
         if len(found) < 2:
             continue
 
         def apart(one: tuple[int, int, str], other: tuple[int, int, str]) -> bool:
-            side = features[one[1]]
-            return rules.relative_guard(_levels(side[one[2]], side[other[2]])) in rules.DIFFERENT_PEOPLE
+            a, b = features[one[1]][one[2]], features[other[1]][other[2]]
+            return model.guard(_levels(a, b), a, b) in rules.DIFFERENT_PEOPLE
 
-        for row, _, _ in rules.told_apart(found, apart):
-            result[row] = True
+        record = features[side][record_id]
+        same_nhs = {p for p in found if _same_nhs(record, features[p[1]][p[2]])}
+        for partner in rules.told_apart(found, apart, certain=same_nhs):
+            result[partner[0]] = True
     return result
+
+
+def _same_nhs(one: Features, other: Features) -> bool:
+    return one.nhs_number is not None and one.nhs_number == other.nhs_number
 
 
 def _pairs(predictions: pd.DataFrame, threshold: float) -> pd.DataFrame:
