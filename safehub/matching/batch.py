@@ -18,7 +18,7 @@ from safehub.matching.csvio import (
     write_pairs,
     write_unreadable,
 )
-from safehub.matching.linkage import predict_pairs, refine_prior
+from safehub.matching.linkage import SUPPORT, group, predict_pairs, refine_prior
 from safehub.matching.model import MatchModel
 from safehub.matching.services import active_model
 from safehub.matching.training import train
@@ -45,7 +45,8 @@ def run(
     relatives_rule: bool = True,
     bad_values: BadValues = BadValues.REFUSE,
 ) -> BatchResult:
-    """Link two files (or find duplicates in one) and write the pairs at or above `threshold`.
+    """Link two files (or find duplicates in one) and write the pairs at or above `threshold`, and the
+    pairs whose records are grouped as one person through them (`linkage.group`).
 
     model="train" estimates the parameters on the inputs themselves (unsupervised); "hub" uses the
     hub's active model. relatives_rule=False is for data known to hold no relatives (such as FEBRL):
@@ -61,7 +62,8 @@ def run(
     chosen = refine_prior(frames, train(frames, relatives_rule=relatives_rule)) if model == "train" else active_model()
     if chosen.relatives_rule != relatives_rule:
         chosen = replace(chosen, relatives_rule=relatives_rule)
-    pairs: pd.DataFrame = predict_pairs(frames, chosen, threshold=threshold, engine=engine)
+    scored = predict_pairs(frames, chosen, threshold=threshold, engine=engine, keep_from=SUPPORT)
+    pairs: pd.DataFrame = group(scored, frames, chosen, threshold=threshold)
     write_pairs(pairs, out)
     unreadable = tuple(value for file in files for value in file.unreadable)
     report = None

@@ -84,6 +84,14 @@ def relative_guard(levels: Mapping[str, str], *, mistyped: bool = False) -> str 
     return None
 
 
+def told_apart_by_birth_nhs_or_sex(levels: Mapping[str, str]) -> bool:
+    """Whether two records are different people whatever their names say: born more than a year apart,
+    with different NHS numbers, or of different recorded sexes (and not sharing an NHS number)."""
+    if levels.get("nhs_number") == "exact":
+        return False
+    return levels.get("dob") == "else" or levels.get("nhs_number") == "else" or levels.get("sex") == "else"
+
+
 # How far apart two first names may be spelt to be one name mistyped (`mistyped`): one typing error,
 # or two in names of at least this many letters ('Anigail' and 'Abigqil', both mistyped).
 TWO_TYPOS_FROM = 6
