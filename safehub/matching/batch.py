@@ -29,10 +29,11 @@ ModelChoice = Literal["train", "hub"]
 @dataclass(frozen=True)
 class BatchResult:
     records: tuple[int, ...]
-    pairs: int
+    pairs: int  # at or above the threshold
     model: MatchModel
     unreadable: tuple[UnreadableValue, ...] = ()
     report: Path | None = None  # where the values read as not known are listed (BadValues.BLANK only)
+    grouped: int = 0  # pairs below the threshold whose records are grouped as one person (`linkage.group`)
 
 
 def run(
@@ -70,4 +71,5 @@ def run(
     if bad_values == BadValues.BLANK:
         report = report_path(out)
         write_unreadable(unreadable, report)  # even when empty, so that no older report is left to mislead
-    return BatchResult(tuple(len(f) for f in frames), len(pairs), chosen, unreadable, report)
+    grouped = int((pairs["found_by"] == "group").sum())
+    return BatchResult(tuple(len(f) for f in frames), len(pairs) - grouped, chosen, unreadable, report, grouped)
