@@ -217,7 +217,11 @@ def _pet_form_sql(column: str = "given_name", stem: str = "given_stem") -> str:
     sides = (("l", "r"), ("r", "l"))
     return " OR ".join(
         one_way.format(
-            p_stem=f"{stem}_{p}", n_stem=f"{stem}_{n}", pet=f"{column}_{p}", name=f"{column}_{n}", shaped=PET_SHAPED_NAME
+            p_stem=f"{stem}_{p}",
+            n_stem=f"{stem}_{n}",
+            pet=f"{column}_{p}",
+            name=f"{column}_{n}",
+            shaped=PET_SHAPED_NAME,
         )
         for p, n in sides
     )
@@ -227,7 +231,8 @@ PET_FORM = Level(
     "pet",
     "are a pet form and the name it comes from (such as Ossie and Oscar, or Florrie and Florence)",
     _pet_form_sql(),
-    lambda left, right: is_pet_form(left.given_name, right.given_name) or is_pet_form(right.given_name, left.given_name),
+    lambda left, right: is_pet_form(left.given_name, right.given_name)
+    or is_pet_form(right.given_name, left.given_name),
     Agreement.PARTLY,
 )
 
@@ -278,7 +283,9 @@ SOUNDS_ALIKE = Level(
 
 def _near(a: str | None, b: str | None) -> bool:
     """Spelt almost the same, or one typing error apart wherever it is ('Shmed' and 'Ahmed')."""
-    return a is not None and b is not None and (_jw(a, b) >= 0.9 or DamerauLevenshtein.distance(a, b, score_cutoff=2) <= 1)
+    return (
+        a is not None and b is not None and (_jw(a, b) >= 0.9 or DamerauLevenshtein.distance(a, b, score_cutoff=2) <= 1)
+    )
 
 
 _NEAR_SQL = "({jw}({a}, {b}) >= 0.9 OR {dl}({a}, {b}) <= 1)"

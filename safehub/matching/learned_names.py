@@ -16,7 +16,7 @@ whether the two lists share a name) and for the retrieval keys built from them.
 
 from __future__ import annotations
 
-from collections import Counter, defaultdict
+from collections import defaultdict
 from collections.abc import Mapping, Sequence
 from dataclasses import replace
 from itertools import combinations
@@ -74,7 +74,9 @@ def _told_apart(group: pd.DataFrame, pair: Pair) -> bool:
     one, other = (group[group["given_name"] == name] for name in pair)
     sexes = set(one["sex"].dropna()), set(other["sex"].dropna())
     numbers = set(one["nhs_number"].dropna()), set(other["nhs_number"].dropna())
-    return bool(all(sexes) and sexes[0].isdisjoint(sexes[1])) or bool(all(numbers) and numbers[0].isdisjoint(numbers[1]))
+    return bool(all(sexes) and sexes[0].isdisjoint(sexes[1])) or bool(
+        all(numbers) and numbers[0].isdisjoint(numbers[1])
+    )
 
 
 def _forms(given: str | None, known: list[str] | None, learnt: Mapping[str, tuple[str, ...]]) -> list[str] | None:

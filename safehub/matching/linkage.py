@@ -107,9 +107,7 @@ SUPPORT = 0.5  # a pair more likely than not the same person supports joining tw
 SUPPORTING_PAIRS = 2  # … when at least this many pairs between the two groups do
 
 
-def group(
-    pairs: pd.DataFrame, frames: Sequence[pd.DataFrame], model: MatchModel, *, threshold: float
-) -> pd.DataFrame:
+def group(pairs: pd.DataFrame, frames: Sequence[pd.DataFrame], model: MatchModel, *, threshold: float) -> pd.DataFrame:
     """The pairs at or above `threshold`, and the pairs of records grouped as one person through them.
 
     Records are grouped by their pairs at or above the threshold, strongest first, and two groups are
@@ -125,7 +123,7 @@ def group(
     two_files = len(frames) == 2
     features = [_features_by_id(frame) for frame in frames]
     right_side = 1 if two_files else 0
-    node = {}  # (side, id) → its group's members
+    node: dict[tuple[int, str], list[tuple[int, str]]] = {}  # (side, id) → its group's members
 
     def find(key: tuple[int, str]) -> list[tuple[int, str]]:
         return node.setdefault(key, [key])
@@ -143,7 +141,9 @@ def group(
             node[member] = first
 
     ordered = pairs.sort_values("match_probability", ascending=False, kind="stable")
-    rows = list(zip(ordered["left_id"].astype(str), ordered["right_id"].astype(str), ordered["match_probability"]))
+    rows = list(
+        zip(ordered["left_id"].astype(str), ordered["right_id"].astype(str), ordered["match_probability"], strict=True)
+    )
     for left, right, probability in rows:
         if probability >= threshold:
             join((0, left), (right_side, right))

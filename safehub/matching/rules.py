@@ -53,6 +53,10 @@ AMBIGUOUS = (
     "The record matches two people whom these rules tell apart (a father and a son of one name, say):"
     " it cannot be said which of them it is"
 )
+MIDDLE_NAME_ONLY = (
+    "Only another given name matches the first name, and the dates of birth are not close: probably a relative"
+    " given that name as a middle name"
+)
 NO_FIRST_NAME = (
     "There is no first name to compare (as for an unborn child), and the dates of birth are not close:"
     " probably a different child of the same family"
@@ -81,6 +85,8 @@ def relative_guard(levels: Mapping[str, str], *, mistyped: bool = False) -> str 
         return BORN_APART
     if given == "null" and dob not in _SAME_BIRTH:
         return NO_FIRST_NAME
+    if given == "middle" and dob not in _SAME_BIRTH:
+        return MIDDLE_NAME_ONLY
     return None
 
 

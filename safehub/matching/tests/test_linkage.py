@@ -10,8 +10,8 @@ from typing import Any
 import pandas as pd
 import pytest
 
-from safehub.matching.features import COLUMNS, PersonDetails, features_of
 from safehub.matching import rules
+from safehub.matching.features import COLUMNS, PersonDetails, features_of
 from safehub.matching.linkage import group, predict_pairs
 from safehub.matching.model import MatchModel
 from safehub.matching.services import DEFAULT_MODEL
@@ -105,7 +105,9 @@ def test_records_told_apart_by_birth_are_never_grouped(model: MatchModel) -> Non
         model,
         threshold=0.9,
     )
-    assert not any({"father-gp", "son-school"} <= pair or {"father-police", "son-health"} <= pair for pair in _pairs(grouped))
+    assert not any(
+        {"father-gp", "son-school"} <= pair or {"father-police", "son-health"} <= pair for pair in _pairs(grouped)
+    )
 
 
 def test_a_record_sharing_its_nhs_number_with_one_of_two_people_told_apart_matches_that_one(

@@ -94,3 +94,10 @@ def test_records_born_apart_with_other_nhs_numbers_or_sexes_are_told_apart_whate
     assert rules.told_apart_by_birth_nhs_or_sex({**SAME_HOME, "sex": "else"})
     assert not rules.told_apart_by_birth_nhs_or_sex({**SAME_HOME, "given_name": "else"})
     assert not rules.told_apart_by_birth_nhs_or_sex({**SAME_HOME, "dob": "else", "nhs_number": "exact"})
+
+
+def test_a_middle_name_alone_without_a_close_birth_is_a_relative() -> None:
+    """'Maryam Abigail' and her mother 'Abigail', one of them undated."""
+    levels = {**SAME_HOME, "given_name": "middle", "dob": "null"}
+    assert rules.relative_guard(levels) == rules.MIDDLE_NAME_ONLY
+    assert rules.relative_guard({**levels, "dob": "exact"}) is None
