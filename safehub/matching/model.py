@@ -142,12 +142,11 @@ class MatchModel:
 
     def guard(self, levels: Mapping[str, str], left: Features, right: Features) -> str | None:
         """The relatives rules (`rules.relative_guard`) on the levels two people reached, told whether
-        first names that are not one name are one name mistyped, and whether names a typing error apart
-        are two names (looked at only then)."""
-        given = levels.get("given_name")
-        mistyped = given in rules.FIRST_NAMES_DIFFER and rules.mistyped(left.given_name, right.given_name, self.seen)
-        two_names = given == "typo" and rules.two_names(left.given_name, right.given_name, self.seen)
-        return rules.relative_guard(levels, mistyped=mistyped, two_names=two_names)
+        first names that are not one name are one name mistyped (looked at only then)."""
+        mistyped = levels.get("given_name") in rules.FIRST_NAMES_DIFFER and rules.mistyped(
+            left.given_name, right.given_name, self.seen
+        )
+        return rules.relative_guard(levels, mistyped=mistyped)
 
     def seen(self, given_name: str) -> float:
         """About how many of the records the model was trained on carry this first name."""

@@ -63,19 +63,17 @@ NO_FIRST_NAME = (
 )
 
 
-def relative_guard(levels: Mapping[str, str], *, mistyped: bool = False, two_names: bool = False) -> str | None:
+def relative_guard(levels: Mapping[str, str], *, mistyped: bool = False) -> str | None:
     """Why these levels must not count as the same person, or None when the score may stand.
 
     mistyped: the first names are a typing error apart and one of them is a rare name where the other is
     not (`MatchModel.mistyped`): 'Geddy' and 'Teddy', which no twins are called, are one name mistyped.
-    two_names: first names one typing error apart that are both names many people have (`two_names`):
-    Mia and Mila are twins' names, not one name mistyped.
     """
     nhs = levels.get("nhs_number")
     if nhs == "exact":
         return None
     given, dob = levels.get("given_name"), levels.get("dob")
-    if (given in FIRST_NAMES_DIFFER and not mistyped) or two_names:
+    if given in FIRST_NAMES_DIFFER and not mistyped:
         return DIFFERENT_FIRST_NAMES
     if (given in _FIRST_NAMES_CLOSE or mistyped) and levels.get("sex") == "else":
         return BROTHER_AND_SISTER
@@ -123,15 +121,6 @@ def mistyped(one: str | None, other: str | None, seen: Callable[[str], float]) -
         return False
     rarer, commoner = sorted((one, other), key=lambda name: (seen(name), name))
     return seen(rarer) <= max(RARE_RECORDS, seen(commoner) / RARER) and not names.is_known_name(rarer)
-
-
-def two_names(one: str | None, other: str | None, seen: Callable[[str], float]) -> bool:
-    """Whether first names a typing error apart are two names, not one mistyped: neither is rare beside
-    the other (each seen on more than RARE_RECORDS records, and more than a tenth as often as the other)."""
-    if not one or not other or one == other:
-        return False
-    rarer, commoner = sorted((seen(one), seen(other)))
-    return rarer > max(RARE_RECORDS, commoner / RARER)
 
 
 # The reasons that say two records are different people even when one of them has a mistyped or

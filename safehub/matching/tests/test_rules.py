@@ -101,13 +101,3 @@ def test_a_middle_name_alone_without_a_close_birth_is_a_relative() -> None:
     levels = {**SAME_HOME, "given_name": "middle", "dob": "null"}
     assert rules.relative_guard(levels) == rules.MIDDLE_NAME_ONLY
     assert rules.relative_guard({**levels, "dob": "exact"}) is None
-
-
-def test_names_a_typing_error_apart_that_many_people_have_are_two_names() -> None:
-    """Mia and Mila are twins' names; 'Authony' beside Anthony is one name mistyped."""
-    seen = {"mia": 60.0, "mila": 45.0, "anthony": 50.0, "authony": 1.0}.get
-    assert rules.two_names("mia", "mila", lambda name: seen(name, 0.0))
-    assert not rules.two_names("anthony", "authony", lambda name: seen(name, 0.0))
-    levels = {**SAME_HOME, "given_name": "typo"}
-    assert rules.relative_guard(levels, two_names=True) == rules.DIFFERENT_FIRST_NAMES
-    assert rules.relative_guard({**levels, "nhs_number": "exact"}, two_names=True) is None
