@@ -35,6 +35,14 @@ from safehub.matching.search import RETRIEVE, SHOW_ABOVE, rank
 from safehub.matching.services import shipped_model
 from safehub.matching.training import PREDICTION_BLOCKS
 
+# What a missed pair is put down to, in the order the issue names them (a pair with two is the first).
+MISS_KINDS = (
+    ("given_typo", "first name mistyped"),
+    ("swapped", "names the other way round"),
+    ("nickname", "nickname"),
+    ("dob_missing", "no date of birth"),
+)
+OTHER_MISS = "other"
 NOT_COMPARED = "never compared (no blocking rule)"
 RELATIVES_RULE = "held by the relatives rule"
 UNDER_THRESHOLD = "scored under the threshold"
@@ -60,6 +68,7 @@ class HeldOutResult:
     relatives_joined: int  # predicted pairs of two different people of one household
     twins_joined: int
     misses: Counter[str]  # missed true pairs by reason
+    misses_by_kind: Counter[tuple[str, str]]  # missed true pairs by (MISS_KINDS label, reason)
     missed_errors: Counter[str]  # missed true pairs by the recording errors either record carries
     pairs_by_error: Counter[str]  # true pairs by the recording errors either record carries
     search: SearchMetrics  # with the model trained on this set, as a hub that has trained on its index
@@ -98,6 +107,10 @@ def _compared(missed: list[tuple[str, str]], frame: pd.DataFrame) -> set[tuple[s
 
 def _pair_errors(left: Record, right: Record) -> set[str]:
     return set(left.errors | right.errors) or {"none"}
+
+
+def miss_kind(errors: set[str]) -> str:
+    return next((label for error, label in MISS_KINDS if error in errors), OTHER_MISS)
 
 
 def held_out(
@@ -146,17 +159,16 @@ def held_out(
         pairs_by_error.update(_pair_errors(by_id[a], by_id[b]))
     compared = _compared(missed, frame)
     misses: Counter[str] = Counter()
+    misses_by_kind: Counter[tuple[str, str]] = Counter()
     missed_errors: Counter[str] = Counter()
     learnt = {key: learned_names.add_to_features(f, result.model.name_forms) for key, f in features.items()}
     for a, b in missed:
         score = result.model.score(learnt[a], learnt[b])
-        if (a, b) not in compared:
-            misses[NOT_COMPARED] += 1
-        elif score.rule:
-            misses[RELATIVES_RULE] += 1
-        else:
-            misses[UNDER_THRESHOLD] += 1
-        missed_errors.update(_pair_errors(by_id[a], by_id[b]))
+        reason = NOT_COMPARED if (a, b) not in compared else RELATIVES_RULE if score.rule else UNDER_THRESHOLD
+        misses[reason] += 1
+        errors = _pair_errors(by_id[a], by_id[b])
+        misses_by_kind[miss_kind(errors), reason] += 1
+        missed_errors.update(errors)
     metrics = PairMetrics(len(true_pairs), len(predicted), len(found), seconds, len(result.unreadable))
     search, search_shipped = _search(
         population,
@@ -175,6 +187,7 @@ def held_out(
         relatives,
         twins,
         misses,
+        misses_by_kind,
         missed_errors,
         pairs_by_error,
         search,

@@ -160,12 +160,13 @@ class SplinkBaseline:
             [self._record("query", query)], [self._record(str(person_id), features) for person_id, features in found]
         ).as_pandas_dataframe()  # type: ignore[no-untyped-call]
         ranked = []
+        entries = {str(person_id): features for person_id, features in found}
         for row in scored.to_dict("records"):
             probability = float(row["match_probability"])
             if (
                 self.model.relatives_rule
                 and probability > rules.RELATIVE_CAP
-                and rules.relative_guard(self._levels(row))
+                and self.model.guard(self._levels(row), query, entries[str(row["unique_id_r"])])
             ):
                 probability = rules.RELATIVE_CAP
             weights = {

@@ -18,7 +18,7 @@ from safehub.matching.csvio import (
     write_pairs,
     write_unreadable,
 )
-from safehub.matching.linkage import predict_pairs, refine_prior
+from safehub.matching.linkage import SUPPORT, group, predict_pairs, refine_prior
 from safehub.matching.model import MatchModel
 from safehub.matching.services import active_model
 from safehub.matching.training import train
@@ -29,10 +29,11 @@ ModelChoice = Literal["train", "hub"]
 @dataclass(frozen=True)
 class BatchResult:
     records: tuple[int, ...]
-    pairs: int
+    pairs: int  # at or above the threshold
     model: MatchModel
     unreadable: tuple[UnreadableValue, ...] = ()
     report: Path | None = None  # where the values read as not known are listed (BadValues.BLANK only)
+    grouped: int = 0  # pairs below the threshold whose records are grouped as one person (`linkage.group`)
 
 
 def run(
@@ -45,7 +46,8 @@ def run(
     relatives_rule: bool = True,
     bad_values: BadValues = BadValues.REFUSE,
 ) -> BatchResult:
-    """Link two files (or find duplicates in one) and write the pairs at or above `threshold`.
+    """Link two files (or find duplicates in one) and write the pairs at or above `threshold`, and the
+    pairs whose records are grouped as one person through them (`linkage.group`).
 
     model="train" estimates the parameters on the inputs themselves (unsupervised); "hub" uses the
     hub's active model. relatives_rule=False is for data known to hold no relatives (such as FEBRL):
@@ -61,11 +63,13 @@ def run(
     chosen = refine_prior(frames, train(frames, relatives_rule=relatives_rule)) if model == "train" else active_model()
     if chosen.relatives_rule != relatives_rule:
         chosen = replace(chosen, relatives_rule=relatives_rule)
-    pairs: pd.DataFrame = predict_pairs(frames, chosen, threshold=threshold, engine=engine)
+    scored = predict_pairs(frames, chosen, threshold=threshold, engine=engine, keep_from=SUPPORT)
+    pairs: pd.DataFrame = group(scored, frames, chosen, threshold=threshold)
     write_pairs(pairs, out)
     unreadable = tuple(value for file in files for value in file.unreadable)
     report = None
     if bad_values == BadValues.BLANK:
         report = report_path(out)
         write_unreadable(unreadable, report)  # even when empty, so that no older report is left to mislead
-    return BatchResult(tuple(len(f) for f in frames), len(pairs), chosen, unreadable, report)
+    grouped = int((pairs["found_by"] == "group").sum())
+    return BatchResult(tuple(len(f) for f in frames), len(pairs) - grouped, chosen, unreadable, report, grouped)

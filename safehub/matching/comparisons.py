@@ -15,6 +15,7 @@ from dataclasses import dataclass, replace
 from rapidfuzz.distance import DamerauLevenshtein, JaroWinkler
 
 from safehub.matching.features import Features
+from safehub.matching.names import PET_SHAPED_NAME, is_pet_form
 
 Test = Callable[[Features, Features], bool]
 
@@ -206,6 +207,36 @@ SHORT_END = 4  # the fewest letters a short form from the end of a name may have
 SHORT_FORM_SHORTER = 2  # at least this many letters shorter than the name: Louis is not short for Louise
 
 
+def _pet_form_sql(column: str = "given_name", stem: str = "given_stem") -> str:
+    """`names.is_pet_form` either way round, in SQL."""
+    one_way = (
+        "({p_stem} IS NOT NULL AND {pet} <> {name} AND substr({name}, 1, length({p_stem})) = {p_stem}"
+        " AND length({name}) >= length({p_stem}) + CASE WHEN length({p_stem}) = 2 THEN 3 ELSE 2 END"
+        " AND (length({name}) > {shaped} OR {n_stem} IS NULL))"
+    )
+    sides = (("l", "r"), ("r", "l"))
+    return " OR ".join(
+        one_way.format(
+            p_stem=f"{stem}_{p}",
+            n_stem=f"{stem}_{n}",
+            pet=f"{column}_{p}",
+            name=f"{column}_{n}",
+            shaped=PET_SHAPED_NAME,
+        )
+        for p, n in sides
+    )
+
+
+PET_FORM = Level(
+    "pet",
+    "are a pet form and the name it comes from (such as Ossie and Oscar, or Florrie and Florence)",
+    _pet_form_sql(),
+    lambda left, right: is_pet_form(left.given_name, right.given_name)
+    or is_pet_form(right.given_name, left.given_name),
+    Agreement.PARTLY,
+)
+
+
 def _short_form(a: str | None, b: str | None) -> bool:
     """One name is the start of the other (Dani, Daniella) or its end (Tina, Valentina)."""
     if a is None or b is None:
@@ -250,14 +281,25 @@ SOUNDS_ALIKE = Level(
 )
 
 
+def _near(a: str | None, b: str | None) -> bool:
+    """Spelt almost the same, or one typing error apart wherever it is ('Shmed' and 'Ahmed')."""
+    return (
+        a is not None and b is not None and (_jw(a, b) >= 0.9 or DamerauLevenshtein.distance(a, b, score_cutoff=2) <= 1)
+    )
+
+
+_NEAR_SQL = "({jw}({a}, {b}) >= 0.9 OR {dl}({a}, {b}) <= 1)"
+
+
 def _crossed(label: str, *, counted_elsewhere: bool = False) -> Level:
     """The names are the other way round, give or take a typing error in either."""
     return Level(
         "crossed",
         label,
-        "{jw}(given_name_l, family_name_r) >= 0.9 AND {jw}(family_name_l, given_name_r) >= 0.9",
-        lambda left, right: _jw(left.given_name, right.family_name) >= 0.9
-        and _jw(left.family_name, right.given_name) >= 0.9,
+        _NEAR_SQL.format(a="given_name_l", b="family_name_r", jw="{jw}", dl="{dl}")
+        + " AND "
+        + _NEAR_SQL.format(a="family_name_l", b="given_name_r", jw="{jw}", dl="{dl}"),
+        lambda left, right: _near(left.given_name, right.family_name) and _near(left.family_name, right.given_name),
         Agreement.PARTLY,
         counted_elsewhere,
     )
@@ -276,6 +318,7 @@ GIVEN_NAME = Comparison(
         SOUNDS_ALIKE,
         _jaro_winkler("given_name", 0.92, "are spelt almost the same"),
         SHORT_FORM_LEVEL,
+        PET_FORM,
         _crossed("are the other way round, with a spelling difference"),
         _any_shared("given_all", "middle", "match another of the given or middle names"),
         _jaro_winkler("given_name", 0.8, "are spelt similarly"),

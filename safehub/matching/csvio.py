@@ -185,11 +185,11 @@ def _write_whole(out: Path, write: Callable[[IO[str]], None]) -> None:
 
 
 def write_pairs(pairs: pd.DataFrame, out: Path) -> None:
-    """Write left_id, right_id, match_probability; the file appears whole or not at all."""
+    """Write left_id, right_id, match_probability, found_by; the file appears whole or not at all."""
     _write_whole(
         out,
         lambda file: pairs.to_csv(
-            file, index=False, columns=["left_id", "right_id", "match_probability"], float_format="%.6f"
+            file, index=False, columns=["left_id", "right_id", "match_probability", "found_by"], float_format="%.6f"
         ),
     )
 

@@ -42,6 +42,7 @@ class Features:
     given_forms: list[str] | None = None
     given_all: list[str] | None = None
     given_sound: str | None = None
+    given_stem: str | None = None  # the start a pet form keeps ('ossie' → 'os'), when the name looks like one
     family_name: str | None = None
     family_parts: list[str] | None = None
     family_forms: list[str] | None = None  # the forms of the last name read as a first name, for names swapped
@@ -115,6 +116,7 @@ def features_of(details: PersonDetails) -> Features:
         given_forms=_or_none(names.name_forms(given)),
         given_all=_or_none(names.given_names(details.given_name, details.middle_names)),
         given_sound=names.sounds_like(given),
+        given_stem=names.pet_stem(given),
         family_name=family,
         family_parts=_or_none(names.family_name_parts(details.family_name)),
         family_forms=_or_none(names.name_forms(names.first_given_name(details.family_name) if family else None)),

@@ -9,6 +9,7 @@ from __future__ import annotations
 import math
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any
 
 from safehub.matching import rules
@@ -114,7 +115,8 @@ class MatchModel:
             contributions.append(contribution)
             total += contribution.total
         probability = probability_from_weight(total)
-        reason = rules.relative_guard({c.comparison: c.level for c in contributions}) if self.relatives_rule else None
+        levels = {c.comparison: c.level for c in contributions}
+        reason = self.guard(levels, left, right) if self.relatives_rule else None
         if reason and probability > rules.RELATIVE_CAP:
             probability = rules.RELATIVE_CAP
         return Score(total, probability, tuple(contributions), self.prior_weight, reason or "")
@@ -134,9 +136,25 @@ class MatchModel:
             if comparison.name in rules.READS:
                 levels[comparison.name] = comparison.levels[index].key
         probability = probability_from_weight(total)
-        if self.relatives_rule and probability > rules.RELATIVE_CAP and rules.relative_guard(levels):
+        if self.relatives_rule and probability > rules.RELATIVE_CAP and self.guard(levels, left, right):
             probability = rules.RELATIVE_CAP
         return total, probability
+
+    def guard(self, levels: Mapping[str, str], left: Features, right: Features) -> str | None:
+        """The relatives rules (`rules.relative_guard`) on the levels two people reached, told whether
+        first names that are not one name are one name mistyped (looked at only then)."""
+        mistyped = levels.get("given_name") in rules.FIRST_NAMES_DIFFER and rules.mistyped(
+            left.given_name, right.given_name, self.seen
+        )
+        return rules.relative_guard(levels, mistyped=mistyped)
+
+    def seen(self, given_name: str) -> float:
+        """About how many of the records the model was trained on carry this first name."""
+        return self._given_shares.get(given_name, 0.0) * self.trained_on
+
+    @cached_property
+    def _given_shares(self) -> Mapping[str, float]:
+        return next((w.tf for w in self.comparisons if w.comparison.name == "given_name"), {})
 
     # Storage -----------------------------------------------------------------------------------
 

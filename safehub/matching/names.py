@@ -94,11 +94,60 @@ def _forms_table() -> dict[str, frozenset[str]]:
     return {name: frozenset(found - {name}) for name, found in forms.items()}
 
 
+@cache
+def _known_names() -> frozenset[str]:
+    table = _forms_table()
+    return frozenset(table).union(*table.values())
+
+
+def is_known_name(name: str) -> bool:
+    """Whether a first name is in our tables of names and their forms."""
+    return name in _known_names()
+
+
 def name_forms(name: str | None) -> list[str]:
     """The name and every form it is known by, sorted: 'alfie' → ['alf', 'alfie', 'alfred']."""
     if not name:
         return []
     return sorted({name, *_forms_table().get(name, ())})
+
+
+# The endings of pet forms made from the start of a name: Ossie, Florrie, Kimmy, Ceri.
+PET_ENDINGS = ("ie", "ey", "ee", "y", "i")
+PET_SHAPED_NAME = 6  # a name this short shaped like a pet form is a name of its own (Harvey, Elsie)
+
+
+def pet_stem(name: str | None) -> str | None:
+    """The start of a name a pet form keeps, when the name looks like one: its ending (-ie, -y, -i) and a
+    doubled last consonant taken off ('ossie' → 'os', 'florrie' → 'flor', 'kimmy' → 'kim', 'finn' →
+    'fin', 'ceri' → 'cer'). The stem has three letters or more, or two before a doubled consonant (Ossie,
+    Emmy), so that Kai is not taken for a pet form of Kacper. None when the name does not look like one."""
+    if not name:
+        return None
+    stem = name
+    for ending in PET_ENDINGS:
+        if stem.endswith(ending) and len(stem) - len(ending) >= 2:
+            stem = stem[: -len(ending)]
+            break
+    doubled = len(stem) >= 3 and stem[-1] == stem[-2] and stem[-1] not in "aeiou"
+    if doubled:
+        stem = stem[:-1]
+    if stem == name or len(stem) < (2 if doubled else 3):
+        return None
+    return stem
+
+
+def is_pet_form(pet: str | None, name: str | None) -> bool:
+    """Whether `pet` is a pet form of `name` made from its start: Ossie of Oscar, Florrie of Florence,
+    Ceri of Cerys. The name is at least two letters longer than the stem, three after a two-letter stem
+    (Emmy is not a pet form of Emma), and is not itself a short name shaped like a pet form: Harry is
+    not a pet form of Harvey, nor Ellie of Elsie."""
+    stem = pet_stem(pet)
+    if stem is None or name is None or pet == name or not name.startswith(stem):
+        return False
+    if len(name) < len(stem) + (3 if len(stem) == 2 else 2):
+        return False
+    return len(name) > PET_SHAPED_NAME or pet_stem(name) is None
 
 
 _SOUNDEX_CODES = {

@@ -13,18 +13,22 @@ name, unless the recorded sexes differ (Louis and Louise, Daniel and Daniela).
 
 from __future__ import annotations
 
-from collections.abc import Callable, Hashable, Mapping, Sequence
+from collections.abc import Callable, Hashable, Mapping, Sequence, Set
 from itertools import combinations
 from typing import TypeVar
+
+from rapidfuzz.distance import DamerauLevenshtein
+
+from safehub.matching import names
 
 Key = TypeVar("Key", bound=Hashable)
 
 RELATIVE_CAP = 0.25  # below every threshold at which a pair is suggested or matched
 READS = ("given_name", "family_name", "dob", "sex", "nhs_number")  # the comparisons whose levels the rules read
 
-_FIRST_NAMES_DIFFER = frozenset({"jw80", "else"})
+FIRST_NAMES_DIFFER = frozenset({"jw80", "else"})
 # Close but not the same name: the same person's name mistyped or shortened, or a brother and sister's.
-_FIRST_NAMES_CLOSE = frozenset({"typo", "sound", "jw92", "short", "crossed", "middle"})
+_FIRST_NAMES_CLOSE = frozenset({"typo", "sound", "jw92", "short", "pet", "crossed", "middle"})
 # The same first name, or one typing error or spelling from it: enough to stand beside a last name that
 # differs (a step-parent's surname, a married name).
 _FIRST_NAMES_SAME = frozenset({"exact", "forms", "swapped", "typo", "sound"})
@@ -49,21 +53,29 @@ AMBIGUOUS = (
     "The record matches two people whom these rules tell apart (a father and a son of one name, say):"
     " it cannot be said which of them it is"
 )
+MIDDLE_NAME_ONLY = (
+    "Only another given name matches the first name, and the dates of birth are not close: probably a relative"
+    " given that name as a middle name"
+)
 NO_FIRST_NAME = (
     "There is no first name to compare (as for an unborn child), and the dates of birth are not close:"
     " probably a different child of the same family"
 )
 
 
-def relative_guard(levels: Mapping[str, str]) -> str | None:
-    """Why these levels must not count as the same person, or None when the score may stand."""
+def relative_guard(levels: Mapping[str, str], *, mistyped: bool = False) -> str | None:
+    """Why these levels must not count as the same person, or None when the score may stand.
+
+    mistyped: the first names are a typing error apart and one of them is a rare name where the other is
+    not (`MatchModel.mistyped`): 'Geddy' and 'Teddy', which no twins are called, are one name mistyped.
+    """
     nhs = levels.get("nhs_number")
     if nhs == "exact":
         return None
     given, dob = levels.get("given_name"), levels.get("dob")
-    if given in _FIRST_NAMES_DIFFER:
+    if given in FIRST_NAMES_DIFFER and not mistyped:
         return DIFFERENT_FIRST_NAMES
-    if given in _FIRST_NAMES_CLOSE and levels.get("sex") == "else":
+    if (given in _FIRST_NAMES_CLOSE or mistyped) and levels.get("sex") == "else":
         return BROTHER_AND_SISTER
     if levels.get("family_name") == "else" and given not in _FIRST_NAMES_SAME:
         return BOTH_NAMES_DIFFER
@@ -73,7 +85,42 @@ def relative_guard(levels: Mapping[str, str]) -> str | None:
         return BORN_APART
     if given == "null" and dob not in _SAME_BIRTH:
         return NO_FIRST_NAME
+    if given == "middle" and dob not in _SAME_BIRTH:
+        return MIDDLE_NAME_ONLY
     return None
+
+
+def told_apart_by_birth_nhs_or_sex(levels: Mapping[str, str]) -> bool:
+    """Whether two records are different people whatever their names say: born more than a year apart,
+    with different NHS numbers, or of different recorded sexes (and not sharing an NHS number)."""
+    if levels.get("nhs_number") == "exact":
+        return False
+    return levels.get("dob") == "else" or levels.get("nhs_number") == "else" or levels.get("sex") == "else"
+
+
+# How far apart two first names may be spelt to be one name mistyped (`mistyped`): one typing error,
+# or two in names of at least this many letters ('Anigail' and 'Abigqil', both mistyped).
+TWO_TYPOS_FROM = 6
+# A first name seen on at most this many records, or a tenth as many as the other, is rare beside it.
+RARE_RECORDS = 2
+RARER = 10
+
+
+def mistyped(one: str | None, other: str | None, seen: Callable[[str], float]) -> bool:
+    """Whether two first names that are not forms of one name are one name with a typing error.
+
+    They are a typing error apart, anywhere in the name ('Geddy' and 'Teddy', 'Qlbie' and 'Albie'), and
+    the rarer of them is a rare name beside the other and in no table of names: a twin's name ('Molly'
+    beside 'Holly') is a name other people have too, a name mistyped is not. `seen` gives how many
+    records the model was trained on carry a name.
+    """
+    if not one or not other or one == other:
+        return False
+    distance = DamerauLevenshtein.distance(one, other, score_cutoff=2)
+    if distance > (2 if min(len(one), len(other)) >= TWO_TYPOS_FROM else 1):
+        return False
+    rarer, commoner = sorted((one, other), key=lambda name: (seen(name), name))
+    return seen(rarer) <= max(RARE_RECORDS, seen(commoner) / RARER) and not names.is_known_name(rarer)
 
 
 # The reasons that say two records are different people even when one of them has a mistyped or
@@ -81,15 +128,21 @@ def relative_guard(levels: Mapping[str, str]) -> str | None:
 DIFFERENT_PEOPLE = frozenset({BORN_APART, DIFFERENT_NHS_NUMBERS, BROTHER_AND_SISTER})
 
 
-def told_apart(partners: Sequence[Key], apart: Callable[[Key, Key], bool]) -> set[Key]:
+def told_apart(
+    partners: Sequence[Key], apart: Callable[[Key, Key], bool], *, certain: Set[Key] = frozenset()
+) -> set[Key]:
     """The partners of one record that are told apart from another of its partners.
 
     A record with no date of birth may match a father's records and his namesake son's: each pair
     passes, but the father and the son are told apart by their births. The record cannot be both
-    people, and nothing in it says which, so neither match may stand (AMBIGUOUS).
+    people, and nothing in it says which, so neither match may stand (AMBIGUOUS). When the record
+    shares its NHS number with some partners (`certain`), it says which: those stand, and the partners
+    told apart from them do not.
     """
     found: set[Key] = set()
     for one, other in combinations(partners, 2):
         if apart(one, other):
             found |= {one, other}
+    if certain and not any(apart(one, other) for one, other in combinations(sorted(certain, key=repr), 2)):
+        return found - set(certain)
     return found

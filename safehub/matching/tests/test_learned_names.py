@@ -44,6 +44,32 @@ def test_one_person_is_not_enough_to_learn_a_form() -> None:
     assert learned_names.learn([frame(oscar(NHS[0], "Oscar", born), oscar(NHS[0], "Chloe", born))]) == {}
 
 
+def test_records_sharing_a_home_and_a_birth_add_support_to_a_pair_an_nhs_number_confirms() -> None:
+    one, two = dt.date(2015, 3, 9), dt.date(2017, 6, 1)
+    home = {"postcode": "DA6 7AT"}
+    confirmed = [oscar(NHS[0], "Oscar", one), oscar(NHS[0], "Ossie", one)]
+    at_home = [oscar("", "Oscar", two, **home), oscar("", "Ossie", two, **home)]
+    assert learned_names.learn([frame(*confirmed, *at_home)]) == {"oscar": ("ossie",), "ossie": ("oscar",)}
+    # Without a person whose NHS number confirms the pair, twins at home are all there is.
+    twins = [oscar("", "Oscar", one, **home), oscar("", "Ossie", one, **home)]
+    assert learned_names.learn([frame(*at_home, *twins)]) == {}
+
+
+def test_twins_recorded_with_different_nhs_numbers_or_sexes_are_never_learnt() -> None:
+    one, two = dt.date(2015, 3, 9), dt.date(2017, 6, 1)
+    home = {"postcode": "DA6 7AT"}
+    records = [
+        oscar(NHS[0], "Oscar", one),
+        oscar(NHS[0], "Ossie", one),
+        oscar(NHS[1], "Oscar", two, **home),
+        oscar(NHS[2], "Ossie", two, **home),  # twins: their NHS numbers differ
+    ]
+    assert learned_names.learn([frame(*records)]) == {}
+    records[3] = oscar("", "Ossie", two, sex="F", **home)  # twins: a boy and a girl
+    records[2] = oscar("", "Oscar", two, sex="M", **home)
+    assert learned_names.learn([frame(*records)]) == {}
+
+
 def test_names_under_one_nhs_number_but_other_births_or_surnames_are_not_learnt() -> None:
     one, two = dt.date(2015, 3, 9), dt.date(2017, 6, 1)
     records = [
@@ -76,13 +102,14 @@ def test_a_learnt_nickname_is_the_same_child_where_an_unknown_one_is_held_as_a_t
         "address": "14 Elm Road",
         "postcode": "DA6 7AT",
     }
-    ossie, oscar_ = (
-        features_of(PersonDetails(given_name="Ossie", **home)),
-        features_of(PersonDetails(given_name="Oscar", **home)),
+    # Dodie is a pet form of Dorothy in no table, and not made from the name's start (as Ossie is of Oscar).
+    dodie, dorothy = (
+        features_of(PersonDetails(given_name="Dodie", **home)),
+        features_of(PersonDetails(given_name="Dorothy", **home)),
     )
-    assert model.score(ossie, oscar_).rule == rules.DIFFERENT_FIRST_NAMES
-    learnt = replace(model, name_forms={"oscar": ("ossie",), "ossie": ("oscar",)})
-    score = learnt.score(learned_names.add_to_features(ossie, learnt.name_forms), oscar_)
+    assert model.score(dodie, dorothy).rule == rules.DIFFERENT_FIRST_NAMES
+    learnt = replace(model, name_forms={"dorothy": ("dodie",), "dodie": ("dorothy",)})
+    score = learnt.score(learned_names.add_to_features(dodie, learnt.name_forms), dorothy)
     assert score.levels["given_name"] == "forms"
     assert score.rule == ""
     assert score.probability > 0.9

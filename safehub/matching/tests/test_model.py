@@ -135,6 +135,17 @@ def test_a_first_name_with_a_typing_error_is_still_the_same_child(model: MatchMo
     assert score.probability > 0.9
 
 
+def test_a_mistyped_first_letter_in_a_name_no_one_has_is_the_same_child(model: MatchModel) -> None:
+    """'Pliver' is seen on no record the model was trained on, and Oliver on many: a typing error, not a twin."""
+    assert model.seen("oliver") > 10
+    assert model.seen("pliver") == 0
+    score = model.score(child(given_name="Oliver", sex="M"), child(given_name="Pliver", sex="M"))
+    assert score.levels["given_name"] in {"jw80", "else"}
+    assert score.rule == ""
+    assert score.probability > 0.9
+    assert model.quick(child(given_name="Oliver", sex="M"), child(given_name="Pliver", sex="M"))[1] == score.probability
+
+
 def test_a_brother_and_sister_with_alike_names_are_held_below_every_threshold(model: MatchModel) -> None:
     score = model.score(child(given_name="Daniel", sex="M"), child(given_name="Daniela", sex="F"))
     assert score.probability <= rules.RELATIVE_CAP

@@ -90,3 +90,21 @@ def test_names_that_rhyme_or_differ_in_a_vowel_do_not_sound_alike(one: str, othe
 def test_no_name_has_no_sound() -> None:
     assert names.sounds_like(None) is None
     assert names.sounds_like("") is None
+
+
+@pytest.mark.parametrize(
+    ("pet", "name"),
+    [("Ossie", "Oscar"), ("Florrie", "Florence"), ("Kimmy", "Kimberley"), ("Ceri", "Cerys"), ("Artie", "Arthur")],
+)
+def test_a_pet_form_made_from_the_start_of_a_name_is_found(pet: str, name: str) -> None:
+    assert names.is_pet_form(pet.lower(), name.lower())
+    assert not names.is_pet_form(name.lower(), pet.lower())
+
+
+@pytest.mark.parametrize(
+    ("one", "other"),
+    [("Harry", "Harvey"), ("Ellie", "Elsie"), ("Emmy", "Emma"), ("Kai", "Kacper"), ("Millie", "Mila")],
+)
+def test_names_of_their_own_are_not_taken_for_pet_forms(one: str, other: str) -> None:
+    assert not names.is_pet_form(one.lower(), other.lower())
+    assert not names.is_pet_form(other.lower(), one.lower())

@@ -81,6 +81,12 @@ class Command(BaseCommand):
             f" twins among them: {r.twins_joined}"
         )
         say("  missed pairs by reason: " + ", ".join(f"{why} {n}" for why, n in r.misses.most_common()))
+        reasons = (held_out_matching.NOT_COMPARED, held_out_matching.RELATIVES_RULE, held_out_matching.UNDER_THRESHOLD)
+        kinds = [label for _, label in held_out_matching.MISS_KINDS] + [held_out_matching.OTHER_MISS]
+        say("  missed pairs by kind (either record) and reason: " + " / ".join(reasons))
+        for kind in kinds:
+            counts = [r.misses_by_kind[kind, reason] for reason in reasons]
+            say(f"    {kind}: " + " / ".join(str(n) for n in counts) + f" (all {sum(counts)})")
         say(
             "  recall of the pairs where either record carries each error: "
             + ", ".join(

@@ -64,8 +64,9 @@ class BatchCommand(BaseCommand):
         except (ValueError, ImportError) as error:
             raise CommandError(f"Nothing was written: {error}") from None
         self.stdout.write(
-            f"{result.pairs} pairs at or above {options['threshold']} from {' × '.join(map(str, result.records))}"
-            f" records, written to {options['out']} ({time.perf_counter() - started:.1f} s)"
+            f"{result.pairs} pairs at or above {options['threshold']}, and {result.grouped} more of records grouped"
+            f" as one person through them, from {' × '.join(map(str, result.records))} records, written to"
+            f" {options['out']} ({time.perf_counter() - started:.1f} s)"
         )
         if result.report is not None:
             self.stdout.write(
