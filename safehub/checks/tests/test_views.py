@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from typing import Any
 
 import pytest
@@ -326,3 +327,14 @@ def test_the_queue_counts_overdue_requests_and_shows_this_weeks_answers_only(
     assert f"Request {recent.pk}<" in answered
     assert f"Request {old.pk}<" not in answered
     assert page.index(f"Request {late.pk}<") < page.index(f"Request {waiting.pk}<")  # soonest due first
+
+
+def test_enter_in_a_field_of_the_answer_saves_a_draft_and_sends_nothing(checks: MashChecks, police: Agency) -> None:
+    """A browser sends a form with its first submit button when Enter is pressed in a field: the
+    walk-through's partner pressed Enter in "Systems searched" and sent a half-written answer."""
+    _, police_client = _partner_client(police, "pc.one")
+    page = police_client.get(reverse("checks:request", args=[checks.requests.get(agency=police).pk])).content.decode()
+    form = page[page.index("Your response") :]
+    first = re.search(r'<button type="submit"[^>]*>', form)
+    assert first is not None
+    assert 'value="draft"' in first.group(0)
