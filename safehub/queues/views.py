@@ -58,6 +58,9 @@ HOME_PAGE: list[tuple[Callable[[User], bool], str]] = [
 
 @require_GET
 def home(request: AuthenticatedHttpRequest) -> HttpResponse:
+    # A worker contacts were handed to (an assessment team's social worker) starts where they are.
+    if can_see_caseload(request.user) and handoffs_to(request.user).not_received().exists():
+        return redirect("queues:caseload")
     for applies, slug in HOME_QUEUE:
         if applies(request.user):
             return redirect("queues:queue", slug=slug)

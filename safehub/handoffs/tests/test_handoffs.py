@@ -166,8 +166,9 @@ def test_the_worker_finds_it_on_their_caseload_and_marks_it_received(
     client = Client()
     client.force_login(locality_worker)
 
-    queue = client.get(reverse("queues:home"), follow=True).content.decode()
+    queue = client.get(reverse("queues:queue", args=["threshold"])).content.decode()
     assert "A contact was sent to you and is not yet marked received" in queue
+    assert client.get(reverse("queues:home"))["Location"] == reverse("queues:caseload")  # lands on it
     caseload = client.get(reverse("queues:caseload")).content.decode()
     assert contact.reference in caseload
     assert "Mia Harlow" in caseload
