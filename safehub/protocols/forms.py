@@ -21,8 +21,13 @@ PARTNER_KINDS = [(kind.value, kind.label) for kind in AgencyKind if kind != Agen
 class ProtocolForm(VersionForm):
     name = forms.CharField(label="Name", max_length=200, error_messages={"required": "Enter the protocol's name"})
     source = forms.CharField(label="Source document", max_length=200, required=False)
-    working_day_start = forms.TimeField(label="Working day starts", help_text="For example 09:00")
-    working_day_end = forms.TimeField(label="Working day ends", help_text="For example 17:00")
+    # Shown as hours and minutes ("09:00"), as typed, not with seconds.
+    working_day_start = forms.TimeField(
+        label="Working day starts", help_text="For example 09:00", widget=forms.TimeInput(format="%H:%M")
+    )
+    working_day_end = forms.TimeField(
+        label="Working day ends", help_text="For example 17:00", widget=forms.TimeInput(format="%H:%M")
+    )
     three_month_rule = forms.BooleanField(
         label="Allocate to the previous social worker if the family was open to children's social care in the last three months",
         required=False,

@@ -316,3 +316,11 @@ def test_a_manager_may_read_but_not_edit(manager_client: Client) -> None:
 
 def test_a_social_worker_cannot_see_protocol_settings(social_worker_client: Client) -> None:
     assert social_worker_client.get(reverse("protocols:list")).status_code == 403
+
+
+def test_the_working_day_is_shown_in_hours_and_minutes(administrator_client: Client) -> None:
+    """The walk-through saw "09:00:00" in the form."""
+    protocol = _bexley()
+    page = administrator_client.get(reverse("protocols:protocol", args=[protocol.pk])).content.decode()
+    assert f'name="working_day_start" value="{protocol.working_day_start:%H:%M}"' in page
+    assert ":00:00" not in page
