@@ -188,7 +188,7 @@ def _stated(subject: ContactSubject, other: ContactSubject) -> list[Relationship
     found = []
     for one, two in ((subject, other), (other, subject)):
         kind = STATED_KINDS.get((SubjectRole(one.role), SubjectRole(two.role)))
-        if kind is not None:
+        if kind is not None and one.person_id is not None and two.person_id is not None:
             found.append(
                 Relationship(
                     person_id=one.person_id,

@@ -7,7 +7,9 @@ import datetime as dt
 from typing import Any
 
 import pytest
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 
 from safehub.contacts.models import Contact, ContactSubject
 from safehub.contacts.presenters import person_warnings
@@ -67,3 +69,21 @@ def test_the_warnings_are_worded_as_the_person_page_words_them() -> None:
     person = Person(missing_since=dt.date(2026, 11, 22), worker_safety_warning="Aggressive dog")
     assert person_warnings(person) == ["Missing since 22 November 2026", "Workers' safety: Aggressive dog"]
     assert person_warnings(Person()) == []
+
+
+def _queries(client: Client, contact: Contact) -> int:
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(contact.get_absolute_url()).status_code == 200
+    return len(queries)
+
+
+def test_the_warnings_take_no_query_per_person(mash_team: Any, social_worker_client: Client, now: dt.datetime) -> None:
+    one = ContactFactory(team=mash_team)
+    ContactSubject.objects.filter(contact=one).update(person=PersonFactory())
+    many = ContactFactory(team=mash_team)
+    for n in range(3):
+        person = PersonFactory(missing_since=dt.date(2026, 11, 20 + n), worker_safety_warning=f"Warning {n}")
+        ContactSubjectFactory(contact=many, given_name=f"Child{n}", person=person)
+    _queries(social_worker_client, one)  # the session's first use
+    assert _queries(social_worker_client, many) == _queries(social_worker_client, one)
+    assert _people_section(_page(social_worker_client, many)).count('class="govuk-warning-text"') == 6
