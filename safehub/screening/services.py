@@ -202,9 +202,9 @@ def _stated(subject: ContactSubject, other: ContactSubject) -> list[Relationship
 
 def _record_stated_relationships(subject: ContactSubject, *, contact: Contact, by: User, at: datetime) -> None:
     """Record in the person index what the contact says the newly linked subject is to its other
-    linked people (a parent to the child and siblings, the child and siblings to each other, a
-    household member or alleged perpetrator to the child), so the next contact about any of them
-    finds the family (people.households.family_of). A relationship the index already holds (either
+    linked people (a parent to the child and its siblings, the child to its siblings, a household
+    member or alleged perpetrator to the child), so the next contact about any of them finds the
+    family (people.households.family_of; sibling groups are often not known at referral, 004 §9). A relationship the index already holds (either
     way round, for siblings and household members) is left as it is; removed subjects state none."""
     if subject.removed_at is not None or subject.person_id is None:
         return
@@ -233,6 +233,7 @@ def _record_stated_relationships(subject: ContactSubject, *, contact: Contact, b
             person_id=rel.person_id,
             at=at,
             data={
+                "relationship": rel.pk,
                 "relative": rel.relative_id,
                 "kind": rel.kind,
                 "has_parental_responsibility": rel.has_parental_responsibility,
