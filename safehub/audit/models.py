@@ -27,6 +27,7 @@ class Verb(models.TextChoices):
     INVOLVEMENT_RECORDED = "involvement_recorded", "Recorded involvement"
     INVOLVEMENT_ENDED = "involvement_ended", "Recorded the end of an involvement"
     INVOLVEMENTS_IMPORTED = "involvements_imported", "Imported involvements"
+    RELATIONSHIP_RECORDED = "relationship_recorded", "Recorded a relationship between two people (from a contact)"
     PERSON_WARNINGS_RECORDED = "person_warnings_recorded", "Recorded a person's warnings (missing, workers' safety)"
     MERGED_PERSON_FOLLOWED = "merged_person_followed", "Sent from a merged person record to the one it was merged into"
     STATE_CHANGED = "state_changed", "Changed state"

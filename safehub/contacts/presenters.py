@@ -11,12 +11,13 @@ from typing import Any
 from django.db.models import Prefetch
 
 from safehub.accounts.models import User
+from safehub.accounts.permissions import can_work_on_cases
 from safehub.contacts.amendment_presenters import AMENDMENTS, Change, amendment_view, before_the_decision
 from safehub.contacts.models import Amendment, ConcernCategory, Contact, ContactSubject, StateChange
 from safehub.contacts.permissions import ALLOCATABLE_STATES
 from safehub.contacts.workflow import STATES, ContactState, Event
 from safehub.core.presenters import Panel, record_links, shown_date, shown_day, shown_nhs_number
-from safehub.people.models import Sex
+from safehub.people.models import Person, Sex
 
 
 @dataclass(frozen=True)
@@ -73,7 +74,8 @@ def timeline(changes: Sequence[StateChange], amendments: Sequence[Amendment] = (
 
 
 class DetailsPanel(Panel):
-    """The people named in the contact, the concern and the referrer."""
+    """The people named in the contact (with the person index's warnings about them, for those who
+    may read the index), the concern and the referrer."""
 
     template_name = "contacts/_details_panel.html"
     lookups: tuple[str | Prefetch[Any, Any, Any], ...] = (
@@ -84,14 +86,32 @@ class DetailsPanel(Panel):
 
     def present(self, contact: Contact, *, user: User, at: datetime) -> dict[str, Any] | None:
         amended = before_the_decision(contact)
+        subjects = contact.subjects.all()
+        # The warnings are the person index's, read as the person page reads them (partners see nobody through it).
+        index_readable = can_work_on_cases(user)
         return {
             "concerns": concern_labels(contact.concern_categories),
             "referrer": referrer(contact),
-            "people": [
-                (subject, about(subject), amended["added"].get(subject.pk, "")) for subject in contact.subjects.all()
+            "warnings": [
+                (subject.person, text)
+                for subject in subjects
+                if index_readable and subject.person is not None
+                for text in person_warnings(subject.person)
             ],
+            "people": [(subject, about(subject), amended["added"].get(subject.pk, "")) for subject in subjects],
             **amended,
         }
+
+
+def person_warnings(person: Person) -> list[str]:
+    """The person's current warnings, as the person page words them: 'Missing since 22 November
+    2026', "Workers' safety: Dog at the address" (recorded on the person's warnings page)."""
+    shown = []
+    if person.missing_since is not None:
+        shown.append(f"Missing since {shown_day(person.missing_since)}")
+    if person.worker_safety_warning:
+        shown.append(f"Workers' safety: {person.worker_safety_warning}")
+    return shown
 
 
 def about(subject: ContactSubject) -> str:

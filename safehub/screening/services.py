@@ -12,15 +12,15 @@ from django.db.models import Max
 from safehub.accounts.models import User
 from safehub.audit.models import Verb
 from safehub.audit.services import record
-from safehub.contacts.models import AmendmentKind, Contact, ContactSubject
+from safehub.contacts.models import AmendmentKind, Contact, ContactSubject, SubjectRole
 from safehub.contacts.services import clock_rating, threshold_due, transition
 from safehub.contacts.workflow import ContactState, Event
 from safehub.core.errors import ConcurrentChange, DomainError
 from safehub.handoffs.models import HandoffKind
 from safehub.handoffs.services import Worker, hand_off
-from safehub.matching.index import record_people
+from safehub.matching.index import index_people, record_people
 from safehub.people.identifiers import normalise_postcode
-from safehub.people.models import Address, Involvement, Person
+from safehub.people.models import PARENTAL_KINDS, Address, Involvement, Person, Relationship, RelationshipKind
 from safehub.protocols.models import Brag
 from safehub.protocols.policy import active_protocol
 from safehub.screening.models import KnownStatus, Screening, ScreeningRoute
@@ -61,6 +61,21 @@ class Finding:
         if self.status == KnownStatus.RECENTLY_CLOSED:
             routes.insert(0, ScreeningRoute.ALLOCATE_TO_PREVIOUS_WORKER)
         return routes
+
+
+# What a contact's roles say two of its people are to each other: (role of `person`, role of
+# `relative`) -> `kind`, read "person is kind to relative" (people.models.Relationship). A parent or
+# carer named on a contact is recorded as a parent; an other adult is related to nobody. Siblings
+# are one row, the child's, however the index held them before (SYMMETRIC_KINDS).
+STATED_KINDS = {
+    (SubjectRole.PARENT, SubjectRole.CHILD): RelationshipKind.PARENT,
+    (SubjectRole.PARENT, SubjectRole.SIBLING): RelationshipKind.PARENT,
+    (SubjectRole.CHILD, SubjectRole.SIBLING): RelationshipKind.SIBLING,
+    (SubjectRole.HOUSEHOLD_MEMBER, SubjectRole.CHILD): RelationshipKind.HOUSEHOLD_MEMBER,
+    (SubjectRole.ALLEGED_PERPETRATOR, SubjectRole.CHILD): RelationshipKind.ALLEGED_PERPETRATOR,
+}
+# Kinds that read the same both ways: one row either way round is the relationship.
+SYMMETRIC_KINDS = frozenset({RelationshipKind.SIBLING, RelationshipKind.HOUSEHOLD_MEMBER})
 
 
 # Below this match probability a link needs the screener's confirmation.
@@ -164,7 +179,71 @@ def identify_subject(
     )
     subject.person = person
     contact.version = version + 1
+    _record_stated_relationships(subject, contact=contact, by=by, at=at)
     return person
+
+
+def _stated(subject: ContactSubject, other: ContactSubject) -> list[Relationship]:
+    """The relationships the contact states between two linked subjects, in both directions."""
+    found = []
+    for one, two in ((subject, other), (other, subject)):
+        kind = STATED_KINDS.get((SubjectRole(one.role), SubjectRole(two.role)))
+        if kind is not None and one.person_id is not None and two.person_id is not None:
+            found.append(
+                Relationship(
+                    person_id=one.person_id,
+                    relative_id=two.person_id,
+                    kind=kind,
+                    has_parental_responsibility=kind == RelationshipKind.PARENT and one.has_parental_responsibility,
+                )
+            )
+    return found
+
+
+def _record_stated_relationships(subject: ContactSubject, *, contact: Contact, by: User, at: datetime) -> None:
+    """Record in the person index what the contact says the newly linked subject is to its other
+    linked people (a parent to the child and its siblings, the child to its siblings, a household
+    member or alleged perpetrator to the child), so the next contact about any of them finds the
+    family (people.households.family_of; sibling groups are often not known at referral, 004 §9). A relationship the index already holds (either
+    way round, for siblings and household members) is left as it is; removed subjects state none."""
+    if subject.removed_at is not None or subject.person_id is None:
+        return
+    others = contact.subjects.exclude(pk=subject.pk).exclude(person=None).exclude(person_id=subject.person_id)
+    wanted = [rel for other in others for rel in _stated(subject, other)]
+    if not wanted:
+        return
+    ids = {rel.person_id for rel in wanted} | {rel.relative_id for rel in wanted}
+    held = set(
+        Relationship.objects.filter(person_id__in=ids, relative_id__in=ids).values_list(
+            "person_id", "relative_id", "kind"
+        )
+    )
+    added = []
+    for rel in wanted:
+        key = (rel.person_id, rel.relative_id, rel.kind)
+        if key in held or (rel.kind in SYMMETRIC_KINDS and (rel.relative_id, rel.person_id, rel.kind) in held):
+            continue
+        held.add(key)
+        rel.save()
+        added.append(rel)
+        record(
+            Verb.RELATIONSHIP_RECORDED,
+            by=by,
+            contact=contact,
+            person_id=rel.person_id,
+            at=at,
+            data={
+                "relationship": rel.pk,
+                "relative": rel.relative_id,
+                "kind": rel.kind,
+                "has_parental_responsibility": rel.has_parental_responsibility,
+                "from_subject": subject.pk,
+            },
+        )
+    # A parent's first name is one of the things a search for the child matches on.
+    children = {rel.relative_id for rel in added if rel.kind in PARENTAL_KINDS}
+    if children:
+        index_people(children)
 
 
 @transaction.atomic(durable=True)
