@@ -207,7 +207,9 @@ def test_a_manager_cannot_approve_an_outcome_that_contradicts_that_childs_rating
     _recommend(contact, {ann.pk: _assessment(), ben.pk: _early_help()}, social_worker, now)
     with pytest.raises(Refused) as refused:
         _approve(contact, {ann.pk: Outcome.SECTION_17_ASSESSMENT, ben.pk: Outcome.STRATEGY_DISCUSSION}, manager, now)
-    assert refused.value.problems[0].field == f"child-{ben.pk}-rating"
+    # Beside Ben's outcome, the field the manager has: the rating is the social worker's.
+    assert refused.value.problems[0].field == f"child-{ben.pk}-outcome"
+    assert "choose another outcome, or return the recommendation for a new rating" in refused.value.problems[0].message
     assert not Decision.objects.exists()
     assert not Referral.objects.exists()
 
