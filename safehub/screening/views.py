@@ -56,6 +56,8 @@ def _page(
         "checks": subject_checks(subjects, index=index, version=contact.version, bound=identify_form),
         "finding": finding,
         "worker_note": worker_note(finding) if finding is not None else "",
+        # Until every child is linked, what the records show is not known yet: say so, not "Not known".
+        "unlinked": [s.display_name for s in subjects if s.is_child and s.person_id is None],
         "route_form": route_form,
         "error": error,
         "start_form": VersionForm(initial={"version": contact.version}),

@@ -114,3 +114,29 @@ def test_linking_a_person_someone_else_has_just_linked_says_so_and_changes_nothi
     assert "was linked to a person record while this page was open" in stale.content.decode()
     second.refresh_from_db()
     assert second.person_id == linked_to
+
+
+def test_the_page_does_not_say_not_known_before_anyone_is_linked(
+    contact_officer_client: Client, mash_team: Any, now: dt.datetime
+) -> None:
+    """The walk-through read "Not known to children's services" while the top match was a child with
+    an open section 47 enquiry: nothing is known until the children are linked."""
+    contact = ContactFactory(team=mash_team)
+    url = reverse("screening:screen-contact", args=[contact.pk])
+    contact_officer_client.post(url, {"action": "start", "version": contact.version})
+    page = contact_officer_client.get(url).content.decode()
+    assert "Not known to children" not in page
+    assert "not worked out yet" in page
+    subject = contact.subjects.get()
+    contact.refresh_from_db()
+    prefix = f"subject-{subject.pk}"
+    contact_officer_client.post(
+        url,
+        {
+            "action": "identify",
+            "subject_pk": subject.pk,
+            f"{prefix}-person": "new",
+            f"{prefix}-version": contact.version,
+        },
+    )
+    assert "Not known to children" in contact_officer_client.get(url).content.decode()
