@@ -104,9 +104,12 @@ class ChecksShown:
 
     @property
     def status(self) -> str:
-        """'Submitted for decision on 24 November 2026, 10:05 by Sam Okafor', or 'Open'."""
+        """'Submitted for decision on 24 November 2026, 10:05 by Sam Okafor'; while open, 'Waiting
+        for agencies' or, once none is outstanding, that the checks are ready to submit."""
         checks = self.checks
         if checks.submitted_at is None:
+            if self.rows and all(row.withdrawn or row.current is not None for row in self.rows):
+                return "Every agency has answered: ready to submit for decision"
             return checks.get_state_display()
         return f"{checks.get_state_display()} on {shown_date(checks.submitted_at)} by {checks.submitted_by}"
 

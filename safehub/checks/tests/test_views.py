@@ -338,3 +338,16 @@ def test_enter_in_a_field_of_the_answer_saves_a_draft_and_sends_nothing(checks: 
     first = re.search(r'<button type="submit"[^>]*>', form)
     assert first is not None
     assert 'value="draft"' in first.group(0)
+
+
+def test_the_checks_say_when_every_agency_has_answered(
+    checks: MashChecks, police: Agency, health: Agency, manager_client: Client, now: dt.datetime
+) -> None:
+    """The walk-through read "Waiting for agencies" after all four had answered."""
+    url = reverse("checks:checks", args=[checks.pk])
+    assert "Waiting for agencies" in manager_client.get(url).content.decode()
+    for agency, name in ((police, "pc.one"), (health, "hv.one")):
+        user, _ = _partner_client(agency, name)
+        submit_answer(checks.requests.get(agency=agency), by=user, at=now, information="Known")
+    page = manager_client.get(url).content.decode()
+    assert "Every agency has answered: ready to submit for decision" in page
