@@ -156,7 +156,7 @@ def _claim(batch: int) -> list[Alert]:
     The lock is taken on the alert rows alone (a narrow query the partial index answers), then
     what the emails need is read for those rows."""
     pending = lock_for_sending(Alert.objects.filter(sent_at__isnull=True).order_by("created_at", "pk"))
-    ids = list(pending.values_list("pk", flat=True)[:batch])  # type: ignore[attr-defined]
+    ids = list(pending.values_list("pk", flat=True)[:batch])
     return list(
         Alert.objects.filter(pk__in=ids)
         .select_related("request__agency", "request__checks__contact", "recipient")

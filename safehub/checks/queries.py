@@ -3,6 +3,7 @@ hub staff through the contact."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from django.db.models import Exists, OuterRef, Prefetch, QuerySet, Subquery
@@ -11,7 +12,7 @@ from django.http import Http404
 from safehub.accounts.models import User
 from safehub.audit.models import Verb
 from safehub.audit.reads import Read, note_read, note_refusal
-from safehub.checks.models import AgencyRequest, AgencyResponse, Alert, ChecksAsked, MashChecks
+from safehub.checks.models import AgencyRequest, AgencyResponse, Alert, AlertKind, ChecksAsked, MashChecks
 from safehub.contacts.models import Contact
 from safehub.core.queries import by_pk
 
@@ -73,16 +74,14 @@ def get_checks_for(user: User, pk: int, *, purpose: str) -> MashChecks:
 ALERT_BANNER_FIELDS = ("pk", "kind", "request_id", "request__checks_id", "request__due_at", "request__agency__name")
 
 
-def unread_alerts(user: User, *, limit: int = 10) -> QuerySet[Alert, dict[str, Any]]:
+def unread_alerts(user: User, *, limit: int = 10, kinds: Sequence[AlertKind] = ()) -> QuerySet[Alert, dict[str, Any]]:
     """The user's alerts that the worker has delivered and that are still to act on (not dismissed,
     and, for reminders and escalations, the request not yet answered or withdrawn), newest first,
-    as rows of what the banner shows."""
-    rows: QuerySet[Alert, dict[str, Any]] = (
-        Alert.objects.visible_to(user)
-        .filter(sent_at__isnull=False, read_at__isnull=True)
-        .order_by("-created_at", "-pk")
-        .values(*ALERT_BANNER_FIELDS)[:limit]
-    )
+    as rows of what the banner shows; only those of `kinds` when it names some."""
+    unread = Alert.objects.visible_to(user).filter(sent_at__isnull=False, read_at__isnull=True)
+    if kinds:
+        unread = unread.filter(kind__in=kinds)
+    rows: QuerySet[Alert, dict[str, Any]] = unread.order_by("-created_at", "-pk").values(*ALERT_BANNER_FIELDS)[:limit]
     return rows
 
 

@@ -17,9 +17,11 @@ from typing import TypeVar
 from django.core.mail import EmailMessage, get_connection
 from django.core.mail.backends.base import BaseEmailBackend
 from django.db import OperationalError, connection, transaction
+from django.db.models import Model, QuerySet
 
 BUSY_RETRIES = 500
 Row = TypeVar("Row")
+M = TypeVar("M", bound=Model)
 
 
 class OvertakenError(Exception):
@@ -62,10 +64,10 @@ def deliver_in_batches(
     return sent
 
 
-def lock_for_sending(rows: object) -> object:
+def lock_for_sending(rows: QuerySet[M]) -> QuerySet[M]:
     """The queryset of unsent rows, locked against other workers where the database can (PostgreSQL)."""
     if connection.vendor == "postgresql":
-        return rows.select_for_update(skip_locked=True)  # type: ignore[attr-defined]
+        return rows.select_for_update(skip_locked=True)
     return rows
 
 

@@ -66,7 +66,3 @@ class Handoff(models.Model):
 
     def __str__(self) -> str:
         return f"{self.contact} to {self.recipient_name}"
-
-    @property
-    def can_be_emailed(self) -> bool:
-        return bool(self.recipient.email if self.recipient is not None else self.recipient_email)

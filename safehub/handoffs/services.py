@@ -154,7 +154,7 @@ def email_for(handoff: Handoff) -> EmailMessage | None:
 
 def _claim(batch: int) -> list[Handoff]:
     pending = lock_for_sending(Handoff.objects.filter(emailed_at__isnull=True).order_by("sent_at", "pk"))
-    ids = list(pending.values_list("pk", flat=True)[:batch])  # type: ignore[attr-defined]
+    ids = list(pending.values_list("pk", flat=True)[:batch])
     return list(
         Handoff.objects.filter(pk__in=ids)
         .select_related("contact", "recipient", "sent_by")

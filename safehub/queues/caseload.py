@@ -81,7 +81,7 @@ def children_of(contacts: list[dict[str, Any]]) -> list[CaseloadChild]:
 
 def late_answers(user: User) -> list[dict[str, Any]]:
     """Partner agencies' answers that came after the decision, sent to this worker and not yet read."""
-    return [row for row in unread_alerts(user, limit=50) if row["kind"] == AlertKind.LATE_ANSWER]
+    return list(unread_alerts(user, limit=50, kinds=[AlertKind.LATE_ANSWER]))
 
 
 def waiting_handoffs(user: User) -> list[Handoff]:

@@ -13,10 +13,12 @@ from django.core.exceptions import PermissionDenied
 from django.test import Client
 from django.urls import reverse
 
-from safehub.accounts.models import Role
-from safehub.accounts.tests.factories import TeamFactory, user_with_role
+from safehub.accounts.models import AgencyKind, Role
+from safehub.accounts.tests.factories import PartnerAgencyFactory, TeamFactory, user_with_role
 from safehub.audit.models import AuditEvent, Verb
 from safehub.checks.alerts import run_once
+from safehub.checks.models import Alert, AlertKind
+from safehub.checks.tests.helpers import start_checks
 from safehub.contacts.models import Contact, ContactSubject
 from safehub.contacts.tests.factories import ContactAwaitingThresholdFactory, ContactInScreeningFactory
 from safehub.decisions import services as decisions
@@ -285,3 +287,27 @@ def test_a_red_contact_forwarded_to_an_open_case_says_act_now_everywhere(
     assert "Red: act now" in waiting
     assert "Mia Harlow" in waiting
     assert "Red: act now" in client.get(contact.get_absolute_url()).content.decode()
+
+
+def test_the_caseload_lists_late_answers_however_many_other_alerts_wait(
+    manager: Any, social_worker: Any, mash_team: Any, now: dt.datetime
+) -> None:
+    """Late answers are picked out by the query, not from the newest few alerts of every kind."""
+    contact = ContactAwaitingThresholdFactory(team=mash_team)
+    police = PartnerAgencyFactory(name="Example Police", kind=AgencyKind.POLICE)
+    others = [PartnerAgencyFactory(name=f"Example Health {n}", kind=AgencyKind.HEALTH) for n in range(55)]
+    checks = start_checks(contact, by=manager, coordinator=social_worker, agencies=[police, *others], at=now)
+    request = checks.requests.get(agency=police)
+    Alert.objects.create(
+        request=request, kind=AlertKind.LATE_ANSWER, recipient=social_worker, created_at=now, sent_at=now
+    )
+    later = now + dt.timedelta(minutes=1)
+    Alert.objects.bulk_create(
+        Alert(request=other, kind=AlertKind.BREACH, recipient=social_worker, created_at=later, sent_at=later)
+        for other in checks.requests.exclude(pk=request.pk)
+    )
+    client = Client()
+    client.force_login(social_worker)
+    caseload = client.get(reverse("queues:caseload")).content.decode()
+    section = caseload[caseload.index("Late answers") : caseload.index("Children allocated to you")]
+    assert f"Request {request.pk}</a> to Example Police" in section
