@@ -306,6 +306,11 @@ PAGES: list[tuple[str, Callable[[Any], str], dict[Role, int]]] = [
         {CO: 403, SW: 403, SP: 403, TM: 200, STRAT: 403, PARTNER: 404, PERF: 200, DPO: 403, ADMIN: 403},
     ),
     (
+        "checks timeliness as CSV",
+        lambda team: reverse("reports:checks-timeliness-csv"),
+        {CO: 403, SW: 403, SP: 403, TM: 200, STRAT: 403, PARTNER: 404, PERF: 200, DPO: 403, ADMIN: 403},
+    ),
+    (
         "consultations",
         lambda team: reverse("consultations:list"),
         {CO: 200, SW: 200, SP: 200, TM: 200, STRAT: 200, PARTNER: 403, PERF: 403, DPO: 403, ADMIN: 403},
