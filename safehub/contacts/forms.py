@@ -116,7 +116,15 @@ class ContactForm(GovukModelForm):
             "consent": {"required": "Select the consent position the referrer gave"},
         }
 
-    field_order = ["received_on", "received_time"]
+    # The page's order, which the error summary follows: when and how, the referrer, (the people,) then
+    # the concern.
+    field_order = [
+        "received_on",
+        "received_time",
+        *Meta.fields[: Meta.fields.index("referrer_knowledge") + 1],
+        "concern_categories",
+    ]
+    formset_follows_field = "referrer_knowledge"
 
     def __init__(self, *args: Any, at: datetime, **kwargs: Any) -> None:
         self.at = at

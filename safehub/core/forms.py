@@ -61,8 +61,10 @@ class GovukDateField(forms.MultiValueField):
         missing = [name for name, part in (("day", day), ("month", month), ("year", year)) if not part]
         if missing:
             raise ValidationError(f"{self.label_for_errors} must include a {' and '.join(missing)}")
-        if not (day.isdigit() and month.isdigit() and year.isdigit()) or len(year) != 4:
+        if not (day.isdigit() and month.isdigit() and year.isdigit()):
             raise ValidationError(f"{self.label_for_errors} must be a real date")
+        if len(year) != 4:  # the Design System's date input: say which part is wrong, and how
+            raise ValidationError(f"{self.label_for_errors}: the year must include 4 numbers, for example 2014")
         try:
             return date(int(year), int(month), int(day))
         except ValueError:
@@ -76,6 +78,11 @@ class GovukDateField(forms.MultiValueField):
         result: date | None = self.compress(value or [])
         self.run_validators(result)
         return result
+
+
+def _too_long(field: forms.Field) -> str:
+    label = str(field.label or "This answer").rstrip("?:")
+    return f"{label}: enter no more than {field.max_length:,} characters"  # type: ignore[attr-defined]
 
 
 class GovukFormMixin:
@@ -106,16 +113,14 @@ class GovukFormMixin:
                 widget.template_name = "govuk/widgets/checkboxes.html"
             elif isinstance(widget, forms.RadioSelect):
                 widget.template_name = "govuk/widgets/radios.html"
-            if (
-                isinstance(field, forms.CharField)
-                and not isinstance(field, forms.UUIDField)
-                and field.max_length is None
-            ):
-                # Oversized text gets a clear message instead of reaching the database.
-                field.max_length = MAX_TEXT if isinstance(widget, forms.Textarea) else MAX_LINE
-                field.validators.append(
-                    MaxLengthValidator(field.max_length, f"Enter no more than {field.max_length:,} characters")
-                )
+            if isinstance(field, forms.CharField) and not isinstance(field, forms.UUIDField):
+                # Oversized text gets a clear message instead of reaching the database, naming the box
+                # it is in: on a long page "Enter no more than 200 characters" alone leaves the user
+                # looking for which one.
+                if field.max_length is None:
+                    field.max_length = MAX_TEXT if isinstance(widget, forms.Textarea) else MAX_LINE
+                field.validators = [v for v in field.validators if not isinstance(v, MaxLengthValidator)]
+                field.validators.append(MaxLengthValidator(field.max_length, _too_long(field)))
 
     def full_clean(self) -> None:
         super().full_clean()  # type: ignore[misc]

@@ -168,7 +168,7 @@ def test_remove_puts_the_user_on_the_person_now_in_that_place(contact_officer_cl
         ({"received_on_0": "25"}, "The date received must be today or in the past"),
         ({"person-0-nhs_number": "1234567890"}, "Enter a valid 10-digit NHS number"),
         ({"person-0-postcode": "XYZ"}, "Enter a real postcode, like B1 1AA"),
-        ({"narrative": "x" * 10_001}, "Enter no more than 10,000 characters"),
+        ({"narrative": "x" * 10_001}, "What is the concern: enter no more than 10,000 characters"),
         ({"referrer_name": ""}, "Enter the referrer&#x27;s name"),
         ({"person-0-role": "parent", "person-0-kind": "adult"}, "Add at least one child the concern is about"),
         (
@@ -188,6 +188,29 @@ def test_bad_input_is_explained_and_saves_nothing(
     assert message in page
     assert Contact.objects.count() == 0
     assert not AuditEvent.objects.filter(verb=Verb.CONTACT_RECORDED).exists()
+
+
+def test_the_error_summary_lists_problems_in_the_order_the_page_shows_them(
+    contact_officer_client: Client, now: dt.datetime
+) -> None:
+    """Walk-through: the concern's problems were listed before the people's, above a page that shows
+    the referrer, then the people, then the concern."""
+    post = contact_post(referrer_name="", narrative="", **{"person-0-postcode": "XYZ"})
+    post.pop("concern_categories", None)
+    page = contact_officer_client.post(URL, post).content.decode()
+    summary = page[
+        page.index("govuk-error-summary__list") : page.index("</ul>", page.index("govuk-error-summary__list"))
+    ]
+    order = [
+        summary.index(text)
+        for text in (
+            "Enter the referrer",
+            "Enter a real postcode",
+            "Select at least one kind of concern",
+            "Describe the concern",
+        )
+    ]
+    assert order == sorted(order)
 
 
 @pytest.mark.parametrize(

@@ -22,10 +22,25 @@ def _error_links(form: forms.BaseForm) -> list[tuple[str, str]]:
     return links
 
 
+def _split_after(form: forms.BaseForm, field: str, links: list[tuple[str, str]]) -> int:
+    """How many of the form's error links come from its non-field errors and fields up to ``field``."""
+    names = list(form.fields)
+    before = set(names[: names.index(field) + 1])
+    count = len(form.non_field_errors())
+    for bound in form:
+        if bound.name in before:
+            count += len(bound.errors)
+    return min(count, len(links))
+
+
 @register.inclusion_tag("govuk/error_summary.html")
 def error_summary(*forms_or_formsets: Any) -> dict[str, Any]:
     """The error summary for one or more forms and formsets, linking to each field."""
     errors: list[tuple[str, str]] = []
+    # A form whose page shows the formset after it inside its own fields (the contact: the referrer,
+    # then the people, then the concern) names the field the formset follows, so that the summary
+    # lists problems in the order the page shows them (GOV.UK error summary).
+    resume: list[tuple[str, str]] = []
     for item in forms_or_formsets:
         if item is None:
             continue
@@ -33,8 +48,18 @@ def error_summary(*forms_or_formsets: Any) -> dict[str, Any]:
             errors += [("", str(error)) for error in item.non_form_errors()]
             for form in item.forms:
                 errors += _error_links(form)
+            errors += resume
+            resume = []
         else:
-            errors += _error_links(item)
+            links = _error_links(item)
+            after = getattr(item, "formset_follows_field", None)
+            if after in item.fields:
+                split = _split_after(item, after, links)
+                errors += links[:split]
+                resume = links[split:]
+            else:
+                errors += links
+    errors += resume
     # Each item whole (a link to the field, or the message alone), so that it stays one <li>.
     items: list[str | SafeString] = [
         format_html('<a href="#{}">{}</a>', href, message) if href else message for href, message in errors

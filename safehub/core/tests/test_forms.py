@@ -67,7 +67,8 @@ def test_a_complete_form_is_valid() -> None:
         ("", "", "2015", "Date of birth must include a day and month"),
         ("31", "2", "2015", "Date of birth must be a real date"),
         ("3", "13", "2015", "Date of birth must be a real date"),
-        ("3", "7", "15", "Date of birth must be a real date"),
+        ("3", "7", "15", "Date of birth: the year must include 4 numbers, for example 2014"),
+        ("3", "7", "20150", "Date of birth: the year must include 4 numbers, for example 2014"),
         ("3", "July", "2015", "Date of birth must be a real date"),
         ("-3", "7", "2015", "Date of birth must be a real date"),
     ],
@@ -119,8 +120,9 @@ def test_a_date_field_shows_its_value_in_three_boxes() -> None:
 @pytest.mark.parametrize(
     ("field", "limit", "message"),
     [
-        ("name", MAX_LINE, "Enter no more than 200 characters"),
-        ("notes", MAX_TEXT, "Enter no more than 10,000 characters"),
+        ("name", MAX_LINE, "Full name: enter no more than 200 characters"),
+        ("notes", MAX_TEXT, "Notes: enter no more than 10,000 characters"),
+        ("nickname", 30, "Known as: enter no more than 30 characters"),  # a limit of its own, named too
     ],
 )
 def test_text_without_a_limit_is_capped(field: str, limit: int, message: str) -> None:

@@ -10,6 +10,8 @@ from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date, datetime
 
+from django.utils import timezone
+
 from safehub.checks.models import AgencyRequest, RequestState
 from safehub.core.stats import percentile
 from safehub.core.working_time import LONDON
@@ -21,6 +23,7 @@ HEADER = (
     "answered_on_time",
     "answered_late",
     "outstanding",
+    "outstanding_overdue",
     "median_hours",
     "p90_hours",
 )
@@ -34,6 +37,7 @@ class TimelinessRow:
     answered_on_time: int
     answered_late: int
     outstanding: int
+    outstanding_overdue: int  # not answered, and past the time it was due by
     median_hours: float | None
     p90_hours: float | None
 
@@ -42,7 +46,10 @@ class TimelinessRow:
         return f"{self.answered_on_time / self.requests:.0%}" if self.requests else "–"
 
 
-def timeliness(*, since: datetime | None = None) -> list[TimelinessRow]:
+def timeliness(*, since: datetime | None = None, now: datetime | None = None) -> list[TimelinessRow]:
+    """An unanswered request past its due time is late already: it is counted as outstanding and overdue,
+    so a month whose agencies have not answered does not read as a month with nothing late."""
+    now = now or timezone.now()
     requests = AgencyRequest.objects.exclude(state=RequestState.WITHDRAWN)
     if since is not None:
         requests = requests.filter(sent_at__gte=since)
@@ -57,6 +64,7 @@ def timeliness(*, since: datetime | None = None) -> list[TimelinessRow]:
         hours = [(answered - sent).total_seconds() / 3600 for sent, _, answered in items if answered]
         on_time = sum(1 for _, due, answered in items if answered and answered <= due)
         late = sum(1 for _, due, answered in items if answered and answered > due)
+        overdue = sum(1 for _, due, answered in items if answered is None and due < now)
         rows.append(
             TimelinessRow(
                 agency,
@@ -65,6 +73,7 @@ def timeliness(*, since: datetime | None = None) -> list[TimelinessRow]:
                 on_time,
                 late,
                 len(items) - on_time - late,
+                overdue,
                 round(statistics.median(hours), 2) if hours else None,
                 round(percentile(hours, 0.9), 2) if hours else None,
             )
@@ -85,6 +94,7 @@ def as_csv(rows: list[TimelinessRow]) -> str:
                 r.answered_on_time,
                 r.answered_late,
                 r.outstanding,
+                r.outstanding_overdue,
                 "" if r.median_hours is None else r.median_hours,
                 "" if r.p90_hours is None else r.p90_hours,
             ]

@@ -52,12 +52,15 @@ def test_timeliness_counts_on_time_late_outstanding_and_percentiles(
         _request_answered_after(
             hours, agency=police, partner=partner, team=mash_team, manager=manager, coordinator=social_worker
         )
-    [row] = checks_timeliness.timeliness()
+    [before_due] = checks_timeliness.timeliness(now=START + dt.timedelta(hours=3))
+    assert before_due.outstanding_overdue == 0
+    [row] = checks_timeliness.timeliness(now=START + dt.timedelta(hours=5))
     assert (row.agency, row.month) == ("Example Police", dt.date(2026, 11, 1))
     assert (row.requests, row.answered_on_time, row.answered_late, row.outstanding) == (5, 3, 1, 1)
+    assert row.outstanding_overdue == 1  # walk-through: "Late 0" read as nothing late while one was overdue
     assert row.median_hours == 2.5
     assert row.p90_hours == 6.0
-    assert checks_timeliness.as_csv([row]).splitlines()[1] == "Example Police,2026-11,5,3,1,1,2.5,6.0"
+    assert checks_timeliness.as_csv([row]).splitlines()[1] == "Example Police,2026-11,5,3,1,1,1,2.5,6.0"
 
 
 def test_the_report_page_and_csv_are_for_managers_and_the_performance_lead(
