@@ -15,6 +15,7 @@ from safehub.checks.models import (
     AgencyRequest,
     AgencyResponse,
     AlertKind,
+    ChecksAsked,
     MashChecks,
     RequestState,
     ResponseStatus,
@@ -22,6 +23,7 @@ from safehub.checks.models import (
 from safehub.checks.permissions import can_ask_for_checks, can_start_checks
 from safehub.checks.queries import checks_with_answers
 from safehub.contacts.models import Contact
+from safehub.contacts.presenters import TimelineEntry, TimelineSource
 from safehub.core.presenters import Action, Due, Panel, brag_tag_class, due, record_links, shown_date, shown_day
 from safehub.protocols.models import Brag
 from safehub.protocols.policy import Deadlines, telephone_prompts
@@ -191,6 +193,19 @@ def alert_rows(alerts: Iterable[Mapping[str, Any]], *, for_partner: bool) -> lis
         )
         for alert in alerts
     ]
+
+
+class AskedForChecks(TimelineSource):
+    """On the contact's timeline: each time a social worker asked a manager to start MASH checks,
+    with what they said the agencies need to be asked."""
+
+    lookups = (Prefetch("checks_asked", queryset=ChecksAsked.objects.select_related("asked_by")),)
+
+    def entries(self, contact: Contact) -> list[TimelineEntry]:
+        return [
+            TimelineEntry("MASH checks asked for", asked.asked_at, str(asked.asked_by), asked.reason)
+            for asked in contact.checks_asked.all()
+        ]
 
 
 class ContactPanel(Panel):

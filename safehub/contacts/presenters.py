@@ -56,12 +56,26 @@ def restriction_labels(contact: Contact) -> dict[str, str]:
     return {"heading": "Restrict this contact", "button": "Restrict the contact"}
 
 
-def timeline(changes: Sequence[StateChange], amendments: Sequence[Amendment] = ()) -> list[TimelineEntry]:
-    """Every change of state and every amendment, newest first."""
+class TimelineSource:
+    """What another app adds to the contact's timeline (a social worker asking for MASH checks, say):
+    the rows it reads (`lookups`, fetched with the page) and its entries. The contacts app sits below
+    those apps, so they bring their entries to it (`safehub.pages` hands them to the panel)."""
+
+    lookups: tuple[str | Prefetch[Any, Any, Any], ...] = ()
+
+    def entries(self, contact: Contact) -> Iterable[TimelineEntry]:
+        raise NotImplementedError
+
+
+def timeline(
+    changes: Sequence[StateChange], amendments: Sequence[Amendment] = (), others: Iterable[TimelineEntry] = ()
+) -> list[TimelineEntry]:
+    """Every change of state, every amendment and what other apps add, newest first."""
     entries = [
         (change.at, TimelineEntry(Event(change.event).label, change.at, str(change.by), change.note))
         for change in changes
     ]
+    entries += [(entry.at, entry) for entry in others]
     for amendment in amendments:
         view = amendment_view(amendment)
         note = " ".join(
@@ -143,16 +157,25 @@ def allocation(contact: Contact) -> str:
 
 
 class HistoryPanel(Panel):
-    """Every change of the contact's state and every amendment, newest first, and its recording."""
+    """Every change of the contact's state, every amendment and what other apps add, newest first,
+    and when the contact was received and recorded."""
 
     template_name = "contacts/_history_panel.html"
-    lookups: tuple[str | Prefetch[Any, Any, Any], ...] = (
-        Prefetch("state_changes", queryset=StateChange.objects.select_related("by")),
-        "amendments",
-    )
+
+    def __init__(self, *sources: TimelineSource) -> None:
+        self.sources = sources
+        self.lookups: tuple[str | Prefetch[Any, Any, Any], ...] = (
+            Prefetch("state_changes", queryset=StateChange.objects.select_related("by")),
+            "amendments",
+            *(lookup for source in sources for lookup in source.lookups),
+        )
 
     def present(self, contact: Contact, *, user: User, at: datetime) -> dict[str, Any] | None:
-        return {"timeline": timeline(list(contact.state_changes.all()), list(contact.amendments.all()))}
+        others = [entry for source in self.sources for entry in source.entries(contact)]
+        return {
+            "timeline": timeline(list(contact.state_changes.all()), list(contact.amendments.all()), others),
+            "received": f"{contact.get_channel_display()}, {shown_date(contact.received_at)}",
+        }
 
 
 @dataclass(frozen=True)

@@ -16,6 +16,7 @@ from typing import Any, TypeAlias
 from django.db.models import Prefetch, prefetch_related_objects
 
 from safehub.accounts.models import User
+from safehub.checks.presenters import AskedForChecks
 from safehub.checks.presenters import ContactPanel as ChecksPanel
 from safehub.contacts.amendment_presenters import AddendaPanel
 from safehub.contacts.models import Contact
@@ -39,7 +40,7 @@ PANELS: tuple[Panel, ...] = (
     DecisionsPanel(),
     HandoffsPanel(),
     AddendaPanel(),
-    HistoryPanel(),
+    HistoryPanel(AskedForChecks()),
 )
 
 

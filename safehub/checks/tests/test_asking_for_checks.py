@@ -75,6 +75,12 @@ def test_starting_the_checks_settles_the_ask(
     start_checks(contact, by=manager, coordinator=social_worker, agencies=[police], at=now)
     assert ChecksAsked.objects.get().settled_at == now
     assert "MASH checks asked for" not in manager_client.get(reverse("queues:queue", args=["checks"])).content.decode()
+    # Walk-through: the contact's timeline kept no trace of the ask once the checks had started.
+    page = manager_client.get(reverse("contacts:contact", args=[contact.pk])).content.decode()
+    timeline = page[page.index("Timeline") :]
+    assert "MASH checks asked for" in timeline
+    assert REASON in timeline
+    assert "Contact received" in timeline
 
 
 def test_a_second_manager_is_told_the_checks_have_already_started(
