@@ -25,9 +25,9 @@ def _text(label: str, max_length: int, *, named: str, **kwargs: Any) -> forms.Ch
 
 
 class PersonSearchForm(GovukForm):
-    """The People search: any detail a team knows. A first and a last name, a name with a date of
-    birth, or an NHS number is ranked by likelihood (safehub.matching.search); less than that is
-    looked up exactly (people.queries.find_people)."""
+    """The People search: any detail a team knows. A first and a last name, or a name with a date of
+    birth or an NHS number, is ranked by likelihood (safehub.matching.search); less than that, and an
+    NHS number alone, is looked up exactly (people.queries.find_people)."""
 
     given_name = _text("First name", 100, named="First name")
     family_name = _text("Last name", 100, named="Last name")

@@ -75,17 +75,17 @@ class PersonCriteria:
 
     @property
     def is_identifying(self) -> bool:
-        """Enough to rank candidates by how likely each is the person (safehub.matching.search): an
-        NHS number, a name with a date of birth, or a first and a last name. Anything less (a
+        """Enough to rank candidates by how likely each is the person (safehub.matching.search): a
+        name with an NHS number or a date of birth, or a first and a last name. Anything less (a
         surname alone, a postcode, a street) is looked up exactly by `find_people`, as is a local
-        person ID, which names one record."""
+        person ID, which names one record, and an NHS number alone: it names one person (its check
+        digit refuses most mistypings), and a probability beside the one who has it ("73 %", with no
+        name to compare) would only cast doubt on a certain answer."""
         if self.local_id:
             return False
         named = bool(self.given_name or self.family_name)
-        return (
-            bool(self.nhs_number)
-            or (named and self.date_of_birth is not None)
-            or bool(self.given_name and self.family_name)
+        return (named and (bool(self.nhs_number) or self.date_of_birth is not None)) or bool(
+            self.given_name and self.family_name
         )
 
     @property

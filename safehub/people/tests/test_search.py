@@ -182,7 +182,10 @@ def test_an_nhs_number_finds_the_person(social_worker_client: Client) -> None:
     index_people()
     page = _search(social_worker_client, nhs_number="943 476 5919")
     assert "Alfred Okafor" in page
-    assert "most likely first" in page
+    assert "1 person found" in page  # walk-through: the one person with the number was shown as "73 %" likely
+    assert "%" not in page.split("1 person found")[1]
+    with_name = _search(social_worker_client, nhs_number="943 476 5919", family_name="Okafor")
+    assert "most likely first" in with_name  # a name as well: the ranked, explained candidates
 
 
 def test_exact_results_are_in_name_order_25_a_page(social_worker_client: Client) -> None:
