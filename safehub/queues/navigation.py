@@ -13,7 +13,7 @@ from safehub.accounts.permissions import can_read_performance
 from safehub.audit.permissions import can_read_audit
 from safehub.checks.permissions import can_answer_requests, can_be_coordinator
 from safehub.consultations.permissions import can_see_consultations
-from safehub.contacts.permissions import can_find_contacts, can_record_contact
+from safehub.contacts.permissions import can_find_contacts, can_record_contact, can_see_contacts
 from safehub.handoffs.permissions import can_see_caseload
 from safehub.matching.permissions import can_review_duplicates
 from safehub.outbox.permissions import can_read_outbox
@@ -28,13 +28,11 @@ class NavItem:
     current: bool
 
 
-def _anyone(user: User) -> bool:
-    return True
-
-
 # Each section is shown to the users its app's predicate lets in (the page itself asks the same).
 SECTIONS: list[tuple[str, str, Callable[[User], bool]]] = [
-    ("Work queues", "queues:home", _anyone),
+    # The hub's own staff; everyone else's home is one of the sections below (a partner's requests,
+    # the audit trail…), which a "Work queues" link would only repeat under another name.
+    ("Work queues", "queues:home", can_see_contacts),
     ("My caseload", "queues:caseload", can_see_caseload),
     ("Record a contact", "contacts:record-contact", can_record_contact),
     ("Find a contact", "contacts:find-contact", can_find_contacts),

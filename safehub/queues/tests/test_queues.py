@@ -77,6 +77,16 @@ def test_every_role_lands_on_a_page_of_its_own_work(client_for_role: Any) -> Non
         assert client_for_role(role).get(address).status_code == 200, role
 
 
+def test_work_queues_are_in_the_menu_of_those_who_have_them(client_for_role: Any) -> None:
+    """Walk-through: a partner's, the auditor's and the administrator's "Work queues" only led back
+    to a page already in their menu, under another name."""
+    for role in (Role.CONTACT_OFFICER, Role.SOCIAL_WORKER, Role.TEAM_MANAGER, Role.STRATEGY_COORDINATOR):
+        assert "Work queues" in client_for_role(role).get(reverse("queues:home"), follow=True).content.decode(), role
+    for role in (Role.PARTNER_PROFESSIONAL, Role.DATA_PROTECTION_OFFICER, Role.ADMINISTRATOR, Role.PERFORMANCE_LEAD):
+        page = client_for_role(role).get(reverse("queues:home"), follow=True).content.decode()
+        assert "Work queues" not in page, role
+
+
 def test_unknown_queue_is_404(social_worker_client: Client) -> None:
     assert social_worker_client.get(reverse("queues:queue", args=["everything"])).status_code == 404
 
