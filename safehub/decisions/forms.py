@@ -12,8 +12,8 @@ from safehub.accounts.models import User, qualified_staff
 from safehub.contacts.models import ContactSubject
 from safehub.core.forms import ClockField, GovukDateField, VersionForm
 from safehub.core.working_time import LONDON
-from safehub.decisions.models import ChildRecommendation, Outcome
-from safehub.decisions.services import ChildChoice, child_field
+from safehub.decisions.models import SHORT_LABELS, ChildRecommendation, Outcome
+from safehub.decisions.services import Allocation, ChildChoice, child_field
 from safehub.protocols.models import BRAG_HINTS, Brag, ThresholdLevel
 
 DECIDABLE = [(o.value, o.label) for o in Outcome if o != Outcome.FORWARD_TO_ALLOCATED_WORKER]
@@ -185,6 +185,9 @@ class ApprovalForm(VersionForm):
         return data
 
 
+TEAM_LABEL = "Service or team they were referred to"
+
+
 class OutcomeActionForm(VersionForm):
     sent_to = forms.CharField(label="Service or team the child was referred to", required=False)
     informed_on = GovukDateField(
@@ -212,10 +215,56 @@ class OutcomeActionForm(VersionForm):
     )
     notes = forms.CharField(label="Notes", widget=forms.Textarea(attrs={"rows": 3}), required=False)
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, groups: Sequence[tuple[Outcome, list[str]]] = (), **kwargs: Any) -> None:
+        """`groups`: each outcome that sends children to a service, with their names, in
+        `SERVICE_OUTCOMES` order. With two or more (a child referred for an assessment, a sibling to
+        early help), each outcome has its own team and worker: the contact's own fields are the
+        first outcome's, and the others' are named `<outcome>-sent_to` and `<outcome>-allocated_worker`."""
+        self.groups = list(groups) if len(groups) > 1 else []
+        extra: dict[str, forms.Field] = {}
+        for outcome, _ in self.groups[1:]:
+            extra[f"{outcome}-sent_to"] = forms.CharField(label=TEAM_LABEL, required=False)
+            extra[f"{outcome}-allocated_worker"] = StaffChoiceField(
+                label="Social worker allocated (if known)",
+                queryset=User.objects.none(),
+                required=False,
+                empty_label="Not allocated yet",
+                error_messages={"invalid_choice": "Choose a social worker from the list"},
+            )
+        self.base_fields = {**self.base_fields, **extra}  # type: ignore[misc]
         super().__init__(*args, **kwargs)
-        field = self.fields["allocated_worker"]
-        field.queryset = qualified_staff()  # type: ignore[attr-defined]
+        for name, field in self.fields.items():
+            if name.endswith("allocated_worker"):
+                field.queryset = qualified_staff()  # type: ignore[attr-defined]
+        if self.groups:
+            self.fields["sent_to"].label = TEAM_LABEL
+
+    def allocation_groups(self) -> list[dict[str, Any]]:
+        """The fieldsets of the outcome page's teams and workers, one for each outcome, when there are several."""
+        shown = []
+        for index, (outcome, names) in enumerate(self.groups):
+            prefix = "" if index == 0 else f"{outcome}-"
+            shown.append(
+                {
+                    "legend": f"{SHORT_LABELS[outcome]}: {', '.join(names)}",
+                    "fields": [self[f"{prefix}sent_to"], self[f"{prefix}allocated_worker"]],
+                }
+            )
+        return shown
+
+    def other_fields(self) -> list[forms.BoundField]:
+        """The fields shown after the outcomes' fieldsets."""
+        grouped = {bound.name for group in self.allocation_groups() for bound in group["fields"]}
+        return [bound for bound in self if bound.name not in grouped]
+
+    def allocations(self) -> dict[Outcome, Allocation]:
+        """The team and worker entered for each outcome after the first (the first's are the contact's own)."""
+        return {
+            outcome: Allocation(
+                self.cleaned_data.get(f"{outcome}-sent_to", ""), self.cleaned_data.get(f"{outcome}-allocated_worker")
+            )
+            for outcome, _ in self.groups[1:]
+        }
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}

@@ -178,3 +178,28 @@ class OutcomeAction(models.Model):
 
     def __str__(self) -> str:
         return f"Outcome actioned for {self.contact}"
+
+
+class ChildAction(models.Model):
+    """Where one child went when the outcome was actioned, and to whom: the team and social worker
+    entered for their outcome on the outcome page (siblings sent to different services each have
+    their own, 002 §9–10), or a forwarded child's own open case's worker (002 §3). Never edited."""
+
+    action = models.ForeignKey(OutcomeAction, on_delete=models.PROTECT, related_name="children")
+    subject = models.ForeignKey(ContactSubject, on_delete=models.PROTECT, related_name="+")
+    outcome = models.CharField(max_length=40, choices=Outcome)
+    team = models.CharField(max_length=200, blank=True)
+    worker = models.CharField(max_length=200, blank=True)  # as the outcome page or the open case names them
+    worker_email = models.EmailField(blank=True)
+    allocated_worker = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["action_id", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["action", "subject"], name="child_action_once_per_child"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_outcome_display()}: {self.team or 'no team'}"

@@ -16,7 +16,9 @@ from safehub.contacts.models import Contact
 from safehub.core.presenters import Action, Panel
 from safehub.decisions.forms import RecommendationForm
 from safehub.decisions.models import (
+    SHORT_LABELS,
     STATUTORY_OUTCOMES,
+    ChildAction,
     ChildDecision,
     ChildRecommendation,
     Decision,
@@ -88,6 +90,19 @@ def children_named(contact: Contact) -> str:
     return ", ".join(s.display_name for s in contact.subjects.all() if s.is_child)
 
 
+def placed(children: Sequence[ChildAction]) -> list[str]:
+    """Where each child went, when siblings went to different places: 'Ann Smith: Section 17
+    assessment, Assessment team 2, Sam Okafor'. Empty when there is one child, or all went alike
+    (the outcome's own 'Referred to' and 'Social worker allocated' say it)."""
+    if len({(child.team, child.worker) for child in children}) < 2:
+        return []
+    return [
+        f"{child.subject.display_name}: "
+        + ", ".join(part for part in (SHORT_LABELS[Outcome(child.outcome)], child.team, child.worker) if part)
+        for child in children
+    ]
+
+
 class ContactPanel(Panel):
     """Each recommendation with the manager's decision on it, and the outcome once actioned."""
 
@@ -97,6 +112,7 @@ class ContactPanel(Panel):
         Prefetch("recommendations__children", queryset=ChildRecommendation.objects.select_related("subject", "level")),
         Prefetch("decisions", queryset=Decision.objects.select_related("decided_by")),
         Prefetch("decisions__children", queryset=ChildDecision.objects.select_related("subject")),
+        Prefetch("outcome_action__children", queryset=ChildAction.objects.select_related("subject")),
     )
     related = ("outcome_action__actioned_by", "outcome_action__allocated_worker")
 
@@ -116,7 +132,12 @@ class ContactPanel(Panel):
         approved = (
             decided_rows(deciding, by_pk[deciding.recommendation_id], changes=False) if deciding and outcome else []
         )
-        return {"recommendations": recommendations, "outcome": outcome, "approved": approved}
+        return {
+            "recommendations": recommendations,
+            "outcome": outcome,
+            "approved": approved,
+            "placed": placed(list(outcome.children.all())) if outcome is not None else [],
+        }
 
     def actions(self, record: Contact, *, user: User) -> list[Action]:
         offered = [

@@ -22,7 +22,9 @@ from safehub.contacts.workflow import Event
 from safehub.core.errors import ConcurrentChange, DomainError, Problem, Refused
 from safehub.decisions import permissions
 from safehub.decisions.models import (
+    SHORT_LABELS,
     STATUTORY_OUTCOMES,
+    ChildAction,
     ChildDecision,
     ChildRecommendation,
     Decision,
@@ -391,12 +393,33 @@ class ChildRoute:
     user: User | None = None
 
 
-def child_routes(contact: Contact, decision: Decision, action: OutcomeAction, *, at: datetime) -> list[ChildRoute]:
+@dataclass(frozen=True)
+class Allocation:
+    """The team and social worker entered on the outcome page for the children of one outcome."""
+
+    team: str
+    worker: User | None = None
+
+
+# The outcomes that send a child to a service, with a team (and perhaps a worker) to enter for them.
+SERVICE_OUTCOMES = (*sorted(STATUTORY_OUTCOMES, key=list(Outcome).index), Outcome.EARLY_HELP)
+
+
+def child_routes(
+    contact: Contact,
+    decision: Decision,
+    action: OutcomeAction,
+    *,
+    at: datetime,
+    allocations: Mapping[Outcome, Allocation] | None = None,
+) -> list[ChildRoute]:
     """Each child's hand-off as the outcome is actioned: a forwarded child to their own allocated
-    worker, a child opening a service to the team and worker entered on the outcome page."""
+    worker; a child opening a service to the team and worker entered for their outcome
+    (`allocations`), or else to those entered for the whole contact when the child is referred to
+    children's social care (or, with no such child, sent to early help)."""
     children = list(decision.children.select_related("subject").order_by("subject__order", "pk"))
     statutory = any(child.outcome in STATUTORY_OUTCOMES for child in children)
-    allocated = action.allocated_worker
+    given = allocations or {}
     result = []
     for child in children:
         outcome = Outcome(child.outcome)
@@ -407,19 +430,27 @@ def child_routes(contact: Contact, decision: Decision, action: OutcomeAction, *,
                 if case
                 else ChildRoute(child.subject, outcome)
             )
+            continue
+        if outcome in given:
+            chosen: Allocation | None = given[outcome]
         elif outcome in STATUTORY_OUTCOMES or (outcome == Outcome.EARLY_HELP and not statutory):
-            result.append(
-                ChildRoute(
-                    child.subject,
-                    outcome,
-                    team=action.sent_to,
-                    worker=allocated.get_full_name() if allocated else "",
-                    worker_email=allocated.email if allocated else "",
-                    user=allocated,
-                )
-            )
+            chosen = Allocation(action.sent_to, action.allocated_worker)
         else:
+            chosen = None
+        if chosen is None:
             result.append(ChildRoute(child.subject, outcome))
+            continue
+        worker = chosen.worker
+        result.append(
+            ChildRoute(
+                child.subject,
+                outcome,
+                team=chosen.team.strip(),
+                worker=(worker.get_full_name() or worker.username) if worker else "",
+                worker_email=worker.email if worker else "",
+                user=worker,
+            )
+        )
     return result
 
 
@@ -435,11 +466,14 @@ def action_outcome(
     at: datetime,
     version: int,
     allocated_worker: User | None = None,
+    allocations: Mapping[Outcome, Allocation] | None = None,
 ) -> OutcomeAction:
-    """Every child's approved outcome carried out at once, and the contact closed: the team and the
-    social worker entered are those of the children referred to children's social care (or, with
-    none, of those sent to early help); a forwarded child goes to their own allocated worker
-    (`child_routes`); each child opening a service gets an involvement of their own."""
+    """Every child's approved outcome carried out at once, and the contact closed. The team and the
+    social worker entered for the contact (`sent_to`, `allocated_worker`) are those of the children
+    referred to children's social care (or, with none, of those sent to early help); siblings sent to
+    different services have a team and worker for each outcome (`allocations`); a forwarded child
+    goes to their own allocated worker (`child_routes`). Where each child went is kept
+    (`ChildAction`), and each child opening a service gets an involvement of their own."""
     if not permissions.can_action_outcome(by, contact):
         raise PermissionDenied
     _check_version(contact, version)
@@ -453,12 +487,24 @@ def action_outcome(
         raise DomainError("Enter when the referrer was told the outcome", field="referrer_informed_at")
     if referrer_informed_at and referrer_informed_at > at:
         raise DomainError("The date the referrer was told must be today or in the past", field="referrer_informed_at")
-    if outcomes & STATUTORY_OUTCOMES and not sent_to.strip():
+    given = dict(allocations or {})
+    for outcome in given:
+        if outcome not in outcomes:
+            raise DomainError(f"No child's approved outcome is {SHORT_LABELS[outcome].lower()}")
+    needs_team = {outcome for outcome in outcomes & STATUTORY_OUTCOMES if outcome not in given}
+    if needs_team and not sent_to.strip():
         raise DomainError("Enter the team the referral was sent to", field="sent_to")
-    if allocated_worker is not None and not (
-        allocated_worker.is_active and can_make_threshold_decisions(allocated_worker)
-    ):
-        raise DomainError("Choose a social worker, senior practitioner or manager", field="allocated_worker")
+    for outcome, chosen in given.items():
+        if outcome in STATUTORY_OUTCOMES and not chosen.team.strip():
+            raise DomainError(
+                f"Enter the team the {SHORT_LABELS[Outcome(outcome)].lower()} referral was sent to",
+                field=f"{outcome}-sent_to",
+            )
+    for field, worker in [("allocated_worker", allocated_worker)] + [
+        (f"{outcome}-allocated_worker", chosen.worker) for outcome, chosen in given.items()
+    ]:
+        if worker is not None and not (worker.is_active and can_make_threshold_decisions(worker)):
+            raise DomainError("Choose a social worker, senior practitioner or manager", field=field)
     action = OutcomeAction.objects.create(
         contact=contact,
         decision=decision,
@@ -471,7 +517,19 @@ def action_outcome(
         notes=notes,
     )
     transition(contact, Event.ACTION_OUTCOME, by=by, at=at, due_at=None)
-    routes = child_routes(contact, decision, action, at=at)
+    routes = child_routes(contact, decision, action, at=at, allocations=given)
+    ChildAction.objects.bulk_create(
+        ChildAction(
+            action=action,
+            subject=route.subject,
+            outcome=route.outcome,
+            team=route.team,
+            worker=route.worker,
+            worker_email=route.worker_email,
+            allocated_worker=route.user,
+        )
+        for route in routes
+    )
     record(
         Verb.OUTCOME_ACTIONED,
         by=by,

@@ -225,7 +225,12 @@ def action_outcome(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         return guarded
     contact = guarded
     outcomes = child_outcomes([contact.pk])[contact.pk]
-    form = OutcomeActionForm(request.POST or None, initial={"version": contact.version})
+    groups = [
+        (outcome, [child.name for child in outcomes if child.outcome == outcome])
+        for outcome in services.SERVICE_OUTCOMES
+        if any(child.outcome == outcome for child in outcomes)
+    ]
+    form = OutcomeActionForm(request.POST or None, initial={"version": contact.version}, groups=groups)
     status = 200
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -241,6 +246,7 @@ def action_outcome(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
                 at=timezone.now(),
                 version=data["version"],
                 allocated_worker=data["allocated_worker"],
+                allocations=form.allocations(),
             ),
             fields={"referrer_informed_at": "informed_on"},
         )

@@ -33,7 +33,11 @@ ROUTE_EVENTS = {
     ScreeningRoute.REFER_FOR_THRESHOLD: Event.REFER_FOR_THRESHOLD,
 }
 
-# The routes that send the contact to a named worker (002 §3; the three-month rule, 000).
+# The routes that send the contact to a named worker (002 §3; the three-month rule, 002 §11). Both are
+# the family's, not one child's: "where a family is referred to MASH and has been open to a Social
+# Worker in CSC within the last three months, the case will be allocated immediately to the previously
+# involved Social Worker" (002 §11), so any linked person's open or recent involvement routes the
+# whole contact (finding_for); a child's own statutory outcome is routed per child (decisions).
 HANDOFF_KINDS = {
     ScreeningRoute.FORWARD_TO_ALLOCATED_WORKER: HandoffKind.OPEN_CASE,
     ScreeningRoute.ALLOCATE_TO_PREVIOUS_WORKER: HandoffKind.PREVIOUS_WORKER,

@@ -52,8 +52,8 @@ def error_summary(*forms_or_formsets: Any) -> dict[str, Any]:
             resume = []
         else:
             links = _error_links(item)
-            after = getattr(item, "formset_follows_field", None)
-            if after in item.fields:
+            after = getattr(item, "formset_follows_field", "")
+            if after and after in item.fields:
                 split = _split_after(item, after, links)
                 errors += links[:split]
                 resume = links[split:]

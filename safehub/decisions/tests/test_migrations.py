@@ -14,7 +14,15 @@ from safehub.accounts.models import User
 from safehub.contacts.models import Contact, SubjectRole
 from safehub.contacts.tests.factories import ContactAwaitingThresholdFactory, ContactSubjectFactory
 from safehub.decisions import services
-from safehub.decisions.models import ChildDecision, ChildRecommendation, Decision, Outcome, Recommendation, Referral
+from safehub.decisions.models import (
+    ChildAction,
+    ChildDecision,
+    ChildRecommendation,
+    Decision,
+    Outcome,
+    Recommendation,
+    Referral,
+)
 from safehub.protocols.models import Brag, LocalProtocol
 
 BEFORE = [("decisions", "0003_alter_decision_options_alter_recommendation_options")]
@@ -149,3 +157,55 @@ def test_decisions_made_per_contact_become_decisions_per_child(
         version=later.version,
     )
     assert ChildRecommendation.objects.filter(recommendation__contact=later).count() == 2
+
+
+def test_outcomes_actioned_before_each_child_had_a_place_get_one(
+    transactional_db: None, mash_team: Any, social_worker: User, manager: User, contact_officer: User, now: dt.datetime
+) -> None:
+    """0008: the team and worker entered then are the assessed child's; the early-help sibling beside
+    them had none (as `child_routes` decided before each outcome had its own)."""
+    level = LocalProtocol.objects.get(is_active=True).levels.get(code="specialist")
+    contact = _siblings(mash_team)
+    ann, ben = contact.subjects.filter(role__in=["child", "sibling"]).order_by("order")
+    services.recommend(
+        contact,
+        children={
+            ann.pk: services.ChildChoice(Brag.AMBER, level, Outcome.SECTION_17_ASSESSMENT),
+            ben.pk: services.ChildChoice(Brag.GREEN, level, Outcome.EARLY_HELP),
+        },
+        rationale="Ann disclosed neglect.",
+        by=social_worker,
+        at=now,
+        version=contact.version,
+    )
+    contact.refresh_from_db()
+    services.approve(
+        contact,
+        outcomes={ann.pk: Outcome.SECTION_17_ASSESSMENT, ben.pk: Outcome.EARLY_HELP},
+        rationale="Agreed.",
+        by=manager,
+        at=now,
+        version=contact.version,
+    )
+    contact.refresh_from_db()
+    services.action_outcome(
+        contact,
+        sent_to="Assessment team 2",
+        referrer_informed_at=now,
+        referrer_informed_by="email",
+        notes="",
+        by=contact_officer,
+        at=now,
+        version=contact.version,
+        allocated_worker=social_worker,
+    )
+    _migrate([("decisions", "0006_contact_level_outcomes_removed")])
+    _migrate()
+    placed = {
+        child.subject_id: (child.outcome, child.team, child.allocated_worker_id)
+        for child in ChildAction.objects.filter(action__contact=contact)
+    }
+    assert placed == {
+        ann.pk: ("section_17_assessment", "Assessment team 2", social_worker.pk),
+        ben.pk: ("early_help", "", None),
+    }

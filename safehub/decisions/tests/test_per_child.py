@@ -251,6 +251,83 @@ def test_mixed_outcomes_open_each_childs_own_service(
     }
 
 
+def test_siblings_sent_to_different_services_each_have_their_own_team_and_worker(
+    mash_team: Any,
+    social_worker: User,
+    senior_practitioner: User,
+    manager: User,
+    contact_officer: User,
+    contact_officer_client: Client,
+    now: dt.datetime,
+) -> None:
+    """Walk-through: the early-help sibling's team and worker could not be entered beside the
+    assessed child's (002 §9–10: family wellbeing and children's social care are different services)."""
+    contact, ann, ben = _siblings(mash_team)
+    _recommend(contact, {ann.pk: _assessment(), ben.pk: _early_help()}, social_worker, now)
+    _approve(contact, {ann.pk: Outcome.SECTION_17_ASSESSMENT, ben.pk: Outcome.EARLY_HELP}, manager, now)
+    contact.refresh_from_db()
+    url = reverse("decisions:action-outcome", args=[contact.pk])
+    page = contact_officer_client.get(url).content.decode()
+    assert "Section 17 assessment: Ann Harlow" in page
+    assert "Early help: Ben Harlow" in page
+    post = {
+        "version": contact.version,
+        "sent_to": "Assessment team 2",
+        "allocated_worker": social_worker.pk,
+        "early_help-sent_to": "Family wellbeing north",
+        "early_help-allocated_worker": senior_practitioner.pk,
+        "informed_on_0": str(now.day),
+        "informed_on_1": str(now.month),
+        "informed_on_2": str(now.year),
+        "informed_time": "09:00",
+        "informed_by": "email",
+    }
+    missing = contact_officer_client.post(url, {**post, "sent_to": ""})
+    assert "Enter the team the referral was sent to" in missing.content.decode()
+    done = contact_officer_client.post(url, post, follow=True)
+    assert done.status_code == 200
+    opened = {i.person_id: (i.service, i.team, i.allocated_worker) for i in Involvement.objects.all()}
+    assert opened == {
+        ann.person_id: (Service.CSC_ASSESSMENT, "Assessment team 2", social_worker.get_full_name()),
+        ben.person_id: (Service.EARLY_HELP, "Family wellbeing north", senior_practitioner.get_full_name()),
+    }
+    shown = done.content.decode()
+    assert "Where each child went" in shown
+    assert f"Ben Harlow: Early help, Family wellbeing north, {senior_practitioner.get_full_name()}" in shown
+
+
+def test_a_statutory_outcome_of_its_own_needs_its_team(
+    mash_team: Any, social_worker: User, manager: User, contact_officer: User, now: dt.datetime
+) -> None:
+    contact, ann, ben = _siblings(mash_team)
+    disability = ChildChoice(Brag.AMBER, _level("specialist"), Outcome.CHILDREN_WITH_DISABILITY)
+    _recommend(contact, {ann.pk: _assessment(), ben.pk: disability}, social_worker, now)
+    _approve(contact, {ann.pk: Outcome.SECTION_17_ASSESSMENT, ben.pk: Outcome.CHILDREN_WITH_DISABILITY}, manager, now)
+    contact.refresh_from_db()
+    act: dict[str, Any] = {
+        "sent_to": "Assessment team 2",
+        "referrer_informed_at": now,
+        "referrer_informed_by": "email",
+        "notes": "",
+        "by": contact_officer,
+        "at": now,
+        "version": contact.version,
+    }
+    with pytest.raises(DomainError, match="Enter the team the children with disability referral was sent to"):
+        services.action_outcome(
+            contact, **act, allocations={Outcome.CHILDREN_WITH_DISABILITY: services.Allocation("  ")}
+        )
+    with pytest.raises(DomainError, match="No child's approved outcome is early help"):
+        services.action_outcome(
+            contact, **act, allocations={Outcome.EARLY_HELP: services.Allocation("Family wellbeing")}
+        )
+    services.action_outcome(
+        contact, **act, allocations={Outcome.CHILDREN_WITH_DISABILITY: services.Allocation("Disabled children's team")}
+    )
+    teams = {i.person_id: i.team for i in Involvement.objects.all()}
+    assert teams == {ann.person_id: "Assessment team 2", ben.person_id: "Disabled children's team"}
+
+
 def test_child_outcomes_are_the_waiting_recommendations_then_the_approved_ones(
     mash_team: Any, social_worker: User, manager: User, second_manager: User, now: dt.datetime
 ) -> None:
