@@ -13,7 +13,6 @@ from safehub.accounts.models import User, front_door_staff
 from safehub.accounts.permissions import (
     can_coordinate_strategy,
     can_make_threshold_decisions,
-    can_manage,
     can_read_performance,
     can_work_the_front_door,
 )
@@ -24,6 +23,7 @@ from safehub.checks.queries import unread_alerts
 from safehub.contacts.permissions import can_allocate, can_see_contacts
 from safehub.contacts.queries import children_named
 from safehub.core.http import AuthenticatedHttpRequest
+from safehub.decisions.permissions import can_approve
 from safehub.decisions.queries import child_outcomes
 from safehub.handoffs.permissions import can_see_caseload
 from safehub.handoffs.presenters import row as handoff_row
@@ -43,7 +43,7 @@ from safehub.queues.queries import (
 
 # Where each kind of user starts the day, on a page of their own work: the first that applies.
 HOME_QUEUE: list[tuple[Callable[[User], bool], str]] = [
-    (can_manage, "approval"),
+    (can_approve, "approval"),  # whoever the protocol lets approve: Bexley's senior practitioners too (002 roles)
     (can_make_threshold_decisions, "threshold"),
     (can_work_the_front_door, "screening"),
     (can_coordinate_strategy, "overdue"),

@@ -16,7 +16,8 @@ from safehub.contacts.models import Contact, ContactRestriction
 from safehub.contacts.tests.factories import ContactFactory, ContactSubjectFactory
 from safehub.contacts.workflow import ContactState
 from safehub.decisions.models import ChildRecommendation, Outcome, Recommendation
-from safehub.protocols.models import Brag, ThresholdLevel
+from safehub.protocols.models import Brag, LocalProtocol, ThresholdLevel
+from safehub.protocols.services import activate_protocol
 
 pytestmark = pytest.mark.django_db
 
@@ -75,6 +76,19 @@ def test_every_role_lands_on_a_page_of_its_own_work(client_for_role: Any) -> Non
         home = client_for_role(role).get(reverse("queues:home"))
         assert home["Location"] == address, role
         assert client_for_role(role).get(address).status_code == 200, role
+
+
+def test_a_senior_practitioner_starts_where_the_protocol_lets_them_work(
+    client_for_role: Any, administrator: Any
+) -> None:
+    """Bexley's senior practitioners approve (002 roles table): they start on the approval queue;
+    where only managers approve (Walsall), on the threshold queue like other social workers."""
+    home = reverse("queues:home")
+    assert client_for_role(Role.SENIOR_PRACTITIONER).get(home)["Location"] == reverse("queues:queue", args=["approval"])
+    activate_protocol(LocalProtocol.objects.get(slug="walsall"), by=administrator)
+    assert client_for_role(Role.SENIOR_PRACTITIONER).get(home)["Location"] == reverse(
+        "queues:queue", args=["threshold"]
+    )
 
 
 def test_work_queues_are_in_the_menu_of_those_who_have_them(client_for_role: Any) -> None:
