@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from datetime import date
 from decimal import Decimal
 from typing import Any
 
@@ -57,6 +58,41 @@ class ProtocolForm(VersionForm):
         widget=forms.Textarea(attrs={"rows": 5}),
         required=False,
     )
+
+    closure_days = forms.CharField(
+        label="Local closure days",
+        help_text=(
+            "Days the hub is closed besides England's bank holidays, when no working-time clock runs."
+            " One on each line: the date, then what it is, for example 24/12/2026 Christmas Eve closure."
+        ),
+        widget=forms.Textarea(attrs={"rows": 4}),
+        required=False,
+    )
+
+    def clean_closure_days(self) -> list[tuple[date, str]]:
+        """One day a line, 'day/month/year' then its name; blank lines left out, each day once."""
+        days: dict[date, str] = {}
+        for number, line in enumerate(self.cleaned_data["closure_days"].splitlines(), start=1):
+            text = line.strip()
+            if not text:
+                continue
+            typed, _, name = text.partition(" ")
+            parts = typed.split("/")
+            try:
+                if len(parts) != 3 or len(parts[2]) != 4 or not all(part.isdigit() for part in parts):
+                    raise ValueError(typed)
+                day = date(int(parts[2]), int(parts[1]), int(parts[0]))
+            except ValueError:
+                raise forms.ValidationError(
+                    f"Line {number}: start with a real date as day/month/year, like 24/12/2026"
+                ) from None
+            if day in days:
+                raise forms.ValidationError(f"Line {number}: {typed} is listed twice")
+            name = name.strip() or "Closure day"
+            if len(name) > 100:
+                raise forms.ValidationError(f"Line {number}: name the day in at most 100 characters")
+            days[day] = name
+        return sorted(days.items())
 
     def clean_early_help_criteria(self) -> list[str]:
         """One criterion a line, blank lines and repeats left out."""
@@ -166,6 +202,9 @@ def protocol_initial(protocol: LocalProtocol) -> dict[str, Any]:
         "approver_roles": list(protocol.approver_roles),
         "always_checked_agencies": list(protocol.always_checked_agencies),
         "early_help_criteria": "\n".join(protocol.early_help_criteria),
+        "closure_days": "\n".join(
+            f"{holiday.day:%d/%m/%Y} {holiday.name}" for holiday in protocol.local_holidays.order_by("day")
+        ),
     }
 
 

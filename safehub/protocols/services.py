@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, fields, replace
-from datetime import time
+from datetime import date, time
 from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied
@@ -25,6 +25,7 @@ from safehub.protocols.models import (
     APPROVER_ROLE_VALUES,
     Brag,
     Clock,
+    LocalHoliday,
     LocalProtocol,
     ThresholdLevel,
     Timescale,
@@ -309,6 +310,7 @@ def update_protocol(
     timescales: Sequence[TimescaleRow],
     by: User,
     version: int,
+    closure_days: Sequence[tuple[date, str]] | None = None,
 ) -> None:
     """Change everything a profile holds, all or nothing: its settings, levels of need (added,
     changed, reordered, removed) and timescales (likewise), with one audit event that names each
@@ -336,6 +338,7 @@ def update_protocol(
         raise ConcurrentChange("protocol")
     level_change = _save_levels(protocol, levels, existing_levels)
     timescale_change = _save_timescales(protocol, timescales, existing_timescales)
+    closure_change = _save_closure_days(protocol, closure_days) if closure_days is not None else {}
     record(
         Verb.PROTOCOL_CHANGED,
         by=by,
@@ -345,11 +348,32 @@ def update_protocol(
             "settings": _changes(before, values),
             "levels": level_change,
             "timescales": timescale_change,
+            "closure_days": closure_change,
         },
     )
     for name, value in values.items():
         setattr(protocol, name, value)
     protocol.version = version + 1
+
+
+def _save_closure_days(protocol: LocalProtocol, days: Sequence[tuple[date, str]]) -> dict[str, list[str]]:
+    """The protocol's local closure days become exactly these; what changed, by date. A day added or
+    removed moves only the clocks that start from now on: due times already given stand."""
+    existing = {holiday.day: holiday for holiday in protocol.local_holidays.all()}
+    wanted = dict(days)
+    change: dict[str, list[str]] = {"added": [], "changed": [], "removed": []}
+    for day, holiday in existing.items():
+        if day not in wanted:
+            holiday.delete()
+            change["removed"].append(day.isoformat())
+    for day, name in wanted.items():
+        if day not in existing:
+            LocalHoliday.objects.create(protocol=protocol, day=day, name=name)
+            change["added"].append(day.isoformat())
+        elif existing[day].name != name:
+            LocalHoliday.objects.filter(pk=existing[day].pk).update(name=name)
+            change["changed"].append(day.isoformat())
+    return change
 
 
 def _tagged(problem: Problem, kind: str) -> Problem:

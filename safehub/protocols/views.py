@@ -81,6 +81,8 @@ def protocol_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
                     timescales=[services.TimescaleRow(**f.cleaned_data) for f in _filled(timescale_forms)],
                     by=request.user,
                     version=data["version"],
+                    # A form from before the page had the field leaves the days as they are.
+                    closure_days=data["closure_days"] if "closure_days" in request.POST else None,
                 )
             except DomainError as error:
                 status = _refuse(error, form, _filled(level_forms), _filled(timescale_forms))
@@ -146,6 +148,7 @@ def _render(
         "caption": presenters.caption(protocol),
         "approvers": presenters.approvers(protocol),
         "agencies": presenters.agencies(protocol),
+        "closure_days": list(protocol.local_holidays.order_by("day")),
         "form": form,
         "level_forms": level_forms,
         "timescale_forms": timescale_forms,

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import datetime as dt
 from decimal import Decimal
 from typing import Any
 
@@ -11,7 +12,7 @@ from safehub.audit.models import AuditEvent, Verb
 from safehub.contacts.tests.factories import ContactFactory
 from safehub.contacts.workflow import ContactState
 from safehub.decisions.models import ChildRecommendation, Outcome, Recommendation
-from safehub.protocols.models import LocalProtocol
+from safehub.protocols.models import LocalHoliday, LocalProtocol
 from safehub.protocols.presenters import in_step_order
 
 pytestmark = pytest.mark.django_db
@@ -153,6 +154,50 @@ def test_administrator_edits_everything_the_profile_holds(administrator_client: 
     )
 
 
+def test_administrator_edits_the_local_closure_days(administrator_client: Client) -> None:
+    """Walk-through: closure days were held by the profile but could not be edited (issue 11 §6)."""
+    protocol = _bexley()
+    LocalHoliday.objects.create(protocol=protocol, day=dt.date(2026, 12, 24), name="Christmas Eve")
+    page = administrator_client.get(reverse("protocols:protocol", args=[protocol.pk])).content.decode()
+    assert "24/12/2026 Christmas Eve" in page  # the form holds the days as they are
+    response = _post(
+        administrator_client,
+        protocol,
+        closure_days="31/12/2026 New Year's Eve closure\n\n24/12/2026 Christmas Eve (half day)\n",
+    )
+    assert response.status_code == 302
+    assert list(protocol.local_holidays.order_by("day").values_list("day", "name")) == [
+        (dt.date(2026, 12, 24), "Christmas Eve (half day)"),
+        (dt.date(2026, 12, 31), "New Year's Eve closure"),
+    ]
+    assert protocol.extra_holidays() == {dt.date(2026, 12, 24), dt.date(2026, 12, 31)}
+    event = AuditEvent.objects.get(verb=Verb.PROTOCOL_CHANGED)
+    assert event.data["closure_days"] == {"added": ["2026-12-31"], "changed": ["2026-12-24"], "removed": []}
+    shown = administrator_client.get(reverse("protocols:protocol", args=[protocol.pk])).content.decode()
+    assert "31/12/2026 New Year&#x27;s Eve closure" in shown
+    assert _post(administrator_client, LocalProtocol.objects.get(pk=protocol.pk), closure_days="").status_code == 302
+    assert not protocol.local_holidays.exists()
+
+
+@pytest.mark.parametrize(
+    ("typed", "message"),
+    [
+        ("Christmas Eve", "Line 1: start with a real date as day/month/year, like 24/12/2026"),
+        ("24/12/2026 Eve\n31/02/2026 Never", "Line 2: start with a real date"),
+        ("24/12/26 Eve", "Line 1: start with a real date"),
+        ("24/12/2026 Eve\n24/12/2026 Again", "Line 2: 24/12/2026 is listed twice"),
+        ("24/12/2026 " + "x" * 101, "Line 1: name the day in at most 100 characters"),
+    ],
+)
+def test_closure_days_that_make_no_sense_change_nothing(administrator_client: Client, typed: str, message: str) -> None:
+    protocol = _bexley()
+    response = _post(administrator_client, protocol, closure_days=typed)
+    assert response.status_code == 200
+    assert message in response.content.decode()
+    assert not protocol.local_holidays.exists()
+    assert not AuditEvent.objects.filter(verb=Verb.PROTOCOL_CHANGED).exists()
+
+
 def test_two_levels_can_swap_codes(administrator_client: Client) -> None:
     protocol = _bexley()
     response = _post(administrator_client, protocol, **{"level-0-code": "intensive", "level-1-code": "additional"})
@@ -221,7 +266,7 @@ BAD_INPUT: list[tuple[str, Any, str]] = [
     (
         "a note too long",
         lambda p: {_row(p, "screening", "note"): "x" * 301},
-        "Ensure this value has at most 300 characters",
+        "Where the rule comes from: enter no more than 300 characters",
     ),
     (
         "a new row with no unit",
