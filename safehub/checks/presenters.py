@@ -16,13 +16,14 @@ from safehub.checks.models import (
     AgencyResponse,
     AlertKind,
     ChecksAsked,
+    ChecksState,
     MashChecks,
     RequestState,
     ResponseStatus,
 )
 from safehub.checks.permissions import can_ask_for_checks, can_start_checks
 from safehub.checks.queries import checks_with_answers
-from safehub.contacts.models import Contact
+from safehub.contacts.models import Amendment, AmendmentKind, Contact, ContactSubject
 from safehub.contacts.presenters import TimelineEntry, TimelineSource
 from safehub.core.presenters import Action, Due, Panel, brag_tag_class, due, record_links, shown_date, shown_day
 from safehub.protocols.models import Brag
@@ -195,6 +196,24 @@ def alert_rows(alerts: Iterable[Mapping[str, Any]], *, for_partner: bool) -> lis
     ]
 
 
+def not_asked_about(
+    checks: MashChecks, amendments: Iterable[Amendment], subjects: Iterable[ContactSubject]
+) -> list[str]:
+    """A warning for each person added to the contact after these checks' requests went out: the
+    agencies were sent the people named then (`request_subjects`), so nobody asked about this one."""
+    names = {subject.pk: subject.display_name for subject in subjects}  # people removed since are not here
+    return [
+        f"{names[amendment.subject_id]} was added to the contact after these MASH checks were sent, so the"
+        " agencies were not asked about them. Phone each agency, and record what they say as information on"
+        " the contact."
+        for amendment in amendments
+        if amendment.kind == AmendmentKind.PERSON_ADDED
+        and amendment.subject_id in names
+        and amendment.at > checks.started_at
+        and checks.state == ChecksState.OPEN
+    ]
+
+
 class AskedForChecks(TimelineSource):
     """On the contact's timeline: each time a social worker asked a manager to start MASH checks,
     with what they said the agencies need to be asked."""
@@ -223,8 +242,10 @@ class ContactPanel(Panel):
         recipients = getattr(contact, "late_answer_recipients", None)
         worker = recipients.allocated_worker if recipients is not None else None
         sent_to = f" It was sent to the allocated social worker, {worker}." if worker is not None else ""
+        amendments, subjects = list(contact.amendments.all()), list(contact.subjects.all())
         return {
             "checks": checks,
+            "not_asked": [text for each in checks for text in not_asked_about(each, amendments, subjects)],
             "shown": [checks_shown(each, at=at) for each in checks],
             "late": [
                 f"{request.agency} answered on {shown_date(request.answered_at)}, after the checks went for decision."

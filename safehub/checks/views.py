@@ -24,6 +24,7 @@ from safehub.checks.models import AgencyRequest, Alert, RequestState, ResponseSt
 from safehub.checks.presenters import (
     alert_rows,
     checks_shown,
+    not_asked_about,
     queue_caption,
     queue_rows,
     request_phone_prompt,
@@ -133,7 +134,15 @@ def checks_view(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
                 messages.success(request, "MASH checks submitted for a threshold decision")
                 return redirect(checks.contact)
     may_withdraw = permissions.can_withdraw_request(request.user, checks)
-    context = {"checks": checks, "shown": checks_shown(checks, at=at), "form": form, "may_withdraw": may_withdraw}
+    contact = checks.contact
+    not_asked = not_asked_about(checks, contact.amendments.all(), contact.subjects.all())
+    context = {
+        "checks": checks,
+        "shown": checks_shown(checks, at=at),
+        "form": form,
+        "may_withdraw": may_withdraw,
+        "not_asked": not_asked,
+    }
     return render(request, "checks/checks.html", context, status=status)
 
 

@@ -4,6 +4,7 @@ starts them, 002 §15): the ask shows on the threshold queue and is settled when
 from __future__ import annotations
 
 import datetime as dt
+import uuid
 from typing import Any
 
 import pytest
@@ -17,9 +18,12 @@ from safehub.audit.models import AuditEvent, Verb
 from safehub.checks.models import ChecksAsked
 from safehub.checks.services import ask_for_checks
 from safehub.checks.tests.helpers import start_checks
+from safehub.contacts import amendments
+from safehub.contacts.models import SubjectRole
 from safehub.contacts.tests.factories import ContactAwaitingThresholdFactory, ContactFactory
 from safehub.contacts.workflow import ContactState
 from safehub.core.errors import ConcurrentChange, DomainError
+from safehub.people.models import PersonKind, Sex
 
 pytestmark = pytest.mark.django_db
 REASON = "Police may hold domestic abuse call-outs to the address; school attendance is falling."
@@ -110,3 +114,40 @@ def test_a_manager_is_told_on_whatever_queue_they_open(
     # Social workers cannot start checks, so the banner is not theirs.
     mine = social_worker_client.get(reverse("queues:queue", args=["threshold"])).content.decode()
     assert "has asked a manager to start MASH checks on a contact" not in mine
+
+
+def test_a_person_added_while_checks_are_out_is_flagged_as_not_asked_about(
+    mash_team: Team,
+    manager: User,
+    social_worker: User,
+    social_worker_client: Client,
+    now: dt.datetime,
+) -> None:
+    """Walk-through: a sibling added during MASH checks was never put to the agencies, and nothing
+    said so: the requests carry the people named when they were sent."""
+    contact = ContactAwaitingThresholdFactory(team=mash_team)
+    police: Any = PartnerAgencyFactory(name="Example Police", kind=AgencyKind.POLICE)
+    checks = start_checks(contact, by=manager, coordinator=social_worker, agencies=[police], at=now)
+    contact.refresh_from_db()
+    sibling = {
+        "role": SubjectRole.SIBLING,
+        "kind": PersonKind.CHILD,
+        "given_name": "Leo",
+        "family_name": "Harlow",
+        "sex": Sex.MALE,
+        "date_of_birth": dt.date(2019, 3, 2),
+        "postcode": "DA6 7AT",
+        "has_parental_responsibility": False,
+    }
+    amendments.add_person(
+        contact,
+        sibling,
+        reason="School told us",
+        by=social_worker,
+        at=now + dt.timedelta(minutes=5),
+        version=contact.version,
+        submission_key=uuid.uuid4(),
+    )
+    warning = "Leo Harlow was added to the contact after these MASH checks were sent"
+    assert warning in social_worker_client.get(reverse("checks:checks", args=[checks.pk])).content.decode()
+    assert warning in social_worker_client.get(reverse("contacts:contact", args=[contact.pk])).content.decode()
