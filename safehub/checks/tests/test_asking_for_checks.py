@@ -19,11 +19,9 @@ from safehub.checks.models import ChecksAsked
 from safehub.checks.services import ask_for_checks
 from safehub.checks.tests.helpers import start_checks
 from safehub.contacts import amendments
-from safehub.contacts.models import SubjectRole
-from safehub.contacts.tests.factories import ContactAwaitingThresholdFactory, ContactFactory
+from safehub.contacts.tests.factories import SIBLING, ContactAwaitingThresholdFactory, ContactFactory
 from safehub.contacts.workflow import ContactState
 from safehub.core.errors import ConcurrentChange, DomainError
-from safehub.people.models import PersonKind, Sex
 
 pytestmark = pytest.mark.django_db
 REASON = "Police may hold domestic abuse call-outs to the address; school attendance is falling."
@@ -129,19 +127,9 @@ def test_a_person_added_while_checks_are_out_is_flagged_as_not_asked_about(
     police: Any = PartnerAgencyFactory(name="Example Police", kind=AgencyKind.POLICE)
     checks = start_checks(contact, by=manager, coordinator=social_worker, agencies=[police], at=now)
     contact.refresh_from_db()
-    sibling = {
-        "role": SubjectRole.SIBLING,
-        "kind": PersonKind.CHILD,
-        "given_name": "Leo",
-        "family_name": "Harlow",
-        "sex": Sex.MALE,
-        "date_of_birth": dt.date(2019, 3, 2),
-        "postcode": "DA6 7AT",
-        "has_parental_responsibility": False,
-    }
     amendments.add_person(
         contact,
-        sibling,
+        SIBLING,
         reason="School told us",
         by=social_worker,
         at=now + dt.timedelta(minutes=5),

@@ -104,3 +104,16 @@ class ClosedContactFactory(ContactFactory):
 class OverdueContactFactory(ContactInScreeningFactory):
     received_at = dt.datetime(2026, 11, 20, 9, 30, tzinfo=dt.UTC)
     current_due_at = dt.datetime(2026, 11, 20, 13, 30, tzinfo=dt.UTC)
+
+
+# A sibling found after the contact was recorded, as `contacts.amendments.add_person` takes them.
+SIBLING = {
+    "role": SubjectRole.SIBLING,
+    "kind": PersonKind.CHILD,
+    "given_name": "Leo",
+    "family_name": "Harlow",
+    "sex": Sex.MALE,
+    "date_of_birth": dt.date(2019, 3, 2),
+    "postcode": "DA6 7AT",
+    "has_parental_responsibility": False,
+}

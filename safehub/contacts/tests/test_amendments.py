@@ -28,6 +28,7 @@ from safehub.contacts.models import (
 )
 from safehub.contacts.permissions import AMENDMENTS, DECIDED_STATES
 from safehub.contacts.tests.factories import (
+    SIBLING,
     ContactApprovedFactory,
     ContactAwaitingThresholdFactory,
     ContactFactory,
@@ -35,22 +36,12 @@ from safehub.contacts.tests.factories import (
 )
 from safehub.contacts.workflow import ContactState
 from safehub.core.errors import ConcurrentChange, DomainError, Refused
-from safehub.people.models import PersonKind, Sex
+from safehub.people.models import PersonKind
 from safehub.people.tests.factories import PersonFactory
 
 pytestmark = pytest.mark.django_db
 K = AmendmentKind
 
-SIBLING = {
-    "role": SubjectRole.SIBLING,
-    "kind": PersonKind.CHILD,
-    "given_name": "Leo",
-    "family_name": "Harlow",
-    "sex": Sex.MALE,
-    "date_of_birth": dt.date(2019, 3, 2),
-    "postcode": "DA6 7AT",
-    "has_parental_responsibility": False,
-}
 CONSENT = Consent(
     answer="given", given_by="parent", name="Dawn Harlow", given_on=dt.date(2026, 11, 23), how="phone", notes=""
 )

@@ -11,7 +11,7 @@ from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
 
 from safehub.accounts.models import User
-from safehub.contacts.models import Contact, SubjectRole
+from safehub.contacts.models import Contact, ContactSubject, SubjectRole
 from safehub.contacts.tests.factories import ContactAwaitingThresholdFactory, ContactSubjectFactory
 from safehub.decisions import services
 from safehub.decisions.models import (
@@ -43,15 +43,14 @@ def _siblings(team: Any) -> Contact:
     return contact
 
 
-def test_decisions_made_per_contact_become_decisions_per_child(
-    transactional_db: None, mash_team: Any, social_worker: User, manager: User, now: dt.datetime
-) -> None:
+def _assess_ann_and_help_ben(
+    contact: Contact, social_worker: User, manager: User, now: dt.datetime
+) -> tuple[ContactSubject, ContactSubject]:
+    """Today's services: Ann recommended and approved for an assessment, Ben for early help."""
     level = LocalProtocol.objects.get(is_active=True).levels.get(code="specialist")
-    # One contact decided per child by today's services, before going back to the old schema.
-    decided_per_child = _siblings(mash_team)
-    ann, ben = decided_per_child.subjects.filter(role__in=["child", "sibling"]).order_by("order")
+    ann, ben = contact.subjects.filter(role__in=["child", "sibling"]).order_by("order")
     services.recommend(
-        decided_per_child,
+        contact,
         children={
             ann.pk: services.ChildChoice(Brag.AMBER, level, Outcome.SECTION_17_ASSESSMENT),
             ben.pk: services.ChildChoice(Brag.GREEN, level, Outcome.EARLY_HELP),
@@ -59,17 +58,27 @@ def test_decisions_made_per_contact_become_decisions_per_child(
         rationale="Ann disclosed neglect.",
         by=social_worker,
         at=now,
-        version=decided_per_child.version,
+        version=contact.version,
     )
-    decided_per_child.refresh_from_db()
+    contact.refresh_from_db()
     services.approve(
-        decided_per_child,
+        contact,
         outcomes={ann.pk: Outcome.SECTION_17_ASSESSMENT, ben.pk: Outcome.EARLY_HELP},
         rationale="Agreed.",
         by=manager,
         at=now,
-        version=decided_per_child.version,
+        version=contact.version,
     )
+    return ann, ben
+
+
+def test_decisions_made_per_contact_become_decisions_per_child(
+    transactional_db: None, mash_team: Any, social_worker: User, manager: User, now: dt.datetime
+) -> None:
+    level = LocalProtocol.objects.get(is_active=True).levels.get(code="specialist")
+    # One contact decided per child by today's services, before going back to the old schema.
+    decided_per_child = _siblings(mash_team)
+    _assess_ann_and_help_ben(decided_per_child, social_worker, manager, now)
 
     executor = _migrate(BEFORE)
     old = executor.loader.project_state(BEFORE[0]).apps
@@ -164,29 +173,8 @@ def test_outcomes_actioned_before_each_child_had_a_place_get_one(
 ) -> None:
     """0008: the team and worker entered then are the assessed child's; the early-help sibling beside
     them had none (as `child_routes` decided before each outcome had its own)."""
-    level = LocalProtocol.objects.get(is_active=True).levels.get(code="specialist")
     contact = _siblings(mash_team)
-    ann, ben = contact.subjects.filter(role__in=["child", "sibling"]).order_by("order")
-    services.recommend(
-        contact,
-        children={
-            ann.pk: services.ChildChoice(Brag.AMBER, level, Outcome.SECTION_17_ASSESSMENT),
-            ben.pk: services.ChildChoice(Brag.GREEN, level, Outcome.EARLY_HELP),
-        },
-        rationale="Ann disclosed neglect.",
-        by=social_worker,
-        at=now,
-        version=contact.version,
-    )
-    contact.refresh_from_db()
-    services.approve(
-        contact,
-        outcomes={ann.pk: Outcome.SECTION_17_ASSESSMENT, ben.pk: Outcome.EARLY_HELP},
-        rationale="Agreed.",
-        by=manager,
-        at=now,
-        version=contact.version,
-    )
+    ann, ben = _assess_ann_and_help_ben(contact, social_worker, manager, now)
     contact.refresh_from_db()
     services.action_outcome(
         contact,
