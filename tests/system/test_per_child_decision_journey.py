@@ -115,7 +115,13 @@ def test_siblings_are_decided_for_one_by_one(
     page.get_by_role("link", name="Record the outcome as actioned").click()
     expect(page.get_by_role("list").filter(has_text="Ann Harlow")).to_contain_text("(a referral)")
     assert_accessible(page)
-    page.get_by_label("Service or team the child was referred to").fill("Disabled children's team")
+    # Siblings sent to different services: a team for each
+    page.locator("fieldset").filter(has_text="Children with disability: Ann Harlow").get_by_label(
+        "Service or team they were referred to"
+    ).fill("Disabled children's team")
+    page.locator("fieldset").filter(has_text="Early help: Ben Harlow").get_by_label(
+        "Service or team they were referred to"
+    ).fill("Family wellbeing north")
     page.get_by_label("Day").fill("24")
     page.get_by_label("Month").fill("11")
     page.get_by_label("Year").fill("2026")
@@ -129,10 +135,15 @@ def test_siblings_are_decided_for_one_by_one(
     expect(actioned).to_contain_text("Children with disability service")
     expect(actioned).to_contain_text("Ben Harlow")
     expect(actioned).to_contain_text("Early help (family wellbeing)")
+    expect(actioned).to_contain_text("Ben Harlow: Early help, Family wellbeing north")
     assert_accessible(page)
     screenshot(page, "per-child-decision")
     services = dict(
         Involvement.objects.filter(person__given_name__in=["Ann", "Ben"]).values_list("person__given_name", "service")
     )
     assert services == {"Ann": Service.CHILDREN_WITH_DISABILITY, "Ben": Service.EARLY_HELP}
+    teams = dict(
+        Involvement.objects.filter(person__given_name__in=["Ann", "Ben"]).values_list("person__given_name", "team")
+    )
+    assert teams == {"Ann": "Disabled children's team", "Ben": "Family wellbeing north"}
     assert console_errors == []
