@@ -554,7 +554,9 @@ def action_outcome(
 def _hand_over(contact: Contact, routes: list[ChildRoute], *, by: User, at: datetime) -> None:
     """Each worker a child goes to must receive the contact, not only be named on it (handoffs):
     a forwarded child's own allocated worker, the social worker allocated with the outcome. A
-    worker several children go to receives it once."""
+    worker several children go to receives it once. Rated Red by the recommendation, it is urgent."""
+    latest = latest_recommendation(contact)
+    rating = latest.rating if latest is not None else ""
     for route in routes:
         if route.user is not None:
             worker = worker_from_user(route.user, team=route.team)
@@ -563,7 +565,14 @@ def _hand_over(contact: Contact, routes: list[ChildRoute], *, by: User, at: date
         else:
             continue
         forwarded = route.outcome == Outcome.FORWARD_TO_ALLOCATED_WORKER
-        hand_off(contact, worker, kind=HandoffKind.OPEN_CASE if forwarded else HandoffKind.ALLOCATED, by=by, at=at)
+        hand_off(
+            contact,
+            worker,
+            kind=HandoffKind.OPEN_CASE if forwarded else HandoffKind.ALLOCATED,
+            by=by,
+            at=at,
+            rating=rating,
+        )
 
 
 # The service each actioned outcome opens for the child it is for (people.models.Service).

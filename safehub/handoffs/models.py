@@ -46,6 +46,9 @@ class Handoff(models.Model):
     sent_at = models.DateTimeField()
     emailed_at = models.DateTimeField(null=True, blank=True)
     received_at = models.DateTimeField(null=True, blank=True)
+    # Rated Red when it was sent (by the recommendation, the checks or the contact itself): the email,
+    # the caseload and the contact page say "act now".
+    urgent = models.BooleanField(default=False)
 
     objects = HandoffQuerySet.as_manager()
 

@@ -49,7 +49,7 @@ def row(handoff: Handoff, *, user: User) -> HandoffRow:
         emailed=handoff.emailed_at,
         email=handoff.recipient.email if handoff.recipient is not None else handoff.recipient_email,
         received=handoff.received_at,
-        urgent=is_urgent(handoff.contact),
+        urgent=handoff.urgent or is_urgent(handoff.contact),
         mark_received_href=(
             reverse("handoffs:mark-received", args=[handoff.pk])
             if handoff.received_at is None and can_mark_received(user, handoff)

@@ -27,10 +27,11 @@ BATCH = 50
 URGENT = "Rated Red: a risk of significant harm. Act on it now, today."
 
 
-def is_urgent(contact: Contact) -> bool:
-    """A contact rated Red (or a child needing immediate protection): its hand-off says so
-    everywhere, because forwarding closes it at the front door and no queue will show it overdue."""
-    return clock_rating(contact) == Brag.RED
+def is_urgent(contact: Contact, rating: str = "") -> bool:
+    """A contact rated Red (by `rating`, the newest recommendation's, which the caller knows, or the
+    contact's own, or a child needing immediate protection): its hand-off says so everywhere,
+    because forwarding closes it at the front door and no queue will show it overdue."""
+    return clock_rating(contact, rating) == Brag.RED
 
 
 @dataclass(frozen=True)
@@ -57,10 +58,13 @@ def worker_from_user(user: User, *, team: str = "") -> Worker:
     return Worker(name=user.get_full_name() or user.username, email=user.email, team=team, user=user)
 
 
-def hand_off(contact: Contact, worker: Worker, *, kind: HandoffKind, by: User, at: datetime) -> Handoff | None:
+def hand_off(
+    contact: Contact, worker: Worker, *, kind: HandoffKind, by: User, at: datetime, rating: str = ""
+) -> Handoff | None:
     """Record that the contact went to `worker`, inside the caller's transaction (the screening or
-    the outcome that sends it). A worker who is a Safehub user may then see the contact. Returns
-    None when the involvement names nobody (the contact page then says so)."""
+    the outcome that sends it), urgent when rated Red (`rating`: the recommendation's, from a
+    caller that has one). A worker who is a Safehub user may then see the contact. Returns None
+    when the involvement names nobody (the contact page then says so)."""
     if not worker.name.strip() and not worker.email.strip() and worker.user is None:
         return None
     user = worker.user or find_user(worker.email)
@@ -69,7 +73,14 @@ def hand_off(contact: Contact, worker: Worker, *, kind: HandoffKind, by: User, a
         contact=contact,
         recipient_name=name[:200],
         recipient_email=(user.email if user else worker.email).strip(),
-        defaults={"kind": kind, "recipient": user, "team": worker.team[:200], "sent_by": by, "sent_at": at},
+        defaults={
+            "kind": kind,
+            "recipient": user,
+            "team": worker.team[:200],
+            "sent_by": by,
+            "sent_at": at,
+            "urgent": is_urgent(contact, rating),
+        },
     )
     if not made:
         return handoff
@@ -117,7 +128,7 @@ def email_for(handoff: Handoff) -> EmailMessage | None:
         return None
     sender = handoff.sent_by.get_full_name() or handoff.sent_by.username
     sent = shown_date(handoff.sent_at)
-    urgent = is_urgent(contact)
+    urgent = handoff.urgent or is_urgent(contact)
     subject = (
         f"Safehub: {'RED: act now: ' if urgent else ''}contact {contact.reference} was sent to you:"
         f" {handoff.get_kind_display().lower()}"

@@ -13,12 +13,13 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Exists, OuterRef, Q, QuerySet
 
 from safehub.accounts.models import User
 from safehub.checks.models import AlertKind
 from safehub.checks.queries import unread_alerts
 from safehub.contacts.models import CHILD_ROLES, Contact, ContactSubject
+from safehub.decisions.models import ChildAction
 from safehub.decisions.queries import child_outcomes
 from safehub.handoffs.models import Handoff
 from safehub.handoffs.queries import handoffs_to
@@ -50,11 +51,26 @@ def caseload_contacts(user: User) -> list[dict[str, Any]]:
     return [dict(row) for row in rows]
 
 
-def children_of(contacts: list[dict[str, Any]]) -> list[CaseloadChild]:
+def children_of(contacts: list[dict[str, Any]], user: User) -> list[CaseloadChild]:
+    """The children on these contacts who came to `user`: on an outcome actioned per child, those
+    whose own place (`ChildAction`) is with them, not a sibling sent elsewhere or to no one; on a
+    contact forwarded at screening, every child."""
     by_contact = {row["pk"]: row for row in contacts}
-    subjects = ContactSubject.objects.filter(contact_id__in=list(by_contact), role__in=CHILD_ROLES).order_by(
-        "contact_id", "order"
-    )
+    placed: dict[int, set[int]] = {}
+    email = user.email.strip().lower()
+    for contact_id, subject_id, worker_id, worker_email in ChildAction.objects.filter(
+        action__contact_id__in=list(by_contact)
+    ).values_list("action__contact_id", "subject_id", "allocated_worker_id", "worker_email"):
+        mine = placed.setdefault(contact_id, set())
+        if worker_id == user.pk or (email and worker_email.strip().lower() == email):
+            mine.add(subject_id)
+    subjects = [
+        subject
+        for subject in ContactSubject.objects.filter(contact_id__in=list(by_contact), role__in=CHILD_ROLES).order_by(
+            "contact_id", "order"
+        )
+        if subject.contact_id not in placed or subject.pk in placed[subject.contact_id]
+    ]
     # Each child's own approved outcome (decisions per child), or where screening sent the contact.
     decided = {
         child.subject: child.outcome.label
@@ -84,5 +100,11 @@ def late_answers(user: User) -> list[dict[str, Any]]:
     return list(unread_alerts(user, limit=50, kinds=[AlertKind.LATE_ANSWER]))
 
 
-def waiting_handoffs(user: User) -> list[Handoff]:
-    return list(handoffs_to(user).not_received().select_related("recipient"))
+def waiting_handoffs(user: User) -> QuerySet[Handoff]:
+    """The hand-offs to `user` not yet marked received: Red first, then the longest waiting."""
+    return (
+        handoffs_to(user)
+        .not_received()
+        .select_related("recipient", "contact", "sent_by")
+        .order_by("-urgent", "sent_at", "pk")
+    )

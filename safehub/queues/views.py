@@ -110,6 +110,16 @@ def queue(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
     )
 
 
+WAITING_PAGE = 25
+
+
+def _other_pages(request: AuthenticatedHttpRequest, param: str) -> str:
+    """The page's query without `param`: a link to another page of one list keeps the other's page."""
+    query = request.GET.copy()
+    query.pop(param, None)
+    return query.urlencode()
+
+
 @require_GET
 def caseload(request: AuthenticatedHttpRequest) -> HttpResponse:
     """The worker's own caseload: contacts sent to them to mark received, the children on the
@@ -117,17 +127,21 @@ def caseload(request: AuthenticatedHttpRequest) -> HttpResponse:
     if not can_see_caseload(request.user):
         raise PermissionDenied
     contacts = caseload_contacts(request.user)
-    waiting = [handoff_row(h, user=request.user) for h in waiting_handoffs(request.user)]
+    # Red first (forwarding closed them at the front door, so no queue shows them overdue), then
+    # the longest waiting, a page at a time.
+    waiting_page = Paginator(waiting_handoffs(request.user), WAITING_PAGE).get_page(request.GET.get("waiting"))
+    waiting = [handoff_row(h, user=request.user) for h in waiting_page.object_list]
     names = children_named([row.contact_id for row in waiting])
-    children = Paginator(children_of(contacts), 50).get_page(request.GET.get("page"))
+    children = Paginator(children_of(contacts, request.user), 50).get_page(request.GET.get("page"))
     return render(
         request,
         "queues/caseload.html",
         {
-            # Red first: forwarding closed them at the front door, so no queue shows them overdue.
-            "waiting": sorted(
-                ((row, ", ".join(names.get(row.contact_id, ()))) for row in waiting), key=lambda w: not w[0].urgent
-            ),
+            "waiting": [(row, ", ".join(names.get(row.contact_id, ()))) for row in waiting],
+            "waiting_page": waiting_page,
+            "waiting_count": waiting_page.paginator.count,
+            "waiting_query": _other_pages(request, "waiting"),
+            "children_query": _other_pages(request, "page"),
             "children": children,
             "page": children,
             "late_answers": alert_rows(late_answers(request.user), for_partner=False),

@@ -19,8 +19,12 @@ from safehub.audit.models import AuditEvent, Verb
 from safehub.checks.alerts import run_once
 from safehub.checks.models import Alert, AlertKind
 from safehub.checks.tests.helpers import start_checks
-from safehub.contacts.models import Contact, ContactSubject
-from safehub.contacts.tests.factories import ContactAwaitingThresholdFactory, ContactInScreeningFactory
+from safehub.contacts.models import Contact, ContactSubject, SubjectRole
+from safehub.contacts.tests.factories import (
+    ContactAwaitingThresholdFactory,
+    ContactInScreeningFactory,
+    ContactSubjectFactory,
+)
 from safehub.decisions import services as decisions
 from safehub.decisions.models import Outcome
 from safehub.decisions.tests.helpers import recommend_and_approve
@@ -28,7 +32,7 @@ from safehub.handoffs.models import Handoff, HandoffKind
 from safehub.handoffs.services import deliver_handoff_emails, mark_received, message_id
 from safehub.people.models import Person, Service
 from safehub.people.tests.factories import InvolvementFactory, PersonFactory
-from safehub.protocols.models import LocalProtocol
+from safehub.protocols.models import Brag, LocalProtocol
 from safehub.screening.models import ScreeningRoute
 from safehub.screening.services import record_screening
 
@@ -311,3 +315,76 @@ def test_the_caseload_lists_late_answers_however_many_other_alerts_wait(
     caseload = client.get(reverse("queues:caseload")).content.decode()
     section = caseload[caseload.index("Late answers") : caseload.index("Children allocated to you")]
     assert f"Request {request.pk}</a> to Example Police" in section
+
+
+def test_the_caseload_lists_only_the_children_who_came_to_the_worker_and_says_red_from_the_rating(
+    social_worker: Any, manager: Any, second_manager: Any, mash_team: Any, locality_worker: Any, now: dt.datetime
+) -> None:
+    """Walk-through: a sibling with no further action was listed under "Children allocated to you",
+    and a contact rated Red by its recommendation (not by its initial rating) had no "act now"."""
+    contact: Contact = ContactAwaitingThresholdFactory(team=mash_team)
+    ben = ContactSubjectFactory(contact=contact, given_name="Ben", role=SubjectRole.SIBLING, order=1)
+    mia = contact.subjects.get(given_name="Mia")
+    level = LocalProtocol.objects.get(is_active=True).levels.get(code="significant_harm")
+    universal = LocalProtocol.objects.get(is_active=True).levels.get(code="additional")
+    decisions.recommend(
+        contact,
+        children={
+            mia.pk: decisions.ChildChoice(Brag.RED, level, Outcome.STRATEGY_DISCUSSION),
+            ben.pk: decisions.ChildChoice(Brag.BLUE, universal, Outcome.NO_FURTHER_ACTION),
+        },
+        rationale="Injury disclosed",
+        by=social_worker,
+        at=now,
+        version=contact.version,
+    )
+    contact.refresh_from_db()
+    outcomes = {mia.pk: Outcome.STRATEGY_DISCUSSION, ben.pk: Outcome.NO_FURTHER_ACTION}
+    decisions.approve(
+        contact, outcomes=outcomes, rationale="Agreed", by=second_manager, at=now, version=contact.version
+    )
+    contact.refresh_from_db()
+    decisions.action_outcome(
+        contact,
+        sent_to="Assessment team north",
+        referrer_informed_at=now,
+        referrer_informed_by="phone",
+        notes="",
+        by=manager,
+        at=now,
+        version=contact.version,
+        allocated_worker=locality_worker,
+    )
+    assert Handoff.objects.get(contact=contact).urgent
+    client = Client()
+    client.force_login(locality_worker)
+    caseload = client.get(reverse("queues:caseload")).content.decode()
+    assert "Red: act now" in caseload[: caseload.index("Late answers")]
+    allocated = caseload[caseload.index("Children allocated to you") :]
+    assert "Mia Harlow" in allocated
+    assert "Ben Harlow" not in allocated
+
+
+def test_the_caseload_pages_what_waits_red_first_then_the_longest_waiting(
+    contact_officer: Any, mash_team: Any, locality_worker: Any, now: dt.datetime
+) -> None:
+    """Walk-through: 378 contacts waited on one page, with no count."""
+    child = PersonFactory()
+    InvolvementFactory(person=child, service=Service.CHILD_IN_NEED, worker_email=locality_worker.email)
+    contacts = []
+    for minutes in range(30):
+        contact = _contact_about(child, mash_team)
+        _forward(contact, contact_officer, now + dt.timedelta(minutes=minutes))
+        contacts.append(contact)
+    red = contacts[-1]  # the newest, but Red
+    Handoff.objects.filter(contact=red).update(urgent=True)
+    client = Client()
+    client.force_login(locality_worker)
+    first = client.get(reverse("queues:caseload")).content.decode()
+    assert "Sent to you, not yet received (30)" in first
+    waiting = first[: first.index("Late answers")]
+    assert waiting.count("as received") == 25
+    assert waiting.index(red.reference) < waiting.index(contacts[0].reference) < waiting.index(contacts[1].reference)
+    assert "waiting=2" in waiting
+    second = client.get(reverse("queues:caseload"), {"waiting": "2"}).content.decode()
+    assert second[: second.index("Late answers")].count("as received") == 5
