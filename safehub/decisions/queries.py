@@ -19,6 +19,7 @@ from safehub.decisions.models import (
     Recommendation,
     Verdict,
 )
+from safehub.screening.models import screening_outcome
 
 # Newest first: a returned contact gets a new recommendation, and the newest is the one that counts.
 NEWEST_RECOMMENDATION = ("-recommended_at", "-pk")
@@ -122,6 +123,9 @@ def contacts_about(user: User, person_id: int) -> list[dict[str, Any]]:
             "concern_categories",
             "initial_rating",
             "state",
+            "screening__route",
+            "screening__allocated_worker",
+            "screening__signposted_to",
             rating=latest_rating(),
         )
     )
@@ -129,7 +133,14 @@ def contacts_about(user: User, person_id: int) -> list[dict[str, Any]]:
     roles = dict(on.filter(contact_id__in=ids).values_list("contact_id", "role"))
     outcomes = child_outcomes(ids)
     return [
-        {**row, "role": roles.get(row["pk"], ""), "outcome": outcome_for_person(person_id, outcomes[row["pk"]])}
+        {
+            **row,
+            "role": roles.get(row["pk"], ""),
+            "outcome": outcome_for_person(person_id, outcomes[row["pk"]])
+            or screening_outcome(
+                row["screening__route"], row["screening__allocated_worker"], row["screening__signposted_to"]
+            ),
+        }
         for row in rows
     ]
 

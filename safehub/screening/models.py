@@ -23,6 +23,24 @@ class ScreeningRoute(models.TextChoices):
     REFER_FOR_THRESHOLD = "refer_for_threshold", "Send to a MASH social worker for a threshold decision"
 
 
+# The routes that end a contact at screening, as a history of contacts names them.
+CLOSING_ROUTES = {
+    ScreeningRoute.SIGNPOST: "Signposted at screening",
+    ScreeningRoute.FORWARD_TO_ALLOCATED_WORKER: "Forwarded to the allocated worker",
+    ScreeningRoute.ALLOCATE_TO_PREVIOUS_WORKER: "Allocated to the previous social worker",
+}
+
+
+def screening_outcome(route: str | None, worker: str = "", signposted_to: str = "") -> str:
+    """Where screening sent a contact it closed, for a history with no threshold decision to show:
+    'Forwarded to the allocated worker (Lydia Jones)', 'Signposted at screening (Children's centre)';
+    "" for a contact sent on for a threshold decision, or not screened yet."""
+    if route not in CLOSING_ROUTES:
+        return ""
+    said = worker if route != ScreeningRoute.SIGNPOST else signposted_to
+    return f"{CLOSING_ROUTES[ScreeningRoute(route)]}{f' ({said})' if said else ''}"
+
+
 class Screening(models.Model):
     """The contact officer's basic screening of one contact. One per contact."""
 

@@ -10,6 +10,7 @@ from django.urls import reverse
 from safehub.accounts.models import User
 from safehub.contacts.models import AmendmentKind, Contact, ContactSubject, SubjectRole
 from safehub.contacts.presenters import concern_labels
+from safehub.contacts.workflow import ContactState
 from safehub.core.presenters import Action, Panel, record_links, shown_day
 from safehub.decisions.queries import child_outcomes, latest_rating, outcome_for_person
 from safehub.matching.features import PersonDetails
@@ -19,7 +20,7 @@ from safehub.people.households import family_of
 from safehub.people.models import Person
 from safehub.protocols.models import Brag
 from safehub.screening.forms import IdentifyForm
-from safehub.screening.models import Screening
+from safehub.screening.models import Screening, screening_outcome
 from safehub.screening.permissions import can_identify, can_screen
 from safehub.screening.services import Finding
 
@@ -186,7 +187,17 @@ def family_history(contact: Contact, *, user: User, at: datetime) -> list[Family
         )
         .exclude(pk=contact.pk)
         .order_by("-received_at")
-        .values("pk", "reference", "received_at", "concern_categories", rating=latest_rating())
+        .values(
+            "pk",
+            "reference",
+            "received_at",
+            "concern_categories",
+            "state",
+            "screening__route",
+            "screening__allocated_worker",
+            "screening__signposted_to",
+            rating=latest_rating(),
+        )
     )
     by_id = {row["pk"]: row for row in earlier}
     outcomes = {pk: [c for c in children if c.approved] for pk, children in child_outcomes(list(by_id)).items()}
@@ -209,7 +220,11 @@ def family_history(contact: Contact, *, user: User, at: datetime) -> list[Family
                 received=shown_day(row["received_at"]),
                 concerns=", ".join(concern_labels(row["concern_categories"])),
                 rating=Brag(row["rating"]).label if row["rating"] else "Not rated",
-                outcome=outcome_for_person(pk, outcomes.get(row["pk"], [])) or "Not decided",
+                outcome=outcome_for_person(pk, outcomes.get(row["pk"], []))
+                or screening_outcome(
+                    row["screening__route"], row["screening__allocated_worker"], row["screening__signposted_to"]
+                )
+                or f"Not decided yet: {ContactState(row['state']).label.lower()}",
             )
             for row in rows
         ]

@@ -29,6 +29,8 @@ from safehub.people.tests.factories import (
     UnbornFactory,
 )
 from safehub.protocols.models import LocalProtocol
+from safehub.screening.models import ScreeningRoute
+from safehub.screening.services import record_screening
 
 pytestmark = pytest.mark.django_db
 
@@ -132,6 +134,30 @@ def test_the_chronology_lists_each_contact_with_its_concern_rating_and_outcome(
         escape(Outcome.SECTION_17_ASSESSMENT.label),
     ):
         assert shown in chronology, shown
+
+
+def test_a_contact_closed_at_screening_says_where_it_went_not_undecided(
+    mash_team: object, contact_officer: User, social_worker_client: Client, now: dt.datetime
+) -> None:
+    """Walk-through: a contact forwarded to the child's allocated worker read "Not decided" in the
+    chronology and the screening history, as if it had been dropped."""
+    child = PersonFactory()
+    InvolvementFactory(
+        person=child, service=Service.CHILD_IN_NEED, allocated_worker="Lydia Jones", worker_email="lydia@example.org"
+    )
+    forwarded = ContactFactory(team=mash_team, state=ContactState.SCREENING, subject=None)
+    ContactSubjectFactory(contact=forwarded, person=child)
+    record_screening(
+        forwarded,
+        route=ScreeningRoute.FORWARD_TO_ALLOCATED_WORKER,
+        by=contact_officer,
+        at=now,
+        version=forwarded.version,
+    )
+    page = _page(social_worker_client, child)
+    chronology = page[page.index("Chronology of contacts") :]
+    assert "Forwarded to the allocated worker (Lydia Jones)" in chronology
+    assert "Not decided" not in chronology
 
 
 def test_the_chronology_leaves_out_contacts_the_user_may_not_see(
