@@ -162,6 +162,21 @@ class FamilyMember:
     involvements: list[str]
     contacts: list[PastContact]
     repeat: str  # "3rd contact about Mia Harlow in 12 months", or ""
+    open_services: list[str]  # for someone not on the contact: "Children with disability (Lydia Jones)"
+
+
+def family_signals(family: list[FamilyMember]) -> list[str]:
+    """What the family history holds that the one-line verdict ("Not known to children's services",
+    which is about the people on the contact) does not: each repeat contact about a child on it, and
+    each open service of someone else in the family, whose worker may need to know (002 §3 forwards
+    only a child's own open service)."""
+    signals = [member.repeat for member in family if member.repeat]
+    signals += [
+        f"{member.name} ({member.about.lower()}) has an open service: {service}"
+        for member in family
+        for service in member.open_services
+    ]
+    return signals
 
 
 def ordinal(number: int) -> str:
@@ -249,6 +264,16 @@ def family_history(contact: Contact, *, user: User, at: datetime) -> list[Family
                 ],
                 contacts=past,
                 repeat=repeat,
+                open_services=[
+                    f"{i.get_service_display()}"
+                    + (
+                        f" ({i.allocated_worker}{', ' + i.team if i.team else ''})"
+                        if i.allocated_worker or i.team
+                        else ""
+                    )
+                    for i in person.involvements.all()
+                    if i.is_open and subject is None
+                ],
             )
         )
     return members

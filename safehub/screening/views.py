@@ -26,6 +26,7 @@ from safehub.screening.models import ScreeningRoute
 from safehub.screening.presenters import (
     NEW_PERSON,
     family_history,
+    family_signals,
     prefix_for,
     subject_anchor,
     subject_checks,
@@ -64,6 +65,7 @@ def _page(
         "rating_form": rating_form,
         "family": family_history(contact, user=request.user, at=at) if finding is not None else [],
     }
+    context["signals"] = family_signals(context["family"])
     return render(request, "screening/screen_contact.html", context, status=status)
 
 

@@ -92,3 +92,26 @@ def test_the_screening_page_shows_the_familys_history_and_warns_of_a_repeat_cont
     assert hidden.reference not in page  # restricted to someone else
     assert "Leo Harlow" in page  # the sibling, with their early help
     assert "Early help: closed since 1 June 2026 (Sam Okafor, Family wellbeing)" in page
+
+
+def test_the_verdict_is_followed_by_what_the_family_history_holds(
+    mash_team: Team, contact_officer_client: Client, now: dt.datetime
+) -> None:
+    """Walk-through: "Not known to children's services" stood alone while the family panel below
+    showed a brother's open service and a repeat contact; a tired screener reads the one line."""
+    charlie = PersonFactory(given_name="Charlie", family_name="Brown", address=None)
+    antony = PersonFactory(given_name="Antony", family_name="Brown", address=None)
+    RelationshipFactory(person=charlie, relative=antony, kind=RelationshipKind.SIBLING)
+    InvolvementFactory(
+        person=antony, service=Service.CHILDREN_WITH_DISABILITY, allocated_worker="Lydia Jones", team="CWD team"
+    )
+    earlier = ContactFactory(team=mash_team, state=ContactState.CLOSED, received_at=now - dt.timedelta(days=40))
+    ContactSubject.objects.filter(contact=earlier).update(person=charlie)
+    contact = ContactFactory(team=mash_team, state=ContactState.SCREENING)
+    ContactSubject.objects.filter(contact=contact).update(person=charlie)
+    page = contact_officer_client.get(reverse("screening:screen-contact", args=[contact.pk])).content.decode()
+    verdict = page[page.index("2. Where does it go next?") :]
+    assert "Not known to children" in verdict
+    signals = verdict[: verdict.index("</ul>")]
+    assert "2nd contact about Charlie Brown in 12 months" in signals
+    assert "Antony Brown (family) has an open service: Children with disability service (Lydia Jones, CWD team)" in signals
