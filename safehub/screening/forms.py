@@ -20,10 +20,14 @@ class IdentifyForm(VersionForm):
         help_text="Needed only to link someone the index rates as an unlikely match",
     )
 
-    def __init__(self, *args: Any, choices: list[tuple[str, str]], **kwargs: Any) -> None:
+    def __init__(self, *args: Any, choices: list[tuple[str, str]], unlikely: bool = True, **kwargs: Any) -> None:
+        """`unlikely`: whether any candidate offered is an unlikely match (the confirmation is asked
+        only then: a box beside no candidate, or only likely ones, would be noise)."""
         super().__init__(*args, **kwargs)
         self.fields["person"].widget.choices = choices
         self.allowed = {value for value, _ in choices}
+        if not unlikely:
+            del self.fields["confirm_unlikely"]
 
     def clean_person(self) -> str:
         value: str = self.cleaned_data["person"]
@@ -46,3 +50,5 @@ class RouteForm(VersionForm):
     def __init__(self, *args: Any, routes: list[ScreeningRoute], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         choice_field(self.fields["route"]).choices = [(r.value, r.label) for r in routes]
+        if ScreeningRoute.SIGNPOST not in routes:  # an open case is forwarded: there is nothing to signpost
+            del self.fields["signposted_to"]

@@ -19,6 +19,7 @@ from safehub.matching.search import search
 from safehub.people.households import family_of
 from safehub.people.models import Person
 from safehub.protocols.models import Brag
+from safehub.screening import services as screening_services
 from safehub.screening.forms import IdentifyForm
 from safehub.screening.models import Screening, screening_outcome
 from safehub.screening.permissions import can_identify, can_screen
@@ -105,11 +106,14 @@ def subject_checks(
         views = candidate_views(search(details_of(subject, parents), within=index, limit=10))
         choices = [(str(v.person.pk), candidate_label(v)) for v in views]
         choices.append((NEW_PERSON, "Not known: create a new person record"))
+        unlikely = any(view.candidate.probability < screening_services.UNLIKELY for view in views)
         if bound is not None and bound.prefix == prefix_for(subject):
             form = bound
             form.fields["person"].widget.choices = choices
         else:
-            form = IdentifyForm(initial={"version": version}, choices=choices, prefix=prefix_for(subject))
+            form = IdentifyForm(
+                initial={"version": version}, choices=choices, prefix=prefix_for(subject), unlikely=unlikely
+            )
         checks.append(SubjectCheck(subject, views, form))
     return checks
 

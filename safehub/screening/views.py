@@ -134,7 +134,8 @@ def _identify(request: AuthenticatedHttpRequest, contact: Contact, *, page: Page
     checks = subject_checks(subjects, index=Person.objects.visible_to(request.user), version=contact.version)
     check = next(c for c in checks if c.subject.pk == subject.pk)
     choices = check.form.fields["person"].widget.choices if check.form else []
-    form = IdentifyForm(request.POST, choices=list(choices), prefix=prefix_for(subject))
+    offered = check.form is not None and "confirm_unlikely" in check.form.fields
+    form = IdentifyForm(request.POST, choices=list(choices), prefix=prefix_for(subject), unlikely=offered)
     if not form.is_valid():
         return page(request, contact, identify_form=form)
     chosen = form.cleaned_data["person"]
@@ -149,7 +150,7 @@ def _identify(request: AuthenticatedHttpRequest, contact: Contact, *, page: Page
             version=form.cleaned_data["version"],
             match_probability=shown.get(chosen),
             candidates_shown=len(shown),
-            unlikely_confirmed=form.cleaned_data["confirm_unlikely"],
+            unlikely_confirmed=form.cleaned_data.get("confirm_unlikely", False),
         )
     except services.UnlikelyMatch as error:
         form.add_error("person", error.message)
@@ -192,7 +193,7 @@ def _route(request: AuthenticatedHttpRequest, contact: Contact, at: object) -> H
         services.record_screening(
             contact,
             route=ScreeningRoute(form.cleaned_data["route"]),
-            signposted_to=form.cleaned_data["signposted_to"],
+            signposted_to=form.cleaned_data.get("signposted_to", ""),
             notes=form.cleaned_data["notes"],
             by=request.user,
             at=timezone.now(),

@@ -114,4 +114,6 @@ def test_the_verdict_is_followed_by_what_the_family_history_holds(
     assert "Not known to children" in verdict
     signals = verdict[: verdict.index("</ul>")]
     assert "2nd contact about Charlie Brown in 12 months" in signals
-    assert "Antony Brown (family) has an open service: Children with disability service (Lydia Jones, CWD team)" in signals
+    assert (
+        "Antony Brown (family) has an open service: Children with disability service (Lydia Jones, CWD team)" in signals
+    )

@@ -76,7 +76,9 @@ def test_linking_to_an_unlikely_match_needs_a_confirmation(
     url = reverse("screening:screen-contact", args=[contact.pk])
     prefix = f"subject-{subject.pk}"
     offered = f'name="{prefix}-person" id="id_{prefix}-person_0" value="{someone.pk}"'
-    assert offered in contact_officer_client.get(url).content.decode()
+    page = contact_officer_client.get(url).content.decode()
+    assert offered in page
+    assert "I have checked that this unlikely match is the same person" in page
     data = {"action": "identify", "subject_pk": subject.pk, f"{prefix}-person": someone.pk, f"{prefix}-version": 0}
     refused = contact_officer_client.post(url, data)
     assert "This record is an unlikely match" in refused.content.decode()
@@ -140,3 +142,24 @@ def test_the_page_does_not_say_not_known_before_anyone_is_linked(
         },
     )
     assert "Not known to children" in contact_officer_client.get(url).content.decode()
+
+
+def test_the_unlikely_match_box_is_shown_only_beside_an_unlikely_match(
+    contact_officer_client: Client, mash_team: Any, now: dt.datetime
+) -> None:
+    """Walk-through: every person block asked to confirm an unlikely match, even with no candidates."""
+    contact = ContactFactory(team=mash_team)
+    url = reverse("screening:screen-contact", args=[contact.pk])
+    contact_officer_client.post(url, {"action": "start", "version": contact.version})
+    page = contact_officer_client.get(url).content.decode()
+    assert "No one in the person index is a likely match" in page
+    assert "unlikely match is the same person" not in page
+
+
+def test_a_contact_that_can_only_be_forwarded_asks_for_no_signposting_service() -> None:
+    """Walk-through: the forward-only choice still showed "Service signposted to"."""
+    from safehub.screening.forms import RouteForm
+    from safehub.screening.models import ScreeningRoute
+
+    assert "signposted_to" not in RouteForm(routes=[ScreeningRoute.FORWARD_TO_ALLOCATED_WORKER]).fields
+    assert "signposted_to" in RouteForm(routes=[ScreeningRoute.REFER_FOR_THRESHOLD, ScreeningRoute.SIGNPOST]).fields
