@@ -94,12 +94,18 @@ class QueueFilters(GovukForm):
         assert isinstance(worker, forms.ChoiceField)  # noqa: S101 - declared above
         worker.choices = _choices([(ME, "Me"), (NOT_ALLOCATED, "Not allocated"), *people], "Anyone")
 
+    def _understood(self) -> dict[str, Any]:
+        """The filters and order that are valid: one the queue does not know (an old link, a hand-typed
+        address) is shown as an error beside its box and left out, and the rest still apply."""
+        if not self.is_bound:
+            return {}
+        self.is_valid()
+        return self.cleaned_data
+
     @property
     def chosen(self) -> dict[str, str]:
-        """The filters in use (not the order), or {} when the form is bad or empty."""
-        if not self.is_valid():
-            return {}
-        return {name: value for name, value in self.cleaned_data.items() if value and name != "sort"}
+        """The filters in use (not the order)."""
+        return {name: value for name, value in self._understood().items() if value and name != "sort"}
 
     @property
     def in_use(self) -> bool:
@@ -112,13 +118,11 @@ class QueueFilters(GovukForm):
 
     @property
     def order(self) -> str:
-        return (self.cleaned_data.get("sort") if self.is_valid() else "") or "due"
+        return self._understood().get("sort") or "due"
 
     def query(self) -> str:
         """The filters and order as a query string, for the pagination links."""
-        if not self.is_valid():
-            return ""
-        return urlencode({name: value for name, value in self.cleaned_data.items() if value})
+        return urlencode({name: value for name, value in self._understood().items() if value})
 
     def apply(self, contacts: QuerySet[Contact], *, today: date) -> QuerySet[Contact]:
         """The contacts that pass the chosen filters, in the chosen order."""

@@ -131,3 +131,14 @@ def test_paging_keeps_the_filters(contact_officer_client: Client, mash_team: Tea
 def test_years_before_counts_a_leap_day_birthday_as_the_law_does() -> None:
     assert years_before(dt.date(2028, 2, 29), 15) == dt.date(2013, 2, 28)
     assert years_before(dt.date(2026, 11, 24), 5) == dt.date(2021, 11, 24)
+
+
+def test_one_filter_not_understood_leaves_the_others_applied(contact_officer_client: Client, three: Any) -> None:
+    """Walk-through: `?concern=physical_abuse&sort=received` listed the whole queue: one unknown order
+    dropped every filter without a word."""
+    response = contact_officer_client.get(SCREENING, {"concern": "neglect", "sort": "received"})
+    page = response.content.decode()
+    assert "Select a valid choice" in page  # beside the order
+    rows = _rows(contact_officer_client, concern="neglect", sort="received")
+    assert three["baby"].reference in rows
+    assert three["teen"].reference not in rows
