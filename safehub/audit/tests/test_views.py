@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 from django.db import connection
 from django.test import Client
@@ -8,6 +10,8 @@ from django.urls import reverse
 from safehub.audit.models import AuditEvent, Verb
 from safehub.audit.services import record
 from safehub.audit.triggers import statements
+from safehub.contacts.tests.factories import ContactFactory, ContactSubjectFactory
+from safehub.people.tests.factories import PersonFactory
 
 pytestmark = pytest.mark.django_db
 URL = reverse("audit:events")
@@ -44,3 +48,26 @@ def test_a_broken_chain_is_shown(data_protection_officer_client: Client) -> None
 def test_nobody_else_reads_the_trail(request: pytest.FixtureRequest, fixture: str) -> None:
     assert request.getfixturevalue(fixture).get(URL).status_code == 403
     assert AuditEvent.objects.visible_to(request.getfixturevalue(fixture.removesuffix("_client"))).count() == 0
+
+
+def test_dpo_finds_everything_about_one_person_and_is_told_of_a_date_range_backwards(
+    data_protection_officer_client: Client, social_worker: Any, mash_team: Any
+) -> None:
+    """A subject access request starts from the person: their record's reads and every contact they
+    are on. An end date before the start date is an error, not an empty trail (walk-through)."""
+    child = PersonFactory(local_id="P0000040")
+    about = ContactFactory(team=mash_team, subject=None)
+    ContactSubjectFactory(contact=about, person=child)
+    other = ContactFactory(team=mash_team)
+    record(Verb.CONTACT_VIEWED, by=social_worker, contact=about, data={"purpose": "contact"})
+    record(Verb.PERSON_VIEWED, by=social_worker, person=child, data={"purpose": "person"})
+    record(Verb.CONTACT_VIEWED, by=social_worker, contact=other, data={"purpose": "contact"})
+    page = data_protection_officer_client.get(URL, {"person": "p0000040"}).content.decode()
+    assert about.reference in page
+    assert other.reference not in page
+    assert '<td class="govuk-table__cell">Viewed person record</td>' in page
+    backwards = data_protection_officer_client.get(
+        URL, {"start_0": "5", "start_1": "12", "start_2": "2026", "end_0": "1", "end_1": "12", "end_2": "2026"}
+    ).content.decode()
+    assert "The end date must be the same as or after the start date" in backwards
+    assert about.reference not in backwards
