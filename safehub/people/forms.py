@@ -7,7 +7,13 @@ from django import forms
 from django.core.exceptions import ValidationError
 
 from safehub.core.forms import GovukDateField, GovukForm, VersionForm
-from safehub.people.identifiers import is_valid_nhs_number, is_valid_postcode, normalise_nhs_number, normalise_postcode
+from safehub.people.identifiers import (
+    is_outward_code,
+    is_valid_nhs_number,
+    is_valid_postcode,
+    normalise_nhs_number,
+    normalise_postcode,
+)
 from safehub.people.models import Service, Sex
 from safehub.people.queries import PersonCriteria
 from safehub.people.search_terms import words
@@ -58,8 +64,8 @@ class PersonSearchForm(GovukForm):
 
     def clean_postcode(self) -> str:
         value = normalise_postcode(self.cleaned_data.get("postcode", ""))
-        if value and not is_valid_postcode(value):
-            raise ValidationError("Enter a real postcode, like B1 1AA")
+        if value and not (is_valid_postcode(value) or is_outward_code(value)):
+            raise ValidationError("Enter a real postcode, like B1 1AA, or its first part, like B1")
         return value
 
     def clean_nhs_number(self) -> str:

@@ -47,6 +47,14 @@ def is_valid_postcode(value: str) -> bool:
     return bool(_POSTCODE.match(normalise_postcode(value)))
 
 
+_OUTWARD = re.compile(r"^[A-PR-UWYZ][A-HK-Y]?[0-9][0-9A-HJKMNPR-Y]?$")
+
+
+def is_outward_code(value: str) -> bool:
+    """The first half of a postcode alone ('SE2', 'DA16'): what someone who knows only the area types."""
+    return bool(_OUTWARD.match(re.sub(r"\s+", "", value).upper()))
+
+
 def postcode_district(value: str) -> str:
     return normalise_postcode(value).split(" ")[0]
 

@@ -14,6 +14,7 @@ from safehub.accounts.models import User
 from safehub.audit.models import Verb
 from safehub.audit.reads import Read, note_read, note_refusal
 from safehub.core.queries import by_pk
+from safehub.people.identifiers import is_valid_postcode
 from safehub.people.models import PARENTAL_KINDS, Person, Relationship, SearchTerm
 from safehub.people.search_terms import address_term, given_terms, surname_term
 
@@ -129,10 +130,13 @@ def find_people(criteria: PersonCriteria, *, within: QuerySet[Person]) -> QueryS
     exact = {
         "date_of_birth": criteria.date_of_birth,
         "sex": criteria.sex,
-        "address__postcode": criteria.postcode,
         "nhs_number": criteria.nhs_number,
     }
     people = people.filter(**{name: value for name, value in exact.items() if value})
+    if criteria.postcode and is_valid_postcode(criteria.postcode):
+        people = people.filter(address__postcode=criteria.postcode)
+    elif criteria.postcode:  # its first part only (people.forms): everyone in that area
+        people = people.filter(address__postcode__startswith=f"{criteria.postcode} ")
     if criteria.local_id:
         people = people.filter(local_id__in={criteria.local_id, criteria.local_id.upper()})
     return people.select_related("address").order_by(

@@ -21,6 +21,7 @@ from safehub.matching.presenters import candidate_views
 from safehub.matching.search import search as search_people
 from safehub.people import permissions, presenters, services
 from safehub.people.forms import EndInvolvementForm, ImportForm, InvolvementForm, PersonSearchForm, WarningsForm
+from safehub.people.identifiers import is_valid_postcode
 from safehub.people.models import Person
 from safehub.people.queries import PersonCriteria, find_people, get_person_for, merged_into_for
 
@@ -40,7 +41,7 @@ def _details(criteria: PersonCriteria) -> PersonDetails:
         date_of_birth=criteria.date_of_birth,
         sex=criteria.sex,
         address=criteria.address,
-        postcode=criteria.postcode,
+        postcode=criteria.postcode if is_valid_postcode(criteria.postcode) else "",  # not an area alone
         nhs_number=criteria.nhs_number,
         parent_given_names=tuple(filter(None, [criteria.parent_given_name])),
     )

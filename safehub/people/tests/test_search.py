@@ -120,6 +120,18 @@ def test_a_postcode_alone_finds_the_people_living_there(
         assert name in page
 
 
+@pytest.mark.parametrize("typed", ["B1", "b1", " b 1 "])
+def test_the_first_part_of_a_postcode_finds_everyone_in_that_area(
+    typed: str, index: dict[str, Person], social_worker_client: Client
+) -> None:
+    """Walk-through: a caller who knows only "SE2" was told to enter a real postcode."""
+    AddressFactory(line_1="1 High Street", town="Birmingham", postcode="B12 9ZZ")  # B12 is not B1
+    page = _search(social_worker_client, postcode=typed)
+    assert "3 people found" in page
+    for name in ("Grace", "Niamh", "Lily"):
+        assert name in page
+
+
 @pytest.mark.parametrize(
     ("typed", "expected"),
     [("14 Elm Road", 4), ("14 elm rd", 4), ("Elm Road", 4), ("27 Mill Lane", 3), ("flat 3, 27 mill lane", 3)],
@@ -239,7 +251,8 @@ def test_a_search_too_broad_to_be_useful_says_what_to_add(
         ({"family_name": "x" * 5000}, "Last name must be 100 characters or fewer"),
         ({"address": "1 " * 3000}, "The first line of the address must be 200 characters or fewer"),
         ({"postcode": "B" * 500}, "Postcode must be 20 characters or fewer"),
-        ({"postcode": "NOT A CODE"}, "Enter a real postcode, like B1 1AA"),
+        ({"postcode": "NOT A CODE"}, "Enter a real postcode, like B1 1AA, or its first part, like B1"),
+        ({"postcode": "B1 1A"}, "Enter a real postcode, like B1 1AA"),
         ({"family_name": "🙂🙂"}, "Enter a last name using letters"),
         ({"family_name": "'--"}, "Enter a last name using letters"),
         ({"family_name": "\u200b\u202e"}, "Enter a last name using letters"),
