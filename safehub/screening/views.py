@@ -52,6 +52,7 @@ def _page(
     finding = services.finding_for(contact, at=at) if contact.state == ContactState.SCREENING else None
     if route_form is None and finding is not None:
         route_form = RouteForm(initial={"version": contact.version}, routes=finding.allowed_routes)
+    family = family_history(contact, user=request.user, at=at) if finding is not None else []
     context = {
         "contact": contact,
         "checks": subject_checks(subjects, index=index, version=contact.version, bound=identify_form),
@@ -63,9 +64,9 @@ def _page(
         "error": error,
         "start_form": VersionForm(initial={"version": contact.version}),
         "rating_form": rating_form,
-        "family": family_history(contact, user=request.user, at=at) if finding is not None else [],
+        "family": family,
+        "signals": family_signals(family),
     }
-    context["signals"] = family_signals(context["family"])
     return render(request, "screening/screen_contact.html", context, status=status)
 
 
