@@ -192,6 +192,10 @@ class SubjectForm(GovukModelForm):
         self.at = at
         super().__init__(*args, **kwargs)
         choice_field(self.fields["ethnicity"]).choices = [("", "Not known"), *Ethnicity.choices]
+        # Words, not Django's "---------", for a choice not made yet.
+        for name, prompt in (("role", "Select how they are involved"), ("kind", "Select child, unborn child or adult")):
+            field = choice_field(self.fields[name])
+            field.choices = [("", prompt), *((value, label) for value, label in field.choices if value != "")]
 
     def clean_nhs_number(self) -> str:
         value = normalise_nhs_number(self.cleaned_data.get("nhs_number", ""))

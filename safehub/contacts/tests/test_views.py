@@ -318,3 +318,9 @@ def test_an_nhs_number_is_taken_as_the_nhs_writes_it(now: dt.datetime) -> None:
     assert 'maxlength="20"' in str(form["nhs_number"])
     assert form.is_valid(), form.errors
     assert form.cleaned_data["nhs_number"] == "9434765919"
+
+
+def test_the_people_choices_not_yet_made_are_worded(contact_officer_client: Client) -> None:
+    page = contact_officer_client.get(URL).content.decode()
+    assert "---------" not in page
+    assert "Select how they are involved" in page
