@@ -102,7 +102,8 @@ def start(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         except DomainError as error:
             status = add_refusal(form, error, fields=FORM_FIELDS)
         else:
-            messages.success(request, f"MASH checks started: {checks.requests.count()} agencies asked")
+            asked = checks.requests.count()
+            messages.success(request, f"MASH checks started: {asked} {'agency' if asked == 1 else 'agencies'} asked")
             return redirect("checks:checks", pk=checks.pk)
     return render(request, "checks/start.html", {"contact": contact, "form": form}, status=status)
 

@@ -147,3 +147,23 @@ def test_coordinator_withdraws_a_request_and_the_agency_sees_why(
     expect(page.get_by_role("button", name="Submit response")).to_have_count(0)
     assert_accessible(page)
     assert console_errors == []
+
+
+def test_enter_in_a_box_never_sends_the_requests(
+    page: Page, sign_in_as: Callable[..., None], manager: User, social_worker: User, mash_team: Team
+) -> None:
+    """Walk-through: with everything filled in, a stray Enter in "Lawful basis" sent every request, a
+    disclosure to each agency. Only the button sends them."""
+    PartnerAgencyFactory(name="Example Police", kind=AgencyKind.POLICE)
+    contact: Contact = ContactAwaitingThresholdFactory(team=mash_team)
+    sign_in_as(page, manager)
+    page.goto(reverse("checks:start", args=[contact.pk]))
+    page.get_by_label("Why are MASH checks needed?").fill("Neglect")
+    page.get_by_label("Amber", exact=False).check()
+    page.get_by_label("Coordinating social worker").select_option(str(social_worker.pk))
+    page.get_by_label("Lawful basis for sharing").press("Enter")
+    page.wait_for_timeout(500)
+    expect(page.get_by_role("heading", level=1)).to_have_text("Start MASH checks")
+    assert not MashChecks.objects.exists()
+    page.get_by_role("button", name="Send the requests").click()
+    expect(page.locator(".govuk-notification-banner--success")).to_contain_text("1 agency asked")

@@ -43,3 +43,14 @@ for (const form of document.querySelectorAll("form[data-keep-draft]")) {
   form.addEventListener("change", keep);
   form.addEventListener("submit", () => window.sessionStorage.removeItem(key));
 }
+
+// A form that sends information to other agencies (MASH check requests: each one a disclosure) is
+// sent by its button only: Enter in one of its boxes, pressed while typing, does not send it.
+for (const form of document.querySelectorAll("form[data-send-by-button]")) {
+  form.addEventListener("keydown", (event) => {
+    const field = event.target;
+    if (event.key === "Enter" && field instanceof HTMLInputElement && field.type !== "submit") {
+      event.preventDefault();
+    }
+  });
+}
