@@ -139,7 +139,8 @@ def caseload(request: AuthenticatedHttpRequest) -> HttpResponse:
         {
             "waiting": [(row, ", ".join(names.get(row.contact_id, ()))) for row in waiting],
             "waiting_page": waiting_page,
-            "waiting_count": waiting_page.paginator.count,
+            "waiting_heading": "Sent to you, not yet received"
+            + (f" ({waiting_page.paginator.count})" if waiting_page.paginator.count else ""),
             "waiting_query": _other_pages(request, "waiting"),
             "children_query": _other_pages(request, "page"),
             "children": children,

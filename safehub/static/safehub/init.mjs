@@ -54,3 +54,35 @@ for (const form of document.querySelectorAll("form[data-send-by-button]")) {
     }
   });
 }
+
+// "Add another person" on a formset (the contact's people) adds a blank block from its <template>
+// in the page, numbered as the server would number it, and moves focus there: no round trip, so the
+// browser's Back never asks to resend the form. At the formset's limit the server answers instead.
+for (const button of document.querySelectorAll("button[data-add-person]")) {
+  const template = document.getElementById(button.dataset.addPerson);
+  const total = button.form && button.form.querySelector("input[name$='-TOTAL_FORMS']");
+  const most = button.form && button.form.querySelector("input[name$='-MAX_NUM_FORMS']");
+  if (!(template instanceof HTMLTemplateElement) || !total) continue;
+  const block = (index) =>
+    template.innerHTML.replaceAll("__prefix__", String(index)).replaceAll("__number__", String(index + 1));
+  button.addEventListener("click", (event) => {
+    const index = Number(total.value);
+    if (most && index + 1 > Number(most.value)) return;
+    event.preventDefault();
+    // The first person gets a "Remove" button too, once there are two (as the server draws them).
+    const first = document.getElementById("person-1");
+    if (index === 1 && first && !first.querySelector("button[name^='remove-person-']")) {
+      const holder = document.createElement("div");
+      holder.innerHTML = block(0);
+      const remove = holder.querySelector("button[name^='remove-person-']");
+      if (remove) first.append(remove);
+    }
+    button.insertAdjacentHTML("beforebegin", block(index));
+    total.value = String(index + 1);
+    const added = document.getElementById(`person-${index + 1}`);
+    if (!added) return;
+    initAll({ scope: added });
+    const field = added.querySelector("select, input:not([type='hidden']), textarea");
+    if (field instanceof HTMLElement) field.focus();
+  });
+}
