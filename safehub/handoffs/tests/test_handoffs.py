@@ -54,6 +54,20 @@ def locality_worker(db: None) -> Any:
     return worker
 
 
+def _allocate_with_the_outcome(contact: Contact, worker: Any, *, by: Any, at: dt.datetime) -> None:
+    decisions.action_outcome(
+        contact,
+        sent_to="Assessment team north",
+        referrer_informed_at=at,
+        referrer_informed_by="phone",
+        notes="",
+        by=by,
+        at=at,
+        version=contact.version,
+        allocated_worker=worker,
+    )
+
+
 def _forward(contact: Contact, by: Any, at: dt.datetime) -> Handoff:
     record_screening(contact, route=ScreeningRoute.FORWARD_TO_ALLOCATED_WORKER, by=by, at=at, version=contact.version)
     return Handoff.objects.get(contact=contact)
@@ -239,17 +253,7 @@ def test_the_social_worker_allocated_with_the_outcome_gets_it_on_their_caseload(
         approved_by=second_manager,
         at=now,
     )
-    decisions.action_outcome(
-        contact,
-        sent_to="Assessment team north",
-        referrer_informed_at=now,
-        referrer_informed_by="phone",
-        notes="",
-        by=manager,
-        at=now,
-        version=contact.version,
-        allocated_worker=locality_worker,
-    )
+    _allocate_with_the_outcome(contact, locality_worker, by=manager, at=now)
     handoff = Handoff.objects.get(contact=contact)
     assert (handoff.kind, handoff.recipient, handoff.team) == (
         HandoffKind.ALLOCATED,
@@ -344,17 +348,7 @@ def test_the_caseload_lists_only_the_children_who_came_to_the_worker_and_says_re
         contact, outcomes=outcomes, rationale="Agreed", by=second_manager, at=now, version=contact.version
     )
     contact.refresh_from_db()
-    decisions.action_outcome(
-        contact,
-        sent_to="Assessment team north",
-        referrer_informed_at=now,
-        referrer_informed_by="phone",
-        notes="",
-        by=manager,
-        at=now,
-        version=contact.version,
-        allocated_worker=locality_worker,
-    )
+    _allocate_with_the_outcome(contact, locality_worker, by=manager, at=now)
     assert Handoff.objects.get(contact=contact).urgent
     client = Client()
     client.force_login(locality_worker)
