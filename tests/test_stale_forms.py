@@ -16,7 +16,7 @@ from safehub.accounts.models import Agency, AgencyKind, Role, Team, User
 from safehub.accounts.tests.factories import PartnerAgencyFactory, TeamFactory, user_with_role
 from safehub.audit.models import AuditEvent
 from safehub.checks.models import MashChecks
-from safehub.checks.tests.helpers import start_checks
+from safehub.checks.tests.helpers import start_checks, submit_answer
 from safehub.contacts.tests.factories import ContactAwaitingThresholdFactory, ContactInScreeningFactory
 from safehub.matching.models import DuplicatePair
 from safehub.people.tests.factories import PersonFactory
@@ -83,6 +83,16 @@ def _answer(hub: Hub) -> Post:
     return Post(partner, reverse("checks:request", args=[request.pk]), data)
 
 
+def _correct(hub: Hub) -> Post:
+    request = hub.checks().requests.get()
+    partner = user_with_role(
+        Role.PARTNER_PROFESSIONAL, team=TeamFactory(name="Desk", agency=hub.police), username="stale.partner"
+    )
+    submit_answer(request, by=partner, at=hub.at)
+    data = {"version": STALE, "nothing_known": "on", "sources_searched": "Niche, PND", "reason": "Searched PND too"}
+    return Post(partner, reverse("checks:request", args=[request.pk]), data)
+
+
 def _recommend(hub: Hub) -> Post:
     contact = ContactAwaitingThresholdFactory(team=hub.team)
     level = active_protocol().levels.first()
@@ -137,6 +147,7 @@ STALE_POSTS: dict[str, Callable[[Hub], Post]] = {
     "submit MASH checks": _submit_checks,
     "withdraw a request": _withdraw,
     "answer a request": _answer,
+    "correct an answer": _correct,
     "recommend": _recommend,
     "screening": _screening,
     "restrict a contact": _restrict,

@@ -21,7 +21,7 @@ from safehub.checks.late_answers import forward_if_late
 from safehub.checks.models import AgencyRequest, AgencyResponse, RequestState, ResponseStatus
 from safehub.checks.workflow import RequestEvent, ResponseEvent
 from safehub.core import lifecycle
-from safehub.core.errors import ConcurrentChange, DomainError
+from safehub.core.errors import ConcurrentChange, DomainError, Problem, Refused
 
 
 @dataclass(frozen=True)
@@ -46,13 +46,18 @@ def _response_fields(answer: Answer, by: User) -> dict[str, Any]:
     }
 
 
-def _check_answer(answer: Answer, *, submitting: bool) -> None:
+def answer_problems(answer: Answer, *, submitting: bool) -> list[Problem]:
+    """Everything wrong with an answer at once, so that the form shows every problem together."""
+    problems = []
     if answer.nothing_known and answer.information.strip():
-        raise DomainError("Choose 'nothing known' or describe what your agency holds, not both", field="information")
+        problems.append(
+            Problem("Choose 'nothing known' or describe what your agency holds, not both", field="information")
+        )
     if submitting and not answer.nothing_known and not answer.information.strip():
-        raise DomainError("Say what your agency holds, or that nothing is known", field="information")
+        problems.append(Problem("Say what your agency holds, or that nothing is known", field="information"))
     if submitting and not answer.sources_searched.strip():
-        raise DomainError("Enter the systems you searched", field="sources_searched")
+        problems.append(Problem("Enter the systems you searched", field="sources_searched"))
+    return problems
 
 
 def why_not_open(request: AgencyRequest) -> str:
@@ -76,7 +81,9 @@ def save_response(
         raise DomainError(closed)
     if request.version != version:
         raise ConcurrentChange("request")
-    _check_answer(answer, submitting=submit)
+    problems = answer_problems(answer, submitting=submit)
+    if problems:
+        raise Refused(problems)
     draft = request.responses.filter(status=ResponseStatus.DRAFT).first()
     fields = _response_fields(answer, by)
     if draft is None:
@@ -100,21 +107,59 @@ def save_response(
     return draft
 
 
+def correction_problems(
+    response: AgencyResponse, answer: Answer, *, reason: str, remove_restriction: bool
+) -> list[Problem]:
+    """Everything wrong with a correction at once. A handling restriction on the answer being
+    corrected carries over: a correction leaves it out only when the partner says so."""
+    problems = []
+    if not reason.strip():
+        problems.append(Problem("Enter why the response is being corrected", field="reason"))
+    problems += answer_problems(answer, submitting=True)
+    restricted = response.handling_restriction.strip()
+    restricting = answer.handling_restriction.strip()
+    if restricted and not restricting and not remove_restriction:
+        problems.append(
+            Problem(
+                f"Your earlier answer had a handling restriction ('{restricted}'): enter it again,"
+                " or tick 'Remove the handling restriction'",
+                field="handling_restriction",
+            )
+        )
+    if remove_restriction and restricting:
+        problems.append(Problem("Remove the handling restriction or enter one, not both", field="remove_restriction"))
+    return problems
+
+
 @transaction.atomic(durable=True)
 def correct_response(
-    response: AgencyResponse, answer: Answer, *, reason: str, by: User, at: datetime
+    response: AgencyResponse,
+    answer: Answer,
+    *,
+    reason: str,
+    by: User,
+    at: datetime,
+    version: int,
+    remove_restriction: bool = False,
 ) -> AgencyResponse:
-    """A submitted response stays as it was; the correction is a new response that supersedes it."""
+    """A submitted response stays as it was; the correction is a new response that supersedes it.
+    `version` is the request's, as the partner's page showed it: a correction made from a page
+    drawn before another correction (in another tab, or by a colleague) is refused, not stacked."""
     request = response.request
     if not permissions.can_answer(by, request):
         raise PermissionDenied
     if response.status != ResponseStatus.SUBMITTED:
         raise DomainError("Only a submitted response can be corrected; a draft can simply be changed")
+    if request.version != version:
+        raise ConcurrentChange("response")
     if AgencyResponse.objects.filter(supersedes=response).exists():
         raise DomainError("This response has already been corrected: correct the latest one")
-    if not reason.strip():
-        raise DomainError("Enter why the response is being corrected", field="reason")
-    _check_answer(answer, submitting=True)
+    problems = correction_problems(response, answer, reason=reason, remove_restriction=remove_restriction)
+    if problems:
+        raise Refused(problems)
+    # One winner: the request's version moves on with each correction, so of two corrections made
+    # from the same page the second finds it changed and saves nothing.
+    lifecycle.compare_and_set(request, noun="response")
     correction = AgencyResponse.objects.create(
         request=request,
         status=ResponseStatus.SUBMITTED,
@@ -129,7 +174,12 @@ def correct_response(
         by=by,
         contact=request.checks.contact,
         at=at,
-        data={"request": request.pk, "response": correction.pk, "supersedes": response.pk},
+        data={
+            "request": request.pk,
+            "response": correction.pk,
+            "supersedes": response.pk,
+            "restriction_removed": bool(response.handling_restriction and not correction.handling_restriction),
+        },
     )
     forward_if_late(request, by=by, at=at)
     return correction

@@ -117,14 +117,61 @@ class ResponseForm(VersionForm):
         label="Answering for (GP practice and clinician, if you record their answer)", max_length=200, required=False
     )
 
+    # The fields a response is drawn from (every one but the version), as the service's `Answer` names them.
+    ANSWER_FIELDS = (
+        "nothing_known",
+        "information",
+        "analysis",
+        "sources_searched",
+        "handling_restriction",
+        "on_behalf_of",
+    )
+
+    def __init__(self, *args: Any, for_gp_practice: bool = False, **kwargs: Any) -> None:
+        """`for_gp_practice`: the request is to a GP practice, whose answer the hub's health
+        professional records for it; only then is there a practice and clinician to name."""
+        super().__init__(*args, **kwargs)
+        if not for_gp_practice:
+            del self.fields["on_behalf_of"]
+
 
 class CorrectionForm(ResponseForm):
+    """A correction starts from the answer it corrects (the view fills it in), so that what is not
+    being corrected, a handling restriction above all, is kept without typing it again. Every field
+    is checked by the service, so that all the problems show at once."""
+
+    remove_restriction = forms.BooleanField(
+        label="Remove the handling restriction",
+        help_text="Tick only if the restriction on your earlier answer no longer applies.",
+        required=False,
+    )
     reason = forms.CharField(
         label="Why is the response being corrected?",
         widget=forms.Textarea(attrs={"rows": 2}),
         max_length=TEXT,
-        error_messages={"required": "Enter why the response is being corrected"},
+        required=False,
     )
+
+    def __init__(self, *args: Any, restricted: bool = False, **kwargs: Any) -> None:
+        """`restricted`: the answer being corrected has a handling restriction, which only a
+        ticked 'Remove the handling restriction' takes away."""
+        super().__init__(*args, **kwargs)
+        if not restricted:
+            del self.fields["remove_restriction"]
+        # The confirmation straight after the restriction it removes, the reason last.
+        self.order_fields(
+            [
+                "version",
+                "nothing_known",
+                "information",
+                "analysis",
+                "sources_searched",
+                "handling_restriction",
+                "remove_restriction",
+                "on_behalf_of",
+                "reason",
+            ]
+        )
 
 
 class SubmitForDecisionForm(VersionForm):
@@ -132,7 +179,7 @@ class SubmitForDecisionForm(VersionForm):
         label="Your analysis of what the agencies hold",
         widget=forms.Textarea(attrs={"rows": 5}),
         max_length=TEXT,
-        error_messages={"required": "Enter your analysis of what the agencies hold"},
+        required=False,  # the service says so, with every other problem (checks.services.submit_for_decision)
     )
     outstanding_reason = forms.CharField(
         label="Why submit before every agency has answered? (only if any are outstanding)",

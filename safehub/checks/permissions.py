@@ -17,12 +17,18 @@ def can_start_checks(user: User, contact: Contact | None = None) -> bool:
 
 def can_ask_for_checks(user: User, contact: Contact | None = None) -> bool:
     """A social worker or senior practitioner deciding the threshold asks a manager for checks (a
-    manager starts them directly)."""
+    manager starts them directly), while the contact has none open or gone for decision: once the
+    agencies have been asked, their answers are read beside the decision, not asked for again."""
     return (
         can_make_threshold_decisions(user)
         and not can_manage(user)
-        and (contact is None or contact.state == ContactState.AWAITING_THRESHOLD)
+        and (contact is None or (contact.state == ContactState.AWAITING_THRESHOLD and not has_checks(contact)))
     )
+
+
+def has_checks(contact: Contact) -> bool:
+    """MASH checks on the contact are open, or were submitted for its decision."""
+    return contact.mash_checks.filter(state__in=[ChecksState.OPEN, ChecksState.SUBMITTED]).exists()
 
 
 def can_coordinate(user: User, checks: MashChecks) -> bool:

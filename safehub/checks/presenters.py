@@ -297,11 +297,14 @@ class SubmittedResponse:
 
 
 def submitted_responses(responses: Iterable[AgencyResponse]) -> list[SubmittedResponse]:
+    """Every answer the agency submitted, oldest first, each superseded one saying so."""
+    submitted = [response for response in responses if response.status == ResponseStatus.SUBMITTED]
+    superseded = {response.supersedes_id for response in submitted}
     shown = []
-    for response in responses:
-        if response.status != ResponseStatus.SUBMITTED:
-            continue
+    for response in submitted:
         kind = "Correction" if response.supersedes_id else "Response"
+        if response.pk in superseded:
+            kind = f"Earlier {kind.lower()} (superseded)"
         restriction = f". Restriction: {response.handling_restriction}" if response.handling_restriction else ""
         shown.append(
             SubmittedResponse(

@@ -26,7 +26,7 @@ from safehub.contacts.models import Contact, ContactSubject
 from safehub.contacts.services import threshold_due, transition
 from safehub.contacts.workflow import Event
 from safehub.core import lifecycle
-from safehub.core.errors import ConcurrentChange, DomainError
+from safehub.core.errors import ConcurrentChange, DomainError, Problem, Refused
 from safehub.people.models import PersonKind
 from safehub.protocols.models import Brag
 from safehub.protocols.policy import Deadlines, active_protocol
@@ -192,6 +192,10 @@ ALREADY_ASKED = "A manager has already been asked to start MASH checks on this c
 def ask_for_checks(contact: Contact, *, reason: str, by: User, at: datetime, version: int) -> ChecksAsked:
     """A social worker asks a manager to start MASH checks, saying what they need to know. The ask
     shows on the threshold queue and the contact page until checks start."""
+    if not permissions.can_ask_for_checks(by):
+        raise PermissionDenied
+    if permissions.has_checks(contact):
+        raise DomainError("MASH checks have already been made on this contact: read the agencies' answers")
     if not permissions.can_ask_for_checks(by, contact):
         raise PermissionDenied
     if contact.version != version:
@@ -265,15 +269,20 @@ def submit_for_decision(
         raise DomainError("These checks have already been submitted for decision")
     if checks.version != version:
         raise ConcurrentChange("set of checks")
+    problems = []
     if not analysis.strip():
-        raise DomainError("Enter your analysis of what the agencies hold", field="analysis")
+        problems.append(Problem("Enter your analysis of what the agencies hold", field="analysis"))
     outstanding = checks.requests.outstanding().count()
     if outstanding and not outstanding_reason.strip():
-        raise DomainError(
-            f"{outstanding} agency request{'s are' if outstanding > 1 else ' is'} still outstanding:"
-            " give the reason for not waiting",
-            field="outstanding_reason",
+        problems.append(
+            Problem(
+                f"{outstanding} agency request{'s are' if outstanding > 1 else ' is'} still outstanding:"
+                " give the reason for not waiting",
+                field="outstanding_reason",
+            )
         )
+    if problems:
+        raise Refused(problems)
     lifecycle.transition(
         checks,
         ChecksEvent.SUBMIT_FOR_DECISION,

@@ -49,7 +49,7 @@ def _answer(data: dict[str, object]) -> answers.Answer:
         analysis=str(data["analysis"]),
         sources_searched=str(data["sources_searched"]),
         handling_restriction=str(data["handling_restriction"]),
-        on_behalf_of=str(data["on_behalf_of"]),
+        on_behalf_of=str(data.get("on_behalf_of", "")),  # only a GP practice's request asks for it
     )
 
 
@@ -291,14 +291,22 @@ def request_view(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     correction: CorrectionForm | None = None
     responses = list(agency_request.responses.all())
     latest = next((r for r in reversed(responses) if r.status == ResponseStatus.SUBMITTED), None)
+    for_gp_practice = agency_request.agency.kind == AgencyKind.GP_PRACTICE
     if agency_request.state == RequestState.SENT:
         draft = next((r for r in responses if r.status == ResponseStatus.DRAFT), None)
         initial = {"version": agency_request.version}
         if draft is not None:
-            initial.update({f: getattr(draft, f) for f in ResponseForm.base_fields if f != "version"})
-        form = ResponseForm(request.POST or None, initial=initial)
+            initial.update({f: getattr(draft, f) for f in ResponseForm.ANSWER_FIELDS})
+        form = ResponseForm(request.POST or None, initial=initial, for_gp_practice=for_gp_practice)
     elif latest is not None:
-        correction = CorrectionForm(request.POST or None, initial={"version": agency_request.version})
+        # The correction starts from the answer it corrects: only what changes is typed.
+        initial = {"version": agency_request.version, **{f: getattr(latest, f) for f in ResponseForm.ANSWER_FIELDS}}
+        correction = CorrectionForm(
+            request.POST or None,
+            initial=initial,
+            for_gp_practice=for_gp_practice,
+            restricted=bool(latest.handling_restriction),
+        )
     if request.method == "POST" and form is None and (correction is None or "action" in request.POST):
         # An answer form sent again (a double click, a retry after a lost connection) or after the
         # hub withdrew the request: say why, change nothing.
@@ -320,12 +328,15 @@ def request_view(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
                 messages.success(request, "Response submitted" if submit else "Draft saved")
                 return redirect("checks:request", pk=agency_request.pk)
             if correction is not None and latest is not None and correction.is_valid():
+                data = correction.cleaned_data
                 answers.correct_response(
                     latest,
-                    _answer(correction.cleaned_data),
-                    reason=correction.cleaned_data["reason"],
+                    _answer(data),
+                    reason=data["reason"],
                     by=request.user,
                     at=at,
+                    version=data["version"],
+                    remove_restriction=bool(data.get("remove_restriction")),
                 )
                 messages.success(request, "Correction submitted: it supersedes the earlier response")
                 return redirect("checks:request", pk=agency_request.pk)

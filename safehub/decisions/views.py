@@ -135,8 +135,12 @@ def _recommendation_form(contact: Contact, data: QueryDict | None) -> Recommenda
 
 def _ask_for_checks(request: AuthenticatedHttpRequest, contact: Contact) -> HttpResponse:
     """The social worker asks a manager to start MASH checks before deciding (checks.services)."""
-    if not can_ask_for_checks(request.user, contact):
+    if not can_ask_for_checks(request.user):
         raise PermissionDenied
+    if not can_ask_for_checks(request.user, contact):
+        # A page drawn before a manager started checks on the contact: nothing to ask for now.
+        messages.info(request, "MASH checks have already been started on this contact: read the agencies' answers.")
+        return redirect("decisions:recommend", pk=contact.pk)
     ask_form = AskForChecksForm(request.POST)
     status = 200
     if ask_form.is_valid():

@@ -32,7 +32,10 @@ def _sign_out(page: Page) -> None:
     page.wait_for_load_state()
 
 
-def _answer(page: Page, *, holds: str, sources: str, assert_accessible: Check) -> None:
+RESTRICTION = "Not to be disclosed to the family without police agreement"
+
+
+def _answer(page: Page, *, holds: str, sources: str, assert_accessible: Check, restriction: str = "") -> None:
     page.locator("table").get_by_role("link").first.click()
     expect(page.get_by_role("table", name="People to search for")).to_be_visible()
     assert_accessible(page)
@@ -42,6 +45,8 @@ def _answer(page: Page, *, holds: str, sources: str, assert_accessible: Check) -
     else:
         page.get_by_label("Nothing known", exact=False).check()
     page.get_by_label("Systems searched").fill(sources)
+    if restriction:
+        page.get_by_label("Handling restriction (optional)").fill(restriction)
     page.get_by_role("button", name="Submit response").click()
     expect(page.locator(".govuk-notification-banner--success")).to_contain_text("Response submitted")
 
@@ -85,7 +90,16 @@ def test_manager_starts_checks_partners_answer_coordinator_submits(
         holds="Domestic incident at the address in March 2026.",
         sources="Niche, PND",
         assert_accessible=assert_accessible,
+        restriction=RESTRICTION,
     )
+    # And the police correct their answer: the form starts from it, so only the change and the reason are typed
+    expect(page.get_by_label("Handling restriction (optional)")).to_have_value(RESTRICTION)
+    expect(page.get_by_label("Systems searched")).to_have_value("Niche, PND")
+    page.get_by_label("What your agency holds").fill("Domestic incidents at the address in March and April 2026.")
+    page.get_by_label("Why is the response being corrected?").fill("The April incident was found on PND")
+    page.get_by_role("button", name="Submit correction").click()
+    expect(page.locator(".govuk-notification-banner--success")).to_contain_text("Correction submitted")
+    assert_accessible(page)
     _sign_out(page)
     sign_in_as(page, health)
     _answer(page, holds="", sources="SystmOne", assert_accessible=assert_accessible)
@@ -95,8 +109,11 @@ def test_manager_starts_checks_partners_answer_coordinator_submits(
     sign_in_as(page, social_worker)
     page.goto(contact.get_absolute_url())
     page.get_by_role("link", name="MASH checks started", exact=False).click()
-    expect(page.get_by_text("Domestic incident at the address in March 2026.")).to_be_visible()
+    expect(page.get_by_text("Domestic incidents at the address in March and April 2026.")).to_be_visible()
+    expect(page.get_by_text(RESTRICTION).first).to_be_visible()  # the correction kept the restriction
     expect(page.get_by_text("Nothing known")).to_be_visible()
+    page.get_by_text("Earlier answers (1)").click()
+    expect(page.get_by_text("Domestic incident at the address in March 2026.")).to_be_visible()
     assert_accessible(page)
     page.get_by_label("Your analysis of what the agencies hold").fill(
         "Police hold a DA incident; health nothing known."

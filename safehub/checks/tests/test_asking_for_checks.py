@@ -16,7 +16,8 @@ from safehub.accounts.models import AgencyKind, Team, User
 from safehub.accounts.tests.factories import PartnerAgencyFactory
 from safehub.audit.models import AuditEvent, Verb
 from safehub.checks.models import ChecksAsked
-from safehub.checks.services import ask_for_checks
+from safehub.checks.permissions import can_ask_for_checks
+from safehub.checks.services import ask_for_checks, submit_for_decision
 from safehub.checks.tests.helpers import start_checks
 from safehub.contacts import amendments
 from safehub.contacts.tests.factories import SIBLING, ContactAwaitingThresholdFactory, ContactFactory
@@ -139,3 +140,32 @@ def test_a_person_added_while_checks_are_out_is_flagged_as_not_asked_about(
     warning = "Leo Harlow was added to the contact after these MASH checks were sent"
     assert warning in social_worker_client.get(reverse("checks:checks", args=[checks.pk])).content.decode()
     assert warning in social_worker_client.get(reverse("contacts:contact", args=[contact.pk])).content.decode()
+
+
+def test_checks_are_not_asked_for_again_once_started_or_submitted(
+    mash_team: Team, manager: User, social_worker: User, social_worker_client: Client, now: dt.datetime
+) -> None:
+    """Walk-through: the threshold page still offered "Ask a manager to start MASH checks" after the
+    checks on the contact had gone for decision."""
+    contact = ContactAwaitingThresholdFactory(team=mash_team)
+    page = reverse("decisions:recommend", args=[contact.pk])
+    stale_version = contact.version
+    police: Any = PartnerAgencyFactory(name="Example Police", kind=AgencyKind.POLICE)
+    checks = start_checks(contact, by=manager, coordinator=social_worker, agencies=[police], at=now)
+    submit_for_decision(
+        checks, analysis="Police know the family", outstanding_reason="Decide now", by=social_worker, at=now, version=0
+    )
+    contact.refresh_from_db()
+    assert contact.state == ContactState.AWAITING_THRESHOLD
+    assert not can_ask_for_checks(social_worker, contact)
+    shown = social_worker_client.get(page).content.decode()
+    assert "Ask a manager to start MASH checks" not in shown
+    assert "Police know the family" in shown  # the answers are beside the decision instead
+    # A page drawn before the checks started: told, and nothing asked.
+    late = social_worker_client.post(
+        page, {"action": "ask-for-checks", "reason": REASON, "version": stale_version}, follow=True
+    )
+    assert "MASH checks have already been started on this contact" in late.content.decode()
+    assert not ChecksAsked.objects.exists()
+    with pytest.raises(DomainError, match="already been made"):
+        ask_for_checks(contact, reason=REASON, by=social_worker, at=now, version=contact.version)

@@ -25,7 +25,7 @@ from safehub.checks.services import StartChecks
 from safehub.contacts.models import Contact, ContactSubject
 from safehub.contacts.tests.factories import ContactAwaitingThresholdFactory
 from safehub.contacts.workflow import ContactState
-from safehub.core.errors import ConcurrentChange, DomainError
+from safehub.core.errors import ConcurrentChange, DomainError, Refused
 from safehub.core.working_time import LONDON
 from safehub.protocols.models import Brag
 
@@ -264,7 +264,12 @@ def test_a_correction_supersedes_with_a_reason(started: Any, agencies: dict[str,
     )
     with pytest.raises(DomainError, match="why"):
         answers.correct_response(
-            first, Answer(information="Found a record", sources_searched="PND"), reason=" ", by=police, at=now
+            first,
+            Answer(information="Found a record", sources_searched="PND"),
+            reason=" ",
+            by=police,
+            at=now,
+            version=request.version,
         )
     correction = answers.correct_response(
         first,
@@ -272,14 +277,103 @@ def test_a_correction_supersedes_with_a_reason(started: Any, agencies: dict[str,
         reason="Missed on PND",
         by=police,
         at=now,
+        version=request.version,
     )
     assert correction.supersedes == first
     first.refresh_from_db()
     assert first.nothing_known is True  # unchanged
+    request.refresh_from_db()
     with pytest.raises(DomainError, match="latest"):
         answers.correct_response(
-            first, Answer(nothing_known=True, sources_searched="x"), reason="again", by=police, at=now
+            first,
+            Answer(nothing_known=True, sources_searched="x"),
+            reason="again",
+            by=police,
+            at=now,
+            version=request.version,
         )
+
+
+RESTRICTION = "Not to be disclosed to the family without police agreement"
+
+
+def _answered_with_a_restriction(started: Any, agencies: dict[str, Agency], now: dt.datetime) -> tuple[User, Any]:
+    police = _partner(agencies["police"], "pc.one")
+    request = started.requests.get(agency=agencies["police"])
+    first = answers.save_response(
+        request,
+        Answer(information="DA incident, March 2026", sources_searched="Niche", handling_restriction=RESTRICTION),
+        by=police,
+        at=now,
+        submit=True,
+        version=request.version,
+    )
+    return police, first
+
+
+def test_a_correction_keeps_the_handling_restriction_unless_it_is_removed_on_purpose(
+    started: Any, agencies: dict[str, Agency], now: dt.datetime
+) -> None:
+    """Walk-through: a correction typed without the restriction dropped it from every reader's view."""
+    police, first = _answered_with_a_restriction(started, agencies, now)
+    request = first.request
+    corrected = Answer(information="DA incident, April 2026", sources_searched="Niche")
+    with pytest.raises(Refused) as refused:
+        answers.correct_response(first, corrected, reason="Wrong month", by=police, at=now, version=request.version)
+    assert [p.field for p in refused.value.problems] == ["handling_restriction"]
+    assert "Remove the handling restriction" in refused.value.problems[0].message
+    assert request.responses.count() == 1
+    with pytest.raises(Refused, match="not both"):
+        answers.correct_response(
+            first,
+            Answer(information="x", sources_searched="Niche", handling_restriction="Police only"),
+            reason="Wrong month",
+            by=police,
+            at=now,
+            version=request.version,
+            remove_restriction=True,
+        )
+    removed = answers.correct_response(
+        first, corrected, reason="Wrong month", by=police, at=now, version=request.version, remove_restriction=True
+    )
+    assert removed.handling_restriction == ""
+    event = AuditEvent.objects.get(verb=Verb.AGENCY_RESPONSE_CORRECTED)
+    assert event.data["restriction_removed"] is True
+    kept = answers.correct_response(
+        removed,
+        Answer(information="DA incident, April 2026", sources_searched="Niche, PND"),
+        reason="Searched PND too",
+        by=police,
+        at=now,
+        version=request.version,
+    )
+    assert kept.supersedes == removed  # nothing to keep: the restriction was removed on purpose
+
+
+def test_a_correction_made_from_a_stale_page_is_refused_and_saves_nothing(
+    started: Any, agencies: dict[str, Agency], now: dt.datetime
+) -> None:
+    """Two tabs on the same answer: the first correction wins, the second is told and saves nothing."""
+    police, first = _answered_with_a_restriction(started, agencies, now)
+    request = first.request
+    seen = request.version
+    answer = Answer(information="DA incident, April 2026", sources_searched="Niche", handling_restriction=RESTRICTION)
+    winner = answers.correct_response(first, answer, reason="Wrong month", by=police, at=now, version=seen)
+    with pytest.raises(ConcurrentChange, match="This response was changed by someone else"):
+        answers.correct_response(winner, answer, reason="Tab two", by=police, at=now, version=seen)
+    assert request.responses.count() == 2
+    assert AuditEvent.objects.filter(verb=Verb.AGENCY_RESPONSE_CORRECTED).count() == 1
+
+
+def test_every_problem_with_a_correction_is_reported_at_once(
+    started: Any, agencies: dict[str, Agency], now: dt.datetime
+) -> None:
+    police, first = _answered_with_a_restriction(started, agencies, now)
+    with pytest.raises(Refused) as refused:
+        answers.correct_response(
+            first, Answer(information="x"), reason="", by=police, at=now, version=first.request.version
+        )
+    assert [p.field for p in refused.value.problems] == ["reason", "sources_searched", "handling_restriction"]
 
 
 def test_the_health_partner_records_a_gp_answer_on_its_behalf(
@@ -320,6 +414,16 @@ def test_submitting_for_decision_needs_a_reason_while_requests_are_outstanding(
     assert AuditEvent.objects.filter(verb=Verb.MASH_CHECKS_SUBMITTED, contact=contact).count() == 1
     with pytest.raises(DomainError, match="already been submitted"):
         services.submit_for_decision(done, analysis="again", by=social_worker, at=now, version=done.version)
+
+
+def test_every_problem_with_a_submission_for_decision_is_reported_at_once(
+    started: Any, social_worker: User, now: dt.datetime
+) -> None:
+    with pytest.raises(Refused) as refused:
+        services.submit_for_decision(started, analysis=" ", by=social_worker, at=now, version=0)
+    assert [p.field for p in refused.value.problems] == ["analysis", "outstanding_reason"]
+    started.refresh_from_db()
+    assert started.state == ChecksState.OPEN
 
 
 def test_only_the_coordinator_or_a_manager_submits(started: Any, senior_practitioner: User, now: dt.datetime) -> None:

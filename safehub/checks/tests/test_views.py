@@ -351,3 +351,151 @@ def test_the_checks_say_when_every_agency_has_answered(
         submit_answer(checks.requests.get(agency=agency), by=user, at=now, information="Known")
     page = manager_client.get(url).content.decode()
     assert "Every agency has answered: ready to submit for decision" in page
+
+
+RESTRICTION = "Not to be disclosed to the family without police agreement"
+
+
+def _answered(checks: MashChecks, police: Agency, now: dt.datetime) -> tuple[AgencyRequest, Client, str]:
+    """The police answer with a handling restriction; their client and the request's page."""
+    user, police_client = _partner_client(police, "pc.one")
+    request = checks.requests.get(agency=police)
+    submit_answer(
+        request,
+        by=user,
+        at=now,
+        information="Domestic incident, March 2026",
+        analysis="Child present",
+        handling_restriction=RESTRICTION,
+    )
+    request.refresh_from_db()
+    return request, police_client, reverse("checks:request", args=[request.pk])
+
+
+def _correction(request: AgencyRequest, **changes: object) -> dict[str, object]:
+    """The correction form as the page fills it in, with `changes` typed over it."""
+    return {
+        "version": request.version,
+        "information": "Domestic incident, March 2026",
+        "analysis": "Child present",
+        "sources_searched": "Niche",
+        "handling_restriction": RESTRICTION,
+        "reason": "Wrong month",
+        **changes,
+    }
+
+
+def test_the_correction_form_starts_from_the_current_answer(
+    checks: MashChecks, police: Agency, now: dt.datetime
+) -> None:
+    """Walk-through: the correction form opened empty, so the restriction, the systems searched and
+    the text had to be typed again."""
+    request, police_client, url = _answered(checks, police, now)
+    page = police_client.get(url).content.decode()
+    form = page[page.index("Correct your response") :]
+    assert f'value="{RESTRICTION}"' in form
+    assert 'value="Niche"' in form
+    assert "Domestic incident, March 2026</textarea>" in form
+    assert "Child present</textarea>" in form
+    assert re.search(r'<textarea[^>]*name="reason"[^>]*>\s*</textarea>', form)  # the reason is the partner's to give
+    assert "Remove the handling restriction" in form
+    # Sent as it was drawn, with only what changed, the restriction is kept.
+    done = police_client.post(url, _correction(request, information="Domestic incident, April 2026"))
+    assert done.status_code == 302
+    latest = request.responses.latest("pk")
+    assert (latest.handling_restriction, latest.sources_searched) == (RESTRICTION, "Niche")
+
+
+def test_a_correction_removes_a_restriction_only_when_the_box_is_ticked(
+    checks: MashChecks, police: Agency, now: dt.datetime
+) -> None:
+    request, police_client, url = _answered(checks, police, now)
+    refused = police_client.post(url, _correction(request, handling_restriction=""))
+    assert refused.status_code == 200
+    assert "tick &#x27;Remove the handling restriction&#x27;" in refused.content.decode()
+    assert request.responses.count() == 1
+    removed = police_client.post(url, _correction(request, handling_restriction="", remove_restriction="on"))
+    assert removed.status_code == 302
+    assert request.responses.latest("pk").handling_restriction == ""
+
+
+def test_a_correction_from_a_stale_tab_is_refused(checks: MashChecks, police: Agency, now: dt.datetime) -> None:
+    """Walk-through: two tabs on the same request; the second correction silently superseded the first."""
+    request, police_client, url = _answered(checks, police, now)
+    tab_one = _correction(request, information="Domestic incident, April 2026", reason="Wrong month")
+    tab_two = _correction(request, information="Domestic incident, May 2026", reason="Wrong month again")
+    assert police_client.post(url, tab_one).status_code == 302
+    stale = police_client.post(url, tab_two)
+    assert stale.status_code == 409
+    assert "This response was changed by someone else" in stale.content.decode()
+    assert request.responses.latest("pk").information == "Domestic incident, April 2026"
+    assert request.responses.count() == 2
+
+
+def test_every_problem_with_a_correction_shows_at_once(checks: MashChecks, police: Agency, now: dt.datetime) -> None:
+    """Walk-through: the form said only "Enter why the response is being corrected", then, once
+    that was fixed, "Enter the systems you searched"."""
+    request, police_client, url = _answered(checks, police, now)
+    refused = police_client.post(url, _correction(request, reason="", sources_searched=""))
+    page = refused.content.decode()
+    assert refused.status_code == 200
+    assert "Enter why the response is being corrected" in page
+    assert "Enter the systems you searched" in page
+    assert request.responses.count() == 1
+
+
+def test_every_problem_with_submitting_for_decision_shows_at_once(
+    checks: MashChecks, social_worker_client: Client
+) -> None:
+    refused = social_worker_client.post(reverse("checks:checks", args=[checks.pk]), {"version": checks.version})
+    page = refused.content.decode()
+    assert "Enter your analysis of what the agencies hold" in page
+    assert "give the reason for not waiting" in page
+    checks.refresh_from_db()
+    assert checks.state == ChecksState.OPEN
+
+
+def test_only_a_gp_practice_request_asks_whom_the_answer_is_for(
+    checks: MashChecks, police: Agency, health: Agency, manager: User, social_worker: User, now: dt.datetime
+) -> None:
+    """Walk-through: the police answer form asked "Answering for (GP practice and clinician…)"."""
+    _, police_client = _partner_client(police, "pc.one")
+    police_page = police_client.get(reverse("checks:request", args=[checks.requests.get(agency=police).pk]))
+    assert "Answering for" not in police_page.content.decode()
+    surgery = PartnerAgencyFactory(name="Elm Road Surgery", kind=AgencyKind.GP_PRACTICE)
+    gp_checks = start_checks(
+        ContactAwaitingThresholdFactory(team=checks.contact.team),
+        by=manager,
+        coordinator=social_worker,
+        agencies=[surgery],
+        at=now,
+    )
+    _, health_client = _partner_client(health, "hv.one")
+    gp_request = gp_checks.requests.get()
+    gp_url = reverse("checks:request", args=[gp_request.pk])
+    assert "Answering for" in health_client.get(gp_url).content.decode()
+    answer = {"nothing_known": "on", "sources_searched": "GP record", "on_behalf_of": "Elm Road, Dr Patel"}
+    assert health_client.post(gp_url, {"version": 0, "action": "submit", **answer}).status_code == 302
+    assert gp_request.responses.get().on_behalf_of == "Elm Road, Dr Patel"
+    # The correction keeps whom it was for.
+    page = health_client.get(gp_url).content.decode()
+    assert 'value="Elm Road, Dr Patel"' in page[page.index("Correct your response") :]
+
+
+def test_earlier_answers_are_shown_on_the_checks_page_and_marked_on_the_partners(
+    checks: MashChecks, police: Agency, health: Agency, social_worker_client: Client, now: dt.datetime
+) -> None:
+    """Walk-through: after a correction the earlier answers were shown nowhere, only "(a correction: …)"."""
+    request, police_client, url = _answered(checks, police, now)
+    assert police_client.post(url, _correction(request, information="Domestic incident, April 2026")).status_code == 302
+    page = social_worker_client.get(reverse("checks:checks", args=[checks.pk])).content.decode()
+    earlier = page[page.index("Earlier answers (1)") :]
+    assert "Domestic incident, March 2026" in earlier
+    assert RESTRICTION in earlier
+    assert f"by {request.responses.earliest('pk').author}" in earlier
+    assert "Domestic incident, April 2026" in page[: page.index("Earlier answers (1)")]
+    mine = police_client.get(url).content.decode()
+    assert "Earlier response (superseded)" in mine
+    # Another agency sees neither answer.
+    _, health_client = _partner_client(health, "hv.one")
+    assert health_client.get(url).status_code == 404

@@ -19,7 +19,7 @@ from pypdf import PdfReader
 from safehub.accounts.models import AgencyKind, Role, User
 from safehub.accounts.tests.factories import PartnerAgencyFactory, TeamFactory, user_with_role
 from safehub.audit.models import AuditEvent, Verb
-from safehub.checks import services
+from safehub.checks import answers, services
 from safehub.checks.models import MashChecks
 from safehub.checks.tests.helpers import start_checks, submit_answer
 from safehub.contacts.models import Contact, ContactSubject, SubjectRole
@@ -224,3 +224,37 @@ def test_no_page_shows_an_iso_date(
         page = social_worker_client.get(url).content.decode()
         assert not re.search(r"\b20\d\d-\d\d-\d\d\b", page), url
         assert "24 November 2026" in page, url
+
+
+def test_a_corrected_answer_shows_its_earlier_answers_wherever_the_answers_are_read(
+    mash_team: object, manager: User, social_worker: User, social_worker_client: Client, now: dt.datetime
+) -> None:
+    """Walk-through: once the police corrected their answer, the first one (and its handling
+    restriction) was shown nowhere: not on the checks, the contact, the decision pages or the pack."""
+    checks = _submitted_checks(mash_team, manager=manager, social_worker=social_worker, at=now)
+    request = checks.requests.get(agency__name="Example Police")
+    first = request.responses.get()
+    answers.correct_response(
+        first,
+        answers.Answer(information="Three domestic incidents at the address", sources_searched="Niche, PND"),
+        reason="One missed on PND",
+        by=first.author,
+        at=now + 3 * HOUR,
+        version=request.version,
+    )
+    contact = checks.contact
+    for url in (
+        reverse("checks:checks", args=[checks.pk]),
+        contact.get_absolute_url(),
+        reverse("decisions:recommend", args=[contact.pk]),
+    ):
+        page = social_worker_client.get(url).content.decode()
+        earlier = page[page.index("Earlier answers (1)") :]
+        assert "Two domestic incidents at the address" in earlier, url
+        assert "Three domestic incidents at the address" in page[: page.index("Earlier answers (1)")], url
+        assert "(a correction: One missed on PND)" in page, url
+    pack = social_worker_client.get(reverse("contacts:contact-pack", args=[contact.pk]))
+    text = re.sub(r"\s+", " ", " ".join(p.extract_text() for p in PdfReader(io.BytesIO(pack.content)).pages))
+    assert "Earlier answers (1)" in text
+    assert text.index("Three domestic incidents") < text.index("Earlier answers (1)")
+    assert "Two domestic incidents at the address" in text[text.index("Earlier answers (1)") :]

@@ -42,8 +42,15 @@ class TimelinessRow:
     p90_hours: float | None
 
     @property
+    def known(self) -> int:
+        """The requests whose timeliness is settled: answered (on time or late), or not answered
+        and already overdue. One still waiting within its time could yet go either way."""
+        return self.answered_on_time + self.answered_late + self.outstanding_overdue
+
+    @property
     def on_time_percent(self) -> str:
-        return f"{self.answered_on_time / self.requests:.0%}" if self.requests else "–"
+        """Answered on time, out of the requests whose timeliness is known."""
+        return f"{self.answered_on_time / self.known:.0%}" if self.known else "–"
 
 
 def timeliness(*, since: datetime | None = None, now: datetime | None = None) -> list[TimelinessRow]:

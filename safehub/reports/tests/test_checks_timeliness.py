@@ -4,6 +4,7 @@ import datetime as dt
 from typing import Any
 
 import pytest
+import time_machine
 from django.test import Client
 from django.urls import reverse
 
@@ -61,6 +62,30 @@ def test_timeliness_counts_on_time_late_outstanding_and_percentiles(
     assert row.median_hours == 2.5
     assert row.p90_hours == 6.0
     assert checks_timeliness.as_csv([row]).splitlines()[1] == "Example Police,2026-11,5,3,1,1,1,2.5,6.0"
+
+
+def test_on_time_is_a_share_of_the_requests_whose_timeliness_is_known(
+    mash_team: Any, manager: User, social_worker: User, manager_client: Client
+) -> None:
+    """Walk-through: "1 (14%)" with 6 outstanding, not yet due: the requests still within their time
+    pulled the percentage down although none of them was late."""
+    police = PartnerAgencyFactory(name="Example Police", kind=AgencyKind.POLICE)
+    partner = user_with_role(Role.PARTNER_PROFESSIONAL, team=TeamFactory(name="desk", agency=police), username="desk")
+    for hours in (1, 2, None, None, None):  # red: due within 4 hours; two on time, three outstanding
+        _request_answered_after(
+            hours, agency=police, partner=partner, team=mash_team, manager=manager, coordinator=social_worker
+        )
+    [waiting] = checks_timeliness.timeliness(now=START + dt.timedelta(hours=3))
+    # At 3 hours the outstanding ones are not yet due: only the two answers are known, both on time.
+    assert (waiting.answered_on_time, waiting.outstanding, waiting.outstanding_overdue) == (2, 3, 0)
+    assert waiting.on_time_percent == "100%"
+    [overdue] = checks_timeliness.timeliness(now=START + dt.timedelta(hours=5))
+    assert overdue.on_time_percent == "40%"  # two on time; three not answered by their time
+    with time_machine.travel(START + dt.timedelta(hours=3), tick=False):
+        page = manager_client.get(reverse("reports:checks-timeliness")).content.decode()
+    assert "2 (100%)" in page
+    assert "of the requests whose timeliness is known" in page
+    assert checks_timeliness.as_csv([overdue]).splitlines()[0] == ",".join(checks_timeliness.HEADER)
 
 
 def test_the_report_page_and_csv_are_for_managers_and_the_performance_lead(
