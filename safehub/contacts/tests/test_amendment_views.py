@@ -220,7 +220,7 @@ def test_consent_recorded_later_lets_early_help_be_recommended(
         "answer": "given",
         "given_by": "parent",
         "name": "Dawn Harlow",
-        "given_on_0": "23",
+        "given_on_0": "24",
         "given_on_1": "11",
         "given_on_2": "2026",
         "how": "phone",
@@ -250,7 +250,7 @@ def test_consent_in_the_future_is_refused(social_worker_client: Client, mash_tea
         "how": "in_person",
     }
     response = social_worker_client.post(_url(contact, "amend-consent"), data)
-    assert "The date consent was given must be today or in the past" in response.content.decode()
+    assert "The date they gave or refused consent must be today or in the past" in response.content.decode()
     assert not Amendment.objects.exists()
 
 
