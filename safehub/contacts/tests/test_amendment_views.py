@@ -16,6 +16,7 @@ from safehub.audit.models import AuditEvent, Verb
 from safehub.contacts import amendments
 from safehub.contacts.models import Amendment, ConsentPosition, Contact
 from safehub.contacts.tests.factories import (
+    SIBLING,
     ClosedContactFactory,
     ContactApprovedFactory,
     ContactAwaitingApprovalFactory,
@@ -360,3 +361,76 @@ def _person() -> dict[str, Any]:
         "sex": "male",
         "date_of_birth": dt.date(2019, 3, 2),
     }
+
+
+# --- a child added after the decision: a call to record a new contact about them -----------------
+
+LILY = {**SIBLING, "given_name": "Lily", "sex": "female", "date_of_birth": dt.date(2021, 4, 9)}
+
+
+def _closed_with_lily(team: Any, by: User, at: dt.datetime) -> tuple[Contact, Amendment]:
+    contact = ClosedContactFactory(team=team)
+    done = amendments.add_person(contact, LILY, reason="School told us", by=by, at=at, version=0)
+    return contact, done.amendment
+
+
+def test_a_child_added_after_the_decision_prompts_a_new_contact(
+    social_worker_client: Client, social_worker: User, mash_team: Any, now: dt.datetime
+) -> None:
+    contact, added = _closed_with_lily(mash_team, social_worker, now)
+    page = social_worker_client.get(contact.get_absolute_url()).content.decode()
+    href = f"{reverse('contacts:record-contact')}?from_contact={contact.pk}&amp;person_added={added.pk}"
+    assert (
+        "Lily Harlow was added after the decision and has no threshold decision:"
+        f' <a class="govuk-link" href="{href}">record a new contact about her</a>'
+    ) in page
+
+
+def test_an_adult_added_after_the_decision_prompts_nothing(
+    social_worker_client: Client, social_worker: User, mash_team: Any, now: dt.datetime
+) -> None:
+    contact = ClosedContactFactory(team=mash_team)
+    uncle = {**SIBLING, "role": "other_adult", "kind": "adult", "given_name": "Sam", "date_of_birth": dt.date(1990, 1, 1)}
+    amendments.add_person(contact, uncle, reason="Mother told us", by=social_worker, at=now, version=0)
+    page = social_worker_client.get(contact.get_absolute_url()).content.decode()
+    assert "Person added: Sam Harlow" in page
+    assert "record a new contact about" not in page
+
+
+def test_only_those_who_record_contacts_are_prompted(
+    strategy_coordinator: User, social_worker: User, mash_team: Any, now: dt.datetime
+) -> None:
+    contact, _ = _closed_with_lily(mash_team, social_worker, now)
+    client = Client()
+    client.force_login(strategy_coordinator)
+    page = client.get(contact.get_absolute_url()).content.decode()
+    assert "Person added: Lily Harlow" in page
+    assert "record a new contact about" not in page
+
+
+def test_the_new_contact_starts_with_the_child_as_the_addendum_recorded_them(
+    social_worker_client: Client, social_worker: User, mash_team: Any, now: dt.datetime
+) -> None:
+    contact, added = _closed_with_lily(mash_team, social_worker, now)
+    url = f"{reverse('contacts:record-contact')}?from_contact={contact.pk}&person_added={added.pk}"
+    page = social_worker_client.get(url).content.decode()
+    assert 'name="person-0-given_name" value="Lily"' in page
+    assert 'name="person-0-date_of_birth_2" value="2021"' in page
+    role = page[page.index('name="person-0-role"') : page.index("</select>", page.index('name="person-0-role"'))]
+    assert '<option value="child" selected>' in role  # on the new contact, the child it is about
+    # Reading the decided contact for it is recorded, as every read of a child's record is.
+    assert AuditEvent.objects.filter(
+        verb=Verb.CONTACT_VIEWED, contact=contact, by=social_worker, data__page="record-contact-from-addendum"
+    ).exists()
+
+
+def test_a_contact_the_user_may_not_see_fills_in_nothing(
+    other_team_social_worker: User, social_worker: User, mash_team: Any, now: dt.datetime
+) -> None:
+    contact, added = _closed_with_lily(mash_team, social_worker, now)
+    client = Client()
+    client.force_login(other_team_social_worker)
+    url = f"{reverse('contacts:record-contact')}?from_contact={contact.pk}&person_added={added.pk}"
+    response = client.get(url)
+    assert response.status_code == 404
+    assert "Lily" not in response.content.decode()

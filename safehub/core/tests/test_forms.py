@@ -243,7 +243,7 @@ class PlainItemForm(GovukForm):
 
 
 def test_a_formset_form_that_names_itself_prefixes_its_errors_in_the_summary() -> None:
-    named = forms.formset_factory(NamedItemForm, extra=0)
+    named = forms.formset_factory(NamedItemForm, extra=0, min_num=2)
     data = {"item-TOTAL_FORMS": "2", "item-INITIAL_FORMS": "0", "item-0-name": "Pens", "item-1-name": ""}
     formset = named(data, prefix="item")
     formset.is_valid()
@@ -256,7 +256,7 @@ def test_a_formset_form_that_names_itself_prefixes_its_errors_in_the_summary() -
 
 
 def test_a_formset_form_without_a_name_keeps_its_errors_as_they_are() -> None:
-    plain = forms.formset_factory(PlainItemForm, extra=0)
+    plain = forms.formset_factory(PlainItemForm, extra=0, min_num=1)
     formset = plain({"item-TOTAL_FORMS": "1", "item-INITIAL_FORMS": "0"}, prefix="item")
     formset.is_valid()
 
