@@ -185,7 +185,7 @@ class NewContactPrompt:
     href: str
 
 
-PRONOUNS = {Sex.FEMALE: "her", Sex.MALE: "him"}
+PRONOUNS: dict[str, str] = {Sex.FEMALE: "her", Sex.MALE: "him"}
 
 
 def new_contact_prompts(contact: Contact, after_decision: list[Amendment]) -> list[NewContactPrompt]:

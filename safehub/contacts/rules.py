@@ -9,6 +9,7 @@ from typing import Any
 from safehub.contacts.models import CHILD_ROLES, ConsentGiver, ReferrerKind, YesNoUnknown
 from safehub.core.ages import age_on, is_child_on
 from safehub.core.errors import Problem
+from safehub.core.presenters import DAY, shown_date
 from safehub.core.working_time import LONDON
 from safehub.people.models import PersonKind
 from safehub.protocols.models import Brag
@@ -128,8 +129,8 @@ def subject_problems(subject: dict[str, Any], *, item: int, today: date) -> list
 
 
 def written_day(day: date) -> str:
-    """'3 December 2026', as the pages write a day."""
-    return f"{day.day} {day:%B %Y}"
+    """'3 December 2026', as every page writes a day."""
+    return shown_date(day, DAY)
 
 
 def day_problems(day: date, *, received_at: datetime, at: datetime, what: str, field: str) -> list[Problem]:
@@ -148,9 +149,7 @@ def _plain_name(name: str) -> str:
     return " ".join(name.split()).casefold()
 
 
-def consent_giver_problems(
-    given_by: str, name: str, given_on: date, children: list[dict[str, Any]]
-) -> list[Problem]:
+def consent_giver_problems(given_by: str, name: str, given_on: date, children: list[dict[str, Any]]) -> list[Problem]:
     """Whether the young person named could give (or refuse) consent themselves on that day (003
     App. 4 §4: at 16 or over; at 12 to 15 if competent to understand what is asked; a younger child
     through a parent or carer). `children`: the children on the contact now, each with

@@ -194,7 +194,11 @@ def why_not_open(step: str, user: User, contact: Contact) -> str:
         else None
     )
     if step == "approve":
-        if contact.state == ContactState.AWAITING_APPROVAL and latest is not None and latest.recommended_by_id == user.pk:
+        if (
+            contact.state == ContactState.AWAITING_APPROVAL
+            and latest is not None
+            and latest.recommended_by_id == user.pk
+        ):
             return FOUR_EYES
         if decision is not None:
             done = "approved this" if decision.verdict == Verdict.APPROVED else "returned this recommendation"
@@ -210,5 +214,7 @@ def why_not_open(step: str, user: User, contact: Contact) -> str:
     if step == "action-outcome":
         action = OutcomeAction.objects.filter(contact=contact).select_related("actioned_by").first()
         if action is not None:
-            return f"{_who(action.actioned_by, user)} recorded the outcome as actioned on {shown_date(action.actioned_at)}"
+            return (
+                f"{_who(action.actioned_by, user)} recorded the outcome as actioned on {shown_date(action.actioned_at)}"
+            )
     return ""

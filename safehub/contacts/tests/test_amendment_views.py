@@ -255,6 +255,47 @@ def test_consent_in_the_future_is_refused(social_worker_client: Client, mash_tea
     assert not Amendment.objects.exists()
 
 
+def _consent_post(**values: str) -> dict[str, Any]:
+    data = {
+        "version": 0,
+        "submission_key": str(uuid.uuid4()),
+        "answer": "refused",
+        "given_by": "parent",
+        "name": "Dawn Harlow",
+        "given_on_0": "24",
+        "given_on_1": "11",
+        "given_on_2": "2026",
+        "how": "phone",
+    }
+    return {**data, **values}
+
+
+def test_a_consent_refusal_dated_before_the_contact_is_shown_beside_the_date(
+    social_worker_client: Client, mash_team: Any, now: dt.datetime
+) -> None:
+    """Walk-through: a refusal dated 1/1/1800, before the contact was received, was accepted."""
+    contact = ContactAwaitingThresholdFactory(team=mash_team)
+    post = _consent_post(given_on_0="1", given_on_1="1", given_on_2="1800")
+    response = social_worker_client.post(_url(contact, "amend-consent"), post)
+    page = response.content.decode()
+    message = "The date they gave or refused consent cannot be before the contact was received (24 November 2026)"
+    assert f'<a href="#id_given_on_0">{message}</a>' in page
+    assert page.count(message) == 2  # in the summary and beside the date
+    assert not Amendment.objects.exists()
+    assert not AuditEvent.objects.filter(verb=Verb.CONTACT_AMENDED).exists()
+
+
+def test_a_14_year_olds_consent_as_16_or_over_is_shown_beside_who_gave_it(
+    social_worker_client: Client, mash_team: Any, now: dt.datetime
+) -> None:
+    contact = ContactAwaitingThresholdFactory(team=mash_team)
+    Contact.objects.get(pk=contact.pk).subjects.update(date_of_birth=dt.date(2012, 6, 1))  # Mia, 14
+    post = _consent_post(answer="given", given_by="young_person", name="Mia Harlow", how="in_person")
+    page = social_worker_client.post(_url(contact, "amend-consent"), post).content.decode()
+    assert '<a href="#id_given_by_0">Mia Harlow was 14 on 24 November 2026: a young person of 12 to 15' in page
+    assert not Amendment.objects.exists()
+
+
 def test_after_the_decision_the_addendum_is_shown_apart_and_the_details_stay(
     social_worker_client: Client, mash_team: Any, now: dt.datetime
 ) -> None:
@@ -390,7 +431,13 @@ def test_an_adult_added_after_the_decision_prompts_nothing(
     social_worker_client: Client, social_worker: User, mash_team: Any, now: dt.datetime
 ) -> None:
     contact = ClosedContactFactory(team=mash_team)
-    uncle = {**SIBLING, "role": "other_adult", "kind": "adult", "given_name": "Sam", "date_of_birth": dt.date(1990, 1, 1)}
+    uncle = {
+        **SIBLING,
+        "role": "other_adult",
+        "kind": "adult",
+        "given_name": "Sam",
+        "date_of_birth": dt.date(1990, 1, 1),
+    }
     amendments.add_person(contact, uncle, reason="Mother told us", by=social_worker, at=now, version=0)
     page = social_worker_client.get(contact.get_absolute_url()).content.decode()
     assert "Person added: Sam Harlow" in page

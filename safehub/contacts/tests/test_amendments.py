@@ -250,7 +250,11 @@ def test_consent_dated_before_the_contact_was_received_is_refused(
     assert _events(contact) == []
     # The day it was received is fine.
     amendments.record_consent(
-        contact, Consent("refused", "parent", "Dawn Harlow", dt.date(2026, 11, 24), "phone"), by=social_worker, at=now, version=0
+        contact,
+        Consent("refused", "parent", "Dawn Harlow", dt.date(2026, 11, 24), "phone"),
+        by=social_worker,
+        at=now,
+        version=0,
     )
 
 
@@ -258,10 +262,16 @@ def test_a_contact_received_late_evening_counts_its_london_day(
     social_worker: User, mash_team: Any, now: dt.datetime
 ) -> None:
     # 23:30 UTC on 1 July is 00:30 on 2 July in London (summer time): 1 July is before it arrived.
-    contact = ContactAwaitingThresholdFactory(team=mash_team, received_at=dt.datetime(2026, 7, 1, 23, 30, tzinfo=dt.UTC))
+    contact = ContactAwaitingThresholdFactory(
+        team=mash_team, received_at=dt.datetime(2026, 7, 1, 23, 30, tzinfo=dt.UTC)
+    )
     with pytest.raises(Refused, match=r"before the contact was received \(2 July 2026\)"):
         amendments.record_consent(
-            contact, Consent("given", "parent", "Dawn Harlow", dt.date(2026, 7, 1), "phone"), by=social_worker, at=now, version=0
+            contact,
+            Consent("given", "parent", "Dawn Harlow", dt.date(2026, 7, 1), "phone"),
+            by=social_worker,
+            at=now,
+            version=0,
         )
 
 
@@ -303,7 +313,11 @@ def test_a_young_persons_own_consent_is_checked_against_their_age_that_day(
     ContactSubject.objects.filter(contact=contact).update(date_of_birth=born)
     with pytest.raises(Refused, match=message.replace("(", r"\(")):
         amendments.record_consent(
-            contact, Consent("given", given_by, "Mia", dt.date(2026, 11, 24), "phone"), by=social_worker, at=now, version=0
+            contact,
+            Consent("given", given_by, "Mia", dt.date(2026, 11, 24), "phone"),
+            by=social_worker,
+            at=now,
+            version=0,
         )
     assert not Amendment.objects.exists()
 
@@ -312,7 +326,11 @@ def test_a_16_year_old_consents_for_themselves(social_worker: User, mash_team: A
     contact = ContactAwaitingThresholdFactory(team=mash_team)
     _teenager(contact, dt.date(2010, 11, 24))  # 16 that very day
     done = amendments.record_consent(
-        contact, Consent("given", "young_person", "Ava Harlow", dt.date(2026, 11, 24), "in_person"), by=social_worker, at=now, version=0
+        contact,
+        Consent("given", "young_person", "Ava Harlow", dt.date(2026, 11, 24), "in_person"),
+        by=social_worker,
+        at=now,
+        version=0,
     )
     assert done.amendment.consent_from == "young_person"
 

@@ -50,7 +50,9 @@ def _action(contact: Contact, by: User, at: dt.datetime, told: dt.datetime) -> O
     )
 
 
-@pytest.mark.parametrize("told", [dt.datetime(1800, 1, 1, 12, tzinfo=dt.UTC), dt.datetime(2026, 11, 23, 12, tzinfo=dt.UTC)])
+@pytest.mark.parametrize(
+    "told", [dt.datetime(1800, 1, 1, 12, tzinfo=dt.UTC), dt.datetime(2026, 11, 23, 12, tzinfo=dt.UTC)]
+)
 def test_the_referrer_cannot_be_told_before_the_contact_arrived(
     told: dt.datetime, social_worker: User, manager: User, contact_officer: User, mash_team: Any, now: dt.datetime
 ) -> None:
