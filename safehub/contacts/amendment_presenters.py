@@ -10,10 +10,12 @@ from typing import Any
 from django.db import models
 from django.db.models import Prefetch
 from django.urls import reverse
+from django.utils.http import urlencode
 
 from safehub.accounts.models import User
-from safehub.contacts.known import column, is_addendum
+from safehub.contacts.known import added_after_the_decision, column, is_addendum
 from safehub.contacts.models import (
+    CHILD_ROLES,
     Amendment,
     AmendmentKind,
     ConcernCategory,
@@ -21,8 +23,9 @@ from safehub.contacts.models import (
     ContactSubject,
     subject_name,
 )
-from safehub.contacts.permissions import amendable_kinds, can_amend_contact
+from safehub.contacts.permissions import amendable_kinds, can_amend_contact, can_record_contact
 from safehub.core.presenters import Action, Panel, shown_date
+from safehub.people.models import Sex
 
 K = AmendmentKind
 
@@ -172,6 +175,40 @@ def amendment_view(amendment: Amendment) -> AmendmentView:
     )
 
 
+@dataclass(frozen=True)
+class NewContactPrompt:
+    """A child added after the decision has none of their own: the call to record a new contact
+    about them, its link filling in the child as the addendum recorded them."""
+
+    text: str
+    link_text: str
+    href: str
+
+
+PRONOUNS: dict[str, str] = {Sex.FEMALE: "her", Sex.MALE: "him"}
+
+
+def new_contact_prompts(contact: Contact, after_decision: list[Amendment]) -> list[NewContactPrompt]:
+    """One for each child an addendum added: after the decision they join the contact's people
+    neither in the person index nor in its outcomes (ADR 0018), so they have no threshold decision."""
+    prompts = []
+    for amendment in after_decision:
+        if amendment.kind != K.PERSON_ADDED:
+            continue
+        person = added_after_the_decision(amendment)
+        if person.get("role") not in CHILD_ROLES:
+            continue
+        query = urlencode({"from_contact": contact.pk, "person_added": amendment.pk})
+        prompts.append(
+            NewContactPrompt(
+                text=f"{_person_added(amendment)} was added after the decision and has no threshold decision",
+                link_text=f"record a new contact about {PRONOUNS.get(person.get('sex') or '', 'them')}",
+                href=f"{reverse('contacts:record-contact')}?{query}",
+            )
+        )
+    return prompts
+
+
 AMENDMENTS = Prefetch("amendments", queryset=Amendment.objects.select_related("by", "subject"))
 
 
@@ -183,8 +220,11 @@ class AddendaPanel(Panel):
     lookups: tuple[str | Prefetch[Any, Any, Any], ...] = ("amendments",)  # the details panel's prefetch
 
     def present(self, contact: Contact, *, user: User, at: datetime) -> dict[str, Any] | None:
-        addenda = [amendment_view(a) for a in contact.amendments.all() if a.after_decision]
-        return {"addenda": list(reversed(addenda))} if addenda else None
+        after = [a for a in contact.amendments.all() if a.after_decision]
+        if not after:
+            return None
+        prompts = new_contact_prompts(contact, after) if can_record_contact(user) else []
+        return {"addenda": [amendment_view(a) for a in reversed(after)], "new_contacts": prompts}
 
     def actions(self, record: Contact, *, user: User) -> list[Action]:
         if not can_amend_contact(user, record):

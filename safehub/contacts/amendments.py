@@ -37,6 +37,7 @@ from safehub.contacts.known import (
     plain,
 )
 from safehub.contacts.models import (
+    CHILD_ROLES,
     SUBJECT_FIELDS,
     Amendment,
     AmendmentKind,
@@ -47,7 +48,14 @@ from safehub.contacts.models import (
     ContactSubject,
     ReferrerKind,
 )
-from safehub.contacts.rules import ANONYMOUS_BLANKS, child_problems, referral_problems, subject_problems
+from safehub.contacts.rules import (
+    ANONYMOUS_BLANKS,
+    child_problems,
+    consent_giver_problems,
+    day_problems,
+    referral_problems,
+    subject_problems,
+)
 from safehub.contacts.services import RESUBMISSION_WINDOW  # a contact's form sent again: the same hour
 from safehub.core.errors import ConcurrentChange, DomainError, Problem, Refused
 from safehub.core.lifecycle import compare_and_set
@@ -290,8 +298,21 @@ def record_consent(
         problems += _needs(consent.name, "Enter the name of the person who gave or refused consent", field="name")
         if consent.given_on is None:
             problems.append(Problem("Enter the date they gave or refused consent", field="given_on"))
-        elif consent.given_on > _today(at):
-            problems.append(Problem("The date consent was given must be today or in the past", field="given_on"))
+        else:
+            # Asked for since the contact arrived, and not in the future.
+            when = day_problems(
+                consent.given_on,
+                received_at=contact.received_at,
+                at=at,
+                what="The date they gave or refused consent",
+                field="given_on",
+            )
+            problems += when
+            if not when and consent.name.strip():
+                # A young person's own consent, by their age that day (003 App. 4 §4).
+                now_known = [known_subject_values(person) for person in people_now(contact)]
+                children = [values for values in now_known if values["role"] in CHILD_ROLES]
+                problems += consent_giver_problems(consent.given_by, consent.name, consent.given_on, children)
         if consent.how not in ConsentMethod.values:
             problems.append(Problem("Select how they gave or refused consent", field="how"))
         if problems:

@@ -21,6 +21,7 @@ from safehub.contacts.models import (
     ReferralSource,
     ReferrerKind,
     YesNoUnknown,
+    subject_name,
 )
 from safehub.contacts.queries import ContactQuery
 from safehub.contacts.rules import rating_problems, referral_problems, subject_problems
@@ -196,6 +197,13 @@ class SubjectForm(GovukModelForm):
         for name, prompt in (("role", "Select how they are involved"), ("kind", "Select child, unborn child or adult")):
             field = choice_field(self.fields[name])
             field.choices = [("", prompt), *((value, label) for value, label in field.choices if value != "")]
+
+    def summary_prefix(self, index: int) -> str:
+        """How the error summary names this person, as the page's legend does: "Person 2 (Leo
+        Harlow)", or "Person 2" before a name is typed (core.templatetags.govuk.error_summary)."""
+        given, family, kind = (str(self[name].value() or "").strip() for name in ("given_name", "family_name", "kind"))
+        named = subject_name(given, family, kind) if given or family else ""
+        return f"Person {index + 1} ({named})" if named else f"Person {index + 1}"
 
     def clean_nhs_number(self) -> str:
         value = normalise_nhs_number(self.cleaned_data.get("nhs_number", ""))

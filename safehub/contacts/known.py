@@ -109,3 +109,13 @@ def people_now(contact: Contact) -> list[ContactSubject]:
     """The people on the contact as known now: after the decision, without those an addendum removed."""
     gone = removed_by_addenda(contact) if is_addendum(contact) else set()
     return [subject for subject in contact.subjects.order_by("order") if subject.pk not in gone]
+
+
+def added_after_the_decision(amendment: Amendment) -> dict[str, Any]:
+    """The person an addendum added (after the decision they join no contact: ADR 0018), as the
+    addendum recorded them, in the contact subject's own field names and types."""
+    return {
+        name: _typed(ContactSubject, name, amendment.changes[name]["to"])
+        for name in SUBJECT_FIELDS
+        if name in amendment.changes
+    }

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from django.db.models import Prefetch, QuerySet
 from django.http import Http404
@@ -12,7 +13,15 @@ from django.http import Http404
 from safehub.accounts.models import User
 from safehub.audit.models import Verb
 from safehub.audit.reads import Read, note_read, note_refusal
-from safehub.contacts.models import CHILD_ROLES, Contact, ContactSearchTerm, ContactSubject, subject_name
+from safehub.contacts.known import added_after_the_decision
+from safehub.contacts.models import (
+    CHILD_ROLES,
+    AmendmentKind,
+    Contact,
+    ContactSearchTerm,
+    ContactSubject,
+    subject_name,
+)
 from safehub.contacts.search_terms import POSTCODE, WORD
 from safehub.core.queries import by_pk
 from safehub.people.identifiers import is_valid_postcode, normalise_postcode
@@ -40,6 +49,15 @@ def get_contact_for(user: User, pk: int, *, purpose: str, related: Sequence[str]
         raise Http404("No contact found")
     note_read(user, contact_read(contact.pk, purpose=purpose, restricted=contact.is_restricted))
     return contact
+
+
+def person_added_after_the_decision(user: User, contact_pk: int, amendment_pk: int) -> dict[str, Any] | None:
+    """The person an addendum added to a decided contact, as it recorded them, to start a new
+    contact about them with: read through the contact (404 unless the user may see it; the read
+    recorded). None when that contact has no such addendum."""
+    contact = get_contact_for(user, contact_pk, purpose="record-contact-from-addendum")
+    amendment = contact.amendments.filter(pk=amendment_pk, kind=AmendmentKind.PERSON_ADDED, after_decision=True).first()
+    return added_after_the_decision(amendment) if amendment is not None else None
 
 
 def children_named(contact_ids: Sequence[int]) -> dict[int, list[str]]:

@@ -6,9 +6,10 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any
 
-from safehub.contacts.models import CHILD_ROLES, ReferrerKind, YesNoUnknown
-from safehub.core.ages import is_child_on
+from safehub.contacts.models import CHILD_ROLES, ConsentGiver, ReferrerKind, YesNoUnknown
+from safehub.core.ages import age_on, is_child_on
 from safehub.core.errors import Problem
+from safehub.core.presenters import DAY, shown_date
 from safehub.core.working_time import LONDON
 from safehub.people.models import PersonKind
 from safehub.protocols.models import Brag
@@ -17,6 +18,10 @@ from safehub.protocols.models import Brag
 EARLIEST_BIRTH_YEAR = 1900
 # An expected date of delivery this long past is a mistake, not a late baby.
 EXPECTED_DATE_GRACE_DAYS = 60
+# A young person consents for themselves at 16 or over, or at 12 to 15 if competent to understand
+# what is asked (003 App. 4 §4; DESIGN "Consent"); younger, a parent or carer consents for them.
+CONSENT_AGE = 16
+COMPETENT_CONSENT_AGE = 12
 # What is kept of an anonymous referrer: nothing that names or reaches them.
 ANONYMOUS_BLANKS = ("referrer_name", "referrer_phone", "referrer_email", "referrer_address")
 
@@ -121,3 +126,82 @@ def subject_problems(subject: dict[str, Any], *, item: int, today: date) -> list
     if not (subject.get("given_name") or subject.get("family_name")) and kind != PersonKind.UNBORN:
         problems.append(Problem("Enter at least a first or last name", field="family_name", item=item))
     return problems
+
+
+def written_day(day: date) -> str:
+    """'3 December 2026', as every page writes a day."""
+    return shown_date(day, DAY)
+
+
+def day_problems(day: date, *, received_at: datetime, at: datetime, what: str, field: str) -> list[Problem]:
+    """A day something was done about a contact since it arrived (consent asked for, the referrer
+    told the outcome): neither before the contact was received nor in the future, in London days.
+    `what` names the date: "The date the referrer was told"."""
+    received = received_at.astimezone(LONDON).date()
+    if day < received:
+        return [Problem(f"{what} cannot be before the contact was received ({written_day(received)})", field=field)]
+    if day > at.astimezone(LONDON).date():
+        return [Problem(f"{what} must be today or in the past", field=field)]
+    return []
+
+
+def _plain_name(name: str) -> str:
+    return " ".join(name.split()).casefold()
+
+
+def consent_giver_problems(given_by: str, name: str, given_on: date, children: list[dict[str, Any]]) -> list[Problem]:
+    """Whether the young person named could give (or refuse) consent themselves on that day (003
+    App. 4 §4: at 16 or over; at 12 to 15 if competent to understand what is asked; a younger child
+    through a parent or carer). `children`: the children on the contact now, each with
+    `given_name`, `family_name` and `date_of_birth`. A parent's or carer's consent is not checked here."""
+    if given_by not in (ConsentGiver.YOUNG_PERSON, ConsentGiver.COMPETENT_CHILD):
+        return []
+    wanted = _plain_name(name)
+    named = [
+        child
+        for child in children
+        if wanted
+        in (
+            _plain_name(f"{child.get('given_name') or ''} {child.get('family_name') or ''}"),
+            _plain_name(child.get("given_name") or ""),
+        )
+    ]
+    if not named:
+        listed = ", ".join(
+            " ".join(part for part in (c.get("given_name"), c.get("family_name")) if part) for c in children
+        )
+        return [
+            Problem(
+                "A young person gives or refuses consent for themselves: enter the name of a child on this contact"
+                + (f" ({listed})" if listed else ""),
+                field="name",
+            )
+        ]
+    child = named[0]
+    full_name = " ".join(part for part in (child.get("given_name"), child.get("family_name")) if part)
+    born = child.get("date_of_birth")
+    if born is None:
+        return [
+            Problem(
+                f"{full_name}'s date of birth is not recorded, so their age cannot be checked: correct their details"
+                " first, or record the consent of a parent or carer",
+                field="given_by",
+            )
+        ]
+    age = age_on(born, given_on)
+    on = written_day(given_on)
+    if age < COMPETENT_CONSENT_AGE:
+        message = (
+            f"{full_name} was {age} on {on}: a child under {COMPETENT_CONSENT_AGE} cannot consent for themselves."
+            " Record the consent of a parent or carer"
+        )
+    elif given_by == ConsentGiver.YOUNG_PERSON and age < CONSENT_AGE:
+        message = (
+            f"{full_name} was {age} on {on}: a young person of 12 to 15 consents only if judged competent to decide."
+            f" Choose '{ConsentGiver.COMPETENT_CHILD.label}', or record the consent of a parent or carer"
+        )
+    elif given_by == ConsentGiver.COMPETENT_CHILD and age >= CONSENT_AGE:
+        message = f"{full_name} was {age} on {on}: choose '{ConsentGiver.YOUNG_PERSON.label}'"
+    else:
+        return []
+    return [Problem(message, field="given_by")]

@@ -27,7 +27,7 @@ from safehub.contacts.forms import (
 )
 from safehub.contacts.models import Contact
 from safehub.contacts.presenters import contacts_found, found_contacts, restriction_labels
-from safehub.contacts.queries import ContactQuery, find_contacts, get_contact_for
+from safehub.contacts.queries import ContactQuery, find_contacts, get_contact_for, person_added_after_the_decision
 from safehub.contacts.rules import people_problems
 from safehub.contacts.workflow import ContactState
 from safehub.core.errors import DomainError, Refused
@@ -86,6 +86,15 @@ def _rebuilt(request: AuthenticatedHttpRequest, at: Any) -> tuple[ContactForm, A
     return contact_form, formset
 
 
+def _person_added_later(request: AuthenticatedHttpRequest) -> dict[str, Any] | None:
+    """A new contact about a child added to a decided contact as an addendum starts with the child
+    as the addendum recorded them (the addenda panel's link: ?from_contact=<pk>&person_added=<pk>)."""
+    contact_pk, amendment_pk = request.GET.get("from_contact", ""), request.GET.get("person_added", "")
+    if not (contact_pk.isdigit() and amendment_pk.isdigit()):
+        return None
+    return person_added_after_the_decision(request.user, int(contact_pk), int(amendment_pk))
+
+
 @require_http_methods(["GET", "POST"])
 def record_contact(request: AuthenticatedHttpRequest) -> HttpResponse:
     if not permissions.can_record_contact(request.user):
@@ -93,7 +102,8 @@ def record_contact(request: AuthenticatedHttpRequest) -> HttpResponse:
     at = timezone.now()
     if request.method == "GET":
         contact_form = ContactForm(initial={"submission_key": uuid.uuid4()}, at=at)
-        formset = SubjectFormSet(prefix=PREFIX, initial=[{"role": "child", "kind": "child"}], form_kwargs={"at": at})
+        person = _person_added_later(request) or {"kind": "child"}
+        formset = SubjectFormSet(prefix=PREFIX, initial=[{**person, "role": "child"}], form_kwargs={"at": at})
         return render(request, "contacts/record_contact.html", {"form": contact_form, "formset": formset})
 
     rebuilt = _rebuilt(request, at)

@@ -16,6 +16,9 @@ from safehub.contacts.workflow import ContactState
 from safehub.decisions.queries import latest_recommendation
 from safehub.protocols.policy import approver_roles
 
+# Why the one who recommended may not approve: their service refuses it, their page says so.
+FOUR_EYES = "You made this recommendation, so another approver must decide it (four eyes)"
+
 
 def can_recommend(user: User, contact: Contact | None = None) -> bool:
     """A qualified social worker rates the contact and recommends an outcome (002 appendix)."""

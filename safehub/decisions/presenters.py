@@ -13,7 +13,8 @@ from django.urls import reverse
 
 from safehub.accounts.models import User
 from safehub.contacts.models import Contact
-from safehub.core.presenters import Action, Panel
+from safehub.contacts.workflow import ContactState
+from safehub.core.presenters import Action, Panel, shown_date
 from safehub.decisions.forms import RecommendationForm
 from safehub.decisions.models import (
     SHORT_LABELS,
@@ -23,10 +24,11 @@ from safehub.decisions.models import (
     ChildRecommendation,
     Decision,
     Outcome,
+    OutcomeAction,
     Recommendation,
     Verdict,
 )
-from safehub.decisions.permissions import can_action_outcome, can_approve, can_recommend
+from safehub.decisions.permissions import FOUR_EYES, can_action_outcome, can_approve, can_recommend
 from safehub.decisions.queries import ChildOutcome, latest_recommendation, the_decision
 
 Child = TypeVar("Child", ChildRecommendation, ChildDecision)
@@ -175,3 +177,44 @@ def recommendation_layout(form: RecommendationForm) -> dict[str, Any]:
     each = fieldsets[1:]
     own = any(field.errors or (form.is_bound and field.value()) for _, fields in each for field in fields)
     return {"all_children": fieldsets[:1], "each_child": each, "each_open": own}
+
+
+def _who(actor: User, user: User) -> str:
+    return "You" if actor.pk == user.pk else str(actor)
+
+
+def why_not_open(step: str, user: User, contact: Contact) -> str:
+    """Why a decision page (`step`: recommend, approve, action-outcome) that the user's role opens is
+    not open on this contact now, when the contact says why: what was done, by whom and when, as
+    the contact page (which the user may read) shows it. "" when it does not say."""
+    latest = latest_recommendation(contact)
+    decision = (
+        Decision.objects.filter(recommendation=latest).select_related("decided_by").first()
+        if latest is not None
+        else None
+    )
+    if step == "approve":
+        if (
+            contact.state == ContactState.AWAITING_APPROVAL
+            and latest is not None
+            and latest.recommended_by_id == user.pk
+        ):
+            return FOUR_EYES
+        if decision is not None:
+            done = "approved this" if decision.verdict == Verdict.APPROVED else "returned this recommendation"
+            return f"{_who(decision.decided_by, user)} {done} on {shown_date(decision.decided_at)}"
+    if step == "recommend" and latest is not None:
+        if decision is not None and decision.verdict == Verdict.APPROVED:
+            return f"{_who(decision.decided_by, user)} approved a decision on {shown_date(decision.decided_at)}"
+        if decision is None:
+            return (
+                f"{_who(latest.recommended_by, user)} made the recommendation on {shown_date(latest.recommended_at)}:"
+                " it is waiting for approval"
+            )
+    if step == "action-outcome":
+        action = OutcomeAction.objects.filter(contact=contact).select_related("actioned_by").first()
+        if action is not None:
+            return (
+                f"{_who(action.actioned_by, user)} recorded the outcome as actioned on {shown_date(action.actioned_at)}"
+            )
+    return ""

@@ -17,9 +17,11 @@ from safehub.audit.services import record
 from safehub.checks.late_answers import forward_late_answers, note_decision
 from safehub.contacts.consent import consent_given
 from safehub.contacts.models import CHILD_ROLES, Contact, ContactSubject, ReferrerKind
+from safehub.contacts.rules import day_problems
 from safehub.contacts.services import threshold_due, transition
 from safehub.contacts.workflow import Event
 from safehub.core.errors import ConcurrentChange, DomainError, Problem, Refused
+from safehub.core.working_time import LONDON
 from safehub.decisions import permissions
 from safehub.decisions.models import (
     SHORT_LABELS,
@@ -275,7 +277,7 @@ def _check_approver(contact: Contact, by: User) -> None:
     if not permissions.can_approve(by, contact):
         latest = latest_recommendation(contact)
         if latest is not None and latest.recommended_by_id == by.pk:
-            raise DomainError("You made this recommendation, so another manager must approve it")
+            raise DomainError(permissions.FOUR_EYES)
         raise PermissionDenied
 
 
@@ -485,8 +487,19 @@ def action_outcome(
         raise DomainError("The referrer was anonymous, so they cannot have been told", field="referrer_informed_at")
     if contact.referrer_kind != ReferrerKind.ANONYMOUS and referrer_informed_at is None:
         raise DomainError("Enter when the referrer was told the outcome", field="referrer_informed_at")
-    if referrer_informed_at and referrer_informed_at > at:
-        raise DomainError("The date the referrer was told must be today or in the past", field="referrer_informed_at")
+    if referrer_informed_at:
+        told = "The date the referrer was told"
+        problems = day_problems(
+            referrer_informed_at.astimezone(LONDON).date(),
+            received_at=contact.received_at,
+            at=at,
+            what=told,
+            field="referrer_informed_at",
+        )
+        if problems:
+            raise Refused(problems)
+        if referrer_informed_at > at:  # today, but at a time still to come
+            raise DomainError(f"{told} must be today or in the past", field="referrer_informed_at")
     given = dict(allocations or {})
     for outcome in given:
         if outcome not in outcomes:

@@ -32,6 +32,7 @@ from safehub.decisions.presenters import (
     recommended_children,
     recommended_rows,
     returned,
+    why_not_open,
 )
 from safehub.decisions.queries import child_outcomes, latest_recommendation
 from safehub.protocols.policy import active_protocol
@@ -46,7 +47,14 @@ def _guard(
         return contact
     if not allowed(request.user):
         raise PermissionDenied
-    if request.method == "POST":
+    why = why_not_open(purpose, request.user, contact)
+    if why:
+        # What stops it, in words the user can act on (four eyes; a colleague got there first).
+        if request.method == "POST":
+            messages.error(request, f"{why}: nothing was saved")
+        else:
+            messages.info(request, f"{why}.")
+    elif request.method == "POST":
         # Someone else moved the contact on while this form was open (another manager approved it, say).
         messages.error(
             request,

@@ -16,6 +16,7 @@ from safehub.audit.models import AuditEvent, Verb
 from safehub.contacts import amendments
 from safehub.contacts.models import Amendment, ConsentPosition, Contact
 from safehub.contacts.tests.factories import (
+    SIBLING,
     ClosedContactFactory,
     ContactApprovedFactory,
     ContactAwaitingApprovalFactory,
@@ -220,7 +221,7 @@ def test_consent_recorded_later_lets_early_help_be_recommended(
         "answer": "given",
         "given_by": "parent",
         "name": "Dawn Harlow",
-        "given_on_0": "23",
+        "given_on_0": "24",
         "given_on_1": "11",
         "given_on_2": "2026",
         "how": "phone",
@@ -250,7 +251,48 @@ def test_consent_in_the_future_is_refused(social_worker_client: Client, mash_tea
         "how": "in_person",
     }
     response = social_worker_client.post(_url(contact, "amend-consent"), data)
-    assert "The date consent was given must be today or in the past" in response.content.decode()
+    assert "The date they gave or refused consent must be today or in the past" in response.content.decode()
+    assert not Amendment.objects.exists()
+
+
+def _consent_post(**values: str) -> dict[str, Any]:
+    data = {
+        "version": 0,
+        "submission_key": str(uuid.uuid4()),
+        "answer": "refused",
+        "given_by": "parent",
+        "name": "Dawn Harlow",
+        "given_on_0": "24",
+        "given_on_1": "11",
+        "given_on_2": "2026",
+        "how": "phone",
+    }
+    return {**data, **values}
+
+
+def test_a_consent_refusal_dated_before_the_contact_is_shown_beside_the_date(
+    social_worker_client: Client, mash_team: Any, now: dt.datetime
+) -> None:
+    """Walk-through: a refusal dated 1/1/1800, before the contact was received, was accepted."""
+    contact = ContactAwaitingThresholdFactory(team=mash_team)
+    post = _consent_post(given_on_0="1", given_on_1="1", given_on_2="1800")
+    response = social_worker_client.post(_url(contact, "amend-consent"), post)
+    page = response.content.decode()
+    message = "The date they gave or refused consent cannot be before the contact was received (24 November 2026)"
+    assert f'<a href="#id_given_on_0">{message}</a>' in page
+    assert page.count(message) == 2  # in the summary and beside the date
+    assert not Amendment.objects.exists()
+    assert not AuditEvent.objects.filter(verb=Verb.CONTACT_AMENDED).exists()
+
+
+def test_a_14_year_olds_consent_as_16_or_over_is_shown_beside_who_gave_it(
+    social_worker_client: Client, mash_team: Any, now: dt.datetime
+) -> None:
+    contact = ContactAwaitingThresholdFactory(team=mash_team)
+    Contact.objects.get(pk=contact.pk).subjects.update(date_of_birth=dt.date(2012, 6, 1))  # Mia, 14
+    post = _consent_post(answer="given", given_by="young_person", name="Mia Harlow", how="in_person")
+    page = social_worker_client.post(_url(contact, "amend-consent"), post).content.decode()
+    assert '<a href="#id_given_by_0">Mia Harlow was 14 on 24 November 2026: a young person of 12 to 15' in page
     assert not Amendment.objects.exists()
 
 
@@ -360,3 +402,82 @@ def _person() -> dict[str, Any]:
         "sex": "male",
         "date_of_birth": dt.date(2019, 3, 2),
     }
+
+
+# --- a child added after the decision: a call to record a new contact about them -----------------
+
+LILY = {**SIBLING, "given_name": "Lily", "sex": "female", "date_of_birth": dt.date(2021, 4, 9)}
+
+
+def _closed_with_lily(team: Any, by: User, at: dt.datetime) -> tuple[Contact, Amendment]:
+    contact = ClosedContactFactory(team=team)
+    done = amendments.add_person(contact, LILY, reason="School told us", by=by, at=at, version=0)
+    return contact, done.amendment
+
+
+def test_a_child_added_after_the_decision_prompts_a_new_contact(
+    social_worker_client: Client, social_worker: User, mash_team: Any, now: dt.datetime
+) -> None:
+    contact, added = _closed_with_lily(mash_team, social_worker, now)
+    page = social_worker_client.get(contact.get_absolute_url()).content.decode()
+    href = f"{reverse('contacts:record-contact')}?from_contact={contact.pk}&amp;person_added={added.pk}"
+    assert (
+        "Lily Harlow was added after the decision and has no threshold decision:"
+        f' <a class="govuk-link" href="{href}">record a new contact about her</a>'
+    ) in page
+
+
+def test_an_adult_added_after_the_decision_prompts_nothing(
+    social_worker_client: Client, social_worker: User, mash_team: Any, now: dt.datetime
+) -> None:
+    contact = ClosedContactFactory(team=mash_team)
+    uncle = {
+        **SIBLING,
+        "role": "other_adult",
+        "kind": "adult",
+        "given_name": "Sam",
+        "date_of_birth": dt.date(1990, 1, 1),
+    }
+    amendments.add_person(contact, uncle, reason="Mother told us", by=social_worker, at=now, version=0)
+    page = social_worker_client.get(contact.get_absolute_url()).content.decode()
+    assert "Person added: Sam Harlow" in page
+    assert "record a new contact about" not in page
+
+
+def test_only_those_who_record_contacts_are_prompted(
+    strategy_coordinator: User, social_worker: User, mash_team: Any, now: dt.datetime
+) -> None:
+    contact, _ = _closed_with_lily(mash_team, social_worker, now)
+    client = Client()
+    client.force_login(strategy_coordinator)
+    page = client.get(contact.get_absolute_url()).content.decode()
+    assert "Person added: Lily Harlow" in page
+    assert "record a new contact about" not in page
+
+
+def test_the_new_contact_starts_with_the_child_as_the_addendum_recorded_them(
+    social_worker_client: Client, social_worker: User, mash_team: Any, now: dt.datetime
+) -> None:
+    contact, added = _closed_with_lily(mash_team, social_worker, now)
+    url = f"{reverse('contacts:record-contact')}?from_contact={contact.pk}&person_added={added.pk}"
+    page = social_worker_client.get(url).content.decode()
+    assert 'name="person-0-given_name" value="Lily"' in page
+    assert 'name="person-0-date_of_birth_2" value="2021"' in page
+    role = page[page.index('name="person-0-role"') : page.index("</select>", page.index('name="person-0-role"'))]
+    assert '<option value="child" selected>' in role  # on the new contact, the child it is about
+    # Reading the decided contact for it is recorded, as every read of a child's record is.
+    assert AuditEvent.objects.filter(
+        verb=Verb.CONTACT_VIEWED, contact=contact, by=social_worker, data__page="record-contact-from-addendum"
+    ).exists()
+
+
+def test_a_contact_the_user_may_not_see_fills_in_nothing(
+    other_team_social_worker: User, social_worker: User, mash_team: Any, now: dt.datetime
+) -> None:
+    contact, added = _closed_with_lily(mash_team, social_worker, now)
+    client = Client()
+    client.force_login(other_team_social_worker)
+    url = f"{reverse('contacts:record-contact')}?from_contact={contact.pk}&person_added={added.pk}"
+    response = client.get(url)
+    assert response.status_code == 404
+    assert "Lily" not in response.content.decode()

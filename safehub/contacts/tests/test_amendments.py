@@ -43,7 +43,7 @@ pytestmark = pytest.mark.django_db
 K = AmendmentKind
 
 CONSENT = Consent(
-    answer="given", given_by="parent", name="Dawn Harlow", given_on=dt.date(2026, 11, 23), how="phone", notes=""
+    answer="given", given_by="parent", name="Dawn Harlow", given_on=dt.date(2026, 11, 24), how="phone", notes=""
 )
 
 
@@ -200,18 +200,18 @@ def test_consent_obtained_later_is_the_consent_position_from_then_on(
     assert (row.consent_from, row.consent_from_name, row.consent_on, row.consent_how) == (
         "parent",
         "Dawn Harlow",
-        dt.date(2026, 11, 23),
+        dt.date(2026, 11, 24),
         "phone",
     )
     assert row.changes == {"consent": {"from": "informed", "to": "given"}}
     # What the recommend, approve and action pages and MASH check disclosures say about consent now.
-    assert consent.consent_label(contact) == "Consent given after the contact (23 November 2026)"
+    assert consent.consent_label(contact) == "Consent given after the contact (24 November 2026)"
     (event,) = _events(contact)
     assert event.data["changes"] == {"consent": {"from": "informed", "to": "given"}}
     assert (event.data["consent_from"], event.data["consent_how"], event.data["consent_on"]) == (
         "parent",
         "phone",
-        "2026-11-23",
+        "2026-11-24",
     )
     # Withdrawn later: no longer given.
     withdrawn = Consent("refused", "parent", "Dawn Harlow", dt.date(2026, 11, 24), "written")
@@ -231,6 +231,129 @@ def test_consent_needs_who_when_and_how(social_worker: User, mash_team: Any, now
         )
     assert {p.field for p in refused.value.problems} == {"answer", "given_by", "name", "given_on", "how"}
     assert not Amendment.objects.exists()
+
+
+def test_consent_dated_before_the_contact_was_received_is_refused(
+    social_worker: User, mash_team: Any, now: dt.datetime
+) -> None:
+    contact = ContactAwaitingThresholdFactory(team=mash_team)  # received 24 November 2026
+    for day in (dt.date(1800, 1, 1), dt.date(2026, 11, 23)):
+        refused_on = Consent("refused", "parent", "Dawn Harlow", day, "phone")
+        with pytest.raises(Refused) as refused:
+            amendments.record_consent(contact, refused_on, by=social_worker, at=now, version=0)
+        (problem,) = refused.value.problems
+        assert (problem.field, problem.message) == (
+            "given_on",
+            "The date they gave or refused consent cannot be before the contact was received (24 November 2026)",
+        )
+    assert not Amendment.objects.exists()
+    assert _events(contact) == []
+    # The day it was received is fine.
+    amendments.record_consent(
+        contact,
+        Consent("refused", "parent", "Dawn Harlow", dt.date(2026, 11, 24), "phone"),
+        by=social_worker,
+        at=now,
+        version=0,
+    )
+
+
+def test_a_contact_received_late_evening_counts_its_london_day(
+    social_worker: User, mash_team: Any, now: dt.datetime
+) -> None:
+    # 23:30 UTC on 1 July is 00:30 on 2 July in London (summer time): 1 July is before it arrived.
+    contact = ContactAwaitingThresholdFactory(
+        team=mash_team, received_at=dt.datetime(2026, 7, 1, 23, 30, tzinfo=dt.UTC)
+    )
+    with pytest.raises(Refused, match=r"before the contact was received \(2 July 2026\)"):
+        amendments.record_consent(
+            contact,
+            Consent("given", "parent", "Dawn Harlow", dt.date(2026, 7, 1), "phone"),
+            by=social_worker,
+            at=now,
+            version=0,
+        )
+
+
+def _teenager(contact: Contact, born: dt.date) -> ContactSubject:
+    return ContactSubjectFactory(
+        contact=contact, role=SubjectRole.SIBLING, given_name="Ava", family_name="Harlow", date_of_birth=born
+    )
+
+
+def test_a_young_person_of_14_cannot_consent_as_16_or_over(
+    social_worker: User, mash_team: Any, now: dt.datetime
+) -> None:
+    contact = ContactAwaitingThresholdFactory(team=mash_team)
+    _teenager(contact, dt.date(2012, 6, 1))  # 14 on 24 November 2026
+    as_sixteen = Consent("given", "young_person", "Ava Harlow", dt.date(2026, 11, 24), "in_person")
+    with pytest.raises(Refused) as refused:
+        amendments.record_consent(contact, as_sixteen, by=social_worker, at=now, version=0)
+    (problem,) = refused.value.problems
+    assert problem.field == "given_by"
+    assert problem.message.startswith("Ava Harlow was 14 on 24 November 2026: a young person of 12 to 15 consents only")
+    assert not Amendment.objects.exists()
+    # Judged competent, a 14-year-old may.
+    competent = Consent("given", "competent_child", " ava  harlow ", dt.date(2026, 11, 24), "in_person")
+    assert amendments.record_consent(contact, competent, by=social_worker, at=now, version=0).created
+
+
+@pytest.mark.parametrize(
+    ("born", "given_by", "message"),
+    [
+        (dt.date(2016, 5, 17), "competent_child", "Mia Harlow was 10 on 24 November 2026: a child under 12 cannot"),
+        (dt.date(2016, 5, 17), "young_person", "Mia Harlow was 10 on 24 November 2026: a child under 12 cannot"),
+        (dt.date(2010, 1, 1), "competent_child", "Mia Harlow was 16 on 24 November 2026: choose 'The young person (16"),
+    ],
+)
+def test_a_young_persons_own_consent_is_checked_against_their_age_that_day(
+    born: dt.date, given_by: str, message: str, social_worker: User, mash_team: Any, now: dt.datetime
+) -> None:
+    contact = ContactAwaitingThresholdFactory(team=mash_team)
+    ContactSubject.objects.filter(contact=contact).update(date_of_birth=born)
+    with pytest.raises(Refused, match=message.replace("(", r"\(")):
+        amendments.record_consent(
+            contact,
+            Consent("given", given_by, "Mia", dt.date(2026, 11, 24), "phone"),
+            by=social_worker,
+            at=now,
+            version=0,
+        )
+    assert not Amendment.objects.exists()
+
+
+def test_a_16_year_old_consents_for_themselves(social_worker: User, mash_team: Any, now: dt.datetime) -> None:
+    contact = ContactAwaitingThresholdFactory(team=mash_team)
+    _teenager(contact, dt.date(2010, 11, 24))  # 16 that very day
+    done = amendments.record_consent(
+        contact,
+        Consent("given", "young_person", "Ava Harlow", dt.date(2026, 11, 24), "in_person"),
+        by=social_worker,
+        at=now,
+        version=0,
+    )
+    assert done.amendment.consent_from == "young_person"
+
+
+def test_a_young_persons_consent_names_a_child_on_the_contact(
+    social_worker: User, mash_team: Any, now: dt.datetime
+) -> None:
+    contact = ContactAwaitingThresholdFactory(team=mash_team)
+    with pytest.raises(Refused) as refused:
+        amendments.record_consent(
+            contact,
+            Consent("given", "young_person", "Dawn Harlow", dt.date(2026, 11, 24), "in_person"),
+            by=social_worker,
+            at=now,
+            version=0,
+        )
+    (problem,) = refused.value.problems
+    assert problem.field == "name"
+    assert problem.message == (
+        "A young person gives or refuses consent for themselves: enter the name of a child on this contact (Mia Harlow)"
+    )
+    # A parent's consent names the parent: not checked against the children.
+    amendments.record_consent(contact, CONSENT, by=social_worker, at=now, version=0)
 
 
 def test_information_needs_what_and_where_from(social_worker: User, mash_team: Any, now: dt.datetime) -> None:
@@ -284,7 +407,7 @@ def test_the_same_details_sent_again_on_a_stale_form_land_on_the_first(
         contact, CONSENT, by=social_worker, at=now, version=0, submission_key=uuid.uuid4()
     )
     assert (again.amendment, again.created) == (first.amendment, False)
-    other = Consent("refused", "parent", "Dawn Harlow", dt.date(2026, 11, 23), "phone")
+    other = Consent("refused", "parent", "Dawn Harlow", dt.date(2026, 11, 24), "phone")
     with pytest.raises(ConcurrentChange):
         amendments.record_consent(contact, other, by=social_worker, at=now, version=0, submission_key=uuid.uuid4())
 

@@ -213,6 +213,43 @@ def test_the_error_summary_lists_problems_in_the_order_the_page_shows_them(
     assert order == sorted(order)
 
 
+def test_the_error_summary_says_whose_each_persons_error_is(contact_officer_client: Client, now: dt.datetime) -> None:
+    """Walk-through: with two people, "Date of birth must be a real date" was listed twice, with no name."""
+    post = contact_post(
+        **{
+            "person-TOTAL_FORMS": "3",
+            "person-0-date_of_birth_0": "31",
+            "person-0-date_of_birth_1": "2",
+            "person-1-role": "sibling",
+            "person-1-kind": "child",
+            "person-1-given_name": "Leo",
+            "person-1-family_name": "Harlow",
+            "person-1-date_of_birth_0": "31",
+            "person-1-date_of_birth_1": "2",
+            "person-1-date_of_birth_2": "2019",
+            "person-2-role": "sibling",
+            "person-2-kind": "child",
+            "person-2-date_of_birth_0": "31",
+            "person-2-date_of_birth_1": "2",
+            "person-2-date_of_birth_2": "2021",
+        }
+    )
+    page = contact_officer_client.post(URL, post).content.decode()
+    start = page.index("govuk-error-summary__list")
+    summary = page[start : page.index("</ul>", start)]
+    assert (
+        '<a href="#id_person-0-date_of_birth_0">Person 1 (Mia Harlow): Date of birth must be a real date</a>' in summary
+    )
+    assert (
+        '<a href="#id_person-1-date_of_birth_0">Person 2 (Leo Harlow): Date of birth must be a real date</a>' in summary
+    )
+    assert '<a href="#id_person-2-date_of_birth_0">Person 3: Date of birth must be a real date</a>' in summary
+    assert '<a href="#id_person-2-family_name">Person 3: Enter at least a first or last name</a>' in summary
+    # Beside the field, inside the person's own fieldset, the message stays as it is.
+    assert "</span> Date of birth must be a real date" in page
+    assert Contact.objects.count() == 0
+
+
 @pytest.mark.parametrize(
     "role_fixture",
     ["police_partner", "data_protection_officer", "administrator", "performance_lead", "strategy_coordinator"],
@@ -297,7 +334,11 @@ def test_a_form_claiming_hundreds_of_people_is_refused_without_drawing_them(
 ) -> None:
     response = contact_officer_client.post(URL, contact_post(**{"person-TOTAL_FORMS": "500"}))
     assert response.status_code == 200
-    assert response.content.decode().count("Person ") <= 25
+    # At most the most a contact names is drawn (the error summary names each person drawn, too).
+    assert (
+        response.content.decode().count('<legend class="govuk-fieldset__legend govuk-fieldset__legend--m">Person ')
+        <= 20
+    )
     assert Contact.objects.count() == 0
 
 

@@ -22,6 +22,17 @@ def _error_links(form: forms.BaseForm) -> list[tuple[str, str]]:
     return links
 
 
+def _named(form: forms.BaseForm, index: int, links: list[tuple[str, str]]) -> list[tuple[str, str]]:
+    """A formset's form that names itself (`summary_prefix(index)`: "Person 2 (Leo Harlow)") puts
+    its name before each of its errors in the summary, so that the same error on two forms of a
+    formset says whose it is; beside the field, inside that form's own fieldset, it stays as it is."""
+    naming = getattr(form, "summary_prefix", None)
+    if not callable(naming):
+        return links
+    name = naming(index)
+    return [(href, f"{name}: {message}") for href, message in links]
+
+
 def _split_after(form: forms.BaseForm, field: str, links: list[tuple[str, str]]) -> int:
     """How many of the form's error links come from its non-field errors and fields up to ``field``."""
     names = list(form.fields)
@@ -46,8 +57,8 @@ def error_summary(*forms_or_formsets: Any) -> dict[str, Any]:
             continue
         if isinstance(item, forms.BaseFormSet):
             errors += [("", str(error)) for error in item.non_form_errors()]
-            for form in item.forms:
-                errors += _error_links(form)
+            for index, form in enumerate(item.forms):
+                errors += _named(form, index, _error_links(form))
             errors += resume
             resume = []
         else:

@@ -227,3 +227,37 @@ def test_a_fieldset_points_to_its_hint_and_its_error() -> None:
     html = str(KindForm(data={})["kind"].as_field_group())
 
     assert '<fieldset class="govuk-fieldset" aria-describedby="id_kind_helptext id_kind_error">' in html
+
+
+class NamedItemForm(GovukForm):
+    name = forms.CharField(label="Name", required=False)
+    count = forms.IntegerField(label="How many", error_messages={"required": "Enter how many"})
+
+    def summary_prefix(self, index: int) -> str:
+        name = self["name"].value()
+        return f"Item {index + 1} ({name})" if name else f"Item {index + 1}"
+
+
+class PlainItemForm(GovukForm):
+    count = forms.IntegerField(label="How many", error_messages={"required": "Enter how many"})
+
+
+def test_a_formset_form_that_names_itself_prefixes_its_errors_in_the_summary() -> None:
+    named = forms.formset_factory(NamedItemForm, extra=0, min_num=2)
+    data = {"item-TOTAL_FORMS": "2", "item-INITIAL_FORMS": "0", "item-0-name": "Pens", "item-1-name": ""}
+    formset = named(data, prefix="item")
+    formset.is_valid()
+
+    assert error_summary(formset)["errors"] == [
+        ("id_item-0-count", "Item 1 (Pens): Enter how many"),
+        ("id_item-1-count", "Item 2: Enter how many"),
+    ]
+    assert formset.forms[0]["count"].errors == ["Enter how many"]  # beside the field, as it was
+
+
+def test_a_formset_form_without_a_name_keeps_its_errors_as_they_are() -> None:
+    plain = forms.formset_factory(PlainItemForm, extra=0, min_num=1)
+    formset = plain({"item-TOTAL_FORMS": "1", "item-INITIAL_FORMS": "0"}, prefix="item")
+    formset.is_valid()
+
+    assert error_summary(formset)["errors"] == [("id_item-0-count", "Enter how many")]

@@ -435,7 +435,7 @@ def test_a_stale_or_repeated_approval_saves_nothing_twice(
     assert not Decision.objects.exists()
     assert manager_client.post(url, data).status_code == 302
     second = manager_client.post(url, data, follow=True)  # the same form sent again (a double click, Back)
-    assert "Nothing was saved" in second.content.decode()
+    assert "You approved this on 24 November 2026, 10:00: nothing was saved" in second.content.decode()
     assert Decision.objects.count() == 1
     assert Referral.objects.count() == 1
 

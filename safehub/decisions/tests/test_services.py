@@ -101,7 +101,7 @@ def test_a_referral_exists_exactly_for_statutory_outcomes(
 def test_a_manager_cannot_approve_their_own_recommendation(manager: Any, mash_team: Any, now: dt.datetime) -> None:
     contact = _recommended(manager, mash_team, now)
     contact.refresh_from_db()
-    with pytest.raises(DomainError, match="another manager must approve it"):
+    with pytest.raises(DomainError, match=r"another approver must decide it \(four eyes\)"):
         services.approve(
             contact,
             outcomes=_each(contact, Outcome.SECTION_17_ASSESSMENT),
