@@ -77,7 +77,7 @@ def test_a_social_worker_amends_a_contact_waiting_for_its_threshold_decision(
     page.get_by_label("Consent given", exact=True).check()
     page.get_by_label("A parent or carer with parental responsibility").check()
     page.get_by_label("Their name").fill("Dawn Harlow")
-    page.get_by_label("Day", exact=True).fill("23")
+    page.get_by_label("Day", exact=True).fill("24")  # the day the contact came in
     page.get_by_label("Month", exact=True).fill("11")
     page.get_by_label("Year", exact=True).fill("2026")
     page.get_by_label("By phone").check()
