@@ -102,8 +102,8 @@ def start(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         except DomainError as error:
             status = add_refusal(form, error, fields=FORM_FIELDS)
         else:
-            asked = checks.requests.count()
-            messages.success(request, f"MASH checks started: {asked} {'agency' if asked == 1 else 'agencies'} asked")
+            sent = checks.requests.count()
+            messages.success(request, f"MASH checks started: {sent} {'agency' if sent == 1 else 'agencies'} asked")
             return redirect("checks:checks", pk=checks.pk)
     return render(request, "checks/start.html", {"contact": contact, "form": form}, status=status)
 

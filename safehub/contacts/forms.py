@@ -196,7 +196,8 @@ class SubjectForm(GovukModelForm):
         # Words, not Django's "---------", for a choice not made yet.
         for name, prompt in (("role", "Select how they are involved"), ("kind", "Select child, unborn child or adult")):
             field = choice_field(self.fields[name])
-            field.choices = [("", prompt), *((value, label) for value, label in field.choices if value != "")]
+            offered: list[tuple[Any, Any]] = list(field.choices)  # type: ignore[arg-type]
+            field.choices = [("", prompt), *((value, label) for value, label in offered if value != "")]
 
     def summary_prefix(self, index: int) -> str:
         """How the error summary names this person, as the page's legend does: "Person 2 (Leo
