@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 from collections.abc import Collection, Sequence
-from datetime import datetime, time
+from datetime import datetime
 from typing import Any
 
 from django import forms
@@ -273,7 +273,10 @@ class OutcomeActionForm(VersionForm):
         if day:
             if "informed_time" in self.errors:
                 return data
-            data["referrer_informed_at"] = datetime.combine(day, clock or time(12, 0), tzinfo=LONDON)
+            if clock is None:  # not noon, nor any other time nobody entered
+                self.add_error("informed_time", "Enter the time the referrer was told, like 15:45")
+                return data
+            data["referrer_informed_at"] = datetime.combine(day, clock, tzinfo=LONDON)
             if not data.get("informed_by"):
                 self.add_error("informed_by", "Select how the referrer was told")
         elif data.get("informed_by"):

@@ -21,6 +21,7 @@ from safehub.contacts.rules import day_problems
 from safehub.contacts.services import threshold_due, transition
 from safehub.contacts.workflow import Event
 from safehub.core.errors import ConcurrentChange, DomainError, Problem, Refused
+from safehub.core.presenters import shown_date
 from safehub.core.working_time import LONDON
 from safehub.decisions import permissions
 from safehub.decisions.models import (
@@ -499,7 +500,13 @@ def action_outcome(
         if problems:
             raise Refused(problems)
         if referrer_informed_at > at:  # today, but at a time still to come
-            raise DomainError(f"{told} must be today or in the past", field="referrer_informed_at")
+            raise DomainError("The time the referrer was told cannot be in the future", field="referrer_informed_time")
+        if referrer_informed_at < contact.received_at:  # the day it came, but before it came
+            arrived = shown_date(contact.received_at)
+            raise DomainError(
+                f"The referrer cannot have been told before the contact was received ({arrived})",
+                field="referrer_informed_time",
+            )
     given = dict(allocations or {})
     for outcome in given:
         if outcome not in outcomes:

@@ -125,6 +125,7 @@ def test_siblings_are_decided_for_one_by_one(
     page.get_by_label("Day").fill("24")
     page.get_by_label("Month").fill("11")
     page.get_by_label("Year").fill("2026")
+    page.get_by_label("Time the referrer was told").fill("11:00")
     page.get_by_label("How the referrer was told").select_option("phone")
     screenshot(page, "action-outcome-per-service")
     page.get_by_role("button", name="Close the contact").click()

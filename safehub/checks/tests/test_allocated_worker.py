@@ -170,7 +170,7 @@ def test_the_outcome_page_records_the_allocated_worker(
         "informed_on_0": "24",
         "informed_on_1": "11",
         "informed_on_2": "2026",
-        "informed_time": "09:00",
+        "informed_time": "09:45",
         "informed_by": "phone",
     }
     page = manager_client.get(url).content.decode()

@@ -279,7 +279,7 @@ def test_siblings_sent_to_different_services_each_have_their_own_team_and_worker
         "informed_on_0": str(now.day),
         "informed_on_1": str(now.month),
         "informed_on_2": str(now.year),
-        "informed_time": "09:00",
+        "informed_time": "09:45",
         "informed_by": "email",
     }
     missing = contact_officer_client.post(url, {**post, "sent_to": ""})

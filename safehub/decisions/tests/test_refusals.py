@@ -90,6 +90,7 @@ def test_the_outcome_page_shows_an_impossible_date_beside_the_field(
             "informed_on_0": "1",
             "informed_on_1": "1",
             "informed_on_2": "1800",
+            "informed_time": "10:00",
             "informed_by": "letter",
             "version": contact.version,
         },
@@ -194,3 +195,35 @@ def test_actioning_again_says_who_actioned_it_and_when(
         .content.decode()
     )
     assert "You recorded the outcome as actioned on 24 November 2026, 10:00." in page
+
+
+@pytest.mark.parametrize(
+    ("time", "message"),
+    [
+        ("", "Enter the time the referrer was told, like 15:45"),
+        ("08:00", "The referrer cannot have been told before the contact was received (24 November 2026, 09:30)"),
+        ("23:00", "The time the referrer was told cannot be in the future"),
+    ],
+)
+def test_the_time_the_referrer_was_told_is_asked_for_and_checked(
+    social_worker: User, manager: User, contact_officer: User, mash_team: Any, now: dt.datetime, time: str, message: str
+) -> None:
+    """Walk-through: told at 08:00 about a contact received at 09:14 was saved, and a blank time was
+    saved as 12:00, a time nobody entered."""
+    contact = _approved(mash_team, social_worker, manager, now)
+    response = _client(contact_officer).post(
+        reverse("decisions:action-outcome", args=[contact.pk]),
+        {
+            "sent_to": "Assessment team 2",
+            "informed_on_0": "24",
+            "informed_on_1": "11",
+            "informed_on_2": "2026",
+            "informed_time": time,
+            "informed_by": "phone",
+            "version": contact.version,
+        },
+    )
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert f'<a href="#id_informed_time">{message}</a>' in page
+    assert not OutcomeAction.objects.exists()
