@@ -78,9 +78,17 @@ def test_add_another_person_stays_on_the_page_so_back_never_asks_to_resend(
     contact = Contact.objects.get()
     assert sorted(contact.subjects.values_list("given_name", flat=True)) == ["Leo", "Mia"]
 
-    # And after adding a person, leaving the page and coming Back, the form is there, not a browser error
+    # And after adding a person, leaving the page and coming Back, the form is there, not a browser
+    # error, with the person added and what was typed about them (walk-through: Back lost the block)
     page.get_by_role("link", name="Record a contact").click()
     page.get_by_role("button", name="Add another person").click()
+    person_block(page, 2).get_by_label("First name", exact=True).fill("Ava")
     page.get_by_role("link", name="Find a contact").click()
     page.go_back()
     expect(page.get_by_role("heading", level=1)).to_have_text("Record a contact")
+    expect(person_block(page, 2).get_by_label("First name", exact=True)).to_have_value("Ava")
+
+    # But a new contact opened afresh starts blank
+    page.get_by_role("link", name="Record a contact").click()
+    expect(person_block(page, 2)).to_have_count(0)
+    expect(person_block(page, 1).get_by_label("First name", exact=True)).to_have_value("")

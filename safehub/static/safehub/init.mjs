@@ -22,6 +22,27 @@ for (const form of document.querySelectorAll("form[data-keep-draft]")) {
   } catch {
     saved = {};
   }
+  // A form marked data-keep-draft-on-back (a new contact: every one has the same address) gets its
+  // draft back only when the user comes Back to it; opened afresh, it starts blank.
+  const arrival = performance.getEntriesByType("navigation")[0];
+  if ("keepDraftOnBack" in form.dataset && !(arrival && arrival.type === "back_forward")) {
+    window.sessionStorage.removeItem(key);
+    saved = {};
+  }
+  // People added in the page before leaving it are drawn again, so that what was typed has a place.
+  const adder = form.querySelector("button[data-add-person]");
+  const total = form.querySelector("input[name$='-TOTAL_FORMS']");
+  if (adder && total) {
+    const prefix = total.name.replace(/-TOTAL_FORMS$/, "");
+    const indexes = Object.keys(saved)
+      .filter((name) => name.startsWith(`${prefix}-`))
+      .map((name) => Number(name.slice(prefix.length + 1).split("-")[0]))
+      .filter((index) => Number.isInteger(index));
+    const needed = indexes.length ? Math.max(...indexes) + 1 : 0;
+    while (Number(total.value) < needed && addPersonBlock(adder, { focus: false })) {
+      // each round adds one block
+    }
+  }
   for (const field of fields()) {
     if (!(field.name in saved)) continue;
     if (field.type === "radio" || field.type === "checkbox") {
@@ -58,31 +79,38 @@ for (const form of document.querySelectorAll("form[data-send-by-button]")) {
 // "Add another person" on a formset (the contact's people) adds a blank block from its <template>
 // in the page, numbered as the server would number it, and moves focus there: no round trip, so the
 // browser's Back never asks to resend the form. At the formset's limit the server answers instead.
-for (const button of document.querySelectorAll("button[data-add-person]")) {
+function addPersonBlock(button, { focus = true } = {}) {
   const template = document.getElementById(button.dataset.addPerson);
   const total = button.form && button.form.querySelector("input[name$='-TOTAL_FORMS']");
   const most = button.form && button.form.querySelector("input[name$='-MAX_NUM_FORMS']");
-  if (!(template instanceof HTMLTemplateElement) || !total) continue;
-  const block = (index) =>
-    template.innerHTML.replaceAll("__prefix__", String(index)).replaceAll("__number__", String(index + 1));
+  if (!(template instanceof HTMLTemplateElement) || !total) return null;
+  const index = Number(total.value);
+  if (most && index + 1 > Number(most.value)) return null;
+  const block = (number) =>
+    template.innerHTML.replaceAll("__prefix__", String(number)).replaceAll("__number__", String(number + 1));
+  // The first person gets a "Remove" button too, once there are two (as the server draws them).
+  const first = document.getElementById("person-1");
+  if (index === 1 && first && !first.querySelector("button[name^='remove-person-']")) {
+    const holder = document.createElement("div");
+    holder.innerHTML = block(0);
+    const remove = holder.querySelector("button[name^='remove-person-']");
+    if (remove) first.append(remove);
+  }
+  button.insertAdjacentHTML("beforebegin", block(index));
+  total.value = String(index + 1);
+  const added = document.getElementById(`person-${index + 1}`);
+  if (!added) return null;
+  initAll({ scope: added });
+  const field = added.querySelector("select, input:not([type='hidden']), textarea");
+  if (focus && field instanceof HTMLElement) field.focus();
+  return added;
+}
+
+for (const button of document.querySelectorAll("button[data-add-person]")) {
   button.addEventListener("click", (event) => {
-    const index = Number(total.value);
-    if (most && index + 1 > Number(most.value)) return;
-    event.preventDefault();
-    // The first person gets a "Remove" button too, once there are two (as the server draws them).
-    const first = document.getElementById("person-1");
-    if (index === 1 && first && !first.querySelector("button[name^='remove-person-']")) {
-      const holder = document.createElement("div");
-      holder.innerHTML = block(0);
-      const remove = holder.querySelector("button[name^='remove-person-']");
-      if (remove) first.append(remove);
+    if (addPersonBlock(button)) {
+      event.preventDefault();
+      button.form.dispatchEvent(new Event("change"));  // a kept draft counts the new block
     }
-    button.insertAdjacentHTML("beforebegin", block(index));
-    total.value = String(index + 1);
-    const added = document.getElementById(`person-${index + 1}`);
-    if (!added) return;
-    initAll({ scope: added });
-    const field = added.querySelector("select, input:not([type='hidden']), textarea");
-    if (field instanceof HTMLElement) field.focus();
   });
 }
