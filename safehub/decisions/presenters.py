@@ -203,6 +203,13 @@ def why_not_open(step: str, user: User, contact: Contact) -> str:
         if decision is not None:
             done = "approved this" if decision.verdict == Verdict.APPROVED else "returned this recommendation"
             return f"{_who(decision.decided_by, user)} {done} on {shown_date(decision.decided_at)}"
+    if step in ("recommend", "approve") and contact.state == ContactState.MASH_CHECKS:
+        return (
+            "MASH checks are under way on this contact: the threshold recommendation is made once the coordinator"
+            " submits them for a decision"
+        )
+    if step == "recommend" and contact.state in (ContactState.RECEIVED, ContactState.SCREENING):
+        return "This contact has not been screened yet: it comes for a threshold decision once screening sends it on"
     if step == "recommend" and latest is not None:
         if decision is not None and decision.verdict == Verdict.APPROVED:
             return f"{_who(decision.decided_by, user)} approved a decision on {shown_date(decision.decided_at)}"

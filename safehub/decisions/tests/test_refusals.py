@@ -10,8 +10,10 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
-from safehub.accounts.models import User
+from safehub.accounts.models import AgencyKind, User
+from safehub.accounts.tests.factories import PartnerAgencyFactory
 from safehub.audit.models import AuditEvent, Verb
+from safehub.checks.tests.helpers import start_checks
 from safehub.contacts.models import Contact
 from safehub.contacts.tests.factories import ContactAwaitingThresholdFactory
 from safehub.contacts.workflow import ContactState
@@ -182,6 +184,17 @@ def test_recommending_again_says_who_recommended_and_when(
     assert (
         f"{senior_practitioner} made the recommendation on 24 November 2026, 10:00: it is waiting for approval." in page
     )
+
+
+def test_recommending_while_mash_checks_are_out_says_so(
+    social_worker: User, manager: User, mash_team: Any, now: dt.datetime
+) -> None:
+    """Re-walk: the recommend page said only "That step is not open" while MASH checks were under way."""
+    contact = ContactAwaitingThresholdFactory(team=mash_team)
+    police: Any = PartnerAgencyFactory(name="Example Police", kind=AgencyKind.POLICE)
+    start_checks(contact, by=manager, coordinator=social_worker, agencies=[police], at=now)
+    page = _client(social_worker).get(reverse("decisions:recommend", args=[contact.pk]), follow=True).content.decode()
+    assert "MASH checks are under way on this contact" in page
 
 
 def test_actioning_again_says_who_actioned_it_and_when(
