@@ -148,7 +148,7 @@ class MatchModel:
         agree are a last name written the other way round on both records (`rules.both_the_other_way_round`).
 
         two_people: batch linkage has seen in the file that the two first names are two people's
-        (`rules.two_peoples_names`); it counts only for names a typing error apart (typo, jw92)."""
+        (`rules.two_peoples_names`); it counts only where the first names reached forms, typo or jw92."""
         given = levels.get("given_name")
         mistyped = given in rules.FIRST_NAMES_DIFFER and rules.mistyped(left.given_name, right.given_name, self.seen)
         both_swapped = (
@@ -160,7 +160,7 @@ class MatchModel:
             levels,
             mistyped=mistyped,
             both_swapped=both_swapped,
-            two_people=two_people and given in ("typo", "jw92"),
+            two_people=two_people and given in ("forms", "typo", "jw92"),
         )
 
     def seen(self, given_name: str) -> float:

@@ -8,8 +8,9 @@ matched when the evidence says "relative", unless the NHS number agrees.
 
 A first name with one typing error ('Authony' and 'Anthony'), another spelling ('Szymon' and 'Simon')
 or a short form ('Dani' and 'Daniella') is the same name mistyped, spelt or shortened, not a twin's
-name, unless the recorded sexes differ (Louis and Louise, Daniel and Daniela). Two such names each written on
-several records of one family or home are two people's, twins Mia and Mila (`two_peoples_names`, batch only).
+name, unless the recorded sexes differ (Louis and Louise, Daniel and Daniela). Two such names (or two forms of a
+third name) each written on several records of one family or home are two people's, twins Mia and Mila
+(`two_peoples_names`, batch only).
 """
 
 from __future__ import annotations
@@ -229,11 +230,12 @@ class TwoPeoplesNames:
 
 
 def two_peoples_names(records: Iterable[_Record]) -> TwoPeoplesNames:
-    """First names a typing error apart that are two people's names, not one name mistyped: each is written, as
+    """First names that are two people's, not one name mistyped or one name's two forms: names a typing error
+    apart (Mia and Mila) or forms of a third name only (Lewis and Louie, both forms of Louis), each written, as
     it is, on at least TWO_PEOPLE_RECORDS records of one last name or of one postcode. A typing error is seldom
-    made twice the same way, while twins Mia and Mila each have several records. Names that are spellings or
-    forms of one name (the same sound key, or forms in our tables or learnt) are left out: one person may be
-    written either way by several agencies."""
+    made twice the same way, and one child is seldom written under two forms of a third name, while twins
+    each have several records. Names that are spellings or forms of each other (the same sound key, or forms
+    in our tables or learnt) are left out: one person may be written either way by several agencies."""
     counts: dict[tuple[str, str], Counter[str]] = defaultdict(Counter)
     sounds: dict[str, str | None] = {}
     forms: dict[str, set[str]] = defaultdict(set)
@@ -247,10 +249,21 @@ def two_peoples_names(records: Iterable[_Record]) -> TwoPeoplesNames:
                 counts[column, value][record.given_name] += 1
     contexts: dict[frozenset[str], set[tuple[str, str]]] = defaultdict(set)
     for context, counted in counts.items():
-        for one, other in _one_typing_error_apart([name for name, n in counted.items() if n >= TWO_PEOPLE_RECORDS]):
+        written = [name for name, n in counted.items() if n >= TWO_PEOPLE_RECORDS]
+        for one, other in _one_typing_error_apart(written) | _forms_of_a_third(written, forms):
             if sounds[one] != sounds[other] and one not in forms[other] and other not in forms[one]:
                 contexts[frozenset((one, other))].add(context)
     return TwoPeoplesNames(contexts)
+
+
+def _forms_of_a_third(words: Sequence[str], forms: Mapping[str, set[str]]) -> set[tuple[str, str]]:
+    """The pairs of these names that are forms of a third name (Lewis and Louie of Louis, Ada and Lena of
+    Adelina); `two_peoples_names` keeps those that are not forms of each other."""
+    by_form: dict[str, set[str]] = defaultdict(set)
+    for word in words:
+        for form in forms[word]:
+            by_form[form].add(word)
+    return {pair for alike in by_form.values() for pair in combinations(sorted(alike), 2)}
 
 
 def _one_typing_error_apart(words: Sequence[str]) -> set[tuple[str, str]]:

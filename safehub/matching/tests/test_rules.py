@@ -158,3 +158,16 @@ def test_spellings_of_one_name_written_several_times_each_are_not_two_peoples() 
     """Zayn and Zain sound the same: one boy, written one way by some agencies and the other by others."""
     records = [_record("zayn"), _record("zayn"), _record("zain"), _record("zain")]
     assert not rules.two_peoples_names(records).hold(_record("zayn"), _record("zain"))
+
+
+def test_names_that_are_forms_of_a_third_each_written_on_several_records_of_one_home_are_two_peoples() -> None:
+    """Twins Lewis and Louie, both forms of Louis: two boys when each name is written on two records of one
+    home; a single 'Meg' beside Daisy's records may still be a form written once."""
+    records = [_record("lewis"), _record("lewis"), _record("louie"), _record("louie", postcode=None)]
+    records += [_record("daisy"), _record("daisy"), _record("meg")]
+    twins = rules.two_peoples_names(records)
+    assert twins.hold(_record("lewis"), _record("louie", postcode=None))
+    assert not twins.hold(_record("daisy"), _record("meg"))
+    # A name and its own form (Lewis and Louis) are one boy however often each is written.
+    one_boy = [_record("lewis"), _record("lewis"), _record("louis"), _record("louis")]
+    assert not rules.two_peoples_names(one_boy).hold(_record("lewis"), _record("louis"))
