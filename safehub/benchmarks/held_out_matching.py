@@ -60,6 +60,19 @@ class SearchMetrics:
 
 
 @dataclass(frozen=True)
+class RelativesPair:
+    """A predicted pair joining two people of one household, as the benchmark lists it."""
+
+    left: Record
+    right: Record
+    left_role: str  # mother, father, child, twin, namesake_son…
+    right_role: str
+    probability: float
+    found_by: str  # "score" or "group" (`linkage.group`)
+    twins: bool
+
+
+@dataclass(frozen=True)
 class HeldOutResult:
     seed: int
     people: int
@@ -74,6 +87,7 @@ class HeldOutResult:
     search: SearchMetrics  # with the model trained on this set, as a hub that has trained on its index
     search_shipped: SearchMetrics  # with the model shipped with Safehub, as a hub that has not
     training_seconds: float
+    relatives_pairs: tuple[RelativesPair, ...] = ()  # the predicted pairs of two people of one household
 
     @property
     def relatives_share(self) -> float:
@@ -141,14 +155,18 @@ def held_out(
     by_id = {r.id: r for r in records}
     person_of = {p.key: p for p in people}
     found = set()
-    relatives = twins = 0
-    for a, b in zip(predicted["left_id"], predicted["right_id"], strict=True):
+    relatives: list[RelativesPair] = []
+    for a, b, probability, found_by in zip(
+        predicted["left_id"], predicted["right_id"], predicted["match_probability"], predicted["found_by"], strict=True
+    ):
         left, right = by_id[a], by_id[b]
         if left.person_key == right.person_key:
             found.add((min(a, b), max(a, b)))
         elif left.household == right.household:
-            relatives += 1
-            twins += person_of[left.person_key].born == person_of[right.person_key].born
+            one, other = person_of[left.person_key], person_of[right.person_key]
+            relatives.append(
+                RelativesPair(left, right, one.role, other.role, float(probability), found_by, one.born == other.born)
+            )
     per_person: dict[str, list[str]] = defaultdict(list)
     for r in records:
         per_person[r.person_key].append(r.id)
@@ -184,8 +202,8 @@ def held_out(
         len(people),
         len(records),
         metrics,
-        relatives,
-        twins,
+        len(relatives),
+        sum(pair.twins for pair in relatives),
         misses,
         misses_by_kind,
         missed_errors,
@@ -193,6 +211,7 @@ def held_out(
         search,
         search_shipped,
         seconds,
+        tuple(relatives),
     )
 
 

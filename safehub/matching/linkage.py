@@ -47,8 +47,15 @@ def predict_pairs(
     left_side, right_side = features[0], features[-1]
     left_ids = predictions["unique_id_l"].astype(str).tolist()
     right_ids = predictions["unique_id_r"].astype(str).tolist()
+    twins = rules.two_peoples_names(record for side in features for record in side.values())
     capped = [
-        model.guard(_levels(left_side[left], right_side[right]), left_side[left], right_side[right]) is not None
+        model.guard(
+            _levels(left_side[left], right_side[right]),
+            left_side[left],
+            right_side[right],
+            two_people=twins.hold(left_side[left], right_side[right]),
+        )
+        is not None
         for left, right in zip(left_ids, right_ids, strict=True)
     ]
     capped = _ambiguous(

@@ -140,21 +140,44 @@ class MatchModel:
             probability = rules.RELATIVE_CAP
         return total, probability
 
-    def guard(self, levels: Mapping[str, str], left: Features, right: Features) -> str | None:
+    def guard(
+        self, levels: Mapping[str, str], left: Features, right: Features, *, two_people: bool = False
+    ) -> str | None:
         """The relatives rules (`rules.relative_guard`) on the levels two people reached, told whether
-        first names that are not one name are one name mistyped (looked at only then)."""
-        mistyped = levels.get("given_name") in rules.FIRST_NAMES_DIFFER and rules.mistyped(
-            left.given_name, right.given_name, self.seen
+        first names that are not one name are one name mistyped (looked at only then), and whether names that
+        agree are a last name written the other way round on both records (`rules.both_the_other_way_round`).
+
+        two_people: batch linkage has seen in the file that the two first names are two people's
+        (`rules.two_peoples_names`); it counts only where the first names reached forms, typo or jw92."""
+        given = levels.get("given_name")
+        mistyped = given in rules.FIRST_NAMES_DIFFER and rules.mistyped(left.given_name, right.given_name, self.seen)
+        both_swapped = (
+            given == "exact"
+            and levels.get("family_name") == "else"
+            and rules.both_the_other_way_round(left, right, self.seen, self.seen_as_last_name)
         )
-        return rules.relative_guard(levels, mistyped=mistyped)
+        return rules.relative_guard(
+            levels,
+            mistyped=mistyped,
+            both_swapped=both_swapped,
+            two_people=two_people and given in ("forms", "typo", "jw92"),
+        )
 
     def seen(self, given_name: str) -> float:
         """About how many of the records the model was trained on carry this first name."""
         return self._given_shares.get(given_name, 0.0) * self.trained_on
 
+    def seen_as_last_name(self, family_name: str) -> float:
+        """About how many of the records the model was trained on carry this last name."""
+        return self._family_shares.get(family_name, 0.0) * self.trained_on
+
     @cached_property
     def _given_shares(self) -> Mapping[str, float]:
         return next((w.tf for w in self.comparisons if w.comparison.name == "given_name"), {})
+
+    @cached_property
+    def _family_shares(self) -> Mapping[str, float]:
+        return next((w.tf for w in self.comparisons if w.comparison.name == "family_name"), {})
 
     # Storage -----------------------------------------------------------------------------------
 

@@ -63,6 +63,8 @@ def test_the_measure_accounts_for_every_true_pair(tmp_path: Path) -> None:
     assert pairs.true_pairs > 0
     assert sum(result.misses.values()) == pairs.true_pairs - pairs.true_positives
     assert result.relatives_joined <= pairs.predicted - pairs.true_positives
+    assert len(result.relatives_pairs) == result.relatives_joined
+    assert all(pair.left.household == pair.right.household for pair in result.relatives_pairs)
     assert (tmp_path / "held_out_3_pairs-unreadable.csv").exists()
     assert result.search.searches + result.search.unknown == 60
     assert result.search.first <= result.search.top_ten <= result.search.searches

@@ -160,6 +160,18 @@ def test_names_the_other_way_round_are_the_same_child(model: MatchModel) -> None
     assert family.weight == 0.0  # counted once, with the first name
 
 
+def test_names_the_other_way_round_on_both_records_with_different_first_names_are_relatives(model: MatchModel) -> None:
+    """'Smith Olivia' and 'Smith Melissa' (no date of birth): a girl and her mother, both written last name first."""
+    assert model.seen_as_last_name("smith") > model.seen("smith")
+    girl, mother = child(given_name="Smith", family_name="Olivia"), child(given_name="Smith", family_name="Melissa")
+    mother = replace(mother, dob=None, dob_days=None, dob_swapped=None, dob_expected=None)
+    score = model.score(girl, mother)
+    assert score.rule == rules.BOTH_THE_OTHER_WAY_ROUND
+    assert score.probability <= rules.RELATIVE_CAP
+    assert model.quick(girl, mother)[1] == score.probability
+    assert model.score(girl, child(given_name="Smith", family_name="Olivia", date_of_birth=None)).probability > 0.9
+
+
 def test_identical_names_without_a_date_of_birth_at_the_same_home_are_the_same_child(model: MatchModel) -> None:
     assert model.score(child(), child(date_of_birth=None)).probability > 0.9
 

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from safehub.matching import rules
+from safehub.matching import names, rules
+from safehub.matching.features import Features
 
 SAME_HOME = {"family_name": "exact", "dob": "exact", "sex": "exact", "postcode": "exact", "nhs_number": "null"}
 
@@ -101,3 +102,72 @@ def test_a_middle_name_alone_without_a_close_birth_is_a_relative() -> None:
     levels = {**SAME_HOME, "given_name": "middle", "dob": "null"}
     assert rules.relative_guard(levels) == rules.MIDDLE_NAME_ONLY
     assert rules.relative_guard({**levels, "dob": "exact"}) is None
+
+
+def test_names_the_other_way_round_on_both_records_with_different_first_names_are_relatives() -> None:
+    """'Dobre Isla' and 'Dobre Melissa': a girl and her mother, each written last name first."""
+    seen_first = {"isla": 30.0, "melissa": 20.0, "dobre": 1.0}.get
+    seen_last = {"dobre": 12.0}.get
+
+    def girl(given: str, family: str) -> Features:
+        return Features(given_name=given, family_name=family)
+
+    assert rules.both_the_other_way_round(
+        girl("dobre", "isla"), girl("dobre", "melissa"), lambda n: seen_first(n, 0.0), lambda n: seen_last(n, 0.0)
+    )
+    # A first name that is a first name ('Isla Dobre' and 'Isla Smith', a child with a step-parent's last name).
+    assert not rules.both_the_other_way_round(
+        girl("isla", "dobre"), girl("isla", "smith"), lambda n: seen_first(n, 0.0), lambda n: seen_last(n, 0.0)
+    )
+    # Last names that are forms of one first name: one girl, written the other way round twice.
+    assert not rules.both_the_other_way_round(
+        girl("dobre", "elizabeth"), girl("dobre", "beth"), lambda n: seen_first(n, 0.0), lambda n: seen_last(n, 0.0)
+    )
+    levels = {**SAME_HOME, "given_name": "exact", "family_name": "else", "dob": "null"}
+    assert rules.relative_guard(levels) is None
+    assert rules.relative_guard(levels, both_swapped=True) == rules.BOTH_THE_OTHER_WAY_ROUND
+    assert rules.relative_guard({**levels, "nhs_number": "exact"}, both_swapped=True) is None
+
+
+def _record(given: str, family: str = "bird", postcode: str | None = "W0 4SQ") -> Features:
+    return Features(
+        given_name=given,
+        given_forms=names.name_forms(given) or None,
+        given_sound=names.sounds_like(given),
+        family_name=family,
+        postcode=postcode,
+    )
+
+
+def test_names_a_typing_error_apart_each_written_on_several_records_of_one_family_are_two_peoples() -> None:
+    """Twins Mia and Mila Bird each have several records; 'Milla' is written once, a typing error."""
+    records = [_record("mia"), _record("mia", postcode=None), _record("mila"), _record("mila", postcode="N2 1PS")]
+    records += [_record("milla"), _record("oliver", "jones"), _record("olivr", "jones")]
+    twins = rules.two_peoples_names(records)
+    assert twins.hold(_record("mia", postcode=None), _record("mila", family="bir", postcode="N2 1PS"))
+    assert not twins.hold(_record("mila"), _record("milla"))  # 'milla' is written once
+    assert not twins.hold(_record("oliver", "jones"), _record("olivr", "jones"))
+    # Elsewhere, in another family at another home, 'Mila' may still be 'Mia' mistyped.
+    assert not twins.hold(_record("mia", "ahmed", "B1 1AA"), _record("mila", "ahmed", "B1 1AA"))
+    levels = {**SAME_HOME, "given_name": "typo"}
+    assert rules.relative_guard(levels) is None
+    assert rules.relative_guard(levels, two_people=True) == rules.TWO_PEOPLES_NAMES
+
+
+def test_spellings_of_one_name_written_several_times_each_are_not_two_peoples() -> None:
+    """Zayn and Zain sound the same: one boy, written one way by some agencies and the other by others."""
+    records = [_record("zayn"), _record("zayn"), _record("zain"), _record("zain")]
+    assert not rules.two_peoples_names(records).hold(_record("zayn"), _record("zain"))
+
+
+def test_names_that_are_forms_of_a_third_each_written_on_several_records_of_one_home_are_two_peoples() -> None:
+    """Twins Lewis and Louie, both forms of Louis: two boys when each name is written on two records of one
+    home; a single 'Meg' beside Daisy's records may still be a form written once."""
+    records = [_record("lewis"), _record("lewis"), _record("louie"), _record("louie", postcode=None)]
+    records += [_record("daisy"), _record("daisy"), _record("meg")]
+    twins = rules.two_peoples_names(records)
+    assert twins.hold(_record("lewis"), _record("louie", postcode=None))
+    assert not twins.hold(_record("daisy"), _record("meg"))
+    # A name and its own form (Lewis and Louis) are one boy however often each is written.
+    one_boy = [_record("lewis"), _record("lewis"), _record("louis"), _record("louis")]
+    assert not rules.two_peoples_names(one_boy).hold(_record("lewis"), _record("louis"))

@@ -9,7 +9,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandParser
 
 from safehub.benchmarks import held_out_matching, machine, matching
-from safehub.benchmarks.held_out import DEFAULT_SEED
+from safehub.benchmarks.held_out import DEFAULT_SEED, Record
 
 
 class Command(BaseCommand):
@@ -29,6 +29,11 @@ class Command(BaseCommand):
             type=int,
             default=DEFAULT_SEED,
             help=f"Its seed (default {DEFAULT_SEED}, the checking seed: develop against another)",
+        )
+        parser.add_argument(
+            "--list-relatives",
+            action="store_true",
+            help="List the held-out set's predicted pairs that join two people of one household",
         )
         parser.add_argument("--workdir", type=Path, help="Where to keep the CSV files (default: a temporary folder)")
 
@@ -60,11 +65,16 @@ class Command(BaseCommand):
                     f" {rel.unknown_children} ({rel.relative_rate:.2%})"
                 )
             if options["held_out"]:
-                self._held_out(options["held_out"], options["held_out_seed"], options["workdir"])
+                self._held_out(
+                    options["held_out"],
+                    options["held_out_seed"],
+                    options["workdir"],
+                    list_relatives=options["list_relatives"],
+                )
         peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
         self.stdout.write(f"Peak memory: {peak:.0f} MB")
 
-    def _held_out(self, households: int, seed: int, workdir: Path | None) -> None:
+    def _held_out(self, households: int, seed: int, workdir: Path | None, *, list_relatives: bool = False) -> None:
         r = held_out_matching.held_out(households, seed=seed, workdir=workdir)
         p = r.pairs
         say = self.stdout.write
@@ -80,6 +90,12 @@ class Command(BaseCommand):
             f"  pairs joining two relatives: {r.relatives_joined} of {p.predicted} predicted ({r.relatives_share:.3%});"
             f" twins among them: {r.twins_joined}"
         )
+        if list_relatives:
+            for pair in r.relatives_pairs:
+                say(
+                    f"    {pair.left_role} and {pair.right_role}{' (twins)' if pair.twins else ''},"
+                    f" {pair.found_by} p={pair.probability:.3f}: {_described(pair.left)} | {_described(pair.right)}"
+                )
         say("  missed pairs by reason: " + ", ".join(f"{why} {n}" for why, n in r.misses.most_common()))
         reasons = (held_out_matching.NOT_COMPARED, held_out_matching.RELATIVES_RULE, held_out_matching.UNDER_THRESHOLD)
         kinds = [label for _, label in held_out_matching.MISS_KINDS] + [held_out_matching.OTHER_MISS]
@@ -101,3 +117,11 @@ class Command(BaseCommand):
                 f" first at p >= 0.9 {s.first_at_threshold / s.searches:.2%}; children not in the index given a"
                 f" candidate at p >= 0.9: {s.unknown_matched} of {s.unknown} ({s.unknown_matched_relative} a relative)"
             )
+
+
+def _described(record: Record) -> str:
+    """A record's values as the file has them, and the errors the held-out population put in."""
+    values = (record.given_name, record.family_name, record.dob or "no date", record.sex or "-", record.postcode or "-")
+    nhs = "NHS number" if record.nhs_number else "no NHS number"
+    errors = ", ".join(sorted(record.errors)) or "no errors"
+    return f"{record.id} {' / '.join(values)} / {nhs} ({errors})"
