@@ -34,7 +34,8 @@ class Answer:
     on_behalf_of: str = ""
 
 
-def _response_fields(answer: Answer, by: User) -> dict[str, Any]:
+def _answer_fields(answer: Answer) -> dict[str, Any]:
+    """What the answer says, as a response stores it."""
     return {
         "nothing_known": answer.nothing_known,
         "information": answer.information.strip(),
@@ -42,8 +43,11 @@ def _response_fields(answer: Answer, by: User) -> dict[str, Any]:
         "sources_searched": answer.sources_searched.strip(),
         "handling_restriction": answer.handling_restriction.strip(),
         "on_behalf_of": answer.on_behalf_of.strip(),
-        "author": by,
     }
+
+
+def _response_fields(answer: Answer, by: User) -> dict[str, Any]:
+    return {**_answer_fields(answer), "author": by}
 
 
 def answer_problems(answer: Answer, *, submitting: bool) -> list[Problem]:
@@ -128,7 +132,18 @@ def correction_problems(
         )
     if remove_restriction and restricting:
         problems.append(Problem("Remove the handling restriction or enter one, not both", field="remove_restriction"))
+    if _unchanged(response, answer):
+        # A copy of the current answer would become "the" answer and push the real one into the
+        # earlier answers, with nothing gained.
+        problems.append(
+            Problem("Nothing in the answer was changed: change what is wrong, or go back", field="information")
+        )
     return problems
+
+
+def _unchanged(response: AgencyResponse, answer: Answer) -> bool:
+    """Whether the correction says exactly what the answer it corrects says."""
+    return all(getattr(response, name) == value for name, value in _answer_fields(answer).items())
 
 
 @transaction.atomic(durable=True)

@@ -46,10 +46,8 @@ from safehub.contacts.models import (
     ConsentMethod,
     Contact,
     ContactSubject,
-    ReferrerKind,
 )
 from safehub.contacts.rules import (
-    ANONYMOUS_BLANKS,
     child_problems,
     consent_giver_problems,
     day_problems,
@@ -213,8 +211,6 @@ def correct_contact(
 
     def plan() -> _Plan:
         known = known_contact_values(contact)
-        if new.get("referrer_kind", known["referrer_kind"]) == ReferrerKind.ANONYMOUS:
-            new.update(dict.fromkeys((name for name in ANONYMOUS_BLANKS if name in known), ""))
         changes = _changes(known, new)
         problems = referral_problems({**known, **new}, at=at) + _needs(reason, "Enter why the details are corrected")
         if problems:

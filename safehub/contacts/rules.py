@@ -22,8 +22,26 @@ EXPECTED_DATE_GRACE_DAYS = 60
 # what is asked (003 App. 4 §4; DESIGN "Consent"); younger, a parent or carer consents for them.
 CONSENT_AGE = 16
 COMPETENT_CONSENT_AGE = 12
-# What is kept of an anonymous referrer: nothing that names or reaches them.
-ANONYMOUS_BLANKS = ("referrer_name", "referrer_phone", "referrer_email", "referrer_address")
+# What an anonymous referrer leaves empty: anything that names, places or reaches them. A role at a
+# named school is as telling as a name, so the contact is refused, never saved with these dropped.
+IDENTIFYING_REFERRER_FIELDS = (
+    "referrer_name",
+    "referrer_role",
+    "referrer_agency",
+    "referrer_phone",
+    "referrer_email",
+    "referrer_address",
+    "referrer_relationship",
+)
+ANONYMOUS_REFERRER_FILLED = (
+    "The referrer asked to stay anonymous: leave their name, role, agency and contact details empty,"
+    " or choose who made the contact"
+)
+
+
+# The time part of `received_at`, where a problem is with the time alone (a form shows it beside its
+# time field).
+RECEIVED_TIME = "received_time"
 
 
 def contact_problems(fields: dict[str, Any], subjects: list[dict[str, Any]], *, at: datetime) -> list[Problem]:
@@ -55,7 +73,14 @@ def referral_problems(fields: dict[str, Any], *, at: datetime) -> list[Problem]:
     problems: list[Problem] = []
     received = fields.get("received_at")
     if received is not None and received > at:
-        problems.append(Problem("The date received must be today or in the past", field="received_at"))
+        if received.astimezone(LONDON).date() == at.astimezone(LONDON).date():
+            # Today, at a time still to come: it is the time that is wrong, not the date.
+            problems.append(Problem("The time received cannot be in the future", field=RECEIVED_TIME))
+        else:
+            problems.append(Problem("The date received must be today or in the past", field="received_at"))
+    identified = any(str(fields.get(name) or "").strip() for name in IDENTIFYING_REFERRER_FIELDS)
+    if fields.get("referrer_kind") == ReferrerKind.ANONYMOUS and identified:
+        problems.append(Problem(ANONYMOUS_REFERRER_FILLED, field="referrer_kind"))
     if fields.get("referrer_kind") == ReferrerKind.PROFESSIONAL:
         if not fields.get("referrer_name"):
             problems.append(Problem("Enter the referrer's name", field="referrer_name"))

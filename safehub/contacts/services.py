@@ -15,8 +15,8 @@ from safehub.accounts.permissions import can_make_threshold_decisions, can_work_
 from safehub.audit.models import Verb
 from safehub.audit.services import record
 from safehub.contacts import permissions, search_terms
-from safehub.contacts.models import Contact, ContactAccess, ContactSubject, ReferrerKind, YesNoUnknown
-from safehub.contacts.rules import ANONYMOUS_BLANKS, contact_problems, rating_problems
+from safehub.contacts.models import Contact, ContactAccess, ContactSubject, YesNoUnknown
+from safehub.contacts.rules import contact_problems, rating_problems
 from safehub.contacts.workflow import ContactState, Event
 from safehub.core import lifecycle
 from safehub.core.errors import ConcurrentChange, DomainError, Problem, Refused
@@ -110,8 +110,6 @@ def record_contact(
     if problems:
         raise Refused(problems)
     fields = dict(details.fields)
-    if fields.get("referrer_kind") == ReferrerKind.ANONYMOUS:
-        fields.update(dict.fromkeys(ANONYMOUS_BLANKS, ""))
     if fields.get("immediate_protection") == YesNoUnknown.YES:
         fields["initial_rating"] = Brag.RED
     received_at = fields["received_at"]

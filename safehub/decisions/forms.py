@@ -279,6 +279,7 @@ class OutcomeActionForm(VersionForm):
             data["referrer_informed_at"] = datetime.combine(day, clock, tzinfo=LONDON)
             if not data.get("informed_by"):
                 self.add_error("informed_by", "Select how the referrer was told")
-        elif data.get("informed_by"):
+        elif data.get("informed_by") and "informed_on" not in self.errors:
+            # A date typed but not a real one (31/02) has its own message: not "enter the date" too.
             self.add_error("informed_on", "Enter the date the referrer was told")
         return data

@@ -404,6 +404,10 @@ class Allocation:
     worker: User | None = None
 
 
+# The time part of `referrer_informed_at`, where a problem is with the time alone (the outcome page
+# shows it beside its time field).
+REFERRER_INFORMED_TIME = "referrer_informed_time"
+
 # The outcomes that send a child to a service, with a team (and perhaps a worker) to enter for them.
 SERVICE_OUTCOMES = (*sorted(STATUTORY_OUTCOMES, key=list(Outcome).index), Outcome.EARLY_HELP)
 
@@ -499,13 +503,13 @@ def action_outcome(
         )
         if problems:
             raise Refused(problems)
-        if referrer_informed_at > at:  # today, but at a time still to come
-            raise DomainError("The time the referrer was told cannot be in the future", field="referrer_informed_time")
+        if referrer_informed_at > at:  # today, but at a time still to come: the time is wrong, not the date
+            raise DomainError("The time the referrer was told cannot be in the future", field=REFERRER_INFORMED_TIME)
         if referrer_informed_at < contact.received_at:  # the day it came, but before it came
             arrived = shown_date(contact.received_at)
             raise DomainError(
                 f"The referrer cannot have been told before the contact was received ({arrived})",
-                field="referrer_informed_time",
+                field=REFERRER_INFORMED_TIME,
             )
     given = dict(allocations or {})
     for outcome in given:

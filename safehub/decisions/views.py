@@ -260,7 +260,7 @@ def action_outcome(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
                 allocated_worker=data["allocated_worker"],
                 allocations=form.allocations(),
             ),
-            fields={"referrer_informed_at": "informed_on", "referrer_informed_time": "informed_time"},
+            fields={"referrer_informed_at": "informed_on", services.REFERRER_INFORMED_TIME: "informed_time"},
         )
         if done:
             messages.success(request, "Outcome recorded as actioned. The contact is closed")

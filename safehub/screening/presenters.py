@@ -11,7 +11,7 @@ from safehub.accounts.models import User
 from safehub.contacts.models import AmendmentKind, Contact, ContactSubject, SubjectRole
 from safehub.contacts.presenters import concern_labels
 from safehub.contacts.workflow import ContactState
-from safehub.core.presenters import Action, Panel, record_links, shown_day
+from safehub.core.presenters import Action, Panel, record_links, shown_date, shown_day
 from safehub.decisions.queries import child_outcomes, latest_rating, outcome_for_person
 from safehub.matching.features import PersonDetails
 from safehub.matching.presenters import CandidateView, candidate_views
@@ -21,7 +21,7 @@ from safehub.people.models import Person
 from safehub.protocols.models import Brag
 from safehub.screening import services as screening_services
 from safehub.screening.forms import IdentifyForm
-from safehub.screening.models import Screening, screening_outcome
+from safehub.screening.models import Screening, ScreeningRoute, screening_outcome
 from safehub.screening.permissions import can_identify, can_screen
 from safehub.screening.services import Finding
 
@@ -281,3 +281,18 @@ def family_history(contact: Contact, *, user: User, at: datetime) -> list[Family
             )
         )
     return members
+
+
+def already_screened(contact: Contact, user: User) -> str:
+    """Who screened the contact, when, and where it went, for someone whose screening page was open
+    at the same time: 'Terence Newton screened this contact on 5 December 2026, 23:00: Signposted at
+    screening (Children's centre)'. Without a screening (it left screening some other way): what
+    the contact is now."""
+    screening = Screening.objects.filter(contact=contact).select_related("screened_by").first()
+    if screening is None:
+        return f"This contact is no longer in screening: it is now '{ContactState(contact.state).label}'"
+    who = "You" if screening.screened_by_id == user.pk else str(screening.screened_by)
+    where = screening_outcome(screening.route, screening.allocated_worker, screening.signposted_to)
+    if screening.route == ScreeningRoute.REFER_FOR_THRESHOLD:
+        where = "Sent to a MASH social worker for a threshold decision"
+    return f"{who} screened this contact on {shown_date(screening.screened_at)}: {where}"

@@ -25,6 +25,7 @@ from safehub.screening.forms import IdentifyForm, RouteForm
 from safehub.screening.models import ScreeningRoute
 from safehub.screening.presenters import (
     NEW_PERSON,
+    already_screened,
     family_history,
     family_signals,
     prefix_for,
@@ -75,7 +76,12 @@ def screen_contact(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     contact = get_contact_for(request.user, pk, purpose="screening")
     if not permissions.can_screen(request.user, contact):
         if permissions.can_screen(request.user):
-            messages.info(request, "This contact has already been screened.")
+            # Screened by someone else (or in another tab) while this page was open: say what they did.
+            why = already_screened(contact, request.user)
+            if request.method == "POST":
+                messages.error(request, f"{why}. Nothing you entered was saved.")
+            else:
+                messages.info(request, f"{why}.")
             return redirect(contact)
         raise PermissionDenied
     if request.method == "GET":

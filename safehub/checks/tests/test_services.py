@@ -350,6 +350,30 @@ def test_a_correction_keeps_the_handling_restriction_unless_it_is_removed_on_pur
     assert kept.supersedes == removed  # nothing to keep: the restriction was removed on purpose
 
 
+def test_a_correction_that_changes_nothing_is_refused_and_saves_nothing(
+    started: Any, agencies: dict[str, Agency], now: dt.datetime
+) -> None:
+    """Walk-through: a reason typed and nothing else made an identical copy the current answer, and
+    pushed the real one into "Earlier answers"."""
+    police, first = _answered_with_a_restriction(started, agencies, now)
+    request = first.request
+    same = Answer(information=" DA incident, March 2026 ", sources_searched="Niche", handling_restriction=RESTRICTION)
+    with pytest.raises(Refused) as refused:
+        answers.correct_response(first, same, reason="oops pressed submit", by=police, at=now, version=request.version)
+    assert [(p.field, p.message) for p in refused.value.problems] == [
+        ("information", "Nothing in the answer was changed: change what is wrong, or go back")
+    ]
+    assert request.responses.count() == 1
+    assert not AuditEvent.objects.filter(verb=Verb.AGENCY_RESPONSE_CORRECTED).exists()
+    searched_more = Answer(
+        information="DA incident, March 2026", sources_searched="Niche, PND", handling_restriction=RESTRICTION
+    )
+    correction = answers.correct_response(
+        first, searched_more, reason="Searched PND too", by=police, at=now, version=request.version
+    )
+    assert correction.supersedes == first
+
+
 def test_a_correction_made_from_a_stale_page_is_refused_and_saves_nothing(
     started: Any, agencies: dict[str, Agency], now: dt.datetime
 ) -> None:

@@ -432,6 +432,15 @@ def test_a_correction_from_a_stale_tab_is_refused(checks: MashChecks, police: Ag
     assert request.responses.count() == 2
 
 
+def test_a_correction_with_only_a_reason_is_refused(checks: MashChecks, police: Agency, now: dt.datetime) -> None:
+    """Walk-through: "oops pressed submit" as the only change made a copy the current answer."""
+    request, police_client, url = _answered(checks, police, now)
+    refused = police_client.post(url, _correction(request, reason="oops pressed submit"))
+    assert refused.status_code == 200
+    assert "Nothing in the answer was changed: change what is wrong, or go back" in refused.content.decode()
+    assert request.responses.count() == 1
+
+
 def test_every_problem_with_a_correction_shows_at_once(checks: MashChecks, police: Agency, now: dt.datetime) -> None:
     """Walk-through: the form said only "Enter why the response is being corrected", then, once
     that was fixed, "Enter the systems you searched"."""

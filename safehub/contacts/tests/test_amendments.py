@@ -27,6 +27,7 @@ from safehub.contacts.models import (
     SubjectRole,
 )
 from safehub.contacts.permissions import AMENDMENTS, DECIDED_STATES
+from safehub.contacts.rules import IDENTIFYING_REFERRER_FIELDS
 from safehub.contacts.tests.factories import (
     SIBLING,
     ContactApprovedFactory,
@@ -182,9 +183,29 @@ def test_a_professional_referrer_keeps_a_name_and_an_anonymous_one_keeps_none(
     with pytest.raises(Refused, match="Enter the referrer's name"):
         amendments.correct_contact(contact, fields, reason="x", by=social_worker, at=now, version=0)
     fields["referrer_kind"] = "anonymous"
+    fields.update(dict.fromkeys(IDENTIFYING_REFERRER_FIELDS, ""))
     amendments.correct_contact(contact, fields, reason="Asked not to be named", by=social_worker, at=now, version=0)
     contact.refresh_from_db()
-    assert (contact.referrer_name, contact.referrer_phone) == ("", "")
+    assert (contact.referrer_kind, contact.referrer_name, contact.referrer_agency) == ("anonymous", "", "")
+
+
+def test_a_correction_to_anonymous_that_keeps_identifying_details_is_refused(
+    social_worker: User, mash_team: Any, now: dt.datetime
+) -> None:
+    contact = ContactAwaitingThresholdFactory(team=mash_team, referrer_role="Designated safeguarding lead")
+    fields = {**known.known_contact_values(contact), "referrer_kind": "anonymous", "referrer_name": ""}
+    with pytest.raises(Refused) as refused:
+        amendments.correct_contact(contact, fields, reason="Asked not to be named", by=social_worker, at=now, version=0)
+    assert [(p.field, p.message[:40]) for p in refused.value.problems] == [
+        ("referrer_kind", "The referrer asked to stay anonymous: le")
+    ]
+    contact.refresh_from_db()
+    assert (contact.version, contact.referrer_kind, contact.referrer_role) == (
+        0,
+        "professional",
+        "Designated safeguarding lead",
+    )
+    assert not contact.amendments.exists()
 
 
 def test_consent_obtained_later_is_the_consent_position_from_then_on(

@@ -89,10 +89,41 @@ def test_unborn_children_have_an_expected_date_not_a_birthday(
         record_contact(ContactDetails(_fields(now), [subject]), team=mash_team, by=contact_officer, at=now)
 
 
-def test_an_anonymous_referrer_is_kept_anonymous(mash_team: Team, contact_officer: User, now: dt.datetime) -> None:
-    fields = _fields(now, referrer_kind=ReferrerKind.ANONYMOUS, referrer_phone="07700 900000")
+@pytest.mark.parametrize(
+    "filled",
+    [
+        {"referrer_name": "Anne Wright"},
+        {"referrer_role": "Designated safeguarding lead"},
+        {"referrer_agency": "Hillside Academy"},
+        {"referrer_phone": "07700 900000"},
+        {"referrer_email": "dsl@example.org"},
+        {"referrer_address": "1 School Lane"},
+        {"referrer_relationship": "Neighbour"},
+    ],
+)
+def test_an_anonymous_referrer_with_identifying_details_is_refused_and_nothing_is_saved(
+    mash_team: Team, contact_officer: User, now: dt.datetime, filled: dict[str, str]
+) -> None:
+    blank = {"referrer_kind": ReferrerKind.ANONYMOUS, "referrer_name": "", "referrer_agency": ""}
+    fields = _fields(now, **{**blank, **filled})
+    with pytest.raises(Refused) as refused:
+        record_contact(ContactDetails(fields, [_child()]), team=mash_team, by=contact_officer, at=now)
+    assert [(p.message, p.field) for p in refused.value.problems] == [
+        (
+            "The referrer asked to stay anonymous: leave their name, role, agency and contact details empty,"
+            " or choose who made the contact",
+            "referrer_kind",
+        )
+    ]
+    assert not Contact.objects.exists()
+
+
+def test_an_anonymous_referrer_with_nothing_that_identifies_them_is_recorded(
+    mash_team: Team, contact_officer: User, now: dt.datetime
+) -> None:
+    fields = _fields(now, referrer_kind=ReferrerKind.ANONYMOUS, referrer_name="", referrer_agency="")
     contact = record_contact(ContactDetails(fields, [_child()]), team=mash_team, by=contact_officer, at=now)
-    assert (contact.referrer_name, contact.referrer_phone) == ("", "")
+    assert (contact.referrer_kind, contact.referrer_name, contact.referrer_agency) == (ReferrerKind.ANONYMOUS, "", "")
 
 
 def test_the_same_details_submitted_again_are_the_contact_already_recorded(

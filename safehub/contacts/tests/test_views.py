@@ -176,6 +176,13 @@ def test_remove_puts_the_user_on_the_person_now_in_that_place(contact_officer_cl
             "An unborn child has no date of birth",
         ),
         ({"received_time": "25:00"}, "Enter the time received as hours and minutes"),
+        # Walk-through: the name and phone were dropped, the role and school kept, with no word.
+        (
+            {"referrer_kind": "anonymous"},
+            "The referrer asked to stay anonymous: leave their name, role, agency and contact details empty",
+        ),
+        # Today at a time still to come: the time is wrong, not the date (walk-through).
+        ({"received_time": "23:59"}, '<a href="#id_received_time">The time received cannot be in the future</a>'),
     ],
 )
 def test_bad_input_is_explained_and_saves_nothing(

@@ -105,6 +105,59 @@ def test_the_outcome_page_shows_an_impossible_date_beside_the_field(
     assert not OutcomeAction.objects.exists()
 
 
+def test_an_impossible_date_the_referrer_was_told_has_only_its_own_message(
+    social_worker: User, manager: User, contact_officer: User, mash_team: Any, now: dt.datetime
+) -> None:
+    """Walk-through: 31/02/2026 gave "must be a real date" and "Enter the date the referrer was told",
+    though a date was entered."""
+    contact = _approved(mash_team, social_worker, manager, now)
+    response = _client(contact_officer).post(
+        reverse("decisions:action-outcome", args=[contact.pk]),
+        {
+            "sent_to": "Assessment team 2",
+            "informed_on_0": "31",
+            "informed_on_1": "2",
+            "informed_on_2": "2026",
+            "informed_by": "phone",
+            "version": contact.version,
+        },
+    )
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert '<a href="#id_informed_on_0">Date the referrer was told must be a real date</a>' in page
+    assert "Enter the date the referrer was told" not in page
+    assert not OutcomeAction.objects.exists()
+
+
+def test_a_time_later_today_is_a_time_in_the_future_not_a_date(
+    social_worker: User, manager: User, contact_officer: User, mash_team: Any, now: dt.datetime
+) -> None:
+    """Walk-through: a time still to come today was reported as a date in the future."""
+    contact = _approved(mash_team, social_worker, manager, now)
+    with pytest.raises(DomainError) as refused:
+        _action(contact, contact_officer, now, now + dt.timedelta(hours=2))
+    assert (refused.value.field, refused.value.message) == (
+        services.REFERRER_INFORMED_TIME,
+        "The time the referrer was told cannot be in the future",
+    )
+    response = _client(contact_officer).post(
+        reverse("decisions:action-outcome", args=[contact.pk]),
+        {
+            "sent_to": "Assessment team 2",
+            "informed_on_0": "24",
+            "informed_on_1": "11",
+            "informed_on_2": "2026",
+            "informed_time": "23:00",
+            "informed_by": "phone",
+            "version": contact.version,
+        },
+    )
+    page = response.content.decode()
+    assert '<a href="#id_informed_time">The time the referrer was told cannot be in the future</a>' in page
+    assert "must be today or in the past" not in page
+    assert not OutcomeAction.objects.exists()
+
+
 def _recommended(contact: Contact, by: User, at: dt.datetime) -> None:
     level = LocalProtocol.objects.get(is_active=True).levels.get(code="specialist")
     services.recommend(

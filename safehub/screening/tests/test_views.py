@@ -1,4 +1,4 @@
-"""The screening page puts the user back where they were working."""
+"""The screening page puts the user back where they were working, and tells them what others did."""
 
 from __future__ import annotations
 
@@ -8,8 +8,15 @@ from typing import Any
 import pytest
 from django.test import Client
 from django.urls import reverse
+from django.utils.html import escape
 
+from safehub.accounts.models import Role
+from safehub.accounts.tests.factories import user_with_role
 from safehub.contacts.tests.factories import ContactFactory, ContactSubjectFactory
+from safehub.contacts.workflow import ContactState
+from safehub.people.tests.factories import PersonFactory
+from safehub.screening.models import Screening, ScreeningRoute
+from safehub.screening.services import record_screening
 
 pytestmark = pytest.mark.django_db
 
@@ -163,3 +170,37 @@ def test_a_contact_that_can_only_be_forwarded_asks_for_no_signposting_service() 
 
     assert "signposted_to" not in RouteForm(routes=[ScreeningRoute.FORWARD_TO_ALLOCATED_WORKER]).fields
     assert "signposted_to" in RouteForm(routes=[ScreeningRoute.REFER_FOR_THRESHOLD, ScreeningRoute.SIGNPOST]).fields
+
+
+@pytest.mark.parametrize(
+    ("route", "signposted_to", "went"),
+    [
+        ("signpost", "Children's centre", "Signposted at screening (Children's centre)"),
+        ("refer_for_threshold", "", "Sent to a MASH social worker for a threshold decision"),
+    ],
+)
+def test_a_second_screener_is_told_who_screened_it_where_it_went_and_that_nothing_was_saved(
+    contact_officer_client: Client, mash_team: Any, now: dt.datetime, route: str, signposted_to: str, went: str
+) -> None:
+    """Walk-through: two screeners at once; the one whose screening came second saw only "This
+    contact has already been screened", not what the other decided."""
+    colleague = user_with_role(Role.CONTACT_OFFICER, team=mash_team, username="terence.newton")
+    contact = ContactFactory(team=mash_team, state=ContactState.SCREENING)
+    contact.subjects.update(person=PersonFactory())
+    url = reverse("screening:screen-contact", args=[contact.pk])
+    assert contact_officer_client.get(url).status_code == 200  # the page, open before the colleague's screening
+    record_screening(contact, route=ScreeningRoute(route), signposted_to=signposted_to, by=colleague, at=now, version=0)
+    mine = {"action": "route", "version": 0, "route": "refer_for_threshold", "notes": "Needs a threshold decision"}
+    if route == "refer_for_threshold":
+        mine = {**mine, "route": "signpost", "signposted_to": "Family hub"}
+
+    refused = contact_officer_client.post(url, mine, follow=True)
+
+    page = refused.content.decode()
+    told = f"{colleague} screened this contact on 24 November 2026, 10:00: {went}. Nothing you entered was saved."
+    assert escape(told) in page
+    screening = Screening.objects.get(contact=contact)
+    assert (screening.screened_by, screening.route, screening.notes) == (colleague, route, "")
+    later = contact_officer_client.get(url, follow=True).content.decode()
+    assert escape(f"{colleague} screened this contact on 24 November 2026, 10:00: {went}.") in later
+    assert "Nothing you entered was saved" not in later
