@@ -215,11 +215,14 @@ class OutcomeActionForm(VersionForm):
     )
     notes = forms.CharField(label="Notes", widget=forms.Textarea(attrs={"rows": 3}), required=False)
 
-    def __init__(self, *args: Any, groups: Sequence[tuple[Outcome, list[str]]] = (), **kwargs: Any) -> None:
+    def __init__(
+        self, *args: Any, groups: Sequence[tuple[Outcome, list[str]]] = (), services_known: bool = False, **kwargs: Any
+    ) -> None:
         """`groups`: each outcome that sends children to a service, with their names, in
         `SERVICE_OUTCOMES` order. With two or more (a child referred for an assessment, a sibling to
         early help), each outcome has its own team and worker: the contact's own fields are the
-        first outcome's, and the others' are named `<outcome>-sent_to` and `<outcome>-allocated_worker`."""
+        first outcome's, and the others' are named `<outcome>-sent_to` and `<outcome>-allocated_worker`.
+        With `services_known` and no such outcome, there is no team or worker to ask for."""
         self.groups = list(groups) if len(groups) > 1 else []
         extra: dict[str, forms.Field] = {}
         for outcome, _ in self.groups[1:]:
@@ -238,6 +241,9 @@ class OutcomeActionForm(VersionForm):
                 field.queryset = qualified_staff()  # type: ignore[attr-defined]
         if self.groups:
             self.fields["sent_to"].label = TEAM_LABEL
+        if not groups and services_known:  # no child goes to a service (no further action, signposting)
+            del self.fields["sent_to"]
+            del self.fields["allocated_worker"]
 
     def allocation_groups(self) -> list[dict[str, Any]]:
         """The fieldsets of the outcome page's teams and workers, one for each outcome, when there are several."""

@@ -242,7 +242,9 @@ def action_outcome(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         for outcome in services.SERVICE_OUTCOMES
         if any(child.outcome == outcome for child in outcomes)
     ]
-    form = OutcomeActionForm(request.POST or None, initial={"version": contact.version}, groups=groups)
+    form = OutcomeActionForm(
+        request.POST or None, initial={"version": contact.version}, groups=groups, services_known=bool(outcomes)
+    )
     status = 200
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -250,14 +252,14 @@ def action_outcome(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
             form,
             lambda: services.action_outcome(
                 contact,
-                sent_to=data["sent_to"],
+                sent_to=data.get("sent_to", ""),
                 referrer_informed_at=data["referrer_informed_at"],
                 referrer_informed_by=data["informed_by"],
                 notes=data["notes"],
                 by=request.user,
                 at=timezone.now(),
                 version=data["version"],
-                allocated_worker=data["allocated_worker"],
+                allocated_worker=data.get("allocated_worker"),
                 allocations=form.allocations(),
             ),
             fields={"referrer_informed_at": "informed_on", services.REFERRER_INFORMED_TIME: "informed_time"},

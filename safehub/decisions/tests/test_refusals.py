@@ -293,3 +293,33 @@ def test_the_time_the_referrer_was_told_is_asked_for_and_checked(
     page = response.content.decode()
     assert f'<a href="#id_informed_time">{message}</a>' in page
     assert not OutcomeAction.objects.exists()
+
+
+def test_an_outcome_sending_no_child_anywhere_asks_for_no_team(
+    social_worker: User, manager: User, contact_officer: User, mash_team: Any, now: dt.datetime
+) -> None:
+    """Re-walk: a no-further-action outcome still asked for the team the child was referred to."""
+    contact = recommend_and_approve(
+        ContactAwaitingThresholdFactory(team=mash_team),
+        outcome=Outcome.NO_FURTHER_ACTION,
+        recommended_by=social_worker,
+        approved_by=manager,
+        at=now,
+    )
+    url = reverse("decisions:action-outcome", args=[contact.pk])
+    page = _client(contact_officer).get(url).content.decode()
+    assert "Service or team" not in page
+    assert "Social worker allocated" not in page
+    done = _client(contact_officer).post(
+        url,
+        {
+            "informed_on_0": "24",
+            "informed_on_1": "11",
+            "informed_on_2": "2026",
+            "informed_time": "09:45",
+            "informed_by": "phone",
+            "version": contact.version,
+        },
+    )
+    assert done.status_code == 302
+    assert OutcomeAction.objects.get(contact=contact).sent_to == ""
