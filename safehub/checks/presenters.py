@@ -36,8 +36,9 @@ class RequestRow:
     due: Due | None
     current: AgencyResponse | None  # the latest submitted response, corrections included
     history: list[AgencyResponse]  # earlier, superseded responses
-    late: bool  # answered after its due time, or after the checks were submitted
+    late: bool  # answered after its due time (as the timeliness report counts it)
     phone: str = ""  # the protocol's prompt to telephone the agency too (003 §2.6), while it is outstanding
+    after_submission: bool = False  # answered after the checks went for decision (whether late or not)
 
     @property
     def withdrawn(self) -> bool:
@@ -80,9 +81,8 @@ def request_rows(checks: MashChecks, *, at: datetime) -> list[RequestRow]:
         submitted = [r for r in request.responses.all() if r.status == ResponseStatus.SUBMITTED]
         current = submitted[-1] if submitted else None
         answered = request.answered_at
-        late = answered is not None and (
-            answered > request.due_at or (checks.submitted_at is not None and answered > checks.submitted_at)
-        )
+        late = answered is not None and answered > request.due_at
+        after = answered is not None and checks.submitted_at is not None and answered > checks.submitted_at
         rows.append(
             RequestRow(
                 request,
@@ -91,6 +91,7 @@ def request_rows(checks: MashChecks, *, at: datetime) -> list[RequestRow]:
                 submitted[:-1],
                 late,
                 phone_prompt(request, prompts, rating=checks.rating),
+                after,
             )
         )
     return rows

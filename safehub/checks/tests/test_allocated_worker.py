@@ -15,6 +15,7 @@ from safehub.accounts.tests.factories import PartnerAgencyFactory, TeamFactory, 
 from safehub.audit.models import AuditEvent, Verb
 from safehub.checks import services
 from safehub.checks.models import Alert, AlertKind, LateAnswerRecipients, MashChecks
+from safehub.checks.presenters import request_rows
 from safehub.checks.tests.helpers import start_checks, submit_answer
 from safehub.contacts.models import Contact
 from safehub.contacts.tests.factories import ContactAwaitingThresholdFactory
@@ -199,3 +200,15 @@ def test_contacts_decided_before_the_checks_kept_their_own_list_still_send_late_
     migration.from_decisions(apps, None)
     row = LateAnswerRecipients.objects.get(contact_id=decided.contact_id)
     assert (row.decided_by, row.allocated_worker) == (second_manager, allocated)
+
+
+def test_an_answer_after_the_submission_but_in_time_is_not_called_late(
+    decided: MashChecks, police_desk: User, now: dt.datetime
+) -> None:
+    """Re-walk: the contact tagged "Late" an answer the timeliness report counted on time (it came
+    after the checks went for decision, before it was due). Each tag now says which it is."""
+    _police_answer(decided, police_desk, now + 3 * HOUR)
+    decided.refresh_from_db()
+    (row,) = request_rows(MashChecks.objects.get(pk=decided.pk), at=now + 3 * HOUR)
+    assert row.request.answered_at <= row.request.due_at
+    assert (row.late, row.after_submission) == (False, True)
