@@ -13,6 +13,7 @@ from safehub.people.identifiers import (
     is_valid_postcode,
     normalise_nhs_number,
     normalise_postcode,
+    postcode_sector_typed,
 )
 from safehub.people.models import Service, Sex
 from safehub.people.queries import PersonCriteria
@@ -63,7 +64,11 @@ class PersonSearchForm(GovukForm):
     }
 
     def clean_postcode(self) -> str:
-        value = normalise_postcode(self.cleaned_data.get("postcode", ""))
+        typed = self.cleaned_data.get("postcode", "")
+        sector = postcode_sector_typed(typed)  # "DA6 8": checked first, or it would read as the area DA68
+        if sector:
+            return sector
+        value = normalise_postcode(typed)
         if value and not (is_valid_postcode(value) or is_outward_code(value)):
             raise ValidationError("Enter a real postcode, like B1 1AA, or its first part, like B1")
         return value

@@ -55,6 +55,15 @@ def is_outward_code(value: str) -> bool:
     return bool(_OUTWARD.match(re.sub(r"\s+", "", value).upper()))
 
 
+def postcode_sector_typed(value: str) -> str:
+    """'DA6 8' (a postcode's area and the first figure of the rest, its sector) as the index writes
+    it, or "" when the value is not one."""
+    parts = value.upper().split()
+    if len(parts) == 2 and _OUTWARD.match(parts[0]) and re.fullmatch(r"[0-9]", parts[1]):
+        return f"{parts[0]} {parts[1]}"
+    return ""
+
+
 def postcode_district(value: str) -> str:
     return normalise_postcode(value).split(" ")[0]
 

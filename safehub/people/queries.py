@@ -135,7 +135,9 @@ def find_people(criteria: PersonCriteria, *, within: QuerySet[Person]) -> QueryS
     people = people.filter(**{name: value for name, value in exact.items() if value})
     if criteria.postcode and is_valid_postcode(criteria.postcode):
         people = people.filter(address__postcode=criteria.postcode)
-    elif criteria.postcode:  # its first part only (people.forms): everyone in that area
+    elif " " in criteria.postcode:  # a sector, "DA6 8" (people.forms): everyone in it
+        people = people.filter(address__postcode__startswith=criteria.postcode)
+    elif criteria.postcode:  # its first part only, "DA6": everyone in that area
         people = people.filter(address__postcode__startswith=f"{criteria.postcode} ")
     if criteria.local_id:
         people = people.filter(local_id__in={criteria.local_id, criteria.local_id.upper()})
