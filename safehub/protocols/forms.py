@@ -78,6 +78,8 @@ class ProtocolForm(VersionForm):
                 continue
             typed, _, name = text.partition(" ")
             parts = typed.split("/")
+            if len(parts) == 3 and all(part.isdigit() for part in parts) and len(parts[2]) != 4:
+                raise forms.ValidationError(f"Line {number}: the year must include 4 numbers, like 24/12/2026")
             try:
                 if len(parts) != 3 or len(parts[2]) != 4 or not all(part.isdigit() for part in parts):
                     raise ValueError(typed)

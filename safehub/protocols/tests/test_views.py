@@ -184,7 +184,7 @@ def test_administrator_edits_the_local_closure_days(administrator_client: Client
     [
         ("Christmas Eve", "Line 1: start with a real date as day/month/year, like 24/12/2026"),
         ("24/12/2026 Eve\n31/02/2026 Never", "Line 2: start with a real date"),
-        ("24/12/26 Eve", "Line 1: start with a real date"),
+        ("24/12/26 Eve", "Line 1: the year must include 4 numbers, like 24/12/2026"),
         ("24/12/2026 Eve\n24/12/2026 Again", "Line 2: 24/12/2026 is listed twice"),
         ("24/12/2026 " + "x" * 101, "Line 1: name the day in at most 100 characters"),
     ],
