@@ -127,7 +127,24 @@ def subject_problems(subject: dict[str, Any], *, item: int, today: date) -> list
                 item=item,
             )
         )
+    elif born and kind == PersonKind.ADULT and is_child_on(born, today):
+        problems.append(
+            Problem(
+                "Someone under 18 is a child: record them as a child, whatever their part in the contact"
+                " (a young parent is a child too), or check the date of birth",
+                field="kind",
+                item=item,
+            )
+        )
     if kind == PersonKind.UNBORN:
+        if not expected:
+            problems.append(
+                Problem(
+                    "Enter the expected date of delivery for an unborn child: pre-birth timescales count from it",
+                    field="expected_date_of_delivery",
+                    item=item,
+                )
+            )
         if born:
             problems.append(
                 Problem(

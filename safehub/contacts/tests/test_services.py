@@ -77,7 +77,15 @@ def test_a_contact_cannot_be_received_before_the_child_was_born(
 @pytest.mark.parametrize(
     ("subject", "message"),
     [
-        (_child(kind="unborn", date_of_birth=dt.date(2026, 1, 1)), "An unborn child has no date of birth"),
+        (
+            _child(kind="unborn", date_of_birth=dt.date(2026, 1, 1), expected_date_of_delivery=dt.date(2027, 1, 1)),
+            "An unborn child has no date of birth",
+        ),
+        (_child(kind="unborn", date_of_birth=None), "Enter the expected date of delivery for an unborn child"),
+        (
+            _child(kind="adult", role="parent", date_of_birth=dt.date(2012, 1, 1)),
+            "Someone under 18 is a child",
+        ),
         (_child(kind="unborn", expected_date_of_delivery=dt.date(2026, 6, 1)), "too far in the past"),
         (_child(expected_date_of_delivery=dt.date(2027, 1, 1)), "Only an unborn child has an expected date"),
     ],
