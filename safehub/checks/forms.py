@@ -97,9 +97,9 @@ class StartChecksForm(VersionForm):
         self.fields["agencies"].queryset = agencies  # type: ignore[attr-defined]
         if always_checked:
             names = ", ".join(agency.name for agency in always_checked)
-            self.fields["left_out_reason"].help_text = (
-                f"The local protocol always checks {names}. Leave blank if you ask them all."
-            )
+            self.fields[
+                "left_out_reason"
+            ].help_text = f"The local protocol always checks {names}. Leave blank if you ask them all."
         else:
             del self.fields["left_out_reason"]
 

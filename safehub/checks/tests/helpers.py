@@ -12,7 +12,6 @@ from safehub.checks.models import AgencyRequest, AgencyResponse, MashChecks
 from safehub.contacts.models import Contact
 from safehub.protocols.models import Brag
 
-
 LEFT_OUT_REASON = "The others hold nothing on this family: checked by phone"
 
 
