@@ -126,6 +126,12 @@ def _withdraw(team: Any) -> str:
     return reverse("checks:withdraw", args=[checks.pk, request.pk])
 
 
+def _ask_another_agency(team: Any) -> str:
+    """The coordinator (a social worker) and managers may ask; the matrix signs in as others."""
+    checks = MashChecks.objects.get(pk=resolve(_checks(team)).kwargs["pk"])
+    return reverse("checks:ask-another-agency", args=[checks.pk])
+
+
 def _consultation(team: Any) -> str:
     recorder = user_with_role(Role.SOCIAL_WORKER, team=team, username="matrix.consultant")
     consultation = Consultation.objects.create(
@@ -279,6 +285,7 @@ PAGES: list[tuple[str, Callable[[Any], str], dict[Role, int]]] = [
     ),
     ("MASH checks", _checks, {CO: 200, SW: 200, SP: 200, TM: 200, STRAT: 200, **OUTSIDERS}),
     ("withdraw a request", _withdraw, {CO: 403, SW: 403, SP: 403, TM: 200, STRAT: 403, **OUTSIDERS}),
+    ("ask another agency", _ask_another_agency, {CO: 403, SW: 403, SP: 403, TM: 200, STRAT: 403, **OUTSIDERS}),
     (
         "partner workspace",
         lambda team: reverse("checks:workspace"),

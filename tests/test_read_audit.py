@@ -83,6 +83,12 @@ def _withdraw_page(hub: Hub) -> Shown:
     return Shown(hub.manager, url, contacts=(checks.contact_id,))
 
 
+def _ask_another_agency_page(hub: Hub) -> Shown:
+    checks = hub.checks(AgencyKind.POLICE)
+    url = reverse("checks:ask-another-agency", args=[checks.pk])
+    return Shown(hub.manager, url, contacts=(checks.contact_id,))
+
+
 def _agency_request_page(hub: Hub) -> Shown:
     request = hub.checks(AgencyKind.POLICE).requests.get()
     url = reverse("checks:request", args=[request.pk])
@@ -158,6 +164,7 @@ PAGES: dict[str, Callable[[Hub], Shown]] = {
     "checks:start": _contact_page("checks:start", ContactState.AWAITING_THRESHOLD, "manager"),
     "checks:checks": _checks_page,
     "checks:withdraw": _withdraw_page,
+    "checks:ask-another-agency": _ask_another_agency_page,
     "checks:request": _agency_request_page,
     "checks:gp-form": _gp_form,
     "consultations:consultation": _consultation_page,

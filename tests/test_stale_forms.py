@@ -74,6 +74,13 @@ def _withdraw(hub: Hub) -> Post:
     return Post(hub.manager, url, {"version": STALE, "reason": "Asked in error"})
 
 
+def _ask_another_agency(hub: Hub) -> Post:
+    checks = hub.checks()
+    health = PartnerAgencyFactory(name="Example Health Trust", kind=AgencyKind.HEALTH)
+    data = {"version": STALE, "agencies": [health.pk], "questions": "Known?", "lawful_basis": "s17"}
+    return Post(hub.social_worker, reverse("checks:ask-another-agency", args=[checks.pk]), data)
+
+
 def _answer(hub: Hub) -> Post:
     request = hub.checks().requests.get()
     partner = user_with_role(
@@ -146,6 +153,7 @@ STALE_POSTS: dict[str, Callable[[Hub], Post]] = {
     "start MASH checks": _start_checks,
     "submit MASH checks": _submit_checks,
     "withdraw a request": _withdraw,
+    "ask another agency": _ask_another_agency,
     "answer a request": _answer,
     "correct an answer": _correct,
     "recommend": _recommend,

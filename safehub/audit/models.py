@@ -61,6 +61,7 @@ class Verb(models.TextChoices):
     MASH_CHECKS_SUBMITTED = "mash_checks_submitted", "Submitted MASH checks for decision"
     LATE_ANSWER_FORWARDED = "late_answer_forwarded", "Forwarded a MASH check answer that came after the decision"
     AGENCY_REQUEST_WITHDRAWN = "agency_request_withdrawn", "Withdrew a MASH check request"
+    AGENCY_REQUEST_ADDED = "agency_request_added", "Asked another agency in open MASH checks"
 
 
 class AuditEventQuerySet(models.QuerySet["AuditEvent"]):

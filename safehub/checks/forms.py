@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
@@ -42,6 +43,12 @@ class StartChecksForm(VersionForm):
         widget=forms.CheckboxSelectMultiple,
         error_messages={"required": "Choose at least one agency to ask"},
     )
+    left_out_reason = forms.CharField(
+        label="If you untick an always-checked agency, why is it not being asked?",
+        widget=forms.Textarea(attrs={"rows": 2}),
+        max_length=TEXT,
+        required=False,  # the service asks for it only when one is left out (checks.services._validate)
+    )
     questions = forms.CharField(
         label="What are the agencies asked?",
         widget=forms.Textarea(attrs={"rows": 3}),
@@ -75,9 +82,47 @@ class StartChecksForm(VersionForm):
             self.add_error("respond_by_date", "Enter the date to respond by")
         return data
 
-    def __init__(self, *args: Any, coordinators: QuerySet[User], agencies: QuerySet[Agency], **kwargs: Any) -> None:
+    def __init__(
+        self,
+        *args: Any,
+        coordinators: QuerySet[User],
+        agencies: QuerySet[Agency],
+        always_checked: Sequence[Agency] = (),
+        **kwargs: Any,
+    ) -> None:
+        """`always_checked`: the local protocol's always-checked agencies, named in the hint of the
+        reason for leaving one out."""
         super().__init__(*args, **kwargs)
         self.fields["coordinator"].queryset = coordinators  # type: ignore[attr-defined]
+        self.fields["agencies"].queryset = agencies  # type: ignore[attr-defined]
+        if always_checked:
+            names = ", ".join(agency.name for agency in always_checked)
+            self.fields[
+                "left_out_reason"
+            ].help_text = f"The local protocol always checks {names}. Leave blank if you ask them all."
+        else:
+            del self.fields["left_out_reason"]
+
+
+class AskAnotherAgencyForm(VersionForm):
+    agencies = forms.ModelMultipleChoiceField(
+        label="Agencies to ask",
+        help_text="Only the agencies these checks have not asked are listed.",
+        queryset=Agency.objects.none(),
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={"required": "Choose at least one agency to ask"},
+    )
+    questions = forms.CharField(
+        label="What are the agencies asked?",
+        help_text="What the other agencies were asked. Change it if this agency needs asking something else.",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=TEXT,
+        required=False,  # the service says so, with the lawful basis (checks.services.ask_another_agency)
+    )
+    lawful_basis = forms.CharField(label="Lawful basis for sharing", max_length=300, required=False)
+
+    def __init__(self, *args: Any, agencies: QuerySet[Agency], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
         self.fields["agencies"].queryset = agencies  # type: ignore[attr-defined]
 
 

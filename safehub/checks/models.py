@@ -33,6 +33,9 @@ class MashChecks(models.Model):
 
     contact = models.ForeignKey(Contact, on_delete=models.PROTECT, related_name="mash_checks")
     reason = models.TextField()
+    left_out_reason = models.TextField(
+        blank=True, help_text="Why any of the local protocol's always-checked agencies was not asked."
+    )
     rating = models.CharField(max_length=10, choices=Brag, help_text="The level of risk the due times follow.")
     lawful_basis = models.CharField(max_length=300)
     coordinator = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")

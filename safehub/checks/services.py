@@ -11,7 +11,7 @@ from datetime import datetime
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, models, transaction
 from django.utils.timezone import localtime
 
 from safehub.accounts.models import Agency, User
@@ -24,7 +24,7 @@ from safehub.checks.workflow import ChecksEvent, RequestEvent
 from safehub.contacts.consent import consent_label
 from safehub.contacts.models import Contact, ContactSubject
 from safehub.contacts.services import threshold_due, transition
-from safehub.contacts.workflow import Event
+from safehub.contacts.workflow import ContactState, Event
 from safehub.core import lifecycle
 from safehub.core.errors import ConcurrentChange, DomainError, Problem, Refused
 from safehub.people.models import PersonKind
@@ -89,6 +89,19 @@ class StartChecks:
     questions: str
     lawful_basis: str
     respond_by: datetime | None = None  # sooner than the protocol asks, for a strategy meeting say
+    left_out_reason: str = ""  # why any of the protocol's always-checked agencies is not asked
+
+
+def _names(agencies: Sequence[Agency]) -> str:
+    """Agencies' names as a reader would list them: "A", "A and B", "A, B and C"."""
+    names = [agency.name for agency in agencies]
+    return names[0] if len(names) == 1 else f"{', '.join(names[:-1])} and {names[-1]}"
+
+
+def left_out(agencies: Sequence[Agency]) -> list[Agency]:
+    """The active protocol's always-checked agencies that are not among `agencies`."""
+    chosen = {agency.pk for agency in agencies}
+    return [agency for agency in preselected_agencies() if agency.pk not in chosen]
 
 
 def _validate(contact: Contact, start: StartChecks, by: User, at: datetime) -> None:
@@ -104,6 +117,13 @@ def _validate(contact: Contact, start: StartChecks, by: User, at: datetime) -> N
         raise DomainError("Choose at least one agency to ask", field="agencies")
     if any(agency.is_host for agency in start.agencies):
         raise DomainError("Children's social care holds the person index: choose partner agencies", field="agencies")
+    missing = left_out(start.agencies)
+    if missing and not start.left_out_reason.strip():
+        raise DomainError(
+            f"Say why {_names(missing)} {'is' if len(missing) == 1 else 'are'} not being asked:"
+            " the local protocol always checks them",
+            field="left_out_reason",
+        )
     if not start.questions.strip():
         raise DomainError("Enter what the agencies are asked", field="questions")
     if not start.lawful_basis.strip():
@@ -128,6 +148,45 @@ def _due(deadlines: Deadlines, start: StartChecks, agency: Agency, at: datetime)
     return start.respond_by
 
 
+def _send_request(
+    checks: MashChecks,
+    agency: Agency,
+    *,
+    questions: str,
+    lawful_basis: str,
+    subjects: list[dict[str, Any]],
+    consent: str,
+    due: datetime,
+    by: User,
+    at: datetime,
+) -> AgencyRequest:
+    """One request to one agency, and what it was sent recorded as a disclosure (with its audit
+    event). Call only from inside the calling service's transaction."""
+    request = AgencyRequest.objects.create(
+        checks=checks, agency=agency, questions=questions, subjects=subjects, due_at=due, sent_at=at
+    )
+    content = {
+        "subjects": subjects,
+        "reason": checks.reason,
+        "risk": Brag(checks.rating).label,
+        "consent": consent,
+        "questions": request.questions,
+        "respond_by": due.isoformat(),
+    }
+    record_disclosure(
+        checks.contact,
+        to=agency,
+        content=content,
+        purpose=PURPOSE,
+        lawful_basis=lawful_basis,
+        consent_position=consent,
+        origin=request,
+        by=by,
+        at=at,
+    )
+    return request
+
+
 @transaction.atomic(durable=True)
 def start_checks(contact: Contact, start: StartChecks, *, by: User, at: datetime, version: int) -> MashChecks:
     """A manager decides checks are needed: one request, with its due time and disclosure, per agency."""
@@ -135,9 +194,11 @@ def start_checks(contact: Contact, start: StartChecks, *, by: User, at: datetime
     if contact.version != version:
         raise ConcurrentChange()
     deadlines = Deadlines(active_protocol())
+    missing = left_out(start.agencies)
     checks = MashChecks.objects.create(
         contact=contact,
         reason=start.reason.strip(),
+        left_out_reason=start.left_out_reason.strip() if missing else "",
         rating=start.rating,
         lawful_basis=start.lawful_basis.strip(),
         coordinator=start.coordinator,
@@ -150,36 +211,22 @@ def start_checks(contact: Contact, start: StartChecks, *, by: User, at: datetime
     for agency in sorted(set(start.agencies), key=lambda a: a.name):
         due = _due(deadlines, start, agency, at)
         latest = max(latest, due)
-        request = AgencyRequest.objects.create(
-            checks=checks, agency=agency, questions=start.questions.strip(), subjects=subjects, due_at=due, sent_at=at
-        )
-        content = {
-            "subjects": subjects,
-            "reason": checks.reason,
-            "risk": start.rating.label,
-            "consent": consent,
-            "questions": request.questions,
-            "respond_by": due.isoformat(),
-        }
-        record_disclosure(
-            contact,
-            to=agency,
-            content=content,
-            purpose=PURPOSE,
+        _send_request(
+            checks,
+            agency,
+            questions=start.questions.strip(),
             lawful_basis=checks.lawful_basis,
-            consent_position=consent,
-            origin=request,
+            subjects=subjects,
+            consent=consent,
+            due=due,
             by=by,
             at=at,
         )
     transition(contact, Event.START_MASH_CHECKS, by=by, due_at=latest, at=at, note=checks.reason)
-    record(
-        Verb.MASH_CHECKS_STARTED,
-        by=by,
-        contact=contact,
-        at=at,
-        data={"checks": checks.pk, "agencies": len(set(start.agencies)), "rating": start.rating.value},
-    )
+    data: dict[str, Any] = {"checks": checks.pk, "agencies": len(set(start.agencies)), "rating": start.rating.value}
+    if missing:
+        data["left_out"] = [agency.pk for agency in missing]  # the reason is on the checks, not in the log
+    record(Verb.MASH_CHECKS_STARTED, by=by, contact=contact, at=at, data=data)
     ChecksAsked.objects.filter(contact=contact, settled_at__isnull=True).update(settled_at=at)
     return checks
 
@@ -215,6 +262,98 @@ def ask_for_checks(contact: Contact, *, reason: str, by: User, at: datetime, ver
         raise DomainError(ALREADY_ASKED, field="reason") from None
     record(Verb.MASH_CHECKS_ASKED_FOR, by=by, contact=contact, at=at, data={"asked": asked.pk})
     return asked
+
+
+# Asking another agency -------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class AskAgencies:
+    agencies: Sequence[Agency]
+    questions: str
+    lawful_basis: str
+
+
+def agencies_not_asked(checks: MashChecks) -> models.QuerySet[Agency]:
+    """The partner agencies these checks have not asked. An agency whose request was withdrawn
+    has been asked: a set of checks asks each agency once (`one_request_per_agency`)."""
+    return Agency.objects.filter(is_host=False).exclude(mash_requests__checks=checks).order_by("name")
+
+
+def usual_questions(checks: MashChecks) -> str:
+    """What the agencies were asked when the checks started: the default for another agency."""
+    first = checks.requests.order_by("sent_at", "pk").first()
+    return first.questions if first is not None else ""
+
+
+@transaction.atomic(durable=True)
+def ask_another_agency(
+    checks: MashChecks, ask: AskAgencies, *, by: User, at: datetime, version: int
+) -> list[AgencyRequest]:
+    """The coordinator or a manager asks agencies the checks did not ask at the start (one was left
+    out in error, or what an agency said points to another). Each request is sent, timed and
+    recorded as a disclosure as those sent at the start were; the contact's due time stretches to
+    the latest answer due."""
+    if not permissions.can_ask_another_agency(by, checks):
+        raise PermissionDenied
+    if checks.state != ChecksState.OPEN:
+        raise DomainError("These checks have been submitted for decision: no more agencies can be asked")
+    chosen = sorted(set(ask.agencies), key=lambda a: a.name)
+    if not chosen:
+        raise DomainError("Choose at least one agency to ask", field="agencies")
+    if any(agency.is_host for agency in chosen):
+        raise DomainError("Children's social care holds the person index: choose partner agencies", field="agencies")
+    asked = [agency for agency in chosen if checks.requests.filter(agency=agency).exists()]
+    if asked:
+        raise DomainError(
+            f"{_names(asked)} {'has' if len(asked) == 1 else 'have'} already been asked in these checks",
+            field="agencies",
+        )
+    if checks.version != version:
+        raise ConcurrentChange("set of checks")
+    problems = []
+    if not ask.questions.strip():
+        problems.append(Problem("Enter what the agencies are asked", field="questions"))
+    if not ask.lawful_basis.strip():
+        problems.append(Problem("Enter the lawful basis for sharing", field="lawful_basis"))
+    if problems:
+        raise Refused(problems)
+    # Moving the checks' version on first makes a second, simultaneous ask fail here, not at the
+    # unique constraint: the same form sent twice asks once.
+    lifecycle.compare_and_set(checks, noun="set of checks", where={"state": ChecksState.OPEN})
+    deadlines = Deadlines(active_protocol())
+    contact = checks.contact
+    subjects = request_subjects(contact)
+    consent = consent_label(contact)
+    requests = []
+    for agency in chosen:
+        due = deadlines.request_due(start=at, rating=checks.rating, agency=agency.kind)
+        if due is None:
+            raise DomainError("The local protocol sets no time for MASH checks: an administrator must add one")
+        requests.append(
+            _send_request(
+                checks,
+                agency,
+                questions=ask.questions.strip(),
+                lawful_basis=ask.lawful_basis.strip(),
+                subjects=subjects,
+                consent=consent,
+                due=due,
+                by=by,
+                at=at,
+            )
+        )
+    latest = max(request.due_at for request in requests)
+    if contact.current_due_at is None or contact.current_due_at < latest:
+        Contact.objects.filter(pk=contact.pk, state=ContactState.MASH_CHECKS).update(current_due_at=latest)
+    record(
+        Verb.AGENCY_REQUEST_ADDED,
+        by=by,
+        contact=contact,
+        at=at,
+        data={"checks": checks.pk, "requests": [request.pk for request in requests]},
+    )
+    return requests
 
 
 # Withdrawing a request --------------------------------------------------------------------------

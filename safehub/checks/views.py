@@ -18,9 +18,16 @@ from safehub.audit.models import Verb
 from safehub.audit.services import record
 from safehub.checks import answers, permissions, services
 from safehub.checks import worktray as worktrays
-from safehub.checks.forms import CorrectionForm, ResponseForm, StartChecksForm, SubmitForDecisionForm, WithdrawForm
+from safehub.checks.forms import (
+    AskAnotherAgencyForm,
+    CorrectionForm,
+    ResponseForm,
+    StartChecksForm,
+    SubmitForDecisionForm,
+    WithdrawForm,
+)
 from safehub.checks.gp_form import gp_form_pdf
-from safehub.checks.models import AgencyRequest, Alert, RequestState, ResponseStatus
+from safehub.checks.models import AgencyRequest, Alert, ChecksState, MashChecks, RequestState, ResponseStatus
 from safehub.checks.presenters import (
     alert_rows,
     checks_shown,
@@ -70,16 +77,23 @@ def start(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     coordinators = qualified_staff(team=contact.team)
     agencies = Agency.objects.filter(is_host=False).order_by("name")
     asked = contact.checks_asked.filter(settled_at__isnull=True).first()
+    always_checked = services.preselected_agencies()
     initial = {
         "version": contact.version,
-        "agencies": services.preselected_agencies(),
+        "agencies": always_checked,
         # What the social worker who asked for the checks said they need to know; they coordinate.
         "reason": asked.reason if asked is not None else "",
         "coordinator": asked.asked_by_id if asked is not None else None,
         # The rating the contact is known by so far (its initial rating, Red for immediate protection).
         "rating": clock_rating(contact),
     }
-    form = StartChecksForm(request.POST or None, initial=initial, coordinators=coordinators, agencies=agencies)
+    form = StartChecksForm(
+        request.POST or None,
+        initial=initial,
+        coordinators=coordinators,
+        agencies=agencies,
+        always_checked=always_checked,
+    )
     status = 200
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -94,6 +108,7 @@ def start(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
                     questions=data["questions"],
                     lawful_basis=data["lawful_basis"],
                     respond_by=data["respond_by"],
+                    left_out_reason=data.get("left_out_reason", ""),
                 ),
                 by=request.user,
                 at=timezone.now(),
@@ -135,6 +150,7 @@ def checks_view(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
                 messages.success(request, "MASH checks submitted for a threshold decision")
                 return redirect(checks.contact)
     may_withdraw = permissions.can_withdraw_request(request.user, checks)
+    may_ask = checks.state == ChecksState.OPEN and permissions.can_ask_another_agency(request.user, checks)
     contact = checks.contact
     not_asked = not_asked_about(checks, contact.amendments.all(), contact.subjects.all())
     context = {
@@ -142,9 +158,62 @@ def checks_view(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         "shown": checks_shown(checks, at=at),
         "form": form,
         "may_withdraw": may_withdraw,
+        "may_ask": may_ask,
         "not_asked": not_asked,
     }
     return render(request, "checks/checks.html", context, status=status)
+
+
+def _sent_already(request: AuthenticatedHttpRequest, checks: MashChecks) -> list[Agency]:
+    """The agencies a posted ask names that these checks have already asked: the same form sent
+    twice (a double click, a retry), or a colleague asked them first."""
+    named = {int(pk) for pk in request.POST.getlist("agencies") if pk.isdigit()}
+    return [r.agency for r in checks.requests.all() if r.agency_id in named]
+
+
+@require_http_methods(["GET", "POST"])
+def ask_another_agency(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    """The coordinator or a manager asks an agency the checks left out, while they are open."""
+    checks = get_checks_for(request.user, pk, purpose="ask-another-agency")
+    if not permissions.can_ask_another_agency(request.user, checks):
+        raise PermissionDenied
+    if checks.state != ChecksState.OPEN:
+        messages.info(request, "These checks have been submitted for decision: no more agencies can be asked.")
+        return redirect("checks:checks", pk=checks.pk)
+    not_asked = services.agencies_not_asked(checks)
+    if request.method == "POST":
+        already = _sent_already(request, checks)
+        if already:
+            names = ", ".join(str(agency) for agency in already)
+            messages.info(request, f"Already asked in these checks, so nothing more was sent: {names}.")
+            return redirect("checks:checks", pk=checks.pk)
+    initial = {
+        "version": checks.version,
+        "questions": services.usual_questions(checks),
+        "lawful_basis": checks.lawful_basis,
+    }
+    form = AskAnotherAgencyForm(request.POST or None, initial=initial, agencies=not_asked)
+    status = 200
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            sent = services.ask_another_agency(
+                checks,
+                services.AskAgencies(
+                    agencies=list(data["agencies"]), questions=data["questions"], lawful_basis=data["lawful_basis"]
+                ),
+                by=request.user,
+                at=timezone.now(),
+                version=data["version"],
+            )
+        except DomainError as error:
+            status = add_refusal(form, error)
+        else:
+            names = ", ".join(str(r.agency) for r in sent)
+            messages.success(request, f"Request sent to {names}")
+            return redirect("checks:checks", pk=checks.pk)
+    context = {"checks": checks, "form": form, "anyone_left": not_asked.exists()}
+    return render(request, "checks/ask_another_agency.html", context, status=status)
 
 
 @require_http_methods(["GET", "POST"])

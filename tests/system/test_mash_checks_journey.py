@@ -77,6 +77,10 @@ def test_manager_starts_checks_partners_answer_coordinator_submits(
     page.get_by_label("Coordinating social worker").select_option(str(social_worker.pk))
     page.get_by_label("Example Education Service").uncheck()
     page.get_by_role("button", name="Send the requests").click()
+    # Leaving out an always-checked agency needs a reason, asked for beside its box.
+    expect(page.locator(".govuk-error-summary")).to_contain_text("Say why Example Education Service is not being asked")
+    page.get_by_label("why is it not being asked?", exact=False).fill("The child is not of school age")
+    page.get_by_role("button", name="Send the requests").click()
     expect(page.locator(".govuk-notification-banner--success")).to_contain_text("2 agencies asked")
     assert_accessible(page)
     _sign_out(page)
@@ -123,6 +127,39 @@ def test_manager_starts_checks_partners_answer_coordinator_submits(
     contact.refresh_from_db()
     assert contact.state == ContactState.AWAITING_THRESHOLD
     assert MashChecks.objects.get(contact=contact).state == ChecksState.SUBMITTED
+    assert console_errors == []
+
+
+def test_a_manager_asks_the_agency_left_out_and_its_partner_sees_the_request(
+    page: Page,
+    sign_in_as: Callable[..., None],
+    assert_accessible: Check,
+    console_errors: list[str],
+    manager: User,
+    social_worker: User,
+    mash_team: Team,
+) -> None:
+    """Walk-through: a manager who unticked the police had no way to ask them once checks started."""
+    police = _partner(AgencyKind.POLICE, "Example Police", "police.desk")
+    education = PartnerAgencyFactory(name="Example Education Service", kind=AgencyKind.EDUCATION)
+    contact: Contact = ContactAwaitingThresholdFactory(team=mash_team)
+    checks = start_checks(contact, by=manager, coordinator=social_worker, agencies=[education], at=timezone.now())
+
+    sign_in_as(page, manager)
+    page.goto(reverse("checks:checks", args=[checks.pk]))
+    page.get_by_role("link", name="Ask another agency").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Ask another agency")
+    assert_accessible(page)
+    page.get_by_label("Example Police").check()
+    page.get_by_role("button", name="Send the requests").click()
+    expect(page.locator(".govuk-notification-banner--success")).to_contain_text("Request sent to Example Police")
+    assert_accessible(page)
+    _sign_out(page)
+
+    sign_in_as(page, police)
+    expect(page.get_by_role("heading", level=1)).to_have_text("Requests to your agency")
+    request = checks.requests.get(agency__kind=AgencyKind.POLICE)
+    expect(page.get_by_role("link", name=f"Request {request.pk}")).to_be_visible()
     assert console_errors == []
 
 

@@ -12,6 +12,8 @@ from safehub.checks.models import AgencyRequest, AgencyResponse, MashChecks
 from safehub.contacts.models import Contact
 from safehub.protocols.models import Brag
 
+LEFT_OUT_REASON = "The others hold nothing on this family: checked by phone"
+
 
 def start_checks(
     contact: Contact,
@@ -22,7 +24,8 @@ def start_checks(
     at: datetime,
     rating: Brag = Brag.AMBER,
 ) -> MashChecks:
-    """A manager starts checks on `contact`, asking `agencies` whether the family is known."""
+    """A manager starts checks on `contact`, asking `agencies` whether the family is known (and
+    saying why, if they leave out one of the protocol's always-checked agencies)."""
     return services.start_checks(
         contact,
         services.StartChecks(
@@ -32,6 +35,7 @@ def start_checks(
             agencies=list(agencies),
             questions="Is the family known to you?",
             lawful_basis=services.DEFAULT_LAWFUL_BASIS,
+            left_out_reason=LEFT_OUT_REASON,
         ),
         by=by,
         at=at,

@@ -22,6 +22,7 @@ from safehub.checks.models import (
     ResponseStatus,
 )
 from safehub.checks.services import StartChecks
+from safehub.checks.tests.helpers import LEFT_OUT_REASON
 from safehub.contacts.models import Contact, ContactSubject
 from safehub.contacts.tests.factories import ContactAwaitingThresholdFactory
 from safehub.contacts.workflow import ContactState
@@ -79,6 +80,7 @@ def _start(
         "agencies": chosen,
         "questions": "Is the family known? Any incidents at the address?",
         "lawful_basis": "Children Act 1989 s17; UK GDPR Art 6(1)(e), Art 9(2)(g)",
+        "left_out_reason": LEFT_OUT_REASON,
     }
     fields.update(changes)
     return services.start_checks(contact, StartChecks(**fields), by=by, at=at, version=contact.version)
