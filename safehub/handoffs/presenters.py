@@ -68,4 +68,21 @@ class ContactPanel(Panel):
         handoffs = list(contact.handoffs.all())
         if not handoffs:
             return None
-        return {"rows": [row(handoff, user=user) for handoff in handoffs]}
+        action = getattr(contact, "outcome_action", None)
+        placed = list(action.children.all()) if action is not None else []  # prefetched with the decisions panel
+        return {"rows": [(row(handoff, user=user), children_for(handoff, placed)) for handoff in handoffs]}
+
+
+def children_for(handoff: Handoff, placed: list[Any]) -> str:
+    """The children an outcome sent to this hand-off's worker (`decisions.ChildAction` rows), by
+    name: "Ann Harlow", so that a page with siblings sent to two workers says who went where. ""
+    when the hand-off came from screening (the whole family) or no child's place names the worker."""
+    email = handoff.recipient_email.strip().lower()
+    names = [
+        child.subject.display_name
+        for child in placed
+        if (child.allocated_worker_id is not None and child.allocated_worker_id == handoff.recipient_id)
+        or (email and child.worker_email.strip().lower() == email)
+        or (child.worker and child.worker == handoff.recipient_name)
+    ]
+    return ", ".join(dict.fromkeys(names))

@@ -294,6 +294,13 @@ def test_siblings_sent_to_different_services_each_have_their_own_team_and_worker
     shown = done.content.decode()
     assert "Where each child went" in shown
     assert f"Ben Harlow: Early help, Family wellbeing north, {senior_practitioner.get_full_name()}" in shown
+    # "Sent to" says which child went to which worker (re-walk: it read as if the family went to one)
+    sent = shown[shown.index(">Sent to<") :]
+    to_ann = sent[sent.index(social_worker.get_full_name()) :]
+    assert to_ann[: to_ann.index("</dl>")].count("Ann Harlow") == 1
+    assert "Ben Harlow" not in to_ann[: to_ann.index("</dl>")]
+    to_ben = sent[sent.index(senior_practitioner.get_full_name()) :]
+    assert "Ben Harlow" in to_ben[: to_ben.index("</dl>")]
 
 
 def test_a_statutory_outcome_of_its_own_needs_its_team(
