@@ -39,6 +39,21 @@ def _approved(team: Any, social_worker: User, manager: User, at: dt.datetime) ->
     )
 
 
+def _post_outcome(user: User, contact: Contact, **fields: str) -> Any:
+    """The outcome page sent as a user fills it in: told on 24 November 2026 at 09:45 by phone,
+    after the contact came at 09:30, but for `fields`."""
+    form = {
+        "sent_to": "Assessment team 2",
+        "informed_on_0": "24",
+        "informed_on_1": "11",
+        "informed_on_2": "2026",
+        "informed_time": "09:45",
+        "informed_by": "phone",
+        "version": contact.version,
+    }
+    return _client(user).post(reverse("decisions:action-outcome", args=[contact.pk]), {**form, **fields})
+
+
 def _action(contact: Contact, by: User, at: dt.datetime, told: dt.datetime) -> OutcomeAction:
     return services.action_outcome(
         contact,
@@ -85,17 +100,14 @@ def test_the_outcome_page_shows_an_impossible_date_beside_the_field(
     social_worker: User, manager: User, contact_officer: User, mash_team: Any, now: dt.datetime
 ) -> None:
     contact = _approved(mash_team, social_worker, manager, now)
-    response = _client(contact_officer).post(
-        reverse("decisions:action-outcome", args=[contact.pk]),
-        {
-            "sent_to": "Assessment team 2",
-            "informed_on_0": "1",
-            "informed_on_1": "1",
-            "informed_on_2": "1800",
-            "informed_time": "10:00",
-            "informed_by": "letter",
-            "version": contact.version,
-        },
+    response = _post_outcome(
+        contact_officer,
+        contact,
+        informed_on_0="1",
+        informed_on_1="1",
+        informed_on_2="1800",
+        informed_time="10:00",
+        informed_by="letter",
     )
     assert response.status_code == 200
     page = response.content.decode()
@@ -111,17 +123,7 @@ def test_an_impossible_date_the_referrer_was_told_has_only_its_own_message(
     """Walk-through: 31/02/2026 gave "must be a real date" and "Enter the date the referrer was told",
     though a date was entered."""
     contact = _approved(mash_team, social_worker, manager, now)
-    response = _client(contact_officer).post(
-        reverse("decisions:action-outcome", args=[contact.pk]),
-        {
-            "sent_to": "Assessment team 2",
-            "informed_on_0": "31",
-            "informed_on_1": "2",
-            "informed_on_2": "2026",
-            "informed_by": "phone",
-            "version": contact.version,
-        },
-    )
+    response = _post_outcome(contact_officer, contact, informed_on_0="31", informed_on_1="2", informed_time="")
     assert response.status_code == 200
     page = response.content.decode()
     assert '<a href="#id_informed_on_0">Date the referrer was told must be a real date</a>' in page
@@ -140,18 +142,7 @@ def test_a_time_later_today_is_a_time_in_the_future_not_a_date(
         services.REFERRER_INFORMED_TIME,
         "The time the referrer was told cannot be in the future",
     )
-    response = _client(contact_officer).post(
-        reverse("decisions:action-outcome", args=[contact.pk]),
-        {
-            "sent_to": "Assessment team 2",
-            "informed_on_0": "24",
-            "informed_on_1": "11",
-            "informed_on_2": "2026",
-            "informed_time": "23:00",
-            "informed_by": "phone",
-            "version": contact.version,
-        },
-    )
+    response = _post_outcome(contact_officer, contact, informed_time="23:00")
     page = response.content.decode()
     assert '<a href="#id_informed_time">The time the referrer was told cannot be in the future</a>' in page
     assert "must be today or in the past" not in page
@@ -277,18 +268,7 @@ def test_the_time_the_referrer_was_told_is_asked_for_and_checked(
     """Walk-through: told at 08:00 about a contact received at 09:14 was saved, and a blank time was
     saved as 12:00, a time nobody entered."""
     contact = _approved(mash_team, social_worker, manager, now)
-    response = _client(contact_officer).post(
-        reverse("decisions:action-outcome", args=[contact.pk]),
-        {
-            "sent_to": "Assessment team 2",
-            "informed_on_0": "24",
-            "informed_on_1": "11",
-            "informed_on_2": "2026",
-            "informed_time": time,
-            "informed_by": "phone",
-            "version": contact.version,
-        },
-    )
+    response = _post_outcome(contact_officer, contact, informed_time=time)
     assert response.status_code == 200
     page = response.content.decode()
     assert f'<a href="#id_informed_time">{message}</a>' in page
@@ -310,16 +290,6 @@ def test_an_outcome_sending_no_child_anywhere_asks_for_no_team(
     page = _client(contact_officer).get(url).content.decode()
     assert "Service or team" not in page
     assert "Social worker allocated" not in page
-    done = _client(contact_officer).post(
-        url,
-        {
-            "informed_on_0": "24",
-            "informed_on_1": "11",
-            "informed_on_2": "2026",
-            "informed_time": "09:45",
-            "informed_by": "phone",
-            "version": contact.version,
-        },
-    )
+    done = _post_outcome(contact_officer, contact, sent_to="")
     assert done.status_code == 302
     assert OutcomeAction.objects.get(contact=contact).sent_to == ""
