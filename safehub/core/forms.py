@@ -113,6 +113,8 @@ class GovukFormMixin:
                 widget.template_name = "govuk/widgets/checkboxes.html"
             elif isinstance(widget, forms.RadioSelect):
                 widget.template_name = "govuk/widgets/radios.html"
+            elif type(widget) is forms.Select:  # not a multiple select, whose options it does not draw
+                widget.template_name = "govuk/widgets/select.html"
             if isinstance(field, forms.CharField) and not isinstance(field, forms.UUIDField):
                 # Oversized text gets a clear message instead of reaching the database, naming the box
                 # it is in: on a long page "Enter no more than 200 characters" alone leaves the user
