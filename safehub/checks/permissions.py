@@ -41,8 +41,9 @@ def can_submit_checks(user: User, checks: MashChecks) -> bool:
 
 
 def can_ask_another_agency(user: User, checks: MashChecks) -> bool:
-    """Whoever may start checks (a manager), or their coordinator, asks an agency they left out."""
-    return can_coordinate(user, checks)
+    """Whoever may start checks (a manager), or their coordinator, asks an agency they left out,
+    while the checks are open."""
+    return checks.state == ChecksState.OPEN and can_coordinate(user, checks)
 
 
 def can_withdraw_request(user: User, checks: MashChecks) -> bool:

@@ -294,9 +294,9 @@ def ask_another_agency(
     out in error, or what an agency said points to another). Each request is sent, timed and
     recorded as a disclosure as those sent at the start were; the contact's due time stretches to
     the latest answer due."""
-    if not permissions.can_ask_another_agency(by, checks):
+    if not permissions.can_coordinate(by, checks):
         raise PermissionDenied
-    if checks.state != ChecksState.OPEN:
+    if not permissions.can_ask_another_agency(by, checks):
         raise DomainError("These checks have been submitted for decision: no more agencies can be asked")
     chosen = sorted(set(ask.agencies), key=lambda a: a.name)
     if not chosen:

@@ -27,7 +27,7 @@ from safehub.checks.forms import (
     WithdrawForm,
 )
 from safehub.checks.gp_form import gp_form_pdf
-from safehub.checks.models import AgencyRequest, Alert, ChecksState, MashChecks, RequestState, ResponseStatus
+from safehub.checks.models import AgencyRequest, Alert, MashChecks, RequestState, ResponseStatus
 from safehub.checks.presenters import (
     alert_rows,
     checks_shown,
@@ -150,7 +150,7 @@ def checks_view(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
                 messages.success(request, "MASH checks submitted for a threshold decision")
                 return redirect(checks.contact)
     may_withdraw = permissions.can_withdraw_request(request.user, checks)
-    may_ask = checks.state == ChecksState.OPEN and permissions.can_ask_another_agency(request.user, checks)
+    may_ask = permissions.can_ask_another_agency(request.user, checks)
     contact = checks.contact
     not_asked = not_asked_about(checks, contact.amendments.all(), contact.subjects.all())
     context = {
@@ -175,9 +175,9 @@ def _sent_already(request: AuthenticatedHttpRequest, checks: MashChecks) -> list
 def ask_another_agency(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """The coordinator or a manager asks an agency the checks left out, while they are open."""
     checks = get_checks_for(request.user, pk, purpose="ask-another-agency")
-    if not permissions.can_ask_another_agency(request.user, checks):
+    if not permissions.can_coordinate(request.user, checks):
         raise PermissionDenied
-    if checks.state != ChecksState.OPEN:
+    if not permissions.can_ask_another_agency(request.user, checks):  # the checks have gone for decision
         messages.info(request, "These checks have been submitted for decision: no more agencies can be asked.")
         return redirect("checks:checks", pk=checks.pk)
     not_asked = services.agencies_not_asked(checks)
