@@ -15,7 +15,7 @@ from safehub.audit.permissions import can_read_audit
 from safehub.audit.services import verify_chain
 from safehub.contacts.models import ContactSubject
 from safehub.core.forms import GovukDateField, GovukForm
-from safehub.core.http import AuthenticatedHttpRequest
+from safehub.core.http import AuthenticatedHttpRequest, query_without
 
 
 class AuditFilterForm(GovukForm):
@@ -69,8 +69,6 @@ def events(request: AuthenticatedHttpRequest) -> HttpResponse:
             rows = rows.filter(at__date__lte=data["end"])
     page = Paginator(rows, 50).get_page(request.GET.get("page"))
     report = verify_chain() if request.GET.get("verify") == "1" else None
-    query = request.GET.copy()
-    query.pop("page", None)
     return render(
-        request, "audit/events.html", {"form": form, "page": page, "report": report, "query": query.urlencode()}
+        request, "audit/events.html", {"form": form, "page": page, "report": report, "query": query_without(request)}
     )

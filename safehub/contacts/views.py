@@ -32,7 +32,7 @@ from safehub.contacts.rules import people_problems
 from safehub.contacts.workflow import ContactState
 from safehub.core.errors import DomainError, Refused
 from safehub.core.forms import add_refusal
-from safehub.core.http import AuthenticatedHttpRequest
+from safehub.core.http import AuthenticatedHttpRequest, query_without
 
 PREFIX = "person"
 PAGE_SIZE = 25
@@ -226,13 +226,11 @@ def find_contact(request: AuthenticatedHttpRequest) -> HttpResponse:
     if form.is_bound and form.is_valid():
         query: ContactQuery = form.cleaned_data["q"]
         page = Paginator(find_contacts(request.user, query), PAGE_SIZE).get_page(request.GET.get("page"))
-        typed = request.GET.copy()
-        typed.pop("page", None)
         context.update(
             page=page,
             contacts=found_contacts(page.object_list),
             contacts_found=contacts_found(page.paginator.count),
-            query=typed.urlencode(),
+            query=query_without(request),
         )
         with transaction.atomic():
             data = {"results": page.paginator.count, "search": query.kind}

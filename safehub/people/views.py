@@ -13,7 +13,7 @@ from safehub.audit.models import Verb
 from safehub.audit.services import record
 from safehub.core.errors import DomainError
 from safehub.core.forms import add_refusal
-from safehub.core.http import AuthenticatedHttpRequest
+from safehub.core.http import AuthenticatedHttpRequest, query_without
 from safehub.decisions.queries import contacts_about
 from safehub.matching.features import PersonDetails
 from safehub.matching.importers import ImportRefused, import_involvements
@@ -66,13 +66,11 @@ def search(request: AuthenticatedHttpRequest) -> HttpResponse:
         else:
             page = Paginator(find_people(criteria, within=within), PAGE_SIZE).get_page(request.GET.get("page"))
             found, kind = page.paginator.count, "exact"
-            query = request.GET.copy()
-            query.pop("page", None)
             context.update(
                 page=page,
                 people=presenters.found_people(page.object_list),
                 people_found=presenters.people_found(found),
-                query=query.urlencode(),
+                query=query_without(request),
             )
         with transaction.atomic():
             data = {"results": found, "search": kind, "fields": criteria.used()}

@@ -22,7 +22,7 @@ from safehub.checks.presenters import alert_rows
 from safehub.checks.queries import unread_alerts
 from safehub.contacts.permissions import can_allocate, can_see_contacts
 from safehub.contacts.queries import children_named
-from safehub.core.http import AuthenticatedHttpRequest
+from safehub.core.http import AuthenticatedHttpRequest, query_without
 from safehub.decisions.permissions import can_approve
 from safehub.decisions.queries import child_outcomes
 from safehub.handoffs.permissions import can_see_caseload
@@ -113,13 +113,6 @@ def queue(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
 WAITING_PAGE = 25
 
 
-def _other_pages(request: AuthenticatedHttpRequest, param: str) -> str:
-    """The page's query without `param`: a link to another page of one list keeps the other's page."""
-    query = request.GET.copy()
-    query.pop(param, None)
-    return query.urlencode()
-
-
 @require_GET
 def caseload(request: AuthenticatedHttpRequest) -> HttpResponse:
     """The worker's own caseload: contacts sent to them to mark received, the children on the
@@ -141,8 +134,8 @@ def caseload(request: AuthenticatedHttpRequest) -> HttpResponse:
             "waiting_page": waiting_page,
             "waiting_heading": "Sent to you, not yet received"
             + (f" ({waiting_page.paginator.count})" if waiting_page.paginator.count else ""),
-            "waiting_query": _other_pages(request, "waiting"),
-            "children_query": _other_pages(request, "page"),
+            "waiting_query": query_without(request, "waiting"),
+            "children_query": query_without(request),
             "children": children,
             "page": children,
             "late_answers": alert_rows(late_answers(request.user), for_partner=False),
