@@ -30,6 +30,7 @@ from safehub.decisions.models import (
 )
 from safehub.decisions.permissions import FOUR_EYES, can_action_outcome, can_approve, can_recommend
 from safehub.decisions.queries import ChildOutcome, latest_recommendation, the_decision
+from safehub.decisions.services import SERVICE_OUTCOMES
 
 Child = TypeVar("Child", ChildRecommendation, ChildDecision)
 
@@ -84,6 +85,16 @@ def action_summary(outcomes: Sequence[ChildOutcome]) -> list[str]:
     return [
         f"{child.name}: {child.outcome.label}{' (a referral)' if child.outcome in STATUTORY_OUTCOMES else ''}"
         for child in outcomes
+    ]
+
+
+def service_groups(outcomes: Sequence[ChildOutcome]) -> list[tuple[Outcome, list[str]]]:
+    """Each outcome that sends children to a service, with their names, in `SERVICE_OUTCOMES` order:
+    the outcome page's fieldsets, a team and worker for each (OutcomeActionForm)."""
+    return [
+        (outcome, [child.name for child in outcomes if child.outcome == outcome])
+        for outcome in SERVICE_OUTCOMES
+        if any(child.outcome == outcome for child in outcomes)
     ]
 
 

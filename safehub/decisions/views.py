@@ -32,6 +32,7 @@ from safehub.decisions.presenters import (
     recommended_children,
     recommended_rows,
     returned,
+    service_groups,
     why_not_open,
 )
 from safehub.decisions.queries import child_outcomes, latest_recommendation
@@ -237,13 +238,11 @@ def action_outcome(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         return guarded
     contact = guarded
     outcomes = child_outcomes([contact.pk])[contact.pk]
-    groups = [
-        (outcome, [child.name for child in outcomes if child.outcome == outcome])
-        for outcome in services.SERVICE_OUTCOMES
-        if any(child.outcome == outcome for child in outcomes)
-    ]
     form = OutcomeActionForm(
-        request.POST or None, initial={"version": contact.version}, groups=groups, services_known=bool(outcomes)
+        request.POST or None,
+        initial={"version": contact.version},
+        groups=service_groups(outcomes),
+        services_known=bool(outcomes),
     )
     status = 200
     if request.method == "POST" and form.is_valid():
