@@ -6,7 +6,8 @@ Columns (header required, any value but `id` may be blank):
 A value that cannot be read (a date such as FEBRL's `1966-00-91`, a sex that is none of the known
 ones, an NHS number that fails its check) refuses the whole file unless the caller asks for such
 values to be treated as not known (`BadValues.BLANK`): then each is listed, by line, in a report
-written beside the output. A file whose shape is wrong (header, ids, columns, encoding) is always refused.
+written beside the output. In that mode a date that can be read only with its day and month the other
+way round (`1980-24-06`, `06/24/1980`: there is no 24th month) is read so, and listed too. A file whose shape is wrong (header, ids, columns, encoding) is always refused.
 """
 
 from __future__ import annotations
@@ -71,13 +72,28 @@ class PeopleFile:
     unreadable: list[UnreadableValue]
 
 
-def _date(value: str) -> date | None:
-    for pattern in ("%Y-%m-%d", "%d/%m/%Y"):
+_DATE_PATTERNS = ("%Y-%m-%d", "%d/%m/%Y")
+# The same patterns with the day and the month the other way round (an American date in a British file).
+_SWAPPED_PATTERNS = ("%Y-%d-%m", "%m/%d/%Y")
+
+
+def _date(value: str, patterns: Sequence[str] = _DATE_PATTERNS) -> date:
+    for pattern in patterns:
         try:
             return datetime.strptime(value, pattern).date()  # noqa: DTZ007 - a date, no time zone
         except ValueError:
             continue
     raise ValueError
+
+
+def _swapped_date(value: str) -> date | None:
+    """The date, when it can be read only with its day and month the other way round: `1980-24-06` has no
+    24th month, so it is 24 June 1980. A date readable either way is read as written (and a day–month swap
+    is then found by comparing it with the person's other records); `1966-00-91` cannot be read at all."""
+    try:
+        return _date(value, _SWAPPED_PATTERNS)
+    except ValueError:
+        return None
 
 
 def read_people(path: Path) -> list[PersonRow]:
@@ -136,12 +152,15 @@ def read_people_file(path: Path, *, bad_values: BadValues = BadValues.REFUSE) ->
             problems.append("id is blank")
         elif row["id"] in seen:
             problems.append(f"id {row['id']!r} appears more than once")
+        born: date | None = None
         for column, problem in _value_problems(row):
             if bad_values == BadValues.REFUSE:
                 problems.append(problem)
-            else:
-                unreadable.append(UnreadableValue(path, number, row["id"], column, row[column], problem))
-                row[column] = ""
+                continue
+            if column == "dob" and (born := _swapped_date(row["dob"])):
+                problem = f"{problem}; read as {born:%-d %B %Y}, with its day and month the other way round"
+            unreadable.append(UnreadableValue(path, number, row["id"], column, row[column], problem))
+            row[column] = ""
         if problems:
             errors.append(f"Line {number}: {'; '.join(problems)}")
             if len(errors) >= MAX_ERRORS:
@@ -152,7 +171,7 @@ def read_people_file(path: Path, *, bad_values: BadValues = BadValues.REFUSE) ->
         details = PersonDetails(
             given_name=row["given_name"],
             family_name=row["family_name"],
-            date_of_birth=_date(row["dob"]) if row["dob"] else None,
+            date_of_birth=_date(row["dob"]) if row["dob"] else born,
             sex=row["sex"],
             address=row["address"],
             postcode=row["postcode"],

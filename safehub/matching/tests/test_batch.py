@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import json
 from pathlib import Path
 
@@ -224,6 +225,32 @@ def test_a_value_read_as_not_known_is_blank_in_the_record(tmp_path: Path) -> Non
         (2, "7", "sex", "X"),
         (2, "7", "nhs_number", "1234567890"),
     ]
+
+
+def test_a_date_readable_only_with_day_and_month_swapped_is_read_so_and_listed(tmp_path: Path) -> None:
+    """There is no 24th month: `1980-24-06` and `06/24/1980` can only be 24 June 1980. A date readable
+    either way is read as written, and one readable in neither is not known."""
+    path = tmp_path / "people.csv"
+    path.write_text(
+        f"{HEADER}\n1,Gavin,Robinson,1980-24-06,M,,,\n2,Tristan,Richards,06/24/1980,M,,,\n"
+        "3,Amy,Smith,1980-05-06,F,,,\n4,Ben,Smith,1966-00-91,M,,,\n",
+        encoding="utf-8",
+    )
+    read = read_people_file(path, bad_values=BadValues.BLANK)
+    assert [row.details.date_of_birth for row in read.rows] == [
+        dt.date(1980, 6, 24),
+        dt.date(1980, 6, 24),
+        dt.date(1980, 5, 6),
+        None,
+    ]
+    assert [(v.id, v.value, v.problem.split("; ")[-1]) for v in read.unreadable] == [
+        ("1", "1980-24-06", "read as 24 June 1980, with its day and month the other way round"),
+        ("2", "06/24/1980", "read as 24 June 1980, with its day and month the other way round"),
+        ("4", "1966-00-91", "dob '1966-00-91' is not a date (use YYYY-MM-DD or DD/MM/YYYY)"),
+    ]
+    # Strict reading still refuses the file: nothing is guessed unless the caller asks for tolerance.
+    with pytest.raises(CsvRefused):
+        read_people_file(path)
 
 
 @pytest.mark.parametrize(
