@@ -64,6 +64,7 @@ class UnreadableValue:
     column: str
     value: str
     problem: str
+    swapped: bool = False  # a date read with its day and month the other way round, not taken as not known
 
 
 @dataclass(frozen=True)
@@ -157,9 +158,17 @@ def read_people_file(path: Path, *, bad_values: BadValues = BadValues.REFUSE) ->
             if bad_values == BadValues.REFUSE:
                 problems.append(problem)
                 continue
-            if column == "dob" and (born := _swapped_date(row["dob"])):
-                problem = f"{problem}; read as {born:%-d %B %Y}, with its day and month the other way round"
-            unreadable.append(UnreadableValue(path, number, row["id"], column, row[column], problem))
+            read_as = _swapped_date(row["dob"]) if column == "dob" else None
+            if read_as:
+                born = read_as
+            said = (
+                f"{problem}; read as {read_as:%-d %B %Y}, with its day and month the other way round"
+                if read_as
+                else problem
+            )
+            unreadable.append(
+                UnreadableValue(path, number, row["id"], column, row[column], said, swapped=read_as is not None)
+            )
             row[column] = ""
         if problems:
             errors.append(f"Line {number}: {'; '.join(problems)}")

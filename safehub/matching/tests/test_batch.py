@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import io
 import json
 from pathlib import Path
 
@@ -301,3 +302,36 @@ def test_the_unreadable_values_option_reaches_the_linkage(
     options = {"unreadable_values": given} if given else {}
     call_command(command, *files, out=tmp_path / "pairs.csv", **options)
     assert seen["bad_values"] is expected
+
+
+def test_the_command_says_how_many_values_were_taken_as_not_known_and_how_many_dates_were_read_swapped(
+    agency_files: tuple[Path, Path, dict[str, str]], tmp_path: Path
+) -> None:
+    police, health, _ = agency_files
+    with health.open(encoding="utf-8") as file:
+        rows = list(csv.DictReader(file))
+    swapped = [row for row in rows if row["dob"] and int(row["dob"][8:]) > 12][:3]
+    for row in swapped:
+        year, month, day = row["dob"].split("-")
+        row["dob"] = f"{year}-{day}-{month}"
+    rows[0]["sex"] = "X"
+    with (tmp_path / "health.csv").open("w", encoding="utf-8", newline="") as file:
+        writer = csv.DictWriter(file, fieldnames=REQUIRED)
+        writer.writeheader()
+        writer.writerows(rows)
+    out = io.StringIO()
+    call_command(
+        "link",
+        str(police),
+        str(tmp_path / "health.csv"),
+        out=tmp_path / "pairs.csv",
+        unreadable_values="blank",
+        stdout=out,
+    )
+    assert (
+        "4 value(s) could not be read as written: 1 taken as not known, 3 date(s) read with the day and month the"
+        " other way round;" in out.getvalue()
+    )
+    report = {(r["id"], r["column"]): r["problem"] for r in _pairs(tmp_path / "pairs-unreadable.csv")}
+    assert "read as" not in report[rows[0]["id"], "sex"]
+    assert all("with its day and month the other way round" in report[row["id"], "dob"] for row in swapped)

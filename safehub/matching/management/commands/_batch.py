@@ -69,7 +69,10 @@ class BatchCommand(BaseCommand):
             f" {options['out']} ({time.perf_counter() - started:.1f} s)"
         )
         if result.report is not None:
+            swapped = sum(value.swapped for value in result.unreadable)
+            read_so = f", {swapped} date(s) read with the day and month the other way round" if swapped else ""
             self.stdout.write(
-                f"{len(result.unreadable)} value(s) could not be read and were taken as not known:"
+                f"{len(result.unreadable)} value(s) could not be read as written:"
+                f" {len(result.unreadable) - swapped} taken as not known{read_so};"
                 f" listed in {result.report}"
             )
