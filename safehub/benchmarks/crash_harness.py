@@ -50,6 +50,7 @@ LONDON = ZoneInfo("Europe/London")
 SESSION_COOKIE = "sessionid"
 CONTACT_PATH = "/contacts/new/"
 CONTACT_PAGE = re.compile(r"^(?:http://[^/]+)?/contacts/(\d+)/$")
+HIDDEN = re.compile(r'<input type="hidden" name="([^"]+)" value="([^"]*)"')
 SUBMITTED = ("Response submitted", "Your response had already been submitted")
 ANSWERED_BY_SOMEONE_ELSE = "This request has already been answered"
 STARTUP_SECONDS = 120.0
@@ -316,7 +317,7 @@ class Browser:
         page = self.request("GET", path)
         if page.status != 200:
             raise NoAnswerError(f"drawing the form: HTTP {page.status}")
-        hidden = dict(re.findall(r'<input type="hidden" name="([^"]+)" value="([^"]*)"', page.text))
+        hidden = dict(HIDDEN.findall(page.text))
         if "csrfmiddlewaretoken" not in hidden:
             raise NoAnswerError("drawing the form: no CSRF token on the page")
         return hidden

@@ -83,7 +83,7 @@ def inspect() -> dict[str, Any]:
     report = verify_chain()
     return {
         "counts": counts,
-        "audit_head": {"seq": head.get("seq"), "hash": head.get("last_hash")},
+        "audit_head": head,
         "chain": {
             "intact": report.intact,
             "checked": report.checked,
@@ -94,8 +94,9 @@ def inspect() -> dict[str, Any]:
 
 
 def _head() -> dict[str, Any]:
-    found: dict[str, Any] | None = AuditHead.objects.filter(pk=1).values("seq", "last_hash").first()
-    return found or {}
+    """The audit trail's head: the last entry's number and hash."""
+    head = AuditHead.objects.filter(pk=1).first()
+    return {"seq": head.seq, "hash": head.last_hash} if head is not None else {}
 
 
 def _counts() -> dict[str, int]:
@@ -132,7 +133,7 @@ def back_up(output: Path) -> dict[str, Any]:
         "made_at": datetime.now(UTC).isoformat(timespec="seconds"),
         "database": str(database["NAME"]),
         "counts": counts,
-        "audit_head": {"seq": head.get("seq"), "hash": head.get("last_hash")},
+        "audit_head": head,
     }
     manifest_path(output).write_text(json.dumps(manifest, indent=2, sort_keys=True), encoding="utf-8")
     return manifest
