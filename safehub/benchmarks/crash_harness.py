@@ -12,7 +12,8 @@ sends again it draws a new form, so a new key, and (since Safehub also recognise
 from the same person, core.submissions) the narrative says which attempt it is. Nothing can tell its
 attempts apart from new contacts, so a write whose acknowledgement was lost is made twice: the
 harness must find those duplicates, or it is not looking. It always hangs up on its first sending of
-each form (the control is about what sending again does, so each of its writes is sent again); every
+each form (the control is about what sending again does, so each of its writes is sent again), and
+writes on after the chaos, if it must, until it has CONTROL_WRITES acknowledged writes; every
 writer hangs up on a share of its sendings (`drop`), besides what the kills and restarts cut off.
 
 The database is a cluster of the harness's own (`scratch_cluster`); this process never opens it:
@@ -54,8 +55,10 @@ HIDDEN = re.compile(r'<input type="hidden" name="([^"]+)" value="([^"]*)"')
 SUBMITTED = ("Response submitted", "Your response had already been submitted")
 ANSWERED_BY_SOMEONE_ELSE = "This request has already been answered"
 STARTUP_SECONDS = 120.0
+# Acknowledged writes the negative control makes at least, writing on after the chaos if need be.
+CONTROL_WRITES = 3
 # After the last kill and restart, how long a writer may take to get its last write acknowledged.
-SETTLE_SECONDS = 60.0
+SETTLE_SECONDS = 120.0
 
 
 @dataclass(frozen=True)
@@ -381,8 +384,9 @@ class Writers:
         kind = "contact" if with_key else "negative"
         browser = Browser(self.port, cookie, patience=self.plan.patience)
         rng = random.Random(f"{self.plan.seed}-{name}")  # noqa: S311 - timing jitter, not security
-        number = 0
-        while not self.stop.is_set():
+        number = acknowledged = 0
+        # The negative control goes on past the chaos, if it must, until it has a few writes to show.
+        while not self.stop.is_set() or (not with_key and acknowledged < CONTROL_WRITES):
             number += 1
             marker = f"{name}-{number}"
             narrative = NARRATIVE.format(run=self.run, marker=marker)
@@ -413,6 +417,7 @@ class Writers:
                     continue
                 if page.status == 302 and CONTACT_PAGE.match(page.location):
                     self.tally.ack(kind, marker, attempts)
+                    acknowledged += 1
                     break
                 self.tally.refused.append(f"{marker}: HTTP {page.status} {_first_error(page.text)}")
                 break
