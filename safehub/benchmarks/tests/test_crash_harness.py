@@ -4,8 +4,9 @@ acknowledged is lost, nothing is written twice, the audit chain verifies, and th
 (a writer that sends again without its one-time key) does make duplicates, so the count can see them.
 
 It runs in the normal suite when the suite runs on PostgreSQL; on SQLite it skips (there is no server
-to restart). It needs PostgreSQL's initdb and pg_ctl: without them it skips, except in CI (CI=true),
-where it fails instead, so that it never quietly stops running there."""
+to restart). It needs PostgreSQL's initdb and pg_ctl: without them it skips, except in CI (CI=true, or
+SAFEHUB_REQUIRE_POSTGRESQL_TOOLS=true as .ci/run sets), where it fails instead, so that it never quietly
+stops running there."""
 
 from __future__ import annotations
 
@@ -41,7 +42,7 @@ def scratch_cluster_possible() -> None:
     if connection.vendor != "postgresql":
         pytest.skip("The crash harness runs only when the suite runs on PostgreSQL (SQLite has no server to restart)")
     reason = why_unavailable()
-    if reason and os.environ.get("CI", "").lower() == "true":
+    if reason and _required_here():
         pytest.fail(f"CI must run the crash harness, but cannot make a scratch PostgreSQL cluster: {reason}")
     if reason:
         pytest.skip(f"Cannot make a scratch PostgreSQL cluster here: {reason}")
@@ -63,3 +64,8 @@ def test_no_acknowledged_write_is_lost_or_doubled_when_workers_and_the_database_
     # The harness bites: the writer without a key made some contacts twice, and the count saw them.
     assert result.negative_duplicates > 0, result.as_dict()
     assert result.problems(require_bite=True) == []
+
+
+def _required_here() -> bool:
+    """In CI (CI=true, or SAFEHUB_REQUIRE_POSTGRESQL_TOOLS=true as .ci/run sets) a missing tool is a failure."""
+    return any(os.environ.get(name, "").lower() == "true" for name in ("CI", "SAFEHUB_REQUIRE_POSTGRESQL_TOOLS"))
