@@ -10,7 +10,7 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.test import Client
 
-from safehub.benchmarks import crash_harness, scratch_cluster
+from safehub.benchmarks import crash_harness, crash_writers, scratch_cluster
 from safehub.contacts.models import Contact
 
 PLAN = crash_harness.Plan(kills=2, restarts=1)
@@ -96,7 +96,7 @@ def test_missing_postgresql_programs_are_named(tmp_path: Path, monkeypatch: pyte
 
 
 def test_the_contact_form_the_writers_send_carries_the_drawn_key_and_the_marker() -> None:
-    fields = crash_harness.contact_fields(
+    fields = crash_writers.contact_fields(
         {"csrfmiddlewaretoken": "t", "submission_key": "k"}, "Crash harness r: write c0-1."
     )
     assert (fields["submission_key"], fields["narrative"]) == ("k", "Crash harness r: write c0-1.")
@@ -105,11 +105,11 @@ def test_the_contact_form_the_writers_send_carries_the_drawn_key_and_the_marker(
 @pytest.mark.django_db
 def test_the_contact_the_writers_send_is_one_the_form_takes(social_worker_client: Client) -> None:
     """What the writers type must pass the form, or the harness would measure refusals, not crashes."""
-    page = social_worker_client.get(crash_harness.CONTACT_PATH).content.decode()
-    hidden = dict(crash_harness.HIDDEN.findall(page))
+    page = social_worker_client.get(crash_writers.CONTACT_PATH).content.decode()
+    hidden = dict(crash_writers.HIDDEN.findall(page))
     assert {"csrfmiddlewaretoken", "submission_key"} <= set(hidden)
     narrative = "Crash harness r: write c0-1."
-    sent = social_worker_client.post(crash_harness.CONTACT_PATH, crash_harness.contact_fields(hidden, narrative))
+    sent = social_worker_client.post(crash_writers.CONTACT_PATH, crash_writers.contact_fields(hidden, narrative))
     assert sent.status_code == 302
-    assert crash_harness.CONTACT_PAGE.match(sent["Location"])
+    assert crash_writers.CONTACT_PAGE.match(sent["Location"])
     assert Contact.objects.get().narrative == narrative

@@ -27,7 +27,10 @@ class Command(BaseCommand):
             "--restarts", type=int, default=DEFAULTS.restarts, help="PostgreSQL restarts in immediate mode (20)."
         )
         parser.add_argument(
-            "--seconds", type=float, default=DEFAULTS.seconds, help="Spread the kills and restarts over this long."
+            "--seconds",
+            type=float,
+            default=DEFAULTS.seconds,
+            help="Spread the kills and restarts over this many seconds (600).",
         )
         parser.add_argument("--contact-writers", type=int, default=DEFAULTS.contact_writers)
         parser.add_argument("--answer-writers", type=int, default=DEFAULTS.answer_writers)
