@@ -100,6 +100,7 @@ INSTALLED_APPS = [
     "safehub.outbox",
     "safehub.demo",
     "safehub.benchmarks",
+    "safehub.operations",  # backups and restore drills (ADR 0030)
 ]
 
 MIDDLEWARE = [

@@ -5,6 +5,7 @@ decision is forwarded (`checks.late_answers`)."""
 
 from __future__ import annotations
 
+import uuid
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -73,13 +74,33 @@ def why_not_open(request: AgencyRequest) -> str:
     return ""
 
 
+def sent_already(request: AgencyRequest, *, submission_key: uuid.UUID | None) -> AgencyResponse | None:
+    """The response (submitted, or a correction) that the form with this one-time key already made on
+    this request: the same form sent again after a lost connection, a double click or a reload."""
+    if submission_key is None:
+        return None
+    return request.responses.exclude(status=ResponseStatus.DRAFT).filter(submission_key=submission_key).first()
+
+
 @transaction.atomic(durable=True)
 def save_response(
-    request: AgencyRequest, answer: Answer, *, by: User, at: datetime, submit: bool, version: int
+    request: AgencyRequest,
+    answer: Answer,
+    *,
+    by: User,
+    at: datetime,
+    submit: bool,
+    version: int,
+    submission_key: uuid.UUID | None = None,
 ) -> AgencyResponse:
-    """Save the agency's draft, or submit it. A submitted response cannot be changed here."""
+    """Save the agency's draft, or submit it. A submitted response cannot be changed here. A submit
+    sent again with the same one-time key (`sent_already`) returns the response it made and changes
+    nothing."""
     if not permissions.can_answer(by, request):
         raise PermissionDenied
+    earlier = sent_already(request, submission_key=submission_key) if submit else None
+    if earlier is not None:
+        return earlier
     closed = why_not_open(request)
     if closed:
         raise DomainError(closed)
@@ -100,7 +121,15 @@ def save_response(
         # The request first: a stale form is refused as a change to the request, as it always was.
         lifecycle.transition(request, RequestEvent.ANSWER, by=by, at=at, fields={"answered_at": at})
         # A draft saved earlier takes its final wording in the same update that submits it.
-        lifecycle.transition(draft, ResponseEvent.SUBMIT, by=by, at=at, fields={**fields, "submitted_at": at})
+        # The key is written only once the request's compare-and-set has let this submit through: a
+        # second copy of the form, sent at the same moment, is refused there, never by the key's index.
+        lifecycle.transition(
+            draft,
+            ResponseEvent.SUBMIT,
+            by=by,
+            at=at,
+            fields={**fields, "submitted_at": at, "submission_key": submission_key},
+        )
         settle_alerts(request, at=at)
     else:
         lifecycle.compare_and_set(request, noun="request")  # saving a draft moves the request's version on
@@ -156,13 +185,18 @@ def correct_response(
     at: datetime,
     version: int,
     remove_restriction: bool = False,
+    submission_key: uuid.UUID | None = None,
 ) -> AgencyResponse:
     """A submitted response stays as it was; the correction is a new response that supersedes it.
     `version` is the request's, as the partner's page showed it: a correction made from a page
-    drawn before another correction (in another tab, or by a colleague) is refused, not stacked."""
+    drawn before another correction (in another tab, or by a colleague) is refused, not stacked. The
+    same correction sent again with its one-time key returns the correction it made."""
     request = response.request
     if not permissions.can_answer(by, request):
         raise PermissionDenied
+    earlier = sent_already(request, submission_key=submission_key)
+    if earlier is not None:
+        return earlier
     if response.status != ResponseStatus.SUBMITTED:
         raise DomainError("Only a submitted response can be corrected; a draft can simply be changed")
     if request.version != version:
@@ -183,6 +217,7 @@ def correct_response(
         submitted_at=at,
         supersedes=response,
         correction_reason=reason.strip(),
+        submission_key=submission_key,  # after the compare-and-set: a second copy of the form stopped there
     )
     record(
         Verb.AGENCY_RESPONSE_CORRECTED,

@@ -161,6 +161,9 @@ class ResponseForm(VersionForm):
     on_behalf_of = forms.CharField(
         label="Answering for (GP practice and clinician, if you record their answer)", max_length=200, required=False
     )
+    # A new one each time the form is drawn (core.submissions): the same form sent again is recognised.
+    # Not required, so that a form drawn before keys were added is still taken (its version guards it).
+    submission_key = forms.UUIDField(widget=forms.HiddenInput, required=False)
 
     # The fields a response is drawn from (every one but the version), as the service's `Answer` names them.
     ANSWER_FIELDS = (

@@ -167,6 +167,9 @@ class AgencyResponse(models.Model):
     )
     correction_reason = models.TextField(blank=True)
     version = models.PositiveIntegerField(default=0)
+    # The one-time key of the form that submitted it (core.submissions): the same form sent again, after
+    # a lost connection, is recognised as this response, not refused as someone else's answer.
+    submission_key = models.UUIDField(unique=True, null=True, blank=True, editable=False)
 
     lifecycle: ClassVar[Lifecycle[ResponseStatus, ResponseEvent]] = Lifecycle(workflow.RESPONSES, state_field="status")
 

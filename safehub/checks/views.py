@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import uuid
 from datetime import timedelta
 
 from django.contrib import messages
@@ -361,15 +362,23 @@ def request_view(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     responses = list(agency_request.responses.all())
     latest = next((r for r in reversed(responses) if r.status == ResponseStatus.SUBMITTED), None)
     for_gp_practice = agency_request.agency.kind == AgencyKind.GP_PRACTICE
+    if request.method == "POST":
+        earlier = answers.sent_already(agency_request, submission_key=_posted_key(request))
+        if earlier is not None:
+            return _sent_again(request, agency_request)
     if agency_request.state == RequestState.SENT:
         draft = next((r for r in responses if r.status == ResponseStatus.DRAFT), None)
-        initial = {"version": agency_request.version}
+        initial: dict[str, object] = {"version": agency_request.version, "submission_key": uuid.uuid4()}
         if draft is not None:
             initial.update({f: getattr(draft, f) for f in ResponseForm.ANSWER_FIELDS})
         form = ResponseForm(request.POST or None, initial=initial, for_gp_practice=for_gp_practice)
     elif latest is not None:
         # The correction starts from the answer it corrects: only what changes is typed.
-        initial = {"version": agency_request.version, **{f: getattr(latest, f) for f in ResponseForm.ANSWER_FIELDS}}
+        initial = {
+            "version": agency_request.version,
+            "submission_key": uuid.uuid4(),
+            **{f: getattr(latest, f) for f in ResponseForm.ANSWER_FIELDS},
+        }
         correction = CorrectionForm(
             request.POST or None,
             initial=initial,
@@ -393,6 +402,7 @@ def request_view(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
                     at=at,
                     submit=submit,
                     version=form.cleaned_data["version"],
+                    submission_key=form.cleaned_data["submission_key"],
                 )
                 messages.success(request, "Response submitted" if submit else "Draft saved")
                 return redirect("checks:request", pk=agency_request.pk)
@@ -406,10 +416,14 @@ def request_view(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
                     at=at,
                     version=data["version"],
                     remove_restriction=bool(data.get("remove_restriction")),
+                    submission_key=data["submission_key"],
                 )
                 messages.success(request, "Correction submitted: it supersedes the earlier response")
                 return redirect("checks:request", pk=agency_request.pk)
         except DomainError as error:  # a stale form (ConcurrentChange) included
+            if answers.sent_already(agency_request, submission_key=_posted_key(request)) is not None:
+                # The same form, sent twice at once: the other copy went through first.
+                return _sent_again(request, agency_request)
             target = form if form is not None else correction
             if target is not None:
                 status = add_refusal(target, error)
@@ -422,6 +436,19 @@ def request_view(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         "phone": request_phone_prompt(agency_request),
     }
     return render(request, "checks/request.html", context, status=status)
+
+
+def _posted_key(request: AuthenticatedHttpRequest) -> uuid.UUID | None:
+    """The one-time key the posted form carries, if it is one (anything else is no key)."""
+    try:
+        return uuid.UUID(str(request.POST.get("submission_key", "")))
+    except ValueError:
+        return None
+
+
+def _sent_again(request: AuthenticatedHttpRequest, agency_request: AgencyRequest) -> HttpResponse:
+    messages.info(request, "Your response had already been submitted: nothing new was saved")
+    return redirect("checks:request", pk=agency_request.pk)
 
 
 @require_GET
