@@ -53,10 +53,8 @@ class UserSearchForm(GovukForm):
         super().__init__(*args, **kwargs)
         choice_field(self.fields["agency"]).choices = [("", "Any agency"), *agency_choices()]
         choice_field(self.fields["team"]).choices = [("", "Any team"), *team_choices()]
-        for name in ("agency", "team", "role", "status"):
-            self.fields[name].error_messages["invalid_choice"] = (
-                f"Choose a {self.fields[name].label.lower()} from the list"  # type: ignore[union-attr]
-            )
+        for name, article in (("agency", "an"), ("team", "a"), ("role", "a"), ("status", "a")):
+            self.fields[name].error_messages["invalid_choice"] = f"Choose {article} {name} from the list"
 
 
 class DetailsFields(GovukForm):

@@ -54,7 +54,7 @@ def _current(user: User, state: str) -> User:
     User.objects.filter(pk=user.pk).update(is_active=F("is_active"))
     fresh = User.objects.get(pk=user.pk)
     if account_state(fresh) != state:
-        raise ConcurrentChange("user's account")
+        raise ConcurrentChange("account")
     return fresh
 
 
