@@ -225,8 +225,7 @@ def test_deactivating_needs_a_reason_and_is_audited(administrator: User, social_
         social_worker, reason="Left the council", state=account_state(social_worker), by=administrator
     )
 
-    social_worker.refresh_from_db()
-    assert not social_worker.is_active
+    assert not User.objects.get(pk=social_worker.pk).is_active
     [event] = _events(Verb.USER_DEACTIVATED)
     assert event.data == {
         "user_id": social_worker.pk,
@@ -236,8 +235,7 @@ def test_deactivating_needs_a_reason_and_is_audited(administrator: User, social_
         "reason": "Left the council",
     }
     services.reactivate_user(social_worker, reason="Came back", state=account_state(social_worker), by=administrator)
-    social_worker.refresh_from_db()
-    assert social_worker.is_active
+    assert User.objects.get(pk=social_worker.pk).is_active
     assert _events(Verb.USER_REACTIVATED)[0].data["reason"] == "Came back"
 
 
