@@ -7,6 +7,7 @@ import hashlib
 import json
 from dataclasses import dataclass
 
+from django.contrib.auth.password_validation import validate_password
 from django.contrib.auth.validators import UnicodeUsernameValidator
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.validators import validate_email
@@ -441,3 +442,73 @@ def rename_team(team: Team, *, name: str, old_name: str, by: User) -> None:
         by=by,
         data={"team_id": team.pk, "agency_id": team.agency_id, "old": {"name": old_name}, "new": {"name": name}},
     )
+
+
+# --- The first administrator ---------------------------------------------------------------------
+
+FIRST_ADMINISTRATOR = "create-administrator command"
+
+
+@dataclass(frozen=True)
+class FirstAdministrator:
+    username: str
+    details: UserDetails
+    password: str
+    agency: str  # the host agency's name: found, or created as the hub's host
+    team: str  # a team of the host agency: found, or created
+
+
+@transaction.atomic
+def create_first_administrator(new: FirstAdministrator) -> User:
+    """The one way in while the hub has no active administrator (a new installation, the Django
+    admin off): from the command line, audited as that command. Once there is an administrator,
+    they manage users on Safehub's pages, and this refuses."""
+    if _active_administrators() > 0:
+        raise DomainError("Safehub already has an active administrator: they add users on the Users page")
+    username = new.username.strip()
+    problems = _details_problems(new.details)
+    name_problem = _username_problem(username)
+    if name_problem is not None:
+        problems.insert(0, name_problem)
+    for name, what in ((new.agency, "agency"), (new.team, "team")):
+        problem = _name_problem(name.strip(), what=what)
+        if problem is not None:
+            problems.append(Problem(problem, field=what))
+    try:
+        validate_password(new.password, User(username=username, **new.details.as_data()))
+    except ValidationError as error:
+        problems.extend(Problem(message, field="password") for message in error.messages)
+    if problems:
+        raise Refused(problems)
+    host = Agency.objects.filter(is_host=True).first()
+    if host is None:
+        host = Agency.objects.create(name=new.agency.strip(), kind=AgencyKind.CHILDRENS_SOCIAL_CARE, is_host=True)
+        record(
+            Verb.AGENCY_CREATED,
+            system_process=FIRST_ADMINISTRATOR,
+            data={"agency_id": host.pk, "new": {"name": host.name, "kind": host.kind, "is_host": True}},
+        )
+    elif host.name != new.agency.strip():
+        raise DomainError(f"The hub's host agency is {host.name}: name it to add its administrator", field="agency")
+    team, made = Team.objects.get_or_create(agency=host, name=new.team.strip())
+    if made:
+        record(
+            Verb.TEAM_CREATED,
+            system_process=FIRST_ADMINISTRATOR,
+            data={"team_id": team.pk, "agency_id": host.pk, "agency": host.name, "new": {"name": team.name}},
+        )
+    user = User(username=username, **new.details.as_data())
+    user.set_password(new.password)
+    user.save()
+    membership = Membership.objects.create(user=user, team=team, role=Role.ADMINISTRATOR)
+    record(
+        Verb.USER_CREATED,
+        system_process=FIRST_ADMINISTRATOR,
+        data={"user_id": user.pk, "username": username, "new": new.details.as_data() | {"is_active": True}},
+    )
+    record(
+        Verb.ROLE_GRANTED,
+        system_process=FIRST_ADMINISTRATOR,
+        data={"user_id": user.pk, "username": username, **_membership_data(membership)},
+    )
+    return user
