@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import logging
 from dataclasses import dataclass
 
 from django.contrib.auth.password_validation import validate_password
@@ -21,6 +22,8 @@ from safehub.core.errors import ConcurrentChange, DomainError, Problem, Refused
 from safehub.users import passwords
 from safehub.users.permissions import can_manage_users
 from safehub.users.roles import role_problem
+
+logger = logging.getLogger(__name__)
 
 USERNAME_LENGTH = 150  # User.username
 NAME_LENGTH = 150  # User.first_name, User.last_name
@@ -323,8 +326,16 @@ def _send_link(user: User, *, by: User, site: str, first: bool) -> None:
         by=by,
         data={"user_id": user.pk, "username": user.username, "email": user.email, "new_user": first},
     )
-    link = passwords.link_for(user, site=site)
-    transaction.on_commit(lambda: passwords.send_link(user, link=link, first=first))
+    # Sent before the transaction ends, so that an email that cannot go undoes the change with a
+    # message, rather than leaving a user the audit trail says was sent a link they never got.
+    try:
+        passwords.send_link(user, link=passwords.link_for(user, site=site), first=first)
+    except Exception:
+        logger.exception("The set-password email to user %s could not be sent", user.pk)
+        raise DomainError(
+            "The email with the link could not be sent, so nothing was saved. Try again in a few minutes;"
+            " if it happens again, the email settings need checking"
+        ) from None
 
 
 @transaction.atomic

@@ -234,6 +234,7 @@ def test_deactivating_needs_a_reason_and_is_audited(administrator: User, social_
         "new": {"is_active": False},
         "reason": "Left the council",
     }
+    social_worker.refresh_from_db()
     services.reactivate_user(social_worker, reason="Came back", state=account_state(social_worker), by=administrator)
     assert User.objects.get(pk=social_worker.pk).is_active
     assert _events(Verb.USER_REACTIVATED)[0].data["reason"] == "Came back"
@@ -327,3 +328,17 @@ def test_a_rename_from_a_stale_page_changes_nothing(administrator: User, mash_te
     mash_team.refresh_from_db()
     assert mash_team.name == "Front door"
     assert len(_events(Verb.TEAM_RENAMED)) == 1
+
+
+def test_a_link_that_cannot_be_sent_undoes_the_new_user(
+    administrator: User, mash_team: Team, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def refuse(*args: Any, **kwargs: Any) -> None:
+        raise ConnectionRefusedError("no mail server")
+
+    monkeypatch.setattr("safehub.users.passwords.send_mail", refuse)
+    with pytest.raises(DomainError, match="could not be sent, so nothing was saved"):
+        services.create_user(_new(mash_team), by=administrator, site=SITE)
+
+    assert not User.objects.filter(username="asha.patel").exists()
+    assert not _events(Verb.USER_CREATED)
