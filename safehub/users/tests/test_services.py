@@ -342,3 +342,15 @@ def test_a_link_that_cannot_be_sent_undoes_the_new_user(
 
     assert not User.objects.filter(username="asha.patel").exists()
     assert not _events(Verb.USER_CREATED)
+
+
+def test_a_username_taken_between_the_check_and_the_insert_gets_a_message(
+    administrator: User, social_worker: User, mash_team: Team, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Two administrators adding the same person at the same moment: both pass the check, the
+    database's unique username refuses the second insert, and that is a message, not a 500."""
+    monkeypatch.setattr(services, "_username_problem", lambda username: None)
+    with pytest.raises(DomainError, match="already a user with the username"):
+        services.create_user(_new(mash_team, username=social_worker.username), by=administrator, site=SITE)
+    assert User.objects.filter(username=social_worker.username).count() == 1
+    assert not _events(Verb.USER_CREATED)
