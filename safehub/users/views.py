@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from http import HTTPStatus
-from typing import Any
+from typing import Any, TypeVar
 
 from django import forms
 from django.contrib import messages
@@ -21,7 +21,7 @@ from django.utils.decorators import method_decorator
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from safehub.accounts.models import Agency, AgencyKind, Membership, Role, Team, User
-from safehub.core.errors import DomainError
+from safehub.core.errors import ConcurrentChange, DomainError
 from safehub.core.forms import add_refusal
 from safehub.core.http import AuthenticatedHttpRequest, query_without
 from safehub.protocols.permissions import can_change_protocols
@@ -53,6 +53,24 @@ def _administrators_only(request: AuthenticatedHttpRequest) -> None:
 
 def _site(request: AuthenticatedHttpRequest) -> str:
     return request.build_absolute_uri("/")
+
+
+F = TypeVar("F", bound=forms.Form)
+
+
+def _refused(form: F, error: DomainError, **now: str) -> tuple[F, int]:
+    """The form shown again with the service's refusal. A stale one (the record changed since the
+    page was drawn) comes back carrying the record as it is `now` (its hidden version), beside what
+    the user typed: sending it again, after reading the page, is a deliberate change over what is
+    there now, never one made blind."""
+    if not isinstance(error, ConcurrentChange):
+        return form, add_refusal(form, error)
+    data = form.data.copy()
+    for name, value in now.items():
+        data[form.add_prefix(name)] = value
+    fresh = type(form)(data, auto_id=form.auto_id, prefix=form.prefix)
+    fresh.is_valid()
+    return fresh, add_refusal(fresh, error)
 
 
 @require_GET
@@ -231,8 +249,8 @@ def change_user(request: AuthenticatedHttpRequest, pk: int, action: str) -> Http
         try:
             message = act(request, user, form.cleaned_data)
         except DomainError as error:
-            status = add_refusal(form, error)
             user.refresh_from_db()
+            form, status = _refused(form, error, state=services.account_state(user))
         else:
             messages.success(request, message)
             return redirect("users:user", pk=user.pk)
@@ -310,8 +328,8 @@ def agency_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
                     agency, name=rename.cleaned_data["name"], old_name=rename.cleaned_data["old_name"], by=request.user
                 )
             except DomainError as error:
-                status = add_refusal(rename, error)
                 agency.refresh_from_db()
+                rename, status = _refused(rename, error, old_name=agency.name)
             else:
                 messages.success(request, "Agency renamed")
                 return redirect("users:agency", pk=agency.pk)
@@ -340,8 +358,8 @@ def rename_team(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
                 team, name=form.cleaned_data["name"], old_name=form.cleaned_data["old_name"], by=request.user
             )
         except DomainError as error:
-            status = add_refusal(form, error)
             team.refresh_from_db()
+            form, status = _refused(form, error, old_name=team.name)
         else:
             messages.success(request, "Team renamed")
             return redirect("users:agency", pk=team.agency_id)

@@ -321,3 +321,39 @@ def test_nobody_else_can_change_users_agencies_or_teams(request: Any, fixture: s
     assert not Agency.objects.filter(name="Example Health").exists()
     assert Team.objects.filter(agency=mash_team.agency).count() == 1
     assert AuditEvent.objects.count() == events
+
+
+def test_a_stale_form_comes_back_with_the_account_as_it_is_now(
+    administrator_client: Client, social_worker: User
+) -> None:
+    """After the message, the page shows the account as it is and keeps what was typed; sending it
+    again is a change over what the administrator has now seen."""
+    seen = account_state(social_worker)
+    administrator_client.post(
+        reverse("users:change-user", args=[social_worker.pk, "deactivate"]), {"state": seen, "reason": "Left"}
+    )
+    typed = {"first_name": "Changed", "last_name": "Name", "email": "changed@example.gov.uk", "job_title": ""}
+    stale = administrator_client.post(
+        reverse("users:change-user", args=[social_worker.pk, "details"]), {"state": seen} | typed
+    )
+    assert stale.status_code == 409
+    page = _page(stale)
+    assert "Deactivated: cannot sign in" in page
+    assert 'value="Changed"' in page
+    now = account_state(User.objects.get(pk=social_worker.pk))
+    assert f'value="{now}"' in page
+
+    again = administrator_client.post(
+        reverse("users:change-user", args=[social_worker.pk, "details"]), {"state": now} | typed
+    )
+
+    assert again.status_code == 302
+    assert User.objects.get(pk=social_worker.pk).first_name == "Changed"
+
+
+def test_a_stale_rename_comes_back_with_the_name_as_it_is_now(administrator_client: Client, mash_team: Team) -> None:
+    url = reverse("users:rename-team", args=[mash_team.pk])
+    response = administrator_client.post(url, {"name": "Front door", "old_name": "Old name"})
+
+    assert response.status_code == 409
+    assert 'name="old_name" value="MASH"' in _page(response)
