@@ -14,7 +14,7 @@ from django.contrib.auth.decorators import login_not_required
 from django.core.paginator import Paginator
 from django.db import transaction
 from django.db.models import Count
-from django.http import Http404, HttpResponse
+from django.http import Http404, HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse_lazy
 from django.utils.decorators import method_decorator
@@ -65,7 +65,8 @@ def _refused(form: F, error: DomainError, **now: str) -> tuple[F, int]:
     there now, never one made blind."""
     if not isinstance(error, ConcurrentChange):
         return form, add_refusal(form, error)
-    data = form.data.copy()
+    data = QueryDict(mutable=True)
+    data.update(form.data)
     for name, value in now.items():
         data[form.add_prefix(name)] = value
     fresh = type(form)(data, auto_id=form.auto_id, prefix=form.prefix)
