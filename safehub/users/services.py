@@ -33,7 +33,7 @@ REASON_LENGTH = 200  # what a deactivation's or reactivation's reason may be
 AGENCY_NAME_LENGTH = 200  # Agency.name, Team.name
 
 
-def _require_manager(by: User) -> None:
+def require_manager(by: User) -> None:
     if not can_manage_users(by):
         raise PermissionDenied
 
@@ -137,12 +137,12 @@ class NewUser:
 def create_user(new: NewUser, *, by: User, site: str) -> User:
     """A user with their first role in a team and no password: they are sent a one-time link to
     set one (ADR 0026). `site` is the address the link starts with (https://safehub.example)."""
-    _require_manager(by)
+    require_manager(by)
     username = new.username.strip()
     problems = _details_problems(new.details)
-    name_problem = _username_problem(username)
-    if name_problem is not None:
-        problems.insert(0, name_problem)
+    refused_username = _username_problem(username)
+    if refused_username is not None:
+        problems.insert(0, refused_username)
     role_refusal = role_problem(new.role, new.team, held=[])
     if role_refusal is not None:
         problems.append(Problem(role_refusal, field="role"))
@@ -168,7 +168,7 @@ def create_user(new: NewUser, *, by: User, site: str) -> User:
 
 @transaction.atomic
 def change_details(user: User, details: UserDetails, *, state: str, by: User) -> None:
-    _require_manager(by)
+    require_manager(by)
     problems = _details_problems(details)
     if problems:
         raise Refused(problems)
@@ -193,7 +193,7 @@ def change_details(user: User, details: UserDetails, *, state: str, by: User) ->
 
 @transaction.atomic
 def grant_role(user: User, *, team: Team, role: Role, state: str, by: User) -> Membership:
-    _require_manager(by)
+    require_manager(by)
     user = _current(user, state)
     held = list(Membership.objects.filter(user=user).select_related("team__agency"))
     if any(m.team_id == team.pk and m.role == role for m in held):
@@ -226,7 +226,7 @@ def _active_administrators() -> int:
 
 @transaction.atomic
 def remove_role(user: User, *, membership_id: int, state: str, by: User) -> None:
-    _require_manager(by)
+    require_manager(by)
     user = _current(user, state)
     held = list(Membership.objects.filter(user=user).select_related("team__agency"))
     membership = next((m for m in held if m.pk == membership_id), None)
@@ -265,7 +265,7 @@ def _reason(reason: str, *, doing: str) -> str:
 def deactivate_user(user: User, *, reason: str, state: str, by: User) -> None:
     """The user can no longer sign in, and any session they have ends at their next request (the
     sign-in backend refuses inactive users). Their records and audit entries stay as they are."""
-    _require_manager(by)
+    require_manager(by)
     why = _reason(reason, doing="deactivating")
     user = _current(user, state)
     if user.pk == by.pk:
@@ -290,7 +290,7 @@ def deactivate_user(user: User, *, reason: str, state: str, by: User) -> None:
 
 @transaction.atomic
 def reactivate_user(user: User, *, reason: str, state: str, by: User) -> None:
-    _require_manager(by)
+    require_manager(by)
     why = _reason(reason, doing="reactivating")
     user = _current(user, state)
     if user.is_active:
@@ -313,7 +313,7 @@ def reactivate_user(user: User, *, reason: str, state: str, by: User) -> None:
 def send_set_password_link(user: User, *, state: str, by: User, site: str) -> None:
     """A new one-time link, for a user whose link ran out or who forgot their password. Any
     earlier link stops working once a password is set with either."""
-    _require_manager(by)
+    require_manager(by)
     user = _current(user, state)
     if not user.is_active:
         raise DomainError(f"{user} is deactivated: reactivate them before sending a link")
@@ -344,115 +344,12 @@ def record_password_set(user: User) -> None:
     record(Verb.PASSWORD_SET, by=user, data={"user_id": user.pk, "username": user.username})
 
 
-# --- Agencies and teams --------------------------------------------------------------------------
-
-
-def _name_problem(name: str, *, what: str) -> str | None:
+def name_problem(name: str, *, what: str) -> str | None:
     if not name.strip():
         return f"Enter the {what}'s name"
     if len(name) > AGENCY_NAME_LENGTH:
         return f"Enter a name of at most {AGENCY_NAME_LENGTH} characters"
     return None
-
-
-@transaction.atomic
-def create_agency(*, name: str, kind: AgencyKind, is_host: bool, by: User) -> Agency:
-    """An agency of the hub. Exactly one is the host (the local authority that runs the hub, whose
-    children's social care staff hold the hub's roles); every other is a partner."""
-    _require_manager(by)
-    name = name.strip()
-    problem = _name_problem(name, what="agency")
-    if problem is not None:
-        raise DomainError(problem, field="name")
-    if Agency.objects.filter(name__iexact=name).exists():
-        raise DomainError(f"There is already an agency called {name}", field="name")
-    if is_host:
-        if Agency.objects.filter(is_host=True).exists():
-            raise DomainError("The hub already has its host agency: a new agency is a partner", field="is_host")
-        if kind != AgencyKind.CHILDRENS_SOCIAL_CARE:
-            raise DomainError("The host agency is the local authority's children's social care", field="kind")
-    try:
-        with transaction.atomic():
-            agency = Agency.objects.create(name=name, kind=kind, is_host=is_host)
-    except IntegrityError:
-        raise DomainError(
-            f"There is already an agency called {name}, or the hub already has its host", field="name"
-        ) from None
-    record(
-        Verb.AGENCY_CREATED,
-        by=by,
-        data={"agency_id": agency.pk, "new": {"name": name, "kind": kind.value, "is_host": is_host}},
-    )
-    return agency
-
-
-@transaction.atomic
-def rename_agency(agency: Agency, *, name: str, old_name: str, by: User) -> None:
-    """Compare-and-set on the name the form showed: a rename from a stale page changes nothing."""
-    _require_manager(by)
-    name = name.strip()
-    problem = _name_problem(name, what="agency")
-    if problem is not None:
-        raise DomainError(problem, field="name")
-    if name == old_name:
-        return
-    if Agency.objects.filter(name__iexact=name).exclude(pk=agency.pk).exists():
-        raise DomainError(f"There is already an agency called {name}", field="name")
-    try:
-        with transaction.atomic():
-            changed = Agency.objects.filter(pk=agency.pk, name=old_name).update(name=name)
-    except IntegrityError:
-        raise DomainError(f"There is already an agency called {name}", field="name") from None
-    if not changed:
-        raise ConcurrentChange("agency")
-    record(Verb.AGENCY_RENAMED, by=by, data={"agency_id": agency.pk, "old": {"name": old_name}, "new": {"name": name}})
-
-
-@transaction.atomic
-def create_team(agency: Agency, *, name: str, by: User) -> Team:
-    _require_manager(by)
-    name = name.strip()
-    problem = _name_problem(name, what="team")
-    if problem is not None:
-        raise DomainError(problem, field="name")
-    if Team.objects.filter(agency=agency, name__iexact=name).exists():
-        raise DomainError(f"{agency.name} already has a team called {name}", field="name")
-    try:
-        with transaction.atomic():
-            team = Team.objects.create(agency=agency, name=name)
-    except IntegrityError:
-        raise DomainError(f"{agency.name} already has a team called {name}", field="name") from None
-    record(
-        Verb.TEAM_CREATED,
-        by=by,
-        data={"team_id": team.pk, "agency_id": agency.pk, "agency": agency.name, "new": {"name": name}},
-    )
-    return team
-
-
-@transaction.atomic
-def rename_team(team: Team, *, name: str, old_name: str, by: User) -> None:
-    _require_manager(by)
-    name = name.strip()
-    problem = _name_problem(name, what="team")
-    if problem is not None:
-        raise DomainError(problem, field="name")
-    if name == old_name:
-        return
-    if Team.objects.filter(agency_id=team.agency_id, name__iexact=name).exclude(pk=team.pk).exists():
-        raise DomainError(f"{team.agency.name} already has a team called {name}", field="name")
-    try:
-        with transaction.atomic():
-            changed = Team.objects.filter(pk=team.pk, name=old_name).update(name=name)
-    except IntegrityError:
-        raise DomainError(f"{team.agency.name} already has a team called {name}", field="name") from None
-    if not changed:
-        raise ConcurrentChange("team")
-    record(
-        Verb.TEAM_RENAMED,
-        by=by,
-        data={"team_id": team.pk, "agency_id": team.agency_id, "old": {"name": old_name}, "new": {"name": name}},
-    )
 
 
 # --- The first administrator ---------------------------------------------------------------------
@@ -478,11 +375,11 @@ def create_first_administrator(new: FirstAdministrator) -> User:
         raise DomainError("Safehub already has an active administrator: they add users on the Users page")
     username = new.username.strip()
     problems = _details_problems(new.details)
-    name_problem = _username_problem(username)
-    if name_problem is not None:
-        problems.insert(0, name_problem)
+    refused_username = _username_problem(username)
+    if refused_username is not None:
+        problems.insert(0, refused_username)
     for name, what in ((new.agency, "agency"), (new.team, "team")):
-        problem = _name_problem(name.strip(), what=what)
+        problem = name_problem(name.strip(), what=what)
         if problem is not None:
             problems.append(Problem(problem, field=what))
     try:

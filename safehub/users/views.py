@@ -25,7 +25,7 @@ from safehub.core.errors import ConcurrentChange, DomainError
 from safehub.core.forms import add_refusal
 from safehub.core.http import AuthenticatedHttpRequest, query_without
 from safehub.protocols.permissions import can_change_protocols
-from safehub.users import presenters, services
+from safehub.users import agencies, presenters, services
 from safehub.users.forms import (
     AgencyForm,
     CreateUserForm,
@@ -279,7 +279,7 @@ def create_agency(request: AuthenticatedHttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
-            agency = services.create_agency(
+            agency = agencies.create_agency(
                 name=data["name"], kind=AgencyKind(data["kind"]), is_host=data.get("is_host", False), by=request.user
             )
         except DomainError as error:
@@ -325,7 +325,7 @@ def agency_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         status: int = HTTPStatus.OK
         if rename.is_valid():
             try:
-                services.rename_agency(
+                agencies.rename_agency(
                     agency, name=rename.cleaned_data["name"], old_name=rename.cleaned_data["old_name"], by=request.user
                 )
             except DomainError as error:
@@ -338,7 +338,7 @@ def agency_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     add_team = TeamForm(request.POST, prefix="team")
     if add_team.is_valid():
         try:
-            team = services.create_team(agency, name=add_team.cleaned_data["name"], by=request.user)
+            team = agencies.create_team(agency, name=add_team.cleaned_data["name"], by=request.user)
         except DomainError as error:
             add_refusal(add_team, error)
         else:
@@ -355,7 +355,7 @@ def rename_team(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     status: int = HTTPStatus.OK
     if request.method == "POST" and form.is_valid():
         try:
-            services.rename_team(
+            agencies.rename_team(
                 team, name=form.cleaned_data["name"], old_name=form.cleaned_data["old_name"], by=request.user
             )
         except DomainError as error:

@@ -15,7 +15,7 @@ from safehub.accounts.models import Agency, AgencyKind, Membership, Role, Team, 
 from safehub.accounts.tests.factories import PartnerAgencyFactory, TeamFactory
 from safehub.audit.models import AuditEvent, Verb
 from safehub.core.errors import ConcurrentChange, DomainError, Refused
-from safehub.users import services
+from safehub.users import agencies, services
 from safehub.users.services import NewUser, UserDetails, account_state
 
 pytestmark = pytest.mark.django_db
@@ -128,7 +128,7 @@ def test_only_an_administrator_manages_users(manager: User, mash_team: Team) -> 
     with pytest.raises(PermissionDenied):
         services.create_user(_new(mash_team), by=manager, site=SITE)
     with pytest.raises(PermissionDenied):
-        services.create_agency(name="Another", kind=AgencyKind.HEALTH, is_host=False, by=manager)
+        agencies.create_agency(name="Another", kind=AgencyKind.HEALTH, is_host=False, by=manager)
 
 
 # --- Roles and agencies ------------------------------------------------------------------------
@@ -284,12 +284,12 @@ def test_a_change_from_a_stale_page_is_refused(administrator: User, social_worke
 
 
 def test_agencies_and_teams_are_created_and_renamed_with_audit(administrator: User) -> None:
-    agency = services.create_agency(
+    agency = agencies.create_agency(
         name="Example Probation", kind=AgencyKind.PROBATION, is_host=False, by=administrator
     )
-    team = services.create_team(agency, name="MASH desk", by=administrator)
-    services.rename_agency(agency, name="Example Probation Service", old_name="Example Probation", by=administrator)
-    services.rename_team(team, name="Public protection desk", old_name="MASH desk", by=administrator)
+    team = agencies.create_team(agency, name="MASH desk", by=administrator)
+    agencies.rename_agency(agency, name="Example Probation Service", old_name="Example Probation", by=administrator)
+    agencies.rename_team(team, name="Public protection desk", old_name="MASH desk", by=administrator)
 
     agency.refresh_from_db()
     team.refresh_from_db()
@@ -306,7 +306,7 @@ def test_agencies_and_teams_are_created_and_renamed_with_audit(administrator: Us
 
 def test_there_is_exactly_one_host_agency(administrator: User) -> None:
     with pytest.raises(DomainError, match="already has its host"):
-        services.create_agency(
+        agencies.create_agency(
             name="Second council", kind=AgencyKind.CHILDRENS_SOCIAL_CARE, is_host=True, by=administrator
         )
     assert Agency.objects.filter(is_host=True).count() == 1
@@ -314,17 +314,17 @@ def test_there_is_exactly_one_host_agency(administrator: User) -> None:
 
 def test_duplicate_names_are_refused(administrator: User, mash_team: Team) -> None:
     with pytest.raises(DomainError, match="already an agency called"):
-        services.create_agency(
+        agencies.create_agency(
             name=mash_team.agency.name.upper(), kind=AgencyKind.HEALTH, is_host=False, by=administrator
         )
     with pytest.raises(DomainError, match="already has a team called"):
-        services.create_team(mash_team.agency, name="mash", by=administrator)
+        agencies.create_team(mash_team.agency, name="mash", by=administrator)
 
 
 def test_a_rename_from_a_stale_page_changes_nothing(administrator: User, mash_team: Team) -> None:
-    services.rename_team(mash_team, name="Front door", old_name="MASH", by=administrator)
+    agencies.rename_team(mash_team, name="Front door", old_name="MASH", by=administrator)
     with pytest.raises(ConcurrentChange):
-        services.rename_team(mash_team, name="MASH team", old_name="MASH", by=administrator)
+        agencies.rename_team(mash_team, name="MASH team", old_name="MASH", by=administrator)
     mash_team.refresh_from_db()
     assert mash_team.name == "Front door"
     assert len(_events(Verb.TEAM_RENAMED)) == 1
