@@ -16,7 +16,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import F
 
 from safehub.accounts.models import Agency, AgencyKind, Membership, Role, Team, User
-from safehub.audit.models import Verb
+from safehub.audit.models import AuditEvent, Verb
 from safehub.audit.services import record
 from safehub.core.errors import ConcurrentChange, DomainError, Problem, Refused
 from safehub.users import passwords
@@ -133,11 +133,39 @@ class NewUser:
     role: Role
 
 
+class AlreadyAdded(DomainError):  # noqa: N818 (a statement of fact, not a failure)
+    """The same form sent again (Back and resubmit, a second press): the user it added."""
+
+    def __init__(self, user: User) -> None:
+        super().__init__(f"You already added {user}: this is their account")
+        self.user = user
+
+
+def earlier_addition(new: NewUser, *, by: User) -> User | None:
+    """The user this administrator already added with these very details, if any."""
+    user = User.objects.filter(
+        username__iexact=new.username.strip(),
+        first_name=new.details.first_name,
+        last_name=new.details.last_name,
+        email=new.details.email,
+        memberships__team=new.team,
+        memberships__role=new.role,
+    ).first()
+    if user is None:
+        return None
+    added_by_them = AuditEvent.objects.filter(verb=Verb.USER_CREATED, by=by, data__user_id=user.pk).exists()
+    return user if added_by_them else None
+
+
 @transaction.atomic
 def create_user(new: NewUser, *, by: User, site: str) -> User:
     """A user with their first role in a team and no password: they are sent a one-time link to
-    set one (ADR 0026). `site` is the address the link starts with (https://safehub.example)."""
+    set one (ADR 0026). `site` is the address the link starts with (https://safehub.example).
+    The same details sent again by the same administrator raise `AlreadyAdded`, with the user."""
     require_manager(by)
+    earlier = earlier_addition(new, by=by)
+    if earlier is not None:
+        raise AlreadyAdded(earlier)
     username = new.username.strip()
     problems = _details_problems(new.details)
     refused_username = _username_problem(username)

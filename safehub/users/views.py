@@ -140,6 +140,9 @@ def create_user(request: AuthenticatedHttpRequest) -> HttpResponse:
                 by=request.user,
                 site=_site(request),
             )
+        except services.AlreadyAdded as added:
+            messages.info(request, added.message)
+            return redirect("users:user", pk=added.user.pk)
         except DomainError as error:
             add_refusal(form, error)
         else:

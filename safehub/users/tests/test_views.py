@@ -357,3 +357,28 @@ def test_a_stale_rename_comes_back_with_the_name_as_it_is_now(administrator_clie
 
     assert response.status_code == 409
     assert 'name="old_name" value="MASH"' in _page(response)
+
+
+def test_the_same_new_user_sent_twice_lands_on_the_one_account(administrator_client: Client, mash_team: Team) -> None:
+    """Back and resubmit, or a second press: the details already added lead to that user, once."""
+    first = administrator_client.post(reverse("users:create-user"), _new_user(mash_team))
+    again = administrator_client.post(reverse("users:create-user"), _new_user(mash_team))
+
+    user = User.objects.get(username="ravi.shah")
+    assert first["Location"] == again["Location"] == reverse("users:user", args=[user.pk])
+    assert "You already added Ravi Shah" in _page(administrator_client.get(again["Location"]))
+    assert AuditEvent.objects.filter(verb=Verb.USER_CREATED).count() == 1
+
+
+def test_another_administrator_adding_the_same_username_is_told_it_is_taken(
+    administrator_client: Client, mash_team: Team
+) -> None:
+    administrator_client.post(reverse("users:create-user"), _new_user(mash_team))
+    other = user_with_role(Role.ADMINISTRATOR, team=mash_team, username="other.administrator")
+    client = Client()
+    client.force_login(other)
+
+    response = client.post(reverse("users:create-user"), _new_user(mash_team))
+
+    assert response.status_code == 200
+    assert "There is already a user with the username ravi.shah" in _page(response)
