@@ -16,6 +16,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import F
 
 from safehub.accounts.models import Agency, AgencyKind, Membership, Role, Team, User
+from safehub.accounts.permissions import can_administer
 from safehub.audit.models import AuditEvent, Verb
 from safehub.audit.services import record
 from safehub.core.errors import ConcurrentChange, DomainError, Problem, Refused
@@ -300,7 +301,7 @@ def deactivate_user(user: User, *, reason: str, state: str, by: User) -> None:
         raise DomainError("You cannot deactivate your own account: ask another administrator")
     if not user.is_active:
         raise DomainError(f"{user} is already deactivated")
-    if user.has_role(Role.ADMINISTRATOR) and _active_administrators() <= 1:
+    if can_administer(user) and _active_administrators() <= 1:
         raise DomainError("Safehub needs at least one active administrator: make someone else one first")
     User.objects.filter(pk=user.pk).update(is_active=False)
     record(

@@ -120,6 +120,10 @@ def test_a_bad_username_is_refused(administrator: User, mash_team: Team, usernam
 def test_a_username_is_taken_whatever_its_case(administrator: User, mash_team: Team) -> None:
     services.create_user(_new(mash_team), by=administrator, site=SITE)
     with pytest.raises(Refused, match="already a user with the username"):
+        services.create_user(
+            _new(mash_team, username="Asha.Patel", email="another.asha@example.gov.uk"), by=administrator, site=SITE
+        )
+    with pytest.raises(services.AlreadyAdded):  # the same details again: the same person
         services.create_user(_new(mash_team, username="Asha.Patel"), by=administrator, site=SITE)
     assert User.objects.filter(username__iexact="asha.patel").count() == 1
 
