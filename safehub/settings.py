@@ -98,6 +98,7 @@ INSTALLED_APPS = [
     "safehub.reports",
     "safehub.pages",
     "safehub.outbox",
+    "safehub.users",
     "safehub.demo",
     "safehub.benchmarks",
     "safehub.operations",  # backups and restore drills (ADR 0030)
@@ -268,3 +269,12 @@ LOGGING = {
     "loggers": {"django.request": {"filters": ["refused_requests"]}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "WARNING")},
 }
+
+# User management (safehub.users, ADR 0026). The Django admin is off unless turned on: Safehub's own
+# audited pages manage users, roles, agencies and teams. It is on by default only for development
+# (DEBUG) and the demo; when off, every address under /admin/ answers 404.
+SAFEHUB_ADMIN_ENABLED = env_bool("SAFEHUB_ADMIN_ENABLED", default=DEBUG or DEMO_MODE)
+MIDDLEWARE.insert(
+    MIDDLEWARE.index("django.contrib.auth.middleware.AuthenticationMiddleware") + 1,
+    "safehub.users.middleware.AdminSwitchMiddleware",
+)

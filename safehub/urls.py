@@ -19,7 +19,9 @@ urlpatterns = [
     path("audit/", include("safehub.audit.urls")),
     path("reports/", include("safehub.reports.urls")),
     path("outbox/", include("safehub.outbox.urls")),  # demo mode only
-    path("admin/", admin.site.urls),
+    path("administration/", include("safehub.users.urls")),
+    path("set-password/", include("safehub.users.password_urls")),
+    path("admin/", admin.site.urls),  # off unless SAFEHUB_ADMIN_ENABLED (users.middleware)
 ]
 
 handler404 = "safehub.core.views.not_found"

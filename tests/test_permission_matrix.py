@@ -152,6 +152,25 @@ def _pair(team: Any) -> str:
     return reverse("matching:pair", args=[pair.pk])
 
 
+ADMINISTRATORS_ONLY = {**dict.fromkeys(ALL, 404), ADMIN: 200}
+
+
+def _user_page(team: Any) -> str:
+    return reverse("users:user", args=[user_with_role(Role.SOCIAL_WORKER, team=team, username="matrix.user").pk])
+
+
+USER_MANAGEMENT_PAGES: list[tuple[str, Callable[[Any], str]]] = [
+    ("administration", lambda team: reverse("users:home")),
+    ("users", lambda team: reverse("users:users")),
+    ("users found", lambda team: reverse("users:users") + f"?team={team.pk}&role=social_worker"),
+    ("add a user", lambda team: reverse("users:create-user")),
+    ("a user's page", _user_page),
+    ("agencies and teams", lambda team: reverse("users:agencies")),
+    ("add an agency", lambda team: reverse("users:create-agency")),
+    ("an agency's teams", lambda team: reverse("users:agency", args=[team.agency_id])),
+    ("rename a team", lambda team: reverse("users:rename-team", args=[team.pk])),
+]
+
 PAGES: list[tuple[str, Callable[[Any], str], dict[Role, int]]] = [
     (
         "record contact",
@@ -349,11 +368,23 @@ PAGES: list[tuple[str, Callable[[Any], str], dict[Role, int]]] = [
         {CO: 302, SW: 302, SP: 302, TM: 302, STRAT: 302, PARTNER: 302, PERF: 302, DPO: 302, ADMIN: 302},
     ),
     ("outbox outside demo mode", lambda team: reverse("outbox:outbox"), dict.fromkeys(ALL, 404)),
+    # User management (safehub.users): administrators only; nobody else learns the pages exist.
+    *((name, make_url, ADMINISTRATORS_ONLY) for name, make_url in USER_MANAGEMENT_PAGES),
+    # The Django admin is off outside development and the demo (SAFEHUB_ADMIN_ENABLED).
+    ("Django admin", lambda team: "/admin/", dict.fromkeys(ALL, 404)),
+    ("Django admin's users", lambda team: reverse("admin:accounts_user_changelist"), dict.fromkeys(ALL, 404)),
 ]
 
 # Pages that exist only in demo mode (SAFEHUB_DEMO=true, as `./run start` sets).
 DEMO_PAGES: list[tuple[str, Callable[[Any], str], dict[Role, int]]] = [
     ("outbox", lambda team: reverse("outbox:outbox"), dict.fromkeys(ALL, 200)),  # each sees their own emails
+]
+
+# The Django admin turned on (SAFEHUB_ADMIN_ENABLED=true): it lets in staff accounts only, which no
+# role is; everyone is sent to sign in to it.
+ADMIN_ON_PAGES: list[tuple[str, Callable[[Any], str], dict[Role, int]]] = [
+    ("Django admin turned on", lambda team: "/admin/", dict.fromkeys(ALL, 302)),
+    ("Django admin's users turned on", lambda team: reverse("admin:accounts_user_changelist"), dict.fromkeys(ALL, 302)),
 ]
 
 
@@ -385,6 +416,22 @@ def test_permission_matrix_in_demo_mode(
     settings: Any,
 ) -> None:
     settings.DEMO_MODE = True
+    client = client_for_role(role)
+    assert client.get(make_url(mash_team)).status_code == expected[role], f"{role} on {page}"
+
+
+@pytest.mark.parametrize("role", ALL, ids=[r.value for r in ALL])
+@pytest.mark.parametrize(("page", "make_url", "expected"), ADMIN_ON_PAGES, ids=[p[0] for p in ADMIN_ON_PAGES])
+def test_permission_matrix_with_the_admin_on(
+    role: Role,
+    page: str,
+    make_url: Callable[[Any], str],
+    expected: dict[Role, int],
+    client_for_role: Callable[[Role], Client],
+    mash_team: Any,
+    settings: Any,
+) -> None:
+    settings.SAFEHUB_ADMIN_ENABLED = True
     client = client_for_role(role)
     assert client.get(make_url(mash_team)).status_code == expected[role], f"{role} on {page}"
 

@@ -182,6 +182,10 @@ NOT_A_CHILDS_RECORD = {
     "handoffs:mark-received": "POST only: marks a hand-off received and redirects to the contact",
     "protocols:protocol": "a local protocol",
     "protocols:activate": "POST only: a local protocol",
+    "users:user": "a staff member's account (administrators only; changes audited)",
+    "users:change-user": "POST only: changes a staff member's account, audited, and redirects",
+    "users:agency": "an agency and its teams",
+    "users:rename-team": "a team's name",
 }
 
 

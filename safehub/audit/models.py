@@ -62,6 +62,22 @@ class Verb(models.TextChoices):
     LATE_ANSWER_FORWARDED = "late_answer_forwarded", "Forwarded a MASH check answer that came after the decision"
     AGENCY_REQUEST_WITHDRAWN = "agency_request_withdrawn", "Withdrew a MASH check request"
     AGENCY_REQUEST_ADDED = "agency_request_added", "Asked another agency in open MASH checks"
+    # User management (safehub.users) and the Django admin: each with the old and the new values.
+    USER_CREATED = "user_created", "Created a user"
+    USER_DETAILS_CHANGED = "user_details_changed", "Changed a user's name, email or job title"
+    ROLE_GRANTED = "role_granted", "Gave a user a role in a team"
+    ROLE_REMOVED = "role_removed", "Took away a user's role in a team"
+    USER_DEACTIVATED = "user_deactivated", "Deactivated a user"
+    USER_REACTIVATED = "user_reactivated", "Reactivated a user"
+    SET_PASSWORD_LINK_SENT = "set_password_link_sent", "Sent a user a one-time link to set their password"
+    PASSWORD_SET = "password_set", "Set a password with a one-time link"
+    AGENCY_CREATED = "agency_created", "Created an agency"
+    AGENCY_RENAMED = "agency_renamed", "Renamed an agency"
+    TEAM_CREATED = "team_created", "Created a team"
+    TEAM_RENAMED = "team_renamed", "Renamed a team"
+    ADMIN_RECORD_ADDED = "admin_record_added", "Added a record in the Django admin"
+    ADMIN_RECORD_CHANGED = "admin_record_changed", "Changed a record in the Django admin"
+    ADMIN_RECORD_DELETED = "admin_record_deleted", "Deleted a record in the Django admin"
 
 
 class AuditEventQuerySet(models.QuerySet["AuditEvent"]):

@@ -19,6 +19,7 @@ from safehub.matching.permissions import can_review_duplicates
 from safehub.outbox.permissions import can_read_outbox
 from safehub.people.permissions import can_search_people
 from safehub.protocols.permissions import can_view_protocols
+from safehub.users.permissions import can_manage_users
 
 
 @dataclass(frozen=True)
@@ -42,6 +43,7 @@ SECTIONS: list[tuple[str, str, Callable[[User], bool]]] = [
     ("Requests to your agency", "checks:workspace", can_answer_requests),
     ("Checks timeliness", "reports:checks-timeliness", can_read_performance),
     ("Duplicates", "matching:duplicates", can_review_duplicates),
+    ("Users and teams", "users:home", can_manage_users),
     ("Local protocol", "protocols:list", can_view_protocols),
     ("Audit trail", "audit:events", can_read_audit),
     ("Outbox", "outbox:outbox", can_read_outbox),  # demo mode only

@@ -40,6 +40,7 @@ from safehub.queues.queries import (
     queue_counts,
     queues_for,
 )
+from safehub.users.permissions import can_manage_users
 
 # Where each kind of user starts the day, on a page of their own work: the first that applies.
 HOME_QUEUE: list[tuple[Callable[[User], bool], str]] = [
@@ -52,6 +53,7 @@ HOME_PAGE: list[tuple[Callable[[User], bool], str]] = [
     (can_answer_requests, "checks:workspace"),
     (can_read_audit, "audit:events"),
     (can_read_performance, "reports:checks-timeliness"),
+    (can_manage_users, "users:home"),  # the administrator's pages: users, agencies and teams, the protocol
     (can_change_protocols, "protocols:list"),
 ]
 

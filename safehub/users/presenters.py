@@ -1,0 +1,84 @@
+"""Users, agencies and teams turned into the rows the pages show."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from django.urls import reverse
+
+from safehub.accounts.models import Agency, Membership, Role, User
+from safehub.core.presenters import shown_date
+
+
+def role_label(value: str) -> str:
+    return Role(value).label if value in Role.values else value
+
+
+@dataclass(frozen=True)
+class MembershipRow:
+    pk: int
+    role: str
+    team: str
+    agency: str
+
+
+def membership_rows(memberships: Iterable[Membership]) -> list[MembershipRow]:
+    return [MembershipRow(m.pk, role_label(m.role), m.team.name, m.team.agency.name) for m in memberships]
+
+
+@dataclass(frozen=True)
+class UserRow:
+    name: str
+    username: str
+    href: str
+    roles: list[str]
+    active: bool
+
+
+def user_rows(users: Iterable[User]) -> list[UserRow]:
+    """One row a user; their memberships must be prefetched (queries.users_matching does)."""
+    return [
+        UserRow(
+            name=user.get_full_name() or user.username,
+            username=user.username,
+            href=reverse("users:user", args=[user.pk]),
+            roles=[f"{row.role}, {row.team} ({row.agency})" for row in membership_rows(user.memberships.all())],
+            active=user.is_active,
+        )
+        for user in users
+    ]
+
+
+def user_summary(user: User) -> list[tuple[str, str]]:
+    signed_in = shown_date(user.last_login) if user.last_login else "Never"
+    return [
+        ("Username", user.username),
+        ("Name", user.get_full_name()),
+        ("Work email address", user.email),
+        ("Job title", user.job_title or "Not given"),
+        ("Status", "Active" if user.is_active else "Deactivated: cannot sign in"),
+        ("Last signed in", signed_in),
+    ]
+
+
+@dataclass(frozen=True)
+class AgencyRow:
+    name: str
+    href: str
+    kind: str
+    is_host: bool
+    teams: int
+
+
+def agency_rows(agencies: Iterable[Agency], team_counts: dict[int, int]) -> list[AgencyRow]:
+    return [
+        AgencyRow(
+            name=agency.name,
+            href=reverse("users:agency", args=[agency.pk]),
+            kind=agency.get_kind_display(),
+            is_host=agency.is_host,
+            teams=team_counts.get(agency.pk, 0),
+        )
+        for agency in agencies
+    ]
