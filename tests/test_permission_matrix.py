@@ -22,6 +22,7 @@ from safehub.contacts.models import Contact
 from safehub.contacts.tests.factories import ContactFactory
 from safehub.contacts.workflow import ContactState
 from safehub.matching.models import DuplicatePair
+from safehub.mfa.testing import sign_in_both_steps
 from safehub.people.tests.factories import InvolvementFactory, PersonFactory
 from safehub.protocols.models import LocalProtocol
 
@@ -392,7 +393,7 @@ def test_permission_matrix_in_demo_mode(
 def test_another_teams_contact_is_not_found(other_team_social_worker: Any, mash_team: Any) -> None:
     contact: Contact = ContactFactory(team=mash_team, state=ContactState.AWAITING_THRESHOLD)
     client = Client()
-    client.force_login(other_team_social_worker)
+    sign_in_both_steps(client, other_team_social_worker)
     for url in (contact.get_absolute_url(), reverse("decisions:recommend", args=[contact.pk])):
         assert client.get(url).status_code == 404
 

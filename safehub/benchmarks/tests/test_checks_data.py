@@ -14,6 +14,7 @@ from safehub.audit.models import AuditEvent, Verb
 from safehub.benchmarks import checks_data, open_work
 from safehub.contacts.models import Contact, StateChange
 from safehub.contacts.workflow import ContactState
+from safehub.mfa.testing import sign_in_both_steps
 from safehub.queues.queries import QUEUES
 
 
@@ -38,7 +39,7 @@ def test_the_year_leaves_open_work_on_every_queue_and_its_pages_answer(client: C
     assert again is not None
     assert (again.open_contacts, again.all_contacts) == (data.open_contacts, data.all_contacts)
 
-    client.force_login(data.cast.social_workers[0])
+    sign_in_both_steps(client, data.cast.social_workers[0])
     for queue in QUEUES:
         response = client.get(reverse("queues:queue", kwargs={"slug": queue.slug}))
         assert response.status_code == 200
