@@ -350,6 +350,16 @@ PAGES: list[tuple[str, Callable[[Any], str], dict[Role, int]]] = [
         {CO: 302, SW: 302, SP: 302, TM: 302, STRAT: 302, PARTNER: 302, PERF: 302, DPO: 302, ADMIN: 302},
     ),
     ("outbox outside demo mode", lambda team: reverse("outbox:outbox"), dict.fromkeys(ALL, 404)),
+    # Two-step sign-in: everyone's own account page; only administrators reset someone's codes.
+    ("your account", lambda team: reverse("mfa:account"), dict.fromkeys(ALL, 200)),
+    (
+        "reset someone's sign-in codes",
+        lambda team: reverse("mfa:reset"),
+        {CO: 403, SW: 403, SP: 403, TM: 403, STRAT: 403, PARTNER: 404, PERF: 403, DPO: 403, ADMIN: 200},
+    ),
+    # Past the second step already: it and the set-up page send on.
+    ("second step", lambda team: reverse("mfa:second-step"), dict.fromkeys(ALL, 302)),
+    ("set up an authenticator app", lambda team: reverse("mfa:set-up"), dict.fromkeys(ALL, 302)),
 ]
 
 # Pages that exist only in demo mode (SAFEHUB_DEMO=true, as `./run start` sets).

@@ -39,6 +39,11 @@ NO_MENU: dict[str, Any] = {"navigation": []}
 LOW_ON_RECOVERY_CODES = 3
 
 
+def _posted(request: AuthenticatedHttpRequest) -> Any:
+    """The form's data when it was sent, even empty (an empty form gets its errors)."""
+    return request.POST if request.method == "POST" else None
+
+
 def _keep_next(request: AuthenticatedHttpRequest) -> None:
     """A `next` on the address (a page asked for before the second step) is where to go after it."""
     target = safe_target(request, request.GET.get("next", ""))
@@ -62,7 +67,7 @@ def second_step(request: AuthenticatedHttpRequest) -> HttpResponse:
         return redirect(take_next(request, reverse(settings.LOGIN_REDIRECT_URL)))
     if services.authenticator_for(user) is None:
         return redirect("mfa:set-up")
-    form = CodeForm(request.POST or None)
+    form = CodeForm(_posted(request))
     locked = services.is_locked(user)
     if request.method == "POST" and not locked and form.is_valid():
         try:
@@ -88,7 +93,7 @@ def recovery_code(request: AuthenticatedHttpRequest) -> HttpResponse:
         return redirect(take_next(request, reverse(settings.LOGIN_REDIRECT_URL)))
     if services.authenticator_for(user) is None:
         return redirect("mfa:set-up")
-    form = RecoveryCodeForm(request.POST or None)
+    form = RecoveryCodeForm(_posted(request))
     locked = services.is_locked(user)
     if request.method == "POST" and not locked and form.is_valid():
         try:
@@ -116,7 +121,7 @@ def set_up(request: AuthenticatedHttpRequest) -> HttpResponse:
     if services.authenticator_for(user) is not None:
         return redirect("mfa:second-step")
     device = services.start_set_up(user)
-    form = CodeForm(request.POST or None)
+    form = CodeForm(_posted(request))
     if request.method == "POST" and form.is_valid():
         try:
             device, codes = services.confirm_set_up(user, form.cleaned_data["code"], at=timezone.now())
@@ -144,7 +149,7 @@ def recovery_codes(request: AuthenticatedHttpRequest) -> HttpResponse:
     codes: list[str] = request.session.get(FRESH_CODES_KEY) or []
     if not codes:
         return redirect("mfa:account")
-    form = SavedCodesForm(request.POST or None)
+    form = SavedCodesForm(_posted(request))
     if request.method == "POST" and form.is_valid():
         del request.session[FRESH_CODES_KEY]
         return redirect(take_next(request, reverse(settings.LOGIN_REDIRECT_URL)))
@@ -185,7 +190,7 @@ def _require_resetter(request: AuthenticatedHttpRequest) -> None:
 def reset(request: AuthenticatedHttpRequest) -> HttpResponse:
     """An administrator unlocks a user's sign-in codes, or removes their authenticator app."""
     _require_resetter(request)
-    form = ResetForm(request.POST or None)
+    form = ResetForm(_posted(request))
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         person = User.objects.filter(username=data["username"]).first()
