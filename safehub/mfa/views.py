@@ -162,7 +162,7 @@ def account(request: AuthenticatedHttpRequest) -> HttpResponse:
     return render(
         request,
         "mfa/account.html",
-        {"device": device, "codes_left": services.recovery_codes_left(user)},
+        {"device": device, "codes_left": services.recovery_codes_left(user), "can_reset": can_reset_mfa(user)},
     )
 
 

@@ -110,3 +110,11 @@ def test_the_admin_does_not_offer_django_otp_devices() -> None:
     """Secrets and devices are changed through the audited page only, never the admin."""
     assert not admin.site.is_registered(TOTPDevice)
     assert not admin.site.is_registered(StaticDevice)
+
+
+def test_administrators_find_the_reset_page_from_their_account_page(
+    administrator_client: Client, social_worker_client: Client
+) -> None:
+    link = f'<a class="govuk-link" href="{RESET}">Reset someone\'s sign-in codes</a>'
+    assert link in administrator_client.get(reverse("mfa:account")).content.decode()
+    assert RESET not in social_worker_client.get(reverse("mfa:account")).content.decode()
