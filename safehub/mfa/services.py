@@ -182,12 +182,13 @@ def reset_authenticator(user: User, *, by: User, action: ResetAction, reason: st
 
 
 @transaction.atomic
-def enrol_demo_account(user: User, *, at: datetime) -> TOTPDevice:
-    """A demo account comes with an authenticator app (a secret of its own) and recovery codes,
-    so that the demo's second step works from the start (the sign-in page shows its code)."""
+def enrol_demo_account(user: User, *, at: datetime, process: str = "load-demo") -> TOTPDevice:
+    """A made-up account (the demo's, the load benchmark's) comes with an authenticator app (a
+    secret of its own) and recovery codes, so that its second step works from the start (in demo
+    mode the second step shows a demo account's code). `process` is what made it, for the audit."""
     device = TOTPDevice.objects.create(user=user, name=AUTHENTICATOR_NAME, confirmed=True)
     _replace_recovery_codes(user)
-    record(Verb.MFA_ENROLLED, system_process="load-demo", at=at, data={"user": user.pk, "authenticator": device.pk})
+    record(Verb.MFA_ENROLLED, system_process=process, at=at, data={"user": user.pk, "authenticator": device.pk})
     return device
 
 
