@@ -15,6 +15,7 @@ from safehub.accounts.models import AgencyKind, Role, Team, User
 from safehub.accounts.tests.factories import PartnerAgencyFactory, TeamFactory, user_with_role
 from safehub.audit.models import AuditHead
 from safehub.audit.triggers import set_purge_allowed
+from safehub.mfa.testing import sign_in_both_steps
 from safehub.protocols.services import load_seed_profiles
 
 pytest_plugins = ["safehub.core.tests.fake_notify"]
@@ -129,9 +130,7 @@ def other_team_social_worker(other_team: Team) -> User:
 
 
 def _client_for(user: User) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
+    return sign_in_both_steps(Client(), user)
 
 
 @pytest.fixture

@@ -81,9 +81,13 @@ INSTALLED_APPS = [
     "django.forms",
     "template_partials",
     "csp",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "safehub.core",
     "safehub.accounts",
     "safehub.audit",
+    "safehub.mfa",
     "safehub.protocols",
     "safehub.people",
     "safehub.matching",
@@ -113,6 +117,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "safehub.core.middleware.IdleTimeoutMiddleware",
+    "safehub.mfa.middleware.SecondStepRequiredMiddleware",  # a password-only session reaches only the second step
     "safehub.audit.reads.ReadAuditMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -278,3 +283,10 @@ MIDDLEWARE.insert(
     MIDDLEWARE.index("django.contrib.auth.middleware.AuthenticationMiddleware") + 1,
     "safehub.users.middleware.AdminSwitchMiddleware",
 )
+
+# Two-step sign-in (safehub.mfa, ADR 0024): an authenticator app's code after the password.
+# Wrong codes in a row before the second step locks until an administrator unlocks it.
+MFA_MAX_FAILED_CODES = env_int("MFA_MAX_FAILED_CODES", 10)
+if MFA_MAX_FAILED_CODES < 1:
+    raise ImproperlyConfigured("MFA_MAX_FAILED_CODES must be at least 1")
+OTP_TOTP_ISSUER = "Safehub"  # the name the authenticator app shows beside the code

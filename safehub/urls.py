@@ -5,6 +5,7 @@ from django.views.generic import RedirectView
 urlpatterns = [
     path("", include("safehub.queues.urls")),
     path("account/", include("safehub.accounts.urls")),
+    path("account/", include("safehub.mfa.urls")),
     path("contacts/", include("safehub.contacts.urls")),
     path("contacts/", include("safehub.screening.urls")),
     path("contacts/", include("safehub.decisions.urls")),

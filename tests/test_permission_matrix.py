@@ -22,6 +22,7 @@ from safehub.contacts.models import Contact
 from safehub.contacts.tests.factories import ContactFactory
 from safehub.contacts.workflow import ContactState
 from safehub.matching.models import DuplicatePair
+from safehub.mfa.testing import sign_in_both_steps
 from safehub.people.tests.factories import InvolvementFactory, PersonFactory
 from safehub.protocols.models import LocalProtocol
 
@@ -373,6 +374,16 @@ PAGES: list[tuple[str, Callable[[Any], str], dict[Role, int]]] = [
     # The Django admin is off outside development and the demo (SAFEHUB_ADMIN_ENABLED).
     ("Django admin", lambda team: "/admin/", dict.fromkeys(ALL, 404)),
     ("Django admin's users", lambda team: reverse("admin:accounts_user_changelist"), dict.fromkeys(ALL, 404)),
+    # Two-step sign-in: everyone's own account page; only administrators reset someone's codes.
+    ("your account", lambda team: reverse("mfa:account"), dict.fromkeys(ALL, 200)),
+    (
+        "reset someone's sign-in codes",
+        lambda team: reverse("mfa:reset"),
+        {CO: 403, SW: 403, SP: 403, TM: 403, STRAT: 403, PARTNER: 404, PERF: 403, DPO: 403, ADMIN: 200},
+    ),
+    # Past the second step already: it and the set-up page send on.
+    ("second step", lambda team: reverse("mfa:second-step"), dict.fromkeys(ALL, 302)),
+    ("set up an authenticator app", lambda team: reverse("mfa:set-up"), dict.fromkeys(ALL, 302)),
 ]
 
 # Pages that exist only in demo mode (SAFEHUB_DEMO=true, as `./run start` sets).
@@ -439,7 +450,7 @@ def test_permission_matrix_with_the_admin_on(
 def test_another_teams_contact_is_not_found(other_team_social_worker: Any, mash_team: Any) -> None:
     contact: Contact = ContactFactory(team=mash_team, state=ContactState.AWAITING_THRESHOLD)
     client = Client()
-    client.force_login(other_team_social_worker)
+    sign_in_both_steps(client, other_team_social_worker)
     for url in (contact.get_absolute_url(), reverse("decisions:recommend", args=[contact.pk])):
         assert client.get(url).status_code == 404
 

@@ -23,6 +23,7 @@ from safehub.contacts.tests.factories import ContactAwaitingThresholdFactory, Co
 from safehub.contacts.workflow import ContactState
 from safehub.matching.index import index_people
 from safehub.matching.models import DuplicatePair
+from safehub.mfa.testing import sign_in_both_steps
 from safehub.people.models import Person
 from safehub.people.tests.factories import InvolvementFactory, PersonFactory
 from safehub.protocols.models import Brag
@@ -203,7 +204,7 @@ def hub(
 
 def _client(user: User) -> Client:
     client = Client()
-    client.force_login(user)
+    sign_in_both_steps(client, user)
     return client
 
 

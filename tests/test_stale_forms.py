@@ -19,6 +19,7 @@ from safehub.checks.models import MashChecks
 from safehub.checks.tests.helpers import start_checks, submit_answer
 from safehub.contacts.tests.factories import ContactAwaitingThresholdFactory, ContactInScreeningFactory
 from safehub.matching.models import DuplicatePair
+from safehub.mfa.testing import sign_in_both_steps
 from safehub.people.tests.factories import PersonFactory
 from safehub.protocols.policy import active_protocol
 
@@ -176,7 +177,7 @@ def hub(mash_team: Team, manager: User, social_worker: User, now: dt.datetime) -
 def test_a_stale_form_answers_409_and_changes_nothing(name: str, hub: Hub) -> None:
     post = STALE_POSTS[name](hub)
     client = Client()
-    client.force_login(post.user)
+    sign_in_both_steps(client, post.user)
     writes_before = AuditEvent.objects.exclude(verb__in=["contact_viewed", "person_viewed"]).count()
     response = client.post(post.url, post.data)
     assert response.status_code == 409, name

@@ -90,6 +90,10 @@ FRONT_DOOR_ROLES = frozenset({Role.CONTACT_OFFICER, *QUALIFIED_ROLES})
 class User(AbstractUser):
     job_title = models.CharField(max_length=200, blank=True)
 
+    # The id of the user's confirmed authenticator app, when read by accounts.backends with the
+    # signed-in user (None otherwise): a session has passed the second step with it (safehub.mfa).
+    authenticator_id: int | None = None
+
     class Meta:
         ordering = ["last_name", "first_name"]
 

@@ -71,6 +71,12 @@ def can_administer(user: User) -> bool:
     return user.has_role(Role.ADMINISTRATOR)
 
 
+def can_reset_mfa(user: User) -> bool:
+    """An administrator unlocks another user's sign-in codes, or removes their authenticator app
+    so that they set up a new one (never their own: another administrator does that)."""
+    return user.has_role(Role.ADMINISTRATOR)
+
+
 def can_protect_data(user: User) -> bool:
     """The data protection officer: the audit trail, subject access, breaches (003 App. 3)."""
     return user.has_role(Role.DATA_PROTECTION_OFFICER)

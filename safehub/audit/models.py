@@ -78,6 +78,15 @@ class Verb(models.TextChoices):
     ADMIN_RECORD_ADDED = "admin_record_added", "Added a record in the Django admin"
     ADMIN_RECORD_CHANGED = "admin_record_changed", "Changed a record in the Django admin"
     ADMIN_RECORD_DELETED = "admin_record_deleted", "Deleted a record in the Django admin"
+    # Two-step sign-in (safehub.mfa): never the code itself, right or wrong.
+    MFA_ENROLLED = "mfa_enrolled", "Set up an authenticator app for signing in"
+    MFA_CODE_ACCEPTED = "mfa_code_accepted", "Entered a right sign-in code"
+    MFA_CODE_REFUSED = "mfa_code_refused", "Entered a wrong sign-in code"
+    MFA_LOCKED = "mfa_locked", "Signing in locked after too many wrong codes"
+    MFA_RECOVERY_CODE_USED = "mfa_recovery_code_used", "Signed in with a recovery code"
+    MFA_RECOVERY_CODES_REGENERATED = "mfa_recovery_codes_regenerated", "Got new recovery codes"
+    MFA_UNLOCKED = "mfa_unlocked", "Unlocked a user's sign-in codes"
+    MFA_RESET = "mfa_reset", "Removed a user's authenticator app and recovery codes"
 
 
 class AuditEventQuerySet(models.QuerySet["AuditEvent"]):

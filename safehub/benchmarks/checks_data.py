@@ -45,6 +45,7 @@ from safehub.contacts.models import (
 )
 from safehub.contacts.search_terms import index_contacts
 from safehub.contacts.workflow import ContactState
+from safehub.mfa.services import authenticator_for, enrol_demo_account
 from safehub.people.models import PersonKind, Sex
 from safehub.protocols.models import Brag, LocalProtocol
 from safehub.protocols.policy import Deadlines
@@ -150,25 +151,27 @@ def _cast(team: Team) -> Cast:
     )
 
 
-def _user(username: str, first: str, last: str) -> User:
+def _user(username: str, first: str, last: str, *, at: datetime) -> User:
     user, _ = User.objects.get_or_create(
         username=username, defaults={"first_name": first, "last_name": last, "email": f"{username}@example.org"}
     )
     user.set_unusable_password()
     user.save(update_fields=["password"])
+    if authenticator_for(user) is None:  # its sessions pass the second step with it (loadtest.sign_in)
+        enrol_demo_account(user, at=at, process="benchmark")
     return user
 
 
-def make_cast() -> Cast:
+def make_cast(*, at: datetime) -> Cast:
     host = Agency.objects.filter(is_host=True).first() or Agency.objects.create(
         name="Children's social care (load benchmark)", kind=AgencyKind.CHILDRENS_SOCIAL_CARE, is_host=True
     )
     team, _ = Team.objects.get_or_create(agency=host, name=TEAM)
     for n in range(SOCIAL_WORKERS):
-        user = _user(f"lb-sw-{n}", "Social", f"Worker {n}")
+        user = _user(f"lb-sw-{n}", "Social", f"Worker {n}", at=at)
         Membership.objects.get_or_create(user=user, team=team, role=Role.SOCIAL_WORKER)
     for n in range(MANAGERS):
-        user = _user(f"lb-tm-{n}", "Team", f"Manager {n}")
+        user = _user(f"lb-tm-{n}", "Team", f"Manager {n}", at=at)
         Membership.objects.get_or_create(user=user, team=team, role=Role.TEAM_MANAGER)
     for kind in (*ALWAYS, *SOMETIMES):
         agency, _ = Agency.objects.get_or_create(
@@ -176,9 +179,9 @@ def make_cast() -> Cast:
         )
         partner_team, _ = Team.objects.get_or_create(agency=agency, name=TEAM)
         for n in range(PARTNERS_PER_AGENCY):
-            user = _user(f"lb-{kind}-{n}", AgencyKind(kind).label, f"Partner {n}")
+            user = _user(f"lb-{kind}-{n}", AgencyKind(kind).label, f"Partner {n}", at=at)
             Membership.objects.get_or_create(user=user, team=partner_team, role=Role.PARTNER_PROFESSIONAL)
-        lead = _user(f"lb-{kind}-lead", AgencyKind(kind).label, "Lead")
+        lead = _user(f"lb-{kind}-lead", AgencyKind(kind).label, "Lead", at=at)
         Membership.objects.get_or_create(user=lead, team=partner_team, role=Role.TEAM_MANAGER)
     return _cast(team)
 
@@ -256,7 +259,7 @@ def populate(
         raise ValueError("No local protocol is active: choose one before running the benchmark")
     deadlines = Deadlines(protocol)
     with transaction.atomic():
-        cast = make_cast()
+        cast = make_cast(at=now)
     agencies = {a.kind: a for a in Agency.objects.filter(teams__name=TEAM, is_host=False)}
     hub_staff = cast.social_workers + cast.managers
     year = timedelta(days=365)

@@ -32,14 +32,21 @@ from safehub.accounts.models import User
 from safehub.benchmarks import machine
 from safehub.core.middleware import IDLE_KEY
 from safehub.core.stats import percentile
+from safehub.mfa.services import authenticator_for
+from safehub.mfa.sessions import PASSED_KEY
 
 
 def sign_in(user: User) -> str:
-    """A session for `user`, as the sign-in page would make it; returns the session cookie's value."""
+    """A session for `user`, as the sign-in page and its second step would make it (the user's
+    authenticator app: the benchmark's cast have one); returns the session cookie's value."""
+    authenticator = authenticator_for(user)
+    if authenticator is None:
+        raise ValueError(f"{user.username} has no authenticator app, so cannot pass the second step of signing in")
     session = SessionStore()
     session[SESSION_KEY] = str(user.pk)
     session[BACKEND_SESSION_KEY] = settings.AUTHENTICATION_BACKENDS[0]  # as django.contrib.auth.login does
     session[HASH_SESSION_KEY] = user.get_session_auth_hash()
+    session[PASSED_KEY] = authenticator.pk  # as mfa.sessions.pass_second_step does
     session[IDLE_KEY] = time.time()
     session.save()
     return str(session.session_key)

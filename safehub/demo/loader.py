@@ -20,6 +20,7 @@ from safehub.demo.checks import add_mash_checks
 from safehub.demo.histories import HistoryMaker, Staff
 from safehub.demo.households import create_duplicate_records, create_households
 from safehub.matching.duplicates import find_duplicates
+from safehub.mfa.services import enrol_demo_account
 from safehub.protocols.policy import active_protocol
 from safehub.synthetic.walk import walk_together
 
@@ -70,7 +71,7 @@ class DemoDataExists(Exception):  # noqa: N818 (a plain statement of fact)
     pass
 
 
-def _users(fake: Faker) -> tuple[Team, dict[str, User]]:
+def _users(fake: Faker, *, at: datetime) -> tuple[Team, dict[str, User]]:
     host = Agency.objects.create(
         name="Demo Borough Council Children's Services", kind=AgencyKind.CHILDRENS_SOCIAL_CARE, is_host=True
     )
@@ -89,6 +90,7 @@ def _users(fake: Faker) -> tuple[Team, dict[str, User]]:
             is_staff=role == Role.ADMINISTRATOR,
         )
         Membership.objects.create(user=user, team=team, role=role)
+        enrol_demo_account(user, at=at)  # the sign-in page shows its codes, in demo mode only
         users[handle] = user
 
     for handle, role, title in HUB_STAFF:
@@ -116,7 +118,7 @@ def load_demo(
     fake = Faker("en_GB")
     fake.seed_instance(seed)
     with transaction.atomic():
-        mash, users = _users(fake)
+        mash, users = _users(fake, at=at)
         progress(f"Agencies, teams and {len(users)} demo users")
         houses = create_households(people, rng=rng, fake=fake, at=at)
         count_people = sum(len(h.adults) + len(h.children) + (1 if h.unborn else 0) for h in houses)

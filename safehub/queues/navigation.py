@@ -47,6 +47,7 @@ SECTIONS: list[tuple[str, str, Callable[[User], bool]]] = [
     ("Local protocol", "protocols:list", can_view_protocols),
     ("Audit trail", "audit:events", can_read_audit),
     ("Outbox", "outbox:outbox", can_read_outbox),  # demo mode only
+    ("Your account", "mfa:account", lambda user: True),  # everyone's recovery codes
 ]
 
 

@@ -20,8 +20,9 @@ Fixtures
     failed loads) and uncaught exceptions seen by `page` so far. A good journey ends with
     `assert console_errors == []`.
 `sign_in_as(page, user, password=...)`
-    Signs `user` in through the real sign-in form and waits until the browser has left it. The
-    default password is the one the account factories give every user.
+    Signs `user` in through the real sign-in form and the real second step (typing the code the
+    user's authenticator app shows now), and waits until the browser has left them. The default
+    password is the one the account factories give every user, each of whom has an authenticator app.
 `assert_accessible(page)`
     Runs axe-core on the current page with the WCAG 2.0, 2.1 and 2.2 A and AA rules and fails
     with a list of the violations (rule, impact, help and the elements involved).
@@ -63,6 +64,7 @@ from django.urls import reverse
 from playwright.sync_api import Browser, ConsoleMessage, Error, Page, expect, sync_playwright
 
 from safehub.accounts.models import User
+from safehub.mfa.testing import current_code
 
 HERE = Path(__file__).resolve().parent
 CHROMIUM = Path(os.environ.get("SAFEHUB_CHROMIUM", "/usr/bin/chromium"))
@@ -152,6 +154,14 @@ def _sign_in_as(page: Page, user: User, password: str = FACTORY_PASSWORD) -> Non
     if page.url.split("?")[0].endswith(reverse("accounts:login")):
         summary = page.locator(".govuk-error-summary").all_inner_texts()
         raise AssertionError(f"{user.get_username()} could not sign in: {summary}")
+    # The second step, as the user's authenticator app would answer it (UserFactory gives every user one).
+    expect(page.get_by_role("heading", level=1)).to_have_text("Enter the 6-digit code")
+    page.get_by_label("Code", exact=True).fill(current_code(user))
+    page.get_by_role("button", name="Continue", exact=True).click()
+    page.wait_for_load_state()
+    if page.url.split("?")[0].endswith(reverse("mfa:second-step")):
+        summary = page.locator(".govuk-error-summary").all_inner_texts()
+        raise AssertionError(f"{user.get_username()} could not pass the second step: {summary}")
 
 
 @pytest.fixture

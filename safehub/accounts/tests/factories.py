@@ -3,6 +3,7 @@ from __future__ import annotations
 from typing import Any
 
 import factory
+from django_otp.plugins.otp_totp.models import TOTPDevice
 from factory.django import DjangoModelFactory
 
 from safehub.accounts.models import Agency, AgencyKind, Membership, Role, Team, User
@@ -44,6 +45,13 @@ class UserFactory(DjangoModelFactory):
     last_name = factory.Faker("last_name")
     email = factory.LazyAttribute(lambda u: f"{u.username}@example.org")
     password = factory.django.Password("correct horse battery staple")
+
+    @factory.post_generation  # type: ignore[untyped-decorator]
+    def authenticator(self: User, create: bool, extracted: Any, **kwargs: Any) -> None:
+        """Every user has set up an authenticator app, unless made with `authenticator=False`
+        (a user who has not signed in yet, or whose app an administrator removed)."""
+        if create and extracted is not False and not TOTPDevice.objects.filter(user=self).exists():
+            TOTPDevice.objects.create(user=self, name="Authenticator app", confirmed=True)
 
 
 class MembershipFactory(DjangoModelFactory):

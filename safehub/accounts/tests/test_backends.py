@@ -9,6 +9,7 @@ from django.urls import reverse
 from safehub.accounts.backends import AccountsBackend
 from safehub.accounts.models import Role, User
 from safehub.accounts.tests.factories import MembershipFactory, TeamFactory, UserFactory, user_with_role
+from safehub.mfa.testing import sign_in_both_steps
 
 pytestmark = pytest.mark.django_db
 
@@ -38,7 +39,7 @@ def test_a_user_without_a_team_is_still_found_with_no_roles() -> None:
 @pytest.mark.parametrize("with_team", [True, False])
 def test_a_deactivated_user_is_signed_out_at_their_next_request(with_team: bool, client: Client) -> None:
     user = user_with_role(Role.SOCIAL_WORKER) if with_team else UserFactory()
-    client.force_login(user)
+    sign_in_both_steps(client, user)
     user.is_active = False
     user.save(update_fields=["is_active"])
     assert AccountsBackend().get_user(user.pk) is None

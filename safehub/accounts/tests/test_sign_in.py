@@ -14,11 +14,13 @@ from safehub.accounts.demo import DEMO_PASSWORD, DEMO_USERNAME_PREFIX
 from safehub.accounts.models import Role, User
 from safehub.accounts.tests.factories import user_with_role
 from safehub.audit.models import AuditEvent, Verb
+from safehub.mfa.testing import current_code
 
 pytestmark = pytest.mark.django_db
 
 PASSWORD = "correct horse battery staple"  # UserFactory's password
 SIGN_IN = reverse("accounts:login")
+SECOND_STEP = reverse("mfa:second-step")
 
 
 def _sign_in(client: Client, username: str, password: str, *, url: str = SIGN_IN, **extra: str) -> Any:
@@ -35,14 +37,23 @@ def test_the_sign_in_page_has_labelled_fields(client: Client) -> None:
     assert "There is a problem" not in html
 
 
-def test_good_credentials_go_to_the_work_queues_and_are_audited(client: Client, social_worker: User) -> None:
+def _second_step(client: Client, user: User) -> Any:
+    return client.post(SECOND_STEP, {"code": current_code(user)})
+
+
+def test_good_credentials_go_to_the_second_step_then_the_work_queues_and_are_audited(
+    client: Client, social_worker: User
+) -> None:
     response = _sign_in(client, "social.worker", PASSWORD)
 
     assert response.status_code == 302
-    assert response["Location"] == reverse("queues:home")
+    assert response["Location"] == SECOND_STEP
     assert client.session[SESSION_KEY] == str(social_worker.pk)
     event = AuditEvent.objects.get(verb=Verb.LOGIN)
     assert event.by == social_worker
+    response = _second_step(client, social_worker)
+    assert response.status_code == 302
+    assert response["Location"] == reverse("queues:home")
 
 
 def test_bad_credentials_show_a_govuk_error_summary(client: Client, social_worker: User) -> None:
@@ -104,6 +115,9 @@ def test_next_is_honoured_for_a_page_on_this_site(client: Client, social_worker:
         response = _sign_in(client, "social.worker", PASSWORD, url=f"{SIGN_IN}?next=/contacts/new/%3Ffrom%3Dqueue")
     else:
         response = _sign_in(client, "social.worker", PASSWORD, next=target)
+    assert response["Location"] == SECOND_STEP
+
+    response = _second_step(client, social_worker)
 
     assert response.status_code == 302
     assert response["Location"] == target
@@ -121,7 +135,8 @@ def test_next_is_honoured_for_a_page_on_this_site(client: Client, social_worker:
     ],
 )
 def test_next_pointing_elsewhere_is_ignored(client: Client, social_worker: User, target: str) -> None:
-    response = _sign_in(client, "social.worker", PASSWORD, next=target)
+    _sign_in(client, "social.worker", PASSWORD, next=target)
+    response = _second_step(client, social_worker)
 
     assert response.status_code == 302
     assert response["Location"] == reverse("queues:home")

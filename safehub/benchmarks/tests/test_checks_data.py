@@ -4,16 +4,19 @@ answer on it."""
 from __future__ import annotations
 
 from collections import Counter
+from typing import Any
 
 import pytest
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
+from safehub.accounts.tests.factories import UserFactory
 from safehub.audit.models import AuditEvent, Verb
-from safehub.benchmarks import checks_data, open_work
+from safehub.benchmarks import checks_data, loadtest, open_work
 from safehub.contacts.models import Contact, StateChange
 from safehub.contacts.workflow import ContactState
+from safehub.mfa.testing import sign_in_both_steps
 from safehub.queues.queries import QUEUES
 
 
@@ -38,7 +41,7 @@ def test_the_year_leaves_open_work_on_every_queue_and_its_pages_answer(client: C
     assert again is not None
     assert (again.open_contacts, again.all_contacts) == (data.open_contacts, data.all_contacts)
 
-    client.force_login(data.cast.social_workers[0])
+    sign_in_both_steps(client, data.cast.social_workers[0])
     for queue in QUEUES:
         response = client.get(reverse("queues:queue", kwargs={"slug": queue.slug}))
         assert response.status_code == 200
@@ -48,3 +51,13 @@ def test_the_year_leaves_open_work_on_every_queue_and_its_pages_answer(client: C
         contact = Contact.objects.filter(state=state).first()
         assert contact is not None
         assert client.get(reverse("contacts:contact", kwargs={"pk": contact.pk})).status_code == 200
+
+
+@pytest.mark.django_db
+def test_the_load_benchmarks_sessions_have_passed_the_second_step(client: Client, now: Any) -> None:
+    """Its users load real pages, not the second step's redirect."""
+    cast = checks_data.make_cast(at=now)
+    client.cookies["sessionid"] = loadtest.sign_in(cast.social_workers[0])
+    assert client.get(reverse("people:search")).status_code == 200
+    with pytest.raises(ValueError, match="no authenticator app"):
+        loadtest.sign_in(UserFactory(authenticator=False))

@@ -23,6 +23,7 @@ from safehub.checks.tests.helpers import start_checks, submit_answer
 from safehub.contacts.tests.factories import ContactAwaitingThresholdFactory
 from safehub.core.notify import NotifyError
 from safehub.core.tests.fake_notify import FakeNotify
+from safehub.mfa.testing import sign_in_both_steps
 from safehub.protocols.models import Brag
 
 
@@ -191,7 +192,7 @@ def test_answering_settles_the_alerts_the_partner_was_shown(
 ) -> None:
     alerts.run_once(_at(14, 5))
     client = Client()
-    client.force_login(police_desk)
+    sign_in_both_steps(client, police_desk)
     time_machine.move_to(_at(14, 6), tick=False)
     assert "Overdue: the due time has passed" in client.get(reverse("checks:workspace")).content.decode()
     submit_answer(checks.requests.get(), by=police_desk, at=_at(14, 7))

@@ -23,6 +23,7 @@ from safehub.core.errors import DomainError
 from safehub.decisions import services as decisions
 from safehub.decisions.models import Outcome, OutcomeAction
 from safehub.decisions.tests.helpers import recommend_and_approve
+from safehub.mfa.testing import sign_in_both_steps
 
 pytestmark = pytest.mark.django_db
 
@@ -139,8 +140,8 @@ def test_the_allocated_worker_opens_the_contact_and_its_checks_others_outside_th
     colleague = user_with_role(Role.SOCIAL_WORKER, team=assessment_team, username="assessment.other")
     pages = [decided.contact.get_absolute_url(), reverse("checks:checks", args=[decided.pk])]
     worker_client, colleague_client = Client(), Client()
-    worker_client.force_login(allocated)
-    colleague_client.force_login(colleague)
+    sign_in_both_steps(worker_client, allocated)
+    sign_in_both_steps(colleague_client, colleague)
     assert [worker_client.get(url).status_code for url in pages] == [404, 404]  # not allocated yet
 
     _action(decided, manager, allocated, now + 3 * HOUR)

@@ -20,6 +20,7 @@ from safehub.checks.tests.helpers import submit_answer
 from safehub.contacts.models import Contact
 from safehub.contacts.tests.factories import ContactAwaitingThresholdFactory
 from safehub.core.errors import ConcurrentChange, DomainError, Refused
+from safehub.mfa.testing import sign_in_both_steps
 from safehub.protocols.models import Brag
 from safehub.protocols.policy import Deadlines, active_protocol
 from safehub.sharing.models import Disclosure
@@ -77,7 +78,7 @@ def _ask(checks: MashChecks, chosen: list[Agency], *, by: User, at: dt.datetime,
 
 def _client(user: User) -> Client:
     client = Client()
-    client.force_login(user)
+    sign_in_both_steps(client, user)
     return client
 
 

@@ -15,6 +15,7 @@ from safehub.checks import services
 from safehub.checks.models import MashChecks
 from safehub.contacts.tests.factories import ContactAwaitingThresholdFactory
 from safehub.core.presenters import shown_date
+from safehub.mfa.testing import sign_in_both_steps
 from safehub.protocols.models import Brag
 
 pytestmark = pytest.mark.django_db
@@ -22,7 +23,7 @@ pytestmark = pytest.mark.django_db
 
 def _client(user: User) -> Client:
     client = Client()
-    client.force_login(user)
+    sign_in_both_steps(client, user)
     return client
 
 

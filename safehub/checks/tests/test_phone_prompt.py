@@ -16,6 +16,7 @@ from safehub.accounts.tests.factories import PartnerAgencyFactory, TeamFactory, 
 from safehub.checks import services
 from safehub.checks.models import MashChecks
 from safehub.contacts.tests.factories import ContactAwaitingThresholdFactory
+from safehub.mfa.testing import sign_in_both_steps
 from safehub.protocols.models import Brag, LocalProtocol
 
 pytestmark = pytest.mark.django_db
@@ -25,7 +26,7 @@ PROMPT = "Telephone Elm Road Surgery as well: the answer is needed within less t
 
 def _client(user: User) -> Client:
     client = Client()
-    client.force_login(user)
+    sign_in_both_steps(client, user)
     return client
 
 

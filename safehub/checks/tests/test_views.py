@@ -17,6 +17,7 @@ from safehub.checks.tests.helpers import start_checks, submit_answer
 from safehub.contacts.models import Contact
 from safehub.contacts.tests.factories import ContactAwaitingThresholdFactory
 from safehub.contacts.workflow import ContactState
+from safehub.mfa.testing import sign_in_both_steps
 from safehub.protocols.models import Brag
 
 pytestmark = pytest.mark.django_db
@@ -27,7 +28,7 @@ def _partner_client(agency: Agency, username: str) -> tuple[User, Client]:
         Role.PARTNER_PROFESSIONAL, team=TeamFactory(name=f"{agency.name} desk", agency=agency), username=username
     )
     client = Client()
-    client.force_login(user)
+    sign_in_both_steps(client, user)
     return user, client
 
 
@@ -284,7 +285,7 @@ def test_only_the_coordinator_or_a_manager_withdraws(checks: MashChecks, police:
     request = checks.requests.get(agency=police)
     other = user_with_role(Role.SOCIAL_WORKER, team=mash_team, username="other.sw")
     client = Client()
-    client.force_login(other)
+    sign_in_both_steps(client, other)
     url = reverse("checks:withdraw", args=[checks.pk, request.pk])
     assert client.post(url, {"version": request.version, "reason": "x"}).status_code == 403
     _, partner = _partner_client(police, "pc.nowithdraw")

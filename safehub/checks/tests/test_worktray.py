@@ -16,6 +16,7 @@ from safehub.accounts.tests.factories import PartnerAgencyFactory, TeamFactory, 
 from safehub.checks import services
 from safehub.checks.tests.helpers import start_checks, submit_answer
 from safehub.contacts.tests.factories import ContactAwaitingThresholdFactory
+from safehub.mfa.testing import sign_in_both_steps
 from safehub.protocols.models import Brag
 
 pytestmark = pytest.mark.django_db
@@ -40,7 +41,7 @@ def _contact(team: Team, name: str) -> Any:
 
 def _client(user: User) -> Client:
     client = Client()
-    client.force_login(user)
+    sign_in_both_steps(client, user)
     return client
 
 

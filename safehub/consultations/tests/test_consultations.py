@@ -9,6 +9,7 @@ from django.urls import reverse
 
 from safehub.audit.models import AuditEvent, Verb
 from safehub.consultations.models import Consultation
+from safehub.mfa.testing import sign_in_both_steps
 
 pytestmark = pytest.mark.django_db
 URL = reverse("consultations:record")
@@ -106,7 +107,7 @@ def test_others_cannot_see_a_consultation(
 ) -> None:
     social_worker_client.post(URL, _post())
     client = Client()
-    client.force_login(request.getfixturevalue(fixture))
+    sign_in_both_steps(client, request.getfixturevalue(fixture))
     assert client.get(Consultation.objects.get().get_absolute_url()).status_code == 404
 
 

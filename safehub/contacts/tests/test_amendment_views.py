@@ -24,6 +24,7 @@ from safehub.contacts.tests.factories import (
 )
 from safehub.decisions import services as decisions
 from safehub.decisions.models import Outcome
+from safehub.mfa.testing import sign_in_both_steps
 from safehub.protocols.models import Brag, LocalProtocol
 from safehub.screening.services import identify_subject
 
@@ -57,7 +58,7 @@ def test_the_contact_page_offers_amending_to_front_door_staff_only(
     contact = ContactAwaitingThresholdFactory(team=mash_team)
     assert "Amend this contact" in social_worker_client.get(contact.get_absolute_url()).content.decode()
     coordinator = Client()
-    coordinator.force_login(strategy_coordinator)
+    sign_in_both_steps(coordinator, strategy_coordinator)
     assert "Amend this contact" not in coordinator.get(contact.get_absolute_url()).content.decode()
 
 
@@ -388,7 +389,7 @@ def test_identifying_after_screening_stops_at_the_recommendation(
     )
     contact.refresh_from_db()
     client = Client()
-    client.force_login(social_worker)
+    sign_in_both_steps(client, social_worker)
     response = client.get(reverse("screening:identify-people", args=[contact.pk]))
     assert response.status_code == 302  # awaiting approval: no longer identified here
 
@@ -449,7 +450,7 @@ def test_only_those_who_record_contacts_are_prompted(
 ) -> None:
     contact, _ = _closed_with_lily(mash_team, social_worker, now)
     client = Client()
-    client.force_login(strategy_coordinator)
+    sign_in_both_steps(client, strategy_coordinator)
     page = client.get(contact.get_absolute_url()).content.decode()
     assert "Person added: Lily Harlow" in page
     assert "record a new contact about" not in page
@@ -476,7 +477,7 @@ def test_a_contact_the_user_may_not_see_fills_in_nothing(
 ) -> None:
     contact, added = _closed_with_lily(mash_team, social_worker, now)
     client = Client()
-    client.force_login(other_team_social_worker)
+    sign_in_both_steps(client, other_team_social_worker)
     url = f"{reverse('contacts:record-contact')}?from_contact={contact.pk}&person_added={added.pk}"
     response = client.get(url)
     assert response.status_code == 404

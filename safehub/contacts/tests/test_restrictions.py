@@ -18,6 +18,7 @@ from safehub.contacts.services import start_screening
 from safehub.contacts.tests.factories import ContactFactory
 from safehub.contacts.workflow import ContactState
 from safehub.core.errors import ConcurrentChange, DomainError
+from safehub.mfa.testing import sign_in_both_steps
 from safehub.queues.queries import QUEUES, queue_contacts
 
 pytestmark = pytest.mark.django_db
@@ -122,7 +123,7 @@ def test_manager_restricts_from_the_page_and_the_contact_says_so(
 ) -> None:
     contact = ContactFactory(team=mash_team)
     client = Client()
-    client.force_login(manager)
+    sign_in_both_steps(client, manager)
     url = reverse("contacts:restrict", args=[contact.pk])
     assert client.get(url).status_code == 200
     response = client.post(
@@ -143,7 +144,7 @@ def test_the_restriction_page_shows_errors_and_changes_nothing(
 ) -> None:
     contact = ContactFactory(team=mash_team)
     client = Client()
-    client.force_login(manager)
+    sign_in_both_steps(client, manager)
     response = client.post(reverse("contacts:restrict", args=[contact.pk]), {"version": 0, "reason": ""})
     assert response.status_code == 200
     assert "Enter why the contact is restricted" in response.content.decode()
@@ -157,7 +158,7 @@ def test_a_stale_restriction_form_answers_409(
     contact = ContactFactory(team=mash_team)
     _restrict(contact, manager, social_worker)
     client = Client()
-    client.force_login(manager)
+    sign_in_both_steps(client, manager)
     response = client.post(reverse("contacts:restrict", args=[contact.pk]), {"version": 0, "reason": "New"})
     assert response.status_code == 409
     assert "changed by someone else" in response.content.decode()
@@ -170,7 +171,7 @@ def test_an_unnamed_colleague_gets_404_and_the_refusal_is_audited(
     _restrict(contact, manager, social_worker)
     colleague = user_with_role(Role.SENIOR_PRACTITIONER, team=mash_team, username="colleague")
     client = Client()
-    client.force_login(colleague)
+    sign_in_both_steps(client, colleague)
     assert client.get(contact.get_absolute_url()).status_code == 404
     refusal = AuditEvent.objects.get(verb=Verb.READ_REFUSED, by=colleague)
     assert refusal.contact_id == contact.pk
@@ -181,7 +182,7 @@ def test_an_unnamed_colleague_gets_404_and_the_refusal_is_audited(
 def test_only_managers_open_the_restriction_page(mash_team: Team, role: Role, now: dt.datetime) -> None:
     contact = ContactFactory(team=mash_team)
     client = Client()
-    client.force_login(user_with_role(role, team=mash_team, username="someone"))
+    sign_in_both_steps(client, user_with_role(role, team=mash_team, username="someone"))
     assert client.get(reverse("contacts:restrict", args=[contact.pk])).status_code == 403
 
 
@@ -191,6 +192,6 @@ def test_the_manager_is_warned_who_would_lose_a_contact_they_work_on(
     contact = ContactFactory(team=mash_team, state=ContactState.RECEIVED)
     start_screening(contact, by=contact_officer, at=now)
     client = Client()
-    client.force_login(manager)
+    sign_in_both_steps(client, manager)
     page = client.get(reverse("contacts:restrict", args=[contact.pk])).content.decode()
     assert f"Already working on this contact: {contact_officer}" in page

@@ -14,6 +14,7 @@ from safehub.audit.models import AuditEvent, Verb
 from safehub.contacts.forms import SubjectForm
 from safehub.contacts.models import Contact
 from safehub.contacts.tests.factories import ContactFactory
+from safehub.mfa.testing import sign_in_both_steps
 
 pytestmark = pytest.mark.django_db
 
@@ -113,7 +114,7 @@ def test_the_same_details_from_another_officer_are_their_own_contact(
     """Two people recording the same call is a duplicate for screening to find, not a resubmission."""
     contact_officer_client.post(URL, contact_post())
     colleague = Client()
-    colleague.force_login(user_with_role(Role.CONTACT_OFFICER, team=mash_team, username="second.officer"))
+    sign_in_both_steps(colleague, user_with_role(Role.CONTACT_OFFICER, team=mash_team, username="second.officer"))
     colleague.post(URL, contact_post(submission_key="5d1f3bb0-8a58-4c0e-b1a4-0c6a2b0e9d17"))
     assert Contact.objects.count() == 2
 
@@ -263,7 +264,7 @@ def test_the_error_summary_says_whose_each_persons_error_is(contact_officer_clie
 )
 def test_roles_outside_the_front_door_cannot_record(request: pytest.FixtureRequest, role_fixture: str) -> None:
     client = Client()
-    client.force_login(request.getfixturevalue(role_fixture))
+    sign_in_both_steps(client, request.getfixturevalue(role_fixture))
     assert client.get(URL).status_code == 403
 
 
@@ -284,7 +285,7 @@ def test_team_member_sees_the_contact_and_the_view_is_audited(
 def test_people_outside_the_team_get_404(request: pytest.FixtureRequest, role_fixture: str, mash_team: Any) -> None:
     contact = ContactFactory(team=mash_team)
     client = Client()
-    client.force_login(request.getfixturevalue(role_fixture))
+    sign_in_both_steps(client, request.getfixturevalue(role_fixture))
     assert client.get(contact.get_absolute_url()).status_code == 404
     assert not AuditEvent.objects.filter(verb=Verb.CONTACT_VIEWED).exists()
 

@@ -16,6 +16,7 @@ from safehub.contacts.models import Contact, StateChange
 from safehub.contacts.tests.factories import ContactFactory, ContactSubjectFactory
 from safehub.contacts.workflow import ContactState
 from safehub.decisions.models import Decision, Referral
+from safehub.mfa.testing import sign_in_both_steps
 from safehub.people.models import Involvement, Person, Service
 from safehub.protocols.models import LocalProtocol
 from safehub.screening.models import KnownStatus
@@ -169,7 +170,7 @@ def test_a_second_manager_can_return_it(
     contact = ContactFactory(team=mash_team, state=ContactState.AWAITING_THRESHOLD)
     _recommend(manager_client, contact, "early_help")
     client = Client()
-    client.force_login(second_manager)
+    sign_in_both_steps(client, second_manager)
     response = client.post(
         reverse("decisions:approve", args=[contact.pk]),
         {"verdict": "return", "rationale": "Check with school first.", "version": _version(contact)},
@@ -218,7 +219,7 @@ def test_a_second_manager_deciding_after_the_first_is_told_nothing_was_saved(
 ) -> None:
     contact = ContactFactory(team=mash_team, state=ContactState.AWAITING_APPROVAL)
     other = Client()
-    other.force_login(second_manager)
+    sign_in_both_steps(other, second_manager)
     url = reverse("decisions:approve", args=[contact.pk])
     form = other.get(url)
     assert form.status_code == 200

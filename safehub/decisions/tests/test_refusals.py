@@ -21,6 +21,7 @@ from safehub.core.errors import DomainError, Refused
 from safehub.decisions import services
 from safehub.decisions.models import Decision, Outcome, OutcomeAction
 from safehub.decisions.tests.helpers import recommend_and_approve
+from safehub.mfa.testing import sign_in_both_steps
 from safehub.protocols.models import Brag, LocalProtocol
 
 pytestmark = pytest.mark.django_db
@@ -28,7 +29,7 @@ pytestmark = pytest.mark.django_db
 
 def _client(user: User) -> Client:
     client = Client()
-    client.force_login(user)
+    sign_in_both_steps(client, user)
     return client
 
 

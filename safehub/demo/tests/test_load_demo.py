@@ -10,6 +10,8 @@ import time_machine
 from django.contrib.auth import authenticate
 from django.core.management import CommandError, call_command
 from django.test import TestCase
+from django_otp.plugins.otp_static.models import StaticToken
+from django_otp.plugins.otp_totp.models import TOTPDevice
 from pytest_django import DjangoDbBlocker
 
 from safehub.accounts.demo import DEMO_PASSWORD
@@ -27,6 +29,7 @@ from safehub.decisions.models import (
     Referral,
     Verdict,
 )
+from safehub.mfa.codes import RECOVERY_CODES
 from safehub.people.identifiers import is_valid_nhs_number
 from safehub.people.models import Person, PersonKind
 from safehub.screening.models import Screening
@@ -168,3 +171,12 @@ def test_statutory_outcomes_name_an_assessment_social_worker_who_can_open_the_co
     assert worker is not None
     assert worker.memberships.get().team.name == "Assessment team 1"
     assert Contact.objects.visible_to(worker).filter(pk=statutory[0].contact_id).exists()
+
+
+def test_every_demo_account_has_an_authenticator_app_and_recovery_codes(demo: str) -> None:
+    users = User.objects.filter(username__startswith="demo.")
+    assert users.exists()
+    for user in users:
+        assert TOTPDevice.objects.filter(user=user, confirmed=True).count() == 1, user
+        assert StaticToken.objects.filter(device__user=user).count() == RECOVERY_CODES, user
+    assert AuditEvent.objects.filter(verb=Verb.MFA_ENROLLED, system_process="load-demo").count() == users.count()

@@ -30,6 +30,7 @@ from safehub.decisions.models import Outcome
 from safehub.decisions.tests.helpers import recommend_and_approve
 from safehub.handoffs.models import Handoff, HandoffKind
 from safehub.handoffs.services import deliver_handoff_emails, mark_received, message_id
+from safehub.mfa.testing import sign_in_both_steps
 from safehub.people.models import Person, Service
 from safehub.people.tests.factories import InvolvementFactory, PersonFactory
 from safehub.protocols.models import Brag, LocalProtocol
@@ -184,7 +185,7 @@ def test_the_worker_finds_it_on_their_caseload_and_marks_it_received(
     contact = _contact_about(child, mash_team)
     handoff = _forward(contact, contact_officer, now)
     client = Client()
-    client.force_login(locality_worker)
+    sign_in_both_steps(client, locality_worker)
 
     queue = client.get(reverse("queues:queue", args=["threshold"])).content.decode()
     assert "A contact was sent to you and is not yet marked received" in queue
@@ -214,7 +215,7 @@ def test_nobody_else_may_mark_it_received(
     InvolvementFactory(person=child, service=Service.CHILD_IN_NEED, worker_email=locality_worker.email)
     handoff = _forward(_contact_about(child, mash_team), contact_officer, now)
     client = Client()
-    client.force_login(manager)  # sees the contact, but it was not sent to them
+    sign_in_both_steps(client, manager)  # sees the contact, but it was not sent to them
     assert client.post(reverse("handoffs:mark-received", args=[handoff.pk])).status_code == 404
     assert client.get(reverse("handoffs:mark-received", args=[handoff.pk])).status_code == 405
     handoff.refresh_from_db()
@@ -261,7 +262,7 @@ def test_the_social_worker_allocated_with_the_outcome_gets_it_on_their_caseload(
         "Assessment team north",
     )
     client = Client()
-    client.force_login(locality_worker)
+    sign_in_both_steps(client, locality_worker)
     caseload = client.get(reverse("queues:caseload")).content.decode()
     assert "Children allocated to you" in caseload
     assert "Mia Harlow" in caseload
@@ -289,7 +290,7 @@ def test_a_red_contact_forwarded_to_an_open_case_says_act_now_everywhere(
     assert message.subject.startswith("Safehub: RED: act now: contact")
     assert message.body.startswith("Rated Red: a risk of significant harm")
     client = Client()
-    client.force_login(locality_worker)
+    sign_in_both_steps(client, locality_worker)
     caseload = client.get(reverse("queues:caseload")).content.decode()
     waiting = caseload[: caseload.index("Late answers")]
     assert "Red: act now" in waiting
@@ -315,7 +316,7 @@ def test_the_caseload_lists_late_answers_however_many_other_alerts_wait(
         for other in checks.requests.exclude(pk=request.pk)
     )
     client = Client()
-    client.force_login(social_worker)
+    sign_in_both_steps(client, social_worker)
     caseload = client.get(reverse("queues:caseload")).content.decode()
     section = caseload[caseload.index("Late answers") : caseload.index("Children allocated to you")]
     assert f"Request {request.pk}</a> to Example Police" in section
@@ -351,7 +352,7 @@ def test_the_caseload_lists_only_the_children_who_came_to_the_worker_and_says_re
     _allocate_with_the_outcome(contact, locality_worker, by=manager, at=now)
     assert Handoff.objects.get(contact=contact).urgent
     client = Client()
-    client.force_login(locality_worker)
+    sign_in_both_steps(client, locality_worker)
     caseload = client.get(reverse("queues:caseload")).content.decode()
     assert "Red: act now" in caseload[: caseload.index("Late answers")]
     allocated = caseload[caseload.index("Children allocated to you") :]
@@ -373,7 +374,7 @@ def test_the_caseload_pages_what_waits_red_first_then_the_longest_waiting(
     red = contacts[-1]  # the newest, but Red
     Handoff.objects.filter(contact=red).update(urgent=True)
     client = Client()
-    client.force_login(locality_worker)
+    sign_in_both_steps(client, locality_worker)
     first = client.get(reverse("queues:caseload")).content.decode()
     assert "Sent to you, not yet received (30)" in first
     waiting = first[: first.index("Late answers")]

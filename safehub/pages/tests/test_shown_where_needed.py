@@ -26,6 +26,7 @@ from safehub.contacts.models import Contact, ContactSubject, SubjectRole
 from safehub.contacts.tests.factories import ContactAwaitingThresholdFactory, ContactSubjectFactory
 from safehub.decisions import services as decisions
 from safehub.decisions.models import Outcome
+from safehub.mfa.testing import sign_in_both_steps
 from safehub.people.models import PersonKind, Sex
 from safehub.people.tests.factories import AdultFactory, PersonFactory
 from safehub.protocols.models import Brag, LocalProtocol
@@ -109,7 +110,7 @@ def test_the_recommend_and_approve_pages_show_the_answers_and_the_analysis_besid
         version=contact.version,
     )
     client = Client()
-    client.force_login(second_manager)
+    sign_in_both_steps(client, second_manager)
     approve = client.get(reverse("decisions:approve", args=[contact.pk])).content.decode()
     for shown in ("Two domestic incidents at the address", "Escalating pattern", ANALYSIS, "School has not answered"):
         assert shown in approve, shown
@@ -144,7 +145,7 @@ def test_a_partner_request_carries_the_identifiers_the_index_holds(
     assert "religion" not in request.disclosure.content["subjects"][0]
     assert "Not for the police" not in str(request.disclosure.content)
     client = Client()
-    client.force_login(police_partner)
+    sign_in_both_steps(client, police_partner)
     page = client.get(reverse("checks:request", args=[request.pk])).content.decode()
     assert "485 777 3456" in page
     assert "2 March 1990" in page
@@ -195,7 +196,7 @@ def test_the_pdf_pack_is_scoped_like_the_contact_page(
     url = reverse("contacts:contact-pack", args=[contact.pk])
     assert police_partner_client.get(url).status_code == 404
     other = Client()
-    other.force_login(other_team_social_worker)
+    sign_in_both_steps(other, other_team_social_worker)
     assert other.get(url).status_code == 404
     refused = AuditEvent.objects.filter(verb=Verb.READ_REFUSED, contact=contact)
     assert refused.count() == 2

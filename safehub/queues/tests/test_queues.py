@@ -16,6 +16,7 @@ from safehub.contacts.models import Contact, ContactRestriction
 from safehub.contacts.tests.factories import ContactFactory, ContactSubjectFactory
 from safehub.contacts.workflow import ContactState
 from safehub.decisions.models import ChildRecommendation, Outcome, Recommendation
+from safehub.mfa.testing import sign_in_both_steps
 from safehub.protocols.models import Brag, LocalProtocol, ThresholdLevel
 from safehub.protocols.services import activate_protocol
 
@@ -241,6 +242,6 @@ def test_a_queue_row_shows_names_and_words_escaped(
 
 def test_an_account_with_no_role_is_told_what_to_do(db: None) -> None:
     client = Client()
-    client.force_login(UserFactory(username="new.starter"))
+    sign_in_both_steps(client, UserFactory(username="new.starter"))
     page = client.get(reverse("queues:home")).content.decode()
     assert "Ask an administrator to add you to your team" in page
