@@ -22,6 +22,7 @@ from safehub.checks import answers
 from safehub.checks.models import AgencyRequest, ResponseStatus
 from safehub.checks.tests.helpers import start_checks, submit_answer
 from safehub.contacts.tests.factories import ContactAwaitingThresholdFactory
+from safehub.mfa.testing import sign_in_both_steps
 
 pytestmark = pytest.mark.django_db
 
@@ -44,7 +45,7 @@ def partner(police: Agency) -> User:
 @pytest.fixture
 def partner_client(partner: User) -> Client:
     client = Client()
-    client.force_login(partner)
+    sign_in_both_steps(client, partner)
     return client
 
 

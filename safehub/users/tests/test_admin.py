@@ -9,10 +9,12 @@ import pytest
 from django.contrib import admin
 from django.test import Client
 from django.urls import reverse
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from safehub.accounts.models import Agency, AgencyKind, Role, Team, User
 from safehub.accounts.tests.factories import PartnerAgencyFactory
 from safehub.audit.models import AuditEvent, Verb
+from safehub.mfa.testing import sign_in_both_steps
 from safehub.users.admin import AuditedModelAdmin
 
 pytestmark = pytest.mark.django_db
@@ -62,21 +64,23 @@ def _form(response: Any) -> dict[str, Any]:
 
 @pytest.fixture
 def superuser(db: None) -> User:
-    return User.objects.create_superuser("root.admin", "root@example.org", "correct horse battery staple")
+    user = User.objects.create_superuser("root.admin", "root@example.org", "correct horse battery staple")
+    TOTPDevice.objects.create(user=user, name="Authenticator app", confirmed=True)
+    return user
 
 
 @pytest.fixture
 def admin_client_on(superuser: User, settings: Any) -> Client:
     settings.SAFEHUB_ADMIN_ENABLED = True
     client = Client()
-    client.force_login(superuser)
+    sign_in_both_steps(client, superuser)
     return client
 
 
 def test_the_admin_is_off_by_default_outside_development_and_the_demo(client: Client, superuser: User) -> None:
     assert client.get("/admin/").status_code == 404
     assert client.get("/admin/login/").status_code == 404
-    client.force_login(superuser)
+    sign_in_both_steps(client, superuser)
     assert client.get("/admin/").status_code == 404
     assert client.get(reverse("admin:accounts_user_changelist")).status_code == 404
 

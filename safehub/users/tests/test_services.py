@@ -15,6 +15,7 @@ from safehub.accounts.models import Agency, AgencyKind, Membership, Role, Team, 
 from safehub.accounts.tests.factories import PartnerAgencyFactory, TeamFactory
 from safehub.audit.models import AuditEvent, Verb
 from safehub.core.errors import ConcurrentChange, DomainError, Refused
+from safehub.mfa.testing import sign_in_both_steps
 from safehub.users import agencies, services
 from safehub.users.services import NewUser, UserDetails, account_state
 
@@ -246,7 +247,7 @@ def test_deactivating_needs_a_reason_and_is_audited(administrator: User, social_
 
 def test_a_deactivated_users_session_ends_at_their_next_request(administrator: User, social_worker: User) -> None:
     client = Client()
-    client.force_login(social_worker)
+    sign_in_both_steps(client, social_worker)
     assert client.get(reverse("queues:home")).status_code == 302
     assert client.get(reverse("queues:queue", args=["threshold"])).status_code == 200
 

@@ -11,6 +11,7 @@ from django.urls import reverse
 from safehub.accounts.models import Agency, AgencyKind, Membership, Role, Team, User
 from safehub.accounts.tests.factories import TeamFactory, user_with_role
 from safehub.audit.models import AuditEvent, Verb
+from safehub.mfa.testing import sign_in_both_steps
 from safehub.users.services import account_state
 
 pytestmark = pytest.mark.django_db
@@ -296,7 +297,7 @@ def test_nobody_else_can_change_users_agencies_or_teams(request: Any, fixture: s
     actor: User = request.getfixturevalue(fixture)
     target = user_with_role(Role.CONTACT_OFFICER, team=mash_team, username="target.user")
     client = Client()
-    client.force_login(actor)
+    sign_in_both_steps(client, actor)
     state = account_state(target)
     posts = [
         (reverse("users:create-user"), _new_user(mash_team)),
@@ -376,7 +377,7 @@ def test_another_administrator_adding_the_same_username_is_told_it_is_taken(
     administrator_client.post(reverse("users:create-user"), _new_user(mash_team))
     other = user_with_role(Role.ADMINISTRATOR, team=mash_team, username="other.administrator")
     client = Client()
-    client.force_login(other)
+    sign_in_both_steps(client, other)
 
     response = client.post(reverse("users:create-user"), _new_user(mash_team))
 
