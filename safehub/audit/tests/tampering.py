@@ -90,3 +90,10 @@ def append_forged(*, by_id: int, key: AuditKey | None, key_id: str | None) -> in
     )
     rewind_head()
     return seq
+
+
+def restore_triggers() -> None:
+    """Put the triggers back after the edit, so that only the chain can tell."""
+    with connection.cursor() as cursor:
+        for statement in statements(connection.vendor, install=True):
+            cursor.execute(statement)
