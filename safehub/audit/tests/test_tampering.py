@@ -18,10 +18,11 @@ import pytest
 from django.core.management import CommandError, call_command
 
 from safehub.accounts.models import User
+from safehub.audit import services
 from safehub.audit.chain import ChainReport
 from safehub.audit.checkpoints import FILE_NAME
 from safehub.audit.keys import AuditKey, _key
-from safehub.audit.models import AuditEvent, Verb
+from safehub.audit.models import AuditEvent, AuditHead, Verb
 from safehub.audit.services import checkpoint_chain, record, verify_chain
 from safehub.audit.tests import tampering
 from safehub.audit.tests.tampering import UNKEYED
@@ -193,3 +194,27 @@ def test_a_tampered_checkpoint_file_is_reported(trail: Trail, edit: Edit, report
     report = verify_chain()
     assert not report.intact
     assert reported in report.reason
+
+
+def test_a_forged_entry_appended_without_moving_the_head_is_reported(trail: Trail) -> None:
+    last_hash = AuditEvent.objects.get(seq=ENTRIES).row_hash
+    forged = tampering.append_forged(by_id=trail.viewer.pk, key=None, key_id=None)
+    tampering.execute("UPDATE audit_audithead SET seq = %s, last_hash = %s WHERE id = 1", [ENTRIES, last_hash])
+    report = _reported(forged)
+    assert f"beyond the head (#{ENTRIES})" in report.reason
+
+
+def test_entries_appended_while_the_check_runs_are_not_reported(trail: Trail, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The check walks to the head as it was when it started; what is appended after that is sound."""
+    head = services._head
+
+    def head_then_someone_appends() -> AuditHead:
+        at_start = head()
+        record(Verb.LOGIN_FAILED, system_process="sign-in", data={"username": "meanwhile"})
+        return at_start
+
+    monkeypatch.setattr(services, "_head", head_then_someone_appends)
+    report = verify_chain()
+    assert AuditEvent.objects.count() == ENTRIES + 1
+    assert report.intact, report.problems
+    assert report.checked == ENTRIES
