@@ -151,3 +151,12 @@ def test_a_deployment_without_the_key_or_a_checkpoint_directory_fails_its_checks
 
 def test_a_deployment_with_both_passes_its_checks(directory: Path) -> None:
     assert check_audit_key_and_checkpoints(None) == []
+
+
+def test_a_directory_that_cannot_be_written_is_a_clear_message(settings: Any, tmp_path: Path) -> None:
+    blocker = tmp_path / "a-file"
+    blocker.write_text("")
+    settings.AUDIT_CHECKPOINT_DIR = blocker / "checkpoints"
+    _append(1)
+    with pytest.raises(CommandError, match="The checkpoint could not be written: Not a directory"):
+        call_command("checkpoint_audit")

@@ -13,7 +13,10 @@ class Command(BaseCommand):
     )
 
     def handle(self, *args: Any, **options: Any) -> None:
-        result = checkpoint_chain()
+        try:
+            result = checkpoint_chain()
+        except OSError as error:
+            raise CommandError(f"The checkpoint could not be written: {error.strerror} ({error.filename})") from error
         if result.warning:
             raise CommandError(result.note)
         self.stdout.write(result.note)
