@@ -290,3 +290,26 @@ MFA_MAX_FAILED_CODES = env_int("MFA_MAX_FAILED_CODES", 10)
 if MFA_MAX_FAILED_CODES < 1:
     raise ImproperlyConfigured("MFA_MAX_FAILED_CODES must be at least 1")
 OTP_TOTP_ISSUER = "Safehub"  # the name the authenticator app shows beside the code
+
+# Audit trail: the chain's key and its checkpoints outside the database (ADR 0025). The key is one
+# line, or in a file several (the first signs new entries; the rest are earlier keys, kept so that
+# what they signed still verifies). Only processes that write or verify the trail use it; a web
+# server refuses to start without it, an offline command only when it comes to the trail.
+AUDIT_KEY_MIN_LENGTH = 32
+AUDIT_KEYS: tuple[str, ...] = tuple(
+    line.strip()
+    for line in (env_secret("SAFEHUB_AUDIT_KEY") or "").splitlines()
+    if line.strip() and not line.strip().startswith("#")
+)
+if any(len(key) < AUDIT_KEY_MIN_LENGTH for key in AUDIT_KEYS):
+    raise ImproperlyConfigured(
+        f"SAFEHUB_AUDIT_KEY must be at least {AUDIT_KEY_MIN_LENGTH} characters a key; make one with"
+        " python3 -c 'import secrets; print(secrets.token_hex(32))'"
+    )
+if not AUDIT_KEYS and entrypoint.serves_web_requests and not TESTING:
+    raise ImproperlyConfigured(
+        "Set SAFEHUB_AUDIT_KEY (or SAFEHUB_AUDIT_KEY_FILE) to serve Safehub: every entry in the audit trail is"
+        " signed with it (./run start makes one for the demo)."
+    )
+_checkpoint_dir = os.environ.get("SAFEHUB_AUDIT_CHECKPOINT_DIR", "")
+AUDIT_CHECKPOINT_DIR: Path | None = Path(_checkpoint_dir) if _checkpoint_dir else None

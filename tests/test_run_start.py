@@ -63,6 +63,7 @@ def newcomer_env(tmp_path: Path) -> dict[str, str]:
         "PORT": str(_free_port()),
         "SAFEHUB_OUTBOX_DIR": str(tmp_path / "outbox"),
         "SAFEHUB_WORKER_LOG": str(tmp_path / "worker.log"),
+        "SAFEHUB_AUDIT_CHECKPOINT_DIR": str(tmp_path / "audit-checkpoints"),
     }
 
 
@@ -163,6 +164,8 @@ def test_start_ends_with_the_address_and_keeps_the_worker_quiet(
     assert "Starting development server" not in everything
     assert f"The background worker writes to {demo_env['SAFEHUB_WORKER_LOG']}." in printed
     _wait_for(lambda: "alerts queued" in Path(demo_env["SAFEHUB_WORKER_LOG"]).read_text(), "the worker's log")
+    checkpoints = Path(demo_env["SAFEHUB_AUDIT_CHECKPOINT_DIR"]) / "audit-checkpoints.jsonl"
+    _wait_for(lambda: checkpoints.exists() and checkpoints.read_text().strip() != "", "the worker's audit checkpoint")
 
     os.killpg(run.pid, signal.SIGINT)  # Ctrl+C
     run.wait(timeout=30)

@@ -9,6 +9,7 @@ class AuditConfig(AppConfig):
     def ready(self) -> None:
         from django.db.backends.signals import connection_created
 
+        from safehub.audit import checks  # noqa: F401 - registers the deployment checks
         from safehub.audit.triggers import register_sqlite_functions
 
         connection_created.connect(register_sqlite_functions)

@@ -98,7 +98,8 @@ class AuditEventQuerySet(models.QuerySet["AuditEvent"]):
 
 
 class AuditEvent(models.Model):
-    """One append-only, hash-chained entry. Never updated or deleted (database triggers)."""
+    """One append-only, hash-chained entry, signed with the audit key. Never updated or deleted
+    (database triggers; on PostgreSQL also the application role's grants)."""
 
     seq = models.PositiveBigIntegerField(unique=True)
     at = models.DateTimeField(default=timezone.now, db_index=True)
@@ -111,6 +112,9 @@ class AuditEvent(models.Model):
     data = models.JSONField(default=dict, encoder=DjangoJSONEncoder)
     prev_hash = models.CharField(max_length=64)
     row_hash = models.CharField(max_length=64, unique=True)
+    # The id of the key that signed the entry (ADR 0025). NULL, not "": entries written before the
+    # chain was keyed keep the value they had, and adding a nullable column rewrites no row.
+    key_id = models.CharField(max_length=16, null=True, blank=True)  # noqa: DJ001
 
     objects = AuditEventQuerySet.as_manager()
 

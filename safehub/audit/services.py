@@ -1,22 +1,28 @@
 """Writing to the audit trail. Services call `record`; reads are noted by the audited fetches (`reads`);
-signing in and out is recorded here too."""
+signing in and out is recorded here too. The trail is signed with the audit key and anchored by
+checkpoints outside the database (`checkpoint_chain`); `verify_chain` checks both (ADR 0025)."""
 
 from __future__ import annotations
 
 import json
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import connection, transaction
 from django.utils import timezone
 
-from safehub.audit.chain import ChainReport, canonical, link_hash, verify
+from safehub.audit import checkpoints, triggers
+from safehub.audit.chain import ChainReport, Problem, canonical, link_hash, verify
+from safehub.audit.checkpoints import Checkpoint
+from safehub.audit.keys import keyring, signing_key
 from safehub.audit.models import AuditEvent, AuditHead, Verb
 
 if TYPE_CHECKING:
-    from datetime import datetime
-
     from safehub.accounts.models import User
     from safehub.contacts.models import Contact
     from safehub.people.models import Person
@@ -56,6 +62,7 @@ def record(
     person_id = person.pk if person is not None else person_id
     payload = _clean(data or {})
     moment = at or timezone.now()
+    key = signing_key()
     # No savepoint of its own: an append that fails fails the caller's transaction with it.
     with transaction.atomic(savepoint=False):
         seq, last_hash = _advance_head()
@@ -68,8 +75,9 @@ def record(
             contact_id=contact_id,
             person_id=person_id,
             data=payload,
+            key_id=key.id,
         )
-        row_hash = link_hash(last_hash, body)
+        row_hash = link_hash(last_hash, body, key)
         event = AuditEvent.objects.create(
             seq=seq,
             at=moment,
@@ -81,6 +89,7 @@ def record(
             data=payload,
             prev_hash=last_hash,
             row_hash=row_hash,
+            key_id=key.id,
         )
         with connection.cursor() as cursor:
             cursor.execute(SET_LAST_HASH, [row_hash])
@@ -121,7 +130,76 @@ def record_sign_out(user: User) -> None:
     record(Verb.LOGOUT, by=user)
 
 
-def verify_chain(*, batch_size: int = 2000) -> ChainReport:
-    head = AuditHead.objects.get(pk=1)
-    rows = AuditEvent.objects.order_by("seq").iterator(chunk_size=batch_size)
-    return verify(rows, head_seq=head.seq, head_hash=head.last_hash)
+def verify_chain(*, batch_size: int = 2000, checkpoint_dir: Path | None = None) -> ChainReport:
+    """Walk the chain with every key this process holds, against the checkpoints in `checkpoint_dir`
+    (SAFEHUB_AUDIT_CHECKPOINT_DIR by default), and check that the append-only triggers are there."""
+    keys = keyring()
+    directory = checkpoint_dir or settings.AUDIT_CHECKPOINT_DIR
+    anchors, problems = checkpoints.read(directory, keys) if directory else ([], [])
+    # Entries appended while the check runs are not its business: it walks the chain up to the head as
+    # it was at the start. An entry beyond the head as it is at the end was added around the service
+    # (an append moves the head in the same transaction).
+    head = _head()
+    rows = AuditEvent.objects.filter(seq__lte=head.seq).order_by("seq").iterator(chunk_size=batch_size)
+    report = verify(rows, head_seq=head.seq, head_hash=head.last_hash, keys=keys, anchors=anchors)
+    head_now = AuditHead.objects.values_list("seq", flat=True).get(pk=1)
+    beyond = AuditEvent.objects.filter(seq__gt=head_now).order_by("seq").values_list("seq", flat=True).first()
+    if beyond is not None:
+        problems.append(
+            Problem(f"the entry is beyond the head (#{head_now}): it was added around the audit service", beyond)
+        )
+    gone = triggers.missing(connection)
+    if gone:
+        problems.append(Problem(f"triggers missing: {', '.join(gone)} (the audit table is not append-only)"))
+    if not problems:
+        return report
+    return ChainReport(
+        report.checked, (*report.problems, *problems), report.keyed_from, report.checkpoints, report.latest_checkpoint
+    )
+
+
+def _head() -> AuditHead:
+    return AuditHead.objects.get(pk=1)
+
+
+@dataclass(frozen=True)
+class CheckpointResult:
+    written: Checkpoint | None
+    note: str
+    warning: bool = False
+
+
+def checkpoint_chain(*, at: datetime | None = None, checkpoint_dir: Path | None = None) -> CheckpointResult:
+    """Write where the chain ends to the checkpoint file outside the database, unless the last
+    checkpoint already says so. A chain that ends before or differs from the last checkpoint is not
+    checkpointed again: that is for `verify-audit` to report and a person to look at."""
+    directory = checkpoint_dir or settings.AUDIT_CHECKPOINT_DIR
+    if directory is None:
+        raise ImproperlyConfigured("Set SAFEHUB_AUDIT_CHECKPOINT_DIR to the directory the audit checkpoints go in.")
+    key = signing_key()
+    moment = (at or timezone.now()).astimezone(UTC)
+    with checkpoints.opened(directory) as log:
+        # Read the chain under the file's lock, so that checkpoints are written in the chain's order.
+        end = AuditEvent.objects.order_by("-seq").values_list("seq", "row_hash").first()
+        if end is None:
+            return CheckpointResult(None, "the audit trail is empty: nothing to checkpoint")
+        seq, row_hash = end
+        last = log.last()
+        if last is not None and (last.seq, last.hash) == (seq, row_hash):
+            return CheckpointResult(None, f"already checkpointed at #{seq}")
+        if last is not None and seq <= last.seq:
+            return CheckpointResult(
+                None,
+                f"not checkpointed: the chain ends at #{seq}, which is not after the last checkpoint (#{last.seq}):"
+                " run verify-audit",
+                warning=True,
+            )
+        keyed_from = last.keyed_from if last is not None and last.keyed_from is not None else _first_signed()
+        written = log.append(
+            seq=seq, hash=row_hash, at=moment.isoformat(timespec="seconds"), keyed_from=keyed_from, key=key
+        )
+    return CheckpointResult(written, f"checkpointed at #{seq}")
+
+
+def _first_signed() -> int | None:
+    return AuditEvent.objects.filter(key_id__isnull=False).order_by("seq").values_list("seq", flat=True).first()

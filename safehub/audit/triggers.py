@@ -84,3 +84,25 @@ def set_purge_allowed(connection: BaseDatabaseWrapper, *, allowed: bool) -> None
         return
     with connection.cursor() as cursor:
         cursor.execute("SELECT set_config(%s, %s, false)", ["safehub.audit_purge", "on" if allowed else "off"])
+
+
+SQLITE_NAMES = ("audit_event_no_update", "audit_event_no_delete", "audit_head_no_delete")
+POSTGRES_NAMES = ("audit_event_append_only", "audit_event_no_truncate", "audit_head_no_delete")
+
+
+def missing(connection: BaseDatabaseWrapper) -> list[str]:
+    """The append-only triggers that are gone or disabled on this database, by name."""
+    with connection.cursor() as cursor:
+        if connection.vendor == "sqlite":
+            cursor.execute("SELECT name FROM sqlite_master WHERE type = 'trigger'")
+            present = {row[0] for row in cursor.fetchall()}
+            return [name for name in SQLITE_NAMES if name not in present]
+        if connection.vendor == "postgresql":
+            cursor.execute(
+                "SELECT tgname FROM pg_trigger WHERE NOT tgisinternal AND tgenabled <> 'D'"
+                " AND tgrelid IN (%s::regclass, %s::regclass)",
+                [TABLE, HEAD],
+            )
+            present = {row[0] for row in cursor.fetchall()}
+            return [name for name in POSTGRES_NAMES if name not in present]
+    return []

@@ -71,3 +71,13 @@ def test_dpo_finds_everything_about_one_person_and_is_told_of_a_date_range_backw
     ).content.decode()
     assert "The end date must be the same as or after the start date" in backwards
     assert about.reference not in backwards
+
+
+def test_dropped_triggers_are_shown(data_protection_officer_client: Client) -> None:
+    record(Verb.LOGIN_FAILED, system_process="sign-in")
+    with connection.cursor() as cursor:
+        for sql in statements(connection.vendor, install=False):
+            cursor.execute(sql)
+    page = data_protection_officer_client.get(URL, {"verify": "1"}).content.decode()
+    assert "The audit chain is broken" in page
+    assert "<li>triggers missing: " in page

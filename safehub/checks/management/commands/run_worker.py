@@ -5,18 +5,21 @@ import time
 from typing import Any
 
 from django import db
+from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import DatabaseError
 from django.utils import timezone
 
+from safehub.audit.services import checkpoint_chain
 from safehub.checks.alerts import run_once
 
 
 class Command(BaseCommand):
     help = (
         "The background worker: every --interval seconds, queue due reminders and overdue escalations for"
-        " MASH check requests and send them, and email contacts handed to a worker, each exactly once."
-        " Safe to run several at once."
+        " MASH check requests and send them, and email contacts handed to a worker, each exactly once;"
+        " then checkpoint the audit chain outside the database (SAFEHUB_AUDIT_CHECKPOINT_DIR). Safe to run"
+        " several at once."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
@@ -43,6 +46,7 @@ class Command(BaseCommand):
             else:
                 if result.queued or result.sent or options["verbosity"] > 1:
                     self.stdout.write(f"{timezone.now():%H:%M:%S} alerts queued {result.queued}, sent {result.sent}")
+            self._checkpoint_audit()
             if options["once"]:
                 return
             deadline = time.monotonic() + options["interval"]
@@ -50,3 +54,16 @@ class Command(BaseCommand):
                 time.sleep(0.5)
             if stopping:
                 return
+
+    def _checkpoint_audit(self) -> None:
+        """Anchor the audit chain outside the database (ADR 0025); a round that cannot is retried next round."""
+        if settings.AUDIT_CHECKPOINT_DIR is None:
+            return
+        try:
+            result = checkpoint_chain()
+        except (DatabaseError, OSError) as error:
+            self.stderr.write(f"{timezone.now():%H:%M:%S} audit checkpoint not written this round: {error}")
+            db.close_old_connections()
+            return
+        if result.warning:
+            self.stderr.write(f"{timezone.now():%H:%M:%S} audit {result.note}")
