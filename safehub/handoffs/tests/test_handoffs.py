@@ -270,7 +270,7 @@ def test_the_social_worker_allocated_with_the_outcome_gets_it_on_their_caseload(
 
 
 def test_the_caseload_is_for_childrens_social_care_staff(police_partner_client: Client) -> None:
-    assert police_partner_client.get(reverse("queues:caseload")).status_code == 403
+    assert police_partner_client.get(reverse("queues:caseload")).status_code == 404
 
 
 def test_a_red_contact_forwarded_to_an_open_case_says_act_now_everywhere(
