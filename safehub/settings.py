@@ -273,6 +273,8 @@ LOGGING = {
 }
 
 # Leaks: children's details kept out of web addresses and logs.
+# A person or contact search is kept on the server (core.searches) this long; its address holds only an id.
+SEARCH_KEPT_SECONDS = env_int("SAFEHUB_SEARCH_KEPT_SECONDS", 60 * 60)
 # Error reports (the debug page, emailed reports) show no submitted value, query value, variable or message.
 DEFAULT_EXCEPTION_REPORTER = "safehub.core.error_reports.ChildSafeExceptionReporter"
 DEFAULT_EXCEPTION_REPORTER_FILTER = "safehub.core.error_reports.EverythingSubmittedHiddenFilter"
