@@ -55,7 +55,7 @@ def test_person_page_and_search_results_are_accessible(
     index_people()
     sign_in_as(page, social_worker)
     page.goto(reverse("people:search"))
-    page.get_by_label("First name").fill("Mia")
+    page.get_by_label("First name", exact=True).fill("Mia")
     page.get_by_label("Last name").fill("Harlow")
     page.get_by_role("button", name="Search").click()
     assert_accessible(page)
