@@ -269,9 +269,13 @@ LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     # A refused request (403, 404: any 4xx) is one line, without a traceback; a 500 keeps its traceback.
-    "filters": {"refused_requests": {"()": "safehub.core.request_log.RefusedRequestFilter"}},
+    # A server error's traceback quotes no submitted value (core.request_log.ServerErrorFilter).
+    "filters": {
+        "refused_requests": {"()": "safehub.core.request_log.RefusedRequestFilter"},
+        "server_errors": {"()": "safehub.core.request_log.ServerErrorFilter"},
+    },
     "handlers": {"console": {"class": "logging.StreamHandler"}},
-    "loggers": {"django.request": {"filters": ["refused_requests"]}},
+    "loggers": {"django.request": {"filters": ["refused_requests", "server_errors"]}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "WARNING")},
 }
 
@@ -313,3 +317,10 @@ if not AUDIT_KEYS and entrypoint.serves_web_requests and not TESTING:
     )
 _checkpoint_dir = os.environ.get("SAFEHUB_AUDIT_CHECKPOINT_DIR", "")
 AUDIT_CHECKPOINT_DIR: Path | None = Path(_checkpoint_dir) if _checkpoint_dir else None
+
+# Leaks: children's details kept out of web addresses and logs.
+# A person or contact search is kept on the server (core.searches) this long; its address holds only an id.
+SEARCH_KEPT_SECONDS = env_int("SAFEHUB_SEARCH_KEPT_SECONDS", 60 * 60)
+# Error reports (the debug page, emailed reports) show no submitted value, query value, variable or message.
+DEFAULT_EXCEPTION_REPORTER = "safehub.core.error_reports.ChildSafeExceptionReporter"
+DEFAULT_EXCEPTION_REPORTER_FILTER = "safehub.core.error_reports.EverythingSubmittedHiddenFilter"

@@ -270,7 +270,7 @@ def test_a_search_records_one_search_and_no_read_of_the_records_it_lists(
         ContactFactory(team=hub.team)  # each names Mia Harlow
     harlows = [PersonFactory(family_name="Harlow") for _ in range(3)]
     index_people([person.pk for person in harlows])
-    response = _client(hub.social_worker).get(reverse(url_name), query)
+    response = _client(hub.social_worker).post(reverse(url_name), query, follow=True)
     assert response.status_code == 200
     assert "3 " in response.content.decode()
     event = AuditEvent.objects.get(verb=verb)

@@ -57,6 +57,12 @@ def can_answer_for_an_agency(user: User) -> bool:
     return user.has_role(Role.PARTNER_PROFESSIONAL)
 
 
+def refusal_is_not_found(user: User) -> bool:
+    """A partner agency's professional is refused a hub page with 404, as another agency's record is
+    refused to everyone: a 403 would tell them the page is there (issue 12 §4)."""
+    return user.has_role(Role.PARTNER_PROFESSIONAL)
+
+
 def can_coordinate_strategy(user: User) -> bool:
     """The strategy coordinator arranges strategy discussions (000)."""
     return user.has_role(Role.STRATEGY_COORDINATOR)

@@ -30,7 +30,7 @@ from django.core.mail import EmailMessage
 from safehub.accounts.models import Role, User
 from safehub.checks.models import AgencyRequest, Alert, AlertKind, RequestState
 from safehub.core.mail_batches import OvertakenError, deliver_in_batches, lock_for_sending
-from safehub.core.presenters import shown_date
+from safehub.core.presenters import shown_london_time
 from safehub.handoffs.services import deliver_handoff_emails
 
 REMINDER_LEAD = timedelta(hours=1)  # at most this long before the due time
@@ -114,10 +114,10 @@ def settle_alerts(request: AgencyRequest, *, at: datetime) -> None:
 
 def _message(alert: Alert) -> tuple[str, str]:
     """Subject and body, naming the request and its contact's reference (no personal details), with
-    times in London time as the pages show them."""
+    the due time in London time, saying GMT or BST."""
     request = alert.request
     contact = request.checks.contact.reference
-    due = shown_date(request.due_at)
+    due = shown_london_time(request.due_at)
     if alert.kind == AlertKind.REMINDER:
         subject = f"Safehub: MASH check request {request.pk} (contact {contact}) is due at {due}"
     elif alert.kind == AlertKind.LATE_ANSWER:

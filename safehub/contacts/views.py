@@ -11,7 +11,7 @@ from django.db.models import Q, QuerySet
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_http_methods
 
 from safehub.accounts.models import CASE_ROLES, Team, User, case_staff, front_door_staff, qualified_staff
 from safehub.audit.models import Verb
@@ -30,12 +30,14 @@ from safehub.contacts.presenters import contacts_found, found_contacts, restrict
 from safehub.contacts.queries import ContactQuery, find_contacts, get_contact_for, person_added_after_the_decision
 from safehub.contacts.rules import people_problems
 from safehub.contacts.workflow import ContactState
+from safehub.core import searches
 from safehub.core.errors import DomainError, Refused
 from safehub.core.forms import add_refusal
 from safehub.core.http import AuthenticatedHttpRequest, query_without
 
 PREFIX = "person"
 PAGE_SIZE = 25
+SEARCH_PAGE = "contacts"
 
 
 def _case_team(request: AuthenticatedHttpRequest) -> Team:
@@ -214,15 +216,23 @@ def allocate(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     return render(request, "contacts/allocate.html", {"contact": contact, "form": form}, status=status)
 
 
-@require_GET
+@require_http_methods(["GET", "POST"])
 def find_contact(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Find a contact by its reference, someone on it, its referrer or an address, among the
     contacts the user may see, newest first. The list is one search in the audit trail, not a read
-    of each contact: opening one records its read."""
+    of each contact: opening one records its read. What was typed is posted and kept on the server
+    (core.searches): the results' address holds only the search's id, never a name."""
     if not permissions.can_find_contacts(request.user):
         raise PermissionDenied
-    form = ContactSearchForm(request.GET or None)
-    context: dict[str, object] = {"form": form}
+    if request.method == "POST":
+        form = ContactSearchForm(request.POST)
+        if form.is_valid():
+            key = searches.keep_search(request, form, page=SEARCH_PAGE)
+            return redirect(searches.results_address(request.path, key))
+        return render(request, "contacts/find_contact.html", {"form": form})
+    typed = searches.kept_search(request, page=SEARCH_PAGE)
+    form = ContactSearchForm(typed)
+    context: dict[str, object] = {"form": form, "forgotten": typed is None and searches.names_a_search(request)}
     if form.is_bound and form.is_valid():
         query: ContactQuery = form.cleaned_data["q"]
         page = Paginator(find_contacts(request.user, query), PAGE_SIZE).get_page(request.GET.get("page"))

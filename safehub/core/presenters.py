@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from html import escape
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from django.urls import reverse
 from django.utils.formats import date_format
@@ -90,6 +91,23 @@ def shown_date(value: date | datetime | None, pattern: str = DAY_TIME) -> str:
     if isinstance(value, datetime) and is_aware(value):
         value = localtime(value)
     return date_format(value, pattern)
+
+
+LONDON = ZoneInfo("Europe/London")
+
+
+def shown_london_time(value: datetime) -> str:
+    """'5 December 2026, 14:05 GMT' or '5 July 2026, 14:05 BST': a moment in an email, which is read
+    away from Safehub's pages (on a phone abroad, in a mail system in UTC), so it names its clock.
+    Always London time, whatever time zone the process sending it has active; a naive time is
+    taken to be London time already."""
+    local = value.astimezone(LONDON) if is_aware(value) else value.replace(tzinfo=LONDON)
+    return f"{date_format(local, DAY_TIME)} {local.tzname()}"
+
+
+def shown_london_day(value: datetime) -> str:
+    """'5 December 2026': the day a moment fell on in London, for an email."""
+    return date_format(value.astimezone(LONDON) if is_aware(value) else value, DAY)
 
 
 def as_day(value: date | datetime | str | None) -> date | datetime | None:

@@ -18,7 +18,7 @@ from safehub.contacts.models import Contact
 from safehub.contacts.services import clock_rating, grant_access
 from safehub.core.errors import DomainError
 from safehub.core.mail_batches import OvertakenError, deliver_in_batches, lock_for_sending
-from safehub.core.presenters import shown_date, shown_day
+from safehub.core.presenters import shown_day, shown_london_day, shown_london_time
 from safehub.handoffs.models import Handoff, HandoffKind
 from safehub.handoffs.permissions import can_mark_received, can_receive_handoffs
 from safehub.protocols.models import Brag
@@ -127,7 +127,7 @@ def email_for(handoff: Handoff) -> EmailMessage | None:
     if not address:
         return None
     sender = handoff.sent_by.get_full_name() or handoff.sent_by.username
-    sent = shown_date(handoff.sent_at)
+    sent = shown_london_time(handoff.sent_at)
     urgent = handoff.urgent or is_urgent(contact)
     subject = (
         f"Safehub: {'RED: act now: ' if urgent else ''}contact {contact.reference} was sent to you:"
@@ -148,7 +148,7 @@ def email_for(handoff: Handoff) -> EmailMessage | None:
         ]
         body = warning + (
             f"The Multi-Agency Safeguarding Hub received contact {contact.reference} on"
-            f" {shown_day(contact.received_at)} about:\n"
+            f" {shown_london_day(contact.received_at)} about:\n"
             + "\n".join(children)
             + f"\n\nOur records show you as the allocated worker ({handoff.get_kind_display().lower()})."
             f" {sender} ({handoff.sent_by.email or 'the MASH'}) sent it on {sent}: contact them"

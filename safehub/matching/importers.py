@@ -11,7 +11,8 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import IO, Any
 
-from django.db import transaction
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, models, transaction
 
 from safehub.accounts.models import User
 from safehub.audit.models import Verb
@@ -37,6 +38,18 @@ COLUMNS = [
     "external_ref",
 ]
 REQUIRED = {"local_person_id", "family_name", "date_of_birth", "service", "started_on"}
+# The columns stored as they are, each checked as the model field that keeps it (its length and
+# validators: an email address), and named in a problem as a person would say it.
+STORED = {
+    "local_person_id": (Person, "local_id", "the local person ID"),
+    "given_name": (Person, "given_name", "the first name"),
+    "family_name": (Person, "family_name", "the last name"),
+    "allocated_worker": (Involvement, "allocated_worker", "the allocated worker"),
+    "worker_email": (Involvement, "worker_email", "the worker's email"),
+    "team": (Involvement, "team", "the team"),
+    "external_ref": (Involvement, "external_ref", "the reference in the case system"),
+}
+SHOWN = 30  # characters of a bad value quoted in a problem
 MAX_BYTES = 20 * 1024 * 1024
 MAX_ERRORS = 200
 
@@ -70,6 +83,70 @@ def _date(text: str) -> date:
     raise ValueError
 
 
+def _quoted(text: str) -> str:
+    """A bad value as a problem quotes it: no longer than SHOWN characters, controls shown as �."""
+    shown = "".join(c if c.isprintable() else "\ufffd" for c in text[:SHOWN])
+    return f"'{shown}…'" if len(text) > SHOWN else f"'{shown}'"
+
+
+def _stored_problem(column: str, value: str) -> str | None:
+    """What is wrong with a value the model would store for `column`, if anything."""
+    model, name, label = STORED[column]
+    field = model._meta.get_field(name)
+    assert isinstance(field, models.CharField)  # noqa: S101 - every stored column is text (STORED)
+    limit = field.max_length
+    if limit is not None and len(value) > limit:
+        return f"{label} ({column}) is {len(value):,} characters long: it can be at most {limit}"
+    try:
+        field.run_validators(value)
+    except ValidationError:
+        if isinstance(field, models.EmailField):
+            return f"{label} ({column}) {_quoted(value)} is not an email address"
+        return f"{label} ({column}) {_quoted(value)} is not valid"
+    return None
+
+
+def _row_problems(clean: dict[str, Any], *, today: date) -> list[str]:
+    """Every problem with one row, its values converted in place (dates, NHS number, postcode)."""
+    problems = [f"{name} is required" for name in sorted(REQUIRED) if not clean[name]]
+    nul = [name for name in COLUMNS if "\x00" in clean[name]]
+    problems += [f"{name} contains a NUL character (byte 0), which cannot be stored: remove it" for name in nul]
+    for name in nul:
+        clean[name] = ""  # reported: checked no further
+    for name in STORED:
+        problem = _stored_problem(name, clean[name]) if clean[name] else None
+        if problem is not None:
+            problems.append(problem)
+    for name in ("date_of_birth", "started_on", "ended_on"):
+        if clean[name]:
+            try:
+                clean[name] = _date(clean[name])
+            except ValueError:
+                problems.append(f"{name} {_quoted(clean[name])} is not a real date")
+                clean[name] = None
+        else:
+            clean[name] = None
+    if clean["service"] and clean["service"] not in Service.values:
+        problems.append(f"service {_quoted(clean['service'])} is not one of {', '.join(Service.values)}")
+    if clean["nhs_number"]:
+        clean["nhs_number"] = normalise_nhs_number(clean["nhs_number"])
+        if not is_valid_nhs_number(clean["nhs_number"]):
+            problems.append(f"nhs_number {_quoted(clean['nhs_number'])} is not a valid NHS number")
+    if clean["postcode"]:
+        if is_valid_postcode(clean["postcode"]):
+            clean["postcode"] = normalise_postcode(clean["postcode"])
+        else:
+            problems.append(f"postcode {_quoted(clean['postcode'])} is not a real postcode")
+    born, started, ended = clean["date_of_birth"], clean["started_on"], clean["ended_on"]
+    if isinstance(born, date) and born > today:
+        problems.append("date_of_birth is in the future")
+    if isinstance(started, date) and started > today:
+        problems.append("started_on is in the future")
+    if isinstance(started, date) and isinstance(ended, date) and ended < started:
+        problems.append("ended_on is before started_on")
+    return problems
+
+
 def _parse(raw: bytes, *, today: date) -> list[Row]:
     if not raw.strip():
         raise ImportRefused(["The file is empty"])
@@ -81,6 +158,7 @@ def _parse(raw: bytes, *, today: date) -> list[Row]:
         raise ImportRefused([f"The file must be saved as UTF-8 (byte {error.start} is not)"]) from None
     reader = csv.DictReader(io.StringIO(text, newline=""))
     header = [name.strip() for name in (reader.fieldnames or [])]
+    reader.fieldnames = header  # " family_name" is the column family_name
     missing = [name for name in COLUMNS if name not in header]
     if missing:
         raise ImportRefused([f"Line 1: the header is missing the column(s) {', '.join(missing)}"])
@@ -89,33 +167,7 @@ def _parse(raw: bytes, *, today: date) -> list[Row]:
     for values in reader:
         line = reader.line_num
         clean: dict[str, Any] = {name: (values.get(name) or "").strip() for name in COLUMNS}
-        problems = [f"{name} is required" for name in sorted(REQUIRED) if not clean[name]]
-        for name in ("date_of_birth", "started_on", "ended_on"):
-            if clean[name]:
-                try:
-                    clean[name] = _date(clean[name])
-                except ValueError:
-                    problems.append(f"{name} '{clean[name]}' is not a real date")
-            else:
-                clean[name] = None
-        if clean["service"] and clean["service"] not in Service.values:
-            problems.append(f"service '{clean['service']}' is not one of {', '.join(Service.values)}")
-        if clean["nhs_number"]:
-            clean["nhs_number"] = normalise_nhs_number(clean["nhs_number"])
-            if not is_valid_nhs_number(clean["nhs_number"]):
-                problems.append(f"nhs_number '{clean['nhs_number']}' is not a valid NHS number")
-        if clean["postcode"]:
-            if is_valid_postcode(clean["postcode"]):
-                clean["postcode"] = normalise_postcode(clean["postcode"])
-            else:
-                problems.append(f"postcode '{clean['postcode']}' is not a real postcode")
-        born, started, ended = clean["date_of_birth"], clean["started_on"], clean["ended_on"]
-        if isinstance(born, date) and born > today:
-            problems.append("date_of_birth is in the future")
-        if isinstance(started, date) and started > today:
-            problems.append("started_on is in the future")
-        if isinstance(started, date) and isinstance(ended, date) and ended < started:
-            problems.append("ended_on is before started_on")
+        problems = _row_problems(clean, today=today)
         errors += [f"Line {line}: {problem}" for problem in problems]
         if len(errors) >= MAX_ERRORS:
             errors.append("Too many errors: the rest of the file was not checked")
@@ -128,8 +180,23 @@ def _parse(raw: bytes, *, today: date) -> list[Row]:
     return rows
 
 
-@transaction.atomic(durable=True)
 def import_involvements(file: IO[bytes], *, by: User, at: datetime) -> ImportResult:
+    """Import the file, all of it or, if any row is wrong, none of it (ImportRefused says why)."""
+    try:
+        return _import(file, by=by, at=at)
+    except IntegrityError:
+        # Another import (or someone recording a person) stored one of these people or involvements
+        # after the rows were checked; the transaction is rolled back whole.
+        raise ImportRefused(
+            [
+                "Someone else added some of these people or involvements at the same moment: nothing was"
+                " imported. Import the file again."
+            ]
+        ) from None
+
+
+@transaction.atomic(durable=True)
+def _import(file: IO[bytes], *, by: User, at: datetime) -> ImportResult:
     rows = _parse(file.read(MAX_BYTES + 1), today=at.date())
     ids = {row.values["local_person_id"] for row in rows}
     people = {p.local_id: p for p in Person.objects.filter(local_id__in=ids)}

@@ -27,6 +27,7 @@ from safehub.people.models import Address, Person, PersonKind, Relationship, Rel
 
 PARENT_KINDS = (RelationshipKind.PARENT, RelationshipKind.STEP_PARENT, RelationshipKind.CARER)
 BATCH = 2000
+MAX_KEY = BlockingKey._meta.get_field("key").max_length or 0
 
 
 def details_of(person: Person, parent_given_names: Iterable[str] = ()) -> PersonDetails:
@@ -45,7 +46,12 @@ def details_of(person: Person, parent_given_names: Iterable[str] = ()) -> Person
 
 
 def record_keys(f: Features) -> set[str]:
-    """The keys stored for a person."""
+    """The keys stored for a person, each cut to the length the key column holds (a hundred-letter
+    first name makes a longer one): searches make their keys here too, so they are cut alike."""
+    return {key[:MAX_KEY] for key in _record_keys(f)}
+
+
+def _record_keys(f: Features) -> set[str]:
     keys = set()
     family_codes = {names.soundex(part) for part in (f.family_parts or [])} | {names.soundex(f.family_name)}
     family_codes.discard(None)

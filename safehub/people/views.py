@@ -11,6 +11,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from safehub.audit.models import Verb
 from safehub.audit.services import record
+from safehub.core import searches
 from safehub.core.errors import DomainError
 from safehub.core.forms import add_refusal
 from safehub.core.http import AuthenticatedHttpRequest, query_without
@@ -32,6 +33,7 @@ def _require_case_role(request: AuthenticatedHttpRequest) -> None:
 
 
 PAGE_SIZE = 25
+SEARCH_PAGE = "people"
 
 
 def _details(criteria: PersonCriteria) -> PersonDetails:
@@ -47,15 +49,23 @@ def _details(criteria: PersonCriteria) -> PersonDetails:
     )
 
 
-@require_GET
+@require_http_methods(["GET", "POST"])
 def search(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Find a person by what the team knows. A first and a last name, a name with a date of birth,
     or an NHS number gives the screening search's ranked, explained candidates; anything less (a
     surname, a postcode, an address) the people who have exactly that, in name order, a page at a
-    time."""
+    time. What was typed is posted and kept on the server (core.searches): the results' address
+    holds only the search's id, never a child's details."""
     _require_case_role(request)
-    form = PersonSearchForm(request.GET or None)
-    context: dict[str, object] = {"form": form}
+    if request.method == "POST":
+        form = PersonSearchForm(request.POST)
+        if form.is_valid():
+            key = searches.keep_search(request, form, page=SEARCH_PAGE)
+            return redirect(searches.results_address(request.path, key))
+        return render(request, "people/search.html", {"form": form})
+    typed = searches.kept_search(request, page=SEARCH_PAGE)
+    form = PersonSearchForm(typed)
+    context: dict[str, object] = {"form": form, "forgotten": typed is None and searches.names_a_search(request)}
     if form.is_bound and form.is_valid():
         criteria = form.criteria()
         within = Person.objects.visible_to(request.user)

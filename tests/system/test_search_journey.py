@@ -1,12 +1,14 @@
 """Finding a family in a real browser: a contact officer finds the O'Donnells by their surname alone,
 typed without its apostrophe, pages through them and opens a child's record; then finds a contact by
-its reference typed in lower case, and opens it. Every page passes axe-core."""
+its reference typed in lower case, and opens it. Every page passes axe-core, and no address the
+browser asks for holds what was searched for."""
 
 from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
 from pathlib import Path
+from urllib.parse import unquote_plus
 
 from django.urls import reverse
 from playwright.sync_api import Page, expect
@@ -54,6 +56,10 @@ def test_a_contact_officer_finds_a_family_by_surname_and_a_contact_by_reference(
     ContactSubjectFactory(contact=contact, given_name="Aoife", family_name="O'Donnell", person=aoife)
     ContactFactory(team=mash_team, reference="C2026-000124")
 
+    # Every address the browser asks for, as the server's access log and the browser's history keep them
+    addresses: list[str] = []
+    page.on("request", lambda request: addresses.append(request.url))
+
     # When the contact officer searches the People index by the surname alone, as typed in a hurry
     sign_in_as(page, contact_officer)
     page.get_by_role("link", name="People").click()
@@ -76,10 +82,15 @@ def test_a_contact_officer_finds_a_family_by_surname_and_a_contact_by_reference(
     expect(page.get_by_text("Page 2 of 2")).to_be_visible()
     page.get_by_role("link", name="Previous page").click()
 
-    # And Aoife's record opens from the list
+    # And Aoife's record opens from the list, and Back returns to the list
     page.get_by_role("link", name="Aoife O'Donnell").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Aoife O'Donnell")
     assert_accessible(page)
+    page.go_back()
+    expect(table.locator("caption")).to_have_text("27 people found, in order of last name")
+    expect(page.get_by_label("Last name")).to_have_value("odonnell")
+    page.go_forward()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Aoife O'Donnell")
 
     # When she finds the contact by its reference, typed in lower case
     page.get_by_role("link", name="Find a contact").click()
@@ -106,3 +117,7 @@ def test_a_contact_officer_finds_a_family_by_surname_and_a_contact_by_reference(
     expect(page.locator("table.govuk-table caption")).to_have_text("1 contact found, newest first")
     assert_accessible(page)
     assert console_errors == []
+
+    # And nothing that was searched for was ever in an address
+    searched = ("odonnell", "donnell", "aoife", "c2026-000123")
+    assert [address for address in addresses if any(word in unquote_plus(address).lower() for word in searched)] == []

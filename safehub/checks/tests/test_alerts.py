@@ -14,6 +14,7 @@ from django.core.management.base import CommandError
 from django.db import connection
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 
 from safehub.accounts.models import Agency, AgencyKind, Role, User
 from safehub.accounts.tests.factories import PartnerAgencyFactory, TeamFactory, user_with_role
@@ -214,3 +215,45 @@ def test_the_worker_sends_through_gov_uk_notify_and_keeps_a_refused_alert_for_th
     assert sent["email_address"] == "pc.desk@police.example"
     assert sent["reference"] == alerts.message_id(Alert.objects.get()).strip("<>")
     assert "due at" in sent["personalisation"]["subject"]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("started", "due", "late"),
+    [
+        # Summer: started 10:00 BST (09:00 UTC); a Red request is due four hours later.
+        (
+            dt.datetime(2026, 7, 15, 9, tzinfo=dt.UTC),
+            "15 July 2026, 14:00 BST",
+            dt.datetime(2026, 7, 15, 13, 5, tzinfo=dt.UTC),
+        ),
+        # Winter: started 10:00 GMT, which is 10:00 UTC.
+        (
+            dt.datetime(2026, 12, 15, 10, tzinfo=dt.UTC),
+            "15 December 2026, 14:00 GMT",
+            dt.datetime(2026, 12, 15, 14, 5, tzinfo=dt.UTC),
+        ),
+    ],
+    ids=["summer", "winter"],
+)
+def test_alert_emails_give_due_times_in_london_time_saying_gmt_or_bst(
+    started: dt.datetime,
+    due: str,
+    late: dt.datetime,
+    mash_team: Any,
+    manager: User,
+    social_worker: User,
+    police: Agency,
+    police_desk: User,
+    time_machine: Any,
+) -> None:
+    time_machine.move_to(started, tick=False)
+    contact = ContactAwaitingThresholdFactory(team=mash_team)
+    start_checks(contact, by=manager, coordinator=social_worker, agencies=[police], at=started, rating=Brag.RED)
+    # The worker sends them whatever time zone its process has active (a server's clock is UTC).
+    with timezone.override(dt.UTC):
+        time_machine.move_to(late, tick=False)
+        alerts.run_once(late)
+    assert mail.outbox
+    for message in mail.outbox:
+        assert due in message.subject + message.body, message.subject

@@ -58,7 +58,7 @@ def test_the_gp_form_holds_the_request_the_due_time_and_the_consent(checks: Mash
         "Is the family registered?",
         checks.contact.get_consent_display(),
         "s17",
-        f"Please respond by {shown_date(request.due_at)}",
+        f"Please respond by {shown_date(request.due_at)} GMT",  # the practice reads it away from Safehub
     ):
         assert expected in text, expected
     assert checks.contact.narrative not in text

@@ -12,6 +12,7 @@ from django.core import mail
 from django.core.exceptions import PermissionDenied
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 
 from safehub.accounts.models import AgencyKind, Role
 from safehub.accounts.tests.factories import PartnerAgencyFactory, TeamFactory, user_with_role
@@ -271,7 +272,7 @@ def test_the_social_worker_allocated_with_the_outcome_gets_it_on_their_caseload(
 
 
 def test_the_caseload_is_for_childrens_social_care_staff(police_partner_client: Client) -> None:
-    assert police_partner_client.get(reverse("queues:caseload")).status_code == 403
+    assert police_partner_client.get(reverse("queues:caseload")).status_code == 404
 
 
 def test_a_red_contact_forwarded_to_an_open_case_says_act_now_everywhere(
@@ -383,3 +384,24 @@ def test_the_caseload_pages_what_waits_red_first_then_the_longest_waiting(
     assert "waiting=2" in waiting
     second = client.get(reverse("queues:caseload"), {"waiting": "2"}).content.decode()
     assert second[: second.index("Late answers")].count("as received") == 5
+
+
+@pytest.mark.parametrize(
+    ("sent", "shown"),
+    [
+        (dt.datetime(2026, 7, 15, 23, 30, tzinfo=dt.UTC), "16 July 2026, 00:30 BST"),  # the next day in London
+        (dt.datetime(2026, 12, 15, 23, 30, tzinfo=dt.UTC), "15 December 2026, 23:30 GMT"),
+    ],
+    ids=["summer", "winter"],
+)
+def test_a_hand_off_email_gives_the_time_it_was_sent_in_london_time(
+    sent: dt.datetime, shown: str, contact_officer: Any, mash_team: Any, locality_worker: Any, time_machine: Any
+) -> None:
+    time_machine.move_to(sent, tick=False)
+    child = PersonFactory()
+    InvolvementFactory(person=child, service=Service.CHILD_IN_NEED, worker_email=locality_worker.email)
+    _forward(_contact_about(child, mash_team), contact_officer, sent)
+    with timezone.override(dt.UTC):  # the worker's process, in whatever time zone it runs
+        deliver_handoff_emails(sent)
+    (message,) = mail.outbox
+    assert f"to you on {shown}" in message.body

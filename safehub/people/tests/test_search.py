@@ -11,6 +11,7 @@ import re
 import pytest
 from django.apps import apps
 from django.db import connection
+from django.http import HttpResponse
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -62,10 +63,20 @@ def index() -> dict[str, Person]:
     return people
 
 
-def _search(client: Client, **fields: str) -> str:
-    response = client.get(URL, fields)
+def _searched(client: Client, **fields: str) -> HttpResponse:
+    """Post a search and follow it to its results, whose address holds only the search's id."""
+    response = client.post(URL, fields, follow=True)
     assert response.status_code == 200
-    return response.content.decode()
+    return response
+
+
+def _search(client: Client, **fields: str) -> str:
+    return _searched(client, **fields).content.decode()
+
+
+def _results_page(client: Client, results: HttpResponse, page: str) -> HttpResponse:
+    """Another page of the results `results` shows, as its pagination links ask for it."""
+    return client.get(URL, {"search": results.wsgi_request.GET["search"], "page": page})
 
 
 @pytest.mark.parametrize("typed", ["O'Donnell", "odonnell", "O’Donnell", "ODONNELL", "O Donnell", " o'donnell "])
@@ -207,20 +218,21 @@ def test_exact_results_are_in_name_order_25_a_page(social_worker_client: Client)
     for number in range(30):
         PersonFactory(given_name=f"Child{number:02d}", family_name="Harlow", date_of_birth=dt.date(2015, 1, 1))
     index_people()
-    first = _search(social_worker_client, family_name="Harlow")
+    results = _searched(social_worker_client, family_name="Harlow")
+    first = results.content.decode()
     assert "30 people found" in first
     assert len(PERSON_LINK.findall(first)) == 25
     assert first.index("Child00") < first.index("Child01") < first.index("Child24")
     assert "Child25" not in first
-    assert "family_name=Harlow&amp;page=2" in first
-    second = social_worker_client.get(URL, {"family_name": "Harlow", "page": "2"}).content.decode()
+    assert re.search(r'href="\?search=[\w-]+&amp;page=2"', first)
+    second = _results_page(social_worker_client, results, "2").content.decode()
     assert len(PERSON_LINK.findall(second)) == 5
     assert "Child29" in second
     assert "Page 2 of 2" in second
 
 
 def test_a_page_past_the_last_shows_the_last(index: dict[str, Person], social_worker_client: Client) -> None:
-    page = social_worker_client.get(URL, {"family_name": "Smith", "page": "999"})
+    page = _results_page(social_worker_client, _searched(social_worker_client, family_name="Smith"), "999")
     assert page.status_code == 200
     assert "Jack Smith" in page.content.decode()
 
@@ -289,9 +301,7 @@ def test_bad_input_gets_a_clear_message(
 def test_sql_like_or_odd_text_finds_nobody_and_never_fails(
     typed: str, index: dict[str, Person], social_worker_client: Client
 ) -> None:
-    response = social_worker_client.get(URL, {"family_name": typed})
-    assert response.status_code == 200
-    page = response.content.decode()
+    page = _search(social_worker_client, family_name=typed)
     assert "0 people found" in page or "govuk-error-summary" in page
     assert Person.objects.count() == len(index)
 
@@ -311,7 +321,8 @@ def test_merged_records_are_not_listed(index: dict[str, Person], social_worker_c
 
 
 def test_partners_cannot_search_the_person_index(index: dict[str, Person], police_partner_client: Client) -> None:
-    assert police_partner_client.get(URL, {"family_name": "O'Donnell"}).status_code == 404
+    assert police_partner_client.get(URL).status_code == 404
+    assert police_partner_client.post(URL, {"family_name": "O'Donnell"}).status_code == 404
 
 
 def test_every_search_is_audited_without_what_was_typed(
