@@ -45,8 +45,9 @@ def _pages(contact: Contact) -> list[str]:
 
 
 def test_a_password_only_session_is_sent_to_the_second_step_from_every_page(
-    password_only: Client, mash_team: Any
+    password_only: Client, mash_team: Any, settings: Any
 ) -> None:
+    settings.SAFEHUB_ADMIN_ENABLED = True  # where the admin is on, it is closed to such a session too
     contact: Contact = ContactFactory(team=mash_team)
     for url in _pages(contact):
         response = password_only.get(url)
@@ -67,7 +68,8 @@ def test_a_password_only_session_cannot_post_anything(password_only: Client, mas
     assert not AuditEvent.objects.filter(verb=Verb.MFA_RECOVERY_CODES_REGENERATED).exists()
 
 
-def test_the_admin_is_closed_to_a_password_only_session_of_a_superuser(client: Client) -> None:
+def test_the_admin_is_closed_to_a_password_only_session_of_a_superuser(client: Client, settings: Any) -> None:
+    settings.SAFEHUB_ADMIN_ENABLED = True
     boss = user_with_role(Role.ADMINISTRATOR, username="boss", is_staff=True, is_superuser=True)
     # The admin's own sign-in form checks the password only: it must not open the admin.
     client.post("/admin/login/", {"username": "boss", "password": "correct horse battery staple"})
