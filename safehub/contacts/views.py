@@ -33,6 +33,7 @@ from safehub.contacts.workflow import ContactState
 from safehub.core.errors import DomainError, Refused
 from safehub.core.forms import add_refusal
 from safehub.core.http import AuthenticatedHttpRequest, query_without
+from safehub.core.ids import parse_id, parse_index
 
 PREFIX = "person"
 PAGE_SIZE = 25
@@ -72,10 +73,10 @@ def _rebuilt(request: AuthenticatedHttpRequest, at: Any) -> tuple[ContactForm, A
     bound_people = SubjectFormSet(post, prefix=PREFIX, form_kwargs={"at": at})
     people = [_typed_values(form) for form in bound_people.forms]
     if removing is not None:
-        index = int(removing.rsplit("-", 1)[1]) if removing.rsplit("-", 1)[1].isdigit() else -1
-        if 0 <= index < len(people) and len(people) > 1:
+        index = parse_index(removing.rsplit("-", 1)[1], below=len(people))
+        if index is not None and len(people) > 1:
             del people[index]
-        focus = min(max(index, 0), len(people) - 1)
+        focus = min(index or 0, len(people) - 1)
     else:
         people.append({"role": "", "kind": ""})
         focus = len(people) - 1
@@ -90,9 +91,10 @@ def _person_added_later(request: AuthenticatedHttpRequest) -> dict[str, Any] | N
     """A new contact about a child added to a decided contact as an addendum starts with the child
     as the addendum recorded them (the addenda panel's link: ?from_contact=<pk>&person_added=<pk>)."""
     contact_pk, amendment_pk = request.GET.get("from_contact", ""), request.GET.get("person_added", "")
-    if not (contact_pk.isdigit() and amendment_pk.isdigit()):
+    contact, amendment = parse_id(contact_pk), parse_id(amendment_pk)
+    if contact is None or amendment is None:
         return None
-    return person_added_after_the_decision(request.user, int(contact_pk), int(amendment_pk))
+    return person_added_after_the_decision(request.user, contact, amendment)
 
 
 @require_http_methods(["GET", "POST"])

@@ -13,6 +13,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxLengthValidator
 
 from safehub.core.errors import ConcurrentChange, DomainError, Problem, Refused
+from safehub.core.ids import parse_id
 
 MAX_TEXT = 10_000
 MAX_LINE = 200
@@ -178,6 +179,21 @@ class ClockField(forms.CharField):
         if not match:
             raise ValidationError(self.error_messages["invalid"], code="invalid")
         return time(int(match.group(1)), int(match.group(2)))
+
+
+class RecordsChoiceField(forms.ModelMultipleChoiceField):  # type: ignore[type-arg]
+    """Choose records (agencies, staff) by their ids. A value that is not an id ('²', a 30-digit
+    number) is refused as any unknown choice is, before it reaches the database, whose integers a
+    long number would overflow (an error, not a refusal, on SQLite and PostgreSQL)."""
+
+    def _check_values(self, value: Any) -> Any:
+        if self.to_field_name is None:
+            for pk in value:
+                if parse_id(str(pk)) is None:
+                    raise ValidationError(
+                        self.error_messages["invalid_choice"], code="invalid_choice", params={"value": pk}
+                    )
+        return super()._check_values(value)  # type: ignore[misc]  # not in the stubs
 
 
 class VersionForm(GovukForm):
