@@ -18,7 +18,9 @@ from safehub.audit.models import Verb
 from safehub.audit.services import record
 from safehub.contacts import permissions, restrictions, services
 from safehub.contacts.forms import (
+    MAX_PEOPLE,
     RECEIVED_FIELD,
+    TOO_MANY_PEOPLE,
     AllocationForm,
     ContactForm,
     ContactSearchForm,
@@ -77,6 +79,9 @@ def _rebuilt(request: AuthenticatedHttpRequest, at: Any) -> tuple[ContactForm, A
         if index is not None and len(people) > 1:
             del people[index]
         focus = min(index or 0, len(people) - 1)
+    elif len(people) >= MAX_PEOPLE:
+        messages.error(request, f"{TOO_MANY_PEOPLE}: nobody more was added")
+        focus = len(people) - 1
     else:
         people.append({"role": "", "kind": ""})
         focus = len(people) - 1
