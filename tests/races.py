@@ -45,6 +45,18 @@ from safehub.screening import views as screening_views
 from safehub.screening.models import Screening, ScreeningRoute
 
 
+def _contact(factory: Any, team: Team) -> Contact:
+    """A contact referenced apart from those the races' services number (C2026-000001 upwards)."""
+    contact: Contact = factory(team=team, reference=f"T-{uuid.uuid4().hex[:12]}")
+    return contact
+
+
+def _person() -> Person:
+    """A person record numbered apart from those the races' services number (P0000001 upwards)."""
+    person: Person = PersonFactory(local_id=f"T{uuid.uuid4().hex[:12]}")
+    return person
+
+
 @dataclass
 class Hub:
     team: Team
@@ -60,7 +72,7 @@ class Hub:
         return user_with_role(Role.CONTACT_OFFICER, team=self.team, username=f"officer.{uuid.uuid4().hex[:8]}")
 
     def checks(self) -> MashChecks:
-        contact = ContactAwaitingThresholdFactory(team=self.team)
+        contact = _contact(ContactAwaitingThresholdFactory, self.team)
         return start_checks(
             contact, by=self.manager, coordinator=self.social_worker, agencies=[self.police], at=self.at
         )
@@ -70,7 +82,7 @@ class Hub:
 class Race:
     """Two people (`first`, `second`) post to `url`: `first`'s request reaches `target` (a
     module's function, as the view looks it up) first. `written()` counts what the action
-    writes: after the race it must be exactly one."""
+    writes: the race must add exactly one."""
 
     url: str
     first: tuple[User, dict[str, Any]]
@@ -105,7 +117,7 @@ def _record_contact(hub: Hub) -> Race:
 
 
 def _start_screening(hub: Hub) -> Race:
-    contact = ContactFactory(team=hub.team)
+    contact = _contact(ContactFactory, hub.team)
     data = {"action": "start", "version": contact.version}
     return Race(
         reverse("screening:screen-contact", args=[contact.pk]),
@@ -117,7 +129,7 @@ def _start_screening(hub: Hub) -> Race:
 
 
 def _screening_started(hub: Hub) -> Contact:
-    contact = ContactFactory(team=hub.team)
+    contact = _contact(ContactFactory, hub.team)
     contacts_services.start_screening(contact, by=hub.contact_officer, at=hub.at)
     return contact
 
@@ -143,7 +155,7 @@ def _identify(hub: Hub) -> Race:
 
 def _record_screening(hub: Hub) -> Race:
     contact = _screening_started(hub)
-    contact.subjects.update(person=PersonFactory())
+    contact.subjects.update(person=_person())
     data = {"action": "route", "route": "refer_for_threshold", "version": _version(contact)}
     return Race(
         reverse("screening:screen-contact", args=[contact.pk]),
@@ -155,7 +167,7 @@ def _record_screening(hub: Hub) -> Race:
 
 
 def _start_checks(hub: Hub) -> Race:
-    contact = ContactAwaitingThresholdFactory(team=hub.team)
+    contact = _contact(ContactAwaitingThresholdFactory, hub.team)
     data = {
         "version": contact.version,
         "reason": "Unclear risk",
@@ -177,7 +189,7 @@ def _start_checks(hub: Hub) -> Race:
 
 def _ask_another_agency(hub: Hub) -> Race:
     checks = hub.checks()
-    health = PartnerAgencyFactory(name="Example Health Trust", kind=AgencyKind.HEALTH)
+    health = PartnerAgencyFactory(name=f"Example Health Trust {uuid.uuid4().hex[:8]}", kind=AgencyKind.HEALTH)
     data = {"version": checks.version, "agencies": [health.pk], "questions": "Known?", "lawful_basis": "s17"}
     return Race(
         reverse("checks:ask-another-agency", args=[checks.pk]),
@@ -204,8 +216,8 @@ def _answer(hub: Hub) -> Race:
     }
     return Race(
         reverse("checks:request", args=[request.pk]),
-        (_partner(hub, "first.partner"), data),
-        (_partner(hub, "second.partner"), data),
+        (_partner(hub, f"first.partner.{uuid.uuid4().hex[:8]}"), data),
+        (_partner(hub, f"second.partner.{uuid.uuid4().hex[:8]}"), data),
         (answers, "save_response"),
         lambda: AgencyResponse.objects.filter(request=request, status="submitted").count(),
     )
@@ -233,8 +245,8 @@ def _for_the_child(contact: Contact, **values: Any) -> dict[str, Any]:
 
 
 def _recommend(hub: Hub) -> Race:
-    contact = ContactAwaitingThresholdFactory(team=hub.team)
-    contact.subjects.update(person=PersonFactory())
+    contact = _contact(ContactAwaitingThresholdFactory, hub.team)
+    contact.subjects.update(person=_person())
     data = {
         **_for_the_child(contact, rating="amber", level=_level().pk, outcome="early_help"),
         "rationale": "Needs help",
@@ -250,8 +262,8 @@ def _recommend(hub: Hub) -> Race:
 
 
 def _recommended(hub: Hub, outcome: Outcome = Outcome.SECTION_17_ASSESSMENT) -> Contact:
-    contact = ContactAwaitingThresholdFactory(team=hub.team)
-    contact.subjects.update(person=PersonFactory())
+    contact = _contact(ContactAwaitingThresholdFactory, hub.team)
+    contact.subjects.update(person=_person())
     contact.refresh_from_db()
     decisions_services.recommend(
         contact,
@@ -309,7 +321,7 @@ def _outcome(hub: Hub) -> Race:
 
 
 def _allocate(hub: Hub) -> Race:
-    contact = ContactAwaitingThresholdFactory(team=hub.team)
+    contact = _contact(ContactAwaitingThresholdFactory, hub.team)
     return Race(
         reverse("contacts:allocate", args=[contact.pk]),
         (hub.manager, {"version": contact.version, "worker": hub.social_worker.pk}),
@@ -320,7 +332,7 @@ def _allocate(hub: Hub) -> Race:
 
 
 def _restrict(hub: Hub) -> Race:
-    contact = ContactAwaitingThresholdFactory(team=hub.team)
+    contact = _contact(ContactAwaitingThresholdFactory, hub.team)
     data = {"version": contact.version, "reason": "Staff child", "people": [hub.social_worker.pk]}
     return Race(
         reverse("contacts:restrict", args=[contact.pk]),
@@ -332,7 +344,7 @@ def _restrict(hub: Hub) -> Race:
 
 
 def _amend(hub: Hub) -> Race:
-    contact = ContactAwaitingThresholdFactory(team=hub.team)
+    contact = _contact(ContactAwaitingThresholdFactory, hub.team)
 
     def data() -> dict[str, Any]:
         return {
@@ -366,7 +378,7 @@ def _consultation(hub: Hub) -> Race:
 
 
 def _pair(hub: Hub) -> DuplicatePair:
-    left, right = sorted([PersonFactory(), PersonFactory()], key=lambda p: p.pk)
+    left, right = sorted([_person(), _person()], key=lambda p: p.pk)
     return DuplicatePair.objects.create(left=left, right=right, probability=0.8, found_at=hub.at)
 
 
@@ -394,10 +406,11 @@ def _merge(hub: Hub) -> Race:
 
 
 def _mark_received(hub: Hub) -> Race:
-    worker = user_with_role(Role.SOCIAL_WORKER, team=TeamFactory(name="Locality team 2"), username="locality.sw")
-    worker.email = "locality.sw@example.org"
+    name = f"locality.{uuid.uuid4().hex[:8]}"
+    worker = user_with_role(Role.SOCIAL_WORKER, team=TeamFactory(name=f"Locality {name}"), username=name)
+    worker.email = f"{name}@example.org"
     worker.save()
-    child = PersonFactory()
+    child = _person()
     InvolvementFactory(person=child, service=Service.CHILD_IN_NEED, worker_email=worker.email)
     contact = _screening_started(hub)
     contact.subjects.update(person=child)

@@ -18,6 +18,7 @@ from safehub.checks.tests.helpers import start_checks
 from safehub.contacts.models import Contact
 from safehub.contacts.tests.factories import ContactAwaitingThresholdFactory, ContactFactory
 from safehub.core.ids import MAX_ID, parse_id, parse_ids, parse_index
+from safehub.people.tests.factories import PersonFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -175,3 +176,56 @@ def test_restricting_a_contact_to_a_user_id_that_is_not_one_is_refused(
     contact.refresh_from_db()
     assert not contact.is_restricted
     assert _writes() == before
+
+
+@pytest.mark.parametrize("worker", ["1" * 30, "²", "abc"])
+def test_a_queue_filtered_by_a_worker_id_that_is_not_one_says_so(manager_client: Client, worker: str) -> None:
+    response = manager_client.get(reverse("queues:queue", args=["threshold"]), {"worker": worker})
+    assert response.status_code == 200
+    assert "govuk-error-summary" in response.content.decode() or "govuk-error-message" in response.content.decode()
+
+
+@pytest.mark.parametrize("coordinator", ["1" * 30, "²"])
+def test_starting_checks_with_a_coordinator_id_that_is_not_one_is_refused(
+    manager_client: Client, mash_team: object, police: object, coordinator: str
+) -> None:
+    contact = ContactAwaitingThresholdFactory(team=mash_team)
+    data = {
+        "version": contact.version,
+        "reason": "Unclear risk",
+        "rating": "amber",
+        "coordinator": coordinator,
+        "agencies": [police.pk],  # type: ignore[attr-defined]
+        "questions": "Known?",
+        "lawful_basis": "s17",
+    }
+    response = manager_client.post(reverse("checks:start", args=[contact.pk]), data)
+    assert response.status_code == 200
+    assert "Select a valid choice" in response.content.decode() or "govuk-error-summary" in response.content.decode()
+    assert not MashChecks.objects.exists()
+
+
+@pytest.mark.parametrize("typed", ["²²²", "١٢٣٤"])
+def test_finding_a_contact_by_digits_that_are_not_ascii_is_a_search_not_an_error(
+    contact_officer_client: Client, typed: str
+) -> None:
+    response = contact_officer_client.get(reverse("contacts:find-contact"), {"q": typed})
+    assert response.status_code == 200
+
+
+def test_a_new_person_record_is_numbered_after_a_local_id_that_is_not_a_number(
+    contact_officer_client: Client, mash_team: object
+) -> None:
+    PersonFactory(local_id="P²")  # imported from another system: any text
+    contact = ContactFactory(team=mash_team)
+    url = reverse("screening:screen-contact", args=[contact.pk])
+    contact_officer_client.post(url, {"action": "start", "version": contact.version})
+    subject = contact.subjects.get()
+    prefix = f"subject-{subject.pk}"
+    response = contact_officer_client.post(
+        url, {"action": "identify", "subject_pk": subject.pk, f"{prefix}-person": "new", f"{prefix}-version": 1}
+    )
+    assert response.status_code == 302
+    subject.refresh_from_db()
+    assert subject.person is not None
+    assert subject.person.local_id == "P0000001"

@@ -74,7 +74,7 @@ def play(race: Race, monkeypatch: pytest.MonkeyPatch) -> tuple[HttpResponse, Htt
 @pytest.mark.parametrize("name", sorted(RACES))
 def test_two_at_once_one_wins_and_the_other_is_told(name: str, hub: Hub, monkeypatch: pytest.MonkeyPatch) -> None:
     race = RACES[name](hub)
-    assert race.written() == 0, name
+    before = race.written()
     won, lost, loser = play(race, monkeypatch)
     assert won.status_code == 302, (name, won.status_code)
     assert lost.status_code != 500, name
@@ -89,5 +89,5 @@ def test_two_at_once_one_wins_and_the_other_is_told(name: str, hub: Hub, monkeyp
         page = lost.content.decode()
         assert "changed by someone else" in page, name
         assert "govuk-error-summary" in page, name
-    assert race.written() == 1, name
+    assert race.written() - before == 1, name
     assert verify_chain().intact

@@ -81,18 +81,28 @@ def play_together(race: Race, monkeypatch: pytest.MonkeyPatch) -> list[HttpRespo
     return responses
 
 
-@pytest.mark.parametrize("name", sorted(RACES))
-def test_two_at_once_on_two_connections_one_wins(name: str, hub: Hub, monkeypatch: pytest.MonkeyPatch) -> None:
-    race = RACES[name](hub)
-    responses = play_together(race, monkeypatch)
+def _outcome(name: str, race: Race, responses: list[HttpResponse], added: int) -> str:
+    """What went wrong in one race, or "" when exactly one won and the other was told."""
     statuses = sorted(response.status_code for response in responses)
-    assert 500 not in statuses, name
     if race.same_form or race.told:
-        assert statuses == [302, 302], name
-        assert responses[0]["Location"] == responses[1]["Location"], name
-    else:
-        assert statuses == [302, 409], name
-        [lost] = [response for response in responses if response.status_code == 409]
-        assert "changed by someone else" in lost.content.decode(), name
-    assert race.written() == 1, name
+        if statuses != [302, 302] or responses[0]["Location"] != responses[1]["Location"]:
+            return f"{name}: {statuses}"
+    elif statuses != [302, 409]:
+        return f"{name}: {statuses}"
+    elif "changed by someone else" not in next(r for r in responses if r.status_code == 409).content.decode():
+        return f"{name}: the loser was not told why"
+    return f"{name}: {added} written" if added != 1 else ""
+
+
+def test_two_at_once_on_two_connections_one_wins(hub: Hub, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every race in one test: a test on two connections empties the database when it ends, which
+    costs more than all the races."""
+    problems = []
+    for name in sorted(RACES):
+        race = RACES[name](hub)
+        before = race.written()
+        responses = play_together(race, monkeypatch)
+        monkeypatch.undo()
+        problems.append(_outcome(name, race, responses, race.written() - before))
+    assert [problem for problem in problems if problem] == []
     assert verify_chain().intact

@@ -14,9 +14,9 @@ MAX_ID = 2**63 - 1  # the largest key a 64-bit integer column holds (BigAutoFiel
 _MAX_DIGITS = len(str(MAX_ID))
 
 
-def _whole_number(text: object) -> int | None:
+def whole_number(text: object) -> int | None:
     """The number `text` writes in plain ASCII digits (spaces either side allowed), if it has no
-    more digits than `MAX_ID`."""
+    more digits than `MAX_ID`; else None."""
     if not isinstance(text, str):
         return None
     digits = text.strip()
@@ -27,7 +27,7 @@ def _whole_number(text: object) -> int | None:
 
 def parse_id(text: object) -> int | None:
     """The id in `text`, or None when it is not a whole number from 1 to `MAX_ID`."""
-    number = _whole_number(text)
+    number = whole_number(text)
     return number if number is not None and 0 < number <= MAX_ID else None
 
 
@@ -38,5 +38,5 @@ def parse_ids(texts: Iterable[object]) -> list[int]:
 
 def parse_index(text: object, *, below: int) -> int | None:
     """A position in a list of `below` items (0 upwards) from `text`, or None when it is not one."""
-    number = _whole_number(text)
+    number = whole_number(text)
     return number if number is not None and number < below else None

@@ -16,6 +16,7 @@ from safehub.contacts.models import AmendmentKind, Contact, ContactSubject, Subj
 from safehub.contacts.services import clock_rating, threshold_due, transition
 from safehub.contacts.workflow import ContactState, Event
 from safehub.core.errors import ConcurrentChange, DomainError
+from safehub.core.ids import whole_number
 from safehub.core.races import claim
 from safehub.handoffs.models import HandoffKind
 from safehub.handoffs.services import Worker, hand_off
@@ -115,7 +116,8 @@ def finding_for_people(people: list[int], *, at: datetime) -> Finding:
 
 def _next_local_id() -> str:
     highest = Person.objects.filter(local_id__startswith="P").aggregate(top=Max("local_id"))["top"]
-    number = int(highest[1:]) + 1 if highest and highest[1:].isdigit() else 1
+    top = whole_number(highest[1:]) if highest else None
+    number = top + 1 if top is not None else 1
     return f"P{number:07d}"
 
 
