@@ -5,7 +5,6 @@ server error, never hundreds of forms drawn, nothing saved."""
 from __future__ import annotations
 
 import re
-import time
 from typing import Any
 
 import pytest
@@ -31,13 +30,10 @@ RECORD_CONTACT = reverse("contacts:record-contact")
 def test_record_a_contact_claiming_a_thousand_people_draws_at_most_the_most_a_contact_names(
     contact_officer_client: Client, button: dict[str, str]
 ) -> None:
-    started = time.monotonic()
     response = contact_officer_client.post(RECORD_CONTACT, contact_post(**{"person-TOTAL_FORMS": "1000"}, **button))
-    took = time.monotonic() - started
     assert response.status_code == 200
     assert len(PERSON.findall(response.content.decode())) <= MAX_PEOPLE
     assert len(response.content) < 1_000_000
-    assert took < 5, f"{took:.1f}s"
     assert not Contact.objects.exists()
 
 
@@ -101,9 +97,7 @@ def test_a_protocol_post_claiming_thousands_of_rows_is_refused_without_drawing_t
 ) -> None:
     protocol = _bexley()
     before = (list(protocol.timescales.values()), list(protocol.levels.values()))
-    started = time.monotonic()
     response = _post_protocol(administrator_client, **{"timescale-TOTAL_FORMS": total, "level-TOTAL_FORMS": total})
-    assert time.monotonic() - started < 5
     assert response.status_code == 200
     page = response.content.decode()
     assert "govuk-error-summary" in page
