@@ -3,7 +3,7 @@ from typing import Any
 from django import forms
 from django.contrib.auth.forms import AuthenticationForm
 
-from safehub.core.forms import GovukFormMixin
+from safehub.core.forms import GovukFormMixin, RecordsChoiceField
 
 
 class SignInForm(GovukFormMixin, AuthenticationForm):
@@ -31,7 +31,7 @@ class StaffChoiceField(forms.ModelChoiceField):  # type: ignore[type-arg]
         return _named_with_job_title(obj)
 
 
-class StaffMultipleChoiceField(forms.ModelMultipleChoiceField):  # type: ignore[type-arg]
+class StaffMultipleChoiceField(RecordsChoiceField):
     """Choose members of staff, each shown with their job title."""
 
     def label_from_instance(self, obj: Any) -> str:

@@ -172,7 +172,7 @@ def page_cost(header: str | None) -> tuple[float | None, int | None]:
     metrics = parse_server_timing(header)
     cpu = metrics.get("cpu", {}).get("dur")
     queries = metrics.get("db", {}).get("desc", "").split(" ")[0]
-    return (float(cpu) if cpu else None), (int(queries) if queries.isdigit() else None)
+    return (float(cpu) if cpu else None), (int(queries) if queries.isascii() and queries.isdigit() else None)
 
 
 @dataclass(frozen=True)

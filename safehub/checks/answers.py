@@ -22,7 +22,8 @@ from safehub.checks.late_answers import forward_if_late
 from safehub.checks.models import AgencyRequest, AgencyResponse, RequestState, ResponseStatus
 from safehub.checks.workflow import RequestEvent, ResponseEvent
 from safehub.core import lifecycle
-from safehub.core.errors import ConcurrentChange, DomainError, Problem, Refused
+from safehub.core.errors import DomainError, Problem, Refused
+from safehub.core.races import claim
 
 
 @dataclass(frozen=True)
@@ -104,8 +105,7 @@ def save_response(
     closed = why_not_open(request)
     if closed:
         raise DomainError(closed)
-    if request.version != version:
-        raise ConcurrentChange("request")
+    claim(request, version, noun="request")
     problems = answer_problems(answer, submitting=submit)
     if problems:
         raise Refused(problems)
@@ -199,8 +199,7 @@ def correct_response(
         return earlier
     if response.status != ResponseStatus.SUBMITTED:
         raise DomainError("Only a submitted response can be corrected; a draft can simply be changed")
-    if request.version != version:
-        raise ConcurrentChange("response")
+    claim(request, version, noun="response")
     if AgencyResponse.objects.filter(supersedes=response).exists():
         raise DomainError("This response has already been corrected: correct the latest one")
     problems = correction_problems(response, answer, reason=reason, remove_restriction=remove_restriction)

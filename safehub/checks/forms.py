@@ -10,7 +10,7 @@ from django.db.models import QuerySet
 from safehub.accounts.forms import StaffChoiceField
 from safehub.accounts.models import Agency, User
 from safehub.checks.services import DEFAULT_LAWFUL_BASIS
-from safehub.core.forms import MAX_TEXT, ClockField, GovukDateField, VersionForm
+from safehub.core.forms import MAX_TEXT, ClockField, GovukDateField, RecordsChoiceField, VersionForm
 from safehub.core.working_time import LONDON
 from safehub.protocols.models import BRAG_HINTS, Brag
 
@@ -36,7 +36,7 @@ class StartChecksForm(VersionForm):
         empty_label="Choose a social worker",
         error_messages={"required": "Choose the coordinating social worker"},
     )
-    agencies = forms.ModelMultipleChoiceField(
+    agencies = RecordsChoiceField(
         label="Agencies to ask",
         help_text="The local protocol's always-checked agencies are selected. Add others only where proportionate.",
         queryset=Agency.objects.none(),
@@ -105,7 +105,7 @@ class StartChecksForm(VersionForm):
 
 
 class AskAnotherAgencyForm(VersionForm):
-    agencies = forms.ModelMultipleChoiceField(
+    agencies = RecordsChoiceField(
         label="Agencies to ask",
         help_text="Only the agencies these checks have not asked are listed.",
         queryset=Agency.objects.none(),

@@ -26,7 +26,8 @@ from safehub.contacts.models import Contact, ContactSubject
 from safehub.contacts.services import threshold_due, transition
 from safehub.contacts.workflow import ContactState, Event
 from safehub.core import lifecycle
-from safehub.core.errors import ConcurrentChange, DomainError, Problem, Refused
+from safehub.core.errors import DomainError, Problem, Refused
+from safehub.core.races import claim
 from safehub.people.models import PersonKind
 from safehub.protocols.models import Brag
 from safehub.protocols.policy import Deadlines, active_protocol
@@ -191,8 +192,7 @@ def _send_request(
 def start_checks(contact: Contact, start: StartChecks, *, by: User, at: datetime, version: int) -> MashChecks:
     """A manager decides checks are needed: one request, with its due time and disclosure, per agency."""
     _validate(contact, start, by, at)
-    if contact.version != version:
-        raise ConcurrentChange()
+    claim(contact, version)
     deadlines = Deadlines(active_protocol())
     missing = left_out(start.agencies)
     checks = MashChecks.objects.create(
@@ -245,8 +245,7 @@ def ask_for_checks(contact: Contact, *, reason: str, by: User, at: datetime, ver
         raise DomainError("MASH checks have already been made on this contact: read the agencies' answers")
     if not permissions.can_ask_for_checks(by, contact):
         raise PermissionDenied
-    if contact.version != version:
-        raise ConcurrentChange()
+    claim(contact, version)
     text = reason.strip()
     if len(text) < MIN_ASK_REASON:
         raise DomainError(
@@ -298,6 +297,7 @@ def ask_another_agency(
         raise PermissionDenied
     if not permissions.can_ask_another_agency(by, checks):
         raise DomainError("These checks have been submitted for decision: no more agencies can be asked")
+    claim(checks, version, noun="set of checks")
     chosen = sorted(set(ask.agencies), key=lambda a: a.name)
     if not chosen:
         raise DomainError("Choose at least one agency to ask", field="agencies")
@@ -309,8 +309,6 @@ def ask_another_agency(
             f"{_names(asked)} {'has' if len(asked) == 1 else 'have'} already been asked in these checks",
             field="agencies",
         )
-    if checks.version != version:
-        raise ConcurrentChange("set of checks")
     problems = []
     if not ask.questions.strip():
         problems.append(Problem("Enter what the agencies are asked", field="questions"))
@@ -370,8 +368,7 @@ def withdraw_request(request: AgencyRequest, *, reason: str, by: User, at: datet
         raise DomainError(
             f"Only an outstanding request can be withdrawn: this one is {request.get_state_display().lower()}"
         )
-    if request.version != version:
-        raise ConcurrentChange("request")
+    claim(request, version, noun="request")
     if not reason.strip():
         raise DomainError("Enter why the request is withdrawn", field="reason")
     lifecycle.transition(
@@ -406,8 +403,7 @@ def submit_for_decision(
         raise PermissionDenied
     if checks.state != ChecksState.OPEN:
         raise DomainError("These checks have already been submitted for decision")
-    if checks.version != version:
-        raise ConcurrentChange("set of checks")
+    claim(checks, version, noun="set of checks")
     problems = []
     if not analysis.strip():
         problems.append(Problem("Enter your analysis of what the agencies hold", field="analysis"))

@@ -47,6 +47,7 @@ from safehub.contacts.workflow import ContactState
 from safehub.core.errors import DomainError
 from safehub.core.forms import add_refusal
 from safehub.core.http import AuthenticatedHttpRequest
+from safehub.core.ids import parse_ids
 from safehub.protocols.models import Brag
 
 
@@ -168,7 +169,7 @@ def checks_view(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 def _sent_already(request: AuthenticatedHttpRequest, checks: MashChecks) -> list[Agency]:
     """The agencies a posted ask names that these checks have already asked: the same form sent
     twice (a double click, a retry), or a colleague asked them first."""
-    named = {int(pk) for pk in request.POST.getlist("agencies") if pk.isdigit()}
+    named = set(parse_ids(request.POST.getlist("agencies")))
     return [r.agency for r in checks.requests.all() if r.agency_id in named]
 
 
@@ -343,7 +344,7 @@ def workspace(request: AuthenticatedHttpRequest) -> HttpResponse:
 @require_POST
 def dismiss_alerts(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Mark the alerts the user has seen as read; they no longer show."""
-    shown = [int(pk) for pk in request.POST.getlist("alert") if pk.isdigit()]
+    shown = parse_ids(request.POST.getlist("alert"))
     Alert.objects.visible_to(request.user).filter(pk__in=shown, read_at__isnull=True).update(read_at=timezone.now())
     back = request.POST.get("next", "")
     if url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()}, require_https=request.is_secure()):

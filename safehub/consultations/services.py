@@ -14,7 +14,8 @@ from safehub.consultations import permissions
 from safehub.consultations.models import Consultation, ConsultationKind
 from safehub.consultations.workflow import ConsultationEvent
 from safehub.core import lifecycle
-from safehub.core.errors import ConcurrentChange, DomainError
+from safehub.core.errors import DomainError
+from safehub.core.races import claim
 from safehub.core.submissions import content_key, create_once, earlier_submission
 from safehub.protocols.models import Clock
 from safehub.protocols.policy import due_time
@@ -74,8 +75,7 @@ def send_summary(consultation: Consultation, *, by: User, at: datetime, version:
         raise PermissionDenied
     if consultation.summary_sent_at is not None:
         raise DomainError("The summary has already been sent")
-    if consultation.version != version:
-        raise ConcurrentChange("consultation")
+    claim(consultation, version, noun="consultation")
     lifecycle.transition(
         consultation,
         ConsultationEvent.SEND_SUMMARY,

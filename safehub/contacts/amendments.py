@@ -57,6 +57,7 @@ from safehub.contacts.rules import (
 from safehub.contacts.services import RESUBMISSION_WINDOW  # a contact's form sent again: the same hour
 from safehub.core.errors import ConcurrentChange, DomainError, Problem, Refused
 from safehub.core.lifecycle import compare_and_set
+from safehub.core.races import claim
 from safehub.core.submissions import content_key
 from safehub.core.working_time import LONDON
 
@@ -433,8 +434,7 @@ def _write(
     earlier = earlier_amendment(contact, by=by, at=at, submission_key=key)
     if earlier is not None:
         return Amended(earlier, created=False)
-    if contact.version != version:
-        raise ConcurrentChange()
+    claim(contact, version)
     if not permissions.can_amend_contact(by, contact, kind):
         raise DomainError(permissions.why_not_amendable(contact, kind))
     plan = make_plan()

@@ -233,8 +233,22 @@ MAX_PEOPLE = 20  # a contact names at most this many people; a form claiming mor
 
 # Whether the people make a contact (a child among them, dates that agree) is the service's
 # rule (contacts.rules), so that every way of recording a contact is refused alike.
+TOO_MANY_PEOPLE = f"A contact can name at most {MAX_PEOPLE} people"
+
+
+class PeopleFormSet(forms.BaseFormSet):  # type: ignore[type-arg]
+    default_error_messages = {"too_many_forms": TOO_MANY_PEOPLE, "too_few_forms": "Name at least one person"}
+
+
 SubjectFormSet = forms.formset_factory(
-    SubjectForm, extra=0, min_num=1, validate_min=True, max_num=MAX_PEOPLE, validate_max=True, absolute_max=MAX_PEOPLE
+    SubjectForm,
+    formset=PeopleFormSet,
+    extra=0,
+    min_num=1,
+    validate_min=True,
+    max_num=MAX_PEOPLE,
+    validate_max=True,
+    absolute_max=MAX_PEOPLE,
 )
 
 

@@ -94,7 +94,7 @@ class ContactQuery:
         found = _REFERENCE.match(text)
         if found:
             return cls(reference=f"C{found[1] or found[2]}-{int(found[3]):06d}")
-        if text.isdigit() and 3 <= len(text) <= 9:
+        if text.isascii() and text.isdigit() and 3 <= len(text) <= 9:
             # The number of a reference without its year ("001576" or "1576"): numbers never repeat.
             return cls(reference=f"-{int(text):06d}")
         if is_valid_postcode(text):

@@ -23,6 +23,7 @@ from safehub.audit.services import record
 from safehub.contacts import permissions
 from safehub.contacts.models import Contact, ContactRestriction
 from safehub.core.errors import ConcurrentChange, DomainError
+from safehub.core.races import claim
 
 
 def _bump(contact: Contact, *, version: int, **fields: object) -> None:
@@ -41,8 +42,7 @@ def restrict_contact(
     """Only `people` (and `by`) may see the contact from now on. Returns who may, by name."""
     if not permissions.can_restrict(by, contact):
         raise PermissionDenied
-    if contact.version != version:
-        raise ConcurrentChange()
+    claim(contact, version)
     if not reason.strip():
         raise DomainError("Enter why the contact is restricted", field="reason")
     named = {user.pk: user for user in people}
@@ -76,8 +76,7 @@ def lift_restriction(contact: Contact, *, by: User, at: datetime, version: int) 
         raise PermissionDenied
     if not contact.is_restricted:
         raise DomainError("This contact is not restricted")
-    if contact.version != version:
-        raise ConcurrentChange()
+    claim(contact, version)
     _bump(contact, version=version, is_restricted=False, restriction_reason="", restricted_by=None, restricted_at=None)
     ContactRestriction.objects.filter(contact=contact).delete()
     record(Verb.CONTACT_RESTRICTION_LIFTED, by=by, contact=contact, at=at)

@@ -18,7 +18,9 @@ from safehub.audit.models import Verb
 from safehub.audit.services import record
 from safehub.contacts import permissions, restrictions, services
 from safehub.contacts.forms import (
+    MAX_PEOPLE,
     RECEIVED_FIELD,
+    TOO_MANY_PEOPLE,
     AllocationForm,
     ContactForm,
     ContactSearchForm,
@@ -34,6 +36,7 @@ from safehub.core import searches
 from safehub.core.errors import DomainError, Refused
 from safehub.core.forms import add_refusal
 from safehub.core.http import AuthenticatedHttpRequest, query_without
+from safehub.core.ids import parse_id, parse_index
 
 PREFIX = "person"
 PAGE_SIZE = 25
@@ -74,10 +77,13 @@ def _rebuilt(request: AuthenticatedHttpRequest, at: Any) -> tuple[ContactForm, A
     bound_people = SubjectFormSet(post, prefix=PREFIX, form_kwargs={"at": at})
     people = [_typed_values(form) for form in bound_people.forms]
     if removing is not None:
-        index = int(removing.rsplit("-", 1)[1]) if removing.rsplit("-", 1)[1].isdigit() else -1
-        if 0 <= index < len(people) and len(people) > 1:
+        index = parse_index(removing.rsplit("-", 1)[1], below=len(people))
+        if index is not None and len(people) > 1:
             del people[index]
-        focus = min(max(index, 0), len(people) - 1)
+        focus = min(index or 0, len(people) - 1)
+    elif len(people) >= MAX_PEOPLE:
+        messages.error(request, f"{TOO_MANY_PEOPLE}: nobody more was added")
+        focus = len(people) - 1
     else:
         people.append({"role": "", "kind": ""})
         focus = len(people) - 1
@@ -92,9 +98,10 @@ def _person_added_later(request: AuthenticatedHttpRequest) -> dict[str, Any] | N
     """A new contact about a child added to a decided contact as an addendum starts with the child
     as the addendum recorded them (the addenda panel's link: ?from_contact=<pk>&person_added=<pk>)."""
     contact_pk, amendment_pk = request.GET.get("from_contact", ""), request.GET.get("person_added", "")
-    if not (contact_pk.isdigit() and amendment_pk.isdigit()):
+    contact, amendment = parse_id(contact_pk), parse_id(amendment_pk)
+    if contact is None or amendment is None:
         return None
-    return person_added_after_the_decision(request.user, int(contact_pk), int(amendment_pk))
+    return person_added_after_the_decision(request.user, contact, amendment)
 
 
 @require_http_methods(["GET", "POST"])

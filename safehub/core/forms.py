@@ -13,6 +13,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxLengthValidator
 
 from safehub.core.errors import ConcurrentChange, DomainError, Problem, Refused
+from safehub.core.ids import parse_id
 
 MAX_TEXT = 10_000
 MAX_LINE = 200
@@ -178,6 +179,66 @@ class ClockField(forms.CharField):
         if not match:
             raise ValidationError(self.error_messages["invalid"], code="invalid")
         return time(int(match.group(1)), int(match.group(2)))
+
+
+class RecordsChoiceField(forms.ModelMultipleChoiceField):  # type: ignore[type-arg]
+    """Choose records (agencies, staff) by their ids. A value that is not an id ('²', a 30-digit
+    number) is refused as any unknown choice is, before it reaches the database, whose integers a
+    long number would overflow (an error, not a refusal, on SQLite and PostgreSQL)."""
+
+    def _check_values(self, value: Any) -> Any:
+        if self.to_field_name is None:
+            for pk in value:
+                if parse_id(str(pk)) is None:
+                    raise ValidationError(
+                        self.error_messages["invalid_choice"], code="invalid_choice", params={"value": pk}
+                    )
+        return super()._check_values(value)  # type: ignore[misc]  # not in the stubs
+
+
+ROWS_CHANGED = "The rows on this page changed since it was loaded: reload the page and make your changes again"
+
+
+class RowsFormSet(forms.BaseFormSet):  # type: ignore[type-arg]
+    """A formset that edits a record's existing rows (given as `initial`, on the page and when it
+    is posted) and adds new ones in its `extra` blank rows. The page says how many rows it holds
+    and how many of them existed (the management form's TOTAL_FORMS and INITIAL_FORMS): a post
+    whose counts differ from the rows the page drew was altered, or drawn before the rows changed.
+    It is refused with a message, rather than read with existing rows taken as new ones or left
+    out, and no more forms are built than the page drew."""
+
+    default_error_messages = {
+        "too_many_forms": "There can be at most %(num)d rows: remove some and try again",
+        "too_few_forms": "Keep at least %(num)d rows",
+    }
+
+    def _drawn(self) -> tuple[int, int]:
+        """How many rows the page drew: the existing ones, and with the blank ones."""
+        existing = len(self.initial or ())
+        return existing, min(existing + self.extra, self.absolute_max or existing + self.extra)
+
+    def total_form_count(self) -> int:
+        total: int = super().total_form_count()
+        return min(total, self._drawn()[1]) if self.is_bound else total
+
+    def clean(self) -> None:
+        super().clean()
+        if not self.is_bound or not self.management_form.is_valid():  # Django says what is missing
+            return
+        existing, drawn = self._drawn()
+        posted = int(self.management_form.cleaned_data["TOTAL_FORMS"] or 0)
+        if self.initial_form_count() != existing or not existing <= posted <= drawn:
+            raise ValidationError(ROWS_CHANGED, code="rows_changed")
+
+
+def rows_formset(form: type[forms.Form], *, max_rows: int, extra: int = 1) -> type[RowsFormSet]:
+    """A `RowsFormSet` of `form` that holds at most `max_rows` rows: a post claiming more is
+    refused before its rows are built (however many it claims, at most `max_rows` forms are)."""
+    formset = forms.formset_factory(
+        form, formset=RowsFormSet, extra=extra, max_num=max_rows, validate_max=True, absolute_max=max_rows
+    )
+    assert issubclass(formset, RowsFormSet)  # noqa: S101 - formset_factory subclasses `formset`
+    return formset
 
 
 class VersionForm(GovukForm):

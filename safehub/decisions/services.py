@@ -20,8 +20,9 @@ from safehub.contacts.models import CHILD_ROLES, Contact, ContactSubject, Referr
 from safehub.contacts.rules import day_problems
 from safehub.contacts.services import threshold_due, transition
 from safehub.contacts.workflow import Event
-from safehub.core.errors import ConcurrentChange, DomainError, Problem, Refused
+from safehub.core.errors import DomainError, Problem, Refused
 from safehub.core.presenters import shown_date
+from safehub.core.races import claim
 from safehub.core.working_time import LONDON
 from safehub.decisions import permissions
 from safehub.decisions.models import (
@@ -47,11 +48,6 @@ from safehub.protocols.models import Brag, Clock, ThresholdLevel
 from safehub.protocols.policy import active_protocol, approval_due_time, due_time
 from safehub.screening.models import KnownStatus
 from safehub.screening.services import Finding, added_children_unidentified, finding_for_people
-
-
-def _check_version(contact: Contact, version: int) -> None:
-    if contact.version != version:
-        raise ConcurrentChange()
 
 
 def _require_rationale(rationale: str, message: str) -> str:
@@ -205,7 +201,7 @@ def recommend(
     id), a rating, level of need and outcome. The contact is rated as its most serious child."""
     if not permissions.can_recommend(by, contact):
         raise PermissionDenied
-    _check_version(contact, version)
+    claim(contact, version)
     text = _require_rationale(rationale, "Enter a rationale for your recommendation")
     subjects = children_on(contact)
     if not subjects:
@@ -289,7 +285,7 @@ def approve(
     """The manager approves each child's outcome (`outcomes`, by subject id): the recommended one or
     another. Each child with a statutory outcome becomes a referral of their own."""
     _check_approver(contact, by)
-    _check_version(contact, version)
+    claim(contact, version)
     text = _require_rationale(rationale, "Enter a rationale for the decision")
     recommendation = _latest_recommendation(contact)
     recommended = {child.subject_id: child for child in recommendation.children.select_related("level")}
@@ -364,7 +360,7 @@ def approve(
 @transaction.atomic(durable=True)
 def return_recommendation(contact: Contact, *, rationale: str, by: User, at: datetime, version: int) -> Decision:
     _check_approver(contact, by)
-    _check_version(contact, version)
+    claim(contact, version)
     text = _require_rationale(rationale, "Enter why you are returning the recommendation")
     recommendation = _latest_recommendation(contact)
     decision = Decision.objects.create(
@@ -483,7 +479,7 @@ def action_outcome(
     (`ChildAction`), and each child opening a service gets an involvement of their own."""
     if not permissions.can_action_outcome(by, contact):
         raise PermissionDenied
-    _check_version(contact, version)
+    claim(contact, version)
     decision = the_decision(contact)
     if decision is None:
         raise DomainError("There is no approved decision to action")

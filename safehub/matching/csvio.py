@@ -25,6 +25,8 @@ from typing import IO
 
 import pandas as pd
 
+from safehub.core import csvfiles
+from safehub.core.csvfiles import UnreadableCsv
 from safehub.matching.features import COLUMNS, PersonDetails, features_of
 from safehub.people.identifiers import is_valid_nhs_number, normalise_nhs_number
 
@@ -131,7 +133,14 @@ def read_people_file(path: Path, *, bad_values: BadValues = BadValues.REFUSE) ->
             path, [f"Line {line}: the file is not UTF-8 text; save it as CSV UTF-8 and try again"]
         ) from None
     reader = csv.DictReader(io.StringIO(text, newline=""))
-    header = [h.strip() for h in (reader.fieldnames or [])]
+    try:
+        return _read_rows(path, reader, bad_values=bad_values)
+    except UnreadableCsv as error:
+        raise CsvRefused(path, [error.message]) from None
+
+
+def _read_rows(path: Path, reader: csv.DictReader[str], *, bad_values: BadValues) -> PeopleFile:
+    header = [h.strip() for h in csvfiles.header(reader)]
     missing = [c for c in REQUIRED if c not in header]
     if missing:
         found = ", ".join(header) if header else "nothing"
@@ -143,7 +152,7 @@ def read_people_file(path: Path, *, bad_values: BadValues = BadValues.REFUSE) ->
     unreadable: list[UnreadableValue] = []
     errors: list[str] = []
     seen: set[str] = set()
-    for number, raw in enumerate(reader, start=2):
+    for number, raw in enumerate(csvfiles.rows(reader), start=2):
         if None in raw:
             errors.append(f"Line {number}: more values than columns in the header")
             continue

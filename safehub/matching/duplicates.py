@@ -92,9 +92,10 @@ def merge(pair: DuplicatePair, *, keep: Person, by: User, at: datetime, version:
     if keep.pk not in (pair.left_id, pair.right_id):
         raise DomainError("Choose one of the two records to keep", field="keep")
     merged = pair.right if keep.pk == pair.left_id else pair.left
+    # The pair first: of two reviewers merging it at once, the second is told it was decided.
+    _claim(pair, version=version, by=by, at=at, status=PairStatus.MERGED)
     if Person.objects.filter(pk__in=[keep.pk, merged.pk], merged_into__isnull=False).exists():
         raise DomainError("One of these records has already been merged into another: review that merge first")
-    _claim(pair, version=version, by=by, at=at, status=PairStatus.MERGED)
     existing_services = set(Involvement.objects.filter(person=keep).values_list("service", "started_on"))
     involvements = [
         i.pk for i in Involvement.objects.filter(person=merged) if (i.service, i.started_on) not in existing_services

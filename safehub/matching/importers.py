@@ -17,7 +17,9 @@ from django.db import IntegrityError, models, transaction
 from safehub.accounts.models import User
 from safehub.audit.models import Verb
 from safehub.audit.services import record
+from safehub.core import csvfiles
 from safehub.core.ages import is_child_on
+from safehub.core.csvfiles import UnreadableCsv
 from safehub.matching.index import record_people
 from safehub.people.identifiers import is_valid_nhs_number, is_valid_postcode, normalise_nhs_number, normalise_postcode
 from safehub.people.models import Address, Involvement, Person, PersonKind, Service
@@ -157,14 +159,22 @@ def _parse(raw: bytes, *, today: date) -> list[Row]:
     except UnicodeDecodeError as error:
         raise ImportRefused([f"The file must be saved as UTF-8 (byte {error.start} is not)"]) from None
     reader = csv.DictReader(io.StringIO(text, newline=""))
-    header = [name.strip() for name in (reader.fieldnames or [])]
+    try:
+        rows = _rows(reader, today=today)
+    except UnreadableCsv as error:
+        raise ImportRefused([error.message]) from None
+    return rows
+
+
+def _rows(reader: csv.DictReader[str], *, today: date) -> list[Row]:
+    header = [name.strip() for name in csvfiles.header(reader)]
     reader.fieldnames = header  # " family_name" is the column family_name
     missing = [name for name in COLUMNS if name not in header]
     if missing:
         raise ImportRefused([f"Line 1: the header is missing the column(s) {', '.join(missing)}"])
     errors: list[str] = []
     rows: list[Row] = []
-    for values in reader:
+    for values in csvfiles.rows(reader):
         line = reader.line_num
         clean: dict[str, Any] = {name: (values.get(name) or "").strip() for name in COLUMNS}
         problems = _row_problems(clean, today=today)

@@ -7,7 +7,7 @@ from typing import Any
 from django import forms
 
 from safehub.accounts.models import AgencyKind
-from safehub.core.forms import GovukForm, VersionForm
+from safehub.core.forms import GovukForm, VersionForm, rows_formset
 from safehub.core.working_time import ClockUnit
 from safehub.protocols.models import APPROVER_CHOICES, Brag, Clock, LocalProtocol, ThresholdLevel, Timescale
 
@@ -187,9 +187,14 @@ class TimescaleForm(GovukForm):
         self.fields["amount"].widget.attrs["class"] += " govuk-input--width-5"
 
 
+# The most rows each can hold: a level's order is 1 to 99; a timescale is one per step, rating (or
+# any) and agency (or any), and one blank row to add one.
+MAX_LEVELS = 99
+MAX_TIMESCALES = len(Clock) * (len(Brag) + 1) * (len(PARTNER_KINDS) + 1) + 1
+
 # One blank row in each, to add a level or a timescale without script (the page posts it as any other).
-LevelFormSet = forms.formset_factory(LevelForm, extra=1)
-TimescaleFormSet = forms.formset_factory(TimescaleForm, extra=1)
+LevelFormSet = rows_formset(LevelForm, max_rows=MAX_LEVELS)
+TimescaleFormSet = rows_formset(TimescaleForm, max_rows=MAX_TIMESCALES)
 
 
 def protocol_initial(protocol: LocalProtocol) -> dict[str, Any]:

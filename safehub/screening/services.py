@@ -16,6 +16,8 @@ from safehub.contacts.models import AmendmentKind, Contact, ContactSubject, Subj
 from safehub.contacts.services import clock_rating, threshold_due, transition
 from safehub.contacts.workflow import ContactState, Event
 from safehub.core.errors import ConcurrentChange, DomainError
+from safehub.core.ids import whole_number
+from safehub.core.races import claim
 from safehub.handoffs.models import HandoffKind
 from safehub.handoffs.services import Worker, hand_off
 from safehub.matching.index import index_people, record_people
@@ -90,11 +92,6 @@ class UnlikelyMatch(DomainError):  # noqa: N818 (a domain word, not a suffix)
     """A link to a record the search rated unlikely, not confirmed by the screener."""
 
 
-def _check_version(contact: Contact, version: int) -> None:
-    if contact.version != version:
-        raise ConcurrentChange()
-
-
 def finding_for(contact: Contact, *, at: datetime) -> Finding:
     """Open case first, then the three-month rule (where the protocol has it), then known, then not known."""
     return finding_for_people(list(contact.subjects.exclude(person=None).values_list("person_id", flat=True)), at=at)
@@ -119,7 +116,8 @@ def finding_for_people(people: list[int], *, at: datetime) -> Finding:
 
 def _next_local_id() -> str:
     highest = Person.objects.filter(local_id__startswith="P").aggregate(top=Max("local_id"))["top"]
-    number = int(highest[1:]) + 1 if highest and highest[1:].isdigit() else 1
+    top = whole_number(highest[1:]) if highest else None
+    number = top + 1 if top is not None else 1
     return f"P{number:07d}"
 
 
@@ -143,7 +141,7 @@ def identify_subject(
     contact = subject.contact
     if not can_identify(by, contact):
         raise PermissionDenied
-    _check_version(contact, version)
+    claim(contact, version)
     if subject.person_id is not None and contact.state != ContactState.SCREENING:
         raise DomainError(f"{subject.display_name} is already linked to a person record")
     if person is not None and match_probability is not None and match_probability < UNLIKELY and not unlikely_confirmed:
@@ -265,7 +263,7 @@ def record_screening(
         raise PermissionDenied
     if contact.state != ContactState.SCREENING:
         raise DomainError("Start screening before recording its result.")
-    _check_version(contact, version)
+    claim(contact, version)
     subjects = list(contact.subjects.all())
     unidentified = unidentified_children(subjects)
     if unidentified:

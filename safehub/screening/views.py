@@ -19,6 +19,7 @@ from safehub.contacts.workflow import ContactState
 from safehub.core.errors import ConcurrentChange, DomainError
 from safehub.core.forms import VersionForm, add_refusal, choice_field
 from safehub.core.http import AuthenticatedHttpRequest
+from safehub.core.ids import parse_id
 from safehub.people.models import Person
 from safehub.screening import permissions, services
 from safehub.screening.forms import IdentifyForm, RouteForm
@@ -125,7 +126,8 @@ class Page(Protocol):
 def _identify(request: AuthenticatedHttpRequest, contact: Contact, *, page: Page, back: str) -> HttpResponse:
     """Link one of the contact's people to the person index (or create a new record), then back to
     `back`, on the block just worked on; a problem shows on `page`."""
-    subject = contact.subjects.filter(pk=request.POST.get("subject_pk", "").strip() or 0).first()
+    subject_pk = parse_id(request.POST.get("subject_pk"))
+    subject = contact.subjects.filter(pk=subject_pk).first() if subject_pk is not None else None
     if subject is None:
         return page(request, contact, error="That person is not part of this contact")
     if subject.person_id is not None:  # linked by someone else (or in another tab) since the page was loaded
