@@ -18,6 +18,7 @@ from safehub.checks.tests.helpers import start_checks
 from safehub.contacts.models import Contact
 from safehub.contacts.tests.factories import ContactAwaitingThresholdFactory, ContactFactory
 from safehub.core.ids import MAX_ID, parse_id, parse_ids, parse_index
+from safehub.mfa.testing import sign_in_both_steps
 from safehub.people.tests.factories import PersonFactory
 
 pytestmark = pytest.mark.django_db
@@ -151,7 +152,7 @@ def test_asking_another_agency_by_an_id_that_is_not_one_is_refused(
         at=now,
     )
     client = Client()
-    client.force_login(social_worker)
+    sign_in_both_steps(client, social_worker)
     before = _writes()
     data = {"version": checks.version, "agencies": [agency], "questions": "Known?", "lawful_basis": "s17"}
     response = client.post(reverse("checks:ask-another-agency", args=[checks.pk]), data)

@@ -19,6 +19,7 @@ from django.test import Client
 
 from safehub.accounts.models import Team, User
 from safehub.audit.services import verify_chain
+from safehub.mfa.testing import sign_in_both_steps
 from tests.races import RACES, Hub, Race, make_hub
 
 pytestmark = pytest.mark.django_db
@@ -47,7 +48,7 @@ def hub(
 
 def _client(user: User) -> Client:
     client = Client(raise_request_exception=False)
-    client.force_login(user)
+    sign_in_both_steps(client, user)
     return client
 
 

@@ -19,6 +19,7 @@ from django.test import Client
 
 from safehub.accounts.models import Team, User
 from safehub.audit.services import verify_chain
+from safehub.mfa.testing import sign_in_both_steps
 from tests.races import RACES, Hub, Race, make_hub
 
 pytestmark = pytest.mark.skipif(connection.vendor != "postgresql", reason="true concurrency is tested on PostgreSQL")
@@ -62,7 +63,7 @@ def play_together(race: Race, monkeypatch: pytest.MonkeyPatch) -> list[HttpRespo
     clients = []
     for user, data in (race.first, race.second):
         client = Client(raise_request_exception=False)
-        client.force_login(user)
+        sign_in_both_steps(client, user)
         clients.append((client, data))
     responses: list[HttpResponse] = []
 
