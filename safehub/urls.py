@@ -19,6 +19,9 @@ urlpatterns = [
     path("audit/", include("safehub.audit.urls")),
     path("reports/", include("safehub.reports.urls")),
     path("outbox/", include("safehub.outbox.urls")),  # demo mode only
+    path("account/", include("safehub.signin.urls")),
+    # The admin signs in through Safehub's own page, with its guessing limits and audit (ADR 0023).
+    path("admin/login/", RedirectView.as_view(pattern_name="accounts:login", query_string=True)),
     path("admin/", admin.site.urls),
 ]
 

@@ -1,10 +1,14 @@
 from __future__ import annotations
 
+import time
+from http import HTTPStatus
+
 from django.conf import settings
 from django.contrib.auth import login, logout
 from django.contrib.auth.decorators import login_not_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -14,6 +18,9 @@ from safehub.accounts.models import User
 from safehub.accounts.presenters import DemoAccount, demo_accounts
 from safehub.audit import services as audit
 from safehub.core.http import AuthenticatedHttpRequest
+from safehub.signin import lockout
+from safehub.signin.clients import client_address
+from safehub.signin.middleware import SIGNED_IN_AT_KEY
 
 
 def _demo_accounts() -> list[DemoAccount]:
@@ -29,11 +36,26 @@ def _demo_accounts() -> list[DemoAccount]:
 @login_not_required
 @require_http_methods(["GET", "POST"])
 def sign_in(request: HttpRequest) -> HttpResponse:
+    client = client_address(request)
+    if request.method == "POST":
+        refused_until = lockout.throttled_until(client, at=timezone.now())
+        if refused_until is not None:
+            # Cheap: no password is checked and, after the first in a window, nothing is written.
+            lockout.record_refusal(client, at=timezone.now())
+            form = SignInForm(request, data=request.POST, refused_until=refused_until)
+            return render(
+                request,
+                "accounts/sign_in.html",
+                {"form": form, "next": request.GET.get("next", "")},
+                status=HTTPStatus.TOO_MANY_REQUESTS,
+            )
     form = SignInForm(request, data=request.POST or None)
     if request.method == "POST":
         if form.is_valid():
             user = form.get_user()
+            lockout.record_success(user)
             login(request, user)
+            request.session[SIGNED_IN_AT_KEY] = time.time()
             audit.record_sign_in(user)
             target = request.POST.get("next") or request.GET.get("next") or ""
             if url_has_allowed_host_and_scheme(
@@ -41,7 +63,7 @@ def sign_in(request: HttpRequest) -> HttpResponse:
             ):
                 return redirect(target)
             return redirect(settings.LOGIN_REDIRECT_URL)
-        audit.record_failed_sign_in(request.POST.get("username", ""))
+        lockout.record_failure(str(request.POST.get("username", "")), client=client, at=timezone.now())
     return render(
         request,
         "accounts/sign_in.html",

@@ -62,6 +62,13 @@ class Verb(models.TextChoices):
     LATE_ANSWER_FORWARDED = "late_answer_forwarded", "Forwarded a MASH check answer that came after the decision"
     AGENCY_REQUEST_WITHDRAWN = "agency_request_withdrawn", "Withdrew a MASH check request"
     AGENCY_REQUEST_ADDED = "agency_request_added", "Asked another agency in open MASH checks"
+    # Sign-in limits and sessions (ADR 0023).
+    ACCOUNT_LOCKED = "account_locked", "Locked an account after repeated failed sign-ins"
+    ACCOUNT_UNLOCKED = "account_unlocked", "Unlocked an account"
+    SIGN_IN_THROTTLED = "sign_in_throttled", "Refused sign-ins from a client address after repeated failures"
+    SIGNED_OUT_IDLE = "signed_out_idle", "Signed out after a time without activity"
+    SIGNED_OUT_SESSION_LIMIT = "signed_out_session_limit", "Signed out at the end of the session's lifetime"
+    SESSION_ENDED_ACCOUNT_OFF = "session_ended_account_off", "Ended the session of an account that was switched off"
 
 
 class AuditEventQuerySet(models.QuerySet["AuditEvent"]):
