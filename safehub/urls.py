@@ -1,4 +1,5 @@
 from django.contrib import admin
+from django.contrib.auth.decorators import login_not_required
 from django.urls import include, path
 from django.views.generic import RedirectView
 
@@ -21,7 +22,7 @@ urlpatterns = [
     path("outbox/", include("safehub.outbox.urls")),  # demo mode only
     path("account/", include("safehub.signin.urls")),
     # The admin signs in through Safehub's own page, with its guessing limits and audit (ADR 0023).
-    path("admin/login/", RedirectView.as_view(pattern_name="accounts:login", query_string=True)),
+    path("admin/login/", login_not_required(RedirectView.as_view(pattern_name="accounts:login", query_string=True))),
     path("admin/", admin.site.urls),
 ]
 

@@ -24,6 +24,7 @@ from safehub.contacts.workflow import ContactState
 from safehub.matching.models import DuplicatePair
 from safehub.people.tests.factories import InvolvementFactory, PersonFactory
 from safehub.protocols.models import LocalProtocol
+from safehub.signin.models import AccountLockout
 
 pytestmark = pytest.mark.django_db
 
@@ -150,6 +151,12 @@ def _pair(team: Any) -> str:
     left, right = sorted([PersonFactory(), PersonFactory()], key=lambda p: p.pk)
     pair = DuplicatePair.objects.create(left=left, right=right, probability=0.8, found_at=dt.datetime.now(dt.UTC))
     return reverse("matching:pair", args=[pair.pk])
+
+
+def _locked_account(team: Any) -> str:
+    user = user_with_role(SW, team=team, username="locked.out")
+    AccountLockout.objects.create(user=user, failures=10, locked_at=dt.datetime.now(dt.UTC))
+    return reverse("signin:unlock-account", args=[user.pk])
 
 
 PAGES: list[tuple[str, Callable[[Any], str], dict[Role, int]]] = [
@@ -349,6 +356,12 @@ PAGES: list[tuple[str, Callable[[Any], str], dict[Role, int]]] = [
         {CO: 302, SW: 302, SP: 302, TM: 302, STRAT: 302, PARTNER: 302, PERF: 302, DPO: 302, ADMIN: 302},
     ),
     ("outbox outside demo mode", lambda team: reverse("outbox:outbox"), dict.fromkeys(ALL, 404)),
+    (
+        "locked accounts",
+        lambda team: reverse("signin:locked-accounts"),
+        {**dict.fromkeys(ALL, 403), ADMIN: 200},
+    ),
+    ("unlock an account", _locked_account, {**dict.fromkeys(ALL, 403), ADMIN: 200}),
 ]
 
 # Pages that exist only in demo mode (SAFEHUB_DEMO=true, as `./run start` sets).
