@@ -282,15 +282,20 @@ SIGN_IN_CLIENT_WINDOW_SECONDS = env_int("SIGN_IN_CLIENT_WINDOW_SECONDS", 15 * 60
 SAFEHUB_TRUSTED_PROXIES = env_int("SAFEHUB_TRUSTED_PROXIES", 0)
 # A session ends this long after signing in, however active (the idle timeout ends it sooner).
 SESSION_ABSOLUTE_LIFETIME_SECONDS = env_int("SESSION_ABSOLUTE_LIFETIME_SECONDS", 10 * 60 * 60)
+# At most this many password checks run at once on one machine; a sign-in finding them all busy is
+# refused at once (signin.slots). Lock files go in SIGN_IN_SLOTS_DIR (default: the temporary directory).
+SIGN_IN_CONCURRENT_CHECKS = env_int("SIGN_IN_CONCURRENT_CHECKS", 2)
+SIGN_IN_SLOTS_DIR = os.environ.get("SIGN_IN_SLOTS_DIR", "")
+# The cookie must outlive the session it carries.
+SESSION_COOKIE_AGE = max(SESSION_COOKIE_AGE, SESSION_ABSOLUTE_LIFETIME_SECONDS)
 for _name in (
     "SIGN_IN_LOCKOUT_FAILURES",
     "SIGN_IN_CLIENT_FAILURES",
     "SIGN_IN_CLIENT_WINDOW_SECONDS",
     "SESSION_ABSOLUTE_LIFETIME_SECONDS",
+    "SIGN_IN_CONCURRENT_CHECKS",
 ):
     if globals()[_name] < 1:
         raise ImproperlyConfigured(f"{_name} must be 1 or more")
 if SAFEHUB_TRUSTED_PROXIES < 0:
     raise ImproperlyConfigured("SAFEHUB_TRUSTED_PROXIES must be 0 or more")
-# The cookie must outlive the session it carries.
-SESSION_COOKIE_AGE = max(SESSION_COOKIE_AGE, SESSION_ABSOLUTE_LIFETIME_SECONDS)

@@ -9,19 +9,29 @@ from django.utils import timezone
 from safehub.core.forms import GovukFormMixin
 from safehub.signin import lockout
 
+BUSY = "Safehub is busy signing other people in. Wait a few seconds, then try again."
+
+
+def throttled_message(until: dt.datetime) -> str:
+    return (
+        "Too many sign-ins from your network have failed. "
+        f"Wait until {timezone.localtime(until):%H:%M}, then try again, or ask an administrator for help."
+    )
+
 
 class SignInForm(GovukFormMixin, AuthenticationForm):
     """The password step. A locked account is refused exactly as a wrong password is, after the
-    same work; a throttled client (`refused_until`) is refused before any password is checked."""
+    same work; a throttled client, or a server busy checking others' passwords, is refused with
+    `refused_because` before any password is checked."""
 
     error_messages = {
         "invalid_login": "Enter a correct username and password",
         "inactive": "This account has been switched off. Ask an administrator.",
     }
 
-    def __init__(self, *args: Any, refused_until: dt.datetime | None = None, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, refused_because: str = "", **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.refused_until = refused_until
+        self.refused_because = refused_because
         self.fields["username"].error_messages["required"] = "Enter your username"
         self.fields["username"].error_messages["max_length"] = (
             f"Enter a username of {lockout.USERNAME_LIMIT} characters or fewer"
@@ -31,18 +41,13 @@ class SignInForm(GovukFormMixin, AuthenticationForm):
         self.fields["username"].widget.attrs.pop("autofocus", None)
 
     def full_clean(self) -> None:
-        if self.refused_until is None:
+        if not self.refused_because:
             super().full_clean()
             return
         # Nothing sent is looked at, least of all the password.
         self._errors = ErrorDict()
         self.cleaned_data = {}
-        until = timezone.localtime(self.refused_until)
-        self.add_error(
-            None,
-            "Too many sign-ins from your network have failed. "
-            f"Wait until {until:%H:%M}, then try again, or ask an administrator for help.",
-        )
+        self.add_error(None, self.refused_because)
 
     def clean(self) -> dict[str, Any]:
         username = self.cleaned_data.get("username")

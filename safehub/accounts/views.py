@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import logging
 import time
 from http import HTTPStatus
 
@@ -13,7 +14,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_http_methods, require_POST
 
 from safehub.accounts.demo import DEMO_PASSWORD, DEMO_USERNAME_PREFIX
-from safehub.accounts.forms import SignInForm
+from safehub.accounts.forms import BUSY, SignInForm, throttled_message
 from safehub.accounts.models import User
 from safehub.accounts.presenters import DemoAccount, demo_accounts
 from safehub.audit import services as audit
@@ -21,6 +22,9 @@ from safehub.core.http import AuthenticatedHttpRequest
 from safehub.signin import lockout
 from safehub.signin.clients import client_address
 from safehub.signin.middleware import SIGNED_IN_AT_KEY
+from safehub.signin.slots import password_check_slot
+
+logger = logging.getLogger(__name__)
 
 
 def _demo_accounts() -> list[DemoAccount]:
@@ -42,16 +46,19 @@ def sign_in(request: HttpRequest) -> HttpResponse:
         if refused_until is not None:
             # Cheap: no password is checked and, after the first in a window, nothing is written.
             lockout.record_refusal(client, at=timezone.now())
-            form = SignInForm(request, data=request.POST, refused_until=refused_until)
-            return render(
-                request,
-                "accounts/sign_in.html",
-                {"form": form, "next": request.GET.get("next", "")},
-                status=HTTPStatus.TOO_MANY_REQUESTS,
-            )
+            return _refused(request, throttled_message(refused_until), HTTPStatus.TOO_MANY_REQUESTS)
     form = SignInForm(request, data=request.POST or None)
     if request.method == "POST":
-        if form.is_valid():
+        with password_check_slot() as free:
+            if not free:
+                # Every password check this server allows at once is running: a flood of sign-ins
+                # must not slow the pages of those already signed in. Nothing checked, nothing written.
+                logger.warning("Sign-in refused: every password check slot was busy")
+                response = _refused(request, BUSY, HTTPStatus.SERVICE_UNAVAILABLE)
+                response["Retry-After"] = "5"
+                return response
+            valid = form.is_valid()
+        if valid:
             user = form.get_user()
             lockout.record_success(user)
             login(request, user)
@@ -74,6 +81,11 @@ def sign_in(request: HttpRequest) -> HttpResponse:
             "demo_password": DEMO_PASSWORD,
         },
     )
+
+
+def _refused(request: HttpRequest, message: str, status: int) -> HttpResponse:
+    form = SignInForm(request, data=request.POST, refused_because=message)
+    return render(request, "accounts/sign_in.html", {"form": form, "next": request.GET.get("next", "")}, status=status)
 
 
 @require_POST

@@ -32,6 +32,7 @@ from safehub.accounts.models import User
 from safehub.benchmarks import machine
 from safehub.core.middleware import IDLE_KEY
 from safehub.core.stats import percentile
+from safehub.signin.middleware import SIGNED_IN_AT_KEY
 
 
 def sign_in(user: User) -> str:
@@ -40,7 +41,7 @@ def sign_in(user: User) -> str:
     session[SESSION_KEY] = str(user.pk)
     session[BACKEND_SESSION_KEY] = settings.AUTHENTICATION_BACKENDS[0]  # as django.contrib.auth.login does
     session[HASH_SESSION_KEY] = user.get_session_auth_hash()
-    session[IDLE_KEY] = time.time()
+    session[IDLE_KEY] = session[SIGNED_IN_AT_KEY] = time.time()
     session.save()
     return str(session.session_key)
 
