@@ -155,7 +155,7 @@ def test_a_300_character_username_gets_a_clear_refusal(client: Client, now: Any)
     assert response.status_code == 200
     html = response.content.decode()
     assert '<h2 class="govuk-error-summary__title">There is a problem</h2>' in html
-    assert "150 characters or fewer" in html
+    assert "Enter a username of 150 characters or fewer" in html
     assert AuditEvent.objects.get(verb=Verb.LOGIN_FAILED).data["username"] == "u" * 150
 
 

@@ -38,7 +38,7 @@ class Command(BaseCommand):
         parser.add_argument(
             "--limits-off",
             action="store_true",
-            help="The control: lockout and throttle limits so high they never act (as before ADR 0023).",
+            help="The control: lockout, throttle and concurrent-check limits so high they never act (as before ADR 0023).",
         )
         parser.add_argument("--workers", type=int, default=5, help="gunicorn sync workers (5: 2 × cores + 1).")
         parser.add_argument("--port", type=int, default=8766)
@@ -49,7 +49,8 @@ class Command(BaseCommand):
         AccountLockout.objects.filter(user__username=TARGET).delete()
         ClientThrottle.objects.all().delete()
         if options["limits_off"]:
-            os.environ["SIGN_IN_LOCKOUT_FAILURES"] = os.environ["SIGN_IN_CLIENT_FAILURES"] = "1000000000"
+            for name in ("SIGN_IN_LOCKOUT_FAILURES", "SIGN_IN_CLIENT_FAILURES", "SIGN_IN_CONCURRENT_CHECKS"):
+                os.environ[name] = "1000000000"
         cookie = loadtest.sign_in(reader)
         path = reverse("contacts:record-contact")
         log = Path(tempfile.gettempdir()) / "safehub-benchmark-sign-in-flood.log"
