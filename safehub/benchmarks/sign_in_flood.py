@@ -68,10 +68,10 @@ class FloodResult:
         }
 
     def server_errors(self) -> int:
-        """Answers of 500 or more, and requests that got no answer, on either side."""
-        return sum(n for status, n in self.flood_statuses.items() if status >= 500 or status == 0) + len(
-            self.reader_errors
-        )
+        """Server errors (500 and up, except the 503 that says every password check is busy) and
+        requests that got no answer, on either side."""
+        flood = sum(n for status, n in self.flood_statuses.items() if status == 0 or (status >= 500 and status != 503))
+        return flood + len(self.reader_errors)
 
 
 def _connection(host: str, port: int, source: str | None) -> http.client.HTTPConnection:
@@ -111,7 +111,13 @@ def run(
     def flood(number: int) -> None:
         source = None if same_address else f"127.0.0.{11 + number}"
         connection = _connection(host, port, source)
-        cookie, token = _csrf(connection)
+        cookie, token = "", ""
+        while not token and time.monotonic() < stop_at:
+            try:
+                cookie, token = _csrf(connection)
+            except (OSError, http.client.HTTPException):
+                connection.close()
+                connection = _connection(host, port, source)
         guess = 0
         while time.monotonic() < stop_at:
             guess += 1

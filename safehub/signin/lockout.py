@@ -70,7 +70,7 @@ _THROTTLED_KEPT = 10_000
 
 
 def forget_throttled_clients() -> None:
-    """Empty this process's memory of throttled clients (tests, and `unlock-account --client`)."""
+    """Empty this process's memory of throttled clients (for tests)."""
     _throttled.clear()
 
 

@@ -1,6 +1,5 @@
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -10,10 +9,8 @@ from safehub.signin import lockout
 
 
 @pytest.fixture(autouse=True)
-def _forget_throttled_clients() -> Iterator[None]:
-    """The throttle's memory of refused clients lives in the process, not the rolled-back database."""
-    lockout.forget_throttled_clients()
-    yield
+def _forget_throttled_clients() -> None:
+    """Each test starts with no client remembered as refused (the root conftest forgets them after)."""
     lockout.forget_throttled_clients()
 
 

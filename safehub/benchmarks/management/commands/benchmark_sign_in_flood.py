@@ -53,7 +53,10 @@ class Command(BaseCommand):
                 os.environ[name] = "1000000000"
         cookie = loadtest.sign_in(reader)
         path = reverse("contacts:record-contact")
-        log = Path(tempfile.gettempdir()) / "safehub-benchmark-sign-in-flood.log"
+        label = ("limits-off" if options["limits_off"] else "limits-on") + (
+            "-one-address" if options["same_address"] else ""
+        )
+        log = Path(tempfile.gettempdir()) / f"safehub-benchmark-sign-in-flood-{label}.log"
         speed = machine.speed()
         self.stdout.write(
             f"Database {connection.vendor}; gunicorn {options['workers']} sync workers; {options['clients']} clients"
@@ -63,7 +66,13 @@ class Command(BaseCommand):
         )
         events_before = AuditEvent.objects.count()
         with loadtest.serve(
-            port=options["port"], workers=options["workers"], threads=1, log=log, worker_class="sync"
+            port=options["port"],
+            workers=options["workers"],
+            threads=1,
+            log=log,
+            worker_class="sync",
+            ready_within=300,
+            worker_timeout=120,
         ) as server:
             baseline = sign_in_flood.run(
                 server.url,
