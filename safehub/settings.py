@@ -284,7 +284,7 @@ SAFEHUB_TRUSTED_PROXIES = env_int("SAFEHUB_TRUSTED_PROXIES", 0)
 SESSION_ABSOLUTE_LIFETIME_SECONDS = env_int("SESSION_ABSOLUTE_LIFETIME_SECONDS", 10 * 60 * 60)
 # At most this many password checks run at once on one machine; a sign-in finding them all busy is
 # refused at once (signin.slots). Lock files go in SIGN_IN_SLOTS_DIR (default: the temporary directory).
-SIGN_IN_CONCURRENT_CHECKS = env_int("SIGN_IN_CONCURRENT_CHECKS", 2)
+SIGN_IN_CONCURRENT_CHECKS = env_int("SIGN_IN_CONCURRENT_CHECKS", 1)
 SIGN_IN_SLOTS_DIR = os.environ.get("SIGN_IN_SLOTS_DIR", "")
 # The cookie must outlive the session it carries.
 SESSION_COOKIE_AGE = max(SESSION_COOKIE_AGE, SESSION_ABSOLUTE_LIFETIME_SECONDS)
