@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 import secrets
+import tempfile
 from pathlib import Path
 
 import dj_database_url
@@ -286,6 +287,9 @@ SESSION_ABSOLUTE_LIFETIME_SECONDS = env_int("SESSION_ABSOLUTE_LIFETIME_SECONDS",
 # refused at once (signin.slots). Lock files go in SIGN_IN_SLOTS_DIR (default: the temporary directory).
 SIGN_IN_CONCURRENT_CHECKS = env_int("SIGN_IN_CONCURRENT_CHECKS", 1)
 SIGN_IN_SLOTS_DIR = os.environ.get("SIGN_IN_SLOTS_DIR", "")
+if TESTING and not SIGN_IN_SLOTS_DIR:
+    # Each test process its own slots: parallel test workers' sign-ins must not refuse each other.
+    SIGN_IN_SLOTS_DIR = str(Path(tempfile.gettempdir()) / f"safehub-test-sign-in-slots-{os.getpid()}")
 # The cookie must outlive the session it carries.
 SESSION_COOKIE_AGE = max(SESSION_COOKIE_AGE, SESSION_ABSOLUTE_LIFETIME_SECONDS)
 for _name in (
