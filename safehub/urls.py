@@ -1,7 +1,8 @@
 from django.contrib import admin
-from django.contrib.auth.decorators import login_not_required
 from django.urls import include, path
 from django.views.generic import RedirectView
+
+from safehub.accounts import views as account_views
 
 urlpatterns = [
     path("", include("safehub.queues.urls")),
@@ -22,7 +23,7 @@ urlpatterns = [
     path("outbox/", include("safehub.outbox.urls")),  # demo mode only
     path("account/", include("safehub.signin.urls")),
     # The admin signs in through Safehub's own page, with its guessing limits and audit (ADR 0023).
-    path("admin/login/", login_not_required(RedirectView.as_view(pattern_name="accounts:login", query_string=True))),
+    path("admin/login/", account_views.admin_sign_in, name="admin-sign-in"),
     path("admin/", admin.site.urls),
 ]
 

@@ -9,8 +9,9 @@ from django.contrib.auth import login, logout
 from django.contrib.auth.decorators import login_not_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
-from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.views.decorators.http import require_http_methods, require_POST
 
 from safehub.accounts.demo import DEMO_PASSWORD, DEMO_USERNAME_PREFIX
@@ -86,6 +87,13 @@ def sign_in(request: HttpRequest) -> HttpResponse:
 def _refused(request: HttpRequest, message: str, status: int) -> HttpResponse:
     form = SignInForm(request, data=request.POST, refused_because=message)
     return render(request, "accounts/sign_in.html", {"form": form, "next": request.GET.get("next", "")}, status=status)
+
+
+@login_not_required
+def admin_sign_in(request: HttpRequest) -> HttpResponse:
+    """The admin's own sign-in page is replaced by Safehub's, with its guessing limits and audit."""
+    target = request.GET.get("next") or reverse("admin:index")
+    return redirect(f"{reverse('accounts:login')}?{urlencode({'next': target})}")
 
 
 @require_POST
