@@ -182,6 +182,7 @@ NOT_A_CHILDS_RECORD = {
     "handoffs:mark-received": "POST only: marks a hand-off received and redirects to the contact",
     "protocols:protocol": "a local protocol",
     "protocols:activate": "POST only: a local protocol",
+    "signin:unlock-account": "a staff member's locked account (the unlock itself is audited)",
 }
 
 
