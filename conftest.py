@@ -17,6 +17,7 @@ from safehub.audit.models import AuditHead
 from safehub.audit.triggers import set_purge_allowed
 from safehub.mfa.testing import sign_in_both_steps
 from safehub.protocols.services import load_seed_profiles
+from safehub.signin.lockout import forget_throttled_clients
 
 pytest_plugins = ["safehub.core.tests.fake_notify"]
 
@@ -50,6 +51,14 @@ def pytest_runtest_teardown(item: pytest.Item, nextitem: pytest.Item | None) -> 
             AuditHead.objects.get_or_create(pk=1)
             load_seed_profiles()
             set_purge_allowed(connections[DEFAULT_DB_ALIAS], allowed=False)
+
+
+@pytest.fixture(autouse=True)
+def _forget_throttled_sign_in_clients() -> Iterator[None]:
+    """The sign-in throttle remembers refused clients in the process, beyond the rolled-back database:
+    one test's wrong passwords must not refuse the next test's sign-in."""
+    yield
+    forget_throttled_clients()
 
 
 @pytest.fixture

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 import secrets
+import tempfile
 from pathlib import Path
 
 import dj_database_url
@@ -88,6 +89,7 @@ INSTALLED_APPS = [
     "safehub.accounts",
     "safehub.audit",
     "safehub.mfa",
+    "safehub.signin",
     "safehub.protocols",
     "safehub.people",
     "safehub.matching",
@@ -116,7 +118,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
-    "safehub.core.middleware.IdleTimeoutMiddleware",
+    "safehub.signin.middleware.SessionLimitsMiddleware",
     "safehub.mfa.middleware.SecondStepRequiredMiddleware",  # a password-only session reaches only the second step
     "safehub.audit.reads.ReadAuditMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -163,8 +165,10 @@ DATABASES = {
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["OPTIONS"] = {
         "transaction_mode": "IMMEDIATE",
+        # A writer waits up to 20 s for another's transaction to end, never raising "database is
+        # locked" sooner: `timeout` sets the wait, and busy_timeout must not cut it short again.
         "timeout": 20,
-        "init_command": "PRAGMA journal_mode=WAL; PRAGMA busy_timeout=5000; PRAGMA synchronous=NORMAL;",
+        "init_command": "PRAGMA journal_mode=WAL; PRAGMA busy_timeout=20000; PRAGMA synchronous=NORMAL;",
     }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
@@ -185,6 +189,7 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 12}},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+    {"NAME": "safehub.signin.passwords.GuessablePatternValidator"},  # Summer2026!! (ADR 0023)
 ]
 
 LANGUAGE_CODE = "en-gb"
@@ -324,3 +329,34 @@ SEARCH_KEPT_SECONDS = env_int("SAFEHUB_SEARCH_KEPT_SECONDS", 60 * 60)
 # Error reports (the debug page, emailed reports) show no submitted value, query value, variable or message.
 DEFAULT_EXCEPTION_REPORTER = "safehub.core.error_reports.ChildSafeExceptionReporter"
 DEFAULT_EXCEPTION_REPORTER_FILTER = "safehub.core.error_reports.EverythingSubmittedHiddenFilter"
+
+# Sign-in: guessing limits and session lifetimes (ADR 0023).
+# An account locks after this many failed sign-ins in a row, until an administrator unlocks it.
+SIGN_IN_LOCKOUT_FAILURES = env_int("SIGN_IN_LOCKOUT_FAILURES", 10)
+# A client address is refused for the rest of a window once this many sign-ins from it have failed in it.
+SIGN_IN_CLIENT_FAILURES = env_int("SIGN_IN_CLIENT_FAILURES", 30)
+SIGN_IN_CLIENT_WINDOW_SECONDS = env_int("SIGN_IN_CLIENT_WINDOW_SECONDS", 15 * 60)
+# How many proxies in front of Safehub append to X-Forwarded-For; 0 (the default) ignores the header.
+SAFEHUB_TRUSTED_PROXIES = env_int("SAFEHUB_TRUSTED_PROXIES", 0)
+# A session ends this long after signing in, however active (the idle timeout ends it sooner).
+SESSION_ABSOLUTE_LIFETIME_SECONDS = env_int("SESSION_ABSOLUTE_LIFETIME_SECONDS", 10 * 60 * 60)
+# At most this many password checks run at once on one machine; a sign-in finding them all busy is
+# refused at once (signin.slots). Lock files go in SIGN_IN_SLOTS_DIR (default: the temporary directory).
+SIGN_IN_CONCURRENT_CHECKS = env_int("SIGN_IN_CONCURRENT_CHECKS", 1)
+SIGN_IN_SLOTS_DIR = os.environ.get("SIGN_IN_SLOTS_DIR", "")
+if TESTING and not SIGN_IN_SLOTS_DIR:
+    # Each test process its own slots: parallel test workers' sign-ins must not refuse each other.
+    SIGN_IN_SLOTS_DIR = str(Path(tempfile.gettempdir()) / f"safehub-test-sign-in-slots-{os.getpid()}")
+# The cookie must outlive the session it carries.
+SESSION_COOKIE_AGE = max(SESSION_COOKIE_AGE, SESSION_ABSOLUTE_LIFETIME_SECONDS)
+for _name in (
+    "SIGN_IN_LOCKOUT_FAILURES",
+    "SIGN_IN_CLIENT_FAILURES",
+    "SIGN_IN_CLIENT_WINDOW_SECONDS",
+    "SESSION_ABSOLUTE_LIFETIME_SECONDS",
+    "SIGN_IN_CONCURRENT_CHECKS",
+):
+    if globals()[_name] < 1:
+        raise ImproperlyConfigured(f"{_name} must be 1 or more")
+if SAFEHUB_TRUSTED_PROXIES < 0:
+    raise ImproperlyConfigured("SAFEHUB_TRUSTED_PROXIES must be 0 or more")

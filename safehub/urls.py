@@ -2,6 +2,8 @@ from django.contrib import admin
 from django.urls import include, path
 from django.views.generic import RedirectView
 
+from safehub.accounts import views as account_views
+
 urlpatterns = [
     path("", include("safehub.queues.urls")),
     path("account/", include("safehub.accounts.urls")),
@@ -22,6 +24,9 @@ urlpatterns = [
     path("outbox/", include("safehub.outbox.urls")),  # demo mode only
     path("administration/", include("safehub.users.urls")),
     path("set-password/", include("safehub.users.password_urls")),
+    path("account/", include("safehub.signin.urls")),
+    # The admin signs in through Safehub's own page, with its guessing limits and audit (ADR 0023).
+    path("admin/login/", account_views.admin_sign_in, name="admin-sign-in"),
     path("admin/", admin.site.urls),  # off unless SAFEHUB_ADMIN_ENABLED (users.middleware)
 ]
 

@@ -26,6 +26,7 @@ from safehub.matching.models import DuplicatePair
 from safehub.mfa.testing import sign_in_both_steps
 from safehub.people.tests.factories import InvolvementFactory, PersonFactory
 from safehub.protocols.models import LocalProtocol
+from safehub.signin.models import AccountLockout
 
 pytestmark = pytest.mark.django_db
 
@@ -172,6 +173,13 @@ USER_MANAGEMENT_PAGES: list[tuple[str, Callable[[Any], str]]] = [
     ("an agency's teams", lambda team: reverse("users:agency", args=[team.agency_id])),
     ("rename a team", lambda team: reverse("users:rename-team", args=[team.pk])),
 ]
+
+
+def _locked_account(team: Any) -> str:
+    user = user_with_role(SW, team=team, username="locked.out")
+    AccountLockout.objects.create(user=user, failures=10, locked_at=dt.datetime.now(dt.UTC))
+    return reverse("signin:unlock-account", args=[user.pk])
+
 
 PAGES: list[tuple[str, Callable[[Any], str], dict[Role, int]]] = [
     (
@@ -386,6 +394,12 @@ PAGES: list[tuple[str, Callable[[Any], str], dict[Role, int]]] = [
     # Past the second step already: it and the set-up page send on.
     ("second step", lambda team: reverse("mfa:second-step"), dict.fromkeys(ALL, 302)),
     ("set up an authenticator app", lambda team: reverse("mfa:set-up"), dict.fromkeys(ALL, 302)),
+    (
+        "locked accounts",
+        lambda team: reverse("signin:locked-accounts"),
+        {**dict.fromkeys(ALL, 403), PARTNER: 404, ADMIN: 200},
+    ),
+    ("unlock an account", _locked_account, {**dict.fromkeys(ALL, 403), PARTNER: 404, ADMIN: 200}),
 ]
 
 # Pages that exist only in demo mode (SAFEHUB_DEMO=true, as `./run start` sets).

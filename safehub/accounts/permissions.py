@@ -86,3 +86,8 @@ def can_reset_mfa(user: User) -> bool:
 def can_protect_data(user: User) -> bool:
     """The data protection officer: the audit trail, subject access, breaches (003 App. 3)."""
     return user.has_role(Role.DATA_PROTECTION_OFFICER)
+
+
+def can_unlock_accounts(user: User) -> bool:
+    """An administrator unlocks an account that failed sign-ins have locked (ADR 0023)."""
+    return user.has_role(Role.ADMINISTRATOR)

@@ -1,19 +1,32 @@
 from __future__ import annotations
 
+import logging
+import time
+from http import HTTPStatus
+
 from django.conf import settings
 from django.contrib.auth import login, logout
 from django.contrib.auth.decorators import login_not_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.http import urlencode
 from django.views.decorators.http import require_http_methods, require_POST
 
 from safehub.accounts.demo import DEMO_PASSWORD, DEMO_USERNAME_PREFIX
-from safehub.accounts.forms import SignInForm
+from safehub.accounts.forms import BUSY, SignInForm, throttled_message
 from safehub.accounts.models import User
 from safehub.accounts.presenters import DemoAccount, demo_accounts
 from safehub.audit import services as audit
 from safehub.core.http import AuthenticatedHttpRequest
 from safehub.mfa.sessions import begin_second_step
+from safehub.signin import lockout
+from safehub.signin.clients import client_address
+from safehub.signin.middleware import SIGNED_IN_AT_KEY
+from safehub.signin.slots import password_check_slot
+
+logger = logging.getLogger(__name__)
 
 
 def _demo_accounts() -> list[DemoAccount]:
@@ -29,16 +42,34 @@ def _demo_accounts() -> list[DemoAccount]:
 @login_not_required
 @require_http_methods(["GET", "POST"])
 def sign_in(request: HttpRequest) -> HttpResponse:
+    client = client_address(request)
+    if request.method == "POST":
+        refused_until = lockout.throttled_until(client, at=timezone.now())
+        if refused_until is not None:
+            # Cheap: no password is checked and, after the first in a window, nothing is written.
+            lockout.record_refusal(client, at=timezone.now())
+            return _refused(request, throttled_message(refused_until), HTTPStatus.TOO_MANY_REQUESTS)
     form = SignInForm(request, data=request.POST or None)
     if request.method == "POST":
-        if form.is_valid():
+        with password_check_slot() as free:
+            if not free:
+                # Every password check this server allows at once is running: a flood of sign-ins
+                # must not slow the pages of those already signed in. Nothing checked, nothing written.
+                logger.warning("Sign-in refused: every password check slot was busy")
+                response = _refused(request, BUSY, HTTPStatus.SERVICE_UNAVAILABLE)
+                response["Retry-After"] = "5"
+                return response
+            valid = form.is_valid()
+        if valid:
             user = form.get_user()
+            lockout.record_success(user)
             login(request, user)
+            request.session[SIGNED_IN_AT_KEY] = time.time()
             audit.record_sign_in(user)
             target = request.POST.get("next") or request.GET.get("next") or ""
             # The password is the first step: the second (or setting one up) comes next, then `target`.
             return redirect(begin_second_step(request, target))
-        audit.record_failed_sign_in(request.POST.get("username", ""))
+        lockout.record_failure(str(request.POST.get("username", "")), client=client, at=timezone.now())
     return render(
         request,
         "accounts/sign_in.html",
@@ -49,6 +80,18 @@ def sign_in(request: HttpRequest) -> HttpResponse:
             "demo_password": DEMO_PASSWORD,
         },
     )
+
+
+def _refused(request: HttpRequest, message: str, status: int) -> HttpResponse:
+    form = SignInForm(request, data=request.POST, refused_because=message)
+    return render(request, "accounts/sign_in.html", {"form": form, "next": request.GET.get("next", "")}, status=status)
+
+
+@login_not_required
+def admin_sign_in(request: HttpRequest) -> HttpResponse:
+    """The admin's own sign-in page is replaced by Safehub's, with its guessing limits and audit."""
+    target = request.GET.get("next") or reverse("admin:index")
+    return redirect(f"{reverse('accounts:login')}?{urlencode({'next': target})}")
 
 
 @require_POST

@@ -87,6 +87,13 @@ class Verb(models.TextChoices):
     MFA_RECOVERY_CODES_REGENERATED = "mfa_recovery_codes_regenerated", "Got new recovery codes"
     MFA_UNLOCKED = "mfa_unlocked", "Unlocked a user's sign-in codes"
     MFA_RESET = "mfa_reset", "Removed a user's authenticator app and recovery codes"
+    # Sign-in limits and sessions (ADR 0023).
+    ACCOUNT_LOCKED = "account_locked", "Locked an account after repeated failed sign-ins"
+    ACCOUNT_UNLOCKED = "account_unlocked", "Unlocked an account"
+    SIGN_IN_THROTTLED = "sign_in_throttled", "Refused sign-ins from a client address after repeated failures"
+    SIGNED_OUT_IDLE = "signed_out_idle", "Signed out after a time without activity"
+    SIGNED_OUT_SESSION_LIMIT = "signed_out_session_limit", "Signed out at the end of the session's lifetime"
+    SESSION_ENDED_ACCOUNT_OFF = "session_ended_account_off", "Ended the session of an account that was switched off"
 
 
 class AuditEventQuerySet(models.QuerySet["AuditEvent"]):

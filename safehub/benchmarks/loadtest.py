@@ -34,6 +34,7 @@ from safehub.core.middleware import IDLE_KEY
 from safehub.core.stats import percentile
 from safehub.mfa.services import authenticator_for
 from safehub.mfa.sessions import PASSED_KEY
+from safehub.signin.middleware import SIGNED_IN_AT_KEY
 
 
 def sign_in(user: User) -> str:
@@ -47,7 +48,7 @@ def sign_in(user: User) -> str:
     session[BACKEND_SESSION_KEY] = settings.AUTHENTICATION_BACKENDS[0]  # as django.contrib.auth.login does
     session[HASH_SESSION_KEY] = user.get_session_auth_hash()
     session[PASSED_KEY] = authenticator.pk  # as mfa.sessions.pass_second_step does
-    session[IDLE_KEY] = time.time()
+    session[IDLE_KEY] = session[SIGNED_IN_AT_KEY] = time.time()
     session.save()
     return str(session.session_key)
 
@@ -59,7 +60,16 @@ class Server:
 
 
 @contextmanager
-def serve(*, port: int, workers: int, threads: int, log: Path, worker_class: str = "gthread") -> Iterator[Server]:
+def serve(
+    *,
+    port: int,
+    workers: int,
+    threads: int,
+    log: Path,
+    worker_class: str = "gthread",
+    ready_within: float = 60.0,
+    worker_timeout: int = 30,
+) -> Iterator[Server]:
     """Safehub under gunicorn on 127.0.0.1:`port` with this process's database settings, production
     settings otherwise (no debug, static files collected), reporting each page's cost in a
     Server-Timing header. Yields the server; stops it after."""
@@ -99,13 +109,15 @@ def serve(*, port: int, workers: int, threads: int, log: Path, worker_class: str
         "--backlog",
         "512",
         "--no-control-socket",  # gunicorn 27's control socket is one path per machine: two servers would share it
+        "--timeout",
+        str(worker_timeout),
     ]
     with log.open("w") as out:
         server = subprocess.Popen(  # noqa: S603 - our own interpreter and fixed arguments
             command, env=env, stdout=out, stderr=subprocess.STDOUT
         )
         try:
-            _wait_until_up(port, server)
+            _wait_until_up(port, server, timeout=ready_within)
             yield Server(f"http://127.0.0.1:{port}", server.pid)
         finally:
             server.terminate()
@@ -137,7 +149,7 @@ def _wait_until_up(port: int, server: subprocess.Popen[bytes], *, timeout: float
         except OSError:
             pass
         time.sleep(0.3)
-    raise RuntimeError("The web server did not answer within a minute")
+    raise RuntimeError(f"The web server did not answer within {timeout:.0f} s")
 
 
 @dataclass(frozen=True)

@@ -6,46 +6,12 @@ from http import HTTPStatus
 from typing import Any
 
 from django.conf import settings
-from django.contrib import messages
-from django.contrib.auth import logout
-from django.contrib.auth.views import redirect_to_login
-from django.contrib.messages.storage import default_storage
 from django.db import connection
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
+# When a signed-in user was last seen (safehub.signin.middleware keeps it for the idle timeout).
 IDLE_KEY = "safehub_last_seen"
-
-
-class IdleTimeoutMiddleware:
-    """Log a user out after SESSION_IDLE_TIMEOUT_SECONDS without a request (to within a thirtieth of it)."""
-
-    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
-        self.get_response = get_response
-
-    def __call__(self, request: HttpRequest) -> HttpResponse:
-        if request.user.is_authenticated:
-            now = time.time()
-            last_seen = request.session.get(IDLE_KEY)
-            timeout = settings.SESSION_IDLE_TIMEOUT_SECONDS
-            if last_seen is not None and now - float(last_seen) > timeout:
-                logout(request)
-                return _signed_out_for_inactivity(request)
-            # Saving the session is a database write: do it when the clock has moved on by a
-            # thirtieth of the timeout (a minute of a half-hour timeout), not on every page.
-            if last_seen is None or now - float(last_seen) >= max(1, min(60, timeout // 30)):
-                request.session[IDLE_KEY] = now
-        return self.get_response(request)
-
-
-def _signed_out_for_inactivity(request: HttpRequest) -> HttpResponse:
-    # This middleware runs before MessageMiddleware has set up `request._messages`, so the
-    # message goes straight into a message store of its own, saved on the redirect.
-    store = default_storage(request)
-    store.add(messages.INFO, "You were signed out because you were inactive. Sign in again.")
-    response = redirect_to_login(request.get_full_path())
-    store.update(response)
-    return response
 
 
 class MethodNotAllowedPageMiddleware:

@@ -9,7 +9,7 @@ from django.http import HttpRequest
 from django.urls import NoReverseMatch, reverse
 
 from safehub.accounts.models import User
-from safehub.accounts.permissions import can_read_performance
+from safehub.accounts.permissions import can_read_performance, can_unlock_accounts
 from safehub.audit.permissions import can_read_audit
 from safehub.checks.permissions import can_answer_requests, can_be_coordinator
 from safehub.consultations.permissions import can_see_consultations
@@ -46,6 +46,7 @@ SECTIONS: list[tuple[str, str, Callable[[User], bool]]] = [
     ("Users and teams", "users:home", can_manage_users),
     ("Local protocol", "protocols:list", can_view_protocols),
     ("Audit trail", "audit:events", can_read_audit),
+    ("Locked accounts", "signin:locked-accounts", can_unlock_accounts),
     ("Outbox", "outbox:outbox", can_read_outbox),  # demo mode only
     ("Your account", "mfa:account", lambda user: True),  # everyone's recovery codes
 ]

@@ -74,14 +74,14 @@ def test_a_failed_sign_in_is_audited_without_the_password(client: Client, social
     event = AuditEvent.objects.get(verb=Verb.LOGIN_FAILED)
     assert event.by is None
     assert event.system_process == "sign-in"
-    assert event.data == {"username": "social.worker"}
+    assert event.data == {"username": "social.worker", "client": "127.0.0.1"}
     assert "Secret-guess-123" not in json.dumps(event.data)
 
 
 def test_a_sign_in_for_an_unknown_username_is_audited(client: Client) -> None:
     _sign_in(client, "nobody.here", "whatever-they-typed")
 
-    assert AuditEvent.objects.get(verb=Verb.LOGIN_FAILED).data == {"username": "nobody.here"}
+    assert AuditEvent.objects.get(verb=Verb.LOGIN_FAILED).data == {"username": "nobody.here", "client": "127.0.0.1"}
 
 
 def test_blank_fields_are_errors(client: Client) -> None:

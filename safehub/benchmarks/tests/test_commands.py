@@ -17,6 +17,7 @@ OPTIONS = {
     },
     "benchmark_matching": {"--febrl", "--synthetic", "--held-out", "--held-out-seed", "--workdir"},
     "benchmark_search": {"--records", "--searches", "--seed", "--reuse", "--train", "--no-baseline"},
+    "benchmark_sign_in_flood": {"--clients", "--seconds", "--baseline-seconds", "--same-address", "--limits-off"},
 }
 
 
