@@ -71,8 +71,8 @@ def test_a_password_only_session_cannot_post_anything(password_only: Client, mas
 def test_the_admin_is_closed_to_a_password_only_session_of_a_superuser(client: Client, settings: Any) -> None:
     settings.SAFEHUB_ADMIN_ENABLED = True
     boss = user_with_role(Role.ADMINISTRATOR, username="boss", is_staff=True, is_superuser=True)
-    # The admin's own sign-in form checks the password only: it must not open the admin.
-    client.post("/admin/login/", {"username": "boss", "password": "correct horse battery staple"})
+    # The password alone (through Safehub's sign-in, where the admin's own sends) must not open the admin.
+    client.post(reverse("accounts:login"), {"username": "boss", "password": "correct horse battery staple"})
     response = client.get("/admin/")
     assert response.status_code == 302
     assert response["Location"].startswith(SECOND_STEP)

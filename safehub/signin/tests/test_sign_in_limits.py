@@ -169,14 +169,16 @@ def test_a_username_with_a_nul_byte_gets_a_clear_refusal(client: Client, now: An
 @pytest.mark.parametrize(
     ("path", "target"), [("/admin/login/?next=/admin/auth/", "%2Fadmin%2Fauth%2F"), ("/admin/login/", "%2Fadmin%2F")]
 )
-def test_the_admin_sign_in_page_sends_to_safehubs_own(client: Client, path: str, target: str) -> None:
+def test_the_admin_sign_in_page_sends_to_safehubs_own(client: Client, path: str, target: str, settings: Any) -> None:
+    settings.SAFEHUB_ADMIN_ENABLED = True  # off by default outside development and the demo: then a 404
     response = client.get(path)
 
     assert response.status_code == 302
     assert response["Location"] == f"{SIGN_IN}?next={target}"
 
 
-def test_the_admin_sends_anonymous_users_to_safehubs_sign_in(client: Client) -> None:
+def test_the_admin_sends_anonymous_users_to_safehubs_sign_in(client: Client, settings: Any) -> None:
+    settings.SAFEHUB_ADMIN_ENABLED = True
     response = client.get("/admin/", follow=True)
 
     assert response.redirect_chain[-1][0] == f"{SIGN_IN}?next=%2Fadmin%2F"
