@@ -167,7 +167,8 @@ def checks_view(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 def _sent_already(request: AuthenticatedHttpRequest, checks: MashChecks) -> list[Agency]:
     """The agencies a posted ask names that these checks have already asked: the same form sent
     twice (a double click, a retry), or a colleague asked them first."""
-    named = {int(pk) for pk in request.POST.getlist("agencies") if pk.isdigit()}
+    # isascii: '²' and other digits int() refuses are digits to str.isdigit().
+    named = {int(pk) for pk in request.POST.getlist("agencies") if pk.isascii() and pk.isdigit()}
     return [r.agency for r in checks.requests.all() if r.agency_id in named]
 
 

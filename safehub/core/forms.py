@@ -65,9 +65,11 @@ class GovukDateField(forms.MultiValueField):
             raise ValidationError(f"{self.label_for_errors} must be a real date")
         if len(year) != 4:  # the Design System's date input: say which part is wrong, and how
             raise ValidationError(f"{self.label_for_errors}: the year must include 4 numbers, for example 2014")
+        if len(day) > 2 or len(month) > 2:  # also keeps a number too big for a date (twenty nines) from the calendar
+            raise ValidationError(f"{self.label_for_errors} must be a real date")
         try:
             return date(int(year), int(month), int(day))
-        except ValueError:
+        except (ValueError, OverflowError):  # '²' is a digit that int() refuses; a huge day overflows
             raise ValidationError(f"{self.label_for_errors} must be a real date") from None
 
     def clean(self, value: Any) -> date | None:
