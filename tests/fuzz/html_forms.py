@@ -113,10 +113,14 @@ def post_forms(html: str) -> list[PageForm]:
     return parser.forms
 
 
-def form_posting_to(html: str, path: str, *, button: tuple[str, str] | None = None) -> PageForm:
+def form_posting_to(
+    html: str, path: str, *, button: tuple[str, str] | None = None, having: str | None = None
+) -> PageForm:
     """The page's POST form whose action is `path` (or empty: the page itself), the one with
-    `button` when one is given (a page with several forms posting to one address, one per action)."""
+    `button` when one is given (a page with several forms posting to one address, one per action),
+    and the one with the field `having` when that is given."""
     found = [form for form in post_forms(html) if (urlsplit(form.action).path if form.action else path) == path]
+    found = [form for form in found if having is None or having in form.fields]
     if not found:
         raise LookupError(f"No form posting to {path} on the page")
     with_button = [

@@ -139,9 +139,7 @@ def hostile(f: Field | None) -> st.SearchStrategy[list[str | bytes]]:
 
 
 @st.composite
-def payloads(
-    draw: st.DrawFn, fields: Mapping[str, Field], valid: Payload, fixed: Mapping[str, list[str]]
-) -> Payload:
+def payloads(draw: st.DrawFn, fields: Mapping[str, Field], valid: Payload, fixed: Mapping[str, list[str]]) -> Payload:
     """A payload from the page's `fields` and a `valid` baseline; `fixed` fields (the button that
     chooses a page's action, say) are sent as they are unless a hostile change picks them."""
     data: Payload = {name: list(values) for name, values in valid.items()}

@@ -37,7 +37,12 @@ def _screened(world: World, client: Client) -> Contact:
     subject = contact.subjects.get()
     contact.refresh_from_db()
     prefix = f"subject-{subject.pk}"
-    sent = {"action": "identify", "subject_pk": subject.pk, f"{prefix}-person": "new", f"{prefix}-version": contact.version}
+    sent = {
+        "action": "identify",
+        "subject_pk": subject.pk,
+        f"{prefix}-person": "new",
+        f"{prefix}-version": contact.version,
+    }
     assert client.post(address, sent).status_code == 302
     contact.refresh_from_db()
     return contact
@@ -51,6 +56,7 @@ def _screen(world: World) -> list[Variant]:
     in_screening.refresh_from_db()
     assert client.post(address, {"action": "start", "version": in_screening.version}).status_code == 302
     subject = in_screening.subjects.get()
+    in_screening.refresh_from_db()
     prefix = f"subject-{subject.pk}"
     screened = _screened(world, client)
     return [
@@ -59,7 +65,11 @@ def _screen(world: World) -> list[Variant]:
             client,
             address,
             button=("action", "identify"),
-            fill={"subject_pk": str(subject.pk), f"{prefix}-person": "new"},
+            fill={
+                "subject_pk": str(subject.pk),
+                f"{prefix}-person": "new",
+                f"{prefix}-version": str(in_screening.version),
+            },
         ),
         Variant.from_page(client, address, button=("action", "rate"), fill={"initial_rating": "amber"}),
         Variant.from_page(
@@ -92,11 +102,15 @@ def _identify_people(world: World) -> list[Variant]:
     assert response.status_code == 302, response.content.decode()
     subject = contact.subjects.order_by("-pk").first()
     assert subject is not None
+    contact.refresh_from_db()
     prefix = f"subject-{subject.pk}"
     address = url("screening:identify-people", contact.pk)
     return [
         Variant.from_page(
-            client, address, button=("action", "identify"), fill={"subject_pk": str(subject.pk), f"{prefix}-person": "new"}
+            client,
+            address,
+            button=("action", "identify"),
+            fill={"subject_pk": str(subject.pk), f"{prefix}-person": "new", f"{prefix}-version": str(contact.version)},
         )
     ]
 
@@ -117,7 +131,7 @@ def _recommend(world: World) -> list[Variant]:
     }
     address = url("decisions:recommend", contact.pk)
     return [
-        Variant.from_page(client, address, fill=fill),
+        Variant.from_page(client, address, fill=fill, having="rationale"),
         Variant.from_page(
             client, address, fill={"reason": "Are they known to the police?"}, button=("action", "ask-for-checks")
         ),

@@ -75,7 +75,9 @@ def _restrict(world: World) -> list[Variant]:
     made = {"version": restricted.version, "people": [social_worker.pk], "reason": "A staff member's child"}
     assert client.post(lift, made).status_code == 302
     return [
-        Variant.from_page(client, address, fill={"people": [str(social_worker.pk)], "reason": "A staff member's child"}),
+        Variant.from_page(
+            client, address, fill={"people": [str(social_worker.pk)], "reason": "A staff member's child"}
+        ),
         Variant.from_page(client, lift, button=("action", "lift")),
     ]
 

@@ -23,9 +23,10 @@ AT = dt.datetime(2026, 11, 24, 9, tzinfo=dt.UTC)
 PASSWORD = "correct horse battery staple"  # the factories' (safehub.accounts.tests.factories)
 
 INVOLVEMENTS_CSV = (
-    "local_person_id,given_name,family_name,date_of_birth,service,started_on\n"
-    "LP-1,Mia,Harlow,2016-05-17,child_in_need,2026-01-05\n"
-).encode()
+    b"local_person_id,given_name,family_name,date_of_birth,nhs_number,postcode,service,started_on,ended_on,"
+    b"allocated_worker,worker_email,team,external_ref\n"
+    b"LP-1,Mia,Harlow,2016-05-17,,DA6 7AT,child_in_need,2026-01-05,,Sam Jones,sam.jones@example.org,CIN 1,C-1\n"
+)
 
 
 def _warnings(world: World) -> list[Variant]:
@@ -134,9 +135,7 @@ def _sign_in(world: World) -> list[Variant]:
     address = url("accounts:login")
     page = Client()
     return [
-        Variant.from_page(
-            page, address, fill={"username": user.username, "password": PASSWORD}, fresh_client=Client
-        )
+        Variant.from_page(page, address, fill={"username": user.username, "password": PASSWORD}, fresh_client=Client)
     ]
 
 
