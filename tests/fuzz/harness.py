@@ -259,7 +259,7 @@ def _patterns(resolvers: list[Any], namespace: str = "", prefix: str = "") -> It
             yield name, entry.callback
 
 
-def _allowed_methods(view: Any) -> list[str] | None:
+def allowed_methods(view: Any) -> list[str] | None:
     """The methods a view's require_http_methods (require_POST, require_GET…) allows, or None."""
     view_class = getattr(view, "view_class", None)
     if view_class is not None:
@@ -282,7 +282,7 @@ def post_views() -> dict[str, Any]:
     """Every URL name whose view accepts POST (a view with no method restriction accepts it)."""
     found = {}
     for name, view in _patterns(get_resolver().url_patterns):
-        methods = _allowed_methods(view)
+        methods = allowed_methods(view)
         if methods is None or "POST" in methods:
             found[name] = view
     return found

@@ -254,6 +254,11 @@ def _dismiss_alerts(world: World) -> list[Variant]:
     return [bare(world.client(PARTNER), url("checks:dismiss-alerts"), {"alert": [str(alert.pk)], "next": ["/checks/"]})]
 
 
+def _old_report_address(world: World) -> list[Variant]:
+    """The timeliness report's old address sends any request on to its new one."""
+    return [bare(world.client(TM), "/checks/timeliness/", {"x": ["1"]})]
+
+
 TARGETS = [
     Target("screening:screen-contact", _screen),
     Target("screening:identify-people", _identify_people),
@@ -266,4 +271,5 @@ TARGETS = [
     Target("checks:withdraw", _withdraw),
     Target("checks:request", _answer),
     Target("checks:dismiss-alerts", _dismiss_alerts),
+    Target("checks/timeliness/", _old_report_address),
 ]

@@ -9,10 +9,11 @@ from collections.abc import Callable
 
 import pytest
 from django.test import Client
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from safehub.accounts.models import Role, Team
 from tests.fuzz import targets_casework, targets_contacts, targets_records
-from tests.fuzz.harness import FUZZ_SETTINGS, MIN_SHARE_PASSED, Target, World, post_views, run
+from tests.fuzz.harness import FUZZ_SETTINGS, MIN_SHARE_PASSED, Target, World, allowed_methods, post_views, run
 
 TARGETS: list[Target] = [*targets_contacts.TARGETS, *targets_casework.TARGETS, *targets_records.TARGETS]
 BY_NAME = {target.name: target for target in TARGETS}
@@ -42,3 +43,17 @@ def test_no_input_gives_a_server_error(
     assert tally.examples >= FUZZ_SETTINGS.max_examples
     share = tally.passed / tally.examples
     assert share >= MIN_SHARE_PASSED, f"only {share:.0%} of examples got past validation: {tally.statuses}"
+
+
+def test_views_that_accept_post_are_told_apart() -> None:
+    """The enumeration reads the method decorators, and counts a view without one as accepting POST."""
+
+    def view(request: object) -> None:
+        return None
+
+    assert allowed_methods(require_POST(view)) == ["POST"]
+    assert allowed_methods(require_GET(view)) == ["GET"]
+    assert allowed_methods(require_http_methods(["GET", "POST"])(view)) == ["GET", "POST"]
+    assert allowed_methods(view) is None
+    assert "contacts:record-contact" in post_views()
+    assert "contacts:find-contact" not in post_views()
