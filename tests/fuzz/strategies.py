@@ -28,6 +28,8 @@ ODD_VALUES = [
     "\x00",
     "a\x00b",
     "99999999999999999999",  # twenty nines: a day or month too big for any calendar
+    "99999999999999999999/12/2026 Closure",  # the same in a date typed on a line
+    "²/12/2026",
     "-99999999999999999999",
     "9" * 40,
     "-1",

@@ -11,6 +11,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from safehub.core.forms import GovukDateField
+from safehub.protocols.forms import ProtocolForm
 from tests.fuzz.forms import BUILDERS, build, form_classes, needs, sent_names
 from tests.fuzz.harness import FUZZ_SETTINGS, known_elsewhere
 from tests.fuzz.strategies import NASTY, NASTY_FILE
@@ -78,3 +79,10 @@ def test_a_day_or_month_of_twenty_nines_is_not_a_real_date(cls: type[forms.BaseF
     form = build(cls, data={f"{html}_{i}": value for i, value in enumerate(typed)})
     assert not form.is_valid()
     assert form.errors[name] == [f"{field.label_for_errors} must be a real date"]
+
+
+@pytest.mark.parametrize("typed", ["99999999999999999999/12/2026", "24/99999999999999999999/2026", "²/12/2026"])
+def test_a_closure_day_that_is_no_date_is_refused_by_line(typed: str) -> None:
+    form = ProtocolForm(data={"closure_days": f"24/12/2026 Christmas Eve\n{typed} Closure"})
+    assert not form.is_valid()
+    assert form.errors["closure_days"] == ["Line 2: start with a real date as day/month/year, like 24/12/2026"]
