@@ -5,7 +5,6 @@ from django.contrib.auth import login, logout
 from django.contrib.auth.decorators import login_not_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_http_methods, require_POST
 
 from safehub.accounts.demo import DEMO_PASSWORD, DEMO_USERNAME_PREFIX
@@ -13,7 +12,7 @@ from safehub.accounts.forms import SignInForm
 from safehub.accounts.models import User
 from safehub.accounts.presenters import DemoAccount, demo_accounts
 from safehub.audit import services as audit
-from safehub.core.http import AuthenticatedHttpRequest
+from safehub.core.http import AuthenticatedHttpRequest, local_redirect_target
 
 
 def _demo_accounts() -> list[DemoAccount]:
@@ -35,12 +34,8 @@ def sign_in(request: HttpRequest) -> HttpResponse:
             user = form.get_user()
             login(request, user)
             audit.record_sign_in(user)
-            target = request.POST.get("next") or request.GET.get("next") or ""
-            if url_has_allowed_host_and_scheme(
-                target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-            ):
-                return redirect(target)
-            return redirect(settings.LOGIN_REDIRECT_URL)
+            target = local_redirect_target(request, request.POST.get("next") or request.GET.get("next") or "")
+            return redirect(target or settings.LOGIN_REDIRECT_URL)
         audit.record_failed_sign_in(request.POST.get("username", ""))
     return render(
         request,

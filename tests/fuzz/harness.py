@@ -162,8 +162,20 @@ def _too_big_an_id(*names: str) -> Callable[[Payload], bool]:
     return matches
 
 
+def _unicode_digit(name: str) -> Callable[[Payload], bool]:
+    """A digit to str.isdigit() that int() refuses ('²')."""
+
+    def matches(data: Payload) -> bool:
+        return any(isinstance(v, str) and v.isdigit() and not v.isascii() for v in data.get(name, []))
+
+    return matches
+
+
 AGENCY_ID = "a 30-digit agency id"
+SUPERSCRIPT = "'²'.isdigit() before int()"
 KNOWN_FIXED_ELSEWHERE: list[tuple[str, str, Callable[[Payload], bool]]] = [
+    ("checks:dismiss-alerts", SUPERSCRIPT, _unicode_digit("alert")),
+    ("contacts:amend-remove-person", SUPERSCRIPT, _unicode_digit("subject")),
     ("checks:start", AGENCY_ID, _too_big_an_id("agencies")),
     ("checks:ask-another-agency", AGENCY_ID, _too_big_an_id("agencies")),
     ("checks.forms.StartChecksForm", AGENCY_ID, _too_big_an_id("agencies")),
@@ -215,6 +227,7 @@ def _encoded(data: Payload) -> dict[str, Any]:
 class Tally:
     examples: int = 0
     passed: int = 0
+    skipped: int = 0  # examples KNOWN_FIXED_ELSEWHERE: generated, not sent
     statuses: dict[int, int] = field(default_factory=dict)
 
 
@@ -235,6 +248,7 @@ def run(target: Target, world: World) -> Tally:
     def post(example: tuple[int, Payload]) -> None:
         index, data = example
         if known_elsewhere(target.name, data):
+            tally.skipped += 1
             return
         variant = variants[index]
         with rolled_back():

@@ -156,5 +156,5 @@ TARGETS = [
     Target("protocols:protocol", _protocol),
     Target("protocols:activate", _activate, passed=_flashed_success),
     Target("accounts:login", _sign_in),
-    Target("accounts:logout", _sign_out),
+    Target("accounts:logout", _sign_out, passed=lambda response: response.status_code == 302),
 ]
