@@ -342,7 +342,8 @@ def workspace(request: AuthenticatedHttpRequest) -> HttpResponse:
 @require_POST
 def dismiss_alerts(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Mark the alerts the user has seen as read; they no longer show."""
-    shown = [int(pk) for pk in request.POST.getlist("alert") if pk.isdigit()]
+    # isascii: '²' is a digit to str.isdigit() that int() refuses; an id past 18 digits is past any row's.
+    shown = [int(pk) for pk in request.POST.getlist("alert") if pk.isascii() and pk.isdigit() and len(pk) <= 18]
     Alert.objects.visible_to(request.user).filter(pk__in=shown, read_at__isnull=True).update(read_at=timezone.now())
     back = local_redirect_target(request, request.POST.get("next", ""))
     return redirect(back or "queues:home")

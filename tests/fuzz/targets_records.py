@@ -140,6 +140,7 @@ def _sign_in(world: World) -> list[Variant]:
 
 
 def _sign_out(world: World) -> list[Variant]:
+    world.user(SW)  # made before the examples' savepoints, which would roll the user back
     return [bare(Client(), url("accounts:logout"), fresh_client=lambda: world.client(SW))]
 
 

@@ -64,3 +64,10 @@ def test_a_timescale_sent_without_its_id_is_refused_not_saved_twice(world: World
     assert response.status_code == 200
     assert "Two timescales are for" in response.content.decode()
     assert protocol.timescales.count() == count
+
+
+@pytest.mark.parametrize("typed", ["99999999999999999999", "²"])
+def test_dismissing_an_alert_by_an_id_no_row_has_changes_nothing(world: World, typed: str, now: dt.datetime) -> None:
+    variant = targets_casework._dismiss_alerts(world)[0]
+    response = variant.client().post(variant.url, {"alert": ["", typed], "next": "/checks/"})
+    assert (response.status_code, response["Location"]) == (302, "/checks/")
