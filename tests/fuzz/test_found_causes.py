@@ -10,7 +10,8 @@ from django.conf import settings
 from django.shortcuts import resolve_url
 from django.test import Client
 
-from safehub.accounts.models import Role, Team
+from safehub.accounts.models import Role, Team, User
+from safehub.contacts.forms import AllocationForm, RestrictionForm
 from safehub.protocols.models import LocalProtocol
 from tests.fuzz import targets_casework, targets_records
 from tests.fuzz.harness import World, url
@@ -71,3 +72,14 @@ def test_dismissing_an_alert_by_an_id_no_row_has_changes_nothing(world: World, t
     variant = targets_casework._dismiss_alerts(world)[0]
     response = variant.client().post(variant.url, {"alert": ["", typed], "next": "/checks/"})
     assert (response.status_code, response["Location"]) == (302, "/checks/")
+
+
+@pytest.mark.parametrize("typed", ["99999999999999999999", "-99999999999999999999"])
+def test_a_person_chosen_by_an_id_past_the_database_is_an_invalid_choice(world: World, typed: str) -> None:
+    staff = User.objects.filter(pk=world.user(Role.SOCIAL_WORKER).pk)
+    form = RestrictionForm(data={"version": "0", "people": [typed]}, staff=staff)
+    assert not form.is_valid()
+    assert "people" in form.errors
+    allocation = AllocationForm(data={"version": "0", "worker": typed}, staff=staff)
+    assert not allocation.is_valid()
+    assert allocation.errors["worker"] == ["Choose someone listed"]
