@@ -149,19 +149,6 @@ def _not_a_number(name: str) -> Callable[[Payload], bool]:
     return matches
 
 
-def _too_big_an_id(*names: str) -> Callable[[Payload], bool]:
-    """A number past the database's integer (a 30-digit agency id) in one of the named model choices."""
-
-    def matches(data: Payload) -> bool:
-        return any(
-            isinstance(v, str) and v.strip().isascii() and v.strip().lstrip("-").isdigit() and abs(int(v)) >= 2**63
-            for name in names
-            for v in data.get(name, [])
-        )
-
-    return matches
-
-
 def _unicode_digit(name: str) -> Callable[[Payload], bool]:
     """A digit to str.isdigit() that int() refuses ('²')."""
 
@@ -171,14 +158,9 @@ def _unicode_digit(name: str) -> Callable[[Payload], bool]:
     return matches
 
 
-AGENCY_ID = "a 30-digit agency id"
 SUPERSCRIPT = "'²'.isdigit() before int()"
 KNOWN_FIXED_ELSEWHERE: list[tuple[str, str, Callable[[Payload], bool]]] = [
     ("contacts:amend-remove-person", SUPERSCRIPT, _unicode_digit("subject")),
-    ("checks:start", AGENCY_ID, _too_big_an_id("agencies")),
-    ("checks:ask-another-agency", AGENCY_ID, _too_big_an_id("agencies")),
-    ("checks.forms.StartChecksForm", AGENCY_ID, _too_big_an_id("agencies")),
-    ("checks.forms.AskAnotherAgencyForm", AGENCY_ID, _too_big_an_id("agencies")),
     ("screening:screen-contact", "non-numeric subject id on screening", _not_a_number("subject_pk")),
     ("screening:identify-people", "non-numeric subject id on screening", _not_a_number("subject_pk")),
 ]
