@@ -81,6 +81,7 @@ class Variant:
     form: PageForm
     valid: Payload
     fixed: Mapping[str, list[str]] = field(default_factory=dict)
+    extra_names: list[str] = field(default_factory=list)
 
     @classmethod
     def from_page(
@@ -149,18 +150,17 @@ def _not_a_number(name: str) -> Callable[[Payload], bool]:
     return matches
 
 
-def _unicode_digit(name: str) -> Callable[[Payload], bool]:
-    """A digit to str.isdigit() that int() refuses ('²')."""
-
-    def matches(data: Payload) -> bool:
-        return any(isinstance(v, str) and v.isdigit() and not v.isascii() for v in data.get(name, []))
-
-    return matches
+SUPERSCRIPT = "'²'.isdigit() before int() in remove person"
 
 
-SUPERSCRIPT = "'²'.isdigit() before int()"
+def _removing_by_a_unicode_digit(data: Payload) -> bool:
+    """'Remove' pressed on person '²' (the button's name carries the person's number)."""
+    numbers = [name.removeprefix("remove-person-") for name in data if name.startswith("remove-person-")]
+    return any(number.isdigit() and not number.isascii() for number in numbers)
+
+
 KNOWN_FIXED_ELSEWHERE: list[tuple[str, str, Callable[[Payload], bool]]] = [
-    ("contacts:amend-remove-person", SUPERSCRIPT, _unicode_digit("subject")),
+    ("contacts:record-contact", SUPERSCRIPT, _removing_by_a_unicode_digit),
     ("screening:screen-contact", "non-numeric subject id on screening", _not_a_number("subject_pk")),
     ("screening:identify-people", "non-numeric subject id on screening", _not_a_number("subject_pk")),
 ]
@@ -221,7 +221,9 @@ def run(target: Target, world: World) -> Tally:
         assert target.passed(response), f"{target.name}: the valid payload was refused: {_problems(response)}"
     tally = Tally()
     chosen = st.integers(0, len(variants) - 1).flatmap(
-        lambda i: payloads(variants[i].form.fields, variants[i].valid, variants[i].fixed).map(lambda p: (i, p))
+        lambda i: payloads(variants[i].form.fields, variants[i].valid, variants[i].fixed, variants[i].extra_names).map(
+            lambda p: (i, p)
+        )
     )
 
     @FUZZ_SETTINGS

@@ -9,7 +9,7 @@ fields, repeat them or add fields the page never drew."""
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 
 from hypothesis import strategies as st
 
@@ -141,9 +141,16 @@ def hostile(f: Field | None) -> st.SearchStrategy[list[str | bytes]]:
 
 
 @st.composite
-def payloads(draw: st.DrawFn, fields: Mapping[str, Field], valid: Payload, fixed: Mapping[str, list[str]]) -> Payload:
+def payloads(
+    draw: st.DrawFn,
+    fields: Mapping[str, Field],
+    valid: Payload,
+    fixed: Mapping[str, list[str]],
+    extra_names: Sequence[str] = (),
+) -> Payload:
     """A payload from the page's `fields` and a `valid` baseline; `fixed` fields (the button that
-    chooses a page's action, say) are sent as they are unless a hostile change picks them."""
+    chooses a page's action, say) are sent as they are unless a hostile change picks them;
+    `extra_names` are names a page reads but never draws as fields (a button's name with a number)."""
     data: Payload = {name: list(values) for name, values in valid.items()}
     names = sorted(set(fields) | set(valid))
     variable = [name for name in names if name not in fixed]
@@ -162,5 +169,5 @@ def payloads(draw: st.DrawFn, fields: Mapping[str, Field], valid: Payload, fixed
         else:
             data[name] = draw(hostile(fields.get(name)))
     if draw(st.integers(0, 9)) == 0:  # a field the page never drew
-        data[draw(st.sampled_from(["x", "action", "pk", "id", "next", *names]))] = draw(hostile(None))
+        data[draw(st.sampled_from(["x", "action", "pk", "id", "next", *names, *extra_names]))] = draw(hostile(None))
     return data
