@@ -11,7 +11,6 @@ from django.db.models import Count, Q
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from safehub.accounts.models import Agency, AgencyKind, User, qualified_staff
@@ -46,7 +45,7 @@ from safehub.contacts.services import clock_rating
 from safehub.contacts.workflow import ContactState
 from safehub.core.errors import DomainError
 from safehub.core.forms import add_refusal
-from safehub.core.http import AuthenticatedHttpRequest
+from safehub.core.http import AuthenticatedHttpRequest, local_redirect_target
 from safehub.core.ids import parse_ids
 from safehub.protocols.models import Brag
 
@@ -346,10 +345,8 @@ def dismiss_alerts(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Mark the alerts the user has seen as read; they no longer show."""
     shown = parse_ids(request.POST.getlist("alert"))
     Alert.objects.visible_to(request.user).filter(pk__in=shown, read_at__isnull=True).update(read_at=timezone.now())
-    back = request.POST.get("next", "")
-    if url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
-        return redirect(back)
-    return redirect("queues:home")
+    back = local_redirect_target(request, request.POST.get("next", ""))
+    return redirect(back or "queues:home")
 
 
 @require_http_methods(["GET", "POST"])

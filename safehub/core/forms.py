@@ -66,9 +66,11 @@ class GovukDateField(forms.MultiValueField):
             raise ValidationError(f"{self.label_for_errors} must be a real date")
         if len(year) != 4:  # the Design System's date input: say which part is wrong, and how
             raise ValidationError(f"{self.label_for_errors}: the year must include 4 numbers, for example 2014")
+        if len(day) > 2 or len(month) > 2:  # also keeps a number too big for a date (twenty nines) from the calendar
+            raise ValidationError(f"{self.label_for_errors} must be a real date")
         try:
             return date(int(year), int(month), int(day))
-        except ValueError:
+        except (ValueError, OverflowError):  # '²' is a digit that int() refuses; a huge day overflows
             raise ValidationError(f"{self.label_for_errors} must be a real date") from None
 
     def clean(self, value: Any) -> date | None:
@@ -116,6 +118,8 @@ class GovukFormMixin:
                 widget.template_name = "govuk/widgets/radios.html"
             elif type(widget) is forms.Select:  # not a multiple select, whose options it does not draw
                 widget.template_name = "govuk/widgets/select.html"
+            if isinstance(field, forms.ModelChoiceField):
+                _refuse_ids_past_the_database(field)
             if isinstance(field, forms.CharField) and not isinstance(field, forms.UUIDField):
                 # Oversized text gets a clear message instead of reaching the database, naming the box
                 # it is in: on a long page "Enter no more than 200 characters" alone leaves the user
@@ -144,6 +148,38 @@ class GovukFormMixin:
                         _add_class(sub, "govuk-input--error")
                 elif "govuk-input" in widget.attrs.get("class", "").split():
                     _add_class(widget, "govuk-input--error")
+
+
+_BIGGEST_ID = 2**63 - 1  # a bigger number overflows SQLite's integers before the query can find nothing
+
+
+def _past_the_database(value: Any) -> bool:
+    text = str(value).strip()
+    return text.isascii() and text.lstrip("-").isdigit() and abs(int(text)) > _BIGGEST_ID
+
+
+def _refuse_ids_past_the_database(field: forms.ModelChoiceField) -> None:  # type: ignore[type-arg]
+    """A choice of a record by a number no row can have ("99999999999999999999") is an invalid
+    choice, as any other id that matches nothing, instead of an overflow in the database driver."""
+    invalid = ValidationError(field.error_messages["invalid_choice"], code="invalid_choice", params={"value": ""})
+    if isinstance(field, forms.ModelMultipleChoiceField):
+        check_values = field._check_values  # type: ignore[attr-defined]
+
+        def _check_values(value: Any) -> Any:
+            if any(_past_the_database(v) for v in value or ()):
+                raise invalid
+            return check_values(value)
+
+        field._check_values = _check_values  # type: ignore[attr-defined]
+        return
+    to_python = field.to_python
+
+    def _to_python(value: Any) -> Any:
+        if _past_the_database(value):
+            raise invalid
+        return to_python(value)
+
+    field.to_python = _to_python  # type: ignore[method-assign]
 
 
 def _add_class(widget: forms.Widget, css_class: str) -> None:

@@ -12,7 +12,8 @@ from urllib.parse import urlencode
 
 from django.http import HttpRequest
 from django.urls import reverse
-from django.utils.http import url_has_allowed_host_and_scheme
+
+from safehub.core.http import local_redirect_target
 
 PASSED_KEY = "safehub_second_step"
 NEXT_KEY = "safehub_second_step_next"
@@ -42,8 +43,7 @@ def pass_second_step(request: HttpRequest, authenticator_id: int) -> None:
 
 
 def safe_target(request: HttpRequest, target: str) -> str:
-    ok = url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}, require_https=request.is_secure())
-    return target if target and ok else ""
+    return local_redirect_target(request, target) or ""
 
 
 def take_next(request: HttpRequest, default: str) -> str:

@@ -84,7 +84,7 @@ class ProtocolForm(VersionForm):
                 if len(parts) != 3 or len(parts[2]) != 4 or not all(part.isdigit() for part in parts):
                     raise ValueError(typed)
                 day = date(int(parts[2]), int(parts[1]), int(parts[0]))
-            except ValueError:
+            except (ValueError, OverflowError):  # '²' is a digit int() refuses; twenty nines overflow
                 raise forms.ValidationError(
                     f"Line {number}: start with a real date as day/month/year, like 24/12/2026"
                 ) from None

@@ -141,6 +141,9 @@ def _level_problems(levels: Sequence[LevelRow], existing: dict[int, ThresholdLev
         problems.append(Problem("Keep at least one level of need", field="levels"))
     codes: dict[str, int] = {}
     orders: dict[int, int] = {}
+    # Levels the form did not list (a row sent without its id) stay as they are, codes and all.
+    listed = {level.pk for level in levels}
+    unlisted = {level.code for pk, level in existing.items() if pk not in listed}
     for index, level in kept:
         if level.pk is not None and level.pk not in existing:
             raise DomainError("A level of need does not belong to this protocol")
@@ -156,7 +159,7 @@ def _level_problems(levels: Sequence[LevelRow], existing: dict[int, ThresholdLev
                     item=index,
                 )
             )
-        if level.code in codes:
+        if level.code in codes or level.code in unlisted:
             problems.append(Problem(f"Two levels have the code '{level.code}': change one", field="code", item=index))
         if level.order in orders:
             problems.append(
@@ -198,7 +201,9 @@ def _timescale_row_problems(index: int, row: TimescaleRow) -> list[Problem]:
 
 def _timescale_problems(rows: Sequence[TimescaleRow], existing: dict[int, Timescale]) -> list[Problem]:
     problems = []
-    seen: set[tuple[str, str, str]] = set()
+    # Timescales the form did not list (a row sent without its id) stay as they are.
+    listed = {row.pk for row in rows}
+    seen = {(t.clock, t.rating, t.agency) for pk, t in existing.items() if pk not in listed}
     kept = [(index, row) for index, row in enumerate(rows) if not row.remove]
     for index, row in kept:
         if row.pk is not None and row.pk not in existing:
