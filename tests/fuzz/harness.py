@@ -159,11 +159,7 @@ def _removing_by_a_unicode_digit(data: Payload) -> bool:
     return any(number.isdigit() and not number.isascii() for number in numbers)
 
 
-KNOWN_FIXED_ELSEWHERE: list[tuple[str, str, Callable[[Payload], bool]]] = [
-    ("contacts:record-contact", SUPERSCRIPT, _removing_by_a_unicode_digit),
-    ("screening:screen-contact", "non-numeric subject id on screening", _not_a_number("subject_pk")),
-    ("screening:identify-people", "non-numeric subject id on screening", _not_a_number("subject_pk")),
-]
+KNOWN_FIXED_ELSEWHERE: list[tuple[str, str, Callable[[Payload], bool]]] = []
 
 
 def known_elsewhere(target: str, data: Payload) -> str | None:
