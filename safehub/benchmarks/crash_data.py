@@ -75,7 +75,7 @@ def setup(plan: dict[str, Any]) -> dict[str, Any]:
     rng = random.Random(plan.get("seed", 1))  # noqa: S311 - generated data, not security
     now = timezone.now()
     with transaction.atomic():
-        cast = make_cast()
+        cast = make_cast(at=now)
     protocol = LocalProtocol.objects.filter(is_active=True).first()
     if protocol is None:
         raise ValueError("No local protocol is active in the scratch database")

@@ -164,7 +164,11 @@ def record_failure(username: str, *, client: str, at: dt.datetime) -> Failure:
     """A failed sign-in: counted against the client, and against the account if the username names
     one (locking it at the limit); audited, without the password."""
     _count_client_failure(client, at=at)
-    user = User.objects.filter(username=username).first() if 0 < len(username) <= USERNAME_LIMIT else None
+    # A NUL byte names no account (no username can hold one), and PostgreSQL stores none: it is
+    # recorded as the replacement character, so the audit shows that something odd was typed.
+    names_one = 0 < len(username) <= USERNAME_LIMIT and "\x00" not in username
+    user = User.objects.filter(username=username).first() if names_one else None
+    username = username.replace("\x00", "\N{REPLACEMENT CHARACTER}")
     failure = Failure(user=None)
     if user is not None:
         failure = _count_account_failure(user, at=at)

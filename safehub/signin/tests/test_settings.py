@@ -9,7 +9,8 @@ from safehub.core.tests.test_security import PRODUCTION, _load_settings
 
 
 def test_the_defaults(monkeypatch: pytest.MonkeyPatch) -> None:
-    production = _load_settings(monkeypatch, **PRODUCTION)
+    # SQLite's busy timeout is read only when the database is SQLite (whatever DATABASE_URL the suite runs on).
+    production = _load_settings(monkeypatch, **PRODUCTION, DATABASE_URL="sqlite:///safehub-settings-test.sqlite3")
 
     assert production.SIGN_IN_LOCKOUT_FAILURES == 10
     assert production.SESSION_ABSOLUTE_LIFETIME_SECONDS == 10 * 60 * 60

@@ -164,6 +164,8 @@ def test_a_username_with_a_nul_byte_gets_a_clear_refusal(client: Client, now: An
 
     assert response.status_code == 200
     assert "There is a problem" in response.content.decode()
+    failed = AuditEvent.objects.get(verb=Verb.LOGIN_FAILED)  # PostgreSQL stores no NUL byte: shown as such
+    assert failed.data["username"] == "social\N{REPLACEMENT CHARACTER}worker"
 
 
 @pytest.mark.parametrize(
