@@ -79,8 +79,9 @@ def _concrete(cls: type[forms.BaseForm]) -> bool:
 
 
 def needs(cls: type[forms.BaseForm]) -> tuple[list[str], list[str]]:
-    """The positional arguments before `data`, and the keyword-only arguments without a default, of
-    the form's constructors (each class in its MRO may add some)."""
+    """The positional arguments before `data`, and the arguments without a default given by name
+    (keyword-only, or before the data like SetPasswordForm's `user`), of the form's constructors
+    (each class in its MRO may add some)."""
     positional: list[str] = []
     keywords: list[str] = []
     for klass in cls.__mro__:
@@ -90,12 +91,15 @@ def needs(cls: type[forms.BaseForm]) -> tuple[list[str], list[str]]:
         for parameter in inspect.signature(init).parameters.values():
             if parameter.kind is parameter.KEYWORD_ONLY and parameter.default is parameter.empty:
                 keywords.append(parameter.name)
+            elif parameter.kind is parameter.POSITIONAL_OR_KEYWORD and parameter.name in POSITIONAL:
+                if parameter.name not in positional:
+                    positional.append(parameter.name)
             elif (
                 parameter.kind is parameter.POSITIONAL_OR_KEYWORD
-                and parameter.name in POSITIONAL
-                and parameter.name not in positional
-            ):
-                positional.append(parameter.name)
+                and parameter.default is parameter.empty
+                and parameter.name != "self"
+            ):  # asked for before the data, as Django's SetPasswordForm asks for its user: given by name
+                keywords.append(parameter.name)
     return positional, sorted(set(keywords))
 
 

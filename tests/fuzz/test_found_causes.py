@@ -9,9 +9,11 @@ import pytest
 from django.conf import settings
 from django.shortcuts import resolve_url
 from django.test import Client
+from django.utils.http import urlencode
 
 from safehub.accounts.models import Role, Team, User
 from safehub.contacts.forms import AllocationForm, RestrictionForm
+from safehub.mfa.testing import current_code
 from safehub.protocols.models import LocalProtocol
 from tests.fuzz import targets_casework, targets_records
 from tests.fuzz.harness import World, url
@@ -25,11 +27,27 @@ def world(request: pytest.FixtureRequest, mash_team: Team, client_for_role: Call
 
 
 @pytest.mark.parametrize("typed", ["00:00", "a\x00b", "queues:home"])
-def test_signing_in_with_a_next_that_is_no_path_goes_home(world: World, typed: str) -> None:
+def test_signing_in_with_a_next_that_is_no_path_goes_home(world: World, typed: str, now: dt.datetime) -> None:
+    """Both steps: the password keeps `next` for after the code, and the code's step sends an unsafe one home."""
     user = world.user(Role.SOCIAL_WORKER)
+    client = Client()
     sent = {"username": user.username, "password": targets_records.PASSWORD, "next": typed}
-    response = Client().post(url("accounts:login"), sent)
-    assert (response.status_code, response["Location"]) == (302, resolve_url(settings.LOGIN_REDIRECT_URL))
+    password = client.post(url("accounts:login"), sent)
+    assert (password.status_code, password["Location"]) == (302, url("mfa:second-step"))
+    code = client.post(url("mfa:second-step"), {"code": current_code(user)})
+    assert (code.status_code, code["Location"]) == (302, resolve_url(settings.LOGIN_REDIRECT_URL))
+
+
+@pytest.mark.parametrize("typed", ["00:00", "a\x00b", "queues:home"])
+def test_a_second_step_asked_for_with_a_next_that_is_no_path_goes_home(
+    world: World, typed: str, now: dt.datetime
+) -> None:
+    user = world.user(Role.SOCIAL_WORKER)
+    client = Client()
+    sent = {"username": user.username, "password": targets_records.PASSWORD}
+    assert client.post(url("accounts:login"), sent).status_code == 302
+    code = client.post(f"{url('mfa:second-step')}?{urlencode({'next': typed})}", {"code": current_code(user)})
+    assert (code.status_code, code["Location"]) == (302, resolve_url(settings.LOGIN_REDIRECT_URL))
 
 
 @pytest.mark.parametrize("typed", ["00:00", "a\x00b"])

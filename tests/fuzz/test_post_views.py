@@ -12,10 +12,15 @@ from django.test import Client
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from safehub.accounts.models import Role, Team
-from tests.fuzz import targets_casework, targets_contacts, targets_records
+from tests.fuzz import targets_accounts, targets_casework, targets_contacts, targets_records
 from tests.fuzz.harness import FUZZ_SETTINGS, MIN_SHARE_PASSED, Target, World, allowed_methods, post_views, run
 
-TARGETS: list[Target] = [*targets_contacts.TARGETS, *targets_casework.TARGETS, *targets_records.TARGETS]
+TARGETS: list[Target] = [
+    *targets_contacts.TARGETS,
+    *targets_casework.TARGETS,
+    *targets_records.TARGETS,
+    *targets_accounts.TARGETS,
+]
 BY_NAME = {target.name: target for target in TARGETS}
 
 
@@ -56,4 +61,5 @@ def test_views_that_accept_post_are_told_apart() -> None:
     assert allowed_methods(require_http_methods(["GET", "POST"])(view)) == ["GET", "POST"]
     assert allowed_methods(view) is None
     assert "contacts:record-contact" in post_views()
-    assert "contacts:find-contact" not in post_views()
+    assert "contacts:find-contact" in post_views()  # a search posts what was typed (core.searches)
+    assert "users:users" not in post_views()
