@@ -303,18 +303,7 @@ def deactivate_user(user: User, *, reason: str, state: str, by: User) -> None:
         raise DomainError(f"{user} is already deactivated")
     if can_administer(user) and _active_administrators() <= 1:
         raise DomainError("Safehub needs at least one active administrator: make someone else one first")
-    User.objects.filter(pk=user.pk).update(is_active=False)
-    record(
-        Verb.USER_DEACTIVATED,
-        by=by,
-        data={
-            "user_id": user.pk,
-            "username": user.username,
-            "old": {"is_active": True},
-            "new": {"is_active": False},
-            "reason": why,
-        },
-    )
+    _switch(user, active=False, why=why, by=by)
 
 
 @transaction.atomic
@@ -324,15 +313,20 @@ def reactivate_user(user: User, *, reason: str, state: str, by: User) -> None:
     user = _current(user, state)
     if user.is_active:
         raise DomainError(f"{user} is already active")
-    User.objects.filter(pk=user.pk).update(is_active=True)
+    _switch(user, active=True, why=why, by=by)
+
+
+def _switch(user: User, *, active: bool, why: str, by: User) -> None:
+    """Switch the account on or off, audited with the old and new value and the reason."""
+    User.objects.filter(pk=user.pk).update(is_active=active)
     record(
-        Verb.USER_REACTIVATED,
+        Verb.USER_REACTIVATED if active else Verb.USER_DEACTIVATED,
         by=by,
         data={
             "user_id": user.pk,
             "username": user.username,
-            "old": {"is_active": False},
-            "new": {"is_active": True},
+            "old": {"is_active": not active},
+            "new": {"is_active": active},
             "reason": why,
         },
     )
