@@ -51,6 +51,22 @@ def canonical(
     return json.dumps(body, sort_keys=True, separators=(",", ":"), cls=DjangoJSONEncoder)
 
 
+def stored_body(row: Any, *, key_id: str | None) -> str:
+    """The canonical body of an entry as stored (its data read back as the database gives it), signed
+    as `key_id`'s: what its hash must cover."""
+    return canonical(
+        seq=row.seq,
+        at=row.at,
+        verb=row.verb,
+        by_id=row.by_id,
+        system_process=row.system_process,
+        contact_id=row.contact_id,
+        person_id=row.person_id,
+        data=json.loads(json.dumps(row.data, cls=DjangoJSONEncoder)),
+        key_id=key_id,
+    )
+
+
 def link_hash(prev_hash: str, body: str, key: AuditKey | None = None) -> str:
     """The entry's hash: keyed (HMAC-SHA-256) when a key is given, plain SHA-256 for entries written
     before the chain was keyed."""
@@ -147,17 +163,7 @@ class _Walk:
                     " or a key missing from SAFEHUB_AUDIT_KEY_FILE)",
                     row.seq,
                 )
-        body = canonical(
-            seq=row.seq,
-            at=row.at,
-            verb=row.verb,
-            by_id=row.by_id,
-            system_process=row.system_process,
-            contact_id=row.contact_id,
-            person_id=row.person_id,
-            data=json.loads(json.dumps(row.data, cls=DjangoJSONEncoder)),
-            key_id=key_id,
-        )
+        body = stored_body(row, key_id=key_id)
         if link_hash(row.prev_hash, body, key) != row.row_hash:
             if key is None:
                 return Problem("the entry's contents do not match its hash", row.seq)

@@ -3,12 +3,9 @@ directory) can do to the audit table, as plain SQL. Tests only: run on the test 
 
 from __future__ import annotations
 
-import json
-
-from django.core.serializers.json import DjangoJSONEncoder
 from django.db import connection
 
-from safehub.audit.chain import canonical, link_hash
+from safehub.audit.chain import canonical, link_hash, stored_body
 from safehub.audit.keys import AuditKey
 from safehub.audit.models import AuditEvent
 from safehub.audit.triggers import statements
@@ -35,17 +32,7 @@ def relink(from_seq: int, *, key: AuditKey | None, key_id: str | None = None) ->
     previous = AuditEvent.objects.filter(seq__lt=from_seq).order_by("-seq").values_list("row_hash", flat=True).first()
     prev_hash = previous or "0" * 64
     for row in AuditEvent.objects.filter(seq__gte=from_seq).order_by("seq"):
-        body = canonical(
-            seq=row.seq,
-            at=row.at,
-            verb=row.verb,
-            by_id=row.by_id,
-            system_process=row.system_process,
-            contact_id=row.contact_id,
-            person_id=row.person_id,
-            data=json.loads(json.dumps(row.data, cls=DjangoJSONEncoder)),
-            key_id=claimed,
-        )
+        body = stored_body(row, key_id=claimed)
         row_hash = link_hash(prev_hash, body, key)
         execute(
             "UPDATE audit_auditevent SET prev_hash = %s, row_hash = %s, key_id = %s WHERE id = %s",
