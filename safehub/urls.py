@@ -24,7 +24,6 @@ urlpatterns = [
     path("outbox/", include("safehub.outbox.urls")),  # demo mode only
     path("administration/", include("safehub.users.urls")),
     path("set-password/", include("safehub.users.password_urls")),
-    path("account/", include("safehub.signin.urls")),
     # The admin signs in through Safehub's own page, with its guessing limits and audit (ADR 0023).
     path("admin/login/", account_views.admin_sign_in, name="admin-sign-in"),
     path("admin/", admin.site.urls),  # off unless SAFEHUB_ADMIN_ENABLED (users.middleware)

@@ -155,11 +155,17 @@ def _pair(team: Any) -> str:
     return reverse("matching:pair", args=[pair.pk])
 
 
-ADMINISTRATORS_ONLY = {**dict.fromkeys(ALL, 404), ADMIN: 200}
+ADMINISTRATORS_ONLY = {**dict.fromkeys(ALL, 403), PARTNER: 404, ADMIN: 200}
 
 
 def _user_page(team: Any) -> str:
     return reverse("users:user", args=[user_with_role(Role.SOCIAL_WORKER, team=team, username="matrix.user").pk])
+
+
+def _locked_account(team: Any) -> str:
+    user = user_with_role(SW, team=team, username="locked.out")
+    AccountLockout.objects.create(user=user, failures=10, locked_at=dt.datetime.now(dt.UTC))
+    return reverse("users:user", args=[user.pk])
 
 
 USER_MANAGEMENT_PAGES: list[tuple[str, Callable[[Any], str]]] = [
@@ -172,13 +178,9 @@ USER_MANAGEMENT_PAGES: list[tuple[str, Callable[[Any], str]]] = [
     ("add an agency", lambda team: reverse("users:create-agency")),
     ("an agency's teams", lambda team: reverse("users:agency", args=[team.agency_id])),
     ("rename a team", lambda team: reverse("users:rename-team", args=[team.pk])),
+    ("locked accounts", lambda team: reverse("users:locked-accounts")),
+    ("a locked account's page", lambda team: _locked_account(team)),
 ]
-
-
-def _locked_account(team: Any) -> str:
-    user = user_with_role(SW, team=team, username="locked.out")
-    AccountLockout.objects.create(user=user, failures=10, locked_at=dt.datetime.now(dt.UTC))
-    return reverse("signin:unlock-account", args=[user.pk])
 
 
 PAGES: list[tuple[str, Callable[[Any], str], dict[Role, int]]] = [
@@ -379,27 +381,16 @@ PAGES: list[tuple[str, Callable[[Any], str], dict[Role, int]]] = [
         {CO: 302, SW: 302, SP: 302, TM: 302, STRAT: 302, PARTNER: 302, PERF: 302, DPO: 302, ADMIN: 302},
     ),
     ("outbox outside demo mode", lambda team: reverse("outbox:outbox"), dict.fromkeys(ALL, 404)),
-    # User management (safehub.users): administrators only; nobody else learns the pages exist.
+    # User management (safehub.users): administrators only, refused as every hub page is (403; a partner 404).
     *((name, make_url, ADMINISTRATORS_ONLY) for name, make_url in USER_MANAGEMENT_PAGES),
     # The Django admin is off outside development and the demo (SAFEHUB_ADMIN_ENABLED).
     ("Django admin", lambda team: "/admin/", dict.fromkeys(ALL, 404)),
     ("Django admin's users", lambda team: reverse("admin:accounts_user_changelist"), dict.fromkeys(ALL, 404)),
-    # Two-step sign-in: everyone's own account page; only administrators reset someone's codes.
+    # Two-step sign-in: everyone's own account page (administrators reset someone's codes on the user's page).
     ("your account", lambda team: reverse("mfa:account"), dict.fromkeys(ALL, 200)),
-    (
-        "reset someone's sign-in codes",
-        lambda team: reverse("mfa:reset"),
-        {CO: 403, SW: 403, SP: 403, TM: 403, STRAT: 403, PARTNER: 404, PERF: 403, DPO: 403, ADMIN: 200},
-    ),
     # Past the second step already: it and the set-up page send on.
     ("second step", lambda team: reverse("mfa:second-step"), dict.fromkeys(ALL, 302)),
     ("set up an authenticator app", lambda team: reverse("mfa:set-up"), dict.fromkeys(ALL, 302)),
-    (
-        "locked accounts",
-        lambda team: reverse("signin:locked-accounts"),
-        {**dict.fromkeys(ALL, 403), PARTNER: 404, ADMIN: 200},
-    ),
-    ("unlock an account", _locked_account, {**dict.fromkeys(ALL, 403), PARTNER: 404, ADMIN: 200}),
 ]
 
 # Pages that exist only in demo mode (SAFEHUB_DEMO=true, as `./run start` sets).

@@ -187,7 +187,6 @@ NOT_A_CHILDS_RECORD = {
     "users:change-user": "POST only: changes a staff member's account, audited, and redirects",
     "users:agency": "an agency and its teams",
     "users:rename-team": "a team's name",
-    "signin:unlock-account": "a staff member's locked account (the unlock itself is audited)",
 }
 
 

@@ -1,5 +1,5 @@
 """The authenticator apps and recovery codes are changed only through Safehub's own audited pages
-(`mfa:reset`): django-otp's admin pages, which show secrets and edit devices unaudited, are removed."""
+(a user's page in Administration, `users:user`): django-otp's admin pages, which show secrets and edit devices unaudited, are removed."""
 
 from django.contrib import admin
 from django_otp.plugins.otp_static.models import StaticDevice

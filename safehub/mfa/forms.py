@@ -48,9 +48,8 @@ class SavedCodesForm(GovukForm):
 
 
 class ResetForm(GovukForm):
-    username = forms.CharField(
-        label="Username", max_length=150, error_messages={"required": "Enter the username of the person to help"}
-    )
+    """On a user's page in Administration: unlock their code step, or remove their app."""
+
     action = forms.ChoiceField(
         label="What do you want to do?",
         choices=ResetAction.choices,

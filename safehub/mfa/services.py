@@ -156,7 +156,7 @@ def reset_authenticator(user: User, *, by: User, action: ResetAction, reason: st
     if not can_reset_mfa(by):
         raise DomainError("Only an administrator can reset someone's sign-in codes")
     if user.pk == by.pk:
-        raise DomainError("You cannot reset your own sign-in codes: ask another administrator", field="username")
+        raise DomainError("You cannot reset your own sign-in codes: ask another administrator")
     if not reason.strip():
         raise DomainError("Enter why you are doing this", field="reason")
     with transaction.atomic():

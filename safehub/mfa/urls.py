@@ -11,5 +11,4 @@ urlpatterns = [
     path("", views.account, name="account"),
     path("recovery-codes/", views.recovery_codes, name="recovery-codes"),
     path("recovery-codes/new/", views.new_recovery_codes, name="new-recovery-codes"),
-    path("reset-sign-in-codes/", views.reset, name="reset"),
 ]

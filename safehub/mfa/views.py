@@ -8,8 +8,7 @@ from typing import Any
 
 from django.conf import settings
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -17,14 +16,12 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from safehub.accounts.demo import DEMO_USERNAME_PREFIX
 from safehub.accounts.models import User
-from safehub.accounts.permissions import can_answer_for_an_agency, can_reset_mfa
 from safehub.core.errors import DomainError
 from safehub.core.forms import add_refusal
 from safehub.core.http import AuthenticatedHttpRequest
 from safehub.mfa import services
 from safehub.mfa.codes import next_usable_code, qr_code_data_uri, secret_for_typing, shown_recovery_code
-from safehub.mfa.forms import CodeForm, RecoveryCodeForm, ResetForm, SavedCodesForm
-from safehub.mfa.models import ResetAction
+from safehub.mfa.forms import CodeForm, RecoveryCodeForm, SavedCodesForm
 from safehub.mfa.sessions import (
     FRESH_CODES_KEY,
     NEXT_KEY,
@@ -162,7 +159,7 @@ def account(request: AuthenticatedHttpRequest) -> HttpResponse:
     return render(
         request,
         "mfa/account.html",
-        {"device": device, "codes_left": services.recovery_codes_left(user), "can_reset": can_reset_mfa(user)},
+        {"device": device, "codes_left": services.recovery_codes_left(user)},
     )
 
 
@@ -176,39 +173,3 @@ def new_recovery_codes(request: AuthenticatedHttpRequest) -> HttpResponse:
     request.session[FRESH_CODES_KEY] = codes
     request.session[NEXT_KEY] = reverse("mfa:account")
     return redirect("mfa:recovery-codes")
-
-
-def _require_resetter(request: AuthenticatedHttpRequest) -> None:
-    """A partner professional is not told the page exists; other staff are refused."""
-    if not can_reset_mfa(request.user):
-        if can_answer_for_an_agency(request.user):
-            raise Http404("No such page")
-        raise PermissionDenied
-
-
-@require_http_methods(["GET", "POST"])
-def reset(request: AuthenticatedHttpRequest) -> HttpResponse:
-    """An administrator unlocks a user's sign-in codes, or removes their authenticator app."""
-    _require_resetter(request)
-    form = ResetForm(_posted(request))
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        person = User.objects.filter(username=data["username"]).first()
-        if person is None:
-            form.add_error("username", "There is no user with that username")
-        else:
-            try:
-                done = services.reset_authenticator(
-                    person,
-                    by=request.user,
-                    action=ResetAction(data["action"]),
-                    reason=data["reason"],
-                    at=timezone.now(),
-                )
-            except DomainError as error:
-                add_refusal(form, error)
-            else:
-                what = "unlocked" if done.action == ResetAction.UNLOCK else "reset: they set up a new authenticator app"
-                messages.success(request, f"{person.username}'s sign-in codes are {what}.")
-                return redirect("mfa:reset")
-    return render(request, "mfa/reset.html", {"form": form})

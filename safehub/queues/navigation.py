@@ -46,7 +46,7 @@ SECTIONS: list[tuple[str, str, Callable[[User], bool]]] = [
     ("Users and teams", "users:home", can_manage_users),
     ("Local protocol", "protocols:list", can_view_protocols),
     ("Audit trail", "audit:events", can_read_audit),
-    ("Locked accounts", "signin:locked-accounts", can_unlock_accounts),
+    ("Locked accounts", "users:locked-accounts", can_unlock_accounts),
     ("Outbox", "outbox:outbox", can_read_outbox),  # demo mode only
     ("Your account", "mfa:account", lambda user: True),  # everyone's recovery codes
 ]

@@ -8,7 +8,9 @@ from dataclasses import dataclass
 from django.urls import reverse
 
 from safehub.accounts.models import Agency, Membership, Role, User
-from safehub.core.presenters import shown_date
+from safehub.core.presenters import shown_date, shown_day
+from safehub.mfa import services as mfa
+from safehub.signin.models import AccountLockout
 
 
 def role_label(value: str) -> str:
@@ -60,6 +62,38 @@ def user_summary(user: User) -> list[tuple[str, str]]:
         ("Status", "Active" if user.is_active else "Deactivated: cannot sign in"),
         ("Last signed in", signed_in),
     ]
+
+
+@dataclass(frozen=True)
+class SignIn:
+    """How a user signs in, for the "Signing in" part of their page: what locks them out, and the
+    authenticator app an administrator may unlock or remove (ADR 0023, ADR 0024)."""
+
+    rows: list[tuple[str, str]]
+    password_locked: bool
+    codes_locked: bool
+    has_app: bool
+
+
+def sign_in(user: User) -> SignIn:
+    lockout = AccountLockout.objects.filter(user=user).first()
+    locked_at = lockout.locked_at if lockout else None
+    device = mfa.authenticator_for(user)
+    codes_locked = mfa.is_locked(user)
+    if locked_at is not None and lockout is not None:
+        lock = f"Locked on {shown_date(locked_at)} after {lockout.failures} failed sign-ins in a row"
+    else:
+        lock = "Not locked"
+    if device is None:
+        app = "Not set up: they set up an authenticator app the next time they sign in"
+    else:
+        app = f"Set up on {shown_day(device.created_at)}" if device.created_at else "Set up"
+        if codes_locked:
+            app += "; locked after too many wrong codes"
+    rows = [("Password", lock), ("Authenticator app", app)]
+    if device is not None:
+        rows.append(("Recovery codes left", str(mfa.recovery_codes_left(user))))
+    return SignIn(rows, password_locked=locked_at is not None, codes_locked=codes_locked, has_app=device is not None)
 
 
 @dataclass(frozen=True)

@@ -1,5 +1,6 @@
-"""The administrator's pages: users, their roles, agencies and teams. Anyone else gets 404, as on
-the hub's other pages they have no part in: the pages' existence is nobody else's business."""
+"""The administrator's pages: users, their roles, agencies and teams, and how each user signs in
+(locked accounts, their authenticator app). Anyone else is refused as on every other hub page they
+have no part in: 403 for the hub's staff, 404 for a partner (core.views.forbidden; ADR 0026)."""
 
 from __future__ import annotations
 
@@ -11,12 +12,14 @@ from django import forms
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_not_required
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db import transaction
 from django.db.models import Count
 from django.http import Http404, HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse_lazy
+from django.utils import timezone
 from django.utils.decorators import method_decorator
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -24,7 +27,12 @@ from safehub.accounts.models import Agency, AgencyKind, Membership, Role, Team, 
 from safehub.core.errors import ConcurrentChange, DomainError
 from safehub.core.forms import add_refusal
 from safehub.core.http import AuthenticatedHttpRequest, query_without
+from safehub.mfa import services as mfa
+from safehub.mfa.forms import ResetForm
+from safehub.mfa.models import ResetAction
 from safehub.protocols.permissions import can_change_protocols
+from safehub.signin import lockout
+from safehub.signin.forms import UnlockForm
 from safehub.users import agencies, presenters, services
 from safehub.users.forms import (
     AgencyForm,
@@ -48,7 +56,7 @@ PAGE_SIZE = 50
 
 def _administrators_only(request: AuthenticatedHttpRequest) -> None:
     if not can_manage_users(request.user):
-        raise Http404("No such page")
+        raise PermissionDenied
 
 
 def _site(request: AuthenticatedHttpRequest) -> str:
@@ -85,6 +93,7 @@ def home(request: AuthenticatedHttpRequest) -> HttpResponse:
             "active_users": User.objects.filter(is_active=True).count(),
             "agencies": Agency.objects.count(),
             "teams": Team.objects.count(),
+            "locked_accounts": lockout.locked_accounts().count(),
             "can_change_protocols": can_change_protocols(request.user),
         },
     )
@@ -180,6 +189,7 @@ def _user_page(
             "state": state,
             "forms": {name.replace("-", "_"): form for name, form in page_forms.items()},
             "is_self": user.pk == request.user.pk,
+            "sign_in": presenters.sign_in(user),
             "form": next(iter((bound or {}).values()), None),  # the one that was sent, for the page's title
         },
         status=status,
@@ -228,6 +238,19 @@ def _send_link(request: AuthenticatedHttpRequest, user: User, data: dict[str, An
     return f"A new link to set their password was sent to {user.email}"
 
 
+def _unlock(request: AuthenticatedHttpRequest, user: User, data: dict[str, Any]) -> str:
+    lockout.unlock_account(user, reason=data["reason"], by=request.user)
+    return f"{user.username} can sign in again"
+
+
+def _reset_sign_in_codes(request: AuthenticatedHttpRequest, user: User, data: dict[str, Any]) -> str:
+    action = ResetAction(data["action"])
+    mfa.reset_authenticator(user, by=request.user, action=action, reason=data["reason"], at=timezone.now())
+    if action == ResetAction.UNLOCK:
+        return f"{user.username}'s code step is unlocked"
+    return f"{user.username}'s authenticator app is removed: they set up a new one when they next sign in"
+
+
 ACTIONS: dict[str, tuple[type[forms.Form], Action]] = {
     "details": (DetailsForm, _change_details),
     "grant-role": (GrantRoleForm, _grant_role),
@@ -235,6 +258,8 @@ ACTIONS: dict[str, tuple[type[forms.Form], Action]] = {
     "deactivate": (ReasonForm, _deactivate),
     "reactivate": (ReasonForm, _reactivate),
     "send-link": (StateForm, _send_link),
+    "unlock": (UnlockForm, _unlock),
+    "reset-sign-in-codes": (ResetForm, _reset_sign_in_codes),
 }
 
 
@@ -259,6 +284,13 @@ def change_user(request: AuthenticatedHttpRequest, pk: int, action: str) -> Http
             messages.success(request, message)
             return redirect("users:user", pk=user.pk)
     return _user_page(request, user, bound={action: form}, status=status)
+
+
+@require_GET
+def locked_accounts(request: AuthenticatedHttpRequest) -> HttpResponse:
+    """The accounts failed sign-ins have locked, each linking to its user's page to unlock it."""
+    _administrators_only(request)
+    return render(request, "users/locked_accounts.html", {"lockouts": lockout.locked_accounts()})
 
 
 # --- Agencies and teams --------------------------------------------------------------------------

@@ -152,20 +152,7 @@ def _account_shown(response: HttpResponse) -> bool:
     return response.status_code == 200 and b"Your account" in response.content
 
 
-def _reset(world: World) -> list[Variant]:
-    locked = user_with_role(SW, team=world.team, username="locked.out")
-    CodeAttempts.objects.create(user=locked, failures=10, locked_at=AT)
-    lost_phone = user_with_role(SW, team=world.team, username="lost.phone")
-    client = world.client(ADMIN)
-    address = url("mfa:reset")
-    reason = "Confirmed who they are by video call"
-    return [
-        Variant.from_page(client, address, fill={"username": locked.username, "action": "unlock", "reason": reason}),
-        Variant.from_page(client, address, fill={"username": lost_phone.username, "action": "reset", "reason": reason}),
-    ]
-
-
-# --- Passwords and locked accounts ------------------------------------------------------------------
+# --- Passwords ------------------------------------------------------------------------------------
 
 
 def _set_password(world: World) -> list[Variant]:
@@ -182,13 +169,6 @@ def _set_password(world: World) -> list[Variant]:
 
 def _password_set(response: HttpResponse) -> bool:
     return response.status_code == 302 and response["Location"] == url("accounts:login")
-
-
-def _unlock_account(world: World) -> list[Variant]:
-    user = user_with_role(SW, team=world.team, username="locked.out")
-    AccountLockout.objects.create(user=user, failures=10, locked_at=AT)
-    address = url("signin:unlock-account", user.pk)
-    return [Variant.from_page(world.client(ADMIN), address, fill={"reason": "They called from their desk phone"})]
 
 
 # --- Users, agencies and teams ----------------------------------------------------------------------
@@ -213,9 +193,14 @@ def _change_user(world: World) -> list[Variant]:
     Membership.objects.create(user=subject, team=world.team, role=Role.SENIOR_PRACTITIONER)
     leaver = user_with_role(SW, team=world.team, username="left.council")
     users.deactivate_user(leaver, reason="Left", state=users.account_state(leaver), by=world.user(ADMIN))
+    locked_out = user_with_role(SW, team=world.team, username="locked.out")
+    AccountLockout.objects.create(user=locked_out, failures=10, locked_at=AT)
+    CodeAttempts.objects.create(user=locked_out, failures=10, locked_at=AT)
+    lost_phone = user_with_role(SW, team=world.team, username="lost.phone")
+    reason = "Confirmed who they are by video call"
 
-    def change(user: Any, action: str, **fill: Any) -> Variant:
-        address = url("users:change-user", user.pk, action)
+    def change(user: Any, change: str, **fill: Any) -> Variant:
+        address = url("users:change-user", user.pk, change)
         return Variant.from_page(client, address, page=url("users:user", user.pk), fill=fill)
 
     return [
@@ -225,6 +210,9 @@ def _change_user(world: World) -> list[Variant]:
         change(subject, "deactivate", reason="Left the council on 30 November"),
         change(leaver, "reactivate", reason="Came back from leave"),
         change(subject, "send-link"),
+        change(locked_out, "unlock", reason="They called from their desk phone"),
+        change(locked_out, "reset-sign-in-codes", action="unlock", reason=reason),
+        change(lost_phone, "reset-sign-in-codes", action="reset", reason=reason),
     ]
 
 
@@ -257,9 +245,7 @@ TARGETS = [
     Target("mfa:recovery-codes", _recovery_codes, passed=_codes_saved),
     Target("mfa:new-recovery-codes", _new_recovery_codes, passed=_went_to_recovery_codes),
     Target("mfa:account", _account, passed=_account_shown),
-    Target("mfa:reset", _reset),
     Target("passwords:set-password", _set_password, passed=_password_set),
-    Target("signin:unlock-account", _unlock_account),
     Target("users:create-user", _create_user),
     Target("users:change-user", _change_user),
     Target("users:create-agency", _create_agency),

@@ -35,7 +35,7 @@ def _pages(contact: Contact) -> list[str]:
         reverse("audit:events"),
         reverse("protocols:list"),
         reverse("mfa:account"),
-        reverse("mfa:reset"),
+        reverse("users:locked-accounts"),
         reverse("mfa:recovery-codes"),
         reverse("accounts:login"),
         "/admin/",

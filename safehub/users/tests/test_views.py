@@ -7,6 +7,7 @@ from typing import Any
 import pytest
 from django.test import Client
 from django.urls import reverse
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from safehub.accounts.models import Agency, AgencyKind, Membership, Role, Team, User
 from safehub.accounts.tests.factories import TeamFactory, user_with_role
@@ -293,7 +294,8 @@ def test_a_duplicate_team_name_gets_a_message(administrator_client: Client, mash
     ],
 )
 def test_nobody_else_can_change_users_agencies_or_teams(request: Any, fixture: str, mash_team: Team) -> None:
-    """The POSTs the matrix's GETs cannot reach: every one answers 404 and changes nothing."""
+    """The POSTs the matrix's GETs cannot reach: every one is refused as the hub refuses (403, a
+    partner 404) and changes nothing."""
     actor: User = request.getfixturevalue(fixture)
     target = user_with_role(Role.CONTACT_OFFICER, team=mash_team, username="target.user")
     client = Client()
@@ -309,11 +311,17 @@ def test_nobody_else_can_change_users_agencies_or_teams(request: Any, fixture: s
         (reverse("users:create-agency"), {"name": "Example Health", "kind": AgencyKind.HEALTH}),
         (reverse("users:agency", args=[mash_team.agency_id]), {"team-name": "New team"}),
         (reverse("users:rename-team", args=[mash_team.pk]), {"name": "Renamed", "old_name": "MASH"}),
+        (reverse("users:change-user", args=[target.pk, "unlock"]), {"reason": "Let them in"}),
+        (
+            reverse("users:change-user", args=[target.pk, "reset-sign-in-codes"]),
+            {"action": "reset", "reason": "Lost phone"},
+        ),
     ]
     events = AuditEvent.objects.count()
+    refusal = 404 if fixture == "police_partner" else 403
 
     for url, data in posts:
-        assert client.post(url, data).status_code == 404, url
+        assert client.post(url, data).status_code == refusal, url
 
     target.refresh_from_db()
     assert target.is_active
@@ -322,6 +330,7 @@ def test_nobody_else_can_change_users_agencies_or_teams(request: Any, fixture: s
     assert not Agency.objects.filter(name="Example Health").exists()
     assert Team.objects.filter(agency=mash_team.agency).count() == 1
     assert AuditEvent.objects.count() == events
+    assert TOTPDevice.objects.filter(user=target).exists()
 
 
 def test_a_stale_form_comes_back_with_the_account_as_it_is_now(
