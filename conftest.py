@@ -17,7 +17,7 @@ from safehub.audit.models import AuditHead
 from safehub.audit.triggers import set_purge_allowed
 from safehub.mfa.testing import sign_in_both_steps
 from safehub.protocols.services import load_seed_profiles
-from safehub.signin.lockout import forget_throttled_clients
+from safehub.signin.lockout import forget_throttled_clients, record_failure
 
 pytest_plugins = ["safehub.core.tests.fake_notify"]
 
@@ -136,6 +136,15 @@ def police_partner(db: None) -> User:
 @pytest.fixture
 def other_team_social_worker(other_team: Team) -> User:
     return _user(Role.SOCIAL_WORKER, other_team, "other.social.worker")
+
+
+@pytest.fixture
+def locked_out_social_worker(social_worker: User, now: dt.datetime, settings: Any) -> User:
+    """The social worker, their account locked by two failed sign-ins (the limit set to 2)."""
+    settings.SIGN_IN_LOCKOUT_FAILURES = 2
+    for _ in range(2):
+        record_failure(social_worker.username, client="192.0.2.10", at=now)
+    return social_worker
 
 
 def _client_for(user: User) -> Client:

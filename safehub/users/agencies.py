@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.db import IntegrityError, transaction
+from django.db.models import QuerySet
 
 from safehub.accounts.models import Agency, AgencyKind, Team, User
 from safehub.audit.models import Verb
@@ -16,10 +19,7 @@ def create_agency(*, name: str, kind: AgencyKind, is_host: bool, by: User) -> Ag
     """An agency of the hub. Exactly one is the host (the local authority that runs the hub, whose
     children's social care staff hold the hub's roles); every other is a partner."""
     require_manager(by)
-    name = name.strip()
-    problem = name_problem(name, what="agency")
-    if problem is not None:
-        raise DomainError(problem, field="name")
+    name = _good_name(name, what="agency")
     if Agency.objects.filter(name__iexact=name).exists():
         raise DomainError(f"There is already an agency called {name}", field="name")
     if is_host:
@@ -46,31 +46,18 @@ def create_agency(*, name: str, kind: AgencyKind, is_host: bool, by: User) -> Ag
 def rename_agency(agency: Agency, *, name: str, old_name: str, by: User) -> None:
     """Compare-and-set on the name the form showed: a rename from a stale page changes nothing."""
     require_manager(by)
-    name = name.strip()
-    problem = name_problem(name, what="agency")
-    if problem is not None:
-        raise DomainError(problem, field="name")
-    if name == old_name:
-        return
-    if Agency.objects.filter(name__iexact=name).exclude(pk=agency.pk).exists():
-        raise DomainError(f"There is already an agency called {name}", field="name")
-    try:
-        with transaction.atomic():
-            changed = Agency.objects.filter(pk=agency.pk, name=old_name).update(name=name)
-    except IntegrityError:
-        raise DomainError(f"There is already an agency called {name}", field="name") from None
-    if not changed:
-        raise ConcurrentChange("agency")
-    record(Verb.AGENCY_RENAMED, by=by, data={"agency_id": agency.pk, "old": {"name": old_name}, "new": {"name": name}})
+    taken = "There is already an agency called {name}"
+    new = _rename(Agency.objects.all(), agency.pk, name=name, old_name=old_name, what="agency", taken=taken)
+    if new is not None:
+        record(
+            Verb.AGENCY_RENAMED, by=by, data={"agency_id": agency.pk, "old": {"name": old_name}, "new": {"name": new}}
+        )
 
 
 @transaction.atomic
 def create_team(agency: Agency, *, name: str, by: User) -> Team:
     require_manager(by)
-    name = name.strip()
-    problem = name_problem(name, what="team")
-    if problem is not None:
-        raise DomainError(problem, field="name")
+    name = _good_name(name, what="team")
     if Team.objects.filter(agency=agency, name__iexact=name).exists():
         raise DomainError(f"{agency.name} already has a team called {name}", field="name")
     try:
@@ -89,23 +76,41 @@ def create_team(agency: Agency, *, name: str, by: User) -> Team:
 @transaction.atomic
 def rename_team(team: Team, *, name: str, old_name: str, by: User) -> None:
     require_manager(by)
+    teams = Team.objects.filter(agency_id=team.agency_id)
+    taken = f"{team.agency.name} already has a team called {{name}}"
+    new = _rename(teams, team.pk, name=name, old_name=old_name, what="team", taken=taken)
+    if new is not None:
+        record(
+            Verb.TEAM_RENAMED,
+            by=by,
+            data={"team_id": team.pk, "agency_id": team.agency_id, "old": {"name": old_name}, "new": {"name": new}},
+        )
+
+
+def _good_name(name: str, *, what: str) -> str:
+    """The name without its surrounding spaces, or `DomainError` when it is not one (blank, too long)."""
     name = name.strip()
-    problem = name_problem(name, what="team")
+    problem = name_problem(name, what=what)
     if problem is not None:
         raise DomainError(problem, field="name")
+    return name
+
+
+def _rename(rows: QuerySet[Any], pk: int, *, name: str, old_name: str, what: str, taken: str) -> str | None:
+    """Rename the record `pk` of `rows` (the records whose names must differ from it, whatever the
+    case) from `old_name`, the name its form showed, to `name`: a compare-and-set, so that a rename
+    from a stale page changes nothing (`ConcurrentChange`). The new name, or None when it is the
+    same. `taken` is the refusal when another record has the name, with `{name}` in it."""
+    name = _good_name(name, what=what)
     if name == old_name:
-        return
-    if Team.objects.filter(agency_id=team.agency_id, name__iexact=name).exclude(pk=team.pk).exists():
-        raise DomainError(f"{team.agency.name} already has a team called {name}", field="name")
+        return None
+    if rows.filter(name__iexact=name).exclude(pk=pk).exists():
+        raise DomainError(taken.format(name=name), field="name")
     try:
         with transaction.atomic():
-            changed = Team.objects.filter(pk=team.pk, name=old_name).update(name=name)
+            changed = rows.filter(pk=pk, name=old_name).update(name=name)
     except IntegrityError:
-        raise DomainError(f"{team.agency.name} already has a team called {name}", field="name") from None
+        raise DomainError(taken.format(name=name), field="name") from None
     if not changed:
-        raise ConcurrentChange("team")
-    record(
-        Verb.TEAM_RENAMED,
-        by=by,
-        data={"team_id": team.pk, "agency_id": team.agency_id, "old": {"name": old_name}, "new": {"name": name}},
-    )
+        raise ConcurrentChange(what)
+    return name

@@ -3,9 +3,7 @@ safehub/users/tests/test_signing_in.py)."""
 
 from __future__ import annotations
 
-import datetime as dt
 from io import StringIO
-from typing import Any
 
 import pytest
 from django.core.management import CommandError, call_command
@@ -18,11 +16,8 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def locked(social_worker: User, now: dt.datetime, settings: Any) -> User:
-    settings.SIGN_IN_LOCKOUT_FAILURES = 2
-    for _ in range(2):
-        lockout.record_failure("social.worker", client="192.0.2.10", at=now)
-    return social_worker
+def locked(locked_out_social_worker: User) -> User:
+    return locked_out_social_worker
 
 
 def test_the_command_lists_and_unlocks(locked: User) -> None:

@@ -36,11 +36,8 @@ def _reset(user: User) -> str:
 
 
 @pytest.fixture
-def locked(social_worker: User, now: dt.datetime, settings: Any) -> User:
-    settings.SIGN_IN_LOCKOUT_FAILURES = 2
-    for _ in range(2):
-        lockout.record_failure("social.worker", client="192.0.2.10", at=now)
-    return social_worker
+def locked(locked_out_social_worker: User) -> User:
+    return locked_out_social_worker
 
 
 # --- Locked accounts ---------------------------------------------------------------------------
