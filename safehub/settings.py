@@ -179,7 +179,7 @@ LOGIN_REDIRECT_URL = "queues:home"
 LOGOUT_REDIRECT_URL = "accounts:login"
 
 PASSWORD_HASHERS = [
-    "django.contrib.auth.hashers.Argon2PasswordHasher",
+    "safehub.signin.hashers.OneLaneArgon2PasswordHasher",  # Argon2id, 100 MB, 2 passes, one core (ADR 0023)
     "django.contrib.auth.hashers.PBKDF2PasswordHasher",
 ]
 if TESTING:
