@@ -1,12 +1,14 @@
 from __future__ import annotations
 
+from typing import Any
+
 from django.conf import settings
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 
-from safehub.accounts.models import User
+from safehub.accounts.models import Role, User
 from safehub.audit.permissions import can_read_audit
 
 
@@ -145,8 +147,10 @@ class AuditEvent(models.Model):
 
     @property
     def details(self) -> str:
-        """What a read or refusal was of, for the audit trail's reader: "contact 999999, answered
-        404, on the contact page"; "" for entries that hold none of these."""
+        """What the entry was about, for the audit trail's reader: a read or refusal ("contact
+        999999, answered 404, on the contact page"), or whose account, with what and why ("account
+        social.worker, 10 failed in a row, from 192.0.2.10"; "account asha.patel, role social worker
+        in MASH, reason: “Left”"; "name: MASH → Front door"); "" for entries that hold none."""
         data = self.data if isinstance(self.data, dict) else {}
         parts = []
         if data.get("record"):
@@ -157,7 +161,37 @@ class AuditEvent(models.Model):
             parts.append(f"on the {data['page']} page")
         if data.get("restricted"):
             parts.append("a restricted contact")
+        parts.extend(_account_details(data))
         return ", ".join(parts)
+
+
+def _account_details(data: dict[str, Any]) -> list[str]:
+    """The parts of a sign-in's or an administrator's entry: the account, the numbers, the change."""
+    parts = []
+    if data.get("username"):
+        parts.append(f"account {data['username']}")
+    if data.get("role"):
+        role = data["role"]
+        label = Role(role).label.lower() if role in Role.values else role
+        parts.append(f"role {label}" + (f" in {data['team']}" if data.get("team") else ""))
+    elif data.get("team"):
+        parts.append(f"team {data['team']}")
+    if data.get("failures") is not None and data.get("client"):
+        parts.append(f"{data['failures']} failed sign-ins from {data['client']}")
+    elif data.get("failures") is not None:
+        parts.append(f"{data['failures']} failed in a row")
+    elif data.get("client"):
+        parts.append(f"from {data['client']}")
+    if data.get("wrong_in_a_row") is not None:
+        parts.append(f"{data['wrong_in_a_row']} wrong codes in a row")
+    old, new = data.get("old"), data.get("new")
+    if isinstance(old, dict) and isinstance(new, dict):
+        parts.extend(f"{name.replace('_', ' ')}: {old.get(name, '')} → {new[name]}" for name in new)
+    elif isinstance(new, dict) and not data.get("username"):
+        parts.extend(f"{name.replace('_', ' ')}: {value}" for name, value in new.items())
+    if data.get("reason"):
+        parts.append(f"reason: “{data['reason']}”")
+    return parts
 
 
 class AuditHead(models.Model):

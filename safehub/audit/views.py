@@ -20,7 +20,12 @@ from safehub.core.http import AuthenticatedHttpRequest, query_without
 
 class AuditFilterForm(GovukForm):
     contact = forms.CharField(label="Contact reference", required=False, max_length=20)
-    username = forms.CharField(label="Username", required=False, max_length=150)
+    username = forms.CharField(
+        label="Username",
+        help_text="What they did, and what was done to their account (failed sign-ins, locks, changes)",
+        required=False,
+        max_length=150,
+    )
     verb = forms.ChoiceField(label="What happened", required=False, choices=[("", "Anything"), *Verb.choices])
     person = forms.CharField(
         label="Person ID",
@@ -60,7 +65,9 @@ def events(request: AuthenticatedHttpRequest) -> HttpResponse:
         if data["contact"]:
             rows = rows.filter(contact__reference__iexact=data["contact"].strip())
         if data["username"]:
-            rows = rows.filter(by__username__iexact=data["username"].strip())
+            # What they did, and what was done to their account (failed sign-ins, locks, changes).
+            name = data["username"].strip()
+            rows = rows.filter(Q(by__username__iexact=name) | Q(data__username__iexact=name))
         if data["verb"]:
             rows = rows.filter(verb=data["verb"])
         if data["start"]:

@@ -177,7 +177,8 @@ def reset_authenticator(user: User, *, by: User, action: ResetAction, reason: st
                 )
             verb = Verb.MFA_RESET
         reset = AuthenticatorReset.objects.create(user=user, by=by, at=at, action=action, reason=reason.strip())
-        record(verb, by=by, at=at, data={"user": user.pk, "username": user.username, "reset": reset.pk})
+        data = {"user": user.pk, "username": user.username, "reset": reset.pk, "reason": reset.reason}
+        record(verb, by=by, at=at, data=data)
     return reset
 
 

@@ -87,3 +87,47 @@ def test_dropped_triggers_are_shown(data_protection_officer_client: Client) -> N
     page = data_protection_officer_client.get(URL, {"verify": "1"}).content.decode()
     assert "The audit chain is broken" in page
     assert "<li>triggers missing: " in page
+
+
+@pytest.mark.parametrize(
+    ("data", "shown"),
+    [
+        (
+            {"username": "social.worker", "user_id": 7, "failures": 10},
+            "account social.worker, 10 failed in a row",
+        ),
+        ({"client": "192.0.2.10", "failures": 30}, "30 failed sign-ins from 192.0.2.10"),
+        (
+            {"username": "asha.patel", "old": {"is_active": True}, "new": {"is_active": False}, "reason": "Left"},
+            "account asha.patel, is active: True → False, reason: “Left”",
+        ),
+        (
+            {"username": "asha.patel", "role": "social_worker", "team": "MASH", "old": [], "new": ["x"]},
+            "account asha.patel, role social worker in MASH",
+        ),
+        ({"team_id": 3, "old": {"name": "MASH"}, "new": {"name": "Front door"}}, "name: MASH → Front door"),
+        (
+            {"username": "lost.phone", "reset": 4, "reason": "Phone stolen"},
+            "account lost.phone, reason: “Phone stolen”",
+        ),
+        ({"wrong_in_a_row": 10}, "10 wrong codes in a row"),
+    ],
+)
+def test_an_entry_says_whose_account_it_was_about_what_changed_and_why(data: dict[str, Any], shown: str) -> None:
+    assert record(Verb.ACCOUNT_LOCKED, system_process="sign-in", data=data).details == shown
+
+
+def test_the_username_filter_finds_what_was_done_to_an_account_too(
+    data_protection_officer_client: Client, administrator: Any
+) -> None:
+    """Failed sign-ins and locks are the sign-in's doing, about the account: a search for the
+    account finds them beside what its user did."""
+    record(Verb.LOGIN_FAILED, system_process="sign-in", data={"username": "social.worker", "user_id": 1})
+    record(Verb.ACCOUNT_UNLOCKED, by=administrator, data={"username": "social.worker", "reason": "Rang them"})
+    record(Verb.LOGIN_FAILED, system_process="sign-in", data={"username": "someone.else"})
+
+    page = data_protection_officer_client.get(URL, {"username": "Social.Worker"}).content.decode()
+
+    assert page.count('<td class="govuk-table__cell">Failed sign-in</td>') == 1
+    assert "account social.worker, reason: “Rang them”" in page
+    assert "someone.else" not in page

@@ -163,7 +163,12 @@ def test_an_administrator_removes_someones_app_with_a_reason(
     )
     event = AuditEvent.objects.get(verb=Verb.MFA_RESET)
     assert event.by == administrator
-    assert event.data == {"user": social_worker.pk, "username": social_worker.username, "reset": reset.pk}
+    assert event.data == {
+        "user": social_worker.pk,
+        "username": social_worker.username,
+        "reset": reset.pk,
+        "reason": "Phone stolen; called them back",
+    }
     html = administrator_client.get(_page(social_worker)).content.decode()
     assert "social.worker&#x27;s authenticator app is removed" in html
     assert "Not set up: they set up an authenticator app the next time they sign in" in html
