@@ -8,6 +8,7 @@ urlpatterns = [
     path("", include("safehub.queues.urls")),
     path("account/", include("safehub.accounts.urls")),
     path("account/", include("safehub.mfa.urls")),
+    path("account/", include("safehub.signin.urls")),
     path("contacts/", include("safehub.contacts.urls")),
     path("contacts/", include("safehub.screening.urls")),
     path("contacts/", include("safehub.decisions.urls")),

@@ -388,6 +388,7 @@ PAGES: list[tuple[str, Callable[[Any], str], dict[Role, int]]] = [
     ("Django admin's users", lambda team: reverse("admin:accounts_user_changelist"), dict.fromkeys(ALL, 404)),
     # Two-step sign-in: everyone's own account page (administrators reset someone's codes on the user's page).
     ("your account", lambda team: reverse("mfa:account"), dict.fromkeys(ALL, 200)),
+    ("change your password", lambda team: reverse("signin:change-password"), dict.fromkeys(ALL, 200)),
     # Past the second step already: it and the set-up page send on.
     ("second step", lambda team: reverse("mfa:second-step"), dict.fromkeys(ALL, 302)),
     ("set up an authenticator app", lambda team: reverse("mfa:set-up"), dict.fromkeys(ALL, 302)),

@@ -73,6 +73,7 @@ class Verb(models.TextChoices):
     USER_REACTIVATED = "user_reactivated", "Reactivated a user"
     SET_PASSWORD_LINK_SENT = "set_password_link_sent", "Sent a user a one-time link to set their password"
     PASSWORD_SET = "password_set", "Set a password with a one-time link"
+    PASSWORD_CHANGED = "password_changed", "Changed their own password"
     AGENCY_CREATED = "agency_created", "Created an agency"
     AGENCY_RENAMED = "agency_renamed", "Renamed an agency"
     TEAM_CREATED = "team_created", "Created a team"
@@ -82,7 +83,7 @@ class Verb(models.TextChoices):
     ADMIN_RECORD_DELETED = "admin_record_deleted", "Deleted a record in the Django admin"
     # Two-step sign-in (safehub.mfa): never the code itself, right or wrong.
     MFA_ENROLLED = "mfa_enrolled", "Set up an authenticator app for signing in"
-    MFA_CODE_ACCEPTED = "mfa_code_accepted", "Entered a right sign-in code"
+    MFA_CODE_ACCEPTED = "mfa_code_accepted", "Entered a correct sign-in code"
     MFA_CODE_REFUSED = "mfa_code_refused", "Entered a wrong sign-in code"
     MFA_LOCKED = "mfa_locked", "Signing in locked after too many wrong codes"
     MFA_RECOVERY_CODE_USED = "mfa_recovery_code_used", "Signed in with a recovery code"

@@ -1,9 +1,16 @@
 from __future__ import annotations
 
-from django import forms
+from typing import Any
 
-from safehub.core.forms import GovukForm
+from django import forms
+from django.contrib.auth.forms import PasswordChangeForm, SetPasswordForm
+
+from safehub.core.forms import GovukForm, GovukFormMixin
 from safehub.signin.lockout import REASON_LIMIT
+
+WHAT_MAKES_A_GOOD_ONE = (
+    "At least 12 characters; not a common password, not only numbers and not like your name or username."
+)
 
 
 class UnlockForm(GovukForm):
@@ -14,3 +21,34 @@ class UnlockForm(GovukForm):
         widget=forms.Textarea(attrs={"rows": 3}),
         error_messages={"required": "Enter why you are unlocking the account"},
     )
+
+
+def _new_password_fields(form: SetPasswordForm) -> None:  # type: ignore[type-arg]
+    """The new password's two fields, labelled and refused in the product's words."""
+    first, second = form.fields["new_password1"], form.fields["new_password2"]
+    first.label, first.help_text = "New password", WHAT_MAKES_A_GOOD_ONE
+    second.label = "Type the new password again"
+    first.error_messages["required"] = "Enter a new password"
+    second.error_messages["required"] = "Type the new password again"
+    form.error_messages = {**form.error_messages, "password_mismatch": "The two passwords are not the same"}
+
+
+class GovukSetPasswordForm(GovukFormMixin, SetPasswordForm):  # type: ignore[type-arg]
+    """Django's set-password form (its validators: at least 12 characters, not a common password,
+    not like the username, not a guessable pattern) drawn the GOV.UK way."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        _new_password_fields(self)
+
+
+class GovukPasswordChangeForm(GovukFormMixin, PasswordChangeForm):
+    """A signed-in user changes their own password: the current one first, then the new one twice."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        _new_password_fields(self)
+        current = self.fields["old_password"]
+        current.label = "Your current password"
+        current.error_messages["required"] = "Enter your current password"
+        self.error_messages = {**self.error_messages, "password_incorrect": "Your current password is not right"}

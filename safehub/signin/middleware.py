@@ -40,6 +40,11 @@ class SessionLimitsMiddleware:
         elif SESSION_KEY in request.session:
             # The session names a user, yet nobody is signed in: the account was switched off or removed.
             _end_switched_off_session(request)
+            return _signed_out(
+                request,
+                "You were signed out because your account has been switched off."
+                " If you still need to use Safehub, ask a Safehub administrator.",
+            )
         return self.get_response(request)
 
     def _limits(self, request: HttpRequest, user: User) -> HttpResponse | None:

@@ -8,10 +8,9 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
-from django.contrib.auth.forms import SetPasswordForm
 
 from safehub.accounts.models import Agency, AgencyKind, Role, Team
-from safehub.core.forms import GovukForm, GovukFormMixin, choice_field
+from safehub.core.forms import GovukForm, choice_field
 from safehub.users.services import (
     AGENCY_NAME_LENGTH,
     EMAIL_LENGTH,
@@ -164,21 +163,3 @@ class TeamForm(GovukForm):
     name = forms.CharField(
         label="Team name", max_length=AGENCY_NAME_LENGTH, error_messages={"required": "Enter the team's name"}
     )
-
-
-class GovukSetPasswordForm(GovukFormMixin, SetPasswordForm):  # type: ignore[type-arg]
-    """Django's set-password form (its validators: at least 12 characters, not a common password,
-    not like the username) drawn the GOV.UK way."""
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.fields["new_password1"].label = "New password"
-        self.fields[
-            "new_password1"
-        ].help_text = (
-            "At least 12 characters; not a common password, not only numbers and not like your name or username."
-        )
-        self.fields["new_password2"].label = "Type the new password again"
-        self.fields["new_password1"].error_messages["required"] = "Enter a new password"
-        self.fields["new_password2"].error_messages["required"] = "Type the new password again"
-        self.error_messages = {**self.error_messages, "password_mismatch": "The two passwords are not the same"}

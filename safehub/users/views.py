@@ -32,13 +32,12 @@ from safehub.mfa.forms import ResetForm
 from safehub.mfa.models import ResetAction
 from safehub.protocols.permissions import can_change_protocols
 from safehub.signin import lockout
-from safehub.signin.forms import UnlockForm
+from safehub.signin.forms import GovukSetPasswordForm, UnlockForm
 from safehub.users import agencies, presenters, services
 from safehub.users.forms import (
     AgencyForm,
     CreateUserForm,
     DetailsForm,
-    GovukSetPasswordForm,
     GrantRoleForm,
     ReasonForm,
     RemoveRoleForm,

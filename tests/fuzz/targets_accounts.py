@@ -167,6 +167,19 @@ def _set_password(world: World) -> list[Variant]:
     return [Variant.from_page(client, address, fill={"new_password1": good, "new_password2": good})]
 
 
+def _change_password(world: World) -> list[Variant]:
+    """The signed-in user's own session for each example: a change gives it a new key, which the
+    example's rollback takes away again."""
+    fresh = _on_session(world.client(SW).cookies[settings.SESSION_COOKIE_NAME].value)
+    new = "plum orbit kettle marsh"
+    fill = {"old_password": PASSWORD, "new_password1": new, "new_password2": new}
+    return [Variant.from_page(fresh(), url("signin:change-password"), fill=fill, fresh_client=fresh)]
+
+
+def _password_changed(response: HttpResponse) -> bool:
+    return response.status_code == 302 and response["Location"] == url("mfa:account")
+
+
 def _password_set(response: HttpResponse) -> bool:
     return response.status_code == 302 and response["Location"] == url("accounts:login")
 
@@ -246,6 +259,7 @@ TARGETS = [
     Target("mfa:new-recovery-codes", _new_recovery_codes, passed=_went_to_recovery_codes),
     Target("mfa:account", _account, passed=_account_shown),
     Target("passwords:set-password", _set_password, passed=_password_set),
+    Target("signin:change-password", _change_password, passed=_password_changed),
     Target("users:create-user", _create_user),
     Target("users:change-user", _change_user),
     Target("users:create-agency", _create_agency),

@@ -101,6 +101,8 @@ def test_a_switched_off_accounts_session_ends_at_its_next_request(
     event = AuditEvent.objects.get(verb=Verb.SESSION_ENDED_ACCOUNT_OFF)
     assert event.by == social_worker
     assert event.data == {"user_id": str(social_worker.pk), "account": "switched off"}
+    told = social_worker_client.get(response["Location"]).content.decode()
+    assert "You were signed out because your account has been switched off." in told
     # Switched on again, the old session does not come back with it.
     social_worker.is_active = True
     social_worker.save()

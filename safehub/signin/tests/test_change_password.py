@@ -1,0 +1,103 @@
+"""A signed-in user changes their own password: the current one first, the rules for a new one, a
+wrong current one counted as a failed sign-in, and every other session of theirs ended."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+
+from safehub.accounts.models import User
+from safehub.audit.models import AuditEvent, Verb
+from safehub.mfa.testing import sign_in_both_steps
+from safehub.signin import lockout
+from safehub.signin.models import AccountLockout
+from safehub.signin.slots import password_check_slot
+
+pytestmark = pytest.mark.django_db
+
+URL = reverse("signin:change-password")
+OLD = "an old password of theirs"
+NEW = "plum orbit kettle marsh"
+
+
+@pytest.fixture
+def worker(social_worker: User) -> User:
+    social_worker.set_password(OLD)
+    social_worker.save()
+    return social_worker
+
+
+def _client(user: User) -> Client:
+    return sign_in_both_steps(Client(), user)
+
+
+def test_your_account_links_to_the_page(social_worker_client: Client) -> None:
+    html = social_worker_client.get(reverse("mfa:account")).content.decode()
+    assert f'<a class="govuk-link" href="{URL}">Change your password</a>' in html
+
+
+def test_a_user_changes_their_password_and_their_other_sessions_end(worker: User) -> None:
+    here, elsewhere = _client(worker), _client(worker)
+
+    response = here.post(URL, {"old_password": OLD, "new_password1": NEW, "new_password2": NEW})
+
+    assert response.status_code == 302
+    assert response["Location"] == reverse("mfa:account")
+    worker.refresh_from_db()
+    assert worker.check_password(NEW)
+    assert "Your password is changed." in here.get(response["Location"]).content.decode()  # still signed in
+    assert elsewhere.get(reverse("mfa:account")).status_code == 302  # sent to sign in
+    event = AuditEvent.objects.get(verb=Verb.PASSWORD_CHANGED)
+    assert event.by == worker
+    assert NEW not in str(event.data)
+    assert OLD not in str(event.data)
+
+
+@pytest.mark.parametrize(
+    ("data", "message"),
+    [
+        ({"old_password": "", "new_password1": NEW, "new_password2": NEW}, "Enter your current password"),
+        ({"old_password": OLD, "new_password1": "", "new_password2": ""}, "Enter a new password"),
+        ({"old_password": OLD, "new_password1": NEW, "new_password2": NEW + "x"}, "The two passwords are not the same"),
+        ({"old_password": OLD, "new_password1": "short one", "new_password2": "short one"}, "at least 12 characters"),
+        ({"old_password": OLD, "new_password1": "Summer2026!!", "new_password2": "Summer2026!!"}, "common word"),
+    ],
+)
+def test_a_change_that_cannot_be_made_says_why_and_changes_nothing(
+    worker: User, data: dict[str, str], message: str
+) -> None:
+    response = _client(worker).post(URL, data)
+
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert '<h2 class="govuk-error-summary__title">There is a problem</h2>' in html
+    assert message in html
+    worker.refresh_from_db()
+    assert worker.check_password(OLD)
+    assert not AuditEvent.objects.filter(verb=Verb.PASSWORD_CHANGED).exists()
+
+
+def test_a_wrong_current_password_counts_towards_the_accounts_lock(worker: User, settings: Any) -> None:
+    """Otherwise the page would be a way to guess a password with no limit."""
+    settings.SIGN_IN_LOCKOUT_FAILURES = 2
+    client = _client(worker)
+    for _ in range(2):
+        response = client.post(URL, {"old_password": "a guess at it", "new_password1": NEW, "new_password2": NEW})
+        assert "Your current password is not right" in response.content.decode()
+
+    assert lockout.is_locked(worker.username)
+    assert AccountLockout.objects.get(user=worker).failures == 2
+    assert AuditEvent.objects.filter(verb=Verb.LOGIN_FAILED).count() == 2
+
+
+def test_when_every_password_check_is_busy_nothing_is_checked_or_counted(worker: User) -> None:
+    with password_check_slot() as free:
+        assert free
+        response = _client(worker).post(URL, {"old_password": "a guess", "new_password1": NEW, "new_password2": NEW})
+
+    assert response.status_code == 503
+    assert "Safehub is busy signing other people in" in response.content.decode()
+    assert not AccountLockout.objects.filter(user=worker).exists()
