@@ -3,6 +3,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError
 
 from safehub.audit.services import checkpoint_chain
+from safehub.audit.trail import require_trail
 
 
 class Command(BaseCommand):
@@ -13,6 +14,7 @@ class Command(BaseCommand):
     )
 
     def handle(self, *args: Any, **options: Any) -> None:
+        require_trail()
         try:
             result = checkpoint_chain()
         except OSError as error:

@@ -1,10 +1,12 @@
 from pathlib import Path
 from typing import Any
 
+from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from safehub.audit.keys import signing_key
 from safehub.audit.services import verify_chain
+from safehub.audit.trail import require_trail
 
 
 class Command(BaseCommand):
@@ -21,6 +23,7 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         signing_key()  # no key, no check: one line saying which setting to give
+        require_trail()
         report = verify_chain(checkpoint_dir=options["checkpoint_dir"])
         if report.intact:
             keyed = f"signed from #{report.keyed_from}" if report.keyed_from else "no signed entries yet"
@@ -29,6 +32,11 @@ class Command(BaseCommand):
                 f"against {report.checkpoints} checkpoints (the latest at #{latest.seq}, {latest.at})"
                 if latest
                 else "no checkpoints to check against"
+                + (
+                    ""
+                    if options["checkpoint_dir"] or settings.AUDIT_CHECKPOINT_DIR
+                    else " (SAFEHUB_AUDIT_CHECKPOINT_DIR is not set)"
+                )
             )
             self.stdout.write(f"intact: {report.checked} entries checked, {keyed}, {anchored}")
             return
