@@ -400,10 +400,12 @@ DEMO_PAGES: list[tuple[str, Callable[[Any], str], dict[Role, int]]] = [
 ]
 
 # The Django admin turned on (SAFEHUB_ADMIN_ENABLED=true): it lets in staff accounts only, which no
-# role is; everyone is sent to sign in to it.
+# role is; everyone is sent to its sign-in page, which refuses them.
 ADMIN_ON_PAGES: list[tuple[str, Callable[[Any], str], dict[Role, int]]] = [
     ("Django admin turned on", lambda team: "/admin/", dict.fromkeys(ALL, 302)),
     ("Django admin's users turned on", lambda team: reverse("admin:accounts_user_changelist"), dict.fromkeys(ALL, 302)),
+    # …whose sign-in page refuses someone signed in already, who is no staff account (ADR 0023).
+    ("Django admin's sign-in turned on", lambda team: "/admin/login/", {**dict.fromkeys(ALL, 403), PARTNER: 404}),
 ]
 
 

@@ -7,6 +7,7 @@ from http import HTTPStatus
 from django.conf import settings
 from django.contrib.auth import login, logout
 from django.contrib.auth.decorators import login_not_required
+from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -19,7 +20,7 @@ from safehub.accounts.forms import BUSY, SignInForm, throttled_message
 from safehub.accounts.models import User
 from safehub.accounts.presenters import DemoAccount, demo_accounts
 from safehub.audit import services as audit
-from safehub.core.http import AuthenticatedHttpRequest
+from safehub.core.http import AuthenticatedHttpRequest, local_redirect_target
 from safehub.mfa.sessions import begin_second_step
 from safehub.signin import lockout
 from safehub.signin.clients import client_address
@@ -78,6 +79,7 @@ def sign_in(request: HttpRequest) -> HttpResponse:
             "next": request.GET.get("next", ""),
             "demo_accounts": _demo_accounts(),
             "demo_password": DEMO_PASSWORD,
+            "signed_in_as": request.user if request.user.is_authenticated else None,
         },
     )
 
@@ -89,8 +91,15 @@ def _refused(request: HttpRequest, message: str, status: int) -> HttpResponse:
 
 @login_not_required
 def admin_sign_in(request: HttpRequest) -> HttpResponse:
-    """The admin's own sign-in page is replaced by Safehub's, with its guessing limits and audit."""
+    """The admin's own sign-in page is replaced by Safehub's, with its guessing limits and audit.
+    Someone signed in already is not sent to sign in again (the admin would send them straight
+    back): a staff account goes on to the admin, anyone else is refused as on any page they have
+    no part in (403; a partner 404)."""
     target = request.GET.get("next") or reverse("admin:index")
+    if request.user.is_authenticated:
+        if not request.user.is_staff:
+            raise PermissionDenied
+        return redirect(local_redirect_target(request, target) or reverse("admin:index"))
     return redirect(f"{reverse('accounts:login')}?{urlencode({'next': target})}")
 
 

@@ -14,7 +14,7 @@ def _run(*args: str, database: Path) -> subprocess.CompletedProcess[str]:
     env = {k: v for k, v in os.environ.items() if k not in {"SAFEHUB_TESTING", "DJANGO_SETTINGS_MODULE"}}
     env |= {"DATABASE_URL": f"sqlite:///{database}", "SAFEHUB_AUDIT_KEY": "k" * 64, "SECRET_KEY": "x" * 50}
     command = [sys.executable, "-m", "safehub.cli", *args]
-    return subprocess.run(command, env=env, capture_output=True, text=True, timeout=120, check=False)
+    return subprocess.run(command, env=env, capture_output=True, text=True, timeout=120, check=False)  # noqa: S603 - our own interpreter and fixed arguments
 
 
 @pytest.mark.parametrize("command", ["verify-audit", "checkpoint-audit"])

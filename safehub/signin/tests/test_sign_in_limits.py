@@ -10,9 +10,11 @@ import pytest
 from django.contrib.auth import SESSION_KEY
 from django.test import Client
 from django.urls import reverse
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from safehub.accounts.models import User
 from safehub.audit.models import AuditEvent, Verb
+from safehub.mfa.testing import sign_in_both_steps
 from safehub.signin import lockout
 from safehub.signin.models import AccountLockout
 from safehub.signin.tests.hashers import CountingHasher
@@ -185,6 +187,41 @@ def test_the_admin_sends_anonymous_users_to_safehubs_sign_in(client: Client, set
 
     assert response.redirect_chain[-1][0] == f"{SIGN_IN}?next=%2Fadmin%2F"
     assert "Sign in to Safehub" in response.content.decode()
+
+
+@pytest.mark.parametrize(("fixture", "status"), [("social_worker_client", 403), ("police_partner_client", 404)])
+def test_someone_signed_in_is_not_sent_round_to_sign_in_again_by_the_admin(
+    request: Any, fixture: str, status: int, settings: Any
+) -> None:
+    """/admin/ sends a non-staff user to /admin/login/, which sent them to sign in, which sent them
+    back: now they are refused as on any page they have no part in."""
+    settings.SAFEHUB_ADMIN_ENABLED = True
+    signed_in: Client = request.getfixturevalue(fixture)
+
+    response = signed_in.get("/admin/", follow=True)
+
+    assert response.status_code == status
+    assert all(SIGN_IN not in address for address, _ in response.redirect_chain)
+
+
+def test_a_signed_in_staff_account_goes_on_to_the_admin(client: Client, settings: Any) -> None:
+    settings.SAFEHUB_ADMIN_ENABLED = True
+    admin_user = User.objects.create_superuser("site.admin", password=PASSWORD)
+    TOTPDevice.objects.create(user=admin_user, name="Authenticator app", confirmed=True)
+    sign_in_both_steps(client, admin_user)
+
+    response = client.get("/admin/login/?next=/admin/auth/")
+
+    assert response.status_code == 302
+    assert response["Location"] == "/admin/auth/"
+    assert client.get("/admin/login/?next=https://elsewhere.example/")["Location"] == "/admin/"
+
+
+def test_the_sign_in_page_says_who_is_signed_in_already(social_worker_client: Client) -> None:
+    html = social_worker_client.get(SIGN_IN).content.decode()
+    assert "You are signed in as " in html
+    assert "(social.worker)" in html
+    assert "Signing in here as someone else signs you out first." in html
 
 
 def test_a_post_to_the_admin_sign_in_checks_no_password(client: Client, social_worker: User) -> None:
