@@ -93,7 +93,8 @@ class UserDetails:
         }
 
 
-def _details_problems(details: UserDetails) -> list[Problem]:
+def _details_problems(details: UserDetails, *, user: User | None = None) -> list[Problem]:
+    """What is wrong with a user's details; `user` is the account they are for, when it exists."""
     problems = []
     if not details.first_name.strip() or len(details.first_name) > NAME_LENGTH:
         problems.append(Problem(f"Enter their first name, in at most {NAME_LENGTH} characters", field="first_name"))
@@ -107,6 +108,17 @@ def _details_problems(details: UserDetails) -> list[Problem]:
         problems.append(
             Problem("Enter their work email address, like name@example.gov.uk, to send them a link", field="email")
         )
+    else:
+        # One person, one account: a link to set a password goes to this address, and must reach its owner.
+        other = User.objects.filter(email__iexact=details.email).exclude(pk=user.pk if user else None).first()
+        if other is not None:
+            problems.append(
+                Problem(
+                    f"The account {other.username} already has this email address: each person has one account"
+                    " (reactivate theirs if they have come back)",
+                    field="email",
+                )
+            )
     if len(details.job_title) > JOB_TITLE_LENGTH:
         problems.append(Problem(f"Enter a job title of at most {JOB_TITLE_LENGTH} characters", field="job_title"))
     return problems
@@ -198,7 +210,7 @@ def create_user(new: NewUser, *, by: User, site: str) -> User:
 @transaction.atomic
 def change_details(user: User, details: UserDetails, *, state: str, by: User) -> None:
     require_manager(by)
-    problems = _details_problems(details)
+    problems = _details_problems(details, user=user)
     if problems:
         raise Refused(problems)
     user = _current(user, state)

@@ -359,3 +359,34 @@ def test_a_username_taken_between_the_check_and_the_insert_gets_a_message(
         services.create_user(_new(mash_team, username=social_worker.username), by=administrator, site=SITE)
     assert User.objects.filter(username=social_worker.username).count() == 1
     assert not _events(Verb.USER_CREATED)
+
+
+def test_two_accounts_never_share_an_email_address(
+    administrator: User, mash_team: Team, social_worker: User, manager: User
+) -> None:
+    """The link to set a password goes to the address: it must reach the account's own person."""
+    social_worker.email = "asha.patel@example.gov.uk"
+    social_worker.save()
+
+    with pytest.raises(Refused) as refused:
+        services.create_user(_new(mash_team, email="Asha.Patel@example.gov.uk"), by=administrator, site=SITE)
+
+    assert [(p.field, p.message) for p in refused.value.problems] == [
+        (
+            "email",
+            "The account social.worker already has this email address: each person has one account"
+            " (reactivate theirs if they have come back)",
+        )
+    ]
+    assert not User.objects.filter(username="asha.patel").exists()
+    with pytest.raises(Refused):
+        services.change_details(
+            manager, _details(email="asha.patel@example.gov.uk"), state=account_state(manager), by=administrator
+        )
+    # Their own address is theirs to keep while other details change.
+    services.change_details(
+        social_worker,
+        _details(email="asha.patel@example.gov.uk", first_name="Asha"),
+        state=account_state(social_worker),
+        by=administrator,
+    )
