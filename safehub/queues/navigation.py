@@ -53,17 +53,21 @@ SECTIONS: list[tuple[str, str, Callable[[User], bool]]] = [
 
 
 def navigation_for(user: User, path: str) -> list[NavItem]:
-    items = []
+    """The user's sections, the one `path` is in marked current: the section whose address is the
+    longest start of it (Locked accounts, not Administration as well), and none on the sign-in
+    pages (under Your account's address, but not part of it)."""
+    links = []
     for text, url_name, shown_to in SECTIONS:
         if not shown_to(user):
             continue
         try:
-            href = reverse(url_name)
+            links.append((text, reverse(url_name)))
         except NoReverseMatch:  # a section whose pages are not installed yet is left out
             continue
-        current = path.startswith(href) if href != "/" else path == "/"
-        items.append(NavItem(text, href, current))
-    return items
+    signing_in = path.startswith(reverse("accounts:login"))
+    within = [href for _, href in links if (path == "/" if href == "/" else path.startswith(href))]
+    current = max(within, key=len) if within and not signing_in else None
+    return [NavItem(text, href, href == current) for text, href in links]
 
 
 def navigation(request: HttpRequest) -> dict[str, list[NavItem]]:

@@ -23,7 +23,7 @@ from safehub.queues.queries import Queue
 # of that (docs/adr/0011). Every value put in it is escaped (core.presenters.format_row_html).
 ROW_HTML = (
     '<tr class="govuk-table__row">'
-    '<td class="govuk-table__cell"><a class="govuk-link" href="{href}">{reference}</a></td>'
+    '<td class="govuk-table__cell app-nowrap"><a class="govuk-link" href="{href}">{reference}</a></td>'
     '<td class="govuk-table__cell app-nowrap">{received}</td>'
     '<td class="govuk-table__cell">{children}</td>'
     '<td class="govuk-table__cell">{concerns}</td>'

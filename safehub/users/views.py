@@ -338,6 +338,7 @@ def _agency_page(
         "users/agency.html",
         {
             "agency": agency,
+            "caption": f"{agency.get_kind_display()}, the host agency" if agency.is_host else agency.get_kind_display(),
             "teams": teams,
             "rename": rename or RenameForm(initial={"name": agency.name, "old_name": agency.name}, prefix="rename"),
             "add_team": add_team or TeamForm(prefix="team"),

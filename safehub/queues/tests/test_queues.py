@@ -19,6 +19,7 @@ from safehub.decisions.models import ChildRecommendation, Outcome, Recommendatio
 from safehub.mfa.testing import sign_in_both_steps
 from safehub.protocols.models import Brag, LocalProtocol, ThresholdLevel
 from safehub.protocols.services import activate_protocol
+from safehub.queues.navigation import navigation_for
 
 pytestmark = pytest.mark.django_db
 
@@ -245,3 +246,14 @@ def test_an_account_with_no_role_is_told_what_to_do(db: None) -> None:
     sign_in_both_steps(client, UserFactory(username="new.starter"))
     page = client.get(reverse("queues:home")).content.decode()
     assert "Ask an administrator to add you to your team" in page
+
+
+def test_one_section_is_current_the_closest(administrator: Any) -> None:
+    def current(path: str) -> list[str]:
+        return [item.text for item in navigation_for(administrator, path) if item.current]
+
+    assert current(reverse("users:locked-accounts")) == ["Locked accounts"]
+    assert current(reverse("users:users")) == ["Users and teams"]
+    assert current(reverse("signin:change-password")) == ["Your account"]
+    assert current(reverse("mfa:second-step")) == []  # signing in is no section of the menu
+    assert current(reverse("accounts:login")) == []
