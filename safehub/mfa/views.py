@@ -101,11 +101,13 @@ def recovery_code(request: AuthenticatedHttpRequest) -> HttpResponse:
             add_refusal(form, error)
         else:
             pass_second_step(request, device.pk)
+            # Each code works once: say so, and how many are left (a warning when few are).
             if left < LOW_ON_RECOVERY_CODES:
                 messages.warning(
-                    request,
-                    f"You have {left} recovery code{'s' if left != 1 else ''} left. Get new ones from Your account.",
+                    request, f"You used a recovery code and have {left} left. Get new ones from Your account."
                 )
+            else:
+                messages.info(request, f"You used a recovery code. You have {left} left: each one works once.")
             return redirect(take_next(request, reverse(settings.LOGIN_REDIRECT_URL)))
     return render(request, "mfa/recovery_code.html", {**NO_MENU, "form": form, "locked": locked})
 

@@ -179,6 +179,8 @@ def test_a_recovery_code_passes_the_second_step_once(password_only: Client, soci
     assert "That recovery code is not right, or it has been used already" in response.content.decode()
     assert _events(Verb.MFA_CODE_REFUSED)[0].data == {"step": "recovery code", "wrong_in_a_row": 1}
     assert again.post(RECOVERY, {"code": codes[1]})["Location"] == reverse("queues:home")
+    told = again.get(reverse("mfa:account")).content.decode()
+    assert "You used a recovery code. You have 8 left: each one works once." in told
 
 
 def test_running_low_on_recovery_codes_is_said(password_only: Client, social_worker: User, now: Any) -> None:
@@ -187,4 +189,4 @@ def test_running_low_on_recovery_codes_is_said(password_only: Client, social_wor
         services.check_recovery_code(social_worker, code, at=now)
     password_only.post(RECOVERY, {"code": codes[8]})
     html = password_only.get(reverse("mfa:account")).content.decode()
-    assert "You have 1 recovery code left. Get new ones from Your account." in html
+    assert "You used a recovery code and have 1 left. Get new ones from Your account." in html
