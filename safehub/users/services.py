@@ -384,6 +384,9 @@ def name_problem(name: str, *, what: str) -> str | None:
         return f"Enter the {what}'s name"
     if len(name) > AGENCY_NAME_LENGTH:
         return f"Enter a name of at most {AGENCY_NAME_LENGTH} characters"
+    if not any(character.isalpha() for character in name):
+        # Chosen from lists by name all day: "99999999999999999999" or "---" would be nobody's team.
+        return f"Enter the {what}'s name in words, like Front door"
     return None
 
 

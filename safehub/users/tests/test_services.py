@@ -390,3 +390,12 @@ def test_two_accounts_never_share_an_email_address(
         state=account_state(social_worker),
         by=administrator,
     )
+
+
+@pytest.mark.parametrize("name", ["99999999999999999999", "---", "  1 2 3 "])
+def test_a_team_or_agency_is_named_in_words(administrator: User, mash_team: Team, name: str) -> None:
+    with pytest.raises(DomainError, match="name in words"):
+        agencies.create_team(mash_team.agency, name=name, by=administrator)
+    with pytest.raises(DomainError, match="name in words"):
+        agencies.create_agency(name=name, kind=AgencyKind.HEALTH, is_host=False, by=administrator)
+    assert not Team.objects.filter(name=name.strip()).exists()
