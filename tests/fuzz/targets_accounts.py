@@ -173,7 +173,11 @@ def _change_password(world: World) -> list[Variant]:
     fresh = _on_session(world.client(SW).cookies[settings.SESSION_COOKIE_NAME].value)
     new = "plum orbit kettle marsh"
     fill = {"old_password": PASSWORD, "new_password1": new, "new_password2": new}
-    return [Variant.from_page(fresh(), url("signin:change-password"), fill=fill, fresh_client=fresh)]
+    variant = Variant.from_page(fresh(), url("signin:change-password"), fill=fill, fresh_client=fresh)
+    # Another "valid" password is a wrong current one, or a new one unlike its repetition: the three
+    # are sent as they are unless a hostile change picks them, as a page's chosen button is.
+    variant.fixed = {name: [value] for name, value in fill.items()}
+    return [variant]
 
 
 def _password_changed(response: HttpResponse) -> bool:

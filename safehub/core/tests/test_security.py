@@ -14,11 +14,13 @@ from typing import Any
 import pytest
 from django.conf import settings
 from django.contrib.auth import SESSION_KEY
+from django.contrib.auth.hashers import Argon2PasswordHasher
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ImproperlyConfigured, ValidationError
 from django.core.management import call_command
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.utils.module_loading import import_string
 
 import safehub.settings as settings_module
 from safehub import entrypoint
@@ -194,7 +196,9 @@ PRODUCTION = {"SECRET_KEY": "a-production-secret-" + "y" * 40, "ALLOWED_HOSTS": 
 def test_production_hashes_passwords_with_argon2(monkeypatch: pytest.MonkeyPatch) -> None:
     production = _load_settings(monkeypatch, **PRODUCTION)
 
-    assert production.PASSWORD_HASHERS[0] == "django.contrib.auth.hashers.Argon2PasswordHasher"
+    hasher = import_string(production.PASSWORD_HASHERS[0])
+    assert issubclass(hasher, Argon2PasswordHasher)  # on one lane (ADR 0023's addendum)
+    assert hasher.algorithm == "argon2"
     assert production.DEBUG is False
     assert production.ALLOWED_HOSTS == ["safehub.example.org"]
     assert production.SESSION_COOKIE_SECURE is True
