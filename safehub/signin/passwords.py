@@ -9,7 +9,7 @@ import re
 from functools import cache
 from typing import Any
 
-from django.contrib.auth.password_validation import CommonPasswordValidator
+from django.contrib.auth import password_validation
 from django.core.exceptions import ValidationError
 
 SEASONS = ("spring", "summer", "autumn", "fall", "winter")
@@ -80,7 +80,7 @@ def core_word(password: str) -> str:
 
 @cache
 def _common_passwords() -> frozenset[str]:
-    return frozenset(CommonPasswordValidator().passwords)
+    return frozenset(password_validation.CommonPasswordValidator().passwords)
 
 
 class GuessablePatternValidator:
@@ -97,3 +97,27 @@ class GuessablePatternValidator:
 
     def get_help_text(self) -> str:
         return "Your password cannot be a common word with numbers or symbols added, like Summer2026!!"
+
+
+# Django's own rules, refused in the product's words, each saying what to do instead.
+TRY_INSTEAD = "Try three or four random words instead."
+
+
+class MinimumLengthValidator(password_validation.MinimumLengthValidator):
+    def get_error_message(self) -> str:
+        return f"This password is too short: use at least {self.min_length} characters. {TRY_INSTEAD}"
+
+
+class UserAttributeSimilarityValidator(password_validation.UserAttributeSimilarityValidator):
+    def get_error_message(self) -> str:
+        return "This password is too like your %(verbose_name)s, so someone who knows you could guess it."
+
+
+class CommonPasswordValidator(password_validation.CommonPasswordValidator):
+    def get_error_message(self) -> str:
+        return f"This password is one of the most common passwords. {TRY_INSTEAD}"
+
+
+class NumericPasswordValidator(password_validation.NumericPasswordValidator):
+    def get_error_message(self) -> str:
+        return f"This password is only numbers. {TRY_INSTEAD}"

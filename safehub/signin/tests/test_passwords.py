@@ -45,6 +45,21 @@ def test_a_short_password_is_refused() -> None:
 
 
 @pytest.mark.parametrize(
+    ("password", "message"),
+    [
+        ("Xq7#vLp2!kR", "This password is too short: use at least 12 characters. Try three or four random words"),
+        ("priya.sharma.99", "This password is too like your username, so someone who knows you could guess it."),
+        ("passwordpassword", "This password is one of the most common passwords. Try three or four random words"),
+        ("492817365018", "This password is only numbers. Try three or four random words instead."),
+    ],
+)
+def test_djangos_rules_refuse_in_our_words_and_say_what_to_do(password: str, message: str) -> None:
+    with pytest.raises(ValidationError) as refused:
+        validate_password(password, User(username="priya.sharma.99"))
+    assert message in " ".join(refused.value.messages)
+
+
+@pytest.mark.parametrize(
     "password",
     [DEMO_PASSWORD, FACTORY_PASSWORD, "kettle orbit maple 44", "Summer gravel lantern 2026", "tRuMp3t-Gl4ss-Fern"],
 )
