@@ -24,6 +24,25 @@ pytest_plugins = ["safehub.core.tests.fake_notify"]
 NOW = dt.datetime(2026, 11, 24, 10, 0, tzinfo=dt.UTC)  # a Tuesday
 
 
+DATABASE_FIXTURES = {
+    "db",
+    "transactional_db",
+    "django_db_reset_sequences",
+    "django_db_serialized_rollback",
+    "live_server",
+}
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """A test marked `database_independent` is left out of .ci/run's PostgreSQL pass, so it must
+    not touch the database: one that does is an error here, not a test that quietly stops running."""
+    for item in items:
+        if item.get_closest_marker("database_independent") is None:
+            continue
+        if item.get_closest_marker("django_db") or DATABASE_FIXTURES & set(getattr(item, "fixturenames", ())):
+            raise pytest.UsageError(f"{item.nodeid} is marked database_independent but uses the database")
+
+
 def _is_transactional(item: pytest.Item) -> bool:
     names = getattr(item, "fixturenames", ())
     return "transactional_db" in names or "live_server" in names

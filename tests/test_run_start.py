@@ -43,7 +43,10 @@ contact = ContactAwaitingThresholdFactory(team=team)
 start_checks(contact, by=manager, coordinator=coordinator, agencies=[police], at=started, rating=Brag.RED)
 """
 
-pytestmark = pytest.mark.skipif(not SAFEHUB.exists(), reason="./run start needs the checkout's .venv")
+pytestmark = [
+    pytest.mark.skipif(not SAFEHUB.exists(), reason="./run start needs the checkout's .venv"),
+    pytest.mark.database_independent,  # the demo runs on its own SQLite file, whatever DATABASE_URL says
+]
 
 
 def _free_port() -> int:

@@ -110,7 +110,8 @@ def _details_problems(details: UserDetails, *, user: User | None = None) -> list
         )
     else:
         # One person, one account: a link to set a password goes to this address, and must reach its owner.
-        other = User.objects.filter(email__iexact=details.email).exclude(pk=user.pk if user else None).first()
+        others = User.objects.filter(email__iexact=details.email)
+        other = (others.exclude(pk=user.pk) if user is not None else others).first()
         if other is not None:
             problems.append(
                 Problem(

@@ -6,9 +6,14 @@ import csv
 from collections import Counter
 from pathlib import Path
 
+import pytest
+
 from safehub.benchmarks.held_out import DEFAULT_SEED, HeldOutPopulation, _forms, write_csv
 from safehub.benchmarks.held_out_matching import held_out
 from safehub.matching.csvio import REQUIRED
+
+# Files only: the same on any database (see conftest.py).
+pytestmark = pytest.mark.database_independent
 
 
 def test_a_seed_makes_the_same_records_and_another_seed_others() -> None:

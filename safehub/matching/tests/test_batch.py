@@ -16,6 +16,9 @@ from safehub.matching.model import MatchModel
 from safehub.matching.population import AgencyRecord, Population
 from safehub.matching.services import DEFAULT_MODEL
 
+# Splink and files only: the same on any database (see conftest.py).
+pytestmark = pytest.mark.database_independent
+
 HEADER = ",".join(REQUIRED)
 
 

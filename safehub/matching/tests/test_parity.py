@@ -15,6 +15,9 @@ from safehub.matching.population import Population
 from safehub.matching.population import feature_frame as population_frame
 from safehub.matching.training import new_linker, train
 
+# Splink and files only: the same on any database (see conftest.py).
+pytestmark = pytest.mark.database_independent
+
 
 @pytest.fixture(scope="module")
 def trained() -> tuple[pd.DataFrame, MatchModel]:

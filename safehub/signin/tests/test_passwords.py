@@ -49,7 +49,7 @@ def test_a_short_password_is_refused() -> None:
     [
         ("Xq7#vLp2!kR", "This password is too short: use at least 12 characters. Try three or four random words"),
         ("priya.sharma.99", "This password is too like your username, so someone who knows you could guess it."),
-        ("passwordpassword", "This password is one of the most common passwords. Try three or four random words"),
+        ("qwertyuiop123", "This password is one of the most common passwords. Try three or four random words"),
         ("492817365018", "This password is only numbers. Try three or four random words instead."),
     ],
 )
