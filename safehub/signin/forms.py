@@ -27,13 +27,24 @@ def _new_password_fields(form: SetPasswordForm) -> None:  # type: ignore[type-ar
     """The new password's two fields, labelled and refused in the product's words."""
     first, second = form.fields["new_password1"], form.fields["new_password2"]
     first.label, first.help_text = "New password", WHAT_MAKES_A_GOOD_ONE
-    second.label = "Type the new password again"
+    second.label, second.help_text = "Type the new password again", ""
     first.error_messages["required"] = "Enter a new password"
     second.error_messages["required"] = "Type the new password again"
     form.error_messages = {**form.error_messages, "password_mismatch": "The two passwords are not the same"}
 
 
-class GovukSetPasswordForm(GovukFormMixin, SetPasswordForm):  # type: ignore[type-arg]
+class _RulesBesideTheNewPassword:
+    """Django puts what the password rules refuse beside the repetition; ours go beside the new
+    password itself, where it was typed (and only once the two agree)."""
+
+    cleaned_data: dict[str, Any]
+
+    def validate_password_for_user(self, user: Any, password_field_name: str = "") -> None:
+        if "new_password2" in self.cleaned_data:
+            super().validate_password_for_user(user, "new_password1")  # type: ignore[misc]
+
+
+class GovukSetPasswordForm(_RulesBesideTheNewPassword, GovukFormMixin, SetPasswordForm):  # type: ignore[type-arg]
     """Django's set-password form (its validators: at least 12 characters, not a common password,
     not like the username, not a guessable pattern) drawn the GOV.UK way."""
 
@@ -42,7 +53,7 @@ class GovukSetPasswordForm(GovukFormMixin, SetPasswordForm):  # type: ignore[typ
         _new_password_fields(self)
 
 
-class GovukPasswordChangeForm(GovukFormMixin, PasswordChangeForm):
+class GovukPasswordChangeForm(_RulesBesideTheNewPassword, GovukFormMixin, PasswordChangeForm):
     """A signed-in user changes their own password: the current one first, then the new one twice."""
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:

@@ -13,6 +13,7 @@ from safehub.accounts.models import User
 from safehub.audit.models import AuditEvent, Verb
 from safehub.mfa.testing import sign_in_both_steps
 from safehub.signin import lockout
+from safehub.signin.forms import GovukPasswordChangeForm, GovukSetPasswordForm
 from safehub.signin.models import AccountLockout
 from safehub.signin.slots import password_check_slot
 
@@ -101,3 +102,21 @@ def test_when_every_password_check_is_busy_nothing_is_checked_or_counted(worker:
     assert response.status_code == 503
     assert "Safehub is busy signing other people in" in response.content.decode()
     assert not AccountLockout.objects.filter(user=worker).exists()
+
+
+@pytest.mark.parametrize("form_class", [GovukPasswordChangeForm, GovukSetPasswordForm])
+def test_what_the_rules_refuse_is_said_beside_the_new_password(worker: User, form_class: Any) -> None:
+    data = {"old_password": OLD, "new_password1": "Summer2026!!", "new_password2": "Summer2026!!"}
+    form = form_class(worker, data=data)
+
+    assert not form.is_valid()
+    assert "common word with numbers or symbols" in form.errors["new_password1"][0]
+    assert "new_password2" not in form.errors
+
+
+def test_two_new_passwords_that_differ_are_said_once_beside_the_repetition(worker: User) -> None:
+    form = GovukPasswordChangeForm(worker, data={"old_password": OLD, "new_password1": "short", "new_password2": NEW})
+
+    assert not form.is_valid()
+    assert form.errors["new_password2"] == ["The two passwords are not the same"]
+    assert "new_password1" not in form.errors
