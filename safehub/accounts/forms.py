@@ -19,7 +19,23 @@ def throttled_message(until: dt.datetime) -> str:
     )
 
 
-class SignInForm(GovukFormMixin, AuthenticationForm):
+class RefusedUncheckedForm(forms.Form):
+    """A form that can be refused before anything sent is looked at (a throttled client, a server
+    busy checking others' passwords): with `refused_because` set, validating it checks nothing,
+    least of all a password, and shows that message."""
+
+    refused_because = ""
+
+    def full_clean(self) -> None:
+        if not self.refused_because:
+            super().full_clean()
+            return
+        self._errors = ErrorDict()
+        self.cleaned_data = {}
+        self.add_error(None, self.refused_because)
+
+
+class SignInForm(RefusedUncheckedForm, GovukFormMixin, AuthenticationForm):
     """The password step. A locked account is refused exactly as a wrong password is, after the
     same work; a throttled client, or a server busy checking others' passwords, is refused with
     `refused_because` before any password is checked."""
@@ -39,15 +55,6 @@ class SignInForm(GovukFormMixin, AuthenticationForm):
         self.fields["password"].error_messages["required"] = "Enter your password"
         # The page starts at the top for screen reader users (GOV.UK: do not autofocus fields).
         self.fields["username"].widget.attrs.pop("autofocus", None)
-
-    def full_clean(self) -> None:
-        if not self.refused_because:
-            super().full_clean()
-            return
-        # Nothing sent is looked at, least of all the password.
-        self._errors = ErrorDict()
-        self.cleaned_data = {}
-        self.add_error(None, self.refused_because)
 
     def clean(self) -> dict[str, Any]:
         username = self.cleaned_data.get("username")

@@ -5,6 +5,7 @@ from typing import Any
 from django import forms
 from django.contrib.auth.forms import PasswordChangeForm, SetPasswordForm
 
+from safehub.accounts.forms import RefusedUncheckedForm
 from safehub.core.forms import GovukForm, GovukFormMixin
 from safehub.signin.lockout import REASON_LIMIT
 
@@ -53,11 +54,13 @@ class GovukSetPasswordForm(_RulesBesideTheNewPassword, GovukFormMixin, SetPasswo
         _new_password_fields(self)
 
 
-class GovukPasswordChangeForm(_RulesBesideTheNewPassword, GovukFormMixin, PasswordChangeForm):
-    """A signed-in user changes their own password: the current one first, then the new one twice."""
+class GovukPasswordChangeForm(RefusedUncheckedForm, _RulesBesideTheNewPassword, GovukFormMixin, PasswordChangeForm):
+    """A signed-in user changes their own password: the current one first, then the new one twice.
+    `refused_because` (the server busy checking passwords) refuses it without checking the current one."""
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, refused_because: str = "", **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        self.refused_because = refused_because
         _new_password_fields(self)
         current = self.fields["old_password"]
         current.label = "Your current password"

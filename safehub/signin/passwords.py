@@ -11,6 +11,11 @@ from typing import Any
 
 from django.contrib.auth import password_validation
 from django.core.exceptions import ValidationError
+from django.db import transaction
+
+from safehub.accounts.models import User
+from safehub.audit import services as audit
+from safehub.audit.models import Verb
 
 SEASONS = ("spring", "summer", "autumn", "fall", "winter")
 MONTHS = [
@@ -121,3 +126,12 @@ class CommonPasswordValidator(password_validation.CommonPasswordValidator):
 class NumericPasswordValidator(password_validation.NumericPasswordValidator):
     def get_error_message(self) -> str:
         return f"This password is only numbers. {TRY_INSTEAD}"
+
+
+@transaction.atomic
+def change_own_password(user: User, password: str) -> None:
+    """`user` changes their own password (checked by the form: the current one, the rules), audited
+    without either password. Their other sessions end at their next request (Django's session hash)."""
+    user.set_password(password)
+    user.save(update_fields=["password"])
+    audit.record(Verb.PASSWORD_CHANGED, by=user, data={"user_id": user.pk, "username": user.username})

@@ -16,6 +16,7 @@ from safehub.signin import lockout
 from safehub.signin.forms import GovukPasswordChangeForm, GovukSetPasswordForm
 from safehub.signin.models import AccountLockout
 from safehub.signin.slots import password_check_slot
+from safehub.signin.tests.hashers import CountingHasher
 
 pytestmark = pytest.mark.django_db
 
@@ -94,10 +95,17 @@ def test_a_wrong_current_password_counts_towards_the_accounts_lock(worker: User,
     assert AuditEvent.objects.filter(verb=Verb.LOGIN_FAILED).count() == 2
 
 
-def test_when_every_password_check_is_busy_nothing_is_checked_or_counted(worker: User) -> None:
+def test_when_every_password_check_is_busy_nothing_is_checked_or_counted(worker: User, settings: Any) -> None:
+    """Else a guess at the current password would be checked, and answered, without being counted."""
+    client = _client(worker)
+    settings.PASSWORD_HASHERS = ["safehub.signin.tests.hashers.CountingHasher"]
+    CountingHasher.calls.clear()
     with password_check_slot() as free:
         assert free
-        response = _client(worker).post(URL, {"old_password": "a guess", "new_password1": NEW, "new_password2": NEW})
+        response = client.post(URL, {"old_password": "a guess", "new_password1": NEW, "new_password2": NEW})
+
+    assert CountingHasher.calls == []
+    assert "Your current password is not right" not in response.content.decode()
 
     assert response.status_code == 503
     assert "Safehub is busy signing other people in" in response.content.decode()
