@@ -5,6 +5,7 @@ from collections.abc import Iterable
 from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.db.models import Q
+from django.db.models.functions import Lower
 
 
 class AgencyKind(models.TextChoices):
@@ -96,6 +97,11 @@ class User(AbstractUser):
 
     class Meta:
         ordering = ["last_name", "first_name"]
+        constraints = [
+            # One person, one account (ADR 0026): a link to set a password goes to this address. The
+            # users service says so first; this ends a race between two administrators with one winner.
+            models.UniqueConstraint(Lower("email"), condition=~Q(email=""), name="user_email_unique_ignoring_case"),
+        ]
 
     def __str__(self) -> str:
         return self.get_full_name() or self.username

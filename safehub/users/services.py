@@ -109,20 +109,26 @@ def _details_problems(details: UserDetails, *, user: User | None = None) -> list
             Problem("Enter their work email address, like name@example.gov.uk, to send them a link", field="email")
         )
     else:
-        # One person, one account: a link to set a password goes to this address, and must reach its owner.
-        others = User.objects.filter(email__iexact=details.email)
-        other = (others.exclude(pk=user.pk) if user is not None else others).first()
-        if other is not None:
-            problems.append(
-                Problem(
-                    f"The account {other.username} already has this email address: each person has one account"
-                    " (reactivate theirs if they have come back)",
-                    field="email",
-                )
-            )
+        taken = _email_taken(details.email, user=user)
+        if taken is not None:
+            problems.append(taken)
     if len(details.job_title) > JOB_TITLE_LENGTH:
         problems.append(Problem(f"Enter a job title of at most {JOB_TITLE_LENGTH} characters", field="job_title"))
     return problems
+
+
+def _email_taken(email: str, *, user: User | None) -> Problem | None:
+    """One person, one account: a link to set a password goes to this address, and must reach its
+    owner (the database holds the same rule, for two administrators at one moment)."""
+    others = User.objects.filter(email__iexact=email)
+    other = (others.exclude(pk=user.pk) if user is not None else others).first()
+    if other is None:
+        return None
+    return Problem(
+        f"The account {other.username} already has this email address: each person has one account"
+        " (reactivate theirs if they have come back)",
+        field="email",
+    )
 
 
 def _username_problem(username: str) -> Problem | None:
@@ -195,7 +201,10 @@ def create_user(new: NewUser, *, by: User, site: str) -> User:
             user = User(username=username, **new.details.as_data())
             user.set_unusable_password()
             user.save()
-    except IntegrityError:
+    except IntegrityError:  # someone else added the same username, or the same person, a moment ago
+        taken = _email_taken(new.details.email, user=None)
+        if taken is not None:
+            raise Refused([taken]) from None
         raise DomainError(f"There is already a user with the username {username}", field="username") from None
     membership = Membership.objects.create(user=user, team=new.team, role=new.role)
     record(
@@ -219,7 +228,14 @@ def change_details(user: User, details: UserDetails, *, state: str, by: User) ->
     new = details.as_data()
     if old == new:
         return
-    User.objects.filter(pk=user.pk).update(**new)
+    try:
+        with transaction.atomic():  # a savepoint: another account given this address a moment ago
+            User.objects.filter(pk=user.pk).update(**new)
+    except IntegrityError:
+        taken = _email_taken(details.email, user=user)
+        if taken is None:
+            raise
+        raise Refused([taken]) from None
     changed = [name for name in new if old[name] != new[name]]
     record(
         Verb.USER_DETAILS_CHANGED,

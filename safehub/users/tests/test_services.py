@@ -12,7 +12,7 @@ from django.test import Client
 from django.urls import reverse
 
 from safehub.accounts.models import Agency, AgencyKind, Membership, Role, Team, User
-from safehub.accounts.tests.factories import PartnerAgencyFactory, TeamFactory
+from safehub.accounts.tests.factories import PartnerAgencyFactory, TeamFactory, UserFactory
 from safehub.audit.models import AuditEvent, Verb
 from safehub.core.errors import ConcurrentChange, DomainError, Refused
 from safehub.mfa.testing import sign_in_both_steps
@@ -390,6 +390,45 @@ def test_two_accounts_never_share_an_email_address(
         state=account_state(social_worker),
         by=administrator,
     )
+
+
+def test_two_administrators_giving_one_address_to_two_accounts_at_once_one_is_told(
+    administrator: User, mash_team: Team, manager: User, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Both checked the address before either saved: the database's rule refuses the second, with
+    the same words as the check (ADR 0026), and nothing of theirs is written."""
+    real_username_problem, real_current = services._username_problem, services._current
+
+    def someone_else_adds_them_first(username: str) -> Any:
+        UserFactory(username="a.patel", email="ASHA.PATEL@example.gov.uk")
+        return real_username_problem(username)
+
+    monkeypatch.setattr(services, "_username_problem", someone_else_adds_them_first)
+    with pytest.raises(Refused) as refused:
+        services.create_user(_new(mash_team, email="asha.patel@example.gov.uk"), by=administrator, site=SITE)
+
+    assert [(p.field, p.message) for p in refused.value.problems] == [
+        (
+            "email",
+            "The account a.patel already has this email address: each person has one account"
+            " (reactivate theirs if they have come back)",
+        )
+    ]
+    assert not User.objects.filter(username="asha.patel").exists()
+    assert not _events(Verb.USER_CREATED)
+
+    def someone_else_takes_the_address_first(user: User, state: str) -> User:
+        UserFactory(username="m.other", email="new.address@example.gov.uk")
+        return real_current(user, state)
+
+    monkeypatch.setattr(services, "_current", someone_else_takes_the_address_first)
+    with pytest.raises(Refused, match=r"The account m\.other already has this email address"):
+        services.change_details(
+            manager, _details(email="New.Address@example.gov.uk"), state=account_state(manager), by=administrator
+        )
+    manager.refresh_from_db()
+    assert manager.email != "New.Address@example.gov.uk"
+    assert not _events(Verb.USER_DETAILS_CHANGED)
 
 
 @pytest.mark.parametrize("name", ["99999999999999999999", "---", "  1 2 3 "])
