@@ -18,6 +18,7 @@ from safehub.users.services import (
     NAME_LENGTH,
     REASON_LENGTH,
     USERNAME_LENGTH,
+    new_user_problems,
 )
 
 ROLE_CHOICES = [(role.value, role.label) for role in Role]
@@ -102,6 +103,17 @@ class CreateUserForm(TeamAndRoleFields, DetailsFields):
         error_messages={"required": "Enter a username"},
     )
     field_order = ["username", "first_name", "last_name", "email", "job_title", "team", "role"]
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        if self.errors:  # the service will not see this form: say now what it would say as well
+            data = {name: cleaned.get(name) for name in ("username", "email", "team", "role")}
+            team = Team.objects.select_related("agency").filter(pk=int(data["team"])).first() if data["team"] else None
+            role = Role(data["role"]) if data["role"] else None
+            for problem in new_user_problems(username=data["username"], email=data["email"], team=team, role=role):
+                if problem.field not in self.errors:
+                    self.add_error(problem.field, problem.message)
+        return cleaned
 
 
 class StateForm(GovukForm):

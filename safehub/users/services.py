@@ -145,6 +145,24 @@ def _username_problem(username: str) -> Problem | None:
     return None
 
 
+def new_user_problems(
+    *, username: str | None, email: str | None, team: Team | None, role: Role | None
+) -> list[Problem]:
+    """What `create_user` would also refuse in the parts of a new user's form that are filled in well
+    (None for a part that is not): so that a form with other mistakes says everything in one round."""
+    problems = []
+    refused_username = _username_problem(username.strip()) if username is not None else None
+    if refused_username is not None:
+        problems.append(refused_username)
+    taken = _email_taken(email, user=None) if email is not None else None
+    if taken is not None:
+        problems.append(taken)
+    role_refusal = role_problem(role, team, held=[]) if team is not None and role is not None else None
+    if role_refusal is not None:
+        problems.append(Problem(role_refusal, field="role"))
+    return problems
+
+
 @dataclass(frozen=True)
 class NewUser:
     username: str

@@ -10,7 +10,7 @@ from django.urls import reverse
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from safehub.accounts.models import Agency, AgencyKind, Membership, Role, Team, User
-from safehub.accounts.tests.factories import TeamFactory, user_with_role
+from safehub.accounts.tests.factories import PartnerAgencyFactory, TeamFactory, user_with_role
 from safehub.audit.models import AuditEvent, Verb
 from safehub.mfa.testing import sign_in_both_steps
 from safehub.users.services import account_state
@@ -90,6 +90,28 @@ def test_a_taken_username_is_refused(administrator_client: Client, social_worker
     response = administrator_client.post(reverse("users:create-user"), _new_user(mash_team, username="Social.Worker"))
 
     assert "There is already a user with the username Social.Worker" in _page(response)
+
+
+def test_every_mistake_in_a_new_user_is_said_in_one_round(
+    administrator_client: Client, social_worker: User, mash_team: Team
+) -> None:
+    """A missing name kept the taken username, the taken address and a role that does not fit the
+    team from being said until it was put right: a second round of errors for one form."""
+    partners = PartnerAgencyFactory(name="Example Police", kind=AgencyKind.POLICE)
+    police_team = TeamFactory(name="Police MASH desk", agency=partners)
+    data = _new_user(
+        mash_team, username="Social.Worker", first_name="", email=social_worker.email.upper(), role=Role.SOCIAL_WORKER
+    )
+    data["team"] = str(police_team.pk)
+    users = User.objects.count()
+
+    page = _page(administrator_client.post(reverse("users:create-user"), data))
+
+    assert "Enter their first name" in page
+    assert "There is already a user with the username Social.Worker" in page
+    assert f"The account {social_worker.username} already has this email address" in page
+    assert page.count('class="govuk-error-message"') == 4, page
+    assert User.objects.count() == users
 
 
 def test_a_police_partner_is_not_given_the_data_protection_role(
