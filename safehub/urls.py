@@ -27,6 +27,9 @@ urlpatterns = [
     path("set-password/", include("safehub.users.password_urls")),
     # The admin signs in through Safehub's own page, with its guessing limits and audit (ADR 0023).
     path("admin/login/", account_views.admin_sign_in, name="admin-sign-in"),
+    path("admin/", account_views.admin_index, name="admin-home"),
+    # Passwords change on Safehub's own page, with its rules, its limits and its audit.
+    path("admin/password_change/", RedirectView.as_view(pattern_name="signin:change-password"), name="admin-password"),
     path("admin/", admin.site.urls),  # off unless SAFEHUB_ADMIN_ENABLED (users.middleware)
 ]
 

@@ -5,6 +5,7 @@ import time
 from http import HTTPStatus
 
 from django.conf import settings
+from django.contrib import admin, messages
 from django.contrib.auth import login, logout
 from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import PermissionDenied
@@ -18,6 +19,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from safehub.accounts.demo import DEMO_PASSWORD, DEMO_USERNAME_PREFIX
 from safehub.accounts.forms import BUSY, SignInForm, throttled_message
 from safehub.accounts.models import User
+from safehub.accounts.permissions import can_administer
 from safehub.accounts.presenters import DemoAccount, demo_accounts
 from safehub.audit import services as audit
 from safehub.core.http import AuthenticatedHttpRequest, local_redirect_target
@@ -66,7 +68,7 @@ def sign_in(request: HttpRequest) -> HttpResponse:
             lockout.record_success(user)
             login(request, user)
             request.session[SIGNED_IN_AT_KEY] = time.time()
-            audit.record_sign_in(user)
+            audit.record_password_accepted(user)
             target = request.POST.get("next") or request.GET.get("next") or ""
             # The password is the first step: the second (or setting one up) comes next, then `target`.
             return redirect(begin_second_step(request, target))
@@ -101,6 +103,18 @@ def admin_sign_in(request: HttpRequest) -> HttpResponse:
             raise PermissionDenied
         return redirect(local_redirect_target(request, target) or reverse("admin:index"))
     return redirect(f"{reverse('accounts:login')}?{urlencode({'next': target})}")
+
+
+@login_not_required
+def admin_index(request: HttpRequest) -> HttpResponse:
+    """The admin's start page, for a staff account with something in it to change; anyone else
+    signed in is sent where Safehub manages users, or refused (the admin would show an empty page)."""
+    if request.user.is_authenticated and request.user.is_staff and admin.site.get_app_list(request):
+        return admin.site.admin_view(admin.site.index)(request)
+    if request.user.is_authenticated and can_administer(request.user):
+        messages.info(request, "Users, teams and agencies are managed here, in Safehub's own pages.")
+        return redirect("users:home")
+    return admin_sign_in(request)
 
 
 @require_POST

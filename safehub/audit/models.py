@@ -46,6 +46,7 @@ class Verb(models.TextChoices):
     CONSULTATION_SUMMARY_SENT = "consultation_summary_sent", "Sent consultation summary"
     PROTOCOL_CHANGED = "protocol_changed", "Changed local protocol"
     LOGIN = "login", "Signed in"
+    PASSWORD_ACCEPTED = "password_accepted", "Entered a correct password (the second step comes next)"
     LOGIN_FAILED = "login_failed", "Failed sign-in"
     LOGOUT = "logout", "Signed out"
     REPORT_EXPORTED = "report_exported", "Exported report"
@@ -74,6 +75,7 @@ class Verb(models.TextChoices):
     SET_PASSWORD_LINK_SENT = "set_password_link_sent", "Sent a user a one-time link to set their password"
     PASSWORD_SET = "password_set", "Set a password with a one-time link"
     PASSWORD_CHANGED = "password_changed", "Changed their own password"
+    PASSWORD_CHANGE_REFUSED = "password_change_refused", "Entered a wrong current password when changing their password"
     AGENCY_CREATED = "agency_created", "Created an agency"
     AGENCY_RENAMED = "agency_renamed", "Renamed an agency"
     TEAM_CREATED = "team_created", "Created a team"
@@ -91,12 +93,16 @@ class Verb(models.TextChoices):
     MFA_UNLOCKED = "mfa_unlocked", "Unlocked a user's sign-in codes"
     MFA_RESET = "mfa_reset", "Removed a user's authenticator app and recovery codes"
     # Sign-in limits and sessions (ADR 0023).
-    ACCOUNT_LOCKED = "account_locked", "Locked an account after repeated failed sign-ins"
+    ACCOUNT_LOCKED = "account_locked", "Locked an account after repeated wrong passwords"
     ACCOUNT_UNLOCKED = "account_unlocked", "Unlocked an account"
     SIGN_IN_THROTTLED = "sign_in_throttled", "Refused sign-ins from a client address after repeated failures"
     SIGNED_OUT_IDLE = "signed_out_idle", "Signed out after a time without activity"
     SIGNED_OUT_SESSION_LIMIT = "signed_out_session_limit", "Signed out at the end of the session's lifetime"
     SESSION_ENDED_ACCOUNT_OFF = "session_ended_account_off", "Ended the session of an account that was switched off"
+    SESSION_ENDED_PASSWORD_CHANGED = (
+        "session_ended_password_changed",
+        "Ended a session after the account's password changed",
+    )
 
 
 class AuditEventQuerySet(models.QuerySet["AuditEvent"]):
@@ -150,7 +156,7 @@ class AuditEvent(models.Model):
     def details(self) -> str:
         """What the entry was about, for the audit trail's reader: a read or refusal ("contact
         999999, answered 404, on the contact page"), or whose account, with what and why ("account
-        social.worker, 10 failed in a row, from 192.0.2.10"; "account asha.patel, role social worker
+        social.worker, 10 wrong passwords in a row"; "account asha.patel, role social worker
         in MASH, reason: “Left”"; "name: MASH → Front door"); "" for entries that hold none."""
         data = self.data if isinstance(self.data, dict) else {}
         parts = []
@@ -164,6 +170,11 @@ class AuditEvent(models.Model):
             parts.append("a restricted contact")
         parts.extend(_account_details(data))
         return ", ".join(parts)
+
+
+def _count(number: object, noun: str) -> str:
+    """'1 wrong code', '10 wrong codes'."""
+    return f"{number} {noun}" if number == 1 else f"{number} {noun}s"
 
 
 def _account_details(data: dict[str, Any]) -> list[str]:
@@ -180,11 +191,13 @@ def _account_details(data: dict[str, Any]) -> list[str]:
     if data.get("failures") is not None and data.get("client"):
         parts.append(f"{data['failures']} failed sign-ins from {data['client']}")
     elif data.get("failures") is not None:
-        parts.append(f"{data['failures']} failed in a row")
+        parts.append(f"{_count(data['failures'], 'wrong password')} in a row")
     elif data.get("client"):
         parts.append(f"from {data['client']}")
+    if data.get("when") == "changing":
+        parts.append("while changing their password")
     if data.get("wrong_in_a_row") is not None:
-        parts.append(f"{data['wrong_in_a_row']} wrong codes in a row")
+        parts.append(f"{_count(data['wrong_in_a_row'], 'wrong code')} in a row")
     old, new = data.get("old"), data.get("new")
     if isinstance(old, dict) and isinstance(new, dict):
         parts.extend(f"{name.replace('_', ' ')}: {old.get(name, '')} → {new[name]}" for name in new)

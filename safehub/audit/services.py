@@ -115,8 +115,18 @@ def _advance_head() -> tuple[int, str]:
 
 
 @transaction.atomic
+def record_password_accepted(user: User) -> None:
+    """The first step of signing in: the password was right. Signed in is the second step's (mfa)."""
+    record(Verb.PASSWORD_ACCEPTED, by=user, at=timezone.now())
+
+
+@transaction.atomic
 def record_sign_in(user: User) -> None:
-    record(Verb.LOGIN, by=user, at=timezone.now())
+    """Signed in: both steps passed. The user's "last signed in" is this moment too."""
+    at = timezone.now()
+    user.__class__._default_manager.filter(pk=user.pk).update(last_login=at)  # a request.user is a lazy proxy
+    user.last_login = at
+    record(Verb.LOGIN, by=user, at=at)
 
 
 @transaction.atomic

@@ -22,7 +22,7 @@ class AuditFilterForm(GovukForm):
     contact = forms.CharField(label="Contact reference", required=False, max_length=20)
     username = forms.CharField(
         label="Username",
-        help_text="What they did, and what was done to their account (failed sign-ins, locks, changes)",
+        help_text="The whole username, like asha.patel: what they did, and what was done to their account (failed sign-ins, locks, changes)",
         required=False,
         max_length=150,
     )

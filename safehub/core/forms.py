@@ -88,6 +88,15 @@ def _too_long(field: forms.Field) -> str:
     return f"{label}: enter no more than {field.max_length:,} characters"  # type: ignore[attr-defined]
 
 
+def relabel(field: forms.Field, label: str) -> None:
+    """Give a field made elsewhere (one of Django's forms) the product's label, and the message for
+    too much text with it (GovukFormMixin made that message from the old label)."""
+    field.label = label
+    if isinstance(field, forms.CharField) and field.max_length is not None:
+        field.validators = [v for v in field.validators if not isinstance(v, MaxLengthValidator)]
+        field.validators.append(MaxLengthValidator(field.max_length, _too_long(field)))
+
+
 class GovukFormMixin:
     """Adds GOV.UK classes to widgets and error classes once the form is validated."""
 

@@ -14,7 +14,7 @@ from datetime import datetime
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import F
+from django.db.models import F, QuerySet
 from django_otp.oath import TOTP
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
@@ -29,6 +29,10 @@ from safehub.mfa.models import AuthenticatorReset, CodeAttempts, ResetAction
 
 AUTHENTICATOR_NAME = "Authenticator app"
 RECOVERY_CODES_NAME = "Recovery codes"
+
+
+# A wrong code says how many tries are left once this few are.
+TRIES_LEFT_WARNING = 3
 
 
 class WrongCode(DomainError):  # noqa: N818 (what the user did)
@@ -51,6 +55,11 @@ def authenticator_for(user: User) -> TOTPDevice | None:
 
 def is_locked(user: User) -> bool:
     return CodeAttempts.objects.filter(user=user, locked_at__isnull=False).exists()
+
+
+def locked_second_steps() -> QuerySet[CodeAttempts]:
+    """The users whose second step is locked now, the latest locked first."""
+    return CodeAttempts.objects.filter(locked_at__isnull=False).select_related("user").order_by("-locked_at")
 
 
 def recovery_codes_left(user: User) -> int:
@@ -236,6 +245,9 @@ def _attempt(
             record(Verb.MFA_LOCKED, by=user, at=at, data={"wrong_in_a_row": failures})
     if failures >= limit:
         raise SecondStepLocked()
+    left = limit - failures
+    if left <= TRIES_LEFT_WARNING:
+        wrong = f"{wrong}. After {left} more wrong, signing in to this account locks"
     raise WrongCode(wrong, field="code")
 
 

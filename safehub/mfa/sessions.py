@@ -13,6 +13,8 @@ from urllib.parse import urlencode
 from django.http import HttpRequest
 from django.urls import reverse
 
+from safehub.accounts.models import User
+from safehub.audit.services import record_sign_in
 from safehub.core.http import local_redirect_target
 
 PASSED_KEY = "safehub_second_step"
@@ -37,9 +39,13 @@ def begin_second_step(request: HttpRequest, target: str) -> str:
 
 
 def pass_second_step(request: HttpRequest, authenticator_id: int) -> None:
-    """The user proved the second step: a new session key (the session's rights changed), marked passed."""
+    """The user proved the second step: a new session key (the session's rights changed), marked
+    passed, and the user signed in, audited (the password alone is not: ADR 0024)."""
     request.session.cycle_key()
     request.session[PASSED_KEY] = authenticator_id
+    user = request.user
+    if isinstance(user, User):  # signed in with the password: the second step's views are for no one else
+        record_sign_in(user)
 
 
 def safe_target(request: HttpRequest, target: str) -> str:

@@ -41,6 +41,13 @@ def _posted(request: AuthenticatedHttpRequest) -> Any:
     return request.POST if request.method == "POST" else None
 
 
+def _refused_code(form: Any, error: DomainError) -> None:
+    """The refusal beside the box, and the box empty: a wrong code is of no use to type over."""
+    add_refusal(form, error)
+    form.data = form.data.copy()
+    form.data["code"] = ""
+
+
 def _keep_next(request: AuthenticatedHttpRequest) -> None:
     """A `next` on the address (a page asked for before the second step) is where to go after it."""
     target = safe_target(request, request.GET.get("next", ""))
@@ -72,7 +79,7 @@ def second_step(request: AuthenticatedHttpRequest) -> HttpResponse:
         except services.SecondStepLocked:
             locked = True
         except DomainError as error:
-            add_refusal(form, error)
+            _refused_code(form, error)
         else:
             pass_second_step(request, device.pk)
             return redirect(take_next(request, reverse(settings.LOGIN_REDIRECT_URL)))
@@ -98,7 +105,7 @@ def recovery_code(request: AuthenticatedHttpRequest) -> HttpResponse:
         except services.SecondStepLocked:
             locked = True
         except DomainError as error:
-            add_refusal(form, error)
+            _refused_code(form, error)
         else:
             pass_second_step(request, device.pk)
             # Each code works once: say so, and how many are left (a warning when few are).

@@ -6,7 +6,7 @@ from django import forms
 from django.contrib.auth.forms import PasswordChangeForm, SetPasswordForm
 
 from safehub.accounts.forms import RefusedUncheckedForm
-from safehub.core.forms import GovukForm, GovukFormMixin
+from safehub.core.forms import GovukForm, GovukFormMixin, relabel
 from safehub.signin.lockout import REASON_LIMIT
 
 WHAT_MAKES_A_GOOD_ONE = (
@@ -27,8 +27,9 @@ class UnlockForm(GovukForm):
 def _new_password_fields(form: SetPasswordForm) -> None:  # type: ignore[type-arg]
     """The new password's two fields, labelled and refused in the product's words."""
     first, second = form.fields["new_password1"], form.fields["new_password2"]
-    first.label, first.help_text = "New password", WHAT_MAKES_A_GOOD_ONE
-    second.label, second.help_text = "Type the new password again", ""
+    relabel(first, "New password")
+    relabel(second, "Type the new password again")
+    first.help_text, second.help_text = WHAT_MAKES_A_GOOD_ONE, ""
     first.error_messages["required"] = "Enter a new password"
     second.error_messages["required"] = "Type the new password again"
     form.error_messages = {**form.error_messages, "password_mismatch": "The two passwords are not the same"}
@@ -63,6 +64,13 @@ class GovukPasswordChangeForm(RefusedUncheckedForm, _RulesBesideTheNewPassword, 
         self.refused_because = refused_because
         _new_password_fields(self)
         current = self.fields["old_password"]
-        current.label = "Your current password"
+        relabel(current, "Your current password")
         current.error_messages["required"] = "Enter your current password"
         self.error_messages = {**self.error_messages, "password_incorrect": "Your current password is not right"}
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        new = cleaned.get("new_password1")
+        if new and not self.has_error("old_password") and new == cleaned.get("old_password"):
+            self.add_error("new_password1", "Choose a new password, not the one you have now")
+        return cleaned

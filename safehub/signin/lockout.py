@@ -186,6 +186,34 @@ def record_failure(username: str, *, client: str, at: dt.datetime) -> Failure:
     return failure
 
 
+@transaction.atomic
+def record_wrong_current_password(user: User, *, at: dt.datetime) -> Failure:
+    """A signed-in user gave a wrong current password when changing it: a way to guess the password
+    too, so it counts towards the account's lock. Not towards the client's throttle: the session
+    already proved who it is, and one person's mistyping must not shut out the office behind their
+    address (walk-through, issue 12)."""
+    failure = _count_account_failure(user, at=at)
+    audit.record(
+        Verb.PASSWORD_CHANGE_REFUSED,
+        by=user,
+        at=at,
+        data={"user_id": user.pk, "username": user.username, "failures": failure.failures},
+    )
+    if failure.locked_now:
+        audit.record(
+            Verb.ACCOUNT_LOCKED,
+            by=user,
+            at=at,
+            data={"username": user.username, "user_id": user.pk, "failures": failure.failures, "when": "changing"},
+        )
+    return failure
+
+
+def tries_left(failure: Failure) -> int:
+    """How many more wrong passwords the account takes before it locks."""
+    return max(settings.SIGN_IN_LOCKOUT_FAILURES - failure.failures, 0)
+
+
 def _count_account_failure(user: User, *, at: dt.datetime) -> Failure:
     AccountLockout.objects.get_or_create(user=user)
     rows = AccountLockout.objects.filter(user=user)
@@ -226,7 +254,7 @@ def unlock_account(user: User, *, reason: str, by: User | None = None, system_pr
         locked_at=None, failures=0, last_failure_at=None
     )
     if not unlocked:
-        raise DomainError(f"The account {user.username} is not locked")
+        raise DomainError(f"The account {user.username} is not locked: someone may have unlocked it already")
     audit.record(
         Verb.ACCOUNT_UNLOCKED,
         by=by,

@@ -1,5 +1,5 @@
 """Session limits (ADR 0023): an idle timeout, an absolute lifetime, and an end to the sessions of an
-account that has been switched off. Each ending is audited."""
+account that has been switched off or whose password has changed. Each ending is audited and said."""
 
 from __future__ import annotations
 
@@ -32,11 +32,19 @@ class SessionLimitsMiddleware:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        user = request.user
+        named = request.session.get(SESSION_KEY)
+        user = request.user  # read now: Django ends a session whose password changed since sign-in
         if isinstance(user, User) and user.is_authenticated:
             ended = self._limits(request, user)
             if ended is not None:
                 return ended
+        elif named is not None and SESSION_KEY not in request.session:
+            # Django emptied the session: its password hash is no longer the account's.
+            _audit_password_ending(str(named))
+            return _signed_out(
+                request,
+                "You were signed out because your password was changed. Sign in with the new password.",
+            )
         elif SESSION_KEY in request.session:
             # The session names a user, yet nobody is signed in: the account was switched off or removed.
             _end_switched_off_session(request)
@@ -77,6 +85,17 @@ class SessionLimitsMiddleware:
 def _audit_ending(verb: Verb, user: User, data: dict[str, int]) -> None:
     with transaction.atomic():
         audit.record(verb, by=user, data=data)
+
+
+def _audit_password_ending(user_id: str) -> None:
+    user = User.objects.filter(pk=int(user_id)).first() if user_id.isascii() and user_id.isdecimal() else None
+    with transaction.atomic():
+        audit.record(
+            Verb.SESSION_ENDED_PASSWORD_CHANGED,
+            by=user,
+            system_process="" if user is not None else SYSTEM_PROCESS,
+            data={"user_id": user_id[:20]},
+        )
 
 
 def _end_switched_off_session(request: HttpRequest) -> None:

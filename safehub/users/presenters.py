@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
+from datetime import datetime
 
 from django.urls import reverse
 
@@ -81,7 +82,7 @@ def sign_in(user: User) -> SignIn:
     device = mfa.authenticator_for(user)
     codes_locked = mfa.is_locked(user)
     if locked_at is not None and lockout is not None:
-        lock = f"Locked on {shown_date(locked_at)} after {lockout.failures} failed sign-ins in a row"
+        lock = f"Locked on {shown_date(locked_at)} after {lockout.failures} wrong passwords in a row"
     else:
         lock = "Not locked"
     if device is None:
@@ -116,3 +117,27 @@ def agency_rows(agencies: Iterable[Agency], team_counts: dict[int, int]) -> list
         )
         for agency in agencies
     ]
+
+
+@dataclass(frozen=True)
+class LockedRow:
+    """One lock on the Locked accounts list: a password lock or a locked code step (ADR 0026)."""
+
+    user: User
+    what: str
+    locked_at: datetime
+    wrong_in_a_row: int
+
+
+def locked_rows() -> list[LockedRow]:
+    """Every account locked now, by wrong passwords or by wrong codes, the latest locked first."""
+    rows = [
+        LockedRow(lock.user, "Password: wrong passwords", lock.locked_at, lock.failures)
+        for lock in AccountLockout.objects.filter(locked_at__isnull=False).select_related("user")
+        if lock.locked_at is not None
+    ] + [
+        LockedRow(attempts.user, "Sign-in code: wrong codes", attempts.locked_at, attempts.failures)
+        for attempts in mfa.locked_second_steps()
+        if attempts.locked_at is not None
+    ]
+    return sorted(rows, key=lambda row: row.locked_at, reverse=True)

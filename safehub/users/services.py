@@ -20,6 +20,7 @@ from safehub.accounts.permissions import can_administer
 from safehub.audit.models import AuditEvent, Verb
 from safehub.audit.services import record
 from safehub.core.errors import ConcurrentChange, DomainError, Problem, Refused
+from safehub.signin import lockout
 from safehub.users import passwords
 from safehub.users.permissions import can_manage_users
 from safehub.users.roles import role_problem
@@ -410,8 +411,14 @@ def _send_link(user: User, *, by: User, site: str, first: bool) -> None:
 
 @transaction.atomic
 def record_password_set(user: User) -> None:
-    """Called by the set-password page once the new password is saved."""
+    """Called by the set-password page once the new password is saved. A new password from the
+    link an administrator sent ends a lock by wrong passwords: the link reached the account's own
+    person, and the old password is gone (a locked code step stays: that is about the app)."""
     record(Verb.PASSWORD_SET, by=user, data={"user_id": user.pk, "username": user.username})
+    if lockout.is_locked(user.username):
+        lockout.unlock_account(
+            user, reason="They set a new password with a one-time link", system_process="set-password-link"
+        )
 
 
 def name_problem(name: str, *, what: str) -> str | None:

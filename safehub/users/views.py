@@ -92,7 +92,7 @@ def home(request: AuthenticatedHttpRequest) -> HttpResponse:
             "active_users": User.objects.filter(is_active=True).count(),
             "agencies": Agency.objects.count(),
             "teams": Team.objects.count(),
-            "locked_accounts": lockout.locked_accounts().count(),
+            "locked_accounts": len({row.user.pk for row in presenters.locked_rows()}),
             "can_change_protocols": can_change_protocols(request.user),
         },
     )
@@ -155,7 +155,9 @@ def create_user(request: AuthenticatedHttpRequest) -> HttpResponse:
             add_refusal(form, error)
         else:
             messages.success(
-                request, f"{user} can now be given roles. A link to set their password was sent to {user.email}."
+                request,
+                f"{user} is added as {Role(data['role']).label.lower()} in {form.chosen_team().name}."
+                f" A link to set their password was sent to {user.email}.",
             )
             return redirect("users:user", pk=user.pk)
     return render(request, "users/create_user.html", {"form": form, "days": days_valid()})
@@ -287,9 +289,9 @@ def change_user(request: AuthenticatedHttpRequest, pk: int, action: str) -> Http
 
 @require_GET
 def locked_accounts(request: AuthenticatedHttpRequest) -> HttpResponse:
-    """The accounts failed sign-ins have locked, each linking to its user's page to unlock it."""
+    """The accounts wrong passwords or wrong codes have locked, each linking to its user's page to unlock it."""
     _administrators_only(request)
-    return render(request, "users/locked_accounts.html", {"lockouts": lockout.locked_accounts()})
+    return render(request, "users/locked_accounts.html", {"lockouts": presenters.locked_rows()})
 
 
 # --- Agencies and teams --------------------------------------------------------------------------

@@ -49,11 +49,18 @@ def test_good_credentials_go_to_the_second_step_then_the_work_queues_and_are_aud
     assert response.status_code == 302
     assert response["Location"] == SECOND_STEP
     assert client.session[SESSION_KEY] == str(social_worker.pk)
-    event = AuditEvent.objects.get(verb=Verb.LOGIN)
+    event = AuditEvent.objects.get(verb=Verb.PASSWORD_ACCEPTED)
     assert event.by == social_worker
+    # The password alone is not signing in: not audited as one, not the user's last sign-in.
+    assert not AuditEvent.objects.filter(verb=Verb.LOGIN).exists()
+    social_worker.refresh_from_db()
+    assert social_worker.last_login is None
     response = _second_step(client, social_worker)
     assert response.status_code == 302
     assert response["Location"] == reverse("queues:home")
+    assert AuditEvent.objects.get(verb=Verb.LOGIN).by == social_worker
+    social_worker.refresh_from_db()
+    assert social_worker.last_login is not None
 
 
 def test_bad_credentials_show_a_govuk_error_summary(client: Client, social_worker: User) -> None:

@@ -94,7 +94,7 @@ def test_dropped_triggers_are_shown(data_protection_officer_client: Client) -> N
     [
         (
             {"username": "social.worker", "user_id": 7, "failures": 10},
-            "account social.worker, 10 failed in a row",
+            "account social.worker, 10 wrong passwords in a row",
         ),
         ({"client": "192.0.2.10", "failures": 30}, "30 failed sign-ins from 192.0.2.10"),
         (
@@ -111,6 +111,11 @@ def test_dropped_triggers_are_shown(data_protection_officer_client: Client) -> N
             "account lost.phone, reason: “Phone stolen”",
         ),
         ({"wrong_in_a_row": 10}, "10 wrong codes in a row"),
+        ({"wrong_in_a_row": 1}, "1 wrong code in a row"),
+        (
+            {"username": "asha.patel", "failures": 10, "when": "changing"},
+            "account asha.patel, 10 wrong passwords in a row, while changing their password",
+        ),
     ],
 )
 def test_an_entry_says_whose_account_it_was_about_what_changed_and_why(data: dict[str, Any], shown: str) -> None:

@@ -54,7 +54,7 @@ def test_a_password_only_session_is_sent_to_the_second_step_from_every_page(
         assert response.status_code == 302, url
         assert response["Location"] == second_step_url(url), url
     # A contact's page was asked for, and not shown: nothing read, nothing audited but the password.
-    assert list(AuditEvent.objects.values_list("verb", flat=True)) == [Verb.LOGIN]
+    assert list(AuditEvent.objects.values_list("verb", flat=True)) == [Verb.PASSWORD_ACCEPTED]
 
 
 def test_a_password_only_session_cannot_post_anything(password_only: Client, mash_team: Any) -> None:

@@ -131,6 +131,20 @@ def test_a_right_code_sets_the_count_back_to_zero(password_only: Client, social_
     assert CodeAttempts.objects.get(user=social_worker).failures == 0
 
 
+def test_a_wrong_code_says_how_many_tries_are_left_and_empties_the_box(
+    password_only: Client, social_worker: User, settings: Any
+) -> None:
+    settings.MFA_MAX_FAILED_CODES = 5
+    wrong = _wrong(current_code(social_worker))
+    html = password_only.post(SECOND_STEP, {"code": wrong}).content.decode()
+    assert "The code is not right" in html
+    assert "more wrong" not in html  # four tries left: no need to count them yet
+    assert f'value="{wrong}"' not in html
+    for _ in range(3):
+        html = password_only.post(SECOND_STEP, {"code": wrong}).content.decode()
+    assert "After 1 more wrong, signing in to this account locks" in html
+
+
 def test_an_administrator_unlocks_a_locked_second_step(
     password_only: Client, social_worker: User, administrator: User, settings: Any, now: Any
 ) -> None:

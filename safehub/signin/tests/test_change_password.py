@@ -51,7 +51,12 @@ def test_a_user_changes_their_password_and_their_other_sessions_end(worker: User
     worker.refresh_from_db()
     assert worker.check_password(NEW)
     assert "Your password is changed." in here.get(response["Location"]).content.decode()  # still signed in
-    assert elsewhere.get(reverse("mfa:account")).status_code == 302  # sent to sign in
+    sent_away = elsewhere.get(reverse("mfa:account"))
+    assert sent_away.status_code == 302  # sent to sign in, and told why
+    assert (
+        "You were signed out because your password was changed" in elsewhere.get(sent_away["Location"]).content.decode()
+    )
+    assert AuditEvent.objects.get(verb=Verb.SESSION_ENDED_PASSWORD_CHANGED).by == worker
     event = AuditEvent.objects.get(verb=Verb.PASSWORD_CHANGED)
     assert event.by == worker
     assert NEW not in str(event.data)
@@ -66,6 +71,7 @@ def test_a_user_changes_their_password_and_their_other_sessions_end(worker: User
         ({"old_password": OLD, "new_password1": NEW, "new_password2": NEW + "x"}, "The two passwords are not the same"),
         ({"old_password": OLD, "new_password1": "short one", "new_password2": "short one"}, "at least 12 characters"),
         ({"old_password": OLD, "new_password1": "Summer2026!!", "new_password2": "Summer2026!!"}, "common word"),
+        ({"old_password": OLD, "new_password1": OLD, "new_password2": OLD}, "not the one you have now"),
     ],
 )
 def test_a_change_that_cannot_be_made_says_why_and_changes_nothing(
@@ -83,16 +89,43 @@ def test_a_change_that_cannot_be_made_says_why_and_changes_nothing(
 
 
 def test_a_wrong_current_password_counts_towards_the_accounts_lock(worker: User, settings: Any) -> None:
-    """Otherwise the page would be a way to guess a password with no limit."""
-    settings.SIGN_IN_LOCKOUT_FAILURES = 2
+    """Otherwise the page would be a way to guess a password with no limit. Whoever locks the
+    account here does not know its password: they are signed out, and told why."""
+    settings.SIGN_IN_LOCKOUT_FAILURES = 5
     client = _client(worker)
-    for _ in range(2):
-        response = client.post(URL, {"old_password": "a guess at it", "new_password1": NEW, "new_password2": NEW})
+    guess = {"old_password": "a guess at it", "new_password1": NEW, "new_password2": NEW}
+    for _ in range(4):
+        response = client.post(URL, guess)
         assert "Your current password is not right" in response.content.decode()
+    assert "After 1 more wrong, your account locks" in response.content.decode()
 
+    response = client.post(URL, guess)
+
+    assert response.status_code == 302
+    assert "your account is locked" in client.get(response["Location"]).content.decode()
+    assert client.get(URL).status_code == 302  # signed out
     assert lockout.is_locked(worker.username)
-    assert AccountLockout.objects.get(user=worker).failures == 2
-    assert AuditEvent.objects.filter(verb=Verb.LOGIN_FAILED).count() == 2
+    assert AccountLockout.objects.get(user=worker).failures == 5
+    refused = AuditEvent.objects.filter(verb=Verb.PASSWORD_CHANGE_REFUSED)
+    assert refused.count() == 5
+    assert {event.by for event in refused} == {worker}
+    assert AuditEvent.objects.get(verb=Verb.ACCOUNT_LOCKED).by == worker
+    # The session proved who it was: one person's mistyping counts against their account, not the
+    # office behind their address (no failed sign-ins from it).
+    assert not AuditEvent.objects.filter(verb=Verb.LOGIN_FAILED).exists()
+
+
+def test_a_locked_account_is_signed_out_of_the_page(worker: User, now: Any) -> None:
+    client = _client(worker)
+    for _ in range(10):
+        lockout.record_failure(worker.username, client="192.0.2.10", at=now)
+
+    response = client.get(URL)
+
+    assert response.status_code == 302
+    assert "your account is locked" in client.get(response["Location"]).content.decode()
+    worker.refresh_from_db()
+    assert worker.check_password(OLD)
 
 
 def test_when_every_password_check_is_busy_nothing_is_checked_or_counted(worker: User, settings: Any) -> None:

@@ -241,3 +241,16 @@ def test_admin_sign_ins_are_limited_and_audited_like_any_other(client: Client, n
     assert SESSION_KEY not in client.session
     assert AccountLockout.objects.get(user=admin_user).locked_at is not None
     assert AuditEvent.objects.filter(verb=Verb.LOGIN_FAILED, data__username="site.admin").count() == 4
+
+
+def test_an_administrator_is_sent_from_the_empty_admin_to_safehubs_administration(
+    administrator_client: Client, settings: Any
+) -> None:
+    """The admin showed a staff account without admin rights "You don't have permission to view or
+    edit anything", and offered a password change that went round Safehub's audit."""
+    settings.SAFEHUB_ADMIN_ENABLED = True
+
+    response = administrator_client.get("/admin/")
+    assert response.status_code == 302
+    assert response["Location"] == reverse("users:home")
+    assert administrator_client.get("/admin/password_change/")["Location"] == reverse("signin:change-password")

@@ -16,6 +16,7 @@ from safehub.accounts.tests.factories import PartnerAgencyFactory, TeamFactory, 
 from safehub.audit.models import AuditEvent, Verb
 from safehub.core.errors import ConcurrentChange, DomainError, Refused
 from safehub.mfa.testing import sign_in_both_steps
+from safehub.signin import lockout
 from safehub.users import agencies, services
 from safehub.users.services import NewUser, UserDetails, account_state
 
@@ -88,6 +89,32 @@ def test_the_link_sets_a_password_once(
     assert set_event.by == user
     again = Client().get(link.group(1), follow=True)
     assert "This link does not work" in again.content.decode()
+
+
+def test_a_new_password_from_the_link_ends_a_lock_by_wrong_passwords(
+    administrator: User, social_worker: User, now: Any, django_capture_on_commit_callbacks: Any
+) -> None:
+    """An administrator sends a locked user a link to set a new password: once set, they can sign in
+    with it (a walk-through found it refused, with nothing said to either of them)."""
+    for _ in range(10):
+        lockout.record_failure(social_worker.username, client="192.0.2.10", at=now)
+    with django_capture_on_commit_callbacks(execute=True):
+        services.send_set_password_link(social_worker, state=account_state(social_worker), by=administrator, site=SITE)
+    link = re.search(r"https://safehub.example(/set-password/\S+)", mail.outbox[0].body)
+    assert link is not None
+    client = Client()
+    form_address = client.get(link.group(1), follow=True).redirect_chain[-1][0]
+    good = "plum orbit kettle marsh"
+
+    client.post(form_address, {"new_password1": good, "new_password2": good})
+
+    assert not lockout.is_locked(social_worker.username)
+    [unlocked] = _events(Verb.ACCOUNT_UNLOCKED)
+    assert unlocked.system_process == "set-password-link"
+    assert "one-time link" in unlocked.data["reason"]
+    assert Client().post(reverse("accounts:login"), {"username": social_worker.username, "password": good})[
+        "Location"
+    ] == reverse("mfa:second-step")
 
 
 def test_a_deactivated_users_link_does_not_work(

@@ -55,20 +55,33 @@ def test_the_list_says_when_nothing_is_locked(administrator_client: Client) -> N
     assert "No accounts are locked." in administrator_client.get(LOCKED_ACCOUNTS).content.decode()
 
 
+def test_the_list_has_the_accounts_whose_code_step_is_locked_too(
+    administrator_client: Client, manager: User, now: dt.datetime
+) -> None:
+    """A user told "signing in to this account is locked" must be findable where locks are listed."""
+    CodeAttempts.objects.create(user=manager, failures=10, locked_at=now)
+
+    html = administrator_client.get(LOCKED_ACCOUNTS).content.decode()
+
+    assert f"{manager.username}</a>" in html
+    assert "Sign-in code: wrong codes" in html
+    assert "1 account locked" in administrator_client.get(reverse("users:home")).content.decode()
+
+
 def test_the_list_is_one_query_whatever_its_length(
     administrator_client: Client, locked: User, manager: User, now: dt.datetime, django_assert_num_queries: Any
 ) -> None:
     for _ in range(2):
         lockout.record_failure(manager.username, client="192.0.2.10", at=now)
     administrator_client.get(LOCKED_ACCOUNTS)
-    with django_assert_num_queries(3):  # the session, the user with their memberships, the list
+    with django_assert_num_queries(4):  # the session, the user with their memberships, the two locks
         html = administrator_client.get(LOCKED_ACCOUNTS).content.decode()
     assert f"{manager.username}</a>" in html
 
 
 def test_administration_counts_the_locked_accounts(administrator_client: Client, locked: User) -> None:
     html = administrator_client.get(reverse("users:home")).content.decode()
-    assert "1 account locked by failed sign-ins." in html
+    assert "1 account locked by wrong passwords or wrong codes." in html
     assert f'href="{LOCKED_ACCOUNTS}"' in html
 
 
@@ -78,7 +91,7 @@ def test_the_users_page_says_the_account_is_locked_and_offers_the_unlock(
     html = administrator_client.get(_page(locked)).content.decode()
 
     assert '<h2 class="govuk-heading-m" id="signing-in">Signing in</h2>' in html
-    assert "Locked on 24 November 2026, 10:00 after 2 failed sign-ins in a row" in html
+    assert "Locked on 24 November 2026, 10:00 after 2 wrong passwords in a row" in html
     assert f'action="{_unlock(locked)}#signing-in"' in html
 
 
