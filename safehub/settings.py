@@ -100,6 +100,7 @@ INSTALLED_APPS = [
     "safehub.decisions",
     "safehub.checks",
     "safehub.consultations",
+    "safehub.strategy",
     "safehub.queues",
     "safehub.reports",
     "safehub.pages",

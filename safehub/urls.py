@@ -19,6 +19,7 @@ urlpatterns = [
     path("checks/timeliness/", RedirectView.as_view(pattern_name="reports:checks-timeliness", query_string=True)),
     path("checks/", include("safehub.checks.urls")),
     path("consultations/", include("safehub.consultations.urls")),
+    path("strategy/", include("safehub.strategy.urls")),
     path("protocols/", include("safehub.protocols.urls")),
     path("audit/", include("safehub.audit.urls")),
     path("reports/", include("safehub.reports.urls")),

@@ -27,6 +27,8 @@ from safehub.mfa.testing import sign_in_both_steps
 from safehub.people.tests.factories import InvolvementFactory, PersonFactory
 from safehub.protocols.models import LocalProtocol
 from safehub.signin.models import AccountLockout
+from safehub.strategy.models import StrategyDiscussion
+from safehub.strategy.tests.helpers import approved_for_strategy
 
 pytestmark = pytest.mark.django_db
 
@@ -147,6 +149,14 @@ def _consultation(team: Any) -> str:
         recorded_by=recorder,
     )
     return reverse("consultations:consultation", args=[consultation.pk])
+
+
+def _strategy_discussion(team: Any) -> StrategyDiscussion:
+    worker = user_with_role(Role.SOCIAL_WORKER, team=team, username="matrix.strategy.worker")
+    manager = user_with_role(Role.TEAM_MANAGER, team=team, username="matrix.strategy.manager")
+    return approved_for_strategy(
+        team, social_worker=worker, manager=manager, at=dt.datetime(2026, 11, 24, 9, tzinfo=dt.UTC)
+    )
 
 
 def _pair(team: Any) -> str:
@@ -360,6 +370,22 @@ PAGES: list[tuple[str, Callable[[Any], str], dict[Role, int]]] = [
         {CO: 403, SW: 200, SP: 200, TM: 200, STRAT: 403, PARTNER: 404, PERF: 403, DPO: 403, ADMIN: 403},
     ),
     (
+        "strategy discussions",
+        lambda team: reverse("strategy:worktray"),
+        {CO: 200, SW: 200, SP: 200, TM: 200, STRAT: 200, PARTNER: 404, PERF: 403, DPO: 403, ADMIN: 403},
+    ),
+    (
+        "strategy discussion",
+        lambda team: reverse("strategy:discussion", args=[_strategy_discussion(team).pk]),
+        {CO: 200, SW: 200, SP: 200, TM: 200, STRAT: 200, **OUTSIDERS},
+    ),
+    (
+        # A manager alone starts one straight from a contact (000; 002 §11).
+        "start a strategy discussion now",
+        lambda team: reverse("strategy:start-now", args=[ContactFactory(team=team).pk]),
+        {CO: 403, SW: 403, SP: 403, TM: 200, STRAT: 403, **OUTSIDERS},
+    ),
+    (
         "protocols",
         lambda team: reverse("protocols:list"),
         {CO: 403, SW: 403, SP: 403, TM: 200, STRAT: 403, PARTNER: 404, PERF: 403, DPO: 403, ADMIN: 200},
@@ -400,9 +426,10 @@ DEMO_PAGES: list[tuple[str, Callable[[Any], str], dict[Role, int]]] = [
 ]
 
 # The Django admin turned on (SAFEHUB_ADMIN_ENABLED=true): it lets in staff accounts only, which no
-# role is; everyone is sent to its sign-in page, which refuses them.
+# role is; everyone is sent to its sign-in page, which refuses them. Its start page refuses them at
+# once, and sends an administrator to Safehub's own Administration pages (302).
 ADMIN_ON_PAGES: list[tuple[str, Callable[[Any], str], dict[Role, int]]] = [
-    ("Django admin turned on", lambda team: "/admin/", dict.fromkeys(ALL, 302)),
+    ("Django admin turned on", lambda team: "/admin/", {**dict.fromkeys(ALL, 403), PARTNER: 404, ADMIN: 302}),
     ("Django admin's users turned on", lambda team: reverse("admin:accounts_user_changelist"), dict.fromkeys(ALL, 302)),
     # …whose sign-in page refuses someone signed in already, who is no staff account (ADR 0023).
     ("Django admin's sign-in turned on", lambda team: "/admin/login/", {**dict.fromkeys(ALL, 403), PARTNER: 404}),

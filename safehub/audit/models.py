@@ -16,6 +16,7 @@ class Verb(models.TextChoices):
     CONTACT_VIEWED = "contact_viewed", "Viewed contact"
     PERSON_VIEWED = "person_viewed", "Viewed person record"
     CONSULTATION_VIEWED = "consultation_viewed", "Viewed consultation"
+    STRATEGY_DISCUSSION_VIEWED = "strategy_discussion_viewed", "Viewed strategy discussion"
     READ_REFUSED = "read_refused", "Refused a record the user may not see"
     CONTACT_RECORDED = "contact_recorded", "Recorded contact"
     CONTACT_UPDATED = "contact_updated", "Updated contact"
@@ -44,6 +45,14 @@ class Verb(models.TextChoices):
     REFERRAL_CREATED = "referral_created", "Created referral"
     CONSULTATION_RECORDED = "consultation_recorded", "Recorded consultation"
     CONSULTATION_SUMMARY_SENT = "consultation_summary_sent", "Sent consultation summary"
+    # Strategy discussions (safehub.strategy).
+    STRATEGY_DISCUSSION_STARTED = "strategy_discussion_started", "Started a strategy discussion"
+    STRATEGY_EXCEPTION_RECORDED = (
+        "strategy_exception_recorded",
+        "Moved a strategy discussion past the standard, with a risk assessment",
+    )
+    STRATEGY_DISCUSSION_ARRANGED = "strategy_discussion_arranged", "Arranged a strategy discussion"
+    STRATEGY_DISCUSSION_CANCELLED = "strategy_discussion_cancelled", "Cancelled a strategy discussion"
     PROTOCOL_CHANGED = "protocol_changed", "Changed local protocol"
     LOGIN = "login", "Signed in"
     PASSWORD_ACCEPTED = "password_accepted", "Entered a correct password (the second step comes next)"

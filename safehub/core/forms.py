@@ -289,7 +289,14 @@ def rows_formset(form: type[forms.Form], *, max_rows: int, extra: int = 1) -> ty
 class VersionForm(GovukForm):
     """A hidden compare-and-set guard: the version of the record the user saw."""
 
-    version = forms.IntegerField(widget=forms.HiddenInput, min_value=0)
+    version = forms.IntegerField(
+        widget=forms.HiddenInput,
+        min_value=0,
+        # Only an old or edited page sends a bad one: say what to do.
+        error_messages=dict.fromkeys(
+            ["required", "invalid", "min_value", "max_value"], "This page is out of date: reload the page and try again"
+        ),
+    )
 
 
 def choice_field(field: forms.Field) -> forms.ChoiceField:

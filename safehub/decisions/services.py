@@ -48,6 +48,7 @@ from safehub.protocols.models import Brag, Clock, ThresholdLevel
 from safehub.protocols.policy import active_protocol, approval_due_time, due_time
 from safehub.screening.models import KnownStatus
 from safehub.screening.services import Finding, added_children_unidentified, finding_for_people
+from safehub.strategy.services import start_for_approved_outcome
 
 
 def _require_rationale(rationale: str, message: str) -> str:
@@ -341,6 +342,9 @@ def approve(
             ],
         },
     )
+    strategy = [subject for subject in subjects if outcomes[subject.pk] == Outcome.STRATEGY_DISCUSSION]
+    if strategy:  # its clock starts at the approval (000: "within 24 hours")
+        start_for_approved_outcome(contact, strategy, by=by, at=at)
     for subject in subjects:
         outcome = outcomes[subject.pk]
         if outcome in STATUTORY_OUTCOMES:

@@ -28,6 +28,7 @@ from safehub.decisions.presenters import ContactPanel as DecisionsPanel
 from safehub.decisions.queries import latest_recommendation
 from safehub.handoffs.presenters import ContactPanel as HandoffsPanel
 from safehub.screening.presenters import ContactPanel as ScreeningPanel
+from safehub.strategy.presenters import ContactPanel as StrategyPanel
 
 Lookup: TypeAlias = "str | Prefetch[Any, Any, Any]"
 
@@ -38,6 +39,7 @@ PANELS: tuple[Panel, ...] = (
     ScreeningPanel(),
     ChecksPanel(),
     DecisionsPanel(),
+    StrategyPanel(),
     HandoffsPanel(),
     AddendaPanel(),
     HistoryPanel(AskedForChecks()),

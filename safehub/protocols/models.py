@@ -33,7 +33,9 @@ class Clock(models.TextChoices):
     """What a timescale row times, and from when (ADR 0017; `CLOCK_STARTS` in presenters says it
     in words). DECISION is the overall clock some seeds set: from the contact's receipt to the
     approved decision, shared by the recommendation and the approval, each due by the earlier of
-    its own clock and this one (protocols.policy). PHONE_AGENCY is no step: a request to the
+    its own clock and this one (protocols.policy). STRATEGY_EXCEPTION is the latest a manager's
+    recorded risk assessment may move a strategy discussion to (000: "up to 72-hour exception"); a
+    protocol without one lets the exception set any later time. PHONE_AGENCY is no step: a request to the
     agency that must be answered sooner than its time is to be telephoned too (003 §2.6)."""
 
     SCREENING = "screening", "Basic screening"
@@ -44,12 +46,13 @@ class Clock(models.TextChoices):
     CONSULTATION_SUMMARY = "consultation_summary", "Consultation summary sent"
     MASH_CHECKS = "mash_checks", "MASH checks"
     STRATEGY_DISCUSSION = "strategy_discussion", "Strategy discussion"
+    STRATEGY_EXCEPTION = "strategy_exception", "Strategy discussion, at the latest, by a recorded exception"
     PHONE_AGENCY = "phone_agency", "Telephone the agency too"
 
 
 # The clocks that time a step of a contact (every profile gives each step a due time); the
 # others are prompts.
-STEP_CLOCKS = tuple(clock for clock in Clock if clock is not Clock.PHONE_AGENCY)
+STEP_CLOCKS = tuple(clock for clock in Clock if clock not in (Clock.PHONE_AGENCY, Clock.STRATEGY_EXCEPTION))
 # Clocks whose rows may name an agency: the requests of MASH checks, and the telephone prompt.
 AGENCY_CLOCKS = frozenset({Clock.MASH_CHECKS, Clock.PHONE_AGENCY})
 # Who may approve a threshold recommendation, as a protocol may choose (004 §5, §7: a manager;

@@ -18,7 +18,8 @@ CLOCK_STARTS = {
     Clock.OUTCOME_TO_REFERRER: "Counts from the approved decision",
     Clock.CONSULTATION_SUMMARY: "Counts from the consultation",
     Clock.MASH_CHECKS: "Counts from the request to the agency",
-    Clock.STRATEGY_DISCUSSION: "For reference: no step is timed by it yet",
+    Clock.STRATEGY_DISCUSSION: "Counts from the decision to hold one: the approval, or a manager starting it",
+    Clock.STRATEGY_EXCEPTION: "Counts from the same start: the latest a manager's recorded risk assessment may move it to",
     Clock.PHONE_AGENCY: "A prompt: telephone the agency too when its answer is needed sooner than this",
 }
 

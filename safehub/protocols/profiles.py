@@ -157,6 +157,14 @@ PROFILES: list[dict[str, Any]] = [
                 "000: 'MASH aim to respond to all strategy meetings within 24 hours unless there is a clear risk"
                 " assessment that allows for up to 72-hour exception'",
             ),
+            (
+                "strategy_exception",
+                "",
+                72,
+                H,
+                "000: 'unless there is a clear risk assessment that allows for up to 72-hour exception as identified"
+                " in the local Safeguarding Protocol'",
+            ),
         ],
         "approver_roles": [TEAM_MANAGER],
     },

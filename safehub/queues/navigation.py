@@ -19,6 +19,7 @@ from safehub.matching.permissions import can_review_duplicates
 from safehub.outbox.permissions import can_read_outbox
 from safehub.people.permissions import can_search_people
 from safehub.protocols.permissions import can_view_protocols
+from safehub.strategy.permissions import can_see_strategy
 from safehub.users.permissions import can_manage_users
 
 
@@ -40,6 +41,7 @@ SECTIONS: list[tuple[str, str, Callable[[User], bool]]] = [
     ("Consultations", "consultations:list", can_see_consultations),
     ("People", "people:search", can_search_people),
     ("MASH checks", "checks:worktray", can_be_coordinator),
+    ("Strategy discussions", "strategy:worktray", can_see_strategy),
     ("Requests to your agency", "checks:workspace", can_answer_requests),
     ("Checks timeliness", "reports:checks-timeliness", can_read_performance),
     ("Duplicates", "matching:duplicates", can_review_duplicates),

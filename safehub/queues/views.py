@@ -47,9 +47,9 @@ HOME_QUEUE: list[tuple[Callable[[User], bool], str]] = [
     (can_approve, "approval"),  # whoever the protocol lets approve: Bexley's senior practitioners too (002 roles)
     (can_make_threshold_decisions, "threshold"),
     (can_work_the_front_door, "screening"),
-    (can_coordinate_strategy, "overdue"),
 ]
 HOME_PAGE: list[tuple[Callable[[User], bool], str]] = [
+    (can_coordinate_strategy, "strategy:worktray"),  # the discussions to arrange (000)
     (can_answer_requests, "checks:workspace"),
     (can_read_audit, "audit:events"),
     (can_read_performance, "reports:checks-timeliness"),

@@ -12,7 +12,7 @@ from django.test import Client
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from safehub.accounts.models import Role, Team
-from tests.fuzz import targets_accounts, targets_casework, targets_contacts, targets_records
+from tests.fuzz import targets_accounts, targets_casework, targets_contacts, targets_records, targets_strategy
 from tests.fuzz.harness import FUZZ_SETTINGS, MIN_SHARE_PASSED, Target, World, allowed_methods, post_views, run
 
 TARGETS: list[Target] = [
@@ -20,6 +20,7 @@ TARGETS: list[Target] = [
     *targets_casework.TARGETS,
     *targets_records.TARGETS,
     *targets_accounts.TARGETS,
+    *targets_strategy.TARGETS,
 ]
 BY_NAME = {target.name: target for target in TARGETS}
 

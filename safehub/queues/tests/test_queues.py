@@ -72,7 +72,7 @@ def test_every_role_lands_on_a_page_of_its_own_work(client_for_role: Any) -> Non
         Role.DATA_PROTECTION_OFFICER: reverse("audit:events"),
         Role.PERFORMANCE_LEAD: reverse("reports:checks-timeliness"),
         Role.ADMINISTRATOR: reverse("users:home"),
-        Role.STRATEGY_COORDINATOR: reverse("queues:queue", args=["overdue"]),
+        Role.STRATEGY_COORDINATOR: reverse("strategy:worktray"),
     }
     for role, address in expected.items():
         home = client_for_role(role).get(reverse("queues:home"))

@@ -18,7 +18,11 @@ from safehub.core.lifecycle import NO_QUEUE, Lifecycle, Tag
 from safehub.queues.queries import QUEUE_BY_SLUG, QUEUES
 
 # The work lists outside the contact queues, where a record waiting on them is worked.
-OTHER_WORK_LISTS = {"requests": "checks:workspace", "consultations": "consultations:list"}
+OTHER_WORK_LISTS = {
+    "requests": "checks:workspace",
+    "consultations": "consultations:list",
+    "strategy": "strategy:worktray",
+}
 
 STATEFUL = sorted(
     (model for model in apps.get_models() if isinstance(getattr(model, "lifecycle", None), Lifecycle)),
@@ -33,6 +37,7 @@ def test_the_records_with_a_lifecycle_are_found() -> None:
         "checks.MashChecks",
         "consultations.Consultation",
         "contacts.Contact",
+        "strategy.StrategyDiscussion",
     ]
 
 

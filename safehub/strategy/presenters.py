@@ -1,0 +1,94 @@
+"""Strategy discussions as the worktray, the contact page and the discussion's own page show them."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from django.db.models import Prefetch
+from django.urls import reverse
+
+from safehub.accounts.models import User
+from safehub.contacts.models import Contact
+from safehub.core.presenters import Action, Due, Panel, brag_tag_class, due
+from safehub.strategy import permissions
+from safehub.strategy.models import StrategyDiscussion, StrategyDiscussionQuerySet
+from safehub.strategy.workflow import LIFECYCLE, NOT_YET_HELD, STATES, DiscussionEvent, DiscussionState
+
+
+def children_names(discussion: StrategyDiscussion) -> str:
+    """'Ann Smith, Ben Smith': the children it is about (prefetched `children`)."""
+    return ", ".join(str(child) for child in discussion.children.all())
+
+
+@dataclass(frozen=True)
+class DiscussionRow:
+    discussion: StrategyDiscussion
+    children: str
+    state_label: str
+    state_tag_class: str
+    rating_tag_class: str
+    due: Due | None
+    on_exception: bool
+
+
+def row(discussion: StrategyDiscussion, *, at: datetime) -> DiscussionRow:
+    state = DiscussionState(discussion.state)
+    info = STATES[state]
+    return DiscussionRow(
+        discussion=discussion,
+        children=children_names(discussion),
+        state_label=info.label,
+        state_tag_class=info.tag_class,
+        rating_tag_class=brag_tag_class(discussion.rating),
+        due=due(discussion.due_at, at=at) if state in NOT_YET_HELD else None,
+        on_exception=discussion.on_exception,
+    )
+
+
+def rows(discussions: list[StrategyDiscussion], *, at: datetime) -> list[DiscussionRow]:
+    return [row(discussion, at=at) for discussion in discussions]
+
+
+@dataclass(frozen=True)
+class HistoryLine:
+    at: datetime
+    by: str
+    what: str
+    note: str
+
+
+def history(discussion: StrategyDiscussion) -> list[HistoryLine]:
+    """What happened to the discussion, in order: its start, then each move (with its note)."""
+    lines = [HistoryLine(discussion.started_at, str(discussion.started_by), "Started", "")]
+    for change in discussion.state_changes.select_related("by").order_by("at", "pk"):
+        what = LIFECYCLE.events.get(DiscussionEvent(change.event), change.event)
+        lines.append(HistoryLine(change.at, str(change.by), what, change.note))
+    return lines
+
+
+class ContactPanel(Panel):
+    """The contact's strategy discussions, with their state and clock; a manager may start one now."""
+
+    template_name = "strategy/_contact_panel.html"
+    lookups = (
+        Prefetch(
+            "strategy_discussions",
+            queryset=StrategyDiscussion.objects.select_related("chair").prefetch_related(
+                "children__subject", "children__person"
+            ),
+        ),
+    )
+
+    def present(self, contact: Contact, *, user: User, at: datetime) -> dict[str, Any] | None:
+        manager: StrategyDiscussionQuerySet = contact.strategy_discussions  # type: ignore[attr-defined]
+        discussions = list(manager.all())
+        if not discussions:
+            return None
+        return {"rows": rows(discussions, at=at)}
+
+    def actions(self, contact: Contact, *, user: User) -> list[Action]:
+        if not permissions.can_start_strategy(user):
+            return []
+        return [Action("Start a strategy discussion now", reverse("strategy:start-now", args=[contact.pk]))]

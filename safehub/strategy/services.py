@@ -1,0 +1,327 @@
+"""Starting, moving, arranging and cancelling strategy discussions (000; 002 §11; 004 §6).
+
+Every change is one transaction with its audit event. A discussion changes state only through
+`core.lifecycle.transition`; its other fields by compare-and-set on its version, so that two people
+acting on one discussion at once end with one winner and a message for the other."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+
+from safehub.accounts.models import Role, Team, User
+from safehub.audit.models import Verb
+from safehub.audit.services import record
+from safehub.contacts.models import Contact, ContactSubject
+from safehub.core import lifecycle
+from safehub.core.errors import DomainError, Problem, Refused
+from safehub.core.presenters import shown_date
+from safehub.core.races import claim
+from safehub.people.models import Person
+from safehub.protocols.models import Brag, Clock
+from safehub.protocols.policy import due_time
+from safehub.strategy import permissions
+from safehub.strategy.models import (
+    PLACE_LENGTH,
+    REASON_LENGTH,
+    MeetingFormat,
+    StartRoute,
+    StrategyChild,
+    StrategyDiscussion,
+)
+from safehub.strategy.workflow import NOT_YET_HELD, DiscussionEvent
+
+NOUN = "strategy discussion"
+
+
+def _reason(text: str, message: str, *, field: str = "reason") -> str:
+    text = text.strip()
+    if not text:
+        raise DomainError(message, field=field)
+    if len(text) > REASON_LENGTH:
+        raise DomainError(f"Write at most {REASON_LENGTH:,} characters", field=field)
+    return text
+
+
+def standard_due(start: datetime) -> datetime:
+    """When a discussion started at `start` is due under the active protocol (000: 24 hours;
+    004 §6: 2 hours). A protocol that sets no time asks for it at once (002 §11: "immediately")."""
+    return due_time(Clock.STRATEGY_DISCUSSION, start=start) or start
+
+
+def exception_limit(start: datetime) -> datetime | None:
+    """The latest a recorded risk assessment may move a discussion started at `start` to (000: "up
+    to 72-hour exception"), or None where the protocol sets no limit."""
+    return due_time(Clock.STRATEGY_EXCEPTION, start=start)
+
+
+def _open_for(subjects: Sequence[ContactSubject]) -> StrategyDiscussion | None:
+    """A discussion not yet held about any of these children: one is enough at a time."""
+    return (
+        StrategyDiscussion.objects.not_yet_held()
+        .filter(children__subject__in=[s.pk for s in subjects])
+        .select_related("started_by")
+        .first()
+    )
+
+
+def _already_open_message(open_discussion: StrategyDiscussion) -> str:
+    return (
+        f"A strategy discussion about these children is already {open_discussion.get_state_display().lower()}"
+        f" (started {shown_date(open_discussion.started_at)} by {open_discussion.started_by}): arrange or"
+        " move that one"
+    )
+
+
+def _start(
+    *,
+    contact: Contact | None,
+    team: Team,
+    subjects: Sequence[ContactSubject] = (),
+    persons: Sequence[Person] = (),
+    route: StartRoute,
+    reason: str,
+    by: User,
+    at: datetime,
+    reconvenes: StrategyDiscussion | None = None,
+) -> StrategyDiscussion:
+    due = standard_due(at)
+    discussion = StrategyDiscussion.objects.create(
+        contact=contact,
+        team=team,
+        route=route,
+        reason=reason,
+        reconvenes=reconvenes,
+        rating=Brag.RED.value,
+        started_at=at,
+        started_by=by,
+        standard_due_at=due,
+        due_at=due,
+    )
+    StrategyChild.objects.bulk_create(
+        [StrategyChild(discussion=discussion, subject=subject, person=subject.person) for subject in subjects]
+        + [StrategyChild(discussion=discussion, person=person) for person in persons]
+    )
+    record(
+        Verb.STRATEGY_DISCUSSION_STARTED,
+        by=by,
+        contact=contact,
+        at=at,
+        data={
+            "discussion": discussion.pk,
+            "route": route.value,
+            "subjects": [s.pk for s in subjects],
+            "persons": [p.pk for p in persons],
+            "due_at": due.isoformat(),
+            **({"reason": reason} if reason else {}),
+            **({"reconvenes": reconvenes.pk} if reconvenes is not None else {}),
+        },
+    )
+    return discussion
+
+
+def start_for_approved_outcome(
+    contact: Contact, subjects: Sequence[ContactSubject], *, by: User, at: datetime
+) -> StrategyDiscussion:
+    """Inside the approval's transaction: the children whose approved outcome is a strategy discussion
+    get one, its clock starting at the approval (000: "within 24 hours"). A child already waiting
+    for one keeps it: the approval joins no second discussion to it."""
+    waiting = _open_for(subjects)
+    if waiting is not None:
+        return waiting
+    return _start(
+        contact=contact,
+        team=contact.team,
+        subjects=subjects,
+        route=StartRoute.APPROVED_OUTCOME,
+        reason="",
+        by=by,
+        at=at,
+    )
+
+
+@transaction.atomic(durable=True)
+def start_now(
+    contact: Contact, *, subject_ids: Sequence[int], reason: str, by: User, at: datetime
+) -> StrategyDiscussion:
+    """A manager starts a discussion from a contact in any state, because protection cannot wait for
+    the usual steps: the clock starts now. Whatever else changed on the contact since the form was
+    drawn, the children named must still be on it; two managers pressing at once start one
+    discussion (the contact's row is locked, and the second finds the first's)."""
+    if not permissions.can_start_strategy(by):
+        raise PermissionDenied
+    Contact.objects.select_for_update().filter(pk=contact.pk).values_list("pk", flat=True).first()
+    text = _reason(reason, "Say why protection cannot wait for the usual steps")
+    on_contact = {s.pk: s for s in contact.subjects.all() if s.is_child}
+    if not subject_ids:
+        raise DomainError("Choose the children the discussion is about", field="children")
+    unknown = [pk for pk in subject_ids if pk not in on_contact]
+    if unknown:
+        raise DomainError("Choose children on this contact", field="children")
+    subjects = [on_contact[pk] for pk in subject_ids]
+    waiting = _open_for(subjects)
+    if waiting is not None:
+        raise DomainError(_already_open_message(waiting), field="children")
+    discussion = _start(
+        contact=contact,
+        team=contact.team,
+        subjects=subjects,
+        route=StartRoute.IMMEDIATE_PROTECTION,
+        reason=text,
+        by=by,
+        at=at,
+    )
+    return discussion
+
+
+@transaction.atomic(durable=True)
+def record_exception(
+    discussion: StrategyDiscussion, *, due_at: datetime, reason: str, by: User, at: datetime, version: int
+) -> StrategyDiscussion:
+    """A manager's recorded risk assessment moves the discussion past the protocol's standard, up to
+    its exception limit where it has one (000: 72 hours). The exception shows on every queue."""
+    if not permissions.can_record_exception(by, discussion):
+        raise PermissionDenied
+    claim(discussion, version, noun=NOUN)
+    if discussion.state not in NOT_YET_HELD:
+        raise DomainError(f"This {NOUN} is {discussion.get_state_display().lower()}: its clock has stopped")
+    problems = []
+    text = reason.strip()
+    if not text:
+        problems.append(Problem("Enter the risk assessment that allows the discussion to wait", field="reason"))
+    elif len(text) > REASON_LENGTH:
+        problems.append(Problem(f"Write at most {REASON_LENGTH:,} characters", field="reason"))
+    limit = exception_limit(discussion.started_at)
+    if due_at <= discussion.standard_due_at:
+        problems.append(
+            Problem(
+                f"Choose a time after the standard, {shown_date(discussion.standard_due_at)}: before it no exception"
+                " is needed",
+                field="due_at",
+            )
+        )
+    elif limit is not None and due_at > limit:
+        problems.append(
+            Problem(
+                f"The protocol allows an exception up to {shown_date(limit)} at the latest: choose a time by then",
+                field="due_at",
+            )
+        )
+    elif due_at <= at:
+        problems.append(Problem("Choose a time in the future", field="due_at"))
+    if problems:
+        raise Refused(problems)
+    previous = discussion.due_at
+    lifecycle.compare_and_set(
+        discussion, noun=NOUN, due_at=due_at, exception_reason=text, exception_by_id=by.pk, exception_at=at
+    )
+    discussion.exception_by = by
+    record(
+        Verb.STRATEGY_EXCEPTION_RECORDED,
+        by=by,
+        contact=discussion.contact,
+        at=at,
+        data={
+            "discussion": discussion.pk,
+            "standard_due_at": discussion.standard_due_at.isoformat(),
+            "old_due_at": previous.isoformat(),
+            "due_at": due_at.isoformat(),
+            "reason": text,
+        },
+    )
+    return discussion
+
+
+@dataclass(frozen=True)
+class Arrangement:
+    meeting_at: datetime
+    meeting_format: MeetingFormat
+    place: str
+    chair: User | None
+
+
+def _arrangement_problems(arrangement: Arrangement, discussion: StrategyDiscussion, *, at: datetime) -> list[Problem]:
+    problems = []
+    if arrangement.meeting_at <= at:
+        problems.append(Problem("Choose a time in the future for the discussion", field="meeting_at"))
+    elif arrangement.meeting_at > discussion.due_at:
+        where = "the exception's time" if discussion.on_exception else "the protocol's standard"
+        problems.append(
+            Problem(
+                f"The discussion is due by {shown_date(discussion.due_at)} ({where}): choose a time by then, or a"
+                " manager records a risk assessment that allows it to wait",
+                field="meeting_at",
+            )
+        )
+    place = arrangement.place.strip()
+    if not place:
+        problems.append(Problem("Enter where it is held, the phone number or the video link", field="place"))
+    elif len(place) > PLACE_LENGTH:
+        problems.append(Problem(f"Enter at most {PLACE_LENGTH} characters", field="place"))
+    chair = arrangement.chair
+    if chair is None or not chair.is_active or not chair.has_role(Role.TEAM_MANAGER):
+        problems.append(Problem("Choose a team manager to chair the discussion", field="chair"))
+    return problems
+
+
+@transaction.atomic(durable=True)
+def arrange(
+    discussion: StrategyDiscussion, arrangement: Arrangement, *, by: User, at: datetime, version: int
+) -> StrategyDiscussion:
+    """The coordinator sets the date, time, format, place or link, and the chair (000: "arranged by
+    coordinators"). Arranging again moves the meeting; either way, before its due time."""
+    if not permissions.can_arrange(by, discussion):
+        raise PermissionDenied
+    claim(discussion, version, noun=NOUN)
+    problems = _arrangement_problems(arrangement, discussion, at=at)
+    chair = arrangement.chair
+    if problems or chair is None:  # _arrangement_problems refuses an arrangement without a chair
+        raise Refused(problems)
+    again = discussion.meeting_at is not None
+    fields = {
+        "meeting_at": arrangement.meeting_at,
+        "meeting_format": arrangement.meeting_format.value,
+        "place": arrangement.place.strip(),
+        "chair_id": chair.pk,
+        "arranged_by_id": by.pk,
+    }
+    lifecycle.transition(
+        discussion, DiscussionEvent.REARRANGE if again else DiscussionEvent.ARRANGE, by=by, at=at, fields=fields
+    )
+    discussion.chair, discussion.arranged_by = chair, by
+    record(
+        Verb.STRATEGY_DISCUSSION_ARRANGED,
+        by=by,
+        contact=discussion.contact,
+        at=at,
+        data={
+            "discussion": discussion.pk,
+            "again": again,
+            "meeting_at": arrangement.meeting_at.isoformat(),
+            "format": arrangement.meeting_format.value,
+            "chair": chair.username,
+        },
+    )
+    return discussion
+
+
+@transaction.atomic(durable=True)
+def cancel(discussion: StrategyDiscussion, *, reason: str, by: User, at: datetime, version: int) -> StrategyDiscussion:
+    """A manager cancels a discussion not yet held, saying why; the children's record keeps it."""
+    if not permissions.can_cancel(by, discussion):
+        raise PermissionDenied
+    claim(discussion, version, noun=NOUN)
+    text = _reason(reason, "Say why the discussion is no longer needed")
+    lifecycle.transition(discussion, DiscussionEvent.CANCEL, by=by, at=at, note=text, fields={"cancelled_reason": text})
+    record(
+        Verb.STRATEGY_DISCUSSION_CANCELLED,
+        by=by,
+        contact=discussion.contact,
+        at=at,
+        data={"discussion": discussion.pk, "reason": text},
+    )
+    return discussion

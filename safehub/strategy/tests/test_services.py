@@ -1,0 +1,275 @@
+"""Starting, moving, arranging and cancelling strategy discussions, each hub's clock pinned
+(Tuesday 24 November 2026, 10:00 London time), with their audit events."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import pytest
+from django.core.exceptions import PermissionDenied
+
+from safehub.accounts.models import Team, User
+from safehub.audit.models import AuditEvent, Verb
+from safehub.contacts.models import Contact
+from safehub.contacts.tests.factories import ContactFactory
+from safehub.core.errors import ConcurrentChange, DomainError, Refused
+from safehub.strategy import services
+from safehub.strategy.models import MeetingFormat, StartRoute, StrategyDiscussion
+from safehub.strategy.tests.helpers import approved_for_strategy, use_protocol
+from safehub.strategy.workflow import DiscussionState
+
+H = dt.timedelta(hours=1)
+
+
+def _events(verb: Verb) -> list[AuditEvent]:
+    return list(AuditEvent.objects.filter(verb=verb).order_by("seq"))
+
+
+@pytest.fixture
+def discussion(mash_team: Team, social_worker: User, manager: User, now: dt.datetime) -> StrategyDiscussion:
+    return approved_for_strategy(mash_team, social_worker=social_worker, manager=manager, at=now)
+
+
+@pytest.mark.parametrize(
+    ("slug", "hours"),
+    [
+        ("birmingham", 24),  # 000: "respond to all strategy meetings within 24 hours"
+        ("walsall", 2),  # 004 §6: "within a maximum of 2 hours"
+        ("bexley", 4),  # 002 §11 "immediately": the local default, 4 hours
+        ("sefton", 24),  # 003 sets no time: the local default
+    ],
+)
+def test_approving_a_strategy_discussion_starts_one_on_the_hubs_clock(
+    slug: str, hours: int, mash_team: Team, social_worker: User, manager: User, now: dt.datetime
+) -> None:
+    use_protocol(slug)
+
+    discussion = approved_for_strategy(mash_team, social_worker=social_worker, manager=manager, at=now)
+
+    assert discussion.state == DiscussionState.TO_ARRANGE
+    assert discussion.route == StartRoute.APPROVED_OUTCOME
+    assert discussion.started_at == now
+    assert discussion.due_at == discussion.standard_due_at == now + hours * H
+    assert discussion.team == mash_team
+    contact = discussion.contact
+    assert contact is not None
+    assert {child.subject_id for child in discussion.children.all()} == {
+        s.pk for s in contact.subjects.all() if s.is_child
+    }
+    [started] = _events(Verb.STRATEGY_DISCUSSION_STARTED)
+    assert (started.by, started.contact_id, started.data["route"]) == (manager, contact.pk, "approved_outcome")
+
+
+def _children(contact: Contact) -> list[int]:
+    return [s.pk for s in contact.subjects.all() if s.is_child]
+
+
+def test_a_manager_starts_one_at_once_from_a_contact_in_any_state(
+    mash_team: Team, manager: User, now: dt.datetime
+) -> None:
+    use_protocol("walsall")
+    contact: Contact = ContactFactory(team=mash_team)  # just recorded, not yet screened
+
+    discussion = services.start_now(
+        contact, subject_ids=_children(contact), reason="Child says she is afraid to go home", by=manager, at=now
+    )
+
+    assert discussion.route == StartRoute.IMMEDIATE_PROTECTION
+    assert discussion.due_at == now + 2 * H
+    assert discussion.reason == "Child says she is afraid to go home"
+    assert _events(Verb.STRATEGY_DISCUSSION_STARTED)[0].data["reason"] == discussion.reason
+
+
+@pytest.mark.parametrize(
+    ("subjects", "reason", "message"),
+    [
+        ("all", "  ", "Say why protection cannot wait"),
+        ("none", "Afraid to go home", "Choose the children"),
+        ("other", "Afraid to go home", "Choose children on this contact"),
+    ],
+)
+def test_starting_one_at_once_needs_children_of_the_contact_and_a_reason(
+    mash_team: Team, manager: User, now: dt.datetime, subjects: str, reason: str, message: str
+) -> None:
+    contact: Contact = ContactFactory(team=mash_team)
+    other: Contact = ContactFactory(team=mash_team)
+    ids = {"all": _children(contact), "none": [], "other": _children(other)}[subjects]
+
+    with pytest.raises(DomainError, match=message):
+        services.start_now(contact, subject_ids=ids, reason=reason, by=manager, at=now)
+    assert not StrategyDiscussion.objects.exists()
+    assert not _events(Verb.STRATEGY_DISCUSSION_STARTED)
+
+
+def test_only_a_manager_starts_one(mash_team: Team, social_worker: User, strategy_coordinator: User, now: Any) -> None:
+    contact: Contact = ContactFactory(team=mash_team)
+    for user in (social_worker, strategy_coordinator):
+        with pytest.raises(PermissionDenied):
+            services.start_now(contact, subject_ids=_children(contact), reason="Now", by=user, at=now)
+
+
+def test_a_child_waiting_for_a_discussion_is_not_given_a_second(
+    discussion: StrategyDiscussion, second_manager: User, now: dt.datetime
+) -> None:
+    """Two managers pressing at once, or a second press: the second is told of the first."""
+    contact = discussion.contact
+    assert contact is not None
+
+    with pytest.raises(DomainError, match="already to arrange"):
+        services.start_now(contact, subject_ids=_children(contact), reason="Now", by=second_manager, at=now)
+    assert StrategyDiscussion.objects.count() == 1
+
+
+def test_birminghams_exception_lets_a_discussion_wait_up_to_72_hours_with_a_risk_assessment(
+    mash_team: Team, social_worker: User, manager: User, now: dt.datetime
+) -> None:
+    use_protocol("birmingham")
+    discussion = approved_for_strategy(mash_team, social_worker=social_worker, manager=manager, at=now)
+    later = now + 2 * H
+
+    services.record_exception(
+        discussion,
+        due_at=now + 48 * H,
+        reason="Children staying with grandmother; police have spoken to her",
+        by=manager,
+        at=later,
+        version=discussion.version,
+    )
+
+    discussion.refresh_from_db()
+    assert discussion.due_at == now + 48 * H
+    assert discussion.standard_due_at == now + 24 * H
+    assert discussion.on_exception
+    assert (discussion.exception_by, discussion.exception_at) == (manager, later)
+    [event] = _events(Verb.STRATEGY_EXCEPTION_RECORDED)
+    assert event.data["due_at"] == (now + 48 * H).isoformat()
+    assert "grandmother" in event.data["reason"]
+
+
+@pytest.mark.parametrize(
+    ("hours", "reason", "message"),
+    [
+        (73, "Safe with grandmother", "allows an exception up to"),  # past Birmingham's 72 hours
+        (20, "Safe with grandmother", "Choose a time after the standard"),  # within the standard
+        (48, " ", "Enter the risk assessment"),
+    ],
+)
+def test_an_exception_past_the_limit_before_the_standard_or_without_a_risk_assessment_is_refused(
+    mash_team: Team, social_worker: User, manager: User, now: dt.datetime, hours: int, reason: str, message: str
+) -> None:
+    use_protocol("birmingham")
+    discussion = approved_for_strategy(mash_team, social_worker=social_worker, manager=manager, at=now)
+
+    with pytest.raises(Refused, match=message):
+        services.record_exception(
+            discussion, due_at=now + hours * H, reason=reason, by=manager, at=now, version=discussion.version
+        )
+    discussion.refresh_from_db()
+    assert not discussion.on_exception
+    assert not _events(Verb.STRATEGY_EXCEPTION_RECORDED)
+
+
+def test_a_hub_without_a_limit_lets_the_exception_set_any_later_time(
+    discussion: StrategyDiscussion, manager: User, now: dt.datetime
+) -> None:
+    services.record_exception(
+        discussion, due_at=now + 200 * H, reason="Family abroad until Friday", by=manager, at=now, version=0
+    )
+    assert discussion.due_at == now + 200 * H
+
+
+def test_only_a_manager_records_an_exception(
+    discussion: StrategyDiscussion, strategy_coordinator: User, now: dt.datetime
+) -> None:
+    with pytest.raises(PermissionDenied):
+        services.record_exception(
+            discussion, due_at=now + 30 * H, reason="Safe", by=strategy_coordinator, at=now, version=0
+        )
+
+
+def _arrangement(chair: User, at: dt.datetime) -> services.Arrangement:
+    return services.Arrangement(at, MeetingFormat.VIDEO, "https://meet.example/strategy-1", chair)
+
+
+def test_the_coordinator_arranges_it_before_its_due_time(
+    discussion: StrategyDiscussion, strategy_coordinator: User, manager: User, now: dt.datetime
+) -> None:
+    meeting = now + 2 * H
+
+    services.arrange(discussion, _arrangement(manager, meeting), by=strategy_coordinator, at=now, version=0)
+
+    discussion.refresh_from_db()
+    assert discussion.state == DiscussionState.ARRANGED
+    assert (discussion.meeting_at, discussion.chair, discussion.arranged_by) == (meeting, manager, strategy_coordinator)
+    assert discussion.state_changes.get().event == "arrange"
+    [event] = _events(Verb.STRATEGY_DISCUSSION_ARRANGED)
+    assert (event.by, event.data["again"], event.data["chair"]) == (strategy_coordinator, False, manager.username)
+
+    services.arrange(
+        discussion, _arrangement(manager, now + 3 * H), by=strategy_coordinator, at=now, version=discussion.version
+    )
+    discussion.refresh_from_db()
+    assert discussion.meeting_at == now + 3 * H
+    assert _events(Verb.STRATEGY_DISCUSSION_ARRANGED)[-1].data["again"] is True
+
+
+@pytest.mark.parametrize(
+    ("offset", "message"),
+    [
+        (-1, "Choose a time in the future"),
+        (5, "The discussion is due by"),  # Bexley: 4 hours, and no exception recorded
+    ],
+)
+def test_a_discussion_arranged_in_the_past_or_after_its_clock_is_refused(
+    discussion: StrategyDiscussion,
+    strategy_coordinator: User,
+    manager: User,
+    now: dt.datetime,
+    offset: int,
+    message: str,
+) -> None:
+    with pytest.raises(Refused, match=message):
+        services.arrange(
+            discussion, _arrangement(manager, now + offset * H), by=strategy_coordinator, at=now, version=0
+        )
+    discussion.refresh_from_db()
+    assert discussion.state == DiscussionState.TO_ARRANGE
+
+
+def test_the_chair_is_a_team_manager(
+    discussion: StrategyDiscussion, strategy_coordinator: User, social_worker: User, now: dt.datetime
+) -> None:
+    with pytest.raises(Refused, match="Choose a team manager"):
+        services.arrange(discussion, _arrangement(social_worker, now + H), by=strategy_coordinator, at=now, version=0)
+
+
+def test_two_coordinators_arranging_at_once_one_wins_and_the_other_is_told(
+    discussion: StrategyDiscussion, strategy_coordinator: User, manager: User, now: dt.datetime
+) -> None:
+    stale = StrategyDiscussion.objects.get(pk=discussion.pk)
+    services.arrange(discussion, _arrangement(manager, now + H), by=strategy_coordinator, at=now, version=0)
+
+    with pytest.raises(ConcurrentChange, match="strategy discussion was changed by someone else"):
+        services.arrange(stale, _arrangement(manager, now + 2 * H), by=manager, at=now, version=0)
+    discussion.refresh_from_db()
+    assert discussion.meeting_at == now + H
+    assert len(_events(Verb.STRATEGY_DISCUSSION_ARRANGED)) == 1
+
+
+def test_a_manager_cancels_a_discussion_not_yet_held_saying_why(
+    discussion: StrategyDiscussion, manager: User, now: dt.datetime
+) -> None:
+    with pytest.raises(DomainError, match="Say why"):
+        services.cancel(discussion, reason="", by=manager, at=now, version=0)
+
+    services.cancel(discussion, reason="Started on the wrong family", by=manager, at=now, version=0)
+
+    discussion.refresh_from_db()
+    assert discussion.state == DiscussionState.CANCELLED
+    assert discussion.state_changes.get().note == "Started on the wrong family"
+    assert _events(Verb.STRATEGY_DISCUSSION_CANCELLED)[0].data["reason"] == "Started on the wrong family"
+    # A cancelled discussion no longer stands in the way of a new one for the same children.
+    contact = discussion.contact
+    assert contact is not None
+    services.start_now(contact, subject_ids=_children(contact), reason="New concern", by=manager, at=now)

@@ -1,0 +1,13 @@
+from django.urls import path
+
+from safehub.strategy import views
+
+app_name = "strategy"
+urlpatterns = [
+    path("", views.worktray_page, name="worktray"),
+    path("<int:pk>/", views.discussion_page, name="discussion"),
+    path("<int:pk>/arrange/", views.arrange, name="arrange"),
+    path("<int:pk>/exception/", views.record_exception, name="exception"),
+    path("<int:pk>/cancel/", views.cancel, name="cancel"),
+    path("start/contact/<int:contact_pk>/", views.start_now, name="start-now"),
+]

@@ -1,0 +1,188 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from safehub.accounts.models import User
+from safehub.contacts.queries import get_contact_for
+from safehub.core.errors import DomainError
+from safehub.core.forms import add_refusal
+from safehub.core.http import AuthenticatedHttpRequest
+from safehub.core.presenters import shown_date
+from safehub.strategy import permissions, presenters, services
+from safehub.strategy.forms import ArrangeForm, CancelForm, ExceptionForm, StartNowForm
+from safehub.strategy.models import MeetingFormat, StrategyDiscussion
+from safehub.strategy.queries import get_discussion_for, worktray
+
+
+@require_GET
+def worktray_page(request: AuthenticatedHttpRequest) -> HttpResponse:
+    if not permissions.can_see_strategy(request.user):
+        raise PermissionDenied
+    at = timezone.now()
+    sections = [(section, presenters.rows(section.discussions, at=at)) for section in worktray(request.user, at=at)]
+    return render(request, "strategy/worktray.html", {"sections": sections})
+
+
+def _forms(discussion: StrategyDiscussion, bound: dict[str, Any] | None = None) -> dict[str, Any]:
+    initial: dict[str, Any] = {"version": discussion.version}
+    arrange_initial = dict(initial)
+    if discussion.meeting_at is not None:
+        local = timezone.localtime(discussion.meeting_at)
+        arrange_initial |= {
+            "meeting_on": local.date(),
+            "meeting_time": local.strftime("%H:%M"),
+            "meeting_format": discussion.meeting_format,
+            "place": discussion.place,
+            "chair": discussion.chair_id,
+        }
+    forms = {
+        "arrange": ArrangeForm(initial=arrange_initial, prefix="arrange"),
+        "exception": ExceptionForm(initial=initial, prefix="exception"),
+        "cancel": CancelForm(initial=initial, prefix="cancel"),
+    }
+    return forms | (bound or {})
+
+
+def _page(
+    request: AuthenticatedHttpRequest,
+    discussion: StrategyDiscussion,
+    *,
+    bound: dict[str, Any] | None = None,
+    status: int = 200,
+) -> HttpResponse:
+    at = timezone.now()
+    user = request.user
+    context = {
+        "discussion": discussion,
+        "row": presenters.row(discussion, at=at),
+        "forms": _forms(discussion, bound),
+        "can_arrange": permissions.can_arrange(user, discussion),
+        "can_record_exception": permissions.can_record_exception(user, discussion),
+        "can_cancel": permissions.can_cancel(user, discussion),
+        "exception_limit": services.exception_limit(discussion.started_at),
+        "history": presenters.history(discussion),
+    }
+    return render(request, "strategy/discussion.html", context, status=status)
+
+
+@require_GET
+def discussion_page(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    return _page(request, get_discussion_for(request.user, pk, purpose="strategy discussion"))
+
+
+def _refused(
+    request: AuthenticatedHttpRequest, discussion: StrategyDiscussion, name: str, form: Any, error: DomainError
+) -> HttpResponse:
+    """The page again, as the discussion is now, with why nothing changed beside the form that asked."""
+    status = add_refusal(form, error)
+    discussion.refresh_from_db()
+    return _page(request, discussion, bound={name: form}, status=status)
+
+
+@require_POST
+def arrange(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    discussion = get_discussion_for(request.user, pk, purpose="arrange strategy discussion")
+    if not permissions.can_arrange(request.user):
+        raise PermissionDenied
+    form = ArrangeForm(request.POST, prefix="arrange")
+    if not form.is_valid():
+        return _page(request, discussion, bound={"arrange": form})
+    data = form.cleaned_data
+    arrangement = services.Arrangement(
+        meeting_at=data["meeting_at"],
+        meeting_format=MeetingFormat(data["meeting_format"]),
+        place=data["place"],
+        chair=User.objects.filter(pk=data["chair"]).first(),
+    )
+    try:
+        services.arrange(discussion, arrangement, by=request.user, at=timezone.now(), version=data["version"])
+    except DomainError as error:
+        return _refused(request, discussion, "arrange", form, error)
+    messages.success(
+        request, f"Strategy discussion arranged for {shown_date(data['meeting_at'])}, chaired by {arrangement.chair}"
+    )
+    return redirect("strategy:discussion", pk=discussion.pk)
+
+
+@require_POST
+def record_exception(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    discussion = get_discussion_for(request.user, pk, purpose="strategy discussion exception")
+    if not permissions.can_record_exception(request.user):
+        raise PermissionDenied
+    form = ExceptionForm(request.POST, prefix="exception")
+    if not form.is_valid():
+        return _page(request, discussion, bound={"exception": form})
+    data = form.cleaned_data
+    try:
+        services.record_exception(
+            discussion,
+            due_at=data["due_at"],
+            reason=data["reason"],
+            by=request.user,
+            at=timezone.now(),
+            version=data["version"],
+        )
+    except DomainError as error:
+        return _refused(request, discussion, "exception", form, error)
+    messages.success(request, f"Exception recorded: the discussion is now due by {shown_date(data['due_at'])}")
+    return redirect("strategy:discussion", pk=discussion.pk)
+
+
+@require_POST
+def cancel(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    discussion = get_discussion_for(request.user, pk, purpose="cancel strategy discussion")
+    if not permissions.can_cancel(request.user):
+        raise PermissionDenied
+    form = CancelForm(request.POST, prefix="cancel")
+    if not form.is_valid():
+        return _page(request, discussion, bound={"cancel": form})
+    try:
+        services.cancel(
+            discussion,
+            reason=form.cleaned_data["reason"],
+            by=request.user,
+            at=timezone.now(),
+            version=form.cleaned_data["version"],
+        )
+    except DomainError as error:
+        return _refused(request, discussion, "cancel", form, error)
+    messages.success(request, "Strategy discussion cancelled")
+    return redirect("strategy:discussion", pk=discussion.pk)
+
+
+@require_http_methods(["GET", "POST"])
+def start_now(request: AuthenticatedHttpRequest, contact_pk: int) -> HttpResponse:
+    """A manager starts a strategy discussion straight from a contact: protection cannot wait."""
+    contact = get_contact_for(request.user, contact_pk, purpose="start strategy discussion")
+    if not permissions.can_start_strategy(request.user):
+        raise PermissionDenied
+    children = [(s.pk, s.display_name) for s in contact.subjects.all() if s.is_child]
+    form = StartNowForm(request.POST or None, children=children)
+    if request.method == "POST" and form.is_valid():
+        try:
+            discussion = services.start_now(
+                contact,
+                subject_ids=form.cleaned_data["children"],
+                reason=form.cleaned_data["reason"],
+                by=request.user,
+                at=timezone.now(),
+            )
+        except DomainError as error:
+            add_refusal(form, error)
+        else:
+            messages.success(
+                request,
+                f"Strategy discussion started: due by {shown_date(discussion.due_at)}. The strategy coordinators"
+                " have it to arrange.",
+            )
+            return redirect("strategy:discussion", pk=discussion.pk)
+    back = reverse("contacts:contact", args=[contact.pk])
+    return render(request, "strategy/start_now.html", {"contact": contact, "form": form, "back": back})

@@ -1,0 +1,74 @@
+"""Fuzz targets for strategy discussions: starting one from a contact, arranging it, letting it wait
+past the standard, and cancelling it."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from safehub.accounts.models import Role
+from safehub.contacts.models import Contact
+from safehub.contacts.tests.factories import ContactFactory
+from safehub.strategy.models import StrategyDiscussion
+from safehub.strategy.tests.helpers import approved_for_strategy
+from tests.fuzz.harness import Target, Variant, World, url
+
+SW, TM, COORDINATOR = Role.SOCIAL_WORKER, Role.TEAM_MANAGER, Role.STRATEGY_COORDINATOR
+AT = dt.datetime(2026, 11, 24, 9, tzinfo=dt.UTC)  # the suite's clock is an hour later: Bexley's is due at 13:00
+
+
+def _discussion(world: World) -> StrategyDiscussion:
+    return approved_for_strategy(world.team, social_worker=world.user(SW), manager=world.user(TM), at=AT)
+
+
+def _page(discussion: StrategyDiscussion) -> str:
+    return url("strategy:discussion", discussion.pk)
+
+
+def _start_now(world: World) -> list[Variant]:
+    contact: Contact = ContactFactory(team=world.team)
+    children = [str(s.pk) for s in contact.subjects.all() if s.is_child]
+    fill = {"children": children, "reason": "Disclosed being hit with a belt"}
+    return [Variant.from_page(world.client(TM), url("strategy:start-now", contact.pk), fill=fill)]
+
+
+def _arrange(world: World) -> list[Variant]:
+    discussion = _discussion(world)
+    fill = {
+        "arrange-meeting_on_0": "24",
+        "arrange-meeting_on_1": "11",
+        "arrange-meeting_on_2": "2026",
+        "arrange-meeting_time": "12:30",
+        "arrange-meeting_format": "video",
+        "arrange-place": "https://meet.example/s1",
+        "arrange-chair": str(world.user(TM).pk),
+    }
+    address = url("strategy:arrange", discussion.pk)
+    return [Variant.from_page(world.client(COORDINATOR), address, page=_page(discussion), fill=fill)]
+
+
+def _exception(world: World) -> list[Variant]:
+    discussion = _discussion(world)
+    fill = {
+        "exception-due_on_0": "25",
+        "exception-due_on_1": "11",
+        "exception-due_on_2": "2026",
+        "exception-due_time": "10:00",
+        "exception-reason": "The children are with their grandmother; police have seen them",
+    }
+    address = url("strategy:exception", discussion.pk)
+    return [Variant.from_page(world.client(TM), address, page=_page(discussion), fill=fill)]
+
+
+def _cancel(world: World) -> list[Variant]:
+    discussion = _discussion(world)
+    address = url("strategy:cancel", discussion.pk)
+    fill = {"cancel-reason": "Started for the wrong family"}
+    return [Variant.from_page(world.client(TM), address, page=_page(discussion), fill=fill)]
+
+
+TARGETS = [
+    Target("strategy:start-now", _start_now),
+    Target("strategy:arrange", _arrange),
+    Target("strategy:exception", _exception),
+    Target("strategy:cancel", _cancel),
+]
