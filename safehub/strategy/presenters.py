@@ -13,7 +13,7 @@ from safehub.accounts.models import User
 from safehub.contacts.models import Contact
 from safehub.core.presenters import Action, Due, Panel, brag_tag_class, due
 from safehub.strategy import permissions
-from safehub.strategy.models import StrategyDiscussion, StrategyDiscussionQuerySet
+from safehub.strategy.models import StrategyChild, StrategyDiscussion, StrategyDiscussionQuerySet
 from safehub.strategy.workflow import LIFECYCLE, NOT_YET_HELD, STATES, DiscussionEvent, DiscussionState
 
 
@@ -76,7 +76,7 @@ class ContactPanel(Panel):
         Prefetch(
             "strategy_discussions",
             queryset=StrategyDiscussion.objects.select_related("chair").prefetch_related(
-                "children__subject", "children__person"
+                Prefetch("children", queryset=StrategyChild.objects.select_related("subject", "person"))
             ),
         ),
     )

@@ -66,6 +66,14 @@ BIRMINGHAM: list[Row] = [  # 000, the Birmingham CASS/MASH protocol
         H,
         "MASH aim to respond to all strategy meetings within 24 hours unless there is a clear risk assessment",
     ),
+    (
+        Clock.STRATEGY_EXCEPTION,
+        "",
+        "",
+        72,
+        H,
+        "unless there is a clear risk assessment that allows for up to 72-hour exception",
+    ),
 ]
 SEFTON: list[Row] = [  # 003, the Sefton MASH information sharing agreement
     (Clock.SCREENING, "", "", 4, WH, LOCAL),
