@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from django.contrib import messages
@@ -13,7 +14,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from safehub.accounts.models import User
 from safehub.contacts.queries import get_contact_for
 from safehub.core.errors import DomainError
-from safehub.core.forms import add_refusal
+from safehub.core.forms import VersionForm, add_refusal
 from safehub.core.http import AuthenticatedHttpRequest
 from safehub.core.presenters import shown_date
 from safehub.strategy import permissions, presenters, services
@@ -78,50 +79,49 @@ def discussion_page(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     return _page(request, get_discussion_for(request.user, pk, purpose="strategy discussion"))
 
 
-def _refused(
-    request: AuthenticatedHttpRequest, discussion: StrategyDiscussion, name: str, form: Any, error: DomainError
+def _act(
+    request: AuthenticatedHttpRequest,
+    pk: int,
+    *,
+    name: str,
+    form_class: type[VersionForm],
+    allowed: Callable[[User], bool],
+    act: Callable[[StrategyDiscussion, dict[str, Any]], str],
 ) -> HttpResponse:
-    """The page again, as the discussion is now, with why nothing changed beside the form that asked."""
-    status = add_refusal(form, error)
-    discussion.refresh_from_db()
-    return _page(request, discussion, bound={name: form}, status=status)
-
-
-@require_POST
-def arrange(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
-    discussion = get_discussion_for(request.user, pk, purpose="arrange strategy discussion")
-    if not permissions.can_arrange(request.user):
+    """One of the discussion page's forms (`name`), sent: checked, then `act` (a service call that
+    returns what to tell the user); a refusal shows the page again with why beside the form."""
+    discussion = get_discussion_for(request.user, pk, purpose=f"strategy discussion: {name}")
+    if not allowed(request.user):
         raise PermissionDenied
-    form = ArrangeForm(request.POST, prefix="arrange")
+    form = form_class(request.POST, prefix=name)
     if not form.is_valid():
-        return _page(request, discussion, bound={"arrange": form})
-    data = form.cleaned_data
-    arrangement = services.Arrangement(
-        meeting_at=data["meeting_at"],
-        meeting_format=MeetingFormat(data["meeting_format"]),
-        place=data["place"],
-        chair=User.objects.filter(pk=data["chair"]).first(),
-    )
+        return _page(request, discussion, bound={name: form})
     try:
-        services.arrange(discussion, arrangement, by=request.user, at=timezone.now(), version=data["version"])
+        message = act(discussion, form.cleaned_data)
     except DomainError as error:
-        return _refused(request, discussion, "arrange", form, error)
-    messages.success(
-        request, f"Strategy discussion arranged for {shown_date(data['meeting_at'])}, chaired by {arrangement.chair}"
-    )
+        status = add_refusal(form, error)
+        discussion.refresh_from_db()  # shown as it is now, with why nothing changed
+        return _page(request, discussion, bound={name: form}, status=status)
+    messages.success(request, message)
     return redirect("strategy:discussion", pk=discussion.pk)
 
 
 @require_POST
+def arrange(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    def act(discussion: StrategyDiscussion, data: dict[str, Any]) -> str:
+        chair = User.objects.filter(pk=data["chair"]).first()
+        arrangement = services.Arrangement(
+            data["meeting_at"], MeetingFormat(data["meeting_format"]), data["place"], chair
+        )
+        services.arrange(discussion, arrangement, by=request.user, at=timezone.now(), version=data["version"])
+        return f"Strategy discussion arranged for {shown_date(data['meeting_at'])}, chaired by {chair}"
+
+    return _act(request, pk, name="arrange", form_class=ArrangeForm, allowed=permissions.can_arrange, act=act)
+
+
+@require_POST
 def record_exception(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
-    discussion = get_discussion_for(request.user, pk, purpose="strategy discussion exception")
-    if not permissions.can_record_exception(request.user):
-        raise PermissionDenied
-    form = ExceptionForm(request.POST, prefix="exception")
-    if not form.is_valid():
-        return _page(request, discussion, bound={"exception": form})
-    data = form.cleaned_data
-    try:
+    def act(discussion: StrategyDiscussion, data: dict[str, Any]) -> str:
         services.record_exception(
             discussion,
             due_at=data["due_at"],
@@ -130,32 +130,19 @@ def record_exception(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse
             at=timezone.now(),
             version=data["version"],
         )
-    except DomainError as error:
-        return _refused(request, discussion, "exception", form, error)
-    messages.success(request, f"Exception recorded: the discussion is now due by {shown_date(data['due_at'])}")
-    return redirect("strategy:discussion", pk=discussion.pk)
+        return f"Exception recorded: the discussion is now due by {shown_date(data['due_at'])}"
+
+    allowed = permissions.can_record_exception
+    return _act(request, pk, name="exception", form_class=ExceptionForm, allowed=allowed, act=act)
 
 
 @require_POST
 def cancel(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
-    discussion = get_discussion_for(request.user, pk, purpose="cancel strategy discussion")
-    if not permissions.can_cancel(request.user):
-        raise PermissionDenied
-    form = CancelForm(request.POST, prefix="cancel")
-    if not form.is_valid():
-        return _page(request, discussion, bound={"cancel": form})
-    try:
-        services.cancel(
-            discussion,
-            reason=form.cleaned_data["reason"],
-            by=request.user,
-            at=timezone.now(),
-            version=form.cleaned_data["version"],
-        )
-    except DomainError as error:
-        return _refused(request, discussion, "cancel", form, error)
-    messages.success(request, "Strategy discussion cancelled")
-    return redirect("strategy:discussion", pk=discussion.pk)
+    def act(discussion: StrategyDiscussion, data: dict[str, Any]) -> str:
+        services.cancel(discussion, reason=data["reason"], by=request.user, at=timezone.now(), version=data["version"])
+        return "Strategy discussion cancelled"
+
+    return _act(request, pk, name="cancel", form_class=CancelForm, allowed=permissions.can_cancel, act=act)
 
 
 @require_http_methods(["GET", "POST"])
