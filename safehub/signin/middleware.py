@@ -87,27 +87,28 @@ def _audit_ending(verb: Verb, user: User, data: dict[str, int]) -> None:
         audit.record(verb, by=user, data=data)
 
 
-def _audit_password_ending(user_id: str) -> None:
+def _audit_session_ended(verb: Verb, user_id: str, **data: str) -> User | None:
+    """A session ended for its account's sake (its password changed, it was switched off or removed),
+    audited against the account the session named (its id as the session held it)."""
     user = User.objects.filter(pk=int(user_id)).first() if user_id.isascii() and user_id.isdecimal() else None
     with transaction.atomic():
         audit.record(
-            Verb.SESSION_ENDED_PASSWORD_CHANGED,
+            verb,
             by=user,
             system_process="" if user is not None else SYSTEM_PROCESS,
-            data={"user_id": user_id[:20]},
+            data={"user_id": user_id[:20], **data},
         )
+    return user
+
+
+def _audit_password_ending(user_id: str) -> None:
+    _audit_session_ended(Verb.SESSION_ENDED_PASSWORD_CHANGED, user_id)
 
 
 def _end_switched_off_session(request: HttpRequest) -> None:
     user_id = str(request.session.get(SESSION_KEY))
-    user = User.objects.filter(pk=int(user_id)).first() if user_id.isascii() and user_id.isdecimal() else None
-    with transaction.atomic():
-        audit.record(
-            Verb.SESSION_ENDED_ACCOUNT_OFF,
-            by=user,
-            system_process="" if user is not None else SYSTEM_PROCESS,
-            data={"user_id": user_id[:20], "account": "switched off" if user is not None else "removed"},
-        )
+    known = User.objects.filter(pk=int(user_id)).exists() if user_id.isascii() and user_id.isdecimal() else False
+    _audit_session_ended(Verb.SESSION_ENDED_ACCOUNT_OFF, user_id, account="switched off" if known else "removed")
     request.session.flush()
 
 
