@@ -24,6 +24,7 @@ from safehub.contacts.tests.factories import ContactFactory
 from safehub.contacts.workflow import ContactState
 from safehub.matching.models import DuplicatePair
 from safehub.mfa.testing import sign_in_both_steps
+from safehub.people.models import PersonKind, Service
 from safehub.people.tests.factories import InvolvementFactory, PersonFactory
 from safehub.protocols.models import LocalProtocol
 from safehub.signin.models import AccountLockout
@@ -157,6 +158,12 @@ def _strategy_discussion(team: Any) -> StrategyDiscussion:
     return approved_for_strategy(
         team, social_worker=worker, manager=manager, at=dt.datetime(2026, 11, 24, 9, tzinfo=dt.UTC)
     )
+
+
+def _open_child_start(team: Any) -> str:
+    child = PersonFactory(kind=PersonKind.CHILD)
+    InvolvementFactory(person=child, service=Service.CHILD_IN_NEED)
+    return reverse("strategy:start-for-person", args=[child.pk])
 
 
 def _pair(team: Any) -> str:
@@ -383,6 +390,11 @@ PAGES: list[tuple[str, Callable[[Any], str], dict[Role, int]]] = [
         # A manager alone starts one straight from a contact (000; 002 §11).
         "start a strategy discussion now",
         lambda team: reverse("strategy:start-now", args=[ContactFactory(team=team).pk]),
+        {CO: 403, SW: 403, SP: 403, TM: 200, STRAT: 403, **OUTSIDERS},
+    ),
+    (
+        "start a strategy discussion for an open case",
+        _open_child_start,
         {CO: 403, SW: 403, SP: 403, TM: 200, STRAT: 403, **OUTSIDERS},
     ),
     (

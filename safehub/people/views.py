@@ -23,8 +23,9 @@ from safehub.matching.search import search as search_people
 from safehub.people import permissions, presenters, services
 from safehub.people.forms import EndInvolvementForm, ImportForm, InvolvementForm, PersonSearchForm, WarningsForm
 from safehub.people.identifiers import is_valid_postcode
-from safehub.people.models import Person
+from safehub.people.models import CSC_SERVICES, Person, PersonKind
 from safehub.people.queries import PersonCriteria, find_people, get_person_for, merged_into_for
+from safehub.strategy.permissions import can_start_strategy
 
 
 def _require_case_role(request: AuthenticatedHttpRequest) -> None:
@@ -130,6 +131,10 @@ def person_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
             "chronology": presenters.chronology(contacts_about(request.user, person.pk)),
             "can_record_involvement": permissions.can_record_involvement(request.user, person),
             "can_record_warnings": permissions.can_record_warnings(request.user, person),
+            # A child already open to children's social care (000): a manager starts a discussion here.
+            "can_start_strategy": can_start_strategy(request.user)
+            and person.kind != PersonKind.ADULT
+            and any(i.is_open and i.service in CSC_SERVICES for i in person.involvements.all()),
         },
     )
 

@@ -105,3 +105,12 @@ class CancelForm(VersionForm):
         max_length=REASON_LENGTH,
         error_messages={"required": "Say why the discussion is no longer needed"},
     )
+
+
+class StartForOpenCaseForm(GovukForm):
+    reason = forms.CharField(
+        label="Why a strategy discussion is needed now",
+        widget=forms.Textarea(attrs={"rows": 4}),
+        max_length=REASON_LENGTH,
+        error_messages={"required": "Say why a strategy discussion is needed now"},
+    )

@@ -12,6 +12,7 @@ from datetime import datetime
 
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
+from django.db.models import Q
 
 from safehub.accounts.models import Role, Team, User
 from safehub.audit.models import Verb
@@ -21,7 +22,7 @@ from safehub.core import lifecycle
 from safehub.core.errors import DomainError, Problem, Refused
 from safehub.core.presenters import shown_date
 from safehub.core.races import claim
-from safehub.people.models import Person
+from safehub.people.models import Person, PersonKind
 from safehub.protocols.models import Brag, Clock
 from safehub.protocols.policy import due_time
 from safehub.strategy import permissions
@@ -59,11 +60,13 @@ def exception_limit(start: datetime) -> datetime | None:
     return due_time(Clock.STRATEGY_EXCEPTION, start=start)
 
 
-def _open_for(subjects: Sequence[ContactSubject]) -> StrategyDiscussion | None:
-    """A discussion not yet held about any of these children: one is enough at a time."""
+def _open_for(subjects: Sequence[ContactSubject] = (), persons: Sequence[Person] = ()) -> StrategyDiscussion | None:
+    """A discussion not yet held about any of these children (as named on a contact, or by their
+    person record, whichever way it was started): one is enough at a time."""
+    person_ids = [p.pk for p in persons] + [s.person_id for s in subjects if s.person_id is not None]
     return (
         StrategyDiscussion.objects.not_yet_held()
-        .filter(children__subject__in=[s.pk for s in subjects])
+        .filter(Q(children__subject__in=[s.pk for s in subjects]) | Q(children__person__in=person_ids))
         .select_related("started_by")
         .first()
     )
@@ -71,7 +74,8 @@ def _open_for(subjects: Sequence[ContactSubject]) -> StrategyDiscussion | None:
 
 def _already_open_message(open_discussion: StrategyDiscussion) -> str:
     return (
-        f"A strategy discussion about these children is already {open_discussion.get_state_display().lower()}"
+        f"A strategy discussion about {', '.join(str(child) for child in open_discussion.children.all())} is"
+        f" already {open_discussion.get_state_display().lower()}"
         f" (started {shown_date(open_discussion.started_at)} by {open_discussion.started_by}): arrange or"
         " move that one"
     )
@@ -176,6 +180,34 @@ def start_now(
         at=at,
     )
     return discussion
+
+
+def is_open_to_childrens_social_care(person: Person) -> bool:
+    return person.involvements.childrens_social_care().filter(ended_on__isnull=True).exists()
+
+
+@transaction.atomic(durable=True)
+def start_for_open_case(person: Person, *, reason: str, by: User, at: datetime) -> StrategyDiscussion:
+    """A manager starts a discussion for a child already open to children's social care, without a
+    new contact (000: "strategy meetings for children already open to the TRUST"). It belongs to
+    the manager's team, whose coordinators arrange it."""
+    if not permissions.can_start_strategy(by):
+        raise PermissionDenied
+    Person.objects.select_for_update().filter(pk=person.pk).values_list("pk", flat=True).first()
+    if person.kind == PersonKind.ADULT:
+        raise DomainError("A strategy discussion is about a child: open the child's record")
+    if not is_open_to_childrens_social_care(person):
+        raise DomainError(
+            f"{person} is not open to children's social care: start a strategy discussion from a contact about them"
+        )
+    text = _reason(reason, "Say why a strategy discussion is needed now")
+    waiting = _open_for(persons=[person])
+    if waiting is not None:
+        raise DomainError(_already_open_message(waiting))
+    team = Team.objects.filter(memberships__user=by, memberships__role=Role.TEAM_MANAGER).order_by("pk").first()
+    if team is None:  # can_start_strategy asked for the role, which is held in a team
+        raise PermissionDenied
+    return _start(contact=None, team=team, persons=[person], route=StartRoute.OPEN_CASE, reason=text, by=by, at=at)
 
 
 @transaction.atomic(durable=True)

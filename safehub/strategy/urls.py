@@ -10,4 +10,5 @@ urlpatterns = [
     path("<int:pk>/exception/", views.record_exception, name="exception"),
     path("<int:pk>/cancel/", views.cancel, name="cancel"),
     path("start/contact/<int:contact_pk>/", views.start_now, name="start-now"),
+    path("start/person/<int:person_pk>/", views.start_for_person, name="start-for-person"),
 ]

@@ -17,8 +17,9 @@ from safehub.core.errors import DomainError
 from safehub.core.forms import VersionForm, add_refusal
 from safehub.core.http import AuthenticatedHttpRequest
 from safehub.core.presenters import shown_date
+from safehub.people.queries import get_person_for
 from safehub.strategy import permissions, presenters, services
-from safehub.strategy.forms import ArrangeForm, CancelForm, ExceptionForm, StartNowForm
+from safehub.strategy.forms import ArrangeForm, CancelForm, ExceptionForm, StartForOpenCaseForm, StartNowForm
 from safehub.strategy.models import MeetingFormat, StrategyDiscussion
 from safehub.strategy.queries import get_discussion_for, worktray
 
@@ -173,3 +174,28 @@ def start_now(request: AuthenticatedHttpRequest, contact_pk: int) -> HttpRespons
             return redirect("strategy:discussion", pk=discussion.pk)
     back = reverse("contacts:contact", args=[contact.pk])
     return render(request, "strategy/start_now.html", {"contact": contact, "form": form, "back": back})
+
+
+@require_http_methods(["GET", "POST"])
+def start_for_person(request: AuthenticatedHttpRequest, person_pk: int) -> HttpResponse:
+    """A manager starts a strategy discussion for a child already open to children's social care."""
+    person = get_person_for(request.user, person_pk, purpose="start strategy discussion")
+    if not permissions.can_start_strategy(request.user):
+        raise PermissionDenied
+    form = StartForOpenCaseForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            discussion = services.start_for_open_case(
+                person, reason=form.cleaned_data["reason"], by=request.user, at=timezone.now()
+            )
+        except DomainError as error:
+            add_refusal(form, error)
+        else:
+            messages.success(
+                request,
+                f"Strategy discussion started: due by {shown_date(discussion.due_at)}. The strategy coordinators"
+                " have it to arrange.",
+            )
+            return redirect("strategy:discussion", pk=discussion.pk)
+    back = reverse("people:person", args=[person.pk])
+    return render(request, "strategy/start_for_person.html", {"person": person, "form": form, "back": back})

@@ -8,6 +8,8 @@ import datetime as dt
 from safehub.accounts.models import Role
 from safehub.contacts.models import Contact
 from safehub.contacts.tests.factories import ContactFactory
+from safehub.people.models import PersonKind, Service
+from safehub.people.tests.factories import OpenInvolvementFactory, PersonFactory
 from safehub.strategy.models import StrategyDiscussion
 from safehub.strategy.tests.helpers import approved_for_strategy
 from tests.fuzz.harness import Target, Variant, World, url
@@ -29,6 +31,13 @@ def _start_now(world: World) -> list[Variant]:
     children = [str(s.pk) for s in contact.subjects.all() if s.is_child]
     fill = {"children": children, "reason": "Disclosed being hit with a belt"}
     return [Variant.from_page(world.client(TM), url("strategy:start-now", contact.pk), fill=fill)]
+
+
+def _start_for_person(world: World) -> list[Variant]:
+    child = PersonFactory(kind=PersonKind.CHILD)
+    OpenInvolvementFactory(person=child, service=Service.CHILD_IN_NEED)
+    fill = {"reason": "New injury seen at nursery"}
+    return [Variant.from_page(world.client(TM), url("strategy:start-for-person", child.pk), fill=fill)]
 
 
 def _arrange(world: World) -> list[Variant]:
@@ -68,6 +77,7 @@ def _cancel(world: World) -> list[Variant]:
 
 TARGETS = [
     Target("strategy:start-now", _start_now),
+    Target("strategy:start-for-person", _start_for_person),
     Target("strategy:arrange", _arrange),
     Target("strategy:exception", _exception),
     Target("strategy:cancel", _cancel),

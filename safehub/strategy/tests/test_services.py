@@ -14,6 +14,8 @@ from safehub.audit.models import AuditEvent, Verb
 from safehub.contacts.models import Contact
 from safehub.contacts.tests.factories import ContactFactory
 from safehub.core.errors import ConcurrentChange, DomainError, Refused
+from safehub.people.models import PersonKind, Service
+from safehub.people.tests.factories import OpenInvolvementFactory, PersonFactory
 from safehub.strategy import services
 from safehub.strategy.models import MeetingFormat, StartRoute, StrategyDiscussion
 from safehub.strategy.tests.helpers import approved_for_strategy, use_protocol
@@ -273,3 +275,48 @@ def test_a_manager_cancels_a_discussion_not_yet_held_saying_why(
     contact = discussion.contact
     assert contact is not None
     services.start_now(contact, subject_ids=_children(contact), reason="New concern", by=manager, at=now)
+
+
+def test_a_manager_starts_one_for_a_child_already_open_to_childrens_social_care(
+    manager: User, mash_team: Team, now: dt.datetime
+) -> None:
+    """000: strategy meetings "for children already open to the TRUST", with no new contact."""
+    child = PersonFactory(kind=PersonKind.CHILD)
+    OpenInvolvementFactory(person=child, service=Service.CHILD_IN_NEED)
+
+    discussion = services.start_for_open_case(child, reason="New injury seen by the nursery", by=manager, at=now)
+
+    assert (discussion.route, discussion.contact, discussion.team) == (StartRoute.OPEN_CASE, None, mash_team)
+    assert [c.person for c in discussion.children.all()] == [child]
+    assert discussion.due_at == now + 4 * H
+    with pytest.raises(DomainError, match="is already to arrange"):
+        services.start_for_open_case(child, reason="Again", by=manager, at=now)
+
+
+@pytest.mark.parametrize(
+    ("kind", "service", "message"),
+    [
+        (PersonKind.CHILD, None, "is not open to children's social care"),
+        (PersonKind.CHILD, Service.EARLY_HELP, "is not open to children's social care"),
+        (PersonKind.ADULT, Service.CHILD_IN_NEED, "about a child"),
+    ],
+)
+def test_one_for_an_open_case_needs_a_child_open_to_childrens_social_care(
+    manager: User, now: dt.datetime, kind: str, service: Service | None, message: str
+) -> None:
+    person = PersonFactory(kind=kind)
+    if service is not None:
+        OpenInvolvementFactory(person=person, service=service)
+    with pytest.raises(DomainError, match=message):
+        services.start_for_open_case(person, reason="Now", by=manager, at=now)
+    assert not StrategyDiscussion.objects.exists()
+
+
+def test_a_child_whose_contact_has_a_discussion_waiting_is_not_given_another_from_their_record(
+    discussion: StrategyDiscussion, manager: User, now: dt.datetime
+) -> None:
+    person = PersonFactory(kind=PersonKind.CHILD)
+    discussion.children.update(person=person)  # the child on the contact, identified as this person
+    OpenInvolvementFactory(person=person, service=Service.CHILD_IN_NEED)
+    with pytest.raises(DomainError, match="already to arrange"):
+        services.start_for_open_case(person, reason="Now", by=manager, at=now)

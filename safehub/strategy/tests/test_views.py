@@ -14,6 +14,8 @@ from safehub.audit.models import AuditEvent, Verb
 from safehub.contacts.models import Contact
 from safehub.contacts.tests.factories import ContactFactory
 from safehub.mfa.testing import sign_in_both_steps
+from safehub.people.models import PersonKind, Service
+from safehub.people.tests.factories import OpenInvolvementFactory, PersonFactory
 from safehub.strategy.models import StrategyDiscussion
 from safehub.strategy.tests.helpers import approved_for_strategy
 from safehub.strategy.workflow import DiscussionState
@@ -185,3 +187,23 @@ def test_only_a_manager_is_offered_the_start(mash_team: Team, social_worker_clie
         not in social_worker_client.get(reverse("contacts:contact", args=[contact.pk])).content.decode()
     )
     assert social_worker_client.get(start).status_code == 403
+
+
+def test_a_manager_starts_one_from_an_open_childs_record(manager_client: Client, social_worker_client: Client) -> None:
+    child = PersonFactory(kind=PersonKind.CHILD)
+    OpenInvolvementFactory(person=child, service=Service.CHILD_PROTECTION_PLAN)
+    start = reverse("strategy:start-for-person", args=[child.pk])
+    record = reverse("people:person", args=[child.pk])
+    assert f'href="{start}"' in manager_client.get(record).content.decode()
+    assert f'href="{start}"' not in social_worker_client.get(record).content.decode()
+    assert social_worker_client.get(start).status_code == 403
+
+    refused = manager_client.post(start, {"reason": " "})
+    assert "Say why a strategy discussion is needed now" in refused.content.decode()
+    response = manager_client.post(start, {"reason": "Bruise seen at nursery"})
+
+    discussion = StrategyDiscussion.objects.get()
+    assert response["Location"] == _page(discussion)
+    assert (
+        "A child already open to children&#x27;s social care" in manager_client.get(_page(discussion)).content.decode()
+    )
