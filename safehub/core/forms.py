@@ -45,6 +45,12 @@ class GovukDateWidget(forms.MultiWidget):
         return [None, None, None]
 
 
+def _enter(label: str) -> str:
+    """'The date' → 'Enter the date'; 'Date of birth' → 'Enter the date of birth'."""
+    words = f"{label[:1].lower()}{label[1:]}"
+    return f"Enter {words}" if words.split(" ", 1)[0] in ("the", "your", "their", "a", "an") else f"Enter the {words}"
+
+
 class GovukDateField(forms.MultiValueField):
     """Day, month and year boxes with the Design System's error wording."""
 
@@ -53,7 +59,10 @@ class GovukDateField(forms.MultiValueField):
     def __init__(self, *, label_for_errors: str = "The date", **kwargs: Any) -> None:
         self.label_for_errors = label_for_errors
         fields = (forms.CharField(), forms.CharField(), forms.CharField())
+        given = dict(kwargs.get("error_messages") or {})
         super().__init__(fields=fields, require_all_fields=False, **kwargs)
+        # Named, not Django's "This field is required.": a page with two dates says which is missing.
+        self.error_messages["required"] = given.get("required", _enter(label_for_errors))
 
     def compress(self, data_list: list[str]) -> date | None:
         if not data_list or not any(data_list):
@@ -213,8 +222,10 @@ class ClockField(forms.CharField):
 
     def __init__(self, *, invalid: str = "Enter the time as hours and minutes, like 14:30", **kwargs: Any) -> None:
         kwargs.setdefault("max_length", 5)
+        given = dict(kwargs.get("error_messages") or {})
         super().__init__(**kwargs)
         self.error_messages["invalid"] = invalid
+        self.error_messages["required"] = given.get("required", "Enter the time, like 14:30")
 
     def clean(self, value: Any) -> time | None:
         text: str = super().clean(value).strip()

@@ -247,7 +247,7 @@ def _attempt(
         raise SecondStepLocked()
     left = limit - failures
     if left <= TRIES_LEFT_WARNING:
-        wrong = f"{wrong}. After {left} more wrong, signing in to this account locks"
+        wrong = f"{wrong}. After {left} more wrong code{'s' if left != 1 else ''}, signing in to this account locks"
     raise WrongCode(wrong, field="code")
 
 

@@ -86,7 +86,13 @@ def second_step(request: AuthenticatedHttpRequest) -> HttpResponse:
     return render(
         request,
         "mfa/second_step.html",
-        {**NO_MENU, "form": form, "locked": locked, "demo_code": "" if locked else _demo_code(user)},
+        {
+            **NO_MENU,
+            "form": form,
+            "locked": locked,
+            "heading": "Signing in is locked" if locked else "Enter the 6-digit code",
+            "demo_code": "" if locked else _demo_code(user),
+        },
     )
 
 

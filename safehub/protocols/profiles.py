@@ -88,6 +88,13 @@ PROFILES: list[dict[str, Any]] = [
                 "Local default: 4 hours, for §11: 'The MASH will immediately make a referral to the Children's"
                 " Social Care Assessment service for a Child Protection Strategy Meeting'",
             ),
+            (
+                "strategy_exception",
+                "",
+                24,
+                H,
+                "Local default: 002 sets no exception; a risk-assessed discussion is still held within a day",
+            ),
         ],
         # Roles table: the MASH team manager and the CSC senior practitioners are each 'Decision maker
         # on contacts, screening, MASH checks and service provision for specialist services at levels 3 and 4'.
@@ -200,6 +207,7 @@ PROFILES: list[dict[str, Any]] = [
             ("mash_checks", "", 1, WD, "Local default: 003 sets no time for agencies' answers"),
             ("mash_checks", "red", 4, H, "Local default: Red checks within 4 hours (003 sets no time)"),
             ("strategy_discussion", "", 24, H, "Local default: 003 sets no time"),
+            ("strategy_exception", "", 72, H, "Local default: 003 sets no time; 000's 72-hour exception"),
             (
                 "phone_agency",
                 "",

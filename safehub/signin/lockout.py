@@ -217,7 +217,9 @@ def tries_left(failure: Failure) -> int:
 def _count_account_failure(user: User, *, at: dt.datetime) -> Failure:
     AccountLockout.objects.get_or_create(user=user)
     rows = AccountLockout.objects.filter(user=user)
-    rows.update(failures=F("failures") + 1, last_failure_at=at)
+    # A locked account's count stops at the lock: what comes after (the right password among it,
+    # answered as a wrong one) is audited, and would only blur what locked it for the administrator.
+    rows.filter(locked_at__isnull=True).update(failures=F("failures") + 1, last_failure_at=at)
     lockout = rows.get()
     if lockout.locked_at is not None:
         return Failure(user, lockout.failures, while_locked=True)

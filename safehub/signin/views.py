@@ -49,7 +49,10 @@ def change_password(request: AuthenticatedHttpRequest) -> HttpResponse:
             left = lockout.tries_left(failure)
             if left <= TRIES_LEFT_WARNING:
                 form.errors["old_password"] = form.error_class(
-                    [f"Your current password is not right. After {left} more wrong, your account locks"]
+                    [
+                        f"Your current password is not right. After {left} more wrong"
+                        f" password{'s' if left != 1 else ''}, your account locks"
+                    ]
                 )
         if valid:
             change_own_password(request.user, form.cleaned_data["new_password1"])

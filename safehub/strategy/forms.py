@@ -43,7 +43,7 @@ class StartNowForm(GovukForm):
 
 
 class ExceptionForm(VersionForm):
-    due_on = GovukDateField(label="Hold it by: date", label_for_errors="The date")
+    due_on = GovukDateField(label="Hold it by: date", label_for_errors="The date to hold it by")
     due_time = ClockField(label="Time", help_text="For example 14:30")
     reason = forms.CharField(
         label="Risk assessment: why the children are safe to wait until then",
@@ -59,7 +59,7 @@ class ExceptionForm(VersionForm):
 
 
 class ArrangeForm(VersionForm):
-    meeting_on = GovukDateField(label="Date", label_for_errors="The date")
+    meeting_on = GovukDateField(label="Date", label_for_errors="The date of the discussion")
     meeting_time = ClockField(label="Time", help_text="For example 14:30")
     meeting_format = forms.ChoiceField(
         label="How it is held",

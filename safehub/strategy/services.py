@@ -56,7 +56,7 @@ def standard_due(start: datetime) -> datetime:
 
 def exception_limit(start: datetime) -> datetime | None:
     """The latest a recorded risk assessment may move a discussion started at `start` to (000: "up
-    to 72-hour exception"), or None where the protocol sets no limit."""
+    to 72-hour exception"), or None where the protocol allows no exception."""
     return due_time(Clock.STRATEGY_EXCEPTION, start=start)
 
 
@@ -228,6 +228,11 @@ def record_exception(
     elif len(text) > REASON_LENGTH:
         problems.append(Problem(f"Write at most {REASON_LENGTH:,} characters", field="reason"))
     limit = exception_limit(discussion.started_at)
+    if limit is None:
+        raise DomainError(
+            "The local protocol allows no exception to the strategy discussion's time: hold it as soon as it can"
+            " be, or an administrator adds an exception limit to the protocol"
+        )
     if due_at <= discussion.standard_due_at:
         problems.append(
             Problem(
@@ -236,7 +241,7 @@ def record_exception(
                 field="due_at",
             )
         )
-    elif limit is not None and due_at > limit:
+    elif due_at > limit:
         problems.append(
             Problem(
                 f"The protocol allows an exception up to {shown_date(limit)} at the latest: choose a time by then",
@@ -276,11 +281,27 @@ class Arrangement:
     chair: User | None
 
 
+def latest_meeting(discussion: StrategyDiscussion, *, at: datetime) -> datetime:
+    """The latest time a discussion may be arranged for: by its due time (the standard, or the
+    exception's); once that has passed, within the standard counted from now, so that an overdue
+    discussion is held as soon as it can be (and its lateness stays on the record)."""
+    return discussion.due_at if discussion.due_at > at else standard_due(at)
+
+
 def _arrangement_problems(arrangement: Arrangement, discussion: StrategyDiscussion, *, at: datetime) -> list[Problem]:
     problems = []
+    latest = latest_meeting(discussion, at=at)
     if arrangement.meeting_at <= at:
         problems.append(Problem("Choose a time in the future for the discussion", field="meeting_at"))
-    elif arrangement.meeting_at > discussion.due_at:
+    elif discussion.due_at <= at and arrangement.meeting_at > latest:
+        problems.append(
+            Problem(
+                f"The discussion is overdue: arrange it for the first time it can be held, by {shown_date(latest)}"
+                " (the protocol's standard, counted from now). It will show as held late",
+                field="meeting_at",
+            )
+        )
+    elif arrangement.meeting_at > latest:
         where = "the exception's time" if discussion.on_exception else "the protocol's standard"
         problems.append(
             Problem(
@@ -314,6 +335,13 @@ def arrange(
     if problems or chair is None:  # _arrangement_problems refuses an arrangement without a chair
         raise Refused(problems)
     again = discussion.meeting_at is not None
+    changes = []
+    if again and discussion.meeting_at != arrangement.meeting_at:
+        changes.append(f"{shown_date(discussion.meeting_at)} → {shown_date(arrangement.meeting_at)}")
+    if again and discussion.chair_id != chair.pk:
+        changes.append(f"chair {discussion.chair} → {chair}")
+    if again and discussion.place != arrangement.place.strip():
+        changes.append("place or link changed")
     fields = {
         "meeting_at": arrangement.meeting_at,
         "meeting_format": arrangement.meeting_format.value,
@@ -322,7 +350,12 @@ def arrange(
         "arranged_by_id": by.pk,
     }
     lifecycle.transition(
-        discussion, DiscussionEvent.REARRANGE if again else DiscussionEvent.ARRANGE, by=by, at=at, fields=fields
+        discussion,
+        DiscussionEvent.REARRANGE if again else DiscussionEvent.ARRANGE,
+        by=by,
+        at=at,
+        note="; ".join(changes),
+        fields=fields,
     )
     discussion.chair, discussion.arranged_by = chair, by
     record(

@@ -62,14 +62,18 @@ def _page(
 ) -> HttpResponse:
     at = timezone.now()
     user = request.user
+    limit = services.exception_limit(discussion.started_at)
     context = {
         "discussion": discussion,
         "row": presenters.row(discussion, at=at),
         "forms": _forms(discussion, bound),
         "can_arrange": permissions.can_arrange(user, discussion),
-        "can_record_exception": permissions.can_record_exception(user, discussion),
+        "can_record_exception": permissions.can_record_exception(user, discussion) and limit is not None,
         "can_cancel": permissions.can_cancel(user, discussion),
-        "exception_limit": services.exception_limit(discussion.started_at),
+        "exception_limit": limit,
+        "latest_meeting": services.latest_meeting(discussion, at=at),
+        "overdue": discussion.is_overdue(at),
+        "place_is_link": discussion.place.startswith("https://") and " " not in discussion.place,
         "history": presenters.history(discussion),
     }
     return render(request, "strategy/discussion.html", context, status=status)

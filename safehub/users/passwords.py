@@ -25,10 +25,14 @@ def days_valid() -> int:
 
 
 def send_link(user: User, *, link: str, first: bool) -> None:
-    opening = "An account has been made for you on Safehub" if first else "An administrator sent you a new link"
+    opening = (
+        "An account has been made for you on Safehub, the case management service of the Multi-Agency Safeguarding Hub."
+        if first
+        else "A Safehub administrator sent you a link to set a new password for your Safehub account."
+    )
     days = days_valid()
     body = (
-        f"{opening}, the case management service of the Multi-Agency Safeguarding Hub.\n\n"
+        f"{opening}\n\n"
         f"Your username is {user.username}.\n\n"
         f"Set your password here (the link works once, for {days} day{'s' if days != 1 else ''}):\n{link}\n\n"
         "If you did not expect this email, tell your Safehub administrator."

@@ -80,11 +80,12 @@ def test_date_errors_use_design_system_wording(day: str, month: str, year: str, 
     assert form.errors["date_of_birth"] == [message]
 
 
-def test_a_required_date_left_blank_is_required() -> None:
+def test_a_required_date_left_blank_is_asked_for_by_its_name() -> None:
+    """Not Django's "This field is required.": a page with a date and a time said it twice, naming neither."""
     form = PersonForm(data=_data(date_of_birth_0="", date_of_birth_1="", date_of_birth_2=""))
 
     assert not form.is_valid()
-    assert form.errors["date_of_birth"] == ["This field is required."]
+    assert form.errors["date_of_birth"] == ["Enter the date of birth"]
 
 
 def test_an_optional_date_uses_its_own_label_in_errors() -> None:

@@ -142,7 +142,7 @@ def test_a_wrong_code_says_how_many_tries_are_left_and_empties_the_box(
     assert f'value="{wrong}"' not in html
     for _ in range(3):
         html = password_only.post(SECOND_STEP, {"code": wrong}).content.decode()
-    assert "After 1 more wrong, signing in to this account locks" in html
+    assert "After 1 more wrong code, signing in to this account locks" in html
 
 
 def test_an_administrator_unlocks_a_locked_second_step(

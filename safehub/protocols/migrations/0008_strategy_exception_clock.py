@@ -6,20 +6,31 @@ NOTE = (
 )
 
 
+# The latest a recorded risk assessment may move a strategy discussion to, per seed hub (ADR 0031).
+# Walsall has none: 004 §6 sets its 2 hours as "a maximum".
+EXCEPTIONS = {
+    "birmingham": (72, NOTE),
+    "bexley": (24, "Local default: 002 sets no exception; a risk-assessed discussion is still held within a day"),
+    "sefton": (72, "Local default: 003 sets no time; 000's 72-hour exception"),
+}
+
+
 def birmingham_exception(apps, schema_editor):
-    """Birmingham's strategy discussions: within 24 hours, up to 72 by a recorded risk assessment (000)."""
+    """Birmingham's strategy discussions: within 24 hours, up to 72 by a recorded risk assessment (000);
+    local defaults for the hubs whose protocols set none but allow one."""
     Timescale = apps.get_model("protocols", "Timescale")
     LocalProtocol = apps.get_model("protocols", "LocalProtocol")
-    birmingham = LocalProtocol.objects.filter(slug="birmingham").first()
-    if birmingham is None:
-        return
-    Timescale.objects.get_or_create(
-        protocol=birmingham,
-        clock="strategy_exception",
-        rating="",
-        agency="",
-        defaults={"amount": 72, "unit": "elapsed_hours", "note": NOTE},
-    )
+    for slug, (hours, note) in EXCEPTIONS.items():
+        protocol = LocalProtocol.objects.filter(slug=slug).first()
+        if protocol is None:
+            continue
+        Timescale.objects.get_or_create(
+            protocol=protocol,
+            clock="strategy_exception",
+            rating="",
+            agency="",
+            defaults={"amount": hours, "unit": "elapsed_hours", "note": note},
+        )
 
 
 def no_exception(apps, schema_editor):

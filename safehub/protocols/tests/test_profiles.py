@@ -48,6 +48,7 @@ BEXLEY: list[Row] = [  # 002, the Bexley MASH Operational Practice Framework
     (Clock.MASH_CHECKS, "", "", 1, WD, "other MASH checks must be completed within 1 working day"),
     (Clock.MASH_CHECKS, "red", "", 4, H, "High-risk MASH checks will be completed within a maximum of 4 hours"),
     (Clock.STRATEGY_DISCUSSION, "", "", 4, H, LOCAL),
+    (Clock.STRATEGY_EXCEPTION, "", "", 24, H, LOCAL),
 ]
 BIRMINGHAM: list[Row] = [  # 000, the Birmingham CASS/MASH protocol
     (Clock.SCREENING, "", "", 4, WH, LOCAL),
@@ -93,6 +94,7 @@ SEFTON: list[Row] = [  # 003, the Sefton MASH information sharing agreement
     (Clock.MASH_CHECKS, "", "", 1, WD, LOCAL),
     (Clock.MASH_CHECKS, "red", "", 4, H, LOCAL),
     (Clock.STRATEGY_DISCUSSION, "", "", 24, H, LOCAL),
+    (Clock.STRATEGY_EXCEPTION, "", "", 72, H, LOCAL),
     (
         Clock.PHONE_AGENCY,
         "",

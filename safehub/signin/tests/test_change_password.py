@@ -97,7 +97,7 @@ def test_a_wrong_current_password_counts_towards_the_accounts_lock(worker: User,
     for _ in range(4):
         response = client.post(URL, guess)
         assert "Your current password is not right" in response.content.decode()
-    assert "After 1 more wrong, your account locks" in response.content.decode()
+    assert "After 1 more wrong password, your account locks" in response.content.decode()
 
     response = client.post(URL, guess)
 

@@ -76,6 +76,9 @@ def test_failures_after_the_lock_are_audited_as_such_and_lock_nothing_again(
     last = AuditEvent.objects.filter(verb=Verb.LOGIN_FAILED).last()
     assert last is not None
     assert last.data == {"username": "social.worker", "client": CLIENT, "account_locked": True}
+    # The count stops at the lock: "3 wrong passwords in a row" is what locked it, whatever came after
+    # (the right password among it, answered as a wrong one).
+    assert AccountLockout.objects.get(user=social_worker).failures == 3
 
 
 def test_a_good_sign_in_starts_the_count_again(now: dt.datetime, social_worker: User) -> None:

@@ -172,13 +172,20 @@ def test_an_exception_past_the_limit_before_the_standard_or_without_a_risk_asses
     assert not _events(Verb.STRATEGY_EXCEPTION_RECORDED)
 
 
-def test_a_hub_without_a_limit_lets_the_exception_set_any_later_time(
-    discussion: StrategyDiscussion, manager: User, now: dt.datetime
+def test_bexleys_exception_is_a_day_at_most_and_walsalls_two_hours_allow_none(
+    discussion: StrategyDiscussion, manager: User, mash_team: Team, social_worker: User, now: dt.datetime
 ) -> None:
-    services.record_exception(
-        discussion, due_at=now + 200 * H, reason="Family abroad until Friday", by=manager, at=now, version=0
-    )
-    assert discussion.due_at == now + 200 * H
+    """A Red discussion must never be moved off to next year: every exception has a limit, and
+    where the seed calls its time a maximum (004 §6) there is none."""
+    with pytest.raises(Refused, match="allows an exception up to 25 November 2026, 10:00"):
+        services.record_exception(discussion, due_at=now + 200 * H, reason="Abroad", by=manager, at=now, version=0)
+    services.record_exception(discussion, due_at=now + 20 * H, reason="With grandmother", by=manager, at=now, version=0)
+    assert discussion.due_at == now + 20 * H
+
+    use_protocol("walsall")
+    walsall = approved_for_strategy(mash_team, social_worker=social_worker, manager=manager, at=now)
+    with pytest.raises(DomainError, match="allows no exception"):
+        services.record_exception(walsall, due_at=now + 3 * H, reason="Later", by=manager, at=now, version=0)
 
 
 def test_only_a_manager_records_an_exception(
@@ -237,6 +244,22 @@ def test_a_discussion_arranged_in_the_past_or_after_its_clock_is_refused(
         )
     discussion.refresh_from_db()
     assert discussion.state == DiscussionState.TO_ARRANGE
+
+
+def test_an_overdue_discussion_is_arranged_for_the_first_time_it_can_be_held(
+    discussion: StrategyDiscussion, strategy_coordinator: User, manager: User, now: dt.datetime
+) -> None:
+    """Past its due time with no exception, it is still to be held, as soon as it can be: within the
+    standard counted from now (Bexley: 4 hours), and it stays late on the record."""
+    later = now + 6 * H  # two hours overdue
+    with pytest.raises(Refused, match="The discussion is overdue: arrange it for the first time it can be held"):
+        services.arrange(discussion, _arrangement(manager, later + 5 * H), by=strategy_coordinator, at=later, version=0)
+
+    services.arrange(discussion, _arrangement(manager, later + 3 * H), by=strategy_coordinator, at=later, version=0)
+
+    discussion.refresh_from_db()
+    assert discussion.state == DiscussionState.ARRANGED
+    assert discussion.due_at == now + 4 * H  # still due when it was: held late
 
 
 def test_the_chair_is_a_team_manager(
