@@ -14,7 +14,7 @@ from safehub.audit.models import AuditEvent, Verb
 from safehub.contacts.models import Contact
 from safehub.contacts.tests.factories import ContactFactory
 from safehub.core.errors import ConcurrentChange, DomainError, Refused
-from safehub.people.models import PersonKind, Service
+from safehub.people.models import Person, PersonKind, Service
 from safehub.people.tests.factories import OpenInvolvementFactory, PersonFactory
 from safehub.strategy import services
 from safehub.strategy.models import MeetingFormat, StartRoute, StrategyDiscussion
@@ -304,7 +304,7 @@ def test_a_manager_starts_one_for_a_child_already_open_to_childrens_social_care(
     manager: User, mash_team: Team, now: dt.datetime
 ) -> None:
     """000: strategy meetings "for children already open to the TRUST", with no new contact."""
-    child = PersonFactory(kind=PersonKind.CHILD)
+    child: Person = PersonFactory(kind=PersonKind.CHILD)
     OpenInvolvementFactory(person=child, service=Service.CHILD_IN_NEED)
 
     discussion = services.start_for_open_case(child, reason="New injury seen by the nursery", by=manager, at=now)
