@@ -159,6 +159,12 @@ def rate_contact(contact: Contact, *, rating: str, by: User, at: datetime, versi
     receipt at the new rating (a Red contact moves to the front of its queue)."""
     if not permissions.can_rate(by, contact):
         raise PermissionDenied
+    set_rating(contact, rating=rating, by=by, at=at, version=version)
+
+
+def set_rating(contact: Contact, *, rating: str, by: User, at: datetime, version: int) -> None:
+    """`rate_contact`'s work, inside the caller's transaction: for a service that decides the
+    contact's rating as part of its own act (a manager starting a strategy discussion at once)."""
     fields = {"immediate_protection": contact.immediate_protection, "initial_rating": rating}
     problems = rating_problems(fields, blank_means_red=False)
     if problems:

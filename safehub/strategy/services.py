@@ -18,6 +18,8 @@ from safehub.accounts.models import Role, Team, User
 from safehub.audit.models import Verb
 from safehub.audit.services import record
 from safehub.contacts.models import Contact, ContactSubject
+from safehub.contacts.permissions import RATEABLE_STATES
+from safehub.contacts.services import set_rating
 from safehub.core import lifecycle
 from safehub.core.errors import DomainError, Problem, Refused
 from safehub.core.presenters import shown_date
@@ -158,7 +160,7 @@ def start_now(
     discussion (the contact's row is locked, and the second finds the first's)."""
     if not permissions.can_start_strategy(by):
         raise PermissionDenied
-    Contact.objects.select_for_update().filter(pk=contact.pk).values_list("pk", flat=True).first()
+    current = Contact.objects.select_for_update().get(pk=contact.pk)
     text = _reason(reason, "Say why protection cannot wait for the usual steps")
     on_contact = {s.pk: s for s in contact.subjects.all() if s.is_child}
     if not subject_ids:
@@ -179,6 +181,9 @@ def start_now(
         by=by,
         at=at,
     )
+    if current.state in RATEABLE_STATES and current.initial_rating != Brag.RED:
+        # Significant harm is Red (002 §7, §11): the contact moves to the front of its queue too.
+        set_rating(current, rating=Brag.RED.value, by=by, at=at, version=current.version)
     return discussion
 
 

@@ -16,6 +16,7 @@ from safehub.contacts.tests.factories import ContactFactory
 from safehub.core.errors import ConcurrentChange, DomainError, Refused
 from safehub.people.models import Person, PersonKind, Service
 from safehub.people.tests.factories import OpenInvolvementFactory, PersonFactory
+from safehub.protocols.models import Brag
 from safehub.strategy import services
 from safehub.strategy.models import MeetingFormat, StartRoute, StrategyDiscussion
 from safehub.strategy.tests.helpers import approved_for_strategy, use_protocol
@@ -81,6 +82,10 @@ def test_a_manager_starts_one_at_once_from_a_contact_in_any_state(
     assert discussion.due_at == now + 2 * H
     assert discussion.reason == "Child says she is afraid to go home"
     assert _events(Verb.STRATEGY_DISCUSSION_STARTED)[0].data["reason"] == discussion.reason
+    # Significant harm is Red: the contact goes to the front of its queue with the Red clock.
+    contact.refresh_from_db()
+    assert contact.initial_rating == Brag.RED
+    assert _events(Verb.CONTACT_UPDATED)[0].data["initial_rating"]["to"] == "red"
 
 
 @pytest.mark.parametrize(
