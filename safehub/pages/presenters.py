@@ -29,6 +29,7 @@ from safehub.decisions.queries import latest_recommendation
 from safehub.handoffs.presenters import ContactPanel as HandoffsPanel
 from safehub.screening.presenters import ContactPanel as ScreeningPanel
 from safehub.strategy.presenters import ContactPanel as StrategyPanel
+from safehub.strategy.presenters import StrategyTimeline
 
 Lookup: TypeAlias = "str | Prefetch[Any, Any, Any]"
 
@@ -42,7 +43,7 @@ PANELS: tuple[Panel, ...] = (
     StrategyPanel(),
     HandoffsPanel(),
     AddendaPanel(),
-    HistoryPanel(AskedForChecks()),
+    HistoryPanel(AskedForChecks(), StrategyTimeline()),
 )
 
 

@@ -11,6 +11,7 @@ from django.urls import reverse
 
 from safehub.accounts.models import User
 from safehub.contacts.models import Contact
+from safehub.contacts.presenters import TimelineEntry, TimelineSource
 from safehub.core.presenters import Action, Due, Panel, brag_tag_class, due
 from safehub.strategy import permissions
 from safehub.strategy.models import StrategyChild, StrategyDiscussion, StrategyDiscussionQuerySet
@@ -75,7 +76,7 @@ class ContactPanel(Panel):
     lookups = (
         Prefetch(
             "strategy_discussions",
-            queryset=StrategyDiscussion.objects.select_related("chair").prefetch_related(
+            queryset=StrategyDiscussion.objects.select_related("chair", "started_by").prefetch_related(
                 Prefetch("children", queryset=StrategyChild.objects.select_related("subject", "person"))
             ),
         ),
@@ -92,3 +93,26 @@ class ContactPanel(Panel):
         if not permissions.can_start_strategy(user):
             return []
         return [Action("Start a strategy discussion now", reverse("strategy:start-now", args=[contact.pk]))]
+
+
+class StrategyTimeline(TimelineSource):
+    """On the contact's timeline: each strategy discussion started about its children, and each move
+    it made (arranged, cancelled…), with the reason or what changed."""
+
+    # Through the rows the panel fetched (its own queryset for the relation), each one's moves.
+    lookups = ("strategy_discussions__state_changes__by",)
+
+    def entries(self, contact: Contact) -> list[TimelineEntry]:
+        entries = []
+        for discussion in contact.strategy_discussions.all():  # type: ignore[attr-defined]
+            entries.append(
+                TimelineEntry(
+                    "Strategy discussion started", discussion.started_at, str(discussion.started_by), discussion.reason
+                )
+            )
+            for change in discussion.state_changes.all():
+                what = LIFECYCLE.events.get(DiscussionEvent(change.event), change.event)
+                entries.append(
+                    TimelineEntry(f"Strategy discussion: {what.lower()}", change.at, str(change.by), change.note)
+                )
+        return entries

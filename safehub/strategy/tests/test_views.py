@@ -173,7 +173,10 @@ def test_a_manager_starts_one_from_the_contact_page(
 
     discussion = StrategyDiscussion.objects.get()
     assert response["Location"] == _page(discussion)
-    assert "Due in 4 hours" in manager_client.get(reverse("contacts:contact", args=[contact.pk])).content.decode()
+    page = manager_client.get(reverse("contacts:contact", args=[contact.pk])).content.decode()
+    assert "Due in 4 hours" in page
+    assert "Strategy discussion started" in page  # on the contact's timeline, with the reason
+    assert "Disclosed being hit with a belt" in page
     again = manager_client.post(start, {"children": children, "reason": "Disclosed being hit with a belt"})
     assert "already to arrange" in again.content.decode()
     assert StrategyDiscussion.objects.count() == 1
