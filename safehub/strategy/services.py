@@ -132,17 +132,18 @@ def _start(
 
 def start_for_approved_outcome(
     contact: Contact, subjects: Sequence[ContactSubject], *, by: User, at: datetime
-) -> StrategyDiscussion:
+) -> StrategyDiscussion | None:
     """Inside the approval's transaction: the children whose approved outcome is a strategy discussion
-    get one, its clock starting at the approval (000: "within 24 hours"). A child already waiting
-    for one keeps it: the approval joins no second discussion to it."""
-    waiting = _open_for(subjects)
-    if waiting is not None:
-        return waiting
+    get one, together, its clock starting at the approval (000: "within 24 hours"). A child already
+    waiting for one (a manager started it at once) keeps theirs; None if every child has one."""
+    waiting = [subject for subject in subjects if _open_for([subject]) is not None]
+    new = [subject for subject in subjects if subject not in waiting]
+    if not new:
+        return None
     return _start(
         contact=contact,
         team=contact.team,
-        subjects=subjects,
+        subjects=new,
         route=StartRoute.APPROVED_OUTCOME,
         reason="",
         by=by,
