@@ -393,6 +393,12 @@ PAGES: list[tuple[str, Callable[[Any], str], dict[Role, int]]] = [
         {CO: 403, SW: 403, SP: 403, TM: 200, STRAT: 403, **OUTSIDERS},
     ),
     (
+        # A partner's list of the discussions their agency is invited to.
+        "strategy invitations",
+        lambda team: reverse("strategy:invitations"),
+        {CO: 403, SW: 403, SP: 403, TM: 403, STRAT: 403, PARTNER: 200, PERF: 403, DPO: 403, ADMIN: 403},
+    ),
+    (
         "start a strategy discussion for an open case",
         _open_child_start,
         {CO: 403, SW: 403, SP: 403, TM: 200, STRAT: 403, **OUTSIDERS},

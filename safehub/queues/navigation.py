@@ -19,7 +19,7 @@ from safehub.matching.permissions import can_review_duplicates
 from safehub.outbox.permissions import can_read_outbox
 from safehub.people.permissions import can_search_people
 from safehub.protocols.permissions import can_view_protocols
-from safehub.strategy.permissions import can_see_strategy
+from safehub.strategy.permissions import can_see_strategy, sees_as_an_invited_agency
 from safehub.users.permissions import can_manage_users
 
 
@@ -42,6 +42,7 @@ SECTIONS: list[tuple[str, str, Callable[[User], bool]]] = [
     ("People", "people:search", can_search_people),
     ("MASH checks", "checks:worktray", can_be_coordinator),
     ("Strategy discussions", "strategy:worktray", can_see_strategy),
+    ("Strategy discussions", "strategy:invitations", sees_as_an_invited_agency),
     ("Requests to your agency", "checks:workspace", can_answer_requests),
     ("Checks timeliness", "reports:checks-timeliness", can_read_performance),
     ("Duplicates", "matching:duplicates", can_review_duplicates),

@@ -18,6 +18,12 @@ class Purpose(models.TextChoices):
         "mash_checks",
         "MASH checks: to decide whether the child needs help or protection (Children Act 1989 s17 and s47)",
     )
+    # 000: coordinators "provide Partners with details of the family ... and ... the SW/TM rational" for
+    # the strategy discussion; 002 §11 (Children Act 1989 s47).
+    STRATEGY_DISCUSSION = (
+        "strategy_discussion",
+        "Strategy discussion: the papers for a child who may be suffering significant harm (Children Act 1989 s47)",
+    )
 
 
 @dataclass(frozen=True)
@@ -67,3 +73,5 @@ GROUNDS: tuple[Ground, ...] = (CHILDREN_ACT_1989, UK_GDPR_PUBLIC_TASK, DPA_2018_
 
 # What a manager starting MASH checks is offered; they may write another basis for the case in hand.
 MASH_CHECKS_BASIS = LawfulBasis((CHILDREN_ACT_1989, UK_GDPR_PUBLIC_TASK, DPA_2018_CHILD_PROTECTION))
+# What the papers for a strategy discussion are sent under (000; 002 §11).
+STRATEGY_BASIS = LawfulBasis((CHILDREN_ACT_1989, UK_GDPR_PUBLIC_TASK, DPA_2018_CHILD_PROTECTION))

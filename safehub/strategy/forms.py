@@ -5,7 +5,7 @@ from typing import Any
 
 from django import forms
 
-from safehub.accounts.models import Role, User
+from safehub.accounts.models import Agency, Role, User
 from safehub.core.forms import ClockField, GovukDateField, GovukForm, VersionForm, choice_field
 from safehub.core.working_time import LONDON
 from safehub.strategy.models import PLACE_LENGTH, REASON_LENGTH, MeetingFormat
@@ -72,6 +72,16 @@ class ArrangeForm(VersionForm):
         max_length=PLACE_LENGTH,
         error_messages={"required": "Enter where it is held, the phone number or the video link"},
     )
+    agencies = forms.TypedMultipleChoiceField(
+        label="Invite",
+        coerce=int,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text="Police and health always; education for a child of school age; the agencies that answered the"
+        " MASH checks. Each is sent the papers, recorded as information shared.",
+        error_messages={"invalid_choice": "Choose agencies from the list"},
+    )
+    referrer = forms.BooleanField(label="Invite the referrer too", required=False)
     chair = forms.TypedChoiceField(
         label="Chair",
         coerce=int,
@@ -91,6 +101,8 @@ class ArrangeForm(VersionForm):
         )
         field = choice_field(self.fields["chair"])
         field.choices = [("", "Choose a team manager"), *((user.pk, str(user)) for user in managers)]
+        partners = Agency.objects.filter(is_host=False).order_by("name")
+        choice_field(self.fields["agencies"]).choices = [(agency.pk, agency.name) for agency in partners]
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}

@@ -16,12 +16,13 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
-from safehub.accounts.models import Team
+from safehub.accounts.models import Agency, Team
 from safehub.contacts.models import Contact, ContactSubject
 from safehub.core.lifecycle import Lifecycle
 from safehub.core.models import StateChangeRecord
 from safehub.people.models import Person
 from safehub.protocols.models import Brag
+from safehub.sharing.models import Disclosure
 from safehub.strategy.workflow import LIFECYCLE, NOT_YET_HELD, DiscussionEvent, DiscussionState
 
 STATE_CHOICES = [(state.value, state.label) for state in DiscussionState]
@@ -145,6 +146,46 @@ class StrategyChild(models.Model):
 
     def __str__(self) -> str:
         return self.subject.display_name if self.subject is not None else str(self.person)
+
+
+class InviteeReason(models.TextChoices):
+    """Why someone is invited (issue 13; 000: "police and health always attend", the school's
+    designated safeguarding lead, the agencies that hold information)."""
+
+    POLICE = "police", "Police: invited to every strategy discussion"
+    HEALTH = "health", "Health: invited to every strategy discussion"
+    EDUCATION = "education", "Education: a child of school age"
+    CHECKS = "checks", "Answered the MASH checks"
+    REFERRER = "referrer", "The referrer"
+    ASKED = "asked", "Asked to attend"
+
+
+class Invitation(models.Model):
+    """An agency (its designated professionals) or a person invited to a discussion, with the papers
+    sent to them: a disclosure in the sharing ledger (what, to whom, why, on what basis)."""
+
+    discussion = models.ForeignKey(StrategyDiscussion, on_delete=models.CASCADE, related_name="invitations")
+    agency = models.ForeignKey(Agency, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    name = models.CharField(max_length=200, blank=True)  # a person invited by name: the referrer
+    email = models.EmailField(blank=True)
+    reason = models.CharField(max_length=20, choices=InviteeReason)
+    invited_at = models.DateTimeField()
+    invited_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    papers = models.OneToOneField(Disclosure, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        ordering = ["discussion_id", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(agency__isnull=False) | ~Q(name=""), name="strategy_invitation_is_someone"
+            ),
+            models.UniqueConstraint(
+                fields=["discussion", "agency"], condition=Q(agency__isnull=False), name="strategy_agency_invited_once"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.agency.name if self.agency is not None else self.name
 
 
 class StrategyStateChange(StateChangeRecord):

@@ -3,9 +3,20 @@
 from __future__ import annotations
 
 from safehub.accounts.models import User
-from safehub.accounts.permissions import can_coordinate_strategy, can_manage, can_work_on_cases
+from safehub.accounts.permissions import (
+    can_answer_for_an_agency,
+    can_coordinate_strategy,
+    can_manage,
+    can_work_on_cases,
+)
 from safehub.strategy.models import StrategyDiscussion
 from safehub.strategy.workflow import NOT_YET_HELD, DiscussionState
+
+
+def sees_as_an_invited_agency(user: User) -> bool:
+    """A partner agency's professional sees the discussions their agency is invited to, and in each
+    only what was sent to their agency (queries.visible_discussions)."""
+    return can_answer_for_an_agency(user)
 
 
 def can_see_strategy(user: User) -> bool:

@@ -9,19 +9,28 @@ from datetime import datetime
 from django.db.models import Exists, OuterRef, Q
 from django.http import Http404
 
-from safehub.accounts.models import User
+from safehub.accounts.models import Team, User
 from safehub.audit.models import Verb
 from safehub.audit.reads import Read, note_read, note_refusal
 from safehub.contacts.models import Contact
 from safehub.core.queries import by_pk
 from safehub.strategy import permissions
-from safehub.strategy.models import StrategyDiscussion, StrategyDiscussionQuerySet
+from safehub.strategy.models import Invitation, StrategyDiscussion, StrategyDiscussionQuerySet
 from safehub.strategy.workflow import DiscussionState
+
+
+def invited_agencies(user: User) -> list[int]:
+    """The agencies a partner professional answers for (their teams')."""
+    return sorted(set(Team.objects.filter(pk__in=sorted(user.team_ids())).values_list("agency_id", flat=True)))
 
 
 def visible_discussions(user: User) -> StrategyDiscussionQuerySet:
     """The discussions `user` may see: hub staff in the discussion's team, and of a contact only
-    when they may see the contact (a restricted contact's discussion is as restricted as it)."""
+    when they may see the contact (a restricted contact's discussion is as restricted as it); a
+    partner, those their agency is invited to (another agency's: 404)."""
+    if permissions.sees_as_an_invited_agency(user):
+        invited = Invitation.objects.filter(discussion=OuterRef("pk"), agency_id__in=invited_agencies(user))
+        return StrategyDiscussion.objects.filter(Exists(invited))
     if not permissions.can_see_strategy(user):
         return StrategyDiscussion.objects.none()
     contact_seen = Exists(Contact.objects.visible_to(user).filter(pk=OuterRef("contact_id")))
@@ -114,3 +123,13 @@ def worktray(user: User, *, at: datetime) -> list[Section]:
             list(base.filter(state=DiscussionState.HELD)[:WORKTRAY_LIMIT]),
         ),
     ]
+
+
+def invitations_for(user: User) -> list[Invitation]:
+    """A partner's invitations: their agency's, the soonest meeting first."""
+    return list(
+        Invitation.objects.filter(agency_id__in=invited_agencies(user))
+        .exclude(discussion__state__in=[DiscussionState.CANCELLED])
+        .select_related("discussion", "agency", "discussion__chair")
+        .order_by("discussion__meeting_at", "pk")[:WORKTRAY_LIMIT]
+    )

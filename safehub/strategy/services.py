@@ -14,7 +14,7 @@ from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.db.models import Q
 
-from safehub.accounts.models import Role, Team, User
+from safehub.accounts.models import Agency, Role, Team, User
 from safehub.audit.models import Verb
 from safehub.audit.services import record
 from safehub.contacts.models import Contact, ContactSubject
@@ -27,7 +27,7 @@ from safehub.core.races import claim
 from safehub.people.models import Person, PersonKind
 from safehub.protocols.models import Brag, Clock
 from safehub.protocols.policy import due_time
-from safehub.strategy import permissions
+from safehub.strategy import invitations, permissions
 from safehub.strategy.models import (
     PLACE_LENGTH,
     REASON_LENGTH,
@@ -285,6 +285,8 @@ class Arrangement:
     meeting_format: MeetingFormat
     place: str
     chair: User | None
+    agencies: tuple[Agency, ...] = ()  # invited now (those invited before stay invited)
+    referrer: bool = False
 
 
 def latest_meeting(discussion: StrategyDiscussion, *, at: datetime) -> datetime:
@@ -324,6 +326,12 @@ def _arrangement_problems(arrangement: Arrangement, discussion: StrategyDiscussi
     chair = arrangement.chair
     if chair is None or not chair.is_active or not chair.has_role(Role.TEAM_MANAGER):
         problems.append(Problem("Choose a team manager to chair the discussion", field="chair"))
+    invited_before = Agency.objects.filter(pk__in=discussion.invitations.values("agency_id"))
+    missing = invitations.missing_always([*arrangement.agencies, *invited_before])
+    if missing:
+        problems.append(
+            Problem(f"{' and '.join(missing)} are invited to every strategy discussion: choose them", field="agencies")
+        )
     return problems
 
 
@@ -364,6 +372,7 @@ def arrange(
         fields=fields,
     )
     discussion.chair, discussion.arranged_by = chair, by
+    invited = invitations.invite(discussion, [*arrangement.agencies], referrer=arrangement.referrer, by=by, at=at)
     record(
         Verb.STRATEGY_DISCUSSION_ARRANGED,
         by=by,
@@ -375,6 +384,7 @@ def arrange(
             "meeting_at": arrangement.meeting_at.isoformat(),
             "format": arrangement.meeting_format.value,
             "chair": chair.username,
+            "invited": [str(invitation) for invitation in invited],
         },
     )
     return discussion

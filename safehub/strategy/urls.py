@@ -5,6 +5,7 @@ from safehub.strategy import views
 app_name = "strategy"
 urlpatterns = [
     path("", views.worktray_page, name="worktray"),
+    path("invitations/", views.invitations_page, name="invitations"),
     path("<int:pk>/", views.discussion_page, name="discussion"),
     path("<int:pk>/arrange/", views.arrange, name="arrange"),
     path("<int:pk>/exception/", views.record_exception, name="exception"),

@@ -11,17 +11,17 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from safehub.accounts.models import User
+from safehub.accounts.models import Agency, User
 from safehub.contacts.queries import get_contact_for
 from safehub.core.errors import DomainError
 from safehub.core.forms import VersionForm, add_refusal
 from safehub.core.http import AuthenticatedHttpRequest
 from safehub.core.presenters import shown_date
 from safehub.people.queries import get_person_for
-from safehub.strategy import permissions, presenters, services
+from safehub.strategy import invitations, permissions, presenters, services
 from safehub.strategy.forms import ArrangeForm, CancelForm, ExceptionForm, StartForOpenCaseForm, StartNowForm
 from safehub.strategy.models import MeetingFormat, StrategyDiscussion
-from safehub.strategy.queries import get_discussion_for, worktray
+from safehub.strategy.queries import get_discussion_for, invitations_for, invited_agencies, worktray
 
 
 @require_GET
@@ -45,6 +45,10 @@ def _forms(discussion: StrategyDiscussion, bound: dict[str, Any] | None = None) 
             "place": discussion.place,
             "chair": discussion.chair_id,
         }
+    invited = [invitation.agency_id for invitation in discussion.invitations.all() if invitation.agency_id]
+    arrange_initial["agencies"] = invited or [
+        p.agency.pk for p in invitations.proposed(discussion, on=timezone.localdate())
+    ]
     forms = {
         "arrange": ArrangeForm(initial=arrange_initial, prefix="arrange"),
         "exception": ExceptionForm(initial=initial, prefix="exception"),
@@ -75,13 +79,28 @@ def _page(
         "overdue": discussion.is_overdue(at),
         "place_is_link": discussion.place.startswith("https://") and " " not in discussion.place,
         "history": presenters.history(discussion),
+        "invitations": discussion.invitations.select_related("agency", "invited_by"),
     }
     return render(request, "strategy/discussion.html", context, status=status)
 
 
 @require_GET
 def discussion_page(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
-    return _page(request, get_discussion_for(request.user, pk, purpose="strategy discussion"))
+    discussion = get_discussion_for(request.user, pk, purpose="strategy discussion")
+    if permissions.sees_as_an_invited_agency(request.user):
+        # What was sent to their agency, and nothing else of the hub's record.
+        agencies = invited_agencies(request.user)
+        mine = [i for i in discussion.invitations.select_related("agency", "papers") if i.agency_id in agencies]
+        return render(request, "strategy/invitation.html", {"discussion": discussion, "invitations": mine})
+    return _page(request, discussion)
+
+
+@require_GET
+def invitations_page(request: AuthenticatedHttpRequest) -> HttpResponse:
+    """A partner's strategy discussions: those their agency is invited to."""
+    if not permissions.sees_as_an_invited_agency(request.user):
+        raise PermissionDenied
+    return render(request, "strategy/invitations.html", {"invitations": invitations_for(request.user)})
 
 
 def _act(
@@ -116,7 +135,12 @@ def arrange(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     def act(discussion: StrategyDiscussion, data: dict[str, Any]) -> str:
         chair = User.objects.filter(pk=data["chair"]).first()
         arrangement = services.Arrangement(
-            data["meeting_at"], MeetingFormat(data["meeting_format"]), data["place"], chair
+            data["meeting_at"],
+            MeetingFormat(data["meeting_format"]),
+            data["place"],
+            chair,
+            agencies=tuple(Agency.objects.filter(pk__in=data["agencies"], is_host=False).order_by("name")),
+            referrer=data["referrer"],
         )
         services.arrange(discussion, arrangement, by=request.user, at=timezone.now(), version=data["version"])
         return f"Strategy discussion arranged for {shown_date(data['meeting_at'])}, chaired by {chair}"

@@ -61,7 +61,7 @@ def _exception(world: World) -> list[Variant]:
         "exception-due_on_0": "25",
         "exception-due_on_1": "11",
         "exception-due_on_2": "2026",
-        "exception-due_time": "10:00",
+        "exception-due_time": "08:00",
         "exception-reason": "The children are with their grandmother; police have seen them",
     }
     address = url("strategy:exception", discussion.pk)

@@ -22,6 +22,13 @@ def approved_for_strategy(team: Team, *, social_worker: User, manager: User, at:
     """A contact whose children a social worker rates Red at the highest level and recommends a
     strategy discussion for, approved by a manager: the discussion the approval starts."""
     contact: Contact = ContactAwaitingThresholdFactory(team=team)
+    return approve_strategy_for(contact, social_worker=social_worker, manager=manager, at=at)
+
+
+def approve_strategy_for(contact: Contact, *, social_worker: User, manager: User, at: datetime) -> StrategyDiscussion:
+    """`contact`'s children rated Red at the highest level, a strategy discussion recommended and
+    approved: the discussion the approval starts."""
+    contact.refresh_from_db()
     level = LocalProtocol.objects.get(is_active=True).levels.order_by("-order").first()
     assert level is not None
     decisions.recommend(

@@ -1,0 +1,168 @@
+"""Who is invited to a strategy discussion, and the papers each agency is sent: recorded as
+disclosures, nothing passed on that an agency restricted, and seen by the invited agency alone."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+
+from safehub.accounts.models import Agency, AgencyKind, Role, Team, User
+from safehub.accounts.tests.factories import PartnerAgencyFactory, TeamFactory, user_with_role
+from safehub.checks import services as checks_services
+from safehub.checks.tests.helpers import start_checks, submit_answer
+from safehub.contacts.models import Contact
+from safehub.contacts.tests.factories import ContactAwaitingThresholdFactory
+from safehub.core.errors import Refused
+from safehub.mfa.testing import sign_in_both_steps
+from safehub.sharing.models import Disclosure
+from safehub.sharing.vocabulary import Purpose
+from safehub.strategy import invitations, services
+from safehub.strategy.models import InviteeReason, MeetingFormat, StrategyDiscussion
+from safehub.strategy.tests.helpers import approve_strategy_for
+
+H = dt.timedelta(hours=1)
+
+
+@pytest.fixture
+def agencies(police_partner: User) -> dict[str, Agency]:
+    return {
+        "police": Agency.objects.get(kind=AgencyKind.POLICE),
+        "health": PartnerAgencyFactory(name="Example Health", kind=AgencyKind.HEALTH),
+        "school": PartnerAgencyFactory(name="Example Primary", kind=AgencyKind.EDUCATION),
+        "housing": PartnerAgencyFactory(name="Example Housing", kind=AgencyKind.HOUSING),
+    }
+
+
+@pytest.fixture
+def discussion(
+    mash_team: Team,
+    social_worker: User,
+    manager: User,
+    police_partner: User,
+    agencies: dict[str, Agency],
+    now: dt.datetime,
+) -> StrategyDiscussion:
+    """Mia (10) is the subject of MASH checks: the police answered with a restriction on passing it on,
+    housing without; then a strategy discussion was approved."""
+    contact: Contact = ContactAwaitingThresholdFactory(team=mash_team)
+    checks = start_checks(
+        contact, by=manager, coordinator=social_worker, agencies=[agencies["police"], agencies["housing"]], at=now
+    )
+    requests = {request.agency_id: request for request in checks.requests.all()}
+    submit_answer(
+        requests[agencies["police"].pk],
+        by=police_partner,
+        at=now,
+        information="Father arrested for assault in 2024",
+        handling_restriction="Not to be shared outside the MASH: an investigation is under way",
+    )
+    housing_officer = user_with_role(
+        Role.PARTNER_PROFESSIONAL, team=TeamFactory(name="Housing desk", agency=agencies["housing"]), username="h.o"
+    )
+    submit_answer(requests[agencies["housing"].pk], by=housing_officer, at=now, information="Rent arrears")
+    checks.refresh_from_db()
+    checks_services.submit_for_decision(
+        checks, analysis="Risk from the father", by=social_worker, at=now, version=checks.version
+    )
+    return approve_strategy_for(contact, social_worker=social_worker, manager=manager, at=now)
+
+
+def _arrange(discussion: StrategyDiscussion, by: User, chair: User, at: dt.datetime, *chosen: Agency) -> None:
+    arrangement = services.Arrangement(at + H, MeetingFormat.VIDEO, "https://meet.example/s", chair, agencies=chosen)
+    services.arrange(discussion, arrangement, by=by, at=at, version=discussion.version)
+
+
+def test_police_health_a_school_age_childs_school_and_the_agencies_that_answered_are_proposed(
+    discussion: StrategyDiscussion, agencies: dict[str, Agency], now: dt.datetime
+) -> None:
+    proposed = {p.agency.name: p.reason for p in invitations.proposed(discussion, on=now.date())}
+    assert proposed == {
+        "Example Police": InviteeReason.POLICE,
+        "Example Health": InviteeReason.HEALTH,
+        "Example Primary": InviteeReason.EDUCATION,  # Mia is 10
+        "Example Housing": InviteeReason.CHECKS,
+    }
+
+
+def test_police_and_health_are_invited_to_every_discussion(
+    discussion: StrategyDiscussion,
+    strategy_coordinator: User,
+    manager: User,
+    agencies: dict[str, Agency],
+    now: dt.datetime,
+) -> None:
+    with pytest.raises(Refused, match="Police and Health are invited to every strategy discussion"):
+        _arrange(discussion, strategy_coordinator, manager, now, agencies["school"])
+    assert not discussion.invitations.exists()
+
+
+def test_each_agency_is_sent_the_papers_as_a_disclosure_without_what_another_agency_restricted(
+    discussion: StrategyDiscussion,
+    strategy_coordinator: User,
+    manager: User,
+    agencies: dict[str, Agency],
+    now: dt.datetime,
+) -> None:
+    _arrange(
+        discussion, strategy_coordinator, manager, now, agencies["police"], agencies["health"], agencies["housing"]
+    )
+
+    sent = {d.agency.name: d for d in Disclosure.objects.filter(purpose=Purpose.STRATEGY_DISCUSSION)}
+    assert set(sent) == {"Example Police", "Example Health", "Example Housing"}
+    health = sent["Example Health"].content
+    assert health["rationale"]["manager"] == "Agreed"
+    assert health["children"][0]["name"] == "Mia Harlow"
+    police_answer = next(a for a in health["checks"] if a["agency"] == "Example Police")
+    assert police_answer == {
+        "agency": "Example Police",
+        "withheld": "Not passed on: a restriction on onward disclosure",
+    }
+    # The police are sent their own answer as they gave it.
+    own = next(a for a in sent["Example Police"].content["checks"] if a["agency"] == "Example Police")
+    assert own["information"] == "Father arrested for assault in 2024"
+    invitation = discussion.invitations.get(agency=agencies["health"])
+    assert invitation.papers == sent["Example Health"]
+    assert (sent["Example Health"].origin, sent["Example Health"].origin_id) == ("strategy.invitation", invitation.pk)
+
+
+def test_arranging_again_invites_only_the_agencies_added(
+    discussion: StrategyDiscussion,
+    strategy_coordinator: User,
+    manager: User,
+    agencies: dict[str, Agency],
+    now: dt.datetime,
+) -> None:
+    _arrange(discussion, strategy_coordinator, manager, now, agencies["police"], agencies["health"])
+    _arrange(discussion, strategy_coordinator, manager, now, agencies["police"], agencies["health"], agencies["school"])
+
+    assert discussion.invitations.count() == 3
+    assert Disclosure.objects.filter(purpose=Purpose.STRATEGY_DISCUSSION).count() == 3
+
+
+def test_the_invited_agency_sees_its_papers_and_another_agency_gets_not_found(
+    discussion: StrategyDiscussion,
+    strategy_coordinator: User,
+    manager: User,
+    police_partner: User,
+    agencies: dict[str, Agency],
+    now: dt.datetime,
+) -> None:
+    _arrange(discussion, strategy_coordinator, manager, now, agencies["police"], agencies["health"])
+    page = reverse("strategy:discussion", args=[discussion.pk])
+
+    police = sign_in_both_steps(Client(), police_partner)
+    html = police.get(page).content.decode()
+    assert "Sent to Example Police" in html
+    assert "Father arrested for assault in 2024" in html  # their own answer
+    assert "Agreed" in html  # the manager's rationale
+    assert "Arrange it" not in html  # nothing of the hub's own record and forms
+    assert "History" not in html
+    assert f'href="{page}"' in police.get(reverse("strategy:invitations")).content.decode()
+
+    housing_officer = User.objects.get(username="h.o")
+    housing = sign_in_both_steps(Client(), housing_officer)
+    assert housing.get(page).status_code == 404  # housing answered the checks, but was not invited
+    assert "not invited to any" in housing.get(reverse("strategy:invitations")).content.decode()
