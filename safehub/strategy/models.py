@@ -172,6 +172,10 @@ class Invitation(models.Model):
     invited_at = models.DateTimeField()
     invited_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     papers = models.OneToOneField(Disclosure, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    # Emailed by the background worker, exactly once for each arrangement (strategy.emails): set back
+    # to empty when the meeting moves, so that the invitee gets the new time and calendar entry.
+    emailed_at = models.DateTimeField(null=True, blank=True, db_index=True)
+    emailed_to = models.PositiveSmallIntegerField(default=0)  # how many addresses: 0 means nobody could be
 
     class Meta:
         ordering = ["discussion_id", "pk"]

@@ -31,6 +31,7 @@ from safehub.strategy import invitations, permissions
 from safehub.strategy.models import (
     PLACE_LENGTH,
     REASON_LENGTH,
+    Invitation,
     MeetingFormat,
     StartRoute,
     StrategyChild,
@@ -356,6 +357,8 @@ def arrange(
         changes.append(f"chair {discussion.chair} → {chair}")
     if again and discussion.place != arrangement.place.strip():
         changes.append("place or link changed")
+    if again and discussion.meeting_format != arrangement.meeting_format.value:
+        changes.append(f"now {arrangement.meeting_format.label.lower()}")
     fields = {
         "meeting_at": arrangement.meeting_at,
         "meeting_format": arrangement.meeting_format.value,
@@ -372,6 +375,8 @@ def arrange(
         fields=fields,
     )
     discussion.chair, discussion.arranged_by = chair, by
+    if changes:  # everyone invited already is sent the new arrangement, as an update of their calendar entry
+        Invitation.objects.filter(discussion=discussion).update(emailed_at=None, emailed_to=0)
     invited = invitations.invite(discussion, [*arrangement.agencies], referrer=arrangement.referrer, by=by, at=at)
     record(
         Verb.STRATEGY_DISCUSSION_ARRANGED,

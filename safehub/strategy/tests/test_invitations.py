@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from django.core import mail
 from django.test import Client
 from django.urls import reverse
 
@@ -19,7 +20,7 @@ from safehub.core.errors import Refused
 from safehub.mfa.testing import sign_in_both_steps
 from safehub.sharing.models import Disclosure
 from safehub.sharing.vocabulary import Purpose
-from safehub.strategy import invitations, services
+from safehub.strategy import emails, invitations, services
 from safehub.strategy.models import InviteeReason, MeetingFormat, StrategyDiscussion
 from safehub.strategy.tests.helpers import approve_strategy_for
 
@@ -166,3 +167,39 @@ def test_the_invited_agency_sees_its_papers_and_another_agency_gets_not_found(
     housing = sign_in_both_steps(Client(), housing_officer)
     assert housing.get(page).status_code == 404  # housing answered the checks, but was not invited
     assert "not invited to any" in housing.get(reverse("strategy:invitations")).content.decode()
+
+
+def test_each_invitation_is_emailed_once_with_a_calendar_entry_and_again_when_the_meeting_moves(
+    discussion: StrategyDiscussion,
+    strategy_coordinator: User,
+    manager: User,
+    police_partner: User,
+    agencies: dict[str, Agency],
+    now: dt.datetime,
+) -> None:
+    _arrange(discussion, strategy_coordinator, manager, now, agencies["police"], agencies["health"])
+
+    assert emails.deliver_invitation_emails(now) == 2
+    assert emails.deliver_invitation_emails(now) == 0  # exactly once
+    [police_email] = [m for m in mail.outbox if police_partner.email in m.to]
+    assert "Mia" not in police_email.body  # no personal details in email
+    assert "Sign in to Safehub" in police_email.body
+    [(name, ics, kind)] = police_email.attachments
+    assert (name, kind) == ("strategy-discussion.ics", "text/calendar; method=REQUEST")
+    calendar = ics.decode() if isinstance(ics, bytes) else ics
+    assert f"UID:strategy-discussion-{discussion.pk}@safehub" in calendar
+    assert "DTSTART:20261124T110000Z" in calendar
+    health = discussion.invitations.get(agency=agencies["health"])
+    assert (health.emailed_at, health.emailed_to) == (now, 0)  # nobody at Example Health is a user
+    page = sign_in_both_steps(Client(), strategy_coordinator).get(reverse("strategy:discussion", args=[discussion.pk]))
+    assert "no one at Example Health has an email address in Safehub: telephone them" in page.content.decode()
+
+    mail.outbox.clear()
+    discussion.refresh_from_db()
+    arrangement = services.Arrangement(now + 2 * H, MeetingFormat.VIDEO, "https://meet.example/s", manager)
+    services.arrange(discussion, arrangement, by=strategy_coordinator, at=now, version=discussion.version)
+    assert emails.deliver_invitation_emails(now) == 2  # everyone invited hears of the new time
+    [moved] = [m for m in mail.outbox if police_partner.email in m.to]
+    moved_ics = moved.attachments[0][1]
+    assert "SEQUENCE:2" in (moved_ics.decode() if isinstance(moved_ics, bytes) else moved_ics)
+    assert moved.extra_headers["Message-ID"] != police_email.extra_headers["Message-ID"]

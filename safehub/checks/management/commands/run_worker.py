@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from safehub.audit.services import checkpoint_chain
 from safehub.checks.alerts import run_once
+from safehub.strategy.emails import deliver_invitation_emails
 
 
 class Command(BaseCommand):
@@ -37,6 +38,7 @@ class Command(BaseCommand):
         while True:
             try:
                 result = run_once(timezone.now())
+                invitations = deliver_invitation_emails(timezone.now())
             except (DatabaseError, OSError) as error:
                 # The database or the mail server is away: what was not sent stays queued for the next round.
                 if options["once"]:
@@ -44,8 +46,11 @@ class Command(BaseCommand):
                 self.stderr.write(f"{timezone.now():%H:%M:%S} alerts not sent this round: {error}")
                 db.close_old_connections()
             else:
-                if result.queued or result.sent or options["verbosity"] > 1:
-                    self.stdout.write(f"{timezone.now():%H:%M:%S} alerts queued {result.queued}, sent {result.sent}")
+                if result.queued or result.sent or invitations or options["verbosity"] > 1:
+                    emailed = f"; strategy invitations emailed {invitations}" if invitations else ""
+                    self.stdout.write(
+                        f"{timezone.now():%H:%M:%S} alerts queued {result.queued}, sent {result.sent}{emailed}"
+                    )
             self._checkpoint_audit()
             if options["once"]:
                 return
