@@ -27,10 +27,11 @@ from safehub.mfa.testing import sign_in_both_steps
 from safehub.people.models import Person
 from safehub.people.tests.factories import InvolvementFactory, PersonFactory
 from safehub.protocols.models import Brag
+from safehub.strategy.tests.helpers import approved_for_strategy
 
 pytestmark = pytest.mark.django_db
 
-READ_VERBS = (Verb.CONTACT_VIEWED, Verb.PERSON_VIEWED, Verb.CONSULTATION_VIEWED)
+READ_VERBS = (Verb.CONTACT_VIEWED, Verb.PERSON_VIEWED, Verb.CONSULTATION_VIEWED, Verb.STRATEGY_DISCUSSION_VIEWED)
 
 
 @dataclass(frozen=True)
@@ -42,6 +43,7 @@ class Shown:
     contacts: tuple[int, ...] = ()
     people: tuple[int, ...] = ()
     consultations: tuple[int, ...] = ()
+    discussions_of: tuple[int, ...] = ()  # strategy discussions, by their contact's id
 
 
 @dataclass
@@ -137,6 +139,13 @@ def _end_involvement_page(hub: Hub) -> Shown:
     return Shown(hub.contact_officer, url, people=(involvement.person_id,))
 
 
+def _strategy_discussion_page(hub: Hub) -> Shown:
+    discussion = approved_for_strategy(hub.team, social_worker=hub.social_worker, manager=hub.manager, at=hub.at)
+    assert discussion.contact_id is not None
+    url = reverse("strategy:discussion", args=[discussion.pk])
+    return Shown(hub.social_worker, url, discussions_of=(discussion.contact_id,))
+
+
 def _pair_page(hub: Hub) -> Shown:
     left, right = sorted([PersonFactory(), PersonFactory()], key=lambda p: p.pk)
     pair = DuplicatePair.objects.create(left=left, right=right, probability=0.8, found_at=hub.at)
@@ -174,6 +183,9 @@ PAGES: dict[str, Callable[[Hub], Shown]] = {
     "people:record-warnings": _person_page("people:record-warnings", "contact_officer"),
     "people:end-involvement": _end_involvement_page,
     "matching:pair": _pair_page,
+    "strategy:discussion": _strategy_discussion_page,
+    "strategy:start-now": _contact_page("strategy:start-now", ContactState.RECEIVED, "manager"),
+    "strategy:start-for-person": _person_page("strategy:start-for-person", "manager"),
 }
 
 # Addresses with a record id that show no child's record (or only act and redirect).
@@ -187,6 +199,9 @@ NOT_A_CHILDS_RECORD = {
     "users:change-user": "POST only: changes a staff member's account, audited, and redirects",
     "users:agency": "an agency and its teams",
     "users:rename-team": "a team's name",
+    "strategy:arrange": "POST only: arranges a strategy discussion and redirects",
+    "strategy:exception": "POST only: moves a strategy discussion's due time and redirects",
+    "strategy:cancel": "POST only: cancels a strategy discussion and redirects",
 }
 
 
@@ -227,9 +242,11 @@ def test_every_page_that_shows_a_childs_record_records_exactly_one_read_of_it(ur
     expected = sorted(
         [(Verb.CONTACT_VIEWED.value, pk) for pk in shown.contacts]
         + [(Verb.PERSON_VIEWED.value, pk) for pk in shown.people]
+        + [(Verb.STRATEGY_DISCUSSION_VIEWED.value, pk) for pk in shown.discussions_of]
     )
     assert recorded == expected, url_name
-    assert len(reads) == len(shown.contacts) + len(shown.people) + len(shown.consultations), url_name
+    shown_records = len(shown.contacts) + len(shown.people) + len(shown.consultations) + len(shown.discussions_of)
+    assert len(reads) == shown_records, url_name
 
 
 def _named_routes(

@@ -68,6 +68,11 @@ def can_coordinate_strategy(user: User) -> bool:
     return user.has_role(Role.STRATEGY_COORDINATOR)
 
 
+def can_chair_strategy(user: User) -> bool:
+    """A team manager chairs a strategy discussion (issue 13; 000 has managers decide its outcome)."""
+    return user.has_role(Role.TEAM_MANAGER)
+
+
 def can_read_performance(user: User) -> bool:
     """The performance lead, and managers for their own service (001)."""
     return user.has_role(Role.PERFORMANCE_LEAD, Role.TEAM_MANAGER)

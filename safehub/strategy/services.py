@@ -15,6 +15,7 @@ from django.db import transaction
 from django.db.models import Q
 
 from safehub.accounts.models import Agency, Role, Team, User
+from safehub.accounts.permissions import can_chair_strategy
 from safehub.audit.models import Verb
 from safehub.audit.services import record
 from safehub.contacts.models import Contact, ContactSubject
@@ -325,7 +326,7 @@ def _arrangement_problems(arrangement: Arrangement, discussion: StrategyDiscussi
     elif len(place) > PLACE_LENGTH:
         problems.append(Problem(f"Enter at most {PLACE_LENGTH} characters", field="place"))
     chair = arrangement.chair
-    if chair is None or not chair.is_active or not chair.has_role(Role.TEAM_MANAGER):
+    if chair is None or not chair.is_active or not can_chair_strategy(chair):
         problems.append(Problem("Choose a team manager to chair the discussion", field="chair"))
     invited_before = Agency.objects.filter(pk__in=discussion.invitations.values("agency_id"))
     missing = invitations.missing_always([*arrangement.agencies, *invited_before])

@@ -25,6 +25,7 @@ MATRIX: list[tuple[Callable[[User], bool], set[Role]]] = [
     (permissions.could_approve, {R.SENIOR_PRACTITIONER, R.TEAM_MANAGER}),  # as the local protocol says
     (permissions.can_answer_for_an_agency, {R.PARTNER_PROFESSIONAL}),
     (permissions.can_coordinate_strategy, {R.STRATEGY_COORDINATOR}),
+    (permissions.can_chair_strategy, {R.TEAM_MANAGER}),
     (permissions.can_read_performance, {R.PERFORMANCE_LEAD, R.TEAM_MANAGER}),
     (permissions.can_administer, {R.ADMINISTRATOR}),
     (permissions.can_protect_data, {R.DATA_PROTECTION_OFFICER}),
