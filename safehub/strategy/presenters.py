@@ -14,7 +14,7 @@ from safehub.contacts.models import Contact
 from safehub.contacts.presenters import TimelineEntry, TimelineSource
 from safehub.core.presenters import Action, Due, Panel, brag_tag_class, due
 from safehub.strategy import permissions
-from safehub.strategy.models import StrategyChild, StrategyDiscussion, StrategyDiscussionQuerySet
+from safehub.strategy.models import StrategyChild, StrategyDiscussion
 from safehub.strategy.workflow import LIFECYCLE, NOT_YET_HELD, STATES, DiscussionEvent, DiscussionState
 
 
@@ -83,8 +83,7 @@ class ContactPanel(Panel):
     )
 
     def present(self, contact: Contact, *, user: User, at: datetime) -> dict[str, Any] | None:
-        manager: StrategyDiscussionQuerySet = contact.strategy_discussions  # type: ignore[attr-defined]
-        discussions = list(manager.all())
+        discussions = list(contact.strategy_discussions.all())
         if not discussions:
             return None
         return {"rows": rows(discussions, at=at)}
@@ -104,7 +103,7 @@ class StrategyTimeline(TimelineSource):
 
     def entries(self, contact: Contact) -> list[TimelineEntry]:
         entries = []
-        for discussion in contact.strategy_discussions.all():  # type: ignore[attr-defined]
+        for discussion in contact.strategy_discussions.all():
             entries.append(
                 TimelineEntry(
                     "Strategy discussion started", discussion.started_at, str(discussion.started_by), discussion.reason
