@@ -328,7 +328,18 @@ def _arrangement_problems(arrangement: Arrangement, discussion: StrategyDiscussi
     chair = arrangement.chair
     if chair is None or not chair.is_active or not can_chair_strategy(chair):
         problems.append(Problem("Choose a team manager to chair the discussion", field="chair"))
-    invited_before = Agency.objects.filter(pk__in=discussion.invitations.values("agency_id"))
+    invited_before = list(Agency.objects.filter(pk__in=discussion.invitations.values("agency_id")).order_by("name"))
+    chosen = {agency.pk for agency in arrangement.agencies}
+    dropped = [agency.name for agency in invited_before if agency.pk not in chosen]
+    if dropped:
+        problems.append(
+            Problem(
+                f"{' and '.join(dropped)} {'was' if len(dropped) == 1 else 'were'} invited already and sent the"
+                " papers: an invitation cannot be taken back. Tick it again, and tell them if they are no longer"
+                " needed",
+                field="agencies",
+            )
+        )
     missing = invitations.missing_always([*arrangement.agencies, *invited_before])
     if missing:
         problems.append(

@@ -91,7 +91,9 @@ def discussion_page(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         # What was sent to their agency, and nothing else of the hub's record.
         agencies = invited_agencies(request.user)
         mine = [i for i in discussion.invitations.select_related("agency", "papers") if i.agency_id in agencies]
-        return render(request, "strategy/invitation.html", {"discussion": discussion, "invitations": mine})
+        meeting_now = shown_date(discussion.meeting_at)  # as the papers wrote it, to say whether it moved
+        context = {"discussion": discussion, "invitations": mine, "meeting_now": meeting_now}
+        return render(request, "strategy/invitation.html", context)
     return _page(request, discussion)
 
 

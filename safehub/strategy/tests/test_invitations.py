@@ -141,6 +141,11 @@ def test_arranging_again_invites_only_the_agencies_added(
 
     assert discussion.invitations.count() == 3
     assert Disclosure.objects.filter(purpose=Purpose.STRATEGY_DISCUSSION).count() == 3
+    # An invitation sent with the papers is not taken back by unticking it: the coordinator is told.
+    discussion.refresh_from_db()
+    with pytest.raises(Refused, match="Example Primary was invited already and sent the papers"):
+        _arrange(discussion, strategy_coordinator, manager, now, agencies["police"], agencies["health"])
+    assert discussion.invitations.count() == 3
 
 
 def test_the_invited_agency_sees_its_papers_and_another_agency_gets_not_found(
@@ -157,6 +162,7 @@ def test_the_invited_agency_sees_its_papers_and_another_agency_gets_not_found(
     police = sign_in_both_steps(Client(), police_partner)
     html = police.get(page).content.decode()
     assert "Sent to Example Police" in html
+    assert "24 November 2026, 11:00, video call" in html  # the meeting as arranged now
     assert "Father arrested for assault in 2024" in html  # their own answer
     assert "Agreed" in html  # the manager's rationale
     assert "Arrange it" not in html  # nothing of the hub's own record and forms
@@ -196,7 +202,9 @@ def test_each_invitation_is_emailed_once_with_a_calendar_entry_and_again_when_th
 
     mail.outbox.clear()
     discussion.refresh_from_db()
-    arrangement = services.Arrangement(now + 2 * H, MeetingFormat.VIDEO, "https://meet.example/s", manager)
+    arrangement = services.Arrangement(
+        now + 2 * H, MeetingFormat.VIDEO, "https://meet.example/s", manager, (agencies["police"], agencies["health"])
+    )
     services.arrange(discussion, arrangement, by=strategy_coordinator, at=now, version=discussion.version)
     assert emails.deliver_invitation_emails(now) == 2  # everyone invited hears of the new time
     [moved] = [m for m in mail.outbox if police_partner.email in m.to]
