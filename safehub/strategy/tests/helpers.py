@@ -42,4 +42,5 @@ def approve_strategy_for(contact: Contact, *, social_worker: User, manager: User
     contact.refresh_from_db()
     outcomes = {subject.pk: Outcome.STRATEGY_DISCUSSION for subject in decisions.children_on(contact)}
     decisions.approve(contact, outcomes=outcomes, rationale="Agreed", by=manager, at=at, version=contact.version)
-    return StrategyDiscussion.objects.get(contact=contact)
+    # The one the approval started (a manager may have started another at once before it).
+    return StrategyDiscussion.objects.filter(contact=contact).latest("pk")

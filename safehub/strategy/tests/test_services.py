@@ -14,14 +14,12 @@ from safehub.audit.models import AuditEvent, Verb
 from safehub.contacts.models import Contact, SubjectRole
 from safehub.contacts.tests.factories import ContactAwaitingThresholdFactory, ContactFactory, ContactSubjectFactory
 from safehub.core.errors import ConcurrentChange, DomainError, Refused
-from safehub.decisions import services as decisions
-from safehub.decisions.models import Outcome
 from safehub.people.models import Person, PersonKind, Service
 from safehub.people.tests.factories import OpenInvolvementFactory, PersonFactory
-from safehub.protocols.models import Brag, LocalProtocol
+from safehub.protocols.models import Brag
 from safehub.strategy import services
 from safehub.strategy.models import MeetingFormat, StartRoute, StrategyDiscussion
-from safehub.strategy.tests.helpers import approved_for_strategy, use_protocol
+from safehub.strategy.tests.helpers import approve_strategy_for, approved_for_strategy, use_protocol
 from safehub.strategy.workflow import DiscussionState
 
 H = dt.timedelta(hours=1)
@@ -360,20 +358,7 @@ def test_approving_siblings_starts_one_for_those_not_already_waiting(
     ContactSubjectFactory(contact=contact, given_name="Leo", role=SubjectRole.SIBLING, sex="male")
     mia = contact.subjects.get(given_name="Mia")
     services.start_now(contact, subject_ids=[mia.pk], reason="Mia afraid to go home", by=manager, at=now)
-    contact.refresh_from_db()
-    level = LocalProtocol.objects.get(is_active=True).levels.order_by("-order").first()
-    assert level is not None
-    decisions.recommend(
-        contact,
-        children=decisions.same_for_all(contact, decisions.ChildChoice(Brag.RED, level, Outcome.STRATEGY_DISCUSSION)),
-        rationale="Both at risk",
-        by=social_worker,
-        at=now,
-        version=contact.version,
-    )
-    contact.refresh_from_db()
-    outcomes = {s.pk: Outcome.STRATEGY_DISCUSSION for s in decisions.children_on(contact)}
-    decisions.approve(contact, outcomes=outcomes, rationale="Agreed", by=manager, at=now, version=contact.version)
+    approve_strategy_for(contact, social_worker=social_worker, manager=manager, at=now)
 
     by_route = {d.route: [str(c) for c in d.children.all()] for d in StrategyDiscussion.objects.all()}
     assert by_route == {StartRoute.IMMEDIATE_PROTECTION: ["Mia Harlow"], StartRoute.APPROVED_OUTCOME: ["Leo Harlow"]}
