@@ -53,6 +53,14 @@ class Verb(models.TextChoices):
     )
     STRATEGY_DISCUSSION_ARRANGED = "strategy_discussion_arranged", "Arranged a strategy discussion"
     STRATEGY_DISCUSSION_CANCELLED = "strategy_discussion_cancelled", "Cancelled a strategy discussion"
+    STRATEGY_DISCUSSION_RECORDED = "strategy_discussion_recorded", "Recorded a strategy discussion held"
+    STRATEGY_RECORD_SENT = "strategy_record_sent", "Sent a strategy discussion's record"
+    STRATEGY_ACTION_ADDED = "strategy_action_added", "Added an action from a strategy discussion"
+    STRATEGY_ACTION_CLOSED = "strategy_action_closed", "Closed an action from a strategy discussion"
+    STRATEGY_CONFERENCE_RECORDED = (
+        "strategy_conference_recorded",
+        "Recorded the initial child protection conference (or that none is needed)",
+    )
     PROTOCOL_CHANGED = "protocol_changed", "Changed local protocol"
     LOGIN = "login", "Signed in"
     PASSWORD_ACCEPTED = "password_accepted", "Entered a correct password (the second step comes next)"

@@ -106,6 +106,42 @@ def relabel(field: forms.Field, label: str) -> None:
         field.validators.append(MaxLengthValidator(field.max_length, _too_long(field)))
 
 
+def style_field(field: forms.Field) -> None:
+    """GOV.UK classes and templates for a field's widget, and a named message for text that is too long.
+    GovukFormMixin applies it to a form's fields; a form that adds fields after its own __init__ (one per
+    row of a list it was given) applies it to those."""
+    widget = field.widget
+    css = {
+        forms.Textarea: "govuk-textarea",
+        forms.Select: "govuk-select",
+        forms.RadioSelect: "",
+        forms.CheckboxSelectMultiple: "",
+        forms.CheckboxInput: "govuk-checkboxes__input",
+        GovukDateWidget: "",
+    }
+    cls = next((value for kind, value in css.items() if isinstance(widget, kind)), "govuk-input")
+    if cls:
+        existing = widget.attrs.get("class", "")
+        widget.attrs["class"] = f"{existing} {cls}".strip()
+    # CheckboxSelectMultiple is a subclass of RadioSelect: test it first.
+    if isinstance(widget, forms.CheckboxSelectMultiple):
+        widget.template_name = "govuk/widgets/checkboxes.html"
+    elif isinstance(widget, forms.RadioSelect):
+        widget.template_name = "govuk/widgets/radios.html"
+    elif type(widget) is forms.Select:  # not a multiple select, whose options it does not draw
+        widget.template_name = "govuk/widgets/select.html"
+    if isinstance(field, forms.ModelChoiceField):
+        _refuse_ids_past_the_database(field)
+    if isinstance(field, forms.CharField) and not isinstance(field, forms.UUIDField):
+        # Oversized text gets a clear message instead of reaching the database, naming the box
+        # it is in: on a long page "Enter no more than 200 characters" alone leaves the user
+        # looking for which one.
+        if field.max_length is None:
+            field.max_length = MAX_TEXT if isinstance(widget, forms.Textarea) else MAX_LINE
+        field.validators = [v for v in field.validators if not isinstance(v, MaxLengthValidator)]
+        field.validators.append(MaxLengthValidator(field.max_length, _too_long(field)))
+
+
 class GovukFormMixin:
     """Adds GOV.UK classes to widgets and error classes once the form is validated."""
 
@@ -116,36 +152,7 @@ class GovukFormMixin:
         kwargs.setdefault("label_suffix", "")
         super().__init__(*args, **kwargs)
         for field in self.fields.values():
-            widget = field.widget
-            css = {
-                forms.Textarea: "govuk-textarea",
-                forms.Select: "govuk-select",
-                forms.RadioSelect: "",
-                forms.CheckboxSelectMultiple: "",
-                forms.CheckboxInput: "govuk-checkboxes__input",
-                GovukDateWidget: "",
-            }
-            cls = next((value for kind, value in css.items() if isinstance(widget, kind)), "govuk-input")
-            if cls:
-                existing = widget.attrs.get("class", "")
-                widget.attrs["class"] = f"{existing} {cls}".strip()
-            # CheckboxSelectMultiple is a subclass of RadioSelect: test it first.
-            if isinstance(widget, forms.CheckboxSelectMultiple):
-                widget.template_name = "govuk/widgets/checkboxes.html"
-            elif isinstance(widget, forms.RadioSelect):
-                widget.template_name = "govuk/widgets/radios.html"
-            elif type(widget) is forms.Select:  # not a multiple select, whose options it does not draw
-                widget.template_name = "govuk/widgets/select.html"
-            if isinstance(field, forms.ModelChoiceField):
-                _refuse_ids_past_the_database(field)
-            if isinstance(field, forms.CharField) and not isinstance(field, forms.UUIDField):
-                # Oversized text gets a clear message instead of reaching the database, naming the box
-                # it is in: on a long page "Enter no more than 200 characters" alone leaves the user
-                # looking for which one.
-                if field.max_length is None:
-                    field.max_length = MAX_TEXT if isinstance(widget, forms.Textarea) else MAX_LINE
-                field.validators = [v for v in field.validators if not isinstance(v, MaxLengthValidator)]
-                field.validators.append(MaxLengthValidator(field.max_length, _too_long(field)))
+            style_field(field)
 
     def full_clean(self) -> None:
         super().full_clean()  # type: ignore[misc]

@@ -35,7 +35,7 @@ class Clock(models.TextChoices):
     approved decision, shared by the recommendation and the approval, each due by the earlier of
     its own clock and this one (protocols.policy). STRATEGY_EXCEPTION is the latest a manager's
     recorded risk assessment may move a strategy discussion to (000: "up to 72-hour exception"); a
-    protocol without one lets the exception set any later time. PHONE_AGENCY is no step: a request to the
+    protocol without one allows no exception. STRATEGY_RECORD counts from the discussion's being held. PHONE_AGENCY is no step: a request to the
     agency that must be answered sooner than its time is to be telephoned too (003 §2.6)."""
 
     SCREENING = "screening", "Basic screening"
@@ -47,6 +47,7 @@ class Clock(models.TextChoices):
     MASH_CHECKS = "mash_checks", "MASH checks"
     STRATEGY_DISCUSSION = "strategy_discussion", "Strategy discussion"
     STRATEGY_EXCEPTION = "strategy_exception", "Strategy discussion, at the latest, by a recorded exception"
+    STRATEGY_RECORD = "strategy_record", "Strategy discussion's record sent to those who took part"
     PHONE_AGENCY = "phone_agency", "Telephone the agency too"
 
 

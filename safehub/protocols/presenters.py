@@ -20,6 +20,7 @@ CLOCK_STARTS = {
     Clock.MASH_CHECKS: "Counts from the request to the agency",
     Clock.STRATEGY_DISCUSSION: "Counts from the decision to hold one: the approval, or a manager starting it",
     Clock.STRATEGY_EXCEPTION: "Counts from the same start: the latest a manager's recorded risk assessment may move it to",
+    Clock.STRATEGY_RECORD: "Counts from the time the discussion was held",
     Clock.PHONE_AGENCY: "A prompt: telephone the agency too when its answer is needed sooner than this",
 }
 

@@ -14,6 +14,10 @@ from typing import Any
 H = "elapsed_hours"
 WH = "working_hours"
 WD = "working_days"
+# No seed sets a time for a strategy discussion's record; 000 has decisions and safety plans "collated in
+# the strategy meeting minutes" so that "each agency is clear on the outcome and actions" (issue 13: one
+# working day unless the protocol says otherwise).
+RECORD_DEFAULT = "Local default: the seeds set no time for the record of a strategy discussion"
 
 TEAM_MANAGER = "team_manager"
 SENIOR_PRACTITIONER = "senior_practitioner"
@@ -95,6 +99,7 @@ PROFILES: list[dict[str, Any]] = [
                 H,
                 "Local default: 002 sets no exception; a risk-assessed discussion is still held within a day",
             ),
+            ("strategy_record", "", 1, WD, RECORD_DEFAULT),
         ],
         # Roles table: the MASH team manager and the CSC senior practitioners are each 'Decision maker
         # on contacts, screening, MASH checks and service provision for specialist services at levels 3 and 4'.
@@ -172,6 +177,7 @@ PROFILES: list[dict[str, Any]] = [
                 "000: 'unless there is a clear risk assessment that allows for up to 72-hour exception as identified"
                 " in the local Safeguarding Protocol'",
             ),
+            ("strategy_record", "", 1, WD, RECORD_DEFAULT),
         ],
         "approver_roles": [TEAM_MANAGER],
     },
@@ -208,6 +214,7 @@ PROFILES: list[dict[str, Any]] = [
             ("mash_checks", "red", 4, H, "Local default: Red checks within 4 hours (003 sets no time)"),
             ("strategy_discussion", "", 24, H, "Local default: 003 sets no time"),
             ("strategy_exception", "", 72, H, "Local default: 003 sets no time; 000's 72-hour exception"),
+            ("strategy_record", "", 1, WD, RECORD_DEFAULT),
             (
                 "phone_agency",
                 "",
@@ -273,6 +280,7 @@ PROFILES: list[dict[str, Any]] = [
                 "§6: the MASH will 'hold a strategy meeting'; 'The agreed standard for the Walsall MASH to"
                 " progress a child protection concern is within a maximum of 2 hours'",
             ),
+            ("strategy_record", "", 1, WD, RECORD_DEFAULT),
         ],
         # §5, §7: every recommendation 'approved by a manager'.
         "approver_roles": [TEAM_MANAGER],

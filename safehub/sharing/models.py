@@ -26,7 +26,9 @@ class Disclosure(models.Model):
     """A record of information shared outside the hub: what, to whom, why, on what basis, with what
     consent, by whom and when (DESIGN.md §2). Never changed once written."""
 
-    contact = models.ForeignKey(Contact, on_delete=models.PROTECT, related_name="disclosures")
+    # The contact the information is about; none for a record kept outside any contact (a strategy
+    # discussion for a child already open to children's social care), which its origin then names.
+    contact = models.ForeignKey(Contact, null=True, blank=True, on_delete=models.PROTECT, related_name="disclosures")
     agency = models.ForeignKey(Agency, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
     recipient = models.CharField(
         max_length=200, blank=True, help_text="Who received it, when it was not a partner agency."
@@ -53,6 +55,10 @@ class Disclosure(models.Model):
             models.CheckConstraint(
                 condition=Q(origin="", origin_id__isnull=True) | (~Q(origin="") & Q(origin_id__isnull=False)),
                 name="disclosure_origin_named_with_its_id",
+            ),
+            models.CheckConstraint(
+                condition=Q(contact__isnull=False) | Q(origin_id__isnull=False),
+                name="disclosure_about_a_contact_or_origin",
             ),
             models.UniqueConstraint(
                 fields=["origin", "origin_id"],

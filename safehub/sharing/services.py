@@ -18,7 +18,7 @@ from safehub.sharing.vocabulary import Purpose
 
 
 def record_disclosure(
-    contact: Contact,
+    contact: Contact | None,
     *,
     to: Agency | str,
     content: Mapping[str, Any],
@@ -38,6 +38,8 @@ def record_disclosure(
         raise DomainError("Enter the lawful basis for sharing", field="lawful_basis")
     if isinstance(to, str) and not to.strip():
         raise DomainError("Say who the information is shared with")
+    if contact is None and origin is None:
+        raise ValueError("A disclosure outside any contact must name the record it was made for")
     if origin is not None and origin.pk is None:
         raise ValueError("A disclosure's originating record must be saved first")
     agency = to if isinstance(to, Agency) else None

@@ -18,7 +18,7 @@ from icalendar import Calendar, Event
 from safehub.accounts.models import User
 from safehub.core.mail_batches import OvertakenError, deliver_in_batches, lock_for_sending
 from safehub.core.presenters import shown_london_time
-from safehub.strategy.models import Invitation, InviteeReason, StrategyDiscussion
+from safehub.strategy.models import Invitation, InviteeReason, RecordCopy, StrategyDiscussion
 
 BATCH = 50
 MEETING_LENGTH = timedelta(hours=1)
@@ -32,7 +32,7 @@ def recipients(invitation: Invitation) -> list[str]:
     return sorted(set(users.values_list("email", flat=True)))
 
 
-def calendar_entry(discussion: StrategyDiscussion) -> bytes:
+def calendar_entry(discussion: StrategyDiscussion, *, made_at: datetime) -> bytes:
     """The meeting as an iCalendar request: no names, the same UID for every version of it."""
     assert discussion.meeting_at is not None  # noqa: S101 - only an arranged discussion is emailed
     calendar = Calendar()
@@ -42,7 +42,8 @@ def calendar_entry(discussion: StrategyDiscussion) -> bytes:
     event = Event()
     event.add("uid", f"strategy-discussion-{discussion.pk}@safehub")
     event.add("sequence", discussion.version)
-    event.add("dtstamp", discussion.meeting_at)
+    event.add("dtstamp", made_at)  # when this version of the entry was made (RFC 5545 3.8.7.2)
+    event.add("organizer", f"mailto:{settings.DEFAULT_FROM_EMAIL}")
     event.add("dtstart", discussion.meeting_at)
     event.add("dtend", discussion.meeting_at + MEETING_LENGTH)
     event.add("summary", "Strategy discussion (Multi-Agency Safeguarding Hub)")
@@ -56,33 +57,46 @@ def message_id(invitation: Invitation) -> str:
     return f"<strategy-invitation-{invitation.pk}-{invitation.discussion.version}@safehub>"
 
 
-def email_for(invitation: Invitation, addresses: Sequence[str]) -> EmailMessage | None:
+def moved_since_invited(invitation: Invitation) -> bool:
+    """The meeting was arranged again after this invitee was first invited: their email is an update."""
+    return invitation.discussion.state_changes.filter(event="rearrange", at__gt=invitation.invited_at).exists()
+
+
+def email_for(invitation: Invitation, addresses: Sequence[str], *, at: datetime) -> EmailMessage | None:
     if not addresses:
         return None
     discussion = invitation.discussion
     assert discussion.meeting_at is not None  # noqa: S101 - see calendar_entry
     when = shown_london_time(discussion.meeting_at)
     how = f"{discussion.get_meeting_format_display().lower()}: {discussion.place}"
+    moved = moved_since_invited(invitation)
+    changed = "CHANGED: " if moved else ""
+    update = (
+        "The arrangement has changed since you were invited: the time, place or chair below is the one that now"
+        " stands, and the calendar entry is updated.\n\n"
+        if moved
+        else ""
+    )
     if invitation.reason == InviteeReason.REFERRER and discussion.contact is not None:
-        body = (
+        body = update + (
             f"You are invited to a strategy discussion about the concern you raised with the Multi-Agency"
             f" Safeguarding Hub (reference {discussion.contact.reference}), on {when} ({how}).\n\n"
             "A calendar entry is attached. If you cannot attend, tell the hub what you know before then."
         )
     else:
-        body = (
+        body = update + (
             f"{invitation.agency} is invited to a strategy discussion on {when} ({how}), chaired by"
             f" {discussion.chair}.\n\nSign in to Safehub and open Strategy discussions to read the papers sent"
             " to your agency. A calendar entry is attached. This email holds no personal details."
         )
     message = EmailMessage(
-        f"Safehub: strategy discussion on {when}",
+        f"Safehub: {changed}strategy discussion on {when}",
         body,
         settings.DEFAULT_FROM_EMAIL,
         list(addresses),
         headers={"Message-ID": message_id(invitation), "Auto-Submitted": "auto-generated"},
     )
-    message.attach("strategy-discussion.ics", calendar_entry(discussion), "text/calendar; method=REQUEST")
+    message.attach("strategy-discussion.ics", calendar_entry(discussion, made_at=at), "text/calendar; method=REQUEST")
     return message
 
 
@@ -113,9 +127,60 @@ def deliver_invitation_emails(at: datetime, *, limit: int = 100_000, batch: int 
             )
             if not marked:
                 raise OvertakenError()
-            message = email_for(invitation, addresses)
+            message = email_for(invitation, addresses, at=at)
             if message is not None:
                 messages.append(message)
         return len(claimed), messages
 
     return deliver_in_batches(_claim, mark_sent, limit=limit, batch=batch)
+
+
+def record_message_id(copy: RecordCopy) -> str:
+    return f"<strategy-record-{copy.pk}@safehub>"
+
+
+def record_email_for(copy: RecordCopy, addresses: Sequence[str]) -> EmailMessage | None:
+    """That the record is ready: the agency's professionals sign in to read it (the email names no child)."""
+    if not addresses:
+        return None
+    invitation = copy.invitation
+    discussion = invitation.discussion
+    held = shown_london_time(discussion.record.held_at)
+    return EmailMessage(
+        f"Safehub: the record of the strategy discussion held on {held}",
+        f"The record of the strategy discussion {invitation} took part in on {held} has been sent to"
+        f" {invitation}, with any actions for your agency.\n\nSign in to Safehub and open Strategy discussions"
+        " to read it. This email holds no personal details.",
+        settings.DEFAULT_FROM_EMAIL,
+        list(addresses),
+        headers={"Message-ID": record_message_id(copy), "Auto-Submitted": "auto-generated"},
+    )
+
+
+def _claim_records(batch: int) -> list[RecordCopy]:
+    pending = lock_for_sending(RecordCopy.objects.filter(emailed_at__isnull=True).order_by("pk"))
+    ids = list(pending.values_list("pk", flat=True)[:batch])
+    return list(
+        RecordCopy.objects.filter(pk__in=ids)
+        .select_related("invitation__agency", "invitation__discussion__record")
+        .order_by("pk")
+    )
+
+
+def deliver_record_emails(at: datetime, *, limit: int = 100_000, batch: int = BATCH) -> int:
+    """Tell each agency sent a record that it is there, exactly once."""
+
+    def mark_sent(claimed: Sequence[RecordCopy]) -> tuple[int, list[EmailMessage]]:
+        messages = []
+        for copy in claimed:
+            addresses = recipients(copy.invitation)
+            if not RecordCopy.objects.filter(pk=copy.pk, emailed_at__isnull=True).update(
+                emailed_at=at, emailed_to=len(addresses)
+            ):
+                raise OvertakenError()
+            message = record_email_for(copy, addresses)
+            if message is not None:
+                messages.append(message)
+        return len(claimed), messages
+
+    return deliver_in_batches(_claim_records, mark_sent, limit=limit, batch=batch)

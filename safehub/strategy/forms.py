@@ -6,9 +6,21 @@ from typing import Any
 from django import forms
 
 from safehub.accounts.models import Agency, Role, User
-from safehub.core.forms import ClockField, GovukDateField, GovukForm, VersionForm, choice_field
+from safehub.core.forms import ClockField, GovukDateField, GovukForm, VersionForm, choice_field, style_field
 from safehub.core.working_time import LONDON
-from safehub.strategy.models import PLACE_LENGTH, REASON_LENGTH, MeetingFormat
+from safehub.strategy.models import (
+    PLACE_LENGTH,
+    REASON_LENGTH,
+    RECORD_TEXT_LENGTH,
+    Attendance,
+    Decision,
+    Invitation,
+    MeetingFormat,
+    NotToldReason,
+    OnwardOutcome,
+    ProtectionMeans,
+)
+from safehub.strategy.recording import NewAction, Outcome, Presence, presence_field
 
 
 def _moment(data: dict[str, Any], day_field: str, time_field: str, into: str) -> None:
@@ -125,4 +137,236 @@ class StartForOpenCaseForm(GovukForm):
         widget=forms.Textarea(attrs={"rows": 4}),
         max_length=REASON_LENGTH,
         error_messages={"required": "Say why a strategy discussion is needed now"},
+    )
+
+
+YES_NO = [("yes", "Yes"), ("no", "No")]
+
+
+def _yes_no(label: str) -> forms.TypedChoiceField:
+    return forms.TypedChoiceField(
+        label=label,
+        choices=YES_NO,
+        coerce=lambda value: value == "yes",
+        empty_value=None,
+        required=False,
+        widget=forms.RadioSelect,
+        error_messages={"invalid_choice": "Choose yes or no"},
+    )
+
+
+class RecordForm(VersionForm):
+    """The record of a discussion held: every answer is checked by the service at once (record.hold), so
+    that one round shows every problem; the form reads the values and the dates' and times' formats."""
+
+    held_on = GovukDateField(label="Date it was held", label_for_errors="The date it was held", required=False)
+    held_time = ClockField(label="Time it started", help_text="For example 14:30", required=False)
+    analysis = forms.CharField(
+        label="Analysis of risk",
+        help_text="What the agencies' information together says about the risk to each child.",
+        widget=forms.Textarea(attrs={"rows": 6}),
+        max_length=RECORD_TEXT_LENGTH,
+        required=False,
+    )
+    decision = forms.ChoiceField(
+        label="The discussion's decision",
+        choices=Decision.choices,
+        widget=forms.RadioSelect,
+        required=False,
+        error_messages={"invalid_choice": "Choose the discussion's decision"},
+    )
+    onward_outcome = forms.ChoiceField(
+        label="If no section 47 enquiry: what happens instead",
+        choices=[("", "Choose"), *OnwardOutcome.choices],
+        required=False,
+        error_messages={"invalid_choice": "Choose what happens instead of a section 47 enquiry"},
+    )
+    protection_means = forms.ChoiceField(
+        label="If immediate protection: how",
+        choices=[("", "Choose"), *ProtectionMeans.choices],
+        required=False,
+        error_messages={"invalid_choice": "Choose how the children are protected now"},
+    )
+    police_investigate = _yes_no("Will the police investigate?")
+    medical_examination = _yes_no("Is a medical examination needed?")
+    medical_note = forms.CharField(
+        label="Medical examination: by whom and when (optional)",
+        widget=forms.Textarea(attrs={"rows": 2}),
+        max_length=REASON_LENGTH,
+        required=False,
+    )
+    family_told = _yes_no("Will the family be told of the discussion and its decision?")
+    who_tells = forms.CharField(label="Who tells them", max_length=200, required=False)
+    tell_on = GovukDateField(label="Told by: date", label_for_errors="The date to tell them by", required=False)
+    tell_time = ClockField(label="Time", help_text="For example 17:00", required=False)
+    not_told_reason = forms.ChoiceField(
+        label="If not: why they are not told",
+        choices=NotToldReason.choices,
+        widget=forms.RadioSelect,
+        required=False,
+        error_messages={"invalid_choice": "Choose why the family is not told"},
+    )
+    not_told_rationale = forms.CharField(
+        label="Explain why",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=REASON_LENGTH,
+        required=False,
+    )
+    safety_plan = forms.CharField(
+        label="Safety plan",
+        help_text="What keeps each child safe from now, and who does what. Needed when enquiries start.",
+        widget=forms.Textarea(attrs={"rows": 6}),
+        max_length=RECORD_TEXT_LENGTH,
+        required=False,
+    )
+
+    def __init__(self, *args: Any, invitations: list[Invitation], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.invitations = invitations
+        for invitation in invitations:
+            pk = invitation.pk
+            self.fields[presence_field("attendance", pk)] = forms.ChoiceField(
+                label=f"{invitation}: took part?",
+                choices=Attendance.choices,
+                widget=forms.RadioSelect,
+                required=False,
+                error_messages={"invalid_choice": f"Say whether {invitation} attended"},
+            )
+            self.fields[presence_field("attendee", pk)] = forms.CharField(
+                label="Who (name and role)", max_length=200, required=False
+            )
+            self.fields[presence_field("reason", pk)] = forms.CharField(
+                label="If they did not attend: why", max_length=REASON_LENGTH, required=False
+            )
+            self.fields[presence_field("contribution", pk)] = forms.CharField(
+                label=f"What {invitation} contributed",
+                widget=forms.Textarea(attrs={"rows": 3}),
+                max_length=RECORD_TEXT_LENGTH,
+                required=False,
+            )
+            self.fields[presence_field("restricted", pk)] = forms.BooleanField(
+                label="Not to be passed on to the other agencies (the agency asked)", required=False
+            )
+        for name, field in self.fields.items():
+            if name.rpartition("_")[2].isdigit():  # added here, after GovukFormMixin styled the others
+                style_field(field)
+
+    def presence_rows(self) -> list[tuple[Invitation, list[forms.BoundField]]]:
+        names = ("attendance", "attendee", "reason", "contribution", "restricted")
+        return [(i, [self[presence_field(name, i.pk)] for name in names]) for i in self.invitations]
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        _moment(data, "held_on", "held_time", "held_at")
+        _moment(data, "tell_on", "tell_time", "tell_by")
+        return data
+
+    def outcome(self, actions: tuple[NewAction, ...]) -> Outcome:
+        data = self.cleaned_data
+        presence = tuple(
+            Presence(
+                invitation_id=i.pk,
+                attendance=data.get(presence_field("attendance", i.pk)) or "",
+                attendee=data.get(presence_field("attendee", i.pk)) or "",
+                reason=data.get(presence_field("reason", i.pk)) or "",
+                contribution=data.get(presence_field("contribution", i.pk)) or "",
+                restricted=bool(data.get(presence_field("restricted", i.pk))),
+            )
+            for i in self.invitations
+        )
+        return Outcome(
+            held_at=data.get("held_at"),
+            analysis=data.get("analysis") or "",
+            decision=data.get("decision") or "",
+            onward_outcome=data.get("onward_outcome") or "",
+            protection_means=data.get("protection_means") or "",
+            police_investigate=data.get("police_investigate"),
+            medical_examination=data.get("medical_examination"),
+            medical_note=data.get("medical_note") or "",
+            family_told=data.get("family_told"),
+            who_tells=data.get("who_tells") or "",
+            tell_by=data.get("tell_by"),
+            not_told_reason=data.get("not_told_reason") or "",
+            not_told_rationale=data.get("not_told_rationale") or "",
+            safety_plan=data.get("safety_plan") or "",
+            presence=presence,
+            actions=actions,
+        )
+
+
+class ActionForm(GovukForm):
+    """One action (issue 13): what, the owning agency, the person responsible, due by when. A row left
+    empty on the record's page is no action."""
+
+    description = forms.CharField(
+        label="Action", widget=forms.Textarea(attrs={"rows": 2}), max_length=REASON_LENGTH, required=False
+    )
+    agency = forms.TypedChoiceField(
+        label="Agency",
+        coerce=int,
+        required=False,
+        empty_value=None,
+        error_messages={"invalid_choice": "Choose the agency that owns the action"},
+    )
+    owner = forms.CharField(label="Person responsible", max_length=200, required=False)
+    due_on = GovukDateField(label="Due: date", label_for_errors="The date it is due", required=False)
+    due_time = ClockField(label="Time", help_text="For example 17:00", required=False)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        agencies = Agency.objects.order_by("-is_host", "name")
+        choice_field(self.fields["agency"]).choices = [("", "Choose"), *((a.pk, a.name) for a in agencies)]
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        _moment(data, "due_on", "due_time", "due_at")
+        return data
+
+    def summary_prefix(self, index: int) -> str:
+        return f"Action {index + 1}"
+
+    def is_empty(self) -> bool:
+        data = self.cleaned_data
+        return not any(
+            [
+                (data.get("description") or "").strip(),
+                data.get("agency"),
+                (data.get("owner") or "").strip(),
+                data.get("due_on"),
+                data.get("due_time"),
+            ]
+        )
+
+    def action(self) -> NewAction:
+        data = self.cleaned_data
+        agency = Agency.objects.filter(pk=data["agency"]).first() if data.get("agency") else None
+        return NewAction(data.get("description") or "", agency, data.get("owner") or "", data.get("due_at"))
+
+
+class CloseActionForm(VersionForm):
+    note = forms.CharField(
+        label="What was done, or why it is no longer needed",
+        widget=forms.Textarea(attrs={"rows": 2}),
+        max_length=REASON_LENGTH,
+        error_messages={"required": "Say what was done, or why it is no longer needed"},
+    )
+
+
+class SendRecordForm(VersionForm):
+    pass
+
+
+class ConferenceForm(VersionForm):
+    held = forms.ChoiceField(
+        label="The initial child protection conference",
+        choices=[("date", "Is booked or held on a date"), ("not_required", "Is not required")],
+        widget=forms.RadioSelect,
+        error_messages={"required": "Choose whether a conference is booked or not required"},
+    )
+    conference_on = GovukDateField(label="Date", label_for_errors="The conference date", required=False)
+    not_required = forms.CharField(
+        label="If not required: why (for example, the enquiry found no significant harm)",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=REASON_LENGTH,
+        required=False,
     )

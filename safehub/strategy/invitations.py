@@ -105,7 +105,8 @@ def papers(discussion: StrategyDiscussion, agency: Agency) -> dict[str, Any]:
         ],
     }
     contact = discussion.contact
-    if contact is None:
+    if contact is None:  # a child already open to children's social care: why the manager started it
+        content["reason"] = discussion.reason
         return content
     content["contact"] = {
         "reference": contact.reference,
@@ -137,6 +138,15 @@ def papers(discussion: StrategyDiscussion, agency: Agency) -> dict[str, Any]:
     return content
 
 
+def consent_position(discussion: StrategyDiscussion) -> str:
+    """The consent recorded on the discussion's contact; for a child already open to children's social
+    care, that a section 47 strategy discussion does not wait for it."""
+    contact = discussion.contact
+    if contact is not None:
+        return contact.get_consent_display()
+    return "Not sought: a strategy discussion for a child open to children's social care (Children Act 1989 s47)"
+
+
 def invite(
     discussion: StrategyDiscussion,
     agencies: Sequence[Agency],
@@ -161,20 +171,18 @@ def invite(
             invited_at=at,
             invited_by=by,
         )
-        contact = discussion.contact
-        if contact is not None:  # the sharing ledger is a contact's; an open case's papers come with its record
-            invitation.papers = record_disclosure(
-                contact,
-                to=agency,
-                content=papers(discussion, agency),
-                purpose=Purpose.STRATEGY_DISCUSSION,
-                lawful_basis=str(STRATEGY_BASIS),
-                consent_position=contact.get_consent_display(),
-                origin=invitation,
-                by=by,
-                at=at,
-            )
-            invitation.save(update_fields=["papers"])
+        invitation.papers = record_disclosure(
+            discussion.contact,
+            to=agency,
+            content=papers(discussion, agency),
+            purpose=Purpose.STRATEGY_DISCUSSION,
+            lawful_basis=str(STRATEGY_BASIS),
+            consent_position=consent_position(discussion),
+            origin=invitation,
+            by=by,
+            at=at,
+        )
+        invitation.save(update_fields=["papers"])
         made.append(invitation)
     contact = discussion.contact
     asked_before = discussion.invitations.filter(reason=InviteeReason.REFERRER).exists()

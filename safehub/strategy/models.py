@@ -23,10 +23,20 @@ from safehub.core.models import StateChangeRecord
 from safehub.people.models import Person
 from safehub.protocols.models import Brag
 from safehub.sharing.models import Disclosure
-from safehub.strategy.workflow import LIFECYCLE, NOT_YET_HELD, DiscussionEvent, DiscussionState
+from safehub.strategy.workflow import (
+    ACTION_LIFECYCLE,
+    LIFECYCLE,
+    NOT_YET_HELD,
+    ActionEvent,
+    ActionState,
+    DiscussionEvent,
+    DiscussionState,
+)
 
 STATE_CHOICES = [(state.value, state.label) for state in DiscussionState]
+ACTION_STATE_CHOICES = [(state.value, state.label) for state in ActionState]
 REASON_LENGTH = 2000
+RECORD_TEXT_LENGTH = 20_000
 PLACE_LENGTH = 300
 
 
@@ -160,6 +170,19 @@ class InviteeReason(models.TextChoices):
     ASKED = "asked", "Asked to attend"
 
 
+class Attendance(models.TextChoices):
+    """How an invitee took part (issue 13): an absence is recorded with its reason."""
+
+    ATTENDED = "attended", "Attended"
+    SENT_INFORMATION = "sent_information", "Sent information, did not attend"
+    APOLOGIES = "apologies", "Sent apologies"
+    DID_NOT_ATTEND = "did_not_attend", "Did not attend"
+
+
+# Those who took part, and are sent the record (issue 13: "the record goes to attendees").
+TOOK_PART = frozenset({Attendance.ATTENDED, Attendance.SENT_INFORMATION})
+
+
 class Invitation(models.Model):
     """An agency (its designated professionals) or a person invited to a discussion, with the papers
     sent to them: a disclosure in the sharing ledger (what, to whom, why, on what basis)."""
@@ -176,12 +199,24 @@ class Invitation(models.Model):
     # to empty when the meeting moves, so that the invitee gets the new time and calendar entry.
     emailed_at = models.DateTimeField(null=True, blank=True, db_index=True)
     emailed_to = models.PositiveSmallIntegerField(default=0)  # how many addresses: 0 means nobody could be
+    # At the discussion (written when it is recorded): who came, or why not, and what they brought.
+    attendance = models.CharField(max_length=20, choices=Attendance, blank=True)
+    attendee = models.CharField("Who attended", max_length=200, blank=True)
+    attendance_reason = models.CharField(max_length=REASON_LENGTH, blank=True)
+    contribution = models.TextField(blank=True, max_length=RECORD_TEXT_LENGTH)
+    # The agency asked that its contribution go no further than the hub (as a handling restriction on a
+    # MASH check answer): the record sent to the other agencies says only that it was given.
+    contribution_restricted = models.BooleanField(default=False)
 
     class Meta:
         ordering = ["discussion_id", "pk"]
         constraints = [
             models.CheckConstraint(
                 condition=Q(agency__isnull=False) | ~Q(name=""), name="strategy_invitation_is_someone"
+            ),
+            models.CheckConstraint(
+                condition=~Q(attendance__in=["apologies", "did_not_attend"]) | ~Q(attendance_reason=""),
+                name="strategy_absence_has_a_reason",
             ),
             models.UniqueConstraint(
                 fields=["discussion", "agency"], condition=Q(agency__isnull=False), name="strategy_agency_invited_once"
@@ -190,6 +225,209 @@ class Invitation(models.Model):
 
     def __str__(self) -> str:
         return self.agency.name if self.agency is not None else self.name
+
+
+class Decision(models.TextChoices):
+    """The discussion's one decision (issue 13; Children Act 1989 s47)."""
+
+    NO_ENQUIRY = "no_s47", "No section 47 enquiry"
+    SINGLE_AGENCY = "s47_single_agency", "Section 47 enquiry by children's social care alone"
+    JOINT = "s47_joint", "Section 47 enquiry, joint with police"
+    IMMEDIATE_PROTECTION = "immediate_protection", "Immediate protection"
+
+
+# The decisions that start a section 47 enquiry. Immediate protection does too: a local authority told
+# that a child is in police protection, or that has obtained an emergency protection order, must make
+# enquiries (Children Act 1989 s47(1)(a)(ii)-(iii)).
+STARTS_ENQUIRY = frozenset({Decision.SINGLE_AGENCY, Decision.JOINT, Decision.IMMEDIATE_PROTECTION})
+
+
+class OnwardOutcome(models.TextChoices):
+    """Where the children go when no section 47 enquiry is started."""
+
+    ASSESSMENT = "s17_assessment", "Assessment under section 17 (child in need)"
+    EARLY_HELP = "early_help", "Early help"
+    NO_FURTHER_ACTION = "no_further_action", "No further action"
+
+
+class ProtectionMeans(models.TextChoices):
+    POLICE_PROTECTION = "police_protection", "Police protection (Children Act 1989 s46)"
+    EMERGENCY_PROTECTION_ORDER = "emergency_protection_order", "Emergency protection order (s44)"
+
+
+class NotToldReason(models.TextChoices):
+    """Why the family is not told, as the seeds allow (002 §18-22; 003 §2.5; issue 13)."""
+
+    INCREASED_RISK = "increased_risk", "Telling them would increase the risk to the child"
+    PREJUDICE_INVESTIGATION = "prejudice_investigation", "Telling them would prejudice a criminal investigation"
+    UNDUE_DELAY = "undue_delay", "Seeking to tell them would cause undue delay"
+
+
+class StrategyRecord(models.Model):
+    """What the discussion decided, written once when it is held, and what followed: the record sent to
+    those who took part, the section 47 dates and the conference. Attendance and contributions are on
+    each invitation."""
+
+    discussion = models.OneToOneField(StrategyDiscussion, on_delete=models.CASCADE, related_name="record")
+    held_at = models.DateTimeField()
+    recorded_at = models.DateTimeField()
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    analysis = models.TextField("Analysis of risk", max_length=RECORD_TEXT_LENGTH)
+    decision = models.CharField(max_length=30, choices=Decision)
+    onward_outcome = models.CharField(max_length=30, choices=OnwardOutcome, blank=True)
+    protection_means = models.CharField(max_length=30, choices=ProtectionMeans, blank=True)
+    police_investigate = models.BooleanField()
+    medical_examination = models.BooleanField()
+    medical_note = models.TextField(blank=True, max_length=REASON_LENGTH)
+    family_told = models.BooleanField()
+    who_tells = models.CharField(max_length=200, blank=True)
+    tell_by = models.DateTimeField(null=True, blank=True)
+    not_told_reason = models.CharField(max_length=30, choices=NotToldReason, blank=True)
+    not_told_rationale = models.TextField(blank=True, max_length=REASON_LENGTH)
+    safety_plan = models.TextField(max_length=RECORD_TEXT_LENGTH)
+    # Section 47 (issue 13): the enquiry starts on the day of the discussion that starts it; the initial
+    # child protection conference is due 15 working days after the latest discussion that started one.
+    enquiry_started_on = models.DateField(null=True, blank=True)
+    conference_due_on = models.DateField(null=True, blank=True)
+    conference_on = models.DateField(null=True, blank=True)
+    conference_not_required = models.TextField(blank=True, max_length=REASON_LENGTH)
+    conference_recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    conference_recorded_at = models.DateTimeField(null=True, blank=True)
+    # The record goes to those who took part within the protocol's time (default one working day).
+    send_due_at = models.DateTimeField()
+    sent_at = models.DateTimeField(null=True, blank=True)
+    sent_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(decision="no_s47") | ~Q(onward_outcome=""), name="strategy_no_enquiry_says_what_next"
+            ),
+            models.CheckConstraint(
+                condition=~Q(decision="immediate_protection") | ~Q(protection_means=""),
+                name="strategy_protection_says_how",
+            ),
+            models.CheckConstraint(
+                condition=(Q(family_told=True) & ~Q(who_tells="") & Q(tell_by__isnull=False))
+                | (Q(family_told=False) & ~Q(not_told_reason="") & ~Q(not_told_rationale="")),
+                name="strategy_family_told_or_why_not",
+            ),
+            models.CheckConstraint(
+                condition=Q(decision="no_s47", enquiry_started_on__isnull=True, conference_due_on__isnull=True)
+                | (~Q(decision="no_s47") & Q(enquiry_started_on__isnull=False, conference_due_on__isnull=False)),
+                name="strategy_enquiry_dates_with_the_decision",
+            ),
+            models.CheckConstraint(
+                condition=Q(conference_on__isnull=True) | Q(conference_not_required=""),
+                name="strategy_conference_held_or_not_required",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Record of strategy discussion {self.discussion_id}"
+
+    @property
+    def starts_enquiry(self) -> bool:
+        return self.decision in STARTS_ENQUIRY
+
+
+class StrategyAction(models.Model):
+    """Something an agency agreed to do (000: "each agency is clear on the outcome and actions that will
+    be completed by all attendees"), owned by an agency and a named person, due by a time."""
+
+    discussion = models.ForeignKey(StrategyDiscussion, on_delete=models.CASCADE, related_name="actions")
+    description = models.TextField(max_length=REASON_LENGTH)
+    agency = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="+")
+    owner = models.CharField("Person responsible", max_length=200)
+    due_at = models.DateTimeField(db_index=True)
+    state = models.CharField(max_length=10, choices=ACTION_STATE_CHOICES, default=ActionState.OPEN.value)
+    created_at = models.DateTimeField()
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    closed_note = models.TextField(blank=True, max_length=REASON_LENGTH)
+    version = models.PositiveIntegerField(default=0)
+
+    lifecycle: ClassVar[Lifecycle[ActionState, ActionEvent]] = Lifecycle(ACTION_LIFECYCLE)
+
+    class Meta:
+        ordering = ["due_at", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(state="closed") | ~Q(closed_note=""), name="strategy_action_closed_with_note"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.description
+
+    def is_overdue(self, at: datetime) -> bool:
+        return self.state == ActionState.OPEN and self.due_at < at
+
+
+class ActionChange(StateChangeRecord):
+    action = models.ForeignKey(StrategyAction, on_delete=models.CASCADE, related_name="state_changes")
+
+    class Meta(StateChangeRecord.Meta):
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(
+                    from_state__in=[state.value for state in ActionState],
+                    to_state__in=[state.value for state in ActionState],
+                    event__in=[event.value for event in ActionEvent],
+                ),
+                name="strategy_action_change_valid",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"Action {self.action_id}: {self.from_state} → {self.to_state}"
+
+
+class ActionAlertKind(models.TextChoices):
+    REMINDER = "reminder", "Reminder: an action is due soon"
+    OVERDUE = "overdue", "Escalation: an action is overdue"
+
+
+class ActionAlert(models.Model):
+    """A reminder or an escalation about one action to one person, exactly once (as the MASH checks'
+    alerts, ADR 0006): the unique constraint stops a second worker, or a restarted one, adding it again."""
+
+    action = models.ForeignKey(StrategyAction, on_delete=models.CASCADE, related_name="alerts")
+    kind = models.CharField(max_length=10, choices=ActionAlertKind)
+    recipient = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    created_at = models.DateTimeField()
+    sent_at = models.DateTimeField(null=True, blank=True)
+    read_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["action", "kind", "recipient"], name="strategy_action_alert_once")
+        ]
+        indexes = [
+            models.Index(fields=["created_at", "id"], condition=Q(sent_at__isnull=True), name="action_alert_unsent")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} to {self.recipient_id}"
+
+
+class RecordCopy(models.Model):
+    """The record as sent to one who took part: a disclosure in the sharing ledger (what they were sent,
+    on what basis), and the email that told them it is ready, sent once by the background worker."""
+
+    invitation = models.OneToOneField(Invitation, on_delete=models.CASCADE, related_name="record_copy")
+    # Written in the same transaction as the copy, whose key the disclosure names as its origin.
+    disclosure = models.OneToOneField(Disclosure, null=True, on_delete=models.PROTECT, related_name="+")
+    sent_at = models.DateTimeField()
+    emailed_at = models.DateTimeField(null=True, blank=True, db_index=True)
+    emailed_to = models.PositiveSmallIntegerField(default=0)
+
+    def __str__(self) -> str:
+        return f"Record of strategy discussion {self.invitation.discussion_id} to {self.invitation}"
 
 
 class StrategyStateChange(StateChangeRecord):

@@ -9,8 +9,11 @@ from safehub.accounts.permissions import (
     can_manage,
     can_work_on_cases,
 )
-from safehub.strategy.models import StrategyDiscussion
-from safehub.strategy.workflow import NOT_YET_HELD, DiscussionState
+from safehub.strategy.models import StrategyAction, StrategyDiscussion
+from safehub.strategy.workflow import NOT_YET_HELD, ActionState, DiscussionState
+
+# The discussion has been held: its record, actions and conference can be written.
+HELD_STATES = frozenset({DiscussionState.HELD, DiscussionState.RECORD_SENT})
 
 
 def sees_as_an_invited_agency(user: User) -> bool:
@@ -44,6 +47,47 @@ def can_arrange(user: User, discussion: StrategyDiscussion | None = None) -> boo
 def can_cancel(user: User, discussion: StrategyDiscussion | None = None) -> bool:
     """A manager cancels a discussion not yet held (started in error, or the children's plan changed)."""
     return can_manage(user) and (discussion is None or discussion.state in NOT_YET_HELD)
+
+
+def _runs_discussions(user: User) -> bool:
+    """The coordinators who arrange and minute discussions, and the managers who chair them (000)."""
+    return can_coordinate_strategy(user) or can_manage(user)
+
+
+def can_record(user: User, discussion: StrategyDiscussion | None = None) -> bool:
+    """The chair, another manager, or the coordinator minuting for them records the discussion once it
+    has been held (000: outcomes and safety plans "collated in the strategy meeting minutes")."""
+    return _runs_discussions(user) and (discussion is None or discussion.state == DiscussionState.ARRANGED)
+
+
+def can_send_record(user: User, discussion: StrategyDiscussion | None = None) -> bool:
+    return _runs_discussions(user) and (discussion is None or discussion.state == DiscussionState.HELD)
+
+
+def can_add_action(user: User, discussion: StrategyDiscussion | None = None) -> bool:
+    return _runs_discussions(user) and (discussion is None or discussion.state in HELD_STATES)
+
+
+def can_record_conference(user: User, discussion: StrategyDiscussion | None = None) -> bool:
+    """The conference date (or that none is needed) follows a section 47 enquiry the discussion started."""
+    if not _runs_discussions(user):
+        return False
+    if discussion is None:
+        return True
+    kept = getattr(discussion, "record", None)
+    return discussion.state in HELD_STATES and kept is not None and kept.starts_enquiry
+
+
+def can_close_action(
+    user: User, action: StrategyAction | None = None, *, agencies: frozenset[int] = frozenset()
+) -> bool:
+    """The hub's coordinators and managers close any open action; a partner, their own agency's
+    (`agencies`: the agencies the partner answers for, queries.invited_agencies)."""
+    if action is not None and action.state != ActionState.OPEN:
+        return False
+    if _runs_discussions(user):
+        return True
+    return sees_as_an_invited_agency(user) and (action is None or action.agency_id in agencies)
 
 
 def is_finished(discussion: StrategyDiscussion) -> bool:

@@ -8,14 +8,25 @@ from typing import Any
 
 from django.db.models import Prefetch
 from django.urls import reverse
+from django.utils import timezone
 
 from safehub.accounts.models import User
 from safehub.contacts.models import Contact
 from safehub.contacts.presenters import TimelineEntry, TimelineSource
 from safehub.core.presenters import Action, Due, Panel, brag_tag_class, due
 from safehub.strategy import permissions
-from safehub.strategy.models import StrategyChild, StrategyDiscussion
-from safehub.strategy.workflow import LIFECYCLE, NOT_YET_HELD, STATES, DiscussionEvent, DiscussionState
+from safehub.strategy.forms import CloseActionForm
+from safehub.strategy.models import StrategyAction, StrategyChild, StrategyDiscussion
+from safehub.strategy.timeliness import Measure, measures
+from safehub.strategy.workflow import (
+    ACTION_STATES,
+    LIFECYCLE,
+    NOT_YET_HELD,
+    STATES,
+    ActionState,
+    DiscussionEvent,
+    DiscussionState,
+)
 
 
 def children_names(discussion: StrategyDiscussion) -> str:
@@ -37,13 +48,20 @@ class DiscussionRow:
 def row(discussion: StrategyDiscussion, *, at: datetime) -> DiscussionRow:
     state = DiscussionState(discussion.state)
     info = STATES[state]
+    kept = getattr(discussion, "record", None)
+    if state in NOT_YET_HELD:
+        clock: Due | None = due(discussion.due_at, at=at)
+    elif state == DiscussionState.HELD and kept is not None:
+        clock = due(kept.send_due_at, at=at)  # the record, to send
+    else:
+        clock = None
     return DiscussionRow(
         discussion=discussion,
         children=children_names(discussion),
         state_label=info.label,
         state_tag_class=info.tag_class,
         rating_tag_class=brag_tag_class(discussion.rating),
-        due=due(discussion.due_at, at=at) if state in NOT_YET_HELD else None,
+        due=clock,
         on_exception=discussion.on_exception,
     )
 
@@ -115,3 +133,55 @@ class StrategyTimeline(TimelineSource):
                     TimelineEntry(f"Strategy discussion: {what.lower()}", change.at, str(change.by), change.note)
                 )
         return entries
+
+
+def timeliness(discussion: StrategyDiscussion) -> list[Measure]:
+    return measures(discussion, at=timezone.now(), today=timezone.localdate())
+
+
+@dataclass(frozen=True)
+class ActionRow:
+    action: StrategyAction
+    due: Due | None
+    state_label: str
+    state_tag_class: str
+    close_form: CloseActionForm | None
+
+
+def actions(
+    discussion: StrategyDiscussion,
+    *,
+    agencies: frozenset[int],
+    user: User,
+    bound: dict[str, Any] | None = None,
+) -> list[ActionRow]:
+    """The discussion's actions, soonest due first, each with a form to close it for whoever may (a
+    partner: their own agency's). `agencies`: the agencies a partner answers for (none for hub staff)."""
+    at = timezone.now()
+    found = []
+    shown = discussion.actions.select_related("agency").order_by("state", "due_at", "pk")
+    if permissions.sees_as_an_invited_agency(user):  # a partner sees their own agency's actions here
+        shown = shown.filter(agency_id__in=sorted(agencies))
+    for action in shown:
+        info = ACTION_STATES[ActionState(action.state)]
+        prefix = f"close-{action.pk}"
+        form = None
+        if permissions.can_close_action(user, action, agencies=agencies):
+            form = (bound or {}).get(prefix) or CloseActionForm(initial={"version": action.version}, prefix=prefix)
+        found.append(
+            ActionRow(
+                action=action,
+                due=due(action.due_at, at=at) if action.state == ActionState.OPEN else None,
+                state_label=info.label,
+                state_tag_class=info.tag_class,
+                close_form=form,
+            )
+        )
+    return found
+
+
+def action_rows(found: list[StrategyAction], *, at: datetime) -> list[ActionRow]:
+    """Open actions across discussions, for the worktray and a partner's list (no forms: each is closed on
+    its discussion's page)."""
+    info = ACTION_STATES[ActionState.OPEN]
+    return [ActionRow(a, due(a.due_at, at=at), info.label, info.tag_class, None) for a in found]

@@ -3,6 +3,7 @@ worktray (000: "Timeliness and partner participation of strategy meetings is mon
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -15,8 +16,8 @@ from safehub.audit.reads import Read, note_read, note_refusal
 from safehub.contacts.models import Contact
 from safehub.core.queries import by_pk
 from safehub.strategy import permissions
-from safehub.strategy.models import Invitation, StrategyDiscussion, StrategyDiscussionQuerySet
-from safehub.strategy.workflow import DiscussionState
+from safehub.strategy.models import Invitation, StrategyAction, StrategyDiscussion, StrategyDiscussionQuerySet
+from safehub.strategy.workflow import ActionState, DiscussionState
 
 
 def invited_agencies(user: User) -> list[int]:
@@ -43,7 +44,7 @@ def get_discussion_for(user: User, pk: int, *, purpose: str) -> StrategyDiscussi
     """The discussion, if `user` may see it, its read recorded; otherwise 404, refusal recorded."""
     discussion = by_pk(
         visible_discussions(user).select_related(
-            "contact", "team", "started_by", "exception_by", "chair", "arranged_by", "reconvenes"
+            "contact", "team", "started_by", "exception_by", "chair", "arranged_by", "reconvenes", "record"
         ),
         pk,
     )
@@ -70,7 +71,7 @@ def discussions_of_contact(user: User, contact: Contact) -> list[StrategyDiscuss
     return list(
         visible_discussions(user)
         .filter(contact=contact)
-        .select_related("started_by", "chair", "exception_by")
+        .select_related("started_by", "chair", "exception_by", "record")
         .prefetch_related("children__subject", "children__person")
         .order_by("started_at", "pk")
     )
@@ -93,7 +94,7 @@ def worktray(user: User, *, at: datetime) -> list[Section]:
     list is ordered by the time it is due, the earliest first."""
     base = (
         visible_discussions(user)
-        .select_related("contact", "chair", "exception_by")
+        .select_related("contact", "chair", "exception_by", "record")
         .prefetch_related("children__subject", "children__person")
         .order_by("due_at", "pk")
     )
@@ -120,9 +121,20 @@ def worktray(user: User, *, at: datetime) -> list[Section]:
             "record-to-send",
             "Held: record to send",
             "No record waits to be sent.",
-            list(base.filter(state=DiscussionState.HELD)[:WORKTRAY_LIMIT]),
+            list(base.filter(state=DiscussionState.HELD).order_by("record__send_due_at", "pk")[:WORKTRAY_LIMIT]),
         ),
     ]
+
+
+def open_actions(user: User, *, agencies: Sequence[int] = ()) -> list[StrategyAction]:
+    """The open actions of the discussions `user` may see, soonest due first (the coordinator's "actions
+    open"; a partner's, their own agency's)."""
+    actions = StrategyAction.objects.filter(
+        state=ActionState.OPEN, discussion__in=visible_discussions(user).values("pk")
+    )
+    if agencies:
+        actions = actions.filter(agency_id__in=list(agencies))
+    return list(actions.select_related("agency", "discussion").order_by("due_at", "pk")[:WORKTRAY_LIMIT])
 
 
 def invitations_for(user: User) -> list[Invitation]:

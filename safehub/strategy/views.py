@@ -5,7 +5,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -18,10 +18,21 @@ from safehub.core.forms import VersionForm, add_refusal
 from safehub.core.http import AuthenticatedHttpRequest
 from safehub.core.presenters import shown_date
 from safehub.people.queries import get_person_for
-from safehub.strategy import invitations, permissions, presenters, services
-from safehub.strategy.forms import ArrangeForm, CancelForm, ExceptionForm, StartForOpenCaseForm, StartNowForm
+from safehub.strategy import invitations, permissions, presenters, recording, services
+from safehub.strategy.forms import (
+    ActionForm,
+    ArrangeForm,
+    CancelForm,
+    CloseActionForm,
+    ConferenceForm,
+    ExceptionForm,
+    RecordForm,
+    SendRecordForm,
+    StartForOpenCaseForm,
+    StartNowForm,
+)
 from safehub.strategy.models import MeetingFormat, StrategyDiscussion
-from safehub.strategy.queries import get_discussion_for, invitations_for, invited_agencies, worktray
+from safehub.strategy.queries import get_discussion_for, invitations_for, invited_agencies, open_actions, worktray
 
 
 @require_GET
@@ -30,7 +41,8 @@ def worktray_page(request: AuthenticatedHttpRequest) -> HttpResponse:
         raise PermissionDenied
     at = timezone.now()
     sections = [(section, presenters.rows(section.discussions, at=at)) for section in worktray(request.user, at=at)]
-    return render(request, "strategy/worktray.html", {"sections": sections})
+    actions = presenters.action_rows(open_actions(request.user), at=at)
+    return render(request, "strategy/worktray.html", {"sections": sections, "actions": actions})
 
 
 def _forms(discussion: StrategyDiscussion, bound: dict[str, Any] | None = None) -> dict[str, Any]:
@@ -53,6 +65,9 @@ def _forms(discussion: StrategyDiscussion, bound: dict[str, Any] | None = None) 
         "arrange": ArrangeForm(initial=arrange_initial, prefix="arrange"),
         "exception": ExceptionForm(initial=initial, prefix="exception"),
         "cancel": CancelForm(initial=initial, prefix="cancel"),
+        "send": SendRecordForm(initial=initial, prefix="send"),
+        "conference": ConferenceForm(initial=initial, prefix="conference"),
+        "action": ActionForm(prefix="action"),
     }
     return forms | (bound or {})
 
@@ -79,22 +94,41 @@ def _page(
         "overdue": discussion.is_overdue(at),
         "place_is_link": discussion.place.startswith("https://") and " " not in discussion.place,
         "history": presenters.history(discussion),
-        "invitations": discussion.invitations.select_related("agency", "invited_by"),
+        "invitations": discussion.invitations.select_related("agency", "invited_by", "record_copy"),
+        "kept": getattr(discussion, "record", None),
+        "timeliness": presenters.timeliness(discussion),
+        "can_record": permissions.can_record(user, discussion),
+        "can_send_record": permissions.can_send_record(user, discussion),
+        "can_add_action": permissions.can_add_action(user, discussion),
+        "can_record_conference": permissions.can_record_conference(user, discussion),
+        "actions": presenters.actions(discussion, agencies=frozenset(), user=user, bound=bound),
     }
     return render(request, "strategy/discussion.html", context, status=status)
+
+
+def discussion_response(
+    request: AuthenticatedHttpRequest, discussion: StrategyDiscussion, *, bound: dict[str, Any] | None = None
+) -> HttpResponse:
+    """The discussion's page: the hub's record and forms, or for a partner what was sent to their agency."""
+    if permissions.sees_as_an_invited_agency(request.user):
+        # What was sent to their agency, and nothing else of the hub's record.
+        agencies = invited_agencies(request.user)
+        mine = [
+            i
+            for i in discussion.invitations.select_related("agency", "papers", "record_copy__disclosure")
+            if i.agency_id in agencies
+        ]
+        actions = presenters.actions(discussion, agencies=frozenset(agencies), user=request.user, bound=bound)
+        meeting_now = shown_date(discussion.meeting_at)  # as the papers wrote it, to say whether it moved
+        context = {"discussion": discussion, "invitations": mine, "meeting_now": meeting_now, "actions": actions}
+        return render(request, "strategy/invitation.html", context)
+    return _page(request, discussion, bound=bound)
 
 
 @require_GET
 def discussion_page(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     discussion = get_discussion_for(request.user, pk, purpose="strategy discussion")
-    if permissions.sees_as_an_invited_agency(request.user):
-        # What was sent to their agency, and nothing else of the hub's record.
-        agencies = invited_agencies(request.user)
-        mine = [i for i in discussion.invitations.select_related("agency", "papers") if i.agency_id in agencies]
-        meeting_now = shown_date(discussion.meeting_at)  # as the papers wrote it, to say whether it moved
-        context = {"discussion": discussion, "invitations": mine, "meeting_now": meeting_now}
-        return render(request, "strategy/invitation.html", context)
-    return _page(request, discussion)
+    return discussion_response(request, discussion)
 
 
 @require_GET
@@ -102,7 +136,11 @@ def invitations_page(request: AuthenticatedHttpRequest) -> HttpResponse:
     """A partner's strategy discussions: those their agency is invited to."""
     if not permissions.sees_as_an_invited_agency(request.user):
         raise PermissionDenied
-    return render(request, "strategy/invitations.html", {"invitations": invitations_for(request.user)})
+    actions = presenters.action_rows(
+        open_actions(request.user, agencies=invited_agencies(request.user)), at=timezone.now()
+    )
+    context = {"invitations": invitations_for(request.user), "actions": actions}
+    return render(request, "strategy/invitations.html", context)
 
 
 def _act(
@@ -229,3 +267,136 @@ def start_for_person(request: AuthenticatedHttpRequest, person_pk: int) -> HttpR
             return redirect("strategy:discussion", pk=discussion.pk)
     back = reverse("people:person", args=[person.pk])
     return render(request, "strategy/start_for_person.html", {"person": person, "form": form, "back": back})
+
+
+ACTION_ROWS = 5  # empty action rows on the record's page; more can be added once it is recorded
+
+
+def _action_forms(data: Any = None) -> list[ActionForm]:
+    return [ActionForm(data, prefix=f"action-{index}") for index in range(ACTION_ROWS)]
+
+
+def _record_page(
+    request: AuthenticatedHttpRequest,
+    discussion: StrategyDiscussion,
+    form: RecordForm,
+    actions: list[ActionForm],
+    *,
+    status: int = 200,
+) -> HttpResponse:
+    context = {
+        "discussion": discussion,
+        "row": presenters.row(discussion, at=timezone.now()),
+        "form": form,
+        "actions": actions,
+        "back": reverse("strategy:discussion", args=[discussion.pk]),
+    }
+    return render(request, "strategy/record.html", context, status=status)
+
+
+@require_http_methods(["GET", "POST"])
+def record_discussion(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    """The chair, or the coordinator minuting for them, records the discussion once it has been held."""
+    discussion = get_discussion_for(request.user, pk, purpose="record strategy discussion")
+    if not permissions.can_record(request.user):
+        raise PermissionDenied
+    invited = list(discussion.invitations.select_related("agency"))
+    if request.method == "GET":
+        if not permissions.can_record(request.user, discussion):
+            messages.info(request, f"This strategy discussion is {discussion.get_state_display().lower()}")
+            return redirect("strategy:discussion", pk=discussion.pk)
+        initial: dict[str, Any] = {"version": discussion.version}
+        if discussion.meeting_at is not None:
+            local = timezone.localtime(discussion.meeting_at)
+            initial |= {"held_on": local.date(), "held_time": local.strftime("%H:%M")}
+        return _record_page(request, discussion, RecordForm(initial=initial, invitations=invited), _action_forms())
+    form = RecordForm(request.POST, invitations=invited)
+    actions = _action_forms(request.POST)
+    if not (form.is_valid() and all(action.is_valid() for action in actions)):
+        return _record_page(request, discussion, form, actions)
+    given = [action for action in actions if not action.is_empty()]
+    try:
+        recording.hold(
+            discussion,
+            form.outcome(tuple(action.action() for action in given)),
+            by=request.user,
+            at=timezone.now(),
+            version=form.cleaned_data["version"],
+        )
+    except DomainError as error:
+        status = add_refusal(form, error, items=given)
+        discussion.refresh_from_db()
+        return _record_page(request, discussion, form, actions, status=status)
+    messages.success(request, "Strategy discussion recorded. Send the record to those who took part.")
+    return redirect("strategy:discussion", pk=discussion.pk)
+
+
+@require_POST
+def send_record(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    def act(discussion: StrategyDiscussion, data: dict[str, Any]) -> str:
+        copies = recording.send_record(discussion, by=request.user, at=timezone.now(), version=data["version"])
+        agencies = ", ".join(str(copy.invitation) for copy in copies)
+        return f"Record sent to {agencies}" if copies else "Record kept: nobody who took part has Safehub to send it to"
+
+    return _act(request, pk, name="send", form_class=SendRecordForm, allowed=permissions.can_send_record, act=act)
+
+
+@require_POST
+def add_action(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    discussion = get_discussion_for(request.user, pk, purpose="strategy discussion: add action")
+    if not permissions.can_add_action(request.user, discussion):
+        raise PermissionDenied
+    form = ActionForm(request.POST, prefix="action")
+    if form.is_valid():
+        try:
+            made = recording.add_action(discussion, form.action(), by=request.user, at=timezone.now())
+        except DomainError as error:
+            add_refusal(form, error)
+        else:
+            messages.success(request, f"Action added for {made.agency}, due {shown_date(made.due_at)}")
+            return redirect("strategy:discussion", pk=discussion.pk)
+    return _page(request, discussion, bound={"action": form})
+
+
+@require_POST
+def close_action(request: AuthenticatedHttpRequest, pk: int, action_pk: int) -> HttpResponse:
+    discussion = get_discussion_for(request.user, pk, purpose="strategy discussion: close action")
+    action = discussion.actions.filter(pk=action_pk).select_related("agency").first()
+    agencies = frozenset(invited_agencies(request.user))
+    if action is None or not permissions.can_close_action(request.user, None, agencies=agencies):
+        raise Http404("No such action")
+    form = CloseActionForm(request.POST, prefix=f"close-{action.pk}")
+    if form.is_valid():
+        try:
+            recording.close_action(
+                action,
+                note=form.cleaned_data["note"],
+                by=request.user,
+                at=timezone.now(),
+                version=form.cleaned_data["version"],
+            )
+        except DomainError as error:
+            add_refusal(form, error)
+        else:
+            messages.success(request, f"Action closed: {action}")
+            return redirect("strategy:discussion", pk=discussion.pk)
+    return discussion_response(request, discussion, bound={f"close-{action.pk}": form})
+
+
+@require_POST
+def record_conference(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    def act(discussion: StrategyDiscussion, data: dict[str, Any]) -> str:
+        kept = recording.record_conference(
+            discussion,
+            on=data.get("conference_on") if data["held"] == "date" else None,
+            not_required=data.get("not_required") or "" if data["held"] == "not_required" else "",
+            by=request.user,
+            at=timezone.now(),
+            version=data["version"],
+        )
+        if kept.conference_on is not None:
+            return f"Conference recorded for {shown_date(kept.conference_on, 'j F Y')}"
+        return "Recorded: no conference is required"
+
+    allowed = permissions.can_record_conference
+    return _act(request, pk, name="conference", form_class=ConferenceForm, allowed=allowed, act=act)

@@ -66,3 +66,32 @@ LIFECYCLE: Final = Table(
         (DiscussionState.ARRANGED, DiscussionEvent.CANCEL): DiscussionState.CANCELLED,
     },
 )
+
+
+class ActionState(StrEnum):
+    OPEN = "open"
+    CLOSED = "closed"
+
+    @property
+    def label(self) -> str:
+        return ACTION_STATES[self].label
+
+
+ACTION_STATES: Final[Mapping[ActionState, StateInfo]] = {
+    # An open action waits on the coordinators' worktray ("actions open") and its owner's agency.
+    ActionState.OPEN: StateInfo("Open", Tag.BLUE, queue=STRATEGY_QUEUE),
+    ActionState.CLOSED: StateInfo("Closed", Tag.GREEN, queue=NO_QUEUE),
+}
+
+
+class ActionEvent(StrEnum):
+    CLOSE = "close"
+
+
+ACTION_LIFECYCLE: Final = Table(
+    noun="action",
+    initial=ActionState.OPEN,
+    states=ACTION_STATES,
+    events={ActionEvent.CLOSE: "Closed"},
+    transitions={(ActionState.OPEN, ActionEvent.CLOSE): ActionState.CLOSED},
+)

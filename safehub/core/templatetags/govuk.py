@@ -55,9 +55,10 @@ def error_summary(*forms_or_formsets: Any) -> dict[str, Any]:
     for item in forms_or_formsets:
         if item is None:
             continue
-        if isinstance(item, forms.BaseFormSet):
-            errors += [("", str(error)) for error in item.non_form_errors()]
-            for index, form in enumerate(item.forms):
+        if isinstance(item, forms.BaseFormSet | list | tuple):  # a formset, or a page's list of like forms
+            if isinstance(item, forms.BaseFormSet):
+                errors += [("", str(error)) for error in item.non_form_errors()]
+            for index, form in enumerate(item.forms if isinstance(item, forms.BaseFormSet) else item):
                 errors += _named(form, index, _error_links(form))
             errors += resume
             resume = []

@@ -49,6 +49,7 @@ BEXLEY: list[Row] = [  # 002, the Bexley MASH Operational Practice Framework
     (Clock.MASH_CHECKS, "red", "", 4, H, "High-risk MASH checks will be completed within a maximum of 4 hours"),
     (Clock.STRATEGY_DISCUSSION, "", "", 4, H, LOCAL),
     (Clock.STRATEGY_EXCEPTION, "", "", 24, H, LOCAL),
+    (Clock.STRATEGY_RECORD, "", "", 1, WD, LOCAL),
 ]
 BIRMINGHAM: list[Row] = [  # 000, the Birmingham CASS/MASH protocol
     (Clock.SCREENING, "", "", 4, WH, LOCAL),
@@ -75,6 +76,7 @@ BIRMINGHAM: list[Row] = [  # 000, the Birmingham CASS/MASH protocol
         H,
         "unless there is a clear risk assessment that allows for up to 72-hour exception",
     ),
+    (Clock.STRATEGY_RECORD, "", "", 1, WD, LOCAL),
 ]
 SEFTON: list[Row] = [  # 003, the Sefton MASH information sharing agreement
     (Clock.SCREENING, "", "", 4, WH, LOCAL),
@@ -95,6 +97,7 @@ SEFTON: list[Row] = [  # 003, the Sefton MASH information sharing agreement
     (Clock.MASH_CHECKS, "red", "", 4, H, LOCAL),
     (Clock.STRATEGY_DISCUSSION, "", "", 24, H, LOCAL),
     (Clock.STRATEGY_EXCEPTION, "", "", 72, H, LOCAL),
+    (Clock.STRATEGY_RECORD, "", "", 1, WD, LOCAL),
     (
         Clock.PHONE_AGENCY,
         "",
@@ -137,6 +140,7 @@ WALSALL: list[Row] = [  # 004, the Walsall MASH scrutiny report
         H,
         "The agreed standard for the Walsall MASH to progress a child protection concern is within a maximum of 2 hours",
     ),
+    (Clock.STRATEGY_RECORD, "", "", 1, WD, LOCAL),
 ]
 APPROVERS = {
     "bexley": {"team_manager", "senior_practitioner"},  # 002 roles table: both are decision makers

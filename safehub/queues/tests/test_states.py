@@ -37,6 +37,7 @@ def test_the_records_with_a_lifecycle_are_found() -> None:
         "checks.MashChecks",
         "consultations.Consultation",
         "contacts.Contact",
+        "strategy.StrategyAction",
         "strategy.StrategyDiscussion",
     ]
 

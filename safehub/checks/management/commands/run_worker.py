@@ -12,13 +12,15 @@ from django.utils import timezone
 
 from safehub.audit.services import checkpoint_chain
 from safehub.checks.alerts import run_once
-from safehub.strategy.emails import deliver_invitation_emails
+from safehub.strategy.alerts import run_once as run_action_alerts
+from safehub.strategy.emails import deliver_invitation_emails, deliver_record_emails
 
 
 class Command(BaseCommand):
     help = (
         "The background worker: every --interval seconds, queue due reminders and overdue escalations for"
-        " MASH check requests and send them, and email contacts handed to a worker, each exactly once;"
+        " MASH check requests and strategy discussions' actions and send them, and email contacts handed to a"
+        " worker, strategy invitations and records, each exactly once;"
         " then checkpoint the audit chain outside the database (SAFEHUB_AUDIT_CHECKPOINT_DIR). Safe to run"
         " several at once."
     )
@@ -39,6 +41,7 @@ class Command(BaseCommand):
             try:
                 result = run_once(timezone.now())
                 invitations = deliver_invitation_emails(timezone.now())
+                strategy = deliver_record_emails(timezone.now()) + run_action_alerts(timezone.now())
             except (DatabaseError, OSError) as error:
                 # The database or the mail server is away: what was not sent stays queued for the next round.
                 if options["once"]:
@@ -46,8 +49,9 @@ class Command(BaseCommand):
                 self.stderr.write(f"{timezone.now():%H:%M:%S} alerts not sent this round: {error}")
                 db.close_old_connections()
             else:
-                if result.queued or result.sent or invitations or options["verbosity"] > 1:
+                if result.queued or result.sent or invitations or strategy or options["verbosity"] > 1:
                     emailed = f"; strategy invitations emailed {invitations}" if invitations else ""
+                    emailed += f"; strategy records and action alerts emailed {strategy}" if strategy else ""
                     self.stdout.write(
                         f"{timezone.now():%H:%M:%S} alerts queued {result.queued}, sent {result.sent}{emailed}"
                     )
