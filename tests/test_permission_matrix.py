@@ -29,7 +29,7 @@ from safehub.people.tests.factories import InvolvementFactory, PersonFactory
 from safehub.protocols.models import LocalProtocol
 from safehub.signin.models import AccountLockout
 from safehub.strategy.models import StrategyDiscussion
-from safehub.strategy.tests.helpers import approved_for_strategy
+from safehub.strategy.tests.helpers import approved_for_strategy, arrange_for
 
 pytestmark = pytest.mark.django_db
 
@@ -158,6 +158,14 @@ def _strategy_discussion(team: Any) -> StrategyDiscussion:
     return approved_for_strategy(
         team, social_worker=worker, manager=manager, at=dt.datetime(2026, 11, 24, 9, tzinfo=dt.UTC)
     )
+
+
+def _record_strategy(team: Any) -> str:
+    discussion = _strategy_discussion(team)
+    coordinator = user_with_role(Role.STRATEGY_COORDINATOR, team=team, username="matrix.strategy.coordinator")
+    chair = discussion.started_by
+    arrange_for(discussion, by=coordinator, chair=chair, at=dt.datetime(2026, 11, 24, 9, tzinfo=dt.UTC))
+    return reverse("strategy:record", args=[discussion.pk])
 
 
 def _open_child_start(team: Any) -> str:
@@ -362,6 +370,22 @@ PAGES: list[tuple[str, Callable[[Any], str], dict[Role, int]]] = [
         {CO: 403, SW: 403, SP: 403, TM: 200, STRAT: 403, PARTNER: 404, PERF: 200, DPO: 403, ADMIN: 403},
     ),
     (
+        # Coordinators monitor the discussions they arrange (000); managers and the performance lead (001).
+        "strategy timeliness",
+        lambda team: reverse("reports:strategy-timeliness"),
+        {CO: 403, SW: 403, SP: 403, TM: 200, STRAT: 200, PARTNER: 404, PERF: 200, DPO: 403, ADMIN: 403},
+    ),
+    (
+        "strategy timeliness as CSV",
+        lambda team: reverse("reports:strategy-timeliness-csv"),
+        {CO: 403, SW: 403, SP: 403, TM: 200, STRAT: 200, PARTNER: 404, PERF: 200, DPO: 403, ADMIN: 403},
+    ),
+    (
+        "strategy attendance as CSV",
+        lambda team: reverse("reports:strategy-attendance-csv"),
+        {CO: 403, SW: 403, SP: 403, TM: 200, STRAT: 200, PARTNER: 404, PERF: 200, DPO: 403, ADMIN: 403},
+    ),
+    (
         "checks timeliness as CSV",
         lambda team: reverse("reports:checks-timeliness-csv"),
         {CO: 403, SW: 403, SP: 403, TM: 200, STRAT: 403, PARTNER: 404, PERF: 200, DPO: 403, ADMIN: 403},
@@ -385,6 +409,12 @@ PAGES: list[tuple[str, Callable[[Any], str], dict[Role, int]]] = [
         "strategy discussion",
         lambda team: reverse("strategy:discussion", args=[_strategy_discussion(team).pk]),
         {CO: 200, SW: 200, SP: 200, TM: 200, STRAT: 200, **OUTSIDERS},
+    ),
+    (
+        # The chair (a manager) or the coordinator minuting for them records it once held (000).
+        "record a strategy discussion",
+        _record_strategy,
+        {CO: 403, SW: 403, SP: 403, TM: 200, STRAT: 200, **OUTSIDERS},
     ),
     (
         # A manager alone starts one straight from a contact (000; 002 §11).

@@ -27,7 +27,7 @@ from safehub.mfa.testing import sign_in_both_steps
 from safehub.people.models import Person
 from safehub.people.tests.factories import InvolvementFactory, PersonFactory
 from safehub.protocols.models import Brag
-from safehub.strategy.tests.helpers import approved_for_strategy
+from safehub.strategy.tests.helpers import approved_for_strategy, arrange_for
 
 pytestmark = pytest.mark.django_db
 
@@ -146,6 +146,13 @@ def _strategy_discussion_page(hub: Hub) -> Shown:
     return Shown(hub.social_worker, url, discussions_of=(discussion.contact_id,))
 
 
+def _strategy_record_page(hub: Hub) -> Shown:
+    discussion = approved_for_strategy(hub.team, social_worker=hub.social_worker, manager=hub.manager, at=hub.at)
+    arrange_for(discussion, by=hub.manager, chair=hub.manager, at=hub.at)
+    assert discussion.contact_id is not None
+    return Shown(hub.manager, reverse("strategy:record", args=[discussion.pk]), discussions_of=(discussion.contact_id,))
+
+
 def _pair_page(hub: Hub) -> Shown:
     left, right = sorted([PersonFactory(), PersonFactory()], key=lambda p: p.pk)
     pair = DuplicatePair.objects.create(left=left, right=right, probability=0.8, found_at=hub.at)
@@ -184,6 +191,7 @@ PAGES: dict[str, Callable[[Hub], Shown]] = {
     "people:end-involvement": _end_involvement_page,
     "matching:pair": _pair_page,
     "strategy:discussion": _strategy_discussion_page,
+    "strategy:record": _strategy_record_page,
     "strategy:start-now": _contact_page("strategy:start-now", ContactState.RECEIVED, "manager"),
     "strategy:start-for-person": _person_page("strategy:start-for-person", "manager"),
 }
@@ -202,6 +210,10 @@ NOT_A_CHILDS_RECORD = {
     "strategy:arrange": "POST only: arranges a strategy discussion and redirects",
     "strategy:exception": "POST only: moves a strategy discussion's due time and redirects",
     "strategy:cancel": "POST only: cancels a strategy discussion and redirects",
+    "strategy:send-record": "POST only: sends a strategy discussion's record and redirects",
+    "strategy:add-action": "POST only: adds an action to a strategy discussion and redirects",
+    "strategy:close-action": "POST only: closes a strategy discussion's action and redirects",
+    "strategy:conference": "POST only: records the conference date and redirects",
 }
 
 

@@ -48,3 +48,12 @@ def rows(reader: csv.DictReader[str]) -> Iterator[dict[str, Any]]:
         except csv.Error as error:
             raise UnreadableCsv(start, _problem(error)) from None
         yield row
+
+
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def spreadsheet_safe(text: str) -> str:
+    """A text cell a spreadsheet will not run as a formula (OWASP CSV injection): a leading quote
+    keeps one that starts like a formula as text."""
+    return f"'{text}" if text.startswith(FORMULA_STARTS) else text

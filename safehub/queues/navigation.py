@@ -19,7 +19,7 @@ from safehub.matching.permissions import can_review_duplicates
 from safehub.outbox.permissions import can_read_outbox
 from safehub.people.permissions import can_search_people
 from safehub.protocols.permissions import can_view_protocols
-from safehub.strategy.permissions import can_see_strategy, sees_as_an_invited_agency
+from safehub.strategy.permissions import can_read_strategy_timeliness, can_see_strategy, sees_as_an_invited_agency
 from safehub.users.permissions import can_manage_users
 
 
@@ -45,6 +45,7 @@ SECTIONS: list[tuple[str, str, Callable[[User], bool]]] = [
     ("Strategy discussions", "strategy:invitations", sees_as_an_invited_agency),
     ("Requests to your agency", "checks:workspace", can_answer_requests),
     ("Checks timeliness", "reports:checks-timeliness", can_read_performance),
+    ("Strategy timeliness", "reports:strategy-timeliness", can_read_strategy_timeliness),
     ("Duplicates", "matching:duplicates", can_review_duplicates),
     ("Users and teams", "users:home", can_manage_users),
     ("Local protocol", "protocols:list", can_view_protocols),

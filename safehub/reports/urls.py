@@ -7,4 +7,7 @@ urlpatterns = [
     path("mash-checks-timeliness/", views.mash_checks_timeliness, name="checks-timeliness"),
     # The download has an address of its own that ends in .csv, so browsers and tools know it for one.
     path("mash-checks-timeliness.csv", views.mash_checks_timeliness_csv, name="checks-timeliness-csv"),
+    path("strategy-timeliness/", views.strategy_timeliness, name="strategy-timeliness"),
+    path("strategy-timeliness.csv", views.strategy_timeliness_csv, name="strategy-timeliness-csv"),
+    path("strategy-attendance.csv", views.strategy_attendance_csv, name="strategy-attendance-csv"),
 ]

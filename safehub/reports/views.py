@@ -12,6 +12,8 @@ from safehub.audit.services import record
 from safehub.checks.permissions import can_answer_requests
 from safehub.core.http import AuthenticatedHttpRequest
 from safehub.reports.indicators import checks_timeliness
+from safehub.reports.indicators import strategy_timeliness as strategy_figures
+from safehub.strategy.permissions import can_read_strategy_timeliness
 
 
 def _require_reader(request: AuthenticatedHttpRequest) -> None:
@@ -41,3 +43,40 @@ def mash_checks_timeliness_csv(request: AuthenticatedHttpRequest) -> HttpRespons
     response = HttpResponse(checks_timeliness.as_csv(rows), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = 'attachment; filename="mash-check-timeliness.csv"'
     return response
+
+
+def _require_strategy_reader(request: AuthenticatedHttpRequest) -> None:
+    if not can_read_strategy_timeliness(request.user):
+        if can_answer_requests(request.user):
+            raise Http404("No such page")
+        raise PermissionDenied
+
+
+@require_GET
+def strategy_timeliness(request: AuthenticatedHttpRequest) -> HttpResponse:
+    """Per month: discussions held within the standard, records sent in time, conferences within 15
+    working days; and attendance by agency (000)."""
+    _require_strategy_reader(request)
+    return render(request, "reports/strategy_timeliness.html", {"report": strategy_figures.report()})
+
+
+def _csv(request: AuthenticatedHttpRequest, name: str, text: str, rows: int) -> HttpResponse:
+    with transaction.atomic():
+        record(Verb.REPORT_EXPORTED, by=request.user, data={"report": name, "rows": rows})
+    response = HttpResponse(text, content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{name}.csv"'
+    return response
+
+
+@require_GET
+def strategy_timeliness_csv(request: AuthenticatedHttpRequest) -> HttpResponse:
+    _require_strategy_reader(request)
+    found = strategy_figures.report()
+    return _csv(request, "strategy-discussion-timeliness", strategy_figures.months_csv(found), len(found.months))
+
+
+@require_GET
+def strategy_attendance_csv(request: AuthenticatedHttpRequest) -> HttpResponse:
+    _require_strategy_reader(request)
+    found = strategy_figures.report()
+    return _csv(request, "strategy-discussion-attendance", strategy_figures.agencies_csv(found), len(found.agencies))

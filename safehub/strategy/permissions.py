@@ -7,6 +7,7 @@ from safehub.accounts.permissions import (
     can_answer_for_an_agency,
     can_coordinate_strategy,
     can_manage,
+    can_read_performance,
     can_work_on_cases,
 )
 from safehub.strategy.models import StrategyAction, StrategyDiscussion
@@ -92,3 +93,9 @@ def can_close_action(
 
 def is_finished(discussion: StrategyDiscussion) -> bool:
     return discussion.state in (DiscussionState.RECORD_SENT, DiscussionState.CANCELLED)
+
+
+def can_read_strategy_timeliness(user: User) -> bool:
+    """The performance lead and managers (001), and the coordinators who arrange the discussions (000:
+    "Timeliness and partner participation of strategy meetings is monitored")."""
+    return can_read_performance(user) or can_coordinate_strategy(user)

@@ -13,6 +13,7 @@ from datetime import date, datetime
 from django.utils import timezone
 
 from safehub.checks.models import AgencyRequest, RequestState
+from safehub.core.csvfiles import spreadsheet_safe
 from safehub.core.stats import percentile
 from safehub.core.working_time import LONDON
 
@@ -95,7 +96,7 @@ def as_csv(rows: list[TimelinessRow]) -> str:
     for r in rows:
         writer.writerow(
             [
-                r.agency,
+                spreadsheet_safe(r.agency),
                 r.month.strftime("%Y-%m"),
                 r.requests,
                 r.answered_on_time,

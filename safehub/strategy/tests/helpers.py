@@ -2,15 +2,16 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 
-from safehub.accounts.models import Team, User
+from safehub.accounts.models import Agency, AgencyKind, Team, User
 from safehub.contacts.models import Contact
 from safehub.contacts.tests.factories import ContactAwaitingThresholdFactory
 from safehub.decisions import services as decisions
 from safehub.decisions.models import Outcome
 from safehub.protocols.models import Brag, LocalProtocol
-from safehub.strategy.models import StrategyDiscussion
+from safehub.strategy import recording, services
+from safehub.strategy.models import Attendance, Decision, MeetingFormat, StrategyDiscussion
 
 
 def use_protocol(slug: str) -> None:
@@ -44,3 +45,43 @@ def approve_strategy_for(contact: Contact, *, social_worker: User, manager: User
     decisions.approve(contact, outcomes=outcomes, rationale="Agreed", by=manager, at=at, version=contact.version)
     # The one the approval started (a manager may have started another at once before it).
     return StrategyDiscussion.objects.filter(contact=contact).latest("pk")
+
+
+def arrange_for(discussion: StrategyDiscussion, *, by: User, chair: User, at: datetime) -> StrategyDiscussion:
+    """Arranged by video half an hour after `at`, with the police and health agencies the hub has."""
+    agencies = tuple(Agency.objects.filter(is_host=False, kind__in=[AgencyKind.POLICE, AgencyKind.HEALTH]))
+    arrangement = services.Arrangement(
+        at + timedelta(minutes=30), MeetingFormat.VIDEO, "https://meet.example/s", chair, agencies
+    )
+    services.arrange(discussion, arrangement, by=by, at=at, version=discussion.version)
+    discussion.refresh_from_db()
+    return discussion
+
+
+def hold_for(discussion: StrategyDiscussion, *, by: User, at: datetime) -> StrategyDiscussion:
+    """Recorded as held at its meeting time: everyone attended; a joint section 47 enquiry; the family told;
+    one action for the police (or the first agency invited), due a day after `at`."""
+    invited = list(discussion.invitations.select_related("agency"))
+    agencies = [i.agency for i in invited if i.agency is not None]
+    first = next((a for a in agencies if a.kind == AgencyKind.POLICE), agencies[0])
+    recording.hold(
+        discussion,
+        recording.Outcome(
+            held_at=discussion.meeting_at,
+            analysis="Injuries fit the account of a slap",
+            decision=Decision.JOINT,
+            police_investigate=True,
+            medical_examination=False,
+            family_told=True,
+            who_tells="The social worker",
+            tell_by=at + timedelta(hours=4),
+            safety_plan="Father stays away while enquiries are made",
+            presence=tuple(recording.Presence(i.pk, Attendance.ATTENDED) for i in invited),
+            actions=(recording.NewAction("Interview the father", first, "DC Example", at + timedelta(days=1)),),
+        ),
+        by=by,
+        at=at,
+        version=discussion.version,
+    )
+    discussion.refresh_from_db()
+    return discussion

@@ -1,0 +1,214 @@
+"""The pages for a discussion held: recording it, sending the record, the actions and the conference;
+a partner reads the record sent to their agency and closes their own agency's actions."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+
+from safehub.accounts.models import Agency, AgencyKind, Role, Team, User
+from safehub.accounts.tests.factories import PartnerAgencyFactory, TeamFactory, user_with_role
+from safehub.mfa.testing import sign_in_both_steps
+from safehub.strategy.models import StrategyAction, StrategyDiscussion, StrategyRecord
+from safehub.strategy.tests.helpers import approved_for_strategy, arrange_for, hold_for
+from safehub.strategy.workflow import ActionState, DiscussionState
+
+AT = dt.datetime(2026, 11, 24, 9, tzinfo=dt.UTC)  # an hour before the suite's clock
+
+
+def _client(user: User) -> Client:
+    return sign_in_both_steps(Client(), user)
+
+
+@pytest.fixture
+def health(police_partner: User) -> Agency:
+    return PartnerAgencyFactory(name="Example Health", kind=AgencyKind.HEALTH)
+
+
+@pytest.fixture
+def arranged(
+    mash_team: Team, social_worker: User, manager: User, strategy_coordinator: User, health: Agency, now: dt.datetime
+) -> StrategyDiscussion:
+    discussion = approved_for_strategy(mash_team, social_worker=social_worker, manager=manager, at=AT)
+    return arrange_for(discussion, by=strategy_coordinator, chair=manager, at=AT)  # for 09:30
+
+
+def _record(discussion: StrategyDiscussion, **changes: str) -> dict[str, str]:
+    data = {
+        "version": str(discussion.version),
+        "held_on_0": "24",
+        "held_on_1": "11",
+        "held_on_2": "2026",
+        "held_time": "09:30",
+        "analysis": "Bruising fits a slap",
+        "decision": "s47_joint",
+        "police_investigate": "yes",
+        "medical_examination": "no",
+        "family_told": "yes",
+        "who_tells": "The social worker",
+        "tell_on_0": "24",
+        "tell_on_1": "11",
+        "tell_on_2": "2026",
+        "tell_time": "17:00",
+        "safety_plan": "Father stays with his brother",
+        "action-0-description": "Interview the father",
+        "action-0-agency": str(Agency.objects.get(kind=AgencyKind.POLICE).pk),
+        "action-0-owner": "DC Example",
+        "action-0-due_on_0": "25",
+        "action-0-due_on_1": "11",
+        "action-0-due_on_2": "2026",
+        "action-0-due_time": "12:00",
+    }
+    for invitation in discussion.invitations.all():
+        data[f"attendance_{invitation.pk}"] = "attended"
+        data[f"contribution_{invitation.pk}"] = f"{invitation} shared what it holds"
+    return data | changes
+
+
+def test_the_chair_records_the_discussion_on_its_page(arranged: StrategyDiscussion, manager: User) -> None:
+    client = _client(manager)
+    address = reverse("strategy:record", args=[arranged.pk])
+    page = client.get(address).content.decode()
+    assert "Record the discussion" in page
+    assert "Example Police (police" in page
+
+    response = client.post(address, _record(arranged))
+
+    assert response.status_code == 302
+    arranged.refresh_from_db()
+    assert arranged.state == DiscussionState.HELD
+    kept = StrategyRecord.objects.get(discussion=arranged)
+    assert kept.conference_due_on == dt.date(2026, 12, 15)
+    assert StrategyAction.objects.get().owner == "DC Example"
+    shown = client.get(response["Location"]).content.decode()
+    assert "Section 47 enquiry, joint with police" in shown
+    assert "Send the record" in shown
+    assert "Initial child protection conference" in shown
+
+
+@pytest.mark.parametrize(
+    ("changes", "messages"),
+    [
+        ({"decision": ""}, ["Choose the discussion&#x27;s decision"]),
+        ({"held_time": "23:00"}, ["enter a time already past"]),
+        ({"action-0-owner": "", "action-0-due_time": ""}, ["Action 1: Name the person responsible"]),
+        ({"family_told": "no"}, ["Choose why the family is not told", "Explain why the family is not told"]),
+        ({"held_on_0": "99999999999999999999"}, ["The date it was held must be a real date"]),
+        ({"version": "0"}, ["changed by someone else"]),
+    ],
+)
+def test_a_bad_record_says_why_and_saves_nothing(
+    arranged: StrategyDiscussion, manager: User, changes: dict[str, str], messages: list[str]
+) -> None:
+    response = _client(manager).post(reverse("strategy:record", args=[arranged.pk]), _record(arranged, **changes))
+
+    assert response.status_code in (200, 409)
+    html = response.content.decode()
+    assert "There is a problem" in html
+    for message in messages:
+        assert message in html
+    assert not StrategyRecord.objects.exists()
+    assert not StrategyAction.objects.exists()
+
+
+def test_a_missing_attendance_is_shown_beside_the_invitee(arranged: StrategyDiscussion, manager: User) -> None:
+    police = arranged.invitations.get(agency__kind=AgencyKind.POLICE)
+    data = _record(arranged)
+    del data[f"attendance_{police.pk}"]
+    html = _client(manager).post(reverse("strategy:record", args=[arranged.pk]), data).content.decode()
+    assert f'href="#id_attendance_{police.pk}_0">Say whether Example Police attended' in html
+
+
+def test_the_record_page_of_a_discussion_already_held_goes_back_to_it(
+    arranged: StrategyDiscussion, manager: User, now: dt.datetime
+) -> None:
+    hold_for(arranged, by=manager, at=now)
+    response = _client(manager).get(reverse("strategy:record", args=[arranged.pk]))
+    assert response.status_code == 302
+
+
+def test_a_partner_reads_the_record_sent_to_their_agency_and_closes_their_action(
+    arranged: StrategyDiscussion,
+    manager: User,
+    strategy_coordinator: User,
+    police_partner: User,
+    health: Agency,
+    now: dt.datetime,
+) -> None:
+    hold_for(arranged, by=manager, at=now)
+    coordinator = _client(strategy_coordinator)
+    sent = coordinator.post(reverse("strategy:send-record", args=[arranged.pk]), {"send-version": arranged.version})
+    assert sent.status_code == 302
+    assert "Record sent to" in coordinator.get(sent["Location"]).content.decode()
+
+    police = _client(police_partner)
+    page = police.get(reverse("strategy:discussion", args=[arranged.pk])).content.decode()
+    assert "The record, sent" in page
+    assert "Section 47 enquiry, joint with police" in page
+    action = StrategyAction.objects.get()
+    assert f"Close action {action.pk}" in page
+    mine = police.get(reverse("strategy:invitations")).content.decode()
+    assert "Interview the father" in mine
+
+    closed = police.post(
+        reverse("strategy:close-action", args=[arranged.pk, action.pk]),
+        {f"close-{action.pk}-version": action.version, f"close-{action.pk}-note": "Interviewed under caution"},
+    )
+    assert closed.status_code == 302
+    action.refresh_from_db()
+    assert action.state == ActionState.CLOSED
+
+
+def test_another_agencys_partner_cannot_close_the_action(
+    arranged: StrategyDiscussion, manager: User, health: Agency, now: dt.datetime
+) -> None:
+    hold_for(arranged, by=manager, at=now)
+    action = StrategyAction.objects.get()  # the police's
+    nurse = user_with_role(Role.PARTNER_PROFESSIONAL, team=TeamFactory(name="Nurses", agency=health), username="n.1")
+    client = _client(nurse)
+    assert (
+        f"Close action {action.pk}"
+        not in client.get(reverse("strategy:discussion", args=[arranged.pk])).content.decode()
+    )
+    response = client.post(
+        reverse("strategy:close-action", args=[arranged.pk, action.pk]),
+        {f"close-{action.pk}-version": action.version, f"close-{action.pk}-note": "Done"},
+    )
+    assert response.status_code == 404
+    action.refresh_from_db()
+    assert action.state == ActionState.OPEN
+
+
+def test_the_coordinators_worktray_lists_the_record_to_send_and_the_open_actions(
+    arranged: StrategyDiscussion, manager: User, strategy_coordinator: User, now: dt.datetime
+) -> None:
+    hold_for(arranged, by=manager, at=now)
+    html = _client(strategy_coordinator).get(reverse("strategy:worktray")).content.decode()
+    assert "Held: record to send (1)" in html
+    assert "Actions open (1)" in html
+    assert "Interview the father" in html
+
+
+def test_the_conference_is_recorded_on_the_page(
+    arranged: StrategyDiscussion, manager: User, now: dt.datetime, **_: Any
+) -> None:
+    hold_for(arranged, by=manager, at=now)
+    client = _client(manager)
+    response = client.post(
+        reverse("strategy:conference", args=[arranged.pk]),
+        {
+            "conference-version": arranged.version,
+            "conference-held": "date",
+            "conference-conference_on_0": "10",
+            "conference-conference_on_1": "12",
+            "conference-conference_on_2": "2026",
+        },
+    )
+    assert response.status_code == 302
+    assert "Conference recorded for 10 December 2026" in client.get(response["Location"]).content.decode()
+    kept = StrategyRecord.objects.get()
+    assert kept.conference_on == dt.date(2026, 12, 10)
