@@ -19,6 +19,7 @@ from safehub.decisions.models import Referral
 from safehub.demo.checks import add_mash_checks
 from safehub.demo.histories import HistoryMaker, Staff
 from safehub.demo.households import create_duplicate_records, create_households
+from safehub.demo.strategy import add_strategy_discussions
 from safehub.matching.duplicates import find_duplicates
 from safehub.mfa.services import enrol_demo_account
 from safehub.protocols.policy import active_protocol
@@ -151,6 +152,10 @@ def load_demo(
         managers=staff.managers, coordinators=staff.social_workers, rng=rng, now=at, count=MASH_CHECKS
     )
     progress(f"MASH checks on {checked} contacts, answered by the demo partner agencies or still outstanding")
+    discussions = add_strategy_discussions(
+        coordinator=users["strategy_coordinator"], managers=staff.managers, rng=rng, now=at
+    )
+    progress(f"Strategy discussions: {dict(sorted(discussions.items()))}")
     states = Counter(Contact.objects.values_list("state", flat=True))
     summary = DemoSummary(
         people=count_people,

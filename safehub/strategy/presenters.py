@@ -16,8 +16,8 @@ from safehub.contacts.presenters import TimelineEntry, TimelineSource
 from safehub.core.presenters import Action, Due, Panel, brag_tag_class, due
 from safehub.strategy import permissions
 from safehub.strategy.forms import CloseActionForm
-from safehub.strategy.models import StrategyAction, StrategyChild, StrategyDiscussion
-from safehub.strategy.timeliness import Measure, measures
+from safehub.strategy.models import StrategyAction, StrategyChild, StrategyDiscussion, StrategyRecord
+from safehub.strategy.timeliness import Measure, held, measures
 from safehub.strategy.workflow import (
     ACTION_STATES,
     LIFECYCLE,
@@ -43,6 +43,8 @@ class DiscussionRow:
     rating_tag_class: str
     due: Due | None
     on_exception: bool
+    decision: str  # once held: the one decision, and what follows it
+    held: Measure  # held within the standard, late, or not yet
 
 
 def row(discussion: StrategyDiscussion, *, at: datetime) -> DiscussionRow:
@@ -63,7 +65,16 @@ def row(discussion: StrategyDiscussion, *, at: datetime) -> DiscussionRow:
         rating_tag_class=brag_tag_class(discussion.rating),
         due=clock,
         on_exception=discussion.on_exception,
+        decision=_decision(kept),
+        held=held(discussion, kept, at=at),
     )
+
+
+def _decision(kept: StrategyRecord | None) -> str:
+    if kept is None:
+        return ""
+    follows = kept.get_onward_outcome_display() or kept.get_protection_means_display()
+    return f"{kept.get_decision_display()}: {follows}" if follows else kept.get_decision_display()
 
 
 def rows(discussions: list[StrategyDiscussion], *, at: datetime) -> list[DiscussionRow]:
@@ -94,7 +105,7 @@ class ContactPanel(Panel):
     lookups = (
         Prefetch(
             "strategy_discussions",
-            queryset=StrategyDiscussion.objects.select_related("chair", "started_by").prefetch_related(
+            queryset=StrategyDiscussion.objects.select_related("chair", "started_by", "record").prefetch_related(
                 Prefetch("children", queryset=StrategyChild.objects.select_related("subject", "person"))
             ),
         ),

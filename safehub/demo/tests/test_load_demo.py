@@ -33,6 +33,8 @@ from safehub.mfa.codes import RECOVERY_CODES
 from safehub.people.identifiers import is_valid_nhs_number
 from safehub.people.models import Person, PersonKind
 from safehub.screening.models import Screening
+from safehub.strategy.models import StrategyAction, StrategyDiscussion, StrategyRecord
+from safehub.strategy.workflow import ActionState, DiscussionState
 
 pytestmark = pytest.mark.django_db
 
@@ -75,8 +77,17 @@ def test_contacts_are_in_every_state(demo: str) -> None:
     assert states == {s.value for s in ContactState}
 
 
+def test_strategy_discussions_are_in_every_state_with_actions_open_and_closed(demo: str) -> None:
+    states = set(StrategyDiscussion.objects.values_list("state", flat=True))
+    assert states == {s.value for s in DiscussionState}
+    assert set(StrategyAction.objects.values_list("state", flat=True)) == {s.value for s in ActionState}
+    assert StrategyRecord.objects.filter(conference_on__isnull=False).exists()
+
+
 def test_histories_follow_the_workflow_table(demo: str) -> None:
     linked = Counter(ContactSubject.objects.exclude(person=None).values_list("contact", flat=True))
+    # A manager starting a strategy discussion at once rates the contact Red: one more version.
+    rated = Counter(AuditEvent.objects.filter(verb=Verb.CONTACT_UPDATED).values_list("contact", flat=True))
     for contact in Contact.objects.prefetch_related("state_changes"):
         state = ContactState.RECEIVED
         changes = sorted(contact.state_changes.all(), key=lambda c: (c.at, c.pk))
@@ -85,8 +96,8 @@ def test_histories_follow_the_workflow_table(demo: str) -> None:
             state = next_state(state, Event(change.event))
             assert change.to_state == state
         assert contact.state == state
-        # Every change moves the version on: each state change, and each person screening linked.
-        assert contact.version == len(changes) + linked[contact.pk]
+        # Every change moves the version on: each state change, each person screening linked, each rating.
+        assert contact.version == len(changes) + linked[contact.pk] + rated[contact.pk]
 
 
 def test_every_step_has_the_audit_events_its_service_writes(demo: str) -> None:
