@@ -198,7 +198,7 @@ class RecordForm(VersionForm):
     family_told = _yes_no("Will the family be told of the discussion and its decision?")
     who_tells = forms.CharField(label="Who tells them", max_length=200, required=False)
     tell_on = GovukDateField(label="Told by: date", label_for_errors="The date to tell them by", required=False)
-    tell_time = ClockField(label="Time", help_text="For example 17:00", required=False)
+    tell_time = ClockField(label="Told by: time", help_text="For example 17:00", required=False)
     not_told_reason = forms.ChoiceField(
         label="If not: why they are not told",
         choices=NotToldReason.choices,
@@ -310,7 +310,7 @@ class ActionForm(GovukForm):
     )
     owner = forms.CharField(label="Person responsible", max_length=200, required=False)
     due_on = GovukDateField(label="Due: date", label_for_errors="The date it is due", required=False)
-    due_time = ClockField(label="Time", help_text="For example 17:00", required=False)
+    due_time = ClockField(label="Due: time", help_text="For example 17:00", required=False)
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
