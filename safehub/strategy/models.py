@@ -359,6 +359,8 @@ class StrategyAction(models.Model):
                 condition=~Q(state="closed") | ~Q(closed_note=""), name="strategy_action_closed_with_note"
             )
         ]
+        # The worktray's and the partners' open actions, soonest due first.
+        indexes = [models.Index(fields=["due_at", "id"], condition=Q(state="open"), name="strategy_action_open_due")]
 
     def __str__(self) -> str:
         return self.description

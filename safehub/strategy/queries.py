@@ -17,7 +17,7 @@ from safehub.contacts.models import Contact
 from safehub.core.queries import by_pk
 from safehub.strategy import permissions
 from safehub.strategy.models import Invitation, StrategyAction, StrategyDiscussion, StrategyDiscussionQuerySet
-from safehub.strategy.workflow import ActionState, DiscussionState
+from safehub.strategy.workflow import NOT_YET_HELD, ActionState, DiscussionState
 
 
 def invited_agencies(user: User) -> list[int]:
@@ -82,66 +82,103 @@ class Section:
     slug: str
     title: str
     empty: str
-    discussions: list[StrategyDiscussion]
+    discussions: list[StrategyDiscussion]  # those shown: the first SECTION_ROWS, or all when asked
+    total: int
+
+    @property
+    def more(self) -> int:
+        return self.total - len(self.discussions)
 
 
-# The worktray's sections, in the order a coordinator works them (issue 13): the overdue first.
-WORKTRAY_LIMIT = 200
+# A worktray section shows its first rows, soonest due first; "Show all" shows the rest (up to the cap).
+SECTION_ROWS = 50
+WORKTRAY_LIMIT = 2000
 
 
-def worktray(user: User, *, at: datetime) -> list[Section]:
-    """The coordinator's worktray: overdue, to arrange, arranged, held with the record to send. Each
-    list is ordered by the time it is due, the earliest first."""
-    base = (
+def worktray(user: User, *, at: datetime, show_all: str = "") -> list[Section]:
+    """The coordinator's worktray: overdue, to arrange, arranged, held with the record to send; each
+    ordered by the time it is due, the earliest first (arranged: by the meeting's time). One query
+    for every discussion not finished, shared out here: the hub's open discussions are tens, not
+    thousands, and one query costs a page far less than four."""
+    unfinished = list(
         visible_discussions(user)
+        .exclude(state__in=[DiscussionState.RECORD_SENT, DiscussionState.CANCELLED])
         .select_related("contact", "chair", "exception_by", "record")
         .prefetch_related("children__subject", "children__person")
-        .order_by("due_at", "pk")
+        .order_by("due_at", "pk")[:WORKTRAY_LIMIT]
     )
-    overdue = base.overdue(at=at)
+    waiting = {DiscussionState.TO_ARRANGE.value, DiscussionState.ARRANGED.value}
+    overdue = [d for d in unfinished if d.state in waiting and d.due_at < at]
+    to_arrange = [d for d in unfinished if d.state == DiscussionState.TO_ARRANGE and d.due_at >= at]
+    arranged = sorted(
+        (d for d in unfinished if d.state == DiscussionState.ARRANGED and d.due_at >= at),
+        key=lambda d: (d.meeting_at or d.due_at, d.pk),
+    )
+    held = sorted(
+        (d for d in unfinished if d.state == DiscussionState.HELD),
+        key=lambda d: (getattr(getattr(d, "record", None), "send_due_at", d.due_at), d.pk),
+    )
+    found = [
+        ("overdue", "Overdue", "No strategy discussion is overdue.", overdue),
+        ("to-arrange", "To arrange", "Nothing to arrange.", to_arrange),
+        ("arranged", "Arranged", "No discussion is arranged.", arranged),
+        ("record-to-send", "Held: record to send", "No record waits to be sent.", held),
+    ]
     return [
-        Section("overdue", "Overdue", "No strategy discussion is overdue.", list(overdue[:WORKTRAY_LIMIT])),
-        Section(
-            "to-arrange",
-            "To arrange",
-            "Nothing to arrange.",
-            list(base.filter(state=DiscussionState.TO_ARRANGE, due_at__gte=at)[:WORKTRAY_LIMIT]),
-        ),
-        Section(
-            "arranged",
-            "Arranged",
-            "No discussion is arranged.",
-            list(
-                base.filter(state=DiscussionState.ARRANGED, due_at__gte=at).order_by("meeting_at", "pk")[
-                    :WORKTRAY_LIMIT
-                ]
-            ),
-        ),
-        Section(
-            "record-to-send",
-            "Held: record to send",
-            "No record waits to be sent.",
-            list(base.filter(state=DiscussionState.HELD).order_by("record__send_due_at", "pk")[:WORKTRAY_LIMIT]),
-        ),
+        Section(slug, title, empty, rows if show_all == slug else rows[:SECTION_ROWS], len(rows))
+        for slug, title, empty, rows in found
     ]
 
 
-def open_actions(user: User, *, agencies: Sequence[int] = ()) -> list[StrategyAction]:
+@dataclass(frozen=True)
+class ActionList:
+    actions: list[StrategyAction]
+    total: int
+
+    @property
+    def more(self) -> int:
+        return self.total - len(self.actions)
+
+
+def open_actions(user: User, *, agencies: Sequence[int] = (), show_all: bool = False) -> ActionList:
     """The open actions of the discussions `user` may see, soonest due first (the coordinator's "actions
-    open"; a partner's, their own agency's)."""
+    open"; a partner's, their own agency's): the first SECTION_ROWS, or all (to the cap) when asked."""
     actions = StrategyAction.objects.filter(
         state=ActionState.OPEN, discussion__in=visible_discussions(user).values("pk")
     )
     if agencies:
         actions = actions.filter(agency_id__in=list(agencies))
-    return list(actions.select_related("agency", "discussion").order_by("due_at", "pk")[:WORKTRAY_LIMIT])
+    limit = WORKTRAY_LIMIT if show_all else SECTION_ROWS
+    shown = list(actions.select_related("agency").order_by("due_at", "pk")[:limit])
+    total = len(shown) if len(shown) < limit else actions.count()
+    return ActionList(shown, total)
 
 
-def invitations_for(user: User) -> list[Invitation]:
-    """A partner's invitations: their agency's, the soonest meeting first."""
-    return list(
-        Invitation.objects.filter(agency_id__in=invited_agencies(user))
-        .exclude(discussion__state__in=[DiscussionState.CANCELLED])
-        .select_related("discussion", "agency", "discussion__chair")
-        .order_by("discussion__meeting_at", "pk")[:WORKTRAY_LIMIT]
+RECENT_INVITATIONS = 50
+
+
+@dataclass(frozen=True)
+class PartnerInvitations:
+    """A partner's invitations: those still to be held, the soonest first; and the latest held."""
+
+    upcoming: list[Invitation]
+    recent: list[Invitation]
+
+
+def invitations_for(user: User) -> PartnerInvitations:
+    """A partner's invitations: their agency's, those still to be held the soonest first, then the
+    latest held (their records and actions)."""
+    mine = Invitation.objects.filter(agency_id__in=invited_agencies(user)).select_related(
+        "discussion", "agency", "discussion__chair"
+    )
+    waiting = [state.value for state in NOT_YET_HELD]
+    return PartnerInvitations(
+        upcoming=list(
+            mine.filter(discussion__state__in=waiting).order_by("discussion__meeting_at", "pk")[:SECTION_ROWS]
+        ),
+        recent=list(
+            mine.filter(discussion__state__in=[DiscussionState.HELD, DiscussionState.RECORD_SENT]).order_by(
+                "-discussion__meeting_at", "-pk"
+            )[:RECENT_INVITATIONS]
+        ),
     )

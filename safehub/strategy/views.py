@@ -40,9 +40,12 @@ def worktray_page(request: AuthenticatedHttpRequest) -> HttpResponse:
     if not permissions.can_see_strategy(request.user):
         raise PermissionDenied
     at = timezone.now()
-    sections = [(section, presenters.rows(section.discussions, at=at)) for section in worktray(request.user, at=at)]
-    actions = presenters.action_rows(open_actions(request.user), at=at)
-    return render(request, "strategy/worktray.html", {"sections": sections, "actions": actions})
+    show_all = request.GET.get("all", "")
+    found = worktray(request.user, at=at, show_all=show_all)
+    sections = [(section, presenters.rows(section.discussions, at=at)) for section in found]
+    actions = open_actions(request.user, show_all=show_all == "actions")
+    context = {"sections": sections, "actions": presenters.action_rows(actions.actions, at=at), "action_list": actions}
+    return render(request, "strategy/worktray.html", context)
 
 
 def _forms(discussion: StrategyDiscussion, bound: dict[str, Any] | None = None) -> dict[str, Any]:
@@ -136,10 +139,9 @@ def invitations_page(request: AuthenticatedHttpRequest) -> HttpResponse:
     """A partner's strategy discussions: those their agency is invited to."""
     if not permissions.sees_as_an_invited_agency(request.user):
         raise PermissionDenied
-    actions = presenters.action_rows(
-        open_actions(request.user, agencies=invited_agencies(request.user)), at=timezone.now()
-    )
-    context = {"invitations": invitations_for(request.user), "actions": actions}
+    actions = open_actions(request.user, agencies=invited_agencies(request.user), show_all="all" in request.GET)
+    rows = presenters.action_rows(actions.actions, at=timezone.now())
+    context = {"invitations": invitations_for(request.user), "actions": rows, "action_list": actions}
     return render(request, "strategy/invitations.html", context)
 
 

@@ -212,3 +212,23 @@ def test_the_conference_is_recorded_on_the_page(
     assert "Conference recorded for 10 December 2026" in client.get(response["Location"]).content.decode()
     kept = StrategyRecord.objects.get()
     assert kept.conference_on == dt.date(2026, 12, 10)
+
+
+def test_a_long_worktray_section_shows_its_first_rows_and_all_when_asked(
+    mash_team: Team,
+    social_worker: User,
+    manager: User,
+    strategy_coordinator: User,
+    now: dt.datetime,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr("safehub.strategy.queries.SECTION_ROWS", 2)
+    for _ in range(3):  # started yesterday: overdue
+        approved_for_strategy(mash_team, social_worker=social_worker, manager=manager, at=now - dt.timedelta(days=1))
+    client = _client(strategy_coordinator)
+    html = client.get(reverse("strategy:worktray")).content.decode()
+    assert "Overdue (3)" in html
+    assert "The first 2 of 3." in html
+    everything = client.get(reverse("strategy:worktray") + "?all=overdue").content.decode()
+    assert "The first 2 of 3." not in everything
+    assert everything.count('href="/strategy/') >= 3
