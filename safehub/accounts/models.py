@@ -31,6 +31,8 @@ class Agency(models.Model):
     name = models.CharField(max_length=200, unique=True)
     kind = models.CharField(max_length=40, choices=AgencyKind)
     is_host = models.BooleanField(default=False, help_text="The local authority that runs the hub.")
+    # The agency's shared safeguarding inbox: invitations reach it even when nobody there uses Safehub.
+    email = models.EmailField("Shared email address", blank=True)
 
     class Meta:
         verbose_name_plural = "agencies"

@@ -95,6 +95,7 @@ class Verb(models.TextChoices):
     PASSWORD_CHANGE_REFUSED = "password_change_refused", "Entered a wrong current password when changing their password"
     AGENCY_CREATED = "agency_created", "Created an agency"
     AGENCY_RENAMED = "agency_renamed", "Renamed an agency"
+    AGENCY_ADDRESS_CHANGED = "agency_address_changed", "Changed an agency's shared email address"
     TEAM_CREATED = "team_created", "Created a team"
     TEAM_RENAMED = "team_renamed", "Renamed a team"
     ADMIN_RECORD_ADDED = "admin_record_added", "Added a record in the Django admin"

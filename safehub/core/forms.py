@@ -229,6 +229,8 @@ class ClockField(forms.CharField):
 
     def __init__(self, *, invalid: str = "Enter the time as hours and minutes, like 14:30", **kwargs: Any) -> None:
         kwargs.setdefault("max_length", 5)
+        # Five characters wide, as the Design System sizes an input to what it takes.
+        kwargs.setdefault("widget", forms.TextInput(attrs={"class": "govuk-input--width-5"}))
         given = dict(kwargs.get("error_messages") or {})
         super().__init__(**kwargs)
         self.error_messages["invalid"] = invalid

@@ -12,7 +12,7 @@ from datetime import datetime, timedelta
 from safehub.accounts.models import AgencyKind, User
 from safehub.contacts.models import Contact
 from safehub.contacts.workflow import ContactState
-from safehub.core.working_time import LONDON
+from safehub.core.working_time import LONDON, is_working_day
 from safehub.strategy import invitations, recording, services
 from safehub.strategy.models import (
     Attendance,
@@ -35,6 +35,11 @@ CONTRIBUTIONS = {
     AgencyKind.POLICE: "Two domestic incidents at the address in the last year; the father is known for violence.",
     AgencyKind.HEALTH: "Missed health appointments; the health visitor saw a bruise on the child's arm last month.",
     AgencyKind.EDUCATION: "Attendance has fallen to 78%; the child told a teaching assistant they were scared.",
+}
+OWNERS = {
+    AgencyKind.POLICE: "DC Example, public protection",
+    AgencyKind.HEALTH: "Named nurse for safeguarding",
+    AgencyKind.EDUCATION: "Designated safeguarding lead",
 }
 ACTIONS = {
     AgencyKind.POLICE: "Interview the father and share the outcome with the allocated social worker",
@@ -100,7 +105,7 @@ def _hold(discussion: StrategyDiscussion, *, chair: User, rng: random.Random, he
         recording.NewAction(
             ACTIONS[AgencyKind(invitation.agency.kind)],
             invitation.agency,
-            "Named lead, " + invitation.agency.name,
+            OWNERS[AgencyKind(invitation.agency.kind)],
             _moment(held_at + timedelta(hours=rng.randint(6, 120))),
         )
         for invitation in invited
@@ -145,6 +150,8 @@ def _after(
         if roll < 0.7:
             assert kept.conference_due_on is not None  # noqa: S101 - an enquiry has its target
             on = kept.conference_due_on - timedelta(days=rng.randint(-2, 5))
+            while not is_working_day(on):  # conferences are held on working days
+                on -= timedelta(days=1)
             recording.record_conference(
                 discussion, on=on, not_required="", by=coordinator, at=kept.held_at + 48 * H, version=discussion.version
             )

@@ -25,11 +25,13 @@ MEETING_LENGTH = timedelta(hours=1)
 
 
 def recipients(invitation: Invitation) -> list[str]:
-    """Where the invitation goes: the agency's active professionals' addresses, or the person's."""
-    if invitation.agency_id is None:
+    """Where the invitation goes: the agency's active professionals' addresses and its shared inbox (which
+    reaches it even when nobody there uses Safehub), or the person's."""
+    if invitation.agency is None:
         return [invitation.email] if invitation.email else []
-    users = User.objects.filter(is_active=True, memberships__team__agency_id=invitation.agency_id).exclude(email="")
-    return sorted(set(users.values_list("email", flat=True)))
+    users = User.objects.filter(is_active=True, memberships__team__agency=invitation.agency).exclude(email="")
+    shared = [invitation.agency.email] if invitation.agency.email else []
+    return sorted(set(users.values_list("email", flat=True)) | set(shared))
 
 
 def calendar_entry(discussion: StrategyDiscussion, *, made_at: datetime) -> bytes:
@@ -59,7 +61,7 @@ def message_id(invitation: Invitation) -> str:
 
 def moved_since_invited(invitation: Invitation) -> bool:
     """The meeting was arranged again after this invitee was first invited: their email is an update."""
-    return invitation.discussion.state_changes.filter(event="rearrange", at__gt=invitation.invited_at).exists()
+    return invitation.discussion.version > invitation.invited_version
 
 
 def email_for(invitation: Invitation, addresses: Sequence[str], *, at: datetime) -> EmailMessage | None:

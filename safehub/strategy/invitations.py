@@ -170,6 +170,7 @@ def invite(
             reason=reasons.get(agency.pk, InviteeReason.ASKED),
             invited_at=at,
             invited_by=by,
+            invited_version=discussion.version,
         )
         invitation.papers = record_disclosure(
             discussion.contact,
@@ -195,6 +196,7 @@ def invite(
                 reason=InviteeReason.REFERRER,
                 invited_at=at,
                 invited_by=by,
+                invited_version=discussion.version,
             )
         )
     return made

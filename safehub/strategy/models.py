@@ -195,6 +195,8 @@ class Invitation(models.Model):
     invited_at = models.DateTimeField()
     invited_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     papers = models.OneToOneField(Disclosure, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    # The discussion's version when this invitee was invited: a later one means the meeting was moved since.
+    invited_version = models.PositiveIntegerField(default=0)
     # Emailed by the background worker, exactly once for each arrangement (strategy.emails): set back
     # to empty when the meeting moves, so that the invitee gets the new time and calendar entry.
     emailed_at = models.DateTimeField(null=True, blank=True, db_index=True)
@@ -348,6 +350,10 @@ class StrategyAction(models.Model):
     created_at = models.DateTimeField()
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     closed_note = models.TextField(blank=True, max_length=REASON_LENGTH)
+    closed_at = models.DateTimeField(null=True, blank=True)
+    closed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
     version = models.PositiveIntegerField(default=0)
 
     lifecycle: ClassVar[Lifecycle[ActionState, ActionEvent]] = Lifecycle(ACTION_LIFECYCLE)

@@ -13,7 +13,7 @@ from django.utils import timezone
 from safehub.accounts.models import User
 from safehub.contacts.models import Contact
 from safehub.contacts.presenters import TimelineEntry, TimelineSource
-from safehub.core.presenters import Action, Due, Panel, brag_tag_class, due
+from safehub.core.presenters import Action, Due, Panel, brag_tag_class, due, shown_date
 from safehub.strategy import permissions
 from safehub.strategy.forms import CloseActionForm
 from safehub.strategy.models import StrategyAction, StrategyChild, StrategyDiscussion, StrategyRecord
@@ -45,18 +45,22 @@ class DiscussionRow:
     on_exception: bool
     decision: str  # once held: the one decision, and what follows it
     held: Measure  # held within the standard, late, or not yet
+    due_at: datetime | None  # what the clock counts to: the discussion's time, or its record's
+    due_label: str
+    held_at: datetime | None
 
 
 def row(discussion: StrategyDiscussion, *, at: datetime) -> DiscussionRow:
     state = DiscussionState(discussion.state)
     info = STATES[state]
     kept = getattr(discussion, "record", None)
+    due_at: datetime | None = None
+    due_label = ""
     if state in NOT_YET_HELD:
-        clock: Due | None = due(discussion.due_at, at=at)
+        due_at, due_label = discussion.due_at, "To be held by"
     elif state == DiscussionState.HELD and kept is not None:
-        clock = due(kept.send_due_at, at=at)  # the record, to send
-    else:
-        clock = None
+        due_at, due_label = kept.send_due_at, "Record to send by"
+    clock = due(due_at, at=at) if due_at is not None else None
     return DiscussionRow(
         discussion=discussion,
         children=children_names(discussion),
@@ -67,6 +71,9 @@ def row(discussion: StrategyDiscussion, *, at: datetime) -> DiscussionRow:
         on_exception=discussion.on_exception,
         decision=_decision(kept),
         held=held(discussion, kept, at=at),
+        due_at=due_at,
+        due_label=due_label,
+        held_at=kept.held_at if kept is not None else None,
     )
 
 
@@ -95,7 +102,25 @@ def history(discussion: StrategyDiscussion) -> list[HistoryLine]:
     for change in discussion.state_changes.select_related("by").order_by("at", "pk"):
         what = LIFECYCLE.events.get(DiscussionEvent(change.event), change.event)
         lines.append(HistoryLine(change.at, str(change.by), what, change.note))
-    return lines
+    for action in discussion.actions.select_related("agency", "created_by", "closed_by"):
+        lines.append(
+            HistoryLine(action.created_at, str(action.created_by), f"Action added for {action.agency}", str(action))
+        )
+        if action.closed_at is not None:
+            lines.append(HistoryLine(action.closed_at, str(action.closed_by), "Action closed", action.closed_note))
+    kept = getattr(discussion, "record", None)
+    if kept is not None and kept.conference_recorded_at is not None:
+        what = (
+            f"Conference recorded for {shown_date(kept.conference_on, 'j F Y')}"
+            if kept.conference_on
+            else "Recorded that no conference is required"
+        )
+        lines.append(
+            HistoryLine(
+                kept.conference_recorded_at, str(kept.conference_recorded_by), what, kept.conference_not_required
+            )
+        )
+    return sorted(lines, key=lambda line: line.at)
 
 
 class ContactPanel(Panel):
@@ -170,7 +195,7 @@ def actions(
     partner: their own agency's). `agencies`: the agencies a partner answers for (none for hub staff)."""
     at = timezone.now()
     found = []
-    shown = discussion.actions.select_related("agency").order_by("state", "due_at", "pk")
+    shown = discussion.actions.select_related("agency", "closed_by").order_by("state", "due_at", "pk")
     if permissions.sees_as_an_invited_agency(user):  # a partner sees their own agency's actions here
         shown = shown.filter(agency_id__in=sorted(agencies))
     for action in shown:

@@ -119,9 +119,9 @@ def worktray(user: User, *, at: datetime, show_all: str = "") -> list[Section]:
         key=lambda d: (getattr(getattr(d, "record", None), "send_due_at", d.due_at), d.pk),
     )
     found = [
-        ("overdue", "Overdue", "No strategy discussion is overdue.", overdue),
-        ("to-arrange", "To arrange", "Nothing to arrange.", to_arrange),
-        ("arranged", "Arranged", "No discussion is arranged.", arranged),
+        ("overdue", "Overdue: not held by its time", "No strategy discussion is overdue.", overdue),
+        ("to-arrange", "To arrange", "Nothing to arrange in time.", to_arrange),
+        ("arranged", "Arranged", "No discussion is arranged and still within its time.", arranged),
         ("record-to-send", "Held: record to send", "No record waits to be sent.", held),
     ]
     return [
@@ -149,7 +149,11 @@ def open_actions(user: User, *, agencies: Sequence[int] = (), show_all: bool = F
     if agencies:
         actions = actions.filter(agency_id__in=list(agencies))
     limit = WORKTRAY_LIMIT if show_all else SECTION_ROWS
-    shown = list(actions.select_related("agency").order_by("due_at", "pk")[:limit])
+    shown = list(
+        actions.select_related("agency", "discussion__contact")
+        .prefetch_related("discussion__children__subject", "discussion__children__person")
+        .order_by("due_at", "pk")[:limit]
+    )
     total = len(shown) if len(shown) < limit else actions.count()
     return ActionList(shown, total)
 
@@ -168,8 +172,10 @@ class PartnerInvitations:
 def invitations_for(user: User) -> PartnerInvitations:
     """A partner's invitations: their agency's, those still to be held the soonest first, then the
     latest held (their records and actions)."""
-    mine = Invitation.objects.filter(agency_id__in=invited_agencies(user)).select_related(
-        "discussion", "agency", "discussion__chair"
+    mine = (
+        Invitation.objects.filter(agency_id__in=invited_agencies(user))
+        .select_related("discussion", "agency", "discussion__chair", "discussion__contact", "discussion__record")
+        .prefetch_related("discussion__children__subject", "discussion__children__person")
     )
     waiting = [state.value for state in NOT_YET_HELD]
     return PartnerInvitations(

@@ -23,7 +23,7 @@ from safehub.core import lifecycle
 from safehub.core.errors import DomainError, Problem, Refused
 from safehub.core.presenters import shown_date
 from safehub.core.races import claim
-from safehub.core.working_time import LONDON, add_working_days
+from safehub.core.working_time import LONDON, add_working_days, is_working_day
 from safehub.protocols.models import Clock
 from safehub.protocols.policy import due_time
 from safehub.sharing.services import record_disclosure
@@ -46,7 +46,7 @@ from safehub.strategy.models import (
     StrategyRecord,
 )
 from safehub.strategy.queries import invited_agencies
-from safehub.strategy.workflow import ActionEvent, ActionState, DiscussionEvent
+from safehub.strategy.workflow import ActionEvent, ActionState, DiscussionEvent, DiscussionState
 
 NOUN = "strategy discussion"
 # The initial child protection conference: within 15 working days of the latest strategy discussion at
@@ -241,6 +241,10 @@ def outcome_problems(discussion: StrategyDiscussion, outcome: Outcome, *, at: da
         _text(outcome.who_tells, OWNER_LENGTH, problems, field="who_tells", required="Name who tells the family")
         if outcome.tell_by is None:
             problems.append(Problem("Enter when the family is to be told by", field="tell_by"))
+        elif outcome.held_at is not None and outcome.tell_by <= outcome.held_at:
+            problems.append(
+                Problem("The family is told after the discussion: choose a later time to tell them by", field="tell_by")
+            )
     else:
         _choice(
             outcome.not_told_reason,
@@ -268,15 +272,40 @@ def outcome_problems(discussion: StrategyDiscussion, outcome: Outcome, *, at: da
     return problems
 
 
+class RecordedAlready(DomainError):  # noqa: N818 (a domain phrase)
+    """Someone else recorded the discussion first: who and when, and the entries sent are not saved."""
+
+
+def recorded_by_whom(discussion: StrategyDiscussion) -> str | None:
+    """'Kate Williams recorded it at 6 December 2026, 10:57', once it is recorded."""
+    kept = StrategyRecord.objects.filter(discussion_id=discussion.pk).select_related("recorded_by").first()
+    if kept is None:
+        return None
+    return f"{kept.recorded_by} recorded it at {shown_date(kept.recorded_at)}"
+
+
+def _not_recorded_already(discussion: StrategyDiscussion) -> None:
+    """Two people recording one discussion: the second is told who recorded it, not that they may not."""
+    who = recorded_by_whom(discussion)
+    if who is not None:
+        raise RecordedAlready(
+            f"{who}: this {NOUN} is recorded already. What you entered below was not saved; compare it with the"
+            " record and add anything missing as an action"
+        )
+
+
 @transaction.atomic(durable=True)
 def hold(discussion: StrategyDiscussion, outcome: Outcome, *, by: User, at: datetime, version: int) -> StrategyRecord:
     """The chair (or a coordinator minuting for them) records the discussion once it has been held:
     attendance and each agency's contribution, the analysis, one decision, the police and medical
     answers, the family, the safety plan and the actions. A decision that starts a section 47 enquiry
     fixes its start date and the conference's target."""
-    if not permissions.can_record(by, discussion):
+    if not permissions.can_record(by):
         raise PermissionDenied
+    _not_recorded_already(discussion)
     claim(discussion, version, noun=NOUN)
+    if discussion.state != DiscussionState.ARRANGED:
+        raise DomainError(f"This {NOUN} is {discussion.get_state_display().lower()}: arrange it before recording it")
     problems = outcome_problems(discussion, outcome, at=at)
     if problems or outcome.held_at is None:
         raise Refused(problems)
@@ -397,7 +426,15 @@ def close_action(action: StrategyAction, *, note: str, by: User, at: datetime, v
         raise DomainError(f"Write at most {REASON_LENGTH:,} characters", field="note")
     if action.state != ActionState.OPEN:
         raise DomainError("This action is closed already")
-    lifecycle.transition(action, ActionEvent.CLOSE, by=by, at=at, note=text, fields={"closed_note": text})
+    lifecycle.transition(
+        action,
+        ActionEvent.CLOSE,
+        by=by,
+        at=at,
+        note=text,
+        fields={"closed_note": text, "closed_at": at, "closed_by_id": by.pk},
+    )
+    action.closed_by = by
     settle_alerts(action, at=at)
     record(
         Verb.STRATEGY_ACTION_CLOSED,
@@ -529,6 +566,15 @@ def record_conference(
                 Problem(
                     f"The conference follows the enquiry, which started {shown_date(kept.enquiry_started_on, 'j F Y')}:"
                     " choose a date on or after it",
+                    field="conference_on",
+                )
+            ]
+        )
+    if on is not None and not is_working_day(on):
+        raise Refused(
+            [
+                Problem(
+                    "A conference is held on a working day: choose a weekday that is not a bank holiday",
                     field="conference_on",
                 )
             ]

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from http import HTTPStatus
 from typing import Any
 
 from django.contrib import messages
@@ -101,12 +102,24 @@ def _page(
         "kept": getattr(discussion, "record", None),
         "timeliness": presenters.timeliness(discussion),
         "can_record": permissions.can_record(user, discussion),
+        "meeting_passed": discussion.meeting_at is not None and discussion.meeting_at <= at,
         "can_send_record": permissions.can_send_record(user, discussion),
         "can_add_action": permissions.can_add_action(user, discussion),
         "can_record_conference": permissions.can_record_conference(user, discussion),
         "actions": presenters.actions(discussion, agencies=frozenset(), user=user, bound=bound),
+        **_refused_forms(bound),
     }
     return render(request, "strategy/discussion.html", context, status=status)
+
+
+def _refused_forms(bound: dict[str, Any] | None) -> dict[str, Any]:
+    """The forms sent back with problems: listed in the page's error summary (an action's close form sits
+    far down the page), and the first one marks the page's title "Error:"."""
+    refused = [form for form in (bound or {}).values() if form.errors]
+    return {
+        "close_forms": [f for name, f in (bound or {}).items() if name.startswith("close-")],
+        "form": refused[0] if refused else None,
+    }
 
 
 def discussion_response(
@@ -123,7 +136,13 @@ def discussion_response(
         ]
         actions = presenters.actions(discussion, agencies=frozenset(agencies), user=request.user, bound=bound)
         meeting_now = shown_date(discussion.meeting_at)  # as the papers wrote it, to say whether it moved
-        context = {"discussion": discussion, "invitations": mine, "meeting_now": meeting_now, "actions": actions}
+        context = {
+            "discussion": discussion,
+            "invitations": mine,
+            "meeting_now": meeting_now,
+            "actions": actions,
+            **_refused_forms(bound),
+        }
         return render(request, "strategy/invitation.html", context)
     return _page(request, discussion, bound=bound)
 
@@ -271,7 +290,7 @@ def start_for_person(request: AuthenticatedHttpRequest, person_pk: int) -> HttpR
     return render(request, "strategy/start_for_person.html", {"person": person, "form": form, "back": back})
 
 
-ACTION_ROWS = 5  # empty action rows on the record's page; more can be added once it is recorded
+ACTION_ROWS = 3  # empty action rows on the record's page; more can be added once it is recorded
 
 
 def _action_forms(data: Any = None) -> list[ActionForm]:
@@ -296,6 +315,29 @@ def _record_page(
     return render(request, "strategy/record.html", context, status=status)
 
 
+# The service's names for what the record's form asks in two boxes (a date and a time).
+RECORD_FIELDS = {"held_at": "held_on", "tell_by": "tell_on", "due_at": "due_on"}
+
+
+def _all_problems(discussion: StrategyDiscussion, form: RecordForm, actions: list[ActionForm]) -> list[ActionForm]:
+    """A form with a box it cannot read (a time of 25:99) still shows, in the same round, everything
+    else the service would refuse, beside the boxes that have no error yet. Returns the action rows
+    given (those not empty)."""
+    form.cleaned_data = getattr(form, "cleaned_data", {})
+    given = [a for a in actions if not getattr(a, "cleaned_data", None) or not a.is_empty()]
+    for action in given:
+        action.cleaned_data = getattr(action, "cleaned_data", {})
+    outcome = form.outcome(tuple(action.action() for action in given))
+    for problem in recording.outcome_problems(discussion, outcome, at=timezone.now()):
+        target = given[problem.item] if problem.item is not None and problem.item < len(given) else form
+        name = RECORD_FIELDS.get(problem.field or "", problem.field)
+        if name in target.fields and name not in target.errors:
+            target.add_error(name, problem.message)
+        elif name not in target.fields and not target.non_field_errors():
+            target.add_error(None, problem.message)
+    return given
+
+
 @require_http_methods(["GET", "POST"])
 def record_discussion(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """The chair, or the coordinator minuting for them, records the discussion once it has been held."""
@@ -305,16 +347,19 @@ def record_discussion(request: AuthenticatedHttpRequest, pk: int) -> HttpRespons
     invited = list(discussion.invitations.select_related("agency"))
     if request.method == "GET":
         if not permissions.can_record(request.user, discussion):
-            messages.info(request, f"This strategy discussion is {discussion.get_state_display().lower()}")
+            who = recording.recorded_by_whom(discussion)
+            state = discussion.get_state_display().lower()
+            messages.info(request, f"{who}: it is recorded already" if who else f"This strategy discussion is {state}")
             return redirect("strategy:discussion", pk=discussion.pk)
         initial: dict[str, Any] = {"version": discussion.version}
-        if discussion.meeting_at is not None:
+        if discussion.meeting_at is not None and discussion.meeting_at <= timezone.now():
             local = timezone.localtime(discussion.meeting_at)
             initial |= {"held_on": local.date(), "held_time": local.strftime("%H:%M")}
         return _record_page(request, discussion, RecordForm(initial=initial, invitations=invited), _action_forms())
     form = RecordForm(request.POST, invitations=invited)
     actions = _action_forms(request.POST)
-    if not (form.is_valid() and all(action.is_valid() for action in actions)):
+    if not all([form.is_valid(), *(action.is_valid() for action in actions)]):
+        _all_problems(discussion, form, actions)
         return _record_page(request, discussion, form, actions)
     given = [action for action in actions if not action.is_empty()]
     try:
@@ -325,8 +370,12 @@ def record_discussion(request: AuthenticatedHttpRequest, pk: int) -> HttpRespons
             at=timezone.now(),
             version=form.cleaned_data["version"],
         )
+    except recording.RecordedAlready as error:
+        form.add_error(None, error.message)
+        discussion.refresh_from_db()
+        return _record_page(request, discussion, form, actions, status=HTTPStatus.CONFLICT)
     except DomainError as error:
-        status = add_refusal(form, error, items=given)
+        status = add_refusal(form, error, fields=RECORD_FIELDS, items=given)
         discussion.refresh_from_db()
         return _record_page(request, discussion, form, actions, status=status)
     messages.success(request, "Strategy discussion recorded. Send the record to those who took part.")

@@ -55,6 +55,21 @@ def rename_agency(agency: Agency, *, name: str, old_name: str, by: User) -> None
 
 
 @transaction.atomic
+def set_agency_email(agency: Agency, *, email: str, old_email: str, by: User) -> None:
+    """The agency's shared safeguarding inbox (strategy invitations reach it even when nobody there uses
+    Safehub). Compare-and-set on the address the form showed: a change from a stale page changes nothing."""
+    require_manager(by)
+    new = email.strip().lower()
+    if Agency.objects.filter(pk=agency.pk, email=old_email).update(email=new) != 1:
+        raise ConcurrentChange("agency")
+    record(
+        Verb.AGENCY_ADDRESS_CHANGED,
+        by=by,
+        data={"agency_id": agency.pk, "old": {"email": old_email}, "new": {"email": new}},
+    )
+
+
+@transaction.atomic
 def create_team(agency: Agency, *, name: str, by: User) -> Team:
     require_manager(by)
     name = _good_name(name, what="team")

@@ -164,6 +164,17 @@ class AgencyForm(GovukForm):
     )
 
 
+class AgencyEmailForm(GovukForm):
+    email = forms.EmailField(
+        label="Shared email address (optional)",
+        help_text="The agency's safeguarding inbox. Strategy discussion invitations go to it as well as to its"
+        " people in Safehub, and reach it when nobody there uses Safehub. Leave it empty for none.",
+        required=False,
+        error_messages={"invalid": "Enter an email address like name@example.org"},
+    )
+    old_email = forms.CharField(widget=forms.HiddenInput, max_length=254, required=False)
+
+
 class RenameForm(GovukForm):
     name = forms.CharField(
         label="New name", max_length=AGENCY_NAME_LENGTH, error_messages={"required": "Enter the new name"}

@@ -35,6 +35,7 @@ from safehub.signin import lockout
 from safehub.signin.forms import GovukSetPasswordForm, UnlockForm
 from safehub.users import agencies, presenters, services
 from safehub.users.forms import (
+    AgencyEmailForm,
     AgencyForm,
     CreateUserForm,
     DetailsForm,
@@ -332,6 +333,7 @@ def _agency_page(
     *,
     rename: RenameForm | None = None,
     add_team: TeamForm | None = None,
+    address: AgencyEmailForm | None = None,
     status: int = 200,
 ) -> HttpResponse:
     teams = list(agency.teams.annotate(members=Count("memberships__user", distinct=True)).order_by("name"))
@@ -344,7 +346,9 @@ def _agency_page(
             "teams": teams,
             "rename": rename or RenameForm(initial={"name": agency.name, "old_name": agency.name}, prefix="rename"),
             "add_team": add_team or TeamForm(prefix="team"),
-            "form": rename or add_team,
+            "address": address
+            or AgencyEmailForm(initial={"email": agency.email, "old_email": agency.email}, prefix="address"),
+            "form": rename or add_team or address,
         },
         status=status,
     )
@@ -372,6 +376,26 @@ def agency_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
                 messages.success(request, "Agency renamed")
                 return redirect("users:agency", pk=agency.pk)
         return _agency_page(request, agency, rename=rename, status=status)
+    if "address-old_email" in request.POST:
+        address = AgencyEmailForm(request.POST, prefix="address")
+        status = HTTPStatus.OK
+        if address.is_valid():
+            try:
+                agencies.set_agency_email(
+                    agency,
+                    email=address.cleaned_data["email"],
+                    old_email=address.cleaned_data["old_email"],
+                    by=request.user,
+                )
+            except DomainError as error:
+                status = add_refusal(address, error)
+            else:
+                messages.success(
+                    request,
+                    "Shared email address saved" if address.cleaned_data["email"] else "Shared email address removed",
+                )
+                return redirect("users:agency", pk=agency.pk)
+        return _agency_page(request, agency, address=address, status=status)
     add_team = TeamForm(request.POST, prefix="team")
     if add_team.is_valid():
         try:

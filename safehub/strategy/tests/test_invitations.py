@@ -198,7 +198,7 @@ def test_each_invitation_is_emailed_once_with_a_calendar_entry_and_again_when_th
     health = discussion.invitations.get(agency=agencies["health"])
     assert (health.emailed_at, health.emailed_to) == (now, 0)  # nobody at Example Health is a user
     page = sign_in_both_steps(Client(), strategy_coordinator).get(reverse("strategy:discussion", args=[discussion.pk]))
-    assert "no one at Example Health has an email address in Safehub: telephone them" in page.content.decode()
+    assert "no one at Example Health uses Safehub and the agency has no shared email address" in page.content.decode()
 
     mail.outbox.clear()
     discussion.refresh_from_db()
@@ -211,3 +211,27 @@ def test_each_invitation_is_emailed_once_with_a_calendar_entry_and_again_when_th
     moved_ics = moved.attachments[0][1]
     assert "SEQUENCE:2" in (moved_ics.decode() if isinstance(moved_ics, bytes) else moved_ics)
     assert moved.extra_headers["Message-ID"] != police_email.extra_headers["Message-ID"]
+    # The update says the arrangement changed, in its subject and first line.
+    assert moved.subject.startswith("Safehub: CHANGED: strategy discussion on")
+    assert moved.body.startswith("The arrangement has changed since you were invited")
+    assert "CHANGED" not in police_email.subject
+
+
+def test_an_agency_nobody_uses_safehub_at_is_emailed_at_its_shared_address(
+    discussion: StrategyDiscussion,
+    strategy_coordinator: User,
+    manager: User,
+    agencies: dict[str, Agency],
+    now: dt.datetime,
+) -> None:
+    Agency.objects.filter(pk=agencies["health"].pk).update(email="safeguarding@health.example")
+    _arrange(discussion, strategy_coordinator, manager, now, agencies["police"], agencies["health"])
+    emails.deliver_invitation_emails(now)
+    health = discussion.invitations.get(agency=agencies["health"])
+    assert health.emailed_to == 1
+    [sent] = [m for m in mail.outbox if "safeguarding@health.example" in m.to]
+    assert "Mia" not in sent.body
+    calendar = sent.attachments[0][1]
+    text = calendar.decode() if isinstance(calendar, bytes) else calendar
+    assert "DTSTAMP:20261124T100000Z" in text  # when the entry was made, not the meeting's time
+    assert "ORGANIZER:mailto:" in text

@@ -14,7 +14,7 @@ from django.core.exceptions import PermissionDenied
 from safehub.accounts.models import Agency, AgencyKind, Role, Team, User
 from safehub.accounts.tests.factories import PartnerAgencyFactory, TeamFactory, user_with_role
 from safehub.audit.models import AuditEvent, Verb
-from safehub.core.errors import ConcurrentChange, DomainError, Refused
+from safehub.core.errors import DomainError, Refused
 from safehub.core.working_time import LONDON
 from safehub.people.models import PersonKind, Service
 from safehub.people.tests.factories import OpenInvolvementFactory, PersonFactory
@@ -252,8 +252,8 @@ def test_a_discussion_cannot_be_recorded_before_it_was_held_or_twice(
     time_machine.move_to(now + 2 * H, tick=False)
     stale = StrategyDiscussion.objects.get(pk=arranged.pk)
     _hold(arranged, manager, now + 2 * H)
-    # A second browser, holding the page from before: one record, and a message for the second.
-    with pytest.raises(ConcurrentChange):
+    # A second browser, holding the page from before: one record, and the second told who recorded it.
+    with pytest.raises(recording.RecordedAlready, match=f"{manager} recorded it at 24 November 2026, 12:00"):
         _hold(stale, strategy_coordinator, now + 2 * H)
     assert StrategyRecord.objects.filter(discussion=arranged).count() == 1
 

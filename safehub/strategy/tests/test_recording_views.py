@@ -227,8 +227,25 @@ def test_a_long_worktray_section_shows_its_first_rows_and_all_when_asked(
         approved_for_strategy(mash_team, social_worker=social_worker, manager=manager, at=now - dt.timedelta(days=1))
     client = _client(strategy_coordinator)
     html = client.get(reverse("strategy:worktray")).content.decode()
-    assert "Overdue (3)" in html
+    assert "Overdue: not held by its time (3)" in html
     assert "The first 2 of 3." in html
     everything = client.get(reverse("strategy:worktray") + "?all=overdue").content.decode()
     assert "The first 2 of 3." not in everything
     assert everything.count('href="/strategy/') >= 3
+
+
+def test_the_second_of_two_people_recording_at_once_is_told_who_recorded_it_and_keeps_their_entries(
+    arranged: StrategyDiscussion, manager: User, strategy_coordinator: User
+) -> None:
+    address = reverse("strategy:record", args=[arranged.pk])
+    first, second = _client(manager), _client(strategy_coordinator)
+    second_form = _record(arranged, analysis="The coordinator's own analysis")
+    assert first.post(address, _record(arranged)).status_code == 302
+
+    response = second.post(address, second_form)
+
+    assert response.status_code == 409
+    html = response.content.decode()
+    assert f"{manager} recorded it at" in html
+    assert "The coordinator&#x27;s own analysis" in html  # what they typed is still there to compare
+    assert StrategyRecord.objects.count() == 1

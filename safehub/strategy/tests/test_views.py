@@ -45,7 +45,7 @@ def test_the_coordinator_starts_the_day_on_the_worktray_with_the_discussion_to_a
     html = client.get(WORKTRAY).content.decode()
 
     assert "To arrange (1)" in html
-    assert "Overdue (0)" in html
+    assert "Overdue: not held by its time (0)" in html
     assert f'href="{_page(discussion)}"' in html
     assert "Due in 4 hours" in html  # Bexley's clock, from the approval
     assert "Not arranged" in html
@@ -56,7 +56,7 @@ def test_an_overdue_discussion_comes_first_on_the_worktray(
 ) -> None:
     time_machine.move_to(now + dt.timedelta(hours=5), tick=False)  # type: ignore[attr-defined]
     html = _client(strategy_coordinator).get(WORKTRAY).content.decode()
-    assert "Overdue (1)" in html
+    assert "Overdue: not held by its time (1)" in html
     assert "Overdue by 1 hour" in html
     assert "To arrange (0)" in html
 
