@@ -15,7 +15,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from django.db import transaction
+from django.db import connection, transaction
 
 from safehub.accounts.models import Agency, AgencyKind, Membership, Role, User
 from safehub.benchmarks.checks_data import TEAM, Cast, _batches, _user
@@ -188,6 +188,9 @@ def populate(
             ),
             StrategyAction,
         )
+    progress("planner statistics (ANALYZE), as autovacuum would gather them")
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE")
     return _stored(cast, at=now)
 
 

@@ -99,9 +99,13 @@ class StrategyDiscussion(models.Model):
 
     objects = StrategyDiscussionQuerySet.as_manager()
     lifecycle: ClassVar[Lifecycle[DiscussionState, DiscussionEvent]] = Lifecycle(LIFECYCLE)
+    # The children as one line, when a list fetched them all at once (queries.attach_children_names).
+    children_text: str | None = None
 
     class Meta:
         ordering = ["due_at", "pk"]
+        # Partners' invitations: those still to be held by meeting time, and the last month's held.
+        indexes = [models.Index(fields=["state", "meeting_at"], name="strategy_state_meeting")]
         constraints = [
             models.CheckConstraint(
                 condition=~Q(route__in=["immediate_protection", "open_case"]) | ~Q(reason=""),

@@ -30,7 +30,9 @@ from safehub.strategy.workflow import (
 
 
 def children_names(discussion: StrategyDiscussion) -> str:
-    """'Ann Smith, Ben Smith': the children it is about (prefetched `children`)."""
+    """'Ann Smith, Ben Smith': the children it is about (fetched for a list at once, or prefetched)."""
+    if discussion.children_text is not None:
+        return discussion.children_text
     return ", ".join(str(child) for child in discussion.children.all())
 
 

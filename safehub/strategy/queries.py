@@ -3,26 +3,39 @@ worktray (000: "Timeliness and partner participation of strategy meetings is mon
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Exists, OuterRef, Q, prefetch_related_objects
 from django.http import Http404
+from django.utils import timezone
 
 from safehub.accounts.models import Team, User
 from safehub.audit.models import Verb
 from safehub.audit.reads import Read, note_read, note_refusal
-from safehub.contacts.models import Contact
+from safehub.contacts.models import Contact, subject_name
 from safehub.core.queries import by_pk
 from safehub.strategy import permissions
-from safehub.strategy.models import Invitation, StrategyAction, StrategyDiscussion, StrategyDiscussionQuerySet
+from safehub.strategy.models import (
+    Invitation,
+    StrategyAction,
+    StrategyChild,
+    StrategyDiscussion,
+    StrategyDiscussionQuerySet,
+)
 from safehub.strategy.workflow import NOT_YET_HELD, ActionState, DiscussionState
 
 
 def invited_agencies(user: User) -> list[int]:
-    """The agencies a partner professional answers for (their teams')."""
-    return sorted(set(Team.objects.filter(pk__in=sorted(user.team_ids())).values_list("agency_id", flat=True)))
+    """The agencies a partner professional answers for (their teams'): read once for the signed-in user
+    of a request, whose teams it asks (User.team_ids, read with their roles)."""
+    known: list[int] | None = getattr(user, "_strategy_agency_ids", None)
+    if known is None:
+        known = sorted(set(Team.objects.filter(pk__in=sorted(user.team_ids())).values_list("agency_id", flat=True)))
+        user._strategy_agency_ids = known  # type: ignore[attr-defined]
+    return list(known)
 
 
 def visible_discussions(user: User) -> StrategyDiscussionQuerySet:
@@ -34,10 +47,43 @@ def visible_discussions(user: User) -> StrategyDiscussionQuerySet:
         return StrategyDiscussion.objects.filter(Exists(invited))
     if not permissions.can_see_strategy(user):
         return StrategyDiscussion.objects.none()
+    teams = sorted(user.team_ids())
     contact_seen = Exists(Contact.objects.visible_to(user).filter(pk=OuterRef("contact_id")))
+    # A contact of the user's team that is not restricted is seen (Contact.visible_to): said first, so
+    # that the database asks the full question only of the few others (a year's discussions at once,
+    # for the open actions' count, took a second without it: benchmark-strategy).
+    plainly_seen = Q(contact__team_id__in=teams, contact__is_restricted=False)
     return StrategyDiscussion.objects.filter(
-        Q(team_id__in=sorted(user.team_ids())) & (Q(contact__isnull=True) | contact_seen)
+        Q(team_id__in=teams) & (Q(contact__isnull=True) | plainly_seen | contact_seen)
     )
+
+
+def attach_children_names(discussions: Iterable[StrategyDiscussion]) -> None:
+    """Each discussion's children as one line ("Ann Smith, Ben Smith") in `children_text`, for the
+    lists: one query of names for them all, where prefetching each child's contact subject and person
+    record took three and built a model for each (benchmark-strategy)."""
+    found = list(discussions)
+    names: dict[int, list[str]] = defaultdict(list)
+    rows = (
+        StrategyChild.objects.filter(discussion_id__in=sorted({d.pk for d in found}))
+        .order_by("discussion_id", "pk")
+        .values_list(
+            "discussion_id",
+            "subject__given_name",
+            "subject__family_name",
+            "subject__kind",
+            "person__given_name",
+            "person__family_name",
+            "person__kind",
+        )
+    )
+    for discussion_id, given, family, kind, person_given, person_family, person_kind in rows:
+        if kind:  # a child on the contact (the subject's columns are empty when there is none)
+            names[discussion_id].append(subject_name(given, family, kind))
+        else:
+            names[discussion_id].append(subject_name(person_given or "", person_family or "", person_kind or ""))
+    for discussion in found:
+        discussion.children_text = ", ".join(names[discussion.pk])
 
 
 def get_discussion_for(user: User, pk: int, *, purpose: str) -> StrategyDiscussion:
@@ -90,8 +136,8 @@ class Section:
         return self.total - len(self.discussions)
 
 
-# A worktray section shows its first rows, soonest due first; "Show all" shows the rest (up to the cap).
-SECTION_ROWS = 50
+# A worktray section shows its first 20 rows, soonest due first (a screen or two); "Show all" the rest (to the cap).
+SECTION_ROWS = 20
 WORKTRAY_LIMIT = 2000
 
 
@@ -104,9 +150,9 @@ def worktray(user: User, *, at: datetime, show_all: str = "") -> list[Section]:
         visible_discussions(user)
         .exclude(state__in=[DiscussionState.RECORD_SENT, DiscussionState.CANCELLED])
         .select_related("contact", "chair", "exception_by", "record")
-        .prefetch_related("children__subject", "children__person")
         .order_by("due_at", "pk")[:WORKTRAY_LIMIT]
     )
+    attach_children_names(unfinished)
     waiting = {DiscussionState.TO_ARRANGE.value, DiscussionState.ARRANGED.value}
     overdue = [d for d in unfinished if d.state in waiting and d.due_at < at]
     to_arrange = [d for d in unfinished if d.state == DiscussionState.TO_ARRANGE and d.due_at >= at]
@@ -130,35 +176,46 @@ def worktray(user: User, *, at: datetime, show_all: str = "") -> list[Section]:
     ]
 
 
+COUNT_LIMIT = 500
+
+
 @dataclass(frozen=True)
 class ActionList:
     actions: list[StrategyAction]
-    total: int
+    total: int | None  # counted as far as COUNT_LIMIT; None: more than are shown, not counted
 
     @property
-    def more(self) -> int:
-        return self.total - len(self.actions)
+    def more(self) -> bool:
+        return self.total is None or self.total > len(self.actions)
+
+    @property
+    def total_text(self) -> str:
+        if self.total is None:
+            return f"more than {len(self.actions)}"
+        return f"{self.total} or more" if self.total >= COUNT_LIMIT else str(self.total)
 
 
 def open_actions(user: User, *, agencies: Sequence[int] = (), show_all: bool = False) -> ActionList:
     """The open actions of the discussions `user` may see, soonest due first (the coordinator's "actions
     open"; a partner's, their own agency's): the first SECTION_ROWS, or all (to the cap) when asked."""
-    actions = StrategyAction.objects.filter(
-        state=ActionState.OPEN, discussion__in=visible_discussions(user).values("pk")
-    )
+    actions = StrategyAction.objects.filter(state=ActionState.OPEN)
     if agencies:
         actions = actions.filter(agency_id__in=list(agencies))
+    actions = actions.filter(discussion__in=visible_discussions(user).values("pk"))
     limit = WORKTRAY_LIMIT if show_all else SECTION_ROWS
-    shown = list(
-        actions.select_related("agency", "discussion__contact")
-        .prefetch_related("discussion__children__subject", "discussion__children__person")
-        .order_by("due_at", "pk")[:limit]
-    )
-    total = len(shown) if len(shown) < limit else actions.count()
-    return ActionList(shown, total)
+    shown = list(actions.select_related("agency", "discussion__contact").order_by("due_at", "pk")[:limit])
+    attach_children_names(action.discussion for action in shown)
+    # Counted as far as COUNT_LIMIT ("500 or more"): a hub that leaves thousands open should not pay for
+    # counting every one of them on each page.
+    if len(shown) < limit:
+        return ActionList(shown, len(shown))
+    # More than the page shows: counted only when they are all asked for (to COUNT_LIMIT, "500 or more"),
+    # since counting every open action the user may see on each visit cost the page most of its time.
+    return ActionList(shown, actions[:COUNT_LIMIT].count() if show_all else None)
 
 
-RECENT_INVITATIONS = 50
+RECENT_INVITATIONS = 20
+RECENT_DAYS = timedelta(days=30)  # "held recently": the last month's, the latest first
 
 
 @dataclass(frozen=True)
@@ -172,19 +229,18 @@ class PartnerInvitations:
 def invitations_for(user: User) -> PartnerInvitations:
     """A partner's invitations: their agency's, those still to be held the soonest first, then the
     latest held (their records and actions)."""
-    mine = (
-        Invitation.objects.filter(agency_id__in=invited_agencies(user))
-        .select_related("discussion", "agency", "discussion__chair", "discussion__contact", "discussion__record")
-        .prefetch_related("discussion__children__subject", "discussion__children__person")
-    )
+    # The rows are chosen joined to their discussion alone, then what they show is fetched for those
+    # twenty: joined before the limit, the last month's held discussions read every contact of the year.
+    mine = Invitation.objects.filter(agency_id__in=invited_agencies(user)).select_related("discussion", "agency")
     waiting = [state.value for state in NOT_YET_HELD]
-    return PartnerInvitations(
-        upcoming=list(
-            mine.filter(discussion__state__in=waiting).order_by("discussion__meeting_at", "pk")[:SECTION_ROWS]
-        ),
-        recent=list(
-            mine.filter(discussion__state__in=[DiscussionState.HELD, DiscussionState.RECORD_SENT]).order_by(
-                "-discussion__meeting_at", "-pk"
-            )[:RECENT_INVITATIONS]
-        ),
+    held = [DiscussionState.HELD.value, DiscussionState.RECORD_SENT.value]
+    since = timezone.now() - RECENT_DAYS
+    upcoming = mine.filter(discussion__state__in=waiting).order_by("discussion__meeting_at", "pk")
+    recent = mine.filter(discussion__state__in=held, discussion__meeting_at__gte=since).order_by(
+        "-discussion__meeting_at", "-pk"
     )
+    found = PartnerInvitations(upcoming=list(upcoming[:SECTION_ROWS]), recent=list(recent[:RECENT_INVITATIONS]))
+    discussions = [invitation.discussion for invitation in [*found.upcoming, *found.recent]]
+    prefetch_related_objects(discussions, "contact", "record")  # once for both lists
+    attach_children_names(discussions)
+    return found
