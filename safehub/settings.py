@@ -101,6 +101,7 @@ INSTALLED_APPS = [
     "safehub.checks",
     "safehub.consultations",
     "safehub.strategy",
+    "safehub.meetings",
     "safehub.queues",
     "safehub.reports",
     "safehub.pages",

@@ -20,6 +20,7 @@ urlpatterns = [
     path("checks/", include("safehub.checks.urls")),
     path("consultations/", include("safehub.consultations.urls")),
     path("strategy/", include("safehub.strategy.urls")),
+    path("meetings/", include("safehub.meetings.urls")),
     path("protocols/", include("safehub.protocols.urls")),
     path("audit/", include("safehub.audit.urls")),
     path("reports/", include("safehub.reports.urls")),

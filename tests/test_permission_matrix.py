@@ -23,6 +23,7 @@ from safehub.contacts.models import Contact
 from safehub.contacts.tests.factories import ContactFactory
 from safehub.contacts.workflow import ContactState
 from safehub.matching.models import DuplicatePair
+from safehub.meetings.services import open_meeting
 from safehub.mfa.testing import sign_in_both_steps
 from safehub.people.models import PersonKind, Service
 from safehub.people.tests.factories import InvolvementFactory, PersonFactory
@@ -166,6 +167,13 @@ def _record_strategy(team: Any) -> str:
     chair = discussion.started_by
     arrange_for(discussion, by=coordinator, chair=chair, at=dt.datetime(2026, 11, 24, 9, tzinfo=dt.UTC))
     return reverse("strategy:record", args=[discussion.pk])
+
+
+def _daily_meeting(team: Any) -> str:
+    manager = user_with_role(Role.TEAM_MANAGER, team=team, username="matrix.meeting.manager")
+    ContactFactory(team=team, initial_rating="red")
+    meeting = open_meeting(team, by=manager, at=dt.datetime(2026, 11, 24, 10, tzinfo=dt.UTC))
+    return reverse("meetings:meeting", args=[meeting.pk])
 
 
 def _open_child_start(team: Any) -> str:
@@ -408,6 +416,17 @@ PAGES: list[tuple[str, Callable[[Any], str], dict[Role, int]]] = [
     (
         "strategy discussion",
         lambda team: reverse("strategy:discussion", args=[_strategy_discussion(team).pk]),
+        {CO: 200, SW: 200, SP: 200, TM: 200, STRAT: 200, **OUTSIDERS},
+    ),
+    (
+        "daily meetings",
+        lambda team: reverse("meetings:meetings"),
+        {CO: 200, SW: 200, SP: 200, TM: 200, STRAT: 200, PARTNER: 404, PERF: 403, DPO: 403, ADMIN: 403},
+    ),
+    (
+        # Its agenda names children: the hub's staff of its team only.
+        "daily meeting",
+        _daily_meeting,
         {CO: 200, SW: 200, SP: 200, TM: 200, STRAT: 200, **OUTSIDERS},
     ),
     (

@@ -23,6 +23,7 @@ from safehub.contacts.tests.factories import ContactAwaitingThresholdFactory, Co
 from safehub.contacts.workflow import ContactState
 from safehub.matching.index import index_people
 from safehub.matching.models import DuplicatePair
+from safehub.meetings.services import open_meeting
 from safehub.mfa.testing import sign_in_both_steps
 from safehub.people.models import Person
 from safehub.people.tests.factories import InvolvementFactory, PersonFactory
@@ -153,6 +154,12 @@ def _strategy_record_page(hub: Hub) -> Shown:
     return Shown(hub.manager, reverse("strategy:record", args=[discussion.pk]), discussions_of=(discussion.contact_id,))
 
 
+def _daily_meeting_page(hub: Hub) -> Shown:
+    ContactFactory(team=hub.team, initial_rating="red")
+    meeting = open_meeting(hub.team, by=hub.manager, at=hub.at)
+    return Shown(hub.social_worker, reverse("meetings:meeting", args=[meeting.pk]))
+
+
 def _pair_page(hub: Hub) -> Shown:
     left, right = sorted([PersonFactory(), PersonFactory()], key=lambda p: p.pk)
     pair = DuplicatePair.objects.create(left=left, right=right, probability=0.8, found_at=hub.at)
@@ -192,6 +199,7 @@ PAGES: dict[str, Callable[[Hub], Shown]] = {
     "matching:pair": _pair_page,
     "strategy:discussion": _strategy_discussion_page,
     "strategy:record": _strategy_record_page,
+    "meetings:meeting": _daily_meeting_page,
     "strategy:start-now": _contact_page("strategy:start-now", ContactState.RECEIVED, "manager"),
     "strategy:start-for-person": _person_page("strategy:start-for-person", "manager"),
 }
@@ -214,6 +222,9 @@ NOT_A_CHILDS_RECORD = {
     "strategy:add-action": "POST only: adds an action to a strategy discussion and redirects",
     "strategy:close-action": "POST only: closes a strategy discussion's action and redirects",
     "strategy:conference": "POST only: records the conference date and redirects",
+    "meetings:attendance": "POST only: records who attended and redirects",
+    "meetings:decide": "POST only: records an agenda item's decision and redirects",
+    "meetings:close": "POST only: closes the meeting and redirects",
 }
 
 

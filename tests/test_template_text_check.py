@@ -89,7 +89,12 @@ DOCUMENT_REFERENCE = re.compile(r"\b00\d\s*(§|App)|§\s*\d|\bADR\s*\d|docs/")
 TEMPLATE_COMMENT = re.compile(r"\{#.*?#\}|\{%\s*comment\s*%\}.*?\{%\s*endcomment\s*%\}", re.S)
 # Every page shows days and times with the `day` and `day_time` filters (core.templatetags.shown),
 # never a `date` format of its own; the audit trail shows seconds and a report its months.
-OWN_DATE_FORMATS = {"audit/events.html": 'date:"j M Y, H:i:s"', "reports/checks_timeliness.html": 'date:"F Y"'}
+# A report's months ("November 2026") are the one other format: a month, not a day.
+OWN_DATE_FORMATS = {
+    "audit/events.html": 'date:"j M Y, H:i:s"',
+    "reports/checks_timeliness.html": 'date:"F Y"',
+    "reports/strategy_timeliness.html": 'date:"F Y"',
+}
 
 
 def _templates() -> list[Path]:

@@ -57,6 +57,11 @@ class Verb(models.TextChoices):
     STRATEGY_RECORD_SENT = "strategy_record_sent", "Sent a strategy discussion's record"
     STRATEGY_ACTION_ADDED = "strategy_action_added", "Added an action from a strategy discussion"
     STRATEGY_ACTION_CLOSED = "strategy_action_closed", "Closed an action from a strategy discussion"
+    DAILY_MEETING_OPENED = "daily_meeting_opened", "Opened the daily MASH meeting"
+    DAILY_MEETING_ATTENDANCE = "daily_meeting_attendance", "Recorded attendance at the daily MASH meeting"
+    DAILY_MEETING_DECISION = "daily_meeting_decision", "Recorded a decision at the daily MASH meeting"
+    DAILY_MEETING_CLOSED = "daily_meeting_closed", "Closed the daily MASH meeting"
+    DAILY_MEETING_VIEWED = "daily_meeting_viewed", "Viewed a daily MASH meeting"
     STRATEGY_CONFERENCE_RECORDED = (
         "strategy_conference_recorded",
         "Recorded the initial child protection conference (or that none is needed)",

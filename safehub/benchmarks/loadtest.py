@@ -342,3 +342,31 @@ def run_users(
         if first:
             result.window = Window.between(first[0], measure())
     return result
+
+
+def page_table(
+    result: LoadResult, *, after: float, mark: str, target_ms: float | None = None
+) -> tuple[list[str], bool]:
+    """The figures per page as a Markdown table (docs/benchmarks.md), with whether each page's p95 met
+    `target_ms` when there is one; and whether every page did."""
+    target = " target |" if target_ms is not None else ""
+    lines = [
+        f"| page | requests | server CPU ms median | mean | queries | p50 ms | p95 ms | p99 ms | pages/s/core |{target} machine |",
+        "|---|---|---|---|---|---|---|---|---|" + ("---|" if target_ms is not None else "") + "---|",
+    ]
+    met = True
+    for page in result.pages():
+        f = result.summary(page, after=after)
+        if not f["requests"]:
+            continue
+        verdict = ""
+        if target_ms is not None:
+            ok = f["p95"] <= target_ms
+            met &= ok
+            verdict = f" {'met' if ok else 'MISSED'} (≤ {target_ms:.0f}) |"
+        lines.append(
+            f"| {page} | {f['requests']:.0f} | {f.get('cpu_median', 0):.1f} | {f.get('cpu_mean', 0):.1f}"
+            f" | {f.get('queries_median', 0):.0f} (≤ {f.get('queries_max', 0):.0f}) | {f['p50']:.1f}"
+            f" | {f['p95']:.1f} | {f['p99']:.1f} | {f.get('pages_per_core_second', 0):.0f} |{verdict} {mark} |"
+        )
+    return lines, met

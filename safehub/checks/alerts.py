@@ -29,7 +29,7 @@ from django.core.mail import EmailMessage
 
 from safehub.accounts.models import Role, User
 from safehub.checks.models import AgencyRequest, Alert, AlertKind, RequestState
-from safehub.core.mail_batches import OvertakenError, deliver_in_batches, lock_for_sending
+from safehub.core.mail_batches import OvertakenError, deliver_in_batches, insert_new_alerts, lock_for_sending
 from safehub.core.presenters import shown_london_time
 from safehub.handoffs.services import deliver_handoff_emails
 
@@ -94,16 +94,7 @@ def queue_alerts(at: datetime) -> int:
         people = [request.checks.coordinator, *leads[request.agency_id], *partners[request.agency_id]]
         for user in {p.pk: p for p in people}.values():
             rows.append(Alert(request=request, kind=AlertKind.BREACH, recipient=user, created_at=at))
-    # Leave out the alerts that exist already (most rounds, nearly all of them); the unique
-    # constraint still settles a race with another worker inserting the same row.
-    made = set(
-        Alert.objects.filter(request__in={row.request_id for row in rows}).values_list(
-            "request_id", "kind", "recipient_id"
-        )
-    )
-    new = [row for row in rows if (row.request_id, row.kind, row.recipient_id) not in made]
-    Alert.objects.bulk_create(new, batch_size=1000, ignore_conflicts=True)
-    return len(new)
+    return insert_new_alerts(Alert, rows, about="request")
 
 
 def settle_alerts(request: AgencyRequest, *, at: datetime) -> None:

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable, Sequence
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from django.core.mail import EmailMessage, get_connection
 from django.core.mail.backends.base import BaseEmailBackend
@@ -62,6 +62,27 @@ def deliver_in_batches(
     finally:
         mail.close()
     return sent
+
+
+def _alert_key(row: Model, key: str) -> tuple[Any, Any, Any]:
+    """What an alert row is unique by: what it is about, its kind, its recipient (any alert model)."""
+    return getattr(row, key), row.__dict__["kind"], row.__dict__["recipient_id"]
+
+
+def insert_new_alerts(model: type[M], rows: Sequence[M], *, about: str) -> int:
+    """Insert the alert rows (`about`: the field naming what each alerts about; each has a kind and a
+    recipient) that do not exist yet; returns how many this call added. Most rounds nearly all exist
+    already, so they are left out before inserting; the table's unique constraint on (about, kind,
+    recipient) still settles a race with another worker inserting the same row."""
+    key = f"{about}_id"
+    made = set(
+        model._default_manager.filter(**{f"{about}__in": {getattr(row, key) for row in rows}}).values_list(
+            key, "kind", "recipient_id"
+        )
+    )
+    new = [row for row in rows if _alert_key(row, key) not in made]
+    model._default_manager.bulk_create(new, batch_size=1000, ignore_conflicts=True)
+    return len(new)
 
 
 def lock_for_sending(rows: QuerySet[M]) -> QuerySet[M]:

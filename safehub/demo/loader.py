@@ -19,6 +19,7 @@ from safehub.decisions.models import Referral
 from safehub.demo.checks import add_mash_checks
 from safehub.demo.histories import HistoryMaker, Staff
 from safehub.demo.households import create_duplicate_records, create_households
+from safehub.demo.meetings import add_daily_meetings
 from safehub.demo.strategy import add_strategy_discussions
 from safehub.matching.duplicates import find_duplicates
 from safehub.mfa.services import enrol_demo_account
@@ -156,6 +157,8 @@ def load_demo(
         coordinator=users["strategy_coordinator"], managers=staff.managers, rng=rng, now=at
     )
     progress(f"Strategy discussions: {dict(sorted(discussions.items()))}")
+    meetings = add_daily_meetings(team=mash, managers=staff.managers, staff=staff.social_workers, rng=rng, now=at)
+    progress(f"Daily MASH meetings: {meetings} in the last week")
     states = Counter(Contact.objects.values_list("state", flat=True))
     summary = DemoSummary(
         people=count_people,

@@ -27,6 +27,7 @@ from safehub.core.presenters import Action, Due, Panel, brag_tag_class, due
 from safehub.decisions.presenters import ContactPanel as DecisionsPanel
 from safehub.decisions.queries import latest_recommendation
 from safehub.handoffs.presenters import ContactPanel as HandoffsPanel
+from safehub.meetings.presenters import ContactPanel as MeetingsPanel
 from safehub.screening.presenters import ContactPanel as ScreeningPanel
 from safehub.strategy.presenters import ContactPanel as StrategyPanel
 from safehub.strategy.presenters import StrategyTimeline
@@ -41,6 +42,7 @@ PANELS: tuple[Panel, ...] = (
     ChecksPanel(),
     DecisionsPanel(),
     StrategyPanel(),
+    MeetingsPanel(),
     HandoffsPanel(),
     AddendaPanel(),
     HistoryPanel(AskedForChecks(), StrategyTimeline()),

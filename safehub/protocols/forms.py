@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import calendar
 from datetime import date
 from decimal import Decimal
 from typing import Any
@@ -16,6 +17,7 @@ UNIT_CHOICES = [
     (ClockUnit.WORKING_HOURS.value, "working hours"),
     (ClockUnit.WORKING_DAYS.value, "working days"),
 ]
+WEEKDAYS = [(str(n), name) for n, name in enumerate(calendar.day_name)]
 PARTNER_KINDS = [(kind.value, kind.label) for kind in AgencyKind if kind != AgencyKind.CHILDRENS_SOCIAL_CARE]
 
 
@@ -38,6 +40,28 @@ class ProtocolForm(VersionForm):
         help_text="When it meets, for example: Tuesday to Friday at 11:00 (BRAG). Leave blank if there is none.",
         max_length=200,
         required=False,
+    )
+    meeting_days = forms.MultipleChoiceField(
+        label="Days the daily MASH meeting is held",
+        help_text="None for a hub without one. Its agenda builds itself from the Red and Amber contacts and the"
+        " police domestic-abuse notifications since the last meeting.",
+        choices=WEEKDAYS,
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+        error_messages={"invalid_choice": "Choose days of the week"},
+    )
+    meeting_time = forms.TimeField(
+        label="Time it starts",
+        help_text="For example 11:00",
+        widget=forms.TimeInput(format="%H:%M", attrs={"class": "govuk-input--width-5"}),
+        required=False,
+    )
+    meeting_members = forms.MultipleChoiceField(
+        label="Agencies that sit in it",
+        choices=AgencyKind.choices,
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+        error_messages={"invalid_choice": "Choose kinds of agency from the list"},
     )
     approver_roles = forms.MultipleChoiceField(
         label="Who may approve a threshold recommendation",
@@ -206,6 +230,9 @@ def protocol_initial(protocol: LocalProtocol) -> dict[str, Any]:
         "working_day_end": protocol.working_day_end,
         "three_month_rule": protocol.three_month_rule,
         "daily_meeting": protocol.daily_meeting,
+        "meeting_days": [str(day) for day in protocol.meeting_days],
+        "meeting_time": protocol.meeting_time,
+        "meeting_members": list(protocol.meeting_members),
         "approver_roles": list(protocol.approver_roles),
         "always_checked_agencies": list(protocol.always_checked_agencies),
         "early_help_criteria": "\n".join(protocol.early_help_criteria),

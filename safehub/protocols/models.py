@@ -77,6 +77,11 @@ class LocalProtocol(models.Model):
         default=False, help_text="Allocate to the previous social worker if open to CSC in the last three months."
     )
     daily_meeting = models.CharField(max_length=200, blank=True)
+    # The daily MASH meeting (002 §7: "Tuesdays – Friday at 11am"): its weekdays (0 Monday … 6 Sunday),
+    # its time, and the kinds of agency that sit in it; no days, no meeting.
+    meeting_days = models.JSONField(default=list, blank=True)
+    meeting_time = models.TimeField(null=True, blank=True)
+    meeting_members = models.JSONField(default=list, blank=True)
     early_help_criteria = models.JSONField(default=list, blank=True)
     always_checked_agencies = models.JSONField(default=list, blank=True)
     approver_roles = models.JSONField(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import calendar
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
@@ -88,3 +89,14 @@ class LevelRow:
 
 def level_rows(forms: Any) -> list[LevelRow]:
     return [LevelRow(form, form.initial.get("label") or "the new level") for form in forms]
+
+
+def daily_meeting(protocol: LocalProtocol) -> str:
+    """'Tuesday, Wednesday, Thursday and Friday at 11:00, with police, education, …', or 'None'."""
+    if not protocol.meeting_days or protocol.meeting_time is None:
+        return "None"
+    days = [calendar.day_name[day] for day in sorted(protocol.meeting_days)]
+    when = ", ".join(days[:-1]) + f" and {days[-1]}" if len(days) > 1 else days[0]
+    members = [AgencyKind(kind).label.lower() for kind in protocol.meeting_members if kind in AgencyKind.values]
+    with_whom = f", with {', '.join(members)}" if members else ""
+    return f"{when} at {protocol.meeting_time:%H:%M}{with_whom}"

@@ -9,6 +9,7 @@ decision clock from receipt that some seeds set (000: 24 hours to a clear decisi
 
 from __future__ import annotations
 
+from datetime import time
 from typing import Any
 
 H = "elapsed_hours"
@@ -17,6 +18,7 @@ WD = "working_days"
 # No seed sets a time for a strategy discussion's record; 000 has decisions and safety plans "collated in
 # the strategy meeting minutes" so that "each agency is clear on the outcome and actions" (issue 13: one
 # working day unless the protocol says otherwise).
+BEXLEY_MEETING_TIME = time(11, 0)
 RECORD_DEFAULT = "Local default: the seeds set no time for the record of a strategy discussion"
 
 TEAM_MANAGER = "team_manager"
@@ -29,6 +31,11 @@ PROFILES: list[dict[str, Any]] = [
         "source": "Bexley MASH Operational Practice Framework (2020)",
         "three_month_rule": True,
         "daily_meeting": "Tuesday to Friday at 11:00 (BRAG)",
+        # §7: "between Tuesdays – Friday at 11am in the MASH room ... The Police, education, health,
+        # probation, SOLACE and Children social care attend this meeting" (SOLACE: the domestic-abuse service).
+        "meeting_days": [1, 2, 3, 4],
+        "meeting_time": BEXLEY_MEETING_TIME,
+        "meeting_members": ["police", "education", "health", "probation", "domestic_abuse", "childrens_social_care"],
         "early_help_criteria": [
             "Parental domestic violence",
             "Parental mental ill-health",
@@ -293,6 +300,9 @@ PROTOCOL_FIELDS = (
     "source",
     "three_month_rule",
     "daily_meeting",
+    "meeting_days",
+    "meeting_time",
+    "meeting_members",
     "early_help_criteria",
     "always_checked_agencies",
     "approver_roles",
@@ -308,7 +318,8 @@ def install(protocol_model: Any, level_model: Any, timescale_model: Any, *, acti
     for profile in PROFILES:
         known = {field.name for field in protocol_model._meta.get_fields()}
         protocol, created = protocol_model.objects.get_or_create(
-            slug=profile["slug"], defaults={key: profile[key] for key in PROTOCOL_FIELDS if key in known}
+            slug=profile["slug"],
+            defaults={key: profile[key] for key in PROTOCOL_FIELDS if key in known and key in profile},
         )
         if not created:
             continue

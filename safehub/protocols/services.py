@@ -70,6 +70,9 @@ class ProtocolSettings:
     early_help_criteria: tuple[str, ...]
     always_checked_agencies: tuple[str, ...]
     approver_roles: tuple[str, ...]
+    meeting_days: tuple[int, ...] = ()
+    meeting_time: time | None = None
+    meeting_members: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -124,6 +127,14 @@ def _settings_problems(settings: ProtocolSettings) -> list[Problem]:
         problems.append(Problem("Only team managers and senior practitioners can approve", field="approver_roles"))
     if not set(settings.always_checked_agencies) <= set(AgencyKind.values) - {AgencyKind.CHILDRENS_SOCIAL_CARE}:
         problems.append(Problem("Choose partner agencies to check always", field="always_checked_agencies"))
+    if settings.meeting_days and settings.meeting_time is None:
+        problems.append(Problem("Give the daily MASH meeting its time, or choose no days", field="meeting_time"))
+    if settings.meeting_time is not None and not settings.meeting_days:
+        problems.append(Problem("Choose the days the daily MASH meeting is held on", field="meeting_days"))
+    if not set(settings.meeting_days) <= set(range(7)):
+        problems.append(Problem("Choose days of the week", field="meeting_days"))
+    if not set(settings.meeting_members) <= set(AgencyKind.values):
+        problems.append(Problem("Choose kinds of agency from the list", field="meeting_members"))
     if any(not text.strip() or len(text) > MAX_LINE for text in settings.early_help_criteria):
         problems.append(
             Problem(
@@ -335,7 +346,7 @@ def update_protocol(
     if problems:
         raise Refused(problems)
     values = {name: getattr(settings, name) for name in SETTINGS_FIELDS}
-    for name in ("early_help_criteria", "always_checked_agencies", "approver_roles"):
+    for name in ("early_help_criteria", "always_checked_agencies", "approver_roles", "meeting_days", "meeting_members"):
         values[name] = list(values[name])
     before = {name: getattr(protocol, name) for name in SETTINGS_FIELDS}
     changed = LocalProtocol.objects.filter(pk=protocol.pk, version=version).update(**values, version=version + 1)

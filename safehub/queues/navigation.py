@@ -16,6 +16,7 @@ from safehub.consultations.permissions import can_see_consultations
 from safehub.contacts.permissions import can_find_contacts, can_record_contact, can_see_contacts
 from safehub.handoffs.permissions import can_see_caseload
 from safehub.matching.permissions import can_review_duplicates
+from safehub.meetings.permissions import can_see_meetings
 from safehub.outbox.permissions import can_read_outbox
 from safehub.people.permissions import can_search_people
 from safehub.protocols.permissions import can_view_protocols
@@ -43,6 +44,7 @@ SECTIONS: list[tuple[str, str, Callable[[User], bool]]] = [
     ("MASH checks", "checks:worktray", can_be_coordinator),
     ("Strategy discussions", "strategy:worktray", can_see_strategy),
     ("Strategy discussions", "strategy:invitations", sees_as_an_invited_agency),
+    ("Daily meetings", "meetings:meetings", can_see_meetings),
     ("Requests to your agency", "checks:workspace", can_answer_requests),
     ("Checks timeliness", "reports:checks-timeliness", can_read_performance),
     ("Strategy timeliness", "reports:strategy-timeliness", can_read_strategy_timeliness),

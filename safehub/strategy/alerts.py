@@ -16,7 +16,7 @@ from django.conf import settings
 from django.core.mail import EmailMessage
 
 from safehub.accounts.models import Role, User
-from safehub.core.mail_batches import OvertakenError, deliver_in_batches, lock_for_sending
+from safehub.core.mail_batches import OvertakenError, deliver_in_batches, insert_new_alerts, lock_for_sending
 from safehub.core.presenters import shown_london_time
 from safehub.strategy.models import ActionAlert, ActionAlertKind, StrategyAction
 from safehub.strategy.workflow import ActionState
@@ -72,14 +72,7 @@ def queue_action_alerts(at: datetime) -> int:
             ActionAlert(action=action, kind=ActionAlertKind.OVERDUE, recipient=user, created_at=at)
             for user in {p.pk: p for p in people if p.is_active}.values()
         ]
-    made = set(
-        ActionAlert.objects.filter(action__in={row.action_id for row in rows}).values_list(
-            "action_id", "kind", "recipient_id"
-        )
-    )
-    new = [row for row in rows if (row.action_id, row.kind, row.recipient_id) not in made]
-    ActionAlert.objects.bulk_create(new, batch_size=1000, ignore_conflicts=True)
-    return len(new)
+    return insert_new_alerts(ActionAlert, rows, about="action")
 
 
 def settle_alerts(action: StrategyAction, *, at: datetime) -> None:

@@ -45,7 +45,10 @@ BUILDERS: dict[str, Callable[[], Any]] = {
     "restricted": lambda: True,
     "user": lambda: User.objects.order_by("pk").first() or User.objects.create(username="fuzz.user"),
     "workers": lambda: list(User.objects.all()),
-    "invitations": list,  # a strategy discussion's invitees: their boxes are fuzzed through the page (targets_strategy)
+    "invitations": list,
+    "members": lambda: [
+        (1, "Example Police")
+    ],  # a strategy discussion's invitees: their boxes are fuzzed through the page (targets_strategy)
 }
 # Positional arguments before the data (Django's AuthenticationForm takes the request first).
 POSITIONAL: dict[str, Callable[[], Any]] = {"request": lambda: RequestFactory().post("/")}

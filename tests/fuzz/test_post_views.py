@@ -12,7 +12,14 @@ from django.test import Client
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from safehub.accounts.models import Role, Team
-from tests.fuzz import targets_accounts, targets_casework, targets_contacts, targets_records, targets_strategy
+from tests.fuzz import (
+    targets_accounts,
+    targets_casework,
+    targets_contacts,
+    targets_meetings,
+    targets_records,
+    targets_strategy,
+)
 from tests.fuzz.harness import FUZZ_SETTINGS, MIN_SHARE_PASSED, Target, World, allowed_methods, post_views, run
 
 TARGETS: list[Target] = [
@@ -21,6 +28,7 @@ TARGETS: list[Target] = [
     *targets_records.TARGETS,
     *targets_accounts.TARGETS,
     *targets_strategy.TARGETS,
+    *targets_meetings.TARGETS,
 ]
 BY_NAME = {target.name: target for target in TARGETS}
 

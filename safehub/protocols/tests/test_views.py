@@ -13,7 +13,7 @@ from safehub.contacts.tests.factories import ContactFactory
 from safehub.contacts.workflow import ContactState
 from safehub.decisions.models import ChildRecommendation, Outcome, Recommendation
 from safehub.protocols.models import LocalHoliday, LocalProtocol
-from safehub.protocols.presenters import in_step_order
+from safehub.protocols.presenters import daily_meeting, in_step_order
 
 pytestmark = pytest.mark.django_db
 
@@ -35,6 +35,9 @@ def _edit_post(protocol: LocalProtocol, **overrides: Any) -> dict[str, Any]:
         "working_day_end": "17:30",
         "three_month_rule": "on",
         "daily_meeting": protocol.daily_meeting,
+        "meeting_days": [str(day) for day in protocol.meeting_days],
+        "meeting_time": f"{protocol.meeting_time:%H:%M}" if protocol.meeting_time else "",
+        "meeting_members": list(protocol.meeting_members),
         "approver_roles": list(protocol.approver_roles),
         "always_checked_agencies": list(protocol.always_checked_agencies),
         "early_help_criteria": "\n".join(protocol.early_help_criteria),
@@ -91,6 +94,26 @@ def test_administrator_edits_a_timescale_and_it_is_audited(administrator_client:
     event = AuditEvent.objects.get(verb=Verb.PROTOCOL_CHANGED)
     assert event.data["timescales"]["changed"] == ["Basic screening, any rating"]
     assert event.data["settings"] == ["working_day_end", "working_day_start"]
+
+
+def test_administrator_sets_the_daily_meeting_and_days_without_a_time_are_refused(
+    administrator_client: Client,
+) -> None:
+    protocol = _bexley()
+    assert (protocol.meeting_days, f"{protocol.meeting_time:%H:%M}") == ([1, 2, 3, 4], "11:00")  # 002 §7
+    refused = _post(administrator_client, protocol, meeting_time="")
+    assert "Give the daily MASH meeting its time, or choose no days" in refused.content.decode()
+    response = _post(
+        administrator_client, protocol, meeting_days=["0", "2"], meeting_time="09:30", meeting_members=["police"]
+    )
+    assert response.status_code == 302
+    protocol.refresh_from_db()
+    assert (protocol.meeting_days, f"{protocol.meeting_time:%H:%M}", protocol.meeting_members) == (
+        [0, 2],
+        "09:30",
+        ["police"],
+    )
+    assert daily_meeting(protocol) == "Monday and Wednesday at 09:30, with police"
 
 
 def test_administrator_edits_everything_the_profile_holds(administrator_client: Client) -> None:

@@ -22,6 +22,7 @@ OTHER_WORK_LISTS = {
     "requests": "checks:workspace",
     "consultations": "consultations:list",
     "strategy": "strategy:worktray",
+    "meetings": "meetings:meetings",
 }
 
 STATEFUL = sorted(
@@ -37,6 +38,7 @@ def test_the_records_with_a_lifecycle_are_found() -> None:
         "checks.MashChecks",
         "consultations.Consultation",
         "contacts.Contact",
+        "meetings.DailyMeeting",
         "strategy.StrategyAction",
         "strategy.StrategyDiscussion",
     ]

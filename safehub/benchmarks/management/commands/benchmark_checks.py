@@ -102,19 +102,8 @@ class Command(BaseCommand):
                 measure=lambda: loadtest.snapshot(server.pid),
             )
         after = options["warm_up"]
-        self.stdout.write(
-            "| page | requests | server CPU ms median | mean | queries | p50 ms | p95 ms | p99 ms | pages/s/core | machine |"
-        )
-        self.stdout.write("|---|---|---|---|---|---|---|---|---|---|")
-        for page in result.pages():
-            f = result.summary(page, after=after)
-            if not f["requests"]:
-                continue
-            self.stdout.write(
-                f"| {page} | {f['requests']:.0f} | {f.get('cpu_median', 0):.1f} | {f.get('cpu_mean', 0):.1f}"
-                f" | {f.get('queries_median', 0):.0f} (≤ {f.get('queries_max', 0):.0f}) | {f['p50']:.1f}"
-                f" | {f['p95']:.1f} | {f['p99']:.1f} | {f.get('pages_per_core_second', 0):.0f} | {mark} |"
-            )
+        for line in loadtest.page_table(result, after=after, mark=mark)[0]:
+            self.stdout.write(line)
         totals = result.totals(after=after)
         self.stdout.write(
             f"Throughput {totals.get('pages_per_second', 0):.1f} pages/s; errors {result.failures(after=0)}"

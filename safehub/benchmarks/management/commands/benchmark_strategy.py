@@ -94,23 +94,9 @@ class Command(BaseCommand):
                 warm_up=options["warm_up"],
                 measure=lambda: loadtest.snapshot(server.pid),
             )
-        after = options["warm_up"]
-        self.stdout.write(
-            "| page | requests | server CPU ms median | queries | p50 ms | p95 ms | p99 ms | target | machine |"
-        )
-        self.stdout.write("|---|---|---|---|---|---|---|---|---|")
-        met = True
-        for page in result.pages():
-            f = result.summary(page, after=after)
-            if not f["requests"]:
-                continue
-            ok = f["p95"] <= TARGET_P95_MS
-            met &= ok
-            self.stdout.write(
-                f"| {page} | {f['requests']:.0f} | {f.get('cpu_median', 0):.1f}"
-                f" | {f.get('queries_median', 0):.0f} (≤ {f.get('queries_max', 0):.0f}) | {f['p50']:.1f}"
-                f" | {f['p95']:.1f} | {f['p99']:.1f} | {'met' if ok else 'MISSED'} (≤ {TARGET_P95_MS:.0f}) | {mark} |"
-            )
+        lines, met = loadtest.page_table(result, after=options["warm_up"], mark=mark, target_ms=TARGET_P95_MS)
+        for line in lines:
+            self.stdout.write(line)
         errors = result.failures(after=0)
         self.stdout.write(f"Errors: {errors} of {len(result.hits)} requests (warm-up included)")
         for error in result.errors[:10]:

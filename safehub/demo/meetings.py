@@ -1,0 +1,61 @@
+"""A week of daily MASH meetings in the demo hub, held through the real services (002 §7): each meeting
+day's opened at its time, the members' attendance taken, most items decided, the meeting closed; the
+items it did not reach go onto the next agenda. Today's, if it has begun, is still open."""
+
+from __future__ import annotations
+
+import random
+from datetime import datetime, timedelta
+
+from safehub.accounts.models import Team, User
+from safehub.core.working_time import LONDON
+from safehub.meetings import services
+from safehub.meetings.models import ItemDecision
+from safehub.protocols.policy import active_protocol
+
+WHO_ACTS = {
+    ItemDecision.SHARE: ["Police MASH officer", "Health MASH nurse", "Education MASH lead"],
+    ItemDecision.CHECKS: ["MASH team manager"],
+    ItemDecision.NO_FURTHER_ACTION: ["MASH social worker: tells the referrer"],
+}
+
+
+def add_daily_meetings(
+    *, team: Team, managers: list[User], staff: list[User], rng: random.Random, now: datetime
+) -> int:
+    """The last week's meetings; returns how many were held."""
+    protocol = active_protocol()
+    if not protocol.meeting_days or protocol.meeting_time is None:
+        return 0
+    held = 0
+    today = now.astimezone(LONDON).date()
+    for back in range(7, -1, -1):
+        day = today - timedelta(days=back)
+        start = datetime.combine(day, protocol.meeting_time, tzinfo=LONDON)
+        if day.weekday() not in protocol.meeting_days or start > now:
+            continue
+        manager = rng.choice(managers)
+        meeting = services.open_meeting(team, by=manager, at=start)
+        held += 1
+        members = list(meeting.attendance.values_list("agency_id", flat=True))
+        present = [agency for agency in members if rng.random() < 0.85]
+        services.record_attendance(meeting, attended=present, by=manager, at=start, version=meeting.version)
+        ended = start + timedelta(hours=1)
+        if ended > now:
+            continue  # today's meeting: still going
+        for minute, item in enumerate(meeting.items.order_by("order"), start=1):
+            if rng.random() < 0.15:
+                continue  # not reached: carried to the next meeting
+            decision = rng.choices(list(ItemDecision), weights=[5, 3, 2])[0]
+            services.decide(
+                item,
+                decision=decision,
+                acts=rng.choice(WHO_ACTS[decision]),
+                note="",
+                by=rng.choice(staff),
+                at=start + timedelta(minutes=min(minute, 55)),
+                version=item.version,
+            )
+        meeting.refresh_from_db()
+        services.close_meeting(meeting, by=manager, at=ended, version=meeting.version)
+    return held

@@ -1,0 +1,205 @@
+"""Opening, recording and closing the daily MASH meeting (002 §7). Every change is one transaction with
+its audit event; the meeting closes only through `core.lifecycle.transition`, and each item's decision
+by compare-and-set on its version, so two people recording at once end with one decision and a message
+for the other."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime, timedelta
+
+from django.core.exceptions import PermissionDenied
+from django.db import IntegrityError, transaction
+
+from safehub.accounts.models import Agency, Team, User
+from safehub.audit.models import Verb
+from safehub.audit.services import record
+from safehub.contacts.models import Channel, ConcernCategory, Contact
+from safehub.core import lifecycle
+from safehub.core.errors import DomainError, Problem, Refused
+from safehub.core.presenters import shown_date
+from safehub.core.races import claim
+from safehub.core.working_time import LONDON
+from safehub.meetings import permissions
+from safehub.meetings.models import NOTE_LENGTH, AgendaItem, DailyMeeting, ItemDecision, ItemReason, MeetingAttendance
+from safehub.meetings.workflow import MeetingEvent, MeetingState
+from safehub.protocols.models import Brag, LocalProtocol
+from safehub.protocols.policy import active_protocol
+
+NOUN = "daily meeting"
+# A hub's first meeting looks back a week for its agenda.
+FIRST_AGENDA = timedelta(days=7)
+ACTS_LENGTH = 200
+REASON_ORDER = {ItemReason.RED: 0, ItemReason.DOMESTIC_ABUSE: 1, ItemReason.AMBER: 2}
+
+
+def is_meeting_day(protocol: LocalProtocol, at: datetime) -> bool:
+    return at.astimezone(LONDON).weekday() in protocol.meeting_days
+
+
+def _reason(contact: Contact) -> ItemReason | None:
+    """Why a contact is on the agenda: its BRAG (Red, Amber), or being a police domestic-abuse
+    notification whatever its rating; None if it is not."""
+    if contact.initial_rating == Brag.RED:
+        return ItemReason.RED
+    if contact.channel == Channel.POLICE_NOTIFICATION and ConcernCategory.DOMESTIC_ABUSE in contact.concern_categories:
+        return ItemReason.DOMESTIC_ABUSE
+    if contact.initial_rating == Brag.AMBER:
+        return ItemReason.AMBER
+    return None
+
+
+def agenda_contacts(team: Team, *, since: datetime, until: datetime) -> list[tuple[Contact, ItemReason]]:
+    """Every Red and Amber contact, and every police domestic-abuse notification, the team received
+    from `since` to `until` (002 §7), Red first, then the notifications, then Amber, oldest first."""
+    found = []
+    for contact in Contact.objects.filter(team=team, received_at__gte=since, received_at__lt=until).order_by(
+        "received_at", "pk"
+    ):
+        reason = _reason(contact)
+        if reason is not None:
+            found.append((contact, reason))
+    return sorted(found, key=lambda pair: (REASON_ORDER[pair[1]], pair[0].received_at, pair[0].pk))
+
+
+@transaction.atomic(durable=True)
+def open_meeting(team: Team, *, by: User, at: datetime) -> DailyMeeting:
+    """Today's meeting, with its agenda: what arrived since the last meeting opened, and what the last
+    meeting did not reach (carried over, first in its place). The members' attendance starts unrecorded."""
+    if not permissions.can_run_meeting(by):
+        raise PermissionDenied
+    protocol = active_protocol()
+    if not protocol.meeting_days or protocol.meeting_time is None:
+        raise DomainError("The local protocol holds no daily MASH meeting: an administrator sets its days and time")
+    if not is_meeting_day(protocol, at):
+        raise DomainError(f"The daily MASH meeting is not held on a {at.astimezone(LONDON):%A}")
+    held_on = at.astimezone(LONDON).date()
+    Team.objects.select_for_update().filter(pk=team.pk).values_list("pk", flat=True).first()
+    already = DailyMeeting.objects.filter(team=team, held_on=held_on).select_related("opened_by").first()
+    if already is not None:
+        raise DomainError(
+            f"Today's meeting was opened at {shown_date(already.opened_at, 'H:i')} by {already.opened_by}: open it"
+        )
+    last = DailyMeeting.objects.filter(team=team).order_by("-opened_at", "-pk").first()
+    since = last.opened_at if last is not None else at - FIRST_AGENDA
+    try:
+        with transaction.atomic():
+            meeting = DailyMeeting.objects.create(
+                team=team, held_on=held_on, opened_at=at, opened_by=by, agenda_since=since
+            )
+    except IntegrityError:  # a second manager opened it a moment ago
+        raise DomainError("Today's meeting was opened a moment ago by someone else: open it") from None
+    members = Agency.objects.filter(kind__in=list(protocol.meeting_members)).order_by("name")
+    MeetingAttendance.objects.bulk_create([MeetingAttendance(meeting=meeting, agency=agency) for agency in members])
+    carried = list(last.items.filter(decision="").select_related("contact")) if last is not None else []
+    rows: list[tuple[Contact, ItemReason, AgendaItem | None]] = [
+        (item.contact, ItemReason(item.reason), item) for item in carried
+    ]
+    on_it = {item.contact_id for item in carried}
+    rows += [(c, reason, None) for c, reason in agenda_contacts(team, since=since, until=at) if c.pk not in on_it]
+    rows.sort(key=lambda row: (REASON_ORDER[row[1]], row[2] is None, row[0].received_at, row[0].pk))
+    AgendaItem.objects.bulk_create(
+        [
+            AgendaItem(
+                meeting=meeting,
+                contact=contact,
+                reason=reason,
+                rating=contact.initial_rating,
+                order=order,
+                carried_from=earlier,
+            )
+            for order, (contact, reason, earlier) in enumerate(rows, start=1)
+        ]
+    )
+    record(
+        Verb.DAILY_MEETING_OPENED,
+        by=by,
+        at=at,
+        data={"meeting": meeting.pk, "items": len(rows), "carried": len(carried), "since": since.isoformat()},
+    )
+    return meeting
+
+
+@transaction.atomic(durable=True)
+def record_attendance(
+    meeting: DailyMeeting, *, attended: Sequence[int], by: User, at: datetime, version: int
+) -> DailyMeeting:
+    """Which member agencies are at the meeting (a later record replaces an earlier one until it closes)."""
+    if not permissions.can_record_at_meeting(by):
+        raise PermissionDenied
+    claim(meeting, version, noun=NOUN)
+    _still_open(meeting)
+    members = set(meeting.attendance.values_list("agency_id", flat=True))
+    unknown = set(attended) - members
+    if unknown:
+        raise DomainError("Choose agencies that sit in the meeting", field="attended")
+    meeting.attendance.update(attended=False)
+    meeting.attendance.filter(agency_id__in=list(attended)).update(attended=True)
+    lifecycle.compare_and_set(meeting, noun=NOUN)
+    record(Verb.DAILY_MEETING_ATTENDANCE, by=by, at=at, data={"meeting": meeting.pk, "attended": sorted(attended)})
+    return meeting
+
+
+def _still_open(meeting: DailyMeeting) -> None:
+    if meeting.state != MeetingState.OPEN:
+        raise DomainError(f"This meeting closed at {shown_date(meeting.closed_at)}: its agenda is locked")
+
+
+@transaction.atomic(durable=True)
+def decide(
+    item: AgendaItem, *, decision: str, acts: str, note: str, by: User, at: datetime, version: int
+) -> AgendaItem:
+    """One decision for an item, and who acts on it (002 §7)."""
+    if not permissions.can_record_at_meeting(by):
+        raise PermissionDenied
+    meeting = DailyMeeting.objects.select_for_update().get(pk=item.meeting_id)
+    _still_open(meeting)
+    claim(item, version, noun="agenda item")
+    problems = []
+    if decision not in ItemDecision.values:
+        problems.append(Problem("Choose the meeting's decision", field="decision"))
+    who = acts.strip()
+    if not who:
+        problems.append(Problem("Say who acts on the decision", field="acts"))
+    elif len(who) > ACTS_LENGTH:
+        problems.append(Problem(f"Enter at most {ACTS_LENGTH} characters", field="acts"))
+    if len(note.strip()) > NOTE_LENGTH:
+        problems.append(Problem(f"Write at most {NOTE_LENGTH:,} characters", field="note"))
+    if problems:
+        raise Refused(problems)
+    before = item.decision
+    fields = {"decision": decision, "acts": who, "note": note.strip(), "decided_at": at, "decided_by_id": by.pk}
+    AgendaItem.objects.filter(pk=item.pk).update(version=item.version + 1, **fields)  # claimed above: ours
+    for name, value in fields.items():
+        setattr(item, name, value)
+    item.version += 1
+    item.decided_by = by
+    record(
+        Verb.DAILY_MEETING_DECISION,
+        by=by,
+        contact=item.contact,
+        at=at,
+        data={"meeting": item.meeting_id, "item": item.pk, "decision": decision, "acts": who, "before": before},
+    )
+    return item
+
+
+@transaction.atomic(durable=True)
+def close_meeting(meeting: DailyMeeting, *, by: User, at: datetime, version: int) -> DailyMeeting:
+    """The meeting ends: its agenda locks, and what it did not reach goes to the next meeting's agenda."""
+    if not permissions.can_run_meeting(by):
+        raise PermissionDenied
+    claim(meeting, version, noun=NOUN)
+    _still_open(meeting)
+    left = meeting.items.filter(decision="").count()
+    lifecycle.transition(
+        meeting,
+        MeetingEvent.CLOSE,
+        by=by,
+        at=at,
+        note=f"{left} item{'s' if left != 1 else ''} not reached: carried to the next meeting" if left else "",
+        fields={"closed_at": at, "closed_by_id": by.pk},
+    )
+    meeting.closed_by = by
+    record(Verb.DAILY_MEETING_CLOSED, by=by, at=at, data={"meeting": meeting.pk, "not_reached": left})
+    return meeting

@@ -1,0 +1,13 @@
+from django.urls import path
+
+from safehub.meetings import views
+
+app_name = "meetings"
+urlpatterns = [
+    path("", views.meetings_page, name="meetings"),
+    path("open/", views.open_meeting, name="open"),
+    path("<int:pk>/", views.meeting_page, name="meeting"),
+    path("<int:pk>/attendance/", views.attendance, name="attendance"),
+    path("<int:pk>/items/<int:item_pk>/", views.decide, name="decide"),
+    path("<int:pk>/close/", views.close, name="close"),
+]

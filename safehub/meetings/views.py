@@ -1,0 +1,181 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_GET, require_POST
+
+from safehub.accounts.models import Team
+from safehub.core.errors import DomainError
+from safehub.core.forms import add_refusal
+from safehub.core.http import AuthenticatedHttpRequest
+from safehub.core.presenters import shown_date
+from safehub.core.working_time import LONDON
+from safehub.meetings import permissions, presenters, services
+from safehub.meetings.forms import AttendanceForm, CloseMeetingForm, DecisionForm
+from safehub.meetings.models import DailyMeeting
+from safehub.meetings.queries import agenda_for, get_meeting_for, recent_meetings
+from safehub.meetings.workflow import MeetingState
+from safehub.protocols.models import LocalProtocol
+from safehub.protocols.presenters import daily_meeting
+
+
+def _team(request: AuthenticatedHttpRequest) -> Team | None:
+    return Team.objects.filter(pk__in=sorted(request.user.team_ids()), agency__is_host=True).order_by("pk").first()
+
+
+@require_GET
+def meetings_page(request: AuthenticatedHttpRequest) -> HttpResponse:
+    """The team's daily meetings, today's first, and the button that opens today's."""
+    if not permissions.can_see_meetings(request.user):
+        raise PermissionDenied
+    protocol = LocalProtocol.objects.filter(is_active=True).first()
+    at = timezone.now()
+    meetings = recent_meetings(request.user)
+    today = at.astimezone(LONDON).date()
+    context = {
+        "meetings": [(m, presenters.state_tag_class(m)) for m in meetings],
+        "schedule": daily_meeting(protocol) if protocol is not None else "None",
+        "can_open": permissions.can_run_meeting(request.user)
+        and protocol is not None
+        and services.is_meeting_day(protocol, at)
+        and not any(m.held_on == today for m in meetings),
+    }
+    return render(request, "meetings/meetings.html", context)
+
+
+@require_POST
+def open_meeting(request: AuthenticatedHttpRequest) -> HttpResponse:
+    if not permissions.can_run_meeting(request.user):
+        raise PermissionDenied
+    team = _team(request)
+    if team is None:
+        raise PermissionDenied
+    try:
+        meeting = services.open_meeting(team, by=request.user, at=timezone.now())
+    except DomainError as error:
+        messages.error(request, error.message)
+        return redirect("meetings:meetings")
+    count = meeting.items.count()
+    messages.success(request, f"Today's meeting is open: {count} item{'s' if count != 1 else ''} on its agenda")
+    return redirect("meetings:meeting", pk=meeting.pk)
+
+
+def _page(
+    request: AuthenticatedHttpRequest, meeting: DailyMeeting, *, bound: dict[str, Any] | None = None, status: int = 200
+) -> HttpResponse:
+    items, hidden = agenda_for(request.user, meeting)
+    is_open = meeting.state == MeetingState.OPEN
+    attendance = list(meeting.attendance.select_related("agency"))
+    members = [(a.agency_id, a.agency.name) for a in attendance]
+    attendance_form = (bound or {}).get("attendance") or AttendanceForm(
+        initial={"version": meeting.version, "attended": [a.agency_id for a in attendance if a.attended]},
+        members=members,
+        prefix="attendance",
+    )
+    refused = [form for form in (bound or {}).values() if form.errors]
+    context = {
+        "meeting": meeting,
+        "state_tag_class": presenters.state_tag_class(meeting),
+        "rows": presenters.agenda_rows(
+            items, open_meeting=is_open and permissions.can_record_at_meeting(request.user), bound=bound
+        ),
+        "hidden": hidden,
+        "attendance": attendance,
+        "attendance_form": attendance_form if is_open and permissions.can_record_at_meeting(request.user) else None,
+        "close_form": CloseMeetingForm(initial={"version": meeting.version}, prefix="close")
+        if is_open and permissions.can_run_meeting(request.user)
+        else None,
+        "refused": refused,
+        "form": refused[0] if refused else None,
+        "history": meeting.state_changes.select_related("by"),
+    }
+    return render(request, "meetings/meeting.html", context, status=status)
+
+
+@require_GET
+def meeting_page(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    meeting = get_meeting_for(request.user, pk, purpose="daily meeting")
+    return _page(request, meeting)
+
+
+@require_POST
+def attendance(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    meeting = get_meeting_for(request.user, pk, purpose="daily meeting: attendance")
+    if not permissions.can_record_at_meeting(request.user):
+        raise PermissionDenied
+    members = [(a.agency_id, a.agency.name) for a in meeting.attendance.select_related("agency")]
+    form = AttendanceForm(request.POST, members=members, prefix="attendance")
+    if form.is_valid():
+        try:
+            services.record_attendance(
+                meeting,
+                attended=form.cleaned_data["attended"],
+                by=request.user,
+                at=timezone.now(),
+                version=form.cleaned_data["version"],
+            )
+        except DomainError as error:
+            status = add_refusal(form, error)
+            meeting.refresh_from_db()
+            return _page(request, meeting, bound={"attendance": form}, status=status)
+        messages.success(request, "Attendance saved")
+        return redirect("meetings:meeting", pk=meeting.pk)
+    return _page(request, meeting, bound={"attendance": form})
+
+
+@require_POST
+def decide(request: AuthenticatedHttpRequest, pk: int, item_pk: int) -> HttpResponse:
+    meeting = get_meeting_for(request.user, pk, purpose="daily meeting: decision")
+    items, _ = agenda_for(request.user, meeting)
+    item = next((i for i in items if i.pk == item_pk), None)
+    if item is None or not permissions.can_record_at_meeting(request.user):
+        raise Http404("No such item")
+    prefix = f"item-{item.pk}"
+    form = DecisionForm(request.POST, prefix=prefix)
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.decide(
+                item,
+                decision=data["decision"],
+                acts=data["acts"],
+                note=data["note"],
+                by=request.user,
+                at=timezone.now(),
+                version=data["version"],
+            )
+        except DomainError as error:
+            status = add_refusal(form, error)
+            meeting.refresh_from_db()
+            return _page(request, meeting, bound={prefix: form}, status=status)
+        messages.success(request, f"Decision recorded for {item.contact.reference}: {item.get_decision_display()}")
+        return redirect(f"{presenters.meeting_url(meeting)}#item-{item.pk}")
+    return _page(request, meeting, bound={prefix: form})
+
+
+@require_POST
+def close(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    meeting = get_meeting_for(request.user, pk, purpose="daily meeting: close")
+    if not permissions.can_run_meeting(request.user):
+        raise PermissionDenied
+    form = CloseMeetingForm(request.POST, prefix="close")
+    if form.is_valid():
+        try:
+            services.close_meeting(meeting, by=request.user, at=timezone.now(), version=form.cleaned_data["version"])
+        except DomainError as error:
+            status = add_refusal(form, error)
+            meeting.refresh_from_db()
+            return _page(request, meeting, bound={"close": form}, status=status)
+        left = meeting.items.filter(decision="").count()
+        messages.success(
+            request,
+            f"Meeting closed at {shown_date(meeting.closed_at, 'H:i')}"
+            + (f": {left} item{'s' if left != 1 else ''} not reached go to the next meeting" if left else ""),
+        )
+        return redirect("meetings:meeting", pk=meeting.pk)
+    return _page(request, meeting, bound={"close": form})

@@ -1,0 +1,57 @@
+"""Fuzz targets for the daily MASH meeting: opening it, its attendance, each item's decision, closing it."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from safehub.accounts.models import Role
+from safehub.contacts.tests.factories import ContactFactory
+from safehub.meetings import services
+from safehub.meetings.models import DailyMeeting
+from tests.fuzz.harness import Target, Variant, World, bare, url
+
+TM, SW = Role.TEAM_MANAGER, Role.SOCIAL_WORKER
+AT = dt.datetime(2026, 11, 24, 9, 45, tzinfo=dt.UTC)  # a Tuesday: Bexley meets Tuesday to Friday
+
+
+def _meeting(world: World) -> DailyMeeting:
+    world.user(Role.PARTNER_PROFESSIONAL)  # the police, a member agency
+    ContactFactory(team=world.team, received_at=AT - dt.timedelta(hours=2), initial_rating="red")
+    return services.open_meeting(world.team, by=world.user(TM), at=AT)
+
+
+def _page(meeting: DailyMeeting) -> str:
+    return url("meetings:meeting", meeting.pk)
+
+
+def _open(world: World) -> list[Variant]:
+    ContactFactory(team=world.team, received_at=AT, initial_rating="amber")
+    return [bare(world.client(TM), url("meetings:open"))]
+
+
+def _attendance(world: World) -> list[Variant]:
+    meeting = _meeting(world)
+    fill = {"attendance-attended": [str(meeting.attendance.order_by("pk")[0].agency_id)]}
+    address = url("meetings:attendance", meeting.pk)
+    return [Variant.from_page(world.client(SW), address, page=_page(meeting), fill=fill)]
+
+
+def _decide(world: World) -> list[Variant]:
+    meeting = _meeting(world)
+    item = meeting.items.get()
+    fill = {f"item-{item.pk}-decision": "share", f"item-{item.pk}-acts": "Police"}
+    address = url("meetings:decide", meeting.pk, item.pk)
+    return [Variant.from_page(world.client(SW), address, page=_page(meeting), fill=fill)]
+
+
+def _close(world: World) -> list[Variant]:
+    meeting = _meeting(world)
+    return [Variant.from_page(world.client(TM), url("meetings:close", meeting.pk), page=_page(meeting))]
+
+
+TARGETS = [
+    Target("meetings:open", _open),
+    Target("meetings:attendance", _attendance),
+    Target("meetings:decide", _decide),
+    Target("meetings:close", _close),
+]
