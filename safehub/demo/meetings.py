@@ -16,7 +16,7 @@ from safehub.protocols.policy import active_protocol
 WHO_ACTS = {
     ItemDecision.SHARE: ["Police MASH officer", "Health MASH nurse", "Education MASH lead"],
     ItemDecision.CHECKS: ["MASH team manager"],
-    ItemDecision.NO_FURTHER_ACTION: ["MASH social worker: tells the referrer"],
+    ItemDecision.NO_FURTHER_ACTION: ["MASH social worker, who tells the referrer"],
 }
 
 
@@ -38,7 +38,8 @@ def add_daily_meetings(
         meeting = services.open_meeting(team, by=manager, at=start)
         held += 1
         members = list(meeting.attendance.values_list("agency_id", flat=True))
-        present = [agency for agency in members if rng.random() < 0.85]
+        host = set(meeting.attendance.filter(agency__is_host=True).values_list("agency_id", flat=True))
+        present = [agency for agency in members if agency in host or rng.random() < 0.85]  # the hub chairs it
         services.record_attendance(meeting, attended=present, by=manager, at=start, version=meeting.version)
         ended = start + timedelta(hours=1)
         if ended > now:

@@ -42,6 +42,10 @@ class DecisionForm(VersionForm):
     note = forms.CharField(
         label="Note (optional)", widget=forms.Textarea(attrs={"rows": 2}), max_length=NOTE_LENGTH, required=False
     )
+    names = ""  # whose item it is, for the error summary: "Mia Harlow: Choose the meeting's decision"
+
+    def summary_prefix(self, index: int) -> str:
+        return self.names or f"Item {index + 1}"
 
 
 class CloseMeetingForm(VersionForm):

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from django.db.models import Prefetch
@@ -12,9 +12,11 @@ from django.urls import reverse
 from safehub.accounts.models import User
 from safehub.contacts.models import Contact, SubjectRole
 from safehub.core.presenters import Panel, brag_tag_class
+from safehub.core.working_time import LONDON
 from safehub.meetings.forms import DecisionForm
 from safehub.meetings.models import AgendaItem, DailyMeeting
 from safehub.meetings.workflow import STATES, MeetingState
+from safehub.protocols.models import LocalProtocol
 
 
 @dataclass(frozen=True)
@@ -45,6 +47,7 @@ def agenda_rows(items: list[AgendaItem], *, open_meeting: bool, bound: dict[str,
         if open_meeting:
             initial = {"version": item.version, "decision": item.decision, "acts": item.acts, "note": item.note}
             form = (bound or {}).get(prefix) or DecisionForm(initial=initial, prefix=prefix)
+            form.names = children or item.contact.reference
         rows.append(AgendaRow(item, children, siblings, involvements, brag_tag_class(item.rating), form))
     return rows
 
@@ -68,3 +71,16 @@ class ContactPanel(Panel):
 
 def meeting_url(meeting: DailyMeeting) -> str:
     return reverse("meetings:meeting", args=[meeting.pk])
+
+
+def next_meeting(protocol: LocalProtocol, *, at: datetime) -> datetime | None:
+    """The next time the protocol's meeting starts after `at` (London time), or None if it holds none."""
+    if not protocol.meeting_days or protocol.meeting_time is None:
+        return None
+    local = at.astimezone(LONDON)
+    for ahead in range(8):
+        day = local.date() + timedelta(days=ahead)
+        start = datetime.combine(day, protocol.meeting_time, tzinfo=LONDON)
+        if day.weekday() in protocol.meeting_days and start > local:
+            return start
+    return None

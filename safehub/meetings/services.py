@@ -37,14 +37,27 @@ def is_meeting_day(protocol: LocalProtocol, at: datetime) -> bool:
     return at.astimezone(LONDON).weekday() in protocol.meeting_days
 
 
-def _reason(contact: Contact) -> ItemReason | None:
+def current_rating(contact: Contact) -> str:
+    """The contact's BRAG as it stands: the social worker's latest recommendation's, else the rating the
+    MASH checks were started at, else the rating given at the front door ("" if none yet). Read through
+    the contact's relations (prefetched by `agenda_contacts`): decisions sits above this app."""
+    recommendations = sorted(contact.recommendations.all(), key=lambda r: (r.recommended_at, r.pk))
+    if recommendations:
+        return str(recommendations[-1].rating)
+    checks = sorted(contact.mash_checks.all(), key=lambda c: c.pk)
+    if checks:
+        return str(checks[-1].rating)
+    return contact.initial_rating
+
+
+def _reason(contact: Contact, rating: str) -> ItemReason | None:
     """Why a contact is on the agenda: its BRAG (Red, Amber), or being a police domestic-abuse
     notification whatever its rating; None if it is not."""
-    if contact.initial_rating == Brag.RED:
+    if rating == Brag.RED:
         return ItemReason.RED
     if contact.channel == Channel.POLICE_NOTIFICATION and ConcernCategory.DOMESTIC_ABUSE in contact.concern_categories:
         return ItemReason.DOMESTIC_ABUSE
-    if contact.initial_rating == Brag.AMBER:
+    if rating == Brag.AMBER:
         return ItemReason.AMBER
     return None
 
@@ -53,10 +66,9 @@ def agenda_contacts(team: Team, *, since: datetime, until: datetime) -> list[tup
     """Every Red and Amber contact, and every police domestic-abuse notification, the team received
     from `since` to `until` (002 §7), Red first, then the notifications, then Amber, oldest first."""
     found = []
-    for contact in Contact.objects.filter(team=team, received_at__gte=since, received_at__lt=until).order_by(
-        "received_at", "pk"
-    ):
-        reason = _reason(contact)
+    arrived = Contact.objects.filter(team=team, received_at__gte=since, received_at__lt=until)
+    for contact in arrived.prefetch_related("recommendations", "mash_checks").order_by("received_at", "pk"):
+        reason = _reason(contact, current_rating(contact))
         if reason is not None:
             found.append((contact, reason))
     return sorted(found, key=lambda pair: (REASON_ORDER[pair[1]], pair[0].received_at, pair[0].pk))
@@ -91,7 +103,15 @@ def open_meeting(team: Team, *, by: User, at: datetime) -> DailyMeeting:
         raise DomainError("Today's meeting was opened a moment ago by someone else: open it") from None
     members = Agency.objects.filter(kind__in=list(protocol.meeting_members)).order_by("name")
     MeetingAttendance.objects.bulk_create([MeetingAttendance(meeting=meeting, agency=agency) for agency in members])
-    carried = list(last.items.filter(decision="").select_related("contact")) if last is not None else []
+    carried = (
+        list(
+            last.items.filter(decision="")
+            .select_related("contact")
+            .prefetch_related("contact__recommendations", "contact__mash_checks")
+        )
+        if last is not None
+        else []
+    )
     rows: list[tuple[Contact, ItemReason, AgendaItem | None]] = [
         (item.contact, ItemReason(item.reason), item) for item in carried
     ]
@@ -104,7 +124,7 @@ def open_meeting(team: Team, *, by: User, at: datetime) -> DailyMeeting:
                 meeting=meeting,
                 contact=contact,
                 reason=reason,
-                rating=contact.initial_rating,
+                rating=current_rating(contact),
                 order=order,
                 carried_from=earlier,
             )
@@ -145,6 +165,15 @@ def _still_open(meeting: DailyMeeting) -> None:
         raise DomainError(f"This meeting closed at {shown_date(meeting.closed_at)}: its agenda is locked")
 
 
+class DecidedMeanwhile(DomainError):  # noqa: N818 (a domain phrase)
+    """Someone recorded a decision for the item since the form was drawn: who, what, and the version to
+    replace it with if the user still means theirs."""
+
+    def __init__(self, message: str, *, version: int) -> None:
+        super().__init__(message)
+        self.version = version
+
+
 @transaction.atomic(durable=True)
 def decide(
     item: AgendaItem, *, decision: str, acts: str, note: str, by: User, at: datetime, version: int
@@ -154,6 +183,13 @@ def decide(
         raise PermissionDenied
     meeting = DailyMeeting.objects.select_for_update().get(pk=item.meeting_id)
     _still_open(meeting)
+    current = AgendaItem.objects.select_related("decided_by").get(pk=item.pk)
+    if current.version != version and current.decided_by is not None:
+        raise DecidedMeanwhile(
+            f"{current.decided_by} recorded “{current.get_decision_display()}, {current.acts} acts” for this item at"
+            f" {shown_date(current.decided_at, 'H:i')}. Yours is below, not saved: save it again to replace theirs",
+            version=current.version,
+        )
     claim(item, version, noun="agenda item")
     problems = []
     if decision not in ItemDecision.values:

@@ -38,6 +38,7 @@ def meetings_page(request: AuthenticatedHttpRequest) -> HttpResponse:
     meetings = recent_meetings(request.user)
     today = at.astimezone(LONDON).date()
     context = {
+        "next_meeting": presenters.next_meeting(protocol, at=at) if protocol is not None else None,
         "meetings": [(m, presenters.state_tag_class(m)) for m in meetings],
         "schedule": daily_meeting(protocol) if protocol is not None else "None",
         "can_open": permissions.can_run_meeting(request.user)
@@ -91,6 +92,7 @@ def _page(
         if is_open and permissions.can_run_meeting(request.user)
         else None,
         "refused": refused,
+        "undecided": sum(1 for item in items if not item.decision) + hidden,
         "form": refused[0] if refused else None,
         "history": meeting.state_changes.select_related("by"),
     }
@@ -149,6 +151,15 @@ def decide(request: AuthenticatedHttpRequest, pk: int, item_pk: int) -> HttpResp
                 at=timezone.now(),
                 version=data["version"],
             )
+        except services.DecidedMeanwhile as clash:
+            # Theirs stands; ours is shown again with the version that replaces theirs if saved again.
+            data = request.POST.copy()
+            data[f"{prefix}-version"] = str(clash.version)
+            again = DecisionForm(data, prefix=prefix)
+            again.is_valid()
+            again.add_error(None, clash.message)
+            meeting.refresh_from_db()
+            return _page(request, meeting, bound={prefix: again}, status=409)
         except DomainError as error:
             status = add_refusal(form, error)
             meeting.refresh_from_db()

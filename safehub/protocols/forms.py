@@ -55,6 +55,7 @@ class ProtocolForm(VersionForm):
         help_text="For example 11:00",
         widget=forms.TimeInput(format="%H:%M", attrs={"class": "govuk-input--width-5"}),
         required=False,
+        error_messages={"invalid": "Enter the meeting's time as hours and minutes, like 11:00"},
     )
     meeting_members = forms.MultipleChoiceField(
         label="Agencies that sit in it",

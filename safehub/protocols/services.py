@@ -133,6 +133,8 @@ def _settings_problems(settings: ProtocolSettings) -> list[Problem]:
         problems.append(Problem("Choose the days the daily MASH meeting is held on", field="meeting_days"))
     if not set(settings.meeting_days) <= set(range(7)):
         problems.append(Problem("Choose days of the week", field="meeting_days"))
+    if settings.meeting_days and not settings.meeting_members:
+        problems.append(Problem("Choose the agencies that sit in the daily MASH meeting", field="meeting_members"))
     if not set(settings.meeting_members) <= set(AgencyKind.values):
         problems.append(Problem("Choose kinds of agency from the list", field="meeting_members"))
     if any(not text.strip() or len(text) > MAX_LINE for text in settings.early_help_criteria):

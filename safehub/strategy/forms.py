@@ -29,6 +29,16 @@ def _moment(data: dict[str, Any], day_field: str, time_field: str, into: str) ->
         data[into] = datetime.combine(day, clock, tzinfo=LONDON)
 
 
+def _both_halves(form: forms.Form, data: dict[str, Any], day_field: str, time_field: str, what: str) -> None:
+    """A date without its time (or a time without its date) is said beside the box left empty."""
+    day_given = bool(form.data.get(form.add_prefix(f"{day_field}_0")) or data.get(day_field))
+    time_given = bool((form.data.get(form.add_prefix(time_field)) or "").strip())
+    if day_given and not time_given and time_field not in form.errors:
+        form.add_error(time_field, f"Enter the time {what}, like 14:30")
+    elif time_given and not day_given and day_field not in form.errors:
+        form.add_error(day_field, f"Enter the date {what}")
+
+
 class StartNowForm(GovukForm):
     children = forms.TypedMultipleChoiceField(
         label="Which children is it about?",
@@ -257,6 +267,8 @@ class RecordForm(VersionForm):
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
+        _both_halves(self, data, "held_on", "held_time", "it was held")
+        _both_halves(self, data, "tell_on", "tell_time", "to tell the family by")
         _moment(data, "held_on", "held_time", "held_at")
         _moment(data, "tell_on", "tell_time", "tell_by")
         return data
@@ -319,6 +331,7 @@ class ActionForm(GovukForm):
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
+        _both_halves(self, data, "due_on", "due_time", "it is due")
         _moment(data, "due_on", "due_time", "due_at")
         return data
 

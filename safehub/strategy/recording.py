@@ -290,7 +290,7 @@ def _not_recorded_already(discussion: StrategyDiscussion) -> None:
     if who is not None:
         raise RecordedAlready(
             f"{who}: this {NOUN} is recorded already. What you entered below was not saved; compare it with the"
-            " record and add anything missing as an action"
+            " record on the discussion's page and add anything missing as an action"
         )
 
 

@@ -316,7 +316,7 @@ def _record_page(
 
 
 # The service's names for what the record's form asks in two boxes (a date and a time).
-RECORD_FIELDS = {"held_at": "held_on", "tell_by": "tell_on", "due_at": "due_on"}
+RECORD_FIELDS = {"held_at": "held_time", "tell_by": "tell_time", "due_at": "due_time"}
 
 
 def _all_problems(discussion: StrategyDiscussion, form: RecordForm, actions: list[ActionForm]) -> list[ActionForm]:

@@ -12,17 +12,20 @@ from django.core.exceptions import PermissionDenied
 from django.test import Client
 from django.urls import reverse
 
-from safehub.accounts.models import AgencyKind, Team, User
+from safehub.accounts.models import Agency, AgencyKind, Team, User
 from safehub.accounts.tests.factories import PartnerAgencyFactory
 from safehub.audit.models import AuditEvent, Verb
+from safehub.checks.tests.helpers import start_checks
 from safehub.contacts.models import Channel, Contact, ContactRestriction, SubjectRole
-from safehub.contacts.tests.factories import ContactFactory, ContactSubjectFactory
-from safehub.core.errors import ConcurrentChange, DomainError, Refused
+from safehub.contacts.tests.factories import ContactAwaitingThresholdFactory, ContactFactory, ContactSubjectFactory
+from safehub.core.errors import DomainError, Refused
+from safehub.core.working_time import LONDON
 from safehub.meetings import services
 from safehub.meetings.models import AgendaItem, DailyMeeting, ItemDecision, ItemReason
+from safehub.meetings.presenters import next_meeting
 from safehub.meetings.workflow import MeetingState
 from safehub.mfa.testing import sign_in_both_steps
-from safehub.protocols.models import LocalProtocol
+from safehub.protocols.models import Brag, LocalProtocol
 
 H = dt.timedelta(hours=1)
 DAY = dt.timedelta(days=1)
@@ -113,10 +116,12 @@ def test_one_decision_an_item_with_who_acts_and_two_at_once_end_with_one(
     services.decide(
         item, decision=ItemDecision.CHECKS, acts="Team manager", note="", by=social_worker, at=now, version=item.version
     )
-    with pytest.raises(ConcurrentChange):
+    # The second is told who decided what, and may save theirs again (with the version it was given).
+    with pytest.raises(services.DecidedMeanwhile, match="recorded “Start MASH checks, Team manager acts”") as clash:
         services.decide(
             stale, decision=ItemDecision.SHARE, acts="Police", note="", by=manager, at=now, version=stale.version
         )
+    assert clash.value.version == 1  # the version the first decision left
     item.refresh_from_db()
     assert (item.decision, item.acts, item.decided_by) == (ItemDecision.CHECKS, "Team manager", social_worker)
 
@@ -210,3 +215,18 @@ def test_a_restricted_contact_is_counted_not_named_and_a_partner_gets_not_found(
     assert hub["red"].reference not in html
     partner = sign_in_both_steps(Client(), police_partner)
     assert partner.get(reverse("meetings:meeting", args=[meeting.pk])).status_code == 404
+
+
+def test_the_agenda_takes_the_latest_rating_and_the_list_says_when_the_next_meeting_is(
+    mash_team: Team, manager: User, social_worker: User, police_partner: User, now: dt.datetime
+) -> None:
+    unrated_at_the_door: Contact = ContactAwaitingThresholdFactory(team=mash_team, received_at=now - 2 * H)
+    police = Agency.objects.get(kind=AgencyKind.POLICE)
+    start_checks(
+        unrated_at_the_door, by=manager, coordinator=social_worker, agencies=[police], at=now - H, rating=Brag.AMBER
+    )
+    meeting = services.open_meeting(mash_team, by=manager, at=now)
+    assert [(i.contact, i.rating) for i in meeting.items.all()] == [(unrated_at_the_door, "amber")]
+    protocol = LocalProtocol.objects.get(is_active=True)
+    sunday = dt.datetime(2026, 12, 6, 12, tzinfo=dt.UTC)
+    assert next_meeting(protocol, at=sunday) == dt.datetime(2026, 12, 8, 11, tzinfo=LONDON)
