@@ -132,10 +132,11 @@ def test_the_page_takes_a_fixed_number_of_queries_however_much_it_shows(
     # joined in: screening, who late answers go to, the outcome, and the people they name (1);
     # subjects, MASH checks, their requests, the agencies' answers, recommendations, decisions, each
     # one's children (per-child outcomes), where each child went, hand-offs, state changes,
-    # amendments, asks for MASH checks and strategy discussions, each with its people joined in (14);
+    # amendments, asks for MASH checks, strategy discussions and the daily meetings that discussed it,
+    # each with its people joined in (15);
     # the protocol's telephone prompts for outstanding requests (1); the recorded read (5); the
     # session saved (3). A prefetch lookup per related table would take about twice as many.
-    with django_assert_num_queries(26):
+    with django_assert_num_queries(27):
         response = social_worker_client.get(full_contact.get_absolute_url())
     assert response.status_code == 200
 
