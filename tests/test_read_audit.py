@@ -32,7 +32,13 @@ from safehub.strategy.tests.helpers import approved_for_strategy, arrange_for
 
 pytestmark = pytest.mark.django_db
 
-READ_VERBS = (Verb.CONTACT_VIEWED, Verb.PERSON_VIEWED, Verb.CONSULTATION_VIEWED, Verb.STRATEGY_DISCUSSION_VIEWED)
+READ_VERBS = (
+    Verb.CONTACT_VIEWED,
+    Verb.PERSON_VIEWED,
+    Verb.CONSULTATION_VIEWED,
+    Verb.STRATEGY_DISCUSSION_VIEWED,
+    Verb.DAILY_MEETING_VIEWED,
+)
 
 
 @dataclass(frozen=True)
@@ -45,6 +51,7 @@ class Shown:
     people: tuple[int, ...] = ()
     consultations: tuple[int, ...] = ()
     discussions_of: tuple[int, ...] = ()  # strategy discussions, by their contact's id
+    meeting_reads: tuple[int, ...] = ()  # a daily meeting (0) and each contact on its agenda, by id
 
 
 @dataclass
@@ -155,9 +162,10 @@ def _strategy_record_page(hub: Hub) -> Shown:
 
 
 def _daily_meeting_page(hub: Hub) -> Shown:
-    ContactFactory(team=hub.team, initial_rating="red")
+    contact = ContactFactory(team=hub.team, initial_rating="red")
     meeting = open_meeting(hub.team, by=hub.manager, at=hub.at)
-    return Shown(hub.social_worker, reverse("meetings:meeting", args=[meeting.pk]))
+    # The meeting itself, then the contact its agenda shows.
+    return Shown(hub.social_worker, reverse("meetings:meeting", args=[meeting.pk]), meeting_reads=(0, contact.pk))
 
 
 def _pair_page(hub: Hub) -> Shown:
@@ -266,9 +274,16 @@ def test_every_page_that_shows_a_childs_record_records_exactly_one_read_of_it(ur
         [(Verb.CONTACT_VIEWED.value, pk) for pk in shown.contacts]
         + [(Verb.PERSON_VIEWED.value, pk) for pk in shown.people]
         + [(Verb.STRATEGY_DISCUSSION_VIEWED.value, pk) for pk in shown.discussions_of]
+        + [(Verb.DAILY_MEETING_VIEWED.value, pk) for pk in shown.meeting_reads]
     )
     assert recorded == expected, url_name
-    shown_records = len(shown.contacts) + len(shown.people) + len(shown.consultations) + len(shown.discussions_of)
+    shown_records = (
+        len(shown.contacts)
+        + len(shown.people)
+        + len(shown.consultations)
+        + len(shown.discussions_of)
+        + len(shown.meeting_reads)
+    )
     assert len(reads) == shown_records, url_name
 
 

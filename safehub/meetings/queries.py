@@ -44,7 +44,18 @@ def agenda_for(user: User, meeting: DailyMeeting) -> tuple[list[AgendaItem], int
     seen = set(
         Contact.objects.visible_to(user).filter(pk__in=[i.contact_id for i in items]).values_list("pk", flat=True)
     )
-    return [i for i in items if i.contact_id in seen], sum(1 for i in items if i.contact_id not in seen)
+    shown = [i for i in items if i.contact_id in seen]
+    for item in shown:  # each child's contact the agenda shows is a read of it
+        read = Read(
+            Verb.DAILY_MEETING_VIEWED,
+            "daily-meeting",
+            meeting.pk,
+            "daily meeting agenda",
+            contact_id=item.contact_id,
+            restricted=item.contact.is_restricted,
+        )
+        note_read(user, read)
+    return shown, len(items) - len(shown)
 
 
 def recent_meetings(user: User) -> list[DailyMeeting]:

@@ -94,7 +94,6 @@ def _page(
         "refused": refused,
         "undecided": sum(1 for item in items if not item.decision) + hidden,
         "form": refused[0] if refused else None,
-        "history": meeting.state_changes.select_related("by"),
     }
     return render(request, "meetings/meeting.html", context, status=status)
 

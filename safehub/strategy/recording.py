@@ -501,9 +501,9 @@ def record_content(discussion: StrategyDiscussion, kept: StrategyRecord, invitat
 def send_record(discussion: StrategyDiscussion, *, by: User, at: datetime, version: int) -> list[RecordCopy]:
     """The record goes to every agency and person who took part (attended or sent information), each as
     a disclosure of what they may see; the background worker emails each that it is ready."""
-    if not permissions.can_send_record(by, discussion):
+    if not permissions.can_send_record(by):
         raise PermissionDenied
-    claim(discussion, version, noun=NOUN)
+    claim(discussion, version, noun=NOUN)  # a second sender finds it changed (or sent), not a refusal of their role
     kept = StrategyRecord.objects.select_related("discussion").get(discussion=discussion)
     lifecycle.transition(discussion, DiscussionEvent.SEND_RECORD, by=by, at=at)
     StrategyRecord.objects.filter(pk=kept.pk).update(sent_at=at, sent_by=by)

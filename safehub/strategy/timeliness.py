@@ -33,7 +33,7 @@ def _late_by(late: float) -> str:
 def held(discussion: StrategyDiscussion, kept: StrategyRecord | None, *, at: datetime) -> Measure:
     name = "Held within the standard"
     if kept is None:
-        if discussion.due_at < at and discussion.state in ("to_arrange", "arranged"):
+        if discussion.is_overdue(at):
             return Measure(name, f"Not held yet: due {shown_date(discussion.due_at)}, overdue", False)
         return Measure(name, f"Not held yet: due {shown_date(discussion.due_at)}", None)
     if kept.held_at <= discussion.standard_due_at:

@@ -414,7 +414,7 @@ def close_action(request: AuthenticatedHttpRequest, pk: int, action_pk: int) -> 
     discussion = get_discussion_for(request.user, pk, purpose="strategy discussion: close action")
     action = discussion.actions.filter(pk=action_pk).select_related("agency").first()
     agencies = frozenset(invited_agencies(request.user))
-    if action is None or not permissions.can_close_action(request.user, None, agencies=agencies):
+    if action is None or not permissions.can_close_action(request.user, action, agencies=agencies):
         raise Http404("No such action")
     form = CloseActionForm(request.POST, prefix=f"close-{action.pk}")
     if form.is_valid():

@@ -29,6 +29,7 @@ from safehub.decisions.models import (
     Referral,
     Verdict,
 )
+from safehub.meetings.models import AgendaItem, DailyMeeting
 from safehub.mfa.codes import RECOVERY_CODES
 from safehub.people.identifiers import is_valid_nhs_number
 from safehub.people.models import Person, PersonKind
@@ -82,6 +83,12 @@ def test_strategy_discussions_are_in_every_state_with_actions_open_and_closed(de
     assert states == {s.value for s in DiscussionState}
     assert set(StrategyAction.objects.values_list("state", flat=True)) == {s.value for s in ActionState}
     assert StrategyRecord.objects.filter(conference_on__isnull=False).exists()
+
+
+def test_a_week_of_daily_meetings_with_decisions_and_items_carried(demo: str) -> None:
+    assert DailyMeeting.objects.filter(state="closed").exists()
+    assert AgendaItem.objects.exclude(decision="").exists()
+    assert AgendaItem.objects.filter(carried_from__isnull=False).exists()
 
 
 def test_histories_follow_the_workflow_table(demo: str) -> None:

@@ -14,7 +14,7 @@ from django.core.exceptions import PermissionDenied
 from safehub.accounts.models import Agency, AgencyKind, Role, Team, User
 from safehub.accounts.tests.factories import PartnerAgencyFactory, TeamFactory, user_with_role
 from safehub.audit.models import AuditEvent, Verb
-from safehub.core.errors import DomainError, Refused
+from safehub.core.errors import ConcurrentChange, DomainError, Refused
 from safehub.core.working_time import LONDON
 from safehub.people.models import PersonKind, Service
 from safehub.people.tests.factories import OpenInvolvementFactory, PersonFactory
@@ -302,8 +302,13 @@ def test_only_agencies_that_took_part_are_sent_the_record(
     presence = _presence(arranged, health={"attendance": Attendance.APOLOGIES, "reason": "Clinic", "contribution": ""})
     _hold(arranged, manager, now + 2 * H, presence=presence)
     arranged.refresh_from_db()
+    stale = StrategyDiscussion.objects.get(pk=arranged.pk)
     copies = recording.send_record(arranged, by=strategy_coordinator, at=now + 3 * H, version=arranged.version)
     assert [str(copy.invitation) for copy in copies] == ["Example Police"]
+    # A second coordinator sending it from the page as it was: told it changed, not refused their role.
+    with pytest.raises(ConcurrentChange):
+        recording.send_record(stale, by=manager, at=now + 3 * H, version=stale.version)
+    assert Disclosure.objects.filter(origin="strategy.recordcopy").count() == 1
 
 
 def test_the_conference_date_or_not_required_is_recorded_after_the_enquiry(
