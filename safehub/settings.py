@@ -102,6 +102,7 @@ INSTALLED_APPS = [
     "safehub.consultations",
     "safehub.strategy",
     "safehub.meetings",
+    "safehub.domestic_abuse",
     "safehub.queues",
     "safehub.reports",
     "safehub.pages",

@@ -21,6 +21,7 @@ urlpatterns = [
     path("consultations/", include("safehub.consultations.urls")),
     path("strategy/", include("safehub.strategy.urls")),
     path("meetings/", include("safehub.meetings.urls")),
+    path("domestic-abuse/", include("safehub.domestic_abuse.urls")),
     path("protocols/", include("safehub.protocols.urls")),
     path("audit/", include("safehub.audit.urls")),
     path("reports/", include("safehub.reports.urls")),

@@ -62,6 +62,19 @@ class Verb(models.TextChoices):
     DAILY_MEETING_DECISION = "daily_meeting_decision", "Recorded a decision at the daily MASH meeting"
     DAILY_MEETING_CLOSED = "daily_meeting_closed", "Closed the daily MASH meeting"
     DAILY_MEETING_VIEWED = "daily_meeting_viewed", "Viewed a daily MASH meeting"
+    TRIAGE_OPENED = "triage_opened", "Opened the domestic-abuse triage"
+    TRIAGE_ATTENDANCE = "triage_attendance", "Recorded attendance at the domestic-abuse triage"
+    TRIAGE_DECISION = "triage_decision", "Recorded a decision at the domestic-abuse triage"
+    TRIAGE_CLOSED = "triage_closed", "Closed the domestic-abuse triage"
+    TRIAGE_VIEWED = "triage_viewed", "Viewed a domestic-abuse triage"
+    DOMESTIC_ABUSE_RECORDED = (
+        "domestic_abuse_recorded",
+        "Recorded a police domestic-abuse notification's incident and risk assessment",
+    )
+    DOMESTIC_ABUSE_CHANGED = (
+        "domestic_abuse_changed",
+        "Changed a police domestic-abuse notification's incident or risk assessment",
+    )
     STRATEGY_CONFERENCE_RECORDED = (
         "strategy_conference_recorded",
         "Recorded the initial child protection conference (or that none is needed)",

@@ -26,6 +26,7 @@ from safehub.contacts.workflow import ContactState
 from safehub.core.presenters import Action, Due, Panel, brag_tag_class, due
 from safehub.decisions.presenters import ContactPanel as DecisionsPanel
 from safehub.decisions.queries import latest_recommendation
+from safehub.domestic_abuse.presenters import ContactPanel as DomesticAbusePanel
 from safehub.handoffs.presenters import ContactPanel as HandoffsPanel
 from safehub.meetings.presenters import ContactPanel as MeetingsPanel
 from safehub.screening.presenters import ContactPanel as ScreeningPanel
@@ -38,6 +39,7 @@ Lookup: TypeAlias = "str | Prefetch[Any, Any, Any]"
 # In the order the page shows them.
 PANELS: tuple[Panel, ...] = (
     DetailsPanel(),
+    DomesticAbusePanel(),
     ScreeningPanel(),
     ChecksPanel(),
     DecisionsPanel(),

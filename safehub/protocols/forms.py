@@ -64,6 +64,42 @@ class ProtocolForm(VersionForm):
         required=False,
         error_messages={"invalid_choice": "Choose kinds of agency from the list"},
     )
+    triage_days = forms.MultipleChoiceField(
+        label="Days the domestic-abuse triage is held",
+        help_text="None for a hub without one. Its list builds itself from the police domestic-abuse notifications"
+        " since the last triage.",
+        choices=WEEKDAYS,
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+        error_messages={"invalid_choice": "Choose days of the week"},
+    )
+    triage_time = forms.TimeField(
+        label="Time it starts",
+        help_text="For example 10:00",
+        widget=forms.TimeInput(format="%H:%M", attrs={"class": "govuk-input--width-5"}),
+        required=False,
+        error_messages={"invalid": "Enter the triage's time as hours and minutes, like 10:00"},
+    )
+    triage_members = forms.MultipleChoiceField(
+        label="Agencies that sit in it",
+        choices=AgencyKind.choices,
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+        error_messages={"invalid_choice": "Choose kinds of agency from the list"},
+    )
+    marac_threshold = forms.IntegerField(
+        label="Refer to MARAC at this many “yes” answers on the DASH checklist",
+        help_text="SafeLives sets 14. Below it, a referral needs a recorded professional judgement.",
+        min_value=1,
+        max_value=24,
+        widget=forms.NumberInput(attrs={"class": "govuk-input--width-3"}),
+        error_messages={
+            "required": "Enter the number of “yes” answers that refers to MARAC",
+            "invalid": "Enter the number of “yes” answers as a whole number, like 14",
+            "min_value": "The MARAC threshold is a number of “yes” answers from 1 to 24",
+            "max_value": "The MARAC threshold is a number of “yes” answers from 1 to 24",
+        },
+    )
     approver_roles = forms.MultipleChoiceField(
         label="Who may approve a threshold recommendation",
         help_text="Never the person who made the recommendation.",
@@ -234,6 +270,10 @@ def protocol_initial(protocol: LocalProtocol) -> dict[str, Any]:
         "meeting_days": [str(day) for day in protocol.meeting_days],
         "meeting_time": protocol.meeting_time,
         "meeting_members": list(protocol.meeting_members),
+        "triage_days": [str(day) for day in protocol.triage_days],
+        "triage_time": protocol.triage_time,
+        "triage_members": list(protocol.triage_members),
+        "marac_threshold": protocol.marac_threshold,
         "approver_roles": list(protocol.approver_roles),
         "always_checked_agencies": list(protocol.always_checked_agencies),
         "early_help_criteria": "\n".join(protocol.early_help_criteria),

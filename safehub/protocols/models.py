@@ -82,6 +82,14 @@ class LocalProtocol(models.Model):
     meeting_days = models.JSONField(default=list, blank=True)
     meeting_time = models.TimeField(null=True, blank=True)
     meeting_members = models.JSONField(default=list, blank=True)
+    # The domestic-abuse triage (000: the police offer "To support the domestic abuse daily triage with
+    # attendance, decision making, and information sharing"): the same three settings; no days, none.
+    triage_days = models.JSONField(default=list, blank=True)
+    triage_time = models.TimeField(null=True, blank=True)
+    triage_members = models.JSONField(default=list, blank=True)
+    # A DASH checklist with this many "yes" answers or more is a referral to MARAC (SafeLives: "visible
+    # high risk", 14 of its 24 risk questions); below it, referral only on professional judgement.
+    marac_threshold = models.PositiveSmallIntegerField(default=14)
     early_help_criteria = models.JSONField(default=list, blank=True)
     always_checked_agencies = models.JSONField(default=list, blank=True)
     approver_roles = models.JSONField(

@@ -91,12 +91,14 @@ def level_rows(forms: Any) -> list[LevelRow]:
     return [LevelRow(form, form.initial.get("label") or "the new level") for form in forms]
 
 
-def daily_meeting(protocol: LocalProtocol) -> str:
-    """'Tuesday, Wednesday, Thursday and Friday at 11:00, with police, education, …', or 'None'."""
-    if not protocol.meeting_days or protocol.meeting_time is None:
+def daily_meeting(protocol: LocalProtocol, kind: str = "meeting") -> str:
+    """When a standing meeting is held (`kind` "meeting" for the daily MASH meeting, "triage" for the
+    domestic-abuse triage): 'Tuesday, Wednesday, Thursday and Friday at 11:00, with police, …', or 'None'."""
+    days_held, starts, sitting = (getattr(protocol, f"{kind}_{part}") for part in ("days", "time", "members"))
+    if not days_held or starts is None:
         return "None"
-    days = [calendar.day_name[day] for day in sorted(protocol.meeting_days)]
+    days = [calendar.day_name[day] for day in sorted(days_held)]
     when = ", ".join(days[:-1]) + f" and {days[-1]}" if len(days) > 1 else days[0]
-    members = [AgencyKind(kind).label.lower() for kind in protocol.meeting_members if kind in AgencyKind.values]
+    members = [AgencyKind(member).label.lower() for member in sitting if member in AgencyKind.values]
     with_whom = f", with {', '.join(members)}" if members else ""
-    return f"{when} at {protocol.meeting_time:%H:%M}{with_whom}"
+    return f"{when} at {starts:%H:%M}{with_whom}"

@@ -19,6 +19,7 @@ WD = "working_days"
 # the strategy meeting minutes" so that "each agency is clear on the outcome and actions" (issue 13: one
 # working day unless the protocol says otherwise).
 BEXLEY_MEETING_TIME = time(11, 0)
+BIRMINGHAM_TRIAGE_TIME = time(10, 0)
 RECORD_DEFAULT = "Local default: the seeds set no time for the record of a strategy discussion"
 
 TEAM_MANAGER = "team_manager"
@@ -118,6 +119,13 @@ PROFILES: list[dict[str, Any]] = [
         "source": "Birmingham CASS/MASH information sharing protocol; scrutiny report (2016)",
         "three_month_rule": False,
         "daily_meeting": "",
+        # 000, the police offer: "To support the domestic abuse daily triage with attendance, decision
+        # making, and information sharing"; the domestic-abuse service (BSWA) "To support the work of the
+        # CASS and MASH function through specialist Domestic Abuse advice". Weekdays; its time is a
+        # local default (000 sets none).
+        "triage_days": [0, 1, 2, 3, 4],
+        "triage_time": BIRMINGHAM_TRIAGE_TIME,
+        "triage_members": ["police", "domestic_abuse", "childrens_social_care"],
         "early_help_criteria": [],
         "always_checked_agencies": ["police", "health", "education"],
         "levels": [
@@ -303,6 +311,9 @@ PROTOCOL_FIELDS = (
     "meeting_days",
     "meeting_time",
     "meeting_members",
+    "triage_days",
+    "triage_time",
+    "triage_members",
     "early_help_criteria",
     "always_checked_agencies",
     "approver_roles",

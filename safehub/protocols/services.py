@@ -73,6 +73,34 @@ class ProtocolSettings:
     meeting_days: tuple[int, ...] = ()
     meeting_time: time | None = None
     meeting_members: tuple[str, ...] = ()
+    triage_days: tuple[int, ...] = ()
+    triage_time: time | None = None
+    triage_members: tuple[str, ...] = ()
+    marac_threshold: int = 14
+
+
+# The hub's standing meetings the protocol schedules: each field prefix and what it is called.
+STANDING_MEETINGS = (("meeting", "the daily MASH meeting"), ("triage", "the domestic-abuse triage"))
+# The DASH checklist's risk questions (SafeLives DASH risk identification checklist, 2009: 24).
+DASH_RISK_QUESTIONS = 24
+
+
+def _schedule_problems(settings: ProtocolSettings) -> list[Problem]:
+    """Each standing meeting has days, a time and members, or none of them."""
+    problems = []
+    for prefix, name in STANDING_MEETINGS:
+        days, at, members = (getattr(settings, f"{prefix}_{part}") for part in ("days", "time", "members"))
+        if days and at is None:
+            problems.append(Problem(f"Give {name} its time, or choose no days", field=f"{prefix}_time"))
+        if at is not None and not days:
+            problems.append(Problem(f"Choose the days {name} is held on", field=f"{prefix}_days"))
+        if not set(days) <= set(range(7)):
+            problems.append(Problem("Choose days of the week", field=f"{prefix}_days"))
+        if days and not members:
+            problems.append(Problem(f"Choose the agencies that sit in {name}", field=f"{prefix}_members"))
+        if not set(members) <= set(AgencyKind.values):
+            problems.append(Problem("Choose kinds of agency from the list", field=f"{prefix}_members"))
+    return problems
 
 
 @dataclass(frozen=True)
@@ -127,16 +155,11 @@ def _settings_problems(settings: ProtocolSettings) -> list[Problem]:
         problems.append(Problem("Only team managers and senior practitioners can approve", field="approver_roles"))
     if not set(settings.always_checked_agencies) <= set(AgencyKind.values) - {AgencyKind.CHILDRENS_SOCIAL_CARE}:
         problems.append(Problem("Choose partner agencies to check always", field="always_checked_agencies"))
-    if settings.meeting_days and settings.meeting_time is None:
-        problems.append(Problem("Give the daily MASH meeting its time, or choose no days", field="meeting_time"))
-    if settings.meeting_time is not None and not settings.meeting_days:
-        problems.append(Problem("Choose the days the daily MASH meeting is held on", field="meeting_days"))
-    if not set(settings.meeting_days) <= set(range(7)):
-        problems.append(Problem("Choose days of the week", field="meeting_days"))
-    if settings.meeting_days and not settings.meeting_members:
-        problems.append(Problem("Choose the agencies that sit in the daily MASH meeting", field="meeting_members"))
-    if not set(settings.meeting_members) <= set(AgencyKind.values):
-        problems.append(Problem("Choose kinds of agency from the list", field="meeting_members"))
+    problems += _schedule_problems(settings)
+    if not 1 <= settings.marac_threshold <= DASH_RISK_QUESTIONS:
+        problems.append(
+            Problem(f"The MARAC threshold is a number of “yes” answers from 1 to {DASH_RISK_QUESTIONS}", field="marac_threshold")
+        )
     if any(not text.strip() or len(text) > MAX_LINE for text in settings.early_help_criteria):
         problems.append(
             Problem(
@@ -348,7 +371,8 @@ def update_protocol(
     if problems:
         raise Refused(problems)
     values = {name: getattr(settings, name) for name in SETTINGS_FIELDS}
-    for name in ("early_help_criteria", "always_checked_agencies", "approver_roles", "meeting_days", "meeting_members"):
+    lists = ("early_help_criteria", "always_checked_agencies", "approver_roles", "meeting_days", "meeting_members")
+    for name in (*lists, "triage_days", "triage_members"):
         values[name] = list(values[name])
     before = {name: getattr(protocol, name) for name in SETTINGS_FIELDS}
     changed = LocalProtocol.objects.filter(pk=protocol.pk, version=version).update(**values, version=version + 1)

@@ -1,0 +1,12 @@
+"""Who may record a police domestic-abuse notification's incident and risk assessment (issue 13)."""
+
+from __future__ import annotations
+
+from safehub.accounts.models import User
+from safehub.accounts.permissions import can_work_the_front_door
+
+
+def can_record_notification(user: User) -> bool:
+    """The front door's staff, who record what police sent (the contact's page shows it to whoever may
+    see the contact)."""
+    return can_work_the_front_door(user)

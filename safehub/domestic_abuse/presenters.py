@@ -1,0 +1,94 @@
+"""A police domestic-abuse notification as the contact page and the triage list show it."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from django.urls import reverse
+
+from safehub.accounts.models import User
+from safehub.contacts.models import Contact, YesNoUnknown
+from safehub.core.presenters import Action, Panel
+from safehub.domestic_abuse import permissions
+from safehub.domestic_abuse.models import Assessment, Notification, RiskLevel
+from safehub.domestic_abuse.queries import Repeat, repeats
+from safehub.domestic_abuse.services import is_notification
+
+PRESENT = {YesNoUnknown.YES: "there", YesNoUnknown.NO: "not there", YesNoUnknown.UNKNOWN: "not known if there"}
+
+
+@dataclass(frozen=True)
+class Summary:
+    """One notification in a line or two: its risk, MARAC, and whether it is a repeat."""
+
+    notification: Notification
+    risk: str  # "DASH 15 of 24 (MARAC at 14)", "DARA: high", "Graded medium"
+    marac: str  # "Referred to MARAC: visible high risk…", or ""
+    repeat: Repeat | None
+    children: list[str]  # "Mia Harlow: there"
+
+    @property
+    def is_high(self) -> bool:
+        return bool(self.marac) or self.notification.risk_level == RiskLevel.HIGH
+
+
+def risk(notification: Notification) -> str:
+    level = notification.get_risk_level_display() if notification.risk_level else ""
+    if notification.assessment == Assessment.DASH:
+        asked = len(notification.dash_answers)
+        text = f"DASH {notification.dash_score} of {asked} (MARAC at {notification.marac_threshold})"
+        return f"{text}, officer's level {level.lower()}" if level else text
+    if notification.assessment == Assessment.DARA:
+        return f"DARA: {level.lower()}"
+    return f"Graded {level.lower()}"
+
+
+def summaries(user: User, notifications: list[Notification], names: dict[int, str]) -> dict[int, Summary]:
+    """Each notification's summary, by its contact. `names` are the contact's subjects (pk: name)."""
+    found = repeats(user, notifications)
+    return {
+        n.contact_id: Summary(
+            n,
+            risk(n),
+            f"Referred to MARAC: {n.get_marac_basis_display().lower()}" if n.marac_basis else "",
+            found.get(n.pk),
+            [
+                f"{names.get(int(pk), 'A child')}: {PRESENT.get(YesNoUnknown(v), v)}"
+                for pk, v in n.children_present.items()
+            ],
+        )
+        for n in notifications
+    }
+
+
+def record_url(contact: Contact) -> str:
+    return reverse("domestic_abuse:record", args=[contact.pk])
+
+
+class ContactPanel(Panel):
+    """A police domestic-abuse notification's incident and risk assessment, or the link to record them."""
+
+    template_name = "domestic_abuse/_contact_panel.html"
+    related = ("domestic_abuse__victim", "domestic_abuse__perpetrator", "domestic_abuse__recorded_by")
+
+    def present(self, contact: Contact, *, user: User, at: datetime) -> dict[str, Any] | None:
+        if not is_notification(contact):
+            return None
+        notification = getattr(contact, "domestic_abuse", None)
+        if notification is None:
+            return {"notification": None, "can_record": permissions.can_record_notification(user)}
+        names = {s.pk: s.display_name for s in contact.subjects.all()}
+        return {
+            "notification": notification,
+            "summary": summaries(user, [notification], names)[contact.pk],
+            "can_record": permissions.can_record_notification(user),
+        }
+
+    def actions(self, contact: Contact, *, user: User) -> list[Action]:
+        if not is_notification(contact) or not permissions.can_record_notification(user):
+            return []
+        if getattr(contact, "domestic_abuse", None) is not None:
+            return []
+        return [Action("Record the incident and risk assessment", record_url(contact))]

@@ -1,0 +1,138 @@
+"""Recording a police domestic-abuse notification's incident and risk assessment (issue 13), with its
+audit event, in one transaction. A correction is the same form again: it claims the record's version,
+so two people correcting at once end with one correction and a message for the other; the audit names
+what changed."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from django.core.exceptions import PermissionDenied
+from django.db import IntegrityError, transaction
+
+from safehub.accounts.models import User
+from safehub.audit.models import Verb
+from safehub.audit.services import record
+from safehub.contacts.models import CHILD_ROLES, Channel, ConcernCategory, Contact
+from safehub.core.errors import DomainError, Problem, Refused
+from safehub.core.presenters import shown_date
+from safehub.core.races import claim
+from safehub.domestic_abuse import permissions, rules
+from safehub.domestic_abuse.models import Assessment, DashQuestion, Notification
+from safehub.protocols.policy import active_protocol
+
+NOUN = "domestic-abuse notification"
+# What the audit compares before and after a correction.
+AUDITED = (
+    "police_reference",
+    "incident_at",
+    "place",
+    "victim_id",
+    "perpetrator_id",
+    "children_present",
+    "assessment",
+    "risk_level",
+    "dash_score",
+    "marac_basis",
+)
+
+
+def is_notification(contact: Contact) -> bool:
+    """A police notification of domestic abuse: the contacts this record belongs to."""
+    return (
+        contact.channel == Channel.POLICE_NOTIFICATION and ConcernCategory.DOMESTIC_ABUSE in contact.concern_categories
+    )
+
+
+def questions_in_use() -> list[rules.Question]:
+    return [rules.Question(q.number, q.text) for q in DashQuestion.objects.filter(in_use=True).order_by("number")]
+
+
+def problems(contact: Contact, details: rules.Details) -> list[Problem]:
+    """Everything wrong with the details for this contact (its people, its children, when police told us)."""
+    subjects = list(contact.subjects.all())
+    return rules.problems(
+        details,
+        questions=questions_in_use(),
+        people={s.pk: s.display_name for s in subjects},
+        children=[s.pk for s in subjects if s.role in CHILD_ROLES],
+        received_at=contact.received_at,
+    )
+
+
+def _fields(details: rules.Details, questions: list[rules.Question], *, threshold: int) -> dict[str, Any]:
+    is_dash = details.assessment == Assessment.DASH
+    answers = {q.number: details.answers[q.number] for q in questions} if is_dash else {}
+    basis = rules.marac_basis(details, threshold=threshold)
+    return {
+        "police_reference": details.police_reference.strip(),
+        "incident_at": details.incident_at,
+        "place": details.place.strip(),
+        "victim_id": details.victim,
+        "perpetrator_id": details.perpetrator,
+        "children_present": {str(pk): value for pk, value in sorted(details.children_present.items())},
+        "assessment": details.assessment,
+        "risk_level": details.risk_level,
+        "dash_answers": [{"number": q.number, "text": q.text, "answer": answers[q.number]} for q in questions]
+        if is_dash
+        else [],
+        "dash_score": rules.dash_score(answers) if is_dash else None,
+        "marac_threshold": threshold if is_dash else None,
+        "marac_basis": basis,
+        "judgement_rationale": details.rationale.strip() if basis == "judgement" else "",
+    }
+
+
+@transaction.atomic(durable=True)
+def record_notification(
+    contact: Contact, details: rules.Details, *, by: User, at: datetime, version: int | None
+) -> Notification:
+    """Record (`version` None) or correct (the version the form was drawn at) what police sent. Every
+    problem is refused at once; a second person recording the same notification is told who did."""
+    if not permissions.can_record_notification(by):
+        raise PermissionDenied
+    if not is_notification(contact):
+        raise DomainError("Only a police notification of domestic abuse has an incident and a risk assessment")
+    found = problems(contact, details)
+    if found:
+        raise Refused(found)
+    children = {s.pk for s in contact.subjects.all() if s.role in CHILD_ROLES}
+    fields = _fields(details, questions_in_use(), threshold=active_protocol().marac_threshold)
+    fields["children_present"] = {
+        key: value for key, value in fields["children_present"].items() if int(key) in children
+    }
+    existing = Notification.objects.filter(contact=contact).select_related("recorded_by").first()
+    if version is None:
+        if existing is not None:
+            raise DomainError(
+                f"{existing.recorded_by} recorded this notification at {shown_date(existing.recorded_at, 'H:i')}:"
+                " reload the page to see it, and correct it there if need be"
+            )
+        try:
+            with transaction.atomic():
+                notification = Notification.objects.create(contact=contact, recorded_at=at, recorded_by=by, **fields)
+        except IntegrityError:  # recorded a moment ago by someone else
+            raise DomainError("This notification was recorded a moment ago by someone else: reload the page") from None
+        record(Verb.DOMESTIC_ABUSE_RECORDED, by=by, contact=contact, at=at, data=_audited(notification.__dict__))
+        return notification
+    if existing is None:
+        raise DomainError("This notification's record is gone: reload the page")
+    claim(existing, version, noun=NOUN)
+    before = _audited(existing.__dict__)
+    Notification.objects.filter(pk=existing.pk).update(version=version + 1, **fields)
+    existing.refresh_from_db()
+    after = _audited(existing.__dict__)
+    changes = {name: [before[name], after[name]] for name in AUDITED if before[name] != after[name]}
+    record(
+        Verb.DOMESTIC_ABUSE_CHANGED,
+        by=by,
+        contact=contact,
+        at=at,
+        data={"notification": existing.pk, "changes": changes},
+    )
+    return existing
+
+
+def _audited(values: dict[str, Any]) -> dict[str, Any]:
+    return {name: values[name].isoformat() if isinstance(values[name], datetime) else values[name] for name in AUDITED}

@@ -1,0 +1,328 @@
+"""A police domestic-abuse notification (issue 13): its incident and risk assessment, the DASH threshold
+(a protocol setting, 14 by default), professional judgement below it, DARA and grades, repeats within 12
+months of a MARAC referral, and every problem at once."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import pytest
+from django.core.exceptions import PermissionDenied
+from django.test import Client
+from django.urls import reverse
+
+from safehub.accounts.models import Team, User
+from safehub.audit.models import AuditEvent, Verb
+from safehub.contacts.models import Channel, Contact, ContactSubject, SubjectRole
+from safehub.contacts.tests.factories import ContactFactory, ContactSubjectFactory
+from safehub.core.errors import ConcurrentChange, DomainError, Refused
+from safehub.core.working_time import LONDON
+from safehub.domestic_abuse import rules, services
+from safehub.domestic_abuse.models import DashQuestion, MaracBasis, Notification
+from safehub.domestic_abuse.presenters import summaries
+from safehub.domestic_abuse.queries import repeats
+from safehub.people.tests.factories import PersonFactory
+from safehub.protocols.models import LocalProtocol
+
+H = dt.timedelta(hours=1)
+
+
+def notification_contact(team: Team, at: dt.datetime, *, victim_born: dt.date = dt.date(1990, 3, 4)) -> Contact:
+    """A police notification of domestic abuse: a mother (the victim), her partner, and two children."""
+    contact: Contact = ContactFactory(
+        team=team, received_at=at, channel=Channel.POLICE_NOTIFICATION, concern_categories=["domestic_abuse"]
+    )
+    contact.subjects.all().delete()
+    ContactSubjectFactory(contact=contact, role=SubjectRole.CHILD, given_name="Mia", family_name="Harlow", order=1)
+    ContactSubjectFactory(contact=contact, role=SubjectRole.SIBLING, given_name="Leo", family_name="Harlow", order=2)
+    ContactSubjectFactory(
+        contact=contact,
+        role=SubjectRole.PARENT,
+        given_name="Ann",
+        family_name="Harlow",
+        date_of_birth=victim_born,
+        sex="female",
+        order=3,
+    )
+    ContactSubjectFactory(
+        contact=contact, role=SubjectRole.ALLEGED_PERPETRATOR, given_name="Dean", family_name="Cole", order=4
+    )
+    return contact
+
+
+def _subject(contact: Contact, name: str) -> ContactSubject:
+    return contact.subjects.get(given_name=name)
+
+
+def details(contact: Contact, *, yes: int = 0, **changes: Any) -> rules.Details:
+    """The details of a DASH notification with `yes` "yes" answers (the rest "no")."""
+    numbers = list(DashQuestion.objects.filter(in_use=True).values_list("number", flat=True))
+    fields: dict[str, Any] = {
+        "police_reference": "WMP-20261123-0457",
+        "incident_at": contact.received_at - 8 * H,
+        "place": "The family home",
+        "victim": _subject(contact, "Ann").pk,
+        "perpetrator": _subject(contact, "Dean").pk,
+        "children_present": {_subject(contact, "Mia").pk: "yes", _subject(contact, "Leo").pk: "no"},
+        "assessment": "dash",
+        "answers": {n: "yes" if i < yes else "no" for i, n in enumerate(numbers)},
+    }
+    return rules.Details(**(fields | changes))
+
+
+@pytest.fixture
+def contact(mash_team: Team, now: dt.datetime) -> Contact:
+    return notification_contact(mash_team, now - 2 * H)
+
+
+def test_the_checklist_is_held_as_data_24_questions_from_the_migration(db: None) -> None:
+    assert DashQuestion.objects.filter(in_use=True).count() == 24
+    assert DashQuestion.objects.get(number=15).text.startswith("Has the alleged perpetrator tried to strangle")
+
+
+@pytest.mark.parametrize(("yes", "basis"), [(13, ""), (14, MaracBasis.THRESHOLD), (24, MaracBasis.THRESHOLD)])
+def test_fourteen_yes_answers_refer_to_marac_thirteen_do_not(
+    contact: Contact, contact_officer: User, now: dt.datetime, yes: int, basis: str
+) -> None:
+    notification = services.record_notification(
+        contact, details(contact, yes=yes), by=contact_officer, at=now, version=None
+    )
+
+    assert (notification.dash_score, notification.marac_basis, notification.marac_threshold) == (yes, basis, 14)
+    event = AuditEvent.objects.get(verb=Verb.DOMESTIC_ABUSE_RECORDED)
+    assert event.contact_id == contact.pk
+    assert event.data["dash_score"] == yes
+
+
+def test_the_threshold_is_the_protocols(contact: Contact, contact_officer: User, now: dt.datetime) -> None:
+    LocalProtocol.objects.filter(is_active=True).update(marac_threshold=10)
+
+    notification = services.record_notification(
+        contact, details(contact, yes=10), by=contact_officer, at=now, version=None
+    )
+
+    assert (notification.marac_basis, notification.marac_threshold) == (MaracBasis.THRESHOLD, 10)
+
+
+def test_below_the_threshold_professional_judgement_refers_with_its_rationale(
+    contact: Contact, contact_officer: User, now: dt.datetime
+) -> None:
+    with pytest.raises(Refused) as refused:
+        services.record_notification(
+            contact, details(contact, yes=9, refer_on_judgement=True), by=contact_officer, at=now, version=None
+        )
+    assert [p.field for p in refused.value.problems] == ["rationale"]
+
+    notification = services.record_notification(
+        contact,
+        details(contact, yes=9, refer_on_judgement=True, rationale="Escalating: third call-out in a month"),
+        by=contact_officer,
+        at=now,
+        version=None,
+    )
+    assert (notification.marac_basis, notification.judgement_rationale) == (
+        MaracBasis.JUDGEMENT,
+        "Escalating: third call-out in a month",
+    )
+
+
+@pytest.mark.parametrize(
+    ("assessment", "level", "basis"),
+    [
+        ("dara", "high", MaracBasis.HIGH_RISK),
+        ("dara", "medium", ""),
+        ("grade", "high", MaracBasis.HIGH_RISK),
+        ("grade", "standard", ""),
+    ],
+)
+def test_dara_and_a_grade_give_a_level_high_refers(
+    contact: Contact, contact_officer: User, now: dt.datetime, assessment: str, level: str, basis: str
+) -> None:
+    notification = services.record_notification(
+        contact,
+        details(contact, assessment=assessment, risk_level=level, answers={}),
+        by=contact_officer,
+        at=now,
+        version=None,
+    )
+
+    assert (notification.marac_basis, notification.dash_score, notification.dash_answers) == (basis, None, [])
+
+
+def test_every_problem_at_once_and_nothing_saved(contact: Contact, contact_officer: User, now: dt.datetime) -> None:
+    bad = details(
+        contact,
+        police_reference=" ",
+        incident_at=contact.received_at + H,
+        place="",
+        perpetrator=_subject(contact, "Ann").pk,
+        children_present={},
+        answers={1: "yes", 2: "perhaps"},
+    )
+
+    with pytest.raises(Refused) as refused:
+        services.record_notification(contact, bad, by=contact_officer, at=now, version=None)
+
+    fields = [p.field for p in refused.value.problems]
+    assert fields[:6] == [
+        "police_reference",
+        "incident_on",
+        "place",
+        "perpetrator",
+        f"present_{_subject(contact, 'Mia').pk}",
+        f"present_{_subject(contact, 'Leo').pk}",
+    ]
+    assert "dash_2" in fields
+    assert "dash_24" in fields
+    assert "dash_1" not in fields
+    assert not Notification.objects.exists()
+    assert not AuditEvent.objects.filter(verb=Verb.DOMESTIC_ABUSE_RECORDED).exists()
+
+
+def test_only_a_police_domestic_abuse_notification_and_only_front_door_staff(
+    mash_team: Team, contact: Contact, contact_officer: User, police_partner: User, now: dt.datetime
+) -> None:
+    with pytest.raises(PermissionDenied):
+        services.record_notification(contact, details(contact), by=police_partner, at=now, version=None)
+    school: Contact = ContactFactory(team=mash_team, received_at=now - H)
+    with pytest.raises(DomainError, match="Only a police notification"):
+        services.record_notification(school, details(contact), by=contact_officer, at=now, version=None)
+
+
+def test_a_second_recording_is_told_who_recorded_and_a_stale_correction_is_refused(
+    contact: Contact, contact_officer: User, social_worker: User, now: dt.datetime
+) -> None:
+    first = services.record_notification(contact, details(contact, yes=3), by=contact_officer, at=now, version=None)
+    with pytest.raises(DomainError, match="recorded this notification at"):
+        services.record_notification(contact, details(contact, yes=20), by=social_worker, at=now, version=None)
+
+    corrected = services.record_notification(
+        contact, details(contact, yes=15), by=social_worker, at=now + H, version=first.version
+    )
+    assert (corrected.dash_score, corrected.marac_basis, corrected.version) == (15, MaracBasis.THRESHOLD, 1)
+    change = AuditEvent.objects.get(verb=Verb.DOMESTIC_ABUSE_CHANGED)
+    assert change.data["changes"]["dash_score"] == [3, 15]
+    with pytest.raises(ConcurrentChange):
+        services.record_notification(contact, details(contact, yes=1), by=contact_officer, at=now + H, version=0)
+    assert Notification.objects.get().dash_score == 15
+
+
+def test_a_repeat_is_another_incident_within_12_months_of_the_last_marac_referral(
+    mash_team: Team, contact_officer: User, manager: User, now: dt.datetime
+) -> None:
+    referred = notification_contact(mash_team, now - dt.timedelta(days=300))
+    services.record_notification(referred, details(referred, yes=16), by=contact_officer, at=now, version=None)
+    not_referred = notification_contact(mash_team, now - dt.timedelta(days=100))
+    services.record_notification(not_referred, details(not_referred, yes=2), by=contact_officer, at=now, version=None)
+    latest = notification_contact(mash_team, now - H)
+    services.record_notification(latest, details(latest, yes=2), by=contact_officer, at=now, version=None)
+    stranger = notification_contact(mash_team, now - H, victim_born=dt.date(1985, 1, 1))
+    services.record_notification(stranger, details(stranger, yes=2), by=contact_officer, at=now, version=None)
+
+    loaded = list(Notification.objects.select_related("victim").order_by("incident_at"))
+    found = repeats(manager, loaded)
+
+    by_contact = {n.contact_id: found.get(n.pk) for n in loaded}
+    assert by_contact[referred.pk] is None  # the first referral repeats nothing
+    assert by_contact[not_referred.pk] is not None
+    assert by_contact[not_referred.pk].earlier.contact == referred
+    assert by_contact[latest.pk] is not None
+    assert by_contact[latest.pk].reference == referred.reference
+    assert by_contact[stranger.pk] is None  # another woman of the same name, born another day
+
+
+def test_more_than_12_months_after_the_referral_is_not_a_repeat_and_one_person_record_matches(
+    mash_team: Team, contact_officer: User, manager: User, now: dt.datetime
+) -> None:
+    long_ago = notification_contact(mash_team, now - dt.timedelta(days=370))
+    services.record_notification(long_ago, details(long_ago, yes=20), by=contact_officer, at=now, version=None)
+    latest = notification_contact(mash_team, now - H, victim_born=dt.date(1991, 1, 1))
+    services.record_notification(latest, details(latest, yes=1), by=contact_officer, at=now, version=None)
+    notifications = list(Notification.objects.select_related("victim"))
+    assert repeats(manager, notifications) == {}
+
+    # Screening identified both victims as one person (the second's date of birth was wrong).
+    person = PersonFactory()
+    ContactSubject.objects.filter(given_name="Ann").update(person=person)
+    Notification.objects.filter(contact=long_ago).update(incident_at=now - dt.timedelta(days=200))
+    notifications = list(Notification.objects.select_related("victim"))
+    found = repeats(manager, notifications)
+    assert [n.contact_id for n in notifications if n.pk in found] == [latest.pk]
+
+
+def test_a_repeat_of_a_contact_the_user_may_not_see_is_flagged_without_naming_it(
+    mash_team: Team, other_team: Team, contact_officer: User, manager: User, now: dt.datetime
+) -> None:
+    elsewhere = notification_contact(other_team, now - dt.timedelta(days=30))
+    services.record_notification(elsewhere, details(elsewhere, yes=18), by=contact_officer, at=now, version=None)
+    latest = notification_contact(mash_team, now - H)
+    services.record_notification(latest, details(latest), by=contact_officer, at=now, version=None)
+
+    notification = Notification.objects.select_related("victim").get(contact=latest)
+    summary = summaries(manager, [notification], {})[latest.pk]
+    assert summary.repeat is not None
+    assert summary.repeat.reference == ""
+
+
+def test_the_page_records_it_and_the_contact_page_shows_it(
+    contact: Contact, contact_officer: User, now: dt.datetime, client: Client
+) -> None:
+    from safehub.mfa.testing import sign_in_both_steps
+
+    sign_in_both_steps(client, contact_officer)
+    url = reverse("domestic_abuse:record", args=[contact.pk])
+    page = client.get(url)
+    assert page.status_code == 200
+    assert "24. Is the alleged perpetrator known to the police" in page.content.decode()
+    incident = (contact.received_at - 8 * H).astimezone(LONDON)
+    post = {
+        "police_reference": "WMP-1",
+        "incident_on_0": incident.day,
+        "incident_on_1": incident.month,
+        "incident_on_2": incident.year,
+        "incident_time": incident.strftime("%H:%M"),
+        "place": "Flat 2, Example Road",
+        "victim": _subject(contact, "Ann").pk,
+        "perpetrator": _subject(contact, "Dean").pk,
+        f"present_{_subject(contact, 'Mia').pk}": "yes",
+        f"present_{_subject(contact, 'Leo').pk}": "unknown",
+        "assessment": "dash",
+    } | {f"dash_{n}": "yes" if n <= 14 else "no" for n in range(1, 25)}
+
+    response = client.post(url, post)
+    assert response.status_code == 302
+    shown = client.get(reverse("contacts:contact", args=[contact.pk])).content.decode()
+    assert "DASH 14 of 24 (MARAC at 14)" in shown
+    assert "Mia Harlow: there" in shown
+    assert "Leo Harlow: not known if there" in shown
+
+    # Back and submit again: nothing duplicated, the user is told.
+    again = client.post(url, post)
+    assert again.status_code == 200
+    assert "recorded this notification at" in again.content.decode()
+    assert Notification.objects.count() == 1
+
+
+def test_the_page_shows_every_problem_and_a_partner_gets_404(
+    contact: Contact, contact_officer: User, police_partner: User, client: Client
+) -> None:
+    from safehub.mfa.testing import sign_in_both_steps
+
+    sign_in_both_steps(client, contact_officer)
+    url = reverse("domestic_abuse:record", args=[contact.pk])
+    page = client.post(url, {"assessment": "dash", "police_reference": "", "dash_3": "perhaps"})
+    body = page.content.decode()
+    assert page.status_code == 200
+    assert "Enter the police reference" in body
+    assert "Choose the victim from the people on the contact" in body
+    # The rules' problems come in the same round as the boxes' own: the incident's place, each child, each answer.
+    assert "Enter where the incident happened" in body
+    assert "Say whether Mia Harlow was there" in body
+    assert "Answer DASH question 3" in body
+    assert "Answer DASH question 24" in body
+    assert not Notification.objects.exists()
+
+    partner = Client()
+    sign_in_both_steps(partner, police_partner)
+    assert partner.get(url).status_code == 404

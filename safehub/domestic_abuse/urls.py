@@ -1,0 +1,8 @@
+from django.urls import path
+
+from safehub.domestic_abuse import views
+
+app_name = "domestic_abuse"
+urlpatterns = [
+    path("contacts/<int:contact_pk>/", views.record, name="record"),
+]
