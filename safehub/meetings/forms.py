@@ -30,7 +30,6 @@ class AttendanceForm(VersionForm):
 class DecisionForm(VersionForm):
     decision = forms.ChoiceField(
         label="Decision",
-        choices=ItemDecision.choices,
         widget=forms.RadioSelect,
         error_messages={"required": "Choose the meeting's decision", "invalid_choice": "Choose the meeting's decision"},
     )
@@ -43,6 +42,10 @@ class DecisionForm(VersionForm):
         label="Note (optional)", widget=forms.Textarea(attrs={"rows": 2}), max_length=NOTE_LENGTH, required=False
     )
     names = ""  # whose item it is, for the error summary: "Mia Harlow: Choose the meeting's decision"
+
+    def __init__(self, *args: Any, decisions: tuple[ItemDecision, ...], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        choice_field(self.fields["decision"]).choices = [(d.value, d.label) for d in decisions]
 
     def summary_prefix(self, index: int) -> str:
         return self.names or f"Item {index + 1}"

@@ -26,8 +26,22 @@ STATE_CHOICES = [(state.value, state.label) for state in MeetingState]
 NOTE_LENGTH = 2000
 
 
+class MeetingKind(models.TextChoices):
+    """The hub's standing meetings: the daily MASH meeting (002 §7) and the domestic-abuse triage (000:
+    "the domestic abuse daily triage"). The protocol schedules each ("meeting_…", "triage_…" settings)."""
+
+    MASH = "mash", "Daily MASH meeting"
+    TRIAGE = "triage", "Domestic-abuse triage"
+
+    @property
+    def setting(self) -> str:
+        """The prefix of the protocol's settings for this meeting's days, time and members."""
+        return "meeting" if self == MeetingKind.MASH else "triage"
+
+
 class DailyMeeting(models.Model):
     team = models.ForeignKey(Team, on_delete=models.PROTECT, related_name="daily_meetings")
+    kind = models.CharField(max_length=10, choices=MeetingKind, default=MeetingKind.MASH)
     held_on = models.DateField()
     opened_at = models.DateTimeField()
     opened_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
@@ -44,10 +58,13 @@ class DailyMeeting(models.Model):
 
     class Meta:
         ordering = ["-held_on", "pk"]
-        constraints = [models.UniqueConstraint(fields=["team", "held_on"], name="one_daily_meeting_a_team_a_day")]
+        constraints = [
+            models.UniqueConstraint(fields=["team", "kind", "held_on"], name="one_meeting_of_a_kind_a_team_a_day"),
+            models.CheckConstraint(condition=Q(kind__in=MeetingKind.values), name="meeting_kind_valid"),
+        ]
 
     def __str__(self) -> str:
-        return f"Daily MASH meeting, {self.held_on:%d/%m/%Y}"
+        return f"{self.get_kind_display()}, {self.held_on:%d/%m/%Y}"
 
 
 class MeetingAttendance(models.Model):
@@ -73,11 +90,27 @@ class ItemReason(models.TextChoices):
 
 
 class ItemDecision(models.TextChoices):
-    """002 §7: BRAG "as first step to decide whether there is sufficient concern to share information"."""
+    """002 §7: BRAG "as first step to decide whether there is sufficient concern to share information";
+    the domestic-abuse triage sends each notification on (issue 13)."""
 
     SHARE = "share", "Share information"
     CHECKS = "start_checks", "Start MASH checks"
+    TO_MASH = "to_mash", "To the MASH"
+    EARLY_HELP = "early_help", "To early help"
+    INFORMATION_ONLY = "information_only", "Information only"
     NO_FURTHER_ACTION = "no_further_action", "No further action at this stage"
+
+
+# The decisions each kind of meeting takes, in the order its form offers them.
+DECISIONS: dict[str, tuple[ItemDecision, ...]] = {
+    MeetingKind.MASH: (ItemDecision.SHARE, ItemDecision.CHECKS, ItemDecision.NO_FURTHER_ACTION),
+    MeetingKind.TRIAGE: (
+        ItemDecision.TO_MASH,
+        ItemDecision.EARLY_HELP,
+        ItemDecision.INFORMATION_ONLY,
+        ItemDecision.NO_FURTHER_ACTION,
+    ),
+}
 
 
 class AgendaItem(models.Model):

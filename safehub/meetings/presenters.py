@@ -13,8 +13,10 @@ from safehub.accounts.models import User
 from safehub.contacts.models import Contact, SubjectRole
 from safehub.core.presenters import Panel, brag_tag_class
 from safehub.core.working_time import LONDON
+from safehub.domestic_abuse.presenters import Summary, summaries
 from safehub.meetings.forms import DecisionForm
-from safehub.meetings.models import AgendaItem, DailyMeeting
+from safehub.meetings.models import DECISIONS, AgendaItem, DailyMeeting, MeetingKind
+from safehub.meetings.services import schedule
 from safehub.meetings.workflow import STATES, MeetingState
 from safehub.protocols.models import LocalProtocol
 
@@ -27,9 +29,22 @@ class AgendaRow:
     involvements: list[str]  # open services of anyone on the contact: "Ann Smith: child in need (since …)"
     rating_tag_class: str
     form: DecisionForm | None
+    domestic_abuse: Summary | None  # a police domestic-abuse notification's incident and risk, once recorded
 
 
-def agenda_rows(items: list[AgendaItem], *, open_meeting: bool, bound: dict[str, Any] | None = None) -> list[AgendaRow]:
+def agenda_rows(
+    items: list[AgendaItem],
+    *,
+    user: User,
+    kind: str,
+    open_meeting: bool,
+    bound: dict[str, Any] | None = None,
+) -> list[AgendaRow]:
+    notifications = [
+        item.contact.domestic_abuse for item in items if getattr(item.contact, "domestic_abuse", None) is not None
+    ]
+    names = {s.pk: s.display_name for item in items for s in item.contact.subjects.all()}
+    shown = summaries(user, notifications, names)
     rows = []
     for item in items:
         subjects = list(item.contact.subjects.all())
@@ -46,9 +61,19 @@ def agenda_rows(items: list[AgendaItem], *, open_meeting: bool, bound: dict[str,
         form = None
         if open_meeting:
             initial = {"version": item.version, "decision": item.decision, "acts": item.acts, "note": item.note}
-            form = (bound or {}).get(prefix) or DecisionForm(initial=initial, prefix=prefix)
+            form = (bound or {}).get(prefix) or DecisionForm(initial=initial, prefix=prefix, decisions=DECISIONS[kind])
             form.names = children or item.contact.reference
-        rows.append(AgendaRow(item, children, siblings, involvements, brag_tag_class(item.rating), form))
+        rows.append(
+            AgendaRow(
+                item,
+                children,
+                siblings,
+                involvements,
+                brag_tag_class(item.rating),
+                form,
+                shown.get(item.contact_id),
+            )
+        )
     return rows
 
 
@@ -73,14 +98,16 @@ def meeting_url(meeting: DailyMeeting) -> str:
     return reverse("meetings:meeting", args=[meeting.pk])
 
 
-def next_meeting(protocol: LocalProtocol, *, at: datetime) -> datetime | None:
-    """The next time the protocol's meeting starts after `at` (London time), or None if it holds none."""
-    if not protocol.meeting_days or protocol.meeting_time is None:
+def next_meeting(protocol: LocalProtocol, *, at: datetime, kind: str = MeetingKind.MASH) -> datetime | None:
+    """The next time the protocol's meeting of this kind starts after `at` (London time), or None if it
+    holds none."""
+    held = schedule(protocol, kind)
+    if not held.is_held or held.starts is None:
         return None
     local = at.astimezone(LONDON)
     for ahead in range(8):
         day = local.date() + timedelta(days=ahead)
-        start = datetime.combine(day, protocol.meeting_time, tzinfo=LONDON)
-        if day.weekday() in protocol.meeting_days and start > local:
+        start = datetime.combine(day, held.starts, tzinfo=LONDON)
+        if day.weekday() in held.days and start > local:
             return start
     return None

@@ -6,7 +6,8 @@ for the other."""
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import datetime, timedelta
+from dataclasses import dataclass
+from datetime import datetime, time, timedelta
 
 from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
@@ -21,7 +22,15 @@ from safehub.core.presenters import shown_date
 from safehub.core.races import claim
 from safehub.core.working_time import LONDON
 from safehub.meetings import permissions
-from safehub.meetings.models import NOTE_LENGTH, AgendaItem, DailyMeeting, ItemDecision, ItemReason, MeetingAttendance
+from safehub.meetings.models import (
+    DECISIONS,
+    NOTE_LENGTH,
+    AgendaItem,
+    DailyMeeting,
+    ItemReason,
+    MeetingAttendance,
+    MeetingKind,
+)
 from safehub.meetings.workflow import MeetingEvent, MeetingState
 from safehub.protocols.models import Brag, LocalProtocol
 from safehub.protocols.policy import active_protocol
@@ -33,8 +42,48 @@ ACTS_LENGTH = 200
 REASON_ORDER = {ItemReason.RED: 0, ItemReason.DOMESTIC_ABUSE: 1, ItemReason.AMBER: 2}
 
 
-def is_meeting_day(protocol: LocalProtocol, at: datetime) -> bool:
-    return at.astimezone(LONDON).weekday() in protocol.meeting_days
+@dataclass(frozen=True)
+class Schedule:
+    """When a kind of meeting is held under the protocol, and who sits in it: no days, no meeting."""
+
+    days: tuple[int, ...]
+    starts: time | None
+    members: tuple[str, ...]
+
+    @property
+    def is_held(self) -> bool:
+        return bool(self.days) and self.starts is not None
+
+
+def schedule(protocol: LocalProtocol, kind: str = MeetingKind.MASH) -> Schedule:
+    prefix = MeetingKind(kind).setting
+    return Schedule(
+        tuple(getattr(protocol, f"{prefix}_days")),
+        getattr(protocol, f"{prefix}_time"),
+        tuple(getattr(protocol, f"{prefix}_members")),
+    )
+
+
+def is_meeting_day(protocol: LocalProtocol, at: datetime, kind: str = MeetingKind.MASH) -> bool:
+    return at.astimezone(LONDON).weekday() in schedule(protocol, kind).days
+
+
+# Each kind's audit verbs: opened, attendance, decision, closed.
+VERBS = {
+    MeetingKind.MASH: (
+        Verb.DAILY_MEETING_OPENED,
+        Verb.DAILY_MEETING_ATTENDANCE,
+        Verb.DAILY_MEETING_DECISION,
+        Verb.DAILY_MEETING_CLOSED,
+    ),
+    MeetingKind.TRIAGE: (Verb.TRIAGE_OPENED, Verb.TRIAGE_ATTENDANCE, Verb.TRIAGE_DECISION, Verb.TRIAGE_CLOSED),
+}
+
+
+def _is_domestic_abuse(contact: Contact) -> bool:
+    return (
+        contact.channel == Channel.POLICE_NOTIFICATION and ConcernCategory.DOMESTIC_ABUSE in contact.concern_categories
+    )
 
 
 def current_rating(contact: Contact) -> str:
@@ -55,53 +104,66 @@ def _reason(contact: Contact, rating: str) -> ItemReason | None:
     notification whatever its rating; None if it is not."""
     if rating == Brag.RED:
         return ItemReason.RED
-    if contact.channel == Channel.POLICE_NOTIFICATION and ConcernCategory.DOMESTIC_ABUSE in contact.concern_categories:
+    if _is_domestic_abuse(contact):
         return ItemReason.DOMESTIC_ABUSE
     if rating == Brag.AMBER:
         return ItemReason.AMBER
     return None
 
 
-def agenda_contacts(team: Team, *, since: datetime, until: datetime) -> list[tuple[Contact, ItemReason]]:
+def agenda_contacts(
+    team: Team, *, since: datetime, until: datetime, kind: str = MeetingKind.MASH
+) -> list[tuple[Contact, ItemReason]]:
     """Every Red and Amber contact, and every police domestic-abuse notification, the team received
-    from `since` to `until` (002 §7), Red first, then the notifications, then Amber, oldest first."""
+    from `since` to `until` (002 §7), Red first, then the notifications, then Amber, oldest first. The
+    triage's list is every police domestic-abuse notification alone, oldest first (issue 13)."""
     found = []
     arrived = Contact.objects.filter(team=team, received_at__gte=since, received_at__lt=until)
+    if kind == MeetingKind.TRIAGE:
+        arrived = arrived.filter(channel=Channel.POLICE_NOTIFICATION)
     for contact in arrived.prefetch_related("recommendations", "mash_checks").order_by("received_at", "pk"):
-        reason = _reason(contact, current_rating(contact))
+        if kind == MeetingKind.TRIAGE:
+            reason = ItemReason.DOMESTIC_ABUSE if _is_domestic_abuse(contact) else None
+        else:
+            reason = _reason(contact, current_rating(contact))
         if reason is not None:
             found.append((contact, reason))
     return sorted(found, key=lambda pair: (REASON_ORDER[pair[1]], pair[0].received_at, pair[0].pk))
 
 
 @transaction.atomic(durable=True)
-def open_meeting(team: Team, *, by: User, at: datetime) -> DailyMeeting:
-    """Today's meeting, with its agenda: what arrived since the last meeting opened, and what the last
-    meeting did not reach (carried over, first in its place). The members' attendance starts unrecorded."""
+def open_meeting(team: Team, *, by: User, at: datetime, kind: str = MeetingKind.MASH) -> DailyMeeting:
+    """Today's meeting of its kind, with its agenda: what arrived since the last one opened, and what the
+    last one did not reach (carried over, first in its place). The members' attendance starts unrecorded."""
     if not permissions.can_run_meeting(by):
         raise PermissionDenied
     protocol = active_protocol()
-    if not protocol.meeting_days or protocol.meeting_time is None:
-        raise DomainError("The local protocol holds no daily MASH meeting: an administrator sets its days and time")
-    if not is_meeting_day(protocol, at):
-        raise DomainError(f"The daily MASH meeting is not held on a {at.astimezone(LONDON):%A}")
+    name = MeetingKind(kind).label
+    held = schedule(protocol, kind)
+    if not held.is_held:
+        raise DomainError(
+            f"The local protocol holds no {name[:1].lower()}{name[1:]}: an administrator sets its days and time"
+        )
+    if not is_meeting_day(protocol, at, kind):
+        raise DomainError(f"The {name[:1].lower()}{name[1:]} is not held on a {at.astimezone(LONDON):%A}")
     held_on = at.astimezone(LONDON).date()
     Team.objects.select_for_update().filter(pk=team.pk).values_list("pk", flat=True).first()
-    already = DailyMeeting.objects.filter(team=team, held_on=held_on).select_related("opened_by").first()
+    mine = DailyMeeting.objects.filter(team=team, kind=kind)
+    already = mine.filter(held_on=held_on).select_related("opened_by").first()
     if already is not None:
         raise DomainError(
             f"Today's meeting was opened at {shown_date(already.opened_at, 'H:i')} by {already.opened_by}: open it"
         )
-    last = DailyMeeting.objects.filter(team=team).order_by("-opened_at", "-pk").first()
+    last = mine.order_by("-opened_at", "-pk").first()
     since = last.opened_at if last is not None else at - FIRST_AGENDA
     try:
         with transaction.atomic():
             meeting = DailyMeeting.objects.create(
-                team=team, held_on=held_on, opened_at=at, opened_by=by, agenda_since=since
+                team=team, kind=kind, held_on=held_on, opened_at=at, opened_by=by, agenda_since=since
             )
     except IntegrityError:  # a second manager opened it a moment ago
         raise DomainError("Today's meeting was opened a moment ago by someone else: open it") from None
-    members = Agency.objects.filter(kind__in=list(protocol.meeting_members)).order_by("name")
+    members = Agency.objects.filter(kind__in=list(held.members)).order_by("name")
     MeetingAttendance.objects.bulk_create([MeetingAttendance(meeting=meeting, agency=agency) for agency in members])
     carried = (
         list(
@@ -116,7 +178,9 @@ def open_meeting(team: Team, *, by: User, at: datetime) -> DailyMeeting:
         (item.contact, ItemReason(item.reason), item) for item in carried
     ]
     on_it = {item.contact_id for item in carried}
-    rows += [(c, reason, None) for c, reason in agenda_contacts(team, since=since, until=at) if c.pk not in on_it]
+    rows += [
+        (c, reason, None) for c, reason in agenda_contacts(team, since=since, until=at, kind=kind) if c.pk not in on_it
+    ]
     rows.sort(key=lambda row: (REASON_ORDER[row[1]], row[2] is None, row[0].received_at, row[0].pk))
     AgendaItem.objects.bulk_create(
         [
@@ -132,7 +196,7 @@ def open_meeting(team: Team, *, by: User, at: datetime) -> DailyMeeting:
         ]
     )
     record(
-        Verb.DAILY_MEETING_OPENED,
+        VERBS[MeetingKind(kind)][0],
         by=by,
         at=at,
         data={"meeting": meeting.pk, "items": len(rows), "carried": len(carried), "since": since.isoformat()},
@@ -156,7 +220,9 @@ def record_attendance(
     meeting.attendance.update(attended=False)
     meeting.attendance.filter(agency_id__in=list(attended)).update(attended=True)
     lifecycle.compare_and_set(meeting, noun=NOUN)
-    record(Verb.DAILY_MEETING_ATTENDANCE, by=by, at=at, data={"meeting": meeting.pk, "attended": sorted(attended)})
+    record(
+        VERBS[MeetingKind(meeting.kind)][1], by=by, at=at, data={"meeting": meeting.pk, "attended": sorted(attended)}
+    )
     return meeting
 
 
@@ -192,7 +258,7 @@ def decide(
         )
     claim(item, version, noun="agenda item")
     problems = []
-    if decision not in ItemDecision.values:
+    if decision not in DECISIONS[meeting.kind]:
         problems.append(Problem("Choose the meeting's decision", field="decision"))
     who = acts.strip()
     if not who:
@@ -211,7 +277,7 @@ def decide(
     item.version += 1
     item.decided_by = by
     record(
-        Verb.DAILY_MEETING_DECISION,
+        VERBS[MeetingKind(meeting.kind)][2],
         by=by,
         contact=item.contact,
         at=at,
@@ -237,5 +303,5 @@ def close_meeting(meeting: DailyMeeting, *, by: User, at: datetime, version: int
         fields={"closed_at": at, "closed_by_id": by.pk},
     )
     meeting.closed_by = by
-    record(Verb.DAILY_MEETING_CLOSED, by=by, at=at, data={"meeting": meeting.pk, "not_reached": left})
+    record(VERBS[MeetingKind(meeting.kind)][3], by=by, at=at, data={"meeting": meeting.pk, "not_reached": left})
     return meeting

@@ -17,10 +17,11 @@ from safehub.core.presenters import shown_date
 from safehub.core.working_time import LONDON
 from safehub.meetings import permissions, presenters, services
 from safehub.meetings.forms import AttendanceForm, CloseMeetingForm, DecisionForm
-from safehub.meetings.models import DailyMeeting
+from safehub.meetings.models import DECISIONS, DailyMeeting, MeetingKind
 from safehub.meetings.queries import agenda_for, get_meeting_for, recent_meetings
 from safehub.meetings.workflow import MeetingState
 from safehub.protocols.models import LocalProtocol
+from safehub.protocols.permissions import can_change_protocols
 from safehub.protocols.presenters import daily_meeting
 
 
@@ -28,39 +29,46 @@ def _team(request: AuthenticatedHttpRequest) -> Team | None:
     return Team.objects.filter(pk__in=sorted(request.user.team_ids()), agency__is_host=True).order_by("pk").first()
 
 
+# Each kind's list page (its URL name).
+LIST_PAGES = {MeetingKind.MASH: "meetings:meetings", MeetingKind.TRIAGE: "meetings:triage"}
+
+
 @require_GET
-def meetings_page(request: AuthenticatedHttpRequest) -> HttpResponse:
-    """The team's daily meetings, today's first, and the button that opens today's."""
+def meetings_page(request: AuthenticatedHttpRequest, kind: str = MeetingKind.MASH) -> HttpResponse:
+    """The team's meetings of a kind, today's first, and the button that opens today's."""
     if not permissions.can_see_meetings(request.user):
         raise PermissionDenied
+    kind = MeetingKind(kind)
     protocol = LocalProtocol.objects.filter(is_active=True).first()
     at = timezone.now()
-    meetings = recent_meetings(request.user)
+    meetings = recent_meetings(request.user, kind)
     today = at.astimezone(LONDON).date()
     context = {
-        "next_meeting": presenters.next_meeting(protocol, at=at) if protocol is not None else None,
+        "kind": kind,
+        "next_meeting": presenters.next_meeting(protocol, at=at, kind=kind) if protocol is not None else None,
         "meetings": [(m, presenters.state_tag_class(m)) for m in meetings],
-        "schedule": daily_meeting(protocol) if protocol is not None else "None",
+        "schedule": daily_meeting(protocol, kind.setting) if protocol is not None else "None",
         "can_open": permissions.can_run_meeting(request.user)
         and protocol is not None
-        and services.is_meeting_day(protocol, at)
+        and services.is_meeting_day(protocol, at, kind)
         and not any(m.held_on == today for m in meetings),
+        "can_set_up": can_change_protocols(request.user),
     }
     return render(request, "meetings/meetings.html", context)
 
 
 @require_POST
-def open_meeting(request: AuthenticatedHttpRequest) -> HttpResponse:
+def open_meeting(request: AuthenticatedHttpRequest, kind: str = MeetingKind.MASH) -> HttpResponse:
     if not permissions.can_run_meeting(request.user):
         raise PermissionDenied
     team = _team(request)
     if team is None:
         raise PermissionDenied
     try:
-        meeting = services.open_meeting(team, by=request.user, at=timezone.now())
+        meeting = services.open_meeting(team, by=request.user, at=timezone.now(), kind=kind)
     except DomainError as error:
         messages.error(request, error.message)
-        return redirect("meetings:meetings")
+        return redirect(LIST_PAGES[MeetingKind(kind)])
     count = meeting.items.count()
     messages.success(request, f"Today's meeting is open: {count} item{'s' if count != 1 else ''} on its agenda")
     return redirect("meetings:meeting", pk=meeting.pk)
@@ -83,8 +91,13 @@ def _page(
         "meeting": meeting,
         "state_tag_class": presenters.state_tag_class(meeting),
         "rows": presenters.agenda_rows(
-            items, open_meeting=is_open and permissions.can_record_at_meeting(request.user), bound=bound
+            items,
+            user=request.user,
+            kind=meeting.kind,
+            open_meeting=is_open and permissions.can_record_at_meeting(request.user),
+            bound=bound,
         ),
+        "list_page": LIST_PAGES[MeetingKind(meeting.kind)],
         "hidden": hidden,
         "attendance": attendance,
         "attendance_form": attendance_form if is_open and permissions.can_record_at_meeting(request.user) else None,
@@ -137,7 +150,8 @@ def decide(request: AuthenticatedHttpRequest, pk: int, item_pk: int) -> HttpResp
     if item is None or not permissions.can_record_at_meeting(request.user):
         raise Http404("No such item")
     prefix = f"item-{item.pk}"
-    form = DecisionForm(request.POST, prefix=prefix)
+    decisions = DECISIONS[meeting.kind]
+    form = DecisionForm(request.POST, prefix=prefix, decisions=decisions)
     if form.is_valid():
         data = form.cleaned_data
         try:
@@ -154,7 +168,7 @@ def decide(request: AuthenticatedHttpRequest, pk: int, item_pk: int) -> HttpResp
             # Theirs stands; ours is shown again with the version that replaces theirs if saved again.
             data = request.POST.copy()
             data[f"{prefix}-version"] = str(clash.version)
-            again = DecisionForm(data, prefix=prefix)
+            again = DecisionForm(data, prefix=prefix, decisions=decisions)
             again.is_valid()
             again.add_error(None, clash.message)
             meeting.refresh_from_db()

@@ -158,7 +158,10 @@ def _settings_problems(settings: ProtocolSettings) -> list[Problem]:
     problems += _schedule_problems(settings)
     if not 1 <= settings.marac_threshold <= DASH_RISK_QUESTIONS:
         problems.append(
-            Problem(f"The MARAC threshold is a number of “yes” answers from 1 to {DASH_RISK_QUESTIONS}", field="marac_threshold")
+            Problem(
+                f"The MARAC threshold is a number of “yes” answers from 1 to {DASH_RISK_QUESTIONS}",
+                field="marac_threshold",
+            )
         )
     if any(not text.strip() or len(text) > MAX_LINE for text in settings.early_help_criteria):
         problems.append(

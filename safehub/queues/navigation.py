@@ -45,6 +45,7 @@ SECTIONS: list[tuple[str, str, Callable[[User], bool]]] = [
     ("Strategy discussions", "strategy:worktray", can_see_strategy),
     ("Strategy discussions", "strategy:invitations", sees_as_an_invited_agency),
     ("Daily meetings", "meetings:meetings", can_see_meetings),
+    ("Domestic-abuse triage", "meetings:triage", can_see_meetings),
     ("Requests to your agency", "checks:workspace", can_answer_requests),
     ("Checks timeliness", "reports:checks-timeliness", can_read_performance),
     ("Strategy timeliness", "reports:strategy-timeliness", can_read_strategy_timeliness),

@@ -197,7 +197,7 @@ def test_the_meeting_page_shows_the_agenda_and_records_decisions(
     assert "Choose the meeting&#x27;s decision" in bad.content.decode()
     assert AuditEvent.objects.filter(verb=Verb.DAILY_MEETING_VIEWED).exists()
     contact_page = client.get(reverse("contacts:contact", args=[hub["red"].pk])).content.decode()
-    assert "Daily MASH meetings" in contact_page
+    assert "Daily meetings and triage" in contact_page
     assert "Share information, Police acts" in contact_page
 
 

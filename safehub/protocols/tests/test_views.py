@@ -38,6 +38,10 @@ def _edit_post(protocol: LocalProtocol, **overrides: Any) -> dict[str, Any]:
         "meeting_days": [str(day) for day in protocol.meeting_days],
         "meeting_time": f"{protocol.meeting_time:%H:%M}" if protocol.meeting_time else "",
         "meeting_members": list(protocol.meeting_members),
+        "triage_days": [str(day) for day in protocol.triage_days],
+        "triage_time": f"{protocol.triage_time:%H:%M}" if protocol.triage_time else "",
+        "triage_members": list(protocol.triage_members),
+        "marac_threshold": str(protocol.marac_threshold),
         "approver_roles": list(protocol.approver_roles),
         "always_checked_agencies": list(protocol.always_checked_agencies),
         "early_help_criteria": "\n".join(protocol.early_help_criteria),
@@ -114,6 +118,39 @@ def test_administrator_sets_the_daily_meeting_and_days_without_a_time_are_refuse
         ["police"],
     )
     assert daily_meeting(protocol) == "Monday and Wednesday at 09:30, with police"
+
+
+def test_administrator_sets_a_domestic_abuse_triage_and_the_marac_threshold(administrator_client: Client) -> None:
+    protocol = _bexley()
+    assert (protocol.triage_days, protocol.marac_threshold) == ([], 14)  # 002 holds no triage; SafeLives' 14
+    body = _post(administrator_client, protocol, triage_days=["0"]).content.decode()
+    assert "Give the domestic-abuse triage its time, or choose no days" in body
+    assert "Choose the agencies that sit in the domestic-abuse triage" in body
+    body = _post(administrator_client, protocol, marac_threshold="25").content.decode()
+    assert "The MARAC threshold is a number of “yes” answers from 1 to 24" in body
+    protocol.refresh_from_db()
+    assert (protocol.triage_days, protocol.marac_threshold) == ([], 14)
+
+    response = _post(
+        administrator_client,
+        protocol,
+        triage_days=["0", "1", "2", "3", "4"],
+        triage_time="10:00",
+        triage_members=["police", "domestic_abuse"],
+        marac_threshold="12",
+    )
+    assert response.status_code == 302
+    protocol.refresh_from_db()
+    assert (protocol.triage_days, protocol.marac_threshold) == ([0, 1, 2, 3, 4], 12)
+    assert daily_meeting(protocol, "triage") == (
+        "Monday, Tuesday, Wednesday, Thursday and Friday at 10:00, with police, domestic abuse service"
+    )
+
+
+def test_birminghams_triage_is_weekdays_with_police_and_the_domestic_abuse_service(db: None) -> None:
+    birmingham = LocalProtocol.objects.get(slug="birmingham")
+    assert (birmingham.triage_days, f"{birmingham.triage_time:%H:%M}") == ([0, 1, 2, 3, 4], "10:00")  # 000
+    assert birmingham.triage_members == ["police", "domestic_abuse", "childrens_social_care"]
 
 
 def test_administrator_edits_everything_the_profile_holds(administrator_client: Client) -> None:
