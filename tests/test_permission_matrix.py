@@ -19,7 +19,7 @@ from safehub.accounts.models import Role
 from safehub.accounts.tests.factories import PartnerAgencyFactory, user_with_role
 from safehub.checks.models import AgencyRequest, MashChecks
 from safehub.consultations.models import Consultation, ConsultationKind
-from safehub.contacts.models import Contact
+from safehub.contacts.models import Channel, Contact
 from safehub.contacts.tests.factories import ContactFactory
 from safehub.contacts.workflow import ContactState
 from safehub.matching.models import DuplicatePair
@@ -174,6 +174,24 @@ def _daily_meeting(team: Any) -> str:
     ContactFactory(team=team, initial_rating="red")
     meeting = open_meeting(team, by=manager, at=dt.datetime(2026, 11, 24, 10, tzinfo=dt.UTC))
     return reverse("meetings:meeting", args=[meeting.pk])
+
+
+def _domestic_abuse_notification(team: Any) -> str:
+    contact: Contact = ContactFactory(
+        team=team, channel=Channel.POLICE_NOTIFICATION, concern_categories=["domestic_abuse"]
+    )
+    return reverse("domestic_abuse:record", args=[contact.pk])
+
+
+def _triage(team: Any) -> str:
+    """A domestic-abuse triage, in a hub whose protocol holds one (Birmingham's: weekdays, 000)."""
+    LocalProtocol.objects.filter(is_active=True).update(
+        triage_days=[0, 1, 2, 3, 4], triage_time=dt.time(10, 0), triage_members=["police"]
+    )
+    manager = user_with_role(Role.TEAM_MANAGER, team=team, username="matrix.triage.manager")
+    ContactFactory(team=team, channel=Channel.POLICE_NOTIFICATION, concern_categories=["domestic_abuse"])
+    triage = open_meeting(team, by=manager, at=dt.datetime(2026, 11, 24, 10, tzinfo=dt.UTC), kind="triage")
+    return reverse("meetings:meeting", args=[triage.pk])
 
 
 def _open_child_start(team: Any) -> str:
@@ -428,6 +446,23 @@ PAGES: list[tuple[str, Callable[[Any], str], dict[Role, int]]] = [
         "daily meeting",
         _daily_meeting,
         {CO: 200, SW: 200, SP: 200, TM: 200, STRAT: 200, **OUTSIDERS},
+    ),
+    (
+        "domestic-abuse triage",
+        lambda team: reverse("meetings:triage"),
+        {CO: 200, SW: 200, SP: 200, TM: 200, STRAT: 200, PARTNER: 404, PERF: 403, DPO: 403, ADMIN: 403},
+    ),
+    (
+        # Its list names children, like the daily meeting's agenda.
+        "a domestic-abuse triage",
+        _triage,
+        {CO: 200, SW: 200, SP: 200, TM: 200, STRAT: 200, **OUTSIDERS},
+    ),
+    (
+        # The front door records what police sent; the coordinator sees the contact but does not record it.
+        "record a police domestic-abuse notification",
+        _domestic_abuse_notification,
+        {CO: 200, SW: 200, SP: 200, TM: 200, STRAT: 403, **OUTSIDERS},
     ),
     (
         # The chair (a manager) or the coordinator minuting for them records it once held (000).

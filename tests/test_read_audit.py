@@ -18,7 +18,7 @@ from safehub.audit.models import AuditEvent, Verb
 from safehub.checks import services as checks_services
 from safehub.checks.models import AgencyRequest, MashChecks
 from safehub.consultations.models import Consultation, ConsultationKind
-from safehub.contacts.models import Contact
+from safehub.contacts.models import Channel, Contact
 from safehub.contacts.tests.factories import ContactAwaitingThresholdFactory, ContactFactory
 from safehub.contacts.workflow import ContactState
 from safehub.matching.index import index_people
@@ -168,6 +168,11 @@ def _daily_meeting_page(hub: Hub) -> Shown:
     return Shown(hub.social_worker, reverse("meetings:meeting", args=[meeting.pk]), meeting_reads=(0, contact.pk))
 
 
+def _domestic_abuse_page(hub: Hub) -> Shown:
+    contact = ContactFactory(team=hub.team, channel=Channel.POLICE_NOTIFICATION, concern_categories=["domestic_abuse"])
+    return Shown(hub.contact_officer, reverse("domestic_abuse:record", args=[contact.pk]), contacts=(contact.pk,))
+
+
 def _pair_page(hub: Hub) -> Shown:
     left, right = sorted([PersonFactory(), PersonFactory()], key=lambda p: p.pk)
     pair = DuplicatePair.objects.create(left=left, right=right, probability=0.8, found_at=hub.at)
@@ -208,6 +213,7 @@ PAGES: dict[str, Callable[[Hub], Shown]] = {
     "strategy:discussion": _strategy_discussion_page,
     "strategy:record": _strategy_record_page,
     "meetings:meeting": _daily_meeting_page,
+    "domestic_abuse:record": _domestic_abuse_page,
     "strategy:start-now": _contact_page("strategy:start-now", ContactState.RECEIVED, "manager"),
     "strategy:start-for-person": _person_page("strategy:start-for-person", "manager"),
 }

@@ -98,6 +98,7 @@ def _page(
             bound=bound,
         ),
         "list_page": LIST_PAGES[MeetingKind(meeting.kind)],
+        "list_name": "All triage" if meeting.kind == MeetingKind.TRIAGE else "All meetings",
         "hidden": hidden,
         "attendance": attendance,
         "attendance_form": attendance_form if is_open and permissions.can_record_at_meeting(request.user) else None,

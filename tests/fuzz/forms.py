@@ -15,6 +15,8 @@ from django.test import RequestFactory
 import safehub
 from safehub.accounts.models import Agency, User
 from safehub.contacts.amendment_forms import ADD_REASON
+from safehub.domestic_abuse.rules import Question
+from safehub.meetings.models import ItemDecision
 from safehub.protocols.models import ThresholdLevel
 from safehub.screening.models import ScreeningRoute
 
@@ -46,6 +48,8 @@ BUILDERS: dict[str, Callable[[], Any]] = {
     "user": lambda: User.objects.order_by("pk").first() or User.objects.create(username="fuzz.user"),
     "workers": lambda: list(User.objects.all()),
     "invitations": list,
+    "decisions": lambda: tuple(ItemDecision),
+    "questions": lambda: [Question(1, "Was the victim injured in this incident?")],
     "members": lambda: [
         (1, "Example Police")
     ],  # a strategy discussion's invitees: their boxes are fuzzed through the page (targets_strategy)

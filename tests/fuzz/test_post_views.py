@@ -16,6 +16,7 @@ from tests.fuzz import (
     targets_accounts,
     targets_casework,
     targets_contacts,
+    targets_domestic_abuse,
     targets_meetings,
     targets_records,
     targets_strategy,
@@ -28,6 +29,7 @@ TARGETS: list[Target] = [
     *targets_records.TARGETS,
     *targets_accounts.TARGETS,
     *targets_strategy.TARGETS,
+    *targets_domestic_abuse.TARGETS,
     *targets_meetings.TARGETS,
 ]
 BY_NAME = {target.name: target for target in TARGETS}
