@@ -17,11 +17,13 @@ from safehub.accounts.models import Agency, AgencyKind, Membership, Role, Team, 
 from safehub.contacts.models import Contact
 from safehub.decisions.models import Referral
 from safehub.demo.checks import add_mash_checks
+from safehub.demo.domestic_abuse import add_domestic_abuse_notifications
 from safehub.demo.histories import HistoryMaker, Staff
 from safehub.demo.households import create_duplicate_records, create_households
 from safehub.demo.meetings import add_daily_meetings
 from safehub.demo.strategy import add_strategy_discussions
 from safehub.matching.duplicates import find_duplicates
+from safehub.meetings.models import MeetingKind
 from safehub.mfa.services import enrol_demo_account
 from safehub.protocols.policy import active_protocol
 from safehub.synthetic.walk import walk_together
@@ -157,8 +159,15 @@ def load_demo(
         coordinator=users["strategy_coordinator"], managers=staff.managers, rng=rng, now=at
     )
     progress(f"Strategy discussions: {dict(sorted(discussions.items()))}")
+    notifications = add_domestic_abuse_notifications(officers=staff.officers, rng=rng, now=at)
+    progress(f"Police domestic-abuse notifications with their risk assessments: {dict(sorted(notifications.items()))}")
     meetings = add_daily_meetings(team=mash, managers=staff.managers, staff=staff.social_workers, rng=rng, now=at)
     progress(f"Daily MASH meetings: {meetings} in the last week")
+    triage = add_daily_meetings(
+        team=mash, managers=staff.managers, staff=staff.social_workers, rng=rng, now=at, kind=MeetingKind.TRIAGE
+    )
+    if triage:
+        progress(f"Domestic-abuse triage: {triage} in the last week")
     states = Counter(Contact.objects.values_list("state", flat=True))
     summary = DemoSummary(
         people=count_people,

@@ -10,32 +10,43 @@ from datetime import datetime, timedelta
 from safehub.accounts.models import Team, User
 from safehub.core.working_time import LONDON
 from safehub.meetings import services
-from safehub.meetings.models import ItemDecision
+from safehub.meetings.models import DECISIONS, ItemDecision, MeetingKind
 from safehub.protocols.policy import active_protocol
 
 WHO_ACTS = {
     ItemDecision.SHARE: ["Police MASH officer", "Health MASH nurse", "Education MASH lead"],
     ItemDecision.CHECKS: ["MASH team manager"],
+    ItemDecision.TO_MASH: ["MASH team manager"],
+    ItemDecision.EARLY_HELP: ["Early help hub"],
+    ItemDecision.INFORMATION_ONLY: ["Police MASH officer, who keeps the notification"],
     ItemDecision.NO_FURTHER_ACTION: ["MASH social worker, who tells the referrer"],
 }
+# How often each kind's decisions are taken, in DECISIONS' order.
+WEIGHTS = {MeetingKind.MASH: [5, 3, 2], MeetingKind.TRIAGE: [4, 3, 2, 1]}
 
 
 def add_daily_meetings(
-    *, team: Team, managers: list[User], staff: list[User], rng: random.Random, now: datetime
+    *,
+    team: Team,
+    managers: list[User],
+    staff: list[User],
+    rng: random.Random,
+    now: datetime,
+    kind: MeetingKind = MeetingKind.MASH,
 ) -> int:
-    """The last week's meetings; returns how many were held."""
-    protocol = active_protocol()
-    if not protocol.meeting_days or protocol.meeting_time is None:
+    """The last week's meetings of a kind (none if the protocol holds none); returns how many were held."""
+    held_when = services.schedule(active_protocol(), kind)
+    if not held_when.is_held or held_when.starts is None:
         return 0
     held = 0
     today = now.astimezone(LONDON).date()
     for back in range(7, -1, -1):
         day = today - timedelta(days=back)
-        start = datetime.combine(day, protocol.meeting_time, tzinfo=LONDON)
-        if day.weekday() not in protocol.meeting_days or start > now:
+        start = datetime.combine(day, held_when.starts, tzinfo=LONDON)
+        if day.weekday() not in held_when.days or start > now:
             continue
         manager = rng.choice(managers)
-        meeting = services.open_meeting(team, by=manager, at=start)
+        meeting = services.open_meeting(team, by=manager, at=start, kind=kind)
         held += 1
         members = list(meeting.attendance.values_list("agency_id", flat=True))
         host = set(meeting.attendance.filter(agency__is_host=True).values_list("agency_id", flat=True))
@@ -47,7 +58,7 @@ def add_daily_meetings(
         for minute, item in enumerate(meeting.items.order_by("order"), start=1):
             if rng.random() < 0.15:
                 continue  # not reached: carried to the next meeting
-            decision = rng.choices(list(ItemDecision), weights=[5, 3, 2])[0]
+            decision = rng.choices(DECISIONS[kind], weights=WEIGHTS[kind])[0]
             services.decide(
                 item,
                 decision=decision,

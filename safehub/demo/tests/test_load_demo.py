@@ -29,6 +29,7 @@ from safehub.decisions.models import (
     Referral,
     Verdict,
 )
+from safehub.domestic_abuse.models import Assessment, MaracBasis, Notification
 from safehub.meetings.models import AgendaItem, DailyMeeting
 from safehub.mfa.codes import RECOVERY_CODES
 from safehub.people.identifiers import is_valid_nhs_number
@@ -89,6 +90,16 @@ def test_a_week_of_daily_meetings_with_decisions_and_items_carried(demo: str) ->
     assert DailyMeeting.objects.filter(state="closed").exists()
     assert AgendaItem.objects.exclude(decision="").exists()
     assert AgendaItem.objects.filter(carried_from__isnull=False).exists()
+
+
+def test_police_domestic_abuse_notifications_with_dash_scores_some_over_the_threshold(demo: str) -> None:
+    recorded = Notification.objects.all()
+    assert set(recorded.values_list("assessment", flat=True)) == set(Assessment.values)
+    scores = [n for n in recorded.values_list("dash_score", flat=True) if n is not None]
+    assert min(scores) < 14 <= max(scores)
+    assert recorded.filter(marac_basis=MaracBasis.JUDGEMENT).exclude(judgement_rationale="").exists()
+    assert AgendaItem.objects.filter(contact__domestic_abuse__isnull=False, reason="domestic_abuse").exists()
+    assert "Police domestic-abuse notifications with their risk assessments" in demo
 
 
 def test_histories_follow_the_workflow_table(demo: str) -> None:
