@@ -458,6 +458,9 @@ PAGES: list[tuple[str, Callable[[Any], str], dict[Role, int]]] = [
         _triage,
         {CO: 200, SW: 200, SP: 200, TM: 200, STRAT: 200, **OUTSIDERS},
     ),
+    ("the DASH checklist", lambda team: reverse("domestic_abuse:checklist"), ADMINISTRATORS_ONLY),
+    ("a DASH question", lambda team: reverse("domestic_abuse:question", args=[1]), ADMINISTRATORS_ONLY),
+    ("add a DASH question", lambda team: reverse("domestic_abuse:add-question"), ADMINISTRATORS_ONLY),
     (
         # The front door records what police sent; the coordinator sees the contact but does not record it.
         "record a police domestic-abuse notification",

@@ -239,6 +239,7 @@ NOT_A_CHILDS_RECORD = {
     "meetings:attendance": "POST only: records who attended and redirects",
     "meetings:decide": "POST only: records an agenda item's decision and redirects",
     "meetings:close": "POST only: closes the meeting and redirects",
+    "domestic_abuse:question": "a question of the DASH checklist (administrators only)",
 }
 
 

@@ -80,6 +80,7 @@ class Verb(models.TextChoices):
         "Recorded the initial child protection conference (or that none is needed)",
     )
     PROTOCOL_CHANGED = "protocol_changed", "Changed local protocol"
+    DASH_QUESTION_CHANGED = "dash_question_changed", "Changed a question of the DASH checklist"
     LOGIN = "login", "Signed in"
     PASSWORD_ACCEPTED = "password_accepted", "Entered a correct password (the second step comes next)"
     LOGIN_FAILED = "login_failed", "Failed sign-in"

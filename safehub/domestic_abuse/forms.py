@@ -9,7 +9,14 @@ from safehub.contacts.models import YesNoUnknown
 from safehub.core.errors import Problem
 from safehub.core.forms import ClockField, GovukDateField, GovukForm, choice_field, style_field
 from safehub.core.working_time import LONDON
-from safehub.domestic_abuse.models import PLACE_LENGTH, RATIONALE_LENGTH, REFERENCE_LENGTH, Assessment, RiskLevel
+from safehub.domestic_abuse.models import (
+    PLACE_LENGTH,
+    QUESTION_LENGTH,
+    RATIONALE_LENGTH,
+    REFERENCE_LENGTH,
+    Assessment,
+    RiskLevel,
+)
 from safehub.domestic_abuse.rules import Details, Question
 
 NOT_NAMED = ""
@@ -144,3 +151,18 @@ class NotificationForm(GovukForm):
             name = problem.field if problem.field in self.fields else None
             if name is None or name not in self.errors:
                 self.add_error(name, problem.message)
+
+
+class QuestionForm(GovukForm):
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=0, required=False)
+    text = forms.CharField(
+        label="Question",
+        max_length=QUESTION_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        error_messages={"required": "Enter the question"},
+    )
+    in_use = forms.BooleanField(
+        label="Asked on new notifications",
+        help_text="A question no longer asked stays on the notifications that answered it.",
+        required=False,
+    )

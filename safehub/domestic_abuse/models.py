@@ -28,6 +28,7 @@ class DashQuestion(models.Model):
     number = models.PositiveSmallIntegerField(unique=True)
     text = models.CharField(max_length=QUESTION_LENGTH)
     in_use = models.BooleanField(default=True)
+    version = models.PositiveIntegerField(default=0)
 
     class Meta:
         ordering = ["number"]

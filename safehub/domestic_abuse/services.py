@@ -19,7 +19,7 @@ from safehub.core.errors import DomainError, Problem, Refused
 from safehub.core.presenters import shown_date
 from safehub.core.races import claim
 from safehub.domestic_abuse import permissions, rules
-from safehub.domestic_abuse.models import Assessment, DashQuestion, Notification
+from safehub.domestic_abuse.models import QUESTION_LENGTH, Assessment, DashQuestion, Notification
 from safehub.protocols.policy import active_protocol
 
 NOUN = "domestic-abuse notification"
@@ -136,3 +136,42 @@ def record_notification(
 
 def _audited(values: dict[str, Any]) -> dict[str, Any]:
     return {name: values[name].isoformat() if isinstance(values[name], datetime) else values[name] for name in AUDITED}
+
+
+@transaction.atomic(durable=True)
+def save_question(
+    question: DashQuestion | None, *, text: str, in_use: bool, by: User, at: datetime, version: int | None
+) -> DashQuestion:
+    """Reword or retire a question of the DASH checklist (`question`), or add one at the end (None).
+    Notifications already recorded keep the words they were answered with. The checklist keeps at
+    least as many questions as the protocol's MARAC threshold, or no notification could reach it."""
+    if not permissions.can_change_checklist(by):
+        raise PermissionDenied
+    words = " ".join(text.split())
+    problems = []
+    if not words:
+        problems.append(Problem("Enter the question", field="text"))
+    elif len(words) > QUESTION_LENGTH:
+        problems.append(Problem(f"Enter a question of at most {QUESTION_LENGTH} characters", field="text"))
+    if problems:
+        raise Refused(problems)
+    if question is None:
+        last = DashQuestion.objects.select_for_update().order_by("-number").first()
+        question = DashQuestion.objects.create(number=(last.number if last else 0) + 1, text=words, in_use=True)
+        record(Verb.DASH_QUESTION_CHANGED, by=by, at=at, data={"number": question.number, "added": words})
+        return question
+    claim(question, version if version is not None else -1, noun="question")
+    threshold = active_protocol().marac_threshold
+    still = DashQuestion.objects.filter(in_use=True).exclude(pk=question.pk).count() + (1 if in_use else 0)
+    if still < threshold:
+        raise DomainError(
+            f"The checklist needs at least {threshold} questions in use: the MARAC threshold is {threshold}",
+            field="in_use",
+        )
+    before = {"text": question.text, "in_use": question.in_use}
+    DashQuestion.objects.filter(pk=question.pk).update(text=words, in_use=in_use, version=question.version + 1)
+    question.refresh_from_db()
+    after = {"text": question.text, "in_use": question.in_use}
+    changes = {name: [before[name], after[name]] for name in before if before[name] != after[name]}
+    record(Verb.DASH_QUESTION_CHANGED, by=by, at=at, data={"number": question.number, "changes": changes})
+    return question

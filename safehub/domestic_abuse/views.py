@@ -2,10 +2,10 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_GET, require_http_methods
 
 from safehub.contacts.models import CHILD_ROLES, Contact
 from safehub.core.errors import DomainError
@@ -13,8 +13,8 @@ from safehub.core.forms import add_refusal
 from safehub.core.http import AuthenticatedHttpRequest
 from safehub.core.working_time import LONDON
 from safehub.domestic_abuse import permissions, services
-from safehub.domestic_abuse.forms import NOT_NAMED, NotificationForm
-from safehub.domestic_abuse.models import Notification
+from safehub.domestic_abuse.forms import NOT_NAMED, NotificationForm, QuestionForm
+from safehub.domestic_abuse.models import DashQuestion, Notification
 from safehub.domestic_abuse.queries import get_notification_for
 from safehub.domestic_abuse.rules import Question
 from safehub.protocols.policy import active_protocol
@@ -93,3 +93,50 @@ def record(request: AuthenticatedHttpRequest, contact_pk: int) -> HttpResponse:
         "threshold": active_protocol().marac_threshold,
     }
     return render(request, "domestic_abuse/record.html", context, status=status)
+
+
+@require_GET
+def checklist(request: AuthenticatedHttpRequest) -> HttpResponse:
+    """The DASH checklist's questions as the hub asks them, for an administrator to keep."""
+    if not permissions.can_change_checklist(request.user):
+        raise PermissionDenied
+    context = {
+        "questions": list(DashQuestion.objects.order_by("number")),
+        "threshold": active_protocol().marac_threshold,
+    }
+    return render(request, "domestic_abuse/checklist.html", context)
+
+
+@require_http_methods(["GET", "POST"])
+def question(request: AuthenticatedHttpRequest, number: int | None = None) -> HttpResponse:
+    """Reword or retire a question (`number`), or add one at the end (none)."""
+    if not permissions.can_change_checklist(request.user):
+        raise PermissionDenied
+    existing = None
+    if number is not None:
+        existing = DashQuestion.objects.filter(number=number).first()
+        if existing is None:
+            raise Http404("No such question")
+    status = 200
+    if request.method == "POST":
+        form = QuestionForm(request.POST)
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                saved = services.save_question(
+                    existing,
+                    text=data["text"],
+                    in_use=data["in_use"] if existing is not None else True,
+                    by=request.user,
+                    at=timezone.now(),
+                    version=data["version"],
+                )
+            except DomainError as error:
+                status = add_refusal(form, error)
+            else:
+                messages.success(request, f"Question {saved.number} saved")
+                return redirect("domestic_abuse:checklist")
+    else:
+        initial = {"version": existing.version, "text": existing.text, "in_use": existing.in_use} if existing else {}
+        form = QuestionForm(initial=initial)
+    return render(request, "domestic_abuse/question.html", {"form": form, "question": existing}, status=status)

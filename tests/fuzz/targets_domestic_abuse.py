@@ -38,4 +38,20 @@ def _record(world: World) -> list[Variant]:
     return [Variant.from_page(world.client(CO), address, page=address, fill=fill)]
 
 
-TARGETS = [Target("domestic_abuse:record", _record)]
+def _question(world: World) -> list[Variant]:
+    address = url("domestic_abuse:question", 3)
+    fill = {"text": "Is the victim very frightened?", "in_use": "on"}
+    return [Variant.from_page(world.client(Role.ADMINISTRATOR), address, page=address, fill=fill)]
+
+
+def _add_question(world: World) -> list[Variant]:
+    address = url("domestic_abuse:add-question")
+    fill = {"text": "Does the victim have somewhere safe to go?"}
+    return [Variant.from_page(world.client(Role.ADMINISTRATOR), address, page=address, fill=fill)]
+
+
+TARGETS = [
+    Target("domestic_abuse:record", _record),
+    Target("domestic_abuse:question", _question),
+    Target("domestic_abuse:add-question", _add_question),
+]

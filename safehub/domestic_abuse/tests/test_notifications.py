@@ -326,3 +326,60 @@ def test_the_page_shows_every_problem_and_a_partner_gets_404(
     partner = Client()
     sign_in_both_steps(partner, police_partner)
     assert partner.get(url).status_code == 404
+
+
+def test_an_administrator_rewords_retires_and_adds_questions_and_answers_keep_their_words(
+    contact: Contact, contact_officer: User, administrator: User, now: dt.datetime
+) -> None:
+    first = services.record_notification(contact, details(contact, yes=2), by=contact_officer, at=now, version=None)
+    question = DashQuestion.objects.get(number=1)
+    services.save_question(question, text="  Was anyone  injured? ", in_use=True, by=administrator, at=now, version=0)
+    question.refresh_from_db()
+    assert (question.text, question.version) == ("Was anyone injured?", 1)
+    first.refresh_from_db()
+    assert first.dash_answers[0]["text"] == "Was the victim injured in this incident?"  # as it was answered
+
+    services.save_question(question, text=question.text, in_use=False, by=administrator, at=now, version=1)
+    added = services.save_question(
+        None, text="Has the victim been threatened online?", in_use=True, by=administrator, at=now, version=None
+    )
+    assert added.number == 25
+    assert [q.number for q in services.questions_in_use()] == [*range(2, 26)]
+    changes = AuditEvent.objects.filter(verb=Verb.DASH_QUESTION_CHANGED).order_by("pk")
+    assert changes[0].data["changes"]["text"] == ["Was the victim injured in this incident?", "Was anyone injured?"]
+
+    with pytest.raises(ConcurrentChange):
+        services.save_question(question, text="Stale", in_use=True, by=administrator, at=now, version=0)
+    with pytest.raises(PermissionDenied):
+        services.save_question(None, text="A question", in_use=True, by=contact_officer, at=now, version=None)
+    with pytest.raises(Refused, match="Enter the question"):
+        services.save_question(None, text="   ", in_use=True, by=administrator, at=now, version=None)
+
+
+def test_the_checklist_keeps_as_many_questions_as_the_threshold(administrator: User, now: dt.datetime) -> None:
+    LocalProtocol.objects.filter(is_active=True).update(marac_threshold=24)
+    question = DashQuestion.objects.get(number=3)
+
+    with pytest.raises(DomainError, match="at least 24 questions in use"):
+        services.save_question(question, text=question.text, in_use=False, by=administrator, at=now, version=0)
+    assert DashQuestion.objects.get(number=3).in_use
+
+
+def test_the_checklist_pages_are_the_administrators(administrator: User, contact_officer: User, client: Client) -> None:
+    from safehub.mfa.testing import sign_in_both_steps
+
+    sign_in_both_steps(client, administrator)
+    assert "Is the victim very frightened?" in client.get(reverse("domestic_abuse:checklist")).content.decode()
+    refused = client.post(reverse("domestic_abuse:add-question"), {"text": ""})
+    assert "Enter the question" in refused.content.decode()
+    added = client.post(reverse("domestic_abuse:add-question"), {"text": "Does the victim have somewhere safe to go?"})
+    assert added.status_code == 302
+    changed = client.post(
+        reverse("domestic_abuse:question", args=[25]), {"version": "0", "text": "Somewhere safe to go?", "in_use": ""}
+    )
+    assert changed.status_code == 302
+    assert not DashQuestion.objects.get(number=25).in_use
+    assert client.get(reverse("domestic_abuse:question", args=[99])).status_code == 404
+    officer = Client()
+    sign_in_both_steps(officer, contact_officer)
+    assert officer.get(reverse("domestic_abuse:checklist")).status_code == 403
