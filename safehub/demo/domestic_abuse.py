@@ -24,7 +24,8 @@ JUDGEMENTS = (
 def _victim(subjects: list[ContactSubject]) -> ContactSubject | None:
     adults = [s for s in subjects if s.role not in CHILD_ROLES]
     mothers = [s for s in adults if s.is_mother]
-    return (mothers or adults or [None])[0]
+    chosen = mothers or adults
+    return chosen[0] if chosen else None
 
 
 def _details(contact: Contact, rng: random.Random, questions: list[rules.Question]) -> rules.Details | None:

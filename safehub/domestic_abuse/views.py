@@ -51,7 +51,7 @@ def _form(contact: Contact, questions: list[Question], **kwargs: object) -> Noti
         people=[(s.pk, f"{s.display_name} ({s.get_role_display().lower()})") for s in subjects],
         children=[(s.pk, s.display_name) for s in subjects if s.role in CHILD_ROLES],
         questions=questions,
-        **kwargs,  # type: ignore[arg-type]
+        **kwargs,
     )
 
 
