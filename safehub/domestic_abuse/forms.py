@@ -32,7 +32,12 @@ class NotificationForm(GovukForm):
         label="Police reference", max_length=REFERENCE_LENGTH, error_messages={"required": "Enter the police reference"}
     )
     incident_on = GovukDateField(label="Date of the incident", label_for_errors="The date of the incident")
-    incident_time = ClockField(label="Time of the incident", help_text="For example 23:15")
+    incident_time = ClockField(
+        label="Time of the incident",
+        help_text="For example 23:15",
+        invalid="Enter the time of the incident as hours and minutes, like 23:15",
+        error_messages={"required": "Enter the time of the incident, like 23:15"},
+    )
     place = forms.CharField(
         label="Where it happened",
         max_length=PLACE_LENGTH,
@@ -40,6 +45,7 @@ class NotificationForm(GovukForm):
     )
     victim = forms.TypedChoiceField(
         label="Victim",
+        help_text="Someone police named who is not here: add them to the contact first (Amend the contact).",
         coerce=int,
         widget=forms.RadioSelect,
         error_messages={
@@ -80,6 +86,14 @@ class NotificationForm(GovukForm):
     rationale = forms.CharField(
         label="Why professional judgement refers it to MARAC",
         widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=RATIONALE_LENGTH,
+        required=False,
+    )
+
+    correction_reason = forms.CharField(
+        label="Why are you correcting it?",
+        help_text="Kept with the correction, for everyone who reads the notification.",
+        widget=forms.Textarea(attrs={"rows": 2}),
         max_length=RATIONALE_LENGTH,
         required=False,
     )
@@ -143,12 +157,16 @@ class NotificationForm(GovukForm):
             answers={q.number: data.get(f"dash_{q.number}", "") for q in self.questions},
             refer_on_judgement=data.get("refer_on_judgement", False),
             rationale=data.get("rationale", ""),
+            correction_reason=data.get("correction_reason", ""),
         )
 
     def add_problems(self, problems: list[Problem]) -> None:
         """The service's problems beside the boxes that have no message of their own yet."""
+        moment = {"incident_on", "incident_time"}
         for problem in problems:
             name = problem.field if problem.field in self.fields else None
+            if name in moment and moment & set(self.errors):
+                continue  # the date or the time box already says what is wrong with the moment
             if name is None or name not in self.errors:
                 self.add_error(name, problem.message)
 

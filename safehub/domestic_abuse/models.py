@@ -52,9 +52,11 @@ class RiskLevel(models.TextChoices):
 class MaracBasis(models.TextChoices):
     """Why the notification is a referral to MARAC (SafeLives' referral criteria)."""
 
-    THRESHOLD = "threshold", "Visible high risk: the DASH score reached the threshold"
-    HIGH_RISK = "high_risk", "Assessed as high risk"
+    THRESHOLD = "threshold", "DASH score at or over the threshold (visible high risk)"
+    HIGH_RISK = "high_risk", "Police assessed the risk as high"
     JUDGEMENT = "judgement", "Professional judgement"
+    # SafeLives: another incident within 12 months of the victim's last MARAC referral goes back to MARAC.
+    REPEAT = "repeat", "A repeat: within 12 months of the victim's last MARAC referral"
 
 
 class Notification(models.Model):
@@ -79,6 +81,12 @@ class Notification(models.Model):
     judgement_rationale = models.TextField(blank=True, max_length=RATIONALE_LENGTH)
     recorded_at = models.DateTimeField()
     recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    # The last correction, and why (the audit trail holds every one, with what changed).
+    corrected_at = models.DateTimeField(null=True, blank=True)
+    corrected_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    correction_reason = models.TextField(blank=True, max_length=RATIONALE_LENGTH)
     version = models.PositiveIntegerField(default=0)
 
     class Meta:

@@ -25,13 +25,26 @@ class Summary:
 
     notification: Notification
     risk: str  # "DASH 15 of 24 (MARAC at 14)", "DARA: high", "Graded medium"
-    marac: str  # "Referred to MARAC: visible high risk…", or ""
+    marac: str  # "Referred to MARAC: DASH score at or over the threshold…", or ""
     repeat: Repeat | None
     children: list[str]  # "Mia Harlow: there"
 
     @property
+    def basis(self) -> str:
+        return self.notification.get_marac_basis_display()
+
+    @property
     def is_high(self) -> bool:
         return bool(self.marac) or self.notification.risk_level == RiskLevel.HIGH
+
+    @property
+    def unreferred_repeat(self) -> bool:
+        """A repeat found since it was recorded (its victim identified since), not referred again."""
+        return self.repeat is not None and not self.marac
+
+    @property
+    def answers(self) -> list[dict[str, Any]]:
+        return [{**answer, "label": YesNoUnknown(answer["answer"]).label} for answer in self.notification.dash_answers]
 
 
 def risk(notification: Notification) -> str:
@@ -52,7 +65,7 @@ def summaries(user: User, notifications: list[Notification], names: dict[int, st
         n.contact_id: Summary(
             n,
             risk(n),
-            f"Referred to MARAC: {n.get_marac_basis_display().lower()}" if n.marac_basis else "",
+            f"Referred to MARAC: {n.get_marac_basis_display()}" if n.marac_basis else "",
             found.get(n.pk),
             [
                 f"{names.get(int(pk), 'A child')}: {PRESENT.get(YesNoUnknown(v), v)}"

@@ -46,9 +46,10 @@ class Repeat:
     reference: str
 
 
-def repeats(user: User, notifications: Sequence[Notification]) -> dict[int, Repeat]:
-    """For each notification that is a repeat, the latest earlier MARAC referral it repeats (one query,
-    and one for which of those contacts the user may see). Each notification's victim must be loaded."""
+def referrals_repeated(notifications: Sequence[Notification]) -> dict[int | None, Notification]:
+    """For each notification (by pk; an unsaved one is None) that is a repeat, the latest earlier MARAC
+    referral of the same victim within 12 months before its incident. One query. Each notification's
+    victim must be loaded."""
     if not notifications:
         return {}
     people = {n.victim.person_id for n in notifications if n.victim.person_id is not None}
@@ -65,9 +66,6 @@ def repeats(user: User, notifications: Sequence[Notification]) -> dict[int, Repe
         .select_related("victim", "contact")
         .order_by("-incident_at", "-pk")
     )
-    seen = set(
-        Contact.objects.visible_to(user).filter(pk__in={n.contact_id for n in earlier}).values_list("pk", flat=True)
-    )
     found = {}
     for notification in notifications:
         since = a_year_before(notification.incident_at)
@@ -77,6 +75,22 @@ def repeats(user: User, notifications: Sequence[Notification]) -> dict[int, Repe
                 and since <= other.incident_at < notification.incident_at
                 and same_victim(other.victim, notification.victim)
             ):
-                found[notification.pk] = Repeat(other, other.contact.reference if other.contact_id in seen else "")
+                found[notification.pk] = other
                 break
     return found
+
+
+def repeats(user: User, notifications: Sequence[Notification]) -> dict[int, Repeat]:
+    """For each notification that is a repeat, the MARAC referral it repeats, named only if the user may
+    see its contact (one query more)."""
+    found = referrals_repeated(notifications)
+    seen = set(
+        Contact.objects.visible_to(user)
+        .filter(pk__in={n.contact_id for n in found.values()})
+        .values_list("pk", flat=True)
+    )
+    return {
+        pk: Repeat(other, other.contact.reference if other.contact_id in seen else "")
+        for pk, other in found.items()
+        if pk is not None
+    }

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from safehub.contacts.models import YesNoUnknown
 from safehub.core.errors import Problem
@@ -25,6 +25,8 @@ from safehub.domestic_abuse.models import (
 )
 
 REPEAT_MONTHS = 12
+# Older than this before police told the hub, an incident's year is most likely mistyped.
+OLDEST_INCIDENT = timedelta(days=5 * 365)
 
 
 @dataclass(frozen=True)
@@ -48,18 +50,22 @@ class Details:
     answers: Mapping[int, str] = field(default_factory=dict)
     refer_on_judgement: bool = False
     rationale: str = ""
+    correction_reason: str = ""  # why a recorded notification is corrected
 
 
 def dash_score(answers: Mapping[int, str]) -> int:
     return sum(1 for answer in answers.values() if answer == YesNoUnknown.YES)
 
 
-def marac_basis(details: Details, *, threshold: int) -> str:
-    """Why the notification is a referral to MARAC, or "" if it is not."""
+def marac_basis(details: Details, *, threshold: int, repeat: bool = False) -> str:
+    """Why the notification is a referral to MARAC, or "" if it is not. `repeat`: the victim was
+    referred to MARAC in the 12 months before this incident."""
     if details.assessment == Assessment.DASH and dash_score(details.answers) >= threshold:
         return MaracBasis.THRESHOLD
     if details.assessment in (Assessment.DARA, Assessment.GRADE) and details.risk_level == RiskLevel.HIGH:
         return MaracBasis.HIGH_RISK
+    if repeat:
+        return MaracBasis.REPEAT
     if details.refer_on_judgement:
         return MaracBasis.JUDGEMENT
     return ""
@@ -72,9 +78,12 @@ def problems(
     people: Mapping[int, str],
     children: Sequence[int],
     received_at: datetime,
+    at: datetime,
+    correcting: bool = False,
 ) -> list[Problem]:
     """Everything wrong with the details at once. `people` are the contact's subjects (pk: name),
-    `children` the pks of its children, `received_at` when police notified the hub."""
+    `children` the pks of its children, `received_at` when police notified the hub, `at` now;
+    `correcting` a notification already recorded needs a reason."""
     found = []
     reference = details.police_reference.strip()
     if not reference:
@@ -85,10 +94,19 @@ def problems(
         )
     if details.incident_at is None:
         found.append(Problem("Enter the date and time of the incident", field="incident_on"))
+    elif details.incident_at > at:
+        found.append(Problem("The incident cannot be in the future: check its date and time", field="incident_on"))
     elif details.incident_at > received_at:
         found.append(
             Problem(
                 "The incident cannot be after police notified the hub: check its date and time", field="incident_on"
+            )
+        )
+    elif details.incident_at < received_at - OLDEST_INCIDENT:
+        found.append(
+            Problem(
+                "The incident is more than five years before police notified the hub: check its year",
+                field="incident_on",
             )
         )
     place = details.place.strip()
@@ -118,8 +136,20 @@ def problems(
     rationale = details.rationale.strip()
     if details.refer_on_judgement and not rationale:
         found.append(Problem("Say why professional judgement refers this to MARAC", field="rationale"))
+    elif rationale and not details.refer_on_judgement:
+        found.append(
+            Problem(
+                "Tick “Refer to MARAC on professional judgement” to keep this rationale, or clear it",
+                field="refer_on_judgement",
+            )
+        )
     elif len(rationale) > RATIONALE_LENGTH:
         found.append(Problem(f"Write at most {RATIONALE_LENGTH:,} characters", field="rationale"))
+    reason = details.correction_reason.strip()
+    if correcting and not reason:
+        found.append(Problem("Say why you are correcting what was recorded", field="correction_reason"))
+    elif len(reason) > RATIONALE_LENGTH:
+        found.append(Problem(f"Write at most {RATIONALE_LENGTH:,} characters", field="correction_reason"))
     return found
 
 

@@ -19,7 +19,8 @@ from safehub.core.errors import DomainError, Problem, Refused
 from safehub.core.presenters import shown_date
 from safehub.core.races import claim
 from safehub.domestic_abuse import permissions, rules
-from safehub.domestic_abuse.models import QUESTION_LENGTH, Assessment, DashQuestion, Notification
+from safehub.domestic_abuse.models import QUESTION_LENGTH, Assessment, DashQuestion, MaracBasis, Notification
+from safehub.domestic_abuse.queries import referrals_repeated
 from safehub.protocols.policy import active_protocol
 
 NOUN = "domestic-abuse notification"
@@ -49,22 +50,43 @@ def questions_in_use() -> list[rules.Question]:
     return [rules.Question(q.number, q.text) for q in DashQuestion.objects.filter(in_use=True).order_by("number")]
 
 
-def problems(contact: Contact, details: rules.Details) -> list[Problem]:
-    """Everything wrong with the details for this contact (its people, its children, when police told us)."""
+def questions_for(notification: Notification | None) -> list[rules.Question]:
+    """The questions a DASH notification was answered with (its correction asks them again, as they were
+    worded), or the checklist's questions in use now."""
+    if notification is not None and notification.dash_answers:
+        return [rules.Question(answer["number"], answer["text"]) for answer in notification.dash_answers]
+    return questions_in_use()
+
+
+def threshold_for(notification: Notification | None) -> int:
+    """The MARAC threshold a notification is measured against: the one it was recorded under, else the
+    protocol's now."""
+    if notification is not None and notification.marac_threshold is not None:
+        return notification.marac_threshold
+    return active_protocol().marac_threshold
+
+
+def problems(
+    contact: Contact, details: rules.Details, *, at: datetime, notification: Notification | None = None
+) -> list[Problem]:
+    """Everything wrong with the details for this contact (its people, its children, when police told us);
+    a correction of `notification` needs its reason."""
     subjects = list(contact.subjects.all())
     return rules.problems(
         details,
-        questions=questions_in_use(),
+        questions=questions_for(notification),
         people={s.pk: s.display_name for s in subjects},
         children=[s.pk for s in subjects if s.role in CHILD_ROLES],
         received_at=contact.received_at,
+        at=at,
+        correcting=notification is not None,
     )
 
 
-def _fields(details: rules.Details, questions: list[rules.Question], *, threshold: int) -> dict[str, Any]:
+def _fields(details: rules.Details, questions: list[rules.Question], *, threshold: int, repeat: bool) -> dict[str, Any]:
     is_dash = details.assessment == Assessment.DASH
     answers = {q.number: details.answers[q.number] for q in questions} if is_dash else {}
-    basis = rules.marac_basis(details, threshold=threshold)
+    basis = rules.marac_basis(details, threshold=threshold, repeat=repeat)
     return {
         "police_reference": details.police_reference.strip(),
         "incident_at": details.incident_at,
@@ -80,35 +102,47 @@ def _fields(details: rules.Details, questions: list[rules.Question], *, threshol
         "dash_score": rules.dash_score(answers) if is_dash else None,
         "marac_threshold": threshold if is_dash else None,
         "marac_basis": basis,
-        "judgement_rationale": details.rationale.strip() if basis == "judgement" else "",
+        "judgement_rationale": details.rationale.strip() if basis == MaracBasis.JUDGEMENT else "",
     }
+
+
+def _is_repeat(contact: Contact, details: rules.Details, *, excluding: int | None) -> bool:
+    """Whether the victim was referred to MARAC in the 12 months before this incident."""
+    victim = contact.subjects.get(pk=details.victim)
+    assert details.incident_at is not None  # noqa: S101 - the rules refused a notification without one
+    probe = Notification(pk=excluding, victim=victim, incident_at=details.incident_at)
+    return bool(referrals_repeated([probe]))
 
 
 @transaction.atomic(durable=True)
 def record_notification(
     contact: Contact, details: rules.Details, *, by: User, at: datetime, version: int | None
 ) -> Notification:
-    """Record (`version` None) or correct (the version the form was drawn at) what police sent. Every
-    problem is refused at once; a second person recording the same notification is told who did."""
+    """Record (`version` None) or correct (the version the form was drawn at, with the reason) what police
+    sent. Every problem is refused at once; a second person recording the same notification is told who
+    did. A correction asks the questions the notification was answered with, against its threshold."""
     if not permissions.can_record_notification(by):
         raise PermissionDenied
     if not is_notification(contact):
         raise DomainError("Only a police notification of domestic abuse has an incident and a risk assessment")
-    found = problems(contact, details)
+    existing = Notification.objects.filter(contact=contact).select_related("recorded_by").first()
+    if version is None and existing is not None:
+        raise DomainError(
+            f"{existing.recorded_by} recorded this notification at {shown_date(existing.recorded_at, 'H:i')}:"
+            " reload the page to see it, and correct it there if need be"
+        )
+    if version is not None and existing is None:
+        raise DomainError("This notification's record is gone: reload the page")
+    found = problems(contact, details, at=at, notification=existing)
     if found:
         raise Refused(found)
     children = {s.pk for s in contact.subjects.all() if s.role in CHILD_ROLES}
-    fields = _fields(details, questions_in_use(), threshold=active_protocol().marac_threshold)
+    repeat = _is_repeat(contact, details, excluding=existing.pk if existing else None)
+    fields = _fields(details, questions_for(existing), threshold=threshold_for(existing), repeat=repeat)
     fields["children_present"] = {
         key: value for key, value in fields["children_present"].items() if int(key) in children
     }
-    existing = Notification.objects.filter(contact=contact).select_related("recorded_by").first()
-    if version is None:
-        if existing is not None:
-            raise DomainError(
-                f"{existing.recorded_by} recorded this notification at {shown_date(existing.recorded_at, 'H:i')}:"
-                " reload the page to see it, and correct it there if need be"
-            )
+    if existing is None:
         try:
             with transaction.atomic():
                 notification = Notification.objects.create(contact=contact, recorded_at=at, recorded_by=by, **fields)
@@ -116,11 +150,13 @@ def record_notification(
             raise DomainError("This notification was recorded a moment ago by someone else: reload the page") from None
         record(Verb.DOMESTIC_ABUSE_RECORDED, by=by, contact=contact, at=at, data=_audited(notification.__dict__))
         return notification
-    if existing is None:
-        raise DomainError("This notification's record is gone: reload the page")
+    assert version is not None  # noqa: S101 - refused above
     claim(existing, version, noun=NOUN)
     before = _audited(existing.__dict__)
-    Notification.objects.filter(pk=existing.pk).update(version=version + 1, **fields)
+    reason = details.correction_reason.strip()
+    Notification.objects.filter(pk=existing.pk).update(
+        version=version + 1, corrected_at=at, corrected_by=by, correction_reason=reason, **fields
+    )
     existing.refresh_from_db()
     after = _audited(existing.__dict__)
     changes = {name: [before[name], after[name]] for name in AUDITED if before[name] != after[name]}
@@ -129,7 +165,7 @@ def record_notification(
         by=by,
         contact=contact,
         at=at,
-        data={"notification": existing.pk, "changes": changes},
+        data={"notification": existing.pk, "changes": changes, "reason": reason},
     )
     return existing
 
@@ -153,6 +189,9 @@ def save_question(
         problems.append(Problem("Enter the question", field="text"))
     elif len(words) > QUESTION_LENGTH:
         problems.append(Problem(f"Enter a question of at most {QUESTION_LENGTH} characters", field="text"))
+    same = DashQuestion.objects.filter(text__iexact=words).exclude(pk=question.pk if question else None).first()
+    if same is not None:
+        problems.append(Problem(f"Question {same.number} already asks this", field="text"))
     if problems:
         raise Refused(problems)
     if question is None:

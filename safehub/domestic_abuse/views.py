@@ -59,9 +59,11 @@ def _form(contact: Contact, questions: list[Question], **kwargs: object) -> Noti
 def record(request: AuthenticatedHttpRequest, contact_pk: int) -> HttpResponse:
     """Record, or correct, the incident and risk assessment of a police domestic-abuse notification."""
     contact, notification = get_notification_for(request.user, contact_pk, purpose="domestic-abuse notification")
-    if not permissions.can_record_notification(request.user) or not services.is_notification(contact):
+    if not services.is_notification(contact):
+        raise Http404("Not a police domestic-abuse notification")
+    if not permissions.can_record_notification(request.user):
         raise PermissionDenied
-    questions = services.questions_in_use()
+    questions = services.questions_for(notification)
     status = 200
     if request.method == "POST":
         form = _form(contact, questions, data=request.POST)
@@ -80,9 +82,9 @@ def record(request: AuthenticatedHttpRequest, contact_pk: int) -> HttpResponse:
                 messages.success(
                     request, "Incident and risk assessment saved" if notification is None else "Correction saved"
                 )
-                return redirect(f"{contact.get_absolute_url()}#domestic-abuse")
+                return redirect(contact.get_absolute_url())
         else:  # every problem in one round: a box it could not read hides none of the rest
-            form.add_problems(services.problems(contact, form.details()))
+            form.add_problems(services.problems(contact, form.details(), at=timezone.now(), notification=notification))
     else:
         form = _form(contact, questions, initial=_initial(notification))
     context = {
@@ -90,7 +92,7 @@ def record(request: AuthenticatedHttpRequest, contact_pk: int) -> HttpResponse:
         "notification": notification,
         "form": form,
         "questions": questions,
-        "threshold": active_protocol().marac_threshold,
+        "threshold": services.threshold_for(notification),
     }
     return render(request, "domestic_abuse/record.html", context, status=status)
 
@@ -134,7 +136,9 @@ def question(request: AuthenticatedHttpRequest, number: int | None = None) -> Ht
             except DomainError as error:
                 status = add_refusal(form, error)
             else:
-                messages.success(request, f"Question {saved.number} saved")
+                messages.success(
+                    request, f"Question {saved.number} {'saved' if saved.in_use else 'retired: no longer asked'}"
+                )
                 return redirect("domestic_abuse:checklist")
     else:
         initial = {"version": existing.version, "text": existing.text, "in_use": existing.in_use} if existing else {}

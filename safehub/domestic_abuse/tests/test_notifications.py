@@ -197,39 +197,49 @@ def test_a_second_recording_is_told_who_recorded_and_a_stale_correction_is_refus
     with pytest.raises(DomainError, match="recorded this notification at"):
         services.record_notification(contact, details(contact, yes=20), by=social_worker, at=now, version=None)
 
+    with pytest.raises(Refused, match="Say why you are correcting"):
+        services.record_notification(contact, details(contact, yes=15), by=social_worker, at=now, version=0)
     corrected = services.record_notification(
-        contact, details(contact, yes=15), by=social_worker, at=now + H, version=first.version
+        contact,
+        details(contact, yes=15, correction_reason="Police sent the full checklist"),
+        by=social_worker,
+        at=now + H,
+        version=first.version,
     )
     assert (corrected.dash_score, corrected.marac_basis, corrected.version) == (15, MaracBasis.THRESHOLD, 1)
+    assert (corrected.corrected_by, corrected.correction_reason) == (social_worker, "Police sent the full checklist")
     change = AuditEvent.objects.get(verb=Verb.DOMESTIC_ABUSE_CHANGED)
     assert change.data["changes"]["dash_score"] == [3, 15]
+    assert change.data["reason"] == "Police sent the full checklist"
+    stale = details(contact, yes=1, correction_reason="Typo")
     with pytest.raises(ConcurrentChange):
-        services.record_notification(contact, details(contact, yes=1), by=contact_officer, at=now + H, version=0)
+        services.record_notification(contact, stale, by=contact_officer, at=now + H, version=0)
     assert Notification.objects.get().dash_score == 15
 
 
-def test_a_repeat_is_another_incident_within_12_months_of_the_last_marac_referral(
+def test_a_repeat_is_another_incident_within_12_months_of_the_last_marac_referral_and_goes_back_to_marac(
     mash_team: Team, contact_officer: User, manager: User, now: dt.datetime
 ) -> None:
     referred = notification_contact(mash_team, now - dt.timedelta(days=300))
     services.record_notification(referred, details(referred, yes=16), by=contact_officer, at=now, version=None)
-    not_referred = notification_contact(mash_team, now - dt.timedelta(days=100))
-    services.record_notification(not_referred, details(not_referred, yes=2), by=contact_officer, at=now, version=None)
+    second = notification_contact(mash_team, now - dt.timedelta(days=100))
+    again = services.record_notification(second, details(second, yes=2), by=contact_officer, at=now, version=None)
     latest = notification_contact(mash_team, now - H)
     services.record_notification(latest, details(latest, yes=2), by=contact_officer, at=now, version=None)
     stranger = notification_contact(mash_team, now - H, victim_born=dt.date(1985, 1, 1))
-    services.record_notification(stranger, details(stranger, yes=2), by=contact_officer, at=now, version=None)
+    other = services.record_notification(stranger, details(stranger, yes=2), by=contact_officer, at=now, version=None)
 
+    # SafeLives: a repeat goes back to MARAC whatever its score; another woman of the same name does not.
+    assert (again.marac_basis, other.marac_basis) == (MaracBasis.REPEAT, "")
     loaded = list(Notification.objects.select_related("victim").order_by("incident_at"))
     found = repeats(manager, loaded)
-
     by_contact = {n.contact_id: found.get(n.pk) for n in loaded}
     assert by_contact[referred.pk] is None  # the first referral repeats nothing
-    assert by_contact[not_referred.pk] is not None
-    assert by_contact[not_referred.pk].earlier.contact == referred
+    assert by_contact[second.pk] is not None
+    assert by_contact[second.pk].earlier.contact == referred
     assert by_contact[latest.pk] is not None
-    assert by_contact[latest.pk].reference == referred.reference
-    assert by_contact[stranger.pk] is None  # another woman of the same name, born another day
+    assert by_contact[latest.pk].reference == second.reference  # the latest referral: the repeat's
+    assert by_contact[stranger.pk] is None  # born another day
 
 
 def test_more_than_12_months_after_the_referral_is_not_a_repeat_and_one_person_record_matches(
@@ -383,3 +393,78 @@ def test_the_checklist_pages_are_the_administrators(administrator: User, contact
     officer = Client()
     sign_in_both_steps(officer, contact_officer)
     assert officer.get(reverse("domestic_abuse:checklist")).status_code == 403
+
+
+def test_a_correction_asks_the_questions_as_answered_after_the_checklist_changed(
+    contact: Contact, contact_officer: User, administrator: User, now: dt.datetime
+) -> None:
+    first = services.record_notification(contact, details(contact, yes=14), by=contact_officer, at=now, version=None)
+    services.save_question(
+        DashQuestion.objects.get(number=2), text="Reworded", in_use=True, by=administrator, at=now, version=0
+    )
+    services.save_question(
+        DashQuestion.objects.get(number=24),
+        text=DashQuestion.objects.get(number=24).text,
+        in_use=False,
+        by=administrator,
+        at=now,
+        version=0,
+    )
+    services.save_question(None, text="A new question", in_use=True, by=administrator, at=now, version=None)
+    LocalProtocol.objects.filter(is_active=True).update(marac_threshold=20)
+
+    corrected = services.record_notification(
+        contact,
+        details(
+            contact,
+            answers={n: "yes" if n <= 14 else "no" for n in range(1, 25)},  # the questions police answered
+            place="Flat 2, the family home",
+            correction_reason="The place was wrong",
+        ),
+        by=contact_officer,
+        at=now + H,
+        version=first.version,
+    )
+
+    assert [a["number"] for a in corrected.dash_answers] == list(range(1, 25))
+    assert corrected.dash_answers[1]["text"] == "Is the victim very frightened?"
+    assert (corrected.marac_threshold, corrected.marac_basis) == (14, MaracBasis.THRESHOLD)  # as it was recorded
+
+
+@pytest.mark.parametrize(
+    ("change", "field", "message"),
+    [
+        ({"rationale": "Escalating"}, "refer_on_judgement", "to keep this rationale, or clear it"),
+        ({"incident_at": "future"}, "incident_on", "cannot be in the future"),
+        ({"incident_at": "1900"}, "incident_on", "more than five years before"),
+    ],
+)
+def test_a_rationale_without_its_tick_and_an_incident_in_the_future_or_long_ago_are_refused(
+    contact: Contact, contact_officer: User, now: dt.datetime, change: dict[str, Any], field: str, message: str
+) -> None:
+    moments = {"future": now + H, "1900": dt.datetime(1900, 1, 1, tzinfo=dt.UTC)}
+    if "incident_at" in change:
+        change = {"incident_at": moments[change["incident_at"]]}
+
+    with pytest.raises(Refused) as refused:
+        services.record_notification(contact, details(contact, **change), by=contact_officer, at=now, version=None)
+
+    assert [(p.field, message in p.message) for p in refused.value.problems] == [(field, True)]
+
+
+def test_a_question_asked_already_is_not_added_twice(administrator: User, now: dt.datetime) -> None:
+    with pytest.raises(Refused, match="Question 2 already asks this"):
+        services.save_question(
+            None, text="is the victim very frightened? ", in_use=True, by=administrator, at=now, version=None
+        )
+    assert DashQuestion.objects.count() == 24
+
+
+def test_a_contact_that_is_not_a_notification_has_no_such_page(
+    mash_team: Team, contact_officer: User, now: dt.datetime, client: Client
+) -> None:
+    from safehub.mfa.testing import sign_in_both_steps
+
+    school: Contact = ContactFactory(team=mash_team, received_at=now - H)
+    sign_in_both_steps(client, contact_officer)
+    assert client.get(reverse("domestic_abuse:record", args=[school.pk])).status_code == 404
