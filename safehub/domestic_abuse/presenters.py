@@ -10,7 +10,7 @@ from django.urls import reverse
 
 from safehub.accounts.models import User
 from safehub.contacts.models import Contact, YesNoUnknown
-from safehub.core.presenters import Action, Panel
+from safehub.core.presenters import Action, Panel, shown_date, shown_day
 from safehub.domestic_abuse import permissions
 from safehub.domestic_abuse.models import Assessment, Notification, RiskLevel
 from safehub.domestic_abuse.queries import Repeat, repeats
@@ -41,6 +41,25 @@ class Summary:
     def unreferred_repeat(self) -> bool:
         """A repeat found since it was recorded (its victim identified since), not referred again."""
         return self.repeat is not None and not self.marac
+
+    def note(self) -> dict[str, Any]:
+        """The notification in a few lines, as a meeting notes it (kept as it was when it decided)."""
+        n = self.notification
+        tags = [*(["Repeat"] if self.repeat else []), *(["MARAC"] if self.marac else [])]
+        lines = [self.risk, *([self.marac] if self.marac else [])]
+        if self.repeat is not None:
+            lines.append(
+                f"A repeat: within 12 months of a MARAC referral on {shown_day(self.repeat.earlier.incident_at)}"
+            )
+            if self.repeat.reference:
+                lines.append(f"The earlier notification: {self.repeat.reference}")
+        lines += [
+            f"Incident: {shown_date(n.incident_at)}, {n.place}",
+            f"Victim: {n.victim}",
+            f"Alleged perpetrator: {n.perpetrator or 'not named by police'}",
+            *self.children,
+        ]
+        return {"tags": tags, "lines": lines}
 
     @property
     def answers(self) -> list[dict[str, Any]]:

@@ -34,6 +34,11 @@ class MeetingKind(models.TextChoices):
     TRIAGE = "triage", "Domestic-abuse triage"
 
     @property
+    def noun(self) -> str:
+        """What staff call one: "today's meeting", "today's triage"."""
+        return "meeting" if self == MeetingKind.MASH else "triage"
+
+    @property
     def setting(self) -> str:
         """The prefix of the protocol's settings for this meeting's days, time and members."""
         return "meeting" if self == MeetingKind.MASH else "triage"
@@ -123,6 +128,10 @@ class AgendaItem(models.Model):
     decision = models.CharField(max_length=20, choices=ItemDecision, blank=True)
     acts = models.CharField("Who acts", max_length=200, blank=True)
     note = models.TextField(blank=True, max_length=NOTE_LENGTH)
+    # What the meeting knew of a police domestic-abuse notification when it decided the item (or closed
+    # without reaching it): {"tags": [...], "lines": [...]}, so its minutes do not change when the
+    # notification is corrected afterwards. Empty until then.
+    noted = models.JSONField(default=dict, blank=True)
     decided_at = models.DateTimeField(null=True, blank=True)
     decided_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"

@@ -10,15 +10,18 @@ from django.db.models import Prefetch
 from django.urls import reverse
 
 from safehub.accounts.models import User
-from safehub.contacts.models import Contact, SubjectRole
-from safehub.core.presenters import Panel, brag_tag_class
+from safehub.contacts.models import Contact, ContactSubject, SubjectRole
+from safehub.contacts.workflow import ContactState
+from safehub.core.presenters import Panel, brag_tag_class, shown_day
 from safehub.core.working_time import LONDON
-from safehub.domestic_abuse.presenters import Summary, summaries
+from safehub.domestic_abuse.presenters import summaries
 from safehub.meetings.forms import DecisionForm
-from safehub.meetings.models import DECISIONS, AgendaItem, DailyMeeting, MeetingKind
+from safehub.meetings.models import DECISIONS, AgendaItem, DailyMeeting, ItemReason, MeetingKind
 from safehub.meetings.services import schedule
 from safehub.meetings.workflow import STATES, MeetingState
 from safehub.protocols.models import LocalProtocol
+
+NOT_RECORDED = {"tags": [], "lines": [], "not_recorded": True}
 
 
 @dataclass(frozen=True)
@@ -29,7 +32,38 @@ class AgendaRow:
     involvements: list[str]  # open services of anyone on the contact: "Ann Smith: child in need (since …)"
     rating_tag_class: str
     form: DecisionForm | None
-    domestic_abuse: Summary | None  # a police domestic-abuse notification's incident and risk, once recorded
+    # A police domestic-abuse notification as the meeting knows it: {"tags", "lines"} (or "not_recorded"):
+    # as it was when the item was decided or the meeting closed, else as it stands.
+    notification: dict[str, Any]
+    contact_state: str  # "Closed", "In basic screening"…: what the front door has done with it
+
+
+def _named(subject: ContactSubject) -> str:
+    """A child's name with their date of birth: two children of one name on an agenda are told apart."""
+    if subject.date_of_birth is None:
+        return subject.display_name
+    return f"{subject.display_name} (born {shown_day(subject.date_of_birth)})"
+
+
+def item_names(item: AgendaItem) -> str:
+    """Whose item it is, for its form's error summary: "Mia Harlow: Choose the meeting's decision"."""
+    children = [s.display_name for s in item.contact.subjects.all() if s.role == SubjectRole.CHILD]
+    return ", ".join(children) or item.contact.reference
+
+
+def notifications_now(user: User, items: list[AgendaItem]) -> dict[int, dict[str, Any]]:
+    """Each domestic-abuse item's notification as it stands now, by item (what the meeting notes as it
+    decides or closes). The items' contacts come with their notification and its victim."""
+    recorded = [item.contact.domestic_abuse for item in items if getattr(item.contact, "domestic_abuse", None)]
+    names = {s.pk: s.display_name for item in items for s in item.contact.subjects.all()}
+    shown = summaries(user, recorded, names)
+    found = {}
+    for item in items:
+        if item.reason != ItemReason.DOMESTIC_ABUSE:
+            continue
+        summary = shown.get(item.contact_id)
+        found[item.pk] = summary.note() if summary is not None else NOT_RECORDED
+    return found
 
 
 def agenda_rows(
@@ -40,18 +74,14 @@ def agenda_rows(
     open_meeting: bool,
     bound: dict[str, Any] | None = None,
 ) -> list[AgendaRow]:
-    notifications = [
-        item.contact.domestic_abuse for item in items if getattr(item.contact, "domestic_abuse", None) is not None
-    ]
-    names = {s.pk: s.display_name for item in items for s in item.contact.subjects.all()}
-    shown = summaries(user, notifications, names)
+    now = notifications_now(user, items)
     rows = []
     for item in items:
         subjects = list(item.contact.subjects.all())
-        children = ", ".join(s.display_name for s in subjects if s.role == SubjectRole.CHILD)
-        siblings = ", ".join(s.display_name for s in subjects if s.role == SubjectRole.SIBLING)
+        children = ", ".join(_named(s) for s in subjects if s.role == SubjectRole.CHILD)
+        siblings = ", ".join(_named(s) for s in subjects if s.role == SubjectRole.SIBLING)
         involvements = [
-            f"{s.display_name}: {involvement.get_service_display().lower()}"
+            f"{_named(s)}: {involvement.get_service_display().lower()}"
             for s in subjects
             if s.person is not None
             for involvement in s.person.involvements.all()
@@ -62,7 +92,7 @@ def agenda_rows(
         if open_meeting:
             initial = {"version": item.version, "decision": item.decision, "acts": item.acts, "note": item.note}
             form = (bound or {}).get(prefix) or DecisionForm(initial=initial, prefix=prefix, decisions=DECISIONS[kind])
-            form.names = children or item.contact.reference
+            form.names = item_names(item)
         rows.append(
             AgendaRow(
                 item,
@@ -71,9 +101,12 @@ def agenda_rows(
                 involvements,
                 brag_tag_class(item.rating),
                 form,
-                shown.get(item.contact_id),
+                item.noted or now.get(item.pk, {}),
+                ContactState(item.contact.state).label,
             )
         )
+    if kind == MeetingKind.TRIAGE:  # the referrals to MARAC first, each group in the agenda's order
+        rows.sort(key=lambda row: "MARAC" not in row.notification.get("tags", []))
     return rows
 
 

@@ -5,9 +5,10 @@ for the other."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, time, timedelta
+from typing import Any
 
 from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
@@ -242,9 +243,18 @@ class DecidedMeanwhile(DomainError):  # noqa: N818 (a domain phrase)
 
 @transaction.atomic(durable=True)
 def decide(
-    item: AgendaItem, *, decision: str, acts: str, note: str, by: User, at: datetime, version: int
+    item: AgendaItem,
+    *,
+    decision: str,
+    acts: str,
+    note: str,
+    by: User,
+    at: datetime,
+    version: int,
+    noted: Mapping[str, Any] | None = None,
 ) -> AgendaItem:
-    """One decision for an item, and who acts on it (002 §7)."""
+    """One decision for an item, and who acts on it (002 §7). `noted`: what the meeting knew of the
+    item's police notification as it decided (kept with the decision)."""
     if not permissions.can_record_at_meeting(by):
         raise PermissionDenied
     meeting = DailyMeeting.objects.select_for_update().get(pk=item.meeting_id)
@@ -270,7 +280,14 @@ def decide(
     if problems:
         raise Refused(problems)
     before = item.decision
-    fields = {"decision": decision, "acts": who, "note": note.strip(), "decided_at": at, "decided_by_id": by.pk}
+    fields = {
+        "decision": decision,
+        "acts": who,
+        "note": note.strip(),
+        "decided_at": at,
+        "decided_by_id": by.pk,
+        "noted": dict(noted or {}),
+    }
     AgendaItem.objects.filter(pk=item.pk).update(version=item.version + 1, **fields)  # claimed above: ours
     for name, value in fields.items():
         setattr(item, name, value)
@@ -287,13 +304,23 @@ def decide(
 
 
 @transaction.atomic(durable=True)
-def close_meeting(meeting: DailyMeeting, *, by: User, at: datetime, version: int) -> DailyMeeting:
-    """The meeting ends: its agenda locks, and what it did not reach goes to the next meeting's agenda."""
+def close_meeting(
+    meeting: DailyMeeting,
+    *,
+    by: User,
+    at: datetime,
+    version: int,
+    noted: Mapping[int, Mapping[str, Any]] | None = None,
+) -> DailyMeeting:
+    """The meeting ends: its agenda locks, and what it did not reach goes to the next meeting's agenda.
+    `noted`: by item, what the meeting knew of each police notification it did not decide."""
     if not permissions.can_run_meeting(by):
         raise PermissionDenied
     claim(meeting, version, noun=NOUN)
     _still_open(meeting)
     left = meeting.items.filter(decision="").count()
+    for pk, known in (noted or {}).items():
+        meeting.items.filter(pk=pk, decision="").update(noted=dict(known))
     lifecycle.transition(
         meeting,
         MeetingEvent.CLOSE,

@@ -70,7 +70,9 @@ def open_meeting(request: AuthenticatedHttpRequest, kind: str = MeetingKind.MASH
         messages.error(request, error.message)
         return redirect(LIST_PAGES[MeetingKind(kind)])
     count = meeting.items.count()
-    messages.success(request, f"Today's meeting is open: {count} item{'s' if count != 1 else ''} on its agenda")
+    noun = MeetingKind(meeting.kind).noun
+    where = "list" if meeting.kind == MeetingKind.TRIAGE else "agenda"
+    messages.success(request, f"Today's {noun} is open: {count} item{'s' if count != 1 else ''} on its {where}")
     return redirect("meetings:meeting", pk=meeting.pk)
 
 
@@ -99,6 +101,7 @@ def _page(
         ),
         "list_page": LIST_PAGES[MeetingKind(meeting.kind)],
         "list_name": "All triage" if meeting.kind == MeetingKind.TRIAGE else "All meetings",
+        "noun": MeetingKind(meeting.kind).noun,
         "hidden": hidden,
         "attendance": attendance,
         "attendance_form": attendance_form if is_open and permissions.can_record_at_meeting(request.user) else None,
@@ -152,7 +155,9 @@ def decide(request: AuthenticatedHttpRequest, pk: int, item_pk: int) -> HttpResp
         raise Http404("No such item")
     prefix = f"item-{item.pk}"
     decisions = DECISIONS[meeting.kind]
+    names = presenters.item_names(item)
     form = DecisionForm(request.POST, prefix=prefix, decisions=decisions)
+    form.names = names
     if form.is_valid():
         data = form.cleaned_data
         try:
@@ -164,12 +169,14 @@ def decide(request: AuthenticatedHttpRequest, pk: int, item_pk: int) -> HttpResp
                 by=request.user,
                 at=timezone.now(),
                 version=data["version"],
+                noted=presenters.notifications_now(request.user, [item]).get(item.pk),
             )
         except services.DecidedMeanwhile as clash:
             # Theirs stands; ours is shown again with the version that replaces theirs if saved again.
             data = request.POST.copy()
             data[f"{prefix}-version"] = str(clash.version)
             again = DecisionForm(data, prefix=prefix, decisions=decisions)
+            again.names = names
             again.is_valid()
             again.add_error(None, clash.message)
             meeting.refresh_from_db()
@@ -191,16 +198,24 @@ def close(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     form = CloseMeetingForm(request.POST, prefix="close")
     if form.is_valid():
         try:
-            services.close_meeting(meeting, by=request.user, at=timezone.now(), version=form.cleaned_data["version"])
+            items, _ = agenda_for(request.user, meeting)
+            services.close_meeting(
+                meeting,
+                by=request.user,
+                at=timezone.now(),
+                version=form.cleaned_data["version"],
+                noted=presenters.notifications_now(request.user, [i for i in items if not i.decision]),
+            )
         except DomainError as error:
             status = add_refusal(form, error)
             meeting.refresh_from_db()
             return _page(request, meeting, bound={"close": form}, status=status)
         left = meeting.items.filter(decision="").count()
+        noun = MeetingKind(meeting.kind).noun
         messages.success(
             request,
-            f"Meeting closed at {shown_date(meeting.closed_at, 'H:i')}"
-            + (f": {left} item{'s' if left != 1 else ''} not reached go to the next meeting" if left else ""),
+            f"{noun.capitalize()} closed at {shown_date(meeting.closed_at, 'H:i')}"
+            + (f": {left} item{'s' if left != 1 else ''} not reached go to the next {noun}" if left else ""),
         )
         return redirect("meetings:meeting", pk=meeting.pk)
     return _page(request, meeting, bound={"close": form})

@@ -51,14 +51,14 @@ class ProtocolForm(VersionForm):
         error_messages={"invalid_choice": "Choose days of the week"},
     )
     meeting_time = forms.TimeField(
-        label="Time it starts",
+        label="Time the daily MASH meeting starts",
         help_text="For example 11:00",
         widget=forms.TimeInput(format="%H:%M", attrs={"class": "govuk-input--width-5"}),
         required=False,
         error_messages={"invalid": "Enter the meeting's time as hours and minutes, like 11:00"},
     )
     meeting_members = forms.MultipleChoiceField(
-        label="Agencies that sit in it",
+        label="Agencies that sit in the daily MASH meeting",
         choices=AgencyKind.choices,
         widget=forms.CheckboxSelectMultiple,
         required=False,
@@ -74,14 +74,14 @@ class ProtocolForm(VersionForm):
         error_messages={"invalid_choice": "Choose days of the week"},
     )
     triage_time = forms.TimeField(
-        label="Time it starts",
+        label="Time the domestic-abuse triage starts",
         help_text="For example 10:00",
         widget=forms.TimeInput(format="%H:%M", attrs={"class": "govuk-input--width-5"}),
         required=False,
         error_messages={"invalid": "Enter the triage's time as hours and minutes, like 10:00"},
     )
     triage_members = forms.MultipleChoiceField(
-        label="Agencies that sit in it",
+        label="Agencies that sit in the domestic-abuse triage",
         choices=AgencyKind.choices,
         widget=forms.CheckboxSelectMultiple,
         required=False,

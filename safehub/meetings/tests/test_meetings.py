@@ -198,7 +198,7 @@ def test_the_meeting_page_shows_the_agenda_and_records_decisions(
     assert AuditEvent.objects.filter(verb=Verb.DAILY_MEETING_VIEWED).exists()
     contact_page = client.get(reverse("contacts:contact", args=[hub["red"].pk])).content.decode()
     assert "Daily meetings and triage" in contact_page
-    assert "Share information, Police acts" in contact_page
+    assert "Share information; who acts: Police" in contact_page
 
 
 def test_a_restricted_contact_is_counted_not_named_and_a_partner_gets_not_found(

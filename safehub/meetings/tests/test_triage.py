@@ -132,3 +132,36 @@ def test_the_triage_page_shows_each_notifications_risk_marac_and_repeat(
     assert AuditEvent.objects.filter(verb=Verb.TRIAGE_VIEWED, contact_id=notified["high"].pk).exists()
     # The daily MASH meeting's list does not show the triage.
     assert "Triage held" not in client.get(reverse("meetings:meetings")).content.decode()
+
+
+def test_the_minutes_keep_what_the_triage_knew_when_it_decided_or_closed(
+    notified: dict[str, Contact], mash_team: Team, manager: User, contact_officer: User, now: dt.datetime
+) -> None:
+    late = notification_contact(mash_team, now - 2 * H, victim_born=dt.date(1988, 8, 8))
+    client = sign_in_both_steps(Client(), manager)
+    client.post(reverse("meetings:open-triage"))
+    triage = DailyMeeting.objects.get(kind=MeetingKind.TRIAGE)
+    high = triage.items.get(contact=notified["high"])
+    decided = client.post(
+        reverse("meetings:decide", args=[triage.pk, high.pk]),
+        {f"item-{high.pk}-version": 0, f"item-{high.pk}-decision": "to_mash", f"item-{high.pk}-acts": "MASH manager"},
+    )
+    assert decided.status_code == 302
+    assert (
+        client.post(reverse("meetings:close", args=[triage.pk]), {"close-version": triage.version}).status_code == 302
+    )
+
+    # Afterwards: the high-risk notification corrected down, the late one's assessment recorded.
+    notification = notified["high"].domestic_abuse
+    correction = details(notified["high"], yes=2, correction_reason="Police re-scored it")
+    notifications.record_notification(
+        notified["high"], correction, by=contact_officer, at=now + H, version=notification.version
+    )
+    notifications.record_notification(late, details(late, yes=20), by=contact_officer, at=now + H, version=None)
+
+    page = client.get(reverse("meetings:meeting", args=[triage.pk])).content.decode()
+    assert "DASH 16 of 24 (MARAC at 14)" in page  # as the triage decided on it
+    assert "DASH 2 of 24" not in page
+    assert "The incident and risk assessment were not recorded yet." in page  # the late one, as it closed
+    assert "DASH 20 of 24" not in page
+    assert "To the MASH</strong>; who acts: MASH manager" in page
