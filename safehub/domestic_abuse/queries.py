@@ -66,7 +66,7 @@ def referrals_repeated(notifications: Sequence[Notification]) -> dict[int | None
         .select_related("victim", "contact")
         .order_by("-incident_at", "-pk")
     )
-    found = {}
+    found: dict[int | None, Notification] = {}
     for notification in notifications:
         since = a_year_before(notification.incident_at)
         for other in earlier:

@@ -108,8 +108,9 @@ def _fields(details: rules.Details, questions: list[rules.Question], *, threshol
 
 def _is_repeat(contact: Contact, details: rules.Details, *, excluding: int | None) -> bool:
     """Whether the victim was referred to MARAC in the 12 months before this incident."""
-    victim = contact.subjects.get(pk=details.victim)
     assert details.incident_at is not None  # noqa: S101 - the rules refused a notification without one
+    assert details.victim is not None  # noqa: S101 - and one without a victim
+    victim = contact.subjects.get(pk=details.victim)
     probe = Notification(pk=excluding, victim=victim, incident_at=details.incident_at)
     return bool(referrals_repeated([probe]))
 
@@ -189,7 +190,8 @@ def save_question(
         problems.append(Problem("Enter the question", field="text"))
     elif len(words) > QUESTION_LENGTH:
         problems.append(Problem(f"Enter a question of at most {QUESTION_LENGTH} characters", field="text"))
-    same = DashQuestion.objects.filter(text__iexact=words).exclude(pk=question.pk if question else None).first()
+    others = DashQuestion.objects.filter(text__iexact=words)
+    same = (others.exclude(pk=question.pk) if question is not None else others).first()
     if same is not None:
         problems.append(Problem(f"Question {same.number} already asks this", field="text"))
     if problems:
