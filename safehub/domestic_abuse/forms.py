@@ -4,6 +4,7 @@ from datetime import date, datetime, time
 from typing import Any
 
 from django import forms
+from django.forms.utils import ErrorDict
 
 from safehub.contacts.models import YesNoUnknown
 from safehub.core.errors import Problem
@@ -130,6 +131,23 @@ class NotificationForm(GovukForm):
         for name, field in self.fields.items():
             if name.startswith(("present_", "dash_")):
                 style_field(field)
+        # The fields in the page's order (each child after the people, the checklist after the levels),
+        # so that the error summary lists the problems as the page shows them.
+        self.order_fields(
+            [
+                "version",
+                "police_reference",
+                "incident_on",
+                "incident_time",
+                "place",
+                "victim",
+                "perpetrator",
+                *(f"present_{pk}" for pk, _ in children),
+                "assessment",
+                "risk_level",
+                *(f"dash_{question.number}" for question in questions),
+            ]
+        )
 
     def child_fields(self) -> list[forms.BoundField]:
         return [self[f"present_{pk}"] for pk, _ in self.children]
@@ -169,6 +187,10 @@ class NotificationForm(GovukForm):
                 continue  # the date or the time box already says what is wrong with the moment
             if name is None or name not in self.errors:
                 self.add_error(name, problem.message)
+        # The error summary in the page's order, whichever check found each problem.
+        order = {name: index for index, name in enumerate(self.fields)}
+        errors = sorted(self.errors.items(), key=lambda pair: order.get(pair[0], -1))
+        self._errors = ErrorDict(errors, renderer=self.renderer)
 
 
 class QuestionForm(GovukForm):

@@ -468,3 +468,19 @@ def test_a_contact_that_is_not_a_notification_has_no_such_page(
     school: Contact = ContactFactory(team=mash_team, received_at=now - H)
     sign_in_both_steps(client, contact_officer)
     assert client.get(reverse("domestic_abuse:record", args=[school.pk])).status_code == 404
+
+
+def test_the_error_summary_follows_the_page(contact: Contact) -> None:
+    from safehub.domestic_abuse.forms import NotificationForm
+
+    mia = _subject(contact, "Mia")
+    form = NotificationForm(
+        {"police_reference": "", "assessment": ""},
+        people=[(mia.pk, "Mia")],
+        children=[(mia.pk, "Mia")],
+        questions=services.questions_in_use(),
+    )
+    assert not form.is_valid()
+    form.add_problems(services.problems(contact, form.details(), at=contact.received_at))
+    names = list(form.errors)
+    assert names.index("police_reference") < names.index(f"present_{mia.pk}") < names.index("assessment")
