@@ -105,7 +105,16 @@ class StrategyDiscussion(models.Model):
     class Meta:
         ordering = ["due_at", "pk"]
         # Partners' invitations: those still to be held by meeting time, and the last month's held.
-        indexes = [models.Index(fields=["state", "meeting_at"], name="strategy_state_meeting")]
+        indexes = [
+            models.Index(fields=["state", "meeting_at"], name="strategy_state_meeting"),
+            # The coordinator's worktray: a team's discussions not yet finished, by their due time (tens
+            # of a year's thousands; read without this, every discussion of the year was scanned).
+            models.Index(
+                fields=["team", "due_at", "id"],
+                condition=~Q(state__in=["record_sent", "cancelled"]),
+                name="strategy_unfinished_due",
+            ),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=~Q(route__in=["immediate_protection", "open_case"]) | ~Q(reason=""),
