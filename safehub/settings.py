@@ -263,6 +263,8 @@ EMAIL_BACKEND = (
 )
 OUTBOX_DIR = Path(os.environ.get("SAFEHUB_OUTBOX_DIR") or BASE_DIR / "demo-outbox")
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "safehub@localhost")
+# Safehub's own address, for the links in its emails ("https://safehub.example.gov.uk"); none if unset.
+SITE_URL = os.environ.get("SAFEHUB_SITE_URL", "").strip().rstrip("/")
 # SMTP, for EMAIL_BACKEND=django.core.mail.backends.smtp.EmailBackend.
 EMAIL_HOST = os.environ.get("EMAIL_HOST", "localhost")
 EMAIL_PORT = env_int("EMAIL_PORT", 25)

@@ -28,7 +28,9 @@ from django.conf import settings
 from django.core.mail import EmailMessage
 
 from safehub.accounts.models import Role, User
+from safehub.accounts.permissions import can_answer_for_an_agency
 from safehub.checks.models import AgencyRequest, Alert, AlertKind, RequestState
+from safehub.core.links import link_line
 from safehub.core.mail_batches import OvertakenError, deliver_in_batches, insert_new_alerts, lock_for_sending
 from safehub.core.presenters import shown_london_time
 from safehub.handoffs.services import deliver_handoff_emails
@@ -122,6 +124,10 @@ def _message(alert: Alert) -> tuple[str, str]:
         f"{alert.get_kind_display()}.\n\nRequest {request.pk} to {request.agency} about contact {contact} was due"
         f" at {due}. Sign in to Safehub to see it. This email holds no personal details."
     )
+    if can_answer_for_an_agency(alert.recipient):
+        body += link_line("checks:request", request.pk)
+    else:
+        body += link_line("checks:checks", request.checks_id)
     return subject, body
 
 

@@ -17,6 +17,7 @@ from safehub.audit.services import record
 from safehub.contacts.models import Contact
 from safehub.contacts.services import clock_rating, grant_access
 from safehub.core.errors import DomainError
+from safehub.core.links import link_line
 from safehub.core.mail_batches import OvertakenError, deliver_in_batches, lock_for_sending
 from safehub.core.presenters import shown_day, shown_london_day, shown_london_time
 from safehub.handoffs.models import Handoff, HandoffKind
@@ -135,10 +136,14 @@ def email_for(handoff: Handoff) -> EmailMessage | None:
     )
     warning = f"{URGENT}\n\n" if urgent else ""
     if handoff.recipient is not None:
-        body = warning + (
-            f"{sender} sent contact {contact.reference} to you on {sent}"
-            f" ({handoff.get_kind_display().lower()}).\n\nSign in to Safehub and open My caseload to read it"
-            " and mark it received. This email holds no personal details."
+        body = (
+            warning
+            + (
+                f"{sender} sent contact {contact.reference} to you on {sent}"
+                f" ({handoff.get_kind_display().lower()}).\n\nSign in to Safehub and open My caseload to read it"
+                " and mark it received. This email holds no personal details."
+            )
+            + link_line("queues:caseload")
         )
     else:
         children = [

@@ -16,9 +16,11 @@ from django.conf import settings
 from django.core.mail import EmailMessage
 
 from safehub.accounts.models import Role, User
+from safehub.core.links import link_line
 from safehub.core.mail_batches import OvertakenError, deliver_in_batches, insert_new_alerts, lock_for_sending
 from safehub.core.presenters import shown_london_time
 from safehub.strategy.models import ActionAlert, ActionAlertKind, StrategyAction
+from safehub.strategy.permissions import sees_as_an_invited_agency
 from safehub.strategy.workflow import ActionState
 
 REMINDER_LEAD = timedelta(hours=24)  # an action is reminded of a day before it is due
@@ -98,6 +100,10 @@ def email_for(alert: ActionAlert) -> EmailMessage:
         f" strategy discussion {action.discussion_id}, was due at {due}. Sign in to Safehub to see it and"
         " close it with a note when it is done. This email holds no personal details."
     )
+    if sees_as_an_invited_agency(alert.recipient):
+        body += link_line("strategy:invitations")
+    else:
+        body += link_line("strategy:discussion", action.discussion_id)
     return EmailMessage(
         subject,
         body,

@@ -16,6 +16,7 @@ from django.core.mail import EmailMessage
 from icalendar import Calendar, Event
 
 from safehub.accounts.models import User
+from safehub.core.links import link_line
 from safehub.core.mail_batches import OvertakenError, deliver_in_batches, lock_for_sending
 from safehub.core.presenters import shown_london_time
 from safehub.strategy.models import Invitation, InviteeReason, RecordCopy, StrategyDiscussion
@@ -86,10 +87,14 @@ def email_for(invitation: Invitation, addresses: Sequence[str], *, at: datetime)
             "A calendar entry is attached. If you cannot attend, tell the hub what you know before then."
         )
     else:
-        body = update + (
-            f"{invitation.agency} is invited to a strategy discussion on {when} ({how}), chaired by"
-            f" {discussion.chair}.\n\nSign in to Safehub and open Strategy discussions to read the papers sent"
-            " to your agency. A calendar entry is attached. This email holds no personal details."
+        body = (
+            update
+            + (
+                f"{invitation.agency} is invited to a strategy discussion on {when} ({how}), chaired by"
+                f" {discussion.chair}.\n\nSign in to Safehub and open Strategy discussions to read the papers sent"
+                " to your agency. A calendar entry is attached. This email holds no personal details."
+            )
+            + link_line("strategy:invitations")
         )
     message = EmailMessage(
         f"Safehub: {changed}strategy discussion on {when}",
@@ -152,7 +157,7 @@ def record_email_for(copy: RecordCopy, addresses: Sequence[str]) -> EmailMessage
         f"Safehub: the record of the strategy discussion held on {held}",
         f"The record of the strategy discussion {invitation} took part in on {held} has been sent to"
         f" {invitation}, with any actions for your agency.\n\nSign in to Safehub and open Strategy discussions"
-        " to read it. This email holds no personal details.",
+        " to read it. This email holds no personal details." + link_line("strategy:invitations"),
         settings.DEFAULT_FROM_EMAIL,
         list(addresses),
         headers={"Message-ID": record_message_id(copy), "Auto-Submitted": "auto-generated"},

@@ -4,6 +4,7 @@ disclosures, nothing passed on that an agency restricted, and seen by the invite
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 import pytest
 from django.core import mail
@@ -235,3 +236,33 @@ def test_an_agency_nobody_uses_safehub_at_is_emailed_at_its_shared_address(
     text = calendar.decode() if isinstance(calendar, bytes) else calendar
     assert "DTSTAMP:20261124T100000Z" in text  # when the entry was made, not the meeting's time
     assert "ORGANIZER:mailto:" in text
+
+
+def test_with_safehubs_address_set_each_email_links_to_its_page_and_names_no_child(
+    discussion: StrategyDiscussion,
+    strategy_coordinator: User,
+    manager: User,
+    police_partner: User,
+    agencies: dict[str, Agency],
+    now: dt.datetime,
+    settings: Any,
+) -> None:
+    _arrange(discussion, strategy_coordinator, manager, now, agencies["police"], agencies["health"])
+    settings.SITE_URL = "https://safehub.example.gov.uk"
+    emails.deliver_invitation_emails(now)
+    [linked] = [m for m in mail.outbox if police_partner.email in m.to]
+    assert linked.body.endswith(
+        "Open it in Safehub (you will be asked to sign in): https://safehub.example.gov.uk/strategy/invitations/"
+    )
+    assert "Mia" not in linked.body
+
+    mail.outbox.clear()
+    settings.SITE_URL = ""
+    discussion.refresh_from_db()
+    arrangement = services.Arrangement(
+        now + 2 * H, MeetingFormat.VIDEO, "https://meet.example/s", manager, (agencies["police"], agencies["health"])
+    )
+    services.arrange(discussion, arrangement, by=strategy_coordinator, at=now, version=discussion.version)
+    emails.deliver_invitation_emails(now)
+    assert mail.outbox
+    assert all("Open it in Safehub" not in m.body for m in mail.outbox)  # no address set: no link
