@@ -27,7 +27,7 @@ from safehub.meetings.services import open_meeting
 from safehub.mfa.testing import sign_in_both_steps
 from safehub.people.models import Person
 from safehub.people.tests.factories import InvolvementFactory, PersonFactory
-from safehub.protocols.models import Brag
+from safehub.protocols.models import Brag, LocalProtocol
 from safehub.strategy.tests.helpers import approved_for_strategy, arrange_for
 
 pytestmark = pytest.mark.django_db
@@ -38,6 +38,7 @@ READ_VERBS = (
     Verb.CONSULTATION_VIEWED,
     Verb.STRATEGY_DISCUSSION_VIEWED,
     Verb.DAILY_MEETING_VIEWED,
+    Verb.TRIAGE_VIEWED,
 )
 
 
@@ -52,6 +53,7 @@ class Shown:
     consultations: tuple[int, ...] = ()
     discussions_of: tuple[int, ...] = ()  # strategy discussions, by their contact's id
     meeting_reads: tuple[int, ...] = ()  # a daily meeting (0) and each contact on its agenda, by id
+    meeting_verb: Verb = Verb.DAILY_MEETING_VIEWED  # a triage's reads are the triage's
 
 
 @dataclass
@@ -168,6 +170,21 @@ def _daily_meeting_page(hub: Hub) -> Shown:
     return Shown(hub.social_worker, reverse("meetings:meeting", args=[meeting.pk]), meeting_reads=(0, contact.pk))
 
 
+def _triage_page(hub: Hub) -> Shown:
+    LocalProtocol.objects.filter(is_active=True).update(
+        triage_days=[0, 1, 2, 3, 4, 5, 6], triage_time=dt.time(10, 0), triage_members=["police"]
+    )
+    contact = ContactFactory(
+        team=hub.team,
+        received_at=hub.at - dt.timedelta(hours=1),
+        channel=Channel.POLICE_NOTIFICATION,
+        concern_categories=["domestic_abuse"],
+    )
+    triage = open_meeting(hub.team, by=hub.manager, at=hub.at, kind="triage")
+    url = reverse("meetings:triage-meeting", args=[triage.pk])
+    return Shown(hub.social_worker, url, meeting_reads=(0, contact.pk), meeting_verb=Verb.TRIAGE_VIEWED)
+
+
 def _domestic_abuse_page(hub: Hub) -> Shown:
     contact = ContactFactory(team=hub.team, channel=Channel.POLICE_NOTIFICATION, concern_categories=["domestic_abuse"])
     return Shown(hub.contact_officer, reverse("domestic_abuse:record", args=[contact.pk]), contacts=(contact.pk,))
@@ -214,6 +231,7 @@ PAGES: dict[str, Callable[[Hub], Shown]] = {
     "strategy:record": _strategy_record_page,
     "meetings:meeting": _daily_meeting_page,
     "domestic_abuse:record": _domestic_abuse_page,
+    "meetings:triage-meeting": _triage_page,
     "strategy:start-now": _contact_page("strategy:start-now", ContactState.RECEIVED, "manager"),
     "strategy:start-for-person": _person_page("strategy:start-for-person", "manager"),
 }
@@ -281,7 +299,7 @@ def test_every_page_that_shows_a_childs_record_records_exactly_one_read_of_it(ur
         [(Verb.CONTACT_VIEWED.value, pk) for pk in shown.contacts]
         + [(Verb.PERSON_VIEWED.value, pk) for pk in shown.people]
         + [(Verb.STRATEGY_DISCUSSION_VIEWED.value, pk) for pk in shown.discussions_of]
-        + [(Verb.DAILY_MEETING_VIEWED.value, pk) for pk in shown.meeting_reads]
+        + [(shown.meeting_verb.value, pk) for pk in shown.meeting_reads]
     )
     assert recorded == expected, url_name
     shown_records = (

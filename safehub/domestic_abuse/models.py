@@ -111,3 +111,22 @@ class Notification(models.Model):
     @property
     def referred_to_marac(self) -> bool:
         return bool(self.marac_basis)
+
+
+class Correction(models.Model):
+    """One correction of a notification: who, when, why, and what it held before (never edited), so that
+    a referral to MARAC withdrawn by a correction stays on the record."""
+
+    notification = models.ForeignKey(Notification, on_delete=models.CASCADE, related_name="corrections")
+    at = models.DateTimeField()
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    reason = models.TextField(max_length=RATIONALE_LENGTH)
+    # The fields it changed: {"name": [before, after]}, and the DASH answers as they were before.
+    changes = models.JSONField(default=dict)
+    answers_before = models.JSONField(default=list, blank=True)
+
+    class Meta:
+        ordering = ["notification_id", "at", "pk"]
+
+    def __str__(self) -> str:
+        return f"Correction of {self.notification} at {self.at:%d/%m/%Y %H:%M}"

@@ -12,7 +12,7 @@ from safehub.accounts.models import User
 from safehub.contacts.models import Contact, YesNoUnknown
 from safehub.core.presenters import Action, Panel, shown_date, shown_day
 from safehub.domestic_abuse import permissions
-from safehub.domestic_abuse.models import Assessment, Notification, RiskLevel
+from safehub.domestic_abuse.models import Assessment, Correction, MaracBasis, Notification, RiskLevel
 from safehub.domestic_abuse.queries import Repeat, repeats
 from safehub.domestic_abuse.services import is_notification
 
@@ -95,6 +95,49 @@ def summaries(user: User, notifications: list[Notification], names: dict[int, st
     }
 
 
+# How a correction's changes read: the field's name, and its values through a label where it has one.
+CHANGED: dict[str, tuple[str, dict[str, str]]] = {
+    "police_reference": ("Police reference", {}),
+    "incident_at": ("Incident time", {}),
+    "place": ("Place", {}),
+    "victim_id": ("Victim", {}),
+    "perpetrator_id": ("Alleged perpetrator", {}),
+    "children_present": ("Children present", {}),
+    "assessment": ("Assessment", dict(Assessment.choices)),
+    "risk_level": ("Risk level", dict(RiskLevel.choices)),
+    "dash_score": ("DASH score", {}),
+    "marac_basis": ("MARAC", dict(MaracBasis.choices)),
+}
+SHOWN_VALUES = {"police_reference", "place", "assessment", "risk_level", "dash_score", "marac_basis"}
+
+
+def _value(name: str, value: Any) -> str:
+    labels = CHANGED[name][1]
+    if value in ("", None):
+        return "none" if name != "marac_basis" else "not referred"
+    return str(labels.get(value, value))
+
+
+def _answer(value: str) -> str:
+    return YesNoUnknown(value).label.lower() if value in YesNoUnknown.values else "not asked"
+
+
+def correction_lines(correction: Correction) -> list[str]:
+    """What a correction changed: "DASH score: 15 → 13", "MARAC: … → not referred", "Victim changed"."""
+    lines = []
+    for name, change in correction.changes.items():
+        if name == "answers":
+            lines.append(
+                "DASH answers: "
+                + "; ".join(f"{number}: {_answer(before)} → {_answer(after)}" for number, before, after in change)
+            )
+        elif name in SHOWN_VALUES:
+            lines.append(f"{CHANGED[name][0]}: {_value(name, change[0])} → {_value(name, change[1])}")
+        elif name in CHANGED:
+            lines.append(f"{CHANGED[name][0]} changed")
+    return lines
+
+
 def record_url(contact: Contact) -> str:
     return reverse("domestic_abuse:record", args=[contact.pk])
 
@@ -112,10 +155,12 @@ class ContactPanel(Panel):
         if notification is None:
             return {"notification": None, "can_record": permissions.can_record_notification(user)}
         names = {s.pk: s.display_name for s in contact.subjects.all()}
+        corrections = list(notification.corrections.select_related("by").order_by("at", "pk"))
         return {
             "notification": notification,
             "summary": summaries(user, [notification], names)[contact.pk],
             "can_record": permissions.can_record_notification(user),
+            "corrections": [(c, correction_lines(c)) for c in corrections],
         }
 
     def actions(self, contact: Contact, *, user: User) -> list[Action]:

@@ -15,6 +15,7 @@ from datetime import datetime, timedelta
 
 from safehub.contacts.models import YesNoUnknown
 from safehub.core.errors import Problem
+from safehub.core.presenters import shown_date
 from safehub.domestic_abuse.models import (
     PLACE_LENGTH,
     RATIONALE_LENGTH,
@@ -62,7 +63,7 @@ def marac_basis(details: Details, *, threshold: int, repeat: bool = False) -> st
     referred to MARAC in the 12 months before this incident."""
     if details.assessment == Assessment.DASH and dash_score(details.answers) >= threshold:
         return MaracBasis.THRESHOLD
-    if details.assessment in (Assessment.DARA, Assessment.GRADE) and details.risk_level == RiskLevel.HIGH:
+    if details.risk_level == RiskLevel.HIGH:  # DARA, a grade, or the officer's own level beside a DASH
         return MaracBasis.HIGH_RISK
     if repeat:
         return MaracBasis.REPEAT
@@ -99,7 +100,9 @@ def problems(
     elif details.incident_at > received_at:
         found.append(
             Problem(
-                "The incident cannot be after police notified the hub: check its date and time", field="incident_on"
+                f"The incident cannot be after police notified the hub ({shown_date(received_at)}): check its date"
+                " and time",
+                field="incident_on",
             )
         )
     elif details.incident_at < received_at - OLDEST_INCIDENT:
@@ -119,7 +122,7 @@ def problems(
     if details.perpetrator is not None and details.perpetrator not in people:
         found.append(Problem("Choose the alleged perpetrator from the people on the contact", field="perpetrator"))
     elif details.perpetrator is not None and details.perpetrator == details.victim:
-        found.append(Problem("The victim and the alleged perpetrator are different people", field="perpetrator"))
+        found.append(Problem("Choose different people as the victim and the alleged perpetrator", field="perpetrator"))
     for child in children:
         if details.children_present.get(child) not in YesNoUnknown.values:
             found.append(Problem(f"Say whether {people[child]} was there", field=f"present_{child}"))

@@ -19,7 +19,14 @@ from safehub.core.errors import DomainError, Problem, Refused
 from safehub.core.presenters import shown_date
 from safehub.core.races import claim
 from safehub.domestic_abuse import permissions, rules
-from safehub.domestic_abuse.models import QUESTION_LENGTH, Assessment, DashQuestion, MaracBasis, Notification
+from safehub.domestic_abuse.models import (
+    QUESTION_LENGTH,
+    Assessment,
+    Correction,
+    DashQuestion,
+    MaracBasis,
+    Notification,
+)
 from safehub.domestic_abuse.queries import referrals_repeated
 from safehub.protocols.policy import active_protocol
 
@@ -154,6 +161,9 @@ def record_notification(
     assert version is not None  # noqa: S101 - refused above
     claim(existing, version, noun=NOUN)
     before = _audited(existing.__dict__)
+    answers_before = existing.dash_answers
+    if all(getattr(existing, name) == value for name, value in fields.items()):
+        raise DomainError("Nothing is changed: there is nothing to correct", field="correction_reason")
     reason = details.correction_reason.strip()
     Notification.objects.filter(pk=existing.pk).update(
         version=version + 1, corrected_at=at, corrected_by=by, correction_reason=reason, **fields
@@ -161,6 +171,14 @@ def record_notification(
     existing.refresh_from_db()
     after = _audited(existing.__dict__)
     changes = {name: [before[name], after[name]] for name in AUDITED if before[name] != after[name]}
+    was = {answer["number"]: answer["answer"] for answer in answers_before}
+    now = {answer["number"]: answer["answer"] for answer in existing.dash_answers}
+    answered = [[number, was.get(number, ""), now.get(number, "")] for number in sorted(was | now)]
+    if any(before_answer != after_answer for _, before_answer, after_answer in answered):
+        changes["answers"] = [row for row in answered if row[1] != row[2]]
+    Correction.objects.create(
+        notification=existing, at=at, by=by, reason=reason, changes=changes, answers_before=answers_before
+    )
     record(
         Verb.DOMESTIC_ABUSE_CHANGED,
         by=by,

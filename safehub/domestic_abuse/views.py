@@ -7,7 +7,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 
-from safehub.contacts.models import CHILD_ROLES, Contact
+from safehub.contacts.models import CHILD_ROLES, Contact, SubjectRole
 from safehub.core.errors import DomainError
 from safehub.core.forms import add_refusal
 from safehub.core.http import AuthenticatedHttpRequest
@@ -23,9 +23,10 @@ from safehub.protocols.policy import active_protocol
 FIELDS = {"incident_on": "incident_on"}
 
 
-def _initial(notification: Notification | None) -> dict[str, object]:
-    if notification is None:
-        return {}
+def _initial(contact: Contact, notification: Notification | None) -> dict[str, object]:
+    if notification is None:  # the contact's alleged perpetrator, if it names one, chosen to start with
+        named = [s.pk for s in contact.subjects.all() if s.role == SubjectRole.ALLEGED_PERPETRATOR]
+        return {"perpetrator": named[0]} if len(named) == 1 else {}
     local = notification.incident_at.astimezone(LONDON)
     initial: dict[str, object] = {
         "version": notification.version,
@@ -86,7 +87,7 @@ def record(request: AuthenticatedHttpRequest, contact_pk: int) -> HttpResponse:
         else:  # every problem in one round: a box it could not read hides none of the rest
             form.add_problems(services.problems(contact, form.details(), at=timezone.now(), notification=notification))
     else:
-        form = _form(contact, questions, initial=_initial(notification))
+        form = _form(contact, questions, initial=_initial(contact, notification))
     context = {
         "contact": contact,
         "notification": notification,

@@ -15,7 +15,7 @@ class OpenMeetingForm(forms.Form):
 
 class AttendanceForm(VersionForm):
     attended = forms.TypedMultipleChoiceField(
-        label="Agencies at the meeting",
+        label="Agencies present",
         coerce=int,
         required=False,
         widget=forms.CheckboxSelectMultiple,
@@ -31,7 +31,7 @@ class DecisionForm(VersionForm):
     decision = forms.ChoiceField(
         label="Decision",
         widget=forms.RadioSelect,
-        error_messages={"required": "Choose the meeting's decision", "invalid_choice": "Choose the meeting's decision"},
+        error_messages={"required": "Choose a decision", "invalid_choice": "Choose a decision"},
     )
     acts = forms.CharField(
         label="Who acts",
@@ -41,7 +41,7 @@ class DecisionForm(VersionForm):
     note = forms.CharField(
         label="Note (optional)", widget=forms.Textarea(attrs={"rows": 2}), max_length=NOTE_LENGTH, required=False
     )
-    names = ""  # whose item it is, for the error summary: "Mia Harlow: Choose the meeting's decision"
+    names = ""  # whose item it is, for the error summary: "Mia Harlow: Choose a decision"
 
     def __init__(self, *args: Any, decisions: tuple[ItemDecision, ...], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

@@ -14,6 +14,7 @@ from typing import ClassVar
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.urls import reverse
 
 from safehub.accounts.models import Agency, Team
 from safehub.contacts.models import Contact
@@ -53,6 +54,8 @@ class DailyMeeting(models.Model):
     # The agenda holds what arrived after this moment: the last meeting's opening (or a week back).
     agenda_since = models.DateTimeField()
     state = models.CharField(max_length=10, choices=STATE_CHOICES, default=MeetingState.OPEN.value)
+    # When its attendance was last recorded (none yet: the minutes cannot say who was there).
+    attendance_recorded_at = models.DateTimeField(null=True, blank=True)
     closed_at = models.DateTimeField(null=True, blank=True)
     closed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
@@ -70,6 +73,11 @@ class DailyMeeting(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()}, {self.held_on:%d/%m/%Y}"
+
+    def get_absolute_url(self) -> str:
+        """A triage's page sits under the triage's list (the navigation marks it), a meeting's under theirs."""
+        name = "meetings:triage-meeting" if self.kind == MeetingKind.TRIAGE else "meetings:meeting"
+        return reverse(name, args=[self.pk])
 
 
 class MeetingAttendance(models.Model):

@@ -7,7 +7,6 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from django.db.models import Prefetch
-from django.urls import reverse
 
 from safehub.accounts.models import User
 from safehub.contacts.models import Contact, ContactSubject, SubjectRole
@@ -36,6 +35,7 @@ class AgendaRow:
     # as it was when the item was decided or the meeting closed, else as it stands.
     notification: dict[str, Any]
     contact_state: str  # "Closed", "In basic screening"…: what the front door has done with it
+    corrected_since: datetime | None  # the notification corrected after the meeting decided or closed on it
 
 
 def _named(subject: ContactSubject) -> str:
@@ -46,9 +46,19 @@ def _named(subject: ContactSubject) -> str:
 
 
 def item_names(item: AgendaItem) -> str:
-    """Whose item it is, for its form's error summary: "Mia Harlow: Choose the meeting's decision"."""
+    """Whose item it is, for its form's error summary: "Mia Harlow: Choose a decision"."""
     children = [s.display_name for s in item.contact.subjects.all() if s.role == SubjectRole.CHILD]
     return ", ".join(children) or item.contact.reference
+
+
+def corrected_since(item: AgendaItem) -> datetime | None:
+    """When the item's notification was last corrected, if after the meeting noted it (decided it, or
+    closed without reaching it): its minutes then show what no longer stands."""
+    notification = getattr(item.contact, "domestic_abuse", None)
+    noted_at = item.decided_at or item.meeting.closed_at
+    if notification is None or notification.corrected_at is None or noted_at is None or not item.noted:
+        return None
+    return notification.corrected_at if notification.corrected_at > noted_at else None
 
 
 def notifications_now(user: User, items: list[AgendaItem]) -> dict[int, dict[str, Any]]:
@@ -103,6 +113,7 @@ def agenda_rows(
                 form,
                 item.noted or now.get(item.pk, {}),
                 ContactState(item.contact.state).label,
+                corrected_since(item),
             )
         )
     if kind == MeetingKind.TRIAGE:  # the referrals to MARAC first, each group in the agenda's order
@@ -124,11 +135,13 @@ class ContactPanel(Panel):
         items = [item for item in contact.meeting_items.all() if item.meeting.team_id in user.team_ids()]
         if not items:
             return None
+        for item in items:
+            item.corrected_since = corrected_since(item)  # type: ignore[attr-defined]
         return {"items": sorted(items, key=lambda item: (item.meeting.held_on, item.pk))}
 
 
 def meeting_url(meeting: DailyMeeting) -> str:
-    return reverse("meetings:meeting", args=[meeting.pk])
+    return meeting.get_absolute_url()
 
 
 def next_meeting(protocol: LocalProtocol, *, at: datetime, kind: str = MeetingKind.MASH) -> datetime | None:

@@ -100,12 +100,13 @@ def current_rating(contact: Contact) -> str:
     return contact.initial_rating
 
 
-def _reason(contact: Contact, rating: str) -> ItemReason | None:
+def _reason(contact: Contact, rating: str, *, triage_held: bool = False) -> ItemReason | None:
     """Why a contact is on the agenda: its BRAG (Red, Amber), or being a police domestic-abuse
-    notification whatever its rating; None if it is not."""
+    notification whatever its rating (unless the hub's domestic-abuse triage decides those); None if
+    it is not."""
     if rating == Brag.RED:
         return ItemReason.RED
-    if _is_domestic_abuse(contact):
+    if _is_domestic_abuse(contact) and not triage_held:
         return ItemReason.DOMESTIC_ABUSE
     if rating == Brag.AMBER:
         return ItemReason.AMBER
@@ -113,7 +114,7 @@ def _reason(contact: Contact, rating: str) -> ItemReason | None:
 
 
 def agenda_contacts(
-    team: Team, *, since: datetime, until: datetime, kind: str = MeetingKind.MASH
+    team: Team, *, since: datetime, until: datetime, kind: str = MeetingKind.MASH, triage_held: bool = False
 ) -> list[tuple[Contact, ItemReason]]:
     """Every Red and Amber contact, and every police domestic-abuse notification, the team received
     from `since` to `until` (002 §7), Red first, then the notifications, then Amber, oldest first. The
@@ -126,7 +127,7 @@ def agenda_contacts(
         if kind == MeetingKind.TRIAGE:
             reason = ItemReason.DOMESTIC_ABUSE if _is_domestic_abuse(contact) else None
         else:
-            reason = _reason(contact, current_rating(contact))
+            reason = _reason(contact, current_rating(contact), triage_held=triage_held)
         if reason is not None:
             found.append((contact, reason))
     return sorted(found, key=lambda pair: (REASON_ORDER[pair[1]], pair[0].received_at, pair[0].pk))
@@ -180,7 +181,11 @@ def open_meeting(team: Team, *, by: User, at: datetime, kind: str = MeetingKind.
     ]
     on_it = {item.contact_id for item in carried}
     rows += [
-        (c, reason, None) for c, reason in agenda_contacts(team, since=since, until=at, kind=kind) if c.pk not in on_it
+        (c, reason, None)
+        for c, reason in agenda_contacts(
+            team, since=since, until=at, kind=kind, triage_held=schedule(protocol, MeetingKind.TRIAGE).is_held
+        )
+        if c.pk not in on_it
     ]
     rows.sort(key=lambda row: (REASON_ORDER[row[1]], row[2] is None, row[0].received_at, row[0].pk))
     AgendaItem.objects.bulk_create(
@@ -220,6 +225,8 @@ def record_attendance(
         raise DomainError("Choose agencies that sit in the meeting", field="attended")
     meeting.attendance.update(attended=False)
     meeting.attendance.filter(agency_id__in=list(attended)).update(attended=True)
+    DailyMeeting.objects.filter(pk=meeting.pk).update(attendance_recorded_at=at)
+    meeting.attendance_recorded_at = at
     lifecycle.compare_and_set(meeting, noun=NOUN)
     record(
         VERBS[MeetingKind(meeting.kind)][1], by=by, at=at, data={"meeting": meeting.pk, "attended": sorted(attended)}
@@ -229,7 +236,8 @@ def record_attendance(
 
 def _still_open(meeting: DailyMeeting) -> None:
     if meeting.state != MeetingState.OPEN:
-        raise DomainError(f"This meeting closed at {shown_date(meeting.closed_at)}: its agenda is locked")
+        noun = MeetingKind(meeting.kind).noun
+        raise DomainError(f"This {noun} closed at {shown_date(meeting.closed_at)}: its agenda is locked")
 
 
 class DecidedMeanwhile(DomainError):  # noqa: N818 (a domain phrase)
@@ -269,7 +277,7 @@ def decide(
     claim(item, version, noun="agenda item")
     problems = []
     if decision not in DECISIONS[meeting.kind]:
-        problems.append(Problem("Choose the meeting's decision", field="decision"))
+        problems.append(Problem("Choose a decision", field="decision"))
     who = acts.strip()
     if not who:
         problems.append(Problem("Say who acts on the decision", field="acts"))
@@ -318,6 +326,9 @@ def close_meeting(
         raise PermissionDenied
     claim(meeting, version, noun=NOUN)
     _still_open(meeting)
+    if meeting.attendance_recorded_at is None and meeting.attendance.exists():
+        noun = MeetingKind(meeting.kind).noun
+        raise DomainError(f"Record who attended before closing the {noun}: its minutes say who was there")
     left = meeting.items.filter(decision="").count()
     for pk, known in (noted or {}).items():
         meeting.items.filter(pk=pk, decision="").update(noted=dict(known))

@@ -73,7 +73,7 @@ def open_meeting(request: AuthenticatedHttpRequest, kind: str = MeetingKind.MASH
     noun = MeetingKind(meeting.kind).noun
     where = "list" if meeting.kind == MeetingKind.TRIAGE else "agenda"
     messages.success(request, f"Today's {noun} is open: {count} item{'s' if count != 1 else ''} on its {where}")
-    return redirect("meetings:meeting", pk=meeting.pk)
+    return redirect(meeting.get_absolute_url())
 
 
 def _page(
@@ -142,7 +142,7 @@ def attendance(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
             meeting.refresh_from_db()
             return _page(request, meeting, bound={"attendance": form}, status=status)
         messages.success(request, "Attendance saved")
-        return redirect("meetings:meeting", pk=meeting.pk)
+        return redirect(meeting.get_absolute_url())
     return _page(request, meeting, bound={"attendance": form})
 
 
@@ -217,5 +217,5 @@ def close(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
             f"{noun.capitalize()} closed at {shown_date(meeting.closed_at, 'H:i')}"
             + (f": {left} item{'s' if left != 1 else ''} not reached go to the next {noun}" if left else ""),
         )
-        return redirect("meetings:meeting", pk=meeting.pk)
+        return redirect(meeting.get_absolute_url())
     return _page(request, meeting, bound={"close": form})

@@ -24,7 +24,7 @@ class MeetingState(StrEnum):
 
 
 STATES: Final[Mapping[MeetingState, StateInfo]] = {
-    MeetingState.OPEN: StateInfo("Meeting now", Tag.BLUE, queue=MEETINGS_QUEUE),
+    MeetingState.OPEN: StateInfo("Open now", Tag.BLUE, queue=MEETINGS_QUEUE),
     MeetingState.CLOSED: StateInfo("Closed: agenda locked", Tag.GREY, queue=NO_QUEUE),
 }
 

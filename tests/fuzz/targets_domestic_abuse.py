@@ -40,7 +40,7 @@ def _record(world: World) -> list[Variant]:
 
 def _question(world: World) -> list[Variant]:
     address = url("domestic_abuse:question", 3)
-    fill = {"text": "Is the victim very frightened?", "in_use": "on"}
+    fill = {"text": "Is the victim very frightened of what comes next?", "in_use": "on"}
     return [Variant.from_page(world.client(Role.ADMINISTRATOR), address, page=address, fill=fill)]
 
 

@@ -49,6 +49,8 @@ def _decide(world: World) -> list[Variant]:
 
 def _close(world: World) -> list[Variant]:
     meeting = _meeting(world)
+    services.record_attendance(meeting, attended=[], by=world.user(TM), at=AT, version=meeting.version)
+    meeting.refresh_from_db()
     return [Variant.from_page(world.client(TM), url("meetings:close", meeting.pk), page=_page(meeting))]
 
 

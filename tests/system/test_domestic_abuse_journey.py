@@ -34,7 +34,9 @@ def test_recorded_and_triaged(
 ) -> None:
     # A hub that holds a triage every day (Birmingham's is weekdays: every day here, so the test runs any day).
     LocalProtocol.objects.filter(is_active=True).update(
-        triage_days=[0, 1, 2, 3, 4, 5, 6], triage_time=(timezone.now() - timedelta(hours=1)).time()
+        triage_days=[0, 1, 2, 3, 4, 5, 6],
+        triage_time=(timezone.now() - timedelta(hours=1)).time(),
+        triage_members=["police"],
     )
     contact = notification_contact(mash_team, timezone.now() - timedelta(hours=2))
 
@@ -91,6 +93,10 @@ def test_recorded_and_triaged(
     item.get_by_label("Who acts").fill("MASH team manager")
     item.get_by_role("button", name="Save the decision").click()
     expect(page.locator(".govuk-notification-banner--success")).to_contain_text("Decision recorded")
+    page.get_by_role("button", name="Close the triage").click()  # who attended: not recorded yet
+    expect(page.locator(".govuk-error-summary")).to_contain_text("Record who attended before closing the triage")
+    page.get_by_label("Example Police").check()
+    page.get_by_role("button", name="Save attendance").click()
     page.get_by_role("button", name="Close the triage").click()
     expect(page.locator(".govuk-notification-banner--success")).to_contain_text("Triage closed")
     screenshot(page, "domestic-abuse-triage-closed")

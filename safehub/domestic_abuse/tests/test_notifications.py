@@ -484,3 +484,50 @@ def test_the_error_summary_follows_the_page(contact: Contact) -> None:
     form.add_problems(services.problems(contact, form.details(), at=contact.received_at))
     names = list(form.errors)
     assert names.index("police_reference") < names.index(f"present_{mia.pk}") < names.index("assessment")
+
+
+def test_a_correction_that_changes_nothing_is_refused_and_each_one_is_kept_with_what_it_changed(
+    contact: Contact, contact_officer: User, now: dt.datetime
+) -> None:
+    first = services.record_notification(contact, details(contact, yes=15), by=contact_officer, at=now, version=None)
+    with pytest.raises(DomainError, match="Nothing is changed"):
+        services.record_notification(
+            contact, details(contact, yes=15, correction_reason="Checked"), by=contact_officer, at=now, version=0
+        )
+    withdrawn = services.record_notification(
+        contact,
+        details(contact, yes=13, correction_reason="Two answers misread"),
+        by=contact_officer,
+        at=now,
+        version=0,
+    )
+    services.record_notification(
+        contact,
+        details(contact, yes=13, place="Flat 2", correction_reason="The place"),
+        by=contact_officer,
+        at=now + H,
+        version=withdrawn.version,
+    )
+
+    corrections = list(first.corrections.order_by("at", "pk"))
+    assert [c.reason for c in corrections] == ["Two answers misread", "The place"]
+    assert corrections[0].changes["marac_basis"] == [MaracBasis.THRESHOLD, ""]  # the withdrawn referral stays on record
+    assert [row[0] for row in corrections[0].changes["answers"]] == [14, 15]
+    assert len(corrections[0].answers_before) == 24
+
+
+def test_the_officers_high_level_beside_a_dash_checklist_refers_and_the_named_perpetrator_is_chosen(
+    contact: Contact, contact_officer: User, now: dt.datetime, client: Client
+) -> None:
+    from safehub.mfa.testing import sign_in_both_steps
+
+    notification = services.record_notification(
+        contact, details(contact, yes=13, risk_level="high"), by=contact_officer, at=now, version=None
+    )
+    assert notification.marac_basis == MaracBasis.HIGH_RISK
+    other = notification_contact(contact.team, now - H, victim_born=dt.date(1970, 2, 2))
+    sign_in_both_steps(client, contact_officer)
+    page = client.get(reverse("domestic_abuse:record", args=[other.pk])).content.decode()
+    dean = _subject(other, "Dean").pk
+    assert 'name="perpetrator" id="id_perpetrator_' in page
+    assert f'value="{dean}" checked' in page

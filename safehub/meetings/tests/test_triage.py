@@ -73,7 +73,7 @@ def test_the_triage_lists_every_domestic_abuse_notification_and_takes_its_own_de
         "Example Children's Services",
     }
     assert AuditEvent.objects.get(verb=Verb.TRIAGE_OPENED).data["items"] == 2
-    with pytest.raises(Refused, match="Choose the meeting's decision"):  # the MASH meeting's, not the triage's
+    with pytest.raises(Refused, match="Choose a decision"):  # the MASH meeting's, not the triage's
         services.decide(
             items[0], decision=ItemDecision.SHARE, acts="Police", note="", by=social_worker, at=now, version=0
         )
@@ -83,6 +83,7 @@ def test_the_triage_lists_every_domestic_abuse_notification_and_takes_its_own_de
     assert AuditEvent.objects.get(verb=Verb.TRIAGE_DECISION).data["decision"] == "to_mash"
 
     triage.refresh_from_db()
+    services.record_attendance(triage, attended=[], by=manager, at=now, version=triage.version)
     services.close_meeting(triage, by=manager, at=now + H, version=triage.version)
     tomorrow = services.open_meeting(mash_team, by=manager, at=now + DAY, kind=MeetingKind.TRIAGE)
     carried = tomorrow.items.get()
@@ -147,6 +148,8 @@ def test_the_minutes_keep_what_the_triage_knew_when_it_decided_or_closed(
         {f"item-{high.pk}-version": 0, f"item-{high.pk}-decision": "to_mash", f"item-{high.pk}-acts": "MASH manager"},
     )
     assert decided.status_code == 302
+    services.record_attendance(triage, attended=[], by=manager, at=now, version=triage.version)
+    triage.refresh_from_db()
     assert (
         client.post(reverse("meetings:close", args=[triage.pk]), {"close-version": triage.version}).status_code == 302
     )
@@ -165,3 +168,68 @@ def test_the_minutes_keep_what_the_triage_knew_when_it_decided_or_closed(
     assert "The incident and risk assessment were not recorded yet." in page  # the late one, as it closed
     assert "DASH 20 of 24" not in page
     assert "To the MASH</strong>; who acts: MASH manager" in page
+
+
+def test_where_the_hub_holds_a_triage_the_daily_meeting_leaves_its_notifications_to_it(
+    notified: dict[str, Contact], mash_team: Team, manager: User, now: dt.datetime
+) -> None:
+    LocalProtocol.objects.filter(slug="birmingham").update(
+        meeting_days=[1], meeting_time=dt.time(11, 0), meeting_members=["police"]
+    )
+    amber = notification_contact(mash_team, now - 2 * H, victim_born=dt.date(1990, 9, 9))
+    Contact.objects.filter(pk=amber.pk).update(initial_rating="amber")
+
+    meeting = services.open_meeting(mash_team, by=manager, at=now, kind=MeetingKind.MASH)
+
+    # The Red school contact and the Amber notification (for its rating); not the others, the triage's.
+    assert {(i.contact_id, i.reason) for i in meeting.items.all()} == {
+        (notified["school"].pk, ItemReason.RED),
+        (amber.pk, ItemReason.AMBER),
+    }
+
+
+def test_a_meeting_closes_only_once_its_attendance_is_recorded(
+    notified: dict[str, Contact], mash_team: Team, manager: User, now: dt.datetime
+) -> None:
+    triage = services.open_meeting(mash_team, by=manager, at=now, kind=MeetingKind.TRIAGE)
+    with pytest.raises(DomainError, match="Record who attended before closing the triage"):
+        services.close_meeting(triage, by=manager, at=now + H, version=triage.version)
+    police = triage.attendance.get(agency__name="Example Police")
+    services.record_attendance(triage, attended=[police.agency_id], by=manager, at=now, version=triage.version)
+    triage.refresh_from_db()
+    services.close_meeting(triage, by=manager, at=now + H, version=triage.version)
+    assert triage.state == "closed"
+
+
+def test_a_notification_corrected_after_the_triage_decided_is_flagged_where_the_decision_shows(
+    notified: dict[str, Contact], mash_team: Team, manager: User, contact_officer: User, now: dt.datetime
+) -> None:
+    client = sign_in_both_steps(Client(), manager)
+    client.post(reverse("meetings:open-triage"))
+    triage = DailyMeeting.objects.get(kind=MeetingKind.TRIAGE)
+    assert client.get(reverse("meetings:triage")).status_code == 200
+    page_url = triage.get_absolute_url()
+    assert page_url == reverse("meetings:triage-meeting", args=[triage.pk])
+    high = triage.items.get(contact=notified["high"])
+    client.post(
+        reverse("meetings:decide", args=[triage.pk, high.pk]),
+        {f"item-{high.pk}-version": 0, f"item-{high.pk}-decision": "to_mash", f"item-{high.pk}-acts": "MASH manager"},
+    )
+    notification = notified["high"].domestic_abuse
+    notifications.record_notification(
+        notified["high"],
+        details(notified["high"], yes=2, correction_reason="Police re-scored it"),
+        by=contact_officer,
+        at=now + H,
+        version=notification.version,
+    )
+
+    page = client.get(page_url).content.decode()
+    assert "Corrected since" in page
+    assert (
+        'aria-current="page" href="/meetings/triage/"' in page or 'href="/meetings/triage/" aria-current="page"' in page
+    )
+    contact_page = client.get(notified["high"].get_absolute_url()).content.decode()
+    assert "the notification was corrected after this decision" in contact_page
+    assert "DASH score: 16 → 2" in contact_page  # the correction, with what it changed
+    assert "Police re-scored it" in contact_page
