@@ -15,6 +15,8 @@ from safehub.accounts.models import AgencyKind, Role, Team, User
 from safehub.accounts.tests.factories import PartnerAgencyFactory, TeamFactory, user_with_role
 from safehub.audit.models import AuditHead
 from safehub.audit.triggers import set_purge_allowed
+from safehub.domestic_abuse.checklist import install as install_dash_questions
+from safehub.domestic_abuse.models import DashQuestion
 from safehub.mfa.testing import sign_in_both_steps
 from safehub.protocols.services import load_seed_profiles
 from safehub.signin.lockout import forget_throttled_clients, record_failure
@@ -60,7 +62,7 @@ def _audit_purge_for_transactional_tests(request: pytest.FixtureRequest) -> None
 @pytest.hookimpl(wrapper=True)
 def pytest_runtest_teardown(item: pytest.Item, nextitem: pytest.Item | None) -> Iterator[None]:
     """A transactional test's teardown empties every table, including what the migrations wrote
-    (the audit head, the seed hubs' protocols). Put that back at once, so that the next test finds
+    (the audit head, the seed hubs' protocols, the DASH checklist). Put that back at once, so that the next test finds
     the database as migrated whichever test it is: with several workers, transactional tests are
     not all at the end of a worker's run."""
     yield
@@ -69,6 +71,7 @@ def pytest_runtest_teardown(item: pytest.Item, nextitem: pytest.Item | None) -> 
         with item.config.stash[blocking_manager_key].unblock():
             AuditHead.objects.get_or_create(pk=1)
             load_seed_profiles()
+            install_dash_questions(DashQuestion)
             set_purge_allowed(connections[DEFAULT_DB_ALIAS], allowed=False)
 
 

@@ -5,6 +5,8 @@ was answered with."""
 
 from __future__ import annotations
 
+from typing import Any
+
 FIRST_QUESTIONS: tuple[str, ...] = (
     "Was the victim injured in this incident?",
     "Is the victim very frightened?",
@@ -31,3 +33,13 @@ FIRST_QUESTIONS: tuple[str, ...] = (
     "Has the alleged perpetrator broken bail, an injunction or an agreement about contact?",
     "Is the alleged perpetrator known to the police, or do they have a criminal record?",
 )
+
+
+def install(question_model: Any) -> None:
+    """The questions as first held, where there are none (a hub's own are left alone). Takes the model
+    class, so that the data migration can pass its historical one."""
+    if question_model.objects.exists():
+        return
+    question_model.objects.bulk_create(
+        [question_model(number=number, text=text) for number, text in enumerate(FIRST_QUESTIONS, start=1)]
+    )

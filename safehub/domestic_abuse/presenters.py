@@ -138,6 +138,25 @@ def correction_lines(correction: Correction) -> list[str]:
     return lines
 
 
+@dataclass(frozen=True)
+class SameReference:
+    """Other notifications with this one's police reference: one incident, several households, or a typo."""
+
+    shown: list[Contact]  # those the user may see
+    hidden: int  # and how many others
+
+
+def same_reference(user: User, notification: Notification) -> SameReference | None:
+    others = Notification.objects.filter(police_reference__iexact=notification.police_reference).exclude(
+        pk=notification.pk
+    )
+    ids = list(others.values_list("contact_id", flat=True))
+    if not ids:
+        return None
+    shown = list(Contact.objects.visible_to(user).filter(pk__in=ids).order_by("received_at", "pk"))
+    return SameReference(shown, len(ids) - len(shown))
+
+
 def record_url(contact: Contact) -> str:
     return reverse("domestic_abuse:record", args=[contact.pk])
 
@@ -156,7 +175,9 @@ class ContactPanel(Panel):
             return {"notification": None, "can_record": permissions.can_record_notification(user)}
         names = {s.pk: s.display_name for s in contact.subjects.all()}
         corrections = list(notification.corrections.select_related("by").order_by("at", "pk"))
+        same = same_reference(user, notification)
         return {
+            "same_reference": same,
             "notification": notification,
             "summary": summaries(user, [notification], names)[contact.pk],
             "can_record": permissions.can_record_notification(user),

@@ -531,3 +531,22 @@ def test_the_officers_high_level_beside_a_dash_checklist_refers_and_the_named_pe
     dean = _subject(other, "Dean").pk
     assert 'name="perpetrator" id="id_perpetrator_' in page
     assert f'value="{dean}" checked' in page
+
+
+def test_the_same_police_reference_on_another_notification_is_pointed_out(
+    mash_team: Team, other_team: Team, contact_officer: User, manager: User, now: dt.datetime
+) -> None:
+    from safehub.domestic_abuse.presenters import same_reference
+
+    first = notification_contact(mash_team, now - 3 * H)
+    services.record_notification(first, details(first), by=contact_officer, at=now, version=None)
+    second = notification_contact(mash_team, now - 2 * H, victim_born=dt.date(1975, 5, 5))
+    notification = services.record_notification(
+        second, details(second, police_reference="wmp-20261123-0457"), by=contact_officer, at=now, version=None
+    )
+    elsewhere = notification_contact(other_team, now - H, victim_born=dt.date(1976, 6, 6))
+    services.record_notification(elsewhere, details(elsewhere), by=contact_officer, at=now, version=None)
+
+    found = same_reference(manager, notification)
+    assert found is not None
+    assert ([c.pk for c in found.shown], found.hidden) == ([first.pk], 1)
