@@ -20,6 +20,7 @@ from safehub.core.links import link_line
 from safehub.core.mail_batches import OvertakenError, deliver_in_batches, lock_for_sending
 from safehub.core.presenters import shown_london_time
 from safehub.strategy.models import Invitation, InviteeReason, RecordCopy, StrategyDiscussion
+from safehub.strategy.workflow import DiscussionState
 
 BATCH = 50
 MEETING_LENGTH = timedelta(hours=1)
@@ -108,8 +109,10 @@ def email_for(invitation: Invitation, addresses: Sequence[str], *, at: datetime)
 
 
 def _claim(batch: int) -> list[Invitation]:
-    # The arranged discussions as a subquery, not a join: the row locks are the invitations' alone.
-    arranged = StrategyDiscussion.objects.filter(meeting_at__isnull=False).values("pk")
+    # The arranged discussions as a subquery, not a join: the row locks are the invitations' alone. Only
+    # those still to be held: an invitation to a meeting already held or cancelled (the worker was down
+    # meanwhile, or the demo made its past) is not sent afterwards.
+    arranged = StrategyDiscussion.objects.filter(meeting_at__isnull=False, state=DiscussionState.ARRANGED).values("pk")
     pending = lock_for_sending(
         Invitation.objects.filter(emailed_at__isnull=True, discussion_id__in=arranged).order_by("pk")
     )

@@ -266,3 +266,18 @@ def test_with_safehubs_address_set_each_email_links_to_its_page_and_names_no_chi
     emails.deliver_invitation_emails(now)
     assert mail.outbox
     assert all("Open it in Safehub" not in m.body for m in mail.outbox)  # no address set: no link
+
+
+def test_an_invitation_to_a_meeting_no_longer_arranged_is_not_sent_afterwards(
+    discussion: StrategyDiscussion,
+    strategy_coordinator: User,
+    manager: User,
+    agencies: dict[str, Agency],
+    now: dt.datetime,
+) -> None:
+    _arrange(discussion, strategy_coordinator, manager, now, agencies["police"], agencies["health"])
+    discussion.refresh_from_db()
+    services.cancel(discussion, reason="Held by the allocated worker", by=manager, at=now, version=discussion.version)
+
+    assert emails.deliver_invitation_emails(now) == 0
+    assert not mail.outbox
