@@ -108,10 +108,6 @@ class Notification(models.Model):
     def __str__(self) -> str:
         return f"Police domestic-abuse notification {self.police_reference}"
 
-    @property
-    def referred_to_marac(self) -> bool:
-        return bool(self.marac_basis)
-
 
 class Correction(models.Model):
     """One correction of a notification: who, when, why, and what it held before (never edited), so that

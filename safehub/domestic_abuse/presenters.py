@@ -34,10 +34,6 @@ class Summary:
         return self.notification.get_marac_basis_display()
 
     @property
-    def is_high(self) -> bool:
-        return bool(self.marac) or self.notification.risk_level == RiskLevel.HIGH
-
-    @property
     def unreferred_repeat(self) -> bool:
         """A repeat found since it was recorded (its victim identified since), not referred again."""
         return self.repeat is not None and not self.marac
