@@ -114,6 +114,13 @@ class StrategyDiscussion(models.Model):
                 condition=~Q(state__in=["record_sent", "cancelled"]),
                 name="strategy_unfinished_due",
             ),
+            # A partner's "held recently": the latest held first, twenty of them read from this index's end
+            # (without it the agency's every invitation of the year was joined, then sorted).
+            models.Index(
+                fields=["meeting_at"],
+                condition=Q(state__in=["held", "record_sent"]),
+                name="strategy_held_by_meeting",
+            ),
         ]
         constraints = [
             models.CheckConstraint(

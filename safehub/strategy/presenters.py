@@ -9,14 +9,25 @@ from typing import Any
 from django.db.models import Prefetch
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.safestring import SafeString, mark_safe
 
 from safehub.accounts.models import User
 from safehub.contacts.models import Contact
 from safehub.contacts.presenters import TimelineEntry, TimelineSource
-from safehub.core.presenters import Action, Due, Panel, brag_tag_class, due, shown_date
+from safehub.core.presenters import (
+    DAY_TIME,
+    Action,
+    Due,
+    Panel,
+    brag_tag_class,
+    due,
+    format_row_html,
+    record_links,
+    shown_date,
+)
 from safehub.strategy import permissions
 from safehub.strategy.forms import CloseActionForm
-from safehub.strategy.models import StrategyAction, StrategyChild, StrategyDiscussion, StrategyRecord
+from safehub.strategy.models import Invitation, StrategyAction, StrategyChild, StrategyDiscussion, StrategyRecord
 from safehub.strategy.timeliness import Measure, held, measures
 from safehub.strategy.workflow import (
     ACTION_STATES,
@@ -36,6 +47,54 @@ def children_names(discussion: StrategyDiscussion) -> str:
     return ", ".join(str(child) for child in discussion.children.all())
 
 
+# The lists' rows (worktray, a contact's panel, a partner's invitations, open actions) are drawn here
+# as one formatted string each, as the work queues' are (docs/adr/0011): at a year's scale the rows'
+# template variables were a third of the worktray's server time (benchmark-strategy). Every value put
+# in them is escaped (core.presenters.format_row_html).
+DISCUSSION_ROW_HTML = (
+    '<tr class="govuk-table__row">'
+    '<td class="govuk-table__cell"><a class="govuk-link" href="{href}">{children}</a>{reference}</td>'
+    '<td class="govuk-table__cell"><strong class="{rating_tag}">{rating}</strong></td>'
+    '<td class="govuk-table__cell"><strong class="{state_tag}">{state}</strong>{decision}</td>'
+    '<td class="govuk-table__cell">{due}{exception}</td>'
+    '<td class="govuk-table__cell">{meeting}</td>'
+    "</tr>"
+)
+REFERENCE_HTML = ' <span class="govuk-hint govuk-!-margin-bottom-0 app-nowrap">{reference}</span>'
+DECISION_HTML = '<br>{decision}<br><span class="govuk-hint govuk-!-margin-bottom-0">{held}</span>'
+DUE_HTML = '<strong class="{tag_class}">{text}</strong><br>{label} <span class="app-nowrap">{at}</span> '
+EXCEPTION_HTML = mark_safe('<strong class="govuk-tag govuk-tag--yellow">Exception</strong>')
+HELD_HTML = "Held {held_at}<br>Chaired by {chair}"
+ARRANGED_HTML = "{meeting_at}<br>{meeting_format}, chaired by {chair}"
+ACTION_ROW_HTML = (
+    '<tr class="govuk-table__row">'
+    '<td class="govuk-table__cell"><a class="govuk-link" href="{href}#action-{pk}">{children}</a>{reference}<br>'
+    '<span class="app-preserve-lines" id="action-{pk}">{description}</span></td>'
+    '<td class="govuk-table__cell">{owner}, {agency}</td>'
+    '<td class="govuk-table__cell"><span class="app-nowrap">{due_at}</span> {due}</td>'
+    '<td class="govuk-table__cell"><strong class="{state_tag}">{state}</strong></td>'
+    "</tr>"
+)
+INVITATION_ROW_HTML = (
+    '<tr class="govuk-table__row">'
+    '<td class="govuk-table__cell"><a class="govuk-link" href="{href}">{children}</a>{reference}</td>'
+    '<td class="govuk-table__cell">{meeting}</td>'
+    '<td class="govuk-table__cell">{agency}: {reason}</td>'
+    '<td class="govuk-table__cell">{state}</td>'
+    "</tr>"
+)
+TAG_HTML = '<strong class="{tag_class}">{text}</strong>'
+
+
+def _reference(discussion: StrategyDiscussion) -> SafeString | str:
+    contact = discussion.contact if discussion.contact_id else None
+    return format_row_html(REFERENCE_HTML, reference=contact.reference) if contact is not None else ""
+
+
+def _children(discussion: StrategyDiscussion) -> str:
+    return children_names(discussion) or "Strategy discussion"
+
+
 @dataclass(frozen=True)
 class DiscussionRow:
     discussion: StrategyDiscussion
@@ -50,9 +109,51 @@ class DiscussionRow:
     due_at: datetime | None  # what the clock counts to: the discussion's time, or its record's
     due_label: str
     held_at: datetime | None
+    href: str
+
+    def html(self) -> SafeString:
+        discussion = self.discussion
+        decision: SafeString | str = ""
+        if self.decision:
+            decision = format_row_html(DECISION_HTML, decision=self.decision, held=self.held.text)
+        clock: SafeString | str = ""
+        if self.due is not None:
+            clock = format_row_html(
+                DUE_HTML,
+                tag_class=self.due.tag_class,
+                text=self.due.text,
+                label=self.due_label,
+                at=shown_date(self.due_at, DAY_TIME),
+            )
+        meeting: SafeString | str = "Not arranged"
+        if self.held_at is not None:
+            meeting = format_row_html(
+                HELD_HTML, held_at=shown_date(self.held_at, DAY_TIME), chair=str(discussion.chair)
+            )
+        elif discussion.meeting_at is not None:
+            meeting = format_row_html(
+                ARRANGED_HTML,
+                meeting_at=shown_date(discussion.meeting_at, DAY_TIME),
+                meeting_format=discussion.get_meeting_format_display(),
+                chair=str(discussion.chair),
+            )
+        return format_row_html(
+            DISCUSSION_ROW_HTML,
+            href=self.href,
+            children=self.children or "Strategy discussion",
+            reference=_reference(discussion),
+            rating_tag=self.rating_tag_class,
+            rating=discussion.get_rating_display(),
+            state_tag=self.state_tag_class,
+            state=self.state_label,
+            decision=decision,
+            due=clock,
+            exception=EXCEPTION_HTML if self.on_exception else "",
+            meeting=meeting,
+        )
 
 
-def row(discussion: StrategyDiscussion, *, at: datetime) -> DiscussionRow:
+def row(discussion: StrategyDiscussion, *, at: datetime, href: str = "") -> DiscussionRow:
     state = DiscussionState(discussion.state)
     info = STATES[state]
     kept = getattr(discussion, "record", None)
@@ -76,6 +177,7 @@ def row(discussion: StrategyDiscussion, *, at: datetime) -> DiscussionRow:
         due_at=due_at,
         due_label=due_label,
         held_at=kept.held_at if kept is not None else None,
+        href=href or reverse("strategy:discussion", args=[discussion.pk]),
     )
 
 
@@ -87,7 +189,8 @@ def _decision(kept: StrategyRecord | None) -> str:
 
 
 def rows(discussions: list[StrategyDiscussion], *, at: datetime) -> list[DiscussionRow]:
-    return [row(discussion, at=at) for discussion in discussions]
+    link = record_links("strategy:discussion")
+    return [row(discussion, at=at, href=link(discussion.pk)) for discussion in discussions]
 
 
 @dataclass(frozen=True)
@@ -184,6 +287,27 @@ class ActionRow:
     state_label: str
     state_tag_class: str
     close_form: CloseActionForm | None
+    href: str = ""  # in a list across discussions: the discussion's page
+
+    def html(self) -> SafeString:
+        """The row in a list of open actions across discussions (a discussion's own page draws its
+        rows, with their forms, in strategy/_actions.html)."""
+        action = self.action
+        discussion = action.discussion
+        return format_row_html(
+            ACTION_ROW_HTML,
+            href=self.href,
+            pk=str(action.pk),
+            children=_children(discussion),
+            reference=_reference(discussion),
+            description=action.description,
+            owner=action.owner,
+            agency=str(action.agency),
+            due_at=shown_date(action.due_at, DAY_TIME),
+            due=format_row_html(TAG_HTML, tag_class=self.due.tag_class, text=self.due.text) if self.due else "",
+            state_tag=self.state_tag_class,
+            state=self.state_label,
+        )
 
 
 def actions(
@@ -222,4 +346,36 @@ def action_rows(found: list[StrategyAction], *, at: datetime) -> list[ActionRow]
     """Open actions across discussions, for the worktray and a partner's list (no forms: each is closed on
     its discussion's page)."""
     info = ACTION_STATES[ActionState.OPEN]
-    return [ActionRow(a, due(a.due_at, at=at), info.label, info.tag_class, None) for a in found]
+    link = record_links("strategy:discussion")
+    return [ActionRow(a, due(a.due_at, at=at), info.label, info.tag_class, None, link(a.discussion_id)) for a in found]
+
+
+@dataclass(frozen=True)
+class InvitationRow:
+    invitation: Invitation
+    href: str
+
+    def html(self) -> SafeString:
+        invitation = self.invitation
+        discussion = invitation.discussion
+        kept = getattr(discussion, "record", None)
+        if kept is not None:
+            meeting = f"Held {shown_date(kept.held_at, DAY_TIME)}"
+        else:
+            meeting = shown_date(discussion.meeting_at, DAY_TIME) or "Not arranged yet"
+        return format_row_html(
+            INVITATION_ROW_HTML,
+            href=self.href,
+            children=_children(discussion),
+            reference=_reference(discussion),
+            meeting=meeting,
+            agency=str(invitation.agency),
+            reason=invitation.get_reason_display(),
+            state=discussion.get_state_display(),
+        )
+
+
+def invitation_rows(found: list[Invitation]) -> list[InvitationRow]:
+    """A partner's invitations as their list shows them, each linking to its discussion."""
+    link = record_links("strategy:discussion")
+    return [InvitationRow(invitation, link(invitation.discussion_id)) for invitation in found]

@@ -160,7 +160,13 @@ def invitations_page(request: AuthenticatedHttpRequest) -> HttpResponse:
         raise PermissionDenied
     actions = open_actions(request.user, agencies=invited_agencies(request.user), show_all="all" in request.GET)
     rows = presenters.action_rows(actions.actions, at=timezone.now())
-    context = {"invitations": invitations_for(request.user), "actions": rows, "action_list": actions}
+    found = invitations_for(request.user)
+    context = {
+        "upcoming": presenters.invitation_rows(found.upcoming),
+        "recent": presenters.invitation_rows(found.recent),
+        "actions": rows,
+        "action_list": actions,
+    }
     return render(request, "strategy/invitations.html", context)
 
 

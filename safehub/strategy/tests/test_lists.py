@@ -1,0 +1,102 @@
+"""The lists across discussions (the coordinator's worktray, a partner's invitations and open actions, a
+contact's panel): their rows are drawn in Python (strategy.presenters), so each is checked for what it
+shows and that whatever was typed into a name or an action is shown as text, never as markup."""
+
+from __future__ import annotations
+
+import datetime as dt
+import html
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+
+from safehub.accounts.models import Team, User
+from safehub.contacts.models import ContactSubject
+from safehub.mfa.testing import sign_in_both_steps
+from safehub.strategy import recording
+from safehub.strategy.models import StrategyDiscussion
+from safehub.strategy.tests.helpers import approved_for_strategy, arrange_for, hold_for
+
+CHILD = '<img src=x onerror="alert(1)">Mia'
+ACTION = "<script>alert('the father')</script> & check the school's register"
+
+
+@pytest.fixture
+def held(
+    mash_team: Team,
+    social_worker: User,
+    manager: User,
+    strategy_coordinator: User,
+    police_partner: User,
+    now: dt.datetime,
+) -> StrategyDiscussion:
+    """A discussion held an hour ago about a child whose name was typed with markup, with an action for the
+    police whose description holds some too."""
+    discussion = approved_for_strategy(mash_team, social_worker=social_worker, manager=manager, at=now)
+    ContactSubject.objects.filter(contact=discussion.contact, kind="child").update(given_name=CHILD)
+    discussion = arrange_for(discussion, by=strategy_coordinator, chair=manager, at=now)
+    discussion = hold_for(discussion, by=manager, at=now + dt.timedelta(hours=1))
+    police = discussion.actions.get().agency
+    recording.add_action(
+        discussion,
+        recording.NewAction(ACTION, police, "DC Example", now + dt.timedelta(days=2)),
+        by=manager,
+        at=now + dt.timedelta(hours=1),
+    )
+    return discussion
+
+
+def _page(user: User, url: str) -> str:
+    response = sign_in_both_steps(Client(), user).get(url)
+    assert response.status_code == 200
+    return response.content.decode()
+
+
+def _shows_as_text(page: str, typed: str) -> None:
+    assert html.escape(typed, quote=True) in page
+    assert typed not in page
+
+
+def test_the_worktray_row_of_a_held_discussion_shows_its_decision_chair_and_record_clock(
+    held: StrategyDiscussion, strategy_coordinator: User, manager: User
+) -> None:
+    page = _page(strategy_coordinator, reverse("strategy:worktray"))
+
+    link = reverse("strategy:discussion", args=[held.pk])
+    assert "Held: record to send (1)" in page
+    assert f'<a class="govuk-link" href="{link}">' in page
+    assert held.contact is not None
+    assert held.contact.reference in page
+    assert "Section 47 enquiry, joint with police" in page
+    assert f"Chaired by {manager}" in page
+    assert "Record to send by" in page
+    _shows_as_text(page, CHILD)
+    # The open actions: each links to its place on the discussion's page.
+    action = held.actions.get(description=ACTION)
+    assert f'href="{link}#action-{action.pk}"' in page
+    assert f'id="action-{action.pk}"' in page
+    _shows_as_text(page, ACTION)
+
+
+def test_a_partners_invitations_and_actions_show_what_was_typed_as_text(
+    held: StrategyDiscussion, police_partner: User
+) -> None:
+    page = _page(police_partner, reverse("strategy:invitations"))
+
+    assert "Held in the last month" in page
+    assert f'href="{reverse("strategy:discussion", args=[held.pk])}"' in page
+    assert held.record.held_at.strftime("%H:%M") in page
+    _shows_as_text(page, CHILD)
+    _shows_as_text(page, ACTION)
+
+
+def test_the_contact_panel_lists_the_discussion_with_the_same_row(
+    held: StrategyDiscussion, social_worker: User
+) -> None:
+    assert held.contact is not None
+    page = _page(social_worker, reverse("contacts:contact", args=[held.contact.pk]))
+
+    assert f'href="{reverse("strategy:discussion", args=[held.pk])}"' in page
+    assert "Record to send by" in page
+    _shows_as_text(page, CHILD)
