@@ -370,3 +370,22 @@ def page_table(
             f" | {f['p95']:.1f} | {f['p99']:.1f} | {f.get('pages_per_core_second', 0):.0f} |{verdict} {mark} |"
         )
     return lines, met
+
+
+def totals_lines(result: LoadResult, *, after: float, mark: str) -> list[str]:
+    """The whole run in a line or two: pages a second and errors; the server's and the simulated users'
+    CPU (the users share the machine with the server, as this benchmark's machine has only its cores)."""
+    totals = result.totals(after=after)
+    lines = [
+        f"Throughput {totals.get('pages_per_second', 0):.1f} pages/s; errors {result.failures(after=0)}"
+        f" (of {len(result.hits)} requests, warm-up included) {mark}"
+    ]
+    if "server_cores" in totals:
+        lines.append(
+            f"Server processes (gunicorn master and workers, from the kernel's counts):"
+            f" {totals.get('server_cpu_ms_per_page', 0):.1f} ms CPU a page,"
+            f" {totals.get('pages_per_second_per_core', 0):.0f} pages/s per core,"
+            f" {totals['server_cores']:.2f} cores busy; the simulated users' process"
+            f" {totals['client_cores']:.2f} cores {mark}"
+        )
+    return lines

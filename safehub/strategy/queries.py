@@ -137,9 +137,22 @@ class Section:
         return self.total - len(self.discussions)
 
 
-# What a list's row reads of a discussion: its own columns, and of its contact and chair only these
-# (a contact's forty columns, read for each row, cost the worktray a third of its time).
-DISCUSSION_COLUMNS = tuple(field.name for field in StrategyDiscussion._meta.concrete_fields)
+# What a list's row reads (strategy.presenters' rows): of a discussion, its contact, chair and record only
+# the columns the row shows. A contact's forty columns, read for each row, cost the worktray a third of
+# its time, and a record's texts (its analysis, its safety plan) are never shown in a list.
+DISCUSSION_COLUMNS = (
+    "contact",
+    "team",
+    "rating",
+    "state",
+    "standard_due_at",
+    "due_at",
+    "exception_at",
+    "meeting_at",
+    "meeting_format",
+    "chair",
+)
+RECORD_COLUMNS = ("discussion", "held_at", "send_due_at", "decision", "onward_outcome", "protection_means")
 ROW_RELATED_COLUMNS = (
     "contact__reference",
     "contact__is_restricted",
@@ -147,7 +160,7 @@ ROW_RELATED_COLUMNS = (
     "chair__first_name",
     "chair__last_name",
     "chair__username",
-    *(f"record__{field.name}" for field in StrategyRecord._meta.concrete_fields),
+    *(f"record__{name}" for name in RECORD_COLUMNS),
 )
 ROW_CONTACT = tuple(name.removeprefix("contact__") for name in ROW_RELATED_COLUMNS if name.startswith("contact__"))
 # A worktray section shows its first 20 rows, soonest due first (a screen or two); "Show all" the rest (to the cap).
@@ -192,6 +205,8 @@ def worktray(user: User, *, at: datetime, show_all: str = "") -> list[Section]:
 
 
 COUNT_LIMIT = 500
+# What a list of open actions shows of each (strategy.presenters.ActionRow.html).
+ACTION_COLUMNS = ("discussion", "description", "agency", "owner", "due_at", "state")
 
 
 @dataclass(frozen=True)
@@ -219,7 +234,7 @@ def open_actions(user: User, *, agencies: Sequence[int] = (), show_all: bool = F
     actions = actions.filter(discussion__in=visible_discussions(user).values("pk"))
     limit = WORKTRAY_LIMIT if show_all else SECTION_ROWS
     columns = (
-        *(field.name for field in StrategyAction._meta.concrete_fields),
+        *ACTION_COLUMNS,
         "agency__name",
         *(f"discussion__{name}" for name in DISCUSSION_COLUMNS),
         *(f"discussion__{name}" for name in ROW_RELATED_COLUMNS if name.startswith("contact__")),
@@ -254,7 +269,11 @@ def invitations_for(user: User) -> PartnerInvitations:
     latest held (their records and actions)."""
     # The rows are chosen joined to their discussion alone, then what they show is fetched for those
     # twenty: joined before the limit, the last month's held discussions read every contact of the year.
-    mine = Invitation.objects.filter(agency_id__in=invited_agencies(user)).select_related("discussion", "agency")
+    mine = (
+        Invitation.objects.filter(agency_id__in=invited_agencies(user))
+        .select_related("discussion", "agency")
+        .only("discussion", "agency__name", "reason", *(f"discussion__{name}" for name in DISCUSSION_COLUMNS))
+    )
     waiting = [state.value for state in NOT_YET_HELD]
     held = [DiscussionState.HELD.value, DiscussionState.RECORD_SENT.value]
     since = timezone.now() - RECENT_DAYS
@@ -265,6 +284,10 @@ def invitations_for(user: User) -> PartnerInvitations:
     found = PartnerInvitations(upcoming=list(upcoming[:SECTION_ROWS]), recent=list(recent[:RECENT_INVITATIONS]))
     discussions = [invitation.discussion for invitation in [*found.upcoming, *found.recent]]
     # Once for both lists, and of each contact only what a row shows.
-    prefetch_related_objects(discussions, Prefetch("contact", queryset=Contact.objects.only(*ROW_CONTACT)), "record")
+    prefetch_related_objects(
+        discussions,
+        Prefetch("contact", queryset=Contact.objects.only(*ROW_CONTACT)),
+        Prefetch("record", queryset=StrategyRecord.objects.only(*RECORD_COLUMNS)),
+    )
     attach_children_names(discussions)
     return found

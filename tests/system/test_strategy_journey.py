@@ -102,6 +102,7 @@ def test_approved_arranged_recorded_and_sent(
     for partner in (police_partner, nurse):
         sign_in_as(page, partner)
         page.get_by_role("link", name="Strategy discussions").first.click()
+        assert_accessible(page)  # their list of invitations and open actions
         page.get_by_role("table", name="Strategy discussions your agency is invited to").get_by_role("link").click()
         expect(page.get_by_text("Social worker's rationale")).to_be_visible()
         expect(page.get_by_text("Bruising to the face")).to_be_visible()

@@ -6,9 +6,12 @@ from __future__ import annotations
 
 import datetime as dt
 import html
+from typing import Any
 
 import pytest
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from safehub.accounts.models import Team, User
@@ -100,3 +103,35 @@ def test_the_contact_panel_lists_the_discussion_with_the_same_row(
     assert f'href="{reverse("strategy:discussion", args=[held.pk])}"' in page
     assert "Record to send by" in page
     _shows_as_text(page, CHILD)
+
+
+def test_the_lists_ask_the_database_the_same_number_of_questions_however_many_rows_they_show(
+    held: StrategyDiscussion,
+    mash_team: Team,
+    social_worker: User,
+    manager: User,
+    strategy_coordinator: User,
+    police_partner: User,
+    now: dt.datetime,
+    django_assert_num_queries: Any,
+) -> None:
+    # A row that read a column its list did not fetch would ask for it, once a row (benchmark-strategy).
+    coordinator = sign_in_both_steps(Client(), strategy_coordinator)
+    partner = sign_in_both_steps(Client(), police_partner)
+    pages = [(coordinator, reverse("strategy:worktray")), (partner, reverse("strategy:invitations"))]
+    counts = []
+    for client, url in pages:
+        client.get(url)  # signing in's first page writes the session; the counts are of the pages after it
+        with CaptureQueriesContext(connection) as seen:
+            assert client.get(url).status_code == 200
+        counts.append(len(seen))
+    for _ in range(2):  # one more to arrange, one more arranged (the police invited), one more held
+        approved_for_strategy(mash_team, social_worker=social_worker, manager=manager, at=now)
+        arranged = approved_for_strategy(mash_team, social_worker=social_worker, manager=manager, at=now)
+        arranged = arrange_for(arranged, by=strategy_coordinator, chair=manager, at=now)
+    hold_for(arranged, by=manager, at=now + dt.timedelta(hours=1))
+
+    for (client, url), count in zip(pages, counts, strict=True):
+        with django_assert_num_queries(count):
+            page = client.get(url).content.decode()
+        assert page.count('<tr class="govuk-table__row">') >= 4

@@ -104,19 +104,8 @@ class Command(BaseCommand):
         after = options["warm_up"]
         for line in loadtest.page_table(result, after=after, mark=mark)[0]:
             self.stdout.write(line)
-        totals = result.totals(after=after)
-        self.stdout.write(
-            f"Throughput {totals.get('pages_per_second', 0):.1f} pages/s; errors {result.failures(after=0)}"
-            f" (of {len(result.hits)} requests, warm-up included) {mark}"
-        )
-        if "server_cores" in totals:
-            self.stdout.write(
-                f"Server processes (gunicorn master and workers, from the kernel's counts):"
-                f" {totals.get('server_cpu_ms_per_page', 0):.1f} ms CPU a page,"
-                f" {totals.get('pages_per_second_per_core', 0):.0f} pages/s per core,"
-                f" {totals['server_cores']:.2f} cores busy; the simulated users' process"
-                f" {totals['client_cores']:.2f} cores {mark}"
-            )
+        for line in loadtest.totals_lines(result, after=after, mark=mark):
+            self.stdout.write(line)
         after_speed = machine.speed()
         self.stdout.write(f"Machine speed after the run: {after_speed:.1f} M steps/s")
         for error in result.errors[:10]:

@@ -97,8 +97,9 @@ class Command(BaseCommand):
         lines, met = loadtest.page_table(result, after=options["warm_up"], mark=mark, target_ms=TARGET_P95_MS)
         for line in lines:
             self.stdout.write(line)
+        for line in loadtest.totals_lines(result, after=options["warm_up"], mark=mark):
+            self.stdout.write(line)
         errors = result.failures(after=0)
-        self.stdout.write(f"Errors: {errors} of {len(result.hits)} requests (warm-up included)")
         for error in result.errors[:10]:
             self.stdout.write(f"  {error}")
         self.stdout.write("Target met" if met and not errors else "Target NOT met")
