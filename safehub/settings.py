@@ -103,6 +103,7 @@ INSTALLED_APPS = [
     "safehub.strategy",
     "safehub.meetings",
     "safehub.domestic_abuse",
+    "safehub.consent",
     "safehub.queues",
     "safehub.reports",
     "safehub.pages",

@@ -22,6 +22,7 @@ urlpatterns = [
     path("strategy/", include("safehub.strategy.urls")),
     path("meetings/", include("safehub.meetings.urls")),
     path("domestic-abuse/", include("safehub.domestic_abuse.urls")),
+    path("consent/", include("safehub.consent.urls")),
     path("protocols/", include("safehub.protocols.urls")),
     path("audit/", include("safehub.audit.urls")),
     path("reports/", include("safehub.reports.urls")),

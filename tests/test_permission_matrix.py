@@ -14,12 +14,14 @@ from typing import Any
 import pytest
 from django.test import Client
 from django.urls import resolve, reverse
+from django.utils import timezone
 
 from safehub.accounts.models import Role
 from safehub.accounts.tests.factories import PartnerAgencyFactory, user_with_role
 from safehub.checks.models import AgencyRequest, MashChecks
+from safehub.consent.services import ask_override
 from safehub.consultations.models import Consultation, ConsultationKind
-from safehub.contacts.models import Channel, Contact
+from safehub.contacts.models import Channel, ConsentPosition, Contact
 from safehub.contacts.tests.factories import ContactFactory
 from safehub.contacts.workflow import ContactState
 from safehub.matching.models import DuplicatePair
@@ -71,6 +73,19 @@ def _under_walsall(make_url: Callable[[Any], str]) -> Callable[[Any], str]:
         return make_url(team)
 
     return make
+
+
+def _override(team: Any) -> str:
+    contact = ContactFactory(team=team, state=ContactState.AWAITING_THRESHOLD, consent=ConsentPosition.REFUSED)
+    asker = user_with_role(Role.SOCIAL_WORKER, team=team)
+    asked = ask_override(
+        contact,
+        "mash_checks",
+        "The family refused; partners' information is needed today.",
+        by=asker,
+        at=timezone.now(),
+    )
+    return reverse("consent:override", args=[asked.pk])
 
 
 def _correct_person(team: Any) -> str:
@@ -461,6 +476,34 @@ PAGES: list[tuple[str, Callable[[Any], str], dict[Role, int]]] = [
     ("the DASH checklist", lambda team: reverse("domestic_abuse:checklist"), ADMINISTRATORS_ONLY),
     ("a DASH question", lambda team: reverse("domestic_abuse:question", args=[1]), ADMINISTRATORS_ONLY),
     ("add a DASH question", lambda team: reverse("domestic_abuse:add-question"), ADMINISTRATORS_ONLY),
+    (
+        # Whoever hears the family's answer records it (a contact officer on the phone too).
+        "record consent",
+        _contact_step("consent:answer", ContactState.SCREENING),
+        {CO: 200, SW: 200, SP: 200, TM: 200, STRAT: 403, **OUTSIDERS},
+    ),
+    (
+        # A qualified worker of the hub assesses a young person's competence; never a partner (issue 14).
+        "assess a young person's competence",
+        _contact_step("consent:competence", ContactState.SCREENING),
+        {CO: 403, SW: 200, SP: 200, TM: 200, STRAT: 403, **OUTSIDERS},
+    ),
+    (
+        "ask to share without consent",
+        _contact_step("consent:ask", ContactState.AWAITING_THRESHOLD),
+        {CO: 403, SW: 200, SP: 200, TM: 200, STRAT: 403, **OUTSIDERS},
+    ),
+    (
+        "requests to share without consent",
+        lambda team: reverse("consent:overrides"),
+        {CO: 403, SW: 200, SP: 200, TM: 200, STRAT: 403, PARTNER: 404, PERF: 403, DPO: 403, ADMIN: 403},
+    ),
+    (
+        # Read through its contact's door: whoever may see the contact sees the request and its decision.
+        "a request to share without consent",
+        _override,
+        {CO: 200, SW: 200, SP: 200, TM: 200, STRAT: 200, **OUTSIDERS},
+    ),
     (
         # The front door records what police sent; the coordinator sees the contact but does not record it.
         "record a police domestic-abuse notification",

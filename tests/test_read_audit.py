@@ -17,8 +17,9 @@ from safehub.accounts.tests.factories import PartnerAgencyFactory, TeamFactory, 
 from safehub.audit.models import AuditEvent, Verb
 from safehub.checks import services as checks_services
 from safehub.checks.models import AgencyRequest, MashChecks
+from safehub.consent import services as consent_services
 from safehub.consultations.models import Consultation, ConsultationKind
-from safehub.contacts.models import Channel, Contact
+from safehub.contacts.models import Channel, ConsentPosition, Contact
 from safehub.contacts.tests.factories import ContactAwaitingThresholdFactory, ContactFactory
 from safehub.contacts.workflow import ContactState
 from safehub.matching.index import index_people
@@ -190,6 +191,18 @@ def _domestic_abuse_page(hub: Hub) -> Shown:
     return Shown(hub.contact_officer, reverse("domestic_abuse:record", args=[contact.pk]), contacts=(contact.pk,))
 
 
+def _override_page(hub: Hub) -> Shown:
+    contact = ContactFactory(team=hub.team, state=ContactState.AWAITING_THRESHOLD, consent=ConsentPosition.REFUSED)
+    asked = consent_services.ask_override(
+        contact,
+        "mash_checks",
+        "The family refused, and the bruising needs partners' information today.",
+        by=hub.social_worker,
+        at=hub.at,
+    )
+    return Shown(hub.manager, reverse("consent:override", args=[asked.pk]), contacts=(contact.pk,))
+
+
 def _pair_page(hub: Hub) -> Shown:
     left, right = sorted([PersonFactory(), PersonFactory()], key=lambda p: p.pk)
     pair = DuplicatePair.objects.create(left=left, right=right, probability=0.8, found_at=hub.at)
@@ -234,6 +247,10 @@ PAGES: dict[str, Callable[[Hub], Shown]] = {
     "meetings:triage-meeting": _triage_page,
     "strategy:start-now": _contact_page("strategy:start-now", ContactState.RECEIVED, "manager"),
     "strategy:start-for-person": _person_page("strategy:start-for-person", "manager"),
+    "consent:answer": _contact_page("consent:answer", ContactState.SCREENING, "contact_officer"),
+    "consent:competence": _contact_page("consent:competence", ContactState.SCREENING, "social_worker"),
+    "consent:ask": _contact_page("consent:ask", ContactState.AWAITING_THRESHOLD, "social_worker"),
+    "consent:override": _override_page,
 }
 
 # Addresses with a record id that show no child's record (or only act and redirect).
@@ -258,6 +275,8 @@ NOT_A_CHILDS_RECORD = {
     "meetings:decide": "POST only: records an agenda item's decision and redirects",
     "meetings:close": "POST only: closes the meeting and redirects",
     "domestic_abuse:question": "a question of the DASH checklist (administrators only)",
+    "consent:decide": "POST only: decides a request to share without consent and redirects",
+    "consent:withdraw": "POST only: withdraws a request to share without consent and redirects",
 }
 
 

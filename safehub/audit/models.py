@@ -79,6 +79,14 @@ class Verb(models.TextChoices):
         "strategy_conference_recorded",
         "Recorded the initial child protection conference (or that none is needed)",
     )
+    # Consent (safehub.consent, ADR 0034).
+    CONSENT_RECORDED = "consent_recorded", "Recorded a person's consent for a purpose"
+    COMPETENCE_ASSESSED = "competence_assessed", "Recorded an assessment of a young person's competence to consent"
+    OVERRIDE_ASKED = "override_asked", "Asked to share without consent"
+    OVERRIDE_AGREED = "override_agreed", "Agreed to share without consent"
+    OVERRIDE_DECLINED = "override_declined", "Declined to share without consent"
+    OVERRIDE_WITHDRAWN = "override_withdrawn", "Withdrew a request to share without consent"
+    CONSENT_SHARING_REFUSED = "consent_sharing_refused", "Was refused sharing: no consent and no override"
     PROTOCOL_CHANGED = "protocol_changed", "Changed local protocol"
     DASH_QUESTION_CHANGED = "dash_question_changed", "Changed a question of the DASH checklist"
     LOGIN = "login", "Signed in"

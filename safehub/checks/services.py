@@ -21,6 +21,8 @@ from safehub.checks import permissions
 from safehub.checks.alerts import settle_alerts
 from safehub.checks.models import AgencyRequest, ChecksAsked, ChecksState, MashChecks, RequestState
 from safehub.checks.workflow import ChecksEvent, RequestEvent
+from safehub.consent import services as consent_services
+from safehub.consent.models import ConsentPurpose
 from safehub.contacts.consent import consent_label
 from safehub.contacts.models import Contact, ContactSubject
 from safehub.contacts.services import threshold_due, transition
@@ -188,10 +190,20 @@ def _send_request(
     return request
 
 
-@transaction.atomic(durable=True)
 def start_checks(contact: Contact, start: StartChecks, *, by: User, at: datetime, version: int) -> MashChecks:
-    """A manager decides checks are needed: one request, with its due time and disclosure, per agency."""
+    """A manager decides checks are needed: one request, with its due time and disclosure, per agency.
+    Not while anyone on the contact has no consent for MASH checks and no agreed override covers them
+    (003 §2.5; ADR 0034): the refusal is recorded, and nothing is sent."""
+    if not permissions.can_start_checks(by):
+        raise PermissionDenied
+    consent_services.require_sharing(contact, ConsentPurpose.MASH_CHECKS, by=by, at=at)
+    return _start_checks(contact, start, by=by, at=at, version=version)
+
+
+@transaction.atomic(durable=True)
+def _start_checks(contact: Contact, start: StartChecks, *, by: User, at: datetime, version: int) -> MashChecks:
     _validate(contact, start, by, at)
+    consent_services.check_sharing(contact, ConsentPurpose.MASH_CHECKS, at=at)  # asked again: it may have changed since
     claim(contact, version)
     deadlines = Deadlines(active_protocol())
     missing = left_out(start.agencies)

@@ -4,6 +4,7 @@ by the demo partner agencies, some collated and submitted for decision, some lat
 from __future__ import annotations
 
 import random
+from collections import Counter
 from datetime import datetime, timedelta
 
 from safehub.accounts.models import Agency, AgencyKind, User
@@ -13,6 +14,7 @@ from safehub.checks.models import AgencyRequest
 from safehub.checks.services import StartChecks
 from safehub.contacts.models import Contact
 from safehub.contacts.workflow import ContactState
+from safehub.demo.consent import settle_before_checks
 from safehub.protocols.models import Brag
 
 FINDINGS = {
@@ -39,22 +41,30 @@ def add_mash_checks(
     chosen = rng.sample(waiting, min(count, len(waiting)))
     always = services.preselected_agencies()
     extra = list(Agency.objects.filter(kind__in=[AgencyKind.HOUSING, AgencyKind.PROBATION], is_host=False))
+    settled: Counter[str] = Counter()
     for number, contact in enumerate(chosen):
         last = max(change.at for change in contact.state_changes.all())
         start_at = min(last + timedelta(minutes=rng.randint(20, 240)), now - timedelta(minutes=5))
         rating = rng.choice([Brag.RED, Brag.AMBER, Brag.AMBER, Brag.GREEN])
         agencies = always + ([rng.choice(extra)] if extra and rng.random() < 0.3 else [])
+        coordinator, manager = rng.choice(coordinators), rng.choice(managers)
+        # Where the family has not consented: their consent is recorded, or (one time in three, and the
+        # first time, so that the demo shows both) a manager agrees to share without it.
+        override = not settled["override"] or (bool(settled["consent"]) and rng.random() < 0.33)
+        settled[
+            settle_before_checks(contact, worker=coordinator, manager=manager, at=start_at, rng=rng, override=override)
+        ] += 1
         checks = services.start_checks(
             contact,
             StartChecks(
                 reason="Need and risk are unclear: partner information is needed before deciding",
                 rating=rating,
-                coordinator=rng.choice(coordinators),
+                coordinator=coordinator,
                 agencies=agencies,
                 questions="Is the family known to you? Any concerns about the children or the adults?",
                 lawful_basis=services.DEFAULT_LAWFUL_BASIS,
             ),
-            by=rng.choice(managers),
+            by=manager,
             at=start_at,
             version=contact.version,
         )

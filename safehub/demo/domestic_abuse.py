@@ -11,7 +11,7 @@ from datetime import datetime, timedelta
 from safehub.accounts.models import User
 from safehub.contacts.models import CHILD_ROLES, Contact, ContactSubject, SubjectRole, YesNoUnknown
 from safehub.domestic_abuse import rules, services
-from safehub.domestic_abuse.models import Assessment, RiskLevel
+from safehub.domestic_abuse.models import Assessment, MaracBasis, RiskLevel
 
 PLACES = ("The family home", "Outside the family home", "A relative's home", "A car park near the home", "The street")
 JUDGEMENTS = (
@@ -28,7 +28,11 @@ def _victim(subjects: list[ContactSubject]) -> ContactSubject | None:
     return chosen[0] if chosen else None
 
 
-def _details(contact: Contact, rng: random.Random, questions: list[rules.Question]) -> rules.Details | None:
+def _details(
+    contact: Contact, rng: random.Random, questions: list[rules.Question], *, judge: bool = False
+) -> rules.Details | None:
+    """The notification police sent; `judge`: a checklist just under the threshold is referred on the
+    officer's judgement (the demo shows one at least), else about one such in three is."""
     subjects = list(contact.subjects.all())
     victim = _victim(subjects)
     if victim is None:
@@ -48,7 +52,7 @@ def _details(contact: Contact, rng: random.Random, questions: list[rules.Questio
             for q in questions
         }
     level = "" if kind == Assessment.DASH else rng.choices(list(RiskLevel), [4, 3, 2])[0]
-    judgement = kind == Assessment.DASH and 9 <= rules.dash_score(answers) < 14 and rng.random() < 0.3
+    judgement = kind == Assessment.DASH and 9 <= rules.dash_score(answers) < 14 and (judge or rng.random() < 0.3)
     return rules.Details(
         police_reference=f"DP-{contact.received_at:%Y%m%d}-{contact.pk:05d}",
         incident_at=contact.received_at - timedelta(hours=rng.randint(2, 30)),
@@ -75,7 +79,7 @@ def add_domestic_abuse_notifications(*, officers: list[User], rng: random.Random
     for contact in contacts.prefetch_related("subjects"):
         if not services.is_notification(contact) or rng.random() < 0.1:
             continue
-        details = _details(contact, rng, questions)
+        details = _details(contact, rng, questions, judge=not made[MaracBasis.JUDGEMENT])
         recorded = contact.received_at + timedelta(minutes=rng.randint(10, 50))
         if details is None or recorded > now:
             continue
@@ -84,4 +88,6 @@ def add_domestic_abuse_notifications(*, officers: list[User], rng: random.Random
         )
         made[notification.assessment] += 1
         made["marac"] += bool(notification.marac_basis)
+        if notification.marac_basis == MaracBasis.JUDGEMENT:
+            made[MaracBasis.JUDGEMENT] += 1
     return made

@@ -17,6 +17,7 @@ from safehub.accounts.models import Agency, AgencyKind, Membership, Role, Team, 
 from safehub.contacts.models import Contact
 from safehub.decisions.models import Referral
 from safehub.demo.checks import add_mash_checks
+from safehub.demo.consent import add_waiting_overrides
 from safehub.demo.domestic_abuse import add_domestic_abuse_notifications
 from safehub.demo.histories import HistoryMaker, Staff
 from safehub.demo.households import create_duplicate_records, create_households
@@ -111,6 +112,8 @@ def _users(fake: Faker, *, at: datetime) -> tuple[Team, dict[str, User]]:
 
 DUPLICATE_RECORDS = 24
 MASH_CHECKS = 30
+# Requests to share without consent left for a manager to decide (the demo's consent queue).
+WAITING_OVERRIDES = 3
 
 
 def load_demo(
@@ -155,6 +158,8 @@ def load_demo(
         managers=staff.managers, coordinators=staff.social_workers, rng=rng, now=at, count=MASH_CHECKS
     )
     progress(f"MASH checks on {checked} contacts, answered by the demo partner agencies or still outstanding")
+    waiting = add_waiting_overrides(workers=staff.social_workers, rng=rng, now=at, count=WAITING_OVERRIDES)
+    progress(f"Requests to share without consent waiting for a manager: {waiting}")
     discussions = add_strategy_discussions(
         coordinator=users["strategy_coordinator"], managers=staff.managers, rng=rng, now=at
     )

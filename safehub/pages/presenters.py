@@ -18,6 +18,7 @@ from django.db.models import Prefetch, prefetch_related_objects
 from safehub.accounts.models import User
 from safehub.checks.presenters import AskedForChecks
 from safehub.checks.presenters import ContactPanel as ChecksPanel
+from safehub.consent.presenters import ContactPanel as ConsentPanel
 from safehub.contacts.amendment_presenters import AddendaPanel
 from safehub.contacts.models import Contact
 from safehub.contacts.permissions import can_allocate, can_restrict
@@ -41,6 +42,7 @@ PANELS: tuple[Panel, ...] = (
     DetailsPanel(),
     DomesticAbusePanel(),
     ScreeningPanel(),
+    ConsentPanel(),
     ChecksPanel(),
     DecisionsPanel(),
     StrategyPanel(),

@@ -100,6 +100,41 @@ class ProtocolForm(VersionForm):
             "max_value": "The MARAC threshold is a number of “yes” answers from 1 to 24",
         },
     )
+    consent_self_age = forms.IntegerField(
+        label="Age at which a young person answers for themselves about consent",
+        help_text="Usually 16. Younger, a parent or carer answers, unless the young person is assessed as competent.",
+        min_value=12,
+        max_value=18,
+        widget=forms.NumberInput(attrs={"class": "govuk-input--width-3"}),
+        error_messages={
+            "required": "Enter the age at which a young person answers for themselves",
+            "invalid": "Enter the age as a whole number, like 16",
+            "min_value": "A young person answers for themselves from an age of 12 to 18",
+            "max_value": "A young person answers for themselves from an age of 12 to 18",
+        },
+    )
+    consent_competence_age = forms.IntegerField(
+        label="Age from which a young person assessed as competent answers for themselves",
+        help_text="Usually 12. Younger, only a parent or carer answers.",
+        min_value=1,
+        max_value=18,
+        widget=forms.NumberInput(attrs={"class": "govuk-input--width-3"}),
+        error_messages={
+            "required": "Enter the age from which a competent young person answers for themselves",
+            "invalid": "Enter the age as a whole number, like 12",
+            "min_value": "Enter an age from 1 to 18",
+            "max_value": "Enter an age from 1 to 18",
+        },
+    )
+    override_by_senior_practitioner = forms.BooleanField(
+        label="A senior practitioner may agree to share without consent, as well as a team manager",
+        required=False,
+    )
+    override_needs_owner_agreement = forms.BooleanField(
+        label="Sharing without consent needs the agreement of the agency that owns the information",
+        help_text="The manager records who at that agency agreed, and when.",
+        required=False,
+    )
     approver_roles = forms.MultipleChoiceField(
         label="Who may approve a threshold recommendation",
         help_text="Never the person who made the recommendation.",
@@ -274,6 +309,10 @@ def protocol_initial(protocol: LocalProtocol) -> dict[str, Any]:
         "triage_time": protocol.triage_time,
         "triage_members": list(protocol.triage_members),
         "marac_threshold": protocol.marac_threshold,
+        "consent_self_age": protocol.consent_self_age,
+        "consent_competence_age": protocol.consent_competence_age,
+        "override_by_senior_practitioner": protocol.override_by_senior_practitioner,
+        "override_needs_owner_agreement": protocol.override_needs_owner_agreement,
         "approver_roles": list(protocol.approver_roles),
         "always_checked_agencies": list(protocol.always_checked_agencies),
         "early_help_criteria": "\n".join(protocol.early_help_criteria),

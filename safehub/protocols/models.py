@@ -90,6 +90,15 @@ class LocalProtocol(models.Model):
     # A DASH checklist with this many "yes" answers or more is a referral to MARAC (SafeLives: "visible
     # high risk", 14 of its 24 risk questions); below it, referral only on professional judgement.
     marac_threshold = models.PositiveSmallIntegerField(default=14)
+    # Consent (ADR 0034; 003 App. 4 §4): a young person answers for themselves at `consent_self_age`, and
+    # from `consent_competence_age` once assessed as competent; younger, a parent or carer answers.
+    consent_self_age = models.PositiveSmallIntegerField(default=16)
+    consent_competence_age = models.PositiveSmallIntegerField(default=12)
+    # Who may agree to share without consent: a team manager always; a senior practitioner too where the
+    # protocol says so (002 §27: "the MASH Manager/SSW"); and whether the agency that owns the information
+    # must agree as well (002 §27).
+    override_by_senior_practitioner = models.BooleanField(default=False)
+    override_needs_owner_agreement = models.BooleanField(default=False)
     early_help_criteria = models.JSONField(default=list, blank=True)
     always_checked_agencies = models.JSONField(default=list, blank=True)
     approver_roles = models.JSONField(

@@ -44,6 +44,17 @@ def approvers(protocol: LocalProtocol) -> str:
     return ", ".join(Role(role).label for role in protocol.approver_roles if role in Role.values) or "No one"
 
 
+def override_rule(protocol: LocalProtocol) -> str:
+    """Who may agree to share without consent, and whether the owning agency must agree too."""
+    who = "A team manager or a senior practitioner" if protocol.override_by_senior_practitioner else "A team manager"
+    owner = (
+        ", with the agreement of the agency that owns the information"
+        if protocol.override_needs_owner_agreement
+        else ""
+    )
+    return f"{who}, never the person who asked, may agree to share without consent{owner}."
+
+
 def agencies(protocol: LocalProtocol) -> str:
     return ", ".join(AgencyKind(kind).label for kind in protocol.always_checked_agencies if kind in AgencyKind.values)
 

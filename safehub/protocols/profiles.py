@@ -44,6 +44,9 @@ PROFILES: list[dict[str, Any]] = [
             "Child at risk of exclusion or excluded from school",
         ],
         "always_checked_agencies": ["health", "education", "police"],
+        # §27: overriding consent is "agreed between the MASH Manager/SSW and the agency who owns the information".
+        "override_by_senior_practitioner": True,
+        "override_needs_owner_agreement": True,
         "levels": [
             ("additional", "Additional", "Signpost to universal and additional services."),
             ("intensive", "Intensive", "Family Wellbeing service (needs consent)."),
@@ -314,6 +317,10 @@ PROTOCOL_FIELDS = (
     "triage_days",
     "triage_time",
     "triage_members",
+    "consent_self_age",
+    "consent_competence_age",
+    "override_by_senior_practitioner",
+    "override_needs_owner_agreement",
     "early_help_criteria",
     "always_checked_agencies",
     "approver_roles",

@@ -77,10 +77,16 @@ class ProtocolSettings:
     triage_time: time | None = None
     triage_members: tuple[str, ...] = ()
     marac_threshold: int = 14
+    consent_self_age: int = 16
+    consent_competence_age: int = 12
+    override_by_senior_practitioner: bool = False
+    override_needs_owner_agreement: bool = False
 
 
 # The hub's standing meetings the protocol schedules: each field prefix and what it is called.
 STANDING_MEETINGS = (("meeting", "the daily MASH meeting"), ("triage", "the domestic-abuse triage"))
+# The ages a protocol may set for a young person's own consent (003 App. 4 §4 sets 16; adulthood is 18).
+CONSENT_AGES = (12, 18)
 # The DASH checklist's risk questions (SafeLives DASH risk identification checklist, 2009: 24).
 DASH_RISK_QUESTIONS = 24
 
@@ -161,6 +167,21 @@ def _settings_problems(settings: ProtocolSettings) -> list[Problem]:
             Problem(
                 f"The MARAC threshold is a number of “yes” answers from 1 to {DASH_RISK_QUESTIONS}",
                 field="marac_threshold",
+            )
+        )
+    if not CONSENT_AGES[0] <= settings.consent_self_age <= CONSENT_AGES[1]:
+        problems.append(
+            Problem(
+                f"A young person answers for themselves from an age of {CONSENT_AGES[0]} to {CONSENT_AGES[1]}",
+                field="consent_self_age",
+            )
+        )
+    elif not 0 < settings.consent_competence_age <= settings.consent_self_age:
+        problems.append(
+            Problem(
+                "The age from which a competent young person answers for themselves is at most the age at which"
+                " every young person does",
+                field="consent_competence_age",
             )
         )
     if any(not text.strip() or len(text) > MAX_LINE for text in settings.early_help_criteria):

@@ -9,7 +9,7 @@ from django.http import HttpRequest
 from django.urls import NoReverseMatch, reverse
 
 from safehub.accounts.models import User
-from safehub.accounts.permissions import can_read_performance, can_unlock_accounts
+from safehub.accounts.permissions import can_read_performance, can_unlock_accounts, could_approve
 from safehub.audit.permissions import can_read_audit
 from safehub.checks.permissions import can_answer_requests, can_be_coordinator
 from safehub.consultations.permissions import can_see_consultations
@@ -46,6 +46,7 @@ SECTIONS: list[tuple[str, str, Callable[[User], bool]]] = [
     ("Strategy discussions", "strategy:invitations", sees_as_an_invited_agency),
     ("Daily meetings", "meetings:meetings", can_see_meetings),
     ("Domestic-abuse triage", "meetings:triage", can_see_meetings),
+    ("Sharing without consent", "consent:overrides", could_approve),
     ("Requests to your agency", "checks:workspace", can_answer_requests),
     ("Checks timeliness", "reports:checks-timeliness", can_read_performance),
     ("Strategy timeliness", "reports:strategy-timeliness", can_read_strategy_timeliness),

@@ -248,6 +248,13 @@ class Invitation(models.Model):
     def __str__(self) -> str:
         return self.agency.name if self.agency is not None else self.name
 
+    @property
+    def reason_in_a_sentence(self) -> str:
+        """Why they were invited, to follow their name: "police: invited to every strategy discussion",
+        "answered the MASH checks" (the first letter alone lowered: an initialism keeps its capitals)."""
+        reason = self.get_reason_display()
+        return reason[:1].lower() + reason[1:]
+
 
 class Decision(models.TextChoices):
     """The discussion's one decision (issue 13; Children Act 1989 s47)."""

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -79,8 +80,8 @@ INVITATION_ROW_HTML = (
     '<tr class="govuk-table__row">'
     '<td class="govuk-table__cell"><a class="govuk-link" href="{href}">{children}</a>{reference}</td>'
     '<td class="govuk-table__cell">{meeting}</td>'
-    '<td class="govuk-table__cell">{agency}: {reason}</td>'
-    '<td class="govuk-table__cell">{state}</td>'
+    '<td class="govuk-table__cell">{agency} ({reason})</td>'
+    '<td class="govuk-table__cell"><strong class="{state_tag}">{state}</strong></td>'
     "</tr>"
 )
 TAG_HTML = '<strong class="{tag_class}">{text}</strong>'
@@ -228,6 +229,80 @@ def history(discussion: StrategyDiscussion) -> list[HistoryLine]:
     return sorted(lines, key=lambda line: line.at)
 
 
+def took_part(attendance: str, attendee: str, reason: str) -> str:
+    """How an invitee took part, as one line: "Attended (DC Example)", "Sent apologies: Attending court"."""
+    shown = f"{attendance} ({attendee})" if attendee else attendance
+    return f"{shown}: {reason}" if reason else shown
+
+
+# Why an invitation was never emailed: the email worker sends only while the discussion is arranged (strategy.emails).
+NOT_EMAILED = {
+    DiscussionState.HELD: "not emailed: the discussion was held before its email went out",
+    DiscussionState.RECORD_SENT: "not emailed: the discussion was held before its email went out",
+    DiscussionState.CANCELLED: "not emailed: the discussion was cancelled before its email went out",
+}
+
+
+@dataclass(frozen=True)
+class Invitee:
+    """One invited to the discussion, as its page lists them: who and why, what became of the email that
+    tells them, and (once it is held) how they took part."""
+
+    invitation: Invitation
+    name: str  # "Demo Constabulary (police: invited to every strategy discussion)"
+    email: str  # "emailed …", "the email is on its way", "not emailed: …"; "" while it is not arranged
+    nobody_to_email: bool
+    took_part: str  # "Sent apologies: Attending court"; "" until it is recorded
+
+
+def invitees(discussion: StrategyDiscussion, found: Iterable[Invitation]) -> list[Invitee]:
+    """The discussion's invitees as its page lists them (`found`: its invitations, with their agency)."""
+    state = DiscussionState(discussion.state)
+    shown = []
+    for invitation in found:
+        nobody_to_email = invitation.emailed_at is not None and not invitation.emailed_to
+        if nobody_to_email:
+            email = (
+                f"no one at {invitation} uses Safehub and the agency has no shared email address: telephone them,"
+                " and ask an administrator to add the address"
+            )
+        elif invitation.emailed_at is not None:
+            addresses = "address" if invitation.emailed_to == 1 else "addresses"
+            email = f"emailed {shown_date(invitation.emailed_at, DAY_TIME)} to {invitation.emailed_to} {addresses}"
+        elif state == DiscussionState.ARRANGED and discussion.meeting_at is not None:
+            email = "the email is on its way"
+        else:
+            email = NOT_EMAILED.get(state, "")
+        attendance = took_part(invitation.get_attendance_display(), invitation.attendee, invitation.attendance_reason)
+        name = f"{invitation} ({invitation.reason_in_a_sentence})"
+        shown.append(Invitee(invitation, name, email, nobody_to_email, attendance))
+    return shown
+
+
+@dataclass(frozen=True)
+class TakingPart:
+    """One invitee in the record as it was sent to a partner: who, how they took part, what they brought."""
+
+    invitee: str
+    took_part: str
+    contribution: str
+
+
+def taking_part_as_sent(invitation: Invitation) -> list[TakingPart]:
+    """Who took part, as the record sent to `invitation`'s invitee says it (nobody before it is sent)."""
+    copy = getattr(invitation, "record_copy", None)
+    if copy is None:
+        return []
+    return [
+        TakingPart(
+            invitee=entry["invitee"],
+            took_part=took_part(entry["attendance"], entry.get("attendee", ""), entry.get("reason", "")),
+            contribution=entry.get("contribution", ""),
+        )
+        for entry in copy.disclosure.content.get("attendance", [])
+    ]
+
+
 class ContactPanel(Panel):
     """The contact's strategy discussions, with their state and clock; a manager may start one now."""
 
@@ -280,6 +355,9 @@ def timeliness(discussion: StrategyDiscussion) -> list[Measure]:
     return measures(discussion, at=timezone.now(), today=timezone.localdate())
 
 
+SHORT_DESCRIPTION = 60  # characters: an action named in a line
+
+
 @dataclass(frozen=True)
 class ActionRow:
     action: StrategyAction
@@ -288,6 +366,14 @@ class ActionRow:
     state_tag_class: str
     close_form: CloseActionForm | None
     href: str = ""  # in a list across discussions: the discussion's page
+
+    @property
+    def short_description(self) -> str:
+        """The action in one short line, to say which one its close button closes (to a screen reader)."""
+        line = " ".join(self.action.description.split())
+        if len(line) <= SHORT_DESCRIPTION:
+            return line
+        return line[:SHORT_DESCRIPTION].rsplit(" ", 1)[0].rstrip(",;:") + "…"  # at a word's end
 
     def html(self) -> SafeString:
         """The row in a list of open actions across discussions (a discussion's own page draws its
@@ -358,6 +444,7 @@ class InvitationRow:
     def html(self) -> SafeString:
         invitation = self.invitation
         discussion = invitation.discussion
+        state = STATES[DiscussionState(discussion.state)]
         kept = getattr(discussion, "record", None)
         if kept is not None:
             meeting = f"Held {shown_date(kept.held_at, DAY_TIME)}"
@@ -370,8 +457,9 @@ class InvitationRow:
             reference=_reference(discussion),
             meeting=meeting,
             agency=str(invitation.agency),
-            reason=invitation.get_reason_display(),
-            state=discussion.get_state_display(),
+            reason=invitation.reason_in_a_sentence,
+            state_tag=state.tag_class,
+            state=state.label,
         )
 
 

@@ -8,7 +8,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from django.db.models import Exists, OuterRef, Prefetch, Q, prefetch_related_objects
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, prefetch_related_objects
 from django.http import Http404
 from django.utils import timezone
 
@@ -252,37 +252,63 @@ def open_actions(user: User, *, agencies: Sequence[int] = (), show_all: bool = F
     return ActionList(shown, actions[:COUNT_LIMIT].count() if show_all else None)
 
 
-RECENT_INVITATIONS = 20
 RECENT_DAYS = timedelta(days=30)  # "held recently": the last month's, the latest first
 
 
 @dataclass(frozen=True)
+class InvitationList:
+    """One list of a partner's invitations, as a worktray section: those shown (the first SECTION_ROWS, or
+    all to the cap when asked) and how many there are."""
+
+    invitations: list[Invitation]
+    total: int
+
+    @property
+    def more(self) -> int:
+        return self.total - len(self.invitations)
+
+
+@dataclass(frozen=True)
 class PartnerInvitations:
-    """A partner's invitations: those still to be held, the soonest first; and the latest held."""
+    """A partner's invitations: those still to be held, the soonest first; and the last month's held, the
+    latest first."""
 
-    upcoming: list[Invitation]
-    recent: list[Invitation]
+    upcoming: InvitationList
+    recent: InvitationList
 
 
-def invitations_for(user: User) -> PartnerInvitations:
+def invitations_for(user: User, *, show_all: str = "") -> PartnerInvitations:
     """A partner's invitations: their agency's, those still to be held the soonest first, then the
-    latest held (their records and actions)."""
+    latest held (their records and actions). Each list its first SECTION_ROWS, or all (to the cap) when
+    `show_all` names it ("upcoming", "recent"), with how many there are."""
+    agencies = invited_agencies(user)
     # The rows are chosen joined to their discussion alone, then what they show is fetched for those
     # twenty: joined before the limit, the last month's held discussions read every contact of the year.
     mine = (
-        Invitation.objects.filter(agency_id__in=invited_agencies(user))
+        Invitation.objects.filter(agency_id__in=agencies)
         .select_related("discussion", "agency")
         .only("discussion", "agency__name", "reason", *(f"discussion__{name}" for name in DISCUSSION_COLUMNS))
     )
-    waiting = [state.value for state in NOT_YET_HELD]
+    waiting = Q(discussion__state__in=[state.value for state in NOT_YET_HELD])
     held = [DiscussionState.HELD.value, DiscussionState.RECORD_SENT.value]
-    since = timezone.now() - RECENT_DAYS
-    upcoming = mine.filter(discussion__state__in=waiting).order_by("discussion__meeting_at", "pk")
-    recent = mine.filter(discussion__state__in=held, discussion__meeting_at__gte=since).order_by(
-        "-discussion__meeting_at", "-pk"
+    recently_held = Q(discussion__state__in=held, discussion__meeting_at__gte=timezone.now() - RECENT_DAYS)
+    upcoming = mine.filter(waiting).order_by("discussion__meeting_at", "pk")
+    recent = mine.filter(recently_held).order_by("-discussion__meeting_at", "-pk")
+    # Both lists counted in one question: neither is long (those not yet held, a month's held), so they are
+    # counted in full, where the open actions (a hub's whole backlog) are counted only as far as COUNT_LIMIT.
+    totals = (
+        Invitation.objects.filter(agency_id__in=agencies)
+        .filter(waiting | recently_held)
+        .aggregate(upcoming=Count("pk", filter=waiting), recent=Count("pk", filter=recently_held))
     )
-    found = PartnerInvitations(upcoming=list(upcoming[:SECTION_ROWS]), recent=list(recent[:RECENT_INVITATIONS]))
-    discussions = [invitation.discussion for invitation in [*found.upcoming, *found.recent]]
+
+    def shown(slug: str, invitations: QuerySet[Invitation]) -> InvitationList:
+        limit = WORKTRAY_LIMIT if show_all == slug else SECTION_ROWS
+        found = list(invitations[:limit])
+        return InvitationList(found, max(totals[slug] or 0, len(found)))  # counted a moment apart
+
+    lists = PartnerInvitations(upcoming=shown("upcoming", upcoming), recent=shown("recent", recent))
+    discussions = [invitation.discussion for invitation in [*lists.upcoming.invitations, *lists.recent.invitations]]
     # Once for both lists, and of each contact only what a row shows.
     prefetch_related_objects(
         discussions,
@@ -290,4 +316,4 @@ def invitations_for(user: User) -> PartnerInvitations:
         Prefetch("record", queryset=StrategyRecord.objects.only(*RECORD_COLUMNS)),
     )
     attach_children_names(discussions)
-    return found
+    return lists

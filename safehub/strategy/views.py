@@ -33,7 +33,14 @@ from safehub.strategy.forms import (
     StartNowForm,
 )
 from safehub.strategy.models import MeetingFormat, StrategyDiscussion
-from safehub.strategy.queries import get_discussion_for, invitations_for, invited_agencies, open_actions, worktray
+from safehub.strategy.queries import (
+    discussions_of_contact,
+    get_discussion_for,
+    invitations_for,
+    invited_agencies,
+    open_actions,
+    worktray,
+)
 
 
 @require_GET
@@ -98,7 +105,9 @@ def _page(
         "overdue": discussion.is_overdue(at),
         "place_is_link": discussion.place.startswith("https://") and " " not in discussion.place,
         "history": presenters.history(discussion),
-        "invitations": discussion.invitations.select_related("agency", "invited_by", "record_copy"),
+        "invitees": presenters.invitees(
+            discussion, discussion.invitations.select_related("agency", "invited_by", "record_copy")
+        ),
         "kept": getattr(discussion, "record", None),
         "timeliness": presenters.timeliness(discussion),
         "can_record": permissions.can_record(user, discussion),
@@ -138,7 +147,7 @@ def discussion_response(
         meeting_now = shown_date(discussion.meeting_at)  # as the papers wrote it, to say whether it moved
         context = {
             "discussion": discussion,
-            "invitations": mine,
+            "invitations": [(invitation, presenters.taking_part_as_sent(invitation)) for invitation in mine],
             "meeting_now": meeting_now,
             "actions": actions,
             **_refused_forms(bound),
@@ -158,12 +167,15 @@ def invitations_page(request: AuthenticatedHttpRequest) -> HttpResponse:
     """A partner's strategy discussions: those their agency is invited to."""
     if not permissions.sees_as_an_invited_agency(request.user):
         raise PermissionDenied
-    actions = open_actions(request.user, agencies=invited_agencies(request.user), show_all="all" in request.GET)
+    show_all = request.GET.get("all", "")
+    actions = open_actions(request.user, agencies=invited_agencies(request.user), show_all=show_all == "actions")
     rows = presenters.action_rows(actions.actions, at=timezone.now())
-    found = invitations_for(request.user)
+    found = invitations_for(request.user, show_all=show_all)
     context = {
-        "upcoming": presenters.invitation_rows(found.upcoming),
-        "recent": presenters.invitation_rows(found.recent),
+        "upcoming": found.upcoming,
+        "upcoming_rows": presenters.invitation_rows(found.upcoming.invitations),
+        "recent": found.recent,
+        "recent_rows": presenters.invitation_rows(found.recent.invitations),
         "actions": rows,
         "action_list": actions,
     }
@@ -268,7 +280,10 @@ def start_now(request: AuthenticatedHttpRequest, contact_pk: int) -> HttpRespons
             )
             return redirect("strategy:discussion", pk=discussion.pk)
     back = reverse("contacts:contact", args=[contact.pk])
-    return render(request, "strategy/start_now.html", {"contact": contact, "form": form, "back": back})
+    # Those started already (reconvening one is right; starting the same twice by mistake is not).
+    existing = presenters.rows(discussions_of_contact(request.user, contact), at=timezone.now())
+    context = {"contact": contact, "form": form, "back": back, "existing": existing}
+    return render(request, "strategy/start_now.html", context)
 
 
 @require_http_methods(["GET", "POST"])

@@ -48,6 +48,7 @@ BUILDERS: dict[str, Callable[[], Any]] = {
     "user": lambda: User.objects.order_by("pk").first() or User.objects.create(username="fuzz.user"),
     "workers": lambda: list(User.objects.all()),
     "invitations": list,
+    "owners": list,
     "decisions": lambda: tuple(ItemDecision),
     "questions": lambda: [Question(1, "Was the victim injured in this incident?")],
     "members": lambda: [

@@ -15,6 +15,7 @@ from safehub.accounts.models import Role, Team
 from tests.fuzz import (
     targets_accounts,
     targets_casework,
+    targets_consent,
     targets_contacts,
     targets_domestic_abuse,
     targets_meetings,
@@ -30,6 +31,7 @@ TARGETS: list[Target] = [
     *targets_accounts.TARGETS,
     *targets_strategy.TARGETS,
     *targets_domestic_abuse.TARGETS,
+    *targets_consent.TARGETS,
     *targets_meetings.TARGETS,
 ]
 BY_NAME = {target.name: target for target in TARGETS}

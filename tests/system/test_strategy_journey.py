@@ -20,6 +20,7 @@ from safehub.decisions import services as decisions
 from safehub.decisions.models import Outcome
 from safehub.protocols.models import Brag, LocalProtocol
 from safehub.strategy.models import StrategyAction, StrategyDiscussion
+from safehub.strategy.tests.helpers import approved_for_strategy, arrange_for, hold_for
 from safehub.strategy.workflow import ActionState, DiscussionState
 
 Check = Callable[[Page], None]
@@ -171,11 +172,61 @@ def test_approved_arranged_recorded_and_sent(
     page.goto(f"/strategy/{discussion.pk}/")
     expect(page.get_by_role("heading", name="The record", exact=False)).to_be_visible()
     assert_accessible(page)
-    page.get_by_text("Close action", exact=False).click()
+    page.get_by_text("Close this action").click()
     page.get_by_label("What was done, or why it is no longer needed").fill("Father interviewed under caution")
     page.get_by_role("button", name="Close the action").click()
     expect(page.locator(".govuk-notification-banner--success")).to_contain_text("Action closed")
     discussion.refresh_from_db()
     assert discussion.state == DiscussionState.RECORD_SENT
     assert StrategyAction.objects.get(discussion=discussion).state == ActionState.CLOSED
+    assert console_errors == []
+
+
+PHONE = {"width": 375, "height": 812}  # a small phone's screen
+
+
+def test_the_strategy_lists_fit_a_phones_width(
+    page: Page,
+    sign_in_as: Callable[..., None],
+    assert_accessible: Check,
+    console_errors: list[str],
+    mash_team: Team,
+    social_worker: User,
+    manager: User,
+    strategy_coordinator: User,
+    police_partner: User,
+) -> None:
+    # Given a discussion arranged with the police, held, its record still to send and the police's action open
+    now = timezone.now()
+    discussion = approved_for_strategy(mash_team, social_worker=social_worker, manager=manager, at=now)
+    discussion = arrange_for(discussion, by=strategy_coordinator, chair=manager, at=now)
+    discussion = hold_for(discussion, by=manager, at=now + timedelta(hours=1))
+    assert discussion.contact is not None
+    page.set_viewport_size(PHONE)
+
+    for user, address, captions in (
+        (strategy_coordinator, "/strategy/", ["Held: record to send", "Actions open"]),
+        (
+            police_partner,
+            "/strategy/invitations/",
+            ["Strategy discussions held recently", "Your agency's open actions"],
+        ),
+        (social_worker, discussion.contact.get_absolute_url(), ["Strategy discussions about children on this contact"]),
+    ):
+        # When each opens their list on a phone
+        sign_in_as(page, user)
+        page.goto(address)
+
+        # Then each table scrolls sideways within its own region, which fits the screen
+        for caption in captions:
+            region = page.get_by_role("region", name=caption)
+            expect(region.get_by_role("table", name=caption)).to_be_visible()
+            box = region.bounding_box()
+            assert box is not None
+            assert box["x"] + box["width"] <= PHONE["width"], f"{caption} on {address}"
+        if address.startswith("/strategy/"):  # and the strategy pages do not scroll sideways at all
+            width = page.evaluate("document.documentElement.scrollWidth")
+            assert width <= PHONE["width"], f"{address} is {width} px wide"
+        assert_accessible(page)
+        page.context.clear_cookies()  # signed out (the header's menu is folded away at this width)
     assert console_errors == []

@@ -9,6 +9,7 @@ import pytest
 import time_machine
 from django.contrib.auth import authenticate
 from django.core.management import CommandError, call_command
+from django.db.models import F
 from django.test import TestCase
 from django_otp.plugins.otp_static.models import StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
@@ -18,6 +19,10 @@ from safehub.accounts.demo import DEMO_PASSWORD
 from safehub.accounts.models import Role, User
 from safehub.audit.models import AuditEvent, Verb
 from safehub.audit.services import verify_chain
+from safehub.checks.models import MashChecks
+from safehub.consent.models import ConsentOverride, ConsentPurpose, ConsentRecord
+from safehub.consent.queries import without_consent
+from safehub.consent.workflow import OverrideState
 from safehub.contacts.models import Contact, ContactSubject, StateChange
 from safehub.contacts.workflow import ContactState, Event, next_state
 from safehub.decisions.models import (
@@ -84,6 +89,17 @@ def test_strategy_discussions_are_in_every_state_with_actions_open_and_closed(de
     assert states == {s.value for s in DiscussionState}
     assert set(StrategyAction.objects.values_list("state", flat=True)) == {s.value for s in ActionState}
     assert StrategyRecord.objects.filter(conference_on__isnull=False).exists()
+
+
+def test_checks_started_only_with_consent_or_an_override_agreed_by_someone_else(demo: str) -> None:
+    for checks in MashChecks.objects.select_related("contact"):
+        left = without_consent(checks.contact, ConsentPurpose.MASH_CHECKS, on=checks.started_at.date())
+        assert left == [], f"{checks.contact} had MASH checks without consent: {left}"
+    agreed = ConsentOverride.objects.filter(state=OverrideState.AGREED)
+    assert agreed.exists()
+    assert not agreed.filter(decided_by=F("asked_by")).exists()
+    assert ConsentOverride.objects.filter(state=OverrideState.ASKED).exists()  # the managers' queue has work
+    assert ConsentRecord.objects.filter(given_by="parent").exists()
 
 
 def test_a_week_of_daily_meetings_with_decisions_and_items_carried(demo: str) -> None:

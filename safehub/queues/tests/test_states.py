@@ -23,6 +23,7 @@ OTHER_WORK_LISTS = {
     "consultations": "consultations:list",
     "strategy": "strategy:worktray",
     "meetings": "meetings:meetings",
+    "consent-overrides": "consent:overrides",
 }
 
 STATEFUL = sorted(
@@ -36,6 +37,7 @@ def test_the_records_with_a_lifecycle_are_found() -> None:
         "checks.AgencyRequest",
         "checks.AgencyResponse",
         "checks.MashChecks",
+        "consent.ConsentOverride",
         "consultations.Consultation",
         "contacts.Contact",
         "meetings.DailyMeeting",

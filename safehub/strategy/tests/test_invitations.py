@@ -281,3 +281,23 @@ def test_an_invitation_to_a_meeting_no_longer_arranged_is_not_sent_afterwards(
 
     assert emails.deliver_invitation_emails(now) == 0
     assert not mail.outbox
+
+
+def test_each_invitee_is_named_with_why_they_were_invited_keeping_its_capitals(
+    discussion: StrategyDiscussion,
+    strategy_coordinator: User,
+    manager: User,
+    agencies: dict[str, Agency],
+    now: dt.datetime,
+) -> None:
+    _arrange(
+        discussion, strategy_coordinator, manager, now, agencies["police"], agencies["health"], agencies["housing"]
+    )
+    coordinator = sign_in_both_steps(Client(), strategy_coordinator)
+
+    html = coordinator.get(reverse("strategy:discussion", args=[discussion.pk])).content.decode()
+
+    assert "Example Police (police: invited to every strategy discussion), invited" in html
+    assert "Example Housing (answered the MASH checks), invited" in html
+    recording = coordinator.get(reverse("strategy:record", args=[discussion.pk])).content.decode()
+    assert "Example Housing (answered the MASH checks)" in recording

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 import html
+import re
 from typing import Any
 
 import pytest
@@ -20,6 +21,7 @@ from safehub.mfa.testing import sign_in_both_steps
 from safehub.strategy import recording
 from safehub.strategy.models import StrategyDiscussion
 from safehub.strategy.tests.helpers import approved_for_strategy, arrange_for, hold_for
+from safehub.strategy.workflow import STATES, DiscussionState
 
 CHILD = '<img src=x onerror="alert(1)">Mia'
 ACTION = "<script>alert('the father')</script> & check the school's register"
@@ -135,3 +137,85 @@ def test_the_lists_ask_the_database_the_same_number_of_questions_however_many_ro
         with django_assert_num_queries(count):
             page = client.get(url).content.decode()
         assert page.count('<tr class="govuk-table__row">') >= 4
+
+
+def test_a_partners_lists_are_counted_and_show_all_when_asked(
+    held: StrategyDiscussion,
+    mash_team: Team,
+    social_worker: User,
+    manager: User,
+    strategy_coordinator: User,
+    police_partner: User,
+    now: dt.datetime,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr("safehub.strategy.queries.SECTION_ROWS", 1)
+    another = approved_for_strategy(mash_team, social_worker=social_worker, manager=manager, at=now)
+    another = arrange_for(another, by=strategy_coordinator, chair=manager, at=now)
+    hold_for(another, by=manager, at=now + dt.timedelta(hours=1))
+    for _ in range(3):
+        arranged = approved_for_strategy(mash_team, social_worker=social_worker, manager=manager, at=now)
+        arrange_for(arranged, by=strategy_coordinator, chair=manager, at=now)
+    invitations = reverse("strategy:invitations")
+
+    page = _page(police_partner, invitations)
+
+    assert '<h2 class="govuk-heading-m" id="upcoming">Still to be held (3)</h2>' in page
+    assert "The soonest 1 of 3." in page
+    assert '<a class="govuk-link" href="?all=upcoming#upcoming">Show all 3</a>' in page
+    assert '<h2 class="govuk-heading-m" id="recent">Held in the last month (2)</h2>' in page
+    assert "The latest 1 of 2." in page
+    assert '<a class="govuk-link" href="?all=recent#recent">Show all 2</a>' in page
+    assert page.count('<tr class="govuk-table__row">') == 2 + 2 + 2  # each table's header row, and one row
+
+    everything = _page(police_partner, invitations + "?all=recent")
+    assert "Held in the last month (2)" in everything
+    assert "The latest 1 of 2." not in everything
+    assert f'href="{reverse("strategy:discussion", args=[held.pk])}"' in everything
+    assert f'href="{reverse("strategy:discussion", args=[another.pk])}"' in everything
+    assert "The soonest 1 of 3." in everything  # the other list as it was
+    upcoming = _page(police_partner, invitations + "?all=upcoming")
+    assert "The soonest 1 of 3." not in upcoming
+    assert "The latest 1 of 2." in upcoming
+
+
+def test_a_partners_invitations_say_who_was_invited_why_and_tag_the_state(
+    held: StrategyDiscussion, police_partner: User
+) -> None:
+    page = _page(police_partner, reverse("strategy:invitations"))
+
+    police = held.invitations.get(agency__kind="police").agency
+    assert f"{police} (police: invited to every strategy discussion)" in page
+    assert f"{police}: Police:" not in page
+    state = STATES[DiscussionState.HELD]
+    assert f'<td class="govuk-table__cell"><strong class="{state.tag_class}">{state.label}</strong></td>' in page
+
+
+@pytest.mark.parametrize(
+    ("who", "captions"),
+    [
+        ("strategy_coordinator", ["Held: record to send", "Actions open"]),
+        ("police_partner", ["Strategy discussions held recently", "Your agency's open actions"]),
+        ("social_worker", ["Strategy discussions about children on this contact"]),
+    ],
+)
+def test_each_list_table_scrolls_sideways_on_its_own(
+    held: StrategyDiscussion, who: str, captions: list[str], request: pytest.FixtureRequest
+) -> None:
+    """On a phone's narrow screen a table wider than the page scrolls within its own region (a keyboard
+    reaches it; a screen reader names it by the table's caption), not the whole page sideways."""
+    user: User = request.getfixturevalue(who)
+    assert held.contact is not None
+    pages = {
+        "strategy_coordinator": reverse("strategy:worktray"),
+        "police_partner": reverse("strategy:invitations"),
+        "social_worker": reverse("contacts:contact", args=[held.contact.pk]),
+    }
+    page = _page(user, pages[who])
+
+    for caption in captions:
+        region = (
+            rf'<div class="app-table-scroll" role="region" aria-label="{re.escape(caption)}" tabindex="0">\s*'
+            rf'<table class="govuk-table">\s*<caption class="[^"]*">{re.escape(caption)}</caption>'
+        )
+        assert re.search(region, page), caption

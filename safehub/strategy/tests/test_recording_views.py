@@ -13,6 +13,7 @@ from django.urls import reverse
 from safehub.accounts.models import Agency, AgencyKind, Role, Team, User
 from safehub.accounts.tests.factories import PartnerAgencyFactory, TeamFactory, user_with_role
 from safehub.mfa.testing import sign_in_both_steps
+from safehub.strategy import recording, services
 from safehub.strategy.models import StrategyAction, StrategyDiscussion, StrategyRecord
 from safehub.strategy.tests.helpers import approved_for_strategy, arrange_for, hold_for
 from safehub.strategy.workflow import ActionState, DiscussionState
@@ -150,7 +151,7 @@ def test_a_partner_reads_the_record_sent_to_their_agency_and_closes_their_action
     assert "The record, sent" in page
     assert "Section 47 enquiry, joint with police" in page
     action = StrategyAction.objects.get()
-    assert f"Close action {action.pk}" in page
+    assert "Close this action" in page
     mine = police.get(reverse("strategy:invitations")).content.decode()
     assert "Interview the father" in mine
 
@@ -170,10 +171,7 @@ def test_another_agencys_partner_cannot_close_the_action(
     action = StrategyAction.objects.get()  # the police's
     nurse = user_with_role(Role.PARTNER_PROFESSIONAL, team=TeamFactory(name="Nurses", agency=health), username="n.1")
     client = _client(nurse)
-    assert (
-        f"Close action {action.pk}"
-        not in client.get(reverse("strategy:discussion", args=[arranged.pk])).content.decode()
-    )
+    assert "Close this action" not in client.get(reverse("strategy:discussion", args=[arranged.pk])).content.decode()
     response = client.post(
         reverse("strategy:close-action", args=[arranged.pk, action.pk]),
         {f"close-{action.pk}-version": action.version, f"close-{action.pk}-note": "Done"},
@@ -249,3 +247,85 @@ def test_the_second_of_two_people_recording_at_once_is_told_who_recorded_it_and_
     assert f"{manager} recorded it at" in html
     assert "The coordinator&#x27;s own analysis" in html  # what they typed is still there to compare
     assert StrategyRecord.objects.count() == 1
+
+
+def _text(html: str) -> str:
+    """The page's text as a reader meets it: its markup's runs of whitespace as one space."""
+    return " ".join(html.split())
+
+
+def test_each_close_control_says_which_action_it_closes(
+    arranged: StrategyDiscussion, manager: User, police_partner: User, now: dt.datetime
+) -> None:
+    discussion = hold_for(arranged, by=manager, at=now)
+    police = Agency.objects.get(kind=AgencyKind.POLICE)
+    long = "Ask the school for the attendance record of both children since September, and the notes of the DSL"
+    recording.add_action(
+        discussion, recording.NewAction(long, police, "DC Example", now + dt.timedelta(days=2)), by=manager, at=now
+    )
+
+    for user in (manager, police_partner):
+        page = _client(user).get(reverse("strategy:discussion", args=[discussion.pk])).content.decode()
+
+        for action in StrategyAction.objects.all():
+            assert f"Close action {action.pk}" not in page
+        assert 'Close this action<span class="govuk-visually-hidden">: Interview the father</span>' in page
+        assert (
+            'Close this action<span class="govuk-visually-hidden">: Ask the school for the attendance record of both'
+            " children…</span>" in page
+        )
+
+
+def test_who_took_part_reads_as_one_line_each_on_the_hubs_page_and_in_the_record_sent(
+    arranged: StrategyDiscussion, manager: User, strategy_coordinator: User, police_partner: User, health: Agency
+) -> None:
+    police = arranged.invitations.get(agency__kind=AgencyKind.POLICE)
+    health_invitation = arranged.invitations.get(agency=health)
+    record = _record(
+        arranged,
+        **{
+            f"attendee_{police.pk}": "DC Example",
+            f"attendance_{health_invitation.pk}": "apologies",
+            f"reason_{health_invitation.pk}": "Attending court",
+        },
+    )
+    coordinator = _client(strategy_coordinator)
+    assert _client(manager).post(reverse("strategy:record", args=[arranged.pk]), record).status_code == 302
+
+    hubs = _text(coordinator.get(reverse("strategy:discussion", args=[arranged.pk])).content.decode())
+    assert "Sent apologies: Attending court" in hubs
+    assert "Attended (DC Example)" in hubs
+    assert "Sent apologies :" not in hubs
+
+    arranged.refresh_from_db()
+    sent = coordinator.post(reverse("strategy:send-record", args=[arranged.pk]), {"send-version": arranged.version})
+    assert sent.status_code == 302
+    partners = _text(_client(police_partner).get(reverse("strategy:discussion", args=[arranged.pk])).content.decode())
+    assert "Sent apologies: Attending court" in partners
+    assert "Attended (DC Example)" in partners
+    assert "Sent apologies :" not in partners
+
+
+def test_an_invitation_not_emailed_before_the_discussion_was_held_says_so(
+    arranged: StrategyDiscussion, manager: User, strategy_coordinator: User, now: dt.datetime
+) -> None:
+    page = reverse("strategy:discussion", args=[arranged.pk])
+    coordinator = _client(strategy_coordinator)
+    assert "the email is on its way" in coordinator.get(page).content.decode()  # arranged: the worker sends it
+
+    hold_for(arranged, by=manager, at=now)  # before the worker reached it: it never will
+
+    html = _text(coordinator.get(page).content.decode())
+    assert "on its way" not in html
+    assert html.count("not emailed: the discussion was held before its email went out") == 2  # police and health
+
+
+def test_an_invitation_not_emailed_before_the_discussion_was_cancelled_says_so(
+    arranged: StrategyDiscussion, manager: User, strategy_coordinator: User, now: dt.datetime
+) -> None:
+    services.cancel(arranged, reason="The family moved away", by=manager, at=now, version=arranged.version)
+
+    html = _text(_client(strategy_coordinator).get(reverse("strategy:discussion", args=[arranged.pk])).content.decode())
+
+    assert "on its way" not in html
+    assert "not emailed: the discussion was cancelled before its email went out" in html

@@ -16,6 +16,7 @@ from safehub.contacts.tests.factories import ContactFactory
 from safehub.mfa.testing import sign_in_both_steps
 from safehub.people.models import PersonKind, Service
 from safehub.people.tests.factories import OpenInvolvementFactory, PersonFactory
+from safehub.strategy import services
 from safehub.strategy.models import StrategyDiscussion
 from safehub.strategy.tests.helpers import approved_for_strategy
 from safehub.strategy.workflow import DiscussionState
@@ -210,3 +211,30 @@ def test_a_manager_starts_one_from_an_open_childs_record(manager_client: Client,
     assert (
         "A child already open to children&#x27;s social care" in manager_client.get(_page(discussion)).content.decode()
     )
+
+
+def test_starting_one_now_shows_the_contacts_discussions_already_started_but_does_not_stop_another(
+    discussion: StrategyDiscussion, manager_client: Client, manager: User, now: dt.datetime
+) -> None:
+    contact = discussion.contact
+    assert contact is not None
+    start = reverse("strategy:start-now", args=[contact.pk])
+    fresh: Contact = ContactFactory(team=contact.team)
+    assert (
+        "govuk-warning-text" not in manager_client.get(reverse("strategy:start-now", args=[fresh.pk])).content.decode()
+    )
+    services.cancel(discussion, reason="Started in error", by=manager, at=now, version=discussion.version)
+
+    html = manager_client.get(start).content.decode()
+
+    assert "govuk-warning-text" in html
+    assert "This contact already has 1 strategy discussion." in html
+    assert f'<a class="govuk-link" href="{_page(discussion)}">Mia Harlow</a>' in html
+    assert '<strong class="govuk-tag govuk-tag--grey">Cancelled</strong>' in html
+    assert html.index("govuk-warning-text") < html.index('<form method="post" novalidate>')
+    # Reconvening is right: another is started all the same.
+    children = [s.pk for s in contact.subjects.all() if s.is_child]
+    response = manager_client.post(start, {"children": children, "reason": "A new disclosure at school"})
+    assert response.status_code == 302
+    assert StrategyDiscussion.objects.filter(contact=contact).count() == 2
+    assert "This contact already has 2 strategy discussions." in manager_client.get(start).content.decode()

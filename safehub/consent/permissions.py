@@ -1,0 +1,41 @@
+"""Who may record consent, assess a young person's competence, and ask for or decide an override
+(ADR 0034). The contact itself is read through its own door (contacts.queries.get_contact_for)."""
+
+from __future__ import annotations
+
+from safehub.accounts.models import Role, User
+from safehub.accounts.permissions import can_make_threshold_decisions, can_work_the_front_door
+from safehub.consent.models import ConsentOverride
+from safehub.protocols.models import LocalProtocol
+
+
+def can_record_consent(user: User) -> bool:
+    """The front door's staff, who hear what the family said (a contact officer on the phone too)."""
+    return can_work_the_front_door(user)
+
+
+def can_assess_competence(user: User) -> bool:
+    """A qualified worker of the hub (social worker, senior practitioner, manager); never a partner."""
+    return can_make_threshold_decisions(user)
+
+
+def can_ask_override(user: User) -> bool:
+    """A qualified worker who needs to share without consent asks; someone else decides."""
+    return can_make_threshold_decisions(user)
+
+
+def could_decide_overrides(user: User, protocol: LocalProtocol) -> bool:
+    """A team manager; a senior practitioner too where the protocol says so (002 §27: "Manager/SSW")."""
+    if user.has_role(Role.TEAM_MANAGER):
+        return True
+    return protocol.override_by_senior_practitioner and user.has_role(Role.SENIOR_PRACTITIONER)
+
+
+def can_decide_override(user: User, override: ConsentOverride, protocol: LocalProtocol) -> bool:
+    """Four eyes: one who may decide overrides, and not the person who asked for this one."""
+    return could_decide_overrides(user, protocol) and override.asked_by_id != user.pk
+
+
+def can_withdraw_override(user: User, override: ConsentOverride) -> bool:
+    """Only whoever asked may withdraw the request (a manager declines it instead)."""
+    return override.asked_by_id == user.pk

@@ -1,0 +1,213 @@
+"""Consent as the contact page and the consent pages show it: each person's position for each purpose
+and what it rests on, every answer in order, competence assessments, and requests to share without
+consent with their decisions."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from django.urls import reverse
+from django.utils import timezone
+
+from safehub.accounts.models import User
+from safehub.consent import permissions
+from safehub.consent.models import (
+    CompetenceAssessment,
+    ConsentMethod,
+    ConsentOverride,
+    ConsentPurpose,
+    ConsentRecord,
+    Giver,
+    OverridePower,
+)
+from safehub.consent.queries import PersonConsent, history, open_override, overrides, positions, without_consent
+from safehub.consent.rules import Position
+from safehub.consent.workflow import STATES, OverrideState
+from safehub.contacts.models import Contact
+from safehub.core.lifecycle import Tag
+from safehub.core.presenters import DAY, Action, Panel, shown_date
+
+POSITION_TAGS = {
+    Position.GIVEN: Tag.GREEN.css_class,
+    Position.REFUSED: Tag.RED.css_class,
+    Position.NOT_SOUGHT: Tag.YELLOW.css_class,
+    Position.OVERRIDDEN: Tag.PURPLE.css_class,
+}
+# Always shown on the contact: the two purposes a contact's own consent stands for; a named service
+# only once someone has answered for it.
+ALWAYS_SHOWN = (ConsentPurpose.MASH_CHECKS, ConsentPurpose.EARLY_HELP)
+
+
+def _lower_first(text: str) -> str:
+    return text[:1].lower() + text[1:]
+
+
+def answer_line(record: ConsentRecord) -> str:
+    """'Given by Lena Harlow (a parent or carer with parental responsibility), 24 November 2026, verbally'."""
+    who = f"{record.giver_name} ({_lower_first(Giver(record.given_by).label)})"
+    how = _lower_first(ConsentMethod(record.method).label)
+    return f"{record.get_answer_display()} by {who}, {shown_date(record.given_on, DAY)}, {how}"
+
+
+def _basis(found: PersonConsent) -> str:
+    """What the person's position rests on, in a line."""
+    if found.override is not None and found.position == Position.OVERRIDDEN:
+        decided = found.override.decided_by
+        return f"Agreed by {decided} on {shown_date(found.override.decided_at)}: {found.override.get_power_display()}"
+    if found.from_contact:
+        return "As the contact records it (no one has answered for them yet)"
+    counted = found.own if found.own is not None and found.position.value == found.own.answer else found.parent
+    if found.own is not None and counted is found.parent:
+        counted_line = answer_line(found.parent) if found.parent is not None else "No parent or carer has answered"
+        return f"{counted_line}. Their own answer does not count: {_own_note(found)}"
+    return answer_line(counted) if counted is not None else "No one whose answer counts has answered"
+
+
+def _own_note(found: PersonConsent) -> str:
+    if found.competence is not None and not found.competence.competent:
+        return "assessed as not competent to decide"
+    return "no assessment found them competent to decide"
+
+
+@dataclass(frozen=True)
+class PersonRow:
+    name: str
+    role: str
+    position: str
+    tag_class: str
+    basis: str
+
+
+@dataclass(frozen=True)
+class PurposeTable:
+    purpose: str
+    rows: list[PersonRow]
+
+
+def _rows(found: list[PersonConsent]) -> list[PersonRow]:
+    return [
+        PersonRow(
+            name=item.subject.display_name,
+            role=item.subject.get_role_display(),
+            position=item.position.label,
+            tag_class=POSITION_TAGS[item.position],
+            basis=_basis(item),
+        )
+        for item in found
+    ]
+
+
+@dataclass(frozen=True)
+class HistoryLine:
+    at: datetime
+    by: str
+    person: str
+    purpose: str
+    what: str
+    note: str
+
+
+def _history(answers: list[ConsentRecord], assessments: list[CompetenceAssessment]) -> list[HistoryLine]:
+    lines = [
+        HistoryLine(
+            a.recorded_at, str(a.recorded_by), a.subject.display_name, a.get_purpose_display(), answer_line(a), a.note
+        )
+        for a in answers
+    ]
+    for assessed in assessments:
+        finding = "Competent to decide" if assessed.competent else "Not competent to decide"
+        lines.append(
+            HistoryLine(
+                assessed.recorded_at,
+                str(assessed.recorded_by),
+                assessed.subject.display_name,
+                assessed.get_purpose_display(),
+                f"Competence assessed on {shown_date(assessed.assessed_on, DAY)}: {finding.lower()}",
+                assessed.rationale,
+            )
+        )
+    return sorted(lines, key=lambda line: line.at)
+
+
+@dataclass(frozen=True)
+class OverrideSummary:
+    override: ConsentOverride
+    purpose: str
+    people: str
+    state: str
+    tag_class: str
+    asked: str
+    decided: str
+    power: str
+    owner: str
+    url: str
+
+
+def override_summary(found: ConsentOverride) -> OverrideSummary:
+    info = STATES[OverrideState(found.state)]
+    decided = ""
+    if found.decided_by_id is not None:
+        decided = f"{found.decided_by}, {shown_date(found.decided_at)}"
+    owner = ""
+    if found.owner_id is not None:
+        owner = f"{found.owner}: agreed by {found.owner_agreed_by}, {shown_date(found.owner_agreed_at)}"
+    return OverrideSummary(
+        override=found,
+        purpose=found.get_purpose_display(),
+        people=", ".join(person.display_name for person in found.people.all()),
+        state=info.label,
+        tag_class=info.tag_class,
+        asked=f"{found.asked_by}, {shown_date(found.asked_at)}",
+        decided=decided,
+        power=OverridePower(found.power).label if found.power else "",
+        owner=owner,
+        url=reverse("consent:override", args=[found.pk]),
+    )
+
+
+def override_rows(found: list[ConsentOverride]) -> list[OverrideSummary]:
+    return [override_summary(item) for item in found]
+
+
+def missing(contact: Contact, *, at: datetime) -> list[PersonRow]:
+    """Who has no consent for MASH checks now, and why (the page that asks to share without it)."""
+    return _rows(without_consent(contact, ConsentPurpose.MASH_CHECKS, on=timezone.localdate(at)))
+
+
+class ContactPanel(Panel):
+    """Each person's consent for MASH checks and early help (and a named service once asked), what it
+    rests on, every answer and assessment in order, and the requests to share without consent."""
+
+    template_name = "consent/_contact_panel.html"
+
+    def present(self, contact: Contact, *, user: User, at: datetime) -> dict[str, Any] | None:
+        day = timezone.localdate(at)
+        answers = history(contact)
+        asked_for = {answer.purpose for answer in answers}
+        purposes = [p for p in ConsentPurpose if p in ALWAYS_SHOWN or p.value in asked_for]
+        assessments = list(
+            CompetenceAssessment.objects.filter(contact=contact)
+            .select_related("subject", "recorded_by")
+            .order_by("recorded_at", "pk")
+        )
+        return {
+            "tables": [PurposeTable(purpose.label, _rows(positions(contact, purpose, on=day))) for purpose in purposes],
+            "history": _history(answers, assessments),
+            "overrides": override_rows(overrides(contact)),
+        }
+
+    def actions(self, contact: Contact, *, user: User) -> list[Action]:
+        found = []
+        if permissions.can_record_consent(user):
+            found.append(Action("Record consent", reverse("consent:answer", args=[contact.pk])))
+        if permissions.can_assess_competence(user) and any(s.is_child for s in contact.subjects.all()):
+            found.append(Action("Assess a young person's competence", reverse("consent:competence", args=[contact.pk])))
+        if (
+            permissions.can_ask_override(user)
+            and open_override(contact, ConsentPurpose.MASH_CHECKS) is None
+            and without_consent(contact, ConsentPurpose.MASH_CHECKS, on=timezone.localdate())
+        ):
+            found.append(Action("Ask to share without consent", reverse("consent:ask", args=[contact.pk])))
+        return found

@@ -1,0 +1,189 @@
+"""The consent pages as their users meet them: the contact's panel, recording an answer, asking to
+share without consent and a second person deciding, and MASH checks refused until one or the other."""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+
+from safehub.accounts.models import AgencyKind, Team, User
+from safehub.accounts.tests.factories import PartnerAgencyFactory
+from safehub.audit.models import AuditEvent, Verb
+from safehub.consent.models import ConsentOverride, ConsentRecord
+from safehub.consent.workflow import OverrideState
+from safehub.contacts.models import ConsentPosition, Contact
+from safehub.contacts.tests.factories import ContactAwaitingThresholdFactory
+from safehub.mfa.testing import sign_in_both_steps
+
+WHY = "The family refused on the phone; the school's account of the bruising cannot wait for partners' views."
+
+
+@pytest.fixture
+def contact(mash_team: Team) -> Contact:
+    made: Contact = ContactAwaitingThresholdFactory(team=mash_team, consent=ConsentPosition.REFUSED)
+    return made
+
+
+def _client(user: User) -> Client:
+    return sign_in_both_steps(Client(), user)
+
+
+def _page(client: Client, contact: Contact) -> str:
+    response = client.get(contact.get_absolute_url())
+    assert response.status_code == 200
+    return response.content.decode()
+
+
+def test_the_contact_page_shows_each_persons_consent_and_offers_to_record_it(
+    contact: Contact, social_worker: User, now: dt.datetime
+) -> None:
+    client = _client(social_worker)
+    page = _page(client, contact)
+    assert 'id="consent"' in page
+    assert "Sharing information for MASH checks" in page
+    assert "Consent refused" in page
+    assert "As the contact records it" in page
+    assert reverse("consent:answer", args=[contact.pk]) in page
+    assert reverse("consent:ask", args=[contact.pk]) in page
+
+    mia = contact.subjects.get()
+    response = client.post(
+        reverse("consent:answer", args=[contact.pk]),
+        {
+            "subject": str(mia.pk),
+            "purpose": "mash_checks",
+            "answer": "given",
+            "given_by": "parent",
+            "giver_name": "Lena Harlow",
+            "given_on_0": "24",
+            "given_on_1": "11",
+            "given_on_2": "2026",
+            "method": "signed_form",
+            "submission_key": str(uuid.uuid4()),
+        },
+    )
+    assert response.status_code == 302
+    page = _page(client, contact)
+    assert (
+        "Given by Lena Harlow (a parent or carer with parental responsibility), 24 November 2026, a signed consent form"
+        in page
+    )
+    assert reverse("consent:ask", args=[contact.pk]) not in page  # nobody is without consent now
+
+
+def test_a_bad_answer_is_shown_with_every_problem_and_nothing_is_saved(
+    contact: Contact, social_worker: User, now: dt.datetime
+) -> None:
+    response = _client(social_worker).post(
+        reverse("consent:answer", args=[contact.pk]),
+        {
+            "subject": str(contact.subjects.get().pk),
+            "purpose": "mash_checks",
+            "answer": "given",
+            "given_by": "competent_young_person",
+            "given_on_0": "25",
+            "given_on_1": "11",
+            "given_on_2": "2026",
+            "method": "verbal",
+            "submission_key": str(uuid.uuid4()),
+        },
+    )
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert "govuk-error-summary" in page
+    assert "cannot be in the future" in page
+    assert "too young to answer for themselves" in page
+    assert not ConsentRecord.objects.exists()
+
+
+def test_asked_by_one_and_decided_by_another_then_checks_may_start(
+    contact: Contact, social_worker: User, manager: User, police_partner: User, now: dt.datetime
+) -> None:
+    worker = _client(social_worker)
+    start = reverse("checks:start", args=[contact.pk])
+    refused = _client(manager).post(
+        start,
+        {
+            "reason": "Unclear risk",
+            "rating": "amber",
+            "coordinator": str(social_worker.pk),
+            "agencies": [str(police_partner.agencies().get().pk)],
+            "questions": "Is the family known?",
+            "lawful_basis": "Children Act 1989 s47",
+            "left_out_reason": "Checked by phone",
+            "version": str(contact.version),
+        },
+    )
+    assert refused.status_code == 200
+    assert "Mia Harlow: consent refused" in refused.content.decode()
+    assert AuditEvent.objects.filter(verb=Verb.CONSENT_SHARING_REFUSED).count() == 1
+
+    asked = worker.post(
+        reverse("consent:ask", args=[contact.pk]),
+        {"purpose": "mash_checks", "reason": WHY, "submission_key": str(uuid.uuid4())},
+        follow=True,
+    )
+    override = ConsentOverride.objects.get()
+    assert "You asked for this: a manager who did not ask decides it." in asked.content.decode()
+    assert "Record the decision" not in asked.content.decode()
+
+    manager_client = _client(manager)
+    listed = manager_client.get(reverse("consent:overrides")).content.decode()
+    assert contact.reference in listed
+    police = PartnerAgencyFactory(name="Example Police Force", kind=AgencyKind.POLICE)
+    decided = manager_client.post(
+        reverse("consent:decide", args=[override.pk]),
+        {
+            "decide-version": str(override.version),
+            "decide-decision": "agree",
+            "decide-power": "dpa_sch8",
+            "decide-rationale": "Bruising to a ten-year-old, explained two ways: waiting for consent leaves her at risk.",
+            "decide-owner": str(police.pk),
+            "decide-owner_agreed_by": "DS Example",
+            "decide-owner_agreed_on_0": "24",
+            "decide-owner_agreed_on_1": "11",
+            "decide-owner_agreed_on_2": "2026",
+            "decide-owner_agreed_time": "09:50",
+        },
+        follow=True,
+    )
+    assert "Agreed: shared without consent" in decided.content.decode()
+    override.refresh_from_db()
+    assert (override.state, override.decided_by) == (OverrideState.AGREED, manager)
+    assert "Shared without consent (override agreed)" in _page(manager_client, contact)
+
+
+def test_an_agreement_without_its_power_says_so_and_changes_nothing(
+    contact: Contact, social_worker: User, manager: User, now: dt.datetime
+) -> None:
+    _client(social_worker).post(
+        reverse("consent:ask", args=[contact.pk]),
+        {"purpose": "mash_checks", "reason": WHY, "submission_key": str(uuid.uuid4())},
+    )
+    override = ConsentOverride.objects.get()
+    response = _client(manager).post(
+        reverse("consent:decide", args=[override.pk]),
+        {"decide-version": str(override.version), "decide-decision": "agree", "decide-rationale": "Short"},
+    )
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert "Choose the power relied on" in page
+    assert "at least 50 characters" in page
+    override.refresh_from_db()
+    assert override.state == OverrideState.ASKED
+
+
+def test_a_partner_gets_not_found_for_a_request(
+    contact: Contact, social_worker: User, police_partner: User, now: dt.datetime
+) -> None:
+    _client(social_worker).post(
+        reverse("consent:ask", args=[contact.pk]),
+        {"purpose": "mash_checks", "reason": WHY, "submission_key": str(uuid.uuid4())},
+    )
+    override = ConsentOverride.objects.get()
+    assert _client(police_partner).get(reverse("consent:override", args=[override.pk])).status_code == 404
+    assert _client(police_partner).get(reverse("consent:override", args=[override.pk + 99])).status_code == 404

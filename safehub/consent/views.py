@@ -1,0 +1,217 @@
+"""The consent pages: record an answer, assess a young person's competence, ask to share without consent,
+and the managers' list and page where such a request is decided. Each reads the contact through its
+audited door; the services hold the rules."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from safehub.accounts.models import Agency
+from safehub.consent import permissions, presenters, services
+from safehub.consent.forms import AnswerForm, AskForm, CompetenceForm, DecideForm, WithdrawForm
+from safehub.consent.models import ConsentOverride
+from safehub.consent.queries import get_override_for, waiting_overrides
+from safehub.consent.workflow import OverrideState
+from safehub.contacts.models import Contact
+from safehub.contacts.queries import get_contact_for
+from safehub.core.errors import DomainError
+from safehub.core.forms import add_refusal
+from safehub.core.http import AuthenticatedHttpRequest
+from safehub.protocols.policy import active_protocol
+
+# A service's field names where the form's differ.
+DECISION_FIELDS = {"owner_agreed_at": "owner_agreed_on"}
+
+
+def _people(contact: Contact, *, children_only: bool = False) -> list[tuple[int, str]]:
+    return [
+        (s.pk, f"{s.display_name} ({s.get_role_display().lower()})")
+        for s in contact.subjects.all()
+        if s.is_child or not children_only
+    ]
+
+
+def _key() -> dict[str, Any]:
+    return {"submission_key": uuid.uuid4()}
+
+
+@require_http_methods(["GET", "POST"])
+def record_answer(request: AuthenticatedHttpRequest, contact_pk: int) -> HttpResponse:
+    """Record one person's answer for one purpose: given or refused, who, when, how."""
+    contact = get_contact_for(request.user, contact_pk, purpose="consent: record an answer")
+    if not permissions.can_record_consent(request.user):
+        raise PermissionDenied
+    status = 200
+    people = _people(contact)
+    form = AnswerForm(request.POST or None, people=people, initial=_key() | {"given_on": timezone.localdate()})
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.record_consent(
+                contact,
+                form.answer_data(),
+                by=request.user,
+                at=timezone.now(),
+                submission_key=form.cleaned_data["submission_key"],
+            )
+        except DomainError as error:
+            status = add_refusal(form, error)
+        else:
+            messages.success(request, "Consent recorded")
+            return redirect(f"{contact.get_absolute_url()}#consent")
+    return render(request, "consent/answer.html", {"contact": contact, "form": form}, status=status)
+
+
+@require_http_methods(["GET", "POST"])
+def assess_competence(request: AuthenticatedHttpRequest, contact_pk: int) -> HttpResponse:
+    """Record whether a young person may answer for themselves (Gillick): four questions and why."""
+    contact = get_contact_for(request.user, contact_pk, purpose="consent: competence assessment")
+    if not permissions.can_assess_competence(request.user):
+        raise PermissionDenied
+    status = 200
+    form = CompetenceForm(
+        request.POST or None,
+        people=_people(contact, children_only=True),
+        initial=_key() | {"assessed_on": timezone.localdate()},
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            made = services.assess_competence(
+                contact,
+                form.assessment(),
+                by=request.user,
+                at=timezone.now(),
+                submission_key=form.cleaned_data["submission_key"],
+            )
+        except DomainError as error:
+            status = add_refusal(form, error)
+        else:
+            found = "competent to decide" if made.competent else "not competent to decide"
+            messages.success(request, f"Assessment recorded: {made.subject.display_name} is {found}")
+            return redirect(f"{contact.get_absolute_url()}#consent")
+    bands = active_protocol()
+    context = {
+        "contact": contact,
+        "form": form,
+        "self_age": bands.consent_self_age,
+        "competence_age": bands.consent_competence_age,
+    }
+    return render(request, "consent/competence.html", context, status=status)
+
+
+@require_http_methods(["GET", "POST"])
+def ask_override(request: AuthenticatedHttpRequest, contact_pk: int) -> HttpResponse:
+    """Ask to share without consent, for everyone on the contact who has not consented."""
+    contact = get_contact_for(request.user, contact_pk, purpose="consent: ask to share without consent")
+    if not permissions.can_ask_override(request.user):
+        raise PermissionDenied
+    status = 200
+    form = AskForm(request.POST or None, initial=_key())
+    if request.method == "POST" and form.is_valid():
+        try:
+            made = services.ask_override(
+                contact,
+                form.cleaned_data["purpose"],
+                form.cleaned_data["reason"],
+                by=request.user,
+                at=timezone.now(),
+                submission_key=form.cleaned_data["submission_key"],
+            )
+        except DomainError as error:
+            status = add_refusal(form, error)
+        else:
+            messages.success(request, "Asked: a manager who did not ask decides whether to share without consent")
+            return redirect("consent:override", pk=made.pk)
+    context = {"contact": contact, "form": form, "missing": presenters.missing(contact, at=timezone.now())}
+    return render(request, "consent/ask.html", context, status=status)
+
+
+@require_GET
+def overrides(request: AuthenticatedHttpRequest) -> HttpResponse:
+    """The requests to share without consent waiting for a manager's decision."""
+    if not permissions.can_ask_override(request.user):
+        raise PermissionDenied
+    rows = presenters.override_rows(waiting_overrides(request.user))
+    return render(request, "consent/overrides.html", {"rows": rows})
+
+
+def _agencies() -> list[tuple[int, str]]:
+    return [(agency.pk, agency.name) for agency in Agency.objects.filter(is_host=False).order_by("name")]
+
+
+def _override_page(
+    request: AuthenticatedHttpRequest,
+    contact: Contact,
+    override: ConsentOverride,
+    *,
+    decide: DecideForm | None = None,
+    withdraw: WithdrawForm | None = None,
+    status: int = 200,
+) -> HttpResponse:
+    protocol = active_protocol()
+    waiting = override.state == OverrideState.ASKED
+    initial = {"version": override.version}
+    context = {
+        "contact": contact,
+        "override": presenters.override_summary(override),
+        "can_decide": waiting and permissions.can_decide_override(request.user, override, protocol),
+        "asked_it": waiting and override.asked_by_id == request.user.pk,
+        "needs_owner": protocol.override_needs_owner_agreement,
+        "decide": decide or DecideForm(owners=_agencies(), initial=initial, prefix="decide"),
+        "withdraw": withdraw or WithdrawForm(initial=initial, prefix="withdraw"),
+    }
+    return render(request, "consent/override.html", context, status=status)
+
+
+@require_GET
+def override(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    contact, found = get_override_for(request.user, pk, purpose="consent: request to share without consent")
+    return _override_page(request, contact, found)
+
+
+@require_POST
+def decide(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    contact, found = get_override_for(request.user, pk, purpose="consent: decide a request to share without consent")
+    form = DecideForm(request.POST, owners=_agencies(), prefix="decide")
+    if not form.is_valid():
+        return _override_page(request, contact, found, decide=form)
+    try:
+        services.decide_override(
+            found, form.decision_data(), by=request.user, at=timezone.now(), version=form.cleaned_data["version"]
+        )
+    except DomainError as error:
+        status = add_refusal(form, error, fields=DECISION_FIELDS)
+        found.refresh_from_db()
+        return _override_page(request, contact, found, decide=form, status=status)
+    agreed = form.cleaned_data["decision"] == "agree"
+    messages.success(request, "Agreed: shared without consent" if agreed else "Declined")
+    return redirect("consent:override", pk=found.pk)
+
+
+@require_POST
+def withdraw(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    contact, found = get_override_for(request.user, pk, purpose="consent: withdraw a request to share without consent")
+    form = WithdrawForm(request.POST, prefix="withdraw")
+    if not form.is_valid():
+        return _override_page(request, contact, found, withdraw=form)
+    try:
+        services.withdraw_override(
+            found,
+            by=request.user,
+            at=timezone.now(),
+            version=form.cleaned_data["version"],
+            note=form.cleaned_data["note"],
+        )
+    except DomainError as error:
+        status = add_refusal(form, error)
+        found.refresh_from_db()
+        return _override_page(request, contact, found, withdraw=form, status=status)
+    messages.success(request, "Request withdrawn")
+    return redirect("consent:override", pk=found.pk)
