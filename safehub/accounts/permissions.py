@@ -63,6 +63,13 @@ def refusal_is_not_found(user: User) -> bool:
     return user.has_role(Role.PARTNER_PROFESSIONAL)
 
 
+def can_override_consent(user: User, *, senior_practitioners_too: bool) -> bool:
+    """A team manager; a senior practitioner too where the local protocol says so (consent.permissions)."""
+    if user.has_role(Role.TEAM_MANAGER):
+        return True
+    return senior_practitioners_too and user.has_role(Role.SENIOR_PRACTITIONER)
+
+
 def can_coordinate_strategy(user: User) -> bool:
     """The strategy coordinator arranges strategy discussions (000)."""
     return user.has_role(Role.STRATEGY_COORDINATOR)

@@ -125,12 +125,14 @@ class DecideForm(VersionForm):
         "Your decision", [("agree", "Agree: share without consent"), ("decline", "Decline")], "Choose agree or decline"
     )
     power = _radio("The power relied on", list(OverridePower.choices), "Choose the power relied on", required=False)
+    # Not required here: the service says what is missing from an agreement all at once (rationale,
+    # power, the owning agency's agreement).
     rationale = forms.CharField(
         label="Your rationale",
         help_text="What you weighed, and why: at least 50 characters. It is recorded on the contact.",
         widget=forms.Textarea(attrs={"rows": 5}),
         max_length=4000,
-        error_messages={"required": "Enter your rationale"},
+        required=False,
     )
     owner = forms.ChoiceField(label="The agency that owns the information", choices=[], required=False)
     owner_agreed_by = forms.CharField(label="Who there agreed", max_length=200, required=False)

@@ -3,8 +3,8 @@
 
 from __future__ import annotations
 
-from safehub.accounts.models import Role, User
-from safehub.accounts.permissions import can_make_threshold_decisions, can_work_the_front_door
+from safehub.accounts.models import User
+from safehub.accounts.permissions import can_make_threshold_decisions, can_override_consent, can_work_the_front_door
 from safehub.consent.models import ConsentOverride
 from safehub.protocols.models import LocalProtocol
 
@@ -26,9 +26,7 @@ def can_ask_override(user: User) -> bool:
 
 def could_decide_overrides(user: User, protocol: LocalProtocol) -> bool:
     """A team manager; a senior practitioner too where the protocol says so (002 §27: "Manager/SSW")."""
-    if user.has_role(Role.TEAM_MANAGER):
-        return True
-    return protocol.override_by_senior_practitioner and user.has_role(Role.SENIOR_PRACTITIONER)
+    return can_override_consent(user, senior_practitioners_too=protocol.override_by_senior_practitioner)
 
 
 def can_decide_override(user: User, override: ConsentOverride, protocol: LocalProtocol) -> bool:

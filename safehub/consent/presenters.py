@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from django.db.models import Prefetch
 from django.urls import reverse
 from django.utils import timezone
 
@@ -22,12 +23,14 @@ from safehub.consent.models import (
     Giver,
     OverridePower,
 )
-from safehub.consent.queries import PersonConsent, history, open_override, overrides, positions, without_consent
+from safehub.consent.queries import PersonConsent, Records, age_bands, positions, without_consent
 from safehub.consent.rules import Position
 from safehub.consent.workflow import STATES, OverrideState
+from safehub.contacts.consent import consent_among
 from safehub.contacts.models import Contact
 from safehub.core.lifecycle import Tag
 from safehub.core.presenters import DAY, Action, Panel, shown_date
+from safehub.protocols.policy import active_protocol
 
 POSITION_TAGS = {
     Position.GIVEN: Tag.GREEN.css_class,
@@ -176,26 +179,54 @@ def missing(contact: Contact, *, at: datetime) -> list[PersonRow]:
     return _rows(without_consent(contact, ConsentPurpose.MASH_CHECKS, on=timezone.localdate(at)))
 
 
+def _records(contact: Contact) -> Records:
+    """The contact's consent records from the page's prefetch (ContactPanel.lookups)."""
+    return Records(
+        answers=list(contact.consent_records.all()),
+        assessments=list(contact.competence_assessments.all()),
+        overrides=list(contact.consent_overrides.all()),
+        stated=consent_among(contact, contact.amendments.all()),
+    )
+
+
 class ContactPanel(Panel):
     """Each person's consent for MASH checks and early help (and a named service once asked), what it
     rests on, every answer and assessment in order, and the requests to share without consent."""
 
     template_name = "consent/_contact_panel.html"
+    lookups = (
+        Prefetch(
+            "consent_records",
+            queryset=ConsentRecord.objects.select_related("subject", "recorded_by").order_by("recorded_at", "pk"),
+        ),
+        Prefetch(
+            "competence_assessments",
+            queryset=CompetenceAssessment.objects.select_related("subject", "recorded_by").order_by(
+                "recorded_at", "pk"
+            ),
+        ),
+        Prefetch(
+            "consent_overrides",
+            queryset=ConsentOverride.objects.select_related("asked_by", "decided_by", "owner")
+            .prefetch_related("people")
+            .order_by("asked_at", "pk"),
+        ),
+    )
 
     def present(self, contact: Contact, *, user: User, at: datetime) -> dict[str, Any] | None:
-        day = timezone.localdate(at)
-        answers = history(contact)
-        asked_for = {answer.purpose for answer in answers}
+        records = _records(contact)
+        bands = age_bands(active_protocol())
+        asked_for = {answer.purpose for answer in records.answers}
         purposes = [p for p in ConsentPurpose if p in ALWAYS_SHOWN or p.value in asked_for]
-        assessments = list(
-            CompetenceAssessment.objects.filter(contact=contact)
-            .select_related("subject", "recorded_by")
-            .order_by("recorded_at", "pk")
-        )
+        day = timezone.localdate(at)
+        tables = [
+            PurposeTable(purpose.label, _rows(positions(contact, purpose, on=day, bands=bands, records=records)))
+            for purpose in purposes
+        ]
         return {
-            "tables": [PurposeTable(purpose.label, _rows(positions(contact, purpose, on=day))) for purpose in purposes],
-            "history": _history(answers, assessments),
-            "overrides": override_rows(overrides(contact)),
+            "tables": tables,
+            "history": _history(records.answers, records.assessments),
+            "overrides": override_rows(records.overrides),
         }
 
     def actions(self, contact: Contact, *, user: User) -> list[Action]:
@@ -204,10 +235,15 @@ class ContactPanel(Panel):
             found.append(Action("Record consent", reverse("consent:answer", args=[contact.pk])))
         if permissions.can_assess_competence(user) and any(s.is_child for s in contact.subjects.all()):
             found.append(Action("Assess a young person's competence", reverse("consent:competence", args=[contact.pk])))
-        if (
-            permissions.can_ask_override(user)
-            and open_override(contact, ConsentPurpose.MASH_CHECKS) is None
-            and without_consent(contact, ConsentPurpose.MASH_CHECKS, on=timezone.localdate())
-        ):
+        if permissions.can_ask_override(user) and self._may_ask(contact):
             found.append(Action("Ask to share without consent", reverse("consent:ask", args=[contact.pk])))
         return found
+
+    @staticmethod
+    def _may_ask(contact: Contact) -> bool:
+        """Someone has no consent for MASH checks, and no request for it is waiting."""
+        records = _records(contact)
+        purpose = ConsentPurpose.MASH_CHECKS
+        if any(o.purpose == purpose and o.state == OverrideState.ASKED for o in records.overrides):
+            return False
+        return bool(without_consent(contact, purpose, on=timezone.localdate(), records=records))

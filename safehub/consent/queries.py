@@ -33,18 +33,39 @@ def age_bands(protocol: LocalProtocol) -> AgeBands:
     return AgeBands(self_age=protocol.consent_self_age, competence_age=protocol.consent_competence_age)
 
 
-def contact_position(contact: Contact, purpose: str) -> Position:
-    """What a person with no answer recorded takes: the contact's own position, for MASH checks and
-    early help ("given" or "refused"; anything else, such as the family informed, is not consent);
-    for a named service, not sought."""
+def contact_position(stated: str, purpose: str) -> Position:
+    """What a person with no answer recorded takes: the contact's own position (`stated`, a
+    ConsentPosition value) for MASH checks and early help ("given" or "refused"; anything else, such
+    as the family informed, is not consent); for a named service, not sought."""
     if purpose not in CONTACT_WIDE:
         return Position.NOT_SOUGHT
-    stated = current_consent(contact)
     if stated == ConsentPosition.GIVEN:
         return Position.GIVEN
     if stated == ConsentPosition.REFUSED:
         return Position.REFUSED
     return Position.NOT_SOUGHT
+
+
+@dataclass(frozen=True)
+class Records:
+    """What a contact's consent positions are worked out from, oldest first."""
+
+    answers: list[ConsentRecord]
+    assessments: list[CompetenceAssessment]
+    overrides: list[ConsentOverride]  # with their people
+    stated: str  # the contact's own position: the referrer's, or the family's answer recorded on it
+
+
+def records_of(contact: Contact) -> Records:
+    """The contact's consent records, read now (four queries, and one for the contact's own position)."""
+    return Records(
+        answers=list(ConsentRecord.objects.filter(contact=contact).order_by("recorded_at", "pk")),
+        assessments=list(CompetenceAssessment.objects.filter(contact=contact).order_by("recorded_at", "pk")),
+        overrides=list(
+            ConsentOverride.objects.filter(contact=contact).prefetch_related("people").order_by("asked_at", "pk")
+        ),
+        stated=current_consent(contact),
+    )
 
 
 @dataclass(frozen=True)
@@ -67,28 +88,31 @@ class PersonConsent:
 
 
 def positions(
-    contact: Contact, purpose: ConsentPurpose, *, on: date, bands: AgeBands | None = None
+    contact: Contact,
+    purpose: ConsentPurpose,
+    *,
+    on: date,
+    bands: AgeBands | None = None,
+    records: Records | None = None,
 ) -> list[PersonConsent]:
     """Each person on the contact now (in the contact's order) with their position for `purpose` on
-    `on` (ages are counted on that day). Three queries."""
+    `on` (ages are counted on that day), from `records` (read now when not given)."""
     bands = bands or age_bands(active_protocol())
-    subjects = list(contact.subjects.all())
+    records = records or records_of(contact)
     own: dict[int, ConsentRecord] = {}
     parent: dict[int, ConsentRecord] = {}
-    for record in ConsentRecord.objects.filter(contact=contact, purpose=purpose).order_by("recorded_at", "pk"):
-        (own if record.is_own else parent)[record.subject_id] = record  # the latest of each kind wins
-    competence: dict[int, CompetenceAssessment] = {}
-    assessed = CompetenceAssessment.objects.filter(contact=contact, purpose=purpose)
-    for made in assessed.order_by("recorded_at", "pk"):
-        competence[made.subject_id] = made
+    for answer in records.answers:
+        if answer.purpose == purpose:
+            (own if answer.is_own else parent)[answer.subject_id] = answer  # the latest of each kind wins
+    competence = {made.subject_id: made for made in records.assessments if made.purpose == purpose}
     covering: dict[int, ConsentOverride] = {}
-    agreed = ConsentOverride.objects.filter(contact=contact, purpose=purpose, state=OverrideState.AGREED)
-    for agreement in agreed.prefetch_related("people").order_by("decided_at", "pk"):
-        for person in agreement.people.all():
-            covering[person.pk] = agreement
-    fallback = contact_position(contact, purpose)
+    for agreement in records.overrides:
+        if agreement.purpose == purpose and agreement.state == OverrideState.AGREED:
+            for person in agreement.people.all():
+                covering[person.pk] = agreement
+    fallback = contact_position(records.stated, purpose)
     found = []
-    for subject in subjects:
+    for subject in contact.subjects.all():
         age_band = band(is_child=subject.is_child, age=age_on(subject.date_of_birth, on), bands=bands)
         assessment = competence.get(subject.pk)
         override = covering.get(subject.pk)
@@ -116,10 +140,18 @@ def positions(
     return found
 
 
-def without_consent(contact: Contact, purpose: ConsentPurpose, *, on: date) -> list[PersonConsent]:
+def without_consent(
+    contact: Contact,
+    purpose: ConsentPurpose,
+    *,
+    on: date,
+    bands: AgeBands | None = None,
+    records: Records | None = None,
+) -> list[PersonConsent]:
     """The people on the contact whose information may not be shared for `purpose`: no consent, and no
     agreed override covering them."""
-    return [found for found in positions(contact, purpose, on=on) if not found.may_share]
+    found = positions(contact, purpose, on=on, bands=bands, records=records)
+    return [item for item in found if not item.may_share]
 
 
 def latest_competence(subject: ContactSubject, purpose: str) -> CompetenceAssessment | None:
@@ -129,25 +161,6 @@ def latest_competence(subject: ContactSubject, purpose: str) -> CompetenceAssess
 def open_override(contact: Contact, purpose: str) -> ConsentOverride | None:
     """The request to share without consent for `purpose` still waiting to be decided, if any."""
     return ConsentOverride.objects.filter(contact=contact, purpose=purpose, state=OverrideState.ASKED).first()
-
-
-def history(contact: Contact) -> list[ConsentRecord]:
-    """Every answer recorded on the contact, oldest first, with who recorded it."""
-    return list(
-        ConsentRecord.objects.filter(contact=contact)
-        .select_related("subject", "recorded_by", "competence")
-        .order_by("recorded_at", "pk")
-    )
-
-
-def overrides(contact: Contact) -> list[ConsentOverride]:
-    """The contact's requests to share without consent, oldest first, with their people and deciders."""
-    return list(
-        ConsentOverride.objects.filter(contact=contact)
-        .select_related("asked_by", "decided_by", "owner")
-        .prefetch_related("people")
-        .order_by("asked_at", "pk")
-    )
 
 
 def get_override_for(user: User, pk: int, *, purpose: str) -> tuple[Contact, ConsentOverride]:

@@ -57,7 +57,9 @@ def test_a_social_worker_amends_a_contact_waiting_for_its_threshold_decision(
 
     # Then he is on the contact, not yet identified, and the history says who added him and why
     expect(page.locator(".govuk-notification-banner--success")).to_contain_text("Leo Harlow added")
-    expect(page.get_by_role("row", name="Leo Harlow")).to_contain_text("Not identified yet")
+    expect(
+        page.get_by_role("table", name="People named in this contact").get_by_role("row", name="Leo Harlow")
+    ).to_contain_text("Not identified yet")
     expect(page.locator(".app-timeline")).to_contain_text("Person added: Leo Harlow")
     assert_accessible(page)
     screenshot(page, "amend-contact-person-added")
@@ -120,7 +122,9 @@ def test_after_the_decision_an_addendum_is_shown_apart(
     # Then the addendum is shown apart, and the people the decision was about are as they were
     expect(page.locator(".govuk-notification-banner--success")).to_contain_text("Addendum recorded")
     expect(page.get_by_role("heading", name="Added after the decision")).to_be_visible()
-    expect(page.get_by_role("row", name="Mia Harlow")).to_be_visible()
+    expect(
+        page.get_by_role("table", name="People named in this contact").get_by_role("row", name="Mia Harlow")
+    ).to_be_visible()
     assert_accessible(page)
     screenshot(page, "amend-contact-addendum")
     assert console_errors == []

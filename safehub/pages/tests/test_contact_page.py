@@ -134,9 +134,11 @@ def test_the_page_takes_a_fixed_number_of_queries_however_much_it_shows(
     # one's children (per-child outcomes), where each child went, hand-offs, state changes,
     # amendments, asks for MASH checks, strategy discussions and the daily meetings that discussed it,
     # each with its people joined in (15);
+    # consent's answers, competence assessments and requests to share without consent (3), and the
+    # protocol's consent ages, for the panel and for its buttons (2);
     # the protocol's telephone prompts for outstanding requests (1); the recorded read (5); the
     # session saved (3). A prefetch lookup per related table would take about twice as many.
-    with django_assert_num_queries(27):
+    with django_assert_num_queries(32):
         response = social_worker_client.get(full_contact.get_absolute_url())
     assert response.status_code == 200
 
@@ -181,6 +183,7 @@ def test_a_new_panel_is_presented_where_it_is_listed(
     assert [shown.template_name for shown in page.panels] == [
         "contacts/_details_panel.html",
         "screening/_contact_panel.html",
+        "consent/_contact_panel.html",
         "checks/_contact_panel.html",
         "decisions/_contact_panel.html",
         "handoffs/_contact_panel.html",
@@ -188,7 +191,7 @@ def test_a_new_panel_is_presented_where_it_is_listed(
         "notes/_contact_panel.html",
         "contacts/_history_panel.html",
     ]
-    assert page.panels[6].context == {"changes": full_contact.state_changes.count()}
+    assert page.panels[7].context == {"changes": full_contact.state_changes.count()}
     assert Action("Add a note", f"/notes/{full_contact.pk}/") in page.actions  # its button too
     assert page.rating is not None
     assert page.rating.text == Brag.AMBER.label

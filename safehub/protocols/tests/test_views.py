@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from decimal import Decimal
 from typing import Any
 
@@ -42,6 +43,10 @@ def _edit_post(protocol: LocalProtocol, **overrides: Any) -> dict[str, Any]:
         "triage_time": f"{protocol.triage_time:%H:%M}" if protocol.triage_time else "",
         "triage_members": list(protocol.triage_members),
         "marac_threshold": str(protocol.marac_threshold),
+        "consent_self_age": str(protocol.consent_self_age),
+        "consent_competence_age": str(protocol.consent_competence_age),
+        **({"override_by_senior_practitioner": "on"} if protocol.override_by_senior_practitioner else {}),
+        **({"override_needs_owner_agreement": "on"} if protocol.override_needs_owner_agreement else {}),
         "approver_roles": list(protocol.approver_roles),
         "always_checked_agencies": list(protocol.always_checked_agencies),
         "early_help_criteria": "\n".join(protocol.early_help_criteria),
@@ -429,3 +434,30 @@ def test_the_working_day_is_shown_in_hours_and_minutes(administrator_client: Cli
     page = administrator_client.get(reverse("protocols:protocol", args=[protocol.pk])).content.decode()
     assert f'name="working_day_start" value="{protocol.working_day_start:%H:%M}"' in page
     assert ":00:00" not in page
+
+
+def test_administrator_sets_the_consent_ages_and_who_may_override(administrator_client: Client) -> None:
+    protocol = _bexley()
+    assert (protocol.override_by_senior_practitioner, protocol.override_needs_owner_agreement) == (
+        True,
+        True,
+    )  # 002 §27
+    refused = _post(administrator_client, protocol, consent_self_age="16", consent_competence_age="17")
+    assert "The age from which a competent young person answers for themselves is at most" in refused.content.decode()
+    refused = _post(administrator_client, protocol, consent_self_age="21")
+    assert "A young person answers for themselves from an age of 12 to 18" in refused.content.decode()
+    data = _edit_post(protocol, consent_self_age="17", consent_competence_age="13")
+    del data["override_needs_owner_agreement"]
+    response = administrator_client.post(reverse("protocols:protocol", args=[protocol.pk]), data)
+    assert response.status_code == 302
+    protocol.refresh_from_db()
+    assert (protocol.consent_self_age, protocol.consent_competence_age) == (17, 13)
+    assert (protocol.override_by_senior_practitioner, protocol.override_needs_owner_agreement) == (True, False)
+    page = administrator_client.get(reverse("protocols:protocol", args=[protocol.pk])).content.decode()
+    assert re.search(r'name="consent_self_age"[^>]*value="17"|value="17"[^>]*name="consent_self_age"', page)
+
+
+def test_everyone_else_reads_the_consent_rules_on_the_protocol(manager_client: Client) -> None:
+    page = manager_client.get(reverse("protocols:protocol", args=[_bexley().pk])).content.decode()
+    assert "A young person answers for themselves at 16, or from 12 once assessed as competent." in page
+    assert "A team manager or a senior practitioner, never the person who asked, may agree" in page
