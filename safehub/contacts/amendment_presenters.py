@@ -21,6 +21,7 @@ from safehub.contacts.models import (
     ConcernCategory,
     Contact,
     ContactSubject,
+    NotToldReason,
     subject_name,
 )
 from safehub.contacts.permissions import amendable_kinds, can_amend_contact, can_record_contact
@@ -292,6 +293,11 @@ def before_the_decision(contact: Contact) -> dict[str, Any]:
         "consent_later": (
             f"{consents[-1].get_consent_answer_display()}: {consent_words(consents[-1])}" if consents else ""
         ),
+        "not_told": [
+            (NotToldReason(reason).label, why)
+            for reason, why in (contact.not_told or {}).items()
+            if reason in NotToldReason.values
+        ],
         "information": [amendment_view(a) for a in reversed(made) if a.kind == K.INFORMATION_ADDED],
         "decided": is_addendum(contact),
         "has_addenda": any(a.after_decision for a in contact.amendments.all()),

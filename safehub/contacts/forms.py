@@ -18,13 +18,20 @@ from safehub.contacts.models import (
     ConsentPosition,
     Contact,
     ContactSubject,
+    NotToldReason,
     ReferralSource,
     ReferrerKind,
     YesNoUnknown,
     subject_name,
 )
 from safehub.contacts.queries import ContactQuery
-from safehub.contacts.rules import rating_problems, referral_problems, subject_problems
+from safehub.contacts.rules import (
+    consent_problems,
+    not_told_field,
+    rating_problems,
+    referral_problems,
+    subject_problems,
+)
 from safehub.core.forms import (
     MAX_TEXT,
     ClockField,
@@ -68,6 +75,32 @@ class ContactForm(GovukModelForm):
         choices=ConcernCategory.choices,
         widget=forms.CheckboxSelectMultiple,
         error_messages={"required": "Select at least one kind of concern"},
+    )
+    not_told_reasons = forms.MultipleChoiceField(
+        label="Why the family was not told",
+        help_text="Only when the referrer did not tell them. Select all that apply, and say why for each.",
+        choices=NotToldReason.choices,
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+        error_messages={"invalid_choice": "Choose why the family was not told from the list"},
+    )
+    not_told_increased_risk = forms.CharField(
+        label="How telling them would increase the risk",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=2000,
+        required=False,
+    )
+    not_told_prejudice_investigation = forms.CharField(
+        label="Which investigation it would prejudice, and how",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=2000,
+        required=False,
+    )
+    not_told_undue_delay = forms.CharField(
+        label="Why seeking to tell them would cause undue delay",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=2000,
+        required=False,
     )
     submission_key = forms.UUIDField(widget=forms.HiddenInput)
 
@@ -154,8 +187,13 @@ class ContactForm(GovukModelForm):
         day, clock = data.get("received_on"), data.get("received_time")
         if isinstance(day, date) and isinstance(clock, time):
             data["received_at"] = datetime.combine(day, clock, tzinfo=LONDON)
+        data["not_told"] = {
+            reason: data.get(not_told_field(reason)) or ""
+            for reason in data.get("not_told_reasons") or []
+            if reason in NotToldReason.values
+        }
         # The service's rules, shown beside this form's fields with any other problem (all at once).
-        for problem in referral_problems(data, at=self.at) + rating_problems(data):
+        for problem in referral_problems(data, at=self.at) + rating_problems(data) + consent_problems(data):
             self.add_error(RECEIVED_FIELD.get(problem.field or "", problem.field), problem.message)
         return data
 
@@ -163,6 +201,7 @@ class ContactForm(GovukModelForm):
         fields = {name: self.cleaned_data[name] for name in self.Meta.fields}
         fields["received_at"] = self.cleaned_data["received_at"]
         fields["concern_categories"] = list(self.cleaned_data["concern_categories"])
+        fields["not_told"] = dict(self.cleaned_data.get("not_told") or {})
         return fields
 
 

@@ -94,6 +94,16 @@ class YesNoUnknown(models.TextChoices):
     UNKNOWN = "unknown", "Not known"
 
 
+class NotToldReason(models.TextChoices):
+    """Why the family is not told that information is shared, as the seeds allow (002 §22 a–c: telling
+    them would place a person at increased risk of significant harm, prejudice the prevention, detection
+    or prosecution of a serious crime, or lead to an unjustified delay in enquiries; 003 §2.5)."""
+
+    INCREASED_RISK = "increased_risk", "Telling them would increase the risk to the child"
+    PREJUDICE_INVESTIGATION = "prejudice_investigation", "Telling them would prejudice a criminal investigation"
+    UNDUE_DELAY = "undue_delay", "Seeking to tell them would cause undue delay"
+
+
 class ConsentPosition(models.TextChoices):
     """Consent as stated by the referrer (002 §18–19)."""
 
@@ -175,6 +185,9 @@ class Contact(models.Model):
     parents_agree = models.CharField("Do the parents agree to it?", max_length=10, choices=YesNoUnknown)
     consent = models.CharField("Consent as stated by the referrer", max_length=30, choices=ConsentPosition)
     consent_notes = models.TextField(blank=True)
+    # Why the referrer did not tell the family (consent NOT_INFORMED_SAFEGUARDING): each reason chosen
+    # (NotToldReason) with its rationale, {"increased_risk": "…"}.
+    not_told = models.JSONField(default=dict, blank=True)
     # Lifecycle.
     state = models.CharField(max_length=30, choices=STATE_CHOICES, default=ContactState.RECEIVED)
     version = models.PositiveIntegerField(default=0)

@@ -6,7 +6,14 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any
 
-from safehub.contacts.models import CHILD_ROLES, ConsentGiver, ReferrerKind, YesNoUnknown
+from safehub.contacts.models import (
+    CHILD_ROLES,
+    ConsentGiver,
+    ConsentPosition,
+    NotToldReason,
+    ReferrerKind,
+    YesNoUnknown,
+)
 from safehub.core.ages import age_on, is_child_on
 from safehub.core.errors import Problem
 from safehub.core.presenters import DAY, shown_date
@@ -53,7 +60,11 @@ def contact_problems(fields: dict[str, Any], subjects: list[dict[str, Any]], *, 
         for problem in subject_problems(subject, item=item, today=today)
     ]
     return (
-        referral_problems(fields, at=at) + rating_problems(fields) + people + people_problems(fields, subjects, at=at)
+        referral_problems(fields, at=at)
+        + rating_problems(fields)
+        + consent_problems(fields)
+        + people
+        + people_problems(fields, subjects, at=at)
     )
 
 
@@ -86,6 +97,44 @@ def referral_problems(fields: dict[str, Any], *, at: datetime) -> list[Problem]:
             problems.append(Problem("Enter the referrer's name", field="referrer_name"))
         if not fields.get("referrer_agency"):
             problems.append(Problem("Enter the referrer's agency", field="referrer_agency"))
+    return problems
+
+
+# What a referrer who did not tell the family must say for each reason chosen (002 §22 a–c).
+NOT_TOLD_PROMPTS = {
+    NotToldReason.INCREASED_RISK: "Say how telling them would increase the risk to the child",
+    NotToldReason.PREJUDICE_INVESTIGATION: "Say which investigation telling them would prejudice, and how",
+    NotToldReason.UNDUE_DELAY: "Say why seeking to tell them would cause undue delay",
+}
+
+
+def not_told_field(reason: str) -> str:
+    return f"not_told_{reason}"
+
+
+def consent_problems(fields: dict[str, Any]) -> list[Problem]:
+    """What the referrer said of consent, as their kind allows (002 §18–19): a member of the public
+    needs none, a professional should have it or at least have told the family; a family not told is
+    not told only for one of the three reasons the seeds allow (002 §22), each with why."""
+    problems = []
+    consent, kind = fields.get("consent"), fields.get("referrer_kind")
+    if kind == ReferrerKind.PROFESSIONAL and consent == ConsentPosition.NOT_REQUIRED_PUBLIC:
+        problems.append(
+            Problem(
+                "A professional should have the family's consent, or at least have told them: choose what the"
+                " referrer said",
+                field="consent",
+            )
+        )
+    if consent == ConsentPosition.NOT_INFORMED_SAFEGUARDING:
+        reasons: dict[str, str] = fields.get("not_told") or {}
+        if not reasons:
+            problems.append(Problem("Choose why the family was not told", field="not_told_reasons"))
+        for reason, rationale in reasons.items():
+            if reason not in NotToldReason.values:
+                problems.append(Problem("Choose why the family was not told from the list", field="not_told_reasons"))
+            elif not str(rationale).strip():
+                problems.append(Problem(NOT_TOLD_PROMPTS[NotToldReason(reason)], field=not_told_field(reason)))
     return problems
 
 

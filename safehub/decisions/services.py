@@ -15,7 +15,9 @@ from safehub.accounts.permissions import can_make_threshold_decisions
 from safehub.audit.models import Verb
 from safehub.audit.services import record
 from safehub.checks.late_answers import forward_late_answers, note_decision
-from safehub.contacts.consent import consent_given
+from safehub.consent.models import ConsentPurpose
+from safehub.consent.queries import positions
+from safehub.consent.rules import Position
 from safehub.contacts.models import CHILD_ROLES, Contact, ContactSubject, ReferrerKind
 from safehub.contacts.rules import day_problems
 from safehub.contacts.services import threshold_due, transition
@@ -85,12 +87,18 @@ def _highest_level_order(level: ThresholdLevel) -> int:
     return max(ThresholdLevel.objects.filter(protocol_id=level.protocol_id).values_list("order", flat=True))
 
 
-def check_outcome_allowed(contact: Contact, outcome: Outcome) -> None:
-    """Early help always needs consent (002 §9, §19): the referrer's, or the family's given later
-    and recorded on the contact (contacts.amendments.record_consent)."""
-    if outcome == Outcome.EARLY_HELP and not consent_given(contact):
+def check_outcome_allowed(contact: Contact, outcome: Outcome, *, subject: ContactSubject | None = None) -> None:
+    """Early help always needs consent (002 §9, §19), never overridden (ADR 0034): the child's own
+    position for early help (a parent's answer, or a competent young person's), or with no answer
+    recorded for them the contact's (the referrer's, or the family's given later). Without `subject`,
+    every child on the contact."""
+    if outcome != Outcome.EARLY_HELP:
+        return
+    found = positions(contact, ConsentPurpose.EARLY_HELP, on=localdate())
+    children = [item for item in found if item.subject.is_child and (subject is None or item.subject.pk == subject.pk)]
+    if any(item.position != Position.GIVEN for item in children):
         raise DomainError(
-            "Early help needs the family's consent. Record consent on the contact (Amend this contact),"
+            "Early help needs the family's consent. Record consent on the contact (Record consent),"
             " or choose another outcome",
             field="outcome",
         )
@@ -150,7 +158,7 @@ def _check_child_outcome(
             f"{subject.display_name} has no open case, so there is no allocated worker to forward them to",
             field="outcome",
         )
-    check_outcome_allowed(contact, outcome)
+    check_outcome_allowed(contact, outcome, subject=subject)
     check_rating_fits(rating, outcome, level)
 
 

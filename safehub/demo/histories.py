@@ -18,6 +18,7 @@ from safehub.contacts.models import (
     ConsentPosition,
     Contact,
     ContactSubject,
+    NotToldReason,
     ReferralSource,
     ReferrerKind,
     SubjectRole,
@@ -217,6 +218,14 @@ class DemoContact:
         )
 
 
+# What a referrer says when they did not tell the family, for each reason (002 §22).
+NOT_TOLD_WHY = {
+    NotToldReason.INCREASED_RISK: "The father has threatened the mother before when services were involved.",
+    NotToldReason.PREJUDICE_INVESTIGATION: "Police are investigating the father; telling the family could alert him.",
+    NotToldReason.UNDUE_DELAY: "The family could not be reached today and the child may be at risk tonight.",
+}
+
+
 class HistoryMaker:
     def __init__(
         self,
@@ -240,6 +249,16 @@ class HistoryMaker:
             if not 8 <= local.hour < 18 and rng.random() < 0.7:
                 continue
             return moment
+
+    @staticmethod
+    def _not_told(consent: str, received: datetime) -> list[NotToldReason]:
+        """Why a referrer did not tell the family: one of the three reasons the seeds allow, now and then two.
+        Chosen by a generator of its own, seeded by the contact's time, so that the demo's other choices (and
+        so its contacts' states) are those of the same seed before the reasons were recorded."""
+        if consent != ConsentPosition.NOT_INFORMED_SAFEGUARDING:
+            return []
+        own = random.Random(received.isoformat())
+        return own.sample(list(NotToldReason), k=own.choice([1, 1, 2]))
 
     def _referrer(self, source: str) -> dict[str, Any]:
         fake = self.fake
@@ -302,6 +321,7 @@ class HistoryMaker:
             "parents_aware": rng.choice([YesNoUnknown.YES, YesNoUnknown.YES, YesNoUnknown.NO, YesNoUnknown.UNKNOWN]),
             "parents_agree": rng.choice([YesNoUnknown.YES, YesNoUnknown.NO, YesNoUnknown.UNKNOWN]),
             "consent": consent,
+            "not_told": {reason: NOT_TOLD_WHY[reason] for reason in self._not_told(consent, received)},
             **self._referrer(source),
         }
         people = self._people(house, received)

@@ -10,7 +10,7 @@ from collections import Counter
 from datetime import datetime, timedelta
 
 from safehub.accounts.models import AgencyKind, User
-from safehub.contacts.models import Contact
+from safehub.contacts.models import Contact, NotToldReason
 from safehub.contacts.workflow import ContactState
 from safehub.core.working_time import LONDON, is_working_day
 from safehub.strategy import invitations, recording, services
@@ -19,7 +19,6 @@ from safehub.strategy.models import (
     Decision,
     Invitation,
     MeetingFormat,
-    NotToldReason,
     OnwardOutcome,
     ProtectionMeans,
     StrategyDiscussion,

@@ -6,6 +6,7 @@ from typing import Any
 from django import forms
 
 from safehub.accounts.models import Agency, Role, User
+from safehub.contacts.models import NotToldReason
 from safehub.core.forms import ClockField, GovukDateField, GovukForm, VersionForm, choice_field, style_field
 from safehub.core.working_time import LONDON
 from safehub.strategy.models import (
@@ -16,7 +17,6 @@ from safehub.strategy.models import (
     Decision,
     Invitation,
     MeetingFormat,
-    NotToldReason,
     OnwardOutcome,
     ProtectionMeans,
 )

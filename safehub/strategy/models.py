@@ -17,7 +17,7 @@ from django.db import models
 from django.db.models import Q
 
 from safehub.accounts.models import Agency, Team
-from safehub.contacts.models import Contact, ContactSubject
+from safehub.contacts.models import Contact, ContactSubject, NotToldReason
 from safehub.core.lifecycle import Lifecycle
 from safehub.core.models import StateChangeRecord
 from safehub.people.models import Person
@@ -282,14 +282,6 @@ class OnwardOutcome(models.TextChoices):
 class ProtectionMeans(models.TextChoices):
     POLICE_PROTECTION = "police_protection", "Police protection (Children Act 1989 s46)"
     EMERGENCY_PROTECTION_ORDER = "emergency_protection_order", "Emergency protection order (s44)"
-
-
-class NotToldReason(models.TextChoices):
-    """Why the family is not told, as the seeds allow (002 §18-22; 003 §2.5; issue 13)."""
-
-    INCREASED_RISK = "increased_risk", "Telling them would increase the risk to the child"
-    PREJUDICE_INVESTIGATION = "prejudice_investigation", "Telling them would prejudice a criminal investigation"
-    UNDUE_DELAY = "undue_delay", "Seeking to tell them would cause undue delay"
 
 
 class StrategyRecord(models.Model):

@@ -19,6 +19,7 @@ from django.db import transaction
 from safehub.accounts.models import Agency, User
 from safehub.audit.models import Verb
 from safehub.audit.services import record
+from safehub.contacts.models import NotToldReason
 from safehub.core import lifecycle
 from safehub.core.errors import DomainError, Problem, Refused
 from safehub.core.presenters import shown_date
@@ -37,7 +38,6 @@ from safehub.strategy.models import (
     Attendance,
     Decision,
     Invitation,
-    NotToldReason,
     OnwardOutcome,
     ProtectionMeans,
     RecordCopy,

@@ -24,6 +24,8 @@ from safehub.consent.workflow import OverrideState
 from safehub.contacts.models import ConsentPosition, Contact, ContactSubject, SubjectRole
 from safehub.contacts.tests.factories import ContactAwaitingThresholdFactory, ContactSubjectFactory
 from safehub.core.errors import DomainError, Refused
+from safehub.decisions.models import Outcome
+from safehub.decisions.services import check_outcome_allowed
 from safehub.protocols.models import LocalProtocol
 
 CHECKS = ConsentPurpose.MASH_CHECKS
@@ -378,3 +380,20 @@ def test_a_contact_whose_referrer_had_consent_keeps_it_until_someone_answers(
     services.check_sharing(given, CHECKS, at=now)  # no refusal
     services.record_consent(given, _answer(given, "Mia", answer="refused"), by=social_worker, at=now)
     assert _position(given, "Mia") == Position.REFUSED
+
+
+def test_early_help_follows_each_childs_own_consent_and_is_never_overridden(
+    contact: Contact, social_worker: User, now: dt.datetime
+) -> None:
+    early_help = ConsentPurpose.EARLY_HELP
+    mia, sam = _person(contact, "Mia"), _person(contact, "Sam")
+    with pytest.raises(DomainError, match="Early help needs the family's consent"):
+        check_outcome_allowed(contact, Outcome.EARLY_HELP, subject=mia)  # a public contact: nobody asked
+
+    services.record_consent(contact, _answer(contact, "Mia", purpose=early_help), by=social_worker, at=now)
+    check_outcome_allowed(contact, Outcome.EARLY_HELP, subject=mia)  # her mother said yes to early help
+    with pytest.raises(DomainError):
+        check_outcome_allowed(contact, Outcome.EARLY_HELP, subject=sam)
+    with pytest.raises(DomainError):
+        check_outcome_allowed(contact, Outcome.EARLY_HELP)  # every child: Sam has not consented
+    check_outcome_allowed(contact, Outcome.NO_FURTHER_ACTION, subject=sam)

@@ -208,3 +208,42 @@ def test_the_same_details_typed_again_hours_later_are_a_repeat_call_of_their_own
     first = record_contact(details, team=mash_team, by=contact_officer, at=now)
     later = record_contact(details, team=mash_team, by=contact_officer, at=now + dt.timedelta(hours=3))
     assert later.pk != first.pk
+
+
+def test_a_professional_says_whether_the_family_consented_or_was_told(
+    mash_team: Team, contact_officer: User, now: dt.datetime
+) -> None:
+    # 002 §18–19: a member of the public needs no consent; a professional should have it, or have told the family.
+    with pytest.raises(Refused, match="A professional should have the family's consent"):
+        record_contact(
+            ContactDetails(_fields(now, consent="not_required_public"), [_child()]),
+            team=mash_team,
+            by=contact_officer,
+            at=now,
+        )
+    public = _fields(now, referrer_kind=ReferrerKind.PUBLIC, referrer_agency="", consent="not_required_public")
+    assert record_contact(ContactDetails(public, [_child()]), team=mash_team, by=contact_officer, at=now).pk
+
+
+def test_a_family_not_told_is_not_told_for_a_coded_reason_each_with_why(
+    mash_team: Team, contact_officer: User, now: dt.datetime
+) -> None:
+    # 002 §22 a–c: increased risk, prejudice to an investigation, undue delay; each chosen with its rationale.
+    not_told = _fields(now, consent="not_informed_safeguarding")
+    with pytest.raises(Refused) as refused:
+        record_contact(ContactDetails(not_told, [_child()]), team=mash_team, by=contact_officer, at=now)
+    assert [(p.message, p.field) for p in refused.value.problems] == [
+        ("Choose why the family was not told", "not_told_reasons")
+    ]
+    half = {**not_told, "not_told": {"increased_risk": "The father threatened the mother", "undue_delay": " "}}
+    with pytest.raises(Refused) as refused:
+        record_contact(ContactDetails(half, [_child()]), team=mash_team, by=contact_officer, at=now)
+    assert [(p.message, p.field) for p in refused.value.problems] == [
+        ("Say why seeking to tell them would cause undue delay", "not_told_undue_delay")
+    ]
+    kept = {**not_told, "not_told": {"prejudice_investigation": " Police are investigating the father "}}
+    contact = record_contact(ContactDetails(kept, [_child()]), team=mash_team, by=contact_officer, at=now)
+    assert contact.not_told == {"prejudice_investigation": "Police are investigating the father"}
+
+    told = {**_fields(now, consent="informed", narrative="Another"), "not_told": {"undue_delay": "x"}}
+    assert record_contact(ContactDetails(told, [_child()]), team=mash_team, by=contact_officer, at=now).not_told == {}

@@ -381,3 +381,33 @@ def test_the_people_choices_not_yet_made_are_worded(contact_officer_client: Clie
     page = contact_officer_client.get(URL).content.decode()
     assert "---------" not in page
     assert "Select how they are involved" in page
+
+
+def test_a_family_not_told_is_asked_why_beside_each_reason_and_shown_on_the_contact(
+    contact_officer_client: Client, social_worker_client: Client, now: dt.datetime
+) -> None:
+    refused = contact_officer_client.post(
+        URL,
+        contact_post(
+            consent="not_informed_safeguarding", not_told_reasons=["increased_risk", "prejudice_investigation"]
+        ),
+    )
+    page = refused.content.decode()
+    assert refused.status_code == 200
+    assert "Say how telling them would increase the risk to the child" in page
+    assert "Say which investigation telling them would prejudice, and how" in page
+    assert not Contact.objects.exists()
+
+    saved = contact_officer_client.post(
+        URL,
+        contact_post(
+            consent="not_informed_safeguarding",
+            not_told_reasons=["prejudice_investigation"],
+            not_told_prejudice_investigation="Police are to interview the father on Friday.",
+        ),
+    )
+    assert saved.status_code == 302
+    contact = Contact.objects.get()
+    assert contact.not_told == {"prejudice_investigation": "Police are to interview the father on Friday."}
+    shown = social_worker_client.get(contact.get_absolute_url()).content.decode()
+    assert "Telling them would prejudice a criminal investigation:</strong> Police are to interview the father" in shown

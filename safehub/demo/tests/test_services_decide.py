@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 from io import StringIO
+from typing import Any
 
 import pytest
 from django.core.management import call_command
@@ -30,8 +31,8 @@ def test_rules_a_service_gains_reach_the_demo(monkeypatch: pytest.MonkeyPatch, n
     )
     allowed = decisions.check_outcome_allowed
 
-    def no_signposting(contact: Contact, outcome: Outcome) -> None:
-        allowed(contact, outcome)
+    def no_signposting(contact: Contact, outcome: Outcome, **kwargs: Any) -> None:
+        allowed(contact, outcome, **kwargs)
         if outcome == Outcome.SIGNPOST:
             raise DomainError("Signposting is no longer an outcome here", field="outcome")
 

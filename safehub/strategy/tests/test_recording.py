@@ -14,6 +14,7 @@ from django.core.exceptions import PermissionDenied
 from safehub.accounts.models import Agency, AgencyKind, Role, Team, User
 from safehub.accounts.tests.factories import PartnerAgencyFactory, TeamFactory, user_with_role
 from safehub.audit.models import AuditEvent, Verb
+from safehub.contacts.models import NotToldReason
 from safehub.core.errors import ConcurrentChange, DomainError, Refused
 from safehub.core.working_time import LONDON
 from safehub.people.models import PersonKind, Service
@@ -26,7 +27,6 @@ from safehub.strategy.models import (
     Attendance,
     Decision,
     MeetingFormat,
-    NotToldReason,
     OnwardOutcome,
     ProtectionMeans,
     StrategyAction,
