@@ -23,7 +23,7 @@ from safehub.checks.models import AgencyRequest, ChecksAsked, ChecksState, MashC
 from safehub.checks.workflow import ChecksEvent, RequestEvent
 from safehub.consent import services as consent_services
 from safehub.consent.models import ConsentPurpose
-from safehub.contacts.consent import consent_label
+from safehub.consent.queries import sharing_position
 from safehub.contacts.models import Contact, ContactSubject
 from safehub.contacts.services import threshold_due, transition
 from safehub.contacts.workflow import ContactState, Event
@@ -218,7 +218,7 @@ def _start_checks(contact: Contact, start: StartChecks, *, by: User, at: datetim
         started_at=at,
     )
     subjects = request_subjects(contact)
-    consent = consent_label(contact)  # the family's answer given later, when there is one
+    consent = sharing_position(contact, ConsentPurpose.MASH_CHECKS, on=localtime(at).date())  # each person's
     latest = at
     for agency in sorted(set(start.agencies), key=lambda a: a.name):
         due = _due(deadlines, start, agency, at)
@@ -333,8 +333,9 @@ def ask_another_agency(
     lifecycle.compare_and_set(checks, noun="set of checks", where={"state": ChecksState.OPEN})
     deadlines = Deadlines(active_protocol())
     contact = checks.contact
+    consent_services.check_sharing(contact, ConsentPurpose.MASH_CHECKS, at=at)  # someone added since may not have
     subjects = request_subjects(contact)
-    consent = consent_label(contact)
+    consent = sharing_position(contact, ConsentPurpose.MASH_CHECKS, on=localtime(at).date())
     requests = []
     for agency in chosen:
         due = deadlines.request_due(start=at, rating=checks.rating, agency=agency.kind)

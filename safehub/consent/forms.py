@@ -70,15 +70,19 @@ class AnswerForm(GovukForm):
 class CompetenceForm(GovukForm):
     subject = _radio("Which young person", [], "Choose the young person assessed")
     purpose = _radio("About what", list(ConsentPurpose.choices), "Choose what they would be answering about")
-    understands = _radio("Do they understand what is asked and why?", YES_NO, "Answer each of the four questions")
+    understands = _radio(
+        "Do they understand what is asked and why?", YES_NO, "Answer whether they understand what is asked and why"
+    )
     consequences = _radio(
         "Do they understand what follows from saying yes, and from saying no?",
         YES_NO,
-        "Answer each of the four questions",
+        "Answer whether they understand what follows from yes and from no",
     )
-    weighs = _radio("Can they weigh it up and reach a decision?", YES_NO, "Answer each of the four questions")
+    weighs = _radio(
+        "Can they weigh it up and reach a decision?", YES_NO, "Answer whether they can weigh it up and decide"
+    )
     voluntary = _radio(
-        "Are they deciding freely, without pressure from anyone?", YES_NO, "Answer each of the four questions"
+        "Are they deciding freely, without pressure from anyone?", YES_NO, "Answer whether they are deciding freely"
     )
     rationale = forms.CharField(
         label="Why you reached this view",

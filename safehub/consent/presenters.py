@@ -5,7 +5,7 @@ consent with their decisions."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 from django.db.models import Prefetch
@@ -24,7 +24,8 @@ from safehub.consent.models import (
     OverridePower,
 )
 from safehub.consent.queries import PersonConsent, Records, age_bands, positions, without_consent
-from safehub.consent.rules import Position
+from safehub.consent.rules import AgeBands, Band, Position, age_on, band, lower_first
+from safehub.consent.services import Answer
 from safehub.consent.workflow import STATES, OverrideState
 from safehub.contacts.consent import consent_among
 from safehub.contacts.models import Contact
@@ -43,14 +44,10 @@ POSITION_TAGS = {
 ALWAYS_SHOWN = (ConsentPurpose.MASH_CHECKS, ConsentPurpose.EARLY_HELP)
 
 
-def _lower_first(text: str) -> str:
-    return text[:1].lower() + text[1:]
-
-
 def answer_line(record: ConsentRecord) -> str:
     """'Given by Lena Harlow (a parent or carer with parental responsibility), 24 November 2026, verbally'."""
-    who = f"{record.giver_name} ({_lower_first(Giver(record.given_by).label)})"
-    how = _lower_first(ConsentMethod(record.method).label)
+    who = f"{record.giver_name} ({lower_first(Giver(record.given_by).label)})"
+    how = lower_first(ConsentMethod(record.method).label)
     return f"{record.get_answer_display()} by {who}, {shown_date(record.given_on, DAY)}, {how}"
 
 
@@ -60,7 +57,7 @@ def _basis(found: PersonConsent) -> str:
         decided = found.override.decided_by
         return f"Agreed by {decided} on {shown_date(found.override.decided_at)}: {found.override.get_power_display()}"
     if found.from_contact:
-        return "As the contact records it (no one has answered for them yet)"
+        return f"As the contact records it: {found.stated_label} (no one has answered for them since)"
     counted = found.own if found.own is not None and found.position.value == found.own.answer else found.parent
     if found.own is not None and counted is found.parent:
         counted_line = answer_line(found.parent) if found.parent is not None else "No parent or carer has answered"
@@ -115,7 +112,12 @@ class HistoryLine:
 def _history(answers: list[ConsentRecord], assessments: list[CompetenceAssessment]) -> list[HistoryLine]:
     lines = [
         HistoryLine(
-            a.recorded_at, str(a.recorded_by), a.subject.display_name, a.get_purpose_display(), answer_line(a), a.note
+            a.recorded_at,
+            str(a.recorded_by),
+            a.subject.display_name,
+            lower_first(a.get_purpose_display()),
+            answer_line(a),
+            a.note,
         )
         for a in answers
     ]
@@ -126,7 +128,7 @@ def _history(answers: list[ConsentRecord], assessments: list[CompetenceAssessmen
                 assessed.recorded_at,
                 str(assessed.recorded_by),
                 assessed.subject.display_name,
-                assessed.get_purpose_display(),
+                lower_first(assessed.get_purpose_display()),
                 f"Competence assessed on {shown_date(assessed.assessed_on, DAY)}: {finding.lower()}",
                 assessed.rationale,
             )
@@ -135,9 +137,18 @@ def _history(answers: list[ConsentRecord], assessments: list[CompetenceAssessmen
 
 
 @dataclass(frozen=True)
+class Change:
+    what: str
+    by: str
+    at: datetime
+    note: str
+
+
+@dataclass(frozen=True)
 class OverrideSummary:
     override: ConsentOverride
     purpose: str
+    purpose_in_a_sentence: str
     people: str
     state: str
     tag_class: str
@@ -146,6 +157,7 @@ class OverrideSummary:
     power: str
     owner: str
     url: str
+    changes: list[Change]  # withdrawn: by whom, when, why (a decision shows in its own rows)
 
 
 def override_summary(found: ConsentOverride) -> OverrideSummary:
@@ -156,9 +168,15 @@ def override_summary(found: ConsentOverride) -> OverrideSummary:
     owner = ""
     if found.owner_id is not None:
         owner = f"{found.owner}: agreed by {found.owner_agreed_by}, {shown_date(found.owner_agreed_at)}"
+    withdrawn = [
+        Change("Withdrawn by", str(change.by), change.at, change.note)
+        for change in found.state_changes.all()
+        if change.to_state == OverrideState.WITHDRAWN
+    ]
     return OverrideSummary(
         override=found,
         purpose=found.get_purpose_display(),
+        purpose_in_a_sentence=lower_first(found.get_purpose_display()),
         people=", ".join(person.display_name for person in found.people.all()),
         state=info.label,
         tag_class=info.tag_class,
@@ -167,11 +185,37 @@ def override_summary(found: ConsentOverride) -> OverrideSummary:
         power=OverridePower(found.power).label if found.power else "",
         owner=owner,
         url=reverse("consent:override", args=[found.pk]),
+        changes=withdrawn,
     )
 
 
 def override_rows(found: list[ConsentOverride]) -> list[OverrideSummary]:
     return [override_summary(item) for item in found]
+
+
+def young_people(contact: Contact, *, on: date, bands: AgeBands) -> list[tuple[int, str]]:
+    """The contact's young people whose competence may be assessed on `on`: between the protocol's two
+    consent ages (a younger child's parent answers; an older one answers for themselves)."""
+    return [
+        (s.pk, f"{s.display_name} ({s.get_role_display().lower()})")
+        for s in contact.subjects.all()
+        if band(is_child=s.is_child, age=age_on(s.date_of_birth, on), bands=bands) == Band.COMPETENCE
+    ]
+
+
+def not_counted(contact: Contact, answer: Answer, *, at: datetime) -> str:
+    """A warning when the answer just recorded is not the one that counts: a parent's, for a young person
+    whose own answer governs."""
+    if answer.given_by != Giver.PARENT or answer.subject_id is None:
+        return ""
+    found = positions(contact, ConsentPurpose(answer.purpose), on=timezone.localdate(at))
+    person = next((item for item in found if item.subject.pk == answer.subject_id), None)
+    if person is None or person.own is None or person.own.answer != person.position.value:
+        return ""
+    return (
+        f"{person.subject.display_name}'s own answer counts, not a parent's: the position stays"
+        f" '{person.position.label}'. The parent's answer is kept on the record."
+    )
 
 
 def missing(contact: Contact, *, at: datetime) -> list[PersonRow]:

@@ -81,6 +81,11 @@ class PersonConsent:
     competence: CompetenceAssessment | None  # the latest assessment for the purpose
     override: ConsentOverride | None  # the agreed override that covers them, if any
     from_contact: bool  # no answer recorded: the contact's own position stands
+    stated: str = ""  # the contact's own position (a ConsentPosition value)
+
+    @property
+    def stated_label(self) -> str:
+        return ConsentPosition(self.stated).label if self.stated in ConsentPosition.values else "not known"
 
     @property
     def may_share(self) -> bool:
@@ -135,6 +140,7 @@ def positions(
                 competence=assessment,
                 override=override,
                 from_contact=mine is None and parents is None,
+                stated=records.stated,
             )
         )
     return found
@@ -180,3 +186,18 @@ def waiting_overrides(user: User) -> list[ConsentOverride]:
         .prefetch_related("people")
         .order_by("asked_at", "pk")
     )
+
+
+def sharing_line(found: PersonConsent) -> str:
+    """One person's position as a disclosure records it: 'Mia Harlow: consent given', or for an override
+    who agreed and the power relied on."""
+    name = found.subject.display_name
+    if found.position == Position.OVERRIDDEN and found.override is not None:
+        agreed = found.override
+        return f"{name}: shared without consent, agreed by {agreed.decided_by} ({agreed.get_power_display()})"
+    return f"{name}: {found.position.label[:1].lower()}{found.position.label[1:]}"
+
+
+def sharing_position(contact: Contact, purpose: ConsentPurpose, *, on: date) -> str:
+    """Everyone's position for `purpose`, as a disclosure records it (the sharing ledger's consent)."""
+    return "; ".join(sharing_line(found) for found in positions(contact, purpose, on=on))

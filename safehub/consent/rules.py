@@ -63,6 +63,11 @@ class Band(StrEnum):
     PARENT = "parent"  # a parent answers (younger, unborn, or age not known)
 
 
+def lower_first(text: str) -> str:
+    """'Sharing information for MASH checks' → 'sharing information for MASH checks' (not 'mash')."""
+    return text[:1].lower() + text[1:]
+
+
 def age_on(date_of_birth: date | None, day: date) -> int | None:
     if date_of_birth is None:
         return None
@@ -122,7 +127,8 @@ def giver_problems(*, given_by: str, age_band: Band, competent: bool | None, nam
     if age_band == Band.ADULT and given_by != "themselves":
         problems.append(Problem(f"{name} is an adult: only they answer for themselves", field="given_by"))
     elif age_band != Band.ADULT and given_by == "themselves":
-        problems.append(Problem(f"{name} is a child: choose a parent or carer, or the young person", field="given_by"))
+        options = "a parent or carer" if age_band == Band.PARENT else "a parent or carer, or the young person"
+        problems.append(Problem(f"{name} is a child: choose {options}", field="given_by"))
     elif given_by == "young_person" and age_band != Band.SELF:
         problems.append(
             Problem(

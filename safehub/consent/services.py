@@ -27,7 +27,7 @@ from safehub.consent.models import (
     OverridePower,
 )
 from safehub.consent.queries import age_bands, latest_competence, open_override, without_consent
-from safehub.consent.rules import Band, age_on, band, day_problems, giver_problems, rationale_problems
+from safehub.consent.rules import Band, age_on, band, day_problems, giver_problems, lower_first, rationale_problems
 from safehub.consent.workflow import OverrideEvent
 from safehub.contacts.models import Contact, ContactSubject
 from safehub.core.errors import DomainError, Problem, Refused
@@ -117,7 +117,8 @@ def record_consent(
     if problems or given_on is None:
         raise Refused(problems)
     own = answer.given_by in OWN_ANSWERS
-    name = answer.giver_name.strip() or (subject.display_name if own else "")
+    # Who answered for themselves is the person: a name typed as well is not theirs to give.
+    name = subject.display_name if own else answer.giver_name.strip()
     fields = {
         "contact": contact.pk,
         "subject": subject.pk,
@@ -279,7 +280,7 @@ def assess_competence(
 
 def _missing_problems(contact: Contact, purpose: ConsentPurpose, *, on: date) -> list[Problem]:
     return [
-        Problem(f"{found.subject.display_name}: {found.position.label.lower()} for {purpose.label.lower()}")
+        Problem(f"{found.subject.display_name}: {lower_first(found.position.label)} for {lower_first(purpose.label)}")
         for found in without_consent(contact, purpose, on=on)
     ]
 

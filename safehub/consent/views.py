@@ -5,6 +5,7 @@ audited door; the services hold the rules."""
 from __future__ import annotations
 
 import uuid
+from http import HTTPStatus
 from typing import Any
 
 from django.contrib import messages
@@ -18,7 +19,7 @@ from safehub.accounts.models import Agency
 from safehub.consent import permissions, presenters, services
 from safehub.consent.forms import AnswerForm, AskForm, CompetenceForm, DecideForm, WithdrawForm
 from safehub.consent.models import ConsentOverride
-from safehub.consent.queries import get_override_for, waiting_overrides
+from safehub.consent.queries import age_bands, get_override_for, waiting_overrides
 from safehub.consent.workflow import OverrideState
 from safehub.contacts.models import Contact
 from safehub.contacts.queries import get_contact_for
@@ -31,12 +32,8 @@ from safehub.protocols.policy import active_protocol
 DECISION_FIELDS = {"owner_agreed_at": "owner_agreed_on"}
 
 
-def _people(contact: Contact, *, children_only: bool = False) -> list[tuple[int, str]]:
-    return [
-        (s.pk, f"{s.display_name} ({s.get_role_display().lower()})")
-        for s in contact.subjects.all()
-        if s.is_child or not children_only
-    ]
+def _people(contact: Contact) -> list[tuple[int, str]]:
+    return [(s.pk, f"{s.display_name} ({s.get_role_display().lower()})") for s in contact.subjects.all()]
 
 
 def _key() -> dict[str, Any]:
@@ -65,6 +62,9 @@ def record_answer(request: AuthenticatedHttpRequest, contact_pk: int) -> HttpRes
             status = add_refusal(form, error)
         else:
             messages.success(request, "Consent recorded")
+            unheard = presenters.not_counted(contact, form.answer_data(), at=timezone.now())
+            if unheard:
+                messages.warning(request, unheard)
             return redirect(f"{contact.get_absolute_url()}#consent")
     return render(request, "consent/answer.html", {"contact": contact, "form": form}, status=status)
 
@@ -76,9 +76,10 @@ def assess_competence(request: AuthenticatedHttpRequest, contact_pk: int) -> Htt
     if not permissions.can_assess_competence(request.user):
         raise PermissionDenied
     status = 200
+    bands = active_protocol()
     form = CompetenceForm(
         request.POST or None,
-        people=_people(contact, children_only=True),
+        people=presenters.young_people(contact, on=timezone.localdate(), bands=age_bands(bands)),
         initial=_key() | {"assessed_on": timezone.localdate()},
     )
     if request.method == "POST" and form.is_valid():
@@ -96,7 +97,6 @@ def assess_competence(request: AuthenticatedHttpRequest, contact_pk: int) -> Htt
             found = "competent to decide" if made.competent else "not competent to decide"
             messages.success(request, f"Assessment recorded: {made.subject.display_name} is {found}")
             return redirect(f"{contact.get_absolute_url()}#consent")
-    bands = active_protocol()
     context = {
         "contact": contact,
         "form": form,
@@ -189,6 +189,8 @@ def decide(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     except DomainError as error:
         status = add_refusal(form, error, fields=DECISION_FIELDS)
         found.refresh_from_db()
+        if found.state != OverrideState.ASKED:  # someone decided it first: theirs stands, shown with why
+            status = HTTPStatus.CONFLICT
         return _override_page(request, contact, found, decide=form, status=status)
     agreed = form.cleaned_data["decision"] == "agree"
     messages.success(request, "Agreed: shared without consent" if agreed else "Declined")
@@ -212,6 +214,8 @@ def withdraw(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     except DomainError as error:
         status = add_refusal(form, error)
         found.refresh_from_db()
+        if found.state != OverrideState.ASKED:
+            status = HTTPStatus.CONFLICT
         return _override_page(request, contact, found, withdraw=form, status=status)
     messages.success(request, "Request withdrawn")
     return redirect("consent:override", pk=found.pk)

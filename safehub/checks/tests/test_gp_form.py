@@ -56,7 +56,7 @@ def test_the_gp_form_holds_the_request_the_due_time_and_the_consent(checks: Mash
         "Elm Road Surgery",
         "Mia Harlow",
         "Is the family registered?",
-        checks.contact.get_consent_display(),
+        "Mia Harlow: consent given",  # each person's position as it was shared (ADR 0034)
         "s17",
         f"Please respond by {shown_date(request.due_at)} GMT",  # the practice reads it away from Safehub
     ):

@@ -104,7 +104,10 @@ def test_starting_checks_sends_one_request_per_agency_each_a_disclosure(
     assert Disclosure.objects.filter(contact=contact).count() == 3
     disclosure = Disclosure.objects.get(agency=agencies["police"])
     assert disclosure.lawful_basis.startswith("Children Act 1989")
-    assert disclosure.consent_position == contact.get_consent_display()
+    # Each person's position as shared (ADR 0034): the referrer's "given" stands for everyone not asked since.
+    assert disclosure.consent_position == "; ".join(
+        f"{subject.display_name}: consent given" for subject in contact.subjects.all()
+    )
     sent = disclosure.content
     assert "narrative" not in sent
     assert "referrer" not in str(sent).lower()

@@ -27,6 +27,7 @@ from safehub.core.errors import DomainError, Refused
 from safehub.decisions.models import Outcome
 from safehub.decisions.services import check_outcome_allowed
 from safehub.protocols.models import LocalProtocol
+from safehub.sharing.models import Disclosure
 
 CHECKS = ConsentPurpose.MASH_CHECKS
 TODAY = dt.date(2026, 11, 24)
@@ -346,7 +347,7 @@ def test_mash_checks_wait_for_consent_or_an_agreed_override(
     with pytest.raises(ConsentMissing) as refusal:
         start_checks(contact, by=manager, coordinator=social_worker, agencies=[police], at=now)
     messages = [problem.message for problem in refusal.value.problems]
-    assert "Mia Harlow: consent not sought or not known for sharing information for mash checks" in messages
+    assert "Mia Harlow: consent not sought or not known for sharing information for MASH checks" in messages
     assert not MashChecks.objects.exists()
     assert AuditEvent.objects.get(verb=Verb.CONSENT_SHARING_REFUSED).data == {"purpose": "mash_checks", "people": 3}
 
@@ -357,6 +358,12 @@ def test_mash_checks_wait_for_consent_or_an_agreed_override(
     contact.refresh_from_db()
     checks = start_checks(contact, by=manager, coordinator=social_worker, agencies=[police], at=now)
     assert checks.requests.count() == 1
+    # The ledger says each person's position as it was shared: here, without consent, and who agreed why.
+    disclosure = Disclosure.objects.made_for(checks.requests.get()).get()
+    assert disclosure.consent_position.startswith(
+        f"Mia Harlow: shared without consent, agreed by {second_manager} (Children Act 1989 s47"
+    )
+    assert disclosure.content["consent"] == disclosure.consent_position
 
 
 def test_someone_added_after_the_override_is_not_covered_by_it(

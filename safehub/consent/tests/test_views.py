@@ -16,8 +16,9 @@ from safehub.audit.models import AuditEvent, Verb
 from safehub.consent.models import ConsentOverride, ConsentRecord
 from safehub.consent.workflow import OverrideState
 from safehub.contacts.models import ConsentPosition, Contact
-from safehub.contacts.tests.factories import ContactAwaitingThresholdFactory
+from safehub.contacts.tests.factories import ContactAwaitingThresholdFactory, ContactSubjectFactory
 from safehub.mfa.testing import sign_in_both_steps
+from safehub.protocols.models import LocalProtocol
 
 WHY = "The family refused on the phone; the school's account of the bruising cannot wait for partners' views."
 
@@ -187,3 +188,80 @@ def test_a_partner_gets_not_found_for_a_request(
     override = ConsentOverride.objects.get()
     assert _client(police_partner).get(reverse("consent:override", args=[override.pk])).status_code == 404
     assert _client(police_partner).get(reverse("consent:override", args=[override.pk + 99])).status_code == 404
+
+
+def _ask(client: Client, contact: Contact) -> ConsentOverride:
+    client.post(
+        reverse("consent:ask", args=[contact.pk]),
+        {"purpose": "mash_checks", "reason": WHY, "submission_key": str(uuid.uuid4())},
+    )
+    return ConsentOverride.objects.get()
+
+
+def test_a_second_manager_deciding_the_same_request_is_told_it_was_decided_first(
+    contact: Contact, social_worker: User, manager: User, second_manager: User, now: dt.datetime
+) -> None:
+    override = _ask(_client(social_worker), contact)
+    LocalProtocol.objects.filter(is_active=True).update(override_needs_owner_agreement=False)
+    decision = {
+        "decide-version": str(override.version),
+        "decide-decision": "decline",
+        "decide-rationale": "Ask the mother again first: she answered the school this morning and may agree.",
+    }
+    first = _client(manager).post(reverse("consent:decide", args=[override.pk]), decision)
+    assert first.status_code == 302
+    late = _client(second_manager).post(
+        reverse("consent:decide", args=[override.pk]),
+        decision | {"decide-decision": "agree", "decide-power": "dpa_sch8"},
+    )
+    page = late.content.decode()
+    assert late.status_code == 409
+    assert "govuk-error-summary" in page
+    assert "Reload the page" in page or "changed" in page
+    override.refresh_from_db()
+    assert (override.state, override.decided_by) == (OverrideState.DECLINED, manager)
+
+
+def test_a_withdrawn_request_says_who_withdrew_it_when_and_why(
+    contact: Contact, social_worker: User, manager: User, now: dt.datetime
+) -> None:
+    worker = _client(social_worker)
+    override = _ask(worker, contact)
+    worker.post(
+        reverse("consent:withdraw", args=[override.pk]),
+        {"withdraw-version": str(override.version), "withdraw-note": "The mother agreed on the phone"},
+    )
+    page = _client(manager).get(reverse("consent:override", args=[override.pk])).content.decode()
+    assert "Withdrawn by" in page
+    assert str(social_worker) in page
+    assert "The mother agreed on the phone" in page
+
+
+def test_a_parents_answer_that_does_not_count_is_kept_with_a_warning(
+    contact: Contact, social_worker: User, now: dt.datetime
+) -> None:
+    sam = ContactSubjectFactory(contact=contact, given_name="Sam", role="sibling", date_of_birth=dt.date(2009, 3, 2))
+    client = _client(social_worker)
+    own = {
+        "subject": str(sam.pk),
+        "purpose": "mash_checks",
+        "answer": "refused",
+        "given_by": "young_person",
+        "giver_name": "Someone else",  # who answers for themselves is the person: a name typed is not kept
+        "given_on_0": "24",
+        "given_on_1": "11",
+        "given_on_2": "2026",
+        "method": "verbal",
+        "submission_key": str(uuid.uuid4()),
+    }
+    client.post(reverse("consent:answer", args=[contact.pk]), own)
+    assert ConsentRecord.objects.get().giver_name == "Sam Harlow"
+    parent = own | {
+        "answer": "given",
+        "given_by": "parent",
+        "giver_name": "Lena Harlow",
+        "submission_key": str(uuid.uuid4()),
+    }
+    page = client.post(reverse("consent:answer", args=[contact.pk]), parent, follow=True).content.decode()
+    assert "Sam Harlow&#x27;s own answer counts, not a parent&#x27;s" in page
+    assert ConsentRecord.objects.count() == 2

@@ -4,7 +4,9 @@ share one loaded hub, and this one loads another with the rules changed)."""
 from __future__ import annotations
 
 import datetime as dt
+import random
 from io import StringIO
+from types import SimpleNamespace
 from typing import Any
 
 import pytest
@@ -14,6 +16,7 @@ from safehub.contacts.models import ConsentPosition, Contact
 from safehub.core.errors import DomainError
 from safehub.decisions import services as decisions
 from safehub.decisions.models import ChildRecommendation, Outcome
+from safehub.demo import strategy as demo_strategy
 from safehub.screening.models import Screening, ScreeningRoute
 from safehub.screening.services import Finding
 
@@ -49,3 +52,14 @@ def test_rules_a_service_gains_reach_the_demo(monkeypatch: pytest.MonkeyPatch, n
         .exclude(recommendation__contact__consent=ConsentPosition.GIVEN)
         .exists()
     )
+
+
+class _AlwaysApologies(random.Random):
+    def random(self) -> float:
+        return 0.95  # every invitee sends apologies
+
+
+def test_a_demo_discussion_every_invitee_sent_apologies_to_is_held_with_the_first_attending() -> None:
+    invited = [SimpleNamespace(pk=7, agency=None), SimpleNamespace(pk=8, agency=None)]
+    found = demo_strategy._presence(invited, _AlwaysApologies())  # type: ignore[arg-type]
+    assert [(p.invitation_id, p.attendance) for p in found] == [(7, "attended"), (8, "apologies")]
