@@ -37,7 +37,8 @@ class Disclosure(models.Model):
     disclosed_at = models.DateTimeField()
     purpose = models.CharField(max_length=40, choices=Purpose)
     lawful_basis = models.CharField(max_length=300)
-    consent_position = models.CharField(max_length=200)
+    # Each person's position as it was shared (consent.queries.sharing_position): a line a person.
+    consent_position = models.TextField()
     content = models.JSONField(help_text="Exactly what was sent.")
     origin = models.CharField(
         max_length=100, blank=True, help_text="The kind of record the disclosure was made for, as app.model."

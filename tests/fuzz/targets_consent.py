@@ -63,14 +63,20 @@ def _competence(world: World) -> list[Variant]:
         "assessed_on_2": "2026",
     }
     address = url("consent:competence", contact.pk)
-    return [Variant.from_page(world.client(SW), address, page=address, fill=fill)]
+    variant = Variant.from_page(world.client(SW), address, page=address, fill=fill)
+    # Other words for the rationale are shorter than the 50 characters it needs: sent as it is unless a
+    # hostile change picks it, as a page's chosen button is.
+    variant.fixed = {"rationale": [fill["rationale"]]}
+    return [variant]
 
 
 def _ask(world: World) -> list[Variant]:
     contact = _contact(world)
     address = url("consent:ask", contact.pk)
     fill = {"purpose": "mash_checks", "reason": REASON}
-    return [Variant.from_page(world.client(SW), address, page=address, fill=fill)]
+    variant = Variant.from_page(world.client(SW), address, page=address, fill=fill)
+    variant.fixed = {"reason": [REASON]}  # another few words are too short a reason (50 characters)
+    return [variant]
 
 
 def _asked(world: World) -> ConsentOverride:
@@ -94,7 +100,9 @@ def _decide(world: World) -> list[Variant]:
         "decide-owner_agreed_time": "09:30",
     }
     address = url("consent:decide", asked.pk)
-    return [Variant.from_page(world.client(TM), address, page=page, fill=fill)]
+    variant = Variant.from_page(world.client(TM), address, page=page, fill=fill)
+    variant.fixed = {"decide-rationale": [fill["decide-rationale"]]}  # another few words are too short
+    return [variant]
 
 
 def _withdraw(world: World) -> list[Variant]:
