@@ -9,6 +9,8 @@ from datetime import date
 from django.http import Http404
 
 from safehub.accounts.models import User
+from safehub.audit.models import Verb
+from safehub.audit.reads import Read, note_refusal
 from safehub.consent.models import (
     CompetenceAssessment,
     ConsentOverride,
@@ -174,6 +176,7 @@ def get_override_for(user: User, pk: int, *, purpose: str) -> tuple[Contact, Con
     see the contact (the read, or the refusal, recorded as the contact's)."""
     found = by_pk(ConsentOverride.objects.all(), pk)
     if found is None:
+        note_refusal(user, Read(Verb.CONTACT_VIEWED, "consent-override", pk, purpose))
         raise Http404("No request to share without consent found")
     return get_contact_for(user, found.contact_id, purpose=purpose), found
 

@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
 
+from safehub.core.ages import age_on as completed_years
 from safehub.core.errors import Problem
 
 
@@ -69,9 +70,8 @@ def lower_first(text: str) -> str:
 
 
 def age_on(date_of_birth: date | None, day: date) -> int | None:
-    if date_of_birth is None:
-        return None
-    return day.year - date_of_birth.year - ((day.month, day.day) < (date_of_birth.month, date_of_birth.day))
+    """Completed years on `day` (core.ages), or None when the date of birth is not known."""
+    return None if date_of_birth is None else completed_years(date_of_birth, day)
 
 
 def band(*, is_child: bool, age: int | None, bands: AgeBands) -> Band:

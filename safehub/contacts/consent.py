@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from safehub.contacts.models import Amendment, AmendmentKind, ConsentPosition, Contact
+from safehub.contacts.models import Amendment, AmendmentKind, Contact
 
 
 def latest_consent(contact: Contact) -> Amendment | None:
@@ -15,8 +15,7 @@ def latest_consent(contact: Contact) -> Amendment | None:
 def current_consent(contact: Contact) -> str:
     """The consent position now: the family's answer when last asked after the contact, or else
     what the referrer said (a ConsentPosition value; the answers share its 'given' and 'refused')."""
-    latest = latest_consent(contact)
-    return latest.consent_answer if latest is not None else contact.consent
+    return consent_among(contact, contact.amendments.filter(kind=AmendmentKind.CONSENT_RECORDED))
 
 
 def consent_among(contact: Contact, amendments: Iterable[Amendment]) -> str:
@@ -24,11 +23,6 @@ def consent_among(contact: Contact, amendments: Iterable[Amendment]) -> str:
     answers = [a for a in amendments if a.kind == AmendmentKind.CONSENT_RECORDED]
     latest = max(answers, key=lambda a: (a.at, a.pk), default=None)
     return latest.consent_answer if latest is not None else contact.consent
-
-
-def consent_given(contact: Contact) -> bool:
-    """Whether the family has consented (early help always needs it: 002 §9, §19)."""
-    return current_consent(contact) == ConsentPosition.GIVEN
 
 
 def consent_label(contact: Contact) -> str:

@@ -265,3 +265,12 @@ def test_a_parents_answer_that_does_not_count_is_kept_with_a_warning(
     page = client.post(reverse("consent:answer", args=[contact.pk]), parent, follow=True).content.decode()
     assert "Sam Harlow&#x27;s own answer counts, not a parent&#x27;s" in page
     assert ConsentRecord.objects.count() == 2
+
+
+def test_a_request_that_is_not_there_is_not_found_and_the_refusal_recorded(
+    social_worker: User, now: dt.datetime
+) -> None:
+    assert _client(social_worker).get(reverse("consent:override", args=[987654])).status_code == 404
+    refused = AuditEvent.objects.filter(verb=Verb.READ_REFUSED, by=social_worker).latest("seq")
+    assert refused.data["record"] == "consent-override"
+    assert refused.data["id"] == 987654

@@ -212,9 +212,9 @@ def test_consent_obtained_later_is_the_consent_position_from_then_on(
     social_worker: User, mash_team: Any, now: dt.datetime
 ) -> None:
     contact = ContactAwaitingThresholdFactory(team=mash_team, consent=ConsentPosition.INFORMED)
-    assert not consent.consent_given(contact)
+    assert consent.current_consent(contact) != ConsentPosition.GIVEN
     done = amendments.record_consent(contact, CONSENT, by=social_worker, at=now, version=0)
-    assert consent.consent_given(contact)
+    assert consent.current_consent(contact) == ConsentPosition.GIVEN
     contact.refresh_from_db()
     assert contact.consent == ConsentPosition.INFORMED  # the referrer's statement stays as they made it
     row = done.amendment
@@ -237,7 +237,7 @@ def test_consent_obtained_later_is_the_consent_position_from_then_on(
     # Withdrawn later: no longer given.
     withdrawn = Consent("refused", "parent", "Dawn Harlow", dt.date(2026, 11, 24), "written")
     amendments.record_consent(contact, withdrawn, by=social_worker, at=now, version=1)
-    assert not consent.consent_given(contact)
+    assert consent.current_consent(contact) != ConsentPosition.GIVEN
 
 
 def test_consent_needs_who_when_and_how(social_worker: User, mash_team: Any, now: dt.datetime) -> None:
