@@ -23,6 +23,7 @@ urlpatterns = [
     path("meetings/", include("safehub.meetings.urls")),
     path("domestic-abuse/", include("safehub.domestic_abuse.urls")),
     path("consent/", include("safehub.consent.urls")),
+    path("sharing/", include("safehub.sharing.urls")),
     path("protocols/", include("safehub.protocols.urls")),
     path("audit/", include("safehub.audit.urls")),
     path("reports/", include("safehub.reports.urls")),

@@ -175,7 +175,7 @@ def _start_checks(hub: Hub) -> Race:
         "coordinator": hub.social_worker.pk,
         "agencies": [hub.police.pk],
         "questions": "Known?",
-        "lawful_basis": "s17",
+        "bases": ["gdpr_6_1_e"],
         "left_out_reason": "The others were phoned",
     }
     return Race(
@@ -190,7 +190,7 @@ def _start_checks(hub: Hub) -> Race:
 def _ask_another_agency(hub: Hub) -> Race:
     checks = hub.checks()
     health = PartnerAgencyFactory(name=f"Example Health Trust {uuid.uuid4().hex[:8]}", kind=AgencyKind.HEALTH)
-    data = {"version": checks.version, "agencies": [health.pk], "questions": "Known?", "lawful_basis": "s17"}
+    data = {"version": checks.version, "agencies": [health.pk], "questions": "Known?", "bases": ["gdpr_6_1_e"]}
     return Race(
         reverse("checks:ask-another-agency", args=[checks.pk]),
         (hub.social_worker, data),

@@ -130,7 +130,7 @@ def test_starting_checks_with_an_agency_id_that_is_not_one_is_refused(
         "coordinator": social_worker.pk,
         "agencies": [agency],
         "questions": "Known?",
-        "lawful_basis": "s17",
+        "bases": ["gdpr_6_1_e"],
     }
     before = _writes()
     response = manager_client.post(reverse("checks:start", args=[contact.pk]), data)
@@ -154,7 +154,7 @@ def test_asking_another_agency_by_an_id_that_is_not_one_is_refused(
     client = Client()
     sign_in_both_steps(client, social_worker)
     before = _writes()
-    data = {"version": checks.version, "agencies": [agency], "questions": "Known?", "lawful_basis": "s17"}
+    data = {"version": checks.version, "agencies": [agency], "questions": "Known?", "bases": ["gdpr_6_1_e"]}
     response = client.post(reverse("checks:ask-another-agency", args=[checks.pk]), data)
     assert response.status_code == 200
     assert "govuk-error-summary" in response.content.decode()
@@ -198,7 +198,7 @@ def test_starting_checks_with_a_coordinator_id_that_is_not_one_is_refused(
         "coordinator": coordinator,
         "agencies": [police.pk],  # type: ignore[attr-defined]
         "questions": "Known?",
-        "lawful_basis": "s17",
+        "bases": ["gdpr_6_1_e"],
     }
     response = manager_client.post(reverse("checks:start", args=[contact.pk]), data)
     assert response.status_code == 200

@@ -30,6 +30,7 @@ from safehub.mfa.testing import sign_in_both_steps
 from safehub.people.models import PersonKind, Service
 from safehub.people.tests.factories import InvolvementFactory, PersonFactory
 from safehub.protocols.models import LocalProtocol
+from safehub.sharing.vocabulary import Basis
 from safehub.signin.models import AccountLockout
 from safehub.strategy.models import StrategyDiscussion
 from safehub.strategy.tests.helpers import approved_for_strategy, arrange_for
@@ -126,7 +127,7 @@ def _checks(team: Any) -> str:
         contact=contact,
         reason="Unclear risk",
         rating="amber",
-        lawful_basis="s17",
+        bases=[Basis.GDPR_6_1_E],
         coordinator=coordinator,
         started_by=coordinator,
         started_at=dt.datetime(2026, 11, 24, 9, tzinfo=dt.UTC),
@@ -548,6 +549,24 @@ PAGES: list[tuple[str, Callable[[Any], str], dict[Role, int]]] = [
         "audit trail",
         lambda team: reverse("audit:events"),
         {CO: 403, SW: 403, SP: 403, TM: 403, STRAT: 403, PARTNER: 404, PERF: 403, DPO: 200, ADMIN: 403},
+    ),
+    *(
+        (
+            name,
+            make_url,
+            {CO: 403, SW: 403, SP: 403, TM: 403, STRAT: 403, PARTNER: 404, PERF: 403, DPO: 200, ADMIN: 403},
+        )
+        for name, make_url in (
+            ("sharing ledger", lambda team: reverse("sharing:ledger")),
+            ("sharing ledger as CSV", lambda team: reverse("sharing:ledger-csv")),
+            ("who has seen a record", lambda team: reverse("sharing:seen")),
+        )
+    ),
+    (
+        # A qualified worker or manager records that the hub declined to share (issue 14).
+        "record a decision not to share",
+        _contact_step("sharing:decline", ContactState.AWAITING_THRESHOLD),
+        {CO: 403, SW: 200, SP: 200, TM: 200, STRAT: 403, **OUTSIDERS},
     ),
     (
         "home",

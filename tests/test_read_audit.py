@@ -69,7 +69,9 @@ class Hub:
     def checks(self, *kinds: AgencyKind) -> MashChecks:
         agencies = [PartnerAgencyFactory(name=f"Example {kind.label}", kind=kind) for kind in kinds]
         contact = ContactAwaitingThresholdFactory(team=self.team)
-        start = checks_services.StartChecks("Unclear risk", Brag.AMBER, self.social_worker, agencies, "Known?", "s17")
+        start = checks_services.StartChecks(
+            "Unclear risk", Brag.AMBER, self.social_worker, agencies, "Known?", checks_services.DEFAULT_BASES
+        )
         return checks_services.start_checks(contact, start, by=self.manager, at=self.at, version=contact.version)
 
     def partner_of(self, request: AgencyRequest, kind: AgencyKind = AgencyKind.POLICE) -> User:
@@ -251,6 +253,7 @@ PAGES: dict[str, Callable[[Hub], Shown]] = {
     "consent:competence": _contact_page("consent:competence", ContactState.SCREENING, "social_worker"),
     "consent:ask": _contact_page("consent:ask", ContactState.AWAITING_THRESHOLD, "social_worker"),
     "consent:override": _override_page,
+    "sharing:decline": _contact_page("sharing:decline", ContactState.AWAITING_THRESHOLD, "social_worker"),
 }
 
 # Addresses with a record id that show no child's record (or only act and redirect).
@@ -277,6 +280,7 @@ NOT_A_CHILDS_RECORD = {
     "domestic_abuse:question": "a question of the DASH checklist (administrators only)",
     "consent:decide": "POST only: decides a request to share without consent and redirects",
     "consent:withdraw": "POST only: withdraws a request to share without consent and redirects",
+    "checks:agree": "POST only: the answering agency agrees to a route for its answer, and redirects",
 }
 
 

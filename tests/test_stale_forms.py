@@ -58,7 +58,7 @@ def _start_checks(hub: Hub) -> Post:
         "coordinator": hub.social_worker.pk,
         "agencies": [hub.police.pk],
         "questions": "Known?",
-        "lawful_basis": "s17",
+        "bases": ["gdpr_6_1_e"],
     }
     return Post(hub.manager, reverse("checks:start", args=[contact.pk]), data)
 
@@ -78,7 +78,7 @@ def _withdraw(hub: Hub) -> Post:
 def _ask_another_agency(hub: Hub) -> Post:
     checks = hub.checks()
     health = PartnerAgencyFactory(name="Example Health Trust", kind=AgencyKind.HEALTH)
-    data = {"version": STALE, "agencies": [health.pk], "questions": "Known?", "lawful_basis": "s17"}
+    data = {"version": STALE, "agencies": [health.pk], "questions": "Known?", "bases": ["gdpr_6_1_e"]}
     return Post(hub.social_worker, reverse("checks:ask-another-agency", args=[checks.pk]), data)
 
 

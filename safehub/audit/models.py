@@ -102,6 +102,15 @@ class Verb(models.TextChoices):
     MASH_CHECKS_STARTED = "mash_checks_started", "Started MASH checks"
     MASH_CHECKS_ASKED_FOR = "mash_checks_asked_for", "Asked a manager to start MASH checks"
     DISCLOSURE_MADE = "disclosure_made", "Disclosed information to a partner agency"
+    DISCLOSURE_RECEIVED = "disclosure_received", "Received information from a partner agency"
+    SHARING_DECLINED = "sharing_declined", "Decided not to share information"
+    HANDLING_AGREED = "handling_agreed", "Agreed to share information despite its handling conditions"
+    HANDLING_AGREEMENT_REFUSED = (
+        "handling_agreement_refused",
+        "Was refused when agreeing to share another agency's information",
+    )
+    LEDGER_EXPORTED = "ledger_exported", "Exported the sharing ledger"
+    SEEN_BY_REPORT = "seen_by_report", "Read who has seen a person's record"
     AGENCY_RESPONSE_SAVED = "agency_response_saved", "Saved a draft agency response"
     AGENCY_RESPONSE_SUBMITTED = "agency_response_submitted", "Submitted an agency response"
     AGENCY_RESPONSE_CORRECTED = "agency_response_corrected", "Corrected an agency response"

@@ -22,7 +22,7 @@ from safehub.accounts.models import Agency
 from safehub.benchmarks.checks_data import ALWAYS, SOMETIMES, STORM_PREFIX, Cast, _batches
 from safehub.checks import alerts
 from safehub.checks.models import AgencyRequest, Alert, ChecksState, MashChecks, RequestState
-from safehub.checks.services import DEFAULT_LAWFUL_BASIS
+from safehub.checks.services import DEFAULT_BASES
 from safehub.contacts.models import Contact
 from safehub.contacts.workflow import ContactState
 from safehub.protocols.models import Brag
@@ -70,7 +70,7 @@ def make_storm(cast: Cast, *, alerts_wanted: int, now: datetime) -> Storm:
                     contact=contact,
                     reason="Alert storm",
                     rating=Brag.AMBER,
-                    lawful_basis=DEFAULT_LAWFUL_BASIS,
+                    bases=DEFAULT_BASES,
                     coordinator=cast.social_workers[n % len(cast.social_workers)],
                     started_by=cast.managers[0],
                     started_at=started,

@@ -32,7 +32,7 @@ from safehub.benchmarks.checks_rows import (
 )
 from safehub.benchmarks.open_work import OPEN_WORK, walk_open_work
 from safehub.checks.models import AgencyRequest, AgencyResponse, Alert, ChecksState, MashChecks, RequestState
-from safehub.checks.services import DEFAULT_LAWFUL_BASIS
+from safehub.checks.services import DEFAULT_BASES
 from safehub.contacts.models import (
     Channel,
     ConsentPosition,
@@ -332,7 +332,7 @@ def populate(
                 contact_id=contacts[n].pk,
                 reason="Need and risk are unclear: partner information is needed before deciding",
                 rating=rng.choice([Brag.RED, Brag.AMBER, Brag.AMBER, Brag.GREEN]),
-                lawful_basis=DEFAULT_LAWFUL_BASIS,
+                bases=[basis.value for basis in DEFAULT_BASES],
                 coordinator=rng.choice(cast.social_workers),
                 started_by=rng.choice(cast.managers),
                 started_at=start,

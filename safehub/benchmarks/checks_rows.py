@@ -18,10 +18,12 @@ from safehub.checks.models import (
     MashChecks,
     ResponseStatus,
 )
-from safehub.checks.services import PURPOSE
+from safehub.checks.services import PURPOSE, REQUEST_CATEGORIES
 from safehub.contacts.models import ConsentPosition, SubjectRole
 from safehub.protocols.models import Brag
+from safehub.sharing.exits import Exit
 from safehub.sharing.models import Disclosure, origin_label
+from safehub.sharing.vocabulary import statement
 
 
 def request_subject(subject: dict[str, Any]) -> dict[str, Any]:
@@ -74,7 +76,10 @@ def disclosures_for(
             disclosed_by_id=row.started_by_id,
             disclosed_at=request.sent_at,
             purpose=PURPOSE,
-            lawful_basis=row.lawful_basis,
+            route=Exit.CHECK_REQUEST,
+            bases=row.bases,
+            lawful_basis=statement(row.bases),
+            categories=sorted(category.value for category in REQUEST_CATEGORIES),
             consent_position=ConsentPosition.GIVEN.label,
             content={
                 "subjects": request.subjects,

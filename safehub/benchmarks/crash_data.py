@@ -107,7 +107,7 @@ def setup(plan: dict[str, Any]) -> dict[str, Any]:
                 coordinator=rng.choice(cast.social_workers),
                 agencies=[police_agency],
                 questions="Is the family known to you?",
-                lawful_basis=checks.DEFAULT_LAWFUL_BASIS,
+                bases=checks.DEFAULT_BASES,
                 left_out_reason="The crash harness asks the police only",
             ),
             by=rng.choice(cast.managers),

@@ -13,7 +13,7 @@ from typing import Any
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 
-from safehub.accounts.models import User
+from safehub.accounts.models import AgencyKind, User
 from safehub.audit.models import Verb
 from safehub.audit.services import record
 from safehub.checks import permissions
@@ -24,6 +24,8 @@ from safehub.checks.workflow import RequestEvent, ResponseEvent
 from safehub.core import lifecycle
 from safehub.core.errors import DomainError, Problem, Refused
 from safehub.core.races import claim
+from safehub.sharing.services import record_receipt
+from safehub.sharing.vocabulary import PARTNER_BASES, POLICE_BASES, Category, Condition, Purpose
 
 
 @dataclass(frozen=True)
@@ -32,8 +34,9 @@ class Answer:
     information: str = ""
     analysis: str = ""
     sources_searched: str = ""
-    handling_restriction: str = ""
+    handling_restriction: str = ""  # anything more the agency says about its conditions
     on_behalf_of: str = ""
+    conditions: tuple[Condition, ...] = ()
 
 
 def _answer_fields(answer: Answer) -> dict[str, Any]:
@@ -45,6 +48,7 @@ def _answer_fields(answer: Answer) -> dict[str, Any]:
         "sources_searched": answer.sources_searched.strip(),
         "handling_restriction": answer.handling_restriction.strip(),
         "on_behalf_of": answer.on_behalf_of.strip(),
+        "handling_conditions": sorted({Condition(value).value for value in answer.conditions}),
     }
 
 
@@ -63,7 +67,54 @@ def answer_problems(answer: Answer, *, submitting: bool) -> list[Problem]:
         problems.append(Problem("Say what your agency holds, or that nothing is known", field="information"))
     if submitting and not answer.sources_searched.strip():
         problems.append(Problem("Enter the systems you searched", field="sources_searched"))
+    if answer.handling_restriction.strip() and not answer.conditions:
+        problems.append(
+            Problem(
+                "Choose the handling condition your details are about, or leave the details empty",
+                field="handling_conditions",
+            )
+        )
     return problems
+
+
+def _categories(response: AgencyResponse) -> list[Category]:
+    """What kind of information an answer gives, for the ledger."""
+    kinds = [Category.AGENCY_INFORMATION]
+    if not response.nothing_known:
+        kind = response.request.agency.kind
+        kinds += [Category.HEALTH] if kind == AgencyKind.HEALTH else []
+        kinds += [Category.POLICE] if kind == AgencyKind.POLICE else []
+    return kinds
+
+
+def _received(response: AgencyResponse, *, by: User, at: datetime) -> None:
+    """The answer in the sharing ledger as information the hub received, with its conditions."""
+    request = response.request
+    agency = request.agency
+    record_receipt(
+        request.checks.contact,
+        source=agency,
+        content={
+            "nothing_known": response.nothing_known,
+            "information": response.information,
+            "analysis": response.analysis,
+            "sources_searched": response.sources_searched,
+            "handling_details": response.handling_restriction,
+            **(
+                {"corrects": response.supersedes_id, "reason": response.correction_reason}
+                if response.supersedes_id
+                else {}
+            ),
+        },
+        purpose=Purpose.MASH_CHECKS,
+        bases=POLICE_BASES if agency.kind == AgencyKind.POLICE else PARTNER_BASES,
+        categories=_categories(response),
+        conditions=response.conditions,
+        consent_position=request.disclosure.consent_position,  # as the agency was told it when asked
+        origin=response,
+        by=by,
+        at=at,
+    )
 
 
 def why_not_open(request: AgencyRequest) -> str:
@@ -131,6 +182,8 @@ def save_response(
             fields={**fields, "submitted_at": at, "submission_key": submission_key},
         )
         settle_alerts(request, at=at)
+        draft.refresh_from_db()
+        _received(draft, by=by, at=at)
     else:
         lifecycle.compare_and_set(request, noun="request")  # saving a draft moves the request's version on
     verb = Verb.AGENCY_RESPONSE_SUBMITTED if submit else Verb.AGENCY_RESPONSE_SAVED
@@ -149,18 +202,18 @@ def correction_problems(
     if not reason.strip():
         problems.append(Problem("Enter why the response is being corrected", field="reason"))
     problems += answer_problems(answer, submitting=True)
-    restricted = response.handling_restriction.strip()
-    restricting = answer.handling_restriction.strip()
+    restricted = response.condition_labels
+    restricting = bool(answer.conditions)
     if restricted and not restricting and not remove_restriction:
         problems.append(
             Problem(
-                f"Your earlier answer had a handling restriction ('{restricted}'): enter it again,"
-                " or tick 'Remove the handling restriction'",
-                field="handling_restriction",
+                f"Your earlier answer had handling conditions ('{'; '.join(restricted)}'): choose them again,"
+                " or tick 'Remove the handling conditions'",
+                field="handling_conditions",
             )
         )
     if remove_restriction and restricting:
-        problems.append(Problem("Remove the handling restriction or enter one, not both", field="remove_restriction"))
+        problems.append(Problem("Remove the handling conditions or choose them, not both", field="remove_restriction"))
     if _unchanged(response, answer):
         # A copy of the current answer would become "the" answer and push the real one into the
         # earlier answers, with nothing gained.
@@ -227,8 +280,9 @@ def correct_response(
             "request": request.pk,
             "response": correction.pk,
             "supersedes": response.pk,
-            "restriction_removed": bool(response.handling_restriction and not correction.handling_restriction),
+            "restriction_removed": bool(response.conditions and not correction.conditions),
         },
     )
+    _received(correction, by=by, at=at)
     forward_if_late(request, by=by, at=at)
     return correction

@@ -9,10 +9,13 @@ from django.db.models import QuerySet
 
 from safehub.accounts.forms import StaffChoiceField
 from safehub.accounts.models import Agency, User
-from safehub.checks.services import DEFAULT_LAWFUL_BASIS
-from safehub.core.forms import MAX_TEXT, ClockField, GovukDateField, RecordsChoiceField, VersionForm
+from safehub.checks.services import DEFAULT_BASES
+from safehub.core.forms import MAX_TEXT, ClockField, GovukDateField, GovukForm, RecordsChoiceField, VersionForm
 from safehub.core.working_time import LONDON
 from safehub.protocols.models import BRAG_HINTS, Brag
+from safehub.sharing.exits import Exit
+from safehub.sharing.forms import BasesField
+from safehub.sharing.vocabulary import Condition
 
 TEXT = 5000
 
@@ -56,12 +59,7 @@ class StartChecksForm(VersionForm):
         initial="Is the family known to you? What do you hold about the children and the adults, and what does it mean for the children?",
         error_messages={"required": "Enter what the agencies are asked"},
     )
-    lawful_basis = forms.CharField(
-        label="Lawful basis for sharing",
-        max_length=300,
-        initial=DEFAULT_LAWFUL_BASIS,
-        error_messages={"required": "Enter the lawful basis for sharing"},
-    )
+    bases = BasesField(initial=[basis.value for basis in DEFAULT_BASES])
     respond_by_date = GovukDateField(
         label="Answers needed sooner? Date (optional)",
         label_for_errors="The date to respond by",
@@ -119,7 +117,7 @@ class AskAnotherAgencyForm(VersionForm):
         max_length=TEXT,
         required=False,  # the service says so, with the lawful basis (checks.services.ask_another_agency)
     )
-    lawful_basis = forms.CharField(label="Lawful basis for sharing", max_length=300, required=False)
+    bases = BasesField(required=False)
 
     def __init__(self, *args: Any, agencies: QuerySet[Agency], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -152,9 +150,16 @@ class ResponseForm(VersionForm):
         required=False,
     )
     sources_searched = forms.CharField(label="Systems searched", max_length=500, required=False)
+    handling_conditions = forms.MultipleChoiceField(
+        label="Handling conditions (optional)",
+        help_text="The hub keeps each condition every time it sends information on, unless you agree otherwise.",
+        choices=Condition.choices,
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+    )
     handling_restriction = forms.CharField(
-        label="Handling restriction (optional)",
-        help_text="For example: not to be disclosed to the family or onward without police agreement.",
+        label="More about the conditions (optional)",
+        help_text="For example: who in your agency to ask before it is passed on.",
         max_length=500,
         required=False,
     )
@@ -171,6 +176,7 @@ class ResponseForm(VersionForm):
         "information",
         "analysis",
         "sources_searched",
+        "handling_conditions",
         "handling_restriction",
         "on_behalf_of",
     )
@@ -189,8 +195,8 @@ class CorrectionForm(ResponseForm):
     is checked by the service, so that all the problems show at once."""
 
     remove_restriction = forms.BooleanField(
-        label="Remove the handling restriction",
-        help_text="Tick only if the restriction on your earlier answer no longer applies.",
+        label="Remove the handling conditions",
+        help_text="Tick only if the conditions on your earlier answer no longer apply.",
         required=False,
     )
     reason = forms.CharField(
@@ -201,8 +207,8 @@ class CorrectionForm(ResponseForm):
     )
 
     def __init__(self, *args: Any, restricted: bool = False, **kwargs: Any) -> None:
-        """`restricted`: the answer being corrected has a handling restriction, which only a
-        ticked 'Remove the handling restriction' takes away."""
+        """`restricted`: the answer being corrected has handling conditions, which only a ticked
+        'Remove the handling conditions' takes away."""
         super().__init__(*args, **kwargs)
         if not restricted:
             del self.fields["remove_restriction"]
@@ -214,6 +220,7 @@ class CorrectionForm(ResponseForm):
                 "information",
                 "analysis",
                 "sources_searched",
+                "handling_conditions",
                 "handling_restriction",
                 "remove_restriction",
                 "on_behalf_of",
@@ -244,3 +251,26 @@ class AskForChecksForm(VersionForm):
         max_length=MAX_TEXT,
         error_messages={"required": "Say what the partner agencies need to be asked, and why"},
     )
+
+
+class AgreementForm(GovukForm):
+    """The agency that gave an answer opens routes its conditions bar (checks.agreements)."""
+
+    routes = forms.MultipleChoiceField(
+        label="Where may your answer go?",
+        help_text="Only the routes your conditions keep it from are listed.",
+        choices=[],
+        widget=forms.CheckboxSelectMultiple,
+        required=False,  # the service says so, with the note (checks.agreements.agreement_problems)
+    )
+    note = forms.CharField(
+        label="What you agree to, and any limit on it",
+        help_text="For example: the papers may include it; the family is not to be told of the arrest.",
+        widget=forms.Textarea(attrs={"rows": 2}),
+        max_length=TEXT,
+        required=False,
+    )
+
+    def __init__(self, *args: Any, routes: Sequence[Exit], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["routes"].choices = [(route.value, route.label) for route in routes]  # type: ignore[attr-defined]

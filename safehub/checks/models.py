@@ -21,7 +21,9 @@ from safehub.contacts.models import Contact
 from safehub.core.lifecycle import Lifecycle
 from safehub.core.models import StateChangeRecord
 from safehub.protocols.models import Brag
+from safehub.sharing.exits import Exit, Item
 from safehub.sharing.models import Disclosure
+from safehub.sharing.vocabulary import Condition, statement
 
 
 def _choices(states: type[ChecksState | RequestState | ResponseStatus]) -> list[tuple[str, str]]:
@@ -37,7 +39,8 @@ class MashChecks(models.Model):
         blank=True, help_text="Why any of the local protocol's always-checked agencies was not asked."
     )
     rating = models.CharField(max_length=10, choices=Brag, help_text="The level of risk the due times follow.")
-    lawful_basis = models.CharField(max_length=300)
+    # The lawful bases the requests are sent under (sharing.vocabulary.Basis), as coded choices.
+    bases = models.JSONField(default=list)
     coordinator = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     started_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     started_at = models.DateTimeField()
@@ -63,6 +66,10 @@ class MashChecks(models.Model):
 
     def __str__(self) -> str:
         return f"MASH checks on {self.contact.reference}"
+
+    @property
+    def basis_statement(self) -> str:
+        return statement(self.bases)
 
     def late_requests(self) -> list[AgencyRequest]:
         """Requests answered after the checks were submitted for decision (uses prefetched requests)."""
@@ -157,6 +164,9 @@ class AgencyResponse(models.Model):
     information = models.TextField(blank=True)
     analysis = models.TextField(blank=True, help_text="What the information means for the child (002 §16).")
     sources_searched = models.TextField(blank=True)
+    # The agency's handling conditions (sharing.vocabulary.Condition), kept at every exit
+    # (sharing.exits), and anything more it says about them.
+    handling_conditions = models.JSONField(default=list, blank=True)
     handling_restriction = models.TextField(blank=True)
     author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     on_behalf_of = models.CharField(max_length=200, blank=True, help_text="A GP practice answering by phone or email.")
@@ -189,6 +199,58 @@ class AgencyResponse(models.Model):
 
     def __str__(self) -> str:
         return f"Response to request {self.request_id} ({self.get_status_display()})"
+
+    @property
+    def conditions(self) -> list[Condition]:
+        """The handling conditions; a restriction written in words alone (before conditions were
+        coded) is kept as "no onward disclosure", so that it still holds at every exit."""
+        coded = [Condition(value) for value in self.handling_conditions if value in Condition.values]
+        if not coded and self.handling_restriction.strip():
+            return [Condition.NO_ONWARD]
+        return coded
+
+    def as_item(self) -> Item:
+        """The answer as an exit sends it, with its conditions and the routes its agency agreed to
+        (`sharing.exits.release` decides where it may go). Apps beside this one call it on the
+        responses they read through a contact's relations."""
+        agency = self.request.agency
+        return Item(
+            key=f"checks.agencyresponse:{self.pk}",
+            source=agency.pk,
+            source_name=agency.name,
+            conditions=frozenset(self.conditions),
+            agreed=frozenset(Exit(agreement.route) for agreement in self.agreements.all()),
+            content={
+                "nothing_known": self.nothing_known,
+                "information": self.information,
+                "analysis": self.analysis,
+            },
+        )
+
+    @property
+    def condition_labels(self) -> list[str]:
+        return [condition.label for condition in self.conditions]
+
+
+class HandlingAgreement(models.Model):
+    """The agency that gave an answer agrees that it may go down one route despite its handling
+    conditions (issue 14: "unless the originating agency's agreement is recorded — which only that
+    agency's partner can give"). Never changed; one per answer and route."""
+
+    response = models.ForeignKey(AgencyResponse, on_delete=models.PROTECT, related_name="agreements")
+    route = models.CharField(max_length=30, choices=Exit)
+    note = models.TextField(help_text="What the agency agreed, and any limit on it.")
+    agreed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    agreed_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["agreed_at", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["response", "route"], name="one_agreement_per_answer_and_route"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.agreed_by} agreed to {self.get_route_display().lower()} for response {self.response_id}"
 
 
 def _valid(states: type[ChecksState | RequestState | ResponseStatus], events: type[StrEnum]) -> Q:

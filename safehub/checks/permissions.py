@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from safehub.accounts.models import User
 from safehub.accounts.permissions import can_answer_for_an_agency, can_make_threshold_decisions, can_manage
-from safehub.checks.models import AgencyRequest, ChecksState, MashChecks
+from safehub.checks.models import AgencyRequest, AgencyResponse, ChecksState, MashChecks, ResponseStatus
 from safehub.contacts.models import Contact
 from safehub.contacts.workflow import ContactState
 
@@ -68,3 +68,20 @@ def can_answer_requests(user: User) -> bool:
 def can_answer(user: User, request: AgencyRequest) -> bool:
     """A partner professional of the request's agency (or, for a GP practice, the hub's health partner)."""
     return can_answer_requests(user) and AgencyRequest.objects.visible_to(user).filter(pk=request.pk).exists()
+
+
+def can_read_mash_only(user: User) -> bool:
+    """An answer its agency keeps to "the MASH social worker and manager only" is read by the hub's
+    qualified staff (social workers, senior practitioners, managers) and no one else in the hub."""
+    return can_make_threshold_decisions(user)
+
+
+def can_agree_handling(user: User, response: AgencyResponse) -> bool:
+    """Only the agency that gave an answer may agree that it goes where its conditions bar it
+    (issue 14): a partner professional who may answer for it (for a GP practice, the hub's health
+    partner who records the practice's answers), on its current answer."""
+    return (
+        response.status == ResponseStatus.SUBMITTED
+        and not AgencyResponse.objects.filter(supersedes=response).exists()
+        and can_answer(user, response.request)
+    )

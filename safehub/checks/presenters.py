@@ -21,13 +21,14 @@ from safehub.checks.models import (
     RequestState,
     ResponseStatus,
 )
-from safehub.checks.permissions import can_ask_for_checks, can_start_checks
+from safehub.checks.permissions import can_ask_for_checks, can_read_mash_only, can_start_checks
 from safehub.checks.queries import checks_with_answers
 from safehub.contacts.models import Amendment, AmendmentKind, Contact, ContactSubject
 from safehub.contacts.presenters import TimelineEntry, TimelineSource
 from safehub.core.presenters import Action, Due, Panel, brag_tag_class, due, record_links, shown_date, shown_day
 from safehub.protocols.models import Brag
 from safehub.protocols.policy import Deadlines, telephone_prompts
+from safehub.sharing.vocabulary import Condition
 
 
 @dataclass(frozen=True)
@@ -105,6 +106,8 @@ class ChecksShown:
     checks: MashChecks
     questions: str  # what every agency was asked, when it was the same for all; else "" (each card says)
     rows: list[RequestRow]
+    # The answers (pks) the viewer may not read: kept to the MASH's qualified staff by their agency.
+    hidden: frozenset[int] = frozenset()
 
     @property
     def status(self) -> str:
@@ -118,11 +121,20 @@ class ChecksShown:
         return f"{checks.get_state_display()} on {shown_date(checks.submitted_at)} by {checks.submitted_by}"
 
 
-def checks_shown(checks: MashChecks, *, at: datetime) -> ChecksShown:
-    """The checks with their requests and answers (prefetched: requests, agencies, responses)."""
+def checks_shown(checks: MashChecks, *, at: datetime, viewer: User) -> ChecksShown:
+    """The checks with their requests and answers (prefetched: requests, agencies, responses), and
+    which of the answers `viewer` may not read (Condition.MASH_ONLY; `can_read_mash_only`)."""
     rows = request_rows(checks, at=at)
     asked = {row.request.questions for row in rows}
-    return ChecksShown(checks, asked.pop() if len(asked) == 1 else "", rows)
+    hidden: frozenset[int] = frozenset()
+    if not can_read_mash_only(viewer):
+        hidden = frozenset(
+            response.pk
+            for request in checks.requests.all()
+            for response in request.responses.all()
+            if Condition.MASH_ONLY in response.conditions
+        )
+    return ChecksShown(checks, asked.pop() if len(asked) == 1 else "", rows, hidden)
 
 
 def short_time(when: datetime | None) -> str:
@@ -247,7 +259,7 @@ class ContactPanel(Panel):
         return {
             "checks": checks,
             "not_asked": [text for each in checks for text in not_asked_about(each, amendments, subjects)],
-            "shown": [checks_shown(each, at=at) for each in checks],
+            "shown": [checks_shown(each, at=at, viewer=user) for each in checks],
             "late": [
                 f"{request.agency} answered on {shown_date(request.answered_at)}, after the checks went for decision."
                 f" Read the answer before acting on the decision.{sent_to}"
@@ -306,7 +318,9 @@ def submitted_responses(responses: Iterable[AgencyResponse]) -> list[SubmittedRe
         kind = "Correction" if response.supersedes_id else "Response"
         if response.pk in superseded:
             kind = f"Earlier {kind.lower()} (superseded)"
-        restriction = f". Restriction: {response.handling_restriction}" if response.handling_restriction else ""
+        conditions = "; ".join(response.condition_labels)
+        restriction = f". Your conditions: {conditions}" if conditions else ""
+        restriction += f" ({response.handling_restriction})" if response.handling_restriction else ""
         shown.append(
             SubmittedResponse(
                 heading=f"{kind} submitted {shown_date(response.submitted_at)} by {response.author}",

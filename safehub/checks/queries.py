@@ -40,6 +40,7 @@ def checks_with_answers() -> QuerySet[MashChecks]:
     return MashChecks.objects.select_related("coordinator", "started_by", "submitted_by").prefetch_related(
         Prefetch("requests", queryset=AgencyRequest.objects.select_related("agency")),
         Prefetch("requests__responses", queryset=AgencyResponse.objects.select_related("author")),
+        "requests__responses__agreements",
     )
 
 
@@ -97,3 +98,15 @@ def checks_asked_for() -> Exists:
     """Whether a social worker has asked a manager to start MASH checks on the contact and they have
     not started yet, as a column of a contacts query (`OuterRef("pk")`)."""
     return Exists(ChecksAsked.objects.filter(contact=OuterRef("pk"), settled_at__isnull=True))
+
+
+def submitted_answers(contact: Contact) -> list[AgencyResponse]:
+    """Every answer submitted on the contact's checks, corrections and the answers they superseded
+    alike, from the contact page's prefetch (`checks_with_answers`) when it has been made."""
+    return [
+        response
+        for checks in contact.mash_checks.all()
+        for request in checks.requests.all()
+        for response in request.responses.all()
+        if response.status == "submitted"
+    ]

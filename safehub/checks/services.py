@@ -23,7 +23,7 @@ from safehub.checks.models import AgencyRequest, ChecksAsked, ChecksState, MashC
 from safehub.checks.workflow import ChecksEvent, RequestEvent
 from safehub.consent import services as consent_services
 from safehub.consent.models import ConsentPurpose
-from safehub.consent.queries import sharing_position
+from safehub.consent.queries import everyone_consented, sharing_position
 from safehub.contacts.models import Contact, ContactSubject
 from safehub.contacts.services import threshold_due, transition
 from safehub.contacts.workflow import ContactState, Event
@@ -33,11 +33,15 @@ from safehub.core.races import claim
 from safehub.people.models import PersonKind
 from safehub.protocols.models import Brag
 from safehub.protocols.policy import Deadlines, active_protocol
+from safehub.sharing.exits import Exit, release
 from safehub.sharing.services import record_disclosure
-from safehub.sharing.vocabulary import MASH_CHECKS_BASIS, Purpose
+from safehub.sharing.vocabulary import SAFEGUARDING_BASES, Basis, Category, Purpose, basis_problems
 
-DEFAULT_LAWFUL_BASIS = str(MASH_CHECKS_BASIS)
+# What a manager starting MASH checks is offered (003 Appendix 3; 000 §4.1); they may choose others.
+DEFAULT_BASES: tuple[Basis, ...] = SAFEGUARDING_BASES
 PURPOSE = Purpose.MASH_CHECKS
+# What a request holds (`_person`, `_send_request`): who the people are, the concern, the risk, consent.
+REQUEST_CATEGORIES = (Category.IDENTITY, Category.CONCERN, Category.RISK, Category.CONSENT)
 
 
 def preselected_agencies() -> list[Agency]:
@@ -90,7 +94,7 @@ class StartChecks:
     coordinator: User
     agencies: Sequence[Agency]
     questions: str
-    lawful_basis: str
+    bases: Sequence[Basis]
     respond_by: datetime | None = None  # sooner than the protocol asks, for a strategy meeting say
     left_out_reason: str = ""  # why any of the protocol's always-checked agencies is not asked
 
@@ -129,10 +133,16 @@ def _validate(contact: Contact, start: StartChecks, by: User, at: datetime) -> N
         )
     if not start.questions.strip():
         raise DomainError("Enter what the agencies are asked", field="questions")
-    if not start.lawful_basis.strip():
-        raise DomainError("Enter the lawful basis for sharing", field="lawful_basis")
+    for problem in bases_problems(contact, start.bases, at=at):
+        raise DomainError(problem, field="bases")
     if start.respond_by is not None and start.respond_by <= at:
         raise DomainError("The time to respond by must be in the future", field="respond_by")
+
+
+def bases_problems(contact: Contact, bases: Sequence[Basis], *, at: datetime) -> list[str]:
+    """What is wrong with the lawful bases chosen for sending requests about `contact`."""
+    consented = everyone_consented(contact, ConsentPurpose.MASH_CHECKS, on=localtime(at).date())
+    return basis_problems(bases, everyone_consented=consented)
 
 
 def _due(deadlines: Deadlines, start: StartChecks, agency: Agency, at: datetime) -> datetime:
@@ -156,7 +166,7 @@ def _send_request(
     agency: Agency,
     *,
     questions: str,
-    lawful_basis: str,
+    bases: Sequence[Basis],
     subjects: list[dict[str, Any]],
     consent: str,
     due: datetime,
@@ -179,9 +189,12 @@ def _send_request(
     record_disclosure(
         checks.contact,
         to=agency,
+        # A request holds the hub's own words only: no other agency's answer goes with it.
+        released=release((), route=Exit.CHECK_REQUEST, to=agency.pk),
         content=content,
         purpose=PURPOSE,
-        lawful_basis=lawful_basis,
+        bases=bases,
+        categories=REQUEST_CATEGORIES,
         consent_position=consent,
         origin=request,
         by=by,
@@ -212,7 +225,7 @@ def _start_checks(contact: Contact, start: StartChecks, *, by: User, at: datetim
         reason=start.reason.strip(),
         left_out_reason=start.left_out_reason.strip() if missing else "",
         rating=start.rating,
-        lawful_basis=start.lawful_basis.strip(),
+        bases=[Basis(value).value for value in dict.fromkeys(start.bases)],
         coordinator=start.coordinator,
         started_by=by,
         started_at=at,
@@ -227,7 +240,7 @@ def _start_checks(contact: Contact, start: StartChecks, *, by: User, at: datetim
             checks,
             agency,
             questions=start.questions.strip(),
-            lawful_basis=checks.lawful_basis,
+            bases=start.bases,
             subjects=subjects,
             consent=consent,
             due=due,
@@ -282,7 +295,7 @@ def ask_for_checks(contact: Contact, *, reason: str, by: User, at: datetime, ver
 class AskAgencies:
     agencies: Sequence[Agency]
     questions: str
-    lawful_basis: str
+    bases: Sequence[Basis]
 
 
 def agencies_not_asked(checks: MashChecks) -> models.QuerySet[Agency]:
@@ -324,8 +337,7 @@ def ask_another_agency(
     problems = []
     if not ask.questions.strip():
         problems.append(Problem("Enter what the agencies are asked", field="questions"))
-    if not ask.lawful_basis.strip():
-        problems.append(Problem("Enter the lawful basis for sharing", field="lawful_basis"))
+    problems += [Problem(problem, field="bases") for problem in bases_problems(checks.contact, ask.bases, at=at)]
     if problems:
         raise Refused(problems)
     # Moving the checks' version on first makes a second, simultaneous ask fail here, not at the
@@ -346,7 +358,7 @@ def ask_another_agency(
                 checks,
                 agency,
                 questions=ask.questions.strip(),
-                lawful_basis=ask.lawful_basis.strip(),
+                bases=ask.bases,
                 subjects=subjects,
                 consent=consent,
                 due=due,

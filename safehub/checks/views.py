@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import uuid
 from datetime import timedelta
+from typing import cast
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
@@ -16,9 +17,10 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from safehub.accounts.models import Agency, AgencyKind, User, qualified_staff
 from safehub.audit.models import Verb
 from safehub.audit.services import record
-from safehub.checks import answers, permissions, services
+from safehub.checks import agreements, answers, permissions, services
 from safehub.checks import worktray as worktrays
 from safehub.checks.forms import (
+    AgreementForm,
     AskAnotherAgencyForm,
     CorrectionForm,
     ResponseForm,
@@ -27,7 +29,7 @@ from safehub.checks.forms import (
     WithdrawForm,
 )
 from safehub.checks.gp_form import gp_form_pdf
-from safehub.checks.models import AgencyRequest, Alert, MashChecks, RequestState, ResponseStatus
+from safehub.checks.models import AgencyRequest, AgencyResponse, Alert, MashChecks, RequestState, ResponseStatus
 from safehub.checks.presenters import (
     alert_rows,
     checks_shown,
@@ -48,6 +50,8 @@ from safehub.core.forms import add_refusal
 from safehub.core.http import AuthenticatedHttpRequest, local_redirect_target
 from safehub.core.ids import parse_ids
 from safehub.protocols.models import Brag
+from safehub.sharing.exits import Exit, barred_routes
+from safehub.sharing.vocabulary import Basis, Condition
 
 
 def _answer(data: dict[str, object]) -> answers.Answer:
@@ -57,6 +61,7 @@ def _answer(data: dict[str, object]) -> answers.Answer:
         analysis=str(data["analysis"]),
         sources_searched=str(data["sources_searched"]),
         handling_restriction=str(data["handling_restriction"]),
+        conditions=tuple(Condition(value) for value in cast("list[str]", data.get("handling_conditions") or [])),
         on_behalf_of=str(data.get("on_behalf_of", "")),  # only a GP practice's request asks for it
     )
 
@@ -107,7 +112,7 @@ def start(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
                     coordinator=data["coordinator"],
                     agencies=list(data["agencies"]),
                     questions=data["questions"],
-                    lawful_basis=data["lawful_basis"],
+                    bases=[Basis(value) for value in data["bases"]],
                     respond_by=data["respond_by"],
                     left_out_reason=data.get("left_out_reason", ""),
                 ),
@@ -156,7 +161,7 @@ def checks_view(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     not_asked = not_asked_about(checks, contact.amendments.all(), contact.subjects.all())
     context = {
         "checks": checks,
-        "shown": checks_shown(checks, at=at),
+        "shown": checks_shown(checks, at=at, viewer=request.user),
         "form": form,
         "may_withdraw": may_withdraw,
         "may_ask": may_ask,
@@ -191,7 +196,7 @@ def ask_another_agency(request: AuthenticatedHttpRequest, pk: int) -> HttpRespon
     initial = {
         "version": checks.version,
         "questions": services.usual_questions(checks),
-        "lawful_basis": checks.lawful_basis,
+        "bases": checks.bases,
     }
     form = AskAnotherAgencyForm(request.POST or None, initial=initial, agencies=not_asked)
     status = 200
@@ -201,7 +206,9 @@ def ask_another_agency(request: AuthenticatedHttpRequest, pk: int) -> HttpRespon
             sent = services.ask_another_agency(
                 checks,
                 services.AskAgencies(
-                    agencies=list(data["agencies"]), questions=data["questions"], lawful_basis=data["lawful_basis"]
+                    agencies=list(data["agencies"]),
+                    questions=data["questions"],
+                    bases=[Basis(value) for value in data["bases"]],
                 ),
                 by=request.user,
                 at=timezone.now(),
@@ -376,12 +383,14 @@ def request_view(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
             "version": agency_request.version,
             "submission_key": uuid.uuid4(),
             **{f: getattr(latest, f) for f in ResponseForm.ANSWER_FIELDS},
+            # A restriction written in words alone is offered as the condition it is kept as.
+            "handling_conditions": [condition.value for condition in latest.conditions],
         }
         correction = CorrectionForm(
             request.POST or None,
             initial=initial,
             for_gp_practice=for_gp_practice,
-            restricted=bool(latest.handling_restriction),
+            restricted=bool(latest.conditions),
         )
     if request.method == "POST" and form is None and (correction is None or "action" in request.POST):
         # An answer form sent again (a double click, a retry after a lost connection) or after the
@@ -432,8 +441,48 @@ def request_view(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         "correction": correction,
         "responses": submitted_responses(responses),
         "phone": request_phone_prompt(agency_request),
+        "agreement": _agreement_form(request, latest),
     }
     return render(request, "checks/request.html", context, status=status)
+
+
+def _agreement_form(request: AuthenticatedHttpRequest, latest: AgencyResponse | None) -> AgreementForm | None:
+    """The form that opens the routes the answer's conditions bar, for its own agency, while any is shut."""
+    if latest is None or not permissions.can_agree_handling(request.user, latest):
+        return None
+    agreed = set(latest.agreements.values_list("route", flat=True))
+    routes = [route for route in barred_routes(latest.conditions) if route.value not in agreed]
+    return AgreementForm(routes=routes) if routes else None
+
+
+@require_POST
+def agree(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    """The agency that answered agrees that its answer may go where its conditions bar it."""
+    agency_request = get_request_for(request.user, pk, purpose="agency-request")
+    _require_partner(request)
+    latest = agency_request.responses.filter(status=ResponseStatus.SUBMITTED, superseded_by__isnull=True).first()
+    if latest is None:
+        raise Http404("No answer to agree for")
+    routes = barred_routes(latest.conditions)
+    form = AgreementForm(request.POST, routes=routes)
+    if form.is_valid():
+        try:
+            made = agreements.agree_to_share(
+                latest,
+                routes=[Exit(value) for value in form.cleaned_data["routes"]],
+                note=form.cleaned_data["note"],
+                by=request.user,
+                at=timezone.now(),
+            )
+        except DomainError as error:
+            for problem in getattr(error, "problems", [error]):
+                messages.error(request, problem.message)
+        else:
+            opened = "; ".join(agreement.get_route_display().lower() for agreement in made)
+            messages.success(request, f"Agreed: your answer may now go in {opened}")
+    else:
+        messages.error(request, "Choose only the routes listed")
+    return redirect("checks:request", pk=agency_request.pk)
 
 
 def _posted_key(request: AuthenticatedHttpRequest) -> uuid.UUID | None:

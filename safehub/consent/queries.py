@@ -204,3 +204,9 @@ def sharing_line(found: PersonConsent) -> str:
 def sharing_position(contact: Contact, purpose: ConsentPurpose, *, on: date) -> str:
     """Everyone's position for `purpose`, as a disclosure records it (the sharing ledger's consent)."""
     return "; ".join(sharing_line(found) for found in positions(contact, purpose, on=on))
+
+
+def everyone_consented(contact: Contact, purpose: ConsentPurpose, *, on: date) -> bool:
+    """Whether everyone on the contact gave consent for `purpose` (an override is not consent), so
+    that consent may be named as the lawful basis for sharing (003 Appendix 3, Article 6 (a))."""
+    return all(found.position == Position.GIVEN for found in positions(contact, purpose, on=on))

@@ -76,7 +76,9 @@ def _render(
         "concerns": concern_labels(contact.concern_categories),
         "children": children_named(contact),
         # Beside the form: the agencies' answers and the coordinator's analysis (decisions/_checks_beside.html).
-        "checks_beside": [checks_shown(checks, at=timezone.now()) for checks in checks_on(contact)],
+        "checks_beside": [
+            checks_shown(checks, at=timezone.now(), viewer=request.user) for checks in checks_on(contact)
+        ],
         "consent": consent_label(contact),
         **extra,
     }

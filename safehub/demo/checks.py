@@ -16,6 +16,7 @@ from safehub.contacts.models import Contact
 from safehub.contacts.workflow import ContactState
 from safehub.demo.consent import settle_before_checks
 from safehub.protocols.models import Brag
+from safehub.sharing.vocabulary import Condition
 
 FINDINGS = {
     AgencyKind.POLICE: ("Domestic incident at the address last year; mother recorded as the victim.", "Niche, PND"),
@@ -62,7 +63,7 @@ def add_mash_checks(
                 coordinator=coordinator,
                 agencies=agencies,
                 questions="Is the family known to you? Any concerns about the children or the adults?",
-                lawful_basis=services.DEFAULT_LAWFUL_BASIS,
+                bases=services.DEFAULT_BASES,
             ),
             by=manager,
             at=start_at,
@@ -98,14 +99,17 @@ def _answer(request: AgencyRequest, *, rng: random.Random, now: datetime) -> boo
         return False
     finding, sources = FINDINGS.get(AgencyKind(request.agency.kind), ("", "Case management system"))
     nothing = not finding or rng.random() < 0.4
+    restricted = request.agency.kind == AgencyKind.POLICE and not nothing
+    # Police information with handling conditions (000): every other one kept inside the MASH too,
+    # chosen by the request's number so that the demo's random draws stay as they were.
+    conditions = (Condition.NOT_TO_FAMILY,) + ((Condition.NO_ONWARD,) if request.pk % 2 else ())
     answer = Answer(
         nothing_known=nothing,
         information="" if nothing else finding,
         analysis="" if nothing else "Suggests the child's needs are not being met consistently.",
         sources_searched=sources,
-        handling_restriction="Not to be disclosed to the family without police agreement"
-        if request.agency.kind == AgencyKind.POLICE and not nothing
-        else "",
+        handling_restriction="Ask the MASH police sergeant before it is passed on" if restricted else "",
+        conditions=conditions if restricted else (),
     )
     submit = roll > 0.35
     answers.save_response(request, answer, by=partner, at=when, submit=submit, version=request.version)

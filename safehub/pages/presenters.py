@@ -31,6 +31,7 @@ from safehub.domestic_abuse.presenters import ContactPanel as DomesticAbusePanel
 from safehub.handoffs.presenters import ContactPanel as HandoffsPanel
 from safehub.meetings.presenters import ContactPanel as MeetingsPanel
 from safehub.screening.presenters import ContactPanel as ScreeningPanel
+from safehub.sharing.presenters import ContactPanel as SharingPanel
 from safehub.strategy.presenters import ContactPanel as StrategyPanel
 from safehub.strategy.presenters import StrategyTimeline
 
@@ -48,6 +49,7 @@ PANELS: tuple[Panel, ...] = (
     StrategyPanel(),
     MeetingsPanel(),
     HandoffsPanel(),
+    SharingPanel(),
     AddendaPanel(),
     HistoryPanel(AskedForChecks(), StrategyTimeline()),
 )

@@ -20,6 +20,7 @@ from safehub.meetings.permissions import can_see_meetings
 from safehub.outbox.permissions import can_read_outbox
 from safehub.people.permissions import can_search_people
 from safehub.protocols.permissions import can_view_protocols
+from safehub.sharing.permissions import can_read_ledger
 from safehub.strategy.permissions import can_read_strategy_timeliness, can_see_strategy, sees_as_an_invited_agency
 from safehub.users.permissions import can_manage_users
 
@@ -54,6 +55,8 @@ SECTIONS: list[tuple[str, str, Callable[[User], bool]]] = [
     ("Users and teams", "users:home", can_manage_users),
     ("Local protocol", "protocols:list", can_view_protocols),
     ("Audit trail", "audit:events", can_read_audit),
+    ("Sharing ledger", "sharing:ledger", can_read_ledger),
+    ("Who has seen a record", "sharing:seen", can_read_ledger),
     ("Locked accounts", "users:locked-accounts", can_unlock_accounts),
     ("Outbox", "outbox:outbox", can_read_outbox),  # demo mode only
     ("Your account", "mfa:account", lambda user: True),  # everyone's recovery codes

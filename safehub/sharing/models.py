@@ -8,7 +8,9 @@ from django.db.models import Q
 
 from safehub.accounts.models import Agency
 from safehub.contacts.models import Contact
-from safehub.sharing.vocabulary import Purpose
+from safehub.people.models import Person
+from safehub.sharing.exits import Exit
+from safehub.sharing.vocabulary import Basis, Category, Condition, Direction, Purpose, statement
 
 
 def origin_label(record: models.Model) -> str:
@@ -23,23 +25,44 @@ class DisclosureQuerySet(models.QuerySet["Disclosure"]):
 
 
 class Disclosure(models.Model):
-    """A record of information shared outside the hub: what, to whom, why, on what basis, with what
-    consent, by whom and when (DESIGN.md §2). Never changed once written."""
+    """A row of the sharing ledger: information that left the hub or came into it, or a decision not
+    to share: what, about whom, from whom, to whom, why, on what basis, with what consent and
+    handling conditions, who decided and when (DESIGN.md §2; issue 14). Never changed once written."""
 
+    direction = models.CharField(max_length=3, choices=Direction, default=Direction.OUT)
+    # False: a decision not to share, what was asked and why it was declined (issue 14).
+    shared = models.BooleanField(default=True)
     # The contact the information is about; none for a record kept outside any contact (a strategy
     # discussion for a child already open to children's social care), which its origin then names.
     contact = models.ForeignKey(Contact, null=True, blank=True, on_delete=models.PROTECT, related_name="disclosures")
+    # The person index's records of the people it is about, so the DPO can find every row about one.
+    people = models.ManyToManyField(Person, blank=True, related_name="+")
+    # The other side: the agency it went to (out) or came from (in).
     agency = models.ForeignKey(Agency, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
     recipient = models.CharField(
         max_length=200, blank=True, help_text="Who received it, when it was not a partner agency."
     )
+    route = models.CharField(max_length=30, choices=Exit, blank=True, help_text="The route it left by (out only).")
     disclosed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    # Who decided it should be shared (or not), when not the person who sent it.
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
     disclosed_at = models.DateTimeField()
     purpose = models.CharField(max_length=40, choices=Purpose)
-    lawful_basis = models.CharField(max_length=300)
+    # The bases as coded choices (`Basis`), and as the statement printed when it was written.
+    bases = models.JSONField(default=list)
+    lawful_basis = models.CharField(max_length=600)
+    categories = models.JSONField(default=list, help_text="What kind of information (`Category`).")
     # Each person's position as it was shared (consent.queries.sharing_position): a line a person.
     consent_position = models.TextField()
-    content = models.JSONField(help_text="Exactly what was sent.")
+    # The handling conditions on what was shared or received (`Condition`), and the items withheld
+    # at this exit because of theirs: [{"item", "agency", "conditions"}].
+    conditions = models.JSONField(default=list)
+    withheld = models.JSONField(default=list)
+    content = models.JSONField(help_text="Exactly what was sent, received, or asked for.")
+    asked_by = models.CharField(max_length=200, blank=True, help_text="Who asked, for a decision not to share.")
+    declined_reason = models.TextField(blank=True)
     origin = models.CharField(
         max_length=100, blank=True, help_text="The kind of record the disclosure was made for, as app.model."
     )
@@ -66,7 +89,39 @@ class Disclosure(models.Model):
                 condition=Q(origin_id__isnull=False),
                 name="one_disclosure_per_origin",
             ),
+            models.CheckConstraint(condition=Q(shared=True) | ~Q(declined_reason=""), name="declined_has_a_reason"),
+            models.CheckConstraint(
+                condition=Q(direction="in") | Q(shared=False) | ~Q(route=""), name="disclosure_out_names_its_route"
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["disclosed_at", "id"], name="sharing_ledger_time_idx"),
+            models.Index(fields=["agency", "disclosed_at"], name="sharing_ledger_agency_idx"),
         ]
 
     def __str__(self) -> str:
+        if self.direction == Direction.IN:
+            return f"Received from {self.agency or self.recipient} on {self.disclosed_at:%d/%m/%Y}"
+        if not self.shared:
+            return f"Not shared with {self.agency or self.recipient} on {self.disclosed_at:%d/%m/%Y}"
         return f"Disclosure to {self.agency or self.recipient} on {self.disclosed_at:%d/%m/%Y}"
+
+    @property
+    def counterparty(self) -> str:
+        return str(self.agency or self.recipient)
+
+    @property
+    def basis_labels(self) -> list[str]:
+        return [Basis(value).label for value in self.bases if value in Basis.values]
+
+    @property
+    def category_labels(self) -> list[str]:
+        return [Category(value).label for value in self.categories if value in Category.values]
+
+    @property
+    def condition_labels(self) -> list[str]:
+        return [Condition(value).label for value in self.conditions if value in Condition.values]
+
+    @property
+    def basis_statement(self) -> str:
+        return statement(self.bases) or self.lawful_basis

@@ -17,9 +17,15 @@ from typing import Any
 from safehub.accounts.models import Agency, AgencyKind, User
 from safehub.contacts.models import Contact
 from safehub.core.presenters import shown_date
+from safehub.people.models import Person
+from safehub.sharing.exits import Exit, Item, Release, release, withheld_reason
 from safehub.sharing.services import record_disclosure
-from safehub.sharing.vocabulary import STRATEGY_BASIS, Purpose
+from safehub.sharing.vocabulary import SAFEGUARDING_BASES, Category, Purpose
 from safehub.strategy.models import Invitation, InviteeReason, StrategyDiscussion
+
+# What the papers are sent under (000; 002 §11; 003 Appendix 3) and what they hold.
+STRATEGY_BASES = SAFEGUARDING_BASES
+PAPERS_CATEGORIES = (Category.IDENTITY, Category.CONCERN, Category.DECISION, Category.AGENCY_INFORMATION)
 
 ALWAYS = {AgencyKind.POLICE: InviteeReason.POLICE, AgencyKind.HEALTH: InviteeReason.HEALTH}
 # Reception to the end of sixth form: the ages at which a child has a school to ask.
@@ -89,7 +95,22 @@ def missing_always(agencies: Sequence[Agency]) -> list[str]:
     return [AgencyKind(kind).label for kind in ALWAYS if kind in present and kind not in kinds]
 
 
-def papers(discussion: StrategyDiscussion, agency: Agency) -> dict[str, Any]:
+def discussion_people(discussion: StrategyDiscussion) -> list[Person]:
+    """The person index's records of the children discussed, for the ledger's "about whom"."""
+    people = []
+    for child in discussion.children.select_related("subject__person", "person"):
+        person = child.person or (child.subject.person if child.subject is not None else None)
+        if person is not None:
+            people.append(person)
+    return people
+
+
+def answer_items(contact: Contact) -> list[Item]:
+    """The MASH checks' answers on the contact as the exits send them (`sharing.exits`)."""
+    return [response.as_item() for response in _answers(contact)]
+
+
+def papers(discussion: StrategyDiscussion, agency: Agency) -> tuple[dict[str, Any], Release]:
     """What `agency` is sent for the discussion: the meeting, the children, the concern, the social
     worker's and the manager's rationale, and the MASH checks' answers it may see."""
     content: dict[str, Any] = {
@@ -107,7 +128,7 @@ def papers(discussion: StrategyDiscussion, agency: Agency) -> dict[str, Any]:
     contact = discussion.contact
     if contact is None:  # a child already open to children's social care: why the manager started it
         content["reason"] = discussion.reason
-        return content
+        return content, release((), route=Exit.STRATEGY_PAPERS, to=agency.pk)
     content["contact"] = {
         "reference": contact.reference,
         "received": shown_date(contact.received_at),
@@ -120,22 +141,11 @@ def papers(discussion: StrategyDiscussion, agency: Agency) -> dict[str, Any]:
         "social_worker": recommendation.rationale if recommendation else "",
         "manager": decision.rationale if decision else "",
     }
-    answers = []
-    for response in _answers(contact):
-        source = response.request.agency
-        if response.handling_restriction.strip() and source.pk != agency.pk:
-            answers.append({"agency": source.name, "withheld": "Not passed on: a restriction on onward disclosure"})
-        else:
-            answers.append(
-                {
-                    "agency": source.name,
-                    "nothing_known": response.nothing_known,
-                    "information": response.information,
-                    "analysis": response.analysis,
-                }
-            )
+    released = release(answer_items(contact), route=Exit.STRATEGY_PAPERS, to=agency.pk)
+    answers: list[dict[str, Any]] = [{"agency": item.source_name, **item.content} for item in released.shared]
+    answers += [{"agency": item.source_name, "withheld": withheld_reason(item)} for item in released.withheld]
     content["checks"] = answers
-    return content
+    return content, released
 
 
 def consent_position(discussion: StrategyDiscussion) -> str:
@@ -172,13 +182,17 @@ def invite(
             invited_by=by,
             invited_version=discussion.version,
         )
+        content, released = papers(discussion, agency)
         invitation.papers = record_disclosure(
             discussion.contact,
             to=agency,
-            content=papers(discussion, agency),
+            released=released,
+            content=content,
             purpose=Purpose.STRATEGY_DISCUSSION,
-            lawful_basis=str(STRATEGY_BASIS),
+            bases=STRATEGY_BASES,
+            categories=PAPERS_CATEGORIES,
             consent_position=consent_position(discussion),
+            people=discussion_people(discussion),
             origin=invitation,
             by=by,
             at=at,

@@ -27,8 +27,9 @@ from safehub.core.races import claim
 from safehub.core.working_time import LONDON, add_working_days, is_working_day
 from safehub.protocols.models import Clock
 from safehub.protocols.policy import due_time
+from safehub.sharing.exits import Exit, Item, Release, release
 from safehub.sharing.services import record_disclosure
-from safehub.sharing.vocabulary import STRATEGY_BASIS, Purpose
+from safehub.sharing.vocabulary import Category, Condition, Purpose
 from safehub.strategy import invitations, permissions
 from safehub.strategy.alerts import settle_alerts
 from safehub.strategy.models import (
@@ -48,6 +49,8 @@ from safehub.strategy.models import (
 from safehub.strategy.queries import invited_agencies
 from safehub.strategy.workflow import ActionEvent, ActionState, DiscussionEvent, DiscussionState
 
+# What a strategy discussion's record holds, as the ledger names it.
+RECORD_CATEGORIES = (Category.IDENTITY, Category.STRATEGY, Category.AGENCY_INFORMATION)
 NOUN = "strategy discussion"
 # The initial child protection conference: within 15 working days of the latest strategy discussion at
 # which section 47 enquiries were started (Working Together to Safeguard Children 2023, 4.3; issue 13).
@@ -446,15 +449,34 @@ def close_action(action: StrategyAction, *, note: str, by: User, at: datetime, v
     return action
 
 
-def record_content(discussion: StrategyDiscussion, kept: StrategyRecord, invitation: Invitation) -> dict[str, Any]:
+def contribution_item(invitation: Invitation) -> Item:
+    """An invitee's contribution as an exit sends it: one they asked not to be passed on is kept
+    from everyone else, as a police answer's "no onward disclosure" is (`sharing.exits`)."""
+    conditions = frozenset({Condition.NO_ONWARD}) if invitation.contribution_restricted else frozenset()
+    return Item(
+        key=f"strategy.invitation:{invitation.pk}",
+        source=invitation.agency_id,
+        source_name=str(invitation),
+        conditions=conditions,
+        content={"contribution": invitation.contribution},
+    )
+
+
+def record_content(
+    discussion: StrategyDiscussion, kept: StrategyRecord, invitation: Invitation
+) -> tuple[dict[str, Any], Release]:
     """The record as `invitation`'s invitee is sent it: the decision and plan in full; of the agencies'
-    contributions, those not restricted and their own (000: "each agency is clear on the outcome and
-    actions that will be completed by all attendees")."""
+    contributions, their own and those the gate lets through (000: "each agency is clear on the
+    outcome and actions that will be completed by all attendees")."""
+    others = [other for other in discussion.invitations.select_related("agency") if other.pk != invitation.pk]
+    released = release(
+        [contribution_item(other) for other in others], route=Exit.STRATEGY_RECORD, to=invitation.agency_id
+    )
+    shared = {item.key for item in released.shared}
     taking_part = []
-    for other in discussion.invitations.select_related("agency"):
-        own = other.pk == invitation.pk
+    for other in sorted([*others, invitation], key=lambda found: found.pk):
         contribution = other.contribution
-        if other.contribution_restricted and not own:
+        if other.pk != invitation.pk and contribution_item(other).key not in shared:
             contribution = "Given to the chair; not passed on at the agency's request"
         taking_part.append(
             {
@@ -465,7 +487,7 @@ def record_content(discussion: StrategyDiscussion, kept: StrategyRecord, invitat
                 "contribution": contribution,
             }
         )
-    return {
+    content = {
         "held": shown_date(kept.held_at),
         "chair": str(discussion.chair) if discussion.chair else "",
         "children": [str(child) for child in discussion.children.all()],
@@ -495,6 +517,7 @@ def record_content(discussion: StrategyDiscussion, kept: StrategyRecord, invitat
             for action in discussion.actions.select_related("agency").order_by("due_at", "pk")
         ],
     }
+    return content, released
 
 
 @transaction.atomic(durable=True)
@@ -515,13 +538,17 @@ def send_record(discussion: StrategyDiscussion, *, by: User, at: datetime, versi
         if invitation.agency is None and not invitation.email:
             continue  # a person with no address in Safehub: the coordinator sends it by hand
         copy = RecordCopy.objects.create(invitation=invitation, sent_at=at)
+        content, released = record_content(discussion, kept, invitation)
         copy.disclosure = record_disclosure(
             contact,
             to=invitation.agency or invitation.name,
-            content=record_content(discussion, kept, invitation),
+            released=released,
+            content=content,
             purpose=Purpose.STRATEGY_DISCUSSION,
-            lawful_basis=str(STRATEGY_BASIS),
+            bases=invitations.STRATEGY_BASES,
+            categories=RECORD_CATEGORIES,
             consent_position=invitations.consent_position(discussion),
+            people=invitations.discussion_people(discussion),
             origin=copy,
             by=by,
             at=at,

@@ -17,6 +17,7 @@ from safehub.decisions import services as decisions
 from safehub.decisions.models import Outcome
 from safehub.decisions.tests.helpers import recommend_and_approve
 from safehub.protocols.models import Brag, LocalProtocol
+from safehub.sharing.vocabulary import Condition
 from tests.fuzz.harness import Target, Variant, World, bare, url
 
 CO, SW, TM, PARTNER = Role.CONTACT_OFFICER, Role.SOCIAL_WORKER, Role.TEAM_MANAGER, Role.PARTNER_PROFESSIONAL
@@ -247,6 +248,35 @@ def _answer(world: World) -> list[Variant]:
     ]
 
 
+def _agree(world: World) -> list[Variant]:
+    """The agency that answered with handling conditions agrees that its answer may go in the pack."""
+    agency = _partner_agency(world)
+    answered = _checks(world, agency).requests.get()
+    submit_answer(
+        answered,
+        by=world.user(PARTNER),
+        at=AT,
+        information="Known: an investigation is under way",
+        conditions=(Condition.NO_ONWARD,),
+    )
+    fill = {"routes": ["contact_pack"], "note": "The hub may keep it in its own pack for the conference"}
+    page = url("checks:request", answered.pk)
+    return [Variant.from_page(world.client(PARTNER), url("checks:agree", answered.pk), page=page, fill=fill)]
+
+
+def _decline(world: World) -> list[Variant]:
+    """A social worker records that the hub declined to share what someone asked for."""
+    contact = _contact(world, ContactState.AWAITING_THRESHOLD)
+    fill = {
+        "asked_by": "A housing officer at Example Housing",
+        "asked": "Whether the family is known to children's social care",
+        "declined_reason": "No consent, and nothing suggests the children are at risk of harm",
+    }
+    variant = Variant.from_page(world.client(SW), url("sharing:decline", contact.pk), fill=fill)
+    variant.fixed = {"declined_reason": [fill["declined_reason"]]}  # other words are too short
+    return [variant]
+
+
 def _dismiss_alerts(world: World) -> list[Variant]:
     partner = world.user(PARTNER)
     request: AgencyRequest = _checks(world, _partner_agency(world)).requests.get()
@@ -269,6 +299,8 @@ TARGETS = [
     Target("checks:checks", _submit_checks),
     Target("checks:ask-another-agency", _ask_another),
     Target("checks:withdraw", _withdraw),
+    Target("checks:agree", _agree),
+    Target("sharing:decline", _decline),
     Target("checks:request", _answer),
     Target("checks:dismiss-alerts", _dismiss_alerts),
     Target("checks/timeliness/", _old_report_address),

@@ -11,6 +11,7 @@ from safehub.checks import answers, services
 from safehub.checks.models import AgencyRequest, AgencyResponse, MashChecks
 from safehub.contacts.models import Contact
 from safehub.protocols.models import Brag
+from safehub.sharing.vocabulary import Condition
 
 LEFT_OUT_REASON = "The others hold nothing on this family: checked by phone"
 
@@ -34,7 +35,7 @@ def start_checks(
             coordinator=coordinator,
             agencies=list(agencies),
             questions="Is the family known to you?",
-            lawful_basis=services.DEFAULT_LAWFUL_BASIS,
+            bases=services.DEFAULT_BASES,
             left_out_reason=LEFT_OUT_REASON,
         ),
         by=by,
@@ -46,6 +47,8 @@ def start_checks(
 def submit_answer(request: AgencyRequest, *, by: User, at: datetime, **answer: Any) -> AgencyResponse:
     """The agency submits its answer: "nothing known, searched Niche" unless `answer` says more."""
     fields = {"nothing_known": True, "sources_searched": "Niche", **answer}
+    if fields.get("handling_restriction") and "conditions" not in fields:
+        fields["conditions"] = (Condition.NO_ONWARD,)  # a restriction in words alone is kept as this
     if fields.get("information"):
         fields["nothing_known"] = False
     return answers.save_response(request, answers.Answer(**fields), by=by, at=at, submit=True, version=request.version)

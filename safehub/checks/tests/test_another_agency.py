@@ -24,11 +24,13 @@ from safehub.mfa.testing import sign_in_both_steps
 from safehub.protocols.models import Brag
 from safehub.protocols.policy import Deadlines, active_protocol
 from safehub.sharing.models import Disclosure
+from safehub.sharing.vocabulary import Basis, statement
 
 pytestmark = pytest.mark.django_db
 
 QUESTIONS = "Is the family known? Any incidents at the address?"
-LAWFUL_BASIS = "Children Act 1989 s17; UK GDPR Art 6(1)(e), Art 9(2)(g)"
+BASES = [Basis.GDPR_6_1_E, Basis.GDPR_9_2_G]
+POSTED_BASES = [basis.value for basis in BASES]
 
 
 @pytest.fixture
@@ -55,7 +57,7 @@ def _start(
         coordinator=social_worker,
         agencies=chosen,
         questions=QUESTIONS,
-        lawful_basis=LAWFUL_BASIS,
+        bases=BASES,
         left_out_reason=reason,
     )
     return services.start_checks(contact, start, by=manager, at=at, version=contact.version)
@@ -70,7 +72,7 @@ def checks(
 
 
 def _ask(checks: MashChecks, chosen: list[Agency], *, by: User, at: dt.datetime, **changes: Any) -> list[AgencyRequest]:
-    fields: dict[str, Any] = {"agencies": chosen, "questions": QUESTIONS, "lawful_basis": LAWFUL_BASIS}
+    fields: dict[str, Any] = {"agencies": chosen, "questions": QUESTIONS, "bases": BASES}
     fields.update(changes)
     version = fields.pop("version", checks.version)
     return services.ask_another_agency(checks, services.AskAgencies(**fields), by=by, at=at, version=version)
@@ -129,7 +131,7 @@ def test_the_start_page_asks_for_the_reason_beside_the_field(
         "coordinator": social_worker.pk,
         "agencies": [agencies["education"].pk],
         "questions": QUESTIONS,
-        "lawful_basis": LAWFUL_BASIS,
+        "bases": POSTED_BASES,
     }
     response = client.post(url, data)
     assert response.status_code == 200
@@ -166,7 +168,8 @@ def test_another_agency_is_asked_like_those_asked_at_the_start(
     assert request.due_at > first.due_at  # its own clock, from when it was asked
     disclosure = request.disclosure
     assert disclosure.agency == agencies["police"]
-    assert disclosure.lawful_basis == LAWFUL_BASIS
+    assert disclosure.bases == POSTED_BASES
+    assert disclosure.lawful_basis == statement(BASES)
     assert disclosure.disclosed_at == later
     assert disclosure.content["subjects"] == first.subjects
     assert disclosure.content["questions"] == "Any call-outs to the address?"
@@ -268,8 +271,8 @@ def test_the_questions_and_the_lawful_basis_are_needed(
     checks: MashChecks, manager: User, agencies: dict[str, Agency], now: dt.datetime
 ) -> None:
     with pytest.raises(Refused) as refused:
-        _ask(checks, [agencies["police"]], by=manager, at=now, questions=" ", lawful_basis="")
-    assert [p.field for p in refused.value.problems] == ["questions", "lawful_basis"]
+        _ask(checks, [agencies["police"]], by=manager, at=now, questions=" ", bases=[])
+    assert [p.field for p in refused.value.problems] == ["questions", "bases"]
     with pytest.raises(DomainError, match="Choose at least one agency"):
         _ask(checks, [], by=manager, at=now)
     assert checks.requests.count() == 1
@@ -295,7 +298,7 @@ def test_the_page_offers_only_the_agencies_not_asked_with_the_usual_questions(
     offered = set(response.context["form"].fields["agencies"].queryset)
     assert offered == {agencies["police"], agencies["health"], agencies["housing"]}
     assert QUESTIONS in html
-    assert LAWFUL_BASIS in html
+    assert response.context["form"].initial["bases"] == POSTED_BASES
 
 
 def test_sending_the_page_asks_the_agency_and_goes_back_to_the_checks(
@@ -307,7 +310,7 @@ def test_sending_the_page_asks_the_agency_and_goes_back_to_the_checks(
         "version": checks.version,
         "agencies": [agencies["police"].pk],
         "questions": QUESTIONS,
-        "lawful_basis": LAWFUL_BASIS,
+        "bases": POSTED_BASES,
     }
     response = client.post(url, data)
     assert response.status_code == 302
@@ -328,7 +331,7 @@ def test_bad_input_shows_the_error_summary_and_asks_nobody(
 ) -> None:
     client = _client(manager)
     url = reverse("checks:ask-another-agency", args=[checks.pk])
-    response = client.post(url, {"version": checks.version, "questions": "", "lawful_basis": ""})
+    response = client.post(url, {"version": checks.version, "questions": ""})
     assert response.status_code == 200
     html = response.content.decode()
     assert "govuk-error-summary" in html
@@ -336,7 +339,7 @@ def test_bad_input_shows_the_error_summary_and_asks_nobody(
     response = client.post(url, {"version": checks.version, "agencies": [agencies["police"].pk], "questions": ""})
     html = response.content.decode()
     assert "Enter what the agencies are asked" in html
-    assert "Enter the lawful basis for sharing" in html
+    assert "Choose the lawful basis for sharing" in html
     assert checks.requests.count() == 1
 
 
@@ -347,7 +350,7 @@ def test_a_stale_page_answers_409_and_asks_nobody(
         "version": checks.version + 1,
         "agencies": [agencies["police"].pk],
         "questions": QUESTIONS,
-        "lawful_basis": LAWFUL_BASIS,
+        "bases": POSTED_BASES,
     }
     response = _client(manager).post(reverse("checks:ask-another-agency", args=[checks.pk]), data)
     assert response.status_code == 409

@@ -35,7 +35,12 @@ def checks(mash_team: Any, manager: User, social_worker: User, now: Any) -> Mash
     return services.start_checks(
         contact,
         services.StartChecks(
-            "Neglect concerns", Brag.AMBER, social_worker, [gp, police], "Is the family registered?", "s17"
+            "Neglect concerns",
+            Brag.AMBER,
+            social_worker,
+            [gp, police],
+            "Is the family registered?",
+            services.DEFAULT_BASES,
         ),
         by=manager,
         at=now,
@@ -57,7 +62,7 @@ def test_the_gp_form_holds_the_request_the_due_time_and_the_consent(checks: Mash
         "Mia Harlow",
         "Is the family registered?",
         "Mia Harlow: consent given",  # each person's position as it was shared (ADR 0034)
-        "s17",
+        "UK GDPR Art 6(1)(e)",
         f"Please respond by {shown_date(request.due_at)} GMT",  # the practice reads it away from Safehub
     ):
         assert expected in text, expected

@@ -34,7 +34,9 @@ def _start(mash_team: Any, manager: User, social_worker: User, at: dt.datetime, 
     gp = PartnerAgencyFactory(name="Elm Road Surgery", kind=AgencyKind.GP_PRACTICE)
     police = PartnerAgencyFactory(name="Example Police", kind=AgencyKind.POLICE)
     contact = ContactAwaitingThresholdFactory(team=mash_team)
-    start = services.StartChecks("Neglect concerns", Brag.AMBER, social_worker, [gp, police], "Known?", "s17", **kwargs)
+    start = services.StartChecks(
+        "Neglect concerns", Brag.AMBER, social_worker, [gp, police], "Known?", services.DEFAULT_BASES, **kwargs
+    )
     return services.start_checks(contact, start, by=manager, at=at, version=contact.version)
 
 

@@ -29,6 +29,7 @@ from safehub.contacts.workflow import ContactState
 from safehub.core.errors import ConcurrentChange, DomainError, Refused
 from safehub.core.working_time import LONDON
 from safehub.protocols.models import Brag
+from safehub.sharing.vocabulary import Basis, Condition
 
 pytestmark = pytest.mark.django_db
 
@@ -79,7 +80,7 @@ def _start(
         "coordinator": coordinator,
         "agencies": chosen,
         "questions": "Is the family known? Any incidents at the address?",
-        "lawful_basis": "Children Act 1989 s17; UK GDPR Art 6(1)(e), Art 9(2)(g)",
+        "bases": [Basis.GDPR_6_1_E, Basis.GDPR_9_2_G],
         "left_out_reason": LEFT_OUT_REASON,
     }
     fields.update(changes)
@@ -103,7 +104,9 @@ def test_starting_checks_sends_one_request_per_agency_each_a_disclosure(
     assert {r.agency for r in requests} == set(chosen)
     assert Disclosure.objects.filter(contact=contact).count() == 3
     disclosure = Disclosure.objects.get(agency=agencies["police"])
-    assert disclosure.lawful_basis.startswith("Children Act 1989")
+    assert disclosure.bases == ["gdpr_6_1_e", "gdpr_9_2_g"]
+    assert (disclosure.route, disclosure.direction) == ("check_request", "out")
+    assert disclosure.categories == ["concern", "consent", "identity", "risk"]
     # Each person's position as shared (ADR 0034): the referrer's "given" stands for everyone not asked since.
     assert disclosure.consent_position == "; ".join(
         f"{subject.display_name}: consent given" for subject in contact.subjects.all()
@@ -141,7 +144,8 @@ def test_a_thursday_evening_request_before_easter_is_due_after_the_bank_holidays
         ({"reason": "  "}, "reason"),
         ({"agencies": []}, "agencies"),
         ({"questions": ""}, "questions"),
-        ({"lawful_basis": ""}, "lawful_basis"),
+        ({"bases": []}, "bases"),
+        ({"bases": [Basis.GDPR_9_2_G]}, "bases"),  # no Article 6 basis
     ],
 )
 def test_bad_input_starts_nothing(
@@ -221,6 +225,7 @@ def test_a_draft_is_saved_then_submitted_once_and_never_changed(
         analysis="Mother was the victim; the child was present",
         sources_searched="Niche, PND",
         handling_restriction="Not to be disclosed to the family without police agreement",
+        conditions=(Condition.NOT_TO_FAMILY,),
     )
     submitted = answers.save_response(request, answer, by=police, at=later, submit=True, version=request.version)
     assert submitted.pk == draft.pk
@@ -300,6 +305,7 @@ def test_a_correction_supersedes_with_a_reason(started: Any, agencies: dict[str,
 
 
 RESTRICTION = "Not to be disclosed to the family without police agreement"
+FAMILY = (Condition.NOT_TO_FAMILY,)
 
 
 def _answered_with_a_restriction(started: Any, agencies: dict[str, Agency], now: dt.datetime) -> tuple[User, Any]:
@@ -307,7 +313,12 @@ def _answered_with_a_restriction(started: Any, agencies: dict[str, Agency], now:
     request = started.requests.get(agency=agencies["police"])
     first = answers.save_response(
         request,
-        Answer(information="DA incident, March 2026", sources_searched="Niche", handling_restriction=RESTRICTION),
+        Answer(
+            information="DA incident, March 2026",
+            sources_searched="Niche",
+            handling_restriction=RESTRICTION,
+            conditions=FAMILY,
+        ),
         by=police,
         at=now,
         submit=True,
@@ -325,13 +336,13 @@ def test_a_correction_keeps_the_handling_restriction_unless_it_is_removed_on_pur
     corrected = Answer(information="DA incident, April 2026", sources_searched="Niche")
     with pytest.raises(Refused) as refused:
         answers.correct_response(first, corrected, reason="Wrong month", by=police, at=now, version=request.version)
-    assert [p.field for p in refused.value.problems] == ["handling_restriction"]
-    assert "Remove the handling restriction" in refused.value.problems[0].message
+    assert [p.field for p in refused.value.problems] == ["handling_conditions"]
+    assert "Remove the handling conditions" in refused.value.problems[0].message
     assert request.responses.count() == 1
     with pytest.raises(Refused, match="not both"):
         answers.correct_response(
             first,
-            Answer(information="x", sources_searched="Niche", handling_restriction="Police only"),
+            Answer(information="x", sources_searched="Niche", handling_restriction="Police only", conditions=FAMILY),
             reason="Wrong month",
             by=police,
             at=now,
@@ -341,7 +352,7 @@ def test_a_correction_keeps_the_handling_restriction_unless_it_is_removed_on_pur
     removed = answers.correct_response(
         first, corrected, reason="Wrong month", by=police, at=now, version=request.version, remove_restriction=True
     )
-    assert removed.handling_restriction == ""
+    assert removed.handling_conditions == []
     event = AuditEvent.objects.get(verb=Verb.AGENCY_RESPONSE_CORRECTED)
     assert event.data["restriction_removed"] is True
     kept = answers.correct_response(
@@ -362,7 +373,12 @@ def test_a_correction_that_changes_nothing_is_refused_and_saves_nothing(
     pushed the real one into "Earlier answers"."""
     police, first = _answered_with_a_restriction(started, agencies, now)
     request = first.request
-    same = Answer(information=" DA incident, March 2026 ", sources_searched="Niche", handling_restriction=RESTRICTION)
+    same = Answer(
+        information=" DA incident, March 2026 ",
+        sources_searched="Niche",
+        handling_restriction=RESTRICTION,
+        conditions=FAMILY,
+    )
     with pytest.raises(Refused) as refused:
         answers.correct_response(first, same, reason="oops pressed submit", by=police, at=now, version=request.version)
     assert [(p.field, p.message) for p in refused.value.problems] == [
@@ -371,7 +387,10 @@ def test_a_correction_that_changes_nothing_is_refused_and_saves_nothing(
     assert request.responses.count() == 1
     assert not AuditEvent.objects.filter(verb=Verb.AGENCY_RESPONSE_CORRECTED).exists()
     searched_more = Answer(
-        information="DA incident, March 2026", sources_searched="Niche, PND", handling_restriction=RESTRICTION
+        information="DA incident, March 2026",
+        sources_searched="Niche, PND",
+        handling_restriction=RESTRICTION,
+        conditions=FAMILY,
     )
     correction = answers.correct_response(
         first, searched_more, reason="Searched PND too", by=police, at=now, version=request.version
@@ -386,7 +405,12 @@ def test_a_correction_made_from_a_stale_page_is_refused_and_saves_nothing(
     police, first = _answered_with_a_restriction(started, agencies, now)
     request = first.request
     seen = request.version
-    answer = Answer(information="DA incident, April 2026", sources_searched="Niche", handling_restriction=RESTRICTION)
+    answer = Answer(
+        information="DA incident, April 2026",
+        sources_searched="Niche",
+        handling_restriction=RESTRICTION,
+        conditions=FAMILY,
+    )
     winner = answers.correct_response(first, answer, reason="Wrong month", by=police, at=now, version=seen)
     with pytest.raises(ConcurrentChange, match="This response was changed by someone else"):
         answers.correct_response(winner, answer, reason="Tab two", by=police, at=now, version=seen)
@@ -402,7 +426,7 @@ def test_every_problem_with_a_correction_is_reported_at_once(
         answers.correct_response(
             first, Answer(information="x"), reason="", by=police, at=now, version=first.request.version
         )
-    assert [p.field for p in refused.value.problems] == ["reason", "sources_searched", "handling_restriction"]
+    assert [p.field for p in refused.value.problems] == ["reason", "sources_searched", "handling_conditions"]
 
 
 def test_the_health_partner_records_a_gp_answer_on_its_behalf(

@@ -59,7 +59,7 @@ def checks(
             coordinator=social_worker,
             agencies=[police, health],
             questions="Known?",
-            lawful_basis=services.DEFAULT_LAWFUL_BASIS,
+            bases=services.DEFAULT_BASES,
         ),
         by=manager,
         at=now,
@@ -83,7 +83,7 @@ def test_a_manager_starts_checks_from_the_contact(
             "coordinator": social_worker.pk,
             "agencies": [police.pk, health.pk],
             "questions": "Known?",
-            "lawful_basis": services.DEFAULT_LAWFUL_BASIS,
+            "bases": [basis.value for basis in services.DEFAULT_BASES],
         },
     )
     assert response.status_code == 302
@@ -190,7 +190,7 @@ def _start_form(contact: Contact, coordinator: User, agencies: list[Agency], **e
         "coordinator": coordinator.pk,
         "agencies": [a.pk for a in agencies],
         "questions": "Known?",
-        "lawful_basis": services.DEFAULT_LAWFUL_BASIS,
+        "bases": [basis.value for basis in services.DEFAULT_BASES],
         **extra,
     }
 
@@ -380,6 +380,7 @@ def _correction(request: AgencyRequest, **changes: object) -> dict[str, object]:
         "information": "Domestic incident, March 2026",
         "analysis": "Child present",
         "sources_searched": "Niche",
+        "handling_conditions": ["no_onward"],
         "handling_restriction": RESTRICTION,
         "reason": "Wrong month",
         **changes,
@@ -399,25 +400,29 @@ def test_the_correction_form_starts_from_the_current_answer(
     assert "Domestic incident, March 2026</textarea>" in form
     assert "Child present</textarea>" in form
     assert re.search(r'<textarea[^>]*name="reason"[^>]*>\s*</textarea>', form)  # the reason is the partner's to give
-    assert "Remove the handling restriction" in form
+    assert re.search(r'value="no_onward"[^>]*checked', form)
+    assert "Remove the handling conditions" in form
     # Sent as it was drawn, with only what changed, the restriction is kept.
     done = police_client.post(url, _correction(request, information="Domestic incident, April 2026"))
     assert done.status_code == 302
     latest = request.responses.latest("pk")
     assert (latest.handling_restriction, latest.sources_searched) == (RESTRICTION, "Niche")
+    assert latest.handling_conditions == ["no_onward"]
 
 
 def test_a_correction_removes_a_restriction_only_when_the_box_is_ticked(
     checks: MashChecks, police: Agency, now: dt.datetime
 ) -> None:
     request, police_client, url = _answered(checks, police, now)
-    refused = police_client.post(url, _correction(request, handling_restriction=""))
+    refused = police_client.post(url, _correction(request, handling_restriction="", handling_conditions=[]))
     assert refused.status_code == 200
-    assert "tick &#x27;Remove the handling restriction&#x27;" in refused.content.decode()
+    assert "tick &#x27;Remove the handling conditions&#x27;" in refused.content.decode()
     assert request.responses.count() == 1
-    removed = police_client.post(url, _correction(request, handling_restriction="", remove_restriction="on"))
+    removed = police_client.post(
+        url, _correction(request, handling_restriction="", handling_conditions=[], remove_restriction="on")
+    )
     assert removed.status_code == 302
-    assert request.responses.latest("pk").handling_restriction == ""
+    assert request.responses.latest("pk").handling_conditions == []
 
 
 def test_a_correction_from_a_stale_tab_is_refused(checks: MashChecks, police: Agency, now: dt.datetime) -> None:

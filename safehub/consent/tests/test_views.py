@@ -114,7 +114,7 @@ def test_asked_by_one_and_decided_by_another_then_checks_may_start(
             "coordinator": str(social_worker.pk),
             "agencies": [str(police_partner.agencies().get().pk)],
             "questions": "Is the family known?",
-            "lawful_basis": "Children Act 1989 s47",
+            "bases": ["gdpr_6_1_e"],
             "left_out_reason": "Checked by phone",
             "version": str(contact.version),
         },

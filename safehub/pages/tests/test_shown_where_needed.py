@@ -30,6 +30,7 @@ from safehub.mfa.testing import sign_in_both_steps
 from safehub.people.models import PersonKind, Sex
 from safehub.people.tests.factories import AdultFactory, PersonFactory
 from safehub.protocols.models import Brag, LocalProtocol
+from safehub.sharing.vocabulary import statement
 
 pytestmark = pytest.mark.django_db
 HOUR = dt.timedelta(hours=1)
@@ -65,7 +66,12 @@ def test_the_checks_page_shows_the_questions_and_the_lawful_basis(
 ) -> None:
     checks = _submitted_checks(mash_team, manager=manager, social_worker=social_worker, at=now)
     page = social_worker_client.get(reverse("checks:checks", args=[checks.pk])).content.decode()
-    for shown in ("Is the family known to you?", services.DEFAULT_LAWFUL_BASIS, "Lawful basis for sharing", ANALYSIS):
+    for shown in (
+        "Is the family known to you?",
+        statement(services.DEFAULT_BASES),
+        "Lawful basis for sharing",
+        ANALYSIS,
+    ):
         assert shown in page, shown
 
 
@@ -151,7 +157,7 @@ def test_a_partner_request_carries_the_identifiers_the_index_holds(
     assert "2 March 1990" in page
     assert "17 May 2016" in page
     assert "1990-03-02" not in page
-    assert services.DEFAULT_LAWFUL_BASIS in page
+    assert statement(services.DEFAULT_BASES) in page
 
 
 def test_the_contact_downloads_as_a_pdf_pack_with_its_checks_and_answers(

@@ -26,7 +26,7 @@ def _request_answered_after(
     contact = ContactAwaitingThresholdFactory(team=team)
     checks = services.start_checks(
         contact,
-        services.StartChecks("Unclear", Brag.RED, coordinator, [agency], "Known?", services.DEFAULT_LAWFUL_BASIS),
+        services.StartChecks("Unclear", Brag.RED, coordinator, [agency], "Known?", services.DEFAULT_BASES),
         by=manager,
         at=START,
         version=contact.version,

@@ -77,6 +77,9 @@ def test_disclosures_made_before_the_move_are_still_there_after_it(
         "Not sought",
     )
     assert school_disclosure.content == {"questions": "Known?"}
+    # Coded when the ledger was (0005): a statement naming no basis it knows reads as a public task.
+    assert (school_disclosure.bases, school_disclosure.route) == (["gdpr_6_1_e"], "check_request")
+    assert school_disclosure.categories == ["concern", "consent", "identity", "risk"]
     assert AgencyRequest.objects.get(pk=school_request.pk).disclosure == school_disclosure
     assert AgencyRequest.objects.get(pk=police_request.pk).disclosure.pk == made_by_the_service
 

@@ -10,20 +10,24 @@ from safehub.accounts.tests.factories import PartnerAgencyFactory
 from safehub.audit.models import AuditEvent, Verb
 from safehub.contacts.tests.factories import ContactFactory
 from safehub.core.errors import DomainError
+from safehub.sharing.exits import Exit, release
 from safehub.sharing.models import Disclosure
 from safehub.sharing.services import record_disclosure
-from safehub.sharing.vocabulary import MASH_CHECKS_BASIS, Purpose
+from safehub.sharing.vocabulary import SAFEGUARDING_BASES, Category, Purpose
 
 pytestmark = pytest.mark.django_db
 AT = dt.datetime(2026, 11, 24, 10, 0, tzinfo=dt.UTC)
 
 
 def _share(contact: object, *, by: User, **overrides: object) -> Disclosure:
+    to = overrides.get("to") or PartnerAgencyFactory(name="Example Police", kind=AgencyKind.POLICE)
     fields: dict[str, object] = {
-        "to": PartnerAgencyFactory(name="Example Police", kind=AgencyKind.POLICE),
+        "to": to,
+        "released": release((), route=Exit.CHECK_REQUEST, to=getattr(to, "pk", None)),
         "content": {"questions": "Known?"},
         "purpose": Purpose.MASH_CHECKS,
-        "lawful_basis": str(MASH_CHECKS_BASIS),
+        "bases": SAFEGUARDING_BASES,
+        "categories": [Category.CONCERN],
         "consent_position": "Given",
         "by": by,
         "at": AT,
@@ -47,9 +51,12 @@ def test_a_disclosure_and_its_audit_event_are_written_together(mash_team: object
         "disclosure": disclosure.pk,
         "agency": disclosure.agency.pk,
         "purpose": "mash_checks",
+        "route": "check_request",
         "origin": "",
         "origin_id": None,
     }
+    assert disclosure.bases == [basis.value for basis in SAFEGUARDING_BASES]
+    assert disclosure.lawful_basis.startswith("UK GDPR Art 6(1)(e)")
 
 
 def test_a_disclosure_names_the_record_it_was_made_for(mash_team: object, manager: User) -> None:
@@ -68,7 +75,7 @@ def test_a_disclosure_can_go_to_someone_who_is_not_a_partner_agency(mash_team: o
 
 @pytest.mark.parametrize(
     ("overrides", "message"),
-    [({"lawful_basis": "  "}, "Enter the lawful basis"), ({"to": " "}, "Say who the information is shared with")],
+    [({"bases": []}, "Choose the lawful basis"), ({"to": " "}, "Say who the information is shared with")],
 )
 def test_a_disclosure_needs_a_basis_and_a_recipient(
     mash_team: object, manager: User, overrides: dict[str, object], message: str

@@ -120,7 +120,7 @@ def test_each_agency_is_sent_the_papers_as_a_disclosure_without_what_another_age
     police_answer = next(a for a in health["checks"] if a["agency"] == "Example Police")
     assert police_answer == {
         "agency": "Example Police",
-        "withheld": "Not passed on: a restriction on onward disclosure",
+        "withheld": "Not passed on: Example Police's handling conditions do not allow it",
     }
     # The police are sent their own answer as they gave it.
     own = next(a for a in sent["Example Police"].content["checks"] if a["agency"] == "Example Police")

@@ -1,0 +1,380 @@
+"""Every route out of the hub keeps an agency's handling conditions (issue 14): a restricted item is
+sent down each exit and found in none of them, unless the agency that gave it agreed; each route that
+sends or receives writes exactly one ledger row a recipient; and a new route cannot be added
+without the gate (the code is searched for anything that sends, prints or downloads)."""
+
+from __future__ import annotations
+
+import ast
+import datetime as dt
+import json
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pytest
+from django.core.exceptions import PermissionDenied
+
+from safehub.accounts.models import Agency, AgencyKind, Role, Team, User
+from safehub.accounts.tests.factories import PartnerAgencyFactory, TeamFactory, user_with_role
+from safehub.audit.models import AuditEvent, Verb
+from safehub.checks import agreements
+from safehub.checks import services as checks_services
+from safehub.checks.models import AgencyResponse, MashChecks
+from safehub.checks.tests.helpers import start_checks, submit_answer
+from safehub.contacts.models import Contact
+from safehub.contacts.tests.factories import ContactAwaitingThresholdFactory
+from safehub.core.errors import Refused
+from safehub.mfa.testing import sign_in_both_steps
+from safehub.pages.pack import contact_pack_html, contact_pack_pdf
+from safehub.sharing.exits import AUDIENCES, CARRIES_ITEMS, Exit, Item, barred_routes, blocks, may_go, release
+from safehub.sharing.models import Disclosure
+from safehub.sharing.services import LeakError, check_nothing_withheld
+from safehub.sharing.vocabulary import Condition, Direction
+from safehub.strategy import recording, services
+from safehub.strategy.models import Attendance, Decision, MeetingFormat, StrategyDiscussion
+from safehub.strategy.tests.helpers import approve_strategy_for
+
+SECRET = "Father is a suspect in an undercover operation, ref OP-KESTREL-7"
+H = dt.timedelta(hours=1)
+
+
+# The gate itself ---------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("route", list(Exit))
+@pytest.mark.parametrize("condition", list(Condition))
+def test_each_condition_keeps_an_item_from_the_routes_it_bars_unless_agreed_or_going_home(
+    route: Exit, condition: Condition
+) -> None:
+    item = Item("checks.agencyresponse:1", 7, "Example Police", frozenset({condition}), content={"x": SECRET})
+    barred = condition in (Condition.MASH_ONLY, Condition.NO_ONWARD) or AUDIENCES[route] == "anyone"
+    assert blocks(condition, route) is barred
+    assert may_go(item, route, to=8) is not barred  # another agency
+    assert may_go(item, route, to=None) is not barred  # a person, or a download
+    assert may_go(item, route, to=7)  # the agency that gave it is always sent its own
+    agreed = Item(item.key, 7, "Example Police", item.conditions, frozenset({route}), item.content)
+    assert may_go(agreed, route, to=8)
+    assert (route in barred_routes({condition})) is (barred and route in CARRIES_ITEMS)
+
+
+def test_an_item_without_conditions_goes_anywhere_and_release_splits_the_rest() -> None:
+    free = Item("a:1", 1, "Example Housing", content={"x": "Rent arrears since May"})
+    kept = Item("a:2", 2, "Example Police", frozenset({Condition.NO_ONWARD}), content={"x": SECRET})
+    released = release([free, kept], route=Exit.STRATEGY_PAPERS, to=3)
+    assert (released.shared, released.withheld) == ((free,), (kept,))
+    assert released.withheld_summary() == [{"item": "a:2", "agency": "Example Police", "conditions": ["no_onward"]}]
+    with pytest.raises(LeakError):
+        check_nothing_withheld(f"<p>{SECRET}</p>", released)
+    check_nothing_withheld("<p>Rent arrears since May</p>", released)
+
+
+# A restricted item sent down every route -----------------------------------------------------------
+
+
+@dataclass
+class World:
+    contact: Contact
+    checks: MashChecks
+    police: Agency
+    health: Agency
+    housing: Agency
+    police_partner: User
+    health_partner: User
+    manager: User
+    social_worker: User
+    coordinator: User
+    answer: AgencyResponse
+    at: dt.datetime
+
+
+@pytest.fixture
+def world(
+    mash_team: Team,
+    manager: User,
+    social_worker: User,
+    strategy_coordinator: User,
+    police_partner: User,
+    now: dt.datetime,
+) -> World:
+    """Mia's MASH checks: the police answered with information kept inside the MASH; housing without."""
+    police = Agency.objects.get(kind=AgencyKind.POLICE)
+    health = PartnerAgencyFactory(name="Example Health", kind=AgencyKind.HEALTH)
+    housing = PartnerAgencyFactory(name="Example Housing", kind=AgencyKind.HOUSING)
+    health_partner = user_with_role(
+        Role.PARTNER_PROFESSIONAL, team=TeamFactory(name="Health desk", agency=health), username="health.desk"
+    )
+    housing_officer = user_with_role(
+        Role.PARTNER_PROFESSIONAL, team=TeamFactory(name="Housing desk", agency=housing), username="housing.desk"
+    )
+    contact: Contact = ContactAwaitingThresholdFactory(team=mash_team)
+    checks = start_checks(contact, by=manager, coordinator=social_worker, agencies=[police, housing], at=now)
+    requests = {request.agency_id: request for request in checks.requests.all()}
+    answer = submit_answer(
+        requests[police.pk],
+        by=police_partner,
+        at=now,
+        information=SECRET,
+        conditions=(Condition.NO_ONWARD, Condition.NOT_TO_FAMILY),
+        handling_restriction="Ask DS Example first",
+    )
+    submit_answer(requests[housing.pk], by=housing_officer, at=now, information="Rent arrears since May")
+    checks.refresh_from_db()
+    return World(
+        contact, checks, police, health, housing, police_partner, health_partner, manager, social_worker,
+        strategy_coordinator, answer, now,
+    )  # fmt: skip
+
+
+def _sent(rows: list[Disclosure]) -> str:
+    return json.dumps([row.content for row in rows], ensure_ascii=False)
+
+
+def _new_rows(before: int) -> list[Disclosure]:
+    return list(Disclosure.objects.filter(pk__gt=before, direction=Direction.OUT).order_by("pk"))
+
+
+def _last() -> int:
+    return Disclosure.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
+
+
+def _check_request(world: World) -> tuple[list[Disclosure], str]:
+    before = _last()
+    checks_services.ask_another_agency(
+        world.checks,
+        checks_services.AskAgencies([world.health], "Anything on the children?", checks_services.DEFAULT_BASES),
+        by=world.manager,
+        at=world.at + H,
+        version=world.checks.version,
+    )
+    rows = _new_rows(before)
+    return rows, _sent(rows)
+
+
+def _discussion(world: World) -> StrategyDiscussion:
+    checks_services.submit_for_decision(
+        world.checks, analysis="Risk from the father", by=world.social_worker, at=world.at, version=world.checks.version
+    )
+    discussion = approve_strategy_for(
+        world.contact, social_worker=world.social_worker, manager=world.manager, at=world.at
+    )
+    arrangement = services.Arrangement(
+        world.at + H, MeetingFormat.VIDEO, "https://meet.example/s", world.manager,
+        agencies=(world.police, world.health, world.housing),
+    )  # fmt: skip
+    services.arrange(discussion, arrangement, by=world.coordinator, at=world.at, version=discussion.version)
+    discussion.refresh_from_db()
+    return discussion
+
+
+def _strategy_papers(world: World) -> tuple[list[Disclosure], str]:
+    before = _last()
+    _discussion(world)
+    rows = [row for row in _new_rows(before) if row.agency != world.police]  # the police are sent their own
+    return rows, _sent(rows)
+
+
+def _strategy_record(world: World) -> tuple[list[Disclosure], str]:
+    discussion = _discussion(world)
+    presence = tuple(
+        recording.Presence(
+            invitation.pk,
+            Attendance.ATTENDED,
+            attendee="DC Example",
+            contribution=SECRET if invitation.agency == world.police else "Nothing more to add",
+            restricted=invitation.agency == world.police,
+        )
+        for invitation in discussion.invitations.all()
+    )
+    outcome = recording.Outcome(
+        held_at=discussion.meeting_at,
+        analysis="Injuries fit the account of a slap",
+        decision=Decision.JOINT,
+        police_investigate=True,
+        medical_examination=False,
+        family_told=True,
+        who_tells="The social worker",
+        tell_by=world.at + 4 * H,
+        safety_plan="Father stays away while enquiries are made",
+        presence=presence,
+    )
+    recording.hold(discussion, outcome, by=world.manager, at=world.at + 2 * H, version=discussion.version)
+    discussion.refresh_from_db()
+    before = _last()
+    recording.send_record(discussion, by=world.coordinator, at=world.at + 3 * H, version=discussion.version)
+    rows = [row for row in _new_rows(before) if row.agency != world.police]
+    return rows, _sent(rows)
+
+
+def _contact_pack(world: World) -> tuple[list[Disclosure], str]:
+    before = _last()
+    html = contact_pack_html(world.manager, world.contact, at=world.at).html
+    contact_pack_pdf(world.manager, world.contact, at=world.at)
+    return _new_rows(before), html
+
+
+# Each route out, driven through the real code with a restricted item on the contact. A new `Exit`
+# fails `test_every_route_out_has_a_leak_test` until it is added here.
+EXITS: dict[Exit, Callable[[World], tuple[list[Disclosure], str]]] = {
+    Exit.CHECK_REQUEST: _check_request,
+    Exit.STRATEGY_PAPERS: _strategy_papers,
+    Exit.STRATEGY_RECORD: _strategy_record,
+    Exit.CONTACT_PACK: _contact_pack,
+}
+
+
+def test_every_route_out_has_a_leak_test() -> None:
+    assert set(EXITS) == set(Exit)
+
+
+@pytest.mark.parametrize("route", list(Exit))
+def test_a_restricted_item_leaks_down_no_route(world: World, route: Exit) -> None:
+    rows, sent = EXITS[route](world)
+    assert rows, "the route wrote no ledger row"
+    assert {row.route for row in rows} == {route.value}
+    assert SECRET not in sent
+    if route in (Exit.STRATEGY_PAPERS, Exit.CONTACT_PACK):
+        assert "Rent arrears since May" in sent  # what has no conditions still goes
+    for row in rows:
+        assert row.bases
+        assert row.categories
+        assert row.lawful_basis
+        if route in (Exit.STRATEGY_PAPERS, Exit.CONTACT_PACK):
+            assert [kept["agency"] for kept in row.withheld] == ["Example Police"]
+
+
+def test_the_agency_that_gave_it_may_agree_and_the_pack_then_holds_it(world: World) -> None:
+    [made] = agreements.agree_to_share(
+        world.answer,
+        routes=[Exit.CONTACT_PACK],
+        note="The hub may keep it in its own pack for the conference",
+        by=world.police_partner,
+        at=world.at,
+    )
+    assert (made.route, made.agreed_by) == (Exit.CONTACT_PACK, world.police_partner)
+    assert AuditEvent.objects.filter(verb=Verb.HANDLING_AGREED).count() == 1
+    world.contact.refresh_from_db()
+    rows, html = _contact_pack(world)
+    assert SECRET in html
+    assert rows[0].withheld == []
+    assert rows[0].conditions == ["no_onward", "not_to_family"]
+    # The agreement opens the pack and nothing else: the papers still withhold it.
+    _, sent = _strategy_papers(world)
+    assert SECRET not in sent
+
+
+def test_only_the_agency_that_gave_it_may_agree_and_a_refusal_is_recorded(world: World) -> None:
+    for intruder in (world.health_partner, world.manager):
+        with pytest.raises(PermissionDenied):
+            agreements.agree_to_share(
+                world.answer, routes=[Exit.CONTACT_PACK], note="We agree on their behalf", by=intruder, at=world.at
+            )
+    refused = AuditEvent.objects.filter(verb=Verb.HANDLING_AGREEMENT_REFUSED)
+    assert [event.by for event in refused.order_by("seq")] == [world.health_partner, world.manager]
+    assert not world.answer.agreements.exists()
+
+
+def test_an_agreement_needs_a_barred_route_and_a_note(world: World) -> None:
+    with pytest.raises(Refused) as refused:
+        agreements.agree_to_share(world.answer, routes=[], note="ok", by=world.police_partner, at=world.at)
+    assert [problem.field for problem in refused.value.problems] == ["routes", "note"]
+    with pytest.raises(Refused, match="do not keep your answer from a request for mash checks"):
+        agreements.agree_to_share(
+            world.answer, routes=[Exit.CHECK_REQUEST], note="It may go anywhere", by=world.police_partner, at=world.at
+        )
+    assert not world.answer.agreements.exists()
+
+
+def test_a_mash_only_answer_is_hidden_from_the_contact_officer_on_the_page(
+    world: World, contact_officer: User, client: Any
+) -> None:
+    AgencyResponse.objects.filter(pk=world.answer.pk).update(handling_conditions=["mash_only"])
+    sign_in_both_steps(client, contact_officer)
+    page = client.get(f"/contacts/{world.contact.pk}/").content.decode()
+    assert SECRET not in page
+    assert "keeps this answer to the MASH social workers and managers" in page
+    sign_in_both_steps(client, world.manager)
+    assert SECRET in client.get(f"/contacts/{world.contact.pk}/").content.decode()
+
+
+# The ledger: one row a recipient, in and out ------------------------------------------------------
+
+
+def test_each_answer_and_each_correction_is_one_row_received_with_its_conditions(world: World) -> None:
+    received = Disclosure.objects.filter(direction=Direction.IN, contact=world.contact).order_by("pk")
+    assert [(row.agency.name, row.conditions) for row in received] == [
+        ("Example Police", ["no_onward", "not_to_family"]),
+        ("Example Housing", []),
+    ]
+    police = received[0]
+    assert (police.origin, police.origin_id) == ("checks.agencyresponse", world.answer.pk)
+    assert "dpa_sch8" in police.bases
+    assert "police" in police.categories
+    assert AuditEvent.objects.filter(verb=Verb.DISCLOSURE_RECEIVED, contact=world.contact).count() == 2
+
+
+# A new route cannot be added without the gate ----------------------------------------------------
+
+ROOT = Path(__file__).resolve().parents[2]
+# What sends, prints or downloads something: a ledger row, a PDF, an email, a file for download.
+MARKERS = {"record_disclosure", "write_pdf", "EmailMessage", "send_mail", "Content-Disposition"}
+# Modules that send information about a child through the gate (each calls `release`).
+GATED = {
+    "checks/services.py",
+    "strategy/invitations.py",
+    "strategy/recording.py",
+    "pages/pack.py",
+}
+# Modules that send, print or download and are not routes for another agency's information, and why.
+NOT_A_ROUTE = {
+    "sharing/services.py": "the ledger's writer, which takes only what `release` cleared",
+    "checks/gp_form.py": "the printable form of a request already recorded (the hub's own words only)",
+    "checks/views.py": "serves the GP practice's form (checks/gp_form.py)",
+    "pages/views.py": "serves the PDF pack (pages/pack.py)",
+    "checks/alerts.py": "alerts to hub staff to sign in: no personal details",
+    "strategy/alerts.py": "action alerts to sign in: no personal details",
+    "strategy/emails.py": "tell invitees to sign in and read what was sent through the gate: no personal details",
+    "handoffs/services.py": "a contact passed to the council's own allocated worker: names and dates of birth only",
+    "users/passwords.py": "a password email: nothing about a child",
+    "reports/views.py": "the figures as CSV: counts, no agency's information",
+    "core/notify.py": "the email transport",
+    "core/mail_batches.py": "the email transport",
+    "outbox/services.py": "the email transport's copy for development",
+    "outbox/backends.py": "the email transport's copy for development",
+}
+
+
+def _marked(path: Path) -> bool:
+    tree = ast.parse(path.read_text())
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Name) and node.id in MARKERS:
+            return True
+        if isinstance(node, ast.Attribute) and node.attr in MARKERS:
+            return True
+        if isinstance(node, ast.Constant) and node.value in MARKERS:
+            return True
+        if isinstance(node, ast.FunctionDef) and node.name in MARKERS:
+            return True
+    return False
+
+
+def _calls_release(path: Path) -> bool:
+    tree = ast.parse(path.read_text())
+    return any(
+        isinstance(node, ast.Call) and getattr(node.func, "id", getattr(node.func, "attr", "")) == "release"
+        for node in ast.walk(tree)
+    )
+
+
+def test_every_module_that_sends_prints_or_downloads_is_gated_or_says_why_not() -> None:
+    modules = {
+        str(path.relative_to(ROOT)): path
+        for path in ROOT.rglob("*.py")
+        if "tests" not in path.parts and "migrations" not in path.parts and "benchmarks" not in path.parts
+    }
+    marked = {name for name, path in modules.items() if _marked(path)}
+    unknown = marked - GATED - set(NOT_A_ROUTE)
+    assert not unknown, f"a new route out: pass it through sharing.exits.release and add it to GATED: {unknown}"
+    assert marked >= GATED | set(NOT_A_ROUTE), "a listed module no longer sends: take it off the list"
+    assert all(_calls_release(modules[name]) for name in GATED)
