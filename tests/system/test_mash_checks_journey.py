@@ -46,7 +46,8 @@ def _answer(page: Page, *, holds: str, sources: str, assert_accessible: Check, r
         page.get_by_label("Nothing known", exact=False).check()
     page.get_by_label("Systems searched").fill(sources)
     if restriction:
-        page.get_by_label("Handling restriction (optional)").fill(restriction)
+        page.get_by_label("May go to the family only with our agreement").check()
+        page.get_by_label("More about the conditions (optional)").fill(restriction)
     page.get_by_role("button", name="Submit response").click()
     expect(page.locator(".govuk-notification-banner--success")).to_contain_text("Response submitted")
 
@@ -97,7 +98,8 @@ def test_manager_starts_checks_partners_answer_coordinator_submits(
         restriction=RESTRICTION,
     )
     # And the police correct their answer: the form starts from it, so only the change and the reason are typed
-    expect(page.get_by_label("Handling restriction (optional)")).to_have_value(RESTRICTION)
+    expect(page.get_by_label("More about the conditions (optional)")).to_have_value(RESTRICTION)
+    expect(page.get_by_label("May go to the family only with our agreement")).to_be_checked()
     expect(page.get_by_label("Systems searched")).to_have_value("Niche, PND")
     page.get_by_label("What your agency holds").fill("Domestic incidents at the address in March and April 2026.")
     page.get_by_label("Why is the response being corrected?").fill("The April incident was found on PND")
@@ -206,8 +208,8 @@ def test_coordinator_withdraws_a_request_and_the_agency_sees_why(
 def test_enter_in_a_box_never_sends_the_requests(
     page: Page, sign_in_as: Callable[..., None], manager: User, social_worker: User, mash_team: Team
 ) -> None:
-    """Walk-through: with everything filled in, a stray Enter in "Lawful basis" sent every request, a
-    disclosure to each agency. Only the button sends them."""
+    """Walk-through: with everything filled in, a stray Enter in a text box (then "Lawful basis") sent
+    every request, a disclosure to each agency. Only the button sends them."""
     PartnerAgencyFactory(name="Example Police", kind=AgencyKind.POLICE)
     contact: Contact = ContactAwaitingThresholdFactory(team=mash_team)
     sign_in_as(page, manager)
@@ -215,7 +217,7 @@ def test_enter_in_a_box_never_sends_the_requests(
     page.get_by_label("Why are MASH checks needed?").fill("Neglect")
     page.get_by_label("Amber", exact=False).check()
     page.get_by_label("Coordinating social worker").select_option(str(social_worker.pk))
-    page.get_by_label("Lawful basis for sharing").press("Enter")
+    page.get_by_label("Time to respond by (optional)").press("Enter")
     page.wait_for_timeout(500)
     expect(page.get_by_role("heading", level=1)).to_have_text("Start MASH checks")
     assert not MashChecks.objects.exists()

@@ -338,6 +338,7 @@ NOT_A_ROUTE = {
     "handoffs/services.py": "a contact passed to the council's own allocated worker: names and dates of birth only",
     "users/passwords.py": "a password email: nothing about a child",
     "reports/views.py": "the figures as CSV: counts, no agency's information",
+    "sharing/views.py": "the DPO's ledger as CSV: names what was shared by category, copies none of it",
     "core/notify.py": "the email transport",
     "core/mail_batches.py": "the email transport",
     "outbox/services.py": "the email transport's copy for development",
