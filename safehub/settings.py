@@ -103,6 +103,7 @@ INSTALLED_APPS = [
     "safehub.strategy",
     "safehub.meetings",
     "safehub.domestic_abuse",
+    "safehub.information_requests",
     "safehub.consent",
     "safehub.queues",
     "safehub.reports",

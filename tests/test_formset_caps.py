@@ -91,7 +91,7 @@ def test_a_protocol_post_whose_row_counts_differ_is_refused(
     _unchanged(before)
 
 
-@pytest.mark.parametrize("total", ["1000", "100000", "1" * 30])
+@pytest.mark.parametrize("total", [str(MAX_TIMESCALES + 1), "100000", "1" * 30])
 def test_a_protocol_post_claiming_thousands_of_rows_is_refused_without_drawing_them(
     administrator_client: Client, total: str
 ) -> None:

@@ -185,13 +185,15 @@ def test_a_session_keeps_only_its_latest_searches(harlows: Person, social_worker
 # Forms that ask by GET put what is typed into the address. Those left take only choices and
 # identifiers that name no child: a queue's filters, the audit trail's (a contact reference,
 # a local person ID, a staff username, the dates of events), the DPO's search of the sharing ledger
-# and of who has seen a record (a local person ID, an agency, a basis, dates), and the administrator's
+# and of who has seen a record (a local person ID, an agency, a basis, dates), the register of
+# information requests (a level, a state, dates), and the administrator's
 # list of staff accounts (a member of staff's name or username, an agency, a team, a role).
 GET_FORMS_ALLOWED = {
     "queues/templates/queues/queue.html",
     "audit/templates/audit/events.html",
     "sharing/templates/sharing/ledger.html",
     "sharing/templates/sharing/seen.html",
+    "information_requests/templates/information_requests/list.html",
     "users/templates/users/user_list.html",
 }
 TEMPLATES = Path(__file__).resolve().parent.parent / "safehub"

@@ -24,6 +24,8 @@ from safehub.consultations.models import Consultation, ConsultationKind
 from safehub.contacts.models import Channel, ConsentPosition, Contact
 from safehub.contacts.tests.factories import ContactFactory
 from safehub.contacts.workflow import ContactState
+from safehub.information_requests import services as information_requests
+from safehub.information_requests.rules import Details
 from safehub.matching.models import DuplicatePair
 from safehub.meetings.services import open_meeting
 from safehub.mfa.testing import sign_in_both_steps
@@ -248,6 +250,27 @@ USER_MANAGEMENT_PAGES: list[tuple[str, Callable[[Any], str]]] = [
     ("locked accounts", lambda team: reverse("users:locked-accounts")),
     ("a locked account's page", lambda team: _locked_account(team)),
 ]
+
+
+def _information_request(team: Any) -> str:
+    """A school's phone request about a child, as the front door took it."""
+    taken = information_requests.take_request(
+        Details(
+            level=1,
+            requester_name="Ann Teacher",
+            requester_role="Designated safeguarding lead",
+            requester_organisation="Example Primary School",
+            requester_email="ann.teacher@example-primary.sch.uk",
+            child_name="Mia Harlow",
+            reason="Mia told her teacher she is scared to go home",
+            identity_checked="She emailed me from her school address during the call",
+        ),
+        agency=None,
+        person=None,
+        by=user_with_role(Role.CONTACT_OFFICER, team=team, username="front.door"),
+        at=timezone.now(),
+    )
+    return reverse("information_requests:request", args=[taken.pk])
 
 
 PAGES: list[tuple[str, Callable[[Any], str], dict[Role, int]]] = [
@@ -495,6 +518,17 @@ PAGES: list[tuple[str, Callable[[Any], str], dict[Role, int]]] = [
         {CO: 403, SW: 200, SP: 200, TM: 200, STRAT: 403, **OUTSIDERS},
     ),
     (
+        # The social worker deciding the threshold asks a professional referrer to seek consent (002 §19).
+        "ask the referrer to seek consent",
+        _contact_step("consent:pause", ContactState.AWAITING_THRESHOLD),
+        {CO: 403, SW: 200, SP: 200, TM: 200, STRAT: 403, **OUTSIDERS},
+    ),
+    (
+        "resume after waiting for consent",
+        _contact_step("consent:resume", ContactState.AWAITING_CONSENT),
+        {CO: 403, SW: 200, SP: 200, TM: 200, STRAT: 403, **OUTSIDERS},
+    ),
+    (
         "requests to share without consent",
         lambda team: reverse("consent:overrides"),
         {CO: 403, SW: 200, SP: 200, TM: 200, STRAT: 403, PARTNER: 404, PERF: 403, DPO: 403, ADMIN: 403},
@@ -561,6 +595,22 @@ PAGES: list[tuple[str, Callable[[Any], str], dict[Role, int]]] = [
             ("sharing ledger as CSV", lambda team: reverse("sharing:ledger-csv")),
             ("who has seen a record", lambda team: reverse("sharing:seen")),
         )
+    ),
+    (
+        # The front door takes and answers other professionals' requests; the DPO keeps the register (000).
+        "information requests",
+        lambda team: reverse("information_requests:list"),
+        {CO: 200, SW: 200, SP: 200, TM: 200, STRAT: 403, PARTNER: 404, PERF: 403, DPO: 200, ADMIN: 403},
+    ),
+    (
+        "take an information request",
+        lambda team: reverse("information_requests:take"),
+        {CO: 200, SW: 200, SP: 200, TM: 200, STRAT: 403, PARTNER: 404, PERF: 403, DPO: 403, ADMIN: 403},
+    ),
+    (
+        "an information request",
+        _information_request,
+        {CO: 200, SW: 200, SP: 200, TM: 200, STRAT: 404, PARTNER: 404, PERF: 404, DPO: 200, ADMIN: 404},
     ),
     (
         # A qualified worker or manager records that the hub declined to share (issue 14).

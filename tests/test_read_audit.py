@@ -22,6 +22,8 @@ from safehub.consultations.models import Consultation, ConsultationKind
 from safehub.contacts.models import Channel, ConsentPosition, Contact
 from safehub.contacts.tests.factories import ContactAwaitingThresholdFactory, ContactFactory
 from safehub.contacts.workflow import ContactState
+from safehub.information_requests import services as information_requests
+from safehub.information_requests.rules import Details
 from safehub.matching.index import index_people
 from safehub.matching.models import DuplicatePair
 from safehub.meetings.services import open_meeting
@@ -40,6 +42,7 @@ READ_VERBS = (
     Verb.STRATEGY_DISCUSSION_VIEWED,
     Verb.DAILY_MEETING_VIEWED,
     Verb.TRIAGE_VIEWED,
+    Verb.INFORMATION_REQUEST_VIEWED,
 )
 
 
@@ -55,6 +58,7 @@ class Shown:
     discussions_of: tuple[int, ...] = ()  # strategy discussions, by their contact's id
     meeting_reads: tuple[int, ...] = ()  # a daily meeting (0) and each contact on its agenda, by id
     meeting_verb: Verb = Verb.DAILY_MEETING_VIEWED  # a triage's reads are the triage's
+    requests_about: tuple[int, ...] = ()  # information requests, by the person they are about
 
 
 @dataclass
@@ -115,6 +119,28 @@ def _gp_form(hub: Hub) -> Shown:
     request = hub.checks(AgencyKind.GP_PRACTICE).requests.get()
     url = reverse("checks:gp-form", args=[request.pk])
     return Shown(hub.partner_of(request, AgencyKind.HEALTH), url, contacts=(request.checks.contact_id,))
+
+
+def _information_request_page(hub: Hub) -> Shown:
+    person = PersonFactory()
+    taken = information_requests.take_request(
+        Details(
+            level=1,
+            requester_name="Ann Teacher",
+            requester_role="Designated safeguarding lead",
+            requester_organisation="Example Primary School",
+            requester_email="ann.teacher@example-primary.sch.uk",
+            child_name="Mia Harlow",
+            reason="Mia told her teacher she is scared to go home",
+            identity_checked="She emailed me from her school address during the call",
+        ),
+        agency=None,
+        person=person,
+        by=hub.contact_officer,
+        at=hub.at,
+    )
+    url = reverse("information_requests:request", args=[taken.pk])
+    return Shown(hub.contact_officer, url, requests_about=(person.pk,))
 
 
 def _correct_person_page(hub: Hub) -> Shown:
@@ -253,6 +279,9 @@ PAGES: dict[str, Callable[[Hub], Shown]] = {
     "consent:competence": _contact_page("consent:competence", ContactState.SCREENING, "social_worker"),
     "consent:ask": _contact_page("consent:ask", ContactState.AWAITING_THRESHOLD, "social_worker"),
     "consent:override": _override_page,
+    "consent:pause": _contact_page("consent:pause", ContactState.AWAITING_THRESHOLD, "social_worker"),
+    "consent:resume": _contact_page("consent:resume", ContactState.AWAITING_CONSENT, "social_worker"),
+    "information_requests:request": _information_request_page,
     "sharing:decline": _contact_page("sharing:decline", ContactState.AWAITING_THRESHOLD, "social_worker"),
 }
 
@@ -281,6 +310,7 @@ NOT_A_CHILDS_RECORD = {
     "consent:decide": "POST only: decides a request to share without consent and redirects",
     "consent:withdraw": "POST only: withdraws a request to share without consent and redirects",
     "checks:agree": "POST only: the answering agency agrees to a route for its answer, and redirects",
+    "information_requests:approve": "POST only: approves an information request's answer and redirects",
 }
 
 
@@ -323,6 +353,7 @@ def test_every_page_that_shows_a_childs_record_records_exactly_one_read_of_it(ur
         + [(Verb.PERSON_VIEWED.value, pk) for pk in shown.people]
         + [(Verb.STRATEGY_DISCUSSION_VIEWED.value, pk) for pk in shown.discussions_of]
         + [(shown.meeting_verb.value, pk) for pk in shown.meeting_reads]
+        + [(Verb.INFORMATION_REQUEST_VIEWED.value, pk) for pk in shown.requests_about]
     )
     assert recorded == expected, url_name
     shown_records = (
@@ -331,6 +362,7 @@ def test_every_page_that_shows_a_childs_record_records_exactly_one_read_of_it(ur
         + len(shown.consultations)
         + len(shown.discussions_of)
         + len(shown.meeting_reads)
+        + len(shown.requests_about)
     )
     assert len(reads) == shown_records, url_name
 

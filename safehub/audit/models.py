@@ -110,6 +110,20 @@ class Verb(models.TextChoices):
         "Was refused when agreeing to share another agency's information",
     )
     LEDGER_EXPORTED = "ledger_exported", "Exported the sharing ledger"
+    CONTACT_PAUSED_FOR_CONSENT = "contact_paused_for_consent", "Paused a contact: the referrer is seeking consent"
+    CONTACT_RESUMED_AFTER_CONSENT = "contact_resumed_after_consent", "Resumed a contact paused for consent"
+    INFORMATION_REQUEST_VIEWED = "information_request_viewed", "Viewed an information request"
+    INFORMATION_REQUEST_RECORDED = "information_request_recorded", "Recorded an information request"
+    INFORMATION_REQUEST_TURNED_AWAY = (
+        "information_request_turned_away",
+        "Turned away an incomplete information request: nothing disclosed",
+    )
+    INFORMATION_REQUEST_ANSWERED = "information_request_answered", "Answered an information request"
+    INFORMATION_REQUEST_DRAFTED = "information_request_drafted", "Wrote an information request's answer for approval"
+    INFORMATION_REQUEST_APPROVED = "information_request_approved", "Approved and sent an information request's answer"
+    INFORMATION_REQUEST_SENT_BACK = "information_request_sent_back", "Sent an information request's answer back"
+    INFORMATION_REQUEST_REFERRED = "information_request_referred", "Sent an information request to the disclosure team"
+    INFORMATION_REQUEST_REFUSED = "information_request_refused", "Refused an information request"
     SEEN_BY_REPORT = "seen_by_report", "Read who has seen a person's record"
     AGENCY_RESPONSE_SAVED = "agency_response_saved", "Saved a draft agency response"
     AGENCY_RESPONSE_SUBMITTED = "agency_response_submitted", "Submitted an agency response"

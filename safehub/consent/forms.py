@@ -9,6 +9,7 @@ from typing import Any
 from django import forms
 
 from safehub.consent.models import ConsentAnswer, ConsentMethod, ConsentPurpose, Giver, OverridePower
+from safehub.consent.pauses import Resumed
 from safehub.consent.services import Answer, Assessment, Decision
 from safehub.core.forms import ClockField, GovukDateField, GovukForm, VersionForm, choice_field
 from safehub.core.working_time import LONDON
@@ -173,3 +174,25 @@ class WithdrawForm(VersionForm):
         max_length=2000,
         required=False,
     )
+
+
+class PauseForm(VersionForm):
+    """Ask the professional referrer to discuss the request with the family first (002 §19)."""
+
+    asked = forms.CharField(
+        label="What have you asked the referrer to do?",
+        help_text="For example: discuss the request with the mother and call back with her answer.",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=5000,
+        required=False,  # the service says so, with any other problem
+    )
+
+
+class ResumeForm(VersionForm):
+    outcome = forms.ChoiceField(
+        label="What happened?",
+        choices=Resumed.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Choose what happened"},
+    )
+    note = forms.CharField(label="Details", widget=forms.Textarea(attrs={"rows": 3}), max_length=5000, required=False)

@@ -37,3 +37,9 @@ def can_decide_override(user: User, override: ConsentOverride, protocol: LocalPr
 def can_withdraw_override(user: User, override: ConsentOverride) -> bool:
     """Only whoever asked may withdraw the request (a manager declines it instead)."""
     return override.asked_by_id == user.pk
+
+
+def can_pause_for_consent(user: User) -> bool:
+    """The social worker deciding the threshold may ask a professional referrer to discuss a request
+    with the family first (002 §19), and resumes it when they come back."""
+    return can_make_threshold_decisions(user)

@@ -28,7 +28,8 @@ from safehub.consent.rules import AgeBands, Band, Position, age_on, band, lower_
 from safehub.consent.services import Answer
 from safehub.consent.workflow import STATES, OverrideState
 from safehub.contacts.consent import consent_among
-from safehub.contacts.models import Contact
+from safehub.contacts.models import Contact, ReferrerKind
+from safehub.contacts.workflow import ContactState
 from safehub.core.lifecycle import Tag
 from safehub.core.presenters import DAY, Action, Panel, shown_date
 from safehub.protocols.policy import active_protocol
@@ -281,13 +282,21 @@ class ContactPanel(Panel):
             found.append(Action("Assess a young person's competence", reverse("consent:competence", args=[contact.pk])))
         if permissions.can_ask_override(user) and self._may_ask(contact):
             found.append(Action("Ask to share without consent", reverse("consent:ask", args=[contact.pk])))
+        if permissions.can_pause_for_consent(user):
+            if contact.state == ContactState.AWAITING_CONSENT:
+                found.append(Action("The referrer came back: resume", reverse("consent:resume", args=[contact.pk])))
+            elif contact.referrer_kind == ReferrerKind.PROFESSIONAL and self._may_ask(contact, paused=True):
+                found.append(Action("Ask the referrer to seek consent", reverse("consent:pause", args=[contact.pk])))
         return found
 
     @staticmethod
-    def _may_ask(contact: Contact) -> bool:
-        """Someone has no consent for MASH checks, and no request for it is waiting."""
+    def _may_ask(contact: Contact, *, paused: bool = False) -> bool:
+        """Someone has no consent for MASH checks, and no request for it is waiting; for a pause
+        (002 §19), while the contact waits for its threshold decision."""
         records = _records(contact)
         purpose = ConsentPurpose.MASH_CHECKS
+        if paused and contact.state != ContactState.AWAITING_THRESHOLD:
+            return False
         if any(o.purpose == purpose and o.state == OverrideState.ASKED for o in records.overrides):
             return False
         return bool(without_consent(contact, purpose, on=timezone.localdate(), records=records))

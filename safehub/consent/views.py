@@ -5,6 +5,7 @@ audited door; the services hold the rules."""
 from __future__ import annotations
 
 import uuid
+from collections.abc import Callable
 from http import HTTPStatus
 from typing import Any
 
@@ -16,8 +17,8 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from safehub.accounts.models import Agency
-from safehub.consent import permissions, presenters, services
-from safehub.consent.forms import AnswerForm, AskForm, CompetenceForm, DecideForm, WithdrawForm
+from safehub.consent import pauses, permissions, presenters, services
+from safehub.consent.forms import AnswerForm, AskForm, CompetenceForm, DecideForm, PauseForm, ResumeForm, WithdrawForm
 from safehub.consent.models import ConsentOverride
 from safehub.consent.queries import age_bands, get_override_for, waiting_overrides
 from safehub.consent.workflow import OverrideState
@@ -26,6 +27,7 @@ from safehub.contacts.queries import get_contact_for
 from safehub.core.errors import DomainError
 from safehub.core.forms import add_refusal
 from safehub.core.http import AuthenticatedHttpRequest
+from safehub.core.presenters import shown_date
 from safehub.protocols.policy import active_protocol
 
 # A service's field names where the form's differ.
@@ -219,3 +221,69 @@ def withdraw(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         return _override_page(request, contact, found, withdraw=form, status=status)
     messages.success(request, "Request withdrawn")
     return redirect("consent:override", pk=found.pk)
+
+
+def _waiting_step(
+    request: AuthenticatedHttpRequest,
+    contact_pk: int,
+    *,
+    purpose: str,
+    form_class: type[PauseForm] | type[ResumeForm],
+    step: Callable[[Contact, dict[str, Any]], str],
+    template: str,
+) -> HttpResponse:
+    """A page that pauses a contact for consent or resumes it: its form, the service `step` (which
+    returns what the page then says), and the contact page after it."""
+    contact = get_contact_for(request.user, contact_pk, purpose=purpose)
+    if not permissions.can_pause_for_consent(request.user):
+        raise PermissionDenied
+    form = form_class(request.POST or None, initial={"version": contact.version})
+    status = 200
+    if request.method == "POST" and form.is_valid():
+        try:
+            said = step(contact, form.cleaned_data)
+        except DomainError as error:
+            status = add_refusal(form, error)
+        else:
+            messages.success(request, said)
+            return redirect("contacts:contact", pk=contact.pk)
+    context = {"contact": contact, "form": form, "why_not": pauses.why_not_pause(contact)}
+    return render(request, template, context, status=status)
+
+
+@require_http_methods(["GET", "POST"])
+def pause(request: AuthenticatedHttpRequest, contact_pk: int) -> HttpResponse:
+    """Ask the professional referrer to discuss the request with the family first (002 §19)."""
+
+    def step(contact: Contact, data: dict[str, Any]) -> str:
+        pauses.pause_for_consent(
+            contact, asked=data["asked"], by=request.user, at=timezone.now(), version=data["version"]
+        )
+        due = shown_date(contact.current_due_at) if contact.current_due_at else ""
+        return f"Waiting for consent: the referrer is due to come back by {due}"
+
+    return _waiting_step(
+        request, contact_pk, purpose="consent: wait for consent", form_class=PauseForm, step=step,
+        template="consent/pause.html",
+    )  # fmt: skip
+
+
+@require_http_methods(["GET", "POST"])
+def resume(request: AuthenticatedHttpRequest, contact_pk: int) -> HttpResponse:
+    """The referrer came back about consent, or the worker goes on: back to the threshold decision."""
+
+    def step(contact: Contact, data: dict[str, Any]) -> str:
+        pauses.resume_after_consent(
+            contact,
+            outcome=pauses.Resumed(data["outcome"]),
+            note=data["note"],
+            by=request.user,
+            at=timezone.now(),
+            version=data["version"],
+        )
+        return "Resumed: the contact is waiting for its threshold decision again"
+
+    return _waiting_step(
+        request, contact_pk, purpose="consent: resume after waiting for consent", form_class=ResumeForm,
+        step=step, template="consent/resume.html",
+    )  # fmt: skip

@@ -60,6 +60,7 @@ AMENDMENTS: Final[Mapping[ContactState, frozenset[AmendmentKind]]] = {
     ContactState.RECEIVED: EVERY_KIND,
     ContactState.SCREENING: EVERY_KIND,
     ContactState.AWAITING_THRESHOLD: EVERY_KIND,
+    ContactState.AWAITING_CONSENT: EVERY_KIND,  # what the referrer comes back with is recorded as it comes
     ContactState.MASH_CHECKS: EVERY_KIND,
     ContactState.AWAITING_APPROVAL: ADDITIONS,
     ContactState.APPROVED: EVERY_KIND,

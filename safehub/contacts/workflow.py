@@ -14,6 +14,7 @@ class ContactState(StrEnum):
     RECEIVED = "received"
     SCREENING = "screening"
     AWAITING_THRESHOLD = "awaiting_threshold"
+    AWAITING_CONSENT = "awaiting_consent"
     MASH_CHECKS = "mash_checks"
     AWAITING_APPROVAL = "awaiting_approval"
     APPROVED = "approved"
@@ -30,6 +31,11 @@ STATES: Final[Mapping[ContactState, StateInfo]] = {
     ContactState.RECEIVED: StateInfo("Received", Tag.LIGHT_BLUE, queue="screening"),
     ContactState.SCREENING: StateInfo("In basic screening", Tag.BLUE, queue="screening"),
     ContactState.AWAITING_THRESHOLD: StateInfo("Awaiting threshold decision", Tag.PURPLE, queue="threshold"),
+    # 002 §19: a professional asking for a child in need assessment without consent may be asked to
+    # discuss it with the family first; the contact waits, on its own clock, until they come back.
+    ContactState.AWAITING_CONSENT: StateInfo(
+        "Awaiting consent: the referrer is asking the family", Tag.ORANGE, queue="consent"
+    ),
     ContactState.MASH_CHECKS: StateInfo("MASH checks under way", Tag.YELLOW, queue="checks"),
     ContactState.AWAITING_APPROVAL: StateInfo("Awaiting manager approval", Tag.PINK, queue="approval"),
     ContactState.APPROVED: StateInfo("Approved: outcome to action", Tag.TURQUOISE, queue="outcomes"),
@@ -44,6 +50,8 @@ class Event(StrEnum):
     ALLOCATE_TO_PREVIOUS_WORKER = "allocate_to_previous_worker"
     REFER_FOR_THRESHOLD = "refer_for_threshold"
     START_MASH_CHECKS = "start_mash_checks"
+    PAUSE_FOR_CONSENT = "pause_for_consent"
+    RESUME_AFTER_CONSENT = "resume_after_consent"
     SUBMIT_CHECKS_FOR_DECISION = "submit_checks_for_decision"
     RECOMMEND = "recommend"
     RETURN_FOR_RECONSIDERATION = "return_for_reconsideration"
@@ -62,6 +70,8 @@ EVENT_LABELS: Final[Mapping[Event, str]] = {
     Event.ALLOCATE_TO_PREVIOUS_WORKER: "Allocated to the previous social worker (three-month rule)",
     Event.REFER_FOR_THRESHOLD: "Sent to a MASH social worker for a threshold decision",
     Event.START_MASH_CHECKS: "MASH checks started: partner agencies asked what they hold",
+    Event.PAUSE_FOR_CONSENT: "Paused: the referrer asked to discuss it with the family and seek consent",
+    Event.RESUME_AFTER_CONSENT: "Resumed: the referrer came back about consent",
     Event.SUBMIT_CHECKS_FOR_DECISION: "MASH checks collated and submitted for a threshold decision",
     Event.RECOMMEND: "Rated and recommended an outcome",
     Event.RETURN_FOR_RECONSIDERATION: "Returned by the manager for reconsideration",
@@ -78,6 +88,8 @@ TRANSITIONS: Final[Mapping[tuple[ContactState, Event], ContactState]] = {
     (S.SCREENING, Event.REFER_FOR_THRESHOLD): S.AWAITING_THRESHOLD,
     (S.AWAITING_THRESHOLD, Event.RECOMMEND): S.AWAITING_APPROVAL,
     (S.AWAITING_THRESHOLD, Event.START_MASH_CHECKS): S.MASH_CHECKS,
+    (S.AWAITING_THRESHOLD, Event.PAUSE_FOR_CONSENT): S.AWAITING_CONSENT,
+    (S.AWAITING_CONSENT, Event.RESUME_AFTER_CONSENT): S.AWAITING_THRESHOLD,
     (S.MASH_CHECKS, Event.SUBMIT_CHECKS_FOR_DECISION): S.AWAITING_THRESHOLD,
     (S.AWAITING_APPROVAL, Event.RETURN_FOR_RECONSIDERATION): S.AWAITING_THRESHOLD,
     (S.AWAITING_APPROVAL, Event.APPROVE): S.APPROVED,

@@ -12,8 +12,9 @@ from django.utils import timezone
 from safehub.accounts.models import Agency, AgencyKind, User
 from safehub.consent import services
 from safehub.consent.models import ConsentOverride, ConsentPurpose
+from safehub.consent.pauses import pause_for_consent, why_not_pause
 from safehub.consent.queries import without_consent
-from safehub.contacts.models import Contact, SubjectRole
+from safehub.contacts.models import Contact, ReferrerKind, SubjectRole
 from safehub.contacts.workflow import ContactState
 
 CHECKS = ConsentPurpose.MASH_CHECKS
@@ -108,3 +109,26 @@ def add_waiting_overrides(*, workers: list[User], rng: random.Random, now: datet
         ask_to_share(contact, by=rng.choice(workers), at=asked, rng=rng)
         made += 1
     return made
+
+
+def add_waiting_for_consent(*, workers: list[User], now: datetime, count: int) -> int:
+    """Pause `count` professionals' requests still without consent (002 §19): the referrer is asking the
+    family. The oldest such contacts waiting for a threshold decision, so no random number is drawn."""
+    paused = 0
+    waiting = Contact.objects.filter(
+        state=ContactState.AWAITING_THRESHOLD, referrer_kind=ReferrerKind.PROFESSIONAL
+    ).order_by("received_at", "pk")
+    for contact in waiting:
+        if paused == count:
+            break
+        if why_not_pause(contact):
+            continue
+        pause_for_consent(
+            contact,
+            asked="Asked the referrer to talk to the family about the referral and call back with their answer",
+            by=workers[paused % len(workers)],
+            at=now - timedelta(hours=3),
+            version=contact.version,
+        )
+        paused += 1
+    return paused

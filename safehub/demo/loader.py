@@ -17,10 +17,11 @@ from safehub.accounts.models import Agency, AgencyKind, Membership, Role, Team, 
 from safehub.contacts.models import Contact
 from safehub.decisions.models import Referral
 from safehub.demo.checks import add_mash_checks
-from safehub.demo.consent import add_waiting_overrides
+from safehub.demo.consent import add_waiting_for_consent, add_waiting_overrides
 from safehub.demo.domestic_abuse import add_domestic_abuse_notifications
 from safehub.demo.histories import HistoryMaker, Staff
 from safehub.demo.households import create_duplicate_records, create_households
+from safehub.demo.information_requests import add_information_requests
 from safehub.demo.meetings import add_daily_meetings
 from safehub.demo.strategy import add_strategy_discussions
 from safehub.matching.duplicates import find_duplicates
@@ -114,6 +115,8 @@ DUPLICATE_RECORDS = 24
 MASH_CHECKS = 30
 # Requests to share without consent left for a manager to decide (the demo's consent queue).
 WAITING_OVERRIDES = 3
+# Professionals' requests paused while the referrer asks the family for consent (002 §19).
+WAITING_FOR_CONSENT = 1
 
 
 def load_demo(
@@ -154,6 +157,10 @@ def load_demo(
         progress(f"  day {(moment - first_day).days} of {weeks * 7}: {recorded} contacts recorded")
 
     walk_together(walks, until=at, every=timedelta(days=3), progress=reached)
+    # Before the MASH checks and the requests to share without consent take their contacts: these are
+    # professionals' requests still without consent, which those would settle.
+    paused = add_waiting_for_consent(workers=staff.social_workers, now=at, count=WAITING_FOR_CONSENT)
+    progress(f"Professionals' requests waiting while the referrer seeks consent: {paused}")
     checked = add_mash_checks(
         managers=staff.managers, coordinators=staff.social_workers, rng=rng, now=at, count=MASH_CHECKS
     )
@@ -173,6 +180,15 @@ def load_demo(
     )
     if triage:
         progress(f"Domestic-abuse triage: {triage} in the last week")
+    asked = add_information_requests(
+        officers=staff.officers,
+        workers=staff.social_workers,
+        managers=staff.managers,
+        dpo=users["data_protection_officer"],
+        now=at,
+        seed=seed + 14,
+    )
+    progress(f"Information requests from other professionals: {dict(sorted(asked.items()))}")
     states = Counter(Contact.objects.values_list("state", flat=True))
     summary = DemoSummary(
         people=count_people,

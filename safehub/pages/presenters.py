@@ -29,6 +29,7 @@ from safehub.decisions.presenters import ContactPanel as DecisionsPanel
 from safehub.decisions.queries import latest_recommendation
 from safehub.domestic_abuse.presenters import ContactPanel as DomesticAbusePanel
 from safehub.handoffs.presenters import ContactPanel as HandoffsPanel
+from safehub.information_requests.presenters import ContactPanel as InformationRequestsPanel
 from safehub.meetings.presenters import ContactPanel as MeetingsPanel
 from safehub.screening.presenters import ContactPanel as ScreeningPanel
 from safehub.sharing.presenters import ContactPanel as SharingPanel
@@ -50,6 +51,7 @@ PANELS: tuple[Panel, ...] = (
     MeetingsPanel(),
     HandoffsPanel(),
     SharingPanel(),
+    InformationRequestsPanel(),
     AddendaPanel(),
     HistoryPanel(AskedForChecks(), StrategyTimeline()),
 )

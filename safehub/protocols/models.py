@@ -45,15 +45,30 @@ class Clock(models.TextChoices):
     OUTCOME_TO_REFERRER = "outcome_to_referrer", "Outcome sent to referrer"
     CONSULTATION_SUMMARY = "consultation_summary", "Consultation summary sent"
     MASH_CHECKS = "mash_checks", "MASH checks"
+    CONSENT_SOUGHT = "consent_sought", "Consent sought by the referrer (a request paused for it)"
     STRATEGY_DISCUSSION = "strategy_discussion", "Strategy discussion"
     STRATEGY_EXCEPTION = "strategy_exception", "Strategy discussion, at the latest, by a recorded exception"
     STRATEGY_RECORD = "strategy_record", "Strategy discussion's record sent to those who took part"
     PHONE_AGENCY = "phone_agency", "Telephone the agency too"
+    # Another professional's request for information (000: levels 1 to 3), from its receipt.
+    INFORMATION_REQUEST_1 = "information_request_1", "Information request, level 1 answered"
+    INFORMATION_REQUEST_2 = "information_request_2", "Information request, level 2 answered"
+    INFORMATION_REQUEST_3 = "information_request_3", "Information request, level 3 answered by the disclosure team"
 
 
 # The clocks that time a step of a contact (every profile gives each step a due time); the
 # others are prompts.
-STEP_CLOCKS = tuple(clock for clock in Clock if clock not in (Clock.PHONE_AGENCY, Clock.STRATEGY_EXCEPTION))
+STEP_CLOCKS = tuple(
+    clock
+    for clock in Clock
+    if clock not in (Clock.PHONE_AGENCY, Clock.STRATEGY_EXCEPTION) and not clock.value.startswith("information_request")
+)
+# The clocks of information requests, by level (000: levels 1 to 3).
+INFORMATION_REQUEST_CLOCKS = {
+    1: Clock.INFORMATION_REQUEST_1,
+    2: Clock.INFORMATION_REQUEST_2,
+    3: Clock.INFORMATION_REQUEST_3,
+}
 # Clocks whose rows may name an agency: the requests of MASH checks, and the telephone prompt.
 AGENCY_CLOCKS = frozenset({Clock.MASH_CHECKS, Clock.PHONE_AGENCY})
 # Who may approve a threshold recommendation, as a protocol may choose (004 §5, §7: a manager;

@@ -19,10 +19,14 @@ CLOCK_STARTS = {
     Clock.OUTCOME_TO_REFERRER: "Counts from the approved decision",
     Clock.CONSULTATION_SUMMARY: "Counts from the consultation",
     Clock.MASH_CHECKS: "Counts from the request to the agency",
+    Clock.CONSENT_SOUGHT: "Counts from the pause: the referrer's time to discuss it with the family",
     Clock.STRATEGY_DISCUSSION: "Counts from the decision to hold one: the approval, or a manager starting it",
     Clock.STRATEGY_EXCEPTION: "Counts from the same start: the latest a manager's recorded risk assessment may move it to",
     Clock.STRATEGY_RECORD: "Counts from the time the discussion was held",
     Clock.PHONE_AGENCY: "A prompt: telephone the agency too when its answer is needed sooner than this",
+    Clock.INFORMATION_REQUEST_1: "Counts from the request",
+    Clock.INFORMATION_REQUEST_2: "Counts from the request",
+    Clock.INFORMATION_REQUEST_3: "Counts from the request",
 }
 
 

@@ -21,6 +21,17 @@ WD = "working_days"
 BEXLEY_MEETING_TIME = time(11, 0)
 BIRMINGHAM_TRIAGE_TIME = time(10, 0)
 RECORD_DEFAULT = "Local default: the seeds set no time for the record of a strategy discussion"
+# 000 describes the three levels of information request and who answers each, not how soon.
+REQUEST_DEFAULT = "Local default: 000 sets the levels of information request, not their times"
+# 002 §19 lets the social worker ask a professional to discuss a request with the family first, with no time.
+CONSENT_SOUGHT = ("consent_sought", "", 2, WD, "Local default: 002 §19 sets no time for the referrer to seek consent")
+INFORMATION_REQUESTS = [
+    ("information_request_1", "", 1, WD, REQUEST_DEFAULT),
+    ("information_request_2", "", 10, WD, REQUEST_DEFAULT),
+    ("information_request_3", "", 20, WD, REQUEST_DEFAULT),
+]
+# The clocks every profile is given the same local default for, where its seed sets none.
+LOCAL_DEFAULTS = [CONSENT_SOUGHT, *INFORMATION_REQUESTS]
 
 TEAM_MANAGER = "team_manager"
 SENIOR_PRACTITIONER = "senior_practitioner"
@@ -111,6 +122,7 @@ PROFILES: list[dict[str, Any]] = [
                 "Local default: 002 sets no exception; a risk-assessed discussion is still held within a day",
             ),
             ("strategy_record", "", 1, WD, RECORD_DEFAULT),
+            *LOCAL_DEFAULTS,
         ],
         # Roles table: the MASH team manager and the CSC senior practitioners are each 'Decision maker
         # on contacts, screening, MASH checks and service provision for specialist services at levels 3 and 4'.
@@ -196,6 +208,7 @@ PROFILES: list[dict[str, Any]] = [
                 " in the local Safeguarding Protocol'",
             ),
             ("strategy_record", "", 1, WD, RECORD_DEFAULT),
+            *LOCAL_DEFAULTS,
         ],
         "approver_roles": [TEAM_MANAGER],
     },
@@ -233,6 +246,7 @@ PROFILES: list[dict[str, Any]] = [
             ("strategy_discussion", "", 24, H, "Local default: 003 sets no time"),
             ("strategy_exception", "", 72, H, "Local default: 003 sets no time; 000's 72-hour exception"),
             ("strategy_record", "", 1, WD, RECORD_DEFAULT),
+            *LOCAL_DEFAULTS,
             (
                 "phone_agency",
                 "",
@@ -299,6 +313,7 @@ PROFILES: list[dict[str, Any]] = [
                 " progress a child protection concern is within a maximum of 2 hours'",
             ),
             ("strategy_record", "", 1, WD, RECORD_DEFAULT),
+            *LOCAL_DEFAULTS,
         ],
         # §5, §7: every recommendation 'approved by a manager'.
         "approver_roles": [TEAM_MANAGER],

@@ -15,6 +15,7 @@ from safehub.checks.permissions import can_answer_requests, can_be_coordinator
 from safehub.consultations.permissions import can_see_consultations
 from safehub.contacts.permissions import can_find_contacts, can_record_contact, can_see_contacts
 from safehub.handoffs.permissions import can_see_caseload
+from safehub.information_requests.permissions import can_see_requests
 from safehub.matching.permissions import can_review_duplicates
 from safehub.meetings.permissions import can_see_meetings
 from safehub.outbox.permissions import can_read_outbox
@@ -48,6 +49,7 @@ SECTIONS: list[tuple[str, str, Callable[[User], bool]]] = [
     ("Daily meetings", "meetings:meetings", can_see_meetings),
     ("Domestic-abuse triage", "meetings:triage", can_see_meetings),
     ("Sharing without consent", "consent:overrides", could_approve),
+    ("Information requests", "information_requests:list", can_see_requests),
     ("Requests to your agency", "checks:workspace", can_answer_requests),
     ("Checks timeliness", "reports:checks-timeliness", can_read_performance),
     ("Strategy timeliness", "reports:strategy-timeliness", can_read_strategy_timeliness),

@@ -50,6 +50,11 @@ QUEUES: list[Queue] = [
         "Screened contacts waiting for a MASH social worker's rating and recommendation.",
     ),
     _holding(
+        "consent",
+        "Awaiting consent",
+        "Professionals' requests for a child in need assessment made without consent: the referrer is asking the family.",
+    ),
+    _holding(
         "checks",
         "MASH checks",
         "Contacts whose partner agencies are being asked what they hold, until the checks go for decision.",

@@ -25,6 +25,7 @@ class Exit(models.TextChoices):
     STRATEGY_PAPERS = "strategy_papers", "The papers for a strategy discussion"
     STRATEGY_RECORD = "strategy_record", "The record of a strategy discussion"
     CONTACT_PACK = "contact_pack", "The contact's PDF pack"
+    INFORMATION_REQUEST = "information_request", "An answer to another professional's information request"
 
 
 class Audience(models.TextChoices):
@@ -41,6 +42,8 @@ AUDIENCES: dict[Exit, Audience] = {
     Exit.STRATEGY_RECORD: Audience.ANYONE,
     # A download leaves the audited system: printed, it can be handed to anyone.
     Exit.CONTACT_PACK: Audience.ANYONE,
+    # A level 3 answer may go to a court, where the family's lawyers read it.
+    Exit.INFORMATION_REQUEST: Audience.ANYONE,
 }
 
 

@@ -234,6 +234,8 @@ def record_decision_not_to_share(
         asked_by=asked_by.strip()[:200],
         declined_reason=reason.strip(),
         content__asked=asked.strip(),
+        origin=origin_label(origin) if origin is not None else "",
+        origin_id=origin.pk if origin is not None else None,
     ).first()
     if same is not None:
         return same  # the same decision sent again (back and resubmit, a double click): one row

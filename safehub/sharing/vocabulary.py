@@ -135,6 +135,7 @@ class Category(models.TextChoices):
     POLICE = "police", "Police information: offences, allegations, intelligence"
     DECISION = "decision", "The hub's decision and its rationale"
     STRATEGY = "strategy", "A strategy discussion's record: decisions, plan and actions"
+    INVOLVEMENT = "involvement", "Children's social care involvement: dates, reasons, plans and workers"
 
 
 class Condition(models.TextChoices):

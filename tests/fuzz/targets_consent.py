@@ -11,8 +11,9 @@ from safehub.accounts.models import AgencyKind, Role
 from safehub.accounts.tests.factories import PartnerAgencyFactory
 from safehub.consent import services
 from safehub.consent.models import ConsentOverride
-from safehub.contacts.models import ConsentPosition, Contact, SubjectRole
+from safehub.contacts.models import ConsentPosition, Contact, ReferrerKind, SubjectRole
 from safehub.contacts.tests.factories import ContactFactory, ContactSubjectFactory
+from safehub.contacts.workflow import ContactState
 from tests.fuzz.harness import Target, Variant, World, url
 
 SW = Role.SOCIAL_WORKER
@@ -112,10 +113,40 @@ def _withdraw(world: World) -> list[Variant]:
     return [Variant.from_page(world.client(SW), address, page=page, fill={"withdraw-note": "The mother consented"})]
 
 
+def _pause(world: World) -> list[Variant]:
+    contact: Contact = ContactFactory(
+        team=world.team,
+        received_at=RECEIVED,
+        state=ContactState.AWAITING_THRESHOLD,
+        referrer_kind=ReferrerKind.PROFESSIONAL,
+        consent=ConsentPosition.INFORMED,
+    )
+    fill = {"asked": "Asked the school to talk to the mother about the referral and call back"}
+    variant = Variant.from_page(world.client(SW), url("consent:pause", contact.pk), fill=fill)
+    variant.fixed = {"asked": [fill["asked"]]}  # other words are too short
+    return [variant]
+
+
+def _resume(world: World) -> list[Variant]:
+    contact: Contact = ContactFactory(
+        team=world.team,
+        received_at=RECEIVED,
+        state=ContactState.AWAITING_CONSENT,
+        referrer_kind=ReferrerKind.PROFESSIONAL,
+        consent=ConsentPosition.INFORMED,
+    )
+    fill = {"outcome": "safeguarding", "note": "New bruising reported by the school today"}
+    variant = Variant.from_page(world.client(SW), url("consent:resume", contact.pk), fill=fill)
+    variant.fixed = {"note": [fill["note"]]}
+    return [variant]
+
+
 TARGETS = [
     Target("consent:answer", _answer),
     Target("consent:competence", _competence),
     Target("consent:ask", _ask),
     Target("consent:decide", _decide),
     Target("consent:withdraw", _withdraw),
+    Target("consent:pause", _pause),
+    Target("consent:resume", _resume),
 ]

@@ -18,6 +18,7 @@ from tests.fuzz import (
     targets_consent,
     targets_contacts,
     targets_domestic_abuse,
+    targets_information_requests,
     targets_meetings,
     targets_records,
     targets_strategy,
@@ -32,6 +33,7 @@ TARGETS: list[Target] = [
     *targets_strategy.TARGETS,
     *targets_domestic_abuse.TARGETS,
     *targets_consent.TARGETS,
+    *targets_information_requests.TARGETS,
     *targets_meetings.TARGETS,
 ]
 BY_NAME = {target.name: target for target in TARGETS}

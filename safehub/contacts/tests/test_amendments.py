@@ -521,6 +521,7 @@ def test_each_state_allows_the_amendments_its_table_names(
         ContactState.RECEIVED: set(AmendmentKind),
         ContactState.SCREENING: set(AmendmentKind),
         ContactState.AWAITING_THRESHOLD: set(AmendmentKind),
+        ContactState.AWAITING_CONSENT: set(AmendmentKind),
         ContactState.MASH_CHECKS: set(AmendmentKind),
         ContactState.AWAITING_APPROVAL: {K.CONSENT_RECORDED, K.INFORMATION_ADDED},
         ContactState.APPROVED: set(AmendmentKind),

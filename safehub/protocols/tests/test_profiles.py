@@ -23,6 +23,14 @@ LOCAL = None  # the seed sets no time: the note says "Local default"
 
 # (clock, rating, agency, amount, unit, the seed's words the note quotes)
 Row = tuple[Clock, str, str, int, str, str | None]
+# Every profile's local defaults where no seed sets a time: a referrer seeking consent (002 §19), and
+# the three levels of information request (000 sets the levels, not their times).
+LOCAL_DEFAULTS: list[Row] = [
+    (Clock.CONSENT_SOUGHT, "", "", 2, WD, LOCAL),
+    (Clock.INFORMATION_REQUEST_1, "", "", 1, WD, LOCAL),
+    (Clock.INFORMATION_REQUEST_2, "", "", 10, WD, LOCAL),
+    (Clock.INFORMATION_REQUEST_3, "", "", 20, WD, LOCAL),
+]
 
 BEXLEY: list[Row] = [  # 002, the Bexley MASH Operational Practice Framework
     (Clock.SCREENING, "", "", 4, WH, LOCAL),
@@ -50,6 +58,7 @@ BEXLEY: list[Row] = [  # 002, the Bexley MASH Operational Practice Framework
     (Clock.STRATEGY_DISCUSSION, "", "", 4, H, LOCAL),
     (Clock.STRATEGY_EXCEPTION, "", "", 24, H, LOCAL),
     (Clock.STRATEGY_RECORD, "", "", 1, WD, LOCAL),
+    *LOCAL_DEFAULTS,
 ]
 BIRMINGHAM: list[Row] = [  # 000, the Birmingham CASS/MASH protocol
     (Clock.SCREENING, "", "", 4, WH, LOCAL),
@@ -77,6 +86,7 @@ BIRMINGHAM: list[Row] = [  # 000, the Birmingham CASS/MASH protocol
         "unless there is a clear risk assessment that allows for up to 72-hour exception",
     ),
     (Clock.STRATEGY_RECORD, "", "", 1, WD, LOCAL),
+    *LOCAL_DEFAULTS,
 ]
 SEFTON: list[Row] = [  # 003, the Sefton MASH information sharing agreement
     (Clock.SCREENING, "", "", 4, WH, LOCAL),
@@ -98,6 +108,7 @@ SEFTON: list[Row] = [  # 003, the Sefton MASH information sharing agreement
     (Clock.STRATEGY_DISCUSSION, "", "", 24, H, LOCAL),
     (Clock.STRATEGY_EXCEPTION, "", "", 72, H, LOCAL),
     (Clock.STRATEGY_RECORD, "", "", 1, WD, LOCAL),
+    *LOCAL_DEFAULTS,
     (
         Clock.PHONE_AGENCY,
         "",
@@ -141,6 +152,7 @@ WALSALL: list[Row] = [  # 004, the Walsall MASH scrutiny report
         "The agreed standard for the Walsall MASH to progress a child protection concern is within a maximum of 2 hours",
     ),
     (Clock.STRATEGY_RECORD, "", "", 1, WD, LOCAL),
+    *LOCAL_DEFAULTS,
 ]
 APPROVERS = {
     "bexley": {"team_manager", "senior_practitioner"},  # 002 roles table: both are decision makers

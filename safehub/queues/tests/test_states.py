@@ -24,6 +24,8 @@ OTHER_WORK_LISTS = {
     "strategy": "strategy:worktray",
     "meetings": "meetings:meetings",
     "consent-overrides": "consent:overrides",
+    "information-requests": "information_requests:list",
+    "disclosure-team": "information_requests:list",
 }
 
 STATEFUL = sorted(
@@ -40,6 +42,7 @@ def test_the_records_with_a_lifecycle_are_found() -> None:
         "consent.ConsentOverride",
         "consultations.Consultation",
         "contacts.Contact",
+        "information_requests.InformationRequest",
         "meetings.DailyMeeting",
         "strategy.StrategyAction",
         "strategy.StrategyDiscussion",

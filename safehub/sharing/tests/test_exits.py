@@ -26,8 +26,11 @@ from safehub.checks.tests.helpers import start_checks, submit_answer
 from safehub.contacts.models import Contact
 from safehub.contacts.tests.factories import ContactAwaitingThresholdFactory
 from safehub.core.errors import Refused
+from safehub.information_requests import services as information_requests
+from safehub.information_requests.rules import Details
 from safehub.mfa.testing import sign_in_both_steps
 from safehub.pages.pack import contact_pack_html, contact_pack_pdf
+from safehub.people.tests.factories import InvolvementFactory, PersonFactory
 from safehub.sharing.exits import AUDIENCES, CARRIES_ITEMS, Exit, Item, barred_routes, blocks, may_go, release
 from safehub.sharing.models import Disclosure
 from safehub.sharing.services import LeakError, check_nothing_withheld
@@ -214,6 +217,32 @@ def _contact_pack(world: World) -> tuple[list[Disclosure], str]:
     return _new_rows(before), html
 
 
+def _information_request(world: World) -> tuple[list[Disclosure], str]:
+    """A school asks by phone whether the child on the contact is known: the answer is the index's."""
+    child = world.contact.subjects.first()
+    assert child is not None
+    child.person = PersonFactory(local_id="P0000900")
+    child.save()
+    InvolvementFactory(person=child.person)
+    details = Details(
+        level=1,
+        requester_name="Ann Teacher",
+        requester_role="Designated safeguarding lead",
+        requester_organisation="Example Primary School",
+        requester_email="ann.teacher@example-primary.sch.uk",
+        child_name="Mia Harlow",
+        reason="Mia told her teacher she is scared to go home",
+        identity_checked="She emailed me from her school address during the call",
+    )
+    before = _last()
+    taken = information_requests.take_request(details, agency=None, person=None, by=world.manager, at=world.at)
+    information_requests.answer_level_one(
+        taken, person=child.person, not_found=False, by=world.manager, at=world.at, version=taken.version
+    )
+    rows = _new_rows(before)
+    return rows, _sent(rows)
+
+
 # Each route out, driven through the real code with a restricted item on the contact. A new `Exit`
 # fails `test_every_route_out_has_a_leak_test` until it is added here.
 EXITS: dict[Exit, Callable[[World], tuple[list[Disclosure], str]]] = {
@@ -221,6 +250,7 @@ EXITS: dict[Exit, Callable[[World], tuple[list[Disclosure], str]]] = {
     Exit.STRATEGY_PAPERS: _strategy_papers,
     Exit.STRATEGY_RECORD: _strategy_record,
     Exit.CONTACT_PACK: _contact_pack,
+    Exit.INFORMATION_REQUEST: _information_request,
 }
 
 
@@ -325,6 +355,7 @@ GATED = {
     "strategy/invitations.py",
     "strategy/recording.py",
     "pages/pack.py",
+    "information_requests/services.py",
 }
 # Modules that send, print or download and are not routes for another agency's information, and why.
 NOT_A_ROUTE = {

@@ -136,6 +136,7 @@ SOCIAL_WORKER_QUEUES = {
     "mine": 2,
     "outcomes": 1,
     "approval": 1,
+    "consent": 1,
 }
 MANAGER_QUEUES = {
     "approval": 4,

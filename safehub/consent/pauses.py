@@ -1,0 +1,109 @@
+"""A professional's request paused for consent (002 §19): "If a professional is requesting a Children's
+Social Care 'Child in Need' assessment and they do not have consent, the social worker may ask the
+professional to discuss the matter with the child/family, before they will take further action." The
+contact waits on the "Awaiting consent" queue with its own clock (the protocol's `consent_sought`);
+it resumes, back to the threshold decision, when the referrer comes back, or the worker decides to go
+on (safeguarding concerns, or no consent to be had: the family at least told, 002 §19)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from django.core.exceptions import PermissionDenied
+from django.db import models, transaction
+from django.utils.timezone import localtime
+
+from safehub.accounts.models import User
+from safehub.audit.models import Verb
+from safehub.audit.services import record
+from safehub.consent import permissions
+from safehub.consent.models import ConsentPurpose
+from safehub.consent.queries import without_consent
+from safehub.contacts.models import Contact, ReferrerKind
+from safehub.contacts.services import threshold_due, transition
+from safehub.contacts.workflow import ContactState, Event
+from safehub.core.errors import DomainError, Problem, Refused
+from safehub.core.races import claim
+from safehub.protocols.models import Clock
+from safehub.protocols.policy import due_time
+
+MIN_NOTE = 15  # characters: what the referrer was asked, or what they came back with
+
+
+class Resumed(models.TextChoices):
+    """What the referrer came back with, or why the worker goes on without waiting longer."""
+
+    CONSENT_GIVEN = "consent_given", "The family gave consent (recorded on the contact)"
+    FAMILY_INFORMED = "family_informed", "No consent, but the family has been told of the contact"
+    SAFEGUARDING = "safeguarding", "Safeguarding concerns: the hub goes on without waiting"
+    NO_RESPONSE = "no_response", "The referrer did not come back in time"
+
+
+def why_not_pause(contact: Contact) -> str:
+    """Why the contact may not be paused for consent, or "" when it may (002 §19)."""
+    if contact.state != ContactState.AWAITING_THRESHOLD:
+        return "Only a contact waiting for its threshold decision can wait for consent"
+    if contact.referrer_kind != ReferrerKind.PROFESSIONAL:
+        return "Only a professional referrer is asked to seek consent: a member of the public need not (002 §18)"
+    if not without_consent(contact, ConsentPurpose.MASH_CHECKS, on=localtime().date()):
+        return "Everyone on the contact has consented: there is nothing to wait for"
+    return ""
+
+
+def pause_for_consent(contact: Contact, *, asked: str, by: User, at: datetime, version: int) -> Contact:
+    """Ask the professional referrer to discuss the request with the family; the contact waits."""
+    if not permissions.can_pause_for_consent(by):
+        raise PermissionDenied
+    return _pause(contact, asked=asked, by=by, at=at, version=version)
+
+
+@transaction.atomic(durable=True)
+def _pause(contact: Contact, *, asked: str, by: User, at: datetime, version: int) -> Contact:
+    claim(contact, version)
+    problems = []
+    reason = why_not_pause(contact)
+    if reason:
+        problems.append(Problem(reason))
+    if len(asked.strip()) < MIN_NOTE:
+        problems.append(
+            Problem(f"Say what the referrer was asked to do, in at least {MIN_NOTE} characters", field="asked")
+        )
+    if problems:
+        raise Refused(problems)
+    due = due_time(Clock.CONSENT_SOUGHT, start=at)
+    if due is None:
+        raise DomainError(
+            "The local protocol sets no time for a referrer to seek consent: an administrator must add one"
+        )
+    transition(contact, Event.PAUSE_FOR_CONSENT, by=by, due_at=due, note=asked.strip(), at=at)
+    record(Verb.CONTACT_PAUSED_FOR_CONSENT, by=by, contact=contact, at=at, data={"due": due.isoformat()})
+    return contact
+
+
+def resume_after_consent(
+    contact: Contact, *, outcome: Resumed, note: str, by: User, at: datetime, version: int
+) -> Contact:
+    """The referrer came back (or the worker goes on): back to the threshold decision, on its clock."""
+    if not permissions.can_pause_for_consent(by):
+        raise PermissionDenied
+    return _resume(contact, outcome=outcome, note=note, by=by, at=at, version=version)
+
+
+@transaction.atomic(durable=True)
+def _resume(contact: Contact, *, outcome: Resumed, note: str, by: User, at: datetime, version: int) -> Contact:
+    claim(contact, version)
+    if contact.state != ContactState.AWAITING_CONSENT:
+        raise DomainError("This contact is not waiting for consent: read where it stands on its page")
+    problems = []
+    missing = without_consent(contact, ConsentPurpose.MASH_CHECKS, on=localtime(at).date())
+    if outcome == Resumed.CONSENT_GIVEN and missing:
+        names = ", ".join(found.subject.display_name for found in missing)
+        problems.append(Problem(f"Record the family's consent first: none is recorded for {names}", field="outcome"))
+    if len(note.strip()) < MIN_NOTE:
+        problems.append(Problem(f"Say what happened, in at least {MIN_NOTE} characters", field="note"))
+    if problems:
+        raise Refused(problems)
+    text = f"{outcome.label}: {note.strip()}"
+    transition(contact, Event.RESUME_AFTER_CONSENT, by=by, due_at=threshold_due(contact), note=text, at=at)
+    record(Verb.CONTACT_RESUMED_AFTER_CONSENT, by=by, contact=contact, at=at, data={"outcome": outcome.value})
+    return contact
