@@ -209,17 +209,20 @@ class AgencyResponse(models.Model):
             return [Condition.NO_ONWARD]
         return coded
 
-    def as_item(self) -> Item:
+    def as_item(self, current: AgencyResponse | None = None) -> Item:
         """The answer as an exit sends it, with its conditions and the routes its agency agreed to
-        (`sharing.exits.release` decides where it may go). Apps beside this one call it on the
+        (`sharing.exits.release` decides where it may go). An earlier answer a correction superseded
+        is the same information: the `current` answer's conditions hold for it too, and only what the
+        agency agreed for the current answer opens a route. Apps beside this one call it on the
         responses they read through a contact's relations."""
         agency = self.request.agency
+        governing = current or self
         return Item(
             key=f"checks.agencyresponse:{self.pk}",
             source=agency.pk,
             source_name=agency.name,
-            conditions=frozenset(self.conditions),
-            agreed=frozenset(Exit(agreement.route) for agreement in self.agreements.all()),
+            conditions=frozenset(self.conditions) | frozenset(governing.conditions),
+            agreed=frozenset(Exit(agreement.route) for agreement in governing.agreements.all()),
             content={
                 "nothing_known": self.nothing_known,
                 "information": self.information,

@@ -15,6 +15,7 @@ from safehub.audit.reads import Read, note_read, note_refusal
 from safehub.checks.models import AgencyRequest, AgencyResponse, Alert, AlertKind, ChecksAsked, MashChecks
 from safehub.contacts.models import Contact
 from safehub.core.queries import by_pk
+from safehub.sharing.exits import Item
 
 
 def get_request_for(user: User, pk: int, *, purpose: str) -> AgencyRequest:
@@ -100,13 +101,14 @@ def checks_asked_for() -> Exists:
     return Exists(ChecksAsked.objects.filter(contact=OuterRef("pk"), settled_at__isnull=True))
 
 
-def submitted_answers(contact: Contact) -> list[AgencyResponse]:
-    """Every answer submitted on the contact's checks, corrections and the answers they superseded
-    alike, from the contact page's prefetch (`checks_with_answers`) when it has been made."""
-    return [
-        response
-        for checks in contact.mash_checks.all()
-        for request in checks.requests.all()
-        for response in request.responses.all()
-        if response.status == "submitted"
-    ]
+def answer_items(contact: Contact) -> list[Item]:
+    """Every submitted answer on the contact as an exit sends it, each earlier answer governed by the
+    answer that superseded it last (`AgencyResponse.as_item`)."""
+    items = []
+    for checks in contact.mash_checks.all():
+        for request in checks.requests.all():
+            submitted = [r for r in request.responses.all() if r.status == "submitted"]
+            if submitted:
+                current = submitted[-1]
+                items += [response.as_item(current) for response in submitted]
+    return items

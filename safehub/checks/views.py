@@ -442,6 +442,7 @@ def request_view(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         "responses": submitted_responses(responses),
         "phone": request_phone_prompt(agency_request),
         "agreement": _agreement_form(request, latest),
+        "agreed": list(latest.agreements.select_related("agreed_by")) if latest is not None else [],
     }
     return render(request, "checks/request.html", context, status=status)
 
@@ -478,8 +479,8 @@ def agree(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
             for problem in getattr(error, "problems", [error]):
                 messages.error(request, problem.message)
         else:
-            opened = "; ".join(agreement.get_route_display().lower() for agreement in made)
-            messages.success(request, f"Agreed: your answer may now go in {opened}")
+            opened = "; ".join(agreement.get_route_display() for agreement in made)
+            messages.success(request, f"Agreed. Your answer may now go in: {opened}")
     else:
         messages.error(request, "Choose only the routes listed")
     return redirect("checks:request", pk=agency_request.pk)

@@ -98,7 +98,9 @@ def _resume(contact: Contact, *, outcome: Resumed, note: str, by: User, at: date
     missing = without_consent(contact, ConsentPurpose.MASH_CHECKS, on=localtime(at).date())
     if outcome == Resumed.CONSENT_GIVEN and missing:
         names = ", ".join(found.subject.display_name for found in missing)
-        problems.append(Problem(f"Record the family's consent first: none is recorded for {names}", field="outcome"))
+        problems.append(
+            Problem(f"Record the family's consent for MASH checks first: none is recorded for {names}", field="outcome")
+        )
     if len(note.strip()) < MIN_NOTE:
         problems.append(Problem(f"Say what happened, in at least {MIN_NOTE} characters", field="note"))
     if problems:

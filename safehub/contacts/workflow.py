@@ -71,7 +71,7 @@ EVENT_LABELS: Final[Mapping[Event, str]] = {
     Event.REFER_FOR_THRESHOLD: "Sent to a MASH social worker for a threshold decision",
     Event.START_MASH_CHECKS: "MASH checks started: partner agencies asked what they hold",
     Event.PAUSE_FOR_CONSENT: "Paused: the referrer asked to discuss it with the family and seek consent",
-    Event.RESUME_AFTER_CONSENT: "Resumed: the referrer came back about consent",
+    Event.RESUME_AFTER_CONSENT: "Resumed after waiting for consent",
     Event.SUBMIT_CHECKS_FOR_DECISION: "MASH checks collated and submitted for a threshold decision",
     Event.RECOMMEND: "Rated and recommended an outcome",
     Event.RETURN_FOR_RECONSIDERATION: "Returned by the manager for reconsideration",

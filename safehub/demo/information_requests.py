@@ -45,10 +45,13 @@ def add_information_requests(
     waiting for approval and refused; level 3 with the disclosure team and answered. Drawn from their
     own random numbers, so that the rest of the demo is as it was."""
     rng = random.Random(seed)
-    children = list(Person.objects.filter(kind="child", involvements__isnull=False).distinct().order_by("pk")[:40])
-    if len(children) < 8:
+    known = Person.objects.filter(kind="child", involvements__isnull=False).distinct().order_by("pk")
+    closed = list(known.exclude(involvements__ended_on__isnull=True)[:40])  # level 2 is for a closed case
+    children = [person for person in known[:80] if person not in closed]
+    if len(children) < 5 or len(closed) < 3:
         return {}
-    chosen = rng.sample(children, 8)
+    opened, ended = rng.sample(children, 5), rng.sample(closed, 3)
+    chosen = [opened[0], opened[1], ended[0], ended[1], ended[2], opened[2], opened[3], opened[4]]
     at = now - timedelta(days=6)
 
     def take(person: Person, level: int, by: User, hours: int, **changes: str) -> InformationRequest:

@@ -4,14 +4,14 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 from django.urls import reverse
 
 from safehub.accounts.models import User
 from safehub.contacts.models import Contact
-from safehub.core.presenters import Due, Panel, due, shown_date
+from safehub.core.presenters import DAY, Due, Panel, due, shown_date
 from safehub.information_requests.models import InformationRequest
 from safehub.information_requests.permissions import can_see_requests
 from safehub.information_requests.services import OPEN
@@ -48,6 +48,20 @@ def request_rows(found: Iterable[InformationRequest], *, at: datetime) -> list[R
     ]
 
 
+def about_line(found: InformationRequest) -> str:
+    """'Mia Harlow, born 17 May 2016 (person P0000042)'."""
+    line = found.child_name
+    if found.child_date_of_birth is not None:
+        line += f", born {shown_date(found.child_date_of_birth, DAY)}"
+    if found.person is not None:
+        line += f" (person {found.person.local_id})"
+    return line
+
+
+def _day(iso: str) -> str:
+    return shown_date(date.fromisoformat(iso), DAY)
+
+
 def answered_line(found: InformationRequest) -> str:
     """'Written by Jo Bloggs, approved by Sam Okafor, sent 6 December 2026, 21:00'."""
     if found.answered_by is None:
@@ -56,7 +70,7 @@ def answered_line(found: InformationRequest) -> str:
     if found.approved_by is not None:
         parts.append(f"approved by {found.approved_by}")
     if found.answered_at is not None:
-        parts.append(f"sent {shown_date(found.answered_at)}")
+        parts.append(f"{'told' if found.level == 1 else 'sent'} {shown_date(found.answered_at)}")
     return ", ".join(parts)
 
 
@@ -71,17 +85,21 @@ def answer_lines(found: InformationRequest) -> list[str]:
         lines = ["Known to children's social care."]
         workers = answer.get("workers") or []
         if not workers:
-            lines.append("No allocated worker: the case is closed.")
-        for worker in workers:
-            lines.append(
-                f"Allocated worker: {worker['worker']} ({worker['service']}), {worker['email'] or 'no email held'}"
-            )
+            lines.append("Nothing open now: the case is closed, so there is no allocated worker.")
+        for each in workers:
+            if each["worker"]:
+                email = each["email"] or "no email held"
+                lines.append(f"Open: {each['service']}. Allocated worker: {each['worker']}, {email}")
+            else:
+                team = f" ({each['team']})" if each["team"] else ""
+                lines.append(f"Open: {each['service']}, with no worker named{team}: give the team's details")
         return lines
     if found.level == 2:
         if answer.get("known") is False:
             return ["Not known to children's social care."]
         lines = [
-            f"{each['service']}: from {each['from']}" + (f" to {each['to']}" if each["to"] else " (still open)")
+            f"{each['service']}: from {_day(each['from'])}"
+            + (f" to {_day(each['to'])}" if each["to"] else " (still open)")
             for each in answer.get("involvements", [])
         ]
         had = answer.get("had") or []

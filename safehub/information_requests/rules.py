@@ -129,10 +129,10 @@ class Involved:
 def level_one(involvements: Iterable[Involved]) -> dict[str, object]:
     """000, level 1: whether the child is or was known, and the worker's name and email if allocated."""
     found = list(involvements)
-    open_now = [each for each in found if each.ended is None and each.worker]
+    open_now = [each for each in found if each.ended is None]
     return {
         "known": bool(found),
-        "open": bool([each for each in found if each.ended is None]),
+        "open": bool(open_now),
         "workers": [
             {"service": each.service, "worker": each.worker, "email": each.worker_email, "team": each.team}
             for each in open_now

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Sequence
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
@@ -57,10 +57,9 @@ def take_request(
     """Record a request. An incomplete one is turned away: nothing recorded but the turning away."""
     if not permissions.can_take_requests(by):
         raise PermissionDenied
-    if submission_key is not None:
-        earlier = InformationRequest.objects.filter(submission_key=submission_key).first()
-        if earlier is not None:
-            return earlier  # the same form sent again: the request it made
+    earlier = _taken_already(details, by=by, at=at, submission_key=submission_key)
+    if earlier is not None:
+        return earlier  # the same form sent again (a double click, or Back and send): the request it made
     problems = request_problems(details, today=localtime(at).date())
     if problems:
         with transaction.atomic():
@@ -76,6 +75,28 @@ def take_request(
             )
         raise Refused(problems)
     return _take(details, agency=agency, person=person, by=by, at=at, submission_key=submission_key)
+
+
+RESUBMISSION_WINDOW = timedelta(hours=1)
+
+
+def _taken_already(
+    details: Details, *, by: User, at: datetime, submission_key: uuid.UUID | None
+) -> InformationRequest | None:
+    """The request this form already made: its one-time key, or (after Back, which draws a new key)
+    the same request taken by the same person within the hour."""
+    if submission_key is not None:
+        found = InformationRequest.objects.filter(submission_key=submission_key).first()
+        if found is not None:
+            return found
+    return InformationRequest.objects.filter(
+        recorded_by=by,
+        level=details.level,
+        requester_email__iexact=details.requester_email.strip(),
+        child_name__iexact=details.child_name.strip(),
+        reason=details.reason.strip(),
+        received_at__gte=at - RESUBMISSION_WINDOW,
+    ).first()
 
 
 @transaction.atomic(durable=True)
@@ -237,6 +258,13 @@ def draft_level_two(
     if request.level != Level.TWO or not permissions.can_answer(by, request):
         raise PermissionDenied
     chosen = _identified(request, person, not_found)
+    open_now = [each.service for each in involvements_of(chosen) if each.ended is None]
+    if open_now:
+        raise DomainError(
+            f"The child's case is open ({'; '.join(open_now)}): a level 2 account is for a closed case."
+            " Refuse it and tell them the allocated worker, who will answer them",
+            field="person",
+        )
     if chosen is not None and len(reasons.strip()) < MIN_REASONS:
         raise DomainError(
             f"Give the reasons for the involvement, in at least {MIN_REASONS} characters", field="reasons"

@@ -28,7 +28,7 @@ from safehub.information_requests.forms import (
     TakeRequestForm,
 )
 from safehub.information_requests.models import InformationRequest, Level
-from safehub.information_requests.presenters import answer_lines, answered_line, request_rows
+from safehub.information_requests.presenters import about_line, answer_lines, answered_line, request_rows
 from safehub.information_requests.queries import RegisterSearch, get_information_request_for, register, waiting
 from safehub.information_requests.rules import Details
 from safehub.information_requests.workflow import RequestState
@@ -196,6 +196,7 @@ def request_page(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         "forms": forms,
         "answer": answer_lines(found),
         "answered_line": answered_line(found),
+        "about": about_line(found),
         "preview": services.involvements_of(found.person) if found.state == RequestState.RECEIVED else [],
     }
     return render(request, "information_requests/request.html", context, status=status)

@@ -15,7 +15,7 @@ from django.utils.timezone import localtime
 from weasyprint import HTML
 
 from safehub.accounts.models import User
-from safehub.checks.queries import submitted_answers
+from safehub.checks.queries import answer_items
 from safehub.consent.models import ConsentPurpose
 from safehub.consent.queries import sharing_position
 from safehub.contacts.models import Contact
@@ -37,7 +37,7 @@ def contact_pack_html(user: User, contact: Contact, *, at: datetime) -> Pack:
     without the page's navigation and buttons, with who printed it and when, and without what the
     gate withholds from the pack."""
     page = contact_page(user, contact, at=at)
-    released = release([answer.as_item() for answer in submitted_answers(contact)], route=Exit.CONTACT_PACK, to=None)
+    released = release(answer_items(contact), route=Exit.CONTACT_PACK, to=None)
     withheld = {int(item.key.rpartition(":")[2]) for item in released.withheld}
     printed = f"Downloaded by {user.get_full_name() or user.username} on {shown_date(at)}"
     html = render_to_string(

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import ClassVar
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -105,6 +107,19 @@ class Disclosure(models.Model):
         if not self.shared:
             return f"Not shared with {self.agency or self.recipient} on {self.disclosed_at:%d/%m/%Y}"
         return f"Disclosure to {self.agency or self.recipient} on {self.disclosed_at:%d/%m/%Y}"
+
+    # How a row kept outside any contact names what it was made for, by the kind of record.
+    ORIGIN_REFERENCES: ClassVar[dict[str, str]] = {
+        "information_requests.informationrequest": "IR{:06d}",
+        "strategy.invitation": "Strategy invitation {}",
+        "strategy.recordcopy": "Strategy record copy {}",
+    }
+
+    @property
+    def origin_reference(self) -> str:
+        """'IR000010' for an information request; the kind and number of anything else."""
+        pattern = self.ORIGIN_REFERENCES.get(self.origin, f"{self.origin} {{}}")
+        return pattern.format(self.origin_id) if self.origin_id is not None else ""
 
     @property
     def counterparty(self) -> str:

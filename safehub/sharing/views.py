@@ -88,7 +88,7 @@ def _csv_row(row: Disclosure) -> list[str]:
             timezone.localtime(row.disclosed_at).strftime("%Y-%m-%d %H:%M"),
             row.get_direction_display(),
             "Yes" if row.shared else "No",
-            row.contact.reference if row.contact is not None else f"{row.origin} {row.origin_id}",
+            row.contact.reference if row.contact is not None else row.origin_reference,
             " ".join(person.local_id for person in row.people.all()),
             row.counterparty,
             row.get_route_display() if row.route else "",

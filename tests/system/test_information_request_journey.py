@@ -4,6 +4,7 @@ by a social worker and approved by a manager; the DPO finds both in the register
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable
 from pathlib import Path
 
@@ -72,6 +73,7 @@ def test_a_call_and_a_written_request_answered_and_found_by_the_dpo(
     _sign_out(page)
 
     # A written request for a closed case's history, with the parent's signed consent.
+    mia.involvements.update(ended_on=dt.date(2026, 6, 1))
     sign_in_as(page, social_worker)
     page.goto("/information-requests/new/")
     page.get_by_label("Level 2", exact=False).check()

@@ -83,7 +83,7 @@ def test_resuming_says_what_happened_and_consent_given_must_be_recorded_first(
     pauses.pause_for_consent(contact, asked=ASKED, by=social_worker, at=now, version=contact.version)
     contact.refresh_from_db()
     later = now + dt.timedelta(hours=5)
-    with pytest.raises(Refused, match="Record the family's consent first"):
+    with pytest.raises(Refused, match="Record the family's consent for MASH checks first"):
         pauses.resume_after_consent(
             contact,
             outcome=pauses.Resumed.CONSENT_GIVEN,

@@ -15,6 +15,7 @@ from safehub.audit.models import AuditEvent, Verb
 from safehub.core.errors import ConcurrentChange, DomainError, Refused
 from safehub.information_requests import services
 from safehub.information_requests.models import InformationRequest
+from safehub.information_requests.presenters import answer_lines
 from safehub.information_requests.rules import Details
 from safehub.information_requests.workflow import RequestState
 from safehub.people.models import Person, Service
@@ -134,6 +135,11 @@ def test_a_written_answer_is_approved_by_another_manager_and_only_then_sent(
 ) -> None:
     taken = services.take_request(WRITTEN, agency=None, person=mia, by=social_worker, at=now)
     assert taken.due_at.date() == dt.date(2026, 12, 8)  # 10 working days
+    with pytest.raises(DomainError, match="a level 2 account is for a closed case"):
+        services.draft_level_two(
+            taken, person=mia, not_found=False, reasons="x" * 40, by=social_worker, at=now, version=0
+        )
+    mia.involvements.filter(ended_on__isnull=True).update(ended_on=dt.date(2026, 6, 1))
     with pytest.raises(DomainError, match="reasons for the involvement"):
         services.draft_level_two(
             taken, person=mia, not_found=False, reasons="neglect", by=social_worker, at=now, version=0
@@ -207,3 +213,29 @@ def test_the_same_form_sent_twice_takes_one_request(contact_officer: User, now: 
     again = services.take_request(PHONE, agency=None, person=None, by=contact_officer, at=now, submission_key=key)
     assert first.pk == again.pk
     assert InformationRequest.objects.count() == 1
+
+
+def test_back_and_send_again_with_a_new_key_takes_one_request(contact_officer: User, now: dt.datetime) -> None:
+    """Walk-through: Back drew the form with a new one-time key, and sending it again took a copy."""
+    first = services.take_request(
+        PHONE, agency=None, person=None, by=contact_officer, at=now, submission_key=uuid.uuid4()
+    )
+    later = now + dt.timedelta(minutes=2)
+    again = services.take_request(
+        PHONE, agency=None, person=None, by=contact_officer, at=later, submission_key=uuid.uuid4()
+    )
+    assert first.pk == again.pk
+    assert InformationRequest.objects.count() == 1
+
+
+def test_a_call_about_a_child_open_with_no_worker_named_says_so(contact_officer: User, now: dt.datetime) -> None:
+    """Walk-through: an open early help involvement with no worker named was told as "the case is closed"."""
+    child: Person = PersonFactory()
+    InvolvementFactory(person=child, service=Service.EARLY_HELP, allocated_worker="", team="Early help hub east")
+    taken = services.take_request(PHONE, agency=None, person=child, by=contact_officer, at=now)
+    services.answer_level_one(taken, person=child, not_found=False, by=contact_officer, at=now, version=0)
+    taken.refresh_from_db()
+    assert answer_lines(taken) == [
+        "Known to children's social care.",
+        "Open: Early help, with no worker named (Early help hub east): give the team's details",
+    ]

@@ -82,6 +82,7 @@ def test_a_call_without_a_checked_identity_is_turned_away_with_the_reason(contac
 def test_a_written_answer_is_approved_on_its_page_by_a_manager_who_did_not_write_it(
     social_worker_client: Client, manager_client: Client, mia: Person
 ) -> None:
+    mia.involvements.update(ended_on=dt.date(2026, 6, 1))  # a closed case: what level 2 is for
     written = {**CALL, "level": "2", "identity_checked": "", "consent_evidence": "signed", "person": "P0000042"}
     done = social_worker_client.post(reverse("information_requests:take"), written)
     taken = InformationRequest.objects.get()

@@ -21,6 +21,7 @@ from safehub.accounts.tests.factories import PartnerAgencyFactory, TeamFactory, 
 from safehub.audit.models import AuditEvent, Verb
 from safehub.checks import agreements
 from safehub.checks import services as checks_services
+from safehub.checks.answers import Answer, correct_response
 from safehub.checks.models import AgencyResponse, MashChecks
 from safehub.checks.tests.helpers import start_checks, submit_answer
 from safehub.contacts.models import Contact
@@ -410,3 +411,29 @@ def test_every_module_that_sends_prints_or_downloads_is_gated_or_says_why_not() 
     assert not unknown, f"a new route out: pass it through sharing.exits.release and add it to GATED: {unknown}"
     assert marked >= GATED | set(NOT_A_ROUTE), "a listed module no longer sends: take it off the list"
     assert all(_calls_release(modules[name]) for name in GATED)
+
+
+def test_an_earlier_answer_is_kept_under_the_conditions_its_correction_added(world: World) -> None:
+    """Walk-through: the police corrected an answer to add "no onward disclosure"; the pack still
+    printed the earlier answer, the same facts, in full."""
+    earlier = "Father known for violence at a previous address, ref EARLIER-42"
+    request = world.answer.request
+    housing_answer = AgencyResponse.objects.filter(request__checks=world.checks).exclude(pk=world.answer.pk).get()
+    AgencyResponse.objects.filter(pk=housing_answer.pk).update(information=earlier)  # first given freely
+    correct_response(
+        AgencyResponse.objects.get(pk=housing_answer.pk),
+        Answer(
+            information=f"{earlier}; now under investigation",
+            sources_searched="Niche",
+            conditions=(Condition.NO_ONWARD,),
+        ),
+        reason="An investigation has started",
+        by=User.objects.get(username="housing.desk"),
+        at=world.at,
+        version=housing_answer.request.version,
+    )
+    world.contact.refresh_from_db()
+    assert request.pk != housing_answer.request_id
+    _, html = _contact_pack(world)
+    assert earlier not in html
+    assert SECRET not in html

@@ -10,6 +10,7 @@ import io
 import pytest
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 
 from safehub.accounts.models import Agency, AgencyKind, User
 from safehub.accounts.tests.factories import PartnerAgencyFactory
@@ -17,6 +18,8 @@ from safehub.audit.models import AuditEvent, Verb
 from safehub.checks.tests.helpers import start_checks, submit_answer
 from safehub.contacts.models import Contact
 from safehub.contacts.tests.factories import ContactAwaitingThresholdFactory
+from safehub.information_requests import services as information_requests
+from safehub.information_requests.rules import Details
 from safehub.mfa.testing import sign_in_both_steps
 from safehub.people.tests.factories import PersonFactory
 from safehub.sharing.models import Disclosure
@@ -93,6 +96,8 @@ def test_who_has_seen_a_record_counts_reads_and_refusals_per_user_and_is_itself_
     other_team_social_worker: User,
     data_protection_officer_client: Client,
     data_protection_officer: User,
+    manager: User,
+    manager_client: Client,
 ) -> None:
     contact, _ = answered
     social_worker_client.get(contact.get_absolute_url())
@@ -108,6 +113,27 @@ def test_who_has_seen_a_record_counts_reads_and_refusals_per_user_and_is_itself_
     assert 'govuk-tag--red">1<' in html  # the refusal
     event = AuditEvent.objects.get(verb=Verb.SEEN_BY_REPORT)
     assert (event.by, event.person.local_id, event.data) == (data_protection_officer, "P0000777", {"users": 2})
+    # Reads of an information request about the child count too (walk-through: they were left out).
+    person = contact.subjects.first().person
+    taken = information_requests.take_request(
+        Details(
+            level=1,
+            requester_name="Ann Teacher",
+            requester_role="Designated safeguarding lead",
+            requester_organisation="Example Primary School",
+            requester_email="ann.teacher@example-primary.sch.uk",
+            child_name="Mia Harlow",
+            reason="Mia told her teacher she is scared to go home",
+            identity_checked="She emailed me from her school address during the call",
+        ),
+        agency=None,
+        person=person,
+        by=manager,
+        at=timezone.now(),
+    )
+    manager_client.get(reverse("information_requests:request", args=[taken.pk]))
+    page = data_protection_officer_client.get(reverse("sharing:seen"), {"person": "P0000777"}).content.decode()
+    assert "3 users" in page
 
 
 def test_a_decision_not_to_share_is_a_ledger_row_once_however_often_it_is_sent(
@@ -147,7 +173,8 @@ def test_the_police_partner_agrees_on_their_answers_page_and_no_one_else_can(
     assert "The contact&#x27;s PDF pack" in page
     url = reverse("checks:agree", args=[request.pk])
     done = police_partner_client.post(url, {"routes": ["contact_pack"], "note": "May go in the pack"}, follow=True)
-    assert "Agreed: your answer may now go in the contact&#x27;s pdf pack" in done.content.decode()
+    assert "Agreed. Your answer may now go in: The contact&#x27;s PDF pack" in done.content.decode()
+    assert "What your agency has agreed" in done.content.decode()
     assert request.responses.get().agreements.count() == 1
     again = police_partner_client.post(url, {"routes": ["contact_pack"], "note": "May go in the pack"}, follow=True)
     assert "You have already agreed to the contact" in again.content.decode()
