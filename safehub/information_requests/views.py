@@ -30,7 +30,7 @@ from safehub.information_requests.forms import (
 from safehub.information_requests.models import InformationRequest, Level
 from safehub.information_requests.presenters import about_line, answer_lines, answered_line, request_rows
 from safehub.information_requests.queries import RegisterSearch, get_information_request_for, register, waiting
-from safehub.information_requests.rules import Details
+from safehub.information_requests.rules import Details, request_problems
 from safehub.information_requests.workflow import RequestState
 
 
@@ -69,6 +69,8 @@ def take(request: AuthenticatedHttpRequest) -> HttpResponse:
         raise PermissionDenied
     form = TakeRequestForm(request.POST or None, initial={"submission_key": uuid.uuid4()})
     status = 200
+    if request.method == "POST" and not form.is_valid():
+        _all_problems_at_once(form)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         details = Details(
@@ -100,6 +102,33 @@ def take(request: AuthenticatedHttpRequest) -> HttpResponse:
             messages.success(request, f"Request {taken.reference} recorded: {taken.get_state_display().lower()}")
             return redirect("information_requests:request", pk=taken.pk)
     return render(request, "information_requests/take.html", {"form": form}, status=status)
+
+
+def _all_problems_at_once(form: TakeRequestForm) -> None:
+    """The request's rules on what the form could read, beside the fields the form found no fault
+    with, so that every problem shows at once rather than in rounds."""
+    data = form.cleaned_data
+    level = data.get("level")
+
+    def text(name: str) -> str:
+        return str(data.get(name) or "")
+
+    details = Details(
+        level=level if isinstance(level, int) else 0,
+        requester_name=text("requester_name"),
+        requester_role=text("requester_role"),
+        requester_organisation=text("requester_organisation"),
+        requester_email=text("requester_email"),
+        requester_phone=text("requester_phone"),
+        identity_checked=text("identity_checked"),
+        child_name=text("child_name"),
+        reason=text("reason"),
+        consent_evidence=text("consent_evidence"),
+        exemption=text("exemption"),
+    )
+    for problem in request_problems(details, today=timezone.localdate()):
+        if problem.field and problem.field in form.fields and problem.field not in form.errors:
+            form.add_error(problem.field, problem.message)
 
 
 def _forms(user: User, found: InformationRequest) -> dict[str, Any]:

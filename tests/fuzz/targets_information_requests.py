@@ -27,7 +27,8 @@ CALL = Details(
 
 def _taken(world: World, level: int = 1) -> InformationRequest:
     person = PersonFactory(local_id=f"P09{level}{InformationRequest.objects.count():04d}")
-    InvolvementFactory(person=person)
+    # Level 2 is a closed case's account (000): its involvement has ended.
+    InvolvementFactory(person=person, ended_on=dt.date(2026, 6, 1) if level == 2 else None)
     details = Details(**{**CALL.__dict__, "level": level, "consent_evidence": "signed" if level == 2 else ""})
     return services.take_request(details, agency=None, person=person, by=world.user(SW), at=AT)
 

@@ -120,3 +120,23 @@ def test_the_register_lists_requests_for_the_dpo_and_partners_are_not_told_it_ex
     assert taken.reference in register.content.decode()
     assert police_partner_client.get(reverse("information_requests:list")).status_code == 404
     assert police_partner_client.get(reverse("information_requests:request", args=[taken.pk])).status_code == 404
+
+
+def test_a_blank_or_half_filled_form_shows_every_problem_at_once(contact_officer_client: Client) -> None:
+    """Walk-through: a blank form said only "Choose the level"; the rest came in later rounds."""
+    html = contact_officer_client.post(reverse("information_requests:take"), {"person": "P404"}).content.decode()
+    for message in (
+        "Choose the level of the request",
+        "Enter the name of the person asking",
+        "Enter their work email address",
+        "Enter the child&#x27;s name",
+        "No one in the person index has that ID",
+    ):
+        assert message in html, message
+    html = contact_officer_client.post(
+        reverse("information_requests:take"),
+        {**CALL, "identity_checked": "", "requester_email": "ann@gmail.com", "person": "P404"},
+    ).content.decode()
+    assert "Say how you checked who the caller is" in html
+    assert "not a personal one" in html
+    assert not InformationRequest.objects.exists()
