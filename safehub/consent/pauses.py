@@ -7,7 +7,7 @@ on (safeguarding concerns, or no consent to be had: the family at least told, 00
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 
 from django.core.exceptions import PermissionDenied
 from django.db import models, transaction
@@ -39,13 +39,14 @@ class Resumed(models.TextChoices):
     NO_RESPONSE = "no_response", "The referrer did not come back in time"
 
 
-def why_not_pause(contact: Contact) -> str:
-    """Why the contact may not be paused for consent, or "" when it may (002 §19)."""
+def why_not_pause(contact: Contact, *, on: date | None = None) -> str:
+    """Why the contact may not be paused for consent on the day `on` (today if none), or "" when it
+    may (002 §19)."""
     if contact.state != ContactState.AWAITING_THRESHOLD:
         return "Only a contact waiting for its threshold decision can wait for consent"
     if contact.referrer_kind != ReferrerKind.PROFESSIONAL:
         return "Only a professional referrer is asked to seek consent: a member of the public need not (002 §18)"
-    if not without_consent(contact, ConsentPurpose.MASH_CHECKS, on=localtime().date()):
+    if not without_consent(contact, ConsentPurpose.MASH_CHECKS, on=on or localtime().date()):
         return "Everyone on the contact has consented: there is nothing to wait for"
     return ""
 
@@ -61,7 +62,7 @@ def pause_for_consent(contact: Contact, *, asked: str, by: User, at: datetime, v
 def _pause(contact: Contact, *, asked: str, by: User, at: datetime, version: int) -> Contact:
     claim(contact, version)
     problems = []
-    reason = why_not_pause(contact)
+    reason = why_not_pause(contact, on=localtime(at).date())
     if reason:
         problems.append(Problem(reason))
     if len(asked.strip()) < MIN_NOTE:
