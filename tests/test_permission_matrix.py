@@ -102,7 +102,6 @@ AMEND_PAGES = [
     "amend-add-person",
     "amend-remove-person",
     "amend-details",
-    "amend-consent",
     "amend-information",
 ]
 

@@ -245,7 +245,7 @@ PAGES: dict[str, Callable[[Hub], Shown]] = {
     "contacts:allocate": _contact_page("contacts:allocate", ContactState.SCREENING, "manager"),
     **{
         f"contacts:{name}": _contact_page(f"contacts:{name}", ContactState.AWAITING_THRESHOLD, "social_worker")
-        for name in ("amend", "amend-add-person", "amend-remove-person", "amend-details", "amend-consent")
+        for name in ("amend", "amend-add-person", "amend-remove-person", "amend-details")
     },
     "contacts:amend-information": _contact_page("contacts:amend-information", ContactState.APPROVED, "contact_officer"),
     "contacts:amend-person": _correct_person_page,

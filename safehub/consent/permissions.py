@@ -6,12 +6,22 @@ from __future__ import annotations
 from safehub.accounts.models import User
 from safehub.accounts.permissions import can_make_threshold_decisions, can_override_consent, can_work_the_front_door
 from safehub.consent.models import ConsentOverride
+from safehub.contacts.models import AmendmentKind, Contact
+from safehub.contacts.permissions import amendable_kinds, why_not_amendable
 from safehub.protocols.models import LocalProtocol
 
 
 def can_record_consent(user: User) -> bool:
     """The front door's staff, who hear what the family said (a contact officer on the phone too)."""
     return can_work_the_front_door(user)
+
+
+def why_no_answers(contact: Contact) -> str:
+    """Why answers are no longer taken on this contact ("" while they are): the contact's own table of
+    what each state allows (contacts.permissions.AMENDMENTS) says, as it did for the contact-wide answer."""
+    if AmendmentKind.CONSENT_RECORDED in amendable_kinds(contact):
+        return ""
+    return why_not_amendable(contact, AmendmentKind.CONSENT_RECORDED)
 
 
 def can_assess_competence(user: User) -> bool:

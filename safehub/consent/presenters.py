@@ -22,13 +22,15 @@ from safehub.consent.models import (
     ConsentRecord,
     Giver,
     OverridePower,
+    OverrideStateChange,
 )
 from safehub.consent.queries import PersonConsent, Records, age_bands, positions, without_consent
 from safehub.consent.rules import AgeBands, Band, Position, age_on, band, lower_first
 from safehub.consent.services import Answer
-from safehub.consent.workflow import STATES, OverrideState
+from safehub.consent.workflow import LIFECYCLE, STATES, OverrideEvent, OverrideState
 from safehub.contacts.consent import consent_among
 from safehub.contacts.models import Contact, ReferrerKind
+from safehub.contacts.presenters import TimelineEntry, TimelineSource
 from safehub.contacts.workflow import ContactState
 from safehub.core.lifecycle import Tag
 from safehub.core.presenters import DAY, Action, Panel, shown_date
@@ -102,6 +104,7 @@ def _rows(found: list[PersonConsent]) -> list[PersonRow]:
 
 @dataclass(frozen=True)
 class HistoryLine:
+    kind: str  # "Consent recorded", "Competence assessed"
     at: datetime
     by: str
     person: str
@@ -113,6 +116,7 @@ class HistoryLine:
 def _history(answers: list[ConsentRecord], assessments: list[CompetenceAssessment]) -> list[HistoryLine]:
     lines = [
         HistoryLine(
+            "Consent recorded",
             a.recorded_at,
             str(a.recorded_by),
             a.subject.display_name,
@@ -126,6 +130,7 @@ def _history(answers: list[ConsentRecord], assessments: list[CompetenceAssessmen
         finding = "Competent to decide" if assessed.competent else "Not competent to decide"
         lines.append(
             HistoryLine(
+                "Competence assessed",
                 assessed.recorded_at,
                 str(assessed.recorded_by),
                 assessed.subject.display_name,
@@ -219,6 +224,40 @@ def not_counted(contact: Contact, answer: Answer, *, at: datetime) -> str:
     )
 
 
+class ConsentTimeline(TimelineSource):
+    """On the contact's timeline: each answer recorded and each competence assessment (the consent
+    panel's history, the person and purpose named), each request to share without consent and each
+    decision on it."""
+
+    # Through the overrides the panel fetched (its own queryset for the relation), each one's moves.
+    lookups = (Prefetch("consent_overrides__state_changes", queryset=OverrideStateChange.objects.select_related("by")),)
+
+    def entries(self, contact: Contact) -> list[TimelineEntry]:
+        records = _records(contact)
+        entries = [
+            TimelineEntry(
+                f"{line.kind}: {line.person}, {line.purpose}",
+                line.at,
+                line.by,
+                ". ".join(part for part in (line.what, line.note) if part),
+            )
+            for line in _history(records.answers, records.assessments)
+        ]
+        for found in records.overrides:
+            purpose = lower_first(found.get_purpose_display())
+            people = ", ".join(person.display_name for person in found.people.all())
+            entries.append(
+                TimelineEntry(
+                    f"Asked to share without consent: {purpose}", found.asked_at, str(found.asked_by), found.reason
+                )
+            )
+            for change in found.state_changes.all():
+                what = LIFECYCLE.events.get(OverrideEvent(change.event), change.event)
+                title = f"Sharing without consent {what.lower()}: {purpose} ({people})"
+                entries.append(TimelineEntry(title, change.at, str(change.by), change.note))
+        return entries
+
+
 def missing(contact: Contact, *, at: datetime) -> list[PersonRow]:
     """Who has no consent for MASH checks now, and why (the page that asks to share without it)."""
     return _rows(without_consent(contact, ConsentPurpose.MASH_CHECKS, on=timezone.localdate(at)))
@@ -276,7 +315,7 @@ class ContactPanel(Panel):
 
     def actions(self, contact: Contact, *, user: User) -> list[Action]:
         found = []
-        if permissions.can_record_consent(user):
+        if permissions.can_record_consent(user) and not permissions.why_no_answers(contact):
             found.append(Action("Record consent", reverse("consent:answer", args=[contact.pk])))
         if permissions.can_assess_competence(user) and any(s.is_child for s in contact.subjects.all()):
             found.append(Action("Assess a young person's competence", reverse("consent:competence", args=[contact.pk])))

@@ -111,6 +111,8 @@ def record_consent(
     is the record already made."""
     if not permissions.can_record_consent(by):
         raise PermissionDenied
+    if closed := permissions.why_no_answers(contact):
+        raise DomainError(closed)
     subject = _subject(contact, answer.subject_id)
     problems = _answer_problems(contact, subject, answer, at=at)
     given_on = answer.given_on

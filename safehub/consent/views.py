@@ -48,6 +48,9 @@ def record_answer(request: AuthenticatedHttpRequest, contact_pk: int) -> HttpRes
     contact = get_contact_for(request.user, contact_pk, purpose="consent: record an answer")
     if not permissions.can_record_consent(request.user):
         raise PermissionDenied
+    if request.method == "GET" and (closed := permissions.why_no_answers(contact)):
+        messages.info(request, closed)
+        return redirect(contact)
     status = 200
     people = _people(contact)
     form = AnswerForm(request.POST or None, people=people, initial=_key() | {"given_on": timezone.localdate()})

@@ -8,8 +8,9 @@ from django import forms
 
 from safehub.contacts.forms import ContactForm, SubjectForm
 from safehub.contacts.known import CORRECTABLE_CONTACT_FIELDS
-from safehub.contacts.models import SUBJECT_FIELDS, ConsentAnswer, ConsentGiver, ConsentMethod, ContactSubject
-from safehub.core.forms import GovukDateField, GovukForm, VersionForm, choice_field
+from safehub.contacts.models import SUBJECT_FIELDS, ContactSubject
+from safehub.contacts.rules import not_told_field
+from safehub.core.forms import GovukForm, VersionForm, choice_field
 
 NOT_CORRECTED_HERE = ("received_on", "received_time", "immediate_protection", "initial_rating")
 
@@ -106,52 +107,20 @@ class CorrectContactForm(ContactForm):
     reason = _reason(*CORRECT_REASON)
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
+        initial = dict(kwargs.pop("initial", None) or {})
+        # Why the family was not told, as recorded: each reason ticked, with what was said of it.
+        not_told: dict[str, str] = initial.pop("not_told", None) or {}
+        initial["not_told_reasons"] = list(not_told)
+        initial |= {not_told_field(reason): why for reason, why in not_told.items()}
+        super().__init__(*args, initial=initial, **kwargs)
         for name in NOT_CORRECTED_HERE:
             del self.fields[name]
 
     def corrected(self) -> dict[str, Any]:
-        fields = {name: self.cleaned_data[name] for name in CORRECTABLE_CONTACT_FIELDS}
+        fields = {name: self.cleaned_data[name] for name in CORRECTABLE_CONTACT_FIELDS if name != "not_told"}
         fields["concern_categories"] = list(fields["concern_categories"])
+        fields["not_told"] = dict(self.cleaned_data.get("not_told") or {})
         return fields
-
-
-class ConsentForm(AmendmentForm):
-    answer = forms.ChoiceField(
-        label="What did they say?",
-        choices=ConsentAnswer.choices,
-        widget=forms.RadioSelect,
-        error_messages={"required": "Select whether consent was given or refused"},
-    )
-    given_by = forms.ChoiceField(
-        label="Who gave or refused consent?",
-        help_text="A young person of 12 to 15 can consent if they understand what they are agreeing to.",
-        choices=ConsentGiver.choices,
-        widget=forms.RadioSelect,
-        error_messages={"required": "Select who gave or refused consent"},
-    )
-    name = forms.CharField(
-        label="Their name",
-        error_messages={"required": "Enter the name of the person who gave or refused consent"},
-    )
-    given_on = GovukDateField(
-        label="When did they give or refuse it?",
-        help_text="For example, 27 3 2026",
-        label_for_errors="The date",
-        error_messages={"required": "Enter the date they gave or refused consent"},
-    )
-    how = forms.ChoiceField(
-        label="How did they give or refuse it?",
-        choices=ConsentMethod.choices,
-        widget=forms.RadioSelect,
-        error_messages={"required": "Select how they gave or refused consent"},
-    )
-    notes = forms.CharField(
-        label="Anything else about their consent (optional)",
-        help_text="For example: agreed to early help but not to their GP being asked.",
-        widget=forms.Textarea(attrs={"rows": 3}),
-        required=False,
-    )
 
 
 class InformationForm(AmendmentForm):

@@ -52,6 +52,7 @@ LABELS: dict[str, str] = {
     "parents_aware": "Parents know about the contact",
     "parents_agree": "Parents agree to it",
     "consent": "Consent",
+    "not_told": "Why the family was not told",
     "consent_notes": "Consent notes",
     # A person's.
     "role": "Involvement",
@@ -73,6 +74,7 @@ LABELS: dict[str, str] = {
     "has_parental_responsibility": "Has parental responsibility",
 }
 CONCERNS = dict(ConcernCategory.choices)
+NOT_TOLD = dict(NotToldReason.choices)
 REASON_LABELS = {
     K.PERSON_ADDED: "How they were found",
     K.PERSON_REMOVED: "Why",
@@ -105,12 +107,14 @@ class AmendmentView:
 
 def shown_value(model: type[models.Model], name: str, value: Any) -> str:
     """A value an amendment kept, in words: the label of a code, a date written out, yes or no."""
-    if value in (None, "", []):
+    if value in (None, "", [], {}):
         return "Not recorded"
     if isinstance(value, bool):
         return "Yes" if value else "No"
     if name == "concern_categories":
         return ", ".join(CONCERNS.get(code, code) for code in value)
+    if name == "not_told":
+        return "; ".join(f"{NOT_TOLD.get(reason, reason)}: {why}" for reason, why in value.items())
     field = column(model, name)
     if field.choices:
         return str(dict(field.flatchoices).get(value, value))
@@ -261,7 +265,9 @@ def change_choices(contact: Contact, people: list[ContactSubject]) -> list[Chang
             for p in people
         ]
     if K.CONSENT_RECORDED in kinds:
-        choices.append(ChangeChoice("consent", "Record consent given or refused since", url("amend-consent")))
+        # Each person's answer, for each purpose, on the consent app's page (ADR 0034).
+        href = reverse("consent:answer", args=[contact.pk])
+        choices.append(ChangeChoice("consent", "Record consent given or refused since, person by person", href))
     if K.INFORMATION_ADDED in kinds:
         choices.append(ChangeChoice("information", "Add information learnt since", url("amend-information")))
     return choices

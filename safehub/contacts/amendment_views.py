@@ -20,14 +20,13 @@ from safehub.contacts.amendment_forms import (
     ADD_REASON,
     CORRECT_REASON,
     ChangeForm,
-    ConsentForm,
     CorrectContactForm,
     InformationForm,
     PersonForm,
     RemovePersonForm,
 )
 from safehub.contacts.amendment_presenters import change_choices
-from safehub.contacts.amendments import Amended, Consent
+from safehub.contacts.amendments import Amended
 from safehub.contacts.models import AmendmentKind, Contact, ContactSubject, subject_name
 from safehub.contacts.queries import get_contact_for
 from safehub.core.errors import DomainError
@@ -276,41 +275,6 @@ def remove_person(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         heading="Remove a person",
         button="Remove the person",
         intro="Nobody is deleted: the contact keeps who was removed, when, by whom and why.",
-        status=status,
-    )
-
-
-@require_http_methods(["GET", "POST"])
-def record_consent(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
-    contact = _contact(request, pk)
-    if (elsewhere := _not_open(request, contact, K.CONSENT_RECORDED)) is not None:
-        return elsewhere
-    form = ConsentForm(_sent(request), initial=_initial(contact))
-    status = 200
-    if request.method == "POST" and form.is_valid():
-        done, status = _submit(
-            form,
-            lambda data: amendments.record_consent(
-                contact,
-                Consent(data["answer"], data["given_by"], data["name"], data["given_on"], data["how"], data["notes"]),
-                by=request.user,
-                at=timezone.now(),
-                version=data["version"],
-                submission_key=data["submission_key"],
-            ),
-        )
-        if done is not None:
-            return _saved(request, contact, done, done.amendment.get_consent_answer_display().lower())
-    return _page(
-        request,
-        contact,
-        form,
-        heading="Record consent",
-        button="Record consent",
-        intro=(
-            f"The referrer said: {contact.get_consent_display().lower()}. Record what the family said when asked since;"
-            " early help needs their consent."
-        ),
         status=status,
     )
 

@@ -26,7 +26,6 @@ from safehub.accounts.models import User
 from safehub.audit.models import Verb
 from safehub.audit.services import record
 from safehub.contacts import permissions, search_terms
-from safehub.contacts.consent import current_consent
 from safehub.contacts.known import (
     CORRECTABLE_CONTACT_FIELDS,
     column,
@@ -37,20 +36,16 @@ from safehub.contacts.known import (
     plain,
 )
 from safehub.contacts.models import (
-    CHILD_ROLES,
     SUBJECT_FIELDS,
     Amendment,
     AmendmentKind,
-    ConsentAnswer,
-    ConsentGiver,
-    ConsentMethod,
     Contact,
     ContactSubject,
 )
 from safehub.contacts.rules import (
     child_problems,
-    consent_giver_problems,
-    day_problems,
+    consent_problems,
+    kept_reasons,
     referral_problems,
     subject_problems,
 )
@@ -74,18 +69,6 @@ class Amended:
 
     amendment: Amendment
     created: bool
-
-
-@dataclass(frozen=True)
-class Consent:
-    """Consent obtained after the contact: the answer, who gave it, when and how (002 §18–19)."""
-
-    answer: str
-    given_by: str
-    name: str
-    given_on: date | None
-    how: str
-    notes: str = ""
 
 
 @dataclass
@@ -212,13 +195,19 @@ def correct_contact(
 
     def plan() -> _Plan:
         known = known_contact_values(contact)
-        changes = _changes(known, new)
-        problems = referral_problems({**known, **new}, at=at) + _needs(reason, "Enter why the details are corrected")
+        merged = {**known, **new}
+        # The reasons a family was not told go with that answer (002 §22): asked for when the
+        # correction says so, dropped when it no longer does.
+        merged["not_told"] = kept_reasons(merged.get("consent") or "", merged.get("not_told"))
+        corrected = {**new, "not_told": merged["not_told"]}
+        changes = _changes(known, corrected)
+        problems = referral_problems(merged, at=at) + consent_problems(merged)
+        problems += _needs(reason, "Enter why the details are corrected")
         if problems:
             raise Refused(problems)
         if not changes:
             raise DomainError("You have not changed any detail: change one, or cancel")
-        written = {name: new[name] for name in changes}
+        written = {name: corrected[name] for name in changes}
         return _Plan(K.DETAILS_CORRECTED, changes, contact_fields={} if is_addendum(contact) else written)
 
     return _amend(contact, plan, K.DETAILS_CORRECTED, reason, new, by=by, at=at, version=version, key=submission_key)
@@ -271,62 +260,6 @@ def correct_person(
     return _amend(
         contact, plan, K.DETAILS_CORRECTED, reason, fingerprint, by=by, at=at, version=version, key=submission_key
     )
-
-
-def record_consent(
-    contact: Contact,
-    consent: Consent,
-    *,
-    by: User,
-    at: datetime,
-    version: int,
-    submission_key: uuid.UUID | None = None,
-) -> Amended:
-    """Consent asked for after the contact: who gave (or refused) it, when and how. The referrer's
-    own statement stays as they made it; the family's latest answer is the consent position from now
-    on (current_consent), so early help can be recommended once they have agreed (002 §19)."""
-
-    def plan() -> _Plan:
-        problems = []
-        if consent.answer not in ConsentAnswer.values:
-            problems.append(Problem("Select whether consent was given or refused", field="answer"))
-        if consent.given_by not in ConsentGiver.values:
-            problems.append(Problem("Select who gave or refused consent", field="given_by"))
-        problems += _needs(consent.name, "Enter the name of the person who gave or refused consent", field="name")
-        if consent.given_on is None:
-            problems.append(Problem("Enter the date they gave or refused consent", field="given_on"))
-        else:
-            # Asked for since the contact arrived, and not in the future.
-            when = day_problems(
-                consent.given_on,
-                received_at=contact.received_at,
-                at=at,
-                what="The date they gave or refused consent",
-                field="given_on",
-            )
-            problems += when
-            if not when and consent.name.strip():
-                # A young person's own consent, by their age that day (003 App. 4 §4).
-                now_known = [known_subject_values(person) for person in people_now(contact)]
-                children = [values for values in now_known if values["role"] in CHILD_ROLES]
-                problems += consent_giver_problems(consent.given_by, consent.name, consent.given_on, children)
-        if consent.how not in ConsentMethod.values:
-            problems.append(Problem("Select how they gave or refused consent", field="how"))
-        if problems:
-            raise Refused(problems)
-        row = {
-            "consent_answer": consent.answer,
-            "consent_from": consent.given_by,
-            "consent_from_name": consent.name.strip(),
-            "consent_on": consent.given_on,
-            "consent_how": consent.how,
-            "information": consent.notes.strip(),
-        }
-        changes = {"consent": {"from": current_consent(contact), "to": consent.answer}}
-        return _Plan(K.CONSENT_RECORDED, changes, row=row)
-
-    fingerprint = {name: getattr(consent, name) for name in ("answer", "given_by", "name", "given_on", "how", "notes")}
-    return _amend(contact, plan, K.CONSENT_RECORDED, "", fingerprint, by=by, at=at, version=version, key=submission_key)
 
 
 def add_information(

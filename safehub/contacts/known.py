@@ -38,6 +38,7 @@ CORRECTABLE_CONTACT_FIELDS = (
     "parents_aware",
     "parents_agree",
     "consent",
+    "not_told",
     "consent_notes",
 )
 

@@ -8,13 +8,12 @@ from typing import Any
 
 from safehub.contacts.models import (
     CHILD_ROLES,
-    ConsentGiver,
     ConsentPosition,
     NotToldReason,
     ReferrerKind,
     YesNoUnknown,
 )
-from safehub.core.ages import age_on, is_child_on
+from safehub.core.ages import is_child_on
 from safehub.core.errors import Problem
 from safehub.core.presenters import DAY, shown_date
 from safehub.core.working_time import LONDON
@@ -25,10 +24,6 @@ from safehub.protocols.models import Brag
 EARLIEST_BIRTH_YEAR = 1900
 # An expected date of delivery this long past is a mistake, not a late baby.
 EXPECTED_DATE_GRACE_DAYS = 60
-# A young person consents for themselves at 16 or over, or at 12 to 15 if competent to understand
-# what is asked (003 App. 4 §4; DESIGN "Consent"); younger, a parent or carer consents for them.
-CONSENT_AGE = 16
-COMPETENT_CONSENT_AGE = 12
 # What an anonymous referrer leaves empty: anything that names, places or reaches them. A role at a
 # named school is as telling as a name, so the contact is refused, never saved with these dropped.
 IDENTIFYING_REFERRER_FIELDS = (
@@ -110,6 +105,13 @@ NOT_TOLD_PROMPTS = {
 
 def not_told_field(reason: str) -> str:
     return f"not_told_{reason}"
+
+
+def kept_reasons(consent: str, not_told: dict[str, str] | None) -> dict[str, str]:
+    """The reasons kept with a contact: each chosen with why, and only for a family not told."""
+    if consent != ConsentPosition.NOT_INFORMED_SAFEGUARDING:
+        return {}
+    return {reason: str(why).strip() for reason, why in (not_told or {}).items()}
 
 
 def consent_problems(fields: dict[str, Any]) -> list[Problem]:
@@ -234,65 +236,3 @@ def day_problems(day: date, *, received_at: datetime, at: datetime, what: str, f
     if day > at.astimezone(LONDON).date():
         return [Problem(f"{what} must be today or in the past", field=field)]
     return []
-
-
-def _plain_name(name: str) -> str:
-    return " ".join(name.split()).casefold()
-
-
-def consent_giver_problems(given_by: str, name: str, given_on: date, children: list[dict[str, Any]]) -> list[Problem]:
-    """Whether the young person named could give (or refuse) consent themselves on that day (003
-    App. 4 §4: at 16 or over; at 12 to 15 if competent to understand what is asked; a younger child
-    through a parent or carer). `children`: the children on the contact now, each with
-    `given_name`, `family_name` and `date_of_birth`. A parent's or carer's consent is not checked here."""
-    if given_by not in (ConsentGiver.YOUNG_PERSON, ConsentGiver.COMPETENT_CHILD):
-        return []
-    wanted = _plain_name(name)
-    named = [
-        child
-        for child in children
-        if wanted
-        in (
-            _plain_name(f"{child.get('given_name') or ''} {child.get('family_name') or ''}"),
-            _plain_name(child.get("given_name") or ""),
-        )
-    ]
-    if not named:
-        listed = ", ".join(
-            " ".join(part for part in (c.get("given_name"), c.get("family_name")) if part) for c in children
-        )
-        return [
-            Problem(
-                "A young person gives or refuses consent for themselves: enter the name of a child on this contact"
-                + (f" ({listed})" if listed else ""),
-                field="name",
-            )
-        ]
-    child = named[0]
-    full_name = " ".join(part for part in (child.get("given_name"), child.get("family_name")) if part)
-    born = child.get("date_of_birth")
-    if born is None:
-        return [
-            Problem(
-                f"{full_name}'s date of birth is not recorded, so their age cannot be checked: correct their details"
-                " first, or record the consent of a parent or carer",
-                field="given_by",
-            )
-        ]
-    age = age_on(born, given_on)
-    on = written_day(given_on)
-    if age < COMPETENT_CONSENT_AGE:
-        message = (
-            f"{full_name} was {age} on {on}: a child under {COMPETENT_CONSENT_AGE} cannot consent for themselves."
-            " Record the consent of a parent or carer"
-        )
-    elif given_by == ConsentGiver.YOUNG_PERSON and age < CONSENT_AGE:
-        message = (
-            f"{full_name} was {age} on {on}: a young person of 12 to 15 consents only if judged competent to decide."
-            f" Choose '{ConsentGiver.COMPETENT_CHILD.label}', or record the consent of a parent or carer"
-        )
-    elif given_by == ConsentGiver.COMPETENT_CHILD and age >= CONSENT_AGE:
-        message = f"{full_name} was {age} on {on}: choose '{ConsentGiver.YOUNG_PERSON.label}'"
-    else:
-        return []
-    return [Problem(message, field="given_by")]

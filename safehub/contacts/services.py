@@ -15,8 +15,8 @@ from safehub.accounts.permissions import can_make_threshold_decisions, can_work_
 from safehub.audit.models import Verb
 from safehub.audit.services import record
 from safehub.contacts import permissions, search_terms
-from safehub.contacts.models import ConsentPosition, Contact, ContactAccess, ContactSubject, YesNoUnknown
-from safehub.contacts.rules import contact_problems, rating_problems
+from safehub.contacts.models import Contact, ContactAccess, ContactSubject, YesNoUnknown
+from safehub.contacts.rules import contact_problems, kept_reasons, rating_problems
 from safehub.contacts.workflow import ContactState, Event
 from safehub.core import lifecycle
 from safehub.core.errors import ConcurrentChange, DomainError, Problem, Refused
@@ -112,10 +112,7 @@ def record_contact(
     fields = dict(details.fields)
     if fields.get("immediate_protection") == YesNoUnknown.YES:
         fields["initial_rating"] = Brag.RED
-    if fields.get("consent") != ConsentPosition.NOT_INFORMED_SAFEGUARDING:
-        fields["not_told"] = {}  # reasons are kept only for a family not told
-    else:
-        fields["not_told"] = {reason: str(why).strip() for reason, why in (fields.get("not_told") or {}).items()}
+    fields["not_told"] = kept_reasons(fields.get("consent") or "", fields.get("not_told"))
     received_at = fields["received_at"]
     content = _content_keys(details, at=at)
     contact, created = create_once(

@@ -17,6 +17,5 @@ urlpatterns = [
     path("<int:pk>/amend/remove-person/", amend.remove_person, name="amend-remove-person"),
     path("<int:pk>/amend/details/", amend.correct_contact, name="amend-details"),
     path("<int:pk>/amend/people/<int:subject_pk>/", amend.correct_person, name="amend-person"),
-    path("<int:pk>/amend/consent/", amend.record_consent, name="amend-consent"),
     path("<int:pk>/amend/information/", amend.add_information, name="amend-information"),
 ]

@@ -15,7 +15,9 @@ from safehub.checks.permissions import can_ask_for_checks
 from safehub.checks.presenters import ask_for_checks, checks_shown
 from safehub.checks.queries import checks_on
 from safehub.checks.services import ask_for_checks as ask_checks
-from safehub.contacts.consent import consent_label
+from safehub.consent.models import ConsentPurpose
+from safehub.consent.queries import sharing_position
+from safehub.consent.rules import lower_first
 from safehub.contacts.models import Contact
 from safehub.contacts.presenters import concern_labels
 from safehub.contacts.queries import get_contact_for
@@ -79,7 +81,11 @@ def _render(
         "checks_beside": [
             checks_shown(checks, at=timezone.now(), viewer=request.user) for checks in checks_on(contact)
         ],
-        "consent": consent_label(contact),
+        # Each person's consent for the two purposes a decision turns on (ADR 0034).
+        "consent": [
+            (lower_first(purpose.label), sharing_position(contact, purpose, on=timezone.localdate()))
+            for purpose in (ConsentPurpose.MASH_CHECKS, ConsentPurpose.EARLY_HELP)
+        ],
         **extra,
     }
     return render(request, template, context, status=status)

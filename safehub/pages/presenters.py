@@ -18,6 +18,7 @@ from django.db.models import Prefetch, prefetch_related_objects
 from safehub.accounts.models import User
 from safehub.checks.presenters import AskedForChecks
 from safehub.checks.presenters import ContactPanel as ChecksPanel
+from safehub.consent.presenters import ConsentTimeline
 from safehub.consent.presenters import ContactPanel as ConsentPanel
 from safehub.contacts.amendment_presenters import AddendaPanel
 from safehub.contacts.models import Contact
@@ -53,7 +54,7 @@ PANELS: tuple[Panel, ...] = (
     SharingPanel(),
     InformationRequestsPanel(),
     AddendaPanel(),
-    HistoryPanel(AskedForChecks(), StrategyTimeline()),
+    HistoryPanel(AskedForChecks(), StrategyTimeline(), ConsentTimeline()),
 )
 
 

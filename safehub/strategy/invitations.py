@@ -14,7 +14,11 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
+from django.utils.timezone import localtime
+
 from safehub.accounts.models import Agency, AgencyKind, User
+from safehub.consent.models import ConsentPurpose
+from safehub.consent.queries import sharing_position
 from safehub.contacts.models import Contact
 from safehub.core.presenters import shown_date
 from safehub.people.models import Person
@@ -148,12 +152,13 @@ def papers(discussion: StrategyDiscussion, agency: Agency) -> tuple[dict[str, An
     return content, released
 
 
-def consent_position(discussion: StrategyDiscussion) -> str:
-    """The consent recorded on the discussion's contact; for a child already open to children's social
-    care, that a section 47 strategy discussion does not wait for it."""
+def consent_position(discussion: StrategyDiscussion, *, at: datetime) -> str:
+    """Each person's consent to sharing on the discussion's contact that day, a line each as the
+    ledger keeps it (ADR 0034); for a child already open to children's social care, that a section 47
+    strategy discussion does not wait for it."""
     contact = discussion.contact
     if contact is not None:
-        return contact.get_consent_display()
+        return sharing_position(contact, ConsentPurpose.MASH_CHECKS, on=localtime(at).date())
     return "Not sought: a strategy discussion for a child open to children's social care (Children Act 1989 s47)"
 
 
@@ -191,7 +196,7 @@ def invite(
             purpose=Purpose.STRATEGY_DISCUSSION,
             bases=STRATEGY_BASES,
             categories=PAPERS_CATEGORIES,
-            consent_position=consent_position(discussion),
+            consent_position=consent_position(discussion, at=at),
             people=discussion_people(discussion),
             origin=invitation,
             by=by,

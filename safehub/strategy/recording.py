@@ -547,7 +547,7 @@ def send_record(discussion: StrategyDiscussion, *, by: User, at: datetime, versi
             purpose=Purpose.STRATEGY_DISCUSSION,
             bases=invitations.STRATEGY_BASES,
             categories=RECORD_CATEGORIES,
-            consent_position=invitations.consent_position(discussion),
+            consent_position=invitations.consent_position(discussion, at=at),
             people=invitations.discussion_people(discussion),
             origin=copy,
             by=by,

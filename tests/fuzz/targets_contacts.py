@@ -122,20 +122,6 @@ def _correct_person(world: World) -> list[Variant]:
     return [Variant.from_page(world.client(CO), url("contacts:amend-person", contact.pk, subject.pk), fill=fill)]
 
 
-def _consent(world: World) -> list[Variant]:
-    contact = _contact(world, ContactState.AWAITING_THRESHOLD)
-    fill = {
-        "answer": "given",
-        "given_by": "parent",
-        "name": "Jo Harlow",
-        "given_on_0": "24",
-        "given_on_1": "11",
-        "given_on_2": "2026",
-        "how": "phone",
-    }
-    return [Variant.from_page(world.client(CO), url("contacts:amend-consent", contact.pk), fill=fill)]
-
-
 def _information(world: World) -> list[Variant]:
     contact = _contact(world, ContactState.AWAITING_THRESHOLD)
     fill = {"information": "Mum called: they have moved", "source": "The child's mother by phone"}
@@ -151,6 +137,5 @@ TARGETS = [
     Target("contacts:amend-remove-person", _remove_person),
     Target("contacts:amend-details", _correct_contact),
     Target("contacts:amend-person", _correct_person),
-    Target("contacts:amend-consent", _consent),
     Target("contacts:amend-information", _information),
 ]

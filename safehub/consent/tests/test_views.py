@@ -13,10 +13,16 @@ from django.urls import reverse
 from safehub.accounts.models import AgencyKind, Team, User
 from safehub.accounts.tests.factories import PartnerAgencyFactory
 from safehub.audit.models import AuditEvent, Verb
+from safehub.consent import services
 from safehub.consent.models import ConsentOverride, ConsentRecord
 from safehub.consent.workflow import OverrideState
 from safehub.contacts.models import ConsentPosition, Contact
-from safehub.contacts.tests.factories import ContactAwaitingThresholdFactory, ContactSubjectFactory
+from safehub.contacts.tests.factories import (
+    ClosedContactFactory,
+    ContactAwaitingThresholdFactory,
+    ContactSubjectFactory,
+)
+from safehub.core.errors import DomainError
 from safehub.mfa.testing import sign_in_both_steps
 from safehub.protocols.models import LocalProtocol
 
@@ -274,3 +280,48 @@ def test_a_request_that_is_not_there_is_not_found_and_the_refusal_recorded(
     refused = AuditEvent.objects.filter(verb=Verb.READ_REFUSED, by=social_worker).latest("seq")
     assert refused.data["record"] == "consent-override"
     assert refused.data["id"] == 987654
+
+
+def test_the_contact_history_shows_each_answer_and_each_request_to_share_without_consent(
+    contact: Contact, social_worker: User, manager: User, now: dt.datetime
+) -> None:
+    mia = contact.subjects.get()
+    answer = services.Answer(mia.pk, "mash_checks", "refused", "parent", "Lena Harlow", dt.date(2026, 11, 24), "verbal")
+    services.record_consent(contact, answer, by=social_worker, at=now)
+    override = services.ask_override(contact, "mash_checks", WHY, by=social_worker, at=now + dt.timedelta(minutes=5))
+    declined = "The school can be asked again tomorrow morning; nothing says she is at risk tonight."
+    services.decide_override(
+        override,
+        services.Decision(agree=False, rationale=declined),
+        by=manager,
+        at=now + dt.timedelta(minutes=9),
+        version=override.version,
+    )
+    page = _page(_client(manager), contact)
+    history = page[page.index("Timeline</h2>") :]
+    lines = [
+        "Consent recorded: Mia Harlow, sharing information for MASH checks",
+        "Refused or withdrawn by Lena Harlow (a parent or carer with parental responsibility), 24 November 2026",
+        "Asked to share without consent: sharing information for MASH checks",
+        WHY.replace("'", "&#x27;"),
+        "Sharing without consent declined: sharing information for MASH checks (Mia Harlow)",
+        declined,
+    ]
+    for line in lines:
+        assert line in history
+    # Newest first: the decision, the request, the answer.
+    assert history.index(lines[4]) < history.index(lines[2]) < history.index(lines[0])
+
+
+def test_a_closed_contact_takes_no_more_answers(mash_team: Team, social_worker: User, now: dt.datetime) -> None:
+    closed = ClosedContactFactory(team=mash_team)
+    client = _client(social_worker)
+    page = _page(client, closed)
+    assert reverse("consent:answer", args=[closed.pk]) not in page
+    response = client.get(reverse("consent:answer", args=[closed.pk]), follow=True)
+    assert "The contact is closed: nothing on it waits for consent any more" in response.content.decode()
+    mia = closed.subjects.get()
+    answer = services.Answer(mia.pk, "early_help", "given", "parent", "Lena Harlow", dt.date(2026, 11, 24), "verbal")
+    with pytest.raises(DomainError, match="The contact is closed"):
+        services.record_consent(closed, answer, by=social_worker, at=now)
+    assert not ConsentRecord.objects.exists()

@@ -27,6 +27,7 @@ from safehub.decisions.models import Outcome
 from safehub.mfa.testing import sign_in_both_steps
 from safehub.protocols.models import Brag, LocalProtocol
 from safehub.screening.services import identify_subject
+from tests.fuzz.html_forms import form_posting_to
 
 pytestmark = pytest.mark.django_db
 
@@ -200,6 +201,32 @@ def test_correcting_the_contact_keeps_the_clocks_out_of_reach(
     assert 'name="initial_rating"' not in page
 
 
+def test_the_correction_page_shows_why_the_family_was_not_told_and_the_history_keeps_it(
+    social_worker_client: Client, mash_team: Any, now: dt.datetime
+) -> None:
+    contact = ContactAwaitingThresholdFactory(
+        team=mash_team,
+        consent=ConsentPosition.NOT_INFORMED_SAFEGUARDING,
+        not_told={"prejudice_investigation": "Police are to interview him first"},
+    )
+    page = social_worker_client.get(_url(contact, "amend-details")).content.decode()
+    assert 'value="prejudice_investigation" checked' in page
+    assert "Police are to interview him first</textarea>" in page
+    form = {
+        **form_posting_to(page, _url(contact, "amend-details")).as_drawn(),
+        "not_told_reasons": ["prejudice_investigation", "undue_delay"],
+        "not_told_undue_delay": "",
+        "reason": "The referrer rang back",
+    }
+    refused = social_worker_client.post(_url(contact, "amend-details"), form)
+    assert "Say why seeking to tell them would cause undue delay" in refused.content.decode()
+    form["not_told_undue_delay"] = "The interview is tomorrow at nine"
+    assert social_worker_client.post(_url(contact, "amend-details"), form).status_code == 302
+    page = social_worker_client.get(contact.get_absolute_url()).content.decode()
+    assert "Why the family was not told" in page
+    assert "Seeking to tell them would cause undue delay: The interview is tomorrow at nine" in page
+
+
 def test_consent_recorded_later_lets_early_help_be_recommended(
     social_worker_client: Client, social_worker: User, mash_team: Any, now: dt.datetime
 ) -> None:
@@ -216,85 +243,28 @@ def test_consent_recorded_later_lets_early_help_be_recommended(
         reverse("decisions:recommend", args=[contact.pk]), {**recommendation, "version": 0}
     )
     assert "Early help needs the family&#x27;s consent" in refused.content.decode()
+    # "Record consent given or refused since" on the amend page is each person's answer (ADR 0034).
+    choice = social_worker_client.post(_url(contact, "amend"), {"change": "consent"})
+    assert choice["Location"] == reverse("consent:answer", args=[contact.pk])
     data = {
-        "version": 0,
-        "submission_key": str(uuid.uuid4()),
+        "subject": str(child),
+        "purpose": "early_help",
         "answer": "given",
         "given_by": "parent",
-        "name": "Dawn Harlow",
+        "giver_name": "Dawn Harlow",
         "given_on_0": "24",
         "given_on_1": "11",
         "given_on_2": "2026",
-        "how": "phone",
+        "method": "verbal",
+        "submission_key": str(uuid.uuid4()),
     }
-    assert social_worker_client.post(_url(contact, "amend-consent"), data).status_code == 302
-    page = social_worker_client.get(contact.get_absolute_url()).content.decode()
-    assert "Since the contact: Consent given: Dawn Harlow" in page
+    assert social_worker_client.post(choice["Location"], data).status_code == 302
     response = social_worker_client.post(
-        reverse("decisions:recommend", args=[contact.pk]), {**recommendation, "version": 1}
+        reverse("decisions:recommend", args=[contact.pk]), {**recommendation, "version": 0}
     )
     assert response.status_code == 302
     contact.refresh_from_db()
     assert contact.recommendations.get().children.get().outcome == Outcome.EARLY_HELP
-
-
-def test_consent_in_the_future_is_refused(social_worker_client: Client, mash_team: Any, now: dt.datetime) -> None:
-    contact = ContactAwaitingThresholdFactory(team=mash_team)
-    data = {
-        "version": 0,
-        "submission_key": str(uuid.uuid4()),
-        "answer": "given",
-        "given_by": "young_person",
-        "name": "Mia Harlow",
-        "given_on_0": "1",
-        "given_on_1": "12",
-        "given_on_2": "2026",
-        "how": "in_person",
-    }
-    response = social_worker_client.post(_url(contact, "amend-consent"), data)
-    assert "The date they gave or refused consent must be today or in the past" in response.content.decode()
-    assert not Amendment.objects.exists()
-
-
-def _consent_post(**values: str) -> dict[str, Any]:
-    data = {
-        "version": 0,
-        "submission_key": str(uuid.uuid4()),
-        "answer": "refused",
-        "given_by": "parent",
-        "name": "Dawn Harlow",
-        "given_on_0": "24",
-        "given_on_1": "11",
-        "given_on_2": "2026",
-        "how": "phone",
-    }
-    return {**data, **values}
-
-
-def test_a_consent_refusal_dated_before_the_contact_is_shown_beside_the_date(
-    social_worker_client: Client, mash_team: Any, now: dt.datetime
-) -> None:
-    """Walk-through: a refusal dated 1/1/1800, before the contact was received, was accepted."""
-    contact = ContactAwaitingThresholdFactory(team=mash_team)
-    post = _consent_post(given_on_0="1", given_on_1="1", given_on_2="1800")
-    response = social_worker_client.post(_url(contact, "amend-consent"), post)
-    page = response.content.decode()
-    message = "The date they gave or refused consent cannot be before the contact was received (24 November 2026)"
-    assert f'<a href="#id_given_on_0">{message}</a>' in page
-    assert page.count(message) == 2  # in the summary and beside the date
-    assert not Amendment.objects.exists()
-    assert not AuditEvent.objects.filter(verb=Verb.CONTACT_AMENDED).exists()
-
-
-def test_a_14_year_olds_consent_as_16_or_over_is_shown_beside_who_gave_it(
-    social_worker_client: Client, mash_team: Any, now: dt.datetime
-) -> None:
-    contact = ContactAwaitingThresholdFactory(team=mash_team)
-    Contact.objects.get(pk=contact.pk).subjects.update(date_of_birth=dt.date(2012, 6, 1))  # Mia, 14
-    post = _consent_post(answer="given", given_by="young_person", name="Mia Harlow", how="in_person")
-    page = social_worker_client.post(_url(contact, "amend-consent"), post).content.decode()
-    assert '<a href="#id_given_by_0">Mia Harlow was 14 on 24 November 2026: a young person of 12 to 15' in page
-    assert not Amendment.objects.exists()
 
 
 def test_after_the_decision_the_addendum_is_shown_apart_and_the_details_stay(

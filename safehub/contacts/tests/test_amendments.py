@@ -15,8 +15,7 @@ from django.urls import reverse
 
 from safehub.accounts.models import User
 from safehub.audit.models import AuditEvent, Verb
-from safehub.contacts import amendments, consent, known
-from safehub.contacts.amendments import Consent
+from safehub.contacts import amendments, known
 from safehub.contacts.models import (
     Amendment,
     AmendmentKind,
@@ -42,10 +41,6 @@ from safehub.people.tests.factories import PersonFactory
 
 pytestmark = pytest.mark.django_db
 K = AmendmentKind
-
-CONSENT = Consent(
-    answer="given", given_by="parent", name="Dawn Harlow", given_on=dt.date(2026, 11, 24), how="phone", notes=""
-)
 
 
 def _events(contact: Contact) -> list[AuditEvent]:
@@ -166,6 +161,33 @@ def test_correcting_the_concern_records_what_changed_and_digests_free_text(
     assert event.data["changes"]["narrative"] == {"from": _digest(before), "to": _digest("Hungry most days.")}
 
 
+def test_a_family_not_told_after_all_needs_why_and_told_after_all_drops_it(
+    social_worker: User, mash_team: Any, now: dt.datetime
+) -> None:
+    """002 §22: the family is not told only for a reason the seeds allow, each with why; a correction
+    saying so asks for them as the contact form does, and one saying they were told drops them."""
+    contact = ContactAwaitingThresholdFactory(team=mash_team, consent=ConsentPosition.INFORMED)
+    fields = {**known.known_contact_values(contact), "consent": ConsentPosition.NOT_INFORMED_SAFEGUARDING}
+    with pytest.raises(Refused) as refused:
+        amendments.correct_contact(contact, fields, reason="Rang back", by=social_worker, at=now, version=0)
+    assert [p.field for p in refused.value.problems] == ["not_told_reasons"]
+    fields["not_told"] = {"increased_risk": ""}
+    with pytest.raises(Refused, match="Say how telling them would increase the risk"):
+        amendments.correct_contact(contact, fields, reason="Rang back", by=social_worker, at=now, version=0)
+    assert not Amendment.objects.exists()
+
+    fields["not_told"] = {"increased_risk": "  He hits her when challenged "}
+    done = amendments.correct_contact(contact, fields, reason="Rang back", by=social_worker, at=now, version=0)
+    contact.refresh_from_db()
+    assert contact.not_told == {"increased_risk": "He hits her when challenged"}
+    assert done.amendment.changes["not_told"] == {"from": {}, "to": {"increased_risk": "He hits her when challenged"}}
+
+    told = {**known.known_contact_values(contact), "consent": ConsentPosition.INFORMED}
+    amendments.correct_contact(contact, told, reason="Mum was told", by=social_worker, at=now, version=1)
+    contact.refresh_from_db()
+    assert (contact.consent, contact.not_told) == (ConsentPosition.INFORMED, {})
+
+
 def test_a_correction_that_changes_nothing_is_refused(social_worker: User, mash_team: Any, now: dt.datetime) -> None:
     contact = ContactAwaitingThresholdFactory(team=mash_team)
     fields = known.known_contact_values(contact)
@@ -206,175 +228,6 @@ def test_a_correction_to_anonymous_that_keeps_identifying_details_is_refused(
         "Designated safeguarding lead",
     )
     assert not contact.amendments.exists()
-
-
-def test_consent_obtained_later_is_the_consent_position_from_then_on(
-    social_worker: User, mash_team: Any, now: dt.datetime
-) -> None:
-    contact = ContactAwaitingThresholdFactory(team=mash_team, consent=ConsentPosition.INFORMED)
-    assert consent.current_consent(contact) != ConsentPosition.GIVEN
-    done = amendments.record_consent(contact, CONSENT, by=social_worker, at=now, version=0)
-    assert consent.current_consent(contact) == ConsentPosition.GIVEN
-    contact.refresh_from_db()
-    assert contact.consent == ConsentPosition.INFORMED  # the referrer's statement stays as they made it
-    row = done.amendment
-    assert (row.consent_from, row.consent_from_name, row.consent_on, row.consent_how) == (
-        "parent",
-        "Dawn Harlow",
-        dt.date(2026, 11, 24),
-        "phone",
-    )
-    assert row.changes == {"consent": {"from": "informed", "to": "given"}}
-    # What the recommend, approve and action pages and MASH check disclosures say about consent now.
-    assert consent.consent_label(contact) == "Consent given after the contact (24 November 2026)"
-    (event,) = _events(contact)
-    assert event.data["changes"] == {"consent": {"from": "informed", "to": "given"}}
-    assert (event.data["consent_from"], event.data["consent_how"], event.data["consent_on"]) == (
-        "parent",
-        "phone",
-        "2026-11-24",
-    )
-    # Withdrawn later: no longer given.
-    withdrawn = Consent("refused", "parent", "Dawn Harlow", dt.date(2026, 11, 24), "written")
-    amendments.record_consent(contact, withdrawn, by=social_worker, at=now, version=1)
-    assert consent.current_consent(contact) != ConsentPosition.GIVEN
-
-
-def test_consent_needs_who_when_and_how(social_worker: User, mash_team: Any, now: dt.datetime) -> None:
-    contact = ContactAwaitingThresholdFactory(team=mash_team)
-    with pytest.raises(Refused) as refused:
-        amendments.record_consent(
-            contact,
-            Consent("maybe", "neighbour", " ", dt.date(2026, 12, 1), "fax"),
-            by=social_worker,
-            at=now,
-            version=0,
-        )
-    assert {p.field for p in refused.value.problems} == {"answer", "given_by", "name", "given_on", "how"}
-    assert not Amendment.objects.exists()
-
-
-def test_consent_dated_before_the_contact_was_received_is_refused(
-    social_worker: User, mash_team: Any, now: dt.datetime
-) -> None:
-    contact = ContactAwaitingThresholdFactory(team=mash_team)  # received 24 November 2026
-    for day in (dt.date(1800, 1, 1), dt.date(2026, 11, 23)):
-        refused_on = Consent("refused", "parent", "Dawn Harlow", day, "phone")
-        with pytest.raises(Refused) as refused:
-            amendments.record_consent(contact, refused_on, by=social_worker, at=now, version=0)
-        (problem,) = refused.value.problems
-        assert (problem.field, problem.message) == (
-            "given_on",
-            "The date they gave or refused consent cannot be before the contact was received (24 November 2026)",
-        )
-    assert not Amendment.objects.exists()
-    assert _events(contact) == []
-    # The day it was received is fine.
-    amendments.record_consent(
-        contact,
-        Consent("refused", "parent", "Dawn Harlow", dt.date(2026, 11, 24), "phone"),
-        by=social_worker,
-        at=now,
-        version=0,
-    )
-
-
-def test_a_contact_received_late_evening_counts_its_london_day(
-    social_worker: User, mash_team: Any, now: dt.datetime
-) -> None:
-    # 23:30 UTC on 1 July is 00:30 on 2 July in London (summer time): 1 July is before it arrived.
-    contact = ContactAwaitingThresholdFactory(
-        team=mash_team, received_at=dt.datetime(2026, 7, 1, 23, 30, tzinfo=dt.UTC)
-    )
-    with pytest.raises(Refused, match=r"before the contact was received \(2 July 2026\)"):
-        amendments.record_consent(
-            contact,
-            Consent("given", "parent", "Dawn Harlow", dt.date(2026, 7, 1), "phone"),
-            by=social_worker,
-            at=now,
-            version=0,
-        )
-
-
-def _teenager(contact: Contact, born: dt.date) -> ContactSubject:
-    return ContactSubjectFactory(
-        contact=contact, role=SubjectRole.SIBLING, given_name="Ava", family_name="Harlow", date_of_birth=born
-    )
-
-
-def test_a_young_person_of_14_cannot_consent_as_16_or_over(
-    social_worker: User, mash_team: Any, now: dt.datetime
-) -> None:
-    contact = ContactAwaitingThresholdFactory(team=mash_team)
-    _teenager(contact, dt.date(2012, 6, 1))  # 14 on 24 November 2026
-    as_sixteen = Consent("given", "young_person", "Ava Harlow", dt.date(2026, 11, 24), "in_person")
-    with pytest.raises(Refused) as refused:
-        amendments.record_consent(contact, as_sixteen, by=social_worker, at=now, version=0)
-    (problem,) = refused.value.problems
-    assert problem.field == "given_by"
-    assert problem.message.startswith("Ava Harlow was 14 on 24 November 2026: a young person of 12 to 15 consents only")
-    assert not Amendment.objects.exists()
-    # Judged competent, a 14-year-old may.
-    competent = Consent("given", "competent_child", " ava  harlow ", dt.date(2026, 11, 24), "in_person")
-    assert amendments.record_consent(contact, competent, by=social_worker, at=now, version=0).created
-
-
-@pytest.mark.parametrize(
-    ("born", "given_by", "message"),
-    [
-        (dt.date(2016, 5, 17), "competent_child", "Mia Harlow was 10 on 24 November 2026: a child under 12 cannot"),
-        (dt.date(2016, 5, 17), "young_person", "Mia Harlow was 10 on 24 November 2026: a child under 12 cannot"),
-        (dt.date(2010, 1, 1), "competent_child", "Mia Harlow was 16 on 24 November 2026: choose 'The young person (16"),
-    ],
-)
-def test_a_young_persons_own_consent_is_checked_against_their_age_that_day(
-    born: dt.date, given_by: str, message: str, social_worker: User, mash_team: Any, now: dt.datetime
-) -> None:
-    contact = ContactAwaitingThresholdFactory(team=mash_team)
-    ContactSubject.objects.filter(contact=contact).update(date_of_birth=born)
-    with pytest.raises(Refused, match=message.replace("(", r"\(")):
-        amendments.record_consent(
-            contact,
-            Consent("given", given_by, "Mia", dt.date(2026, 11, 24), "phone"),
-            by=social_worker,
-            at=now,
-            version=0,
-        )
-    assert not Amendment.objects.exists()
-
-
-def test_a_16_year_old_consents_for_themselves(social_worker: User, mash_team: Any, now: dt.datetime) -> None:
-    contact = ContactAwaitingThresholdFactory(team=mash_team)
-    _teenager(contact, dt.date(2010, 11, 24))  # 16 that very day
-    done = amendments.record_consent(
-        contact,
-        Consent("given", "young_person", "Ava Harlow", dt.date(2026, 11, 24), "in_person"),
-        by=social_worker,
-        at=now,
-        version=0,
-    )
-    assert done.amendment.consent_from == "young_person"
-
-
-def test_a_young_persons_consent_names_a_child_on_the_contact(
-    social_worker: User, mash_team: Any, now: dt.datetime
-) -> None:
-    contact = ContactAwaitingThresholdFactory(team=mash_team)
-    with pytest.raises(Refused) as refused:
-        amendments.record_consent(
-            contact,
-            Consent("given", "young_person", "Dawn Harlow", dt.date(2026, 11, 24), "in_person"),
-            by=social_worker,
-            at=now,
-            version=0,
-        )
-    (problem,) = refused.value.problems
-    assert problem.field == "name"
-    assert problem.message == (
-        "A young person gives or refuses consent for themselves: enter the name of a child on this contact (Mia Harlow)"
-    )
-    # A parent's consent names the parent: not checked against the children.
-    amendments.record_consent(contact, CONSENT, by=social_worker, at=now, version=0)
 
 
 def test_information_needs_what_and_where_from(social_worker: User, mash_team: Any, now: dt.datetime) -> None:
@@ -421,16 +274,17 @@ def test_the_same_details_sent_again_on_a_stale_form_land_on_the_first(
 ) -> None:
     """Back, then Send: the page drawn again has a new one-time key but the old version."""
     contact = ContactAwaitingThresholdFactory(team=mash_team)
-    first = amendments.record_consent(
-        contact, CONSENT, by=social_worker, at=now, version=0, submission_key=uuid.uuid4()
+    first = amendments.add_information(
+        contact, "More", source="School", by=social_worker, at=now, version=0, submission_key=uuid.uuid4()
     )
-    again = amendments.record_consent(
-        contact, CONSENT, by=social_worker, at=now, version=0, submission_key=uuid.uuid4()
+    again = amendments.add_information(
+        contact, "More", source="School", by=social_worker, at=now, version=0, submission_key=uuid.uuid4()
     )
     assert (again.amendment, again.created) == (first.amendment, False)
-    other = Consent("refused", "parent", "Dawn Harlow", dt.date(2026, 11, 24), "phone")
     with pytest.raises(ConcurrentChange):
-        amendments.record_consent(contact, other, by=social_worker, at=now, version=0, submission_key=uuid.uuid4())
+        amendments.add_information(
+            contact, "Other", source="School", by=social_worker, at=now, version=0, submission_key=uuid.uuid4()
+        )
 
 
 def test_only_front_door_staff_amend(strategy_coordinator: User, mash_team: Any, now: dt.datetime) -> None:
@@ -505,12 +359,15 @@ def _attempt(kind: AmendmentKind, contact: Contact, by: User, at: dt.datetime) -
     if kind == K.DETAILS_CORRECTED:
         fields = {**known.known_subject_values(mia), "given_name": "Mya"}
         return amendments.correct_person(contact, mia, fields, reason="Spelling", by=by, at=at, version=0)
-    if kind == K.CONSENT_RECORDED:
-        return amendments.record_consent(contact, CONSENT, by=by, at=at, version=0)
     return amendments.add_information(contact, "More", source="School", by=by, at=at, version=0)
 
 
-@pytest.mark.parametrize("kind", list(AmendmentKind), ids=[k.value for k in AmendmentKind])
+# Consent is recorded per person on the consent app's page (ADR 0034): the table says in which states
+# the amend page offers it (test_amendment_views), and only older contacts have such amendments.
+WRITTEN_HERE = [kind for kind in AmendmentKind if kind != K.CONSENT_RECORDED]
+
+
+@pytest.mark.parametrize("kind", WRITTEN_HERE, ids=[k.value for k in WRITTEN_HERE])
 @pytest.mark.parametrize("state", list(ContactState), ids=[s.value for s in ContactState])
 def test_each_state_allows_the_amendments_its_table_names(
     state: ContactState, kind: AmendmentKind, social_worker: User, mash_team: Any, now: dt.datetime

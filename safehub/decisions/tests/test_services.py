@@ -289,3 +289,20 @@ def test_the_threshold_page_shows_why_the_manager_returned_it(
     assert "Returned for reconsideration" in page
     assert "Please consider a strategy discussion." in page
     assert "Reasons." in page  # what was recommended before
+
+
+def test_the_threshold_page_shows_each_persons_consent_for_checks_and_early_help(
+    social_worker: Any, social_worker_client: Any, mash_team: Any, now: dt.datetime
+) -> None:
+    from django.urls import reverse
+
+    from safehub.consent import services as consent
+    from safehub.contacts.tests.factories import ContactAwaitingThresholdFactory
+
+    contact = ContactAwaitingThresholdFactory(team=mash_team, consent="informed")
+    mia = contact.subjects.get()
+    given = consent.Answer(mia.pk, "early_help", "given", "parent", "Lena Harlow", now.date(), "verbal")
+    consent.record_consent(contact, given, by=social_worker, at=now)
+    page = social_worker_client.get(reverse("decisions:recommend", args=[contact.pk])).content.decode()
+    assert "Consent: sharing information for MASH checks.</strong> Mia Harlow: consent not sought" in page
+    assert "Consent: early help and family support.</strong> Mia Harlow: consent given" in page

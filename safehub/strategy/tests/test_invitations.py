@@ -15,6 +15,7 @@ from safehub.accounts.models import Agency, AgencyKind, Role, Team, User
 from safehub.accounts.tests.factories import PartnerAgencyFactory, TeamFactory, user_with_role
 from safehub.checks import services as checks_services
 from safehub.checks.tests.helpers import start_checks, submit_answer
+from safehub.consent import services as consent
 from safehub.contacts.models import Contact
 from safehub.contacts.tests.factories import ContactAwaitingThresholdFactory
 from safehub.core.errors import Refused
@@ -108,12 +109,18 @@ def test_each_agency_is_sent_the_papers_as_a_disclosure_without_what_another_age
     agencies: dict[str, Agency],
     now: dt.datetime,
 ) -> None:
+    # Each person's consent as it stands, a line each (ADR 0034), not the referrer's word for the family.
+    assert discussion.contact is not None
+    mia = discussion.contact.subjects.get(given_name="Mia")
+    refused = consent.Answer(mia.pk, "mash_checks", "refused", "parent", "Lena Harlow", now.date(), "verbal")
+    consent.record_consent(discussion.contact, refused, by=manager, at=now)
     _arrange(
         discussion, strategy_coordinator, manager, now, agencies["police"], agencies["health"], agencies["housing"]
     )
 
     sent = {d.agency.name: d for d in Disclosure.objects.filter(purpose=Purpose.STRATEGY_DISCUSSION)}
     assert set(sent) == {"Example Police", "Example Health", "Example Housing"}
+    assert "Mia Harlow: consent refused" in sent["Example Health"].consent_position
     health = sent["Example Health"].content
     assert health["rationale"]["manager"] == "Agreed"
     assert health["children"][0]["name"] == "Mia Harlow"
