@@ -10,7 +10,15 @@ from django.db.models import QuerySet
 from safehub.accounts.forms import StaffChoiceField
 from safehub.accounts.models import Agency, User
 from safehub.checks.services import DEFAULT_BASES
-from safehub.core.forms import MAX_TEXT, ClockField, GovukDateField, GovukForm, RecordsChoiceField, VersionForm
+from safehub.core.forms import (
+    MAX_TEXT,
+    ClockField,
+    GovukDateField,
+    GovukForm,
+    RecordsChoiceField,
+    VersionForm,
+    choice_field,
+)
 from safehub.core.working_time import LONDON
 from safehub.protocols.models import BRAG_HINTS, Brag
 from safehub.sharing.exits import Exit
@@ -262,6 +270,7 @@ class AgreementForm(GovukForm):
         choices=[],
         widget=forms.CheckboxSelectMultiple,
         required=False,  # the service says so, with the note (checks.agreements.agreement_problems)
+        error_messages={"invalid_choice": "Choose only the routes listed: one may have been agreed since"},
     )
     note = forms.CharField(
         label="What you agree to, and any limit on it",
@@ -273,4 +282,7 @@ class AgreementForm(GovukForm):
 
     def __init__(self, *args: Any, routes: Sequence[Exit], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["routes"].choices = [(route.value, route.label) for route in routes]  # type: ignore[attr-defined]
+        self.offer(routes)
+
+    def offer(self, routes: Sequence[Exit]) -> None:
+        choice_field(self.fields["routes"]).choices = [(route.value, route.label) for route in routes]

@@ -9,7 +9,7 @@ from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db import transaction
 from django.db.models import Count, Q
-from django.http import Http404, HttpResponse
+from django.http import Http404, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -356,42 +356,75 @@ def dismiss_alerts(request: AuthenticatedHttpRequest) -> HttpResponse:
     return redirect(back or "queues:home")
 
 
+def _answer_forms(
+    agency_request: AgencyRequest, responses: list[AgencyResponse], data: QueryDict | None
+) -> tuple[ResponseForm | None, CorrectionForm | None]:
+    """The response form while the request is open, else the correction form for the latest answer."""
+    latest = _latest(responses)
+    for_gp_practice = agency_request.agency.kind == AgencyKind.GP_PRACTICE
+    if agency_request.state == RequestState.SENT:
+        draft = next((r for r in responses if r.status == ResponseStatus.DRAFT), None)
+        initial: dict[str, object] = {"version": agency_request.version, "submission_key": uuid.uuid4()}
+        if draft is not None:
+            initial.update({f: getattr(draft, f) for f in ResponseForm.ANSWER_FIELDS})
+        return ResponseForm(data, initial=initial, for_gp_practice=for_gp_practice), None
+    if latest is None:
+        return None, None
+    # The correction starts from the answer it corrects: only what changes is typed.
+    initial = {
+        "version": agency_request.version,
+        "submission_key": uuid.uuid4(),
+        **{f: getattr(latest, f) for f in ResponseForm.ANSWER_FIELDS},
+        # A restriction written in words alone is offered as the condition it is kept as.
+        "handling_conditions": [condition.value for condition in latest.conditions],
+    }
+    correction = CorrectionForm(
+        data, initial=initial, for_gp_practice=for_gp_practice, restricted=bool(latest.conditions)
+    )
+    return None, correction
+
+
+def _latest(responses: list[AgencyResponse]) -> AgencyResponse | None:
+    return next((r for r in reversed(responses) if r.status == ResponseStatus.SUBMITTED), None)
+
+
+def _request_page(
+    request: AuthenticatedHttpRequest,
+    agency_request: AgencyRequest,
+    responses: list[AgencyResponse],
+    forms: tuple[ResponseForm | None, CorrectionForm | None],
+    *,
+    agreement: AgreementForm | None = None,
+    status: int = 200,
+) -> HttpResponse:
+    latest = _latest(responses)
+    form, correction = forms
+    context = {
+        "request_": agency_request,
+        "people": sent_people(agency_request.subjects, mothers_born=True),
+        "form": form,
+        "correction": correction,
+        "responses": submitted_responses(responses),
+        "phone": request_phone_prompt(agency_request),
+        "agreement": agreement if agreement is not None else _agreement_form(request, latest),
+        "agreed": list(latest.agreements.select_related("agreed_by")) if latest is not None else [],
+    }
+    return render(request, "checks/request.html", context, status=status)
+
+
 @require_http_methods(["GET", "POST"])
 def request_view(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """One request as the agency sees it (only what was sent), and its response."""
     agency_request = get_request_for(request.user, pk, purpose="agency-request")
     _require_partner(request)
     at = timezone.now()
-    form: ResponseForm | None = None
-    correction: CorrectionForm | None = None
     responses = list(agency_request.responses.all())
-    latest = next((r for r in reversed(responses) if r.status == ResponseStatus.SUBMITTED), None)
-    for_gp_practice = agency_request.agency.kind == AgencyKind.GP_PRACTICE
+    latest = _latest(responses)
     if request.method == "POST":
         earlier = answers.sent_already(agency_request, submission_key=_posted_key(request))
         if earlier is not None:
             return _sent_again(request, agency_request)
-    if agency_request.state == RequestState.SENT:
-        draft = next((r for r in responses if r.status == ResponseStatus.DRAFT), None)
-        initial: dict[str, object] = {"version": agency_request.version, "submission_key": uuid.uuid4()}
-        if draft is not None:
-            initial.update({f: getattr(draft, f) for f in ResponseForm.ANSWER_FIELDS})
-        form = ResponseForm(request.POST or None, initial=initial, for_gp_practice=for_gp_practice)
-    elif latest is not None:
-        # The correction starts from the answer it corrects: only what changes is typed.
-        initial = {
-            "version": agency_request.version,
-            "submission_key": uuid.uuid4(),
-            **{f: getattr(latest, f) for f in ResponseForm.ANSWER_FIELDS},
-            # A restriction written in words alone is offered as the condition it is kept as.
-            "handling_conditions": [condition.value for condition in latest.conditions],
-        }
-        correction = CorrectionForm(
-            request.POST or None,
-            initial=initial,
-            for_gp_practice=for_gp_practice,
-            restricted=bool(latest.conditions),
-        )
+    form, correction = _answer_forms(agency_request, responses, request.POST if request.method == "POST" else None)
     if request.method == "POST" and form is None and (correction is None or "action" in request.POST):
         # An answer form sent again (a double click, a retry after a lost connection) or after the
         # hub withdrew the request: say why, change nothing.
@@ -434,38 +467,40 @@ def request_view(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
             target = form if form is not None else correction
             if target is not None:
                 status = add_refusal(target, error)
-    context = {
-        "request_": agency_request,
-        "people": sent_people(agency_request.subjects, mothers_born=True),
-        "form": form,
-        "correction": correction,
-        "responses": submitted_responses(responses),
-        "phone": request_phone_prompt(agency_request),
-        "agreement": _agreement_form(request, latest),
-        "agreed": list(latest.agreements.select_related("agreed_by")) if latest is not None else [],
-    }
-    return render(request, "checks/request.html", context, status=status)
+    return _request_page(request, agency_request, responses, (form, correction), status=status)
+
+
+def _open_routes(latest: AgencyResponse) -> list[Exit]:
+    """The routes the answer's conditions bar that its agency has not agreed to yet."""
+    agreed = set(latest.agreements.values_list("route", flat=True))
+    return [route for route in barred_routes(latest.conditions) if route.value not in agreed]
 
 
 def _agreement_form(request: AuthenticatedHttpRequest, latest: AgencyResponse | None) -> AgreementForm | None:
     """The form that opens the routes the answer's conditions bar, for its own agency, while any is shut."""
     if latest is None or not permissions.can_agree_handling(request.user, latest):
         return None
-    agreed = set(latest.agreements.values_list("route", flat=True))
-    routes = [route for route in barred_routes(latest.conditions) if route.value not in agreed]
+    routes = _open_routes(latest)
     return AgreementForm(routes=routes) if routes else None
 
 
 @require_POST
 def agree(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
-    """The agency that answered agrees that its answer may go where its conditions bar it."""
+    """The agency that answered agrees that its answer may go where its conditions bar it. A problem
+    is shown beside the field it is about, with what was typed kept."""
     agency_request = get_request_for(request.user, pk, purpose="agency-request")
     _require_partner(request)
-    latest = agency_request.responses.filter(status=ResponseStatus.SUBMITTED, superseded_by__isnull=True).first()
+    responses = list(agency_request.responses.all())
+    latest = _latest(responses)
     if latest is None:
         raise Http404("No answer to agree for")
-    routes = barred_routes(latest.conditions)
-    form = AgreementForm(request.POST, routes=routes)
+    routes = _open_routes(latest)
+    if not routes:  # a colleague agreed to the last of them while this page was open
+        messages.info(request, "Your agency has already agreed to every route your conditions bar")
+        return redirect("checks:request", pk=agency_request.pk)
+    # Checked against every route the conditions bar, so that one agreed since is named as such; drawn
+    # again with those still open.
+    form = AgreementForm(request.POST, routes=barred_routes(latest.conditions))
     if form.is_valid():
         try:
             made = agreements.agree_to_share(
@@ -476,14 +511,22 @@ def agree(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
                 at=timezone.now(),
             )
         except DomainError as error:
-            for problem in getattr(error, "problems", [error]):
-                messages.error(request, problem.message)
+            status = add_refusal(form, error)
         else:
             opened = "; ".join(agreement.get_route_display() for agreement in made)
             messages.success(request, f"Agreed. Your answer may now go in: {opened}")
+            return redirect("checks:request", pk=agency_request.pk)
     else:
-        messages.error(request, "Choose only the routes listed")
-    return redirect("checks:request", pk=agency_request.pk)
+        status = 200
+    form.offer(routes)
+    return _request_page(
+        request,
+        agency_request,
+        responses,
+        _answer_forms(agency_request, responses, None),
+        agreement=form,
+        status=status,
+    )
 
 
 def _posted_key(request: AuthenticatedHttpRequest) -> uuid.UUID | None:

@@ -178,6 +178,15 @@ def test_the_police_partner_agrees_on_their_answers_page_and_no_one_else_can(
     assert request.responses.get().agreements.count() == 1
     again = police_partner_client.post(url, {"routes": ["contact_pack"], "note": "May go in the pack"}, follow=True)
     assert "You have already agreed to the contact" in again.content.decode()
+    # A problem is shown beside its field, with what was typed kept (walk-through: a banner, the note wiped).
+    short = police_partner_client.post(url, {"routes": ["strategy_papers"], "note": "Fine"})
+    html = short.content.decode()
+    assert short.status_code == 200
+    assert '<a href="#id_note">Say what you agree to, and any limit on it, in at least 10 characters</a>' in html
+    assert "govuk-error-message" in html
+    assert ">\nFine</textarea>" in html
+    assert 'value="strategy_papers" checked' in html
+    assert 'value="contact_pack"' not in html  # agreed already: no longer offered
     # Hub staff are not told the partner's page exists; the refusal is in the trail as a refused read.
     assert manager_client.post(url, {"routes": ["strategy_papers"], "note": "On their behalf"}).status_code == 404
     assert AuditEvent.objects.filter(verb=Verb.READ_REFUSED, data__status=404).exists()
