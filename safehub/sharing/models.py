@@ -12,7 +12,7 @@ from safehub.accounts.models import Agency
 from safehub.contacts.models import Contact
 from safehub.people.models import Person
 from safehub.sharing.exits import Exit
-from safehub.sharing.vocabulary import Basis, Category, Condition, Direction, Purpose, statement
+from safehub.sharing.vocabulary import Basis, Category, Condition, Direction, Purpose, labelled, statement
 
 
 def origin_label(record: models.Model) -> str:
@@ -127,15 +127,15 @@ class Disclosure(models.Model):
 
     @property
     def basis_labels(self) -> list[str]:
-        return [Basis(value).label for value in self.bases if value in Basis.values]
+        return labelled(Basis, self.bases)
 
     @property
     def category_labels(self) -> list[str]:
-        return [Category(value).label for value in self.categories if value in Category.values]
+        return labelled(Category, self.categories)
 
     @property
     def condition_labels(self) -> list[str]:
-        return [Condition(value).label for value in self.conditions if value in Condition.values]
+        return labelled(Condition, self.conditions)
 
     @property
     def basis_statement(self) -> str:

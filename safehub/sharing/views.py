@@ -25,7 +25,7 @@ from safehub.sharing.forms import DeclineForm, LedgerFilterForm, SeenByForm
 from safehub.sharing.models import Disclosure
 from safehub.sharing.permissions import can_decline_to_share, can_read_ledger
 from safehub.sharing.queries import LedgerSearch, ledger, seen_by
-from safehub.sharing.vocabulary import Purpose
+from safehub.sharing.vocabulary import Condition, Purpose, labelled
 
 
 def _search(form: LedgerFilterForm) -> LedgerSearch | None:
@@ -93,11 +93,13 @@ def _csv_row(row: Disclosure) -> list[str]:
             row.counterparty,
             row.get_route_display() if row.route else "",
             row.get_purpose_display(),
-            "; ".join(row.bases),
-            "; ".join(row.categories),
+            "; ".join(row.basis_labels),
+            "; ".join(row.category_labels),
             row.consent_position,
-            "; ".join(row.conditions),
-            "; ".join(f"{kept['agency']} ({', '.join(kept['conditions'])})" for kept in row.withheld),
+            "; ".join(row.condition_labels),
+            "; ".join(
+                f"{kept['agency']} ({'; '.join(labelled(Condition, kept['conditions']))})" for kept in row.withheld
+            ),
             str(row.disclosed_by),
             str(row.decided_by or ""),
             row.asked_by,

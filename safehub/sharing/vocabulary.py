@@ -146,3 +146,9 @@ class Condition(models.TextChoices):
     MASH_ONLY = "mash_only", "May be seen by the MASH social worker and manager only"
     NOT_TO_FAMILY = "not_to_family", "May go to the family only with our agreement"
     NO_ONWARD = "no_onward", "No onward disclosure outside the MASH without our agreement"
+
+
+def labelled(choices: type[models.TextChoices], values: Iterable[str]) -> list[str]:
+    """Each coded value in words (a code no longer in the vocabulary as it was kept)."""
+    words = dict(choices.choices)
+    return [str(words.get(value, value)) for value in values]

@@ -119,6 +119,14 @@ def test_the_register_lists_requests_for_the_dpo_and_partners_are_not_told_it_ex
     register = data_protection_officer_client.get(reverse("information_requests:list"), {"level": "1"})
     assert taken.reference in register.content.decode()
     assert police_partner_client.get(reverse("information_requests:list")).status_code == 404
+    # A bad search says what to change and lists nothing, rather than "no requests match".
+    bad = data_protection_officer_client.get(
+        reverse("information_requests:list"),
+        {"start_0": "9", "start_1": "12", "start_2": "2026", "end_0": "1", "end_1": "12", "end_2": "2026"},
+    ).content.decode()
+    assert "The end date must be the same as or after the start date" in bad
+    assert "Correct the search to see the requests it finds" in bad
+    assert "No requests match the search" not in bad
     assert police_partner_client.get(reverse("information_requests:request", args=[taken.pk])).status_code == 404
 
 

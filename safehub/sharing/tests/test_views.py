@@ -72,6 +72,11 @@ def test_the_dpo_finds_a_persons_rows_by_agency_and_basis_and_exports_them_audit
     assert len(rows) == 4
     assert all(row[3] == contact.reference for row in rows[1:])
     assert "An investigation is under way" not in download.content.decode()  # named, never copied
+    # In words, as the page shows them, not the codes the ledger keeps (walk-through).
+    text = download.content.decode()
+    assert "No onward disclosure outside the MASH without our agreement" in text
+    assert "no_onward" not in text
+    assert "dpa_sch8" not in text
     event = AuditEvent.objects.get(verb=Verb.LEDGER_EXPORTED)
     assert event.data == {"rows": 3, "search": {"person": "P0000777"}}
 
@@ -84,7 +89,10 @@ def test_a_bad_search_says_what_to_change_and_lists_nothing(
     html = page.content.decode()
     assert page.status_code == 200
     assert "No one in the person index has that ID" in html
-    assert "0 rows" in html
+    # Not "0 rows": the search was not run (walk-through), and nothing to download.
+    assert "Correct the search to see the rows it finds" in html
+    assert "0 rows" not in html
+    assert "Download these rows" not in html
     download = data_protection_officer_client.get(reverse("sharing:ledger-csv"), {"person": "P999"})
     assert download.status_code == 302
     assert not AuditEvent.objects.filter(verb=Verb.LEDGER_EXPORTED).exists()
