@@ -15,7 +15,7 @@ from safehub.contacts.models import Contact
 from safehub.core.presenters import Panel, shown_date
 from safehub.sharing.models import Disclosure
 from safehub.sharing.permissions import can_decline_to_share, can_see_contacts_ledger
-from safehub.sharing.vocabulary import Direction
+from safehub.sharing.vocabulary import Direction, citations
 
 
 @dataclass(frozen=True)
@@ -26,6 +26,11 @@ class LedgerLine:
     tag_class: str
     basis: str
     detail: str  # conditions, withheld items, or why it was not shared
+
+
+def _basis(row: Disclosure) -> str:
+    """The bases cited, not spelt out on every line (the ledger has them in full); older rows' words."""
+    return f"Basis: {citations(row.bases) or row.lawful_basis}"
 
 
 def ledger_line(row: Disclosure) -> LedgerLine:
@@ -39,6 +44,9 @@ def ledger_line(row: Disclosure) -> LedgerLine:
             f"Why: {row.declined_reason} (decided by {row.disclosed_by})",
         )
     details = []
+    corrects = row.content.get("corrects") if row.direction == Direction.IN else None
+    if corrects:
+        details.append(f"A correction: it replaces their earlier answer. Why: {row.content.get('reason', '')}")
     if row.condition_labels:
         details.append(f"Conditions: {'; '.join(row.condition_labels)}")
     if row.withheld:
@@ -46,10 +54,11 @@ def ledger_line(row: Disclosure) -> LedgerLine:
     if row.direction == Direction.IN:
         return LedgerLine(
             shown_date(row.disclosed_at),
-            f"Received from {row.counterparty} ({row.get_purpose_display().split(':')[0]})",
+            f"{'Correction' if corrects else 'Received'} from {row.counterparty}"
+            f" ({row.get_purpose_display().split(':')[0]})",
             "Received",
             "govuk-tag--blue",
-            row.basis_statement,
+            _basis(row),
             ". ".join(details),
         )
     return LedgerLine(
@@ -57,7 +66,7 @@ def ledger_line(row: Disclosure) -> LedgerLine:
         f"Sent to {row.counterparty}: {row.get_route_display().lower()}, by {row.disclosed_by}",
         "Sent",
         "govuk-tag--green",
-        row.basis_statement,
+        _basis(row),
         ". ".join(details),
     )
 

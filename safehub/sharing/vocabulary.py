@@ -79,6 +79,13 @@ def statement(bases: Iterable[str]) -> str:
     return "; ".join(basis.label for basis in Basis if basis.value in chosen)
 
 
+def citations(bases: Iterable[str]) -> str:
+    """The bases cited without their words ('UK GDPR Art 6(1)(e); DPA 2018 Sch 1 para 18'): a line of
+    the contact's list, where the full statement would repeat on every row."""
+    chosen = set(bases)
+    return "; ".join(basis.label.split(":")[0] for basis in Basis if basis.value in chosen)
+
+
 # How the bases were written before they were coded (a free-text statement), for the migrations that
 # read old rows: the words each basis was recognised by.
 _WRITTEN = {

@@ -15,6 +15,7 @@ from django.utils import timezone
 from safehub.accounts.models import Agency, AgencyKind, User
 from safehub.accounts.tests.factories import PartnerAgencyFactory
 from safehub.audit.models import AuditEvent, Verb
+from safehub.checks.answers import Answer, correct_response
 from safehub.checks.tests.helpers import start_checks, submit_answer
 from safehub.contacts.models import Contact
 from safehub.contacts.tests.factories import ContactAwaitingThresholdFactory
@@ -199,3 +200,29 @@ def test_the_police_partner_agrees_on_their_answers_page_and_no_one_else_can(
     assert manager_client.post(url, {"routes": ["strategy_papers"], "note": "On their behalf"}).status_code == 404
     assert AuditEvent.objects.filter(verb=Verb.READ_REFUSED, data__status=404).exists()
     assert request.responses.get().agreements.count() == 1
+
+
+def test_the_contact_lists_each_row_with_its_bases_cited_and_a_correction_marked(
+    answered: tuple[Contact, Agency], police_partner: User, social_worker_client: Client, now: dt.datetime
+) -> None:
+    contact, _ = answered
+    answer = contact.mash_checks.get().requests.get(agency__kind=AgencyKind.POLICE).responses.get()
+    correct_response(
+        answer,
+        Answer(
+            information="An investigation is under way; he is on bail",
+            sources_searched="Niche",
+            conditions=(Condition.NO_ONWARD,),
+        ),
+        reason="Bail conditions set this morning",
+        by=police_partner,
+        at=now,
+        version=answer.request.version,
+    )
+    page = social_worker_client.get(contact.get_absolute_url()).content.decode()
+    shared = page[page.index('id="information-shared"') :]
+    assert "Correction from Example Police" in shared
+    assert "A correction: it replaces their earlier answer. Why: Bail conditions set this morning" in shared
+    # The bases cited, not spelt out on every line (walk-through): the ledger has them in full.
+    assert "Basis: UK GDPR Art 6(1)(e)" in shared
+    assert "a public task with a clear basis in law" not in shared
