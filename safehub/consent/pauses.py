@@ -14,7 +14,7 @@ from django.db import models, transaction
 from django.utils.timezone import localtime
 
 from safehub.accounts.models import User
-from safehub.audit.models import Verb
+from safehub.audit.models import AuditEvent, Verb
 from safehub.audit.services import record
 from safehub.consent import permissions
 from safehub.consent.models import ConsentPurpose
@@ -23,6 +23,7 @@ from safehub.contacts.models import Contact, ReferrerKind
 from safehub.contacts.services import threshold_due, transition
 from safehub.contacts.workflow import ContactState, Event
 from safehub.core.errors import DomainError, Problem, Refused
+from safehub.core.presenters import shown_date
 from safehub.core.races import claim
 from safehub.protocols.models import Clock
 from safehub.protocols.policy import due_time
@@ -48,7 +49,28 @@ def why_not_pause(contact: Contact, *, on: date | None = None) -> str:
         return "Only a professional referrer is asked to seek consent: a member of the public need not (002 §18)"
     if not without_consent(contact, ConsentPurpose.MASH_CHECKS, on=on or localtime().date()):
         return "Everyone on the contact has consented: there is nothing to wait for"
+    went_on = went_on_for_safeguarding(contact)
+    if went_on is not None:
+        return (
+            f"{went_on.by} decided on {shown_date(went_on.at)} to go on without waiting for consent, because of"
+            " safeguarding concerns: the contact does not wait for it again"
+        )
     return ""
+
+
+def went_on_for_safeguarding(contact: Contact) -> AuditEvent | None:
+    """The last resumption, when the worker resumed because of safeguarding concerns (walk-through: a
+    contact resumed so could be paused again at once, undoing the decision without a word). The
+    outcome is kept coded in the audit entry written with the resumption (`_resume`)."""
+    last = (
+        AuditEvent.objects.filter(contact=contact, verb=Verb.CONTACT_RESUMED_AFTER_CONSENT)
+        .select_related("by")
+        .order_by("-at", "-pk")
+        .first()
+    )
+    if last is None or last.data.get("outcome") != Resumed.SAFEGUARDING:
+        return None
+    return last
 
 
 def pause_for_consent(contact: Contact, *, asked: str, by: User, at: datetime, version: int) -> Contact:

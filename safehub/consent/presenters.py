@@ -24,6 +24,7 @@ from safehub.consent.models import (
     OverridePower,
     OverrideStateChange,
 )
+from safehub.consent.pauses import went_on_for_safeguarding
 from safehub.consent.queries import PersonConsent, Records, age_bands, positions, without_consent
 from safehub.consent.rules import AgeBands, Band, Position, age_on, band, lower_first
 from safehub.consent.services import Answer
@@ -338,4 +339,7 @@ class ContactPanel(Panel):
             return False
         if any(o.purpose == purpose and o.state == OverrideState.ASKED for o in records.overrides):
             return False
-        return bool(without_consent(contact, purpose, on=timezone.localdate(), records=records))
+        if not without_consent(contact, purpose, on=timezone.localdate(), records=records):
+            return False
+        # Not again once the worker went on without waiting, for safeguarding concerns.
+        return not (paused and went_on_for_safeguarding(contact))

@@ -19,6 +19,7 @@ from safehub.contacts.models import ConsentPosition, Contact, ReferrerKind
 from safehub.contacts.tests.factories import ContactAwaitingThresholdFactory
 from safehub.contacts.workflow import ContactState
 from safehub.core.errors import ConcurrentChange, Refused
+from safehub.mfa.testing import sign_in_both_steps
 from safehub.queues.queries import QUEUE_BY_SLUG
 
 pytestmark = pytest.mark.django_db
@@ -119,6 +120,29 @@ def test_resuming_says_what_happened_and_consent_given_must_be_recorded_first(
     contact.refresh_from_db()
     assert contact.state == ContactState.AWAITING_THRESHOLD
     assert AuditEvent.objects.get(verb=Verb.CONTACT_RESUMED_AFTER_CONSENT).data == {"outcome": "consent_given"}
+
+
+def test_once_resumed_for_safeguarding_it_is_not_paused_again(
+    contact: Contact, social_worker: User, now: dt.datetime
+) -> None:
+    """Walk-through: resumed because of safeguarding concerns, the contact could be paused again at
+    once, the decision to go on undone without a word."""
+    pauses.pause_for_consent(contact, asked=ASKED, by=social_worker, at=now, version=contact.version)
+    contact.refresh_from_db()
+    pauses.resume_after_consent(
+        contact,
+        outcome=pauses.Resumed.SAFEGUARDING,
+        note="New bruising reported by the school this morning",
+        by=social_worker,
+        at=now,
+        version=contact.version,
+    )
+    contact.refresh_from_db()
+    with pytest.raises(Refused, match="to go on without waiting for consent, because of safeguarding concerns"):
+        pauses.pause_for_consent(contact, asked=ASKED, by=social_worker, at=now, version=contact.version)
+    assert contact.state_changes.filter(event="pause_for_consent").count() == 1
+    page = sign_in_both_steps(Client(), social_worker).get(contact.get_absolute_url()).content.decode()
+    assert reverse("consent:pause", args=[contact.pk]) not in page
 
 
 def test_the_pages_pause_and_resume_from_the_contact(
