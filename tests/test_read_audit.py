@@ -310,6 +310,7 @@ NOT_A_CHILDS_RECORD = {
     "consent:decide": "POST only: decides a request to share without consent and redirects",
     "consent:withdraw": "POST only: withdraws a request to share without consent and redirects",
     "checks:agree": "POST only: the answering agency agrees to a route for its answer, and redirects",
+    "strategy:agree-contribution": "POST only: an invited agency agrees to pass on its contribution, and redirects",
     "information_requests:approve": "POST only: approves an information request's answer and redirects",
 }
 

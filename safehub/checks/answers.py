@@ -193,6 +193,9 @@ def save_response(
     return draft
 
 
+MIN_CORRECTION_REASON = 10  # characters: "Typo" says nothing of what changed
+
+
 def correction_problems(
     response: AgencyResponse, answer: Answer, *, reason: str, remove_restriction: bool
 ) -> list[Problem]:
@@ -201,6 +204,14 @@ def correction_problems(
     problems = []
     if not reason.strip():
         problems.append(Problem("Enter why the response is being corrected", field="reason"))
+    elif len(reason.strip()) < MIN_CORRECTION_REASON:
+        # The hub reads it beside the answer it replaces, on the contact and in the ledger.
+        problems.append(
+            Problem(
+                f"Say why the response is being corrected, in at least {MIN_CORRECTION_REASON} characters",
+                field="reason",
+            )
+        )
     problems += answer_problems(answer, submitting=True)
     restricted = response.condition_labels
     restricting = bool(answer.conditions)

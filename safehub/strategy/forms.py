@@ -383,3 +383,16 @@ class ConferenceForm(VersionForm):
         max_length=REASON_LENGTH,
         required=False,
     )
+
+
+class ContributionAgreementForm(GovukForm):
+    """The invited agency agrees that its contribution may go in the record sent to the others
+    (strategy.agreements)."""
+
+    note = forms.CharField(
+        label="What you agree to, and any limit on it",
+        help_text="For example: the record may include it; the family is not to be told of the interview date.",
+        widget=forms.Textarea(attrs={"rows": 2}),
+        max_length=2000,
+        required=False,  # the service says so, with how long (strategy.agreements.agreement_problems)
+    )

@@ -256,6 +256,23 @@ class Invitation(models.Model):
         return reason[:1].lower() + reason[1:]
 
 
+class ContributionAgreement(models.Model):
+    """The invited agency agreeing that the contribution it asked to keep from the other agencies may go
+    in the record sent to them (issue 14: only the agency that gave information lifts its own condition,
+    and the agreement is recorded with who and when). Made once, never edited."""
+
+    invitation = models.OneToOneField(Invitation, on_delete=models.PROTECT, related_name="agreement")
+    note = models.TextField(max_length=2000)
+    agreed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    agreed_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [models.CheckConstraint(condition=~Q(note=""), name="contribution_agreement_has_a_note")]
+
+    def __str__(self) -> str:
+        return f"Contribution may be passed on: {self.invitation}"
+
+
 class Decision(models.TextChoices):
     """The discussion's one decision (issue 13; Children Act 1989 s47)."""
 

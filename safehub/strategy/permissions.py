@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Collection
+
 from safehub.accounts.models import User
 from safehub.accounts.permissions import (
     can_answer_for_an_agency,
@@ -10,7 +12,7 @@ from safehub.accounts.permissions import (
     can_read_performance,
     can_work_on_cases,
 )
-from safehub.strategy.models import StrategyAction, StrategyDiscussion
+from safehub.strategy.models import Invitation, StrategyAction, StrategyDiscussion
 from safehub.strategy.workflow import NOT_YET_HELD, ActionState, DiscussionState
 
 # The discussion has been held: its record, actions and conference can be written.
@@ -99,3 +101,9 @@ def can_read_strategy_timeliness(user: User) -> bool:
     """The performance lead and managers (001), and the coordinators who arrange the discussions (000:
     "Timeliness and partner participation of strategy meetings is monitored")."""
     return can_read_performance(user) or can_coordinate_strategy(user)
+
+
+def can_agree_contribution(user: User, invitation: Invitation, *, agencies: Collection[int]) -> bool:
+    """Only the invited agency lifts the condition it asked for on its own contribution: a partner
+    professional answering for it (`agencies`: theirs, queries.invited_agencies)."""
+    return sees_as_an_invited_agency(user) and invitation.agency_id is not None and invitation.agency_id in agencies

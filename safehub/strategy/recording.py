@@ -451,13 +451,16 @@ def close_action(action: StrategyAction, *, note: str, by: User, at: datetime, v
 
 def contribution_item(invitation: Invitation) -> Item:
     """An invitee's contribution as an exit sends it: one they asked not to be passed on is kept
-    from everyone else, as a police answer's "no onward disclosure" is (`sharing.exits`)."""
+    from everyone else, as a police answer's "no onward disclosure" is (`sharing.exits`), until their
+    agency agrees that it may go in the record (`strategy.agreements`)."""
     conditions = frozenset({Condition.NO_ONWARD}) if invitation.contribution_restricted else frozenset()
+    agreed = frozenset({Exit.STRATEGY_RECORD}) if hasattr(invitation, "agreement") else frozenset()
     return Item(
         key=f"strategy.invitation:{invitation.pk}",
         source=invitation.agency_id,
         source_name=str(invitation),
         conditions=conditions,
+        agreed=agreed,
         content={"contribution": invitation.contribution},
     )
 
@@ -468,7 +471,9 @@ def record_content(
     """The record as `invitation`'s invitee is sent it: the decision and plan in full; of the agencies'
     contributions, their own and those the gate lets through (000: "each agency is clear on the
     outcome and actions that will be completed by all attendees")."""
-    others = [other for other in discussion.invitations.select_related("agency") if other.pk != invitation.pk]
+    others = [
+        other for other in discussion.invitations.select_related("agency", "agreement") if other.pk != invitation.pk
+    ]
     released = release(
         [contribution_item(other) for other in others], route=Exit.STRATEGY_RECORD, to=invitation.agency_id
     )

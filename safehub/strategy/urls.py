@@ -12,6 +12,7 @@ urlpatterns = [
     path("<int:pk>/cancel/", views.cancel, name="cancel"),
     path("<int:pk>/record/", views.record_discussion, name="record"),
     path("<int:pk>/send-record/", views.send_record, name="send-record"),
+    path("<int:pk>/invitations/<int:invitation_pk>/agree/", views.agree_contribution, name="agree-contribution"),
     path("<int:pk>/actions/", views.add_action, name="add-action"),
     path("<int:pk>/actions/<int:action_pk>/close/", views.close_action, name="close-action"),
     path("<int:pk>/conference/", views.record_conference, name="conference"),

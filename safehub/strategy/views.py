@@ -19,20 +19,21 @@ from safehub.core.forms import VersionForm, add_refusal
 from safehub.core.http import AuthenticatedHttpRequest
 from safehub.core.presenters import shown_date
 from safehub.people.queries import get_person_for
-from safehub.strategy import invitations, permissions, presenters, recording, services
+from safehub.strategy import agreements, invitations, permissions, presenters, recording, services
 from safehub.strategy.forms import (
     ActionForm,
     ArrangeForm,
     CancelForm,
     CloseActionForm,
     ConferenceForm,
+    ContributionAgreementForm,
     ExceptionForm,
     RecordForm,
     SendRecordForm,
     StartForOpenCaseForm,
     StartNowForm,
 )
-from safehub.strategy.models import MeetingFormat, StrategyDiscussion
+from safehub.strategy.models import Invitation, MeetingFormat, StrategyDiscussion
 from safehub.strategy.queries import (
     discussions_of_contact,
     get_discussion_for,
@@ -41,6 +42,7 @@ from safehub.strategy.queries import (
     open_actions,
     worktray,
 )
+from safehub.strategy.workflow import DiscussionState
 
 
 @require_GET
@@ -140,20 +142,64 @@ def discussion_response(
         agencies = invited_agencies(request.user)
         mine = [
             i
-            for i in discussion.invitations.select_related("agency", "papers", "record_copy__disclosure")
+            for i in discussion.invitations.select_related(
+                "agency", "papers", "record_copy__disclosure", "agreement__agreed_by"
+            )
             if i.agency_id in agencies
         ]
+        agreement_forms = {i.pk: _agreement_form(discussion, i, bound) for i in mine}
         actions = presenters.actions(discussion, agencies=frozenset(agencies), user=request.user, bound=bound)
         meeting_now = shown_date(discussion.meeting_at)  # as the papers wrote it, to say whether it moved
         context = {
             "discussion": discussion,
-            "invitations": [(invitation, presenters.taking_part_as_sent(invitation)) for invitation in mine],
+            "invitations": [
+                (invitation, presenters.taking_part_as_sent(invitation), agreement_forms[invitation.pk])
+                for invitation in mine
+            ],
+            "agreement_refused": next((f for f in agreement_forms.values() if f is not None and f.errors), None),
             "meeting_now": meeting_now,
             "actions": actions,
             **_refused_forms(bound),
         }
         return render(request, "strategy/invitation.html", context)
     return _page(request, discussion, bound=bound)
+
+
+def _agreement_form(
+    discussion: StrategyDiscussion, invitation: Invitation, bound: dict[str, Any] | None
+) -> ContributionAgreementForm | None:
+    """While the record is not yet sent, the form that lets the invited agency pass on the
+    contribution it asked to keep from the others (the one sent back with problems, if it was)."""
+    prefix = f"agree-{invitation.pk}"
+    sent_back = (bound or {}).get(prefix)
+    if isinstance(sent_back, ContributionAgreementForm):
+        return sent_back
+    agreeable = (
+        invitation.contribution_restricted
+        and not hasattr(invitation, "agreement")
+        and discussion.state != DiscussionState.RECORD_SENT
+    )
+    return ContributionAgreementForm(prefix=prefix) if agreeable else None
+
+
+@require_POST
+def agree_contribution(request: AuthenticatedHttpRequest, pk: int, invitation_pk: int) -> HttpResponse:
+    """The invited agency agrees that its contribution may go in the record sent to the other agencies."""
+    discussion = get_discussion_for(request.user, pk, purpose="strategy discussion: agree to pass on")
+    invitation = discussion.invitations.filter(pk=invitation_pk).first()
+    if invitation is None:
+        raise Http404("No such invitation")
+    prefix = f"agree-{invitation.pk}"
+    form = ContributionAgreementForm(request.POST, prefix=prefix)
+    if form.is_valid():
+        try:
+            agreements.agree_to_pass_on(invitation, note=form.cleaned_data["note"], by=request.user, at=timezone.now())
+        except DomainError as error:
+            add_refusal(form, error)
+        else:
+            messages.success(request, "Agreed: your contribution will go in the record sent to the other agencies")
+            return redirect("strategy:discussion", pk=discussion.pk)
+    return discussion_response(request, discussion, bound={prefix: form})
 
 
 @require_GET

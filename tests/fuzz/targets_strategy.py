@@ -136,6 +136,15 @@ def _close_action(world: World) -> list[Variant]:
     return [Variant.from_page(world.client(PARTNER), address, page=_page(discussion), fill=fill)]
 
 
+def _agree_contribution(world: World) -> list[Variant]:
+    """The police, who asked that their contribution go no further, agree that it may go in the record."""
+    discussion = hold_for(_arranged(world), by=world.user(TM), at=AT + dt.timedelta(minutes=45), kept_by_police="Bail")
+    police = discussion.invitations.get()
+    address = url("strategy:agree-contribution", discussion.pk, police.pk)
+    fill = {f"agree-{police.pk}-note": "Health may know of the investigation"}
+    return [Variant.from_page(world.client(PARTNER), address, page=_page(discussion), fill=fill)]
+
+
 def _conference(world: World) -> list[Variant]:
     discussion = _held(world)
     fill = {
@@ -156,6 +165,7 @@ TARGETS = [
     Target("strategy:cancel", _cancel),
     Target("strategy:record", _record),
     Target("strategy:send-record", _send_record),
+    Target("strategy:agree-contribution", _agree_contribution),
     Target("strategy:add-action", _add_action),
     Target("strategy:close-action", _close_action),
     Target("strategy:conference", _conference),

@@ -281,6 +281,16 @@ def test_a_correction_supersedes_with_a_reason(started: Any, agencies: dict[str,
             at=now,
             version=request.version,
         )
+    with pytest.raises(DomainError, match="why the response is being corrected, in at least 10 characters"):
+        answers.correct_response(
+            first,
+            Answer(information="Found a record", sources_searched="PND"),
+            reason="Typo",
+            by=police,
+            at=now,
+            version=request.version,
+        )
+    assert request.responses.count() == 1
     correction = answers.correct_response(
         first,
         Answer(information="Found a 2019 record", sources_searched="PND"),
@@ -413,7 +423,7 @@ def test_a_correction_made_from_a_stale_page_is_refused_and_saves_nothing(
     )
     winner = answers.correct_response(first, answer, reason="Wrong month", by=police, at=now, version=seen)
     with pytest.raises(ConcurrentChange, match="This response was changed by someone else"):
-        answers.correct_response(winner, answer, reason="Tab two", by=police, at=now, version=seen)
+        answers.correct_response(winner, answer, reason="From tab two", by=police, at=now, version=seen)
     assert request.responses.count() == 2
     assert AuditEvent.objects.filter(verb=Verb.AGENCY_RESPONSE_CORRECTED).count() == 1
 

@@ -11,7 +11,7 @@ from safehub.decisions import services as decisions
 from safehub.decisions.models import Outcome
 from safehub.protocols.models import Brag, LocalProtocol
 from safehub.strategy import recording, services
-from safehub.strategy.models import Attendance, Decision, MeetingFormat, StrategyDiscussion
+from safehub.strategy.models import Attendance, Decision, Invitation, MeetingFormat, StrategyDiscussion
 
 
 def use_protocol(slug: str) -> None:
@@ -58,12 +58,19 @@ def arrange_for(discussion: StrategyDiscussion, *, by: User, chair: User, at: da
     return discussion
 
 
-def hold_for(discussion: StrategyDiscussion, *, by: User, at: datetime) -> StrategyDiscussion:
+def hold_for(discussion: StrategyDiscussion, *, by: User, at: datetime, kept_by_police: str = "") -> StrategyDiscussion:
     """Recorded as held at its meeting time: everyone attended; a joint section 47 enquiry; the family told;
-    one action for the police (or the first agency invited), due a day after `at`."""
+    one action for the police (or the first agency invited), due a day after `at`. With `kept_by_police`,
+    the police contributed that and asked that it go no further than the hub."""
     invited = list(discussion.invitations.select_related("agency"))
     agencies = [i.agency for i in invited if i.agency is not None]
     first = next((a for a in agencies if a.kind == AgencyKind.POLICE), agencies[0])
+
+    def presence(invitation: Invitation) -> recording.Presence:
+        if kept_by_police and invitation.agency is not None and invitation.agency.kind == AgencyKind.POLICE:
+            return recording.Presence(invitation.pk, Attendance.ATTENDED, contribution=kept_by_police, restricted=True)
+        return recording.Presence(invitation.pk, Attendance.ATTENDED)
+
     recording.hold(
         discussion,
         recording.Outcome(
@@ -76,7 +83,7 @@ def hold_for(discussion: StrategyDiscussion, *, by: User, at: datetime) -> Strat
             who_tells="The social worker",
             tell_by=at + timedelta(hours=4),
             safety_plan="Father stays away while enquiries are made",
-            presence=tuple(recording.Presence(i.pk, Attendance.ATTENDED) for i in invited),
+            presence=tuple(presence(i) for i in invited),
             actions=(recording.NewAction("Interview the father", first, "DC Example", at + timedelta(days=1)),),
         ),
         by=by,

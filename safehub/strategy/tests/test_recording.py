@@ -11,8 +11,7 @@ import pytest
 from django.core import mail
 from django.core.exceptions import PermissionDenied
 
-from safehub.accounts.models import Agency, AgencyKind, Role, Team, User
-from safehub.accounts.tests.factories import PartnerAgencyFactory, TeamFactory, user_with_role
+from safehub.accounts.models import Agency, AgencyKind, User
 from safehub.audit.models import AuditEvent, Verb
 from safehub.contacts.models import NotToldReason
 from safehub.core.errors import ConcurrentChange, DomainError, Refused
@@ -33,43 +32,9 @@ from safehub.strategy.models import (
     StrategyDiscussion,
     StrategyRecord,
 )
-from safehub.strategy.tests.helpers import approved_for_strategy
 from safehub.strategy.workflow import ActionState, DiscussionState
 
 H = dt.timedelta(hours=1)
-
-
-@pytest.fixture
-def health(police_partner: User) -> Agency:
-    return PartnerAgencyFactory(name="Example Health", kind=AgencyKind.HEALTH)
-
-
-@pytest.fixture
-def health_visitor(health: Agency) -> User:
-    return user_with_role(
-        Role.PARTNER_PROFESSIONAL, team=TeamFactory(name="Health visiting", agency=health), username="health.visitor"
-    )
-
-
-@pytest.fixture
-def arranged(
-    mash_team: Team,
-    social_worker: User,
-    manager: User,
-    strategy_coordinator: User,
-    police_partner: User,
-    health: Agency,
-    now: dt.datetime,
-) -> StrategyDiscussion:
-    """A discussion approved now, arranged for an hour from now with police and health."""
-    discussion = approved_for_strategy(mash_team, social_worker=social_worker, manager=manager, at=now)
-    police = Agency.objects.get(kind=AgencyKind.POLICE)
-    arrangement = services.Arrangement(
-        now + H, MeetingFormat.VIDEO, "https://meet.example/s", manager, (police, health)
-    )
-    services.arrange(discussion, arrangement, by=strategy_coordinator, at=now, version=discussion.version)
-    discussion.refresh_from_db()
-    return discussion
 
 
 def _presence(discussion: StrategyDiscussion, **by_agency: Any) -> tuple[recording.Presence, ...]:
