@@ -73,19 +73,24 @@ def test_a_social_worker_amends_a_contact_waiting_for_its_threshold_decision(
     page.get_by_role("button", name="Link Leo Harlow").click()
     expect(page.locator(".govuk-notification-banner--success")).to_contain_text("Leo Harlow linked")
 
-    # And record the consent the mother gave by phone
+    # And record the consent the mother gave by phone for Mia: the amend page leads to the consent
+    # page, where each person's answer is recorded (ADR 0034)
     page.goto(contact.get_absolute_url())
     _amend(page, "Record consent given or refused since", assert_accessible)
-    page.get_by_label("Consent given", exact=True).check()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Record consent")
+    page.get_by_role("group", name="Whose consent").get_by_label("Mia Harlow", exact=False).check()
+    page.get_by_label("Early help and family support").check()
+    page.get_by_label("Given", exact=True).check()
     page.get_by_label("A parent or carer with parental responsibility").check()
-    page.get_by_label("Their name").fill("Dawn Harlow")
+    page.get_by_label("Name of the parent or carer who answered").fill("Dawn Harlow")
     page.get_by_label("Day", exact=True).fill("24")  # the day the contact came in
     page.get_by_label("Month", exact=True).fill("11")
     page.get_by_label("Year", exact=True).fill("2026")
-    page.get_by_label("By phone").check()
+    page.get_by_label("Verbally (in person or by phone)").check()
     assert_accessible(page)
-    page.get_by_role("button", name="Record consent").click()
-    expect(page.get_by_text("Since the contact: Consent given: Dawn Harlow")).to_be_visible()
+    page.get_by_role("button", name="Save the answer").click()
+    expect(page.locator(".govuk-notification-banner--success")).to_contain_text("Consent recorded")
+    expect(page.locator(".app-timeline")).to_contain_text("Consent recorded: Mia Harlow, early help and family support")
 
     # And an empty form is refused with the GOV.UK error summary, focused
     _amend(page, "Add information learnt since", assert_accessible)
