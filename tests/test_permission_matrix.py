@@ -450,6 +450,17 @@ PAGES: list[tuple[str, Callable[[Any], str], dict[Role, int]]] = [
         {CO: 403, SW: 403, SP: 403, TM: 200, STRAT: 200, PARTNER: 404, PERF: 200, DPO: 403, ADMIN: 403},
     ),
     (
+        # The hub's figures (001) and the DPO, who answers for sharing without consent (issue 14).
+        "consent figures",
+        lambda team: reverse("reports:consent"),
+        {CO: 403, SW: 403, SP: 403, TM: 200, STRAT: 403, PARTNER: 404, PERF: 200, DPO: 200, ADMIN: 403},
+    ),
+    (
+        "consent figures as CSV",
+        lambda team: reverse("reports:consent-csv"),
+        {CO: 403, SW: 403, SP: 403, TM: 200, STRAT: 403, PARTNER: 404, PERF: 200, DPO: 200, ADMIN: 403},
+    ),
+    (
         "checks timeliness as CSV",
         lambda team: reverse("reports:checks-timeliness-csv"),
         {CO: 403, SW: 403, SP: 403, TM: 200, STRAT: 403, PARTNER: 404, PERF: 200, DPO: 403, ADMIN: 403},

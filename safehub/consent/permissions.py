@@ -4,7 +4,13 @@
 from __future__ import annotations
 
 from safehub.accounts.models import User
-from safehub.accounts.permissions import can_make_threshold_decisions, can_override_consent, can_work_the_front_door
+from safehub.accounts.permissions import (
+    can_make_threshold_decisions,
+    can_override_consent,
+    can_protect_data,
+    can_read_performance,
+    can_work_the_front_door,
+)
 from safehub.consent.models import ConsentOverride
 from safehub.contacts.models import AmendmentKind, Contact
 from safehub.contacts.permissions import amendable_kinds, why_not_amendable
@@ -47,6 +53,12 @@ def can_decide_override(user: User, override: ConsentOverride, protocol: LocalPr
 def can_withdraw_override(user: User, override: ConsentOverride) -> bool:
     """Only whoever asked may withdraw the request (a manager declines it instead)."""
     return override.asked_by_id == user.pk
+
+
+def can_read_consent_figures(user: User) -> bool:
+    """The performance lead and managers, who read the hub's figures (001), and the data protection
+    officer, who answers for sharing without consent (issue 14: overrides "counted in the figures")."""
+    return can_read_performance(user) or can_protect_data(user)
 
 
 def can_pause_for_consent(user: User) -> bool:

@@ -343,3 +343,26 @@ class ContactPanel(Panel):
             return False
         # Not again once the worker went on without waiting, for safeguarding concerns.
         return not (paused and went_on_for_safeguarding(contact))
+
+
+@dataclass(frozen=True)
+class SharedWithout:
+    """A request to share without consent that covered a person, as their record lists it."""
+
+    reference: str
+    href: str
+    line: str  # 'Sharing information for MASH checks: agreed by Jo Bloggs on 24 November 2026, Children Act 1989 s47'
+
+
+def shared_without_consent(found: list[ConsentOverride]) -> list[SharedWithout]:
+    return [
+        SharedWithout(
+            reference=override.contact.reference,
+            href=reverse("contacts:contact", args=[override.contact_id]),
+            line=(
+                f"{override.get_purpose_display()}: agreed by {override.decided_by} on"
+                f" {shown_date(override.decided_at, DAY)}, {lower_first(override.get_power_display())}"
+            ),
+        )
+        for override in found
+    ]

@@ -210,3 +210,18 @@ def everyone_consented(contact: Contact, purpose: ConsentPurpose, *, on: date) -
     """Whether everyone on the contact gave consent for `purpose` (an override is not consent), so
     that consent may be named as the lawful basis for sharing (003 Appendix 3, Article 6 (a))."""
     return all(found.position == Position.GIVEN for found in positions(contact, purpose, on=on))
+
+
+def overrides_about(user: User, person_id: int) -> list[ConsentOverride]:
+    """The agreed requests to share without consent that covered the person, on the contacts `user`
+    may see, the latest first (the person's record shows them: issue 14)."""
+    return list(
+        ConsentOverride.objects.filter(
+            state=OverrideState.AGREED,
+            people__person_id=person_id,
+            contact__in=Contact.objects.visible_to(user),
+        )
+        .select_related("contact", "decided_by")
+        .distinct()
+        .order_by("-decided_at", "-pk")
+    )

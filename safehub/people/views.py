@@ -11,6 +11,8 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from safehub.audit.models import Verb
 from safehub.audit.services import record
+from safehub.consent.presenters import shared_without_consent
+from safehub.consent.queries import overrides_about
 from safehub.core import searches
 from safehub.core.errors import DomainError
 from safehub.core.forms import add_refusal
@@ -129,6 +131,7 @@ def person_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
             "relatives": presenters.relatives(person),
             "involvements": [(i, presenters.worker_and_team(i)) for i in person.involvements.all()],
             "chronology": presenters.chronology(contacts_about(request.user, person.pk)),
+            "shared_without_consent": shared_without_consent(overrides_about(request.user, person.pk)),
             "can_record_involvement": permissions.can_record_involvement(request.user, person),
             "can_record_warnings": permissions.can_record_warnings(request.user, person),
             # A child already open to children's social care (000): a manager starts a discussion here.

@@ -12,6 +12,7 @@ from safehub.accounts.models import User
 from safehub.accounts.permissions import can_read_performance, can_unlock_accounts, could_approve
 from safehub.audit.permissions import can_read_audit
 from safehub.checks.permissions import can_answer_requests, can_be_coordinator
+from safehub.consent.permissions import can_read_consent_figures
 from safehub.consultations.permissions import can_see_consultations
 from safehub.contacts.permissions import can_find_contacts, can_record_contact, can_see_contacts
 from safehub.handoffs.permissions import can_see_caseload
@@ -53,6 +54,7 @@ SECTIONS: list[tuple[str, str, Callable[[User], bool]]] = [
     ("Requests to your agency", "checks:workspace", can_answer_requests),
     ("Checks timeliness", "reports:checks-timeliness", can_read_performance),
     ("Strategy timeliness", "reports:strategy-timeliness", can_read_strategy_timeliness),
+    ("Consent figures", "reports:consent", can_read_consent_figures),
     ("Duplicates", "matching:duplicates", can_review_duplicates),
     ("Users and teams", "users:home", can_manage_users),
     ("Local protocol", "protocols:list", can_view_protocols),

@@ -10,4 +10,6 @@ urlpatterns = [
     path("strategy-timeliness/", views.strategy_timeliness, name="strategy-timeliness"),
     path("strategy-timeliness.csv", views.strategy_timeliness_csv, name="strategy-timeliness-csv"),
     path("strategy-attendance.csv", views.strategy_attendance_csv, name="strategy-attendance-csv"),
+    path("consent/", views.consent, name="consent"),
+    path("consent.csv", views.consent_csv, name="consent-csv"),
 ]

@@ -10,8 +10,9 @@ from safehub.accounts.permissions import can_read_performance
 from safehub.audit.models import Verb
 from safehub.audit.services import record
 from safehub.checks.permissions import can_answer_requests
+from safehub.consent.permissions import can_read_consent_figures
 from safehub.core.http import AuthenticatedHttpRequest
-from safehub.reports.indicators import checks_timeliness
+from safehub.reports.indicators import checks_timeliness, consent_figures
 from safehub.reports.indicators import strategy_timeliness as strategy_figures
 from safehub.strategy.permissions import can_read_strategy_timeliness
 
@@ -80,3 +81,25 @@ def strategy_attendance_csv(request: AuthenticatedHttpRequest) -> HttpResponse:
     _require_strategy_reader(request)
     found = strategy_figures.report()
     return _csv(request, "strategy-discussion-attendance", strategy_figures.agencies_csv(found), len(found.agencies))
+
+
+def _require_consent_reader(request: AuthenticatedHttpRequest) -> None:
+    if not can_read_consent_figures(request.user):
+        if can_answer_requests(request.user):
+            raise Http404("No such page")
+        raise PermissionDenied
+
+
+@require_GET
+def consent(request: AuthenticatedHttpRequest) -> HttpResponse:
+    """Per month: consent given and refused, competence assessed, requests to share without consent
+    and their decisions, contacts paused for consent, decisions not to share (issue 14)."""
+    _require_consent_reader(request)
+    return render(request, "reports/consent.html", {"rows": consent_figures.figures()})
+
+
+@require_GET
+def consent_csv(request: AuthenticatedHttpRequest) -> HttpResponse:
+    _require_consent_reader(request)
+    rows = consent_figures.figures()
+    return _csv(request, "consent-and-sharing-without-consent", consent_figures.as_csv(rows), len(rows))

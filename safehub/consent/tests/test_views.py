@@ -24,6 +24,7 @@ from safehub.contacts.tests.factories import (
 )
 from safehub.core.errors import DomainError
 from safehub.mfa.testing import sign_in_both_steps
+from safehub.people.tests.factories import PersonFactory
 from safehub.protocols.models import LocalProtocol
 
 WHY = "The family refused on the phone; the school's account of the bruising cannot wait for partners' views."
@@ -162,6 +163,14 @@ def test_asked_by_one_and_decided_by_another_then_checks_may_start(
     override.refresh_from_db()
     assert (override.state, override.decided_by) == (OverrideState.AGREED, manager)
     assert "Shared without consent (override agreed)" in _page(manager_client, contact)
+    # And on the child's own record, for those who may see the contact (issue 14).
+    mia = contact.subjects.get()
+    mia.person = PersonFactory()
+    mia.save()
+    record = manager_client.get(reverse("people:person", args=[mia.person.pk])).content.decode()
+    assert "Shared without consent" in record
+    assert f"Sharing information for MASH checks: agreed by {manager} on 24 November 2026" in record
+    assert contact.reference in record
 
 
 def test_an_agreement_without_its_power_says_so_and_changes_nothing(
