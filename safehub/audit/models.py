@@ -87,6 +87,10 @@ class Verb(models.TextChoices):
     OVERRIDE_DECLINED = "override_declined", "Declined to share without consent"
     OVERRIDE_WITHDRAWN = "override_withdrawn", "Withdrew a request to share without consent"
     CONSENT_SHARING_REFUSED = "consent_sharing_refused", "Was refused sharing: no consent and no override"
+    CONSENT_ACTION_REFUSED = (
+        "consent_action_refused",
+        "Was refused recording consent, a competence assessment or a request to share without consent",
+    )
     PROTOCOL_CHANGED = "protocol_changed", "Changed local protocol"
     DASH_QUESTION_CHANGED = "dash_question_changed", "Changed a question of the DASH checklist"
     LOGIN = "login", "Signed in"

@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from safehub.accounts.models import Agency, User
 from safehub.audit.models import Verb
+from safehub.audit.refusals import refusals_recorded
 from safehub.audit.services import record
 from safehub.consent import permissions
 from safehub.consent.models import (
@@ -49,6 +50,14 @@ def _subject(contact: Contact, subject_id: int | None) -> ContactSubject:
     if found is None:
         raise DomainError("Choose a person on this contact", field="subject")
     return found
+
+
+def _contact(contact: Contact) -> Contact:
+    return contact
+
+
+def _override_contact(override: ConsentOverride) -> Contact:
+    return override.contact
 
 
 def _received_on(contact: Contact) -> date:
@@ -103,6 +112,7 @@ def _answer_problems(contact: Contact, subject: ContactSubject, answer: Answer, 
     return problems
 
 
+@refusals_recorded(Verb.CONSENT_ACTION_REFUSED, "record consent", contact_of=_contact)
 @transaction.atomic(durable=True)
 def record_consent(
     contact: Contact, answer: Answer, *, by: User, at: datetime, submission_key: uuid.UUID | None = None
@@ -188,6 +198,7 @@ class Assessment:
     assessed_on: date | None
 
 
+@refusals_recorded(Verb.CONSENT_ACTION_REFUSED, "assess competence", contact_of=_contact)
 @transaction.atomic(durable=True)
 def assess_competence(
     contact: Contact, assessment: Assessment, *, by: User, at: datetime, submission_key: uuid.UUID | None = None
@@ -287,6 +298,7 @@ def _missing_problems(contact: Contact, purpose: ConsentPurpose, *, on: date) ->
     ]
 
 
+@refusals_recorded(Verb.CONSENT_ACTION_REFUSED, "ask to share without consent", contact_of=_contact)
 @transaction.atomic(durable=True)
 def ask_override(
     contact: Contact,
@@ -373,6 +385,9 @@ def _decision_problems(override: ConsentOverride, decision: Decision, *, at: dat
     return problems
 
 
+@refusals_recorded(
+    Verb.CONSENT_ACTION_REFUSED, "decide a request to share without consent", contact_of=_override_contact
+)
 @transaction.atomic(durable=True)
 def decide_override(
     override: ConsentOverride, decision: Decision, *, by: User, at: datetime, version: int

@@ -7,6 +7,7 @@ import datetime as dt
 import uuid
 
 import pytest
+from django.core.exceptions import PermissionDenied
 from django.test import Client
 from django.urls import reverse
 
@@ -334,3 +335,28 @@ def test_a_closed_contact_takes_no_more_answers(mash_team: Team, social_worker: 
     with pytest.raises(DomainError, match="The contact is closed"):
         services.record_consent(closed, answer, by=social_worker, at=now)
     assert not ConsentRecord.objects.exists()
+
+
+def test_each_refusal_is_in_the_audit_trail_with_nothing_of_what_was_typed(
+    contact: Contact, social_worker: User, contact_officer: User, now: dt.datetime
+) -> None:
+    """Issue 14, bad input: "each refused with a clear message, nothing disclosed, the refusal in the
+    audit trail": a date in the future, a role that may not assess competence, a request to share
+    without a reason."""
+    mia = contact.subjects.get()
+    future = services.Answer(mia.pk, "mash_checks", "given", "parent", "Lena Harlow", dt.date(2027, 1, 1), "verbal")
+    with pytest.raises(DomainError):
+        services.record_consent(contact, future, by=social_worker, at=now)
+    assessment = services.Assessment(mia.pk, "mash_checks", True, True, True, True, "Seemed fine", now.date())
+    with pytest.raises(PermissionDenied):
+        services.assess_competence(contact, assessment, by=contact_officer, at=now)
+    with pytest.raises(DomainError):
+        services.ask_override(contact, "mash_checks", "", by=social_worker, at=now)
+    refused = AuditEvent.objects.filter(verb=Verb.CONSENT_ACTION_REFUSED, contact=contact).order_by("pk")
+    assert [event.data for event in refused] == [
+        {"action": "record consent", "problems": ["given_on"]},
+        {"action": "assess competence", "problems": ["not allowed"]},
+        {"action": "ask to share without consent", "problems": ["reason"]},
+    ]
+    assert not ConsentRecord.objects.exists()
+    assert "Lena" not in str([event.data for event in refused])
