@@ -19,13 +19,13 @@ from safehub.audit.services import record
 from safehub.consent import permissions
 from safehub.consent.models import ConsentPurpose
 from safehub.consent.queries import without_consent
-from safehub.contacts.models import Contact, ReferrerKind
-from safehub.contacts.services import threshold_due, transition
+from safehub.contacts.models import ConsentPosition, Contact, ReferrerKind
+from safehub.contacts.services import clock_rating, threshold_due, transition
 from safehub.contacts.workflow import ContactState, Event
 from safehub.core.errors import DomainError, Problem, Refused
 from safehub.core.presenters import shown_date
 from safehub.core.races import claim
-from safehub.protocols.models import Clock
+from safehub.protocols.models import Brag, Clock
 from safehub.protocols.policy import due_time
 
 MIN_NOTE = 15  # characters: what the referrer was asked, or what they came back with
@@ -47,8 +47,22 @@ def why_not_pause(contact: Contact, *, on: date | None = None) -> str:
         return "Only a contact waiting for its threshold decision can wait for consent"
     if contact.referrer_kind != ReferrerKind.PROFESSIONAL:
         return "Only a professional referrer is asked to seek consent: a member of the public need not (002 §18)"
+    if contact.consent == ConsentPosition.NOT_INFORMED_SAFEGUARDING:
+        # 002 §22: the family was not told because telling them would increase the risk, prejudice an
+        # investigation or cause undue delay; asking the referrer to go to them would do just that.
+        return (
+            "The referrer did not tell the family for a reason 002 §22 allows (see the contact): they are not"
+            " asked to seek consent"
+        )
+    if clock_rating(contact) == Brag.RED:
+        # 002 §19 is about a request for a child in need assessment; a child at risk of significant harm
+        # does not wait for anyone's consent.
+        return "The contact is rated Red or a child needs immediate protection: it does not wait for consent"
     if not without_consent(contact, ConsentPurpose.MASH_CHECKS, on=on or localtime().date()):
-        return "Everyone on the contact has consented: there is nothing to wait for"
+        return (
+            "Everyone on the contact has consented, or a manager agreed to share without it: there is nothing to"
+            " wait for"
+        )
     went_on = went_on_for_safeguarding(contact)
     if went_on is not None:
         return (
@@ -98,9 +112,22 @@ def _pause(contact: Contact, *, asked: str, by: User, at: datetime, version: int
         raise DomainError(
             "The local protocol sets no time for a referrer to seek consent: an administrator must add one"
         )
+    # The threshold clock does not stop while the contact waits: resuming puts back the due time it had.
+    threshold = contact.current_due_at
     transition(contact, Event.PAUSE_FOR_CONSENT, by=by, due_at=due, note=asked.strip(), at=at)
-    record(Verb.CONTACT_PAUSED_FOR_CONSENT, by=by, contact=contact, at=at, data={"due": due.isoformat()})
+    data = {"due": due.isoformat(), "threshold_due": threshold.isoformat() if threshold else ""}
+    record(Verb.CONTACT_PAUSED_FOR_CONSENT, by=by, contact=contact, at=at, data=data)
     return contact
+
+
+def _threshold_due_before(contact: Contact) -> datetime | None:
+    """The threshold decision's due time as it was when the contact was paused (kept with the pause's
+    audit entry: MASH checks may have set it from their own rating); else the protocol's from receipt."""
+    paused = (
+        AuditEvent.objects.filter(contact=contact, verb=Verb.CONTACT_PAUSED_FOR_CONSENT).order_by("-at", "-pk").first()
+    )
+    kept = paused.data.get("threshold_due") if paused is not None else ""
+    return datetime.fromisoformat(kept) if kept else threshold_due(contact)
 
 
 def resume_after_consent(
@@ -129,6 +156,6 @@ def _resume(contact: Contact, *, outcome: Resumed, note: str, by: User, at: date
     if problems:
         raise Refused(problems)
     text = f"{outcome.label}: {note.strip()}"
-    transition(contact, Event.RESUME_AFTER_CONSENT, by=by, due_at=threshold_due(contact), note=text, at=at)
+    transition(contact, Event.RESUME_AFTER_CONSENT, by=by, due_at=_threshold_due_before(contact), note=text, at=at)
     record(Verb.CONTACT_RESUMED_AFTER_CONSENT, by=by, contact=contact, at=at, data={"outcome": outcome.value})
     return contact

@@ -24,7 +24,7 @@ from safehub.consent.models import (
     OverridePower,
     OverrideStateChange,
 )
-from safehub.consent.pauses import went_on_for_safeguarding
+from safehub.consent.pauses import why_not_pause
 from safehub.consent.queries import PersonConsent, Records, age_bands, positions, without_consent
 from safehub.consent.rules import AgeBands, Band, Position, age_on, band, lower_first
 from safehub.consent.services import Answer
@@ -341,8 +341,8 @@ class ContactPanel(Panel):
             return False
         if not without_consent(contact, purpose, on=timezone.localdate(), records=records):
             return False
-        # Not again once the worker went on without waiting, for safeguarding concerns.
-        return not (paused and went_on_for_safeguarding(contact))
+        # For a pause, nothing else against it (not told for safety, Red, gone on without waiting).
+        return not (paused and why_not_pause(contact))
 
 
 @dataclass(frozen=True)

@@ -55,6 +55,10 @@ def test_a_professionals_request_without_consent_waits_on_its_own_clock_and_queu
         ({"referrer_kind": ReferrerKind.PUBLIC}, "a member of the public need not"),
         ({"consent": ConsentPosition.GIVEN}, "Everyone on the contact has consented"),
         ({"state": ContactState.SCREENING}, "Only a contact waiting for its threshold decision"),
+        # Walk-through: a family not told for their safety, and a Red contact, could be made to wait.
+        ({"consent": ConsentPosition.NOT_INFORMED_SAFEGUARDING}, "The referrer did not tell the family"),
+        ({"initial_rating": "red"}, "rated Red or a child needs immediate protection"),
+        ({"immediate_protection": "yes"}, "rated Red or a child needs immediate protection"),
     ],
 )
 def test_only_a_professionals_request_still_without_consent_may_wait(
@@ -143,6 +147,28 @@ def test_once_resumed_for_safeguarding_it_is_not_paused_again(
     assert contact.state_changes.filter(event="pause_for_consent").count() == 1
     page = sign_in_both_steps(Client(), social_worker).get(contact.get_absolute_url()).content.decode()
     assert reverse("consent:pause", args=[contact.pk]) not in page
+
+
+def test_resuming_puts_back_the_threshold_due_time_the_contact_had(
+    contact: Contact, social_worker: User, now: dt.datetime
+) -> None:
+    """Walk-through: pausing and resuming moved an overdue contact's due time later (the MASH checks'
+    rating had set it). The threshold clock does not stop while the contact waits."""
+    due = now - dt.timedelta(hours=14)
+    Contact.objects.filter(pk=contact.pk).update(current_due_at=due)
+    contact.refresh_from_db()
+    pauses.pause_for_consent(contact, asked=ASKED, by=social_worker, at=now, version=contact.version)
+    contact.refresh_from_db()
+    pauses.resume_after_consent(
+        contact,
+        outcome=pauses.Resumed.NO_RESPONSE,
+        note="The school did not call back by the end of the day",
+        by=social_worker,
+        at=now + dt.timedelta(hours=2),
+        version=contact.version,
+    )
+    contact.refresh_from_db()
+    assert contact.current_due_at == due
 
 
 def test_the_pages_pause_and_resume_from_the_contact(

@@ -23,7 +23,7 @@ from safehub.checks.models import MashChecks
 from safehub.consent.models import ConsentOverride, ConsentPurpose, ConsentRecord
 from safehub.consent.queries import without_consent
 from safehub.consent.workflow import OverrideState
-from safehub.contacts.models import Contact, ContactSubject, StateChange
+from safehub.contacts.models import ConsentPosition, Contact, ContactSubject, ReferrerKind, StateChange
 from safehub.contacts.workflow import ContactState, Event, next_state
 from safehub.decisions.models import (
     STATUTORY_OUTCOMES,
@@ -100,6 +100,11 @@ def test_checks_started_only_with_consent_or_an_override_agreed_by_someone_else(
     assert not agreed.filter(decided_by=F("asked_by")).exists()
     assert ConsentOverride.objects.filter(state=OverrideState.ASKED).exists()  # the managers' queue has work
     assert ConsentRecord.objects.filter(given_by="parent").exists()
+    # The Awaiting consent queue has work, and nothing on it should not be there (002 §19, §22).
+    waiting = Contact.objects.filter(state=ContactState.AWAITING_CONSENT)
+    assert waiting.exists()
+    assert not waiting.exclude(referrer_kind=ReferrerKind.PROFESSIONAL).exists()
+    assert not waiting.filter(consent=ConsentPosition.NOT_INFORMED_SAFEGUARDING).exists()
 
 
 def test_a_week_of_daily_meetings_with_decisions_and_items_carried(demo: str) -> None:
