@@ -42,6 +42,8 @@ from safehub.checks.presenters import (
     worktray_rows,
 )
 from safehub.checks.queries import get_checks_for, get_request_for, unread_alerts
+from safehub.consent.models import ConsentPurpose
+from safehub.consent.queries import sharing_position
 from safehub.contacts.queries import children_named, get_contact_for
 from safehub.contacts.services import clock_rating
 from safehub.contacts.workflow import ContactState
@@ -49,6 +51,7 @@ from safehub.core.errors import DomainError
 from safehub.core.forms import add_refusal
 from safehub.core.http import AuthenticatedHttpRequest, local_redirect_target
 from safehub.core.ids import parse_ids
+from safehub.core.presenters import shown_date
 from safehub.protocols.models import Brag
 from safehub.sharing.exits import Exit, barred_routes
 from safehub.sharing.vocabulary import Basis, Condition
@@ -408,8 +411,22 @@ def _request_page(
         "phone": request_phone_prompt(agency_request),
         "agreement": agreement if agreement is not None else _agreement_form(request, latest),
         "agreed": list(latest.agreements.select_related("agreed_by")) if latest is not None else [],
+        **_consent_since(agency_request),
     }
     return render(request, "checks/request.html", context, status=status)
+
+
+def _consent_since(agency_request: AgencyRequest) -> dict[str, str]:
+    """Each person's consent now, when it is not what the agency was told when asked (walk-through: a
+    partner read "consent given" after the family had refused, and could have gone to them on it)."""
+    sent = agency_request.disclosure
+    now = sharing_position(agency_request.checks.contact, ConsentPurpose.MASH_CHECKS, on=timezone.localdate())
+    if now == sent.consent_position:
+        return {}
+    return {
+        "consent_now": now,
+        "consent_then": f"When the hub asked, on {shown_date(sent.disclosed_at)}: {sent.consent_position}",
+    }
 
 
 @require_http_methods(["GET", "POST"])

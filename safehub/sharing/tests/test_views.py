@@ -17,6 +17,7 @@ from safehub.accounts.tests.factories import PartnerAgencyFactory
 from safehub.audit.models import AuditEvent, Verb
 from safehub.checks.answers import Answer, correct_response
 from safehub.checks.tests.helpers import start_checks, submit_answer
+from safehub.consent import services as consent
 from safehub.contacts.models import Contact
 from safehub.contacts.tests.factories import ContactAwaitingThresholdFactory
 from safehub.information_requests import services as information_requests
@@ -226,3 +227,20 @@ def test_the_contact_lists_each_row_with_its_bases_cited_and_a_correction_marked
     # The bases cited, not spelt out on every line (walk-through): the ledger has them in full.
     assert "Basis: UK GDPR Art 6(1)(e)" in shared
     assert "a public task with a clear basis in law" not in shared
+
+
+def test_the_partner_is_told_when_consent_changed_since_the_hub_asked(
+    answered: tuple[Contact, Agency], police_partner_client: Client, social_worker: User, now: dt.datetime
+) -> None:
+    """Walk-through: the police's request still said "consent given" after the family refused."""
+    contact, _ = answered
+    request = contact.mash_checks.get().requests.get(agency__kind=AgencyKind.POLICE)
+    url = reverse("checks:request", args=[request.pk])
+    assert "Changed since the hub asked" not in police_partner_client.get(url).content.decode()
+    mia = contact.subjects.get(given_name="Mia")
+    refused = consent.Answer(mia.pk, "mash_checks", "refused", "parent", "Lena Harlow", now.date(), "verbal")
+    consent.record_consent(contact, refused, by=social_worker, at=now)
+    page = police_partner_client.get(url).content.decode()
+    assert "Changed since the hub asked" in page
+    assert "Mia Harlow: consent refused" in page
+    assert f"When the hub asked, on 24 November 2026, 10:00: {request.disclosure.consent_position}" in page
