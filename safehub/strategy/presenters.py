@@ -28,7 +28,14 @@ from safehub.core.presenters import (
 )
 from safehub.strategy import permissions
 from safehub.strategy.forms import CloseActionForm
-from safehub.strategy.models import Invitation, StrategyAction, StrategyChild, StrategyDiscussion, StrategyRecord
+from safehub.strategy.models import (
+    ContributionAgreement,
+    Invitation,
+    StrategyAction,
+    StrategyChild,
+    StrategyDiscussion,
+    StrategyRecord,
+)
 from safehub.strategy.timeliness import Measure, held, measures
 from safehub.strategy.workflow import (
     ACTION_STATES,
@@ -214,6 +221,12 @@ def history(discussion: StrategyDiscussion) -> list[HistoryLine]:
         )
         if action.closed_at is not None:
             lines.append(HistoryLine(action.closed_at, str(action.closed_by), "Action closed", action.closed_note))
+    agreed = ContributionAgreement.objects.filter(invitation__discussion=discussion).select_related(
+        "invitation__agency", "agreed_by"
+    )
+    for agreement in agreed:
+        what = f"{agreement.invitation} agreed its contribution may go in the record"
+        lines.append(HistoryLine(agreement.agreed_at, str(agreement.agreed_by), what, agreement.note))
     kept = getattr(discussion, "record", None)
     if kept is not None and kept.conference_recorded_at is not None:
         what = (

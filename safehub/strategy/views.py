@@ -108,7 +108,8 @@ def _page(
         "place_is_link": discussion.place.startswith("https://") and " " not in discussion.place,
         "history": presenters.history(discussion),
         "invitees": presenters.invitees(
-            discussion, discussion.invitations.select_related("agency", "invited_by", "record_copy")
+            discussion,
+            discussion.invitations.select_related("agency", "invited_by", "record_copy", "agreement__agreed_by"),
         ),
         "kept": getattr(discussion, "record", None),
         "timeliness": presenters.timeliness(discussion),

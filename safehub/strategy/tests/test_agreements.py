@@ -108,3 +108,29 @@ def test_the_police_agree_on_their_page_with_a_problem_beside_the_field(
     assert "Agreed: your contribution will go in the record sent to the other agencies" in html
     assert f"Agreed by {police_partner}" in html
     assert url not in html  # no second agreement offered
+
+
+def test_the_hub_sees_the_agreement_in_the_record_and_history_and_the_police_see_why_once_sent(
+    held: StrategyDiscussion,
+    police_partner: User,
+    strategy_coordinator: User,
+    now: dt.datetime,
+) -> None:
+    """Walk-through: the hub's page still said "Not passed on" after the police agreed, its history had
+    no entry, and after the record went the police page said nothing of why they could not agree."""
+    agreements.agree_to_pass_on(_police(held), note="Health may know of it", by=police_partner, at=now + 2 * H)
+    hub = sign_in_both_steps(Client(), strategy_coordinator)
+    page = hub.get(reverse("strategy:discussion", args=[held.pk])).content.decode()
+    assert "Passed on with the agency's agreement" in page
+    assert "Not passed on to the other agencies" not in page
+    assert "Example Police agreed its contribution may go in the record" in page
+
+
+def test_once_the_record_went_without_it_the_police_page_says_so(
+    held: StrategyDiscussion, police_partner: User, strategy_coordinator: User, now: dt.datetime
+) -> None:
+    _health_copy(held, strategy_coordinator, now + 3 * H)
+    police = sign_in_both_steps(Client(), police_partner)
+    page = police.get(reverse("strategy:discussion", args=[held.pk])).content.decode()
+    assert "The record was sent to them on 24 November 2026, 13:00 without it" in page
+    assert reverse("strategy:agree-contribution", args=[held.pk, _police(held).pk]) not in page
