@@ -217,10 +217,16 @@ def not_counted(contact: Contact, answer: Answer, *, at: datetime) -> str:
         return ""
     found = positions(contact, ConsentPurpose(answer.purpose), on=timezone.localdate(at))
     person = next((item for item in found if item.subject.pk == answer.subject_id), None)
-    if person is None or person.own is None or person.own.answer != person.position.value:
+    if person is None or person.own is None:
+        return ""
+    # Their own answer governs at 16 or over, or between the consent ages once found competent (walk-through:
+    # a parent's answer after a competent young person's refusal was taken without a word, an override
+    # covering them hiding it).
+    competent = person.competence is not None and person.competence.competent
+    if not (person.band == Band.SELF or (person.band == Band.COMPETENCE and competent)):
         return ""
     return (
-        f"{person.subject.display_name}'s own answer counts, not a parent's: the position stays"
+        f"{person.subject.display_name}'s own answer counts, not a parent's: their position stays"
         f" '{person.position.label}'. The parent's answer is kept on the record."
     )
 

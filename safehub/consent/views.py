@@ -11,6 +11,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
+from django.db.models import Max
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -19,7 +20,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from safehub.accounts.models import Agency
 from safehub.consent import pauses, permissions, presenters, services
 from safehub.consent.forms import AnswerForm, AskForm, CompetenceForm, DecideForm, PauseForm, ResumeForm, WithdrawForm
-from safehub.consent.models import ConsentOverride
+from safehub.consent.models import ConsentOverride, ConsentRecord
 from safehub.consent.queries import age_bands, get_override_for, waiting_overrides
 from safehub.consent.workflow import OverrideState
 from safehub.contacts.models import Contact
@@ -55,18 +56,23 @@ def record_answer(request: AuthenticatedHttpRequest, contact_pk: int) -> HttpRes
     people = _people(contact)
     form = AnswerForm(request.POST or None, people=people, initial=_key() | {"given_on": timezone.localdate()})
     if request.method == "POST" and form.is_valid():
+        at = timezone.now()
+        before = ConsentRecord.objects.filter(contact=contact).aggregate(last=Max("pk"))["last"] or 0
         try:
-            services.record_consent(
+            made = services.record_consent(
                 contact,
                 form.answer_data(),
                 by=request.user,
-                at=timezone.now(),
+                at=at,
                 submission_key=form.cleaned_data["submission_key"],
             )
         except DomainError as error:
             status = add_refusal(form, error)
         else:
-            messages.success(request, "Consent recorded")
+            if made.pk <= before:  # the form sent again (Back, then Save): the answer it made before
+                messages.info(request, "You had already recorded this answer: nothing new was saved")
+            else:
+                messages.success(request, "Consent recorded")
             unheard = presenters.not_counted(contact, form.answer_data(), at=timezone.now())
             if unheard:
                 messages.warning(request, unheard)

@@ -272,6 +272,10 @@ def test_a_parents_answer_that_does_not_count_is_kept_with_a_warning(
     }
     client.post(reverse("consent:answer", args=[contact.pk]), own)
     assert ConsentRecord.objects.get().giver_name == "Sam Harlow"
+    # Back, then Save again: nothing new, and the page says so (walk-through: it said "Consent recorded").
+    again = client.post(reverse("consent:answer", args=[contact.pk]), own, follow=True).content.decode()
+    assert "You had already recorded this answer: nothing new was saved" in again
+    assert ConsentRecord.objects.count() == 1
     parent = own | {
         "answer": "given",
         "given_by": "parent",
