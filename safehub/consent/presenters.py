@@ -26,7 +26,7 @@ from safehub.consent.models import (
 )
 from safehub.consent.pauses import why_not_pause
 from safehub.consent.queries import PersonConsent, Records, age_bands, positions, without_consent
-from safehub.consent.rules import AgeBands, Band, Position, age_on, band, lower_first
+from safehub.consent.rules import AgeBands, Band, Position, age_on, band
 from safehub.consent.services import Answer
 from safehub.consent.workflow import LIFECYCLE, STATES, OverrideEvent, OverrideState
 from safehub.contacts.consent import consent_among
@@ -34,7 +34,7 @@ from safehub.contacts.models import Contact, ReferrerKind
 from safehub.contacts.presenters import TimelineEntry, TimelineSource
 from safehub.contacts.workflow import ContactState
 from safehub.core.lifecycle import Tag
-from safehub.core.presenters import DAY, Action, Panel, shown_date
+from safehub.core.presenters import DAY, Action, Panel, lower_first, shown_date
 from safehub.protocols.policy import active_protocol
 
 POSITION_TAGS = {
@@ -50,7 +50,9 @@ ALWAYS_SHOWN = (ConsentPurpose.MASH_CHECKS, ConsentPurpose.EARLY_HELP)
 
 def answer_line(record: ConsentRecord) -> str:
     """'Given by Lena Harlow (a parent or carer with parental responsibility), 24 November 2026, verbally'."""
-    who = f"{record.giver_name} ({lower_first(Giver(record.given_by).label)})"
+    # 'The young person (16 or over)' inside brackets of its own reads 'the young person, 16 or over'.
+    giver = lower_first(Giver(record.given_by).label).replace(" (", ", ").replace(")", "")
+    who = f"{record.giver_name} ({giver})"
     how = lower_first(ConsentMethod(record.method).label)
     return f"{record.get_answer_display()} by {who}, {shown_date(record.given_on, DAY)}, {how}"
 

@@ -22,6 +22,7 @@ from safehub.consent.workflow import OverrideState
 from safehub.contacts.consent import current_consent
 from safehub.contacts.models import ConsentPosition, Contact, ContactSubject
 from safehub.contacts.queries import get_contact_for
+from safehub.core.presenters import lower_first
 from safehub.core.queries import by_pk
 from safehub.protocols.models import LocalProtocol
 from safehub.protocols.policy import active_protocol
@@ -198,7 +199,7 @@ def sharing_line(found: PersonConsent) -> str:
     if found.position == Position.OVERRIDDEN and found.override is not None:
         agreed = found.override
         return f"{name}: shared without consent, agreed by {agreed.decided_by} ({agreed.get_power_display()})"
-    return f"{name}: {found.position.label[:1].lower()}{found.position.label[1:]}"
+    return f"{name}: {lower_first(found.position.label)}"
 
 
 def sharing_position(contact: Contact, purpose: ConsentPurpose, *, on: date) -> str:

@@ -64,11 +64,6 @@ class Band(StrEnum):
     PARENT = "parent"  # a parent answers (younger, unborn, or age not known)
 
 
-def lower_first(text: str) -> str:
-    """'Sharing information for MASH checks' → 'sharing information for MASH checks' (not 'mash')."""
-    return text[:1].lower() + text[1:]
-
-
 def age_on(date_of_birth: date | None, day: date) -> int | None:
     """Completed years on `day` (core.ages), or None when the date of birth is not known."""
     return None if date_of_birth is None else completed_years(date_of_birth, day)

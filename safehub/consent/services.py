@@ -28,11 +28,12 @@ from safehub.consent.models import (
     OverridePower,
 )
 from safehub.consent.queries import age_bands, latest_competence, open_override, without_consent
-from safehub.consent.rules import Band, age_on, band, day_problems, giver_problems, lower_first, rationale_problems
+from safehub.consent.rules import Band, age_on, band, day_problems, giver_problems, rationale_problems
 from safehub.consent.workflow import OverrideEvent
 from safehub.contacts.models import Contact, ContactSubject
 from safehub.core.errors import DomainError, Problem, Refused
 from safehub.core.lifecycle import transition
+from safehub.core.presenters import lower_first
 from safehub.core.submissions import content_key, create_once, earlier_submission
 from safehub.protocols.policy import active_protocol
 

@@ -114,7 +114,7 @@ def shown_value(model: type[models.Model], name: str, value: Any) -> str:
     if name == "concern_categories":
         return ", ".join(CONCERNS.get(code, code) for code in value)
     if name == "not_told":
-        return "; ".join(f"{NOT_TOLD.get(reason, reason)}: {why}" for reason, why in value.items())
+        return "; ".join(f"{NOT_TOLD.get(reason, reason)}: {why.rstrip('.')}" for reason, why in value.items())
     field = column(model, name)
     if field.choices:
         return str(dict(field.flatchoices).get(value, value))

@@ -14,6 +14,7 @@ from django.core.validators import MaxLengthValidator
 
 from safehub.core.errors import ConcurrentChange, DomainError, Problem, Refused
 from safehub.core.ids import parse_id
+from safehub.core.presenters import lower_first
 
 MAX_TEXT = 10_000
 MAX_LINE = 200
@@ -47,7 +48,7 @@ class GovukDateWidget(forms.MultiWidget):
 
 def _enter(label: str) -> str:
     """'The date' → 'Enter the date'; 'Date of birth' → 'Enter the date of birth'."""
-    words = f"{label[:1].lower()}{label[1:]}"
+    words = lower_first(label)
     return f"Enter {words}" if words.split(" ", 1)[0] in ("the", "your", "their", "a", "an") else f"Enter the {words}"
 
 

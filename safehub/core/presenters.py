@@ -91,6 +91,12 @@ MONTHS = (
 )  # fmt: skip
 
 
+def lower_first(text: str) -> str:
+    """A label to go inside a sentence: 'Sharing information for MASH checks' → 'sharing information
+    for MASH checks' (its first letter alone: an initialism keeps its capitals)."""
+    return text[:1].lower() + text[1:]
+
+
 def shown_date(value: date | datetime | None, pattern: str = DAY_TIME) -> str:
     """A date or time as the templates' `date` filter shows it (times in London time); "" for None.
     The two patterns every page uses are written directly: Django's formatter, which looks each

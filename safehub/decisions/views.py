@@ -17,7 +17,6 @@ from safehub.checks.queries import checks_on
 from safehub.checks.services import ask_for_checks as ask_checks
 from safehub.consent.models import ConsentPurpose
 from safehub.consent.queries import sharing_position
-from safehub.consent.rules import lower_first
 from safehub.contacts.models import Contact
 from safehub.contacts.presenters import concern_labels
 from safehub.contacts.queries import get_contact_for
@@ -25,6 +24,7 @@ from safehub.contacts.workflow import ContactState
 from safehub.core.errors import DomainError
 from safehub.core.forms import GovukForm, add_refusal
 from safehub.core.http import AuthenticatedHttpRequest
+from safehub.core.presenters import lower_first
 from safehub.decisions import permissions, services
 from safehub.decisions.forms import ApprovalForm, OutcomeActionForm, RecommendationForm
 from safehub.decisions.presenters import (

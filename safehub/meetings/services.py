@@ -19,7 +19,7 @@ from safehub.audit.services import record
 from safehub.contacts.models import Channel, ConcernCategory, Contact
 from safehub.core import lifecycle
 from safehub.core.errors import DomainError, Problem, Refused
-from safehub.core.presenters import shown_date
+from safehub.core.presenters import lower_first, shown_date
 from safehub.core.races import claim
 from safehub.core.working_time import LONDON
 from safehub.meetings import permissions
@@ -143,11 +143,9 @@ def open_meeting(team: Team, *, by: User, at: datetime, kind: str = MeetingKind.
     name = MeetingKind(kind).label
     held = schedule(protocol, kind)
     if not held.is_held:
-        raise DomainError(
-            f"The local protocol holds no {name[:1].lower()}{name[1:]}: an administrator sets its days and time"
-        )
+        raise DomainError(f"The local protocol holds no {lower_first(name)}: an administrator sets its days and time")
     if not is_meeting_day(protocol, at, kind):
-        raise DomainError(f"The {name[:1].lower()}{name[1:]} is not held on a {at.astimezone(LONDON):%A}")
+        raise DomainError(f"The {lower_first(name)} is not held on a {at.astimezone(LONDON):%A}")
     held_on = at.astimezone(LONDON).date()
     Team.objects.select_for_update().filter(pk=team.pk).values_list("pk", flat=True).first()
     mine = DailyMeeting.objects.filter(team=team, kind=kind)

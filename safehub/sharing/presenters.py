@@ -12,7 +12,7 @@ from django.urls import reverse
 
 from safehub.accounts.models import User
 from safehub.contacts.models import Contact
-from safehub.core.presenters import Panel, shown_date
+from safehub.core.presenters import Panel, lower_first, shown_date
 from safehub.sharing.models import Disclosure
 from safehub.sharing.permissions import can_decline_to_share, can_see_contacts_ledger
 from safehub.sharing.vocabulary import Direction, citations
@@ -63,7 +63,7 @@ def ledger_line(row: Disclosure) -> LedgerLine:
         )
     return LedgerLine(
         shown_date(row.disclosed_at),
-        f"Sent to {row.counterparty}: {row.get_route_display().lower()}, by {row.disclosed_by}",
+        f"Sent to {row.counterparty}: {lower_first(row.get_route_display())}, by {row.disclosed_by}",
         "Sent",
         "govuk-tag--green",
         _basis(row),

@@ -20,6 +20,7 @@ from safehub.accounts.models import Agency, Team
 from safehub.contacts.models import Contact, ContactSubject, NotToldReason
 from safehub.core.lifecycle import Lifecycle
 from safehub.core.models import StateChangeRecord
+from safehub.core.presenters import lower_first
 from safehub.people.models import Person
 from safehub.protocols.models import Brag
 from safehub.sharing.models import Disclosure
@@ -253,7 +254,7 @@ class Invitation(models.Model):
         """Why they were invited, to follow their name: "police: invited to every strategy discussion",
         "answered the MASH checks" (the first letter alone lowered: an initialism keeps its capitals)."""
         reason = self.get_reason_display()
-        return reason[:1].lower() + reason[1:]
+        return lower_first(reason)
 
 
 class ContributionAgreement(models.Model):
