@@ -16,6 +16,8 @@ from django.utils.timezone import localtime
 from safehub.accounts.models import Agency, User
 from safehub.audit.models import Verb
 from safehub.audit.services import record
+from safehub.contacts.models import Contact
+from safehub.contacts.workflow import ContactState
 from safehub.core import lifecycle
 from safehub.core.errors import DomainError, Problem, Refused
 from safehub.information_requests import permissions
@@ -146,10 +148,34 @@ def _take(
     return request
 
 
+FRONT_DOOR = "A contact with the MASH, being considered now"
+
+
 def involvements_of(person: Person | None) -> list[Involved]:
+    """What children's social care has had to do with the person: its services' involvements, and a
+    contact about them the MASH is considering now (walk-through: a child with a MASH contact open,
+    checks under way, was answered "not known")."""
     if person is None:
         return []
-    return [
+    considering = (
+        Contact.objects.filter(subjects__person=person, subjects__removed_at__isnull=True)
+        .exclude(state=ContactState.CLOSED)
+        .select_related("team", "allocated_to")
+        .distinct()
+    )
+    at_the_front_door = [
+        Involved(
+            service=FRONT_DOOR,
+            code="mash",
+            started=localtime(contact.received_at).date(),
+            ended=None,
+            worker=contact.allocated_to.get_full_name() if contact.allocated_to else "",
+            worker_email=contact.allocated_to.email if contact.allocated_to else "",
+            team=contact.team.name,
+        )
+        for contact in considering
+    ]
+    return at_the_front_door + [
         Involved(
             service=Service(each.service).label,
             code=each.service,

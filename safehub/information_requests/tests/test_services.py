@@ -12,6 +12,7 @@ from django.core.exceptions import PermissionDenied
 
 from safehub.accounts.models import User
 from safehub.audit.models import AuditEvent, Verb
+from safehub.contacts.tests.factories import ContactAwaitingThresholdFactory
 from safehub.core.errors import ConcurrentChange, DomainError, Refused
 from safehub.information_requests import services
 from safehub.information_requests.models import InformationRequest
@@ -238,4 +239,21 @@ def test_a_call_about_a_child_open_with_no_worker_named_says_so(contact_officer:
     assert answer_lines(taken) == [
         "Known to children's social care.",
         "Open: Early help, with no worker named (Early help hub east): give the team's details",
+    ]
+
+
+def test_a_child_whose_contact_the_mash_is_considering_is_known_to_childrens_social_care(
+    contact_officer: User, social_worker: User, mash_team: object, now: dt.datetime
+) -> None:
+    """Walk-through: a child with a MASH contact open, checks under way, was answered "not known"."""
+    child: Person = PersonFactory()
+    contact = ContactAwaitingThresholdFactory(team=mash_team)
+    contact.subjects.update(person=child)
+    taken = services.take_request(PHONE, agency=None, person=child, by=contact_officer, at=now)
+    services.answer_level_one(taken, person=child, not_found=False, by=contact_officer, at=now, version=0)
+    taken.refresh_from_db()
+    assert answer_lines(taken) == [
+        "Known to children's social care.",
+        f"Open: A contact with the MASH, being considered now, with no worker named ({mash_team.name}):"
+        " give the team's details",
     ]
