@@ -6,6 +6,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
+import re
 
 import pytest
 from django.test import Client
@@ -192,6 +193,7 @@ def test_the_police_partner_agrees_on_their_answers_page_and_no_one_else_can(
     short = police_partner_client.post(url, {"routes": ["strategy_papers"], "note": "Fine"})
     html = short.content.decode()
     assert short.status_code == 200
+    assert re.search(r"<title>\s*Error:", html)  # the page's title says so too (walk-through)
     assert '<a href="#id_note">Say what you agree to, and any limit on it, in at least 10 characters</a>' in html
     assert "govuk-error-message" in html
     assert ">\nFine</textarea>" in html

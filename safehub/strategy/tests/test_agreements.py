@@ -5,6 +5,7 @@ trail, and only until the record is sent."""
 from __future__ import annotations
 
 import datetime as dt
+import re
 from typing import Any
 
 import pytest
@@ -101,6 +102,7 @@ def test_the_police_agree_on_their_page_with_a_problem_beside_the_field(
     short = client.post(url, {f"agree-{police.pk}-note": "Yes"})
     html = short.content.decode()
     assert short.status_code == 200
+    assert re.search(r"<title>\s*Error:", html)
     assert f'<a href="#id_agree-{police.pk}-note">Say what you agree to' in html
     assert ">\nYes</textarea>" in html
     done = client.post(url, {f"agree-{police.pk}-note": "Health may know of the investigation"}, follow=True)
