@@ -73,6 +73,12 @@ def record_answer(request: AuthenticatedHttpRequest, contact_pk: int) -> HttpRes
                 messages.info(request, "You had already recorded this answer: nothing new was saved")
             else:
                 messages.success(request, "Consent recorded")
+                typed = form.cleaned_data["giver_name"].strip()
+                if made.is_own and typed and typed != made.giver_name:
+                    # Who answered for themselves is the person (walk-through: the name typed vanished).
+                    messages.info(
+                        request, f"{made.giver_name} answered for themselves: the name '{typed}' was not kept"
+                    )
             unheard = presenters.not_counted(contact, form.answer_data(), at=timezone.now())
             if unheard:
                 messages.warning(request, unheard)

@@ -129,6 +129,17 @@ def consent_problems(fields: dict[str, Any]) -> list[Problem]:
             )
         )
     if consent == ConsentPosition.NOT_INFORMED_SAFEGUARDING:
+        # A family not told neither knows of the contact nor agrees to it (walk-through: "not informed"
+        # was saved beside "the parents agree: yes").
+        for name, question in (("parents_aware", "know about this contact"), ("parents_agree", "agree to it")):
+            if fields.get(name) == YesNoUnknown.YES:
+                problems.append(
+                    Problem(
+                        f"The referrer did not tell the family: the parents cannot {question}. Choose 'No' or"
+                        " 'Not known', or say what the referrer said of consent",
+                        field=name,
+                    )
+                )
         reasons: dict[str, str] = fields.get("not_told") or {}
         if not reasons:
             problems.append(Problem("Choose why the family was not told", field="not_told_reasons"))

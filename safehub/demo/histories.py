@@ -251,6 +251,11 @@ class HistoryMaker:
             return moment
 
     @staticmethod
+    def _not_if_not_told(consent: str, answer: str) -> str:
+        """A family the referrer did not tell neither knows of the contact nor agrees to it."""
+        return YesNoUnknown.NO if consent == ConsentPosition.NOT_INFORMED_SAFEGUARDING and answer == "yes" else answer
+
+    @staticmethod
     def _not_told(consent: str, received: datetime) -> list[NotToldReason]:
         """Why a referrer did not tell the family: one of the three reasons the seeds allow, now and then two.
         Chosen by a generator of its own, seeded by the contact's time, so that the demo's other choices (and
@@ -318,8 +323,12 @@ class HistoryMaker:
             "concern_categories": [c.value for c in concerns],
             "narrative": " ".join(SENTENCES[c] for c in concerns),
             "immediate_protection": YesNoUnknown.YES if rng.random() < 0.05 else YesNoUnknown.NO,
-            "parents_aware": rng.choice([YesNoUnknown.YES, YesNoUnknown.YES, YesNoUnknown.NO, YesNoUnknown.UNKNOWN]),
-            "parents_agree": rng.choice([YesNoUnknown.YES, YesNoUnknown.NO, YesNoUnknown.UNKNOWN]),
+            "parents_aware": self._not_if_not_told(
+                consent, rng.choice([YesNoUnknown.YES, YesNoUnknown.YES, YesNoUnknown.NO, YesNoUnknown.UNKNOWN])
+            ),
+            "parents_agree": self._not_if_not_told(
+                consent, rng.choice([YesNoUnknown.YES, YesNoUnknown.NO, YesNoUnknown.UNKNOWN])
+            ),
             "consent": consent,
             "not_told": {reason: NOT_TOLD_WHY[reason] for reason in self._not_told(consent, received)},
             **self._referrer(source),

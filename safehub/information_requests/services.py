@@ -316,8 +316,7 @@ def draft_level_two(
 @transaction.atomic(durable=True)
 def approve(request: InformationRequest, *, by: User, at: datetime, version: int) -> InformationRequest:
     """A manager, never its writer, approves a level 2 answer: it is sent, and the ledger has it."""
-    if not permissions.can_approve(by, request):
-        raise PermissionDenied
+    _may_approve(request, by)
     request.version = version
     lifecycle.transition(
         request, RequestEvent.APPROVE, by=by, at=at, fields={"approved_by_id": by.pk, "answered_at": at}
@@ -329,10 +328,18 @@ def approve(request: InformationRequest, *, by: User, at: datetime, version: int
     return request
 
 
+def _may_approve(request: InformationRequest, by: User) -> None:
+    """Four eyes: a manager who wrote the answer is told so (walk-through: "your role does not allow this")."""
+    if permissions.can_approve(by, request):
+        return
+    if request.answered_by_id == by.pk and permissions.could_approve(by):
+        raise DomainError("You wrote this answer: another manager approves it or sends it back")
+    raise PermissionDenied
+
+
 @transaction.atomic(durable=True)
 def send_back(request: InformationRequest, *, note: str, by: User, at: datetime, version: int) -> InformationRequest:
-    if not permissions.can_approve(by, request):
-        raise PermissionDenied
+    _may_approve(request, by)
     if len(note.strip()) < 10:
         raise DomainError("Say what needs changing, in at least 10 characters", field="note")
     request.version = version

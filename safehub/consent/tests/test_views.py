@@ -270,8 +270,9 @@ def test_a_parents_answer_that_does_not_count_is_kept_with_a_warning(
         "method": "verbal",
         "submission_key": str(uuid.uuid4()),
     }
-    client.post(reverse("consent:answer", args=[contact.pk]), own)
+    said = client.post(reverse("consent:answer", args=[contact.pk]), own, follow=True).content.decode()
     assert ConsentRecord.objects.get().giver_name == "Sam Harlow"
+    assert "Sam Harlow answered for themselves: the name &#x27;Someone else&#x27; was not kept" in said
     # Back, then Save again: nothing new, and the page says so (walk-through: it said "Consent recorded").
     again = client.post(reverse("consent:answer", args=[contact.pk]), own, follow=True).content.decode()
     assert "You had already recorded this answer: nothing new was saved" in again

@@ -208,6 +208,8 @@ def test_the_correction_page_shows_why_the_family_was_not_told_and_the_history_k
         team=mash_team,
         consent=ConsentPosition.NOT_INFORMED_SAFEGUARDING,
         not_told={"prejudice_investigation": "Police are to interview him first"},
+        parents_aware="no",
+        parents_agree="no",
     )
     page = social_worker_client.get(_url(contact, "amend-details")).content.decode()
     assert 'value="prejudice_investigation" checked' in page

@@ -170,6 +170,11 @@ def test_a_family_not_told_after_all_needs_why_and_told_after_all_drops_it(
     fields = {**known.known_contact_values(contact), "consent": ConsentPosition.NOT_INFORMED_SAFEGUARDING}
     with pytest.raises(Refused) as refused:
         amendments.correct_contact(contact, fields, reason="Rang back", by=social_worker, at=now, version=0)
+    # The parents cannot then know of the contact, or agree to it (walk-through).
+    assert [p.field for p in refused.value.problems] == ["parents_aware", "parents_agree", "not_told_reasons"]
+    fields |= {"parents_aware": "no", "parents_agree": "no"}
+    with pytest.raises(Refused) as refused:
+        amendments.correct_contact(contact, fields, reason="Rang back", by=social_worker, at=now, version=0)
     assert [p.field for p in refused.value.problems] == ["not_told_reasons"]
     fields["not_told"] = {"increased_risk": ""}
     with pytest.raises(Refused, match="Say how telling them would increase the risk"):

@@ -232,6 +232,12 @@ def test_a_family_not_told_is_not_told_for_a_coded_reason_each_with_why(
     not_told = _fields(now, consent="not_informed_safeguarding")
     with pytest.raises(Refused) as refused:
         record_contact(ContactDetails(not_told, [_child()]), team=mash_team, by=contact_officer, at=now)
+    # A family not told neither knows of the contact nor agrees to it (walk-through).
+    assert [p.field for p in refused.value.problems] == ["parents_aware", "parents_agree", "not_told_reasons"]
+    assert refused.value.problems[0].message.startswith("The referrer did not tell the family")
+    not_told = {**not_told, "parents_aware": "no", "parents_agree": "unknown"}
+    with pytest.raises(Refused) as refused:
+        record_contact(ContactDetails(not_told, [_child()]), team=mash_team, by=contact_officer, at=now)
     assert [(p.message, p.field) for p in refused.value.problems] == [
         ("Choose why the family was not told", "not_told_reasons")
     ]

@@ -391,7 +391,10 @@ def test_a_family_not_told_is_asked_why_beside_each_reason_and_shown_on_the_cont
     refused = contact_officer_client.post(
         URL,
         contact_post(
-            consent="not_informed_safeguarding", not_told_reasons=["increased_risk", "prejudice_investigation"]
+            consent="not_informed_safeguarding",
+            not_told_reasons=["increased_risk", "prejudice_investigation"],
+            parents_aware="no",
+            parents_agree="no",
         ),
     )
     page = refused.content.decode()
@@ -404,6 +407,8 @@ def test_a_family_not_told_is_asked_why_beside_each_reason_and_shown_on_the_cont
         URL,
         contact_post(
             consent="not_informed_safeguarding",
+            parents_aware="no",
+            parents_agree="no",
             not_told_reasons=["prejudice_investigation"],
             not_told_prejudice_investigation="Police are to interview the father on Friday.",
         ),

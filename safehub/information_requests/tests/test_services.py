@@ -159,7 +159,8 @@ def test_a_written_answer_is_approved_by_another_manager_and_only_then_sent(
     assert taken.answer["had"] == ["A child in need plan", "A section 47 enquiry"]
     assert not Disclosure.objects.filter(origin_id=taken.pk, origin="information_requests.informationrequest").exists()
     seen = taken.version
-    with pytest.raises(PermissionDenied):  # four eyes: not the manager who wrote it
+    # Four eyes: not the manager who wrote it, who is told why (walk-through: "your role does not allow this").
+    with pytest.raises(DomainError, match="You wrote this answer: another manager approves it"):
         services.approve(taken, by=manager, at=now, version=seen)
     with pytest.raises(ConcurrentChange):  # a page drawn before the answer was written
         services.approve(taken, by=second_manager, at=now, version=seen - 1)
