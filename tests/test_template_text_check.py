@@ -94,6 +94,7 @@ OWN_DATE_FORMATS = {
     "audit/events.html": 'date:"j M Y, H:i:s"',
     "reports/checks_timeliness.html": 'date:"F Y"',
     "reports/strategy_timeliness.html": 'date:"F Y"',
+    "reports/consent.html": 'date:"F Y"',
 }
 
 

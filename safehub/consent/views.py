@@ -20,7 +20,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from safehub.accounts.models import Agency
 from safehub.consent import pauses, permissions, presenters, services
 from safehub.consent.forms import AnswerForm, AskForm, CompetenceForm, DecideForm, PauseForm, ResumeForm, WithdrawForm
-from safehub.consent.models import ConsentOverride, ConsentRecord
+from safehub.consent.models import ConsentOverride
 from safehub.consent.queries import age_bands, get_override_for, waiting_overrides
 from safehub.consent.workflow import OverrideState
 from safehub.contacts.models import Contact
@@ -57,7 +57,7 @@ def record_answer(request: AuthenticatedHttpRequest, contact_pk: int) -> HttpRes
     form = AnswerForm(request.POST or None, people=people, initial=_key() | {"given_on": timezone.localdate()})
     if request.method == "POST" and form.is_valid():
         at = timezone.now()
-        before = ConsentRecord.objects.filter(contact=contact).aggregate(last=Max("pk"))["last"] or 0
+        before = contact.consent_records.aggregate(last=Max("pk"))["last"] or 0
         try:
             made = services.record_consent(
                 contact,
