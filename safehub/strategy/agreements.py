@@ -24,6 +24,16 @@ from safehub.strategy.workflow import DiscussionState
 MIN_NOTE = 10  # characters: what was agreed, and any limit on it
 
 
+def open_to_agree(invitation: Invitation) -> bool:
+    """Whether the invited agency may still agree: its contribution is kept from the others, not yet
+    agreed, and the record not yet sent (the page offers the form only then)."""
+    return (
+        invitation.contribution_restricted
+        and not ContributionAgreement.objects.filter(invitation=invitation).exists()
+        and invitation.discussion.state != DiscussionState.RECORD_SENT
+    )
+
+
 def agreement_problems(invitation: Invitation, note: str) -> list[Problem]:
     """Everything wrong with agreeing now, at once."""
     problems = []

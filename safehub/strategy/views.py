@@ -42,7 +42,6 @@ from safehub.strategy.queries import (
     open_actions,
     worktray,
 )
-from safehub.strategy.workflow import DiscussionState
 
 
 @require_GET
@@ -148,7 +147,7 @@ def discussion_response(
             )
             if i.agency_id in agencies
         ]
-        agreement_forms = {i.pk: _agreement_form(discussion, i, bound) for i in mine}
+        agreement_forms = {i.pk: _agreement_form(i, bound) for i in mine}
         actions = presenters.actions(discussion, agencies=frozenset(agencies), user=request.user, bound=bound)
         meeting_now = shown_date(discussion.meeting_at)  # as the papers wrote it, to say whether it moved
         context = {
@@ -166,21 +165,14 @@ def discussion_response(
     return _page(request, discussion, bound=bound)
 
 
-def _agreement_form(
-    discussion: StrategyDiscussion, invitation: Invitation, bound: dict[str, Any] | None
-) -> ContributionAgreementForm | None:
+def _agreement_form(invitation: Invitation, bound: dict[str, Any] | None) -> ContributionAgreementForm | None:
     """While the record is not yet sent, the form that lets the invited agency pass on the
     contribution it asked to keep from the others (the one sent back with problems, if it was)."""
     prefix = f"agree-{invitation.pk}"
     sent_back = (bound or {}).get(prefix)
     if isinstance(sent_back, ContributionAgreementForm):
         return sent_back
-    agreeable = (
-        invitation.contribution_restricted
-        and not hasattr(invitation, "agreement")
-        and discussion.state != DiscussionState.RECORD_SENT
-    )
-    return ContributionAgreementForm(prefix=prefix) if agreeable else None
+    return ContributionAgreementForm(prefix=prefix) if agreements.open_to_agree(invitation) else None
 
 
 @require_POST

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import csv
 import io
-from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -60,14 +59,12 @@ def _month(at: datetime) -> date:
 
 def figures(*, since: datetime | None = None) -> list[MonthRow]:
     """Each month with anything to count, the latest first."""
-    rows: dict[date, MonthRow] = defaultdict(lambda: MonthRow(date.min))
+    rows: dict[date, MonthRow] = {}
 
     def count(found: Iterable[tuple[datetime, str]]) -> None:
         for at, measure in found:
             month = _month(at)
-            row = rows[month]
-            row.month = month
-            row.counts[measure] += 1
+            rows.setdefault(month, MonthRow(month)).counts[measure] += 1
 
     def after(name: str) -> dict[str, datetime]:
         return {f"{name}__gte": since} if since is not None else {}
