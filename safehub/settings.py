@@ -105,6 +105,7 @@ INSTALLED_APPS = [
     "safehub.domestic_abuse",
     "safehub.information_requests",
     "safehub.consent",
+    "safehub.letters",
     "safehub.queues",
     "safehub.reports",
     "safehub.pages",

@@ -25,6 +25,7 @@ urlpatterns = [
     path("consent/", include("safehub.consent.urls")),
     path("sharing/", include("safehub.sharing.urls")),
     path("information-requests/", include("safehub.information_requests.urls")),
+    path("letters/", include("safehub.letters.urls")),
     path("protocols/", include("safehub.protocols.urls")),
     path("audit/", include("safehub.audit.urls")),
     path("reports/", include("safehub.reports.urls")),

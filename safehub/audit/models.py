@@ -117,6 +117,21 @@ class Verb(models.TextChoices):
     CONTACT_PAUSED_FOR_CONSENT = "contact_paused_for_consent", "Paused a contact: the referrer is seeking consent"
     CONTACT_RESUMED_AFTER_CONSENT = "contact_resumed_after_consent", "Resumed a contact paused for consent"
     INFORMATION_REQUEST_VIEWED = "information_request_viewed", "Viewed an information request"
+    # Letters and messages (issue 15, ADR 0037).
+    MESSAGE_VIEWED = "message_viewed", "Viewed a letter or message"
+    MESSAGE_SENT = "message_sent", "Sent a letter or message"
+    MESSAGE_HANDED_OVER = "message_handed_over", "Handed a message to GOV.UK Notify or the mail server"
+    MESSAGE_DELIVERED = "message_delivered", "A message was delivered"
+    MESSAGE_NOT_DELIVERED = "message_not_delivered", "A message was not delivered"
+    MESSAGE_POSTED = "message_posted", "Printed and posted a letter"
+    MESSAGE_TOLD_ANOTHER_WAY = "message_told_another_way", "Recorded that a message's recipient was told another way"
+    MESSAGE_SENT_AGAIN = "message_sent_again", "Sent a message again"
+    FAMILY_LETTER_WITHHELD = "family_letter_withheld", "Decided not to write to the family"
+    FAMILY_LETTER_REASONS_LIFTED = (
+        "family_letter_reasons_lifted",
+        "Decided that the reasons not to write to the family no longer hold",
+    )
+    LETTER_TEMPLATE_CHANGED = "letter_template_changed", "Saved a new version of a letter template"
     INFORMATION_REQUEST_RECORDED = "information_request_recorded", "Recorded an information request"
     INFORMATION_REQUEST_TURNED_AWAY = (
         "information_request_turned_away",

@@ -38,7 +38,18 @@ TIMEOUT_SECONDS = 10
 
 
 class NotifyError(OSError):
-    """Notify refused a message, or could not be reached (an OSError, as a mail server's refusal is)."""
+    """Notify refused a message, or could not be reached (an OSError, as a mail server's refusal is).
+    `status` is Notify's HTTP status, None when it could not be reached."""
+
+    def __init__(self, message: str, *, status: int | None = None) -> None:
+        super().__init__(message)
+        self.status = status
+
+    @property
+    def worth_retrying(self) -> bool:
+        """Notify was away, busy or failed itself (429, 5xx, no answer): the same request may succeed
+        later. A 400 or 403 is about the request, and will be refused again."""
+        return self.status is None or self.status == 429 or self.status >= 500
 
 
 @dataclass(frozen=True)
@@ -80,6 +91,72 @@ def _explain(status: int, body: bytes) -> str:
     except (ValueError, KeyError, TypeError, AttributeError):
         words = body[:200].decode("utf-8", "replace")
     return f"GOV.UK Notify answered {status}: {words}"
+
+
+SEND_LETTER = "/v2/notifications/letter"
+NOTIFICATION = "/v2/notifications/{id}"
+
+
+class NotifyClient:
+    """Notify's API for the messages Safehub tracks (letters.delivery): each call returns Notify's
+    JSON answer, or raises `NotifyError` with Notify's own words."""
+
+    def __init__(self) -> None:
+        key = getattr(settings, "NOTIFY_API_KEY", "")
+        if not key:
+            raise ImproperlyConfigured("Set NOTIFY_API_KEY to send through GOV.UK Notify")
+        self.key = ApiKey.parse(key)
+        self.base = getattr(settings, "NOTIFY_BASE_URL", PUBLIC_API).rstrip("/")
+
+    def send_email(self, *, to: str, subject: str, body: str, reference: str) -> dict[str, Any]:
+        template = getattr(settings, "NOTIFY_EMAIL_TEMPLATE_ID", "")
+        if not re.fullmatch(UUID, template):
+            raise ImproperlyConfigured("NOTIFY_EMAIL_TEMPLATE_ID must be the template's id, as Notify shows it")
+        payload = {
+            "email_address": to,
+            "template_id": template,
+            "personalisation": {"subject": subject, "body": body},
+            "reference": reference,
+        }
+        return self.call("POST", SEND_EMAIL, payload)
+
+    def send_letter(self, *, pdf: bytes, reference: str) -> dict[str, Any]:
+        """A letter Safehub made as a PDF ("precompiled"), which Notify prints and posts (second class)."""
+        payload = {"reference": reference, "content": base64.b64encode(pdf).decode("ascii"), "postage": "second"}
+        return self.call("POST", SEND_LETTER, payload)
+
+    def notification(self, notification_id: str) -> dict[str, Any]:
+        if not re.fullmatch(UUID, notification_id):
+            raise NotifyError(f"'{notification_id}' is not a Notify notification id", status=400)
+        return self.call("GET", NOTIFICATION.format(id=notification_id), None)
+
+    def call(self, method: str, path: str, payload: dict[str, Any] | None) -> dict[str, Any]:
+        request = urllib.request.Request(  # noqa: S310 - the URL is the configured https endpoint
+            self.base + path,
+            data=json.dumps(payload).encode() if payload is not None else None,
+            method=method,
+            headers={
+                "Authorization": f"Bearer {token(self.key)}",
+                "Content-Type": "application/json",
+                "User-Agent": "safehub-notify-client",
+            },
+        )
+        try:
+            with urllib.request.urlopen(request, timeout=TIMEOUT_SECONDS) as response:  # noqa: S310
+                body = response.read()
+                if response.status not in (200, 201):
+                    raise NotifyError(_explain(response.status, body), status=response.status)
+        except urllib.error.HTTPError as error:
+            raise NotifyError(_explain(error.code, error.read()), status=error.code) from error
+        except (urllib.error.URLError, TimeoutError, ConnectionError) as error:
+            raise NotifyError(f"GOV.UK Notify could not be reached: {error}") from error
+        try:
+            answer = json.loads(body)
+        except ValueError as error:
+            raise NotifyError("GOV.UK Notify answered with something that is not JSON", status=502) from error
+        if not isinstance(answer, dict):
+            raise NotifyError("GOV.UK Notify answered with something unexpected", status=502)
+        return answer
 
 
 class NotifyEmailBackend(BaseEmailBackend):
@@ -131,8 +208,8 @@ class NotifyEmailBackend(BaseEmailBackend):
         try:
             with urllib.request.urlopen(request, timeout=TIMEOUT_SECONDS) as response:  # noqa: S310
                 if response.status != 201:
-                    raise NotifyError(_explain(response.status, response.read()))
+                    raise NotifyError(_explain(response.status, response.read()), status=response.status)
         except urllib.error.HTTPError as error:
-            raise NotifyError(_explain(error.code, error.read())) from error
+            raise NotifyError(_explain(error.code, error.read()), status=error.code) from error
         except (urllib.error.URLError, TimeoutError, ConnectionError) as error:
             raise NotifyError(f"GOV.UK Notify could not be reached: {error}") from error

@@ -13,7 +13,7 @@ from safehub.contacts.models import ContactSubject
 from safehub.core.forms import ClockField, GovukDateField, VersionForm
 from safehub.core.working_time import LONDON
 from safehub.decisions.models import SHORT_LABELS, ChildRecommendation, Outcome
-from safehub.decisions.services import Allocation, ChildChoice, child_field
+from safehub.decisions.services import SEND_FROM_SAFEHUB, Allocation, ChildChoice, child_field
 from safehub.protocols.models import BRAG_HINTS, Brag, ThresholdLevel
 
 DECIDABLE = [(o.value, o.label) for o in Outcome if o != Outcome.FORWARD_TO_ALLOCATED_WORKER]
@@ -202,7 +202,13 @@ class OutcomeActionForm(VersionForm):
     informed_by = forms.ChoiceField(
         label="How the referrer was told",
         help_text="An anonymous referrer is not told: leave the date and this empty.",
-        choices=[("", "Select how"), ("letter", "Letter"), ("email", "Email"), ("phone", "Phone")],
+        choices=[
+            ("", "Select how"),
+            (SEND_FROM_SAFEHUB, "Not yet: write the outcome from Safehub next"),
+            ("letter", "Letter"),
+            ("email", "Email"),
+            ("phone", "Phone"),
+        ],
         required=False,
     )
     allocated_worker = StaffChoiceField(
@@ -276,6 +282,10 @@ class OutcomeActionForm(VersionForm):
         data = super().clean() or {}
         day, clock = data.get("informed_on"), data.get("informed_time")
         data["referrer_informed_at"] = None
+        if data.get("informed_by") == SEND_FROM_SAFEHUB:
+            if day or clock:
+                self.add_error("informed_on", "Leave the date empty: the referrer has not been told yet")
+            return data
         if day:
             if "informed_time" in self.errors:
                 return data

@@ -412,6 +412,10 @@ class Allocation:
     worker: User | None = None
 
 
+# How the referrer is told when the worker will write the outcome from Safehub after actioning it
+# (letters): not yet, so no time is asked for; the letter's own record says when.
+SEND_FROM_SAFEHUB = "safehub"
+
 # The time part of `referrer_informed_at`, where a problem is with the time alone (the outcome page
 # shows it beside its time field).
 REFERRER_INFORMED_TIME = "referrer_informed_time"
@@ -498,7 +502,15 @@ def action_outcome(
     outcomes = set(decision.children.values_list("outcome", flat=True))
     if contact.referrer_kind == ReferrerKind.ANONYMOUS and referrer_informed_at:
         raise DomainError("The referrer was anonymous, so they cannot have been told", field="referrer_informed_at")
-    if contact.referrer_kind != ReferrerKind.ANONYMOUS and referrer_informed_at is None:
+    if contact.referrer_kind == ReferrerKind.ANONYMOUS and referrer_informed_by == SEND_FROM_SAFEHUB:
+        raise DomainError("The referrer was anonymous, so there is nobody to write to", field="informed_by")
+    if referrer_informed_by == SEND_FROM_SAFEHUB and referrer_informed_at is not None:
+        raise DomainError("Leave the date empty: the referrer has not been told yet", field="referrer_informed_at")
+    if (
+        contact.referrer_kind != ReferrerKind.ANONYMOUS
+        and referrer_informed_at is None
+        and referrer_informed_by != SEND_FROM_SAFEHUB
+    ):
         raise DomainError("Enter when the referrer was told the outcome", field="referrer_informed_at")
     if referrer_informed_at:
         told = "The date the referrer was told"

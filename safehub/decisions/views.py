@@ -273,6 +273,8 @@ def action_outcome(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         )
         if done:
             messages.success(request, "Outcome recorded as actioned. The contact is closed")
+            if data["informed_by"] == services.SEND_FROM_SAFEHUB:
+                return redirect("letters:write", pk=contact.pk, kind="outcome")
             return redirect(contact)
     return _render(
         request,

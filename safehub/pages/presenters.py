@@ -31,6 +31,7 @@ from safehub.decisions.queries import latest_recommendation
 from safehub.domestic_abuse.presenters import ContactPanel as DomesticAbusePanel
 from safehub.handoffs.presenters import ContactPanel as HandoffsPanel
 from safehub.information_requests.presenters import ContactPanel as InformationRequestsPanel
+from safehub.letters.presenters import ContactPanel as LettersPanel
 from safehub.meetings.presenters import ContactPanel as MeetingsPanel
 from safehub.screening.presenters import ContactPanel as ScreeningPanel
 from safehub.sharing.presenters import ContactPanel as SharingPanel
@@ -51,6 +52,7 @@ PANELS: tuple[Panel, ...] = (
     StrategyPanel(),
     MeetingsPanel(),
     HandoffsPanel(),
+    LettersPanel(),
     SharingPanel(),
     InformationRequestsPanel(),
     AddendaPanel(),

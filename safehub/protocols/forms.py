@@ -35,6 +35,25 @@ class ProtocolForm(VersionForm):
         label="Allocate to the previous social worker if the family was open to children's social care in the last three months",
         required=False,
     )
+    hub_phone = forms.CharField(
+        label="Hub's telephone number",
+        help_text="Letters and messages give it: for example 020 7946 0123",
+        max_length=40,
+        required=False,
+    )
+    hub_email = forms.EmailField(
+        label="Hub's email address",
+        help_text="Letters and messages give it",
+        required=False,
+        error_messages={"invalid": "Enter an email address like mash@example.gov.uk"},
+    )
+    hub_address = forms.CharField(
+        label="Hub's postal address",
+        help_text="Printed at the top of letters, a line for each part",
+        widget=forms.Textarea(attrs={"rows": 4}),
+        max_length=500,
+        required=False,
+    )
     daily_meeting = forms.CharField(
         label="Daily MASH meeting",
         help_text="When it meets, for example: Tuesday to Friday at 11:00 (BRAG). Leave blank if there is none.",
@@ -314,6 +333,9 @@ def protocol_initial(protocol: LocalProtocol) -> dict[str, Any]:
         "override_by_senior_practitioner": protocol.override_by_senior_practitioner,
         "override_needs_owner_agreement": protocol.override_needs_owner_agreement,
         "approver_roles": list(protocol.approver_roles),
+        "hub_phone": protocol.hub_phone,
+        "hub_email": protocol.hub_email,
+        "hub_address": protocol.hub_address,
         "always_checked_agencies": list(protocol.always_checked_agencies),
         "early_help_criteria": "\n".join(protocol.early_help_criteria),
         "closure_days": "\n".join(

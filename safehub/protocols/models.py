@@ -115,6 +115,10 @@ class LocalProtocol(models.Model):
     override_by_senior_practitioner = models.BooleanField(default=False)
     override_needs_owner_agreement = models.BooleanField(default=False)
     early_help_criteria = models.JSONField(default=list, blank=True)
+    # How letters and messages sign off and where they send people (issue 15; letters.fields).
+    hub_phone = models.CharField("Hub's telephone number", max_length=40, blank=True)
+    hub_email = models.EmailField("Hub's email address", blank=True)
+    hub_address = models.TextField("Hub's postal address", blank=True)
     always_checked_agencies = models.JSONField(default=list, blank=True)
     approver_roles = models.JSONField(
         default=default_approver_roles, help_text="The roles that may approve a threshold recommendation."

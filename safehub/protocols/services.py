@@ -81,6 +81,9 @@ class ProtocolSettings:
     consent_competence_age: int = 12
     override_by_senior_practitioner: bool = False
     override_needs_owner_agreement: bool = False
+    hub_phone: str = ""
+    hub_email: str = ""
+    hub_address: str = ""
 
 
 # The hub's standing meetings the protocol schedules: each field prefix and what it is called.

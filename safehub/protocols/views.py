@@ -120,6 +120,9 @@ def _settings(data: dict[str, Any]) -> services.ProtocolSettings:
         early_help_criteria=tuple(data["early_help_criteria"]),
         always_checked_agencies=tuple(data["always_checked_agencies"]),
         approver_roles=tuple(data["approver_roles"]),
+        hub_phone=data["hub_phone"].strip(),
+        hub_email=data["hub_email"].strip(),
+        hub_address=data["hub_address"].strip(),
     )
 
 

@@ -17,6 +17,7 @@ from safehub.consultations.permissions import can_see_consultations
 from safehub.contacts.permissions import can_find_contacts, can_record_contact, can_see_contacts
 from safehub.handoffs.permissions import can_see_caseload
 from safehub.information_requests.permissions import can_see_requests
+from safehub.letters.permissions import can_edit_templates, can_see_messages
 from safehub.matching.permissions import can_review_duplicates
 from safehub.meetings.permissions import can_see_meetings
 from safehub.outbox.permissions import can_read_outbox
@@ -43,6 +44,7 @@ SECTIONS: list[tuple[str, str, Callable[[User], bool]]] = [
     ("Record a contact", "contacts:record-contact", can_record_contact),
     ("Find a contact", "contacts:find-contact", can_find_contacts),
     ("Consultations", "consultations:list", can_see_consultations),
+    ("Letters", "letters:waiting", can_see_messages),
     ("People", "people:search", can_search_people),
     ("MASH checks", "checks:worktray", can_be_coordinator),
     ("Strategy discussions", "strategy:worktray", can_see_strategy),
@@ -58,6 +60,7 @@ SECTIONS: list[tuple[str, str, Callable[[User], bool]]] = [
     ("Duplicates", "matching:duplicates", can_review_duplicates),
     ("Users and teams", "users:home", can_manage_users),
     ("Local protocol", "protocols:list", can_view_protocols),
+    ("Letter templates", "letters:templates", can_edit_templates),
     ("Audit trail", "audit:events", can_read_audit),
     ("Sharing ledger", "sharing:ledger", can_read_ledger),
     ("Who has seen a record", "sharing:seen", can_read_ledger),

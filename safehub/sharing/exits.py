@@ -26,6 +26,8 @@ class Exit(models.TextChoices):
     STRATEGY_RECORD = "strategy_record", "The record of a strategy discussion"
     CONTACT_PACK = "contact_pack", "The contact's PDF pack"
     INFORMATION_REQUEST = "information_request", "An answer to another professional's information request"
+    REFERRER_MESSAGE = "referrer_message", "A message to the person who made contact"
+    FAMILY_LETTER = "family_letter", "A letter to the family"
 
 
 class Audience(models.TextChoices):
@@ -44,11 +46,17 @@ AUDIENCES: dict[Exit, Audience] = {
     Exit.CONTACT_PACK: Audience.ANYONE,
     # A level 3 answer may go to a court, where the family's lawyers read it.
     Exit.INFORMATION_REQUEST: Audience.ANYONE,
+    # A member of the public, or the family: never another agency's information (letters.services).
+    Exit.REFERRER_MESSAGE: Audience.ANYONE,
+    Exit.FAMILY_LETTER: Audience.ANYONE,
 }
 
 
-# The routes that may carry another agency's information (a request for checks carries the hub's own).
-CARRIES_ITEMS = frozenset(route for route in Exit if route != Exit.CHECK_REQUEST)
+# The routes that may carry another agency's information. A request for checks carries the hub's own;
+# letters and messages carry the hub's own words, and nothing an agency gave goes in them.
+CARRIES_ITEMS = frozenset(
+    route for route in Exit if route not in (Exit.CHECK_REQUEST, Exit.REFERRER_MESSAGE, Exit.FAMILY_LETTER)
+)
 
 
 def barred_routes(conditions: Iterable[Condition]) -> list[Exit]:
@@ -111,6 +119,8 @@ def may_go(item: Item, route: Exit, *, to: int | None) -> bool:
     """Whether `item` may go down `route` to the agency `to` (None: not an agency)."""
     if to is not None and to == item.source:
         return True  # an agency is always sent back what it gave
+    if route not in CARRIES_ITEMS:
+        return False  # a route for the hub's own words: another agency's information never goes down it
     if route in item.agreed:
         return True
     return not any(blocks(condition, route) for condition in item.conditions)

@@ -17,7 +17,7 @@ from safehub.audit.services import record
 from safehub.contacts.models import Contact
 from safehub.core.errors import DomainError, Problem, Refused
 from safehub.people.models import Person
-from safehub.sharing.exits import Release
+from safehub.sharing.exits import Item, Release
 from safehub.sharing.models import Disclosure, origin_label
 from safehub.sharing.vocabulary import Basis, Category, Condition, Direction, Purpose, statement
 
@@ -42,15 +42,24 @@ def _words(value: Any) -> Iterable[str]:
             yield from _words(inner)
 
 
-def check_nothing_withheld(sent: str, released: Release, *, as_json: bool = False) -> None:
-    """Raise `LeakError` if any text of an item the gate withheld is in `sent` (what goes out, as
-    text; `as_json`: a JSON dump of it, in which the item's text is looked for escaped as JSON)."""
+def withheld_found(sent: str, released: Release, *, as_json: bool = False) -> list[tuple[Item, str]]:
+    """Each item the gate withheld whose text is in `sent` (what goes out, as text; `as_json`: a JSON
+    dump of it, in which the item's text is looked for escaped as JSON), with the text found."""
     shared = {text for item in released.shared for text in _words(item.content)}
+    found = []
     for item in released.withheld:
         for text in _words(item.content):
             needle = json.dumps(text, ensure_ascii=False)[1:-1] if as_json else text
             if text not in shared and needle in sent:
-                raise LeakError(f"{item.key} was withheld from {released.route} but its content is in what is sent")
+                found.append((item, text))
+                break
+    return found
+
+
+def check_nothing_withheld(sent: str, released: Release, *, as_json: bool = False) -> None:
+    """Raise `LeakError` if any text of an item the gate withheld is in `sent` (`withheld_found`)."""
+    for item, _ in withheld_found(sent, released, as_json=as_json):
+        raise LeakError(f"{item.key} was withheld from {released.route} but its content is in what is sent")
 
 
 def _people(contact: Contact | None, people: Iterable[Person]) -> list[Person]:

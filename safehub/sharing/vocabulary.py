@@ -29,6 +29,17 @@ class Purpose(models.TextChoices):
         "information_request",
         "An information request: another professional asked what the hub holds about a child",
     )
+    # 002 §12 ("outcome will be shared in writing, with the person making contact"); 003 App. 4 §10.
+    OUTCOME_TO_REFERRER = (
+        "outcome_to_referrer",
+        "Telling the person who made contact that it was received, and its outcome",
+    )
+    # 003 App. 4 §11 ("write to the family, informing them that a MASH Referral has been made and of the
+    # decision"); 003 (fair processing: people are told why their information is shared).
+    FAMILY_LETTER = (
+        "family_letter",
+        "Telling the family that a referral was made, what was decided and who will contact them",
+    )
     # 000 ("proportionate"): the hub's own copy of a contact, downloaded to take to a meeting or court.
     CASE_RECORD = (
         "case_record",

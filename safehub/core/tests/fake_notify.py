@@ -31,7 +31,10 @@ class FakeNotify:
     url: str = ""
     status: int = 201
     received: list[dict[str, Any]] = field(default_factory=list)
+    letters: list[dict[str, Any]] = field(default_factory=list)
     tokens: list[str] = field(default_factory=list)
+    # What `GET /v2/notifications/{id}` answers, by id (a message's delivery status).
+    statuses: dict[str, str] = field(default_factory=dict)
 
 
 def _valid(bearer: str) -> bool:
@@ -47,23 +50,42 @@ def notify() -> Iterator[FakeNotify]:
     fake = FakeNotify()
 
     class Handler(BaseHTTPRequestHandler):
-        def do_POST(self) -> None:
+        def do_GET(self) -> None:
             bearer = self.headers.get("Authorization", "").removeprefix("Bearer ")
-            fake.tokens.append(bearer)
-            body = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
-            status = fake.status if _valid(bearer) and self.path == "/v2/notifications/email" else 403
-            if status == 201:
-                fake.received.append(body)
-                reply: dict[str, Any] = {"id": f"n-{len(fake.received)}", "reference": body.get("reference")}
-            else:
-                message = "Exceeded rate limit for key type LIVE" if status == 429 else "Invalid token"
-                reply = {"status_code": status, "errors": [{"error": "SomeError", "message": message}]}
+            found = self.path.removeprefix("/v2/notifications/")
+            if not _valid(bearer) or found not in fake.statuses:
+                self._answer(
+                    404, {"status_code": 404, "errors": [{"error": "NoResultFound", "message": "No result found"}]}
+                )
+                return
+            self._answer(200, {"id": found, "status": fake.statuses[found]})
+
+        def _answer(self, status: int, reply: dict[str, Any]) -> None:
             data = json.dumps(reply).encode()
             self.send_response(status)
             self.send_header("Content-Type", "application/json")
             self.send_header("Content-Length", str(len(data)))
             self.end_headers()
             self.wfile.write(data)
+
+        def do_POST(self) -> None:
+            bearer = self.headers.get("Authorization", "").removeprefix("Bearer ")
+            fake.tokens.append(bearer)
+            body = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
+            known = self.path in ("/v2/notifications/email", "/v2/notifications/letter")
+            status = fake.status if _valid(bearer) and known else 403
+            if status == 201:
+                kept = fake.received if self.path.endswith("email") else fake.letters
+                kept.append(body)
+                number = len(fake.received) + len(fake.letters)
+                reply: dict[str, Any] = {
+                    "id": f"{number:08d}-0000-4000-8000-000000000000",
+                    "reference": body.get("reference"),
+                }
+            else:
+                message = "Exceeded rate limit for key type LIVE" if status == 429 else "Invalid token"
+                reply = {"status_code": status, "errors": [{"error": "SomeError", "message": message}]}
+            self._answer(status, reply)
 
         def log_message(self, format: str, *args: Any) -> None:
             return

@@ -55,12 +55,23 @@ def test_each_condition_keeps_an_item_from_the_routes_it_bars_unless_agreed_or_g
     item = Item("checks.agencyresponse:1", 7, "Example Police", frozenset({condition}), content={"x": SECRET})
     barred = condition in (Condition.MASH_ONLY, Condition.NO_ONWARD) or AUDIENCES[route] == "anyone"
     assert blocks(condition, route) is barred
-    assert may_go(item, route, to=8) is not barred  # another agency
-    assert may_go(item, route, to=None) is not barred  # a person, or a download
+    # A route for the hub's own words (a request for checks, a letter) carries no agency's information.
+    carries = route in CARRIES_ITEMS
+    assert may_go(item, route, to=8) is (carries and not barred)  # another agency
+    assert may_go(item, route, to=None) is (carries and not barred)  # a person, or a download
     assert may_go(item, route, to=7)  # the agency that gave it is always sent its own
     agreed = Item(item.key, 7, "Example Police", item.conditions, frozenset({route}), item.content)
-    assert may_go(agreed, route, to=8)
-    assert (route in barred_routes({condition})) is (barred and route in CARRIES_ITEMS)
+    assert may_go(agreed, route, to=8) is carries
+    assert (route in barred_routes({condition})) is (barred and carries)
+
+
+@pytest.mark.parametrize("route", [Exit.REFERRER_MESSAGE, Exit.FAMILY_LETTER])
+def test_a_letter_carries_no_agency_information_even_without_conditions(route: Exit) -> None:
+    free = Item("a:1", 1, "Example Housing", content={"x": "Rent arrears since May"})
+    released = release([free], route=route, to=None)
+    assert released.withheld == (free,)
+    with pytest.raises(LeakError):
+        check_nothing_withheld("Dear Ms Harlow, Rent arrears since May", released)
 
 
 def test_an_item_without_conditions_goes_anywhere_and_release_splits_the_rest() -> None:

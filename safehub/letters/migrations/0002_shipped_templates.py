@@ -1,0 +1,25 @@
+"""The templates Safehub ships, as version 1 of each (letters.defaults). A template an installation
+already has is left as it is."""
+
+from django.db import migrations
+
+
+def ship(apps, schema_editor):
+    from safehub.letters.defaults import shipped
+
+    Template = apps.get_model("letters", "Template")
+    TemplateVersion = apps.get_model("letters", "TemplateVersion")
+    for words in shipped():
+        template, created = Template.objects.get_or_create(
+            kind=words.kind.value, audience=words.audience.value, outcome=words.outcome
+        )
+        if created:
+            TemplateVersion.objects.create(
+                template=template, number=1, subject=words.subject, body=words.body, note="As Safehub ships it"
+            )
+
+
+class Migration(migrations.Migration):
+    dependencies = [("letters", "0001_initial")]
+
+    operations = [migrations.RunPython(ship, migrations.RunPython.noop)]

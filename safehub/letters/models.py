@@ -1,0 +1,203 @@
+"""Letters and messages (issue 15; ADR 0037): the hub's templates, each edit a new version, and one
+record for each message sent — acknowledgements and outcomes to the person who made contact, letters
+to the family — with the version it was made from, who it went to, how, who sent it and whether it
+arrived. A family letter not sent is a recorded decision with a coded reason."""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+
+from safehub.contacts.models import Contact, NotToldReason
+from safehub.core.lifecycle import Lifecycle
+from safehub.core.models import StateChangeRecord
+from safehub.decisions.models import Outcome
+from safehub.letters.workflow import LIFECYCLE, MessageEvent, MessageState
+from safehub.sharing.models import Disclosure
+
+STATE_CHOICES = [(state.value, state.label) for state in MessageState]
+
+
+class LetterKind(models.TextChoices):
+    ACKNOWLEDGEMENT = "acknowledgement", "Acknowledgement of the contact"
+    OUTCOME = "outcome", "Outcome to the person who made contact"
+    FAMILY = "family", "Letter to the family"
+
+
+class Audience(models.TextChoices):
+    """Who a template is written for: what it may say depends on it (`letters.fields`)."""
+
+    PROFESSIONAL = "professional", "A professional"
+    PUBLIC = "public", "A member of the public or family member who made contact"
+    FAMILY = "family", "The child's parents or carers"
+
+
+class Channel(models.TextChoices):
+    EMAIL = "email", "Email"
+    LETTER = "letter", "Letter, printed in the office and posted"
+    NOTIFY_LETTER = "notify_letter", "Letter, printed and posted by GOV.UK Notify"
+
+
+class Template(models.Model):
+    """One template: for a kind of message, an audience and (for outcomes and family letters) the
+    outcome it reports. Its text is its latest version; every version is kept."""
+
+    kind = models.CharField(max_length=20, choices=LetterKind)
+    audience = models.CharField(max_length=20, choices=Audience)
+    outcome = models.CharField(max_length=40, choices=Outcome, blank=True)
+
+    class Meta:
+        ordering = ["kind", "audience", "outcome"]
+        constraints = [
+            models.UniqueConstraint(fields=["kind", "audience", "outcome"], name="letter_template_once"),
+        ]
+
+    def __str__(self) -> str:
+        outcome = f": {self.get_outcome_display()}" if self.outcome else ""
+        return f"{self.get_kind_display()} to {self.get_audience_display().lower()}{outcome}"
+
+
+class TemplateVersion(models.Model):
+    """A template's words as saved once. Never edited: a change is a new version, and a message
+    keeps the version it was made from."""
+
+    template = models.ForeignKey(Template, on_delete=models.PROTECT, related_name="versions")
+    number = models.PositiveIntegerField()
+    subject = models.CharField(max_length=200)
+    body = models.TextField()
+    note = models.CharField("What changed", max_length=300, blank=True)
+    # None for the words Safehub ships.
+    made_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    made_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["template_id", "-number"]
+        get_latest_by = "number"
+        constraints = [models.UniqueConstraint(fields=["template", "number"], name="template_version_once")]
+
+    def __str__(self) -> str:
+        return f"{self.template}, version {self.number}"
+
+
+class Message(models.Model):
+    """One message sent about a contact: to one recipient, by one channel, with the words sent
+    (the template's, as the worker edited them) and the version they came from."""
+
+    contact = models.ForeignKey(Contact, on_delete=models.PROTECT, related_name="messages")
+    kind = models.CharField(max_length=20, choices=LetterKind)
+    audience = models.CharField(max_length=20, choices=Audience)
+    template_version = models.ForeignKey(TemplateVersion, on_delete=models.PROTECT, related_name="messages")
+    channel = models.CharField(max_length=20, choices=Channel)
+    recipient_name = models.CharField(max_length=200)
+    email = models.EmailField(blank=True)
+    postal_address = models.TextField(blank=True)
+    subject = models.CharField(max_length=200)
+    body = models.TextField()
+    state = models.CharField(max_length=20, choices=STATE_CHOICES, default=MessageState.QUEUED.value)
+    version = models.PositiveIntegerField(default=0)
+    sent_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField()  # when the worker pressed "Send" (or the worker queued it)
+    handed_over_at = models.DateTimeField(null=True, blank=True)  # to Notify or the mail server
+    delivered_at = models.DateTimeField(null=True, blank=True)  # Notify's delivery, or the post
+    attempts = models.PositiveSmallIntegerField(default=0)
+    next_attempt_at = models.DateTimeField(null=True, blank=True)
+    provider_id = models.CharField(max_length=64, blank=True)  # Notify's notification id
+    provider_status = models.CharField(max_length=40, blank=True)  # Notify's own word for it
+    failure = models.TextField(blank=True)  # why it was not delivered, in the provider's words
+    disclosure = models.OneToOneField(Disclosure, on_delete=models.PROTECT, related_name="+")
+    submission_key = models.UUIDField(unique=True, null=True, blank=True, editable=False)
+
+    lifecycle: ClassVar[Lifecycle[MessageState, MessageEvent]] = Lifecycle(LIFECYCLE)
+
+    class Meta:
+        ordering = ["contact_id", "created_at", "pk"]
+        indexes = [
+            models.Index(fields=["state", "next_attempt_at"]),
+            models.Index(fields=["provider_id"]),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(channel="email") | ~Q(email=""),
+                name="message_email_has_an_address",
+            ),
+            models.CheckConstraint(
+                condition=Q(channel="email") | ~Q(postal_address=""),
+                name="message_letter_has_an_address",
+            ),
+            # An acknowledgement goes once to each contact's referrer, however many workers run.
+            models.UniqueConstraint(
+                fields=["contact"], condition=Q(kind="acknowledgement"), name="acknowledgement_once_per_contact"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} to {self.recipient_name} ({self.get_channel_display().lower()})"
+
+    @property
+    def state_label(self) -> str:
+        return MessageState(self.state).label
+
+
+class MessageStateChange(StateChangeRecord):
+    """A message moving on, written by `core.lifecycle.transition`; a delivery report is recorded
+    under the name of whoever sent the message, with the provider's words in the note."""
+
+    message = models.ForeignKey(Message, on_delete=models.CASCADE, related_name="state_changes")
+
+    class Meta(StateChangeRecord.Meta):
+        indexes = [models.Index(fields=["message", "at"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(
+                    from_state__in=[state.value for state in MessageState],
+                    to_state__in=[state.value for state in MessageState],
+                    event__in=[event.value for event in MessageEvent],
+                ),
+                name="message_change_valid",
+            )
+        ]
+
+
+class WithheldReason(models.TextChoices):
+    """Why the family is not written to (003 App. 4 §11; 002 §22 a–c for the first three)."""
+
+    INCREASED_RISK = NotToldReason.INCREASED_RISK.value, "Writing would put the child or someone else at risk"
+    PREJUDICE_INVESTIGATION = (
+        NotToldReason.PREJUDICE_INVESTIGATION.value,
+        "Writing would prejudice a police investigation",
+    )
+    UNDUE_DELAY = NotToldReason.UNDUE_DELAY.value, "Writing would delay enquiries that cannot wait"
+    STRATEGY_DECIDED = "strategy_decided", "The strategy discussion decided who tells the family, and how"
+    TOLD_IN_PERSON = "told_in_person", "The family was told in person or by telephone"
+    NO_SAFE_ADDRESS = "no_safe_address", "There is no address where the letter would reach only the family"
+
+
+class FamilyLetterDecision(models.Model):
+    """A decision about writing to the family: not to (with a coded reason and why), or that a
+    reason not to no longer holds (`lifted`). The latest governs. Never edited."""
+
+    contact = models.ForeignKey(Contact, on_delete=models.PROTECT, related_name="family_letter_decisions")
+    withhold = models.BooleanField()
+    reason = models.CharField(max_length=30, choices=WithheldReason, blank=True)
+    explanation = models.TextField()
+    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    decided_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["contact_id", "decided_at", "pk"]
+        get_latest_by = ["decided_at", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(withhold=False, reason="") | (Q(withhold=True) & ~Q(reason="")),
+                name="family_letter_withheld_has_a_reason",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{'Not written to' if self.withhold else 'May be written to'}: {self.contact}"
