@@ -26,6 +26,10 @@ from safehub.contacts.tests.factories import ContactFactory
 from safehub.contacts.workflow import ContactState
 from safehub.information_requests import services as information_requests
 from safehub.information_requests.rules import Details
+from safehub.letters import services as letters
+from safehub.letters.models import LetterKind
+from safehub.letters.models import Template as LetterTemplate
+from safehub.letters.tests.helpers import actioned_contact
 from safehub.matching.models import DuplicatePair
 from safehub.meetings.services import open_meeting
 from safehub.mfa.testing import sign_in_both_steps
@@ -89,6 +93,49 @@ def _override(team: Any) -> str:
         at=timezone.now(),
     )
     return reverse("consent:override", args=[asked.pk])
+
+
+def _actioned(team: Any, **fields: Any) -> Contact:
+    """A contact whose outcome was approved and actioned, the referrer to be told from Safehub."""
+    return actioned_contact(
+        team,
+        social_worker=user_with_role(Role.SOCIAL_WORKER, team=team),
+        manager=user_with_role(Role.TEAM_MANAGER, team=team),
+        at=timezone.now(),
+        **fields,
+    )
+
+
+def _letters_step(url_name: str, *args: str, **fields: Any) -> Callable[[Any], str]:
+    def make(team: Any) -> str:
+        return reverse(url_name, args=[_actioned(team, **fields).pk, *args])
+
+    return make
+
+
+def _letter(url_name: str) -> Callable[[Any], str]:
+    """A letter to the family, printed in the office, on an actioned contact of the team."""
+
+    def make(team: Any) -> str:
+        contact = _actioned(team)
+        writer = user_with_role(Role.SOCIAL_WORKER, team=team)
+        made = letters.draft(contact, kind=LetterKind.FAMILY, by=writer, at=timezone.now())
+        message = letters.send(
+            contact,
+            kind=LetterKind.FAMILY,
+            template_version=made.template_version,
+            channel=made.channel,
+            recipient_name=made.recipient_name,
+            email="",
+            postal_address=made.postal_address,
+            subject=made.subject,
+            body=made.body,
+            by=writer,
+            at=timezone.now(),
+        )
+        return reverse(url_name, args=[message.pk])
+
+    return make
 
 
 def _correct_person(team: Any) -> str:
@@ -537,6 +584,61 @@ PAGES: list[tuple[str, Callable[[Any], str], dict[Role, int]]] = [
         "resume after waiting for consent",
         _contact_step("consent:resume", ContactState.AWAITING_CONSENT),
         {CO: 403, SW: 200, SP: 200, TM: 200, STRAT: 403, **OUTSIDERS},
+    ),
+    (
+        # 003 App. 4 §10–11: the social worker or manager tells the referrer and writes to the family.
+        "write the outcome to the referrer",
+        _letters_step("letters:write", "outcome"),
+        {CO: 403, SW: 200, SP: 200, TM: 200, STRAT: 403, **OUTSIDERS},
+    ),
+    (
+        "write to the family",
+        _letters_step("letters:write", "family"),
+        {CO: 403, SW: 200, SP: 200, TM: 200, STRAT: 403, **OUTSIDERS},
+    ),
+    (
+        "record that the family is not written to",
+        _letters_step("letters:not-to-write"),
+        {CO: 403, SW: 200, SP: 200, TM: 200, STRAT: 403, **OUTSIDERS},
+    ),
+    (
+        # Lifting a safety reason not to tell the family is a manager's decision.
+        "lift the reason not to write to the family",
+        _letters_step(
+            "letters:lift",
+            consent=ConsentPosition.NOT_INFORMED_SAFEGUARDING,
+            parents_aware="no",
+            parents_agree="no",
+            not_told={"increased_risk": "Father reads the family's post"},
+        ),
+        {CO: 403, SW: 403, SP: 403, TM: 200, STRAT: 403, **OUTSIDERS},
+    ),
+    (
+        # Read through its contact's door.
+        "a letter or message",
+        _letter("letters:message"),
+        {CO: 200, SW: 200, SP: 200, TM: 200, STRAT: 200, **OUTSIDERS},
+    ),
+    (
+        "a letter's PDF",
+        _letter("letters:message-pdf"),
+        {CO: 200, SW: 200, SP: 200, TM: 200, STRAT: 200, **OUTSIDERS},
+    ),
+    (
+        "letters and messages",
+        lambda team: reverse("letters:waiting"),
+        {CO: 200, SW: 200, SP: 200, TM: 200, STRAT: 200, PARTNER: 404, PERF: 403, DPO: 403, ADMIN: 403},
+    ),
+    (
+        # An administrator edits the templates; the hub's qualified staff read them.
+        "letter templates",
+        lambda team: reverse("letters:templates"),
+        {CO: 403, SW: 200, SP: 200, TM: 200, STRAT: 403, PARTNER: 404, PERF: 403, DPO: 403, ADMIN: 200},
+    ),
+    (
+        "a letter template",
+        lambda team: reverse("letters:template", args=[LetterTemplate.objects.order_by("pk").first().pk]),
+        {CO: 403, SW: 200, SP: 200, TM: 200, STRAT: 403, PARTNER: 404, PERF: 403, DPO: 403, ADMIN: 200},
     ),
     (
         "requests to share without consent",

@@ -24,6 +24,9 @@ from safehub.contacts.tests.factories import ContactAwaitingThresholdFactory, Co
 from safehub.contacts.workflow import ContactState
 from safehub.information_requests import services as information_requests
 from safehub.information_requests.rules import Details
+from safehub.letters import services as letters
+from safehub.letters.models import LetterKind
+from safehub.letters.tests.helpers import actioned_contact
 from safehub.matching.index import index_people
 from safehub.matching.models import DuplicatePair
 from safehub.meetings.services import open_meeting
@@ -43,6 +46,7 @@ READ_VERBS = (
     Verb.DAILY_MEETING_VIEWED,
     Verb.TRIAGE_VIEWED,
     Verb.INFORMATION_REQUEST_VIEWED,
+    Verb.MESSAGE_VIEWED,
 )
 
 
@@ -59,6 +63,7 @@ class Shown:
     meeting_reads: tuple[int, ...] = ()  # a daily meeting (0) and each contact on its agenda, by id
     meeting_verb: Verb = Verb.DAILY_MEETING_VIEWED  # a triage's reads are the triage's
     requests_about: tuple[int, ...] = ()  # information requests, by the person they are about
+    messages_on: tuple[int, ...] = ()  # letters and messages, by their contact's id
 
 
 @dataclass
@@ -88,6 +93,40 @@ def _contact_page(url_name: str, state: ContactState, role: str) -> Callable[[Hu
     def make(hub: Hub) -> Shown:
         contact = ContactFactory(team=hub.team, state=state)
         return Shown(getattr(hub, role), reverse(url_name, args=[contact.pk]), contacts=(contact.pk,))
+
+    return make
+
+
+def _letters_page(url_name: str, *args: str, role: str = "social_worker", **fields: object) -> Callable[[Hub], Shown]:
+    """A page about the letters of a contact whose outcome was approved and actioned."""
+
+    def make(hub: Hub) -> Shown:
+        contact = actioned_contact(hub.team, social_worker=hub.social_worker, manager=hub.manager, at=hub.at, **fields)
+        return Shown(getattr(hub, role), reverse(url_name, args=[contact.pk, *args]), contacts=(contact.pk,))
+
+    return make
+
+
+def _message_page(url_name: str) -> Callable[[Hub], Shown]:
+    """A letter to the family: read through its contact's door, one read of the message."""
+
+    def make(hub: Hub) -> Shown:
+        contact = actioned_contact(hub.team, social_worker=hub.social_worker, manager=hub.manager, at=hub.at)
+        made = letters.draft(contact, kind=LetterKind.FAMILY, by=hub.social_worker, at=hub.at)
+        message = letters.send(
+            contact,
+            kind=LetterKind.FAMILY,
+            template_version=made.template_version,
+            channel=made.channel,
+            recipient_name=made.recipient_name,
+            email="",
+            postal_address=made.postal_address,
+            subject=made.subject,
+            body=made.body,
+            by=hub.social_worker,
+            at=hub.at,
+        )
+        return Shown(hub.contact_officer, reverse(url_name, args=[message.pk]), messages_on=(contact.pk,))
 
     return make
 
@@ -282,6 +321,18 @@ PAGES: dict[str, Callable[[Hub], Shown]] = {
     "consent:pause": _contact_page("consent:pause", ContactState.AWAITING_THRESHOLD, "social_worker"),
     "consent:resume": _contact_page("consent:resume", ContactState.AWAITING_CONSENT, "social_worker"),
     "information_requests:request": _information_request_page,
+    "letters:write": _letters_page("letters:write", "outcome"),
+    "letters:not-to-write": _letters_page("letters:not-to-write"),
+    "letters:lift": _letters_page(
+        "letters:lift",
+        role="manager",
+        consent=ConsentPosition.NOT_INFORMED_SAFEGUARDING,
+        parents_aware="no",
+        parents_agree="no",
+        not_told={"increased_risk": "Father reads the family's post"},
+    ),
+    "letters:message": _message_page("letters:message"),
+    "letters:message-pdf": _message_page("letters:message-pdf"),
     "sharing:decline": _contact_page("sharing:decline", ContactState.AWAITING_THRESHOLD, "social_worker"),
 }
 
@@ -312,6 +363,8 @@ NOT_A_CHILDS_RECORD = {
     "checks:agree": "POST only: the answering agency agrees to a route for its answer, and redirects",
     "strategy:agree-contribution": "POST only: an invited agency agrees to pass on its contribution, and redirects",
     "information_requests:approve": "POST only: approves an information request's answer and redirects",
+    "letters:message-action": "POST only: records a letter posted, a message sent again or told another way",
+    "letters:template": "a letter template: the hub's words, with no child's record in them",
 }
 
 
@@ -355,6 +408,7 @@ def test_every_page_that_shows_a_childs_record_records_exactly_one_read_of_it(ur
         + [(Verb.STRATEGY_DISCUSSION_VIEWED.value, pk) for pk in shown.discussions_of]
         + [(shown.meeting_verb.value, pk) for pk in shown.meeting_reads]
         + [(Verb.INFORMATION_REQUEST_VIEWED.value, pk) for pk in shown.requests_about]
+        + [(Verb.MESSAGE_VIEWED.value, pk) for pk in shown.messages_on]
     )
     assert recorded == expected, url_name
     shown_records = (
@@ -364,6 +418,7 @@ def test_every_page_that_shows_a_childs_record_records_exactly_one_read_of_it(ur
         + len(shown.discussions_of)
         + len(shown.meeting_reads)
         + len(shown.requests_about)
+        + len(shown.messages_on)
     )
     assert len(reads) == shown_records, url_name
 

@@ -19,6 +19,7 @@ from tests.fuzz import (
     targets_contacts,
     targets_domestic_abuse,
     targets_information_requests,
+    targets_letters,
     targets_meetings,
     targets_records,
     targets_strategy,
@@ -34,6 +35,7 @@ TARGETS: list[Target] = [
     *targets_domestic_abuse.TARGETS,
     *targets_consent.TARGETS,
     *targets_information_requests.TARGETS,
+    *targets_letters.TARGETS,
     *targets_meetings.TARGETS,
 ]
 BY_NAME = {target.name: target for target in TARGETS}

@@ -24,13 +24,20 @@ from safehub.checks import services as checks_services
 from safehub.checks.answers import Answer, correct_response
 from safehub.checks.models import AgencyResponse, MashChecks
 from safehub.checks.tests.helpers import start_checks, submit_answer
-from safehub.contacts.models import Contact
-from safehub.contacts.tests.factories import ContactAwaitingThresholdFactory
-from safehub.core.errors import Refused
+from safehub.contacts.models import Contact, SubjectRole
+from safehub.contacts.tests.factories import ContactAwaitingThresholdFactory, ContactSubjectFactory
+from safehub.core.errors import DomainError, Refused
+from safehub.decisions import services as decisions
+from safehub.decisions.models import Outcome
+from safehub.decisions.tests.helpers import recommend_and_approve
 from safehub.information_requests import services as information_requests
 from safehub.information_requests.rules import Details
+from safehub.letters import services as letters
+from safehub.letters.models import Channel, LetterKind
+from safehub.letters.tests.helpers import set_hub_details
 from safehub.mfa.testing import sign_in_both_steps
 from safehub.pages.pack import contact_pack_html, contact_pack_pdf
+from safehub.people.models import PersonKind
 from safehub.people.tests.factories import InvolvementFactory, PersonFactory
 from safehub.sharing.exits import AUDIENCES, CARRIES_ITEMS, Exit, Item, barred_routes, blocks, may_go, release
 from safehub.sharing.models import Disclosure
@@ -255,6 +262,68 @@ def _information_request(world: World) -> tuple[list[Disclosure], str]:
     return rows, _sent(rows)
 
 
+def _letter_to(kind: LetterKind) -> Callable[[World], tuple[list[Disclosure], str]]:
+    """The contact decided and actioned; a worker who pastes the police's words into the letter is
+    refused, naming the police, and nothing is sent; the letter as drafted goes."""
+
+    def send(world: World) -> tuple[list[Disclosure], str]:
+        checks_services.submit_for_decision(
+            world.checks, analysis="Risk unclear", by=world.social_worker, at=world.at, version=world.checks.version
+        )
+        ContactSubjectFactory(
+            contact=world.contact,
+            role=SubjectRole.PARENT,
+            kind=PersonKind.ADULT,
+            given_name="Dana",
+            address="14 Orchard Row",
+            postcode="DA6 7AT",
+            has_parental_responsibility=True,
+            order=1,
+        )
+        set_hub_details()
+        contact = recommend_and_approve(
+            world.contact,
+            outcome=Outcome.SECTION_17_ASSESSMENT,
+            recommended_by=world.social_worker,
+            approved_by=world.manager,
+            at=world.at,
+        )
+        decisions.action_outcome(
+            contact,
+            sent_to="Assessment Team 2",
+            referrer_informed_at=None,
+            referrer_informed_by=decisions.SEND_FROM_SAFEHUB,
+            notes="",
+            by=world.social_worker,
+            at=world.at,
+            version=contact.version,
+        )
+        contact.refresh_from_db()
+        made = letters.draft(contact, kind=kind, by=world.social_worker, at=world.at)
+        fields = {
+            "kind": kind,
+            "template_version": made.template_version,
+            "channel": Channel.LETTER,
+            "recipient_name": made.recipient_name,
+            "email": "",
+            "postal_address": made.postal_address or "Priya Shah\nExample Primary School\nDA6 7AT",
+            "subject": made.subject,
+            "by": world.social_worker,
+            "at": world.at,
+        }
+        before = _last()
+        with pytest.raises(DomainError, match="what Example Police told the hub"):
+            letters.send(contact, body=f"{made.body}\n\nThe police told us: {SECRET}", **fields)
+        with pytest.raises(DomainError, match="what Example Housing told the hub"):
+            letters.send(contact, body=f"{made.body}\n\nRent arrears since May", **fields)
+        assert _new_rows(before) == []
+        letters.send(contact, body=made.body, **fields)
+        rows = _new_rows(before)
+        return rows, _sent(rows)
+
+    return send
+
+
 # Each route out, driven through the real code with a restricted item on the contact. A new `Exit`
 # fails `test_every_route_out_has_a_leak_test` until it is added here.
 EXITS: dict[Exit, Callable[[World], tuple[list[Disclosure], str]]] = {
@@ -263,6 +332,8 @@ EXITS: dict[Exit, Callable[[World], tuple[list[Disclosure], str]]] = {
     Exit.STRATEGY_RECORD: _strategy_record,
     Exit.CONTACT_PACK: _contact_pack,
     Exit.INFORMATION_REQUEST: _information_request,
+    Exit.REFERRER_MESSAGE: _letter_to(LetterKind.OUTCOME),
+    Exit.FAMILY_LETTER: _letter_to(LetterKind.FAMILY),
 }
 
 
@@ -368,6 +439,7 @@ GATED = {
     "strategy/recording.py",
     "pages/pack.py",
     "information_requests/services.py",
+    "letters/services.py",
 }
 # Modules that send, print or download and are not routes for another agency's information, and why.
 NOT_A_ROUTE = {
@@ -386,6 +458,9 @@ NOT_A_ROUTE = {
     "core/mail_batches.py": "the email transport",
     "outbox/services.py": "the email transport's copy for development",
     "outbox/backends.py": "the email transport's copy for development",
+    "letters/delivery.py": "hands over letters and messages as letters/services.py recorded them through the gate",
+    "letters/pdf.py": "draws a letter as letters/services.py recorded it through the gate",
+    "letters/views.py": "serves a letter's PDF (letters/pdf.py)",
 }
 
 

@@ -1,0 +1,109 @@
+"""The letters' pages: writing (preview, Enter, send once), a message's page and its actions, the
+list of those waiting, the templates."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+
+from safehub.contacts.models import Contact
+from safehub.letters.models import LetterKind, Message, Template
+from safehub.letters.tests.helpers import actioned_contact
+from safehub.letters.workflow import MessageState
+from tests.fuzz.html_forms import form_posting_to
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def contact(mash_team: Any, social_worker: Any, manager: Any, now: dt.datetime) -> Contact:
+    return actioned_contact(mash_team, social_worker=social_worker, manager=manager, at=now)
+
+
+def _form(client: Client, url: str) -> dict[str, str]:
+    """The write page's form as drawn: the values it starts with."""
+    drawn = form_posting_to(client.get(url).content.decode(), url).as_drawn()
+    drawn.pop("csrfmiddlewaretoken", None)
+    drawn.pop("action", None)
+    return {name: values[0] if values else "" for name, values in drawn.items()}
+
+
+def test_the_outcome_page_previews_on_enter_and_sends_once(contact: Contact, social_worker_client: Client) -> None:
+    url = reverse("letters:write", args=[contact.pk, "outcome"])
+    form = _form(social_worker_client, url)
+    assert form["email"] == "priya.shah@example-primary.sch.uk"
+    assert "Mia Harlow: section 17 assessment" in form["body"]
+    # Enter in a box sends the form with no button: it previews, never sends.
+    entered = social_worker_client.post(url, form)
+    assert entered.status_code == 200
+    assert b"Preview" in entered.content
+    assert not Message.objects.exists()
+    edited = {**form, "body": form["body"] + "\n\nI will ring you tomorrow as well.", "action": "send"}
+    sent = social_worker_client.post(url, edited)
+    assert sent.status_code == 302
+    assert sent["Location"] == contact.get_absolute_url()
+    message = Message.objects.get()
+    assert message.body.endswith("I will ring you tomorrow as well.")
+    # Back, and Send again: the same form sends nothing more.
+    again = social_worker_client.post(url, edited)
+    assert again.status_code == 302
+    assert Message.objects.count() == 1
+    page = social_worker_client.get(contact.get_absolute_url()).content.decode()
+    assert "Letters and messages" in page
+    assert "Waiting to be sent" in page
+
+
+def test_a_message_with_a_field_left_in_is_sent_back_with_the_problem_beside_it(
+    contact: Contact, social_worker_client: Client
+) -> None:
+    url = reverse("letters:write", args=[contact.pk, "outcome"])
+    form = _form(social_worker_client, url)
+    response = social_worker_client.post(url, {**form, "body": "Dear ((recipient_name))", "action": "send"})
+    assert response.status_code == 200
+    assert "Replace ((recipient_name)) in the message" in response.content.decode()
+    assert not Message.objects.exists()
+
+
+def test_a_letter_is_printed_posted_and_listed_until_it_is(
+    contact: Contact, social_worker_client: Client, contact_officer_client: Client
+) -> None:
+    url = reverse("letters:write", args=[contact.pk, "family"])
+    form = _form(social_worker_client, url)
+    assert form["channel"] == "letter"
+    assert social_worker_client.post(url, {**form, "action": "send"}).status_code == 302
+    message = Message.objects.get(kind=LetterKind.FAMILY)
+    assert message.state == MessageState.TO_PRINT
+    waiting = contact_officer_client.get(reverse("letters:waiting")).content.decode()
+    assert "To print and post (1)" in waiting
+    pdf = contact_officer_client.get(reverse("letters:message-pdf", args=[message.pk]))
+    assert pdf["Content-Type"] == "application/pdf"
+    posted = contact_officer_client.post(
+        reverse("letters:message-action", args=[message.pk, "posted"]), {"version": message.version}
+    )
+    assert posted.status_code == 302
+    message.refresh_from_db()
+    assert message.state == MessageState.POSTED
+    # A second click on the same page's button changes nothing and says why.
+    stale = contact_officer_client.post(
+        reverse("letters:message-action", args=[message.pk, "posted"]), {"version": message.version - 1}
+    )
+    assert stale.status_code == 302
+    assert "To print and post (0)" in contact_officer_client.get(reverse("letters:waiting")).content.decode()
+
+
+def test_the_administrator_saves_a_template_and_is_told_of_an_unknown_field(administrator_client: Client) -> None:
+    template = Template.objects.get(kind=LetterKind.ACKNOWLEDGEMENT)
+    url = reverse("letters:template", args=[template.pk])
+    assert "((reference))" in administrator_client.get(url).content.decode()
+    refused = administrator_client.post(url, {"based_on": 1, "subject": "((ref))", "body": "Hello", "note": ""})
+    assert refused.status_code == 200
+    assert "names ((ref)), which is not a field Safehub knows" in refused.content.decode()
+    saved = administrator_client.post(
+        url, {"based_on": 1, "subject": "Received: ((reference))", "body": "Dear ((recipient_name))", "note": "Short"}
+    )
+    assert saved.status_code == 302
+    assert template.versions.count() == 2

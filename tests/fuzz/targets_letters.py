@@ -1,0 +1,119 @@
+"""Fuzz targets for letters and messages: writing one, deciding not to write to the family and lifting
+that, what happened to a letter, a template's new words, and GOV.UK Notify's callbacks."""
+
+from __future__ import annotations
+
+from django.http import HttpResponse
+from django.utils import timezone
+
+from safehub.accounts.models import Role
+from safehub.contacts.models import ConsentPosition, Contact
+from safehub.letters import services
+from safehub.letters.models import LetterKind, Message, Template
+from safehub.letters.tests.helpers import actioned_contact
+from tests.fuzz.harness import Target, Variant, World, bare, redirected, url
+
+SW, TM, CO, ADMIN = Role.SOCIAL_WORKER, Role.TEAM_MANAGER, Role.CONTACT_OFFICER, Role.ADMINISTRATOR
+WHY = "The social worker visited both parents and explained the decision to them in person"
+
+
+def _actioned(world: World, **fields: object) -> Contact:
+    return actioned_contact(
+        world.team, social_worker=world.user(SW), manager=world.user(TM), at=timezone.now(), **fields
+    )
+
+
+def _write(world: World) -> list[Variant]:
+    contact = _actioned(world)
+    variants = []
+    for kind in ("outcome", "family"):
+        address = url("letters:write", contact.pk, kind)
+        variants.append(Variant.from_page(world.client(SW), address, button=("action", "send")))
+    return variants
+
+
+def _not_to_write(world: World) -> list[Variant]:
+    contact = _actioned(world)
+    address = url("letters:not-to-write", contact.pk)
+    variant = Variant.from_page(world.client(SW), address, fill={"reason": "told_in_person", "explanation": WHY})
+    variant.fixed = {"explanation": [WHY]}  # other words are shorter than the 20 characters it needs
+    return [variant]
+
+
+def _lift(world: World) -> list[Variant]:
+    contact = _actioned(
+        world,
+        consent=ConsentPosition.NOT_INFORMED_SAFEGUARDING,
+        parents_aware="no",
+        parents_agree="no",
+        not_told={"increased_risk": "Father reads the family's post"},
+    )
+    address = url("letters:lift", contact.pk)
+    variant = Variant.from_page(world.client(TM), address, fill={"explanation": WHY})
+    variant.fixed = {"explanation": [WHY]}
+    return [variant]
+
+
+def _letter(world: World) -> Message:
+    contact = _actioned(world)
+    made = services.draft(contact, kind=LetterKind.FAMILY, by=world.user(SW), at=timezone.now())
+    return services.send(
+        contact,
+        kind=LetterKind.FAMILY,
+        template_version=made.template_version,
+        channel=made.channel,
+        recipient_name=made.recipient_name,
+        email="",
+        postal_address=made.postal_address,
+        subject=made.subject,
+        body=made.body,
+        by=world.user(SW),
+        at=timezone.now(),
+    )
+
+
+def _message_action(world: World) -> list[Variant]:
+    message = _letter(world)
+    version = {"version": [str(message.version)]}
+    return [
+        bare(world.client(CO), url("letters:message-action", message.pk, "posted"), version),
+        bare(
+            world.client(CO),
+            url("letters:message-action", message.pk, "told-another-way"),
+            {**version, "explanation": [WHY]},
+        ),
+        bare(world.client(SW), url("letters:message-action", message.pk, "send-again"), version),
+    ]
+
+
+def _reached_the_service(response: HttpResponse) -> bool:
+    """Saved, or refused by the service because an example before it saved a version first."""
+    return redirected(response) or (response.status_code == 200 and b"Someone saved version" in response.content)
+
+
+def _template(world: World) -> list[Variant]:
+    template = Template.objects.order_by("pk").first()
+    assert template is not None
+    address = url("letters:template", template.pk)
+    fill = {"subject": "Contact ((reference))", "body": "Dear ((recipient_name))\n\nWe received it.", "note": "x"}
+    return [Variant.from_page(world.client(ADMIN), address, fill=fill)]
+
+
+def _refused_without_notifys_token(response: HttpResponse) -> bool:
+    """Without the token Notify is given, every post is refused before its body is read (401); the
+    token and the body are tested in letters/tests/test_delivery.py."""
+    return response.status_code == 401
+
+
+def _notify_callback(world: World) -> list[Variant]:
+    return [bare(world.client(SW), url("letters:notify-callback"), {"id": ["x"], "status": ["delivered"]})]
+
+
+TARGETS = [
+    Target("letters:write", _write),
+    Target("letters:not-to-write", _not_to_write),
+    Target("letters:lift", _lift),
+    Target("letters:message-action", _message_action),
+    Target("letters:template", _template, passed=_reached_the_service),
+    Target("letters:notify-callback", _notify_callback, passed=_refused_without_notifys_token),
+]
