@@ -18,7 +18,7 @@ from safehub.accounts.tests.factories import PartnerAgencyFactory, TeamFactory, 
 from safehub.audit.models import AuditEvent, Verb
 from safehub.audit.services import verify_chain
 from safehub.checks import services as checks
-from safehub.checks.models import AgencyRequest, MashChecks
+from safehub.checks.models import AgencyRequest, AgencyResponse, MashChecks
 from safehub.checks.tests.helpers import submit_answer
 from safehub.consent import services as consent
 from safehub.consent.models import ConsentAnswer, ConsentMethod, ConsentRecord
@@ -280,14 +280,16 @@ def requests_by_kind(checks_made: MashChecks) -> dict[str, AgencyRequest]:
     return {request.agency.kind: request for request in checks_made.requests.select_related("agency")}
 
 
-def answer(hub: Hub, request: AgencyRequest, *, at: datetime, information: str = "", **extra: Any) -> None:
-    """The agency's designated professional answers: what it holds with its analysis, or nothing known."""
+def answer(
+    hub: Hub, request: AgencyRequest, *, at: datetime, information: str = "", by: User | None = None, **extra: Any
+) -> AgencyResponse:
+    """The agency's designated professional (or `by`) answers: what it holds with its analysis, or
+    nothing known."""
     hub.at(at)
     request.refresh_from_db()
-    partner = hub.partners[request.agency.kind]
     if information:
         extra.update(information=information, analysis="Relevant to the concern: see the history given.")
-    submit_answer(request, by=partner, at=at, **extra)
+    return submit_answer(request, by=by or hub.partners[request.agency.kind], at=at, **extra)
 
 
 def submit(hub: Hub, checks_made: MashChecks, *, at: datetime) -> MashChecks:
@@ -341,9 +343,11 @@ def action(
     at: datetime,
     told_at: datetime,
     sent_to: str = "",
+    worker: User | None = None,
     allocations: Mapping[Outcome, decisions.Allocation] | None = None,
 ) -> OutcomeAction:
-    """The approved outcome carried out, the referrer told by phone at `told_at`: the contact closes."""
+    """The approved outcome carried out (to the team `sent_to` and social worker `worker`, or by
+    `allocations`), the referrer told by phone at `told_at`: the contact closes."""
     hub.at(at)
     contact.refresh_from_db()
     return decisions.action_outcome(
@@ -355,6 +359,7 @@ def action(
         by=hub.social_worker,
         at=at,
         version=contact.version,
+        allocated_worker=worker,
         allocations=allocations,
     )
 
