@@ -404,3 +404,45 @@ def test_partners_answer_checks_the_same_day_by_default(birmingham: Hub) -> None
     # recommendations without delay": asked on Friday afternoon, answered on Friday.
     for request in made.requests.all():
         assert request.due_at.astimezone(LONDON).date() == started.astimezone(LONDON).date()
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="000 'Information is shared initially within CASS with or without consent': MASH checks are refused"
+    " without consent or a manager's override (checks/services.py start_checks), with no protocol setting to differ",
+)
+def test_partners_in_cass_share_initially_with_or_without_consent(birmingham: Hub) -> None:
+    received = london(2026, 11, 30, 7, 30)
+    contact = record(
+        birmingham,
+        received=received,
+        at=received,
+        subjects=[child("Mia", "Kestrel", dt.date(2016, 5, 17)), adult("Ann", "Kestrel", dt.date(1990, 3, 4))],
+        source=ReferralSource.POLICE,
+        referrer_name="PC Jordan Webb",
+        referrer_agency="Example Police",
+        parents_aware=YesNoUnknown.UNKNOWN,
+        parents_agree=YesNoUnknown.UNKNOWN,
+        consent=ConsentPosition.NOT_KNOWN,
+    )
+    screen(birmingham, contact, at=received + 10 * MIN)
+    started = birmingham.at(received + 30 * MIN)
+    contact.refresh_from_db()
+    # 000, Data and Information Sharing: "Information is shared initially within CASS with or without consent
+    # in order to assess risk and harm which in turn identifies the proportionate level of response required".
+    made = checks.start_checks(
+        contact,
+        checks.StartChecks(
+            reason="Police notification: the family's circumstances are not known",
+            rating=Brag.AMBER,
+            coordinator=birmingham.social_worker,
+            agencies=birmingham.asked(POLICE, HEALTH, EDUCATION),
+            questions="Is the family known to you?",
+            bases=checks.DEFAULT_BASES,
+            respond_by=london(2026, 11, 30, 17, 0),
+        ),
+        by=birmingham.manager,
+        at=started,
+        version=contact.version,
+    )
+    assert made.requests.count() == 3
