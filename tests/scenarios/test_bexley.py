@@ -239,6 +239,7 @@ def test_a_red_police_notification_is_overridden_checked_within_4_hours_and_goes
     discussion = StrategyDiscussion.objects.get(contact=contact)
     assert (discussion.route, discussion.started_at) == (StartRoute.APPROVED_OUTCOME, approved_at)
     assert {child.subject.given_name for child in discussion.children.all()} == {"Ava", "Noah"}
+    # 002 sets no time for the meeting itself: the profile's 4 hours from now is a local default.
     contact.refresh_from_db()
     # 002 §12: the decision and outcome shared with the referrer within 48 hours (its clock starts now).
     assert contact.current_due_at == approved_at + 48 * H
@@ -269,8 +270,13 @@ def test_a_red_police_notification_is_overridden_checked_within_4_hours_and_goes
     trail = verbs(contact)
     for verb in (Verb.OVERRIDE_ASKED, Verb.OVERRIDE_AGREED, Verb.MASH_CHECKS_STARTED, Verb.MASH_CHECKS_SUBMITTED):
         assert trail.count(verb) == 1
-    assert trail.count(Verb.DISCLOSURE_MADE) >= 3  # one per request sent, and the strategy papers
+    # 002 §20 rule 7: every share recorded: a request to each of the three agencies, and the strategy
+    # papers to the two invited; and each answer received.
+    assert trail.count(Verb.DISCLOSURE_MADE) == 5
+    assert trail.count(Verb.DISCLOSURE_RECEIVED) == 3
     assert trail.count(Verb.AGENCY_RESPONSE_SUBMITTED) == 3
+    # Refusals are kept: the social worker's decision on the override, and the one without the police.
+    assert trail.count(Verb.CONSENT_ACTION_REFUSED) == 2
     assert trail.count(Verb.REFERRAL_CREATED) == 2
     assert Verb.STRATEGY_DISCUSSION_RECORDED in trail
     assert Verb.OUTCOME_ACTIONED in trail
