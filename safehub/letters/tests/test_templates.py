@@ -15,9 +15,9 @@ from safehub.core.errors import DomainError, Refused
 from safehub.decisions.models import Outcome
 from safehub.letters import services
 from safehub.letters.defaults import NEXT_FOR_FAMILY, NEXT_FOR_PROFESSIONAL, shipped
+from safehub.letters.facts import values_for
 from safehub.letters.fields import fill, named, template_problems, unfilled
 from safehub.letters.models import Audience, LetterKind, Template
-from safehub.letters.facts import values_for
 from safehub.letters.tests.helpers import actioned_contact
 from safehub.protocols.models import LocalProtocol
 
