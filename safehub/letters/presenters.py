@@ -11,12 +11,13 @@ from django.db.models import Prefetch
 from django.urls import reverse
 
 from safehub.accounts.models import User
-from safehub.contacts.models import Contact, ReferrerKind
+from safehub.contacts.models import Contact
+from safehub.contacts.presenters import TimelineEntry, TimelineSource
 from safehub.core.presenters import Action, Panel
 from safehub.letters import permissions
-from safehub.letters.models import LetterKind, Message
+from safehub.letters.models import LetterKind, Message, MessageStateChange, WithheldReason
 from safehub.letters.rules import reasons_not_to_write, why_not_yet
-from safehub.letters.workflow import STATES, MessageState
+from safehub.letters.workflow import LIFECYCLE, STATES, MessageEvent, MessageState
 
 
 @dataclass(frozen=True)
@@ -48,17 +49,6 @@ def message_row(message: Message) -> MessageRow:
     )
 
 
-def acknowledgement_line(contact: Contact, messages: list[Message]) -> str:
-    """Whether the person who made contact was acknowledged, in words, for the panel."""
-    if contact.referrer_kind != ReferrerKind.PROFESSIONAL:
-        return ""
-    if any(message.kind == LetterKind.ACKNOWLEDGEMENT for message in messages):
-        return ""
-    if not (contact.referrer_email or contact.referrer_address):
-        return "Not acknowledged: the referrer left no email or postal address. Acknowledge them by telephone."
-    return "The acknowledgement is being sent."
-
-
 class ContactPanel(Panel):
     """The letters and messages about the contact, and what may be written now."""
 
@@ -73,12 +63,10 @@ class ContactPanel(Panel):
         messages = list(contact.messages.all())
         reasons = reasons_not_to_write(contact) if not why_not_yet(contact, LetterKind.FAMILY) else []
         decided = list(contact.family_letter_decisions.all())
-        acknowledgement = acknowledgement_line(contact, messages)
-        if not messages and not decided and not acknowledgement and why_not_yet(contact, LetterKind.OUTCOME):
+        if not messages and not decided and why_not_yet(contact, LetterKind.OUTCOME):
             return None
         return {
             "rows": [message_row(message) for message in messages],
-            "acknowledgement": acknowledgement,
             "reasons": reasons,
             "decided": decided,
         }
@@ -107,3 +95,32 @@ class ContactPanel(Panel):
                         )
                     )
         return found
+
+
+class LettersTimeline(TimelineSource):
+    """On the contact's timeline: each letter or message sent and what happened to it, and each
+    decision not to write to the family or to lift that."""
+
+    lookups = (
+        Prefetch("messages__state_changes", queryset=MessageStateChange.objects.select_related("by")),
+        "family_letter_decisions__decided_by",
+    )
+
+    def entries(self, contact: Contact) -> list[TimelineEntry]:
+        entries = []
+        for message in contact.messages.all():
+            what = f"{message.get_kind_display()} to {message.recipient_name}"
+            entries.append(
+                TimelineEntry(f"{what}: sent", message.created_at, str(message.sent_by), message.get_channel_display())
+            )
+            for change in message.state_changes.all():
+                event = LIFECYCLE.events.get(MessageEvent(change.event), change.event)
+                entries.append(TimelineEntry(f"{what}: {event.lower()}", change.at, str(change.by), change.note))
+        for decided in contact.family_letter_decisions.all():
+            title = (
+                f"Not to write to the family: {WithheldReason(decided.reason).label.lower()}"
+                if decided.withhold
+                else "Reasons not to write to the family lifted"
+            )
+            entries.append(TimelineEntry(title, decided.decided_at, str(decided.decided_by), decided.explanation))
+        return entries

@@ -32,6 +32,7 @@ from safehub.domestic_abuse.presenters import ContactPanel as DomesticAbusePanel
 from safehub.handoffs.presenters import ContactPanel as HandoffsPanel
 from safehub.information_requests.presenters import ContactPanel as InformationRequestsPanel
 from safehub.letters.presenters import ContactPanel as LettersPanel
+from safehub.letters.presenters import LettersTimeline
 from safehub.meetings.presenters import ContactPanel as MeetingsPanel
 from safehub.screening.presenters import ContactPanel as ScreeningPanel
 from safehub.sharing.presenters import ContactPanel as SharingPanel
@@ -56,7 +57,7 @@ PANELS: tuple[Panel, ...] = (
     SharingPanel(),
     InformationRequestsPanel(),
     AddendaPanel(),
-    HistoryPanel(AskedForChecks(), StrategyTimeline(), ConsentTimeline()),
+    HistoryPanel(AskedForChecks(), StrategyTimeline(), ConsentTimeline(), LettersTimeline()),
 )
 
 

@@ -40,6 +40,7 @@ HEADINGS = [
     "Recommendations and decisions",
     "Outcome actioned",
     "Sent to",
+    "Letters and messages",
     "Added after the decision",
     "Timeline",
 ]
@@ -137,10 +138,11 @@ def test_the_page_takes_a_fixed_number_of_queries_however_much_it_shows(
     # consent's answers, competence assessments and requests to share without consent (3), and the
     # protocol's consent ages, for the panel and for its buttons (2);
     # the agreements the agencies gave to share their answers despite its conditions, and the
-    # contact's rows of the sharing ledger (2);
+    # contact's rows of the sharing ledger (2); its letters and messages, and the decisions about
+    # writing to the family (2);
     # the protocol's telephone prompts for outstanding requests (1); the recorded read (5); the
     # session saved (3). A prefetch lookup per related table would take about twice as many.
-    with django_assert_num_queries(34):
+    with django_assert_num_queries(36):
         response = social_worker_client.get(full_contact.get_absolute_url())
     assert response.status_code == 200
 
@@ -189,12 +191,13 @@ def test_a_new_panel_is_presented_where_it_is_listed(
         "checks/_contact_panel.html",
         "decisions/_contact_panel.html",
         "handoffs/_contact_panel.html",
+        "letters/_contact_panel.html",
         "sharing/_contact_panel.html",
         "contacts/_addenda_panel.html",
         "notes/_contact_panel.html",
         "contacts/_history_panel.html",
     ]
-    assert page.panels[8].context == {"changes": full_contact.state_changes.count()}
+    assert page.panels[9].context == {"changes": full_contact.state_changes.count()}
     assert Action("Add a note", f"/notes/{full_contact.pk}/") in page.actions  # its button too
     assert page.rating is not None
     assert page.rating.text == Brag.AMBER.label
