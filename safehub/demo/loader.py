@@ -22,6 +22,7 @@ from safehub.demo.domestic_abuse import add_domestic_abuse_notifications
 from safehub.demo.histories import HistoryMaker, Staff
 from safehub.demo.households import create_duplicate_records, create_households
 from safehub.demo.information_requests import add_information_requests
+from safehub.demo.letters import add_letters
 from safehub.demo.meetings import add_daily_meetings
 from safehub.demo.strategy import add_strategy_discussions
 from safehub.matching.duplicates import find_duplicates
@@ -189,6 +190,8 @@ def load_demo(
         seed=seed + 14,
     )
     progress(f"Information requests from other professionals: {dict(sorted(asked.items()))}")
+    written = add_letters(workers=staff.social_workers, now=at, seed=seed + 15)
+    progress(f"Letters and messages: {dict(sorted(written.items()))}")
     states = Counter(Contact.objects.values_list("state", flat=True))
     summary = DemoSummary(
         people=count_people,

@@ -114,7 +114,16 @@ def audience_for(contact: Contact, kind: LetterKind) -> Audience:
 
 
 def postal_address(subject: ContactSubject) -> str:
-    return "\n".join(part for part in (subject.display_name, subject.address, subject.postcode) if part.strip())
+    """Where a letter to `subject` goes: the address the referrer gave, or else the one the person
+    index holds for the person they were matched to; "" when neither is known."""
+    if subject.address.strip():
+        lines = [subject.address, subject.postcode]
+    elif subject.person is not None and subject.person.address is not None:
+        held = subject.person.address
+        lines = [held.line_1, held.line_2, held.town, held.postcode]
+    else:
+        return ""
+    return "\n".join(part.strip() for part in (subject.display_name, *lines) if part and part.strip())
 
 
 def family_addressees(contact: Contact) -> list[ContactSubject]:
@@ -130,7 +139,7 @@ def default_recipient(contact: Contact, kind: LetterKind) -> Recipient:
         if not addressees:
             return Recipient("")
         first = addressees[0]
-        return Recipient(first.display_name, "", postal_address(first) if first.address else "")
+        return Recipient(first.display_name, "", postal_address(first))
     address = "\n".join(part for part in (contact.referrer_name, contact.referrer_address) if part.strip())
     return Recipient(contact.referrer_name, contact.referrer_email, address if contact.referrer_address else "")
 

@@ -234,3 +234,17 @@ def test_every_demo_account_has_an_authenticator_app_and_recovery_codes(demo: st
         assert TOTPDevice.objects.filter(user=user, confirmed=True).count() == 1, user
         assert StaticToken.objects.filter(device__user=user).count() == RECOVERY_CODES, user
     assert AuditEvent.objects.filter(verb=Verb.MFA_ENROLLED, system_process="load-demo").count() == users.count()
+
+
+def test_letters_are_written_sent_posted_and_withheld_with_a_reason(demo: str) -> None:
+    from safehub.letters.models import FamilyLetterDecision, LetterKind, Message
+    from safehub.letters.workflow import MessageState
+
+    kinds = set(Message.objects.values_list("kind", flat=True))
+    assert kinds == {kind.value for kind in LetterKind}
+    states = set(Message.objects.values_list("state", flat=True))
+    assert {MessageState.ACCEPTED, MessageState.TO_PRINT, MessageState.POSTED} <= states
+    assert FamilyLetterDecision.objects.filter(withhold=True).exclude(reason="").exists()
+    for message in Message.objects.all():
+        assert "((" not in message.body
+        assert message.disclosure_id is not None

@@ -246,3 +246,19 @@ def test_an_acknowledgement_goes_once_to_each_professional_with_an_address(mash_
     assert message.sent_by == school.recorded_by
     assert school.reference in message.subject
     assert AuditEvent.objects.filter(verb=Verb.MESSAGE_SENT, contact=school).get().data["automatic"] is True
+
+
+def test_a_parent_with_no_address_given_is_written_to_where_the_index_holds_them(
+    contact: Contact, social_worker: Any, now: dt.datetime
+) -> None:
+    from safehub.people.models import PersonKind
+    from safehub.people.tests.factories import AddressFactory, PersonFactory
+
+    mother = contact.subjects.get(given_name="Dana")
+    mother.address = ""
+    mother.person = PersonFactory(
+        kind=PersonKind.ADULT, address=AddressFactory(line_1="3 Elm Close", town="Welling", postcode="DA16 1AA")
+    )
+    mother.save()
+    made = services.draft(contact, kind=LetterKind.FAMILY, by=social_worker, at=now)
+    assert made.postal_address.splitlines() == ["Dana Harlow", "3 Elm Close", "Welling", "DA16 1AA"]
