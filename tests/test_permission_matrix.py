@@ -217,6 +217,11 @@ def _consultation(team: Any) -> str:
     return reverse("consultations:consultation", args=[consultation.pk])
 
 
+def _write_summary(team: Any) -> str:
+    consultation = Consultation.objects.get(pk=resolve(_consultation(team)).kwargs["pk"])
+    return reverse("letters:write-summary", args=[consultation.pk])
+
+
 def _strategy_discussion(team: Any) -> StrategyDiscussion:
     worker = user_with_role(Role.SOCIAL_WORKER, team=team, username="matrix.strategy.worker")
     manager = user_with_role(Role.TEAM_MANAGER, team=team, username="matrix.strategy.manager")
@@ -397,6 +402,12 @@ PAGES: list[tuple[str, Callable[[Any], str], dict[Role, int]]] = [
         {CO: 403, SW: 403, SP: 403, TM: 200, STRAT: 403, **OUTSIDERS},
     ),
     ("consultation", _consultation, {CO: 200, SW: 200, SP: 200, TM: 200, STRAT: 200, **OUTSIDERS}),
+    # 002 §5–6: the summary is written by the qualified staff who give consultations.
+    (
+        "write a consultation's summary",
+        _write_summary,
+        {CO: 403, SW: 200, SP: 200, TM: 200, STRAT: 403, **OUTSIDERS},
+    ),
     ("person page", _person, {CO: 200, SW: 200, SP: 200, TM: 200, STRAT: 200, **OUTSIDERS}),
     (
         "record a person's warnings",

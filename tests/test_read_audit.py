@@ -203,6 +203,13 @@ def _consultation_page(hub: Hub) -> Shown:
     return Shown(hub.social_worker, url, consultations=(consultation.pk,))
 
 
+def _summary_page(hub: Hub) -> Shown:
+    shown = _consultation_page(hub)
+    return Shown(
+        hub.social_worker, reverse("letters:write-summary", args=shown.consultations), consultations=shown.consultations
+    )
+
+
 def _person_page(url_name: str, role: str) -> Callable[[Hub], Shown]:
     def make(hub: Hub) -> Shown:
         person: Person = PersonFactory()
@@ -302,6 +309,7 @@ PAGES: dict[str, Callable[[Hub], Shown]] = {
     "checks:request": _agency_request_page,
     "checks:gp-form": _gp_form,
     "consultations:consultation": _consultation_page,
+    "letters:write-summary": _summary_page,
     "people:person": _person_page("people:person", "social_worker"),
     "people:add-involvement": _person_page("people:add-involvement", "contact_officer"),
     "people:record-warnings": _person_page("people:record-warnings", "contact_officer"),

@@ -71,6 +71,12 @@ def record_consultation(
 
 @transaction.atomic(durable=True)
 def send_summary(consultation: Consultation, *, by: User, at: datetime, version: int) -> None:
+    """Record that the summary was sent outside Safehub (by hand, another system)."""
+    mark_summary_sent(consultation, by=by, at=at, version=version)
+
+
+def mark_summary_sent(consultation: Consultation, *, by: User, at: datetime, version: int) -> None:
+    """The consultation's summary sent, inside the caller's transaction (letters sends it written)."""
     if not permissions.can_send_summary(by):
         raise PermissionDenied
     if consultation.summary_sent_at is not None:

@@ -149,16 +149,36 @@ ACKNOWLEDGEMENT = (
 )
 
 
+# 002 §5–6: "A summary of the discussion and advice given will be recorded in the MASH and sent to the
+# person who sought the consultation, within 48 hours."
+CONSULTATION_SUMMARY = (
+    "Dear ((recipient_name))\n\n"
+    "Thank you for talking to the ((hub_name)) on ((consultation_date)) about ((child)). This is a summary"
+    " of what you asked and the advice we gave.\n\n"
+    "What you asked:\n((question))\n\n"
+    "Our advice:\n((advice))\n\n"
+    "This advice was based on what you told us. If things change, or you are still worried, contact us on"
+    " ((hub_phone)). " + URGENT_HELP + "\n\n" + SIGN_OFF
+)
+
+
 def shipped() -> list[Words]:
     """Every template Safehub ships, as version 1."""
     words = [
+        Words(
+            LetterKind.CONSULTATION_SUMMARY,
+            Audience.PROFESSIONAL,
+            "",
+            "Summary of your consultation with the ((hub_name))",
+            CONSULTATION_SUMMARY,
+        ),
         Words(
             LetterKind.ACKNOWLEDGEMENT,
             Audience.PROFESSIONAL,
             "",
             "We received your contact about a child: ((reference))",
             ACKNOWLEDGEMENT,
-        )
+        ),
     ]
     for outcome in Outcome:
         words.append(

@@ -56,7 +56,7 @@ def _claim(at: datetime) -> Message | None:
     due = Message.objects.filter(state=MessageState.QUEUED).exclude(next_attempt_at__gt=at).order_by("created_at", "pk")
     if connection.vendor == "postgresql":
         due = due.select_for_update(skip_locked=True, of=("self",))
-    return due.select_related("contact", "sent_by").first()
+    return due.select_related("contact", "consultation", "sent_by").first()
 
 
 def _active_protocol() -> LocalProtocol | None:

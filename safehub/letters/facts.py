@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from safehub.accounts.models import Role, User
+from safehub.consultations.models import Consultation
 from safehub.contacts.models import Contact
 from safehub.core.presenters import shown_london_day
 from safehub.decisions.models import SHORT_LABELS, ChildAction, Decision, Outcome
@@ -86,3 +87,22 @@ def values_for(contact: Contact, *, protocol: LocalProtocol, sender: User, at: d
         went = [_where_they_went(child) for child in action.children.select_related("subject").all()]
         values["who_will_contact"] = "\n".join(line for line in went if line)
     return values
+
+
+def summary_values(
+    consultation: Consultation, *, protocol: LocalProtocol, sender: User, at: datetime
+) -> dict[str, str]:
+    """Every field's value for a consultation's summary."""
+    return {
+        "recipient_name": consultation.consultee_name,
+        "consultation_date": shown_london_day(consultation.received_at),
+        "child": consultation.child_name or "a child you did not name",
+        "question": consultation.question,
+        "advice": consultation.advice,
+        "hub_name": protocol.name,
+        "hub_phone": protocol.hub_phone,
+        "hub_email": protocol.hub_email,
+        "sender_name": sender.get_full_name() or sender.username,
+        "sender_role": signing_role(sender),
+        "today": shown_london_day(at),
+    }

@@ -25,7 +25,9 @@ class Field:
 
 
 _EVERY_KIND = frozenset(LetterKind)
+_ABOUT_A_CONTACT = frozenset({LetterKind.ACKNOWLEDGEMENT, LetterKind.OUTCOME, LetterKind.FAMILY})
 _DECIDED = frozenset({LetterKind.OUTCOME, LetterKind.FAMILY})
+_SUMMARY = frozenset({LetterKind.CONSULTATION_SUMMARY})
 _EVERYONE = frozenset(Audience)
 _PROFESSIONAL_AND_FAMILY = frozenset({Audience.PROFESSIONAL, Audience.FAMILY})
 _WHO_MADE_CONTACT = frozenset({Audience.PROFESSIONAL, Audience.PUBLIC})
@@ -34,9 +36,9 @@ FIELDS: Mapping[str, Field] = {
     field.name: field
     for field in (
         Field("recipient_name", "The name of the person the message is to", _EVERY_KIND, _EVERYONE),
-        Field("reference", "The contact's reference, for example C-2026-00042", _EVERY_KIND, _EVERYONE),
-        Field("received_date", "The day the hub received the contact", _EVERY_KIND, _EVERYONE),
-        Field("children", "The children's names, for example Ann Smith and Ben Smith", _EVERY_KIND, _EVERYONE),
+        Field("reference", "The contact's reference, for example C-2026-00042", _ABOUT_A_CONTACT, _EVERYONE),
+        Field("received_date", "The day the hub received the contact", _ABOUT_A_CONTACT, _EVERYONE),
+        Field("children", "The children's names, for example Ann Smith and Ben Smith", _ABOUT_A_CONTACT, _EVERYONE),
         Field("hub_name", "The hub's name, as the local protocol gives it", _EVERY_KIND, _EVERYONE),
         Field("hub_phone", "The hub's telephone number", _EVERY_KIND, _EVERYONE),
         Field("hub_email", "The hub's email address", _EVERY_KIND, _EVERYONE),
@@ -44,7 +46,7 @@ FIELDS: Mapping[str, Field] = {
         Field("sender_role", "Their role, for example Social worker", _EVERY_KIND, _EVERYONE),
         Field("today", "The day it is sent", _EVERY_KIND, _EVERYONE),
         # The family is never told who made contact (the referrer's confidentiality).
-        Field("referrer_name", "The name of the person who made contact", _EVERY_KIND, _WHO_MADE_CONTACT),
+        Field("referrer_name", "The name of the person who made contact", _ABOUT_A_CONTACT, _WHO_MADE_CONTACT),
         Field("decision_date", "The day the manager approved the decision", _DECIDED, _EVERYONE),
         # A member of the public who made contact is not told what the hub decided for the child.
         Field(
@@ -59,6 +61,11 @@ FIELDS: Mapping[str, Field] = {
             _DECIDED,
             _PROFESSIONAL_AND_FAMILY,
         ),
+        # A consultation's summary (002 §5–6): what was asked and the advice given.
+        Field("consultation_date", "The day of the consultation", _SUMMARY, _EVERYONE),
+        Field("child", "The child's name, or that the child was not named", _SUMMARY, _EVERYONE),
+        Field("question", "What the consultee asked, as recorded", _SUMMARY, _EVERYONE),
+        Field("advice", "The advice given, as recorded", _SUMMARY, _EVERYONE),
     )
 }
 

@@ -92,3 +92,16 @@ class ToldAnotherWayForm(VersionForm):
         max_length=2000,
         error_messages={"required": "Say how they were told instead"},
     )
+
+
+class SummaryForm(MessageForm):
+    """A consultation's summary: the message, and the consultation's version (a summary sent by
+    someone else meanwhile refuses this one)."""
+
+    version = forms.IntegerField(
+        widget=forms.HiddenInput,
+        min_value=0,
+        error_messages=dict.fromkeys(
+            ["required", "invalid", "min_value", "max_value"], "This page is out of date: reload the page and try again"
+        ),
+    )

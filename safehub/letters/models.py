@@ -12,6 +12,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 
+from safehub.consultations.models import Consultation
 from safehub.contacts.models import Contact, NotToldReason
 from safehub.core.lifecycle import Lifecycle
 from safehub.core.models import StateChangeRecord
@@ -24,6 +25,7 @@ STATE_CHOICES = [(state.value, state.label) for state in MessageState]
 
 class LetterKind(models.TextChoices):
     ACKNOWLEDGEMENT = "acknowledgement", "Acknowledgement of the contact"
+    CONSULTATION_SUMMARY = "consultation_summary", "Consultation summary"
     OUTCOME = "outcome", "Outcome to the person who made contact"
     FAMILY = "family", "Letter to the family"
 
@@ -89,7 +91,11 @@ class Message(models.Model):
     """One message sent about a contact: to one recipient, by one channel, with the words sent
     (the template's, as the worker edited them) and the version they came from."""
 
-    contact = models.ForeignKey(Contact, on_delete=models.PROTECT, related_name="messages")
+    # What it is about: a contact, or a consultation (its summary, 002 §5–6); one of the two.
+    contact = models.ForeignKey(Contact, null=True, blank=True, on_delete=models.PROTECT, related_name="messages")
+    consultation = models.ForeignKey(
+        Consultation, null=True, blank=True, on_delete=models.PROTECT, related_name="messages"
+    )
     kind = models.CharField(max_length=20, choices=LetterKind)
     audience = models.CharField(max_length=20, choices=Audience)
     template_version = models.ForeignKey(TemplateVersion, on_delete=models.PROTECT, related_name="messages")
@@ -123,6 +129,11 @@ class Message(models.Model):
         ]
         constraints = [
             models.CheckConstraint(
+                condition=Q(contact__isnull=False, consultation__isnull=True)
+                | Q(contact__isnull=True, consultation__isnull=False),
+                name="message_about_a_contact_or_a_consultation",
+            ),
+            models.CheckConstraint(
                 condition=~Q(channel="email") | ~Q(email=""),
                 name="message_email_has_an_address",
             ),
@@ -142,6 +153,18 @@ class Message(models.Model):
     @property
     def state_label(self) -> str:
         return MessageState(self.state).label
+
+    @property
+    def about(self) -> str:
+        """What the message is about, as its pages name it."""
+        if self.contact is not None:
+            return f"Contact {self.contact.reference}"
+        return f"Consultation with {self.consultation.consultee_name}" if self.consultation else ""
+
+    @property
+    def about_url(self) -> str:
+        found = self.contact or self.consultation
+        return found.get_absolute_url() if found is not None else ""
 
 
 class MessageStateChange(StateChangeRecord):

@@ -3,12 +3,13 @@ its contact, which the user must be able to see."""
 
 from __future__ import annotations
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.http import Http404
 
 from safehub.accounts.models import User
 from safehub.audit.models import Verb
 from safehub.audit.reads import Read, note_read, note_refusal
+from safehub.consultations.models import Consultation
 from safehub.contacts.models import Contact
 from safehub.core.queries import by_pk
 from safehub.letters.models import Message
@@ -18,12 +19,18 @@ from safehub.letters.permissions import can_see_messages
 def messages_visible_to(user: User) -> QuerySet[Message]:
     if not can_see_messages(user):
         return Message.objects.none()
-    return Message.objects.filter(contact__in=Contact.objects.visible_to(user).values("pk"))
+    return Message.objects.filter(
+        Q(contact__in=Contact.objects.visible_to(user).values("pk"))
+        | Q(consultation__in=Consultation.objects.visible_to(user).values("pk"))
+    )
 
 
 def get_message_for(user: User, pk: int, *, purpose: str) -> Message:
     """The message, if `user` may see its contact, its read recorded; otherwise 404, refusal recorded."""
-    message = by_pk(messages_visible_to(user).select_related("contact", "sent_by", "template_version__template"), pk)
+    message = by_pk(
+        messages_visible_to(user).select_related("contact", "consultation", "sent_by", "template_version__template"),
+        pk,
+    )
     if message is None:
         note_refusal(user, Read(Verb.MESSAGE_VIEWED, "message", pk, purpose))
         raise Http404("No message found")
@@ -35,7 +42,7 @@ def get_message_for(user: User, pk: int, *, purpose: str) -> Message:
             message.pk,
             purpose,
             contact_id=message.contact_id,
-            restricted=message.contact.is_restricted,
+            restricted=message.contact is not None and message.contact.is_restricted,
         ),
     )
     return message

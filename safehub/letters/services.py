@@ -26,13 +26,15 @@ from safehub.audit.services import record
 from safehub.checks.queries import answer_items
 from safehub.consent.models import ConsentPurpose
 from safehub.consent.queries import sharing_position
+from safehub.consultations.models import Consultation
+from safehub.consultations.services import mark_summary_sent
 from safehub.contacts.models import Contact, ContactSubject, ReferrerKind
 from safehub.core import lifecycle
 from safehub.core.errors import DomainError, Problem, Refused
 from safehub.core.races import claim
 from safehub.decisions.queries import the_decision
 from safehub.letters import permissions
-from safehub.letters.facts import leading_outcome, values_for
+from safehub.letters.facts import leading_outcome, summary_values, values_for
 from safehub.letters.fields import fill, template_problems, unfilled
 from safehub.letters.models import (
     Audience,
@@ -58,11 +60,13 @@ MIN_EXPLANATION = 20
 ACKNOWLEDGE_WITHIN = timedelta(days=3)
 
 ROUTES = {
+    LetterKind.CONSULTATION_SUMMARY: Exit.CONSULTATION_SUMMARY,
     LetterKind.ACKNOWLEDGEMENT: Exit.REFERRER_MESSAGE,
     LetterKind.OUTCOME: Exit.REFERRER_MESSAGE,
     LetterKind.FAMILY: Exit.FAMILY_LETTER,
 }
 PURPOSES = {
+    LetterKind.CONSULTATION_SUMMARY: Purpose.CONSULTATION_SUMMARY,
     LetterKind.ACKNOWLEDGEMENT: Purpose.OUTCOME_TO_REFERRER,
     LetterKind.OUTCOME: Purpose.OUTCOME_TO_REFERRER,
     LetterKind.FAMILY: Purpose.FAMILY_LETTER,
@@ -240,6 +244,7 @@ def _gate(contact: Contact, kind: LetterKind, *, text: str) -> Release:
 
 
 CATEGORIES = {
+    LetterKind.CONSULTATION_SUMMARY: (Category.IDENTITY, Category.CONCERN),
     LetterKind.ACKNOWLEDGEMENT: (Category.IDENTITY,),
     LetterKind.OUTCOME: (Category.IDENTITY, Category.DECISION),
     LetterKind.FAMILY: (Category.IDENTITY, Category.DECISION),
@@ -355,6 +360,50 @@ def _send(
     if earlier is not None:
         raise _sent_before(earlier)
     released = _gate(contact, kind, text=f"{subject}\n{body}")
+    try:
+        return _write_message(
+            contact=contact,
+            kind=kind,
+            audience=audience,
+            template_version=template_version,
+            channel=channel,
+            recipient=recipient,
+            subject=subject,
+            body=body,
+            by=by,
+            at=at,
+            submission_key=submission_key,
+            released=released,
+            consent_position=sharing_position(contact, ConsentPurpose.MASH_CHECKS, on=localtime(at).date()),
+            automatic=automatic,
+        )
+    except IntegrityError:
+        # Another tab or worker sent it a moment ago.
+        earlier = already_sent(contact, kind, email=recipient.email, postal_address=recipient.postal_address)
+        if earlier is not None:
+            raise _sent_before(earlier) from None
+        raise
+
+
+def _write_message(
+    *,
+    kind: LetterKind,
+    audience: Audience,
+    template_version: TemplateVersion,
+    channel: Channel,
+    recipient: Recipient,
+    subject: str,
+    body: str,
+    by: User,
+    at: datetime,
+    submission_key: uuid.UUID | None,
+    released: Release,
+    consent_position: str,
+    contact: Contact | None = None,
+    consultation: Consultation | None = None,
+    automatic: bool = False,
+) -> Message:
+    """The ledger row, the message (queued, or to print), and its audit event: for a message checked."""
     email = recipient.email if channel == Channel.EMAIL else ""
     address = recipient.postal_address if channel != Channel.EMAIL else ""
     disclosure = record_disclosure(
@@ -365,34 +414,29 @@ def _send(
         purpose=PURPOSES[kind],
         bases=SAFEGUARDING_BASES,
         categories=CATEGORIES[kind],
-        consent_position=sharing_position(contact, ConsentPurpose.MASH_CHECKS, on=localtime(at).date()),
+        consent_position=consent_position,
+        origin=consultation,
         by=by,
         at=at,
     )
-    try:
-        with transaction.atomic():
-            message = Message.objects.create(
-                contact=contact,
-                kind=kind,
-                audience=audience,
-                template_version=template_version,
-                channel=channel,
-                recipient_name=recipient.name,
-                email=email,
-                postal_address=address,
-                subject=subject,
-                body=body,
-                sent_by=by,
-                created_at=at,
-                disclosure=disclosure,
-                submission_key=submission_key,
-            )
-    except IntegrityError:
-        # Another tab or worker sent it a moment ago.
-        earlier = already_sent(contact, kind, email=email, postal_address=address)
-        if earlier is not None:
-            raise _sent_before(earlier) from None
-        raise
+    with transaction.atomic():
+        message = Message.objects.create(
+            contact=contact,
+            consultation=consultation,
+            kind=kind,
+            audience=audience,
+            template_version=template_version,
+            channel=channel,
+            recipient_name=recipient.name,
+            email=email,
+            postal_address=address,
+            subject=subject,
+            body=body,
+            sent_by=by,
+            created_at=at,
+            disclosure=disclosure,
+            submission_key=submission_key,
+        )
     if channel == Channel.LETTER:
         lifecycle.transition(message, MessageEvent.PREPARE_FOR_POST, by=by, at=at)
     record(
@@ -406,10 +450,91 @@ def _send(
             "channel": channel.value,
             "template_version": template_version.pk,
             "disclosure": disclosure.pk,
+            **({"consultation": consultation.pk} if consultation is not None else {}),
             **({"automatic": True} if automatic else {}),
         },
     )
     return message
+
+
+# Consultation summaries (002 §5–6) ------------------------------------------------------------------
+
+
+def draft_summary(consultation: Consultation, *, by: User, at: datetime) -> Draft:
+    """The summary of a consultation as the worker first sees it: to the consultee, by email."""
+    if consultation.summary_sent_at is not None:
+        raise DomainError("The summary has already been sent")
+    version = current_version(LetterKind.CONSULTATION_SUMMARY, Audience.PROFESSIONAL)
+    values = summary_values(consultation, protocol=active_protocol(), sender=by, at=at)
+    return Draft(
+        kind=LetterKind.CONSULTATION_SUMMARY,
+        audience=Audience.PROFESSIONAL,
+        template_version=version,
+        recipient_name=consultation.consultee_name,
+        email=consultation.consultee_email,
+        postal_address="",
+        channel=Channel.EMAIL if consultation.consultee_email else Channel.LETTER,
+        subject=fill(version.subject, values),
+        body=fill(version.body, values),
+    )
+
+
+@transaction.atomic(durable=True)
+def send_summary(
+    consultation: Consultation,
+    *,
+    template_version: TemplateVersion,
+    channel: Channel,
+    recipient_name: str,
+    email: str,
+    postal_address: str,
+    subject: str,
+    body: str,
+    by: User,
+    at: datetime,
+    version: int,
+    submission_key: uuid.UUID | None = None,
+) -> Message:
+    """Send the consultation's summary to the consultee (002 §5–6: within 48 hours), recorded in the
+    ledger, and the consultation marked as having its summary sent. Sent again (the same key): the
+    message it sent; a summary already sent otherwise is refused."""
+    if submission_key is not None:
+        earlier = Message.objects.filter(submission_key=submission_key).first()
+        if earlier is not None:
+            return earlier
+    if not permissions.can_send_messages(by):
+        raise PermissionDenied
+    template = template_version.template
+    if (template.kind, template.audience) != (LetterKind.CONSULTATION_SUMMARY, Audience.PROFESSIONAL):
+        raise DomainError("The template is not one for a consultation's summary: start again from the consultation")
+    recipient = Recipient(recipient_name.strip(), email.strip(), postal_address.strip())
+    problems = _problems(
+        channel=channel,
+        recipient_name=recipient.name,
+        email=recipient.email,
+        postal_address=recipient.postal_address,
+        subject=subject.strip(),
+        body=body.strip(),
+    )
+    if problems:
+        raise Refused(problems)
+    # The consultation moves on first: a summary someone else sent meanwhile refuses this one.
+    mark_summary_sent(consultation, by=by, at=at, version=version)
+    return _write_message(
+        consultation=consultation,
+        kind=LetterKind.CONSULTATION_SUMMARY,
+        audience=Audience.PROFESSIONAL,
+        template_version=template_version,
+        channel=channel,
+        recipient=recipient,
+        subject=subject.strip(),
+        body=body.strip(),
+        by=by,
+        at=at,
+        submission_key=submission_key,
+        released=release((), route=Exit.CONSULTATION_SUMMARY, to=None),
+        consent_position="",
+    )
 
 
 # Acknowledgements -------------------------------------------------------------------------------

@@ -8,6 +8,7 @@ urlpatterns = [
     path("contacts/<int:pk>/write/<slug:kind>/", views.write, name="write"),
     path("contacts/<int:pk>/not-written-to/", views.not_to_write, name="not-to-write"),
     path("contacts/<int:pk>/lift/", views.lift, name="lift"),
+    path("consultations/<int:pk>/summary/", views.write_summary, name="write-summary"),
     path("messages/<int:pk>/", views.message, name="message"),
     path("messages/<int:pk>/letter.pdf", views.message_pdf, name="message-pdf"),
     path("messages/<int:pk>/<slug:action>/", views.message_action, name="message-action"),

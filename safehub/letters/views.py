@@ -22,6 +22,8 @@ from django.utils.dateparse import parse_datetime
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from safehub.consultations.models import Consultation
+from safehub.consultations.queries import get_consultation_for
 from safehub.contacts.models import Contact
 from safehub.contacts.queries import get_contact_for
 from safehub.core.errors import DomainError
@@ -31,7 +33,7 @@ from safehub.core.queries import by_pk
 from safehub.letters import permissions, services
 from safehub.letters.delivery import Report, apply_report
 from safehub.letters.fields import fields_for, fill
-from safehub.letters.forms import LiftForm, MessageForm, NotToWriteForm, TemplateForm, ToldAnotherWayForm
+from safehub.letters.forms import LiftForm, MessageForm, NotToWriteForm, SummaryForm, TemplateForm, ToldAnotherWayForm
 from safehub.letters.models import Audience, Channel, LetterKind, Message, Template, TemplateVersion
 from safehub.letters.pdf import letter_pdf
 from safehub.letters.presenters import message_row
@@ -125,25 +127,115 @@ def write(request: AuthenticatedHttpRequest, pk: int, kind: str) -> HttpResponse
                 messages.success(request, _sent_words(message))
                 return redirect(contact)
         else:
-            preview = {
-                "subject": data["subject"],
-                "paragraphs": [part for part in data["body"].split("\n\n") if part.strip()],
-                "to": data["recipient_name"],
-                "address": data["email"] if data["channel"] == Channel.EMAIL else data["postal_address"],
-            }
+            preview = _preview(data)
+    heading = (
+        "Write the outcome to the person who made contact"
+        if letter_kind == LetterKind.OUTCOME
+        else "Write to the family"
+    )
+    return _write_page(request, form, heading=heading, about=contact, template=version, preview=preview, status=status)
+
+
+def _write_page(
+    request: AuthenticatedHttpRequest,
+    form: MessageForm,
+    *,
+    heading: str,
+    about: Contact | Consultation,
+    template: TemplateVersion,
+    preview: dict[str, Any] | None,
+    status: int,
+) -> HttpResponse:
+    caption = (
+        f"Contact {about.reference}" if isinstance(about, Contact) else f"Consultation with {about.consultee_name}"
+    )
     return render(
         request,
         "letters/write.html",
         {
-            "contact": contact,
             "form": form,
-            "kind": letter_kind,
-            "heading": "Write the outcome to the person who made contact"
-            if letter_kind == LetterKind.OUTCOME
-            else "Write to the family",
-            "template": version,
+            "heading": heading,
+            "caption": caption,
+            "back_url": about.get_absolute_url(),
+            "back_text": "Back to the contact" if isinstance(about, Contact) else "Back to the consultation",
+            "template": template,
             "preview": preview,
         },
+        status=status,
+    )
+
+
+def _preview(data: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "subject": data["subject"],
+        "paragraphs": [part for part in data["body"].split("\n\n") if part.strip()],
+        "to": data["recipient_name"],
+        "address": data["email"] if data["channel"] == Channel.EMAIL else data["postal_address"],
+    }
+
+
+@require_http_methods(["GET", "POST"])
+def write_summary(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    """Write a consultation's summary to the consultee (002 §5–6), preview and send it."""
+    consultation = get_consultation_for(request.user, pk, purpose="write-summary")
+    if not permissions.can_send_messages(request.user):
+        raise PermissionDenied
+    try:
+        drafted = services.draft_summary(consultation, by=request.user, at=timezone.now())
+    except DomainError as error:
+        (messages.error if request.method == "POST" else messages.info)(request, f"{error.message}. Nothing was sent.")
+        return redirect(consultation)
+    channels = _channels(LetterKind.CONSULTATION_SUMMARY)
+    initial = {
+        "submission_key": uuid.uuid4(),
+        "template_version": drafted.template_version.pk,
+        "channel": drafted.channel.value,
+        "recipient_name": drafted.recipient_name,
+        "email": drafted.email,
+        "postal_address": drafted.postal_address,
+        "subject": drafted.subject,
+        "body": drafted.body,
+        "version": consultation.version,
+    }
+    form = SummaryForm(request.POST or None, initial=initial, channels=channels)
+    status, preview = 200, None
+    version = drafted.template_version
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        chosen = TemplateVersion.objects.filter(pk=data["template_version"], template=version.template).first()
+        if chosen is None:
+            form.add_error(None, "The template changed while you were writing: your words are kept, send them again")
+            status = 409
+        elif request.POST.get("action") == "send":
+            try:
+                services.send_summary(
+                    consultation,
+                    template_version=chosen,
+                    channel=Channel(data["channel"]),
+                    recipient_name=data["recipient_name"],
+                    email=data["email"],
+                    postal_address=data["postal_address"],
+                    subject=data["subject"],
+                    body=data["body"],
+                    by=request.user,
+                    at=timezone.now(),
+                    version=data["version"],
+                    submission_key=data["submission_key"],
+                )
+            except DomainError as error:
+                status = add_refusal(form, error)
+            else:
+                messages.success(request, f"The summary to {data['recipient_name']} is being sent")
+                return redirect(consultation)
+        else:
+            preview = _preview(data)
+    return _write_page(
+        request,
+        form,
+        heading="Write the consultation's summary",
+        about=consultation,
+        template=version,
+        preview=preview,
         status=status,
     )
 
@@ -304,7 +396,7 @@ def waiting(request: AuthenticatedHttpRequest) -> HttpResponse:
     found = list(
         messages_visible_to(request.user)
         .filter(state__in=[state for state, _ in WAITING_SECTIONS])
-        .select_related("contact", "sent_by")
+        .select_related("contact", "consultation", "sent_by")
         .order_by("created_at", "pk")[:500]
     )
     sections = [(title, [(m, message_row(m)) for m in found if m.state == state]) for state, title in WAITING_SECTIONS]

@@ -28,6 +28,7 @@ class Exit(models.TextChoices):
     INFORMATION_REQUEST = "information_request", "An answer to another professional's information request"
     REFERRER_MESSAGE = "referrer_message", "A message to the person who made contact"
     FAMILY_LETTER = "family_letter", "A letter to the family"
+    CONSULTATION_SUMMARY = "consultation_summary", "A consultation's summary to the person who asked"
 
 
 class Audience(models.TextChoices):
@@ -49,13 +50,16 @@ AUDIENCES: dict[Exit, Audience] = {
     # A member of the public, or the family: never another agency's information (letters.services).
     Exit.REFERRER_MESSAGE: Audience.ANYONE,
     Exit.FAMILY_LETTER: Audience.ANYONE,
+    Exit.CONSULTATION_SUMMARY: Audience.ANYONE,
 }
 
 
 # The routes that may carry another agency's information. A request for checks carries the hub's own;
 # letters and messages carry the hub's own words, and nothing an agency gave goes in them.
 CARRIES_ITEMS = frozenset(
-    route for route in Exit if route not in (Exit.CHECK_REQUEST, Exit.REFERRER_MESSAGE, Exit.FAMILY_LETTER)
+    route
+    for route in Exit
+    if route not in (Exit.CHECK_REQUEST, Exit.REFERRER_MESSAGE, Exit.FAMILY_LETTER, Exit.CONSULTATION_SUMMARY)
 )
 
 

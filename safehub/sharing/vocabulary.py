@@ -40,6 +40,12 @@ class Purpose(models.TextChoices):
         "family_letter",
         "Telling the family that a referral was made, what was decided and who will contact them",
     )
+    # 002 §5–6: "A summary of the consultation will be recorded in the MASH and a copy sent to the person who
+    # sought the consultation, within 48 hours."
+    CONSULTATION_SUMMARY = (
+        "consultation_summary",
+        "A consultation's summary, sent to the professional who asked the hub for advice",
+    )
     # 000 ("proportionate"): the hub's own copy of a contact, downloaded to take to a meeting or court.
     CASE_RECORD = (
         "case_record",

@@ -7,10 +7,11 @@ from django.http import HttpResponse
 from django.utils import timezone
 
 from safehub.accounts.models import Role
+from safehub.consultations.models import Consultation, ConsultationKind
 from safehub.contacts.models import ConsentPosition, Contact
 from safehub.letters import services
 from safehub.letters.models import LetterKind, Message, Template
-from safehub.letters.tests.helpers import actioned_contact
+from safehub.letters.tests.helpers import actioned_contact, set_hub_details
 from tests.fuzz.harness import Target, Variant, World, bare, redirected, url
 
 SW, TM, CO, ADMIN = Role.SOCIAL_WORKER, Role.TEAM_MANAGER, Role.CONTACT_OFFICER, Role.ADMINISTRATOR
@@ -30,6 +31,22 @@ def _write(world: World) -> list[Variant]:
         address = url("letters:write", contact.pk, kind)
         variants.append(Variant.from_page(world.client(SW), address, button=("action", "send")))
     return variants
+
+
+def _write_summary(world: World) -> list[Variant]:
+    set_hub_details()
+    consultation = Consultation.objects.create(
+        kind=ConsultationKind.ANONYMOUS,
+        team=world.team,
+        received_at=timezone.now(),
+        consultee_name="A teacher",
+        consultee_email="teacher@example-primary.sch.uk",
+        question="Should I refer a pupil who comes in hungry?",
+        advice="Talk to the parents first and offer early help; refer if it continues.",
+        recorded_by=world.user(SW),
+    )
+    address = url("letters:write-summary", consultation.pk)
+    return [Variant.from_page(world.client(SW), address, button=("action", "send"))]
 
 
 def _not_to_write(world: World) -> list[Variant]:
@@ -111,6 +128,7 @@ def _notify_callback(world: World) -> list[Variant]:
 
 TARGETS = [
     Target("letters:write", _write),
+    Target("letters:write-summary", _write_summary),
     Target("letters:not-to-write", _not_to_write),
     Target("letters:lift", _lift),
     Target("letters:message-action", _message_action),

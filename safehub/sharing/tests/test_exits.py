@@ -24,6 +24,7 @@ from safehub.checks import services as checks_services
 from safehub.checks.answers import Answer, correct_response
 from safehub.checks.models import AgencyResponse, MashChecks
 from safehub.checks.tests.helpers import start_checks, submit_answer
+from safehub.consultations.models import Consultation, ConsultationKind
 from safehub.contacts.models import Contact, SubjectRole
 from safehub.contacts.tests.factories import ContactAwaitingThresholdFactory, ContactSubjectFactory
 from safehub.core.errors import DomainError, Refused
@@ -324,6 +325,42 @@ def _letter_to(kind: LetterKind) -> Callable[[World], tuple[list[Disclosure], st
     return send
 
 
+def _consultation_summary(world: World) -> tuple[list[Disclosure], str]:
+    """A consultation's summary carries the consultation's own words (no agency answers any): its row
+    names the consultation it was made for."""
+    set_hub_details()
+    consultation = Consultation.objects.create(
+        kind=ConsultationKind.ANONYMOUS,
+        team=world.contact.team,
+        received_at=world.at,
+        consultee_name="A teacher",
+        consultee_email="teacher@example-primary.sch.uk",
+        question="Should I refer a pupil who comes in hungry?",
+        advice="Talk to the parents first and offer early help.",
+        recorded_by=world.social_worker,
+    )
+    made = letters.draft_summary(consultation, by=world.social_worker, at=world.at)
+    before = _last()
+    letters.send_summary(
+        consultation,
+        template_version=made.template_version,
+        channel=made.channel,
+        recipient_name=made.recipient_name,
+        email=made.email,
+        postal_address="",
+        subject=made.subject,
+        body=made.body,
+        by=world.social_worker,
+        at=world.at,
+        version=consultation.version,
+    )
+    rows = _new_rows(before)
+    assert [(row.origin, row.origin_id, row.contact_id) for row in rows] == [
+        ("consultations.consultation", consultation.pk, None)
+    ]
+    return rows, _sent(rows)
+
+
 # Each route out, driven through the real code with a restricted item on the contact. A new `Exit`
 # fails `test_every_route_out_has_a_leak_test` until it is added here.
 EXITS: dict[Exit, Callable[[World], tuple[list[Disclosure], str]]] = {
@@ -334,6 +371,7 @@ EXITS: dict[Exit, Callable[[World], tuple[list[Disclosure], str]]] = {
     Exit.INFORMATION_REQUEST: _information_request,
     Exit.REFERRER_MESSAGE: _letter_to(LetterKind.OUTCOME),
     Exit.FAMILY_LETTER: _letter_to(LetterKind.FAMILY),
+    Exit.CONSULTATION_SUMMARY: _consultation_summary,
 }
 
 
