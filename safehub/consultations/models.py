@@ -121,3 +121,18 @@ class ConsultationStateChange(StateChangeRecord):
 
     def __str__(self) -> str:
         return f"Consultation {self.consultation_id}: {self.from_state} → {self.to_state}"
+
+
+class SummaryReminder(models.Model):
+    """The one email to whoever recorded a consultation whose summary is overdue (issue 15: overdue
+    summaries appear in alerts; 002 §5–6: within 48 hours). Made by the worker, sent once."""
+
+    consultation = models.OneToOneField(Consultation, on_delete=models.CASCADE, related_name="reminder")
+    created_at = models.DateTimeField()
+    sent_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["sent_at"], name="summary_reminder_unsent", condition=Q(sent_at__isnull=True))]
+
+    def __str__(self) -> str:
+        return f"Summary overdue: {self.consultation}"

@@ -87,6 +87,12 @@ class TemplateVersion(models.Model):
         return f"{self.template}, version {self.number}"
 
 
+class MessageQuerySet(models.QuerySet["Message"]):
+    def needing_someone(self) -> MessageQuerySet:
+        """Letters to print and post, and messages that were not delivered."""
+        return self.filter(state__in=[MessageState.TO_PRINT, MessageState.FAILED])
+
+
 class Message(models.Model):
     """One message sent about a contact: to one recipient, by one channel, with the words sent
     (the template's, as the worker edited them) and the version they came from."""
@@ -119,6 +125,7 @@ class Message(models.Model):
     disclosure = models.OneToOneField(Disclosure, on_delete=models.PROTECT, related_name="+")
     submission_key = models.UUIDField(unique=True, null=True, blank=True, editable=False)
 
+    objects = MessageQuerySet.as_manager()
     lifecycle: ClassVar[Lifecycle[MessageState, MessageEvent]] = Lifecycle(LIFECYCLE)
 
     class Meta:

@@ -20,6 +20,8 @@ from safehub.audit.permissions import can_read_audit
 from safehub.checks.permissions import can_answer_requests, can_start_checks
 from safehub.checks.presenters import alert_rows
 from safehub.checks.queries import unread_alerts
+from safehub.consultations.models import Consultation
+from safehub.consultations.permissions import can_send_summary
 from safehub.contacts.permissions import can_allocate, can_see_contacts
 from safehub.contacts.queries import children_named
 from safehub.core.http import AuthenticatedHttpRequest, query_without
@@ -28,6 +30,8 @@ from safehub.decisions.queries import child_outcomes
 from safehub.handoffs.permissions import can_see_caseload
 from safehub.handoffs.presenters import row as handoff_row
 from safehub.handoffs.queries import handoffs_to
+from safehub.letters.permissions import can_handle_post
+from safehub.letters.queries import messages_visible_to
 from safehub.protocols.permissions import can_change_protocols
 from safehub.queues import presenters
 from safehub.queues.caseload import SHOWN, caseload_contacts, children_of, late_answers, waiting_handoffs
@@ -105,6 +109,13 @@ def queue(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
             "handoffs_waiting": handoffs_to(request.user).not_received().count(),
             # A manager is told when social workers have asked them to start MASH checks (002 §15).
             "asked_for_checks": counts[ASKED_FOR_CHECKS] if can_start_checks(request.user) else 0,
+            # 002 §5–6: summaries due within 48 hours; letters waiting on a person (issue 15).
+            "summaries_overdue": Consultation.objects.visible_to(request.user).summary_overdue(at=at).count()
+            if can_send_summary(request.user)
+            else 0,
+            "letters_waiting": messages_visible_to(request.user).needing_someone().count()
+            if can_handle_post(request.user)
+            else 0,
             "filters": filters,
             "caption": presenters.caption(page.paginator.count, filters),
             "query": filters.query(),

@@ -26,6 +26,7 @@ OTHER_WORK_LISTS = {
     "consent-overrides": "consent:overrides",
     "information-requests": "information_requests:list",
     "disclosure-team": "information_requests:list",
+    "messages": "letters:waiting",
 }
 
 STATEFUL = sorted(
@@ -43,6 +44,7 @@ def test_the_records_with_a_lifecycle_are_found() -> None:
         "consultations.Consultation",
         "contacts.Contact",
         "information_requests.InformationRequest",
+        "letters.Message",
         "meetings.DailyMeeting",
         "strategy.StrategyAction",
         "strategy.StrategyDiscussion",

@@ -486,6 +486,7 @@ NOT_A_ROUTE = {
     "checks/views.py": "serves the GP practice's form (checks/gp_form.py)",
     "pages/views.py": "serves the PDF pack (pages/pack.py)",
     "checks/alerts.py": "alerts to hub staff to sign in: no personal details",
+    "consultations/reminders.py": "reminders to hub staff to sign in and send a summary: no personal details",
     "strategy/alerts.py": "action alerts to sign in: no personal details",
     "strategy/emails.py": "tell invitees to sign in and read what was sent through the gate: no personal details",
     "handoffs/services.py": "a contact passed to the council's own allocated worker: names and dates of birth only",

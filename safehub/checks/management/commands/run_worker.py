@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from safehub.audit.services import checkpoint_chain
 from safehub.checks.alerts import run_once
+from safehub.consultations.reminders import deliver_summary_reminders, queue_summary_reminders
 from safehub.letters.delivery import ask_notify, deliver_messages
 from safehub.letters.services import queue_acknowledgements
 from safehub.strategy.alerts import run_once as run_action_alerts
@@ -47,6 +48,8 @@ class Command(BaseCommand):
                 strategy = deliver_record_emails(timezone.now()) + run_action_alerts(timezone.now())
                 acknowledged = queue_acknowledgements(timezone.now())
                 letters = deliver_messages(timezone.now()) + ask_notify(timezone.now())
+                queue_summary_reminders(timezone.now())
+                letters += deliver_summary_reminders(timezone.now())
             except (DatabaseError, OSError) as error:
                 # The database or the mail server is away: what was not sent stays queued for the next round.
                 if options["once"]:
