@@ -508,6 +508,12 @@ PAGES: list[tuple[str, Callable[[Any], str], dict[Role, int]]] = [
         {CO: 403, SW: 403, SP: 403, TM: 200, STRAT: 200, PARTNER: 404, PERF: 200, DPO: 403, ADMIN: 403},
     ),
     (
+        # The hub's figures (001): acknowledgements, outcomes told, family letters, summaries (issue 15).
+        "telling people figures",
+        lambda team: reverse("reports:telling-people"),
+        {CO: 403, SW: 403, SP: 403, TM: 200, STRAT: 403, PARTNER: 404, PERF: 200, DPO: 403, ADMIN: 403},
+    ),
+    (
         # The hub's figures (001) and the DPO, who answers for sharing without consent (issue 14).
         "consent figures",
         lambda team: reverse("reports:consent"),

@@ -57,6 +57,7 @@ SECTIONS: list[tuple[str, str, Callable[[User], bool]]] = [
     ("Checks timeliness", "reports:checks-timeliness", can_read_performance),
     ("Strategy timeliness", "reports:strategy-timeliness", can_read_strategy_timeliness),
     ("Consent figures", "reports:consent", can_read_consent_figures),
+    ("Telling people", "reports:telling-people", can_read_performance),
     ("Duplicates", "matching:duplicates", can_review_duplicates),
     ("Users and teams", "users:home", can_manage_users),
     ("Local protocol", "protocols:list", can_view_protocols),

@@ -12,4 +12,6 @@ urlpatterns = [
     path("strategy-attendance.csv", views.strategy_attendance_csv, name="strategy-attendance-csv"),
     path("consent/", views.consent, name="consent"),
     path("consent.csv", views.consent_csv, name="consent-csv"),
+    path("telling-people/", views.telling_people_report, name="telling-people"),
+    path("telling-people.csv", views.telling_people_csv, name="telling-people-csv"),
 ]

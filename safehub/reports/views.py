@@ -4,6 +4,7 @@ from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.http import Http404, HttpResponse
 from django.shortcuts import render
+from django.utils import timezone
 from django.views.decorators.http import require_GET
 
 from safehub.accounts.permissions import can_read_performance
@@ -12,7 +13,8 @@ from safehub.audit.services import record
 from safehub.checks.permissions import can_answer_requests
 from safehub.consent.permissions import can_read_consent_figures
 from safehub.core.http import AuthenticatedHttpRequest
-from safehub.reports.indicators import checks_timeliness, consent_figures
+from safehub.letters.models import WithheldReason
+from safehub.reports.indicators import checks_timeliness, consent_figures, telling_people
 from safehub.reports.indicators import strategy_timeliness as strategy_figures
 from safehub.strategy.permissions import can_read_strategy_timeliness
 
@@ -103,3 +105,27 @@ def consent_csv(request: AuthenticatedHttpRequest) -> HttpResponse:
     _require_consent_reader(request)
     rows = consent_figures.figures()
     return _csv(request, "consent-and-sharing-without-consent", consent_figures.as_csv(rows), len(rows))
+
+
+def _require_performance_reader(request: AuthenticatedHttpRequest) -> None:
+    if not can_read_performance(request.user):
+        if can_answer_requests(request.user):
+            raise Http404("No such page")
+        raise PermissionDenied
+
+
+@require_GET
+def telling_people_report(request: AuthenticatedHttpRequest) -> HttpResponse:
+    """Per month: acknowledgements, outcomes to referrers, family letters and consultation summaries,
+    each on time or not (issue 15)."""
+    _require_performance_reader(request)
+    rows = telling_people.figures(at=timezone.now())
+    reasons = [(reason.label, [row.counts[f"not_written_{reason.value}"] for row in rows]) for reason in WithheldReason]
+    return render(request, "reports/telling_people.html", {"rows": rows, "reasons": reasons})
+
+
+@require_GET
+def telling_people_csv(request: AuthenticatedHttpRequest) -> HttpResponse:
+    _require_performance_reader(request)
+    rows = telling_people.figures(at=timezone.now())
+    return _csv(request, "telling-people", telling_people.as_csv(rows), len(rows))

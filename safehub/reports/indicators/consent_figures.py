@@ -6,11 +6,7 @@ from the records themselves, never from a copy."""
 
 from __future__ import annotations
 
-import csv
-import io
-from collections.abc import Iterable
-from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import datetime
 
 from safehub.consent.models import (
     CompetenceAssessment,
@@ -22,7 +18,7 @@ from safehub.consent.models import (
 from safehub.consent.workflow import OverrideEvent
 from safehub.contacts.models import StateChange
 from safehub.contacts.workflow import Event
-from safehub.core.working_time import LONDON
+from safehub.reports.indicators import months
 from safehub.sharing.models import Disclosure
 
 HEADER = (
@@ -41,11 +37,7 @@ HEADER = (
 )
 
 
-@dataclass
-class MonthRow:
-    month: date
-    counts: dict[str, int] = field(default_factory=lambda: dict.fromkeys(HEADER[1:], 0))
-
+class MonthRow(months.MonthRow):
     @property
     def agreed_percent(self) -> str:
         """Of the requests to share without consent decided that month, the share agreed."""
@@ -53,18 +45,10 @@ class MonthRow:
         return f"{self.counts['overrides_agreed'] / decided:.0%}" if decided else "–"
 
 
-def _month(at: datetime) -> date:
-    return at.astimezone(LONDON).date().replace(day=1)
-
-
 def figures(*, since: datetime | None = None) -> list[MonthRow]:
     """Each month with anything to count, the latest first."""
-    rows: dict[date, MonthRow] = {}
-
-    def count(found: Iterable[tuple[datetime, str]]) -> None:
-        for at, measure in found:
-            month = _month(at)
-            rows.setdefault(month, MonthRow(month)).counts[measure] += 1
+    found = months.Months(HEADER[1:])
+    count = found.count
 
     def after(name: str) -> dict[str, datetime]:
         return {f"{name}__gte": since} if since is not None else {}
@@ -84,13 +68,8 @@ def figures(*, since: datetime | None = None) -> list[MonthRow]:
     count((at, paused[Event(event)]) for at, event in waits)
     declined = Disclosure.objects.filter(shared=False, **after("disclosed_at")).values_list("disclosed_at", flat=True)
     count((at, "decisions_not_to_share") for at in declined)
-    return sorted(rows.values(), key=lambda row: row.month, reverse=True)
+    return [MonthRow(row.month, row.counts) for row in found.latest_first()]
 
 
 def as_csv(rows: list[MonthRow]) -> str:
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow(HEADER)
-    for row in rows:
-        writer.writerow([row.month.strftime("%Y-%m"), *(row.counts[name] for name in HEADER[1:])])
-    return out.getvalue()
+    return months.as_csv(HEADER[1:], rows)

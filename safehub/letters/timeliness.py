@@ -1,0 +1,50 @@
+"""When each message was due, and whether it went in time: issue 15's "acknowledgement on time;
+referrer told within the protocol's window; family letters sent or withheld with a reason;
+consultation summaries within 48 hours". The contact's timeline and the telling-people report read
+the same answers from here."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from safehub.core.working_time import ClockUnit, due_at
+from safehub.protocols.models import Clock
+from safehub.protocols.policy import Deadlines
+
+# Issue 15: "Acknowledge every professional referrer within one working day of the contact."
+ACKNOWLEDGE_WITHIN_WORKING_DAYS = 1
+
+
+@dataclass(frozen=True)
+class Timed:
+    due: datetime | None  # None: the protocol sets no time
+    done: datetime | None  # None: not done yet
+
+    def on_time(self) -> bool | None:
+        """True or False once done (or once late and still not done); None while it may still be in time."""
+        if self.due is None:
+            return None if self.done is None else True
+        if self.done is None:
+            return None
+        return self.done <= self.due
+
+    def late_by(self, at: datetime) -> bool:
+        """Not done, and past its due time."""
+        return self.done is None and self.due is not None and at > self.due
+
+
+def acknowledgement_due(received_at: datetime, deadlines: Deadlines) -> datetime:
+    return due_at(
+        received_at,
+        ACKNOWLEDGE_WITHIN_WORKING_DAYS,
+        ClockUnit.WORKING_DAYS,
+        hours=deadlines.hours,
+        extra_holidays=deadlines.holidays,
+    )
+
+
+def outcome_due(decided_at: datetime, deadlines: Deadlines) -> datetime | None:
+    """The protocol's time to tell the referrer the outcome, from the approved decision (002 §12:
+    48 hours; 003 App. 4 §10: one working day)."""
+    return deadlines.due(Clock.OUTCOME_TO_REFERRER, start=decided_at)

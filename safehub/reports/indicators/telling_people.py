@@ -1,0 +1,126 @@
+"""Telling people, by month (issue 15, "Timeliness"): professionals' contacts acknowledged within one
+working day; referrers told the outcome within the active protocol's time (002 §12: 48 hours; 003 App. 4
+§10: one working day); families written to, or not with a coded reason (003 App. 4 §11); consultation
+summaries sent within the protocol's time (002 §5–6: 48 hours). Each is counted in the London month of
+what started its clock — the contact received, the outcome actioned, the consultation given — from the
+records themselves. Something still in time is not counted late; something past its time and not done is
+counted as not done."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from safehub.consultations.models import Consultation
+from safehub.contacts.models import Contact, ReferrerKind
+from safehub.decisions.models import OutcomeAction, Verdict
+from safehub.letters.models import FamilyLetterDecision, LetterKind, Message, WithheldReason
+from safehub.letters.timeliness import Timed, acknowledgement_due, outcome_due
+from safehub.letters.workflow import MessageState
+from safehub.protocols.policy import Deadlines, active_protocol
+from safehub.reports.indicators import months
+
+WITHHELD = tuple(f"not_written_{reason.value}" for reason in WithheldReason)
+MEASURES = (
+    "acknowledgements_due",
+    "acknowledged_on_time",
+    "acknowledged_late",
+    "not_acknowledged",
+    "outcomes_due",
+    "told_on_time",
+    "told_late",
+    "not_told",
+    "family_letters",
+    "family_not_written_to",
+    *WITHHELD,
+    "family_neither",
+    "summaries_due",
+    "summaries_on_time",
+    "summaries_late",
+    "summaries_not_sent",
+)
+# A message that did not arrive has not told anyone (told another way: when is not known).
+UNDELIVERED = (MessageState.FAILED, MessageState.TOLD_ANOTHER_WAY)
+
+
+def _first_sent(kind: LetterKind) -> dict[int, datetime]:
+    """The time of the first message of `kind` on each contact that was not lost on the way."""
+    first: dict[int, datetime] = {}
+    rows = (
+        Message.objects.filter(kind=kind, contact__isnull=False)
+        .exclude(state__in=UNDELIVERED)
+        .values_list("contact_id", "created_at")
+        .order_by("created_at")
+    )
+    for contact_id, at in rows:
+        first.setdefault(contact_id, at)
+    return first
+
+
+def _tally(found: months.Months, start: datetime, timed: Timed, measures: tuple[str, str, str], at: datetime) -> None:
+    on_time, late, not_done = measures
+    if timed.done is not None:
+        found.add(start, on_time if timed.on_time() else late)
+    elif timed.late_by(at):
+        found.add(start, not_done)
+
+
+def figures(*, at: datetime, since: datetime | None = None) -> list[months.MonthRow]:
+    deadlines = Deadlines(active_protocol())
+    found = months.Months(MEASURES)
+
+    def after(name: str) -> dict[str, datetime]:
+        return {f"{name}__gte": since} if since is not None else {}
+
+    # Acknowledgements: every professional's contact (issue 15).
+    acknowledged = _first_sent(LetterKind.ACKNOWLEDGEMENT)
+    received = Contact.objects.filter(referrer_kind=ReferrerKind.PROFESSIONAL, **after("received_at"))
+    for pk, received_at in received.values_list("pk", "received_at"):
+        found.add(received_at, "acknowledgements_due")
+        timed = Timed(acknowledgement_due(received_at, deadlines), acknowledged.get(pk))
+        _tally(found, received_at, timed, ("acknowledged_on_time", "acknowledged_late", "not_acknowledged"), at)
+
+    # The outcome to whoever made contact, and the family's letter, for each outcome actioned.
+    told = _first_sent(LetterKind.OUTCOME)
+    written = set(Message.objects.filter(kind=LetterKind.FAMILY).values_list("contact_id", flat=True))
+    withheld: dict[int, str] = {}
+    for decision in FamilyLetterDecision.objects.order_by("decided_at", "pk").values_list(
+        "contact_id", "withhold", "reason"
+    ):
+        contact_id, withhold, reason = decision
+        if withhold:
+            withheld[contact_id] = reason
+        else:
+            withheld.pop(contact_id, None)
+    actions = OutcomeAction.objects.filter(**after("actioned_at")).values_list(
+        "contact_id",
+        "actioned_at",
+        "referrer_informed_at",
+        "contact__referrer_kind",
+        "decision__decided_at",
+        "decision__verdict",
+    )
+    for contact_id, actioned_at, informed_at, kind, decided_at, verdict in actions:
+        if kind != ReferrerKind.ANONYMOUS and verdict == Verdict.APPROVED:
+            found.add(actioned_at, "outcomes_due")
+            done = min((t for t in (told.get(contact_id), informed_at) if t is not None), default=None)
+            timed = Timed(outcome_due(decided_at, deadlines), done)
+            _tally(found, actioned_at, timed, ("told_on_time", "told_late", "not_told"), at)
+        if contact_id in written:
+            found.add(actioned_at, "family_letters")
+        elif contact_id in withheld:
+            found.add(actioned_at, "family_not_written_to")
+            found.add(actioned_at, f"not_written_{withheld[contact_id]}")
+        else:
+            found.add(actioned_at, "family_neither")
+
+    # Consultation summaries (002 §5–6).
+    for received_at, due, sent in Consultation.objects.filter(**after("received_at")).values_list(
+        "received_at", "summary_due_at", "summary_sent_at"
+    ):
+        found.add(received_at, "summaries_due")
+        _tally(found, received_at, Timed(due, sent), ("summaries_on_time", "summaries_late", "summaries_not_sent"), at)
+    return found.latest_first()
+
+
+def as_csv(rows: list[months.MonthRow]) -> str:
+    return months.as_csv(MEASURES, rows)

@@ -1,0 +1,113 @@
+"""The telling-people figures (issue 15), computed by hand on a small hub: every measure of one month."""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+from typing import Any
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+
+from safehub.audit.models import AuditEvent, Verb
+from safehub.consultations import services as consultations
+from safehub.consultations.models import ConsultationKind
+from safehub.contacts.tests.factories import ContactFactory
+from safehub.letters import services as letters
+from safehub.letters.models import LetterKind, WithheldReason
+from safehub.letters.tests.helpers import actioned_contact
+from safehub.reports.indicators import telling_people
+
+pytestmark = pytest.mark.django_db
+
+
+def _send(contact: Any, kind: LetterKind, by: Any, at: dt.datetime) -> None:
+    made = letters.draft(contact, kind=kind, by=by, at=at)
+    letters.send(
+        contact,
+        kind=kind,
+        template_version=made.template_version,
+        channel=made.channel,
+        recipient_name=made.recipient_name,
+        email=made.email,
+        postal_address=made.postal_address,
+        subject=made.subject,
+        body=made.body,
+        by=by,
+        at=at,
+        submission_key=uuid.uuid4(),
+    )
+
+
+def test_each_measure_of_a_month(mash_team: Any, social_worker: Any, manager: Any, now: dt.datetime) -> None:
+    # A: decided this morning, acknowledged by the worker, told and written to at once.
+    told = actioned_contact(mash_team, social_worker=social_worker, manager=manager, at=now)
+    # D: decided five days ago; nobody told; the family not written to, for safety.
+    forgotten = actioned_contact(mash_team, social_worker=social_worker, manager=manager, at=now - dt.timedelta(days=5))
+    # C: a school's contact last Friday, never acknowledged (past the worker's three days).
+    ContactFactory(team=mash_team, received_at=dt.datetime(2026, 11, 20, 9, tzinfo=dt.UTC))
+    assert letters.queue_acknowledgements(now) == 1  # A only: D and C came too long ago
+    # B: a contact this hour, still within its working day.
+    ContactFactory(team=mash_team, received_at=now - dt.timedelta(hours=1))
+    _send(told, LetterKind.OUTCOME, social_worker, now)
+    _send(told, LetterKind.FAMILY, social_worker, now)
+    letters.decide_not_to_write(
+        forgotten,
+        reason=WithheldReason.INCREASED_RISK,
+        explanation="The father intercepts the post and has threatened the mother before.",
+        by=social_worker,
+        at=now,
+    )
+    asked = {
+        "kind": ConsultationKind.ANONYMOUS,
+        "consultee_name": "Ann Teacher",
+        "question": "Should I refer?",
+        "advice": "Talk to the parents first.",
+    }
+    consultations.record_consultation(
+        {**asked, "received_at": now - dt.timedelta(days=5)}, team=mash_team, by=social_worker, at=now
+    )
+    answered = consultations.record_consultation(
+        {**asked, "received_at": now - dt.timedelta(hours=1), "consultee_name": "Ben Nurse"},
+        team=mash_team,
+        by=social_worker,
+        at=now,
+    )
+    consultations.send_summary(answered, by=social_worker, at=now, version=answered.version)
+
+    [row] = telling_people.figures(at=now)
+    assert row.month == dt.date(2026, 11, 1)
+    assert row.counts == {
+        "acknowledgements_due": 4,  # A, B, C, D: every professional's contact
+        "acknowledged_on_time": 1,  # A
+        "acknowledged_late": 0,
+        "not_acknowledged": 2,  # C and D, past their working day; B still has time
+        "outcomes_due": 2,
+        "told_on_time": 1,  # A, within Bexley's 48 hours (002 §12)
+        "told_late": 0,
+        "not_told": 1,  # D, 48 hours gone
+        "family_letters": 1,
+        "family_not_written_to": 1,
+        "not_written_increased_risk": 1,
+        "not_written_prejudice_investigation": 0,
+        "not_written_undue_delay": 0,
+        "not_written_strategy_decided": 0,
+        "not_written_told_in_person": 0,
+        "not_written_no_safe_address": 0,
+        "family_neither": 0,
+        "summaries_due": 2,
+        "summaries_on_time": 1,
+        "summaries_late": 0,
+        "summaries_not_sent": 1,  # 48 hours gone (002 §5–6)
+    }
+
+
+def test_the_report_and_its_csv_are_for_the_performance_lead_and_managers(
+    client_for_role: Any, manager_client: Client, social_worker_client: Client
+) -> None:
+    assert social_worker_client.get(reverse("reports:telling-people")).status_code == 403
+    assert manager_client.get(reverse("reports:telling-people")).status_code == 200
+    response = manager_client.get(reverse("reports:telling-people-csv"))
+    assert response.content.decode().splitlines()[0].startswith("month,acknowledgements_due,")
+    assert AuditEvent.objects.filter(verb=Verb.REPORT_EXPORTED).count() == 1
