@@ -11,13 +11,17 @@ from django.db.models import Prefetch
 from django.urls import reverse
 
 from safehub.accounts.models import User
-from safehub.contacts.models import Contact
+from safehub.contacts.models import Contact, ReferrerKind
 from safehub.contacts.presenters import TimelineEntry, TimelineSource
-from safehub.core.presenters import Action, Panel
+from safehub.core.presenters import Action, Panel, shown_date
+from safehub.decisions.queries import the_decision
 from safehub.letters import permissions
 from safehub.letters.models import LetterKind, Message, MessageStateChange, WithheldReason
 from safehub.letters.rules import reasons_not_to_write, why_not_yet
+from safehub.letters.timeliness import Timed, acknowledgement_due, outcome_due
 from safehub.letters.workflow import LIFECYCLE, STATES, MessageEvent, MessageState
+from safehub.protocols.models import Clock
+from safehub.protocols.policy import deadlines_for
 
 
 @dataclass(frozen=True)
@@ -49,6 +53,49 @@ def message_row(message: Message) -> MessageRow:
     )
 
 
+@dataclass(frozen=True)
+class ClockLine:
+    what: str
+    text: str
+    tag: str  # a GOV.UK tag's class, "" for none
+
+
+def _clock_line(what: str, timed: Timed, *, at: datetime) -> ClockLine:
+    due = f"due by {shown_date(timed.due)}" if timed.due else "the protocol sets no time"
+    if timed.done is not None:
+        in_time = timed.on_time()
+        text = (
+            f"Sent {shown_date(timed.done)} ({'in time' if in_time else due.replace('due by', 'late: it was due by')})"
+        )
+        return ClockLine(what, text, "" if in_time else "govuk-tag govuk-tag--red")
+    if timed.late_by(at):
+        return ClockLine(what, f"Not yet: it was {due}", "govuk-tag govuk-tag--red")
+    return ClockLine(what, f"Not yet: {due}", "")
+
+
+def clock_lines(contact: Contact, messages: list[Message], *, at: datetime) -> list[ClockLine]:
+    """Issue 15's times, for this contact: the acknowledgement (a professional's contact) and the
+    outcome to whoever made contact (once decided), each sent in time or not."""
+    sent = [m for m in messages if m.state not in (MessageState.FAILED, MessageState.TOLD_ANOTHER_WAY)]
+
+    def first(kind: LetterKind) -> datetime | None:
+        return min((m.created_at for m in sent if m.kind == kind), default=None)
+
+    deadlines = deadlines_for(Clock.OUTCOME_TO_REFERRER)
+    lines = []
+    if contact.referrer_kind == ReferrerKind.PROFESSIONAL:
+        timed = Timed(acknowledgement_due(contact.received_at, deadlines), first(LetterKind.ACKNOWLEDGEMENT))
+        lines.append(_clock_line("Acknowledgement", timed, at=at))
+    decision = the_decision(contact)
+    if decision is not None and contact.referrer_kind != ReferrerKind.ANONYMOUS:
+        action = getattr(contact, "outcome_action", None)
+        told_otherwise = action.referrer_informed_at if action is not None else None
+        done = min((t for t in (first(LetterKind.OUTCOME), told_otherwise) if t is not None), default=None)
+        timed = Timed(outcome_due(decision.decided_at, deadlines), done)
+        lines.append(_clock_line("Outcome to the person who made contact", timed, at=at))
+    return lines
+
+
 class ContactPanel(Panel):
     """The letters and messages about the contact, and what may be written now."""
 
@@ -63,9 +110,12 @@ class ContactPanel(Panel):
         messages = list(contact.messages.all())
         reasons = reasons_not_to_write(contact) if not why_not_yet(contact, LetterKind.FAMILY) else []
         decided = list(contact.family_letter_decisions.all())
-        if not messages and not decided and why_not_yet(contact, LetterKind.OUTCOME):
+        clocks = clock_lines(contact, messages, at=at)
+        if not messages and not decided and not clocks and why_not_yet(contact, LetterKind.OUTCOME):
             return None
         return {
+            "clocks": clocks,
+            "decided_outcome": not why_not_yet(contact, LetterKind.OUTCOME),
             "rows": [message_row(message) for message in messages],
             "reasons": reasons,
             "decided": decided,

@@ -134,6 +134,11 @@ def _deadlines(clocks: Iterable[Clock], protocol: LocalProtocol | None) -> Deadl
     return Deadlines(active, timescales=timescales)
 
 
+def deadlines_for(*clocks: Clock) -> Deadlines:
+    """The active protocol's timescales for `clocks` alone, to compute several due times from."""
+    return _deadlines(clocks, None)
+
+
 def due_time(
     clock: Clock, *, start: datetime, rating: str = "", protocol: LocalProtocol | None = None
 ) -> datetime | None:

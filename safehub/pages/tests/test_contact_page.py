@@ -122,6 +122,7 @@ def test_a_contact_with_nothing_yet_shows_only_its_details_and_history(
         "Children and adults",
         "The concern",
         "Referrer",
+        "Letters and messages",  # a professional's contact: when its acknowledgement is due (issue 15)
         "Timeline",
     ]
 
@@ -139,10 +140,10 @@ def test_the_page_takes_a_fixed_number_of_queries_however_much_it_shows(
     # protocol's consent ages, for the panel and for its buttons (2);
     # the agreements the agencies gave to share their answers despite its conditions, and the
     # contact's rows of the sharing ledger (2); its letters and messages, and the decisions about
-    # writing to the family (2);
+    # writing to the family (2); the protocol's time to tell the referrer and its closure days (2);
     # the protocol's telephone prompts for outstanding requests (1); the recorded read (5); the
     # session saved (3). A prefetch lookup per related table would take about twice as many.
-    with django_assert_num_queries(36):
+    with django_assert_num_queries(38):
         response = social_worker_client.get(full_contact.get_absolute_url())
     assert response.status_code == 200
 
