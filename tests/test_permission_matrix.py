@@ -24,10 +24,13 @@ from safehub.consultations.models import Consultation, ConsultationKind
 from safehub.contacts.models import Channel, ConsentPosition, Contact
 from safehub.contacts.tests.factories import ContactFactory
 from safehub.contacts.workflow import ContactState
+from safehub.domestic_abuse.services import record_notification
+from safehub.domestic_abuse.tests.test_notifications import details as notification_details
+from safehub.domestic_abuse.tests.test_notifications import notification_contact
 from safehub.information_requests import services as information_requests
 from safehub.information_requests.rules import Details
 from safehub.letters import services as letters
-from safehub.letters.models import LetterKind
+from safehub.letters.models import LetterKind, School
 from safehub.letters.models import Template as LetterTemplate
 from safehub.letters.tests.helpers import actioned_contact
 from safehub.matching.models import DuplicatePair
@@ -136,6 +139,14 @@ def _letter(url_name: str) -> Callable[[Any], str]:
         return reverse(url_name, args=[message.pk])
 
     return make
+
+
+def _tell_school(team: Any) -> str:
+    """A police notification of domestic abuse whose child's school is not in the register."""
+    contact = notification_contact(team, timezone.now() - dt.timedelta(hours=1))
+    officer = user_with_role(Role.CONTACT_OFFICER, team=team)
+    record_notification(contact, notification_details(contact), by=officer, at=timezone.now(), version=None)
+    return reverse("letters:tell-school", args=[contact.pk, contact.subjects.get(given_name="Mia").pk])
 
 
 def _correct_person(team: Any) -> str:
@@ -656,6 +667,30 @@ PAGES: list[tuple[str, Callable[[Any], str], dict[Role, int]]] = [
         "a letter template",
         lambda team: reverse("letters:template", args=[LetterTemplate.objects.order_by("pk").first().pk]),
         {CO: 403, SW: 200, SP: 200, TM: 200, STRAT: 403, PARTNER: 404, PERF: 403, DPO: 403, ADMIN: 200},
+    ),
+    (
+        # Operation Encompass: the front door tells a school the worker could not find in the register.
+        "tell a child's school (Operation Encompass)",
+        _tell_school,
+        {CO: 200, SW: 200, SP: 200, TM: 200, STRAT: 403, **OUTSIDERS},
+    ),
+    (
+        "schools",
+        lambda team: reverse("letters:schools"),
+        {CO: 200, SW: 200, SP: 200, TM: 200, STRAT: 403, PARTNER: 404, PERF: 403, DPO: 403, ADMIN: 200},
+    ),
+    (
+        "add a school",
+        lambda team: reverse("letters:add-school"),
+        {CO: 403, SW: 403, SP: 403, TM: 403, STRAT: 403, PARTNER: 404, PERF: 403, DPO: 403, ADMIN: 200},
+    ),
+    (
+        "a school",
+        lambda team: reverse(
+            "letters:school",
+            args=[School.objects.create(name="Example Primary", dsl_name="A Lead", dsl_email="dsl@example.sch.uk").pk],
+        ),
+        {CO: 403, SW: 403, SP: 403, TM: 403, STRAT: 403, PARTNER: 404, PERF: 403, DPO: 403, ADMIN: 200},
     ),
     (
         "requests to share without consent",

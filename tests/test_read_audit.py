@@ -22,6 +22,9 @@ from safehub.consultations.models import Consultation, ConsultationKind
 from safehub.contacts.models import Channel, ConsentPosition, Contact
 from safehub.contacts.tests.factories import ContactAwaitingThresholdFactory, ContactFactory
 from safehub.contacts.workflow import ContactState
+from safehub.domestic_abuse.services import record_notification
+from safehub.domestic_abuse.tests.test_notifications import details as notification_details
+from safehub.domestic_abuse.tests.test_notifications import notification_contact
 from safehub.information_requests import services as information_requests
 from safehub.information_requests.rules import Details
 from safehub.letters import services as letters
@@ -105,6 +108,13 @@ def _letters_page(url_name: str, *args: str, role: str = "social_worker", **fiel
         return Shown(getattr(hub, role), reverse(url_name, args=[contact.pk, *args]), contacts=(contact.pk,))
 
     return make
+
+
+def _tell_school_page(hub: Hub) -> Shown:
+    contact = notification_contact(hub.team, hub.at - dt.timedelta(hours=1))
+    record_notification(contact, notification_details(contact), by=hub.contact_officer, at=hub.at, version=None)
+    url = reverse("letters:tell-school", args=[contact.pk, contact.subjects.get(given_name="Mia").pk])
+    return Shown(hub.contact_officer, url, contacts=(contact.pk,))
 
 
 def _message_page(url_name: str) -> Callable[[Hub], Shown]:
@@ -339,6 +349,7 @@ PAGES: dict[str, Callable[[Hub], Shown]] = {
         parents_agree="no",
         not_told={"increased_risk": "Father reads the family's post"},
     ),
+    "letters:tell-school": _tell_school_page,
     "letters:message": _message_page("letters:message"),
     "letters:message-pdf": _message_page("letters:message-pdf"),
     "sharing:decline": _contact_page("sharing:decline", ContactState.AWAITING_THRESHOLD, "social_worker"),
@@ -373,6 +384,7 @@ NOT_A_CHILDS_RECORD = {
     "information_requests:approve": "POST only: approves an information request's answer and redirects",
     "letters:message-action": "POST only: records a letter posted, a message sent again or told another way",
     "letters:template": "a letter template: the hub's words, with no child's record in them",
+    "letters:school": "a school in the register and its designated safeguarding lead",
 }
 
 

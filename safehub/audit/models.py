@@ -132,6 +132,7 @@ class Verb(models.TextChoices):
         "Decided that the reasons not to write to the family no longer hold",
     )
     LETTER_TEMPLATE_CHANGED = "letter_template_changed", "Saved a new version of a letter template"
+    SCHOOL_REGISTER_CHANGED = "school_register_changed", "Added or changed a school in the register"
     INFORMATION_REQUEST_RECORDED = "information_request_recorded", "Recorded an information request"
     INFORMATION_REQUEST_TURNED_AWAY = (
         "information_request_turned_away",

@@ -56,9 +56,11 @@ def add_letters(*, workers: list[User], now: datetime, seed: int) -> dict[str, i
     set_hub_details()
     made: Counter[str] = Counter()
     # The worker acknowledges a professional's contact within the minute: as it would have, had it run.
-    for contact in Contact.objects.filter(referrer_kind=ReferrerKind.PROFESSIONAL).exclude(
-        referrer_email="", referrer_address=""
-    ).order_by("received_at", "pk"):
+    for contact in (
+        Contact.objects.filter(referrer_kind=ReferrerKind.PROFESSIONAL)
+        .exclude(referrer_email="", referrer_address="")
+        .order_by("received_at", "pk")
+    ):
         if services.acknowledge(contact, at=min(contact.received_at + timedelta(minutes=1), now)) is not None:
             made["acknowledgements"] += 1
     closed = list(

@@ -9,6 +9,7 @@ hub acted, not what it decided; the family is never told who made contact."""
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from safehub.decisions.models import Outcome
 from safehub.letters.models import Audience, LetterKind
@@ -162,9 +163,36 @@ CONSULTATION_SUMMARY = (
 )
 
 
+# Operation Encompass (Home Office statutory guidance, November 2025): the child, the police's
+# reference, when and where, whether the child was there; for the school's designated safeguarding
+# lead only, to support the child that day.
+ENCOMPASS = (
+    "Dear ((recipient_name))\n\n"
+    "OPERATION ENCOMPASS: confidential, for the designated safeguarding lead only.\n\n"
+    "The police attended a domestic abuse incident at the home of a pupil at ((school_name)):\n\n"
+    "Child: ((child)), born ((child_born))\n"
+    "When: ((incident_time))\n"
+    "Where: ((incident_place))\n"
+    "Police reference: ((police_reference))\n"
+    "((child_present))\n\n"
+    "We are telling you before the start of the school day so that the school can support the child."
+    " Keep this information secure and share it only with those who need to know. Do not discuss it with"
+    " the family unless you have agreed this with us.\n\n"
+    "If you have questions, contact the ((hub_name)) on ((hub_phone)). " + URGENT_HELP + "\n\n"
+    "The ((hub_name)) team"
+)
+
+
 def shipped() -> list[Words]:
     """Every template Safehub ships, as version 1."""
     words = [
+        Words(
+            LetterKind.ENCOMPASS,
+            Audience.SCHOOL,
+            "",
+            "Operation Encompass: a pupil at ((school_name)), police reference ((police_reference))",
+            ENCOMPASS,
+        ),
         Words(
             LetterKind.CONSULTATION_SUMMARY,
             Audience.PROFESSIONAL,
@@ -209,3 +237,16 @@ def shipped() -> list[Words]:
             )
         )
     return words
+
+
+def install(template_model: Any, version_model: Any) -> None:
+    """Create each shipped template an installation lacks, as version 1; leave the others alone.
+    Takes the model classes so that a data migration can pass its historical models."""
+    for words in shipped():
+        template, created = template_model.objects.get_or_create(
+            kind=words.kind.value, audience=words.audience.value, outcome=words.outcome
+        )
+        if created:
+            version_model.objects.create(
+                template=template, number=1, subject=words.subject, body=words.body, note="As Safehub ships it"
+            )

@@ -215,3 +215,13 @@ def ask_notify(at: datetime, *, limit: int = 100) -> int:
             fresh = Message.objects.select_for_update().select_related("sent_by").get(pk=message.pk)
             changed += apply_report(fresh, Report(str(answer.get("status", "")), at))
     return changed
+
+
+@transaction.atomic
+def report_from_notify(notification_id: str, report: Report) -> bool:
+    """Notify's callback: record its report on the message it names (an id Safehub does not know
+    changes nothing); whether it changed anything."""
+    found = (
+        Message.objects.select_for_update().select_related("sent_by").filter(provider_id=notification_id[:64]).first()
+    )
+    return found is not None and apply_report(found, report)

@@ -28,6 +28,7 @@ _EVERY_KIND = frozenset(LetterKind)
 _ABOUT_A_CONTACT = frozenset({LetterKind.ACKNOWLEDGEMENT, LetterKind.OUTCOME, LetterKind.FAMILY})
 _DECIDED = frozenset({LetterKind.OUTCOME, LetterKind.FAMILY})
 _SUMMARY = frozenset({LetterKind.CONSULTATION_SUMMARY})
+_ENCOMPASS = frozenset({LetterKind.ENCOMPASS})
 _EVERYONE = frozenset(Audience)
 _PROFESSIONAL_AND_FAMILY = frozenset({Audience.PROFESSIONAL, Audience.FAMILY})
 _WHO_MADE_CONTACT = frozenset({Audience.PROFESSIONAL, Audience.PUBLIC})
@@ -63,9 +64,21 @@ FIELDS: Mapping[str, Field] = {
         ),
         # A consultation's summary (002 §5–6): what was asked and the advice given.
         Field("consultation_date", "The day of the consultation", _SUMMARY, _EVERYONE),
-        Field("child", "The child's name, or that the child was not named", _SUMMARY, _EVERYONE),
+        Field(
+            "child",
+            "The child's name (in a summary, or that the child was not named)",
+            _SUMMARY | _ENCOMPASS,
+            _EVERYONE,
+        ),
         Field("question", "What the consultee asked, as recorded", _SUMMARY, _EVERYONE),
         Field("advice", "The advice given, as recorded", _SUMMARY, _EVERYONE),
+        # Operation Encompass (Home Office statutory guidance, November 2025): what the school is told.
+        Field("child_born", "The child's date of birth", _ENCOMPASS, _EVERYONE),
+        Field("school_name", "The school's name", _ENCOMPASS, _EVERYONE),
+        Field("police_reference", "The police's reference for the incident", _ENCOMPASS, _EVERYONE),
+        Field("incident_time", "When the incident happened", _ENCOMPASS, _EVERYONE),
+        Field("incident_place", "Where it happened", _ENCOMPASS, _EVERYONE),
+        Field("child_present", "Whether the child was there, as the police said", _ENCOMPASS, _EVERYONE),
     )
 }
 

@@ -7,8 +7,8 @@ from typing import Any
 
 from django import forms
 
-from safehub.core.forms import GovukForm, VersionForm
-from safehub.letters.models import Channel, WithheldReason
+from safehub.core.forms import GovukForm, GovukModelForm, VersionForm
+from safehub.letters.models import Channel, School, WithheldReason
 
 BODY_ROWS = 18
 
@@ -105,3 +105,40 @@ class SummaryForm(MessageForm):
             ["required", "invalid", "min_value", "max_value"], "This page is out of date: reload the page and try again"
         ),
     )
+
+
+class TellSchoolForm(GovukForm):
+    submission_key = forms.UUIDField(widget=forms.HiddenInput)
+    school = forms.ModelChoiceField(
+        label="The child's school, nursery or college",
+        help_text="From the register of schools and their designated safeguarding leads",
+        queryset=School.objects.none(),
+        empty_label="Choose the school",
+        error_messages={"required": "Choose the child's school", "invalid_choice": "Choose a school from the list"},
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["school"].queryset = School.objects.filter(active=True)  # type: ignore[attr-defined]
+
+
+class SchoolForm(GovukModelForm):
+    class Meta:
+        model = School
+        fields = ["name", "dsl_name", "dsl_email", "phone", "home_education", "active"]
+        error_messages = {
+            "name": {"required": "Enter the school's name", "unique": "The register already has a school of that name"},
+            "dsl_name": {"required": "Enter the designated safeguarding lead's name"},
+            "dsl_email": {
+                "required": "Enter their secure email address",
+                "invalid": "Enter an email address like dsl@example-primary.sch.uk",
+            },
+        }
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if data.get("home_education") and data.get("active"):
+            others = School.objects.filter(home_education=True, active=True).exclude(pk=self.instance.pk)
+            if others.exists():
+                self.add_error("home_education", "The register already has an elective home education officer")
+        return data

@@ -13,7 +13,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from safehub.consultations.models import Consultation
-from safehub.contacts.models import Contact, NotToldReason
+from safehub.contacts.models import Contact, ContactSubject, NotToldReason
 from safehub.core.lifecycle import Lifecycle
 from safehub.core.models import StateChangeRecord
 from safehub.decisions.models import Outcome
@@ -26,6 +26,7 @@ STATE_CHOICES = [(state.value, state.label) for state in MessageState]
 class LetterKind(models.TextChoices):
     ACKNOWLEDGEMENT = "acknowledgement", "Acknowledgement of the contact"
     CONSULTATION_SUMMARY = "consultation_summary", "Consultation summary"
+    ENCOMPASS = "encompass", "Operation Encompass notice to the school"
     OUTCOME = "outcome", "Outcome to the person who made contact"
     FAMILY = "family", "Letter to the family"
 
@@ -36,6 +37,7 @@ class Audience(models.TextChoices):
     PROFESSIONAL = "professional", "A professional"
     PUBLIC = "public", "A member of the public or family member who made contact"
     FAMILY = "family", "The child's parents or carers"
+    SCHOOL = "school", "The designated safeguarding lead of the child's school"
 
 
 class Channel(models.TextChoices):
@@ -104,6 +106,8 @@ class Message(models.Model):
     )
     kind = models.CharField(max_length=20, choices=LetterKind)
     audience = models.CharField(max_length=20, choices=Audience)
+    # The child an Operation Encompass notice is about (one notice a child and notification).
+    child = models.ForeignKey(ContactSubject, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
     template_version = models.ForeignKey(TemplateVersion, on_delete=models.PROTECT, related_name="messages")
     channel = models.CharField(max_length=20, choices=Channel)
     recipient_name = models.CharField(max_length=200)
@@ -151,6 +155,12 @@ class Message(models.Model):
             # An acknowledgement goes once to each contact's referrer, however many workers run.
             models.UniqueConstraint(
                 fields=["contact"], condition=Q(kind="acknowledgement"), name="acknowledgement_once_per_contact"
+            ),
+            # An Operation Encompass notice goes once for each child of a notification.
+            models.UniqueConstraint(
+                fields=["contact", "child"],
+                condition=Q(kind="encompass") & ~Q(state="failed"),
+                name="encompass_once_per_child",
             ),
         ]
 
@@ -231,3 +241,31 @@ class FamilyLetterDecision(models.Model):
 
     def __str__(self) -> str:
         return f"{'Not written to' if self.withhold else 'May be written to'}: {self.contact}"
+
+
+class School(models.Model):
+    """A school, nursery or college whose designated safeguarding lead (DSL) is told of domestic
+    abuse the police attended at a pupil's home (Operation Encompass), or the council's officer for
+    children educated at home (elective home education), who is told in the school's place."""
+
+    name = models.CharField(max_length=200, unique=True)
+    dsl_name = models.CharField("Designated safeguarding lead", max_length=200)
+    dsl_email = models.EmailField("Their secure email address")
+    phone = models.CharField(max_length=40, blank=True)
+    home_education = models.BooleanField(
+        default=False, help_text="The council's elective home education officer, told for a child educated at home."
+    )
+    active = models.BooleanField(default=True)
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["home_education"],
+                condition=Q(home_education=True, active=True),
+                name="one_home_education_officer",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.name

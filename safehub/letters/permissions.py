@@ -45,3 +45,14 @@ def can_edit_templates(user: User) -> bool:
 
 def can_read_templates(user: User) -> bool:
     return can_administer(user) or can_make_threshold_decisions(user)
+
+
+def can_tell_schools(user: User) -> bool:
+    """Send a child's school its Operation Encompass notice when the worker could not (the school not
+    in the register): the front door, who record the police's notifications."""
+    return can_work_the_front_door(user)
+
+
+def can_manage_schools(user: User) -> bool:
+    """Keep the register of schools and their designated safeguarding leads."""
+    return can_administer(user)

@@ -13,15 +13,15 @@ from django.urls import reverse
 from safehub.accounts.models import User
 from safehub.contacts.models import Contact, ReferrerKind
 from safehub.contacts.presenters import TimelineEntry, TimelineSource
-from safehub.core.presenters import Action, Panel, shown_date
+from safehub.core.presenters import Action, Panel, lower_first, shown_date
 from safehub.decisions.queries import the_decision
-from safehub.letters import permissions
+from safehub.letters import encompass, permissions
 from safehub.letters.models import LetterKind, Message, MessageStateChange, WithheldReason
 from safehub.letters.rules import reasons_not_to_write, why_not_yet
 from safehub.letters.timeliness import Timed, acknowledgement_due, outcome_due
 from safehub.letters.workflow import LIFECYCLE, STATES, MessageEvent, MessageState
 from safehub.protocols.models import Clock
-from safehub.protocols.policy import deadlines_for
+from safehub.protocols.policy import active_protocol, deadlines_for
 
 
 @dataclass(frozen=True)
@@ -96,6 +96,24 @@ def clock_lines(contact: Contact, messages: list[Message], *, at: datetime) -> l
     return lines
 
 
+def encompass_lines(contact: Contact, *, at: datetime) -> list[ClockLine]:
+    """For a police domestic-abuse notification: each school-age child's school told, or why not yet
+    (Operation Encompass: before the start of the next school day)."""
+    notification = getattr(contact, "domestic_abuse", None)
+    if notification is None:
+        return []
+    deadline = encompass.due(notification, active_protocol())
+    lines = []
+    for subject in encompass.children_to_tell(notification):
+        sent = encompass.notice_for(notification, subject)
+        timed = Timed(deadline, sent.created_at if sent is not None else None)
+        line = _clock_line(f"Operation Encompass: {subject.display_name}'s school", timed, at=at)
+        if sent is not None:
+            line = ClockLine(line.what, f"{sent.recipient_name}, {lower_first(line.text)}", line.tag)
+        lines.append(line)
+    return lines
+
+
 class ContactPanel(Panel):
     """The letters and messages about the contact, and what may be written now."""
 
@@ -110,7 +128,7 @@ class ContactPanel(Panel):
         messages = list(contact.messages.all())
         reasons = reasons_not_to_write(contact) if not why_not_yet(contact, LetterKind.FAMILY) else []
         decided = list(contact.family_letter_decisions.all())
-        clocks = clock_lines(contact, messages, at=at)
+        clocks = clock_lines(contact, messages, at=at) + encompass_lines(contact, at=at)
         if not messages and not decided and not clocks and why_not_yet(contact, LetterKind.OUTCOME):
             return None
         return {
@@ -123,6 +141,15 @@ class ContactPanel(Panel):
 
     def actions(self, contact: Contact, *, user: User) -> list[Action]:
         found = []
+        notification = getattr(contact, "domestic_abuse", None)
+        if notification is not None and permissions.can_tell_schools(user):
+            for waiting in encompass.waiting(notification):
+                found.append(
+                    Action(
+                        f"Tell {waiting.subject.display_name}'s school (Operation Encompass)",
+                        reverse("letters:tell-school", args=[contact.pk, waiting.subject.pk]),
+                    )
+                )
         if permissions.can_send_messages(user):
             if not why_not_yet(contact, LetterKind.OUTCOME):
                 found.append(

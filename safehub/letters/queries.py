@@ -3,7 +3,7 @@ its contact, which the user must be able to see."""
 
 from __future__ import annotations
 
-from django.db.models import Q, QuerySet
+from django.db.models import Q
 from django.http import Http404
 
 from safehub.accounts.models import User
@@ -12,11 +12,11 @@ from safehub.audit.reads import Read, note_read, note_refusal
 from safehub.consultations.models import Consultation
 from safehub.contacts.models import Contact
 from safehub.core.queries import by_pk
-from safehub.letters.models import Message
+from safehub.letters.models import Message, MessageQuerySet
 from safehub.letters.permissions import can_see_messages
 
 
-def messages_visible_to(user: User) -> QuerySet[Message]:
+def messages_visible_to(user: User) -> MessageQuerySet:
     if not can_see_messages(user):
         return Message.objects.none()
     return Message.objects.filter(

@@ -51,7 +51,7 @@ from safehub.letters.workflow import MessageEvent, MessageState
 from safehub.protocols.policy import active_protocol
 from safehub.sharing.exits import Exit, Release, release
 from safehub.sharing.services import record_disclosure, withheld_found
-from safehub.sharing.vocabulary import SAFEGUARDING_BASES, Category, Purpose
+from safehub.sharing.vocabulary import POLICE_BASES, SAFEGUARDING_BASES, Category, Purpose
 
 # The least an explanation says: what the DPO and a complaint's reviewer will read.
 MIN_EXPLANATION = 20
@@ -61,12 +61,14 @@ ACKNOWLEDGE_WITHIN = timedelta(days=3)
 
 ROUTES = {
     LetterKind.CONSULTATION_SUMMARY: Exit.CONSULTATION_SUMMARY,
+    LetterKind.ENCOMPASS: Exit.ENCOMPASS,
     LetterKind.ACKNOWLEDGEMENT: Exit.REFERRER_MESSAGE,
     LetterKind.OUTCOME: Exit.REFERRER_MESSAGE,
     LetterKind.FAMILY: Exit.FAMILY_LETTER,
 }
 PURPOSES = {
     LetterKind.CONSULTATION_SUMMARY: Purpose.CONSULTATION_SUMMARY,
+    LetterKind.ENCOMPASS: Purpose.ENCOMPASS,
     LetterKind.ACKNOWLEDGEMENT: Purpose.OUTCOME_TO_REFERRER,
     LetterKind.OUTCOME: Purpose.OUTCOME_TO_REFERRER,
     LetterKind.FAMILY: Purpose.FAMILY_LETTER,
@@ -245,6 +247,7 @@ def _gate(contact: Contact, kind: LetterKind, *, text: str) -> Release:
 
 CATEGORIES = {
     LetterKind.CONSULTATION_SUMMARY: (Category.IDENTITY, Category.CONCERN),
+    LetterKind.ENCOMPASS: (Category.IDENTITY, Category.POLICE),
     LetterKind.ACKNOWLEDGEMENT: (Category.IDENTITY,),
     LetterKind.OUTCOME: (Category.IDENTITY, Category.DECISION),
     LetterKind.FAMILY: (Category.IDENTITY, Category.DECISION),
@@ -361,7 +364,7 @@ def _send(
         raise _sent_before(earlier)
     released = _gate(contact, kind, text=f"{subject}\n{body}")
     try:
-        return _write_message(
+        return write_message(
             contact=contact,
             kind=kind,
             audience=audience,
@@ -385,7 +388,7 @@ def _send(
         raise
 
 
-def _write_message(
+def write_message(
     *,
     kind: LetterKind,
     audience: Audience,
@@ -401,9 +404,11 @@ def _write_message(
     consent_position: str,
     contact: Contact | None = None,
     consultation: Consultation | None = None,
+    child: ContactSubject | None = None,
     automatic: bool = False,
 ) -> Message:
-    """The ledger row, the message (queued, or to print), and its audit event: for a message checked."""
+    """The ledger row, the message (queued, or to print), and its audit event: for a message its
+    caller has checked (the one writer of messages)."""
     email = recipient.email if channel == Channel.EMAIL else ""
     address = recipient.postal_address if channel != Channel.EMAIL else ""
     disclosure = record_disclosure(
@@ -412,7 +417,8 @@ def _write_message(
         released=released,
         content={"kind": kind.value, "channel": channel.value, "subject": subject, "body": body},
         purpose=PURPOSES[kind],
-        bases=SAFEGUARDING_BASES,
+        # Police information goes to a school under Part 3 of the DPA as well (000 §3: Schedule 8).
+        bases=POLICE_BASES if kind == LetterKind.ENCOMPASS else SAFEGUARDING_BASES,
         categories=CATEGORIES[kind],
         consent_position=consent_position,
         origin=consultation,
@@ -423,6 +429,7 @@ def _write_message(
         message = Message.objects.create(
             contact=contact,
             consultation=consultation,
+            child=child,
             kind=kind,
             audience=audience,
             template_version=template_version,
@@ -520,7 +527,7 @@ def send_summary(
         raise Refused(problems)
     # The consultation moves on first: a summary someone else sent meanwhile refuses this one.
     mark_summary_sent(consultation, by=by, at=at, version=version)
-    return _write_message(
+    return write_message(
         consultation=consultation,
         kind=LetterKind.CONSULTATION_SUMMARY,
         audience=Audience.PROFESSIONAL,

@@ -6,9 +6,9 @@ the same answers from here."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime, time, timedelta
 
-from safehub.core.working_time import ClockUnit, due_at
+from safehub.core.working_time import LONDON, ClockUnit, due_at, is_working_day
 from safehub.protocols.models import Clock
 from safehub.protocols.policy import Deadlines
 
@@ -48,3 +48,18 @@ def outcome_due(decided_at: datetime, deadlines: Deadlines) -> datetime | None:
     """The protocol's time to tell the referrer the outcome, from the approved decision (002 §12:
     48 hours; 003 App. 4 §10: one working day)."""
     return deadlines.due(Clock.OUTCOME_TO_REFERRER, start=decided_at)
+
+
+def encompass_due(received_at: datetime, *, school_day_start: time, extra_holidays: frozenset[date]) -> datetime:
+    """Before the start of the next school day after the police's notification came (Home Office
+    statutory guidance on Operation Encompass, November 2025: weekends and holidays included): the
+    first weekday that is not a bank holiday or a closure day, at the time schools start. School
+    holidays are not known here, so during one the time is sooner than the school's next day: a
+    notice is never counted in time when it was late."""
+    local = received_at.astimezone(LONDON)
+    day = local.date()
+    while True:
+        start = datetime.combine(day, school_day_start, tzinfo=LONDON)
+        if start > local and is_working_day(day, extra_holidays=extra_holidays):
+            return start
+        day += timedelta(days=1)

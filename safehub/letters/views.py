@@ -22,6 +22,8 @@ from django.utils.dateparse import parse_datetime
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from safehub.audit.models import Verb
+from safehub.audit.services import record
 from safehub.consultations.models import Consultation
 from safehub.consultations.queries import get_consultation_for
 from safehub.contacts.models import Contact
@@ -30,11 +32,20 @@ from safehub.core.errors import DomainError
 from safehub.core.forms import VersionForm, add_refusal
 from safehub.core.http import AuthenticatedHttpRequest
 from safehub.core.queries import by_pk
-from safehub.letters import permissions, services
-from safehub.letters.delivery import Report, apply_report
+from safehub.letters import encompass, permissions, services
+from safehub.letters.delivery import Report, report_from_notify
 from safehub.letters.fields import fields_for, fill
-from safehub.letters.forms import LiftForm, MessageForm, NotToWriteForm, SummaryForm, TemplateForm, ToldAnotherWayForm
-from safehub.letters.models import Audience, Channel, LetterKind, Message, Template, TemplateVersion
+from safehub.letters.forms import (
+    LiftForm,
+    MessageForm,
+    NotToWriteForm,
+    SchoolForm,
+    SummaryForm,
+    TellSchoolForm,
+    TemplateForm,
+    ToldAnotherWayForm,
+)
+from safehub.letters.models import Audience, Channel, LetterKind, Message, School, Template, TemplateVersion
 from safehub.letters.pdf import letter_pdf
 from safehub.letters.presenters import message_row
 from safehub.letters.queries import get_message_for, messages_visible_to
@@ -400,7 +411,13 @@ def waiting(request: AuthenticatedHttpRequest) -> HttpResponse:
         .order_by("created_at", "pk")[:500]
     )
     sections = [(title, [(m, message_row(m)) for m in found if m.state == state]) for state, title in WAITING_SECTIONS]
-    return render(request, "letters/waiting.html", {"sections": sections})
+    at = timezone.now()
+    schools_untold = (
+        encompass.untold(Contact.objects.visible_to(request.user).values_list("pk", flat=True), at=at)
+        if permissions.can_tell_schools(request.user)
+        else []
+    )
+    return render(request, "letters/waiting.html", {"sections": sections, "untold": schools_untold, "now": at})
 
 
 # Templates ------------------------------------------------------------------------------------------------
@@ -521,10 +538,94 @@ def notify_callback(request: HttpRequest) -> HttpResponse:
     when = parse_datetime(str(body.get("completed_at") or body.get("sent_at") or "")) or timezone.now()
     if timezone.is_naive(when):
         when = timezone.make_aware(when, dt.UTC)
-    with transaction.atomic():
-        found = (
-            Message.objects.select_for_update().select_related("sent_by").filter(provider_id=body["id"][:64]).first()
-        )
-        if found is not None:
-            apply_report(found, Report(body["status"][:40], min(when, timezone.now())))
+    report_from_notify(body["id"], Report(body["status"][:40], min(when, timezone.now())))
     return JsonResponse({"ok": True})
+
+
+# Operation Encompass ------------------------------------------------------------------------------
+
+
+@require_http_methods(["GET", "POST"])
+def tell_school(request: AuthenticatedHttpRequest, pk: int, subject: int) -> HttpResponse:
+    """Send a child's school its Operation Encompass notice when the worker could not: the school not
+    in the register under the name recorded, or none recorded."""
+    contact = get_contact_for(request.user, pk, purpose="tell-school")
+    if not permissions.can_tell_schools(request.user):
+        raise PermissionDenied
+    notification = getattr(contact, "domestic_abuse", None)
+    child = by_pk(contact.subjects.all(), subject)
+    if notification is None or child is None or child not in encompass.children_to_tell(notification):
+        raise Http404("No such child on a police domestic-abuse notification")
+    earlier = encompass.notice_for(notification, child)
+    if earlier is not None:
+        messages.info(request, f"{earlier.recipient_name} was already told about {child.display_name}.")
+        return redirect(contact)
+    form = TellSchoolForm(
+        request.POST or None,
+        initial={"submission_key": uuid.uuid4(), "school": encompass.school_for(child)},
+    )
+    status = 200
+    if request.method == "POST" and form.is_valid():
+        try:
+            sent = encompass.tell_school(
+                notification,
+                child,
+                form.cleaned_data["school"],
+                by=request.user,
+                at=timezone.now(),
+                submission_key=form.cleaned_data["submission_key"],
+            )
+        except DomainError as error:
+            status = add_refusal(form, error)
+        else:
+            messages.success(request, f"{sent.recipient_name} is being told about {child.display_name}")
+            return redirect(contact)
+    return render(
+        request,
+        "letters/tell_school.html",
+        {
+            "contact": contact,
+            "child": child,
+            "recorded": encompass.recorded_school(child),
+            "notification": notification,
+            "form": form,
+            "can_manage": permissions.can_manage_schools(request.user),
+        },
+        status=status,
+    )
+
+
+@require_GET
+def schools(request: AuthenticatedHttpRequest) -> HttpResponse:
+    if not (permissions.can_manage_schools(request.user) or permissions.can_tell_schools(request.user)):
+        raise PermissionDenied
+    return render(
+        request,
+        "letters/schools.html",
+        {"schools": School.objects.all(), "can_manage": permissions.can_manage_schools(request.user)},
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def school(request: AuthenticatedHttpRequest, pk: int | None = None) -> HttpResponse:
+    """Add a school to the register, or change one (its DSL moves on, say)."""
+    if not permissions.can_manage_schools(request.user):
+        raise PermissionDenied
+    found = None
+    if pk is not None:
+        found = by_pk(School.objects.all(), pk)
+        if found is None:
+            raise Http404("No such school")
+    form = SchoolForm(request.POST or None, instance=found)
+    if request.method == "POST" and form.is_valid():
+        with transaction.atomic():
+            saved = form.save()
+            record(
+                Verb.SCHOOL_REGISTER_CHANGED,
+                by=request.user,
+                at=timezone.now(),
+                data={"school": saved.pk, "added": found is None, "changed": sorted(form.changed_data)},
+            )
+        messages.success(request, f"{saved.name} saved")
+        return redirect("letters:schools")
+    return render(request, "letters/school.html", {"form": form, "school": found})

@@ -54,6 +54,14 @@ class ProtocolForm(VersionForm):
         max_length=500,
         required=False,
     )
+    school_day_start = forms.TimeField(
+        label="Schools' day starts",
+        help_text="Operation Encompass: a school is told before its next day starts. For example 08:30 (the"
+        " time if left blank)",
+        widget=forms.TimeInput(format="%H:%M", attrs={"class": "govuk-input--width-5"}),
+        required=False,
+        error_messages={"invalid": "Enter the time as hours and minutes, like 08:30"},
+    )
     daily_meeting = forms.CharField(
         label="Daily MASH meeting",
         help_text="When it meets, for example: Tuesday to Friday at 11:00 (BRAG). Leave blank if there is none.",
@@ -336,6 +344,7 @@ def protocol_initial(protocol: LocalProtocol) -> dict[str, Any]:
         "hub_phone": protocol.hub_phone,
         "hub_email": protocol.hub_email,
         "hub_address": protocol.hub_address,
+        "school_day_start": protocol.school_day_start,
         "always_checked_agencies": list(protocol.always_checked_agencies),
         "early_help_criteria": "\n".join(protocol.early_help_criteria),
         "closure_days": "\n".join(

@@ -119,6 +119,9 @@ class LocalProtocol(models.Model):
     hub_phone = models.CharField("Hub's telephone number", max_length=40, blank=True)
     hub_email = models.EmailField("Hub's email address", blank=True)
     hub_address = models.TextField("Hub's postal address", blank=True)
+    # Operation Encompass: a school is told before its next school day starts (Home Office statutory
+    # guidance, November 2025); schools in the area start at about this time.
+    school_day_start = models.TimeField(default=time(8, 30))
     always_checked_agencies = models.JSONField(default=list, blank=True)
     approver_roles = models.JSONField(
         default=default_approver_roles, help_text="The roles that may approve a threshold recommendation."

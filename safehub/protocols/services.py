@@ -57,6 +57,10 @@ def activate_protocol(protocol: LocalProtocol, *, by: User) -> None:
     record(Verb.PROTOCOL_CHANGED, by=by, data={"protocol": protocol.slug, "change": "activated"})
 
 
+# When schools start, unless the protocol says otherwise (Operation Encompass).
+SCHOOL_DAY_START = time(8, 30)
+
+
 @dataclass(frozen=True)
 class ProtocolSettings:
     """Everything a profile holds besides its levels of need and timescales."""
@@ -84,6 +88,7 @@ class ProtocolSettings:
     hub_phone: str = ""
     hub_email: str = ""
     hub_address: str = ""
+    school_day_start: time = SCHOOL_DAY_START
 
 
 # The hub's standing meetings the protocol schedules: each field prefix and what it is called.

@@ -17,7 +17,7 @@ from safehub.consultations.permissions import can_see_consultations
 from safehub.contacts.permissions import can_find_contacts, can_record_contact, can_see_contacts
 from safehub.handoffs.permissions import can_see_caseload
 from safehub.information_requests.permissions import can_see_requests
-from safehub.letters.permissions import can_edit_templates, can_see_messages
+from safehub.letters.permissions import can_edit_templates, can_manage_schools, can_see_messages
 from safehub.matching.permissions import can_review_duplicates
 from safehub.meetings.permissions import can_see_meetings
 from safehub.outbox.permissions import can_read_outbox
@@ -62,6 +62,7 @@ SECTIONS: list[tuple[str, str, Callable[[User], bool]]] = [
     ("Users and teams", "users:home", can_manage_users),
     ("Local protocol", "protocols:list", can_view_protocols),
     ("Letter templates", "letters:templates", can_edit_templates),
+    ("Schools", "letters:schools", can_manage_schools),
     ("Audit trail", "audit:events", can_read_audit),
     ("Sharing ledger", "sharing:ledger", can_read_ledger),
     ("Who has seen a record", "sharing:seen", can_read_ledger),

@@ -29,6 +29,7 @@ class Exit(models.TextChoices):
     REFERRER_MESSAGE = "referrer_message", "A message to the person who made contact"
     FAMILY_LETTER = "family_letter", "A letter to the family"
     CONSULTATION_SUMMARY = "consultation_summary", "A consultation's summary to the person who asked"
+    ENCOMPASS = "encompass", "An Operation Encompass notice to a child's school"
 
 
 class Audience(models.TextChoices):
@@ -51,16 +52,18 @@ AUDIENCES: dict[Exit, Audience] = {
     Exit.REFERRER_MESSAGE: Audience.ANYONE,
     Exit.FAMILY_LETTER: Audience.ANYONE,
     Exit.CONSULTATION_SUMMARY: Audience.ANYONE,
+    # The school's designated safeguarding lead: a partner professional.
+    Exit.ENCOMPASS: Audience.PARTNERS,
 }
 
 
-# The routes that may carry another agency's information. A request for checks carries the hub's own;
-# letters and messages carry the hub's own words, and nothing an agency gave goes in them.
-CARRIES_ITEMS = frozenset(
-    route
-    for route in Exit
-    if route not in (Exit.CHECK_REQUEST, Exit.REFERRER_MESSAGE, Exit.FAMILY_LETTER, Exit.CONSULTATION_SUMMARY)
+# The routes that carry the hub's own words only: a request for checks, and letters and messages
+# (another agency's information never goes in them, `may_go`).
+OWN_WORDS_ONLY = frozenset(
+    {Exit.CHECK_REQUEST, Exit.REFERRER_MESSAGE, Exit.FAMILY_LETTER, Exit.CONSULTATION_SUMMARY, Exit.ENCOMPASS}
 )
+# The routes that may carry another agency's information.
+CARRIES_ITEMS = frozenset(Exit) - OWN_WORDS_ONLY
 
 
 def barred_routes(conditions: Iterable[Condition]) -> list[Exit]:

@@ -46,6 +46,12 @@ class Purpose(models.TextChoices):
         "consultation_summary",
         "A consultation's summary, sent to the professional who asked the hub for advice",
     )
+    # Operation Encompass (Home Office statutory guidance, November 2025).
+    ENCOMPASS = (
+        "encompass",
+        "Operation Encompass: telling a child's school before the next school day that police attended"
+        " domestic abuse at home",
+    )
     # 000 ("proportionate"): the hub's own copy of a contact, downloaded to take to a meeting or court.
     CASE_RECORD = (
         "case_record",

@@ -3,14 +3,19 @@ that, what happened to a letter, a template's new words, and GOV.UK Notify's cal
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.http import HttpResponse
 from django.utils import timezone
 
 from safehub.accounts.models import Role
 from safehub.consultations.models import Consultation, ConsultationKind
 from safehub.contacts.models import ConsentPosition, Contact
+from safehub.domestic_abuse.services import record_notification
+from safehub.domestic_abuse.tests.test_notifications import details as notification_details
+from safehub.domestic_abuse.tests.test_notifications import notification_contact
 from safehub.letters import services
-from safehub.letters.models import LetterKind, Message, Template
+from safehub.letters.models import LetterKind, Message, School, Template
 from safehub.letters.tests.helpers import actioned_contact, set_hub_details
 from tests.fuzz.harness import Target, Variant, World, bare, redirected, url
 
@@ -47,6 +52,25 @@ def _write_summary(world: World) -> list[Variant]:
     )
     address = url("letters:write-summary", consultation.pk)
     return [Variant.from_page(world.client(SW), address, button=("action", "send"))]
+
+
+def _tell_school(world: World) -> list[Variant]:
+    contact = notification_contact(world.team, timezone.now() - dt.timedelta(hours=1))
+    record_notification(contact, notification_details(contact), by=world.user(CO), at=timezone.now(), version=None)
+    School.objects.create(name="Example Primary School", dsl_name="Ms A Lead", dsl_email="dsl@example.sch.uk")
+    address = url("letters:tell-school", contact.pk, contact.subjects.get(given_name="Mia").pk)
+    school = School.objects.get(name="Example Primary School")
+    return [Variant.from_page(world.client(CO), address, fill={"school": str(school.pk)})]
+
+
+def _add_school(world: World) -> list[Variant]:
+    fill = {"name": "Example High School", "dsl_name": "Mr C Lead", "dsl_email": "dsl@example-high.sch.uk"}
+    return [Variant.from_page(world.client(ADMIN), url("letters:add-school"), fill=fill)]
+
+
+def _school(world: World) -> list[Variant]:
+    school = School.objects.create(name="Example Academy", dsl_name="Ms D Lead", dsl_email="dsl@example-academy.sch.uk")
+    return [Variant.from_page(world.client(ADMIN), url("letters:school", school.pk))]
 
 
 def _not_to_write(world: World) -> list[Variant]:
@@ -103,6 +127,13 @@ def _message_action(world: World) -> list[Variant]:
     ]
 
 
+def _saved_or_taken(response: HttpResponse) -> bool:
+    """Saved, or refused because an example before it added a school of that name."""
+    return redirected(response) or (
+        response.status_code == 200 and b"already has a school of that name" in response.content
+    )
+
+
 def _reached_the_service(response: HttpResponse) -> bool:
     """Saved, or refused by the service because an example before it saved a version first."""
     return redirected(response) or (response.status_code == 200 and b"Someone saved version" in response.content)
@@ -130,6 +161,9 @@ TARGETS = [
     Target("letters:write", _write),
     Target("letters:write-summary", _write_summary),
     Target("letters:not-to-write", _not_to_write),
+    Target("letters:tell-school", _tell_school),
+    Target("letters:add-school", _add_school, passed=_saved_or_taken),
+    Target("letters:school", _school),
     Target("letters:lift", _lift),
     Target("letters:message-action", _message_action),
     Target("letters:template", _template, passed=_reached_the_service),

@@ -5,18 +5,9 @@ from django.db import migrations
 
 
 def ship(apps, schema_editor):
-    from safehub.letters.defaults import shipped
+    from safehub.letters.defaults import install
 
-    Template = apps.get_model("letters", "Template")
-    TemplateVersion = apps.get_model("letters", "TemplateVersion")
-    for words in shipped():
-        template, created = Template.objects.get_or_create(
-            kind=words.kind.value, audience=words.audience.value, outcome=words.outcome
-        )
-        if created:
-            TemplateVersion.objects.create(
-                template=template, number=1, subject=words.subject, body=words.body, note="As Safehub ships it"
-            )
+    install(apps.get_model("letters", "Template"), apps.get_model("letters", "TemplateVersion"))
 
 
 class Migration(migrations.Migration):

@@ -230,7 +230,7 @@ def test_an_acknowledgement_goes_once_to_each_professional_with_an_address(mash_
     from safehub.letters.tests.helpers import set_hub_details
 
     set_hub_details()
-    school = ContactFactory(
+    school: Contact = ContactFactory(
         team=mash_team, received_at=now - dt.timedelta(hours=1), referrer_email="dsl@example.sch.uk"
     )
     ContactFactory(team=mash_team, received_at=now, referrer_kind=ReferrerKind.PUBLIC, referrer_email="jo@example.org")

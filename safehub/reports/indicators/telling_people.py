@@ -1,7 +1,8 @@
 """Telling people, by month (issue 15, "Timeliness"): professionals' contacts acknowledged within one
 working day; referrers told the outcome within the active protocol's time (002 §12: 48 hours; 003 App. 4
 §10: one working day); families written to, or not with a coded reason (003 App. 4 §11); consultation
-summaries sent within the protocol's time (002 §5–6: 48 hours). Each is counted in the London month of
+summaries sent within the protocol's time (002 §5–6: 48 hours); each school-age child's school told of a
+police domestic-abuse notification before the next school day (Operation Encompass). Each is counted in the London month of
 what started its clock — the contact received, the outcome actioned, the consultation given — from the
 records themselves. Something still in time is not counted late; something past its time and not done is
 counted as not done."""
@@ -13,6 +14,8 @@ from datetime import datetime
 from safehub.consultations.models import Consultation
 from safehub.contacts.models import Contact, ReferrerKind
 from safehub.decisions.models import OutcomeAction, Verdict
+from safehub.domestic_abuse.models import Notification
+from safehub.letters import encompass
 from safehub.letters.models import FamilyLetterDecision, LetterKind, Message, WithheldReason
 from safehub.letters.timeliness import Timed, acknowledgement_due, outcome_due
 from safehub.letters.workflow import MessageState
@@ -37,6 +40,10 @@ MEASURES = (
     "summaries_on_time",
     "summaries_late",
     "summaries_not_sent",
+    "encompass_due",
+    "encompass_on_time",
+    "encompass_late",
+    "encompass_not_sent",
 )
 # A message that did not arrive has not told anyone (told another way: when is not known).
 UNDELIVERED = (MessageState.FAILED, MessageState.TOLD_ANOTHER_WAY)
@@ -119,6 +126,26 @@ def figures(*, at: datetime, since: datetime | None = None) -> list[months.Month
     ):
         found.add(received_at, "summaries_due")
         _tally(found, received_at, Timed(due, sent), ("summaries_on_time", "summaries_late", "summaries_not_sent"), at)
+    # Operation Encompass: each school-age child's school, before the next school day.
+    protocol = deadlines.protocol
+    notices = {
+        (contact_id, child_id): sent
+        for contact_id, child_id, sent in Message.objects.filter(kind=LetterKind.ENCOMPASS)
+        .exclude(state__in=UNDELIVERED)
+        .values_list("contact_id", "child_id", "created_at")
+    }
+    notifications = (
+        Notification.objects.filter(**after("contact__received_at"))
+        .select_related("contact")
+        .prefetch_related("contact__subjects__person")
+    )
+    for notification in notifications:
+        received_at = notification.contact.received_at
+        deadline = encompass.due(notification, protocol, holidays=deadlines.holidays)
+        for child in encompass.children_to_tell(notification):
+            found.add(received_at, "encompass_due")
+            timed = Timed(deadline, notices.get((notification.contact_id, child.pk)))
+            _tally(found, received_at, timed, ("encompass_on_time", "encompass_late", "encompass_not_sent"), at)
     return found.latest_first()
 
 

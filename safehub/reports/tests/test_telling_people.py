@@ -100,6 +100,10 @@ def test_each_measure_of_a_month(mash_team: Any, social_worker: Any, manager: An
         "summaries_on_time": 1,
         "summaries_late": 0,
         "summaries_not_sent": 1,  # 48 hours gone (002 §5–6)
+        "encompass_due": 0,
+        "encompass_on_time": 0,
+        "encompass_late": 0,
+        "encompass_not_sent": 0,
     }
 
 

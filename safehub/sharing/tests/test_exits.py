@@ -31,10 +31,14 @@ from safehub.core.errors import DomainError, Refused
 from safehub.decisions import services as decisions
 from safehub.decisions.models import Outcome
 from safehub.decisions.tests.helpers import recommend_and_approve
+from safehub.domestic_abuse.services import record_notification
+from safehub.domestic_abuse.tests.test_notifications import details as notification_details
+from safehub.domestic_abuse.tests.test_notifications import notification_contact
 from safehub.information_requests import services as information_requests
 from safehub.information_requests.rules import Details
+from safehub.letters import encompass
 from safehub.letters import services as letters
-from safehub.letters.models import Channel, LetterKind
+from safehub.letters.models import Channel, LetterKind, School
 from safehub.letters.tests.helpers import set_hub_details
 from safehub.mfa.testing import sign_in_both_steps
 from safehub.pages.pack import contact_pack_html, contact_pack_pdf
@@ -361,6 +365,20 @@ def _consultation_summary(world: World) -> tuple[list[Disclosure], str]:
     return rows, _sent(rows)
 
 
+def _encompass(world: World) -> tuple[list[Disclosure], str]:
+    """A notice to a school carries the police's notification as the guidance says (the child, the
+    reference, when, where, whether present) and nothing any agency answered."""
+    set_hub_details()
+    School.objects.create(name="Example Primary School", dsl_name="Ms A Lead", dsl_email="dsl@example.sch.uk")
+    contact = notification_contact(world.contact.team, world.at - H)
+    record_notification(contact, notification_details(contact), by=world.manager, at=world.at, version=None)
+    contact.subjects.filter(given_name="Mia").update(school="Example Primary School")
+    before = _last()
+    assert encompass.queue_encompass(world.at) == 1
+    rows = _new_rows(before)
+    return rows, _sent(rows)
+
+
 # Each route out, driven through the real code with a restricted item on the contact. A new `Exit`
 # fails `test_every_route_out_has_a_leak_test` until it is added here.
 EXITS: dict[Exit, Callable[[World], tuple[list[Disclosure], str]]] = {
@@ -372,6 +390,7 @@ EXITS: dict[Exit, Callable[[World], tuple[list[Disclosure], str]]] = {
     Exit.REFERRER_MESSAGE: _letter_to(LetterKind.OUTCOME),
     Exit.FAMILY_LETTER: _letter_to(LetterKind.FAMILY),
     Exit.CONSULTATION_SUMMARY: _consultation_summary,
+    Exit.ENCOMPASS: _encompass,
 }
 
 

@@ -14,6 +14,7 @@ from safehub.audit.services import checkpoint_chain
 from safehub.checks.alerts import run_once
 from safehub.consultations.reminders import deliver_summary_reminders, queue_summary_reminders
 from safehub.letters.delivery import ask_notify, deliver_messages
+from safehub.letters.encompass import queue_encompass
 from safehub.letters.services import queue_acknowledgements
 from safehub.strategy.alerts import run_once as run_action_alerts
 from safehub.strategy.emails import deliver_invitation_emails, deliver_record_emails
@@ -46,7 +47,7 @@ class Command(BaseCommand):
                 result = run_once(timezone.now())
                 invitations = deliver_invitation_emails(timezone.now())
                 strategy = deliver_record_emails(timezone.now()) + run_action_alerts(timezone.now())
-                acknowledged = queue_acknowledgements(timezone.now())
+                acknowledged = queue_acknowledgements(timezone.now()) + queue_encompass(timezone.now())
                 letters = deliver_messages(timezone.now()) + ask_notify(timezone.now())
                 queue_summary_reminders(timezone.now())
                 letters += deliver_summary_reminders(timezone.now())
@@ -61,7 +62,7 @@ class Command(BaseCommand):
                     emailed = f"; strategy invitations emailed {invitations}" if invitations else ""
                     emailed += f"; strategy records and action alerts emailed {strategy}" if strategy else ""
                     emailed += (
-                        f"; acknowledgements {acknowledged}, letters and messages handed over {letters}"
+                        f"; acknowledgements and Operation Encompass notices {acknowledged}, letters and messages handed over {letters}"
                         if (letters or acknowledged)
                         else ""
                     )
