@@ -28,12 +28,14 @@ from safehub.checks.forms import (
     SubmitForDecisionForm,
     WithdrawForm,
 )
-from safehub.checks.gp_form import gp_form_pdf
+from safehub.checks.gp_form import gp_form_filename, gp_form_pdf
 from safehub.checks.models import AgencyRequest, AgencyResponse, Alert, MashChecks, RequestState, ResponseStatus
 from safehub.checks.presenters import (
     alert_rows,
     checks_shown,
     not_asked_about,
+    not_emailed,
+    practice_email_note,
     queue_caption,
     queue_rows,
     request_phone_prompt,
@@ -126,8 +128,12 @@ def start(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         except DomainError as error:
             status = add_refusal(form, error, fields=FORM_FIELDS)
         else:
-            sent = checks.requests.count()
-            messages.success(request, f"MASH checks started: {sent} {'agency' if sent == 1 else 'agencies'} asked")
+            sent = list(checks.requests.select_related("agency"))
+            messages.success(
+                request, f"MASH checks started: {len(sent)} {'agency' if len(sent) == 1 else 'agencies'} asked"
+            )
+            if note := not_emailed(sent):
+                messages.info(request, note)
             return redirect("checks:checks", pk=checks.pk)
     return render(request, "checks/start.html", {"contact": contact, "form": form}, status=status)
 
@@ -222,6 +228,8 @@ def ask_another_agency(request: AuthenticatedHttpRequest, pk: int) -> HttpRespon
         else:
             names = ", ".join(str(r.agency) for r in sent)
             messages.success(request, f"Request sent to {names}")
+            if note := not_emailed(sent):
+                messages.info(request, note)
             return redirect("checks:checks", pk=checks.pk)
     context = {"checks": checks, "form": form, "anyone_left": not_asked.exists()}
     return render(request, "checks/ask_another_agency.html", context, status=status)
@@ -409,6 +417,7 @@ def _request_page(
         "correction": correction,
         "responses": submitted_responses(responses),
         "phone": request_phone_prompt(agency_request),
+        "practice_email": practice_email_note(agency_request),
         "agreement": agreement if agreement is not None else _agreement_form(request, latest),
         "agreed": list(latest.agreements.select_related("agreed_by")) if latest is not None else [],
         **_consent_since(agency_request),
@@ -575,5 +584,5 @@ def gp_form(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
             data={"report": "gp-request-for-information", "request": agency_request.pk},
         )
     response = HttpResponse(pdf, content_type="application/pdf")
-    response["Content-Disposition"] = f'attachment; filename="request-{agency_request.pk}-for-information.pdf"'
+    response["Content-Disposition"] = f'attachment; filename="{gp_form_filename(agency_request)}"'
     return response

@@ -482,7 +482,8 @@ GATED = {
 # Modules that send, print or download and are not routes for another agency's information, and why.
 NOT_A_ROUTE = {
     "sharing/services.py": "the ledger's writer, which takes only what `release` cleared",
-    "checks/gp_form.py": "the printable form of a request already recorded (the hub's own words only)",
+    "checks/gp_form.py": "the printable form of a request already recorded, drawn from its ledger row alone",
+    "checks/gp_emails.py": "emails a GP practice its request's form (checks/gp_form.py), drawn from its ledger row",
     "checks/views.py": "serves the GP practice's form (checks/gp_form.py)",
     "pages/views.py": "serves the PDF pack (pages/pack.py)",
     "checks/alerts.py": "alerts to hub staff to sign in: no personal details",
