@@ -16,7 +16,7 @@ from django.conf import settings
 from django.core.mail import EmailMessage
 
 from safehub.checks.gp_form import gp_form_filename, gp_form_pdf
-from safehub.checks.models import PracticeEmail, RequestState
+from safehub.checks.models import AgencyRequest, PracticeEmail, RequestState
 from safehub.core.mail_batches import OvertakenError, deliver_in_batches, lock_for_sending
 from safehub.core.presenters import shown_london_time
 
@@ -57,10 +57,10 @@ def email_for(email: PracticeEmail) -> EmailMessage:
 
 def _claim(batch: int) -> list[PracticeEmail]:
     # Only a request still outstanding is emailed: one answered by phone or withdrawn meanwhile is not.
+    # The outstanding requests as a subquery, not a join: the row locks are the emails' alone.
+    outstanding = AgencyRequest.objects.filter(state=RequestState.SENT).values("pk")
     pending = lock_for_sending(
-        PracticeEmail.objects.filter(emailed_at__isnull=True, request__state=RequestState.SENT).order_by(
-            "queued_at", "pk"
-        )
+        PracticeEmail.objects.filter(emailed_at__isnull=True, request_id__in=outstanding).order_by("queued_at", "pk")
     )
     ids = list(pending.values_list("pk", flat=True)[:batch])
     return list(

@@ -54,6 +54,9 @@ from safehub.core.forms import add_refusal
 from safehub.core.http import AuthenticatedHttpRequest, local_redirect_target
 from safehub.core.ids import parse_ids
 from safehub.core.presenters import shown_date
+from safehub.partner_outcomes import services as outcome_services
+from safehub.partner_outcomes.permissions import can_see_request_outcome
+from safehub.partner_outcomes.presenters import DecisionShown, decision_shown
 from safehub.protocols.models import Brag
 from safehub.sharing.exits import Exit, barred_routes
 from safehub.sharing.vocabulary import Basis, Condition
@@ -399,6 +402,15 @@ def _latest(responses: list[AgencyResponse]) -> AgencyResponse | None:
     return next((r for r in reversed(responses) if r.status == ResponseStatus.SUBMITTED), None)
 
 
+def _decision(request: AuthenticatedHttpRequest, agency_request: AgencyRequest) -> DecisionShown | None:
+    """The contact's outcome, once decided, for a partner whose agency answered the request (000; 003
+    App. 4 §8): its first showing to the agency is recorded in the sharing ledger."""
+    if not can_see_request_outcome(request.user, agency_request):
+        return None
+    shown = outcome_services.show_request_outcome(agency_request, by=request.user, at=timezone.now())
+    return decision_shown(shown)
+
+
 def _request_page(
     request: AuthenticatedHttpRequest,
     agency_request: AgencyRequest,
@@ -411,6 +423,7 @@ def _request_page(
     latest = _latest(responses)
     form, correction = forms
     context = {
+        "decision": _decision(request, agency_request),
         "request_": agency_request,
         "people": sent_people(agency_request.subjects, mothers_born=True),
         "form": form,

@@ -29,6 +29,7 @@ class Exit(models.TextChoices):
     REFERRER_MESSAGE = "referrer_message", "A message to the person who made contact"
     FAMILY_LETTER = "family_letter", "A letter to the family"
     CONSULTATION_SUMMARY = "consultation_summary", "A consultation's summary to the person who asked"
+    OUTCOME_TO_PARTNER = "outcome_to_partner", "A contact's decided outcome shown to a partner agency"
 
 
 class Audience(models.TextChoices):
@@ -51,15 +52,25 @@ AUDIENCES: dict[Exit, Audience] = {
     Exit.REFERRER_MESSAGE: Audience.ANYONE,
     Exit.FAMILY_LETTER: Audience.ANYONE,
     Exit.CONSULTATION_SUMMARY: Audience.ANYONE,
+    # Shown in Safehub to the partner agency's professionals who answered the checks or made the referral.
+    Exit.OUTCOME_TO_PARTNER: Audience.PARTNERS,
 }
 
 
 # The routes that may carry another agency's information. A request for checks carries the hub's own;
-# letters and messages carry the hub's own words, and nothing an agency gave goes in them.
+# letters and messages, and an outcome shown to a partner, carry the hub's own words, and nothing an
+# agency gave goes in them.
 CARRIES_ITEMS = frozenset(
     route
     for route in Exit
-    if route not in (Exit.CHECK_REQUEST, Exit.REFERRER_MESSAGE, Exit.FAMILY_LETTER, Exit.CONSULTATION_SUMMARY)
+    if route
+    not in (
+        Exit.CHECK_REQUEST,
+        Exit.REFERRER_MESSAGE,
+        Exit.FAMILY_LETTER,
+        Exit.CONSULTATION_SUMMARY,
+        Exit.OUTCOME_TO_PARTNER,
+    )
 )
 
 

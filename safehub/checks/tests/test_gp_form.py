@@ -6,11 +6,13 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import threading
 from typing import Any
 
 import pytest
 from django.core import mail
 from django.core.management import call_command
+from django.db import connection
 from django.test import Client
 from django.urls import reverse
 from pypdf import PdfReader
@@ -276,6 +278,33 @@ def test_the_request_is_emailed_once_to_the_practice_with_its_form(
     assert secure_checks.contact.narrative not in text + message.body
     page = _client(nurse).get(reverse("checks:request", args=[request.pk])).content.decode()
     assert f"agreed secure address, {SECURE}" in page
+
+
+def test_two_workers_at_once_email_each_request_once(
+    transactional_db: None, gp: Agency, mash_team: Any, manager: User, social_worker: User, now: dt.datetime
+) -> None:
+    Agency.objects.filter(pk=gp.pk).update(secure_email=SECURE)
+    gp.refresh_from_db()
+    for _ in range(3):
+        contact = ContactAwaitingThresholdFactory(team=mash_team)
+        _start(contact, [gp], by=manager, coordinator=social_worker, at=now, left_out_reason="Only the GP")
+    results: list[int] = []
+
+    def worker() -> None:
+        try:
+            results.append(gp_emails.deliver_practice_emails(now, batch=1))
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=worker) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert sum(results) == 3
+    assert sorted(message.extra_headers["Message-ID"] for message in _to_practice()) == sorted(
+        gp_emails.message_id(email) for email in PracticeEmail.objects.all()
+    )
 
 
 def test_the_email_carries_nothing_the_ledger_row_did_not_record(secure_checks: MashChecks, now: dt.datetime) -> None:

@@ -38,6 +38,7 @@ from safehub.letters.models import Channel, LetterKind
 from safehub.letters.tests.helpers import set_hub_details
 from safehub.mfa.testing import sign_in_both_steps
 from safehub.pages.pack import contact_pack_html, contact_pack_pdf
+from safehub.partner_outcomes import services as partner_outcomes
 from safehub.people.models import PersonKind
 from safehub.people.tests.factories import InvolvementFactory, PersonFactory
 from safehub.sharing.exits import AUDIENCES, CARRIES_ITEMS, Exit, Item, barred_routes, blocks, may_go, release
@@ -361,6 +362,27 @@ def _consultation_summary(world: World) -> tuple[list[Disclosure], str]:
     return rows, _sent(rows)
 
 
+def _outcome_to_partner(world: World) -> tuple[list[Disclosure], str]:
+    """The contact decided; housing, which answered the checks, opens its request and is shown the outcome."""
+    checks_services.submit_for_decision(
+        world.checks, analysis="Risk from the father", by=world.social_worker, at=world.at, version=world.checks.version
+    )
+    recommend_and_approve(
+        world.contact,
+        outcome=Outcome.SECTION_17_ASSESSMENT,
+        recommended_by=world.social_worker,
+        approved_by=world.manager,
+        at=world.at + H,
+    )
+    housing = world.checks.requests.get(agency=world.housing)
+    before = _last()
+    shown = partner_outcomes.show_request_outcome(
+        housing, by=User.objects.get(username="housing.desk"), at=world.at + 2 * H
+    )
+    rows = _new_rows(before)
+    return rows, _sent(rows) + json.dumps(shown, ensure_ascii=False)
+
+
 # Each route out, driven through the real code with a restricted item on the contact. A new `Exit`
 # fails `test_every_route_out_has_a_leak_test` until it is added here.
 EXITS: dict[Exit, Callable[[World], tuple[list[Disclosure], str]]] = {
@@ -372,6 +394,7 @@ EXITS: dict[Exit, Callable[[World], tuple[list[Disclosure], str]]] = {
     Exit.REFERRER_MESSAGE: _letter_to(LetterKind.OUTCOME),
     Exit.FAMILY_LETTER: _letter_to(LetterKind.FAMILY),
     Exit.CONSULTATION_SUMMARY: _consultation_summary,
+    Exit.OUTCOME_TO_PARTNER: _outcome_to_partner,
 }
 
 
@@ -478,6 +501,7 @@ GATED = {
     "pages/pack.py",
     "information_requests/services.py",
     "letters/services.py",
+    "partner_outcomes/services.py",
 }
 # Modules that send, print or download and are not routes for another agency's information, and why.
 NOT_A_ROUTE = {
