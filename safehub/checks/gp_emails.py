@@ -36,7 +36,9 @@ def email_for(email: PracticeEmail) -> EmailMessage:
     requester = form.get("requester") or {}
     urgent = "URGENT: " if form.get("urgent") else ""
     due = shown_london_time(datetime.fromisoformat(sent["respond_by"]) if sent.get("respond_by") else request.due_at)
-    reply = f" Please reply to {requester['email']}." if requester.get("email") else ""
+    back = requester.get("return_email") or requester.get("email")
+    phone = f", or telephone {requester['telephone']}" if requester.get("telephone") else ""
+    reply = f" Please reply to {back}{phone}." if back else ""
     body = (
         f"{urgent}{request.agency}: the Multi-Agency Safeguarding Hub asks what the practice holds about the"
         f" people named in the attached request for information (request {request.pk}). Please respond by"
@@ -48,7 +50,7 @@ def email_for(email: PracticeEmail) -> EmailMessage:
         body,
         settings.DEFAULT_FROM_EMAIL,
         [email.address],
-        reply_to=[requester["email"]] if requester.get("email") else None,
+        reply_to=[back] if back else None,
         headers={"Message-ID": message_id(email), "Auto-Submitted": "auto-generated"},
     )
     message.attach(gp_form_filename(request), gp_form_pdf(request), "application/pdf")

@@ -18,7 +18,7 @@ from safehub.consent.models import ConsentPurpose
 from safehub.consent.queries import consent_by_person
 from safehub.contacts.models import CHILD_ROLES, ConcernCategory, Contact, ContactSubject
 from safehub.contacts.queries import contacts_naming
-from safehub.protocols.models import Brag
+from safehub.protocols.models import Brag, LocalProtocol
 from safehub.protocols.policy import Deadlines, active_protocol
 
 # What the practice is asked to look for (003 App. 5 §6), besides the hub's own questions: the
@@ -48,14 +48,18 @@ def is_urgent(*, rating: str, due: datetime, usual: datetime | None) -> bool:
     return rating == Brag.RED or (usual is not None and due < usual)
 
 
-def requester(by: User, contact: Contact) -> dict[str, str]:
-    """The person making the request and how to reach them (App. 5 §3): who sent it, their job title,
-    their team at the hub and their email address."""
+def requester(by: User, contact: Contact, protocol: LocalProtocol) -> dict[str, str]:
+    """The person making the request and how to reach them (App. 5 §3: name, job title, contact
+    details, address and telephone): who sent it, their team and email, and the hub's telephone number,
+    address and email address (the local protocol's, which the practice returns its answer to)."""
     return {
         "name": by.get_full_name() or by.username,
         "job_title": by.job_title,
         "team": contact.team.name,
         "email": by.email,
+        "telephone": protocol.hub_phone,
+        "address": protocol.hub_address,
+        "return_email": protocol.hub_email or by.email,
     }
 
 
@@ -96,10 +100,11 @@ def previous_enquiries(contact: Contact, *, by: User, at: datetime) -> list[dict
 def form_content(checks: MashChecks, agency: Agency, *, due: datetime, by: User, at: datetime) -> dict[str, Any]:
     """What a GP practice's request holds beyond any agency's, as its ledger row keeps it."""
     contact = checks.contact
-    usual = Deadlines(active_protocol()).request_due(start=at, agency=agency.kind)
+    protocol = active_protocol()
+    usual = Deadlines(protocol).request_due(start=at, agency=agency.kind)
     return {
         "urgent": is_urgent(rating=checks.rating, due=due, usual=usual),
-        "requester": requester(by, contact),
+        "requester": requester(by, contact, protocol),
         "previous_enquiries": previous_enquiries(contact, by=by, at=at),
         "checklist": list(CHECKLIST),
         "consent_by_person": consent_by_person(contact, ConsentPurpose.MASH_CHECKS, on=localtime(at).date()),

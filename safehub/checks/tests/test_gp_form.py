@@ -28,6 +28,7 @@ from safehub.consent import services as consent
 from safehub.contacts.models import ConsentPosition, Contact, ContactSubject, SubjectRole
 from safehub.contacts.tests.factories import ContactAwaitingThresholdFactory, ContactFactory, ContactSubjectFactory
 from safehub.core.presenters import shown_date, shown_london_time
+from safehub.letters.tests.helpers import set_hub_details
 from safehub.mfa.testing import sign_in_both_steps
 from safehub.people.tests.factories import AdultFactory, PersonFactory
 from safehub.protocols.models import Brag
@@ -174,6 +175,7 @@ def test_the_form_carries_every_item_appendix_5_asks_for(
 ) -> None:
     User.objects.filter(pk=manager.pk).update(job_title="MASH team manager")
     manager.refresh_from_db()
+    set_hub_details()
     checks = _start(family, [gp], by=manager, coordinator=social_worker, at=now, left_out_reason="Only the GP")
     request = _gp_request(checks)
     text = " ".join(_text(gp_form_pdf(request)).split())  # the PDF's lines joined, as a sentence reads
@@ -184,6 +186,9 @@ def test_the_form_carries_every_item_appendix_5_asks_for(
         ("3. the requester", manager_name),
         ("3. their job title", "MASH team manager"),
         ("3. how to reach them", manager.email),
+        ("3. the hub's telephone", "020 7946 0123"),
+        ("3. the hub's address", "Civic Offices"),
+        ("where to return the information", "Please return your information by email to mash@example.gov.uk"),
         ("4. the people", "Mia Harlow"),
         ("4. the family", "Lena Harlow"),
         ("5. the reason", "Neglect concerns"),
