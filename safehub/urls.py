@@ -24,6 +24,7 @@ urlpatterns = [
     path("domestic-abuse/", include("safehub.domestic_abuse.urls")),
     path("consent/", include("safehub.consent.urls")),
     path("sharing/", include("safehub.sharing.urls")),
+    path("referral-outcomes/", include("safehub.partner_outcomes.urls")),
     path("information-requests/", include("safehub.information_requests.urls")),
     path("letters/", include("safehub.letters.urls")),
     path("protocols/", include("safehub.protocols.urls")),

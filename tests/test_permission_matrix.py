@@ -21,9 +21,11 @@ from safehub.accounts.tests.factories import PartnerAgencyFactory, user_with_rol
 from safehub.checks.models import AgencyRequest, MashChecks
 from safehub.consent.services import ask_override
 from safehub.consultations.models import Consultation, ConsultationKind
-from safehub.contacts.models import Channel, ConsentPosition, Contact
+from safehub.contacts.models import Channel, ConsentPosition, Contact, ReferralSource
 from safehub.contacts.tests.factories import ContactFactory
 from safehub.contacts.workflow import ContactState
+from safehub.decisions.models import Outcome
+from safehub.decisions.tests.helpers import recommend_and_approve
 from safehub.domestic_abuse.services import record_notification
 from safehub.domestic_abuse.tests.test_notifications import details as notification_details
 from safehub.domestic_abuse.tests.test_notifications import notification_contact
@@ -335,6 +337,21 @@ def _information_request(team: Any) -> str:
     return reverse("information_requests:request", args=[taken.pk])
 
 
+def _police_referral(team: Any) -> str:
+    """A contact the police referred (the conftest police partner's agency), its outcome approved."""
+    contact: Contact = ContactFactory(
+        team=team, state=ContactState.AWAITING_THRESHOLD, source=ReferralSource.POLICE, referrer_agency="Example Police"
+    )
+    recommend_and_approve(
+        contact,
+        outcome=Outcome.SECTION_17_ASSESSMENT,
+        recommended_by=user_with_role(Role.SOCIAL_WORKER, team=team, username="matrix.referral.worker"),
+        approved_by=user_with_role(Role.TEAM_MANAGER, team=team, username="matrix.referral.manager"),
+        at=timezone.now(),
+    )
+    return reverse("partner_outcomes:referral", args=[contact.pk])
+
+
 PAGES: list[tuple[str, Callable[[Any], str], dict[Role, int]]] = [
     (
         "record contact",
@@ -482,6 +499,14 @@ PAGES: list[tuple[str, Callable[[Any], str], dict[Role, int]]] = [
         # Hub staff who coordinate checks are sent to their own worktray.
         {CO: 404, SW: 302, SP: 302, TM: 302, STRAT: 404, PARTNER: 200, PERF: 404, DPO: 404, ADMIN: 404},
     ),
+    (
+        # The police see the outcomes of the contacts they referred (000); the hub's staff see the contacts.
+        "your referrals' outcomes",
+        lambda team: reverse("partner_outcomes:referrals"),
+        {CO: 403, SW: 403, SP: 403, TM: 403, STRAT: 403, PARTNER: 200, PERF: 403, DPO: 403, ADMIN: 403},
+    ),
+    # A referral's outcome is read by the agency that made it: to anyone else it does not exist.
+    ("a referral's outcome", _police_referral, {**dict.fromkeys(ALL, 404), PARTNER: 200}),
     (
         "checks I coordinate",
         lambda team: reverse("checks:worktray"),

@@ -19,9 +19,11 @@ from safehub.checks import services as checks_services
 from safehub.checks.models import AgencyRequest, MashChecks
 from safehub.consent import services as consent_services
 from safehub.consultations.models import Consultation, ConsultationKind
-from safehub.contacts.models import Channel, ConsentPosition, Contact
+from safehub.contacts.models import Channel, ConsentPosition, Contact, ReferralSource
 from safehub.contacts.tests.factories import ContactAwaitingThresholdFactory, ContactFactory
 from safehub.contacts.workflow import ContactState
+from safehub.decisions.models import Outcome
+from safehub.decisions.tests.helpers import recommend_and_approve
 from safehub.domestic_abuse.services import record_notification
 from safehub.domestic_abuse.tests.test_notifications import details as notification_details
 from safehub.domestic_abuse.tests.test_notifications import notification_contact
@@ -168,6 +170,24 @@ def _gp_form(hub: Hub) -> Shown:
     request = hub.checks(AgencyKind.GP_PRACTICE).requests.get()
     url = reverse("checks:gp-form", args=[request.pk])
     return Shown(hub.partner_of(request, AgencyKind.HEALTH), url, contacts=(request.checks.contact_id,))
+
+
+def _referral_outcome_page(hub: Hub) -> Shown:
+    """A contact the police referred, its outcome approved, as the police read it."""
+    police = PartnerAgencyFactory(name="Example Constabulary", kind=AgencyKind.POLICE)
+    desk = TeamFactory(name="Referrals desk", agency=police)
+    officer = user_with_role(Role.PARTNER_PROFESSIONAL, team=desk, username="police.referrals")
+    contact = ContactAwaitingThresholdFactory(
+        team=hub.team, source=ReferralSource.POLICE, referrer_agency="Example Constabulary"
+    )
+    recommend_and_approve(
+        contact,
+        outcome=Outcome.SECTION_17_ASSESSMENT,
+        recommended_by=hub.social_worker,
+        approved_by=hub.manager,
+        at=hub.at,
+    )
+    return Shown(officer, reverse("partner_outcomes:referral", args=[contact.pk]), contacts=(contact.pk,))
 
 
 def _information_request_page(hub: Hub) -> Shown:
@@ -318,6 +338,7 @@ PAGES: dict[str, Callable[[Hub], Shown]] = {
     "checks:ask-another-agency": _ask_another_agency_page,
     "checks:request": _agency_request_page,
     "checks:gp-form": _gp_form,
+    "partner_outcomes:referral": _referral_outcome_page,
     "consultations:consultation": _consultation_page,
     "letters:write-summary": _summary_page,
     "people:person": _person_page("people:person", "social_worker"),

@@ -33,6 +33,9 @@ class Agency(models.Model):
     is_host = models.BooleanField(default=False, help_text="The local authority that runs the hub.")
     # The agency's shared safeguarding inbox: invitations reach it even when nobody there uses Safehub.
     email = models.EmailField("Shared email address", blank=True)
+    # The address the agency agreed for information that names people (003 §2.6: a GP surgery's
+    # "agreed email address", such as an nhs.net one): requests for information are emailed here.
+    secure_email = models.EmailField("Agreed secure email address", blank=True)
 
     class Meta:
         verbose_name_plural = "agencies"

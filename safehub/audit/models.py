@@ -191,6 +191,7 @@ class Verb(models.TextChoices):
         "session_ended_password_changed",
         "Ended a session after the account's password changed",
     )
+    AGENCY_SECURE_ADDRESS_CHANGED = "agency_secure_address_changed", "Changed an agency's agreed secure email address"
 
 
 class AuditEventQuerySet(models.QuerySet["AuditEvent"]):

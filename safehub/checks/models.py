@@ -154,6 +154,28 @@ class AgencyRequest(models.Model):
         return ", ".join(str(person.get("name", "")) for person in self.subjects if person.get("name"))
 
 
+class PracticeEmail(models.Model):
+    """A request to a GP practice emailed, with its form, to the practice's agreed secure address (003
+    §2.6: the form "sent to a GP surgery's agreed email address"), by the worker, exactly once
+    (core.mail_batches; ADR 0006). Made with the request, for a practice that has such an address; the
+    address is kept as it was then."""
+
+    request = models.OneToOneField(AgencyRequest, on_delete=models.PROTECT, related_name="practice_email")
+    address = models.EmailField()
+    queued_at = models.DateTimeField()
+    emailed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        indexes = [
+            models.Index(
+                fields=["queued_at", "id"], condition=Q(emailed_at__isnull=True), name="checks_gp_email_unsent_idx"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Request {self.request_id} to {self.address}"
+
+
 class AgencyResponse(models.Model):
     """What an agency holds and what it means for the child. Submitted responses never change:
     a correction is a new response that supersedes, with a reason."""

@@ -9,7 +9,7 @@ from django.db.models import Prefetch
 from django.urls import reverse
 from django.utils.timezone import localtime
 
-from safehub.accounts.models import User
+from safehub.accounts.models import AgencyKind, User
 from safehub.checks.forms import AskForChecksForm
 from safehub.checks.models import (
     AgencyRequest,
@@ -18,6 +18,7 @@ from safehub.checks.models import (
     ChecksAsked,
     ChecksState,
     MashChecks,
+    PracticeEmail,
     RequestState,
     ResponseStatus,
 )
@@ -25,7 +26,17 @@ from safehub.checks.permissions import can_ask_for_checks, can_read_mash_only, c
 from safehub.checks.queries import checks_with_answers
 from safehub.contacts.models import Amendment, AmendmentKind, Contact, ContactSubject
 from safehub.contacts.presenters import TimelineEntry, TimelineSource
-from safehub.core.presenters import Action, Due, Panel, brag_tag_class, due, record_links, shown_date, shown_day
+from safehub.core.presenters import (
+    Action,
+    Due,
+    Panel,
+    brag_tag_class,
+    due,
+    record_links,
+    shown_date,
+    shown_day,
+    shown_london_time,
+)
 from safehub.protocols.models import Brag
 from safehub.protocols.policy import Deadlines, telephone_prompts
 from safehub.sharing.vocabulary import Condition
@@ -73,6 +84,41 @@ def phone_prompt(request: AgencyRequest, prompts: Deadlines | None, *, rating: s
 def request_phone_prompt(request: AgencyRequest) -> str:
     """The telephone prompt for one request (its page), under the active protocol."""
     return phone_prompt(request, telephone_prompts(), rating=request.checks.rating)
+
+
+def practice_email_note(request: AgencyRequest) -> str:
+    """Whether a GP practice's request was emailed to the practice's agreed secure address (003 §2.6),
+    for its page; '' for any other agency's request."""
+    if request.agency.kind != AgencyKind.GP_PRACTICE:
+        return ""
+    email = PracticeEmail.objects.filter(request=request).first()
+    if email is None:
+        later = "" if request.agency.secure_email else " An administrator can add its address on the agency's page."
+        return (
+            f"Not emailed: {request.agency} had no agreed secure email address in Safehub when this request was"
+            f" sent. Send the form to the practice another secure way, or telephone it.{later}"
+        )
+    if email.emailed_at is not None:
+        return f"Emailed with its form to {request.agency}'s agreed secure address, {email.address}, on {shown_london_time(email.emailed_at)}."
+    if request.state != RequestState.SENT:
+        return f"Not emailed: the request was {request.get_state_display().lower()} before the email went."
+    return f"Waiting to be emailed with its form to {request.agency}'s agreed secure address, {email.address}."
+
+
+def not_emailed(requests: Iterable[AgencyRequest]) -> str:
+    """What the hub is told after sending requests when a GP practice among them has no agreed secure
+    email address, so was not emailed its form; '' when none."""
+    names = [
+        request.agency.name
+        for request in requests
+        if request.agency.kind == AgencyKind.GP_PRACTICE and not PracticeEmail.objects.filter(request=request).exists()
+    ]
+    if not names:
+        return ""
+    return (
+        f"Not emailed: {', '.join(names)} {'has' if len(names) == 1 else 'have'} no agreed secure email address in"
+        " Safehub. The hub's health partner can download the form from the request and send it another secure way."
+    )
 
 
 def request_rows(checks: MashChecks, *, at: datetime) -> list[RequestRow]:

@@ -17,7 +17,7 @@ from django.utils.timezone import localtime
 from safehub.accounts.models import Agency, User
 from safehub.audit.models import Verb
 from safehub.audit.services import record
-from safehub.checks import permissions
+from safehub.checks import gp_requests, permissions
 from safehub.checks.alerts import settle_alerts
 from safehub.checks.models import AgencyRequest, ChecksAsked, ChecksState, MashChecks, RequestState
 from safehub.checks.workflow import ChecksEvent, RequestEvent
@@ -42,6 +42,8 @@ DEFAULT_BASES: tuple[Basis, ...] = SAFEGUARDING_BASES
 PURPOSE = Purpose.MASH_CHECKS
 # What a request holds (`_person`, `_send_request`): who the people are, the concern, the risk, consent.
 REQUEST_CATEGORIES = (Category.IDENTITY, Category.CONCERN, Category.RISK, Category.CONSENT)
+# A GP practice's request also names the earlier contacts about the children, and why they came.
+GP_REQUEST_CATEGORIES = (Category.INVOLVEMENT,)
 
 
 def preselected_agencies() -> list[Agency]:
@@ -178,7 +180,7 @@ def _send_request(
     request = AgencyRequest.objects.create(
         checks=checks, agency=agency, questions=questions, subjects=subjects, due_at=due, sent_at=at
     )
-    content = {
+    content: dict[str, Any] = {
         "subjects": subjects,
         "reason": checks.reason,
         "risk": Brag(checks.rating).label,
@@ -186,6 +188,11 @@ def _send_request(
         "questions": request.questions,
         "respond_by": due.isoformat(),
     }
+    categories: tuple[Category, ...] = REQUEST_CATEGORIES
+    if gp_requests.is_gp_practice(agency):
+        # The practice's form (003 App. 5) asks for more: it is sent, and so recorded, with the rest.
+        content["gp_form"] = gp_requests.form_content(checks, agency, due=due, by=by, at=at)
+        categories = (*REQUEST_CATEGORIES, *GP_REQUEST_CATEGORIES)
     record_disclosure(
         checks.contact,
         to=agency,
@@ -194,12 +201,13 @@ def _send_request(
         content=content,
         purpose=PURPOSE,
         bases=bases,
-        categories=REQUEST_CATEGORIES,
+        categories=categories,
         consent_position=consent,
         origin=request,
         by=by,
         at=at,
     )
+    gp_requests.queue_email(request, at=at)
     return request
 
 

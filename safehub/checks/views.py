@@ -28,12 +28,14 @@ from safehub.checks.forms import (
     SubmitForDecisionForm,
     WithdrawForm,
 )
-from safehub.checks.gp_form import gp_form_pdf
+from safehub.checks.gp_form import gp_form_filename, gp_form_pdf
 from safehub.checks.models import AgencyRequest, AgencyResponse, Alert, MashChecks, RequestState, ResponseStatus
 from safehub.checks.presenters import (
     alert_rows,
     checks_shown,
     not_asked_about,
+    not_emailed,
+    practice_email_note,
     queue_caption,
     queue_rows,
     request_phone_prompt,
@@ -52,6 +54,9 @@ from safehub.core.forms import add_refusal
 from safehub.core.http import AuthenticatedHttpRequest, local_redirect_target
 from safehub.core.ids import parse_ids
 from safehub.core.presenters import shown_date
+from safehub.partner_outcomes import services as outcome_services
+from safehub.partner_outcomes.permissions import can_see_request_outcome
+from safehub.partner_outcomes.presenters import DecisionShown, decision_shown
 from safehub.protocols.models import Brag
 from safehub.sharing.exits import Exit, barred_routes
 from safehub.sharing.vocabulary import Basis, Condition
@@ -126,8 +131,12 @@ def start(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         except DomainError as error:
             status = add_refusal(form, error, fields=FORM_FIELDS)
         else:
-            sent = checks.requests.count()
-            messages.success(request, f"MASH checks started: {sent} {'agency' if sent == 1 else 'agencies'} asked")
+            sent = list(checks.requests.select_related("agency"))
+            messages.success(
+                request, f"MASH checks started: {len(sent)} {'agency' if len(sent) == 1 else 'agencies'} asked"
+            )
+            if note := not_emailed(sent):
+                messages.info(request, note)
             return redirect("checks:checks", pk=checks.pk)
     return render(request, "checks/start.html", {"contact": contact, "form": form}, status=status)
 
@@ -222,6 +231,8 @@ def ask_another_agency(request: AuthenticatedHttpRequest, pk: int) -> HttpRespon
         else:
             names = ", ".join(str(r.agency) for r in sent)
             messages.success(request, f"Request sent to {names}")
+            if note := not_emailed(sent):
+                messages.info(request, note)
             return redirect("checks:checks", pk=checks.pk)
     context = {"checks": checks, "form": form, "anyone_left": not_asked.exists()}
     return render(request, "checks/ask_another_agency.html", context, status=status)
@@ -391,6 +402,15 @@ def _latest(responses: list[AgencyResponse]) -> AgencyResponse | None:
     return next((r for r in reversed(responses) if r.status == ResponseStatus.SUBMITTED), None)
 
 
+def _decision(request: AuthenticatedHttpRequest, agency_request: AgencyRequest) -> DecisionShown | None:
+    """The contact's outcome, once decided, for a partner whose agency answered the request (000; 003
+    App. 4 §8): its first showing to the agency is recorded in the sharing ledger."""
+    if not can_see_request_outcome(request.user, agency_request):
+        return None
+    shown = outcome_services.show_request_outcome(agency_request, by=request.user, at=timezone.now())
+    return decision_shown(shown)
+
+
 def _request_page(
     request: AuthenticatedHttpRequest,
     agency_request: AgencyRequest,
@@ -403,12 +423,14 @@ def _request_page(
     latest = _latest(responses)
     form, correction = forms
     context = {
+        "decision": _decision(request, agency_request),
         "request_": agency_request,
         "people": sent_people(agency_request.subjects, mothers_born=True),
         "form": form,
         "correction": correction,
         "responses": submitted_responses(responses),
         "phone": request_phone_prompt(agency_request),
+        "practice_email": practice_email_note(agency_request),
         "agreement": agreement if agreement is not None else _agreement_form(request, latest),
         "agreed": list(latest.agreements.select_related("agreed_by")) if latest is not None else [],
         **_consent_since(agency_request),
@@ -575,5 +597,5 @@ def gp_form(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
             data={"report": "gp-request-for-information", "request": agency_request.pk},
         )
     response = HttpResponse(pdf, content_type="application/pdf")
-    response["Content-Disposition"] = f'attachment; filename="request-{agency_request.pk}-for-information.pdf"'
+    response["Content-Disposition"] = f'attachment; filename="{gp_form_filename(agency_request)}"'
     return response

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
+from typing import Any
 
 from django.http import Http404
 
@@ -20,7 +21,14 @@ from safehub.consent.models import (
 from safehub.consent.rules import AgeBands, Band, Position, age_on, band, position
 from safehub.consent.workflow import OverrideState
 from safehub.contacts.consent import current_consent
-from safehub.contacts.models import ConsentPosition, Contact, ContactSubject
+from safehub.contacts.models import (
+    CHILD_ROLES,
+    ConsentPosition,
+    Contact,
+    ContactSubject,
+    NotToldReason,
+    SubjectRole,
+)
 from safehub.contacts.queries import get_contact_for
 from safehub.core.presenters import lower_first
 from safehub.core.queries import by_pk
@@ -205,6 +213,64 @@ def sharing_line(found: PersonConsent) -> str:
 def sharing_position(contact: Contact, purpose: ConsentPurpose, *, on: date) -> str:
     """Everyone's position for `purpose`, as a disclosure records it (the sharing ledger's consent)."""
     return "; ".join(sharing_line(found) for found in positions(contact, purpose, on=on))
+
+
+def _before_override(found: PersonConsent) -> Position:
+    """The person's position as their answers (or the contact's own position) leave it, before any
+    agreed override: whether they refused, or were never asked."""
+    return position(
+        age_band=found.band,
+        own=found.own.answer if found.own is not None else None,
+        parent=found.parent.answer if found.parent is not None else None,
+        competent=found.competence.competent if found.competence is not None else None,
+        overridden=False,
+        fallback=contact_position(found.stated, found.purpose),
+    )
+
+
+def _why_not(contact: Contact, found: PersonConsent) -> str:
+    """Why a person's consent was not obtained, in full, as a request for information must say it
+    for the case (003 App. 5 §7): whether they refused or were not asked, why the family was not told
+    when the referrer did not tell them, and the agreed decision to share without it."""
+    before = _before_override(found)
+    parts = [before.label + "."]
+    if found.from_contact and found.stated == ConsentPosition.NOT_INFORMED_SAFEGUARDING:
+        reasons = [NotToldReason(key).label.lower() for key in contact.not_told if key in NotToldReason.values]
+        told = "; ".join(reasons) or "telling them would increase the risk or prejudice an investigation"
+        parts.append(f"The family were not told of the referral: {told}.")
+    elif found.from_contact and found.stated == ConsentPosition.NOT_REQUIRED_PUBLIC:
+        parts.append("A member of the public made the referral: the family may not know of it.")
+    agreed = found.override
+    if found.position == Position.OVERRIDDEN and agreed is not None:
+        reason = agreed.reason.strip().rstrip(".")
+        parts.append(
+            f"Shared without consent because: {reason}. Agreed by {agreed.decided_by} ({agreed.get_power_display()})."
+        )
+    return " ".join(parts)
+
+
+def _group(subject: ContactSubject) -> str:
+    """The form's three questions (003 App. 5 §7): the children, the parents or guardians, others."""
+    if subject.role in CHILD_ROLES:
+        return "child"
+    return "parent" if subject.role == SubjectRole.PARENT else "other"
+
+
+def consent_by_person(contact: Contact, purpose: ConsentPurpose, *, on: date) -> list[dict[str, Any]]:
+    """Each person's consent for `purpose` as a request for information tells an agency (003 App. 5 §7:
+    the children's, the parents' and the other family contacts' consent, and, where it was not obtained,
+    a full and clear explanation of why not for this case), as the sharing ledger keeps it."""
+    return [
+        {
+            "name": found.subject.display_name,
+            "role": found.subject.get_role_display(),
+            "group": _group(found.subject),
+            "obtained": found.position == Position.GIVEN,
+            "position": found.position.label,
+            "why_not": "" if found.position == Position.GIVEN else _why_not(contact, found),
+        }
+        for found in positions(contact, purpose, on=on)
+    ]
 
 
 def everyone_consented(contact: Contact, purpose: ConsentPurpose, *, on: date) -> bool:

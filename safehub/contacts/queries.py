@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -18,6 +18,7 @@ from safehub.contacts.models import (
     CHILD_ROLES,
     AmendmentKind,
     Contact,
+    ContactQuerySet,
     ContactSearchTerm,
     ContactSubject,
     subject_name,
@@ -58,6 +59,14 @@ def person_added_after_the_decision(user: User, contact_pk: int, amendment_pk: i
     contact = get_contact_for(user, contact_pk, purpose="record-contact-from-addendum")
     amendment = contact.amendments.filter(pk=amendment_pk, kind=AmendmentKind.PERSON_ADDED, after_decision=True).first()
     return added_after_the_decision(amendment) if amendment is not None else None
+
+
+def contacts_naming(user: User, person_ids: Iterable[int]) -> ContactQuerySet:
+    """The contacts that name any of these people (by their person index records) that `user` may
+    see: a person's chronology, the screening page's family history, and the previous MASH enquiries
+    a GP practice's request for information lists (003 App. 5 §5) all read a person's contacts here."""
+    named = ContactSubject.objects.filter(person_id__in=list(person_ids)).values("contact_id")
+    return Contact.objects.visible_to(user).filter(pk__in=named)
 
 
 def children_named(contact_ids: Sequence[int]) -> dict[int, list[str]]:

@@ -10,6 +10,7 @@ from django.db.models import OuterRef, Subquery
 
 from safehub.accounts.models import User
 from safehub.contacts.models import Contact, ContactSubject, subject_name
+from safehub.contacts.queries import contacts_naming
 from safehub.decisions.models import (
     SHORT_LABELS,
     ChildDecision,
@@ -113,8 +114,7 @@ def contacts_about(user: User, person_id: int) -> list[dict[str, Any]]:
     `role` in it."""
     on = ContactSubject.objects.filter(person_id=person_id)
     rows = list(
-        Contact.objects.visible_to(user)
-        .filter(pk__in=on.values("contact_id"))
+        contacts_naming(user, [person_id])
         .order_by("-received_at", "-pk")
         .values(
             "pk",

@@ -21,6 +21,7 @@ from safehub.letters.permissions import can_edit_templates, can_manage_schools, 
 from safehub.matching.permissions import can_review_duplicates
 from safehub.meetings.permissions import can_see_meetings
 from safehub.outbox.permissions import can_read_outbox
+from safehub.partner_outcomes.permissions import can_see_referral_outcomes
 from safehub.people.permissions import can_search_people
 from safehub.protocols.permissions import can_view_protocols
 from safehub.sharing.permissions import can_read_ledger
@@ -54,6 +55,7 @@ SECTIONS: list[tuple[str, str, Callable[[User], bool]]] = [
     ("Sharing without consent", "consent:overrides", could_approve),
     ("Information requests", "information_requests:list", can_see_requests),
     ("Requests to your agency", "checks:workspace", can_answer_requests),
+    ("Your referrals' outcomes", "partner_outcomes:referrals", can_see_referral_outcomes),
     ("Checks timeliness", "reports:checks-timeliness", can_read_performance),
     ("Strategy timeliness", "reports:strategy-timeliness", can_read_strategy_timeliness),
     ("Consent figures", "reports:consent", can_read_consent_figures),

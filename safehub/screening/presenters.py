@@ -10,6 +10,7 @@ from django.urls import reverse
 from safehub.accounts.models import User
 from safehub.contacts.models import AmendmentKind, Contact, ContactSubject, SubjectRole
 from safehub.contacts.presenters import concern_labels
+from safehub.contacts.queries import contacts_naming
 from safehub.contacts.workflow import ContactState
 from safehub.core.presenters import Action, Panel, record_links, shown_date, shown_day
 from safehub.decisions.queries import child_outcomes, latest_rating, outcome_for_person
@@ -199,11 +200,8 @@ def family_history(contact: Contact, *, user: User, at: datetime) -> list[Family
     family = family_of(on_contact)
     people = {p.pk: p for p in Person.objects.visible_to(user).filter(pk__in=family).prefetch_related("involvements")}
     earlier = (
-        Contact.objects.visible_to(user)
-        .filter(
-            pk__in=ContactSubject.objects.filter(person_id__in=people).values("contact_id"),
-            received_at__gte=at - HISTORY,
-        )
+        contacts_naming(user, people)
+        .filter(received_at__gte=at - HISTORY)
         .exclude(pk=contact.pk)
         .order_by("-received_at")
         .values(

@@ -30,6 +30,7 @@ class Exit(models.TextChoices):
     FAMILY_LETTER = "family_letter", "A letter to the family"
     CONSULTATION_SUMMARY = "consultation_summary", "A consultation's summary to the person who asked"
     ENCOMPASS = "encompass", "An Operation Encompass notice to a child's school"
+    OUTCOME_TO_PARTNER = "outcome_to_partner", "A contact's decided outcome shown to a partner agency"
 
 
 class Audience(models.TextChoices):
@@ -54,13 +55,22 @@ AUDIENCES: dict[Exit, Audience] = {
     Exit.CONSULTATION_SUMMARY: Audience.ANYONE,
     # The school's designated safeguarding lead: a partner professional.
     Exit.ENCOMPASS: Audience.PARTNERS,
+    # Shown in Safehub to the partner agency's professionals who answered the checks or made the referral.
+    Exit.OUTCOME_TO_PARTNER: Audience.PARTNERS,
 }
 
 
-# The routes that carry the hub's own words only: a request for checks, and letters and messages
-# (another agency's information never goes in them, `may_go`).
+# The routes that carry the hub's own words only: a request for checks, letters and messages, and an
+# outcome shown to a partner (another agency's information never goes in them, `may_go`).
 OWN_WORDS_ONLY = frozenset(
-    {Exit.CHECK_REQUEST, Exit.REFERRER_MESSAGE, Exit.FAMILY_LETTER, Exit.CONSULTATION_SUMMARY, Exit.ENCOMPASS}
+    {
+        Exit.CHECK_REQUEST,
+        Exit.REFERRER_MESSAGE,
+        Exit.FAMILY_LETTER,
+        Exit.CONSULTATION_SUMMARY,
+        Exit.ENCOMPASS,
+        Exit.OUTCOME_TO_PARTNER,
+    }
 )
 # The routes that may carry another agency's information.
 CARRIES_ITEMS = frozenset(Exit) - OWN_WORDS_ONLY

@@ -57,6 +57,12 @@ class Purpose(models.TextChoices):
         "case_record",
         "The hub's own record: a copy downloaded by hub staff for their work on the contact",
     )
+    # 000 (partner offers: "outcomes of referrals sent to referring partners"; the police ask for the
+    # "outcomes of any referral made by Police"); 003 App. 4 §8 (the outcome fed back to the agencies asked).
+    OUTCOME_TO_PARTNER = (
+        "outcome_to_partner",
+        "Feedback to a partner agency: the outcome of a contact it referred or answered MASH checks on",
+    )
 
 
 class Direction(models.TextChoices):

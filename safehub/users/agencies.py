@@ -70,6 +70,24 @@ def set_agency_email(agency: Agency, *, email: str, old_email: str, by: User) ->
 
 
 @transaction.atomic
+def set_agency_secure_email(agency: Agency, *, email: str, old_email: str, by: User) -> None:
+    """The address the agency agreed for information that names people (003 §2.6: a GP surgery's
+    agreed email address): requests for information to it are emailed there, with their form. Compare-
+    and-set on the address the form showed: a change from a stale page changes nothing."""
+    require_manager(by)
+    new = email.strip().lower()
+    if agency.is_host:
+        raise DomainError("The host agency is the hub: it is sent no requests", field="email")
+    if Agency.objects.filter(pk=agency.pk, secure_email=old_email).update(secure_email=new) != 1:
+        raise ConcurrentChange("agency")
+    record(
+        Verb.AGENCY_SECURE_ADDRESS_CHANGED,
+        by=by,
+        data={"agency_id": agency.pk, "old": {"secure_email": old_email}, "new": {"secure_email": new}},
+    )
+
+
+@transaction.atomic
 def create_team(agency: Agency, *, name: str, by: User) -> Team:
     require_manager(by)
     name = _good_name(name, what="team")

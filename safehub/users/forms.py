@@ -175,6 +175,18 @@ class AgencyEmailForm(GovukForm):
     old_email = forms.CharField(widget=forms.HiddenInput, max_length=254, required=False)
 
 
+class AgencySecureEmailForm(GovukForm):
+    email = forms.EmailField(
+        label="Agreed secure email address (optional)",
+        help_text="The address the agency agreed for information that names people, such as a GP practice's"
+        " nhs.net address. Requests for information to the agency are emailed here with their form. Leave it"
+        " empty for none: the hub then sends the form another way.",
+        required=False,
+        error_messages={"invalid": "Enter an email address like name@example.org"},
+    )
+    old_email = forms.CharField(widget=forms.HiddenInput, max_length=254, required=False)
+
+
 class RenameForm(GovukForm):
     name = forms.CharField(
         label="New name", max_length=AGENCY_NAME_LENGTH, error_messages={"required": "Enter the new name"}

@@ -37,6 +37,7 @@ from safehub.users import agencies, presenters, services
 from safehub.users.forms import (
     AgencyEmailForm,
     AgencyForm,
+    AgencySecureEmailForm,
     CreateUserForm,
     DetailsForm,
     GrantRoleForm,
@@ -334,6 +335,7 @@ def _agency_page(
     rename: RenameForm | None = None,
     add_team: TeamForm | None = None,
     address: AgencyEmailForm | None = None,
+    secure: AgencySecureEmailForm | None = None,
     status: int = 200,
 ) -> HttpResponse:
     teams = list(agency.teams.annotate(members=Count("memberships__user", distinct=True)).order_by("name"))
@@ -348,7 +350,11 @@ def _agency_page(
             "add_team": add_team or TeamForm(prefix="team"),
             "address": address
             or AgencyEmailForm(initial={"email": agency.email, "old_email": agency.email}, prefix="address"),
-            "form": rename or add_team or address,
+            "secure": secure
+            or AgencySecureEmailForm(
+                initial={"email": agency.secure_email, "old_email": agency.secure_email}, prefix="secure"
+            ),
+            "form": rename or add_team or address or secure,
         },
         status=status,
     )
@@ -396,6 +402,8 @@ def agency_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
                 )
                 return redirect("users:agency", pk=agency.pk)
         return _agency_page(request, agency, address=address, status=status)
+    if "secure-old_email" in request.POST:
+        return _set_secure_email(request, agency)
     add_team = TeamForm(request.POST, prefix="team")
     if add_team.is_valid():
         try:
@@ -406,6 +414,27 @@ def agency_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
             messages.success(request, f"Team {team.name} added to {agency.name}")
             return redirect("users:agency", pk=agency.pk)
     return _agency_page(request, agency, add_team=add_team)
+
+
+def _set_secure_email(request: AuthenticatedHttpRequest, agency: Agency) -> HttpResponse:
+    secure = AgencySecureEmailForm(request.POST, prefix="secure")
+    status: int = HTTPStatus.OK
+    if secure.is_valid():
+        try:
+            agencies.set_agency_secure_email(
+                agency, email=secure.cleaned_data["email"], old_email=secure.cleaned_data["old_email"], by=request.user
+            )
+        except DomainError as error:
+            status = add_refusal(secure, error)
+        else:
+            saved = (
+                "Agreed secure email address saved"
+                if secure.cleaned_data["email"]
+                else "Agreed secure email address removed"
+            )
+            messages.success(request, saved)
+            return redirect("users:agency", pk=agency.pk)
+    return _agency_page(request, agency, secure=secure, status=status)
 
 
 @require_http_methods(["GET", "POST"])

@@ -15,8 +15,8 @@ from django.test import Client
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 
-from safehub.accounts.models import Membership, Role
-from safehub.accounts.tests.factories import user_with_role
+from safehub.accounts.models import AgencyKind, Membership, Role
+from safehub.accounts.tests.factories import PartnerAgencyFactory, user_with_role
 from safehub.mfa import services as mfa
 from safehub.mfa.codes import next_usable_code
 from safehub.mfa.models import CodeAttempts
@@ -244,6 +244,13 @@ def _agency(world: World) -> list[Variant]:
     return [
         Variant.from_page(client, address, having="rename-name", fill={"rename-name": "Example Borough"}),
         Variant.from_page(client, address, having="team-name", fill={"team-name": "Early help"}),
+        # A partner's page has its addresses too: the agreed secure one is where its requests are emailed.
+        Variant.from_page(
+            client,
+            url("users:agency", PartnerAgencyFactory(name="Example Surgery", kind=AgencyKind.GP_PRACTICE).pk),
+            having="secure-email",
+            fill={"secure-email": "example.surgery@nhs.example"},
+        ),
     ]
 
 

@@ -42,6 +42,7 @@ from safehub.letters.models import Channel, LetterKind, School
 from safehub.letters.tests.helpers import set_hub_details
 from safehub.mfa.testing import sign_in_both_steps
 from safehub.pages.pack import contact_pack_html, contact_pack_pdf
+from safehub.partner_outcomes import services as partner_outcomes
 from safehub.people.models import PersonKind
 from safehub.people.tests.factories import InvolvementFactory, PersonFactory
 from safehub.sharing.exits import AUDIENCES, CARRIES_ITEMS, Exit, Item, barred_routes, blocks, may_go, release
@@ -379,6 +380,27 @@ def _encompass(world: World) -> tuple[list[Disclosure], str]:
     return rows, _sent(rows)
 
 
+def _outcome_to_partner(world: World) -> tuple[list[Disclosure], str]:
+    """The contact decided; housing, which answered the checks, opens its request and is shown the outcome."""
+    checks_services.submit_for_decision(
+        world.checks, analysis="Risk from the father", by=world.social_worker, at=world.at, version=world.checks.version
+    )
+    recommend_and_approve(
+        world.contact,
+        outcome=Outcome.SECTION_17_ASSESSMENT,
+        recommended_by=world.social_worker,
+        approved_by=world.manager,
+        at=world.at + H,
+    )
+    housing = world.checks.requests.get(agency=world.housing)
+    before = _last()
+    shown = partner_outcomes.show_request_outcome(
+        housing, by=User.objects.get(username="housing.desk"), at=world.at + 2 * H
+    )
+    rows = _new_rows(before)
+    return rows, _sent(rows) + json.dumps(shown, ensure_ascii=False)
+
+
 # Each route out, driven through the real code with a restricted item on the contact. A new `Exit`
 # fails `test_every_route_out_has_a_leak_test` until it is added here.
 EXITS: dict[Exit, Callable[[World], tuple[list[Disclosure], str]]] = {
@@ -391,6 +413,7 @@ EXITS: dict[Exit, Callable[[World], tuple[list[Disclosure], str]]] = {
     Exit.FAMILY_LETTER: _letter_to(LetterKind.FAMILY),
     Exit.CONSULTATION_SUMMARY: _consultation_summary,
     Exit.ENCOMPASS: _encompass,
+    Exit.OUTCOME_TO_PARTNER: _outcome_to_partner,
 }
 
 
@@ -497,11 +520,13 @@ GATED = {
     "pages/pack.py",
     "information_requests/services.py",
     "letters/services.py",
+    "partner_outcomes/services.py",
 }
 # Modules that send, print or download and are not routes for another agency's information, and why.
 NOT_A_ROUTE = {
     "sharing/services.py": "the ledger's writer, which takes only what `release` cleared",
-    "checks/gp_form.py": "the printable form of a request already recorded (the hub's own words only)",
+    "checks/gp_form.py": "the printable form of a request already recorded, drawn from its ledger row alone",
+    "checks/gp_emails.py": "emails a GP practice its request's form (checks/gp_form.py), drawn from its ledger row",
     "checks/views.py": "serves the GP practice's form (checks/gp_form.py)",
     "pages/views.py": "serves the PDF pack (pages/pack.py)",
     "checks/alerts.py": "alerts to hub staff to sign in: no personal details",

@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from safehub.audit.services import checkpoint_chain
 from safehub.checks.alerts import run_once
+from safehub.checks.gp_emails import deliver_practice_emails
 from safehub.consultations.reminders import deliver_summary_reminders, queue_summary_reminders
 from safehub.letters.delivery import ask_notify, deliver_messages
 from safehub.letters.encompass import queue_encompass
@@ -24,8 +25,8 @@ class Command(BaseCommand):
     help = (
         "The background worker: every --interval seconds, queue due reminders and overdue escalations for"
         " MASH check requests and strategy discussions' actions and send them, and email contacts handed to a"
-        " worker, strategy invitations and records, each exactly once; acknowledge professionals' contacts and hand"
-        " letters and messages to GOV.UK Notify or the mail server;"
+        " worker, requests for information to GP practices, strategy invitations and records, each exactly once;"
+        " acknowledge professionals' contacts and hand letters and messages to GOV.UK Notify or the mail server;"
         " then checkpoint the audit chain outside the database (SAFEHUB_AUDIT_CHECKPOINT_DIR). Safe to run"
         " several at once."
     )
@@ -45,6 +46,7 @@ class Command(BaseCommand):
         while True:
             try:
                 result = run_once(timezone.now())
+                practices = deliver_practice_emails(timezone.now())
                 invitations = deliver_invitation_emails(timezone.now())
                 strategy = deliver_record_emails(timezone.now()) + run_action_alerts(timezone.now())
                 acknowledged = queue_acknowledgements(timezone.now()) + queue_encompass(timezone.now())
@@ -58,8 +60,17 @@ class Command(BaseCommand):
                 self.stderr.write(f"{timezone.now():%H:%M:%S} alerts not sent this round: {error}")
                 db.close_old_connections()
             else:
-                if result.queued or result.sent or invitations or strategy or letters or options["verbosity"] > 1:
-                    emailed = f"; strategy invitations emailed {invitations}" if invitations else ""
+                if (
+                    result.queued
+                    or result.sent
+                    or practices
+                    or invitations
+                    or strategy
+                    or letters
+                    or options["verbosity"] > 1
+                ):
+                    emailed = f"; requests emailed to GP practices {practices}" if practices else ""
+                    emailed += f"; strategy invitations emailed {invitations}" if invitations else ""
                     emailed += f"; strategy records and action alerts emailed {strategy}" if strategy else ""
                     emailed += (
                         f"; acknowledgements and Operation Encompass notices {acknowledged}, letters and messages handed over {letters}"
