@@ -49,8 +49,10 @@ def _pages(patterns: list[Any] | None = None, prefix: str = "", namespace: str =
             yield f"{namespace}:{entry.name}", "/" + path
 
 
-# Pages open to visitors who are not signed in: the sign-in page, and a one-time set-password link's page.
-OPEN_PAGES = {"accounts:login", "passwords:set-password"}
+# Pages open to visitors who are not signed in: the sign-in page, and a one-time set-password link's page;
+# and GOV.UK Notify's delivery callback, which a machine calls with the bearer token the hub set in Notify
+# (refused without it: letters/tests/test_delivery.py).
+OPEN_PAGES = {"accounts:login", "passwords:set-password", "letters:notify-callback"}
 # The admin's pages, its sign-in address included, are tested with the admin (off by default) below.
 APP_PAGES = [
     (name, path)
