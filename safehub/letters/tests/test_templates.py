@@ -4,10 +4,12 @@ and an administrator's edits saved as versions that messages already sent keep."
 from __future__ import annotations
 
 import datetime as dt
+import io
 import uuid
 from typing import Any
 
 import pytest
+from pypdf import PdfReader
 from django.core.exceptions import PermissionDenied
 
 from safehub.audit.models import AuditEvent, Verb
@@ -17,7 +19,8 @@ from safehub.letters import services
 from safehub.letters.defaults import NEXT_FOR_FAMILY, NEXT_FOR_PROFESSIONAL, shipped
 from safehub.letters.facts import values_for
 from safehub.letters.fields import fill, named, template_problems, unfilled
-from safehub.letters.models import Audience, LetterKind, Template
+from safehub.letters.models import Audience, LetterKind, Message, Template
+from safehub.letters.pdf import letter_pdf
 from safehub.letters.tests.helpers import actioned_contact
 from safehub.protocols.models import LocalProtocol
 
@@ -70,7 +73,8 @@ def test_each_shipped_template_renders_whole_for_each_outcome_and_recipient(
     mash_team: Any, social_worker: Any, manager: Any, now: dt.datetime
 ) -> None:
     contact = actioned_contact(mash_team, social_worker=social_worker, manager=manager, at=now)
-    values = values_for(contact, protocol=LocalProtocol.objects.get(is_active=True), sender=social_worker, at=now)
+    protocol = LocalProtocol.objects.get(is_active=True)
+    values = values_for(contact, protocol=protocol, sender=social_worker, at=now)
     values["recipient_name"] = "Priya Shah"
     for words in shipped():
         if words.kind in (LetterKind.CONSULTATION_SUMMARY, LetterKind.ENCOMPASS):
@@ -79,6 +83,18 @@ def test_each_shipped_template_renders_whole_for_each_outcome_and_recipient(
         assert unfilled(subject + body) == [], (words.kind, words.audience, words.outcome)
         assert contact.reference in subject
         assert body.startswith("Dear Priya Shah")
+        # The letter as printed: its PDF read back holds the same words.
+        printed = Message(
+            contact=contact,
+            subject=subject,
+            body=body,
+            postal_address="Priya Shah\nExample Primary School\nDA6 7AT",
+            created_at=now,
+        )
+        pdf = PdfReader(io.BytesIO(letter_pdf(printed, protocol=protocol)))
+        text = " ".join(" ".join(page.extract_text() for page in pdf.pages).split())
+        assert contact.reference in text
+        assert " ".join(body.split("\n\n")[1].split())[:60] in text
         if words.kind == LetterKind.FAMILY:
             assert _opening(NEXT_FOR_FAMILY[Outcome(words.outcome)]) in body
             assert "Priya" not in body.removeprefix("Dear Priya Shah")
