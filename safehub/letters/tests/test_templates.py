@@ -9,8 +9,8 @@ import uuid
 from typing import Any
 
 import pytest
-from pypdf import PdfReader
 from django.core.exceptions import PermissionDenied
+from pypdf import PdfReader
 
 from safehub.audit.models import AuditEvent, Verb
 from safehub.core.errors import DomainError, Refused
