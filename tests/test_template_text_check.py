@@ -95,6 +95,7 @@ OWN_DATE_FORMATS = {
     "reports/checks_timeliness.html": 'date:"F Y"',
     "reports/strategy_timeliness.html": 'date:"F Y"',
     "reports/consent.html": 'date:"F Y"',
+    "reports/telling_people.html": 'date:"F Y"',
 }
 
 

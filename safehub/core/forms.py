@@ -345,3 +345,15 @@ def add_refusal(
         name = (fields or {}).get(problem.field or "", problem.field)
         target.add_error(name if name in target.fields else None, problem.message)
     return HTTPStatus.CONFLICT if isinstance(error, ConcurrentChange) else HTTPStatus.OK
+
+
+_TELEPHONE = re.compile(r"^\+?[0-9][0-9 ()-]{5,}$")
+
+
+def telephone_number(value: str) -> str:
+    """A telephone number as people write them (digits, spaces, brackets, a leading +), or "" for
+    none; anything else is refused, so a letter never gives "call us!" as the number to ring."""
+    text = value.strip()
+    if text and (not _TELEPHONE.match(text) or sum(c.isdigit() for c in text) < 6):
+        raise forms.ValidationError("Enter a telephone number, like 020 7946 0123")
+    return text

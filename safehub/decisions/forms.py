@@ -222,7 +222,12 @@ class OutcomeActionForm(VersionForm):
     notes = forms.CharField(label="Notes", widget=forms.Textarea(attrs={"rows": 3}), required=False)
 
     def __init__(
-        self, *args: Any, groups: Sequence[tuple[Outcome, list[str]]] = (), services_known: bool = False, **kwargs: Any
+        self,
+        *args: Any,
+        groups: Sequence[tuple[Outcome, list[str]]] = (),
+        services_known: bool = False,
+        writes_letters: bool = True,
+        **kwargs: Any,
     ) -> None:
         """`groups`: each outcome that sends children to a service, with their names, in
         `SERVICE_OUTCOMES` order. With two or more (a child referred for an assessment, a sibling to
@@ -242,6 +247,9 @@ class OutcomeActionForm(VersionForm):
             )
         self.base_fields = {**self.base_fields, **extra}  # type: ignore[misc]
         super().__init__(*args, **kwargs)
+        if not writes_letters:  # 003 App. 4 §10: the social worker or manager writes it
+            informed = self.fields["informed_by"]
+            informed.choices = [c for c in informed.choices if c[0] != SEND_FROM_SAFEHUB]  # type: ignore[attr-defined]
         for name, field in self.fields.items():
             if name.endswith("allocated_worker"):
                 field.queryset = qualified_staff()  # type: ignore[attr-defined]

@@ -504,6 +504,13 @@ def action_outcome(
         raise DomainError("The referrer was anonymous, so they cannot have been told", field="referrer_informed_at")
     if contact.referrer_kind == ReferrerKind.ANONYMOUS and referrer_informed_by == SEND_FROM_SAFEHUB:
         raise DomainError("The referrer was anonymous, so there is nobody to write to", field="informed_by")
+    if referrer_informed_by == SEND_FROM_SAFEHUB and not can_make_threshold_decisions(by):
+        # 003 App. 4 §10: the social worker or manager tells the referrer (letters.permissions).
+        raise DomainError(
+            "Only a social worker or a manager writes the outcome from Safehub: record when the referrer was told,"
+            " or ask one of them to action the outcome",
+            field="informed_by",
+        )
     if referrer_informed_by == SEND_FROM_SAFEHUB and referrer_informed_at is not None:
         raise DomainError("Leave the date empty: the referrer has not been told yet", field="referrer_informed_at")
     if (

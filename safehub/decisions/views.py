@@ -10,6 +10,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
+from safehub.accounts.permissions import can_make_threshold_decisions
 from safehub.checks.forms import AskForChecksForm
 from safehub.checks.permissions import can_ask_for_checks
 from safehub.checks.presenters import ask_for_checks, checks_shown
@@ -251,6 +252,7 @@ def action_outcome(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         initial={"version": contact.version},
         groups=service_groups(outcomes),
         services_known=bool(outcomes),
+        writes_letters=can_make_threshold_decisions(request.user),
     )
     status = 200
     if request.method == "POST" and form.is_valid():

@@ -9,13 +9,17 @@ import random
 from collections import Counter
 from datetime import datetime, timedelta
 
-from safehub.accounts.models import User
+from safehub.accounts.models import Team, User
+from safehub.consultations import services as consultations
+from safehub.consultations.models import ConsultationKind
 from safehub.contacts.models import Contact, ReferrerKind
 from safehub.contacts.workflow import ContactState
 from safehub.core.errors import DomainError
-from safehub.letters import services
+from safehub.domestic_abuse.models import Notification
+from safehub.letters import encompass, services
 from safehub.letters.delivery import deliver_messages
-from safehub.letters.models import Channel, LetterKind, Message, WithheldReason
+from safehub.letters.models import Channel, LetterKind, Message, School, WithheldReason
+from safehub.people.models import Person
 from safehub.protocols.models import LocalProtocol
 
 HUB_PHONE = "020 7946 0{n:03d}"  # Ofcom keeps 020 7946 0000–0999 for drama: no real line
@@ -27,7 +31,7 @@ def set_hub_details() -> None:
         if not protocol.hub_phone:
             protocol.hub_phone = HUB_PHONE.format(n=100 + n)
             protocol.hub_email = f"mash@{protocol.slug}.example.gov.uk"
-            protocol.hub_address = f"{protocol.name}\nCivic Offices\n1 Example Square\nEX1 1AA"
+            protocol.hub_address = "Civic Offices\n1 Example Square\nEX1 1AA"
             protocol.save(update_fields=["hub_phone", "hub_email", "hub_address"])
 
 
@@ -49,12 +53,114 @@ def _send(contact: Contact, kind: LetterKind, *, by: User, at: datetime) -> Mess
     )
 
 
-def add_letters(*, workers: list[User], now: datetime, seed: int) -> dict[str, int]:
+def add_schools() -> int:
+    """The register of schools (Operation Encompass): every school the demo's children attend, each with
+    a designated safeguarding lead at a fictional address, and the elective home education officer."""
+    names = sorted(set(Person.objects.exclude(school="").values_list("school", flat=True)))
+    for name in names:
+        slug = "-".join(name.lower().split())[:40]
+        School.objects.get_or_create(
+            name=name, defaults={"dsl_name": "Designated safeguarding lead", "dsl_email": f"dsl@{slug}.example.sch.uk"}
+        )
+    School.objects.get_or_create(
+        name="Elective home education",
+        defaults={
+            "dsl_name": "Elective home education officer",
+            "dsl_email": "ehe@example.gov.uk",
+            "home_education": True,
+        },
+    )
+    return len(names) + 1
+
+
+def tell_schools(now: datetime) -> int:
+    """Each recent police notification's schools told a few minutes after it came, as the worker would have."""
+    told = 0
+    for notification in Notification.objects.select_related("contact", "recorded_by").prefetch_related(
+        "contact__subjects__person", "contact__messages"
+    ):
+        at = min(notification.contact.received_at + timedelta(minutes=3), now)
+        for child in encompass.children_to_tell(notification):
+            school = encompass.school_for(child)
+            if school is None or encompass.notice_for(notification, child) is not None:
+                continue
+            try:
+                encompass.tell_school(notification, child, school, by=notification.recorded_by, at=at, automatic=True)
+            except DomainError:
+                continue
+            told += 1
+    return told
+
+
+CONSULTATIONS = (
+    # (hours before now, consultee, question, advice, whether the summary was sent)
+    (
+        70,
+        "Ann Teacher",
+        "A pupil comes in hungry most days. Should I refer?",
+        "Talk to the parents and offer early help.",
+        True,
+    ),
+    (
+        30,
+        "Ravi Shah",
+        "A mother seems low after the birth. Is this for you?",
+        "Refer to the perinatal team; tell us if it worsens.",
+        False,
+    ),
+    (
+        60,
+        "Tom Price",
+        "A tenant's child is often home alone at night. What should I do?",
+        "Make a referral today.",
+        False,
+    ),
+)
+
+
+def add_consultations(*, workers: list[User], team: Team, now: datetime) -> int:
+    """Three consultations (002 §5–6): one whose summary went, one still in time, one overdue."""
+    made = 0
+    for hours, consultee, question, advice, sent in CONSULTATIONS:
+        by = workers[made % len(workers)]
+        received = now - timedelta(hours=hours)
+        fields = {
+            "kind": ConsultationKind.ANONYMOUS,
+            "received_at": received,
+            "consultee_name": consultee,
+            "consultee_email": f"{consultee.lower().replace(' ', '.')}@example.org",
+            "question": question,
+            "advice": advice,
+        }
+        consultation = consultations.record_consultation(fields, team=team, by=by, at=received)
+        if sent:
+            drafted = services.draft_summary(consultation, by=by, at=received + timedelta(hours=2))
+            services.send_summary(
+                consultation,
+                template_version=drafted.template_version,
+                channel=drafted.channel,
+                recipient_name=drafted.recipient_name,
+                email=drafted.email,
+                postal_address="",
+                subject=drafted.subject,
+                body=drafted.body,
+                by=by,
+                at=received + timedelta(hours=2),
+                version=consultation.version,
+            )
+        made += 1
+    return made
+
+
+def add_letters(*, workers: list[User], team: Team, now: datetime, seed: int) -> dict[str, int]:
     """Letters on the contacts decided in the last week, drawn from their own random numbers so that
     the rest of the demo is as it was."""
     rng = random.Random(seed)
     set_hub_details()
     made: Counter[str] = Counter()
+    made["schools in the register"] = add_schools()
+    made["Operation Encompass notices"] = tell_schools(now)
+    made["consultations"] = add_consultations(workers=workers, team=team, now=now)
     # The worker acknowledges a professional's contact within the minute: as it would have, had it run.
     for contact in (
         Contact.objects.filter(referrer_kind=ReferrerKind.PROFESSIONAL)

@@ -190,7 +190,7 @@ def load_demo(
         seed=seed + 14,
     )
     progress(f"Information requests from other professionals: {dict(sorted(asked.items()))}")
-    written = add_letters(workers=staff.social_workers, now=at, seed=seed + 15)
+    written = add_letters(workers=staff.social_workers, team=mash, now=at, seed=seed + 15)
     progress(f"Letters and messages: {dict(sorted(written.items()))}")
     states = Counter(Contact.objects.values_list("state", flat=True))
     summary = DemoSummary(

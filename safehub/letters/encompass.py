@@ -239,3 +239,12 @@ def untold(contacts: Iterable[int], *, at: datetime) -> list[Untold]:
         for waiting_child in waiting(notification):
             found.append(Untold(notification, waiting_child.subject, waiting_child.why, deadline))
     return sorted(found, key=lambda row: row.due)
+
+
+def preview(notification: Notification, subject: ContactSubject, school: School | None) -> tuple[str, str]:
+    """The notice's subject and words as the school would read them (for a school not chosen yet, with
+    where its name goes said in words)."""
+    shown = school or School(name="[the school you choose]", dsl_name="[its designated safeguarding lead]")
+    version = services.current_version(LetterKind.ENCOMPASS, Audience.SCHOOL)
+    values = values_for(notification, subject, shown, active_protocol())
+    return fill(version.subject, values), fill(version.body, values)

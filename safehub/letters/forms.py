@@ -7,7 +7,7 @@ from typing import Any
 
 from django import forms
 
-from safehub.core.forms import GovukForm, GovukModelForm, VersionForm
+from safehub.core.forms import GovukForm, GovukModelForm, VersionForm, telephone_number
 from safehub.letters.models import Channel, School, WithheldReason
 
 BODY_ROWS = 18
@@ -134,6 +134,15 @@ class SchoolForm(GovukModelForm):
                 "invalid": "Enter an email address like dsl@example-primary.sch.uk",
             },
         }
+
+    def clean_name(self) -> str:
+        name = " ".join(str(self.cleaned_data.get("name") or "").split())
+        if School.objects.filter(name__iexact=name).exclude(pk=self.instance.pk).exists():
+            raise forms.ValidationError("The register already has a school of that name")
+        return name
+
+    def clean_phone(self) -> str:
+        return telephone_number(self.cleaned_data.get("phone") or "")
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}

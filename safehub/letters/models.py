@@ -16,6 +16,7 @@ from safehub.consultations.models import Consultation
 from safehub.contacts.models import Contact, ContactSubject, NotToldReason
 from safehub.core.lifecycle import Lifecycle
 from safehub.core.models import StateChangeRecord
+from safehub.decisions.models import SHORT_LABELS as SHORT_OUTCOMES
 from safehub.decisions.models import Outcome
 from safehub.letters.workflow import LIFECYCLE, MessageEvent, MessageState
 from safehub.sharing.models import Disclosure
@@ -40,6 +41,15 @@ class Audience(models.TextChoices):
     SCHOOL = "school", "The designated safeguarding lead of the child's school"
 
 
+# How a template's name gives its audience, briefly.
+AUDIENCE_SHORT = {
+    Audience.PROFESSIONAL: "professional",
+    Audience.PUBLIC: "member of the public",
+    Audience.FAMILY: "family",
+    Audience.SCHOOL: "school",
+}
+
+
 class Channel(models.TextChoices):
     EMAIL = "email", "Email"
     LETTER = "letter", "Letter, printed in the office and posted"
@@ -61,8 +71,8 @@ class Template(models.Model):
         ]
 
     def __str__(self) -> str:
-        outcome = f": {self.get_outcome_display()}" if self.outcome else ""
-        return f"{self.get_kind_display()} to {self.get_audience_display().lower()}{outcome}"
+        outcome = f", {SHORT_OUTCOMES[Outcome(self.outcome)].lower()}" if self.outcome in Outcome.values else ""
+        return f"{self.get_kind_display()}: {AUDIENCE_SHORT[Audience(self.audience)]}{outcome}"
 
 
 class TemplateVersion(models.Model):

@@ -24,6 +24,8 @@ def letter_html(message: Message, *, protocol: LocalProtocol | None) -> str:
             "address": [line for line in message.postal_address.splitlines() if line.strip()],
             "dated": shown_day(localtime(message.created_at)),
             "paragraphs": [part.strip() for part in message.body.split("\n\n") if part.strip()],
+            # In the page's margin: the reference on every page (a page of a long letter found alone).
+            "footer": f"Our reference {message.contact.reference}," if message.contact is not None else "",
         },
     )
 

@@ -60,13 +60,12 @@ class ClockLine:
     tag: str  # a GOV.UK tag's class, "" for none
 
 
-def _clock_line(what: str, timed: Timed, *, at: datetime) -> ClockLine:
+def _clock_line(what: str, timed: Timed, *, at: datetime, done: str = "Sent") -> ClockLine:
     due = f"due by {shown_date(timed.due)}" if timed.due else "the protocol sets no time"
     if timed.done is not None:
         in_time = timed.on_time()
-        text = (
-            f"Sent {shown_date(timed.done)} ({'in time' if in_time else due.replace('due by', 'late: it was due by')})"
-        )
+        verdict = "in time" if in_time else due.replace("due by", "late: it was due by")
+        text = f"{done} {shown_date(timed.done)} ({verdict})"
         return ClockLine(what, text, "" if in_time else "govuk-tag govuk-tag--red")
     if timed.late_by(at):
         return ClockLine(what, f"Not yet: it was {due}", "govuk-tag govuk-tag--red")
@@ -92,7 +91,7 @@ def clock_lines(contact: Contact, messages: list[Message], *, at: datetime) -> l
         told_otherwise = action.referrer_informed_at if action is not None else None
         done = min((t for t in (first(LetterKind.OUTCOME), told_otherwise) if t is not None), default=None)
         timed = Timed(outcome_due(decision.decided_at, deadlines), done)
-        lines.append(_clock_line("Outcome to the person who made contact", timed, at=at))
+        lines.append(_clock_line("Outcome to the person who made contact", timed, at=at, done="Told"))
     return lines
 
 
@@ -150,12 +149,13 @@ class ContactPanel(Panel):
                         reverse("letters:tell-school", args=[contact.pk, waiting.subject.pk]),
                     )
                 )
+        written = {message.kind for message in contact.messages.all() if message.state != MessageState.FAILED}
         if permissions.can_send_messages(user):
-            if not why_not_yet(contact, LetterKind.OUTCOME):
+            if not why_not_yet(contact, LetterKind.OUTCOME) and LetterKind.OUTCOME not in written:
                 found.append(
                     Action("Write the outcome to the referrer", reverse("letters:write", args=[contact.pk, "outcome"]))
                 )
-            if not why_not_yet(contact, LetterKind.FAMILY):
+            if not why_not_yet(contact, LetterKind.FAMILY) and LetterKind.FAMILY not in written:
                 if reasons_not_to_write(contact):
                     if permissions.can_lift_reasons_not_to_write(user):
                         found.append(

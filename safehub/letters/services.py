@@ -31,6 +31,7 @@ from safehub.consultations.services import mark_summary_sent
 from safehub.contacts.models import Contact, ContactSubject, ReferrerKind
 from safehub.core import lifecycle
 from safehub.core.errors import DomainError, Problem, Refused
+from safehub.core.presenters import shown_date
 from safehub.core.races import claim
 from safehub.decisions.queries import the_decision
 from safehub.letters import permissions
@@ -265,12 +266,26 @@ def already_sent(contact: Contact, kind: LetterKind, *, email: str, postal_addre
     )
 
 
+# Each kind of message as a sentence names it.
+KIND_NOUNS = {
+    LetterKind.ACKNOWLEDGEMENT: "the acknowledgement",
+    LetterKind.OUTCOME: "the outcome",
+    LetterKind.FAMILY: "the letter to the family",
+    LetterKind.CONSULTATION_SUMMARY: "the consultation's summary",
+    LetterKind.ENCOMPASS: "the Operation Encompass notice",
+}
+
+
+def addressed(text: str, name: str) -> str:
+    """`text` with ((recipient_name)) filled by the name typed in To (the draft may have had none)."""
+    return fill(text, {"recipient_name": name}) if name else text
+
+
 def _sent_before(message: Message) -> DomainError:
     who = message.sent_by.get_full_name() or message.sent_by.username
-    when = localtime(message.created_at).strftime("%d/%m/%Y at %H:%M")
     return DomainError(
-        f"{who} already sent this {message.get_kind_display().lower()} to {message.recipient_name} on {when}"
-        f" ({message.state_label.lower()}). Nothing was sent again"
+        f"{who} wrote {KIND_NOUNS[LetterKind(message.kind)]} to {message.recipient_name} on"
+        f" {shown_date(message.created_at)}; it is now {message.state_label.lower()}. Nothing was sent again"
     )
 
 
@@ -297,14 +312,15 @@ def send(
         earlier = Message.objects.filter(submission_key=submission_key).first()
         if earlier is not None:
             return earlier
+    name = recipient_name.strip()
     return _send(
         contact,
         kind=kind,
         template_version=template_version,
         channel=channel,
-        recipient=Recipient(recipient_name.strip(), email.strip(), postal_address.strip()),
-        subject=subject.strip(),
-        body=body.strip(),
+        recipient=Recipient(name, email.strip(), postal_address.strip()),
+        subject=addressed(subject, name).strip(),
+        body=addressed(body, name).strip(),
         by=by,
         at=at,
         submission_key=submission_key,
@@ -515,6 +531,7 @@ def send_summary(
     if (template.kind, template.audience) != (LetterKind.CONSULTATION_SUMMARY, Audience.PROFESSIONAL):
         raise DomainError("The template is not one for a consultation's summary: start again from the consultation")
     recipient = Recipient(recipient_name.strip(), email.strip(), postal_address.strip())
+    subject, body = addressed(subject, recipient.name), addressed(body, recipient.name)
     problems = _problems(
         channel=channel,
         recipient_name=recipient.name,

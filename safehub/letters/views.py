@@ -28,13 +28,15 @@ from safehub.consultations.models import Consultation
 from safehub.consultations.queries import get_consultation_for
 from safehub.contacts.models import Contact
 from safehub.contacts.queries import get_contact_for
-from safehub.core.errors import DomainError
+from safehub.core.errors import ConcurrentChange, DomainError
 from safehub.core.forms import VersionForm, add_refusal
 from safehub.core.http import AuthenticatedHttpRequest
+from safehub.core.presenters import lower_first
 from safehub.core.queries import by_pk
+from safehub.decisions.models import SHORT_LABELS, Outcome
 from safehub.letters import encompass, permissions, services
 from safehub.letters.delivery import Report, report_from_notify
-from safehub.letters.fields import fields_for, fill
+from safehub.letters.fields import fields_for, fill, unfilled
 from safehub.letters.forms import (
     LiftForm,
     MessageForm,
@@ -48,7 +50,7 @@ from safehub.letters.forms import (
 from safehub.letters.models import Audience, Channel, LetterKind, Message, School, Template, TemplateVersion
 from safehub.letters.pdf import letter_pdf
 from safehub.letters.presenters import message_row
-from safehub.letters.queries import get_message_for, messages_visible_to
+from safehub.letters.queries import families_to_write, get_message_for, messages_visible_to, outcomes_to_write
 from safehub.letters.rules import reasons_not_to_write, why_not_yet
 from safehub.letters.workflow import MessageState
 from safehub.protocols.models import LocalProtocol
@@ -177,9 +179,11 @@ def _write_page(
 
 
 def _preview(data: dict[str, Any]) -> dict[str, Any]:
+    body = services.addressed(data["body"], data["recipient_name"].strip())
     return {
-        "subject": data["subject"],
-        "paragraphs": [part for part in data["body"].split("\n\n") if part.strip()],
+        "subject": services.addressed(data["subject"], data["recipient_name"].strip()),
+        "paragraphs": [part for part in body.split("\n\n") if part.strip()],
+        "unfilled": unfilled(body + data["subject"]),
         "to": data["recipient_name"],
         "address": data["email"] if data["channel"] == Channel.EMAIL else data["postal_address"],
     }
@@ -252,9 +256,10 @@ def write_summary(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 
 
 def _sent_words(message: Message) -> str:
+    what = services.KIND_NOUNS[LetterKind(message.kind)]
     if message.state == MessageState.TO_PRINT:
-        return f"{message.get_kind_display()} to {message.recipient_name} is ready to print and post"
-    return f"{message.get_kind_display()} to {message.recipient_name} is being sent"
+        return f"{lower_first(what).capitalize()} ({message.recipient_name}) is ready to print and post"
+    return f"{what.capitalize()} to {message.recipient_name} is being sent"
 
 
 @require_http_methods(["GET", "POST"])
@@ -383,7 +388,12 @@ def message_action(request: AuthenticatedHttpRequest, pk: int, action: str) -> H
     except DomainError as error:
         status = add_refusal(form, error)
         if action != "told-another-way":
-            messages.error(request, f"{error.message}. Nothing was changed.")
+            found.refresh_from_db()
+            if isinstance(error, ConcurrentChange):
+                why = f"Someone else moved this message on first: it is now {found.state_label.lower()}"
+            else:
+                why = error.message.rstrip(".")
+            messages.error(request, f"{why}. Nothing was changed.")
             return redirect("letters:message", pk=found.pk)
         return _message_page(request, found, told=form, status=status)
     messages.success(request, done)
@@ -417,7 +427,19 @@ def waiting(request: AuthenticatedHttpRequest) -> HttpResponse:
         if permissions.can_tell_schools(request.user)
         else []
     )
-    return render(request, "letters/waiting.html", {"sections": sections, "untold": schools_untold, "now": at})
+    writer = permissions.can_send_messages(request.user)
+    return render(
+        request,
+        "letters/waiting.html",
+        {
+            "sections": sections,
+            "untold": schools_untold,
+            "now": at,
+            "writer": writer,
+            "outcomes_to_write": list(outcomes_to_write(request.user)[:100]) if writer else [],
+            "families_to_write": list(families_to_write(request.user, at=at)[:100]) if writer else [],
+        },
+    )
 
 
 # Templates ------------------------------------------------------------------------------------------------
@@ -497,9 +519,13 @@ def template(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     shown = latest
     sample = None
     if shown is not None:
+        example = dict(SAMPLE)
+        if found.outcome:
+            label = SHORT_LABELS[Outcome(found.outcome)].lower()
+            example["outcomes"] = f"Ann Example: {label}\nBen Example: {label}"
         sample = {
-            "subject": fill(shown.subject, SAMPLE),
-            "paragraphs": [p for p in fill(shown.body, SAMPLE).split("\n\n") if p.strip()],
+            "subject": fill(shown.subject, example),
+            "paragraphs": [p for p in fill(shown.body, example).split("\n\n") if p.strip()],
         }
     return render(
         request,
@@ -588,6 +614,7 @@ def tell_school(request: AuthenticatedHttpRequest, pk: int, subject: int) -> Htt
             "child": child,
             "recorded": encompass.recorded_school(child),
             "notification": notification,
+            "notice": encompass.preview(notification, child, encompass.school_for(child)),
             "form": form,
             "can_manage": permissions.can_manage_schools(request.user),
         },

@@ -8,7 +8,7 @@ from typing import Any
 from django import forms
 
 from safehub.accounts.models import AgencyKind
-from safehub.core.forms import GovukForm, VersionForm, rows_formset
+from safehub.core.forms import GovukForm, VersionForm, rows_formset, telephone_number
 from safehub.core.working_time import ClockUnit
 from safehub.protocols.models import APPROVER_CHOICES, Brag, Clock, LocalProtocol, ThresholdLevel, Timescale
 
@@ -62,6 +62,10 @@ class ProtocolForm(VersionForm):
         required=False,
         error_messages={"invalid": "Enter the time as hours and minutes, like 08:30"},
     )
+
+    def clean_hub_phone(self) -> str:
+        return telephone_number(self.cleaned_data.get("hub_phone") or "")
+
     daily_meeting = forms.CharField(
         label="Daily MASH meeting",
         help_text="When it meets, for example: Tuesday to Friday at 11:00 (BRAG). Leave blank if there is none.",

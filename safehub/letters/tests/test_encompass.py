@@ -132,3 +132,15 @@ def test_the_figures_count_each_child_told_in_time_or_not(notified: Contact, now
     # Police's notification came at 08:00 on a Tuesday: the schools were due to know by 08:30. Mia's was
     # told at 10:00, late; Leo's, still not known, is counted as not told.
     assert [row.counts[f"encompass_{m}"] for m in ("due", "on_time", "late", "not_sent")] == [2, 0, 1, 1]
+
+
+@pytest.mark.django_db
+def test_the_register_refuses_a_name_it_has_in_other_capitals_and_a_number_that_is_not_one(
+    administrator_client: Client,
+) -> None:
+    School.objects.create(name="Fletcher High School", dsl_name="A", dsl_email="dsl@fletcher.sch.uk")
+    form = {"name": "fletcher high school", "dsl_name": "B", "dsl_email": "b@fletcher.sch.uk", "phone": "abc"}
+    page = administrator_client.post(reverse("letters:add-school"), {**form, "active": "on"}).content.decode()
+    assert "already has a school of that name" in page
+    assert "Enter a telephone number" in page
+    assert School.objects.count() == 1

@@ -121,7 +121,7 @@ def test_sending_queues_it_records_the_ledger_row_and_the_audit_event_once(
     again = _send(contact, LetterKind.OUTCOME, social_worker, now, submission_key=key)
     assert again.pk == message.pk
     # Another tab's form to the same address is refused, naming who sent it.
-    with pytest.raises(DomainError, match="already sent"):
+    with pytest.raises(DomainError, match=r"wrote the outcome to Priya Shah on .*Nothing was sent again"):
         _send(contact, LetterKind.OUTCOME, social_worker, now)
     assert Message.objects.count() == 1
     assert Disclosure.objects.filter(route=Exit.REFERRER_MESSAGE).count() == 1
@@ -137,11 +137,11 @@ def test_words_still_holding_a_field_or_a_bad_address_are_refused_all_at_once(
             social_worker,
             now,
             email="not an address",
-            body="Dear ((recipient_name)), the team is ((team)",
+            body="Dear Priya, ((who_will_contact)) will ring; the team is ((team)",
         )
     fields = {problem.field for problem in refused.value.problems}
     assert fields == {"email", "body"}
-    assert "((recipient_name))" in refused.value.problems[1].message
+    assert "((who_will_contact))" in refused.value.problems[1].message
     with pytest.raises(Refused, match="postal address"):
         _send(contact, LetterKind.OUTCOME, social_worker, now, channel=Channel.LETTER, postal_address="Priya Shah")
     assert not Message.objects.exists()

@@ -62,9 +62,9 @@ def test_a_message_with_a_field_left_in_is_sent_back_with_the_problem_beside_it(
 ) -> None:
     url = reverse("letters:write", args=[contact.pk, "outcome"])
     form = _form(social_worker_client, url)
-    response = social_worker_client.post(url, {**form, "body": "Dear ((recipient_name))", "action": "send"})
+    response = social_worker_client.post(url, {**form, "body": "Dear Priya, ((team)) will ring", "action": "send"})
     assert response.status_code == 200
-    assert "Replace ((recipient_name)) in the message" in response.content.decode()
+    assert "Replace ((team)) in the message" in response.content.decode()
     assert not Message.objects.exists()
 
 
@@ -107,3 +107,56 @@ def test_the_administrator_saves_a_template_and_is_told_of_an_unknown_field(admi
     )
     assert saved.status_code == 302
     assert template.versions.count() == 2
+
+
+def test_the_name_typed_in_to_fills_the_letter_and_unwritten_outcomes_are_listed(
+    mash_team: Any, social_worker: Any, manager: Any, now: Any, social_worker_client: Client
+) -> None:
+    """Walk-through: a family letter with nobody to address it began "Dear ((recipient_name))", and the
+    name typed in To did not fill it; a contact closed with "Not yet" was on no list."""
+    contact = actioned_contact(mash_team, social_worker=social_worker, manager=manager, at=now)
+    contact.subjects.filter(given_name="Dana").delete()
+    waiting = social_worker_client.get(reverse("letters:waiting")).content.decode()
+    assert f"Write the outcome for {contact.reference}" in waiting
+    assert "Families not yet written to, nor a reason recorded (1)" in waiting
+    url = reverse("letters:write", args=[contact.pk, "family"])
+    form = _form(social_worker_client, url)
+    assert form["body"].startswith("Dear ((recipient_name))")
+    filled = {**form, "recipient_name": "Ms Karen Smith", "postal_address": "Ms Karen Smith\n1 Elm Close\nDA6 7AT"}
+    preview = social_worker_client.post(url, filled).content.decode()
+    assert "Dear Ms Karen Smith" in preview
+    assert social_worker_client.post(url, {**filled, "action": "send"}).status_code == 302
+    assert Message.objects.get().body.startswith("Dear Ms Karen Smith")
+    waiting = social_worker_client.get(reverse("letters:waiting")).content.decode()
+    assert "Families not yet written to, nor a reason recorded (0)" in waiting
+
+
+def test_a_contact_officer_is_not_offered_to_write_the_outcome_later(
+    mash_team: Any, social_worker: Any, manager: Any, contact_officer: Any, now: Any
+) -> None:
+    from safehub.contacts.tests.factories import ContactAwaitingThresholdFactory
+    from safehub.core.errors import DomainError
+    from safehub.decisions import services as decisions
+    from safehub.decisions.forms import OutcomeActionForm
+    from safehub.decisions.models import Outcome
+    from safehub.decisions.tests.helpers import recommend_and_approve
+
+    assert "safehub" not in dict(OutcomeActionForm(writes_letters=False).fields["informed_by"].choices)  # type: ignore[attr-defined]
+    contact = recommend_and_approve(
+        ContactAwaitingThresholdFactory(team=mash_team),
+        outcome=Outcome.NO_FURTHER_ACTION,
+        recommended_by=social_worker,
+        approved_by=manager,
+        at=now,
+    )
+    with pytest.raises(DomainError, match="Only a social worker or a manager writes the outcome"):
+        decisions.action_outcome(
+            contact,
+            sent_to="",
+            referrer_informed_at=None,
+            referrer_informed_by=decisions.SEND_FROM_SAFEHUB,
+            notes="",
+            by=contact_officer,
+            at=now,
+            version=contact.version,
+        )
