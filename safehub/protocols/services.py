@@ -36,6 +36,7 @@ MAX_TIMESCALE = Decimal("9999.99")  # what the column holds (6 digits, 2 after t
 MAX_NOTE = 300  # Timescale.note
 MAX_LEVEL_LABEL = 100  # ThresholdLevel.label
 UNITS = frozenset(unit.value for unit in ClockUnit)
+WHOLE_DAY_UNITS = frozenset({ClockUnit.WORKING_DAYS.value, ClockUnit.WORKING_DAY_END.value})
 LEVEL_CODE = re.compile(r"[a-z0-9_-]{1,40}")
 
 
@@ -81,6 +82,7 @@ class ProtocolSettings:
     consent_competence_age: int = 12
     override_by_senior_practitioner: bool = False
     override_needs_owner_agreement: bool = False
+    checks_without_consent: bool = False
     hub_phone: str = ""
     hub_email: str = ""
     hub_address: str = ""
@@ -255,7 +257,7 @@ def _timescale_row_problems(index: int, row: TimescaleRow) -> list[Problem]:
         ]
     if row.amount > MAX_TIMESCALE:
         return [Problem(f"A timescale can be at most {MAX_TIMESCALE:,}", field="amount", item=index)]
-    if row.unit == ClockUnit.WORKING_DAYS and row.amount != row.amount.to_integral_value():
+    if row.unit in WHOLE_DAY_UNITS and row.amount != row.amount.to_integral_value():
         return [Problem("Working days must be a whole number", field="amount", item=index)]
     if len(row.note) > MAX_NOTE:
         return [Problem(f"Enter no more than {MAX_NOTE} characters", field="note", item=index)]

@@ -373,11 +373,6 @@ def test_a_domestic_abuse_notification_goes_through_the_daily_triage_to_early_he
     assert trail.count(Verb.CONSENT_RECORDED) == 5
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="000 'Same day responses': the profile's MASH checks time is 8 working hours (protocols/profiles.py),"
-    " which runs into the next working day for any request sent after 09:00",
-)
 def test_partners_answer_checks_the_same_day_by_default(birmingham: Hub) -> None:
     received = london(2026, 11, 27, 13, 0)  # a Friday afternoon
     contact = record(

@@ -14,6 +14,7 @@ from safehub.core.working_time import (
     add_working_days,
     add_working_hours,
     due_at,
+    end_of_working_day,
     is_working_day,
     next_working_moment,
 )
@@ -215,6 +216,43 @@ def test_negative_amounts_are_refused(unit: ClockUnit) -> None:
 def test_negative_working_hours_are_refused() -> None:
     with pytest.raises(ValueError, match="negative"):
         add_working_hours(london(2026, 11, 24, 10, 0), -0.5)
+
+
+@pytest.mark.parametrize(
+    ("start", "days", "expected"),
+    [
+        # 000, "Same day responses are required from partners": asked on a Friday afternoon, due that Friday.
+        (london(2026, 11, 27, 13, 0), 1, london(2026, 11, 27, 17, 0)),
+        (london(2026, 11, 27, 8, 0), 1, london(2026, 11, 27, 17, 0)),  # before the day starts: that day
+        (london(2026, 11, 27, 17, 0), 1, london(2026, 11, 30, 17, 0)),  # at the day's end: the next working day
+        (london(2026, 11, 28, 10, 0), 1, london(2026, 11, 30, 17, 0)),  # a Saturday: Monday
+        (BEFORE_EASTER, 1, london(2026, 4, 2, 17, 0)),
+        (BEFORE_EASTER, 2, london(2026, 4, 7, 17, 0)),  # Good Friday to Easter Monday skipped
+        (london(2026, 12, 24, 18, 0), 1, london(2026, 12, 29, 17, 0)),  # Christmas, the weekend, Boxing Day
+    ],
+)
+def test_end_of_working_day_is_the_same_working_day_unless_asked_after_it(
+    start: datetime, days: int, expected: datetime
+) -> None:
+    assert end_of_working_day(start, days) == expected
+    assert due_at(start, days, ClockUnit.WORKING_DAY_END) == expected
+
+
+def test_end_of_working_day_follows_local_hours_and_closures() -> None:
+    hours = WorkingHours(time(8, 30), time(16, 0))
+    closure = frozenset({date(2026, 11, 27)})
+
+    assert end_of_working_day(london(2026, 11, 26, 15, 0), hours=hours) == london(2026, 11, 26, 16, 0)
+    assert end_of_working_day(london(2026, 11, 26, 16, 30), hours=hours, extra_holidays=closure) == london(
+        2026, 11, 30, 16, 0
+    )
+
+
+def test_end_of_working_day_counts_at_least_the_same_day() -> None:
+    with pytest.raises(ValueError, match="at least 1"):
+        due_at(london(2026, 11, 24, 10, 0), 0, ClockUnit.WORKING_DAY_END)
+    with pytest.raises(ValueError, match="whole number"):
+        due_at(london(2026, 11, 24, 10, 0), 1.5, ClockUnit.WORKING_DAY_END)
 
 
 def test_working_days_must_be_whole() -> None:
