@@ -7,6 +7,7 @@ Europe/London wall clock, so clocks changing in spring and autumn do not shift d
 
 from __future__ import annotations
 
+import calendar
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from enum import StrEnum
@@ -61,6 +62,22 @@ def add_working_days(start: date, days: int, *, extra_holidays: frozenset[date] 
         if is_working_day(current, extra_holidays=extra_holidays):
             days -= 1
     return current
+
+
+def months_before(day: date, months: int) -> date:
+    """The same day of the month `months` calendar months before `day`, or that month's last day where
+    it is shorter (three months before 31 May is 28 or 29 February)."""
+    if months < 0:
+        raise ValueError("months must not be negative")
+    index = day.year * 12 + day.month - 1 - months
+    year, month = divmod(index, 12)
+    last = calendar.monthrange(year, month + 1)[1]
+    return date(year, month + 1, min(day.day, last))
+
+
+def london_date(at: datetime) -> date:
+    """The day `at` falls on in England (Europe/London), not in UTC."""
+    return _local(at).date()
 
 
 def _local(at: datetime) -> datetime:

@@ -604,11 +604,6 @@ def test_family_wellbeing_needs_one_of_its_criteria(bexley: Hub) -> None:
         )
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="002 §11: an involvement that ended today is not counted as within the last three months"
-    " (people/models.py InvolvementQuerySet.closed_within_three_months: ended_on__lt=today)",
-)
 def test_a_case_closed_this_morning_is_within_the_three_month_rule(bexley: Hub) -> None:
     today = london(2026, 11, 24, 15, 0)
     mabel = known_child("Mabel", "Quayle", dt.date(2017, 3, 3))

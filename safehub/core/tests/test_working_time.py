@@ -16,6 +16,8 @@ from safehub.core.working_time import (
     due_at,
     end_of_working_day,
     is_working_day,
+    london_date,
+    months_before,
     next_working_moment,
 )
 
@@ -272,3 +274,22 @@ def test_due_at_returns_utc(unit: ClockUnit) -> None:
 
     assert due.tzinfo == UTC
     assert due.utcoffset() == timedelta(0)
+
+
+@pytest.mark.parametrize(
+    ("day", "months", "expected"),
+    [
+        (date(2026, 11, 24), 3, date(2026, 8, 24)),
+        (date(2026, 5, 31), 3, date(2026, 2, 28)),  # February is shorter: its last day
+        (date(2028, 5, 31), 3, date(2028, 2, 29)),  # a leap year
+        (date(2027, 1, 15), 3, date(2026, 10, 15)),  # across the year end
+        (date(2026, 11, 24), 0, date(2026, 11, 24)),
+    ],
+)
+def test_months_before_counts_calendar_months(day: date, months: int, expected: date) -> None:
+    assert months_before(day, months) == expected
+
+
+def test_london_date_is_englands_day() -> None:
+    assert london_date(datetime(2026, 6, 30, 23, 30, tzinfo=UTC)) == date(2026, 7, 1)  # BST
+    assert london_date(datetime(2026, 12, 31, 23, 30, tzinfo=UTC)) == date(2026, 12, 31)  # GMT
