@@ -201,6 +201,8 @@ def _settings_problems(settings: ProtocolSettings) -> list[Problem]:
 
 def _level_problems(levels: Sequence[LevelRow], existing: dict[int, ThresholdLevel]) -> list[Problem]:
     problems = []
+    if any(level.pk is not None and level.pk not in existing for level in levels):  # one to remove too
+        raise DomainError("A level of need does not belong to this protocol")
     kept = [(index, level) for index, level in enumerate(levels) if not level.remove]
     if not kept:
         problems.append(Problem("Keep at least one level of need", field="levels"))
@@ -266,6 +268,8 @@ def _timescale_row_problems(index: int, row: TimescaleRow) -> list[Problem]:
 
 def _timescale_problems(rows: Sequence[TimescaleRow], existing: dict[int, Timescale]) -> list[Problem]:
     problems = []
+    if any(row.pk is not None and row.pk not in existing for row in rows):  # one to remove too
+        raise DomainError("A timescale does not belong to this protocol")
     # Timescales the form did not list (a row sent without its id) stay as they are.
     listed = {row.pk for row in rows}
     seen = {(t.clock, t.rating, t.agency) for pk, t in existing.items() if pk not in listed}

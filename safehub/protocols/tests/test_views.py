@@ -503,3 +503,17 @@ def test_a_same_day_clock_is_offered_and_shown(administrator_client: Client, man
         **{f"timescale-{index}-amount": "1.5", f"timescale-{index}-unit": "working_day_end"},
     )
     assert "Working days must be a whole number" in refused.content.decode()
+
+
+@pytest.mark.parametrize("kind", ["level", "timescale"])
+def test_removing_a_row_of_another_protocol_is_refused_not_a_server_error(
+    administrator_client: Client, kind: str
+) -> None:
+    protocol = _bexley()
+    response = _post(
+        administrator_client, protocol, **{f"{kind}-1-pk": "99999999999999999999", f"{kind}-1-remove": "on"}
+    )
+
+    assert response.status_code == 200
+    assert "does not belong to this protocol" in response.content.decode()
+    assert protocol.levels.count() == 4
