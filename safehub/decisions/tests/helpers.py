@@ -18,7 +18,8 @@ def criteria_for(outcomes: Iterable[Outcome]) -> list[str]:
     Family Wellbeing service criteria"), else none."""
     if Outcome.EARLY_HELP not in set(outcomes):
         return []
-    return LocalProtocol.objects.get(is_active=True).early_help_criteria[:1]
+    criteria: list[str] = LocalProtocol.objects.get(is_active=True).early_help_criteria
+    return criteria[:1]
 
 
 def recommend_and_approve(

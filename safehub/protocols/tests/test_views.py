@@ -474,8 +474,7 @@ def test_administrator_lets_mash_checks_start_without_consent(administrator_clie
     response = _post(administrator_client, protocol, checks_without_consent="on")
 
     assert response.status_code == 302
-    protocol.refresh_from_db()
-    assert protocol.checks_without_consent
+    assert LocalProtocol.objects.get(pk=protocol.pk).checks_without_consent
     event = AuditEvent.objects.filter(verb=Verb.PROTOCOL_CHANGED).latest("seq")
     assert "checks_without_consent" in event.data["settings"]
 
