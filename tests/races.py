@@ -33,6 +33,7 @@ from safehub.contacts.tests.factories import ContactAwaitingThresholdFactory, Co
 from safehub.contacts.workflow import ContactState
 from safehub.decisions import services as decisions_services
 from safehub.decisions.models import Decision, Outcome, OutcomeAction, Recommendation
+from safehub.decisions.tests.helpers import criteria_for
 from safehub.handoffs import services as handoffs_services
 from safehub.handoffs.models import Handoff
 from safehub.matching import duplicates
@@ -249,6 +250,7 @@ def _recommend(hub: Hub) -> Race:
     contact.subjects.update(person=_person())
     data = {
         **_for_the_child(contact, rating="amber", level=_level().pk, outcome="early_help"),
+        "early_help_criteria": criteria_for([Outcome.EARLY_HELP]),  # 002 §9(c): early help meets one
         "rationale": "Needs help",
         "version": _version(contact),
     }

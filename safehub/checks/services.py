@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
@@ -23,15 +23,15 @@ from safehub.checks.models import AgencyRequest, ChecksAsked, ChecksState, MashC
 from safehub.checks.workflow import ChecksEvent, RequestEvent
 from safehub.consent import services as consent_services
 from safehub.consent.models import ConsentPurpose
-from safehub.consent.queries import everyone_consented, sharing_position
+from safehub.consent.queries import everyone_consented, positions, sharing_line
 from safehub.contacts.models import Contact, ContactSubject
-from safehub.contacts.services import threshold_due, transition
+from safehub.contacts.services import clock_rating, threshold_due, transition
 from safehub.contacts.workflow import ContactState, Event
 from safehub.core import lifecycle
 from safehub.core.errors import DomainError, Problem, Refused
 from safehub.core.races import claim
 from safehub.people.models import PersonKind
-from safehub.protocols.models import Brag
+from safehub.protocols.models import Brag, Clock, LocalProtocol
 from safehub.protocols.policy import Deadlines, active_protocol
 from safehub.sharing.exits import Exit, release
 from safehub.sharing.services import record_disclosure
@@ -163,6 +163,15 @@ def _due(deadlines: Deadlines, start: StartChecks, agency: Agency, at: datetime)
     return start.respond_by
 
 
+def contact_due(deadlines: Deadlines, contact: Contact, *, rating: str, answers_due: datetime) -> datetime:
+    """When a contact whose checks run is due: when the last answer is (`answers_due`), but never later
+    than the protocol's overall decision clock from receipt at the contact's rating, where it has one.
+    004 §6: "The agreed standard for the Walsall MASH to progress a child protection concern is within a
+    maximum of 2 hours": a concern still in checks after them is overdue, whatever the agencies' times."""
+    overall = deadlines.due(Clock.DECISION, start=contact.received_at, rating=clock_rating(contact, rating))
+    return answers_due if overall is None else min(answers_due, overall)
+
+
 def _send_request(
     checks: MashChecks,
     agency: Agency,
@@ -217,16 +226,45 @@ def start_checks(contact: Contact, start: StartChecks, *, by: User, at: datetime
     (003 §2.5; ADR 0034): the refusal is recorded, and nothing is sent."""
     if not permissions.can_start_checks(by):
         raise PermissionDenied
-    consent_services.require_sharing(contact, ConsentPurpose.MASH_CHECKS, by=by, at=at)
+    if not active_protocol().checks_without_consent:
+        consent_services.require_sharing(contact, ConsentPurpose.MASH_CHECKS, by=by, at=at)
     return _start_checks(contact, start, by=by, at=at, version=version)
+
+
+# What a request's consent says after each person's position when the local protocol let it go without
+# everyone's consent (000: "Information is shared initially within CASS with or without consent in order to
+# assess risk and harm").
+WITHOUT_CONSENT = (
+    "Shared without everyone's consent, as the local protocol allows for MASH checks: to assess risk and harm"
+)
+
+
+def _check_consent(contact: Contact, protocol: LocalProtocol, *, at: datetime) -> None:
+    """Inside the sending transaction: the consent gate, asked again (it may have changed since the form
+    was drawn), unless the protocol lets checks start without consent (000, Data and Information Sharing)."""
+    if not protocol.checks_without_consent:
+        consent_services.check_sharing(contact, ConsentPurpose.MASH_CHECKS, at=at)
+
+
+def request_consent(contact: Contact, *, on: date, protocol: LocalProtocol | None = None) -> str:
+    """Each person's consent for MASH checks as a request records it (the sharing ledger's consent), and,
+    where the protocol let the checks go without someone's consent, that it did so (000: "shared initially
+    within CASS with or without consent")."""
+    protocol = protocol or active_protocol()
+    found = positions(contact, ConsentPurpose.MASH_CHECKS, on=on)
+    position = "; ".join(sharing_line(item) for item in found)
+    if protocol.checks_without_consent and not all(item.may_share for item in found):
+        return f"{position}; {WITHOUT_CONSENT}"
+    return position
 
 
 @transaction.atomic(durable=True)
 def _start_checks(contact: Contact, start: StartChecks, *, by: User, at: datetime, version: int) -> MashChecks:
     _validate(contact, start, by, at)
-    consent_services.check_sharing(contact, ConsentPurpose.MASH_CHECKS, at=at)  # asked again: it may have changed since
+    protocol = active_protocol()
+    _check_consent(contact, protocol, at=at)
     claim(contact, version)
-    deadlines = Deadlines(active_protocol())
+    deadlines = Deadlines(protocol)
     missing = left_out(start.agencies)
     checks = MashChecks.objects.create(
         contact=contact,
@@ -239,7 +277,7 @@ def _start_checks(contact: Contact, start: StartChecks, *, by: User, at: datetim
         started_at=at,
     )
     subjects = request_subjects(contact)
-    consent = sharing_position(contact, ConsentPurpose.MASH_CHECKS, on=localtime(at).date())  # each person's
+    consent = request_consent(contact, on=localtime(at).date(), protocol=protocol)  # each person's
     latest = at
     for agency in sorted(set(start.agencies), key=lambda a: a.name):
         due = _due(deadlines, start, agency, at)
@@ -255,7 +293,8 @@ def _start_checks(contact: Contact, start: StartChecks, *, by: User, at: datetim
             by=by,
             at=at,
         )
-    transition(contact, Event.START_MASH_CHECKS, by=by, due_at=latest, at=at, note=checks.reason)
+    due = contact_due(deadlines, contact, rating=start.rating, answers_due=latest)
+    transition(contact, Event.START_MASH_CHECKS, by=by, due_at=due, at=at, note=checks.reason)
     data: dict[str, Any] = {"checks": checks.pk, "agencies": len(set(start.agencies)), "rating": start.rating.value}
     if missing:
         data["left_out"] = [agency.pk for agency in missing]  # the reason is on the checks, not in the log
@@ -325,7 +364,7 @@ def ask_another_agency(
     """The coordinator or a manager asks agencies the checks did not ask at the start (one was left
     out in error, or what an agency said points to another). Each request is sent, timed and
     recorded as a disclosure as those sent at the start were; the contact's due time stretches to
-    the latest answer due."""
+    the latest answer due, within the overall decision clock (`contact_due`)."""
     if not permissions.can_coordinate(by, checks):
         raise PermissionDenied
     if not permissions.can_ask_another_agency(by, checks):
@@ -351,11 +390,12 @@ def ask_another_agency(
     # Moving the checks' version on first makes a second, simultaneous ask fail here, not at the
     # unique constraint: the same form sent twice asks once.
     lifecycle.compare_and_set(checks, noun="set of checks", where={"state": ChecksState.OPEN})
-    deadlines = Deadlines(active_protocol())
+    protocol = active_protocol()
+    deadlines = Deadlines(protocol)
     contact = checks.contact
-    consent_services.check_sharing(contact, ConsentPurpose.MASH_CHECKS, at=at)  # someone added since may not have
+    _check_consent(contact, protocol, at=at)  # someone added since may not have consented
     subjects = request_subjects(contact)
-    consent = sharing_position(contact, ConsentPurpose.MASH_CHECKS, on=localtime(at).date())
+    consent = request_consent(contact, on=localtime(at).date(), protocol=protocol)
     requests = []
     for agency in chosen:
         due = deadlines.request_due(start=at, rating=checks.rating, agency=agency.kind)
@@ -374,7 +414,9 @@ def ask_another_agency(
                 at=at,
             )
         )
-    latest = max(request.due_at for request in requests)
+    latest = contact_due(
+        deadlines, contact, rating=checks.rating, answers_due=max(request.due_at for request in requests)
+    )
     if contact.current_due_at is None or contact.current_due_at < latest:
         Contact.objects.filter(pk=contact.pk, state=ContactState.MASH_CHECKS).update(current_due_at=latest)
     record(

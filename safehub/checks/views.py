@@ -44,8 +44,6 @@ from safehub.checks.presenters import (
     worktray_rows,
 )
 from safehub.checks.queries import get_checks_for, get_request_for, unread_alerts
-from safehub.consent.models import ConsentPurpose
-from safehub.consent.queries import sharing_position
 from safehub.contacts.queries import children_named, get_contact_for
 from safehub.contacts.services import clock_rating
 from safehub.contacts.workflow import ContactState
@@ -442,7 +440,7 @@ def _consent_since(agency_request: AgencyRequest) -> dict[str, str]:
     """Each person's consent now, when it is not what the agency was told when asked (walk-through: a
     partner read "consent given" after the family had refused, and could have gone to them on it)."""
     sent = agency_request.disclosure
-    now = sharing_position(agency_request.checks.contact, ConsentPurpose.MASH_CHECKS, on=timezone.localdate())
+    now = services.request_consent(agency_request.checks.contact, on=timezone.localdate())
     if now == sent.consent_position:
         return {}
     return {

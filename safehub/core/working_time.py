@@ -7,6 +7,7 @@ Europe/London wall clock, so clocks changing in spring and autumn do not shift d
 
 from __future__ import annotations
 
+import calendar
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from enum import StrEnum
@@ -23,6 +24,11 @@ class ClockUnit(StrEnum):
     ELAPSED_HOURS = "elapsed_hours"
     WORKING_HOURS = "working_hours"
     WORKING_DAYS = "working_days"
+    # To the end of a working day: 1 is the end of the working day the clock starts in (the next
+    # working day's, when it starts after the day's end or on a day off), 2 the end of the day after.
+    # 000, "Same day responses are required from partners": due the same working day, not 8 working
+    # hours later (which runs into the next day for anything asked after 09:00).
+    WORKING_DAY_END = "working_day_end"
 
 
 @dataclass(frozen=True)
@@ -56,6 +62,22 @@ def add_working_days(start: date, days: int, *, extra_holidays: frozenset[date] 
         if is_working_day(current, extra_holidays=extra_holidays):
             days -= 1
     return current
+
+
+def months_before(day: date, months: int) -> date:
+    """The same day of the month `months` calendar months before `day`, or that month's last day where
+    it is shorter (three months before 31 May is 28 or 29 February)."""
+    if months < 0:
+        raise ValueError("months must not be negative")
+    index = day.year * 12 + day.month - 1 - months
+    year, month = divmod(index, 12)
+    last = calendar.monthrange(year, month + 1)[1]
+    return date(year, month + 1, min(day.day, last))
+
+
+def london_date(at: datetime) -> date:
+    """The day `at` falls on in England (Europe/London), not in UTC."""
+    return _local(at).date()
 
 
 def _local(at: datetime) -> datetime:
@@ -116,6 +138,22 @@ def add_working_days_at(
     return _wall(day, start.timetz().replace(tzinfo=None))
 
 
+def end_of_working_day(
+    at: datetime,
+    days: int = 1,
+    *,
+    hours: WorkingHours = OFFICE_HOURS,
+    extra_holidays: frozenset[date] = frozenset(),
+) -> datetime:
+    """The end of the `days`-th working day counting the one `at` falls in: 1 is that working day's
+    end, or the next working day's when `at` is at or after the day's end or not on a working day."""
+    if days < 1:
+        raise ValueError("A clock to the end of the working day counts at least 1 day (the same day)")
+    start = next_working_moment(at, hours=hours, extra_holidays=extra_holidays)
+    day = add_working_days(start.date(), days - 1, extra_holidays=extra_holidays)
+    return _wall(day, hours.end)
+
+
 def due_at(
     start: datetime,
     amount: float,
@@ -134,5 +172,8 @@ def due_at(
     else:
         if amount != int(amount):
             raise ValueError("Working days must be a whole number.")
-        result = add_working_days_at(start, int(amount), hours=hours, extra_holidays=extra_holidays)
+        if unit is ClockUnit.WORKING_DAY_END:
+            result = end_of_working_day(start, int(amount), hours=hours, extra_holidays=extra_holidays)
+        else:
+            result = add_working_days_at(start, int(amount), hours=hours, extra_holidays=extra_holidays)
     return result.astimezone(UTC)

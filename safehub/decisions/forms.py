@@ -12,6 +12,7 @@ from safehub.accounts.models import User, qualified_staff
 from safehub.contacts.models import ContactSubject
 from safehub.core.forms import ClockField, GovukDateField, VersionForm
 from safehub.core.working_time import LONDON
+from safehub.decisions import criteria as early_help
 from safehub.decisions.models import SHORT_LABELS, ChildRecommendation, Outcome
 from safehub.decisions.services import SEND_FROM_SAFEHUB, Allocation, ChildChoice, child_field
 from safehub.protocols.models import BRAG_HINTS, Brag, ThresholdLevel
@@ -71,8 +72,12 @@ class RecommendationForm(VersionForm):
         levels: QuerySet[ThresholdLevel],
         children: Sequence[ContactSubject],
         forwardable: Collection[int] = (),
+        criteria: Sequence[str] = (),
+        suggested: Sequence[str] = (),
         **kwargs: Any,
     ) -> None:
+        """`criteria`: the protocol's early help criteria, offered as checkboxes (none, no field), with
+        those the contact's concerns plainly meet (`suggested`) ticked to start with (002 §9(c))."""
         self.children = list(children)
         self.several = len(self.children) > 1
         if self.several:
@@ -82,10 +87,26 @@ class RecommendationForm(VersionForm):
         extra = _per_child(ALL, levels, DECIDABLE, required=False) if self.several else {}
         for subject in self.children:
             extra |= _per_child(str(subject.pk), levels, _outcomes(subject, forwardable), required=not self.several)
+        if criteria:
+            kwargs.setdefault("initial", {})[early_help.FIELD] = list(suggested)
+            extra[early_help.FIELD] = forms.MultipleChoiceField(
+                label="Early help criteria the situation meets",
+                help_text="The local protocol's criteria for early help: an early help outcome needs at least one."
+                " Those the contact's concerns plainly meet are ticked already: untick any that do not apply.",
+                choices=[(criterion, criterion) for criterion in criteria],
+                widget=forms.CheckboxSelectMultiple,
+                required=False,
+                error_messages={"invalid_choice": early_help.NOT_THE_PROTOCOLS},
+            )
         # Declared before the form is built, so that their GOV.UK widgets are set up as every field's are.
         self.base_fields = {**self.base_fields, **extra}  # type: ignore[misc]
         super().__init__(*args, **kwargs)
         self.order_fields([*(name for name in self.fields if name != "rationale"), "rationale"])
+
+    @property
+    def criteria(self) -> forms.BoundField | None:
+        """The early help criteria's checkboxes, where the protocol lists any."""
+        return self[early_help.FIELD] if early_help.FIELD in self.fields else None
 
     def fieldsets(self) -> list[tuple[str, list[forms.BoundField]]]:
         """Each child's fields under their name; first, with several children, those for all."""
@@ -116,6 +137,7 @@ class RecommendationForm(VersionForm):
                     self.add_error(field, f"{message} for {subject.display_name}" if self.several else message)
             for subject in self.children:
                 chosen.setdefault(subject.pk, {})[name] = data.get(child_field(subject.pk, name)) or common
+        data.setdefault(early_help.FIELD, [])
         if not self.errors:
             data["children"] = {
                 pk: ChildChoice(Brag(values["rating"]), values["level"], Outcome(values["outcome"]))

@@ -61,6 +61,10 @@ class Recommendation(models.Model):
     # The contact's rating, for its clocks and the queues: its most serious child's (`most_serious`).
     rating = models.CharField(max_length=10, choices=Brag)
     rationale = models.TextField()
+    # Which of the local protocol's early help criteria the situation meets, in the protocol's words as they
+    # were (002 §9(c): "the situation meets at least one of the following Family Wellbeing service
+    # criteria"); empty where the protocol lists none, or none is met.
+    early_help_criteria = models.JSONField(default=list, blank=True)
     recommended_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     recommended_at = models.DateTimeField(default=timezone.now)
 

@@ -26,6 +26,7 @@ from safehub.core.errors import DomainError, Problem, Refused
 from safehub.core.presenters import shown_date
 from safehub.core.races import claim
 from safehub.core.working_time import LONDON
+from safehub.decisions import criteria as early_help
 from safehub.decisions import permissions
 from safehub.decisions.models import (
     SHORT_LABELS,
@@ -205,9 +206,11 @@ def recommend(
     by: User,
     at: datetime,
     version: int,
+    criteria: Sequence[str] = (),
 ) -> Recommendation:
     """The social worker's recommendation: for each child on the contact (`children`, by subject
-    id), a rating, level of need and outcome. The contact is rated as its most serious child."""
+    id), a rating, level of need and outcome, and which of the protocol's early help `criteria` the
+    situation meets. The contact is rated as its most serious child."""
     if not permissions.can_recommend(by, contact):
         raise PermissionDenied
     claim(contact, version)
@@ -217,18 +220,30 @@ def recommend(
         raise DomainError("The contact names no child: add the child the concern is about first")
     _refuse_others(subjects, children)
     check_children_identified(contact)
-    protocol = active_protocol().pk
+    protocol = active_protocol()
 
     def check(subject: ContactSubject) -> None:
         choice = children[subject.pk]
-        if choice.level.protocol_id != protocol:
+        if choice.level.protocol_id != protocol.pk:
             raise DomainError("Choose a level of need from the active local protocol", field="level")
         _check_child_outcome(contact, subject, choice.outcome, rating=choice.rating, level=choice.level, at=at)
 
     _per_child(subjects, children, check, missing="Choose a rating, level of need and outcome")
+    # 002 §9(c): early help where "the situation meets at least one of the following Family Wellbeing
+    # service criteria" (the protocol's early_help_criteria; none listed, none asked for).
+    problems = early_help.ticked_problems(
+        protocol.early_help_criteria, criteria, (children[s.pk].outcome for s in subjects)
+    )
+    if problems:
+        raise Refused(problems)
     rating = most_serious(children[s.pk].rating for s in subjects)
     recommendation = Recommendation.objects.create(
-        contact=contact, rating=rating, rationale=text, recommended_by=by, recommended_at=at
+        contact=contact,
+        rating=rating,
+        rationale=text,
+        early_help_criteria=early_help.in_protocol_order(protocol.early_help_criteria, criteria),
+        recommended_by=by,
+        recommended_at=at,
     )
     ChildRecommendation.objects.bulk_create(
         ChildRecommendation(
@@ -260,7 +275,10 @@ def recommend(
         by=by,
         contact=contact,
         at=at,
-        data={"children": [{"subject": s.pk, "outcome": children[s.pk].outcome.value} for s in subjects]},
+        data={
+            "children": [{"subject": s.pk, "outcome": children[s.pk].outcome.value} for s in subjects],
+            "early_help_criteria": len(recommendation.early_help_criteria),
+        },
     )
     return recommendation
 
@@ -305,10 +323,14 @@ def approve(
             "rates every child"
         )
     _refuse_others(subjects, outcomes)
+    # 002 §9(c): early help needs one of the protocol's criteria, recorded with the recommendation.
+    no_criteria = early_help.needs_criteria(active_protocol().early_help_criteria, recommendation.early_help_criteria)
 
     def check(subject: ContactSubject) -> None:
         outcome = outcomes[subject.pk]
         rating = recommended[subject.pk].rating
+        if outcome == Outcome.EARLY_HELP and no_criteria:
+            raise DomainError(early_help.NONE_RECORDED, field="outcome")
         try:
             _check_child_outcome(contact, subject, outcome, rating=rating, level=None, at=at)
         except DomainError as error:

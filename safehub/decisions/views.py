@@ -26,6 +26,7 @@ from safehub.core.errors import DomainError
 from safehub.core.forms import GovukForm, add_refusal
 from safehub.core.http import AuthenticatedHttpRequest
 from safehub.core.presenters import lower_first
+from safehub.decisions import criteria as early_help
 from safehub.decisions import permissions, services
 from safehub.decisions.forms import ApprovalForm, OutcomeActionForm, RecommendationForm
 from safehub.decisions.presenters import (
@@ -123,6 +124,7 @@ def recommend(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
                 by=request.user,
                 at=timezone.now(),
                 version=data["version"],
+                criteria=data[early_help.FIELD],
             ),
         )
         if done:
@@ -142,11 +144,14 @@ def recommend(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 
 def _recommendation_form(contact: Contact, data: QueryDict | None) -> RecommendationForm:
     children = services.children_on(contact)
+    protocol = active_protocol()
     return RecommendationForm(
         data,
-        levels=active_protocol().levels.all(),
+        levels=protocol.levels.all(),
         children=children,
         forwardable=services.forwardable(children, at=timezone.now()),
+        criteria=protocol.early_help_criteria,
+        suggested=early_help.suggested(protocol.early_help_criteria, contact.concern_categories),
         initial={"version": contact.version},
     )
 

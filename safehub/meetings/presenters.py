@@ -12,7 +12,7 @@ from safehub.accounts.models import User
 from safehub.contacts.models import Contact, ContactSubject, SubjectRole
 from safehub.contacts.workflow import ContactState
 from safehub.core.presenters import Panel, brag_tag_class, shown_day
-from safehub.core.working_time import LONDON
+from safehub.core.working_time import LONDON, is_working_day
 from safehub.domestic_abuse.presenters import summaries
 from safehub.meetings.forms import DecisionForm
 from safehub.meetings.models import DECISIONS, AgendaItem, DailyMeeting, ItemReason, MeetingKind
@@ -21,6 +21,8 @@ from safehub.meetings.workflow import STATES, MeetingState
 from safehub.protocols.models import LocalProtocol
 
 NOT_RECORDED = {"tags": [], "lines": [], "not_recorded": True}
+# How far ahead the next meeting is looked for: two weeks, past Christmas and New Year's bank holidays.
+LOOK_AHEAD_DAYS = 15
 
 
 @dataclass(frozen=True)
@@ -145,15 +147,17 @@ def meeting_url(meeting: DailyMeeting) -> str:
 
 
 def next_meeting(protocol: LocalProtocol, *, at: datetime, kind: str = MeetingKind.MASH) -> datetime | None:
-    """The next time the protocol's meeting of this kind starts after `at` (London time), or None if it
+    """The next time the protocol's meeting of this kind starts after `at` (London time), on one of its
+    days that is a working day (002 §7; not a bank holiday, as `services.is_meeting_day`), or None if it
     holds none."""
     held = schedule(protocol, kind)
     if not held.is_held or held.starts is None:
         return None
     local = at.astimezone(LONDON)
-    for ahead in range(8):
+    closed = protocol.extra_holidays()
+    for ahead in range(LOOK_AHEAD_DAYS):
         day = local.date() + timedelta(days=ahead)
         start = datetime.combine(day, held.starts, tzinfo=LONDON)
-        if day.weekday() in held.days and start > local:
+        if start > local and day.weekday() in held.days and is_working_day(day, extra_holidays=closed):
             return start
     return None

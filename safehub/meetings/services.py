@@ -21,7 +21,7 @@ from safehub.core import lifecycle
 from safehub.core.errors import DomainError, Problem, Refused
 from safehub.core.presenters import lower_first, shown_date
 from safehub.core.races import claim
-from safehub.core.working_time import LONDON
+from safehub.core.working_time import LONDON, is_working_day
 from safehub.meetings import permissions
 from safehub.meetings.models import (
     DECISIONS,
@@ -66,7 +66,13 @@ def schedule(protocol: LocalProtocol, kind: str = MeetingKind.MASH) -> Schedule:
 
 
 def is_meeting_day(protocol: LocalProtocol, at: datetime, kind: str = MeetingKind.MASH) -> bool:
-    return at.astimezone(LONDON).weekday() in schedule(protocol, kind).days
+    """Whether the meeting of this kind is held on the day `at` falls on: one of its weekdays, and a working
+    day (002 §7: "between Tuesdays – Friday at 11am in the MASH room", the partners attending: not on a
+    bank holiday, nor on one of the hub's own closure days)."""
+    day = at.astimezone(LONDON).date()
+    return day.weekday() in schedule(protocol, kind).days and is_working_day(
+        day, extra_holidays=protocol.extra_holidays()
+    )
 
 
 # Each kind's audit verbs: opened, attendance, decision, closed.
@@ -145,7 +151,10 @@ def open_meeting(team: Team, *, by: User, at: datetime, kind: str = MeetingKind.
     if not held.is_held:
         raise DomainError(f"The local protocol holds no {lower_first(name)}: an administrator sets its days and time")
     if not is_meeting_day(protocol, at, kind):
-        raise DomainError(f"The {lower_first(name)} is not held on a {at.astimezone(LONDON):%A}")
+        local = at.astimezone(LONDON)
+        if local.weekday() in held.days:  # one of its days, but a bank holiday or a closure day
+            raise DomainError(f"The {lower_first(name)} is not held on a bank holiday or a day the hub is closed")
+        raise DomainError(f"The {lower_first(name)} is not held on a {local:%A}")
     held_on = at.astimezone(LONDON).date()
     Team.objects.select_for_update().filter(pk=team.pk).values_list("pk", flat=True).first()
     mine = DailyMeeting.objects.filter(team=team, kind=kind)

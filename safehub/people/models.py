@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import datetime
 
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -9,6 +9,7 @@ from django.db.models import Q
 from safehub.accounts.models import User
 from safehub.accounts.permissions import can_work_on_cases
 from safehub.core.models import TimeStampedModel
+from safehub.core.working_time import london_date, months_before
 from safehub.people.identifiers import is_valid_nhs_number, is_valid_postcode, normalise_postcode
 
 
@@ -213,7 +214,10 @@ CSC_SERVICES = frozenset(
 # A child receiving one of these has a worker that a new contact is forwarded to: "the allocated
 # social worker, or key worker" (002 §3, which screens the early help system as well).
 OPEN_CASE_SERVICES = CSC_SERVICES | {Service.EARLY_HELP}
-THREE_MONTHS = timedelta(days=91)
+# 002 §11: 'The "three month" rule – where a family is referred to MASH and has been open to a Social
+# Worker in CSC within the last three months, the case will be allocated immediately to the previously
+# involved Social Worker': three calendar months, not 91 days.
+THREE_MONTHS = 3
 
 
 class InvolvementQuerySet(models.QuerySet["Involvement"]):
@@ -224,8 +228,13 @@ class InvolvementQuerySet(models.QuerySet["Involvement"]):
         return self.filter(service__in=OPEN_CASE_SERVICES)
 
     def closed_within_three_months(self, *, at: datetime) -> InvolvementQuerySet:
-        today = at.date()
-        return self.filter(ended_on__isnull=False, ended_on__lt=today, ended_on__gte=today - THREE_MONTHS)
+        """Closed in the three calendar months up to and including today, England's today at `at` (002
+        §11: "open to a Social Worker in CSC within the last three months": a case closed this morning
+        was open within them)."""
+        today = london_date(at)
+        return self.filter(
+            ended_on__isnull=False, ended_on__lte=today, ended_on__gte=months_before(today, THREE_MONTHS)
+        )
 
 
 class Involvement(TimeStampedModel):

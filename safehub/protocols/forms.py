@@ -16,6 +16,7 @@ UNIT_CHOICES = [
     (ClockUnit.ELAPSED_HOURS.value, "hours (elapsed)"),
     (ClockUnit.WORKING_HOURS.value, "working hours"),
     (ClockUnit.WORKING_DAYS.value, "working days"),
+    (ClockUnit.WORKING_DAY_END.value, "working days to the day's end (1: the same day)"),
 ]
 WEEKDAYS = [(str(n), name) for n, name in enumerate(calendar.day_name)]
 PARTNER_KINDS = [(kind.value, kind.label) for kind in AgencyKind if kind != AgencyKind.CHILDRENS_SOCIAL_CARE]
@@ -164,6 +165,13 @@ class ProtocolForm(VersionForm):
     override_needs_owner_agreement = forms.BooleanField(
         label="Sharing without consent needs the agreement of the agency that owns the information",
         help_text="The manager records who at that agency agreed, and when.",
+        required=False,
+    )
+    checks_without_consent = forms.BooleanField(
+        label="MASH checks may start without consent",
+        help_text="Information is shared initially within the MASH with or without consent, to assess risk and"
+        " harm. Each request still records everyone's consent and the lawful basis. Early help always needs"
+        " consent.",
         required=False,
     )
     approver_roles = forms.MultipleChoiceField(
@@ -344,6 +352,7 @@ def protocol_initial(protocol: LocalProtocol) -> dict[str, Any]:
         "consent_competence_age": protocol.consent_competence_age,
         "override_by_senior_practitioner": protocol.override_by_senior_practitioner,
         "override_needs_owner_agreement": protocol.override_needs_owner_agreement,
+        "checks_without_consent": protocol.checks_without_consent,
         "approver_roles": list(protocol.approver_roles),
         "hub_phone": protocol.hub_phone,
         "hub_email": protocol.hub_email,

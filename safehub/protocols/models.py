@@ -35,8 +35,12 @@ class Clock(models.TextChoices):
     approved decision, shared by the recommendation and the approval, each due by the earlier of
     its own clock and this one (protocols.policy). STRATEGY_EXCEPTION is the latest a manager's
     recorded risk assessment may move a strategy discussion to (000: "up to 72-hour exception"); a
-    protocol without one allows no exception. STRATEGY_RECORD counts from the discussion's being held. PHONE_AGENCY is no step: a request to the
-    agency that must be answered sooner than its time is to be telephoned too (003 §2.6)."""
+    protocol without one allows no exception. STRATEGY_FROM_RECEIPT is the latest a strategy discussion
+    may be due counted from the contact's receipt, where a seed sets the time from the concern itself
+    (004 §6: "to progress a child protection concern is within a maximum of 2 hours"); a discussion is
+    due by the earlier of it and STRATEGY_DISCUSSION. STRATEGY_RECORD counts from the discussion's
+    being held. PHONE_AGENCY is no step: a request to the agency that must be answered sooner than its
+    time is to be telephoned too (003 §2.6)."""
 
     SCREENING = "screening", "Basic screening"
     THRESHOLD_DECISION = "threshold_decision", "Threshold decision (recommendation)"
@@ -48,6 +52,7 @@ class Clock(models.TextChoices):
     CONSENT_SOUGHT = "consent_sought", "Consent sought by the referrer (a request paused for it)"
     STRATEGY_DISCUSSION = "strategy_discussion", "Strategy discussion"
     STRATEGY_EXCEPTION = "strategy_exception", "Strategy discussion, at the latest, by a recorded exception"
+    STRATEGY_FROM_RECEIPT = "strategy_from_receipt", "Strategy discussion, at the latest, from the contact's receipt"
     STRATEGY_RECORD = "strategy_record", "Strategy discussion's record sent to those who took part"
     PHONE_AGENCY = "phone_agency", "Telephone the agency too"
     # Another professional's request for information (000: levels 1 to 3), from its receipt.
@@ -61,7 +66,8 @@ class Clock(models.TextChoices):
 STEP_CLOCKS = tuple(
     clock
     for clock in Clock
-    if clock not in (Clock.PHONE_AGENCY, Clock.STRATEGY_EXCEPTION) and not clock.value.startswith("information_request")
+    if clock not in (Clock.PHONE_AGENCY, Clock.STRATEGY_EXCEPTION, Clock.STRATEGY_FROM_RECEIPT)
+    and not clock.value.startswith("information_request")
 )
 # The clocks of information requests, by level (000: levels 1 to 3).
 INFORMATION_REQUEST_CLOCKS = {
@@ -75,6 +81,15 @@ AGENCY_CLOCKS = frozenset({Clock.MASH_CHECKS, Clock.PHONE_AGENCY})
 # 002 roles table: the MASH team manager and the CSC senior practitioner are both decision makers).
 APPROVER_CHOICES = [(role.value, role.label) for role in Role if role in APPROVAL_CANDIDATE_ROLES]
 APPROVER_ROLE_VALUES = frozenset(value for value, _ in APPROVER_CHOICES)
+
+
+# How a timescale's unit reads after its amount ("1 working days to the day's end").
+UNIT_LABELS = {
+    ClockUnit.ELAPSED_HOURS: "elapsed hours",
+    ClockUnit.WORKING_HOURS: "working hours",
+    ClockUnit.WORKING_DAYS: "working days",
+    ClockUnit.WORKING_DAY_END: "working days to the day's end",
+}
 
 
 def default_approver_roles() -> list[str]:
@@ -114,6 +129,15 @@ class LocalProtocol(models.Model):
     # must agree as well (002 §27).
     override_by_senior_practitioner = models.BooleanField(default=False)
     override_needs_owner_agreement = models.BooleanField(default=False)
+    # Whether MASH checks may start without everyone's consent and without an agreed override (000, Data
+    # and Information Sharing: "Information is shared initially within CASS with or without consent in
+    # order to assess risk and harm"). Each request still records each person's consent and the lawful
+    # basis; early help always needs consent whatever this says (002 §19).
+    checks_without_consent = models.BooleanField(
+        "MASH checks may start without consent",
+        default=False,
+        help_text="Information is shared initially within the MASH with or without consent, to assess risk and harm.",
+    )
     early_help_criteria = models.JSONField(default=list, blank=True)
     # How letters and messages sign off and where they send people (issue 15; letters.fields).
     hub_phone = models.CharField("Hub's telephone number", max_length=40, blank=True)
@@ -176,7 +200,7 @@ class Timescale(models.Model):
         help_text="For MASH checks and the telephone prompt: blank for any agency.",
     )
     amount = models.DecimalField(max_digits=6, decimal_places=2)
-    unit = models.CharField(max_length=20, choices=[(u.value, u.value.replace("_", " ")) for u in ClockUnit])
+    unit = models.CharField(max_length=20, choices=[(u.value, UNIT_LABELS[u]) for u in ClockUnit])
     note = models.CharField(max_length=300, blank=True, help_text="Where the rule comes from.")
 
     class Meta:

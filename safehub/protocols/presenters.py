@@ -22,6 +22,7 @@ CLOCK_STARTS = {
     Clock.CONSENT_SOUGHT: "Counts from the pause: the referrer's time to discuss it with the family",
     Clock.STRATEGY_DISCUSSION: "Counts from the decision to hold one: the approval, or a manager starting it",
     Clock.STRATEGY_EXCEPTION: "Counts from the same start: the latest a manager's recorded risk assessment may move it to",
+    Clock.STRATEGY_FROM_RECEIPT: "Counts from receipt: the latest a strategy discussion may be due, however it started",
     Clock.STRATEGY_RECORD: "Counts from the time the discussion was held",
     Clock.PHONE_AGENCY: "A prompt: telephone the agency too when its answer is needed sooner than this",
     Clock.INFORMATION_REQUEST_1: "Counts from the request",
@@ -57,6 +58,13 @@ def override_rule(protocol: LocalProtocol) -> str:
         else ""
     )
     return f"{who}, never the person who asked, may agree to share without consent{owner}."
+
+
+def checks_consent(protocol: LocalProtocol) -> str:
+    """Whether MASH checks wait for consent (000: "shared initially within CASS with or without consent")."""
+    if protocol.checks_without_consent:
+        return "MASH checks may start without consent: each request records everyone's consent as it stands."
+    return "MASH checks start once everyone has consented, or sharing without consent is agreed."
 
 
 def agencies(protocol: LocalProtocol) -> str:

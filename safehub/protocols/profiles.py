@@ -15,6 +15,7 @@ from typing import Any
 H = "elapsed_hours"
 WH = "working_hours"
 WD = "working_days"
+DAY_END = "working_day_end"  # to the end of the working day: 1 is the same day
 # No seed sets a time for a strategy discussion's record; 000 has decisions and safety plans "collated in
 # the strategy meeting minutes" so that "each agency is clear on the outcome and actions" (issue 13: one
 # working day unless the protocol says otherwise).
@@ -143,6 +144,10 @@ PROFILES: list[dict[str, Any]] = [
         "triage_members": ["police", "domestic_abuse", "childrens_social_care"],
         "early_help_criteria": [],
         "always_checked_agencies": ["police", "health", "education"],
+        # 000, Data and Information Sharing: "Information is shared initially within CASS with or without
+        # consent in order to assess risk and harm which in turn identifies the proportionate level of
+        # response required".
+        "checks_without_consent": True,
         "levels": [
             ("universal", "Universal", "Needs met by universal services."),
             ("additional", "Additional", "Early help."),
@@ -178,10 +183,11 @@ PROFILES: list[dict[str, Any]] = [
             (
                 "mash_checks",
                 "",
-                8,
-                WH,
+                1,
+                DAY_END,
                 "000: 'Same day responses are required from partners to allow CASS to make timely and"
-                " proportionate recommendations without delay' (as 8 working hours)",
+                " proportionate recommendations without delay' (by the end of the working day; asked after it,"
+                " the next)",
             ),
             (
                 "mash_checks",
@@ -219,7 +225,10 @@ PROFILES: list[dict[str, Any]] = [
         "three_month_rule": False,
         "daily_meeting": "",
         "early_help_criteria": [],
-        "always_checked_agencies": ["police", "health", "education"],
+        # §1.2, the agencies signed up to the agreement: Merseyside Police, Sefton Children's and Adult Social
+        # Care, Sefton GP surgeries, Early Help, the probation services and the NHS trusts; education is not
+        # among them (§1.1: "limited to those agencies specified in section 11 of the Children Act 2004").
+        "always_checked_agencies": ["police", "health"],
         "levels": [
             ("level_1", "Level 1: universal", "Needs met by universal services."),
             ("level_2", "Level 2: early help", "Additional needs; early help with consent."),
@@ -312,6 +321,15 @@ PROFILES: list[dict[str, Any]] = [
                 "§6: the MASH will 'hold a strategy meeting'; 'The agreed standard for the Walsall MASH to"
                 " progress a child protection concern is within a maximum of 2 hours'",
             ),
+            (
+                "strategy_from_receipt",
+                "",
+                2,
+                H,
+                "§6: 'If a referral is considered to be child protection, the MASH will screen the referral and"
+                " hold a strategy meeting'; 'The agreed standard for the Walsall MASH to progress a child"
+                " protection concern is within a maximum of 2 hours' (from the contact)",
+            ),
             ("strategy_record", "", 1, WD, RECORD_DEFAULT),
             *LOCAL_DEFAULTS,
         ],
@@ -336,6 +354,7 @@ PROTOCOL_FIELDS = (
     "consent_competence_age",
     "override_by_senior_practitioner",
     "override_needs_owner_agreement",
+    "checks_without_consent",
     "early_help_criteria",
     "always_checked_agencies",
     "approver_roles",

@@ -36,6 +36,7 @@ MAX_TIMESCALE = Decimal("9999.99")  # what the column holds (6 digits, 2 after t
 MAX_NOTE = 300  # Timescale.note
 MAX_LEVEL_LABEL = 100  # ThresholdLevel.label
 UNITS = frozenset(unit.value for unit in ClockUnit)
+WHOLE_DAY_UNITS = frozenset({ClockUnit.WORKING_DAYS.value, ClockUnit.WORKING_DAY_END.value})
 LEVEL_CODE = re.compile(r"[a-z0-9_-]{1,40}")
 
 
@@ -85,6 +86,7 @@ class ProtocolSettings:
     consent_competence_age: int = 12
     override_by_senior_practitioner: bool = False
     override_needs_owner_agreement: bool = False
+    checks_without_consent: bool = False
     hub_phone: str = ""
     hub_email: str = ""
     hub_address: str = ""
@@ -204,6 +206,8 @@ def _settings_problems(settings: ProtocolSettings) -> list[Problem]:
 
 def _level_problems(levels: Sequence[LevelRow], existing: dict[int, ThresholdLevel]) -> list[Problem]:
     problems = []
+    if any(level.pk is not None and level.pk not in existing for level in levels):  # one to remove too
+        raise DomainError("A level of need does not belong to this protocol")
     kept = [(index, level) for index, level in enumerate(levels) if not level.remove]
     if not kept:
         problems.append(Problem("Keep at least one level of need", field="levels"))
@@ -260,7 +264,7 @@ def _timescale_row_problems(index: int, row: TimescaleRow) -> list[Problem]:
         ]
     if row.amount > MAX_TIMESCALE:
         return [Problem(f"A timescale can be at most {MAX_TIMESCALE:,}", field="amount", item=index)]
-    if row.unit == ClockUnit.WORKING_DAYS and row.amount != row.amount.to_integral_value():
+    if row.unit in WHOLE_DAY_UNITS and row.amount != row.amount.to_integral_value():
         return [Problem("Working days must be a whole number", field="amount", item=index)]
     if len(row.note) > MAX_NOTE:
         return [Problem(f"Enter no more than {MAX_NOTE} characters", field="note", item=index)]
@@ -269,6 +273,8 @@ def _timescale_row_problems(index: int, row: TimescaleRow) -> list[Problem]:
 
 def _timescale_problems(rows: Sequence[TimescaleRow], existing: dict[int, Timescale]) -> list[Problem]:
     problems = []
+    if any(row.pk is not None and row.pk not in existing for row in rows):  # one to remove too
+        raise DomainError("A timescale does not belong to this protocol")
     # Timescales the form did not list (a row sent without its id) stay as they are.
     listed = {row.pk for row in rows}
     seen = {(t.clock, t.rating, t.agency) for pk, t in existing.items() if pk not in listed}

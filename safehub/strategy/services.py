@@ -58,6 +58,19 @@ def standard_due(start: datetime) -> datetime:
     return due_time(Clock.STRATEGY_DISCUSSION, start=start) or start
 
 
+def due_for(contact: Contact | None, start: datetime) -> datetime:
+    """When a discussion started at `start` about `contact` is due: the protocol's standard from its
+    start, or sooner where the protocol times it from the contact's receipt (Clock.STRATEGY_FROM_RECEIPT).
+    004 §6: "If a referral is considered to be child protection, the MASH will screen the referral and hold
+    a strategy meeting"; "The agreed standard for the Walsall MASH to progress a child protection concern
+    is within a maximum of 2 hours": 2 hours from the contact, not 2 more from the approval."""
+    standard = standard_due(start)
+    if contact is None:  # a child already open to children's social care: no contact to count from
+        return standard
+    from_receipt = due_time(Clock.STRATEGY_FROM_RECEIPT, start=contact.received_at)
+    return standard if from_receipt is None else min(standard, from_receipt)
+
+
 def exception_limit(start: datetime) -> datetime | None:
     """The latest a recorded risk assessment may move a discussion started at `start` to (000: "up
     to 72-hour exception"), or None where the protocol allows no exception."""
@@ -97,7 +110,7 @@ def _start(
     at: datetime,
     reconvenes: StrategyDiscussion | None = None,
 ) -> StrategyDiscussion:
-    due = standard_due(at)
+    due = due_for(contact, at)
     discussion = StrategyDiscussion.objects.create(
         contact=contact,
         team=team,
@@ -136,7 +149,8 @@ def start_for_approved_outcome(
     contact: Contact, subjects: Sequence[ContactSubject], *, by: User, at: datetime
 ) -> StrategyDiscussion | None:
     """Inside the approval's transaction: the children whose approved outcome is a strategy discussion
-    get one, together, its clock starting at the approval (000: "within 24 hours"). A child already
+    get one, together, its clock starting at the approval (000: "within 24 hours"), or sooner from the
+    contact's receipt where the protocol says so (`due_for`; 004 §6: 2 hours). A child already
     waiting for one (a manager started it at once) keeps theirs; None if every child has one."""
     waiting = [subject for subject in subjects if _open_for([subject]) is not None]
     new = [subject for subject in subjects if subject not in waiting]

@@ -22,11 +22,13 @@ from safehub.contacts.models import Contact, ContactSubject
 from safehub.contacts.services import ContactDetails, record_contact, start_screening
 from safehub.contacts.workflow import ContactState
 from safehub.core.errors import ConcurrentChange, DomainError
+from safehub.decisions import criteria as early_help
 from safehub.decisions import services as decisions
 from safehub.decisions.models import Outcome
 from safehub.decisions.services import ChildChoice
 from safehub.people.models import Person
 from safehub.protocols.models import Brag, ThresholdLevel
+from safehub.protocols.policy import active_protocol
 from safehub.screening.models import ScreeningRoute
 from safehub.screening.services import finding_for, identify_subject, record_screening
 
@@ -161,6 +163,10 @@ def _screen(contact: Contact, scenario: Scenario, turn: Turn) -> None:
 
 
 def _recommend(contact: Contact, scenario: Scenario, turn: Turn) -> None:
+    # The early help criteria the page ticks in advance from the contact's concerns, left as they are
+    # (002 §9(c): early help where none is met is refused, and the scenario chooses again).
+    criteria = early_help.suggested(active_protocol().early_help_criteria, contact.concern_categories)
+
     def recommend(choice: Recommend) -> None:
         decisions.recommend(
             contact,
@@ -169,6 +175,7 @@ def _recommend(contact: Contact, scenario: Scenario, turn: Turn) -> None:
             by=turn.by,
             at=turn.at,
             version=contact.version,
+            criteria=criteria,
         )
 
     _first_accepted(lambda refused: scenario.recommendation(contact, refused), recommend)

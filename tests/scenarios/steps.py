@@ -311,9 +311,16 @@ Choice = tuple[Brag, str, Outcome]  # rating, level of need (its code), outcome
 
 
 def recommend(
-    hub: Hub, contact: Contact, *, at: datetime, choices: Mapping[str, Choice], by: User | None = None
+    hub: Hub,
+    contact: Contact,
+    *,
+    at: datetime,
+    choices: Mapping[str, Choice],
+    by: User | None = None,
+    criteria: Iterable[str] = (),
 ) -> Recommendation:
-    """The social worker's rating, level of need and outcome for each child (by first name)."""
+    """The social worker's rating, level of need and outcome for each child (by first name), and the
+    protocol's early help `criteria` the situation meets (002 §9(c))."""
     hub.at(at)
     contact.refresh_from_db()
     children = {
@@ -321,7 +328,13 @@ def recommend(
         for name, (rating, code, outcome) in choices.items()
     }
     return decisions.recommend(
-        contact, children=children, rationale=RATIONALE, by=by or hub.social_worker, at=at, version=contact.version
+        contact,
+        children=children,
+        rationale=RATIONALE,
+        by=by or hub.social_worker,
+        at=at,
+        version=contact.version,
+        criteria=list(criteria),
     )
 
 

@@ -373,11 +373,6 @@ def test_a_domestic_abuse_notification_goes_through_the_daily_triage_to_early_he
     assert trail.count(Verb.CONSENT_RECORDED) == 5
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="000 'Same day responses': the profile's MASH checks time is 8 working hours (protocols/profiles.py),"
-    " which runs into the next working day for any request sent after 09:00",
-)
 def test_partners_answer_checks_the_same_day_by_default(birmingham: Hub) -> None:
     received = london(2026, 11, 27, 13, 0)  # a Friday afternoon
     contact = record(
@@ -406,11 +401,6 @@ def test_partners_answer_checks_the_same_day_by_default(birmingham: Hub) -> None
         assert request.due_at.astimezone(LONDON).date() == started.astimezone(LONDON).date()
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="000 'Information is shared initially within CASS with or without consent': MASH checks are refused"
-    " without consent or a manager's override (checks/services.py start_checks), with no protocol setting to differ",
-)
 def test_partners_in_cass_share_initially_with_or_without_consent(birmingham: Hub) -> None:
     received = london(2026, 11, 30, 7, 30)
     contact = record(

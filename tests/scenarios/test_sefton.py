@@ -315,11 +315,6 @@ def test_an_allegation_against_a_coach_goes_to_the_lado_and_the_referrer_is_told
     )
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="003 §1.2: the profile always checks education (protocols/profiles.py), which is not a party to"
-    " Sefton's agreement",
-)
 def test_the_agencies_always_checked_are_parties_to_the_agreement(sefton: Hub) -> None:
     # 003 §1.1: "The agencies signed up to this agreement will be limited to those agencies specified in
     # section 11 of the Children Act 2004"; §1.2 lists them, and education is not among them.

@@ -75,6 +75,8 @@ def test_siblings_are_decided_for_one_by_one(
     expect(ben.locator(".govuk-error-message")).to_contain_text("Ben Harlow")
     screenshot(page, "per-child-recommend-refused")
     ben.get_by_label("Early help (family wellbeing)").check()
+    # 002 §9(c): early help where the situation meets one of the protocol's Family Wellbeing criteria.
+    page.get_by_label("Parental mental ill-health").check()
     page.get_by_role("button", name="Send to a manager for approval").click()
     expect(page.locator(".govuk-notification-banner--success")).to_contain_text("Recommendation recorded")
     _sign_out(page)

@@ -28,7 +28,8 @@ from safehub.contacts.tests.factories import ContactAwaitingThresholdFactory
 from safehub.contacts.workflow import ContactState
 from safehub.core.errors import ConcurrentChange, DomainError, Refused
 from safehub.core.working_time import LONDON
-from safehub.protocols.models import Brag
+from safehub.protocols.models import Brag, Clock
+from safehub.protocols.policy import due_time
 from safehub.sharing.vocabulary import Basis, Condition
 
 pytestmark = pytest.mark.django_db
@@ -118,7 +119,11 @@ def test_starting_checks_sends_one_request_per_agency_each_a_disclosure(
     assert unborn["mother"]["name"] == "Dawn Harlow"
     assert AuditEvent.objects.filter(verb=Verb.DISCLOSURE_MADE, contact=contact).count() == 3
     assert AuditEvent.objects.filter(verb=Verb.MASH_CHECKS_STARTED, contact=contact).count() == 1
-    assert contact.current_due_at == max(r.due_at for r in requests)
+    # The contact is due when the last answer is, but never after the overall decision clock from receipt
+    # (Bexley's 24 hours, 002 §9–10; checks.services.contact_due).
+    overall = due_time(Clock.DECISION, start=contact.received_at, rating=Brag.AMBER)
+    assert overall is not None
+    assert contact.current_due_at == min(max(r.due_at for r in requests), overall)
 
 
 def test_due_times_follow_the_rating_and_the_protocol(

@@ -239,6 +239,7 @@ def test_consent_recorded_later_lets_early_help_be_recommended(
         f"child-{child}-rating": "green",
         f"child-{child}-level": level.pk,
         f"child-{child}-outcome": "early_help",
+        "early_help_criteria": "Parental mental ill-health",  # 002 §9(c): one of Bexley's criteria
         "rationale": "Support",
     }
     refused = social_worker_client.post(

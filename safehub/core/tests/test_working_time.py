@@ -14,7 +14,10 @@ from safehub.core.working_time import (
     add_working_days,
     add_working_hours,
     due_at,
+    end_of_working_day,
     is_working_day,
+    london_date,
+    months_before,
     next_working_moment,
 )
 
@@ -217,6 +220,43 @@ def test_negative_working_hours_are_refused() -> None:
         add_working_hours(london(2026, 11, 24, 10, 0), -0.5)
 
 
+@pytest.mark.parametrize(
+    ("start", "days", "expected"),
+    [
+        # 000, "Same day responses are required from partners": asked on a Friday afternoon, due that Friday.
+        (london(2026, 11, 27, 13, 0), 1, london(2026, 11, 27, 17, 0)),
+        (london(2026, 11, 27, 8, 0), 1, london(2026, 11, 27, 17, 0)),  # before the day starts: that day
+        (london(2026, 11, 27, 17, 0), 1, london(2026, 11, 30, 17, 0)),  # at the day's end: the next working day
+        (london(2026, 11, 28, 10, 0), 1, london(2026, 11, 30, 17, 0)),  # a Saturday: Monday
+        (BEFORE_EASTER, 1, london(2026, 4, 2, 17, 0)),
+        (BEFORE_EASTER, 2, london(2026, 4, 7, 17, 0)),  # Good Friday to Easter Monday skipped
+        (london(2026, 12, 24, 18, 0), 1, london(2026, 12, 29, 17, 0)),  # Christmas, the weekend, Boxing Day
+    ],
+)
+def test_end_of_working_day_is_the_same_working_day_unless_asked_after_it(
+    start: datetime, days: int, expected: datetime
+) -> None:
+    assert end_of_working_day(start, days) == expected
+    assert due_at(start, days, ClockUnit.WORKING_DAY_END) == expected
+
+
+def test_end_of_working_day_follows_local_hours_and_closures() -> None:
+    hours = WorkingHours(time(8, 30), time(16, 0))
+    closure = frozenset({date(2026, 11, 27)})
+
+    assert end_of_working_day(london(2026, 11, 26, 15, 0), hours=hours) == london(2026, 11, 26, 16, 0)
+    assert end_of_working_day(london(2026, 11, 26, 16, 30), hours=hours, extra_holidays=closure) == london(
+        2026, 11, 30, 16, 0
+    )
+
+
+def test_end_of_working_day_counts_at_least_the_same_day() -> None:
+    with pytest.raises(ValueError, match="at least 1"):
+        due_at(london(2026, 11, 24, 10, 0), 0, ClockUnit.WORKING_DAY_END)
+    with pytest.raises(ValueError, match="whole number"):
+        due_at(london(2026, 11, 24, 10, 0), 1.5, ClockUnit.WORKING_DAY_END)
+
+
 def test_working_days_must_be_whole() -> None:
     with pytest.raises(ValueError, match="whole number"):
         due_at(london(2026, 11, 24, 10, 0), 1.5, ClockUnit.WORKING_DAYS)
@@ -234,3 +274,22 @@ def test_due_at_returns_utc(unit: ClockUnit) -> None:
 
     assert due.tzinfo == UTC
     assert due.utcoffset() == timedelta(0)
+
+
+@pytest.mark.parametrize(
+    ("day", "months", "expected"),
+    [
+        (date(2026, 11, 24), 3, date(2026, 8, 24)),
+        (date(2026, 5, 31), 3, date(2026, 2, 28)),  # February is shorter: its last day
+        (date(2028, 5, 31), 3, date(2028, 2, 29)),  # a leap year
+        (date(2027, 1, 15), 3, date(2026, 10, 15)),  # across the year end
+        (date(2026, 11, 24), 0, date(2026, 11, 24)),
+    ],
+)
+def test_months_before_counts_calendar_months(day: date, months: int, expected: date) -> None:
+    assert months_before(day, months) == expected
+
+
+def test_london_date_is_englands_day() -> None:
+    assert london_date(datetime(2026, 6, 30, 23, 30, tzinfo=UTC)) == date(2026, 7, 1)  # BST
+    assert london_date(datetime(2026, 12, 31, 23, 30, tzinfo=UTC)) == date(2026, 12, 31)  # GMT

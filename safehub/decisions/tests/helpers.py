@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import datetime
 
 from safehub.accounts.models import User
@@ -9,6 +10,16 @@ from safehub.contacts.models import Contact
 from safehub.decisions import services
 from safehub.decisions.models import Outcome
 from safehub.protocols.models import Brag, LocalProtocol
+
+
+def criteria_for(outcomes: Iterable[Outcome]) -> list[str]:
+    """What a social worker recommending `outcomes` ticks of the active protocol's early help criteria:
+    its first where a child goes to early help (002 §9(c): early help needs "at least one of the following
+    Family Wellbeing service criteria"), else none."""
+    if Outcome.EARLY_HELP not in set(outcomes):
+        return []
+    criteria: list[str] = LocalProtocol.objects.get(is_active=True).early_help_criteria
+    return criteria[:1]
 
 
 def recommend_and_approve(
@@ -25,6 +36,7 @@ def recommend_and_approve(
         by=recommended_by,
         at=at,
         version=contact.version,
+        criteria=criteria_for([outcome]),
     )
     contact.refresh_from_db()
     outcomes = {subject.pk: outcome for subject in services.children_on(contact)}

@@ -15,7 +15,8 @@ from safehub.audit.services import verify_chain
 from safehub.contacts.models import Contact, StateChange
 from safehub.contacts.tests.factories import ContactFactory, ContactSubjectFactory
 from safehub.contacts.workflow import ContactState
-from safehub.decisions.models import Decision, Referral
+from safehub.decisions.models import Decision, Outcome, Referral
+from safehub.decisions.tests.helpers import criteria_for
 from safehub.mfa.testing import sign_in_both_steps
 from safehub.people.models import Involvement, Person, Service
 from safehub.protocols.models import LocalProtocol
@@ -61,6 +62,7 @@ def _recommend(client: Client, contact: Contact, outcome: str) -> None:
         reverse("decisions:recommend", args=[contact.pk]),
         {
             **_for_the_child(contact, rating="amber", level=level.pk, outcome=outcome),
+            "early_help_criteria": criteria_for([Outcome(outcome)]),
             "rationale": "Needs are complex.",
             "version": _version(contact),
         },

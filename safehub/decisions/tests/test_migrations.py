@@ -23,6 +23,7 @@ from safehub.decisions.models import (
     Recommendation,
     Referral,
 )
+from safehub.decisions.tests.helpers import criteria_for
 from safehub.protocols.models import Brag, LocalProtocol
 
 BEFORE = [("decisions", "0003_alter_decision_options_alter_recommendation_options")]
@@ -59,6 +60,7 @@ def _assess_ann_and_help_ben(
         by=social_worker,
         at=now,
         version=contact.version,
+        criteria=criteria_for([Outcome.EARLY_HELP]),
     )
     contact.refresh_from_db()
     services.approve(

@@ -20,6 +20,7 @@ from safehub.decisions import services
 from safehub.decisions.models import ChildDecision, Decision, Outcome, Recommendation, Referral
 from safehub.decisions.queries import child_outcomes
 from safehub.decisions.services import ChildChoice
+from safehub.decisions.tests.helpers import criteria_for
 from safehub.people.models import Involvement, Service
 from safehub.people.tests.factories import InvolvementFactory, PersonFactory
 from safehub.protocols.models import Brag, LocalProtocol, ThresholdLevel
@@ -57,7 +58,13 @@ def _early_help() -> ChildChoice:
 def _recommend(contact: Contact, children: dict[int, ChildChoice], by: User, at: dt.datetime) -> Recommendation:
     contact.refresh_from_db()
     return services.recommend(
-        contact, children=children, rationale="Ann disclosed neglect.", by=by, at=at, version=contact.version
+        contact,
+        children=children,
+        rationale="Ann disclosed neglect.",
+        by=by,
+        at=at,
+        version=contact.version,
+        criteria=criteria_for(choice.outcome for choice in children.values()),
     )
 
 
@@ -382,6 +389,7 @@ def test_the_form_takes_one_choice_for_all_and_another_for_one_child(
             f"child-{ben.pk}-rating": "green",
             f"child-{ben.pk}-level": _level("intensive").pk,
             f"child-{ben.pk}-outcome": "early_help",
+            "early_help_criteria": "Parental substance misuse",
         },
     )
     assert response.status_code == 302, response.content.decode()

@@ -13,6 +13,7 @@ from safehub.contacts.workflow import ContactState
 from safehub.core.errors import ConcurrentChange, DomainError, Refused
 from safehub.decisions import services
 from safehub.decisions.models import STATUTORY_OUTCOMES, Outcome, Recommendation, Referral
+from safehub.decisions.tests.helpers import criteria_for
 from safehub.protocols.models import Brag, LocalProtocol, ThresholdLevel
 
 pytestmark = pytest.mark.django_db
@@ -41,6 +42,7 @@ def _recommended(
         by=by,
         at=at,
         version=contact.version,
+        criteria=criteria_for([outcome]),
     )
     return contact
 

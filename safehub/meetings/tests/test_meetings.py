@@ -85,6 +85,25 @@ def test_no_meeting_on_a_day_the_protocol_does_not_hold_one_or_for_a_hub_without
     assert not DailyMeeting.objects.exists()
 
 
+def test_no_meeting_on_a_bank_holiday_or_a_closure_day_and_the_next_one_skips_them(
+    hub: dict[str, Contact], mash_team: Team, manager: User
+) -> None:
+    # 002 §7: "between Tuesdays – Friday at 11am": Christmas Day 2026 is a Friday, and a bank holiday.
+    christmas = dt.datetime(2026, 12, 25, 11, tzinfo=LONDON)
+    protocol = LocalProtocol.objects.get(is_active=True)
+    assert not services.is_meeting_day(protocol, christmas)
+    with pytest.raises(DomainError, match="not held on a bank holiday or a day the hub is closed"):
+        services.open_meeting(mash_team, by=manager, at=christmas)
+    protocol.local_holidays.create(day=dt.date(2026, 12, 24), name="Christmas Eve closure")
+    with pytest.raises(DomainError, match="not held on a bank holiday or a day the hub is closed"):
+        services.open_meeting(mash_team, by=manager, at=christmas - DAY)
+    assert not DailyMeeting.objects.exists()
+    # Wednesday 23 December's meeting done: not the 24th (closed), 25th (Christmas), the weekend, nor Monday
+    # 28th (Boxing Day's substitute bank holiday, and no meeting on Mondays): Tuesday 29th.
+    after = dt.datetime(2026, 12, 23, 12, tzinfo=LONDON)
+    assert next_meeting(protocol, at=after) == dt.datetime(2026, 12, 29, 11, tzinfo=LONDON)
+
+
 def test_a_second_opening_the_same_day_is_told_of_the_first(
     hub: dict[str, Contact], mash_team: Team, manager: User, second_manager: User, now: dt.datetime
 ) -> None:

@@ -96,3 +96,34 @@ def test_another_persons_involvement_is_not_found(contact_officer_client: Client
     involvement = InvolvementFactory()
     url = reverse("people:end-involvement", args=[PersonFactory().pk, involvement.pk])
     assert contact_officer_client.get(url).status_code == 404
+
+
+# 002 §11: 'has been open to a Social Worker in CSC within the last three months' ----------------------
+
+
+@pytest.mark.parametrize(
+    ("ended_on", "within"),
+    [
+        (dt.date(2026, 11, 24), True),  # closed this morning: it was open today
+        (dt.date(2026, 8, 24), True),  # three calendar months ago to the day (91 days would miss it)
+        (dt.date(2026, 8, 23), False),
+        (dt.date(2026, 11, 25), False),  # not closed yet
+    ],
+)
+def test_the_three_months_are_calendar_months_up_to_and_including_today(ended_on: dt.date, within: bool) -> None:
+    involvement = InvolvementFactory(started_on=dt.date(2026, 1, 5), ended_on=ended_on)
+    at = dt.datetime(2026, 11, 24, 15, 0, tzinfo=dt.UTC)
+
+    found = Involvement.objects.closed_within_three_months(at=at)
+
+    assert found.filter(pk=involvement.pk).exists() is within
+
+
+def test_the_three_months_count_from_englands_date_not_utcs() -> None:
+    # 00:30 on 1 July in London is still 30 June in UTC: a case closed on 1 July closed "today".
+    involvement = InvolvementFactory(started_on=dt.date(2026, 1, 5), ended_on=dt.date(2026, 7, 1))
+    at = dt.datetime(2026, 6, 30, 23, 30, tzinfo=dt.UTC)
+
+    assert Involvement.objects.closed_within_three_months(at=at).filter(pk=involvement.pk).exists()
+    three_months_before = InvolvementFactory(started_on=dt.date(2026, 1, 5), ended_on=dt.date(2026, 4, 1))
+    assert Involvement.objects.closed_within_three_months(at=at).filter(pk=three_months_before.pk).exists()

@@ -72,8 +72,9 @@ EXPECTED: dict[str, dict[str, list[datetime]]] = {
         RED: [FRI_16, FRI_19, FRI_19, SUN_15, SUN_15, FRI_19, FRI_19],
     },
     "birmingham": {
-        # 000: one 24-hour clock from receipt to the clear decision, never 24 hours and 24 more.
-        ANY: [MON_11, SAT_15, SAT_15, MON_15, TUE_15, MON_15, SAT_15],
+        # 000: one 24-hour clock from receipt to the clear decision, never 24 hours and 24 more; "Same
+        # day responses are required from partners": checks asked at 15:00 on Friday are due that Friday.
+        ANY: [MON_11, SAT_15, SAT_15, MON_15, TUE_15, FRI_17, SAT_15],
         RED: [FRI_16, FRI_19, FRI_19, MON_15, TUE_15, FRI_19, SAT_15],
     },
     "sefton": {

@@ -18,7 +18,7 @@ from safehub.protocols.services import load_seed_profiles
 
 pytestmark = pytest.mark.django_db
 
-H, WH, WD = "elapsed_hours", "working_hours", "working_days"
+H, WH, WD, DAY_END = "elapsed_hours", "working_hours", "working_days", "working_day_end"
 LOCAL = None  # the seed sets no time: the note says "Local default"
 
 # (clock, rating, agency, amount, unit, the seed's words the note quotes)
@@ -67,7 +67,7 @@ BIRMINGHAM: list[Row] = [  # 000, the Birmingham CASS/MASH protocol
     (Clock.DECISION, "red", "", 4, H, LOCAL),
     (Clock.OUTCOME_TO_REFERRER, "", "", 1, WD, LOCAL),
     (Clock.CONSULTATION_SUMMARY, "", "", 2, WD, LOCAL),
-    (Clock.MASH_CHECKS, "", "", 8, WH, "Same day responses are required from partners"),
+    (Clock.MASH_CHECKS, "", "", 1, DAY_END, "Same day responses are required from partners"),
     (Clock.MASH_CHECKS, "red", "", 4, H, LOCAL),
     (
         Clock.STRATEGY_DISCUSSION,
@@ -151,6 +151,14 @@ WALSALL: list[Row] = [  # 004, the Walsall MASH scrutiny report
         H,
         "The agreed standard for the Walsall MASH to progress a child protection concern is within a maximum of 2 hours",
     ),
+    (
+        Clock.STRATEGY_FROM_RECEIPT,
+        "",
+        "",
+        2,
+        H,
+        "The agreed standard for the Walsall MASH to progress a child protection concern is within a maximum of 2 hours",
+    ),
     (Clock.STRATEGY_RECORD, "", "", 1, WD, LOCAL),
     *LOCAL_DEFAULTS,
 ]
@@ -204,6 +212,7 @@ def _snapshot() -> dict[str, Any]:
             p.name,
             p.approver_roles,
             p.always_checked_agencies,
+            p.checks_without_consent,
             p.early_help_criteria,
             p.daily_meeting,
             p.three_month_rule,
@@ -258,3 +267,51 @@ def test_the_migration_leaves_what_an_administrator_changed() -> None:
     assert ("threshold_decision", "", "") not in rows
     assert LocalProtocol.objects.get(slug="bexley").approver_roles == ["team_manager", "senior_practitioner"]
     assert LocalProtocol.objects.get(slug="walsall").approver_roles == ["senior_practitioner"]
+
+
+# Protocols 0015: the corrections each to its seed, made where a hub still holds what was shipped before.
+def _seed_corrections() -> Any:
+    return importlib.import_module("safehub.protocols.migrations.0015_seed_corrections")
+
+
+def test_birmingham_shares_for_checks_with_or_without_consent_and_no_other_hub_does() -> None:
+    # 000, Data and Information Sharing: "Information is shared initially within CASS with or without consent".
+    assert {p.slug: p.checks_without_consent for p in LocalProtocol.objects.all()} == {
+        "bexley": False,
+        "birmingham": True,
+        "sefton": False,
+        "walsall": False,
+    }
+
+
+def test_seftons_always_checked_agencies_are_parties_to_its_agreement() -> None:
+    # 003 §1.2 names the parties: the police, health trusts and GP surgeries, early help, probation, adult and
+    # children's social care; education is not one of them.
+    assert LocalProtocol.objects.get(slug="sefton").always_checked_agencies == ["police", "health"]
+
+
+def test_the_seed_corrections_reach_a_hub_installed_before_them() -> None:
+    migration = _seed_corrections()
+    fresh = _snapshot()
+    migration.backwards(apps, None)  # as shipped before
+    LocalProtocol.objects.update(checks_without_consent=False)  # the new column's default
+    assert _rows("birmingham")[("mash_checks", "", "")][:2] == (Decimal(8), WH)
+    assert LocalProtocol.objects.get(slug="sefton").always_checked_agencies == ["police", "health", "education"]
+    assert ("strategy_from_receipt", "", "") not in _rows("walsall")
+
+    migration.forwards(apps, None)
+
+    assert _snapshot() == fresh
+
+
+def test_the_seed_corrections_leave_what_an_administrator_changed() -> None:
+    migration = _seed_corrections()
+    migration.backwards(apps, None)
+    birmingham = LocalProtocol.objects.get(slug="birmingham")
+    birmingham.timescales.filter(clock="mash_checks", rating="").update(amount=6)
+    LocalProtocol.objects.filter(slug="sefton").update(always_checked_agencies=["police", "education", "gp_practice"])
+
+    migration.forwards(apps, None)
+
+    assert _rows("birmingham")[("mash_checks", "", "")][:2] == (Decimal(6), WH)  # edited: kept
+    assert LocalProtocol.objects.get(slug="sefton").always_checked_agencies == ["police", "education", "gp_practice"]

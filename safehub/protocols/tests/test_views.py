@@ -47,6 +47,7 @@ def _edit_post(protocol: LocalProtocol, **overrides: Any) -> dict[str, Any]:
         "consent_competence_age": str(protocol.consent_competence_age),
         **({"override_by_senior_practitioner": "on"} if protocol.override_by_senior_practitioner else {}),
         **({"override_needs_owner_agreement": "on"} if protocol.override_needs_owner_agreement else {}),
+        **({"checks_without_consent": "on"} if protocol.checks_without_consent else {}),
         "approver_roles": list(protocol.approver_roles),
         "always_checked_agencies": list(protocol.always_checked_agencies),
         "early_help_criteria": "\n".join(protocol.early_help_criteria),
@@ -461,3 +462,57 @@ def test_everyone_else_reads_the_consent_rules_on_the_protocol(manager_client: C
     page = manager_client.get(reverse("protocols:protocol", args=[_bexley().pk])).content.decode()
     assert "A young person answers for themselves at 16, or from 12 once assessed as competent." in page
     assert "A team manager or a senior practitioner, never the person who asked, may agree" in page
+
+
+def test_administrator_lets_mash_checks_start_without_consent(administrator_client: Client) -> None:
+    # 000: "Information is shared initially within CASS with or without consent": a setting of the protocol.
+    protocol = _bexley()
+    assert not protocol.checks_without_consent
+    page = administrator_client.get(reverse("protocols:protocol", args=[protocol.pk])).content.decode()
+    assert 'name="checks_without_consent"' in page
+
+    response = _post(administrator_client, protocol, checks_without_consent="on")
+
+    assert response.status_code == 302
+    assert LocalProtocol.objects.get(pk=protocol.pk).checks_without_consent
+    event = AuditEvent.objects.filter(verb=Verb.PROTOCOL_CHANGED).latest("seq")
+    assert "checks_without_consent" in event.data["settings"]
+
+
+def test_everyone_else_reads_whether_checks_wait_for_consent(manager_client: Client) -> None:
+    birmingham = LocalProtocol.objects.get(slug="birmingham")
+    page = manager_client.get(reverse("protocols:protocol", args=[birmingham.pk])).content.decode()
+    assert "MASH checks may start without consent" in page
+    page = manager_client.get(reverse("protocols:protocol", args=[_bexley().pk])).content.decode()
+    assert "MASH checks start once everyone has consented" in page
+
+
+def test_a_same_day_clock_is_offered_and_shown(administrator_client: Client, manager_client: Client) -> None:
+    # 000, "Same day responses are required from partners": Birmingham's checks are due by the day's end.
+    birmingham = LocalProtocol.objects.get(slug="birmingham")
+    page = administrator_client.get(reverse("protocols:protocol", args=[birmingham.pk])).content.decode()
+    assert "working days to the day&#x27;s end (1: the same day)" in page
+    page = manager_client.get(reverse("protocols:protocol", args=[birmingham.pk])).content.decode()
+    assert "1 working days to the day&#x27;s end" in page
+    bexley = _bexley()
+    index = _index(bexley, "mash_checks")
+    refused = _post(
+        administrator_client,
+        bexley,
+        **{f"timescale-{index}-amount": "1.5", f"timescale-{index}-unit": "working_day_end"},
+    )
+    assert "Working days must be a whole number" in refused.content.decode()
+
+
+@pytest.mark.parametrize("kind", ["level", "timescale"])
+def test_removing_a_row_of_another_protocol_is_refused_not_a_server_error(
+    administrator_client: Client, kind: str
+) -> None:
+    protocol = _bexley()
+    response = _post(
+        administrator_client, protocol, **{f"{kind}-1-pk": "99999999999999999999", f"{kind}-1-remove": "on"}
+    )
+
+    assert response.status_code == 200
+    assert "does not belong to this protocol" in response.content.decode()
+    assert protocol.levels.count() == 4

@@ -23,6 +23,7 @@ from safehub.strategy.tests.helpers import approve_strategy_for, approved_for_st
 from safehub.strategy.workflow import DiscussionState
 
 H = dt.timedelta(hours=1)
+MIN = dt.timedelta(minutes=1)
 
 
 def _events(verb: Verb) -> list[AuditEvent]:
@@ -35,16 +36,16 @@ def discussion(mash_team: Team, social_worker: User, manager: User, now: dt.date
 
 
 @pytest.mark.parametrize(
-    ("slug", "hours"),
+    ("slug", "hours", "from_receipt"),
     [
-        ("birmingham", 24),  # 000: "respond to all strategy meetings within 24 hours"
-        ("walsall", 2),  # 004 §6: "within a maximum of 2 hours"
-        ("bexley", 4),  # 002 §11 "immediately": the local default, 4 hours
-        ("sefton", 24),  # 003 sets no time: the local default
+        ("birmingham", 24, False),  # 000: "respond to all strategy meetings within 24 hours"
+        ("walsall", 2, True),  # 004 §6: "progress a child protection concern is within a maximum of 2 hours"
+        ("bexley", 4, False),  # 002 §11 "immediately": the local default, 4 hours
+        ("sefton", 24, False),  # 003 sets no time: the local default
     ],
 )
 def test_approving_a_strategy_discussion_starts_one_on_the_hubs_clock(
-    slug: str, hours: int, mash_team: Team, social_worker: User, manager: User, now: dt.datetime
+    slug: str, hours: int, from_receipt: bool, mash_team: Team, social_worker: User, manager: User, now: dt.datetime
 ) -> None:
     use_protocol(slug)
 
@@ -53,10 +54,11 @@ def test_approving_a_strategy_discussion_starts_one_on_the_hubs_clock(
     assert discussion.state == DiscussionState.TO_ARRANGE
     assert discussion.route == StartRoute.APPROVED_OUTCOME
     assert discussion.started_at == now
-    assert discussion.due_at == discussion.standard_due_at == now + hours * H
-    assert discussion.team == mash_team
     contact = discussion.contact
     assert contact is not None
+    start = contact.received_at if from_receipt else now  # the contact came in half an hour before the approval
+    assert discussion.due_at == discussion.standard_due_at == start + hours * H
+    assert discussion.team == mash_team
     assert {child.subject_id for child in discussion.children.all()} == {
         s.pk for s in contact.subjects.all() if s.is_child
     }
@@ -79,7 +81,7 @@ def test_a_manager_starts_one_at_once_from_a_contact_in_any_state(
     )
 
     assert discussion.route == StartRoute.IMMEDIATE_PROTECTION
-    assert discussion.due_at == now + 2 * H
+    assert discussion.due_at == contact.received_at + 2 * H  # 004 §6: 2 hours from the contact, not from now
     assert discussion.reason == "Child says she is afraid to go home"
     assert _events(Verb.STRATEGY_DISCUSSION_STARTED)[0].data["reason"] == discussion.reason
     # Significant harm is Red: the contact goes to the front of its queue with the Red clock.
@@ -114,6 +116,35 @@ def test_only_a_manager_starts_one(mash_team: Team, social_worker: User, strateg
     for user in (social_worker, strategy_coordinator):
         with pytest.raises(PermissionDenied):
             services.start_now(contact, subject_ids=_children(contact), reason="Now", by=user, at=now)
+
+
+def test_walsalls_discussion_is_due_2_hours_from_the_contact_however_late_the_approval(
+    mash_team: Team, social_worker: User, manager: User, now: dt.datetime
+) -> None:
+    # 004 §6: the MASH will "screen the referral and hold a strategy meeting"; "The agreed standard for the
+    # Walsall MASH to progress a child protection concern is within a maximum of 2 hours".
+    use_protocol("walsall")
+    contact: Contact = ContactAwaitingThresholdFactory(team=mash_team, received_at=now - 90 * MIN)
+
+    discussion = approve_strategy_for(contact, social_worker=social_worker, manager=manager, at=now)
+
+    assert discussion.due_at == discussion.standard_due_at == contact.received_at + 2 * H  # not now + 2 hours
+    late: Contact = ContactAwaitingThresholdFactory(team=mash_team, received_at=now - 3 * H)
+    overdue = approve_strategy_for(late, social_worker=social_worker, manager=manager, at=now)
+    assert overdue.due_at == late.received_at + 2 * H  # already past: the discussion is overdue at once
+    assert services.latest_meeting(overdue, at=now) == now + 2 * H  # and held as soon as it can be
+
+
+@pytest.mark.parametrize("slug", ["birmingham", "bexley", "sefton"])
+def test_other_hubs_count_the_discussion_from_its_start_alone(
+    slug: str, mash_team: Team, social_worker: User, manager: User, now: dt.datetime
+) -> None:
+    use_protocol(slug)
+    contact: Contact = ContactAwaitingThresholdFactory(team=mash_team, received_at=now - 30 * H)
+
+    discussion = approve_strategy_for(contact, social_worker=social_worker, manager=manager, at=now)
+
+    assert discussion.due_at == services.standard_due(now)
 
 
 def test_a_child_waiting_for_a_discussion_is_not_given_a_second(
