@@ -103,6 +103,8 @@ def template_problems(kind: LetterKind, audience: Audience, text: str, *, where:
             continue
         if not name:
             problems.append(f"The {where} has an empty (( )): name a field in it, or remove it")
+        elif name in FIELDS and kind not in FIELDS[name].kinds:
+            problems.append(f"The {where} names (({name})), which {_kind_phrase(kind)} has no value for")
         elif name in FIELDS:
             problems.append(f"The {where} names (({name})), which {_whom(kind, audience)} is not told")
         else:
@@ -112,13 +114,22 @@ def template_problems(kind: LetterKind, audience: Audience, text: str, *, where:
     return problems
 
 
+def _kind_phrase(kind: LetterKind) -> str:
+    return {
+        LetterKind.ACKNOWLEDGEMENT: "an acknowledgement, sent before any decision,",
+        LetterKind.OUTCOME: "an outcome",
+        LetterKind.FAMILY: "a letter to the family",
+        LetterKind.CONSULTATION_SUMMARY: "a consultation's summary",
+        LetterKind.ENCOMPASS: "an Operation Encompass notice",
+    }[kind]
+
+
 def _whom(kind: LetterKind, audience: Audience) -> str:
-    if kind == LetterKind.ACKNOWLEDGEMENT and audience != Audience.FAMILY:
-        return "an acknowledgement, sent before any decision,"
     return {
         Audience.PROFESSIONAL: "a professional",
         Audience.PUBLIC: "a member of the public who made contact",
         Audience.FAMILY: "the family",
+        Audience.SCHOOL: "a school",
     }[audience]
 
 

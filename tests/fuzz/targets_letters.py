@@ -55,6 +55,7 @@ def _write_summary(world: World) -> list[Variant]:
 
 
 def _tell_school(world: World) -> list[Variant]:
+    set_hub_details()
     contact = notification_contact(world.team, timezone.now() - dt.timedelta(hours=1))
     record_notification(contact, notification_details(contact), by=world.user(CO), at=timezone.now(), version=None)
     School.objects.create(name="Example Primary School", dsl_name="Ms A Lead", dsl_email="dsl@example.sch.uk")
@@ -140,8 +141,7 @@ def _reached_the_service(response: HttpResponse) -> bool:
 
 
 def _template(world: World) -> list[Variant]:
-    template = Template.objects.order_by("pk").first()
-    assert template is not None
+    template = Template.objects.get(kind=LetterKind.ACKNOWLEDGEMENT)
     address = url("letters:template", template.pk)
     fill = {"subject": "Contact ((reference))", "body": "Dear ((recipient_name))\n\nWe received it.", "note": "x"}
     return [Variant.from_page(world.client(ADMIN), address, fill=fill)]

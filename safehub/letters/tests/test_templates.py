@@ -18,7 +18,7 @@ from safehub.decisions.models import Outcome
 from safehub.letters import services
 from safehub.letters.defaults import NEXT_FOR_FAMILY, NEXT_FOR_PROFESSIONAL, shipped
 from safehub.letters.facts import values_for
-from safehub.letters.fields import fill, named, template_problems, unfilled
+from safehub.letters.fields import FIELDS, fill, named, template_problems, unfilled
 from safehub.letters.models import Audience, LetterKind, Message, Template
 from safehub.letters.pdf import letter_pdf
 from safehub.letters.tests.helpers import actioned_contact
@@ -174,3 +174,11 @@ def test_an_edit_is_a_new_version_checked_when_saved_and_old_messages_keep_their
     sent.refresh_from_db()
     assert sent.template_version.number == 1
     assert services.draft(contact, kind=LetterKind.OUTCOME, by=social_worker, at=now).template_version == new
+
+
+@pytest.mark.parametrize("kind", list(LetterKind))
+@pytest.mark.parametrize("audience", list(Audience))
+def test_every_field_in_every_template_gets_an_answer_never_an_error(kind: LetterKind, audience: Audience) -> None:
+    text = " ".join(f"(({name}))" for name in FIELDS)
+    for problem in template_problems(kind, audience, text, where="message"):
+        assert problem.startswith("The message names ((")

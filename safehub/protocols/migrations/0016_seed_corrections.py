@@ -87,7 +87,7 @@ def backwards(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('protocols', '0014_hub_contact_details'),
+        ('protocols', '0015_school_day_start'),
     ]
 
     operations = [

@@ -271,7 +271,7 @@ def test_the_migration_leaves_what_an_administrator_changed() -> None:
 
 # Protocols 0015: the corrections each to its seed, made where a hub still holds what was shipped before.
 def _seed_corrections() -> Any:
-    return importlib.import_module("safehub.protocols.migrations.0015_seed_corrections")
+    return importlib.import_module("safehub.protocols.migrations.0016_seed_corrections")
 
 
 def test_birmingham_shares_for_checks_with_or_without_consent_and_no_other_hub_does() -> None:
