@@ -17,6 +17,9 @@ from safehub.audit.models import AuditHead
 from safehub.audit.triggers import set_purge_allowed
 from safehub.domestic_abuse.checklist import install as install_dash_questions
 from safehub.domestic_abuse.models import DashQuestion
+from safehub.letters.defaults import install as install_letter_templates
+from safehub.letters.models import Template as LetterTemplate
+from safehub.letters.models import TemplateVersion
 from safehub.mfa.testing import sign_in_both_steps
 from safehub.protocols.services import load_seed_profiles
 from safehub.signin.lockout import forget_throttled_clients, record_failure
@@ -62,7 +65,7 @@ def _audit_purge_for_transactional_tests(request: pytest.FixtureRequest) -> None
 @pytest.hookimpl(wrapper=True)
 def pytest_runtest_teardown(item: pytest.Item, nextitem: pytest.Item | None) -> Iterator[None]:
     """A transactional test's teardown empties every table, including what the migrations wrote
-    (the audit head, the seed hubs' protocols, the DASH checklist). Put that back at once, so that the next test finds
+    (the audit head, the seed hubs' protocols, the DASH checklist, the letters' templates). Put that back at once, so that the next test finds
     the database as migrated whichever test it is: with several workers, transactional tests are
     not all at the end of a worker's run."""
     yield
@@ -72,6 +75,7 @@ def pytest_runtest_teardown(item: pytest.Item, nextitem: pytest.Item | None) -> 
             AuditHead.objects.get_or_create(pk=1)
             load_seed_profiles()
             install_dash_questions(DashQuestion)
+            install_letter_templates(LetterTemplate, TemplateVersion)
             set_purge_allowed(connections[DEFAULT_DB_ALIAS], allowed=False)
 
 

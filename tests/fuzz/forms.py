@@ -16,6 +16,7 @@ import safehub
 from safehub.accounts.models import Agency, User
 from safehub.contacts.amendment_forms import ADD_REASON
 from safehub.domestic_abuse.rules import Question
+from safehub.letters.models import Channel
 from safehub.meetings.models import ItemDecision
 from safehub.protocols.models import ThresholdLevel
 from safehub.screening.models import ScreeningRoute
@@ -51,6 +52,7 @@ BUILDERS: dict[str, Callable[[], Any]] = {
     "owners": list,
     "decisions": lambda: tuple(ItemDecision),
     "questions": lambda: [Question(1, "Was the victim injured in this incident?")],
+    "channels": lambda: list(Channel),  # how a letter or message may be sent (letters)
     "members": lambda: [
         (1, "Example Police")
     ],  # a strategy discussion's invitees: their boxes are fuzzed through the page (targets_strategy)
