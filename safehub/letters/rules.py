@@ -7,7 +7,7 @@ from datetime import datetime
 
 from safehub.contacts.models import Contact, NotToldReason, ReferrerKind
 from safehub.contacts.workflow import ContactState
-from safehub.letters.models import Audience, FamilyLetterDecision, LetterKind, WithheldReason
+from safehub.letters.models import Audience, LetterKind, WithheldReason
 
 
 @dataclass(frozen=True)
@@ -64,7 +64,3 @@ def reasons_not_to_write(contact: Contact) -> list[NotToWrite]:
     if lifted is not None:
         found = [reason for reason in found if reason.at > lifted]
     return found
-
-
-def latest_family_decision(contact: Contact) -> FamilyLetterDecision | None:
-    return contact.family_letter_decisions.order_by("-decided_at", "-pk").first()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import uuid
 from typing import Any
 
 from safehub.accounts.models import User
@@ -11,6 +12,8 @@ from safehub.contacts.tests.factories import ContactAwaitingThresholdFactory, Co
 from safehub.decisions import services as decisions
 from safehub.decisions.models import Outcome
 from safehub.decisions.tests.helpers import recommend_and_approve
+from safehub.letters import services
+from safehub.letters.models import LetterKind, Message
 from safehub.people.models import PersonKind, Sex
 from safehub.protocols.models import LocalProtocol
 
@@ -67,3 +70,20 @@ def actioned_contact(
     )
     contact.refresh_from_db()
     return contact
+
+
+def send_drafted(contact: Contact, kind: LetterKind, by: User, at: dt.datetime, **changes: Any) -> Message:
+    """Send the message of `kind` as drafted, with `changes` over the draft's fields."""
+    made = services.draft(contact, kind=kind, by=by, at=at)
+    fields: dict[str, Any] = {
+        "template_version": made.template_version,
+        "channel": made.channel,
+        "recipient_name": made.recipient_name,
+        "email": made.email,
+        "postal_address": made.postal_address,
+        "subject": made.subject,
+        "body": made.body,
+        "submission_key": uuid.uuid4(),
+    }
+    fields.update(changes)
+    return services.send(contact, kind=kind, by=by, at=at, **fields)

@@ -6,7 +6,6 @@ from __future__ import annotations
 import base64
 import datetime as dt
 import io
-import uuid
 from typing import Any
 
 import pytest
@@ -19,9 +18,9 @@ from safehub.audit.models import AuditEvent, Verb
 from safehub.contacts.models import Contact
 from safehub.core.tests.fake_notify import FakeNotify
 from safehub.letters import delivery, services
-from safehub.letters.models import Channel, LetterKind, Message
+from safehub.letters.models import Channel, LetterKind
 from safehub.letters.pdf import letter_pdf
-from safehub.letters.tests.helpers import actioned_contact
+from safehub.letters.tests.helpers import actioned_contact, send_drafted
 from safehub.letters.workflow import MessageState
 from safehub.protocols.models import LocalProtocol
 
@@ -34,20 +33,7 @@ def contact(mash_team: Any, social_worker: Any, manager: Any, now: dt.datetime) 
     return actioned_contact(mash_team, social_worker=social_worker, manager=manager, at=now)
 
 
-def _send(contact: Contact, kind: LetterKind, by: Any, at: dt.datetime, **changes: Any) -> Message:
-    made = services.draft(contact, kind=kind, by=by, at=at)
-    fields: dict[str, Any] = {
-        "template_version": made.template_version,
-        "channel": made.channel,
-        "recipient_name": made.recipient_name,
-        "email": made.email,
-        "postal_address": made.postal_address,
-        "subject": made.subject,
-        "body": made.body,
-        "submission_key": uuid.uuid4(),
-    }
-    fields.update(changes)
-    return services.send(contact, kind=kind, by=by, at=at, **fields)
+_send = send_drafted
 
 
 def test_the_mail_server_is_handed_each_message_once(contact: Contact, social_worker: Any, now: dt.datetime) -> None:

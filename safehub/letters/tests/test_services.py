@@ -16,7 +16,7 @@ from safehub.core.errors import DomainError, Refused
 from safehub.decisions.models import Outcome
 from safehub.letters import services
 from safehub.letters.models import Audience, Channel, FamilyLetterDecision, LetterKind, Message, WithheldReason
-from safehub.letters.tests.helpers import actioned_contact
+from safehub.letters.tests.helpers import actioned_contact, send_drafted
 from safehub.letters.workflow import MessageState
 from safehub.sharing.exits import Exit
 from safehub.sharing.models import Disclosure
@@ -29,20 +29,7 @@ def contact(mash_team: Any, social_worker: Any, manager: Any, now: dt.datetime) 
     return actioned_contact(mash_team, social_worker=social_worker, manager=manager, at=now)
 
 
-def _send(contact: Contact, kind: LetterKind, by: Any, at: dt.datetime, **changes: Any) -> Message:
-    made = services.draft(contact, kind=kind, by=by, at=at)
-    fields: dict[str, Any] = {
-        "template_version": made.template_version,
-        "channel": made.channel,
-        "recipient_name": made.recipient_name,
-        "email": made.email,
-        "postal_address": made.postal_address,
-        "subject": made.subject,
-        "body": made.body,
-        "submission_key": uuid.uuid4(),
-    }
-    fields.update(changes)
-    return services.send(contact, kind=kind, by=by, at=at, **fields)
+_send = send_drafted
 
 
 def test_the_outcome_to_a_professional_reports_each_child_and_who_will_contact(

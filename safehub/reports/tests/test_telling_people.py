@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import uuid
 from typing import Any
 
 import pytest
@@ -16,28 +15,13 @@ from safehub.consultations.models import ConsultationKind
 from safehub.contacts.tests.factories import ContactFactory
 from safehub.letters import services as letters
 from safehub.letters.models import LetterKind, WithheldReason
-from safehub.letters.tests.helpers import actioned_contact
+from safehub.letters.tests.helpers import actioned_contact, send_drafted
 from safehub.reports.indicators import telling_people
 
 pytestmark = pytest.mark.django_db
 
 
-def _send(contact: Any, kind: LetterKind, by: Any, at: dt.datetime) -> None:
-    made = letters.draft(contact, kind=kind, by=by, at=at)
-    letters.send(
-        contact,
-        kind=kind,
-        template_version=made.template_version,
-        channel=made.channel,
-        recipient_name=made.recipient_name,
-        email=made.email,
-        postal_address=made.postal_address,
-        subject=made.subject,
-        body=made.body,
-        by=by,
-        at=at,
-        submission_key=uuid.uuid4(),
-    )
+_send = send_drafted
 
 
 def test_each_measure_of_a_month(mash_team: Any, social_worker: Any, manager: Any, now: dt.datetime) -> None:
