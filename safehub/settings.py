@@ -106,6 +106,7 @@ INSTALLED_APPS = [
     "safehub.information_requests",
     "safehub.consent",
     "safehub.letters",
+    "safehub.onward",
     "safehub.partner_outcomes",
     "safehub.queues",
     "safehub.reports",

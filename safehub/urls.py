@@ -27,6 +27,7 @@ urlpatterns = [
     path("referral-outcomes/", include("safehub.partner_outcomes.urls")),
     path("information-requests/", include("safehub.information_requests.urls")),
     path("letters/", include("safehub.letters.urls")),
+    path("referrals/", include("safehub.onward.urls")),
     path("protocols/", include("safehub.protocols.urls")),
     path("audit/", include("safehub.audit.urls")),
     path("reports/", include("safehub.reports.urls")),

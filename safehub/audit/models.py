@@ -133,6 +133,12 @@ class Verb(models.TextChoices):
     )
     LETTER_TEMPLATE_CHANGED = "letter_template_changed", "Saved a new version of a letter template"
     SCHOOL_REGISTER_CHANGED = "school_register_changed", "Added or changed a school in the register"
+    # Onward referrals (issue 15, ADR 0039).
+    REFERRAL_PACK_SENT = "referral_pack_sent", "Sent a referral pack to the team a child was referred to"
+    REFERRAL_PACK_VIEWED = "referral_pack_viewed", "Viewed a referral pack"
+    REFERRAL_PACK_ACCEPTED = "referral_pack_accepted", "Accepted a referral pack for the team"
+    REFERRAL_PACK_EMAILED = "referral_pack_emailed", "Emailed a referral pack to a team outside Safehub"
+    RECEIVING_TEAM_SAVED = "receiving_team_saved", "Added or changed a team that receives referrals"
     INFORMATION_REQUEST_RECORDED = "information_request_recorded", "Recorded an information request"
     INFORMATION_REQUEST_TURNED_AWAY = (
         "information_request_turned_away",

@@ -34,6 +34,7 @@ from safehub.information_requests.presenters import ContactPanel as InformationR
 from safehub.letters.presenters import ContactPanel as LettersPanel
 from safehub.letters.presenters import LettersTimeline
 from safehub.meetings.presenters import ContactPanel as MeetingsPanel
+from safehub.onward.presenters import ContactPanel as OnwardPanel
 from safehub.screening.presenters import ContactPanel as ScreeningPanel
 from safehub.sharing.presenters import ContactPanel as SharingPanel
 from safehub.strategy.presenters import ContactPanel as StrategyPanel
@@ -54,6 +55,7 @@ PANELS: tuple[Panel, ...] = (
     MeetingsPanel(),
     HandoffsPanel(),
     LettersPanel(),
+    OnwardPanel(),
     SharingPanel(),
     InformationRequestsPanel(),
     AddendaPanel(),

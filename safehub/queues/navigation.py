@@ -20,6 +20,7 @@ from safehub.information_requests.permissions import can_see_requests
 from safehub.letters.permissions import can_edit_templates, can_manage_schools, can_see_messages
 from safehub.matching.permissions import can_review_duplicates
 from safehub.meetings.permissions import can_see_meetings
+from safehub.onward.permissions import can_manage_receiving_teams, can_see_packs
 from safehub.outbox.permissions import can_read_outbox
 from safehub.partner_outcomes.permissions import can_see_referral_outcomes
 from safehub.people.permissions import can_search_people
@@ -46,6 +47,7 @@ SECTIONS: list[tuple[str, str, Callable[[User], bool]]] = [
     ("Find a contact", "contacts:find-contact", can_find_contacts),
     ("Consultations", "consultations:list", can_see_consultations),
     ("Letters", "letters:waiting", can_see_messages),
+    ("Referrals", "onward:packs", can_see_packs),
     ("People", "people:search", can_search_people),
     ("MASH checks", "checks:worktray", can_be_coordinator),
     ("Strategy discussions", "strategy:worktray", can_see_strategy),
@@ -65,6 +67,7 @@ SECTIONS: list[tuple[str, str, Callable[[User], bool]]] = [
     ("Local protocol", "protocols:list", can_view_protocols),
     ("Letter templates", "letters:templates", can_edit_templates),
     ("Schools", "letters:schools", can_manage_schools),
+    ("Receiving teams", "onward:teams", can_manage_receiving_teams),
     ("Audit trail", "audit:events", can_read_audit),
     ("Sharing ledger", "sharing:ledger", can_read_ledger),
     ("Who has seen a record", "sharing:seen", can_read_ledger),

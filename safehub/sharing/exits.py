@@ -31,6 +31,7 @@ class Exit(models.TextChoices):
     CONSULTATION_SUMMARY = "consultation_summary", "A consultation's summary to the person who asked"
     ENCOMPASS = "encompass", "An Operation Encompass notice to a child's school"
     OUTCOME_TO_PARTNER = "outcome_to_partner", "A contact's decided outcome shown to a partner agency"
+    ONWARD_REFERRAL = "onward_referral", "A referral pack to the team a child was referred on to"
 
 
 class Audience(models.TextChoices):
@@ -57,6 +58,8 @@ AUDIENCES: dict[Exit, Audience] = {
     Exit.ENCOMPASS: Audience.PARTNERS,
     # Shown in Safehub to the partner agency's professionals who answered the checks or made the referral.
     Exit.OUTCOME_TO_PARTNER: Audience.PARTNERS,
+    # The early help, assessment or disability team the outcome sends a child to: professionals.
+    Exit.ONWARD_REFERRAL: Audience.PARTNERS,
 }
 
 

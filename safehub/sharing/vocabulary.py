@@ -63,6 +63,14 @@ class Purpose(models.TextChoices):
         "outcome_to_partner",
         "Feedback to a partner agency: the outcome of a contact it referred or answered MASH checks on",
     )
+    # 003 App. 4 §11–12 (the step-down referral, with the family letter; "inform the Early Help service
+    # of the concerns noted in the initial referral"); 002 §9–11 (referral to Family Wellbeing, the
+    # Assessment service or the Children with Disability service).
+    ONWARD_REFERRAL = (
+        "onward_referral",
+        "An onward referral: the contact, the hub's reasons and what partners shared, for the team the child"
+        " was referred to",
+    )
 
 
 class Direction(models.TextChoices):

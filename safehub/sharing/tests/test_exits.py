@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from django.core import mail
 from django.core.exceptions import PermissionDenied
 
 from safehub.accounts.models import Agency, AgencyKind, Role, Team, User
@@ -41,6 +42,8 @@ from safehub.letters import services as letters
 from safehub.letters.models import Channel, LetterKind, School
 from safehub.letters.tests.helpers import set_hub_details
 from safehub.mfa.testing import sign_in_both_steps
+from safehub.onward import services as onward
+from safehub.onward.models import ReceivingTeam
 from safehub.pages.pack import contact_pack_html, contact_pack_pdf
 from safehub.partner_outcomes import services as partner_outcomes
 from safehub.people.models import PersonKind
@@ -401,6 +404,48 @@ def _outcome_to_partner(world: World) -> tuple[list[Disclosure], str]:
     return rows, _sent(rows) + json.dumps(shown, ensure_ascii=False)
 
 
+def _onward_referral(world: World) -> tuple[list[Disclosure], str]:
+    """The outcome actioned to an assessment team outside Safehub; its referral pack is sent and emailed."""
+    checks_services.submit_for_decision(
+        world.checks, analysis="Risk from the father", by=world.social_worker, at=world.at, version=world.checks.version
+    )
+    contact = recommend_and_approve(
+        world.contact,
+        outcome=Outcome.SECTION_17_ASSESSMENT,
+        recommended_by=world.social_worker,
+        approved_by=world.manager,
+        at=world.at + H,
+    )
+    decisions.action_outcome(
+        contact,
+        sent_to="Assessment Team",
+        referrer_informed_at=world.at + 2 * H,
+        referrer_informed_by="Telephone",
+        notes="",
+        by=world.social_worker,
+        at=world.at + 2 * H,
+        version=contact.version,
+    )
+    contact.refresh_from_db()
+    team = ReceivingTeam.objects.create(
+        name="Assessment Team", outcomes=[Outcome.SECTION_17_ASSESSMENT.value], email="assessment@example.gov.uk"
+    )
+    before = _last()
+    pack = onward.send_pack(
+        contact,
+        outcome=Outcome.SECTION_17_ASSESSMENT,
+        team=team,
+        by=world.social_worker,
+        at=world.at + 2 * H,
+        submission_key=None,
+    )
+    rows = _new_rows(before)
+    assert onward.deliver_pack_emails(world.at + 3 * H) == 1
+    [email] = mail.outbox[-1:]
+    attached = email.attachments[0]
+    return rows, _sent(rows) + json.dumps(pack.content, ensure_ascii=False) + email.body + str(len(attached[1]))
+
+
 # Each route out, driven through the real code with a restricted item on the contact. A new `Exit`
 # fails `test_every_route_out_has_a_leak_test` until it is added here.
 EXITS: dict[Exit, Callable[[World], tuple[list[Disclosure], str]]] = {
@@ -414,6 +459,7 @@ EXITS: dict[Exit, Callable[[World], tuple[list[Disclosure], str]]] = {
     Exit.CONSULTATION_SUMMARY: _consultation_summary,
     Exit.ENCOMPASS: _encompass,
     Exit.OUTCOME_TO_PARTNER: _outcome_to_partner,
+    Exit.ONWARD_REFERRAL: _onward_referral,
 }
 
 
@@ -427,13 +473,13 @@ def test_a_restricted_item_leaks_down_no_route(world: World, route: Exit) -> Non
     assert rows, "the route wrote no ledger row"
     assert {row.route for row in rows} == {route.value}
     assert SECRET not in sent
-    if route in (Exit.STRATEGY_PAPERS, Exit.CONTACT_PACK):
+    if route in (Exit.STRATEGY_PAPERS, Exit.CONTACT_PACK, Exit.ONWARD_REFERRAL):
         assert "Rent arrears since May" in sent  # what has no conditions still goes
     for row in rows:
         assert row.bases
         assert row.categories
         assert row.lawful_basis
-        if route in (Exit.STRATEGY_PAPERS, Exit.CONTACT_PACK):
+        if route in (Exit.STRATEGY_PAPERS, Exit.CONTACT_PACK, Exit.ONWARD_REFERRAL):
             assert [kept["agency"] for kept in row.withheld] == ["Example Police"]
 
 
@@ -521,6 +567,7 @@ GATED = {
     "information_requests/services.py",
     "letters/services.py",
     "partner_outcomes/services.py",
+    "onward/services.py",
 }
 # Modules that send, print or download and are not routes for another agency's information, and why.
 NOT_A_ROUTE = {
@@ -544,6 +591,8 @@ NOT_A_ROUTE = {
     "letters/delivery.py": "hands over letters and messages as letters/services.py recorded them through the gate",
     "letters/pdf.py": "draws a letter as letters/services.py recorded it through the gate",
     "letters/views.py": "serves a letter's PDF (letters/pdf.py)",
+    "onward/pdf.py": "draws a referral pack as onward/services.py recorded it through the gate",
+    "onward/views.py": "serves a referral pack's PDF (onward/pdf.py)",
 }
 
 

@@ -17,6 +17,7 @@ from safehub.consultations.reminders import deliver_summary_reminders, queue_sum
 from safehub.letters.delivery import ask_notify, deliver_messages
 from safehub.letters.encompass import queue_encompass
 from safehub.letters.services import queue_acknowledgements
+from safehub.onward.services import deliver_pack_emails
 from safehub.strategy.alerts import run_once as run_action_alerts
 from safehub.strategy.emails import deliver_invitation_emails, deliver_record_emails
 
@@ -27,6 +28,7 @@ class Command(BaseCommand):
         " MASH check requests and strategy discussions' actions and send them, and email contacts handed to a"
         " worker, requests for information to GP practices, strategy invitations and records, each exactly once;"
         " acknowledge professionals' contacts and hand letters and messages to GOV.UK Notify or the mail server;"
+        " email referral packs to teams outside Safehub;"
         " then checkpoint the audit chain outside the database (SAFEHUB_AUDIT_CHECKPOINT_DIR). Safe to run"
         " several at once."
     )
@@ -53,6 +55,7 @@ class Command(BaseCommand):
                 letters = deliver_messages(timezone.now()) + ask_notify(timezone.now())
                 queue_summary_reminders(timezone.now())
                 letters += deliver_summary_reminders(timezone.now())
+                packs = deliver_pack_emails(timezone.now())
             except (DatabaseError, OSError) as error:
                 # The database or the mail server is away: what was not sent stays queued for the next round.
                 if options["once"]:
@@ -67,6 +70,7 @@ class Command(BaseCommand):
                     or invitations
                     or strategy
                     or letters
+                    or packs
                     or options["verbosity"] > 1
                 ):
                     emailed = f"; requests emailed to GP practices {practices}" if practices else ""
@@ -77,6 +81,7 @@ class Command(BaseCommand):
                         if (letters or acknowledged)
                         else ""
                     )
+                    emailed += f"; referral packs emailed {packs}" if packs else ""
                     self.stdout.write(
                         f"{timezone.now():%H:%M:%S} alerts queued {result.queued}, sent {result.sent}{emailed}"
                     )

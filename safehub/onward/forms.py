@@ -1,0 +1,69 @@
+"""The forms of onward referrals: sending a referral pack, and a team in the register."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+
+from safehub.accounts.models import Team
+from safehub.core.forms import GovukForm
+from safehub.onward.models import PACK_OUTCOMES, ReceivingTeam
+
+
+class SendForm(GovukForm):
+    submission_key = forms.UUIDField(widget=forms.HiddenInput)
+    team = forms.TypedChoiceField(
+        label="Which team is it sent to?",
+        widget=forms.RadioSelect,
+        coerce=int,
+        error_messages={"required": "Choose the team", "invalid_choice": "Choose one of the teams listed"},
+    )
+
+    def __init__(self, *args: Any, teams: list[ReceivingTeam], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["team"]
+        field.choices = [  # type: ignore[attr-defined]
+            (
+                team.pk,
+                f"{team.name} ({'its worktray in Safehub' if team.in_safehub else f'emailed as a PDF to {team.email}'})",
+            )
+            for team in teams
+        ]
+
+
+class ReceivingTeamForm(GovukForm):
+    name = forms.CharField(label="Name", max_length=200, error_messages={"required": "Enter the team's name"})
+    outcomes = forms.MultipleChoiceField(
+        label="The outcomes it takes children for",
+        widget=forms.CheckboxSelectMultiple,
+        choices=[(outcome.value, outcome.label) for outcome in PACK_OUTCOMES],
+        error_messages={
+            "required": "Choose the outcomes the team takes children for",
+            "invalid_choice": "Choose from the outcomes listed",
+        },
+    )
+    safehub_team = forms.TypedChoiceField(
+        label="Its team in Safehub",
+        help_text="Its referrals go to the worktray of this team's members. Leave it empty for a team that"
+        " works outside Safehub.",
+        coerce=int,
+        empty_value=None,
+        required=False,
+        error_messages={"invalid_choice": "Choose one of the teams listed"},
+    )
+    email = forms.EmailField(
+        label="Agreed secure email address",
+        help_text="For a team outside Safehub: its referral packs are emailed here as PDFs.",
+        max_length=254,
+        required=False,
+        error_messages={"invalid": "Enter an email address like referrals@example.gov.uk"},
+    )
+    is_active = forms.BooleanField(label="Takes referrals now", required=False, initial=True)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["safehub_team"]
+        field.choices = [("", "Not in Safehub")] + [  # type: ignore[attr-defined]
+            (team.pk, f"{team.name} ({team.agency.name})") for team in Team.objects.select_related("agency")
+        ]
