@@ -38,6 +38,8 @@ from safehub.letters.tests.helpers import actioned_contact
 from safehub.matching.models import DuplicatePair
 from safehub.meetings.services import open_meeting
 from safehub.mfa.testing import sign_in_both_steps
+from safehub.onward import services as onward
+from safehub.onward.models import ReceivingTeam
 from safehub.people.models import PersonKind, Service
 from safehub.people.tests.factories import InvolvementFactory, PersonFactory
 from safehub.protocols.models import LocalProtocol
@@ -139,6 +141,27 @@ def _letter(url_name: str) -> Callable[[Any], str]:
             at=timezone.now(),
         )
         return reverse(url_name, args=[message.pk])
+
+    return make
+
+
+def _pack(url_name: str) -> Callable[[Any], str]:
+    """A referral pack sent to an assessment team outside Safehub, from an actioned contact of the team."""
+
+    def make(team: Any) -> str:
+        contact = _actioned(team)
+        receiving = ReceivingTeam.objects.create(
+            name="Assessment Team 2", outcomes=["section_17_assessment"], email="assessment@example.gov.uk"
+        )
+        pack = onward.send_pack(
+            contact,
+            outcome=Outcome.SECTION_17_ASSESSMENT,
+            team=receiving,
+            by=user_with_role(Role.SOCIAL_WORKER, team=team),
+            at=timezone.now(),
+            submission_key=None,
+        )
+        return reverse(url_name, args=[pack.pk])
 
     return make
 
@@ -716,6 +739,50 @@ PAGES: list[tuple[str, Callable[[Any], str], dict[Role, int]]] = [
             args=[School.objects.create(name="Example Primary", dsl_name="A Lead", dsl_email="dsl@example.sch.uk").pk],
         ),
         {CO: 403, SW: 403, SP: 403, TM: 403, STRAT: 403, PARTNER: 404, PERF: 403, DPO: 403, ADMIN: 200},
+    ),
+    (
+        # Onward referrals (003 App. 4 §11–12): the hub's staff see the list; qualified staff send the pack.
+        "referrals",
+        lambda team: reverse("onward:packs"),
+        {CO: 200, SW: 200, SP: 200, TM: 200, STRAT: 200, PARTNER: 404, PERF: 403, DPO: 403, ADMIN: 403},
+    ),
+    (
+        "send a referral pack",
+        _letters_step("onward:send", "section_17_assessment"),
+        {CO: 403, SW: 200, SP: 200, TM: 200, STRAT: 403, **OUTSIDERS},
+    ),
+    (
+        # Read through its contact's door (or, for the team it went to, through the team).
+        "a referral pack",
+        _pack("onward:pack"),
+        {CO: 200, SW: 200, SP: 200, TM: 200, STRAT: 200, **OUTSIDERS},
+    ),
+    (
+        "a referral pack's PDF",
+        _pack("onward:pdf"),
+        {CO: 200, SW: 200, SP: 200, TM: 200, STRAT: 200, **OUTSIDERS},
+    ),
+    *(
+        (
+            name,
+            make_url,
+            {CO: 403, SW: 403, SP: 403, TM: 403, STRAT: 403, PARTNER: 404, PERF: 403, DPO: 403, ADMIN: 200},
+        )
+        for name, make_url in (
+            ("receiving teams", lambda team: reverse("onward:teams")),
+            ("add a receiving team", lambda team: reverse("onward:add-team")),
+            (
+                "a receiving team",
+                lambda team: reverse(
+                    "onward:team",
+                    args=[
+                        ReceivingTeam.objects.create(
+                            name="Family Wellbeing", outcomes=["early_help"], email="f@example.gov.uk"
+                        ).pk
+                    ],
+                ),
+            ),
+        )
     ),
     (
         "requests to share without consent",

@@ -36,6 +36,8 @@ from safehub.matching.index import index_people
 from safehub.matching.models import DuplicatePair
 from safehub.meetings.services import open_meeting
 from safehub.mfa.testing import sign_in_both_steps
+from safehub.onward import services as onward
+from safehub.onward.models import ReceivingTeam
 from safehub.people.models import Person
 from safehub.people.tests.factories import InvolvementFactory, PersonFactory
 from safehub.protocols.models import Brag, LocalProtocol
@@ -52,6 +54,7 @@ READ_VERBS = (
     Verb.TRIAGE_VIEWED,
     Verb.INFORMATION_REQUEST_VIEWED,
     Verb.MESSAGE_VIEWED,
+    Verb.REFERRAL_PACK_VIEWED,
 )
 
 
@@ -69,6 +72,7 @@ class Shown:
     meeting_verb: Verb = Verb.DAILY_MEETING_VIEWED  # a triage's reads are the triage's
     requests_about: tuple[int, ...] = ()  # information requests, by the person they are about
     messages_on: tuple[int, ...] = ()  # letters and messages, by their contact's id
+    packs_on: tuple[int, ...] = ()  # referral packs, by their contact's id
 
 
 @dataclass
@@ -117,6 +121,27 @@ def _tell_school_page(hub: Hub) -> Shown:
     record_notification(contact, notification_details(contact), by=hub.contact_officer, at=hub.at, version=None)
     url = reverse("letters:tell-school", args=[contact.pk, contact.subjects.get(given_name="Mia").pk])
     return Shown(hub.contact_officer, url, contacts=(contact.pk,))
+
+
+def _pack_page(url_name: str) -> Callable[[Hub], Shown]:
+    """A referral pack: read through its contact's door by the hub's staff, one read of the pack."""
+
+    def make(hub: Hub) -> Shown:
+        contact = actioned_contact(hub.team, social_worker=hub.social_worker, manager=hub.manager, at=hub.at)
+        receiving = ReceivingTeam.objects.create(
+            name="Assessment Team 2", outcomes=["section_17_assessment"], email="assessment@example.gov.uk"
+        )
+        pack = onward.send_pack(
+            contact,
+            outcome=Outcome.SECTION_17_ASSESSMENT,
+            team=receiving,
+            by=hub.social_worker,
+            at=hub.at,
+            submission_key=None,
+        )
+        return Shown(hub.manager, reverse(url_name, args=[pack.pk]), packs_on=(contact.pk,))
+
+    return make
 
 
 def _message_page(url_name: str) -> Callable[[Hub], Shown]:
@@ -373,6 +398,9 @@ PAGES: dict[str, Callable[[Hub], Shown]] = {
     "letters:tell-school": _tell_school_page,
     "letters:message": _message_page("letters:message"),
     "letters:message-pdf": _message_page("letters:message-pdf"),
+    "onward:send": _letters_page("onward:send", "section_17_assessment"),
+    "onward:pack": _pack_page("onward:pack"),
+    "onward:pdf": _pack_page("onward:pdf"),
     "sharing:decline": _contact_page("sharing:decline", ContactState.AWAITING_THRESHOLD, "social_worker"),
 }
 
@@ -406,6 +434,8 @@ NOT_A_CHILDS_RECORD = {
     "letters:message-action": "POST only: records a letter posted, a message sent again or told another way",
     "letters:template": "a letter template: the hub's words, with no child's record in them",
     "letters:school": "a school in the register and its designated safeguarding lead",
+    "onward:accept": "POST only: the receiving team accepts a referral pack, and redirects",
+    "onward:team": "a team in the register of those that receive referrals",
 }
 
 
@@ -450,6 +480,7 @@ def test_every_page_that_shows_a_childs_record_records_exactly_one_read_of_it(ur
         + [(shown.meeting_verb.value, pk) for pk in shown.meeting_reads]
         + [(Verb.INFORMATION_REQUEST_VIEWED.value, pk) for pk in shown.requests_about]
         + [(Verb.MESSAGE_VIEWED.value, pk) for pk in shown.messages_on]
+        + [(Verb.REFERRAL_PACK_VIEWED.value, pk) for pk in shown.packs_on]
     )
     assert recorded == expected, url_name
     shown_records = (
@@ -460,6 +491,7 @@ def test_every_page_that_shows_a_childs_record_records_exactly_one_read_of_it(ur
         + len(shown.meeting_reads)
         + len(shown.requests_about)
         + len(shown.messages_on)
+        + len(shown.packs_on)
     )
     assert len(reads) == shown_records, url_name
 

@@ -21,6 +21,7 @@ from tests.fuzz import (
     targets_information_requests,
     targets_letters,
     targets_meetings,
+    targets_onward,
     targets_records,
     targets_strategy,
 )
@@ -36,6 +37,7 @@ TARGETS: list[Target] = [
     *targets_consent.TARGETS,
     *targets_information_requests.TARGETS,
     *targets_letters.TARGETS,
+    *targets_onward.TARGETS,
     *targets_meetings.TARGETS,
 ]
 BY_NAME = {target.name: target for target in TARGETS}

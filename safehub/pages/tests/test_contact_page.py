@@ -41,6 +41,7 @@ HEADINGS = [
     "Outcome actioned",
     "Sent to",
     "Letters and messages",
+    "Onward referrals",
     "Added after the decision",
     "Timeline",
 ]
@@ -140,10 +141,11 @@ def test_the_page_takes_a_fixed_number_of_queries_however_much_it_shows(
     # protocol's consent ages, for the panel and for its buttons (2);
     # the agreements the agencies gave to share their answers despite its conditions, and the
     # contact's rows of the sharing ledger (2); its letters and messages, and the decisions about
-    # writing to the family (2); the protocol's time to tell the referrer and its closure days (2);
+    # writing to the family (2); its referral packs (1); the protocol's time to tell the referrer and
+    # its closure days (2);
     # the protocol's telephone prompts for outstanding requests (1); the recorded read (5); the
     # session saved (3). A prefetch lookup per related table would take about twice as many.
-    with django_assert_num_queries(38):
+    with django_assert_num_queries(39):
         response = social_worker_client.get(full_contact.get_absolute_url())
     assert response.status_code == 200
 
@@ -193,12 +195,13 @@ def test_a_new_panel_is_presented_where_it_is_listed(
         "decisions/_contact_panel.html",
         "handoffs/_contact_panel.html",
         "letters/_contact_panel.html",
+        "onward/_contact_panel.html",
         "sharing/_contact_panel.html",
         "contacts/_addenda_panel.html",
         "notes/_contact_panel.html",
         "contacts/_history_panel.html",
     ]
-    assert page.panels[9].context == {"changes": full_contact.state_changes.count()}
+    assert page.panels[10].context == {"changes": full_contact.state_changes.count()}
     assert Action("Add a note", f"/notes/{full_contact.pk}/") in page.actions  # its button too
     assert page.rating is not None
     assert page.rating.text == Brag.AMBER.label

@@ -27,6 +27,7 @@ OTHER_WORK_LISTS = {
     "information-requests": "information_requests:list",
     "disclosure-team": "information_requests:list",
     "messages": "letters:waiting",
+    "referral-packs": "onward:packs",
 }
 
 STATEFUL = sorted(
@@ -46,6 +47,7 @@ def test_the_records_with_a_lifecycle_are_found() -> None:
         "information_requests.InformationRequest",
         "letters.Message",
         "meetings.DailyMeeting",
+        "onward.ReferralPack",
         "strategy.StrategyAction",
         "strategy.StrategyDiscussion",
     ]
