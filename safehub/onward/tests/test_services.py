@@ -100,7 +100,8 @@ def test_a_pack_goes_to_the_teams_worktray_with_the_hubs_reasons_and_a_ledger_ro
     assert content["family_letter"] == {"status": "not_yet"}
     row = Disclosure.objects.get(pk=pack.disclosure_id)
     assert (row.purpose, row.route, row.recipient) == (Purpose.ONWARD_REFERRAL, "onward_referral", "")
-    assert row.agency == in_safehub.team.agency if in_safehub.team else None
+    assert in_safehub.team is not None
+    assert row.agency == in_safehub.team.agency
     assert AuditEvent.objects.filter(verb=Verb.REFERRAL_PACK_SENT, contact=contact).count() == 1
     assert list(worktray(assessment_worker)) == [pack]
 
@@ -174,10 +175,13 @@ def test_a_team_outside_safehub_is_emailed_the_pack_as_a_pdf_exactly_once(
     assert email.to == ["fws.referrals@example.gov.uk"]
     assert "Mia" not in email.subject + email.body  # the email's own words name no child
     name, data, kind = email.attachments[0]
-    assert kind == "application/pdf" and name == f"referral-{contact.reference}.pdf"
+    assert kind == "application/pdf"
+    assert name == f"referral-{contact.reference}.pdf"
     text = "".join(page.extract_text() for page in PdfReader(BytesIO(data)).pages)
-    assert "Mia Harlow" in text and "Family wellbeing criteria" in text
-    assert f"MASH referral {contact.reference}" in text and "page 1 of" in text
+    assert "Mia Harlow" in text
+    assert "Family wellbeing criteria" in text
+    assert f"MASH referral {contact.reference}" in text
+    assert "page 1 of" in text
     pack.refresh_from_db()
     assert (pack.state, pack.emailed_at) == (PackState.EMAILED, now + H)
 
@@ -251,7 +255,9 @@ def test_the_pdf_reads_back_the_pack(
 ) -> None:
     pack = _send(contact, in_safehub, social_worker, now)
     text = "".join(page.extract_text() for page in PdfReader(BytesIO(pack_pdf(pack))).pages)
-    assert "Mia Harlow" in text and "Neglect" in text and "Agreed" in text
+    assert "Mia Harlow" in text
+    assert "Neglect" in text
+    assert "Agreed" in text
 
 
 def test_the_register_refuses_a_team_that_cannot_be_reached_or_a_second_of_a_name(
