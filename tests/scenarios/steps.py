@@ -611,7 +611,7 @@ def report_figures(*, at: datetime) -> dict[str, int]:
 def assert_report(*, at: datetime, **expected: int) -> None:
     """The report counts `expected`, and nothing late or left undone."""
     found = report_figures(at=at)
-    assert {name: found[name] for name in expected} == expected
+    assert {name: found[name] for name in expected} == expected, found
     assert {name: found[name] for name in LATE_OR_NOT_DONE} == dict.fromkeys(LATE_OR_NOT_DONE, 0)
 
 
