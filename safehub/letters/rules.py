@@ -17,6 +17,7 @@ class NotToWrite:
     reason: str  # in words
     source: str  # "the contact", "the strategy discussion of 5 December 2026", "Sam Okafor's decision"
     at: datetime
+    code: str = ""  # as the telling-people report counts it (`WithheldReason`), "" for one it does not know
 
 
 def referrer_audience(contact: Contact) -> Audience | None:
@@ -49,18 +50,24 @@ def reasons_not_to_write(contact: Contact) -> list[NotToWrite]:
     found: list[NotToWrite] = []
     for reason in contact.not_told:
         label = NotToldReason(reason).label if reason in NotToldReason.values else reason
-        found.append(NotToWrite(label, "the contact (the family was not told, for safety)", contact.received_at))
+        code = reason if reason in WithheldReason.values else ""
+        found.append(NotToWrite(label, "the contact (the family was not told, for safety)", contact.received_at, code))
     for discussion in contact.strategy_discussions.all():
         record = getattr(discussion, "record", None)
         if record is not None and not record.family_told:
             label = NotToldReason(record.not_told_reason).label if record.not_told_reason else "Not to be told"
-            found.append(NotToWrite(label, "the strategy discussion", record.recorded_at))
+            code = record.not_told_reason or WithheldReason.STRATEGY_DECIDED.value
+            found.append(NotToWrite(label, "the strategy discussion", record.recorded_at, code))
     decisions = list(contact.family_letter_decisions.all())
     lifted = max((d.decided_at for d in decisions if not d.withhold), default=None)
     for decision in decisions:
         if decision.withhold:
             by = decision.decided_by.get_full_name() or decision.decided_by.username
-            found.append(NotToWrite(WithheldReason(decision.reason).label, f"{by}'s decision", decision.decided_at))
+            found.append(
+                NotToWrite(
+                    WithheldReason(decision.reason).label, f"{by}'s decision", decision.decided_at, decision.reason
+                )
+            )
     if lifted is not None:
         found = [reason for reason in found if reason.at > lifted]
     return found

@@ -1,14 +1,16 @@
 """The steps every hub's scenario takes, through the real services and as the right users: a hub
 with its profile active, a contact recorded and screened, MASH checks asked and answered, a
-recommendation approved and its outcome actioned, and what a closed contact's history says.
+recommendation approved and its outcome actioned, the letters and messages written and delivered,
+and what a closed contact's history says.
 
 Each step moves the pinned clock to its own time first (`Hub.at`), so that what a service reads
 from the clock itself (today's date, the age of a child) agrees with the `at` it is given."""
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from itertools import pairwise
 from typing import Any
@@ -19,9 +21,11 @@ from safehub.audit.models import AuditEvent, Verb
 from safehub.audit.services import verify_chain
 from safehub.checks import services as checks
 from safehub.checks.models import AgencyRequest, AgencyResponse, MashChecks
+from safehub.checks.queries import answer_items
 from safehub.checks.tests.helpers import submit_answer
 from safehub.consent import services as consent
 from safehub.consent.models import ConsentAnswer, ConsentMethod, ConsentRecord
+from safehub.consultations.models import Consultation
 from safehub.contacts.models import (
     Channel,
     ConsentPosition,
@@ -34,13 +38,28 @@ from safehub.contacts.models import (
 )
 from safehub.contacts.services import ContactDetails, record_contact, start_screening
 from safehub.contacts.workflow import ContactState, Event
+from safehub.core.tests.fake_notify import FakeNotify
 from safehub.core.working_time import LONDON
 from safehub.decisions import services as decisions
 from safehub.decisions.models import Decision, Outcome, OutcomeAction, Recommendation
+from safehub.letters import delivery, encompass
+from safehub.letters import services as letters
+from safehub.letters.models import Channel as LetterChannel
+from safehub.letters.models import FamilyLetterDecision, LetterKind, Message, School
+from safehub.letters.presenters import clock_lines, encompass_lines
+from safehub.letters.workflow import MessageState
 from safehub.people.models import Person, PersonKind, Sex
 from safehub.people.tests.factories import PersonFactory
 from safehub.protocols.models import Brag, LocalProtocol, ThresholdLevel
-from safehub.protocols.services import activate_protocol
+from safehub.protocols.services import (
+    SETTINGS_FIELDS,
+    LevelRow,
+    ProtocolSettings,
+    TimescaleRow,
+    activate_protocol,
+    update_protocol,
+)
+from safehub.reports.indicators import telling_people as telling_people_report
 from safehub.screening.models import Screening, ScreeningRoute
 from safehub.screening.services import identify_subject, record_screening
 
@@ -106,6 +125,7 @@ def open_hub(
     protocol = LocalProtocol.objects.get(slug=slug)
     activate_protocol(protocol, by=administrator)
     protocol.refresh_from_db()
+    give_hub_details(protocol, by=administrator)
     hub = Hub(protocol=protocol, team=team, clock=clock, **staff)
     for kind in partners:
         agency = PartnerAgencyFactory(name=PARTNER_NAMES[kind], kind=kind)
@@ -115,12 +135,38 @@ def open_hub(
     return hub
 
 
+# The hub's telephone, email and postal address, which its letters give (fictional: a drama number).
+HUB_DETAILS = {
+    "hub_phone": "01632 960000",
+    "hub_email": "mash@example.gov.uk",
+    "hub_address": "Civic Offices\n1 Example Street\nZZ1 1ZZ",
+}
+
+
+def give_hub_details(protocol: LocalProtocol, *, by: User) -> None:
+    """The administrator enters the hub's contact details on the protocol page, changing nothing else."""
+    held = {name: getattr(protocol, name) for name in SETTINGS_FIELDS}
+    settings = ProtocolSettings(**{name: tuple(v) if isinstance(v, list) else v for name, v in held.items()})
+    update_protocol(
+        protocol,
+        settings=replace(settings, **HUB_DETAILS),
+        levels=[LevelRow(lv.pk, lv.order, lv.code, lv.label, lv.description) for lv in protocol.levels.all()],
+        timescales=[
+            TimescaleRow(t.pk, t.clock, t.rating, t.agency, t.amount, t.unit, t.note) for t in protocol.timescales.all()
+        ],
+        by=by,
+        version=protocol.version,
+    )
+    protocol.refresh_from_db()
+
+
 # Intake ---------------------------------------------------------------------------------------
 
 
 def child(
-    given: str, family: str, born: date, *, sex: str = Sex.FEMALE, role: str = SubjectRole.CHILD
+    given: str, family: str, born: date, *, sex: str = Sex.FEMALE, role: str = SubjectRole.CHILD, **more: Any
 ) -> dict[str, Any]:
+    """A child named in the contact (`more`: say, the school the referrer gave)."""
     return {
         "role": role,
         "kind": PersonKind.CHILD,
@@ -129,12 +175,14 @@ def child(
         "sex": sex,
         "date_of_birth": born,
         "postcode": "ZZ1 1ZZ",
+        **more,
     }
 
 
 def adult(
-    given: str, family: str, born: date, *, sex: str = Sex.FEMALE, role: str = SubjectRole.PARENT
+    given: str, family: str, born: date, *, sex: str = Sex.FEMALE, role: str = SubjectRole.PARENT, **more: Any
 ) -> dict[str, Any]:
+    """An adult named in the contact (`more`: say, their address, where a letter to the family goes)."""
     return {
         "role": role,
         "kind": PersonKind.ADULT,
@@ -144,6 +192,7 @@ def adult(
         "date_of_birth": born,
         "postcode": "ZZ1 1ZZ",
         "has_parental_responsibility": role == SubjectRole.PARENT,
+        **more,
     }
 
 
@@ -354,20 +403,25 @@ def action(
     contact: Contact,
     *,
     at: datetime,
-    told_at: datetime,
+    told_at: datetime | None,
     sent_to: str = "",
     worker: User | None = None,
     allocations: Mapping[Outcome, decisions.Allocation] | None = None,
 ) -> OutcomeAction:
     """The approved outcome carried out (to the team `sent_to` and social worker `worker`, or by
-    `allocations`), the referrer told by phone at `told_at`: the contact closes."""
+    `allocations`), the referrer told by phone at `told_at`, or (None) "Not yet: write the outcome
+    from Safehub next" (an anonymous referrer: nobody to tell): the contact closes."""
     hub.at(at)
     contact.refresh_from_db()
+    if told_at is not None:
+        told_by = "phone"
+    else:
+        told_by = "" if contact.referrer_kind == ReferrerKind.ANONYMOUS else decisions.SEND_FROM_SAFEHUB
     return decisions.action_outcome(
         contact,
         sent_to=sent_to,
         referrer_informed_at=told_at,
-        referrer_informed_by="phone",
+        referrer_informed_by=told_by,
         notes="",
         by=hub.social_worker,
         at=at,
@@ -375,6 +429,190 @@ def action(
         allocated_worker=worker,
         allocations=allocations,
     )
+
+
+# Letters and messages (issue 15; ADR 0037) -------------------------------------------------------
+
+
+def acknowledgements_round(hub: Hub, *, at: datetime) -> int:
+    """The background worker's round at `at` (`queue_acknowledgements`): how many contacts it acknowledged."""
+    hub.at(at)
+    return letters.queue_acknowledgements(at)
+
+
+def encompass_round(hub: Hub, *, at: datetime) -> int:
+    """The background worker's Operation Encompass round at `at`: how many schools it told."""
+    hub.at(at)
+    return encompass.queue_encompass(at)
+
+
+def register_school(name: str, dsl_name: str, dsl_email: str) -> School:
+    """The administrator adds a school and its designated safeguarding lead to the register."""
+    school: School = School.objects.create(name=name, dsl_name=dsl_name, dsl_email=dsl_email)
+    return school
+
+
+def write(
+    hub: Hub, contact: Contact, kind: LetterKind, *, at: datetime, by: User | None = None, added: str = ""
+) -> Message:
+    """The social worker (or `by`) opens the message of `kind` from the contact and sends it as Safehub
+    drafts it (to the address, and by the channel, it proposes), with any words they `added` at the end."""
+    hub.at(at)
+    contact.refresh_from_db()
+    sender = by or hub.social_worker
+    made = letters.draft(contact, kind=kind, by=sender, at=at)
+    return letters.send(
+        contact,
+        kind=kind,
+        template_version=made.template_version,
+        channel=made.channel,
+        recipient_name=made.recipient_name,
+        email=made.email,
+        postal_address=made.postal_address,
+        subject=made.subject,
+        body=f"{made.body}\n\n{added}" if added else made.body,
+        by=sender,
+        at=at,
+        submission_key=uuid.uuid4(),
+    )
+
+
+def summarise(hub: Hub, consultation: Consultation, *, at: datetime) -> Message:
+    """The social worker who gave the advice sends the consultation's summary as Safehub drafts it."""
+    hub.at(at)
+    consultation.refresh_from_db()
+    made = letters.draft_summary(consultation, by=hub.social_worker, at=at)
+    return letters.send_summary(
+        consultation,
+        template_version=made.template_version,
+        channel=made.channel,
+        recipient_name=made.recipient_name,
+        email=made.email,
+        postal_address=made.postal_address,
+        subject=made.subject,
+        body=made.body,
+        by=hub.social_worker,
+        at=at,
+        version=consultation.version,
+        submission_key=uuid.uuid4(),
+    )
+
+
+def not_to_write(hub: Hub, contact: Contact, *, reason: str, explanation: str, at: datetime) -> FamilyLetterDecision:
+    """The social worker records, with a coded reason, that the family is not written to."""
+    hub.at(at)
+    return letters.decide_not_to_write(contact, reason=reason, explanation=explanation, by=hub.social_worker, at=at)
+
+
+def delivery_round(hub: Hub, notify: FakeNotify, *, at: datetime) -> list[Message]:
+    """The worker hands every waiting message to GOV.UK Notify (the stand-in, `deliver_messages`); ten
+    minutes later it asks Notify about them (`ask_notify`), which reports each email delivered and each
+    letter printed and posted. The messages it handed over, as they are then."""
+    hub.at(at)
+    waiting = list(Message.objects.filter(state=MessageState.QUEUED).order_by("created_at", "pk"))
+    assert delivery.deliver_messages(at) == len(waiting)
+    for message in waiting:
+        message.refresh_from_db()
+        assert (message.state, message.handed_over_at) == (MessageState.SENT, at)
+        notify.statuses[message.provider_id] = (
+            "received" if message.channel == LetterChannel.NOTIFY_LETTER else "delivered"
+        )
+    later = hub.at(at + delivery.ASK_AFTER)
+    assert delivery.ask_notify(later) == len(waiting)
+    for message in waiting:
+        message.refresh_from_db()
+    return waiting
+
+
+def assert_delivered(messages: Iterable[Message], notify: FakeNotify) -> None:
+    """Each message reached its recipient through Notify, with its own reference: an email as written,
+    a letter as the PDF Safehub drew."""
+    emails = {sent["reference"]: sent for sent in notify.received}
+    posted = {sent["reference"] for sent in notify.letters}
+    for message in messages:
+        message.refresh_from_db()
+        assert message.state == MessageState.DELIVERED, (message, message.state, message.failure)
+        assert message.delivered_at is not None
+        reference = delivery.reference(message)
+        if message.channel == LetterChannel.NOTIFY_LETTER:
+            assert reference in posted
+        else:
+            sent = emails[reference]
+            assert sent["email_address"] == message.email
+            assert sent["personalisation"] == {"subject": message.subject, "body": message.body}
+
+
+def assert_told_safely(messages: Iterable[Message]) -> None:
+    """Each send is a row of the sharing ledger down the message's route, holding exactly the words
+    sent, with every agency's answer withheld from it and none of their words in it (ADR 0037)."""
+    for message in messages:
+        disclosure = message.disclosure
+        kind = LetterKind(message.kind)
+        assert (disclosure.route, disclosure.purpose) == (letters.ROUTES[kind], letters.PURPOSES[kind])
+        assert (disclosure.disclosed_by, disclosure.disclosed_at) == (message.sent_by, message.created_at)
+        assert disclosure.content["body"] == message.body
+        assert disclosure.content["subject"] == message.subject
+        assert message.recipient_name in disclosure.recipient
+        assert disclosure.contact_id == message.contact_id
+        if message.contact is None:
+            continue
+        answers = answer_items(message.contact)
+        if kind in (LetterKind.ACKNOWLEDGEMENT, LetterKind.OUTCOME, LetterKind.FAMILY):
+            given = AgencyResponse.objects.filter(request__checks__contact=message.contact)
+            before = {
+                f"checks.agencyresponse:{pk}"
+                for pk in given.filter(submitted_at__lte=message.created_at).values_list("pk", flat=True)
+            }
+            assert {row["item"] for row in disclosure.withheld} == {item.key for item in answers} & before
+        for item in answers:
+            for words in (item.content["information"], item.content["analysis"]):
+                if words:
+                    assert words not in message.body
+                    assert words not in message.subject
+
+
+def panel_clocks(contact: Contact, *, at: datetime) -> dict[str, str]:
+    """What the contact's letters panel says of each message's time (`letters.timeliness`)."""
+    contact.refresh_from_db()
+    messages = list(contact.messages.order_by("created_at", "pk"))
+    return {line.what: line.text for line in clock_lines(contact, messages, at=at) + encompass_lines(contact, at=at)}
+
+
+def assert_in_time(contact: Contact, *, at: datetime, expected: Iterable[str]) -> None:
+    """The letters panel shows each of `expected` done, and in time, and nothing else."""
+    clocks = panel_clocks(contact, at=at)
+    assert set(clocks) == set(expected), clocks
+    for what, text in clocks.items():
+        assert text.endswith("(in time)"), (what, text)
+
+
+# The telling-people report's measures that count something late or not done.
+LATE_OR_NOT_DONE = (
+    "acknowledged_late",
+    "not_acknowledged",
+    "told_late",
+    "not_told",
+    "summaries_late",
+    "summaries_not_sent",
+    "encompass_late",
+    "encompass_not_sent",
+)
+
+
+def report_figures(*, at: datetime) -> dict[str, int]:
+    """The "Telling people" report's figures at `at`, summed over its months."""
+    totals = dict.fromkeys(telling_people_report.MEASURES, 0)
+    for row in telling_people_report.figures(at=at):
+        for name, value in row.counts.items():
+            totals[name] += value
+    return totals
+
+
+def assert_report(*, at: datetime, **expected: int) -> None:
+    """The report counts `expected`, and nothing late or left undone."""
+    found = report_figures(at=at)
+    assert {name: found[name] for name in expected} == expected, found
+    assert {name: found[name] for name in LATE_OR_NOT_DONE} == dict.fromkeys(LATE_OR_NOT_DONE, 0)
 
 
 # What a closed contact's record says ----------------------------------------------------------

@@ -2,12 +2,13 @@
 
 - A Red police notification on a Friday afternoon: consent overridden by a senior practitioner with
   the police's agreement, high-risk MASH checks within 4 hours, a senior practitioner's approval, an
-  immediate referral for a strategy discussion, held and recorded.
+  immediate referral for a strategy discussion, held and recorded; the officer acknowledged and told
+  the outcome in writing within 48 hours, the family not written to while the police investigate.
 - Two siblings from a school over Christmas: the referrer asked to seek consent, the daily MASH
   meeting, MASH checks timed across the bank holidays, one child to Family Wellbeing and one to a
-  child in need assessment.
+  child in need assessment; the school acknowledged and told the outcome in writing over Christmas.
 - The front door's own routes on a Monday (no daily meeting): information only, an open case, the
-  three-month rule; and consultations.
+  three-month rule; and consultations, each summary sent to the consultee within 48 hours.
 """
 
 from __future__ import annotations
@@ -39,14 +40,18 @@ from safehub.contacts.models import (
 )
 from safehub.contacts.workflow import ContactState, Event
 from safehub.core.errors import DomainError, Refused
+from safehub.core.tests.fake_notify import FakeNotify
 from safehub.decisions.models import Outcome, Referral
 from safehub.decisions.services import Allocation
 from safehub.handoffs.models import Handoff, HandoffKind
+from safehub.letters.models import Audience, LetterKind
+from safehub.letters.timeliness import outcome_due
 from safehub.meetings import services as meetings
 from safehub.meetings.models import ItemDecision, ItemReason
 from safehub.people.models import Sex
 from safehub.people.tests.factories import OpenInvolvementFactory, RecentlyClosedInvolvementFactory
-from safehub.protocols.models import Brag
+from safehub.protocols.models import Brag, Clock
+from safehub.protocols.policy import deadlines_for
 from safehub.screening.models import KnownStatus, ScreeningRoute
 from safehub.screening.services import finding_for
 from safehub.strategy.models import Decision as StrategyDecision
@@ -54,13 +59,19 @@ from safehub.strategy.models import StartRoute, StrategyDiscussion
 from safehub.strategy.tests.helpers import arrange_for, hold_for
 from tests.scenarios.steps import (
     Hub,
+    acknowledgements_round,
     action,
     adult,
     answer,
     approve,
     assert_closed,
+    assert_delivered,
+    assert_in_time,
+    assert_report,
+    assert_told_safely,
     child,
     consent_of,
+    delivery_round,
     identify,
     known_child,
     london,
@@ -71,7 +82,9 @@ from tests.scenarios.steps import (
     screen,
     subject,
     submit,
+    summarise,
     verbs,
+    write,
 )
 
 pytestmark = pytest.mark.django_db
@@ -89,7 +102,7 @@ def bexley(hub_for: Callable[..., Hub]) -> Hub:
 
 
 def test_a_red_police_notification_is_overridden_checked_within_4_hours_and_goes_to_a_strategy_discussion(
-    bexley: Hub,
+    bexley: Hub, notify: FakeNotify
 ) -> None:
     hub = bexley
     received = london(2026, 11, 27, 14, 0)  # a Friday afternoon
@@ -109,6 +122,7 @@ def test_a_red_police_notification_is_overridden_checked_within_4_hours_and_goes
         referrer_name="DC Priya Hale",
         referrer_role="Public protection desk",
         referrer_agency="Example Police",
+        referrer_email="priya.hale@example.police.uk",
         concern_categories=["physical_abuse", "domestic_abuse"],
         narrative="Ava was seen with bruising to her arm after an assault on her mother at home last night.",
         immediate_protection=YesNoUnknown.YES,
@@ -123,6 +137,10 @@ def test_a_red_police_notification_is_overridden_checked_within_4_hours_and_goes
     assert contact.not_told == {
         "prejudice_investigation": "The partner is to be interviewed under caution this evening."
     }
+    # Issue 15: the officer's contact acknowledged within one working day, at the worker's next round.
+    assert acknowledgements_round(hub, at=received + 6 * MIN) == 1
+    [acknowledgement] = contact.messages.all()
+    assert (acknowledgement.kind, acknowledgement.email) == (LetterKind.ACKNOWLEDGEMENT, "priya.hale@example.police.uk")
 
     # 002 §2–4: the contact officer screens it; the children are not receiving a service, so it goes to a
     # qualified social worker for the threshold decision. A Red contact is never simply signposted.
@@ -252,8 +270,38 @@ def test_a_red_police_notification_is_overridden_checked_within_4_hours_and_goes
         hub,
         contact,
         at=approved_at + H + 10 * MIN,
-        told_at=approved_at + H + 5 * MIN,
+        told_at=None,  # 002 §12: "shared in writing": the letter is written from Safehub next
         sent_to="Children's Social Care Assessment service",
+    )
+    # 002 §12: "The MASH social work decision and outcome will be shared in writing, with the person making
+    # contact with the MASH, within 48 hours" (decided on Friday afternoon: by Sunday afternoon).
+    assert outcome_due(approved_at, deadlines_for(Clock.OUTCOME_TO_REFERRER)) == approved_at + 48 * H
+    outcome = write(hub, contact, LetterKind.OUTCOME, at=approved_at + H + 15 * MIN)
+    assert (outcome.audience, outcome.email) == (Audience.PROFESSIONAL, "priya.hale@example.police.uk")
+    assert "Ava Thornbury: strategy discussion" in outcome.body
+    # 002 §12: "If there is disagreement regarding the decision and outcome in the MASH, the person making
+    # contact should contact the manager of the MASH in the first instance".
+    assert "please contact the manager of the MASH first, on 01632 960000" in outcome.body
+    # 002 §22(b): not telling the family, for it "would prejudice the prevention, detection or prosecution of a
+    # crime": no letter to the family while that holds.
+    with pytest.raises(
+        DomainError, match="must not be written to: telling them would prejudice a criminal investigation"
+    ):
+        write(hub, contact, LetterKind.FAMILY, at=approved_at + H + 20 * MIN)
+    assert_delivered(delivery_round(hub, notify, at=approved_at + H + 25 * MIN), notify)
+    assert_told_safely([acknowledgement, outcome])
+    assert_in_time(
+        contact,
+        at=approved_at + 48 * H,
+        expected=["Acknowledgement", "Outcome to the person who made contact"],
+    )
+    assert_report(
+        at=london(2026, 11, 30, 17, 0),
+        acknowledged_on_time=1,
+        told_on_time=1,
+        family_letters=0,
+        family_not_written_to=1,
+        not_written_prejudice_investigation=1,
     )
     assert_closed(
         contact,
@@ -270,9 +318,10 @@ def test_a_red_police_notification_is_overridden_checked_within_4_hours_and_goes
     trail = verbs(contact)
     for verb in (Verb.OVERRIDE_ASKED, Verb.OVERRIDE_AGREED, Verb.MASH_CHECKS_STARTED, Verb.MASH_CHECKS_SUBMITTED):
         assert trail.count(verb) == 1
-    # 002 §20 rule 7: every share recorded: a request to each of the three agencies, and the strategy
-    # papers to the two invited; and each answer received.
-    assert trail.count(Verb.DISCLOSURE_MADE) == 5
+    # 002 §20 rule 7: every share recorded: a request to each of the three agencies, the strategy papers to
+    # the two invited, the acknowledgement and the outcome to the officer; and each answer received.
+    assert trail.count(Verb.DISCLOSURE_MADE) == 7
+    assert trail.count(Verb.MESSAGE_SENT) == 2
     assert trail.count(Verb.DISCLOSURE_RECEIVED) == 3
     assert trail.count(Verb.AGENCY_RESPONSE_SUBMITTED) == 3
     # Refusals are kept: the social worker's decision on the override, and the one without the police.
@@ -282,7 +331,9 @@ def test_a_red_police_notification_is_overridden_checked_within_4_hours_and_goes
     assert Verb.OUTCOME_ACTIONED in trail
 
 
-def test_siblings_over_christmas_wait_for_consent_meet_at_the_daily_meeting_and_go_two_ways(bexley: Hub) -> None:
+def test_siblings_over_christmas_wait_for_consent_meet_at_the_daily_meeting_and_go_two_ways(
+    bexley: Hub, notify: FakeNotify
+) -> None:
     hub = bexley
     received = london(2026, 12, 23, 16, 0)  # Wednesday 23 December: Christmas Day and Boxing Day follow
     # 002 §1: a professional requesting a service completes the referral form; §19: the school has told
@@ -298,10 +349,14 @@ def test_siblings_over_christmas_wait_for_consent_meet_at_the_daily_meeting_and_
         ],
         concern_categories=["parental_mental_health", "neglect"],
         narrative="Mother's mental health has worsened; Theo is caring for Ruby and missing school.",
+        referrer_email="nadia.brookfield@example-primary.sch.uk",
         parents_agree=YesNoUnknown.NO,
         consent=ConsentPosition.INFORMED,
         initial_rating=Brag.AMBER,
     )
+    # Issue 15: acknowledged within one working day (by Christmas Eve afternoon), at the worker's next round.
+    assert acknowledgements_round(hub, at=received + 6 * MIN) == 1
+    [acknowledgement] = delivery_round(hub, notify, at=received + 8 * MIN)
     screen(hub, contact, at=received + 20 * MIN)
     contact.refresh_from_db()
     # 002 §9–10: the referral is made "(Within 24 hours)": the decision is due a day after the contact came in.
@@ -438,7 +493,7 @@ def test_siblings_over_christmas_wait_for_consent_meet_at_the_daily_meeting_and_
         hub,
         contact,
         at=london(2026, 12, 24, 15, 0),
-        told_at=london(2026, 12, 24, 14, 55),
+        told_at=None,  # 002 §12: in writing, from Safehub next
         allocations={
             Outcome.EARLY_HELP: Allocation("Family Wellbeing service"),
             Outcome.SECTION_17_ASSESSMENT: Allocation("Children's Social Care Assessment service", hub.social_worker),
@@ -450,6 +505,19 @@ def test_siblings_over_christmas_wait_for_consent_meet_at_the_daily_meeting_and_
         ("Theo", "Children's Social Care Assessment service"),
     }
     assert done.actioned_at <= received + 24 * H
+    # 002 §12: the outcome "shared in writing ... within 48 hours": 48 hours, Christmas Day or not (Boxing Day).
+    assert outcome_due(approved_at, deadlines_for(Clock.OUTCOME_TO_REFERRER)) == london(2026, 12, 26, 14, 45)
+    outcome = write(hub, contact, LetterKind.OUTCOME, at=london(2026, 12, 24, 15, 5))
+    assert "Ruby Ashdown: early help" in outcome.body
+    assert "Theo Ashdown: section 17 assessment" in outcome.body
+    [delivered] = delivery_round(hub, notify, at=london(2026, 12, 24, 15, 10))
+    assert delivered == outcome
+    assert_delivered([acknowledgement, outcome], notify)
+    assert_told_safely([acknowledgement, outcome])
+    assert_in_time(
+        contact, at=london(2026, 12, 29, 9, 0), expected=["Acknowledgement", "Outcome to the person who made contact"]
+    )
+    assert_report(at=london(2026, 12, 31, 12, 0), acknowledged_on_time=1, told_on_time=1)
     assert_closed(
         contact,
         [
@@ -550,7 +618,9 @@ def test_the_front_door_signposts_forwards_and_keeps_the_three_month_rule_on_a_m
 
 
 @pytest.mark.parametrize("kind", [ConsultationKind.NAMED, ConsultationKind.ANONYMOUS])
-def test_a_consultation_summary_is_due_to_the_consultee_within_48_hours(bexley: Hub, kind: ConsultationKind) -> None:
+def test_a_consultation_summary_is_sent_to_the_consultee_within_48_hours(
+    bexley: Hub, kind: ConsultationKind, notify: FakeNotify
+) -> None:
     asked = bexley.at(london(2026, 11, 27, 15, 30))  # Friday afternoon: the 48 hours run through the weekend
     named = kind == ConsultationKind.NAMED
     consultation = consultations.record_consultation(
@@ -560,6 +630,7 @@ def test_a_consultation_summary_is_due_to_the_consultee_within_48_hours(bexley: 
             "consultee_name": "Tom Hargreaves",
             "consultee_role": "Youth worker",
             "consultee_agency": "Example Youth Club",
+            "consultee_email": "tom.hargreaves@example-youth.org",
             "child_given_name": "Freya" if named else "",
             "child_family_name": "Colbourne" if named else "",
             "question": "A girl says she is not allowed home after 9pm. Should I refer?",
@@ -571,6 +642,22 @@ def test_a_consultation_summary_is_due_to_the_consultee_within_48_hours(bexley: 
     )
     # 002 §5 (a child's details shared) and §6 (none shared): the summary sent "within 48 hours".
     assert consultation.summary_due_at == asked + 48 * H
+    # 002 §5: "A summary of the consultation will be recorded in the MASH and a copy sent to the person who
+    # sought the consultation"; §6: "A summary of the discussion and advice given".
+    summary = summarise(bexley, consultation, at=asked + 40 * MIN)
+    assert (summary.kind, summary.email) == (LetterKind.CONSULTATION_SUMMARY, "tom.hargreaves@example-youth.org")
+    assert "Should I refer?" in summary.body
+    assert "call back at any time" in summary.body
+    # §6: no child's details were shared, so none are in the summary.
+    assert ("Freya Colbourne" in summary.body) == named
+    assert ("a child you did not name" in summary.body) == (not named)
+    consultation.refresh_from_db()
+    assert consultation.summary_sent_at == asked + 40 * MIN
+    assert consultation.summary_sent_at <= consultation.summary_due_at
+    assert (summary.disclosure.origin, summary.disclosure.origin_id) == ("consultations.consultation", consultation.pk)
+    assert_delivered(delivery_round(bexley, notify, at=asked + 45 * MIN), notify)
+    assert_told_safely([summary])
+    assert_report(at=london(2026, 11, 30, 12, 0), summaries_due=1, summaries_on_time=1)
 
 
 # Where the product departs from the seed: each test is written to the seed, and fails until the

@@ -4,9 +4,13 @@ scrutiny report), front door to closed.
 - A school's request for support at the significant level on a Friday afternoon: checks with the
   partners in CASS answered the same day, one answer coming after the decision and forwarded to
   the allocated worker, a team manager's approval within 24 hours of the contact, and a strategy
-  discussion moved past its 24 hours by a recorded exception, held within 72.
-- A police domestic-abuse notification on a Monday: the domestic-abuse daily triage, consent for the
-  early-years partner's two services asked apart, and early help at the additional level.
+  discussion moved past its 24 hours by a recorded exception, held within 72; the school
+  acknowledged and sent the outcome of its referral, none of the partners' answers in it.
+- A police domestic-abuse notification on a Friday night: the older child's school told by Operation
+  Encompass before Monday's school day, the domestic-abuse daily triage on Monday, consent for the
+  early-years partner's two services asked apart, early help at the additional level, and the
+  outcome sent to the police.
+- An anonymous request for support: nobody acknowledged, nobody told the outcome.
 """
 
 from __future__ import annotations
@@ -25,37 +29,60 @@ from safehub.checks.models import Alert, AlertKind
 from safehub.consent.models import ConsentAnswer, ConsentPurpose, Giver
 from safehub.consent.queries import positions
 from safehub.consent.rules import Position
-from safehub.contacts.models import Channel, ConsentPosition, ReferralSource, SubjectRole, YesNoUnknown
+from safehub.contacts.models import (
+    Channel,
+    ConsentPosition,
+    ReferralSource,
+    ReferrerKind,
+    SubjectRole,
+    YesNoUnknown,
+)
 from safehub.contacts.workflow import Event
-from safehub.core.errors import Refused
+from safehub.core.errors import DomainError, Refused
+from safehub.core.tests.fake_notify import FakeNotify
 from safehub.core.working_time import LONDON
 from safehub.decisions.models import Outcome, Referral
 from safehub.decisions.services import Allocation
 from safehub.domestic_abuse import services as notifications
 from safehub.domestic_abuse.tests.test_notifications import details
+from safehub.letters import encompass
+from safehub.letters import services as letters
+from safehub.letters.models import LetterKind
+from safehub.letters.timeliness import outcome_due
 from safehub.meetings import services as meetings
 from safehub.meetings.models import ItemDecision, ItemReason, MeetingKind
 from safehub.people.models import Sex
-from safehub.protocols.models import Brag
+from safehub.protocols.models import Brag, Clock
+from safehub.protocols.policy import active_protocol, deadlines_for
 from safehub.strategy import services as strategy
 from safehub.strategy import timeliness
 from safehub.strategy.models import MeetingFormat, StrategyDiscussion
 from safehub.strategy.tests.helpers import hold_for
 from tests.scenarios.steps import (
     Hub,
+    acknowledgements_round,
     action,
     adult,
     answer,
     approve,
     assert_closed,
+    assert_delivered,
+    assert_in_time,
+    assert_report,
+    assert_told_safely,
     child,
     consent_of,
+    delivery_round,
+    encompass_round,
     london,
+    panel_clocks,
     recommend,
     record,
+    register_school,
     requests_by_kind,
     screen,
     verbs,
+    write,
 )
 
 pytestmark = pytest.mark.django_db
@@ -74,7 +101,7 @@ def birmingham(hub_for: Callable[..., Hub]) -> Hub:
 
 
 def test_a_significant_request_is_checked_the_same_day_decided_within_24_hours_and_discussed_by_exception(
-    birmingham: Hub,
+    birmingham: Hub, notify: FakeNotify
 ) -> None:
     hub = birmingham
     received = london(2026, 11, 27, 13, 0)  # a Friday afternoon
@@ -91,7 +118,12 @@ def test_a_significant_request_is_checked_the_same_day_decided_within_24_hours_a
         ],
         concern_categories=["physical_abuse"],
         narrative="Leon has a cut above his eye and says his stepfather threw a plate at him.",
+        referrer_email="nadia.brookfield@example-primary.sch.uk",
     )
+    # Issue 15: a professional's request acknowledged within one working day, at the worker's next round
+    # (000 sets no time for it).
+    assert acknowledgements_round(hub, at=received + 6 * MIN) == 1
+    [acknowledgement] = delivery_round(hub, notify, at=received + 8 * MIN)
     screen(hub, contact, at=received + 15 * MIN)
     contact.refresh_from_db()
     # 000: "There is a 24-hour timescale set for all enquires to have clear decisions".
@@ -184,14 +216,15 @@ def test_a_significant_request_is_checked_the_same_day_decided_within_24_hours_a
 
     # 001: work is allocated to the assessment and short term intervention teams (ASTIs) directly from CASS.
     asti_worker = user_with_role(Role.SOCIAL_WORKER, team=TeamFactory(name="ASTI East"), username="asti.worker")
-    action(
-        hub,
-        contact,
-        at=approved_at + 20 * MIN,
-        told_at=approved_at + 15 * MIN,
-        sent_to="ASTI East",
-        worker=asti_worker,
-    )
+    action(hub, contact, at=approved_at + 20 * MIN, told_at=None, sent_to="ASTI East", worker=asti_worker)
+    # 000, Parties to the framework 1.1, CASS's offer: "Outcomes of referrals sent to referring partners";
+    # 000 sets no time, so the profile's local default: the next working day (Monday afternoon).
+    assert outcome_due(approved_at, deadlines_for(Clock.OUTCOME_TO_REFERRER)) == london(2026, 11, 30, 16, 50)
+    outcome = write(hub, contact, LetterKind.OUTCOME, at=approved_at + 25 * MIN)
+    assert outcome.email == "nadia.brookfield@example-primary.sch.uk"
+    assert "Leon Achterberg: strategy discussion" in outcome.body
+    [delivered] = delivery_round(hub, notify, at=approved_at + 30 * MIN)
+    assert delivered == outcome
     # 000: "If the information has not been returned to CASS by the time its progressed to an assessment,
     # then this information is forwarded to the allocated social worker by CASS when it is received".
     answer(hub, asked[HOUSING], at=london(2026, 11, 30, 9, 15), information="Rent arrears; eviction notice served.")
@@ -235,17 +268,36 @@ def test_a_significant_request_is_checked_the_same_day_decided_within_24_hours_a
     assert trail.count(Verb.AGENCY_RESPONSE_SUBMITTED) == 5
     for verb in (Verb.STRATEGY_EXCEPTION_RECORDED, Verb.LATE_ANSWER_FORWARDED, Verb.STRATEGY_DISCUSSION_RECORDED):
         assert verb in trail
+    # None of the partners' answers went to the school: each is withheld from the outcome in the ledger.
+    assert_delivered([acknowledgement, outcome], notify)
+    assert_told_safely([acknowledgement, outcome])
+    assert {row["agency"] for row in outcome.disclosure.withheld} == {
+        "Example Police",
+        "Example Health Trust",
+        "Example Education Service",
+        "Example Probation Service",
+    }
+    assert_in_time(
+        contact,
+        at=london(2026, 11, 30, 17, 0),
+        expected=["Acknowledgement", "Outcome to the person who made contact"],
+    )
+    assert_report(at=london(2026, 11, 30, 17, 0), acknowledged_on_time=1, told_on_time=1)
 
 
-def test_a_domestic_abuse_notification_goes_through_the_daily_triage_to_early_help(birmingham: Hub) -> None:
+def test_a_domestic_abuse_notification_goes_through_the_daily_triage_to_early_help(
+    birmingham: Hub, notify: FakeNotify
+) -> None:
     hub = birmingham
-    received = london(2026, 11, 30, 7, 30)  # Monday
+    # Operation Encompass: the register holds Mia's school and its designated safeguarding lead.
+    register_school("Greenfield Primary School", "Mrs Ada Okafor", "dsl@greenfield-primary.example.org")
+    received = london(2026, 11, 27, 21, 40)  # Friday night
     contact = record(
         hub,
         received=received,
         at=received + 15 * MIN,
         subjects=[
-            child("Mia", "Kestrel", dt.date(2016, 5, 17)),
+            child("Mia", "Kestrel", dt.date(2016, 5, 17), school="Greenfield Primary School"),
             child("Leo", "Kestrel", dt.date(2023, 2, 2), sex=Sex.MALE, role=SubjectRole.SIBLING),
             adult("Ann", "Kestrel", dt.date(1990, 3, 4)),
             adult("Dean", "Cole", dt.date(1989, 8, 8), sex=Sex.MALE, role=SubjectRole.ALLEGED_PERPETRATOR),
@@ -255,18 +307,46 @@ def test_a_domestic_abuse_notification_goes_through_the_daily_triage_to_early_he
         referrer_name="PC Jordan Webb",
         referrer_role="Domestic abuse officer",
         referrer_agency="Example Police",
+        referrer_email="jordan.webb@example.police.uk",
         concern_categories=["domestic_abuse"],
-        narrative="Verbal argument overnight; Mia was at home and upset; Mr Cole left before police arrived.",
+        narrative="Verbal argument this evening; Mia was at home and upset; Mr Cole left before police arrived.",
         parents_aware=YesNoUnknown.UNKNOWN,
         parents_agree=YesNoUnknown.UNKNOWN,
         consent=ConsentPosition.NOT_KNOWN,
     )
     # The incident and its DASH risk assessment, as the police sent them (5 "yes": standard risk).
     notification = notifications.record_notification(
-        contact, details(contact, yes=5), by=hub.contact_officer, at=hub.at(received + 30 * MIN), version=None
+        contact,
+        details(contact, yes=5, incident_at=received - 90 * MIN),
+        by=hub.contact_officer,
+        at=hub.at(received + 20 * MIN),
+        version=None,
     )
     assert notification.marac_basis == ""
-    screen(hub, contact, at=received + 45 * MIN)
+
+    # Operation Encompass (000: the school's "encompass log"): the school of each child of school age is told
+    # before the start of the next school day, Monday 08:30, by the worker's next round on Friday night.
+    # Leo, three, is not of school age and has no school: nobody is told about him.
+    assert encompass.due(notification, active_protocol()) == london(2026, 11, 30, 8, 30)
+    assert encompass_round(hub, at=received + 25 * MIN) == 1
+    assert encompass_round(hub, at=received + 26 * MIN) == 0  # once for each child
+    [notice] = contact.messages.filter(kind=LetterKind.ENCOMPASS)
+    assert (notice.child.given_name, notice.recipient_name, notice.email) == (
+        "Mia",
+        "Mrs Ada Okafor",
+        "dsl@greenfield-primary.example.org",
+    )
+    for words in ("Mia Kestrel", "WMP-20261123-0457", "The family home", "The police say the child was present."):
+        assert words in notice.body
+    assert notice.sent_by == hub.contact_officer  # on behalf of whoever recorded the notification
+    # Issue 15: the officer's notification acknowledged too, by the worker's round.
+    assert acknowledgements_round(hub, at=received + 25 * MIN) == 1
+    delivered = delivery_round(hub, notify, at=received + 30 * MIN)
+    assert {message.kind for message in delivered} == {LetterKind.ENCOMPASS, LetterKind.ACKNOWLEDGEMENT}
+    assert panel_clocks(contact, at=london(2026, 11, 30, 8, 30))["Operation Encompass: Mia Kestrel's school"] == (
+        "Mrs Ada Okafor, sent 27 November 2026, 22:05 (in time)"
+    )
+    screen(hub, contact, at=london(2026, 11, 30, 8, 45))
 
     # 000, the police offer: "To support the domestic abuse daily triage with attendance, decision making,
     # and information sharing"; Women's Aid (BSWA) supports "the work of the CASS and MASH function".
@@ -357,7 +437,7 @@ def test_a_domestic_abuse_notification_goes_through_the_daily_triage_to_early_he
         hub,
         contact,
         at=london(2026, 11, 30, 12, 0),
-        told_at=london(2026, 11, 30, 11, 55),
+        told_at=None,
         allocations={Outcome.EARLY_HELP: Allocation("Early Help Locality Hub East")},
     )
     assert {(c.subject.given_name, c.team) for c in done.children.all()} == {
@@ -368,9 +448,34 @@ def test_a_domestic_abuse_notification_goes_through_the_daily_triage_to_early_he
         contact,
         [Event.START_SCREENING, Event.REFER_FOR_THRESHOLD, Event.RECOMMEND, Event.APPROVE, Event.ACTION_OUTCOME],
     )
+    # 000, the police's offer, what they need from CASS: "Outcomes of any referral made by Police" (000 sets
+    # no time: the profile's next working day).
+    outcome = write(hub, contact, LetterKind.OUTCOME, at=london(2026, 11, 30, 12, 5))
+    assert outcome.email == "jordan.webb@example.police.uk"
+    assert "Mia Kestrel: early help\nLeo Kestrel: early help" in outcome.body
+    [delivered_outcome] = delivery_round(hub, notify, at=london(2026, 11, 30, 12, 10))
+    assert_delivered([*delivered, delivered_outcome], notify)
+    assert_told_safely([*delivered, delivered_outcome])
+    assert_in_time(
+        contact,
+        at=london(2026, 12, 1, 12, 0),
+        expected=[
+            "Acknowledgement",
+            "Outcome to the person who made contact",
+            "Operation Encompass: Mia Kestrel's school",
+        ],
+    )
+    assert_report(
+        at=london(2026, 12, 1, 12, 0),
+        acknowledged_on_time=1,
+        told_on_time=1,
+        encompass_due=1,
+        encompass_on_time=1,
+    )
     trail = verbs(contact)
     assert {Verb.DOMESTIC_ABUSE_RECORDED, Verb.TRIAGE_DECISION} <= set(trail)
     assert trail.count(Verb.CONSENT_RECORDED) == 5
+    assert trail.count(Verb.MESSAGE_SENT) == 3
 
 
 def test_partners_answer_checks_the_same_day_by_default(birmingham: Hub) -> None:
@@ -436,3 +541,41 @@ def test_partners_in_cass_share_initially_with_or_without_consent(birmingham: Hu
         version=contact.version,
     )
     assert made.requests.count() == 3
+
+
+def test_an_anonymous_request_is_neither_acknowledged_nor_told_the_outcome(birmingham: Hub) -> None:
+    hub = birmingham
+    received = london(2026, 11, 24, 10, 0)
+    # 000: "anonymous referrals" are checked with every partner in CASS like the complex and significant.
+    contact = record(
+        hub,
+        received=received,
+        at=received + 5 * MIN,
+        subjects=[child("Zara", "Linton", dt.date(2019, 4, 4))],
+        channel=Channel.PHONE,
+        source=ReferralSource.ANONYMOUS,
+        referrer_kind=ReferrerKind.ANONYMOUS,
+        referrer_name="",
+        referrer_role="",
+        referrer_agency="",
+        referrer_phone="",
+        concern_categories=["neglect"],
+        narrative="A neighbour says the little girl next door is often left alone in the evenings.",
+        consent=ConsentPosition.NOT_REQUIRED_PUBLIC,
+    )
+    # Issue 15: "anonymous: none": no acknowledgement ...
+    assert acknowledgements_round(hub, at=received + 6 * MIN) == 0
+    screen(hub, contact, at=received + 15 * MIN)
+    recommend(hub, contact, at=received + H, choices={"Zara": (Brag.GREEN, "universal", Outcome.NO_FURTHER_ACTION)})
+    approve(hub, contact, at=received + H + 15 * MIN, by=hub.manager)
+    action(hub, contact, at=received + H + 30 * MIN, told_at=None)
+    # ... and no outcome: there is nobody to write to, and no time to keep.
+    with pytest.raises(DomainError, match="did not give their name"):
+        letters.draft(contact, kind=LetterKind.OUTCOME, by=hub.social_worker, at=received + H + 35 * MIN)
+    assert not contact.messages.exists()
+    assert panel_clocks(contact, at=received + 3 * 24 * H) == {}
+    assert_report(at=received + 3 * 24 * H, acknowledgements_due=0, outcomes_due=0)
+    assert_closed(
+        contact,
+        [Event.START_SCREENING, Event.REFER_FOR_THRESHOLD, Event.RECOMMEND, Event.APPROVE, Event.ACTION_OUTCOME],
+    )

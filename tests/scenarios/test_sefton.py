@@ -3,8 +3,11 @@
 - Two siblings from a school nurse on a Friday: consent per person (a parent; a 13-year-old found
   competent; a 16-year-old who refuses), the team manager's override with its rationale, a MASH
   enquiry with the police, health, a GP surgery (telephoned too) and early help, the police's own
-  condition on what goes further, and one child to an assessment, the other to early help.
-- An allegation against a sports coach, shared with the LADO; the referrer told within a working day.
+  condition on what goes further, and one child to an assessment, the other to early help. The
+  nurse acknowledged and told the outcome in writing, the mother written to with the decision and the
+  agency that will contact her, none of the agencies' answers in either.
+- An allegation against a sports coach, shared with the LADO; the father who made contact thanked by
+  letter within a working day, not told the outcome; the family not written to, with the reason counted.
 """
 
 from __future__ import annotations
@@ -26,22 +29,33 @@ from safehub.consent.models import ConsentAnswer, ConsentPurpose, Giver, Overrid
 from safehub.consent.services import ConsentMissing
 from safehub.contacts.models import ConsentPosition, Contact, ReferralSource, ReferrerKind, SubjectRole
 from safehub.contacts.workflow import Event
-from safehub.core.errors import Refused
-from safehub.decisions.models import Outcome
+from safehub.core.errors import DomainError, Refused
+from safehub.core.tests.fake_notify import FakeNotify
+from safehub.decisions.models import SHORT_LABELS, Outcome
 from safehub.decisions.services import Allocation
+from safehub.letters.models import Audience, LetterKind, WithheldReason
+from safehub.letters.timeliness import outcome_due
 from safehub.people.models import Sex
-from safehub.protocols.models import Brag
+from safehub.protocols.models import Brag, Clock
+from safehub.protocols.policy import deadlines_for
 from safehub.sharing.vocabulary import Condition
 from tests.scenarios.steps import (
     Hub,
+    acknowledgements_round,
     action,
     adult,
     answer,
     approve,
     assert_closed,
+    assert_delivered,
+    assert_in_time,
+    assert_report,
+    assert_told_safely,
     child,
     consent_of,
+    delivery_round,
     london,
+    not_to_write,
     recommend,
     record,
     requests_by_kind,
@@ -49,6 +63,7 @@ from tests.scenarios.steps import (
     subject,
     submit,
     verbs,
+    write,
 )
 
 pytestmark = pytest.mark.django_db
@@ -74,7 +89,9 @@ def sefton(hub_for: Callable[..., Hub]) -> Hub:
     return hub_for("sefton", POLICE, HEALTH, GP, EARLY_HELP)
 
 
-def test_siblings_consent_apart_a_refusal_is_overridden_and_the_enquiry_reaches_the_gp(sefton: Hub) -> None:
+def test_siblings_consent_apart_a_refusal_is_overridden_and_the_enquiry_reaches_the_gp(
+    sefton: Hub, notify: FakeNotify
+) -> None:
     hub = sefton
     received = london(2026, 12, 4, 10, 0)  # a Friday morning
     # 003 §2.2: professionals refer through the online form; App. 4 §4: with consent "from a parent or carer,
@@ -86,15 +103,25 @@ def test_siblings_consent_apart_a_refusal_is_overridden_and_the_enquiry_reaches_
         subjects=[
             child("Jade", "Fairclough", dt.date(2010, 3, 21)),
             child("Kai", "Fairclough", dt.date(2013, 7, 30), sex=Sex.MALE, role=SubjectRole.SIBLING),
-            adult("Lisa", "Fairclough", dt.date(1982, 12, 1)),
+            adult("Lisa", "Fairclough", dt.date(1982, 12, 1), address="12 Example Road\nExampletown"),
         ],
         source=ReferralSource.HEALTH_SCHOOL_NURSE,
         referrer_name="Beth Calloway",
         referrer_role="School nurse",
         referrer_agency="Example Health Trust",
+        referrer_email="beth.calloway@example.nhs.uk",
         concern_categories=["self_harm", "neglect"],
         narrative="Jade has cuts to her arms; Kai says there is often no food at home.",
     )
+    # Issue 15: every professional's contact is acknowledged within one working day, by the worker's next
+    # round (003 sets no time for it); the acknowledgement names no child.
+    assert acknowledgements_round(hub, at=received + 6 * MIN) == 1
+    assert acknowledgements_round(hub, at=received + 7 * MIN) == 0  # once
+    [acknowledgement] = contact.messages.all()
+    assert (acknowledgement.kind, acknowledgement.email) == (LetterKind.ACKNOWLEDGEMENT, "beth.calloway@example.nhs.uk")
+    assert "Jade" not in acknowledgement.body
+    assert "Kai" not in acknowledgement.body
+    assert_delivered(delivery_round(hub, notify, at=received + 8 * MIN), notify)
     screen(hub, contact, at=received + 20 * MIN)
 
     # App. 4 §4: a young person "between 12 and 16 years old" answers for themselves only if "competent to
@@ -236,13 +263,15 @@ def test_siblings_consent_apart_a_refusal_is_overridden_and_the_enquiry_reaches_
             "Kai": (Brag.GREEN, "level_2", Outcome.EARLY_HELP),
         },
     )
-    approve(hub, contact, at=london(2026, 12, 4, 14, 45), by=hub.manager)
+    approved_at = london(2026, 12, 4, 14, 45)
+    approve(hub, contact, at=approved_at, by=hub.manager)
     assessor = user_with_role(Role.SOCIAL_WORKER, team=TeamFactory(name="Assessment team 1"), username="assessor")
+    # App. 4 §10: the referrer is told "by letter or telephone": here by letter, written from Safehub next.
     done = action(
         hub,
         contact,
         at=london(2026, 12, 4, 15, 0),
-        told_at=london(2026, 12, 4, 14, 50),
+        told_at=None,
         allocations={
             Outcome.SECTION_17_ASSESSMENT: Allocation("Assessment team 1", assessor),
             Outcome.EARLY_HELP: Allocation("Early Help, Sefton Council"),
@@ -256,6 +285,44 @@ def test_siblings_consent_apart_a_refusal_is_overridden_and_the_enquiry_reaches_
     # to the relevant social work team".
     assert Contact.objects.visible_to(assessor).filter(pk=contact.pk).exists()
     assert AgencyRequest.objects.visible_to(assessor).filter(checks=made).count() == 4
+
+    # App. 4 §10: "The Social Worker or Social Work Manager ... will inform the referrer of their decision by
+    # letter or telephone within 1 working day" (decided on Friday afternoon: by Monday afternoon).
+    assert outcome_due(approved_at, deadlines_for(Clock.OUTCOME_TO_REFERRER)) == london(2026, 12, 7, 14, 45)
+    outcome = write(hub, contact, LetterKind.OUTCOME, at=london(2026, 12, 4, 15, 5))
+    assert (outcome.audience, outcome.email) == (Audience.PROFESSIONAL, "beth.calloway@example.nhs.uk")
+    assert "Jade Fairclough: section 17 assessment" in outcome.body
+    assert "Kai Fairclough: early help" in outcome.body
+
+    # App. 4 §11: "The Social Worker or Social Work Manager will write to the family, informing them that a MASH
+    # Referral has been made and of the decision reached by the MASH". What the police said may not go to
+    # the family (their condition), nor any agency's answer into a letter: pasted in, the letter is refused.
+    with pytest.raises(DomainError, match="Example Police"):
+        write(hub, contact, LetterKind.FAMILY, at=london(2026, 12, 4, 15, 8), added=police.information)
+    family = write(hub, contact, LetterKind.FAMILY, at=london(2026, 12, 4, 15, 10))
+    assert (family.audience, family.recipient_name) == (Audience.FAMILY, "Lisa Fairclough")
+    assert family.postal_address.splitlines() == ["Lisa Fairclough", "12 Example Road", "Exampletown", "ZZ1 1ZZ"]
+    assert "This is called a referral" in family.body  # App. 4 §11: "that a MASH Referral has been made"
+    for child_name, outcome_made in (("Jade", Outcome.SECTION_17_ASSESSMENT), ("Kai", Outcome.EARLY_HELP)):
+        assert f"{child_name} Fairclough: {SHORT_LABELS[outcome_made].lower()}" in family.body
+    # App. 4 §11: "If the family would benefit from Early Help, the letter will include the specific agency who
+    # will contact the family to offer support".
+    assert "Kai Fairclough: Early Help, Sefton Council" in family.body
+    assert "Beth Calloway" not in family.body  # the family is never told who made contact
+    # A second letter to the same address is refused, naming who wrote the first.
+    with pytest.raises(DomainError, match="Nothing was sent again"):
+        write(hub, contact, LetterKind.FAMILY, at=london(2026, 12, 4, 15, 12))
+
+    delivered = delivery_round(hub, notify, at=london(2026, 12, 4, 15, 15))
+    assert delivered == [outcome, family]
+    assert_delivered([acknowledgement, *delivered], notify)
+    assert_told_safely([acknowledgement, outcome, family])
+    assert_in_time(
+        contact,
+        at=london(2026, 12, 7, 17, 0),
+        expected=["Acknowledgement", "Outcome to the person who made contact"],
+    )
+    assert_report(at=london(2026, 12, 31, 12, 0), acknowledged_on_time=1, told_on_time=1, family_letters=1)
 
     assert_closed(
         contact,
@@ -278,7 +345,7 @@ def test_siblings_consent_apart_a_refusal_is_overridden_and_the_enquiry_reaches_
 
 
 def test_an_allegation_against_a_coach_goes_to_the_lado_and_the_referrer_is_told_within_a_working_day(
-    sefton: Hub,
+    sefton: Hub, notify: FakeNotify
 ) -> None:
     hub = sefton
     received = london(2026, 12, 4, 15, 0)  # Friday afternoon
@@ -292,10 +359,13 @@ def test_an_allegation_against_a_coach_goes_to_the_lado_and_the_referrer_is_told
         referrer_name="Mr Garside",
         referrer_role="",
         referrer_agency="",
+        referrer_address="3 Example Lane\nExampletown\nZZ1 1ZZ",
         concern_categories=["allegation_against_professional"],
         narrative="Poppy's swimming coach has been sending her private messages late at night.",
         consent=ConsentPosition.NOT_REQUIRED_PUBLIC,
     )
+    # Issue 15 acknowledges a professional's contact; a member of the public is not sent one.
+    assert acknowledgements_round(hub, at=received + 6 * MIN) == 0
     screen(hub, contact, at=received + 15 * MIN)
     # 003 §2.5: "Ensure that where there are allegations against professionals that information is shared
     # with Sefton's LADO".
@@ -306,9 +376,38 @@ def test_an_allegation_against_a_coach_goes_to_the_lado_and_the_referrer_is_told
     # App. 4 §10: a child who does not meet the threshold for a social care referral: the referrer is told
     # "by letter or telephone within 1 working day" (over the weekend: Monday).
     assert contact.current_due_at == london(2026, 12, 7, 16, 0)
-    told = london(2026, 12, 7, 9, 30)
-    action(hub, contact, at=london(2026, 12, 7, 10, 0), told_at=told, sent_to="LADO")
-    assert told <= london(2026, 12, 7, 16, 0)
+    action(hub, contact, at=london(2026, 12, 7, 10, 0), told_at=None, sent_to="LADO")
+    # App. 4 §10: told "by letter": a member of the public who made contact is thanked and told the hub acted,
+    # not what it decided (issue 15).
+    thanks = write(hub, contact, LetterKind.OUTCOME, at=london(2026, 12, 7, 10, 5))
+    assert (thanks.audience, thanks.recipient_name) == (Audience.PUBLIC, "Mr Garside")
+    assert thanks.postal_address.splitlines() == ["Mr Garside", "3 Example Lane", "Exampletown", "ZZ1 1ZZ"]
+    assert "we cannot tell you what we decided" in thanks.body
+    assert "LADO" not in thanks.body
+    assert thanks.created_at <= london(2026, 12, 7, 16, 0)
+    # App. 4 §11: the family is written to, unless the hub records why not, with a coded reason (counted).
+    not_to_write(
+        hub,
+        contact,
+        reason=WithheldReason.TOLD_IN_PERSON,
+        explanation="Poppy's father made the contact himself, and the LADO telephoned him this morning.",
+        at=london(2026, 12, 7, 10, 10),
+    )
+    with pytest.raises(DomainError, match="must not be written to"):
+        write(hub, contact, LetterKind.FAMILY, at=london(2026, 12, 7, 10, 12))
+    [posted] = delivery_round(hub, notify, at=london(2026, 12, 7, 10, 15))
+    assert posted == thanks
+    assert_delivered([thanks], notify)  # printed and posted by GOV.UK Notify
+    assert_told_safely([thanks])
+    assert_in_time(contact, at=london(2026, 12, 7, 17, 0), expected=["Outcome to the person who made contact"])
+    assert_report(
+        at=london(2026, 12, 31, 12, 0),
+        acknowledgements_due=0,
+        told_on_time=1,
+        family_letters=0,
+        family_not_written_to=1,
+        not_written_told_in_person=1,
+    )
     assert_closed(
         contact,
         [Event.START_SCREENING, Event.REFER_FOR_THRESHOLD, Event.RECOMMEND, Event.APPROVE, Event.ACTION_OUTCOME],

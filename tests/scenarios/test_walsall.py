@@ -1,9 +1,15 @@
 """Walsall MASH (seed 004, the 2016 scrutiny report), front door to closed.
 
 - A child protection concern from the police: screened, checked with the partners in the hub and
-  with health within the hour, a manager's approval and a strategy meeting, all inside 2 hours.
+  with health within the hour, a manager's approval and a strategy meeting, all inside 2 hours; the
+  officer acknowledged and told the outcome, the family not written to while telling them is unsafe.
 - A contact that early help can meet: the recommendation approved by a manager, never by the
-  social worker who made it or by a senior practitioner.
+  social worker who made it or by a senior practitioner; the school acknowledged and told the
+  outcome, the mother written to with who will contact her.
+
+004 says nothing of acknowledging contacts or telling anyone the outcome: the scenarios hold Safehub's
+defaults (issue 15's working day for an acknowledgement; the profile's local default of two working
+days for the outcome, "Local default: 004 sets no time").
 """
 
 from __future__ import annotations
@@ -31,20 +37,30 @@ from safehub.contacts.models import (
 )
 from safehub.contacts.workflow import Event
 from safehub.core.errors import DomainError
+from safehub.core.tests.fake_notify import FakeNotify
 from safehub.decisions.models import Outcome
 from safehub.decisions.permissions import FOUR_EYES
+from safehub.letters.models import Audience, LetterKind
+from safehub.letters.timeliness import outcome_due
 from safehub.people.models import Sex
-from safehub.protocols.models import Brag
+from safehub.protocols.models import Brag, Clock
+from safehub.protocols.policy import deadlines_for
 from safehub.strategy.models import StrategyDiscussion
 from safehub.strategy.tests.helpers import arrange_for, hold_for
 from tests.scenarios.steps import (
     Hub,
+    acknowledgements_round,
     action,
     adult,
     answer,
     approve,
     assert_closed,
+    assert_delivered,
+    assert_in_time,
+    assert_report,
+    assert_told_safely,
     child,
+    delivery_round,
     london,
     recommend,
     record,
@@ -52,6 +68,7 @@ from tests.scenarios.steps import (
     screen,
     submit,
     verbs,
+    write,
 )
 
 pytestmark = pytest.mark.django_db
@@ -72,6 +89,7 @@ CP_CONCERN = {
     "referrer_name": "PC Hollie Dyer",
     "referrer_role": "Response officer",
     "referrer_agency": "Example Police",
+    "referrer_email": "hollie.dyer@example.police.uk",
     "concern_categories": ["physical_abuse", "neglect"],
     "narrative": "Amelia was found alone at home at 3am with a burn to her hand; her father was drunk nearby.",
     "immediate_protection": YesNoUnknown.YES,
@@ -117,12 +135,17 @@ def _shared_without_consent(hub: Hub, contact: Contact, *, at: dt.datetime) -> N
     )
 
 
-def test_a_child_protection_concern_is_progressed_to_a_strategy_meeting_within_2_hours(walsall: Hub) -> None:
+def test_a_child_protection_concern_is_progressed_to_a_strategy_meeting_within_2_hours(
+    walsall: Hub, notify: FakeNotify
+) -> None:
     hub = walsall
     received = london(2026, 12, 1, 10, 0)  # a Tuesday morning
     # 004 §5: "All contacts made by both professionals and members of the public ... will be directed into the MASH".
     contact = record(hub, received=received, at=received + 2 * MIN, subjects=_family(), **CP_CONCERN)
     assert contact.initial_rating == Brag.RED
+    # 004 is silent on acknowledging contacts: issue 15's working day, by the worker's next round.
+    assert acknowledgements_round(hub, at=received + 3 * MIN) == 1
+    [acknowledgement] = contact.messages.all()
     # 004 §6: "If a referral is considered to be child protection, the MASH will screen the referral".
     screen(hub, contact, at=received + 5 * MIN)
     contact.refresh_from_db()
@@ -185,7 +208,32 @@ def test_a_child_protection_concern_is_progressed_to_a_strategy_meeting_within_2
     assert held.record.held_at <= received + 2 * H  # 004 §6: progressed within a maximum of 2 hours
 
     # 004 §9: child and family assessments are undertaken by the IRS teams.
-    action(hub, contact, at=received + 2 * H + 15 * MIN, told_at=received + 2 * H + 12 * MIN, sent_to="IRS team 2")
+    action(hub, contact, at=received + 2 * H + 15 * MIN, told_at=None, sent_to="IRS team 2")
+    # 004 sets no time to tell the person who made contact: the profile's local default, two working days.
+    assert outcome_due(approved_at, deadlines_for(Clock.OUTCOME_TO_REFERRER)) == london(2026, 12, 3, 11, 15)
+    outcome = write(hub, contact, LetterKind.OUTCOME, at=received + 2 * H + 20 * MIN)
+    assert (outcome.audience, outcome.email) == (Audience.PROFESSIONAL, "hollie.dyer@example.police.uk")
+    assert "Amelia Rudge: strategy discussion\nJack Rudge: strategy discussion" in outcome.body
+    # The officer said telling the father would put the children at risk (the contact's reason, as 002 §22(a)
+    # words it; 004 is silent): no letter to the family while that holds.
+    with pytest.raises(DomainError, match="must not be written to: telling them would increase the risk"):
+        write(hub, contact, LetterKind.FAMILY, at=received + 2 * H + 25 * MIN)
+    delivered = delivery_round(hub, notify, at=received + 2 * H + 30 * MIN)
+    assert delivered == [acknowledgement, outcome]
+    assert_delivered(delivered, notify)
+    assert_told_safely(delivered)
+    assert_in_time(
+        contact,
+        at=london(2026, 12, 3, 12, 0),
+        expected=["Acknowledgement", "Outcome to the person who made contact"],
+    )
+    assert_report(
+        at=london(2026, 12, 3, 12, 0),
+        acknowledged_on_time=1,
+        told_on_time=1,
+        family_not_written_to=1,
+        not_written_increased_risk=1,
+    )
     assert_closed(
         contact,
         [
@@ -204,7 +252,7 @@ def test_a_child_protection_concern_is_progressed_to_a_strategy_meeting_within_2
     assert {Verb.OVERRIDE_AGREED, Verb.DECISION_APPROVED, Verb.STRATEGY_DISCUSSION_RECORDED} <= set(trail)
 
 
-def test_early_help_is_approved_by_a_manager_never_by_whoever_recommended_it(walsall: Hub) -> None:
+def test_early_help_is_approved_by_a_manager_never_by_whoever_recommended_it(walsall: Hub, notify: FakeNotify) -> None:
     hub = walsall
     received = london(2026, 12, 1, 13, 0)
     contact = record(
@@ -213,12 +261,15 @@ def test_early_help_is_approved_by_a_manager_never_by_whoever_recommended_it(wal
         at=received + 5 * MIN,
         subjects=[
             child("Harvey", "Bloxwich", dt.date(2017, 6, 6), sex=Sex.MALE),
-            adult("Gemma", "Bloxwich", dt.date(1990, 2, 2)),
+            adult("Gemma", "Bloxwich", dt.date(1990, 2, 2), address="40 Example Avenue\nExampletown"),
         ],
         concern_categories=["school_exclusion"],
         narrative="Harvey has had three fixed-term exclusions; his mother asks for help with his behaviour.",
+        referrer_email="nadia.brookfield@example-primary.sch.uk",
         initial_rating=Brag.GREEN,
     )
+    # 004 is silent on acknowledging contacts: issue 15's working day, by the worker's next round.
+    assert acknowledgements_round(hub, at=received + 6 * MIN) == 1
     screen(hub, contact, at=received + 15 * MIN)
     # 004 §7: contacts "that once screened do not require social services intervention and the family can be
     # supported through services within Early Help, this recommendation is always approved by a manager".
@@ -230,7 +281,31 @@ def test_early_help_is_approved_by_a_manager_never_by_whoever_recommended_it(wal
         approve(hub, contact, at=received + 50 * MIN, by=hub.senior_practitioner)
     decision = approve(hub, contact, at=received + H, by=hub.manager)
     assert decision.decided_by == hub.manager
-    action(hub, contact, at=received + H + 15 * MIN, told_at=received + H + 10 * MIN, sent_to="Early Help hub")
+    action(hub, contact, at=received + H + 15 * MIN, told_at=None, sent_to="Early Help hub")
+    # 004 sets no time for the outcome: the profile's local default, two working days (Thursday afternoon).
+    assert outcome_due(decision.decided_at, deadlines_for(Clock.OUTCOME_TO_REFERRER)) == london(2026, 12, 3, 14, 0)
+    outcome = write(hub, contact, LetterKind.OUTCOME, at=received + H + 20 * MIN)
+    assert "Harvey Bloxwich: early help" in outcome.body
+    # 004 §7: "the family can be supported through services within Early Help"; 004 is silent on writing to
+    # them: Safehub's letter to the family says what was decided and who will contact them.
+    family = write(hub, contact, LetterKind.FAMILY, at=received + H + 25 * MIN)
+    assert family.recipient_name == "Gemma Bloxwich"
+    assert "Harvey Bloxwich: Early Help hub" in family.body
+    assert "Nadia Brookfield" not in family.body  # the family is never told who made contact
+    delivered = delivery_round(hub, notify, at=received + H + 30 * MIN)
+    assert [message.kind for message in delivered] == [
+        LetterKind.ACKNOWLEDGEMENT,
+        LetterKind.OUTCOME,
+        LetterKind.FAMILY,
+    ]
+    assert_delivered(delivered, notify)
+    assert_told_safely(delivered)
+    assert_in_time(
+        contact,
+        at=london(2026, 12, 3, 17, 0),
+        expected=["Acknowledgement", "Outcome to the person who made contact"],
+    )
+    assert_report(at=london(2026, 12, 3, 17, 0), acknowledged_on_time=1, told_on_time=1, family_letters=1)
     assert_closed(
         contact,
         [Event.START_SCREENING, Event.REFER_FOR_THRESHOLD, Event.RECOMMEND, Event.APPROVE, Event.ACTION_OUTCOME],

@@ -17,6 +17,7 @@ from safehub.decisions.models import OutcomeAction, Verdict
 from safehub.domestic_abuse.models import Notification
 from safehub.letters import encompass
 from safehub.letters.models import FamilyLetterDecision, LetterKind, Message, WithheldReason
+from safehub.letters.rules import reasons_not_to_write
 from safehub.letters.timeliness import Timed, acknowledgement_due, outcome_due
 from safehub.letters.workflow import MessageState
 from safehub.protocols.policy import Deadlines, active_protocol
@@ -63,6 +64,17 @@ def _first_sent(kind: LetterKind) -> dict[int, datetime]:
     return first
 
 
+def _held_back(contact_ids: set[int]) -> dict[int, str]:
+    """Of these contacts, those whose family must not be written to for a reason recorded before anyone
+    decided about the letter (the referrer's 002 §22 reasons on the contact, a strategy discussion's
+    decision not to tell the family), still in force: the first reason's code, "" for one not coded. The
+    letter is refused while it holds, so the hub records no decision of its own."""
+    contacts = Contact.objects.filter(pk__in=contact_ids).prefetch_related(
+        "strategy_discussions__record", "family_letter_decisions__decided_by"
+    )
+    return {contact.pk: reasons[0].code for contact in contacts if (reasons := reasons_not_to_write(contact))}
+
+
 def _tally(found: months.Months, start: datetime, timed: Timed, measures: tuple[str, str, str], at: datetime) -> None:
     on_time, late, not_done = measures
     if timed.done is not None:
@@ -98,14 +110,17 @@ def figures(*, at: datetime, since: datetime | None = None) -> list[months.Month
             withheld[contact_id] = reason
         else:
             withheld.pop(contact_id, None)
-    actions = OutcomeAction.objects.filter(**after("actioned_at")).values_list(
-        "contact_id",
-        "actioned_at",
-        "referrer_informed_at",
-        "contact__referrer_kind",
-        "decision__decided_at",
-        "decision__verdict",
+    actions = list(
+        OutcomeAction.objects.filter(**after("actioned_at")).values_list(
+            "contact_id",
+            "actioned_at",
+            "referrer_informed_at",
+            "contact__referrer_kind",
+            "decision__decided_at",
+            "decision__verdict",
+        )
     )
+    held_back = _held_back({row[0] for row in actions} - written - set(withheld))
     for contact_id, actioned_at, informed_at, kind, decided_at, verdict in actions:
         if kind != ReferrerKind.ANONYMOUS and verdict == Verdict.APPROVED:
             found.add(actioned_at, "outcomes_due")
@@ -117,6 +132,10 @@ def figures(*, at: datetime, since: datetime | None = None) -> list[months.Month
         elif contact_id in withheld:
             found.add(actioned_at, "family_not_written_to")
             found.add(actioned_at, f"not_written_{withheld[contact_id]}")
+        elif contact_id in held_back:
+            found.add(actioned_at, "family_not_written_to")
+            if held_back[contact_id]:
+                found.add(actioned_at, f"not_written_{held_back[contact_id]}")
         else:
             found.add(actioned_at, "family_neither")
 

@@ -13,6 +13,7 @@ from safehub.audit.models import AuditEvent, Verb
 from safehub.consultations import services as consultations
 from safehub.consultations.models import ConsultationKind
 from safehub.contacts.tests.factories import ContactFactory
+from safehub.core.errors import DomainError
 from safehub.letters import services as letters
 from safehub.letters.models import LetterKind, WithheldReason
 from safehub.letters.tests.helpers import actioned_contact, send_drafted
@@ -89,6 +90,37 @@ def test_each_measure_of_a_month(mash_team: Any, social_worker: Any, manager: An
         "encompass_late": 0,
         "encompass_not_sent": 0,
     }
+
+
+def test_a_family_kept_from_knowing_for_safety_is_counted_as_not_written_to_with_that_reason(
+    mash_team: Any, social_worker: Any, manager: Any, now: dt.datetime
+) -> None:
+    # 002 §22(b): the referrer said telling the family would prejudice an investigation; the letter is
+    # refused while that holds, and the hub records no decision of its own.
+    held = actioned_contact(
+        mash_team,
+        social_worker=social_worker,
+        manager=manager,
+        at=now,
+        not_told={"prejudice_investigation": "The partner is to be interviewed under caution."},
+    )
+    # The same reason, lifted by a manager: nothing stops the letter, and nobody wrote it.
+    lifted = actioned_contact(
+        mash_team,
+        social_worker=social_worker,
+        manager=manager,
+        at=now,
+        not_told={"increased_risk": "The father reads the post."},
+    )
+    letters.lift_reasons_not_to_write(
+        lifted, explanation="The father has left the home and the mother asked to be told.", by=manager, at=now
+    )
+    with pytest.raises(DomainError, match="must not be written to"):
+        _send(held, LetterKind.FAMILY, social_worker, now)
+
+    [row] = telling_people.figures(at=now)
+    assert (row.counts["family_not_written_to"], row.counts["not_written_prejudice_investigation"]) == (1, 1)
+    assert (row.counts["not_written_increased_risk"], row.counts["family_neither"]) == (0, 1)
 
 
 def test_the_report_and_its_csv_are_for_the_performance_lead_and_managers(
