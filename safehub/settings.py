@@ -280,6 +280,8 @@ EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 30)
 # GOV.UK Notify, for EMAIL_BACKEND=safehub.core.notify.NotifyEmailBackend (safehub/core/notify.py).
 NOTIFY_API_KEY = env_secret("NOTIFY_API_KEY") or ""
 NOTIFY_EMAIL_TEMPLATE_ID = os.environ.get("NOTIFY_EMAIL_TEMPLATE_ID", "")
+# The template for emails with a file (((subject)), ((body)) and ((link_to_file))): GP requests, referral packs.
+NOTIFY_FILE_EMAIL_TEMPLATE_ID = os.environ.get("NOTIFY_FILE_EMAIL_TEMPLATE_ID", "")
 NOTIFY_BASE_URL = os.environ.get("NOTIFY_BASE_URL", "https://api.notifications.service.gov.uk")
 
 # Fields never copied into audit data.

@@ -20,3 +20,21 @@ def check_secret_key_is_given(app_configs: Any, **kwargs: Any) -> list[CheckMess
             )
         ]
     return []
+
+
+@register(Tags.compatibility, deploy=True)
+def check_notify_can_send_files(app_configs: Any, **kwargs: Any) -> list[CheckMessage]:
+    """Through GOV.UK Notify, an email with a file (a GP practice's request, a referral pack) needs the
+    template that carries one (core.notify): without it those emails are refused, never sent without it."""
+    if settings.EMAIL_BACKEND != "safehub.core.notify.NotifyEmailBackend":
+        return []
+    if getattr(settings, "NOTIFY_FILE_EMAIL_TEMPLATE_ID", ""):
+        return []
+    return [
+        Error(
+            "NOTIFY_FILE_EMAIL_TEMPLATE_ID is not set: requests to GP practices and referral packs, which carry a"
+            " PDF, cannot be emailed through GOV.UK Notify.",
+            hint="Make a Notify email template with ((subject)), ((body)) and ((link_to_file)), and set its id.",
+            id="safehub.E004",
+        )
+    ]

@@ -6,6 +6,13 @@ subject is `((subject))` and whose message is `((body))`. Each recipient of each
 request to Notify's `POST /v2/notifications/email`, authenticated by a JSON Web Token (HS256) that
 names the service (`iss`) and the time (`iat`) and is signed with the key's secret.
 
+A message with a PDF attached (a GP practice's request form, a referral pack) goes through a second
+template, `NOTIFY_FILE_EMAIL_TEMPLATE_ID`, whose message holds `((link_to_file))` as well: Notify keeps
+the file and the email carries a link to it, which asks for the recipient's address before the download
+(Notify's "send a file by email"). Without that template such a message is refused, never sent without
+its file. A calendar entry (a strategy discussion's invitation) cannot go through Notify: it is left out,
+and the invitation's words say when and where.
+
 A message counts as sent when Notify accepted it for every recipient (201 Created). Anything else
 raises `NotifyError` with Notify's own explanation, unless the backend was opened with
 `fail_silently`; the alert worker then leaves the alert unsent and tries again next round.
@@ -159,6 +166,47 @@ class NotifyClient:
         return answer
 
 
+# The kinds of file Notify sends by email that Safehub attaches; its limit on a file's size.
+FILE_TYPES = frozenset({"application/pdf"})
+MAX_FILE_BYTES = 2 * 1024 * 1024
+# How long Notify keeps a file for the recipient to download (its default: a pack is read in days).
+FILE_RETENTION = "26 weeks"
+
+
+def file_template() -> str:
+    template = getattr(settings, "NOTIFY_FILE_EMAIL_TEMPLATE_ID", "")
+    if not re.fullmatch(UUID, template):
+        raise NotifyError(
+            "This email has a file attached, and GOV.UK Notify sends files only through a template with"
+            " ((link_to_file)): set NOTIFY_FILE_EMAIL_TEMPLATE_ID to its id. Nothing was sent.",
+            status=400,
+        )
+    return template
+
+
+def file_to_send(message: EmailMessage) -> dict[str, Any] | None:
+    """The message's attached PDF as Notify's "send a file by email" takes it, or None when it has none
+    (a calendar entry is no file Notify sends: it is left out). More than one, or too large, is refused."""
+    files = []
+    for attachment in message.attachments:
+        if isinstance(attachment, tuple) and attachment[2] in FILE_TYPES:
+            name, content, _ = attachment
+            files.append((name, content if isinstance(content, bytes) else str(content).encode()))
+    if not files:
+        return None
+    if len(files) > 1:
+        raise NotifyError("GOV.UK Notify sends one file an email, and this one has more. Nothing was sent.", status=400)
+    name, content = files[0]
+    if len(content) > MAX_FILE_BYTES:
+        raise NotifyError(f"{name} is larger than the 2MB GOV.UK Notify sends. Nothing was sent.", status=400)
+    return {
+        "file": base64.b64encode(content).decode("ascii"),
+        "filename": name,
+        "confirm_email_before_download": True,
+        "retention_period": FILE_RETENTION,
+    }
+
+
 class NotifyEmailBackend(BaseEmailBackend):
     def __init__(self, fail_silently: bool = False, **kwargs: Any) -> None:
         super().__init__(fail_silently=fail_silently, **kwargs)
@@ -192,6 +240,10 @@ class NotifyEmailBackend(BaseEmailBackend):
             "template_id": self.template_id,
             "personalisation": {"subject": message.subject, "body": message.body},
         }
+        file = file_to_send(message)
+        if file is not None:
+            payload["template_id"] = file_template()
+            payload["personalisation"]["link_to_file"] = file
         reference = message.extra_headers.get("Message-ID")
         if reference:  # the alert's stable id: the same on every attempt, so a repeat can be traced
             payload["reference"] = reference.strip("<>")

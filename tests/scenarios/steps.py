@@ -8,6 +8,7 @@ from the clock itself (today's date, the age of a child) agrees with the `at` it
 
 from __future__ import annotations
 
+import json
 import uuid
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
@@ -48,6 +49,8 @@ from safehub.letters.models import Channel as LetterChannel
 from safehub.letters.models import FamilyLetterDecision, LetterKind, Message, School
 from safehub.letters.presenters import clock_lines, encompass_lines
 from safehub.letters.workflow import MessageState
+from safehub.onward import services as onward
+from safehub.onward.models import ReceivingTeam, ReferralPack
 from safehub.people.models import Person, PersonKind, Sex
 from safehub.people.tests.factories import PersonFactory
 from safehub.protocols.models import Brag, LocalProtocol, ThresholdLevel
@@ -62,6 +65,7 @@ from safehub.protocols.services import (
 from safehub.reports.indicators import telling_people as telling_people_report
 from safehub.screening.models import Screening, ScreeningRoute
 from safehub.screening.services import identify_subject, record_screening
+from safehub.sharing.models import Disclosure
 
 # The partner agencies a scenario's hub may have, by kind (fictional names).
 PARTNER_NAMES = {
@@ -432,6 +436,34 @@ def action(
 
 
 # Letters and messages (issue 15; ADR 0037) -------------------------------------------------------
+
+
+def receiving_team(name: str, outcome: Outcome, *, team: Team | None = None, email: str = "") -> ReceivingTeam:
+    """The administrator registers a team referrals go to: in Safehub (`team`), or by secure email."""
+    made: ReceivingTeam = ReceivingTeam.objects.create(name=name, outcomes=[outcome.value], team=team, email=email)
+    return made
+
+
+def refer_on(hub: Hub, contact: Contact, outcome: Outcome, to: ReceivingTeam, *, at: datetime) -> ReferralPack:
+    """The social worker sends the referral pack for the children the outcome sends to `outcome`'s service."""
+    hub.at(at)
+    contact.refresh_from_db()
+    return onward.send_pack(contact, outcome=outcome, team=to, by=hub.social_worker, at=at, submission_key=uuid.uuid4())
+
+
+def assert_pack_withholds(pack: ReferralPack, *, shared: Iterable[str], withheld: Iterable[str]) -> None:
+    """The pack holds the answers of the agencies `shared` and names those `withheld` as left out, whose
+    words are nowhere in it (the exits gate, ADR 0035), and its ledger row says the same."""
+    assert sorted(answer["agency"] for answer in pack.content["answers"]) == sorted(shared)
+    assert pack.content["withheld"] == sorted(
+        f"Not passed on: {agency}'s handling conditions do not allow it" for agency in withheld
+    )
+    sent = json.dumps(pack.content, ensure_ascii=False)
+    for item in answer_items(pack.contact):
+        if item.source_name in set(withheld):
+            assert str(item.content["information"]) not in sent
+    row = Disclosure.objects.get(pk=pack.disclosure_id)
+    assert sorted(kept["agency"] for kept in row.withheld) == sorted(withheld)
 
 
 def acknowledgements_round(hub: Hub, *, at: datetime) -> int:

@@ -35,6 +35,8 @@ from safehub.decisions.models import SHORT_LABELS, Outcome
 from safehub.decisions.services import Allocation
 from safehub.letters.models import Audience, LetterKind, WithheldReason
 from safehub.letters.timeliness import outcome_due
+from safehub.onward.queries import worktray
+from safehub.onward.services import accept_pack, deliver_pack_emails
 from safehub.people.models import Sex
 from safehub.protocols.models import Brag, Clock
 from safehub.protocols.policy import deadlines_for
@@ -49,6 +51,7 @@ from tests.scenarios.steps import (
     assert_closed,
     assert_delivered,
     assert_in_time,
+    assert_pack_withholds,
     assert_report,
     assert_told_safely,
     child,
@@ -56,8 +59,10 @@ from tests.scenarios.steps import (
     delivery_round,
     london,
     not_to_write,
+    receiving_team,
     recommend,
     record,
+    refer_on,
     requests_by_kind,
     screen,
     subject,
@@ -323,6 +328,40 @@ def test_siblings_consent_apart_a_refusal_is_overridden_and_the_enquiry_reaches_
         expected=["Acknowledgement", "Outcome to the person who made contact"],
     )
     assert_report(at=london(2026, 12, 31, 12, 0), acknowledged_on_time=1, told_on_time=1, family_letters=1)
+
+    # App. 4 §11–12: "A copy of the letter will be included in the step down referral to the agency identified
+    # to support the family"; "MASH will inform the Early Help service of the concerns noted in the initial
+    # referral". Early Help works outside Safehub: Kai's pack is emailed to it as a PDF, once.
+    early_help = receiving_team(
+        "Early Help, Sefton Council", Outcome.EARLY_HELP, email="earlyhelp.referrals@example.gov.uk"
+    )
+    kai_pack = refer_on(hub, contact, Outcome.EARLY_HELP, early_help, at=london(2026, 12, 4, 15, 20))
+    assert [child["name"] for child in kai_pack.content["children"]] == ["Kai Fairclough"]
+    assert kai_pack.content["family_letter"]["body"] == family.body
+    assert kai_pack.content["narrative"] == contact.narrative  # the concerns noted in the initial referral
+    # What the police may not pass on (their condition, 003 §2.6) stays out; the other answers go.
+    assert_pack_withholds(
+        kai_pack,
+        shared=[hub.agencies[HEALTH].name, hub.agencies[GP].name, hub.agencies[EARLY_HELP].name],
+        withheld=[hub.agencies[POLICE].name],
+    )
+    emailed_before = len(notify.received)
+    hub.at(london(2026, 12, 4, 15, 25))
+    assert deliver_pack_emails(london(2026, 12, 4, 15, 25)) == 1
+    assert deliver_pack_emails(london(2026, 12, 4, 15, 30)) == 0
+    [emailed] = notify.received[emailed_before:]
+    assert emailed["email_address"] == "earlyhelp.referrals@example.gov.uk"
+    assert emailed["personalisation"]["link_to_file"]["filename"] == f"referral-{contact.reference}.pdf"
+    assert "Kai" not in emailed["personalisation"]["subject"] + emailed["personalisation"]["body"]
+    # 003 §2.5: "where it leads to an assessment, the information gathered in the MASH enquiry will be passed
+    # to the relevant social work team": Jade's pack goes to the assessment team's worktray, and is accepted.
+    assessment = receiving_team(
+        "Assessment team 1", Outcome.SECTION_17_ASSESSMENT, team=assessor.memberships.get().team
+    )
+    jade_pack = refer_on(hub, contact, Outcome.SECTION_17_ASSESSMENT, assessment, at=london(2026, 12, 4, 15, 35))
+    assert list(worktray(assessor)) == [jade_pack]
+    accept_pack(jade_pack, by=assessor, at=london(2026, 12, 4, 16, 0), version=jade_pack.version)
+    assert list(worktray(assessor)) == []
 
     assert_closed(
         contact,

@@ -22,6 +22,7 @@ SERVICE = "26785a09-ab16-4eb0-8407-a37497a57506"
 SECRET = "3d844edf-8d35-48ac-975b-e847b4f122b0"
 KEY = f"safehub_test-{SERVICE}-{SECRET}"
 TEMPLATE = "f33517ff-2a88-4f6e-b855-c550268ce08a"
+FILE_TEMPLATE = "0b7e6f43-2f4c-4c55-9d0e-3f3f1c2b9a11"
 
 
 @dataclass
@@ -99,6 +100,7 @@ def notify() -> Iterator[FakeNotify]:
             EMAIL_BACKEND="safehub.core.notify.NotifyEmailBackend",
             NOTIFY_API_KEY=KEY,
             NOTIFY_EMAIL_TEMPLATE_ID=TEMPLATE,
+            NOTIFY_FILE_EMAIL_TEMPLATE_ID=FILE_TEMPLATE,
             NOTIFY_BASE_URL=fake.url,
         ):
             yield fake
