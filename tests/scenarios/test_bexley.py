@@ -75,8 +75,10 @@ from tests.scenarios.steps import (
     identify,
     known_child,
     london,
+    receiving_team,
     recommend,
     record,
+    refer_on,
     requests_by_kind,
     route,
     screen,
@@ -518,6 +520,17 @@ def test_siblings_over_christmas_wait_for_consent_meet_at_the_daily_meeting_and_
         contact, at=london(2026, 12, 29, 9, 0), expected=["Acknowledgement", "Outcome to the person who made contact"]
     )
     assert_report(at=london(2026, 12, 31, 12, 0), acknowledged_on_time=1, told_on_time=1)
+    # 002 §9: "The MASH social worker will make a referral to the Family Wellbeing service (Within 24 hours)",
+    # the situation meeting "at least one of the following Family Wellbeing service criteria": the pack shows
+    # each of them, met or not, as the social worker recorded them. The service works outside Safehub.
+    wellbeing = receiving_team("Family Wellbeing service", Outcome.EARLY_HELP, email="fws@example.gov.uk")
+    ruby_pack = refer_on(hub, contact, Outcome.EARLY_HELP, wellbeing, at=london(2026, 12, 24, 15, 20))
+    assert ruby_pack.sent_at <= received + 24 * H
+    assert [child["name"] for child in ruby_pack.content["children"]] == ["Ruby Ashdown"]
+    met = {row["criterion"]: row["met"] for row in ruby_pack.content["criteria"]}
+    assert list(met) == hub.protocol.early_help_criteria
+    assert [criterion for criterion, is_met in met.items() if is_met] == ["Parental mental ill-health"]
+    assert "Ruby Ashdown: consent given" in ruby_pack.content["consent"]  # 002 §19: "there must always be consent"
     assert_closed(
         contact,
         [
