@@ -24,6 +24,7 @@ from safehub.demo.households import create_duplicate_records, create_households
 from safehub.demo.information_requests import add_information_requests
 from safehub.demo.letters import add_letters
 from safehub.demo.meetings import add_daily_meetings
+from safehub.demo.onward import add_referral_packs
 from safehub.demo.strategy import add_strategy_discussions
 from safehub.matching.duplicates import find_duplicates
 from safehub.meetings.models import MeetingKind
@@ -192,6 +193,14 @@ def load_demo(
     progress(f"Information requests from other professionals: {dict(sorted(asked.items()))}")
     written = add_letters(workers=staff.social_workers, team=mash, now=at, seed=seed + 15)
     progress(f"Letters and messages: {dict(sorted(written.items()))}")
+    referred = add_referral_packs(
+        workers=staff.social_workers,
+        assessment=Team.objects.get(name="Assessment team 1"),
+        receivers=staff.assessment,
+        now=at,
+        seed=seed + 16,
+    )
+    progress(f"Onward referrals: {dict(sorted(referred.items()))}")
     states = Counter(Contact.objects.values_list("state", flat=True))
     summary = DemoSummary(
         people=count_people,
