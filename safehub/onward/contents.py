@@ -32,28 +32,30 @@ def _name(user: Any) -> str:
     return (user.get_full_name() or user.username) if user is not None else ""
 
 
+def _joined(*parts: str) -> str:
+    return ", ".join(part.strip() for part in parts if part.strip())
+
+
 def _referrer(contact: Contact) -> dict[str, str]:
     """Who made contact: a professional by name and agency, so the team can ask them more; a member of
     the public is not named in a pack that leaves the hub (the MASH holds their details, 002 §22)."""
+    kind = contact.get_referrer_kind_display()
     if contact.referrer_kind == ReferrerKind.PROFESSIONAL:
-        return {
-            "kind": contact.get_referrer_kind_display(),
-            "name": contact.referrer_name,
-            "role": contact.referrer_role,
-            "agency": contact.referrer_agency,
-            "phone": contact.referrer_phone,
-            "email": contact.referrer_email,
-        }
+        phone = f"telephone {contact.referrer_phone}" if contact.referrer_phone.strip() else ""
+        who = _joined(
+            contact.referrer_name, contact.referrer_role, contact.referrer_agency, phone, contact.referrer_email
+        )
+        return {"kind": kind, "name": contact.referrer_name, "line": f"{kind}: {who}"}
     if contact.referrer_kind == ReferrerKind.PUBLIC:
-        return {
-            "kind": contact.get_referrer_kind_display(),
-            "name": "Not named in this pack: ask the MASH if you need to reach them",
-        }
-    return {"kind": contact.get_referrer_kind_display(), "name": "Not known"}
+        return {"kind": kind, "name": "", "line": f"{kind}: not named in this pack (ask the MASH to reach them)"}
+    return {"kind": kind, "name": "", "line": kind}
 
 
 def _person(subject: ContactSubject) -> dict[str, str]:
+    born = f"born {shown_day(subject.date_of_birth)}" if subject.date_of_birth else ""
+    address = " ".join(part for part in (subject.address, subject.postcode) if part)
     return {
+        "line": _joined(f"{subject.display_name} ({subject.get_role_display().lower()})", born, address),
         "name": subject.display_name,
         "role": subject.get_role_display(),
         "born": shown_day(subject.date_of_birth) if subject.date_of_birth else "",

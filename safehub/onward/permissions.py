@@ -23,12 +23,14 @@ def can_accept_pack(user: User, pack: ReferralPack) -> bool:
     return not pack.by_email and is_member(user, pack.receiving_team)
 
 
+def receives_referrals(user: User) -> bool:
+    """A member of a team that receives referral packs in Safehub."""
+    return ReceivingTeam.objects.filter(is_active=True, team_id__in=sorted(user.team_ids())).exists()
+
+
 def can_see_packs(user: User) -> bool:
     """The list of referrals: the hub's staff, and the members of a team that receives them in Safehub."""
-    return (
-        can_work_on_cases(user)
-        or ReceivingTeam.objects.filter(is_active=True, team_id__in=sorted(user.team_ids())).exists()
-    )
+    return can_work_on_cases(user) or receives_referrals(user)
 
 
 def can_manage_receiving_teams(user: User) -> bool:

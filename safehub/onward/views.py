@@ -148,6 +148,7 @@ def packs(request: AuthenticatedHttpRequest) -> HttpResponse:
             "to_send": list(still_to_send(user, at=at)[:200]) if sender else [],
             "waiting": list(sent_waiting(user)[:200]) if sender else [],
             "sender": sender,
+            "receives": permissions.receives_referrals(user),
         },
     )
 
