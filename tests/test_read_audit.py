@@ -435,6 +435,7 @@ NOT_A_CHILDS_RECORD = {
     "letters:template": "a letter template: the hub's words, with no child's record in them",
     "letters:school": "a school in the register and its designated safeguarding lead",
     "onward:accept": "POST only: the receiving team accepts a referral pack, and redirects",
+    "onward:return": "POST only: the receiving team returns a referral pack, and redirects (its page again on a refusal)",
     "onward:team": "a team in the register of those that receive referrals",
 }
 

@@ -137,6 +137,7 @@ class Verb(models.TextChoices):
     REFERRAL_PACK_SENT = "referral_pack_sent", "Sent a referral pack to the team a child was referred to"
     REFERRAL_PACK_VIEWED = "referral_pack_viewed", "Viewed a referral pack"
     REFERRAL_PACK_ACCEPTED = "referral_pack_accepted", "Accepted a referral pack for the team"
+    REFERRAL_PACK_RETURNED = "referral_pack_returned", "Returned a referral pack to the MASH"
     REFERRAL_PACK_EMAILED = "referral_pack_emailed", "Emailed a referral pack to a team outside Safehub"
     RECEIVING_TEAM_SAVED = "receiving_team_saved", "Added or changed a team that receives referrals"
     INFORMATION_REQUEST_RECORDED = "information_request_recorded", "Recorded an information request"

@@ -87,12 +87,14 @@ def _family_letter(contact: Contact) -> dict[str, str]:
     ]
     if sent:
         letter = sent[0]
-        return {
-            "status": "sent",
-            "sent": shown_date(letter.created_at),
-            "to": letter.recipient_name,
-            "body": letter.body,
-        }
+        state = MessageState(letter.state)
+        if state == MessageState.TO_PRINT:
+            how = f"Written to {letter.recipient_name} on {shown_date(letter.created_at)}, to be printed and posted"
+        elif state == MessageState.POSTED:
+            how = f"Posted to {letter.recipient_name} on {shown_date(letter.delivered_at or letter.created_at)}"
+        else:
+            how = f"Sent to {letter.recipient_name} on {shown_date(letter.created_at)}"
+        return {"status": "sent", "how": how, "to": letter.recipient_name, "body": letter.body}
     decision = contact.family_letter_decisions.order_by("-decided_at", "-pk").first()
     if decision is not None and decision.withhold:
         return {"status": "withheld", "reason": WithheldReason(decision.reason).label}

@@ -6,9 +6,9 @@ from typing import Any
 
 from django import forms
 
-from safehub.accounts.models import Team
-from safehub.core.forms import GovukForm
+from safehub.core.forms import GovukForm, VersionForm
 from safehub.onward.models import PACK_OUTCOMES, ReceivingTeam
+from safehub.onward.services import receiving_teams_in_safehub
 
 
 class SendForm(GovukForm):
@@ -60,10 +60,21 @@ class ReceivingTeamForm(GovukForm):
         error_messages={"invalid": "Enter an email address like referrals@example.gov.uk"},
     )
     is_active = forms.BooleanField(label="Takes referrals now", required=False, initial=True)
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=0, required=False)
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         field = self.fields["safehub_team"]
         field.choices = [("", "Not in Safehub")] + [  # type: ignore[attr-defined]
-            (team.pk, f"{team.name} ({team.agency.name})") for team in Team.objects.select_related("agency")
+            (team.pk, f"{team.name} ({team.agency.name})") for team in receiving_teams_in_safehub()
         ]
+
+
+class ReturnForm(VersionForm):
+    reason = forms.CharField(
+        label="Why are you returning it?",
+        help_text="Not your team's, or not enough to go on: the MASH reads this to put it right",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=2000,
+        error_messages={"required": "Say why it is returned, so that the MASH can put it right"},
+    )

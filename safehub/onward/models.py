@@ -51,6 +51,7 @@ class ReceivingTeam(models.Model):
     )
     email = models.EmailField("Agreed secure email address", blank=True)
     is_active = models.BooleanField(default=True)
+    version = models.PositiveIntegerField(default=0)
 
     class Meta:
         ordering = ["name"]
@@ -89,6 +90,7 @@ class ReferralPack(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     accepted_at = models.DateTimeField(null=True, blank=True)
+    returned_because = models.TextField(blank=True)
     disclosure = models.OneToOneField(Disclosure, on_delete=models.PROTECT, related_name="+")
     submission_key = models.UUIDField(unique=True, null=True, blank=True, editable=False)
 
@@ -98,7 +100,10 @@ class ReferralPack(models.Model):
         ordering = ["contact_id", "sent_at", "pk"]
         constraints = [
             # One pack for each service a contact's outcome sends children to, however many click "Send".
-            models.UniqueConstraint(fields=["contact", "outcome"], name="referral_pack_once"),
+            # A pack the team returned does not count: the hub sends it again, to that team or another.
+            models.UniqueConstraint(
+                fields=["contact", "outcome"], condition=~Q(state="returned"), name="referral_pack_once"
+            ),
             models.CheckConstraint(condition=Q(by_email=False) | ~Q(email=""), name="referral_pack_email_address"),
         ]
         indexes = [

@@ -35,7 +35,10 @@ def pack_status(pack: ReferralPack) -> str:
     sent = f"Sent by {who}, {shown_date(pack.sent_at)}"
     state = PackState(pack.state)
     if state == PackState.ACCEPTED:
-        return f"{sent}. Accepted, {shown_date(pack.accepted_at)}"
+        taker = (pack.accepted_by.get_full_name() or pack.accepted_by.username) if pack.accepted_by else "the team"
+        return f"{sent}. Accepted by {taker}, {shown_date(pack.accepted_at)}"
+    if state == PackState.RETURNED:
+        return f"{sent}. Returned to the MASH: {pack.returned_because}"
     if state == PackState.EMAILED:
         return f"{sent}. Emailed to {pack.email}, {shown_date(pack.emailed_at)}"
     if pack.by_email:
@@ -55,11 +58,12 @@ def route_row(contact: Contact, route: Route, *, user: User) -> RouteRow:
             href=pack.get_absolute_url(),
             send_href="",
         )
+    returned = route.returned[-1] if route.returned else None
     return RouteRow(
         service=route.label,
         children=route.names,
-        team=route.team_entered,
-        status="Referral pack not sent yet",
+        team=returned.receiving_team.name if returned else route.team_entered,
+        status=pack_status(returned) if returned else "Referral pack not sent yet",
         tag="govuk-tag govuk-tag--red",
         href="",
         send_href=reverse("onward:send", args=[contact.pk, route.outcome.value]) if can_send_packs(user) else "",
@@ -68,7 +72,14 @@ def route_row(contact: Contact, route: Route, *, user: User) -> RouteRow:
 
 class ContactPanel(Panel):
     template_name = "onward/_contact_panel.html"
-    lookups = (Prefetch("referral_packs", queryset=ReferralPack.objects.select_related("receiving_team", "sent_by")),)
+    lookups = (
+        Prefetch(
+            "referral_packs",
+            queryset=ReferralPack.objects.select_related("receiving_team", "sent_by", "accepted_by").order_by(
+                "sent_at", "pk"
+            ),
+        ),
+    )
 
     def present(self, contact: Contact, *, user: User, at: datetime) -> dict[str, Any] | None:
         found = routes(contact)

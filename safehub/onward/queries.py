@@ -64,11 +64,17 @@ def get_pack_for(user: User, pk: int, *, purpose: str) -> ReferralPack:
 TO_SEND_WITHIN = timedelta(days=30)
 
 
-def still_to_send(user: User, *, at: datetime) -> QuerySet[Contact]:
+def still_to_send(user: User, *, at: datetime, sender: bool = True) -> QuerySet[Contact]:
     """The contacts the user may see whose outcome, actioned lately, sends a child to a service no
-    referral pack has gone to yet: oldest first."""
+    referral pack has gone to yet (or the team returned it): oldest first. None for one who sends none."""
+    if not sender:
+        return Contact.objects.none()
     unsent = ChildAction.objects.filter(action__contact=OuterRef("pk"), outcome__in=PACK_OUTCOMES).exclude(
-        Exists(ReferralPack.objects.filter(contact=OuterRef("action__contact"), outcome=OuterRef("outcome")))
+        Exists(
+            ReferralPack.objects.filter(contact=OuterRef("action__contact"), outcome=OuterRef("outcome")).exclude(
+                state=PackState.RETURNED
+            )
+        )
     )
     return (
         Contact.objects.visible_to(user)
@@ -79,8 +85,10 @@ def still_to_send(user: User, *, at: datetime) -> QuerySet[Contact]:
     )
 
 
-def sent_waiting(user: User) -> QuerySet[ReferralPack]:
+def sent_waiting(user: User, *, sender: bool = True) -> QuerySet[ReferralPack]:
     """Packs the hub sent that the team has not yet accepted, or the worker not yet emailed."""
+    if not sender:
+        return ReferralPack.objects.none()
     return (
         ReferralPack.objects.filter(contact__in=Contact.objects.visible_to(user).values("pk"), state=PackState.WAITING)
         .select_related("contact", "receiving_team", "sent_by")

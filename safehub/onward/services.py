@@ -18,9 +18,10 @@ from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.core.mail import EmailMessage
 from django.db import IntegrityError, transaction
+from django.db.models import Q, QuerySet
 from django.utils.timezone import localdate
 
-from safehub.accounts.models import Agency, User
+from safehub.accounts.models import Agency, AgencyKind, Team, User
 from safehub.audit.models import Verb
 from safehub.audit.services import record
 from safehub.checks.queries import answer_items
@@ -62,7 +63,8 @@ class Route:
     outcome: Outcome
     children: list[ContactSubject]
     team_entered: str
-    packs: list[ReferralPack]
+    packs: list[ReferralPack]  # the pack sent (one at most), not counting those the team returned
+    returned: list[ReferralPack]
 
     @property
     def names(self) -> str:
@@ -91,7 +93,8 @@ def routes(contact: Contact) -> list[Route]:
                 outcome=outcome,
                 children=[child.subject for child in here],
                 team_entered=teams[0] if teams else "",
-                packs=[pack for pack in packs if pack.outcome == outcome],
+                packs=[pack for pack in packs if pack.outcome == outcome and pack.state != PackState.RETURNED],
+                returned=[pack for pack in packs if pack.outcome == outcome and pack.state == PackState.RETURNED],
             )
         )
     return found
@@ -264,11 +267,40 @@ def accept_pack(pack: ReferralPack, *, by: User, at: datetime, version: int) -> 
     """Someone in the receiving team says the team has the referral: it leaves the worktray."""
     if not permissions.can_accept_pack(by, pack):
         raise PermissionDenied
-    if pack.version != version:
-        raise ConcurrentChange("referral pack")
+    _still_waiting(pack, version)
     lifecycle.transition(pack, PackEvent.ACCEPT, by=by, at=at, fields={"accepted_by_id": by.pk, "accepted_at": at})
     pack.accepted_by = by
     record(Verb.REFERRAL_PACK_ACCEPTED, by=by, contact=pack.contact, at=at, data={"pack": pack.pk})
+
+
+def _still_waiting(pack: ReferralPack, version: int) -> None:
+    """Refuse, saying what happened, a pack someone in the team has already accepted or returned."""
+    current = ReferralPack.objects.select_related("accepted_by").get(pk=pack.pk)
+    if current.state == PackState.ACCEPTED and current.accepted_by is not None:
+        who = current.accepted_by.get_full_name() or current.accepted_by.username
+        raise DomainError(f"{who} already accepted this referral for the team")
+    if current.state == PackState.RETURNED:
+        raise DomainError("Someone in the team already returned this referral to the MASH")
+    if pack.version != version or current.version != version:
+        raise ConcurrentChange("referral pack")
+
+
+# The least a reason for returning a referral says: what the MASH will read to put it right.
+MIN_REASON = 10
+
+
+@transaction.atomic(durable=True)
+def return_pack(pack: ReferralPack, *, reason: str, by: User, at: datetime, version: int) -> None:
+    """Someone in the receiving team sends the referral back to the MASH, saying why (not theirs, not
+    enough to go on): it leaves the worktray, and the outcome is on the hub's list to send again."""
+    if not permissions.can_accept_pack(by, pack):
+        raise PermissionDenied
+    why = " ".join(reason.split())
+    if len(why) < MIN_REASON:
+        raise DomainError("Say why it is returned, so that the MASH can put it right", field="reason")
+    _still_waiting(pack, version)
+    lifecycle.transition(pack, PackEvent.RETURN, by=by, at=at, note=why, fields={"returned_because": why})
+    record(Verb.REFERRAL_PACK_RETURNED, by=by, contact=pack.contact, at=at, data={"pack": pack.pk})
 
 
 # Emailing packs to teams outside Safehub ---------------------------------------------------------------
@@ -339,6 +371,14 @@ def deliver_pack_emails(at: datetime, *, limit: int = 10_000, batch: int = BATCH
 # The register of receiving teams ------------------------------------------------------------------------
 
 
+def receiving_teams_in_safehub() -> QuerySet[Team]:
+    """The teams a receiving team may be in Safehub: the council's own (children's services, early help);
+    never a partner agency's, whose professionals read only what the hub shares with their agency."""
+    return Team.objects.filter(
+        Q(agency__is_host=True) | Q(agency__kind__in=[AgencyKind.CHILDRENS_SOCIAL_CARE, AgencyKind.EARLY_HELP])
+    ).select_related("agency")
+
+
 def save_receiving_team(
     team: ReceivingTeam | None,
     *,
@@ -349,6 +389,7 @@ def save_receiving_team(
     is_active: bool,
     by: User,
     at: datetime,
+    version: int = 0,
 ) -> ReceivingTeam:
     """Add a receiving team, or change one; each change audited with what it now says."""
     if not permissions.can_manage_receiving_teams(by):
@@ -360,20 +401,40 @@ def save_receiving_team(
         raise DomainError(
             "Choose the team's team in Safehub, or enter the secure email address its referrals go to", field="email"
         )
+    if safehub_team_id is not None and email.strip():
+        raise DomainError(
+            "Choose one: its team in Safehub (referrals go to its worktray) or an email address (they go as a PDF)",
+            field="email",
+        )
+    if safehub_team_id is not None and not receiving_teams_in_safehub().filter(pk=safehub_team_id).exists():
+        raise DomainError(
+            "Choose a children's services or early help team: a partner agency's team may not receive the hub's"
+            " referrals",
+            field="safehub_team",
+        )
+    if team is not None and team.version != version:
+        raise ConcurrentChange("receiving team")
     clash = ReceivingTeam.objects.filter(name__iexact=name.strip())
     if team is not None:
         clash = clash.exclude(pk=team.pk)
     if clash.exists():
         raise DomainError("There is already a receiving team with that name", field="name")
-    saved = team or ReceivingTeam()
-    saved.name = name.strip()
-    saved.outcomes = chosen
-    saved.team_id = safehub_team_id
-    saved.email = email.strip()
-    saved.is_active = is_active
+    values = {
+        "name": name.strip(),
+        "outcomes": chosen,
+        "team_id": safehub_team_id,
+        "email": email.strip(),
+        "is_active": is_active,
+    }
     try:
         with transaction.atomic():
-            saved.save()
+            if team is None:
+                saved = ReceivingTeam.objects.create(**values)
+            else:
+                rows = ReceivingTeam.objects.filter(pk=team.pk, version=version)
+                if rows.update(version=version + 1, **values) != 1:
+                    raise ConcurrentChange("receiving team")
+                saved = ReceivingTeam.objects.get(pk=team.pk)
     except IntegrityError:
         raise DomainError("There is already a receiving team with that name", field="name") from None
     record(

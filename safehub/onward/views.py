@@ -21,13 +21,16 @@ from safehub.core.http import AuthenticatedHttpRequest
 from safehub.core.queries import by_pk
 from safehub.decisions.models import Outcome
 from safehub.onward import permissions, services
-from safehub.onward.forms import ReceivingTeamForm, SendForm
+from safehub.onward.forms import ReceivingTeamForm, ReturnForm, SendForm
 from safehub.onward.models import PACK_OUTCOMES, ReceivingTeam
 from safehub.onward.pdf import pack_pdf
 from safehub.onward.presenters import pack_status
 from safehub.onward.queries import can_open_contact, get_pack_for, sent_waiting, still_to_send, worktray
+from safehub.onward.workflow import PackState
 
 OUTCOMES = {outcome.value: outcome for outcome in PACK_OUTCOMES}
+# The most rows a list on the Referrals page shows (its heading gives the whole count).
+LIST_LIMIT = 200
 
 
 @require_http_methods(["GET", "POST"])
@@ -69,6 +72,10 @@ def send(request: AuthenticatedHttpRequest, pk: int, outcome: str) -> HttpRespon
                 submission_key=form.cleaned_data["submission_key"],
             )
         except DomainError as error:
+            sent = services.route_for(contact, chosen).packs
+            if sent:  # someone else sent it meanwhile: their pack, not a form to send again
+                messages.error(request, error.message)
+                return redirect(sent[0])
             status = add_refusal(form, error)
         else:
             where = (
@@ -98,7 +105,8 @@ def pack(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
             "pack": found,
             "content": found.content,
             "status": pack_status(found),
-            "can_accept": found.state == "waiting" and permissions.can_accept_pack(request.user, found),
+            "can_accept": found.state == PackState.WAITING and permissions.can_accept_pack(request.user, found),
+            "return_form": ReturnForm(initial={"version": found.version}),
             "can_open_contact": can_open_contact(request.user, found),
             "version_form": VersionForm(initial={"version": found.version}),
         },
@@ -129,6 +137,36 @@ def accept(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     return redirect("onward:packs")
 
 
+@require_POST
+def return_pack(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    found = get_pack_for(request.user, pk, purpose="referral-pack-return")
+    form = ReturnForm(request.POST)
+    if form.is_valid():
+        try:
+            services.return_pack(
+                found,
+                reason=form.cleaned_data["reason"],
+                by=request.user,
+                at=timezone.now(),
+                version=form.cleaned_data["version"],
+            )
+        except DomainError as error:
+            add_refusal(form, error)
+        else:
+            messages.success(request, "Returned to the MASH with your reason: it has left the worktray")
+            return redirect("onward:packs")
+    context = {
+        "pack": found,
+        "content": found.content,
+        "status": pack_status(found),
+        "can_accept": found.state == PackState.WAITING and permissions.can_accept_pack(request.user, found),
+        "return_form": form,
+        "can_open_contact": can_open_contact(request.user, found),
+        "version_form": VersionForm(initial={"version": found.version}),
+    }
+    return render(request, "onward/pack.html", context)
+
+
 @require_GET
 def packs(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Referrals: those sent to the user's teams waiting to be accepted; for those who send them, the
@@ -140,13 +178,17 @@ def packs(request: AuthenticatedHttpRequest) -> HttpResponse:
         raise PermissionDenied
     sender = permissions.can_send_packs(user)
     at = timezone.now()
+    to_send = still_to_send(user, at=at, sender=sender)
+    waiting = sent_waiting(user, sender=sender)
     return render(
         request,
         "onward/packs.html",
         {
-            "worktray": list(worktray(user)[:200]),
-            "to_send": list(still_to_send(user, at=at)[:200]) if sender else [],
-            "waiting": list(sent_waiting(user)[:200]) if sender else [],
+            "worktray": list(worktray(user)[:LIST_LIMIT]),
+            "to_send": list(to_send[:LIST_LIMIT]),
+            "to_send_count": to_send.count(),
+            "waiting": list(waiting[:LIST_LIMIT]),
+            "waiting_count": waiting.count(),
             "sender": sender,
             "receives": permissions.receives_referrals(user),
         },
@@ -180,6 +222,7 @@ def team(request: AuthenticatedHttpRequest, pk: int | None = None) -> HttpRespon
             "safehub_team": found.team_id,
             "email": found.email,
             "is_active": found.is_active,
+            "version": found.version,
         }
         if found is not None
         else {"is_active": True}
@@ -198,9 +241,10 @@ def team(request: AuthenticatedHttpRequest, pk: int | None = None) -> HttpRespon
                 is_active=data["is_active"],
                 by=request.user,
                 at=timezone.now(),
+                version=data["version"] if data["version"] is not None else (found.version if found else 0),
             )
         except DomainError as error:
-            status = add_refusal(form, error, fields={"email": "email"})
+            status = add_refusal(form, error, fields={"email": "email", "safehub_team": "safehub_team"})
         else:
             messages.success(request, f"{saved.name} saved")
             return redirect("onward:teams")

@@ -18,6 +18,7 @@ class PackState(StrEnum):
     WAITING = "waiting"
     ACCEPTED = "accepted"
     EMAILED = "emailed"
+    RETURNED = "returned"
 
     @property
     def label(self) -> str:
@@ -28,21 +29,26 @@ STATES: Final[Mapping[PackState, StateInfo]] = {
     PackState.WAITING: StateInfo("Waiting for the team", Tag.YELLOW, queue=PACKS_QUEUE),
     PackState.ACCEPTED: StateInfo("Accepted by the team", Tag.GREEN, queue=NO_QUEUE),
     PackState.EMAILED: StateInfo("Emailed to the team", Tag.GREEN, queue=NO_QUEUE),
+    # The team sent it back (not theirs, not enough to go on): the outcome is on the list of referrals
+    # still to send again, with the team's reason.
+    PackState.RETURNED: StateInfo("Returned to the MASH", Tag.RED, queue=NO_QUEUE),
 }
 
 
 class PackEvent(StrEnum):
     ACCEPT = "accept"
     EMAIL = "email"
+    RETURN = "return"
 
 
 LIFECYCLE: Final = Table(
     noun="referral pack",
     initial=PackState.WAITING,
     states=STATES,
-    events={PackEvent.ACCEPT: "Accepted", PackEvent.EMAIL: "Emailed"},
+    events={PackEvent.ACCEPT: "Accepted", PackEvent.EMAIL: "Emailed", PackEvent.RETURN: "Returned to the MASH"},
     transitions={
         (PackState.WAITING, PackEvent.ACCEPT): PackState.ACCEPTED,
         (PackState.WAITING, PackEvent.EMAIL): PackState.EMAILED,
+        (PackState.WAITING, PackEvent.RETURN): PackState.RETURNED,
     },
 )

@@ -14,10 +14,27 @@ from safehub.contacts.models import Contact, ReferralSource
 from safehub.decisions.models import Decision
 
 # The agencies whose referrals the hub recognises as theirs, by the referral source a contact records
-# (the CIN census code) and the referrer's agency, named as the agency is in Safehub. Only the police
-# for now: a school or a GP practice is not a partner agency with its own users in Safehub.
+# (the CIN census code) and the referrer's agency, named as the agency is in Safehub: each partner agency
+# with its own users (a school or a GP practice seldom has them; their outcomes go by letter, ADR 0037).
 REFERRAL_SOURCES: dict[str, frozenset[str]] = {
     AgencyKind.POLICE: frozenset({ReferralSource.POLICE}),
+    # 000's partner offers each ask for "outcomes of referrals" (health: "timely outcomes of referrals to
+    # inform safe discharge"; education: the children "where the outcome is for school to undertake an
+    # Early Help Assessment"; probation and CGL likewise), by the CIN census's source codes.
+    AgencyKind.HEALTH: frozenset(
+        {
+            ReferralSource.HEALTH_VISITOR,
+            ReferralSource.HEALTH_SCHOOL_NURSE,
+            ReferralSource.HEALTH_OTHER_PRIMARY,
+            ReferralSource.HEALTH_A_AND_E,
+            ReferralSource.HEALTH_OTHER,
+        }
+    ),
+    AgencyKind.GP_PRACTICE: frozenset({ReferralSource.HEALTH_GP}),
+    AgencyKind.EDUCATION: frozenset({ReferralSource.SCHOOLS, ReferralSource.EDUCATION_SERVICES}),
+    AgencyKind.HOUSING: frozenset({ReferralSource.LA_HOUSING}),
+    AgencyKind.PROBATION: frozenset({ReferralSource.OTHER_LEGAL}),
+    AgencyKind.SUBSTANCE_MISUSE: frozenset({ReferralSource.OTHER}),
 }
 
 

@@ -10,7 +10,7 @@ from safehub.accounts.models import Role
 from safehub.decisions.models import Outcome
 from safehub.letters.tests.helpers import actioned_contact
 from safehub.onward import services
-from safehub.onward.models import ReceivingTeam
+from safehub.onward.models import ReceivingTeam, ReferralPack
 from tests.fuzz.harness import Target, Variant, World, bare, redirected, url
 
 SW, TM, ADMIN = Role.SOCIAL_WORKER, Role.TEAM_MANAGER, Role.ADMINISTRATOR
@@ -29,7 +29,7 @@ def _send(world: World) -> list[Variant]:
     return [Variant.from_page(world.client(SW), url("onward:send", contact.pk, Outcome.SECTION_17_ASSESSMENT.value))]
 
 
-def _accept(world: World) -> list[Variant]:
+def _sent(world: World) -> ReferralPack:
     receiving = _receiving(world)
     contact = actioned_contact(world.team, social_worker=world.user(SW), manager=world.user(TM), at=timezone.now())
     pack = services.send_pack(
@@ -40,7 +40,23 @@ def _accept(world: World) -> list[Variant]:
         at=timezone.now(),
         submission_key=None,
     )
+    return pack
+
+
+def _accept(world: World) -> list[Variant]:
+    pack = _sent(world)
     return [bare(world.client(SW), url("onward:accept", pack.pk), {"version": [str(pack.version)]})]
+
+
+def _return(world: World) -> list[Variant]:
+    pack = _sent(world)
+    why = "The family has moved to another borough"
+    return [bare(world.client(SW), url("onward:return", pack.pk), {"version": [str(pack.version)], "reason": [why]})]
+
+
+def _returned_or_told(response: HttpResponse) -> bool:
+    """Returned, or the page shown again saying why not (a reason too short, or returned already)."""
+    return redirected(response) or response.status_code == 200
 
 
 def _saved_or_taken(response: HttpResponse) -> bool:
@@ -65,6 +81,7 @@ def _team(world: World) -> list[Variant]:
 TARGETS = [
     Target("onward:send", _send),
     Target("onward:accept", _accept),
+    Target("onward:return", _return, passed=_returned_or_told),
     Target("onward:add-team", _add_team, passed=_saved_or_taken),
     Target("onward:team", _team, passed=_saved_or_taken),
 ]

@@ -16,7 +16,7 @@ from django.http import Http404
 from pypdf import PdfReader
 
 from safehub.accounts.models import Role, Team, User
-from safehub.accounts.tests.factories import TeamFactory, user_with_role
+from safehub.accounts.tests.factories import PartnerAgencyFactory, TeamFactory, user_with_role
 from safehub.audit.models import AuditEvent, Verb
 from safehub.contacts.models import ConsentPosition, Contact
 from safehub.core.errors import DomainError
@@ -287,3 +287,73 @@ def test_the_register_refuses_a_team_that_cannot_be_reached_or_a_second_of_a_nam
     )
     assert (made.outcomes, made.in_safehub) == (["early_help"], False)
     assert AuditEvent.objects.filter(verb=Verb.RECEIVING_TEAM_SAVED).count() == 1
+
+
+def test_the_team_returns_a_pack_with_a_reason_and_the_hub_sends_it_again(
+    contact: Contact,
+    in_safehub: ReceivingTeam,
+    family_wellbeing: ReceivingTeam,
+    social_worker: User,
+    assessment_worker: User,
+    now: dt.datetime,
+) -> None:
+    pack = _send(contact, in_safehub, social_worker, now)
+    with pytest.raises(DomainError, match="Say why"):
+        services.return_pack(pack, reason="no", by=assessment_worker, at=now + H, version=pack.version)
+    services.return_pack(
+        pack, reason="Not ours: the family lives in another borough", by=assessment_worker, at=now + H, version=0
+    )
+    pack.refresh_from_db()
+    assert (pack.state, pack.returned_because) == (PackState.RETURNED, "Not ours: the family lives in another borough")
+    with pytest.raises(DomainError, match="already returned"):
+        services.accept_pack(pack, by=assessment_worker, at=now + H, version=pack.version - 1)
+    assert list(still_to_send(social_worker, at=now + H)) == [contact]  # on the hub's list again
+    [route] = services.routes(contact)
+    assert (route.packs, route.returned) == ([], [pack])
+    again = _send(contact, in_safehub, social_worker, now + 2 * H)
+    assert again.pk != pack.pk
+    assert AuditEvent.objects.filter(verb=Verb.REFERRAL_PACK_RETURNED).count() == 1
+
+
+def test_a_second_accept_says_who_took_it(
+    contact: Contact, in_safehub: ReceivingTeam, social_worker: User, assessment_worker: User, now: dt.datetime
+) -> None:
+    pack = _send(contact, in_safehub, social_worker, now)
+    colleague = user_with_role(Role.SOCIAL_WORKER, team=in_safehub.team, username="colleague")
+    stale = ReferralPack.objects.get(pk=pack.pk)
+    services.accept_pack(pack, by=assessment_worker, at=now + H, version=pack.version)
+    with pytest.raises(DomainError, match=f"{assessment_worker.get_full_name()} already accepted"):
+        services.accept_pack(stale, by=colleague, at=now + H, version=stale.version)
+
+
+def test_a_partner_agencys_team_cannot_receive_the_hubs_referrals(
+    administrator: User, in_safehub: ReceivingTeam, now: dt.datetime
+) -> None:
+    police_desk = TeamFactory(name="MASH desk", agency=PartnerAgencyFactory(name="Example Police", kind="police"))
+    save = services.save_receiving_team
+    with pytest.raises(DomainError, match="a partner agency's team may not"):
+        save(
+            None, name="Police referrals", outcomes=["section_17_assessment"], safehub_team_id=police_desk.pk,
+            email="", is_active=True, by=administrator, at=now,
+        )  # fmt: skip
+    assert in_safehub.team is not None
+    with pytest.raises(DomainError, match="Choose one"):
+        save(
+            None, name="Both", outcomes=["section_17_assessment"], safehub_team_id=in_safehub.team.pk,
+            email="both@example.gov.uk", is_active=True, by=administrator, at=now,
+        )  # fmt: skip
+
+
+def test_two_administrators_editing_one_team_one_is_told(
+    administrator: User, in_safehub: ReceivingTeam, now: dt.datetime
+) -> None:
+    assert in_safehub.team is not None
+    kwargs: dict[str, Any] = {
+        "outcomes": ["section_17_assessment"], "safehub_team_id": in_safehub.team.pk, "email": "",
+        "is_active": True, "by": administrator, "at": now, "version": 0,
+    }  # fmt: skip
+    services.save_receiving_team(in_safehub, name="Assessment Team A", **kwargs)
+    with pytest.raises(DomainError, match="changed by someone else"):
+        services.save_receiving_team(in_safehub, name="Assessment Team B", **kwargs)
+    in_safehub.refresh_from_db()
+    assert (in_safehub.name, in_safehub.version) == ("Assessment Team A", 1)

@@ -130,8 +130,27 @@ def test_the_receiving_team_finds_it_in_its_worktray_and_accepts_it(
     pack.refresh_from_db()
     assert pack.state == PackState.ACCEPTED
     again = client.post(reverse("onward:accept", args=[pack.pk]), {"version": "0"}, follow=True)
-    assert "changed by someone else" in again.content.decode()
+    assert f"{member.get_full_name()} already accepted this referral" in again.content.decode()
     assert contact.reference not in client.get(reverse("onward:packs")).content.decode()
+
+
+def test_the_team_returns_it_with_a_reason_and_the_contact_page_says_so(
+    contact: Contact, receiving: ReceivingTeam, assessment_team: Team, social_worker_client: Client
+) -> None:
+    send = reverse("onward:send", args=[contact.pk, "section_17_assessment"])
+    key = _key(social_worker_client.get(send).content.decode())
+    social_worker_client.post(send, {"submission_key": key, "team": str(receiving.pk)})
+    pack = ReferralPack.objects.get()
+    client = _client(user_with_role(Role.SOCIAL_WORKER, team=assessment_team, username="assessment.member"))
+    back = reverse("onward:return", args=[pack.pk])
+    refused = client.post(back, {"version": str(pack.version), "reason": ""})
+    assert refused.status_code == 200
+    assert "Say why it is returned" in refused.content.decode()
+    done = client.post(back, {"version": str(pack.version), "reason": "The family has moved to another borough"})
+    assert done.status_code == 302
+    page = social_worker_client.get(contact.get_absolute_url()).content.decode()
+    assert "Returned to the MASH: The family has moved to another borough" in page
+    assert send in page  # to send again, to this team or another
 
 
 def test_the_pdf_downloads(contact: Contact, receiving: ReceivingTeam, social_worker_client: Client) -> None:

@@ -264,10 +264,13 @@ def test_only_a_referring_agencys_professionals_have_the_list(
 ) -> None:
     assert can_see_referral_outcomes(police_partner)
     assert not can_see_referral_outcomes(social_worker)
-    assert not can_see_referral_outcomes(_partner(housing, "housing.only"))
+    # 000: housing asks for the outcomes of its referrals too; an agency that does not refer has no list.
+    assert can_see_referral_outcomes(_partner(housing, "housing.desk.user"))
+    refuge = PartnerAgencyFactory(name="Example Refuge", kind=AgencyKind.DOMESTIC_ABUSE)
+    assert not can_see_referral_outcomes(_partner(refuge, "refuge.only"))
     assert _client(social_worker).get(reverse("partner_outcomes:referrals")).status_code == 403
     assert (
-        _client(User.objects.get(username="housing.only")).get(reverse("partner_outcomes:referrals")).status_code == 404
+        _client(User.objects.get(username="refuge.only")).get(reverse("partner_outcomes:referrals")).status_code == 404
     )
     assert "Your referrals' outcomes" in _page(police_partner, reverse("checks:workspace"))
 
