@@ -119,6 +119,13 @@ def _tell_school_page(hub: Hub) -> Shown:
     return Shown(hub.contact_officer, url, contacts=(contact.pk,))
 
 
+def _record_call_page(hub: Hub) -> Shown:
+    """A GP practice with no secure address, asked for checks: the page to record it was telephoned."""
+    checks = hub.checks(AgencyKind.GP_PRACTICE)
+    url = reverse("letters:record-call", args=[checks.contact_id, checks.requests.get().agency_id])
+    return Shown(hub.contact_officer, url, contacts=(checks.contact_id,))
+
+
 def _message_page(url_name: str) -> Callable[[Hub], Shown]:
     """A letter to the family: read through its contact's door, one read of the message."""
 
@@ -371,6 +378,7 @@ PAGES: dict[str, Callable[[Hub], Shown]] = {
         not_told={"increased_risk": "Father reads the family's post"},
     ),
     "letters:tell-school": _tell_school_page,
+    "letters:record-call": _record_call_page,
     "letters:message": _message_page("letters:message"),
     "letters:message-pdf": _message_page("letters:message-pdf"),
     "sharing:decline": _contact_page("sharing:decline", ContactState.AWAITING_THRESHOLD, "social_worker"),

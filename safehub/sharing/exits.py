@@ -31,6 +31,7 @@ class Exit(models.TextChoices):
     CONSULTATION_SUMMARY = "consultation_summary", "A consultation's summary to the person who asked"
     ENCOMPASS = "encompass", "An Operation Encompass notice to a child's school"
     OUTCOME_TO_PARTNER = "outcome_to_partner", "A contact's decided outcome shown to a partner agency"
+    GP_OUTCOME = "gp_outcome", "A contact's outcome emailed to a GP practice asked for MASH checks"
 
 
 class Audience(models.TextChoices):
@@ -57,11 +58,13 @@ AUDIENCES: dict[Exit, Audience] = {
     Exit.ENCOMPASS: Audience.PARTNERS,
     # Shown in Safehub to the partner agency's professionals who answered the checks or made the referral.
     Exit.OUTCOME_TO_PARTNER: Audience.PARTNERS,
+    # The practice's safeguarding lead, at its agreed secure address (003 §2.6).
+    Exit.GP_OUTCOME: Audience.PARTNERS,
 }
 
 
 # The routes that carry the hub's own words only: a request for checks, letters and messages, and an
-# outcome shown to a partner (another agency's information never goes in them, `may_go`).
+# outcome shown or sent to a partner (another agency's information never goes in them, `may_go`).
 OWN_WORDS_ONLY = frozenset(
     {
         Exit.CHECK_REQUEST,
@@ -70,6 +73,7 @@ OWN_WORDS_ONLY = frozenset(
         Exit.CONSULTATION_SUMMARY,
         Exit.ENCOMPASS,
         Exit.OUTCOME_TO_PARTNER,
+        Exit.GP_OUTCOME,
     }
 )
 # The routes that may carry another agency's information.
