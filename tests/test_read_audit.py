@@ -144,6 +144,13 @@ def _pack_page(url_name: str) -> Callable[[Hub], Shown]:
     return make
 
 
+def _record_call_page(hub: Hub) -> Shown:
+    """A GP practice with no secure address, asked for checks: the page to record it was telephoned."""
+    checks = hub.checks(AgencyKind.GP_PRACTICE)
+    url = reverse("letters:record-call", args=[checks.contact_id, checks.requests.get().agency_id])
+    return Shown(hub.contact_officer, url, contacts=(checks.contact_id,))
+
+
 def _message_page(url_name: str) -> Callable[[Hub], Shown]:
     """A letter to the family: read through its contact's door, one read of the message."""
 
@@ -396,6 +403,7 @@ PAGES: dict[str, Callable[[Hub], Shown]] = {
         not_told={"increased_risk": "Father reads the family's post"},
     ),
     "letters:tell-school": _tell_school_page,
+    "letters:record-call": _record_call_page,
     "letters:message": _message_page("letters:message"),
     "letters:message-pdf": _message_page("letters:message-pdf"),
     "onward:send": _letters_page("onward:send", "section_17_assessment"),

@@ -4,7 +4,8 @@ they meet: an acknowledgement within one working day (issue 15); the outcome in 
 who made contact (002 §12: within 48 hours, with how to disagree; 003 App. 4 §10: within one working
 day when the threshold is not met); a letter to the family saying a referral was made, what was decided
 and which agency will contact them (003 App. 4 §11). A member of the public is thanked and told the
-hub acted, not what it decided; the family is never told who made contact."""
+hub acted, not what it decided; the family is never told who made contact. Each GP practice asked for
+checks is told the outcome within three working days (Sefton 003 §2.6)."""
 
 from __future__ import annotations
 
@@ -183,9 +184,33 @@ ENCOMPASS = (
 )
 
 
+# Sefton 003 §2.6: "The GP surgery will expect that MASH health representative advise them of the
+# outcome of the contact within three working days, so that the GP surgery can update their safeguarding
+# records." The contact's outcome for each child; never who made contact
+# nor what any agency answered (the exits gate refuses an agency's words).
+GP_OUTCOME = (
+    "To the safeguarding lead at ((recipient_name))\n\n"
+    "You were asked for information by the ((hub_name)) about a contact it received on ((received_date))"
+    " (our reference ((reference))). We are writing to tell you the outcome, so that the practice can"
+    " update its safeguarding record for:\n\n"
+    "((patients))\n\n"
+    "A manager approved this decision on ((decision_date)):\n\n"
+    "((outcomes))\n\n"
+    "Please keep this information secure, in the child's record only. If you have questions, or new"
+    " concerns about the child, contact the ((hub_name)) on ((hub_phone)). " + URGENT_HELP + "\n\n" + SIGN_OFF
+)
+
+
 def shipped() -> list[Words]:
     """Every template Safehub ships, as version 1."""
     words = [
+        Words(
+            LetterKind.GP_OUTCOME,
+            Audience.PROFESSIONAL,
+            "",
+            "The outcome of a MASH contact: ((reference))",
+            GP_OUTCOME,
+        ),
         Words(
             LetterKind.ENCOMPASS,
             Audience.SCHOOL,

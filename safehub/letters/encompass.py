@@ -13,6 +13,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
+from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
 from django.utils.timezone import localtime
 
@@ -130,9 +131,11 @@ def tell_school(
     automatic: bool = False,
     submission_key: uuid.UUID | None = None,
 ) -> Message:
-    """Send the child's school its notice (once for each child), recorded in the sharing ledger."""
+    """Send the child's school its notice (once for each child), recorded in the sharing ledger. Refused
+    with PermissionDenied for someone who may not tell schools, and with a DomainError saying why when a
+    rule stops it (the child, the school, a notice already sent, the words not complete)."""
     if not automatic and not permissions.can_tell_schools(by):
-        raise DomainError("Only the hub's front door staff tell schools")
+        raise PermissionDenied
     if subject.contact_id != notification.contact_id or not subject.is_child:
         raise DomainError("Choose a child on this notification")
     if not school.active:

@@ -29,6 +29,8 @@ _ABOUT_A_CONTACT = frozenset({LetterKind.ACKNOWLEDGEMENT, LetterKind.OUTCOME, Le
 _DECIDED = frozenset({LetterKind.OUTCOME, LetterKind.FAMILY})
 _SUMMARY = frozenset({LetterKind.CONSULTATION_SUMMARY})
 _ENCOMPASS = frozenset({LetterKind.ENCOMPASS})
+# The GP practice asked for checks (003 §2.6) is told about the contact and its outcome, never who made it.
+_GP = frozenset({LetterKind.GP_OUTCOME})
 _EVERYONE = frozenset(Audience)
 _PROFESSIONAL_AND_FAMILY = frozenset({Audience.PROFESSIONAL, Audience.FAMILY})
 _WHO_MADE_CONTACT = frozenset({Audience.PROFESSIONAL, Audience.PUBLIC})
@@ -37,9 +39,14 @@ FIELDS: Mapping[str, Field] = {
     field.name: field
     for field in (
         Field("recipient_name", "The name of the person the message is to", _EVERY_KIND, _EVERYONE),
-        Field("reference", "The contact's reference, for example C-2026-00042", _ABOUT_A_CONTACT, _EVERYONE),
-        Field("received_date", "The day the hub received the contact", _ABOUT_A_CONTACT, _EVERYONE),
-        Field("children", "The children's names, for example Ann Smith and Ben Smith", _ABOUT_A_CONTACT, _EVERYONE),
+        Field("reference", "The contact's reference, for example C-2026-00042", _ABOUT_A_CONTACT | _GP, _EVERYONE),
+        Field("received_date", "The day the hub received the contact", _ABOUT_A_CONTACT | _GP, _EVERYONE),
+        Field(
+            "children",
+            "The children's names, for example Ann Smith and Ben Smith",
+            _ABOUT_A_CONTACT | _GP,
+            _EVERYONE,
+        ),
         Field("hub_name", "The hub's name, as the local protocol gives it", _EVERY_KIND, _EVERYONE),
         Field("hub_phone", "The hub's telephone number", _EVERY_KIND, _EVERYONE),
         Field("hub_email", "The hub's email address", _EVERY_KIND, _EVERYONE),
@@ -48,19 +55,26 @@ FIELDS: Mapping[str, Field] = {
         Field("today", "The day it is sent", _EVERY_KIND, _EVERYONE),
         # The family is never told who made contact (the referrer's confidentiality).
         Field("referrer_name", "The name of the person who made contact", _ABOUT_A_CONTACT, _WHO_MADE_CONTACT),
-        Field("decision_date", "The day the manager approved the decision", _DECIDED, _EVERYONE),
+        Field("decision_date", "The day the manager approved the decision", _DECIDED | _GP, _EVERYONE),
         # A member of the public who made contact is not told what the hub decided for the child.
         Field(
             "outcomes",
             "Each child's outcome, a line each, for example Ann Smith: early help",
-            _DECIDED,
+            _DECIDED | _GP,
             _PROFESSIONAL_AND_FAMILY,
         ),
         Field(
             "who_will_contact",
             "The team or worker each child was referred to, who will contact the family",
-            _DECIDED,
+            _DECIDED | _GP,
             _PROFESSIONAL_AND_FAMILY,
+        ),
+        # What a GP practice needs to find each child's record (003 §2.6: to update it).
+        Field(
+            "patients",
+            "Each child's name, date of birth and NHS number where known, a line each",
+            _GP,
+            _EVERYONE,
         ),
         # A consultation's summary (002 §5–6): what was asked and the advice given.
         Field("consultation_date", "The day of the consultation", _SUMMARY, _EVERYONE),
@@ -121,6 +135,7 @@ def _kind_phrase(kind: LetterKind) -> str:
         LetterKind.FAMILY: "a letter to the family",
         LetterKind.CONSULTATION_SUMMARY: "a consultation's summary",
         LetterKind.ENCOMPASS: "an Operation Encompass notice",
+        LetterKind.GP_OUTCOME: "an outcome to the GP practice",
     }[kind]
 
 

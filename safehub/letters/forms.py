@@ -94,6 +94,16 @@ class ToldAnotherWayForm(VersionForm):
     )
 
 
+class RecordCallForm(GovukForm):
+    explanation = forms.CharField(
+        label="Who did you tell, and when?",
+        help_text="For example: telephoned the practice's safeguarding lead, Dr A Example, at 14:10 and gave each child's outcome",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=2000,
+        error_messages={"required": "Say who you told at the practice, and when"},
+    )
+
+
 class SummaryForm(MessageForm):
     """A consultation's summary: the message, and the consultation's version (a summary sent by
     someone else meanwhile refuses this one)."""

@@ -12,12 +12,14 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 
+from safehub.accounts.models import Agency
 from safehub.consultations.models import Consultation
 from safehub.contacts.models import Contact, ContactSubject, NotToldReason
 from safehub.core.lifecycle import Lifecycle
 from safehub.core.models import StateChangeRecord
 from safehub.decisions.models import SHORT_LABELS as SHORT_OUTCOMES
 from safehub.decisions.models import Outcome
+from safehub.domestic_abuse.models import Notification
 from safehub.letters.workflow import LIFECYCLE, MessageEvent, MessageState
 from safehub.sharing.models import Disclosure
 
@@ -30,6 +32,8 @@ class LetterKind(models.TextChoices):
     ENCOMPASS = "encompass", "Operation Encompass notice to the school"
     OUTCOME = "outcome", "Outcome to the person who made contact"
     FAMILY = "family", "Letter to the family"
+    # Sefton 003 §2.6: each GP practice asked for checks told the outcome within three working days.
+    GP_OUTCOME = "gp_outcome", "Outcome to the GP practice"
 
 
 class Audience(models.TextChoices):
@@ -54,6 +58,8 @@ class Channel(models.TextChoices):
     EMAIL = "email", "Email"
     LETTER = "letter", "Letter, printed in the office and posted"
     NOTIFY_LETTER = "notify_letter", "Letter, printed and posted by GOV.UK Notify"
+    # Told by telephone and recorded afterwards (a GP practice with no secure email address).
+    TELEPHONE = "telephone", "Telephone call, recorded afterwards"
 
 
 class Template(models.Model):
@@ -118,6 +124,8 @@ class Message(models.Model):
     audience = models.CharField(max_length=20, choices=Audience)
     # The child an Operation Encompass notice is about (one notice a child and notification).
     child = models.ForeignKey(ContactSubject, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    # The GP practice an outcome to the GP practice is for (one message a practice and contact).
+    agency = models.ForeignKey(Agency, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
     template_version = models.ForeignKey(TemplateVersion, on_delete=models.PROTECT, related_name="messages")
     channel = models.CharField(max_length=20, choices=Channel)
     recipient_name = models.CharField(max_length=200)
@@ -159,7 +167,7 @@ class Message(models.Model):
                 name="message_email_has_an_address",
             ),
             models.CheckConstraint(
-                condition=Q(channel="email") | ~Q(postal_address=""),
+                condition=Q(channel__in=["email", "telephone"]) | ~Q(postal_address=""),
                 name="message_letter_has_an_address",
             ),
             # An acknowledgement goes once to each contact's referrer, however many workers run.
@@ -171,6 +179,10 @@ class Message(models.Model):
                 fields=["contact", "child"],
                 condition=Q(kind="encompass") & ~Q(state="failed"),
                 name="encompass_once_per_child",
+            ),
+            # Each GP practice asked for checks is told the outcome once (Sefton 003 §2.6).
+            models.UniqueConstraint(
+                fields=["contact", "agency"], condition=Q(kind="gp_outcome"), name="gp_outcome_once_per_practice"
             ),
         ]
 
@@ -279,3 +291,26 @@ class School(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+class EncompassAlert(models.Model):
+    """The one email to the front door's managers when a child's Operation Encompass notice has not
+    gone by its due time, the start of the next school day (issue 15, "Late notifications alert").
+    Made by the worker, sent once; it names the contact's reference, never the child."""
+
+    notification = models.ForeignKey(Notification, on_delete=models.CASCADE, related_name="+")
+    child = models.ForeignKey(ContactSubject, on_delete=models.CASCADE, related_name="+")
+    due_at = models.DateTimeField()
+    created_at = models.DateTimeField()
+    sent_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["notification", "child"], name="encompass_alert_once_per_child"),
+        ]
+        indexes = [
+            models.Index(fields=["created_at", "id"], name="encompass_alert_unsent", condition=Q(sent_at__isnull=True))
+        ]
+
+    def __str__(self) -> str:
+        return f"Operation Encompass notice late: {self.notification.contact.reference}"

@@ -15,13 +15,20 @@ from safehub.contacts.models import Contact, ReferrerKind
 from safehub.contacts.presenters import TimelineEntry, TimelineSource
 from safehub.core.presenters import Action, Panel, lower_first, shown_date
 from safehub.decisions.queries import the_decision
-from safehub.letters import encompass, permissions
-from safehub.letters.models import LetterKind, Message, MessageStateChange, WithheldReason
+from safehub.letters import encompass, gp_outcomes, permissions
+from safehub.letters.models import (
+    Channel,
+    EncompassAlert,
+    LetterKind,
+    Message,
+    MessageStateChange,
+    WithheldReason,
+)
 from safehub.letters.rules import reasons_not_to_write, why_not_yet
-from safehub.letters.timeliness import Timed, acknowledgement_due, outcome_due
+from safehub.letters.timeliness import Timed, acknowledgement_due, gp_outcome_due, outcome_due
 from safehub.letters.workflow import LIFECYCLE, STATES, MessageEvent, MessageState
 from safehub.protocols.models import Clock
-from safehub.protocols.policy import active_protocol, deadlines_for
+from safehub.protocols.policy import Deadlines, active_protocol, deadlines_for
 
 
 @dataclass(frozen=True)
@@ -95,6 +102,36 @@ def clock_lines(contact: Contact, messages: list[Message], *, at: datetime) -> l
     return lines
 
 
+def gp_practice_lines(contact: Contact, *, at: datetime) -> list[ClockLine]:
+    """Once the outcome is actioned, each GP practice asked for checks told it within three working days
+    (Sefton 003 §2.6), or why not yet."""
+    action = getattr(contact, "outcome_action", None)
+    if action is None:
+        return []
+    found = gp_outcomes.practices(contact)
+    if not found:
+        return []
+    due = gp_outcome_due(action.actioned_at, Deadlines(active_protocol()))
+    lines = []
+    for practice in found:
+        message = gp_outcomes.message_for(contact, practice.agency.pk)
+        timed = Timed(due, gp_outcomes.told_at(message))
+        how = "told by telephone" if message is not None and message.channel == Channel.TELEPHONE else "sent"
+        text = f"Due by {shown_date(due)}"
+        late = "govuk-tag govuk-tag--red"
+        if timed.done is not None:
+            in_time = timed.on_time()
+            text += f"; {how} {shown_date(timed.done)} ({'in time' if in_time else 'late'})"
+            tag = "" if in_time else late
+        else:
+            text += "; not yet told" + (
+                f". {gp_outcomes.NO_ADDRESS}" if message is None and not practice.address else ""
+            )
+            tag = late if timed.late_by(at) else ""
+        lines.append(ClockLine(f"GP practice told: {practice.agency.name}", text, tag))
+    return lines
+
+
 def encompass_lines(contact: Contact, *, at: datetime) -> list[ClockLine]:
     """For a police domestic-abuse notification: each school-age child's school told, or why not yet
     (Operation Encompass: before the start of the next school day)."""
@@ -102,6 +139,11 @@ def encompass_lines(contact: Contact, *, at: datetime) -> list[ClockLine]:
     if notification is None:
         return []
     deadline = encompass.due(notification, active_protocol())
+    alerted = dict(
+        EncompassAlert.objects.filter(notification=notification, sent_at__isnull=False).values_list(
+            "child_id", "sent_at"
+        )
+    )
     lines = []
     for subject in encompass.children_to_tell(notification):
         sent = encompass.notice_for(notification, subject)
@@ -109,6 +151,11 @@ def encompass_lines(contact: Contact, *, at: datetime) -> list[ClockLine]:
         line = _clock_line(f"Operation Encompass: {subject.display_name}'s school", timed, at=at)
         if sent is not None:
             line = ClockLine(line.what, f"{sent.recipient_name}, {lower_first(line.text)}", line.tag)
+        alert_sent = alerted.get(subject.pk)
+        if alert_sent is not None:
+            line = ClockLine(
+                line.what, f"{line.text}; late: alert sent to managers at {shown_date(alert_sent)}", line.tag
+            )
         lines.append(line)
     return lines
 
@@ -127,7 +174,9 @@ class ContactPanel(Panel):
         messages = list(contact.messages.all())
         reasons = reasons_not_to_write(contact) if not why_not_yet(contact, LetterKind.FAMILY) else []
         decided = list(contact.family_letter_decisions.all())
-        clocks = clock_lines(contact, messages, at=at) + encompass_lines(contact, at=at)
+        clocks = (
+            clock_lines(contact, messages, at=at) + gp_practice_lines(contact, at=at) + encompass_lines(contact, at=at)
+        )
         if not messages and not decided and not clocks and why_not_yet(contact, LetterKind.OUTCOME):
             return None
         return {
@@ -149,6 +198,15 @@ class ContactPanel(Panel):
                         reverse("letters:tell-school", args=[contact.pk, waiting.subject.pk]),
                     )
                 )
+        if getattr(contact, "outcome_action", None) is not None and permissions.can_handle_post(user):
+            for practice in gp_outcomes.practices(contact):
+                if not practice.address and gp_outcomes.message_for(contact, practice.agency.pk) is None:
+                    found.append(
+                        Action(
+                            f"Record that {practice.agency.name} was told the outcome by telephone",
+                            reverse("letters:record-call", args=[contact.pk, practice.agency.pk]),
+                        )
+                    )
         written = {message.kind for message in contact.messages.all() if message.state != MessageState.FAILED}
         if permissions.can_send_messages(user):
             if not why_not_yet(contact, LetterKind.OUTCOME) and LetterKind.OUTCOME not in written:

@@ -10,6 +10,7 @@ the office waits to be posted."""
 from __future__ import annotations
 
 import uuid
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -20,7 +21,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils.timezone import localtime
 
-from safehub.accounts.models import User
+from safehub.accounts.models import Agency, User
 from safehub.audit.models import Verb
 from safehub.audit.services import record
 from safehub.checks.queries import answer_items
@@ -43,6 +44,7 @@ from safehub.letters.models import (
     FamilyLetterDecision,
     LetterKind,
     Message,
+    School,
     Template,
     TemplateVersion,
     WithheldReason,
@@ -66,6 +68,7 @@ ROUTES = {
     LetterKind.ACKNOWLEDGEMENT: Exit.REFERRER_MESSAGE,
     LetterKind.OUTCOME: Exit.REFERRER_MESSAGE,
     LetterKind.FAMILY: Exit.FAMILY_LETTER,
+    LetterKind.GP_OUTCOME: Exit.GP_OUTCOME,
 }
 PURPOSES = {
     LetterKind.CONSULTATION_SUMMARY: Purpose.CONSULTATION_SUMMARY,
@@ -73,6 +76,8 @@ PURPOSES = {
     LetterKind.ACKNOWLEDGEMENT: Purpose.OUTCOME_TO_REFERRER,
     LetterKind.OUTCOME: Purpose.OUTCOME_TO_REFERRER,
     LetterKind.FAMILY: Purpose.FAMILY_LETTER,
+    # 003 App. 4 §8 and §2.6: the outcome fed back to the agencies asked.
+    LetterKind.GP_OUTCOME: Purpose.OUTCOME_TO_PARTNER,
 }
 
 
@@ -231,7 +236,7 @@ def _problems(
     return problems
 
 
-def _gate(contact: Contact, kind: LetterKind, *, text: str) -> Release:
+def gate(contact: Contact, kind: LetterKind, *, text: str) -> Release:
     """The exits gate for a message: every agency's answer is withheld from a letter; one whose words
     are in the message refuses it, naming the agency (the worker pasted it in)."""
     released = release(answer_items(contact), route=ROUTES[kind], to=None)
@@ -240,7 +245,7 @@ def _gate(contact: Contact, kind: LetterKind, *, text: str) -> Release:
         names = ", ".join(dict.fromkeys(item.source_name for item, _ in found))
         raise DomainError(
             f"The message includes what {names} told the hub. Another agency's information never goes in a"
-            " letter or message to the family or the person who made contact: take it out",
+            " letter or message from the hub: take it out",
             field="body",
         )
     return released
@@ -252,6 +257,7 @@ CATEGORIES = {
     LetterKind.ACKNOWLEDGEMENT: (Category.IDENTITY,),
     LetterKind.OUTCOME: (Category.IDENTITY, Category.DECISION),
     LetterKind.FAMILY: (Category.IDENTITY, Category.DECISION),
+    LetterKind.GP_OUTCOME: (Category.IDENTITY, Category.DECISION),
 }
 
 
@@ -273,6 +279,7 @@ KIND_NOUNS = {
     LetterKind.FAMILY: "the letter to the family",
     LetterKind.CONSULTATION_SUMMARY: "the consultation's summary",
     LetterKind.ENCOMPASS: "the Operation Encompass notice",
+    LetterKind.GP_OUTCOME: "the outcome to the GP practice",
 }
 
 
@@ -378,7 +385,7 @@ def _send(
     )
     if earlier is not None:
         raise _sent_before(earlier)
-    released = _gate(contact, kind, text=f"{subject}\n{body}")
+    released = gate(contact, kind, text=f"{subject}\n{body}")
     try:
         return write_message(
             contact=contact,
@@ -421,15 +428,18 @@ def write_message(
     contact: Contact | None = None,
     consultation: Consultation | None = None,
     child: ContactSubject | None = None,
+    agency: Agency | None = None,
     automatic: bool = False,
+    call_note: str = "",
 ) -> Message:
-    """The ledger row, the message (queued, or to print), and its audit event: for a message its
-    caller has checked (the one writer of messages)."""
+    """The ledger row, the message (queued, or to print, or a telephone call recorded with `call_note`),
+    and its audit event: for a message its caller has checked (the one writer of messages)."""
     email = recipient.email if channel == Channel.EMAIL else ""
-    address = recipient.postal_address if channel != Channel.EMAIL else ""
+    address = recipient.postal_address if channel in (Channel.LETTER, Channel.NOTIFY_LETTER) else ""
+    how = email or ("by telephone" if channel == Channel.TELEPHONE else "by post")
     disclosure = record_disclosure(
         contact,
-        to=f"{recipient.name} ({email or 'by post'})"[:200],
+        to=f"{recipient.name} ({how})"[:200],
         released=released,
         content={"kind": kind.value, "channel": channel.value, "subject": subject, "body": body},
         purpose=PURPOSES[kind],
@@ -446,6 +456,7 @@ def write_message(
             contact=contact,
             consultation=consultation,
             child=child,
+            agency=agency,
             kind=kind,
             audience=audience,
             template_version=template_version,
@@ -462,6 +473,8 @@ def write_message(
         )
     if channel == Channel.LETTER:
         lifecycle.transition(message, MessageEvent.PREPARE_FOR_POST, by=by, at=at)
+    elif channel == Channel.TELEPHONE:
+        lifecycle.transition(message, MessageEvent.RECORD_CALL, by=by, at=at, note=call_note)
     record(
         Verb.MESSAGE_SENT,
         by=by,
@@ -608,7 +621,7 @@ def queue_acknowledgements(at: datetime) -> int:
 # Deciding not to write to the family --------------------------------------------------------------
 
 
-def _explained(explanation: str) -> str:
+def explained(explanation: str) -> str:
     text = explanation.strip()
     if len(text) < MIN_EXPLANATION:
         raise DomainError(f"Explain why in at least {MIN_EXPLANATION} characters", field="explanation")
@@ -624,7 +637,7 @@ def decide_not_to_write(
         raise PermissionDenied
     if reason not in WithheldReason.values:
         raise DomainError("Choose why the family is not written to", field="reason")
-    text = _explained(explanation)
+    text = explained(explanation)
     decision = FamilyLetterDecision.objects.create(
         contact=contact, withhold=True, reason=reason, explanation=text, decided_by=by, decided_at=at
     )
@@ -639,7 +652,7 @@ def lift_reasons_not_to_write(contact: Contact, *, explanation: str, by: User, a
         raise PermissionDenied
     if not reasons_not_to_write(contact):
         raise DomainError("Nothing stops a letter to the family: there is no reason to lift")
-    text = _explained(explanation)
+    text = explained(explanation)
     decision = FamilyLetterDecision.objects.create(
         contact=contact, withhold=False, explanation=text, decided_by=by, decided_at=at
     )
@@ -697,6 +710,26 @@ def save_template(
     return version
 
 
+# The register of schools (Operation Encompass) ----------------------------------------------------------
+
+
+@transaction.atomic(durable=True)
+def save_school(school: School, *, changed: Sequence[str], by: User, at: datetime) -> School:
+    """Add `school` (unsaved) to the register, or save a change to one (its DSL moves on, say), with its
+    audit event; `changed`: the fields the administrator changed."""
+    if not permissions.can_manage_schools(by):
+        raise PermissionDenied
+    added = school.pk is None
+    school.save()
+    record(
+        Verb.SCHOOL_REGISTER_CHANGED,
+        by=by,
+        at=at,
+        data={"school": school.pk, "added": added, "changed": sorted(changed)},
+    )
+    return school
+
+
 # A message's life after it is sent ------------------------------------------------------------------
 
 
@@ -714,7 +747,9 @@ def told_another_way(message: Message, *, explanation: str, by: User, at: dateti
     """A message that did not arrive (or will not be posted): the recipient was told another way."""
     if not permissions.can_handle_post(by):
         raise PermissionDenied
-    text = _explained(explanation)
+    text = explained(explanation)
+    if message.state not in (MessageState.TO_PRINT, MessageState.FAILED):
+        raise DomainError("Only a letter to post or a message that was not delivered is recorded as told another way")
     claim(message, version, noun="message")
     lifecycle.transition(message, MessageEvent.TELL_ANOTHER_WAY, by=by, at=at, note=text)
     record(Verb.MESSAGE_TOLD_ANOTHER_WAY, by=by, contact_id=message.contact_id, at=at, data={"message": message.pk})

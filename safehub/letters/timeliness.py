@@ -1,6 +1,7 @@
 """When each message was due, and whether it went in time: issue 15's "acknowledgement on time;
 referrer told within the protocol's window; family letters sent or withheld with a reason;
-consultation summaries within 48 hours". The contact's timeline and the telling-people report read
+consultation summaries within 48 hours", and Sefton's GP practices told the outcome within three working
+days (003 §2.6). The contact's timeline and the telling-people report read
 the same answers from here."""
 
 from __future__ import annotations
@@ -14,6 +15,8 @@ from safehub.protocols.policy import Deadlines
 
 # Issue 15: "Acknowledge every professional referrer within one working day of the contact."
 ACKNOWLEDGE_WITHIN_WORKING_DAYS = 1
+# Sefton 003 §2.6: the GP surgery is told the outcome "within three working days".
+GP_OUTCOME_WITHIN_WORKING_DAYS = 3
 
 
 @dataclass(frozen=True)
@@ -38,6 +41,19 @@ def acknowledgement_due(received_at: datetime, deadlines: Deadlines) -> datetime
     return due_at(
         received_at,
         ACKNOWLEDGE_WITHIN_WORKING_DAYS,
+        ClockUnit.WORKING_DAYS,
+        hours=deadlines.hours,
+        extra_holidays=deadlines.holidays,
+    )
+
+
+def gp_outcome_due(actioned_at: datetime, deadlines: Deadlines) -> datetime:
+    """When each GP practice asked for checks must have been told the outcome: three working days after
+    it was actioned, at the same time of day (weekends, bank holidays and the protocol's closure days
+    not counted)."""
+    return due_at(
+        actioned_at,
+        GP_OUTCOME_WITHIN_WORKING_DAYS,
         ClockUnit.WORKING_DAYS,
         hours=deadlines.hours,
         extra_holidays=deadlines.holidays,

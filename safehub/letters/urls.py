@@ -10,6 +10,7 @@ urlpatterns = [
     path("contacts/<int:pk>/lift/", views.lift, name="lift"),
     path("consultations/<int:pk>/summary/", views.write_summary, name="write-summary"),
     path("contacts/<int:pk>/encompass/<int:subject>/", views.tell_school, name="tell-school"),
+    path("contacts/<int:pk>/gp-practices/<int:agency>/called/", views.record_call, name="record-call"),
     path("schools/", views.schools, name="schools"),
     path("schools/new/", views.school, name="add-school"),
     path("schools/<int:pk>/", views.school, name="school"),

@@ -14,7 +14,6 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import PermissionDenied
-from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -22,8 +21,6 @@ from django.utils.dateparse import parse_datetime
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from safehub.audit.models import Verb
-from safehub.audit.services import record
 from safehub.consultations.models import Consultation
 from safehub.consultations.queries import get_consultation_for
 from safehub.contacts.models import Contact
@@ -34,13 +31,14 @@ from safehub.core.http import AuthenticatedHttpRequest
 from safehub.core.presenters import lower_first
 from safehub.core.queries import by_pk
 from safehub.decisions.models import SHORT_LABELS, Outcome
-from safehub.letters import encompass, permissions, services
+from safehub.letters import encompass, gp_outcomes, permissions, services
 from safehub.letters.delivery import Report, report_from_notify
 from safehub.letters.fields import fields_for, fill, unfilled
 from safehub.letters.forms import (
     LiftForm,
     MessageForm,
     NotToWriteForm,
+    RecordCallForm,
     SchoolForm,
     SummaryForm,
     TellSchoolForm,
@@ -422,11 +420,9 @@ def waiting(request: AuthenticatedHttpRequest) -> HttpResponse:
     )
     sections = [(title, [(m, message_row(m)) for m in found if m.state == state]) for state, title in WAITING_SECTIONS]
     at = timezone.now()
-    schools_untold = (
-        encompass.untold(Contact.objects.visible_to(request.user).values_list("pk", flat=True), at=at)
-        if permissions.can_tell_schools(request.user)
-        else []
-    )
+    visible = Contact.objects.visible_to(request.user).values_list("pk", flat=True)
+    schools_untold = encompass.untold(visible, at=at) if permissions.can_tell_schools(request.user) else []
+    practices_untold = gp_outcomes.untold(visible, at=at) if permissions.can_handle_post(request.user) else []
     writer = permissions.can_send_messages(request.user)
     return render(
         request,
@@ -434,6 +430,7 @@ def waiting(request: AuthenticatedHttpRequest) -> HttpResponse:
         {
             "sections": sections,
             "untold": schools_untold,
+            "practices_untold": practices_untold,
             "now": at,
             "writer": writer,
             "outcomes_to_write": list(outcomes_to_write(request.user)[:100]) if writer else [],
@@ -622,6 +619,50 @@ def tell_school(request: AuthenticatedHttpRequest, pk: int, subject: int) -> Htt
     )
 
 
+# GP practices told the outcome (Sefton 003 §2.6) -------------------------------------------------
+
+
+@require_http_methods(["GET", "POST"])
+def record_call(request: AuthenticatedHttpRequest, pk: int, agency: int) -> HttpResponse:
+    """Record that a GP practice with no secure email address was told the outcome by telephone."""
+    contact = get_contact_for(request.user, pk, purpose="gp-practice-called", related=("outcome_action",))
+    if not permissions.can_handle_post(request.user):
+        raise PermissionDenied
+    practice = next((found for found in gp_outcomes.practices(contact) if found.agency.pk == agency), None)
+    if practice is None:
+        raise Http404("No such GP practice asked for checks on this contact")
+    form = RecordCallForm(request.POST or None)
+    status = 200
+    if request.method == "POST" and form.is_valid():
+        try:
+            gp_outcomes.record_call(
+                contact,
+                practice.agency,
+                explanation=form.cleaned_data["explanation"],
+                by=request.user,
+                at=timezone.now(),
+            )
+        except DomainError as error:
+            status = add_refusal(form, error)
+        else:
+            messages.success(request, f"Recorded: {practice.agency.name} was told the outcome by telephone")
+            return redirect(contact)
+    words: tuple[str, str] | None = None
+    if getattr(contact, "outcome_action", None) is not None:
+        try:
+            _, subject, body = gp_outcomes.words(contact, practice.agency, by=request.user, at=timezone.now())
+        except DomainError:
+            words = None  # no template: the refusal says so when the call is recorded
+        else:
+            words = (subject, body)
+    return render(
+        request,
+        "letters/record_call.html",
+        {"contact": contact, "practice": practice, "words": words, "form": form},
+        status=status,
+    )
+
+
 @require_GET
 def schools(request: AuthenticatedHttpRequest) -> HttpResponse:
     if not (permissions.can_manage_schools(request.user) or permissions.can_tell_schools(request.user)):
@@ -645,14 +686,9 @@ def school(request: AuthenticatedHttpRequest, pk: int | None = None) -> HttpResp
             raise Http404("No such school")
     form = SchoolForm(request.POST or None, instance=found)
     if request.method == "POST" and form.is_valid():
-        with transaction.atomic():
-            saved = form.save()
-            record(
-                Verb.SCHOOL_REGISTER_CHANGED,
-                by=request.user,
-                at=timezone.now(),
-                data={"school": saved.pk, "added": found is None, "changed": sorted(form.changed_data)},
-            )
+        saved = services.save_school(
+            form.save(commit=False), changed=form.changed_data, by=request.user, at=timezone.now()
+        )
         messages.success(request, f"{saved.name} saved")
         return redirect("letters:schools")
     return render(request, "letters/school.html", {"form": form, "school": found})

@@ -52,6 +52,8 @@ class MessageEvent(StrEnum):
     RETRY = "retry"
     MARK_POSTED = "mark_posted"
     TELL_ANOTHER_WAY = "tell_another_way"
+    # A recipient with no address told by telephone, recorded afterwards (a GP practice, 003 §2.6).
+    RECORD_CALL = "record_call"
 
 
 LIFECYCLE: Final = Table(
@@ -67,12 +69,14 @@ LIFECYCLE: Final = Table(
         MessageEvent.RETRY: "Sent again",
         MessageEvent.MARK_POSTED: "Printed and posted",
         MessageEvent.TELL_ANOTHER_WAY: "Told another way",
+        MessageEvent.RECORD_CALL: "Told by telephone",
     },
     transitions={
         (MessageState.QUEUED, MessageEvent.PREPARE_FOR_POST): MessageState.TO_PRINT,
         (MessageState.QUEUED, MessageEvent.HAND_TO_NOTIFY): MessageState.SENT,
         (MessageState.QUEUED, MessageEvent.HAND_TO_MAIL_SERVER): MessageState.ACCEPTED,
         (MessageState.QUEUED, MessageEvent.FAIL): MessageState.FAILED,
+        (MessageState.QUEUED, MessageEvent.RECORD_CALL): MessageState.TOLD_ANOTHER_WAY,
         (MessageState.SENT, MessageEvent.DELIVER): MessageState.DELIVERED,
         (MessageState.SENT, MessageEvent.FAIL): MessageState.FAILED,
         (MessageState.FAILED, MessageEvent.RETRY): MessageState.QUEUED,

@@ -32,6 +32,7 @@ class Exit(models.TextChoices):
     ENCOMPASS = "encompass", "An Operation Encompass notice to a child's school"
     OUTCOME_TO_PARTNER = "outcome_to_partner", "A contact's decided outcome shown to a partner agency"
     ONWARD_REFERRAL = "onward_referral", "A referral pack to the team a child was referred on to"
+    GP_OUTCOME = "gp_outcome", "A contact's outcome emailed to a GP practice asked for MASH checks"
 
 
 class Audience(models.TextChoices):
@@ -60,11 +61,13 @@ AUDIENCES: dict[Exit, Audience] = {
     Exit.OUTCOME_TO_PARTNER: Audience.PARTNERS,
     # The early help, assessment or disability team the outcome sends a child to: professionals.
     Exit.ONWARD_REFERRAL: Audience.PARTNERS,
+    # The practice's safeguarding lead, at its agreed secure address (003 §2.6).
+    Exit.GP_OUTCOME: Audience.PARTNERS,
 }
 
 
 # The routes that carry the hub's own words only: a request for checks, letters and messages, and an
-# outcome shown to a partner (another agency's information never goes in them, `may_go`).
+# outcome shown or sent to a partner (another agency's information never goes in them, `may_go`).
 OWN_WORDS_ONLY = frozenset(
     {
         Exit.CHECK_REQUEST,
@@ -73,6 +76,7 @@ OWN_WORDS_ONLY = frozenset(
         Exit.CONSULTATION_SUMMARY,
         Exit.ENCOMPASS,
         Exit.OUTCOME_TO_PARTNER,
+        Exit.GP_OUTCOME,
     }
 )
 # The routes that may carry another agency's information.

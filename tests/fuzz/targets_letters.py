@@ -8,7 +8,8 @@ import datetime as dt
 from django.http import HttpResponse
 from django.utils import timezone
 
-from safehub.accounts.models import Role
+from safehub.accounts.models import AgencyKind, Role
+from safehub.accounts.tests.factories import PartnerAgencyFactory
 from safehub.consultations.models import Consultation, ConsultationKind
 from safehub.contacts.models import ConsentPosition, Contact
 from safehub.domestic_abuse.services import record_notification
@@ -16,7 +17,7 @@ from safehub.domestic_abuse.tests.test_notifications import details as notificat
 from safehub.domestic_abuse.tests.test_notifications import notification_contact
 from safehub.letters import services
 from safehub.letters.models import LetterKind, Message, School, Template
-from safehub.letters.tests.helpers import actioned_contact, set_hub_details
+from safehub.letters.tests.helpers import action_it, actioned_contact, decided_with_practices, set_hub_details
 from tests.fuzz.harness import Target, Variant, World, bare, redirected, url
 
 SW, TM, CO, ADMIN = Role.SOCIAL_WORKER, Role.TEAM_MANAGER, Role.CONTACT_OFFICER, Role.ADMINISTRATOR
@@ -62,6 +63,17 @@ def _tell_school(world: World) -> list[Variant]:
     address = url("letters:tell-school", contact.pk, contact.subjects.get(given_name="Mia").pk)
     school = School.objects.get(name="Example Primary School")
     return [Variant.from_page(world.client(CO), address, fill={"school": str(school.pk)})]
+
+
+def _record_call(world: World) -> list[Variant]:
+    """A GP practice with no secure address, told the outcome by telephone (Sefton 003 §2.6)."""
+    practice = PartnerAgencyFactory(name="Ash Grove Medical Centre", kind=AgencyKind.GP_PRACTICE, secure_email="")
+    decided = decided_with_practices(
+        world.team, [practice], social_worker=world.user(SW), manager=world.user(TM), at=timezone.now()
+    )
+    contact = action_it(decided, by=world.user(TM), at=timezone.now())
+    address = url("letters:record-call", contact.pk, practice.pk)
+    return [Variant.from_page(world.client(CO), address, fill={"explanation": WHY})]
 
 
 def _add_school(world: World) -> list[Variant]:
@@ -162,6 +174,7 @@ TARGETS = [
     Target("letters:write-summary", _write_summary),
     Target("letters:not-to-write", _not_to_write),
     Target("letters:tell-school", _tell_school),
+    Target("letters:record-call", _record_call),
     Target("letters:add-school", _add_school, passed=_saved_or_taken),
     Target("letters:school", _school),
     Target("letters:lift", _lift),

@@ -6,7 +6,10 @@ import datetime as dt
 import uuid
 from typing import Any
 
-from safehub.accounts.models import User
+from safehub.accounts.models import Agency, AgencyKind, Role, User
+from safehub.accounts.tests.factories import PartnerAgencyFactory, TeamFactory, user_with_role
+from safehub.checks import services as checks_services
+from safehub.checks.tests.helpers import start_checks, submit_answer
 from safehub.contacts.models import Contact, SubjectRole
 from safehub.contacts.tests.factories import ContactAwaitingThresholdFactory, ContactSubjectFactory
 from safehub.decisions import services as decisions
@@ -87,3 +90,56 @@ def send_drafted(contact: Contact, kind: LetterKind, by: User, at: dt.datetime, 
     }
     fields.update(changes)
     return services.send(contact, kind=kind, by=by, at=at, **fields)
+
+
+# What Elm Road Surgery answered on the checks: it never goes in a letter or message (the exits gate).
+ANSWER = "Mother missed three appointments for the baby's jabs this year"
+
+
+def decided_with_practices(
+    team: Any, agencies: list[Agency], *, social_worker: User, manager: User, at: dt.datetime
+) -> Contact:
+    """Mia's contact: the practices asked for checks (Elm Road answering), the checks submitted and a
+    section 17 assessment approved, not yet actioned."""
+    set_hub_details()
+    contact: Contact = ContactAwaitingThresholdFactory(team=team, received_at=at - dt.timedelta(hours=6))
+    checks = start_checks(
+        contact, by=manager, coordinator=social_worker, agencies=agencies, at=at - dt.timedelta(hours=5)
+    )
+    first = checks.requests.get(agency=agencies[0])
+    health = PartnerAgencyFactory(name="Example Health Trust", kind=AgencyKind.HEALTH)
+    nurse = User.objects.filter(username="nurse").first() or user_with_role(
+        Role.PARTNER_PROFESSIONAL, team=TeamFactory(name="desk", agency=health), username="nurse"
+    )
+    submit_answer(first, by=nurse, at=at - dt.timedelta(hours=4), information=ANSWER, on_behalf_of="Dr Example")
+    checks.refresh_from_db()
+    checks_services.submit_for_decision(
+        checks,
+        analysis="Health concerns only",
+        outstanding_reason="Other practices answer by telephone",
+        by=social_worker,
+        at=at - dt.timedelta(hours=3),
+        version=checks.version,
+    )
+    return recommend_and_approve(
+        contact,
+        outcome=Outcome.SECTION_17_ASSESSMENT,
+        recommended_by=social_worker,
+        approved_by=manager,
+        at=at - dt.timedelta(hours=2),
+    )
+
+
+def action_it(contact: Contact, *, by: User, at: dt.datetime) -> Contact:
+    decisions.action_outcome(
+        contact,
+        sent_to="Assessment Team 2",
+        referrer_informed_at=at,
+        referrer_informed_by="Telephone",
+        notes="",
+        by=by,
+        at=at,
+        version=contact.version,
+    )
+    contact.refresh_from_db()
+    return contact

@@ -8,22 +8,26 @@ import datetime as dt
 from typing import Any
 
 import pytest
+from django.core.exceptions import PermissionDenied
 from django.test import Client
 from django.urls import reverse
 
 from safehub.audit.models import AuditEvent, Verb
 from safehub.contacts.models import Contact
+from safehub.core.errors import DomainError
 from safehub.core.working_time import LONDON
 from safehub.domestic_abuse import services as domestic_abuse
 from safehub.domestic_abuse.tests.test_notifications import details, notification_contact
-from safehub.letters import encompass
+from safehub.letters import encompass, services
 from safehub.letters.models import LetterKind, Message, School
 from safehub.letters.tests.helpers import set_hub_details
 from safehub.letters.timeliness import encompass_due
+from safehub.protocols.models import LocalProtocol
 from safehub.sharing.exits import Exit
 from safehub.sharing.models import Disclosure
 
 SCHOOL_DAY = dt.time(8, 30)
+NOW = dt.datetime(2026, 11, 24, 10, 0, tzinfo=dt.UTC)
 
 
 def _london(*parts: int) -> dt.datetime:
@@ -144,3 +148,41 @@ def test_the_register_refuses_a_name_it_has_in_other_capitals_and_a_number_that_
     assert "already has a school of that name" in page
     assert "Enter a telephone number" in page
     assert School.objects.count() == 1
+
+
+@pytest.mark.django_db
+def test_saving_a_school_is_a_service_that_records_its_audit_event(administrator: Any, social_worker: Any) -> None:
+    school = School(name="Example Infant School", dsl_name="Ms D Lead", dsl_email="dsl@example-infant.sch.uk")
+    with pytest.raises(PermissionDenied):
+        services.save_school(school, changed=["name"], by=social_worker, at=NOW)
+    saved = services.save_school(school, changed=["name", "dsl_name"], by=administrator, at=NOW)
+    event = AuditEvent.objects.get(verb=Verb.SCHOOL_REGISTER_CHANGED)
+    assert event.data == {"school": saved.pk, "added": True, "changed": ["dsl_name", "name"]}
+    saved.dsl_name = "Mr E Lead"
+    services.save_school(saved, changed=["dsl_name"], by=administrator, at=NOW)
+    assert AuditEvent.objects.filter(verb=Verb.SCHOOL_REGISTER_CHANGED).count() == 2
+    assert School.objects.get().dsl_name == "Mr E Lead"
+
+
+@pytest.mark.django_db
+def test_only_the_front_door_may_tell_a_school_and_a_rule_is_said_not_forbidden(
+    notified: Contact, social_worker: Any, performance_lead: Any, contact_officer_client: Client, now: dt.datetime
+) -> None:
+    mia = notified.subjects.get(given_name="Mia")
+    school = School.objects.get(name="Example Primary School")
+    with pytest.raises(PermissionDenied):
+        encompass.tell_school(notified.domestic_abuse, mia, school, by=performance_lead, at=now)
+    adult = notified.subjects.get(given_name="Ann")
+    with pytest.raises(DomainError, match="Choose a child on this notification"):
+        encompass.tell_school(notified.domestic_abuse, adult, school, by=social_worker, at=now)
+    # The words cannot be completed (the hub's telephone number is not set): the page says so, as an error.
+    LocalProtocol.objects.filter(is_active=True).update(hub_phone="")
+    notified.subjects.filter(given_name="Mia").update(school="Another Academy")
+    url = reverse("letters:tell-school", args=[notified.pk, mia.pk])
+    key = "5d0e6d1c-5f59-4a7e-9a51-0f3a3c2b9e10"
+    refused = contact_officer_client.post(url, {"submission_key": key, "school": school.pk})
+    assert refused.status_code == 200
+    page = refused.content.decode()
+    assert "govuk-error-summary" in page
+    assert "The notice still holds ((hub_phone))" in page
+    assert not Message.objects.filter(child=mia).exists()

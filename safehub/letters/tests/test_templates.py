@@ -77,8 +77,8 @@ def test_each_shipped_template_renders_whole_for_each_outcome_and_recipient(
     values = values_for(contact, protocol=protocol, sender=social_worker, at=now)
     values["recipient_name"] = "Priya Shah"
     for words in shipped():
-        if words.kind in (LetterKind.CONSULTATION_SUMMARY, LetterKind.ENCOMPASS):
-            continue  # about a consultation or a child's school: test_summaries.py and test_encompass.py
+        if words.kind in (LetterKind.CONSULTATION_SUMMARY, LetterKind.ENCOMPASS, LetterKind.GP_OUTCOME):
+            continue  # about a consultation, a child's school or GP: test_summaries, test_encompass, test_gp_outcomes
         subject, body = fill(words.subject, values), fill(words.body, values)
         assert unfilled(subject + body) == [], (words.kind, words.audience, words.outcome)
         assert contact.reference in subject

@@ -12,7 +12,7 @@ class Migration(migrations.Migration):
     dependencies = [
         ('accounts', '0004_agency_secure_email'),
         ('contacts', '0012_awaiting_consent'),
-        ('sharing', '0013_onward_referral_route'),
+        ('sharing', '0014_onward_referral_route'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

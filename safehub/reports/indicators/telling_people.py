@@ -2,7 +2,8 @@
 working day; referrers told the outcome within the active protocol's time (002 §12: 48 hours; 003 App. 4
 §10: one working day); families written to, or not with a coded reason (003 App. 4 §11); consultation
 summaries sent within the protocol's time (002 §5–6: 48 hours); each school-age child's school told of a
-police domestic-abuse notification before the next school day (Operation Encompass). Each is counted in the London month of
+police domestic-abuse notification before the next school day (Operation Encompass); each GP practice asked
+for checks told the outcome within three working days (Sefton 003 §2.6). Each is counted in the London month of
 what started its clock — the contact received, the outcome actioned, the consultation given — from the
 records themselves. Something still in time is not counted late; something past its time and not done is
 counted as not done."""
@@ -11,14 +12,16 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from safehub.accounts.models import AgencyKind
+from safehub.checks.models import AgencyRequest
 from safehub.consultations.models import Consultation
 from safehub.contacts.models import Contact, ReferrerKind
 from safehub.decisions.models import OutcomeAction, Verdict
 from safehub.domestic_abuse.models import Notification
 from safehub.letters import encompass
-from safehub.letters.models import FamilyLetterDecision, LetterKind, Message, WithheldReason
+from safehub.letters.models import FamilyLetterDecision, LetterKind, Message, MessageStateChange, WithheldReason
 from safehub.letters.rules import reasons_not_to_write
-from safehub.letters.timeliness import Timed, acknowledgement_due, outcome_due
+from safehub.letters.timeliness import Timed, acknowledgement_due, gp_outcome_due, outcome_due
 from safehub.letters.workflow import MessageState
 from safehub.protocols.policy import Deadlines, active_protocol
 from safehub.reports.indicators import months
@@ -45,6 +48,10 @@ MEASURES = (
     "encompass_on_time",
     "encompass_late",
     "encompass_not_sent",
+    "gp_practices_due",
+    "gp_told_on_time",
+    "gp_told_late",
+    "gp_not_told",
 )
 # A message that did not arrive has not told anyone (told another way: when is not known).
 UNDELIVERED = (MessageState.FAILED, MessageState.TOLD_ANOTHER_WAY)
@@ -165,7 +172,44 @@ def figures(*, at: datetime, since: datetime | None = None) -> list[months.Month
             found.add(received_at, "encompass_due")
             timed = Timed(deadline, notices.get((notification.contact_id, child.pk)))
             _tally(found, received_at, timed, ("encompass_on_time", "encompass_late", "encompass_not_sent"), at)
+    _gp_practices(found, deadlines, since=since, at=at)
     return found.latest_first()
+
+
+def _gp_practices(found: months.Months, deadlines: Deadlines, *, since: datetime | None, at: datetime) -> None:
+    """Each GP practice asked for checks on a contact whose outcome was actioned, told within three
+    working days or not (003 §2.6): by email when it was sent, by telephone when the call was recorded."""
+    actioned = dict(
+        OutcomeAction.objects.filter(**({"actioned_at__gte": since} if since is not None else {})).values_list(
+            "contact_id", "actioned_at"
+        )
+    )
+    asked = set(
+        AgencyRequest.objects.filter(agency__kind=AgencyKind.GP_PRACTICE, checks__contact_id__in=list(actioned))
+        .values_list("checks__contact_id", "agency_id")
+        .distinct()
+    )
+    messages = Message.objects.filter(kind=LetterKind.GP_OUTCOME, contact_id__in=list(actioned)).exclude(
+        state=MessageState.FAILED
+    )
+    told: dict[tuple[int, int], datetime] = {}
+    another_way: dict[int, tuple[int, int]] = {}
+    for pk, contact_id, agency_id, state, created_at in messages.values_list(
+        "pk", "contact_id", "agency_id", "state", "created_at"
+    ):
+        if state == MessageState.TOLD_ANOTHER_WAY:
+            another_way[pk] = (contact_id, agency_id)
+        else:
+            told[(contact_id, agency_id)] = created_at
+    for message_id, changed_at in MessageStateChange.objects.filter(
+        message_id__in=list(another_way), to_state=MessageState.TOLD_ANOTHER_WAY
+    ).values_list("message_id", "at"):
+        told[another_way[message_id]] = changed_at
+    for contact_id, agency_id in sorted(asked):
+        actioned_at = actioned[contact_id]
+        found.add(actioned_at, "gp_practices_due")
+        timed = Timed(gp_outcome_due(actioned_at, deadlines), told.get((contact_id, agency_id)))
+        _tally(found, actioned_at, timed, ("gp_told_on_time", "gp_told_late", "gp_not_told"), at)
 
 
 def as_csv(rows: list[months.MonthRow]) -> str:

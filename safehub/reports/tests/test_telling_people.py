@@ -9,14 +9,17 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
+from safehub.accounts.models import AgencyKind
+from safehub.accounts.tests.factories import PartnerAgencyFactory
 from safehub.audit.models import AuditEvent, Verb
 from safehub.consultations import services as consultations
 from safehub.consultations.models import ConsultationKind
 from safehub.contacts.tests.factories import ContactFactory
 from safehub.core.errors import DomainError
+from safehub.letters import gp_outcomes
 from safehub.letters import services as letters
 from safehub.letters.models import LetterKind, WithheldReason
-from safehub.letters.tests.helpers import actioned_contact, send_drafted
+from safehub.letters.tests.helpers import action_it, actioned_contact, decided_with_practices, send_drafted
 from safehub.reports.indicators import telling_people
 
 pytestmark = pytest.mark.django_db
@@ -89,6 +92,10 @@ def test_each_measure_of_a_month(mash_team: Any, social_worker: Any, manager: An
         "encompass_on_time": 0,
         "encompass_late": 0,
         "encompass_not_sent": 0,
+        "gp_practices_due": 0,
+        "gp_told_on_time": 0,
+        "gp_told_late": 0,
+        "gp_not_told": 0,
     }
 
 
@@ -131,3 +138,39 @@ def test_the_report_and_its_csv_are_for_the_performance_lead_and_managers(
     response = manager_client.get(reverse("reports:telling-people-csv"))
     assert response.content.decode().splitlines()[0].startswith("month,acknowledgements_due,")
     assert AuditEvent.objects.filter(verb=Verb.REPORT_EXPORTED).count() == 1
+
+
+def test_each_gp_practice_asked_is_counted_told_within_three_working_days_or_not(
+    mash_team: Any, social_worker: Any, manager: Any, contact_officer: Any, now: dt.datetime
+) -> None:
+    elm = PartnerAgencyFactory(name="Elm Road Surgery", kind=AgencyKind.GP_PRACTICE, secure_email="elm@nhs.example")
+    ash = PartnerAgencyFactory(name="Ash Grove Medical Centre", kind=AgencyKind.GP_PRACTICE, secure_email="")
+    oak = PartnerAgencyFactory(name="Oak Lane Practice", kind=AgencyKind.GP_PRACTICE, secure_email="oak@nhs.example")
+    # Actioned this morning: Elm Road emailed at once (in time); Ash Grove, no address, still has time.
+    today = decided_with_practices(mash_team, [elm, ash], social_worker=social_worker, manager=manager, at=now)
+    action_it(today, by=manager, at=now - dt.timedelta(hours=1))
+    # Actioned on Thursday the 12th (due the 17th): Oak Lane told today (late); Ash Grove never (not told).
+    then = dt.datetime(2026, 11, 12, 12, tzinfo=dt.UTC)
+    earlier = decided_with_practices(mash_team, [oak, ash], social_worker=social_worker, manager=manager, at=then)
+    action_it(earlier, by=manager, at=then)
+    assert gp_outcomes.queue_gp_outcomes(now) == 2
+    [row] = telling_people.figures(at=now)
+    assert [row.counts[m] for m in ("gp_practices_due", "gp_told_on_time", "gp_told_late", "gp_not_told")] == [
+        4,
+        1,
+        1,
+        1,
+    ]
+    gp_outcomes.record_call(
+        earlier, ash, explanation="Telephoned Ash Grove's safeguarding lead today", by=contact_officer, at=now
+    )
+    [row] = telling_people.figures(at=now)
+    assert (row.counts["gp_told_late"], row.counts["gp_not_told"]) == (2, 0)
+    csv = telling_people.as_csv(telling_people.figures(at=now))
+    assert csv.splitlines()[0].endswith("gp_practices_due,gp_told_on_time,gp_told_late,gp_not_told")
+
+
+def test_the_report_shows_gp_practices_told_within_three_working_days(manager_client: Client) -> None:
+    ContactFactory()
+    page = manager_client.get(reverse("reports:telling-people")).content.decode()
+    assert "GP practices told within 3 working days" in page

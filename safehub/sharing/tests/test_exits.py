@@ -37,7 +37,7 @@ from safehub.domestic_abuse.tests.test_notifications import details as notificat
 from safehub.domestic_abuse.tests.test_notifications import notification_contact
 from safehub.information_requests import services as information_requests
 from safehub.information_requests.rules import Details
-from safehub.letters import encompass
+from safehub.letters import encompass, gp_outcomes
 from safehub.letters import services as letters
 from safehub.letters.models import Channel, LetterKind, School
 from safehub.letters.tests.helpers import set_hub_details
@@ -404,6 +404,51 @@ def _outcome_to_partner(world: World) -> tuple[list[Disclosure], str]:
     return rows, _sent(rows) + json.dumps(shown, ensure_ascii=False)
 
 
+def _gp_outcome(world: World) -> tuple[list[Disclosure], str]:
+    """The GP practice asked for checks is emailed the outcome once it is actioned: the hub's words
+    only; the police's restricted answer and housing's free one never go in it."""
+    gp = PartnerAgencyFactory(name="Elm Road Surgery", kind=AgencyKind.GP_PRACTICE, secure_email="elm@nhs.example")
+    checks_services.ask_another_agency(
+        world.checks,
+        checks_services.AskAgencies([gp], "Is the family registered?", checks_services.DEFAULT_BASES),
+        by=world.manager,
+        at=world.at,
+        version=world.checks.version,
+    )
+    world.checks.refresh_from_db()
+    checks_services.submit_for_decision(
+        world.checks,
+        analysis="Risk unclear",
+        outstanding_reason="The practice answers by telephone",
+        by=world.social_worker,
+        at=world.at,
+        version=world.checks.version,
+    )
+    set_hub_details()
+    contact = recommend_and_approve(
+        world.contact,
+        outcome=Outcome.SECTION_17_ASSESSMENT,
+        recommended_by=world.social_worker,
+        approved_by=world.manager,
+        at=world.at,
+    )
+    decisions.action_outcome(
+        contact,
+        sent_to="Assessment Team 2",
+        referrer_informed_at=world.at,
+        referrer_informed_by="Telephone",
+        notes="",
+        by=world.social_worker,
+        at=world.at,
+        version=contact.version,
+    )
+    before = _last()
+    assert gp_outcomes.queue_gp_outcomes(world.at + H) == 1
+    rows = _new_rows(before)
+    assert "Rent arrears since May" not in _sent(rows)
+    return rows, _sent(rows)
+
+
 def _onward_referral(world: World) -> tuple[list[Disclosure], str]:
     """The outcome actioned to an assessment team outside Safehub; its referral pack is sent and emailed."""
     checks_services.submit_for_decision(
@@ -459,6 +504,7 @@ EXITS: dict[Exit, Callable[[World], tuple[list[Disclosure], str]]] = {
     Exit.CONSULTATION_SUMMARY: _consultation_summary,
     Exit.ENCOMPASS: _encompass,
     Exit.OUTCOME_TO_PARTNER: _outcome_to_partner,
+    Exit.GP_OUTCOME: _gp_outcome,
     Exit.ONWARD_REFERRAL: _onward_referral,
 }
 
@@ -578,6 +624,7 @@ NOT_A_ROUTE = {
     "pages/views.py": "serves the PDF pack (pages/pack.py)",
     "checks/alerts.py": "alerts to hub staff to sign in: no personal details",
     "consultations/reminders.py": "reminders to hub staff to sign in and send a summary: no personal details",
+    "letters/encompass_alerts.py": "alerts managers to sign in: a contact's reference, no child's name",
     "strategy/alerts.py": "action alerts to sign in: no personal details",
     "strategy/emails.py": "tell invitees to sign in and read what was sent through the gate: no personal details",
     "handoffs/services.py": "a contact passed to the council's own allocated worker: names and dates of birth only",

@@ -16,6 +16,8 @@ from safehub.checks.gp_emails import deliver_practice_emails
 from safehub.consultations.reminders import deliver_summary_reminders, queue_summary_reminders
 from safehub.letters.delivery import ask_notify, deliver_messages
 from safehub.letters.encompass import queue_encompass
+from safehub.letters.encompass_alerts import deliver_encompass_alerts, queue_encompass_alerts
+from safehub.letters.gp_outcomes import queue_gp_outcomes
 from safehub.letters.services import queue_acknowledgements
 from safehub.onward.services import deliver_pack_emails
 from safehub.strategy.alerts import run_once as run_action_alerts
@@ -27,7 +29,8 @@ class Command(BaseCommand):
         "The background worker: every --interval seconds, queue due reminders and overdue escalations for"
         " MASH check requests and strategy discussions' actions and send them, and email contacts handed to a"
         " worker, requests for information to GP practices, strategy invitations and records, each exactly once;"
-        " acknowledge professionals' contacts and hand letters and messages to GOV.UK Notify or the mail server;"
+        " acknowledge professionals' contacts, tell GP practices asked for checks the outcome, alert managers to"
+        " late Operation Encompass notices, and hand letters and messages to GOV.UK Notify or the mail server;"
         " email referral packs to teams outside Safehub;"
         " then checkpoint the audit chain outside the database (SAFEHUB_AUDIT_CHECKPOINT_DIR). Safe to run"
         " several at once."
@@ -52,10 +55,13 @@ class Command(BaseCommand):
                 invitations = deliver_invitation_emails(timezone.now())
                 strategy = deliver_record_emails(timezone.now()) + run_action_alerts(timezone.now())
                 acknowledged = queue_acknowledgements(timezone.now()) + queue_encompass(timezone.now())
+                acknowledged += queue_gp_outcomes(timezone.now())
                 letters = deliver_messages(timezone.now()) + ask_notify(timezone.now())
                 queue_summary_reminders(timezone.now())
                 letters += deliver_summary_reminders(timezone.now())
                 packs = deliver_pack_emails(timezone.now())
+                queue_encompass_alerts(timezone.now())
+                letters += deliver_encompass_alerts(timezone.now())
             except (DatabaseError, OSError) as error:
                 # The database or the mail server is away: what was not sent stays queued for the next round.
                 if options["once"]:
@@ -77,7 +83,7 @@ class Command(BaseCommand):
                     emailed += f"; strategy invitations emailed {invitations}" if invitations else ""
                     emailed += f"; strategy records and action alerts emailed {strategy}" if strategy else ""
                     emailed += (
-                        f"; acknowledgements and Operation Encompass notices {acknowledged}, letters and messages handed over {letters}"
+                        f"; acknowledgements, Operation Encompass notices and outcomes to GP practices {acknowledged}, letters and messages handed over {letters}"
                         if (letters or acknowledged)
                         else ""
                     )
