@@ -26,7 +26,7 @@ from safehub.letters.models import (
 )
 from safehub.letters.rules import reasons_not_to_write, why_not_yet
 from safehub.letters.timeliness import Timed, acknowledgement_due, gp_outcome_due, outcome_due
-from safehub.letters.workflow import LIFECYCLE, STATES, MessageEvent, MessageState
+from safehub.letters.workflow import DID_NOT_GO, LIFECYCLE, STATES, MessageEvent, MessageState
 from safehub.protocols.models import Clock
 from safehub.protocols.policy import Deadlines, active_protocol, deadlines_for
 
@@ -82,7 +82,7 @@ def _clock_line(what: str, timed: Timed, *, at: datetime, done: str = "Sent") ->
 def clock_lines(contact: Contact, messages: list[Message], *, at: datetime) -> list[ClockLine]:
     """Issue 15's times, for this contact: the acknowledgement (a professional's contact) and the
     outcome to whoever made contact (once decided), each sent in time or not."""
-    sent = [m for m in messages if m.state not in (MessageState.FAILED, MessageState.TOLD_ANOTHER_WAY)]
+    sent = [m for m in messages if m.state not in DID_NOT_GO]
 
     def first(kind: LetterKind) -> datetime | None:
         return min((m.created_at for m in sent if m.kind == kind), default=None)
@@ -207,7 +207,11 @@ class ContactPanel(Panel):
                             reverse("letters:record-call", args=[contact.pk, practice.agency.pk]),
                         )
                     )
-        written = {message.kind for message in contact.messages.all() if message.state != MessageState.FAILED}
+        written = {
+            message.kind
+            for message in contact.messages.all()
+            if message.state not in (MessageState.FAILED, MessageState.WITHDRAWN)
+        }
         if permissions.can_send_messages(user):
             if not why_not_yet(contact, LetterKind.OUTCOME) and LetterKind.OUTCOME not in written:
                 found.append(

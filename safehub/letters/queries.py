@@ -58,7 +58,11 @@ FAMILIES_WITHIN = timedelta(days=30)
 
 
 def _written(kind: LetterKind) -> QuerySet[Message, int]:
-    return Message.objects.filter(kind=kind).exclude(state=MessageState.FAILED).values_list("contact_id", flat=True)
+    return (
+        Message.objects.filter(kind=kind)
+        .exclude(state__in=[MessageState.FAILED, MessageState.WITHDRAWN])
+        .values_list("contact_id", flat=True)
+    )
 
 
 def outcomes_to_write(user: User) -> QuerySet[Contact]:

@@ -50,7 +50,7 @@ from safehub.letters.models import (
     WithheldReason,
 )
 from safehub.letters.rules import reasons_not_to_write, referrer_audience, why_not_yet
-from safehub.letters.workflow import MessageEvent, MessageState
+from safehub.letters.workflow import DID_NOT_GO, MessageEvent, MessageState
 from safehub.protocols.policy import active_protocol
 from safehub.sharing.exits import Exit, Release, release
 from safehub.sharing.services import record_disclosure, withheld_found
@@ -266,7 +266,7 @@ def already_sent(contact: Contact, kind: LetterKind, *, email: str, postal_addre
     address = Q(email__iexact=email.strip()) if email.strip() else Q(postal_address=postal_address.strip())
     return (
         contact.messages.filter(address, kind=kind)
-        .exclude(state__in=[MessageState.FAILED, MessageState.TOLD_ANOTHER_WAY])
+        .exclude(state__in=sorted(DID_NOT_GO))
         .select_related("sent_by")
         .first()
     )
@@ -641,7 +641,21 @@ def decide_not_to_write(
     decision = FamilyLetterDecision.objects.create(
         contact=contact, withhold=True, reason=reason, explanation=text, decided_by=by, decided_at=at
     )
-    record(Verb.FAMILY_LETTER_WITHHELD, by=by, contact=contact, at=at, data={"decision": decision.pk, "reason": reason})
+    # A letter written but not yet gone (to print, or waiting for the worker) must not go now.
+    waiting = contact.messages.filter(kind=LetterKind.FAMILY, state__in=[MessageState.QUEUED, MessageState.TO_PRINT])
+    withdrawn = []
+    for letter in waiting:
+        lifecycle.transition(
+            letter, MessageEvent.WITHDRAW, by=by, at=at, note=f"Not to be sent: {WithheldReason(reason).label.lower()}"
+        )
+        withdrawn.append(letter.pk)
+    record(
+        Verb.FAMILY_LETTER_WITHHELD,
+        by=by,
+        contact=contact,
+        at=at,
+        data={"decision": decision.pk, "reason": reason, "withdrawn": withdrawn},
+    )
     return decision
 
 

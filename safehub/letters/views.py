@@ -171,6 +171,8 @@ def _write_page(
             "back_text": "Back to the contact" if isinstance(about, Contact) else "Back to the consultation",
             "template": template,
             "preview": preview,
+            # A letter to the family goes by post only: no email address to fill in.
+            "by_email": any(value == Channel.EMAIL for value, _ in form.fields["channel"].choices),  # type: ignore[attr-defined]
         },
         status=status,
     )
@@ -279,7 +281,11 @@ def not_to_write(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         except DomainError as error:
             status = add_refusal(form, error)
         else:
-            messages.success(request, "Recorded: the family is not written to")
+            withdrawn = messages_visible_to(request.user).filter(
+                contact=contact, kind=LetterKind.FAMILY, state=MessageState.WITHDRAWN
+            )
+            note = ". The letter written to them was withdrawn: do not post it" if withdrawn.exists() else ""
+            messages.success(request, f"Recorded: the family is not written to{note}")
             return redirect(contact)
     return render(request, "letters/not_to_write.html", {"contact": contact, "form": form}, status=status)
 

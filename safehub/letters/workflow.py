@@ -23,6 +23,7 @@ class MessageState(StrEnum):
     TO_PRINT = "to_print"
     POSTED = "posted"
     TOLD_ANOTHER_WAY = "told_another_way"
+    WITHDRAWN = "withdrawn"
 
     @property
     def label(self) -> str:
@@ -40,7 +41,13 @@ STATES: Final[Mapping[MessageState, StateInfo]] = {
     MessageState.TO_PRINT: StateInfo("To print and post", Tag.YELLOW, queue=MESSAGES_QUEUE),
     MessageState.POSTED: StateInfo("Posted", Tag.GREEN, queue=NO_QUEUE),
     MessageState.TOLD_ANOTHER_WAY: StateInfo("Not delivered: told another way", Tag.GREY, queue=NO_QUEUE),
+    # A family letter not yet gone when the hub decided the family is not to be written to (003 App. 4 §11).
+    MessageState.WITHDRAWN: StateInfo("Withdrawn: not to be sent", Tag.GREY, queue=NO_QUEUE),
 }
+
+
+# The messages that did not go, and will not: nobody was told by them.
+DID_NOT_GO: Final = frozenset({MessageState.FAILED, MessageState.TOLD_ANOTHER_WAY, MessageState.WITHDRAWN})
 
 
 class MessageEvent(StrEnum):
@@ -54,6 +61,7 @@ class MessageEvent(StrEnum):
     TELL_ANOTHER_WAY = "tell_another_way"
     # A recipient with no address told by telephone, recorded afterwards (a GP practice, 003 §2.6).
     RECORD_CALL = "record_call"
+    WITHDRAW = "withdraw"
 
 
 LIFECYCLE: Final = Table(
@@ -70,6 +78,7 @@ LIFECYCLE: Final = Table(
         MessageEvent.MARK_POSTED: "Printed and posted",
         MessageEvent.TELL_ANOTHER_WAY: "Told another way",
         MessageEvent.RECORD_CALL: "Told by telephone",
+        MessageEvent.WITHDRAW: "Withdrawn: the family is not to be written to",
     },
     transitions={
         (MessageState.QUEUED, MessageEvent.PREPARE_FOR_POST): MessageState.TO_PRINT,
@@ -83,5 +92,7 @@ LIFECYCLE: Final = Table(
         (MessageState.FAILED, MessageEvent.TELL_ANOTHER_WAY): MessageState.TOLD_ANOTHER_WAY,
         (MessageState.TO_PRINT, MessageEvent.MARK_POSTED): MessageState.POSTED,
         (MessageState.TO_PRINT, MessageEvent.TELL_ANOTHER_WAY): MessageState.TOLD_ANOTHER_WAY,
+        (MessageState.QUEUED, MessageEvent.WITHDRAW): MessageState.WITHDRAWN,
+        (MessageState.TO_PRINT, MessageEvent.WITHDRAW): MessageState.WITHDRAWN,
     },
 )

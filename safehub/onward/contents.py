@@ -20,12 +20,12 @@ from safehub.core.presenters import shown_date, shown_day
 from safehub.decisions.models import Decision, Outcome, Recommendation
 from safehub.decisions.queries import latest_recommendation, the_decision
 from safehub.letters.models import LetterKind, WithheldReason
-from safehub.letters.workflow import MessageState
+from safehub.letters.workflow import DID_NOT_GO, MessageState
 from safehub.protocols.models import LocalProtocol
 from safehub.sharing.exits import Release, withheld_reason
 
 # A family letter that reached the family, or is on its way (one that failed is no letter).
-LETTER_STATES = frozenset(MessageState) - {MessageState.FAILED, MessageState.TOLD_ANOTHER_WAY}
+LETTER_STATES = frozenset(MessageState) - DID_NOT_GO
 
 
 def _name(user: Any) -> str:

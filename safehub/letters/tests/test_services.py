@@ -249,3 +249,26 @@ def test_a_parent_with_no_address_given_is_written_to_where_the_index_holds_them
     mother.save()
     made = services.draft(contact, kind=LetterKind.FAMILY, by=social_worker, at=now)
     assert made.postal_address.splitlines() == ["Dana Harlow", "3 Elm Close", "Welling", "DA16 1AA"]
+
+
+def test_a_letter_not_yet_posted_is_withdrawn_when_the_family_is_not_to_be_written_to(
+    contact: Contact, social_worker: Any, manager: Any, now: dt.datetime
+) -> None:
+    """A worker wrote to the family; a manager then decided the family must not be written to (003 App. 4
+    §11): the letter waiting to be printed is withdrawn, never posted, and not counted as written."""
+    letter = _send(contact, LetterKind.FAMILY, social_worker, now)
+    assert letter.state == MessageState.TO_PRINT
+    services.decide_not_to_write(
+        contact,
+        reason=WithheldReason.INCREASED_RISK,
+        explanation="The father reads the family's post and would learn of the referral",
+        by=manager,
+        at=now + dt.timedelta(minutes=5),
+    )
+    letter.refresh_from_db()
+    assert letter.state == MessageState.WITHDRAWN
+    assert not Message.objects.needing_someone().filter(pk=letter.pk).exists()  # off the print list
+    with pytest.raises(DomainError):
+        services.mark_posted(letter, by=social_worker, at=now + dt.timedelta(minutes=10), version=letter.version)
+    event = AuditEvent.objects.filter(verb=Verb.FAMILY_LETTER_WITHHELD).get()
+    assert event.data["withdrawn"] == [letter.pk]

@@ -107,7 +107,11 @@ def figures(*, at: datetime, since: datetime | None = None) -> list[months.Month
 
     # The outcome to whoever made contact, and the family's letter, for each outcome actioned.
     told = _first_sent(LetterKind.OUTCOME)
-    written = set(Message.objects.filter(kind=LetterKind.FAMILY).values_list("contact_id", flat=True))
+    written = set(
+        Message.objects.filter(kind=LetterKind.FAMILY)
+        .exclude(state=MessageState.WITHDRAWN)
+        .values_list("contact_id", flat=True)
+    )
     withheld: dict[int, str] = {}
     for decision in FamilyLetterDecision.objects.order_by("decided_at", "pk").values_list(
         "contact_id", "withhold", "reason"
