@@ -18,11 +18,13 @@ from django.db import IntegrityError, transaction
 from django.utils.timezone import localtime
 
 from safehub.accounts.models import User
-from safehub.contacts.models import ContactSubject
+from safehub.contacts.models import Channel as ContactChannel
+from safehub.contacts.models import Contact, ContactSubject
 from safehub.core.ages import age_on
 from safehub.core.errors import DomainError
 from safehub.core.presenters import shown_date, shown_day
 from safehub.domestic_abuse.models import Notification
+from safehub.domestic_abuse.services import is_notification
 from safehub.letters import permissions, services
 from safehub.letters.fields import fill, unfilled
 from safehub.letters.models import Audience, Channel, LetterKind, Message, School
@@ -242,6 +244,31 @@ def untold(contacts: Iterable[int], *, at: datetime) -> list[Untold]:
         for waiting_child in waiting(notification):
             found.append(Untold(notification, waiting_child.subject, waiting_child.why, deadline))
     return sorted(found, key=lambda row: row.due)
+
+
+def incidents_unrecorded(contacts: Iterable[int], *, at: datetime) -> list[Contact]:
+    """Recent police domestic-abuse notifications (on the contacts given) with a school-age child whose
+    incident is not recorded yet: no school can be told until it is (the notice says when and where, and
+    whether the child was present), so they are listed rather than missed."""
+    recent = (
+        Contact.objects.filter(
+            pk__in=contacts,
+            channel=ContactChannel.POLICE_NOTIFICATION,
+            received_at__gte=at - LOOK_BACK,
+            domestic_abuse__isnull=True,
+        )
+        .prefetch_related("subjects__person")
+        .order_by("received_at", "pk")
+    )
+    return [
+        contact
+        for contact in recent
+        if is_notification(contact)
+        and any(
+            subject.is_child and of_school_age(subject, localtime(contact.received_at).date())
+            for subject in contact.subjects.all()
+        )
+    ]
 
 
 def preview(notification: Notification, subject: ContactSubject, school: School | None) -> tuple[str, str]:

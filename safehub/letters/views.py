@@ -427,7 +427,9 @@ def waiting(request: AuthenticatedHttpRequest) -> HttpResponse:
     sections = [(title, [(m, message_row(m)) for m in found if m.state == state]) for state, title in WAITING_SECTIONS]
     at = timezone.now()
     visible = Contact.objects.visible_to(request.user).values_list("pk", flat=True)
-    schools_untold = encompass.untold(visible, at=at) if permissions.can_tell_schools(request.user) else []
+    tells = permissions.can_tell_schools(request.user)
+    schools_untold = encompass.untold(visible, at=at) if tells else []
+    unrecorded = encompass.incidents_unrecorded(visible, at=at) if tells else []
     practices_untold = gp_outcomes.untold(visible, at=at) if permissions.can_handle_post(request.user) else []
     writer = permissions.can_send_messages(request.user)
     return render(
@@ -436,6 +438,7 @@ def waiting(request: AuthenticatedHttpRequest) -> HttpResponse:
         {
             "sections": sections,
             "untold": schools_untold,
+            "unrecorded": unrecorded,
             "practices_untold": practices_untold,
             "now": at,
             "writer": writer,

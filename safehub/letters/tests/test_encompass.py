@@ -186,3 +186,19 @@ def test_only_the_front_door_may_tell_a_school_and_a_rule_is_said_not_forbidden(
     assert "govuk-error-summary" in page
     assert "The notice still holds ((hub_phone))" in page
     assert not Message.objects.filter(child=mia).exists()
+
+
+@pytest.mark.django_db
+def test_a_notification_whose_incident_is_not_recorded_is_listed_not_missed(
+    mash_team: Any, contact_officer: Any, now: dt.datetime, contact_officer_client: Client
+) -> None:
+    """Walk-through: a police notification closed without its incident recorded told no school and was on
+    no list. The notice needs when, where and whether the child was present, so it is listed until then."""
+    set_hub_details()
+    contact = notification_contact(mash_team, now - dt.timedelta(hours=2))
+    assert encompass.incidents_unrecorded([contact.pk], at=now) == [contact]
+    page = contact_officer_client.get(reverse("letters:waiting")).content.decode()
+    assert "Police notifications whose incident is not recorded (1)" in page
+    assert contact.reference in page
+    domestic_abuse.record_notification(contact, details(contact), by=contact_officer, at=now, version=None)
+    assert encompass.incidents_unrecorded([contact.pk], at=now) == []
