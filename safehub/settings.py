@@ -359,7 +359,10 @@ SAFEHUB_TRUSTED_PROXIES = env_int("SAFEHUB_TRUSTED_PROXIES", 0)
 SESSION_ABSOLUTE_LIFETIME_SECONDS = env_int("SESSION_ABSOLUTE_LIFETIME_SECONDS", 10 * 60 * 60)
 # At most this many password checks run at once on one machine; a sign-in finding them all busy is
 # refused at once (signin.slots). Lock files go in SIGN_IN_SLOTS_DIR (default: the temporary directory).
+# A sign-in that finds every slot busy waits this long for one before it is refused: a check takes a few
+# tenths of a second, so two colleagues pressing "Sign in" together both get in (none while testing).
 SIGN_IN_CONCURRENT_CHECKS = env_int("SIGN_IN_CONCURRENT_CHECKS", 1)
+SIGN_IN_SLOT_WAIT_MS = env_int("SIGN_IN_SLOT_WAIT_MS", 0 if TESTING else 1000)
 SIGN_IN_SLOTS_DIR = os.environ.get("SIGN_IN_SLOTS_DIR", "")
 if TESTING and not SIGN_IN_SLOTS_DIR:
     # Each test process its own slots: parallel test workers' sign-ins must not refuse each other.

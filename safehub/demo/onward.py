@@ -1,7 +1,7 @@
 """The demo's receiving teams and referral packs: the assessment team works in Safehub (its members'
 worktray); the Family Wellbeing service and the Children with Disability team are emailed the pack as a
-PDF (the demo's Outbox). The packs of the last days are sent through the services, some accepted, and a
-few left for the social workers to send, so that each list has something on it."""
+PDF (the demo's Outbox, once the worker runs). The packs of the last month are sent through the services,
+some accepted, and the last few left for the social workers to send, so that each list has something on it."""
 
 from __future__ import annotations
 
@@ -16,6 +16,7 @@ from safehub.core.errors import DomainError
 from safehub.decisions.models import Outcome
 from safehub.onward import services
 from safehub.onward.models import PACK_OUTCOMES, ReceivingTeam
+from safehub.onward.queries import TO_SEND_WITHIN
 
 # Left unsent, for the list of referral packs still to send.
 LEFT_TO_SEND = 3
@@ -50,7 +51,7 @@ def add_referral_packs(
     closed = list(
         Contact.objects.filter(
             state=ContactState.CLOSED,
-            outcome_action__actioned_at__gte=now - timedelta(days=7),
+            outcome_action__actioned_at__gte=now - TO_SEND_WITHIN,
             outcome_action__children__outcome__in=PACK_OUTCOMES,
         )
         .distinct()
@@ -77,5 +78,5 @@ def add_referral_packs(
             if not pack.by_email and rng.random() < 0.6 and at + timedelta(hours=2) < now:
                 services.accept_pack(pack, by=rng.choice(receivers), at=at + timedelta(hours=2), version=pack.version)
                 made["accepted by the assessment team"] += 1
-    made["emailed to teams outside Safehub"] = services.deliver_pack_emails(now)
+    # The packs for teams outside Safehub are emailed by the background worker as `./run start` runs it.
     return dict(made)

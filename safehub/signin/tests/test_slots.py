@@ -51,3 +51,30 @@ def test_a_sign_in_when_every_slot_is_busy_is_refused_checking_nothing(
     # Once a slot is free, the same sign-in goes through.
     again = client.post(reverse("accounts:login"), {"username": "social.worker", "password": PASSWORD})
     assert again.status_code == 302
+
+
+def test_a_sign_in_waits_a_moment_for_a_slot_another_is_about_to_free(settings: Any) -> None:
+    """Walk-through: two people signing in at once, one was refused. A busy slot is waited for briefly."""
+    import threading
+
+    settings.SIGN_IN_CONCURRENT_CHECKS = 1
+    settings.SIGN_IN_SLOT_WAIT_MS = 2000
+    taken = threading.Event()
+    release = threading.Event()
+
+    def hold() -> None:
+        with password_check_slot() as held:
+            assert held
+            taken.set()
+            release.wait(5)
+
+    holder = threading.Thread(target=hold)
+    holder.start()
+    assert taken.wait(5)
+    threading.Timer(0.3, release.set).start()
+    with password_check_slot() as mine:
+        assert mine  # got the slot once the first check ended, inside the wait
+    holder.join(5)
+    settings.SIGN_IN_SLOT_WAIT_MS = 100
+    with password_check_slot() as first, password_check_slot() as second:
+        assert (first, second) == (True, False)  # still refused when the wait runs out
