@@ -178,9 +178,21 @@ def _write_page(
     )
 
 
+def _greeted(body: str) -> str:
+    """Whom the words greet ("Dear Marilyn Thompson" gives "Marilyn Thompson"), or ""."""
+    for line in body.splitlines():
+        if line.strip().lower().startswith("dear "):
+            return line.strip()[5:].strip().rstrip(",")
+    return ""
+
+
 def _preview(data: dict[str, Any]) -> dict[str, Any]:
     body = services.addressed(data["body"], data["recipient_name"].strip())
+    greeted = _greeted(body)
+    to = data["recipient_name"].strip()
     return {
+        # The name typed in To changed after the words were written: say so before it goes.
+        "greeted_other": greeted if greeted and to and greeted.lower() != to.lower() else "",
         "subject": services.addressed(data["subject"], data["recipient_name"].strip()),
         "paragraphs": [part for part in body.split("\n\n") if part.strip()],
         "unfilled": unfilled(body + data["subject"]),

@@ -160,3 +160,17 @@ def test_a_contact_officer_is_not_offered_to_write_the_outcome_later(
             at=now,
             version=contact.version,
         )
+
+
+def test_the_preview_says_when_the_greeting_and_the_name_in_to_disagree(
+    contact: Contact, social_worker_client: Client
+) -> None:
+    """Walk-through: To changed to another parent after the words were drawn; the letter still said
+    "Dear" the first, and went to print with no word of it."""
+    url = reverse("letters:write", args=[contact.pk, "family"])
+    form = _form(social_worker_client, url)
+    assert "email" not in form  # a letter to the family goes by post: no email address to fill in
+    shown = social_worker_client.post(url, {**form, "recipient_name": "Mr Sam Harlow"}).content.decode()
+    assert 'The words say "Dear Dana Harlow" but it is to Mr Sam Harlow' in shown
+    agreed = social_worker_client.post(url, form).content.decode()
+    assert "The words say" not in agreed
