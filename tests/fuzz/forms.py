@@ -18,6 +18,7 @@ from safehub.contacts.amendment_forms import ADD_REASON
 from safehub.domestic_abuse.rules import Question
 from safehub.letters.models import Channel
 from safehub.meetings.models import ItemDecision
+from safehub.onward.models import ReceivingTeam
 from safehub.protocols.models import ThresholdLevel
 from safehub.screening.models import ScreeningRoute
 
@@ -53,6 +54,11 @@ BUILDERS: dict[str, Callable[[], Any]] = {
     "decisions": lambda: tuple(ItemDecision),
     "questions": lambda: [Question(1, "Was the victim injured in this incident?")],
     "channels": lambda: list(Channel),  # how a letter or message may be sent (letters)
+    # The teams a referral pack may go to (onward): one in Safehub and one by email.
+    "teams": lambda: [
+        ReceivingTeam(pk=1, name="Assessment team 1", outcomes=["section_17_assessment"], team_id=1),
+        ReceivingTeam(pk=2, name="Family Wellbeing service", outcomes=["early_help"], email="fws@example.gov.uk"),
+    ],
     "members": lambda: [
         (1, "Example Police")
     ],  # a strategy discussion's invitees: their boxes are fuzzed through the page (targets_strategy)
