@@ -3,8 +3,8 @@
 A target builds its preconditions once (a contact in the right state, a user in the right role),
 reads the page's form as a browser would, and then Hypothesis posts payloads built from it
 (tests.fuzz.strategies). Each example runs in a savepoint that is rolled back, so that every one
-meets the same preconditions: an approval fuzzed 100 times approves the same contact 100 times,
-not once and then 99 refusals."""
+meets the same preconditions: an approval fuzzed 150 times approves the same contact 150 times,
+not once and then 149 refusals."""
 
 from __future__ import annotations
 
@@ -30,7 +30,7 @@ from tests.fuzz.html_forms import Field, PageForm, form_posting_to
 from tests.fuzz.strategies import Payload, payloads
 
 # Hypothesis profiles (docs/adr/0027): "ci" is what CI runs, reproducibly; SAFEHUB_FUZZ_PROFILE=long
-# runs thirty times as many examples, from a new random seed each time, to look further afield.
+# runs twenty times as many examples, from a new random seed each time, to look further afield.
 _COMMON: dict[str, Any] = {
     "deadline": None,
     "database": None,
@@ -43,7 +43,7 @@ _COMMON: dict[str, Any] = {
         HealthCheck.filter_too_much,
     ],
 }
-settings.register_profile("ci", max_examples=100, derandomize=True, **_COMMON)
+settings.register_profile("ci", max_examples=150, derandomize=True, **_COMMON)
 settings.register_profile("long", max_examples=3000, derandomize=False, **_COMMON)
 settings.register_profile("quick", max_examples=30, derandomize=True, **_COMMON)  # while writing a target
 # CI's second pass, on PostgreSQL, after the "ci" profile's on SQLite: what only that database refuses
