@@ -164,7 +164,11 @@ def _set_password(world: World) -> list[Variant]:
     assert page.status_code == 200
     address = page.redirect_chain[-1][0]
     good = "plum orbit kettle marsh"
-    return [Variant.from_page(client, address, fill={"new_password1": good, "new_password2": good})]
+    variant = Variant.from_page(client, address, fill={"new_password1": good, "new_password2": good})
+    # The two passwords must agree: a valid variation of one alone never gets through, so neither is
+    # varied as valid. Hostile values still go into either (or both), and the pair may be left out.
+    variant.fixed = {"new_password1": [good], "new_password2": [good]}
+    return [variant]
 
 
 def _change_password(world: World) -> list[Variant]:

@@ -1,6 +1,6 @@
 """Every POST in Safehub, fuzzed: no input gives a server error, and a good share get through.
 
-Run with SAFEHUB_FUZZ_PROFILE=long for ten times the examples (docs/adr/0027)."""
+Run with SAFEHUB_FUZZ_PROFILE=long for twenty times the examples (docs/adr/0027)."""
 
 from __future__ import annotations
 
