@@ -87,7 +87,7 @@ class TemplateForm(GovukForm):
 class ToldAnotherWayForm(VersionForm):
     explanation = forms.CharField(
         label="How were they told instead?",
-        help_text="For example: telephoned the referrer on 07700 900123 on 5 December and gave the outcome",
+        help_text="For example: telephoned them on 07700 900123 on 5 December and told them what the letter said",
         widget=forms.Textarea(attrs={"rows": 3}),
         max_length=2000,
         error_messages={"required": "Say how they were told instead"},

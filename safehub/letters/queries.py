@@ -65,8 +65,11 @@ def _written(kind: LetterKind) -> QuerySet[Message, int]:
     )
 
 
-def outcomes_to_write(user: User) -> QuerySet[Contact]:
-    """Contacts closed with "Not yet: write the outcome from Safehub next" whose outcome nobody wrote."""
+def outcomes_to_write(user: User, *, writer: bool = True) -> QuerySet[Contact]:
+    """Contacts closed with "Not yet: write the outcome from Safehub next" whose outcome nobody wrote
+    (none for one who writes none)."""
+    if not writer:
+        return Contact.objects.none()
     return (
         Contact.objects.visible_to(user)
         .filter(state=ContactState.CLOSED, outcome_action__referrer_informed_by=SEND_FROM_SAFEHUB)
@@ -76,9 +79,12 @@ def outcomes_to_write(user: User) -> QuerySet[Contact]:
     )
 
 
-def families_to_write(user: User, *, at: datetime) -> QuerySet[Contact]:
+def families_to_write(user: User, *, at: datetime, writer: bool = True) -> QuerySet[Contact]:
     """Contacts whose outcome was actioned lately, whose family nobody wrote to and nobody decided not
-    to (003 App. 4 §11), nor was the family kept from knowing for safety (002 §22)."""
+    to (003 App. 4 §11), nor was the family kept from knowing for safety (002 §22); none for one who
+    writes none."""
+    if not writer:
+        return Contact.objects.none()
     return (
         Contact.objects.visible_to(user)
         .filter(state=ContactState.CLOSED, outcome_action__actioned_at__gte=at - FAMILIES_WITHIN, not_told={})

@@ -54,6 +54,8 @@ from safehub.letters.workflow import MessageState
 from safehub.protocols.models import LocalProtocol
 
 KINDS = {"outcome": LetterKind.OUTCOME, "family": LetterKind.FAMILY}
+# The most rows a list of letters still to write shows (its heading gives the whole count).
+LIST_LIMIT = 100
 
 
 def _channels(kind: LetterKind) -> list[Channel]:
@@ -444,6 +446,8 @@ def waiting(request: AuthenticatedHttpRequest) -> HttpResponse:
     unrecorded = encompass.incidents_unrecorded(visible, at=at) if tells else []
     practices_untold = gp_outcomes.untold(visible, at=at) if permissions.can_handle_post(request.user) else []
     writer = permissions.can_send_messages(request.user)
+    outcomes = outcomes_to_write(request.user, writer=writer)
+    families = families_to_write(request.user, at=at, writer=writer)
     return render(
         request,
         "letters/waiting.html",
@@ -454,8 +458,10 @@ def waiting(request: AuthenticatedHttpRequest) -> HttpResponse:
             "practices_untold": practices_untold,
             "now": at,
             "writer": writer,
-            "outcomes_to_write": list(outcomes_to_write(request.user)[:100]) if writer else [],
-            "families_to_write": list(families_to_write(request.user, at=at)[:100]) if writer else [],
+            "outcomes_to_write": list(outcomes[:LIST_LIMIT]),
+            "outcomes_count": outcomes.count(),
+            "families_to_write": list(families[:LIST_LIMIT]),
+            "families_count": families.count(),
         },
     )
 
