@@ -29,8 +29,10 @@ def receives_referrals(user: User) -> bool:
 
 
 def can_see_packs(user: User) -> bool:
-    """The list of referrals: the hub's staff, and the members of a team that receives them in Safehub."""
-    return can_work_on_cases(user) or receives_referrals(user)
+    """The list of referrals: the council's case staff, the hub's and a receiving team's (whose members
+    hold a case role in it: a social worker of the assessment team, an early help practitioner). Read from
+    the user's roles alone, so the navigation asks no query of anyone."""
+    return can_work_on_cases(user)
 
 
 def can_manage_receiving_teams(user: User) -> bool:

@@ -16,6 +16,7 @@ from safehub.contacts.models import Contact, ContactRestriction
 from safehub.core.queries import by_pk
 from safehub.decisions.models import ChildAction
 from safehub.onward.models import PACK_OUTCOMES, ReferralPack
+from safehub.onward.permissions import can_see_packs
 from safehub.onward.workflow import PackState
 
 
@@ -26,6 +27,8 @@ def _to_my_teams(user: User) -> Q:
 
 
 def packs_visible_to(user: User) -> QuerySet[ReferralPack]:
+    if not can_see_packs(user):
+        return ReferralPack.objects.none()
     return ReferralPack.objects.filter(
         Q(contact__in=Contact.objects.visible_to(user).values("pk")) | _to_my_teams(user)
     )
@@ -33,6 +36,8 @@ def packs_visible_to(user: User) -> QuerySet[ReferralPack]:
 
 def worktray(user: User) -> QuerySet[ReferralPack]:
     """The packs sent to the user's teams that no one there has accepted yet, oldest first."""
+    if not can_see_packs(user):
+        return ReferralPack.objects.none()
     return (
         ReferralPack.objects.filter(_to_my_teams(user), state=PackState.WAITING)
         .select_related("contact", "receiving_team", "sent_by")
