@@ -44,6 +44,7 @@ from safehub.letters.models import (
     FamilyLetterDecision,
     LetterKind,
     Message,
+    MessageQuerySet,
     School,
     Template,
     TemplateVersion,
@@ -628,6 +629,12 @@ def explained(explanation: str) -> str:
     return text
 
 
+def family_letters_not_gone(contact: Contact) -> MessageQuerySet:
+    """Letters to the family written but not yet gone (to print, or waiting for the worker): a decision not
+    to write to the family withdraws them."""
+    return contact.messages.filter(kind=LetterKind.FAMILY, state__in=[MessageState.QUEUED, MessageState.TO_PRINT])
+
+
 @transaction.atomic(durable=True)
 def decide_not_to_write(
     contact: Contact, *, reason: str, explanation: str, by: User, at: datetime
@@ -641,10 +648,8 @@ def decide_not_to_write(
     decision = FamilyLetterDecision.objects.create(
         contact=contact, withhold=True, reason=reason, explanation=text, decided_by=by, decided_at=at
     )
-    # A letter written but not yet gone (to print, or waiting for the worker) must not go now.
-    waiting = contact.messages.filter(kind=LetterKind.FAMILY, state__in=[MessageState.QUEUED, MessageState.TO_PRINT])
     withdrawn = []
-    for letter in waiting:
+    for letter in family_letters_not_gone(contact):
         lifecycle.transition(
             letter, MessageEvent.WITHDRAW, by=by, at=at, note=f"Not to be sent: {WithheldReason(reason).label.lower()}"
         )

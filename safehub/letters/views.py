@@ -284,6 +284,8 @@ def not_to_write(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     form = NotToWriteForm(request.POST or None)
     status = 200
     if request.method == "POST" and form.is_valid():
+        # Whether a letter is waiting to go, which the decision withdraws: said when it is recorded.
+        waiting = services.family_letters_not_gone(contact).exists()
         try:
             services.decide_not_to_write(
                 contact,
@@ -295,10 +297,7 @@ def not_to_write(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         except DomainError as error:
             status = add_refusal(form, error)
         else:
-            withdrawn = messages_visible_to(request.user).filter(
-                contact=contact, kind=LetterKind.FAMILY, state=MessageState.WITHDRAWN
-            )
-            note = ". The letter written to them was withdrawn: do not post it" if withdrawn.exists() else ""
+            note = ". The letter written to them was withdrawn: do not post it" if waiting else ""
             messages.success(request, f"Recorded: the family is not written to{note}")
             return redirect(contact)
     return render(request, "letters/not_to_write.html", {"contact": contact, "form": form}, status=status)

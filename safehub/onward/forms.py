@@ -60,7 +60,14 @@ class ReceivingTeamForm(GovukForm):
         error_messages={"invalid": "Enter an email address like referrals@example.gov.uk"},
     )
     is_active = forms.BooleanField(label="Takes referrals now", required=False, initial=True)
-    version = forms.IntegerField(widget=forms.HiddenInput, min_value=0, required=False)
+    # The team's version as the page showed it: an edit made on a stale page is refused (0 for a new one).
+    version = forms.IntegerField(
+        widget=forms.HiddenInput,
+        min_value=0,
+        error_messages=dict.fromkeys(
+            ["required", "invalid", "min_value"], "This page is out of date: reload the page and try again"
+        ),
+    )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

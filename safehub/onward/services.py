@@ -412,8 +412,6 @@ def save_receiving_team(
             " referrals",
             field="safehub_team",
         )
-    if team is not None and team.version != version:
-        raise ConcurrentChange("receiving team")
     clash = ReceivingTeam.objects.filter(name__iexact=name.strip())
     if team is not None:
         clash = clash.exclude(pk=team.pk)

@@ -22,7 +22,7 @@ from safehub.core.queries import by_pk
 from safehub.decisions.models import Outcome
 from safehub.onward import permissions, services
 from safehub.onward.forms import ReceivingTeamForm, ReturnForm, SendForm
-from safehub.onward.models import PACK_OUTCOMES, ReceivingTeam
+from safehub.onward.models import PACK_OUTCOMES, ReceivingTeam, ReferralPack
 from safehub.onward.pdf import pack_pdf
 from safehub.onward.presenters import pack_status
 from safehub.onward.queries import can_open_contact, get_pack_for, sent_waiting, still_to_send, worktray
@@ -98,6 +98,11 @@ def send(request: AuthenticatedHttpRequest, pk: int, outcome: str) -> HttpRespon
 @require_GET
 def pack(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     found = get_pack_for(request.user, pk, purpose="referral-pack")
+    return _pack_page(request, found, ReturnForm(initial={"version": found.version}))
+
+
+def _pack_page(request: AuthenticatedHttpRequest, found: ReferralPack, return_form: ReturnForm) -> HttpResponse:
+    """A pack's page: what the team reads, its state, and (for the team, while it waits) accept or return."""
     return render(
         request,
         "onward/pack.html",
@@ -106,7 +111,7 @@ def pack(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
             "content": found.content,
             "status": pack_status(found),
             "can_accept": found.state == PackState.WAITING and permissions.can_accept_pack(request.user, found),
-            "return_form": ReturnForm(initial={"version": found.version}),
+            "return_form": return_form,
             "can_open_contact": can_open_contact(request.user, found),
             "version_form": VersionForm(initial={"version": found.version}),
         },
@@ -152,19 +157,11 @@ def return_pack(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
             )
         except DomainError as error:
             add_refusal(form, error)
+            found.refresh_from_db()  # someone in the team may have moved it on: show it as it is now
         else:
             messages.success(request, "Returned to the MASH with your reason: it has left the worktray")
             return redirect("onward:packs")
-    context = {
-        "pack": found,
-        "content": found.content,
-        "status": pack_status(found),
-        "can_accept": found.state == PackState.WAITING and permissions.can_accept_pack(request.user, found),
-        "return_form": form,
-        "can_open_contact": can_open_contact(request.user, found),
-        "version_form": VersionForm(initial={"version": found.version}),
-    }
-    return render(request, "onward/pack.html", context)
+    return _pack_page(request, found, form)
 
 
 @require_GET
@@ -225,7 +222,7 @@ def team(request: AuthenticatedHttpRequest, pk: int | None = None) -> HttpRespon
             "version": found.version,
         }
         if found is not None
-        else {"is_active": True}
+        else {"is_active": True, "version": 0}
     )
     form = ReceivingTeamForm(request.POST or None, initial=initial)
     status = 200
@@ -241,7 +238,7 @@ def team(request: AuthenticatedHttpRequest, pk: int | None = None) -> HttpRespon
                 is_active=data["is_active"],
                 by=request.user,
                 at=timezone.now(),
-                version=data["version"] if data["version"] is not None else (found.version if found else 0),
+                version=data["version"],
             )
         except DomainError as error:
             status = add_refusal(form, error, fields={"email": "email", "safehub_team": "safehub_team"})

@@ -12,7 +12,7 @@ from django.urls import reverse
 
 from safehub.contacts.models import Contact
 from safehub.letters.models import LetterKind, Message, Template
-from safehub.letters.tests.helpers import actioned_contact
+from safehub.letters.tests.helpers import actioned_contact, send_drafted
 from safehub.letters.workflow import MessageState
 from tests.fuzz.html_forms import form_posting_to
 
@@ -174,3 +174,17 @@ def test_the_preview_says_when_the_greeting_and_the_name_in_to_disagree(
     assert 'The words say "Dear Dana Harlow" but it is to Mr Sam Harlow' in shown
     agreed = social_worker_client.post(url, form).content.decode()
     assert "The words say" not in agreed
+
+
+def test_deciding_not_to_write_says_the_letter_it_withdrew_and_only_then(
+    contact: Contact, social_worker: Any, manager_client: Client, now: dt.datetime
+) -> None:
+    send_drafted(contact, LetterKind.FAMILY, social_worker, now)
+    url = reverse("letters:not-to-write", args=[contact.pk])
+    why = "The father reads the family's post and would learn of the referral"
+    first = manager_client.post(url, {"reason": "increased_risk", "explanation": why}, follow=True)
+    assert "The letter written to them was withdrawn: do not post it" in first.content.decode()
+    assert Message.objects.get(kind=LetterKind.FAMILY).state == MessageState.WITHDRAWN
+    again = manager_client.post(url, {"reason": "told_in_person", "explanation": why}, follow=True)
+    assert "Recorded: the family is not written to" in again.content.decode()
+    assert "was withdrawn" not in again.content.decode()  # nothing was withdrawn this time

@@ -165,7 +165,9 @@ def test_the_pdf_downloads(contact: Contact, receiving: ReceivingTeam, social_wo
 
 def test_an_administrator_adds_a_team_and_is_told_what_is_missing(administrator_client: Client) -> None:
     add = reverse("onward:add-team")
-    missing = administrator_client.post(add, {"name": "Family Wellbeing Service", "outcomes": ["early_help"]})
+    missing = administrator_client.post(
+        add, {"name": "Family Wellbeing Service", "outcomes": ["early_help"], "version": "0"}
+    )
     assert missing.status_code == 200
     assert "secure email address its referrals go to" in missing.content.decode()
     made = administrator_client.post(
@@ -175,6 +177,7 @@ def test_an_administrator_adds_a_team_and_is_told_what_is_missing(administrator_
             "outcomes": ["early_help"],
             "email": "fws@example.gov.uk",
             "is_active": "on",
+            "version": "0",
         },
     )
     assert made.status_code == 302
@@ -191,3 +194,22 @@ def test_the_referrals_list_shows_what_is_still_to_send(
     page = social_worker_client.get(reverse("onward:packs")).content.decode()
     assert "Referral packs still to send" in page
     assert contact.reference in page
+
+
+def test_a_team_saved_from_a_stale_page_is_refused_and_nothing_changes(
+    administrator_client: Client, receiving: ReceivingTeam
+) -> None:
+    url = reverse("onward:team", args=[receiving.pk])
+    assert receiving.team is not None
+    posted = {
+        "name": "Assessment Team A",
+        "outcomes": ["section_17_assessment"],
+        "safehub_team": str(receiving.team.pk),
+    }
+    assert administrator_client.post(url, {**posted, "version": "0", "is_active": "on"}).status_code == 302
+    stale = administrator_client.post(url, {**posted, "name": "Assessment Team B", "version": "0", "is_active": "on"})
+    assert "changed by someone else" in stale.content.decode()
+    missing = administrator_client.post(url, {**posted, "name": "Assessment Team C", "is_active": "on"})
+    assert "This page is out of date" in missing.content.decode()
+    receiving.refresh_from_db()
+    assert (receiving.name, receiving.version) == ("Assessment Team A", 1)
