@@ -46,3 +46,9 @@ if [ ! -f safehub/static/govuk/govuk-frontend.min.css.map ] || [ package-lock.js
         node_modules/govuk-frontend/dist/govuk/govuk-frontend.min.js.map \
         node_modules/govuk-frontend/dist/govuk/assets safehub/static/govuk/
 fi
+
+# The DfE's census rules and the Annex A cleaner pin older libraries than Safehub's: each gets a
+# virtualenv of its own under .validators/ (ADR 0040), made again only when its requirements change.
+if [ -d validators ]; then
+  .venv/bin/safehub validators install >/dev/null
+fi
