@@ -2,8 +2,9 @@
 
 The DfE's Children in Need rules (`csc-validator-be-cin`) and the Annex A cleaner (`liiatools`) pin
 libraries older than Safehub's (pandas 1, numpy 1), so neither may be installed beside Safehub. Each
-validator has a folder under `validators/` in the project: `requirements.txt`, every package pinned,
-and `check.py`, a short program of ours run by that environment's Python which reads a return and
+validator has a folder under `validators/` in the project: `requirements.txt`, every package pinned
+with its dependencies (installed with `--no-deps`, so the file is the whole environment: a dependency
+that no longer builds can be swapped for a maintained fork of the same module), and `check.py`, a short program of ours run by that environment's Python which reads a return and
 prints what the validator found as JSON on its standard output.
 
 The environments live in `.validators/<name>` (or under `SAFEHUB_VALIDATORS_DIR`), are made by
