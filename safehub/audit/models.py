@@ -30,6 +30,8 @@ class Verb(models.TextChoices):
     INVOLVEMENT_RECORDED = "involvement_recorded", "Recorded involvement"
     INVOLVEMENT_ENDED = "involvement_ended", "Recorded the end of an involvement"
     INVOLVEMENTS_IMPORTED = "involvements_imported", "Imported involvements"
+    CASEWORK_IMPORTED = "casework_imported", "Imported assessments, enquiries and plans"
+    RETURN_EXPORTED = "return_exported", "Exported a statutory return"
     RELATIONSHIP_RECORDED = "relationship_recorded", "Recorded a relationship between two people (from a contact)"
     PERSON_WARNINGS_RECORDED = "person_warnings_recorded", "Recorded a person's warnings (missing, workers' safety)"
     MERGED_PERSON_FOLLOWED = "merged_person_followed", "Sent from a merged person record to the one it was merged into"

@@ -5,8 +5,6 @@ All or nothing: every bad row is reported with its line number, and then nothing
 
 from __future__ import annotations
 
-import csv
-import io
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import IO, Any
@@ -17,9 +15,8 @@ from django.db import IntegrityError, models, transaction
 from safehub.accounts.models import User
 from safehub.audit.models import Verb
 from safehub.audit.services import record
-from safehub.core import csvfiles
 from safehub.core.ages import is_child_on
-from safehub.core.csvfiles import UnreadableCsv
+from safehub.core.csv_import import MAX_BYTES, ImportRefused, Row, parse_date, quoted, read_rows
 from safehub.matching.index import record_people
 from safehub.people.identifiers import is_valid_nhs_number, is_valid_postcode, normalise_nhs_number, normalise_postcode
 from safehub.people.models import Address, Involvement, Person, PersonKind, Service
@@ -51,15 +48,6 @@ STORED = {
     "team": (Involvement, "team", "the team"),
     "external_ref": (Involvement, "external_ref", "the reference in the case system"),
 }
-SHOWN = 30  # characters of a bad value quoted in a problem
-MAX_BYTES = 20 * 1024 * 1024
-MAX_ERRORS = 200
-
-
-class ImportRefused(Exception):  # noqa: N818 (a statement of what happened)
-    def __init__(self, errors: list[str]) -> None:
-        super().__init__("; ".join(errors[:5]))
-        self.errors = errors
 
 
 @dataclass(frozen=True)
@@ -68,27 +56,6 @@ class ImportResult:
     created_people: int
     created: int
     updated: int
-
-
-@dataclass(frozen=True)
-class Row:
-    line: int
-    values: dict[str, Any]
-
-
-def _date(text: str) -> date:
-    for pattern in ("%Y-%m-%d", "%d/%m/%Y"):
-        try:
-            return datetime.strptime(text, pattern).date()  # noqa: DTZ007 - a calendar date, no time
-        except ValueError:
-            continue
-    raise ValueError
-
-
-def _quoted(text: str) -> str:
-    """A bad value as a problem quotes it: no longer than SHOWN characters, controls shown as �."""
-    shown = "".join(c if c.isprintable() else "\ufffd" for c in text[:SHOWN])
-    return f"'{shown}…'" if len(text) > SHOWN else f"'{shown}'"
 
 
 def _stored_problem(column: str, value: str) -> str | None:
@@ -103,18 +70,14 @@ def _stored_problem(column: str, value: str) -> str | None:
         field.run_validators(value)
     except ValidationError:
         if isinstance(field, models.EmailField):
-            return f"{label} ({column}) {_quoted(value)} is not an email address"
-        return f"{label} ({column}) {_quoted(value)} is not valid"
+            return f"{label} ({column}) {quoted(value)} is not an email address"
+        return f"{label} ({column}) {quoted(value)} is not valid"
     return None
 
 
 def _row_problems(clean: dict[str, Any], *, today: date) -> list[str]:
     """Every problem with one row, its values converted in place (dates, NHS number, postcode)."""
     problems = [f"{name} is required" for name in sorted(REQUIRED) if not clean[name]]
-    nul = [name for name in COLUMNS if "\x00" in clean[name]]
-    problems += [f"{name} contains a NUL character (byte 0), which cannot be stored: remove it" for name in nul]
-    for name in nul:
-        clean[name] = ""  # reported: checked no further
     for name in STORED:
         problem = _stored_problem(name, clean[name]) if clean[name] else None
         if problem is not None:
@@ -122,23 +85,23 @@ def _row_problems(clean: dict[str, Any], *, today: date) -> list[str]:
     for name in ("date_of_birth", "started_on", "ended_on"):
         if clean[name]:
             try:
-                clean[name] = _date(clean[name])
+                clean[name] = parse_date(clean[name])
             except ValueError:
-                problems.append(f"{name} {_quoted(clean[name])} is not a real date")
+                problems.append(f"{name} {quoted(clean[name])} is not a real date")
                 clean[name] = None
         else:
             clean[name] = None
     if clean["service"] and clean["service"] not in Service.values:
-        problems.append(f"service {_quoted(clean['service'])} is not one of {', '.join(Service.values)}")
+        problems.append(f"service {quoted(clean['service'])} is not one of {', '.join(Service.values)}")
     if clean["nhs_number"]:
         clean["nhs_number"] = normalise_nhs_number(clean["nhs_number"])
         if not is_valid_nhs_number(clean["nhs_number"]):
-            problems.append(f"nhs_number {_quoted(clean['nhs_number'])} is not a valid NHS number")
+            problems.append(f"nhs_number {quoted(clean['nhs_number'])} is not a valid NHS number")
     if clean["postcode"]:
         if is_valid_postcode(clean["postcode"]):
             clean["postcode"] = normalise_postcode(clean["postcode"])
         else:
-            problems.append(f"postcode {_quoted(clean['postcode'])} is not a real postcode")
+            problems.append(f"postcode {quoted(clean['postcode'])} is not a real postcode")
     born, started, ended = clean["date_of_birth"], clean["started_on"], clean["ended_on"]
     if isinstance(born, date) and born > today:
         problems.append("date_of_birth is in the future")
@@ -150,44 +113,7 @@ def _row_problems(clean: dict[str, Any], *, today: date) -> list[str]:
 
 
 def _parse(raw: bytes, *, today: date) -> list[Row]:
-    if not raw.strip():
-        raise ImportRefused(["The file is empty"])
-    if len(raw) > MAX_BYTES:
-        raise ImportRefused(["The file is larger than 20 MB: split it into smaller files"])
-    try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError as error:
-        raise ImportRefused([f"The file must be saved as UTF-8 (byte {error.start} is not)"]) from None
-    reader = csv.DictReader(io.StringIO(text, newline=""))
-    try:
-        rows = _rows(reader, today=today)
-    except UnreadableCsv as error:
-        raise ImportRefused([error.message]) from None
-    return rows
-
-
-def _rows(reader: csv.DictReader[str], *, today: date) -> list[Row]:
-    header = [name.strip() for name in csvfiles.header(reader)]
-    reader.fieldnames = header  # " family_name" is the column family_name
-    missing = [name for name in COLUMNS if name not in header]
-    if missing:
-        raise ImportRefused([f"Line 1: the header is missing the column(s) {', '.join(missing)}"])
-    errors: list[str] = []
-    rows: list[Row] = []
-    for values in csvfiles.rows(reader):
-        line = reader.line_num
-        clean: dict[str, Any] = {name: (values.get(name) or "").strip() for name in COLUMNS}
-        problems = _row_problems(clean, today=today)
-        errors += [f"Line {line}: {problem}" for problem in problems]
-        if len(errors) >= MAX_ERRORS:
-            errors.append("Too many errors: the rest of the file was not checked")
-            break
-        rows.append(Row(line, clean))
-    if not rows and not errors:
-        errors.append("The file has a header but no rows")
-    if errors:
-        raise ImportRefused(errors)
-    return rows
+    return read_rows(raw, columns=COLUMNS, problems=lambda clean: _row_problems(clean, today=today))
 
 
 def import_involvements(file: IO[bytes], *, by: User, at: datetime) -> ImportResult:
