@@ -503,6 +503,11 @@ PAGES: list[tuple[str, Callable[[Any], str], dict[Role, int]]] = [
         {CO: 403, SW: 403, SP: 403, TM: 200, STRAT: 403, PARTNER: 404, PERF: 403, DPO: 403, ADMIN: 403},
     ),
     (
+        "import casework",
+        lambda team: reverse("casework:import"),
+        {CO: 403, SW: 403, SP: 403, TM: 200, STRAT: 403, PARTNER: 404, PERF: 200, DPO: 403, ADMIN: 403},
+    ),
+    (
         "possible duplicates",
         lambda team: reverse("matching:duplicates"),
         {CO: 403, SW: 403, SP: 200, TM: 200, STRAT: 403, **OUTSIDERS},

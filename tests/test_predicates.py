@@ -10,6 +10,7 @@ import pytest
 from safehub.accounts.models import Role, User
 from safehub.accounts.tests.factories import person_holding
 from safehub.audit.permissions import can_read_audit
+from safehub.casework.permissions import can_import_casework
 from safehub.consultations import permissions as consultations
 from safehub.consultations.models import Consultation
 from safehub.contacts import permissions as contacts
@@ -37,6 +38,7 @@ MATRIX: list[tuple[str, Callable[[User], bool], set[Role]]] = [
     ("search people", people.can_search_people, CASE),
     ("record an involvement", people.can_record_involvement, FRONT_DOOR),
     ("import involvements", people.can_import_involvements, {R.TEAM_MANAGER}),
+    ("import casework", can_import_casework, {R.TEAM_MANAGER, R.PERFORMANCE_LEAD}),
     ("review duplicates", can_review_duplicates, {R.SENIOR_PRACTITIONER, R.TEAM_MANAGER}),
     ("view protocols", protocols.can_view_protocols, {R.ADMINISTRATOR, R.TEAM_MANAGER}),
     ("change protocols", protocols.can_change_protocols, {R.ADMINISTRATOR}),

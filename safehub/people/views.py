@@ -14,12 +14,13 @@ from safehub.audit.services import record
 from safehub.consent.presenters import shared_without_consent
 from safehub.consent.queries import overrides_about
 from safehub.core import searches
+from safehub.core.csv_import import ImportRefused
 from safehub.core.errors import DomainError
 from safehub.core.forms import add_refusal
 from safehub.core.http import AuthenticatedHttpRequest, query_without
 from safehub.decisions.queries import contacts_about
 from safehub.matching.features import PersonDetails
-from safehub.matching.importers import ImportRefused, import_involvements
+from safehub.matching.importers import import_involvements
 from safehub.matching.presenters import candidate_views
 from safehub.matching.search import search as search_people
 from safehub.people import permissions, presenters, services

@@ -29,6 +29,12 @@ INVOLVEMENTS_CSV = (
     b"LP-1,Mia,Harlow,2016-05-17,,DA6 7AT,child_in_need,2026-01-05,,Sam Jones,sam.jones@example.org,CIN 1,C-1\n"
 )
 
+CASEWORK_CSV = (
+    b"record,local_person_id,referral_date,source,start_date,end_date,factors\n"
+    b"referral,CW-1,2026-03-02,2A,,,\n"
+    b"assessment,CW-1,2026-03-02,,2026-03-03,2026-04-20,3B 16A\n"
+)
+
 
 def _warnings(world: World) -> list[Variant]:
     person = PersonFactory()
@@ -52,6 +58,12 @@ def _end_involvement(world: World) -> list[Variant]:
 def _import_involvements(world: World) -> list[Variant]:
     address = url("people:import-involvements")
     return [Variant.from_page(world.client(TM), address, fill={"file": [INVOLVEMENTS_CSV]})]
+
+
+def _import_casework(world: World) -> list[Variant]:
+    PersonFactory(local_id="CW-1")
+    address = url("casework:import")
+    return [Variant.from_page(world.client(TM), address, fill={"file": [CASEWORK_CSV]})]
 
 
 def _record_consultation(world: World) -> list[Variant]:
@@ -158,6 +170,7 @@ TARGETS = [
     Target("people:add-involvement", _add_involvement),
     Target("people:end-involvement", _end_involvement),
     Target("people:import-involvements", _import_involvements),
+    Target("casework:import", _import_casework),
     Target("consultations:record", _record_consultation),
     Target("consultations:send-summary", _send_summary),
     Target("matching:pair", _decide_pair),

@@ -11,9 +11,10 @@ from django.urls import reverse
 from django.utils.html import escape
 
 from safehub.audit.models import AuditEvent, Verb
+from safehub.core.csv_import import ImportRefused
 from safehub.matching import importers
 from safehub.matching.features import PersonDetails
-from safehub.matching.importers import ImportRefused, import_involvements
+from safehub.matching.importers import import_involvements
 from safehub.matching.models import BlockingKey
 from safehub.matching.search import search
 from safehub.people.models import Involvement, Person

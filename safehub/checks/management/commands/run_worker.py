@@ -11,6 +11,7 @@ from django.db import DatabaseError
 from django.utils import timezone
 
 from safehub.audit.services import checkpoint_chain
+from safehub.casework.services import follow_front_door
 from safehub.checks.alerts import run_once
 from safehub.checks.gp_emails import deliver_practice_emails
 from safehub.consultations.reminders import deliver_summary_reminders, queue_summary_reminders
@@ -31,7 +32,8 @@ class Command(BaseCommand):
         " worker, requests for information to GP practices, strategy invitations and records, each exactly once;"
         " acknowledge professionals' contacts, tell GP practices asked for checks the outcome, alert managers to"
         " late Operation Encompass notices, and hand letters and messages to GOV.UK Notify or the mail server;"
-        " email referral packs to teams outside Safehub;"
+        " email referral packs to teams outside Safehub; put new referrals and section 47 enquiries in children's"
+        " episodes for the returns;"
         " then checkpoint the audit chain outside the database (SAFEHUB_AUDIT_CHECKPOINT_DIR). Safe to run"
         " several at once."
     )
@@ -62,6 +64,7 @@ class Command(BaseCommand):
                 packs = deliver_pack_emails(timezone.now())
                 queue_encompass_alerts(timezone.now())
                 letters += deliver_encompass_alerts(timezone.now())
+                follow_front_door()  # referrals and enquiries into children's episodes, for the returns
             except (DatabaseError, OSError) as error:
                 # The database or the mail server is away: what was not sent stays queued for the next round.
                 if options["once"]:

@@ -7,7 +7,8 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils import timezone
 
 from safehub.accounts.models import User
-from safehub.matching.importers import ImportRefused, import_involvements
+from safehub.core.csv_import import ImportRefused
+from safehub.matching.importers import import_involvements
 from safehub.people.permissions import can_import_involvements
 
 

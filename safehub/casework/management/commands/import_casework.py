@@ -1,0 +1,38 @@
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.utils import timezone
+
+from safehub.accounts.models import User
+from safehub.casework.importer import import_casework
+from safehub.casework.permissions import can_import_casework
+from safehub.core.csv_import import ImportRefused
+
+
+class Command(BaseCommand):
+    help = "Import assessments, section 47 enquiries, conferences and plans from a CSV file (docs/casework-csv.md). All rows or none."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("path", type=Path)
+        parser.add_argument(
+            "--as", dest="username", required=True, help="The manager or performance lead importing it."
+        )
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        user = User.objects.filter(username=options["username"]).first()
+        if user is None or not can_import_casework(user):
+            raise CommandError(f"{options['username']} is not a manager or the performance lead in Safehub")
+        path: Path = options["path"]
+        if not path.is_file():
+            raise CommandError(f"No file at {path}")
+        try:
+            with path.open("rb") as file:
+                result = import_casework(file, by=user, at=timezone.now())
+        except ImportRefused as refused:
+            for error in refused.errors:
+                self.stderr.write(error)
+            raise CommandError(f"Nothing was imported: {len(refused.errors)} problem(s) in {path}") from None
+        self.stdout.write(result.summary)

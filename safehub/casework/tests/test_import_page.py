@@ -1,0 +1,57 @@
+"""The import's page and command: a file's problems listed by line, a good file imported once."""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+
+import pytest
+from django.core.management import CommandError, call_command
+from django.test import Client
+from django.urls import reverse
+
+from safehub.accounts.models import User
+from safehub.casework.models import Episode
+from safehub.people.tests.factories import PersonFactory
+
+pytestmark = pytest.mark.django_db
+
+GOOD = b"record,local_person_id,referral_date,source\nreferral,CW-7,2026-03-02,2A\n"
+
+
+def _upload(data: bytes) -> io.BytesIO:
+    upload = io.BytesIO(data)
+    upload.name = "casework.csv"
+    return upload
+
+
+def test_the_page_imports_a_good_file_and_lists_a_bad_ones_problems(manager_client: Client) -> None:
+    PersonFactory(local_id="CW-7")
+    address = reverse("casework:import")
+
+    refused = manager_client.post(address, {"file": _upload(GOOD.replace(b"2A", b"ZZ"))})
+    assert refused.status_code == 200
+    assert "Nothing was imported" in refused.content.decode()
+    assert "Line 2: source &#x27;ZZ&#x27; is not one of" in refused.content.decode()
+    assert not Episode.objects.exists()
+
+    done = manager_client.post(address, {"file": _upload(GOOD)}, follow=True)
+    assert "Imported 1 rows: 1 records created, 0 updated" in done.content.decode()
+    assert Episode.objects.count() == 1
+
+
+def test_the_command_says_what_it_did_or_every_problem(manager: User, tmp_path: Path) -> None:
+    PersonFactory(local_id="CW-7")
+    path = tmp_path / "casework.csv"
+    path.write_bytes(GOOD.replace(b"CW-7", b"CW-8"))
+    errors = io.StringIO()
+    with pytest.raises(CommandError, match="Nothing was imported: 1 problem"):
+        call_command("import_casework", str(path), "--as", manager.username, stderr=errors)
+    assert "Line 2: no child with local person ID 'CW-8'" in errors.getvalue()
+
+    path.write_bytes(GOOD)
+    out = io.StringIO()
+    call_command("import_casework", str(path), "--as", manager.username, stdout=out)
+    assert "1 records created" in out.getvalue()
+    with pytest.raises(CommandError, match="not a manager or the performance lead"):
+        call_command("import_casework", str(path), "--as", "nobody")
