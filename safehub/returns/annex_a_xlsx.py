@@ -13,7 +13,7 @@ import datetime as dt
 import io
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Final
+from typing import Final, NoReturn
 
 from openpyxl import Workbook  # type: ignore[import-untyped]
 from openpyxl.cell import WriteOnlyCell  # type: ignore[import-untyped]
@@ -141,7 +141,7 @@ class _Checker:
         self.where = f"{annex_list} ({annex_list.description}), child {child.child_id!r}"
         self.start, self.end = start, end
 
-    def refuse(self, problem: str) -> None:
+    def refuse(self, problem: str) -> NoReturn:
         raise ValueError(f"{self.where}: {problem}")
 
     def dates(self, **dates: dt.date | None) -> None:
