@@ -30,7 +30,8 @@ class Channel(models.TextChoices):
 
 
 class ReferralSource(models.TextChoices):
-    """CIN census referral source codes."""
+    """CIN census referral source codes (the census guide: 4 is housing, 5A the local authority's social
+    care, 5D early help)."""
 
     INDIVIDUAL_FAMILY = "1A", "Individual: family member, relative or carer"
     INDIVIDUAL_ACQUAINTANCE = "1B", "Individual: acquaintance (including neighbours and friends)"
@@ -44,10 +45,11 @@ class ReferralSource(models.TextChoices):
     HEALTH_OTHER_PRIMARY = "3D", "Health services: other primary health services"
     HEALTH_A_AND_E = "3E", "Health services: A&E (emergency department)"
     HEALTH_OTHER = "3F", "Health services: other"
-    LA_SOCIAL_CARE = "4", "Local authority services: social care"
-    LA_HOUSING = "5A", "Housing: local authority housing or housing association"
-    LA_OTHER = "5B", "Other local authority services"
+    LA_HOUSING = "4", "Housing: local authority housing or housing association"
+    LA_SOCIAL_CARE = "5A", "Local authority services: social care, for example adult social care"
+    LA_OTHER = "5B", "Other internal local authority services"
     LA_EXTERNAL = "5C", "Local authority: external, for example another authority"
+    EARLY_HELP = "5D", "Early help"
     POLICE = "6", "Police"
     OTHER_LEGAL = "7", "Other legal agency"
     OTHER = "8", "Other"

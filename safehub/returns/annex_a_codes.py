@@ -242,8 +242,8 @@ ETHNICITY: Final[Mapping[Ethnicity, AnnexAEthnicity]] = {
     Ethnicity.NOT_OBTAINED: AnnexAEthnicity.NOBT,
 }
 
-# By meaning, member to member: Safehub's ReferralSource stores "4" for the local authority's social
-# care and "5A" for housing, where the CIN census has them the other way round (docs/annex-a.md).
+# Member to member. Annex A has no early help source (the census's 5D, added later): an internal
+# local authority service, 5B.
 SOURCE: Final[Mapping[ReferralSource, Source]] = {
     ReferralSource.INDIVIDUAL_FAMILY: Source.INDIVIDUAL_FAMILY,
     ReferralSource.INDIVIDUAL_ACQUAINTANCE: Source.INDIVIDUAL_ACQUAINTANCE,
@@ -261,6 +261,7 @@ SOURCE: Final[Mapping[ReferralSource, Source]] = {
     ReferralSource.LA_HOUSING: Source.HOUSING,
     ReferralSource.LA_OTHER: Source.LA_OTHER_INTERNAL,
     ReferralSource.LA_EXTERNAL: Source.LA_EXTERNAL,
+    ReferralSource.EARLY_HELP: Source.LA_OTHER_INTERNAL,
     ReferralSource.POLICE: Source.POLICE,
     ReferralSource.OTHER_LEGAL: Source.OTHER_LEGAL,
     ReferralSource.OTHER: Source.OTHER,

@@ -11,9 +11,8 @@ from safehub.returns.annex_a_codes import ETHNICITY, GENDER_OF_SEX, SOURCE, Anne
 
 pytestmark = pytest.mark.database_independent
 
-# Safehub stores "4" for the local authority's social care and "5A" for housing; the CIN census has
-# 4 for housing and 5A for social care. Annex A follows the census, so these two map by meaning.
-STORED_THE_OTHER_WAY_ROUND = {ReferralSource.LA_SOCIAL_CARE, ReferralSource.LA_HOUSING}
+# Early help (the census's 5D) is newer than Annex A's list: it is written as another internal service.
+NOT_IN_ANNEX_A = {ReferralSource.EARLY_HELP}
 
 
 def _code(label: str) -> str:
@@ -47,13 +46,14 @@ def test_no_recorded_ethnicity_is_information_not_yet_obtained() -> None:
 
 def test_source_labels_carry_the_census_code() -> None:
     for source, label in SOURCE.items():
-        if source not in STORED_THE_OTHER_WAY_ROUND:
+        if source not in NOT_IN_ANNEX_A:
             assert _code(label) == source.value, source
 
 
-def test_social_care_and_housing_sources_follow_what_the_worker_chose() -> None:
+def test_social_care_is_5a_housing_4_and_early_help_an_internal_service() -> None:
     assert annex_a_codes.source(ReferralSource.LA_SOCIAL_CARE) == "n) 5A: LA services"
     assert annex_a_codes.source(ReferralSource.LA_HOUSING) == "m) 4: Housing"
+    assert annex_a_codes.source(ReferralSource.EARLY_HELP) == "o) 5B: LA services"
 
 
 def test_each_annex_a_label_is_reached_from_safehub_but_neither_gender() -> None:
