@@ -62,6 +62,8 @@ COLUMNS = [
     "upn_unknown",
     "disabilities",
     "death_date",
+    "team",
+    "worker",
     "external_ref",
 ]
 HEADER_REQUIRED = ("record", "local_person_id")
@@ -80,6 +82,7 @@ YES = {"yes", "y", "true", "1"}
 NO = {"no", "n", "false", "0", ""}
 CODES = re.compile(r"[\s,;]+")
 MAX_REF = 60
+MAX_NAME = 200
 CHILD_KINDS = frozenset({PersonKind.CHILD, PersonKind.UNBORN})
 
 
@@ -205,9 +208,10 @@ def _row_problems(clean: dict[str, Any], *, today: date) -> list[str]:
     if not clean["local_person_id"]:
         problems.append("local_person_id is required")
     problems += [f"{name} is required for a {kind} row" for name in REQUIRED[kind] if not clean[name]]
-    for name in ("external_ref", "contact_reference", "local_person_id"):
-        if len(clean[name]) > MAX_REF:
-            problems.append(f"{name} is {len(clean[name])} characters long: it can be at most {MAX_REF}")
+    for name, limit in (("external_ref", MAX_REF), ("contact_reference", MAX_REF), ("local_person_id", MAX_REF),
+                        ("team", MAX_NAME), ("worker", MAX_NAME)):  # fmt: skip
+        if len(clean[name]) > limit:
+            problems.append(f"{name} is {len(clean[name])} characters long: it can be at most {limit}")
     _dates(clean, problems, today=today)
     _in_order(clean, problems)
     _yes_no(clean, "conference_not_required", problems)
@@ -291,6 +295,8 @@ class _Importer:
         episode.closure_reason = v["closure_reason"]
         episode.no_further_action = v["nfa"]
         episode.external_ref = v["external_ref"] or episode.external_ref
+        if v["team"] or v["worker"]:
+            episode.team, episode.worker = v["team"], v["worker"]
         episode.save()
         self.episodes[(child, v["referral_date"])] = episode
         self.result.count("referral", new=new)

@@ -45,6 +45,10 @@ class Episode(models.Model):
     closure_reason = models.CharField(max_length=4, choices=ClosureReason, blank=True)
     # The referral was closed with no further action, before any assessment (the census's ReferralNFA).
     no_further_action = models.BooleanField(default=False)
+    # Who holds the child's case, as the case system names them (Annex A lists 3–5); for a Safehub
+    # referral, until an import says otherwise, the team and worker the outcome was actioned to.
+    team = models.CharField(max_length=200, blank=True)
+    worker = models.CharField(max_length=200, blank=True)
     external_ref = models.CharField("Reference in the case system", max_length=60, blank=True)
     # Set when the episode came from the casework import rather than from a Safehub referral.
     imported = models.BooleanField(default=False)

@@ -14,7 +14,7 @@ from django.db.models import Exists, OuterRef, Q
 from safehub.casework.models import Episode, EpisodeReferral, Section47
 from safehub.contacts.models import ReferralSource
 from safehub.core.working_time import london_date
-from safehub.decisions.models import Referral
+from safehub.decisions.models import ChildAction, Referral
 from safehub.people.models import Person
 from safehub.strategy.models import STARTS_ENQUIRY, StrategyChild, StrategyRecord
 
@@ -59,10 +59,11 @@ def episode_for(child_id: int, on: date, *, source: str) -> tuple[Episode, bool]
 
 
 def _follow_referral(referral: Referral) -> bool:
-    """Put a new referral in its child's episode; whether it started one."""
+    """Put a new referral in its child's episode; whether it started one. The census dates a referral
+    by the day the council received it: the contact's day, in London."""
     person_id = referral.subject.person_id
     assert person_id is not None  # noqa: S101 - follow_front_door takes only linked children
-    on = london_date(referral.referred_at)
+    on = london_date(referral.contact.received_at)
     episode, new = episode_for(surviving_person(person_id), on, source=referral.contact.source)
     EpisodeReferral.objects.create(referral=referral, episode=episode, starts_episode=new)
     return new
@@ -117,6 +118,25 @@ def _records_to_follow() -> list[StrategyRecord]:
     )
 
 
+def _follow_actions() -> int:
+    """Name the team and worker of each episode a Safehub referral started, once its outcome is
+    actioned to them (decisions.ChildAction), until the case system's import names its own."""
+    named = ChildAction.objects.filter(subject_id=OuterRef("referral__subject_id")).exclude(team="", worker="")
+    links = (
+        EpisodeReferral.objects.filter(starts_episode=True, episode__team="", episode__worker="")
+        .filter(Exists(named))
+        .select_related("referral")
+    )
+    changed = 0
+    for link in links:
+        action = ChildAction.objects.filter(subject_id=link.referral.subject_id).exclude(team="", worker="").first()
+        if action is not None:
+            changed += Episode.objects.filter(pk=link.episode_id, team="", worker="").update(
+                team=action.team, worker=action.worker
+            )
+    return changed
+
+
 def follow_front_door() -> Followed:
     """Bring episodes up to date with Safehub's referrals and strategy discussions. Safe to run at any
     time and from several processes: each referral is placed once (its link is unique), each in a
@@ -141,4 +161,5 @@ def follow_front_door() -> Followed:
     for record in _records_to_follow():
         with transaction.atomic():
             enquiries += _follow_record(record)
+    _follow_actions()
     return Followed(episodes_started=started, referrals_joined=joined, enquiries=enquiries)

@@ -12,8 +12,9 @@ from safehub.casework.models import Episode, EpisodeReferral, Section47
 from safehub.casework.services import follow_front_door
 from safehub.contacts.models import Contact, ReferralSource
 from safehub.contacts.tests.factories import ContactAwaitingThresholdFactory
-from safehub.decisions.models import Outcome, Referral
+from safehub.decisions.models import ChildAction, Outcome, Referral
 from safehub.decisions.tests.helpers import recommend_and_approve
+from safehub.letters.tests.helpers import actioned_contact
 from safehub.people.tests.factories import PersonFactory
 from safehub.strategy import recording
 from safehub.strategy.models import StrategyDiscussion
@@ -37,11 +38,18 @@ def _referred(team: Team, social_worker: User, manager: User, at: dt.datetime, *
     )
 
 
-def test_a_referral_starts_an_episode_on_its_london_date_from_the_contacts_source(
+def test_a_referral_starts_an_episode_on_the_london_day_its_contact_came_from_the_contacts_source(
     mash_team: Team, social_worker: User, manager: User, now: dt.datetime
 ) -> None:
     late_evening = dt.datetime(2026, 6, 30, 23, 30, tzinfo=dt.UTC)  # 00:30 on 1 July in London (BST)
-    contact = _referred(mash_team, social_worker, manager, late_evening, source=ReferralSource.SCHOOLS)
+    contact = _referred(
+        mash_team,
+        social_worker,
+        manager,
+        late_evening + dt.timedelta(days=1),
+        source=ReferralSource.SCHOOLS,
+        received_at=late_evening,
+    )
     referral = Referral.objects.get(contact=contact)
 
     followed = follow_front_door()
@@ -59,10 +67,12 @@ def test_a_referral_starts_an_episode_on_its_london_date_from_the_contacts_sourc
 def test_a_further_referral_while_the_episode_is_open_joins_it_and_after_closure_starts_another(
     mash_team: Team, social_worker: User, manager: User, now: dt.datetime
 ) -> None:
-    first = _referred(mash_team, social_worker, manager, now - dt.timedelta(days=40))
+    first = _referred(
+        mash_team, social_worker, manager, now - dt.timedelta(days=40), received_at=now - dt.timedelta(days=41)
+    )
     follow_front_door()
     child = Referral.objects.get(contact=first).subject.person
-    second: Contact = ContactAwaitingThresholdFactory(team=mash_team)
+    second: Contact = ContactAwaitingThresholdFactory(team=mash_team, received_at=now - dt.timedelta(hours=3))
     subject = second.subjects.get()
     subject.person = child
     subject.save()
@@ -114,3 +124,17 @@ def test_a_discussion_that_starts_an_enquiry_makes_one_per_child_and_its_confere
     enquiry.refresh_from_db()
     assert enquiry.conference_on == conference_on
     assert follow_front_door().enquiries == 0
+
+
+def test_an_episode_names_the_team_and_worker_the_outcome_was_actioned_to(
+    mash_team: Team, social_worker: User, manager: User, now: dt.datetime
+) -> None:
+    contact = actioned_contact(mash_team, social_worker=social_worker, manager=manager, at=now)
+    link_children(contact)
+    action = ChildAction.objects.get(subject__contact=contact)
+
+    follow_front_door()
+
+    episode = Episode.objects.get()
+    assert (episode.team, episode.worker) == (action.team, action.worker)
+    assert episode.team  # the outcome page named one
