@@ -8,7 +8,6 @@ and the date, never dropped: choosing rows is the queries' job, and a wrong choi
 
 from __future__ import annotations
 
-import calendar
 import datetime as dt
 import io
 from collections.abc import Iterable, Mapping, Sequence
@@ -21,6 +20,7 @@ from openpyxl.styles import Font  # type: ignore[import-untyped]
 from openpyxl.utils import get_column_letter  # type: ignore[import-untyped]
 from openpyxl.worksheet._write_only import WriteOnlyWorksheet  # type: ignore[import-untyped]
 
+from safehub.core.working_time import months_before
 from safehub.returns.annex_a_codes import (
     DATE_COLUMNS,
     HEADERS,
@@ -40,13 +40,6 @@ EARLIEST_AS_AT: Final = dt.date(2018, 1, 1)
 Value = str | int | dt.date | None
 
 
-def _months_before(day: dt.date, months: int) -> dt.date:
-    month_index = day.year * 12 + day.month - 1 - months
-    year, month = divmod(month_index, 12)
-    last_day = calendar.monthrange(year, month + 1)[1]
-    return dt.date(year, month + 1, min(day.day, last_day))
-
-
 def window(as_at: dt.date) -> tuple[dt.date, dt.date]:
     """The six months a return as at this date covers, both ends included: from the same day six
     months earlier (the month's last day where that month is shorter) to the day before the as-at
@@ -55,7 +48,7 @@ def window(as_at: dt.date) -> tuple[dt.date, dt.date]:
         raise ValueError(f"The as-at date must be a date, without a time: {as_at!r}")
     if as_at < EARLIEST_AS_AT:
         raise ValueError(f"An Annex A as at {as_at:%d/%m/%Y} is before ILACS began (January 2018)")
-    return _months_before(as_at, MONTHS_COVERED), as_at - dt.timedelta(days=1)
+    return months_before(as_at, MONTHS_COVERED), as_at - dt.timedelta(days=1)
 
 
 @dataclass(frozen=True)

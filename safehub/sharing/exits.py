@@ -33,6 +33,7 @@ class Exit(models.TextChoices):
     OUTCOME_TO_PARTNER = "outcome_to_partner", "A contact's decided outcome shown to a partner agency"
     ONWARD_REFERRAL = "onward_referral", "A referral pack to the team a child was referred on to"
     GP_OUTCOME = "gp_outcome", "A contact's outcome emailed to a GP practice asked for MASH checks"
+    STATUTORY_RETURN = "statutory_return", "A statutory return: the DfE's census or Ofsted's Annex A"
 
 
 class Audience(models.TextChoices):
@@ -63,6 +64,8 @@ AUDIENCES: dict[Exit, Audience] = {
     Exit.ONWARD_REFERRAL: Audience.PARTNERS,
     # The practice's safeguarding lead, at its agreed secure address (003 §2.6).
     Exit.GP_OUTCOME: Audience.PARTNERS,
+    # The DfE or Ofsted: codes and dates the council holds, never another agency's information.
+    Exit.STATUTORY_RETURN: Audience.ANYONE,
 }
 
 
@@ -77,6 +80,7 @@ OWN_WORDS_ONLY = frozenset(
         Exit.ENCOMPASS,
         Exit.OUTCOME_TO_PARTNER,
         Exit.GP_OUTCOME,
+        Exit.STATUTORY_RETURN,
     }
 )
 # The routes that may carry another agency's information.

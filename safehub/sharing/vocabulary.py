@@ -71,6 +71,13 @@ class Purpose(models.TextChoices):
         "An onward referral: the contact, the hub's reasons and what partners shared, for the team the child"
         " was referred to",
     )
+    # 001, 004 (the figures the hubs report); the DfE's Children in Need census (Children Act 1989 s83:
+    # returns to the Secretary of State) and Ofsted's Annex A, asked for at inspection of the council's
+    # children's services (issue 16).
+    STATUTORY_RETURN = (
+        "statutory_return",
+        "A statutory return: the DfE's Children in Need census, or Ofsted's inspection data (Annex A)",
+    )
 
 
 class Direction(models.TextChoices):

@@ -18,7 +18,7 @@ from safehub.returns import external
 from safehub.returns.annex_a_check import AnnexAValidation, ProblemKind, validate
 from safehub.returns.annex_a_codes import HEADERS, AnnexAEthnicity, AnnexAList, Gender, Source, YesNo, YesNoUnknown
 from safehub.returns.annex_a_xlsx import to_xlsx
-from safehub.returns.tests.annex_a_rows import clean_annex
+from safehub.returns.tests.sample_annex import clean_annex
 
 pytestmark = pytest.mark.database_independent
 

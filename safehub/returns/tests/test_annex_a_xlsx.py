@@ -14,8 +14,8 @@ from openpyxl import load_workbook  # type: ignore[import-untyped]
 
 from safehub.returns.annex_a_codes import Source, YesNo
 from safehub.returns.annex_a_xlsx import AnnexA, ContactRow, age_in_years, to_xlsx, window
-from safehub.returns.tests import annex_a_rows
-from safehub.returns.tests.annex_a_rows import AS_AT, child, clean_annex
+from safehub.returns.tests import sample_annex
+from safehub.returns.tests.sample_annex import AS_AT, child, clean_annex
 
 pytestmark = pytest.mark.database_independent
 
@@ -328,48 +328,48 @@ REFUSED: list[tuple[str, Callable[[], object], str]] = [
         "early help started and completed before the six months",
         lambda: AnnexA(
             AS_AT,
-            early_help=_with(annex_a_rows.early_help(), started=dt.date(2026, 1, 5), completed=dt.date(2026, 5, 1)),
+            early_help=_with(sample_annex.early_help(), started=dt.date(2026, 1, 5), completed=dt.date(2026, 5, 1)),
         ),
         "List 2 .*not in the six months",
     ),
     (
         "early help completed before it started",
-        lambda: AnnexA(AS_AT, early_help=_with(annex_a_rows.early_help(), completed=dt.date(2026, 5, 30))),
+        lambda: AnnexA(AS_AT, early_help=_with(sample_annex.early_help(), completed=dt.date(2026, 5, 30))),
         "completed 30/05/2026 is before started 01/06/2026",
     ),
     (
         "an assessment completed after the as-at date",
-        lambda: AnnexA(AS_AT, assessments=_with(annex_a_rows.assessments(), authorised=dt.date(2026, 12, 3))),
+        lambda: AnnexA(AS_AT, assessments=_with(sample_annex.assessments(), authorised=dt.date(2026, 12, 3))),
         "authorised 03/12/2026 is after",
     ),
     (
         "an assessment's outcome before it is authorised",
-        lambda: AnnexA(AS_AT, assessments=_with(annex_a_rows.assessments(), authorised=None)),
+        lambda: AnnexA(AS_AT, assessments=_with(sample_annex.assessments(), authorised=None)),
         "only once the assessment is authorised",
     ),
     (
         "a conference held and deemed unnecessary",
-        lambda: AnnexA(AS_AT, section47s=_with(annex_a_rows.section47s(), conference_unnecessary=YesNo.YES)),
+        lambda: AnnexA(AS_AT, section47s=_with(sample_annex.section47s(), conference_unnecessary=YesNo.YES)),
         "cannot also have been deemed unnecessary",
     ),
     (
         "a conference's plan without the conference",
-        lambda: AnnexA(AS_AT, section47s=_with(annex_a_rows.section47s(), conference_date=None)),
+        lambda: AnnexA(AS_AT, section47s=_with(sample_annex.section47s(), conference_date=None)),
         "only once it has a date",
     ),
     (
         "a negative count",
-        lambda: AnnexA(AS_AT, referrals=_with(annex_a_rows.referrals(), referrals_in_last_12_months=-1)),
+        lambda: AnnexA(AS_AT, referrals=_with(sample_annex.referrals(), referrals_in_last_12_months=-1)),
         "referrals in last 12 months must be a whole number",
     ),
     (
         "a yes for a count",
-        lambda: AnnexA(AS_AT, section47s=_with(annex_a_rows.section47s(), conferences_in_last_12_months=True)),
+        lambda: AnnexA(AS_AT, section47s=_with(sample_annex.section47s(), conferences_in_last_12_months=True)),
         "conferences in last 12 months must be a whole number",
     ),
     (
         "no allocated worker",
-        lambda: AnnexA(AS_AT, referrals=_with(annex_a_rows.referrals(), allocated_worker=" ")),
+        lambda: AnnexA(AS_AT, referrals=_with(sample_annex.referrals(), allocated_worker=" ")),
         "allocated worker is empty",
     ),
     (

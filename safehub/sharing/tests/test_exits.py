@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import ast
 import datetime as dt
+import io
 import json
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -16,6 +17,7 @@ from typing import Any
 import pytest
 from django.core import mail
 from django.core.exceptions import PermissionDenied
+from openpyxl import load_workbook  # type: ignore[import-untyped]
 
 from safehub.accounts.models import Agency, AgencyKind, Role, Team, User
 from safehub.accounts.tests.factories import PartnerAgencyFactory, TeamFactory, user_with_role
@@ -48,6 +50,8 @@ from safehub.pages.pack import contact_pack_html, contact_pack_pdf
 from safehub.partner_outcomes import services as partner_outcomes
 from safehub.people.models import PersonKind
 from safehub.people.tests.factories import InvolvementFactory, PersonFactory
+from safehub.returns import services as returns
+from safehub.returns.models import ReturnKind
 from safehub.sharing.exits import AUDIENCES, CARRIES_ITEMS, Exit, Item, barred_routes, blocks, may_go, release
 from safehub.sharing.models import Disclosure
 from safehub.sharing.services import LeakError, check_nothing_withheld
@@ -491,6 +495,18 @@ def _onward_referral(world: World) -> tuple[list[Disclosure], str]:
     return rows, _sent(rows) + json.dumps(pack.content, ensure_ascii=False) + email.body + str(len(attached[1]))
 
 
+def _statutory_return(world: World) -> tuple[list[Disclosure], str]:
+    lead = user_with_role(Role.PERFORMANCE_LEAD, username="performance.lead")
+    before = _last()
+    as_at = (world.at + 24 * H).date().isoformat()
+    _, built = returns.export_return(ReturnKind.ANNEX_A, as_at, by=lead, at=world.at + 24 * H)
+    book = load_workbook(io.BytesIO(built.data), read_only=True)
+    cells = [str(value) for sheet in book.worksheets for row in sheet.iter_rows(values_only=True) for value in row]
+    assert built.rows >= 1  # the contact's child, in list 1
+    rows = _new_rows(before)
+    return rows, _sent(rows) + " ".join(cells)
+
+
 # Each route out, driven through the real code with a restricted item on the contact. A new `Exit`
 # fails `test_every_route_out_has_a_leak_test` until it is added here.
 EXITS: dict[Exit, Callable[[World], tuple[list[Disclosure], str]]] = {
@@ -506,6 +522,7 @@ EXITS: dict[Exit, Callable[[World], tuple[list[Disclosure], str]]] = {
     Exit.OUTCOME_TO_PARTNER: _outcome_to_partner,
     Exit.GP_OUTCOME: _gp_outcome,
     Exit.ONWARD_REFERRAL: _onward_referral,
+    Exit.STATUTORY_RETURN: _statutory_return,
 }
 
 
@@ -614,6 +631,7 @@ GATED = {
     "letters/services.py",
     "partner_outcomes/services.py",
     "onward/services.py",
+    "returns/services.py",
 }
 # Modules that send, print or download and are not routes for another agency's information, and why.
 NOT_A_ROUTE = {

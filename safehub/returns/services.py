@@ -1,0 +1,251 @@
+"""Building, checking and exporting the statutory returns (issue 16; ADR 0040).
+
+A return is built from live data, written as the file its collector takes, and run through the
+collector's own rules in their environment (`external`). What the validator found is kept as a
+`ReturnCheck`, by rule, with the children each rule names. An export that the validator would refuse
+is refused here instead, naming the rules and children that stop it; one that passes is recorded in
+the audit trail and as a disclosure, to the DfE or Ofsted, of every child in it."""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import tempfile
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from pathlib import Path
+
+from django.db import IntegrityError, transaction
+
+from safehub.accounts.models import User
+from safehub.audit.models import Verb
+from safehub.audit.services import record
+from safehub.casework.services import follow_front_door
+from safehub.core.working_time import london_date
+from safehub.people.models import Person
+from safehub.returns import annex_a_check, annex_a_rows
+from safehub.returns.annex_a_codes import AnnexAList
+from safehub.returns.annex_a_xlsx import to_xlsx
+from safehub.returns.external import ValidatorUnavailable
+from safehub.returns.models import ReturnCheck, ReturnKind
+from safehub.sharing.exits import Exit, release
+from safehub.sharing.services import record_disclosure
+from safehub.sharing.vocabulary import Basis, Category, Purpose
+
+
+@dataclass(frozen=True)
+class Issue:
+    """One rule the return breaks (an error) or asks a person to look at (a query), and the children it names."""
+
+    rule: str
+    message: str
+    children: tuple[str, ...] = ()
+
+    def as_json(self) -> dict[str, object]:
+        return {"rule": self.rule, "message": self.message, "children": list(self.children)}
+
+
+@dataclass
+class Built:
+    """A return in memory and what its validator found."""
+
+    data: bytes
+    filename: str
+    children: set[str]
+    rows: int
+    errors: list[Issue] = field(default_factory=list)
+    queries: list[Issue] = field(default_factory=list)
+
+
+class ReturnRefused(Exception):  # noqa: N818 (a statement of what happened)
+    """The return cannot be built for that period, or would not pass its collector's rules."""
+
+    def __init__(self, message: str, *, issues: list[Issue] | None = None, check: ReturnCheck | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.issues = issues or []
+        self.check = check
+
+
+def _grouped(found: list[tuple[str, str, str | None]]) -> list[Issue]:
+    """(rule, message, child) triples as one issue a rule and message, its children in order."""
+    by_rule: dict[tuple[str, str], list[str]] = {}
+    for rule, message, child in found:
+        children = by_rule.setdefault((rule, message), [])
+        if child and child not in children:
+            children.append(child)
+    return [Issue(rule, message, tuple(children)) for (rule, message), children in sorted(by_rule.items())]
+
+
+# Annex A ------------------------------------------------------------------------------------------
+
+
+def annex_a_as_at(period: str) -> date:
+    try:
+        return date.fromisoformat(period)
+    except ValueError:
+        raise ReturnRefused(f"{period!r} is not a date: give the as-at date as YYYY-MM-DD") from None
+
+
+def build_annex_a(period: str) -> Built:
+    as_at = annex_a_as_at(period)
+    try:
+        annex = annex_a_rows.build(as_at)
+    except ValueError as error:
+        raise ReturnRefused(str(error)) from None
+    data = to_xlsx(annex)
+    lists = annex.lists()
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "annex-a.xlsx"
+        path.write_bytes(data)
+        validation = annex_a_check.validate(path)
+    found: list[tuple[str, str, str | None]] = []
+
+    def child_at(list_name: str | None, row: int | None) -> str | None:
+        if list_name not in set(AnnexAList) or row is None:
+            return None
+        rows = lists[AnnexAList(str(list_name))]
+        return rows[row - 2].child.child_id if 0 <= row - 2 < len(rows) else None
+
+    for problem in validation.errors:
+        rule = ": ".join(part for part in (problem.list_name, problem.column) if part) or str(problem.kind)
+        found.append((rule, problem.message, child_at(problem.list_name, problem.row)))
+    for cell in validation.recoded:
+        message = f"written {cell.value!r}, read by the cleaner as {cell.cleaned!r}"
+        found.append((f"{cell.list_name}: {cell.column}", message, child_at(cell.list_name, cell.row)))
+    return Built(
+        data=data,
+        filename=f"annex-a-{as_at.isoformat()}.xlsx",
+        children={row.child.child_id for rows in lists.values() for row in rows},
+        rows=sum(len(rows) for rows in lists.values()),
+        errors=_grouped(found),
+    )
+
+
+def _annex_a_period(today: date) -> str:
+    return today.isoformat()
+
+
+# Every return --------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ReturnType:
+    kind: ReturnKind
+    build: Callable[[str], Built]
+    nightly_period: Callable[[date], str]  # the period the worker rebuilds each night
+    recipient: str
+
+
+RETURNS: dict[ReturnKind, ReturnType] = {
+    ReturnKind.ANNEX_A: ReturnType(ReturnKind.ANNEX_A, build_annex_a, _annex_a_period, "Ofsted"),
+}
+
+
+def _finish(check: ReturnCheck, built: Built, *, at: datetime) -> ReturnCheck:
+    check.finished_at = at
+    check.children = len(built.children)
+    check.rows = built.rows
+    check.errors = [issue.as_json() for issue in built.errors]
+    check.queries = [issue.as_json() for issue in built.queries]
+    check.sha256 = hashlib.sha256(built.data).hexdigest()
+    check.save()
+    return check
+
+
+def _checked(kind: ReturnKind, period: str, *, check: ReturnCheck, at: datetime) -> Built:
+    """Build and validate; the check records the outcome, a failure to build or validate included."""
+    try:
+        built = RETURNS[kind].build(period)
+    except ReturnRefused as refused:
+        ReturnCheck.objects.filter(pk=check.pk).update(finished_at=at, failure=refused.message)
+        raise
+    except ValidatorUnavailable as error:
+        ReturnCheck.objects.filter(pk=check.pk).update(finished_at=at, failure=str(error))
+        raise ReturnRefused(f"The return was built but could not be checked: {error}") from None
+    _finish(check, built, at=at)
+    return built
+
+
+def check_return(kind: ReturnKind, period: str, *, by: User | None, at: datetime) -> tuple[ReturnCheck, Built]:
+    """Build the return for `period` and check it; its ReturnCheck says what the validator found."""
+    follow_front_door()
+    check = ReturnCheck.objects.create(kind=kind, period=period, started_at=at, made_by=by)
+    built = _checked(kind, period, check=check, at=at)
+    check.refresh_from_db()
+    return check, built
+
+
+def export_return(kind: ReturnKind, period: str, *, by: User, at: datetime) -> tuple[ReturnCheck, Built]:
+    """The return's file, checked clean, recorded as a disclosure of every child in it; ReturnRefused
+    (naming the rules and children that stop it) when it would not pass."""
+    check, built = check_return(kind, period, by=by, at=at)
+    if built.errors:
+        raise ReturnRefused(
+            f"The return breaks {len(built.errors)} of its collector's rules: nothing was exported",
+            issues=built.errors,
+            check=check,
+        )
+    kind_type = RETURNS[kind]
+    released = release((), route=Exit.STATUTORY_RETURN, to=None)
+    with transaction.atomic():
+        ReturnCheck.objects.filter(pk=check.pk).update(exported=True)
+        check.exported = True
+        record_disclosure(
+            None,
+            to=kind_type.recipient,
+            released=released,
+            content={
+                "return": kind.value,
+                "period": period,
+                "file": built.filename,
+                "sha256": check.sha256,
+                "children": len(built.children),
+                "rows": built.rows,
+            },
+            purpose=Purpose.STATUTORY_RETURN,
+            bases=[Basis.GDPR_6_1_C, Basis.GDPR_9_2_G],
+            categories=[Category.IDENTITY, Category.INVOLVEMENT, Category.HEALTH],
+            consent_position="Not sought: a return the law requires of the council",
+            origin=check,
+            people=Person.objects.filter(local_id__in=built.children),
+            by=by,
+            at=at,
+        )
+        record(
+            Verb.RETURN_EXPORTED,
+            by=by,
+            at=at,
+            data={"return": kind.value, "period": period, "children": len(built.children), "check": check.pk},
+        )
+    return check, built
+
+
+def rebuild_nightly(*, at: datetime) -> list[ReturnCheck]:
+    """The worker's nightly rebuild: each return for its current period, once a night (the first
+    worker to claim the night builds it; another finds it claimed)."""
+    today = london_date(at)
+    made = []
+    for kind, return_type in RETURNS.items():
+        try:
+            with transaction.atomic():
+                check = ReturnCheck.objects.create(
+                    kind=kind, period=return_type.nightly_period(today), started_at=at, nightly_on=today
+                )
+        except IntegrityError:
+            continue  # rebuilt tonight already, or being rebuilt
+        follow_front_door()
+        with contextlib.suppress(ReturnRefused):  # the check records why
+            _checked(kind, check.period, check=check, at=at)
+        check.refresh_from_db()
+        made.append(check)
+    return made
+
+
+def latest_checks() -> dict[ReturnKind, ReturnCheck | None]:
+    """Each return's latest finished check."""
+    return {
+        kind: ReturnCheck.objects.filter(kind=kind, finished_at__isnull=False).order_by("-started_at", "-pk").first()
+        for kind in RETURNS
+    }

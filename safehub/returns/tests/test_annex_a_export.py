@@ -1,0 +1,118 @@
+"""Annex A from live data: the contacts, referrals, assessments and enquiries Safehub holds, checked by
+the real cleaner, exported once clean as a disclosure to Ofsted; refused, naming the children, when not."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+
+import pytest
+from openpyxl import load_workbook  # type: ignore[import-untyped]
+
+from safehub.accounts.models import Role, Team, User
+from safehub.accounts.tests.factories import user_with_role
+from safehub.audit.models import AuditEvent, Verb
+from safehub.casework.importer import import_casework
+from safehub.casework.tests.test_follow_front_door import link_children
+from safehub.contacts.models import Contact, ReferralSource
+from safehub.contacts.tests.factories import ContactAwaitingThresholdFactory
+from safehub.decisions.models import Outcome
+from safehub.decisions.tests.helpers import recommend_and_approve
+from safehub.returns import annex_a_rows
+from safehub.returns.models import ReturnCheck, ReturnKind
+from safehub.returns.services import ReturnRefused, export_return
+from safehub.sharing.models import Disclosure
+
+pytestmark = pytest.mark.django_db
+
+AT = dt.datetime(2026, 12, 2, 9, 0, tzinfo=dt.UTC)
+AS_AT = "2026-12-01"  # the six months: 1 June to 30 November 2026
+
+
+@pytest.fixture
+def lead(db: None) -> User:
+    return user_with_role(Role.PERFORMANCE_LEAD, username="performance.lead")
+
+
+def _referred_in_september(team: Team, social_worker: User, manager: User) -> Contact:
+    contact: Contact = ContactAwaitingThresholdFactory(
+        team=team, received_at=dt.datetime(2026, 9, 7, 9, 0, tzinfo=dt.UTC), source=ReferralSource.POLICE
+    )
+    link_children(contact)
+    return recommend_and_approve(
+        contact,
+        outcome=Outcome.SECTION_17_ASSESSMENT,
+        recommended_by=social_worker,
+        approved_by=manager,
+        at=dt.datetime(2026, 9, 7, 14, 0, tzinfo=dt.UTC),
+    )
+
+
+def _assessed(contact: Contact, lead: User) -> str:
+    child = contact.subjects.get().person
+    assert child is not None
+    csv = (
+        "record,local_person_id,referral_date,start_date,end_date,factors,team,worker\n"
+        f"referral,{child.local_id},2026-09-07,,,,Assessment Team 2,Robin Example\n"
+        f"assessment,{child.local_id},2026-09-07,2026-09-08,2026-10-20,3B 16A,,\n"
+    )
+    import_casework(io.BytesIO(csv.encode()), by=lead, at=AT)
+    return child.local_id
+
+
+def test_the_return_holds_safehubs_contacts_referrals_and_imported_assessments_and_is_recorded(
+    mash_team: Team, social_worker: User, manager: User, lead: User
+) -> None:
+    contact = _referred_in_september(mash_team, social_worker, manager)
+    child_id = _assessed(contact, lead)
+
+    check, built = export_return(ReturnKind.ANNEX_A, AS_AT, by=lead, at=AT)
+
+    assert check.passes
+    assert check.exported
+    book = load_workbook(io.BytesIO(built.data))
+    contacts = list(book["List 1"].iter_rows(min_row=2, values_only=True))
+    assert [(row[0], row[5].date(), row[6]) for row in contacts] == [(child_id, dt.date(2026, 9, 7), "q) 6: Police")]
+    [referral] = list(book["List 3"].iter_rows(min_row=2, values_only=True))
+    assert referral[0] == child_id
+    assert referral[-2:] == ("Assessment Team 2", "Robin Example")
+    [assessment] = list(book["List 4"].iter_rows(min_row=2, values_only=True))
+    assert assessment[0] == child_id
+    disclosure = Disclosure.objects.get(route="statutory_return")
+    assert disclosure.recipient == "Ofsted"
+    assert [person.local_id for person in disclosure.people.all()] == [child_id]
+    assert disclosure.content["sha256"] == check.sha256
+    assert AuditEvent.objects.filter(verb=Verb.RETURN_EXPORTED).count() == 1
+
+
+def test_a_return_the_cleaner_would_refuse_is_not_exported_and_names_the_children(
+    mash_team: Team, social_worker: User, manager: User, lead: User, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    contact = _referred_in_september(mash_team, social_worker, manager)
+    child_id = _assessed(contact, lead)
+    # A source label Ofsted's template does not have, as a wrong mapping would write.
+    monkeypatch.setattr(annex_a_rows.codes, "source", lambda code: "Carrier pigeon")
+
+    with pytest.raises(ReturnRefused) as refused:
+        export_return(ReturnKind.ANNEX_A, AS_AT, by=lead, at=AT)
+
+    issues = {issue.rule: issue.children for issue in refused.value.issues}
+    assert issues["List 1: Contact Source"] == (child_id,)
+    assert issues["List 3: Referral Source"] == (child_id,)
+    check = ReturnCheck.objects.get()
+    assert not check.passes
+    assert not check.exported
+    assert not Disclosure.objects.filter(route="statutory_return").exists()
+    assert not AuditEvent.objects.filter(verb=Verb.RETURN_EXPORTED).exists()
+
+
+@pytest.mark.parametrize(
+    ("period", "message"),
+    [("2026-13-01", "is not a date"), ("2017-06-01", "before ILACS began"), ("yesterday", "is not a date")],
+)
+def test_an_as_at_date_that_makes_no_sense_is_refused_and_nothing_is_written(
+    lead: User, period: str, message: str
+) -> None:
+    with pytest.raises(ReturnRefused, match=message):
+        export_return(ReturnKind.ANNEX_A, period, by=lead, at=AT)
+    assert not Disclosure.objects.exists()
