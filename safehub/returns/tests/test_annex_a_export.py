@@ -5,8 +5,10 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+from pathlib import Path
 
 import pytest
+from django.core.management import CommandError, call_command
 from openpyxl import load_workbook  # type: ignore[import-untyped]
 
 from safehub.accounts.models import Role, Team, User
@@ -116,3 +118,19 @@ def test_an_as_at_date_that_makes_no_sense_is_refused_and_nothing_is_written(
     with pytest.raises(ReturnRefused, match=message):
         export_return(ReturnKind.ANNEX_A, period, by=lead, at=AT)
     assert not Disclosure.objects.exists()
+
+
+def test_the_command_writes_the_workbook_or_nothing(lead: User, manager: User, tmp_path: Path) -> None:
+    out = tmp_path / "annex-a.xlsx"
+    with pytest.raises(CommandError, match="not the performance lead"):
+        call_command("export_annex_a", "--as-at", AS_AT, "--out", str(out), "--as", manager.username)
+    with pytest.raises(CommandError, match="is not a date"):
+        call_command("export_annex_a", "--as-at", "2026-02-30", "--out", str(out), "--as", lead.username)
+    assert not out.exists()
+
+    said = io.StringIO()
+    call_command("export_annex_a", "--as-at", AS_AT, "--out", str(out), "--as", lead.username, stdout=said)
+
+    assert "passes its validator" in said.getvalue()
+    assert load_workbook(out).sheetnames[:5] == ["List 1", "List 2", "List 3", "List 4", "List 5"]
+    assert list(tmp_path.iterdir()) == [out]  # no temporary file left beside it

@@ -1,0 +1,16 @@
+"""Who may see and export the statutory returns."""
+
+from __future__ import annotations
+
+from safehub.accounts.models import Role, User
+
+
+def can_export_returns(user: User) -> bool:
+    """The performance lead builds and sends the council's returns (001: figures to scrutiny; the DfE's
+    census; Ofsted's Annex A at inspection)."""
+    return user.has_role(Role.PERFORMANCE_LEAD)
+
+
+def can_see_returns(user: User) -> bool:
+    """Whether each return passes its validator, and the children its rules name: the performance lead."""
+    return can_export_returns(user)
