@@ -188,6 +188,10 @@ LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "queues:home"
 LOGOUT_REDIRECT_URL = "accounts:login"
 
+# The worker rebuilds and checks each statutory return once a night (issue 16). An installation that
+# rebuilds them elsewhere turns it off; tests do too, but for the test of the rebuild itself.
+REBUILD_RETURNS_NIGHTLY = env_bool("SAFEHUB_REBUILD_RETURNS_NIGHTLY", default=not TESTING)
+
 PASSWORD_HASHERS = [
     "safehub.signin.hashers.OneLaneArgon2PasswordHasher",  # Argon2id, 100 MB, 2 passes, one core (ADR 0023)
     "django.contrib.auth.hashers.PBKDF2PasswordHasher",

@@ -32,6 +32,7 @@ urlpatterns = [
     path("audit/", include("safehub.audit.urls")),
     path("reports/", include("safehub.reports.urls")),
     path("casework/", include("safehub.casework.urls")),
+    path("returns/", include("safehub.returns.urls")),
     path("outbox/", include("safehub.outbox.urls")),  # demo mode only
     path("administration/", include("safehub.users.urls")),
     path("set-password/", include("safehub.users.password_urls")),

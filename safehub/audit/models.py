@@ -31,6 +31,7 @@ class Verb(models.TextChoices):
     INVOLVEMENT_ENDED = "involvement_ended", "Recorded the end of an involvement"
     INVOLVEMENTS_IMPORTED = "involvements_imported", "Imported involvements"
     CASEWORK_IMPORTED = "casework_imported", "Imported assessments, enquiries and plans"
+    RETURN_REQUESTED = "return_requested", "Asked for a statutory return to be built"
     RETURN_EXPORTED = "return_exported", "Exported a statutory return"
     RELATIONSHIP_RECORDED = "relationship_recorded", "Recorded a relationship between two people (from a contact)"
     PERSON_WARNINGS_RECORDED = "person_warnings_recorded", "Recorded a person's warnings (missing, workers' safety)"

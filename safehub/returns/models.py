@@ -25,8 +25,16 @@ class ReturnCheck(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     nightly_on = models.DateField(null=True, blank=True)  # the night it was rebuilt for, once a night
+    # Asked for on the Statutory returns page: the worker builds it (`claimed_at`) and keeps the file
+    # for the person who asked, to download once it passes.
+    requested = models.BooleanField(default=False)
+    submission_key = models.UUIDField(null=True, blank=True, unique=True)  # the request form's one-time key
+    claimed_at = models.DateTimeField(null=True, blank=True)
+    file = models.BinaryField(null=True, blank=True, editable=False)
+    filename = models.CharField(max_length=100, blank=True)
     exported = models.BooleanField(default=False)
     children = models.PositiveIntegerField(default=0)
+    children_ids = models.JSONField(default=list)  # their local person IDs: who a download discloses
     rows = models.PositiveIntegerField(default=0)
     errors = models.JSONField(default=list)  # [{"rule", "message", "children": [local ids]}]
     queries = models.JSONField(default=list)
@@ -45,6 +53,10 @@ class ReturnCheck(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} {self.period}"
+
+    @property
+    def building(self) -> bool:
+        return self.finished_at is None
 
     @property
     def passes(self) -> bool:

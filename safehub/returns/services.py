@@ -11,6 +11,7 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import tempfile
+import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -26,7 +27,7 @@ from safehub.core.working_time import london_date
 from safehub.people.models import Person
 from safehub.returns import annex_a_check, annex_a_rows
 from safehub.returns.annex_a_codes import AnnexAList
-from safehub.returns.annex_a_xlsx import to_xlsx
+from safehub.returns.annex_a_xlsx import to_xlsx, window
 from safehub.returns.external import ValidatorUnavailable
 from safehub.returns.models import ReturnCheck, ReturnKind
 from safehub.sharing.exits import Exit, release
@@ -81,19 +82,22 @@ def _grouped(found: list[tuple[str, str, str | None]]) -> list[Issue]:
 # Annex A ------------------------------------------------------------------------------------------
 
 
-def annex_a_as_at(period: str) -> date:
+def annex_a_period(period: str) -> date:
+    """The as-at date: a real date, after Annex A began (ReturnRefused otherwise)."""
     try:
-        return date.fromisoformat(period)
+        as_at = date.fromisoformat(period)
     except ValueError:
         raise ReturnRefused(f"{period!r} is not a date: give the as-at date as YYYY-MM-DD") from None
+    try:
+        window(as_at)
+    except ValueError as error:
+        raise ReturnRefused(str(error)) from None
+    return as_at
 
 
 def build_annex_a(period: str) -> Built:
-    as_at = annex_a_as_at(period)
-    try:
-        annex = annex_a_rows.build(as_at)
-    except ValueError as error:
-        raise ReturnRefused(str(error)) from None
+    as_at = annex_a_period(period)
+    annex = annex_a_rows.build(as_at)
     data = to_xlsx(annex)
     lists = annex.lists()
     with tempfile.TemporaryDirectory() as folder:
@@ -133,19 +137,22 @@ def _annex_a_period(today: date) -> str:
 @dataclass(frozen=True)
 class ReturnType:
     kind: ReturnKind
+    parse: Callable[[str], object]  # the period, or ReturnRefused saying what is wrong with it
     build: Callable[[str], Built]
     nightly_period: Callable[[date], str]  # the period the worker rebuilds each night
     recipient: str
 
 
 RETURNS: dict[ReturnKind, ReturnType] = {
-    ReturnKind.ANNEX_A: ReturnType(ReturnKind.ANNEX_A, build_annex_a, _annex_a_period, "Ofsted"),
+    ReturnKind.ANNEX_A: ReturnType(ReturnKind.ANNEX_A, annex_a_period, build_annex_a, _annex_a_period, "Ofsted"),
 }
 
 
 def _finish(check: ReturnCheck, built: Built, *, at: datetime) -> ReturnCheck:
     check.finished_at = at
     check.children = len(built.children)
+    check.children_ids = sorted(built.children)
+    check.filename = built.filename
     check.rows = built.rows
     check.errors = [issue.as_json() for issue in built.errors]
     check.queries = [issue.as_json() for issue in built.queries]
@@ -177,6 +184,40 @@ def check_return(kind: ReturnKind, period: str, *, by: User | None, at: datetime
     return check, built
 
 
+def _disclose(check: ReturnCheck, built_children: set[str], *, by: User, at: datetime) -> None:
+    """The file leaves Safehub: a ledger row naming every child in it, and the audit event."""
+    released = release((), route=Exit.STATUTORY_RETURN, to=None)
+    ReturnCheck.objects.filter(pk=check.pk).update(exported=True)
+    check.exported = True
+    record_disclosure(
+        None,
+        to=RETURNS[ReturnKind(check.kind)].recipient,
+        released=released,
+        content={
+            "return": check.kind,
+            "period": check.period,
+            "file": check.filename,
+            "sha256": check.sha256,
+            "children": check.children,
+            "rows": check.rows,
+        },
+        purpose=Purpose.STATUTORY_RETURN,
+        bases=[Basis.GDPR_6_1_C, Basis.GDPR_9_2_G],
+        categories=[Category.IDENTITY, Category.INVOLVEMENT, Category.HEALTH],
+        consent_position="Not sought: a return the law requires of the council",
+        origin=check,
+        people=Person.objects.filter(local_id__in=built_children),
+        by=by,
+        at=at,
+    )
+    record(
+        Verb.RETURN_EXPORTED,
+        by=by,
+        at=at,
+        data={"return": check.kind, "period": check.period, "children": check.children, "check": check.pk},
+    )
+
+
 def export_return(kind: ReturnKind, period: str, *, by: User, at: datetime) -> tuple[ReturnCheck, Built]:
     """The return's file, checked clean, recorded as a disclosure of every child in it; ReturnRefused
     (naming the rules and children that stop it) when it would not pass."""
@@ -187,39 +228,73 @@ def export_return(kind: ReturnKind, period: str, *, by: User, at: datetime) -> t
             issues=built.errors,
             check=check,
         )
-    kind_type = RETURNS[kind]
-    released = release((), route=Exit.STATUTORY_RETURN, to=None)
     with transaction.atomic():
-        ReturnCheck.objects.filter(pk=check.pk).update(exported=True)
-        check.exported = True
-        record_disclosure(
-            None,
-            to=kind_type.recipient,
-            released=released,
-            content={
-                "return": kind.value,
-                "period": period,
-                "file": built.filename,
-                "sha256": check.sha256,
-                "children": len(built.children),
-                "rows": built.rows,
-            },
-            purpose=Purpose.STATUTORY_RETURN,
-            bases=[Basis.GDPR_6_1_C, Basis.GDPR_9_2_G],
-            categories=[Category.IDENTITY, Category.INVOLVEMENT, Category.HEALTH],
-            consent_position="Not sought: a return the law requires of the council",
-            origin=check,
-            people=Person.objects.filter(local_id__in=built.children),
-            by=by,
-            at=at,
-        )
-        record(
-            Verb.RETURN_EXPORTED,
-            by=by,
-            at=at,
-            data={"return": kind.value, "period": period, "children": len(built.children), "check": check.pk},
-        )
+        _disclose(check, built.children, by=by, at=at)
     return check, built
+
+
+def period_problem(kind: ReturnKind, period: str) -> str | None:
+    """What is wrong with the period asked for, before anything is built (None: nothing)."""
+    try:
+        RETURNS[kind].parse(period)
+    except ReturnRefused as refused:
+        return refused.message
+    return None
+
+
+def request_export(
+    kind: ReturnKind, period: str, *, by: User, at: datetime, submission_key: uuid.UUID | None = None
+) -> ReturnCheck:
+    """Ask the worker to build the return for `by` to download. A form sent again (its one-time key),
+    or the same request while it is still being built, lands on the request already made."""
+    problem = period_problem(kind, period)
+    if problem is not None:
+        raise ReturnRefused(problem)
+    if submission_key is not None:
+        earlier = ReturnCheck.objects.filter(submission_key=submission_key, made_by=by).first()
+        if earlier is not None:
+            return earlier
+    with transaction.atomic():
+        waiting = (
+            ReturnCheck.objects.select_for_update()
+            .filter(kind=kind, period=period, made_by=by, requested=True, finished_at__isnull=True)
+            .first()
+        )
+        if waiting is not None:
+            return waiting
+        check = ReturnCheck.objects.create(
+            kind=kind, period=period, made_by=by, requested=True, started_at=at, submission_key=submission_key
+        )
+        record(Verb.RETURN_REQUESTED, by=by, at=at, data={"return": kind.value, "period": period, "check": check.pk})
+    return check
+
+
+def build_requested(*, at: datetime) -> int:
+    """The worker builds each return asked for and not yet claimed (one worker claims each), keeping the
+    file of one that passes for the person who asked; how many it built."""
+    built_count = 0
+    for pk in ReturnCheck.objects.filter(requested=True, claimed_at__isnull=True).values_list("pk", flat=True):
+        if not ReturnCheck.objects.filter(pk=pk, claimed_at__isnull=True).update(claimed_at=at):
+            continue  # another worker took it
+        check = ReturnCheck.objects.get(pk=pk)
+        follow_front_door()
+        try:
+            built = _checked(ReturnKind(check.kind), check.period, check=check, at=at)
+        except ReturnRefused:
+            continue  # the check records why
+        if not built.errors:
+            ReturnCheck.objects.filter(pk=pk).update(file=built.data, filename=built.filename)
+        built_count += 1
+    return built_count
+
+
+def download(check: ReturnCheck, *, by: User, at: datetime) -> bytes:
+    """A built return's file for the person who asked for it, recorded as a disclosure each time."""
+    if check.made_by_id != by.pk or not check.requested or check.file is None or not check.passes:
+        raise ReturnRefused("This return is not ready to download")
+    with transaction.atomic():
+        _disclose(check, set(check.children_ids), by=by, at=at)
+    return bytes(check.file)
 
 
 def rebuild_nightly(*, at: datetime) -> list[ReturnCheck]:
@@ -246,6 +321,9 @@ def rebuild_nightly(*, at: datetime) -> list[ReturnCheck]:
 def latest_checks() -> dict[ReturnKind, ReturnCheck | None]:
     """Each return's latest finished check."""
     return {
-        kind: ReturnCheck.objects.filter(kind=kind, finished_at__isnull=False).order_by("-started_at", "-pk").first()
+        kind: ReturnCheck.objects.filter(kind=kind, finished_at__isnull=False, requested=False)
+        .defer("file")
+        .order_by("-started_at", "-pk")
+        .first()
         for kind in RETURNS
     }

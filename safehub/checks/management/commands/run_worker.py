@@ -21,6 +21,7 @@ from safehub.letters.encompass_alerts import deliver_encompass_alerts, queue_enc
 from safehub.letters.gp_outcomes import queue_gp_outcomes
 from safehub.letters.services import queue_acknowledgements
 from safehub.onward.services import deliver_pack_emails
+from safehub.returns.services import build_requested, rebuild_nightly
 from safehub.strategy.alerts import run_once as run_action_alerts
 from safehub.strategy.emails import deliver_invitation_emails, deliver_record_emails
 
@@ -33,7 +34,7 @@ class Command(BaseCommand):
         " acknowledge professionals' contacts, tell GP practices asked for checks the outcome, alert managers to"
         " late Operation Encompass notices, and hand letters and messages to GOV.UK Notify or the mail server;"
         " email referral packs to teams outside Safehub; put new referrals and section 47 enquiries in children's"
-        " episodes for the returns;"
+        " episodes for the returns; build the statutory returns asked for, and rebuild each once a night;"
         " then checkpoint the audit chain outside the database (SAFEHUB_AUDIT_CHECKPOINT_DIR). Safe to run"
         " several at once."
     )
@@ -65,6 +66,9 @@ class Command(BaseCommand):
                 queue_encompass_alerts(timezone.now())
                 letters += deliver_encompass_alerts(timezone.now())
                 follow_front_door()  # referrals and enquiries into children's episodes, for the returns
+                returns = build_requested(at=timezone.now())
+                if settings.REBUILD_RETURNS_NIGHTLY:
+                    returns += len(rebuild_nightly(at=timezone.now()))
             except (DatabaseError, OSError) as error:
                 # The database or the mail server is away: what was not sent stays queued for the next round.
                 if options["once"]:
@@ -80,6 +84,7 @@ class Command(BaseCommand):
                     or strategy
                     or letters
                     or packs
+                    or returns
                     or options["verbosity"] > 1
                 ):
                     emailed = f"; requests emailed to GP practices {practices}" if practices else ""
@@ -91,6 +96,7 @@ class Command(BaseCommand):
                         else ""
                     )
                     emailed += f"; referral packs emailed {packs}" if packs else ""
+                    emailed += f"; statutory returns built and checked {returns}" if returns else ""
                     self.stdout.write(
                         f"{timezone.now():%H:%M:%S} alerts queued {result.queued}, sent {result.sent}{emailed}"
                     )
