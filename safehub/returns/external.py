@@ -118,7 +118,7 @@ def install(name: str) -> Validator:
         )
         pip = [str(found.python), "-m", "pip", "--disable-pip-version-check", "--quiet"]
         _run(
-            [*pip, "install", "-r", str(found.requirements)],
+            [*pip, "install", "--no-deps", "-r", str(found.requirements)],
             what=f"Installing the {name} validator",
             timeout=INSTALL_TIMEOUT_S,
         )
