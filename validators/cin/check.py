@@ -61,6 +61,10 @@ def kind(rule: Any) -> str:
     return "query" if rule.rule_type.name == "QUERY" else "error"
 
 
+def table_of(rule: Any) -> str | None:
+    return None if rule.module is None else str(rule.module.name)
+
+
 def read_census(path: Path) -> ET.Element:
     try:
         root = ET.parse(path).getroot()  # noqa: S314 (the council's own export, read on its own machine)
@@ -155,7 +159,7 @@ def issues_from(found: Any, registry: Any, tables: dict[str, Any]) -> list[dict[
                 "type": kind(rule),
                 "message": rule.message,
                 "child": None,
-                "table": rule.module.name if rule.module is not None and rule.module.name == "Header" else None,
+                "table": "Header" if table_of(rule) == "Header" else None,
                 "fields": [],
                 "values": {},
             }
@@ -190,7 +194,7 @@ def main(argv: list[str]) -> int:
         registry = load_ruleset(arguments.ruleset)
         if arguments.rules:
             rules = [
-                {"rule": code, "type": kind(rule), "message": rule.message, "table": rule.module.name}
+                {"rule": code, "type": kind(rule), "message": rule.message, "table": table_of(rule)}
                 for code, rule in registry.items()
             ]
             json.dump({"ruleset": arguments.ruleset, "rules": rules}, sys.stdout)
