@@ -8,43 +8,53 @@ from django.db import models
 
 
 class PrimaryNeed(models.TextChoices):
+    """<PrimaryNeedCode> (N00101): the main reason the child is in need, from the assessment."""
+
     NOT_STATED = "N0", "Not stated"
     ABUSE_OR_NEGLECT = "N1", "Abuse or neglect"
     CHILD_DISABILITY = "N2", "Child's disability or illness"
-    PARENT_DISABILITY = "N3", "Parental disability or illness"
-    ACUTE_STRESS = "N4", "Family in acute stress"
+    PARENTAL_DISABILITY = "N3", "Parental disability or illness"
+    FAMILY_IN_ACUTE_STRESS = "N4", "Family in acute stress"
     FAMILY_DYSFUNCTION = "N5", "Family dysfunction"
-    BEHAVIOUR = "N6", "Socially unacceptable behaviour"
+    SOCIALLY_UNACCEPTABLE_BEHAVIOUR = "N6", "Socially unacceptable behaviour"
     LOW_INCOME = "N7", "Low income"
     ABSENT_PARENTING = "N8", "Absent parenting"
     NOT_IN_NEED = "N9", "Cases other than children in need"
 
 
-class ClosureReason(models.TextChoices):
+class ReasonForClosure(models.TextChoices):
+    """<ReasonForClosure> (N00103). RC9 was added beside RC8 and the census rules accept both."""
+
     ADOPTED = "RC1", "Adopted"
     DIED = "RC2", "Died"
     CHILD_ARRANGEMENTS_ORDER = "RC3", "Child arrangements order"
-    SPECIAL_GUARDIANSHIP = "RC4", "Special guardianship order"
-    ANOTHER_AUTHORITY = "RC5", "Transferred to services of another local authority"
-    ADULT_SERVICES = "RC6", "Transferred to adult social services"
-    SERVICES_CEASED = "RC7", "Services ceased for any other reason, including the child no longer being in need"
-    CLOSED_AFTER_ASSESSMENT = "RC8", "Case closed after assessment, no further action"
-    CLOSED_TO_EARLY_HELP = "RC9", "Case closed after assessment, referred to early help"
+    SPECIAL_GUARDIANSHIP_ORDER = "RC4", "Special guardianship order"
+    TRANSFERRED_TO_ANOTHER_LA = "RC5", "Transferred to services of another local authority"
+    TRANSFERRED_TO_ADULT_SERVICES = "RC6", "Transferred to adult social care services"
+    SERVICES_CEASED = "RC7", "Services ceased for any other reason, including child no longer in need"
+    CLOSED_AFTER_ASSESSMENT_NFA = "RC8", "Case closed after assessment, no further action"
+    CLOSED_AFTER_ASSESSMENT_EARLY_HELP = "RC9", "Case closed after assessment, referred to early help"
 
 
 # RC8 and RC9 close an episode after an assessment: it may have no plan, s47 enquiry or conference (rule 2990).
-CLOSED_AFTER_ASSESSMENT = frozenset({ClosureReason.CLOSED_AFTER_ASSESSMENT, ClosureReason.CLOSED_TO_EARLY_HELP})
+CLOSED_AFTER_ASSESSMENT = frozenset(
+    {ReasonForClosure.CLOSED_AFTER_ASSESSMENT_NFA, ReasonForClosure.CLOSED_AFTER_ASSESSMENT_EARLY_HELP}
+)
 
 
-class AbuseCategory(models.TextChoices):
+class CategoryOfAbuse(models.TextChoices):
+    """<InitialCategoryOfAbuse> (N00113) and <LatestCategoryOfAbuse> (N00114) of a child protection plan."""
+
     NEGLECT = "NEG", "Neglect"
     PHYSICAL = "PHY", "Physical abuse"
     EMOTIONAL = "EMO", "Emotional abuse"
     SEXUAL = "SAB", "Sexual abuse"
-    MULTIPLE = "MUL", "Multiple categories"
+    MULTIPLE = "MUL", "Multiple"
 
 
 class Disability(models.TextChoices):
+    """<Disability> (N00099). NONE is never sent with another code."""
+
     NONE = "NONE", "No disability"
     MOBILITY = "MOB", "Mobility"
     HAND_FUNCTION = "HAND", "Hand function"
@@ -56,27 +66,29 @@ class Disability(models.TextChoices):
     VISION = "VIS", "Vision"
     BEHAVIOUR = "BEH", "Behaviour"
     CONSCIOUSNESS = "CON", "Consciousness"
-    AUTISM = "AUT", "Autism or Asperger syndrome"
-    OTHER = "DDA", "Other disability"
+    AUTISM = "AUT", "Autism or Asperger's syndrome"
+    OTHER_DDA = "DDA", "Disabled under the Equality Act, in no other category"
 
 
 class UpnUnknown(models.TextChoices):
-    """Why a child has no unique pupil number."""
+    """<UPNunknown> (N00135): why a child has no Unique Pupil Number. The rules check UN1 to UN7; the
+    labels of UN8 to UN10 are to be read against the code set before they are offered to staff."""
 
-    NOT_SCHOOL_AGE = "UN1", "Child is not of school age and has not yet been assigned a UPN"
-    LOOKED_AFTER_NONE = "UN2", "Child is looked after and has not been issued a UPN"
-    EDUCATED_ELSEWHERE = "UN3", "Child is educated outside England, or at home, and has no UPN"
-    NEWLY_ARRIVED = "UN4", "Child is newly arrived and has not yet been assigned a UPN"
-    NOT_KNOWN_TO_SCHOOL = "UN5", "Sources collating UPNs reflect a discrepancy"
-    NOT_KNOWN = "UN6", "UPN not known: recorded after the census date"
+    UNDER_SIX = "UN1", "Child is under 6 and not yet at school"
+    NEVER_AT_SCHOOL_IN_ENGLAND = "UN2", "Child has never attended a school in England"
+    EDUCATED_OUTSIDE_SCHOOL = "UN3", "Child is educated outside school"
+    NEWLY_REGISTERED = "UN4", "Child is newly registered at a school and the UPN is not yet known"
+    SOURCES_DISAGREE = "UN5", "The sources of the UPN disagree"
+    UNACCOMPANIED_ASYLUM_SEEKER = "UN6", "Child is an unaccompanied asylum-seeking child"
     REFERRAL_NFA = "UN7", "Referral with no further action"
-    UNBORN = "UN8", "Unborn child"
-    UNACCOMPANIED = "UN9", "Unaccompanied asylum-seeking child"
-    NOT_RECORDED = "UN10", "Not recorded for another reason"
+    NEW_TO_LA = "UN8", "Child is new to the local authority and the UPN is not yet known"
+    UN9 = "UN9", "Another reason the case system records as UN9"
+    UN10 = "UN10", "Another reason the case system records as UN10"
 
 
 class AssessmentFactor(models.TextChoices):
-    """Factors identified at the end of an assessment (rule 8897Q's list)."""
+    """<AssessmentFactors> (N00181): the factors identified at the end of an assessment. 18A and 19A
+    are still accepted but queried: 18B/18C and 19B/19C replaced them."""
 
     ALCOHOL_CHILD = "1A", "Alcohol misuse: the child"
     ALCOHOL_PARENT = "1B", "Alcohol misuse: a parent or carer"
@@ -84,9 +96,9 @@ class AssessmentFactor(models.TextChoices):
     DRUGS_CHILD = "2A", "Drug misuse: the child"
     DRUGS_PARENT = "2B", "Drug misuse: a parent or carer"
     DRUGS_OTHER = "2C", "Drug misuse: another person in the household"
-    DOMESTIC_ABUSE_CHILD = "3A", "Domestic abuse: the child as the subject"
-    DOMESTIC_ABUSE_PARENT = "3B", "Domestic abuse: a parent or carer as the subject"
-    DOMESTIC_ABUSE_OTHER = "3C", "Domestic abuse: another person in the household as the subject"
+    DOMESTIC_ABUSE_CHILD = "3A", "Domestic abuse: the child"
+    DOMESTIC_ABUSE_PARENT = "3B", "Domestic abuse: a parent or carer"
+    DOMESTIC_ABUSE_OTHER = "3C", "Domestic abuse: another person in the household"
     MENTAL_HEALTH_CHILD = "4A", "Mental health: the child"
     MENTAL_HEALTH_PARENT = "4B", "Mental health: a parent or carer"
     MENTAL_HEALTH_OTHER = "4C", "Mental health: another person in the household"
@@ -97,30 +109,30 @@ class AssessmentFactor(models.TextChoices):
     PHYSICAL_DISABILITY_PARENT = "6B", "Physical disability or illness: a parent or carer"
     PHYSICAL_DISABILITY_OTHER = "6C", "Physical disability or illness: another person in the household"
     YOUNG_CARER = "7A", "Young carer"
-    PRIVATELY_FOSTERED = "8B", "Privately fostered: overseas child, parents intend to return them"
-    PRIVATELY_FOSTERED_STUDY = "8C", "Privately fostered: overseas child, parents do not intend to return them"
-    PRIVATELY_FOSTERED_UK_FAMILY = "8D", "Privately fostered: UK family, parents intend to return the child"
-    PRIVATELY_FOSTERED_UK_OTHER = "8E", "Privately fostered: UK family, parents do not intend to return the child"
-    PRIVATELY_FOSTERED_OTHER = "8F", "Privately fostered: other"
-    UNACCOMPANIED = "9A", "Unaccompanied asylum-seeking child"
+    PRIVATE_FOSTERING_OVERSEAS_RETURNING = "8B", "Privately fostered: from overseas, intending to return"
+    PRIVATE_FOSTERING_OVERSEAS_STAYING = "8C", "Privately fostered: from overseas, intending to stay"
+    PRIVATE_FOSTERING_UK_EDUCATION = "8D", "Privately fostered: from the UK, for education"
+    PRIVATE_FOSTERING_UK_ARRANGEMENTS = "8E", "Privately fostered: from the UK, family making other arrangements"
+    PRIVATE_FOSTERING_OTHER = "8F", "Privately fostered: other"
+    UNACCOMPANIED_ASYLUM_SEEKER = "9A", "Unaccompanied asylum-seeking child"
     MISSING = "10A", "Going or being missing"
     SEXUAL_EXPLOITATION = "11A", "Child sexual exploitation"
     TRAFFICKING = "12A", "Trafficking"
     GANGS = "13A", "Gangs"
-    BEHAVIOUR = "14A", "Socially unacceptable behaviour"
+    SOCIALLY_UNACCEPTABLE_BEHAVIOUR = "14A", "Socially unacceptable behaviour"
     SELF_HARM = "15A", "Self-harm"
-    NEGLECT = "16A", "Abuse or neglect: neglect"
-    EMOTIONAL_ABUSE = "17A", "Abuse or neglect: emotional abuse"
-    PHYSICAL_ABUSE = "18A", "Abuse or neglect: physical abuse (no longer used: 18B or 18C)"
-    PHYSICAL_ABUSE_ADULT = "18B", "Abuse or neglect: physical abuse by an adult"
-    PHYSICAL_ABUSE_CHILD = "18C", "Abuse or neglect: physical abuse by another child"
-    SEXUAL_ABUSE = "19A", "Abuse or neglect: sexual abuse (no longer used: 19B or 19C)"
-    SEXUAL_ABUSE_ADULT = "19B", "Abuse or neglect: sexual abuse by an adult"
-    SEXUAL_ABUSE_CHILD = "19C", "Abuse or neglect: sexual abuse by another child"
+    NEGLECT = "16A", "Neglect"
+    EMOTIONAL_ABUSE = "17A", "Emotional abuse"
+    PHYSICAL_ABUSE = "18A", "Physical abuse (replaced by 18B and 18C)"
+    PHYSICAL_ABUSE_BY_ADULT = "18B", "Physical abuse: by an adult"
+    PHYSICAL_ABUSE_BY_CHILD = "18C", "Physical abuse: by another child"
+    SEXUAL_ABUSE = "19A", "Sexual abuse (replaced by 19B and 19C)"
+    SEXUAL_ABUSE_BY_ADULT = "19B", "Sexual abuse: by an adult"
+    SEXUAL_ABUSE_BY_CHILD = "19C", "Sexual abuse: by another child"
     OTHER = "20", "Other"
-    NONE = "21", "No factors identified"
-    FGM = "22A", "Female genital mutilation"
-    FAITH = "23A", "Abuse linked to faith or belief"
+    NO_FACTORS = "21", "No factors identified"
+    FEMALE_GENITAL_MUTILATION = "22A", "Female genital mutilation"
+    FAITH_OR_BELIEF = "23A", "Abuse linked to faith or belief"
     CRIMINAL_EXPLOITATION = "24A", "Child criminal exploitation"
 
 

@@ -21,11 +21,11 @@ from safehub.audit.models import Verb
 from safehub.audit.services import record
 from safehub.casework.codes import (
     RETIRED_FACTORS,
-    AbuseCategory,
     AssessmentFactor,
-    ClosureReason,
+    CategoryOfAbuse,
     Disability,
     PrimaryNeed,
+    ReasonForClosure,
     UpnUnknown,
 )
 from safehub.casework.models import Assessment, ChildDetails, CinPlan, Episode, ProtectionPlan, Section47
@@ -172,7 +172,7 @@ def _child_problems(clean: dict[str, Any], problems: list[str]) -> None:
 def _referral_problems(clean: dict[str, Any], problems: list[str]) -> None:
     _code(clean, "source", ReferralSource, problems)
     _code(clean, "primary_need", PrimaryNeed, problems)
-    _code(clean, "closure_reason", ClosureReason, problems)
+    _code(clean, "closure_reason", ReasonForClosure, problems)
     _yes_no(clean, "nfa", problems)
     if bool(clean["end_date"]) != bool(clean["closure_reason"]):
         problems.append("a closed referral needs both end_date and closure_reason")
@@ -185,13 +185,13 @@ def _assessment_problems(clean: dict[str, Any], problems: list[str]) -> None:
         problems.append(f"factors: {', '.join(retired)} are no longer used by the census (18B/18C, 19B/19C)")
     if clean["factors"] and not clean["end_date"]:
         problems.append("factors are recorded when the assessment is authorised: give end_date, or leave factors blank")
-    if AssessmentFactor.NONE in clean["factors"] and len(clean["factors"]) > 1:
+    if AssessmentFactor.NO_FACTORS in clean["factors"] and len(clean["factors"]) > 1:
         problems.append("factors: 21 (no factors identified) cannot be given with another factor")
 
 
 def _plan_problems(clean: dict[str, Any], problems: list[str]) -> None:
-    _code(clean, "initial_category", AbuseCategory, problems)
-    _code(clean, "latest_category", AbuseCategory, problems)
+    _code(clean, "initial_category", CategoryOfAbuse, problems)
+    _code(clean, "latest_category", CategoryOfAbuse, problems)
     text = clean["previous_plans"]
     if text and not (text.isdigit() and int(text) < 100):
         problems.append(f"previous_plans {quoted(text)} must be a whole number from 0 to 99")

@@ -9,7 +9,7 @@ from __future__ import annotations
 from django.db import models
 from django.db.models import F, Q
 
-from safehub.casework.codes import AbuseCategory, ClosureReason, PrimaryNeed, UpnUnknown
+from safehub.casework.codes import CategoryOfAbuse, PrimaryNeed, ReasonForClosure, UpnUnknown
 from safehub.contacts.models import ReferralSource
 from safehub.decisions.models import Referral
 from safehub.people.models import Person
@@ -42,7 +42,7 @@ class Episode(models.Model):
     source = models.CharField("Referral source", max_length=3, choices=ReferralSource)
     primary_need = models.CharField(max_length=2, choices=PrimaryNeed, blank=True)
     closed_on = models.DateField(null=True, blank=True)
-    closure_reason = models.CharField(max_length=4, choices=ClosureReason, blank=True)
+    closure_reason = models.CharField(max_length=4, choices=ReasonForClosure, blank=True)
     # The referral was closed with no further action, before any assessment (the census's ReferralNFA).
     no_further_action = models.BooleanField(default=False)
     # Who holds the child's case, as the case system names them (Annex A lists 3–5); for a Safehub
@@ -173,8 +173,8 @@ class ProtectionPlan(models.Model):
     episode = models.ForeignKey(Episode, on_delete=models.PROTECT, related_name="protection_plans")
     started_on = models.DateField()
     ended_on = models.DateField(null=True, blank=True)
-    initial_category = models.CharField(max_length=3, choices=AbuseCategory)
-    latest_category = models.CharField(max_length=3, choices=AbuseCategory)
+    initial_category = models.CharField(max_length=3, choices=CategoryOfAbuse)
+    latest_category = models.CharField(max_length=3, choices=CategoryOfAbuse)
     # Plans the child had before this one, as the case system counts them (its history may be longer
     # than Safehub's); none given: counted from Safehub's own.
     previous_plans = models.PositiveSmallIntegerField(null=True, blank=True)
