@@ -55,6 +55,13 @@ class ProtocolForm(VersionForm):
         max_length=500,
         required=False,
     )
+    la_code = forms.CharField(
+        label="DfE local authority number",
+        help_text="Three digits, as the DfE's returns know the council: for example 330",
+        max_length=3,
+        required=False,
+        widget=forms.TextInput(attrs={"class": "govuk-input--width-3", "inputmode": "numeric"}),
+    )
     school_day_start = forms.TimeField(
         label="Schools' day starts",
         help_text="Operation Encompass: a school is told before its next day starts. For example 08:30 (the"
@@ -357,6 +364,7 @@ def protocol_initial(protocol: LocalProtocol) -> dict[str, Any]:
         "hub_phone": protocol.hub_phone,
         "hub_email": protocol.hub_email,
         "hub_address": protocol.hub_address,
+        "la_code": protocol.la_code,
         "school_day_start": protocol.school_day_start,
         "always_checked_agencies": list(protocol.always_checked_agencies),
         "early_help_criteria": "\n".join(protocol.early_help_criteria),

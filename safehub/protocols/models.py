@@ -143,6 +143,8 @@ class LocalProtocol(models.Model):
     hub_phone = models.CharField("Hub's telephone number", max_length=40, blank=True)
     hub_email = models.EmailField("Hub's email address", blank=True)
     hub_address = models.TextField("Hub's postal address", blank=True)
+    # The council's three-digit number in the DfE's returns (the census's <LEA>; issue 16).
+    la_code = models.CharField("DfE local authority number", max_length=3, blank=True)
     # Operation Encompass: a school is told before its next school day starts (Home Office statutory
     # guidance, November 2025); schools in the area start at about this time.
     school_day_start = models.TimeField(default=time(8, 30))

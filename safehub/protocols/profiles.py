@@ -40,6 +40,7 @@ SENIOR_PRACTITIONER = "senior_practitioner"
 PROFILES: list[dict[str, Any]] = [
     {
         "slug": "bexley",
+        "la_code": "303",  # the DfE's number for the council
         "name": "Bexley MASH",
         "source": "Bexley MASH Operational Practice Framework (2020)",
         "three_month_rule": True,
@@ -131,6 +132,7 @@ PROFILES: list[dict[str, Any]] = [
     },
     {
         "slug": "birmingham",
+        "la_code": "330",  # the DfE's number for the council
         "name": "Birmingham CASS and MASH",
         "source": "Birmingham CASS/MASH information sharing protocol; scrutiny report (2016)",
         "three_month_rule": False,
@@ -220,6 +222,7 @@ PROFILES: list[dict[str, Any]] = [
     },
     {
         "slug": "sefton",
+        "la_code": "343",  # the DfE's number for the council
         "name": "Sefton MASH",
         "source": "Sefton MASH information sharing agreement",
         "three_month_rule": False,
@@ -270,6 +273,7 @@ PROFILES: list[dict[str, Any]] = [
     },
     {
         "slug": "walsall",
+        "la_code": "335",  # the DfE's number for the council
         "name": "Walsall MASH",
         "source": "Walsall MASH scrutiny report (2016)",
         "three_month_rule": False,
@@ -358,6 +362,7 @@ PROTOCOL_FIELDS = (
     "early_help_criteria",
     "always_checked_agencies",
     "approver_roles",
+    "la_code",
 )
 
 

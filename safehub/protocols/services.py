@@ -90,6 +90,7 @@ class ProtocolSettings:
     hub_phone: str = ""
     hub_email: str = ""
     hub_address: str = ""
+    la_code: str = ""
     school_day_start: time = SCHOOL_DAY_START
 
 
@@ -163,6 +164,8 @@ def _settings_problems(settings: ProtocolSettings) -> list[Problem]:
     problems = []
     if not settings.name.strip():
         problems.append(Problem("Enter the protocol's name", field="name"))
+    if settings.la_code and not (len(settings.la_code) == 3 and settings.la_code.isdigit()):
+        problems.append(Problem("The DfE local authority number is three digits, like 330", field="la_code"))
     if settings.working_day_start >= settings.working_day_end:
         problems.append(Problem("The working day must end after it starts", field="working_day_end"))
     if not settings.approver_roles:

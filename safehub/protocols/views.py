@@ -124,6 +124,7 @@ def _settings(data: dict[str, Any]) -> services.ProtocolSettings:
         hub_phone=data["hub_phone"].strip(),
         hub_email=data["hub_email"].strip(),
         hub_address=data["hub_address"].strip(),
+        la_code=data["la_code"].strip(),
         school_day_start=data["school_day_start"] or services.SCHOOL_DAY_START,
     )
 

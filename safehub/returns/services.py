@@ -18,6 +18,7 @@ from datetime import date, datetime
 from pathlib import Path
 
 from django.db import IntegrityError, transaction
+from django.utils import timezone
 
 from safehub.accounts.models import User
 from safehub.audit.models import Verb
@@ -25,7 +26,7 @@ from safehub.audit.services import record
 from safehub.casework.services import follow_front_door
 from safehub.core.working_time import london_date
 from safehub.people.models import Person
-from safehub.returns import annex_a_check, annex_a_rows
+from safehub.returns import annex_a_check, annex_a_rows, census_rows, cin_check, cin_xml
 from safehub.returns.annex_a_codes import AnnexAList
 from safehub.returns.annex_a_xlsx import to_xlsx, window
 from safehub.returns.external import ValidatorUnavailable
@@ -131,6 +132,54 @@ def _annex_a_period(today: date) -> str:
     return today.isoformat()
 
 
+# The DfE Children in Need census -----------------------------------------------------------------
+
+
+def census_year(period: str) -> int:
+    """The collection year (the one its reference date, 31 March, falls in); ReturnRefused otherwise."""
+    try:
+        year = int(period)
+    except ValueError:
+        raise ReturnRefused(f"{period!r} is not a year: give the census year as four digits, such as 2026") from None
+    try:
+        cin_xml.collection_period(year)
+    except ValueError as error:
+        raise ReturnRefused(str(error)) from None
+    return year
+
+
+def build_census(period: str) -> Built:
+    year = census_year(period)
+    serial = ReturnCheck.objects.filter(kind=ReturnKind.CIN_CENSUS, period=period).count()
+    try:
+        census, children = census_rows.build(year, serial=serial, made_at=timezone.now())
+    except census_rows.CensusNotPossible as error:
+        raise ReturnRefused(str(error)) from None
+    data = cin_xml.to_xml(census)
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "census.xml"
+        path.write_bytes(data)
+        validation = cin_check.validate(path, year=year)
+    errors = [(issue.rule, issue.message, issue.child) for issue in validation.errors]
+    errors += [
+        (rule, f"The validator could not run this rule, so the return is not fully checked: {error}", None)
+        for rule, error in validation.rules_not_run.items()
+    ]
+    return Built(
+        data=data,
+        filename=f"cin-census-{year}.xml",
+        children=set(children),
+        rows=len(children),
+        errors=_grouped(errors),
+        queries=_grouped([(issue.rule, issue.message, issue.child) for issue in validation.queries]),
+    )
+
+
+def _census_period(today: date) -> str:
+    """The census year today is in: from 1 April, the year after."""
+    return str(today.year + 1 if today.month >= 4 else today.year)
+
+
 # Every return --------------------------------------------------------------------------------------
 
 
@@ -144,6 +193,9 @@ class ReturnType:
 
 
 RETURNS: dict[ReturnKind, ReturnType] = {
+    ReturnKind.CIN_CENSUS: ReturnType(
+        ReturnKind.CIN_CENSUS, census_year, build_census, _census_period, "Department for Education"
+    ),
     ReturnKind.ANNEX_A: ReturnType(ReturnKind.ANNEX_A, annex_a_period, build_annex_a, _annex_a_period, "Ofsted"),
 }
 
