@@ -43,6 +43,7 @@ from safehub.onward.models import ReceivingTeam
 from safehub.people.models import PersonKind, Service
 from safehub.people.tests.factories import InvolvementFactory, PersonFactory
 from safehub.protocols.models import LocalProtocol
+from safehub.returns.models import ReturnCheck
 from safehub.sharing.vocabulary import Basis
 from safehub.signin.models import AccountLockout
 from safehub.strategy.models import StrategyDiscussion
@@ -575,6 +576,20 @@ PAGES: list[tuple[str, Callable[[Any], str], dict[Role, int]]] = [
         # The hub's figures (001): acknowledgements, outcomes told, family letters, summaries (issue 15).
         "telling people figures",
         lambda team: reverse("reports:telling-people"),
+        {CO: 403, SW: 403, SP: 403, TM: 200, STRAT: 403, PARTNER: 404, PERF: 200, DPO: 403, ADMIN: 403},
+    ),
+    (
+        # The statutory returns' nightly checks (issue 16): the performance lead, and managers who put records right.
+        "statutory returns",
+        lambda team: reverse("returns:home"),
+        {CO: 403, SW: 403, SP: 403, TM: 200, STRAT: 403, PARTNER: 404, PERF: 200, DPO: 403, ADMIN: 403},
+    ),
+    (
+        "a statutory return's check",
+        lambda team: reverse(
+            "returns:check",
+            args=[ReturnCheck.objects.create(kind="annex_a", period="2026-12-01", started_at=timezone.now()).pk],
+        ),
         {CO: 403, SW: 403, SP: 403, TM: 200, STRAT: 403, PARTNER: 404, PERF: 200, DPO: 403, ADMIN: 403},
     ),
     (

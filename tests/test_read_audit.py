@@ -445,6 +445,8 @@ NOT_A_CHILDS_RECORD = {
     "onward:accept": "POST only: the receiving team accepts a referral pack, and redirects",
     "onward:return": "POST only: the receiving team returns a referral pack, and redirects (its page again on a refusal)",
     "onward:team": "a team in the register of those that receive referrals",
+    "returns:check": "a statutory return's check: the validators' rules and children's IDs, no record of a child",
+    "returns:download": "a statutory return's file: recorded as a disclosure of every child in it (sharing ledger)",
 }
 
 

@@ -25,6 +25,7 @@ from safehub.outbox.permissions import can_read_outbox
 from safehub.partner_outcomes.permissions import can_see_referral_outcomes
 from safehub.people.permissions import can_search_people
 from safehub.protocols.permissions import can_view_protocols
+from safehub.returns.permissions import can_see_returns
 from safehub.sharing.permissions import can_read_ledger
 from safehub.strategy.permissions import can_read_strategy_timeliness, can_see_strategy, sees_as_an_invited_agency
 from safehub.users.permissions import can_manage_users
@@ -62,6 +63,7 @@ SECTIONS: list[tuple[str, str, Callable[[User], bool]]] = [
     ("Strategy timeliness", "reports:strategy-timeliness", can_read_strategy_timeliness),
     ("Consent figures", "reports:consent", can_read_consent_figures),
     ("Telling people", "reports:telling-people", can_read_performance),
+    ("Statutory returns", "returns:home", can_see_returns),
     ("Duplicates", "matching:duplicates", can_review_duplicates),
     ("Users and teams", "users:home", can_manage_users),
     ("Local protocol", "protocols:list", can_view_protocols),

@@ -14,7 +14,7 @@ from safehub.casework.permissions import can_import_casework
 from safehub.checks.permissions import can_answer_requests
 from safehub.core.http import AuthenticatedHttpRequest
 from safehub.returns import queries, services
-from safehub.returns.forms import AnnexAForm
+from safehub.returns.forms import AnnexAForm, CensusForm
 from safehub.returns.models import ReturnKind
 from safehub.returns.permissions import can_export_returns, can_see_returns
 
@@ -26,10 +26,15 @@ def _require_reader(request: AuthenticatedHttpRequest) -> None:
         raise PermissionDenied
 
 
-def _page(request: AuthenticatedHttpRequest, annex_a: AnnexAForm | None = None) -> HttpResponse:
+def _page(
+    request: AuthenticatedHttpRequest, annex_a: AnnexAForm | None = None, census: CensusForm | None = None
+) -> HttpResponse:
     may_export = can_export_returns(request.user)
     if annex_a is None and may_export:
         annex_a = AnnexAForm(initial={"submission_key": uuid.uuid4()})
+    if census is None and may_export:
+        this_year = services.RETURNS[ReturnKind.CIN_CENSUS].nightly_period(timezone.localdate())
+        census = CensusForm(initial={"submission_key": uuid.uuid4(), "year": this_year})
     mine = queries.requests_of(request.user) if may_export else []
     return render(
         request,
@@ -37,6 +42,7 @@ def _page(request: AuthenticatedHttpRequest, annex_a: AnnexAForm | None = None) 
         {
             "latest": list(services.latest_checks().items()),
             "annex_a": annex_a,
+            "census": census,
             "mine": mine,
             # While a return is being built the page looks again, so that its link appears when it is ready.
             "refresh": any(check.building for check in mine),
@@ -51,29 +57,45 @@ def home(request: AuthenticatedHttpRequest) -> HttpResponse:
     return _page(request)
 
 
-@require_POST
-def request_annex_a(request: AuthenticatedHttpRequest) -> HttpResponse:
+def _require_exporter(request: AuthenticatedHttpRequest) -> None:
     _require_reader(request)
     if not can_export_returns(request.user):
         raise PermissionDenied
-    form = AnnexAForm(request.POST)
-    if not form.is_valid():
-        return _page(request, annex_a=form)
-    period = form.cleaned_data["as_at"].isoformat()
+
+
+def _ask(
+    request: AuthenticatedHttpRequest, kind: ReturnKind, period: str, form: AnnexAForm | CensusForm, field: str
+) -> str | None:
+    """Ask the worker for the return; the problem with it, if it cannot be asked for."""
     try:
         services.request_export(
-            ReturnKind.ANNEX_A,
-            period,
-            by=request.user,
-            at=timezone.now(),
-            submission_key=form.cleaned_data["submission_key"],
+            kind, period, by=request.user, at=timezone.now(), submission_key=form.cleaned_data["submission_key"]
         )
     except services.ReturnRefused as refused:
-        form.add_error("as_at", refused.message)
+        form.add_error(field, refused.message)
+        return refused.message
+    return None
+
+
+@require_POST
+def request_annex_a(request: AuthenticatedHttpRequest) -> HttpResponse:
+    _require_exporter(request)
+    form = AnnexAForm(request.POST)
+    if not form.is_valid() or _ask(request, ReturnKind.ANNEX_A, form.cleaned_data["as_at"].isoformat(), form, "as_at"):
         return _page(request, annex_a=form)
-    messages.success(
-        request, f"Annex A as at {form.cleaned_data['as_at']:%-d %B %Y} is being built and checked: it is listed below"
-    )
+    as_at = form.cleaned_data["as_at"]
+    messages.success(request, f"Annex A as at {as_at:%-d %B %Y} is being built and checked: it is listed below")
+    return redirect("returns:home")
+
+
+@require_POST
+def request_census(request: AuthenticatedHttpRequest) -> HttpResponse:
+    _require_exporter(request)
+    form = CensusForm(request.POST)
+    if not form.is_valid() or _ask(request, ReturnKind.CIN_CENSUS, str(form.cleaned_data["year"]), form, "year"):
+        return _page(request, census=form)
+    year = form.cleaned_data["year"]
+    messages.success(request, f"The census for {year - 1} to {year} is being built and checked: it is listed below")
     return redirect("returns:home")
 
 

@@ -23,6 +23,7 @@ from tests.fuzz import (
     targets_meetings,
     targets_onward,
     targets_records,
+    targets_returns,
     targets_strategy,
 )
 from tests.fuzz.harness import FUZZ_SETTINGS, MIN_SHARE_PASSED, Target, World, allowed_methods, post_views, run
@@ -38,6 +39,7 @@ TARGETS: list[Target] = [
     *targets_information_requests.TARGETS,
     *targets_letters.TARGETS,
     *targets_onward.TARGETS,
+    *targets_returns.TARGETS,
     *targets_meetings.TARGETS,
 ]
 BY_NAME = {target.name: target for target in TARGETS}

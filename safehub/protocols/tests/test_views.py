@@ -51,6 +51,7 @@ def _edit_post(protocol: LocalProtocol, **overrides: Any) -> dict[str, Any]:
         "approver_roles": list(protocol.approver_roles),
         "always_checked_agencies": list(protocol.always_checked_agencies),
         "early_help_criteria": "\n".join(protocol.early_help_criteria),
+        "la_code": protocol.la_code,
         "level-TOTAL_FORMS": str(len(levels) + 1),
         "level-INITIAL_FORMS": str(len(levels)),
         "timescale-TOTAL_FORMS": str(len(rows) + 1),
@@ -104,6 +105,16 @@ def test_administrator_edits_a_timescale_and_it_is_audited(administrator_client:
     event = AuditEvent.objects.get(verb=Verb.PROTOCOL_CHANGED)
     assert event.data["timescales"]["changed"] == ["Basic screening, any rating"]
     assert event.data["settings"] == ["working_day_end", "working_day_start"]
+
+
+def test_the_councils_dfe_number_is_three_digits(administrator_client: Client) -> None:
+    protocol = _bexley()
+    assert protocol.la_code == "303"  # Bexley's, for the census's <LEA>
+    refused = _post(administrator_client, protocol, la_code="3O3")
+    assert "The DfE local authority number is three digits, like 330" in refused.content.decode()
+    assert _post(administrator_client, protocol, la_code="304").status_code == 302
+    protocol.refresh_from_db()
+    assert protocol.la_code == "304"
 
 
 def test_administrator_sets_the_daily_meeting_and_days_without_a_time_are_refused(

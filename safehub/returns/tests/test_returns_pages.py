@@ -1,0 +1,122 @@
+"""The Statutory returns page: who sees it, asking for a return once, the worker building it, the
+download recorded as a disclosure, and the rules that stop a return naming the children."""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+
+from safehub.accounts.models import Role, Team, User
+from safehub.accounts.tests.factories import user_with_role
+from safehub.audit.models import AuditEvent, Verb
+from safehub.mfa.testing import sign_in_both_steps
+from safehub.returns.models import ReturnCheck, ReturnKind
+from safehub.returns.services import build_requested, check_return, rebuild_nightly
+from safehub.returns.tests.test_census_export import _import, _whole_year
+from safehub.sharing.models import Disclosure
+
+pytestmark = pytest.mark.django_db
+
+AT = dt.datetime(2026, 5, 4, 9, 0, tzinfo=dt.UTC)
+
+
+@pytest.fixture
+def lead(db: None) -> User:
+    return user_with_role(Role.PERFORMANCE_LEAD, username="performance.lead")
+
+
+@pytest.fixture
+def lead_client(client: Client, lead: User) -> Client:
+    sign_in_both_steps(client, lead)
+    return client
+
+
+def test_the_page_is_the_performance_leads_and_managers_not_others(
+    lead_client: Client, manager_client: Client, social_worker_client: Client, police_partner_client: Client
+) -> None:
+    address = reverse("returns:home")
+    page = lead_client.get(address).content.decode()
+    assert "Build the census" in page
+    assert "Not checked yet" in page
+    seen = manager_client.get(address)
+    assert seen.status_code == 200
+    assert "Build the census" not in seen.content.decode()  # a manager sees the checks, exports nothing
+    assert manager_client.post(reverse("returns:request-census"), {"year": "2026"}).status_code == 403
+    assert social_worker_client.get(address).status_code == 403
+    assert police_partner_client.get(address).status_code == 404
+
+
+def test_a_return_is_asked_for_once_however_often_the_form_is_sent(lead_client: Client, lead: User) -> None:
+    key = str(uuid.uuid4())
+    bad = lead_client.post(reverse("returns:request-census"), {"submission_key": key, "year": "twenty"})
+    assert "Enter the collection year as four digits" in bad.content.decode()
+    refused = lead_client.post(reverse("returns:request-census"), {"submission_key": key, "year": "2031"})
+    assert "There is no census year 2031" in refused.content.decode()
+    assert not ReturnCheck.objects.exists()
+
+    for _ in range(2):  # sent, then Back and sent again
+        done = lead_client.post(reverse("returns:request-census"), {"submission_key": key, "year": "2026"})
+        assert done.status_code == 302
+    lead_client.post(reverse("returns:request-census"), {"submission_key": str(uuid.uuid4()), "year": "2026"})
+
+    check = ReturnCheck.objects.get()  # a new key while the first is still being built: the same request
+    assert (check.kind, check.period, check.made_by, check.requested) == (ReturnKind.CIN_CENSUS, "2026", lead, True)
+    assert "Being built" in lead_client.get(reverse("returns:home")).content.decode()
+    assert AuditEvent.objects.filter(verb=Verb.RETURN_REQUESTED).count() == 1
+
+
+def test_the_worker_builds_it_and_only_who_asked_downloads_it_each_time_a_disclosure(
+    lead_client: Client, lead: User, mash_team: Team, social_worker: User, manager: User, client: Client
+) -> None:
+    _whole_year(mash_team, social_worker, manager, lead)
+    lead_client.post(reverse("returns:request-census"), {"submission_key": str(uuid.uuid4()), "year": "2026"})
+
+    assert build_requested(at=AT) == 1
+    assert build_requested(at=AT) == 0  # claimed once
+
+    check = ReturnCheck.objects.get()
+    assert check.passes
+    page = lead_client.get(reverse("returns:home")).content.decode()
+    assert "Download cin-census-2026.xml" in page
+    download = lead_client.get(reverse("returns:download", args=[check.pk]))
+    assert download["Content-Disposition"] == 'attachment; filename="cin-census-2026.xml"'
+    assert download.content.startswith(b"<?xml")
+    assert Disclosure.objects.filter(route="statutory_return").count() == 1
+    other = user_with_role(Role.PERFORMANCE_LEAD, username="another.lead")
+    client.logout()
+    sign_in_both_steps(client, other)
+    assert client.get(reverse("returns:download", args=[check.pk])).status_code == 404
+    assert Disclosure.objects.filter(route="statutory_return").count() == 1
+
+
+def test_the_rules_that_stop_a_return_name_its_children_linked_for_those_who_may_open_them(
+    lead_client: Client, manager_client: Client, lead: User, mash_team: Team, social_worker: User, manager: User
+) -> None:
+    ava, _ = _whole_year(mash_team, social_worker, manager, lead)
+    _import(
+        lead,
+        "record,local_person_id,referral_date,start_date,initial_category,latest_category\n"
+        f"cp_plan,{ava},2025-11-03,2025-12-20,NEG,NEG\n",
+    )
+    check, _ = check_return(ReturnKind.CIN_CENSUS, "2026", by=None, at=AT)
+    address = reverse("returns:check", args=[check.pk])
+
+    as_manager = manager_client.get(address).content.decode()
+    assert "2885" in as_manager
+    assert f">{ava}</a>" in as_manager  # a manager opens the child's record from here
+    as_lead = lead_client.get(address).content.decode()
+    assert "2885" in as_lead
+    assert ava in as_lead
+    assert f">{ava}</a>" not in as_lead  # the performance lead sees the ID, not the record
+
+
+def test_each_return_is_rebuilt_once_a_night(lead: User) -> None:
+    first = rebuild_nightly(at=AT)
+    assert {check.kind for check in first} == {ReturnKind.CIN_CENSUS, ReturnKind.ANNEX_A}
+    assert rebuild_nightly(at=AT + dt.timedelta(hours=2)) == []
+    assert {check.period for check in first} == {"2027", "2026-05-04"}  # 4 May 2026 is in the year to March 2027
+    assert len(rebuild_nightly(at=AT + dt.timedelta(days=1))) == 2
