@@ -16,6 +16,7 @@ from typing import Any, TypeAlias
 from django.db.models import Prefetch, prefetch_related_objects
 
 from safehub.accounts.models import User
+from safehub.casework.presenters import ContactPanel as CaseworkPanel
 from safehub.checks.presenters import AskedForChecks
 from safehub.checks.presenters import ContactPanel as ChecksPanel
 from safehub.consent.presenters import ConsentTimeline
@@ -56,6 +57,7 @@ PANELS: tuple[Panel, ...] = (
     HandoffsPanel(),
     LettersPanel(),
     OnwardPanel(),
+    CaseworkPanel(),
     SharingPanel(),
     InformationRequestsPanel(),
     AddendaPanel(),

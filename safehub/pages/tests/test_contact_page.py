@@ -14,6 +14,9 @@ from django.test import Client
 from safehub.accounts.models import Agency, AgencyKind, Role, User
 from safehub.accounts.tests.factories import PartnerAgencyFactory, TeamFactory, user_with_role
 from safehub.audit.models import AuditEvent, Verb
+from safehub.casework.models import Assessment, CinPlan, Episode, ProtectionPlan, Section47
+from safehub.casework.services import follow_front_door
+from safehub.casework.tests.test_follow_front_door import link_children
 from safehub.checks import services
 from safehub.checks.tests.helpers import start_checks, submit_answer
 from safehub.contacts import amendments, known
@@ -42,6 +45,7 @@ HEADINGS = [
     "Sent to",
     "Letters and messages",
     "Onward referrals",
+    "After the referral",
     "Added after the decision",
     "Timeline",
 ]
@@ -91,6 +95,17 @@ def _through_to_the_outcome(
     )
     desk = user_with_role(Role.PARTNER_PROFESSIONAL, team=TeamFactory(name="desk", agency=agencies[0]), username="desk")
     submit_answer(checks.requests.get(agency=agencies[0]), by=desk, at=at + 4 * HOUR, information="Known")
+    # What the case system did since: an assessment, an enquiry, both kinds of plan (issue 16).
+    link_children(contact)
+    follow_front_door()
+    episode = Episode.objects.get(referral_links__referral__contact=contact)
+    day = at.date()
+    Assessment.objects.create(episode=episode, started_on=day, authorised_on=day + dt.timedelta(days=30))
+    Section47.objects.create(episode=episode, started_on=day, conference_on=day + dt.timedelta(days=12))
+    CinPlan.objects.create(episode=episode, started_on=day + dt.timedelta(days=31))
+    ProtectionPlan.objects.create(
+        episode=episode, started_on=day + dt.timedelta(days=12), initial_category="NEG", latest_category="NEG"
+    )
     return contact
 
 
@@ -112,6 +127,11 @@ def test_every_panel_shows_in_order(full_contact: Contact, social_worker_client:
     assert re.findall(r'<h2 class="govuk-heading-m">([^<]+)</h2>', page) == HEADINGS
     assert "Example Police 0 answered on" in page
     assert "It was sent to the allocated social worker" in page
+    # After the referral: the child's episode and what the case system did in it, in date order.
+    assert "Episode of need from 24 November 2026: open" in page
+    since = page[page.index("After the referral") :]
+    steps = ["Assessment started", "Section 47 enquiry from", "Child protection plan (neglect)", "Child in need plan"]
+    assert sorted(steps, key=since.index) == steps
 
 
 def test_a_contact_with_nothing_yet_shows_only_its_details_and_history(
@@ -141,11 +161,13 @@ def test_the_page_takes_a_fixed_number_of_queries_however_much_it_shows(
     # protocol's consent ages, for the panel and for its buttons (2);
     # the agreements the agencies gave to share their answers despite its conditions, and the
     # contact's rows of the sharing ledger (2); its letters and messages, and the decisions about
-    # writing to the family (2); its referral packs (1); the protocol's time to tell the referrer and
-    # its closure days (2);
-    # the protocol's telephone prompts for outstanding requests (1); the recorded read (5); the
+    # writing to the family (2); its referral packs (1); its referrals with their episodes, and the
+    # episodes' assessments, enquiries, child in need and child protection plans (5); the protocol's
+    # time to tell the referrer and its closure days (2);
+    # the protocol's telephone prompts for outstanding requests (1); information requests about its
+    # people, now that its child is in the person index (1); the recorded read (5); the
     # session saved (3). A prefetch lookup per related table would take about twice as many.
-    with django_assert_num_queries(39):
+    with django_assert_num_queries(45):
         response = social_worker_client.get(full_contact.get_absolute_url())
     assert response.status_code == 200
 
@@ -196,12 +218,13 @@ def test_a_new_panel_is_presented_where_it_is_listed(
         "handoffs/_contact_panel.html",
         "letters/_contact_panel.html",
         "onward/_contact_panel.html",
+        "casework/_contact_panel.html",
         "sharing/_contact_panel.html",
         "contacts/_addenda_panel.html",
         "notes/_contact_panel.html",
         "contacts/_history_panel.html",
     ]
-    assert page.panels[10].context == {"changes": full_contact.state_changes.count()}
+    assert page.panels[11].context == {"changes": full_contact.state_changes.count()}
     assert Action("Add a note", f"/notes/{full_contact.pk}/") in page.actions  # its button too
     assert page.rating is not None
     assert page.rating.text == Brag.AMBER.label
