@@ -395,3 +395,8 @@ def import_casework(file: IO[bytes], *, by: User, at: datetime) -> ImportResult:
             ]
         ) from None
     return result
+
+
+def casework_said(file: IO[bytes], by: User, at: datetime) -> str:
+    """Import the file (as `import_casework`) and say what was imported."""
+    return import_casework(file, by=by, at=at).summary

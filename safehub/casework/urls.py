@@ -4,5 +4,5 @@ from safehub.casework import views
 
 app_name = "casework"
 urlpatterns = [
-    path("import/", views.import_page, name="import"),
+    path("import/", views.import_page_view, name="import"),
 ]

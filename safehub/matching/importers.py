@@ -205,3 +205,12 @@ def _import(file: IO[bytes], *, by: User, at: datetime) -> ImportResult:
         },
     )
     return result
+
+
+def involvements_said(file: IO[bytes], by: User, at: datetime) -> str:
+    """Import the file (as `import_involvements`) and say what was imported."""
+    result = import_involvements(file, by=by, at=at)
+    return (
+        f"Imported {result.rows} rows: {result.created} involvements created, {result.updated} updated, "
+        f"{result.created_people} new people"
+    )

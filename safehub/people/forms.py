@@ -153,10 +153,6 @@ class InvolvementForm(GovukForm):
         return data
 
 
-class ImportForm(GovukForm):
-    file = forms.FileField(label="CSV file", help_text="UTF-8, with the header row described in the import guide")
-
-
 class EndInvolvementForm(GovukForm):
     ended_on = GovukDateField(label="Ended", label_for_errors="The end date")
 

@@ -14,17 +14,17 @@ from safehub.audit.services import record
 from safehub.consent.presenters import shared_without_consent
 from safehub.consent.queries import overrides_about
 from safehub.core import searches
-from safehub.core.csv_import import ImportRefused
 from safehub.core.errors import DomainError
 from safehub.core.forms import add_refusal
 from safehub.core.http import AuthenticatedHttpRequest, query_without
+from safehub.core.import_pages import import_page
 from safehub.decisions.queries import contacts_about
 from safehub.matching.features import PersonDetails
-from safehub.matching.importers import import_involvements
+from safehub.matching.importers import involvements_said
 from safehub.matching.presenters import candidate_views
 from safehub.matching.search import search as search_people
 from safehub.people import permissions, presenters, services
-from safehub.people.forms import EndInvolvementForm, ImportForm, InvolvementForm, PersonSearchForm, WarningsForm
+from safehub.people.forms import EndInvolvementForm, InvolvementForm, PersonSearchForm, WarningsForm
 from safehub.people.identifiers import is_valid_postcode
 from safehub.people.models import CSC_SERVICES, Person, PersonKind
 from safehub.people.queries import PersonCriteria, find_people, get_person_for, merged_into_for
@@ -230,18 +230,6 @@ def end_involvement(request: AuthenticatedHttpRequest, pk: int, involvement_pk: 
 def import_involvements_page(request: AuthenticatedHttpRequest) -> HttpResponse:
     if not permissions.can_import_involvements(request.user):
         raise PermissionDenied
-    form = ImportForm(request.POST or None, request.FILES or None)
-    line_errors: list[str] = []
-    if request.method == "POST" and form.is_valid():
-        try:
-            result = import_involvements(form.cleaned_data["file"], by=request.user, at=timezone.now())
-        except ImportRefused as refused:
-            line_errors = refused.errors
-            form.add_error("file", f"Nothing was imported: the file has {len(line_errors)} problem(s), listed below")
-        else:
-            messages.success(
-                request,
-                f"Imported {result.rows} rows: {result.created} involvements created, {result.updated} updated, {result.created_people} new people",
-            )
-            return redirect("people:import-involvements")
-    return render(request, "people/import_involvements.html", {"form": form, "line_errors": line_errors})
+    return import_page(
+        request, involvements_said, template="people/import_involvements.html", again="people:import-involvements"
+    )

@@ -6,8 +6,9 @@ from __future__ import annotations
 import os
 import tempfile
 from pathlib import Path
+from typing import Any
 
-from django.core.management.base import CommandError, OutputWrapper
+from django.core.management.base import BaseCommand, CommandError, CommandParser, OutputWrapper
 from django.utils import timezone
 
 from safehub.accounts.models import User
@@ -51,3 +52,26 @@ def export_to_file(
         raise CommandError(f"Cannot write {out}: {error.strerror}") from None
     queries = f"; {len(check.queries)} queries for a person to review" if check.queries else ""
     stdout.write(f"Wrote {out}: {check.children} children, {check.rows} rows, passes its validator{queries}")
+
+
+class ExportCommand(BaseCommand):
+    """`safehub export-…`: the period as its option, the file, and who exports it."""
+
+    kind: ReturnKind
+    period_option: str  # "--year", "--as-at"
+    period_help: str
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument(self.period_option, dest="period", required=True, help=self.period_help)
+        parser.add_argument("--out", required=True, type=Path, help="The file to write.")
+        parser.add_argument("--as", dest="username", required=True, help="The performance lead exporting it.")
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        export_to_file(
+            self.kind,
+            options["period"],
+            out=options["out"],
+            username=options["username"],
+            stdout=self.stdout,
+            stderr=self.stderr,
+        )

@@ -4,12 +4,11 @@ from pathlib import Path
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
-from django.utils import timezone
 
 from safehub.accounts.models import User
-from safehub.casework.importer import import_casework
+from safehub.casework.importer import casework_said
 from safehub.casework.permissions import can_import_casework
-from safehub.core.csv_import import ImportRefused
+from safehub.core.import_pages import import_file
 
 
 class Command(BaseCommand):
@@ -25,14 +24,4 @@ class Command(BaseCommand):
         user = User.objects.filter(username=options["username"]).first()
         if user is None or not can_import_casework(user):
             raise CommandError(f"{options['username']} is not a manager or the performance lead in Safehub")
-        path: Path = options["path"]
-        if not path.is_file():
-            raise CommandError(f"No file at {path}")
-        try:
-            with path.open("rb") as file:
-                result = import_casework(file, by=user, at=timezone.now())
-        except ImportRefused as refused:
-            for error in refused.errors:
-                self.stderr.write(error)
-            raise CommandError(f"Nothing was imported: {len(refused.errors)} problem(s) in {path}") from None
-        self.stdout.write(result.summary)
+        import_file(options["path"], user, casework_said, stdout=self.stdout, stderr=self.stderr)

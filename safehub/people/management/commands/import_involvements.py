@@ -4,11 +4,10 @@ from pathlib import Path
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
-from django.utils import timezone
 
 from safehub.accounts.models import User
-from safehub.core.csv_import import ImportRefused
-from safehub.matching.importers import import_involvements
+from safehub.core.import_pages import import_file
+from safehub.matching.importers import involvements_said
 from safehub.people.permissions import can_import_involvements
 
 
@@ -23,17 +22,4 @@ class Command(BaseCommand):
         user = User.objects.filter(username=options["username"]).first()
         if user is None or not can_import_involvements(user):
             raise CommandError(f"{options['username']} is not a team manager in Safehub")
-        path: Path = options["path"]
-        if not path.is_file():
-            raise CommandError(f"No file at {path}")
-        try:
-            with path.open("rb") as file:
-                result = import_involvements(file, by=user, at=timezone.now())
-        except ImportRefused as refused:
-            for error in refused.errors:
-                self.stderr.write(error)
-            raise CommandError(f"Nothing was imported: {len(refused.errors)} problem(s) in {path}") from None
-        self.stdout.write(
-            f"Imported {result.rows} rows: {result.created} involvements created, {result.updated} updated, "
-            f"{result.created_people} new people"
-        )
+        import_file(options["path"], user, involvements_said, stdout=self.stdout, stderr=self.stderr)

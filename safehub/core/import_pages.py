@@ -1,0 +1,56 @@
+"""The page and the command that every CSV import has (involvements, casework): a file in, every
+problem listed by line and nothing imported, or what was imported said."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime
+from pathlib import Path
+from typing import IO, Any
+
+from django import forms
+from django.contrib import messages
+from django.core.management.base import CommandError, OutputWrapper
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+
+from safehub.core.csv_import import ImportRefused
+from safehub.core.forms import GovukForm
+
+# Imports a file for a user at a moment; says what it imported.
+Importer = Callable[[IO[bytes], Any, datetime], str]
+
+
+class ImportForm(GovukForm):
+    file = forms.FileField(label="CSV file", help_text="UTF-8, with the header row described in the import guide")
+
+
+def import_page(request: HttpRequest, importer: Importer, *, template: str, again: str) -> HttpResponse:
+    """The upload page: on a good file, what was imported said on the page `again` names."""
+    form = ImportForm(request.POST or None, request.FILES or None)
+    line_errors: list[str] = []
+    if request.method == "POST" and form.is_valid():
+        try:
+            said = importer(form.cleaned_data["file"], request.user, timezone.now())
+        except ImportRefused as refused:
+            line_errors = refused.errors
+            form.add_error("file", f"Nothing was imported: the file has {len(line_errors)} problem(s), listed below")
+        else:
+            messages.success(request, said)
+            return redirect(again)
+    return render(request, template, {"form": form, "line_errors": line_errors})
+
+
+def import_file(path: Path, user: Any, importer: Importer, *, stdout: OutputWrapper, stderr: OutputWrapper) -> None:
+    """The command: every problem on stderr and CommandError, or what was imported on stdout."""
+    if not path.is_file():
+        raise CommandError(f"No file at {path}")
+    try:
+        with path.open("rb") as file:
+            said = importer(file, user, timezone.now())
+    except ImportRefused as refused:
+        for error in refused.errors:
+            stderr.write(error)
+        raise CommandError(f"Nothing was imported: {len(refused.errors)} problem(s) in {path}") from None
+    stdout.write(said)
