@@ -75,7 +75,7 @@ def _count(row: MonthRow, in_time: bool | None, good: str, bad: str) -> None:
         row.counts[good if in_time else bad] += 1
 
 
-def report(*, since: datetime | None = None, now: datetime | None = None) -> Report:
+def report(*, since: datetime | None = None, until: datetime | None = None, now: datetime | None = None) -> Report:
     now = now or timezone.now()
     today = now.astimezone(LONDON).date()
     discussions = StrategyDiscussion.objects.select_related("record").prefetch_related(
@@ -83,6 +83,8 @@ def report(*, since: datetime | None = None, now: datetime | None = None) -> Rep
     )
     if since is not None:
         discussions = discussions.filter(started_at__gte=since)
+    if until is not None:
+        discussions = discussions.filter(started_at__lt=until)
     months: dict[date, MonthRow] = {}
     agencies: dict[str, AgencyRow] = defaultdict(lambda: AgencyRow(""))
     for discussion in discussions.order_by("started_at", "pk").iterator(chunk_size=2000):

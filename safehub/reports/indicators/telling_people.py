@@ -90,12 +90,14 @@ def _tally(found: months.Months, start: datetime, timed: Timed, measures: tuple[
         found.add(start, not_done)
 
 
-def figures(*, at: datetime, since: datetime | None = None) -> list[months.MonthRow]:
+def figures(*, at: datetime, since: datetime | None = None, until: datetime | None = None) -> list[months.MonthRow]:
+    """Each month with anything to count, the latest first; only what started its clock from `since` and
+    before `until`, when given."""
     deadlines = Deadlines(active_protocol())
     found = months.Months(MEASURES)
 
     def after(name: str) -> dict[str, datetime]:
-        return {f"{name}__gte": since} if since is not None else {}
+        return window(name, since, until)
 
     # Acknowledgements: every professional's contact (issue 15).
     acknowledged = _first_sent(LetterKind.ACKNOWLEDGEMENT)
@@ -176,17 +178,23 @@ def figures(*, at: datetime, since: datetime | None = None) -> list[months.Month
             found.add(received_at, "encompass_due")
             timed = Timed(deadline, notices.get((notification.contact_id, child.pk)))
             _tally(found, received_at, timed, ("encompass_on_time", "encompass_late", "encompass_not_sent"), at)
-    _gp_practices(found, deadlines, since=since, at=at)
+    _gp_practices(found, deadlines, since=since, until=until, at=at)
     return found.latest_first()
 
 
-def _gp_practices(found: months.Months, deadlines: Deadlines, *, since: datetime | None, at: datetime) -> None:
+def window(name: str, since: datetime | None, until: datetime | None) -> dict[str, datetime]:
+    """The lookups that keep `name` (a time) from `since` and before `until`, each when given."""
+    found = {f"{name}__gte": since, f"{name}__lt": until}
+    return {lookup: value for lookup, value in found.items() if value is not None}
+
+
+def _gp_practices(
+    found: months.Months, deadlines: Deadlines, *, since: datetime | None, until: datetime | None, at: datetime
+) -> None:
     """Each GP practice asked for checks on a contact whose outcome was actioned, told within three
     working days or not (003 §2.6): by email when it was sent, by telephone when the call was recorded."""
     actioned = dict(
-        OutcomeAction.objects.filter(**({"actioned_at__gte": since} if since is not None else {})).values_list(
-            "contact_id", "actioned_at"
-        )
+        OutcomeAction.objects.filter(**window("actioned_at", since, until)).values_list("contact_id", "actioned_at")
     )
     asked = set(
         AgencyRequest.objects.filter(agency__kind=AgencyKind.GP_PRACTICE, checks__contact_id__in=list(actioned))
