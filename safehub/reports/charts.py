@@ -10,19 +10,22 @@ the first, last, lowest and highest where there are many) and by name at their e
 from __future__ import annotations
 
 import textwrap
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from safehub.reports.measures.tiles import ChartKind, ChartSpec
 from safehub.reports.palette import GRID, TEXT, colour
 
 WIDTH = 320
-FONT = 13
 LINE = 16  # a line of label text
 BAR = 18
 GAP = 10
+INLINE_GAP = 6
+INLINE_CHARACTERS = 16  # a name this short goes on its bar's line ("Week from 31 Aug")
 LABEL_CHARACTERS = 44  # what fits on one line at 320 units
-CHARACTER = 7  # a generous width of one character of the values
+CHARACTER = 7.5  # a generous width of one character of the names and values
 LABELLED_POINTS = 12
+LABEL_SPACE = 36  # the least room between two values written along a line
 NAME_CHARACTERS = 10  # a line's name, in the right-hand margin  # up to this many points a line has every one labelled
 
 
@@ -91,23 +94,31 @@ def _wrapped(label: str) -> list[str]:
 
 
 def bar_drawing(spec: ChartSpec) -> Drawing:
+    """Short names (days, months, agencies) go on the bar's own line, in a column before the bars;
+    longer ones (referral sources) on a line or two of their own above it."""
     drawing = Drawing(spec.title, spec.description)
     series = spec.series[0]
     values = [value or 0 for value in series.values]
     top = 1.0 if spec.percent else max([*values, 1])
     reserve = min(170, CHARACTER * max((len(text) for text in series.texts), default=1) + 8)
-    room = WIDTH - reserve
+    longest = max((len(name) for name in spec.categories), default=0)
+    inline = longest <= INLINE_CHARACTERS
+    start = CHARACTER * longest + 8 if inline else 0
+    room = WIDTH - reserve - start
     y = 4.0
     fill = colour(0)
     for name, value, text in zip(spec.categories, values, series.texts, strict=True):
-        for line in _wrapped(name):
-            y += LINE
-            drawing.texts.append(Text(0, y - 4, line))
+        if inline:
+            drawing.texts.append(Text(0, y + BAR - 5, name))
+        else:
+            for line in _wrapped(name):
+                y += LINE
+                drawing.texts.append(Text(0, y - 4, line))
         width = room * value / top if top else 0
-        drawing.rects.append(Rect(0, y, max(width, 1 if value else 0), BAR, fill))
-        drawing.texts.append(Text(width + 4, y + BAR - 5, text, bold=True))
-        y += BAR + GAP
-    drawing.segments.append(Segment(0, 4, 0, y - GAP, GRID))
+        drawing.rects.append(Rect(start, y, round(max(width, 1 if value else 0), 1), BAR, fill))
+        drawing.texts.append(Text(round(start + width + 4, 1), y + BAR - 5, text, bold=True))
+        y += BAR + (INLINE_GAP if inline else GAP)
+    drawing.segments.append(Segment(start, 4, start, y - (INLINE_GAP if inline else GAP), GRID))
     drawing.height = y
     return drawing
 
@@ -148,11 +159,7 @@ def line_drawing(spec: ChartSpec) -> Drawing:
         points = [(i, value) for i, value in enumerate(series.values) if value is not None]
         if len(points) > 1:
             drawing.polylines.append(Polyline(" ".join(f"{x(i):.1f},{y(v):.1f}" for i, v in points), stroke))
-        shown = {i for i, _ in points}
-        if len(points) > LABELLED_POINTS:
-            lowest = min(points, key=lambda p: p[1])[0]
-            most = max(points, key=lambda p: p[1])[0]
-            shown = {points[0][0], points[-1][0], lowest, most}
+        shown = _labelled(points, x)
         for i, value in points:
             drawing.dots.append(Dot(x(i), y(value), stroke))
             if i in shown:
@@ -163,6 +170,21 @@ def line_drawing(spec: ChartSpec) -> Drawing:
             for number, line in enumerate(textwrap.wrap(series.name, NAME_CHARACTERS)):
                 drawing.texts.append(Text(right + 6, last + 16 + LINE * number, line))
     return drawing
+
+
+def _labelled(points: list[tuple[int, float]], x: Callable[[int], float]) -> set[int]:
+    """Which points have their value written: every one up to LABELLED_POINTS, else the last, the
+    highest, the lowest and the first, leaving out any that would crowd one already chosen."""
+    if len(points) <= LABELLED_POINTS:
+        return {i for i, _ in points}
+    if not points:
+        return set()
+    wanted = [points[-1][0], max(points, key=lambda p: p[1])[0], min(points, key=lambda p: p[1])[0], points[0][0]]
+    chosen: list[int] = []
+    for i in wanted:
+        if all(abs(x(i) - x(j)) >= LABEL_SPACE for j in chosen):
+            chosen.append(i)
+    return set(chosen)
 
 
 def drawing(spec: ChartSpec) -> Drawing:

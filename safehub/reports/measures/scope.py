@@ -117,5 +117,5 @@ def by_bucket(rows: Iterable[dict[str, Any]], period: Period, names: Iterable[st
         day = as_day(row["bucket"])
         counts = found.setdefault(day, dict.fromkeys(wanted, 0))
         for name in wanted:
-            counts[name] += int(row[name] or 0)
+            counts[name] += int(row.get(name) or 0)
     return found
