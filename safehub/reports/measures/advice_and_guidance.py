@@ -12,7 +12,7 @@ Not advice and guidance: early help, a forward to an open case's worker or the p
 
 from __future__ import annotations
 
-from django.db.models import Count, Exists, OuterRef, Q
+from django.db.models import Count, Q
 
 from safehub.contacts.workflow import ContactState
 from safehub.decisions.models import ChildDecision, Outcome, OutcomeAction
@@ -26,14 +26,16 @@ ADVICE_OUTCOMES = (Outcome.NO_FURTHER_ACTION, Outcome.SIGNPOST)
 
 def advice_and_guidance() -> Q:
     """The contact (a row of a contacts query) was closed with advice and guidance."""
-    signposted = Exists(Screening.objects.filter(contact=OuterRef("pk"), route=ScreeningRoute.SIGNPOST))
-    actioned = Exists(OutcomeAction.objects.filter(contact=OuterRef("pk")))
-    more_than_advice = Exists(
-        ChildDecision.objects.filter(decision__action__contact=OuterRef("pk")).exclude(
-            outcome__in=[o.value for o in ADVICE_OUTCOMES]
-        )
+    # Sets of contact ids, each hashed once by the database, not a subquery for each contact.
+    signposted = Screening.objects.filter(route=ScreeningRoute.SIGNPOST).order_by().values("contact_id")
+    actioned = OutcomeAction.objects.order_by().values("contact_id")
+    more_than_advice = (
+        ChildDecision.objects.filter(decision__action__isnull=False)
+        .exclude(outcome__in=[o.value for o in ADVICE_OUTCOMES])
+        .order_by()
+        .values("decision__contact_id")
     )
-    return Q(state=ContactState.CLOSED) & (signposted | (actioned & ~more_than_advice))
+    return Q(state=ContactState.CLOSED) & (Q(pk__in=signposted) | (Q(pk__in=actioned) & ~Q(pk__in=more_than_advice)))
 
 
 def advice_and_guidance_tile(scope: Scope) -> Tile:

@@ -7,8 +7,9 @@ the contacts with at least one referral (per contact). A child named on two cont
 
 from __future__ import annotations
 
-from django.db.models import Count, IntegerField, OuterRef, Q, Subquery, Sum
-from django.db.models.functions import Coalesce
+from datetime import date
+
+from django.db.models import Count, Q
 
 from safehub.contacts.models import CHILD_ROLES, ContactSubject
 from safehub.decisions.models import Referral
@@ -19,31 +20,42 @@ from safehub.reports.measures.tiles import Figure, Row, Table, Tile, count_bars
 NAMES = ["contacts", "children_named", "sibling_groups", "children_referred", "contacts_referred"]
 
 
-def _count_of(rows: object) -> Coalesce:
-    counted = Subquery(
-        rows.order_by().values("contact_id").annotate(n=Count("pk")).values("n")[:1],  # type: ignore[attr-defined]
-        output_field=IntegerField(),
+def counted(scope: Scope) -> dict[date, dict[str, int]]:
+    """Each bucket's figures, from three queries: the contacts and those about sibling groups; the
+    children on them; and their referrals. Each joins or hashes a set once, never a subquery a contact."""
+    period = scope.period
+    contacts = received(scope)
+    children = ContactSubject.objects.filter(role__in=sorted(CHILD_ROLES)).order_by()
+    groups = children.values("contact_id").annotate(n=Count("pk")).filter(n__gte=2).values("contact_id")
+    found = by_bucket(
+        contacts.values(bucket=bucket("received_at", period)).annotate(
+            contacts=Count("pk"), sibling_groups=Count("pk", filter=Q(pk__in=groups))
+        ),
+        period,
+        NAMES,
     )
-    return Coalesce(counted, 0)
+    ids = contacts.values("pk")
+    named = (
+        children.filter(contact__in=ids)
+        .values(bucket=bucket("contact__received_at", period))
+        .annotate(children_named=Count("pk"))
+    )
+    referred = (
+        Referral.objects.filter(contact__in=ids)
+        .order_by()
+        .values(bucket=bucket("contact__received_at", period))
+        .annotate(children_referred=Count("pk"), contacts_referred=Count("contact_id", distinct=True))
+    )
+    for rows in (named, referred):
+        for day, counts in by_bucket(rows, period, NAMES).items():
+            for name, n in counts.items():
+                found.setdefault(day, dict.fromkeys(NAMES, 0))[name] += n
+    return found
 
 
 def children_and_contacts(scope: Scope) -> Tile:
     period = scope.period
-    children = ContactSubject.objects.filter(contact=OuterRef("pk"), role__in=sorted(CHILD_ROLES))
-    referred = Referral.objects.filter(contact=OuterRef("pk"))
-    rows = (
-        received(scope)
-        .alias(child_count=_count_of(children), referral_count=_count_of(referred))
-        .values(bucket=bucket("received_at", period))
-        .annotate(
-            contacts=Count("pk"),
-            children_named=Sum("child_count"),
-            sibling_groups=Count("pk", filter=Q(child_count__gte=2)),
-            children_referred=Sum("referral_count"),
-            contacts_referred=Count("pk", filter=Q(referral_count__gte=1)),
-        )
-    )
-    days = by_bucket(rows, period, NAMES)
+    days = counted(scope)
     total = {name: sum(c[name] for c in days.values()) for name in NAMES}
     per_contact = f"{total['children_named'] / total['contacts']:.1f}" if total["contacts"] else "–"
     return Tile(

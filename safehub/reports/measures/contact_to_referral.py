@@ -6,7 +6,7 @@ contact received near the period's end may still become a referral: the rate is 
 
 from __future__ import annotations
 
-from django.db.models import Count, Exists, OuterRef, Q
+from django.db.models import Count, Q
 
 from safehub.decisions.models import Referral
 from safehub.reports.measures import Measure
@@ -14,18 +14,18 @@ from safehub.reports.measures.scope import Scope, bucket, by_bucket, received
 from safehub.reports.measures.tiles import Figure, Row, Table, Tile, rate_lines, rate_of
 
 
-def became_referral() -> Exists:
-    """The contact (OuterRef "pk") has a referral."""
-    return Exists(Referral.objects.filter(contact=OuterRef("pk")))
+def became_referral() -> Q:
+    """The contact (a row of a contacts query) has a referral: one set of ids the database hashes once,
+    not a subquery for each contact."""
+    return Q(pk__in=Referral.objects.order_by().values("contact_id"))
 
 
 def contact_to_referral(scope: Scope) -> Tile:
     period = scope.period
     rows = (
         received(scope)
-        .alias(referred=became_referral())
         .values(bucket=bucket("received_at", period))
-        .annotate(contacts=Count("pk"), referred=Count("pk", filter=Q(referred=True)))
+        .annotate(contacts=Count("pk"), referred=Count("pk", filter=became_referral()))
     )
     days = by_bucket(rows, period, ["contacts", "referred"])
     rates = [(period.bucket_label(day), rate_of(c["referred"], c["contacts"])) for day, c in days.items()]

@@ -18,10 +18,11 @@ from django.db.models import Count
 
 from safehub.contacts.workflow import ContactState
 from safehub.decisions.models import Decision, Verdict
+from safehub.protocols.models import Clock
 from safehub.protocols.policy import Deadlines, active_protocol
 from safehub.reports.measures import Measure
-from safehub.reports.measures.clocks import InTime
-from safehub.reports.measures.scope import Scope, as_day, bucket, by_bucket, received
+from safehub.reports.measures.clocks import EpochMs, InTime, as_text, clock_key, day_of
+from safehub.reports.measures.scope import Scope, bucket, by_bucket, received
 from safehub.reports.measures.screening_timeliness import NAMES, known
 from safehub.reports.measures.tiles import Figure, Row, Table, Tile, rate_lines
 
@@ -46,28 +47,27 @@ def decisions_counted(scope: Scope, deadlines: Deadlines | None = None) -> dict[
             def due(received_at: datetime, recommended_at: datetime) -> datetime | None:
                 return deadlines.approval_due(received_at=received_at, recommended_at=recommended_at, rating=rating)
 
-            clocks[rating] = InTime(due)
+            clocks[rating] = InTime(due, key=clock_key(deadlines, [(Clock.APPROVAL, rating), (Clock.DECISION, rating)]))
         return clocks[rating]
 
     approved = (
         Decision.objects.filter(verdict=Verdict.APPROVED, contact__in=contacts.values("pk"))
         .order_by()
         .values_list(
-            bucket("contact__received_at", period),
-            "contact__received_at",
-            "recommendation__recommended_at",
+            as_text(bucket("contact__received_at", period)),
+            EpochMs("contact__received_at"),
+            EpochMs("recommendation__recommended_at"),
             "recommendation__rating",
-            "decided_at",
+            EpochMs("decided_at"),
         )
     )
-    tally: dict[date, dict[str, int]] = defaultdict(lambda: dict.fromkeys(NAMES, 0))
-    for day, received_at, recommended_at, rating, decided_at in approved.iterator(chunk_size=5000):
-        in_time = clock(rating).done_in_time(decided_at, received_at, recommended_at)
+    tally: dict[tuple[str, bool], int] = defaultdict(int)
+    for day, received_at, recommended_at, rating, decided_at in approved.iterator(chunk_size=10000):
+        in_time = clock(rating).done_in_time_ms(decided_at, received_at, recommended_at)
         if in_time is not None:
-            tally[as_day(day)]["in_time" if in_time else "late"] += 1
-    for day, counts in tally.items():
-        for name, n in counts.items():
-            found.setdefault(day, dict.fromkeys(NAMES, 0))[name] += n
+            tally[(day, in_time)] += 1
+    for (day, in_time), n in tally.items():
+        found.setdefault(day_of(day), dict.fromkeys(NAMES, 0))["in_time" if in_time else "late"] += n
     return found
 
 

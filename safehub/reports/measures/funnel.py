@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from django.db.models import Count, Exists, OuterRef, Q
+from django.db.models import Count, Q
 
 from safehub.contacts.models import ReferralSource
 from safehub.decisions.models import Referral
@@ -30,14 +30,16 @@ class Step:
     reached: Callable[[], Q]  # the contact (a row of a contacts query) reached this step
 
 
+# Each step is a set of contact ids the database hashes once, not a subquery for each contact.
 STEPS = [
-    Step("Became referrals", lambda: Q(Exists(Referral.objects.filter(contact=OuterRef("pk"))))),
+    Step("Became referrals", lambda: Q(pk__in=Referral.objects.order_by().values("contact_id"))),
     Step(
         "Went to a strategy discussion",
         lambda: Q(
-            Exists(
-                StrategyDiscussion.objects.filter(contact=OuterRef("pk")).exclude(state=DiscussionState.CANCELLED.value)
-            )
+            pk__in=StrategyDiscussion.objects.filter(contact__isnull=False)
+            .exclude(state=DiscussionState.CANCELLED.value)
+            .order_by()
+            .values("contact_id")
         ),
     ),
 ]

@@ -13,7 +13,8 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
-from django.db.models import Count, DateTimeField, ExpressionWrapper, F, OuterRef, Q, Subquery
+from django.db.models import Count, DateTimeField, ExpressionWrapper, F, Q
+from django.db.models.expressions import CombinedExpression
 
 from safehub.core.working_time import london_date, months_before
 from safehub.decisions.models import Referral
@@ -28,18 +29,21 @@ ENGLAND_SOURCE = "England, year to March 2024 (DfE, Children in need)"
 # days before certainly not; the few between are checked day by day (months_before).
 SURELY_WITHIN = timedelta(days=364)
 SURELY_NOT = timedelta(days=367)
+NAMES = ("referrals", "re_referrals")
 
 
-def _previous() -> Subquery:
-    """The same child's latest referral before this one (OuterRef: a referral)."""
-    earlier = Referral.objects.filter(
-        subject__person_id=OuterRef("subject__person_id"), referred_at__lt=OuterRef("referred_at")
-    )
-    return Subquery(earlier.order_by("-referred_at").values("referred_at")[:1])
+# From a referral to the same child's other referrals: its subject's person, every subject that person
+# has been on, and their referrals (one join, not a subquery for each referral).
+EARLIER = "subject__person__contact_subjects__referrals__referred_at"
 
 
-def _since(gap: timedelta) -> ExpressionWrapper:
+def _since(gap: timedelta) -> ExpressionWrapper[CombinedExpression]:
     return ExpressionWrapper(F("referred_at") - gap, output_field=DateTimeField())
+
+
+def _earlier_within(gap: timedelta) -> Q:
+    """Another referral of the same child, before this one and no more than `gap` before it."""
+    return Q(**{f"{EARLIER}__lt": F("referred_at"), f"{EARLIER}__gte": _since(gap)})
 
 
 def is_re_referral(referred_at: date, previous: date) -> bool:
@@ -48,28 +52,30 @@ def is_re_referral(referred_at: date, previous: date) -> bool:
 
 
 def re_referrals_counted(scope: Scope) -> dict[date, dict[str, int]]:
+    """Each bucket's referrals and re-referrals, from three queries: the referrals; those surely
+    re-referrals; and the few whose earlier referral was 364 to 367 days before, checked day by day."""
     period = scope.period
-    referrals = (
-        of_contacts(Referral.objects.filter(within("referred_at", scope)), scope.filters)
-        .filter(subject__person__isnull=False)
-        .alias(previous=_previous())
+    referrals = of_contacts(Referral.objects.filter(within("referred_at", scope)), scope.filters)
+    days = by_bucket(
+        referrals.values(bucket=bucket("referred_at", period)).annotate(referrals=Count("pk")), period, NAMES
     )
-    unlinked = of_contacts(Referral.objects.filter(within("referred_at", scope)), scope.filters).filter(
-        subject__person__isnull=True
+    surely = (
+        referrals.filter(_earlier_within(SURELY_WITHIN))
+        .values(bucket=bucket("referred_at", period))
+        .annotate(re_referrals=Count("pk", distinct=True))
     )
-    surely = Q(previous__gte=_since(SURELY_WITHIN))
-    maybe = Q(previous__lt=_since(SURELY_WITHIN), previous__gte=_since(SURELY_NOT))
-    rows = referrals.values(bucket=bucket("referred_at", period)).annotate(
-        referrals=Count("pk"), re_referrals=Count("pk", filter=surely)
+    for day, counts in by_bucket(surely, period, NAMES).items():
+        days[day]["re_referrals"] += counts["re_referrals"]
+    counted = referrals.filter(_earlier_within(SURELY_WITHIN)).values("pk")
+    maybe = (
+        referrals.filter(_earlier_within(SURELY_NOT))
+        .filter(~Q(pk__in=counted))
+        .values_list("pk", bucket("referred_at", period), "referred_at", EARLIER)
     )
-    days = by_bucket(rows, period, ["referrals", "re_referrals"])
-    for day, count in (
-        unlinked.values(bucket=bucket("referred_at", period)).annotate(n=Count("pk")).values_list("bucket", "n")
-    ):
-        days.setdefault(as_day(day), {"referrals": 0, "re_referrals": 0})["referrals"] += count
-    near = referrals.filter(maybe).annotate(earlier=_previous())
-    for day, at, previous in near.values_list(bucket("referred_at", period), "referred_at", "earlier"):
-        if is_re_referral(london_date(at), london_date(previous)):
+    found: set[int] = set()
+    for pk, day, at, earlier in maybe:
+        if pk not in found and earlier < at and is_re_referral(london_date(at), london_date(earlier)):
+            found.add(pk)
             days[as_day(day)]["re_referrals"] += 1
     return days
 

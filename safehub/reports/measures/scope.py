@@ -68,10 +68,8 @@ def filtered_contacts(filters: Filters) -> QuerySet[Contact]:
         contacts = contacts.filter(source=filters.source)
     if filters.rating:
         contacts = contacts.alias(dashboard_rating=contact_rating())
-        if filters.rating == NOT_RATED:
-            contacts = contacts.filter(dashboard_rating__isnull=True)
-        else:
-            contacts = contacts.filter(dashboard_rating=filters.rating)
+        rated = Q(dashboard_rating__isnull=True) if filters.rating == NOT_RATED else Q(dashboard_rating=filters.rating)
+        contacts = contacts.filter(rated)
     return contacts
 
 

@@ -22,7 +22,8 @@ STEPS = [
 
 def counted(scope: Scope) -> dict[str, int]:
     found: dict[str, int] = dict.fromkeys(telling.MEASURES, 0)
-    for row in telling.figures(at=scope.at, since=scope.start, until=scope.end):
+    parts = frozenset({telling.Part.OUTCOMES, telling.Part.SUMMARIES})
+    for row in telling.figures(at=scope.at, since=scope.start, until=scope.end, parts=parts):
         for name, n in row.counts.items():
             found[name] += n
     return found
