@@ -25,7 +25,8 @@ def counted(scope: Scope) -> dict[date, dict[str, int]]:
     children on them; and their referrals. Each joins or hashes a set once, never a subquery a contact."""
     period = scope.period
     contacts = received(scope)
-    children = ContactSubject.objects.filter(role__in=sorted(CHILD_ROLES)).order_by()
+    ids = contacts.values("pk")
+    children = ContactSubject.objects.filter(role__in=sorted(CHILD_ROLES), contact__in=ids).order_by()
     groups = children.values("contact_id").annotate(n=Count("pk")).filter(n__gte=2).values("contact_id")
     found = by_bucket(
         contacts.values(bucket=bucket("received_at", period)).annotate(
@@ -34,12 +35,7 @@ def counted(scope: Scope) -> dict[date, dict[str, int]]:
         period,
         NAMES,
     )
-    ids = contacts.values("pk")
-    named = (
-        children.filter(contact__in=ids)
-        .values(bucket=bucket("contact__received_at", period))
-        .annotate(children_named=Count("pk"))
-    )
+    named = children.values(bucket=bucket("contact__received_at", period)).annotate(children_named=Count("pk"))
     referred = (
         Referral.objects.filter(contact__in=ids)
         .order_by()

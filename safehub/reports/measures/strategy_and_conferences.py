@@ -17,7 +17,7 @@ from safehub.reports.measures.tiles import Figure, Rate, Row, Table, Tile, rate_
 
 def counted(scope: Scope) -> dict[str, int]:
     found: dict[str, int] = dict.fromkeys(strategy_timeliness.MONTH_HEADER[1:], 0)
-    for row in strategy_timeliness.report(since=scope.start, until=scope.end, now=scope.at).months:
+    for row in strategy_timeliness.report(since=scope.start, until=scope.end, now=scope.at, attendance=False).months:
         for name, n in row.counts.items():
             found[name] += n
     return found
