@@ -2,7 +2,8 @@
 referrals"). A contact is one `contacts.Contact`, whatever the number of children on it, counted on the
 London day it was received (`received_at`), in the period and passing the filters. It is broken down by
 how it came (`Contact.channel`) and by who made it (`Contact.source`, the CIN census referral source
-codes). The average per week is the contacts divided by the period's days, times seven."""
+codes). The average per week (for a period of a week or more) is the contacts divided by the period's days,
+times seven."""
 
 from __future__ import annotations
 
@@ -15,7 +16,10 @@ from safehub.reports.measures.tiles import Figure, Row, Table, Tile, count_bars
 
 
 def per_week(count: int, scope: Scope) -> str:
-    return f"{count / scope.period.weeks:,.0f}"
+    """', 3 a week on average' for a period of a week or more; nothing for a shorter one."""
+    if scope.period.days < 7:
+        return ""
+    return f", {count / scope.period.weeks:,.0f} a week on average"
 
 
 def contacts_received(scope: Scope) -> Tile:
@@ -37,7 +41,7 @@ def contacts_received(scope: Scope) -> Tile:
     return Tile(
         slug=MEASURE_SLUG,
         heading="Contacts received",
-        summary=f"{total:,} contacts were received, {per_week(total, scope)} a week on average.",
+        summary=f"{total:,} contacts were received{per_week(total, scope)}.",
         figures=(
             Figure(
                 Table(

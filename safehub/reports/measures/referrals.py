@@ -45,7 +45,7 @@ def referrals(scope: Scope) -> Tile:
     return Tile(
         slug=MEASURE.slug,
         heading="Referrals",
-        summary=f"{total:,} children were referred to a statutory service, {per_week(total, scope)} a week on average.",
+        summary=f"{total:,} children were referred to a statutory service{per_week(total, scope)}.",
         figures=(
             Figure(
                 Table(

@@ -47,8 +47,8 @@ def strategy_discussions(scope: Scope) -> Tile:
         slug=MEASURE.slug,
         heading="Strategy discussions",
         summary=(
-            f"{total['started']:,} strategy discussions were started, {per_week(total['started'], scope)} a week"
-            f" on average; {total['held']:,} have been held and {total['cancelled']:,} were cancelled."
+            f"{total['started']:,} strategy discussions were started{per_week(total['started'], scope)}; "
+            f"{total['held']:,} have been held and {total['cancelled']:,} were cancelled."
         ),
         figures=(
             Figure(

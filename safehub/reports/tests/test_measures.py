@@ -84,6 +84,11 @@ def test_contacts_received(hub: Hub) -> None:
     }
 
 
+def test_a_period_shorter_than_a_week_has_no_weekly_average(hub: Hub) -> None:
+    week = Period(PeriodKind.WEEK, dt.date(2026, 11, 23), dt.date(2026, 11, 24))  # Monday and Tuesday
+    assert contacts_received.contacts_received(scope(period=week)).summary == "2 contacts were received."  # C9, C10
+
+
 def test_referrals(hub: Hub) -> None:
     tile = referrals.referrals(scope())
     # Ann (C1, 2 Nov), Ann again (C2, 3 Nov), Gus (C7, 12 Nov), Hal (C8, 13 Nov); not 2025's.
