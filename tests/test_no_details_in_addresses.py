@@ -186,9 +186,11 @@ def test_a_session_keeps_only_its_latest_searches(harlows: Person, social_worker
 # identifiers that name no child: a queue's filters, the audit trail's (a contact reference,
 # a local person ID, a staff username, the dates of events), the DPO's search of the sharing ledger
 # and of who has seen a record (a local person ID, an agency, a basis, dates), the register of
-# information requests (a level, a state, dates), and the administrator's
-# list of staff accounts (a member of staff's name or username, an agency, a team, a role).
+# information requests (a level, a state, dates), the administrator's
+# list of staff accounts (a member of staff's name or username, an agency, a team, a role), and the
+# performance dashboard's period and filters (a period, dates, a team, a referral source, a rating).
 GET_FORMS_ALLOWED = {
+    "reports/templates/reports/dashboard.html",
     "queues/templates/queues/queue.html",
     "audit/templates/audit/events.html",
     "sharing/templates/sharing/ledger.html",

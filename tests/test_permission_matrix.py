@@ -609,6 +609,17 @@ PAGES: list[tuple[str, Callable[[Any], str], dict[Role, int]]] = [
         {CO: 403, SW: 403, SP: 403, TM: 200, STRAT: 403, PARTNER: 404, PERF: 200, DPO: 403, ADMIN: 403},
     ),
     (
+        # The performance lead's dashboard (issue 16): the lead and managers (001).
+        "dashboard",
+        lambda team: reverse("reports:dashboard"),
+        {CO: 403, SW: 403, SP: 403, TM: 200, STRAT: 403, PARTNER: 404, PERF: 200, DPO: 403, ADMIN: 403},
+    ),
+    (
+        "a dashboard table as CSV",
+        lambda team: reverse("reports:dashboard-csv", args=["referrals", "by-period"]),
+        {CO: 403, SW: 403, SP: 403, TM: 200, STRAT: 403, PARTNER: 404, PERF: 200, DPO: 403, ADMIN: 403},
+    ),
+    (
         "consultations",
         lambda team: reverse("consultations:list"),
         {CO: 200, SW: 200, SP: 200, TM: 200, STRAT: 200, PARTNER: 404, PERF: 403, DPO: 403, ADMIN: 403},

@@ -59,6 +59,7 @@ SECTIONS: list[tuple[str, str, Callable[[User], bool]]] = [
     ("Information requests", "information_requests:list", can_see_requests),
     ("Requests to your agency", "checks:workspace", can_answer_requests),
     ("Your referrals' outcomes", "partner_outcomes:referrals", can_see_referral_outcomes),
+    ("Dashboard", "reports:dashboard", can_read_performance),  # the performance lead's measures (issue 16)
     ("Checks timeliness", "reports:checks-timeliness", can_read_performance),
     ("Strategy timeliness", "reports:strategy-timeliness", can_read_strategy_timeliness),
     ("Consent figures", "reports:consent", can_read_consent_figures),

@@ -56,7 +56,7 @@ HOME_PAGE: list[tuple[Callable[[User], bool], str]] = [
     (can_coordinate_strategy, "strategy:worktray"),  # the discussions to arrange (000)
     (can_answer_requests, "checks:workspace"),
     (can_read_audit, "audit:events"),
-    (can_read_performance, "reports:checks-timeliness"),
+    (can_read_performance, "reports:dashboard"),  # the performance lead's dashboard (issue 16)
     (can_manage_users, "users:home"),  # the administrator's pages: users, agencies and teams, the protocol
     (can_change_protocols, "protocols:list"),
 ]

@@ -4,6 +4,9 @@ from safehub.reports import views
 
 app_name = "reports"
 urlpatterns = [
+    path("", views.dashboard, name="dashboard"),
+    # Each table of each tile downloads from an address of its own that ends in .csv.
+    path("dashboard/<slug:slug>/<slug:table>.csv", views.dashboard_csv, name="dashboard-csv"),
     path("mash-checks-timeliness/", views.mash_checks_timeliness, name="checks-timeliness"),
     # The download has an address of its own that ends in .csv, so browsers and tools know it for one.
     path("mash-checks-timeliness.csv", views.mash_checks_timeliness_csv, name="checks-timeliness-csv"),

@@ -14,8 +14,14 @@ from safehub.checks.permissions import can_answer_requests
 from safehub.consent.permissions import can_read_consent_figures
 from safehub.core.http import AuthenticatedHttpRequest
 from safehub.letters.models import WithheldReason
+from safehub.reports.dashboard import dashboard_figures
+from safehub.reports.downloads import table_csv
+from safehub.reports.forms import DashboardForm
 from safehub.reports.indicators import checks_timeliness, consent_figures, telling_people
 from safehub.reports.indicators import strategy_timeliness as strategy_figures
+from safehub.reports.measures import measure
+from safehub.reports.measures.scope import Scope
+from safehub.reports.presenters import tile_views
 from safehub.strategy.permissions import can_read_strategy_timeliness
 
 
@@ -63,11 +69,13 @@ def strategy_timeliness(request: AuthenticatedHttpRequest) -> HttpResponse:
     return render(request, "reports/strategy_timeliness.html", {"report": strategy_figures.report()})
 
 
-def _csv(request: AuthenticatedHttpRequest, name: str, text: str, rows: int) -> HttpResponse:
+def _csv(
+    request: AuthenticatedHttpRequest, name: str, text: str, rows: int, *, filename: str = "", **data: str
+) -> HttpResponse:
     with transaction.atomic():
-        record(Verb.REPORT_EXPORTED, by=request.user, data={"report": name, "rows": rows})
+        record(Verb.REPORT_EXPORTED, by=request.user, data={"report": name, "rows": rows, **data})
     response = HttpResponse(text, content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{name}.csv"'
+    response["Content-Disposition"] = f'attachment; filename="{filename or name}.csv"'
     return response
 
 
@@ -129,3 +137,53 @@ def telling_people_csv(request: AuthenticatedHttpRequest) -> HttpResponse:
     _require_performance_reader(request)
     rows = telling_people.figures(at=timezone.now())
     return _csv(request, "telling-people", telling_people.as_csv(rows), len(rows))
+
+
+def _dashboard_form(request: AuthenticatedHttpRequest) -> DashboardForm:
+    return DashboardForm(request.GET or None, today=timezone.localdate())
+
+
+def _dashboard_page(request: AuthenticatedHttpRequest, form: DashboardForm, *, status: int = 200) -> HttpResponse:
+    valid = not form.is_bound or form.is_valid()
+    period = form.chosen_period if valid else None
+    query = form.query() if valid else ""
+    tiles = tile_views(dashboard_figures(period, form.filters, at=timezone.now()), query=query) if period else []
+    return render(
+        request,
+        "reports/dashboard.html",
+        {"form": form, "period": period, "tiles": tiles, "filtered": valid and form.filters.in_use},
+        status=status,
+    )
+
+
+@require_GET
+def dashboard(request: AuthenticatedHttpRequest) -> HttpResponse:
+    """The performance lead's dashboard (issue 16): each measure for a period, narrowed by team, source
+    and rating, as a sentence, a chart and a table, each table downloadable."""
+    _require_reader(request)
+    return _dashboard_page(request, _dashboard_form(request))
+
+
+@require_GET
+def dashboard_csv(request: AuthenticatedHttpRequest, slug: str, table: str) -> HttpResponse:
+    """One table of one measure, for the period and filters in the address; every download is recorded."""
+    _require_reader(request)
+    chosen = measure(slug)
+    if chosen is None:
+        raise Http404("No such measure")
+    form = _dashboard_form(request)
+    if form.is_bound and not form.is_valid():
+        return _dashboard_page(request, form, status=400)
+    period = form.chosen_period
+    tile = chosen.compute(Scope(period, form.filters, timezone.now()))
+    found = tile.table(table)
+    if found is None:
+        raise Http404("No such table")
+    return _csv(
+        request,
+        f"dashboard-{slug}-{table}",
+        table_csv(found),
+        len(found.rows),
+        filename=f"{slug}-{table}-{period.slug}",
+        period=period.slug,
+    )

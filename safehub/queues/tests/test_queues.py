@@ -70,7 +70,7 @@ def test_every_role_lands_on_a_page_of_its_own_work(client_for_role: Any) -> Non
     expected = {
         Role.PARTNER_PROFESSIONAL: reverse("checks:workspace"),
         Role.DATA_PROTECTION_OFFICER: reverse("audit:events"),
-        Role.PERFORMANCE_LEAD: reverse("reports:checks-timeliness"),
+        Role.PERFORMANCE_LEAD: reverse("reports:dashboard"),
         Role.ADMINISTRATOR: reverse("users:home"),
         Role.STRATEGY_COORDINATOR: reverse("strategy:worktray"),
     }

@@ -54,13 +54,17 @@ class TimelinessRow:
         return f"{self.answered_on_time / self.known:.0%}" if self.known else "–"
 
 
-def timeliness(*, since: datetime | None = None, now: datetime | None = None) -> list[TimelinessRow]:
+def timeliness(
+    *, since: datetime | None = None, until: datetime | None = None, now: datetime | None = None
+) -> list[TimelinessRow]:
     """An unanswered request past its due time is late already: it is counted as outstanding and overdue,
     so a month whose agencies have not answered does not read as a month with nothing late."""
     now = now or timezone.now()
     requests = AgencyRequest.objects.exclude(state=RequestState.WITHDRAWN)
     if since is not None:
         requests = requests.filter(sent_at__gte=since)
+    if until is not None:
+        requests = requests.filter(sent_at__lt=until)
     groups: dict[tuple[str, date], list[tuple[datetime, datetime, datetime | None]]] = defaultdict(list)
     for agency, sent, due, answered in requests.values_list(
         "agency__name", "sent_at", "due_at", "answered_at"

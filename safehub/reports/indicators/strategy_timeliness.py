@@ -75,14 +75,26 @@ def _count(row: MonthRow, in_time: bool | None, good: str, bad: str) -> None:
         row.counts[good if in_time else bad] += 1
 
 
-def report(*, since: datetime | None = None, now: datetime | None = None) -> Report:
+def report(
+    *,
+    since: datetime | None = None,
+    until: datetime | None = None,
+    now: datetime | None = None,
+    attendance: bool = True,
+) -> Report:
+    """The months' figures and, unless `attendance` is False (the dashboard's tile shows none), each
+    agency's attendance."""
     now = now or timezone.now()
     today = now.astimezone(LONDON).date()
-    discussions = StrategyDiscussion.objects.select_related("record").prefetch_related(
-        Prefetch("invitations", queryset=Invitation.objects.select_related("agency"))
-    )
+    discussions = StrategyDiscussion.objects.select_related("record")
+    if attendance:
+        discussions = discussions.prefetch_related(
+            Prefetch("invitations", queryset=Invitation.objects.select_related("agency"))
+        )
     if since is not None:
         discussions = discussions.filter(started_at__gte=since)
+    if until is not None:
+        discussions = discussions.filter(started_at__lt=until)
     months: dict[date, MonthRow] = {}
     agencies: dict[str, AgencyRow] = defaultdict(lambda: AgencyRow(""))
     for discussion in discussions.order_by("started_at", "pk").iterator(chunk_size=2000):
@@ -110,7 +122,7 @@ def report(*, since: datetime | None = None, now: datetime | None = None) -> Rep
                     row.counts["conferences_not_required"] += 1
                 else:
                     _count(row, after.in_time, "conferences_in_time", "conferences_late")
-        for invitation in discussion.invitations.all():
+        for invitation in discussion.invitations.all() if attendance else ():
             if invitation.agency is None:
                 continue
             agency = agencies[invitation.agency.name]

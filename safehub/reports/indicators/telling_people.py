@@ -11,6 +11,7 @@ counted as not done."""
 from __future__ import annotations
 
 from datetime import datetime
+from enum import StrEnum
 
 from safehub.accounts.models import AgencyKind
 from safehub.checks.models import AgencyRequest
@@ -90,31 +91,75 @@ def _tally(found: months.Months, start: datetime, timed: Timed, measures: tuple[
         found.add(start, not_done)
 
 
-def figures(*, at: datetime, since: datetime | None = None) -> list[months.MonthRow]:
+class Part(StrEnum):
+    """The report's parts, each counted on its own: the dashboard (issue 16) asks only for some."""
+
+    ACKNOWLEDGEMENTS = "acknowledgements"
+    OUTCOMES = "outcomes"  # the outcome told to whoever made contact
+    FAMILY_LETTERS = "family_letters"
+    SUMMARIES = "summaries"
+    ENCOMPASS = "encompass"
+    GP_PRACTICES = "gp_practices"
+
+
+def figures(
+    *,
+    at: datetime,
+    since: datetime | None = None,
+    until: datetime | None = None,
+    parts: frozenset[Part] = frozenset(Part),
+) -> list[months.MonthRow]:
+    """Each month with anything to count, the latest first; only what started its clock from `since` and
+    before `until`, when given; only the `parts` asked for (the others' measures stay 0)."""
     deadlines = Deadlines(active_protocol())
     found = months.Months(MEASURES)
 
     def after(name: str) -> dict[str, datetime]:
-        return {f"{name}__gte": since} if since is not None else {}
+        return window(name, since, until)
 
-    # Acknowledgements: every professional's contact (issue 15).
+    if Part.ACKNOWLEDGEMENTS in parts:
+        _acknowledgements(found, deadlines, after("received_at"), at=at)
+    if Part.OUTCOMES in parts or Part.FAMILY_LETTERS in parts:
+        _outcomes_and_family_letters(found, deadlines, after("actioned_at"), parts=parts, at=at)
+    if Part.SUMMARIES in parts:
+        _summaries(found, after("received_at"), at=at)
+    if Part.ENCOMPASS in parts:
+        _encompass(found, deadlines, after("contact__received_at"), at=at)
+    if Part.GP_PRACTICES in parts:
+        _gp_practices(found, deadlines, since=since, until=until, at=at)
+    return found.latest_first()
+
+
+def _acknowledgements(
+    found: months.Months, deadlines: Deadlines, received: dict[str, datetime], *, at: datetime
+) -> None:
+    """Every professional's contact acknowledged within one working day (issue 15)."""
     acknowledged = _first_sent(LetterKind.ACKNOWLEDGEMENT)
-    received = Contact.objects.filter(referrer_kind=ReferrerKind.PROFESSIONAL, **after("received_at"))
-    for pk, received_at in received.values_list("pk", "received_at"):
+    contacts = Contact.objects.filter(referrer_kind=ReferrerKind.PROFESSIONAL, **received)
+    for pk, received_at in contacts.values_list("pk", "received_at"):
         found.add(received_at, "acknowledgements_due")
         timed = Timed(acknowledgement_due(received_at, deadlines), acknowledged.get(pk))
         _tally(found, received_at, timed, ("acknowledged_on_time", "acknowledged_late", "not_acknowledged"), at)
 
-    # The outcome to whoever made contact, and the family's letter, for each outcome actioned.
-    told = _first_sent(LetterKind.OUTCOME)
+
+def _outcomes_and_family_letters(
+    found: months.Months, deadlines: Deadlines, actioned: dict[str, datetime], *, parts: frozenset[Part], at: datetime
+) -> None:
+    """The outcome to whoever made contact, and the family's letter, for each outcome actioned."""
+    told = _first_sent(LetterKind.OUTCOME) if Part.OUTCOMES in parts else {}
+    letters = Part.FAMILY_LETTERS in parts
     written = set(
         Message.objects.filter(kind=LetterKind.FAMILY)
         .exclude(state=MessageState.WITHDRAWN)
         .values_list("contact_id", flat=True)
+        if letters
+        else ()
     )
     withheld: dict[int, str] = {}
-    for decision in FamilyLetterDecision.objects.order_by("decided_at", "pk").values_list(
-        "contact_id", "withhold", "reason"
+    for decision in (
+        FamilyLetterDecision.objects.order_by("decided_at", "pk").values_list("contact_id", "withhold", "reason")
+        if letters
+        else ()
     ):
         contact_id, withhold, reason = decision
         if withhold:
@@ -122,7 +167,7 @@ def figures(*, at: datetime, since: datetime | None = None) -> list[months.Month
         else:
             withheld.pop(contact_id, None)
     actions = list(
-        OutcomeAction.objects.filter(**after("actioned_at")).values_list(
+        OutcomeAction.objects.filter(**actioned).values_list(
             "contact_id",
             "actioned_at",
             "referrer_informed_at",
@@ -131,13 +176,15 @@ def figures(*, at: datetime, since: datetime | None = None) -> list[months.Month
             "decision__verdict",
         )
     )
-    held_back = _held_back({row[0] for row in actions} - written - set(withheld))
+    held_back = _held_back({row[0] for row in actions} - written - set(withheld)) if letters else {}
     for contact_id, actioned_at, informed_at, kind, decided_at, verdict in actions:
-        if kind != ReferrerKind.ANONYMOUS and verdict == Verdict.APPROVED:
+        if Part.OUTCOMES in parts and kind != ReferrerKind.ANONYMOUS and verdict == Verdict.APPROVED:
             found.add(actioned_at, "outcomes_due")
             done = min((t for t in (told.get(contact_id), informed_at) if t is not None), default=None)
             timed = Timed(outcome_due(decided_at, deadlines), done)
             _tally(found, actioned_at, timed, ("told_on_time", "told_late", "not_told"), at)
+        if not letters:
+            continue
         if contact_id in written:
             found.add(actioned_at, "family_letters")
         elif contact_id in withheld:
@@ -150,13 +197,18 @@ def figures(*, at: datetime, since: datetime | None = None) -> list[months.Month
         else:
             found.add(actioned_at, "family_neither")
 
-    # Consultation summaries (002 §5–6).
-    for received_at, due, sent in Consultation.objects.filter(**after("received_at")).values_list(
+
+def _summaries(found: months.Months, received: dict[str, datetime], *, at: datetime) -> None:
+    """Consultation summaries (002 §5–6)."""
+    for received_at, due, sent in Consultation.objects.filter(**received).values_list(
         "received_at", "summary_due_at", "summary_sent_at"
     ):
         found.add(received_at, "summaries_due")
         _tally(found, received_at, Timed(due, sent), ("summaries_on_time", "summaries_late", "summaries_not_sent"), at)
-    # Operation Encompass: each school-age child's school, before the next school day.
+
+
+def _encompass(found: months.Months, deadlines: Deadlines, received: dict[str, datetime], *, at: datetime) -> None:
+    """Operation Encompass: each school-age child's school, before the next school day."""
     protocol = deadlines.protocol
     notices = {
         (contact_id, child_id): sent
@@ -165,9 +217,7 @@ def figures(*, at: datetime, since: datetime | None = None) -> list[months.Month
         .values_list("contact_id", "child_id", "created_at")
     }
     notifications = (
-        Notification.objects.filter(**after("contact__received_at"))
-        .select_related("contact")
-        .prefetch_related("contact__subjects__person")
+        Notification.objects.filter(**received).select_related("contact").prefetch_related("contact__subjects__person")
     )
     for notification in notifications:
         received_at = notification.contact.received_at
@@ -176,17 +226,21 @@ def figures(*, at: datetime, since: datetime | None = None) -> list[months.Month
             found.add(received_at, "encompass_due")
             timed = Timed(deadline, notices.get((notification.contact_id, child.pk)))
             _tally(found, received_at, timed, ("encompass_on_time", "encompass_late", "encompass_not_sent"), at)
-    _gp_practices(found, deadlines, since=since, at=at)
-    return found.latest_first()
 
 
-def _gp_practices(found: months.Months, deadlines: Deadlines, *, since: datetime | None, at: datetime) -> None:
+def window(name: str, since: datetime | None, until: datetime | None) -> dict[str, datetime]:
+    """The lookups that keep `name` (a time) from `since` and before `until`, each when given."""
+    found = {f"{name}__gte": since, f"{name}__lt": until}
+    return {lookup: value for lookup, value in found.items() if value is not None}
+
+
+def _gp_practices(
+    found: months.Months, deadlines: Deadlines, *, since: datetime | None, until: datetime | None, at: datetime
+) -> None:
     """Each GP practice asked for checks on a contact whose outcome was actioned, told within three
     working days or not (003 §2.6): by email when it was sent, by telephone when the call was recorded."""
     actioned = dict(
-        OutcomeAction.objects.filter(**({"actioned_at__gte": since} if since is not None else {})).values_list(
-            "contact_id", "actioned_at"
-        )
+        OutcomeAction.objects.filter(**window("actioned_at", since, until)).values_list("contact_id", "actioned_at")
     )
     asked = set(
         AgencyRequest.objects.filter(agency__kind=AgencyKind.GP_PRACTICE, checks__contact_id__in=list(actioned))

@@ -1,0 +1,107 @@
+"""The dashboard's period and filters, from the address (a GET form: a period can be bookmarked and
+shared). A bad date, a range that ends before it starts, one that ends after today or one longer than five
+years is an error beside its box and in the error summary, and no figures are counted."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from django import forms
+from django.utils.http import urlencode
+
+from safehub.accounts.models import Team
+from safehub.contacts.models import ReferralSource
+from safehub.core.forms import GovukDateField, GovukForm
+from safehub.decisions.models import MOST_SERIOUS_FIRST
+from safehub.reports.measures.scope import NOT_RATED, Filters
+from safehub.reports.periods import LONGEST_RANGE_DAYS, PERIOD_LABELS, Period, PeriodKind, period_for
+
+EARLIEST_YEAR = 2000
+
+
+class DashboardForm(GovukForm):
+    period = forms.ChoiceField(
+        label="Period",
+        required=False,
+        choices=[(kind.value, label) for kind, label in PERIOD_LABELS.items()],
+        widget=forms.RadioSelect,
+        help_text="Weeks start on Monday. The year is the financial year, from 1 April, as the DfE counts it.",
+    )
+    start = GovukDateField(
+        label="From",
+        label_for_errors="The start date",
+        required=False,
+        help_text="For dates you choose. For example, 1 4 2026",
+    )
+    end = GovukDateField(
+        label="To", label_for_errors="The end date", required=False, help_text="For example, 30 6 2026"
+    )
+    team = forms.ChoiceField(label="Team", required=False)
+    source = forms.ChoiceField(
+        label="Referral source", required=False, choices=[("", "Any source"), *ReferralSource.choices]
+    )
+    rating = forms.ChoiceField(
+        label="Rating",
+        required=False,
+        choices=[("", "Any rating"), *((r.value, r.label) for r in MOST_SERIOUS_FIRST), (NOT_RATED, "Not rated")],
+    )
+
+    def __init__(self, *args: Any, today: date, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.today = today
+        team = self.fields["team"]
+        assert isinstance(team, forms.ChoiceField)  # noqa: S101 - declared above
+        teams = Team.objects.filter(agency__is_host=True).order_by("name").values_list("pk", "name")
+        team.choices = [("", "Every team"), *((str(pk), name) for pk, name in teams)]
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        kind = data.get("period") or PeriodKind.MONTH.value
+        data["period"] = kind
+        if kind != PeriodKind.RANGE:
+            return data
+        start, end = data.get("start"), data.get("end")
+        if "start" not in self.errors and start is None:
+            self.add_error("start", "Enter the start date")
+        if "end" not in self.errors and end is None:
+            self.add_error("end", "Enter the end date")
+        if start is not None and start.year < EARLIEST_YEAR:
+            self.add_error("start", f"The start date must be in {EARLIEST_YEAR} or later")
+        elif start is not None and start > self.today:
+            self.add_error("start", "The start date must be today or in the past")
+        if end is not None and end > self.today:
+            self.add_error("end", "The end date must be today or in the past")
+        elif start is not None and end is not None and end < start:
+            self.add_error("end", "The end date must be the same as or after the start date")
+        elif start is not None and end is not None and (end - start).days + 1 > LONGEST_RANGE_DAYS:
+            self.add_error("end", "The end date must be within 5 years of the start date")
+        return data
+
+    @property
+    def chosen_period(self) -> Period:
+        """The period asked for: this month when nothing was asked. Call after is_valid()."""
+        data = self.cleaned_data if self.is_bound else {}
+        kind = PeriodKind(data.get("period") or PeriodKind.MONTH)
+        return period_for(kind, today=self.today, first=data.get("start"), last=data.get("end"))
+
+    @property
+    def filters(self) -> Filters:
+        data = self.cleaned_data if self.is_bound else {}
+        team = data.get("team")
+        return Filters(
+            team=int(team) if team else None, source=data.get("source") or "", rating=data.get("rating") or ""
+        )
+
+    def query(self) -> str:
+        """The period and filters as a query string, for the downloads' addresses."""
+        if not self.is_bound:
+            return ""
+        values: dict[str, str] = {}
+        for name, value in self.cleaned_data.items():
+            if isinstance(value, date):
+                for index, part in enumerate((value.day, value.month, value.year)):
+                    values[f"{name}_{index}"] = str(part)
+            elif value:
+                values[name] = str(value)
+        return urlencode(values)

@@ -1,0 +1,255 @@
+"""The dashboard page and its downloads: who may see them, the period and filters read from the address
+(bad input answered with an error summary, never a 500), every download recorded, and a number of queries
+that does not grow with the data."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+from typing import Any
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from safehub.accounts.models import User
+from safehub.audit.models import AuditEvent, Verb
+from safehub.mfa.testing import sign_in_both_steps
+from safehub.reports.dashboard import dashboard_figures
+from safehub.reports.forms import DashboardForm
+from safehub.reports.measures.scope import Filters
+from safehub.reports.periods import Period, PeriodKind
+from safehub.reports.tests import hub as hub_data
+from safehub.reports.tests.hub import Hub
+
+pytestmark = pytest.mark.django_db
+URL = "/reports/"
+
+
+@pytest.fixture
+def hub(mash_team: Any, contact_officer: User, social_worker: User, manager: User, now: dt.datetime) -> Hub:
+    return hub_data.build(mash_team, contact_officer=contact_officer, social_worker=social_worker, manager=manager)
+
+
+@pytest.fixture
+def lead_client(performance_lead: User) -> Client:
+    return sign_in_both_steps(Client(), performance_lead)
+
+
+def test_the_dashboard_is_at_reports(now: dt.datetime) -> None:
+    assert reverse("reports:dashboard") == URL
+
+
+def test_the_performance_lead_and_managers_see_it_partners_are_not_told_it_exists_others_refused(
+    lead_client: Client,
+    manager_client: Client,
+    social_worker_client: Client,
+    police_partner_client: Client,
+    now: dt.datetime,
+) -> None:
+    assert lead_client.get(URL).status_code == 200
+    assert manager_client.get(URL).status_code == 200
+    assert social_worker_client.get(URL).status_code == 403
+    assert police_partner_client.get(URL).status_code == 404
+    download = reverse("reports:dashboard-csv", args=["referrals", "by-period"])
+    assert social_worker_client.get(download).status_code == 403
+    assert police_partner_client.get(download).status_code == 404
+
+
+def test_the_performance_lead_starts_on_the_dashboard_and_the_navigation_leads_there(
+    lead_client: Client, now: dt.datetime
+) -> None:
+    response = lead_client.get(reverse("queues:home"))
+    assert response.status_code == 302
+    assert response["Location"] == URL
+    page = lead_client.get(URL).content.decode()
+    assert f'<a class="govuk-service-navigation__link" href="{URL}" aria-current="page">' in page or (
+        f'href="{URL}"' in page and "Dashboard" in page
+    )
+
+
+def test_the_page_shows_each_measure_with_a_sentence_a_chart_a_table_and_a_download(
+    hub: Hub, lead_client: Client
+) -> None:
+    page = lead_client.get(URL).content.decode()
+    assert "1 November 2026 to 24 November 2026" in page
+    assert "9 contacts were received, 3 a week on average." in page
+    assert "2 of the 4 referrals (50%) were of a child referred in the 12 months before" in page
+    assert 'role="img"' in page
+    assert "<title id=" in page
+    assert "<desc id=" in page
+    assert '<caption class="govuk-table__caption govuk-table__caption--s">Contacts received, by day</caption>' in page
+    assert '<th scope="row" class="govuk-table__header">Mon 2 Nov</th>' in page
+    assert 'href="/reports/dashboard/referrals/by-service.csv"' in page
+    assert "<script" not in page.split("<main", 1)[1].split("</main>", 1)[0]
+
+
+def test_the_year_runs_from_1_april_and_a_range_is_shown_by_week(hub: Hub, lead_client: Client) -> None:
+    page = lead_client.get(URL, {"period": "year"}).content.decode()
+    assert "1 April 2026 to 24 November 2026" in page
+    assert "November 2026" in page
+    assert "April 2026" in page
+    query = {
+        "period": "range",
+        "start_0": "1",
+        "start_1": "9",
+        "start_2": "2026",
+        "end_0": "24",
+        "end_1": "11",
+        "end_2": "2026",
+    }
+    page = lead_client.get(URL, query).content.decode()
+    assert "1 September 2026 to 24 November 2026" in page
+    assert "Week from 2 Nov" in page
+
+
+@pytest.mark.parametrize(
+    ("query", "message"),
+    [
+        ({"period": "range"}, "Enter the start date"),
+        ({"period": "range", "start_0": "1", "start_1": "11", "start_2": "2026"}, "Enter the end date"),
+        (
+            {
+                "period": "range",
+                "start_0": "20",
+                "start_1": "11",
+                "start_2": "2026",
+                "end_0": "1",
+                "end_1": "11",
+                "end_2": "2026",
+            },
+            "The end date must be the same as or after the start date",
+        ),
+        (
+            {
+                "period": "range",
+                "start_0": "31",
+                "start_1": "2",
+                "start_2": "2026",
+                "end_0": "1",
+                "end_1": "11",
+                "end_2": "2026",
+            },
+            "The start date must be a real date",
+        ),
+        (
+            {
+                "period": "range",
+                "start_0": "1",
+                "start_1": "11",
+                "start_2": "2026",
+                "end_0": "1",
+                "end_1": "1",
+                "end_2": "2027",
+            },
+            "The end date must be today or in the past",
+        ),
+        (
+            {
+                "period": "range",
+                "start_0": "1",
+                "start_1": "1",
+                "start_2": "2001",
+                "end_0": "1",
+                "end_1": "11",
+                "end_2": "2026",
+            },
+            "The end date must be within 5 years of the start date",
+        ),
+        ({"period": "fortnight"}, "Select a valid choice"),
+        ({"team": "99999999999999999999"}, "Select a valid choice"),
+        ({"rating": "purple"}, "Select a valid choice"),
+    ],
+)
+def test_bad_periods_and_filters_get_an_error_summary_and_no_figures(
+    query: dict[str, str], message: str, lead_client: Client, now: dt.datetime
+) -> None:
+    response = lead_client.get(URL, query)
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "There is a problem" in page
+    assert message in page
+    assert "Contacts received" not in page
+    assert page.count("<title>Error: ") == 1
+
+
+def test_a_bad_period_in_a_downloads_address_is_refused_and_not_recorded(lead_client: Client, now: dt.datetime) -> None:
+    address = reverse("reports:dashboard-csv", args=["referrals", "by-period"])
+    response = lead_client.get(address, {"period": "range", "start_0": "x"})
+    assert response.status_code == 400
+    assert "There is a problem" in response.content.decode()
+    assert not AuditEvent.objects.filter(verb=Verb.REPORT_EXPORTED).exists()
+    assert lead_client.get(reverse("reports:dashboard-csv", args=["no-such-measure", "by-period"])).status_code == 404
+    assert lead_client.get(reverse("reports:dashboard-csv", args=["referrals", "no-such-table"])).status_code == 404
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    st.dictionaries(
+        st.sampled_from(
+            ["period", "start_0", "start_1", "start_2", "end_0", "end_1", "end_2", "team", "source", "rating"]
+        ),
+        st.text(max_size=25),
+    )
+)
+def test_no_address_answers_500(query: dict[str, str]) -> None:
+    form = DashboardForm(query, today=dt.date(2026, 11, 24))
+    if form.is_valid():
+        period = form.chosen_period
+        assert period.first <= period.last <= dt.date(2026, 11, 24)
+
+
+def test_each_table_downloads_as_csv_and_the_download_is_recorded(
+    hub: Hub, lead_client: Client, performance_lead: User
+) -> None:
+    response = lead_client.get(
+        reverse("reports:dashboard-csv", args=["re-referrals", "by-period"]), {"period": "month"}
+    )
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith("text/csv")
+    assert 'filename="re-referrals-by-period-2026-11-01-to-2026-11-24.csv"' in response["Content-Disposition"]
+    lines = list(csv.reader(io.StringIO(response.content.decode())))
+    assert lines[0] == ["Day", "Referrals", "Re-referrals", "Rate"]
+    assert ["Tue 3 Nov", "1", "1", "100.0"] in lines
+    assert ["All referrals in the period", "4", "2", "50.0"] in lines
+    event = AuditEvent.objects.get(verb=Verb.REPORT_EXPORTED)
+    assert event.by == performance_lead
+    assert event.data == {
+        "report": "dashboard-re-referrals-by-period",
+        "rows": len(lines) - 1,
+        "period": "2026-11-01-to-2026-11-24",
+    }
+
+
+def test_a_filtered_download_counts_what_the_page_shows(hub: Hub, lead_client: Client) -> None:
+    page = lead_client.get(URL, {"source": "6"}).content.decode()
+    assert "?source=6&amp;period=month" in page or "period=month&amp;source=6" in page
+    response = lead_client.get(
+        reverse("reports:dashboard-csv", args=["contacts-received", "by-channel"]), {"source": "6"}
+    )
+    lines = list(csv.reader(io.StringIO(response.content.decode())))
+    assert ["Email", "1"] in lines
+    assert ["Phone", "1"] in lines
+    assert ["Police notification", "1"] in lines
+
+
+def test_the_page_asks_the_database_a_bounded_number_of_times(
+    hub: Hub, lead_client: Client, django_assert_max_num_queries: Any
+) -> None:
+    """As many queries for a year as for a month, for a hundred contacts as for ten: every figure is
+    counted by the database, never one query per contact."""
+    with django_assert_max_num_queries(60) as few:
+        lead_client.get(URL, {"period": "year"})
+    for n in range(10):
+        hub_data.contact(hub, f"More{n}", hub_data.at(3 + n, 9), children=["Zed", "Zoe"])
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        lead_client.get(URL, {"period": "year"})
+
+
+def test_dashboard_figures_computes_every_tile(hub: Hub) -> None:
+    tiles = dashboard_figures(Period(PeriodKind.MONTH, dt.date(2026, 11, 1), dt.date(2026, 11, 24)), Filters())
+    assert len(tiles) == 16
+    assert all(tile.summary and tile.figures for tile in tiles)
