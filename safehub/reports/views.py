@@ -22,6 +22,8 @@ from safehub.reports.indicators import strategy_timeliness as strategy_figures
 from safehub.reports.measures import measure
 from safehub.reports.measures.scope import Scope
 from safehub.reports.presenters import tile_views
+from safehub.returns.permissions import can_see_returns
+from safehub.returns.services import latest_checks
 from safehub.strategy.permissions import can_read_strategy_timeliness
 
 
@@ -151,7 +153,14 @@ def _dashboard_page(request: AuthenticatedHttpRequest, form: DashboardForm, *, s
     return render(
         request,
         "reports/dashboard.html",
-        {"form": form, "period": period, "tiles": tiles, "filtered": valid and form.filters.in_use},
+        {
+            "form": form,
+            "period": period,
+            "tiles": tiles,
+            "filtered": valid and form.filters.in_use,
+            # Each statutory return's last nightly check, for those who see the returns (issue 16: "all year").
+            "returns": list(latest_checks().items()) if can_see_returns(request.user) else [],
+        },
         status=status,
     )
 

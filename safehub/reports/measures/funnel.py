@@ -1,12 +1,15 @@
-"""From contact to strategy discussion, by source (001 table d: "Schools' referrals – attrition by each
+"""From contact to initial conference, by source (001 table d: "Schools' referrals – attrition by each
 step": contacts, "of which" referrals, assessments, strategy discussions, section 47 enquiries, initial
 child protection conferences). Of the contacts received in the period that pass the filters (by the
 London day each was received), grouped by referral source (`Contact.source`): the contacts; of which
-those with a referral (`decisions.Referral`); of which those with a strategy discussion
-(`strategy.StrategyDiscussion` on the contact, not cancelled). Each step's rate is of the contacts.
+those with a referral (`decisions.Referral`); of which those whose referral's episode has an assessment
+(`casework.Assessment`, the case system's import); of which those with a strategy discussion
+(`strategy.StrategyDiscussion` on the contact, not cancelled); of which those whose episode has a section
+47 enquiry (`casework.Section47`: from Safehub's strategy discussions, or imported); of which those whose
+enquiry went to an initial child protection conference. Each step's rate is of the contacts.
 
-The steps after a referral that the council's case system records (assessments, section 47 enquiries,
-conferences) come with the casework app: each is one more entry in STEPS, a condition on the contact."""
+The conversion to child and family assessment (004 §9: "Conversion of contacts to Child & Family
+Assessments on MASH decision") is the assessments step's rate."""
 
 from __future__ import annotations
 
@@ -31,8 +34,15 @@ class Step:
 
 
 # Each step is a set of contact ids the database hashes once, not a subquery for each contact.
+def _episodes_with(related: str) -> Q:
+    """The contacts a referral of which is in an episode that has `related` (an assessment, an enquiry…)."""
+    referrals = Referral.objects.filter(**{f"episode_link__episode__{related}__isnull": False})
+    return Q(pk__in=referrals.order_by().values("contact_id"))
+
+
 STEPS = [
     Step("Became referrals", lambda: Q(pk__in=Referral.objects.order_by().values("contact_id"))),
+    Step("Became assessments", lambda: _episodes_with("assessments")),
     Step(
         "Went to a strategy discussion",
         lambda: Q(
@@ -42,6 +52,8 @@ STEPS = [
             .values("contact_id")
         ),
     ),
+    Step("Became section 47 enquiries", lambda: _episodes_with("section47s")),
+    Step("Went to an initial conference", lambda: _episodes_with("section47s__conference_on")),
 ]
 
 
@@ -71,10 +83,11 @@ def funnel(scope: Scope) -> Tile:
         columns += [step.label, f"{step.label}: rate"]
     return Tile(
         slug=MEASURE.slug,
-        heading="From contact to strategy discussion",
+        heading="From contact to initial conference",
         summary=(
-            f"Of {contacts:,} contacts, {overall[0].part:,} ({overall[0].percent}) became referrals and"
-            f" {overall[-1].part:,} ({overall[-1].percent}) went on to a strategy discussion."
+            f"Of {contacts:,} contacts, {overall[0].part:,} ({overall[0].percent}) became referrals,"
+            f" {overall[1].part:,} ({overall[1].percent}) assessments and"
+            f" {overall[-1].part:,} ({overall[-1].percent}) went on to an initial child protection conference."
         ),
         figures=(
             Figure(
@@ -91,7 +104,7 @@ def funnel(scope: Scope) -> Tile:
                     ),
                 ),
                 rate_bars(
-                    "From contact to strategy discussion",
+                    "From contact to initial conference",
                     f"Of the {contacts:,} contacts received, the share that reached each step.",
                     [
                         ("Contacts", rate_of(contacts, contacts)),
@@ -104,4 +117,4 @@ def funnel(scope: Scope) -> Tile:
     )
 
 
-MEASURE = Measure(slug="funnel", title="From contact to strategy discussion", order=110, compute=funnel)
+MEASURE = Measure(slug="funnel", title="From contact to initial conference", order=110, compute=funnel)

@@ -24,6 +24,7 @@ from safehub.reports.measures.scope import Filters
 from safehub.reports.periods import Period, PeriodKind
 from safehub.reports.tests import hub as hub_data
 from safehub.reports.tests.hub import Hub
+from safehub.returns.models import ReturnCheck, ReturnKind
 
 pytestmark = pytest.mark.django_db
 URL = "/reports/"
@@ -251,5 +252,21 @@ def test_the_page_asks_the_database_a_bounded_number_of_times(
 
 def test_dashboard_figures_computes_every_tile(hub: Hub) -> None:
     tiles = dashboard_figures(Period(PeriodKind.MONTH, dt.date(2026, 11, 1), dt.date(2026, 11, 24)), Filters())
-    assert len(tiles) == 16
+    assert len(tiles) == 17
     assert all(tile.summary and tile.figures for tile in tiles)
+
+
+def test_the_dashboard_says_whether_each_return_passes_as_last_checked(lead_client: Client, now: dt.datetime) -> None:
+    page = lead_client.get(URL).content.decode()
+    assert "Statutory returns, as last checked" in page
+    assert page.count("not checked yet") == 2
+    ReturnCheck.objects.create(
+        kind=ReturnKind.CIN_CENSUS,
+        period="2027",
+        started_at=now,
+        finished_at=now,
+        children=12,
+        errors=[{"rule": "8650", "message": "Primary need is missing", "children": ["P1"]}],
+    )
+    page = lead_client.get(URL).content.decode()
+    assert "1 rule broken" in page
