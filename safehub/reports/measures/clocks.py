@@ -27,7 +27,7 @@ STEP_MS = 15 * 60_000  # the bounds' step: a quarter of an hour
 # closure days it was worked out from are its key, so a changed protocol is a new clock): the past's due
 # times do not change, and a year has thirty-five thousand quarter hours.
 _SHARED: dict[Hashable, dict[tuple[int, ...], int | None]] = {}
-SHARED_LIMIT = 400_000
+SHARED_LIMIT = 250_000
 
 
 class EpochMs(Func):
