@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from enum import StrEnum
+from functools import cached_property
 
 from safehub.core.working_time import LONDON, UTC
 
@@ -40,6 +41,11 @@ DAYS_SHOWN_BY_WEEK = 26 * 7
 LONGEST_RANGE_DAYS = 5 * 366
 
 
+def midnight(day: date) -> datetime:
+    """Midnight in England at the start of `day`, in UTC."""
+    return datetime.combine(day, time(0), tzinfo=LONDON).astimezone(UTC)
+
+
 def financial_year_start(day: date) -> date:
     """1 April on or before `day`."""
     return date(day.year if day.month >= 4 else day.year - 1, 4, 1)
@@ -68,12 +74,12 @@ class Period:
     @property
     def start_at(self) -> datetime:
         """Midnight in England at the start of `first`, in UTC."""
-        return datetime.combine(self.first, time(0), tzinfo=LONDON).astimezone(UTC)
+        return midnight(self.first)
 
     @property
     def end_at(self) -> datetime:
         """Midnight in England after `last` (not included), in UTC."""
-        return datetime.combine(self.last + timedelta(days=1), time(0), tzinfo=LONDON).astimezone(UTC)
+        return midnight(self.last + timedelta(days=1))
 
     @property
     def days(self) -> int:
@@ -104,6 +110,14 @@ class Period:
             found.append(month)
             month = _next_month(month)
         return found
+
+    @cached_property
+    def bucket_days(self) -> tuple[date, ...]:
+        return tuple(self.buckets())
+
+    def bucket_edges(self) -> list[datetime]:
+        """Where each bucket after the first starts: midnight in England, in UTC."""
+        return [midnight(day) for day in self.bucket_days[1:]]
 
     def bucket_label(self, bucket: date) -> str:
         """'Tue 4 Nov', 'Week from 3 Nov', 'November 2025'."""

@@ -12,12 +12,10 @@ late. Only what was done between the two, near its due time, has its own due tim
 from __future__ import annotations
 
 from collections.abc import Callable, Hashable
-from datetime import UTC, date, datetime, timedelta
-from functools import cache
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from django.db.models import BigIntegerField, CharField, Func
-from django.db.models.functions import Cast
+from django.db.models import BigIntegerField, Func
 
 from safehub.protocols.models import Clock
 from safehub.protocols.policy import Deadlines
@@ -29,7 +27,7 @@ STEP_MS = 15 * 60_000  # the bounds' step: a quarter of an hour
 # closure days it was worked out from are its key, so a changed protocol is a new clock): the past's due
 # times do not change, and a year has thirty-five thousand quarter hours.
 _SHARED: dict[Hashable, dict[tuple[int, ...], int | None]] = {}
-SHARED_LIMIT = 400_000
+SHARED_LIMIT = 250_000
 
 
 class EpochMs(Func):
@@ -42,16 +40,6 @@ class EpochMs(Func):
     def as_sqlite(self, compiler: Any, connection: Any, **extra: Any) -> Any:
         template = "CAST(ROUND((julianday(%(expressions)s) - 2440587.5) * 86400000.0) AS INTEGER)"
         return self.as_sql(compiler, connection, template=template, **extra)
-
-
-def as_text(expression: Any) -> Cast:
-    """A bucket (reports.measures.scope.bucket) as text, whose first ten characters are its day."""
-    return Cast(expression, output_field=CharField())
-
-
-@cache
-def day_of(text: str) -> date:
-    return date.fromisoformat(text[:10])
 
 
 def ms(at: datetime) -> int:

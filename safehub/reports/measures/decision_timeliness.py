@@ -21,8 +21,8 @@ from safehub.decisions.models import Decision, Verdict
 from safehub.protocols.models import Clock
 from safehub.protocols.policy import Deadlines, active_protocol
 from safehub.reports.measures import Measure
-from safehub.reports.measures.clocks import EpochMs, InTime, as_text, clock_key, day_of
-from safehub.reports.measures.scope import Scope, bucket, by_bucket, received
+from safehub.reports.measures.clocks import EpochMs, InTime, clock_key
+from safehub.reports.measures.scope import Scope, as_day, bucket, by_bucket, received
 from safehub.reports.measures.screening_timeliness import NAMES, known
 from safehub.reports.measures.tiles import Figure, Row, Table, Tile, rate_lines
 
@@ -54,20 +54,20 @@ def decisions_counted(scope: Scope, deadlines: Deadlines | None = None) -> dict[
         Decision.objects.filter(verdict=Verdict.APPROVED, contact__in=contacts.values("pk"))
         .order_by()
         .values_list(
-            as_text(bucket("contact__received_at", period)),
+            bucket("contact__received_at", period),
             EpochMs("contact__received_at"),
             EpochMs("recommendation__recommended_at"),
             "recommendation__rating",
             EpochMs("decided_at"),
         )
     )
-    tally: dict[tuple[str, bool], int] = defaultdict(int)
+    tally: dict[tuple[int, bool], int] = defaultdict(int)
     for day, received_at, recommended_at, rating, decided_at in approved.iterator(chunk_size=10000):
         in_time = clock(rating).done_in_time_ms(decided_at, received_at, recommended_at)
         if in_time is not None:
             tally[(day, in_time)] += 1
     for (day, in_time), n in tally.items():
-        found.setdefault(day_of(day), dict.fromkeys(NAMES, 0))["in_time" if in_time else "late"] += n
+        found.setdefault(as_day(day, period), dict.fromkeys(NAMES, 0))["in_time" if in_time else "late"] += n
     return found
 
 

@@ -76,7 +76,7 @@ def re_referrals_counted(scope: Scope) -> dict[date, dict[str, int]]:
     for pk, day, at, earlier in maybe:
         if pk not in found and earlier < at and is_re_referral(london_date(at), london_date(earlier)):
             found.add(pk)
-            days[as_day(day)]["re_referrals"] += 1
+            days[as_day(day, period)]["re_referrals"] += 1
     return days
 
 

@@ -30,7 +30,7 @@ def referrals_made(scope: Scope) -> tuple[dict[date, int], dict[Outcome, int]]:
     days = dict.fromkeys(period.buckets(), 0)
     outcomes = dict.fromkeys(SERVICES, 0)
     for row in rows:
-        day = as_day(row["bucket"])
+        day = as_day(row["bucket"], period)
         days[day] = days.get(day, 0) + row["n"]
         outcomes[Outcome(row["outcome"])] += row["n"]
     return days, outcomes

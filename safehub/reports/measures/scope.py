@@ -4,8 +4,7 @@ things about contacts, so a filter narrows the contacts it counts from: a referr
 contact is the chosen team's, from the chosen source, with the chosen rating.
 
 The database does the counting: the helpers here give a measure its contacts (or a related model's rows)
-narrowed by the filters, and the day, week or month each row falls in, in Europe/London, as the database
-truncates it (SQLite and PostgreSQL alike)."""
+narrowed by the filters, and the day, week or month each row falls in, in Europe/London (SQLite and PostgreSQL alike)."""
 
 from __future__ import annotations
 
@@ -15,13 +14,11 @@ from datetime import date, datetime
 from typing import Any, TypeVar
 
 from django.db import models
-from django.db.models import Q, QuerySet
-from django.db.models.functions import TruncDate, TruncMonth, TruncWeek
+from django.db.models import Case, IntegerField, Q, QuerySet, Value, When
 
 from safehub.contacts.models import Contact
-from safehub.core.working_time import LONDON
 from safehub.queues.filters import rating_of_row
-from safehub.reports.periods import Grain, Period
+from safehub.reports.periods import Period
 
 M = TypeVar("M", bound=models.Model)
 NOT_RATED = "none"
@@ -90,20 +87,23 @@ def within(field: str, scope: Scope) -> Q:
     return Q(**{f"{field}__gte": scope.start, f"{field}__lt": scope.end})
 
 
-def bucket(field: str, period: Period) -> Any:
-    """The start of the day, week (from Monday) or month `field` falls in, in England."""
-    if period.grain == Grain.DAY:
-        return TruncDate(field, tzinfo=LONDON)
-    if period.grain == Grain.WEEK:
-        return TruncWeek(field, tzinfo=LONDON)
-    return TruncMonth(field, tzinfo=LONDON)
+def bucket(field: str, period: Period) -> Case:
+    """Which of the period's days, weeks (from Monday) or months (in England) `field`, a time within the
+    period, falls in: its number, counting from 0 (as_day gives its first day). Compared with the
+    buckets' edges, midnights in England worked out here: the same on SQLite and PostgreSQL, and much
+    cheaper than converting every row's time to London's (a year's contacts took a quarter of a second
+    a query to truncate with TruncDate, TruncWeek or TruncMonth)."""
+    edges = period.bucket_edges()
+    return Case(
+        *(When(**{f"{field}__lt": edge}, then=Value(index)) for index, edge in enumerate(edges)),
+        default=Value(len(edges)),
+        output_field=IntegerField(),
+    )
 
 
-def as_day(value: date | datetime) -> date:
-    """A bucket as the database gave it (a date, or a midnight in London) as its day."""
-    if isinstance(value, datetime):
-        return value.astimezone(LONDON).date()
-    return value
+def as_day(index: int, period: Period) -> date:
+    """A bucket's number (bucket) as its first day."""
+    return period.bucket_days[index]
 
 
 def by_bucket(rows: Iterable[dict[str, Any]], period: Period, names: Iterable[str]) -> dict[date, dict[str, int]]:
@@ -112,7 +112,7 @@ def by_bucket(rows: Iterable[dict[str, Any]], period: Period, names: Iterable[st
     wanted = tuple(names)
     found = {day: dict.fromkeys(wanted, 0) for day in period.buckets()}
     for row in rows:
-        day = as_day(row["bucket"])
+        day = as_day(row["bucket"], period)
         counts = found.setdefault(day, dict.fromkeys(wanted, 0))
         for name in wanted:
             counts[name] += int(row.get(name) or 0)

@@ -20,8 +20,8 @@ from safehub.contacts.workflow import ContactState
 from safehub.protocols.models import Clock
 from safehub.protocols.policy import Deadlines, active_protocol
 from safehub.reports.measures import Measure
-from safehub.reports.measures.clocks import EpochMs, InTime, as_text, clock_key, day_of
-from safehub.reports.measures.scope import Scope, bucket, by_bucket, received
+from safehub.reports.measures.clocks import EpochMs, InTime, clock_key
+from safehub.reports.measures.scope import Scope, as_day, bucket, by_bucket, received
 from safehub.reports.measures.tiles import Figure, Rate, Row, Table, Tile, rate_lines, rate_of
 
 NAMES = ["in_time", "late", "overdue"]
@@ -52,21 +52,21 @@ def screening_counted(scope: Scope, deadlines: Deadlines | None = None) -> dict[
             clocks[(immediate, initial)] = by_rating[rating]
         return clocks[(immediate, initial)]
 
-    # Plain numbers and text, not times: reading back a year's times with their zones took seconds.
+    # Plain numbers, not times: reading back a year's times with their zones took seconds.
     screened = contacts.filter(Q(screening__isnull=False)).values_list(
-        as_text(bucket("received_at", period)),
+        bucket("received_at", period),
         EpochMs("received_at"),
         "immediate_protection",
         "initial_rating",
         EpochMs("screening__screened_at"),
     )
-    tally: dict[tuple[str, bool], int] = defaultdict(int)
+    tally: dict[tuple[int, bool], int] = defaultdict(int)
     for day, received_at, immediate, initial, screened_at in screened.iterator(chunk_size=10000):
         in_time = clock(immediate, initial).done_in_time_ms(screened_at, received_at)
         if in_time is not None:
             tally[(day, in_time)] += 1
     for (day, in_time), n in tally.items():
-        found.setdefault(day_of(day), dict.fromkeys(NAMES, 0))["in_time" if in_time else "late"] += n
+        found.setdefault(as_day(day, period), dict.fromkeys(NAMES, 0))["in_time" if in_time else "late"] += n
     return found
 
 

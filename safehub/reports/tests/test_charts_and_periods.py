@@ -98,7 +98,7 @@ def test_lines_are_labelled_and_a_reference_line_carries_its_label() -> None:
     )
     drawing = charts.drawing(spec)
     texts = [text.text for text in drawing.texts]
-    assert "England 22%" in texts
+    assert "England" in texts  # the reference line's label, "England 22%", on two lines
     assert "25%" in texts
     assert "30%" in texts
     assert "Re-" in texts
@@ -106,6 +106,7 @@ def test_lines_are_labelled_and_a_reference_line_carries_its_label() -> None:
     assert "April 2026" in texts
     assert "June 2026" in texts
     assert len(drawing.dots) == 2  # May had nothing to count
+    assert drawing.polylines == []  # and no line is drawn through it
     assert any(segment.dashed for segment in drawing.segments)
 
 

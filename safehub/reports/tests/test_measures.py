@@ -89,6 +89,16 @@ def test_a_period_shorter_than_a_week_has_no_weekly_average(hub: Hub) -> None:
     assert contacts_received.contacts_received(scope(period=week)).summary == "2 contacts were received."  # C9, C10
 
 
+def test_a_contact_is_counted_on_its_day_in_england(hub: Hub) -> None:
+    """23:30 on 30 June in UTC is 00:30 on 1 July in England (summer time)."""
+    hub_data.contact(hub, "Summer", dt.datetime(2026, 6, 30, 23, 30, tzinfo=dt.UTC), children=["Sam"])
+    days = Period(PeriodKind.RANGE, dt.date(2026, 6, 30), dt.date(2026, 7, 1))
+    tile = contacts_received.contacts_received(scope(period=days))
+    assert (day(tile, "Tue 30 Jun"), day(tile, "Wed 1 Jul")) == ((0,), (1,))
+    weeks = Period(PeriodKind.RANGE, dt.date(2026, 5, 1), dt.date(2026, 7, 31))  # by week
+    assert day(contacts_received.contacts_received(scope(period=weeks)), "Week from 29 Jun") == (1,)
+
+
 def test_referrals(hub: Hub) -> None:
     tile = referrals.referrals(scope())
     # Ann (C1, 2 Nov), Ann again (C2, 3 Nov), Gus (C7, 12 Nov), Hal (C8, 13 Nov); not 2025's.
