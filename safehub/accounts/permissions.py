@@ -80,6 +80,11 @@ def can_chair_strategy(user: User) -> bool:
     return user.has_role(Role.TEAM_MANAGER)
 
 
+def is_performance_lead(user: User) -> bool:
+    """The performance lead: the hub's figures and the council's statutory returns (001; issue 16)."""
+    return user.has_role(Role.PERFORMANCE_LEAD)
+
+
 def can_read_performance(user: User) -> bool:
     """The performance lead, and managers for their own service (001)."""
     return user.has_role(Role.PERFORMANCE_LEAD, Role.TEAM_MANAGER)

@@ -26,7 +26,8 @@ class PersonFactory(DjangoModelFactory):
     family_name = factory.Faker("last_name", locale="en_GB")
     sex = Sex.FEMALE
     date_of_birth = dt.date(2016, 5, 17)
-    local_id = factory.Sequence(lambda n: f"P{n:07d}")
+    # Not in the P0000001 space Safehub numbers its own records in, nor the fixed IDs tests give.
+    local_id = factory.Sequence(lambda n: f"TF{n:07d}")
     address = factory.SubFactory(AddressFactory)
 
 

@@ -658,6 +658,7 @@ NOT_A_ROUTE = {
     "letters/views.py": "serves a letter's PDF (letters/pdf.py)",
     "onward/pdf.py": "draws a referral pack as onward/services.py recorded it through the gate",
     "onward/views.py": "serves a referral pack's PDF (onward/pdf.py)",
+    "returns/views.py": "serves a statutory return's file, each download recorded by returns/services.py through the gate",
 }
 
 
