@@ -12,13 +12,15 @@ late. Only what was done between the two, near its due time, has its own due tim
 from __future__ import annotations
 
 from collections.abc import Callable, Hashable
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 from django.db.models import BigIntegerField, Func
 
 from safehub.protocols.models import Clock
 from safehub.protocols.policy import Deadlines
+from safehub.reports.measures.tiles import Figure, Rate, Row, Table, Tile, rate_lines, rate_of
+from safehub.reports.periods import Period
 
 HOUR = timedelta(hours=1)
 HOUR_MS = 3_600_000
@@ -114,3 +116,47 @@ def clock_key(deadlines: Deadlines, clocks: list[tuple[Clock, str]]) -> Hashable
         timescales.append((clock, rating, None if timescale is None else (timescale.amount, timescale.unit)))
     hours = deadlines.hours
     return (tuple(timescales), hours.start, hours.end, deadlines.holidays)
+
+
+TIMELINESS = ["in_time", "late", "overdue"]  # each step's contacts: done in time, done late, not done and overdue
+
+
+def known(counts: dict[str, int]) -> Rate:
+    """The share done in time, of those whose timeliness is known."""
+    return rate_of(counts["in_time"], counts["in_time"] + counts["late"] + counts["overdue"])
+
+
+def timeliness_tile(
+    period: Period, days: dict[date, dict[str, int]], *, slug: str, heading: str, summary: str, caption: str,
+    columns: tuple[str, str, str], chart: str, described: str, note: str,
+) -> Tile:  # fmt: skip
+    """A step's tile: per bucket, done in time, late, not done and overdue, and the rate in time.
+    `summary` and `described` are formatted with `rate` (the period's Rate)."""
+    total = {name: sum(c[name] for c in days.values()) for name in TIMELINESS}
+    overall = known(total)
+    rates = [(period.bucket_label(day), known(c)) for day, c in days.items()]
+    return Tile(
+        slug=slug,
+        heading=heading,
+        summary=summary.format(rate=overall),
+        figures=(
+            Figure(
+                Table(
+                    "by-period",
+                    caption.format(grain=period.grain_noun.lower()),
+                    (period.grain_noun, *columns, "In time"),
+                    tuple(
+                        Row(period.bucket_label(day), (c["in_time"], c["late"], c["overdue"], known(c)))
+                        for day, c in days.items()
+                    ),
+                ),
+                rate_lines(
+                    chart,
+                    described.format(grain=period.grain_noun.lower(), rate=overall),
+                    [label for label, _ in rates],
+                    [(columns[0], [rate for _, rate in rates])],
+                ),
+            ),
+        ),
+        notes=(note,),
+    )

@@ -21,10 +21,10 @@ from safehub.decisions.models import Decision, Verdict
 from safehub.protocols.models import Clock
 from safehub.protocols.policy import Deadlines, active_protocol
 from safehub.reports.measures import Measure
-from safehub.reports.measures.clocks import EpochMs, InTime, clock_key
+from safehub.reports.measures.clocks import EpochMs, InTime, clock_key, timeliness_tile
 from safehub.reports.measures.scope import Scope, as_day, bucket, by_bucket, received
-from safehub.reports.measures.screening_timeliness import NAMES, known
-from safehub.reports.measures.tiles import Figure, Row, Table, Tile, rate_lines
+from safehub.reports.measures.screening_timeliness import NAMES
+from safehub.reports.measures.tiles import Tile
 
 WAITING = [ContactState.AWAITING_THRESHOLD.value, ContactState.MASH_CHECKS.value, ContactState.AWAITING_APPROVAL.value]
 
@@ -72,38 +72,20 @@ def decisions_counted(scope: Scope, deadlines: Deadlines | None = None) -> dict[
 
 
 def decision_timeliness(scope: Scope) -> Tile:
-    period = scope.period
-    days = decisions_counted(scope)
-    total = {name: sum(c[name] for c in days.values()) for name in NAMES}
-    overall = known(total)
-    rates = [(period.bucket_label(day), known(c)) for day, c in days.items()]
-    return Tile(
+    return timeliness_tile(
+        scope.period,
+        decisions_counted(scope),
         slug=MEASURE.slug,
         heading="Threshold decisions in time",
         summary=(
-            f"{overall.part:,} of {overall.whole:,} threshold decisions ({overall.percent}) were approved within"
-            " the local protocol's time."
+            "{rate.part:,} of {rate.whole:,} threshold decisions ({rate.percent}) were approved within the local"
+            " protocol's time."
         ),
-        figures=(
-            Figure(
-                Table(
-                    "by-period",
-                    f"Approved decisions against the protocol's time, by the {period.grain_noun.lower()} contacts were received",
-                    (period.grain_noun, "Approved in time", "Approved late", "Not decided, overdue", "In time"),
-                    tuple(
-                        Row(period.bucket_label(day), (c["in_time"], c["late"], c["overdue"], known(c)))
-                        for day, c in days.items()
-                    ),
-                ),
-                rate_lines(
-                    "Threshold decisions in time",
-                    f"The share of each {period.grain_noun.lower()}'s decisions approved in time: {overall.text} in all.",
-                    [label for label, _ in rates],
-                    [("Approved in time", [rate for _, rate in rates])],
-                ),
-            ),
-        ),
-        notes=("A contact still within its time is not counted until it is decided or its time passes.",),
+        caption="Approved decisions against the protocol's time, by the {grain} contacts were received",
+        columns=("Approved in time", "Approved late", "Not decided, overdue"),
+        chart="Threshold decisions in time",
+        described="The share of each {grain}'s decisions approved in time: {rate.text} in all.",
+        note="A contact still within its time is not counted until it is decided or its time passes.",
     )
 
 

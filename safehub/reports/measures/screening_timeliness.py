@@ -20,11 +20,11 @@ from safehub.contacts.workflow import ContactState
 from safehub.protocols.models import Clock
 from safehub.protocols.policy import Deadlines, active_protocol
 from safehub.reports.measures import Measure
-from safehub.reports.measures.clocks import EpochMs, InTime, clock_key
+from safehub.reports.measures.clocks import TIMELINESS, EpochMs, InTime, clock_key, timeliness_tile
 from safehub.reports.measures.scope import Scope, as_day, bucket, by_bucket, received
-from safehub.reports.measures.tiles import Figure, Rate, Row, Table, Tile, rate_lines, rate_of
+from safehub.reports.measures.tiles import Tile
 
-NAMES = ["in_time", "late", "overdue"]
+NAMES = TIMELINESS
 WAITING = [ContactState.RECEIVED.value, ContactState.SCREENING.value]
 
 
@@ -70,43 +70,18 @@ def screening_counted(scope: Scope, deadlines: Deadlines | None = None) -> dict[
     return found
 
 
-def known(counts: dict[str, int]) -> Rate:
-    return rate_of(counts["in_time"], counts["in_time"] + counts["late"] + counts["overdue"])
-
-
 def screening_timeliness(scope: Scope) -> Tile:
-    period = scope.period
-    days = screening_counted(scope)
-    total = {name: sum(c[name] for c in days.values()) for name in NAMES}
-    overall = known(total)
-    rates = [(period.bucket_label(day), known(c)) for day, c in days.items()]
-    return Tile(
+    return timeliness_tile(
+        scope.period,
+        screening_counted(scope),
         slug=MEASURE.slug,
         heading="Screening in time",
-        summary=(
-            f"{overall.part:,} of {overall.whole:,} contacts ({overall.percent}) were screened within the"
-            " local protocol's time."
-        ),
-        figures=(
-            Figure(
-                Table(
-                    "by-period",
-                    f"Basic screening against the protocol's time, by the {period.grain_noun.lower()} contacts were received",
-                    (period.grain_noun, "Screened in time", "Screened late", "Not screened, overdue", "In time"),
-                    tuple(
-                        Row(period.bucket_label(day), (c["in_time"], c["late"], c["overdue"], known(c)))
-                        for day, c in days.items()
-                    ),
-                ),
-                rate_lines(
-                    "Screened in time",
-                    f"The share of each {period.grain_noun.lower()}'s contacts screened in time: {overall.text} in all.",
-                    [label for label, _ in rates],
-                    [("Screened in time", [rate for _, rate in rates])],
-                ),
-            ),
-        ),
-        notes=("A contact still within its time is not counted until it is screened or its time passes.",),
+        summary="{rate.part:,} of {rate.whole:,} contacts ({rate.percent}) were screened within the local protocol's time.",
+        caption="Basic screening against the protocol's time, by the {grain} contacts were received",
+        columns=("Screened in time", "Screened late", "Not screened, overdue"),
+        chart="Screened in time",
+        described="The share of each {grain}'s contacts screened in time: {rate.text} in all.",
+        note="A contact still within its time is not counted until it is screened or its time passes.",
     )
 
 
