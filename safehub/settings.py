@@ -192,6 +192,10 @@ LOGOUT_REDIRECT_URL = "accounts:login"
 # rebuilds them elsewhere turns it off; tests do too, but for the test of the rebuild itself.
 REBUILD_RETURNS_NIGHTLY = env_bool("SAFEHUB_REBUILD_RETURNS_NIGHTLY", default=not TESTING)
 
+# The worker keeps the performance lead's usual dashboards counted (reports.kept, ADR 0042); tests do not,
+# but for the test of it.
+KEEP_DASHBOARDS = env_bool("SAFEHUB_KEEP_DASHBOARDS", default=not TESTING)
+
 PASSWORD_HASHERS = [
     "safehub.signin.hashers.OneLaneArgon2PasswordHasher",  # Argon2id, 100 MB, 2 passes, one core (ADR 0023)
     "django.contrib.auth.hashers.PBKDF2PasswordHasher",

@@ -287,11 +287,13 @@ def run_users(
     seed: int = 1,
     warm_up: float = 0.0,
     measure: Callable[[], Snapshot] | None = None,
+    requests: int | None = None,
 ) -> LoadResult:
     """Every user in a thread of their own: load a page, think for `think` seconds on average
     (uniformly 0.5–1.5 times it), repeat until `seconds` have passed. Users start spread over the
     first think time, as people do, not all in the same millisecond. With `measure`, snapshots are
-    taken when the `warm_up` seconds have passed and when the last user stops: the result's window."""
+    taken when the `warm_up` seconds have passed and when the last user stops: the result's window.
+    With `requests`, each user also stops after loading that many pages."""
     host, port = base_url.removeprefix("http://").split(":")
     result = LoadResult()
     lock = threading.Lock()
@@ -308,7 +310,9 @@ def run_users(
         time.sleep(rng.uniform(0, think))
         connection = http.client.HTTPConnection(host, int(port), timeout=30)
         headers = {"Cookie": f"{settings.SESSION_COOKIE_NAME}={user.cookie}"}
-        while time.monotonic() < stop_at:
+        loaded = 0
+        while time.monotonic() < stop_at and (requests is None or loaded < requests):
+            loaded += 1
             page, path = user.next_page(rng)
             begun = time.monotonic()
             cpu_ms, queries = None, None

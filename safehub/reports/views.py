@@ -14,13 +14,12 @@ from safehub.checks.permissions import can_answer_requests
 from safehub.consent.permissions import can_read_consent_figures
 from safehub.core.http import AuthenticatedHttpRequest
 from safehub.letters.models import WithheldReason
-from safehub.reports.dashboard import dashboard_figures
+from safehub.reports import kept
 from safehub.reports.downloads import table_csv
 from safehub.reports.forms import DashboardForm
 from safehub.reports.indicators import checks_timeliness, consent_figures, telling_people
 from safehub.reports.indicators import strategy_timeliness as strategy_figures
 from safehub.reports.measures import measure
-from safehub.reports.measures.scope import Scope
 from safehub.reports.presenters import tile_views
 from safehub.returns.permissions import can_see_returns
 from safehub.returns.services import latest_checks
@@ -149,7 +148,8 @@ def _dashboard_page(request: AuthenticatedHttpRequest, form: DashboardForm, *, s
     valid = not form.is_bound or form.is_valid()
     period = form.chosen_period if valid else None
     query = form.query() if valid else ""
-    tiles = tile_views(dashboard_figures(period, form.filters, at=timezone.now()), query=query) if period else []
+    figures = kept.counted(period, form.filters, at=timezone.now()) if period else None
+    tiles = tile_views(figures.tiles, query=query) if figures else []
     return render(
         request,
         "reports/dashboard.html",
@@ -157,6 +157,8 @@ def _dashboard_page(request: AuthenticatedHttpRequest, form: DashboardForm, *, s
             "form": form,
             "period": period,
             "tiles": tiles,
+            "counted_at": figures.counted_at if figures else None,
+            "keep_for": int(kept.KEEP_FOR.total_seconds() // 60),
             "filtered": valid and form.filters.in_use,
             # Each statutory return's last nightly check, for those who see the returns (issue 16: "all year").
             "returns": list(latest_checks().items()) if can_see_returns(request.user) else [],
@@ -184,8 +186,9 @@ def dashboard_csv(request: AuthenticatedHttpRequest, slug: str, table: str) -> H
     if form.is_bound and not form.is_valid():
         return _dashboard_page(request, form, status=400)
     period = form.chosen_period
-    tile = chosen.compute(Scope(period, form.filters, timezone.now()))
-    found = tile.table(table)
+    # The table on the page, from the same count (reports.kept), not one counted a minute later.
+    tile = next((t for t in kept.counted(period, form.filters, at=timezone.now()).tiles if t.slug == chosen.slug), None)
+    found = tile.table(table) if tile else None
     if found is None:
         raise Http404("No such table")
     return _csv(

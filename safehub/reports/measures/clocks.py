@@ -48,6 +48,11 @@ def ms(at: datetime) -> int:
     return round(at.timestamp() * 1000)
 
 
+def from_ms(number: int) -> datetime:
+    """A time in milliseconds since 1970 (EpochMs) as a time in UTC."""
+    return datetime.fromtimestamp(number / 1000, UTC)
+
+
 def _hour(at: datetime) -> datetime:
     return at.replace(minute=0, second=0, microsecond=0)
 
@@ -97,12 +102,12 @@ class InTime:
         if latest is not None and done > latest:
             return False
         self.exact += 1
-        own = self._due(*(datetime.fromtimestamp(start / 1000, UTC) for start in starts))
+        own = self._due(*(from_ms(start) for start in starts))
         return None if own is None else done <= ms(own)
 
     def due_ms(self, *steps: int) -> int | None:
         if steps not in self._known_ms:
-            due = self._due(*(datetime.fromtimestamp(step / 1000, UTC) for step in steps))
+            due = self._due(*(from_ms(step) for step in steps))
             self._known_ms[steps] = None if due is None else ms(due)
         return self._known_ms[steps]
 
