@@ -192,7 +192,7 @@ LOGOUT_REDIRECT_URL = "accounts:login"
 # rebuilds them elsewhere turns it off; tests do too, but for the test of the rebuild itself.
 REBUILD_RETURNS_NIGHTLY = env_bool("SAFEHUB_REBUILD_RETURNS_NIGHTLY", default=not TESTING)
 
-# The worker keeps the performance lead's usual dashboards counted (reports.kept, ADR 0042); tests do not,
+# The worker keeps the performance lead's usual dashboards counted (reports.kept, ADR 0043); tests do not,
 # but for the test of it.
 KEEP_DASHBOARDS = env_bool("SAFEHUB_KEEP_DASHBOARDS", default=not TESTING)
 

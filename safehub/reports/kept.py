@@ -1,4 +1,4 @@
-"""Dashboards kept once counted (ADR 0042). Counting every measure over a year at Birmingham's scale
+"""Dashboards kept once counted (ADR 0043). Counting every measure over a year at Birmingham's scale
 (100,000 contacts) takes several seconds however the queries are written, and the figures move little
 from one minute to the next. So a dashboard (a period with its filters) is counted once and kept: the
 page shows the kept tiles, saying when they were counted, for up to KEEP_FOR; after that the next view

@@ -1,4 +1,4 @@
-"""Dashboards kept once counted (ADR 0042): a year's figures at a large hub take seconds to count, and
+"""Dashboards kept once counted (ADR 0043): a year's figures at a large hub take seconds to count, and
 the performance lead opens the same few dashboards all day."""
 
 from __future__ import annotations

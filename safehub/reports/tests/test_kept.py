@@ -1,4 +1,4 @@
-"""Dashboards kept once counted (ADR 0042): the page and its downloads show one count, said when it was
+"""Dashboards kept once counted (ADR 0043): the page and its downloads show one count, said when it was
 counted; kept for ten minutes, then counted again; the worker keeps the usual three counted."""
 
 from __future__ import annotations
