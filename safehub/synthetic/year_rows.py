@@ -331,9 +331,8 @@ class Writer:
         requests = []
         for (plan, _), checks in zip(checked, rows, strict=True):
             named = [request_subject(_as_dict(s)) for s in subjects[plan.number]]
-            kinds = [*ALWAYS, *rng.sample(sometimes, k=min(len(sometimes), rng.choice([0, 0, 1, 2])))]
-            kinds = _distinct([kind for kind in kinds if kind in hub.agencies], hub)
-            for kind in kinds:
+            asked = [*ALWAYS, *rng.sample(sometimes, k=min(len(sometimes), rng.choice([0, 0, 1, 2])))]
+            for kind in _distinct([kind for kind in asked if kind in hub.agencies], hub):
                 due = self.deadlines.request_due(start=checks.started_at, rating=checks.rating, agency=kind)
                 due = due or checks.started_at + 24 * H
                 answered = answered_at(rng, checks, due, now=self.now)
