@@ -99,7 +99,7 @@ ROUTES = (
     (ScreeningRoute.REFER_FOR_THRESHOLD, 72),
 )
 # Of the contacts sent for a threshold decision, the share that become referrals (education's more).
-STATUTORY_SHARE = 0.31
+STATUTORY_SHARE = 0.29
 EDUCATION_STATUTORY_SHARE = 0.6
 CHECKS_SHARE = 0.2
 RETURNED_SHARE = 0.05
@@ -107,8 +107,8 @@ OVERRIDE_SHARE = 0.12
 OVERRIDES = ((OverrideState.AGREED, 65), (OverrideState.DECLINED, 25), (OverrideState.WITHDRAWN, 10))
 STRATEGY_AGAIN_AFTER = timedelta(days=120)
 LATE_SHARE = 0.08  # steps taken well after their time
-NEW_FAMILY = 0.74  # the chance a contact is about a family the hub has not seen this year
-REFERRED_AGAIN = 0.45  # of contacts about a family seen before, the chance it is one referred before
+NEW_FAMILY = 0.62  # the chance a contact is about a family the hub has not seen this year
+REFERRED_AGAIN = 0.6  # of contacts about a family seen before, the chance it is one referred before
 
 
 @dataclass
