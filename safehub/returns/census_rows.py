@@ -4,7 +4,8 @@ section 47 enquiries and child protection plans. Anything dated after the refere
 happened by then and is left out (an assessment authorised later is not yet authorised). What ended
 before the collection year began was returned in an earlier year's census and is left out too (the
 DfE's rules 8696, 4013, 8715 and 8930: an assessment authorised, a child in need plan or a child
-protection plan ended, an initial conference held, before the year)."""
+protection plan ended, an initial conference held, before the year), as is an enquiry begun before the
+year that needed no conference."""
 
 from __future__ import annotations
 
@@ -82,7 +83,11 @@ class _Parts:
         cin_plans = CinPlan.objects.filter(episode_id__in=episode_ids, **ongoing).exclude(ended_on__lt=start)
         for p in cin_plans.order_by("started_on"):
             self.cin_plans[p.episode_id].append(cin_xml.CinPlan(start=p.started_on, end=_known(p.ended_on, end)))
-        enquiries = Section47.objects.filter(episode_id__in=episode_ids, **ongoing).exclude(conference_on__lt=start)
+        enquiries = (
+            Section47.objects.filter(episode_id__in=episode_ids, **ongoing)
+            .exclude(conference_on__lt=start)
+            .exclude(started_on__lt=start, conference_on__isnull=True, conference_not_required=True)
+        )
         for s in enquiries.order_by("started_on"):
             self.section47s[s.episode_id].append(
                 cin_xml.Section47(
