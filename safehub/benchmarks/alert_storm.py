@@ -19,13 +19,14 @@ from django.conf import settings
 from django.db import connections, transaction
 
 from safehub.accounts.models import Agency
-from safehub.benchmarks.checks_data import ALWAYS, SOMETIMES, STORM_PREFIX, Cast, _batches
+from safehub.benchmarks.checks_data import ALWAYS, SOMETIMES, STORM_PREFIX, Cast
 from safehub.checks import alerts
 from safehub.checks.models import AgencyRequest, Alert, ChecksState, MashChecks, RequestState
 from safehub.checks.services import DEFAULT_BASES
 from safehub.contacts.models import Contact
 from safehub.contacts.workflow import ContactState
 from safehub.protocols.models import Brag
+from safehub.synthetic.bulk import batches
 
 MESSAGE_ID = re.compile(r"^Message-ID: (<safehub-alert-\d+@[^>]+>)$", re.MULTILINE)
 
@@ -80,7 +81,7 @@ def make_storm(cast: Cast, *, alerts_wanted: int, now: datetime) -> Storm:
             ]
         )
         checks = list(MashChecks.objects.filter(contact__in=stored))
-        _batches(
+        batches(
             (
                 AgencyRequest(
                     checks=row,

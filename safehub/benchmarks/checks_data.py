@@ -14,22 +14,14 @@ door's services (`open_work`), so their states, due times and histories are the 
 from __future__ import annotations
 
 import random
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any, TypeVar
+from typing import Any
 
-from django.db import connection, models, transaction
+from django.db import connection, transaction
 
 from safehub.accounts.models import Agency, AgencyKind, Membership, Role, Team, User
-from safehub.benchmarks.checks_rows import (
-    alerts_for,
-    answered_at,
-    disclosures_for,
-    request_subject,
-    responses_to,
-    spread,
-)
 from safehub.benchmarks.open_work import OPEN_WORK, walk_open_work
 from safehub.checks.models import AgencyRequest, AgencyResponse, Alert, ChecksState, MashChecks, RequestState
 from safehub.checks.services import DEFAULT_BASES
@@ -50,11 +42,19 @@ from safehub.people.models import PersonKind, Sex
 from safehub.protocols.models import Brag, LocalProtocol
 from safehub.protocols.policy import Deadlines
 from safehub.sharing.models import Disclosure
+from safehub.synthetic.bulk import batches
+from safehub.synthetic.checks_rows import (
+    alerts_for,
+    answered_at,
+    disclosures_for,
+    request_subject,
+    responses_to,
+    spread,
+)
 
 TEAM = "MASH load benchmark"
 PREFIX = "LB"
 STORM_PREFIX = f"{PREFIX}S"  # the alert storms' contacts (`alert_storm`), not the year's
-BATCH = 5000
 ALWAYS = (AgencyKind.POLICE, AgencyKind.HEALTH, AgencyKind.EDUCATION)
 SOMETIMES = (
     AgencyKind.HOUSING,
@@ -69,8 +69,6 @@ SOCIAL_WORKERS = 30
 MANAGERS = 5
 GIVEN = ("Amelia", "Olivia", "Isla", "Noah", "Oliver", "Muhammad", "Leo", "Ava", "Freya", "Harry", "Aisha", "Zain")
 FAMILY = ("Smith", "Jones", "Khan", "Ahmed", "Williams", "Taylor", "Brown", "Ali", "Patel", "Evans", "Davies")
-
-Row = TypeVar("Row", bound=models.Model)
 
 
 @dataclass(frozen=True)
@@ -186,22 +184,6 @@ def make_cast(*, at: datetime) -> Cast:
     return _cast(team)
 
 
-def _batches(rows: Iterator[Row], model: type[Row]) -> int:
-    """Insert rows in batches of BATCH; returns how many."""
-    count = 0
-    chunk: list[Row] = []
-    for row in rows:
-        chunk.append(row)
-        if len(chunk) == BATCH:
-            model._default_manager.bulk_create(chunk)
-            count += len(chunk)
-            chunk = []
-    if chunk:
-        model._default_manager.bulk_create(chunk)
-        count += len(chunk)
-    return count
-
-
 def _fields(rng: random.Random, received: datetime) -> dict[str, Any]:
     """A contact as its referrer gave it."""
     return {
@@ -293,12 +275,12 @@ def populate(
             contacts[n].state = ContactState.MASH_CHECKS
             contacts[n].current_due_at = start + timedelta(hours=24)
     with transaction.atomic():
-        _batches(iter(contacts.values()), Contact)
+        batches(iter(contacts.values()), Contact)
     stored = {c.reference: c.pk for c in Contact.objects.filter(team=cast.team).only("pk", "reference")}
     for contact in contacts.values():
         contact.pk = stored[contact.reference]
     with transaction.atomic():
-        _batches(
+        batches(
             (
                 ContactSubject(contact=contact, order=order, **subject)
                 for n, contact in contacts.items()
@@ -343,7 +325,7 @@ def populate(
             )
         )
     with transaction.atomic():
-        _batches(iter(checks_rows), MashChecks)
+        batches(iter(checks_rows), MashChecks)
     by_contact = dict(MashChecks.objects.filter(contact__team=cast.team).values_list("contact_id", "pk"))
     for row in checks_rows:
         row.pk = by_contact[row.contact_id]
@@ -370,7 +352,7 @@ def populate(
                 )
             )
     with transaction.atomic():
-        _batches(iter(requests), AgencyRequest)
+        batches(iter(requests), AgencyRequest)
     ids = {
         (c, a): pk
         for pk, c, a in AgencyRequest.objects.filter(checks__contact__team=cast.team).values_list(
@@ -381,9 +363,9 @@ def populate(
         request.pk = ids[(request.checks_id, request.agency_id)]
     checks_by_pk = {row.pk: row for row in checks_rows}
     with transaction.atomic():
-        _batches(disclosures_for(requests, checks_by_pk, contacts_by_checks=by_contact), Disclosure)
-        _batches(responses_to(requests, cast.partners, rng), AgencyResponse)
-        _batches(alerts_for(requests, checks_by_pk, cast.partners, now=now), Alert)
+        batches(disclosures_for(requests, checks_by_pk, contacts_by_checks=by_contact), Disclosure)
+        batches(responses_to(requests, cast.partners, rng), AgencyResponse)
+        batches(alerts_for(requests, checks_by_pk, cast.partners, now=now), Alert)
     if connection.vendor == "postgresql":
         progress("planner statistics (ANALYZE), as autovacuum would gather them")
         with connection.cursor() as cursor:

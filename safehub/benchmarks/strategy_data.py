@@ -18,7 +18,7 @@ from datetime import datetime, timedelta
 from django.db import connection, transaction
 
 from safehub.accounts.models import Agency, AgencyKind, Membership, Role, User
-from safehub.benchmarks.checks_data import TEAM, Cast, _batches, _user
+from safehub.benchmarks.checks_data import TEAM, Cast, _user
 from safehub.contacts.models import Contact, ContactSubject
 from safehub.protocols.models import Brag, Clock
 from safehub.protocols.policy import due_time
@@ -37,6 +37,7 @@ from safehub.strategy.models import (
 )
 from safehub.strategy.recording import conference_due, record_due
 from safehub.strategy.workflow import ActionState, DiscussionState
+from safehub.synthetic.bulk import batches
 
 COORDINATORS = 6
 H = timedelta(hours=1)
@@ -144,7 +145,7 @@ def populate(
         )
     with transaction.atomic():
         made = StrategyDiscussion.objects.bulk_create(rows, batch_size=2000)
-        _batches(
+        batches(
             (
                 StrategyChild(discussion=d, subject_id=children.get(d.contact_id))
                 for d in made
@@ -153,7 +154,7 @@ def populate(
             StrategyChild,
         )
         held = [d for d in made if d.state in (DiscussionState.HELD, DiscussionState.RECORD_SENT)]
-        _batches(
+        batches(
             (
                 Invitation(
                     discussion=d,
@@ -175,12 +176,12 @@ def populate(
             Invitation,
         )
         progress(f"{len(held):,} records and {actions:,} actions")
-        _batches((_record(d, rng, chair) for d in held), StrategyRecord)
+        batches((_record(d, rng, chair) for d in held), StrategyRecord)
         per = [1] * len(held)
         for _ in range(actions - len(held)):
             per[rng.randrange(len(held))] += 1
         owners = [agencies[k] for k in invited_kinds if k in agencies]
-        _batches(
+        batches(
             (
                 _action(d, rng.choice(owners), rng, now=now, by=chair)
                 for d, count in zip(held, per, strict=True)

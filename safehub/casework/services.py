@@ -51,10 +51,22 @@ def open_episode(child_id: int, on: date) -> Episode | None:
 
 
 def episode_for(child_id: int, on: date, *, source: str) -> tuple[Episode, bool]:
-    """The child's episode open on `on`, or a new one referred that day from `source`; and whether it is new."""
+    """The child's episode open on `on`, or one that `on` now starts; and whether `on` starts it. A
+    referral decided after a later one (its contact waited longer) starts the episode that later one
+    began, moved back to its day and source, rather than a second episode open beside it (the census:
+    a child's episodes never overlap). Otherwise a new episode, referred that day from `source`."""
     found = open_episode(child_id, on)
     if found is not None:
         return found, False
+    later = (
+        Episode.objects.filter(child_id=child_id, referral_date__gt=on, imported=False)
+        .order_by("referral_date")
+        .first()
+    )
+    if later is not None:
+        Episode.objects.filter(pk=later.pk).update(referral_date=on, source=source)
+        later.referral_date, later.source = on, source
+        return later, True
     return Episode.objects.create(child_id=child_id, referral_date=on, source=source), True
 
 
@@ -65,6 +77,8 @@ def _follow_referral(referral: Referral) -> bool:
     assert person_id is not None  # noqa: S101 - follow_front_door takes only linked children
     on = london_date(referral.contact.received_at)
     episode, new = episode_for(surviving_person(person_id), on, source=referral.contact.source)
+    if new:  # a referral that started it before, decided earlier, now joins it
+        EpisodeReferral.objects.filter(episode=episode, starts_episode=True).update(starts_episode=False)
     EpisodeReferral.objects.create(referral=referral, episode=episode, starts_episode=new)
     return new
 

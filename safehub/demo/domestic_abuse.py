@@ -12,6 +12,7 @@ from safehub.accounts.models import User
 from safehub.contacts.models import CHILD_ROLES, Contact, ContactSubject, SubjectRole, YesNoUnknown
 from safehub.domestic_abuse import rules, services
 from safehub.domestic_abuse.models import Assessment, MaracBasis, RiskLevel
+from safehub.synthetic.year import walked
 
 PLACES = ("The family home", "Outside the family home", "A relative's home", "A car park near the home", "The street")
 JUDGEMENTS = (
@@ -75,7 +76,7 @@ def add_domestic_abuse_notifications(*, officers: list[User], rng: random.Random
     arrived (a few the demo leaves to be recorded). Returns how many of each assessment."""
     questions = services.questions_in_use()
     made: Counter[str] = Counter()
-    contacts = Contact.objects.filter(domestic_abuse__isnull=True).order_by("received_at", "pk")
+    contacts = walked(Contact.objects.filter(domestic_abuse__isnull=True)).order_by("received_at", "pk")
     for contact in contacts.prefetch_related("subjects"):
         if not services.is_notification(contact) or rng.random() < 0.1:
             continue

@@ -46,7 +46,9 @@ def add_information_requests(
     own random numbers, so that the rest of the demo is as it was."""
     rng = random.Random(seed)
     known = Person.objects.filter(kind="child", involvements__isnull=False).distinct().order_by("pk")
-    closed = list(known.exclude(involvements__ended_on__isnull=True)[:40])  # level 2 is for a closed case
+    # Level 2 is for a closed case: no service open, and no contact the MASH is considering now.
+    candidates = known.exclude(involvements__ended_on__isnull=True)[:80]
+    closed = [p for p in candidates if all(each.ended is not None for each in services.involvements_of(p))][:40]
     children = [person for person in known[:80] if person not in closed]
     if len(children) < 5 or len(closed) < 3:
         return {}

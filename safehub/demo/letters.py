@@ -21,6 +21,7 @@ from safehub.letters.delivery import deliver_messages
 from safehub.letters.models import Channel, LetterKind, Message, School, WithheldReason
 from safehub.people.models import Person
 from safehub.protocols.models import LocalProtocol
+from safehub.synthetic.year import walked
 
 HUB_PHONE = "020 7946 0{n:03d}"  # Ofcom keeps 020 7946 0000–0999 for drama: no real line
 POSTED_BEFORE = timedelta(days=2)
@@ -163,7 +164,7 @@ def add_letters(*, workers: list[User], team: Team, now: datetime, seed: int) ->
     made["consultations"] = add_consultations(workers=workers, team=team, now=now)
     # The worker acknowledges a professional's contact within the minute: as it would have, had it run.
     for contact in (
-        Contact.objects.filter(referrer_kind=ReferrerKind.PROFESSIONAL)
+        walked(Contact.objects.filter(referrer_kind=ReferrerKind.PROFESSIONAL))
         .exclude(referrer_email="", referrer_address="")
         .order_by("received_at", "pk")
     ):

@@ -31,6 +31,7 @@ from safehub.meetings.models import MeetingKind
 from safehub.mfa.services import enrol_demo_account
 from safehub.protocols.policy import active_protocol
 from safehub.synthetic.walk import walk_together
+from safehub.synthetic.year import Hub, bring_casework_up_to_date, make_year
 
 CONTACTS_PER_WEEK = 525  # Walsall MASH, seed 004 §9
 PARTNERS = [
@@ -119,10 +120,36 @@ MASH_CHECKS = 30
 WAITING_OVERRIDES = 3
 # Professionals' requests paused while the referrer asks the family for consent (002 §19).
 WAITING_FOR_CONSENT = 1
+# Contacts in the year of closed work before the weeks walked through the services (synthetic.year), in
+# bulk: every dashboard figure and both statutory returns have a year to count.
+YEAR_CONTACTS = 2000
+
+
+def _hub(mash: Team, users: dict[str, User], staff: Staff) -> Hub:
+    """The demo's people as the year's: its front door, strategy coordinator, partner agencies and the
+    assessment team statutory outcomes go to."""
+    agencies = {agency.kind: agency for agency in Agency.objects.filter(is_host=False)}
+    return Hub(
+        team=mash,
+        officers=staff.officers,
+        social_workers=staff.social_workers,
+        managers=staff.managers,
+        coordinators=[users["strategy_coordinator"]],
+        agencies=agencies,
+        partners={kind: [users[f"partner_{handle}"]] for _, kind, handle in PARTNERS},
+        assessment_team="Assessment team 1",
+        assessment_workers=staff.assessment,
+    )
 
 
 def load_demo(
-    *, people: int = 2000, weeks: int = 3, seed: int = 2026, at: datetime, progress: Callable[[str], None] = print
+    *,
+    people: int = 2000,
+    weeks: int = 3,
+    year: int = YEAR_CONTACTS,
+    seed: int = 2026,
+    at: datetime,
+    progress: Callable[[str], None] = print,
 ) -> DemoSummary:
     if Contact.objects.exists() or User.objects.filter(username__startswith=DEMO_USERNAME_PREFIX).exists():
         raise DemoDataExists("This database already has contacts or demo users")
@@ -144,6 +171,18 @@ def load_demo(
         managers=[users["team_manager"], users["team_manager_2"]],
         assessment=[users[handle] for handle in ASSESSMENT_STAFF],
     )
+    if year:
+        first_walked = at - timedelta(weeks=weeks)
+        made = make_year(
+            _hub(mash, users, staff),
+            scale=year,
+            end=first_walked,
+            now=at,
+            importer=users["performance_lead"],
+            seed=seed,
+            progress=progress,
+        )
+        progress(f"A year of closed work before the weeks walked below: {made.summary()}")
     maker = HistoryMaker(
         rng=rng, fake=fake, staff=staff, team=mash, levels=list(active_protocol().levels.all()), now=at
     )
@@ -201,6 +240,9 @@ def load_demo(
         seed=seed + 16,
     )
     progress(f"Onward referrals: {dict(sorted(referred.items()))}")
+    if year:
+        brought = bring_casework_up_to_date(importer=users["performance_lead"], now=at, seed=seed)
+        progress(f"The case system's latest import: what it has done in the weeks' {brought} new episodes")
     states = Counter(Contact.objects.values_list("state", flat=True))
     summary = DemoSummary(
         people=count_people,

@@ -17,6 +17,7 @@ from safehub.decisions.models import Outcome
 from safehub.onward import services
 from safehub.onward.models import PACK_OUTCOMES, ReceivingTeam
 from safehub.onward.queries import TO_SEND_WITHIN
+from safehub.synthetic.year import walked
 
 # Left unsent, for the list of referral packs still to send.
 LEFT_TO_SEND = 3
@@ -49,10 +50,12 @@ def add_referral_packs(
     teams = add_receiving_teams(assessment)
     made: Counter[str] = Counter()
     closed = list(
-        Contact.objects.filter(
-            state=ContactState.CLOSED,
-            outcome_action__actioned_at__gte=now - TO_SEND_WITHIN,
-            outcome_action__children__outcome__in=PACK_OUTCOMES,
+        walked(
+            Contact.objects.filter(
+                state=ContactState.CLOSED,
+                outcome_action__actioned_at__gte=now - TO_SEND_WITHIN,
+                outcome_action__children__outcome__in=PACK_OUTCOMES,
+            )
         )
         .distinct()
         .select_related("outcome_action")

@@ -23,6 +23,7 @@ from safehub.strategy.models import (
     ProtectionMeans,
     StrategyDiscussion,
 )
+from safehub.strategy.workflow import DiscussionState
 
 H = timedelta(hours=1)
 PLACES = {
@@ -180,8 +181,9 @@ def _after(
 def add_strategy_discussions(
     *, coordinator: User, managers: list[User], rng: random.Random, now: datetime
 ) -> Counter[str]:
-    """Move the discussions the demo's approvals started on; returns how many end in each state."""
-    for discussion in StrategyDiscussion.objects.order_by("started_at", "pk"):
+    """Move the discussions the demo's approvals started on (those still to arrange: the year's are held
+    or cancelled already); returns how many end in each state."""
+    for discussion in StrategyDiscussion.objects.filter(state=DiscussionState.TO_ARRANGE).order_by("started_at", "pk"):
         manager = rng.choice(managers)
         if discussion.due_at > now:  # still within its time: half are arranged already
             if rng.random() < 0.5 and discussion.due_at - now > H:

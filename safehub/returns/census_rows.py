@@ -1,7 +1,11 @@
 """The DfE Children in Need census from what Safehub holds (docs/cin-census.md): every child with an
 episode of need open at any time in the collection year, each episode with its assessments, plans,
 section 47 enquiries and child protection plans. Anything dated after the reference date had not
-happened by then and is left out (an assessment authorised later is not yet authorised)."""
+happened by then and is left out (an assessment authorised later is not yet authorised). What ended
+before the collection year began was returned in an earlier year's census and is left out too (the
+DfE's rules 8696, 4013, 8715 and 8930: an assessment authorised, a child in need plan or a child
+protection plan ended, an initial conference held, before the year), as is an enquiry begun before the
+year that needed no conference."""
 
 from __future__ import annotations
 
@@ -62,21 +66,29 @@ def _upn_unknown(person: Person, details: ChildDetails | None, episodes: list[Ep
 class _Parts:
     """Each episode's assessments, plans and enquiries, read in a handful of queries."""
 
-    def __init__(self, episode_ids: list[int], child_ids: set[int], end: date) -> None:
+    def __init__(self, episode_ids: list[int], child_ids: set[int], start: date, end: date) -> None:
         self.assessments: dict[int, list[cin_xml.Assessment]] = defaultdict(list)
         self.cin_plans: dict[int, list[cin_xml.CinPlan]] = defaultdict(list)
         self.section47s: dict[int, list[cin_xml.Section47]] = defaultdict(list)
         self.plans: dict[int, list[cin_xml.ProtectionPlan]] = defaultdict(list)
-        for a in Assessment.objects.filter(episode_id__in=episode_ids, started_on__lte=end).order_by("started_on"):
+        ongoing = {"started_on__lte": end}
+        assessments = Assessment.objects.filter(episode_id__in=episode_ids, **ongoing).exclude(authorised_on__lt=start)
+        for a in assessments.order_by("started_on"):
             authorised = _known(a.authorised_on, end)
             self.assessments[a.episode_id].append(
                 cin_xml.Assessment(
                     start=a.started_on, authorised=authorised, factors=tuple(a.factors) if authorised else ()
                 )
             )
-        for p in CinPlan.objects.filter(episode_id__in=episode_ids, started_on__lte=end).order_by("started_on"):
+        cin_plans = CinPlan.objects.filter(episode_id__in=episode_ids, **ongoing).exclude(ended_on__lt=start)
+        for p in cin_plans.order_by("started_on"):
             self.cin_plans[p.episode_id].append(cin_xml.CinPlan(start=p.started_on, end=_known(p.ended_on, end)))
-        for s in Section47.objects.filter(episode_id__in=episode_ids, started_on__lte=end).order_by("started_on"):
+        enquiries = (
+            Section47.objects.filter(episode_id__in=episode_ids, **ongoing)
+            .exclude(conference_on__lt=start)
+            .exclude(started_on__lt=start, conference_on__isnull=True, conference_not_required=True)
+        )
+        for s in enquiries.order_by("started_on"):
             self.section47s[s.episode_id].append(
                 cin_xml.Section47(
                     start=s.started_on,
@@ -90,7 +102,8 @@ class _Parts:
         all_plans = ProtectionPlan.objects.filter(episode__child_id__in=child_ids).select_related("episode")
         for plan in all_plans.order_by("started_on"):
             starts[plan.episode.child_id].append(plan.started_on)
-        for plan in all_plans.filter(episode_id__in=episode_ids, started_on__lte=end).order_by("started_on"):
+        in_year = all_plans.filter(episode_id__in=episode_ids, **ongoing).exclude(ended_on__lt=start)
+        for plan in in_year.order_by("started_on"):
             earlier = sum(1 for day in starts[plan.episode.child_id] if day < plan.started_on)
             self.plans[plan.episode_id].append(
                 cin_xml.ProtectionPlan(
@@ -134,10 +147,10 @@ def episodes_in(year: int) -> list[Episode]:
     )
 
 
-def _children(episodes: list[Episode], end: date) -> Iterator[cin_xml.CensusChild]:
+def _children(episodes: list[Episode], start: date, end: date) -> Iterator[cin_xml.CensusChild]:
     child_ids = {episode.child_id for episode in episodes}
     details = {d.person_id: d for d in ChildDetails.objects.filter(person_id__in=child_ids)}
-    parts = _Parts([episode.pk for episode in episodes], child_ids, end)
+    parts = _Parts([episode.pk for episode in episodes], child_ids, start, end)
     by_child: dict[int, list[Episode]] = defaultdict(list)
     for episode in episodes:
         by_child[episode.child_id].append(episode)
@@ -163,7 +176,7 @@ def _children(episodes: list[Episode], end: date) -> Iterator[cin_xml.CensusChil
 def build(year: int, *, serial: int, made_at: datetime) -> tuple[cin_xml.Census, list[str]]:
     """The census for `year` and the children in it (their LAchildIDs). ValueError for a year that
     makes no sense; CensusNotPossible when the council's DfE number is not set."""
-    _, end = cin_xml.collection_period(year)
+    start, end = cin_xml.collection_period(year)
     protocol = LocalProtocol.objects.filter(is_active=True).first()
     if protocol is None or not protocol.la_code:
         raise CensusNotPossible(
@@ -178,6 +191,6 @@ def build(year: int, *, serial: int, made_at: datetime) -> tuple[cin_xml.Census,
         release=_release(),
         serial_no=str(serial),
         made_at=made_at,
-        children=list(_children(episodes, end)),
+        children=list(_children(episodes, start, end)),
     )
     return census, ids

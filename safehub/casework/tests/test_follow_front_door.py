@@ -90,6 +90,38 @@ def test_a_further_referral_while_the_episode_is_open_joins_it_and_after_closure
     assert Episode.objects.count() == 2
 
 
+def test_a_referral_decided_after_a_later_one_starts_the_childs_episode_instead_of_a_second_beside_it(
+    mash_team: Team, social_worker: User, manager: User, now: dt.datetime
+) -> None:
+    earlier: Contact = ContactAwaitingThresholdFactory(
+        team=mash_team, received_at=now - dt.timedelta(days=6), source=ReferralSource.POLICE
+    )
+    link_children(earlier)
+    child = earlier.subjects.get().person
+    later: Contact = ContactAwaitingThresholdFactory(team=mash_team, received_at=now - dt.timedelta(days=3))
+    later.subjects.update(person=child)
+    recommend_and_approve(
+        later, outcome=Outcome.SECTION_17_ASSESSMENT, recommended_by=social_worker, approved_by=manager, at=now
+    )
+    follow_front_door()  # the later contact, decided first, starts an episode on its day
+    recommend_and_approve(
+        earlier,
+        outcome=Outcome.SECTION_17_ASSESSMENT,
+        recommended_by=social_worker,
+        approved_by=manager,
+        at=now + dt.timedelta(hours=1),
+    )
+
+    followed = follow_front_door()
+
+    assert followed.episodes_started == 1
+    episode = Episode.objects.get()
+    assert episode.referral_date == (now - dt.timedelta(days=6)).date()
+    assert episode.source == ReferralSource.POLICE
+    starts = dict(EpisodeReferral.objects.values_list("referral__contact", "starts_episode"))
+    assert starts == {earlier.pk: True, later.pk: False}
+
+
 def test_a_discussion_that_starts_an_enquiry_makes_one_per_child_and_its_conference_follows(
     arranged: StrategyDiscussion, strategy_coordinator: User, manager: User, now: dt.datetime
 ) -> None:

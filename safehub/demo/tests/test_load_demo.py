@@ -19,6 +19,7 @@ from safehub.accounts.demo import DEMO_PASSWORD
 from safehub.accounts.models import Role, User
 from safehub.audit.models import AuditEvent, Verb
 from safehub.audit.services import verify_chain
+from safehub.casework.models import Assessment as CaseAssessment
 from safehub.checks.models import MashChecks
 from safehub.consent.models import ConsentOverride, ConsentPurpose, ConsentRecord
 from safehub.consent.queries import without_consent
@@ -39,13 +40,21 @@ from safehub.meetings.models import AgendaItem, DailyMeeting
 from safehub.mfa.codes import RECOVERY_CODES
 from safehub.people.identifiers import is_valid_nhs_number
 from safehub.people.models import Person, PersonKind
+from safehub.reports.dashboard import dashboard_figures
+from safehub.reports.measures import measures
+from safehub.reports.measures.scope import Filters
+from safehub.reports.measures.tiles import Rate, Tile
+from safehub.reports.periods import Period, PeriodKind
+from safehub.returns.services import build_annex_a, build_census
 from safehub.screening.models import Screening
 from safehub.strategy.models import StrategyAction, StrategyDiscussion, StrategyRecord
 from safehub.strategy.workflow import ActionState, DiscussionState
+from safehub.synthetic.year import walked
 
 pytestmark = pytest.mark.django_db
 
 LOADED_AT = dt.datetime(2026, 11, 24, 10, 0, tzinfo=dt.UTC)  # the suite's pinned clock (`now`)
+YEAR_CONTACTS = 800  # the year of closed work before the weeks walked: smaller than the demo's, to load fast
 
 
 class _DemoData(TestCase):
@@ -65,7 +74,7 @@ def demo(django_db_setup: None, django_db_blocker: DjangoDbBlocker) -> Iterator[
             with time_machine.travel(LOADED_AT, tick=False):
                 # Enough families that, with the hub's own outcomes making children known (so that
                 # their next contacts are forwarded to their worker), every state still has contacts.
-                call_command("load_demo", people=600, weeks=2, seed=7, stdout=out)
+                call_command("load_demo", people=600, weeks=2, year=YEAR_CONTACTS, seed=7, stdout=out)
             yield out.getvalue()
         finally:
             _DemoData.tearDownClass()
@@ -146,24 +155,25 @@ def test_histories_follow_the_workflow_table(demo: str) -> None:
 def test_every_step_has_the_audit_events_its_service_writes(demo: str) -> None:
     """The steps are taken by the services, so each has its service's audit event, by the person
     who took it, at the moment it was taken."""
+    contacts = walked(Contact.objects.all())  # the year before them was written in bulk, as history
     events = AuditEvent.objects.exclude(contact=None)
     changed = Counter((e.contact_id, e.data["event"], e.by_id, e.at) for e in events.filter(verb=Verb.STATE_CHANGED))
-    changes = Counter((c.contact_id, c.event, c.by_id, c.at) for c in StateChange.objects.all())
+    changes = Counter((c.contact_id, c.event, c.by_id, c.at) for c in StateChange.objects.filter(contact__in=contacts))
     assert changes
     assert changed == changes
     recorded = {e.contact_id: e for e in events.filter(verb=Verb.CONTACT_RECORDED)}
-    for contact in Contact.objects.all():
+    for contact in contacts:
         assert recorded[contact.pk].by_id == contact.recorded_by_id
         assert recorded[contact.pk].at == contact.recorded_at
     linked = events.filter(verb=Verb.CONTACT_UPDATED, data__linked_person__isnull=False)
-    assert linked.count() == ContactSubject.objects.exclude(person=None).count()
+    assert linked.count() == ContactSubject.objects.filter(contact__in=contacts).exclude(person=None).count()
     for verb, rows in [
-        (Verb.SCREENING_RECORDED, Screening.objects.all()),
-        (Verb.RECOMMENDATION_RECORDED, Recommendation.objects.all()),
-        (Verb.DECISION_APPROVED, Decision.objects.filter(verdict=Verdict.APPROVED)),
-        (Verb.DECISION_RETURNED, Decision.objects.filter(verdict=Verdict.RETURNED)),
-        (Verb.REFERRAL_CREATED, Referral.objects.all()),
-        (Verb.OUTCOME_ACTIONED, OutcomeAction.objects.all()),
+        (Verb.SCREENING_RECORDED, Screening.objects.filter(contact__in=contacts)),
+        (Verb.RECOMMENDATION_RECORDED, Recommendation.objects.filter(contact__in=contacts)),
+        (Verb.DECISION_APPROVED, Decision.objects.filter(verdict=Verdict.APPROVED, contact__in=contacts)),
+        (Verb.DECISION_RETURNED, Decision.objects.filter(verdict=Verdict.RETURNED, contact__in=contacts)),
+        (Verb.REFERRAL_CREATED, Referral.objects.filter(contact__in=contacts)),
+        (Verb.OUTCOME_ACTIONED, OutcomeAction.objects.filter(contact__in=contacts)),
     ]:
         assert rows.exists(), verb
         assert events.filter(verb=verb).count() == rows.count(), verb
@@ -249,3 +259,44 @@ def test_letters_are_written_sent_posted_and_withheld_with_a_reason(demo: str) -
     for message in Message.objects.all():
         assert "((" not in message.body
         assert message.disclosure_id is not None
+
+
+def _counts_something(tile: Tile) -> bool:
+    """Some figure of the tile is more than nothing: a count, or a rate with something to count."""
+    for figure in tile.figures:
+        for row in figure.table.rows:
+            for cell in row.cells:
+                if isinstance(cell, Rate) and cell.part > 0:
+                    return True
+                if isinstance(cell, int | float) and not isinstance(cell, bool) and cell > 0:
+                    return True
+    return False
+
+
+def test_the_year_gives_every_dashboard_tile_figures(demo: str) -> None:
+    assert "A year of closed work before the weeks walked below" in demo
+    today = LOADED_AT.date()
+    year = Period(PeriodKind.RANGE, today - dt.timedelta(days=364), today)
+
+    tiles = dashboard_figures(year, Filters(), at=LOADED_AT)
+
+    assert {tile.slug for tile in tiles} == {measure.slug for measure in measures()}
+    assert [tile.slug for tile in tiles if not _counts_something(tile)] == []
+    assert CaseAssessment.objects.filter(authorised_on__isnull=False).exists()  # from the casework import
+    assert AuditEvent.objects.filter(verb=Verb.CASEWORK_IMPORTED).count() > 10
+
+
+# The returns run the DfE's rules and Ofsted's cleaner, each in its own environment (a few seconds a run).
+@pytest.mark.parametrize("year", ["2026", "2027"])
+def test_the_census_of_the_demos_years_passes_the_dfes_rules(demo: str, year: str) -> None:
+    built = build_census(year)
+
+    assert built.errors == [], [(issue.rule, issue.message, issue.children[:5]) for issue in built.errors]
+    assert built.rows > 50
+
+
+def test_annex_a_of_the_demo_passes_the_cleaner(demo: str) -> None:
+    built = build_annex_a(LOADED_AT.date().isoformat())
+
+    assert built.errors == [], [(issue.rule, issue.message, issue.children[:5]) for issue in built.errors]
+    assert built.rows > 100

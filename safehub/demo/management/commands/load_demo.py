@@ -7,7 +7,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils import timezone
 
 from safehub.contacts.models import Contact
-from safehub.demo.loader import DemoDataExists, load_demo
+from safehub.demo.loader import YEAR_CONTACTS, DemoDataExists, load_demo
 
 
 class Command(BaseCommand):
@@ -17,10 +17,16 @@ class Command(BaseCommand):
         parser.add_argument("--if-empty", action="store_true", help="Do nothing if the database already has contacts.")
         parser.add_argument("--people", type=int, default=2000)
         parser.add_argument("--weeks", type=int, default=3)
+        parser.add_argument(
+            "--year",
+            type=int,
+            default=YEAR_CONTACTS,
+            help="Contacts in the year of closed work before the weeks (0: none).",
+        )
         parser.add_argument("--seed", type=int, default=2026)
 
     def handle(self, *args: Any, **options: Any) -> None:
-        if options["people"] < 10 or options["weeks"] < 1:
+        if options["people"] < 10 or options["weeks"] < 1 or options["year"] < 0:
             raise CommandError("Give at least 10 people and 1 week.")
         if options["if_empty"] and Contact.objects.exists():
             self.stdout.write("demo data already loaded")
@@ -30,6 +36,7 @@ class Command(BaseCommand):
             summary = load_demo(
                 people=options["people"],
                 weeks=options["weeks"],
+                year=options["year"],
                 seed=options["seed"],
                 at=timezone.now(),
                 progress=lambda line: self.stdout.write(line),

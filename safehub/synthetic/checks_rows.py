@@ -1,5 +1,6 @@
-"""The rows a year of MASH checks leaves behind, made for bulk inserts (`checks_data.populate`): when
-each agency answered, the disclosure each request made, the responses and the alerts."""
+"""The rows a year of MASH checks leaves behind, made for bulk inserts (the benchmarks' `checks_data`,
+`synthetic.year`): when each agency answered, the disclosure each request made, the responses and the
+alerts."""
 
 from __future__ import annotations
 
