@@ -94,7 +94,7 @@ class _Parts:
                     start=s.started_on,
                     icpc_target=s.conference_due_on,
                     icpc_date=_known(s.conference_on, end),
-                    icpc_not_required=s.conference_not_required or None,
+                    icpc_not_required=s.conference_not_required,  # always given: the schema requires it
                 )
             )
         # Every plan of these children, to count the ones before each (when the import did not say).
@@ -189,7 +189,7 @@ def build(year: int, *, serial: int, made_at: datetime) -> tuple[cin_xml.Census,
         la_code=protocol.la_code,
         software_code=SOFTWARE,
         release=_release(),
-        serial_no=str(serial),
+        serial_no=f"{serial:03d}",  # the schema's SerialNo is three digits or more
         made_at=made_at,
         children=list(_children(episodes, start, end)),
     )

@@ -44,6 +44,9 @@ def test_what_ended_before_the_collection_year_is_left_out_and_what_went_on_into
     assert [a.start for a in returned.assessments] == [D(2026, 3, 20)]
     assert [p.start for p in returned.cin_plans] == [D(2026, 3, 2)]
     assert [s.start for s in returned.section47s] == [D(2026, 3, 16)]
+    # The DfE's schema (CIN_schema_2024.xsd): ICPCnotRequired in every enquiry, a serial of three digits.
+    assert [s.icpc_not_required for s in returned.section47s] == [False]
+    assert census.serial_no == "000"
     assert returned.protection_plans == ()
     # The year before's census had them all.
     census, _ = census_rows.build(2026, serial=0, made_at=MADE_AT)

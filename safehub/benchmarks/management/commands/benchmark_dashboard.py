@@ -13,7 +13,9 @@ from django.urls import reverse
 from django.utils import timezone
 
 from safehub.benchmarks import loadtest, machine, year_data
+from safehub.core.stats import percentile
 from safehub.core.working_time import london_date
+from safehub.reports.models import KeptDashboard
 
 TARGET_P95_MS = 1000.0
 
@@ -74,12 +76,15 @@ class Command(BaseCommand):
         self.stdout.write(f"Data: {stored.contacts:,} contacts in the year to {london_date(now)}")
         pages = dashboard_pages(london_date(now), team=stored.cast.team.pk)
         cookie = loadtest.sign_in(stored.performance_lead)
+        # The first round counts each dashboard while the lead waits (nothing kept: the worker is not running
+        # here); the later rounds, within the ten minutes a count is kept (ADR 0043), show the kept counts.
+        KeptDashboard.objects.all().delete()
         opened = [0]
 
         def next_page(_rng: Any) -> tuple[str, str]:
-            # Each dashboard in turn, so that every one is opened as often (the first round warms up).
             opened[0] += 1
-            return pages[(opened[0] - 1) % len(pages)]
+            name, path = pages[(opened[0] - 1) % len(pages)]
+            return (f"{name} (counted)" if opened[0] <= len(pages) else f"{name} (kept)", path)
 
         log = Path(tempfile.gettempdir()) / "safehub-benchmark-dashboard-gunicorn.log"
         mark = f"[machine {machine.speed():.1f} M steps/s, {machine.cores()} cores]"
@@ -99,10 +104,17 @@ class Command(BaseCommand):
                 requests=len(pages) * (options["rounds"] + 1),
                 measure=lambda: loadtest.snapshot(server.pid),
             )
-        warm = result.hits[len(pages)]
-        lines, met = loadtest.page_table(result, after=warm.at, mark=mark, target_ms=TARGET_P95_MS)
+        lines, _ = loadtest.page_table(result, after=0.0, mark=mark, target_ms=TARGET_P95_MS)
         for line in lines:
             self.stdout.write(line)
-        for error in result.errors[:10]:
-            self.stdout.write(f"  {error}")
-        self.stdout.write("Target met" if met and not result.errors else "Target NOT met")
+        kept_times = sorted(hit.milliseconds for hit in result.hits if hit.page.endswith("(kept)"))
+        counted_times = sorted(hit.milliseconds for hit in result.hits if hit.page.endswith("(counted)"))
+        p95 = percentile(kept_times, 0.95)
+        self.stdout.write(
+            f"Every kept dashboard: p95 {p95:.0f} ms over {len(kept_times)} views; counted while waiting:"
+            f" median {percentile(counted_times, 0.5):.0f} ms, slowest {counted_times[-1]:.0f} ms {mark}"
+        )
+        for problem in result.errors[:10]:
+            self.stdout.write(f"  {problem}")
+        met = p95 <= TARGET_P95_MS and not result.errors
+        self.stdout.write("Target met (kept dashboards)" if met else "Target NOT met")
