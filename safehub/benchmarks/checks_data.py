@@ -23,7 +23,7 @@ from django.db import connection, transaction
 
 from safehub.accounts.models import Agency, AgencyKind, Membership, Role, Team, User
 from safehub.benchmarks.open_work import OPEN_WORK, walk_open_work
-from safehub.checks.models import AgencyRequest, AgencyResponse, Alert, ChecksState, MashChecks, RequestState
+from safehub.checks.models import AgencyRequest, AgencyResponse, Alert, ChecksState, MashChecks
 from safehub.checks.services import DEFAULT_BASES
 from safehub.contacts.models import (
     Channel,
@@ -44,6 +44,7 @@ from safehub.protocols.policy import Deadlines
 from safehub.sharing.models import Disclosure
 from safehub.synthetic.bulk import batches
 from safehub.synthetic.checks_rows import (
+    agency_request,
     alerts_for,
     answered_at,
     disclosures_for,
@@ -338,19 +339,7 @@ def populate(
             due = deadlines.request_due(start=row.started_at, rating=row.rating, agency=kind)
             due = due or row.started_at + timedelta(hours=24)
             answered = answered_at(rng, row, due, now=now)
-            requests.append(
-                AgencyRequest(
-                    checks_id=row.pk,
-                    agency=agencies[kind],
-                    questions="Is the family known to you? Any concerns about the children or the adults?",
-                    subjects=people,
-                    due_at=due,
-                    sent_at=row.started_at,
-                    state=RequestState.ANSWERED if answered else RequestState.SENT,
-                    answered_at=answered,
-                    version=1 if answered else 0,
-                )
-            )
+            requests.append(agency_request(row, agencies[kind], people, due=due, answered=answered))
     with transaction.atomic():
         batches(iter(requests), AgencyRequest)
     ids = {

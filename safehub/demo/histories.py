@@ -31,9 +31,10 @@ from safehub.decisions.models import STATUTORY_OUTCOMES, Outcome, Referral
 from safehub.decisions.services import ChildChoice
 from safehub.demo.households import Household
 from safehub.people.models import Person
-from safehub.protocols.models import Brag, ThresholdLevel
+from safehub.protocols.models import ThresholdLevel
 from safehub.screening.models import ScreeningRoute
 from safehub.synthetic.walk import Action, Approve, Recommend, Return, Screen, Turn, Walk
+from safehub.synthetic.year_plan import LEVEL_FOR, RATING_FOR  # the year before the weeks rates as they do
 
 # Share of contacts by CIN referral source (police notifications are the largest stream).
 SOURCES = [
@@ -93,15 +94,6 @@ SENTENCES = {
     ConcernCategory.DISABILITY: "The child has complex needs and the family asks for support with care at home.",
 }
 NON_STATUTORY = [Outcome.EARLY_HELP, Outcome.NO_FURTHER_ACTION, Outcome.SIGNPOST]
-RATING_FOR = {
-    Outcome.STRATEGY_DISCUSSION: Brag.RED,
-    Outcome.SECTION_17_ASSESSMENT: Brag.AMBER,
-    Outcome.CHILDREN_WITH_DISABILITY: Brag.AMBER,
-    Outcome.EARLY_HELP: Brag.GREEN,
-    Outcome.NO_FURTHER_ACTION: Brag.BLUE,
-    Outcome.SIGNPOST: Brag.BLUE,
-}
-LEVEL_FOR = {Brag.RED: -1, Brag.AMBER: -2, Brag.GREEN: 1, Brag.BLUE: 0}
 
 
 # The routes screening may offer, weighted as the hub takes them: where the three-month rule offers

@@ -9,7 +9,7 @@ from collections.abc import Iterator, Mapping, Sequence
 from datetime import datetime, timedelta
 from typing import Any
 
-from safehub.accounts.models import User
+from safehub.accounts.models import Agency, User
 from safehub.checks.models import (
     AgencyRequest,
     AgencyResponse,
@@ -17,6 +17,7 @@ from safehub.checks.models import (
     AlertKind,
     ChecksState,
     MashChecks,
+    RequestState,
     ResponseStatus,
 )
 from safehub.checks.services import PURPOSE, REQUEST_CATEGORIES
@@ -25,6 +26,25 @@ from safehub.protocols.models import Brag
 from safehub.sharing.exits import Exit
 from safehub.sharing.models import Disclosure, origin_label
 from safehub.sharing.vocabulary import statement
+
+QUESTIONS = "Is the family known to you? Any concerns about the children or the adults?"
+
+
+def agency_request(
+    checks: MashChecks, agency: Agency, subjects: list[dict[str, Any]], *, due: datetime, answered: datetime | None
+) -> AgencyRequest:
+    """A request sent when the checks started, answered at `answered` (None: still waiting)."""
+    return AgencyRequest(
+        checks_id=checks.pk,
+        agency=agency,
+        questions=QUESTIONS,
+        subjects=subjects,
+        due_at=due,
+        sent_at=checks.started_at,
+        state=RequestState.ANSWERED if answered else RequestState.SENT,
+        answered_at=answered,
+        version=1 if answered else 0,
+    )
 
 
 def request_subject(subject: dict[str, Any]) -> dict[str, Any]:

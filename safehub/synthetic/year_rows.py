@@ -16,7 +16,7 @@ from datetime import datetime, timedelta
 from django.db import transaction
 
 from safehub.accounts.models import Agency, AgencyKind, Team, User
-from safehub.checks.models import AgencyRequest, AgencyResponse, Alert, ChecksState, MashChecks, RequestState
+from safehub.checks.models import AgencyRequest, AgencyResponse, Alert, ChecksState, MashChecks
 from safehub.checks.services import DEFAULT_BASES
 from safehub.consent.models import ConsentOverride, ConsentPurpose, OverridePower
 from safehub.consent.workflow import OverrideState
@@ -55,7 +55,14 @@ from safehub.strategy.models import Decision as StrategyDecision
 from safehub.strategy.recording import conference_due
 from safehub.strategy.workflow import DiscussionState
 from safehub.synthetic.bulk import batches
-from safehub.synthetic.checks_rows import alerts_for, answered_at, disclosures_for, request_subject, responses_to
+from safehub.synthetic.checks_rows import (
+    agency_request,
+    alerts_for,
+    answered_at,
+    disclosures_for,
+    request_subject,
+    responses_to,
+)
 from safehub.synthetic.year_plan import LEVEL_FOR, RATING_FOR, ChildPlan, ContactPlan
 
 REFERENCE_PREFIX = "Y"  # the year's contacts: Y000001…, apart from the services' C2026-000123
@@ -338,19 +345,7 @@ class Writer:
                 answered = answered_at(rng, checks, due, now=self.now)
                 if answered is not None:
                     answered = min(answered, max(checks.submitted_at or answered, checks.started_at + H / 4))
-                requests.append(
-                    AgencyRequest(
-                        checks=checks,
-                        agency=hub.agencies[kind],
-                        questions="Is the family known to you? Any concerns about the children or the adults?",
-                        subjects=named,
-                        due_at=due,
-                        sent_at=checks.started_at,
-                        state=RequestState.ANSWERED if answered else RequestState.SENT,
-                        answered_at=answered,
-                        version=1 if answered else 0,
-                    )
-                )
+                requests.append(agency_request(checks, hub.agencies[kind], named, due=due, answered=answered))
         self._count("agency_requests", batches(requests, AgencyRequest))
         by_pk = {row.pk: row for row in rows}
         contact_checks = {row.contact_id: row.pk for row in rows}
