@@ -100,7 +100,9 @@ class ImportResult:
     def summary(self) -> str:
         made = sum(self.created.values())
         changed = sum(self.updated.values())
-        return f"Imported {self.rows} rows: {made} records created, {changed} updated"
+        rows = "1 row" if self.rows == 1 else f"{self.rows:,} rows"
+        records = "1 record" if made == 1 else f"{made:,} records"
+        return f"Imported {rows}: {records} created, {changed:,} updated"
 
 
 def _yes_no(clean: dict[str, Any], name: str, problems: list[str]) -> None:

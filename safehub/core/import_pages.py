@@ -20,6 +20,13 @@ from safehub.core.forms import GovukForm
 
 # Imports a file for a user at a moment; says what it imported.
 Importer = Callable[[IO[bytes], Any, datetime], str]
+# The problems the page lists: a file of half a million bad rows listed every one and took the browser
+# minutes to show; the first hundred say what is wrong with it.
+SHOWN = 100
+
+
+def problems(count: int) -> str:
+    return "1 problem" if count == 1 else f"{count:,} problems"
 
 
 class ImportForm(GovukForm):
@@ -30,16 +37,18 @@ def import_page(request: HttpRequest, importer: Importer, *, template: str, agai
     """The upload page: on a good file, what was imported said on the page `again` names."""
     form = ImportForm(request.POST or None, request.FILES or None)
     line_errors: list[str] = []
+    more = 0
     if request.method == "POST" and form.is_valid():
         try:
             said = importer(form.cleaned_data["file"], request.user, timezone.now())
         except ImportRefused as refused:
-            line_errors = refused.errors
-            form.add_error("file", f"Nothing was imported: the file has {len(line_errors)} problem(s), listed below")
+            line_errors, more = refused.errors[:SHOWN], max(0, len(refused.errors) - SHOWN)
+            listed = "listed below" if not more else f"the first {SHOWN} listed below"
+            form.add_error("file", f"Nothing was imported: the file has {problems(len(refused.errors))}, {listed}")
         else:
             messages.success(request, said)
             return redirect(again)
-    return render(request, template, {"form": form, "line_errors": line_errors})
+    return render(request, template, {"form": form, "line_errors": line_errors, "more": more})
 
 
 def import_file(path: Path, user: Any, importer: Importer, *, stdout: OutputWrapper, stderr: OutputWrapper) -> None:
@@ -52,5 +61,5 @@ def import_file(path: Path, user: Any, importer: Importer, *, stdout: OutputWrap
     except ImportRefused as refused:
         for error in refused.errors:
             stderr.write(error)
-        raise CommandError(f"Nothing was imported: {len(refused.errors)} problem(s) in {path}") from None
+        raise CommandError(f"Nothing was imported: {problems(len(refused.errors))} in {path}") from None
     stdout.write(said)

@@ -54,12 +54,18 @@ class DashboardForm(GovukForm):
         assert isinstance(team, forms.ChoiceField)  # noqa: S101 - declared above
         teams = Team.objects.filter(agency__is_host=True).order_by("name").values_list("pk", "name")
         team.choices = [("", "Every team"), *((str(pk), name) for pk, name in teams)]
+        if not self.is_bound:
+            self.initial.setdefault("period", PeriodKind.MONTH.value)  # what the page shows before a choice
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
         kind = data.get("period") or PeriodKind.MONTH.value
         data["period"] = kind
         if kind != PeriodKind.RANGE:
+            # Dates left in the boxes belong to "Dates you choose": another period does not read them.
+            for name in ("start", "end"):
+                self.errors.pop(name, None)
+                data.pop(name, None)
             return data
         start, end = data.get("start"), data.get("end")
         if "start" not in self.errors and start is None:
@@ -92,6 +98,20 @@ class DashboardForm(GovukForm):
         return Filters(
             team=int(team) if team else None, source=data.get("source") or "", rating=data.get("rating") or ""
         )
+
+    @property
+    def filters_shown(self) -> str:
+        """The filters chosen, as the page names them: 'Team: MASH; rating: Red'."""
+        data = self.cleaned_data if self.is_bound else {}
+        chosen = []
+        for name in ("team", "source", "rating"):
+            field = self.fields[name]
+            value = data.get(name)
+            if value and isinstance(field, forms.ChoiceField):
+                labels = {str(key): text for key, text in field.choices}  # type: ignore[union-attr, misc]
+                label = labels.get(str(value), value)
+                chosen.append(f"{field.label}: {label}")
+        return "; ".join(chosen)
 
     def query(self) -> str:
         """The period and filters as a query string, for the downloads' addresses."""

@@ -20,6 +20,7 @@ from safehub.reports.forms import DashboardForm
 from safehub.reports.indicators import checks_timeliness, consent_figures, telling_people
 from safehub.reports.indicators import strategy_timeliness as strategy_figures
 from safehub.reports.measures import measure
+from safehub.reports.periods import PERIOD_LABELS, PeriodKind
 from safehub.reports.presenters import tile_views
 from safehub.returns.permissions import can_see_returns
 from safehub.returns.services import latest_checks
@@ -158,6 +159,7 @@ def _dashboard_page(request: AuthenticatedHttpRequest, form: DashboardForm, *, s
             "period": period,
             "tiles": tiles,
             "counted_at": figures.counted_at if figures else None,
+            "period_name": PERIOD_LABELS[period.kind] if period and period.kind != PeriodKind.RANGE else "",
             "keep_for": int(kept.KEEP_FOR.total_seconds() // 60),
             "filtered": valid and form.filters.in_use,
             # Each statutory return's last nightly check, for those who see the returns (issue 16: "all year").

@@ -333,6 +333,10 @@ def _write_sheet(sheet: WriteOnlyWorksheet, annex_list: AnnexAList, rows: Iterab
         cells: list[WriteOnlyCell] = []
         for header, value in zip(headers, _cells(row), strict=True):
             cell = WriteOnlyCell(sheet, value=str(value) if isinstance(value, str) else value)
+            if isinstance(value, str):
+                # Text is text: a team or worker imported as "=HYPERLINK(…)" is written as those characters,
+                # never as a formula the inspectors' spreadsheet would run.
+                cell.data_type = "s"
             if header in DATE_COLUMNS:
                 cell.number_format = DATE_FORMAT
             cells.append(cell)

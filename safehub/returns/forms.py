@@ -27,7 +27,8 @@ class CensusForm(GovukForm):
         error_messages={
             "required": "Enter the collection year",
             "invalid": "Enter the collection year as four digits, like 2026",
-            "min_value": "Enter the collection year as four digits, like 2026",
-            "max_value": "Enter the collection year as four digits, like 2026",
+            # The years in between that Safehub cannot write are refused by the export, which says which it can.
+            "min_value": "Enter a collection year of 2000 or later, like 2026",
+            "max_value": "Enter a collection year before 2100, like 2026",
         },
     )

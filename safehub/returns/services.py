@@ -93,6 +93,10 @@ def annex_a_period(period: str) -> date:
         window(as_at)
     except ValueError as error:
         raise ReturnRefused(str(error)) from None
+    if as_at > timezone.localdate():
+        raise ReturnRefused(
+            f"{as_at:%-d %B %Y} is in the future: Annex A lists what has happened, so the as-at date is today or earlier"
+        )
     return as_at
 
 

@@ -36,7 +36,7 @@ def test_the_page_imports_a_good_file_and_lists_a_bad_ones_problems(manager_clie
     assert not Episode.objects.exists()
 
     done = manager_client.post(address, {"file": _upload(GOOD)}, follow=True)
-    assert "Imported 1 rows: 1 records created, 0 updated" in done.content.decode()
+    assert "Imported 1 row: 1 record created, 0 updated" in done.content.decode()
     assert Episode.objects.count() == 1
 
 
@@ -52,6 +52,16 @@ def test_the_command_says_what_it_did_or_every_problem(manager: User, tmp_path: 
     path.write_bytes(GOOD)
     out = io.StringIO()
     call_command("import_casework", str(path), "--as", manager.username, stdout=out)
-    assert "1 records created" in out.getvalue()
+    assert "1 record created" in out.getvalue()
     with pytest.raises(CommandError, match="not a manager or the performance lead"):
         call_command("import_casework", str(path), "--as", "nobody")
+
+
+def test_a_file_of_many_bad_rows_lists_the_first_hundred_and_counts_the_rest(manager_client: Client) -> None:
+    bad = b"record,local_person_id,referral_date,source\n" + b"referral,NOBODY,2026-03-02,2A\n" * 250
+    refused = manager_client.post(reverse("casework:import"), {"file": _upload(bad)})
+    page = refused.content.decode()
+    assert "the file has 250 problems, the first 100 listed below" in page
+    assert page.count("no child with local person ID") == 100
+    assert "And 150 more." in page
+    assert not Episode.objects.exists()

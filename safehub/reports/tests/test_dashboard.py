@@ -7,6 +7,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
+import re
 from typing import Any
 
 import pytest
@@ -270,3 +271,18 @@ def test_the_dashboard_says_whether_each_return_passes_as_last_checked(lead_clie
     )
     page = lead_client.get(URL).content.decode()
     assert "1 rule broken" in page
+
+
+def test_the_page_names_its_period_and_filters_and_ignores_dates_another_period_does_not_use(
+    hub: Hub, lead_client: Client
+) -> None:
+    page = lead_client.get(URL).content.decode()
+    assert "This month:" in page
+    assert re.search(r'<input[^>]*value="month"[^>]*checked', page)
+    week = lead_client.get(URL, {"period": "week", "start_0": "31", "start_1": "2", "start_2": "2026"})
+    assert week.status_code == 200
+    assert "This week:" in week.content.decode()
+    assert "must be a real date" not in week.content.decode()
+    red = lead_client.get(URL, {"period": "year", "rating": "red", "source": "3A"}).content.decode()
+    assert "Filtered by Referral source: " in red
+    assert "Rating: Red" in red

@@ -394,3 +394,14 @@ def test_rows_that_start_before_the_six_months_are_in_when_they_end_within_them(
     annex = clean_annex()
     assert annex.early_help[1].started < annex.start <= annex.early_help[1].completed  # type: ignore[operator]
     assert annex.assessments[1].started < annex.start <= annex.assessments[1].authorised  # type: ignore[operator]
+
+
+def test_text_that_looks_like_a_formula_is_written_as_text() -> None:
+    referral = sample_annex.referrals()[0]
+    hostile = dataclasses.replace(
+        referral, allocated_team="=1+2", allocated_worker='=HYPERLINK("https://example.invalid","x")'
+    )
+    book = load_workbook(io.BytesIO(to_xlsx(AnnexA(as_at=AS_AT, referrals=[hostile]))))
+    row = [cell for cell in book["List 3"][2]]
+    assert [cell.value for cell in row[-2:]] == ["=1+2", '=HYPERLINK("https://example.invalid","x")']
+    assert [cell.data_type for cell in row[-2:]] == ["s", "s"]  # a string, never a formula ("f")

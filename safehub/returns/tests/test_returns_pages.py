@@ -120,3 +120,15 @@ def test_each_return_is_rebuilt_once_a_night(lead: User) -> None:
     assert rebuild_nightly(at=AT + dt.timedelta(hours=2)) == []
     assert {check.period for check in first} == {"2027", "2026-05-04"}  # 4 May 2026 is in the year to March 2027
     assert len(rebuild_nightly(at=AT + dt.timedelta(days=1))) == 2
+
+
+def test_a_year_before_2000_and_an_as_at_date_in_the_future_are_refused(lead_client: Client, now: dt.datetime) -> None:
+    key = str(uuid.uuid4())
+    early = lead_client.post(reverse("returns:request-census"), {"submission_key": key, "year": "1999"})
+    assert "Enter a collection year of 2000 or later" in early.content.decode()
+    future = lead_client.post(
+        reverse("returns:request-annex-a"),
+        {"submission_key": key, "as_at_0": "1", "as_at_1": "1", "as_at_2": "2030"},
+    )
+    assert "1 January 2030 is in the future" in future.content.decode()
+    assert not ReturnCheck.objects.exists()
