@@ -402,6 +402,6 @@ def test_text_that_looks_like_a_formula_is_written_as_text() -> None:
         referral, allocated_team="=1+2", allocated_worker='=HYPERLINK("https://example.invalid","x")'
     )
     book = load_workbook(io.BytesIO(to_xlsx(AnnexA(as_at=AS_AT, referrals=[hostile]))))
-    row = [cell for cell in book["List 3"][2]]
+    row = list(book["List 3"][2])
     assert [cell.value for cell in row[-2:]] == ["=1+2", '=HYPERLINK("https://example.invalid","x")']
     assert [cell.data_type for cell in row[-2:]] == ["s", "s"]  # a string, never a formula ("f")
