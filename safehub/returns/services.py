@@ -93,11 +93,15 @@ def annex_a_period(period: str) -> date:
         window(as_at)
     except ValueError as error:
         raise ReturnRefused(str(error)) from None
-    if as_at > timezone.localdate():
+    return as_at
+
+
+def _not_yet(kind: ReturnKind, period: str, *, today: date) -> None:
+    """Annex A as at a day still to come is refused: it lists what has happened."""
+    if kind == ReturnKind.ANNEX_A and (as_at := annex_a_period(period)) > today:
         raise ReturnRefused(
             f"{as_at:%-d %B %Y} is in the future: Annex A lists what has happened, so the as-at date is today or earlier"
         )
-    return as_at
 
 
 def build_annex_a(period: str) -> Built:
@@ -220,6 +224,7 @@ def _finish(check: ReturnCheck, built: Built, *, at: datetime) -> ReturnCheck:
 def _checked(kind: ReturnKind, period: str, *, check: ReturnCheck, at: datetime) -> Built:
     """Build and validate; the check records the outcome, a failure to build or validate included."""
     try:
+        _not_yet(kind, period, today=london_date(at))
         built = RETURNS[kind].build(period)
     except ReturnRefused as refused:
         ReturnCheck.objects.filter(pk=check.pk).update(finished_at=at, failure=refused.message)
@@ -293,6 +298,7 @@ def period_problem(kind: ReturnKind, period: str) -> str | None:
     """What is wrong with the period asked for, before anything is built (None: nothing)."""
     try:
         RETURNS[kind].parse(period)
+        _not_yet(kind, period, today=london_date(timezone.now()))
     except ReturnRefused as refused:
         return refused.message
     return None
