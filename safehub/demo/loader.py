@@ -146,6 +146,7 @@ def load_demo(
     *,
     people: int = 2000,
     weeks: int = 3,
+    per_week: int = CONTACTS_PER_WEEK,
     year: int = YEAR_CONTACTS,
     seed: int = 2026,
     at: datetime,
@@ -186,7 +187,7 @@ def load_demo(
     maker = HistoryMaker(
         rng=rng, fake=fake, staff=staff, team=mash, levels=list(active_protocol().levels.all()), now=at
     )
-    total = weeks * CONTACTS_PER_WEEK
+    total = weeks * per_week
     times = sorted(maker.received_at(weeks) for _ in range(total))
     walks = [maker.contact(houses, received) for received in times]
     progress(f"{total} contacts over {weeks} weeks, each recorded, screened and decided through the services:")

@@ -8,9 +8,9 @@ from django.db.models.functions import Lower
 
 
 def refuse_shared_addresses(apps, schema_editor):
-    User = apps.get_model("accounts", "User")
+    users = apps.get_model("accounts", "User").objects.using(schema_editor.connection.alias)
     shared = (
-        User.objects.exclude(email="")
+        users.exclude(email="")
         .annotate(address=Lower("email"))
         .values("address")
         .annotate(accounts=Count("id"))
@@ -18,7 +18,7 @@ def refuse_shared_addresses(apps, schema_editor):
     )
     lines = []
     for row in shared:
-        names = User.objects.filter(email__iexact=row["address"]).order_by("username").values_list("username", flat=True)
+        names = users.filter(email__iexact=row["address"]).order_by("username").values_list("username", flat=True)
         lines.append(f"  {row['address']}: {', '.join(names)}")
     if lines:
         raise RuntimeError(

@@ -28,13 +28,13 @@ from dataclasses import dataclass, field
 from http.cookies import SimpleCookie
 from pathlib import Path
 from typing import Any
-from urllib.parse import quote, urlencode
+from urllib.parse import urlencode
 
-import psycopg
 import pytest
 from django.conf import settings
-from django.db import connection
 from django.urls import reverse
+
+from safehub.core.tests.scratch import scratch_database
 
 ROOT = Path(__file__).resolve().parents[3]
 APPLICATION = "safehub.checks.tests.pausing_wsgi:application"
@@ -60,44 +60,19 @@ HTTP_TIMEOUT_SECONDS = 30.0
 def scratch_env(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, str]]:
     """The environment of every subprocess: settings for tests, and a freshly migrated scratch
     database of the same kind as the test run's (shared by the tests of this module)."""
-    with _scratch_database(tmp_path_factory.mktemp("killed-server")) as url:
+    with scratch_database(tmp_path_factory.mktemp("killed-server"), label="killtest") as scratch:
         env = {
             **os.environ,
             "DJANGO_SETTINGS_MODULE": "safehub.settings",
             "SAFEHUB_TESTING": "true",
             "SAFEHUB_DEMO": "false",
             "DEBUG": "false",
-            "DATABASE_URL": url,
+            "DATABASE_URL": scratch.url,
         }
         for name in ("SAFEHUB_PAUSE_AT", "SAFEHUB_PAUSE_MARKER", "DATABASE_CONN_MAX_AGE"):
             env.pop(name, None)
         _run(env, "-m", "django", "migrate", "--no-input", "-v", "0")
         yield env
-
-
-@contextmanager
-def _scratch_database(directory: Path) -> Iterator[str]:
-    # `vendor` comes from the backend class: reading it does not open the test database.
-    if connection.vendor != "postgresql":
-        yield f"sqlite:///{directory / 'scratch.sqlite3'}"
-        return
-    db = connection.settings_dict
-    host, port, user, password = db["HOST"] or "127.0.0.1", db["PORT"] or 5432, db["USER"], db["PASSWORD"]
-    name = f"safehub_killtest_{os.getpid()}"
-    params: dict[str, Any] = {"host": host, "port": port, "user": user, "password": password or None}
-    with psycopg.connect(dbname="postgres", autocommit=True, **params) as admin:
-        _drop(admin, name)  # left over from a run that was itself killed
-        admin.execute(f'CREATE DATABASE "{name}"')
-        try:
-            secret = f":{quote(password, safe='')}" if password else ""
-            yield f"postgres://{quote(user, safe='')}{secret}@{host}:{port}/{name}"
-        finally:
-            _drop(admin, name)
-
-
-def _drop(admin: psycopg.Connection[Any], name: str) -> None:
-    admin.execute("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = %s", [name])
-    admin.execute(f'DROP DATABASE IF EXISTS "{name}"')
 
 
 def _run(env: dict[str, str], *args: str) -> str:

@@ -40,7 +40,8 @@ def test_rules_a_service_gains_reach_the_demo(monkeypatch: pytest.MonkeyPatch, n
             raise DomainError("Signposting is no longer an outcome here", field="outcome")
 
     monkeypatch.setattr(decisions, "check_outcome_allowed", no_signposting)
-    call_command("load_demo", people=60, weeks=1, year=0, seed=3, stdout=StringIO())  # the year is bulk history
+    # A small week: the rules are checked on every contact walked, and the year is bulk history.
+    call_command("load_demo", people=60, weeks=1, per_week=80, year=0, seed=3, stdout=StringIO())
 
     assert Screening.objects.exists()
     assert not Screening.objects.filter(route=ScreeningRoute.SIGNPOST).exists()

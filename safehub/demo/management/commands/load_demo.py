@@ -7,7 +7,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils import timezone
 
 from safehub.contacts.models import Contact
-from safehub.demo.loader import YEAR_CONTACTS, DemoDataExists, load_demo
+from safehub.demo.loader import CONTACTS_PER_WEEK, YEAR_CONTACTS, DemoDataExists, load_demo
 
 
 class Command(BaseCommand):
@@ -18,6 +18,12 @@ class Command(BaseCommand):
         parser.add_argument("--people", type=int, default=2000)
         parser.add_argument("--weeks", type=int, default=3)
         parser.add_argument(
+            "--per-week",
+            type=int,
+            default=CONTACTS_PER_WEEK,
+            help=f"Contacts a week in the weeks walked through the services (default {CONTACTS_PER_WEEK}, Walsall's).",
+        )
+        parser.add_argument(
             "--year",
             type=int,
             default=YEAR_CONTACTS,
@@ -26,8 +32,10 @@ class Command(BaseCommand):
         parser.add_argument("--seed", type=int, default=2026)
 
     def handle(self, *args: Any, **options: Any) -> None:
-        if options["people"] < 10 or options["weeks"] < 1 or options["year"] < 0:
-            raise CommandError("Give at least 10 people and 1 week.")
+        if options["people"] < 10 or options["weeks"] < 1 or options["per_week"] < 1 or options["year"] < 0:
+            raise CommandError(
+                "Give at least 10 people, 1 week and 1 contact a week, and a year of 0 or more contacts."
+            )
         if options["if_empty"] and Contact.objects.exists():
             self.stdout.write("demo data already loaded")
             return
@@ -36,6 +44,7 @@ class Command(BaseCommand):
             summary = load_demo(
                 people=options["people"],
                 weeks=options["weeks"],
+                per_week=options["per_week"],
                 year=options["year"],
                 seed=options["seed"],
                 at=timezone.now(),
