@@ -30,6 +30,9 @@ class FigureView:
     rows: list[RowView]
     chart: Drawing | None
     download: str
+    # A chart with nothing to draw (every value zero or none) is not drawn: the page says so in words
+    # rather than showing empty axes.
+    nothing_to_chart: bool = False
 
 
 @dataclass(frozen=True)
@@ -60,8 +63,9 @@ def tile_views(tiles: list[Tile], *, query: str) -> list[TileView]:
                     id=f"{tile.slug}-{table.slug}",
                     table=table,
                     rows=[RowView(row.label, [cell_text(cell) for cell in row.cells]) for row in table.rows],
-                    chart=drawing(figure.chart) if figure.chart is not None else None,
+                    chart=drawing(figure.chart) if figure.chart is not None and figure.chart.has_values else None,
                     download=f"{address}?{query}" if query else address,
+                    nothing_to_chart=figure.chart is not None and not figure.chart.has_values,
                 )
             )
         views.append(TileView(tile, figures))

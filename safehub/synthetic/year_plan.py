@@ -107,6 +107,9 @@ OVERRIDE_SHARE = 0.12
 OVERRIDES = ((OverrideState.AGREED, 65), (OverrideState.DECLINED, 25), (OverrideState.WITHDRAWN, 10))
 STRATEGY_AGAIN_AFTER = timedelta(days=120)
 LATE_SHARE = 0.08  # steps taken well after their time
+# A Red contact is hurried through each step: every protocol's Red clocks are hours, not days (the decision
+# within 4 hours of receipt, or 004 §6's "maximum of 2 hours"; Red MASH checks within 4 hours, 001 §13).
+RED_PACE = 0.1
 NEW_FAMILY = 0.62  # the chance a contact is about a family the hub has not seen this year
 REFERRED_AGAIN = 0.6  # of contacts about a family seen before, the chance it is one referred before
 
@@ -277,9 +280,10 @@ class Planner:
             if plan.returned:
                 steps += [("returned", self._hours(0.5, 6.0)), ("recommended_again", self._hours(1.0, 8.0))]
             steps += [("approved", self._hours(0.5, 8.0)), ("actioned", self._hours(1.0, 24.0))]
-        total = sum((gap for _, gap in steps), timedelta())
+        pace = RED_PACE if plan.rating == Brag.RED else 1.0
+        total = sum((gap for _, gap in steps), timedelta()) * pace
         room = self.end - timedelta(minutes=5) - plan.received
-        scale = min(1.0, room / total) if total else 1.0
+        scale = pace * min(1.0, room / total) if total else pace
         at = plan.received
         for name, gap in steps:
             at += gap * scale

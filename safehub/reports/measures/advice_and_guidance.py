@@ -18,7 +18,7 @@ from safehub.contacts.workflow import ContactState
 from safehub.decisions.models import ChildDecision, Outcome, OutcomeAction
 from safehub.reports.measures import Measure
 from safehub.reports.measures.scope import Scope, bucket, by_bucket, received
-from safehub.reports.measures.tiles import Figure, Row, Table, Tile, count_bars, rate_of
+from safehub.reports.measures.tiles import NO_CONTACTS, Figure, Row, Table, Tile, count_bars, rate_of, share
 from safehub.screening.models import Screening, ScreeningRoute
 
 ADVICE_OUTCOMES = (Outcome.NO_FURTHER_ACTION, Outcome.SIGNPOST)
@@ -51,7 +51,12 @@ def advice_and_guidance_tile(scope: Scope) -> Tile:
     return Tile(
         slug=MEASURE.slug,
         heading="Advice and guidance",
-        summary=f"{overall.part:,} of the {overall.whole:,} contacts received ({overall.percent}) were closed with advice, signposting or no further action.",
+        summary=(
+            f"{share(overall, 'contact received', 'contacts received')} closed with advice, signposting or no"
+            " further action."
+            if overall.whole
+            else NO_CONTACTS
+        ),
         figures=(
             Figure(
                 Table(

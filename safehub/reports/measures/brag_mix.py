@@ -10,7 +10,7 @@ from django.db.models import Count
 from safehub.decisions.models import MOST_SERIOUS_FIRST
 from safehub.reports.measures import Measure
 from safehub.reports.measures.scope import Scope, contact_rating, received
-from safehub.reports.measures.tiles import Figure, Row, Table, Tile, rate_bars, rate_of
+from safehub.reports.measures.tiles import NO_CONTACTS, Figure, Row, Table, Tile, rate_bars, rate_of, share
 
 NOT_RATED_LABEL = "Not rated yet"
 
@@ -32,7 +32,9 @@ def brag_mix(scope: Scope) -> Tile:
     return Tile(
         slug=MEASURE.slug,
         heading="Ratings (BRAG)",
-        summary=f"{red.part:,} of the {total:,} contacts received ({red.percent}) are rated Red.",
+        summary=(
+            f"{share(red, 'contact received', 'contacts received', ('is', 'are'))} rated Red." if total else NO_CONTACTS
+        ),
         figures=(
             Figure(
                 Table(

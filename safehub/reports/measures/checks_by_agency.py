@@ -12,7 +12,7 @@ from collections import defaultdict
 from safehub.reports.indicators import checks_timeliness
 from safehub.reports.measures import Measure
 from safehub.reports.measures.scope import Scope
-from safehub.reports.measures.tiles import Figure, Rate, Row, Table, Tile, rate_bars, rate_of
+from safehub.reports.measures.tiles import Figure, Rate, Row, Table, Tile, how_many, rate_bars, rate_of
 
 NAMES = ("requests", "answered_on_time", "answered_late", "outstanding_overdue")
 
@@ -45,8 +45,10 @@ def checks_by_agency(scope: Scope) -> Tile:
         slug=MEASURE.slug,
         heading="MASH checks answered in time",
         summary=(
-            f"Partner agencies answered {overall.part:,} of {overall.whole:,} MASH check requests ({overall.percent})"
-            " by their due time."
+            f"Partner agencies answered {overall.part:,} of {how_many(overall.whole, 'MASH check request', 'MASH check requests')}"
+            f" ({overall.percent}) by their due time."
+            if overall.whole
+            else "No MASH check requests were due in the period."
         ),
         figures=(
             Figure(

@@ -15,7 +15,7 @@ from safehub.contacts.models import CHILD_ROLES, ContactSubject
 from safehub.decisions.models import Referral
 from safehub.reports.measures import Measure
 from safehub.reports.measures.scope import Scope, bucket, by_bucket, received
-from safehub.reports.measures.tiles import Figure, Row, Table, Tile, count_bars
+from safehub.reports.measures.tiles import NO_CONTACTS, Figure, Row, Table, Tile, count_bars, how_many
 
 NAMES = ["contacts", "children_named", "sibling_groups", "children_referred", "contacts_referred"]
 
@@ -58,9 +58,13 @@ def children_and_contacts(scope: Scope) -> Tile:
         slug=MEASURE.slug,
         heading="Children and contacts",
         summary=(
-            f"The {total['contacts']:,} contacts received named {total['children_named']:,} children ({per_contact} a contact);"
-            f" {total['sibling_groups']:,} were about sibling groups, and {total['children_referred']:,} children on"
-            f" {total['contacts_referred']:,} contacts were referred."
+            f"The {how_many(total['contacts'], 'contact', 'contacts')} received named"
+            f" {how_many(total['children_named'], 'child', 'children')} ({per_contact} a contact);"
+            f" {how_many(total['sibling_groups'], 'was', 'were')} about sibling groups, and"
+            f" {how_many(total['children_referred'], 'child', 'children')} on"
+            f" {how_many(total['contacts_referred'], 'contact was', 'contacts were')} referred."
+            if total["contacts"]
+            else NO_CONTACTS
         ),
         figures=(
             Figure(

@@ -19,7 +19,7 @@ from django.db.models import BigIntegerField, Func
 
 from safehub.protocols.models import Clock
 from safehub.protocols.policy import Deadlines
-from safehub.reports.measures.tiles import Figure, Rate, Row, Table, Tile, rate_lines, rate_of
+from safehub.reports.measures.tiles import Figure, Rate, Row, Table, Tile, rate_lines, rate_of, share
 from safehub.reports.periods import Period
 
 HOUR = timedelta(hours=1)
@@ -132,18 +132,19 @@ def known(counts: dict[str, int]) -> Rate:
 
 
 def timeliness_tile(
-    period: Period, days: dict[date, dict[str, int]], *, slug: str, heading: str, summary: str, caption: str,
-    columns: tuple[str, str, str], chart: str, described: str, note: str,
+    period: Period, days: dict[date, dict[str, int]], *, slug: str, heading: str, counted: tuple[str, str],
+    done: str, nothing: str, caption: str, columns: tuple[str, str, str], chart: str, described: str, note: str,
 ) -> Tile:  # fmt: skip
-    """A step's tile: per bucket, done in time, late, not done and overdue, and the rate in time.
-    `summary` and `described` are formatted with `rate` (the period's Rate)."""
+    """A step's tile: per bucket, done in time, late, not done and overdue, and the rate in time. Its
+    summary: '9 of 20 `counted` (45%) were `done`.', or `nothing` when none was due; `described` is
+    formatted with `grain` and `rate` (the period's Rate)."""
     total = {name: sum(c[name] for c in days.values()) for name in TIMELINESS}
     overall = known(total)
     rates = [(period.bucket_label(day), known(c)) for day, c in days.items()]
     return Tile(
         slug=slug,
         heading=heading,
-        summary=summary.format(rate=overall),
+        summary=f"{share(overall, *counted)} {done}." if overall.whole else nothing,
         figures=(
             Figure(
                 Table(

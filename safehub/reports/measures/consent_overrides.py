@@ -12,7 +12,7 @@ from safehub.consent.models import ConsentOverride
 from safehub.consent.workflow import OverrideState
 from safehub.reports.measures import Measure
 from safehub.reports.measures.scope import Scope, bucket, by_bucket, of_contacts, within
-from safehub.reports.measures.tiles import Figure, Row, Table, Tile, count_bars, rate_of
+from safehub.reports.measures.tiles import Figure, Row, Table, Tile, count_bars, how_many, rate_of, share
 
 STATES = [OverrideState.AGREED, OverrideState.DECLINED, OverrideState.WITHDRAWN, OverrideState.ASKED]
 LABELS = {
@@ -38,8 +38,15 @@ def consent_overrides(scope: Scope) -> Tile:
         slug=MEASURE.slug,
         heading="Sharing without consent",
         summary=(
-            f"{total['requests']:,} requests to share without consent were made; of those decided, {agreed.text}"
-            " were agreed."
+            f"{how_many(total['requests'], 'request', 'requests')} to share without consent"
+            f" {'was' if total['requests'] == 1 else 'were'} made; "
+            + (
+                f"of those decided, {share(agreed, 'request', 'requests')} agreed."
+                if agreed.whole
+                else "none has been decided yet."
+            )
+            if total["requests"]
+            else "No requests to share without consent were made in the period."
         ),
         figures=(
             Figure(

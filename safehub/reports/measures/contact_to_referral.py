@@ -11,7 +11,7 @@ from django.db.models import Count, Q
 from safehub.decisions.models import Referral
 from safehub.reports.measures import Measure
 from safehub.reports.measures.scope import Scope, bucket, by_bucket, received
-from safehub.reports.measures.tiles import Figure, Row, Table, Tile, rate_lines, rate_of
+from safehub.reports.measures.tiles import NO_CONTACTS, Figure, Row, Table, Tile, rate_lines, rate_of, share
 
 
 def became_referral() -> Q:
@@ -33,7 +33,11 @@ def contact_to_referral(scope: Scope) -> Tile:
     return Tile(
         slug=MEASURE.slug,
         heading="Contacts that became referrals",
-        summary=f"{overall.part:,} of the {overall.whole:,} contacts received ({overall.percent}) have become referrals so far.",
+        summary=(
+            f"{share(overall, 'contact received', 'contacts received', ('has', 'have'))} become referrals so far."
+            if overall.whole
+            else NO_CONTACTS
+        ),
         figures=(
             Figure(
                 Table(

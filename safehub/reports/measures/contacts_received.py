@@ -12,14 +12,16 @@ from django.db.models import Count
 from safehub.contacts.models import Channel, ReferralSource
 from safehub.reports.measures import Measure
 from safehub.reports.measures.scope import Scope, bucket, by_bucket, received
-from safehub.reports.measures.tiles import Figure, Row, Table, Tile, count_bars
+from safehub.reports.measures.tiles import NO_CONTACTS, Figure, Row, Table, Tile, count_bars, how_many
 
 
 def per_week(count: int, scope: Scope) -> str:
-    """', 3 a week on average' for a period of a week or more; nothing for a shorter one."""
+    """', 3 a week on average' for a period of a week or more ('0.3 a week' below one a week); nothing for a
+    shorter one."""
     if scope.period.days < 7:
         return ""
-    return f", {count / scope.period.weeks:,.0f} a week on average"
+    weekly = count / scope.period.weeks
+    return f", {weekly:,.0f} a week on average" if weekly >= 1 or not count else f", {weekly:.1f} a week on average"
 
 
 def contacts_received(scope: Scope) -> Tile:
@@ -41,7 +43,9 @@ def contacts_received(scope: Scope) -> Tile:
     return Tile(
         slug=MEASURE_SLUG,
         heading="Contacts received",
-        summary=f"{total:,} contacts were received{per_week(total, scope)}.",
+        summary=f"{how_many(total, 'contact was', 'contacts were')} received{per_week(total, scope)}."
+        if total
+        else NO_CONTACTS,
         figures=(
             Figure(
                 Table(

@@ -77,10 +77,9 @@ def decision_timeliness(scope: Scope) -> Tile:
         decisions_counted(scope),
         slug=MEASURE.slug,
         heading="Threshold decisions in time",
-        summary=(
-            "{rate.part:,} of {rate.whole:,} threshold decisions ({rate.percent}) were approved within the local"
-            " protocol's time."
-        ),
+        counted=("threshold decision", "threshold decisions"),
+        done="approved within the local protocol's time",
+        nothing="No contact received in the period has had its threshold decision or is overdue.",
         caption="Approved decisions against the protocol's time, by the {grain} contacts were received",
         columns=("Approved in time", "Approved late", "Not decided, overdue"),
         chart="Threshold decisions in time",

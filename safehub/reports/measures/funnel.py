@@ -22,7 +22,7 @@ from safehub.contacts.models import ReferralSource
 from safehub.decisions.models import Referral
 from safehub.reports.measures import Measure
 from safehub.reports.measures.scope import Scope, received
-from safehub.reports.measures.tiles import Figure, Row, Table, Tile, rate_bars, rate_of
+from safehub.reports.measures.tiles import NO_CONTACTS, Figure, Row, Table, Tile, how_many, rate_bars, rate_of
 from safehub.strategy.models import StrategyDiscussion
 from safehub.strategy.workflow import DiscussionState
 
@@ -85,9 +85,12 @@ def funnel(scope: Scope) -> Tile:
         slug=MEASURE.slug,
         heading="From contact to initial conference",
         summary=(
-            f"Of {contacts:,} contacts, {overall[0].part:,} ({overall[0].percent}) became referrals,"
-            f" {overall[1].part:,} ({overall[1].percent}) assessments and"
-            f" {overall[-1].part:,} ({overall[-1].percent}) went on to an initial child protection conference."
+            f"Of {how_many(contacts, 'contact', 'contacts')}, {overall[0].part:,} ({overall[0].percent}) became"
+            f" {'a referral' if overall[0].part == 1 else 'referrals'}, {overall[1].part:,} ({overall[1].percent})"
+            f" {'an assessment' if overall[1].part == 1 else 'assessments'} and {overall[-1].part:,}"
+            f" ({overall[-1].percent}) went on to an initial child protection conference."
+            if contacts
+            else NO_CONTACTS
         ),
         figures=(
             Figure(

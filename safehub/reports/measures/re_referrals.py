@@ -20,7 +20,7 @@ from safehub.core.working_time import london_date, months_before
 from safehub.decisions.models import Referral
 from safehub.reports.measures import Measure
 from safehub.reports.measures.scope import Scope, as_day, bucket, by_bucket, of_contacts, within
-from safehub.reports.measures.tiles import Figure, Rate, Row, Table, Tile, rate_lines, rate_of
+from safehub.reports.measures.tiles import Figure, Rate, Row, Table, Tile, rate_lines, rate_of, share
 
 ENGLAND_RE_REFERRAL_RATE = 0.22
 ENGLAND_SOURCE = "England, year to March 2024 (DfE, Children in need)"
@@ -91,8 +91,11 @@ def re_referrals(scope: Scope) -> Tile:
         slug=MEASURE.slug,
         heading="Re-referrals within 12 months",
         summary=(
-            f"{overall.part:,} of the {overall.whole:,} referrals ({overall.percent}) were of a child referred in the"
-            f" 12 months before; in England it was {ENGLAND_RE_REFERRAL_RATE:.0%}."
+            f"{share(overall, 'referral', 'referrals')} of a child referred in the 12 months before; in England it"
+            f" was {ENGLAND_RE_REFERRAL_RATE:.0%}."
+            if overall.whole
+            else f"No children were referred in the period; in England {ENGLAND_RE_REFERRAL_RATE:.0%} of referrals"
+            " were re-referrals."
         ),
         figures=(
             Figure(

@@ -14,7 +14,7 @@ from safehub.decisions.models import SHORT_LABELS, STATUTORY_OUTCOMES, Outcome, 
 from safehub.reports.measures import Measure
 from safehub.reports.measures.contacts_received import per_week
 from safehub.reports.measures.scope import Scope, as_day, bucket, of_contacts, within
-from safehub.reports.measures.tiles import Figure, Row, Table, Tile, count_bars
+from safehub.reports.measures.tiles import Figure, Row, Table, Tile, count_bars, how_many
 
 SERVICES = [outcome for outcome in Outcome if outcome in STATUTORY_OUTCOMES]
 
@@ -45,7 +45,11 @@ def referrals(scope: Scope) -> Tile:
     return Tile(
         slug=MEASURE.slug,
         heading="Referrals",
-        summary=f"{total:,} children were referred to a statutory service{per_week(total, scope)}.",
+        summary=(
+            f"{how_many(total, 'child was', 'children were')} referred to a statutory service{per_week(total, scope)}."
+            if total
+            else "No children were referred to a statutory service in the period."
+        ),
         figures=(
             Figure(
                 Table(

@@ -12,7 +12,7 @@ from safehub.reports.indicators import strategy_timeliness
 from safehub.reports.measures import Measure
 from safehub.reports.measures.checks_by_agency import not_filtered
 from safehub.reports.measures.scope import Scope
-from safehub.reports.measures.tiles import Figure, Rate, Row, Table, Tile, rate_bars, rate_of
+from safehub.reports.measures.tiles import Figure, Rate, Row, Table, Tile, how_many, rate_bars, rate_of, share
 
 
 def counted(scope: Scope) -> dict[str, int]:
@@ -47,8 +47,12 @@ def strategy_and_conferences(scope: Scope) -> Tile:
         slug=MEASURE.slug,
         heading="Strategy discussions and conferences in time",
         summary=(
-            f"{held.part:,} of {held.whole:,} strategy discussions ({held.percent}) were held within the protocol's"
-            f" time; {c['enquiries_started']:,} led to a section 47 enquiry."
+            (
+                f"{share(held, 'strategy discussion', 'strategy discussions')} held within the protocol's time"
+                if held.whole
+                else "No strategy discussion was held or overdue in the period"
+            )
+            + f"; {how_many(c['enquiries_started'], 'section 47 enquiry was', 'section 47 enquiries were')} started."
         ),
         figures=(
             Figure(

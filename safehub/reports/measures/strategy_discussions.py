@@ -12,7 +12,7 @@ from django.db.models import Count, Q, QuerySet
 from safehub.reports.measures import Measure
 from safehub.reports.measures.contacts_received import per_week
 from safehub.reports.measures.scope import Scope, bucket, by_bucket, filtered_contacts, within
-from safehub.reports.measures.tiles import Figure, Row, Table, Tile, count_bars
+from safehub.reports.measures.tiles import Figure, Row, Table, Tile, count_bars, how_many
 from safehub.strategy.models import StrategyDiscussion
 from safehub.strategy.workflow import DiscussionState
 
@@ -47,8 +47,11 @@ def strategy_discussions(scope: Scope) -> Tile:
         slug=MEASURE.slug,
         heading="Strategy discussions",
         summary=(
-            f"{total['started']:,} strategy discussions were started{per_week(total['started'], scope)}; "
-            f"{total['held']:,} have been held and {total['cancelled']:,} were cancelled."
+            f"{how_many(total['started'], 'strategy discussion was', 'strategy discussions were')} started"
+            f"{per_week(total['started'], scope)}; {how_many(total['held'], 'has', 'have')} been held and"
+            f" {how_many(total['cancelled'], 'was', 'were')} cancelled."
+            if total["started"]
+            else "No strategy discussions were started in the period."
         ),
         figures=(
             Figure(

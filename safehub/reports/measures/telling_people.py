@@ -12,7 +12,7 @@ from safehub.reports.indicators import telling_people as telling
 from safehub.reports.measures import Measure
 from safehub.reports.measures.checks_by_agency import not_filtered
 from safehub.reports.measures.scope import Scope
-from safehub.reports.measures.tiles import Figure, Rate, Row, Table, Tile, rate_bars, rate_of
+from safehub.reports.measures.tiles import Figure, Rate, Row, Table, Tile, rate_bars, rate_of, share
 
 STEPS = [
     ("Referrer told the outcome", "told_on_time", "told_late", "not_told"),
@@ -40,8 +40,16 @@ def telling_people(scope: Scope) -> Tile:
         slug=MEASURE.slug,
         heading="Telling people in time",
         summary=(
-            f"{told.part:,} of {told.whole:,} referrers ({told.percent}) were told the outcome within the protocol's"
-            f" time; {lines[1][4].text} consultation summaries were sent in time."
+            (
+                f"{share(told, 'referrer', 'referrers')} told the outcome within the protocol's time"
+                if told.whole
+                else "No referrer was due to be told an outcome in the period"
+            )
+            + (
+                f"; {share(lines[1][4], 'consultation summary', 'consultation summaries')} sent in time."
+                if lines[1][4].whole
+                else "; no consultation summary was due."
+            )
         ),
         figures=(
             Figure(

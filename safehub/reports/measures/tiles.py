@@ -41,6 +41,21 @@ def rate_of(part: int, whole: int) -> Rate:
     return Rate(part, whole)
 
 
+NO_CONTACTS = "No contacts were received in the period."
+
+
+def how_many(count: int, one: str, many: str) -> str:
+    """A count with the words that agree with it: '1 contact was', '2,345 contacts were'."""
+    return f"{count:,} {one if count == 1 else many}"
+
+
+def share(rate: Rate, one: str, many: str, verb: tuple[str, str] = ("was", "were")) -> str:
+    """'9 of the 20 contacts received (45%) were', '1 of 1 contact received (100%) was': the verb agrees
+    with the part. The caller says something else when there is nothing to count (`rate.whole` 0)."""
+    whole = how_many(rate.whole, one, many) if rate.whole == 1 else f"the {rate.whole:,} {many}"
+    return f"{rate.part:,} of {whole} ({rate.percent}) {verb[0] if rate.part == 1 else verb[1]}"
+
+
 @dataclass(frozen=True)
 class Row:
     label: str  # the row's header (a day, an agency, a source)
@@ -87,6 +102,11 @@ class ChartSpec:
     percent: bool = False  # values are shares from 0 to 1
     # A line across the chart, labelled (the national figure beside a local one): (label, value).
     reference: tuple[str, float] | None = None
+
+    @property
+    def has_values(self) -> bool:
+        """Something to draw: a value other than nothing or zero in some series."""
+        return any(value for series in self.series for value in series.values)
 
 
 @dataclass(frozen=True)

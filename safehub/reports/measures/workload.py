@@ -15,7 +15,7 @@ from safehub.contacts.workflow import ContactState
 from safehub.decisions.models import Decision, Recommendation, Verdict
 from safehub.reports.measures import Measure
 from safehub.reports.measures.scope import Scope, filtered_contacts, of_contacts, received, within
-from safehub.reports.measures.tiles import Figure, Row, Table, Tile, count_bars
+from safehub.reports.measures.tiles import Figure, Row, Table, Tile, count_bars, how_many
 from safehub.screening.models import Screening
 
 STEPS = ("screenings", "recommendations", "approvals")
@@ -64,8 +64,8 @@ def workload(scope: Scope) -> Tile:
         slug=MEASURE.slug,
         heading="Workload",
         summary=(
-            f"{len(workers):,} people recorded {steps:,} screenings, recommendations and approvals;"
-            f" {sum(t['open'] for t in teams.values()):,} contacts are open now."
+            f"{how_many(len(workers), 'person', 'people')} recorded {steps:,} screenings, recommendations and"
+            f" approvals; {how_many(sum(t['open'] for t in teams.values()), 'contact is', 'contacts are')} open now."
         ),
         figures=(
             Figure(

@@ -89,6 +89,17 @@ def test_the_page_shows_each_measure_with_a_sentence_a_chart_a_table_and_a_downl
     assert "<script" not in page.split("<main", 1)[1].split("</main>", 1)[0]
 
 
+def test_a_team_with_nothing_in_the_period_is_told_so_not_shown_empty_charts(
+    hub: Hub, lead_client: Client, other_team: Any
+) -> None:
+    page = lead_client.get(URL, {"team": other_team.pk}).content.decode()
+    assert "No contacts were received in the period." in page
+    assert "No strategy discussions were started in the period." in page
+    assert 'role="img"' not in page  # every chart would be empty axes
+    assert "Contacts received, by day: nothing to chart in this period." in page
+    assert '<caption class="govuk-table__caption govuk-table__caption--s">Contacts received, by day</caption>' in page
+
+
 def test_the_year_runs_from_1_april_and_a_range_is_shown_by_week(hub: Hub, lead_client: Client) -> None:
     page = lead_client.get(URL, {"period": "year"}).content.decode()
     assert "1 April 2026 to 24 November 2026" in page
@@ -214,7 +225,8 @@ def test_each_table_downloads_as_csv_and_the_download_is_recorded(
     assert response["Content-Type"].startswith("text/csv")
     assert 'filename="re-referrals-by-period-2026-11-01-to-2026-11-24.csv"' in response["Content-Disposition"]
     lines = list(csv.reader(io.StringIO(response.content.decode())))
-    assert lines[0] == ["Day", "Referrals", "Re-referrals", "Rate"]
+    # A rate is a number a spreadsheet can use, its column named a percentage.
+    assert lines[0] == ["Day", "Referrals", "Re-referrals", "Rate (%)"]
     assert ["Tue 3 Nov", "1", "1", "100.0"] in lines
     assert ["All referrals in the period", "4", "2", "50.0"] in lines
     event = AuditEvent.objects.get(verb=Verb.REPORT_EXPORTED)

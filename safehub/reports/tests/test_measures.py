@@ -34,7 +34,7 @@ from safehub.reports.measures import (
     workload,
 )
 from safehub.reports.measures.scope import NOT_RATED, Filters, Scope
-from safehub.reports.measures.tiles import Rate, Table, Tile
+from safehub.reports.measures.tiles import Rate, Table, Tile, how_many, share
 from safehub.reports.periods import Period, PeriodKind
 from safehub.reports.tests import hub as hub_data
 from safehub.reports.tests.hub import Hub, at
@@ -132,11 +132,11 @@ def test_strategy_discussions(hub: Hub) -> None:
     tile = strategy_discussions.strategy_discussions(scope())
     # C2's (arranged), C8's (cancelled), and the one from a child's record (held).
     assert "3 strategy discussions were started" in tile.summary
-    assert "1 have been held and 1 were cancelled" in tile.summary
+    assert "1 has been held and 1 was cancelled" in tile.summary
     assert day(tile, "Fri 13 Nov") == (1, 0, 1)
     # From schools (C1, C3, C5) none; the discussion with no contact has no source.
     schools = strategy_discussions.strategy_discussions(scope(Filters(source=ReferralSource.SCHOOLS)))
-    assert schools.summary.startswith("0 strategy discussions")
+    assert schools.summary.startswith("No strategy discussions were started")
 
 
 def test_re_referrals(hub: Hub) -> None:
@@ -168,7 +168,7 @@ def test_brag_mix(hub: Hub) -> None:
         "Blue": (1, Rate(1, 9)),
         "Not rated yet": (2, Rate(2, 9)),
     }
-    assert tile.summary == "1 of the 9 contacts received (11%) are rated Red."
+    assert tile.summary == "1 of the 9 contacts received (11%) is rated Red."
     amber = brag_mix.brag_mix(scope(Filters(rating="amber")))
     assert rows(amber.table("by-rating"))["Amber"] == (4, Rate(4, 4))
     unrated = brag_mix.brag_mix(scope(Filters(rating=NOT_RATED)))
@@ -190,7 +190,7 @@ def test_consent_overrides(hub: Hub) -> None:
     tile = consent_overrides.consent_overrides(scope())
     # C1 declined, C2 agreed, C4 withdrawn, C5 waiting: of the two decided, one agreed.
     assert tile.summary == (
-        "4 requests to share without consent were made; of those decided, 50% (1 of 2) were agreed."
+        "4 requests to share without consent were made; of those decided, 1 of the 2 requests (50%) was agreed."
     )
     assert day(tile, "Tue 3 Nov") == (1, 1, 0, 0, 0, Rate(1, 1))
     assert day(tile, "Fri 20 Nov") == (1, 0, 0, 0, 1, Rate(0, 0))
@@ -231,7 +231,7 @@ def test_screening_timeliness(hub: Hub) -> None:
     # In time: C1 (due 14:00), C4, C5. Late: C2 (Red, due 10:30, screened 11:00), C3 (received 14:00,
     # due 10:00 next working day, screened 10:30). Overdue: C9. Not counted: C10 (still in time), C7
     # and C8 (no screening recorded).
-    assert tile.summary == "3 of 6 contacts (50%) were screened within the local protocol's time."
+    assert tile.summary == "3 of the 6 contacts (50%) were screened within the local protocol's time."
     assert day(tile, "Tue 3 Nov") == (0, 1, 0, Rate(0, 1))
     assert day(tile, "Tue 10 Nov") == (0, 1, 0, Rate(0, 1))
     assert day(tile, "Mon 23 Nov") == (0, 0, 1, Rate(0, 1))
@@ -242,7 +242,7 @@ def test_decision_timeliness(hub: Hub) -> None:
     tile = decision_timeliness.decision_timeliness(scope())
     # Within 24 hours of receipt (Red 4): C1, C2, C7, C8 in time; C4 (due 12 Nov 09:00, approved 10:00)
     # late; C5 waiting past its due time.
-    assert tile.summary == "4 of 6 threshold decisions (67%) were approved within the local protocol's time."
+    assert tile.summary == "4 of the 6 threshold decisions (67%) were approved within the local protocol's time."
     assert day(tile, "Wed 11 Nov") == (0, 1, 0, Rate(0, 1))
     assert day(tile, "Fri 20 Nov") == (0, 0, 1, Rate(0, 1))
 
@@ -257,7 +257,8 @@ def test_filters_narrow_by_team_source_and_rating(hub: Hub) -> None:
     police = referrals.referrals(scope(Filters(source=ReferralSource.POLICE)))
     assert police.summary.startswith("2 children")  # Ann on C2, Gus on C7
     red = referrals.referrals(scope(Filters(rating="red")))
-    assert red.summary.startswith("1 children")  # Ann on C2
+    assert red.summary.startswith("1 child was referred")  # Ann on C2
+    assert "0.3 a week on average" in red.summary
 
 
 def test_checks_by_agency_adds_up_the_checks_report(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -287,7 +288,7 @@ def test_strategy_and_conferences_add_up_the_strategy_report(monkeypatch: pytest
         "Record sent in time": (2, 2, Rate(2, 4)),
         "Conference within 15 working days": (1, 0, Rate(1, 1)),
     }
-    assert "2 led to a section 47 enquiry" in tile.summary
+    assert "2 section 47 enquiries were started" in tile.summary
 
 
 def test_telling_people_adds_up_the_telling_people_report(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -308,3 +309,23 @@ def test_every_measure_is_found_once_in_order() -> None:
     found = measures()
     assert [m.order for m in found] == sorted(m.order for m in found)
     assert len({m.slug for m in found}) == len(found) == 17
+
+
+def test_a_period_with_nothing_in_it_says_so_in_every_summary(hub: Hub) -> None:
+    """No "(–)", no "none to count" in the middle of a sentence, no "0 of the 0": each summary says
+    there was nothing (or counts the zeros in words that agree with them)."""
+    empty = Period(PeriodKind.MONTH, dt.date(2025, 11, 1), dt.date(2025, 11, 30))
+    for measure in measures():
+        summary = measure.compute(Scope(empty, Filters(), at(24, 10))).summary
+        for unsaid in ("–", "none to count", "of the 0 ", " of 0 "):
+            assert unsaid not in summary, (measure.slug, summary)
+
+
+def test_one_of_anything_is_singular() -> None:
+    assert share(Rate(1, 9), "contact received", "contacts received", ("is", "are")) == (
+        "1 of the 9 contacts received (11%) is"
+    )
+    assert share(Rate(1, 1), "referral", "referrals") == "1 of 1 referral (100%) was"
+    assert share(Rate(0, 3), "referral", "referrals") == "0 of the 3 referrals (0%) were"
+    assert how_many(1, "strategy discussion was", "strategy discussions were") == "1 strategy discussion was"
+    assert how_many(2_500, "child", "children") == "2,500 children"

@@ -17,6 +17,7 @@ from safehub.casework.upn import is_valid_upn
 from safehub.contacts.models import Contact, ContactSubject, StateChange
 from safehub.contacts.workflow import ContactState, Event, next_state
 from safehub.decisions.models import Referral
+from safehub.protocols.models import Brag
 from safehub.screening.models import Screening, ScreeningRoute
 from safehub.strategy.models import StrategyDiscussion
 from safehub.synthetic.year import Hub, YearExists, existing, make_year
@@ -70,6 +71,24 @@ def _plans(seed: int) -> list[tuple[object, ...]]:
 def test_the_same_seed_plans_the_same_year_and_another_seed_another() -> None:
     assert _plans(5) == _plans(5)
     assert _plans(5) != _plans(6)
+
+
+def test_red_contacts_are_hurried_to_a_decision_within_the_protocols_hours() -> None:
+    """Every seed's Red clocks are hours (a decision within 4 hours of receipt; 004 §6's 2 hours): most of
+    a year's Red contacts are approved within 4 hours, where most others take longer."""
+    rng = random.Random(11)
+    first = END - dt.timedelta(days=365)
+    planner = Planner(rng, People(rng, first=first.date(), last=END.date()), end=END)
+    plans = [planner.contact(n, at) for n, at in enumerate(received_times(rng, 1500, first=first, last=END))]
+    approved = [plan for plan in plans if "approved" in plan.times]
+
+    def within_four_hours(rating: Brag) -> float:
+        rated = [plan for plan in approved if plan.rating == rating]
+        assert len(rated) >= 20
+        return sum(plan.times["approved"] - plan.received <= dt.timedelta(hours=4) for plan in rated) / len(rated)
+
+    assert within_four_hours(Brag.RED) >= 0.75
+    assert within_four_hours(Brag.AMBER) <= 0.25
 
 
 def test_a_year_is_shaped_like_a_mashs_with_its_casework_imported(
