@@ -78,6 +78,49 @@ REQUIRED = {
     "cp_plan": ("referral_date", "start_date", "initial_category", "latest_category"),
     "cp_review": ("referral_date", "start_date", "review_date"),
 }
+# Which columns each kind of row is read for (besides record and local_person_id). A value in any other
+# column is refused, not dropped: a primary need typed on an assessment row would otherwise be lost while
+# the import said it had worked.
+READ_FROM = {
+    "child": ("upn", "former_upn", "upn_unknown", "disabilities", "death_date"),
+    "referral": (
+        "referral_date", "contact_reference", "source", "primary_need", "end_date", "closure_reason", "nfa", "team",
+        "worker", "external_ref",
+    ),
+    "assessment": ("referral_date", "contact_reference", "start_date", "end_date", "factors", "external_ref"),
+    "section_47": (
+        "referral_date", "contact_reference", "start_date", "conference_due", "conference_date",
+        "conference_not_required", "external_ref",
+    ),
+    "cin_plan": ("referral_date", "contact_reference", "start_date", "end_date", "external_ref"),
+    "cp_plan": (
+        "referral_date", "contact_reference", "start_date", "end_date", "initial_category", "latest_category",
+        "previous_plans", "external_ref",
+    ),
+    "cp_review": ("referral_date", "contact_reference", "start_date", "review_date"),
+}  # fmt: skip
+# Where a value given on the wrong kind of row belongs, for the message.
+BELONGS = {
+    "primary_need": "the referral row",
+    "closure_reason": "the referral row",
+    "nfa": "the referral row",
+    "source": "the referral row",
+    "team": "the referral row",
+    "worker": "the referral row",
+    "factors": "the assessment row",
+    "conference_due": "the section_47 row",
+    "conference_date": "the section_47 row",
+    "conference_not_required": "the section_47 row",
+    "initial_category": "the cp_plan row",
+    "latest_category": "the cp_plan row",
+    "previous_plans": "the cp_plan row",
+    "review_date": "a cp_review row",
+    "upn": "the child row",
+    "former_upn": "the child row",
+    "upn_unknown": "the child row",
+    "disabilities": "the child row",
+    "death_date": "the child row",
+}
 YES = {"yes", "y", "true", "1"}
 NO = {"no", "n", "false", "0", ""}
 CODES = re.compile(r"[\s,;]+")
@@ -209,7 +252,12 @@ def _row_problems(clean: dict[str, Any], *, today: date) -> list[str]:
         return problems
     if not clean["local_person_id"]:
         problems.append("local_person_id is required")
-    problems += [f"{name} is required for a {kind} row" for name in REQUIRED[kind] if not clean[name]]
+    row = f"{'an' if kind[0] in 'aeiou' else 'a'} {kind} row"
+    problems += [f"{name} is required for {row}" for name in REQUIRED[kind] if not clean[name]]
+    for name in COLUMNS[2:]:
+        if clean[name] and name not in READ_FROM[kind]:
+            where = f": it belongs on {BELONGS[name]}" if name in BELONGS else ""
+            problems.append(f"{name} is not read from {row}, so it would be lost{where}; leave it blank here")
     for name, limit in (("external_ref", MAX_REF), ("contact_reference", MAX_REF), ("local_person_id", MAX_REF),
                         ("team", MAX_NAME), ("worker", MAX_NAME)):  # fmt: skip
         if len(clean[name]) > limit:
@@ -271,19 +319,25 @@ class _Importer:
                 return None
             self.episodes[key] = found
         episode = self.episodes[key]
-        reference = row.values["contact_reference"]
-        if (
-            reference
-            and not Referral.objects.filter(contact__reference=reference, episode_link__episode=episode).exists()
+        self.check_reference(row, episode)
+        return episode
+
+    def check_reference(self, row: Row, episode: Episode | None) -> None:
+        """The row's contact reference, if it gives one, is of a referral in the child's episode."""
+        reference, on = row.values["contact_reference"], row.values["referral_date"]
+        if reference and (
+            episode is None
+            or episode.pk is None
+            or not Referral.objects.filter(contact__reference=reference, episode_link__episode=episode).exists()
         ):
             self.errors.append(
                 f"Line {row.line}: contact {quoted(reference)} is not the referral that started this child's episode of {on:%d/%m/%Y}"
             )
-        return episode
 
     def referral(self, row: Row, child: int) -> None:
         v = row.values
         episode = Episode.objects.filter(child_id=child, referral_date=v["referral_date"]).first()
+        self.check_reference(row, episode)
         new = episode is None
         if episode is None:
             if not v["source"]:

@@ -60,10 +60,19 @@ def read_rows(
         raise ImportRefused(["The file is empty"])
     if len(raw) > MAX_BYTES:
         raise ImportRefused(["The file is larger than 20 MB: split it into smaller files"])
+    if raw.startswith((b"PK\x03\x04", b"\xd0\xcf\x11\xe0")):  # a zip (.xlsx, .ods) or an old .xls
+        raise ImportRefused(
+            ["This is a spreadsheet, not a CSV file: in Excel choose File, Save As, 'CSV UTF-8 (Comma delimited)'"]
+        )
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as error:
-        raise ImportRefused([f"The file must be saved as UTF-8 (byte {error.start} is not)"]) from None
+        raise ImportRefused(
+            [
+                f"The file must be saved as UTF-8 (byte {error.start + 1:,} is not): in Excel choose File, Save As,"
+                " 'CSV UTF-8 (Comma delimited)'"
+            ]
+        ) from None
     reader = csv.DictReader(io.StringIO(text, newline=""))
     try:
         header = [name.strip() for name in csvfiles.header(reader)]

@@ -108,7 +108,7 @@ def test_importing_again_updates_instead_of_duplicating(lead: User, ava: Person)
     ("row", "problem"),
     [
         ({"record": "plan"}, "record 'plan' is not one of child, referral"),
-        ({"record": "assessment", "start_date": "2026-03-03"}, "referral_date is required for a assessment row"),
+        ({"record": "assessment", "start_date": "2026-03-03"}, "referral_date is required for an assessment row"),
         ({"record": "referral", "referral_date": "2026-02-30", "source": "2A"}, "referral_date '2026-02-30' is not a real date"),
         ({"record": "referral", "referral_date": "2027-01-01", "source": "2A"}, "referral_date 01/01/2027 is in the future"),
         ({"record": "referral", "referral_date": "2026-03-02", "source": "2Z"}, "source '2Z' is not one of 1A"),
@@ -127,6 +127,15 @@ def test_importing_again_updates_instead_of_duplicating(lead: User, ava: Person)
         ({"record": "child", "upn": "A12345678901Z"}, "upn 'A12345678901Z' is not a unique pupil number"),
         ({"record": "child"}, "a child row gives at least one of upn"),
         ({"record": "child", "disabilities": "NONE LD"}, "NONE cannot be given with a disability"),
+        # A value on a row that does not read it is refused, not lost.
+        ({"record": "assessment", "referral_date": "2026-03-02", "start_date": "2026-03-03", "primary_need": "N1"},
+         "primary_need is not read from an assessment row, so it would be lost: it belongs on the referral row"),
+        ({"record": "referral", "referral_date": "2026-03-02", "source": "2A", "factors": "3B"},
+         "factors is not read from a referral row, so it would be lost: it belongs on the assessment row"),
+        ({"record": "child", "upn_unknown": "UN1", "team": "Assessment team 1"},
+         "team is not read from a child row, so it would be lost: it belongs on the referral row"),
+        ({"record": "section_47", "referral_date": "2026-03-02", "start_date": "2026-03-03", "end_date": "2026-03-10"},
+         "end_date is not read from a section_47 row, so it would be lost; leave it blank here"),
     ],
 )  # fmt: skip
 def test_a_bad_row_is_reported_by_line_and_nothing_is_imported(
@@ -166,6 +175,20 @@ def test_a_child_safehub_does_not_know_or_an_adult_or_an_episode_not_there_is_re
     assert any("Line 5: source is required for a referral Safehub does not hold" in e for e in errors)
     assert not Episode.objects.exists()
     assert not AuditEvent.objects.filter(verb=Verb.CASEWORK_IMPORTED).exists()
+
+
+def test_a_contact_reference_on_a_referral_row_is_checked_like_any_other(lead: User, ava: Person) -> None:
+    """A referral Safehub does not hold cannot be the contact named: the row is refused, not its reference dropped."""
+    row = {"record": "referral", "local_person_id": "CS-1001", "referral_date": "2026-03-02", "source": "2A",
+           "contact_reference": "C-2026-000123"}  # fmt: skip
+    with pytest.raises(ImportRefused) as refused:
+        import_casework(_csv(row), by=lead, at=AT)
+
+    assert any(
+        "Line 2: contact 'C-2026-000123' is not the referral that started this child's episode of 02/03/2026" in e
+        for e in refused.value.errors
+    )
+    assert not Episode.objects.exists()
 
 
 def test_optional_columns_may_be_left_out_but_not_the_record_or_the_person(lead: User, ava: Person) -> None:

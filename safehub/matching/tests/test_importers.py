@@ -87,9 +87,13 @@ def test_a_bad_row_is_reported_with_its_line_and_nothing_is_imported(
         (b"", "The file is empty"),
         (b"name,dob\nx,y\n", "the header is missing the column(s) local_person_id"),
         (GOOD.encode("utf-16"), "must be saved as UTF-8"),
+        (GOOD.encode() + "Zoë".encode("cp1252"),
+         "must be saved as UTF-8 (byte"),  # Excel's "CSV (Comma delimited)" on Windows
+        (b"PK\x03\x04" + b"\x00" * 40, "This is a spreadsheet, not a CSV file"),  # an .xlsx
+        (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 40, "This is a spreadsheet, not a CSV file"),  # an .xls
         (HEADER.encode(), "no rows"),
     ],
-)
+)  # fmt: skip
 def test_unreadable_files_are_refused_whole(manager: Any, now: dt.datetime, raw: bytes, message: str) -> None:
     with pytest.raises(ImportRefused) as refused:
         _run(raw, manager, now)
