@@ -132,3 +132,23 @@ def test_a_year_before_2000_and_an_as_at_date_in_the_future_are_refused(lead_cli
     )
     assert "1 January 2030 is in the future" in future.content.decode()
     assert not ReturnCheck.objects.exists()
+
+
+def test_a_rule_that_finds_many_children_shows_how_many_and_lists_them_on_request(lead_client: Client) -> None:
+    """8670Q before the year's reference date finds every assessment in progress: hundreds of children
+    would fill the page, so the count comes first and the list opens from it."""
+    many = [f"CS-{n:04d}" for n in range(12)]
+    check = ReturnCheck.objects.create(
+        kind=ReturnKind.CIN_CENSUS,
+        period="2027",
+        started_at=AT,
+        finished_at=AT,
+        queries=[
+            {"rule": "8670Q", "message": "An assessment started over 45 working days ago", "children": many},
+            {"rule": "2991Q", "message": "A few", "children": many[:2]},
+        ],
+    )
+    page = lead_client.get(reverse("returns:check", args=[check.pk])).content.decode()
+    assert '<span class="govuk-details__summary-text">12 children</span>' in page
+    assert "CS-0011" in page.split("12 children", 1)[1]  # the list is there, inside the details
+    assert page.count("govuk-details__summary-text") == 1  # two children are listed as they are
