@@ -38,6 +38,11 @@ class NavItem:
     current: bool
 
 
+def _only(reads: Callable[[User], bool], user: User) -> bool:
+    """A report for someone who `reads` it without the dashboard that links to it."""
+    return reads(user) and not can_read_performance(user)
+
+
 # Each section is shown to the users its app's predicate lets in (the page itself asks the same).
 SECTIONS: list[tuple[str, str, Callable[[User], bool]]] = [
     # The hub's own staff; everyone else's home is one of the sections below (a partner's requests,
@@ -59,11 +64,11 @@ SECTIONS: list[tuple[str, str, Callable[[User], bool]]] = [
     ("Information requests", "information_requests:list", can_see_requests),
     ("Requests to your agency", "checks:workspace", can_answer_requests),
     ("Your referrals' outcomes", "partner_outcomes:referrals", can_see_referral_outcomes),
-    ("Dashboard", "reports:dashboard", can_read_performance),  # the performance lead's measures (issue 16)
-    ("Checks timeliness", "reports:checks-timeliness", can_read_performance),
-    ("Strategy timeliness", "reports:strategy-timeliness", can_read_strategy_timeliness),
-    ("Consent figures", "reports:consent", can_read_consent_figures),
-    ("Telling people", "reports:telling-people", can_read_performance),
+    # The performance lead's measures (issue 16); the other reports are linked from the dashboard, so that a
+    # manager's navigation is not a list of reports. Who reads one report only finds it here.
+    ("Dashboard", "reports:dashboard", can_read_performance),
+    ("Strategy timeliness", "reports:strategy-timeliness", lambda user: _only(can_read_strategy_timeliness, user)),
+    ("Consent figures", "reports:consent", lambda user: _only(can_read_consent_figures, user)),
     ("Statutory returns", "returns:home", can_see_returns),
     ("Duplicates", "matching:duplicates", can_review_duplicates),
     ("Users and teams", "users:home", can_manage_users),

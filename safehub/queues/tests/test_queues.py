@@ -257,3 +257,18 @@ def test_one_section_is_current_the_closest(administrator: Any) -> None:
     assert current(reverse("signin:change-password")) == ["Your account"]
     assert current(reverse("mfa:second-step")) == []  # signing in is no section of the menu
     assert current(reverse("accounts:login")) == []
+
+
+def test_reports_are_one_link_for_those_who_read_the_dashboard_and_their_own_for_the_rest(
+    manager: Any, strategy_coordinator: Any, data_protection_officer: Any
+) -> None:
+    def texts(user: Any) -> list[str]:
+        return [item.text for item in navigation_for(user, "/")]
+
+    managers = texts(manager)
+    assert "Dashboard" in managers
+    assert not {"Strategy timeliness", "Consent figures", "Checks timeliness", "Telling people"} & set(managers)
+    assert "Strategy timeliness" in texts(strategy_coordinator)  # the dashboard is not theirs
+    assert "Consent figures" in texts(data_protection_officer)
+    # The current section on a report the dashboard links to is the dashboard.
+    assert [i.text for i in navigation_for(manager, reverse("reports:telling-people")) if i.current] == ["Dashboard"]

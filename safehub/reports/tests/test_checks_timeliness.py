@@ -119,8 +119,8 @@ def test_the_old_address_of_the_report_leads_to_it(manager_client: Client) -> No
     assert response["Location"] == reverse("reports:checks-timeliness") + "?format=csv"
 
 
-def test_the_navigation_leads_to_the_report(manager_client: Client) -> None:
+def test_the_dashboard_leads_to_the_report(manager_client: Client) -> None:
     url = reverse("reports:checks-timeliness")
-    page = manager_client.get(url).content.decode()
-    assert f'href="{url}"' in page
-    assert "Checks timeliness" in page
+    dashboard = manager_client.get(reverse("reports:dashboard")).content.decode()
+    assert f'href="{url}"' in dashboard
+    assert "MASH checks timeliness" in dashboard
