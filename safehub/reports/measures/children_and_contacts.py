@@ -97,7 +97,11 @@ def children_and_contacts(scope: Scope) -> Tile:
                 ),
             ),
         ),
-        notes=("A sibling group is a contact naming two or more children.",),
+        notes=(
+            "A sibling group is a contact naming two or more children.",
+            "Referrals here are those of the contacts received in the period, whenever they were made; the"
+            " referrals tile counts the referrals made in the period.",
+        ),
     )
 
 

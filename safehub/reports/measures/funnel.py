@@ -116,7 +116,11 @@ def funnel(scope: Scope) -> Tile:
                 ),
             ),
         ),
-        notes=('Each step counts the contacts that reached it and every step before it, as 001 does: "of which".',),
+        notes=(
+            'Each step counts the contacts that reached it and every step before it, as 001 does: "of which".',
+            "It follows the contacts received in the period, per contact; the strategy discussions and"
+            " conferences tiles count what was started in the period, whichever contact it came from.",
+        ),
     )
 
 

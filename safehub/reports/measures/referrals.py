@@ -70,7 +70,11 @@ def referrals(scope: Scope) -> Tile:
                 count_bars("Referrals by service", "Referrals to each statutory service.", services),
             ),
         ),
-        notes=("Counted per child: a contact about two children who are both referred is two referrals.",),
+        notes=(
+            "Counted per child: a contact about two children who are both referred is two referrals.",
+            "Counted on the day each referral was made, whenever its contact came in; the children and contacts"
+            " tile and the funnel count the referrals of the contacts received in the period instead.",
+        ),
     )
 
 
