@@ -99,6 +99,16 @@ READ_FROM = {
     ),
     "cp_review": ("referral_date", "contact_reference", "start_date", "review_date"),
 }  # fmt: skip
+
+
+def row_guide() -> list[tuple[str, list[str], list[str]]]:
+    """Each kind of row with the columns it must fill in and those it may: the import page shows them."""
+    return [
+        (kind, list(REQUIRED[kind]), [name for name in READ_FROM[kind] if name not in REQUIRED[kind]])
+        for kind in RECORDS
+    ]
+
+
 # Where a value given on the wrong kind of row belongs, for the message.
 BELONGS = {
     "primary_need": "the referral row",

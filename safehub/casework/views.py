@@ -4,7 +4,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
 from django.views.decorators.http import require_http_methods
 
-from safehub.casework.importer import casework_said
+from safehub.casework.importer import casework_said, row_guide
 from safehub.casework.permissions import can_import_casework
 from safehub.checks.permissions import can_answer_requests
 from safehub.core.http import AuthenticatedHttpRequest
@@ -17,4 +17,6 @@ def import_page_view(request: AuthenticatedHttpRequest) -> HttpResponse:
         if can_answer_requests(request.user):  # a partner is not told the page exists
             raise Http404("No such page")
         raise PermissionDenied
-    return import_page(request, casework_said, template="casework/import.html", again="casework:import")
+    return import_page(
+        request, casework_said, template="casework/import.html", again="casework:import", guide={"rows": row_guide()}
+    )

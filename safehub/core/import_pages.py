@@ -33,8 +33,11 @@ class ImportForm(GovukForm):
     file = forms.FileField(label="CSV file", help_text="UTF-8, with the header row described in the import guide")
 
 
-def import_page(request: HttpRequest, importer: Importer, *, template: str, again: str) -> HttpResponse:
-    """The upload page: on a good file, what was imported said on the page `again` names."""
+def import_page(
+    request: HttpRequest, importer: Importer, *, template: str, again: str, guide: dict[str, Any] | None = None
+) -> HttpResponse:
+    """The upload page: on a good file, what was imported said on the page `again` names. `guide` is what
+    the page's template shows of the file's format."""
     form = ImportForm(request.POST or None, request.FILES or None)
     line_errors: list[str] = []
     more = 0
@@ -48,7 +51,7 @@ def import_page(request: HttpRequest, importer: Importer, *, template: str, agai
         else:
             messages.success(request, said)
             return redirect(again)
-    return render(request, template, {"form": form, "line_errors": line_errors, "more": more})
+    return render(request, template, {"form": form, "line_errors": line_errors, "more": more, **(guide or {})})
 
 
 def import_file(path: Path, user: Any, importer: Importer, *, stdout: OutputWrapper, stderr: OutputWrapper) -> None:

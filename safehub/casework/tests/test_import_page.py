@@ -65,3 +65,12 @@ def test_a_file_of_many_bad_rows_lists_the_first_hundred_and_counts_the_rest(man
     assert page.count("no child with local person ID") == 100
     assert "And 150 more." in page
     assert not Episode.objects.exists()
+
+
+def test_the_page_shows_the_columns_each_kind_of_row_uses(manager_client: Client) -> None:
+    page = manager_client.get(reverse("casework:import")).content.decode()
+    assert "What the file must look like" in page
+    row = page.split("<code>cp_plan</code>", 1)[1].split("</tr>", 1)[0]
+    assert "referral_date, start_date, initial_category, latest_category" in row  # must fill in
+    assert "contact_reference, end_date, previous_plans, external_ref" in row  # may
+    assert "primary_need" in page.split("<code>referral</code>", 1)[1].split("</tr>", 1)[0]
