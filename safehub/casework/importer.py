@@ -337,7 +337,6 @@ class _Importer:
         reference, on = row.values["contact_reference"], row.values["referral_date"]
         if reference and (
             episode is None
-            or episode.pk is None
             or not Referral.objects.filter(contact__reference=reference, episode_link__episode=episode).exists()
         ):
             self.errors.append(
