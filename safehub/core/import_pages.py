@@ -17,6 +17,7 @@ from django.utils import timezone
 
 from safehub.core.csv_import import ImportRefused
 from safehub.core.forms import GovukForm
+from safehub.core.presenters import how_many
 
 # Imports a file for a user at a moment; says what it imported.
 Importer = Callable[[IO[bytes], Any, datetime], str]
@@ -26,7 +27,7 @@ SHOWN = 100
 
 
 def problems(count: int) -> str:
-    return "1 problem" if count == 1 else f"{count:,} problems"
+    return how_many(count, "problem", "problems")
 
 
 class ImportForm(GovukForm):
@@ -40,13 +41,15 @@ def import_page(
     the page's template shows of the file's format."""
     form = ImportForm(request.POST or None, request.FILES or None)
     line_errors: list[str] = []
-    more = 0
+    more = ""
     if request.method == "POST" and form.is_valid():
         try:
             said = importer(form.cleaned_data["file"], request.user, timezone.now())
         except ImportRefused as refused:
-            line_errors, more = refused.errors[:SHOWN], max(0, len(refused.errors) - SHOWN)
-            listed = "listed below" if not more else f"the first {SHOWN} listed below"
+            line_errors = refused.errors[:SHOWN]
+            left = len(refused.errors) - len(line_errors)
+            more = f"{left:,}" if left else ""  # "And 499,900 more."
+            listed = "listed below" if not left else f"the first {SHOWN} listed below"
             form.add_error("file", f"Nothing was imported: the file has {problems(len(refused.errors))}, {listed}")
         else:
             messages.success(request, said)

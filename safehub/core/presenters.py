@@ -91,6 +91,11 @@ MONTHS = (
 )  # fmt: skip
 
 
+def how_many(count: int, one: str, many: str) -> str:
+    """A count with the words that agree with it: '1 contact was', '2,345 contacts were'."""
+    return f"{count:,} {one if count == 1 else many}"
+
+
 def lower_first(text: str) -> str:
     """A label to go inside a sentence: 'Sharing information for MASH checks' → 'sharing information
     for MASH checks' (its first letter alone: an initialism keeps its capitals)."""

@@ -9,10 +9,11 @@ from __future__ import annotations
 
 from collections import defaultdict
 
+from safehub.core.presenters import how_many
 from safehub.reports.indicators import checks_timeliness
 from safehub.reports.measures import Measure
 from safehub.reports.measures.scope import Scope
-from safehub.reports.measures.tiles import Figure, Rate, Row, Table, Tile, how_many, rate_bars, rate_of
+from safehub.reports.measures.tiles import Figure, Rate, Row, Table, Tile, rate_bars, rate_of
 
 NAMES = ("requests", "answered_on_time", "answered_late", "outstanding_overdue")
 

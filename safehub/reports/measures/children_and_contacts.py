@@ -12,10 +12,11 @@ from datetime import date
 from django.db.models import Count, Q
 
 from safehub.contacts.models import CHILD_ROLES, ContactSubject
+from safehub.core.presenters import how_many
 from safehub.decisions.models import Referral
 from safehub.reports.measures import Measure
 from safehub.reports.measures.scope import Scope, bucket, by_bucket, received
-from safehub.reports.measures.tiles import NO_CONTACTS, Figure, Row, Table, Tile, count_bars, how_many
+from safehub.reports.measures.tiles import NO_CONTACTS, Figure, Row, Table, Tile, count_bars
 
 NAMES = ["contacts", "children_named", "sibling_groups", "children_referred", "contacts_referred"]
 

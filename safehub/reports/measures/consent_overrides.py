@@ -10,9 +10,10 @@ from django.db.models import Count, Q
 
 from safehub.consent.models import ConsentOverride
 from safehub.consent.workflow import OverrideState
+from safehub.core.presenters import how_many
 from safehub.reports.measures import Measure
 from safehub.reports.measures.scope import Scope, bucket, by_bucket, of_contacts, within
-from safehub.reports.measures.tiles import Figure, Row, Table, Tile, count_bars, how_many, rate_of, share
+from safehub.reports.measures.tiles import Figure, Row, Table, Tile, count_bars, rate_of, share
 
 STATES = [OverrideState.AGREED, OverrideState.DECLINED, OverrideState.WITHDRAWN, OverrideState.ASKED]
 LABELS = {

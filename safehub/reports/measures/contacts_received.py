@@ -10,9 +10,10 @@ from __future__ import annotations
 from django.db.models import Count
 
 from safehub.contacts.models import Channel, ReferralSource
+from safehub.core.presenters import how_many
 from safehub.reports.measures import Measure
 from safehub.reports.measures.scope import Scope, bucket, by_bucket, received
-from safehub.reports.measures.tiles import NO_CONTACTS, Figure, Row, Table, Tile, count_bars, how_many
+from safehub.reports.measures.tiles import NO_CONTACTS, Figure, Row, Table, Tile, count_bars
 
 
 def per_week(count: int, scope: Scope) -> str:

@@ -19,10 +19,11 @@ from dataclasses import dataclass
 from django.db.models import Count, Q
 
 from safehub.contacts.models import ReferralSource
+from safehub.core.presenters import how_many
 from safehub.decisions.models import Referral
 from safehub.reports.measures import Measure
 from safehub.reports.measures.scope import Scope, received
-from safehub.reports.measures.tiles import NO_CONTACTS, Figure, Row, Table, Tile, how_many, rate_bars, rate_of
+from safehub.reports.measures.tiles import NO_CONTACTS, Figure, Row, Table, Tile, rate_bars, rate_of
 from safehub.strategy.models import StrategyDiscussion
 from safehub.strategy.workflow import DiscussionState
 

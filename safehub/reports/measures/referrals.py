@@ -10,11 +10,12 @@ from datetime import date
 
 from django.db.models import Count
 
+from safehub.core.presenters import how_many
 from safehub.decisions.models import SHORT_LABELS, STATUTORY_OUTCOMES, Outcome, Referral
 from safehub.reports.measures import Measure
 from safehub.reports.measures.contacts_received import per_week
 from safehub.reports.measures.scope import Scope, as_day, bucket, of_contacts, within
-from safehub.reports.measures.tiles import Figure, Row, Table, Tile, count_bars, how_many
+from safehub.reports.measures.tiles import Figure, Row, Table, Tile, count_bars
 
 SERVICES = [outcome for outcome in Outcome if outcome in STATUTORY_OUTCOMES]
 

@@ -8,11 +8,12 @@ the enquiry's start. That report counts every team's discussions, so the filters
 
 from __future__ import annotations
 
+from safehub.core.presenters import how_many
 from safehub.reports.indicators import strategy_timeliness
 from safehub.reports.measures import Measure
 from safehub.reports.measures.checks_by_agency import not_filtered
 from safehub.reports.measures.scope import Scope
-from safehub.reports.measures.tiles import Figure, Rate, Row, Table, Tile, how_many, rate_bars, rate_of, share
+from safehub.reports.measures.tiles import Figure, Rate, Row, Table, Tile, rate_bars, rate_of, share
 
 
 def counted(scope: Scope) -> dict[str, int]:

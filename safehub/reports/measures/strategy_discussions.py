@@ -9,10 +9,11 @@ from __future__ import annotations
 
 from django.db.models import Count, Q, QuerySet
 
+from safehub.core.presenters import how_many
 from safehub.reports.measures import Measure
 from safehub.reports.measures.contacts_received import per_week
 from safehub.reports.measures.scope import Scope, bucket, by_bucket, filtered_contacts, within
-from safehub.reports.measures.tiles import Figure, Row, Table, Tile, count_bars, how_many
+from safehub.reports.measures.tiles import Figure, Row, Table, Tile, count_bars
 from safehub.strategy.models import StrategyDiscussion
 from safehub.strategy.workflow import DiscussionState
 

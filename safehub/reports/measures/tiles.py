@@ -8,6 +8,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from enum import StrEnum
 
+from safehub.core.presenters import how_many
+
 
 @dataclass(frozen=True)
 class Rate:
@@ -42,11 +44,6 @@ def rate_of(part: int, whole: int) -> Rate:
 
 
 NO_CONTACTS = "No contacts were received in the period."
-
-
-def how_many(count: int, one: str, many: str) -> str:
-    """A count with the words that agree with it: '1 contact was', '2,345 contacts were'."""
-    return f"{count:,} {one if count == 1 else many}"
 
 
 def share(rate: Rate, one: str, many: str, verb: tuple[str, str] = ("was", "were")) -> str:

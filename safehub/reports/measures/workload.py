@@ -12,10 +12,11 @@ from collections import defaultdict
 from django.db.models import Count
 
 from safehub.contacts.workflow import ContactState
+from safehub.core.presenters import how_many
 from safehub.decisions.models import Decision, Recommendation, Verdict
 from safehub.reports.measures import Measure
 from safehub.reports.measures.scope import Scope, filtered_contacts, of_contacts, received, within
-from safehub.reports.measures.tiles import Figure, Row, Table, Tile, count_bars, how_many
+from safehub.reports.measures.tiles import Figure, Row, Table, Tile, count_bars
 from safehub.screening.models import Screening
 
 STEPS = ("screenings", "recommendations", "approvals")

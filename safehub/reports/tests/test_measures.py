@@ -10,6 +10,7 @@ import pytest
 from safehub.accounts.models import User
 from safehub.accounts.tests.factories import TeamFactory
 from safehub.contacts.models import ReferralSource
+from safehub.core.presenters import how_many
 from safehub.reports.indicators.checks_timeliness import TimelinessRow
 from safehub.reports.indicators.months import MonthRow
 from safehub.reports.indicators.strategy_timeliness import MonthRow as StrategyMonth
@@ -34,7 +35,7 @@ from safehub.reports.measures import (
     workload,
 )
 from safehub.reports.measures.scope import NOT_RATED, Filters, Scope
-from safehub.reports.measures.tiles import Rate, Table, Tile, how_many, share
+from safehub.reports.measures.tiles import Rate, Table, Tile, share
 from safehub.reports.periods import Period, PeriodKind
 from safehub.reports.tests import hub as hub_data
 from safehub.reports.tests.hub import Hub, at
