@@ -15,6 +15,7 @@ from faker import Faker
 from safehub.accounts.demo import DEMO_PASSWORD, DEMO_USERNAME_PREFIX
 from safehub.accounts.models import Agency, AgencyKind, Membership, Role, Team, User
 from safehub.contacts.models import Contact
+from safehub.core.presenters import how_many
 from safehub.decisions.models import Referral
 from safehub.demo.checks import add_mash_checks
 from safehub.demo.consent import add_waiting_for_consent, add_waiting_overrides
@@ -190,7 +191,10 @@ def load_demo(
     total = weeks * per_week
     times = sorted(maker.received_at(weeks) for _ in range(total))
     walks = [maker.contact(houses, received) for received in times]
-    progress(f"{total} contacts over {weeks} weeks, each recorded, screened and decided through the services:")
+    progress(
+        f"{how_many(total, 'contact', 'contacts')} over {how_many(weeks, 'week', 'weeks')}, each recorded, screened"
+        " and decided through the services:"
+    )
 
     first_day = at - timedelta(weeks=weeks)
 

@@ -41,7 +41,10 @@ def test_rules_a_service_gains_reach_the_demo(monkeypatch: pytest.MonkeyPatch, n
 
     monkeypatch.setattr(decisions, "check_outcome_allowed", no_signposting)
     # A small week: the rules are checked on every contact walked, and the year is bulk history.
-    call_command("load_demo", people=60, weeks=1, per_week=80, year=0, seed=3, stdout=StringIO())
+    out = StringIO()
+    call_command("load_demo", people=60, weeks=1, per_week=80, year=0, seed=3, stdout=out)
+
+    assert "80 contacts over 1 week, each recorded" in out.getvalue()  # the week walked at the rate asked
 
     assert Screening.objects.exists()
     assert not Screening.objects.filter(route=ScreeningRoute.SIGNPOST).exists()
