@@ -3,10 +3,14 @@
 from __future__ import annotations
 
 import datetime as dt
+import uuid
 from collections.abc import Iterator
+from contextlib import suppress
 from typing import Any
 
+import psycopg
 import pytest
+from django.conf import settings
 from django.db import DEFAULT_DB_ALIAS, connections
 from django.test import Client
 from pytest_django.plugin import blocking_manager_key
@@ -15,6 +19,7 @@ from safehub.accounts.models import AgencyKind, Role, Team, User
 from safehub.accounts.tests.factories import PartnerAgencyFactory, TeamFactory, user_with_role
 from safehub.audit.models import AuditHead
 from safehub.audit.triggers import set_purge_allowed
+from safehub.core.tests import migrated_template
 from safehub.domestic_abuse.checklist import install as install_dash_questions
 from safehub.domestic_abuse.models import DashQuestion
 from safehub.letters.defaults import install as install_letter_templates
@@ -36,6 +41,32 @@ DATABASE_FIXTURES = {
     "django_db_serialized_rollback",
     "live_server",
 }
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """The run's id, chosen here rather than by pytest-xdist when it starts its workers, so that this
+    process knows which migrated template (core.tests.migrated_template) to drop at the end."""
+    if not hasattr(config, "workerinput") and getattr(config.option, "testrunuid", "") is None:
+        config.option.testrunuid = uuid.uuid4().hex
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    if hasattr(config, "workerinput") or connections[DEFAULT_DB_ALIAS].vendor != "postgresql":
+        return
+    with suppress(psycopg.Error):  # PostgreSQL gone: a later run drops the template once it is stale
+        migrated_template.drop_template(settings.DATABASES[DEFAULT_DB_ALIAS], migrated_template.run_id(config))
+
+
+@pytest.fixture(scope="session")
+def django_db_modify_db_settings(
+    django_db_modify_db_settings_parallel_suffix: None, django_db_keepdb: bool, request: pytest.FixtureRequest
+) -> None:
+    """On PostgreSQL, each test database is a copy of the run's migrated template, made once for the run
+    (core.tests.migrated_template), rather than migrated from nothing by each worker."""
+    database = settings.DATABASES[DEFAULT_DB_ALIAS]
+    if connections[DEFAULT_DB_ALIAS].vendor == "postgresql" and not django_db_keepdb:
+        template = migrated_template.ensure_template(database, migrated_template.run_id(request.config))
+        database.setdefault("TEST", {})["TEMPLATE"] = template
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:

@@ -23,7 +23,7 @@ import sys
 import threading
 import time
 from collections.abc import Iterator
-from contextlib import contextmanager, suppress
+from contextlib import ExitStack, contextmanager, suppress
 from dataclasses import dataclass, field
 from http.cookies import SimpleCookie
 from pathlib import Path
@@ -33,6 +33,7 @@ from urllib.parse import urlencode
 import pytest
 from django.conf import settings
 from django.urls import reverse
+from pytest_django import DjangoDbBlocker
 
 from safehub.core.tests.scratch import scratch_database
 
@@ -57,10 +58,15 @@ HTTP_TIMEOUT_SECONDS = 30.0
 
 
 @pytest.fixture(scope="module")
-def scratch_env(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, str]]:
-    """The environment of every subprocess: settings for tests, and a freshly migrated scratch
-    database of the same kind as the test run's (shared by the tests of this module)."""
-    with scratch_database(tmp_path_factory.mktemp("killed-server"), label="killtest") as scratch:
+def scratch_env(
+    tmp_path_factory: pytest.TempPathFactory, django_db_setup: None, django_db_blocker: DjangoDbBlocker
+) -> Iterator[dict[str, str]]:
+    """The environment of every subprocess: settings for tests, and a migrated scratch database of the
+    same kind as the test run's, a copy of a migrated one (shared by the tests of this module)."""
+    with ExitStack() as stack:
+        with django_db_blocker.unblock():
+            directory = tmp_path_factory.mktemp("killed-server")
+            scratch = stack.enter_context(scratch_database(directory, label="killtest", migrated=True))
         env = {
             **os.environ,
             "DJANGO_SETTINGS_MODULE": "safehub.settings",
@@ -71,7 +77,7 @@ def scratch_env(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, 
         }
         for name in ("SAFEHUB_PAUSE_AT", "SAFEHUB_PAUSE_MARKER", "DATABASE_CONN_MAX_AGE"):
             env.pop(name, None)
-        _run(env, "-m", "django", "migrate", "--no-input", "-v", "0")
+        _run(env, "-m", "django", "migrate", "--no-input", "-v", "0")  # finds nothing left to do
         yield env
 
 

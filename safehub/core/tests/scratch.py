@@ -6,6 +6,7 @@ every model's state twice over, a minute or more a test)."""
 from __future__ import annotations
 
 import os
+import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -26,29 +27,63 @@ class Scratch:
 
 
 @contextmanager
-def scratch_database(directory: Path, *, label: str = "scratch") -> Iterator[Scratch]:
-    """A new, empty database (SQLite: a file in `directory`; PostgreSQL: a database on the test run's
-    server, dropped afterwards, also when a killed run left it behind)."""
+def scratch_database(directory: Path, *, label: str = "scratch", migrated: bool = False) -> Iterator[Scratch]:
+    """A new database (SQLite: a file in `directory`; PostgreSQL: a database on the test run's server,
+    dropped afterwards, also when a killed run left it behind). Empty, or `migrated`, so that a `migrate`
+    of it has nothing left to do: on PostgreSQL a copy of the run's migrated template
+    (core.tests.migrated_template), on SQLite a copy of the test database as it stands (call it outside
+    a test's transaction, with the database unblocked)."""
     # `vendor` comes from the backend class: reading it does not open the test database.
     if connection.vendor != "postgresql":
         path = directory / f"{label}.sqlite3"
+        if migrated:
+            _copy_test_database(path)
         yield Scratch(str(path), f"sqlite:///{path}")
         return
-    db = connection.settings_dict
-    host, port, user, password = db["HOST"] or "127.0.0.1", db["PORT"] or 5432, db["USER"], db["PASSWORD"]
+    settings_dict = connection.settings_dict
     name = f"safehub_{label}_{os.getpid()}"
-    params: dict[str, Any] = {"host": host, "port": port, "user": user, "password": password or None}
-    with psycopg.connect(dbname="postgres", autocommit=True, **params) as admin:
-        _drop(admin, name)
-        admin.execute(f'CREATE DATABASE "{name}"')
+    template = settings_dict["TEST"].get("TEMPLATE") if migrated else None
+    with admin_connection(settings_dict) as admin:
+        drop_database(admin, name)
+        admin.execute(f'CREATE DATABASE "{name}"' + (f' TEMPLATE "{template}"' if template else ""))
         try:
-            secret = f":{quote(password, safe='')}" if password else ""
-            yield Scratch(name, f"postgres://{quote(user, safe='')}{secret}@{host}:{port}/{name}")
+            yield Scratch(name, database_url(settings_dict, name))
         finally:
-            _drop(admin, name)
+            drop_database(admin, name)
 
 
-def _drop(admin: psycopg.Connection[Any], name: str) -> None:
+def _copy_test_database(path: Path) -> None:
+    connection.ensure_connection()
+    copy = sqlite3.connect(path)
+    try:
+        connection.connection.backup(copy)
+    finally:
+        copy.close()
+
+
+def admin_connection(settings_dict: dict[str, Any]) -> psycopg.Connection[Any]:
+    """A connection to the test server's `postgres` database, to create and drop databases."""
+    return psycopg.connect(dbname="postgres", autocommit=True, **_server(settings_dict))
+
+
+def database_url(settings_dict: dict[str, Any], name: str) -> str:
+    """The database `name` on the test server, as DATABASE_URL takes it."""
+    server = _server(settings_dict)
+    password = server["password"]
+    secret = f":{quote(password, safe='')}" if password else ""
+    return f"postgres://{quote(server['user'], safe='')}{secret}@{server['host']}:{server['port']}/{name}"
+
+
+def _server(settings_dict: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "host": settings_dict["HOST"] or "127.0.0.1",
+        "port": settings_dict["PORT"] or 5432,
+        "user": settings_dict["USER"],
+        "password": settings_dict["PASSWORD"] or None,
+    }
+
+
+def drop_database(admin: psycopg.Connection[Any], name: str) -> None:
     admin.execute("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = %s", [name])
     admin.execute(f'DROP DATABASE IF EXISTS "{name}"')
 
