@@ -34,7 +34,8 @@ def _reset_sequence(schema_editor, model):
 
 def copy_to_sharing(apps, schema_editor):
     old, new = _tables(apps)
-    unknown = old.objects.exclude(purpose__in=list(PURPOSES)).values_list("purpose", flat=True).distinct()
+    alias = schema_editor.connection.alias  # the database being migrated, not always the default
+    unknown = old.objects.using(alias).exclude(purpose__in=list(PURPOSES)).values_list("purpose", flat=True).distinct()
     if unknown:
         raise RuntimeError(f"Disclosures with a purpose the sharing vocabulary does not know: {list(unknown)}")
     purpose, params = _purpose_case("purpose", PURPOSES)
@@ -48,7 +49,8 @@ def copy_to_sharing(apps, schema_editor):
 
 def copy_back(apps, schema_editor):
     old, new = _tables(apps)
-    others = new.objects.exclude(origin=ORIGIN).count()
+    alias = schema_editor.connection.alias
+    others = new.objects.using(alias).exclude(origin=ORIGIN).count()
     if others:
         raise RuntimeError(f"{others} disclosures were not made for MASH check requests: they cannot move back")
     purpose, params = _purpose_case("purpose", {code: text for text, code in PURPOSES.items()})
@@ -58,7 +60,7 @@ def copy_back(apps, schema_editor):
         params,
     )
     _reset_sequence(schema_editor, old)
-    new.objects.all().delete()
+    new.objects.using(alias).all().delete()
 
 
 class Migration(migrations.Migration):

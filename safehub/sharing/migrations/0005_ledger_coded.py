@@ -18,13 +18,14 @@ def code_the_ledger(apps, schema_editor):
     categories from what they were made for, the people from their contact's."""
     Disclosure = apps.get_model("sharing", "Disclosure")
     ContactSubject = apps.get_model("contacts", "ContactSubject")
-    for row in Disclosure.objects.all().iterator():
+    alias = schema_editor.connection.alias  # the database being migrated, not always the default
+    for row in Disclosure.objects.using(alias).iterator():
         route, categories = ROUTES.get(row.origin, ROUTES["checks.agencyrequest"])
-        Disclosure.objects.filter(pk=row.pk).update(
+        Disclosure.objects.using(alias).filter(pk=row.pk).update(
             bases=bases_in(row.lawful_basis), route=route, categories=categories
         )
         if row.contact_id is not None:
-            people = ContactSubject.objects.filter(contact_id=row.contact_id, person__isnull=False)
+            people = ContactSubject.objects.using(alias).filter(contact_id=row.contact_id, person__isnull=False)
             row.people.set(people.values_list("person_id", flat=True).distinct())
 
 
