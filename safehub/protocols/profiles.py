@@ -366,29 +366,35 @@ PROTOCOL_FIELDS = (
 )
 
 
-def install(protocol_model: Any, level_model: Any, timescale_model: Any, *, activate: str = "bexley") -> None:
+def install(
+    protocol_model: Any, level_model: Any, timescale_model: Any, *, activate: str = "bexley", using: str = "default"
+) -> None:
     """Create the seed profiles that are missing; leave edited ones alone; activate one if none is.
 
     Takes the model classes so that a data migration can pass its historical models (an early
-    migration's models lack the later fields: migrations 0004 and 0007 add what they hold).
+    migration's models lack the later fields: migrations 0004 and 0007 add what they hold), and the
+    database it is migrating (`using`).
     """
+    protocols, levels, timescales = (
+        model.objects.using(using) for model in (protocol_model, level_model, timescale_model)
+    )
     for profile in PROFILES:
         known = {field.name for field in protocol_model._meta.get_fields()}
-        protocol, created = protocol_model.objects.get_or_create(
+        protocol, created = protocols.get_or_create(
             slug=profile["slug"],
             defaults={key: profile[key] for key in PROTOCOL_FIELDS if key in known and key in profile},
         )
         if not created:
             continue
         for order, (code, label, description) in enumerate(profile["levels"], start=1):
-            level_model.objects.create(protocol=protocol, order=order, code=code, label=label, description=description)
+            levels.create(protocol=protocol, order=order, code=code, label=label, description=description)
         knows_agencies = any(field.name == "agency" for field in timescale_model._meta.get_fields())
         for clock, rating, amount, unit, note, *agency in profile["timescales"]:
             extra = {"agency": agency[0]} if agency else {}
             if extra and not knows_agencies:
                 continue  # an early migration's model: migrations 0004 and 0007 add agency rules
-            timescale_model.objects.create(
+            timescales.create(
                 protocol=protocol, clock=clock, rating=rating, amount=amount, unit=unit, note=note, **extra
             )
-    if not protocol_model.objects.filter(is_active=True).exists():
-        protocol_model.objects.filter(slug=activate).update(is_active=True)
+    if not protocols.filter(is_active=True).exists():
+        protocols.filter(slug=activate).update(is_active=True)

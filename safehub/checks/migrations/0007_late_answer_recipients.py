@@ -8,19 +8,20 @@ from django.db import migrations, models
 def from_decisions(apps, schema_editor):
     """Contacts decided before this migration keep sending late answers to who decided and to the
     allocated social worker."""
+    alias = schema_editor.connection.alias  # the database being migrated
     Decision = apps.get_model("decisions", "Decision")
     OutcomeAction = apps.get_model("decisions", "OutcomeAction")
     LateAnswerRecipients = apps.get_model("checks", "LateAnswerRecipients")
     rows = {}
-    for contact_id, decided_by_id in Decision.objects.order_by("decided_at", "pk").values_list(
+    for contact_id, decided_by_id in Decision.objects.using(alias).order_by("decided_at", "pk").values_list(
         "contact_id", "decided_by_id"
     ):
         rows.setdefault(contact_id, {})["decided_by_id"] = decided_by_id
-    for contact_id, worker_id in OutcomeAction.objects.filter(allocated_worker__isnull=False).values_list(
+    for contact_id, worker_id in OutcomeAction.objects.using(alias).filter(allocated_worker__isnull=False).values_list(
         "contact_id", "allocated_worker_id"
     ):
         rows.setdefault(contact_id, {})["allocated_worker_id"] = worker_id
-    LateAnswerRecipients.objects.bulk_create(
+    LateAnswerRecipients.objects.using(alias).bulk_create(
         [LateAnswerRecipients(contact_id=contact_id, **fields) for contact_id, fields in rows.items()], batch_size=1000
     )
 

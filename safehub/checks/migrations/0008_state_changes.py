@@ -9,6 +9,7 @@ from django.db import migrations, models
 
 
 def record_earlier_changes(apps, schema_editor):
+    alias = schema_editor.connection.alias  # the database being migrated
     MashChecks = apps.get_model("checks", "MashChecks")
     AgencyRequest = apps.get_model("checks", "AgencyRequest")
     AgencyResponse = apps.get_model("checks", "AgencyResponse")
@@ -16,8 +17,8 @@ def record_earlier_changes(apps, schema_editor):
     RequestStateChange = apps.get_model("checks", "RequestStateChange")
     ResponseStateChange = apps.get_model("checks", "ResponseStateChange")
 
-    submitted = MashChecks.objects.filter(state="submitted", submitted_by__isnull=False)
-    ChecksStateChange.objects.bulk_create(
+    submitted = MashChecks.objects.using(alias).filter(state="submitted", submitted_by__isnull=False)
+    ChecksStateChange.objects.using(alias).bulk_create(
         (
             ChecksStateChange(
                 checks_id=pk,
@@ -35,8 +36,8 @@ def record_earlier_changes(apps, schema_editor):
         batch_size=1000,
     )
 
-    withdrawn = AgencyRequest.objects.filter(state="withdrawn", withdrawn_by__isnull=False)
-    RequestStateChange.objects.bulk_create(
+    withdrawn = AgencyRequest.objects.using(alias).filter(state="withdrawn", withdrawn_by__isnull=False)
+    RequestStateChange.objects.using(alias).bulk_create(
         (
             RequestStateChange(
                 request_id=pk, at=at, by_id=by_id, event="withdraw", from_state="sent", to_state="withdrawn", note=reason
@@ -48,7 +49,7 @@ def record_earlier_changes(apps, schema_editor):
         batch_size=1000,
     )
 
-    first_answers = AgencyResponse.objects.filter(status="submitted", supersedes__isnull=True).order_by(
+    first_answers = AgencyResponse.objects.using(alias).filter(status="submitted", supersedes__isnull=True).order_by(
         "request_id", "submitted_at", "pk"
     )
     answered_by = {}
@@ -62,10 +63,10 @@ def record_earlier_changes(apps, schema_editor):
                 response_id=pk, at=at, by_id=author_id, event="submit", from_state="draft", to_state="submitted"
             )
         )
-    ResponseStateChange.objects.bulk_create(responses, batch_size=1000)
+    ResponseStateChange.objects.using(alias).bulk_create(responses, batch_size=1000)
 
-    answered = AgencyRequest.objects.filter(state="answered", answered_at__isnull=False)
-    RequestStateChange.objects.bulk_create(
+    answered = AgencyRequest.objects.using(alias).filter(state="answered", answered_at__isnull=False)
+    RequestStateChange.objects.using(alias).bulk_create(
         (
             RequestStateChange(
                 request_id=pk,

@@ -8,16 +8,17 @@ from safehub.contacts.search_terms import terms_of
 
 def fill_search_terms(apps, schema_editor):
     """Terms for the contacts already recorded; from now on they are written as contacts are recorded."""
+    alias = schema_editor.connection.alias  # the database being migrated
     Contact = apps.get_model("contacts", "Contact")
     ContactSubject = apps.get_model("contacts", "ContactSubject")
     ContactSearchTerm = apps.get_model("contacts", "ContactSearchTerm")
-    contacts = list(Contact.objects.order_by("pk").only("pk", "referrer_name", "referrer_agency").iterator(chunk_size=2000))
+    contacts = list(Contact.objects.using(alias).order_by("pk").only("pk", "referrer_name", "referrer_agency").iterator(chunk_size=2000))
     for start in range(0, len(contacts), 2000):
         chunk = contacts[start : start + 2000]
         subjects = {}
-        for subject in ContactSubject.objects.filter(contact__in=chunk):
+        for subject in ContactSubject.objects.using(alias).filter(contact__in=chunk):
             subjects.setdefault(subject.contact_id, []).append(subject)
-        ContactSearchTerm.objects.bulk_create(
+        ContactSearchTerm.objects.using(alias).bulk_create(
             [
                 ContactSearchTerm(term=term, contact_id=contact.pk)
                 for contact in chunk

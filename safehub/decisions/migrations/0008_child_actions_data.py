@@ -9,11 +9,12 @@ STATUTORY = {"section_17_assessment", "children_with_disability", "strategy_disc
 
 
 def backfill(apps, schema_editor):
+    alias = schema_editor.connection.alias  # the database being migrated
     OutcomeAction = apps.get_model("decisions", "OutcomeAction")
     ChildDecision = apps.get_model("decisions", "ChildDecision")
     ChildAction = apps.get_model("decisions", "ChildAction")
-    for action in OutcomeAction.objects.select_related("allocated_worker").iterator():
-        children = list(ChildDecision.objects.filter(decision_id=action.decision_id).order_by("pk"))
+    for action in OutcomeAction.objects.using(alias).select_related("allocated_worker").iterator():
+        children = list(ChildDecision.objects.using(alias).filter(decision_id=action.decision_id).order_by("pk"))
         statutory = any(child.outcome in STATUTORY for child in children)
         worker = action.allocated_worker
         rows = []
@@ -32,7 +33,7 @@ def backfill(apps, schema_editor):
                     allocated_worker=worker if served else None,
                 )
             )
-        ChildAction.objects.bulk_create(rows)
+        ChildAction.objects.using(alias).bulk_create(rows)
 
 
 class Migration(migrations.Migration):

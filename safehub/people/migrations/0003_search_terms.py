@@ -8,9 +8,10 @@ from safehub.people.search_terms import terms_for
 
 def fill_search_terms(apps, schema_editor):
     """Terms for the people already stored; from now on they are written as people are indexed."""
+    alias = schema_editor.connection.alias  # the database being migrated
     Person = apps.get_model("people", "Person")
     SearchTerm = apps.get_model("people", "SearchTerm")
-    people = Person.objects.filter(merged_into__isnull=True).select_related("address").order_by("pk")
+    people = Person.objects.using(alias).filter(merged_into__isnull=True).select_related("address").order_by("pk")
     batch = []
     for person in people.iterator(chunk_size=2000):
         terms = terms_for(
@@ -21,9 +22,9 @@ def fill_search_terms(apps, schema_editor):
         )
         batch.extend(SearchTerm(term=term, person_id=person.pk) for term in sorted(terms))
         if len(batch) >= 5000:
-            SearchTerm.objects.bulk_create(batch, batch_size=1000)
+            SearchTerm.objects.using(alias).bulk_create(batch, batch_size=1000)
             batch = []
-    SearchTerm.objects.bulk_create(batch, batch_size=1000)
+    SearchTerm.objects.using(alias).bulk_create(batch, batch_size=1000)
 
 
 class Migration(migrations.Migration):

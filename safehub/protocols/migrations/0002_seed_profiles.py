@@ -10,6 +10,7 @@ def load(apps: Any, schema_editor: Any) -> None:
         apps.get_model("protocols", "LocalProtocol"),
         apps.get_model("protocols", "ThresholdLevel"),
         apps.get_model("protocols", "Timescale"),
+        using=schema_editor.connection.alias,
     )
 
 

@@ -7,13 +7,13 @@ between, over two minutes for this one test."""
 
 from __future__ import annotations
 
-import datetime as dt
 from pathlib import Path
 from typing import Any
 
 from django.db.backends.base.base import BaseDatabaseWrapper
 from django.db.migrations.executor import MigrationExecutor
 
+from safehub.core.tests import historical
 from safehub.core.tests.scratch import scratch_connection
 from safehub.sharing.vocabulary import Purpose
 
@@ -21,7 +21,7 @@ AFTER_THE_MOVE = ("checks", "0009_disclosures_move_to_sharing")
 BEFORE_THE_MOVE = [("checks", "0008_state_changes"), ("sharing", None)]
 LEDGER_CODED = ("sharing", "0005_ledger_coded")
 SENTENCE = Purpose.MASH_CHECKS.label
-NOW = dt.datetime(2026, 11, 24, 10, 0, tzinfo=dt.UTC)
+NOW = historical.NOW
 
 
 def _migrate(scratch: BaseDatabaseWrapper, targets: list[tuple[str, str | None]]) -> Any:
@@ -34,33 +34,12 @@ def _migrate(scratch: BaseDatabaseWrapper, targets: list[tuple[str, str | None]]
 def _a_contact_with_checks(apps: Any, alias: str) -> dict[str, Any]:
     """A contact, its MASH checks and a request to the police and to a school, as the code of the move's
     time wrote them (and a health agency, asked later)."""
+    made = historical.staff(apps, alias)
     agency = apps.get_model("accounts", "Agency").objects.using(alias)
-    host = agency.create(name="Example Council", kind="children_services", is_host=True)
     police = agency.create(name="Example Police", kind="police")
     school = agency.create(name="Example School", kind="education")
     health = agency.create(name="Example Health", kind="health")
-    team = apps.get_model("accounts", "Team").objects.using(alias).create(name="MASH", agency_id=host.pk)
-    users = apps.get_model("accounts", "User").objects.using(alias)
-    manager = users.create(username="team.manager", password="!")
-    worker = users.create(username="social.worker", password="!")
-    contact = (
-        apps.get_model("contacts", "Contact")
-        .objects.using(alias)
-        .create(
-            reference="C-0001",
-            received_at=NOW,
-            channel="phone",
-            source="1A",
-            referrer_kind="professional",
-            narrative="Bruising seen at school.",
-            immediate_protection="no",
-            parents_aware="yes",
-            parents_agree="yes",
-            consent="given",
-            recorded_by_id=worker.pk,
-            team_id=team.pk,
-        )
-    )
+    contact = historical.contact(apps, alias, made, "C-0001")
     checks = (
         apps.get_model("checks", "MashChecks")
         .objects.using(alias)
@@ -70,15 +49,15 @@ def _a_contact_with_checks(apps: Any, alias: str) -> dict[str, Any]:
             lawful_basis="Children Act 1989 s47",
             started_at=NOW,
             contact_id=contact.pk,
-            coordinator_id=worker.pk,
-            started_by_id=manager.pk,
+            coordinator_id=made["worker"].pk,
+            started_by_id=made["manager"].pk,
         )
     )
     requests = apps.get_model("checks", "AgencyRequest").objects.using(alias)
     ask = {"checks_id": checks.pk, "questions": "Known?", "subjects": [], "due_at": NOW, "sent_at": NOW}
     return {
+        **made,
         "contact": contact,
-        "manager": manager,
         "police": police,
         "school": school,
         "health": health,
