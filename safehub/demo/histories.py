@@ -34,51 +34,10 @@ from safehub.people.models import Person
 from safehub.protocols.models import ThresholdLevel
 from safehub.screening.models import ScreeningRoute
 from safehub.synthetic.walk import Action, Approve, Recommend, Return, Screen, Turn, Walk
-from safehub.synthetic.year_plan import LEVEL_FOR, RATING_FOR  # the year before the weeks rates as they do
+from safehub.synthetic.year_plan import CONCERNS, EDUCATION, LEVEL_FOR, OTHER_CONCERNS, RATING_FOR, SOURCES
 
-# Share of contacts by CIN referral source (police notifications are the largest stream).
-SOURCES = [
-    (ReferralSource.POLICE, 27),
-    (ReferralSource.SCHOOLS, 16),
-    (ReferralSource.EDUCATION_SERVICES, 2),
-    (ReferralSource.HEALTH_GP, 3),
-    (ReferralSource.HEALTH_VISITOR, 4),
-    (ReferralSource.HEALTH_A_AND_E, 4),
-    (ReferralSource.HEALTH_OTHER, 4),
-    (ReferralSource.LA_SOCIAL_CARE, 4),
-    (ReferralSource.LA_HOUSING, 3),
-    (ReferralSource.INDIVIDUAL_FAMILY, 8),
-    (ReferralSource.INDIVIDUAL_ACQUAINTANCE, 4),
-    (ReferralSource.INDIVIDUAL_SELF, 2),
-    (ReferralSource.ANONYMOUS, 4),
-    (ReferralSource.OTHER_LEGAL, 3),
-    (ReferralSource.OTHER, 12),
-]
-EDUCATION = {ReferralSource.SCHOOLS, ReferralSource.EDUCATION_SERVICES}
-CONCERNS = {
-    ReferralSource.POLICE: [
-        ConcernCategory.DOMESTIC_ABUSE,
-        ConcernCategory.GOING_MISSING,
-        ConcernCategory.PHYSICAL_ABUSE,
-        ConcernCategory.CHILD_CRIMINAL_EXPLOITATION,
-        ConcernCategory.PARENTAL_SUBSTANCE_MISUSE,
-    ],
-    ReferralSource.SCHOOLS: [
-        ConcernCategory.NEGLECT,
-        ConcernCategory.EMOTIONAL_ABUSE,
-        ConcernCategory.PHYSICAL_ABUSE,
-        ConcernCategory.SCHOOL_EXCLUSION,
-        ConcernCategory.SELF_HARM,
-    ],
-}
-DEFAULT_CONCERNS = [
-    ConcernCategory.NEGLECT,
-    ConcernCategory.PARENTAL_MENTAL_HEALTH,
-    ConcernCategory.DOMESTIC_ABUSE,
-    ConcernCategory.HOUSING,
-    ConcernCategory.EMOTIONAL_ABUSE,
-    ConcernCategory.DISABILITY,
-]
+# The walked weeks take their sources, concerns and ratings from the year before them (synthetic.year_plan);
+# what each concern reads like is said here.
 SENTENCES = {
     ConcernCategory.DOMESTIC_ABUSE: "Police attended the home after a neighbour reported shouting; the children were present.",
     ConcernCategory.GOING_MISSING: "The young person was reported missing overnight and returned the next morning.",
@@ -298,7 +257,7 @@ class HistoryMaker:
         rng = self.rng
         house = self._household(houses, received)
         source = rng.choices([s for s, _ in SOURCES], [w for _, w in SOURCES])[0]
-        concerns = rng.sample(CONCERNS.get(source, DEFAULT_CONCERNS), k=rng.choice([1, 1, 2]))
+        concerns = rng.sample(CONCERNS.get(source, OTHER_CONCERNS), k=rng.choice([1, 1, 2]))
         consent = (
             ConsentPosition.NOT_REQUIRED_PUBLIC
             if source.startswith("1") or source == "9"
