@@ -31,7 +31,8 @@ from safehub.returns.annex_a_codes import AnnexAList
 from safehub.returns.annex_a_xlsx import to_xlsx, window
 from safehub.returns.external import ValidatorUnavailable
 from safehub.returns.models import ReturnCheck, ReturnKind
-from safehub.sharing.exits import Exit, release
+from safehub.sharing.exits import Exit, Release, release
+from safehub.sharing.queries import is_disclosed
 from safehub.sharing.services import record_disclosure
 from safehub.sharing.vocabulary import Basis, Category, Purpose
 
@@ -246,10 +247,30 @@ def check_return(kind: ReturnKind, period: str, *, by: User | None, at: datetime
 
 
 def _disclose(check: ReturnCheck, built_children: set[str], *, by: User, at: datetime) -> None:
-    """The file leaves Safehub: a ledger row naming every child in it, and the audit event."""
+    """The file leaves Safehub: a ledger row naming every child in it, and the audit event. The same file
+    taken again (a second download of it) is the disclosure already in the ledger: only the audit event
+    records that it was taken again."""
     released = release((), route=Exit.STATUTORY_RETURN, to=None)
     ReturnCheck.objects.filter(pk=check.pk).update(exported=True)
     check.exported = True
+    again = is_disclosed(check)
+    if not again:
+        _disclose_file(check, built_children, released, by=by, at=at)
+    record(
+        Verb.RETURN_EXPORTED,
+        by=by,
+        at=at,
+        data={
+            "return": check.kind,
+            "period": check.period,
+            "children": check.children,
+            "check": check.pk,
+            "again": again,
+        },
+    )
+
+
+def _disclose_file(check: ReturnCheck, built_children: set[str], released: Release, *, by: User, at: datetime) -> None:
     record_disclosure(
         None,
         to=RETURNS[ReturnKind(check.kind)].recipient,
@@ -270,12 +291,6 @@ def _disclose(check: ReturnCheck, built_children: set[str], *, by: User, at: dat
         people=Person.objects.filter(local_id__in=built_children),
         by=by,
         at=at,
-    )
-    record(
-        Verb.RETURN_EXPORTED,
-        by=by,
-        at=at,
-        data={"return": check.kind, "period": check.period, "children": check.children, "check": check.pk},
     )
 
 

@@ -6,13 +6,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime
 
+from django.db import models
 from django.db.models import Count, Exists, Max, Min, OuterRef, Q, QuerySet
 
 from safehub.accounts.models import User
 from safehub.audit.models import AuditEvent, Verb
 from safehub.contacts.models import ContactSubject
 from safehub.people.models import Person
-from safehub.sharing.models import Disclosure
+from safehub.sharing.models import Disclosure, origin_label
 from safehub.sharing.permissions import can_read_ledger
 
 
@@ -96,3 +97,9 @@ def seen_by(user: User, person: Person) -> list[Seen]:
     users = User.objects.in_bulk([row["by"] for row in grouped])
     found = [Seen(users[row["by"]], row["reads"], row["refused"], row["first"], row["last"]) for row in grouped]
     return sorted(found, key=lambda seen: seen.last, reverse=True)
+
+
+def is_disclosed(origin: models.Model) -> bool:
+    """Whether the ledger already holds the disclosure made for `origin` (one per record: a file
+    released once is the same disclosure however often it is taken again)."""
+    return Disclosure.objects.filter(origin=origin_label(origin), origin_id=origin.pk).exists()

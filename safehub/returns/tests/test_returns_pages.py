@@ -86,6 +86,13 @@ def test_the_worker_builds_it_and_only_who_asked_downloads_it_each_time_a_disclo
     assert download["Content-Disposition"] == 'attachment; filename="cin-census-2026.xml"'
     assert download.content.startswith(b"<?xml")
     assert Disclosure.objects.filter(route="statutory_return").count() == 1
+    # Taken again (the file lost): the same file, the same disclosure, and the audit trail says so.
+    again = lead_client.get(reverse("returns:download", args=[check.pk]))
+    assert again.status_code == 200
+    assert again.content == download.content
+    assert Disclosure.objects.filter(route="statutory_return").count() == 1
+    taken = AuditEvent.objects.filter(verb=Verb.RETURN_EXPORTED).order_by("pk")
+    assert [event.data["again"] for event in taken] == [False, True]
     other = user_with_role(Role.PERFORMANCE_LEAD, username="another.lead")
     client.logout()
     sign_in_both_steps(client, other)
