@@ -41,25 +41,27 @@ def _as_known(day: date | None, end: date) -> date | None:
     return day if day is not None and day <= end else None
 
 
-def _child(person: Person) -> Child:
+def _child(person: Person, end: date) -> Child:
+    """A child as the return sees them at the end of its six months: one born after it was unborn then,
+    with no date of birth (as Ofsted's template takes an unborn child)."""
     return Child(
         child_id=person.local_id,
         gender=codes.gender(person.sex),
         ethnicity=codes.ethnicity(person.ethnicity),
-        date_of_birth=person.date_of_birth,
+        date_of_birth=_as_known(person.date_of_birth, end),
     )
 
 
-def _subject_child(subject: ContactSubject) -> Child:
+def _subject_child(subject: ContactSubject, end: date) -> Child:
     """A child named on a contact: their index record, or (not yet identified) the contact's own words,
     with the contact's reference and their place on it for an ID."""
     if subject.person is not None:
-        return _child(subject.person)
+        return _child(subject.person, end)
     return Child(
         child_id=f"{subject.contact.reference}-{subject.order + 1}",
         gender=codes.gender(subject.sex),
         ethnicity=codes.ethnicity(subject.ethnicity),
-        date_of_birth=subject.date_of_birth,
+        date_of_birth=_as_known(subject.date_of_birth, end),
     )
 
 
@@ -87,7 +89,7 @@ def contacts(start: date, end: date) -> list[ContactRow]:
     )
     return [
         ContactRow(
-            child=_subject_child(subject),
+            child=_subject_child(subject, end),
             date_of_contact=london_date(subject.contact.received_at),
             source=codes.source(subject.contact.source),
         )
@@ -106,7 +108,7 @@ def early_help(start: date, end: date) -> list[EarlyHelpRow]:
     )
     return [
         EarlyHelpRow(
-            child=_child(involvement.person),
+            child=_child(involvement.person, end),
             started=involvement.started_on,
             completed=_as_known(involvement.ended_on, end),
             organisation=involvement.team or EARLY_HELP,
@@ -132,7 +134,7 @@ def referrals(start: date, end: date) -> list[ReferralRow]:
     earlier = _episode_dates({episode.child_id for episode in episodes})
     return [
         ReferralRow(
-            child=_child(episode.child),
+            child=_child(episode.child, end),
             date_of_referral=episode.referral_date,
             source=codes.source(episode.source),
             no_further_action=YesNo.YES if episode.no_further_action else YesNo.NO,
@@ -177,7 +179,7 @@ def assessments(start: date, end: date) -> list[AssessmentRow]:
         authorised = _as_known(assessment.authorised_on, end)
         rows.append(
             AssessmentRow(
-                child=_child(episode.child),
+                child=_child(episode.child, end),
                 disability=_disability(details.get(episode.child_id)),
                 started=assessment.started_on,
                 child_seen=YesNoUnknown.UNKNOWN,  # the case system's, not imported
@@ -219,7 +221,7 @@ def section47s(start: date, end: date) -> list[Section47Row]:
         unnecessary = YesNo.YES if enquiry.conference_not_required else (YesNo.NO if held is not None else None)
         rows.append(
             Section47Row(
-                child=_child(episode.child),
+                child=_child(episode.child, end),
                 disability=_disability(details.get(child_id)),
                 strategy_discussion=discussed,
                 conference_unnecessary=unnecessary,

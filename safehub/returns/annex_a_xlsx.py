@@ -127,6 +127,11 @@ class Section47Row:
 Row = ContactRow | EarlyHelpRow | ReferralRow | AssessmentRow | Section47Row
 
 
+class RowRefused(ValueError):  # noqa: N818 (a statement of what happened)
+    """A row Ofsted's template cannot take (a date after the six months, an empty team): the data, not
+    the code, is wrong, and the message says which list, child and field."""
+
+
 class _Checker:
     """One row's checks, with messages that say which list, child and field."""
 
@@ -135,7 +140,7 @@ class _Checker:
         self.start, self.end = start, end
 
     def refuse(self, problem: str) -> NoReturn:
-        raise ValueError(f"{self.where}: {problem}")
+        raise RowRefused(f"{self.where}: {problem}")
 
     def dates(self, **dates: dt.date | None) -> None:
         for name, day in dates.items():

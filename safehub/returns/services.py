@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
+import logging
 import tempfile
 import uuid
 from collections.abc import Callable
@@ -28,13 +29,15 @@ from safehub.core.working_time import london_date
 from safehub.people.models import Person
 from safehub.returns import annex_a_check, annex_a_rows, census_rows, cin_check, cin_xml
 from safehub.returns.annex_a_codes import AnnexAList
-from safehub.returns.annex_a_xlsx import to_xlsx, window
+from safehub.returns.annex_a_xlsx import RowRefused, to_xlsx, window
 from safehub.returns.external import ValidatorUnavailable
 from safehub.returns.models import ReturnCheck, ReturnKind
 from safehub.sharing.exits import Exit, Release, release
 from safehub.sharing.queries import is_disclosed
 from safehub.sharing.services import record_disclosure
 from safehub.sharing.vocabulary import Basis, Category, Purpose
+
+logger = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -59,6 +62,12 @@ class Built:
     rows: int
     errors: list[Issue] = field(default_factory=list)
     queries: list[Issue] = field(default_factory=list)
+
+
+UNEXPECTED = (
+    "The return could not be built because of a fault in Safehub, not in the data. Ask again later; if it"
+    " fails again, tell the system administrator (the worker's log has the details)."
+)
 
 
 class ReturnRefused(Exception):  # noqa: N818 (a statement of what happened)
@@ -233,6 +242,10 @@ def _checked(kind: ReturnKind, period: str, *, check: ReturnCheck, at: datetime)
     except ValidatorUnavailable as error:
         ReturnCheck.objects.filter(pk=check.pk).update(finished_at=at, failure=str(error))
         raise ReturnRefused(f"The return was built but could not be checked: {error}") from None
+    except RowRefused as error:
+        failure = f"The return could not be built: {error}. Correct the record and ask again."
+        ReturnCheck.objects.filter(pk=check.pk).update(finished_at=at, failure=failure)
+        raise ReturnRefused(failure) from None
     _finish(check, built, at=at)
     return built
 
@@ -359,6 +372,11 @@ def build_requested(*, at: datetime) -> int:
             built = _checked(ReturnKind(check.kind), check.period, check=check, at=at)
         except ReturnRefused:
             continue  # the check records why
+        except Exception:
+            # A fault of ours: the request says so rather than "being built" for ever, and the worker goes on.
+            logger.exception("Return check %s could not be built", pk)
+            ReturnCheck.objects.filter(pk=pk).update(finished_at=at, failure=UNEXPECTED)
+            continue
         if not built.errors:
             ReturnCheck.objects.filter(pk=pk).update(file=built.data, filename=built.filename)
         built_count += 1

@@ -87,6 +87,24 @@ def test_the_return_holds_safehubs_contacts_referrals_and_imported_assessments_a
     assert AuditEvent.objects.filter(verb=Verb.RETURN_EXPORTED).count() == 1
 
 
+def test_a_child_born_after_the_six_months_was_unborn_in_them(
+    mash_team: Team, social_worker: User, manager: User, lead: User
+) -> None:
+    """An unborn child's contact in the six months, the child born since: the return is as things stood at
+    its end, the child unborn and without a date of birth (it had stopped every Annex A before the birth)."""
+    contact = _referred_in_september(mash_team, social_worker, manager)
+    child = contact.subjects.get().person
+    assert child is not None
+    child.date_of_birth = dt.date(2026, 12, 1)  # the day after the six months end
+    child.save(update_fields=["date_of_birth"])
+
+    check, built = export_return(ReturnKind.ANNEX_A, AS_AT, by=lead, at=AT)
+
+    assert check.passes
+    [row] = list(load_workbook(io.BytesIO(built.data))["List 1"].iter_rows(min_row=2, values_only=True))
+    assert (row[0], row[3], row[4]) == (child.local_id, None, None)
+
+
 def test_a_return_the_cleaner_would_refuse_is_not_exported_and_names_the_children(
     mash_team: Team, social_worker: User, manager: User, lead: User, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -3,17 +3,21 @@ download recorded as a disclosure, and the rules that stop a return naming the c
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import uuid
 
 import pytest
+from django.core.management import CommandError, call_command
 from django.test import Client
 from django.urls import reverse
 
 from safehub.accounts.models import Role, Team, User
 from safehub.accounts.tests.factories import user_with_role
 from safehub.audit.models import AuditEvent, Verb
+from safehub.checks.management.commands import run_worker
 from safehub.mfa.testing import sign_in_both_steps
+from safehub.returns import services
 from safehub.returns.models import ReturnCheck, ReturnKind
 from safehub.returns.services import build_requested, check_return, rebuild_nightly
 from safehub.returns.tests.test_census_export import _import, _whole_year
@@ -119,6 +123,39 @@ def test_the_rules_that_stop_a_return_name_its_children_linked_for_those_who_may
     assert "2885" in as_lead
     assert ava in as_lead
     assert f">{ava}</a>" not in as_lead  # the performance lead sees the ID, not the record
+
+
+def test_a_return_that_cannot_be_built_says_why_and_the_worker_goes_on(
+    lead_client: Client, lead: User, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A fault while building (here, of ours) once left the request "being built" for ever and stopped the
+    worker, and with it every reminder and alert, until someone restarted it."""
+    for period in ("2026", "2025"):
+        lead_client.post(reverse("returns:request-census"), {"submission_key": str(uuid.uuid4()), "year": period})
+
+    def broken(period: str) -> object:
+        raise RuntimeError("a fault of ours")
+
+    census = services.RETURNS[ReturnKind.CIN_CENSUS]
+    monkeypatch.setitem(services.RETURNS, ReturnKind.CIN_CENSUS, dataclasses.replace(census, build=broken))
+    assert build_requested(at=AT) == 0
+
+    checks = ReturnCheck.objects.filter(requested=True)
+    assert checks.count() == 2
+    assert all(check.finished_at == AT and check.failure == services.UNEXPECTED for check in checks)
+    assert "Not built" in lead_client.get(reverse("returns:home")).content.decode()
+    assert "a fault in Safehub" in lead_client.get(reverse("returns:check", args=[checks[0].pk])).content.decode()
+
+    def worse(*, at: object) -> int:
+        raise RuntimeError("a worse fault")
+
+    monkeypatch.setattr(run_worker, "build_requested", worse)
+    with pytest.raises(CommandError, match="Not done this round: statutory returns"):
+        call_command("run_worker", "--once")
+    out, err = capsys.readouterr()
+    assert "statutory returns: not done this round" in err
+    assert "RuntimeError: a worse fault" in err
+    assert "alerts queued" not in out  # nothing else to do, and the other tasks ran without a word
 
 
 def test_each_return_is_rebuilt_once_a_night(lead: User) -> None:

@@ -2,6 +2,8 @@ from __future__ import annotations
 
 import signal
 import time
+import traceback
+from collections.abc import Callable
 from typing import Any
 
 from django import db
@@ -54,56 +56,13 @@ class Command(BaseCommand):
         signal.signal(signal.SIGTERM, stop)
         signal.signal(signal.SIGINT, stop)
         while True:
-            try:
-                result = run_once(timezone.now())
-                practices = deliver_practice_emails(timezone.now())
-                invitations = deliver_invitation_emails(timezone.now())
-                strategy = deliver_record_emails(timezone.now()) + run_action_alerts(timezone.now())
-                acknowledged = queue_acknowledgements(timezone.now()) + queue_encompass(timezone.now())
-                acknowledged += queue_gp_outcomes(timezone.now())
-                letters = deliver_messages(timezone.now()) + ask_notify(timezone.now())
-                queue_summary_reminders(timezone.now())
-                letters += deliver_summary_reminders(timezone.now())
-                packs = deliver_pack_emails(timezone.now())
-                queue_encompass_alerts(timezone.now())
-                letters += deliver_encompass_alerts(timezone.now())
-                follow_front_door()  # referrals and enquiries into children's episodes, for the returns
-                returns = build_requested(at=timezone.now())
-                if settings.REBUILD_RETURNS_NIGHTLY:
-                    returns += len(rebuild_nightly(at=timezone.now()))
-                if settings.KEEP_DASHBOARDS:
-                    keep_standard_dashboards(at=timezone.now())  # counted before the performance lead looks
-            except (DatabaseError, OSError) as error:
-                # The database or the mail server is away: what was not sent stays queued for the next round.
-                if options["once"]:
-                    raise CommandError(f"Alerts not sent: {error}") from error
-                self.stderr.write(f"{timezone.now():%H:%M:%S} alerts not sent this round: {error}")
-                db.close_old_connections()
-            else:
-                if (
-                    result.queued
-                    or result.sent
-                    or practices
-                    or invitations
-                    or strategy
-                    or letters
-                    or packs
-                    or returns
-                    or options["verbosity"] > 1
-                ):
-                    emailed = f"; requests emailed to GP practices {practices}" if practices else ""
-                    emailed += f"; strategy invitations emailed {invitations}" if invitations else ""
-                    emailed += f"; strategy records and action alerts emailed {strategy}" if strategy else ""
-                    emailed += (
-                        f"; acknowledgements, Operation Encompass notices and outcomes to GP practices {acknowledged}, letters and messages handed over {letters}"
-                        if (letters or acknowledged)
-                        else ""
-                    )
-                    emailed += f"; referral packs emailed {packs}" if packs else ""
-                    emailed += f"; statutory returns built and checked {returns}" if returns else ""
-                    self.stdout.write(
-                        f"{timezone.now():%H:%M:%S} alerts queued {result.queued}, sent {result.sent}{emailed}"
-                    )
+            done, failed = self._round()
+            if any(done.values()) or options["verbosity"] > 1:
+                said = [f"alerts queued {done.pop('queued')}, sent {done.pop('sent')}"]
+                said += [f"{name} {count}" for name, count in done.items() if count]
+                self.stdout.write(f"{timezone.now():%H:%M:%S} {'; '.join(said)}")
+            if failed and options["once"]:
+                raise CommandError(f"Not done this round: {', '.join(failed)} (the reasons are above)")
             self._checkpoint_audit()
             if options["once"]:
                 return
@@ -112,6 +71,78 @@ class Command(BaseCommand):
                 time.sleep(0.5)
             if stopping:
                 return
+
+    def _round(self) -> tuple[dict[str, int], list[str]]:
+        """One round of the worker's tasks, each on its own: one that fails (the database or the mail
+        server away, or a fault of ours) is said on stderr and tried again next round, and the others still
+        run. How many things each did, by name; and the names of those that failed."""
+        failed: list[str] = []
+        done: dict[str, int] = {"queued": 0, "sent": 0}
+
+        def task(name: str, work: Callable[[], int]) -> int:
+            try:
+                return work()
+            except (DatabaseError, OSError) as error:
+                # What was not sent stays queued for the next round.
+                self.stderr.write(f"{timezone.now():%H:%M:%S} {name}: not done this round: {error}")
+            except Exception:
+                self.stderr.write(f"{timezone.now():%H:%M:%S} {name}: not done this round:\n{traceback.format_exc()}")
+            db.close_old_connections()
+            failed.append(name)
+            return 0
+
+        def alerts() -> int:
+            result = run_once(timezone.now())
+            done["queued"], done["sent"] = result.queued, result.sent
+            return 0
+
+        def acknowledgements() -> int:
+            at = timezone.now()
+            return queue_acknowledgements(at) + queue_encompass(at) + queue_gp_outcomes(at)
+
+        def letters() -> int:
+            at = timezone.now()
+            queue_summary_reminders(at)
+            queue_encompass_alerts(at)
+            return deliver_messages(at) + ask_notify(at) + deliver_summary_reminders(at) + deliver_encompass_alerts(at)
+
+        def episodes() -> int:
+            follow_front_door()  # referrals and enquiries into children's episodes, for the returns
+            return 0
+
+        def returns() -> int:
+            built = build_requested(at=timezone.now())
+            if settings.REBUILD_RETURNS_NIGHTLY:
+                built += len(rebuild_nightly(at=timezone.now()))
+            return built
+
+        def dashboards() -> int:
+            if settings.KEEP_DASHBOARDS:
+                keep_standard_dashboards(at=timezone.now())  # counted before the performance lead looks
+            return 0
+
+        task("MASH check alerts", alerts)
+        done |= {
+            "requests emailed to GP practices": task(
+                "GP practice emails", lambda: deliver_practice_emails(timezone.now())
+            ),
+            "strategy invitations emailed": task(
+                "strategy invitations", lambda: deliver_invitation_emails(timezone.now())
+            ),
+            "strategy records and action alerts emailed": task(
+                "strategy records and alerts",
+                lambda: deliver_record_emails(timezone.now()) + run_action_alerts(timezone.now()),
+            ),
+            "acknowledgements, Operation Encompass notices and outcomes to GP practices queued": task(
+                "acknowledgements", acknowledgements
+            ),
+            "letters and messages handed over": task("letters and messages", letters),
+            "referral packs emailed": task("referral packs", lambda: deliver_pack_emails(timezone.now())),
+        }
+        task("children's episodes", episodes)
+        done["statutory returns built and checked"] = task("statutory returns", returns)
+        task("kept dashboards", dashboards)
+        return done, failed
 
     def _checkpoint_audit(self) -> None:
         """Anchor the audit chain outside the database (ADR 0025); a round that cannot is retried next round."""
