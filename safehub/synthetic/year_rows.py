@@ -18,11 +18,20 @@ from django.db import transaction
 from safehub.accounts.models import Agency, AgencyKind, Team, User
 from safehub.checks.models import AgencyRequest, AgencyResponse, Alert, ChecksState, MashChecks
 from safehub.checks.services import DEFAULT_BASES
-from safehub.consent.models import ConsentOverride, ConsentPurpose, OverridePower
-from safehub.consent.workflow import OverrideState
-from safehub.contacts.models import Contact, ContactSubject, ReferrerKind, StateChange, SubjectRole
+from safehub.consent.models import (
+    ConsentAnswer,
+    ConsentMethod,
+    ConsentOverride,
+    ConsentPurpose,
+    ConsentRecord,
+    Giver,
+    OverridePower,
+    OverrideStateChange,
+)
+from safehub.consent.workflow import OverrideEvent, OverrideState
+from safehub.contacts.models import ConsentPosition, Contact, ContactSubject, ReferrerKind, StateChange, SubjectRole
 from safehub.contacts.workflow import ContactState, Event, next_state
-from safehub.core.working_time import LONDON, is_working_day
+from safehub.core.working_time import LONDON, is_working_day, london_date
 from safehub.decisions.models import (
     STATUTORY_OUTCOMES,
     ChildAction,
@@ -133,6 +142,7 @@ class Writer:
         self._decisions(decided, subjects)
         self._checks([(p, c) for p, c in decided if p.checks], subjects)
         self._overrides([(p, c) for p, c in decided if "override_asked" in p.times], subjects)
+        self._consent([(p, c) for p, c in decided if c.consent == ConsentPosition.GIVEN], subjects)
         self._strategy([(p, c) for p, c in decided if p.outcome == Outcome.STRATEGY_DISCUSSION], subjects)
 
     def _contact(self, plan: ContactPlan) -> Contact:
@@ -353,6 +363,32 @@ class Writer:
         batches(responses_to(requests, hub.partners, rng), AgencyResponse)
         batches(alerts_for(requests, by_pk, hub.partners, now=self.now), Alert)
 
+    def _consent(self, given: list[tuple[ContactPlan, Contact]], subjects: dict[int, list[ContactSubject]]) -> None:
+        """The parent's consent to MASH checks for each child, as the worker recorded it on the contact the
+        family agreed to (003 App. 4 §4): the consent figures count these by month."""
+        rows = []
+        for plan, contact in given:
+            parent = plan.parent
+            name = f"{parent.given_name} {parent.family_name}" if parent is not None else "A parent"
+            at = plan.times["screened"]
+            rows += [
+                ConsentRecord(
+                    contact=contact,
+                    subject=subject,
+                    purpose=ConsentPurpose.MASH_CHECKS,
+                    answer=ConsentAnswer.GIVEN,
+                    given_by=Giver.PARENT,
+                    giver_name=name,
+                    given_on=london_date(at),
+                    method=ConsentMethod.VERBAL,
+                    recorded_by=_pick(self.hub.social_workers, plan.staff["worker"]),
+                    recorded_at=at,
+                )
+                for subject in subjects[plan.number]
+                if subject.role != SubjectRole.PARENT
+            ]
+        self._count("consent_records", batches(rows, ConsentRecord))
+
     def _overrides(self, asked: list[tuple[ContactPlan, Contact]], subjects: dict[int, list[ContactSubject]]) -> None:
         hub = self.hub
         rows = []
@@ -375,6 +411,27 @@ class Writer:
                 )
             )
         self._count("consent_overrides", batches(rows, ConsentOverride))
+        # What became of each, as `consent.services` records it: the consent figures count these by month.
+        moves = {
+            OverrideState.AGREED: OverrideEvent.AGREE,
+            OverrideState.DECLINED: OverrideEvent.DECLINE,
+            OverrideState.WITHDRAWN: OverrideEvent.WITHDRAW,
+        }
+        batches(
+            (
+                OverrideStateChange(
+                    override=row,
+                    at=row.decided_at or plan.times["override_decided"],
+                    by=row.decided_by or row.asked_by,
+                    event=moves[OverrideState(row.state)],
+                    from_state=OverrideState.ASKED,
+                    to_state=row.state,
+                )
+                for (plan, _), row in zip(asked, rows, strict=True)
+                if row.state in moves
+            ),
+            OverrideStateChange,
+        )
         through = ConsentOverride.people.through
         batches(
             (

@@ -14,10 +14,13 @@ from safehub.accounts.tests.factories import PartnerAgencyFactory, TeamFactory, 
 from safehub.audit.models import AuditEvent, Verb
 from safehub.casework.models import Assessment, ChildDetails, Episode, EpisodeReferral
 from safehub.casework.upn import is_valid_upn
+from safehub.consent.models import ConsentOverride, ConsentRecord
+from safehub.consent.workflow import OverrideState
 from safehub.contacts.models import Contact, ContactSubject, StateChange
 from safehub.contacts.workflow import ContactState, Event, next_state
 from safehub.decisions.models import Referral
 from safehub.protocols.models import Brag
+from safehub.reports.indicators import consent_figures
 from safehub.screening.models import Screening, ScreeningRoute
 from safehub.strategy.models import StrategyDiscussion
 from safehub.synthetic.year import Hub, YearExists, existing, make_year
@@ -134,6 +137,18 @@ def test_a_year_is_shaped_like_a_mashs_with_its_casework_imported(
     imports = AuditEvent.objects.filter(verb=Verb.CASEWORK_IMPORTED)
     assert imports.count() == made.imports > 1
     assert not imports.filter(at__gt=NOW).exists()
+    # The consent figures count what the dashboard counts: answers given, and what became of each request
+    # to share without consent (they once showed none agreed all year beside the dashboard's agreed).
+    counted: Counter[str] = Counter()
+    for row in consent_figures.figures():
+        counted.update(row.counts)
+    assert counted["consent_given"] == ConsentRecord.objects.count() > 0
+    overrides = Counter(ConsentOverride.objects.values_list("state", flat=True))
+    assert overrides[OverrideState.AGREED] > 0
+    assert counted["overrides_asked"] == sum(overrides.values())
+    assert counted["overrides_agreed"] == overrides[OverrideState.AGREED]
+    assert counted["overrides_declined"] == overrides[OverrideState.DECLINED]
+    assert counted["overrides_withdrawn"] == overrides[OverrideState.WITHDRAWN]
 
 
 def test_a_second_year_is_refused(hub: Hub, performance_lead: User, now: dt.datetime) -> None:
