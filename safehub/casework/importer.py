@@ -38,6 +38,14 @@ from safehub.decisions.models import Referral
 from safehub.people.models import Person, PersonKind
 
 RECORDS = ("child", "referral", "assessment", "section_47", "cin_plan", "cp_plan", "cp_review")
+PARTS = ("assessment", "section_47", "cin_plan", "cp_plan")  # the parts of an episode, each with its own row
+# What makes two rows the same record, besides the child (and, for a part of an episode that gives one,
+# the case system's reference).
+SAME_WHEN = {
+    "referral": ("referral_date",),
+    **dict.fromkeys(PARTS, ("referral_date", "start_date")),
+    "cp_review": ("referral_date", "start_date", "review_date"),
+}
 COLUMNS = [
     "record",
     "local_person_id",
@@ -303,6 +311,7 @@ class _Importer:
         found = Person.objects.filter(local_id__in=ids).values_list("local_id", "pk", "kind")
         self.people = {local_id: (surviving_person(pk), kind) for local_id, pk, kind in found}
         self.episodes: dict[tuple[int, date], Episode] = {}
+        self.seen: dict[tuple[Any, ...], int] = {}  # each record's first line in the file
 
     def child(self, row: Row) -> int | None:
         local_id = row.values["local_person_id"]
@@ -409,15 +418,41 @@ class _Importer:
             ),
         }[kind]
         values["external_ref"] = v["external_ref"]
-        _, new = model.objects.update_or_create(episode=episode, started_on=v["start_date"], defaults=values)  # type: ignore[attr-defined]
-        self.result.count(kind, new=new)
+        same = _same_record(model, episode, v["external_ref"], v["start_date"])
+        if same is None:
+            model.objects.create(episode=episode, started_on=v["start_date"], **values)  # type: ignore[attr-defined]
+        else:  # the case system's reference finds it even when its start date was corrected
+            for name, value in {"episode": episode, "started_on": v["start_date"], **values}.items():
+                setattr(same, name, value)
+            same.save()
+        self.result.count(kind, new=same is None)
+
+    def once(self, row: Row, child: int) -> bool:
+        """Each record once a file: a second row for the same one (the same reference, or the same child and
+        dates) is refused, naming the first (which of the two is right, only the file's maker knows)."""
+        v, kind = row.values, row.values["record"]
+        key = (
+            (kind, child, v["external_ref"])
+            if v["external_ref"] and kind in PARTS
+            else (
+                kind,
+                child,
+                *(v[name] for name in SAME_WHEN.get(kind, ())),
+            )
+        )
+        first = self.seen.setdefault(key, row.line)
+        if first != row.line:
+            self.errors.append(
+                f"Line {row.line}: the same {kind.replace('_', ' ')} as line {first}: give each record once in a file"
+            )
+        return first == row.line
 
     def run(self) -> ImportResult:
         # Referrals first, so that the rows after them in the file can find the episodes they start.
         ordered = sorted(self.rows, key=lambda row: (row.values["record"] != "referral", row.line))
         for row in ordered:
             child = self.child(row)
-            if child is None:
+            if child is None or not self.once(row, child):
                 continue
             kind = row.values["record"]
             if kind == "child":
@@ -433,6 +468,16 @@ class _Importer:
         if self.errors:
             raise ImportRefused(self.errors)
         return self.result
+
+
+def _same_record(model: Any, episode: Episode, reference: str, started_on: date) -> Any:
+    """The record a row is about: the child's one with the case system's reference, if it gives one and
+    Safehub has it; else the episode's one starting that day; None for a new one."""
+    if reference:
+        found = model.objects.filter(episode__child_id=episode.child_id, external_ref=reference).first()
+        if found is not None:
+            return found
+    return model.objects.filter(episode=episode, started_on=started_on).first()
 
 
 def import_casework(file: IO[bytes], *, by: User, at: datetime) -> ImportResult:

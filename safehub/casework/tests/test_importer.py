@@ -104,6 +104,46 @@ def test_importing_again_updates_instead_of_duplicating(lead: User, ava: Person)
     assert sum(result.updated.values()) == 6
 
 
+def test_a_start_date_corrected_in_the_case_system_moves_the_record_it_names(lead: User, ava: Person) -> None:
+    """The case system's reference finds the record: a corrected start date moves it, and does not leave
+    the child with two assessments open side by side (census rule 8896)."""
+    rows = _episode_rows()
+    rows[1] |= {"external_ref": "CS-ASS-1", "end_date": "", "factors": ""}
+    import_casework(_csv(*rows[:2]), by=lead, at=AT)
+    rows[1] |= {"start_date": "2026-03-04"}
+
+    result = import_casework(_csv(*rows[:2]), by=lead, at=AT)
+
+    assessment = Assessment.objects.get()
+    assert (assessment.started_on, assessment.external_ref) == (dt.date(2026, 3, 4), "CS-ASS-1")
+    assert result.updated == {"referral": 1, "assessment": 1}
+
+
+@pytest.mark.parametrize(
+    ("again", "first"),
+    [
+        ({}, 3),  # the same row twice
+        ({"end_date": "2026-05-01"}, 3),  # the same assessment, two ways
+        ({"external_ref": "CS-ASS-1", "start_date": "2026-03-09"}, 4),  # the same reference, two dates
+    ],
+)
+def test_a_record_given_twice_in_one_file_is_refused_naming_the_first(
+    lead: User, ava: Person, again: dict[str, str], first: int
+) -> None:
+    rows = _episode_rows()[:2]
+    if "external_ref" in again:
+        rows.append(rows[1] | {"external_ref": "CS-ASS-1", "start_date": "2026-03-06"})
+    rows.append(rows[1] | again)
+
+    with pytest.raises(ImportRefused) as refused:
+        import_casework(_csv(*rows), by=lead, at=AT)
+
+    assert refused.value.errors == [
+        f"Line {len(rows) + 1}: the same assessment as line {first}: give each record once in a file"
+    ]
+    assert not Episode.objects.exists()
+
+
 @pytest.mark.parametrize(
     ("row", "problem"),
     [
