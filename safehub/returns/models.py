@@ -3,6 +3,8 @@ for the worker's nightly rebuild or for an export, what the validator found."""
 
 from __future__ import annotations
 
+from datetime import date
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -53,6 +55,13 @@ class ReturnCheck(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} {self.period}"
+
+    @property
+    def period_label(self) -> str:
+        """The period in words: the census's collection year, or the date Annex A is as at."""
+        if self.kind == ReturnKind.CIN_CENSUS:
+            return f"Year to 31 March {self.period}"
+        return f"As at {date.fromisoformat(self.period):%-d %B %Y}"
 
     @property
     def building(self) -> bool:

@@ -414,9 +414,9 @@ def rebuild_nightly(*, at: datetime) -> list[ReturnCheck]:
 
 
 def latest_checks() -> dict[ReturnKind, ReturnCheck | None]:
-    """Each return's latest finished check."""
+    """Each return's latest finished nightly check (not one asked for, or exported, in the day)."""
     return {
-        kind: ReturnCheck.objects.filter(kind=kind, finished_at__isnull=False, requested=False)
+        kind: ReturnCheck.objects.filter(kind=kind, finished_at__isnull=False, nightly_on__isnull=False)
         .defer("file")
         .order_by("-started_at", "-pk")
         .first()

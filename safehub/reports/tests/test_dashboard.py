@@ -271,7 +271,7 @@ def test_dashboard_figures_computes_every_tile(hub: Hub) -> None:
 
 def test_the_dashboard_says_whether_each_return_passes_as_last_checked(lead_client: Client, now: dt.datetime) -> None:
     page = lead_client.get(URL).content.decode()
-    assert "Statutory returns, as last checked" in page
+    assert "Statutory returns, as checked last night" in page
     assert page.count("not checked yet") == 2
     ReturnCheck.objects.create(
         kind=ReturnKind.CIN_CENSUS,
