@@ -8,6 +8,7 @@ from enum import StrEnum
 from pathlib import Path
 from typing import Any
 
+from safehub.core.presenters import how_many
 from safehub.returns import external
 from safehub.returns.annex_a_codes import AnnexAList
 
@@ -43,7 +44,7 @@ class AnnexAProblem:
                 self.column and f"column {self.column!r}",
                 self.row and f"row {self.row}",
                 self.value is not None and f"value {self.value!r}",
-                self.count and f"{self.count} cells",
+                self.count and how_many(self.count, "cell", "cells"),
             )
             if part
         )

@@ -166,9 +166,15 @@ def census_year(period: str) -> int:
     return year
 
 
+def _next_serial(period: str) -> int:
+    """The census's SerialNo: one more than the year's returns that left Safehub. A check that was
+    refused, failed to build, or whose file could not be written takes none (its export rolled back)."""
+    return ReturnCheck.objects.filter(kind=ReturnKind.CIN_CENSUS, period=period, exported=True).count() + 1
+
+
 def build_census(period: str) -> Built:
     year = census_year(period)
-    serial = ReturnCheck.objects.filter(kind=ReturnKind.CIN_CENSUS, period=period).count()
+    serial = _next_serial(period)
     try:
         census, children = census_rows.build(year, serial=serial, made_at=timezone.now())
     except census_rows.CensusNotPossible as error:
@@ -307,9 +313,14 @@ def _disclose_file(check: ReturnCheck, built_children: set[str], released: Relea
     )
 
 
-def export_return(kind: ReturnKind, period: str, *, by: User, at: datetime) -> tuple[ReturnCheck, Built]:
+def export_return(
+    kind: ReturnKind, period: str, *, by: User, at: datetime, deliver: Callable[[Built], None] | None = None
+) -> tuple[ReturnCheck, Built]:
     """The return's file, checked clean, recorded as a disclosure of every child in it; ReturnRefused
-    (naming the rules and children that stop it) when it would not pass."""
+    (naming the rules and children that stop it) when it would not pass. `deliver` hands the file on
+    (writes it) inside the transaction that records it: if it fails, nothing is recorded as sent and the
+    census's serial number is not used up."""
+    RETURNS[kind].parse(period)  # a period that makes no sense is refused before a check is kept
     check, built = check_return(kind, period, by=by, at=at)
     if built.errors:
         raise ReturnRefused(
@@ -319,6 +330,8 @@ def export_return(kind: ReturnKind, period: str, *, by: User, at: datetime) -> t
         )
     with transaction.atomic():
         _disclose(check, built.children, by=by, at=at)
+        if deliver is not None:
+            deliver(built)
     return check, built
 
 

@@ -15,7 +15,7 @@ import pytest
 from openpyxl import load_workbook  # type: ignore[import-untyped]
 
 from safehub.returns import external
-from safehub.returns.annex_a_check import AnnexAValidation, ProblemKind, validate
+from safehub.returns.annex_a_check import AnnexAProblem, AnnexAValidation, ProblemKind, validate
 from safehub.returns.annex_a_codes import HEADERS, AnnexAEthnicity, AnnexAList, Gender, Source, YesNo, YesNoUnknown
 from safehub.returns.annex_a_xlsx import to_xlsx
 from safehub.returns.tests.sample_annex import clean_annex
@@ -136,3 +136,10 @@ def test_our_headers_and_labels_are_the_cleaners(installed: external.Validator) 
         "Was an Initial Child Protection Conference deemed unnecessary?",
     ):
         assert _codes(spec, AnnexAList.SECTION_47, column) == set(YesNoUnknown)
+
+
+@pytest.mark.parametrize(("count", "cells"), [(1, "1 cell"), (2, "2 cells")])
+def test_a_problem_whose_rows_were_not_found_counts_its_cells_in_words_that_agree(count: int, cells: str) -> None:
+    problem = AnnexAProblem(ProblemKind.BLANK, "List 1", "Gender", BLANK, count=count)
+
+    assert str(problem) == f"List 1, column 'Gender', {cells}: {BLANK}"

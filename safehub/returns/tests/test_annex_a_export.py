@@ -4,7 +4,11 @@ the real cleaner, exported once clean as a disclosure to Ofsted; refused, naming
 from __future__ import annotations
 
 import datetime as dt
+import errno
 import io
+import os
+import re
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -20,7 +24,7 @@ from safehub.contacts.models import Contact, ReferralSource
 from safehub.contacts.tests.factories import ContactAwaitingThresholdFactory
 from safehub.decisions.models import Outcome
 from safehub.decisions.tests.helpers import recommend_and_approve
-from safehub.returns import annex_a_rows
+from safehub.returns import annex_a_rows, exporting
 from safehub.returns.models import ReturnCheck, ReturnKind
 from safehub.returns.services import ReturnRefused, export_return
 from safehub.sharing.models import Disclosure
@@ -152,3 +156,88 @@ def test_the_command_writes_the_workbook_or_nothing(lead: User, manager: User, t
     assert "passes its validator" in said.getvalue()
     assert load_workbook(out).sheetnames[:5] == ["List 1", "List 2", "List 3", "List 4", "List 5"]
     assert list(tmp_path.iterdir()) == [out]  # no temporary file left beside it
+
+
+def test_the_command_counts_one_child_in_the_singular(
+    mash_team: Team, social_worker: User, manager: User, lead: User, tmp_path: Path
+) -> None:
+    _assessed(_referred_in_september(mash_team, social_worker, manager), lead)
+    out = tmp_path / "annex-a.xlsx"
+    said = io.StringIO()
+
+    call_command("export_annex_a", "--as-at", AS_AT, "--out", str(out), "--as", lead.username, stdout=said)
+
+    assert said.getvalue().strip() == f"Wrote {out}: 1 child, 3 rows, passes its validator"
+
+
+@pytest.mark.parametrize(
+    ("where", "message"),
+    [
+        (lambda tmp: tmp, "{tmp} is a folder: give the name of the file to write, such as {tmp}/annex-a.xlsx"),
+        (lambda tmp: tmp / "none" / "a.xlsx", "Cannot write {tmp}/none/a.xlsx: the folder {tmp}/none does not exist"),
+        (
+            lambda tmp: tmp / "notes.txt" / "a.xlsx",
+            "Cannot write {tmp}/notes.txt/a.xlsx: {tmp}/notes.txt is a file, not a folder",
+        ),
+        pytest.param(
+            lambda tmp: Path("/proc/a.xlsx"),
+            "Cannot write /proc/a.xlsx: files cannot be made in the folder /proc",
+            id="a folder that takes no files",
+            marks=pytest.mark.skipif(not Path("/proc/self").is_dir(), reason="Linux's /proc takes no files"),
+        ),
+    ],
+    ids=["a folder", "no such folder", "a file as the folder", "a folder that takes no files"],
+)
+def test_a_file_that_cannot_be_written_is_refused_before_the_workbook_is_built(
+    lead: User, tmp_path: Path, where: Callable[[Path], Path], message: str
+) -> None:
+    (tmp_path / "notes.txt").write_text("not a folder")
+
+    with pytest.raises(CommandError) as refused:
+        call_command("export_annex_a", "--as-at", AS_AT, "--out", str(where(tmp_path)), "--as", lead.username)
+
+    assert str(refused.value) == message.format(tmp=tmp_path)
+    assert not ReturnCheck.objects.exists()  # refused before anything was built
+    assert sorted(path.name for path in tmp_path.iterdir()) == ["notes.txt"]
+
+
+def test_a_workbook_that_could_not_be_written_is_not_recorded_as_sent(
+    lead: User, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    out = tmp_path / "annex-a.xlsx"
+    replace = os.replace
+
+    def full_disk(source: str | Path, target: str | Path) -> None:
+        if Path(target) == out:
+            raise OSError(errno.ENOSPC, "No space left on device")
+        replace(source, target)
+
+    monkeypatch.setattr(exporting.os, "replace", full_disk)
+
+    with pytest.raises(CommandError) as refused:
+        call_command("export_annex_a", "--as-at", AS_AT, "--out", str(out), "--as", lead.username)
+
+    assert (
+        str(refused.value) == f"Nothing was written to {out}, and the export was not recorded: no space left on device"
+    )
+    assert list(tmp_path.iterdir()) == []  # neither the workbook nor its temporary copy
+    assert not ReturnCheck.objects.get().exported
+    assert not Disclosure.objects.exists()
+    assert not AuditEvent.objects.filter(verb=Verb.RETURN_EXPORTED).exists()
+
+
+@pytest.mark.parametrize(
+    ("arguments", "message"),
+    [
+        (["--as-at", "31/02/2026", "--as", "performance.lead"], "'31/02/2026' is not a date"),
+        (["--as-at", "2999-01-01", "--as", "performance.lead"], "1 January 2999 is in the future"),
+        (["--as-at", AS_AT, "--as", "nobody"], "nobody is not the performance lead in Safehub"),
+        (["--as-at", AS_AT], "the following arguments are required: --as"),
+    ],
+)
+def test_arguments_that_make_no_sense_are_said_plainly(
+    lead: User, tmp_path: Path, arguments: list[str], message: str
+) -> None:
+    with pytest.raises(CommandError, match=re.escape(message)):
+        call_command("export_annex_a", "--out", str(tmp_path / "annex-a.xlsx"), *arguments)
+    assert list(tmp_path.iterdir()) == []

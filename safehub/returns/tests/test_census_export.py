@@ -4,7 +4,10 @@ imports, checked by the DfE's own rules, exported once clean; a broken record's 
 from __future__ import annotations
 
 import datetime as dt
+import errno
 import io
+import os
+import re
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
@@ -22,6 +25,7 @@ from safehub.contacts.tests.factories import ContactAwaitingThresholdFactory
 from safehub.decisions.models import Outcome
 from safehub.decisions.tests.helpers import recommend_and_approve
 from safehub.protocols.models import LocalProtocol
+from safehub.returns import exporting
 from safehub.returns.models import ReturnCheck, ReturnKind
 from safehub.returns.services import ReturnRefused, export_return
 from safehub.sharing.models import Disclosure
@@ -139,3 +143,58 @@ def test_the_command_writes_the_census_or_nothing(
 
     assert "2 children" in said.getvalue()
     assert ET.parse(out).getroot().findtext("Header/CollectionDetails/Year") == "2026"  # noqa: S314
+
+
+def _serial_no(out: Path) -> str | None:
+    return ET.parse(out).getroot().findtext("Header/Source/SerialNo")  # noqa: S314 (our own output)
+
+
+def _full_disk_for(out: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The file's last step, renaming it into place, fails as on a full disk (other renames go ahead)."""
+    replace = os.replace
+
+    def failing(source: str | Path, target: str | Path) -> None:
+        if Path(target) == out:
+            raise OSError(errno.ENOSPC, "No space left on device")
+        replace(source, target)
+
+    monkeypatch.setattr(exporting.os, "replace", failing)
+
+
+def test_a_census_that_was_not_written_is_not_recorded_and_uses_no_serial_number(
+    mash_team: Team, social_worker: User, manager: User, lead: User, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _whole_year(mash_team, social_worker, manager, lead)
+    out = tmp_path / "census.xml"
+    with monkeypatch.context() as patched:
+        _full_disk_for(out, patched)
+        with pytest.raises(
+            CommandError,
+            match=re.escape(f"Nothing was written to {out}, and the export was not recorded: no space left on device"),
+        ):
+            call_command("export_cin_census", "--year", YEAR, "--out", str(out), "--as", lead.username)
+    assert list(tmp_path.iterdir()) == []  # neither the file nor its temporary copy
+    assert not Disclosure.objects.filter(route="statutory_return").exists()
+    assert not AuditEvent.objects.filter(verb=Verb.RETURN_EXPORTED).exists()
+    LocalProtocol.objects.filter(is_active=True).update(la_code="")
+    with pytest.raises(CommandError, match="DfE local authority number is not set"):
+        call_command("export_cin_census", "--year", YEAR, "--out", str(out), "--as", lead.username)
+    LocalProtocol.objects.filter(is_active=True).update(la_code="303")
+
+    call_command("export_cin_census", "--year", YEAR, "--out", str(out), "--as", lead.username, stdout=io.StringIO())
+    first = _serial_no(out)
+    call_command("export_cin_census", "--year", YEAR, "--out", str(out), "--as", lead.username, stdout=io.StringIO())
+
+    assert (first, _serial_no(out)) == ("001", "002")
+    assert ReturnCheck.objects.filter(exported=True).count() == 2
+
+
+def test_a_folder_given_for_the_census_asks_for_a_file_name(lead: User, tmp_path: Path) -> None:
+    with pytest.raises(
+        CommandError,
+        match=re.escape(
+            f"{tmp_path} is a folder: give the name of the file to write, such as {tmp_path / 'census.xml'}"
+        ),
+    ):
+        call_command("export_cin_census", "--year", YEAR, "--out", str(tmp_path), "--as", lead.username)
+    assert not ReturnCheck.objects.exists()

@@ -196,3 +196,12 @@ def test_a_rule_that_finds_many_children_shows_how_many_and_lists_them_on_reques
     assert '<span class="govuk-details__summary-text">12 children</span>' in page
     assert "CS-0011" in page.split("12 children", 1)[1]  # the list is there, inside the details
     assert page.count("govuk-details__summary-text") == 1  # two children are listed as they are
+
+
+def test_a_return_of_one_child_says_so_in_the_singular(lead_client: Client) -> None:
+    check = ReturnCheck.objects.create(
+        kind=ReturnKind.ANNEX_A, period="2026-05-01", started_at=AT, finished_at=AT, children=1, rows=1
+    )
+
+    assert "1 child in 1 row." in lead_client.get(reverse("returns:check", args=[check.pk])).content.decode()
+    assert "1 child." in lead_client.get(reverse("returns:home")).content.decode()
