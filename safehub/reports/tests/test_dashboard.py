@@ -269,7 +269,9 @@ def test_dashboard_figures_computes_every_tile(hub: Hub) -> None:
     assert all(tile.summary and tile.figures for tile in tiles)
 
 
-def test_the_dashboard_says_whether_each_return_passes_as_last_checked(lead_client: Client, now: dt.datetime) -> None:
+def test_the_dashboard_says_whether_each_return_passes_as_checked_last_night(
+    lead_client: Client, now: dt.datetime
+) -> None:
     page = lead_client.get(URL).content.decode()
     assert "Statutory returns, as checked last night" in page
     assert page.count("not checked yet") == 2
@@ -278,11 +280,16 @@ def test_the_dashboard_says_whether_each_return_passes_as_last_checked(lead_clie
         period="2027",
         started_at=now,
         finished_at=now,
+        nightly_on=now.date(),
         children=12,
         errors=[{"rule": "8650", "message": "Primary need is missing", "children": ["P1"]}],
     )
     page = lead_client.get(URL).content.decode()
+    assert "Year to 31 March 2027" in page
     assert "1 rule broken" in page
+    # A return asked for in the day is not the nightly check.
+    ReturnCheck.objects.create(kind=ReturnKind.CIN_CENSUS, period="2026", started_at=now, finished_at=now)
+    assert "Year to 31 March 2026" not in lead_client.get(URL).content.decode()
 
 
 def test_the_page_names_its_period_and_filters_and_ignores_dates_another_period_does_not_use(

@@ -200,7 +200,13 @@ def test_a_rule_that_finds_many_children_shows_how_many_and_lists_them_on_reques
 
 def test_a_return_of_one_child_says_so_in_the_singular(lead_client: Client) -> None:
     check = ReturnCheck.objects.create(
-        kind=ReturnKind.ANNEX_A, period="2026-05-01", started_at=AT, finished_at=AT, children=1, rows=1
+        kind=ReturnKind.ANNEX_A,
+        period="2026-05-01",
+        started_at=AT,
+        finished_at=AT,
+        nightly_on=AT.date(),
+        children=1,
+        rows=1,
     )
 
     assert "1 child in 1 row." in lead_client.get(reverse("returns:check", args=[check.pk])).content.decode()
