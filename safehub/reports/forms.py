@@ -9,6 +9,7 @@ from typing import Any
 
 from django import forms
 from django.utils.http import urlencode
+from django.utils.text import slugify
 
 from safehub.accounts.models import Team
 from safehub.contacts.models import ReferralSource
@@ -37,7 +38,14 @@ class DashboardForm(GovukForm):
     end = GovukDateField(
         label="To", label_for_errors="The end date", required=False, help_text="For example, 30 6 2026"
     )
-    team = forms.ChoiceField(label="Team", required=False)
+    team = forms.ChoiceField(
+        label="Team",
+        required=False,
+        help_text=(
+            "The team that took the contact at the front door, usually the MASH team. A contact referred on to"
+            " an assessment team is counted under the team that took it, so an assessment team shows none."
+        ),
+    )
     source = forms.ChoiceField(
         label="Referral source", required=False, choices=[("", "Any source"), *ReferralSource.choices]
     )
@@ -112,6 +120,25 @@ class DashboardForm(GovukForm):
                 label = labels.get(str(value), value)
                 chosen.append(f"{field.label}: {label}")
         return "; ".join(chosen)
+
+    @property
+    def filters_slug(self) -> str:
+        """The filters chosen, for a download's name: 'team-mash-source-3a-rating-red' (letters, digits
+        and hyphens only), or '' when none is."""
+        data = self.cleaned_data if self.is_bound else {}
+        chosen = []
+        for name in ("team", "source", "rating"):
+            value = data.get(name)
+            field = self.fields[name]
+            if value and isinstance(field, forms.ChoiceField):
+                shown = str(value)
+                if name == "team":  # its name, or its number when its name has no letters a name can keep
+                    labels = {str(key): text for key, text in field.choices}  # type: ignore[union-attr, misc]
+                    shown = slugify(str(labels.get(shown, ""))) or shown
+                elif value == NOT_RATED:
+                    shown = "not-rated"
+                chosen.append(f"{name}-{slugify(shown)}")
+        return "-".join(chosen)
 
     def query(self) -> str:
         """The period and filters as a query string, for the downloads' addresses."""

@@ -30,8 +30,8 @@ class FigureView:
     rows: list[RowView]
     chart: Drawing | None
     download: str
-    # A chart with nothing to draw (every value zero or none) is not drawn: the page says so in words
-    # rather than showing empty axes.
+    # A chart with nothing counted to draw (ChartSpec.has_values: no share of anything, or no count above
+    # none) is not drawn: the page says so in words rather than showing empty axes. A share of 0% is drawn.
     nothing_to_chart: bool = False
 
 

@@ -198,6 +198,7 @@ def dashboard_csv(request: AuthenticatedHttpRequest, slug: str, table: str) -> H
         f"dashboard-{slug}-{table}",
         table_csv(found),
         len(found.rows),
-        filename=f"{slug}-{table}-{period.slug}",
+        # A filtered table is named for its filters: two downloads of one period can be told apart.
+        filename="-".join(part for part in (slug, table, period.slug, form.filters_slug) if part),
         period=period.slug,
     )

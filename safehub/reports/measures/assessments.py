@@ -99,8 +99,9 @@ def assessments(scope: Scope) -> Tile:
             ),
         ),
         notes=(
-            "From the case system's import of assessments (docs/casework-csv.md): counted in the period it was"
-            " authorised, from its start to its authorisation in working days.",
+            "From the assessments imported from the case system (the page ‘Import assessments, enquiries and"
+            " plans’): each is counted in the period it was authorised, from its start to its authorisation in"
+            " working days.",
         ),
     )
 

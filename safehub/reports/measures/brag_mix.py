@@ -1,26 +1,38 @@
 """The mix of BRAG ratings (002 §7: Blue, Red, Amber, Green). Of the contacts received in the period that
 pass the filters, how many carry each rating now, as the work queues show it (scope.contact_rating: the
-newest recommendation's rating, else the MASH checks' level of risk, else the initial rating), and how
-many have none yet. The rating filter narrows by the same rating."""
+newest recommendation's rating, else the MASH checks' level of risk, else the initial rating); and of
+those with none, how many are still open (not rated yet) and how many were closed without one (closed at
+screening, say, with no initial rating). The rating filter narrows by the same rating ("Not rated": both)."""
 
 from __future__ import annotations
 
-from django.db.models import Count
+from collections import defaultdict
 
+from django.db.models import Case, Count, Value, When
+
+from safehub.contacts.workflow import ContactState
 from safehub.decisions.models import MOST_SERIOUS_FIRST
 from safehub.reports.measures import Measure
 from safehub.reports.measures.scope import Scope, contact_rating, received
 from safehub.reports.measures.tiles import NO_CONTACTS, Figure, Row, Table, Tile, rate_bars, rate_of, share
 
-NOT_RATED_LABEL = "Not rated yet"
+NOT_RATED_LABEL = "Not rated yet"  # open contacts only
+CLOSED_UNRATED_LABEL = "Closed without a rating"
 
 
 def ratings(scope: Scope) -> dict[str, int]:
-    """Contacts received by rating label (most serious first, then not rated), from one query."""
-    rows = received(scope).values(rated=contact_rating()).annotate(n=Count("pk"))
-    counted = {row["rated"]: row["n"] for row in rows}
-    found = {rating.label: counted.get(rating.value, 0) for rating in MOST_SERIOUS_FIRST}
-    found[NOT_RATED_LABEL] = counted.get(None, 0)
+    """Contacts received by rating label (most serious first, then those with none, open and closed),
+    from one query."""
+    closed = Case(When(state=ContactState.CLOSED.value, then=Value(True)), default=Value(False))
+    rows = received(scope).values(rated=contact_rating(), closed=closed).annotate(n=Count("pk"))
+    counted: dict[tuple[str | None, bool], int] = defaultdict(int)
+    for row in rows:
+        counted[(row["rated"], bool(row["closed"]))] += row["n"]
+    found = {
+        rating.label: counted[(rating.value, False)] + counted[(rating.value, True)] for rating in MOST_SERIOUS_FIRST
+    }
+    found[NOT_RATED_LABEL] = counted[(None, False)]
+    found[CLOSED_UNRATED_LABEL] = counted[(None, True)]
     return found
 
 

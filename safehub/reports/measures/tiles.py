@@ -8,7 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from enum import StrEnum
 
-from safehub.core.presenters import how_many
+from safehub.core.presenters import how_many, lower_first
 
 
 @dataclass(frozen=True)
@@ -24,8 +24,17 @@ class Rate:
 
     @property
     def percent(self) -> str:
+        """'45%'; to one decimal place where a whole percentage would say none or all when it is not
+        ('0.2%' for 1 of 523, '99.8%'), and 'less than 0.1%' or 'more than 99.9%' past that."""
         share = self.share
-        return "–" if share is None else f"{share:.0%}"
+        if share is None:
+            return "–"
+        shown = f"{share:.0%}"
+        if shown == "0%" and self.part:
+            return "less than 0.1%" if f"{share:.1%}" == "0.0%" else f"{share:.1%}"
+        if shown == "100%" and self.part < self.whole:
+            return "more than 99.9%" if f"{share:.1%}" == "100.0%" else f"{share:.1%}"
+        return shown
 
     @property
     def text(self) -> str:
@@ -75,7 +84,7 @@ class Table:
 
 
 class ChartKind(StrEnum):
-    BARS = "bars"  # one bar per row, its value and name written beside it
+    BARS = "bars"  # one bar per row (a bar per series in each row), its value and name written beside it
     LINES = "lines"  # one line per series over the period, each labelled at its end
 
 
@@ -102,8 +111,13 @@ class ChartSpec:
 
     @property
     def has_values(self) -> bool:
-        """Something to draw: a value other than nothing or zero in some series."""
-        return any(value for series in self.series for value in series.values)
+        """Something was counted to draw. A share is a value wherever it had something to be a share of,
+        0% included (none of 38 decisions in time is a line along the bottom, not nothing); a count is
+        one where it is more than none (bars of 0 are empty axes)."""
+        values = [value for series in self.series for value in series.values]
+        if self.percent:
+            return any(value is not None for value in values)
+        return any(values)
 
 
 @dataclass(frozen=True)
@@ -140,6 +154,23 @@ def bars(
 
 def count_bars(title: str, description: str, counts: list[tuple[str, int]]) -> ChartSpec:
     return bars(title, description, [(name, count, f"{count:,}") for name, count in counts])
+
+
+def count_bar_groups(
+    title: str, description: str, categories: list[str], groups: list[tuple[str, list[int]]]
+) -> ChartSpec:
+    """Bars of counts, one for each group beside each category, each count written with its group's name
+    ('9 received', '3 open now') so that no bar is told apart by its colour alone."""
+    return ChartSpec(
+        ChartKind.BARS,
+        title,
+        description,
+        tuple(categories),
+        tuple(
+            Series(name, tuple(counts), tuple(f"{count:,} {lower_first(name)}" for count in counts))
+            for name, counts in groups
+        ),
+    )
 
 
 def rate_bars(title: str, description: str, rates: list[tuple[str, Rate]]) -> ChartSpec:

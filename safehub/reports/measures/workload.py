@@ -16,7 +16,7 @@ from safehub.core.presenters import how_many
 from safehub.decisions.models import Decision, Recommendation, Verdict
 from safehub.reports.measures import Measure
 from safehub.reports.measures.scope import Scope, filtered_contacts, of_contacts, received, within
-from safehub.reports.measures.tiles import Figure, Row, Table, Tile, count_bars
+from safehub.reports.measures.tiles import Figure, Row, Table, Tile, count_bar_groups, count_bars
 from safehub.screening.models import Screening
 
 STEPS = ("screenings", "recommendations", "approvals")
@@ -61,12 +61,23 @@ def workload(scope: Scope) -> Tile:
     workers = per_worker(scope)
     teams = per_team(scope)
     steps = sum(sum(counts.values()) for counts in workers.values())
+    open_now = sum(t["open"] for t in teams.values())
+    recorded = (
+        f"{how_many(len(workers), 'person', 'people')} recorded"
+        f" {how_many(steps, 'screening, recommendation or approval', 'screenings, recommendations and approvals')}"
+        if workers
+        else "Nobody recorded a screening, recommendation or approval"
+    )
     return Tile(
         slug=MEASURE.slug,
         heading="Workload",
         summary=(
-            f"{how_many(len(workers), 'person', 'people')} recorded {steps:,} screenings, recommendations and"
-            f" approvals; {how_many(sum(t['open'] for t in teams.values()), 'contact is', 'contacts are')} open now."
+            f"{recorded} in the period; "
+            + (
+                f"{how_many(open_now, 'contact is', 'contacts are')} open now."
+                if open_now
+                else "no contact is open now."
+            )
         ),
         figures=(
             Figure(
@@ -76,10 +87,15 @@ def workload(scope: Scope) -> Tile:
                     ("Team", "Received", "Open now"),
                     tuple(Row(team, (c["received"], c["open"])) for team, c in teams.items()),
                 ),
-                count_bars(
-                    "Contacts received per team",
-                    "The contacts each team received in the period.",
-                    [(team, c["received"]) for team, c in teams.items()],
+                count_bar_groups(
+                    "Contacts per team: received in the period, and open now",
+                    "The contacts each team received in the period, and each team's contacts open now, whenever"
+                    " they were received.",
+                    list(teams),
+                    [
+                        ("Received", [c["received"] for c in teams.values()]),
+                        ("Open now", [c["open"] for c in teams.values()]),
+                    ],
                 ),
             ),
             Figure(

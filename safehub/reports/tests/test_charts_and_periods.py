@@ -10,11 +10,12 @@ import pytest
 from safehub.core.working_time import ClockUnit, due_at
 from safehub.reports import charts
 from safehub.reports.measures.clocks import InTime, ms
-from safehub.reports.measures.tiles import Rate, count_bars, rate_lines
+from safehub.reports.measures.tiles import Rate, count_bar_groups, count_bars, rate_bars, rate_lines
 from safehub.reports.palette import PALETTE, WHITE, contrast_ratio, relative_luminance
 from safehub.reports.periods import Grain, Period, PeriodKind, financial_year_start, period_for
 
 pytestmark = pytest.mark.database_independent
+ASCENT, DESCENT = 13, 3  # how far 16-unit figures reach above and below the line they stand on
 
 
 def test_contrast_ratio_is_wcags() -> None:
@@ -108,6 +109,142 @@ def test_lines_are_labelled_and_a_reference_line_carries_its_label() -> None:
     assert len(drawing.dots) == 2  # May had nothing to count
     assert drawing.polylines == []  # and no line is drawn through it
     assert any(segment.dashed for segment in drawing.segments)
+
+
+def test_a_chart_of_zeros_counted_is_drawn_and_one_of_nothing_counted_is_not() -> None:
+    days = ["Mon 1 Dec", "Tue 2 Dec", "Wed 3 Dec"]
+    none_in_time = rate_lines("In time", "Each day's share.", days, [("In time", [Rate(0, 5), Rate(0, 2), Rate(0, 0)])])
+    assert none_in_time.has_values  # 0% of 7 decisions is a line along the bottom
+    nothing = rate_lines("In time", "Each day's share.", days, [("In time", [Rate(0, 0)] * 3)])
+    assert not nothing.has_values
+    assert not rate_lines("In time", "Each day's share.", [], [("In time", [])]).has_values
+    assert rate_bars("Steps", "Each step.", [("Held", Rate(0, 3))]).has_values
+    assert not rate_bars("Steps", "Each step.", [("Held", Rate(0, 0))]).has_values
+    assert not count_bars("Contacts", "Each day's.", [(day, 0) for day in days]).has_values  # empty axes
+    assert not count_bars("Contacts", "Each day's.", []).has_values
+
+
+def _months(count: int) -> list[str]:
+    return [f"{['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun'][n % 6]} {2022 + n // 12}" for n in range(count)]
+
+
+def _point_labels(drawing: charts.Drawing) -> list[charts.Text]:
+    return [text for text in drawing.texts if text.halo]
+
+
+def _assert_readable(drawing: charts.Drawing) -> None:
+    """No two values written on the chart closer than their widths, none over the axis's values, and
+    every text within the drawing."""
+    labels = _point_labels(drawing)
+    for n, first in enumerate(labels):
+        assert first.left >= charts.LEFT, first  # right of the axis's values ("100%90%")
+        assert first.right <= drawing.width - charts.RIGHT_MARGIN, first
+        for second in labels[n + 1 :]:
+            apart = abs(first.x - second.x) >= (charts.text_width(first.text) + charts.text_width(second.text)) / 2
+            assert apart or abs(first.y - second.y) >= ASCENT + DESCENT, (first, second)
+    for text in drawing.texts:
+        assert text.left >= 0, text
+        assert text.right <= drawing.width, text
+        assert text.y - ASCENT >= 0, text
+        assert text.y + DESCENT <= drawing.height, text
+
+
+def test_a_line_chart_is_drawn_wider_for_more_points_within_limits() -> None:
+    def width(points: int) -> float:
+        spec = rate_lines("In time", "Each share.", _months(points), [("In time", [Rate(1, 2)] * points)])
+        return charts.drawing(spec).width
+
+    assert width(7) == charts.WIDTH
+    assert charts.WIDTH < width(31) < width(61)  # a month of days; five years of months
+    assert width(61) == charts.LEFT + charts.MOST_PLOT_WIDTH + charts.RIGHT_MARGIN
+    assert (width(61) - charts.LEFT - charts.RIGHT_MARGIN) / 60 >= 10  # points still apart
+    assert (
+        charts.drawing(rate_lines("In time", "Each share.", _months(61), [("In time", [Rate(1, 2)] * 61)])).shown_width
+        <= 970
+    )
+
+
+def test_five_years_of_months_has_its_key_values_written_none_over_another() -> None:
+    rng = random.Random(3)
+    rates = [Rate(rng.randrange(0, 11), 10) for _ in range(61)]
+    drawing = charts.drawing(rate_lines("In time", "Each month's share.", _months(61), [("In time", rates)]))
+    _assert_readable(drawing)
+    written = {text.text for text in _point_labels(drawing)}
+    shares = [rate.share or 0 for rate in rates]
+    assert {rates[-1].percent, f"{max(shares):.0%}", f"{min(shares):.0%}"} <= written
+    assert len(_point_labels(drawing)) <= 4  # the last, highest, lowest and first
+
+
+def test_a_value_beside_the_axis_is_written_clear_of_it() -> None:
+    """The first point at 90% was written over the axis's '100%' ('100%90%')."""
+    spec = rate_lines("In time", "Each day's share.", _months(3), [("In time", [Rate(9, 10), Rate(1, 1), Rate(1, 2)])])
+    drawing = charts.drawing(spec)
+    _assert_readable(drawing)
+    assert [text.text for text in _point_labels(drawing)] == ["90%", "100%", "50%"]  # every one, with room
+
+
+def test_every_point_is_written_when_they_all_have_room_zeros_too() -> None:
+    days = [f"Day {n}" for n in range(1, 6)]
+    spec = rate_lines("In time", "Each day's share.", days, [("In time", [Rate(0, 5)] * 5)])
+    drawing = charts.drawing(spec)
+    _assert_readable(drawing)
+    assert [text.text for text in _point_labels(drawing)] == ["0%"] * 5
+    week = rate_lines("In time", "Each day's share.", [*days, "Day 6", "Day 7"], [("In time", [Rate(0, 5)] * 7)])
+    drawing = charts.drawing(week)  # a week's values would crowd each other: the last and the first
+    _assert_readable(drawing)
+    assert [(text.text, text.x) for text in _point_labels(drawing)] == [("0%", 222.8), ("0%", 65.2)]
+    assert len(drawing.dots) == 7
+
+
+def test_a_lines_name_is_not_written_over_the_reference_lines_label() -> None:
+    spec = rate_lines(
+        "Re-referrals",
+        "Each month's share.",
+        _months(4),
+        [("Re-referrals", [Rate(9, 10), Rate(1, 1), Rate(1, 2), Rate(3, 10)])],
+        reference=("England 22%", 0.22),  # just below the last value
+    )
+    drawing = charts.drawing(spec)
+    _assert_readable(drawing)
+    margin = [text for text in drawing.texts if text.x > drawing.width - charts.RIGHT_MARGIN]
+    assert [text.text for text in margin] == ["England", "22%", "Re-", "referrals"]
+    assert not any(charts.crowds(a, b) for n, a in enumerate(margin) for b in margin[n + 1 :])
+
+
+def test_two_lines_values_never_crowd_each_other() -> None:
+    spec = rate_lines(
+        "Re-referrals",
+        "Each month's share.",
+        _months(12),
+        [("Here", [Rate(n % 3, 4) for n in range(12)]), ("There", [Rate(n % 3, 4) for n in range(12)])],
+    )
+    _assert_readable(charts.drawing(spec))
+
+
+def test_a_short_name_in_capitals_is_clear_of_its_bar() -> None:
+    """'MASH' is 46 units wide in Arial at 16 units: the bars start after it, not under it."""
+    drawing = charts.drawing(count_bars("Contacts per team", "Each team's.", [("MASH", 9), ("Assessment 1", 0)]))
+    names = [text for text in drawing.texts if not text.bold]
+    assert all(rect.x >= 47 + 4 for rect in drawing.rects)
+    assert all(name.right < drawing.rects[0].x for name in names)
+
+
+def test_bars_of_two_series_each_carry_their_values_name() -> None:
+    spec = count_bar_groups(
+        "Contacts per team", "Each team's.", ["MASH", "East"], [("Received", [9, 2]), ("Open now", [3, 0])]
+    )
+    drawing = charts.drawing(spec)
+    assert [text.text for text in drawing.texts] == [
+        "MASH",
+        "9 received",
+        "3 open now",
+        "East",
+        "2 received",
+        "0 open now",
+    ]
+    assert [rect.fill for rect in drawing.rects] == [PALETTE[0], PALETTE[1]] * 2
+    assert all(rect.x + rect.width <= charts.WIDTH for rect in drawing.rects)
+    assert drawing.rects[0].y + drawing.rects[0].height < drawing.rects[1].y  # one under the other
 
 
 def test_the_clocks_shortcut_agrees_with_the_clock_for_every_start() -> None:

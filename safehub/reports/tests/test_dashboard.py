@@ -95,7 +95,10 @@ def test_a_team_with_nothing_in_the_period_is_told_so_not_shown_empty_charts(
     page = lead_client.get(URL, {"team": other_team.pk}).content.decode()
     assert "No contacts were received in the period." in page
     assert "No strategy discussions were started in the period." in page
-    assert 'role="img"' not in page  # every chart would be empty axes
+    # Every chart of the team's contacts would be empty axes; the strategy and telling people reports count
+    # every team's, something to chart (a rate of 0% of something counted is drawn).
+    charts = re.findall(r'<svg [^>]*aria-labelledby="([a-z0-9-]+)-chart-title', page)
+    assert charts == ["strategy-timeliness-timeliness", "telling-people-in-time"]
     assert "Contacts received, by day: nothing to chart in this period." in page
     assert '<caption class="govuk-table__caption govuk-table__caption--s">Contacts received, by day</caption>' in page
 
@@ -305,3 +308,39 @@ def test_the_page_names_its_period_and_filters_and_ignores_dates_another_period_
     red = lead_client.get(URL, {"period": "year", "rating": "red", "source": "3A"}).content.decode()
     assert "Filtered by Referral source: " in red
     assert "Rating: Red" in red
+
+
+def test_a_rate_of_0_percent_of_something_is_charted_not_called_nothing(hub: Hub, lead_client: Client) -> None:
+    # Not rated: C5, waiting past its due time, and C10, still within it: 0 of 1 decision in time.
+    page = lead_client.get(URL, {"period": "month", "rating": "none"}).content.decode()
+    assert "0 of 1 threshold decision (0%) were approved within the local protocol&#x27;s time." in page
+    assert 'aria-labelledby="decision-timeliness-by-period-chart-title' in page
+    assert "Approved decisions against the protocol&#x27;s time, by the day contacts were received: nothing" not in page
+
+
+def test_a_filtered_download_is_named_for_its_filters(hub: Hub, lead_client: Client) -> None:
+    address = reverse("reports:dashboard-csv", args=["contacts-received", "by-period"])
+    query = {"period": "month", "team": hub.team.pk, "source": "6", "rating": "red"}
+    response = lead_client.get(address, query)
+    assert response.status_code == 200
+    assert response["Content-Disposition"] == (
+        'attachment; filename="contacts-received-by-period-2026-11-01-to-2026-11-24-team-mash-source-6-rating-red.csv"'
+    )
+    unrated = lead_client.get(address, {"period": "month", "rating": "none"})
+    assert (
+        'filename="contacts-received-by-period-2026-11-01-to-2026-11-24-rating-not-rated.csv"'
+        in (unrated["Content-Disposition"])
+    )
+    assert lines_of(unrated)[0] == ["Day", "Contacts"]  # the file itself is the table, and only the table
+    assert AuditEvent.objects.filter(verb=Verb.REPORT_EXPORTED).count() == 2
+
+
+def lines_of(response: Any) -> list[list[str]]:
+    return list(csv.reader(io.StringIO(response.content.decode())))
+
+
+def test_the_page_says_what_a_team_is_and_where_assessments_come_from(hub: Hub, lead_client: Client) -> None:
+    page = lead_client.get(URL).content.decode()
+    assert "The team that took the contact at the front door" in page
+    assert "docs/" not in page
+    assert "Import assessments, enquiries and plans" in page

@@ -167,13 +167,24 @@ def test_brag_mix(hub: Hub) -> None:
         "Amber": (4, Rate(4, 9)),
         "Green": (1, Rate(1, 9)),
         "Blue": (1, Rate(1, 9)),
-        "Not rated yet": (2, Rate(2, 9)),
+        "Not rated yet": (2, Rate(2, 9)),  # C5 and C10, both open
+        "Closed without a rating": (0, Rate(0, 9)),
     }
     assert tile.summary == "1 of the 9 contacts received (11%) is rated Red."
     amber = brag_mix.brag_mix(scope(Filters(rating="amber")))
     assert rows(amber.table("by-rating"))["Amber"] == (4, Rate(4, 4))
     unrated = brag_mix.brag_mix(scope(Filters(rating=NOT_RATED)))
     assert rows(unrated.table("by-rating"))["Not rated yet"] == (2, Rate(2, 2))
+
+
+def test_a_contact_closed_without_a_rating_is_not_counted_as_not_rated_yet(hub: Hub) -> None:
+    hub_data.contact(hub, "C12", at(16, 9), children=["Max"])  # closed, never rated
+    tile = brag_mix.brag_mix(scope())
+    found = rows(tile.table("by-rating"))
+    assert found["Not rated yet"] == (2, Rate(2, 10))  # C5 and C10, still open
+    assert found["Closed without a rating"] == (1, Rate(1, 10))
+    unrated = brag_mix.brag_mix(scope(Filters(rating=NOT_RATED)))
+    assert rows(unrated.table("by-rating"))["Closed without a rating"] == (1, Rate(1, 3))
 
 
 def test_children_and_contacts(hub: Hub) -> None:
@@ -208,6 +219,22 @@ def test_workload(hub: Hub, contact_officer: User, social_worker: User, manager:
     }
     # Open now: C5, C9, C10.
     assert rows(tile.table("by-team")) == {"MASH": (9, 3)}
+    assert tile.summary == (
+        "3 people recorded 15 screenings, recommendations and approvals in the period; 3 contacts are open now."
+    )
+    chart = tile.figures[0].chart
+    assert chart is not None  # both figures its title names
+    assert chart.title == "Contacts per team: received in the period, and open now"
+    assert [(s.name, s.values, s.texts) for s in chart.series] == [
+        ("Received", (9,), ("9 received",)),
+        ("Open now", (3,), ("3 open now",)),
+    ]
+
+
+def test_workload_says_plainly_when_nobody_recorded_anything(hub: Hub) -> None:
+    empty = Period(PeriodKind.MONTH, dt.date(2025, 12, 1), dt.date(2025, 12, 31))
+    summary = workload.workload(scope(Filters(source=ReferralSource.INDIVIDUAL_SELF), period=empty)).summary
+    assert summary == "Nobody recorded a screening, recommendation or approval in the period; no contact is open now."
 
 
 def test_funnel(hub: Hub) -> None:
@@ -320,6 +347,28 @@ def test_a_period_with_nothing_in_it_says_so_in_every_summary(hub: Hub) -> None:
         summary = measure.compute(Scope(empty, Filters(), at(24, 10))).summary
         for unsaid in ("–", "none to count", "of the 0 ", " of 0 "):
             assert unsaid not in summary, (measure.slug, summary)
+
+
+def test_a_share_of_something_is_never_shown_as_none_or_all_of_it() -> None:
+    """1 of 523 is not '0%' beside a count of 1, and 522 of 523 is not '100%'."""
+    assert Rate(1, 523).percent == "0.2%"
+    assert Rate(1, 20_000).percent == "less than 0.1%"
+    assert Rate(522, 523).percent == "99.8%"
+    assert Rate(19_999, 20_000).percent == "more than 99.9%"
+    assert (Rate(0, 523).percent, Rate(523, 523).percent, Rate(9, 20).percent, Rate(0, 0).percent) == (
+        "0%",
+        "100%",
+        "45%",
+        "–",
+    )
+
+
+def test_the_funnel_never_says_none_went_on_when_one_did(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(funnel, "funnel_counts", lambda scope: {"2A": [523, 100, 20, 5, 2, 1]})
+    assert funnel.funnel(scope()).summary == (
+        "Of 523 contacts, 100 (19%) became referrals, 20 (4%) assessments and 1 (0.2%) went on to an initial"
+        " child protection conference."
+    )
 
 
 def test_one_of_anything_is_singular() -> None:
