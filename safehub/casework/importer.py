@@ -312,6 +312,7 @@ class _Importer:
         self.people = {local_id: (surviving_person(pk), kind) for local_id, pk, kind in found}
         self.episodes: dict[tuple[int, date], Episode] = {}
         self.seen: dict[tuple[Any, ...], int] = {}  # each record's first line in the file
+        self.assessed: dict[int, tuple[Row, Episode]] = {}  # episodes given an assessment, by its last row
 
     def child(self, row: Row) -> int | None:
         local_id = row.values["local_person_id"]
@@ -426,6 +427,8 @@ class _Importer:
                 setattr(same, name, value)
             same.save()
         self.result.count(kind, new=same is None)
+        if kind == "assessment":
+            self.assessed[episode.pk] = (row, episode)
 
     def once(self, row: Row, child: int) -> bool:
         """Each record once a file: a second row for the same one (the same reference, or the same child and
@@ -465,9 +468,24 @@ class _Importer:
                     self.part(row, episode)
             if len(self.errors) >= MAX_ERRORS:
                 break
+        self.one_assessment_open_at_a_time()
         if self.errors:
             raise ImportRefused(self.errors)
         return self.result
+
+    def one_assessment_open_at_a_time(self) -> None:
+        """An episode left with two assessments open at once would stop the census (DfE rule 8896): most
+        often the same assessment given again with a corrected start date and no reference to find it by."""
+        for episode_pk, (row, episode) in self.assessed.items():
+            open_ones = Assessment.objects.filter(episode_id=episode_pk, authorised_on__isnull=True)
+            started = sorted(open_ones.values_list("started_on", flat=True))
+            if len(started) > 1:
+                self.errors.append(
+                    f"Line {row.line}: {quoted(row.values['local_person_id'])} would have {len(started)} assessments open at once"
+                    f" in the episode of {episode.referral_date:%d/%m/%Y} (started {', '.join(f'{day:%d/%m/%Y}' for day in started)}):"
+                    " give the earlier one its end_date, or, if this row corrects it, the external_ref it was imported with"
+                    " (the census refuses two open at once)"
+                )
 
 
 def _same_record(model: Any, episode: Episode, reference: str, started_on: date) -> Any:

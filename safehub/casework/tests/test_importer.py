@@ -119,6 +119,29 @@ def test_a_start_date_corrected_in_the_case_system_moves_the_record_it_names(lea
     assert result.updated == {"referral": 1, "assessment": 1}
 
 
+def test_a_second_assessment_open_beside_another_is_refused(lead: User, ava: Person) -> None:
+    """The census refuses an episode with two assessments open at once (rule 8896): the import says so,
+    at the line, rather than "Success" and a census that cannot be sent."""
+    rows = _episode_rows()
+    rows[1] |= {"end_date": "", "factors": ""}
+    import_casework(_csv(*rows[:2]), by=lead, at=AT)
+    rows[1] |= {"start_date": "2026-03-04"}  # corrected in the case system, with no reference to find it by
+
+    with pytest.raises(ImportRefused) as refused:
+        import_casework(_csv(*rows[:2]), by=lead, at=AT)
+
+    assert refused.value.errors == [
+        "Line 3: 'CS-1001' would have 2 assessments open at once in the episode of 02/03/2026 (started 03/03/2026,"
+        " 04/03/2026): give the earlier one its end_date, or, if this row corrects it, the external_ref it was"
+        " imported with (the census refuses two open at once)"
+    ]
+    assert Assessment.objects.count() == 1
+    rows[1] |= {"end_date": "2026-04-20", "factors": "3B", "start_date": "2026-03-03"}
+    rows.append(rows[1] | {"start_date": "2026-04-21", "end_date": "", "factors": ""})
+    import_casework(_csv(*rows[:2], rows[-1]), by=lead, at=AT)  # one after the other is how it should be
+    assert Assessment.objects.count() == 2
+
+
 @pytest.mark.parametrize(
     ("again", "first"),
     [
