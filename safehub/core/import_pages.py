@@ -31,7 +31,11 @@ def problems(count: int) -> str:
 
 
 class ImportForm(GovukForm):
-    file = forms.FileField(label="CSV file", help_text="UTF-8, with the header row described in the import guide")
+    file = forms.FileField(
+        label="CSV file",
+        help_text='Saved as CSV UTF-8 (in Excel: Save As, then "CSV UTF-8")',
+        error_messages={"required": "Choose the CSV file to import", "empty": "The file chosen is empty"},
+    )
 
 
 def import_page(

@@ -23,6 +23,7 @@ EARLIEST_YEAR = 2000
 
 class DashboardForm(GovukForm):
     period = forms.ChoiceField(
+        error_messages={"invalid_choice": "Choose a period from the list"},
         label="Period",
         required=False,
         choices=[(kind.value, label) for kind, label in PERIOD_LABELS.items()],
@@ -39,6 +40,7 @@ class DashboardForm(GovukForm):
         label="To", label_for_errors="The end date", required=False, help_text="For example, 30 6 2026"
     )
     team = forms.ChoiceField(
+        error_messages={"invalid_choice": "Choose a team from the list"},
         label="Team",
         required=False,
         help_text=(
@@ -47,9 +49,13 @@ class DashboardForm(GovukForm):
         ),
     )
     source = forms.ChoiceField(
-        label="Referral source", required=False, choices=[("", "Any source"), *ReferralSource.choices]
+        error_messages={"invalid_choice": "Choose a source from the list"},
+        label="Referral source",
+        required=False,
+        choices=[("", "Any source"), *ReferralSource.choices],
     )
     rating = forms.ChoiceField(
+        error_messages={"invalid_choice": "Choose a rating from the list"},
         label="Rating",
         required=False,
         choices=[("", "Any rating"), *((r.value, r.label) for r in MOST_SERIOUS_FIRST), (NOT_RATED, "Not rated")],

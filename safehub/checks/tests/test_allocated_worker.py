@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import datetime as dt
 import importlib
+from types import SimpleNamespace
 
 import pytest
 from django.apps import apps
+from django.db import connection
 from django.test import Client
 from django.urls import reverse
 
@@ -198,7 +200,7 @@ def test_contacts_decided_before_the_checks_kept_their_own_list_still_send_late_
     _action(decided, manager, allocated, now + 3 * HOUR)
     LateAnswerRecipients.objects.all().delete()
     migration = importlib.import_module("safehub.checks.migrations.0007_late_answer_recipients")
-    migration.from_decisions(apps, None)
+    migration.from_decisions(apps, SimpleNamespace(connection=connection))  # a schema editor's connection
     row = LateAnswerRecipients.objects.get(contact_id=decided.contact_id)
     assert (row.decided_by, row.allocated_worker) == (second_manager, allocated)
 

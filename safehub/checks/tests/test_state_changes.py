@@ -5,10 +5,12 @@ from __future__ import annotations
 
 import datetime as dt
 import importlib
+from types import SimpleNamespace
 from typing import Any
 
 import pytest
 from django.apps import apps
+from django.db import connection
 
 from safehub.accounts.models import Agency, User
 from safehub.checks import answers, services
@@ -129,5 +131,5 @@ def test_the_migration_writes_the_rows_the_services_would_have_written(
     for model in written:
         model.objects.all().delete()
     migration = importlib.import_module("safehub.checks.migrations.0008_state_changes")
-    migration.record_earlier_changes(apps, None)
+    migration.record_earlier_changes(apps, SimpleNamespace(connection=connection))  # a schema editor's connection
     assert {model: _rows(model) for model in written} == written

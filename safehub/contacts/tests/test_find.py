@@ -7,6 +7,7 @@ from __future__ import annotations
 import datetime as dt
 import importlib
 import re
+from types import SimpleNamespace
 
 import pytest
 from django.apps import apps
@@ -200,7 +201,7 @@ def test_the_terms_of_contacts_stored_in_bulk_can_be_written_again(contacts: dic
     assert set(ContactSearchTerm.objects.values_list("term", "contact_id")) == before
     ContactSearchTerm.objects.all().delete()
     migration = importlib.import_module("safehub.contacts.migrations.0008_search_terms")
-    migration.fill_search_terms(apps, None)
+    migration.fill_search_terms(apps, SimpleNamespace(connection=connection))  # a schema editor's connection
     assert set(ContactSearchTerm.objects.values_list("term", "contact_id")) == before
 
 

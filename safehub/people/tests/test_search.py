@@ -7,6 +7,7 @@ from __future__ import annotations
 import datetime as dt
 import importlib
 import re
+from types import SimpleNamespace
 
 import pytest
 from django.apps import apps
@@ -425,5 +426,5 @@ def test_the_migration_fills_the_terms_of_people_already_stored(index: dict[str,
     before = set(SearchTerm.objects.values_list("term", "person_id"))
     SearchTerm.objects.all().delete()
     migration = importlib.import_module("safehub.people.migrations.0003_search_terms")
-    migration.fill_search_terms(apps, None)
+    migration.fill_search_terms(apps, SimpleNamespace(connection=connection))  # a schema editor's connection
     assert set(SearchTerm.objects.values_list("term", "person_id")) == before

@@ -175,9 +175,9 @@ def test_the_year_runs_from_1_april_and_a_range_is_shown_by_week(hub: Hub, lead_
             },
             "The end date must be within 5 years of the start date",
         ),
-        ({"period": "fortnight"}, "Select a valid choice"),
-        ({"team": "99999999999999999999"}, "Select a valid choice"),
-        ({"rating": "purple"}, "Select a valid choice"),
+        ({"period": "fortnight"}, "Choose a period from the list"),
+        ({"team": "99999999999999999999"}, "Choose a team from the list"),
+        ({"rating": "purple"}, "Choose a rating from the list"),
     ],
 )
 def test_bad_periods_and_filters_get_an_error_summary_and_no_figures(
