@@ -75,6 +75,9 @@ def referrals(scope: Scope) -> Tile:
             "Counted per child: a contact about two children who are both referred is two referrals.",
             "Counted on the day each referral was made, whenever its contact came in; the children and contacts"
             " tile and the funnel count the referrals of the contacts received in the period instead.",
+            "The census and Annex A's list 3 count each child's episodes of need instead: a referral made while"
+            " the child's episode is still open joins it and is not counted there again, and a referral the case"
+            " system made (brought in by the casework import) is counted there but not here.",
         ),
     )
 
