@@ -82,12 +82,15 @@ class Command(BaseCommand):
         def task(name: str, work: Callable[[], int]) -> int:
             try:
                 return work()
-            except (DatabaseError, OSError) as error:
-                # What was not sent stays queued for the next round.
+            except DatabaseError as error:
+                # The database is away: a broken connection is dropped, and a new one made next round.
+                self.stderr.write(f"{timezone.now():%H:%M:%S} {name}: not done this round: {error}")
+                db.close_old_connections()
+            except OSError as error:
+                # The mail server or Notify is away: what was not sent stays queued for the next round.
                 self.stderr.write(f"{timezone.now():%H:%M:%S} {name}: not done this round: {error}")
             except Exception:
                 self.stderr.write(f"{timezone.now():%H:%M:%S} {name}: not done this round:\n{traceback.format_exc()}")
-            db.close_old_connections()
             failed.append(name)
             return 0
 
