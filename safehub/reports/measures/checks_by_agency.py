@@ -38,6 +38,14 @@ def on_time(counts: dict[str, int]) -> Rate:
     return rate_of(counts["answered_on_time"], known)
 
 
+def _still_in_time(waiting: int) -> str:
+    """The requests sent in the period that are neither answered nor yet due, not counted in the rate."""
+    if not waiting:
+        return ""
+    verb = "is" if waiting == 1 else "are"
+    return f" {how_many(waiting, 'more request', 'more requests')} sent in the period {verb} not answered and still within time."
+
+
 def checks_by_agency(scope: Scope) -> Tile:
     agencies = per_agency(scope)
     total = {name: sum(c[name] for c in agencies.values()) for name in NAMES}
@@ -46,10 +54,13 @@ def checks_by_agency(scope: Scope) -> Tile:
         slug=MEASURE.slug,
         heading="MASH checks answered in time",
         summary=(
-            f"Partner agencies answered {overall.part:,} of {how_many(overall.whole, 'MASH check request', 'MASH check requests')}"
-            f" ({overall.percent}) by their due time."
-            if overall.whole
-            else "No MASH check requests were due in the period."
+            (
+                f"Partner agencies answered {overall.part:,} of {how_many(overall.whole, 'MASH check request', 'MASH check requests')}"
+                f" ({overall.percent}) by their due time."
+                if overall.whole
+                else "No MASH check requests were due in the period."
+            )
+            + _still_in_time(total["requests"] - overall.whole)
         ),
         figures=(
             Figure(

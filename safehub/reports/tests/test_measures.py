@@ -301,6 +301,8 @@ def test_checks_by_agency_adds_up_the_checks_report(monkeypatch: pytest.MonkeyPa
     # Police: 15 requests, 10 on time, 3 late, 1 overdue: 10 of 14. Health: 1 of 4. All: 11 of 18.
     assert rows(tile.table("by-agency")) == {"Health": (4, 1, 1, 2, Rate(1, 4)), "Police": (15, 10, 3, 1, Rate(10, 14))}
     assert tile.summary.startswith("Partner agencies answered 11 of 18 MASH check requests (61%)")
+    # The 19th (Police's in October) is neither answered nor due yet: said, not left to the table.
+    assert tile.summary.endswith(" 1 more request sent in the period is not answered and still within time.")
 
 
 def test_strategy_and_conferences_add_up_the_strategy_report(monkeypatch: pytest.MonkeyPatch) -> None:
