@@ -233,11 +233,12 @@ def _child_problems(clean: dict[str, Any], problems: list[str]) -> None:
 
 
 def _referral_problems(clean: dict[str, Any], problems: list[str]) -> None:
+    reason_given = bool(clean["closure_reason"])  # an unknown code is its own problem, not a missing one
     _code(clean, "source", ReferralSource, problems)
     _code(clean, "primary_need", PrimaryNeed, problems)
     _code(clean, "closure_reason", ReasonForClosure, problems)
     _yes_no(clean, "nfa", problems)
-    if bool(clean["end_date"]) != bool(clean["closure_reason"]):
+    if bool(clean["end_date"]) != reason_given:
         problems.append("a closed referral needs both end_date and closure_reason")
 
 

@@ -177,6 +177,8 @@ def test_a_record_given_twice_in_one_file_is_refused_naming_the_first(
         ({"record": "referral", "referral_date": "2026-03-02", "source": "2Z"}, "source '2Z' is not one of 1A"),
         ({"record": "referral", "referral_date": "2026-03-02", "source": "2A", "end_date": "2026-04-01"},
          "a closed referral needs both end_date and closure_reason"),
+        ({"record": "referral", "referral_date": "2026-03-02", "source": "2A", "end_date": "2026-04-01",
+          "closure_reason": "RC99"}, "closure_reason 'RC99' is not one of RC1"),
         ({"record": "assessment", "referral_date": "2026-03-02", "start_date": "2026-03-01"},
          "start_date 01/03/2026 is before referral_date 02/03/2026"),
         ({"record": "assessment", "referral_date": "2026-03-02", "start_date": "2026-03-03", "factors": "18A"},
@@ -212,6 +214,14 @@ def test_a_bad_row_is_reported_by_line_and_nothing_is_imported(
         refused.value.errors
     )
     assert not Episode.objects.exists()
+
+
+def test_an_unknown_closure_code_is_said_once_not_also_as_missing(lead: User, ava: Person) -> None:
+    closed = _episode_rows()[0] | {"end_date": "2026-04-01", "closure_reason": "RC99"}
+    with pytest.raises(ImportRefused) as refused:
+        import_casework(_csv(closed), by=lead, at=AT)
+    [error] = refused.value.errors
+    assert error.startswith("Line 2: closure_reason 'RC99' is not one of RC1")
 
 
 def test_a_child_safehub_does_not_know_or_an_adult_or_an_episode_not_there_is_refused(lead: User, ava: Person) -> None:
