@@ -9,6 +9,7 @@ import uuid
 
 import pytest
 from django.core.management import CommandError, call_command
+from django.template.loader import render_to_string
 from django.test import Client
 from django.urls import reverse
 
@@ -211,3 +212,8 @@ def test_a_return_of_one_child_says_so_in_the_singular(lead_client: Client) -> N
 
     assert "1 child in 1 row." in lead_client.get(reverse("returns:check", args=[check.pk])).content.decode()
     assert "1 child." in lead_client.get(reverse("returns:home")).content.decode()
+
+
+def test_the_children_a_rule_names_are_listed_each_followed_by_its_comma() -> None:
+    html = render_to_string("returns/issue_children.html", {"children": [("P0000443", None), ("P0000447", None)]})
+    assert html.strip() == "P0000443, P0000447"
