@@ -87,11 +87,12 @@ def unread_alerts(user: User, *, limit: int = 10, kinds: Sequence[AlertKind] = (
     return rows
 
 
-def checks_rating() -> Subquery:
+def checks_rating(contact: str = "pk") -> Subquery:
     """The level of risk the contact's newest MASH checks follow, open or submitted for decision,
-    as a column of a contacts query (`OuterRef("pk")`): what a work queue shows until a
-    recommendation rates the contact (a red contact whose checks went for decision stays red)."""
-    newest = MashChecks.objects.filter(contact=OuterRef("pk")).order_by("-started_at", "-pk")
+    as a column of a contacts query (`OuterRef("pk")`, or another model's rows through their `contact`):
+    what a work queue shows until a recommendation rates the contact (a red contact whose checks went
+    for decision stays red)."""
+    newest = MashChecks.objects.filter(contact=OuterRef(contact)).order_by("-started_at", "-pk")
     return Subquery(newest.values("rating")[:1])
 
 

@@ -37,10 +37,11 @@ def latest_recommendation(contact: Contact) -> Recommendation | None:
     return contact.recommendations.select_related("recommended_by").order_by(*NEWEST_RECOMMENDATION).first()
 
 
-def latest_rating() -> Subquery:
-    """The newest recommendation's rating, as a column of a contacts query (`OuterRef("pk")`):
-    the same recommendation as `latest_recommendation`, for a list that shows only its rating."""
-    newest = Recommendation.objects.filter(contact=OuterRef("pk")).order_by(*NEWEST_RECOMMENDATION)
+def latest_rating(contact: str = "pk") -> Subquery:
+    """The newest recommendation's rating, as a column of a contacts query (`OuterRef("pk")`), or of
+    another model's rows through their `contact`: the same recommendation as `latest_recommendation`, for
+    a list that shows only its rating."""
+    newest = Recommendation.objects.filter(contact=OuterRef(contact)).order_by(*NEWEST_RECOMMENDATION)
     return Subquery(newest.values("rating")[:1])
 
 

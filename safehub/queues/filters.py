@@ -48,10 +48,12 @@ def years_before(day: date, years: int) -> date:
         return day.replace(year=day.year - years, day=28)
 
 
-def rating_of_row() -> Coalesce:
+def rating_of_row(through: str = "") -> Coalesce:
     """The rating a queue row shows (queues.presenters): a recommendation's, else the MASH checks'
-    level of risk, else the initial rating, as one column to filter and order by."""
-    return Coalesce(latest_rating(), checks_rating(), NullIf(F("initial_rating"), Value("")))
+    level of risk, else the initial rating, as one column to filter and order by; of a contacts query, or
+    of another model's rows through their contact (`through`, the foreign key's name)."""
+    contact, prefix = (through, f"{through}__") if through else ("pk", "")
+    return Coalesce(latest_rating(contact), checks_rating(contact), NullIf(F(f"{prefix}initial_rating"), Value("")))
 
 
 ASKED = "asked"  # the contacts a social worker asked a manager to start MASH checks on

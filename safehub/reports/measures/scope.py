@@ -50,24 +50,33 @@ class Scope:
         return self.period.end_at
 
 
-def contact_rating() -> Any:
+def contact_rating(through: str = "") -> Any:
     """A contact's BRAG rating, as the work queues show it: the newest recommendation's rating, else
-    its MASH checks' level of risk, else the initial rating; null when it has none."""
-    return rating_of_row()
+    its MASH checks' level of risk, else the initial rating; null when it has none. Of a contacts query,
+    or of another model's rows through their contact (`through`)."""
+    return rating_of_row(through)
+
+
+def narrowed(rows: QuerySet[M], filters: Filters, *, through: str = "") -> QuerySet[M]:
+    """`rows` (contacts, or another model's rows with a foreign key to a contact, `through`) whose contact
+    passes the filters. The rating is worked out for the contact of each row counted, so a period's
+    figures cost what the period holds, not every contact the hub has had (12.6 s to count a year
+    narrowed to a rating at 100,000 contacts when each measure rated the whole history)."""
+    prefix = f"{through}__" if through else ""
+    if filters.team:
+        rows = rows.filter(**{f"{prefix}team_id": filters.team})
+    if filters.source:
+        rows = rows.filter(**{f"{prefix}source": filters.source})
+    if filters.rating:
+        rows = rows.alias(dashboard_rating=contact_rating(through))
+        rated = Q(dashboard_rating__isnull=True) if filters.rating == NOT_RATED else Q(dashboard_rating=filters.rating)
+        rows = rows.filter(rated)
+    return rows
 
 
 def filtered_contacts(filters: Filters) -> QuerySet[Contact]:
     """Every contact that passes the filters, whenever it was received (no order)."""
-    contacts = Contact.objects.order_by()
-    if filters.team:
-        contacts = contacts.filter(team_id=filters.team)
-    if filters.source:
-        contacts = contacts.filter(source=filters.source)
-    if filters.rating:
-        contacts = contacts.alias(dashboard_rating=contact_rating())
-        rated = Q(dashboard_rating__isnull=True) if filters.rating == NOT_RATED else Q(dashboard_rating=filters.rating)
-        contacts = contacts.filter(rated)
-    return contacts
+    return narrowed(Contact.objects.order_by(), filters)
 
 
 def received(scope: Scope) -> QuerySet[Contact]:
@@ -77,9 +86,7 @@ def received(scope: Scope) -> QuerySet[Contact]:
 
 def of_contacts(rows: QuerySet[M], filters: Filters, *, through: str = "contact") -> QuerySet[M]:
     """`rows` (of a model with a foreign key to a contact, `through`) whose contact passes the filters."""
-    if not filters.in_use:
-        return rows.order_by()
-    return rows.order_by().filter(**{f"{through}__in": filtered_contacts(filters).values("pk")})
+    return narrowed(rows.order_by(), filters, through=through)
 
 
 def within(field: str, scope: Scope) -> Q:

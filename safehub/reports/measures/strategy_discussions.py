@@ -12,7 +12,7 @@ from django.db.models import Count, Q, QuerySet
 from safehub.core.presenters import how_many
 from safehub.reports.measures import Measure
 from safehub.reports.measures.contacts_received import per_week
-from safehub.reports.measures.scope import Scope, bucket, by_bucket, filtered_contacts, within
+from safehub.reports.measures.scope import Filters, Scope, bucket, by_bucket, of_contacts, within
 from safehub.reports.measures.tiles import Figure, Row, Table, Tile, count_bars
 from safehub.strategy.models import StrategyDiscussion
 from safehub.strategy.workflow import DiscussionState
@@ -25,9 +25,8 @@ def discussions_started(scope: Scope) -> QuerySet[StrategyDiscussion]:
     filters = scope.filters
     if filters.team:
         found = found.filter(team_id=filters.team)
-    if filters.source or filters.rating:
-        found = found.filter(contact__in=filtered_contacts(filters).values("pk"))
-    return found
+    # The discussion's own team above; its contact's source and rating here.
+    return of_contacts(found, Filters(source=filters.source, rating=filters.rating))
 
 
 def strategy_discussions(scope: Scope) -> Tile:
