@@ -123,11 +123,13 @@ def add_waiting_for_consent(*, workers: list[User], now: datetime, count: int) -
             break
         if why_not_pause(contact):
             continue
+        # Three hours ago, or just after it came to wait for its decision if that was later: never before.
+        came = contact.state_changes.order_by("-at", "-pk").values_list("at", flat=True).first() or now
         pause_for_consent(
             contact,
             asked="Asked the referrer to talk to the family about the referral and call back with their answer",
             by=workers[paused % len(workers)],
-            at=now - timedelta(hours=3),
+            at=min(now, max(now - timedelta(hours=3), came + timedelta(minutes=5))),
             version=contact.version,
         )
         paused += 1
