@@ -421,6 +421,15 @@ class _Importer:
         }[kind]
         values["external_ref"] = v["external_ref"]
         same = _same_record(model, episode, v["external_ref"], v["start_date"])
+        if same is not None and (same.episode_id, same.started_on) != (episode.pk, v["start_date"]):
+            taken = model.objects.filter(episode=episode, started_on=v["start_date"]).exclude(pk=same.pk).first()
+            if taken is not None:  # moved onto a day another record of its kind already starts
+                self.errors.append(
+                    f"Line {row.line}: {kind.replace('_', ' ')} {quoted(v['external_ref'])} would start on"
+                    f" {v['start_date']:%d/%m/%Y}, as another of this child's already does in that episode"
+                    f"{f' ({quoted(taken.external_ref)})' if taken.external_ref else ''}: correct one of the two"
+                )
+                return
         if same is None:
             model.objects.create(episode=episode, started_on=v["start_date"], **values)  # type: ignore[attr-defined]
         else:  # the case system's reference finds it even when its start date was corrected

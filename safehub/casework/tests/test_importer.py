@@ -119,6 +119,27 @@ def test_a_start_date_corrected_in_the_case_system_moves_the_record_it_names(lea
     assert result.updated == {"referral": 1, "assessment": 1}
 
 
+def test_a_record_moved_onto_a_day_another_already_starts_is_refused_at_its_line(lead: User, ava: Person) -> None:
+    """Once answered "someone else changed these records at the same moment": the database refused two
+    assessments starting the same day, and the import took it for a race."""
+    rows = _episode_rows()
+    first = rows[1] | {"external_ref": "CS-ASS-1"}
+    second = rows[1] | {"external_ref": "CS-ASS-2", "start_date": "2026-04-21", "end_date": "", "factors": ""}
+    import_casework(_csv(rows[0], first, second), by=lead, at=AT)
+
+    with pytest.raises(ImportRefused) as refused:
+        import_casework(_csv(rows[0], second | {"start_date": "2026-03-03"}), by=lead, at=AT)
+
+    assert refused.value.errors == [
+        "Line 3: assessment 'CS-ASS-2' would start on 03/03/2026, as another of this child's already does in that"
+        " episode ('CS-ASS-1'): correct one of the two"
+    ]
+    assert sorted(Assessment.objects.values_list("external_ref", "started_on")) == [
+        ("CS-ASS-1", dt.date(2026, 3, 3)),
+        ("CS-ASS-2", dt.date(2026, 4, 21)),
+    ]
+
+
 def test_a_second_assessment_open_beside_another_is_refused(lead: User, ava: Person) -> None:
     """The census refuses an episode with two assessments open at once (rule 8896): the import says so,
     at the line, rather than "Success" and a census that cannot be sent."""
