@@ -59,9 +59,8 @@ def contact_rating(through: str = "") -> Any:
 
 def narrowed(rows: QuerySet[M], filters: Filters, *, through: str = "") -> QuerySet[M]:
     """`rows` (contacts, or another model's rows with a foreign key to a contact, `through`) whose contact
-    passes the filters. The rating is worked out for the contact of each row counted, so a period's
-    figures cost what the period holds, not every contact the hub has had (12.6 s to count a year
-    narrowed to a rating at 100,000 contacts when each measure rated the whole history)."""
+    passes the filters. The rating is worked out for the contact of each row counted rather than for every
+    contact the hub has had (docs/benchmarks.md: a small gain; a stored rating is still to come)."""
     prefix = f"{through}__" if through else ""
     if filters.team:
         rows = rows.filter(**{f"{prefix}team_id": filters.team})

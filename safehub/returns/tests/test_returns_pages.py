@@ -159,6 +159,24 @@ def test_a_return_that_cannot_be_built_says_why_and_the_worker_goes_on(
     assert "alerts queued" not in out  # nothing else to do, and the other tasks ran without a word
 
 
+def test_a_worker_task_that_fails_leaves_the_tasks_after_it_to_run(
+    lead_client: Client, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The GP practices' emails fail (a fault of ours): the statutory return asked for, a later task of the
+    same round, is still built."""
+    lead_client.post(reverse("returns:request-census"), {"submission_key": str(uuid.uuid4()), "year": "2026"})
+
+    def broken(at: object) -> int:
+        raise RuntimeError("a fault of ours")
+
+    monkeypatch.setattr(run_worker, "deliver_practice_emails", broken)
+    with pytest.raises(CommandError, match="Not done this round: GP practice emails \\("):
+        call_command("run_worker", "--once")
+
+    assert ReturnCheck.objects.get(requested=True).finished_at is not None
+    assert "GP practice emails: not done this round" in capsys.readouterr().err
+
+
 def test_each_return_is_rebuilt_once_a_night(lead: User) -> None:
     first = rebuild_nightly(at=AT)
     assert {check.kind for check in first} == {ReturnKind.CIN_CENSUS, ReturnKind.ANNEX_A}
