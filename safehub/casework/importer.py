@@ -422,7 +422,7 @@ class _Importer:
         values["external_ref"] = v["external_ref"]
         same = _same_record(model, episode, v["external_ref"], v["start_date"])
         if same is not None and (same.episode_id, same.started_on) != (episode.pk, v["start_date"]):
-            taken = model.objects.filter(episode=episode, started_on=v["start_date"]).exclude(pk=same.pk).first()
+            taken = _starting(model, episode, v["start_date"]).exclude(pk=same.pk).first()
             if taken is not None:  # moved onto a day another record of its kind already starts
                 self.errors.append(
                     f"Line {row.line}: {kind.replace('_', ' ')} {quoted(v['external_ref'])} would start on"
@@ -505,7 +505,12 @@ def _same_record(model: Any, episode: Episode, reference: str, started_on: date)
         found = model.objects.filter(episode__child_id=episode.child_id, external_ref=reference).first()
         if found is not None:
             return found
-    return model.objects.filter(episode=episode, started_on=started_on).first()
+    return _starting(model, episode, started_on).first()
+
+
+def _starting(model: Any, episode: Episode, day: date) -> Any:
+    """The episode's records of `model` (an assessment, an enquiry or a plan) that start on `day`."""
+    return model.objects.filter(episode=episode, started_on=day)
 
 
 def import_casework(file: IO[bytes], *, by: User, at: datetime) -> ImportResult:
